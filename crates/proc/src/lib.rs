@@ -1,0 +1,1 @@
+//! ProcGlobal: the PGPROC array and its free lists.

@@ -1,0 +1,1 @@
+//! worker_spi: the counter worker module.
