@@ -1,1 +1,25 @@
-//! ProcGlobal: the PGPROC array and its free lists.
+//! ProcGlobal: the PGPROC array, its three free lists, `init_process` / `proc_kill`, and each
+//! process's status block (what `pg_stat_activity` shows) and process title.
+//!
+//! Owns:
+//! - [`procarray`]: the `MaxBackends + auxiliary` PGPROC entries in the shared segment, each
+//!   dedicated for life to one list, exactly as the 9.3 patch's InitProcGlobal partitions them:
+//!   normal backends (`max_connections`), autovacuum (`autovacuum_max_workers + 1`), background
+//!   workers (one per registered worker with shared-memory access), and a few auxiliary entries
+//!   (the startup process) found by linear search;
+//! - [`status`]: the per-process status block, written only by its owner under a change counter
+//!   and read by anyone without a lock;
+//! - [`ps_status`]: the process title `ps` shows.
+//!
+//! Never: used by the postmaster to take a lock (it only initialises the array while no child
+//! exists); never holds the ProcGlobal spinlock across anything but list pointer updates.
+
+pub mod procarray;
+pub mod ps_status;
+pub mod status;
+
+pub use procarray::{
+    BackendType, PgProc, ProcError, ProcGlobalConfig, ProcList, activity, find_proc, free_count,
+    init as init_proc_global, init_aux_process, init_process, my_proc, proc_kill, shmem_size,
+};
+pub use status::{ActivityState, ProcSnapshot};
