@@ -421,7 +421,8 @@ fn stuck_spinlock_panics() {
 }
 
 fn main() {
-    let scenarios: Vec<(&str, Box<dyn Fn()>)> = vec![
+    type Scenario = (&'static str, Box<dyn Fn()>);
+    let scenarios: Vec<Scenario> = vec![
         (
             "concurrent_grab_and_release",
             Box::new(concurrent_grab_and_release),
