@@ -1,6 +1,227 @@
 //! Settings ("GUCs"): built-in defaults, the environment, `minipg.conf`, `-c` overrides,
 //! SIGHUP reload and module-defined settings.
 //!
-//! Owns: the registry of every setting in this process, their types, units, ranges and contexts.
+//! Owns: the registry of every setting in this process, their types, units, ranges and contexts,
+//! and the typed handles ([`GucInt`], [`GucBool`], [`GucReal`], [`GucString`]) through which code
+//! reads them. Only the postmaster loads settings at start ([`load_startup`]); every child
+//! inherits the registry at fork; on SIGHUP each process re-reads the file itself ([`reload`]);
+//! a backend applies its client's `SET`s with [`set_session`].
+//!
+//! Invariants:
+//! - precedence, lowest first: default < environment < configuration file < command line <
+//!   session `SET`; a reload replaces only the file layer, and never the value of a
+//!   postmaster-only setting;
+//! - a value in effect has always passed its setting's type, range and check, and its handle
+//!   always holds it;
+//! - a call that fails changes nothing.
+//!
 //! Never: touches shared memory or takes a lock another process could hold; each process keeps
-//! its own copy (inherited at fork, re-read from the file on SIGHUP).
+//! its own copy. Never logs: problems and changes are returned for the caller to report (the
+//! postmaster at LOG, a backend as an ErrorResponse with [`GucError::sqlstate`]).
+//!
+//! The free functions below work on one process-global [`Registry`], which holds the built-ins
+//! from its first use. Code that wants isolation (unit tests) builds a [`Registry`] of its own.
+//!
+//! ```
+//! use guc::{GucContext, GucInt, GucUnit};
+//!
+//! static NAPTIME: GucInt = GucInt::new(1);
+//!
+//! guc::define_int("my_module.naptime", "Seconds between runs.", &NAPTIME, 1, 1, 3600,
+//!                 GucUnit::S, GucContext::Sighup)?;
+//! guc::load_startup(None, &[], &[("my_module.naptime".into(), "1min".into())])?;
+//! assert_eq!(NAPTIME.get(), 60);
+//! assert_eq!(guc::show("my_module.naptime")?, "1min");
+//! # Ok::<(), guc::GucError>(())
+//! ```
+
+pub mod builtin;
+
+mod config_file;
+mod error;
+mod handle;
+mod registry;
+mod reload;
+mod sample;
+mod setting;
+mod startup;
+mod unit;
+mod value;
+
+#[cfg(test)]
+mod tests;
+
+use std::path::Path;
+use std::sync::{LazyLock, Mutex, MutexGuard, PoisonError};
+
+pub use error::GucError;
+pub use handle::{GucBool, GucInt, GucReal, GucString};
+pub use registry::{GucContext, GucSource, Registry};
+pub use unit::GucUnit;
+pub use value::parse_bool;
+
+/// This process's settings. Every function below holds the lock only for its own duration and
+/// never calls out while holding it, so no lock is held across a `fork` by the forking thread.
+static REGISTRY: LazyLock<Mutex<Registry>> = LazyLock::new(|| {
+    let mut registry = Registry::new();
+    builtin::define_all(&mut registry, false);
+    Mutex::new(registry)
+});
+
+fn registry() -> MutexGuard<'static, Registry> {
+    // Every registry method leaves it consistent before it can panic, so a poisoned lock still
+    // guards a usable registry.
+    REGISTRY.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+/// Registers the built-in settings at their defaults. Idempotent; every other function here
+/// does it too on first use, so calling it first only makes the moment explicit.
+pub fn init_builtins() {
+    LazyLock::force(&REGISTRY);
+}
+
+/// Defines a module's integer setting `prefix.name`, stored in `unit` (values in the file or a
+/// `SET` may carry any unit of the same kind). A value already given for it in the file or on the
+/// command line (a placeholder) takes effect now, and is an error here if invalid. Defining a name
+/// twice is an error.
+#[allow(clippy::too_many_arguments)] // Mirrors PostgreSQL's DefineCustomIntVariable.
+pub fn define_int(
+    name: &str,
+    desc: &str,
+    handle: &'static GucInt,
+    default: i64,
+    min: i64,
+    max: i64,
+    unit: GucUnit,
+    ctx: GucContext,
+) -> Result<(), GucError> {
+    registry().define_int(name, desc, handle, default, min, max, unit, ctx)
+}
+
+/// Defines a module's Boolean setting `prefix.name`; see [`define_int`].
+pub fn define_bool(
+    name: &str,
+    desc: &str,
+    handle: &'static GucBool,
+    default: bool,
+    ctx: GucContext,
+) -> Result<(), GucError> {
+    registry().define_bool(name, desc, handle, default, ctx)
+}
+
+/// Defines a module's floating-point setting `prefix.name`; see [`define_int`].
+pub fn define_real(
+    name: &str,
+    desc: &str,
+    handle: &'static GucReal,
+    default: f64,
+    min: f64,
+    max: f64,
+    ctx: GucContext,
+) -> Result<(), GucError> {
+    registry().define_real(name, desc, handle, default, min, max, ctx)
+}
+
+/// Defines a module's string setting `prefix.name`; see [`define_int`].
+pub fn define_string(
+    name: &str,
+    desc: &str,
+    handle: &'static GucString,
+    default: &str,
+    ctx: GucContext,
+) -> Result<(), GucError> {
+    registry().define_string(name, desc, handle, default, ctx)
+}
+
+/// Defines a module's enum setting `prefix.name`: one of `allowed` (matched case-insensitively;
+/// the handle holds the spelling in `allowed`); see [`define_int`].
+pub fn define_enum(
+    name: &str,
+    desc: &str,
+    handle: &'static GucString,
+    default: &str,
+    allowed: &'static [&'static str],
+    ctx: GucContext,
+) -> Result<(), GucError> {
+    registry().define_enum(name, desc, handle, default, allowed, ctx)
+}
+
+/// Start-up load, precedence lowest first: default < environment (`PGPORT` → `port`) < config
+/// file (`name = value`, `name value`, `#` comments, quoted strings with `''` escapes,
+/// case-insensitive names) < command-line overrides (`-p` as `("port", ..)`, `-c name=value`, in
+/// order). `prefix.name` with an unknown prefix is kept as a placeholder; any other unknown name
+/// is an error. Returns the first error, and then changes nothing.
+pub fn load_startup(
+    config_file: Option<&Path>,
+    env: &[(String, String)],
+    overrides: &[(String, String)],
+) -> Result<(), GucError> {
+    registry().load_startup(config_file, env, overrides)
+}
+
+/// SIGHUP: re-reads the file. Reloadable settings take the new value; a bad value, or a changed
+/// postmaster-only setting, keeps the old one; a setting removed from the file returns to its
+/// command-line, environment or default value; command-line values keep their precedence.
+/// Returns one message per problem or change, for the caller to LOG.
+pub fn reload(config_file: &Path) -> Vec<String> {
+    registry().reload(config_file)
+}
+
+/// `SET name TO value`, or `SET name TO DEFAULT` with `None`; only `User` settings.
+pub fn set_session(name: &str, value: Option<&str>) -> Result<(), GucError> {
+    registry().set_session(name, value)
+}
+
+/// `RESET ALL` / the end of a session.
+pub fn reset_session_all() {
+    registry().reset_session_all();
+}
+
+/// `SHOW name`: the value in effect as PostgreSQL prints it ("1min", "4MB", "on").
+pub fn show(name: &str) -> Result<String, GucError> {
+    registry().show(name)
+}
+
+/// `SHOW ALL`: `(name, setting, description)` of every defined setting, sorted by name.
+pub fn show_all() -> Vec<(String, String, String)> {
+    registry().show_all()
+}
+
+/// Whether a setting of this name is defined (a placeholder is not).
+pub fn is_defined(name: &str) -> bool {
+    registry().is_defined(name)
+}
+
+/// The canonical spelling of a defined setting's name (`DateStyle`), for SHOW's column title and
+/// ParameterStatus.
+pub fn canonical_name(name: &str) -> Option<String> {
+    registry().canonical_name(name)
+}
+
+/// Where the value in effect of `name` comes from.
+pub fn source(name: &str) -> Result<GucSource, GucError> {
+    registry().source(name)
+}
+
+/// `(name, value)` of every setting a backend reports in ParameterStatus, sorted by name.
+pub fn reported_parameters() -> Vec<(String, String)> {
+    registry().reported_parameters()
+}
+
+/// Whether a change of `name` is reported to clients in ParameterStatus.
+pub fn is_reported(name: &str) -> bool {
+    registry().is_reported(name)
+}
+
+/// After a module's init: its `prefix.*` placeholders that it did not define are typos, removed
+/// with one WARNING message each (returned); later unknown `prefix.*` names are errors.
+pub fn mark_prefix_reserved(prefix: &str) -> Vec<String> {
+    registry().mark_prefix_reserved(prefix)
+}
+
+/// Writes a commented `minipg.conf`: a short header, each built-in commented out with its
+/// default, then `extra` (the postmaster passes `shared_preload_libraries = 'worker_spi'`).
+pub fn write_default_config(path: &Path, extra: &str) -> std::io::Result<()> {
+    let text = registry().sample_config(extra);
+    std::fs::write(path, text)
+}

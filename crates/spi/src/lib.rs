@@ -1,4 +1,67 @@
-//! SQL over SQLite: databases, PostgreSQL schemas, transactions, results, catalog views and SQLSTATEs.
+//! SQL over SQLite: databases, PostgreSQL schemas, transactions, results, catalog views,
+//! SQLSTATEs, and the worker SPI.
 //!
-//! Owns: every SQLite connection of a process (opened after fork, never inherited).
-//! Never: lets client SQL reach outside the data directory.
+//! Code map:
+//! - [`rewrite`] (another engineer's module): PostgreSQL's dialect → SQLite's, statement
+//!   classification, `$n` → `?n`, schema-qualified names → mangled names.
+//! - `datadir`: `base/<db>/<db>.sqlite`, CREATE/DROP DATABASE, [`init_data_dir`].
+//! - `connection`: how every connection is opened (WAL, synchronous, busy handler, progress
+//!   handler, functions, authorizer).
+//! - `catalog`: the schema map (`minipg_namespace`), `pg_namespace`, `pg_stat_activity`.
+//! - `session`: [`Session`], PostgreSQL's transaction-block semantics for a client backend.
+//! - `worker`: the worker SPI ([`start_transaction_command`], [`connect`], [`SpiClient`], …).
+//! - [`interrupt`]: cancel / terminate / statement timeout flags that SQLite polls.
+//! - `recovery`: [`startup_recovery`], the startup process's work.
+//!
+//! **Schemas live in one file.** A relation `name` of schema `s` is the SQLite table `s.name`
+//! (`rewrite::mangle`); `public` maps to plain names. 1,000 schemas in one database is 1,000
+//! catalog rows plus their tables in one file — where one ATTACHed file per schema would hit
+//! SQLite's limit of 125 attached databases, multiply locks, and make a transaction across
+//! schemas non-atomic. A schema name may therefore not contain `.` (42602).
+//!
+//! Owns: every SQLite connection of a process. Architecture invariant: connections are opened
+//! after fork in the process that uses them and never cross a fork.
+//! Never: lets client or worker SQL reach outside the data directory — ATTACH, DETACH,
+//! `load_extension`, `VACUUM INTO` and file-touching pragmas are refused by the authorizer
+//! (42501); the server's own statements run with it off. Never reads shared memory itself:
+//! the server provides [`ServerHooks`].
+
+pub mod rewrite;
+
+mod authorizer;
+mod catalog;
+mod connection;
+mod datadir;
+mod error;
+mod exec;
+mod functions;
+mod hooks;
+pub mod interrupt;
+mod params;
+mod quote;
+mod recovery;
+mod result;
+mod session;
+mod settings;
+mod value;
+mod worker;
+
+pub use catalog::BUILTIN_SCHEMAS;
+pub use connection::OpenOptions;
+pub use datadir::{
+    BASE_DIR, DEFAULT_DATABASE, create_database, database_path, drop_database, init_data_dir,
+    list_databases, validate_database_name,
+};
+pub use error::{Severity, SpiError, sqlstate};
+pub use functions::version_string;
+pub use hooks::{ActivityRow, ServerHooks, hooks, set_server_hooks};
+pub use quote::{quote_identifier, quote_literal};
+pub use recovery::{RecoveryReport, startup_recovery};
+pub use result::{Notice, QueryResult, TxStatus};
+pub use rewrite::{PgType, split_statements};
+pub use session::{Prepared, Session};
+pub use value::{Column, Value, bytea_hex, format_float, format_timestamptz, parse_bool};
+pub use worker::{
+    FromValue, SpiClient, SpiOk, TupleTable, abort_current_transaction, commit_transaction_command,
+    connect, start_transaction_command, transaction, worker_connect, worker_database,
+};

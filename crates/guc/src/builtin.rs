@@ -1,0 +1,522 @@
+//! minipg's own settings: the handles every crate reads, and their definitions.
+//!
+//! Each static's `const` initial value equals its definition's default, so a handle read before
+//! [`crate::init_builtins`] still gives the default. Contexts follow PostgreSQL: what sizes shared
+//! memory or the listening sockets is postmaster-only; what the server's own processes consult is
+//! reloadable; what a client may choose is per session. Integer handles hold the base unit named
+//! in their documentation.
+
+use crate::handle::{GucBool, GucInt, GucString, PrivateCopy};
+use crate::registry::Registry;
+use crate::setting::{CheckHook, Definition, Kind};
+use crate::unit::GucUnit;
+use crate::value::Value;
+use crate::{GucContext, GucError};
+
+/// `port`: the TCP port, also the number in the Unix socket's name. Postmaster.
+pub static PORT: GucInt = GucInt::new(5432);
+/// `listen_addresses`: comma-separated host names or addresses; `*` all, empty = no TCP.
+/// Postmaster.
+pub static LISTEN_ADDRESSES: GucString = GucString::new("localhost");
+/// `unix_socket_directories`: comma-separated directories for the Unix socket. Postmaster.
+pub static UNIX_SOCKET_DIRECTORIES: GucString = GucString::new("/tmp");
+/// `max_connections`: client backends at once. Postmaster.
+pub static MAX_CONNECTIONS: GucInt = GucInt::new(100);
+/// `autovacuum`: whether the autovacuum launcher runs. Sighup.
+pub static AUTOVACUUM: GucBool = GucBool::new(true);
+/// `autovacuum_max_workers`: autovacuum worker processes at once. Postmaster.
+pub static AUTOVACUUM_MAX_WORKERS: GucInt = GucInt::new(3);
+/// `autovacuum_naptime`: seconds between autovacuum runs on one database. Sighup.
+pub static AUTOVACUUM_NAPTIME: GucInt = GucInt::new(60);
+/// `autovacuum_wal_threshold`: bytes of WAL after which autovacuum checkpoints a database. Sighup.
+pub static AUTOVACUUM_WAL_THRESHOLD: GucInt = GucInt::new(4 * 1024 * 1024);
+/// `autovacuum_vacuum_threshold`: free pages in a database file before autovacuum returns them
+/// to the file system. Sighup.
+pub static AUTOVACUUM_VACUUM_THRESHOLD: GucInt = GucInt::new(1000);
+/// `shared_preload_libraries`: comma-separated modules whose init runs at start. Postmaster.
+pub static SHARED_PRELOAD_LIBRARIES: GucString = GucString::new("");
+/// `restart_after_crash`: reinitialize after a backend crash instead of stopping. Sighup.
+pub static RESTART_AFTER_CRASH: GucBool = GucBool::new(true);
+/// `synchronous_commit`: `synchronous = FULL` when on, `NORMAL` when off. User.
+pub static SYNCHRONOUS_COMMIT: GucBool = GucBool::new(true);
+/// `statement_timeout`: milliseconds a statement may run; 0 = no limit. User.
+pub static STATEMENT_TIMEOUT: GucInt = GucInt::new(0);
+/// `idle_in_transaction_session_timeout`: milliseconds a session may sit idle in a transaction;
+/// 0 = no limit. User.
+pub static IDLE_IN_TRANSACTION_SESSION_TIMEOUT: GucInt = GucInt::new(60_000);
+/// `authentication_timeout`: seconds a client has to complete the start-up. Sighup.
+pub static AUTHENTICATION_TIMEOUT: GucInt = GucInt::new(60);
+/// `startup_check`: the startup process runs `PRAGMA quick_check` on each database. Sighup.
+pub static STARTUP_CHECK: GucBool = GucBool::new(false);
+/// `log_min_messages`: the least severe level logged (`debug5` … `panic`); LOG always shows.
+/// Sighup.
+pub static LOG_MIN_MESSAGES: GucString = GucString::new("warning");
+
+/// `application_name`: reported in `pg_stat_activity`. User.
+pub static APPLICATION_NAME: GucString = GucString::new("");
+/// `client_encoding`: `UTF8` (or `SQL_ASCII`, which C-locale psql asks for; bytes pass unchanged).
+/// User.
+pub static CLIENT_ENCODING: GucString = GucString::new("UTF8");
+/// `DateStyle`: always ISO output; the field order for ambiguous input. User.
+pub static DATESTYLE: GucString = GucString::new("ISO, MDY");
+/// `TimeZone`: reported to clients. User.
+pub static TIMEZONE: GucString = GucString::new("UTC");
+/// `IntervalStyle`: reported to clients. User.
+pub static INTERVALSTYLE: GucString = GucString::new("postgres");
+/// `extra_float_digits`: digits added to float output; 1 or more = shortest exact. User.
+pub static EXTRA_FLOAT_DIGITS: GucInt = GucInt::new(1);
+/// `search_path`: schemas searched for unqualified names. User.
+pub static SEARCH_PATH: GucString = GucString::new("\"$user\", public");
+/// `password_encryption`: how passwords would be hashed. User.
+pub static PASSWORD_ENCRYPTION: GucString = GucString::new("scram-sha-256");
+/// `standard_conforming_strings`: always on (backslashes are literal in `'...'`). User, but only
+/// `on` is accepted.
+pub static STANDARD_CONFORMING_STRINGS: GucBool = GucBool::new(true);
+/// `integer_datetimes`: always on. Read-only.
+pub static INTEGER_DATETIMES: GucBool = GucBool::new(true);
+/// `server_version`: PostgreSQL-compatible version first, so clients parse it. Read-only.
+pub static SERVER_VERSION: GucString = GucString::new(SERVER_VERSION_STRING);
+/// `server_version_num`: the version as a number. Read-only.
+pub static SERVER_VERSION_NUM: GucInt = GucInt::new(150000);
+/// `server_encoding`: always `UTF8`. Read-only.
+pub static SERVER_ENCODING: GucString = GucString::new("UTF8");
+
+/// The PostgreSQL version minipg speaks as, then minipg's own.
+pub const SERVER_VERSION_STRING: &str = concat!("15.0 (minipg ", env!("CARGO_PKG_VERSION"), ")");
+
+/// Levels of `log_min_messages`, least severe first (LOG sits between ERROR and FATAL here, as
+/// in PostgreSQL's server-log ordering).
+pub const LOG_LEVELS: &[&str] = &[
+    "debug5", "debug4", "debug3", "debug2", "debug1", "info", "notice", "warning", "error", "log",
+    "fatal", "panic",
+];
+const PASSWORD_ENCRYPTIONS: &[&str] = &["md5", "scram-sha-256"];
+const INTERVAL_STYLES: &[&str] = &["postgres", "postgres_verbose", "sql_standard", "iso_8601"];
+
+const INT_MAX: i64 = i32::MAX as i64;
+
+/// A handle: the global static, or a private copy for a registry of its own.
+fn pick<H: PrivateCopy>(global: &'static H, private: bool) -> &'static H {
+    if private { H::leak_private() } else { global }
+}
+
+struct Builtin {
+    name: &'static str,
+    description: &'static str,
+    context: GucContext,
+    kind: Kind,
+    default: Value,
+    check: Option<CheckHook>,
+    read_only: bool,
+    report: bool,
+}
+
+impl Builtin {
+    fn new(name: &'static str, context: GucContext, kind: Kind, default: Value) -> Self {
+        Builtin {
+            name,
+            description: "",
+            context,
+            kind,
+            default,
+            check: None,
+            read_only: false,
+            report: false,
+        }
+    }
+    fn about(mut self, description: &'static str) -> Self {
+        self.description = description;
+        self
+    }
+    fn check(mut self, check: CheckHook) -> Self {
+        self.check = Some(check);
+        self
+    }
+    fn reported(mut self) -> Self {
+        self.report = true;
+        self
+    }
+    fn read_only(mut self) -> Self {
+        self.read_only = true;
+        self
+    }
+}
+
+fn int(handle: &'static GucInt, min: i64, max: i64, unit: GucUnit) -> Kind {
+    Kind::Int {
+        handle,
+        min,
+        max,
+        unit,
+    }
+}
+
+fn text(default: &str) -> Value {
+    Value::Str(default.to_string())
+}
+
+/// Defines every built-in in `registry`; `private` gives them fresh handles instead of the
+/// statics. Panics only if a definition here is inconsistent, which the tests rule out.
+pub(crate) fn define_all(registry: &mut Registry, private: bool) {
+    use GucContext::{Postmaster, Sighup, User};
+    let i = |h: &'static GucInt| pick(h, private);
+    let b = |h: &'static GucBool| pick(h, private);
+    let s = |h: &'static GucString| pick(h, private);
+
+    let builtins = [
+        Builtin::new(
+            "port",
+            Postmaster,
+            int(i(&PORT), 1, 65535, GucUnit::None),
+            Value::Int(5432),
+        )
+        .about("TCP port the server listens on."),
+        Builtin::new(
+            "listen_addresses",
+            Postmaster,
+            Kind::Str(s(&LISTEN_ADDRESSES)),
+            text("localhost"),
+        )
+        .about(
+            "Host names or IP addresses to listen on, comma-separated; '*' for all, '' for none.",
+        ),
+        Builtin::new(
+            "unix_socket_directories",
+            Postmaster,
+            Kind::Str(s(&UNIX_SOCKET_DIRECTORIES)),
+            text("/tmp"),
+        )
+        .about("Directories for the Unix-domain socket, comma-separated."),
+        Builtin::new(
+            "max_connections",
+            Postmaster,
+            int(i(&MAX_CONNECTIONS), 1, 10000, GucUnit::None),
+            Value::Int(100),
+        )
+        .about("Maximum number of concurrent client connections."),
+        Builtin::new(
+            "autovacuum",
+            Sighup,
+            Kind::Bool(b(&AUTOVACUUM)),
+            Value::Bool(true),
+        )
+        .about("Starts the autovacuum launcher."),
+        Builtin::new(
+            "autovacuum_max_workers",
+            Postmaster,
+            int(i(&AUTOVACUUM_MAX_WORKERS), 1, 1000, GucUnit::None),
+            Value::Int(3),
+        )
+        .about("Maximum number of autovacuum worker processes at once."),
+        Builtin::new(
+            "autovacuum_naptime",
+            Sighup,
+            int(i(&AUTOVACUUM_NAPTIME), 1, INT_MAX / 1000, GucUnit::S),
+            Value::Int(60),
+        )
+        .about("Time to sleep between autovacuum runs."),
+        Builtin::new(
+            "autovacuum_wal_threshold",
+            Sighup,
+            int(i(&AUTOVACUUM_WAL_THRESHOLD), 0, 1 << 40, GucUnit::Bytes),
+            Value::Int(4 * 1024 * 1024),
+        )
+        .about("Size of a database's WAL after which autovacuum checkpoints it."),
+        Builtin::new(
+            "autovacuum_vacuum_threshold",
+            Sighup,
+            int(i(&AUTOVACUUM_VACUUM_THRESHOLD), 0, INT_MAX, GucUnit::None),
+            Value::Int(1000),
+        )
+        .about("Free pages in a database file before autovacuum returns them."),
+        Builtin::new(
+            "shared_preload_libraries",
+            Postmaster,
+            Kind::Str(s(&SHARED_PRELOAD_LIBRARIES)),
+            text(""),
+        )
+        .about("Modules to preload at server start, comma-separated."),
+        Builtin::new(
+            "restart_after_crash",
+            Sighup,
+            Kind::Bool(b(&RESTART_AFTER_CRASH)),
+            Value::Bool(true),
+        )
+        .about("Reinitialize the server after a backend crash."),
+        Builtin::new(
+            "synchronous_commit",
+            User,
+            Kind::Bool(b(&SYNCHRONOUS_COMMIT)),
+            Value::Bool(true),
+        )
+        .about("Wait for each commit to reach the disk (SQLite synchronous = FULL)."),
+        Builtin::new(
+            "statement_timeout",
+            User,
+            int(i(&STATEMENT_TIMEOUT), 0, INT_MAX, GucUnit::Ms),
+            Value::Int(0),
+        )
+        .about("Maximum time a statement may run; 0 disables."),
+        Builtin::new(
+            "idle_in_transaction_session_timeout",
+            User,
+            int(
+                i(&IDLE_IN_TRANSACTION_SESSION_TIMEOUT),
+                0,
+                INT_MAX,
+                GucUnit::Ms,
+            ),
+            Value::Int(60_000),
+        )
+        .about("Maximum time a session may sit idle inside a transaction; 0 disables."),
+        Builtin::new(
+            "authentication_timeout",
+            Sighup,
+            int(i(&AUTHENTICATION_TIMEOUT), 1, 600, GucUnit::S),
+            Value::Int(60),
+        )
+        .about("Maximum time to complete client authentication."),
+        Builtin::new(
+            "startup_check",
+            Sighup,
+            Kind::Bool(b(&STARTUP_CHECK)),
+            Value::Bool(false),
+        )
+        .about("Run PRAGMA quick_check on every database at start-up."),
+        Builtin::new(
+            "log_min_messages",
+            Sighup,
+            Kind::Enum {
+                handle: s(&LOG_MIN_MESSAGES),
+                allowed: LOG_LEVELS,
+            },
+            text("warning"),
+        )
+        .about("Least severe message level written to the server log."),
+        Builtin::new(
+            "application_name",
+            User,
+            Kind::Str(s(&APPLICATION_NAME)),
+            text(""),
+        )
+        .about("Name of the client application, shown in pg_stat_activity.")
+        .check(check_application_name)
+        .reported(),
+        Builtin::new(
+            "client_encoding",
+            User,
+            Kind::Str(s(&CLIENT_ENCODING)),
+            text("UTF8"),
+        )
+        .about("Client's character set encoding.")
+        .check(check_client_encoding)
+        .reported(),
+        Builtin::new(
+            "DateStyle",
+            User,
+            Kind::Str(s(&DATESTYLE)),
+            text("ISO, MDY"),
+        )
+        .about("Display format for dates (always ISO) and the order of ambiguous input fields.")
+        .check(check_datestyle)
+        .reported(),
+        Builtin::new("TimeZone", User, Kind::Str(s(&TIMEZONE)), text("UTC"))
+            .about("Time zone reported to clients.")
+            .check(check_nonempty)
+            .reported(),
+        Builtin::new(
+            "IntervalStyle",
+            User,
+            Kind::Enum {
+                handle: s(&INTERVALSTYLE),
+                allowed: INTERVAL_STYLES,
+            },
+            text("postgres"),
+        )
+        .about("Display format for intervals.")
+        .reported(),
+        Builtin::new(
+            "extra_float_digits",
+            User,
+            int(i(&EXTRA_FLOAT_DIGITS), -15, 3, GucUnit::None),
+            Value::Int(1),
+        )
+        .about("Extra digits for floating-point output; 1 or more gives the shortest exact form."),
+        Builtin::new(
+            "search_path",
+            User,
+            Kind::Str(s(&SEARCH_PATH)),
+            text("\"$user\", public"),
+        )
+        .about("Schema search order for unqualified names."),
+        Builtin::new(
+            "password_encryption",
+            User,
+            Kind::Enum {
+                handle: s(&PASSWORD_ENCRYPTION),
+                allowed: PASSWORD_ENCRYPTIONS,
+            },
+            text("scram-sha-256"),
+        )
+        .about("Algorithm to hash passwords with."),
+        Builtin::new(
+            "standard_conforming_strings",
+            User,
+            Kind::Bool(b(&STANDARD_CONFORMING_STRINGS)),
+            Value::Bool(true),
+        )
+        .about("'...' strings treat backslashes literally (always on in minipg).")
+        .check(check_standard_conforming_strings)
+        .reported(),
+        Builtin::new(
+            "integer_datetimes",
+            User,
+            Kind::Bool(b(&INTEGER_DATETIMES)),
+            Value::Bool(true),
+        )
+        .about("Datetimes are integer based.")
+        .read_only()
+        .reported(),
+        Builtin::new(
+            "server_version",
+            User,
+            Kind::Str(s(&SERVER_VERSION)),
+            text(SERVER_VERSION_STRING),
+        )
+        .about("Server version.")
+        .read_only()
+        .reported(),
+        Builtin::new(
+            "server_version_num",
+            User,
+            int(i(&SERVER_VERSION_NUM), 150000, 150000, GucUnit::None),
+            Value::Int(150000),
+        )
+        .about("Server version as an integer.")
+        .read_only(),
+        Builtin::new(
+            "server_encoding",
+            User,
+            Kind::Str(s(&SERVER_ENCODING)),
+            text("UTF8"),
+        )
+        .about("Server (database) character set encoding.")
+        .read_only()
+        .reported(),
+    ];
+
+    for builtin in builtins {
+        let name = builtin.name;
+        let defined = registry.define(Definition {
+            name: name.to_string(),
+            description: builtin.description.to_string(),
+            context: builtin.context,
+            kind: builtin.kind,
+            default: builtin.default,
+            check: builtin.check,
+            read_only: builtin.read_only,
+            report: builtin.report,
+            builtin: true,
+        });
+        if let Err(error) = defined {
+            match error {
+                // `init_builtins` on a registry that has them already: nothing to do.
+                GucError::AlreadyDefined { .. } => {}
+                other => panic!("built-in setting \"{name}\" is defined wrongly: {other}"),
+            }
+        }
+    }
+}
+
+/// PostgreSQL keeps `application_name` printable ASCII and under 64 bytes.
+fn check_application_name(value: Value) -> Result<Value, String> {
+    match value {
+        Value::Str(s) => {
+            let mut clean: String = s
+                .chars()
+                .map(|c| if (' '..='~').contains(&c) { c } else { '?' })
+                .collect();
+            clean.truncate(63);
+            Ok(Value::Str(clean))
+        }
+        other => Ok(other),
+    }
+}
+
+/// Accepts UTF8 in any spelling ("utf-8", "Unicode"), and SQL_ASCII, which psql sends in the C
+/// locale and which means "no conversion" — exactly what minipg does.
+fn check_client_encoding(value: Value) -> Result<Value, String> {
+    let Value::Str(s) = value else {
+        return Ok(value);
+    };
+    let folded: String = s
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric())
+        .collect::<String>()
+        .to_ascii_uppercase();
+    match folded.as_str() {
+        "UTF8" | "UNICODE" => Ok(text("UTF8")),
+        "SQLASCII" => Ok(text("SQL_ASCII")),
+        _ => Err("minipg supports only the UTF8 client encoding.".to_string()),
+    }
+}
+
+/// Accepts PostgreSQL's DateStyle key words, canonicalized to "ISO, <order>"; refuses output
+/// styles other than ISO, which minipg cannot produce.
+fn check_datestyle(value: Value) -> Result<Value, String> {
+    let Value::Str(s) = value else {
+        return Ok(value);
+    };
+    let mut style: Option<&'static str> = None;
+    let mut order: Option<&'static str> = None;
+    let set = |slot: &mut Option<&'static str>, to: &'static str| match slot {
+        Some(previous) if *previous != to => {
+            Err("Conflicting \"datestyle\" specifications.".to_string())
+        }
+        _ => {
+            *slot = Some(to);
+            Ok(())
+        }
+    };
+    let mut tokens = 0;
+    for token in s.split(|c: char| c == ',' || c.is_whitespace()) {
+        if token.is_empty() {
+            continue;
+        }
+        tokens += 1;
+        match token.to_ascii_lowercase().as_str() {
+            "iso" => set(&mut style, "ISO")?,
+            "postgres" | "sql" | "german" => {
+                return Err("minipg writes dates only in the ISO style.".to_string());
+            }
+            "ymd" => set(&mut order, "YMD")?,
+            "dmy" | "euro" | "european" => set(&mut order, "DMY")?,
+            "mdy" | "us" | "noneuro" | "noneuropean" => set(&mut order, "MDY")?,
+            "default" => {
+                set(&mut style, "ISO")?;
+                set(&mut order, "MDY")?;
+            }
+            _ => return Err(format!("Unrecognized key word: \"{token}\".")),
+        }
+    }
+    if tokens == 0 {
+        return Err("A list of DateStyle key words is required, such as \"ISO, MDY\".".to_string());
+    }
+    Ok(text(&format!("ISO, {}", order.unwrap_or("MDY"))))
+}
+
+fn check_nonempty(value: Value) -> Result<Value, String> {
+    match &value {
+        Value::Str(s) if s.trim().is_empty() => Err("A non-empty value is required.".to_string()),
+        _ => Ok(value),
+    }
+}
+
+fn check_standard_conforming_strings(value: Value) -> Result<Value, String> {
+    match value {
+        Value::Bool(false) => {
+            Err("minipg supports only standard_conforming_strings = on.".to_string())
+        }
+        other => Ok(other),
+    }
+}

@@ -1,0 +1,173 @@
+//! The client backend process: what a child forked for an accepted connection runs.
+//!
+//! Signals: SIGINT cancels the running statement, SIGTERM ends the session (FATAL 57P01),
+//! SIGHUP re-reads the configuration between queries, SIGUSR1 only sets the latch, SIGQUIT is
+//! quick-die. All handlers set atomics and the latch; the wire session acts on them.
+//!
+//! The [`wire::BackendHooks`] implemented here connect the protocol session to shared memory:
+//! the PGPROC from the normal-backend list, the status block `pg_stat_activity` reads, the
+//! process title, cancel keys, and latch waits that also watch the socket.
+
+use std::os::fd::RawFd;
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Duration;
+
+use shmem::{WaitEvents, latch};
+use wire::{BackendHooks, HookError, WaitOutcome};
+
+use crate::listen::Conn;
+use crate::signals::set_handler;
+
+static GOT_SIGHUP: AtomicBool = AtomicBool::new(false);
+
+extern "C" fn on_sigint(_: libc::c_int) {
+    spi::interrupt::request_cancel();
+    latch::set_my_latch_from_handler();
+}
+
+extern "C" fn on_sigterm(_: libc::c_int) {
+    spi::interrupt::request_terminate();
+    latch::set_my_latch_from_handler();
+}
+
+extern "C" fn on_sighup(_: libc::c_int) {
+    GOT_SIGHUP.store(true, Ordering::SeqCst);
+    latch::set_my_latch_from_handler();
+}
+
+extern "C" fn on_sigusr1(_: libc::c_int) {
+    latch::set_my_latch_from_handler();
+}
+
+/// SIGQUIT in every child: quick die, no cleanup.
+pub extern "C" fn quickdie(_: libc::c_int) {
+    // SAFETY: _exit is async-signal-safe; skipping cleanup is the point.
+    unsafe { libc::_exit(2) };
+}
+
+struct Hooks {
+    slot: usize,
+    remote: String,
+    user: String,
+    database: String,
+    config_file: PathBuf,
+}
+
+fn random_key() -> i32 {
+    let mut k = 0i32;
+    // SAFETY: getrandom writes at most 4 bytes into the local integer.
+    let n = unsafe { libc::getrandom((&mut k as *mut i32).cast(), 4, 0) };
+    if n != 4 {
+        let t = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.subsec_nanos())
+            .unwrap_or(0);
+        k = (t ^ std::process::id().rotate_left(16)) as i32;
+    }
+    k
+}
+
+impl Hooks {
+    fn title(&self, state: &str) {
+        proc::ps_status::set(&format!(
+            "postmaster: {} {} {} {state}",
+            self.user, self.database, self.remote
+        ));
+    }
+}
+
+impl BackendHooks for Hooks {
+    fn attach(&mut self, user: &str, database: &str, application_name: &str) -> Result<i32, HookError> {
+        let _ = application_name;
+        if self.slot == 0 {
+            return Err(HookError { sqlstate: "53300", message: "sorry, too many clients already".into() });
+        }
+        let p = proc::init_process(proc::BackendType::ClientBackend, "", self.slot)
+            .map_err(|e| HookError { sqlstate: e.sqlstate(), message: e.to_string() })?;
+        let key = random_key();
+        p.set_cancel_key(key);
+        p.status.set_connection(database, user);
+        self.user = user.to_owned();
+        self.database = database.to_owned();
+        self.title("idle");
+        Ok(key)
+    }
+
+    fn report_activity(&mut self, state: &str, query: Option<&str>) {
+        if let Some(p) = proc::my_proc() {
+            p.status.report(proc::ActivityState::parse(state), query);
+        }
+        self.title(state);
+    }
+
+    fn wait_readable(&mut self, fd: RawFd, timeout: Option<Duration>) -> WaitOutcome {
+        let l = latch::my_latch();
+        let mut ev = WaitEvents::LATCH_SET | WaitEvents::SOCKET_READABLE | WaitEvents::POSTMASTER_DEATH;
+        if timeout.is_some() {
+            ev |= WaitEvents::TIMEOUT;
+        }
+        let r = l.wait_socket(ev, fd, timeout);
+        if r.contains(WaitEvents::POSTMASTER_DEATH) {
+            return WaitOutcome::PostmasterDeath;
+        }
+        if r.contains(WaitEvents::LATCH_SET) {
+            l.reset();
+            return WaitOutcome::Interrupted;
+        }
+        if r.contains(WaitEvents::SOCKET_READABLE) {
+            return WaitOutcome::Readable;
+        }
+        WaitOutcome::Timeout
+    }
+
+    fn cancel_request(&mut self, pid: i32, key: i32) {
+        if let Some(p) = proc::find_proc(pid)
+            && p.backend_type() == Some(proc::BackendType::ClientBackend)
+            && p.cancel_key() == key
+        {
+            // SAFETY: signalling a process that holds a client-backend PGPROC with this key.
+            unsafe { libc::kill(pid, libc::SIGINT) };
+        }
+    }
+
+    fn handle_pending_reload(&mut self) {
+        if GOT_SIGHUP.swap(false, Ordering::SeqCst) {
+            for line in guc::reload(&self.config_file) {
+                tracing::info!("{line}");
+            }
+        }
+    }
+}
+
+/// The backend child's main: returns the exit code.
+pub fn backend_main(
+    conn: Conn,
+    slot: usize,
+    can_accept: wire::CanAccept,
+    data_dir: PathBuf,
+    config_file: PathBuf,
+) -> i32 {
+    set_handler(libc::SIGINT, on_sigint);
+    set_handler(libc::SIGTERM, on_sigterm);
+    set_handler(libc::SIGHUP, on_sighup);
+    set_handler(libc::SIGUSR1, on_sigusr1);
+    set_handler(libc::SIGQUIT, quickdie);
+    crate::signals::unblock();
+    let remote = conn.remote();
+    proc::ps_status::set(&format!("postmaster: {remote} authentication"));
+    let cfg = wire::BackendConfig { data_dir, can_accept, remote: remote.clone() };
+    let mut hooks = Hooks {
+        slot,
+        remote,
+        user: String::new(),
+        database: String::new(),
+        config_file,
+    };
+    let code = match conn {
+        Conn::Unix(s) => wire::run_backend(s, &cfg, &mut hooks),
+        Conn::Tcp(s, _) => wire::run_backend(s, &cfg, &mut hooks),
+    };
+    proc::proc_kill();
+    code
+}

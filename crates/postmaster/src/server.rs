@@ -1,0 +1,514 @@
+//! The postmaster's state machine and server loop.
+//!
+//! States: `Startup → Run → WaitBackends → (exit)`, plus the crash path, where `fatal_error` is
+//! set, every child gets SIGQUIT (SIGKILL after 5 s), and once none is left the segment is
+//! re-initialised and the startup process runs again.
+//!
+//! The loop: `poll` on the signal self-pipe and the listen sockets with a timeout decided each
+//! turn (60 s; 0 when a worker waits to start; until the earliest pending restart; until the
+//! SIGKILL deadline); then, in this order: reap children, read pmsignal flags, act on shutdown
+//! requests and SIGHUP, accept connections (a backend is forked per connection), start at most
+//! one background worker, and advance the shutdown / crash-reset progress.
+//!
+//! Architecture invariants: single-threaded; never takes a shared-memory lock (shared state is
+//! read and written with atomics only: child slots, pmsignal flags, worker status); holds no
+//! lock across `fork`; handlers only set flags.
+
+use std::os::fd::{AsRawFd, OwnedFd};
+use std::path::PathBuf;
+use std::sync::atomic::Ordering;
+use std::time::{Duration, Instant};
+
+use bgworker::schedule::{ChildExit, ExitVerdict, PmPhase, Scheduler};
+use shmem::pmsignal::{self, PmSignalReason};
+use shmem::pmchild;
+
+use crate::datadir::PidFile;
+use crate::listen::{Conn, Listener};
+use crate::signals;
+
+const SIGKILL_AFTER: Duration = Duration::from_secs(5);
+const MAX_SLEEP: Duration = Duration::from_secs(60);
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum State {
+    Startup,
+    Run,
+    WaitBackends,
+    Exit,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Shutdown {
+    None,
+    Smart,
+    Fast,
+    Immediate,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Startup,
+    Backend,
+    Worker(usize),
+}
+
+#[derive(Debug)]
+struct Child {
+    pid: i32,
+    kind: Kind,
+    slot: usize,
+}
+
+/// Everything the server loop needs, built by `lib.rs` after settings, preload and shared memory.
+pub struct Postmaster {
+    pub data_dir: PathBuf,
+    pub config_file: PathBuf,
+    pub listeners: Vec<Listener>,
+    pub pid_file: PidFile,
+    pub scheduler: Scheduler,
+    pub shmem_init: Box<dyn Fn() -> Result<(), crate::error::PmError>>,
+    pub _lock: OwnedFd,
+    state: State,
+    shutdown: Shutdown,
+    fatal_error: bool,
+    kill_deadline: Option<Instant>,
+    sigkill_sent: bool,
+    consistent: bool,
+    after_crash: bool,
+    children: Vec<Child>,
+    exit_code: i32,
+}
+
+fn signal_name(sig: i32) -> String {
+    // SAFETY: strsignal returns a pointer to a static or thread-local string; the postmaster
+    // is single-threaded and we copy it at once.
+    unsafe {
+        let p = libc::strsignal(sig);
+        if p.is_null() {
+            return format!("signal {sig}");
+        }
+        std::ffi::CStr::from_ptr(p).to_string_lossy().into_owned()
+    }
+}
+
+fn describe_exit(what: &str, pid: i32, exit: ChildExit) -> String {
+    match exit {
+        ChildExit::Exited(c) => format!("{what} (PID {pid}) exited with exit code {c}"),
+        ChildExit::Signaled(s) => {
+            format!("{what} (PID {pid}) was terminated by signal {s}: {}", signal_name(s))
+        }
+    }
+}
+
+impl Postmaster {
+    /// A postmaster about to start its first startup process.
+    pub fn new(
+        data_dir: PathBuf,
+        config_file: PathBuf,
+        listeners: Vec<Listener>,
+        pid_file: PidFile,
+        scheduler: Scheduler,
+        shmem_init: Box<dyn Fn() -> Result<(), crate::error::PmError>>,
+        lock: OwnedFd,
+    ) -> Self {
+        Postmaster {
+            data_dir,
+            config_file,
+            listeners,
+            pid_file,
+            scheduler,
+            shmem_init,
+            _lock: lock,
+            state: State::Startup,
+            shutdown: Shutdown::None,
+            fatal_error: false,
+            kill_deadline: None,
+            sigkill_sent: false,
+            consistent: false,
+            after_crash: false,
+            children: Vec::new(),
+            exit_code: 0,
+        }
+    }
+
+    fn phase(&self) -> PmPhase {
+        if self.fatal_error || self.shutdown != Shutdown::None {
+            return PmPhase::NoStart;
+        }
+        match self.state {
+            State::Startup if self.consistent => PmPhase::Consistent,
+            State::Startup => PmPhase::Starting,
+            State::Run => PmPhase::Run,
+            _ => PmPhase::NoStart,
+        }
+    }
+
+    /// Forks a child; `f` runs in it and its return value is the exit code.
+    fn fork_child(&mut self, kind: Kind, slot: usize, f: impl FnOnce() -> i32) -> Option<i32> {
+        signals::block();
+        // SAFETY: the postmaster is single-threaded and holds no lock here, so the child gets a
+        // consistent copy of the process.
+        let pid = unsafe { libc::fork() };
+        if pid == 0 {
+            signals::reset_in_child();
+            for l in &self.listeners {
+                // SAFETY: closing the child's copies of the listen sockets; the Listener values
+                // are never used again in the child (we exit before returning).
+                unsafe { libc::close(l.fd()) };
+            }
+            shmem::pmdeath::init_child();
+            if let Err(e) = shmem::latch::init_process() {
+                tracing::error!(target: "FATAL", "could not set up the process latch: {e}");
+                std::process::exit(1);
+            }
+            std::panic::set_hook(Box::new(|info| {
+                tracing::error!(target: "PANIC", "{info}");
+                std::process::abort();
+            }));
+            let code = f();
+            std::process::exit(code);
+        }
+        signals::unblock();
+        if pid < 0 {
+            tracing::info!("could not fork new process: {}", std::io::Error::last_os_error());
+            if slot != 0 {
+                pmchild::release(slot);
+            }
+            return None;
+        }
+        self.children.push(Child { pid, kind, slot });
+        Some(pid)
+    }
+
+    fn start_startup(&mut self) {
+        let slot = pmchild::assign().unwrap_or(0);
+        let dir = self.data_dir.clone();
+        let after_crash = self.after_crash;
+        self.consistent = false;
+        if self.fork_child(Kind::Startup, slot, || crate::startup::startup_main(&dir, after_crash, slot))
+            .is_none()
+        {
+            tracing::error!(target: "FATAL", "could not fork startup process");
+            self.begin_exit(1);
+        }
+    }
+
+    fn can_accept(&self) -> wire::CanAccept {
+        if self.shutdown != Shutdown::None {
+            wire::CanAccept::Shutdown
+        } else if self.fatal_error || (self.state == State::Startup && self.after_crash) {
+            wire::CanAccept::Recovery
+        } else if self.state == State::Startup {
+            wire::CanAccept::Startup
+        } else {
+            wire::CanAccept::Ok
+        }
+    }
+
+    fn start_backend(&mut self, conn: Conn) {
+        let can_accept = self.can_accept();
+        // No child slot left: the child still answers, with "too many clients".
+        let slot = if can_accept == wire::CanAccept::Ok { pmchild::assign().unwrap_or(0) } else { 0 };
+        let dir = self.data_dir.clone();
+        let conf = self.config_file.clone();
+        self.fork_child(Kind::Backend, slot, move || {
+            crate::backend::backend_main(conn, slot, can_accept, dir, conf)
+        });
+    }
+
+    fn maybe_start_worker(&mut self) {
+        let now = Instant::now();
+        let Some(i) = self.scheduler.next_to_start(self.phase(), now) else { return };
+        let w = self.scheduler.states()[i].worker.clone();
+        let slot = if w.flags.shmem_access {
+            match pmchild::assign() {
+                Some(s) => s,
+                None => {
+                    tracing::info!("no child slot for background worker \"{}\"", w.name);
+                    self.scheduler.fork_failed(i, now);
+                    return;
+                }
+            }
+        } else {
+            0
+        };
+        let dir = self.data_dir.clone();
+        let conf = self.config_file.clone();
+        let name = w.name.clone();
+        match self.fork_child(Kind::Worker(i), slot, move || bgworker::runtime::run_worker(w, slot, &dir, &conf)) {
+            Some(pid) => {
+                tracing::debug!("starting background worker process \"{name}\" (PID {pid})");
+                self.scheduler.started(i, pid, slot, now);
+            }
+            None => self.scheduler.fork_failed(i, now),
+        }
+        bgworker::shmem_status::publish(&self.scheduler, now);
+    }
+
+    fn signal_children(&self, sig: i32, filter: impl Fn(Kind) -> bool) {
+        for c in &self.children {
+            if filter(c.kind) {
+                // SAFETY: signalling our own child.
+                unsafe { libc::kill(c.pid, sig) };
+            }
+        }
+    }
+
+    fn handle_crash(&mut self, desc: String) {
+        if self.fatal_error {
+            tracing::debug!("{desc}");
+            return;
+        }
+        tracing::info!("{desc}");
+        tracing::info!("terminating any other active server processes");
+        self.fatal_error = true;
+        self.kill_deadline = Some(Instant::now() + SIGKILL_AFTER);
+        self.sigkill_sent = false;
+        self.signal_children(libc::SIGQUIT, |_| true);
+        let _ = self.pid_file.set_status("starting");
+    }
+
+    fn reaper(&mut self) {
+        loop {
+            let mut status = 0;
+            // SAFETY: reaping any of our children without blocking.
+            let pid = unsafe { libc::waitpid(-1, &mut status, libc::WNOHANG) };
+            if pid <= 0 {
+                break;
+            }
+            let exit = if libc::WIFEXITED(status) {
+                ChildExit::Exited(libc::WEXITSTATUS(status))
+            } else {
+                ChildExit::Signaled(libc::WTERMSIG(status))
+            };
+            let Some(pos) = self.children.iter().position(|c| c.pid == pid) else { continue };
+            let child = self.children.swap_remove(pos);
+            let clean = pmchild::release(child.slot);
+            let normal_status = matches!(exit, ChildExit::Exited(0) | ChildExit::Exited(1));
+            match child.kind {
+                Kind::Startup => {
+                    if self.fatal_error || self.shutdown != Shutdown::None {
+                        continue;
+                    }
+                    if exit == ChildExit::Exited(0) && clean {
+                        self.state = State::Run;
+                        self.consistent = true;
+                        self.after_crash = false;
+                        let _ = self.pid_file.set_status("ready");
+                        tracing::info!("database system is ready to accept connections");
+                    } else if exit == ChildExit::Exited(1) {
+                        tracing::info!("{}", describe_exit("startup process", pid, exit));
+                        tracing::info!("aborting startup due to startup process failure");
+                        self.exit_code = 1;
+                        self.request_shutdown(Shutdown::Fast);
+                    } else {
+                        self.handle_crash(describe_exit("startup process", pid, exit));
+                    }
+                }
+                Kind::Backend => {
+                    if !(normal_status && clean) {
+                        self.handle_crash(describe_exit("server process", pid, exit));
+                    }
+                }
+                Kind::Worker(i) => {
+                    let name = self.scheduler.states()[i].worker.name.clone();
+                    let verdict = self.scheduler.exited(i, exit, clean, Instant::now());
+                    let desc = describe_exit(&format!("background worker \"{name}\""), pid, exit);
+                    if verdict == ExitVerdict::Crash {
+                        self.handle_crash(desc);
+                    } else if exit != ChildExit::Exited(0) {
+                        tracing::info!("{desc}");
+                    } else {
+                        tracing::debug!("{desc}");
+                    }
+                    bgworker::shmem_status::publish(&self.scheduler, Instant::now());
+                }
+            }
+        }
+    }
+
+    fn request_shutdown(&mut self, mode: Shutdown) {
+        if mode <= self.shutdown {
+            return;
+        }
+        self.shutdown = mode;
+        let _ = self.pid_file.set_status("stopping");
+        match mode {
+            Shutdown::Smart => {
+                tracing::info!("received smart shutdown request");
+                self.signal_children(libc::SIGTERM, |k| k != Kind::Backend);
+            }
+            Shutdown::Fast => {
+                tracing::info!("received fast shutdown request");
+                tracing::info!("aborting any active transactions");
+                self.signal_children(libc::SIGTERM, |_| true);
+            }
+            Shutdown::Immediate => {
+                tracing::info!("received immediate shutdown request");
+                self.signal_children(libc::SIGQUIT, |_| true);
+                self.kill_deadline = Some(Instant::now() + SIGKILL_AFTER);
+                self.sigkill_sent = false;
+            }
+            Shutdown::None => {}
+        }
+        if self.state != State::Exit {
+            self.state = State::WaitBackends;
+        }
+    }
+
+    fn reload(&mut self) {
+        tracing::info!("received SIGHUP, reloading configuration files");
+        for line in guc::reload(&self.config_file) {
+            tracing::info!("{line}");
+        }
+        crate::elog::set_min_messages(&guc::builtin::LOG_MIN_MESSAGES.get());
+        self.signal_children(libc::SIGHUP, |_| true);
+    }
+
+    fn accept_connections(&mut self, readable: &[bool]) {
+        let mut conns = Vec::new();
+        for (l, &r) in self.listeners.iter().zip(readable) {
+            if !r {
+                continue;
+            }
+            for _ in 0..64 {
+                match l.accept() {
+                    Some(c) => conns.push(c),
+                    None => break,
+                }
+            }
+        }
+        for c in conns {
+            self.start_backend(c);
+        }
+    }
+
+    fn begin_exit(&mut self, code: i32) {
+        self.exit_code = self.exit_code.max(code);
+        self.state = State::Exit;
+    }
+
+    /// Advances shutdown and crash-reset progress once children are gone.
+    fn post_state_change(&mut self) {
+        if let Some(deadline) = self.kill_deadline
+            && !self.sigkill_sent
+            && Instant::now() >= deadline
+            && !self.children.is_empty()
+        {
+            tracing::info!("issuing SIGKILL to recalcitrant children");
+            self.signal_children(libc::SIGKILL, |_| true);
+            self.sigkill_sent = true;
+        }
+        if self.shutdown == Shutdown::Smart && self.state == State::WaitBackends {
+            let backends_left = self.children.iter().any(|c| c.kind == Kind::Backend);
+            if !backends_left {
+                // Clients are gone: now end whatever else remains (workers got SIGTERM already).
+                self.signal_children(libc::SIGTERM, |_| true);
+            }
+        }
+        if !self.children.is_empty() {
+            return;
+        }
+        if self.shutdown != Shutdown::None {
+            if self.fatal_error {
+                self.exit_code = self.exit_code.max(1);
+            }
+            self.begin_exit(self.exit_code);
+            return;
+        }
+        if self.fatal_error {
+            if !guc::builtin::RESTART_AFTER_CRASH.get() {
+                tracing::info!("shutting down because \"restart_after_crash\" is off");
+                self.begin_exit(1);
+                return;
+            }
+            tracing::info!("all server processes terminated; reinitializing");
+            shmem::reset_segment();
+            if let Err(e) = (self.shmem_init)() {
+                tracing::error!(target: "FATAL", "could not re-initialize shared memory: {e}");
+                self.begin_exit(1);
+                return;
+            }
+            self.scheduler.after_crash_reset();
+            bgworker::shmem_status::publish(&self.scheduler, Instant::now());
+            self.fatal_error = false;
+            self.kill_deadline = None;
+            self.after_crash = true;
+            self.state = State::Startup;
+            self.start_startup();
+        }
+    }
+
+    fn poll_timeout(&self) -> Duration {
+        let now = Instant::now();
+        let mut t = MAX_SLEEP;
+        if let Some(d) = self.scheduler.sleep_time(self.phase(), now) {
+            t = t.min(d);
+        }
+        if let Some(k) = self.kill_deadline
+            && !self.sigkill_sent
+        {
+            t = t.min(k.saturating_duration_since(now));
+        }
+        t
+    }
+
+    /// Runs until shutdown; returns the exit code.
+    pub fn run(mut self) -> i32 {
+        self.start_startup();
+        while self.state != State::Exit {
+            let timeout = self.poll_timeout();
+            let accepting = self.shutdown == Shutdown::None || self.shutdown == Shutdown::Smart;
+            let mut fds = vec![libc::pollfd { fd: signals::pipe_fd(), events: libc::POLLIN, revents: 0 }];
+            if accepting {
+                for l in &self.listeners {
+                    fds.push(libc::pollfd { fd: l.fd(), events: libc::POLLIN, revents: 0 });
+                }
+            }
+            let ms = timeout.as_millis().min(i32::MAX as u128) as i32;
+            // SAFETY: fds is a live vector of initialised pollfd entries.
+            let rc = unsafe { libc::poll(fds.as_mut_ptr(), fds.len() as libc::nfds_t, ms) };
+            if rc > 0 && fds[0].revents != 0 {
+                signals::drain();
+            }
+            if signals::GOT_SIGCHLD.swap(false, Ordering::SeqCst) {
+                self.reaper();
+            }
+            if signals::GOT_SIGUSR1.swap(false, Ordering::SeqCst)
+                && pmsignal::check_and_clear(PmSignalReason::StartupConsistent)
+                && self.state == State::Startup
+                && !self.fatal_error
+            {
+                self.consistent = true;
+            }
+            if signals::GOT_SIGQUIT.swap(false, Ordering::SeqCst) {
+                self.request_shutdown(Shutdown::Immediate);
+            }
+            if signals::GOT_SIGINT.swap(false, Ordering::SeqCst) {
+                self.request_shutdown(Shutdown::Fast);
+            }
+            if signals::GOT_SIGTERM.swap(false, Ordering::SeqCst) {
+                self.request_shutdown(Shutdown::Smart);
+            }
+            if signals::GOT_SIGHUP.swap(false, Ordering::SeqCst) {
+                self.reload();
+            }
+            if rc > 0 && accepting {
+                let readable: Vec<bool> = fds[1..].iter().map(|p| p.revents != 0).collect();
+                self.accept_connections(&readable);
+            }
+            self.maybe_start_worker();
+            self.post_state_change();
+        }
+        for l in &self.listeners {
+            l.remove_files();
+        }
+        self.pid_file.remove();
+        if self.exit_code == 0 {
+            tracing::info!("database system is shut down");
+        }
+        let _ = self._lock.as_raw_fd();
+        self.exit_code
+    }
+}

@@ -1,0 +1,43 @@
+//! The startup process: opens every database (SQLite replays its WAL on open), verifies and
+//! repairs minipg's catalog, reports consistency to the postmaster, and after a crash reset
+//! checkpoints each database's WAL with truncation; `startup_check = on` adds a quick check.
+//! Exit 0 when done; exit 1 (a database cannot be opened) stops the server; death by a signal
+//! is a crash.
+
+use std::path::Path;
+
+use shmem::pmsignal::{PmSignalReason, send};
+
+use crate::backend::quickdie;
+use crate::signals::set_handler;
+
+/// The startup process's main: returns the exit code.
+pub fn startup_main(data_dir: &Path, after_crash: bool, slot: usize) -> i32 {
+    set_handler(libc::SIGQUIT, quickdie);
+    crate::signals::unblock();
+    proc::ps_status::set("postmaster: startup");
+    if let Err(e) = proc::init_process(proc::BackendType::Startup, "", slot) {
+        tracing::error!(target: "FATAL", "startup process: {e}");
+        return 1;
+    }
+    if after_crash {
+        tracing::info!("database system was interrupted; last known up at an unknown time");
+        tracing::info!("database system was not properly shut down; automatic recovery in progress");
+    }
+    let check = guc::builtin::STARTUP_CHECK.get();
+    let report = match spi::startup_recovery(data_dir, after_crash, check) {
+        Ok(r) => r,
+        Err(e) => {
+            tracing::error!(target: "FATAL", "{}", e.message);
+            proc::proc_kill();
+            return 1;
+        }
+    };
+    send(PmSignalReason::StartupConsistent);
+    tracing::debug!("startup: {report:?}");
+    if after_crash {
+        tracing::info!("redo done; end-of-recovery checkpoint complete");
+    }
+    proc::proc_kill();
+    0
+}

@@ -1,0 +1,382 @@
+//! minipg's catalog inside each database file: the schema map and the views PostgreSQL
+//! clients expect.
+//!
+//! Layout, per database:
+//! - `minipg_namespace(nspname, oid, nspowner)`: one row per schema created with CREATE SCHEMA.
+//!   `public`, `pg_catalog` and `information_schema` are built in and have no row.
+//! - A relation `name` of schema `s` is the SQLite object `s.name` (see `rewrite::mangle`):
+//!   all schemas live in one file, so 1,000 schemas cost 1,000 rows and their tables, not
+//!   1,000 ATTACHed files (SQLite caps ATTACH at 125 and every attached file is another lock).
+//! - `pg_namespace` (a TEMP view per connection, so it is never stale and never written to the
+//!   file) = the built-ins ∪ `minipg_namespace`.
+//! - `pg_stat_activity`: an eponymous virtual table ([`activity`]).
+//!
+//! Invariants: a schema exists iff it is built in or has a row; every mangled object's schema
+//! exists (CREATE/DROP SCHEMA change rows and objects in one transaction; startup repairs a
+//! file where that was broken). Lookups read the database every time, so a schema created by
+//! another process is seen by the next statement.
+//! Never: the catalog functions here begin or end transactions — their callers do.
+
+pub(crate) mod activity;
+
+use rusqlite::{Connection, OptionalExtension, params};
+
+use crate::error::{SpiError, sqlstate};
+use crate::result::Notice;
+use crate::rewrite::mangle;
+
+/// Built-in schemas and their PostgreSQL OIDs.
+pub const BUILTIN_SCHEMAS: [(&str, i64); 3] = [
+    ("pg_catalog", 11),
+    ("public", 2200),
+    ("information_schema", 13_183),
+];
+
+/// The first OID handed to a user schema (PostgreSQL's FirstNormalObjectId).
+const FIRST_NORMAL_OID: i64 = 16_384;
+
+/// Creates minipg's tables in the file if missing (server's own connection, authorizer off).
+pub(crate) fn ensure_catalog(conn: &Connection) -> rusqlite::Result<()> {
+    conn.execute_batch(
+        "CREATE TABLE IF NOT EXISTS minipg_namespace (
+             nspname  TEXT PRIMARY KEY,
+             oid      INTEGER NOT NULL UNIQUE,
+             nspowner TEXT
+         );",
+    )
+}
+
+/// Does the catalog table exist in this file?
+pub(crate) fn catalog_present(conn: &Connection) -> rusqlite::Result<bool> {
+    conn.query_row(
+        "SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name = 'minipg_namespace'",
+        [],
+        |r| r.get::<_, i64>(0),
+    )
+    .map(|n| n > 0)
+}
+
+/// Per-connection TEMP views (kept out of the file, rebuilt on each open).
+pub(crate) fn install_views(conn: &Connection) -> rusqlite::Result<()> {
+    let builtins = BUILTIN_SCHEMAS
+        .iter()
+        .map(|(name, oid)| format!("SELECT {oid} AS oid, '{name}' AS nspname, NULL AS nspowner"))
+        .collect::<Vec<_>>()
+        .join(" UNION ALL ");
+    conn.execute_batch(&format!(
+        "CREATE TEMP VIEW IF NOT EXISTS pg_namespace AS {builtins} \
+         UNION ALL SELECT oid, nspname, nspowner FROM main.minipg_namespace;"
+    ))
+}
+
+fn is_builtin(name: &str) -> bool {
+    BUILTIN_SCHEMAS.iter().any(|(n, _)| *n == name)
+}
+
+/// Does schema `name` exist? Reads the file (an indexed point lookup), never a cache.
+pub(crate) fn is_schema(conn: &Connection, name: &str) -> bool {
+    if is_builtin(name) {
+        return true;
+    }
+    conn.prepare_cached("SELECT 1 FROM main.minipg_namespace WHERE nspname = ?1")
+        .and_then(|mut s| s.exists([name]))
+        .unwrap_or(false)
+}
+
+/// Refuses schema names minipg cannot store unambiguously or PostgreSQL reserves.
+pub(crate) fn validate_schema_name(name: &str) -> Result<(), SpiError> {
+    if name.is_empty() {
+        return Err(SpiError::new(
+            sqlstate::INVALID_NAME,
+            "zero-length delimited identifier",
+        ));
+    }
+    if name.contains('.') {
+        return Err(SpiError::new(
+            sqlstate::INVALID_NAME,
+            format!("invalid schema name \"{name}\""),
+        )
+        .with_detail("minipg stores a schema's relations as \"schema.name\"; a schema name cannot contain \".\"."));
+    }
+    if name.starts_with("pg_") {
+        return Err(SpiError::new(
+            sqlstate::RESERVED_NAME,
+            format!("unacceptable schema name \"{name}\""),
+        )
+        .with_detail("The prefix \"pg_\" is reserved for system schemas."));
+    }
+    Ok(())
+}
+
+/// Adds the schema row (the caller then runs the elements, in the same transaction).
+/// Returns `false` (with a notice) when it exists and `if_not_exists` is set.
+pub(crate) fn create_schema(
+    conn: &Connection,
+    name: &str,
+    owner: &str,
+    if_not_exists: bool,
+    notices: &mut Vec<Notice>,
+) -> Result<bool, SpiError> {
+    validate_schema_name(name).or_else(|e| {
+        // A reserved built-in name gets the "already exists" answer PostgreSQL gives.
+        if is_builtin(name) { Ok(()) } else { Err(e) }
+    })?;
+    if is_schema(conn, name) {
+        if if_not_exists {
+            notices.push(Notice::notice(
+                sqlstate::DUPLICATE_SCHEMA,
+                format!("schema \"{name}\" already exists, skipping"),
+            ));
+            return Ok(false);
+        }
+        return Err(SpiError::new(
+            sqlstate::DUPLICATE_SCHEMA,
+            format!("schema \"{name}\" already exists"),
+        ));
+    }
+    let oid: i64 = conn.query_row(
+        "SELECT coalesce(max(oid) + 1, ?1) FROM main.minipg_namespace",
+        [FIRST_NORMAL_OID],
+        |r| r.get(0),
+    )?;
+    conn.execute(
+        "INSERT INTO main.minipg_namespace (nspname, oid, nspowner) VALUES (?1, ?2, ?3)",
+        params![name, oid, owner],
+    )?;
+    Ok(true)
+}
+
+/// One object of a schema, as stored in `sqlite_schema`.
+#[derive(Debug, Clone)]
+pub(crate) struct SchemaObject {
+    pub kind: String,
+    /// The mangled SQLite name.
+    pub sqlite_name: String,
+}
+
+/// The tables, views, indexes and triggers stored under `schema`'s prefix.
+pub(crate) fn schema_objects(
+    conn: &Connection,
+    schema: &str,
+) -> Result<Vec<SchemaObject>, SpiError> {
+    let prefix = mangle(schema, "");
+    let mut stmt = conn.prepare_cached(
+        "SELECT type, name FROM main.sqlite_schema \
+         WHERE substr(name, 1, length(?1)) = ?1 \
+           AND type IN ('table', 'view', 'index', 'trigger') \
+         ORDER BY CASE type WHEN 'view' THEN 0 WHEN 'trigger' THEN 1 WHEN 'table' THEN 2 ELSE 3 END, name",
+    )?;
+    let rows = stmt
+        .query_map([&prefix], |r| {
+            Ok(SchemaObject {
+                kind: r.get(0)?,
+                sqlite_name: r.get(1)?,
+            })
+        })?
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(rows)
+}
+
+/// Drops the schemas `names` (all or none: the caller's transaction). Non-empty schemas need
+/// `cascade`, which drops their views, triggers, tables and indexes with a notice.
+pub(crate) fn drop_schemas(
+    conn: &Connection,
+    names: &[String],
+    if_exists: bool,
+    cascade: bool,
+    notices: &mut Vec<Notice>,
+) -> Result<(), SpiError> {
+    for name in names {
+        if is_builtin(name) {
+            return Err(SpiError::new(
+                sqlstate::DEPENDENT_OBJECTS_STILL_EXIST,
+                format!("cannot drop schema {name} because it is required by the database system"),
+            ));
+        }
+        let exists = conn
+            .query_row(
+                "SELECT 1 FROM main.minipg_namespace WHERE nspname = ?1",
+                [name],
+                |_| Ok(()),
+            )
+            .optional()?
+            .is_some();
+        if !exists {
+            if if_exists {
+                notices.push(Notice::notice(
+                    "00000",
+                    format!("schema \"{name}\" does not exist, skipping"),
+                ));
+                continue;
+            }
+            return Err(SpiError::new(
+                sqlstate::INVALID_SCHEMA_NAME,
+                format!("schema \"{name}\" does not exist"),
+            ));
+        }
+        let objects = schema_objects(conn, name)?;
+        let described: Vec<String> = objects
+            .iter()
+            .filter(|o| o.kind != "index" && o.kind != "trigger")
+            .map(|o| format!("{} {}", o.kind, o.sqlite_name))
+            .collect();
+        if !objects.is_empty() && !cascade {
+            let detail = described
+                .iter()
+                .map(|d| format!("{d} depends on schema {name}"))
+                .collect::<Vec<_>>()
+                .join("\n");
+            return Err(SpiError::new(
+                sqlstate::DEPENDENT_OBJECTS_STILL_EXIST,
+                format!("cannot drop schema {name} because other objects depend on it"),
+            )
+            .with_detail(detail)
+            .with_hint("Use DROP ... CASCADE to drop the dependent objects too."));
+        }
+        match described.len() {
+            0 => {}
+            1 => notices.push(Notice::notice(
+                "00000",
+                format!("drop cascades to {}", described[0]),
+            )),
+            n => notices.push(Notice {
+                severity: "NOTICE",
+                sqlstate: "00000",
+                message: format!(
+                    "drop cascades to {n} other objects\n{}",
+                    described
+                        .iter()
+                        .map(|d| format!("drop cascades to {d}"))
+                        .collect::<Vec<_>>()
+                        .join("\n")
+                ),
+            }),
+        }
+        for object in &objects {
+            let still_there = conn
+                .query_row(
+                    "SELECT 1 FROM main.sqlite_schema WHERE name = ?1",
+                    [&object.sqlite_name],
+                    |_| Ok(()),
+                )
+                .optional()?
+                .is_some();
+            if !still_there {
+                continue; // an index or trigger that went with its table
+            }
+            let kind = object.kind.to_ascii_uppercase();
+            let quoted = object.sqlite_name.replace('"', "\"\"");
+            conn.execute_batch(&format!("DROP {kind} IF EXISTS main.\"{quoted}\""))?;
+        }
+        conn.execute(
+            "DELETE FROM main.minipg_namespace WHERE nspname = ?1",
+            [name],
+        )?;
+    }
+    Ok(())
+}
+
+/// Startup repair: gives every mangled object's schema its row back (an interrupted DDL or a
+/// file edited by hand). Returns one line per repair.
+pub(crate) fn repair(conn: &Connection) -> Result<Vec<String>, SpiError> {
+    let mut stmt = conn.prepare(
+        "SELECT DISTINCT substr(name, 1, instr(name, '.') - 1) FROM main.sqlite_schema \
+         WHERE instr(name, '.') > 1 AND type IN ('table', 'view', 'index', 'trigger') \
+           AND name NOT LIKE 'sqlite_%'",
+    )?;
+    let schemas = stmt
+        .query_map([], |r| r.get::<_, String>(0))?
+        .collect::<Result<Vec<_>, _>>()?;
+    let mut repairs = Vec::new();
+    for schema in schemas {
+        if is_schema(conn, &schema) {
+            continue;
+        }
+        let mut ignored = Vec::new();
+        create_schema(conn, &schema, "postgres", true, &mut ignored)?;
+        repairs.push(format!(
+            "schema \"{schema}\" had relations but no catalog row; row restored"
+        ));
+    }
+    Ok(repairs)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn conn() -> Connection {
+        let c = Connection::open_in_memory().expect("open");
+        ensure_catalog(&c).expect("catalog");
+        install_views(&c).expect("views");
+        c
+    }
+
+    #[test]
+    fn create_and_look_up_schemas() {
+        let c = conn();
+        let mut notices = Vec::new();
+        assert!(is_schema(&c, "public"));
+        assert!(!is_schema(&c, "s1"));
+        assert!(create_schema(&c, "s1", "u", false, &mut notices).expect("create"));
+        assert!(is_schema(&c, "s1"));
+        let e = create_schema(&c, "s1", "u", false, &mut notices).expect_err("dup");
+        assert_eq!(e.sqlstate, "42P06");
+        assert!(!create_schema(&c, "s1", "u", true, &mut notices).expect("skip"));
+        assert_eq!(notices.len(), 1);
+        let n: i64 = c
+            .query_row(
+                "SELECT count(*) FROM pg_namespace WHERE nspname = 's1'",
+                [],
+                |r| r.get(0),
+            )
+            .expect("count");
+        assert_eq!(n, 1);
+        assert_eq!(
+            validate_schema_name("a.b").expect_err("dot").sqlstate,
+            "42602"
+        );
+        assert_eq!(
+            validate_schema_name("pg_x").expect_err("pg_").sqlstate,
+            "42939"
+        );
+    }
+
+    #[test]
+    fn drop_schema_needs_cascade_when_not_empty() {
+        let c = conn();
+        let mut notices = Vec::new();
+        create_schema(&c, "s", "u", false, &mut notices).expect("create");
+        c.execute_batch(
+            "CREATE TABLE \"s.t\"(a); CREATE INDEX \"s.i\" ON \"s.t\"(a); CREATE VIEW \"s.v\" AS SELECT a FROM \"s.t\";",
+        )
+        .expect("objects");
+        let e = drop_schemas(&c, &["s".into()], false, false, &mut notices).expect_err("deps");
+        assert_eq!(e.sqlstate, "2BP01");
+        assert_eq!(
+            e.message,
+            "cannot drop schema s because other objects depend on it"
+        );
+        drop_schemas(&c, &["s".into()], false, true, &mut notices).expect("cascade");
+        assert!(!is_schema(&c, "s"));
+        let left: i64 = c
+            .query_row("SELECT count(*) FROM sqlite_schema WHERE name LIKE 's.%'", [], |r| r.get(0))
+            .expect("count");
+        assert_eq!(left, 0);
+        let e = drop_schemas(&c, &["s".into()], false, false, &mut notices).expect_err("gone");
+        assert_eq!(e.sqlstate, "3F000");
+        drop_schemas(&c, &["s".into()], true, false, &mut notices).expect("if exists");
+        let e = drop_schemas(&c, &["public".into()], false, false, &mut notices).expect_err("builtin");
+        assert_eq!(e.sqlstate, "2BP01");
+    }
+
+    #[test]
+    fn repair_restores_missing_schema_rows() {
+        let c = conn();
+        c.execute_batch("CREATE TABLE \"lost.t\"(a)").expect("table");
+        let repairs = repair(&c).expect("repair");
+        assert_eq!(repairs.len(), 1);
+        assert!(is_schema(&c, "lost"));
+        assert!(repair(&c).expect("again").is_empty());
+    }
+}

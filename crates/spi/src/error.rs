@@ -1,0 +1,643 @@
+//! The crate's one error type, [`SpiError`], and the translation of SQLite's errors into
+//! PostgreSQL's SQLSTATEs and messages.
+//!
+//! Invariants: every error that leaves this crate carries a five-character SQLSTATE; names in
+//! messages are demangled (`schema1.counted`, never the SQLite table name `"schema1.counted"`
+//! quoted as SQLite prints it). SQL functions registered by this crate report their SQLSTATE by
+//! prefixing the message with `[SQLSTATE xxxxx] ` (see [`function_error`]); the mapper strips it.
+//! Never: panics on an unexpected SQLite message — anything unrecognised becomes `XX000` with
+//! SQLite's own text.
+
+use rusqlite::{Connection, ErrorCode, ffi};
+
+use crate::interrupt;
+use crate::rewrite::{RewriteError, demangle};
+
+/// SQLSTATE codes used by this crate (PostgreSQL's `errcodes.txt` names).
+pub mod sqlstate {
+    pub const SUCCESSFUL_COMPLETION: &str = "00000";
+    pub const WARNING: &str = "01000";
+    pub const FEATURE_NOT_SUPPORTED: &str = "0A000";
+    pub const INVALID_SAVEPOINT_SPECIFICATION: &str = "3B001";
+    pub const INVALID_CATALOG_NAME: &str = "3D000";
+    pub const INVALID_SCHEMA_NAME: &str = "3F000";
+    pub const PROTOCOL_VIOLATION: &str = "08P01";
+    pub const NUMERIC_VALUE_OUT_OF_RANGE: &str = "22003";
+    pub const INVALID_TEXT_REPRESENTATION: &str = "22P02";
+    pub const INVALID_PARAMETER_VALUE: &str = "22023";
+    pub const NOT_NULL_VIOLATION: &str = "23502";
+    pub const FOREIGN_KEY_VIOLATION: &str = "23503";
+    pub const UNIQUE_VIOLATION: &str = "23505";
+    pub const CHECK_VIOLATION: &str = "23514";
+    pub const ACTIVE_SQL_TRANSACTION: &str = "25001";
+    pub const READ_ONLY_SQL_TRANSACTION: &str = "25006";
+    pub const NO_ACTIVE_SQL_TRANSACTION: &str = "25P01";
+    pub const IN_FAILED_SQL_TRANSACTION: &str = "25P02";
+    pub const DEPENDENT_OBJECTS_STILL_EXIST: &str = "2BP01";
+    pub const SERIALIZATION_FAILURE: &str = "40001";
+    pub const SYNTAX_ERROR: &str = "42601";
+    pub const INSUFFICIENT_PRIVILEGE: &str = "42501";
+    pub const INVALID_NAME: &str = "42602";
+    pub const UNDEFINED_COLUMN: &str = "42703";
+    pub const UNDEFINED_FUNCTION: &str = "42883";
+    pub const UNDEFINED_TABLE: &str = "42P01";
+    pub const DUPLICATE_DATABASE: &str = "42P04";
+    pub const DUPLICATE_SCHEMA: &str = "42P06";
+    pub const DUPLICATE_TABLE: &str = "42P07";
+    pub const DATATYPE_MISMATCH: &str = "42804";
+    pub const RESERVED_NAME: &str = "42939";
+    pub const DISK_FULL: &str = "53100";
+    pub const OBJECT_IN_USE: &str = "55006";
+    pub const LOCK_NOT_AVAILABLE: &str = "55P03";
+    pub const QUERY_CANCELED: &str = "57014";
+    pub const ADMIN_SHUTDOWN: &str = "57P01";
+    pub const IO_ERROR: &str = "58030";
+    pub const INTERNAL_ERROR: &str = "XX000";
+    pub const DATA_CORRUPTED: &str = "XX001";
+}
+
+/// How bad an error is for the session that sees it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Severity {
+    /// The statement (and an open transaction block) fails; the session goes on.
+    Error,
+    /// The session must end (e.g. 57P01 terminate).
+    Fatal,
+}
+
+impl Severity {
+    /// PostgreSQL's spelling for ErrorResponse's `S`/`V` fields.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Error => "ERROR",
+            Severity::Fatal => "FATAL",
+        }
+    }
+}
+
+/// An error with PostgreSQL's fields: SQLSTATE, severity, message, detail, hint, position.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{message}")]
+pub struct SpiError {
+    pub sqlstate: &'static str,
+    pub severity: Severity,
+    pub message: String,
+    pub detail: Option<String>,
+    pub hint: Option<String>,
+    /// 1-based character position in the statement text, as PostgreSQL reports it.
+    pub position: Option<usize>,
+}
+
+impl SpiError {
+    /// An ERROR with `sqlstate` and `message`.
+    pub fn new(sqlstate: &'static str, message: impl Into<String>) -> Self {
+        SpiError {
+            sqlstate,
+            severity: Severity::Error,
+            message: message.into(),
+            detail: None,
+            hint: None,
+            position: None,
+        }
+    }
+
+    /// A FATAL error: the session must end after reporting it.
+    pub fn fatal(sqlstate: &'static str, message: impl Into<String>) -> Self {
+        SpiError {
+            severity: Severity::Fatal,
+            ..SpiError::new(sqlstate, message)
+        }
+    }
+
+    /// An internal error (`XX000`).
+    pub fn internal(message: impl Into<String>) -> Self {
+        SpiError::new(sqlstate::INTERNAL_ERROR, message)
+    }
+
+    pub fn with_detail(mut self, detail: impl Into<String>) -> Self {
+        self.detail = Some(detail.into());
+        self
+    }
+
+    pub fn with_hint(mut self, hint: impl Into<String>) -> Self {
+        self.hint = Some(hint.into());
+        self
+    }
+
+    pub fn with_position(mut self, position: usize) -> Self {
+        self.position = Some(position);
+        self
+    }
+
+    /// True when the session must end.
+    pub fn is_fatal(&self) -> bool {
+        self.severity == Severity::Fatal
+    }
+}
+
+impl From<RewriteError> for SpiError {
+    fn from(e: RewriteError) -> Self {
+        SpiError {
+            position: e.position,
+            ..SpiError::new(e.sqlstate, e.message)
+        }
+    }
+}
+
+impl From<rusqlite::Error> for SpiError {
+    fn from(e: rusqlite::Error) -> Self {
+        map_sqlite_error(e, &ErrorContext::default())
+    }
+}
+
+impl From<std::io::Error> for SpiError {
+    fn from(e: std::io::Error) -> Self {
+        SpiError::new(sqlstate::IO_ERROR, format!("could not access file: {e}"))
+    }
+}
+
+/// The error an SQL function registered by this crate returns, carrying its SQLSTATE through
+/// SQLite (which only keeps a message) to [`map_sqlite_error`].
+pub(crate) fn function_error(e: &SpiError) -> rusqlite::Error {
+    rusqlite::Error::UserFunctionError(format!("[SQLSTATE {}] {}", e.sqlstate, e.message).into())
+}
+
+/// What the mapper knows about the statement that failed.
+#[derive(Default)]
+pub(crate) struct ErrorContext<'a> {
+    /// The connection, to look up index and column names for constraint messages.
+    pub conn: Option<&'a Connection>,
+    /// A client statement inside an explicit transaction block: any BUSY is a serialization
+    /// failure (40001), since waiting cannot help a deferred transaction that already read.
+    pub in_client_block: bool,
+    /// The table the statement writes (from the authorizer), for constraint messages.
+    pub write_table: Option<String>,
+    /// Why the authorizer refused the statement, if it did.
+    pub denied: Option<String>,
+}
+
+/// Translates a rusqlite error into PostgreSQL's SQLSTATE and message.
+pub(crate) fn map_sqlite_error(e: rusqlite::Error, ctx: &ErrorContext<'_>) -> SpiError {
+    match e {
+        rusqlite::Error::SqliteFailure(code, msg) => {
+            map_failure(code, msg.as_deref().unwrap_or(""), ctx)
+        }
+        rusqlite::Error::UserFunctionError(inner) => parse_function_message(&inner.to_string()),
+        rusqlite::Error::ExecuteReturnedResults => {
+            SpiError::internal("statement unexpectedly returned rows")
+        }
+        rusqlite::Error::MultipleStatement => SpiError::new(
+            sqlstate::SYNTAX_ERROR,
+            "cannot insert multiple commands into a prepared statement",
+        ),
+        rusqlite::Error::InvalidParameterCount(given, expected) => SpiError::new(
+            sqlstate::PROTOCOL_VIOLATION,
+            format!(
+                "bind message supplies {given} parameters, but prepared statement requires {expected}"
+            ),
+        ),
+        rusqlite::Error::Utf8Error(..) => SpiError::new(
+            "22021",
+            "invalid byte sequence for encoding \"UTF8\"",
+        ),
+        rusqlite::Error::SqlInputError { error, msg, offset, .. } => {
+            let mut err = map_failure(error, &msg, ctx);
+            if err.position.is_none() && offset >= 0 {
+                err.position = usize::try_from(offset).ok().map(|o| o + 1);
+            }
+            err
+        }
+        other => SpiError::internal(other.to_string()),
+    }
+}
+
+fn parse_function_message(text: &str) -> SpiError {
+    if let Some(rest) = text.strip_prefix("[SQLSTATE ")
+        && let Some((code, message)) = rest.split_once("] ")
+        && let Some(code) = known_sqlstate(code)
+    {
+        let mut err = SpiError::new(code, message);
+        if code == sqlstate::ADMIN_SHUTDOWN {
+            err.severity = Severity::Fatal;
+        }
+        return err;
+    }
+    SpiError::internal(text.to_string())
+}
+
+/// Maps a code string back to the `'static` constant (function errors cross SQLite as text).
+fn known_sqlstate(code: &str) -> Option<&'static str> {
+    use sqlstate::*;
+    [
+        INVALID_TEXT_REPRESENTATION,
+        INVALID_PARAMETER_VALUE,
+        NUMERIC_VALUE_OUT_OF_RANGE,
+        QUERY_CANCELED,
+        ADMIN_SHUTDOWN,
+        INSUFFICIENT_PRIVILEGE,
+        FEATURE_NOT_SUPPORTED,
+        INTERNAL_ERROR,
+    ]
+    .into_iter()
+    .find(|c| *c == code)
+}
+
+fn map_failure(code: ffi::Error, msg: &str, ctx: &ErrorContext<'_>) -> SpiError {
+    if msg.starts_with("[SQLSTATE ") {
+        return parse_function_message(msg);
+    }
+    match code.extended_code {
+        ffi::SQLITE_CONSTRAINT_UNIQUE | ffi::SQLITE_CONSTRAINT_PRIMARYKEY => {
+            return unique_violation(msg, ctx);
+        }
+        ffi::SQLITE_CONSTRAINT_CHECK => return check_violation(msg, ctx),
+        ffi::SQLITE_CONSTRAINT_NOTNULL => return not_null_violation(msg),
+        ffi::SQLITE_CONSTRAINT_FOREIGNKEY => {
+            let table = ctx.write_table.as_deref().map(pg_name).unwrap_or_default();
+            return SpiError::new(
+                sqlstate::FOREIGN_KEY_VIOLATION,
+                format!("insert or update on table \"{table}\" violates foreign key constraint"),
+            );
+        }
+        ffi::SQLITE_BUSY_SNAPSHOT => return serialization_failure(),
+        _ => {}
+    }
+    match code.code {
+        ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked => {
+            if ctx.in_client_block {
+                serialization_failure()
+            } else {
+                SpiError::new(
+                    sqlstate::LOCK_NOT_AVAILABLE,
+                    "could not obtain lock: the database is busy",
+                )
+                .with_detail(
+                    "Another process holds the database's write lock longer than busy_timeout.",
+                )
+            }
+        }
+        ErrorCode::OperationInterrupted => match interrupt::check() {
+            Err(e) => {
+                interrupt::consume_cancel();
+                e
+            }
+            Ok(()) => SpiError::new(
+                sqlstate::QUERY_CANCELED,
+                "canceling statement due to user request",
+            ),
+        },
+        ErrorCode::ReadOnly => SpiError::new(
+            sqlstate::READ_ONLY_SQL_TRANSACTION,
+            "cannot execute this statement in a read-only transaction",
+        ),
+        ErrorCode::AuthorizationForStatementDenied => SpiError::new(
+            sqlstate::INSUFFICIENT_PRIVILEGE,
+            ctx.denied
+                .clone()
+                .unwrap_or_else(|| "permission denied".to_string()),
+        ),
+        _ if msg.starts_with("not authorized") => SpiError::new(
+            sqlstate::INSUFFICIENT_PRIVILEGE,
+            ctx.denied
+                .clone()
+                .unwrap_or_else(|| format!("permission denied: {msg}")),
+        ),
+        ErrorCode::TypeMismatch => SpiError::new(sqlstate::DATATYPE_MISMATCH, "datatype mismatch"),
+        ErrorCode::DiskFull => SpiError::new(sqlstate::DISK_FULL, "could not extend file: disk full"),
+        ErrorCode::DatabaseCorrupt | ErrorCode::NotADatabase => {
+            SpiError::new(sqlstate::DATA_CORRUPTED, format!("database file is corrupt: {msg}"))
+        }
+        ErrorCode::SystemIoFailure | ErrorCode::CannotOpen => {
+            SpiError::new(sqlstate::IO_ERROR, format!("I/O error: {msg}"))
+        }
+        ErrorCode::TooBig => SpiError::new("54000", "value too large"),
+        _ => map_message(msg),
+    }
+}
+
+fn serialization_failure() -> SpiError {
+    SpiError::new(
+        sqlstate::SERIALIZATION_FAILURE,
+        "could not serialize access due to concurrent update",
+    )
+    .with_hint("The transaction might succeed if retried.")
+}
+
+/// Maps SQLite's generic SQLITE_ERROR messages by their text.
+fn map_message(msg: &str) -> SpiError {
+    if let Some(name) = msg.strip_prefix("no such table: ") {
+        return SpiError::new(
+            sqlstate::UNDEFINED_TABLE,
+            format!("relation \"{}\" does not exist", pg_name(name)),
+        );
+    }
+    if let Some(name) = msg.strip_prefix("no such view: ") {
+        return SpiError::new(
+            sqlstate::UNDEFINED_TABLE,
+            format!("view \"{}\" does not exist", pg_name(name)),
+        );
+    }
+    if let Some(name) = msg.strip_prefix("no such index: ") {
+        return SpiError::new(
+            sqlstate::UNDEFINED_TABLE,
+            format!("index \"{}\" does not exist", pg_name(name)),
+        );
+    }
+    if let Some(name) = msg.strip_prefix("no such column: ") {
+        return SpiError::new(
+            sqlstate::UNDEFINED_COLUMN,
+            format!("column \"{name}\" does not exist"),
+        );
+    }
+    if let Some(rest) = msg.strip_prefix("no such function: ") {
+        return SpiError::new(
+            sqlstate::UNDEFINED_FUNCTION,
+            format!("function {rest} does not exist"),
+        );
+    }
+    if let Some(rest) = msg.strip_prefix("near ")
+        && let Some(token) = rest.strip_suffix(": syntax error")
+    {
+        return SpiError::new(
+            sqlstate::SYNTAX_ERROR,
+            format!("syntax error at or near {token}"),
+        );
+    }
+    if msg == "incomplete input" {
+        return SpiError::new(sqlstate::SYNTAX_ERROR, "syntax error at end of input");
+    }
+    if let Some(rest) = msg.strip_suffix(" already exists") {
+        let (kind, name) = rest.split_once(' ').unwrap_or(("relation", rest));
+        let name = pg_name(name);
+        let kind = match kind {
+            "table" | "index" | "view" => "relation",
+            "trigger" => "trigger",
+            _ => "relation",
+        };
+        return SpiError::new(
+            sqlstate::DUPLICATE_TABLE,
+            format!("{kind} \"{name}\" already exists"),
+        );
+    }
+    if msg.starts_with("not authorized") {
+        return SpiError::new(
+            sqlstate::INSUFFICIENT_PRIVILEGE,
+            format!("permission denied: {msg}"),
+        );
+    }
+    if msg.contains("datatype mismatch") {
+        return SpiError::new(sqlstate::DATATYPE_MISMATCH, "datatype mismatch");
+    }
+    if msg.starts_with("cannot start a transaction within a transaction") {
+        return SpiError::new(
+            sqlstate::ACTIVE_SQL_TRANSACTION,
+            "there is already a transaction in progress",
+        );
+    }
+    if msg.starts_with("cannot commit - no transaction is active")
+        || msg.starts_with("cannot rollback - no transaction is active")
+    {
+        return SpiError::new(
+            sqlstate::NO_ACTIVE_SQL_TRANSACTION,
+            "there is no transaction in progress",
+        );
+    }
+    if let Some(name) = msg.strip_prefix("no such savepoint: ") {
+        return SpiError::new(
+            sqlstate::INVALID_SAVEPOINT_SPECIFICATION,
+            format!("savepoint \"{name}\" does not exist"),
+        );
+    }
+    if msg.starts_with("cannot VACUUM from within a transaction") {
+        return SpiError::new(
+            sqlstate::ACTIVE_SQL_TRANSACTION,
+            "VACUUM cannot run inside a transaction block",
+        );
+    }
+    if msg.starts_with("wrong number of arguments to function") {
+        return SpiError::new(sqlstate::UNDEFINED_FUNCTION, msg.to_string());
+    }
+    if msg.contains("syntax error") {
+        return SpiError::new(sqlstate::SYNTAX_ERROR, msg.to_string());
+    }
+    SpiError::internal(msg.to_string())
+}
+
+/// A SQLite name as PostgreSQL would print it: quotes stripped, `main.` dropped, demangled to
+/// `schema.name` (or `name` in `public`).
+pub(crate) fn pg_name(sqlite_name: &str) -> String {
+    let mut name = sqlite_name.trim();
+    if let Some(rest) = name.strip_prefix("main.") {
+        name = rest;
+    }
+    let unquoted = if name.len() >= 2
+        && ((name.starts_with('"') && name.ends_with('"'))
+            || (name.starts_with('\'') && name.ends_with('\''))
+            || (name.starts_with('`') && name.ends_with('`'))
+            || (name.starts_with('[') && name.ends_with(']')))
+    {
+        name[1..name.len() - 1].replace("\"\"", "\"")
+    } else {
+        name.to_string()
+    };
+    let (schema, rel) = demangle(&unquoted);
+    if schema == "public" {
+        rel
+    } else {
+        format!("{schema}.{rel}")
+    }
+}
+
+/// The relation part only (PostgreSQL's constraint messages name the relation without schema).
+fn relation_only(sqlite_name: &str) -> String {
+    demangle(&pg_name_raw(sqlite_name)).1
+}
+
+fn pg_name_raw(sqlite_name: &str) -> String {
+    sqlite_name
+        .trim()
+        .trim_start_matches("main.")
+        .trim_matches('"')
+        .to_string()
+}
+
+/// `UNIQUE constraint failed: t.a, t.b` or `... failed: index 'i'` → 23505 naming the index
+/// as PostgreSQL would (`<table>_pkey`, `<table>_<cols>_key` for inline constraints).
+fn unique_violation(msg: &str, ctx: &ErrorContext<'_>) -> SpiError {
+    let what = msg
+        .split_once(": ")
+        .map(|(_, w)| w.trim())
+        .unwrap_or_default();
+    let name = if let Some(index) = what
+        .strip_prefix("index '")
+        .and_then(|s| s.strip_suffix('\''))
+    {
+        relation_only(index)
+    } else {
+        ctx.conn
+            .and_then(|conn| find_unique_index(conn, what))
+            .unwrap_or_else(|| {
+                let table = ctx.write_table.as_deref().map(relation_only).unwrap_or_default();
+                format!("{table}_key")
+            })
+    };
+    SpiError::new(
+        sqlstate::UNIQUE_VIOLATION,
+        format!("duplicate key value violates unique constraint \"{name}\""),
+    )
+}
+
+/// Finds the unique index whose `table.col, table.col` list SQLite printed.
+fn find_unique_index(conn: &Connection, columns_text: &str) -> Option<String> {
+    let mut stmt = conn
+        .prepare(
+            "SELECT m.tbl_name, i.name, i.origin \
+             FROM sqlite_schema m, pragma_index_list(m.tbl_name) i \
+             WHERE m.type = 'table' AND i.\"unique\" = 1",
+        )
+        .ok()?;
+    let rows: Vec<(String, String, String)> = stmt
+        .query_map([], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+            ))
+        })
+        .ok()?
+        .filter_map(Result::ok)
+        .collect();
+    // rows: (table, index, origin)
+    let mut seen = std::collections::HashSet::new();
+    for (table, index, origin) in rows {
+        if !seen.insert(index.clone()) {
+            continue;
+        }
+        let cols: Vec<String> = match conn
+            .prepare("SELECT name FROM pragma_index_info(?1) ORDER BY seqno")
+            .and_then(|mut s| {
+                s.query_map([&index], |r| r.get::<_, Option<String>>(0))?
+                    .collect::<Result<Vec<_>, _>>()
+            }) {
+            Ok(c) => c.into_iter().map(Option::unwrap_or_default).collect(),
+            Err(_) => continue,
+        };
+        let printed = cols
+            .iter()
+            .map(|c| format!("{table}.{c}"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        if printed == columns_text {
+            let rel = relation_only(&table);
+            return Some(match origin.as_str() {
+                "pk" => format!("{rel}_pkey"),
+                "u" => format!("{rel}_{}_key", cols.join("_")),
+                _ => relation_only(&index),
+            });
+        }
+    }
+    // An INTEGER PRIMARY KEY has no index: `t.id` naming the rowid alias.
+    let (table, _) = columns_text.rsplit_once('.')?;
+    Some(format!("{}_pkey", relation_only(table)))
+}
+
+/// `CHECK constraint failed: <name or expression>` → 23514.
+fn check_violation(msg: &str, ctx: &ErrorContext<'_>) -> SpiError {
+    let what = msg
+        .split_once(": ")
+        .map(|(_, w)| w.trim())
+        .unwrap_or_default();
+    let table = ctx.write_table.as_deref().map(relation_only);
+    let is_name = !what.is_empty()
+        && what
+            .chars()
+            .all(|c| c.is_alphanumeric() || c == '_' || c == '$');
+    let constraint = if is_name {
+        what.to_string()
+    } else {
+        // PostgreSQL names an unnamed column check `<table>_<column>_check`.
+        let first_word: String = what
+            .trim_start_matches('(')
+            .chars()
+            .take_while(|c| c.is_alphanumeric() || *c == '_')
+            .collect();
+        match (&table, first_word.is_empty()) {
+            (Some(t), false) => format!("{t}_{first_word}_check"),
+            (Some(t), true) => format!("{t}_check"),
+            (None, _) => what.to_string(),
+        }
+    };
+    let message = match &table {
+        Some(t) => format!("new row for relation \"{t}\" violates check constraint \"{constraint}\""),
+        None => format!("new row violates check constraint \"{constraint}\""),
+    };
+    let mut err = SpiError::new(sqlstate::CHECK_VIOLATION, message);
+    if !is_name && !what.is_empty() {
+        err.detail = Some(format!("Failing check: {what}."));
+    }
+    err
+}
+
+/// `NOT NULL constraint failed: t.c` → 23502.
+fn not_null_violation(msg: &str) -> SpiError {
+    let what = msg
+        .split_once(": ")
+        .map(|(_, w)| w.trim())
+        .unwrap_or_default();
+    let (table, column) = what.rsplit_once('.').unwrap_or(("", what));
+    SpiError::new(
+        sqlstate::NOT_NULL_VIOLATION,
+        format!(
+            "null value in column \"{column}\" of relation \"{}\" violates not-null constraint",
+            relation_only(table)
+        ),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_are_demangled() {
+        assert_eq!(pg_name("\"schema1.counted\""), "schema1.counted");
+        assert_eq!(pg_name("main.t"), "t");
+        assert_eq!(pg_name("our schema2.counted rows"), "our schema2.counted rows");
+    }
+
+    #[test]
+    fn messages_map_to_sqlstates() {
+        let e = map_message("no such table: schema1.counted");
+        assert_eq!(e.sqlstate, "42P01");
+        assert_eq!(e.message, "relation \"schema1.counted\" does not exist");
+        assert_eq!(map_message("no such column: x").sqlstate, "42703");
+        let e = map_message("near \"selec\": syntax error");
+        assert_eq!(e.sqlstate, "42601");
+        assert_eq!(e.message, "syntax error at or near \"selec\"");
+        let e = map_message("table \"s.t\" already exists");
+        assert_eq!(e.sqlstate, "42P07");
+        assert_eq!(e.message, "relation \"s.t\" already exists");
+        assert_eq!(map_message("something odd").sqlstate, "XX000");
+    }
+
+    #[test]
+    fn function_errors_keep_their_sqlstate() {
+        let e = parse_function_message("[SQLSTATE 22P02] invalid input syntax for type boolean: \"x\"");
+        assert_eq!(e.sqlstate, "22P02");
+        assert_eq!(e.message, "invalid input syntax for type boolean: \"x\"");
+        let e = parse_function_message("[SQLSTATE 57P01] terminating");
+        assert!(e.is_fatal());
+    }
+
+    #[test]
+    fn rewrite_errors_convert() {
+        let e: SpiError = RewriteError {
+            sqlstate: "42601",
+            message: "unterminated quoted string".into(),
+            position: Some(8),
+        }
+        .into();
+        assert_eq!(e.position, Some(8));
+        assert_eq!(e.sqlstate, "42601");
+    }
+}

@@ -1,0 +1,556 @@
+//! A client session: one backend's connection to one database, with PostgreSQL's transaction
+//! semantics layered over SQLite's.
+//!
+//! States ([`TxStatus`]) and moves:
+//! - `Idle`: each statement is its own SQLite autocommit transaction. `BEGIN` → SQLite
+//!   `BEGIN` (deferred) → `InBlock`. COMMIT/ROLLBACK here warn 25P01 and do nothing.
+//! - `InBlock`: statements run inside SQLite's transaction. Any error → `Failed` (SQLite keeps
+//!   the transaction open; minipg refuses everything but its end). COMMIT → `Idle` (a failed
+//!   COMMIT rolls back and reports the error). BEGIN warns 25001.
+//! - `Failed`: everything but COMMIT/ROLLBACK/ROLLBACK TO SAVEPOINT fails 25P02; COMMIT rolls
+//!   back and is tagged `ROLLBACK`; ROLLBACK TO a savepoint returns to `InBlock`.
+//! A write that finds another process holding the write lock waits `busy_timeout` in
+//! autocommit (then 55P03); inside a block any BUSY is 40001 serialization_failure, since a
+//! deferred transaction that already read cannot wait its way out of the conflict.
+//! SET inside a block is undone by ROLLBACK; SET LOCAL lasts until the block ends.
+//!
+//! Invariant: `tx` is `Idle` iff SQLite is in autocommit, except in `Failed` where SQLite may
+//! already have rolled back on its own (I/O, BUSY, full disk) — the end of the block checks.
+//! Never: shares its connection with another thread or process.
+
+use std::path::{Path, PathBuf};
+
+use crate::connection::{OpenOptions, SqlConn, Trust};
+use crate::datadir::{self, database_exists, database_path, validate_database_name};
+use crate::error::{SpiError, sqlstate};
+use crate::exec::{self, SqlPlan};
+use crate::hooks::hooks;
+use crate::interrupt;
+use crate::result::{Notice, QueryResult, TxStatus};
+use crate::rewrite::{PgType, Statement, StatementKind, rewrite, split_statements};
+use crate::settings::{self, SettingsUndo};
+use crate::value::{Column, Value};
+
+/// A prepared statement: rewritten, described, ready to execute any number of times.
+#[derive(Debug, Clone)]
+pub struct Prepared {
+    sql: String,
+    body: Body,
+    columns: Vec<Column>,
+    param_types: Vec<PgType>,
+}
+
+#[derive(Debug, Clone)]
+enum Body {
+    Empty,
+    Sql(SqlPlan),
+    Other(Statement),
+}
+
+impl Prepared {
+    /// The result columns (empty for a statement that returns no rows).
+    pub fn columns(&self) -> &[Column] {
+        &self.columns
+    }
+
+    /// Parameter types, `$1` first; unknown ones are reported as `text`.
+    pub fn param_types(&self) -> &[PgType] {
+        &self.param_types
+    }
+
+    /// An empty statement (EmptyQueryResponse).
+    pub fn is_empty(&self) -> bool {
+        matches!(self.body, Body::Empty)
+    }
+
+    /// The client's text.
+    pub fn sql(&self) -> &str {
+        &self.sql
+    }
+
+    /// Allowed in a failed transaction block.
+    fn allowed_when_failed(&self) -> bool {
+        matches!(
+            self.body,
+            Body::Empty
+                | Body::Other(Statement::Commit | Statement::Rollback | Statement::RollbackTo { .. })
+        )
+    }
+}
+
+fn aborted() -> SpiError {
+    SpiError::new(
+        sqlstate::IN_FAILED_SQL_TRANSACTION,
+        "current transaction is aborted, commands ignored until end of transaction block",
+    )
+}
+
+fn quote_name(name: &str) -> String {
+    format!("\"{}\"", name.replace('"', "\"\""))
+}
+
+fn pg_type_for_oid(oid: u32) -> Option<PgType> {
+    use PgType::*;
+    [
+        Bool, Bytea, Int2, Int4, Int8, Float4, Float8, Numeric, Text, Varchar, Date, Timestamp,
+        Timestamptz,
+    ]
+    .into_iter()
+    .find(|t| t.oid() == oid)
+}
+
+/// One client's session.
+pub struct Session {
+    data_dir: PathBuf,
+    database: String,
+    user: String,
+    sql: SqlConn,
+    tx: TxStatus,
+    savepoints: Vec<String>,
+    /// Rows changed in the open block, reported to `note_writes` at COMMIT.
+    block_writes: u64,
+    undo: SettingsUndo,
+}
+
+impl Session {
+    /// Connects to `database` (3D000 FATAL when it does not exist).
+    pub fn open(
+        data_dir: &Path,
+        database: &str,
+        user: &str,
+        opts: OpenOptions,
+    ) -> Result<Session, SpiError> {
+        let missing = || {
+            SpiError::fatal(
+                sqlstate::INVALID_CATALOG_NAME,
+                format!("database \"{database}\" does not exist"),
+            )
+        };
+        validate_database_name(database).map_err(|_| missing())?;
+        if !database_exists(data_dir, database) {
+            return Err(missing());
+        }
+        let path = database_path(data_dir, database);
+        let sql = SqlConn::open(&path, database, user, &opts, Trust::Client, false).map_err(
+            |e| SpiError {
+                severity: crate::error::Severity::Fatal,
+                ..e
+            },
+        )?;
+        Ok(Session {
+            data_dir: data_dir.to_path_buf(),
+            database: database.to_string(),
+            user: user.to_string(),
+            sql,
+            tx: TxStatus::Idle,
+            savepoints: Vec::new(),
+            block_writes: 0,
+            undo: SettingsUndo::default(),
+        })
+    }
+
+    pub fn database(&self) -> &str {
+        &self.database
+    }
+
+    pub fn user(&self) -> &str {
+        &self.user
+    }
+
+    /// ReadyForQuery's status.
+    pub fn transaction_status(&self) -> TxStatus {
+        self.tx
+    }
+
+    /// Changes how long a statement waits for another process's write lock.
+    pub fn set_busy_timeout(&self, timeout: std::time::Duration) {
+        self.sql.set_busy_timeout(timeout);
+    }
+
+    /// Rewrites and describes ONE statement (the wire layer splits simple queries).
+    pub fn prepare(&mut self, sql: &str) -> Result<Prepared, SpiError> {
+        self.prepare_typed(sql, &[])
+    }
+
+    /// [`prepare`](Self::prepare) with Parse's parameter type OIDs (0 = unspecified).
+    pub fn prepare_typed(&mut self, sql: &str, param_oids: &[u32]) -> Result<Prepared, SpiError> {
+        let result = self.prepare_inner(sql, param_oids);
+        if result.is_err() && self.tx == TxStatus::InBlock {
+            self.tx = TxStatus::Failed;
+        }
+        result
+    }
+
+    fn prepare_inner(&mut self, sql: &str, param_oids: &[u32]) -> Result<Prepared, SpiError> {
+        let statement = {
+            let mut is_schema = exec::schema_lookup(&self.sql.conn);
+            rewrite(sql, &mut is_schema)?
+        };
+        let mut prepared = Prepared {
+            sql: sql.to_string(),
+            body: Body::Empty,
+            columns: Vec::new(),
+            param_types: Vec::new(),
+        };
+        let is_control = matches!(
+            statement,
+            Statement::Empty | Statement::Commit | Statement::Rollback | Statement::RollbackTo { .. }
+        );
+        if self.tx == TxStatus::Failed && !is_control {
+            return Err(aborted());
+        }
+        match statement {
+            Statement::Empty => {}
+            Statement::Sql {
+                sqlite,
+                kind,
+                returning,
+                tag,
+                param_count,
+                param_types,
+                result_types,
+            } => {
+                let plan = exec::describe(
+                    &self.sql,
+                    &sqlite,
+                    kind,
+                    returning,
+                    &tag,
+                    param_count,
+                    &param_types,
+                    &result_types,
+                )?;
+                prepared.columns = plan.columns.clone();
+                prepared.param_types = plan.param_types.clone();
+                prepared.body = Body::Sql(plan);
+            }
+            Statement::Show { ref name } => {
+                prepared.columns = settings::show_columns(name);
+                prepared.body = Body::Other(statement);
+            }
+            other => prepared.body = Body::Other(other),
+        }
+        if prepared.param_types.len() < param_oids.len() {
+            prepared.param_types.resize(param_oids.len(), PgType::Unknown);
+        }
+        for (slot, oid) in prepared.param_types.iter_mut().zip(param_oids) {
+            if let Some(t) = pg_type_for_oid(*oid) {
+                *slot = t;
+            }
+        }
+        for slot in &mut prepared.param_types {
+            if *slot == PgType::Unknown {
+                *slot = PgType::Text;
+            }
+        }
+        if let Body::Sql(plan) = &mut prepared.body {
+            plan.param_types = prepared.param_types.clone();
+        }
+        Ok(prepared)
+    }
+
+    /// Runs a prepared statement, buffering all its rows.
+    pub fn execute(&mut self, stmt: &Prepared, params: &[Value]) -> Result<QueryResult, SpiError> {
+        if interrupt::terminate_pending() {
+            interrupt::check()?;
+        }
+        if self.tx == TxStatus::Failed && !stmt.allowed_when_failed() {
+            return Err(aborted());
+        }
+        let result = self.dispatch(stmt, params);
+        if result.is_err() && self.tx == TxStatus::InBlock {
+            self.tx = TxStatus::Failed;
+        }
+        result
+    }
+
+    /// Splits, prepares and executes each statement of a simple query, stopping after the
+    /// first error. An empty string gives one empty result (EmptyQueryResponse).
+    pub fn simple_query(&mut self, sql: &str) -> Vec<Result<QueryResult, SpiError>> {
+        let statements = split_statements(sql);
+        if statements.is_empty() {
+            return vec![Ok(QueryResult::tag(""))];
+        }
+        let mut results = Vec::with_capacity(statements.len());
+        for text in statements {
+            let result = self.prepare(&text).and_then(|p| self.execute(&p, &[]));
+            let failed = result.is_err();
+            results.push(result);
+            if failed {
+                break;
+            }
+        }
+        results
+    }
+
+    /// Connection loss or FATAL: roll back whatever is open.
+    pub fn abort_if_in_transaction(&mut self) {
+        if !self.sql.conn.is_autocommit() {
+            let _ = self.sql.trusted(|c| c.execute_batch("ROLLBACK"));
+        }
+        self.end_block(false);
+    }
+
+    fn end_block(&mut self, committed: bool) {
+        if self.tx != TxStatus::Idle {
+            self.undo.finish(committed);
+        }
+        self.tx = TxStatus::Idle;
+        self.savepoints.clear();
+        self.block_writes = 0;
+    }
+
+    fn run_trusted(&self, sql: &str) -> Result<(), SpiError> {
+        self.sql
+            .trusted(|c| c.execute_batch(sql))
+            .map_err(|e| exec::client_error(&self.sql, e, self.tx != TxStatus::Idle))
+    }
+
+    fn dispatch(&mut self, stmt: &Prepared, params: &[Value]) -> Result<QueryResult, SpiError> {
+        let in_block = self.tx != TxStatus::Idle;
+        let statement = match &stmt.body {
+            Body::Empty => return Ok(QueryResult::tag("")),
+            Body::Sql(plan) => return self.run_sql(plan, params),
+            Body::Other(s) => s,
+        };
+        match statement {
+            Statement::Begin { sqlite } => {
+                if in_block {
+                    return Ok(QueryResult::tag("BEGIN").with_notices(vec![Notice::warning(
+                        sqlstate::ACTIVE_SQL_TRANSACTION,
+                        "there is already a transaction in progress",
+                    )]));
+                }
+                self.run_trusted(if sqlite.is_empty() { "BEGIN" } else { sqlite })?;
+                self.tx = TxStatus::InBlock;
+                Ok(QueryResult::tag("BEGIN"))
+            }
+            Statement::Commit => match self.tx {
+                TxStatus::Idle => Ok(QueryResult::tag("COMMIT").with_notices(vec![no_tx()])),
+                TxStatus::Failed => {
+                    self.abort_if_in_transaction();
+                    Ok(QueryResult::tag("ROLLBACK"))
+                }
+                TxStatus::InBlock => {
+                    let writes = self.block_writes;
+                    if let Err(e) = self.run_trusted("COMMIT") {
+                        self.abort_if_in_transaction();
+                        return Err(e);
+                    }
+                    self.end_block(true);
+                    if writes > 0 {
+                        hooks().note_writes(&self.database, writes);
+                    }
+                    Ok(QueryResult::tag("COMMIT"))
+                }
+            },
+            Statement::Rollback => {
+                if !in_block {
+                    return Ok(QueryResult::tag("ROLLBACK").with_notices(vec![no_tx()]));
+                }
+                self.abort_if_in_transaction();
+                Ok(QueryResult::tag("ROLLBACK"))
+            }
+            Statement::Savepoint { name } => {
+                if !in_block {
+                    return Err(outside_block("SAVEPOINT"));
+                }
+                self.run_trusted(&format!("SAVEPOINT {}", quote_name(name)))?;
+                self.savepoints.push(name.clone());
+                Ok(QueryResult::tag("SAVEPOINT"))
+            }
+            Statement::Release { name } => {
+                if !in_block {
+                    return Err(outside_block("RELEASE SAVEPOINT"));
+                }
+                let at = self.find_savepoint(name)?;
+                self.run_trusted(&format!("RELEASE {}", quote_name(name)))?;
+                self.savepoints.truncate(at);
+                Ok(QueryResult::tag("RELEASE"))
+            }
+            Statement::RollbackTo { name } => {
+                if !in_block {
+                    return Err(outside_block("ROLLBACK TO SAVEPOINT"));
+                }
+                let at = self.find_savepoint(name)?;
+                if self.sql.conn.is_autocommit() {
+                    // SQLite already rolled the whole transaction back (I/O error, BUSY…).
+                    return Err(missing_savepoint(name));
+                }
+                self.run_trusted(&format!("ROLLBACK TO {}", quote_name(name)))?;
+                self.savepoints.truncate(at + 1);
+                self.tx = TxStatus::InBlock;
+                Ok(QueryResult::tag("ROLLBACK"))
+            }
+            Statement::CreateSchema {
+                name,
+                if_not_exists,
+                elements,
+            } => {
+                let notices =
+                    exec::create_schema(&self.sql, name, &self.user, *if_not_exists, elements)?;
+                self.note_ddl();
+                Ok(QueryResult::tag("CREATE SCHEMA").with_notices(notices))
+            }
+            Statement::DropSchema {
+                names,
+                if_exists,
+                cascade,
+            } => {
+                let notices = exec::drop_schemas(&self.sql, names, *if_exists, *cascade)?;
+                self.note_ddl();
+                Ok(QueryResult::tag("DROP SCHEMA").with_notices(notices))
+            }
+            Statement::Set { name, value, local } => {
+                let notices = settings::set(name, value.as_deref(), *local, in_block, &mut self.undo)?;
+                Ok(QueryResult::tag("SET").with_notices(notices))
+            }
+            Statement::Reset { name } => {
+                settings::reset(name.as_deref(), in_block, &mut self.undo)?;
+                Ok(QueryResult::tag("RESET"))
+            }
+            Statement::Discard => {
+                if in_block {
+                    return Err(inside_block("DISCARD ALL"));
+                }
+                settings::reset(None, false, &mut self.undo)?;
+                Ok(QueryResult::tag("DISCARD ALL"))
+            }
+            Statement::Show { name } => {
+                let (columns, rows) = settings::show(name)?;
+                Ok(QueryResult {
+                    columns,
+                    rows,
+                    tag: "SHOW".into(),
+                    notices: Vec::new(),
+                })
+            }
+            Statement::CreateDatabase { name } => {
+                if in_block {
+                    return Err(inside_block("CREATE DATABASE"));
+                }
+                datadir::create_database(&self.data_dir, name)?;
+                Ok(QueryResult::tag("CREATE DATABASE"))
+            }
+            Statement::DropDatabase { name, if_exists } => {
+                if in_block {
+                    return Err(inside_block("DROP DATABASE"));
+                }
+                if *name == self.database {
+                    return Err(SpiError::new(
+                        sqlstate::OBJECT_IN_USE,
+                        "cannot drop the currently open database",
+                    ));
+                }
+                let mut notices = Vec::new();
+                if *if_exists && !database_exists(&self.data_dir, name) {
+                    notices.push(Notice::notice(
+                        "00000",
+                        format!("database \"{name}\" does not exist, skipping"),
+                    ));
+                } else {
+                    datadir::drop_database(&self.data_dir, name, *if_exists)?;
+                }
+                Ok(QueryResult::tag("DROP DATABASE").with_notices(notices))
+            }
+            // Variants the rewriter may add later: refuse rather than guess.
+            #[allow(unreachable_patterns)]
+            _ => Err(SpiError::new(
+                sqlstate::FEATURE_NOT_SUPPORTED,
+                "this statement is not supported",
+            )),
+        }
+    }
+
+    /// A schema DDL committed on its own (autocommit) counts as a write for autovacuum.
+    fn note_ddl(&mut self) {
+        if self.tx == TxStatus::Idle {
+            hooks().note_writes(&self.database, 1);
+        } else {
+            self.block_writes += 1;
+        }
+    }
+
+    fn find_savepoint(&self, name: &str) -> Result<usize, SpiError> {
+        self.savepoints
+            .iter()
+            .rposition(|s| s == name)
+            .ok_or_else(|| missing_savepoint(name))
+    }
+
+    fn run_sql(&mut self, plan: &SqlPlan, params: &[Value]) -> Result<QueryResult, SpiError> {
+        let in_block = self.tx != TxStatus::Idle;
+        let out = exec::run(&self.sql, plan, params, 0, in_block)?;
+        if !plan.readonly {
+            let rows = out.changes.max(1);
+            if in_block {
+                self.block_writes += rows;
+            } else {
+                hooks().note_writes(&self.database, rows);
+            }
+        }
+        let tag = command_tag(plan, out.rows.len() as u64, out.changes, !out.columns.is_empty());
+        Ok(QueryResult {
+            columns: out.columns,
+            rows: out.rows,
+            tag,
+            notices: Vec::new(),
+        })
+    }
+}
+
+impl Drop for Session {
+    fn drop(&mut self) {
+        self.abort_if_in_transaction();
+    }
+}
+
+/// CommandComplete's tag for a plain SQL statement.
+pub(crate) fn command_tag(plan: &SqlPlan, returned: u64, changes: u64, has_rows: bool) -> String {
+    let affected = if plan.returning { returned } else { changes };
+    match plan.kind {
+        StatementKind::Insert => format!("INSERT 0 {affected}"),
+        StatementKind::Update => format!("UPDATE {affected}"),
+        StatementKind::Delete => format!("DELETE {affected}"),
+        StatementKind::Select | StatementKind::Values => format!("SELECT {returned}"),
+        StatementKind::Other if plan.tag.is_empty() || plan.tag == "SELECT" => {
+            if has_rows {
+                format!("SELECT {returned}")
+            } else {
+                "OK".to_string()
+            }
+        }
+        StatementKind::Other => plan.tag.clone(),
+    }
+}
+
+fn no_tx() -> Notice {
+    Notice::warning(
+        sqlstate::NO_ACTIVE_SQL_TRANSACTION,
+        "there is no transaction in progress",
+    )
+}
+
+fn outside_block(what: &str) -> SpiError {
+    SpiError::new(
+        sqlstate::NO_ACTIVE_SQL_TRANSACTION,
+        format!("{what} can only be used in transaction blocks"),
+    )
+}
+
+fn inside_block(what: &str) -> SpiError {
+    SpiError::new(
+        sqlstate::ACTIVE_SQL_TRANSACTION,
+        format!("{what} cannot run inside a transaction block"),
+    )
+}
+
+fn missing_savepoint(name: &str) -> SpiError {
+    SpiError::new(
+        sqlstate::INVALID_SAVEPOINT_SPECIFICATION,
+        format!("savepoint \"{name}\" does not exist"),
+    )
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,566 @@
+//! Session tests: results and tags, types, PostgreSQL transaction semantics, schemas, errors,
+//! the authorizer, functions and concurrent writers (threads, never fork).
+
+use std::time::Duration;
+
+use super::*;
+use crate::datadir::init_data_dir;
+
+fn setup() -> (tempfile::TempDir, Session) {
+    let dir = tempfile::tempdir().expect("tempdir");
+    init_data_dir(dir.path()).expect("init");
+    let s = Session::open(dir.path(), "postgres", "alice", OpenOptions::default()).expect("open");
+    (dir, s)
+}
+
+fn fast_opts() -> OpenOptions {
+    OpenOptions {
+        synchronous_commit: false,
+        ..OpenOptions::default()
+    }
+}
+
+/// Runs one statement, panicking with its error.
+fn run(s: &mut Session, sql: &str) -> QueryResult {
+    let p = s.prepare(sql).unwrap_or_else(|e| panic!("prepare {sql}: {e:?}"));
+    s.execute(&p, &[])
+        .unwrap_or_else(|e| panic!("execute {sql}: {e:?}"))
+}
+
+/// Runs one statement expecting an error; returns it.
+fn fail(s: &mut Session, sql: &str) -> SpiError {
+    match s.prepare(sql).and_then(|p| s.execute(&p, &[])) {
+        Ok(r) => panic!("{sql} succeeded: {r:?}"),
+        Err(e) => e,
+    }
+}
+
+fn scalar(s: &mut Session, sql: &str) -> Value {
+    let r = run(s, sql);
+    assert_eq!(r.rows.len(), 1, "{sql}: {r:?}");
+    r.rows[0][0].clone()
+}
+
+#[test]
+fn open_missing_database_is_fatal_3d000() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    init_data_dir(dir.path()).expect("init");
+    let e = Session::open(dir.path(), "nope", "u", OpenOptions::default())
+        .err()
+        .expect("missing");
+    assert_eq!(e.sqlstate, "3D000");
+    assert!(e.is_fatal());
+    assert_eq!(e.message, "database \"nope\" does not exist");
+    let e = Session::open(dir.path(), "../x", "u", OpenOptions::default())
+        .err()
+        .expect("bad name");
+    assert_eq!(e.sqlstate, "3D000");
+}
+
+#[test]
+fn tags_rows_and_types() {
+    let (_dir, mut s) = setup();
+    assert_eq!(run(&mut s, "CREATE TABLE t (id integer PRIMARY KEY, name text, score real, big bigint, ok boolean, raw bytea)").tag, "CREATE TABLE");
+    assert_eq!(
+        run(&mut s, "INSERT INTO t VALUES (1, 'a', 1.5, 10, true, x'00ff'), (2, 'b', 2, 20, false, NULL)").tag,
+        "INSERT 0 2"
+    );
+    let r = run(&mut s, "SELECT id, name, score, big, ok, raw FROM t ORDER BY id");
+    assert_eq!(r.tag, "SELECT 2");
+    let types: Vec<PgType> = r.columns.iter().map(|c| c.pg_type).collect();
+    assert_eq!(
+        types,
+        [PgType::Int4, PgType::Text, PgType::Float8, PgType::Int8, PgType::Bool, PgType::Bytea]
+    );
+    assert_eq!(
+        r.rows[0],
+        [
+            Value::Int(1),
+            Value::Text("a".into()),
+            Value::Float(1.5),
+            Value::Int(10),
+            Value::Int(1),
+            Value::Bytes(vec![0, 255])
+        ]
+    );
+    assert_eq!(r.rows[1][2], Value::Float(2.0));
+    assert_eq!(r.rows[1][5], Value::Null);
+    assert_eq!(run(&mut s, "UPDATE t SET big = big + 1").tag, "UPDATE 2");
+    let r = run(&mut s, "UPDATE t SET big = big + 1 WHERE id = 1 RETURNING big");
+    assert_eq!(r.tag, "UPDATE 1");
+    assert_eq!(r.rows, [[Value::Int(12)]]);
+    let r = run(&mut s, "SELECT count(*), sum(big), avg(score) FROM t");
+    assert_eq!(r.columns[0], Column::new("count", PgType::Int8));
+    assert_eq!(r.columns[1].pg_type, PgType::Int8);
+    assert_eq!(r.columns[2].pg_type, PgType::Float8);
+    assert_eq!(r.rows[0][0], Value::Int(2));
+    assert_eq!(run(&mut s, "DELETE FROM t WHERE id = 2").tag, "DELETE 1");
+    let r = run(&mut s, "DELETE FROM t RETURNING id");
+    assert_eq!(r.tag, "DELETE 1");
+    assert_eq!(run(&mut s, "DROP TABLE t").tag, "DROP TABLE");
+}
+
+#[test]
+fn empty_statements() {
+    let (_dir, mut s) = setup();
+    let p = s.prepare("").expect("prepare");
+    assert!(p.is_empty());
+    assert_eq!(s.execute(&p, &[]).expect("exec").tag, "");
+    let r = s.simple_query("  ");
+    assert_eq!(r.len(), 1);
+    assert_eq!(r[0].as_ref().expect("empty").tag, "");
+}
+
+#[test]
+fn parameters_bind_by_number_and_get_types() {
+    let (_dir, mut s) = setup();
+    run(&mut s, "CREATE TABLE acc (aid integer PRIMARY KEY, abalance integer, note text)");
+    let p = s.prepare("SELECT $2, $1").expect("prepare");
+    assert_eq!(p.param_types().len(), 2);
+    let r = s
+        .execute(&p, &[Value::Text("one".into()), Value::Text("two".into())])
+        .expect("execute");
+    assert_eq!(r.rows, [[Value::Text("two".into()), Value::Text("one".into())]]);
+
+    let ins = s
+        .prepare("INSERT INTO acc (aid, abalance, note) VALUES ($1, $2, $3)")
+        .expect("insert");
+    assert_eq!(ins.param_types(), [PgType::Int4, PgType::Int4, PgType::Text]);
+    for i in 1..=3 {
+        // Text-format input for integer parameters is converted, as PostgreSQL does.
+        let r = s
+            .execute(&ins, &[Value::Text(i.to_string()), Value::Int(0), Value::Null])
+            .expect("insert");
+        assert_eq!(r.tag, "INSERT 0 1");
+    }
+    let upd = s
+        .prepare("UPDATE acc SET abalance = abalance + $1 WHERE aid = $2")
+        .expect("update");
+    assert_eq!(upd.param_types()[1], PgType::Int4);
+    s.execute(&upd, &[Value::Int(5), Value::Int(2)]).expect("update");
+    let sel = s.prepare("SELECT abalance FROM acc WHERE aid = $1").expect("select");
+    assert_eq!(sel.param_types(), [PgType::Int4]);
+    assert_eq!(sel.columns(), [Column::new("abalance", PgType::Int4)]);
+    let r = s.execute(&sel, &[Value::Int(2)]).expect("select");
+    assert_eq!(r.rows, [[Value::Int(5)]]);
+    let e = s.execute(&sel, &[]).expect_err("missing parameter");
+    assert_eq!(e.sqlstate, "08P01");
+    let e = s.execute(&sel, &[Value::Text("x".into())]).expect_err("bad int");
+    assert_eq!(e.sqlstate, "22P02");
+
+    let typed = s.prepare_typed("SELECT $1", &[20]).expect("typed");
+    assert_eq!(typed.param_types(), [PgType::Int8]);
+    let cast = s.prepare("SELECT $1::int4").expect("cast");
+    assert_eq!(cast.param_types(), [PgType::Int4]);
+    assert_eq!(cast.columns()[0].pg_type, PgType::Int4);
+    let r = s.execute(&cast, &[Value::Int(7)]).expect("cast");
+    assert_eq!(r.rows, [[Value::Int(7)]]);
+}
+
+#[test]
+fn failed_transaction_semantics() {
+    let (_dir, mut s) = setup();
+    run(&mut s, "CREATE TABLE t (a integer)");
+    assert_eq!(s.transaction_status(), TxStatus::Idle);
+
+    let r = run(&mut s, "COMMIT");
+    assert_eq!(r.tag, "COMMIT");
+    assert_eq!(r.notices[0].sqlstate, "25P01");
+    assert_eq!(r.notices[0].severity, "WARNING");
+    assert_eq!(run(&mut s, "ROLLBACK").notices[0].sqlstate, "25P01");
+
+    assert_eq!(run(&mut s, "BEGIN").tag, "BEGIN");
+    assert_eq!(s.transaction_status(), TxStatus::InBlock);
+    let r = run(&mut s, "BEGIN");
+    assert_eq!(r.notices[0].sqlstate, "25001");
+    assert_eq!(r.notices[0].message, "there is already a transaction in progress");
+    run(&mut s, "INSERT INTO t VALUES (1)");
+    let e = fail(&mut s, "SELECT * FROM missing");
+    assert_eq!(e.sqlstate, "42P01");
+    assert_eq!(s.transaction_status(), TxStatus::Failed);
+    let e = fail(&mut s, "SELECT 1");
+    assert_eq!(e.sqlstate, "25P02");
+    assert_eq!(
+        e.message,
+        "current transaction is aborted, commands ignored until end of transaction block"
+    );
+    assert_eq!(run(&mut s, "COMMIT").tag, "ROLLBACK");
+    assert_eq!(s.transaction_status(), TxStatus::Idle);
+    assert_eq!(scalar(&mut s, "SELECT count(*) FROM t"), Value::Int(0));
+
+    // Savepoints: ROLLBACK TO leaves the failed state.
+    run(&mut s, "BEGIN");
+    run(&mut s, "INSERT INTO t VALUES (1)");
+    assert_eq!(run(&mut s, "SAVEPOINT sp").tag, "SAVEPOINT");
+    run(&mut s, "INSERT INTO t VALUES (2)");
+    fail(&mut s, "INSERT INTO nowhere VALUES (3)");
+    assert_eq!(s.transaction_status(), TxStatus::Failed);
+    assert_eq!(fail(&mut s, "RELEASE sp").sqlstate, "25P02");
+    assert_eq!(run(&mut s, "ROLLBACK TO SAVEPOINT sp").tag, "ROLLBACK");
+    assert_eq!(s.transaction_status(), TxStatus::InBlock);
+    assert_eq!(fail(&mut s, "ROLLBACK TO nosuch").sqlstate, "3B001");
+    run(&mut s, "ROLLBACK TO sp");
+    assert_eq!(run(&mut s, "RELEASE SAVEPOINT sp").tag, "RELEASE");
+    assert_eq!(run(&mut s, "COMMIT").tag, "COMMIT");
+    assert_eq!(scalar(&mut s, "SELECT sum(a) FROM t"), Value::Int(1));
+
+    assert_eq!(fail(&mut s, "SAVEPOINT x").sqlstate, "25P01");
+    assert_eq!(fail(&mut s, "RELEASE x").sqlstate, "25P01");
+
+    // ROLLBACK undoes; an error in autocommit leaves no block behind.
+    run(&mut s, "BEGIN");
+    run(&mut s, "INSERT INTO t VALUES (100)");
+    run(&mut s, "ROLLBACK");
+    assert_eq!(scalar(&mut s, "SELECT sum(a) FROM t"), Value::Int(1));
+    fail(&mut s, "SELEC 1");
+    assert_eq!(s.transaction_status(), TxStatus::Idle);
+
+    // simple_query stops at the first error.
+    let results = s.simple_query("INSERT INTO t VALUES (5); SELECT * FROM nope; INSERT INTO t VALUES (6)");
+    assert_eq!(results.len(), 2);
+    assert!(results[1].is_err());
+    assert_eq!(scalar(&mut s, "SELECT sum(a) FROM t"), Value::Int(6));
+
+    // A parse error inside a block fails the block too.
+    run(&mut s, "BEGIN");
+    fail(&mut s, "SELECT FROM WHERE");
+    assert_eq!(s.transaction_status(), TxStatus::Failed);
+    run(&mut s, "ROLLBACK");
+    assert_eq!(s.transaction_status(), TxStatus::Idle);
+
+    // abort_if_in_transaction rolls back.
+    run(&mut s, "BEGIN");
+    run(&mut s, "INSERT INTO t VALUES (1000)");
+    s.abort_if_in_transaction();
+    assert_eq!(s.transaction_status(), TxStatus::Idle);
+    assert_eq!(scalar(&mut s, "SELECT sum(a) FROM t"), Value::Int(6));
+}
+
+#[test]
+fn constraint_and_name_errors_have_postgres_sqlstates() {
+    let (_dir, mut s) = setup();
+    run(
+        &mut s,
+        "CREATE SCHEMA \"schema1\" CREATE TABLE \"counted\" (type text CHECK (type IN ('total', 'delta')), value integer) CREATE UNIQUE INDEX \"counted_unique_total\" ON \"counted\" (type) WHERE type = 'total'",
+    );
+    run(&mut s, "INSERT INTO schema1.counted VALUES ('total', 1)");
+    let e = fail(&mut s, "INSERT INTO schema1.counted VALUES ('total', 2)");
+    assert_eq!(e.sqlstate, "23505");
+    assert_eq!(
+        e.message,
+        "duplicate key value violates unique constraint \"counted_unique_total\""
+    );
+    let e = fail(&mut s, "INSERT INTO schema1.counted VALUES ('bogus', 2)");
+    assert_eq!(e.sqlstate, "23514");
+    assert!(
+        e.message
+            .starts_with("new row for relation \"counted\" violates check constraint"),
+        "{}",
+        e.message
+    );
+    run(&mut s, "CREATE TABLE u (id integer PRIMARY KEY, k text UNIQUE, n text NOT NULL)");
+    run(&mut s, "INSERT INTO u VALUES (1, 'a', 'x')");
+    let e = fail(&mut s, "INSERT INTO u VALUES (2, 'a', 'x')");
+    assert_eq!(e.sqlstate, "23505");
+    assert_eq!(e.message, "duplicate key value violates unique constraint \"u_k_key\"");
+    let e = fail(&mut s, "INSERT INTO u VALUES (1, 'b', 'x')");
+    assert_eq!(e.message, "duplicate key value violates unique constraint \"u_pkey\"");
+    let e = fail(&mut s, "INSERT INTO u (id, k) VALUES (3, 'c')");
+    assert_eq!(e.sqlstate, "23502");
+    assert_eq!(
+        e.message,
+        "null value in column \"n\" of relation \"u\" violates not-null constraint"
+    );
+    run(&mut s, "CREATE TABLE child (pid integer REFERENCES u(id))");
+    assert_eq!(fail(&mut s, "INSERT INTO child VALUES (99)").sqlstate, "23503");
+    let e = fail(&mut s, "SELECT * FROM schema1.nothing");
+    assert_eq!(e.sqlstate, "42P01");
+    assert_eq!(e.message, "relation \"schema1.nothing\" does not exist");
+    assert_eq!(fail(&mut s, "SELECT nocol FROM u").sqlstate, "42703");
+    assert_eq!(fail(&mut s, "SELEC 1").sqlstate, "42601");
+    let e = fail(&mut s, "CREATE TABLE u (a int)");
+    assert_eq!(e.sqlstate, "42P07");
+    assert_eq!(e.message, "relation \"u\" already exists");
+}
+
+#[test]
+fn schemas_with_quoted_names_and_pg_namespace() {
+    let (_dir, mut s) = setup();
+    let count = "SELECT count(*) FROM pg_namespace WHERE nspname = 'our schema2'";
+    assert_eq!(scalar(&mut s, count), Value::Int(0));
+    assert_eq!(
+        run(&mut s, "CREATE SCHEMA \"our schema2\" CREATE TABLE \"counted rows\" (type text, value integer)").tag,
+        "CREATE SCHEMA"
+    );
+    assert_eq!(scalar(&mut s, count), Value::Int(1));
+    let p = s
+        .prepare("SELECT count(*) FROM pg_namespace WHERE nspname = $1")
+        .expect("prepare");
+    let r = s
+        .execute(&p, &[Value::Text("our schema2".into())])
+        .expect("execute");
+    assert_eq!(r.rows, [[Value::Int(1)]]);
+    run(&mut s, "INSERT INTO \"our schema2\".\"counted rows\" VALUES ('delta', 3)");
+    assert_eq!(
+        scalar(&mut s, "SELECT sum(value) FROM \"our schema2\".\"counted rows\""),
+        Value::Int(3)
+    );
+    assert_eq!(scalar(&mut s, "SELECT count(*) FROM pg_catalog.pg_namespace WHERE nspname = 'public'"), Value::Int(1));
+
+    let e = fail(&mut s, "CREATE SCHEMA \"our schema2\"");
+    assert_eq!(e.sqlstate, "42P06");
+    assert_eq!(e.message, "schema \"our schema2\" already exists");
+    let r = run(&mut s, "CREATE SCHEMA IF NOT EXISTS \"our schema2\"");
+    assert_eq!(r.notices.len(), 1);
+    let e = fail(&mut s, "DROP SCHEMA \"our schema2\"");
+    assert_eq!(e.sqlstate, "2BP01");
+    assert_eq!(
+        e.message,
+        "cannot drop schema our schema2 because other objects depend on it"
+    );
+    let r = run(&mut s, "DROP SCHEMA \"our schema2\" CASCADE");
+    assert_eq!(r.tag, "DROP SCHEMA");
+    assert!(!r.notices.is_empty());
+    assert_eq!(scalar(&mut s, count), Value::Int(0));
+    let e = fail(&mut s, "DROP SCHEMA \"our schema2\"");
+    assert_eq!(e.sqlstate, "3F000");
+    assert_eq!(run(&mut s, "DROP SCHEMA IF EXISTS \"our schema2\"").notices.len(), 1);
+    assert_eq!(run(&mut s, "CREATE SCHEMA empty").tag, "CREATE SCHEMA");
+    assert_eq!(run(&mut s, "DROP SCHEMA empty").tag, "DROP SCHEMA");
+
+    // A failing element undoes the whole CREATE SCHEMA.
+    fail(&mut s, "CREATE SCHEMA broken CREATE TABLE t (a int) CREATE TABLE t (b int)");
+    assert_eq!(
+        scalar(&mut s, "SELECT count(*) FROM pg_namespace WHERE nspname = 'broken'"),
+        Value::Int(0)
+    );
+    // Inside a block, CREATE SCHEMA is undone by ROLLBACK.
+    run(&mut s, "BEGIN");
+    run(&mut s, "CREATE SCHEMA inblock CREATE TABLE t (a int)");
+    run(&mut s, "INSERT INTO inblock.t VALUES (1)");
+    run(&mut s, "ROLLBACK");
+    assert_eq!(
+        scalar(&mut s, "SELECT count(*) FROM pg_namespace WHERE nspname = 'inblock'"),
+        Value::Int(0)
+    );
+}
+
+#[test]
+fn schema_created_by_one_connection_is_seen_by_another() {
+    let (dir, mut a) = setup();
+    let mut b = Session::open(dir.path(), "postgres", "bob", OpenOptions::default()).expect("b");
+    assert_eq!(fail(&mut b, "SELECT * FROM s.t").sqlstate, "42P01");
+    run(&mut a, "CREATE SCHEMA s CREATE TABLE t (a int)");
+    run(&mut a, "INSERT INTO s.t VALUES (42)");
+    assert_eq!(scalar(&mut b, "SELECT a FROM s.t"), Value::Int(42));
+}
+
+#[test]
+fn a_thousand_schemas_in_one_database() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    init_data_dir(dir.path()).expect("init");
+    let mut s = Session::open(dir.path(), "postgres", "u", fast_opts()).expect("open");
+    for i in 0..1000 {
+        run(&mut s, &format!("CREATE SCHEMA s{i} CREATE TABLE counted (type text, value integer)"));
+        run(&mut s, &format!("INSERT INTO s{i}.counted VALUES ('total', {i})"));
+    }
+    for i in (0..1000).step_by(1) {
+        assert_eq!(
+            scalar(&mut s, &format!("SELECT value FROM s{i}.counted")),
+            Value::Int(i)
+        );
+    }
+    assert_eq!(
+        scalar(&mut s, "SELECT count(*) FROM pg_namespace WHERE nspname LIKE 's%'"),
+        Value::Int(1000)
+    );
+}
+
+#[test]
+fn set_show_reset() {
+    let (_dir, mut s) = setup();
+    assert_eq!(run(&mut s, "SET application_name = 'spi test'").tag, "SET");
+    let r = run(&mut s, "SHOW application_name");
+    assert_eq!(r.tag, "SHOW");
+    assert_eq!(r.columns, [Column::new("application_name", PgType::Text)]);
+    assert_eq!(r.rows, [[Value::Text("spi test".into())]]);
+    let all = run(&mut s, "SHOW ALL");
+    assert_eq!(all.columns.len(), 3);
+    assert!(all.rows.len() > 5);
+    assert_eq!(run(&mut s, "RESET application_name").tag, "RESET");
+    assert_ne!(scalar(&mut s, "SHOW application_name"), Value::Text("spi test".into()));
+    assert_eq!(fail(&mut s, "SHOW no_such_setting").sqlstate, "42704");
+
+    // A SET inside a rolled-back block is undone; SET LOCAL ends with the block.
+    run(&mut s, "SET spitest.a = 'before'");
+    run(&mut s, "BEGIN");
+    run(&mut s, "SET spitest.a = 'inside'");
+    assert_eq!(scalar(&mut s, "SHOW spitest.a"), Value::Text("inside".into()));
+    run(&mut s, "ROLLBACK");
+    assert_eq!(scalar(&mut s, "SHOW spitest.a"), Value::Text("before".into()));
+    run(&mut s, "BEGIN");
+    run(&mut s, "SET LOCAL spitest.a = 'local'");
+    assert_eq!(scalar(&mut s, "SHOW spitest.a"), Value::Text("local".into()));
+    run(&mut s, "COMMIT");
+    assert_eq!(scalar(&mut s, "SHOW spitest.a"), Value::Text("before".into()));
+    let r = run(&mut s, "SET LOCAL spitest.a = 'x'");
+    assert_eq!(r.notices[0].sqlstate, "25P01");
+}
+
+#[test]
+fn authorizer_refusals() {
+    let (dir, mut s) = setup();
+    let other = dir.path().join("other.db");
+    for sql in [
+        format!("ATTACH DATABASE '{}' AS x", other.display()),
+        "DETACH DATABASE main".to_string(),
+        "SELECT load_extension('/tmp/evil.so')".to_string(),
+        "PRAGMA journal_mode = DELETE".to_string(),
+        "PRAGMA writable_schema = 1".to_string(),
+        "PRAGMA foreign_keys = OFF".to_string(),
+        format!("VACUUM INTO '{}'", other.display()),
+        "INSERT INTO minipg_namespace VALUES ('x', 1, 'u')".to_string(),
+        "DROP TABLE minipg_namespace".to_string(),
+    ] {
+        let e = fail(&mut s, &sql);
+        assert_eq!(e.sqlstate, "42501", "{sql}: {e:?}");
+        assert!(e.message.starts_with("permission denied"), "{sql}: {}", e.message);
+    }
+    assert!(!other.exists());
+    run(&mut s, "CREATE TABLE t (a integer)");
+    let r = run(&mut s, "PRAGMA table_info(t)");
+    assert_eq!(r.rows.len(), 1);
+    run(&mut s, "PRAGMA page_count");
+    assert_eq!(scalar(&mut s, "SELECT count(*) FROM minipg_namespace"), Value::Int(0));
+}
+
+#[test]
+fn server_functions() {
+    let (_dir, mut s) = setup();
+    let v = scalar(&mut s, "SELECT version()");
+    assert!(matches!(&v, Value::Text(t) if t.starts_with("PostgreSQL 15.0 (minipg")), "{v:?}");
+    assert_eq!(scalar(&mut s, "SELECT current_database()"), Value::Text("postgres".into()));
+    assert_eq!(scalar(&mut s, "SELECT current_user"), Value::Text("alice".into()));
+    assert_eq!(
+        scalar(&mut s, "SELECT pg_backend_pid()"),
+        Value::Int(i64::from(std::process::id()))
+    );
+    let r = run(&mut s, "SELECT 't'::bool, 'off'::boolean, 1::bool");
+    assert!(r.columns.iter().all(|c| c.pg_type == PgType::Bool), "{:?}", r.columns);
+    assert_eq!(r.rows, [[Value::Int(1), Value::Int(0), Value::Int(1)]]);
+    let e = fail(&mut s, "SELECT 'maybe'::bool");
+    assert_eq!(e.sqlstate, "22P02");
+    assert_eq!(e.message, "invalid input syntax for type boolean: \"maybe\"");
+    let now = scalar(&mut s, "SELECT now()");
+    assert!(matches!(&now, Value::Text(t) if t.ends_with("+00") && t.len() >= 22), "{now:?}");
+    assert_eq!(scalar(&mut s, "SELECT pg_sleep(0.01)"), Value::Null);
+    assert_eq!(scalar(&mut s, "SELECT pg_cancel_backend(1)"), Value::Int(0));
+    let r = run(&mut s, "SELECT pid, datname, backend_start FROM pg_stat_activity");
+    assert_eq!(r.tag, "SELECT 0");
+    assert_eq!(r.columns[0].pg_type, PgType::Int4);
+    assert_eq!(r.columns[2].pg_type, PgType::Timestamptz);
+}
+
+#[test]
+fn create_and_drop_database_statements() {
+    let (dir, mut s) = setup();
+    assert_eq!(run(&mut s, "CREATE DATABASE app").tag, "CREATE DATABASE");
+    assert_eq!(fail(&mut s, "CREATE DATABASE app").sqlstate, "42P04");
+    let mut other = Session::open(dir.path(), "app", "u", OpenOptions::default()).expect("app");
+    run(&mut other, "CREATE TABLE t (a int)");
+    drop(other);
+    run(&mut s, "BEGIN");
+    assert_eq!(fail(&mut s, "DROP DATABASE app").sqlstate, "25001");
+    run(&mut s, "ROLLBACK");
+    assert_eq!(fail(&mut s, "DROP DATABASE postgres").sqlstate, "55006");
+    assert_eq!(run(&mut s, "DROP DATABASE app").tag, "DROP DATABASE");
+    assert_eq!(fail(&mut s, "DROP DATABASE app").sqlstate, "3D000");
+    assert_eq!(run(&mut s, "DROP DATABASE IF EXISTS app").notices.len(), 1);
+}
+
+/// Two threads, two connections, the same row: every increment survives.
+#[test]
+fn concurrent_writers_lose_no_update() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    init_data_dir(dir.path()).expect("init");
+    {
+        let mut s = Session::open(dir.path(), "postgres", "u", fast_opts()).expect("open");
+        run(&mut s, "CREATE TABLE counter (id integer PRIMARY KEY, n integer)");
+        run(&mut s, "INSERT INTO counter VALUES (1, 0)");
+    }
+    const PER_THREAD: i64 = 300;
+    let mut threads = Vec::new();
+    for _ in 0..2 {
+        let path = dir.path().to_path_buf();
+        threads.push(std::thread::spawn(move || {
+            let mut s = Session::open(&path, "postgres", "u", fast_opts()).expect("open");
+            let mut retries = 0u32;
+            for i in 0..PER_THREAD {
+                if i % 2 == 0 {
+                    // Autocommit: waits for the lock within busy_timeout.
+                    run(&mut s, "UPDATE counter SET n = n + 1 WHERE id = 1");
+                    continue;
+                }
+                // A read-then-write block: a conflict is 40001, and a retry succeeds.
+                loop {
+                    run(&mut s, "BEGIN");
+                    let step = s
+                        .prepare("SELECT n FROM counter WHERE id = 1")
+                        .and_then(|p| s.execute(&p, &[]))
+                        .and_then(|_| {
+                            let p = s.prepare("UPDATE counter SET n = n + 1 WHERE id = 1")?;
+                            s.execute(&p, &[])
+                        })
+                        .and_then(|_| {
+                            let p = s.prepare("COMMIT")?;
+                            s.execute(&p, &[])
+                        });
+                    match step {
+                        Ok(_) => break,
+                        Err(e) => {
+                            assert_eq!(e.sqlstate, "40001", "{e:?}");
+                            retries += 1;
+                            run(&mut s, "ROLLBACK");
+                            assert_eq!(s.transaction_status(), TxStatus::Idle);
+                        }
+                    }
+                }
+            }
+            retries
+        }));
+    }
+    for t in threads {
+        t.join().expect("thread");
+    }
+    let mut s = Session::open(dir.path(), "postgres", "u", fast_opts()).expect("open");
+    assert_eq!(
+        scalar(&mut s, "SELECT n FROM counter WHERE id = 1"),
+        Value::Int(2 * PER_THREAD)
+    );
+}
+
+#[test]
+fn autocommit_write_times_out_with_55p03_and_block_write_is_40001() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    init_data_dir(dir.path()).expect("init");
+    let short = OpenOptions {
+        busy_timeout: Duration::from_millis(100),
+        ..fast_opts()
+    };
+    let mut holder = Session::open(dir.path(), "postgres", "u", short.clone()).expect("a");
+    let mut other = Session::open(dir.path(), "postgres", "u", short).expect("b");
+    run(&mut holder, "CREATE TABLE t (a int)");
+    run(&mut other, "SELECT count(*) FROM t");
+    run(&mut holder, "BEGIN");
+    run(&mut holder, "INSERT INTO t VALUES (1)");
+    let e = fail(&mut other, "INSERT INTO t VALUES (2)");
+    assert_eq!(e.sqlstate, "55P03");
+    run(&mut other, "BEGIN");
+    let e = fail(&mut other, "INSERT INTO t VALUES (2)");
+    assert_eq!(e.sqlstate, "40001");
+    assert_eq!(e.message, "could not serialize access due to concurrent update");
+    run(&mut other, "ROLLBACK");
+    run(&mut holder, "COMMIT");
+    run(&mut other, "INSERT INTO t VALUES (2)");
+    assert_eq!(scalar(&mut other, "SELECT count(*) FROM t"), Value::Int(2));
+}

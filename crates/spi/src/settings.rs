@@ -1,0 +1,120 @@
+//! SET / SHOW / RESET over the `guc` crate, with PostgreSQL's transactional behaviour: a SET
+//! made inside a transaction block is undone if the block rolls back, and `SET LOCAL` lasts
+//! only until the block ends.
+//!
+//! Invariant: [`SettingsUndo`] holds, for each setting changed in the current block, the value
+//! to restore (`None` = no session value, i.e. back to the file/default layer), recorded once
+//! at the first change in the block.
+//! Never: touches another process's settings.
+
+use crate::error::SpiError;
+use crate::result::Notice;
+use crate::rewrite::PgType;
+use crate::value::{Column, Value};
+
+fn guc_error(e: &guc::GucError) -> SpiError {
+    SpiError::new(e.sqlstate(), e.to_string())
+}
+
+/// What to undo at the end of a block.
+#[derive(Debug, Default)]
+pub(crate) struct SettingsUndo {
+    /// `(name, value before the block, local)` in order of first change.
+    entries: Vec<(String, Option<String>, bool)>,
+}
+
+impl SettingsUndo {
+    fn remember(&mut self, name: &str, local: bool) {
+        if let Some(entry) = self.entries.iter_mut().find(|e| e.0.eq_ignore_ascii_case(name)) {
+            entry.2 &= local; // a later session-level SET makes it survive COMMIT
+            return;
+        }
+        let before = match guc::source(name) {
+            Ok(guc::GucSource::Session) => guc::show(name).ok(),
+            _ => None,
+        };
+        self.entries.push((name.to_string(), before, local));
+    }
+
+    /// End of block: on commit only SET LOCAL is undone; on rollback everything is.
+    pub(crate) fn finish(&mut self, committed: bool) {
+        for (name, before, local) in self.entries.drain(..).rev() {
+            if committed && !local {
+                continue;
+            }
+            if let Err(e) = guc::set_session(&name, before.as_deref()) {
+                tracing::warn!("could not restore setting \"{name}\": {e}");
+            }
+        }
+    }
+}
+
+/// `SET [LOCAL] name = value | DEFAULT`. `in_block` decides whether it is remembered for undo.
+pub(crate) fn set(
+    name: &str,
+    value: Option<&str>,
+    local: bool,
+    in_block: bool,
+    undo: &mut SettingsUndo,
+) -> Result<Vec<Notice>, SpiError> {
+    if local && !in_block {
+        return Ok(vec![Notice::warning(
+            crate::error::sqlstate::NO_ACTIVE_SQL_TRANSACTION,
+            "SET LOCAL can only be used in transaction blocks",
+        )]);
+    }
+    if in_block {
+        undo.remember(name, local);
+    }
+    guc::set_session(name, value).map_err(|e| guc_error(&e))?;
+    Ok(Vec::new())
+}
+
+/// `RESET name` / `RESET ALL` (`None`).
+pub(crate) fn reset(name: Option<&str>, in_block: bool, undo: &mut SettingsUndo) -> Result<(), SpiError> {
+    match name {
+        Some(name) => {
+            if in_block {
+                undo.remember(name, false);
+            }
+            guc::set_session(name, None).map_err(|e| guc_error(&e))
+        }
+        None => {
+            if in_block {
+                for (name, _, _) in guc::show_all() {
+                    if matches!(guc::source(&name), Ok(guc::GucSource::Session)) {
+                        undo.remember(&name, false);
+                    }
+                }
+            }
+            guc::reset_session_all();
+            Ok(())
+        }
+    }
+}
+
+/// `SHOW name` (one text column titled with the setting's name) or `SHOW ALL`.
+pub(crate) fn show(name: &str) -> Result<(Vec<Column>, Vec<Vec<Value>>), SpiError> {
+    if name.eq_ignore_ascii_case("all") {
+        let rows = guc::show_all()
+            .into_iter()
+            .map(|(n, s, d)| vec![Value::Text(n), Value::Text(s), Value::Text(d)])
+            .collect();
+        return Ok((show_columns(name), rows));
+    }
+    let value = guc::show(name).map_err(|e| guc_error(&e))?;
+    Ok((show_columns(name), vec![vec![Value::Text(value)]]))
+}
+
+/// The columns SHOW returns, known before it runs.
+pub(crate) fn show_columns(name: &str) -> Vec<Column> {
+    if name.eq_ignore_ascii_case("all") {
+        return vec![
+            Column::new("name", PgType::Text),
+            Column::new("setting", PgType::Text),
+            Column::new("description", PgType::Text),
+        ];
+    }
+    let title = guc::canonical_name(name).unwrap_or_else(|| name.to_string());
+    vec![Column::new(title, PgType::Text)]
+}

@@ -1,0 +1,686 @@
+//! The worker SPI: how a background worker runs SQL, with PostgreSQL's names
+//! (`StartTransactionCommand`, `SPI_connect`, `SPI_execute`, `SPI_processed`, `SPI_tuptable`,
+//! `SPI_finish`, `CommitTransactionCommand`).
+//!
+//! State: one process-global connection (`WORKER`), opened by [`worker_connect`] after fork —
+//! a worker is one process with one database connection, as in PostgreSQL. The lock around it
+//! is taken only for the duration of a call, never across user code.
+//! Transactions: [`start_transaction_command`] issues `BEGIN IMMEDIATE`, so a worker's
+//! read-then-write (the counter fold) never meets SQLITE_BUSY_SNAPSHOT; waiting for another
+//! writer is bounded by `busy_timeout`, after which the error is 55P03 and the worker is
+//! expected to log a WARNING and try again next turn.
+//! Left out on purpose: snapshots (`PushActiveSnapshot`/`PopActiveSnapshot`) — SQLite's read
+//! transaction is the snapshot, taken by the transaction itself; `SPI_getbinval`'s tuple
+//! descriptors — [`TupleTable::get`] is typed instead.
+//! Never: runs transaction control from SQL text (BEGIN/COMMIT in `execute` fail 0A000).
+
+use std::marker::PhantomData;
+use std::path::Path;
+use std::sync::{Mutex, MutexGuard};
+
+use crate::connection::{OpenOptions, SqlConn, Trust};
+use crate::datadir::{database_exists, database_path, validate_database_name};
+use crate::error::{Severity, SpiError, sqlstate};
+use crate::exec;
+use crate::hooks::hooks;
+use crate::result::QueryResult;
+use crate::rewrite::{Statement, StatementKind, rewrite, split_statements};
+use crate::settings::{self, SettingsUndo};
+use crate::value::{Column, Value};
+
+struct WorkerConn {
+    sql: SqlConn,
+    database: String,
+    user: String,
+    in_transaction: bool,
+    writes: u64,
+}
+
+static WORKER: Mutex<Option<WorkerConn>> = Mutex::new(None);
+
+fn worker() -> MutexGuard<'static, Option<WorkerConn>> {
+    WORKER.lock().unwrap_or_else(|p| p.into_inner())
+}
+
+fn not_connected() -> SpiError {
+    SpiError::internal("this process has no database connection (call worker_connect first)")
+}
+
+/// `BackgroundWorkerInitializeConnection`: opens this process's database connection.
+/// A missing database is FATAL 3D000.
+pub fn worker_connect(
+    data_dir: &Path,
+    database: &str,
+    user: &str,
+    opts: OpenOptions,
+) -> Result<(), SpiError> {
+    let missing = || {
+        SpiError::fatal(
+            sqlstate::INVALID_CATALOG_NAME,
+            format!("database \"{database}\" does not exist"),
+        )
+    };
+    validate_database_name(database).map_err(|_| missing())?;
+    if !database_exists(data_dir, database) {
+        return Err(missing());
+    }
+    let mut guard = worker();
+    if guard.is_some() {
+        return Err(SpiError::internal(
+            "this process is already connected to a database",
+        ));
+    }
+    let sql = SqlConn::open(
+        &database_path(data_dir, database),
+        database,
+        user,
+        &opts,
+        Trust::Client,
+        false,
+    )
+    .map_err(|e| SpiError {
+        severity: Severity::Fatal,
+        ..e
+    })?;
+    *guard = Some(WorkerConn {
+        sql,
+        database: database.to_string(),
+        user: user.to_string(),
+        in_transaction: false,
+        writes: 0,
+    });
+    Ok(())
+}
+
+/// The database this process is connected to, if any.
+pub fn worker_database() -> Option<String> {
+    worker().as_ref().map(|w| w.database.clone())
+}
+
+/// `StartTransactionCommand`: `BEGIN IMMEDIATE` (takes the write lock now, waiting up to
+/// `busy_timeout`; 55P03 when another process holds it longer).
+pub fn start_transaction_command() -> Result<(), SpiError> {
+    let mut guard = worker();
+    let w = guard.as_mut().ok_or_else(not_connected)?;
+    if w.in_transaction {
+        return Err(SpiError::new(
+            sqlstate::ACTIVE_SQL_TRANSACTION,
+            "there is already a transaction in progress",
+        ));
+    }
+    w.sql
+        .trusted(|c| c.execute_batch("BEGIN IMMEDIATE"))
+        .map_err(|e| exec::client_error(&w.sql, e, false))?;
+    w.in_transaction = true;
+    w.writes = 0;
+    Ok(())
+}
+
+/// `CommitTransactionCommand`: commits; on failure the transaction is rolled back and the
+/// error returned.
+pub fn commit_transaction_command() -> Result<(), SpiError> {
+    let mut guard = worker();
+    let w = guard.as_mut().ok_or_else(not_connected)?;
+    if !w.in_transaction {
+        return Err(SpiError::new(
+            sqlstate::NO_ACTIVE_SQL_TRANSACTION,
+            "there is no transaction in progress",
+        ));
+    }
+    w.in_transaction = false;
+    let writes = std::mem::take(&mut w.writes);
+    if let Err(e) = w.sql.trusted(|c| c.execute_batch("COMMIT")) {
+        let err = exec::client_error(&w.sql, e, false);
+        if !w.sql.conn.is_autocommit() {
+            let _ = w.sql.trusted(|c| c.execute_batch("ROLLBACK"));
+        }
+        return Err(err);
+    }
+    if writes > 0 {
+        hooks().note_writes(&w.database, writes);
+    }
+    Ok(())
+}
+
+/// `AbortCurrentTransaction`: rolls back whatever is open; never fails loudly.
+pub fn abort_current_transaction() {
+    let mut guard = worker();
+    if let Some(w) = guard.as_mut() {
+        if !w.sql.conn.is_autocommit()
+            && let Err(e) = w.sql.trusted(|c| c.execute_batch("ROLLBACK"))
+        {
+            tracing::warn!("could not roll back the worker's transaction: {e}");
+        }
+        w.in_transaction = false;
+        w.writes = 0;
+    }
+}
+
+/// PostgreSQL's `SPI_OK_*` result codes that minipg can produce.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SpiOk {
+    Utility,
+    Select,
+    Insert,
+    Delete,
+    Update,
+    InsertReturning,
+    DeleteReturning,
+    UpdateReturning,
+}
+
+impl SpiOk {
+    /// PostgreSQL's number for the code.
+    pub fn code(self) -> i32 {
+        match self {
+            SpiOk::Utility => 4,
+            SpiOk::Select => 5,
+            SpiOk::Insert => 7,
+            SpiOk::Delete => 8,
+            SpiOk::Update => 9,
+            SpiOk::InsertReturning => 11,
+            SpiOk::DeleteReturning => 12,
+            SpiOk::UpdateReturning => 13,
+        }
+    }
+}
+
+/// `SPI_tuptable`: the rows of the last `execute`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct TupleTable {
+    pub columns: Vec<Column>,
+    pub rows: Vec<Vec<Value>>,
+}
+
+/// A Rust type a [`TupleTable`] value converts to.
+pub trait FromValue: Sized {
+    fn from_value(v: &Value) -> Result<Self, SpiError>;
+}
+
+fn conversion_error(v: &Value, target: &str) -> SpiError {
+    SpiError::new(
+        sqlstate::DATATYPE_MISMATCH,
+        format!("cannot convert {v:?} to {target}"),
+    )
+}
+
+impl FromValue for i64 {
+    fn from_value(v: &Value) -> Result<Self, SpiError> {
+        match v {
+            Value::Int(i) => Ok(*i),
+            Value::Float(f) if f.fract() == 0.0 && f.abs() < 9.0e18 => {
+                #[expect(clippy::cast_possible_truncation, reason = "checked integral and in range")]
+                Ok(*f as i64)
+            }
+            Value::Text(s) => s.trim().parse().map_err(|_| {
+                SpiError::new(
+                    sqlstate::INVALID_TEXT_REPRESENTATION,
+                    format!("invalid input syntax for type bigint: \"{s}\""),
+                )
+            }),
+            other => Err(conversion_error(other, "bigint")),
+        }
+    }
+}
+
+impl FromValue for i32 {
+    fn from_value(v: &Value) -> Result<Self, SpiError> {
+        let wide = i64::from_value(v)?;
+        i32::try_from(wide).map_err(|_| {
+            SpiError::new(sqlstate::NUMERIC_VALUE_OUT_OF_RANGE, "integer out of range")
+        })
+    }
+}
+
+impl FromValue for f64 {
+    fn from_value(v: &Value) -> Result<Self, SpiError> {
+        match v {
+            Value::Float(f) => Ok(*f),
+            #[expect(clippy::cast_precision_loss, reason = "as PostgreSQL's int8 → float8")]
+            Value::Int(i) => Ok(*i as f64),
+            Value::Text(s) => s.trim().parse().map_err(|_| {
+                SpiError::new(
+                    sqlstate::INVALID_TEXT_REPRESENTATION,
+                    format!("invalid input syntax for type double precision: \"{s}\""),
+                )
+            }),
+            other => Err(conversion_error(other, "double precision")),
+        }
+    }
+}
+
+impl FromValue for String {
+    fn from_value(v: &Value) -> Result<Self, SpiError> {
+        match v {
+            Value::Bytes(b) => String::from_utf8(b.clone())
+                .map_err(|_| conversion_error(v, "text")),
+            other => Ok(other.to_text().unwrap_or_default()),
+        }
+    }
+}
+
+impl FromValue for bool {
+    fn from_value(v: &Value) -> Result<Self, SpiError> {
+        match v {
+            Value::Int(i) => Ok(*i != 0),
+            Value::Text(s) => crate::value::parse_bool(s).ok_or_else(|| {
+                SpiError::new(
+                    sqlstate::INVALID_TEXT_REPRESENTATION,
+                    format!("invalid input syntax for type boolean: \"{s}\""),
+                )
+            }),
+            other => Err(conversion_error(other, "boolean")),
+        }
+    }
+}
+
+impl FromValue for Vec<u8> {
+    fn from_value(v: &Value) -> Result<Self, SpiError> {
+        match v {
+            Value::Bytes(b) => Ok(b.clone()),
+            Value::Text(s) => Ok(s.as_bytes().to_vec()),
+            other => Err(conversion_error(other, "bytea")),
+        }
+    }
+}
+
+impl TupleTable {
+    /// The value at `row`, `col` (both 0-based); `None` for NULL.
+    pub fn get<T: FromValue>(&self, row: usize, col: usize) -> Result<Option<T>, SpiError> {
+        let value = self
+            .rows
+            .get(row)
+            .and_then(|r| r.get(col))
+            .ok_or_else(|| {
+                SpiError::new(
+                    sqlstate::INVALID_PARAMETER_VALUE,
+                    format!(
+                        "no value at row {row}, column {col} (the table has {} rows, {} columns)",
+                        self.rows.len(),
+                        self.columns.len()
+                    ),
+                )
+            })?;
+        if value.is_null() {
+            return Ok(None);
+        }
+        T::from_value(value).map(Some)
+    }
+
+    /// The column's 0-based index by name (`SPI_fnumber`).
+    pub fn column_index(&self, name: &str) -> Option<usize> {
+        self.columns.iter().position(|c| c.name == name)
+    }
+
+    pub fn len(&self) -> usize {
+        self.rows.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.rows.is_empty()
+    }
+}
+
+/// `SPI_connect` … `SPI_finish`: runs statements inside the current transaction.
+/// Not `Send`: it belongs to the worker's one thread.
+#[derive(Debug)]
+pub struct SpiClient {
+    processed: u64,
+    tuptable: TupleTable,
+    _not_send: PhantomData<*const ()>,
+}
+
+/// `SPI_connect`: requires a transaction started with [`start_transaction_command`].
+pub fn connect() -> Result<SpiClient, SpiError> {
+    let guard = worker();
+    let w = guard.as_ref().ok_or_else(not_connected)?;
+    if !w.in_transaction {
+        return Err(SpiError::new(
+            sqlstate::NO_ACTIVE_SQL_TRANSACTION,
+            "SPI_connect requires a transaction (call start_transaction_command first)",
+        ));
+    }
+    Ok(SpiClient {
+        processed: 0,
+        tuptable: TupleTable::default(),
+        _not_send: PhantomData,
+    })
+}
+
+impl SpiClient {
+    /// `SPI_execute`: runs `sql` (one or more statements; the last one's result is kept).
+    /// `read_only` refuses statements that write (25006); `count` caps the rows kept (0 = all).
+    pub fn execute(&mut self, sql: &str, read_only: bool, count: u64) -> Result<SpiOk, SpiError> {
+        self.execute_with_args(sql, &[], read_only, count)
+    }
+
+    /// `SPI_execute_with_args`: as [`execute`](Self::execute) with `$n` parameters.
+    pub fn execute_with_args(
+        &mut self,
+        sql: &str,
+        args: &[Value],
+        read_only: bool,
+        count: u64,
+    ) -> Result<SpiOk, SpiError> {
+        self.processed = 0;
+        self.tuptable = TupleTable::default();
+        let mut guard = worker();
+        let w = guard.as_mut().ok_or_else(not_connected)?;
+        if !w.in_transaction {
+            return Err(SpiError::new(
+                sqlstate::NO_ACTIVE_SQL_TRANSACTION,
+                "SPI_execute called outside a transaction",
+            ));
+        }
+        let mut last = SpiOk::Utility;
+        for text in split_statements(sql) {
+            last = self.execute_one(w, &text, args, read_only, count)?;
+        }
+        Ok(last)
+    }
+
+    fn execute_one(
+        &mut self,
+        w: &mut WorkerConn,
+        text: &str,
+        args: &[Value],
+        read_only: bool,
+        count: u64,
+    ) -> Result<SpiOk, SpiError> {
+        let statement = {
+            let mut is_schema = exec::schema_lookup(&w.sql.conn);
+            rewrite(text, &mut is_schema)?
+        };
+        let read_only_refusal = |what: &str| {
+            SpiError::new(
+                sqlstate::READ_ONLY_SQL_TRANSACTION,
+                format!("cannot execute {what} in a read-only transaction"),
+            )
+        };
+        match statement {
+            Statement::Empty => Ok(SpiOk::Utility),
+            Statement::Sql {
+                sqlite,
+                kind,
+                returning,
+                tag,
+                param_count,
+                param_types,
+                result_types,
+            } => {
+                let mut plan = exec::describe(
+                    &w.sql,
+                    &sqlite,
+                    kind,
+                    returning,
+                    &tag,
+                    param_count,
+                    &param_types,
+                    &result_types,
+                )?;
+                if read_only && !plan.readonly {
+                    let what = if tag.is_empty() { "this statement" } else { tag.as_str() };
+                    return Err(read_only_refusal(what));
+                }
+                // Arguments are bound as given; unknown parameter types do not coerce them.
+                for t in &mut plan.param_types {
+                    if *t == crate::rewrite::PgType::Unknown {
+                        *t = crate::rewrite::PgType::Text;
+                    }
+                }
+                if plan.param_types.len() != args.len() {
+                    plan.param_types
+                        .resize(args.len(), crate::rewrite::PgType::Text);
+                }
+                let out = exec::run(&w.sql, &plan, args, count, false)?;
+                if !plan.readonly {
+                    w.writes += out.changes.max(1);
+                }
+                let returned = out.rows.len() as u64;
+                let code = match (kind, plan.returning) {
+                    (StatementKind::Insert, false) => SpiOk::Insert,
+                    (StatementKind::Insert, true) => SpiOk::InsertReturning,
+                    (StatementKind::Update, false) => SpiOk::Update,
+                    (StatementKind::Update, true) => SpiOk::UpdateReturning,
+                    (StatementKind::Delete, false) => SpiOk::Delete,
+                    (StatementKind::Delete, true) => SpiOk::DeleteReturning,
+                    (StatementKind::Select | StatementKind::Values, _) => SpiOk::Select,
+                    (_, _) if !out.columns.is_empty() => SpiOk::Select,
+                    _ => SpiOk::Utility,
+                };
+                self.processed = if code == SpiOk::Select || plan.returning {
+                    returned
+                } else {
+                    out.changes
+                };
+                self.tuptable = TupleTable {
+                    columns: out.columns,
+                    rows: out.rows,
+                };
+                Ok(code)
+            }
+            Statement::CreateSchema {
+                name,
+                if_not_exists,
+                elements,
+            } => {
+                if read_only {
+                    return Err(read_only_refusal("CREATE SCHEMA"));
+                }
+                let notices = exec::create_schema(&w.sql, &name, &w.user, if_not_exists, &elements)?;
+                log_notices(&QueryResult::default().with_notices(notices));
+                w.writes += 1;
+                Ok(SpiOk::Utility)
+            }
+            Statement::DropSchema {
+                names,
+                if_exists,
+                cascade,
+            } => {
+                if read_only {
+                    return Err(read_only_refusal("DROP SCHEMA"));
+                }
+                let notices = exec::drop_schemas(&w.sql, &names, if_exists, cascade)?;
+                log_notices(&QueryResult::default().with_notices(notices));
+                w.writes += 1;
+                Ok(SpiOk::Utility)
+            }
+            Statement::Set { name, value, local } => {
+                // A worker's SET lasts for the process (there is no block to undo it in).
+                let mut undo = SettingsUndo::default();
+                settings::set(&name, value.as_deref(), local, true, &mut undo)?;
+                if !local {
+                    undo.finish(true);
+                }
+                Ok(SpiOk::Utility)
+            }
+            Statement::Reset { name } => {
+                settings::reset(name.as_deref(), false, &mut SettingsUndo::default())?;
+                Ok(SpiOk::Utility)
+            }
+            Statement::Show { name } => {
+                let (columns, rows) = settings::show(&name)?;
+                self.processed = rows.len() as u64;
+                self.tuptable = TupleTable { columns, rows };
+                Ok(SpiOk::Select)
+            }
+            Statement::CreateDatabase { .. } | Statement::DropDatabase { .. } | Statement::Discard => {
+                Err(SpiError::new(
+                    sqlstate::ACTIVE_SQL_TRANSACTION,
+                    "this statement cannot run inside a transaction block",
+                ))
+            }
+            #[allow(unreachable_patterns)]
+            _ => Err(SpiError::new(
+                sqlstate::FEATURE_NOT_SUPPORTED,
+                "transaction control statements are not allowed in SPI",
+            )),
+        }
+    }
+
+    /// `SPI_processed`: rows returned (SELECT, RETURNING) or changed (INSERT/UPDATE/DELETE).
+    pub fn processed(&self) -> u64 {
+        self.processed
+    }
+
+    /// `SPI_tuptable`.
+    pub fn tuptable(&self) -> &TupleTable {
+        &self.tuptable
+    }
+
+    /// `SPI_finish`.
+    pub fn finish(self) {}
+}
+
+fn log_notices(result: &QueryResult) {
+    for n in &result.notices {
+        tracing::info!("{}: {}", n.severity, n.message);
+    }
+}
+
+/// Start a transaction, connect, run `f`, finish, commit; on any error abort and return it.
+pub fn transaction<T>(
+    f: impl FnOnce(&mut SpiClient) -> Result<T, SpiError>,
+) -> Result<T, SpiError> {
+    start_transaction_command()?;
+    let result = connect().and_then(|mut client| {
+        let value = f(&mut client)?;
+        client.finish();
+        Ok(value)
+    });
+    match result {
+        Ok(value) => {
+            commit_transaction_command()?;
+            Ok(value)
+        }
+        Err(e) => {
+            abort_current_transaction();
+            Err(e)
+        }
+    }
+}
+
+// The worker connection is process-global, so the whole flow is one test.
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::datadir::init_data_dir;
+    use crate::session::Session;
+    use std::time::Duration;
+
+    #[test]
+    fn worker_spi_flow() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        init_data_dir(dir.path()).expect("init");
+        let opts = OpenOptions {
+            busy_timeout: Duration::from_millis(150),
+            ..OpenOptions::default()
+        };
+        assert!(start_transaction_command().is_err(), "not connected yet");
+        let e = worker_connect(dir.path(), "nope", "w", opts.clone()).expect_err("missing db");
+        assert_eq!(e.sqlstate, "3D000");
+        assert!(e.is_fatal());
+        worker_connect(dir.path(), "postgres", "w", opts.clone()).expect("connect");
+        assert!(worker_connect(dir.path(), "postgres", "w", opts).is_err());
+        assert_eq!(worker_database().as_deref(), Some("postgres"));
+        assert!(connect().is_err(), "SPI_connect needs a transaction");
+
+        // The 9.3 worker_spi's initialization, with its exact SQL.
+        let created = transaction(|spi| {
+            let ret = spi.execute(
+                "select count(*) from pg_namespace where nspname = 'schema1'",
+                true,
+                0,
+            )?;
+            assert_eq!(ret, SpiOk::Select);
+            assert_eq!(ret.code(), 5);
+            assert_eq!(spi.processed(), 1);
+            let n: i32 = spi.tuptable().get(0, 0)?.expect("not null");
+            if n == 0 {
+                let ret = spi.execute(
+                    "CREATE SCHEMA \"schema1\" CREATE TABLE \"counted\" (type text CHECK (type IN ('total', 'delta')), value integer)CREATE UNIQUE INDEX \"counted_unique_total\" ON \"counted\" (type) WHERE type = 'total'",
+                    false,
+                    0,
+                )?;
+                assert_eq!(ret.code(), 4);
+            }
+            Ok(n == 0)
+        })
+        .expect("init");
+        assert!(created);
+
+        // Result codes.
+        transaction(|spi| {
+            let ret = spi.execute("INSERT INTO schema1.counted VALUES ('total', 1), ('delta', 2), ('delta', 3)", false, 0)?;
+            assert_eq!((ret, ret.code(), spi.processed()), (SpiOk::Insert, 7, 3));
+            let ret = spi.execute("SELECT value FROM schema1.counted ORDER BY value", true, 2)?;
+            assert_eq!((ret, spi.processed()), (SpiOk::Select, 2), "count limits rows");
+            let ret = spi.execute("UPDATE schema1.counted SET value = value WHERE type = 'delta'", false, 0)?;
+            assert_eq!((ret.code(), spi.processed()), (9, 2));
+            let ret = spi.execute_with_args(
+                "DELETE FROM schema1.counted WHERE type = $1 RETURNING value",
+                &[Value::Text("delta".into())],
+                false,
+                0,
+            )?;
+            assert_eq!((ret, ret.code(), spi.processed()), (SpiOk::DeleteReturning, 12, 2));
+            let ret = spi.execute(
+                "UPDATE schema1.counted SET value = value + 5 WHERE type = 'total' RETURNING value",
+                false,
+                0,
+            )?;
+            assert_eq!(ret.code(), 13);
+            assert_eq!(spi.tuptable().get::<i64>(0, 0)?, Some(6));
+            assert_eq!(spi.tuptable().get::<String>(0, 0)?.as_deref(), Some("6"));
+            assert!(spi.tuptable().get::<i64>(5, 0).is_err());
+            let ret = spi.execute("INSERT INTO schema1.counted VALUES ('delta', 1) RETURNING value", false, 0)?;
+            assert_eq!(ret.code(), 11);
+            let ret = spi.execute("DELETE FROM schema1.counted WHERE type = 'delta'", false, 0)?;
+            assert_eq!(ret.code(), 8);
+            let ret = spi.execute("SELECT NULL", true, 0)?;
+            assert_eq!(ret.code(), 5);
+            assert_eq!(spi.tuptable().get::<i32>(0, 0)?, None);
+            Ok(())
+        })
+        .expect("codes");
+
+        // Errors: read-only refusal, transaction control, constraint; each aborts the transaction.
+        let e = transaction(|spi| spi.execute("DELETE FROM schema1.counted", true, 0)).expect_err("ro");
+        assert_eq!(e.sqlstate, "25006");
+        let e = transaction(|spi| spi.execute("COMMIT", false, 0)).expect_err("tx control");
+        assert_eq!(e.sqlstate, "0A000");
+        let e = transaction(|spi| {
+            spi.execute("UPDATE schema1.counted SET value = 100", false, 0)?;
+            spi.execute("INSERT INTO schema1.counted VALUES ('total', 1)", false, 0)
+        })
+        .expect_err("unique");
+        assert_eq!(e.sqlstate, "23505");
+        let total = transaction(|spi| {
+            spi.execute("SELECT value FROM schema1.counted WHERE type = 'total'", true, 0)?;
+            spi.tuptable().get::<i32>(0, 0)
+        })
+        .expect("read");
+        assert_eq!(total, Some(6), "the failed transaction was rolled back");
+
+        // Manual API: start, connect, finish, commit; abort never fails.
+        start_transaction_command().expect("start");
+        assert_eq!(start_transaction_command().expect_err("nested").sqlstate, "25001");
+        let mut spi = connect().expect("connect");
+        spi.execute("INSERT INTO schema1.counted VALUES ('delta', 10)", false, 0).expect("insert");
+        spi.finish();
+        abort_current_transaction();
+        abort_current_transaction();
+        assert!(commit_transaction_command().is_err());
+
+        // Another process (here: a session) holding the write lock → 55P03 after busy_timeout.
+        let mut holder = Session::open(dir.path(), "postgres", "u", OpenOptions::default()).expect("session");
+        for sql in ["BEGIN", "INSERT INTO schema1.counted VALUES ('delta', 1)"] {
+            let p = holder.prepare(sql).expect("prepare");
+            holder.execute(&p, &[]).expect("execute");
+        }
+        let e = start_transaction_command().expect_err("busy");
+        assert_eq!(e.sqlstate, "55P03");
+        holder.abort_if_in_transaction();
+        transaction(|spi| spi.execute("SELECT 1", true, 0)).expect("free again");
+    }
+}

@@ -1,0 +1,70 @@
+//! How a failure reaches the client: an ERROR the session survives, a FATAL that ends it, or a
+//! client that is already gone (nothing to send).
+
+use crate::error::WireError;
+use crate::protocol::backend::ErrorFields;
+
+/// Why a message could not be handled.
+#[derive(Debug)]
+pub enum Failure {
+    /// ErrorResponse with severity ERROR; the session continues.
+    Error(ErrorFields),
+    /// ErrorResponse with severity FATAL; the session ends with exit code 1.
+    Fatal(ErrorFields),
+    /// The socket failed (EOF, EPIPE, ECONNRESET): roll back and exit 0 quietly.
+    ClientGone(String),
+}
+
+impl Failure {
+    /// An ERROR.
+    pub fn error(sqlstate: &str, message: impl Into<String>) -> Self {
+        Failure::Error(ErrorFields::new("ERROR", sqlstate, message))
+    }
+
+    /// A FATAL.
+    pub fn fatal(sqlstate: &str, message: impl Into<String>) -> Self {
+        Failure::Fatal(ErrorFields::new("FATAL", sqlstate, message))
+    }
+
+    /// FATAL 57P01, SIGTERM's answer.
+    pub fn terminated() -> Self {
+        Failure::fatal("57P01", "terminating connection due to administrator command")
+    }
+
+    /// FATAL 57P01 on postmaster death.
+    pub fn postmaster_died() -> Self {
+        Failure::fatal("57P01", "terminating connection due to unexpected postmaster exit")
+    }
+}
+
+impl From<WireError> for Failure {
+    fn from(e: WireError) -> Self {
+        match e {
+            WireError::Protocol(m) => Failure::fatal("08P01", m),
+            WireError::Io(e) => Failure::ClientGone(e.to_string()),
+            WireError::Sql { sqlstate, message } => Failure::error(sqlstate, message),
+        }
+    }
+}
+
+impl From<spi::SpiError> for Failure {
+    fn from(e: spi::SpiError) -> Self {
+        let fatal = e.severity == spi::Severity::Fatal;
+        let fields = ErrorFields {
+            severity: if fatal { "FATAL" } else { "ERROR" }.to_owned(),
+            sqlstate: e.sqlstate.to_owned(),
+            message: e.message,
+            detail: e.detail,
+            hint: e.hint,
+            position: e.position,
+        };
+        if fatal { Failure::Fatal(fields) } else { Failure::Error(fields) }
+    }
+}
+
+impl From<guc::GucError> for Failure {
+    fn from(e: guc::GucError) -> Self {
+        // The Display text already carries the hint.
+        Failure::error(e.sqlstate(), e.to_string())
+    }
+}

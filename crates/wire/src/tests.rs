@@ -1,0 +1,821 @@
+//! Session tests: `run_backend` on one end of a `UnixStream::pair()` in a thread, with a real
+//! `spi::Session` over a temporary data directory and hooks whose wait is `poll(2)`; the test
+//! drives the other end with the crate's own frontend encoder and backend decoder.
+//!
+//! `spi::interrupt` flags and `guc` session settings are process-global: every test here takes
+//! [`serial`] so that no two sessions run at once.
+
+use std::io::{Read, Write};
+use std::os::fd::RawFd;
+use std::os::unix::net::UnixStream;
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::thread::JoinHandle;
+use std::time::Duration;
+
+use bytes::{Bytes, BytesMut};
+
+use crate::protocol::backend::{BackendMessage, try_backend_frame};
+use crate::protocol::frontend::{self, FrontendMessage, StartupPacket, Target};
+use crate::{BackendConfig, BackendHooks, CanAccept, HookError, WaitOutcome, run_backend};
+
+static SERIAL: Mutex<()> = Mutex::new(());
+
+/// Serializes tests that run sessions (process-global interrupt flags and settings).
+pub fn serial() -> MutexGuard<'static, ()> {
+    SERIAL.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+/// What the hooks saw.
+#[derive(Default, Debug)]
+pub struct Seen {
+    pub attached: Vec<(String, String, String)>,
+    pub activity: Vec<(String, Option<String>)>,
+    pub cancels: Vec<(i32, i32)>,
+}
+
+/// Hooks for tests: `poll(2)` on the socket, records calls.
+pub struct TestHooks {
+    pub seen: Arc<Mutex<Seen>>,
+    pub refuse: Option<HookError>,
+}
+
+impl BackendHooks for TestHooks {
+    fn attach(&mut self, user: &str, database: &str, application_name: &str) -> Result<i32, HookError> {
+        if let Some(e) = self.refuse.clone() {
+            return Err(e);
+        }
+        self.seen.lock().unwrap().attached.push((user.into(), database.into(), application_name.into()));
+        Ok(4242)
+    }
+
+    fn report_activity(&mut self, state: &str, query: Option<&str>) {
+        self.seen.lock().unwrap().activity.push((state.into(), query.map(str::to_owned)));
+    }
+
+    fn wait_readable(&mut self, fd: RawFd, timeout: Option<Duration>) -> WaitOutcome {
+        let ms = timeout.map_or(-1, |t| i32::try_from(t.as_millis()).unwrap_or(i32::MAX).max(1));
+        let mut pfd = libc::pollfd { fd, events: libc::POLLIN, revents: 0 };
+        // SAFETY: one valid pollfd on the stack.
+        let rc = unsafe { libc::poll(&mut pfd, 1, ms) };
+        match rc {
+            0 => WaitOutcome::Timeout,
+            r if r < 0 => WaitOutcome::Interrupted,
+            _ => WaitOutcome::Readable,
+        }
+    }
+
+    fn cancel_request(&mut self, pid: i32, key: i32) {
+        self.seen.lock().unwrap().cancels.push((pid, key));
+    }
+}
+
+/// A server thread and the client end of its socket.
+pub struct Harness {
+    pub client: UnixStream,
+    pub server: Option<JoinHandle<i32>>,
+    pub seen: Arc<Mutex<Seen>>,
+    rbuf: BytesMut,
+    _dir: tempfile::TempDir,
+    _serial: MutexGuard<'static, ()>,
+}
+
+impl Harness {
+    /// Starts `run_backend` without doing any protocol yet.
+    pub fn raw(can_accept: CanAccept, refuse: Option<HookError>) -> Harness {
+        let serial = serial();
+        let dir = tempfile::tempdir().unwrap();
+        spi::init_data_dir(dir.path()).unwrap();
+        let (client, server) = UnixStream::pair().unwrap();
+        client.set_read_timeout(Some(Duration::from_secs(20))).unwrap();
+        let seen = Arc::new(Mutex::new(Seen::default()));
+        let cfg = BackendConfig { data_dir: dir.path().to_owned(), can_accept, remote: "[local]".into() };
+        let mut hooks = TestHooks { seen: seen.clone(), refuse };
+        let server = std::thread::spawn(move || run_backend(server, &cfg, &mut hooks));
+        Harness { client, server: Some(server), seen, rbuf: BytesMut::new(), _dir: dir, _serial: serial }
+    }
+
+    /// Starts a session and completes the startup (user `u`, database `postgres`).
+    pub fn connected() -> Harness {
+        let mut h = Harness::raw(CanAccept::Ok, None);
+        h.startup(&[("user", "u"), ("database", "postgres")]);
+        let msgs = h.until_ready();
+        assert!(matches!(msgs.last(), Some(BackendMessage::ReadyForQuery(b'I'))), "{msgs:?}");
+        h
+    }
+
+    pub fn startup(&mut self, params: &[(&str, &str)]) {
+        let params = params.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        self.send_startup(&StartupPacket::Startup { minor: 0, params });
+    }
+
+    pub fn send_startup(&mut self, p: &StartupPacket) {
+        let mut b = BytesMut::new();
+        frontend::encode_startup(p, &mut b);
+        self.send_raw(&b);
+    }
+
+    pub fn send(&mut self, msgs: &[FrontendMessage]) {
+        let mut b = BytesMut::new();
+        for m in msgs {
+            frontend::encode(m, &mut b);
+        }
+        self.send_raw(&b);
+    }
+
+    pub fn send_raw(&mut self, bytes: &[u8]) {
+        // The server may already have hung up on a bad message: that is for recv to see.
+        let _ = self.client.write_all(bytes);
+    }
+
+    pub fn read_byte(&mut self) -> u8 {
+        if let Some(&b) = self.rbuf.first() {
+            let _ = self.rbuf.split_to(1);
+            return b;
+        }
+        let mut b = [0u8; 1];
+        self.client.read_exact(&mut b).unwrap();
+        b[0]
+    }
+
+    /// The next message, or `None` at EOF.
+    pub fn recv(&mut self) -> Option<BackendMessage> {
+        loop {
+            if let Some((tag, body)) = try_backend_frame(&mut self.rbuf).unwrap() {
+                return Some(crate::protocol::backend::decode(tag, body).unwrap());
+            }
+            let mut chunk = [0u8; 8192];
+            let n = self.client.read(&mut chunk).unwrap_or(0);
+            if n == 0 {
+                return None;
+            }
+            self.rbuf.extend_from_slice(&chunk[..n]);
+        }
+    }
+
+    /// Messages up to and including ReadyForQuery (or up to EOF).
+    pub fn until_ready(&mut self) -> Vec<BackendMessage> {
+        let mut out = Vec::new();
+        while let Some(m) = self.recv() {
+            let done = matches!(m, BackendMessage::ReadyForQuery(_));
+            out.push(m);
+            if done {
+                break;
+            }
+        }
+        out
+    }
+
+    pub fn query(&mut self, sql: &str) -> Vec<BackendMessage> {
+        self.send(&[FrontendMessage::Query(sql.into())]);
+        self.until_ready()
+    }
+
+    /// The server thread's exit code (after the client side closes or the server quits).
+    pub fn exit_code(&mut self) -> i32 {
+        self.server.take().map(|h| h.join().unwrap()).unwrap_or(-1)
+    }
+
+    /// Expects the session to end with FATAL `sqlstate` and exit 1.
+    pub fn expect_fatal(&mut self, sqlstate: &str) -> BackendMessage {
+        let mut last = None;
+        while let Some(m) = self.recv() {
+            if let BackendMessage::ErrorResponse(e) = &m
+                && e.severity == "FATAL"
+            {
+                assert_eq!(e.sqlstate, sqlstate, "{e:?}");
+                last = Some(m.clone());
+            }
+        }
+        assert_eq!(self.exit_code(), 1);
+        last.unwrap_or_else(|| panic!("no FATAL {sqlstate} before EOF"))
+    }
+}
+
+/// Text of a DataRow column.
+pub fn text(v: &Option<Bytes>) -> Option<String> {
+    v.as_ref().map(|b| String::from_utf8(b.to_vec()).unwrap())
+}
+
+pub fn rows(msgs: &[BackendMessage]) -> Vec<Vec<Option<String>>> {
+    msgs.iter()
+        .filter_map(|m| match m {
+            BackendMessage::DataRow(v) => Some(v.iter().map(text).collect()),
+            _ => None,
+        })
+        .collect()
+}
+
+pub fn tags(msgs: &[BackendMessage]) -> Vec<String> {
+    msgs.iter()
+        .filter_map(|m| match m {
+            BackendMessage::CommandComplete(t) => Some(t.clone()),
+            _ => None,
+        })
+        .collect()
+}
+
+pub fn errors(msgs: &[BackendMessage]) -> Vec<String> {
+    msgs.iter()
+        .filter_map(|m| match m {
+            BackendMessage::ErrorResponse(e) => Some(e.sqlstate.clone()),
+            _ => None,
+        })
+        .collect()
+}
+
+fn status(msgs: &[BackendMessage]) -> u8 {
+    match msgs.last() {
+        Some(BackendMessage::ReadyForQuery(s)) => *s,
+        other => panic!("no ReadyForQuery at the end: {other:?}"),
+    }
+}
+
+// ---------------------------------------------------------------- startup
+
+#[test]
+fn startup_sends_parameters_key_and_ready() {
+    let mut h = Harness::raw(CanAccept::Ok, None);
+    h.startup(&[("user", "alice"), ("database", "postgres"), ("application_name", "wiretest")]);
+    let msgs = h.until_ready();
+    assert_eq!(msgs[0], BackendMessage::AuthenticationOk);
+    let param = |name: &str| {
+        msgs.iter().find_map(|m| match m {
+            BackendMessage::ParameterStatus { name: n, value } if n == name => Some(value.clone()),
+            _ => None,
+        })
+    };
+    let version = param("server_version").unwrap();
+    assert!(version.starts_with(|c: char| c.is_ascii_digit()), "{version}");
+    assert_eq!(param("client_encoding").as_deref(), Some("UTF8"));
+    assert_eq!(param("server_encoding").as_deref(), Some("UTF8"));
+    assert_eq!(param("standard_conforming_strings").as_deref(), Some("on"));
+    assert_eq!(param("integer_datetimes").as_deref(), Some("on"));
+    assert_eq!(param("application_name").as_deref(), Some("wiretest"));
+    assert_eq!(param("session_authorization").as_deref(), Some("alice"));
+    assert!(param("DateStyle").is_some() && param("TimeZone").is_some() && param("is_superuser").is_some());
+    assert!(msgs.contains(&BackendMessage::BackendKeyData { pid: std::process::id() as i32, key: 4242 }));
+    assert_eq!(msgs.last(), Some(&BackendMessage::ReadyForQuery(b'I')));
+    assert_eq!(h.seen.lock().unwrap().attached, vec![("alice".into(), "postgres".into(), "wiretest".into())]);
+    h.send(&[FrontendMessage::Terminate]);
+    assert_eq!(h.exit_code(), 0);
+    let _ = guc::set_session("application_name", None);
+}
+
+#[test]
+fn database_defaults_to_user_name() {
+    let mut h = Harness::raw(CanAccept::Ok, None);
+    h.startup(&[("user", "postgres")]);
+    assert_eq!(h.until_ready().last(), Some(&BackendMessage::ReadyForQuery(b'I')));
+}
+
+#[test]
+fn ssl_and_gssenc_requests_are_refused_then_startup_proceeds() {
+    let mut h = Harness::raw(CanAccept::Ok, None);
+    h.send_startup(&StartupPacket::SslRequest);
+    assert_eq!(h.read_byte(), b'N');
+    h.send_startup(&StartupPacket::GssEncRequest);
+    assert_eq!(h.read_byte(), b'N');
+    h.startup(&[("user", "u")]);
+    assert_eq!(h.until_ready().last(), Some(&BackendMessage::ReadyForQuery(b'I')));
+}
+
+#[test]
+fn a_second_ssl_request_is_a_protocol_violation() {
+    let mut h = Harness::raw(CanAccept::Ok, None);
+    h.send_startup(&StartupPacket::SslRequest);
+    assert_eq!(h.read_byte(), b'N');
+    h.send_startup(&StartupPacket::SslRequest);
+    h.expect_fatal("08P01");
+}
+
+#[test]
+fn cancel_request_is_forwarded_and_closes() {
+    let mut h = Harness::raw(CanAccept::Ok, None);
+    h.send_startup(&StartupPacket::Cancel { pid: 123, key: 456 });
+    assert_eq!(h.recv(), None);
+    assert_eq!(h.exit_code(), 0);
+    assert_eq!(h.seen.lock().unwrap().cancels, vec![(123, 456)]);
+}
+
+#[test]
+fn unsupported_protocol_version_is_fatal() {
+    let mut h = Harness::raw(CanAccept::Ok, None);
+    h.send_startup(&StartupPacket::UnsupportedVersion { major: 2, minor: 0 });
+    let BackendMessage::ErrorResponse(e) = h.expect_fatal("0A000") else { unreachable!() };
+    assert_eq!(e.message, "unsupported frontend protocol 2.0: server supports 3.0 to 3.0");
+}
+
+#[test]
+fn newer_minor_version_and_pq_options_are_negotiated() {
+    let mut h = Harness::raw(CanAccept::Ok, None);
+    let params = vec![("user".into(), "u".into()), ("_pq_.compression".into(), "on".into())];
+    h.send_startup(&StartupPacket::Startup { minor: 2, params });
+    let msgs = h.until_ready();
+    assert_eq!(
+        msgs[0],
+        BackendMessage::NegotiateProtocolVersion { minor: 0, unrecognized: vec!["_pq_.compression".into()] }
+    );
+    assert_eq!(msgs.last(), Some(&BackendMessage::ReadyForQuery(b'I')));
+}
+
+#[test]
+fn missing_user_is_fatal() {
+    let mut h = Harness::raw(CanAccept::Ok, None);
+    h.startup(&[("database", "postgres")]);
+    h.expect_fatal("28000");
+}
+
+#[test]
+fn unknown_database_is_fatal() {
+    let mut h = Harness::raw(CanAccept::Ok, None);
+    h.startup(&[("user", "u"), ("database", "nosuchdb")]);
+    let BackendMessage::ErrorResponse(e) = h.expect_fatal("3D000") else { unreachable!() };
+    assert_eq!(e.message, "database \"nosuchdb\" does not exist");
+}
+
+#[test]
+fn postmaster_states_refuse_connections() {
+    for (state, message) in [
+        (CanAccept::Startup, "the database system is starting up"),
+        (CanAccept::Recovery, "the database system is in recovery mode"),
+        (CanAccept::Shutdown, "the database system is shutting down"),
+    ] {
+        let mut h = Harness::raw(state, None);
+        h.startup(&[("user", "u")]);
+        let BackendMessage::ErrorResponse(e) = h.expect_fatal("57P03") else { unreachable!() };
+        assert_eq!(e.message, message);
+    }
+}
+
+#[test]
+fn too_many_clients_is_fatal() {
+    let refuse = HookError { sqlstate: "53300", message: "sorry, too many clients already".into() };
+    let mut h = Harness::raw(CanAccept::Ok, Some(refuse));
+    h.startup(&[("user", "u")]);
+    let BackendMessage::ErrorResponse(e) = h.expect_fatal("53300") else { unreachable!() };
+    assert_eq!(e.message, "sorry, too many clients already");
+}
+
+#[test]
+fn eof_before_startup_exits_quietly() {
+    let mut h = Harness::raw(CanAccept::Ok, None);
+    h.client.shutdown(std::net::Shutdown::Write).unwrap();
+    assert_eq!(h.recv(), None);
+    assert_eq!(h.exit_code(), 0);
+}
+
+#[test]
+fn malformed_startup_packets_are_fatal() {
+    let cases: &[&[u8]] = &[
+        &[0, 0, 0, 3],                              // length below the minimum
+        &[0, 0, 0x27, 0x11],                        // 10,001 bytes
+        b"\0\0\0\x0e\0\x03\0\0user\0u\0",           // no terminator
+        b"\0\0\0\x10\0\x03\0\0user\0\xff\xfe\0\0", // bad UTF-8
+    ];
+    for case in cases {
+        let mut h = Harness::raw(CanAccept::Ok, None);
+        h.send_raw(case);
+        h.expect_fatal("08P01");
+    }
+}
+
+// ---------------------------------------------------------------- simple query
+
+#[test]
+fn simple_query_runs_each_statement() {
+    let mut h = Harness::connected();
+    let msgs = h.query(
+        "create table t (id integer primary key, name text, score real, big bigint); \
+         insert into t values (1, 'one', 1.5, 10), (2, 'two', null, 20); \
+         select id, name, score, big from t order by id",
+    );
+    assert_eq!(tags(&msgs), vec!["CREATE TABLE", "INSERT 0 2", "SELECT 2"]);
+    let desc = msgs
+        .iter()
+        .find_map(|m| match m {
+            BackendMessage::RowDescription(f) => Some(f.clone()),
+            _ => None,
+        })
+        .unwrap();
+    let types: Vec<(String, u32, i16)> = desc.iter().map(|f| (f.name.clone(), f.type_oid, f.format)).collect();
+    assert_eq!(
+        types,
+        vec![("id".into(), 23, 0), ("name".into(), 25, 0), ("score".into(), 701, 0), ("big".into(), 20, 0)]
+    );
+    assert_eq!(
+        rows(&msgs),
+        vec![
+            vec![Some("1".into()), Some("one".into()), Some("1.5".into()), Some("10".into())],
+            vec![Some("2".into()), Some("two".into()), None, Some("20".into())],
+        ]
+    );
+    assert_eq!(status(&msgs), b'I');
+    assert_eq!(h.seen.lock().unwrap().activity.last().map(|a| a.0.clone()), Some("idle".into()));
+}
+
+#[test]
+fn empty_query_gets_empty_query_response() {
+    let mut h = Harness::connected();
+    for q in ["", "  ", ";", "-- nothing"] {
+        let msgs = h.query(q);
+        assert_eq!(msgs, vec![BackendMessage::EmptyQueryResponse, BackendMessage::ReadyForQuery(b'I')], "{q:?}");
+    }
+}
+
+#[test]
+fn first_error_stops_the_rest_and_session_continues() {
+    let mut h = Harness::connected();
+    let msgs = h.query("select 1; select * from nope; select 2");
+    assert_eq!(rows(&msgs), vec![vec![Some("1".into())]]);
+    assert_eq!(errors(&msgs), vec!["42P01"]);
+    assert_eq!(status(&msgs), b'I');
+    let msgs = h.query("select 3");
+    assert_eq!(rows(&msgs), vec![vec![Some("3".into())]]);
+}
+
+#[test]
+fn transaction_status_letters() {
+    let mut h = Harness::connected();
+    h.query("create table tx (a integer)");
+    assert_eq!(status(&h.query("begin")), b'T');
+    assert_eq!(status(&h.query("insert into tx values (1)")), b'T');
+    let failed = h.query("select * from nope");
+    assert_eq!((errors(&failed), status(&failed)), (vec!["42P01".to_string()], b'E'));
+    let ignored = h.query("select 1");
+    assert_eq!((errors(&ignored), status(&ignored)), (vec!["25P02".to_string()], b'E'));
+    let rollback = h.query("rollback");
+    assert_eq!((tags(&rollback), status(&rollback)), (vec!["ROLLBACK".to_string()], b'I'));
+    assert_eq!(rows(&h.query("select count(*) from tx")), vec![vec![Some("0".into())]]);
+    let warn = h.query("commit");
+    assert!(warn.iter().any(|m| matches!(m, BackendMessage::NoticeResponse(n) if n.sqlstate == "25P01")), "{warn:?}");
+}
+
+#[test]
+fn set_of_a_reported_setting_sends_parameter_status() {
+    let mut h = Harness::connected();
+    let msgs = h.query("set application_name = 'renamed'");
+    assert!(
+        msgs.contains(&BackendMessage::ParameterStatus { name: "application_name".into(), value: "renamed".into() }),
+        "{msgs:?}"
+    );
+    let msgs = h.query("set application_name = 'renamed'");
+    assert!(!msgs.iter().any(|m| matches!(m, BackendMessage::ParameterStatus { .. })), "unchanged: not resent");
+    let _ = guc::set_session("application_name", None);
+}
+
+#[test]
+fn client_eof_and_terminate_exit_zero() {
+    let mut h = Harness::connected();
+    h.query("begin");
+    h.client.shutdown(std::net::Shutdown::Write).unwrap();
+    assert_eq!(h.recv(), None);
+    assert_eq!(h.exit_code(), 0);
+}
+
+#[test]
+fn idle_in_transaction_timeout_is_fatal() {
+    let mut h = Harness::connected();
+    guc::set_session("idle_in_transaction_session_timeout", Some("200ms")).unwrap();
+    h.query("begin");
+    let fatal = h.expect_fatal("25P03");
+    let _ = guc::set_session("idle_in_transaction_session_timeout", None);
+    let BackendMessage::ErrorResponse(e) = fatal else { unreachable!() };
+    assert_eq!(e.message, "terminating connection due to idle-in-transaction timeout");
+}
+
+// ---------------------------------------------------------------- extended query
+
+fn parse(name: &str, sql: &str, types: &[u32]) -> FrontendMessage {
+    FrontendMessage::Parse { name: name.into(), query: sql.into(), param_types: types.to_vec() }
+}
+
+fn bind(portal: &str, stmt: &str, formats: &[i16], params: &[Option<&[u8]>], results: &[i16]) -> FrontendMessage {
+    FrontendMessage::Bind {
+        portal: portal.into(),
+        statement: stmt.into(),
+        param_formats: formats.to_vec(),
+        params: params.iter().map(|p| p.map(Bytes::copy_from_slice)).collect(),
+        result_formats: results.to_vec(),
+    }
+}
+
+fn execute(portal: &str, max_rows: i32) -> FrontendMessage {
+    FrontendMessage::Execute { portal: portal.into(), max_rows }
+}
+
+#[test]
+fn extended_query_with_describe_and_parameters() {
+    let mut h = Harness::connected();
+    h.query("create table e (id integer, name text); insert into e values (1, 'a'), (2, 'b'), (3, 'c')");
+    h.send(&[
+        parse("s1", "select id, name from e where id >= $1 order by id", &[23]),
+        FrontendMessage::Describe { target: Target::Statement, name: "s1".into() },
+        bind("", "s1", &[], &[Some(b"2")], &[]),
+        FrontendMessage::Describe { target: Target::Portal, name: "".into() },
+        execute("", 0),
+        FrontendMessage::Sync,
+    ]);
+    let msgs = h.until_ready();
+    assert_eq!(msgs[0], BackendMessage::ParseComplete);
+    assert_eq!(msgs[1], BackendMessage::ParameterDescription(vec![23]));
+    assert!(matches!(&msgs[2], BackendMessage::RowDescription(f) if f.len() == 2 && f[0].type_oid == 23));
+    assert_eq!(msgs[3], BackendMessage::BindComplete);
+    assert!(matches!(&msgs[4], BackendMessage::RowDescription(_)));
+    assert_eq!(rows(&msgs), vec![vec![Some("2".into()), Some("b".into())], vec![Some("3".into()), Some("c".into())]]);
+    assert_eq!(tags(&msgs), vec!["SELECT 2"]);
+    assert_eq!(status(&msgs), b'I');
+}
+
+#[test]
+fn statements_without_rows_describe_as_no_data() {
+    let mut h = Harness::connected();
+    h.query("create table nd (a integer)");
+    h.send(&[
+        parse("", "insert into nd values ($1)", &[]),
+        FrontendMessage::Describe { target: Target::Statement, name: "".into() },
+        bind("", "", &[], &[Some(b"5")], &[]),
+        execute("", 0),
+        FrontendMessage::Sync,
+    ]);
+    let msgs = h.until_ready();
+    assert!(msgs.contains(&BackendMessage::NoData), "{msgs:?}");
+    assert_eq!(tags(&msgs), vec!["INSERT 0 1"]);
+    assert_eq!(rows(&h.query("select a from nd")), vec![vec![Some("5".into())]]);
+}
+
+#[test]
+fn portal_row_limits_suspend_and_resume() {
+    let mut h = Harness::connected();
+    h.query("create table r (n integer); insert into r values (1), (2), (3), (4), (5)");
+    h.send(&[
+        parse("", "select n from r order by n", &[]),
+        bind("p", "", &[], &[], &[]),
+        execute("p", 2),
+        execute("p", 2),
+        execute("p", 2),
+        FrontendMessage::Sync,
+    ]);
+    let msgs = h.until_ready();
+    let shape: Vec<String> = msgs
+        .iter()
+        .map(|m| match m {
+            BackendMessage::DataRow(v) => text(&v[0]).unwrap(),
+            BackendMessage::PortalSuspended => "suspended".into(),
+            BackendMessage::CommandComplete(t) => t.clone(),
+            other => format!("{other:?}"),
+        })
+        .collect();
+    assert_eq!(
+        shape,
+        vec![
+            "ParseComplete",
+            "BindComplete",
+            "1",
+            "2",
+            "suspended",
+            "3",
+            "4",
+            "suspended",
+            "5",
+            "SELECT 1",
+            "ReadyForQuery(73)"
+        ]
+    );
+}
+
+#[test]
+fn named_portals_interleave_and_close() {
+    let mut h = Harness::connected();
+    h.query("create table np (n integer); insert into np values (1), (2), (3)");
+    h.send(&[
+        parse("q", "select n from np where n > $1 order by n", &[]),
+        bind("a", "q", &[], &[Some(b"0")], &[]),
+        bind("b", "q", &[], &[Some(b"1")], &[]),
+        execute("a", 1),
+        execute("b", 0),
+        execute("a", 0),
+        FrontendMessage::Close { target: Target::Portal, name: "a".into() },
+        FrontendMessage::Close { target: Target::Statement, name: "q".into() },
+        FrontendMessage::Close { target: Target::Statement, name: "never-existed".into() },
+        FrontendMessage::Sync,
+    ]);
+    let msgs = h.until_ready();
+    assert_eq!(
+        rows(&msgs),
+        vec![vec![Some("1".into())], vec![Some("2".into())], vec![Some("3".into())], vec![Some("2".into())], vec![
+            Some("3".into())
+        ]]
+    );
+    assert_eq!(tags(&msgs), vec!["SELECT 2", "SELECT 2"]);
+    assert_eq!(msgs.iter().filter(|m| **m == BackendMessage::CloseComplete).count(), 3);
+    h.send(&[bind("", "q", &[], &[Some(b"0")], &[]), FrontendMessage::Sync]);
+    assert_eq!(errors(&h.until_ready()), vec!["26000"]);
+}
+
+#[test]
+fn binary_parameters_and_results() {
+    let mut h = Harness::connected();
+    h.query(
+        "create table b (i2 smallint, i4 integer, i8 bigint, f8 double precision, t text, \
+         flag boolean, raw bytea, amount numeric)",
+    );
+    h.send(&[
+        parse("ins", "insert into b values ($1, $2, $3, $4, $5, $6, $7, $8)", &[21, 23, 20, 701, 25, 16, 17, 1700]),
+        bind(
+            "",
+            "ins",
+            &[1],
+            &[
+                Some(&7i16.to_be_bytes()),
+                Some(&(-8i32).to_be_bytes()),
+                Some(&9_000_000_000i64.to_be_bytes()),
+                Some(&2.5f64.to_be_bytes()),
+                Some("héllo".as_bytes()),
+                Some(&[1]),
+                Some(&[0, 1, 255]),
+                Some(&[0, 2, 0, 0, 0, 0, 0, 2, 0, 12, 0x13, 0x88]), // 12.50
+            ],
+            &[],
+        ),
+        execute("", 0),
+        parse("sel", "select i2, i4, i8, f8, t, flag, raw, amount from b", &[]),
+        bind("", "sel", &[], &[], &[1]),
+        execute("", 0),
+        FrontendMessage::Sync,
+    ]);
+    let msgs = h.until_ready();
+    assert!(errors(&msgs).is_empty(), "{msgs:?}");
+    let row = msgs
+        .iter()
+        .find_map(|m| match m {
+            BackendMessage::DataRow(v) => Some(v.clone()),
+            _ => None,
+        })
+        .unwrap();
+    let col = |i: usize| row[i].as_ref().unwrap().to_vec();
+    assert_eq!(col(0), 7i16.to_be_bytes());
+    assert_eq!(col(1), (-8i32).to_be_bytes());
+    assert_eq!(col(2), 9_000_000_000i64.to_be_bytes());
+    assert_eq!(col(3), 2.5f64.to_be_bytes());
+    assert_eq!(col(4), "héllo".as_bytes());
+    assert_eq!(col(5), vec![1]);
+    assert_eq!(col(6), vec![0, 1, 255]);
+    assert_eq!(crate::types::numeric::binary_to_text(&col(7)).unwrap(), "12.5");
+    let text_rows = rows(&h.query("select i4, flag, raw from b"));
+    assert_eq!(text_rows, vec![vec![Some("-8".into()), Some("t".into()), Some("\\x0001ff".into())]]);
+}
+
+#[test]
+fn errors_skip_until_sync() {
+    let mut h = Harness::connected();
+    h.send(&[
+        bind("", "missing", &[], &[], &[]),
+        execute("", 0),
+        FrontendMessage::Query("select 1".into()),
+        FrontendMessage::Sync,
+        parse("", "select 2", &[]),
+        bind("", "", &[], &[], &[]),
+        execute("", 0),
+        FrontendMessage::Sync,
+    ]);
+    let first = h.until_ready();
+    assert_eq!(errors(&first), vec!["26000"]);
+    assert_eq!(first.len(), 2, "{first:?}");
+    let second = h.until_ready();
+    assert_eq!(rows(&second), vec![vec![Some("2".into())]]);
+}
+
+#[test]
+fn bind_mismatches_are_errors_not_fatal() {
+    let mut h = Harness::connected();
+    for (msg, state) in [
+        (bind("", "s", &[], &[], &[]), "08P01"),                           // wrong parameter count
+        (bind("", "s", &[0, 0], &[Some(b"1")], &[]), "08P01"),             // format count
+        (bind("", "s", &[3], &[Some(b"1")], &[]), "22023"),                // format code
+        (bind("", "s", &[], &[Some(b"x")], &[]), "22P02"),                 // bad integer text
+        (bind("", "s", &[1], &[Some(&[1, 2])], &[]), "22P03"),             // bad integer binary
+        (bind("", "s", &[], &[Some(b"1")], &[0, 1]), "08P01"),             // result format count
+    ] {
+        h.send(&[parse("s", "select $1::integer + 1", &[23]), msg, FrontendMessage::Sync]);
+        let msgs = h.until_ready();
+        assert_eq!(errors(&msgs), vec![state.to_string()], "{msgs:?}");
+        h.send(&[FrontendMessage::Close { target: Target::Statement, name: "s".into() }, FrontendMessage::Sync]);
+        h.until_ready();
+    }
+    h.send(&[parse("d", "select 1", &[]), parse("d", "select 1", &[]), FrontendMessage::Sync]);
+    assert_eq!(errors(&h.until_ready()), vec!["42P05"]);
+    h.send(&[parse("", "select 1; select 2", &[]), FrontendMessage::Sync]);
+    assert_eq!(errors(&h.until_ready()), vec!["42601"]);
+    h.send(&[execute("nope", 0), FrontendMessage::Sync]);
+    assert_eq!(errors(&h.until_ready()), vec!["34000"]);
+    assert_eq!(rows(&h.query("select 7")), vec![vec![Some("7".into())]]);
+}
+
+// ---------------------------------------------------------------- malformed input
+
+#[test]
+fn malformed_messages_are_fatal_protocol_violations() {
+    let cases: Vec<(&str, Vec<u8>)> = vec![
+        ("unknown type byte", b"Z\0\0\0\x04".to_vec()),
+        ("length below 4", b"Q\0\0\0\x03".to_vec()),
+        ("length over 1 GiB", b"Q\x40\0\0\x01".to_vec()),
+        ("bad UTF-8", b"Q\0\0\0\x07\xff\xfeab\0".to_vec()),
+        ("unterminated query", b"Q\0\0\0\x06ab".to_vec()),
+        ("truncated Bind", b"B\0\0\0\x0c\0\0\0\0\0\x01\0\0\0\x09".to_vec()),
+        ("bytes after Sync", b"S\0\0\0\x05x".to_vec()),
+        ("bad Describe subtype", b"D\0\0\0\x06Xa\0".to_vec()),
+        ("second startup packet", b"\0\0\0\x08\x04\xd2\x16\x2f".to_vec()),
+        ("password message", b"p\0\0\0\x05\0".to_vec()),
+    ];
+    for (what, bytes) in cases {
+        let mut h = Harness::connected();
+        h.send_raw(&bytes);
+        let fatal = h.expect_fatal("08P01");
+        assert!(matches!(fatal, BackendMessage::ErrorResponse(_)), "{what}");
+    }
+}
+
+#[test]
+fn eof_inside_a_message_is_fatal() {
+    let mut h = Harness::connected();
+    h.send_raw(b"Q\0\0\0\x20sel");
+    h.client.shutdown(std::net::Shutdown::Write).unwrap();
+    h.expect_fatal("08P01");
+}
+
+// ---------------------------------------------------------------- a real driver
+
+/// A tiny postmaster stand-in: accepts on a Unix socket in `dir` and runs each connection's
+/// `run_backend` in a thread (no fork in unit tests).
+fn serve_unix_socket(dir: &std::path::Path, data_dir: std::path::PathBuf, port: u16) {
+    let listener = std::os::unix::net::UnixListener::bind(dir.join(format!(".s.PGSQL.{port}"))).unwrap();
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(stream) = stream else { break };
+            let cfg = BackendConfig { data_dir: data_dir.clone(), can_accept: CanAccept::Ok, remote: "[local]".into() };
+            std::thread::spawn(move || {
+                let mut hooks = TestHooks { seen: Arc::default(), refuse: None };
+                run_backend(stream, &cfg, &mut hooks)
+            });
+        }
+    });
+}
+
+#[test]
+fn the_postgres_crate_speaks_to_us() {
+    let _serial = serial();
+    let data = tempfile::tempdir().unwrap();
+    spi::init_data_dir(data.path()).unwrap();
+    let sock = tempfile::tempdir().unwrap();
+    serve_unix_socket(sock.path(), data.path().to_owned(), 5999);
+    let mut client = postgres::Config::new()
+        .host_path(sock.path())
+        .port(5999)
+        .user("u")
+        .dbname("postgres")
+        .connect(postgres::NoTls)
+        .unwrap();
+
+    client
+        .batch_execute(
+            "create table pc (id integer primary key, name text, score double precision); \
+             insert into pc values (1, 'one', 1.5), (2, 'two', 2.5), (3, 'three', null)",
+        )
+        .unwrap();
+    let msgs = client.simple_query("select name from pc order by id").unwrap();
+    let names: Vec<String> = msgs
+        .iter()
+        .filter_map(|m| match m {
+            postgres::SimpleQueryMessage::Row(r) => r.get(0).map(str::to_owned),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(names, ["one", "two", "three"]);
+
+    let row = client.query_one("select $1::integer + 1", &[&41i32]).unwrap();
+    assert_eq!(row.get::<_, i32>(0), 42);
+    let count: i64 = client.query_one("select count(*) from pc", &[]).unwrap().get(0);
+    assert_eq!(count, 3);
+    let row = client.query_one("select id, name, score from pc where id = $1", &[&2i32]).unwrap();
+    assert_eq!(row.get::<_, i32>(0), 2);
+    assert_eq!(row.get::<_, String>(1), "two");
+    assert_eq!(row.get::<_, Option<f64>>(2), Some(2.5));
+
+    let stmt = client.prepare("select name from pc where id = $1").unwrap();
+    for (id, name) in [(1i32, "one"), (3, "three")] {
+        assert_eq!(client.query_one(&stmt, &[&id]).unwrap().get::<_, String>(0), name);
+    }
+
+    let mut tx = client.transaction().unwrap();
+    tx.execute("insert into pc values ($1, $2, $3)", &[&4i32, &"four", &4.5f64]).unwrap();
+    tx.rollback().unwrap();
+    let mut tx = client.transaction().unwrap();
+    tx.execute("insert into pc values ($1, $2, $3)", &[&5i32, &"five", &Option::<f64>::None]).unwrap();
+    tx.commit().unwrap();
+    let ids: Vec<i32> = client.query("select id from pc order by id", &[]).unwrap().iter().map(|r| r.get(0)).collect();
+    assert_eq!(ids, [1, 2, 3, 5]);
+
+    let err = client.query("select * from nope", &[]).unwrap_err();
+    assert_eq!(err.code().map(|c| c.code()), Some("42P01"));
+    assert_eq!(client.query_one("select 1::integer", &[]).unwrap().get::<_, i32>(0), 1);
+}
