@@ -1,1 +1,6 @@
-//! Test support.
+//! Test support for minipg's integration tests: the `test_workers` module (background workers
+//! that misbehave on purpose, built into the `minipg-test-server` binary) and a [`harness`]
+//! that runs a real server in a temporary data directory on a Unix socket of its own.
+
+pub mod harness;
+pub mod test_workers;

@@ -1,1 +1,44 @@
-fn main() {}
+//! `cargo xtask …`: the project's own tasks.
+//!
+//! - `ci`: what CI runs (`.ci/run` without the installs): fmt check, clippy with warnings
+//!   denied, the README's test command, doc tests.
+//! - `demo`: a throwaway server with worker_spi; inserts a total and deltas through psql and
+//!   shows the workers folding them.
+//! - `bench [--quick]`: release build, measurements with their floors, `BENCHMARKS.md`.
+//!
+//! Single-threaded: the latch benchmark forks.
+
+mod bench;
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, ExitCode};
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().map(Path::to_owned).unwrap_or_default()
+}
+
+fn run(cmd: &mut Command) -> bool {
+    eprintln!("+ {cmd:?}");
+    cmd.current_dir(root()).status().map(|s| s.success()).unwrap_or(false)
+}
+
+fn ci() -> bool {
+    run(Command::new("cargo").args(["fmt", "--all", "--", "--check"]))
+        && run(Command::new("cargo").args(["clippy", "--workspace", "--all-targets", "--", "-D", "warnings"]))
+        && run(Command::new("cargo").args(["nextest", "run", "--workspace"]))
+        && run(Command::new("cargo").args(["test", "--workspace", "--doc"]))
+}
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let ok = match args.first().map(String::as_str) {
+        Some("ci") => ci(),
+        Some("bench") => bench::main(args.iter().any(|a| a == "--quick")),
+        Some("demo") => bench::demo(),
+        _ => {
+            eprintln!("usage: cargo xtask ci | bench [--quick] | demo");
+            false
+        }
+    };
+    if ok { ExitCode::SUCCESS } else { ExitCode::FAILURE }
+}

@@ -21,7 +21,6 @@ pub fn startup_main(data_dir: &Path, after_crash: bool, slot: usize) -> i32 {
         return 1;
     }
     if after_crash {
-        tracing::info!("database system was interrupted; last known up at an unknown time");
         tracing::info!("database system was not properly shut down; automatic recovery in progress");
     }
     let check = guc::builtin::STARTUP_CHECK.get();
@@ -36,7 +35,7 @@ pub fn startup_main(data_dir: &Path, after_crash: bool, slot: usize) -> i32 {
     send(PmSignalReason::StartupConsistent);
     tracing::debug!("startup: {report:?}");
     if after_crash {
-        tracing::info!("redo done; end-of-recovery checkpoint complete");
+        tracing::info!("end-of-recovery checkpoint complete");
     }
     proc::proc_kill();
     0

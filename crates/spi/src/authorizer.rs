@@ -107,10 +107,10 @@ impl AuthState {
         match ctx.action {
             AuthAction::Insert { table_name }
             | AuthAction::Delete { table_name }
-            | AuthAction::Update { table_name, .. } => {
-                if ctx.accessor.is_none() && scratch.write_table.is_none() {
-                    scratch.write_table = Some(table_name.to_string());
-                }
+            | AuthAction::Update { table_name, .. }
+                if ctx.accessor.is_none() && scratch.write_table.is_none() =>
+            {
+                scratch.write_table = Some(table_name.to_string());
             }
             AuthAction::Read {
                 table_name,

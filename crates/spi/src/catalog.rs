@@ -360,20 +360,26 @@ mod tests {
         drop_schemas(&c, &["s".into()], false, true, &mut notices).expect("cascade");
         assert!(!is_schema(&c, "s"));
         let left: i64 = c
-            .query_row("SELECT count(*) FROM sqlite_schema WHERE name LIKE 's.%'", [], |r| r.get(0))
+            .query_row(
+                "SELECT count(*) FROM sqlite_schema WHERE name LIKE 's.%'",
+                [],
+                |r| r.get(0),
+            )
             .expect("count");
         assert_eq!(left, 0);
         let e = drop_schemas(&c, &["s".into()], false, false, &mut notices).expect_err("gone");
         assert_eq!(e.sqlstate, "3F000");
         drop_schemas(&c, &["s".into()], true, false, &mut notices).expect("if exists");
-        let e = drop_schemas(&c, &["public".into()], false, false, &mut notices).expect_err("builtin");
+        let e =
+            drop_schemas(&c, &["public".into()], false, false, &mut notices).expect_err("builtin");
         assert_eq!(e.sqlstate, "2BP01");
     }
 
     #[test]
     fn repair_restores_missing_schema_rows() {
         let c = conn();
-        c.execute_batch("CREATE TABLE \"lost.t\"(a)").expect("table");
+        c.execute_batch("CREATE TABLE \"lost.t\"(a)")
+            .expect("table");
         let repairs = repair(&c).expect("repair");
         assert_eq!(repairs.len(), 1);
         assert!(is_schema(&c, "lost"));

@@ -113,8 +113,14 @@ impl SqlConn {
                 "could not put database \"{database}\" in WAL mode (got {mode})"
             )));
         }
-        let sync = if opts.synchronous_commit { "FULL" } else { "NORMAL" };
-        conn.execute_batch(&format!("PRAGMA synchronous = {sync}; PRAGMA foreign_keys = ON;"))?;
+        let sync = if opts.synchronous_commit {
+            "FULL"
+        } else {
+            "NORMAL"
+        };
+        conn.execute_batch(&format!(
+            "PRAGMA synchronous = {sync}; PRAGMA foreign_keys = ON;"
+        ))?;
         conn.set_prepared_statement_cache_capacity(64);
         functions::register(&conn, database, user)?;
         catalog::activity::register(&conn)?;

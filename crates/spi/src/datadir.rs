@@ -109,7 +109,14 @@ pub fn create_database(data_dir: &Path, name: &str) -> Result<(), SpiError> {
             raw.execute_batch("PRAGMA auto_vacuum = INCREMENTAL;")?;
             drop(raw);
         }
-        let conn = SqlConn::open(&file, name, "postgres", &OpenOptions::default(), Trust::Server, true)?;
+        let conn = SqlConn::open(
+            &file,
+            name,
+            "postgres",
+            &OpenOptions::default(),
+            Trust::Server,
+            true,
+        )?;
         catalog::ensure_catalog(&conn.conn)?;
         conn.conn
             .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
@@ -230,7 +237,10 @@ mod tests {
         create_database(dir.path(), "app").expect("create");
         let e = create_database(dir.path(), "app").expect_err("dup");
         assert_eq!(e.sqlstate, "42P04");
-        assert_eq!(list_databases(dir.path()).expect("list"), ["app", "postgres"]);
+        assert_eq!(
+            list_databases(dir.path()).expect("list"),
+            ["app", "postgres"]
+        );
         let conn = rusqlite::Connection::open(database_path(dir.path(), "app")).expect("open");
         let av: i64 = conn
             .query_row("PRAGMA auto_vacuum", [], |r| r.get(0))

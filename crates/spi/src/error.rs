@@ -196,11 +196,12 @@ pub(crate) fn map_sqlite_error(e: rusqlite::Error, ctx: &ErrorContext<'_>) -> Sp
                 "bind message supplies {given} parameters, but prepared statement requires {expected}"
             ),
         ),
-        rusqlite::Error::Utf8Error(..) => SpiError::new(
-            "22021",
-            "invalid byte sequence for encoding \"UTF8\"",
-        ),
-        rusqlite::Error::SqlInputError { error, msg, offset, .. } => {
+        rusqlite::Error::Utf8Error(..) => {
+            SpiError::new("22021", "invalid byte sequence for encoding \"UTF8\"")
+        }
+        rusqlite::Error::SqlInputError {
+            error, msg, offset, ..
+        } => {
             let mut err = map_failure(error, &msg, ctx);
             if err.position.is_none() && offset >= 0 {
                 err.position = usize::try_from(offset).ok().map(|o| o + 1);
@@ -264,6 +265,11 @@ fn map_failure(code: ffi::Error, msg: &str, ctx: &ErrorContext<'_>) -> SpiError 
     }
     match code.code {
         ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked => {
+            // The busy handler stops waiting when an interrupt arrives: report that instead.
+            if let Err(e) = interrupt::check() {
+                interrupt::consume_cancel();
+                return e;
+            }
             if ctx.in_client_block {
                 serialization_failure()
             } else {
@@ -303,10 +309,13 @@ fn map_failure(code: ffi::Error, msg: &str, ctx: &ErrorContext<'_>) -> SpiError 
                 .unwrap_or_else(|| format!("permission denied: {msg}")),
         ),
         ErrorCode::TypeMismatch => SpiError::new(sqlstate::DATATYPE_MISMATCH, "datatype mismatch"),
-        ErrorCode::DiskFull => SpiError::new(sqlstate::DISK_FULL, "could not extend file: disk full"),
-        ErrorCode::DatabaseCorrupt | ErrorCode::NotADatabase => {
-            SpiError::new(sqlstate::DATA_CORRUPTED, format!("database file is corrupt: {msg}"))
+        ErrorCode::DiskFull => {
+            SpiError::new(sqlstate::DISK_FULL, "could not extend file: disk full")
         }
+        ErrorCode::DatabaseCorrupt | ErrorCode::NotADatabase => SpiError::new(
+            sqlstate::DATA_CORRUPTED,
+            format!("database file is corrupt: {msg}"),
+        ),
         ErrorCode::SystemIoFailure | ErrorCode::CannotOpen => {
             SpiError::new(sqlstate::IO_ERROR, format!("I/O error: {msg}"))
         }
@@ -477,7 +486,11 @@ fn unique_violation(msg: &str, ctx: &ErrorContext<'_>) -> SpiError {
         ctx.conn
             .and_then(|conn| find_unique_index(conn, what))
             .unwrap_or_else(|| {
-                let table = ctx.write_table.as_deref().map(relation_only).unwrap_or_default();
+                let table = ctx
+                    .write_table
+                    .as_deref()
+                    .map(relation_only)
+                    .unwrap_or_default();
                 format!("{table}_key")
             })
     };
@@ -568,7 +581,9 @@ fn check_violation(msg: &str, ctx: &ErrorContext<'_>) -> SpiError {
         }
     };
     let message = match &table {
-        Some(t) => format!("new row for relation \"{t}\" violates check constraint \"{constraint}\""),
+        Some(t) => {
+            format!("new row for relation \"{t}\" violates check constraint \"{constraint}\"")
+        }
         None => format!("new row violates check constraint \"{constraint}\""),
     };
     let mut err = SpiError::new(sqlstate::CHECK_VIOLATION, message);
@@ -602,7 +617,10 @@ mod tests {
     fn names_are_demangled() {
         assert_eq!(pg_name("\"schema1.counted\""), "schema1.counted");
         assert_eq!(pg_name("main.t"), "t");
-        assert_eq!(pg_name("our schema2.counted rows"), "our schema2.counted rows");
+        assert_eq!(
+            pg_name("our schema2.counted rows"),
+            "our schema2.counted rows"
+        );
     }
 
     #[test]
@@ -622,7 +640,8 @@ mod tests {
 
     #[test]
     fn function_errors_keep_their_sqlstate() {
-        let e = parse_function_message("[SQLSTATE 22P02] invalid input syntax for type boolean: \"x\"");
+        let e =
+            parse_function_message("[SQLSTATE 22P02] invalid input syntax for type boolean: \"x\"");
         assert_eq!(e.sqlstate, "22P02");
         assert_eq!(e.message, "invalid input syntax for type boolean: \"x\"");
         let e = parse_function_message("[SQLSTATE 57P01] terminating");

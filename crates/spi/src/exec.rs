@@ -14,7 +14,7 @@ use crate::authorizer::{Scratch, refuse_vacuum_into};
 use crate::catalog;
 use crate::connection::SqlConn;
 use crate::error::{ErrorContext, SpiError, map_sqlite_error};
-use crate::params::infer_param_types;
+use crate::params::{infer_param_types, is_multi_statement};
 use crate::result::Notice;
 use crate::rewrite::{PgType, StatementKind};
 use crate::value::{Column, Value, from_sqlite};
@@ -32,6 +32,9 @@ pub(crate) struct SqlPlan {
     pub readonly: bool,
     /// The table the statement writes, as the authorizer saw it (for constraint messages).
     pub write_table: Option<String>,
+    /// Several statements without parameters or rows (the rewriter's `DROP TABLE a, b`):
+    /// run as a batch.
+    pub batch: bool,
 }
 
 /// Builds the error context for a statement that failed on `sql`.
@@ -65,7 +68,10 @@ fn plan_error(
 }
 
 /// Prepares `sqlite` (client text) to learn its columns, parameters and whether it writes.
-#[expect(clippy::too_many_arguments, reason = "the rewrite's fields, passed through")]
+#[expect(
+    clippy::too_many_arguments,
+    reason = "the rewrite's fields, passed through"
+)]
 pub(crate) fn describe(
     sql: &SqlConn,
     sqlite: &str,
@@ -77,8 +83,23 @@ pub(crate) fn describe(
     result_types: &[Option<PgType>],
 ) -> Result<SqlPlan, SpiError> {
     refuse_vacuum_into(sqlite)?;
+    if is_multi_statement(sqlite) {
+        return Ok(SqlPlan {
+            sqlite: sqlite.to_string(),
+            kind,
+            returning: false,
+            tag: tag.to_string(),
+            columns: Vec::new(),
+            param_types: Vec::new(),
+            readonly: false,
+            write_table: None,
+            batch: true,
+        });
+    }
     sql.auth.reset();
-    let stmt = match sql.conn.prepare_cached(sqlite) {
+    // Not the statement cache: a cached statement is not re-authorized, and the authorizer's
+    // record of what it reads and writes feeds parameter inference.
+    let stmt = match sql.conn.prepare(sqlite) {
         Ok(s) => s,
         Err(e) => return Err(client_error(sql, e, false)),
     };
@@ -98,7 +119,12 @@ pub(crate) fn describe(
     drop(stmt);
     let scratch = sql.auth.scratch();
     let mut param_types: Vec<PgType> = (0..param_count.max(sqlite_params))
-        .map(|i| rewrite_param_types.get(i).copied().unwrap_or(PgType::Unknown))
+        .map(|i| {
+            rewrite_param_types
+                .get(i)
+                .copied()
+                .unwrap_or(PgType::Unknown)
+        })
         .collect();
     if param_types.contains(&PgType::Unknown) {
         sql.trusted(|conn| infer_param_types(conn, sqlite, &scratch, &mut param_types));
@@ -112,6 +138,7 @@ pub(crate) fn describe(
         param_types,
         readonly,
         write_table: scratch.write_table.clone(),
+        batch: false,
     })
 }
 
@@ -125,9 +152,9 @@ pub(crate) fn column_for(name: &str, decl: Option<&str>, cast: Option<PgType>) -
     let lower = name.trim().to_ascii_lowercase();
     let function = function_name(&lower);
     let pg_type = cast.unwrap_or_else(|| match function.as_deref() {
-        Some("count" | "sum" | "total" | "length" | "changes" | "pg_backend_pid" | "octet_length") => {
-            PgType::Int8
-        }
+        Some(
+            "count" | "sum" | "total" | "length" | "changes" | "pg_backend_pid" | "octet_length",
+        ) => PgType::Int8,
         Some("avg") => PgType::Float8,
         Some("pg_cancel_backend" | "pg_terminate_backend" | "minipg_bool") => PgType::Bool,
         _ if is_integer_literal(&lower) => PgType::Int8,
@@ -206,7 +233,13 @@ pub(crate) fn coerce_param(value: &Value, ty: PgType, index: usize) -> Result<Va
     Ok(match ty {
         PgType::Int2 | PgType::Int4 | PgType::Int8 => match text.trim().parse::<i64>() {
             Ok(i) => Value::Int(i),
-            Err(_) => return Err(invalid(if ty == PgType::Int8 { "bigint" } else { "integer" })),
+            Err(_) => {
+                return Err(invalid(if ty == PgType::Int8 {
+                    "bigint"
+                } else {
+                    "integer"
+                }));
+            }
         },
         PgType::Float4 | PgType::Float8 => match text.trim().to_ascii_lowercase().as_str() {
             "infinity" => Value::Float(f64::INFINITY),
@@ -232,7 +265,7 @@ fn decode_bytea(text: &str) -> Option<Vec<u8>> {
         return Some(text.as_bytes().to_vec());
     };
     let hex: Vec<u8> = hex.bytes().filter(|b| !b.is_ascii_whitespace()).collect();
-    if hex.len() % 2 != 0 {
+    if !hex.len().is_multiple_of(2) {
         return None;
     }
     hex.chunks(2)
@@ -279,6 +312,10 @@ pub(crate) fn run(
     refuse_vacuum_into(&plan.sqlite)?;
     sql.auth.reset();
     let fail = |e| plan_error(sql, e, in_client_block, plan.write_table.as_deref());
+    if plan.batch {
+        sql.conn.execute_batch(&plan.sqlite).map_err(fail)?;
+        return Ok(RunOutcome::default());
+    }
     let mut stmt = sql.conn.prepare_cached(&plan.sqlite).map_err(fail)?;
     let bindable = stmt.parameter_count();
     for (i, value) in params.iter().enumerate().take(bindable) {
@@ -413,7 +450,10 @@ mod tests {
             column_for("count(*)", None, None),
             Column::new("count", PgType::Int8)
         );
-        assert_eq!(column_for("1", None, None), Column::new("?column?", PgType::Int8));
+        assert_eq!(
+            column_for("1", None, None),
+            Column::new("?column?", PgType::Int8)
+        );
         assert_eq!(
             column_for("avg(x)", None, None),
             Column::new("avg", PgType::Float8)
@@ -430,7 +470,10 @@ mod tests {
             column_for("my label", None, None),
             Column::new("my label", PgType::Text)
         );
-        assert_eq!(column_for("'a'", None, None), Column::new("?column?", PgType::Text));
+        assert_eq!(
+            column_for("'a'", None, None),
+            Column::new("?column?", PgType::Text)
+        );
         assert_eq!(
             column_for("version()", None, None),
             Column::new("version", PgType::Text)

@@ -33,9 +33,12 @@ pub(crate) fn register(conn: &Connection, database: &str, user: &str) -> Result<
 
     conn.create_scalar_function("version", 0, deterministic, |_| Ok(version_string()))?;
     let db = database.to_string();
-    conn.create_scalar_function("current_database", 0, deterministic, move |_| {
-        Ok(db.clone())
-    })?;
+    conn.create_scalar_function(
+        "current_database",
+        0,
+        deterministic,
+        move |_| Ok(db.clone()),
+    )?;
     let u = user.to_string();
     conn.create_scalar_function("current_user", 0, deterministic, move |_| Ok(u.clone()))?;
     let u = user.to_string();
@@ -63,15 +66,18 @@ fn pg_sleep(ctx: &mut Context<'_>) -> Result<Option<i64>> {
         ValueRef::Null => return Ok(None),
         ValueRef::Integer(i) => i as f64,
         ValueRef::Real(f) => f,
-        ValueRef::Text(t) => String::from_utf8_lossy(t).trim().parse::<f64>().map_err(|_| {
-            function_error(&SpiError::new(
-                sqlstate::INVALID_TEXT_REPRESENTATION,
-                format!(
-                    "invalid input syntax for type double precision: \"{}\"",
-                    String::from_utf8_lossy(t)
-                ),
-            ))
-        })?,
+        ValueRef::Text(t) => String::from_utf8_lossy(t)
+            .trim()
+            .parse::<f64>()
+            .map_err(|_| {
+                function_error(&SpiError::new(
+                    sqlstate::INVALID_TEXT_REPRESENTATION,
+                    format!(
+                        "invalid input syntax for type double precision: \"{}\"",
+                        String::from_utf8_lossy(t)
+                    ),
+                ))
+            })?,
         ValueRef::Blob(_) => {
             return Err(function_error(&SpiError::new(
                 sqlstate::INVALID_PARAMETER_VALUE,

@@ -80,7 +80,9 @@ fn tokenize(sql: &str) -> Vec<Tok> {
             out.push(digits.parse().map_or(Tok::Other, Tok::Param));
         } else if c.is_alphabetic() || c == '_' {
             let start = i;
-            while i < chars.len() && (chars[i].is_alphanumeric() || chars[i] == '_' || chars[i] == '$') {
+            while i < chars.len()
+                && (chars[i].is_alphanumeric() || chars[i] == '_' || chars[i] == '$')
+            {
                 i += 1;
             }
             out.push(Tok::Ident(chars[start..i].iter().collect()));
@@ -101,6 +103,15 @@ fn tokenize(sql: &str) -> Vec<Tok> {
         }
     }
     out
+}
+
+/// True when `sql` holds more than one statement (the rewriter joins the statements of
+/// `DROP TABLE a, b` or `TRUNCATE a, b` with `; `).
+pub(crate) fn is_multi_statement(sql: &str) -> bool {
+    let toks = tokenize(sql);
+    toks.iter()
+        .position(|t| *t == Tok::Punct(';'))
+        .is_some_and(|at| toks[at + 1..].iter().any(|t| *t != Tok::Punct(';')))
 }
 
 /// The declared type of `column` in `table`, if the table has it.
@@ -138,11 +149,7 @@ pub(crate) fn infer_param_types(
             tables.push(t);
         }
     }
-    let lookup = |column: &str| {
-        tables
-            .iter()
-            .find_map(|t| column_type(conn, t, column))
-    };
+    let lookup = |column: &str| tables.iter().find_map(|t| column_type(conn, t, column));
     let set = |n: usize, ty: Option<PgType>, types: &mut [PgType]| {
         if let (Some(slot), Some(ty)) = (n.checked_sub(1).and_then(|i| types.get_mut(i)), ty)
             && *slot == PgType::Unknown
@@ -247,6 +254,14 @@ mod tests {
     }
 
     #[test]
+    fn multi_statement_detection() {
+        assert!(is_multi_statement("DROP TABLE a; DROP TABLE b"));
+        assert!(!is_multi_statement("DROP TABLE a;"));
+        assert!(!is_multi_statement("SELECT ';' -- ; x"));
+        assert!(!is_multi_statement("SELECT \"a;b\" FROM t"));
+    }
+
+    #[test]
     fn infers_from_comparisons_and_insert_lists() {
         let conn = Connection::open_in_memory().expect("open");
         conn.execute_batch("CREATE TABLE acc(aid integer, abalance bigint, name text, ok boolean)")
@@ -282,7 +297,12 @@ mod tests {
             [PgType::Text, PgType::Bool, PgType::Int4]
         );
         assert_eq!(
-            infer(&conn, "INSERT INTO acc VALUES (?2, ?1, 'x', lower(?3))", write, 3),
+            infer(
+                &conn,
+                "INSERT INTO acc VALUES (?2, ?1, 'x', lower(?3))",
+                write,
+                3
+            ),
             [PgType::Int8, PgType::Int4, PgType::Unknown]
         );
     }

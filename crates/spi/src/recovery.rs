@@ -35,11 +35,18 @@ pub fn startup_recovery(
     report.repairs.extend(remove_leftovers(data_dir)?);
     for db in list_databases(data_dir)? {
         let path = database_path(data_dir, &db);
-        let conn = SqlConn::open(&path, &db, "postgres", &OpenOptions::default(), Trust::Server, false)
-            .map_err(|e| SpiError {
-                message: format!("could not open database \"{db}\": {}", e.message),
-                ..e
-            })?;
+        let conn = SqlConn::open(
+            &path,
+            &db,
+            "postgres",
+            &OpenOptions::default(),
+            Trust::Server,
+            false,
+        )
+        .map_err(|e| SpiError {
+            message: format!("could not open database \"{db}\": {}", e.message),
+            ..e
+        })?;
         let c = &conn.conn;
         let in_db = |e: SpiError| SpiError {
             message: format!("database \"{db}\": {}", e.message),
@@ -68,9 +75,11 @@ pub fn startup_recovery(
             }
         })()
         .map_err(in_db)?;
-        report
-            .repairs
-            .extend(repairs.into_iter().map(|r| format!("database \"{db}\": {r}")));
+        report.repairs.extend(
+            repairs
+                .into_iter()
+                .map(|r| format!("database \"{db}\": {r}")),
+        );
         if after_crash {
             let (busy, _, _): (i64, i64, i64) = c
                 .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |r| {
@@ -82,7 +91,9 @@ pub fn startup_recovery(
             }
         }
         if quick_check {
-            let mut stmt = c.prepare("PRAGMA quick_check").map_err(|e| in_db(e.into()))?;
+            let mut stmt = c
+                .prepare("PRAGMA quick_check")
+                .map_err(|e| in_db(e.into()))?;
             let lines = stmt
                 .query_map([], |r| r.get::<_, String>(0))
                 .and_then(|rows| rows.collect::<Result<Vec<_>, _>>())

@@ -43,6 +43,10 @@ impl Notice {
         }
     }
 
+    #[expect(
+        clippy::self_named_constructors,
+        reason = "NOTICE is PostgreSQL's severity name"
+    )]
     pub fn notice(sqlstate: &'static str, message: impl Into<String>) -> Self {
         Notice {
             severity: "NOTICE",

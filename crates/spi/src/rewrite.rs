@@ -50,11 +50,19 @@ pub struct RewriteError {
 
 impl RewriteError {
     pub(crate) fn syntax(message: String, position: Option<usize>) -> Self {
-        RewriteError { sqlstate: "42601", message, position }
+        RewriteError {
+            sqlstate: "42601",
+            message,
+            position,
+        }
     }
 
     pub(crate) fn not_supported(what: &str, position: Option<usize>) -> Self {
-        RewriteError { sqlstate: "0A000", message: format!("{what} is not supported by minipg"), position }
+        RewriteError {
+            sqlstate: "0A000",
+            message: format!("{what} is not supported by minipg"),
+            position,
+        }
     }
 }
 
@@ -101,21 +109,46 @@ pub enum Statement {
         /// Each element as a SQLite statement with its names already in the new schema.
         elements: Vec<String>,
     },
-    DropSchema { names: Vec<String>, if_exists: bool, cascade: bool },
+    DropSchema {
+        names: Vec<String>,
+        if_exists: bool,
+        cascade: bool,
+    },
     /// `SET [LOCAL] name = value`; `value: None` is `DEFAULT`. Lists are joined with ", ".
-    Set { name: String, value: Option<String>, local: bool },
+    Set {
+        name: String,
+        value: Option<String>,
+        local: bool,
+    },
     /// `RESET name`; `None` is `RESET ALL`.
-    Reset { name: Option<String> },
+    Reset {
+        name: Option<String>,
+    },
     /// `SHOW name`, lower-cased; `"all"` for SHOW ALL.
-    Show { name: String },
-    Begin { sqlite: String },
+    Show {
+        name: String,
+    },
+    Begin {
+        sqlite: String,
+    },
     Commit,
     Rollback,
-    Savepoint { name: String },
-    Release { name: String },
-    RollbackTo { name: String },
-    CreateDatabase { name: String },
-    DropDatabase { name: String, if_exists: bool },
+    Savepoint {
+        name: String,
+    },
+    Release {
+        name: String,
+    },
+    RollbackTo {
+        name: String,
+    },
+    CreateDatabase {
+        name: String,
+    },
+    DropDatabase {
+        name: String,
+        if_exists: bool,
+    },
     /// `DISCARD ALL` (core treats it as RESET ALL).
     Discard,
 }
@@ -123,7 +156,10 @@ pub enum Statement {
 /// Rewrites one statement. `is_schema(name)` answers whether a schema exists; it is asked only
 /// about the qualifier of a qualified name in a relation position or of a three-part column
 /// reference, never about `public` or `pg_catalog`.
-pub fn rewrite(sql: &str, is_schema: &mut dyn FnMut(&str) -> bool) -> Result<Statement, RewriteError> {
+pub fn rewrite(
+    sql: &str,
+    is_schema: &mut dyn FnMut(&str) -> bool,
+) -> Result<Statement, RewriteError> {
     let mut toks = tokenize(sql)
         .map_err(|e| RewriteError::syntax(e.message, Some(char_position(sql, e.pos))))?;
     while toks.last().is_some_and(|t| t.kind == TokenKind::Semicolon) {
@@ -145,11 +181,27 @@ pub fn rewrite(sql: &str, is_schema: &mut dyn FnMut(&str) -> bool) -> Result<Sta
 }
 
 /// Chooses the handler from the first words of `toks` (one statement, no trailing `;`).
-pub(crate) fn dispatch(sql: &str, toks: &[Token<'_>], ctx: &mut Context<'_>) -> Result<Statement, RewriteError> {
+pub(crate) fn dispatch(
+    sql: &str,
+    toks: &[Token<'_>],
+    ctx: &mut Context<'_>,
+) -> Result<Statement, RewriteError> {
     let mut c = Cursor::new(sql, toks);
-    let Some(first) = c.peek() else { return Ok(Statement::Empty) };
+    let Some(first) = c.peek() else {
+        return Ok(Statement::Empty);
+    };
     if first.kind == TokenKind::LParen {
-        return plain(sql, toks, ctx, StatementKind::Select, "SELECT", Options { track_select: true, ..Options::default() });
+        return plain(
+            sql,
+            toks,
+            ctx,
+            StatementKind::Select,
+            "SELECT",
+            Options {
+                track_select: true,
+                ..Options::default()
+            },
+        );
     }
     if first.kind != TokenKind::Word {
         return Err(syntax_error_at(sql, Some(first)));
@@ -157,14 +209,55 @@ pub(crate) fn dispatch(sql: &str, toks: &[Token<'_>], ctx: &mut Context<'_>) -> 
     let word = first.text.to_ascii_lowercase();
     c.i = 1;
     match word.as_str() {
-        "select" => plain(sql, toks, ctx, StatementKind::Select, "SELECT", Options { track_select: true, ..Options::default() }),
-        "values" => plain(sql, toks, ctx, StatementKind::Values, "SELECT", Options::default()),
-        "insert" => plain(sql, toks, ctx, StatementKind::Insert, "INSERT", Options::default()),
-        "update" => plain(sql, toks, ctx, StatementKind::Update, "UPDATE", Options::default()),
-        "delete" => plain(sql, toks, ctx, StatementKind::Delete, "DELETE", Options::default()),
+        "select" => plain(
+            sql,
+            toks,
+            ctx,
+            StatementKind::Select,
+            "SELECT",
+            Options {
+                track_select: true,
+                ..Options::default()
+            },
+        ),
+        "values" => plain(
+            sql,
+            toks,
+            ctx,
+            StatementKind::Values,
+            "SELECT",
+            Options::default(),
+        ),
+        "insert" => plain(
+            sql,
+            toks,
+            ctx,
+            StatementKind::Insert,
+            "INSERT",
+            Options::default(),
+        ),
+        "update" => plain(
+            sql,
+            toks,
+            ctx,
+            StatementKind::Update,
+            "UPDATE",
+            Options::default(),
+        ),
+        "delete" => plain(
+            sql,
+            toks,
+            ctx,
+            StatementKind::Delete,
+            "DELETE",
+            Options::default(),
+        ),
         "with" => {
             let (kind, tag) = with_main_statement(toks);
-            let opts = Options { track_select: kind == StatementKind::Select, ..Options::default() };
+            let opts = Options {
+                track_select: kind == StatementKind::Select,
+                ..Options::default()
+            };
             plain(sql, toks, ctx, kind, tag, opts)
         }
         "table" => {
@@ -206,22 +299,35 @@ pub(crate) fn dispatch(sql: &str, toks: &[Token<'_>], ctx: &mut Context<'_>) -> 
         "analyze" | "analyse" => Ok(ddl::ddl("ANALYZE".into(), "ANALYZE")),
         "reindex" => Ok(ddl::ddl("REINDEX".into(), "REINDEX")),
         "prepare" if c.is_word("transaction") => Err(not_supported_command(sql, toks, 2)),
-        "listen" | "unlisten" | "notify" | "copy" | "prepare" | "execute" | "deallocate" | "declare"
-        | "fetch" | "close" | "move" | "lock" | "grant" | "revoke" | "comment" | "checkpoint" | "do"
-        | "call" | "cluster" | "load" | "security" | "reassign" | "refresh" | "import" | "merge" => {
-            Err(not_supported_command(sql, toks, 1))
-        }
+        "listen" | "unlisten" | "notify" | "copy" | "prepare" | "execute" | "deallocate"
+        | "declare" | "fetch" | "close" | "move" | "lock" | "grant" | "revoke" | "comment"
+        | "checkpoint" | "do" | "call" | "cluster" | "load" | "security" | "reassign"
+        | "refresh" | "import" | "merge" => Err(not_supported_command(sql, toks, 1)),
         _ => {
             let tag = word.to_ascii_uppercase();
-            plain(sql, toks, ctx, StatementKind::Other, &tag, Options::default())
+            plain(
+                sql,
+                toks,
+                ctx,
+                StatementKind::Other,
+                &tag,
+                Options::default(),
+            )
         }
     }
 }
 
 /// 0A000 naming the command by its first `words` words.
 fn not_supported_command(sql: &str, toks: &[Token<'_>], words: usize) -> RewriteError {
-    let name: Vec<String> = toks.iter().take(words).map(|t| t.text.to_ascii_uppercase()).collect();
-    RewriteError::not_supported(&name.join(" "), toks.first().map(|t| char_position(sql, t.pos)))
+    let name: Vec<String> = toks
+        .iter()
+        .take(words)
+        .map(|t| t.text.to_ascii_uppercase())
+        .collect();
+    RewriteError::not_supported(
+        &name.join(" "),
+        toks.first().map(|t| char_position(sql, t.pos)),
+    )
 }
 
 /// The generic rewrite of the whole statement.
@@ -278,7 +384,12 @@ fn with_main_statement(toks: &[Token<'_>]) -> (StatementKind, &'static str) {
 }
 
 /// `EXPLAIN [ANALYZE] [VERBOSE] [(options)] statement` → SQLite's `EXPLAIN QUERY PLAN`.
-fn explain(sql: &str, toks: &[Token<'_>], ctx: &mut Context<'_>, c: &mut Cursor<'_, '_>) -> Result<Statement, RewriteError> {
+fn explain(
+    sql: &str,
+    toks: &[Token<'_>],
+    ctx: &mut Context<'_>,
+    c: &mut Cursor<'_, '_>,
+) -> Result<Statement, RewriteError> {
     if c.peek().is_some_and(|t| t.kind == TokenKind::LParen) {
         while let Some(t) = c.peek() {
             c.i += 1;
@@ -290,7 +401,12 @@ fn explain(sql: &str, toks: &[Token<'_>], ctx: &mut Context<'_>, c: &mut Cursor<
     while c.eat_word("analyze") || c.eat_word("analyse") || c.eat_word("verbose") {}
     let inner = dispatch(sql, &toks[c.i..], ctx)?;
     match inner {
-        Statement::Sql { sqlite, param_count, param_types, .. } => Ok(Statement::Sql {
+        Statement::Sql {
+            sqlite,
+            param_count,
+            param_types,
+            ..
+        } => Ok(Statement::Sql {
             sqlite: format!("EXPLAIN QUERY PLAN {sqlite}"),
             kind: StatementKind::Select,
             returning: false,
@@ -304,35 +420,65 @@ fn explain(sql: &str, toks: &[Token<'_>], ctx: &mut Context<'_>, c: &mut Cursor<
 }
 
 /// `CREATE …` (cursor after CREATE).
-fn create(sql: &str, toks: &[Token<'_>], ctx: &mut Context<'_>, c: &mut Cursor<'_, '_>) -> Result<Statement, RewriteError> {
+fn create(
+    sql: &str,
+    toks: &[Token<'_>],
+    ctx: &mut Context<'_>,
+    c: &mut Cursor<'_, '_>,
+) -> Result<Statement, RewriteError> {
     if c.eat_word("schema") {
         return ddl::create_schema(c, ctx);
     }
     if c.eat_word("database") {
         return utility::create_database(c);
     }
-    if c.is_word("index") || (c.is_word("unique") && c.peek_at(1).is_some_and(|t| t.is_word("index"))) {
+    if c.is_word("index")
+        || (c.is_word("unique") && c.peek_at(1).is_some_and(|t| t.is_word("index")))
+    {
         return ddl::create_index(c, ctx, toks, sql);
     }
     if c.is_word("or") {
         return Err(not_supported_command(sql, toks, 4));
     }
     let mut k = c.i;
-    while toks.get(k).is_some_and(|t| ["temp", "temporary", "unlogged"].iter().any(|w| t.is_word(w))) {
+    while toks.get(k).is_some_and(|t| {
+        ["temp", "temporary", "unlogged"]
+            .iter()
+            .any(|w| t.is_word(w))
+    }) {
         k += 1;
     }
-    let Some(object) = toks.get(k) else { return Err(syntax_error_at(sql, None)) };
+    let Some(object) = toks.get(k) else {
+        return Err(syntax_error_at(sql, None));
+    };
     if object.is_word("table") {
         // PostgreSQL tags CREATE TABLE … AS with "SELECT n".
-        let tag = if table_is_created_as(&toks[k..]) { "SELECT" } else { "CREATE TABLE" };
-        let opts = Options { table_ddl: true, ..Options::default() };
+        let tag = if table_is_created_as(&toks[k..]) {
+            "SELECT"
+        } else {
+            "CREATE TABLE"
+        };
+        let opts = Options {
+            table_ddl: true,
+            ..Options::default()
+        };
         return plain(sql, toks, ctx, StatementKind::Other, tag, opts);
     }
     if object.is_word("view") {
-        return plain(sql, toks, ctx, StatementKind::Other, "CREATE VIEW", Options::default());
+        return plain(
+            sql,
+            toks,
+            ctx,
+            StatementKind::Other,
+            "CREATE VIEW",
+            Options::default(),
+        );
     }
     if object.is_word("trigger") {
-        let opts = Options { on_is_relation: true, ..Options::default() };
+        let opts = Options {
+            on_is_relation: true,
+            ..Options::default()
+        };
         return plain(sql, toks, ctx, StatementKind::Other, "CREATE TRIGGER", opts);
     }
     Err(not_supported_command(sql, toks, k + 1))
@@ -377,7 +523,10 @@ fn drop(c: &mut Cursor<'_, '_>, ctx: &mut Context<'_>) -> Result<Statement, Rewr
         }
         c.expect_end()?;
         let exists = if if_exists { "IF EXISTS " } else { "" };
-        return Ok(ddl::ddl(format!("DROP TRIGGER {exists}{}", names::quote(&name)), "DROP TRIGGER"));
+        return Ok(ddl::ddl(
+            format!("DROP TRIGGER {exists}{}", names::quote(&name)),
+            "DROP TRIGGER",
+        ));
     }
     Err(not_supported_command(c.sql, c.toks, 2))
 }

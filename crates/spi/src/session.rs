@@ -9,6 +9,7 @@
 //!   COMMIT rolls back and reports the error). BEGIN warns 25001.
 //! - `Failed`: everything but COMMIT/ROLLBACK/ROLLBACK TO SAVEPOINT fails 25P02; COMMIT rolls
 //!   back and is tagged `ROLLBACK`; ROLLBACK TO a savepoint returns to `InBlock`.
+//!
 //! A write that finds another process holding the write lock waits `busy_timeout` in
 //! autocommit (then 55P03); inside a block any BUSY is 40001 serialization_failure, since a
 //! deferred transaction that already read cannot wait its way out of the conflict.
@@ -73,7 +74,9 @@ impl Prepared {
         matches!(
             self.body,
             Body::Empty
-                | Body::Other(Statement::Commit | Statement::Rollback | Statement::RollbackTo { .. })
+                | Body::Other(
+                    Statement::Commit | Statement::Rollback | Statement::RollbackTo { .. }
+                )
         )
     }
 }
@@ -92,7 +95,18 @@ fn quote_name(name: &str) -> String {
 fn pg_type_for_oid(oid: u32) -> Option<PgType> {
     use PgType::*;
     [
-        Bool, Bytea, Int2, Int4, Int8, Float4, Float8, Numeric, Text, Varchar, Date, Timestamp,
+        Bool,
+        Bytea,
+        Int2,
+        Int4,
+        Int8,
+        Float4,
+        Float8,
+        Numeric,
+        Text,
+        Varchar,
+        Date,
+        Timestamp,
         Timestamptz,
     ]
     .into_iter()
@@ -110,6 +124,9 @@ pub struct Session {
     /// Rows changed in the open block, reported to `note_writes` at COMMIT.
     block_writes: u64,
     undo: SettingsUndo,
+    /// The block is the implicit one of a multi-statement simple query: lock conflicts are
+    /// treated as in autocommit (wait, then 55P03), not as a serialization failure.
+    implicit: bool,
 }
 
 impl Session {
@@ -131,12 +148,13 @@ impl Session {
             return Err(missing());
         }
         let path = database_path(data_dir, database);
-        let sql = SqlConn::open(&path, database, user, &opts, Trust::Client, false).map_err(
-            |e| SpiError {
-                severity: crate::error::Severity::Fatal,
-                ..e
-            },
-        )?;
+        let sql =
+            SqlConn::open(&path, database, user, &opts, Trust::Client, false).map_err(|e| {
+                SpiError {
+                    severity: crate::error::Severity::Fatal,
+                    ..e
+                }
+            })?;
         Ok(Session {
             data_dir: data_dir.to_path_buf(),
             database: database.to_string(),
@@ -146,6 +164,7 @@ impl Session {
             savepoints: Vec::new(),
             block_writes: 0,
             undo: SettingsUndo::default(),
+            implicit: false,
         })
     }
 
@@ -194,7 +213,10 @@ impl Session {
         };
         let is_control = matches!(
             statement,
-            Statement::Empty | Statement::Commit | Statement::Rollback | Statement::RollbackTo { .. }
+            Statement::Empty
+                | Statement::Commit
+                | Statement::Rollback
+                | Statement::RollbackTo { .. }
         );
         if self.tx == TxStatus::Failed && !is_control {
             return Err(aborted());
@@ -219,7 +241,8 @@ impl Session {
                     param_count,
                     &param_types,
                     &result_types,
-                )?;
+                )
+                .map_err(|e| client_position(e, sql, &sqlite))?;
                 prepared.columns = plan.columns.clone();
                 prepared.param_types = plan.param_types.clone();
                 prepared.body = Body::Sql(plan);
@@ -231,7 +254,9 @@ impl Session {
             other => prepared.body = Body::Other(other),
         }
         if prepared.param_types.len() < param_oids.len() {
-            prepared.param_types.resize(param_oids.len(), PgType::Unknown);
+            prepared
+                .param_types
+                .resize(param_oids.len(), PgType::Unknown);
         }
         for (slot, oid) in prepared.param_types.iter_mut().zip(param_oids) {
             if let Some(t) = pg_type_for_oid(*oid) {
@@ -266,10 +291,25 @@ impl Session {
 
     /// Splits, prepares and executes each statement of a simple query, stopping after the
     /// first error. An empty string gives one empty result (EmptyQueryResponse).
+    ///
+    /// As in PostgreSQL, several statements sent outside a transaction block run in one
+    /// implicit transaction: an error rolls back the ones before it. (When the query itself
+    /// contains transaction control, CREATE/DROP DATABASE or DISCARD, each statement commits on
+    /// its own instead.)
     pub fn simple_query(&mut self, sql: &str) -> Vec<Result<QueryResult, SpiError>> {
         let statements = split_statements(sql);
         if statements.is_empty() {
             return vec![Ok(QueryResult::tag(""))];
+        }
+        let implicit = statements.len() > 1
+            && self.tx == TxStatus::Idle
+            && statements.iter().all(|s| self.fits_implicit_block(s));
+        if implicit {
+            if let Err(e) = self.run_trusted("BEGIN") {
+                return vec![Err(e)];
+            }
+            self.tx = TxStatus::InBlock;
+            self.implicit = true;
         }
         let mut results = Vec::with_capacity(statements.len());
         for text in statements {
@@ -280,7 +320,44 @@ impl Session {
                 break;
             }
         }
+        if implicit {
+            self.implicit = false;
+            let failed = results.last().is_some_and(Result::is_err);
+            if failed {
+                self.abort_if_in_transaction();
+            } else {
+                let writes = self.block_writes;
+                match self.run_trusted("COMMIT") {
+                    Ok(()) => {
+                        self.end_block(true);
+                        if writes > 0 {
+                            hooks().note_writes(&self.database, writes);
+                        }
+                    }
+                    Err(e) => {
+                        self.abort_if_in_transaction();
+                        results.push(Err(e));
+                    }
+                }
+            }
+        }
         results
+    }
+
+    /// Can `text` run inside an implicit transaction block? (Classification only: the
+    /// rewriter's answer does not depend on the catalog for this.)
+    fn fits_implicit_block(&self, text: &str) -> bool {
+        let mut is_schema = exec::schema_lookup(&self.sql.conn);
+        matches!(
+            rewrite(text, &mut is_schema),
+            Ok(Statement::Empty
+                | Statement::Sql { .. }
+                | Statement::CreateSchema { .. }
+                | Statement::DropSchema { .. }
+                | Statement::Set { .. }
+                | Statement::Reset { .. }
+                | Statement::Show { .. })
+        )
     }
 
     /// Connection loss or FATAL: roll back whatever is open.
@@ -402,7 +479,8 @@ impl Session {
                 Ok(QueryResult::tag("DROP SCHEMA").with_notices(notices))
             }
             Statement::Set { name, value, local } => {
-                let notices = settings::set(name, value.as_deref(), *local, in_block, &mut self.undo)?;
+                let notices =
+                    settings::set(name, value.as_deref(), *local, in_block, &mut self.undo)?;
                 Ok(QueryResult::tag("SET").with_notices(notices))
             }
             Statement::Reset { name } => {
@@ -480,7 +558,7 @@ impl Session {
 
     fn run_sql(&mut self, plan: &SqlPlan, params: &[Value]) -> Result<QueryResult, SpiError> {
         let in_block = self.tx != TxStatus::Idle;
-        let out = exec::run(&self.sql, plan, params, 0, in_block)?;
+        let out = exec::run(&self.sql, plan, params, 0, in_block && !self.implicit)?;
         if !plan.readonly {
             let rows = out.changes.max(1);
             if in_block {
@@ -489,7 +567,12 @@ impl Session {
                 hooks().note_writes(&self.database, rows);
             }
         }
-        let tag = command_tag(plan, out.rows.len() as u64, out.changes, !out.columns.is_empty());
+        let tag = command_tag(
+            plan,
+            out.rows.len() as u64,
+            out.changes,
+            !out.columns.is_empty(),
+        );
         Ok(QueryResult {
             columns: out.columns,
             rows: out.rows,
@@ -522,6 +605,18 @@ pub(crate) fn command_tag(plan: &SqlPlan, returned: u64, changes: u64, has_rows:
         }
         StatementKind::Other => plan.tag.clone(),
     }
+}
+
+/// SQLite reports a byte offset into the text it was given; PostgreSQL a 1-based character
+/// position in the client's text. Keep it only when the two texts are the same.
+fn client_position(mut e: SpiError, client: &str, sqlite: &str) -> SpiError {
+    e.position = match e.position {
+        Some(byte_pos) if client == sqlite => client
+            .get(..byte_pos.saturating_sub(1))
+            .map(|prefix| prefix.chars().count() + 1),
+        _ => None,
+    };
+    e
 }
 
 fn no_tx() -> Notice {

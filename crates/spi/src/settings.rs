@@ -25,7 +25,11 @@ pub(crate) struct SettingsUndo {
 
 impl SettingsUndo {
     fn remember(&mut self, name: &str, local: bool) {
-        if let Some(entry) = self.entries.iter_mut().find(|e| e.0.eq_ignore_ascii_case(name)) {
+        if let Some(entry) = self
+            .entries
+            .iter_mut()
+            .find(|e| e.0.eq_ignore_ascii_case(name))
+        {
             entry.2 &= local; // a later session-level SET makes it survive COMMIT
             return;
         }
@@ -71,7 +75,11 @@ pub(crate) fn set(
 }
 
 /// `RESET name` / `RESET ALL` (`None`).
-pub(crate) fn reset(name: Option<&str>, in_block: bool, undo: &mut SettingsUndo) -> Result<(), SpiError> {
+pub(crate) fn reset(
+    name: Option<&str>,
+    in_block: bool,
+    undo: &mut SettingsUndo,
+) -> Result<(), SpiError> {
     match name {
         Some(name) => {
             if in_block {

@@ -117,14 +117,21 @@ pub(crate) fn from_sqlite(v: ValueRef<'_>, ty: PgType) -> Value {
         (ValueRef::Real(f), PgType::Int2 | PgType::Int4 | PgType::Int8) => {
             if f.fract() == 0.0 && f.abs() < 9.0e18 {
                 // Integral: SQLite computed an integer expression in floating point.
-                #[expect(clippy::cast_possible_truncation, reason = "checked integral and in range")]
+                #[expect(
+                    clippy::cast_possible_truncation,
+                    reason = "checked integral and in range"
+                )]
                 Value::Int(f as i64)
             } else {
                 Value::Float(f)
             }
         }
-        (ValueRef::Integer(i), PgType::Float4 | PgType::Float8) => {
-            #[expect(clippy::cast_precision_loss, reason = "float8 column, PostgreSQL does the same")]
+        (ValueRef::Integer(i), PgType::Float4 | PgType::Float8) =>
+        {
+            #[expect(
+                clippy::cast_precision_loss,
+                reason = "float8 column, PostgreSQL does the same"
+            )]
             Value::Float(i as f64)
         }
         (ValueRef::Real(f), PgType::Float4 | PgType::Float8) => Value::Float(f),
@@ -304,14 +311,38 @@ mod tests {
 
     #[test]
     fn values_fit_their_column_type() {
-        assert_eq!(from_sqlite(ValueRef::Integer(5), PgType::Text), Value::Text("5".into()));
-        assert_eq!(from_sqlite(ValueRef::Real(2.0), PgType::Int8), Value::Int(2));
-        assert_eq!(from_sqlite(ValueRef::Integer(3), PgType::Float8), Value::Float(3.0));
-        assert_eq!(from_sqlite(ValueRef::Integer(7), PgType::Bool), Value::Int(1));
-        assert_eq!(from_sqlite(ValueRef::Text(b"t"), PgType::Bool), Value::Int(1));
-        assert_eq!(from_sqlite(ValueRef::Text(b"42"), PgType::Int4), Value::Int(42));
-        assert_eq!(from_sqlite(ValueRef::Blob(&[1, 2]), PgType::Bytea), Value::Bytes(vec![1, 2]));
+        assert_eq!(
+            from_sqlite(ValueRef::Integer(5), PgType::Text),
+            Value::Text("5".into())
+        );
+        assert_eq!(
+            from_sqlite(ValueRef::Real(2.0), PgType::Int8),
+            Value::Int(2)
+        );
+        assert_eq!(
+            from_sqlite(ValueRef::Integer(3), PgType::Float8),
+            Value::Float(3.0)
+        );
+        assert_eq!(
+            from_sqlite(ValueRef::Integer(7), PgType::Bool),
+            Value::Int(1)
+        );
+        assert_eq!(
+            from_sqlite(ValueRef::Text(b"t"), PgType::Bool),
+            Value::Int(1)
+        );
+        assert_eq!(
+            from_sqlite(ValueRef::Text(b"42"), PgType::Int4),
+            Value::Int(42)
+        );
+        assert_eq!(
+            from_sqlite(ValueRef::Blob(&[1, 2]), PgType::Bytea),
+            Value::Bytes(vec![1, 2])
+        );
         assert_eq!(from_sqlite(ValueRef::Null, PgType::Int4), Value::Null);
-        assert_eq!(Value::Bytes(vec![0xde, 0xad]).to_text().as_deref(), Some("\\xdead"));
+        assert_eq!(
+            Value::Bytes(vec![0xde, 0xad]).to_text().as_deref(),
+            Some("\\xdead")
+        );
     }
 }

@@ -208,8 +208,12 @@ impl FromValue for i64 {
     fn from_value(v: &Value) -> Result<Self, SpiError> {
         match v {
             Value::Int(i) => Ok(*i),
-            Value::Float(f) if f.fract() == 0.0 && f.abs() < 9.0e18 => {
-                #[expect(clippy::cast_possible_truncation, reason = "checked integral and in range")]
+            Value::Float(f) if f.fract() == 0.0 && f.abs() < 9.0e18 =>
+            {
+                #[expect(
+                    clippy::cast_possible_truncation,
+                    reason = "checked integral and in range"
+                )]
                 Ok(*f as i64)
             }
             Value::Text(s) => s.trim().parse().map_err(|_| {
@@ -252,8 +256,9 @@ impl FromValue for f64 {
 impl FromValue for String {
     fn from_value(v: &Value) -> Result<Self, SpiError> {
         match v {
-            Value::Bytes(b) => String::from_utf8(b.clone())
-                .map_err(|_| conversion_error(v, "text")),
+            Value::Bytes(b) => {
+                String::from_utf8(b.clone()).map_err(|_| conversion_error(v, "text"))
+            }
             other => Ok(other.to_text().unwrap_or_default()),
         }
     }
@@ -287,20 +292,16 @@ impl FromValue for Vec<u8> {
 impl TupleTable {
     /// The value at `row`, `col` (both 0-based); `None` for NULL.
     pub fn get<T: FromValue>(&self, row: usize, col: usize) -> Result<Option<T>, SpiError> {
-        let value = self
-            .rows
-            .get(row)
-            .and_then(|r| r.get(col))
-            .ok_or_else(|| {
-                SpiError::new(
-                    sqlstate::INVALID_PARAMETER_VALUE,
-                    format!(
-                        "no value at row {row}, column {col} (the table has {} rows, {} columns)",
-                        self.rows.len(),
-                        self.columns.len()
-                    ),
-                )
-            })?;
+        let value = self.rows.get(row).and_then(|r| r.get(col)).ok_or_else(|| {
+            SpiError::new(
+                sqlstate::INVALID_PARAMETER_VALUE,
+                format!(
+                    "no value at row {row}, column {col} (the table has {} rows, {} columns)",
+                    self.rows.len(),
+                    self.columns.len()
+                ),
+            )
+        })?;
         if value.is_null() {
             return Ok(None);
         }
@@ -419,7 +420,11 @@ impl SpiClient {
                     &result_types,
                 )?;
                 if read_only && !plan.readonly {
-                    let what = if tag.is_empty() { "this statement" } else { tag.as_str() };
+                    let what = if tag.is_empty() {
+                        "this statement"
+                    } else {
+                        tag.as_str()
+                    };
                     return Err(read_only_refusal(what));
                 }
                 // Arguments are bound as given; unknown parameter types do not coerce them.
@@ -467,7 +472,8 @@ impl SpiClient {
                 if read_only {
                     return Err(read_only_refusal("CREATE SCHEMA"));
                 }
-                let notices = exec::create_schema(&w.sql, &name, &w.user, if_not_exists, &elements)?;
+                let notices =
+                    exec::create_schema(&w.sql, &name, &w.user, if_not_exists, &elements)?;
                 log_notices(&QueryResult::default().with_notices(notices));
                 w.writes += 1;
                 Ok(SpiOk::Utility)
@@ -504,12 +510,12 @@ impl SpiClient {
                 self.tuptable = TupleTable { columns, rows };
                 Ok(SpiOk::Select)
             }
-            Statement::CreateDatabase { .. } | Statement::DropDatabase { .. } | Statement::Discard => {
-                Err(SpiError::new(
-                    sqlstate::ACTIVE_SQL_TRANSACTION,
-                    "this statement cannot run inside a transaction block",
-                ))
-            }
+            Statement::CreateDatabase { .. }
+            | Statement::DropDatabase { .. }
+            | Statement::Discard => Err(SpiError::new(
+                sqlstate::ACTIVE_SQL_TRANSACTION,
+                "this statement cannot run inside a transaction block",
+            )),
             #[allow(unreachable_patterns)]
             _ => Err(SpiError::new(
                 sqlstate::FEATURE_NOT_SUPPORTED,
@@ -611,11 +617,23 @@ mod tests {
 
         // Result codes.
         transaction(|spi| {
-            let ret = spi.execute("INSERT INTO schema1.counted VALUES ('total', 1), ('delta', 2), ('delta', 3)", false, 0)?;
+            let ret = spi.execute(
+                "INSERT INTO schema1.counted VALUES ('total', 1), ('delta', 2), ('delta', 3)",
+                false,
+                0,
+            )?;
             assert_eq!((ret, ret.code(), spi.processed()), (SpiOk::Insert, 7, 3));
             let ret = spi.execute("SELECT value FROM schema1.counted ORDER BY value", true, 2)?;
-            assert_eq!((ret, spi.processed()), (SpiOk::Select, 2), "count limits rows");
-            let ret = spi.execute("UPDATE schema1.counted SET value = value WHERE type = 'delta'", false, 0)?;
+            assert_eq!(
+                (ret, spi.processed()),
+                (SpiOk::Select, 2),
+                "count limits rows"
+            );
+            let ret = spi.execute(
+                "UPDATE schema1.counted SET value = value WHERE type = 'delta'",
+                false,
+                0,
+            )?;
             assert_eq!((ret.code(), spi.processed()), (9, 2));
             let ret = spi.execute_with_args(
                 "DELETE FROM schema1.counted WHERE type = $1 RETURNING value",
@@ -623,7 +641,10 @@ mod tests {
                 false,
                 0,
             )?;
-            assert_eq!((ret, ret.code(), spi.processed()), (SpiOk::DeleteReturning, 12, 2));
+            assert_eq!(
+                (ret, ret.code(), spi.processed()),
+                (SpiOk::DeleteReturning, 12, 2)
+            );
             let ret = spi.execute(
                 "UPDATE schema1.counted SET value = value + 5 WHERE type = 'total' RETURNING value",
                 false,
@@ -633,7 +654,11 @@ mod tests {
             assert_eq!(spi.tuptable().get::<i64>(0, 0)?, Some(6));
             assert_eq!(spi.tuptable().get::<String>(0, 0)?.as_deref(), Some("6"));
             assert!(spi.tuptable().get::<i64>(5, 0).is_err());
-            let ret = spi.execute("INSERT INTO schema1.counted VALUES ('delta', 1) RETURNING value", false, 0)?;
+            let ret = spi.execute(
+                "INSERT INTO schema1.counted VALUES ('delta', 1) RETURNING value",
+                false,
+                0,
+            )?;
             assert_eq!(ret.code(), 11);
             let ret = spi.execute("DELETE FROM schema1.counted WHERE type = 'delta'", false, 0)?;
             assert_eq!(ret.code(), 8);
@@ -645,7 +670,8 @@ mod tests {
         .expect("codes");
 
         // Errors: read-only refusal, transaction control, constraint; each aborts the transaction.
-        let e = transaction(|spi| spi.execute("DELETE FROM schema1.counted", true, 0)).expect_err("ro");
+        let e =
+            transaction(|spi| spi.execute("DELETE FROM schema1.counted", true, 0)).expect_err("ro");
         assert_eq!(e.sqlstate, "25006");
         let e = transaction(|spi| spi.execute("COMMIT", false, 0)).expect_err("tx control");
         assert_eq!(e.sqlstate, "0A000");
@@ -656,7 +682,11 @@ mod tests {
         .expect_err("unique");
         assert_eq!(e.sqlstate, "23505");
         let total = transaction(|spi| {
-            spi.execute("SELECT value FROM schema1.counted WHERE type = 'total'", true, 0)?;
+            spi.execute(
+                "SELECT value FROM schema1.counted WHERE type = 'total'",
+                true,
+                0,
+            )?;
             spi.tuptable().get::<i32>(0, 0)
         })
         .expect("read");
@@ -664,16 +694,21 @@ mod tests {
 
         // Manual API: start, connect, finish, commit; abort never fails.
         start_transaction_command().expect("start");
-        assert_eq!(start_transaction_command().expect_err("nested").sqlstate, "25001");
+        assert_eq!(
+            start_transaction_command().expect_err("nested").sqlstate,
+            "25001"
+        );
         let mut spi = connect().expect("connect");
-        spi.execute("INSERT INTO schema1.counted VALUES ('delta', 10)", false, 0).expect("insert");
+        spi.execute("INSERT INTO schema1.counted VALUES ('delta', 10)", false, 0)
+            .expect("insert");
         spi.finish();
         abort_current_transaction();
         abort_current_transaction();
         assert!(commit_transaction_command().is_err());
 
         // Another process (here: a session) holding the write lock → 55P03 after busy_timeout.
-        let mut holder = Session::open(dir.path(), "postgres", "u", OpenOptions::default()).expect("session");
+        let mut holder =
+            Session::open(dir.path(), "postgres", "u", OpenOptions::default()).expect("session");
         for sql in ["BEGIN", "INSERT INTO schema1.counted VALUES ('delta', 1)"] {
             let p = holder.prepare(sql).expect("prepare");
             holder.execute(&p, &[]).expect("execute");

@@ -55,7 +55,13 @@ impl<S: Read + Write + AsRawFd> Connection<S> {
     /// Wraps a connected, blocking stream.
     pub fn new(stream: S) -> Self {
         let fd = stream.as_raw_fd();
-        Connection { stream, fd, rbuf: BytesMut::new(), wbuf: BytesMut::new(), scratch: vec![0; READ_CHUNK] }
+        Connection {
+            stream,
+            fd,
+            rbuf: BytesMut::new(),
+            wbuf: BytesMut::new(),
+            scratch: vec![0; READ_CHUNK],
+        }
     }
 
     /// Returns the next message `frame` can cut from the input, flushing output and waiting for
@@ -105,7 +111,12 @@ impl<S: Read + Write + AsRawFd> Connection<S> {
             // SAFETY: `scratch` is a live, exclusively borrowed buffer of `scratch.len()` bytes;
             // recv writes at most that many bytes into it and does not keep the pointer.
             let n = unsafe {
-                libc::recv(self.fd, self.scratch.as_mut_ptr().cast(), self.scratch.len(), libc::MSG_DONTWAIT)
+                libc::recv(
+                    self.fd,
+                    self.scratch.as_mut_ptr().cast(),
+                    self.scratch.len(),
+                    libc::MSG_DONTWAIT,
+                )
             };
             if n >= 0 {
                 let n = n as usize;
@@ -131,14 +142,27 @@ impl<S: Read + Write + AsRawFd> Connection<S> {
     pub fn flush(&mut self) -> Result<()> {
         while !self.wbuf.is_empty() {
             // SAFETY: `wbuf` is a live buffer of `wbuf.len()` initialized bytes; send only reads them.
-            let n = unsafe { libc::send(self.fd, self.wbuf.as_ptr().cast(), self.wbuf.len(), libc::MSG_NOSIGNAL) };
+            let n = unsafe {
+                libc::send(
+                    self.fd,
+                    self.wbuf.as_ptr().cast(),
+                    self.wbuf.len(),
+                    libc::MSG_NOSIGNAL,
+                )
+            };
             if n > 0 {
                 let _ = self.wbuf.split_to(n as usize);
                 continue;
             }
-            let err = if n == 0 { io::Error::from(io::ErrorKind::WriteZero) } else { io::Error::last_os_error() };
+            let err = if n == 0 {
+                io::Error::from(io::ErrorKind::WriteZero)
+            } else {
+                io::Error::last_os_error()
+            };
             match err.raw_os_error() {
-                Some(libc::EINTR) if spi::interrupt::terminate_pending() => return Err(WireError::Io(err)),
+                Some(libc::EINTR) if spi::interrupt::terminate_pending() => {
+                    return Err(WireError::Io(err));
+                }
                 Some(libc::EINTR) => continue,
                 Some(libc::EAGAIN) => self.wait_writable()?,
                 Some(libc::ENOTSOCK) => {
@@ -157,7 +181,11 @@ impl<S: Read + Write + AsRawFd> Connection<S> {
 
     /// For a socket someone made non-blocking: wait until it takes more bytes.
     fn wait_writable(&self) -> Result<()> {
-        let mut pfd = libc::pollfd { fd: self.fd, events: libc::POLLOUT, revents: 0 };
+        let mut pfd = libc::pollfd {
+            fd: self.fd,
+            events: libc::POLLOUT,
+            revents: 0,
+        };
         // SAFETY: `pfd` is a valid pollfd on the stack and the count is 1.
         let rc = unsafe { libc::poll(&mut pfd, 1, 1000) };
         if rc < 0 {

@@ -34,7 +34,10 @@ impl WireError {
 
     /// A statement-level error with this SQLSTATE and message.
     pub fn sql(sqlstate: &'static str, message: impl Into<String>) -> Self {
-        WireError::Sql { sqlstate, message: message.into() }
+        WireError::Sql {
+            sqlstate,
+            message: message.into(),
+        }
     }
 }
 

@@ -39,7 +39,10 @@ enum PortalState {
     /// Bound, not executed yet.
     Ready,
     /// Executed; rows from `sent` on are still to be sent.
-    Running { result: spi::QueryResult, sent: usize },
+    Running {
+        result: spi::QueryResult,
+        sent: usize,
+    },
     /// All rows and the CommandComplete have been sent.
     Done { select: bool },
 }
@@ -57,12 +60,19 @@ fn format_of(code: i16) -> Result<Format, Failure> {
     match code {
         0 => Ok(Format::Text),
         1 => Ok(Format::Binary),
-        other => Err(Failure::error("22023", format!("unsupported format code: {other}"))),
+        other => Err(Failure::error(
+            "22023",
+            format!("unsupported format code: {other}"),
+        )),
     }
 }
 
 /// PostgreSQL's rule for format-code lists: none = all text, one = for all, else one each.
-fn expand_formats(codes: &[i16], n: usize, what: impl FnOnce() -> String) -> Result<Vec<Format>, Failure> {
+fn expand_formats(
+    codes: &[i16],
+    n: usize,
+    what: impl FnOnce() -> String,
+) -> Result<Vec<Format>, Failure> {
     match codes.len() {
         0 => Ok(vec![Format::Text; n]),
         1 => Ok(vec![format_of(codes[0])?; n]),
@@ -75,7 +85,10 @@ fn statement_missing(name: &str) -> Failure {
     if name.is_empty() {
         Failure::error("26000", "unnamed prepared statement does not exist")
     } else {
-        Failure::error("26000", format!("prepared statement \"{name}\" does not exist"))
+        Failure::error(
+            "26000",
+            format!("prepared statement \"{name}\" does not exist"),
+        )
     }
 }
 
@@ -95,12 +108,23 @@ fn into_value(d: Datum) -> spi::Value {
 
 impl<S: Read + Write + AsRawFd> Backend<'_, S> {
     /// Parse.
-    pub(crate) fn parse(&mut self, name: String, query: &str, param_types: &[Oid]) -> Result<(), Failure> {
+    pub(crate) fn parse(
+        &mut self,
+        name: String,
+        query: &str,
+        param_types: &[Oid],
+    ) -> Result<(), Failure> {
         if !name.is_empty() && self.statements.contains_key(&name) {
-            return Err(Failure::error("42P05", format!("prepared statement \"{name}\" already exists")));
+            return Err(Failure::error(
+                "42P05",
+                format!("prepared statement \"{name}\" already exists"),
+            ));
         }
         if spi::split_statements(query).len() > 1 {
-            return Err(Failure::error("42601", "cannot insert multiple commands into a prepared statement"));
+            return Err(Failure::error(
+                "42601",
+                "cannot insert multiple commands into a prepared statement",
+            ));
         }
         let prepared = if param_types.is_empty() {
             self.session.prepare(query)
@@ -116,7 +140,14 @@ impl<S: Read + Write + AsRawFd> Backend<'_, S> {
                 _ => types::reported_oid(inferred.get(i).map_or(types::oid::TEXT, |t| t.oid())),
             })
             .collect();
-        self.statements.insert(name, Rc::new(PreparedStatement { prepared, param_oids, sql: query.to_owned() }));
+        self.statements.insert(
+            name,
+            Rc::new(PreparedStatement {
+                prepared,
+                param_oids,
+                sql: query.to_owned(),
+            }),
+        );
         backend::parse_complete(&mut self.conn.wbuf);
         Ok(())
     }
@@ -130,9 +161,17 @@ impl<S: Read + Write + AsRawFd> Backend<'_, S> {
         params: &[Option<Bytes>],
         result_formats: &[i16],
     ) -> Result<(), Failure> {
-        let stmt = self.statements.get(statement).cloned().ok_or_else(|| statement_missing(statement))?;
+        let stmt = self
+            .statements
+            .get(statement)
+            .cloned()
+            .ok_or_else(|| statement_missing(statement))?;
         let formats = expand_formats(param_formats, params.len(), || {
-            format!("bind message has {} parameter formats but {} parameters", param_formats.len(), params.len())
+            format!(
+                "bind message has {} parameter formats but {} parameters",
+                param_formats.len(),
+                params.len()
+            )
         })?;
         if params.len() != stmt.param_oids.len() {
             return Err(Failure::error(
@@ -146,18 +185,31 @@ impl<S: Read + Write + AsRawFd> Backend<'_, S> {
         }
         let ncols = stmt.prepared.columns().len();
         let result_formats = expand_formats(result_formats, ncols, || {
-            format!("bind message has {} result formats but query has {ncols} columns", result_formats.len())
+            format!(
+                "bind message has {} result formats but query has {ncols} columns",
+                result_formats.len()
+            )
         })?;
         if !portal.is_empty() && self.portals.contains_key(&portal) {
-            return Err(Failure::error("42P03", format!("cursor \"{portal}\" already exists")));
+            return Err(Failure::error(
+                "42P03",
+                format!("cursor \"{portal}\" already exists"),
+            ));
         }
         let mut values = Vec::with_capacity(params.len());
         for (i, (p, format)) in params.iter().zip(&formats).enumerate() {
             let d = input::decode_param(p.as_deref(), stmt.param_oids[i], *format, i + 1)?;
             values.push(into_value(d));
         }
-        self.portals
-            .insert(portal, Portal { statement: stmt, params: values, result_formats, state: PortalState::Ready });
+        self.portals.insert(
+            portal,
+            Portal {
+                statement: stmt,
+                params: values,
+                result_formats,
+                state: PortalState::Ready,
+            },
+        );
         backend::bind_complete(&mut self.conn.wbuf);
         Ok(())
     }
@@ -166,7 +218,11 @@ impl<S: Read + Write + AsRawFd> Backend<'_, S> {
     pub(crate) fn describe(&mut self, target: Target, name: &str) -> Result<(), Failure> {
         let (statement, formats) = match target {
             Target::Statement => {
-                let stmt = self.statements.get(name).cloned().ok_or_else(|| statement_missing(name))?;
+                let stmt = self
+                    .statements
+                    .get(name)
+                    .cloned()
+                    .ok_or_else(|| statement_missing(name))?;
                 backend::parameter_description(&mut self.conn.wbuf, &stmt.param_oids);
                 (stmt, Vec::new())
             }
@@ -186,7 +242,10 @@ impl<S: Read + Write + AsRawFd> Backend<'_, S> {
 
     /// Execute.
     pub(crate) fn execute(&mut self, name: &str, max_rows: i32) -> Result<(), Failure> {
-        let mut portal = self.portals.remove(name).ok_or_else(|| portal_missing(name))?;
+        let mut portal = self
+            .portals
+            .remove(name)
+            .ok_or_else(|| portal_missing(name))?;
         let outcome = self.execute_portal(&mut portal, max_rows);
         // The portal stays (even after an error, until its transaction ends), as in PostgreSQL.
         self.portals.insert(name.to_owned(), portal);
@@ -219,10 +278,18 @@ impl<S: Read + Write + AsRawFd> Backend<'_, S> {
         };
         // Encode as described: the statement's column types when they match the result's shape.
         let described = stmt.prepared.columns();
-        let columns = if described.len() == result.columns.len() { described } else { &result.columns[..] };
+        let columns = if described.len() == result.columns.len() {
+            described
+        } else {
+            &result.columns[..]
+        };
         let oids: Vec<Oid> = columns.iter().map(|c| c.pg_type.oid()).collect();
         let remaining = result.rows.len() - *sent;
-        let batch = if max_rows > 0 { remaining.min(max_rows as usize) } else { remaining };
+        let batch = if max_rows > 0 {
+            remaining.min(max_rows as usize)
+        } else {
+            remaining
+        };
         for row in &result.rows[*sent..*sent + batch] {
             write_data_row(&mut self.conn.wbuf, row, &oids, &portal.result_formats)?;
             *sent += 1;
@@ -235,7 +302,11 @@ impl<S: Read + Write + AsRawFd> Backend<'_, S> {
             return Ok(());
         }
         let select = result.tag.starts_with("SELECT");
-        let tag = if select && batch != result.rows.len() { format!("SELECT {batch}") } else { result.tag.clone() };
+        let tag = if select && batch != result.rows.len() {
+            format!("SELECT {batch}")
+        } else {
+            result.tag.clone()
+        };
         backend::command_complete(&mut self.conn.wbuf, &tag);
         portal.state = PortalState::Done { select };
         Ok(())
@@ -261,10 +332,23 @@ mod tests {
 
     #[test]
     fn format_lists_follow_postgresql_rules() {
-        assert_eq!(expand_formats(&[], 2, String::new).unwrap(), vec![Format::Text; 2]);
-        assert_eq!(expand_formats(&[1], 3, String::new).unwrap(), vec![Format::Binary; 3]);
-        assert_eq!(expand_formats(&[0, 1], 2, String::new).unwrap(), vec![Format::Text, Format::Binary]);
-        assert!(matches!(expand_formats(&[0, 1], 3, String::new), Err(Failure::Error(f)) if f.sqlstate == "08P01"));
-        assert!(matches!(expand_formats(&[2], 1, String::new), Err(Failure::Error(f)) if f.sqlstate == "22023"));
+        assert_eq!(
+            expand_formats(&[], 2, String::new).unwrap(),
+            vec![Format::Text; 2]
+        );
+        assert_eq!(
+            expand_formats(&[1], 3, String::new).unwrap(),
+            vec![Format::Binary; 3]
+        );
+        assert_eq!(
+            expand_formats(&[0, 1], 2, String::new).unwrap(),
+            vec![Format::Text, Format::Binary]
+        );
+        assert!(
+            matches!(expand_formats(&[0, 1], 3, String::new), Err(Failure::Error(f)) if f.sqlstate == "08P01")
+        );
+        assert!(
+            matches!(expand_formats(&[2], 1, String::new), Err(Failure::Error(f)) if f.sqlstate == "22023")
+        );
     }
 }

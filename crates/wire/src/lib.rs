@@ -9,7 +9,8 @@
 //!
 //! Layers, bottom up: [`protocol`] (bytes ↔ messages, pure, no I/O), [`types`] (SQLite values ↔
 //! PostgreSQL text/binary forms), `connection` (the socket with its buffers, waits only through
-//! [`BackendHooks::wait_readable`]), `startup` and `session` (the state machines).
+//! [`BackendHooks::wait_readable`]), `startup`, `session` and `extended` (the state machines),
+//! `report` (ERROR / FATAL / client gone).
 //!
 //! Codec choice: hand-written framing in the style of rust-postgres' `postgres-protocol` (one small
 //! function per message writing into `BytesMut`, one helper back-patching lengths) rather than
@@ -102,7 +103,12 @@ pub trait BackendHooks {
     /// After a valid startup packet: take a PGPROC from the normal-backend list (Err 53300
     /// "sorry, too many clients already" → FATAL and exit), record user/db for
     /// pg_stat_activity and the process title. Returns the cancel key for BackendKeyData.
-    fn attach(&mut self, user: &str, database: &str, application_name: &str) -> Result<i32, HookError>;
+    fn attach(
+        &mut self,
+        user: &str,
+        database: &str,
+        application_name: &str,
+    ) -> Result<i32, HookError>;
     /// state: "idle", "active", "idle in transaction", "idle in transaction (aborted)"; query:
     /// the current (or, while idle, the last) statement text.
     fn report_activity(&mut self, state: &str, query: Option<&str>);
@@ -117,7 +123,11 @@ pub trait BackendHooks {
 
 /// Runs the whole connection: the startup handshake, then the query loop until Terminate or
 /// EOF. Returns the process exit code: 0 on Terminate, EOF or a vanished client, 1 after a FATAL.
-pub fn run_backend<S: Read + Write + AsRawFd>(stream: S, cfg: &BackendConfig, hooks: &mut dyn BackendHooks) -> i32 {
+pub fn run_backend<S: Read + Write + AsRawFd>(
+    stream: S,
+    cfg: &BackendConfig,
+    hooks: &mut dyn BackendHooks,
+) -> i32 {
     let mut conn = connection::Connection::new(stream);
     let started = match startup::run_startup(&mut conn, cfg, hooks) {
         Ok(s) => s,

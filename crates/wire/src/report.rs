@@ -8,9 +8,9 @@ use crate::protocol::backend::ErrorFields;
 #[derive(Debug)]
 pub enum Failure {
     /// ErrorResponse with severity ERROR; the session continues.
-    Error(ErrorFields),
+    Error(Box<ErrorFields>),
     /// ErrorResponse with severity FATAL; the session ends with exit code 1.
-    Fatal(ErrorFields),
+    Fatal(Box<ErrorFields>),
     /// The socket failed (EOF, EPIPE, ECONNRESET): roll back and exit 0 quietly.
     ClientGone(String),
 }
@@ -18,22 +18,28 @@ pub enum Failure {
 impl Failure {
     /// An ERROR.
     pub fn error(sqlstate: &str, message: impl Into<String>) -> Self {
-        Failure::Error(ErrorFields::new("ERROR", sqlstate, message))
+        Failure::Error(Box::new(ErrorFields::new("ERROR", sqlstate, message)))
     }
 
     /// A FATAL.
     pub fn fatal(sqlstate: &str, message: impl Into<String>) -> Self {
-        Failure::Fatal(ErrorFields::new("FATAL", sqlstate, message))
+        Failure::Fatal(Box::new(ErrorFields::new("FATAL", sqlstate, message)))
     }
 
     /// FATAL 57P01, SIGTERM's answer.
     pub fn terminated() -> Self {
-        Failure::fatal("57P01", "terminating connection due to administrator command")
+        Failure::fatal(
+            "57P01",
+            "terminating connection due to administrator command",
+        )
     }
 
     /// FATAL 57P01 on postmaster death.
     pub fn postmaster_died() -> Self {
-        Failure::fatal("57P01", "terminating connection due to unexpected postmaster exit")
+        Failure::fatal(
+            "57P01",
+            "terminating connection due to unexpected postmaster exit",
+        )
     }
 }
 
@@ -58,7 +64,12 @@ impl From<spi::SpiError> for Failure {
             hint: e.hint,
             position: e.position,
         };
-        if fatal { Failure::Fatal(fields) } else { Failure::Error(fields) }
+        let fields = Box::new(fields);
+        if fatal {
+            Failure::Fatal(fields)
+        } else {
+            Failure::Error(fields)
+        }
     }
 }
 

@@ -53,7 +53,10 @@ fn idle_state(tx: spi::TxStatus) -> &'static str {
 }
 
 /// The RowDescription fields for `columns` of these types and formats.
-pub(crate) fn describe_columns(columns: &[spi::Column], formats: &[Format]) -> Vec<FieldDescription> {
+pub(crate) fn describe_columns(
+    columns: &[spi::Column],
+    formats: &[Format],
+) -> Vec<FieldDescription> {
     columns
         .iter()
         .enumerate()
@@ -97,7 +100,7 @@ pub(crate) fn write_data_row(
             let format = formats.get(i).copied().unwrap_or(Format::Text);
             types::put_column(b, datum(v), oid, format)?;
         }
-        Ok(())
+        Ok::<(), crate::error::WireError>(())
     })
     .map_err(Failure::from)
 }
@@ -105,8 +108,10 @@ pub(crate) fn write_data_row(
 impl<'h, S: Read + Write + AsRawFd> Backend<'h, S> {
     /// A backend whose startup succeeded.
     pub fn new(conn: Connection<S>, hooks: &'h mut dyn BackendHooks, started: Started) -> Self {
-        let reported =
-            REPORTED_SETTINGS.iter().filter_map(|&name| guc::show(name).ok().map(|v| (name, v))).collect();
+        let reported = REPORTED_SETTINGS
+            .iter()
+            .filter_map(|&name| guc::show(name).ok().map(|v| (name, v)))
+            .collect();
         tracing::debug!("session of user {} started", started.user);
         Backend {
             conn,
@@ -155,7 +160,8 @@ impl<'h, S: Read + Write + AsRawFd> Backend<'h, S> {
             self.portals.clear();
         }
         backend::ready_for_query(&mut self.conn.wbuf, tx.indicator());
-        self.hooks.report_activity(idle_state(tx), self.last_query.as_deref());
+        self.hooks
+            .report_activity(idle_state(tx), self.last_query.as_deref());
     }
 
     /// Reads and handles one message. `Ok(Some(code))` ends the session.
@@ -163,15 +169,25 @@ impl<'h, S: Read + Write + AsRawFd> Backend<'h, S> {
         let Some(msg) = self.read_message()? else {
             return Ok(Some(0));
         };
-        if self.ignore_till_sync && !matches!(msg, FrontendMessage::Sync | FrontendMessage::Terminate) {
+        if self.ignore_till_sync
+            && !matches!(msg, FrontendMessage::Sync | FrontendMessage::Terminate)
+        {
             return Ok(None);
         }
         match msg {
             FrontendMessage::Query(sql) => self.simple_query(&sql)?,
-            FrontendMessage::Parse { name, query, param_types } => self.parse(name, &query, &param_types)?,
-            FrontendMessage::Bind { portal, statement, param_formats, params, result_formats } => {
-                self.bind(portal, &statement, &param_formats, &params, &result_formats)?
-            }
+            FrontendMessage::Parse {
+                name,
+                query,
+                param_types,
+            } => self.parse(name, &query, &param_types)?,
+            FrontendMessage::Bind {
+                portal,
+                statement,
+                param_formats,
+                params,
+                result_formats,
+            } => self.bind(portal, &statement, &param_formats, &params, &result_formats)?,
             FrontendMessage::Describe { target, name } => self.describe(target, &name)?,
             FrontendMessage::Execute { portal, max_rows } => self.execute(&portal, max_rows)?,
             FrontendMessage::Close { target, name } => self.close(target, &name),
@@ -182,7 +198,10 @@ impl<'h, S: Read + Write + AsRawFd> Backend<'h, S> {
             FrontendMessage::Flush => self.conn.flush()?,
             FrontendMessage::Terminate => return Ok(Some(0)),
             FrontendMessage::FunctionCall => {
-                return Err(Failure::error("0A000", "fast-path function calls are not supported"));
+                return Err(Failure::error(
+                    "0A000",
+                    "fast-path function calls are not supported",
+                ));
             }
             FrontendMessage::CopyData | FrontendMessage::CopyDone | FrontendMessage::CopyFail => {}
             FrontendMessage::Password => {
@@ -207,7 +226,10 @@ impl<'h, S: Read + Write + AsRawFd> Backend<'h, S> {
                 Incoming::Message((tag, body)) => return Ok(Some(frontend::decode(tag, body)?)),
                 Incoming::Eof => {
                     if !self.conn.rbuf.is_empty() {
-                        return Err(Failure::fatal("08P01", "unexpected EOF within message length word"));
+                        return Err(Failure::fatal(
+                            "08P01",
+                            "unexpected EOF within message length word",
+                        ));
                     }
                     return Ok(None);
                 }
@@ -218,7 +240,10 @@ impl<'h, S: Read + Write + AsRawFd> Backend<'h, S> {
                     }
                 }
                 Incoming::Timeout => {
-                    return Err(Failure::fatal("25P03", "terminating connection due to idle-in-transaction timeout"));
+                    return Err(Failure::fatal(
+                        "25P03",
+                        "terminating connection due to idle-in-transaction timeout",
+                    ));
                 }
                 Incoming::PostmasterDeath => return Err(Failure::postmaster_died()),
             }
@@ -277,7 +302,10 @@ impl<'h, S: Read + Write + AsRawFd> Backend<'h, S> {
 
     pub(crate) fn send_notices(&mut self, notices: &[spi::Notice]) {
         for n in notices {
-            backend::notice_response(&mut self.conn.wbuf, &ErrorFields::new(n.severity, n.sqlstate, n.message.clone()));
+            backend::notice_response(
+                &mut self.conn.wbuf,
+                &ErrorFields::new(n.severity, n.sqlstate, n.message.clone()),
+            );
         }
     }
 
@@ -292,7 +320,9 @@ impl<'h, S: Read + Write + AsRawFd> Backend<'h, S> {
         let mut search_from = 0;
         for stmt in &statements {
             // Where the statement starts in the whole string, so error positions count from there.
-            let start = sql[search_from..].find(stmt.as_str()).map_or(search_from, |i| search_from + i);
+            let start = sql[search_from..]
+                .find(stmt.as_str())
+                .map_or(search_from, |i| search_from + i);
             search_from = start + stmt.len();
             match self.one_simple_statement(stmt) {
                 Ok(()) => {}

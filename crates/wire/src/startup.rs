@@ -46,7 +46,10 @@ pub const REPORTED_SETTINGS: &[&str] = &[
 pub fn send_fatal<S: Read + Write + AsRawFd>(conn: &mut Connection<S>, failure: Failure) -> i32 {
     match failure {
         Failure::Fatal(fields) | Failure::Error(fields) => {
-            let fields = ErrorFields { severity: "FATAL".into(), ..fields };
+            let fields = ErrorFields {
+                severity: "FATAL".into(),
+                ..*fields
+            };
             tracing::error!(sqlstate = %fields.sqlstate, "FATAL:  {}", fields.message);
             backend::error_response(&mut conn.wbuf, &fields);
             if let Err(e) = conn.flush() {
@@ -80,13 +83,16 @@ pub fn run_startup<S: Read + Write + AsRawFd>(
     }
 }
 
+/// A StartupMessage's minor protocol version and its parameters.
+type StartupRequest = (u16, Vec<(String, String)>);
+
 /// Reads packets until a 3.x StartupMessage. `Ok(None)`: the connection ends quietly (EOF,
 /// CancelRequest, timeout before any startup message).
 fn read_startup_packet<S: Read + Write + AsRawFd>(
     conn: &mut Connection<S>,
     hooks: &mut dyn BackendHooks,
     deadline: Instant,
-) -> Result<Option<(u16, Vec<(String, String)>)>, Failure> {
+) -> Result<Option<StartupRequest>, Failure> {
     let (mut ssl_done, mut gss_done) = (false, false);
     loop {
         let body = match conn.next(hooks, Some(deadline), try_startup_frame)? {
@@ -104,14 +110,20 @@ fn read_startup_packet<S: Read + Write + AsRawFd>(
                 continue;
             }
             Incoming::Timeout => {
-                return Err(Failure::fatal("08006", "canceling authentication due to timeout"));
+                return Err(Failure::fatal(
+                    "08006",
+                    "canceling authentication due to timeout",
+                ));
             }
             Incoming::PostmasterDeath => return Err(Failure::postmaster_died()),
         };
         match decode_startup(body)? {
             StartupPacket::SslRequest | StartupPacket::GssEncRequest if !conn.rbuf.is_empty() => {
                 // Bytes sent before our answer could only be a man-in-the-middle's.
-                return Err(Failure::fatal("08P01", "received unencrypted data after SSL request"));
+                return Err(Failure::fatal(
+                    "08P01",
+                    "received unencrypted data after SSL request",
+                ));
             }
             StartupPacket::SslRequest if !ssl_done => {
                 ssl_done = true;
@@ -124,7 +136,10 @@ fn read_startup_packet<S: Read + Write + AsRawFd>(
                 conn.flush()?;
             }
             StartupPacket::SslRequest | StartupPacket::GssEncRequest => {
-                return Err(Failure::fatal("08P01", "duplicate encryption request in startup packet"));
+                return Err(Failure::fatal(
+                    "08P01",
+                    "duplicate encryption request in startup packet",
+                ));
             }
             StartupPacket::Cancel { pid, key } => {
                 hooks.cancel_request(pid, key);
@@ -133,7 +148,9 @@ fn read_startup_packet<S: Read + Write + AsRawFd>(
             StartupPacket::UnsupportedVersion { major, minor } => {
                 return Err(Failure::fatal(
                     "0A000",
-                    format!("unsupported frontend protocol {major}.{minor}: server supports 3.0 to 3.0"),
+                    format!(
+                        "unsupported frontend protocol {major}.{minor}: server supports 3.0 to 3.0"
+                    ),
                 ));
             }
             StartupPacket::Startup { minor, params } => return Ok(Some((minor, params))),
@@ -172,10 +189,16 @@ fn parse_options(options: &str) -> Result<Vec<(String, String)>, Failure> {
             w.strip_prefix("--").map(str::to_owned)
         };
         let Some(setting) = setting else {
-            return Err(Failure::fatal("42601", format!("invalid command-line argument for server process: {w}")));
+            return Err(Failure::fatal(
+                "42601",
+                format!("invalid command-line argument for server process: {w}"),
+            ));
         };
         let Some((name, value)) = setting.split_once('=') else {
-            return Err(Failure::fatal("42601", format!("-c {setting} requires a value")));
+            return Err(Failure::fatal(
+                "42601",
+                format!("-c {setting} requires a value"),
+            ));
         };
         out.push((name.replace('-', "_"), value.to_owned()));
     }
@@ -200,7 +223,10 @@ fn handshake<S: Read + Write + AsRawFd>(
             "options" => settings.extend(parse_options(&value)?),
             "replication" => {
                 if !matches!(value.as_str(), "false" | "off" | "no" | "0") {
-                    return Err(Failure::fatal("0A000", "minipg does not support replication connections"));
+                    return Err(Failure::fatal(
+                        "0A000",
+                        "minipg does not support replication connections",
+                    ));
                 }
             }
             n if n.starts_with("_pq_.") => unrecognized.push(name),
@@ -208,17 +234,37 @@ fn handshake<S: Read + Write + AsRawFd>(
         }
     }
     let user = user.filter(|u| !u.is_empty()).ok_or_else(|| {
-        Failure::fatal("28000", "no PostgreSQL user name specified in startup packet")
+        Failure::fatal(
+            "28000",
+            "no PostgreSQL user name specified in startup packet",
+        )
     })?;
-    let database = database.filter(|d| !d.is_empty()).unwrap_or_else(|| user.clone());
+    let database = database
+        .filter(|d| !d.is_empty())
+        .unwrap_or_else(|| user.clone());
     if minor > 0 || !unrecognized.is_empty() {
         backend::negotiate_protocol_version(&mut conn.wbuf, 0, &unrecognized);
     }
     match cfg.can_accept {
         CanAccept::Ok => {}
-        CanAccept::Startup => return Err(Failure::fatal("57P03", "the database system is starting up")),
-        CanAccept::Recovery => return Err(Failure::fatal("57P03", "the database system is in recovery mode")),
-        CanAccept::Shutdown => return Err(Failure::fatal("57P03", "the database system is shutting down")),
+        CanAccept::Startup => {
+            return Err(Failure::fatal(
+                "57P03",
+                "the database system is starting up",
+            ));
+        }
+        CanAccept::Recovery => {
+            return Err(Failure::fatal(
+                "57P03",
+                "the database system is in recovery mode",
+            ));
+        }
+        CanAccept::Shutdown => {
+            return Err(Failure::fatal(
+                "57P03",
+                "the database system is shutting down",
+            ));
+        }
     }
     // Trust authentication.
     backend::authentication_ok(&mut conn.wbuf);
@@ -250,7 +296,10 @@ fn handshake<S: Read + Write + AsRawFd>(
     backend::parameter_status(&mut conn.wbuf, "is_superuser", "on");
     backend::parameter_status(&mut conn.wbuf, "session_authorization", &user);
     backend::backend_key_data(&mut conn.wbuf, std::process::id() as i32, key);
-    tracing::info!("connection authorized: user={user} database={database} remote={}", cfg.remote);
+    tracing::info!(
+        "connection authorized: user={user} database={database} remote={}",
+        cfg.remote
+    );
     Ok(Started { session, user })
 }
 
@@ -260,7 +309,8 @@ mod tests {
 
     #[test]
     fn options_are_parsed_like_pgoptions() {
-        let o = parse_options("-c statement_timeout=5s --application-name=a\\ b -cDateStyle=ISO").unwrap();
+        let o = parse_options("-c statement_timeout=5s --application-name=a\\ b -cDateStyle=ISO")
+            .unwrap();
         assert_eq!(
             o,
             vec![

@@ -83,7 +83,12 @@ struct ActivityCursor<'vtab> {
 // SAFETY: `ActivityCursor` is `#[repr(C)]` with `sqlite3_vtab_cursor` as its first field, as
 // the trait requires.
 unsafe impl VTabCursor for ActivityCursor<'_> {
-    fn filter(&mut self, _idx_num: c_int, _idx_str: Option<&str>, _args: &Filters<'_>) -> Result<()> {
+    fn filter(
+        &mut self,
+        _idx_num: c_int,
+        _idx_str: Option<&str>,
+        _args: &Filters<'_>,
+    ) -> Result<()> {
         self.rows = hooks().activity();
         self.at = 0;
         Ok(())

@@ -49,7 +49,10 @@ impl<'t, 'a> Cursor<'t, 'a> {
 
     /// Consumes the keywords `kws` if they all come next, in order.
     pub fn eat_words(&mut self, kws: &[&str]) -> bool {
-        let yes = kws.iter().enumerate().all(|(k, kw)| self.peek_at(k).is_some_and(|t| t.is_word(kw)));
+        let yes = kws
+            .iter()
+            .enumerate()
+            .all(|(k, kw)| self.peek_at(k).is_some_and(|t| t.is_word(kw)));
         if yes {
             self.i += kws.len();
         }
@@ -66,7 +69,11 @@ impl<'t, 'a> Cursor<'t, 'a> {
 
     /// Requires the keyword `kw`.
     pub fn expect_word(&mut self, kw: &str) -> Result<(), RewriteError> {
-        if self.eat_word(kw) { Ok(()) } else { Err(self.syntax_error()) }
+        if self.eat_word(kw) {
+            Ok(())
+        } else {
+            Err(self.syntax_error())
+        }
     }
 
     /// An identifier: an unquoted word (folded to lower case) or a `".."` name (kept as is).
@@ -82,7 +89,11 @@ impl<'t, 'a> Cursor<'t, 'a> {
 
     /// Requires that nothing follows.
     pub fn expect_end(&self) -> Result<(), RewriteError> {
-        if self.at_end() { Ok(()) } else { Err(self.syntax_error()) }
+        if self.at_end() {
+            Ok(())
+        } else {
+            Err(self.syntax_error())
+        }
     }
 
     /// 42601 at the current token (or at the end of the input).
@@ -92,7 +103,10 @@ impl<'t, 'a> Cursor<'t, 'a> {
 
     /// 0A000 for a recognised command minipg does not implement.
     pub fn not_supported(&self, what: &str) -> RewriteError {
-        RewriteError::not_supported(what, self.toks.first().map(|t| char_position(self.sql, t.pos)))
+        RewriteError::not_supported(
+            what,
+            self.toks.first().map(|t| char_position(self.sql, t.pos)),
+        )
     }
 }
 

@@ -52,7 +52,11 @@ pub(crate) fn create_schema(
         ctx.default_schema = saved;
         result?;
     }
-    Ok(Statement::CreateSchema { name, if_not_exists, elements })
+    Ok(Statement::CreateSchema {
+        name,
+        if_not_exists,
+        elements,
+    })
 }
 
 /// Rejects schema names minipg cannot store unambiguously or that PostgreSQL reserves.
@@ -60,7 +64,9 @@ fn validate_schema_name(name: &str, position: Option<usize>) -> Result<(), Rewri
     if name.contains('.') {
         return Err(RewriteError {
             sqlstate: "42602",
-            message: format!("invalid schema name \"{name}\": minipg schema names cannot contain \".\""),
+            message: format!(
+                "invalid schema name \"{name}\": minipg schema names cannot contain \".\""
+            ),
             position,
         });
     }
@@ -97,8 +103,19 @@ fn schema_elements(
     starts.push(toks.len());
     for w in starts.windows(2) {
         let element = &toks[w[0]..w[1]];
-        let allowed = ["table", "index", "unique", "view", "temp", "temporary", "unlogged"];
-        if !element.get(1).is_some_and(|t| allowed.iter().any(|a| t.is_word(a))) {
+        let allowed = [
+            "table",
+            "index",
+            "unique",
+            "view",
+            "temp",
+            "temporary",
+            "unlogged",
+        ];
+        if !element
+            .get(1)
+            .is_some_and(|t| allowed.iter().any(|a| t.is_word(a)))
+        {
             return Err(RewriteError {
                 sqlstate: "0A000",
                 message: "only CREATE TABLE, CREATE INDEX and CREATE VIEW are supported as CREATE SCHEMA elements"
@@ -127,7 +144,11 @@ pub(crate) fn drop_schema(c: &mut Cursor<'_, '_>) -> Result<Statement, RewriteEr
         c.eat_word("restrict");
     }
     c.expect_end()?;
-    Ok(Statement::DropSchema { names, if_exists, cascade })
+    Ok(Statement::DropSchema {
+        names,
+        if_exists,
+        cascade,
+    })
 }
 
 /// A plain `Statement::Sql` for DDL.
@@ -167,7 +188,11 @@ pub(crate) fn create_index(
     c.expect_word("index")?;
     c.eat_word("concurrently");
     let if_not_exists = c.eat_words(&["if", "not", "exists"]);
-    let index = if c.is_word("on") { None } else { Some(relation_name(c)?) };
+    let index = if c.is_word("on") {
+        None
+    } else {
+        Some(relation_name(c)?)
+    };
     c.expect_word("on")?;
     c.eat_word("only");
     let table = resolve_relation(ctx, &relation_name(c)?);
@@ -247,16 +272,24 @@ fn index_columns(list: &[Token<'_>]) -> String {
 }
 
 fn column_label(item: &[&Token<'_>]) -> String {
-    let Some(first) = item.first() else { return "expr".into() };
+    let Some(first) = item.first() else {
+        return "expr".into();
+    };
     match read_name(&item.iter().map(|t| **t).collect::<Vec<_>>(), 0) {
         Some((parts, next)) if parts.len() == 1 => {
             let rest = &item[next..];
             let simple = rest.is_empty()
                 || rest.first().is_some_and(|t| {
-                    ["asc", "desc", "nulls", "collate"].iter().any(|w| t.is_word(w))
+                    ["asc", "desc", "nulls", "collate"]
+                        .iter()
+                        .any(|w| t.is_word(w))
                         || t.kind == TokenKind::LParen
                 });
-            if simple && first.kind != TokenKind::Number { parts[0].value.clone() } else { "expr".into() }
+            if simple && first.kind != TokenKind::Number {
+                parts[0].value.clone()
+            } else {
+                "expr".into()
+            }
         }
         _ => "expr".into(),
     }
@@ -310,7 +343,10 @@ pub(crate) fn drop_objects(
         c.eat_word("restrict");
     }
     c.expect_end()?;
-    Ok(ddl(statements.join("; "), &format!("DROP {}", object.to_ascii_uppercase())))
+    Ok(ddl(
+        statements.join("; "),
+        &format!("DROP {}", object.to_ascii_uppercase()),
+    ))
 }
 
 /// `ALTER TABLE [ONLY] name …` (cursor after TABLE): `RENAME TO new` keeps the table in its
@@ -331,12 +367,23 @@ pub(crate) fn alter_table(
     if c.eat_words(&["rename", "to"]) {
         let new = c.name()?;
         c.expect_end()?;
-        let new_sql = if table.mangled { quote(&mangle(&table.schema, &new)) } else { quote(&new) };
-        return Ok(ddl(format!("ALTER TABLE {} RENAME TO {new_sql}", table.sql), "ALTER TABLE"));
+        let new_sql = if table.mangled {
+            quote(&mangle(&table.schema, &new))
+        } else {
+            quote(&new)
+        };
+        return Ok(ddl(
+            format!("ALTER TABLE {} RENAME TO {new_sql}", table.sql),
+            "ALTER TABLE",
+        ));
     }
     let save = c.i;
     if c.eat_word("add") {
-        let constraint = if c.eat_word("constraint") { Some(c.name()?) } else { None };
+        let constraint = if c.eat_word("constraint") {
+            Some(c.name()?)
+        } else {
+            None
+        };
         let kind = if c.eat_words(&["primary", "key"]) {
             Some("pkey")
         } else if c.eat_word("unique") {
@@ -351,19 +398,30 @@ pub(crate) fn alter_table(
                 None if label == "pkey" => make_object_name(&table.name, "", label),
                 None => make_object_name(&table.name, &index_columns(&c.toks[list_start..]), label),
             };
-            let head = format!("CREATE UNIQUE INDEX {} ON {}", quote(&mangle(&table.schema, &name)), table.sql);
+            let head = format!(
+                "CREATE UNIQUE INDEX {} ON {}",
+                quote(&mangle(&table.schema, &name)),
+                table.sql
+            );
             let mut e = Emitter::new(sql, toks, ctx, Options::default());
             e.push_raw(head);
             e.i = list_start;
             e.run(toks.len())?;
             return Ok(ddl(e.render(), "ALTER TABLE"));
         }
-        if c.is_word("foreign") || c.is_word("check") || c.is_word("exclude") || constraint.is_some() {
+        if c.is_word("foreign")
+            || c.is_word("check")
+            || c.is_word("exclude")
+            || constraint.is_some()
+        {
             return Err(c.not_supported("ALTER TABLE ADD CONSTRAINT"));
         }
     }
     c.i = save;
-    let opts = Options { table_ddl: true, ..Options::default() };
+    let opts = Options {
+        table_ddl: true,
+        ..Options::default()
+    };
     let mut e = Emitter::new(sql, toks, ctx, opts);
     e.push_raw(format!("ALTER TABLE {}", table.sql));
     e.i = c.i;
@@ -373,7 +431,10 @@ pub(crate) fn alter_table(
 
 /// `TRUNCATE [TABLE] [ONLY] name [*] [, …] [RESTART|CONTINUE IDENTITY] [CASCADE|RESTRICT]`
 /// → one `DELETE FROM` per table (SQLite's truncate optimisation applies to it).
-pub(crate) fn truncate(c: &mut Cursor<'_, '_>, ctx: &mut Context<'_>) -> Result<Statement, RewriteError> {
+pub(crate) fn truncate(
+    c: &mut Cursor<'_, '_>,
+    ctx: &mut Context<'_>,
+) -> Result<Statement, RewriteError> {
     c.eat_word("table");
     let mut statements = Vec::new();
     loop {

@@ -44,7 +44,10 @@ pub(crate) struct Context<'s> {
 
 impl<'s> Context<'s> {
     pub fn new(is_schema: &'s mut dyn FnMut(&str) -> bool) -> Self {
-        Context { is_schema, default_schema: None }
+        Context {
+            is_schema,
+            default_schema: None,
+        }
     }
 
     /// Whether `name` is a schema a qualifier can refer to (`public` and `pg_catalog` always are).
@@ -67,7 +70,11 @@ pub(crate) struct NamePart {
 impl NamePart {
     /// The part as SQL: bare when it was bare, re-quoted when it was quoted.
     pub fn sql(&self) -> String {
-        if self.quoted { quote(&self.value) } else { self.value.clone() }
+        if self.quoted {
+            quote(&self.value)
+        } else {
+            self.value.clone()
+        }
     }
 }
 
@@ -86,7 +93,13 @@ pub(crate) struct Relation {
 
 /// Resolves a relation name of 1–3 parts.
 pub(crate) fn resolve_relation(ctx: &mut Context<'_>, parts: &[NamePart]) -> Relation {
-    let plain = || parts.iter().map(NamePart::sql).collect::<Vec<_>>().join(".");
+    let plain = || {
+        parts
+            .iter()
+            .map(NamePart::sql)
+            .collect::<Vec<_>>()
+            .join(".")
+    };
     match parts {
         [one] => match ctx.default_schema.clone() {
             Some(schema) if schema != "public" => Relation {
@@ -95,7 +108,12 @@ pub(crate) fn resolve_relation(ctx: &mut Context<'_>, parts: &[NamePart]) -> Rel
                 name: one.value.clone(),
                 mangled: true,
             },
-            _ => Relation { sql: one.sql(), schema: "public".into(), name: one.value.clone(), mangled: false },
+            _ => Relation {
+                sql: one.sql(),
+                schema: "public".into(),
+                name: one.value.clone(),
+                mangled: false,
+            },
         },
         [schema, name] if schema.value == "public" || schema.value == "pg_catalog" => Relation {
             sql: name.sql(),
@@ -122,8 +140,14 @@ pub(crate) fn resolve_relation(ctx: &mut Context<'_>, parts: &[NamePart]) -> Rel
 /// The first token must be a word or a quoted identifier; `x.*` stops before the dot.
 pub(crate) fn read_name(toks: &[Token<'_>], i: usize) -> Option<(Vec<NamePart>, usize)> {
     let part = |t: &Token<'_>| match t.kind {
-        TokenKind::Word => Some(NamePart { value: fold(t.text), quoted: false }),
-        TokenKind::QuotedIdent => Some(NamePart { value: quoted_ident_value(t.text), quoted: true }),
+        TokenKind::Word => Some(NamePart {
+            value: fold(t.text),
+            quoted: false,
+        }),
+        TokenKind::QuotedIdent => Some(NamePart {
+            value: quoted_ident_value(t.text),
+            quoted: true,
+        }),
         _ => None,
     };
     let mut parts = vec![part(toks.get(i)?)?];
@@ -234,7 +258,12 @@ pub(crate) struct Emitter<'a, 'c, 's> {
 }
 
 impl<'a, 'c, 's> Emitter<'a, 'c, 's> {
-    pub fn new(sql: &'a str, toks: &'c [Token<'a>], ctx: &'c mut Context<'s>, opts: Options) -> Self {
+    pub fn new(
+        sql: &'a str,
+        toks: &'c [Token<'a>],
+        ctx: &'c mut Context<'s>,
+        opts: Options,
+    ) -> Self {
         Emitter {
             sql,
             toks,
@@ -244,7 +273,12 @@ impl<'a, 'c, 's> Emitter<'a, 'c, 's> {
             opts,
             param_types: Vec::new(),
             returning: false,
-            frames: vec![Frame { start: 0, open: 0, kind: FrameKind::Root, in_from: false }],
+            frames: vec![Frame {
+                start: 0,
+                open: 0,
+                kind: FrameKind::Root,
+                in_from: false,
+            }],
             cases: Vec::new(),
             prim: None,
             call_name: None,
@@ -277,17 +311,29 @@ impl<'a, 'c, 's> Emitter<'a, 'c, 's> {
     /// Appends raw SQL (a rewritten statement head).
     pub fn push_raw(&mut self, text: impl Into<Cow<'a, str>>) {
         let ws = if self.out.is_empty() { "" } else { " " };
-        self.out.push(Piece { ws, text: text.into(), meta: Meta::Syntax });
+        self.out.push(Piece {
+            ws,
+            text: text.into(),
+            meta: Meta::Syntax,
+        });
         self.prim = None;
     }
 
     /// Opens a relation slot as if a relation keyword had just been emitted.
     pub fn expect_relation(&mut self, alias: bool, target: bool) {
-        self.slot = Some(RelationSlot { alias, function_ok: false, target });
+        self.slot = Some(RelationSlot {
+            alias,
+            function_ok: false,
+            target,
+        });
     }
 
     fn push(&mut self, ws: &'a str, text: impl Into<Cow<'a, str>>, meta: Meta) -> usize {
-        self.out.push(Piece { ws, text: text.into(), meta });
+        self.out.push(Piece {
+            ws,
+            text: text.into(),
+            meta,
+        });
         self.out.len() - 1
     }
 
@@ -301,11 +347,17 @@ impl<'a, 'c, 's> Emitter<'a, 'c, 's> {
     }
 
     fn prev_is_keyword(&self, kw: &str) -> bool {
-        self.out.last().is_some_and(|p| p.meta == Meta::Keyword && p.text.eq_ignore_ascii_case(kw))
+        self.out
+            .last()
+            .is_some_and(|p| p.meta == Meta::Keyword && p.text.eq_ignore_ascii_case(kw))
     }
 
     fn error_at(&self, sqlstate: &'static str, message: String, pos: usize) -> RewriteError {
-        RewriteError { sqlstate, message, position: Some(char_position(self.sql, pos)) }
+        RewriteError {
+            sqlstate,
+            message,
+            position: Some(char_position(self.sql, pos)),
+        }
     }
 
     /// Rewrites tokens from `self.i` to `end`.
@@ -319,7 +371,11 @@ impl<'a, 'c, 's> Emitter<'a, 'c, 's> {
                     self.i += 1;
                 }
                 TokenKind::Number => {
-                    self.push_primary(t.lead_ws(), t.text, Meta::Literal(Some(number_type(t.text))));
+                    self.push_primary(
+                        t.lead_ws(),
+                        t.text,
+                        Meta::Literal(Some(number_type(t.text))),
+                    );
                     self.i += 1;
                 }
                 TokenKind::String { escape: false } => {
@@ -327,8 +383,13 @@ impl<'a, 'c, 's> Emitter<'a, 'c, 's> {
                     self.i += 1;
                 }
                 TokenKind::String { escape: true } => {
-                    let value = escape_string_value(t.text).map_err(|e| self.escape_error(e, t.pos))?;
-                    self.push_primary(t.lead_ws(), sqlite_string_literal(&value), Meta::Literal(Some(PgType::Text)));
+                    let value =
+                        escape_string_value(t.text).map_err(|e| self.escape_error(e, t.pos))?;
+                    self.push_primary(
+                        t.lead_ws(),
+                        sqlite_string_literal(&value),
+                        Meta::Literal(Some(PgType::Text)),
+                    );
                     self.i += 1;
                 }
                 TokenKind::DollarString { tag_len } => {
@@ -380,9 +441,11 @@ impl<'a, 'c, 's> Emitter<'a, 'c, 's> {
 
     fn escape_error(&self, e: EscapeError, pos: usize) -> RewriteError {
         match e {
-            EscapeError::InvalidByteSequence(b) => {
-                self.error_at("22021", format!("invalid byte sequence for encoding \"UTF8\": {b}"), pos)
-            }
+            EscapeError::InvalidByteSequence(b) => self.error_at(
+                "22021",
+                format!("invalid byte sequence for encoding \"UTF8\": {b}"),
+                pos,
+            ),
             EscapeError::InvalidUnicode => {
                 self.error_at("22P05", "invalid Unicode escape value".to_string(), pos)
             }
@@ -422,7 +485,12 @@ impl<'a, 'c, 's> Emitter<'a, 'c, 's> {
             _ => (open, FrameKind::Group),
         };
         self.push(t.lead_ws(), t.text, Meta::Syntax);
-        self.frames.push(Frame { start, open, kind, in_from: false });
+        self.frames.push(Frame {
+            start,
+            open,
+            kind,
+            in_from: false,
+        });
         self.prim = None;
     }
 
@@ -436,12 +504,18 @@ impl<'a, 'c, 's> Emitter<'a, 'c, 's> {
             self.prim = None;
             return;
         }
-        let frame = self.frames.pop().unwrap_or(Frame { start: 0, open: 0, kind: FrameKind::Root, in_from: false });
+        let frame = self.frames.pop().unwrap_or(Frame {
+            start: 0,
+            open: 0,
+            kind: FrameKind::Root,
+            in_from: false,
+        });
         let depth = self.depth();
         self.cases.retain(|&(_, d)| d <= depth);
         if let FrameKind::Cast(Some(ty)) = frame.kind {
             let ws = self.out[frame.start].ws;
-            let single = (self.out.len() == frame.open + 2).then(|| self.out[frame.open + 1].clone());
+            let single =
+                (self.out.len() == frame.open + 2).then(|| self.out[frame.open + 1].clone());
             let expr = self.join(frame.open + 1);
             self.out.truncate(frame.start);
             let text = self.cast_text(&expr, single.as_ref(), ty);
@@ -499,12 +573,16 @@ impl<'a, 'c, 's> Emitter<'a, 'c, 's> {
             sel.item_start = self.out.len();
         }
         if self.frames.last().is_some_and(|f| f.in_from) {
-            self.slot = Some(RelationSlot { alias: true, function_ok: true, target: false });
+            self.slot = Some(RelationSlot {
+                alias: true,
+                function_ok: true,
+                target: false,
+            });
         }
     }
 
     fn cast(&mut self, t: Token<'a>) -> Result<(), RewriteError> {
-        let Some(start) = self.prim else {
+        let Some(start) = self.prim.filter(|&s| s < self.out.len()) else {
             return Err(syntax_error_at(self.sql, Some(&t)));
         };
         let after = &self.toks[self.i + 1..];
@@ -528,8 +606,12 @@ impl<'a, 'c, 's> Emitter<'a, 'c, 's> {
 
     fn word(&mut self, t: Token<'a>, slot: Option<RelationSlot>) -> Result<(), RewriteError> {
         // `view` is not reserved in PostgreSQL, but it is syntax in a CREATE/DROP VIEW head.
-        let reserved = t.kind == TokenKind::Word && (is_reserved(t.text) || (t.is_word("view") && self.out.len() <= 3));
-        let next_is_paren = self.toks.get(self.i + 1).is_some_and(|n| n.kind == TokenKind::LParen);
+        let reserved = t.kind == TokenKind::Word
+            && (is_reserved(t.text) || (t.is_word("view") && self.out.len() <= 3));
+        let next_is_paren = self
+            .toks
+            .get(self.i + 1)
+            .is_some_and(|n| n.kind == TokenKind::LParen);
         if reserved && !(next_is_paren && is_call_name(t.text)) {
             return self.keyword(t, slot);
         }
@@ -538,7 +620,10 @@ impl<'a, 'c, 's> Emitter<'a, 'c, 's> {
             self.i += 1;
             return Ok(());
         };
-        let call = self.toks.get(next).is_some_and(|n| n.kind == TokenKind::LParen);
+        let call = self
+            .toks
+            .get(next)
+            .is_some_and(|n| n.kind == TokenKind::LParen);
         if let Some(slot) = slot
             && !(call && slot.function_ok)
         {
@@ -568,7 +653,11 @@ impl<'a, 'c, 's> Emitter<'a, 'c, 's> {
                     return Ok(());
                 }
                 "true" | "false" => {
-                    self.push_primary(t.lead_ws(), one.value.clone(), Meta::Literal(Some(PgType::Bool)));
+                    self.push_primary(
+                        t.lead_ws(),
+                        one.value.clone(),
+                        Meta::Literal(Some(PgType::Bool)),
+                    );
                     return Ok(());
                 }
                 "null" => {
@@ -598,7 +687,9 @@ impl<'a, 'c, 's> Emitter<'a, 'c, 's> {
     }
 
     fn next_words_are(&self, kws: &[&str]) -> bool {
-        kws.iter().enumerate().all(|(k, kw)| self.toks.get(self.i + k).is_some_and(|t| t.is_word(kw)))
+        kws.iter()
+            .enumerate()
+            .all(|(k, kw)| self.toks.get(self.i + k).is_some_and(|t| t.is_word(kw)))
     }
 
     /// A column reference or other name in an expression.
@@ -607,26 +698,46 @@ impl<'a, 'c, 's> Emitter<'a, 'c, 's> {
             [schema, table, column] if self.ctx.is_schema(&schema.value) => {
                 format!("{}.{}", table.sql(), column.sql())
             }
-            [qualifier, column] if self.in_returning && self.target_names.contains(&qualifier.value) => column.sql(),
-            _ => parts.iter().map(NamePart::sql).collect::<Vec<_>>().join("."),
+            [qualifier, column]
+                if self.in_returning && self.target_names.contains(&qualifier.value) =>
+            {
+                column.sql()
+            }
+            _ => parts
+                .iter()
+                .map(NamePart::sql)
+                .collect::<Vec<_>>()
+                .join("."),
         })
     }
 
     fn function_name(&mut self, t: Token<'a>, parts: &[NamePart]) -> Result<(), RewriteError> {
         let parts = match parts {
-            [schema, rest @ ..] if !rest.is_empty() && (schema.value == "pg_catalog" || schema.value == "public") => rest,
+            [schema, rest @ ..]
+                if !rest.is_empty()
+                    && (schema.value == "pg_catalog" || schema.value == "public") =>
+            {
+                rest
+            }
             _ => parts,
         };
         if let [one] = parts
             && !one.quoted
             && one.value == "current_schema"
-            && self.toks.get(self.i + 1).is_some_and(|n| n.kind == TokenKind::RParen)
+            && self
+                .toks
+                .get(self.i + 1)
+                .is_some_and(|n| n.kind == TokenKind::RParen)
         {
             self.i += 2;
             self.push_primary(t.lead_ws(), "'public'", Meta::Typed(PgType::Text));
             return Ok(());
         }
-        let text = parts.iter().map(NamePart::sql).collect::<Vec<_>>().join(".");
+        let text = parts
+            .iter()
+            .map(NamePart::sql)
+            .collect::<Vec<_>>()
+            .join(".");
         let k = self.push(t.lead_ws(), text, Meta::Name);
         self.call_name = Some(k);
         self.prim = None;
@@ -639,20 +750,37 @@ impl<'a, 'c, 's> Emitter<'a, 'c, 's> {
         self.prim = None;
         self.i = next;
         let explicit_alias = match self.toks.get(next) {
-            Some(n) if n.is_word("as") => self.toks.get(next + 1).and_then(|a| read_name(self.toks, next + 1).map(|_| a)),
+            Some(n) if n.is_word("as") => self
+                .toks
+                .get(next + 1)
+                .and_then(|a| read_name(self.toks, next + 1).map(|_| a)),
             Some(n) if n.kind == TokenKind::QuotedIdent => Some(n),
-            Some(n) if n.kind == TokenKind::Word && !is_reserved(n.text) && !n.is_word("tablesample") => Some(n),
+            Some(n)
+                if n.kind == TokenKind::Word
+                    && !is_reserved(n.text)
+                    && !n.is_word("tablesample") =>
+            {
+                Some(n)
+            }
             _ => None,
         };
         if slot.target {
             self.target_names.push(rel.name.clone());
             if let Some(a) = explicit_alias {
-                let value = if a.kind == TokenKind::QuotedIdent { quoted_ident_value(a.text) } else { fold(a.text) };
+                let value = if a.kind == TokenKind::QuotedIdent {
+                    quoted_ident_value(a.text)
+                } else {
+                    fold(a.text)
+                };
                 self.target_names.push(value);
             }
         }
         if slot.alias && rel.mangled && explicit_alias.is_none() {
-            self.push(" ", format!("AS {}", quote_if_needed(&rel.name)), Meta::Syntax);
+            self.push(
+                " ",
+                format!("AS {}", quote(&rel.name)),
+                Meta::Syntax,
+            );
         }
     }
 
@@ -662,7 +790,8 @@ impl<'a, 'c, 's> Emitter<'a, 'c, 's> {
         let frame_kind = self.frames.last().map(|f| f.kind);
         self.i += 1;
         // Words that keep an open relation slot open.
-        if slot.is_some() && matches!(lower.as_str(), "if" | "not" | "exists" | "only" | "lateral") {
+        if slot.is_some() && matches!(lower.as_str(), "if" | "not" | "exists" | "only" | "lateral")
+        {
             self.slot = slot;
             self.push(t.lead_ws(), t.text, Meta::Keyword);
             self.prim = None;
@@ -671,8 +800,21 @@ impl<'a, 'c, 's> Emitter<'a, 'c, 's> {
         if depth == 0
             && matches!(
                 lower.as_str(),
-                "from" | "where" | "group" | "having" | "order" | "limit" | "offset" | "window" | "union"
-                    | "intersect" | "except" | "into" | "for" | "fetch" | "returning"
+                "from"
+                    | "where"
+                    | "group"
+                    | "having"
+                    | "order"
+                    | "limit"
+                    | "offset"
+                    | "window"
+                    | "union"
+                    | "intersect"
+                    | "except"
+                    | "into"
+                    | "for"
+                    | "fetch"
+                    | "returning"
             )
         {
             self.finish_select_item(true);
@@ -682,7 +824,9 @@ impl<'a, 'c, 's> Emitter<'a, 'c, 's> {
         {
             f.in_from = false;
         }
-        if self.default_expr.is_some_and(|(start, d)| d == depth && self.out.len() > start)
+        if self
+            .default_expr
+            .is_some_and(|(start, d)| d == depth && self.out.len() > start)
             && matches!(
                 lower.as_str(),
                 "not" | "primary" | "unique" | "check" | "references" | "constraint" | "collate"
@@ -705,26 +849,57 @@ impl<'a, 'c, 's> Emitter<'a, 'c, 's> {
             }
             "from" if !in_call && !self.prev_is_keyword("distinct") => {
                 let target = self.prev_is_keyword("delete");
-                self.slot = Some(RelationSlot { alias: true, function_ok: !target, target });
+                self.slot = Some(RelationSlot {
+                    alias: true,
+                    function_ok: !target,
+                    target,
+                });
                 if let Some(f) = self.frames.last_mut() {
                     f.in_from = true;
                 }
             }
-            "join" => self.slot = Some(RelationSlot { alias: true, function_ok: true, target: false }),
-            "into" => self.slot = Some(RelationSlot { alias: true, function_ok: false, target: true }),
+            "join" => {
+                self.slot = Some(RelationSlot {
+                    alias: true,
+                    function_ok: true,
+                    target: false,
+                })
+            }
+            "into" => {
+                self.slot = Some(RelationSlot {
+                    alias: true,
+                    function_ok: false,
+                    target: true,
+                })
+            }
             "update" if !self.prev_is_keyword("do") => {
-                self.slot = Some(RelationSlot { alias: true, function_ok: false, target: true });
+                self.slot = Some(RelationSlot {
+                    alias: true,
+                    function_ok: false,
+                    target: true,
+                });
             }
             "table" | "view" | "references" => {
-                self.slot = Some(RelationSlot { alias: false, function_ok: false, target: false });
+                self.slot = Some(RelationSlot {
+                    alias: false,
+                    function_ok: false,
+                    target: false,
+                });
             }
             "on" if self.opts.on_is_relation && depth == 0 => {
-                self.slot = Some(RelationSlot { alias: false, function_ok: false, target: false });
+                self.slot = Some(RelationSlot {
+                    alias: false,
+                    function_ok: false,
+                    target: false,
+                });
             }
             "select" if depth == 0 && self.opts.track_select && self.select.is_none() => {
                 self.push(t.lead_ws(), t.text, Meta::Keyword);
                 self.prim = None;
-                self.select = Some(SelectList { item_start: self.out.len(), ..SelectList::default() });
+                self.select = Some(SelectList {
+                    item_start: self.out.len(),
+                    ..SelectList::default()
+                });
                 return Ok(());
             }
             "distinct" | "all" if self.select_item_is_empty() => {
@@ -751,14 +926,25 @@ impl<'a, 'c, 's> Emitter<'a, 'c, 's> {
                 if self.toks.get(k).is_some_and(|n| n.is_word("distinct"))
                     && self.toks.get(k + 1).is_some_and(|n| n.is_word("from"))
                 {
-                    self.push(t.lead_ws(), if not { "IS" } else { "IS NOT" }, Meta::Keyword);
+                    self.push(
+                        t.lead_ws(),
+                        if not { "IS" } else { "IS NOT" },
+                        Meta::Keyword,
+                    );
                     self.prim = None;
                     self.i = k + 2;
                     return Ok(());
                 }
             }
             "for" if depth == 0 && self.skip_locking_clause() => return Ok(()),
-            "with" if self.opts.table_ddl && depth == 0 && self.toks.get(self.i).is_some_and(|n| n.kind == TokenKind::LParen) => {
+            "with"
+                if self.opts.table_ddl
+                    && depth == 0
+                    && self
+                        .toks
+                        .get(self.i)
+                        .is_some_and(|n| n.kind == TokenKind::LParen) =>
+            {
                 self.skip_parenthesized();
                 return Ok(());
             }
@@ -777,7 +963,7 @@ impl<'a, 'c, 's> Emitter<'a, 'c, 's> {
             "end" if self.cases.last().is_some_and(|&(_, d)| d == depth) => {
                 let (k, _) = self.cases.pop().unwrap_or((self.out.len(), depth));
                 self.push(t.lead_ws(), t.text, Meta::Keyword);
-                self.prim = Some(k);
+                self.prim = Some(k.min(self.out.len() - 1));
                 return Ok(());
             }
             _ => {}
@@ -792,15 +978,23 @@ impl<'a, 'c, 's> Emitter<'a, 'c, 's> {
     /// add nothing. Returns false (consuming nothing) when `FOR` starts something else.
     fn skip_locking_clause(&mut self) -> bool {
         let starts = ["update", "share", "no", "key"];
-        if !self.toks.get(self.i).is_some_and(|n| starts.iter().any(|w| n.is_word(w))) {
+        if !self
+            .toks
+            .get(self.i)
+            .is_some_and(|n| starts.iter().any(|w| n.is_word(w)))
+        {
             return false;
         }
         while let Some(n) = self.toks.get(self.i) {
-            let lock_word = ["update", "share", "no", "key", "of", "nowait", "skip", "locked", "for"]
-                .iter()
-                .any(|w| n.is_word(w));
-            let name = matches!(n.kind, TokenKind::Comma | TokenKind::Dot | TokenKind::QuotedIdent)
-                || (n.kind == TokenKind::Word && !is_reserved(n.text));
+            let lock_word = [
+                "update", "share", "no", "key", "of", "nowait", "skip", "locked", "for",
+            ]
+            .iter()
+            .any(|w| n.is_word(w));
+            let name = matches!(
+                n.kind,
+                TokenKind::Comma | TokenKind::Dot | TokenKind::QuotedIdent
+            ) || (n.kind == TokenKind::Word && !is_reserved(n.text));
             if !(lock_word || name) {
                 break;
             }
@@ -828,12 +1022,18 @@ impl<'a, 'c, 's> Emitter<'a, 'c, 's> {
     }
 
     fn select_item_is_empty(&self) -> bool {
-        self.depth() == 0 && self.select.as_ref().is_some_and(|s| !s.done && s.item_start == self.out.len())
+        self.depth() == 0
+            && self
+                .select
+                .as_ref()
+                .is_some_and(|s| !s.done && s.item_start == self.out.len())
     }
 
     /// Closes the current select-list item (and the list when `last`).
     fn finish_select_item(&mut self, last: bool) {
-        let Some(sel) = self.select.as_mut() else { return };
+        let Some(sel) = self.select.as_mut() else {
+            return;
+        };
         if sel.done {
             return;
         }
@@ -851,7 +1051,11 @@ impl<'a, 'c, 's> Emitter<'a, 'c, 's> {
         }
         // Drop an alias: `expr AS name` or `expr name`.
         let expr = match items {
-            [e @ .., as_kw, _] if as_kw.meta == Meta::Keyword && as_kw.text.eq_ignore_ascii_case("as") => e,
+            [e @ .., as_kw, _]
+                if as_kw.meta == Meta::Keyword && as_kw.text.eq_ignore_ascii_case("as") =>
+            {
+                e
+            }
             [e, alias] if alias.meta == Meta::Name => std::slice::from_ref(e),
             _ => items,
         };
@@ -872,12 +1076,17 @@ impl<'a, 'c, 's> Emitter<'a, 'c, 's> {
 
     /// Parenthesises a finished non-literal `DEFAULT` expression (SQLite requires it).
     fn finish_default(&mut self) {
-        let Some((start, _)) = self.default_expr.take() else { return };
+        let Some((start, _)) = self.default_expr.take() else {
+            return;
+        };
         if start >= self.out.len() {
             return;
         }
         let simple = self.out.len() == start + 1
-            && matches!(self.out[start].meta, Meta::Literal(_) | Meta::Name | Meta::Keyword);
+            && matches!(
+                self.out[start].meta,
+                Meta::Literal(_) | Meta::Name | Meta::Keyword
+            );
         if simple {
             return;
         }

@@ -21,9 +21,13 @@ pub(crate) enum TokenKind {
     /// A `".."` identifier, raw text including the quotes.
     QuotedIdent,
     /// A `'..'` string (`escape` = the `E'..'` form with backslash escapes).
-    String { escape: bool },
+    String {
+        escape: bool,
+    },
     /// `$tag$..$tag$`; `tag_len` is the byte length of `$tag$`.
-    DollarString { tag_len: usize },
+    DollarString {
+        tag_len: usize,
+    },
     /// `X'..'` or `B'..'`: passed through untouched.
     BitString,
     /// `$n`.
@@ -102,8 +106,23 @@ fn is_ident_cont(b: u8) -> bool {
 fn is_op_char(b: u8) -> bool {
     matches!(
         b,
-        b'+' | b'-' | b'*' | b'/' | b'<' | b'>' | b'=' | b'~' | b'!' | b'@' | b'#' | b'%' | b'^'
-            | b'&' | b'|' | b'`' | b'?' | b':'
+        b'+' | b'-'
+            | b'*'
+            | b'/'
+            | b'<'
+            | b'>'
+            | b'='
+            | b'~'
+            | b'!'
+            | b'@'
+            | b'#'
+            | b'%'
+            | b'^'
+            | b'&'
+            | b'|'
+            | b'`'
+            | b'?'
+            | b':'
     )
 }
 
@@ -116,7 +135,11 @@ pub(crate) struct Lexer<'a> {
 
 impl<'a> Lexer<'a> {
     pub fn new(src: &'a str) -> Self {
-        Lexer { src, bytes: src.as_bytes(), at: 0 }
+        Lexer {
+            src,
+            bytes: src.as_bytes(),
+            at: 0,
+        }
     }
 
     fn peek(&self, ahead: usize) -> Option<u8> {
@@ -235,7 +258,13 @@ impl<'a> Lexer<'a> {
                 TokenKind::Op
             }
         };
-        Ok(Some(Token { kind, text: &self.src[start..self.at], pos: start, lead, lead_has_comment }))
+        Ok(Some(Token {
+            kind,
+            text: &self.src[start..self.at],
+            pos: start,
+            lead,
+            lead_has_comment,
+        }))
     }
 
     fn single(&mut self, kind: TokenKind) -> TokenKind {
@@ -248,9 +277,16 @@ impl<'a> Lexer<'a> {
         loop {
             match self.peek(0) {
                 None => {
-                    let what = if quote == b'"' { "quoted identifier" } else { "quoted string" };
+                    let what = if quote == b'"' {
+                        "quoted identifier"
+                    } else {
+                        "quoted string"
+                    };
                     return Err(LexError {
-                        message: format!("unterminated {what} at or near \"{}\"", near(&self.src[start..])),
+                        message: format!(
+                            "unterminated {what} at or near \"{}\"",
+                            near(&self.src[start..])
+                        ),
                         pos: start,
                     });
                 }
@@ -279,19 +315,29 @@ impl<'a> Lexer<'a> {
             // An identifier character straight after the digits is not valid PostgreSQL.
             if self.peek(0).is_some_and(is_ident_cont) {
                 return Err(LexError {
-                    message: format!("trailing junk after parameter at or near \"{}\"", near(&self.src[start..])),
+                    message: format!(
+                        "trailing junk after parameter at or near \"{}\"",
+                        near(&self.src[start..])
+                    ),
                     pos: start,
                 });
             }
             return match digits.parse::<u32>() {
-                Ok(n) if n >= 1 && n <= 65_535 => Ok(TokenKind::Param(n)),
-                _ => Err(LexError { message: format!("there is no parameter ${digits}"), pos: start }),
+                Ok(n) if (1..=65_535).contains(&n) => Ok(TokenKind::Param(n)),
+                _ => Err(LexError {
+                    message: format!("there is no parameter ${digits}"),
+                    pos: start,
+                }),
             };
         }
         // Dollar-quote tag: `$$` or `$ident$` (no `$` inside the tag).
         let mut end = self.at + 1;
         if self.bytes.get(end).is_some_and(|&c| is_ident_start(c)) {
-            while self.bytes.get(end).is_some_and(|&c| is_ident_cont(c) && c != b'$') {
+            while self
+                .bytes
+                .get(end)
+                .is_some_and(|&c| is_ident_cont(c) && c != b'$')
+            {
                 end += 1;
             }
         }
@@ -307,19 +353,28 @@ impl<'a> Lexer<'a> {
                 Ok(TokenKind::DollarString { tag_len: tag.len() })
             }
             None => Err(LexError {
-                message: format!("unterminated dollar-quoted string at or near \"{}\"", near(&self.src[start..])),
+                message: format!(
+                    "unterminated dollar-quoted string at or near \"{}\"",
+                    near(&self.src[start..])
+                ),
                 pos: start,
             }),
         }
     }
 
     fn number(&mut self) -> TokenKind {
-        while self.peek(0).is_some_and(|d| d.is_ascii_digit() || d == b'_') {
+        while self
+            .peek(0)
+            .is_some_and(|d| d.is_ascii_digit() || d == b'_')
+        {
             self.at += 1;
         }
         if self.peek(0) == Some(b'.') && self.peek(1) != Some(b'.') {
             self.at += 1;
-            while self.peek(0).is_some_and(|d| d.is_ascii_digit() || d == b'_') {
+            while self
+                .peek(0)
+                .is_some_and(|d| d.is_ascii_digit() || d == b'_')
+            {
                 self.at += 1;
             }
         }
@@ -346,7 +401,9 @@ impl<'a> Lexer<'a> {
                 break;
             }
             let next = self.bytes.get(end + 1).copied();
-            if end > start && ((c == b'-' && next == Some(b'-')) || (c == b'/' && next == Some(b'*'))) {
+            if end > start
+                && ((c == b'-' && next == Some(b'-')) || (c == b'/' && next == Some(b'*')))
+            {
                 break;
             }
             if end > start && c == b':' && next == Some(b':') {
@@ -394,7 +451,8 @@ pub(crate) fn quoted_ident_value(text: &str) -> String {
 
 /// The value of a `$tag$..$tag$` token.
 pub(crate) fn dollar_string_value(text: &str, tag_len: usize) -> &str {
-    text.get(tag_len..text.len().saturating_sub(tag_len)).unwrap_or("")
+    text.get(tag_len..text.len().saturating_sub(tag_len))
+        .unwrap_or("")
 }
 
 /// Why an `E'..'` string could not be decoded.
@@ -462,7 +520,9 @@ pub(crate) fn escape_string_value(text: &str) -> Result<String, EscapeError> {
                 }
                 let v = hex.iter().fold(0u32, |acc, &h| acc * 16 + hex_val(h));
                 i += digits;
-                let ch = char::from_u32(v).filter(|&c| c != '\0').ok_or(EscapeError::InvalidUnicode)?;
+                let ch = char::from_u32(v)
+                    .filter(|&c| c != '\0')
+                    .ok_or(EscapeError::InvalidUnicode)?;
                 let mut buf = [0u8; 4];
                 out.extend_from_slice(ch.encode_utf8(&mut buf).as_bytes());
             }
@@ -473,7 +533,11 @@ pub(crate) fn escape_string_value(text: &str) -> Result<String, EscapeError> {
         return Err(EscapeError::InvalidByteSequence("0x00".into()));
     }
     String::from_utf8(out).map_err(|e| {
-        let bad = e.as_bytes().get(e.utf8_error().valid_up_to()).copied().unwrap_or(0);
+        let bad = e
+            .as_bytes()
+            .get(e.utf8_error().valid_up_to())
+            .copied()
+            .unwrap_or(0);
         EscapeError::InvalidByteSequence(format!("0x{bad:02x}"))
     })
 }
@@ -506,7 +570,11 @@ mod tests {
     use super::*;
 
     fn kinds(sql: &str) -> Vec<(TokenKind, &str)> {
-        tokenize(sql).expect("lexes").into_iter().map(|t| (t.kind, t.text)).collect()
+        tokenize(sql)
+            .expect("lexes")
+            .into_iter()
+            .map(|t| (t.kind, t.text))
+            .collect()
     }
 
     #[test]
@@ -579,7 +647,11 @@ mod tests {
     fn unterminated_things_are_errors_with_positions() {
         let e = tokenize("select 'abc").expect_err("unterminated");
         assert_eq!(e.pos, 7);
-        assert!(e.message.starts_with("unterminated quoted string"), "{}", e.message);
+        assert!(
+            e.message.starts_with("unterminated quoted string"),
+            "{}",
+            e.message
+        );
         let e = tokenize("select \"abc").expect_err("unterminated");
         assert!(e.message.starts_with("unterminated quoted identifier"));
         let e = tokenize("select /* a /* b */").expect_err("unterminated");
@@ -602,12 +674,27 @@ mod tests {
 
     #[test]
     fn escape_strings_decode() {
-        assert_eq!(escape_string_value(r"E'a\nb\tc\\d\'e''f'").as_deref(), Ok("a\nb\tc\\d'e'f"));
-        assert_eq!(escape_string_value(r"E'\x41\101\u00e9\U0001F600\q'").as_deref(), Ok("AAé😀q"));
+        assert_eq!(
+            escape_string_value(r"E'a\nb\tc\\d\'e''f'").as_deref(),
+            Ok("a\nb\tc\\d'e'f")
+        );
+        assert_eq!(
+            escape_string_value(r"E'\x41\101\u00e9\U0001F600\q'").as_deref(),
+            Ok("AAé😀q")
+        );
         assert_eq!(escape_string_value(r"E'\xc3\xa9'").as_deref(), Ok("é"));
-        assert!(matches!(escape_string_value(r"E'\0'"), Err(EscapeError::InvalidByteSequence(_))));
-        assert!(matches!(escape_string_value(r"E'\xff'"), Err(EscapeError::InvalidByteSequence(_))));
-        assert_eq!(escape_string_value(r"E'\ud800'"), Err(EscapeError::InvalidUnicode));
+        assert!(matches!(
+            escape_string_value(r"E'\0'"),
+            Err(EscapeError::InvalidByteSequence(_))
+        ));
+        assert!(matches!(
+            escape_string_value(r"E'\xff'"),
+            Err(EscapeError::InvalidByteSequence(_))
+        ));
+        assert_eq!(
+            escape_string_value(r"E'\ud800'"),
+            Err(EscapeError::InvalidUnicode)
+        );
     }
 
     #[test]
@@ -619,7 +706,10 @@ mod tests {
 
     #[test]
     fn never_panics_on_odd_input() {
-        for s in ["$", "$a", "'", "E'", "E'\\", "\"", "/*", "-", "::", ":", "é", "\\", "$1a", "1e", "1.", "x'"] {
+        for s in [
+            "$", "$a", "'", "E'", "E'\\", "\"", "/*", "-", "::", ":", "é", "\\", "$1a", "1e", "1.",
+            "x'",
+        ] {
             let _ = tokenize(s);
         }
     }

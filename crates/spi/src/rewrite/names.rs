@@ -49,8 +49,13 @@ pub(crate) fn quote(name: &str) -> String {
 /// digits, `_`, not starting with a digit, not a keyword SQLite reserves).
 pub(crate) fn quote_if_needed(name: &str) -> String {
     let plain = !name.is_empty()
-        && name.bytes().next().is_some_and(|b| b.is_ascii_lowercase() || b == b'_')
-        && name.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
+        && name
+            .bytes()
+            .next()
+            .is_some_and(|b| b.is_ascii_lowercase() || b == b'_')
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
         && !crate::rewrite::keywords::is_reserved(name);
     if plain { name.to_string() } else { quote(name) }
 }
@@ -63,9 +68,18 @@ mod tests {
     fn mangle_and_demangle_round_trip() {
         assert_eq!(mangle("public", "t"), "t");
         assert_eq!(mangle("schema1", "counted"), "schema1.counted");
-        assert_eq!(mangle("our schema2", "counted rows"), "our schema2.counted rows");
-        assert_eq!(demangle("schema1.counted"), ("schema1".into(), "counted".into()));
-        assert_eq!(demangle("our schema2.counted rows"), ("our schema2".into(), "counted rows".into()));
+        assert_eq!(
+            mangle("our schema2", "counted rows"),
+            "our schema2.counted rows"
+        );
+        assert_eq!(
+            demangle("schema1.counted"),
+            ("schema1".into(), "counted".into())
+        );
+        assert_eq!(
+            demangle("our schema2.counted rows"),
+            ("our schema2".into(), "counted rows".into())
+        );
         assert_eq!(demangle("s.a.b"), ("s".into(), "a.b".into()));
         assert_eq!(demangle("t"), ("public".into(), "t".into()));
     }

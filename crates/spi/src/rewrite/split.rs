@@ -49,12 +49,23 @@ mod tests {
 
     #[test]
     fn splits_on_top_level_semicolons_only() {
-        assert_eq!(split_statements("select 1; select 2;"), vec!["select 1", "select 2"]);
+        assert_eq!(
+            split_statements("select 1; select 2;"),
+            vec!["select 1", "select 2"]
+        );
         assert_eq!(
             split_statements("select ';'; select \";\" from t; select $$a;b$$; select $x$;$x$"),
-            vec!["select ';'", "select \";\" from t", "select $$a;b$$", "select $x$;$x$"]
+            vec![
+                "select ';'",
+                "select \";\" from t",
+                "select $$a;b$$",
+                "select $x$;$x$"
+            ]
         );
-        assert_eq!(split_statements("select 'it''s;'; select E'\\';'"), vec!["select 'it''s;'", "select E'\\';'"]);
+        assert_eq!(
+            split_statements("select 'it''s;'; select E'\\';'"),
+            vec!["select 'it''s;'", "select E'\\';'"]
+        );
     }
 
     #[test]
@@ -62,13 +73,25 @@ mod tests {
         assert_eq!(split_statements(""), Vec::<String>::new());
         assert_eq!(split_statements(" ; ;; "), Vec::<String>::new());
         assert_eq!(split_statements("-- only a comment"), Vec::<String>::new());
-        assert_eq!(split_statements("/* a; /* nested; */ b; */ ; select 1 -- x; y"), vec!["select 1 -- x; y"]);
-        assert_eq!(split_statements("select 1 /* ; */ ; -- tail"), vec!["select 1 /* ; */"]);
+        assert_eq!(
+            split_statements("/* a; /* nested; */ b; */ ; select 1 -- x; y"),
+            vec!["select 1 -- x; y"]
+        );
+        assert_eq!(
+            split_statements("select 1 /* ; */ ; -- tail"),
+            vec!["select 1 /* ; */"]
+        );
     }
 
     #[test]
     fn keeps_a_malformed_rest_whole() {
-        assert_eq!(split_statements("select 1; select 'abc; select 2"), vec!["select 1", "select 'abc; select 2"]);
-        assert_eq!(split_statements("select 1; /* open"), vec!["select 1", "/* open"]);
+        assert_eq!(
+            split_statements("select 1; select 'abc; select 2"),
+            vec!["select 1", "select 'abc; select 2"]
+        );
+        assert_eq!(
+            split_statements("select 1; /* open"),
+            vec!["select 1", "/* open"]
+        );
     }
 }

@@ -63,7 +63,9 @@ impl PgType {
             ["int" | "integer" | "int4" | "serial" | "serial4" | "mediumint"] => PgType::Int4,
             ["bigint" | "int8" | "bigserial" | "serial8"] => PgType::Int8,
             ["smallint" | "int2" | "smallserial" | "serial2" | "tinyint"] => PgType::Int2,
-            ["real" | "float" | "float4" | "float8" | "double"] | ["double", "precision"] => PgType::Float8,
+            ["real" | "float" | "float4" | "float8" | "double"] | ["double", "precision"] => {
+                PgType::Float8
+            }
             ["numeric" | "decimal"] => PgType::Numeric,
             ["boolean" | "bool"] => PgType::Bool,
             ["bytea" | "blob"] => PgType::Bytea,
@@ -168,7 +170,11 @@ pub(crate) fn read_type_name(toks: &[Token<'_>]) -> Option<TypeName> {
             i += 3;
         }
     }
-    Some(TypeName { ty: PgType::from_type_name(&name), name, len: i })
+    Some(TypeName {
+        ty: PgType::from_type_name(&name),
+        name,
+        len: i,
+    })
 }
 
 /// Length of a `(n[, m...])` modifier of numbers at the start of `toks` (0 if none).
@@ -268,15 +274,30 @@ mod tests {
     #[test]
     fn reads_type_names_from_tokens() {
         assert_eq!(read("int4 + 1"), Some(("int4".into(), PgType::Int4, 1)));
-        assert_eq!(read("varchar(10) x"), Some(("varchar".into(), PgType::Text, 4)));
-        assert_eq!(read("numeric(10, 2)"), Some(("numeric".into(), PgType::Numeric, 6)));
-        assert_eq!(read("double precision"), Some(("double precision".into(), PgType::Float8, 2)));
-        assert_eq!(read("character varying(3)"), Some(("character varying".into(), PgType::Text, 5)));
+        assert_eq!(
+            read("varchar(10) x"),
+            Some(("varchar".into(), PgType::Text, 4))
+        );
+        assert_eq!(
+            read("numeric(10, 2)"),
+            Some(("numeric".into(), PgType::Numeric, 6))
+        );
+        assert_eq!(
+            read("double precision"),
+            Some(("double precision".into(), PgType::Float8, 2))
+        );
+        assert_eq!(
+            read("character varying(3)"),
+            Some(("character varying".into(), PgType::Text, 5))
+        );
         assert_eq!(
             read("timestamp(3) with time zone"),
             Some(("timestamp with time zone".into(), PgType::Timestamptz, 7))
         );
-        assert_eq!(read("pg_catalog.bool"), Some(("bool".into(), PgType::Bool, 3)));
+        assert_eq!(
+            read("pg_catalog.bool"),
+            Some(("bool".into(), PgType::Bool, 3))
+        );
         assert_eq!(read("\"char\""), Some(("char".into(), PgType::Text, 1)));
         assert_eq!(read("(1)"), None);
         assert_eq!(read("1"), None);

@@ -7,7 +7,9 @@
 //! Never: touches SQLite or decides whether a setting exists (core's GUC layer does).
 
 use super::cursor::Cursor;
-use super::lexer::{TokenKind, dollar_string_value, escape_string_value, plain_string_value, quoted_ident_value};
+use super::lexer::{
+    TokenKind, dollar_string_value, escape_string_value, plain_string_value, quoted_ident_value,
+};
 use super::names::fold;
 use super::{RewriteError, Statement};
 
@@ -20,13 +22,17 @@ pub(crate) fn begin(c: &mut Cursor<'_, '_>, start: bool) -> Result<Statement, Re
     }
     transaction_modes(c)?;
     c.expect_end()?;
-    Ok(Statement::Begin { sqlite: "BEGIN".into() })
+    Ok(Statement::Begin {
+        sqlite: "BEGIN".into(),
+    })
 }
 
 /// `ISOLATION LEVEL …`, `READ WRITE|ONLY`, `[NOT] DEFERRABLE`, comma-separated or not, as
 /// `(setting, value)` pairs. BEGIN accepts and ignores them: SQLite transactions are
 /// serializable, and read-only enforcement would be core's business.
-fn transaction_modes(c: &mut Cursor<'_, '_>) -> Result<Vec<(&'static str, &'static str)>, RewriteError> {
+fn transaction_modes(
+    c: &mut Cursor<'_, '_>,
+) -> Result<Vec<(&'static str, &'static str)>, RewriteError> {
     let mut modes = Vec::new();
     while !c.at_end() {
         if !modes.is_empty() {
@@ -155,26 +161,55 @@ pub(crate) fn set(c: &mut Cursor<'_, '_>) -> Result<Statement, RewriteError> {
         // SET TRANSACTION <mode> is SET LOCAL of the matching setting; with several modes only
         // the first is reported (the others are validated and ignored).
         let modes = transaction_modes(c)?;
-        let Some((name, value)) = modes.first() else { return Err(c.syntax_error()) };
-        return Ok(Statement::Set { name: (*name).into(), value: Some((*value).into()), local: true });
+        let Some((name, value)) = modes.first() else {
+            return Err(c.syntax_error());
+        };
+        return Ok(Statement::Set {
+            name: (*name).into(),
+            value: Some((*value).into()),
+            local: true,
+        });
     }
     if c.eat_words(&["time", "zone"]) {
-        let value = if c.eat_word("local") || c.eat_word("default") { None } else { Some(values(c)?) };
+        let value = if c.eat_word("local") || c.eat_word("default") {
+            None
+        } else {
+            Some(values(c)?)
+        };
         c.expect_end()?;
-        return Ok(Statement::Set { name: "timezone".into(), value, local });
+        return Ok(Statement::Set {
+            name: "timezone".into(),
+            value,
+            local,
+        });
     }
     let name = if c.eat_word("schema") {
         let value = values(c)?;
         c.expect_end()?;
-        return Ok(Statement::Set { name: "search_path".into(), value: Some(value), local });
+        return Ok(Statement::Set {
+            name: "search_path".into(),
+            value: Some(value),
+            local,
+        });
     } else if c.eat_word("names") {
-        let value = if c.eat_word("default") { None } else { Some(values(c)?) };
+        let value = if c.eat_word("default") {
+            None
+        } else {
+            Some(values(c)?)
+        };
         c.expect_end()?;
-        return Ok(Statement::Set { name: "client_encoding".into(), value, local });
+        return Ok(Statement::Set {
+            name: "client_encoding".into(),
+            value,
+            local,
+        });
     } else {
         setting_name(c)?
     };
-    if !(c.eat_word("to") || c.peek().is_some_and(|t| t.kind == TokenKind::Op && t.text == "=")) {
+    if !(c.eat_word("to")
+        || c.peek()
+            .is_some_and(|t| t.kind == TokenKind::Op && t.text == "="))
+    {
         return Err(c.syntax_error());
     }
     if c.peek().is_some_and(|t| t.text == "=") {
@@ -202,7 +237,9 @@ fn values(c: &mut Cursor<'_, '_>) -> Result<String, RewriteError> {
 }
 
 fn value(c: &mut Cursor<'_, '_>) -> Result<String, RewriteError> {
-    let Some(t) = c.peek() else { return Err(c.syntax_error()) };
+    let Some(t) = c.peek() else {
+        return Err(c.syntax_error());
+    };
     let v = match t.kind {
         TokenKind::String { escape: false } => plain_string_value(t.text),
         TokenKind::String { escape: true } => {
@@ -256,7 +293,10 @@ pub(crate) fn discard(c: &mut Cursor<'_, '_>) -> Result<Statement, RewriteError>
         c.expect_end()?;
         return Ok(Statement::Discard);
     }
-    if ["plans", "sequences", "temp", "temporary"].iter().any(|w| c.is_word(w)) {
+    if ["plans", "sequences", "temp", "temporary"]
+        .iter()
+        .any(|w| c.is_word(w))
+    {
         return Err(c.not_supported("DISCARD PLANS/SEQUENCES/TEMP"));
     }
     Err(c.syntax_error())

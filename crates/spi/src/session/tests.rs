@@ -22,7 +22,9 @@ fn fast_opts() -> OpenOptions {
 
 /// Runs one statement, panicking with its error.
 fn run(s: &mut Session, sql: &str) -> QueryResult {
-    let p = s.prepare(sql).unwrap_or_else(|e| panic!("prepare {sql}: {e:?}"));
+    let p = s
+        .prepare(sql)
+        .unwrap_or_else(|e| panic!("prepare {sql}: {e:?}"));
     s.execute(&p, &[])
         .unwrap_or_else(|e| panic!("execute {sql}: {e:?}"))
 }
@@ -62,15 +64,29 @@ fn tags_rows_and_types() {
     let (_dir, mut s) = setup();
     assert_eq!(run(&mut s, "CREATE TABLE t (id integer PRIMARY KEY, name text, score real, big bigint, ok boolean, raw bytea)").tag, "CREATE TABLE");
     assert_eq!(
-        run(&mut s, "INSERT INTO t VALUES (1, 'a', 1.5, 10, true, x'00ff'), (2, 'b', 2, 20, false, NULL)").tag,
+        run(
+            &mut s,
+            "INSERT INTO t VALUES (1, 'a', 1.5, 10, true, x'00ff'), (2, 'b', 2, 20, false, NULL)"
+        )
+        .tag,
         "INSERT 0 2"
     );
-    let r = run(&mut s, "SELECT id, name, score, big, ok, raw FROM t ORDER BY id");
+    let r = run(
+        &mut s,
+        "SELECT id, name, score, big, ok, raw FROM t ORDER BY id",
+    );
     assert_eq!(r.tag, "SELECT 2");
     let types: Vec<PgType> = r.columns.iter().map(|c| c.pg_type).collect();
     assert_eq!(
         types,
-        [PgType::Int4, PgType::Text, PgType::Float8, PgType::Int8, PgType::Bool, PgType::Bytea]
+        [
+            PgType::Int4,
+            PgType::Text,
+            PgType::Float8,
+            PgType::Int8,
+            PgType::Bool,
+            PgType::Bytea
+        ]
     );
     assert_eq!(
         r.rows[0],
@@ -86,7 +102,10 @@ fn tags_rows_and_types() {
     assert_eq!(r.rows[1][2], Value::Float(2.0));
     assert_eq!(r.rows[1][5], Value::Null);
     assert_eq!(run(&mut s, "UPDATE t SET big = big + 1").tag, "UPDATE 2");
-    let r = run(&mut s, "UPDATE t SET big = big + 1 WHERE id = 1 RETURNING big");
+    let r = run(
+        &mut s,
+        "UPDATE t SET big = big + 1 WHERE id = 1 RETURNING big",
+    );
     assert_eq!(r.tag, "UPDATE 1");
     assert_eq!(r.rows, [[Value::Int(12)]]);
     let r = run(&mut s, "SELECT count(*), sum(big), avg(score) FROM t");
@@ -114,22 +133,34 @@ fn empty_statements() {
 #[test]
 fn parameters_bind_by_number_and_get_types() {
     let (_dir, mut s) = setup();
-    run(&mut s, "CREATE TABLE acc (aid integer PRIMARY KEY, abalance integer, note text)");
+    run(
+        &mut s,
+        "CREATE TABLE acc (aid integer PRIMARY KEY, abalance integer, note text)",
+    );
     let p = s.prepare("SELECT $2, $1").expect("prepare");
     assert_eq!(p.param_types().len(), 2);
     let r = s
         .execute(&p, &[Value::Text("one".into()), Value::Text("two".into())])
         .expect("execute");
-    assert_eq!(r.rows, [[Value::Text("two".into()), Value::Text("one".into())]]);
+    assert_eq!(
+        r.rows,
+        [[Value::Text("two".into()), Value::Text("one".into())]]
+    );
 
     let ins = s
         .prepare("INSERT INTO acc (aid, abalance, note) VALUES ($1, $2, $3)")
         .expect("insert");
-    assert_eq!(ins.param_types(), [PgType::Int4, PgType::Int4, PgType::Text]);
+    assert_eq!(
+        ins.param_types(),
+        [PgType::Int4, PgType::Int4, PgType::Text]
+    );
     for i in 1..=3 {
         // Text-format input for integer parameters is converted, as PostgreSQL does.
         let r = s
-            .execute(&ins, &[Value::Text(i.to_string()), Value::Int(0), Value::Null])
+            .execute(
+                &ins,
+                &[Value::Text(i.to_string()), Value::Int(0), Value::Null],
+            )
             .expect("insert");
         assert_eq!(r.tag, "INSERT 0 1");
     }
@@ -137,16 +168,30 @@ fn parameters_bind_by_number_and_get_types() {
         .prepare("UPDATE acc SET abalance = abalance + $1 WHERE aid = $2")
         .expect("update");
     assert_eq!(upd.param_types()[1], PgType::Int4);
-    s.execute(&upd, &[Value::Int(5), Value::Int(2)]).expect("update");
-    let sel = s.prepare("SELECT abalance FROM acc WHERE aid = $1").expect("select");
+    s.execute(&upd, &[Value::Int(5), Value::Int(2)])
+        .expect("update");
+    let sel = s
+        .prepare("SELECT abalance FROM acc WHERE aid = $1")
+        .expect("select");
     assert_eq!(sel.param_types(), [PgType::Int4]);
     assert_eq!(sel.columns(), [Column::new("abalance", PgType::Int4)]);
     let r = s.execute(&sel, &[Value::Int(2)]).expect("select");
     assert_eq!(r.rows, [[Value::Int(5)]]);
     let e = s.execute(&sel, &[]).expect_err("missing parameter");
     assert_eq!(e.sqlstate, "08P01");
-    let e = s.execute(&sel, &[Value::Text("x".into())]).expect_err("bad int");
+    let e = s
+        .execute(&sel, &[Value::Text("x".into())])
+        .expect_err("bad int");
     assert_eq!(e.sqlstate, "22P02");
+
+    let again = s
+        .prepare("SELECT abalance FROM acc WHERE aid = $1")
+        .expect("select again");
+    assert_eq!(
+        again.param_types(),
+        [PgType::Int4],
+        "same types on a second Parse"
+    );
 
     let typed = s.prepare_typed("SELECT $1", &[20]).expect("typed");
     assert_eq!(typed.param_types(), [PgType::Int8]);
@@ -173,7 +218,10 @@ fn failed_transaction_semantics() {
     assert_eq!(s.transaction_status(), TxStatus::InBlock);
     let r = run(&mut s, "BEGIN");
     assert_eq!(r.notices[0].sqlstate, "25001");
-    assert_eq!(r.notices[0].message, "there is already a transaction in progress");
+    assert_eq!(
+        r.notices[0].message,
+        "there is already a transaction in progress"
+    );
     run(&mut s, "INSERT INTO t VALUES (1)");
     let e = fail(&mut s, "SELECT * FROM missing");
     assert_eq!(e.sqlstate, "42P01");
@@ -215,11 +263,24 @@ fn failed_transaction_semantics() {
     fail(&mut s, "SELEC 1");
     assert_eq!(s.transaction_status(), TxStatus::Idle);
 
-    // simple_query stops at the first error.
-    let results = s.simple_query("INSERT INTO t VALUES (5); SELECT * FROM nope; INSERT INTO t VALUES (6)");
+    // simple_query stops at the first error, and its implicit transaction rolls back.
+    let results =
+        s.simple_query("INSERT INTO t VALUES (5); SELECT * FROM nope; INSERT INTO t VALUES (6)");
     assert_eq!(results.len(), 2);
     assert!(results[1].is_err());
+    assert_eq!(s.transaction_status(), TxStatus::Idle);
+    assert_eq!(scalar(&mut s, "SELECT sum(a) FROM t"), Value::Int(1));
+    let results = s.simple_query("INSERT INTO t VALUES (2); INSERT INTO t VALUES (3)");
+    assert!(results.iter().all(Result::is_ok));
+    assert_eq!(s.transaction_status(), TxStatus::Idle);
     assert_eq!(scalar(&mut s, "SELECT sum(a) FROM t"), Value::Int(6));
+    // With explicit transaction control inside, statements commit one by one.
+    let results = s.simple_query("BEGIN; INSERT INTO t VALUES (10); COMMIT");
+    assert!(results.iter().all(Result::is_ok));
+    assert_eq!(s.transaction_status(), TxStatus::Idle);
+    assert_eq!(scalar(&mut s, "SELECT sum(a) FROM t"), Value::Int(16));
+    run(&mut s, "DELETE FROM t WHERE a <> 1");
+    run(&mut s, "INSERT INTO t VALUES (5)");
 
     // A parse error inside a block fails the block too.
     run(&mut s, "BEGIN");
@@ -258,13 +319,22 @@ fn constraint_and_name_errors_have_postgres_sqlstates() {
         "{}",
         e.message
     );
-    run(&mut s, "CREATE TABLE u (id integer PRIMARY KEY, k text UNIQUE, n text NOT NULL)");
+    run(
+        &mut s,
+        "CREATE TABLE u (id integer PRIMARY KEY, k text UNIQUE, n text NOT NULL)",
+    );
     run(&mut s, "INSERT INTO u VALUES (1, 'a', 'x')");
     let e = fail(&mut s, "INSERT INTO u VALUES (2, 'a', 'x')");
     assert_eq!(e.sqlstate, "23505");
-    assert_eq!(e.message, "duplicate key value violates unique constraint \"u_k_key\"");
+    assert_eq!(
+        e.message,
+        "duplicate key value violates unique constraint \"u_k_key\""
+    );
     let e = fail(&mut s, "INSERT INTO u VALUES (1, 'b', 'x')");
-    assert_eq!(e.message, "duplicate key value violates unique constraint \"u_pkey\"");
+    assert_eq!(
+        e.message,
+        "duplicate key value violates unique constraint \"u_pkey\""
+    );
     let e = fail(&mut s, "INSERT INTO u (id, k) VALUES (3, 'c')");
     assert_eq!(e.sqlstate, "23502");
     assert_eq!(
@@ -272,10 +342,13 @@ fn constraint_and_name_errors_have_postgres_sqlstates() {
         "null value in column \"n\" of relation \"u\" violates not-null constraint"
     );
     run(&mut s, "CREATE TABLE child (pid integer REFERENCES u(id))");
-    assert_eq!(fail(&mut s, "INSERT INTO child VALUES (99)").sqlstate, "23503");
-    let e = fail(&mut s, "SELECT * FROM schema1.nothing");
+    assert_eq!(
+        fail(&mut s, "INSERT INTO child VALUES (99)").sqlstate,
+        "23503"
+    );
+    let e = fail(&mut s, "SELECT * FROM schema1.absent");
     assert_eq!(e.sqlstate, "42P01");
-    assert_eq!(e.message, "relation \"schema1.nothing\" does not exist");
+    assert_eq!(e.message, "relation \"schema1.absent\" does not exist");
     assert_eq!(fail(&mut s, "SELECT nocol FROM u").sqlstate, "42703");
     assert_eq!(fail(&mut s, "SELEC 1").sqlstate, "42601");
     let e = fail(&mut s, "CREATE TABLE u (a int)");
@@ -289,7 +362,11 @@ fn schemas_with_quoted_names_and_pg_namespace() {
     let count = "SELECT count(*) FROM pg_namespace WHERE nspname = 'our schema2'";
     assert_eq!(scalar(&mut s, count), Value::Int(0));
     assert_eq!(
-        run(&mut s, "CREATE SCHEMA \"our schema2\" CREATE TABLE \"counted rows\" (type text, value integer)").tag,
+        run(
+            &mut s,
+            "CREATE SCHEMA \"our schema2\" CREATE TABLE \"counted rows\" (type text, value integer)"
+        )
+        .tag,
         "CREATE SCHEMA"
     );
     assert_eq!(scalar(&mut s, count), Value::Int(1));
@@ -300,12 +377,24 @@ fn schemas_with_quoted_names_and_pg_namespace() {
         .execute(&p, &[Value::Text("our schema2".into())])
         .expect("execute");
     assert_eq!(r.rows, [[Value::Int(1)]]);
-    run(&mut s, "INSERT INTO \"our schema2\".\"counted rows\" VALUES ('delta', 3)");
+    run(
+        &mut s,
+        "INSERT INTO \"our schema2\".\"counted rows\" VALUES ('delta', 3)",
+    );
     assert_eq!(
-        scalar(&mut s, "SELECT sum(value) FROM \"our schema2\".\"counted rows\""),
+        scalar(
+            &mut s,
+            "SELECT sum(value) FROM \"our schema2\".\"counted rows\""
+        ),
         Value::Int(3)
     );
-    assert_eq!(scalar(&mut s, "SELECT count(*) FROM pg_catalog.pg_namespace WHERE nspname = 'public'"), Value::Int(1));
+    assert_eq!(
+        scalar(
+            &mut s,
+            "SELECT count(*) FROM pg_catalog.pg_namespace WHERE nspname = 'public'"
+        ),
+        Value::Int(1)
+    );
 
     let e = fail(&mut s, "CREATE SCHEMA \"our schema2\"");
     assert_eq!(e.sqlstate, "42P06");
@@ -324,14 +413,25 @@ fn schemas_with_quoted_names_and_pg_namespace() {
     assert_eq!(scalar(&mut s, count), Value::Int(0));
     let e = fail(&mut s, "DROP SCHEMA \"our schema2\"");
     assert_eq!(e.sqlstate, "3F000");
-    assert_eq!(run(&mut s, "DROP SCHEMA IF EXISTS \"our schema2\"").notices.len(), 1);
+    assert_eq!(
+        run(&mut s, "DROP SCHEMA IF EXISTS \"our schema2\"")
+            .notices
+            .len(),
+        1
+    );
     assert_eq!(run(&mut s, "CREATE SCHEMA empty").tag, "CREATE SCHEMA");
     assert_eq!(run(&mut s, "DROP SCHEMA empty").tag, "DROP SCHEMA");
 
     // A failing element undoes the whole CREATE SCHEMA.
-    fail(&mut s, "CREATE SCHEMA broken CREATE TABLE t (a int) CREATE TABLE t (b int)");
+    fail(
+        &mut s,
+        "CREATE SCHEMA broken CREATE TABLE t (a int) CREATE TABLE t (b int)",
+    );
     assert_eq!(
-        scalar(&mut s, "SELECT count(*) FROM pg_namespace WHERE nspname = 'broken'"),
+        scalar(
+            &mut s,
+            "SELECT count(*) FROM pg_namespace WHERE nspname = 'broken'"
+        ),
         Value::Int(0)
     );
     // Inside a block, CREATE SCHEMA is undone by ROLLBACK.
@@ -340,7 +440,10 @@ fn schemas_with_quoted_names_and_pg_namespace() {
     run(&mut s, "INSERT INTO inblock.t VALUES (1)");
     run(&mut s, "ROLLBACK");
     assert_eq!(
-        scalar(&mut s, "SELECT count(*) FROM pg_namespace WHERE nspname = 'inblock'"),
+        scalar(
+            &mut s,
+            "SELECT count(*) FROM pg_namespace WHERE nspname = 'inblock'"
+        ),
         Value::Int(0)
     );
 }
@@ -361,8 +464,14 @@ fn a_thousand_schemas_in_one_database() {
     init_data_dir(dir.path()).expect("init");
     let mut s = Session::open(dir.path(), "postgres", "u", fast_opts()).expect("open");
     for i in 0..1000 {
-        run(&mut s, &format!("CREATE SCHEMA s{i} CREATE TABLE counted (type text, value integer)"));
-        run(&mut s, &format!("INSERT INTO s{i}.counted VALUES ('total', {i})"));
+        run(
+            &mut s,
+            &format!("CREATE SCHEMA s{i} CREATE TABLE counted (type text, value integer)"),
+        );
+        run(
+            &mut s,
+            &format!("INSERT INTO s{i}.counted VALUES ('total', {i})"),
+        );
     }
     for i in (0..1000).step_by(1) {
         assert_eq!(
@@ -371,7 +480,10 @@ fn a_thousand_schemas_in_one_database() {
         );
     }
     assert_eq!(
-        scalar(&mut s, "SELECT count(*) FROM pg_namespace WHERE nspname LIKE 's%'"),
+        scalar(
+            &mut s,
+            "SELECT count(*) FROM pg_namespace WHERE nspname LIKE 's%'"
+        ),
         Value::Int(1000)
     );
 }
@@ -388,21 +500,36 @@ fn set_show_reset() {
     assert_eq!(all.columns.len(), 3);
     assert!(all.rows.len() > 5);
     assert_eq!(run(&mut s, "RESET application_name").tag, "RESET");
-    assert_ne!(scalar(&mut s, "SHOW application_name"), Value::Text("spi test".into()));
+    assert_ne!(
+        scalar(&mut s, "SHOW application_name"),
+        Value::Text("spi test".into())
+    );
     assert_eq!(fail(&mut s, "SHOW no_such_setting").sqlstate, "42704");
 
     // A SET inside a rolled-back block is undone; SET LOCAL ends with the block.
     run(&mut s, "SET spitest.a = 'before'");
     run(&mut s, "BEGIN");
     run(&mut s, "SET spitest.a = 'inside'");
-    assert_eq!(scalar(&mut s, "SHOW spitest.a"), Value::Text("inside".into()));
+    assert_eq!(
+        scalar(&mut s, "SHOW spitest.a"),
+        Value::Text("inside".into())
+    );
     run(&mut s, "ROLLBACK");
-    assert_eq!(scalar(&mut s, "SHOW spitest.a"), Value::Text("before".into()));
+    assert_eq!(
+        scalar(&mut s, "SHOW spitest.a"),
+        Value::Text("before".into())
+    );
     run(&mut s, "BEGIN");
     run(&mut s, "SET LOCAL spitest.a = 'local'");
-    assert_eq!(scalar(&mut s, "SHOW spitest.a"), Value::Text("local".into()));
+    assert_eq!(
+        scalar(&mut s, "SHOW spitest.a"),
+        Value::Text("local".into())
+    );
     run(&mut s, "COMMIT");
-    assert_eq!(scalar(&mut s, "SHOW spitest.a"), Value::Text("before".into()));
+    assert_eq!(
+        scalar(&mut s, "SHOW spitest.a"),
+        Value::Text("before".into())
+    );
     let r = run(&mut s, "SET LOCAL spitest.a = 'x'");
     assert_eq!(r.notices[0].sqlstate, "25P01");
 }
@@ -424,38 +551,67 @@ fn authorizer_refusals() {
     ] {
         let e = fail(&mut s, &sql);
         assert_eq!(e.sqlstate, "42501", "{sql}: {e:?}");
-        assert!(e.message.starts_with("permission denied"), "{sql}: {}", e.message);
+        assert!(
+            e.message.starts_with("permission denied"),
+            "{sql}: {}",
+            e.message
+        );
     }
     assert!(!other.exists());
     run(&mut s, "CREATE TABLE t (a integer)");
     let r = run(&mut s, "PRAGMA table_info(t)");
     assert_eq!(r.rows.len(), 1);
     run(&mut s, "PRAGMA page_count");
-    assert_eq!(scalar(&mut s, "SELECT count(*) FROM minipg_namespace"), Value::Int(0));
+    assert_eq!(
+        scalar(&mut s, "SELECT count(*) FROM minipg_namespace"),
+        Value::Int(0)
+    );
 }
 
 #[test]
 fn server_functions() {
     let (_dir, mut s) = setup();
     let v = scalar(&mut s, "SELECT version()");
-    assert!(matches!(&v, Value::Text(t) if t.starts_with("PostgreSQL 15.0 (minipg")), "{v:?}");
-    assert_eq!(scalar(&mut s, "SELECT current_database()"), Value::Text("postgres".into()));
-    assert_eq!(scalar(&mut s, "SELECT current_user"), Value::Text("alice".into()));
+    assert!(
+        matches!(&v, Value::Text(t) if t.starts_with("PostgreSQL 15.0 (minipg")),
+        "{v:?}"
+    );
+    assert_eq!(
+        scalar(&mut s, "SELECT current_database()"),
+        Value::Text("postgres".into())
+    );
+    assert_eq!(
+        scalar(&mut s, "SELECT current_user"),
+        Value::Text("alice".into())
+    );
     assert_eq!(
         scalar(&mut s, "SELECT pg_backend_pid()"),
         Value::Int(i64::from(std::process::id()))
     );
     let r = run(&mut s, "SELECT 't'::bool, 'off'::boolean, 1::bool");
-    assert!(r.columns.iter().all(|c| c.pg_type == PgType::Bool), "{:?}", r.columns);
+    assert!(
+        r.columns.iter().all(|c| c.pg_type == PgType::Bool),
+        "{:?}",
+        r.columns
+    );
     assert_eq!(r.rows, [[Value::Int(1), Value::Int(0), Value::Int(1)]]);
     let e = fail(&mut s, "SELECT 'maybe'::bool");
     assert_eq!(e.sqlstate, "22P02");
-    assert_eq!(e.message, "invalid input syntax for type boolean: \"maybe\"");
+    assert_eq!(
+        e.message,
+        "invalid input syntax for type boolean: \"maybe\""
+    );
     let now = scalar(&mut s, "SELECT now()");
-    assert!(matches!(&now, Value::Text(t) if t.ends_with("+00") && t.len() >= 22), "{now:?}");
+    assert!(
+        matches!(&now, Value::Text(t) if t.ends_with("+00") && t.len() >= 22),
+        "{now:?}"
+    );
     assert_eq!(scalar(&mut s, "SELECT pg_sleep(0.01)"), Value::Null);
     assert_eq!(scalar(&mut s, "SELECT pg_cancel_backend(1)"), Value::Int(0));
-    let r = run(&mut s, "SELECT pid, datname, backend_start FROM pg_stat_activity");
+    let r = run(
+        &mut s,
+        "SELECT pid, datname, backend_start FROM pg_stat_activity",
+    );
     assert_eq!(r.tag, "SELECT 0");
     assert_eq!(r.columns[0].pg_type, PgType::Int4);
     assert_eq!(r.columns[2].pg_type, PgType::Timestamptz);
@@ -485,7 +641,10 @@ fn concurrent_writers_lose_no_update() {
     init_data_dir(dir.path()).expect("init");
     {
         let mut s = Session::open(dir.path(), "postgres", "u", fast_opts()).expect("open");
-        run(&mut s, "CREATE TABLE counter (id integer PRIMARY KEY, n integer)");
+        run(
+            &mut s,
+            "CREATE TABLE counter (id integer PRIMARY KEY, n integer)",
+        );
         run(&mut s, "INSERT INTO counter VALUES (1, 0)");
     }
     const PER_THREAD: i64 = 300;
@@ -558,9 +717,24 @@ fn autocommit_write_times_out_with_55p03_and_block_write_is_40001() {
     run(&mut other, "BEGIN");
     let e = fail(&mut other, "INSERT INTO t VALUES (2)");
     assert_eq!(e.sqlstate, "40001");
-    assert_eq!(e.message, "could not serialize access due to concurrent update");
+    assert_eq!(
+        e.message,
+        "could not serialize access due to concurrent update"
+    );
     run(&mut other, "ROLLBACK");
     run(&mut holder, "COMMIT");
     run(&mut other, "INSERT INTO t VALUES (2)");
     assert_eq!(scalar(&mut other, "SELECT count(*) FROM t"), Value::Int(2));
+}
+
+#[test]
+fn multi_object_drop_runs_as_a_batch() {
+    let (_dir, mut s) = setup();
+    run(&mut s, "CREATE TABLE a (x int)");
+    run(&mut s, "CREATE TABLE b (x int)");
+    run(&mut s, "INSERT INTO a VALUES (1)");
+    assert_eq!(run(&mut s, "TRUNCATE a, b").tag, "TRUNCATE TABLE");
+    assert_eq!(scalar(&mut s, "SELECT count(*) FROM a"), Value::Int(0));
+    assert_eq!(run(&mut s, "DROP TABLE a, b").tag, "DROP TABLE");
+    assert_eq!(fail(&mut s, "SELECT * FROM b").sqlstate, "42P01");
 }

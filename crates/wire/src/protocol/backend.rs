@@ -91,12 +91,13 @@ pub fn row_description(buf: &mut BytesMut, fields: &[FieldDescription]) {
 
 /// DataRow from ready-made values (`None` = NULL).
 pub fn data_row(buf: &mut BytesMut, values: &[Option<&[u8]>]) {
-    let written: std::result::Result<(), std::convert::Infallible> = data_row_with(buf, values.len(), |b| {
-        for v in values {
-            put_nullable(b, *v);
-        }
-        Ok(())
-    });
+    let written: std::result::Result<(), std::convert::Infallible> =
+        data_row_with(buf, values.len(), |b| {
+            for v in values {
+                put_nullable(b, *v);
+            }
+            Ok(())
+        });
     let Ok(()) = written;
 }
 
@@ -211,7 +212,12 @@ impl ErrorFields {
 
 fn error_or_notice(buf: &mut BytesMut, tag: u8, e: &ErrorFields) {
     with_length(buf, Some(tag), |b| {
-        for (code, value) in [(b'S', &e.severity), (b'V', &e.severity), (b'C', &e.sqlstate), (b'M', &e.message)] {
+        for (code, value) in [
+            (b'S', &e.severity),
+            (b'V', &e.severity),
+            (b'C', &e.sqlstate),
+            (b'M', &e.message),
+        ] {
             b.put_u8(code);
             put_cstr(b, value);
         }
@@ -330,7 +336,11 @@ fn decode_fields(r: &mut MessageReader) -> Result<ErrorFields> {
             b'D' => e.detail = Some(value),
             b'H' => e.hint = Some(value),
             b'P' => {
-                e.position = Some(value.parse().map_err(|_| WireError::protocol("bad position field"))?)
+                e.position = Some(
+                    value
+                        .parse()
+                        .map_err(|_| WireError::protocol("bad position field"))?,
+                )
             }
             _ => {}
         }
@@ -347,10 +357,20 @@ pub fn decode(tag: u8, body: Bytes) -> Result<BackendMessage> {
     let msg = match tag {
         b'R' => match r.i32()? {
             0 => BackendMessage::AuthenticationOk,
-            other => return Err(WireError::protocol(format!("unsupported authentication request {other}"))),
+            other => {
+                return Err(WireError::protocol(format!(
+                    "unsupported authentication request {other}"
+                )));
+            }
         },
-        b'S' => BackendMessage::ParameterStatus { name: r.cstr()?, value: r.cstr()? },
-        b'K' => BackendMessage::BackendKeyData { pid: r.i32()?, key: r.i32()? },
+        b'S' => BackendMessage::ParameterStatus {
+            name: r.cstr()?,
+            value: r.cstr()?,
+        },
+        b'K' => BackendMessage::BackendKeyData {
+            pid: r.i32()?,
+            key: r.i32()?,
+        },
         b'v' => {
             let minor = r.i32()? & 0xffff;
             let n = usize::try_from(r.i32()?).map_err(|_| WireError::protocol("negative count"))?;
@@ -358,7 +378,10 @@ pub fn decode(tag: u8, body: Bytes) -> Result<BackendMessage> {
             for _ in 0..n {
                 unrecognized.push(r.cstr()?);
             }
-            BackendMessage::NegotiateProtocolVersion { minor, unrecognized }
+            BackendMessage::NegotiateProtocolVersion {
+                minor,
+                unrecognized,
+            }
         }
         b'Z' => BackendMessage::ReadyForQuery(r.u8()?),
         b'T' => {
@@ -382,7 +405,11 @@ pub fn decode(tag: u8, body: Bytes) -> Result<BackendMessage> {
             let mut values = Vec::new();
             for _ in 0..n {
                 let len = r.i32()?;
-                values.push(if len < 0 { None } else { Some(r.bytes(len as usize)?) });
+                values.push(if len < 0 {
+                    None
+                } else {
+                    Some(r.bytes(len as usize)?)
+                });
             }
             BackendMessage::DataRow(values)
         }
@@ -408,7 +435,11 @@ pub fn decode(tag: u8, body: Bytes) -> Result<BackendMessage> {
         }
         b'E' => BackendMessage::ErrorResponse(decode_fields(&mut r)?),
         b'N' => BackendMessage::NoticeResponse(decode_fields(&mut r)?),
-        other => return Err(WireError::protocol(format!("unknown server message type {other}"))),
+        other => {
+            return Err(WireError::protocol(format!(
+                "unknown server message type {other}"
+            )));
+        }
     };
     r.finish()?;
     Ok(msg)
@@ -431,14 +462,26 @@ mod tests {
         assert_eq!(one(authentication_ok), BackendMessage::AuthenticationOk);
         assert_eq!(
             one(|b| parameter_status(b, "server_version", "15.0")),
-            BackendMessage::ParameterStatus { name: "server_version".into(), value: "15.0".into() }
+            BackendMessage::ParameterStatus {
+                name: "server_version".into(),
+                value: "15.0".into()
+            }
         );
-        assert_eq!(one(|b| backend_key_data(b, 7, -3)), BackendMessage::BackendKeyData { pid: 7, key: -3 });
+        assert_eq!(
+            one(|b| backend_key_data(b, 7, -3)),
+            BackendMessage::BackendKeyData { pid: 7, key: -3 }
+        );
         assert_eq!(
             one(|b| negotiate_protocol_version(b, 0, &["_pq_.x".to_string()])),
-            BackendMessage::NegotiateProtocolVersion { minor: 0, unrecognized: vec!["_pq_.x".into()] }
+            BackendMessage::NegotiateProtocolVersion {
+                minor: 0,
+                unrecognized: vec!["_pq_.x".into()]
+            }
         );
-        assert_eq!(one(|b| ready_for_query(b, b'T')), BackendMessage::ReadyForQuery(b'T'));
+        assert_eq!(
+            one(|b| ready_for_query(b, b'T')),
+            BackendMessage::ReadyForQuery(b'T')
+        );
         let field = FieldDescription {
             name: "n".into(),
             table_oid: 0,
@@ -454,22 +497,41 @@ mod tests {
         );
         assert_eq!(
             one(|b| data_row(b, &[Some(b"1"), None, Some(b"")])),
-            BackendMessage::DataRow(vec![Some(Bytes::from_static(b"1")), None, Some(Bytes::new())])
+            BackendMessage::DataRow(vec![
+                Some(Bytes::from_static(b"1")),
+                None,
+                Some(Bytes::new())
+            ])
         );
-        assert_eq!(one(|b| command_complete(b, "SELECT 1")), BackendMessage::CommandComplete("SELECT 1".into()));
-        assert_eq!(one(empty_query_response), BackendMessage::EmptyQueryResponse);
+        assert_eq!(
+            one(|b| command_complete(b, "SELECT 1")),
+            BackendMessage::CommandComplete("SELECT 1".into())
+        );
+        assert_eq!(
+            one(empty_query_response),
+            BackendMessage::EmptyQueryResponse
+        );
         assert_eq!(one(parse_complete), BackendMessage::ParseComplete);
         assert_eq!(one(bind_complete), BackendMessage::BindComplete);
         assert_eq!(one(close_complete), BackendMessage::CloseComplete);
         assert_eq!(one(no_data), BackendMessage::NoData);
         assert_eq!(one(portal_suspended), BackendMessage::PortalSuspended);
-        assert_eq!(one(|b| parameter_description(b, &[23, 25])), BackendMessage::ParameterDescription(vec![23, 25]));
+        assert_eq!(
+            one(|b| parameter_description(b, &[23, 25])),
+            BackendMessage::ParameterDescription(vec![23, 25])
+        );
         let mut e = ErrorFields::new("ERROR", "42P01", "relation \"x\" does not exist");
         e.detail = Some("d".into());
         e.hint = Some("h".into());
         e.position = Some(15);
-        assert_eq!(one(|b| error_response(b, &e)), BackendMessage::ErrorResponse(e.clone()));
-        assert_eq!(one(|b| notice_response(b, &e)), BackendMessage::NoticeResponse(e));
+        assert_eq!(
+            one(|b| error_response(b, &e)),
+            BackendMessage::ErrorResponse(e.clone())
+        );
+        assert_eq!(
+            one(|b| notice_response(b, &e)),
+            BackendMessage::NoticeResponse(e)
+        );
     }
 
     #[test]

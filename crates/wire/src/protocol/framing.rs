@@ -48,14 +48,20 @@ pub fn try_frame(buf: &mut BytesMut) -> Result<Option<(u8, Bytes)>> {
         return Ok(None);
     };
     if !FRONTEND_MESSAGE_TYPES.contains(&tag) {
-        return Err(WireError::protocol(format!("invalid frontend message type {tag}")));
+        return Err(WireError::protocol(format!(
+            "invalid frontend message type {tag}"
+        )));
     }
     if buf.len() < 5 {
         return Ok(None);
     }
     let declared = length_word(&buf[1..5]);
     let len = usize::try_from(declared).unwrap_or(0);
-    let limit = if SMALL_MESSAGE_TYPES.contains(&tag) { SMALL_MESSAGE_LIMIT } else { MAX_MESSAGE_LENGTH };
+    let limit = if SMALL_MESSAGE_TYPES.contains(&tag) {
+        SMALL_MESSAGE_LIMIT
+    } else {
+        MAX_MESSAGE_LENGTH
+    };
     if len < 4 || len > limit {
         return Err(WireError::protocol(format!(
             "invalid message length {declared} for message type \"{}\"",
@@ -92,7 +98,10 @@ mod tests {
     fn startup_lengths_outside_limits_are_refused_at_once() {
         for len in [0i32, 3, 7, -1, 10_001, i32::MAX] {
             let mut b = buf(&len.to_be_bytes());
-            assert!(matches!(try_startup_frame(&mut b), Err(WireError::Protocol(_))), "{len}");
+            assert!(
+                matches!(try_startup_frame(&mut b), Err(WireError::Protocol(_))),
+                "{len}"
+            );
         }
         let mut b = buf(&10_000i32.to_be_bytes());
         assert!(try_startup_frame(&mut b).unwrap().is_none());
@@ -121,7 +130,9 @@ mod tests {
     #[test]
     fn bad_types_and_lengths_are_refused_before_the_body() {
         let mut b = buf(b"Z");
-        assert!(matches!(try_frame(&mut b), Err(WireError::Protocol(m)) if m.contains("invalid frontend message type 90")));
+        assert!(
+            matches!(try_frame(&mut b), Err(WireError::Protocol(m)) if m.contains("invalid frontend message type 90"))
+        );
         let mut b = buf(b"\0");
         assert!(try_frame(&mut b).is_err());
         let mut b = buf(b"Q\0\0\0\x03");
@@ -131,8 +142,14 @@ mod tests {
         let mut b = buf(b"Q\x40\0\0\x01");
         assert!(try_frame(&mut b).is_err(), "just over 1 GiB");
         let mut b = buf(b"Q\x40\0\0\0");
-        assert!(try_frame(&mut b).unwrap().is_none(), "exactly 1 GiB is allowed");
+        assert!(
+            try_frame(&mut b).unwrap().is_none(),
+            "exactly 1 GiB is allowed"
+        );
         let mut b = buf(b"S\0\0\x27\x11");
-        assert!(try_frame(&mut b).is_err(), "Sync over the small-message limit");
+        assert!(
+            try_frame(&mut b).is_err(),
+            "Sync over the small-message limit"
+        );
     }
 }

@@ -136,7 +136,9 @@ impl Target {
         match byte {
             b'S' => Ok(Target::Statement),
             b'P' => Ok(Target::Portal),
-            other => Err(WireError::protocol(format!("invalid {what} message subtype {other}"))),
+            other => Err(WireError::protocol(format!(
+                "invalid {what} message subtype {other}"
+            ))),
         }
     }
 
@@ -233,7 +235,11 @@ pub fn decode(tag: u8, body: Bytes) -> Result<FrontendMessage> {
                 param_types.push(r.u32()?);
             }
             r.finish()?;
-            FrontendMessage::Parse { name, query, param_types }
+            FrontendMessage::Parse {
+                name,
+                query,
+                param_types,
+            }
         }
         b'B' => decode_bind(body)?,
         b'D' => {
@@ -275,7 +281,11 @@ pub fn decode(tag: u8, body: Bytes) -> Result<FrontendMessage> {
             FrontendMessage::CopyFail
         }
         b'p' => FrontendMessage::Password,
-        other => return Err(WireError::protocol(format!("invalid frontend message type {other}"))),
+        other => {
+            return Err(WireError::protocol(format!(
+                "invalid frontend message type {other}"
+            )));
+        }
     };
     Ok(msg)
 }
@@ -296,7 +306,9 @@ fn decode_bind(body: Bytes) -> Result<FrontendMessage> {
         params.push(match len {
             -1 => None,
             n if n < -1 => {
-                return Err(WireError::protocol(format!("invalid Bind message: parameter length {n}")));
+                return Err(WireError::protocol(format!(
+                    "invalid Bind message: parameter length {n}"
+                )));
             }
             n => Some(r.bytes(n as usize)?),
         });
@@ -307,14 +319,24 @@ fn decode_bind(body: Bytes) -> Result<FrontendMessage> {
         result_formats.push(r.i16()?);
     }
     r.finish()?;
-    Ok(FrontendMessage::Bind { portal, statement, param_formats, params, result_formats })
+    Ok(FrontendMessage::Bind {
+        portal,
+        statement,
+        param_formats,
+        params,
+        result_formats,
+    })
 }
 
 /// Encodes one message of the query phase.
 pub fn encode(msg: &FrontendMessage, buf: &mut BytesMut) {
     match msg {
         FrontendMessage::Query(sql) => with_length(buf, Some(b'Q'), |b| put_cstr(b, sql)),
-        FrontendMessage::Parse { name, query, param_types } => with_length(buf, Some(b'P'), |b| {
+        FrontendMessage::Parse {
+            name,
+            query,
+            param_types,
+        } => with_length(buf, Some(b'P'), |b| {
             put_cstr(b, name);
             put_cstr(b, query);
             put_count16(b, param_types.len());
@@ -322,24 +344,28 @@ pub fn encode(msg: &FrontendMessage, buf: &mut BytesMut) {
                 b.put_u32(*oid);
             }
         }),
-        FrontendMessage::Bind { portal, statement, param_formats, params, result_formats } => {
-            with_length(buf, Some(b'B'), |b| {
-                put_cstr(b, portal);
-                put_cstr(b, statement);
-                put_count16(b, param_formats.len());
-                for f in param_formats {
-                    b.put_i16(*f);
-                }
-                put_count16(b, params.len());
-                for p in params {
-                    put_nullable(b, p.as_deref());
-                }
-                put_count16(b, result_formats.len());
-                for f in result_formats {
-                    b.put_i16(*f);
-                }
-            })
-        }
+        FrontendMessage::Bind {
+            portal,
+            statement,
+            param_formats,
+            params,
+            result_formats,
+        } => with_length(buf, Some(b'B'), |b| {
+            put_cstr(b, portal);
+            put_cstr(b, statement);
+            put_count16(b, param_formats.len());
+            for f in param_formats {
+                b.put_i16(*f);
+            }
+            put_count16(b, params.len());
+            for p in params {
+                put_nullable(b, p.as_deref());
+            }
+            put_count16(b, result_formats.len());
+            for f in result_formats {
+                b.put_i16(*f);
+            }
+        }),
         FrontendMessage::Describe { target, name } => with_length(buf, Some(b'D'), |b| {
             b.put_u8(target.byte());
             put_cstr(b, name);
@@ -386,18 +412,38 @@ mod tests {
     #[test]
     fn every_message_roundtrips() {
         roundtrip(FrontendMessage::Query("select 1; select 2".into()));
-        roundtrip(FrontendMessage::Parse { name: "s1".into(), query: "select $1".into(), param_types: vec![23, 0] });
+        roundtrip(FrontendMessage::Parse {
+            name: "s1".into(),
+            query: "select $1".into(),
+            param_types: vec![23, 0],
+        });
         roundtrip(FrontendMessage::Bind {
             portal: "p".into(),
             statement: "s1".into(),
             param_formats: vec![1],
-            params: vec![Some(Bytes::from_static(&[0, 0, 0, 7])), None, Some(Bytes::new())],
+            params: vec![
+                Some(Bytes::from_static(&[0, 0, 0, 7])),
+                None,
+                Some(Bytes::new()),
+            ],
             result_formats: vec![0, 1],
         });
-        roundtrip(FrontendMessage::Describe { target: Target::Statement, name: "s1".into() });
-        roundtrip(FrontendMessage::Describe { target: Target::Portal, name: "".into() });
-        roundtrip(FrontendMessage::Execute { portal: "".into(), max_rows: 10 });
-        roundtrip(FrontendMessage::Close { target: Target::Portal, name: "p".into() });
+        roundtrip(FrontendMessage::Describe {
+            target: Target::Statement,
+            name: "s1".into(),
+        });
+        roundtrip(FrontendMessage::Describe {
+            target: Target::Portal,
+            name: "".into(),
+        });
+        roundtrip(FrontendMessage::Execute {
+            portal: "".into(),
+            max_rows: 10,
+        });
+        roundtrip(FrontendMessage::Close {
+            target: Target::Portal,
+            name: "p".into(),
+        });
         for m in [
             FrontendMessage::Sync,
             FrontendMessage::Flush,
@@ -421,11 +467,20 @@ mod tests {
             minor: 0,
             params: vec![("user".into(), "u".into()), ("database".into(), "".into())],
         });
-        roundtrip_startup(StartupPacket::Startup { minor: 2, params: vec![] });
+        roundtrip_startup(StartupPacket::Startup {
+            minor: 2,
+            params: vec![],
+        });
         let mut buf = BytesMut::new();
-        encode_startup(&StartupPacket::UnsupportedVersion { major: 2, minor: 0 }, &mut buf);
+        encode_startup(
+            &StartupPacket::UnsupportedVersion { major: 2, minor: 0 },
+            &mut buf,
+        );
         let body = try_startup_frame(&mut buf).unwrap().unwrap();
-        assert_eq!(decode_startup(body).unwrap(), StartupPacket::UnsupportedVersion { major: 2, minor: 0 });
+        assert_eq!(
+            decode_startup(body).unwrap(),
+            StartupPacket::UnsupportedVersion { major: 2, minor: 0 }
+        );
     }
 
     fn bad_startup(body: &[u8]) {
@@ -447,7 +502,11 @@ mod tests {
 
     fn bad(tag: u8, body: &[u8]) {
         let r = decode(tag, Bytes::copy_from_slice(body));
-        assert!(matches!(r, Err(WireError::Protocol(_))), "{} {body:?} → {r:?}", char::from(tag));
+        assert!(
+            matches!(r, Err(WireError::Protocol(_))),
+            "{} {body:?} → {r:?}",
+            char::from(tag)
+        );
     }
 
     #[test]

@@ -22,7 +22,10 @@ impl MessageReader {
     }
 
     fn short(&self) -> WireError {
-        WireError::protocol(format!("invalid message format: {} message is truncated", self.what))
+        WireError::protocol(format!(
+            "invalid message format: {} message is truncated",
+            self.what
+        ))
     }
 
     /// The next `n` bytes.
@@ -88,7 +91,10 @@ impl MessageReader {
     pub fn count16(&mut self) -> Result<usize> {
         let n = self.i16()?;
         usize::try_from(n).map_err(|_| {
-            WireError::protocol(format!("invalid message format: negative count in {} message", self.what))
+            WireError::protocol(format!(
+                "invalid message format: negative count in {} message",
+                self.what
+            ))
         })
     }
 
@@ -117,7 +123,10 @@ mod tests {
 
     #[test]
     fn reads_fields_in_order_and_checks_the_end() {
-        let mut r = MessageReader::new(Bytes::from_static(b"\x01\x00\x02\x00\x00\x00\x03ab\0"), "test");
+        let mut r = MessageReader::new(
+            Bytes::from_static(b"\x01\x00\x02\x00\x00\x00\x03ab\0"),
+            "test",
+        );
         assert_eq!(r.u8().unwrap(), 1);
         assert_eq!(r.i16().unwrap(), 2);
         assert_eq!(r.i32().unwrap(), 3);

@@ -37,7 +37,10 @@ fn civil_from_days(z: i64) -> (i64, u32, u32) {
 }
 
 fn invalid(type_name: &str, text: &str) -> WireError {
-    WireError::sql("22007", format!("invalid input syntax for type {type_name}: \"{text}\""))
+    WireError::sql(
+        "22007",
+        format!("invalid input syntax for type {type_name}: \"{text}\""),
+    )
 }
 
 fn num(s: &str) -> Option<i64> {
@@ -139,7 +142,11 @@ fn parse_offset(s: &str) -> Option<i64> {
 
 /// `timestamp`/`timestamptz` text → microseconds since 2000-01-01 (UTC for timestamptz).
 pub fn timestamp_to_micros(text: &str, with_tz: bool) -> Result<i64> {
-    let type_name = if with_tz { "timestamp with time zone" } else { "timestamp without time zone" };
+    let type_name = if with_tz {
+        "timestamp with time zone"
+    } else {
+        "timestamp without time zone"
+    };
     let t = text.trim();
     match t.to_ascii_lowercase().as_str() {
         "infinity" => return Ok(i64::MAX),
@@ -159,7 +166,11 @@ pub fn timestamp_to_micros(text: &str, with_tz: bool) -> Result<i64> {
             None => (rest, None),
         },
     };
-    let micros = if time.is_empty() { 0 } else { parse_time(time).ok_or_else(err)? };
+    let micros = if time.is_empty() {
+        0
+    } else {
+        parse_time(time).ok_or_else(err)?
+    };
     let offset_secs = match offset {
         Some(o) => parse_offset(o).ok_or_else(err)?,
         None => 0,
@@ -184,7 +195,12 @@ pub fn micros_to_timestamp(micros: i64, with_tz: bool) -> String {
     let (y, m, d) = civil_from_days(days + PG_EPOCH_DAYS);
     let secs = in_day / 1_000_000;
     let frac = in_day % 1_000_000;
-    let mut out = format!("{y:04}-{m:02}-{d:02} {:02}:{:02}:{:02}", secs / 3600, secs / 60 % 60, secs % 60);
+    let mut out = format!(
+        "{y:04}-{m:02}-{d:02} {:02}:{:02}:{:02}",
+        secs / 3600,
+        secs / 60 % 60,
+        secs % 60
+    );
     if frac != 0 {
         let f = format!("{frac:06}");
         out.push('.');
@@ -210,23 +226,47 @@ mod tests {
         }
         assert_eq!(days_to_date(i32::MAX), "infinity");
         assert_eq!(date_to_days("-infinity").unwrap(), i32::MIN);
-        for bad in ["", "2023-02-29", "2024-13-01", "x", "2024-1", "2024-01-01-01"] {
+        for bad in [
+            "",
+            "2023-02-29",
+            "2024-13-01",
+            "x",
+            "2024-1",
+            "2024-01-01-01",
+        ] {
             assert!(date_to_days(bad).is_err(), "{bad}");
         }
     }
 
     #[test]
     fn timestamps_roundtrip() {
-        assert_eq!(timestamp_to_micros("2000-01-01 00:00:01", false).unwrap(), 1_000_000);
-        assert_eq!(timestamp_to_micros("2000-01-01T00:00:00.5", false).unwrap(), 500_000);
+        assert_eq!(
+            timestamp_to_micros("2000-01-01 00:00:01", false).unwrap(),
+            1_000_000
+        );
+        assert_eq!(
+            timestamp_to_micros("2000-01-01T00:00:00.5", false).unwrap(),
+            500_000
+        );
         let t = "2026-11-25 16:28:21.123456+00";
         let us = timestamp_to_micros(t, true).unwrap();
         assert_eq!(micros_to_timestamp(us, true), t);
-        assert_eq!(timestamp_to_micros("2026-11-25 18:28:21.123456+02:00", true).unwrap(), us);
-        assert_eq!(timestamp_to_micros("2026-11-25T16:28:21.123456Z", true).unwrap(), us);
+        assert_eq!(
+            timestamp_to_micros("2026-11-25 18:28:21.123456+02:00", true).unwrap(),
+            us
+        );
+        assert_eq!(
+            timestamp_to_micros("2026-11-25T16:28:21.123456Z", true).unwrap(),
+            us
+        );
         assert_eq!(micros_to_timestamp(-1, false), "1999-12-31 23:59:59.999999");
         assert_eq!(micros_to_timestamp(0, false), "2000-01-01 00:00:00");
-        for bad in ["2026-11-25 25:00", "2026-11-25 10:00:00+99", "nope", "2026-11-25 1x:00"] {
+        for bad in [
+            "2026-11-25 25:00",
+            "2026-11-25 10:00:00+99",
+            "nope",
+            "2026-11-25 1x:00",
+        ] {
             assert!(timestamp_to_micros(bad, true).is_err(), "{bad}");
         }
     }

@@ -11,7 +11,13 @@ use crate::error::{Result, WireError};
 use crate::protocol::{Format, Oid};
 
 fn invalid_syntax(oid: Oid, text: &str) -> WireError {
-    WireError::sql("22P02", format!("invalid input syntax for type {}: \"{text}\"", type_name(oid)))
+    WireError::sql(
+        "22P02",
+        format!(
+            "invalid input syntax for type {}: \"{text}\"",
+            type_name(oid)
+        ),
+    )
 }
 
 /// PostgreSQL's `parse_bool`: t/true/y/yes/on/1 and f/false/n/no/off/0, any unique prefix,
@@ -24,7 +30,11 @@ pub fn parse_bool(s: &str) -> Option<bool> {
     let prefix_of = |word: &str| word.starts_with(t.as_str());
     if prefix_of("true") || prefix_of("yes") || t == "on" || t == "1" {
         Some(true)
-    } else if prefix_of("false") || prefix_of("no") || (t.len() >= 2 && prefix_of("off")) || t == "0" {
+    } else if prefix_of("false")
+        || prefix_of("no")
+        || (t.len() >= 2 && prefix_of("off"))
+        || t == "0"
+    {
         Some(false)
     } else {
         None
@@ -36,7 +46,12 @@ pub fn parse_int(s: &str, oid: Oid) -> Result<i64> {
     let t = s.trim();
     let v: i64 = match t.parse() {
         Ok(v) => v,
-        Err(e) if matches!(e.kind(), std::num::IntErrorKind::PosOverflow | std::num::IntErrorKind::NegOverflow) => {
+        Err(e)
+            if matches!(
+                e.kind(),
+                std::num::IntErrorKind::PosOverflow | std::num::IntErrorKind::NegOverflow
+            ) =>
+        {
             return Err(out_of_range(s, oid));
         }
         Err(_) => return Err(invalid_syntax(oid, s)),
@@ -47,11 +62,18 @@ pub fn parse_int(s: &str, oid: Oid) -> Result<i64> {
         oid::OID => u32::try_from(v).is_ok(),
         _ => true,
     };
-    if fits { Ok(v) } else { Err(out_of_range(s, oid)) }
+    if fits {
+        Ok(v)
+    } else {
+        Err(out_of_range(s, oid))
+    }
 }
 
 fn out_of_range(s: &str, oid: Oid) -> WireError {
-    WireError::sql("22003", format!("value \"{s}\" is out of range for type {}", type_name(oid)))
+    WireError::sql(
+        "22003",
+        format!("value \"{s}\" is out of range for type {}", type_name(oid)),
+    )
 }
 
 /// A float from text (`Infinity`, `-Infinity`, `NaN` accepted).
@@ -71,7 +93,9 @@ fn numeric_datum(text: &str) -> Result<Datum> {
     if let Ok(i) = t.parse::<i64>() {
         return Ok(Datum::Int(i));
     }
-    t.parse::<f64>().map(Datum::Float).map_err(|_| invalid_syntax(oid::NUMERIC, text))
+    t.parse::<f64>()
+        .map(Datum::Float)
+        .map_err(|_| invalid_syntax(oid::NUMERIC, text))
 }
 
 /// `bytea` input: `\x` hex, or the escape format (`\\` and `\ooo` octal).
@@ -79,16 +103,25 @@ pub fn parse_bytea(s: &str) -> Result<Vec<u8>> {
     let bad = || WireError::sql("22P02", "invalid input syntax for type bytea");
     if let Some(hex) = s.strip_prefix("\\x") {
         let digits: Vec<u8> = hex.bytes().filter(|b| !b.is_ascii_whitespace()).collect();
-        if digits.len() % 2 != 0 {
-            return Err(WireError::sql("22023", "invalid hexadecimal data: odd number of digits"));
+        if !digits.len().is_multiple_of(2) {
+            return Err(WireError::sql(
+                "22023",
+                "invalid hexadecimal data: odd number of digits",
+            ));
         }
         let val = |c: u8| match c {
             b'0'..=b'9' => Ok(c - b'0'),
             b'a'..=b'f' => Ok(c - b'a' + 10),
             b'A'..=b'F' => Ok(c - b'A' + 10),
-            _ => Err(WireError::sql("22023", format!("invalid hexadecimal digit: \"{}\"", char::from(c)))),
+            _ => Err(WireError::sql(
+                "22023",
+                format!("invalid hexadecimal digit: \"{}\"", char::from(c)),
+            )),
         };
-        return digits.chunks(2).map(|p| Ok(val(p[0])? << 4 | val(p[1])?)).collect();
+        return digits
+            .chunks(2)
+            .map(|p| Ok(val(p[0])? << 4 | val(p[1])?))
+            .collect();
     }
     let b = s.as_bytes();
     let mut out = Vec::with_capacity(b.len());
@@ -116,14 +149,26 @@ pub fn parse_bytea(s: &str) -> Result<Vec<u8>> {
 fn utf8(bytes: &[u8]) -> Result<&str> {
     std::str::from_utf8(bytes).map_err(|e| {
         let at = e.valid_up_to();
-        let shown: Vec<String> = bytes[at..].iter().take(2).map(|b| format!("0x{b:02x}")).collect();
-        WireError::sql("22021", format!("invalid byte sequence for encoding \"UTF8\": {}", shown.join(" ")))
+        let shown: Vec<String> = bytes[at..]
+            .iter()
+            .take(2)
+            .map(|b| format!("0x{b:02x}"))
+            .collect();
+        WireError::sql(
+            "22021",
+            format!(
+                "invalid byte sequence for encoding \"UTF8\": {}",
+                shown.join(" ")
+            ),
+        )
     })
 }
 
 fn text_param(text: &str, oid: Oid) -> Result<Datum> {
     Ok(match oid {
-        oid::BOOL => Datum::Int(i64::from(parse_bool(text).ok_or_else(|| invalid_syntax(oid, text))?)),
+        oid::BOOL => Datum::Int(i64::from(
+            parse_bool(text).ok_or_else(|| invalid_syntax(oid, text))?,
+        )),
         oid::INT2 | oid::INT4 | oid::INT8 | oid::OID => Datum::Int(parse_int(text, oid)?),
         oid::FLOAT4 | oid::FLOAT8 => Datum::Float(parse_float(text, oid)?),
         oid::NUMERIC => numeric_datum(text)?,
@@ -141,28 +186,52 @@ fn text_param(text: &str, oid: Oid) -> Result<Datum> {
 }
 
 fn binary_param(bytes: &[u8], oid: Oid, index: usize) -> Result<Datum> {
-    let bad = || WireError::sql("22P03", format!("incorrect binary data format in bind parameter {index}"));
-    let fixed = |n: usize| if bytes.len() == n { Ok(bytes) } else { Err(bad()) };
+    let bad = || {
+        WireError::sql(
+            "22P03",
+            format!("incorrect binary data format in bind parameter {index}"),
+        )
+    };
+    let fixed = |n: usize| {
+        if bytes.len() == n {
+            Ok(bytes)
+        } else {
+            Err(bad())
+        }
+    };
     Ok(match oid {
         oid::BOOL => Datum::Int(i64::from(fixed(1)?[0] != 0)),
-        oid::INT2 => Datum::Int(i64::from(i16::from_be_bytes(fixed(2)?.try_into().map_err(|_| bad())?))),
-        oid::INT4 => Datum::Int(i64::from(i32::from_be_bytes(fixed(4)?.try_into().map_err(|_| bad())?))),
-        oid::OID => Datum::Int(i64::from(u32::from_be_bytes(fixed(4)?.try_into().map_err(|_| bad())?))),
+        oid::INT2 => Datum::Int(i64::from(i16::from_be_bytes(
+            fixed(2)?.try_into().map_err(|_| bad())?,
+        ))),
+        oid::INT4 => Datum::Int(i64::from(i32::from_be_bytes(
+            fixed(4)?.try_into().map_err(|_| bad())?,
+        ))),
+        oid::OID => Datum::Int(i64::from(u32::from_be_bytes(
+            fixed(4)?.try_into().map_err(|_| bad())?,
+        ))),
         oid::INT8 => Datum::Int(i64::from_be_bytes(fixed(8)?.try_into().map_err(|_| bad())?)),
-        oid::FLOAT4 => Datum::Float(f64::from(f32::from_be_bytes(fixed(4)?.try_into().map_err(|_| bad())?))),
+        oid::FLOAT4 => Datum::Float(f64::from(f32::from_be_bytes(
+            fixed(4)?.try_into().map_err(|_| bad())?,
+        ))),
         oid::FLOAT8 => Datum::Float(f64::from_be_bytes(fixed(8)?.try_into().map_err(|_| bad())?)),
         oid::BYTEA => Datum::Bytes(bytes.to_vec()),
         oid::NUMERIC => numeric_datum(&numeric::binary_to_text(bytes).map_err(|_| bad())?)?,
-        oid::DATE => {
-            Datum::Text(datetime::days_to_date(i32::from_be_bytes(fixed(4)?.try_into().map_err(|_| bad())?)))
-        }
+        oid::DATE => Datum::Text(datetime::days_to_date(i32::from_be_bytes(
+            fixed(4)?.try_into().map_err(|_| bad())?,
+        ))),
         oid::TIMESTAMP | oid::TIMESTAMPTZ => Datum::Text(datetime::micros_to_timestamp(
             i64::from_be_bytes(fixed(8)?.try_into().map_err(|_| bad())?),
             oid == oid::TIMESTAMPTZ,
         )),
-        oid::TEXT | oid::VARCHAR | oid::BPCHAR | oid::NAME | oid::CHAR | oid::UNKNOWN | oid::JSON | 0 => {
-            Datum::Text(utf8(bytes)?.to_owned())
-        }
+        oid::TEXT
+        | oid::VARCHAR
+        | oid::BPCHAR
+        | oid::NAME
+        | oid::CHAR
+        | oid::UNKNOWN
+        | oid::JSON
+        | 0 => Datum::Text(utf8(bytes)?.to_owned()),
         other => {
             return Err(WireError::sql(
                 "42883",
@@ -204,20 +273,38 @@ mod tests {
 
     #[test]
     fn text_parameters() {
-        assert_eq!(decode_param(None, oid::INT4, Format::Text, 1).unwrap(), Datum::Null);
+        assert_eq!(
+            decode_param(None, oid::INT4, Format::Text, 1).unwrap(),
+            Datum::Null
+        );
         assert_eq!(text(" 42 ", oid::INT4).unwrap(), Datum::Int(42));
-        assert_eq!(text("-9223372036854775808", oid::INT8).unwrap(), Datum::Int(i64::MIN));
+        assert_eq!(
+            text("-9223372036854775808", oid::INT8).unwrap(),
+            Datum::Int(i64::MIN)
+        );
         assert_eq!(text("tr", oid::BOOL).unwrap(), Datum::Int(1));
         assert_eq!(text("off", oid::BOOL).unwrap(), Datum::Int(0));
         assert_eq!(text("2.5", oid::FLOAT8).unwrap(), Datum::Float(2.5));
-        assert_eq!(text("-Infinity", oid::FLOAT8).unwrap(), Datum::Float(f64::NEG_INFINITY));
+        assert_eq!(
+            text("-Infinity", oid::FLOAT8).unwrap(),
+            Datum::Float(f64::NEG_INFINITY)
+        );
         assert_eq!(text("12", oid::NUMERIC).unwrap(), Datum::Int(12));
         assert_eq!(text("1.25", oid::NUMERIC).unwrap(), Datum::Float(1.25));
-        assert_eq!(text("\\xDEad", oid::BYTEA).unwrap(), Datum::Bytes(vec![0xde, 0xad]));
-        assert_eq!(text("a\\\\b\\001", oid::BYTEA).unwrap(), Datum::Bytes(b"a\\b\x01".to_vec()));
+        assert_eq!(
+            text("\\xDEad", oid::BYTEA).unwrap(),
+            Datum::Bytes(vec![0xde, 0xad])
+        );
+        assert_eq!(
+            text("a\\\\b\\001", oid::BYTEA).unwrap(),
+            Datum::Bytes(b"a\\b\x01".to_vec())
+        );
         assert_eq!(text("hi", oid::TEXT).unwrap(), Datum::Text("hi".into()));
         assert_eq!(text("hi", 0).unwrap(), Datum::Text("hi".into()));
-        assert_eq!(text("2024-02-29", oid::DATE).unwrap(), Datum::Text("2024-02-29".into()));
+        assert_eq!(
+            text("2024-02-29", oid::DATE).unwrap(),
+            Datum::Text("2024-02-29".into())
+        );
     }
 
     #[test]
@@ -232,7 +319,10 @@ mod tests {
         assert_eq!(state(text("\\x1", oid::BYTEA)), "22023");
         assert_eq!(state(text("\\9", oid::BYTEA)), "22P02");
         assert_eq!(state(text("2023-02-30", oid::DATE)), "22007");
-        assert_eq!(state(decode_param(Some(b"\xff"), oid::TEXT, Format::Text, 1)), "22021");
+        assert_eq!(
+            state(decode_param(Some(b"\xff"), oid::TEXT, Format::Text, 1)),
+            "22021"
+        );
     }
 
     #[test]
@@ -241,12 +331,30 @@ mod tests {
         assert_eq!(bin(&[0xff, 0xfe], oid::INT2).unwrap(), Datum::Int(-2));
         assert_eq!(bin(&7i32.to_be_bytes(), oid::INT4).unwrap(), Datum::Int(7));
         assert_eq!(bin(&7i64.to_be_bytes(), oid::INT8).unwrap(), Datum::Int(7));
-        assert_eq!(bin(&1.5f32.to_be_bytes(), oid::FLOAT4).unwrap(), Datum::Float(1.5));
-        assert_eq!(bin(&1.5f64.to_be_bytes(), oid::FLOAT8).unwrap(), Datum::Float(1.5));
-        assert_eq!(bin(&[0, 1, 2], oid::BYTEA).unwrap(), Datum::Bytes(vec![0, 1, 2]));
-        assert_eq!(bin("ü".as_bytes(), oid::VARCHAR).unwrap(), Datum::Text("ü".into()));
-        assert_eq!(bin(&[0, 1, 0, 0, 0, 0, 0, 0, 0, 5], oid::NUMERIC).unwrap(), Datum::Int(5));
-        assert_eq!(bin(&1i32.to_be_bytes(), oid::DATE).unwrap(), Datum::Text("2000-01-02".into()));
+        assert_eq!(
+            bin(&1.5f32.to_be_bytes(), oid::FLOAT4).unwrap(),
+            Datum::Float(1.5)
+        );
+        assert_eq!(
+            bin(&1.5f64.to_be_bytes(), oid::FLOAT8).unwrap(),
+            Datum::Float(1.5)
+        );
+        assert_eq!(
+            bin(&[0, 1, 2], oid::BYTEA).unwrap(),
+            Datum::Bytes(vec![0, 1, 2])
+        );
+        assert_eq!(
+            bin("ü".as_bytes(), oid::VARCHAR).unwrap(),
+            Datum::Text("ü".into())
+        );
+        assert_eq!(
+            bin(&[0, 1, 0, 0, 0, 0, 0, 0, 0, 5], oid::NUMERIC).unwrap(),
+            Datum::Int(5)
+        );
+        assert_eq!(
+            bin(&1i32.to_be_bytes(), oid::DATE).unwrap(),
+            Datum::Text("2000-01-02".into())
+        );
         assert_eq!(
             bin(&1_000_000i64.to_be_bytes(), oid::TIMESTAMPTZ).unwrap(),
             Datum::Text("2000-01-01 00:00:01+00".into())

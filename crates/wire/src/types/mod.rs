@@ -65,7 +65,11 @@ pub mod oid {
 /// The OID to announce to clients: `unknown` is reported as `text`, as PostgreSQL 10+ resolves
 /// unknown-typed output columns and parameters.
 pub fn reported_oid(oid: Oid) -> Oid {
-    if oid == oid::UNKNOWN || oid == 0 { oid::TEXT } else { oid }
+    if oid == oid::UNKNOWN || oid == 0 {
+        oid::TEXT
+    } else {
+        oid
+    }
 }
 
 /// `pg_type.typlen` for RowDescription.
@@ -142,7 +146,11 @@ fn hex_bytea(bytes: &[u8]) -> String {
 }
 
 fn int_text(i: i64, oid: Oid) -> String {
-    if oid == oid::BOOL { (if i != 0 { "t" } else { "f" }).to_owned() } else { i.to_string() }
+    if oid == oid::BOOL {
+        (if i != 0 { "t" } else { "f" }).to_owned()
+    } else {
+        i.to_string()
+    }
 }
 
 fn float_text(f: f64, oid: Oid) -> String {
@@ -155,7 +163,11 @@ fn float_text(f: f64, oid: Oid) -> String {
 
 /// A float as numeric text: positional, never exponent notation.
 fn numeric_float_text(f: f64) -> String {
-    if f.is_finite() { format!("{f}") } else { float::float8_text(f) }
+    if f.is_finite() {
+        format!("{f}")
+    } else {
+        float::float8_text(f)
+    }
 }
 
 /// The text-format representation of `v` as a column of type `oid`, or `None` for NULL.
@@ -195,14 +207,22 @@ fn out_of_range(oid: Oid) -> WireError {
 }
 
 fn invalid_syntax(oid: Oid, text: &str) -> WireError {
-    WireError::sql("22P02", format!("invalid input syntax for type {}: \"{text}\"", type_name(oid)))
+    WireError::sql(
+        "22P02",
+        format!(
+            "invalid input syntax for type {}: \"{text}\"",
+            type_name(oid)
+        ),
+    )
 }
 
 /// `v` as an integer for an integer-typed binary column.
 fn as_integer(v: DatumRef<'_>, oid: Oid) -> Result<i64> {
     match v {
         DatumRef::Int(i) => Ok(i),
-        DatumRef::Float(f) if f.fract() == 0.0 && f >= i64::MIN as f64 && f < i64::MAX as f64 => Ok(f as i64),
+        DatumRef::Float(f) if f.fract() == 0.0 && f >= i64::MIN as f64 && f < i64::MAX as f64 => {
+            Ok(f as i64)
+        }
         DatumRef::Float(_) => Err(out_of_range(oid)),
         DatumRef::Text(s) => input::parse_int(s, oid),
         DatumRef::Bytes(b) => Err(invalid_syntax(oid, &hex_bytea(b))),
@@ -271,12 +291,17 @@ fn put_binary(buf: &mut BytesMut, v: DatumRef<'_>, oid: Oid) -> Result<()> {
         }
         oid::DATE => {
             let mut owned = String::new();
-            buf.put_i32(datetime::date_to_days(text_or_invalid(v, oid, &mut owned)?)?);
+            buf.put_i32(datetime::date_to_days(text_or_invalid(
+                v, oid, &mut owned,
+            )?)?);
         }
         oid::TIMESTAMP | oid::TIMESTAMPTZ => {
             let mut owned = String::new();
             let text = text_or_invalid(v, oid, &mut owned)?;
-            buf.put_i64(datetime::timestamp_to_micros(text, oid == oid::TIMESTAMPTZ)?);
+            buf.put_i64(datetime::timestamp_to_micros(
+                text,
+                oid == oid::TIMESTAMPTZ,
+            )?);
         }
         oid::BYTEA => match v {
             DatumRef::Bytes(b) => buf.put_slice(b),
@@ -343,7 +368,10 @@ mod tests {
         assert_eq!(text(DatumRef::Text("yes"), oid::BOOL), "t");
         assert_eq!(text(DatumRef::Float(0.1), oid::FLOAT8), "0.1");
         assert_eq!(text(DatumRef::Float(1e20), oid::FLOAT8), "1e+20");
-        assert_eq!(text(DatumRef::Float(1e20), oid::NUMERIC), "100000000000000000000");
+        assert_eq!(
+            text(DatumRef::Float(1e20), oid::NUMERIC),
+            "100000000000000000000"
+        );
         assert_eq!(text(DatumRef::Bytes(&[0xde, 0xad]), oid::BYTEA), "\\xdead");
         assert_eq!(text(DatumRef::Text("abc"), oid::TEXT), "abc");
         assert_eq!(text(DatumRef::Int(7), oid::TEXT), "7");
@@ -352,7 +380,10 @@ mod tests {
     #[test]
     fn binary_format() {
         assert_eq!(bin(DatumRef::Int(1), oid::INT2), vec![0, 1]);
-        assert_eq!(bin(DatumRef::Int(-2), oid::INT4), vec![0xff, 0xff, 0xff, 0xfe]);
+        assert_eq!(
+            bin(DatumRef::Int(-2), oid::INT4),
+            vec![0xff, 0xff, 0xff, 0xfe]
+        );
         assert_eq!(bin(DatumRef::Int(3), oid::INT8), 3i64.to_be_bytes());
         assert_eq!(bin(DatumRef::Text("12"), oid::INT4), 12i32.to_be_bytes());
         assert_eq!(bin(DatumRef::Float(2.5), oid::FLOAT8), 2.5f64.to_be_bytes());
@@ -362,10 +393,22 @@ mod tests {
         assert_eq!(bin(DatumRef::Text("f"), oid::BOOL), vec![0]);
         assert_eq!(bin(DatumRef::Text("héllo"), oid::TEXT), "héllo".as_bytes());
         assert_eq!(bin(DatumRef::Bytes(&[0, 255]), oid::BYTEA), vec![0, 255]);
-        assert_eq!(bin(DatumRef::Int(10000), oid::NUMERIC), vec![0, 1, 0, 1, 0, 0, 0, 0, 0, 1]);
-        assert_eq!(bin(DatumRef::Text("1.5"), oid::NUMERIC), vec![0, 2, 0, 0, 0, 0, 0, 1, 0, 1, 0x13, 0x88]);
-        assert_eq!(bin(DatumRef::Text("2000-01-02"), oid::DATE), 1i32.to_be_bytes());
-        assert_eq!(bin(DatumRef::Text("2000-01-01 00:00:01+00"), oid::TIMESTAMPTZ), 1_000_000i64.to_be_bytes());
+        assert_eq!(
+            bin(DatumRef::Int(10000), oid::NUMERIC),
+            vec![0, 1, 0, 1, 0, 0, 0, 0, 0, 1]
+        );
+        assert_eq!(
+            bin(DatumRef::Text("1.5"), oid::NUMERIC),
+            vec![0, 2, 0, 0, 0, 0, 0, 1, 0, 1, 0x13, 0x88]
+        );
+        assert_eq!(
+            bin(DatumRef::Text("2000-01-02"), oid::DATE),
+            1i32.to_be_bytes()
+        );
+        assert_eq!(
+            bin(DatumRef::Text("2000-01-01 00:00:01+00"), oid::TIMESTAMPTZ),
+            1_000_000i64.to_be_bytes()
+        );
         assert_eq!(bin(DatumRef::Int(5), oid::UNKNOWN), b"5");
     }
 

@@ -19,7 +19,10 @@ const MAX_INT_DIGITS: usize = 131_072;
 const MAX_DSCALE: usize = 16_383;
 
 fn invalid(text: &str) -> WireError {
-    WireError::sql("22P02", format!("invalid input syntax for type numeric: \"{text}\""))
+    WireError::sql(
+        "22P02",
+        format!("invalid input syntax for type numeric: \"{text}\""),
+    )
 }
 
 /// Writes the binary form of the numeric written as `text` (PostgreSQL's numeric input syntax).
@@ -62,7 +65,11 @@ pub fn text_to_binary(text: &str, buf: &mut BytesMut) -> Result<()> {
         return Err(overflow());
     }
     // All digits, and where the decimal point falls among them after applying the exponent.
-    let mut digits: Vec<u8> = int_part.bytes().chain(frac_part.bytes()).map(|b| b - b'0').collect();
+    let mut digits: Vec<u8> = int_part
+        .bytes()
+        .chain(frac_part.bytes())
+        .map(|b| b - b'0')
+        .collect();
     let mut point = int_part.len() as i64 + exp;
     if point < 0 {
         let pad = point.unsigned_abs() as usize;
@@ -84,8 +91,10 @@ pub fn text_to_binary(text: &str, buf: &mut BytesMut) -> Result<()> {
     let mut aligned = vec![0u8; lead];
     aligned.extend_from_slice(&digits);
     aligned.extend(std::iter::repeat_n(0, trail));
-    let mut groups: Vec<i16> =
-        aligned.chunks(4).map(|c| c.iter().fold(0i16, |acc, d| acc * 10 + i16::from(*d))).collect();
+    let mut groups: Vec<i16> = aligned
+        .chunks(4)
+        .map(|c| c.iter().fold(0i16, |acc, d| acc * 10 + i16::from(*d)))
+        .collect();
     let mut weight = ((lead + point) / 4) as i64 - 1;
     let first = groups.iter().position(|&g| g != 0);
     let ndigits = match first {
@@ -145,7 +154,11 @@ pub fn binary_to_text(bytes: &[u8]) -> Result<String> {
     let group_at = |pos: i64| -> u16 {
         // pos is a base-10000 position: 0 = units group, -1 = first fraction group…
         let idx = weight - pos;
-        if idx >= 0 && (idx as usize) < groups.len() { groups[idx as usize] } else { 0 }
+        if idx >= 0 && (idx as usize) < groups.len() {
+            groups[idx as usize]
+        } else {
+            0
+        }
     };
     let mut out = String::new();
     if sign == NEG {
@@ -211,7 +224,10 @@ mod tests {
             ("1.50", "1.50"),
             ("+7.", "7"),
             (".5", "0.5"),
-            ("123456789012345678901234567890", "123456789012345678901234567890"),
+            (
+                "123456789012345678901234567890",
+                "123456789012345678901234567890",
+            ),
             ("2.5e-3", "0.0025"),
             ("NaN", "NaN"),
             ("Infinity", "Infinity"),
@@ -226,8 +242,17 @@ mod tests {
             assert!(text_to_binary(t, &mut BytesMut::new()).is_err(), "{t}");
         }
         assert!(binary_to_text(&[0, 1]).is_err());
-        assert!(binary_to_text(&words(&[1, 0, 0, 0])).is_err(), "digit missing");
-        assert!(binary_to_text(&words(&[1, 0, 0, 0, 10000])).is_err(), "digit too big");
-        assert!(binary_to_text(&words(&[0, 0, 0x1234, 0])).is_err(), "bad sign");
+        assert!(
+            binary_to_text(&words(&[1, 0, 0, 0])).is_err(),
+            "digit missing"
+        );
+        assert!(
+            binary_to_text(&words(&[1, 0, 0, 0, 10000])).is_err(),
+            "digit too big"
+        );
+        assert!(
+            binary_to_text(&words(&[0, 0, 0x1234, 0])).is_err(),
+            "bad sign"
+        );
     }
 }

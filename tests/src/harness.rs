@@ -1,0 +1,282 @@
+//! A real server for a test: its own temporary data directory, its own Unix socket directory
+//! and port, no TCP, stderr captured to a log file, and its own process group so that every
+//! process it started is killed when the test ends, whatever happened.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::atomic::{AtomicU16, Ordering};
+use std::time::{Duration, Instant};
+
+/// A running (or stopped) test server.
+pub struct Server {
+    /// The temporary directory holding `data/`, the socket and `server.log`.
+    pub root: tempfile::TempDir,
+    /// The port (only names the Unix socket; TCP is off).
+    pub port: u16,
+    /// The postmaster process.
+    pub child: Option<Child>,
+    /// Extra arguments it was started with.
+    pub args: Vec<String>,
+}
+
+static NEXT_PORT: AtomicU16 = AtomicU16::new(0);
+
+fn pick_port() -> u16 {
+    let base = 20_000 + (std::process::id() % 20_000) as u16;
+    base + NEXT_PORT.fetch_add(1, Ordering::Relaxed) * 7
+}
+
+/// The server binary built for the tests.
+pub fn server_binary() -> PathBuf {
+    if let Ok(p) = std::env::var("MINIPG_TEST_SERVER") {
+        return PathBuf::from(p);
+    }
+    // tests/…/deps/<test binary> → tests/…/minipg-test-server
+    let exe = std::env::current_exe().expect("current exe");
+    let dir = exe.parent().and_then(Path::parent).expect("target dir");
+    dir.join("minipg-test-server")
+}
+
+impl Server {
+    /// A server not yet started (`start` runs it).
+    pub fn new(args: &[&str]) -> Server {
+        let root = tempfile::Builder::new().prefix("minipg-test").tempdir().expect("tempdir");
+        Server { root, port: pick_port(), child: None, args: args.iter().map(|s| s.to_string()).collect() }
+    }
+
+    /// Starts a server with `args` (e.g. `-c`, `worker_spi.naptime=1`) and waits until ready.
+    pub fn start(args: &[&str]) -> Server {
+        let mut s = Server::new(args);
+        s.spawn();
+        s.wait_ready();
+        s
+    }
+
+    /// The data directory.
+    pub fn data_dir(&self) -> PathBuf {
+        self.root.path().join("data")
+    }
+
+    /// The socket directory.
+    pub fn socket_dir(&self) -> PathBuf {
+        self.root.path().to_owned()
+    }
+
+    /// The log file.
+    pub fn log_path(&self) -> PathBuf {
+        self.root.path().join("server.log")
+    }
+
+    /// The common arguments of every invocation.
+    pub fn base_args(&self) -> Vec<String> {
+        vec![
+            "-D".into(),
+            self.data_dir().display().to_string(),
+            "-p".into(),
+            self.port.to_string(),
+            "-c".into(),
+            format!("unix_socket_directories={}", self.socket_dir().display()),
+            "-c".into(),
+            "listen_addresses=".into(),
+        ]
+    }
+
+    /// A command for the server binary with the base arguments.
+    pub fn command(&self) -> Command {
+        let mut c = Command::new(server_binary());
+        c.args(self.base_args()).env_remove("PGPORT").env_remove("PGDATA");
+        c
+    }
+
+    /// Starts the postmaster (appending to the log) without waiting.
+    pub fn spawn(&mut self) {
+        let log = fs::OpenOptions::new().create(true).append(true).open(self.log_path()).expect("log");
+        use std::os::unix::process::CommandExt;
+        let child = self
+            .command()
+            .args(&self.args)
+            .stdin(Stdio::null())
+            .stdout(log.try_clone().expect("log"))
+            .stderr(log)
+            .process_group(0)
+            .spawn()
+            .expect("spawn server");
+        self.child = Some(child);
+    }
+
+    /// The postmaster's pid.
+    pub fn pid(&self) -> i32 {
+        self.child.as_ref().map(|c| c.id() as i32).unwrap_or(0)
+    }
+
+    /// The whole log so far.
+    pub fn log(&self) -> String {
+        fs::read_to_string(self.log_path()).unwrap_or_default()
+    }
+
+    /// How many log lines contain `pat`.
+    pub fn count_log(&self, pat: &str) -> usize {
+        self.log().lines().filter(|l| l.contains(pat)).count()
+    }
+
+    /// Waits until at least `n` log lines contain `pat`.
+    pub fn wait_log_n(&self, pat: &str, n: usize, timeout: Duration) -> bool {
+        let t0 = Instant::now();
+        while t0.elapsed() < timeout {
+            if self.count_log(pat) >= n {
+                return true;
+            }
+            std::thread::sleep(Duration::from_millis(10));
+        }
+        false
+    }
+
+    /// Waits until a log line contains `pat`; panics with the log on timeout.
+    pub fn expect_log(&self, pat: &str, timeout: Duration) {
+        assert!(self.wait_log_n(pat, 1, timeout), "no log line with {pat:?} within {timeout:?}; log:\n{}", self.log());
+    }
+
+    /// Waits for "ready to accept connections" (counting from `n` earlier ones).
+    pub fn wait_ready_n(&self, n: usize) {
+        self.expect_n("database system is ready to accept connections", n, Duration::from_secs(20));
+    }
+
+    /// Waits for the first "ready".
+    pub fn wait_ready(&self) {
+        self.wait_ready_n(1);
+    }
+
+    /// Like `expect_log` for the n-th occurrence.
+    pub fn expect_n(&self, pat: &str, n: usize, timeout: Duration) {
+        assert!(
+            self.wait_log_n(pat, n, timeout),
+            "fewer than {n} log lines with {pat:?} within {timeout:?}; log:\n{}",
+            self.log()
+        );
+    }
+
+    /// A `postgres` crate client over the Unix socket.
+    pub fn connect(&self) -> postgres::Client {
+        self.try_connect().expect("connect")
+    }
+
+    /// Same, returning the error.
+    pub fn try_connect(&self) -> Result<postgres::Client, postgres::Error> {
+        postgres::Config::new()
+            .host_path(self.socket_dir())
+            .port(self.port)
+            .user("postgres")
+            .dbname("postgres")
+            .connect(postgres::NoTls)
+    }
+
+    /// Every live process of this server's process group: (pid, title).
+    pub fn processes(&self) -> Vec<(i32, String)> {
+        let pgrp = self.pid();
+        let mut out = Vec::new();
+        let Ok(rd) = fs::read_dir("/proc") else { return out };
+        for e in rd.flatten() {
+            let Ok(pid) = e.file_name().to_string_lossy().parse::<i32>() else { continue };
+            let Ok(stat) = fs::read_to_string(format!("/proc/{pid}/stat")) else { continue };
+            let Some(rest) = stat.rfind(')').map(|i| &stat[i + 1..]) else { continue };
+            let f: Vec<&str> = rest.split_whitespace().collect();
+            if f.first() == Some(&"Z") || f.get(2).and_then(|g| g.parse::<i32>().ok()) != Some(pgrp) {
+                continue;
+            }
+            let title = fs::read(format!("/proc/{pid}/cmdline"))
+                .map(|b| String::from_utf8_lossy(&b).replace('\0', " ").trim().to_owned())
+                .unwrap_or_default();
+            out.push((pid, title));
+        }
+        out
+    }
+
+    /// Pids whose title contains `pat`.
+    pub fn pids_titled(&self, pat: &str) -> Vec<i32> {
+        self.processes().into_iter().filter(|(_, t)| t.contains(pat)).map(|(p, _)| p).collect()
+    }
+
+    /// Waits until exactly one process is titled with `pat` and returns it.
+    pub fn wait_pid_titled(&self, pat: &str, timeout: Duration) -> i32 {
+        let t0 = Instant::now();
+        loop {
+            let p = self.pids_titled(pat);
+            if p.len() == 1 {
+                return p[0];
+            }
+            assert!(t0.elapsed() < timeout, "no single process titled {pat:?}: {:?}", self.processes());
+            std::thread::sleep(Duration::from_millis(10));
+        }
+    }
+
+    /// Sends `sig` to `pid`.
+    pub fn kill(pid: i32, sig: i32) {
+        // SAFETY: sending a signal to a process of this test's server.
+        unsafe { libc::kill(pid, sig) };
+    }
+
+    /// Waits for the postmaster to exit; returns its exit code (None: killed by a signal).
+    pub fn wait_exit(&mut self, timeout: Duration) -> Option<i32> {
+        let t0 = Instant::now();
+        let child = self.child.as_mut().expect("started");
+        loop {
+            if let Some(st) = child.try_wait().expect("try_wait") {
+                return st.code();
+            }
+            assert!(t0.elapsed() < timeout, "server did not exit; log:\n{}", self.log());
+            std::thread::sleep(Duration::from_millis(5));
+        }
+    }
+
+    /// Runs `postmaster <sub> -D dir ...` and returns (exit code, stdout+stderr).
+    pub fn ctl(&self, sub: &[&str]) -> (i32, String) {
+        let out = Command::new(server_binary())
+            .args(sub)
+            .args(self.base_args())
+            .output()
+            .expect("run ctl");
+        let mut s = String::from_utf8_lossy(&out.stdout).into_owned();
+        s.push_str(&String::from_utf8_lossy(&out.stderr));
+        (out.status.code().unwrap_or(-1), s)
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let pg = self.pid();
+        if pg > 0 {
+            // SAFETY: killing this test server's own process group.
+            unsafe { libc::killpg(pg, libc::SIGKILL) };
+            if let Some(c) = self.child.as_mut() {
+                let _ = c.wait();
+            }
+        }
+    }
+}
+
+/// The psql binary: the real one when Debian's wrapper is in the way, else `psql` on PATH.
+pub fn psql_binary() -> Option<PathBuf> {
+    for v in [17, 16, 15, 14, 13] {
+        let p = PathBuf::from(format!("/usr/lib/postgresql/{v}/bin/psql"));
+        if p.exists() {
+            return Some(p);
+        }
+    }
+    std::env::var_os("PATH").and_then(|paths| {
+        std::env::split_paths(&paths).map(|d| d.join("psql")).find(|p| p.exists())
+    })
+}
+
+/// pgbench, likewise.
+pub fn pgbench_binary() -> Option<PathBuf> {
+    for v in [17, 16, 15, 14, 13] {
+        let p = PathBuf::from(format!("/usr/lib/postgresql/{v}/bin/pgbench"));
+        if p.exists() {
+            return Some(p);
+        }
+    }
+    std::env::var_os("PATH").and_then(|paths| {
+        std::env::split_paths(&paths).map(|d| d.join("pgbench")).find(|p| p.exists())
+    })
+}

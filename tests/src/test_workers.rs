@@ -1,0 +1,195 @@
+//! `test_workers`: background workers that exercise every start, restart and crash rule.
+//!
+//! `test_workers.enable` (a comma list, postmaster-only) picks which ones register, so each test
+//! runs only the workers it asserts on. Each worker logs `test worker <name> started (pid N)`
+//! when it starts.
+//!
+//! | name | flags | start | restart | does |
+//! |---|---|---|---|---|
+//! | exit0 | shmem | RecoveryFinished | Never | returns Ok after 200 ms |
+//! | instant | shmem | RecoveryFinished | Never | returns Ok at once (fork-loop guard) |
+//! | exit1 | shmem | RecoveryFinished | 2 s | exits 1 after 100 ms |
+//! | err | shmem | RecoveryFinished | 2 s | returns Err("boom") after 100 ms |
+//! | never | shmem | RecoveryFinished | Never | exits 1 after 100 ms |
+//! | panic | shmem | RecoveryFinished | 2 s | panics after 300 ms (a crash) |
+//! | sigkill | shmem | RecoveryFinished | 2 s | SIGKILLs itself after 300 ms (a crash) |
+//! | noshmem | none | PostmasterStart | 1 s | exits 3 after 100 ms (not a crash without shmem) |
+//! | pmstart | none | PostmasterStart | 1 s | waits for SIGTERM |
+//! | consistent | shmem | ConsistentState | 1 s | waits for SIGTERM |
+//! | idle | shmem | RecoveryFinished | 1 s | waits for SIGTERM, counts SIGHUPs |
+//! | noquit | shmem | RecoveryFinished | 1 s | ignores SIGQUIT, then waits |
+//! | orphan | none | RecoveryFinished | Never | ignores postmaster death, lives 3 s |
+//! | late | shmem | RecoveryFinished | Never | tries to register a worker (refused), waits |
+//! | illegal | db conn | PostmasterStart | Never | refused at registration |
+//! | noconn | shmem | RecoveryFinished | Never | calls initialize_connection without the flag (FATAL) |
+//! | sql | shmem+db | RecoveryFinished | 1 s | inserts one row per second into public.ticks |
+
+use std::time::Duration;
+
+use bgworker::{BackgroundWorkerBuilder, BgWorkerFlags, BgWorkerStartTime, Worker, WorkerError};
+use guc::{GucContext, GucString};
+
+/// The module name for `shared_preload_libraries`.
+pub const NAME: &str = "test_workers";
+
+static ENABLE: GucString = GucString::new("");
+
+fn started(w: &Worker) {
+    tracing::info!("test worker {} started (pid {})", w.name(), std::process::id());
+}
+
+fn sleep(w: &Worker, ms: u64) -> Result<bool, WorkerError> {
+    w.wait_latch(Duration::from_millis(ms))
+}
+
+fn exit0(w: &Worker) -> Result<(), WorkerError> {
+    started(w);
+    sleep(w, 200)?;
+    Ok(())
+}
+
+fn instant(w: &Worker) -> Result<(), WorkerError> {
+    started(w);
+    Ok(())
+}
+
+fn exit1(w: &Worker) -> Result<(), WorkerError> {
+    started(w);
+    sleep(w, 100)?;
+    proc::proc_kill();
+    std::process::exit(1);
+}
+
+fn err(w: &Worker) -> Result<(), WorkerError> {
+    started(w);
+    sleep(w, 100)?;
+    Err(WorkerError::msg("boom"))
+}
+
+fn panics(w: &Worker) -> Result<(), WorkerError> {
+    started(w);
+    sleep(w, 300)?;
+    panic!("test worker panics on purpose");
+}
+
+fn sigkill(w: &Worker) -> Result<(), WorkerError> {
+    started(w);
+    sleep(w, 300)?;
+    // SAFETY: killing ourselves.
+    unsafe { libc::kill(libc::getpid(), libc::SIGKILL) };
+    Ok(())
+}
+
+fn noshmem(w: &Worker) -> Result<(), WorkerError> {
+    started(w);
+    std::thread::sleep(Duration::from_millis(100));
+    std::process::exit(3);
+}
+
+fn wait_for_sigterm(w: &Worker) -> Result<(), WorkerError> {
+    started(w);
+    while w.wait_latch(Duration::from_secs(10))? {
+        if w.sighup_received() {
+            tracing::info!("test worker {} got sighup", w.name());
+        }
+    }
+    tracing::info!("test worker {} got sigterm", w.name());
+    Ok(())
+}
+
+fn noquit(w: &Worker) -> Result<(), WorkerError> {
+    // SAFETY: ignoring SIGQUIT on purpose, to test the postmaster's SIGKILL of stragglers.
+    unsafe { libc::signal(libc::SIGQUIT, libc::SIG_IGN) };
+    wait_for_sigterm(w)
+}
+
+fn orphan(w: &Worker) -> Result<(), WorkerError> {
+    // SAFETY: ignoring the postmaster-death signal on purpose.
+    unsafe { libc::signal(shmem::pmdeath::POSTMASTER_DEATH_SIGNAL, libc::SIG_IGN) };
+    started(w);
+    std::thread::sleep(Duration::from_secs(3));
+    Ok(())
+}
+
+fn late(w: &Worker) -> Result<(), WorkerError> {
+    started(w);
+    let r = BackgroundWorkerBuilder::new("too late").main(instant).load();
+    tracing::info!("test worker late: registration result: {r:?}");
+    wait_for_sigterm_quiet(w)
+}
+
+fn wait_for_sigterm_quiet(w: &Worker) -> Result<(), WorkerError> {
+    while w.wait_latch(Duration::from_secs(10))? {}
+    Ok(())
+}
+
+fn noconn(w: &Worker) -> Result<(), WorkerError> {
+    started(w);
+    w.initialize_connection("postgres", "postgres")?;
+    Ok(())
+}
+
+fn sql(w: &Worker) -> Result<(), WorkerError> {
+    started(w);
+    w.initialize_connection("postgres", "postgres")?;
+    w.transaction(|spi| spi.execute("CREATE TABLE IF NOT EXISTS ticks (n integer)", false, 0).map(|_| ()))?;
+    while w.wait_latch(Duration::from_secs(1))? {
+        w.transaction(|spi| spi.execute("INSERT INTO ticks VALUES (1)", false, 0).map(|_| ()))?;
+    }
+    Ok(())
+}
+
+type Main = fn(&Worker) -> Result<(), WorkerError>;
+
+fn spec(name: &str) -> Option<(BgWorkerFlags, BgWorkerStartTime, Option<u64>, Main)> {
+    use BgWorkerStartTime::*;
+    let shmem = BgWorkerFlags { shmem_access: true, database_connection: false };
+    let none = BgWorkerFlags::default();
+    let db = BgWorkerFlags { shmem_access: true, database_connection: true };
+    Some(match name {
+        "exit0" => (shmem, RecoveryFinished, None, exit0 as Main),
+        "instant" => (shmem, RecoveryFinished, None, instant),
+        "exit1" => (shmem, RecoveryFinished, Some(2), exit1),
+        "err" => (shmem, RecoveryFinished, Some(2), err),
+        "never" => (shmem, RecoveryFinished, None, exit1),
+        "panic" => (shmem, RecoveryFinished, Some(2), panics),
+        "sigkill" => (shmem, RecoveryFinished, Some(2), sigkill),
+        "noshmem" => (none, PostmasterStart, Some(1), noshmem),
+        "pmstart" => (none, PostmasterStart, Some(1), wait_for_sigterm),
+        "consistent" => (shmem, ConsistentState, Some(1), wait_for_sigterm),
+        "idle" => (shmem, RecoveryFinished, Some(1), wait_for_sigterm),
+        "noquit" => (shmem, RecoveryFinished, Some(1), noquit),
+        "orphan" => (none, RecoveryFinished, None, orphan),
+        "late" => (shmem, RecoveryFinished, None, late),
+        "illegal" => (BgWorkerFlags { shmem_access: false, database_connection: true }, PostmasterStart, None, instant),
+        "illegal2" => (db, PostmasterStart, None, instant),
+        "noconn" => (shmem, RecoveryFinished, None, noconn),
+        "sql" => (db, RecoveryFinished, Some(1), sql),
+        _ => return None,
+    })
+}
+
+/// The module's init: registers the enabled workers.
+pub fn init() -> Result<(), String> {
+    guc::define_string(
+        "test_workers.enable",
+        "Comma-separated test workers to register.",
+        &ENABLE,
+        "",
+        GucContext::Postmaster,
+    )
+    .map_err(|e| e.to_string())?;
+    for name in ENABLE.get().split(',').map(str::trim).filter(|s| !s.is_empty()) {
+        let Some((flags, start, restart, main)) = spec(name) else {
+            return Err(format!("test_workers: unknown worker \"{name}\""));
+        };
+        let b = BackgroundWorkerBuilder::new(name).flags(flags).start_time(start).main(main);
+        let b = match restart {
+            Some(s) => b.restart_after(Duration::from_secs(s)),
+            None => b.never_restart(),
+        };
+        // Refusals are logged by the registration itself; the server goes on.
+        let _ = b.load();
+    }
+    Ok(())
+}

@@ -1,0 +1,1 @@
+//! Background workers through the real server.

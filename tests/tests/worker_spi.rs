@@ -1,0 +1,1 @@
+//! worker_spi with the real server (stub).
