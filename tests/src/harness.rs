@@ -41,8 +41,16 @@ pub fn server_binary() -> PathBuf {
 impl Server {
     /// A server not yet started (`start` runs it).
     pub fn new(args: &[&str]) -> Server {
-        let root = tempfile::Builder::new().prefix("minipg-test").tempdir().expect("tempdir");
-        Server { root, port: pick_port(), child: None, args: args.iter().map(|s| s.to_string()).collect() }
+        let root = tempfile::Builder::new()
+            .prefix("minipg-test")
+            .tempdir()
+            .expect("tempdir");
+        Server {
+            root,
+            port: pick_port(),
+            child: None,
+            args: args.iter().map(|s| s.to_string()).collect(),
+        }
     }
 
     /// Starts a server with `args` (e.g. `-c`, `worker_spi.naptime=1`) and waits until ready.
@@ -85,13 +93,19 @@ impl Server {
     /// A command for the server binary with the base arguments.
     pub fn command(&self) -> Command {
         let mut c = Command::new(server_binary());
-        c.args(self.base_args()).env_remove("PGPORT").env_remove("PGDATA");
+        c.args(self.base_args())
+            .env_remove("PGPORT")
+            .env_remove("PGDATA");
         c
     }
 
     /// Starts the postmaster (appending to the log) without waiting.
     pub fn spawn(&mut self) {
-        let log = fs::OpenOptions::new().create(true).append(true).open(self.log_path()).expect("log");
+        let log = fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(self.log_path())
+            .expect("log");
         use std::os::unix::process::CommandExt;
         let child = self
             .command()
@@ -134,12 +148,20 @@ impl Server {
 
     /// Waits until a log line contains `pat`; panics with the log on timeout.
     pub fn expect_log(&self, pat: &str, timeout: Duration) {
-        assert!(self.wait_log_n(pat, 1, timeout), "no log line with {pat:?} within {timeout:?}; log:\n{}", self.log());
+        assert!(
+            self.wait_log_n(pat, 1, timeout),
+            "no log line with {pat:?} within {timeout:?}; log:\n{}",
+            self.log()
+        );
     }
 
     /// Waits for "ready to accept connections" (counting from `n` earlier ones).
     pub fn wait_ready_n(&self, n: usize) {
-        self.expect_n("database system is ready to accept connections", n, Duration::from_secs(20));
+        self.expect_n(
+            "database system is ready to accept connections",
+            n,
+            Duration::from_secs(20),
+        );
     }
 
     /// Waits for the first "ready".
@@ -175,17 +197,31 @@ impl Server {
     pub fn processes(&self) -> Vec<(i32, String)> {
         let pgrp = self.pid();
         let mut out = Vec::new();
-        let Ok(rd) = fs::read_dir("/proc") else { return out };
+        let Ok(rd) = fs::read_dir("/proc") else {
+            return out;
+        };
         for e in rd.flatten() {
-            let Ok(pid) = e.file_name().to_string_lossy().parse::<i32>() else { continue };
-            let Ok(stat) = fs::read_to_string(format!("/proc/{pid}/stat")) else { continue };
-            let Some(rest) = stat.rfind(')').map(|i| &stat[i + 1..]) else { continue };
+            let Ok(pid) = e.file_name().to_string_lossy().parse::<i32>() else {
+                continue;
+            };
+            let Ok(stat) = fs::read_to_string(format!("/proc/{pid}/stat")) else {
+                continue;
+            };
+            let Some(rest) = stat.rfind(')').map(|i| &stat[i + 1..]) else {
+                continue;
+            };
             let f: Vec<&str> = rest.split_whitespace().collect();
-            if f.first() == Some(&"Z") || f.get(2).and_then(|g| g.parse::<i32>().ok()) != Some(pgrp) {
+            if f.first() == Some(&"Z") || f.get(2).and_then(|g| g.parse::<i32>().ok()) != Some(pgrp)
+            {
                 continue;
             }
             let title = fs::read(format!("/proc/{pid}/cmdline"))
-                .map(|b| String::from_utf8_lossy(&b).replace('\0', " ").trim().to_owned())
+                .map(|b| {
+                    String::from_utf8_lossy(&b)
+                        .replace('\0', " ")
+                        .trim()
+                        .to_owned()
+                })
                 .unwrap_or_default();
             out.push((pid, title));
         }
@@ -194,7 +230,11 @@ impl Server {
 
     /// Pids whose title contains `pat`.
     pub fn pids_titled(&self, pat: &str) -> Vec<i32> {
-        self.processes().into_iter().filter(|(_, t)| t.contains(pat)).map(|(p, _)| p).collect()
+        self.processes()
+            .into_iter()
+            .filter(|(_, t)| t.contains(pat))
+            .map(|(p, _)| p)
+            .collect()
     }
 
     /// Waits until exactly one process is titled with `pat` and returns it.
@@ -205,7 +245,11 @@ impl Server {
             if p.len() == 1 {
                 return p[0];
             }
-            assert!(t0.elapsed() < timeout, "no single process titled {pat:?}: {:?}", self.processes());
+            assert!(
+                t0.elapsed() < timeout,
+                "no single process titled {pat:?}: {:?}",
+                self.processes()
+            );
             std::thread::sleep(Duration::from_millis(10));
         }
     }
@@ -224,7 +268,11 @@ impl Server {
             if let Some(st) = child.try_wait().expect("try_wait") {
                 return st.code();
             }
-            assert!(t0.elapsed() < timeout, "server did not exit; log:\n{}", self.log());
+            assert!(
+                t0.elapsed() < timeout,
+                "server did not exit; log:\n{}",
+                self.log()
+            );
             std::thread::sleep(Duration::from_millis(5));
         }
     }
@@ -264,7 +312,9 @@ pub fn psql_binary() -> Option<PathBuf> {
         }
     }
     std::env::var_os("PATH").and_then(|paths| {
-        std::env::split_paths(&paths).map(|d| d.join("psql")).find(|p| p.exists())
+        std::env::split_paths(&paths)
+            .map(|d| d.join("psql"))
+            .find(|p| p.exists())
     })
 }
 
@@ -277,6 +327,8 @@ pub fn pgbench_binary() -> Option<PathBuf> {
         }
     }
     std::env::var_os("PATH").and_then(|paths| {
-        std::env::split_paths(&paths).map(|d| d.join("pgbench")).find(|p| p.exists())
+        std::env::split_paths(&paths)
+            .map(|d| d.join("pgbench"))
+            .find(|p| p.exists())
     })
 }

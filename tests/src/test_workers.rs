@@ -35,7 +35,11 @@ pub const NAME: &str = "test_workers";
 static ENABLE: GucString = GucString::new("");
 
 fn started(w: &Worker) {
-    tracing::info!("test worker {} started (pid {})", w.name(), std::process::id());
+    tracing::info!(
+        "test worker {} started (pid {})",
+        w.name(),
+        std::process::id()
+    );
 }
 
 fn sleep(w: &Worker, ms: u64) -> Result<bool, WorkerError> {
@@ -113,7 +117,9 @@ fn orphan(w: &Worker) -> Result<(), WorkerError> {
 
 fn late(w: &Worker) -> Result<(), WorkerError> {
     started(w);
-    let r = BackgroundWorkerBuilder::new("too late").main(instant).load();
+    let r = BackgroundWorkerBuilder::new("too late")
+        .main(instant)
+        .load();
     tracing::info!("test worker late: registration result: {r:?}");
     wait_for_sigterm_quiet(w)
 }
@@ -132,9 +138,15 @@ fn noconn(w: &Worker) -> Result<(), WorkerError> {
 fn sql(w: &Worker) -> Result<(), WorkerError> {
     started(w);
     w.initialize_connection("postgres", "postgres")?;
-    w.transaction(|spi| spi.execute("CREATE TABLE IF NOT EXISTS ticks (n integer)", false, 0).map(|_| ()))?;
+    w.transaction(|spi| {
+        spi.execute("CREATE TABLE IF NOT EXISTS ticks (n integer)", false, 0)
+            .map(|_| ())
+    })?;
     while w.wait_latch(Duration::from_secs(1))? {
-        w.transaction(|spi| spi.execute("INSERT INTO ticks VALUES (1)", false, 0).map(|_| ()))?;
+        w.transaction(|spi| {
+            spi.execute("INSERT INTO ticks VALUES (1)", false, 0)
+                .map(|_| ())
+        })?;
     }
     Ok(())
 }
@@ -143,9 +155,15 @@ type Main = fn(&Worker) -> Result<(), WorkerError>;
 
 fn spec(name: &str) -> Option<(BgWorkerFlags, BgWorkerStartTime, Option<u64>, Main)> {
     use BgWorkerStartTime::*;
-    let shmem = BgWorkerFlags { shmem_access: true, database_connection: false };
+    let shmem = BgWorkerFlags {
+        shmem_access: true,
+        database_connection: false,
+    };
     let none = BgWorkerFlags::default();
-    let db = BgWorkerFlags { shmem_access: true, database_connection: true };
+    let db = BgWorkerFlags {
+        shmem_access: true,
+        database_connection: true,
+    };
     Some(match name {
         "exit0" => (shmem, RecoveryFinished, None, exit0 as Main),
         "instant" => (shmem, RecoveryFinished, None, instant),
@@ -161,7 +179,15 @@ fn spec(name: &str) -> Option<(BgWorkerFlags, BgWorkerStartTime, Option<u64>, Ma
         "noquit" => (shmem, RecoveryFinished, Some(1), noquit),
         "orphan" => (none, RecoveryFinished, None, orphan),
         "late" => (shmem, RecoveryFinished, None, late),
-        "illegal" => (BgWorkerFlags { shmem_access: false, database_connection: true }, PostmasterStart, None, instant),
+        "illegal" => (
+            BgWorkerFlags {
+                shmem_access: false,
+                database_connection: true,
+            },
+            PostmasterStart,
+            None,
+            instant,
+        ),
         "illegal2" => (db, PostmasterStart, None, instant),
         "noconn" => (shmem, RecoveryFinished, None, noconn),
         "sql" => (db, RecoveryFinished, Some(1), sql),
@@ -179,11 +205,19 @@ pub fn init() -> Result<(), String> {
         GucContext::Postmaster,
     )
     .map_err(|e| e.to_string())?;
-    for name in ENABLE.get().split(',').map(str::trim).filter(|s| !s.is_empty()) {
+    for name in ENABLE
+        .get()
+        .split(',')
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+    {
         let Some((flags, start, restart, main)) = spec(name) else {
             return Err(format!("test_workers: unknown worker \"{name}\""));
         };
-        let b = BackgroundWorkerBuilder::new(name).flags(flags).start_time(start).main(main);
+        let b = BackgroundWorkerBuilder::new(name)
+            .flags(flags)
+            .start_time(start)
+            .main(main);
         let b = match restart {
             Some(s) => b.restart_after(Duration::from_secs(s)),
             None => b.never_restart(),

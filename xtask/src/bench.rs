@@ -43,7 +43,15 @@ unsafe impl ShmemSafe for PingPong {}
 
 fn futex_wait(w: &AtomicU32, v: u32) {
     // SAFETY: FUTEX_WAIT on a live aligned u32 in our shared mapping.
-    unsafe { libc::syscall(libc::SYS_futex, w.as_ptr(), libc::FUTEX_WAIT, v, std::ptr::null::<libc::timespec>()) };
+    unsafe {
+        libc::syscall(
+            libc::SYS_futex,
+            w.as_ptr(),
+            libc::FUTEX_WAIT,
+            v,
+            std::ptr::null::<libc::timespec>(),
+        )
+    };
 }
 
 fn futex_wake(w: &AtomicU32) {
@@ -124,7 +132,10 @@ fn latch_vs_futex(iters: usize) -> (Vec<f64>, Vec<f64>) {
         let t0 = Instant::now();
         pp.latches[1].set();
         loop {
-            if mine.wait(WaitEvents::LATCH_SET, None).contains(WaitEvents::LATCH_SET) {
+            if mine
+                .wait(WaitEvents::LATCH_SET, None)
+                .contains(WaitEvents::LATCH_SET)
+            {
                 break;
             }
         }
@@ -135,7 +146,12 @@ fn latch_vs_futex(iters: usize) -> (Vec<f64>, Vec<f64>) {
     (futex, lat)
 }
 
-const BENCH_PROCS: ProcGlobalConfig = ProcGlobalConfig { backends: 100, autovac: 4, bgworkers: 2, aux: 2 };
+const BENCH_PROCS: ProcGlobalConfig = ProcGlobalConfig {
+    backends: 100,
+    autovac: 4,
+    bgworkers: 2,
+    aux: 2,
+};
 
 fn pgproc_cycle(iters: usize) -> f64 {
     proc::init_proc_global(&BENCH_PROCS).expect("procglobal");
@@ -148,7 +164,10 @@ fn pgproc_cycle(iters: usize) -> f64 {
 }
 
 fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).parent().map(Path::to_owned).unwrap_or_default()
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .map(Path::to_owned)
+        .unwrap_or_default()
 }
 
 fn server_bin() -> PathBuf {
@@ -163,10 +182,24 @@ struct Srv {
 
 impl Srv {
     fn new(port: u16) -> Srv {
-        let dir = tempfile::Builder::new().prefix("minipg-bench").tempdir().expect("tempdir");
-        let s = Srv { dir, port, child: None };
-        let st = Command::new(server_bin()).arg("init").args(s.args()).stdout(Stdio::null()).status();
-        assert!(st.map(|s| s.success()).unwrap_or(false), "postmaster init failed");
+        let dir = tempfile::Builder::new()
+            .prefix("minipg-bench")
+            .tempdir()
+            .expect("tempdir");
+        let s = Srv {
+            dir,
+            port,
+            child: None,
+        };
+        let st = Command::new(server_bin())
+            .arg("init")
+            .args(s.args())
+            .stdout(Stdio::null())
+            .status();
+        assert!(
+            st.map(|s| s.success()).unwrap_or(false),
+            "postmaster init failed"
+        );
         s
     }
 
@@ -248,9 +281,15 @@ impl Drop for Srv {
 fn titled(pgrp: i32, pat: &str) -> Vec<i32> {
     let mut out = Vec::new();
     for e in std::fs::read_dir("/proc").into_iter().flatten().flatten() {
-        let Ok(pid) = e.file_name().to_string_lossy().parse::<i32>() else { continue };
-        let Ok(stat) = std::fs::read_to_string(format!("/proc/{pid}/stat")) else { continue };
-        let Some(rest) = stat.rfind(')').map(|i| &stat[i + 1..]) else { continue };
+        let Ok(pid) = e.file_name().to_string_lossy().parse::<i32>() else {
+            continue;
+        };
+        let Ok(stat) = std::fs::read_to_string(format!("/proc/{pid}/stat")) else {
+            continue;
+        };
+        let Some(rest) = stat.rfind(')').map(|i| &stat[i + 1..]) else {
+            continue;
+        };
         let f: Vec<&str> = rest.split_whitespace().collect();
         if f.first() == Some(&"Z") || f.get(2).and_then(|g| g.parse::<i32>().ok()) != Some(pgrp) {
             continue;
@@ -278,7 +317,11 @@ fn pgbench() -> Option<PathBuf> {
 }
 
 fn which(b: &str) -> bool {
-    Command::new("sh").args(["-c", &format!("command -v {b}")]).stdout(Stdio::null()).status().is_ok_and(|s| s.success())
+    Command::new("sh")
+        .args(["-c", &format!("command -v {b}")])
+        .stdout(Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success())
 }
 
 fn run_pgbench(srv: &Srv, script: &str, args: &[&str], secs: u64) -> Option<f64> {
@@ -288,7 +331,15 @@ fn run_pgbench(srv: &Srv, script: &str, args: &[&str], secs: u64) -> Option<f64>
     let out = Command::new(bin)
         .args(["-n", "-h"])
         .arg(srv.dir.path())
-        .args(["-p", &srv.port.to_string(), "-U", "postgres", "-T", &secs.to_string(), "-f"])
+        .args([
+            "-p",
+            &srv.port.to_string(),
+            "-U",
+            "postgres",
+            "-T",
+            &secs.to_string(),
+            "-f",
+        ])
         .arg(&f)
         .args(args)
         .arg("postgres")
@@ -320,7 +371,10 @@ pub fn main(quick: bool) -> bool {
         p99: lp,
         unit: "µs",
         runs: iters,
-        floor: Some(format!("raw futex ping-pong: median {fm:.2} µs, p99 {fp:.2} µs (ratio {:.2}×)", lm / fm)),
+        floor: Some(format!(
+            "raw futex ping-pong: median {fm:.2} µs, p99 {fp:.2} µs (ratio {:.2}×)",
+            lm / fm
+        )),
         note: "target ≤ 2× the futex floor".into(),
     });
     let per_s = pgproc_cycle(if quick { 100_000 } else { 1_000_000 });
@@ -345,7 +399,15 @@ pub fn main(quick: bool) -> bool {
         s.stop();
     }
     let (m, p) = stats(starts);
-    rows.push(Row { name: "start → ready (postmaster.pid says ready)".into(), median: m, p99: p, unit: "ms", runs: n, floor: None, note: "target ≤ 6 ms; PostgreSQL 15: 58 ms".into() });
+    rows.push(Row {
+        name: "start → ready (postmaster.pid says ready)".into(),
+        median: m,
+        p99: p,
+        unit: "ms",
+        runs: n,
+        floor: None,
+        note: "target ≤ 6 ms; PostgreSQL 15: 58 ms".into(),
+    });
 
     // worker SIGKILL → connectable, → SPI worker 2 running again; memory; postmaster SIGKILL.
     let mut s = Srv::new(port_base + 100);
@@ -355,12 +417,29 @@ pub fn main(quick: bool) -> bool {
     let pm = s.pid();
     let idle = s.client().ok();
     std::thread::sleep(Duration::from_millis(100));
-    let mem = |pat: &str| titled(pm, pat).first().and_then(|&p| pss_kib(p)).unwrap_or(f64::NAN) / 1024.0;
+    let mem = |pat: &str| {
+        titled(pm, pat)
+            .first()
+            .and_then(|&p| pss_kib(p))
+            .unwrap_or(f64::NAN)
+            / 1024.0
+    };
     let pm_pss = pss_kib(pm).unwrap_or(f64::NAN) / 1024.0;
     let be_pss = mem("postmaster: postgres postgres");
     let w_pss = mem("bgworker: SPI worker 1");
     drop(idle);
-    rows.push(Row { name: "PSS: postmaster / idle backend / SPI worker 1".into(), median: pm_pss, p99: f64::NAN, unit: "MiB", runs: 1, floor: None, note: format!("backend {be_pss:.2} MiB, worker {w_pss:.2} MiB; target ≤ 2 MiB each; segment {} kB", shmem::segment_size() / 1024) });
+    rows.push(Row {
+        name: "PSS: postmaster / idle backend / SPI worker 1".into(),
+        median: pm_pss,
+        p99: f64::NAN,
+        unit: "MiB",
+        runs: 1,
+        floor: None,
+        note: format!(
+            "backend {be_pss:.2} MiB, worker {w_pss:.2} MiB; target ≤ 2 MiB each; segment {} kB",
+            shmem::segment_size() / 1024
+        ),
+    });
     let mut reconnect = Vec::new();
     let mut worker_back = Vec::new();
     for _ in 0..(if quick { 3 } else { 10 }) {
@@ -395,26 +474,67 @@ pub fn main(quick: bool) -> bool {
     }
     let runs = reconnect.len();
     let (m, p) = stats(reconnect);
-    rows.push(Row { name: "worker SIGKILL → a client runs select 1".into(), median: m, p99: p, unit: "ms", runs, floor: None, note: "target ≤ 20 ms; PostgreSQL 15: 110 ms".into() });
+    rows.push(Row {
+        name: "worker SIGKILL → a client runs select 1".into(),
+        median: m,
+        p99: p,
+        unit: "ms",
+        runs,
+        floor: None,
+        note: "target ≤ 20 ms; PostgreSQL 15: 110 ms".into(),
+    });
     let (m, p) = stats(worker_back);
-    rows.push(Row { name: "worker SIGKILL → SPI worker 2 running again".into(), median: m, p99: p, unit: "ms", runs, floor: None, note: String::new() });
+    rows.push(Row {
+        name: "worker SIGKILL → SPI worker 2 running again".into(),
+        median: m,
+        p99: p,
+        unit: "ms",
+        runs,
+        floor: None,
+        note: String::new(),
+    });
 
     if pgbench().is_some() {
         let secs = if quick { 2 } else { 10 };
         for (label, args) in [
             ("select 1, -M simple, 1 client", vec!["-M", "simple"]),
             ("select 1, -M extended, 1 client", vec!["-M", "extended"]),
-            ("select 1, -M simple, 8 clients -j 2", vec!["-M", "simple", "-c", "8", "-j", "2"]),
-            ("select 1, -M extended, 8 clients -j 2", vec!["-M", "extended", "-c", "8", "-j", "2"]),
+            (
+                "select 1, -M simple, 8 clients -j 2",
+                vec!["-M", "simple", "-c", "8", "-j", "2"],
+            ),
+            (
+                "select 1, -M extended, 8 clients -j 2",
+                vec!["-M", "extended", "-c", "8", "-j", "2"],
+            ),
             ("connections/s, -C select 1", vec!["-C"]),
         ] {
             let tps = run_pgbench(&s, "select 1;\n", &args, secs).unwrap_or(f64::NAN);
-            rows.push(Row { name: format!("pgbench {label}"), median: tps, p99: f64::NAN, unit: "tps", runs: 1, floor: None, note: format!("{secs} s run") });
+            rows.push(Row {
+                name: format!("pgbench {label}"),
+                median: tps,
+                p99: f64::NAN,
+                unit: "tps",
+                runs: 1,
+                floor: None,
+                note: format!("{secs} s run"),
+            });
         }
         let ins = "insert into schema1.counted values ('delta', 1);\n";
-        for (label, args) in [("1 client", vec![]), ("8 clients -j 2", vec!["-c", "8", "-j", "2"])] {
+        for (label, args) in [
+            ("1 client", vec![]),
+            ("8 clients -j 2", vec!["-c", "8", "-j", "2"]),
+        ] {
             let tps = run_pgbench(&s, ins, &args, secs).unwrap_or(f64::NAN);
-            rows.push(Row { name: format!("pgbench durable insert into schema1.counted, {label}"), median: tps, p99: f64::NAN, unit: "tps", runs: 1, floor: None, note: "synchronous_commit = on".into() });
+            rows.push(Row {
+                name: format!("pgbench durable insert into schema1.counted, {label}"),
+                median: tps,
+                p99: f64::NAN,
+                unit: "tps",
+                runs: 1,
+                floor: None,
+                note: "synchronous_commit = on".into(),
+            });
         }
     }
     let t0 = Instant::now();
@@ -423,20 +543,35 @@ pub fn main(quick: bool) -> bool {
     while !titled(pm, "postmaster").is_empty() && t0.elapsed() < Duration::from_secs(10) {
         std::thread::sleep(Duration::from_micros(200));
     }
-    rows.push(Row { name: "postmaster SIGKILL → last child gone".into(), median: t0.elapsed().as_secs_f64() * 1e3, p99: f64::NAN, unit: "ms", runs: 1, floor: None, note: "target ≤ 5 ms; PostgreSQL 15: 11 ms".into() });
+    rows.push(Row {
+        name: "postmaster SIGKILL → last child gone".into(),
+        median: t0.elapsed().as_secs_f64() * 1e3,
+        p99: f64::NAN,
+        unit: "ms",
+        runs: 1,
+        floor: None,
+        note: "target ≤ 5 ms; PostgreSQL 15: 11 ms".into(),
+    });
     drop(s);
     write_report(&rows, quick)
 }
 
 fn write_report(rows: &[Row], quick: bool) -> bool {
     let kernel = std::fs::read_to_string("/proc/sys/kernel/osrelease").unwrap_or_default();
-    let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(0);
+    let cores = std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(0);
     let commit = Command::new("git")
         .args(["rev-parse", "--short", "HEAD"])
         .output()
         .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_owned())
         .unwrap_or_default();
-    let date = Command::new("date").arg("-u").arg("+%Y-%m-%d %H:%M UTC").output().map(|o| String::from_utf8_lossy(&o.stdout).trim().to_owned()).unwrap_or_default();
+    let date = Command::new("date")
+        .arg("-u")
+        .arg("+%Y-%m-%d %H:%M UTC")
+        .output()
+        .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_owned())
+        .unwrap_or_default();
     let mut md = format!(
         "# Benchmarks\n\n`cargo xtask bench{}` on {cores} cores, Linux {}, {date}, commit {commit}.\n\n| figure | median | p99 | unit | runs | floor / note |\n|---|---|---|---|---|---|\n",
         if quick { " --quick" } else { "" },
@@ -448,8 +583,15 @@ fn write_report(rows: &[Row], quick: bool) -> bool {
             Some(f) => format!("{f}; {}", r.note),
             None => r.note.clone(),
         };
-        let p99 = if r.p99.is_nan() { "–".to_owned() } else { format!("{:.2}", r.p99) };
-        md.push_str(&format!("| {} | {:.2} | {p99} | {} | {} | {note} |\n", r.name, r.median, r.unit, r.runs));
+        let p99 = if r.p99.is_nan() {
+            "–".to_owned()
+        } else {
+            format!("{:.2}", r.p99)
+        };
+        md.push_str(&format!(
+            "| {} | {:.2} | {p99} | {} | {} | {note} |\n",
+            r.name, r.median, r.unit, r.runs
+        ));
         json.push_str(&format!(
             "  {{\"name\": {:?}, \"median\": {}, \"p99\": {}, \"unit\": {:?}, \"runs\": {}, \"note\": {:?}}}{}\n",
             r.name,
@@ -480,7 +622,11 @@ pub fn demo() -> bool {
     let mut s = Srv::new(45_432);
     s.spawn(&["-c", "log_min_messages=warning"]);
     s.wait_ready();
-    println!("server running in {} (pid {})", s.dir.path().display(), s.pid());
+    println!(
+        "server running in {} (pid {})",
+        s.dir.path().display(),
+        s.pid()
+    );
     let mut c = match s.client() {
         Ok(c) => c,
         Err(e) => {
@@ -504,7 +650,11 @@ pub fn demo() -> bool {
     }
     let log = std::fs::File::open(s.dir.path().join("log")).map(BufReader::new);
     if let Ok(log) = log {
-        for line in log.lines().map_while(Result::ok).filter(|l| l.contains("SPI worker")) {
+        for line in log
+            .lines()
+            .map_while(Result::ok)
+            .filter(|l| l.contains("SPI worker"))
+        {
             println!("{line}");
         }
     }

@@ -14,17 +14,30 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
 
 fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).parent().map(Path::to_owned).unwrap_or_default()
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .map(Path::to_owned)
+        .unwrap_or_default()
 }
 
 fn run(cmd: &mut Command) -> bool {
     eprintln!("+ {cmd:?}");
-    cmd.current_dir(root()).status().map(|s| s.success()).unwrap_or(false)
+    cmd.current_dir(root())
+        .status()
+        .map(|s| s.success())
+        .unwrap_or(false)
 }
 
 fn ci() -> bool {
     run(Command::new("cargo").args(["fmt", "--all", "--", "--check"]))
-        && run(Command::new("cargo").args(["clippy", "--workspace", "--all-targets", "--", "-D", "warnings"]))
+        && run(Command::new("cargo").args([
+            "clippy",
+            "--workspace",
+            "--all-targets",
+            "--",
+            "-D",
+            "warnings",
+        ]))
         && run(Command::new("cargo").args(["nextest", "run", "--workspace"]))
         && run(Command::new("cargo").args(["test", "--workspace", "--doc"]))
 }
@@ -40,5 +53,9 @@ fn main() -> ExitCode {
             false
         }
     };
-    if ok { ExitCode::SUCCESS } else { ExitCode::FAILURE }
+    if ok {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    }
 }

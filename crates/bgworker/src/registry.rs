@@ -210,7 +210,9 @@ impl BackgroundWorkerBuilder {
     pub fn restart_time_secs(mut self, secs: i64) -> Self {
         match secs {
             -1 => self.w.restart_time = RestartPolicy::Never,
-            s if s >= 0 => self.w.restart_time = RestartPolicy::After(Duration::from_secs(s as u64)),
+            s if s >= 0 => {
+                self.w.restart_time = RestartPolicy::After(Duration::from_secs(s as u64))
+            }
             _ => self.bad_interval = true,
         }
         self
@@ -290,25 +292,46 @@ mod tests {
         assert!(b("fine").enable_spi_access().build().is_ok());
         assert_eq!(
             b("x")
-                .flags(BgWorkerFlags { shmem_access: false, database_connection: true })
+                .flags(BgWorkerFlags {
+                    shmem_access: false,
+                    database_connection: true
+                })
                 .build()
                 .unwrap_err(),
             RegisterError::ConnectionWithoutShmem("x".into())
         );
         assert_eq!(
-            b("y").enable_spi_access().start_time(BgWorkerStartTime::PostmasterStart).build().unwrap_err(),
+            b("y")
+                .enable_spi_access()
+                .start_time(BgWorkerStartTime::PostmasterStart)
+                .build()
+                .unwrap_err(),
             RegisterError::ConnectionAtPostmasterStart("y".into())
         );
         assert_eq!(
-            b("z").restart_after(Duration::from_secs(86_401)).build().unwrap_err(),
+            b("z")
+                .restart_after(Duration::from_secs(86_401))
+                .build()
+                .unwrap_err(),
             RegisterError::InvalidRestartInterval("z".into())
         );
-        assert!(b("day").restart_after(Duration::from_secs(86_400)).build().is_ok());
+        assert!(
+            b("day")
+                .restart_after(Duration::from_secs(86_400))
+                .build()
+                .is_ok()
+        );
         assert_eq!(
             b("neg").restart_time_secs(-2).build().unwrap_err(),
             RegisterError::InvalidRestartInterval("neg".into())
         );
-        assert_eq!(b("never").restart_time_secs(-1).build().map(|w| w.restart_time), Ok(RestartPolicy::Never));
+        assert_eq!(
+            b("never")
+                .restart_time_secs(-1)
+                .build()
+                .map(|w| w.restart_time),
+            Ok(RestartPolicy::Never)
+        );
         assert_eq!(
             BackgroundWorkerBuilder::new("nomain").build().unwrap_err(),
             RegisterError::NoMain("nomain".into())
@@ -318,7 +341,10 @@ mod tests {
     #[test]
     fn registration_only_during_preload() {
         let w = BackgroundWorkerBuilder::new("late").main(ok_main);
-        assert_eq!(w.clone().load(), Err(RegisterError::NotInPreload("late".into())));
+        assert_eq!(
+            w.clone().load(),
+            Err(RegisterError::NotInPreload("late".into()))
+        );
         assert!(!registered_workers().iter().any(|w| w.name == "late"));
         begin_preload();
         assert_eq!(w.load(), Ok(()));

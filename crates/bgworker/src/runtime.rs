@@ -120,7 +120,12 @@ fn fatal(msg: &str) -> ! {
 
 /// Runs a worker in the freshly forked child and returns its exit code. The postmaster has
 /// already done the generic child set-up (latch, postmaster-death watch, panic hook).
-pub fn run_worker(w: BackgroundWorker, child_slot: usize, data_dir: &Path, config_file: &Path) -> i32 {
+pub fn run_worker(
+    w: BackgroundWorker,
+    child_slot: usize,
+    data_dir: &Path,
+    config_file: &Path,
+) -> i32 {
     let entry = match ENTRY.set(w) {
         Ok(()) => ENTRY.get(),
         Err(_) => None,
@@ -147,7 +152,11 @@ pub fn run_worker(w: BackgroundWorker, child_slot: usize, data_dir: &Path, confi
     {
         fatal(&format!("background worker \"{}\": {e}", entry.name));
     }
-    let worker = Worker { entry, data_dir: data_dir.to_owned(), config_file: config_file.to_owned() };
+    let worker = Worker {
+        entry,
+        data_dir: data_dir.to_owned(),
+        config_file: config_file.to_owned(),
+    };
     let code = match (entry.main)(&worker) {
         Ok(()) => 0,
         Err(WorkerError::PostmasterDied) => 1,

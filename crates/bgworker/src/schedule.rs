@@ -135,7 +135,9 @@ impl Scheduler {
             if s.pid.is_some() || s.forgotten || !phase_allows(s.worker.start_time, phase) {
                 continue;
             }
-            let d = s.not_before.map_or(Duration::ZERO, |t| t.saturating_duration_since(now));
+            let d = s
+                .not_before
+                .map_or(Duration::ZERO, |t| t.saturating_duration_since(now));
             best = Some(best.map_or(d, |b| b.min(d)));
         }
         best
@@ -167,7 +169,13 @@ impl Scheduler {
     }
 
     /// A worker exited; `slot_clean` is what the child slot said (false: it died while ACTIVE).
-    pub fn exited(&mut self, i: usize, exit: ChildExit, slot_clean: bool, now: Instant) -> ExitVerdict {
+    pub fn exited(
+        &mut self,
+        i: usize,
+        exit: ChildExit,
+        slot_clean: bool,
+        now: Instant,
+    ) -> ExitVerdict {
         let s = &mut self.states[i];
         s.pid = None;
         s.child_slot = 0;
@@ -203,7 +211,10 @@ impl Scheduler {
 
     /// Running workers: (index, pid).
     pub fn running(&self) -> impl Iterator<Item = (usize, i32)> + '_ {
-        self.states.iter().enumerate().filter_map(|(i, s)| s.pid.map(|p| (i, p)))
+        self.states
+            .iter()
+            .enumerate()
+            .filter_map(|(i, s)| s.pid.map(|p| (i, p)))
     }
 }
 
@@ -218,7 +229,10 @@ mod tests {
     }
 
     fn w(name: &str, t: BgWorkerStartTime, restart: Option<u64>) -> BackgroundWorker {
-        let b = BackgroundWorkerBuilder::new(name).shmem_access().start_time(t).main(main_fn);
+        let b = BackgroundWorkerBuilder::new(name)
+            .shmem_access()
+            .start_time(t)
+            .main(main_fn);
         let b = match restart {
             Some(s) => b.restart_after(Duration::from_secs(s)),
             None => b.never_restart(),
@@ -252,10 +266,19 @@ mod tests {
         let t0 = Instant::now();
         s.started(0, 5, 1, t0);
         let t1 = t0 + Duration::from_millis(10);
-        assert_eq!(s.exited(0, ChildExit::Exited(0), true, t1), ExitVerdict::Normal);
+        assert_eq!(
+            s.exited(0, ChildExit::Exited(0), true, t1),
+            ExitVerdict::Normal
+        );
         assert_eq!(s.next_to_start(PmPhase::Run, t1), None, "fork-loop guard");
-        assert_eq!(s.sleep_time(PmPhase::Run, t1), Some(Duration::from_millis(990)));
-        assert_eq!(s.next_to_start(PmPhase::Run, t0 + Duration::from_secs(1)), Some(0));
+        assert_eq!(
+            s.sleep_time(PmPhase::Run, t1),
+            Some(Duration::from_millis(990))
+        );
+        assert_eq!(
+            s.next_to_start(PmPhase::Run, t0 + Duration::from_secs(1)),
+            Some(0)
+        );
         // A worker that ran long enough restarts at once, even with Never.
         s.started(0, 6, 1, t0 + Duration::from_secs(1));
         let t2 = t0 + Duration::from_secs(10);
@@ -273,12 +296,24 @@ mod tests {
         s.started(0, 5, 1, t0);
         s.started(1, 6, 2, t0);
         assert_eq!(s.find_pid(6), Some(1));
-        assert_eq!(s.exited(0, ChildExit::Exited(1), true, t0), ExitVerdict::Normal);
-        assert_eq!(s.exited(1, ChildExit::Exited(1), true, t0), ExitVerdict::Normal);
+        assert_eq!(
+            s.exited(0, ChildExit::Exited(1), true, t0),
+            ExitVerdict::Normal
+        );
+        assert_eq!(
+            s.exited(1, ChildExit::Exited(1), true, t0),
+            ExitVerdict::Normal
+        );
         assert!(s.states()[0].forgotten);
-        assert_eq!(s.next_to_start(PmPhase::Run, t0 + Duration::from_millis(1999)), None);
+        assert_eq!(
+            s.next_to_start(PmPhase::Run, t0 + Duration::from_millis(1999)),
+            None
+        );
         assert_eq!(s.sleep_time(PmPhase::Run, t0), Some(Duration::from_secs(2)));
-        assert_eq!(s.next_to_start(PmPhase::Run, t0 + Duration::from_secs(2)), Some(1));
+        assert_eq!(
+            s.next_to_start(PmPhase::Run, t0 + Duration::from_secs(2)),
+            Some(1)
+        );
     }
 
     #[test]
@@ -290,14 +325,31 @@ mod tests {
         let t0 = Instant::now();
         s.started(0, 5, 1, t0);
         s.started(1, 6, 2, t0);
-        assert_eq!(s.exited(1, ChildExit::Signaled(9), true, t0), ExitVerdict::Crash);
-        assert_eq!(s.exited(0, ChildExit::Exited(0), false, t0), ExitVerdict::Crash, "exit while ACTIVE");
+        assert_eq!(
+            s.exited(1, ChildExit::Signaled(9), true, t0),
+            ExitVerdict::Crash
+        );
+        assert_eq!(
+            s.exited(0, ChildExit::Exited(0), false, t0),
+            ExitVerdict::Crash,
+            "exit while ACTIVE"
+        );
         s.after_crash_reset();
-        assert_eq!(s.next_to_start(PmPhase::Run, t0), Some(1), "restartable: at once");
-        assert!(s.states()[0].forgotten, "Never workers are forgotten after a reset");
+        assert_eq!(
+            s.next_to_start(PmPhase::Run, t0),
+            Some(1),
+            "restartable: at once"
+        );
+        assert!(
+            s.states()[0].forgotten,
+            "Never workers are forgotten after a reset"
+        );
         let mut s2 = Scheduler::new(vec![w("x", BgWorkerStartTime::RecoveryFinished, Some(2))]);
         s2.started(0, 7, 1, t0);
-        assert_eq!(s2.exited(0, ChildExit::Exited(3), true, t0), ExitVerdict::Crash);
+        assert_eq!(
+            s2.exited(0, ChildExit::Exited(3), true, t0),
+            ExitVerdict::Crash
+        );
     }
 
     #[test]
@@ -310,7 +362,10 @@ mod tests {
         let mut s = Scheduler::new(vec![nosh]);
         let t0 = Instant::now();
         s.started(0, 5, 0, t0);
-        assert_eq!(s.exited(0, ChildExit::Signaled(9), true, t0), ExitVerdict::Normal);
+        assert_eq!(
+            s.exited(0, ChildExit::Signaled(9), true, t0),
+            ExitVerdict::Normal
+        );
         assert_eq!(s.states()[0].not_before, Some(t0 + Duration::from_secs(3)));
     }
 }

@@ -4,7 +4,9 @@
 //! (it never locks); any process reads. A reader may see one field updated before another;
 //! every field is meaningful on its own.
 
-use std::sync::atomic::{AtomicI32, AtomicI64, AtomicPtr, AtomicU32, AtomicU64, AtomicUsize, Ordering};
+use std::sync::atomic::{
+    AtomicI32, AtomicI64, AtomicPtr, AtomicU32, AtomicU64, AtomicUsize, Ordering,
+};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use shmem::{ShmemError, init_struct};
@@ -85,7 +87,9 @@ fn decode(v: i64) -> Option<ChildExit> {
 
 /// Postmaster: copies the scheduler's view into shared memory (atomic stores only).
 pub fn publish(s: &Scheduler, now: Instant) {
-    let wall_now = SystemTime::now().duration_since(UNIX_EPOCH).unwrap_or_default();
+    let wall_now = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .unwrap_or_default();
     for (e, st) in entries().iter().zip(s.states()) {
         if e.name_len.load(Ordering::Relaxed) == 0 {
             let bytes = st.worker.name.as_bytes();
@@ -101,7 +105,8 @@ pub fn publish(s: &Scheduler, now: Instant) {
         }
         e.pid.store(st.pid.unwrap_or(0), Ordering::Relaxed);
         e.start_count.store(st.start_count, Ordering::Relaxed);
-        e.forgotten.store(u32::from(st.forgotten), Ordering::Relaxed);
+        e.forgotten
+            .store(u32::from(st.forgotten), Ordering::Relaxed);
         e.last_exit.store(encode(st.last_exit), Ordering::Relaxed);
         let next = match (st.pid, st.forgotten, st.not_before) {
             (None, false, Some(t)) => {
@@ -119,8 +124,11 @@ pub fn worker_statuses() -> Vec<WorkerStatus> {
         .iter()
         .map(|e| {
             let n = (e.name_len.load(Ordering::Acquire) as usize).min(NAME_WORDS * 8);
-            let mut bytes: Vec<u8> =
-                e.name.iter().flat_map(|w| w.load(Ordering::Relaxed).to_le_bytes()).collect();
+            let mut bytes: Vec<u8> = e
+                .name
+                .iter()
+                .flat_map(|w| w.load(Ordering::Relaxed).to_le_bytes())
+                .collect();
             bytes.truncate(n);
             let pid = e.pid.load(Ordering::Relaxed);
             let next = e.next_restart_ms.load(Ordering::Relaxed);

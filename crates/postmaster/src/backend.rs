@@ -78,13 +78,26 @@ impl Hooks {
 }
 
 impl BackendHooks for Hooks {
-    fn attach(&mut self, user: &str, database: &str, application_name: &str) -> Result<i32, HookError> {
+    fn attach(
+        &mut self,
+        user: &str,
+        database: &str,
+        application_name: &str,
+    ) -> Result<i32, HookError> {
         let _ = application_name;
         if self.slot == 0 {
-            return Err(HookError { sqlstate: "53300", message: "sorry, too many clients already".into() });
+            return Err(HookError {
+                sqlstate: "53300",
+                message: "sorry, too many clients already".into(),
+            });
         }
-        let p = proc::init_process(proc::BackendType::ClientBackend, "", self.slot)
-            .map_err(|e| HookError { sqlstate: e.sqlstate(), message: e.to_string() })?;
+        let p =
+            proc::init_process(proc::BackendType::ClientBackend, "", self.slot).map_err(|e| {
+                HookError {
+                    sqlstate: e.sqlstate(),
+                    message: e.to_string(),
+                }
+            })?;
         let key = random_key();
         p.set_cancel_key(key);
         p.status.set_connection(database, user);
@@ -103,7 +116,8 @@ impl BackendHooks for Hooks {
 
     fn wait_readable(&mut self, fd: RawFd, timeout: Option<Duration>) -> WaitOutcome {
         let l = latch::my_latch();
-        let mut ev = WaitEvents::LATCH_SET | WaitEvents::SOCKET_READABLE | WaitEvents::POSTMASTER_DEATH;
+        let mut ev =
+            WaitEvents::LATCH_SET | WaitEvents::SOCKET_READABLE | WaitEvents::POSTMASTER_DEATH;
         if timeout.is_some() {
             ev |= WaitEvents::TIMEOUT;
         }
@@ -156,7 +170,11 @@ pub fn backend_main(
     crate::signals::unblock();
     let remote = conn.remote();
     proc::ps_status::set(&format!("postmaster: {remote} authentication"));
-    let cfg = wire::BackendConfig { data_dir, can_accept, remote: remote.clone() };
+    let cfg = wire::BackendConfig {
+        data_dir,
+        can_accept,
+        remote: remote.clone(),
+    };
     let mut hooks = Hooks {
         slot,
         remote,

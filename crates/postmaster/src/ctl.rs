@@ -12,12 +12,18 @@ pub const NOT_RUNNING: i32 = 3;
 /// `postmaster init -D DIR`.
 pub fn init(dir: &Path) -> i32 {
     if datadir::is_initialized(dir) {
-        println!("data directory \"{}\" is already initialized", dir.display());
+        println!(
+            "data directory \"{}\" is already initialized",
+            dir.display()
+        );
         return 0;
     }
     match datadir::init(dir) {
         Ok(()) => {
-            println!("initialized data directory \"{}\" (worker_spi preloaded)", dir.display());
+            println!(
+                "initialized data directory \"{}\" (worker_spi preloaded)",
+                dir.display()
+            );
             0
         }
         Err(e) => {
@@ -68,7 +74,9 @@ pub fn stop(dir: &Path, mode: &str, timeout: Duration) -> i32 {
         "fast" | "f" => libc::SIGINT,
         "immediate" | "i" => libc::SIGQUIT,
         other => {
-            eprintln!("postmaster: unrecognized shutdown mode \"{other}\" (smart, fast or immediate)");
+            eprintln!(
+                "postmaster: unrecognized shutdown mode \"{other}\" (smart, fast or immediate)"
+            );
             return 1;
         }
     };

@@ -49,10 +49,18 @@ pub fn init(dir: &Path) -> Result<(), PmError> {
             )));
         }
     }
-    fs::create_dir_all(dir)
-        .map_err(|e| PmError::io(format!("could not create directory \"{}\"", dir.display()), e))?;
-    fs::set_permissions(dir, fs::Permissions::from_mode(0o700))
-        .map_err(|e| PmError::io(format!("could not change permissions of \"{}\"", dir.display()), e))?;
+    fs::create_dir_all(dir).map_err(|e| {
+        PmError::io(
+            format!("could not create directory \"{}\"", dir.display()),
+            e,
+        )
+    })?;
+    fs::set_permissions(dir, fs::Permissions::from_mode(0o700)).map_err(|e| {
+        PmError::io(
+            format!("could not change permissions of \"{}\"", dir.display()),
+            e,
+        )
+    })?;
     guc::write_default_config(&dir.join(CONFIG_FILE), INIT_EXTRA_CONFIG)
         .map_err(|e| PmError::io(format!("could not write \"{CONFIG_FILE}\""), e))?;
     spi::init_data_dir(dir).map_err(|e| PmError::Fatal(e.message))?;
@@ -61,8 +69,12 @@ pub fn init(dir: &Path) -> Result<(), PmError> {
 
 /// Checks the directory's permissions as PostgreSQL does.
 pub fn check_permissions(dir: &Path) -> Result<(), PmError> {
-    let md = fs::metadata(dir)
-        .map_err(|e| PmError::io(format!("could not access data directory \"{}\"", dir.display()), e))?;
+    let md = fs::metadata(dir).map_err(|e| {
+        PmError::io(
+            format!("could not access data directory \"{}\"", dir.display()),
+            e,
+        )
+    })?;
     if md.permissions().mode() & 0o077 != 0 {
         return Err(PmError::Fatal(format!(
             "data directory \"{}\" has invalid permissions (DETAIL: Permissions should be u=rwx (0700).)",
@@ -103,7 +115,12 @@ pub fn acquire_lock(dir: &Path) -> Result<OwnedFd, PmError> {
         .write(true)
         .mode(0o600)
         .open(&path)
-        .map_err(|e| PmError::io(format!("could not open lock file \"{}\"", path.display()), e))?;
+        .map_err(|e| {
+            PmError::io(
+                format!("could not open lock file \"{}\"", path.display()),
+                e,
+            )
+        })?;
     // SAFETY: flock on a descriptor we own.
     let rc = unsafe { libc::flock(f.as_raw_fd(), libc::LOCK_EX | libc::LOCK_NB) };
     if rc != 0 {
@@ -133,7 +150,12 @@ pub struct PidFile {
 
 impl PidFile {
     /// Writes the file with status `starting`.
-    pub fn create(dir: &Path, port: i64, socket_dir: &str, listen: &str) -> Result<PidFile, PmError> {
+    pub fn create(
+        dir: &Path,
+        port: i64,
+        socket_dir: &str,
+        listen: &str,
+    ) -> Result<PidFile, PmError> {
         let start = std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)
             .map(|d| d.as_secs())

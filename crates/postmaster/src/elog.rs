@@ -125,7 +125,12 @@ impl<S: Subscriber> Layer<S> for PgLogLayer {
         let mut msg = String::new();
         event.record(&mut MessageVisitor(&mut msg));
         let mut line = String::with_capacity(msg.len() + 48);
-        let _ = write!(line, "{} [{}] {sev}:  {msg}", timestamp_now(), std::process::id());
+        let _ = write!(
+            line,
+            "{} [{}] {sev}:  {msg}",
+            timestamp_now(),
+            std::process::id()
+        );
         line.push('\n');
         let _ = std::io::stderr().lock().write_all(line.as_bytes());
     }

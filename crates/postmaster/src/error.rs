@@ -8,7 +8,10 @@ pub enum PmError {
     Fatal(String),
     /// An I/O failure with what was being done.
     #[error("{what}: {source}")]
-    Io { what: String, source: std::io::Error },
+    Io {
+        what: String,
+        source: std::io::Error,
+    },
     /// A bad setting.
     #[error("{0}")]
     Guc(#[from] guc::GucError),
@@ -23,6 +26,9 @@ pub enum PmError {
 impl PmError {
     /// An I/O error with context.
     pub fn io(what: impl Into<String>, source: std::io::Error) -> Self {
-        PmError::Io { what: what.into(), source }
+        PmError::Io {
+            what: what.into(),
+            source,
+        }
     }
 }

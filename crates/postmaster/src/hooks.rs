@@ -49,11 +49,17 @@ impl ServerHooks for ShmemHooks {
     }
 
     fn signal_backend(&self, pid: i32, terminate: bool) -> Result<bool, SpiError> {
-        let Some(p) = proc::find_proc(pid) else { return Ok(false) };
+        let Some(p) = proc::find_proc(pid) else {
+            return Ok(false);
+        };
         if p.backend_type() == Some(proc::BackendType::Startup) {
             return Ok(false);
         }
-        let sig = if terminate { libc::SIGTERM } else { libc::SIGINT };
+        let sig = if terminate {
+            libc::SIGTERM
+        } else {
+            libc::SIGINT
+        };
         // SAFETY: signalling a process that holds one of our PGPROC entries.
         Ok(unsafe { libc::kill(pid, sig) } == 0)
     }

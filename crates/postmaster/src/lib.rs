@@ -46,7 +46,11 @@ pub struct Module {
 }
 
 #[derive(Debug, Parser)]
-#[command(name = "postmaster", version, about = "minipg: a small PostgreSQL-style server over SQLite")]
+#[command(
+    name = "postmaster",
+    version,
+    about = "minipg: a small PostgreSQL-style server over SQLite"
+)]
 struct Cli {
     /// Data directory (default: $PGDATA, else ./data); created when missing.
     #[arg(short = 'D', long = "pgdata", global = true)]
@@ -94,7 +98,9 @@ pub fn run(modules: &[Module]) -> i32 {
     let dir = data_dir(&cli);
     match &cli.command {
         Some(Command::Init) => ctl::init(&dir),
-        Some(Command::Stop { mode, timeout }) => ctl::stop(&dir, mode, Duration::from_secs(*timeout)),
+        Some(Command::Stop { mode, timeout }) => {
+            ctl::stop(&dir, mode, Duration::from_secs(*timeout))
+        }
         Some(Command::Reload) => ctl::reload(&dir),
         Some(Command::Status) => ctl::status(&dir),
         None => match serve(&dir, &cli, modules) {
@@ -114,7 +120,9 @@ fn parse_overrides(cli: &Cli) -> Result<Vec<(String, String)>, PmError> {
     }
     for s in &cli.settings {
         let Some((k, v)) = s.split_once('=') else {
-            return Err(PmError::Fatal(format!("-c {s} requires a value (use -c name=value)")));
+            return Err(PmError::Fatal(format!(
+                "-c {s} requires a value (use -c name=value)"
+            )));
         };
         out.push((k.trim().to_owned(), v.trim().to_owned()));
     }
@@ -124,7 +132,11 @@ fn parse_overrides(cli: &Cli) -> Result<Vec<(String, String)>, PmError> {
 fn preload(modules: &[Module]) -> Result<(), PmError> {
     let list = guc::builtin::SHARED_PRELOAD_LIBRARIES.get();
     bgworker::begin_preload();
-    for name in list.split(',').map(|s| s.trim().trim_matches('"').trim()).filter(|s| !s.is_empty()) {
+    for name in list
+        .split(',')
+        .map(|s| s.trim().trim_matches('"').trim())
+        .filter(|s| !s.is_empty())
+    {
         match modules.iter().find(|m| m.name == name) {
             Some(m) => {
                 if let Err(e) = (m.init)() {
@@ -138,7 +150,11 @@ fn preload(modules: &[Module]) -> Result<(), PmError> {
                 let known: Vec<&str> = modules.iter().map(|m| m.name).collect();
                 return Err(PmError::Fatal(format!(
                     "could not load library \"{name}\": no such module is linked into this server (available: {})",
-                    if known.is_empty() { "none".to_owned() } else { known.join(", ") }
+                    if known.is_empty() {
+                        "none".to_owned()
+                    } else {
+                        known.join(", ")
+                    }
                 )));
             }
         }
@@ -158,8 +174,10 @@ fn serve(dir: &Path, cli: &Cli, modules: &[Module]) -> Result<i32, PmError> {
         .map_err(|e| PmError::io(format!("could not resolve \"{}\"", dir.display()), e))?;
     let config_file = dir.join(datadir::CONFIG_FILE);
     guc::init_builtins();
-    let env: Vec<(String, String)> =
-        std::env::var("PGPORT").ok().map(|p| vec![("PGPORT".to_owned(), p)]).unwrap_or_default();
+    let env: Vec<(String, String)> = std::env::var("PGPORT")
+        .ok()
+        .map(|p| vec![("PGPORT".to_owned(), p)])
+        .unwrap_or_default();
     guc::load_startup(Some(&config_file), &env, &parse_overrides(cli)?)?;
     elog::set_min_messages(&guc::builtin::LOG_MIN_MESSAGES.get());
     let lock = datadir::acquire_lock(&dir)?;
@@ -180,7 +198,10 @@ fn serve(dir: &Path, cli: &Cli, modules: &[Module]) -> Result<i32, PmError> {
     size.add("ProcGlobal", proc::shmem_size(&cfg))
         .add("PMChildFlags", shmem::pmchild::shmem_size(n_slots))
         .add("PMSignalState", shmem::pmsignal::shmem_size())
-        .add("BackgroundWorkerStatus", bgworker::shmem_status::shmem_size(n_workers));
+        .add(
+            "BackgroundWorkerStatus",
+            bgworker::shmem_status::shmem_size(n_workers),
+        );
     shmem::create_segment(size.total())?;
     let shmem_init = move || -> Result<(), PmError> {
         proc::init_proc_global(&cfg)?;
@@ -191,14 +212,19 @@ fn serve(dir: &Path, cli: &Cli, modules: &[Module]) -> Result<i32, PmError> {
     };
     shmem_init()?;
     tracing::debug!("shared memory segment: {} bytes", size.total());
-    shmem::pmdeath::create_pipe().map_err(|e| PmError::io("could not create the postmaster-death pipe", e))?;
+    shmem::pmdeath::create_pipe()
+        .map_err(|e| PmError::io("could not create the postmaster-death pipe", e))?;
     spi::set_server_hooks(Box::new(hooks::ShmemHooks));
     signals::install().map_err(|e| PmError::io("could not install signal handlers", e))?;
 
     let port = guc::builtin::PORT.get();
     let sockets = guc::builtin::UNIX_SOCKET_DIRECTORIES.get();
     let listen = guc::builtin::LISTEN_ADDRESSES.get();
-    tracing::info!("starting minipg {} ({})", env!("CARGO_PKG_VERSION"), spi::version_string());
+    tracing::info!(
+        "starting minipg {} ({})",
+        env!("CARGO_PKG_VERSION"),
+        spi::version_string()
+    );
     let listeners = listen::open_listeners(&sockets, &listen, port)?;
     let first = |s: &str| s.split(',').next().unwrap_or("").trim().to_owned();
     let pid_file = datadir::PidFile::create(&dir, port, &first(&sockets), &first(&listen))?;

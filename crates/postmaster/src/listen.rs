@@ -18,7 +18,11 @@ use crate::error::PmError;
 /// A listening socket.
 pub enum Listener {
     /// The Unix socket and its lock file.
-    Unix { listener: UnixListener, path: PathBuf, lock: PathBuf },
+    Unix {
+        listener: UnixListener,
+        path: PathBuf,
+        lock: PathBuf,
+    },
     /// A TCP socket.
     Tcp(TcpListener),
 }
@@ -74,7 +78,11 @@ fn unix_listener(dir: &str, port: i64) -> Result<Listener, PmError> {
     let path = PathBuf::from(dir).join(format!(".s.PGSQL.{port}"));
     let lock = PathBuf::from(format!("{}.lock", path.display()));
     if let Ok(s) = fs::read_to_string(&lock) {
-        let pid: i32 = s.lines().next().and_then(|l| l.trim().parse().ok()).unwrap_or(0);
+        let pid: i32 = s
+            .lines()
+            .next()
+            .and_then(|l| l.trim().parse().ok())
+            .unwrap_or(0);
         if pid != std::process::id() as i32 && process_alive(pid) {
             return Err(PmError::Fatal(format!(
                 "lock file \"{}\" already exists: is another postmaster (PID {pid}) using socket file \"{}\"?",
@@ -85,16 +93,28 @@ fn unix_listener(dir: &str, port: i64) -> Result<Listener, PmError> {
         let _ = fs::remove_file(&lock);
     }
     let _ = fs::remove_file(&path);
-    let mut f = fs::File::create(&lock)
-        .map_err(|e| PmError::io(format!("could not create lock file \"{}\"", lock.display()), e))?;
+    let mut f = fs::File::create(&lock).map_err(|e| {
+        PmError::io(
+            format!("could not create lock file \"{}\"", lock.display()),
+            e,
+        )
+    })?;
     let _ = writeln!(f, "{}", std::process::id());
-    let listener = UnixListener::bind(&path)
-        .map_err(|e| PmError::io(format!("could not bind Unix socket \"{}\"", path.display()), e))?;
+    let listener = UnixListener::bind(&path).map_err(|e| {
+        PmError::io(
+            format!("could not bind Unix socket \"{}\"", path.display()),
+            e,
+        )
+    })?;
     let _ = fs::set_permissions(&path, fs::Permissions::from_mode(0o777));
     listener
         .set_nonblocking(true)
         .map_err(|e| PmError::io("could not make the Unix socket non-blocking", e))?;
-    Ok(Listener::Unix { listener, path, lock })
+    Ok(Listener::Unix {
+        listener,
+        path,
+        lock,
+    })
 }
 
 fn tcp_listeners(addr: &str, port: i64) -> Result<Vec<Listener>, PmError> {
@@ -109,9 +129,10 @@ fn tcp_listeners(addr: &str, port: i64) -> Result<Vec<Listener>, PmError> {
             .to_socket_addrs()
             .map_err(|e| PmError::io(format!("could not translate host name \"{h}\""), e))?;
         for a in addrs {
-            let l = TcpListener::bind(a)
-                .map_err(|e| PmError::io(format!("could not bind {a}"), e))?;
-            l.set_nonblocking(true).map_err(|e| PmError::io("could not make a socket non-blocking", e))?;
+            let l =
+                TcpListener::bind(a).map_err(|e| PmError::io(format!("could not bind {a}"), e))?;
+            l.set_nonblocking(true)
+                .map_err(|e| PmError::io("could not make a socket non-blocking", e))?;
             tracing::info!("listening on IPv4 address \"{}\", port {port}", a.ip());
             out.push(Listener::Tcp(l));
         }
@@ -120,15 +141,27 @@ fn tcp_listeners(addr: &str, port: i64) -> Result<Vec<Listener>, PmError> {
 }
 
 /// Opens every configured listener.
-pub fn open_listeners(socket_dirs: &str, listen_addresses: &str, port: i64) -> Result<Vec<Listener>, PmError> {
+pub fn open_listeners(
+    socket_dirs: &str,
+    listen_addresses: &str,
+    port: i64,
+) -> Result<Vec<Listener>, PmError> {
     if !(1..=65535).contains(&port) {
         return Err(PmError::Fatal(format!("invalid port number {port}")));
     }
     let mut out = Vec::new();
-    for a in listen_addresses.split(',').map(str::trim).filter(|a| !a.is_empty()) {
+    for a in listen_addresses
+        .split(',')
+        .map(str::trim)
+        .filter(|a| !a.is_empty())
+    {
         out.extend(tcp_listeners(a, port)?);
     }
-    for d in socket_dirs.split(',').map(str::trim).filter(|d| !d.is_empty()) {
+    for d in socket_dirs
+        .split(',')
+        .map(str::trim)
+        .filter(|d| !d.is_empty())
+    {
         let l = unix_listener(d, port)?;
         if let Listener::Unix { path, .. } = &l {
             tracing::info!("listening on Unix socket \"{}\"", path.display());

@@ -20,8 +20,8 @@ use std::sync::atomic::Ordering;
 use std::time::{Duration, Instant};
 
 use bgworker::schedule::{ChildExit, ExitVerdict, PmPhase, Scheduler};
-use shmem::pmsignal::{self, PmSignalReason};
 use shmem::pmchild;
+use shmem::pmsignal::{self, PmSignalReason};
 
 use crate::datadir::PidFile;
 use crate::listen::{Conn, Listener};
@@ -96,7 +96,10 @@ fn describe_exit(what: &str, pid: i32, exit: ChildExit) -> String {
     match exit {
         ChildExit::Exited(c) => format!("{what} (PID {pid}) exited with exit code {c}"),
         ChildExit::Signaled(s) => {
-            format!("{what} (PID {pid}) was terminated by signal {s}: {}", signal_name(s))
+            format!(
+                "{what} (PID {pid}) was terminated by signal {s}: {}",
+                signal_name(s)
+            )
         }
     }
 }
@@ -171,7 +174,10 @@ impl Postmaster {
         }
         signals::unblock();
         if pid < 0 {
-            tracing::info!("could not fork new process: {}", std::io::Error::last_os_error());
+            tracing::info!(
+                "could not fork new process: {}",
+                std::io::Error::last_os_error()
+            );
             if slot != 0 {
                 pmchild::release(slot);
             }
@@ -186,7 +192,10 @@ impl Postmaster {
         let dir = self.data_dir.clone();
         let after_crash = self.after_crash;
         self.consistent = false;
-        if self.fork_child(Kind::Startup, slot, || crate::startup::startup_main(&dir, after_crash, slot))
+        if self
+            .fork_child(Kind::Startup, slot, || {
+                crate::startup::startup_main(&dir, after_crash, slot)
+            })
             .is_none()
         {
             tracing::error!(target: "FATAL", "could not fork startup process");
@@ -209,7 +218,11 @@ impl Postmaster {
     fn start_backend(&mut self, conn: Conn) {
         let can_accept = self.can_accept();
         // No child slot left: the child still answers, with "too many clients".
-        let slot = if can_accept == wire::CanAccept::Ok { pmchild::assign().unwrap_or(0) } else { 0 };
+        let slot = if can_accept == wire::CanAccept::Ok {
+            pmchild::assign().unwrap_or(0)
+        } else {
+            0
+        };
         let dir = self.data_dir.clone();
         let conf = self.config_file.clone();
         self.fork_child(Kind::Backend, slot, move || {
@@ -219,7 +232,9 @@ impl Postmaster {
 
     fn maybe_start_worker(&mut self) {
         let now = Instant::now();
-        let Some(i) = self.scheduler.next_to_start(self.phase(), now) else { return };
+        let Some(i) = self.scheduler.next_to_start(self.phase(), now) else {
+            return;
+        };
         let w = self.scheduler.states()[i].worker.clone();
         let slot = if w.flags.shmem_access {
             match pmchild::assign() {
@@ -236,7 +251,9 @@ impl Postmaster {
         let dir = self.data_dir.clone();
         let conf = self.config_file.clone();
         let name = w.name.clone();
-        match self.fork_child(Kind::Worker(i), slot, move || bgworker::runtime::run_worker(w, slot, &dir, &conf)) {
+        match self.fork_child(Kind::Worker(i), slot, move || {
+            bgworker::runtime::run_worker(w, slot, &dir, &conf)
+        }) {
             Some(pid) => {
                 tracing::debug!("starting background worker process \"{name}\" (PID {pid})");
                 self.scheduler.started(i, pid, slot, now);
@@ -282,7 +299,9 @@ impl Postmaster {
             } else {
                 ChildExit::Signaled(libc::WTERMSIG(status))
             };
-            let Some(pos) = self.children.iter().position(|c| c.pid == pid) else { continue };
+            let Some(pos) = self.children.iter().position(|c| c.pid == pid) else {
+                continue;
+            };
             let child = self.children.swap_remove(pos);
             let clean = pmchild::release(child.slot);
             let normal_status = matches!(exit, ChildExit::Exited(0) | ChildExit::Exited(1));
@@ -460,10 +479,18 @@ impl Postmaster {
         while self.state != State::Exit {
             let timeout = self.poll_timeout();
             let accepting = self.shutdown == Shutdown::None || self.shutdown == Shutdown::Smart;
-            let mut fds = vec![libc::pollfd { fd: signals::pipe_fd(), events: libc::POLLIN, revents: 0 }];
+            let mut fds = vec![libc::pollfd {
+                fd: signals::pipe_fd(),
+                events: libc::POLLIN,
+                revents: 0,
+            }];
             if accepting {
                 for l in &self.listeners {
-                    fds.push(libc::pollfd { fd: l.fd(), events: libc::POLLIN, revents: 0 });
+                    fds.push(libc::pollfd {
+                        fd: l.fd(),
+                        events: libc::POLLIN,
+                        revents: 0,
+                    });
                 }
             }
             let ms = timeout.as_millis().min(i32::MAX as u128) as i32;

@@ -18,8 +18,14 @@ static PIPE_R: AtomicI32 = AtomicI32::new(-1);
 static PIPE_W: AtomicI32 = AtomicI32::new(-1);
 
 /// The signals the postmaster handles (blocked around every fork).
-pub const HANDLED: [libc::c_int; 6] =
-    [libc::SIGHUP, libc::SIGTERM, libc::SIGINT, libc::SIGQUIT, libc::SIGCHLD, libc::SIGUSR1];
+pub const HANDLED: [libc::c_int; 6] = [
+    libc::SIGHUP,
+    libc::SIGTERM,
+    libc::SIGINT,
+    libc::SIGQUIT,
+    libc::SIGCHLD,
+    libc::SIGUSR1,
+];
 
 extern "C" fn handler(sig: libc::c_int) {
     let flag = match sig {
@@ -120,7 +126,10 @@ pub fn reset_in_child() {
         // SAFETY: restoring the default disposition.
         unsafe { libc::signal(sig, libc::SIG_DFL) };
     }
-    for fd in [PIPE_R.swap(-1, Ordering::Relaxed), PIPE_W.swap(-1, Ordering::Relaxed)] {
+    for fd in [
+        PIPE_R.swap(-1, Ordering::Relaxed),
+        PIPE_W.swap(-1, Ordering::Relaxed),
+    ] {
         if fd >= 0 {
             // SAFETY: closing our copies of the postmaster's self-pipe.
             unsafe { libc::close(fd) };

@@ -21,7 +21,9 @@ pub fn startup_main(data_dir: &Path, after_crash: bool, slot: usize) -> i32 {
         return 1;
     }
     if after_crash {
-        tracing::info!("database system was not properly shut down; automatic recovery in progress");
+        tracing::info!(
+            "database system was not properly shut down; automatic recovery in progress"
+        );
     }
     let check = guc::builtin::STARTUP_CHECK.get();
     let report = match spi::startup_recovery(data_dir, after_crash, check) {

@@ -66,7 +66,11 @@ pub fn init() -> Result<(), String> {
             .start_time(BgWorkerStartTime::RecoveryFinished)
             .main(worker_spi_main)
             .main_arg(i);
-        let builder = if i == 1 { builder.never_restart() } else { builder.restart_after(Duration::from_secs(2)) };
+        let builder = if i == 1 {
+            builder.never_restart()
+        } else {
+            builder.restart_after(Duration::from_secs(2))
+        };
         builder.load().map_err(|e| e.to_string())?;
     }
     Ok(())
@@ -81,15 +85,25 @@ struct Target {
 impl Target {
     fn for_worker(index: i64) -> Target {
         if index == 2 {
-            Target { schema: "our schema2".into(), table: "counted rows".into() }
+            Target {
+                schema: "our schema2".into(),
+                table: "counted rows".into(),
+            }
         } else {
-            Target { schema: format!("schema{index}"), table: "counted".into() }
+            Target {
+                schema: format!("schema{index}"),
+                table: "counted".into(),
+            }
         }
     }
 
     /// `schema.table` quoted only where needed.
     fn qualified(&self) -> String {
-        format!("{}.{}", quote_identifier(&self.schema), quote_identifier(&self.table))
+        format!(
+            "{}.{}",
+            quote_identifier(&self.schema),
+            quote_identifier(&self.table)
+        )
     }
 }
 
@@ -136,11 +150,19 @@ fn initialize_table(worker: &Worker, t: &Target) -> Result<(), WorkerError> {
 /// is no total row (the deltas then wait).
 fn fold(spi: &mut SpiClient, t: &Target) -> Result<Option<i64>, SpiError> {
     let q = t.qualified();
-    spi.execute(&format!("SELECT count(*) FROM {q} WHERE type = 'total'"), true, 0)?;
+    spi.execute(
+        &format!("SELECT count(*) FROM {q} WHERE type = 'total'"),
+        true,
+        0,
+    )?;
     if spi.tuptable().get::<i64>(0, 0)?.unwrap_or(0) == 0 {
         return Ok(None);
     }
-    spi.execute(&format!("DELETE FROM {q} WHERE type = 'delta' RETURNING value"), false, 0)?;
+    spi.execute(
+        &format!("DELETE FROM {q} WHERE type = 'delta' RETURNING value"),
+        false,
+        0,
+    )?;
     let tt = spi.tuptable();
     let mut sum = 0i64;
     for row in 0..tt.rows.len() {
@@ -170,11 +192,19 @@ fn worker_spi_main(worker: &Worker) -> Result<(), WorkerError> {
         }
         match worker.transaction(|spi| fold(spi, &target)) {
             Ok(Some(n)) => {
-                tracing::info!("{}: count in {} is now {n}", worker.name(), target.qualified());
+                tracing::info!(
+                    "{}: count in {} is now {n}",
+                    worker.name(),
+                    target.qualified()
+                );
             }
             Ok(None) => {}
             Err(WorkerError::Spi(e)) if is_busy(&e) => {
-                tracing::warn!("{}: database is busy, will retry: {}", worker.name(), e.message);
+                tracing::warn!(
+                    "{}: database is busy, will retry: {}",
+                    worker.name(),
+                    e.message
+                );
             }
             Err(e) => return Err(e),
         }

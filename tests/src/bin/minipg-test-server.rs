@@ -3,8 +3,14 @@
 
 fn main() {
     let code = postmaster::run(&[
-        postmaster::Module { name: worker_spi::NAME, init: worker_spi::init },
-        postmaster::Module { name: tests::test_workers::NAME, init: tests::test_workers::init },
+        postmaster::Module {
+            name: worker_spi::NAME,
+            init: worker_spi::init,
+        },
+        postmaster::Module {
+            name: tests::test_workers::NAME,
+            init: tests::test_workers::init,
+        },
     ]);
     std::process::exit(code);
 }

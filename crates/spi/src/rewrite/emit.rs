@@ -32,7 +32,7 @@ use super::lexer::{
     EscapeError, Token, TokenKind, char_position, dollar_string_value, escape_string_value,
     plain_string_value, quoted_ident_value, sqlite_string_literal,
 };
-use super::names::{fold, mangle, quote, quote_if_needed};
+use super::names::{fold, mangle, quote};
 use super::types::{PgType, cast_sql, read_type_name};
 
 /// What the rewrite of one statement may consult.
@@ -776,11 +776,7 @@ impl<'a, 'c, 's> Emitter<'a, 'c, 's> {
             }
         }
         if slot.alias && rel.mangled && explicit_alias.is_none() {
-            self.push(
-                " ",
-                format!("AS {}", quote(&rel.name)),
-                Meta::Syntax,
-            );
+            self.push(" ", format!("AS {}", quote(&rel.name)), Meta::Syntax);
         }
     }
 

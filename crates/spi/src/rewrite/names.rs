@@ -45,21 +45,6 @@ pub(crate) fn quote(name: &str) -> String {
     s
 }
 
-/// `name` quoted only when it would not read back unchanged unquoted (lower-case ASCII letters,
-/// digits, `_`, not starting with a digit, not a keyword SQLite reserves).
-pub(crate) fn quote_if_needed(name: &str) -> String {
-    let plain = !name.is_empty()
-        && name
-            .bytes()
-            .next()
-            .is_some_and(|b| b.is_ascii_lowercase() || b == b'_')
-        && name
-            .bytes()
-            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
-        && !crate::rewrite::keywords::is_reserved(name);
-    if plain { name.to_string() } else { quote(name) }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -87,11 +72,6 @@ mod tests {
     #[test]
     fn quoting() {
         assert_eq!(quote("a\"b"), "\"a\"\"b\"");
-        assert_eq!(quote_if_needed("counted"), "counted");
-        assert_eq!(quote_if_needed("Counted"), "\"Counted\"");
-        assert_eq!(quote_if_needed("counted rows"), "\"counted rows\"");
-        assert_eq!(quote_if_needed("select"), "\"select\"");
-        assert_eq!(quote_if_needed("1a"), "\"1a\"");
         assert_eq!(fold("ÄBc"), "Äbc");
     }
 }
