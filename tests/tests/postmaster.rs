@@ -1,15 +1,748 @@
-//! The postmaster as a user meets it: start and ready, `status`, `reload`, every shutdown mode,
-//! the data-directory lock, bad settings, crashes of children and of the postmaster itself.
+//! The postmaster as a user meets it: start and ready, process titles, `status` exit codes,
+//! `reload` with a changed and with a bad value, each shutdown mode (smart, fast, immediate)
+//! leaving no socket, socket lock or `postmaster.pid`, the data-directory lock (a second
+//! postmaster refused; an old child that outlives a SIGKILLed postmaster keeps a new one out
+//! until it exits; a stale `postmaster.pid` replaced), bad settings rejected at start with a
+//! message naming the setting, the crash path (a SIGKILLed backend or worker: the three log
+//! lines, every process replaced, ready again; a child that ignores SIGQUIT SIGKILLed after 5 s;
+//! clients refused with 57P03 meanwhile), and a SIGKILLed postmaster leaving no child behind.
 
-use std::time::Duration;
+use std::path::Path;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
 
 use tests::harness::Server;
 
+const NO_WORKERS: &[&str] = &["-c", "shared_preload_libraries="];
+
+/// Polls `f` every 10 ms until it holds or `timeout` passes; returns whether it held.
+fn wait_until(timeout: Duration, mut f: impl FnMut() -> bool) -> bool {
+    let t0 = Instant::now();
+    loop {
+        if f() {
+            return true;
+        }
+        if t0.elapsed() >= timeout {
+            return false;
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    }
+}
+
+/// The log lines containing `pat`, in order.
+fn lines_with(s: &Server, pat: &str) -> Vec<String> {
+    s.log()
+        .lines()
+        .filter(|l| l.contains(pat))
+        .map(str::to_owned)
+        .collect()
+}
+
+/// The index of the first log line containing `pat`, searching from line `from`.
+fn line_index(s: &Server, pat: &str, from: usize) -> Option<usize> {
+    s.log()
+        .lines()
+        .enumerate()
+        .skip(from)
+        .find(|(_, l)| l.contains(pat))
+        .map(|(i, _)| i)
+}
+
+/// Milliseconds since midnight of a log line's `YYYY-MM-DD HH:MM:SS.mmm UTC` prefix.
+fn log_ms(line: &str) -> i64 {
+    let t = line
+        .get(11..23)
+        .unwrap_or_else(|| panic!("no timestamp in {line:?}"));
+    let num = |a: usize, b: usize| {
+        t[a..b]
+            .parse::<i64>()
+            .unwrap_or_else(|_| panic!("bad timestamp in {line:?}"))
+    };
+    ((num(0, 2) * 60 + num(3, 5)) * 60 + num(6, 8)) * 1000 + num(9, 12)
+}
+
+/// Milliseconds from log line `a` to log line `b` (across midnight too).
+fn log_gap_ms(a: &str, b: &str) -> i64 {
+    (log_ms(b) - log_ms(a)).rem_euclid(86_400_000)
+}
+
+fn alive(pid: i32) -> bool {
+    // SAFETY: signal 0 only checks that the process exists.
+    let exists = unsafe { libc::kill(pid, 0) } == 0;
+    let zombie = std::fs::read_to_string(format!("/proc/{pid}/stat"))
+        .map(|st| {
+            st.rfind(')')
+                .map(|i| st[i + 1..].trim_start().starts_with('Z'))
+                .unwrap_or(false)
+        })
+        .unwrap_or(true);
+    exists && !zombie
+}
+
+/// Runs another postmaster on `s`'s data directory (same arguments) and returns its exit code
+/// and output; it is killed (with its process group) if it is still running after `timeout`.
+fn run_another(s: &Server, extra: &[&str], timeout: Duration) -> (Option<i32>, String) {
+    use std::os::unix::process::CommandExt;
+    let mut child = s
+        .command()
+        .args(&s.args)
+        .args(extra)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .process_group(0)
+        .spawn()
+        .expect("spawn another postmaster");
+    let t0 = Instant::now();
+    let mut killed = false;
+    while child.try_wait().expect("try_wait").is_none() {
+        if t0.elapsed() > timeout {
+            // SAFETY: killing the process group of the postmaster this test just started.
+            unsafe { libc::killpg(child.id() as i32, libc::SIGKILL) };
+            killed = true;
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    let out = child.wait_with_output().expect("wait");
+    let mut text = String::from_utf8_lossy(&out.stdout).into_owned();
+    text.push_str(&String::from_utf8_lossy(&out.stderr));
+    (if killed { None } else { out.status.code() }, text)
+}
+
+fn socket_path(s: &Server) -> std::path::PathBuf {
+    s.socket_dir().join(format!(".s.PGSQL.{}", s.port))
+}
+
+/// Asserts that a stopped server left neither its socket, the socket's lock file nor
+/// `postmaster.pid` behind.
+fn assert_clean_after_stop(s: &Server) {
+    let sock = socket_path(s);
+    let lock = Path::new(&format!("{}.lock", sock.display())).to_owned();
+    assert!(!sock.exists(), "socket {} left behind", sock.display());
+    assert!(!lock.exists(), "socket lock {} left behind", lock.display());
+    assert!(
+        !s.data_dir().join("postmaster.pid").exists(),
+        "postmaster.pid left behind"
+    );
+}
+
+fn backend_pid(c: &mut postgres::Client) -> i32 {
+    let rows = c
+        .simple_query("select pg_backend_pid()")
+        .expect("pg_backend_pid");
+    rows.iter()
+        .find_map(|m| match m {
+            postgres::SimpleQueryMessage::Row(r) => {
+                r.get(0).map(|v| v.parse::<i32>().expect("pid"))
+            }
+            _ => None,
+        })
+        .expect("a row")
+}
+
+fn show(c: &mut postgres::Client, name: &str) -> String {
+    let rows = c.simple_query(&format!("SHOW {name}")).expect("SHOW");
+    rows.iter()
+        .find_map(|m| match m {
+            postgres::SimpleQueryMessage::Row(r) => r.get(0).map(str::to_owned),
+            _ => None,
+        })
+        .expect("a row")
+}
+
+fn append_conf(s: &Server, text: &str) {
+    use std::io::Write;
+    let mut f = std::fs::OpenOptions::new()
+        .append(true)
+        .open(s.data_dir().join("minipg.conf"))
+        .expect("open minipg.conf");
+    writeln!(f, "{text}").expect("append to minipg.conf");
+}
+
 #[test]
-fn starts_and_becomes_ready() {
-    let s = Server::start(&["-c", "shared_preload_libraries="]);
+fn start_ready_titles_status_and_fast_stop() {
+    let mut s = Server::start(&[]);
+    // The pid file says ready and names the postmaster.
+    let pid_file =
+        std::fs::read_to_string(s.data_dir().join("postmaster.pid")).expect("postmaster.pid");
+    let lines: Vec<&str> = pid_file.lines().collect();
+    assert_eq!(
+        lines.first().copied(),
+        Some(s.pid().to_string().as_str()),
+        "pid file: {pid_file}"
+    );
+    assert_eq!(
+        lines.get(3).copied(),
+        Some(s.port.to_string().as_str()),
+        "pid file: {pid_file}"
+    );
+    assert_eq!(
+        lines.last().map(|l| l.trim()),
+        Some("ready"),
+        "pid file: {pid_file}"
+    );
+    assert!(socket_path(&s).exists());
+
+    let (code, out) = s.ctl(&["status"]);
+    assert_eq!(code, 0, "status of a running server: {out}");
+    assert!(
+        out.contains(&format!("server is running (PID: {})", s.pid())),
+        "{out}"
+    );
+
+    // Process titles: the workers of the default minipg.conf and a connected client.
+    s.wait_pid_titled(
+        "postmaster: bgworker: SPI worker 1",
+        Duration::from_secs(10),
+    );
+    s.wait_pid_titled(
+        "postmaster: bgworker: SPI worker 2",
+        Duration::from_secs(10),
+    );
     let mut c = s.connect();
-    let r = c.simple_query("select 1").expect("query");
-    assert!(!r.is_empty());
-    let _ = Duration::from_secs(1);
+    let me = backend_pid(&mut c);
+    let titled = s.wait_pid_titled(
+        "postmaster: postgres postgres [local] idle",
+        Duration::from_secs(10),
+    );
+    assert_eq!(titled, me, "the idle client's backend: {:?}", s.processes());
+
+    // Fast shutdown: the client is ended, every process goes, the files are removed.
+    let (code, out) = s.ctl(&["stop", "-m", "fast"]);
+    assert_eq!(code, 0, "stop -m fast: {out}");
+    assert!(out.contains("server stopped"), "{out}");
+    assert_eq!(
+        s.wait_exit(Duration::from_secs(10)),
+        Some(0),
+        "exit code after fast shutdown"
+    );
+    s.expect_log("received fast shutdown request", Duration::ZERO);
+    s.expect_log("database system is shut down", Duration::ZERO);
+    assert_eq!(
+        s.count_log("terminating any other active server processes"),
+        0,
+        "{}",
+        s.log()
+    );
+    assert!(
+        c.simple_query("select 1").is_err(),
+        "the client was disconnected"
+    );
+    assert!(s.processes().is_empty(), "left: {:?}", s.processes());
+    assert_clean_after_stop(&s);
+
+    let (code, out) = s.ctl(&["status"]);
+    assert_eq!(code, 3, "status of a stopped server: {out}");
+    assert!(out.contains("no server running"), "{out}");
+    let (code, out) = s.ctl(&["stop"]);
+    assert_eq!(code, 3, "stop of a stopped server: {out}");
+    let (code, out) = s.ctl(&["reload"]);
+    assert_ne!(code, 0, "reload of a stopped server: {out}");
+}
+
+#[test]
+fn status_before_the_first_start_is_3() {
+    let s = Server::new(NO_WORKERS);
+    let (code, out) = s.ctl(&["status"]);
+    assert_eq!(code, 3, "status with no data directory: {out}");
+}
+
+#[test]
+fn smart_shutdown_waits_for_clients() {
+    let mut s = Server::start(&[
+        "-c",
+        "shared_preload_libraries=test_workers",
+        "-c",
+        "test_workers.enable=idle",
+    ]);
+    s.expect_log("test worker idle started", Duration::from_secs(10));
+    let mut c = s.connect();
+    std::thread::scope(|scope| {
+        let stop = scope.spawn(|| s.ctl(&["stop", "-m", "smart"]));
+        s.expect_log("received smart shutdown request", Duration::from_secs(10));
+        // Workers are told to stop at once; the client keeps its session.
+        s.expect_log("test worker idle got sigterm", Duration::from_secs(10));
+        c.simple_query("select 1")
+            .expect("a connected client still runs queries during a smart shutdown");
+        // New clients are turned away.
+        let err = s
+            .try_connect()
+            .err()
+            .expect("a new connection during a smart shutdown is refused");
+        assert_eq!(err.code().map(|c| c.code()), Some("57P03"), "{err}");
+        assert!(err.to_string().contains("shutting down"), "{err}");
+        assert!(
+            !stop.is_finished(),
+            "stop returned while a client is still connected"
+        );
+        assert_eq!(s.count_log("database system is shut down"), 0);
+        drop(c);
+        let (code, out) = stop.join().expect("stop thread");
+        assert_eq!(code, 0, "stop -m smart: {out}");
+    });
+    assert_eq!(s.wait_exit(Duration::from_secs(10)), Some(0));
+    s.expect_log("database system is shut down", Duration::ZERO);
+    assert!(s.processes().is_empty(), "left: {:?}", s.processes());
+    assert_clean_after_stop(&s);
+}
+
+#[test]
+fn immediate_shutdown() {
+    let mut s = Server::start(&[]);
+    s.wait_pid_titled(
+        "postmaster: bgworker: SPI worker 2",
+        Duration::from_secs(10),
+    );
+    let mut c = s.connect();
+    let (code, out) = s.ctl(&["stop", "-m", "immediate"]);
+    assert_eq!(code, 0, "stop -m immediate: {out}");
+    assert!(out.contains("server stopped"), "{out}");
+    s.wait_exit(Duration::from_secs(10));
+    s.expect_log("received immediate shutdown request", Duration::ZERO);
+    assert!(
+        c.simple_query("select 1").is_err(),
+        "the client was disconnected"
+    );
+    assert!(s.processes().is_empty(), "left: {:?}", s.processes());
+    assert_clean_after_stop(&s);
+    // Children dying of the SIGQUIT the postmaster sent them is the shutdown, not a crash.
+    assert_eq!(
+        s.count_log("terminating any other active server processes"),
+        0,
+        "an immediate shutdown reported as a crash:\n{}",
+        s.log()
+    );
+    // And the data directory is usable again.
+    s.spawn();
+    s.wait_ready_n(2);
+}
+
+#[test]
+fn reload_applies_a_changed_value_and_keeps_the_old_one_on_a_bad_value() {
+    let s = Server::start(&[]);
+    s.expect_log("SPI worker 1 initialized", Duration::from_secs(10));
+    s.expect_log("SPI worker 2 initialized", Duration::from_secs(10));
+    let mut c = s.connect();
+    assert_eq!(show(&mut c, "worker_spi.naptime"), "1s");
+
+    append_conf(&s, "worker_spi.naptime = 5");
+    let (code, out) = s.ctl(&["reload"]);
+    assert_eq!(code, 0, "reload: {out}");
+    s.expect_log(
+        "received SIGHUP, reloading configuration files",
+        Duration::from_secs(10),
+    );
+    s.expect_log(
+        "parameter \"worker_spi.naptime\" changed to \"5\"",
+        Duration::from_secs(10),
+    );
+    // Every worker hears about it, from its loop.
+    s.expect_log("SPI worker 1: got sighup!", Duration::from_secs(10));
+    s.expect_log("SPI worker 2: got sighup!", Duration::from_secs(10));
+    let mut c2 = s.connect();
+    assert_eq!(
+        show(&mut c2, "worker_spi.naptime"),
+        "5s",
+        "a new session sees the reloaded value"
+    );
+    assert!(
+        wait_until(Duration::from_secs(5), || show(
+            &mut c,
+            "worker_spi.naptime"
+        ) == "5s"),
+        "an existing session sees the reloaded value"
+    );
+
+    append_conf(&s, "worker_spi.naptime = abc");
+    let (code, out) = s.ctl(&["reload"]);
+    assert_eq!(code, 0, "reload: {out}");
+    s.expect_n(
+        "received SIGHUP, reloading configuration files",
+        2,
+        Duration::from_secs(10),
+    );
+    s.expect_log(
+        "invalid value for parameter \"worker_spi.naptime\": \"abc\"",
+        Duration::from_secs(10),
+    );
+    let bad = lines_with(&s, "invalid value for parameter \"worker_spi.naptime\"");
+    assert!(
+        bad.iter().all(|l| l.contains("LOG:")),
+        "a bad reloaded value is a LOG line: {bad:?}"
+    );
+    let mut c3 = s.connect();
+    assert_eq!(
+        show(&mut c3, "worker_spi.naptime"),
+        "5s",
+        "the old value is kept"
+    );
+    assert_eq!(
+        show(&mut c, "worker_spi.naptime"),
+        "5s",
+        "the old value is kept"
+    );
+    // The server carries on.
+    let (code, out) = s.ctl(&["status"]);
+    assert_eq!(code, 0, "{out}");
+    assert_eq!(
+        s.count_log("terminating any other active server processes"),
+        0,
+        "{}",
+        s.log()
+    );
+}
+
+#[test]
+fn a_second_postmaster_is_refused() {
+    let s = Server::start(NO_WORKERS);
+    let (code, out) = run_another(&s, &[], Duration::from_secs(10));
+    assert_eq!(
+        code,
+        Some(1),
+        "a second postmaster on the same data directory: {out}"
+    );
+    assert!(
+        out.contains(&format!("is another postmaster (PID {}) running", s.pid())),
+        "the refusal names the running postmaster: {out}"
+    );
+    // The first one is untouched.
+    let (code, out) = s.ctl(&["status"]);
+    assert_eq!(code, 0, "{out}");
+    s.connect()
+        .simple_query("select 1")
+        .expect("the first server still serves");
+    assert!(socket_path(&s).exists());
+}
+
+#[test]
+fn an_old_child_keeps_the_data_directory_after_a_postmaster_sigkill() {
+    let mut s = Server::start(&[
+        "-c",
+        "shared_preload_libraries=test_workers",
+        "-c",
+        "test_workers.enable=orphan",
+    ]);
+    let orphan = s.wait_pid_titled("postmaster: bgworker: orphan", Duration::from_secs(10));
+    Server::kill(s.pid(), libc::SIGKILL);
+    assert_eq!(
+        s.wait_exit(Duration::from_secs(10)),
+        None,
+        "killed by a signal"
+    );
+    assert!(
+        alive(orphan),
+        "the orphan worker outlives the postmaster for a while"
+    );
+
+    let (code, out) = run_another(&s, &[], Duration::from_secs(10));
+    assert_eq!(
+        code,
+        Some(1),
+        "a new postmaster while an old child lives: {out}"
+    );
+    assert!(out.contains("old server processes still running"), "{out}");
+
+    // Once the orphan is gone (it lives 3 s), the data directory is free again.
+    assert!(
+        wait_until(Duration::from_secs(10), || !alive(orphan)),
+        "the orphan did not exit"
+    );
+    s.spawn();
+    s.wait_ready_n(2);
+    s.connect()
+        .simple_query("select 1")
+        .expect("the new server serves");
+}
+
+#[test]
+fn a_stale_pid_file_is_replaced() {
+    let mut s = Server::start(NO_WORKERS);
+    let (code, out) = s.ctl(&["stop"]);
+    assert_eq!(code, 0, "{out}");
+    s.wait_exit(Duration::from_secs(10));
+
+    // A pid file left by a server that died without cleaning up: its pid is gone.
+    let mut dead = Command::new("true").spawn().expect("spawn true");
+    let dead_pid = dead.id() as i32;
+    dead.wait().expect("wait");
+    let stale = format!(
+        "{dead_pid}\n{}\n1700000000\n{}\n{}\n\n       0         0\nready   \n",
+        s.data_dir().display(),
+        s.port,
+        s.socket_dir().display()
+    );
+    std::fs::write(s.data_dir().join("postmaster.pid"), stale).expect("write stale pid file");
+    let (code, out) = s.ctl(&["status"]);
+    assert_eq!(code, 3, "status with a stale pid file: {out}");
+
+    s.spawn();
+    s.wait_ready_n(2);
+    let pid_file =
+        std::fs::read_to_string(s.data_dir().join("postmaster.pid")).expect("postmaster.pid");
+    assert_eq!(
+        pid_file.lines().next(),
+        Some(s.pid().to_string().as_str()),
+        "{pid_file}"
+    );
+    let (code, out) = s.ctl(&["status"]);
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains(&format!("(PID: {})", s.pid())), "{out}");
+}
+
+#[test]
+fn bad_settings_stop_the_start_naming_the_setting() {
+    let cases: &[(&str, &str)] = &[
+        ("max_connections=abc", "\"max_connections\""),
+        ("port=0", "\"port\""),
+        ("no_such_setting=1", "\"no_such_setting\""),
+        (
+            "shared_preload_libraries=no_such_module",
+            "\"no_such_module\"",
+        ),
+    ];
+    for (setting, named) in cases {
+        let s = Server::new(&[]);
+        let (code, out) = run_another(&s, &["-c", setting], Duration::from_secs(20));
+        assert_eq!(code, Some(1), "-c {setting}: exit code; output:\n{out}");
+        let fatal: Vec<&str> = out.lines().filter(|l| l.contains("FATAL:")).collect();
+        assert!(
+            fatal.iter().any(|l| l.contains(named)),
+            "-c {setting}: a FATAL line naming {named}; output:\n{out}"
+        );
+        assert!(
+            !out.contains("ready to accept connections"),
+            "-c {setting}: {out}"
+        );
+        assert!(
+            !s.data_dir().join("postmaster.pid").exists(),
+            "-c {setting}: postmaster.pid left behind"
+        );
+        assert!(
+            !socket_path(&s).exists(),
+            "-c {setting}: socket left behind"
+        );
+    }
+}
+
+/// Kills `victim` with SIGKILL and checks the crash-reset path: the three log lines in order,
+/// every old child gone, restartable workers back with new pids, ready again.
+fn crash_and_recover(s: &Server, victim: i32, first_line: &str) {
+    let before = s.processes();
+    let ready_before = s.count_log("database system is ready to accept connections");
+    Server::kill(victim, libc::SIGKILL);
+    s.expect_log(first_line, Duration::from_secs(10));
+    s.expect_log(
+        "all server processes terminated; reinitializing",
+        Duration::from_secs(20),
+    );
+    s.wait_ready_n(ready_before + 1);
+    let a = line_index(s, first_line, 0).expect("first line");
+    let b = line_index(s, "terminating any other active server processes", a)
+        .expect("terminating line after it");
+    let c = line_index(s, "all server processes terminated; reinitializing", b)
+        .expect("reinitializing after it");
+    line_index(s, "database system is ready to accept connections", c)
+        .expect("ready after the reset");
+    let old_children: Vec<i32> = before
+        .iter()
+        .map(|(p, _)| *p)
+        .filter(|&p| p != s.pid())
+        .collect();
+    assert!(
+        wait_until(Duration::from_secs(5), || old_children
+            .iter()
+            .all(|&p| !alive(p))),
+        "old children still alive after the reset: {old_children:?} of {:?}",
+        s.processes()
+    );
+    assert!(alive(s.pid()), "the postmaster survives a child's crash");
+}
+
+#[test]
+fn a_sigkilled_backend_resets_everything_and_the_server_comes_back() {
+    let s = Server::start(&[
+        "-c",
+        "shared_preload_libraries=worker_spi,test_workers",
+        "-c",
+        "test_workers.enable=idle",
+    ]);
+    let spi2 = s.wait_pid_titled(
+        "postmaster: bgworker: SPI worker 2",
+        Duration::from_secs(10),
+    );
+    let idle = s.wait_pid_titled("postmaster: bgworker: idle", Duration::from_secs(10));
+    s.wait_pid_titled(
+        "postmaster: bgworker: SPI worker 1",
+        Duration::from_secs(10),
+    );
+    let mut victim_client = s.connect();
+    let mut bystander = s.connect();
+    let victim = backend_pid(&mut victim_client);
+
+    crash_and_recover(
+        &s,
+        victim,
+        &format!("server process (PID {victim}) was terminated by signal 9: Killed"),
+    );
+
+    assert!(
+        victim_client.simple_query("select 1").is_err(),
+        "the killed session is gone"
+    );
+    assert!(
+        bystander.simple_query("select 1").is_err(),
+        "every other session was ended by the reset"
+    );
+    // Restartable workers come back at once with new processes.
+    let spi2_new = s.wait_pid_titled(
+        "postmaster: bgworker: SPI worker 2",
+        Duration::from_secs(10),
+    );
+    let idle_new = s.wait_pid_titled("postmaster: bgworker: idle", Duration::from_secs(10));
+    assert_ne!(spi2_new, spi2);
+    assert_ne!(idle_new, idle);
+    let mut c = s.connect();
+    c.simple_query("select 1")
+        .expect("a new client after the reset");
+    assert_eq!(
+        s.count_log("database system was not properly shut down; automatic recovery in progress"),
+        1
+    );
+}
+
+#[test]
+fn a_sigkilled_worker_resets_everything_and_the_server_comes_back() {
+    let s = Server::start(&[]);
+    s.wait_pid_titled(
+        "postmaster: bgworker: SPI worker 1",
+        Duration::from_secs(10),
+    );
+    let spi2 = s.wait_pid_titled(
+        "postmaster: bgworker: SPI worker 2",
+        Duration::from_secs(10),
+    );
+    let mut bystander = s.connect();
+
+    crash_and_recover(
+        &s,
+        spi2,
+        &format!(
+            "background worker \"SPI worker 2\" (PID {spi2}) was terminated by signal 9: Killed"
+        ),
+    );
+
+    assert!(
+        bystander.simple_query("select 1").is_err(),
+        "every session was ended by the reset"
+    );
+    let spi2_new = s.wait_pid_titled(
+        "postmaster: bgworker: SPI worker 2",
+        Duration::from_secs(10),
+    );
+    assert_ne!(spi2_new, spi2);
+    let mut c = s.connect();
+    c.simple_query("select 1")
+        .expect("a new client after the reset");
+}
+
+#[test]
+fn a_child_that_ignores_sigquit_is_sigkilled_after_5_seconds() {
+    let s = Server::start(&[
+        "-c",
+        "shared_preload_libraries=test_workers",
+        "-c",
+        "test_workers.enable=noquit",
+    ]);
+    let noquit = s.wait_pid_titled("postmaster: bgworker: noquit", Duration::from_secs(10));
+    s.expect_log("test worker noquit started", Duration::from_secs(10));
+    let mut c = s.connect();
+    let victim = backend_pid(&mut c);
+    Server::kill(victim, libc::SIGKILL);
+    s.expect_log(
+        "terminating any other active server processes",
+        Duration::from_secs(10),
+    );
+
+    // While the reset waits for the straggler, new clients are told to come back later.
+    let err = s
+        .try_connect()
+        .err()
+        .expect("a connection during a crash reset is refused");
+    assert_eq!(err.code().map(|c| c.code()), Some("57P03"), "{err}");
+    assert!(alive(noquit), "noquit ignores SIGQUIT");
+
+    s.expect_log(
+        "issuing SIGKILL to recalcitrant children",
+        Duration::from_secs(15),
+    );
+    let terminating = lines_with(&s, "terminating any other active server processes");
+    let sigkill = lines_with(&s, "issuing SIGKILL to recalcitrant children");
+    let gap = log_gap_ms(&terminating[0], &sigkill[0]);
+    assert!(
+        (4_000..=7_000).contains(&gap),
+        "SIGKILL {gap} ms after the SIGQUIT, expected about 5 s"
+    );
+    assert!(
+        wait_until(Duration::from_secs(5), || !alive(noquit)),
+        "noquit survived SIGKILL"
+    );
+    s.expect_log(
+        "all server processes terminated; reinitializing",
+        Duration::from_secs(10),
+    );
+    s.wait_ready_n(2);
+    s.connect()
+        .simple_query("select 1")
+        .expect("a new client after the reset");
+}
+
+#[test]
+fn a_sigkilled_postmaster_leaves_no_child_alive_after_a_second() {
+    let mut s = Server::start(&[
+        "-c",
+        "shared_preload_libraries=worker_spi,test_workers",
+        "-c",
+        "test_workers.enable=pmstart,idle,noquit",
+    ]);
+    for name in ["SPI worker 1", "SPI worker 2", "pmstart", "idle", "noquit"] {
+        s.wait_pid_titled(
+            &format!("postmaster: bgworker: {name}"),
+            Duration::from_secs(10),
+        );
+    }
+    let mut c = s.connect();
+    c.simple_query("select 1").expect("query");
+    let children: Vec<i32> = s
+        .processes()
+        .iter()
+        .map(|(p, _)| *p)
+        .filter(|&p| p != s.pid())
+        .collect();
+    assert!(
+        children.len() >= 6,
+        "workers and a backend: {:?}",
+        s.processes()
+    );
+
+    Server::kill(s.pid(), libc::SIGKILL);
+    let t0 = Instant::now();
+    assert_eq!(s.wait_exit(Duration::from_secs(5)), None);
+    let gone = wait_until(Duration::from_secs(1).saturating_sub(t0.elapsed()), || {
+        children.iter().all(|&p| !alive(p))
+    });
+    let left: Vec<i32> = children.iter().copied().filter(|&p| alive(p)).collect();
+    assert!(
+        gone,
+        "children alive {:?} after the postmaster's SIGKILL: {left:?}",
+        t0.elapsed()
+    );
+    assert!(
+        c.simple_query("select 1").is_err(),
+        "the client's backend is gone"
+    );
+
+    // Nothing holds the data directory any more: a new server starts.
+    s.spawn();
+    s.wait_ready_n(2);
 }

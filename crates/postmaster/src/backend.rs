@@ -167,6 +167,7 @@ pub fn backend_main(
     set_handler(libc::SIGHUP, on_sighup);
     set_handler(libc::SIGUSR1, on_sigusr1);
     set_handler(libc::SIGQUIT, quickdie);
+    shmem::pmdeath::set_exit_on_death(true);
     crate::signals::unblock();
     let remote = conn.remote();
     proc::ps_status::set(&format!("postmaster: {remote} authentication"));

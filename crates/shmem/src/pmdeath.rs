@@ -19,6 +19,7 @@ static PIPE_W: AtomicI32 = AtomicI32::new(-1);
 static POSTMASTER_PID: AtomicI32 = AtomicI32::new(0);
 static DEATH_SIGNALED: AtomicBool = AtomicBool::new(false);
 static KNOWN_DEAD: AtomicBool = AtomicBool::new(false);
+static EXIT_ON_DEATH: AtomicBool = AtomicBool::new(false);
 
 /// The signal the kernel sends a child when the postmaster dies.
 pub const POSTMASTER_DEATH_SIGNAL: libc::c_int = libc::SIGUSR2;
@@ -51,6 +52,11 @@ pub fn watch_fd() -> RawFd {
 }
 
 extern "C" fn on_parent_death(_sig: libc::c_int) {
+    if EXIT_ON_DEATH.load(Ordering::Relaxed) {
+        // SAFETY: _exit is async-signal-safe; a process that chose this has nothing to clean
+        // up that outlives it (SQLite rolls back its open transaction on the next open).
+        unsafe { libc::_exit(1) };
+    }
     DEATH_SIGNALED.store(true, Ordering::SeqCst);
     crate::latch::set_my_latch_from_handler();
 }
@@ -83,6 +89,12 @@ pub fn init_child() {
     if pm != 0 && unsafe { libc::getppid() } != pm {
         DEATH_SIGNALED.store(true, Ordering::SeqCst);
     }
+}
+
+/// Makes the death signal end this process at once, busy or not (client backends: a
+/// statement running in SQLite would otherwise only notice at its end).
+pub fn set_exit_on_death(on: bool) {
+    EXIT_ON_DEATH.store(on, Ordering::Relaxed);
 }
 
 /// Whether the postmaster is still alive. Always true in a process that has no postmaster.

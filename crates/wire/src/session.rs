@@ -260,7 +260,11 @@ impl<'h, S: Read + Write + AsRawFd> Backend<'h, S> {
     }
 
     pub(crate) fn send_error(&mut self, fields: &ErrorFields) {
-        tracing::debug!(sqlstate = %fields.sqlstate, "ERROR:  {}", fields.message);
+        if fields.severity == "FATAL" {
+            tracing::error!(target: "FATAL", "{}", fields.message);
+        } else {
+            tracing::error!("{}", fields.message);
+        }
         backend::error_response(&mut self.conn.wbuf, fields);
     }
 

@@ -50,7 +50,7 @@ pub fn send_fatal<S: Read + Write + AsRawFd>(conn: &mut Connection<S>, failure: 
                 severity: "FATAL".into(),
                 ..*fields
             };
-            tracing::error!(sqlstate = %fields.sqlstate, "FATAL:  {}", fields.message);
+            tracing::error!(target: "FATAL", "{}", fields.message);
             backend::error_response(&mut conn.wbuf, &fields);
             if let Err(e) = conn.flush() {
                 tracing::info!("could not send FATAL to client: {e}");
@@ -296,7 +296,7 @@ fn handshake<S: Read + Write + AsRawFd>(
     backend::parameter_status(&mut conn.wbuf, "is_superuser", "on");
     backend::parameter_status(&mut conn.wbuf, "session_authorization", &user);
     backend::backend_key_data(&mut conn.wbuf, std::process::id() as i32, key);
-    tracing::info!(
+    tracing::debug!(
         "connection authorized: user={user} database={database} remote={}",
         cfg.remote
     );
