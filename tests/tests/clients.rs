@@ -1,1 +1,905 @@
-//! clients (stub).
+//! The client side of the wire protocol, as users meet it: `psql -c` and a psql session fed on
+//! stdin (several statements per line, BEGIN/ROLLBACK with an error in the middle, `\timing`);
+//! pgbench with `-M simple|extended|prepared`, `-C`, and `-c 8 -j 2` finishing with no failed
+//! transaction; the `postgres` crate (simple_query, `$1` parameters, typed gets, NULL as
+//! Option, prepared statements, transactions); more clients than `max_connections`; raw-socket
+//! malformed input that gets FATAL 08P01 (or a closed socket) and never a crash reset;
+//! ReadyForQuery's transaction status; cancel requests, `statement_timeout`,
+//! `pg_terminate_backend`, `pg_stat_activity`, and fast shutdown ending an idle client.
+//!
+//! psql and pgbench tests print a note and pass when the binaries are not installed (CI
+//! installs postgresql-client).
+
+use std::io::{Read, Write};
+use std::os::unix::net::UnixStream;
+use std::path::PathBuf;
+use std::process::{Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+use tests::harness::{Server, pgbench_binary, psql_binary};
+
+const T: Duration = Duration::from_secs(20);
+
+/// A server without background workers: only clients.
+fn start(extra: &[&str]) -> Server {
+    let mut args = vec!["-c", "shared_preload_libraries="];
+    args.extend_from_slice(extra);
+    Server::start(&args)
+}
+
+/// SQLSTATE of a client error (None when it is not an error from the server).
+fn code(e: &postgres::Error) -> Option<&str> {
+    e.code().map(|c| c.code())
+}
+
+/// An integer result column as i64, whichever of int4/int8 the server reports (PostgreSQL says
+/// int4 for `pg_backend_pid()`, minipg's DESIGN.md int8 for integer expressions).
+fn int(r: &postgres::Row, i: usize) -> i64 {
+    r.try_get::<_, i64>(i)
+        .or_else(|_| r.try_get::<_, i32>(i).map(i64::from))
+        .expect("an integer column")
+}
+
+/// This session's backend pid.
+fn backend_pid(c: &mut postgres::Client) -> i32 {
+    int(
+        &c.query_one("SELECT pg_backend_pid()", &[])
+            .expect("pg_backend_pid"),
+        0,
+    ) as i32
+}
+
+/// SQLSTATE, severity and message of a client error.
+fn describe(e: &postgres::Error) -> String {
+    match e.as_db_error() {
+        Some(d) => format!("{} {}: {}", d.severity(), d.code().code(), d.message()),
+        None => format!("{e} ({e:?})"),
+    }
+}
+
+fn crash_free(s: &Server) {
+    let log = s.log();
+    for bad in [
+        "terminating any other active server processes",
+        "PANIC",
+        "was terminated by signal",
+    ] {
+        assert!(!log.contains(bad), "the server log has {bad:?}:\n{log}");
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// psql
+
+fn psql_cmd(s: &Server, bin: &PathBuf) -> Command {
+    let mut c = Command::new(bin);
+    c.arg("-X").arg("-h").arg(s.socket_dir()).args([
+        "-p",
+        &s.port.to_string(),
+        "-d",
+        "postgres",
+        "-U",
+        "postgres",
+    ]);
+    c.env_remove("PGOPTIONS")
+        .env_remove("PGDATABASE")
+        .env_remove("PGHOST")
+        .env_remove("PGPORT");
+    c
+}
+
+fn show(o: &Output) -> String {
+    format!(
+        "exit {:?}\n--- stdout\n{}--- stderr\n{}",
+        o.status.code(),
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    )
+}
+
+#[test]
+fn psql_c_runs_a_command_and_prints_its_result() {
+    let Some(bin) = psql_binary() else {
+        eprintln!("note: psql is not installed; skipping");
+        return;
+    };
+    let s = start(&[]);
+    let o = psql_cmd(&s, &bin)
+        .args(["-c", "create table counted (type text, value integer)"])
+        .args(["-c", "insert into counted values ('total', 0)"])
+        .args([
+            "-c",
+            "insert into counted values ('delta', 1), ('delta', 2)",
+        ])
+        .args(["-c", "select type, value from counted order by value"])
+        .output()
+        .expect("psql");
+    assert!(o.status.success(), "{}", show(&o));
+    let out = String::from_utf8_lossy(&o.stdout);
+    for want in [
+        "CREATE TABLE",
+        "INSERT 0 1",
+        "INSERT 0 2",
+        " total |     0",
+        " delta |     2",
+        "(3 rows)",
+    ] {
+        assert!(out.contains(want), "missing {want:?} in\n{}", show(&o));
+    }
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(!err.contains("WARNING"), "no server version warning: {err}");
+    // A failing -c exits 1 with the server's message.
+    let o = psql_cmd(&s, &bin)
+        .args(["-c", "select * from no_such_table"])
+        .output()
+        .expect("psql");
+    assert_eq!(o.status.code(), Some(1), "{}", show(&o));
+    assert!(
+        String::from_utf8_lossy(&o.stderr).contains("relation \"no_such_table\" does not exist"),
+        "{}",
+        show(&o)
+    );
+    crash_free(&s);
+}
+
+#[test]
+fn psql_session_on_stdin_with_an_error_inside_a_transaction() {
+    let Some(bin) = psql_binary() else {
+        eprintln!("note: psql is not installed; skipping");
+        return;
+    };
+    let s = start(&[]);
+    let script = "\
+create table t (id integer, name text); insert into t values (1, 'one');
+begin;
+insert into t values (2, 'two');
+select * from no_such_table;
+insert into t values (3, 'three');
+rollback;
+\\echo err=:LAST_ERROR_SQLSTATE
+begin; insert into t values (4, 'four'); commit;
+select id, name from t order by id;
+\\timing on
+select count(*) as n from t;
+";
+    let mut child = psql_cmd(&s, &bin)
+        .args(["-A", "-t"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("psql");
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(script.as_bytes())
+        .expect("write script");
+    let o = child.wait_with_output().expect("psql");
+    assert!(o.status.success(), "{}", show(&o));
+    let out = String::from_utf8_lossy(&o.stdout);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains("relation \"no_such_table\" does not exist"),
+        "{}",
+        show(&o)
+    );
+    assert!(
+        err.contains("current transaction is aborted"),
+        "the insert after the error is refused:\n{}",
+        show(&o)
+    );
+    assert!(
+        out.contains("err=25P02"),
+        "the last error was the refused insert:\n{}",
+        show(&o)
+    );
+    let rows: Vec<&str> = out.lines().filter(|l| l.contains('|')).collect();
+    assert_eq!(
+        rows,
+        ["1|one", "4|four"],
+        "rolled-back rows must be gone:\n{}",
+        show(&o)
+    );
+    assert!(
+        out.lines().any(|l| l == "2"),
+        "count after \\timing:\n{}",
+        show(&o)
+    );
+    assert!(
+        out.contains("Time: "),
+        "\\timing prints times:\n{}",
+        show(&o)
+    );
+    crash_free(&s);
+}
+
+// ---------------------------------------------------------------------------------------------
+// pgbench
+
+fn pgbench(args: &[&str]) -> Option<()> {
+    let Some(bin) = pgbench_binary() else {
+        eprintln!("note: pgbench is not installed; skipping");
+        return None;
+    };
+    let s = start(&["-c", "max_connections=20"]);
+    s.connect()
+        .batch_execute("CREATE TABLE hits (v integer)")
+        .expect("setup");
+    let script = s.root.path().join("script.sql");
+    std::fs::write(
+        &script,
+        "\\set v random(1, 100)\nINSERT INTO hits VALUES (:v);\nSELECT count(*) FROM hits WHERE v = :v;\nSELECT 1;\n",
+    )
+    .expect("script");
+    let o = Command::new(bin)
+        .arg("-h")
+        .arg(s.socket_dir())
+        .args(["-p", &s.port.to_string(), "-U", "postgres", "-n", "-f"])
+        .arg(&script)
+        .args(["-T", "2"])
+        .args(args)
+        .arg("postgres")
+        .output()
+        .expect("pgbench");
+    let out = String::from_utf8_lossy(&o.stdout).into_owned();
+    assert!(o.status.success(), "pgbench {args:?}: {}", show(&o));
+    let processed: i64 = out
+        .lines()
+        .find_map(|l| l.strip_prefix("number of transactions actually processed: "))
+        .and_then(|r| r.split(|c: char| !c.is_ascii_digit()).next())
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("no transaction count:\n{}", show(&o)));
+    assert!(processed > 0, "{}", show(&o));
+    if let Some(failed) = out
+        .lines()
+        .find(|l| l.starts_with("number of failed transactions"))
+    {
+        assert!(
+            failed.starts_with("number of failed transactions: 0 "),
+            "{}",
+            show(&o)
+        );
+    }
+    // Every processed transaction inserted exactly one row.
+    let rows: i64 = s
+        .connect()
+        .query_one("SELECT count(*) FROM hits", &[])
+        .expect("count")
+        .get(0);
+    assert_eq!(rows, processed, "{}", show(&o));
+    crash_free(&s);
+    Some(())
+}
+
+#[test]
+fn pgbench_simple_protocol() {
+    pgbench(&["-M", "simple"]);
+}
+
+#[test]
+fn pgbench_extended_protocol() {
+    pgbench(&["-M", "extended"]);
+}
+
+#[test]
+fn pgbench_prepared_statements() {
+    pgbench(&["-M", "prepared"]);
+}
+
+#[test]
+fn pgbench_a_connection_per_transaction() {
+    pgbench(&["-C", "-c", "2"]);
+}
+
+#[test]
+fn pgbench_eight_clients_two_threads() {
+    pgbench(&["-c", "8", "-j", "2", "-M", "prepared"]);
+}
+
+// ---------------------------------------------------------------------------------------------
+// The postgres crate
+
+#[test]
+fn postgres_crate_queries_types_prepared_statements_and_transactions() {
+    let s = start(&[]);
+    let mut c = s.connect();
+    c.batch_execute("CREATE TABLE people (id integer, name text, age integer, score bigint)")
+        .expect("create");
+    // simple_query: several statements, text values.
+    let msgs = c
+        .simple_query("INSERT INTO people VALUES (1, 'ann', 30, 10); INSERT INTO people VALUES (2, 'bob', NULL, 20); SELECT name FROM people ORDER BY id")
+        .expect("simple_query");
+    let names: Vec<String> = msgs
+        .iter()
+        .filter_map(|m| match m {
+            postgres::SimpleQueryMessage::Row(r) => r.get(0).map(str::to_owned),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(names, ["ann", "bob"]);
+    let counts: Vec<u64> = msgs
+        .iter()
+        .filter_map(|m| match m {
+            postgres::SimpleQueryMessage::CommandComplete(n) => Some(*n),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(counts, [1, 1, 2]);
+    // query with $1, typed gets.
+    let row = c
+        .query_one(
+            "SELECT id, name, age, score FROM people WHERE name = $1",
+            &[&"ann"],
+        )
+        .expect("query");
+    assert_eq!(row.get::<_, i32>(0), 1);
+    assert_eq!(row.get::<_, String>(1), "ann");
+    assert_eq!(row.get::<_, Option<i32>>(2), Some(30));
+    assert_eq!(row.get::<_, i64>(3), 10);
+    let row = c
+        .query_one("SELECT age FROM people WHERE id = $1", &[&2i32])
+        .expect("query");
+    assert_eq!(row.get::<_, Option<i32>>(0), None, "NULL is None");
+    let n: i64 = c
+        .query_one("SELECT count(*) FROM people", &[])
+        .expect("count")
+        .get(0);
+    assert_eq!(n, 2);
+    let total: i64 = c
+        .query_one("SELECT sum(score) FROM people", &[])
+        .expect("sum")
+        .get(0);
+    assert_eq!(total, 30);
+    // Parameters bound by number, not by order of appearance.
+    let row = c
+        .query_one(
+            "SELECT id FROM people WHERE name = $2 AND id = $1",
+            &[&1i32, &"ann"],
+        )
+        .expect("$2 before $1");
+    assert_eq!(row.get::<_, i32>(0), 1);
+    // A prepared statement, run many times.
+    let ins = c
+        .prepare("INSERT INTO people (id, name) VALUES ($1, $2)")
+        .expect("prepare");
+    for i in 3..=12 {
+        assert_eq!(
+            c.execute(&ins, &[&i, &format!("p{i}")]).expect("execute"),
+            1
+        );
+    }
+    let sel = c
+        .prepare("SELECT name FROM people WHERE id = $1")
+        .expect("prepare");
+    assert_eq!(
+        c.query_one(&sel, &[&7i32])
+            .expect("select")
+            .get::<_, String>(0),
+        "p7"
+    );
+    assert_eq!(
+        c.execute("UPDATE people SET score = 1 WHERE id > $1", &[&10i32])
+            .expect("update"),
+        2
+    );
+    // Transactions: rollback leaves nothing, commit keeps everything.
+    let mut tx = c.transaction().expect("begin");
+    tx.execute("DELETE FROM people", &[]).expect("delete");
+    assert_eq!(
+        int(
+            &tx.query_one("SELECT count(*) FROM people", &[])
+                .expect("count"),
+            0
+        ),
+        0
+    );
+    tx.rollback().expect("rollback");
+    assert_eq!(
+        int(
+            &c.query_one("SELECT count(*) FROM people", &[])
+                .expect("count"),
+            0
+        ),
+        12
+    );
+    let mut tx = c.transaction().expect("begin");
+    tx.execute("DELETE FROM people WHERE id > $1", &[&2i32])
+        .expect("delete");
+    tx.commit().expect("commit");
+    assert_eq!(
+        int(
+            &c.query_one("SELECT count(*) FROM people", &[])
+                .expect("count"),
+            0
+        ),
+        2
+    );
+    // An error leaves the session usable; so does one inside a transaction, after ROLLBACK.
+    let e = c
+        .query("SELECT * FROM nope", &[])
+        .expect_err("undefined table");
+    assert_eq!(code(&e), Some("42P01"), "{}", describe(&e));
+    let e = c.batch_execute("SELEC 1").expect_err("syntax");
+    assert_eq!(code(&e), Some("42601"), "{}", describe(&e));
+    let mut tx = c.transaction().expect("begin");
+    assert!(tx.query("SELECT * FROM nope", &[]).is_err());
+    let e = tx.query("SELECT 1", &[]).expect_err("aborted transaction");
+    assert_eq!(code(&e), Some("25P02"), "{}", describe(&e));
+    drop(tx);
+    assert_eq!(
+        int(&c.query_one("SELECT 1 + 1", &[]).expect("usable"), 0),
+        2
+    );
+    crash_free(&s);
+}
+
+#[test]
+fn function_parameters_take_integers_as_in_postgresql() {
+    // pg_terminate_backend(integer): the postgres crate checks a Rust i32 against the
+    // parameter type the server describes.
+    let s = start(&[]);
+    let mut c = s.connect();
+    let pid = backend_pid(&mut c);
+    let r = c.query_one("SELECT pg_cancel_backend($1)", &[&0i32]);
+    assert!(
+        r.is_ok(),
+        "pg_cancel_backend($1) with an i32: {:?}",
+        r.err()
+    );
+    let r = c.query_one("SELECT pid FROM pg_stat_activity WHERE pid = $1", &[&pid]);
+    assert_eq!(int(&r.expect("pid = $1 with an i32"), 0), i64::from(pid));
+}
+
+#[test]
+fn an_unknown_database_is_fatal_3d000() {
+    let s = start(&[]);
+    let e = postgres::Config::new()
+        .host_path(s.socket_dir())
+        .port(s.port)
+        .user("postgres")
+        .dbname("no_such_db")
+        .connect(postgres::NoTls)
+        .err()
+        .expect("unknown database refused");
+    assert_eq!(code(&e), Some("3D000"), "{}", describe(&e));
+    s.connect()
+        .simple_query("SELECT 1")
+        .expect("server still fine");
+}
+
+#[test]
+fn more_clients_than_max_connections_get_53300_and_the_others_keep_working() {
+    let s = start(&["-c", "max_connections=3"]);
+    let mut clients: Vec<_> = (0..3).map(|_| s.connect()).collect();
+    for _ in 0..2 {
+        let e = s.try_connect().err().expect("a fourth client is refused");
+        assert_eq!(code(&e), Some("53300"), "{}", describe(&e));
+        let d = e.as_db_error().expect("db error");
+        assert_eq!(d.severity(), "FATAL");
+        assert_eq!(d.message(), "sorry, too many clients already");
+    }
+    for (i, c) in clients.iter_mut().enumerate() {
+        let n = int(
+            &c.query_one("SELECT $1::integer + 1", &[&(i as i32)])
+                .expect("still working"),
+            0,
+        );
+        assert_eq!(n, i as i64 + 1);
+    }
+    // One leaves: a new client gets its place.
+    drop(clients.pop());
+    let t0 = Instant::now();
+    let mut c = loop {
+        match s.try_connect() {
+            Ok(c) => break c,
+            Err(e) => {
+                assert_eq!(code(&e), Some("53300"), "{}", describe(&e));
+                assert!(
+                    t0.elapsed() < Duration::from_secs(5),
+                    "the freed slot never came back"
+                );
+                std::thread::sleep(Duration::from_millis(20));
+            }
+        }
+    };
+    c.simple_query("SELECT 1").expect("works");
+    crash_free(&s);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Raw sockets
+
+fn raw(s: &Server) -> UnixStream {
+    let sock = s.socket_dir().join(format!(".s.PGSQL.{}", s.port));
+    let st = UnixStream::connect(sock).expect("connect socket");
+    st.set_read_timeout(Some(Duration::from_secs(5)))
+        .expect("timeout");
+    st
+}
+
+fn startup_packet() -> Vec<u8> {
+    let mut body = 196_608i32.to_be_bytes().to_vec();
+    for kv in ["user", "postgres", "database", "postgres"] {
+        body.extend_from_slice(kv.as_bytes());
+        body.push(0);
+    }
+    body.push(0);
+    let mut p = ((body.len() + 4) as i32).to_be_bytes().to_vec();
+    p.extend(body);
+    p
+}
+
+fn msg(tag: u8, body: &[u8]) -> Vec<u8> {
+    let mut m = vec![tag];
+    m.extend_from_slice(&((body.len() + 4) as i32).to_be_bytes());
+    m.extend_from_slice(body);
+    m
+}
+
+fn query(sql: &str) -> Vec<u8> {
+    let mut b = sql.as_bytes().to_vec();
+    b.push(0);
+    msg(b'Q', &b)
+}
+
+/// The next backend message, None at EOF (or a reset connection).
+fn read_msg(st: &mut UnixStream) -> Option<(u8, Vec<u8>)> {
+    let mut head = [0u8; 5];
+    st.read_exact(&mut head).ok()?;
+    let len = i32::from_be_bytes([head[1], head[2], head[3], head[4]]) as usize;
+    let mut body = vec![0u8; len.saturating_sub(4)];
+    st.read_exact(&mut body).ok()?;
+    Some((head[0], body))
+}
+
+/// Reads messages until ReadyForQuery; returns them and its status byte.
+fn until_ready(st: &mut UnixStream) -> (Vec<(u8, Vec<u8>)>, u8) {
+    let mut all = Vec::new();
+    loop {
+        let (t, b) = read_msg(st)
+            .unwrap_or_else(|| panic!("connection ended before ReadyForQuery: {all:?}"));
+        if t == b'Z' {
+            return (all, b[0]);
+        }
+        all.push((t, b));
+    }
+}
+
+/// An ErrorResponse's field `f` (S, V, C, M…).
+fn field(body: &[u8], f: u8) -> Option<String> {
+    let mut i = 0;
+    while i < body.len() && body[i] != 0 {
+        let end = body[i + 1..].iter().position(|&b| b == 0)? + i + 1;
+        if body[i] == f {
+            return Some(String::from_utf8_lossy(&body[i + 1..end]).into_owned());
+        }
+        i = end + 1;
+    }
+    None
+}
+
+/// A started raw session.
+fn raw_session(s: &Server) -> UnixStream {
+    let mut st = raw(s);
+    st.write_all(&startup_packet()).expect("startup");
+    let (msgs, status) = until_ready(&mut st);
+    assert_eq!(status, b'I');
+    assert!(msgs.iter().any(|(t, _)| *t == b'R'), "AuthenticationOk");
+    assert!(msgs.iter().any(|(t, _)| *t == b'K'), "BackendKeyData");
+    st
+}
+
+/// Sends `bytes` and asserts the server answers FATAL 08P01 and closes, or just closes; then
+/// that the server is healthy.
+fn expect_protocol_violation(s: &Server, mut st: UnixStream, bytes: &[u8], what: &str) {
+    let t0 = Instant::now();
+    let _ = st.write_all(bytes);
+    let mut got = Vec::new();
+    while let Some(m) = read_msg(&mut st) {
+        got.push(m);
+        assert!(got.len() < 100, "{what}: the server keeps talking: {got:?}");
+    }
+    assert!(
+        t0.elapsed() < Duration::from_secs(4),
+        "{what}: the server neither answered nor closed in time"
+    );
+    for (t, b) in &got {
+        assert_eq!(
+            *t,
+            b'E',
+            "{what}: only an ErrorResponse may come back, got {:?}",
+            (*t as char, b)
+        );
+        assert_eq!(
+            field(b, b'S').as_deref(),
+            Some("FATAL"),
+            "{what}: {:?}",
+            String::from_utf8_lossy(b)
+        );
+        assert_eq!(
+            field(b, b'C').as_deref(),
+            Some("08P01"),
+            "{what}: {:?}",
+            String::from_utf8_lossy(b)
+        );
+    }
+    // The server is healthy: a new client works, nothing crashed.
+    let mut c = s.connect();
+    assert_eq!(
+        int(&c.query_one("SELECT 41 + 1", &[]).expect("new client"), 0),
+        42
+    );
+    std::thread::sleep(Duration::from_millis(100));
+    crash_free(s);
+}
+
+#[test]
+fn garbage_startup_packet() {
+    let s = start(&[]);
+    expect_protocol_violation(
+        &s,
+        raw(&s),
+        b"GET / HTTP/1.1\r\nHost: localhost\r\n\r\n",
+        "HTTP request",
+    );
+    let mut junk = 12i32.to_be_bytes().to_vec();
+    junk.extend_from_slice(&[0xde, 0xad, 0xbe, 0xef, 1, 2, 3, 4]);
+    expect_protocol_violation(&s, raw(&s), &junk, "unknown protocol code");
+}
+
+#[test]
+fn startup_packet_with_length_2() {
+    let s = start(&[]);
+    expect_protocol_violation(&s, raw(&s), &2i32.to_be_bytes(), "startup length 2");
+}
+
+#[test]
+fn message_with_length_2() {
+    let s = start(&[]);
+    expect_protocol_violation(
+        &s,
+        raw_session(&s),
+        &[b'Q', 0, 0, 0, 2],
+        "Query with length 2",
+    );
+}
+
+#[test]
+fn message_with_an_oversized_length() {
+    let s = start(&[]);
+    let mut m = vec![b'Q'];
+    m.extend_from_slice(&0x7fff_fff0i32.to_be_bytes());
+    m.extend_from_slice(b"select 1");
+    expect_protocol_violation(&s, raw_session(&s), &m, "Query with a 2 GB length");
+    let mut m = 0x7fff_fff0i32.to_be_bytes().to_vec();
+    m.extend_from_slice(&196_608i32.to_be_bytes());
+    expect_protocol_violation(&s, raw(&s), &m, "startup packet with a 2 GB length");
+}
+
+#[test]
+fn unknown_message_type_after_startup() {
+    let s = start(&[]);
+    expect_protocol_violation(
+        &s,
+        raw_session(&s),
+        &msg(b'@', b"hello"),
+        "message type '@'",
+    );
+}
+
+#[test]
+fn ready_for_query_reports_the_transaction_status() {
+    let s = start(&[]);
+    let mut st = raw_session(&s);
+    let mut run = |sql: &str| {
+        st.write_all(&query(sql)).expect("send");
+        until_ready(&mut st)
+    };
+    assert_eq!(run("CREATE TABLE t (n integer)").1, b'I');
+    let (m, status) = run("BEGIN");
+    assert_eq!(status, b'T', "in a transaction block: {m:?}");
+    assert_eq!(run("INSERT INTO t VALUES (1)").1, b'T');
+    let (m, status) = run("SELECT * FROM nope");
+    assert_eq!(status, b'E', "failed transaction block");
+    assert_eq!(
+        field(&m.last().expect("error").1, b'C').as_deref(),
+        Some("42P01")
+    );
+    assert_eq!(run("ROLLBACK").1, b'I');
+    let (m, _) = run("");
+    assert!(
+        m.iter().any(|(t, _)| *t == b'I'),
+        "EmptyQueryResponse: {m:?}"
+    );
+    st.write_all(&msg(b'X', b"")).expect("terminate");
+    assert!(read_msg(&mut st).is_none(), "closed after Terminate");
+    crash_free(&s);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Cancel, timeouts, termination, activity, shutdown
+
+/// Waits until `pg_stat_activity` shows `pid` active on a query containing `q`.
+fn wait_active(c: &mut postgres::Client, pid: i32, q: &str) {
+    let t0 = Instant::now();
+    loop {
+        let rows = c
+            .query(
+                "SELECT state, query FROM pg_stat_activity WHERE pid = $1",
+                &[&pid],
+            )
+            .expect("pg_stat_activity");
+        if let Some(r) = rows.first()
+            && r.get::<_, Option<String>>(0).as_deref() == Some("active")
+            && r.get::<_, Option<String>>(1).is_some_and(|s| s.contains(q))
+        {
+            return;
+        }
+        assert!(t0.elapsed() < T, "pid {pid} never became active on {q:?}");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+#[test]
+fn cancel_request_cancels_a_running_statement_with_57014() {
+    let s = start(&[]);
+    let mut victim = s.connect();
+    let pid: i32 = backend_pid(&mut victim);
+    let token = victim.cancel_token();
+    let h = std::thread::spawn(move || {
+        let r = victim.simple_query("select pg_sleep(10)").map(|_| ());
+        (r, Instant::now(), victim)
+    });
+    let mut other = s.connect();
+    wait_active(&mut other, pid, "pg_sleep");
+    let t0 = Instant::now();
+    token
+        .cancel_query(postgres::NoTls)
+        .expect("send cancel request");
+    let (r, done, mut victim) = h.join().expect("victim");
+    let e = r.expect_err("canceled");
+    assert_eq!(code(&e), Some("57014"), "{}", describe(&e));
+    let dt = done.duration_since(t0);
+    assert!(dt < Duration::from_secs(1), "canceled after {dt:?}");
+    // The session goes on.
+    assert_eq!(
+        victim
+            .query_one("SELECT 1", &[])
+            .expect("usable")
+            .get::<_, i64>(0),
+        1
+    );
+    crash_free(&s);
+}
+
+#[test]
+fn statement_timeout_set_in_the_session() {
+    let s = start(&[]);
+    let mut c = s.connect();
+    c.batch_execute("SET statement_timeout = '300ms'")
+        .expect("set");
+    let t0 = Instant::now();
+    let e = c
+        .batch_execute("select pg_sleep(5)")
+        .expect_err("timed out");
+    assert_eq!(code(&e), Some("57014"), "{}", describe(&e));
+    assert!(
+        t0.elapsed() < Duration::from_secs(2),
+        "took {:?}",
+        t0.elapsed()
+    );
+    let v = c.simple_query("SHOW statement_timeout").expect("show");
+    assert!(
+        v.iter().any(
+            |m| matches!(m, postgres::SimpleQueryMessage::Row(r) if r.get(0) == Some("300ms"))
+        ),
+        "SHOW statement_timeout"
+    );
+    c.batch_execute("SET statement_timeout = 0").expect("reset");
+    c.batch_execute("select pg_sleep(0.1)")
+        .expect("no timeout any more");
+    crash_free(&s);
+}
+
+#[test]
+fn pg_terminate_backend_ends_the_victim_with_57p01() {
+    let s = start(&[]);
+    let mut victim = s.connect();
+    let pid: i32 = backend_pid(&mut victim);
+    let h = std::thread::spawn(move || victim.simple_query("select pg_sleep(10)").map(|_| ()));
+    let mut admin = s.connect();
+    wait_active(&mut admin, pid, "pg_sleep");
+    let t0 = Instant::now();
+    let ok: bool = admin
+        .query_one(&format!("SELECT pg_terminate_backend({pid})"), &[])
+        .expect("terminate")
+        .get(0);
+    assert!(ok);
+    let e = h.join().expect("victim").expect_err("terminated");
+    assert!(
+        t0.elapsed() < Duration::from_secs(2),
+        "took {:?}",
+        t0.elapsed()
+    );
+    assert_eq!(code(&e), Some("57P01"), "{}", describe(&e));
+    // Gone from pg_stat_activity; the admin session and the server are fine.
+    let t0 = Instant::now();
+    while admin
+        .query("SELECT 1 FROM pg_stat_activity WHERE pid = $1", &[&pid])
+        .expect("activity")
+        .len()
+        == 1
+    {
+        assert!(
+            t0.elapsed() < Duration::from_secs(5),
+            "the victim never left pg_stat_activity"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    crash_free(&s);
+}
+
+#[test]
+fn pg_stat_activity_lists_the_client_active_on_its_own_query() {
+    let s = start(&[]);
+    let mut idle = s.connect();
+    idle.batch_execute("SELECT 'idle one'").expect("query");
+    let idle_pid: i32 = backend_pid(&mut idle);
+    let mut c = s.connect();
+    let me: i32 = backend_pid(&mut c);
+    let sql = "SELECT pid, state, query, backend_type, datname, usename FROM pg_stat_activity";
+    let rows = c.query(sql, &[]).expect("activity");
+    let mine = rows
+        .iter()
+        .find(|r| r.get::<_, i32>(0) == me)
+        .expect("own row");
+    assert_eq!(mine.get::<_, Option<String>>(1).as_deref(), Some("active"));
+    assert_eq!(mine.get::<_, Option<String>>(2).as_deref(), Some(sql));
+    assert_eq!(
+        mine.get::<_, Option<String>>(3).as_deref(),
+        Some("client backend")
+    );
+    assert_eq!(
+        mine.get::<_, Option<String>>(4).as_deref(),
+        Some("postgres")
+    );
+    assert_eq!(
+        mine.get::<_, Option<String>>(5).as_deref(),
+        Some("postgres")
+    );
+    let other = rows
+        .iter()
+        .find(|r| r.get::<_, i32>(0) == idle_pid)
+        .expect("the idle client's row");
+    assert_eq!(other.get::<_, Option<String>>(1).as_deref(), Some("idle"));
+    // The idle client's row shows its last statement.
+    let last = other.get::<_, Option<String>>(2).unwrap_or_default();
+    assert!(last.contains("pg_backend_pid"), "{last:?}");
+    drop(idle);
+}
+
+#[test]
+fn fast_shutdown_ends_an_idle_client_with_57p01() {
+    let mut s = start(&[]);
+    let mut c = s.connect();
+    c.simple_query("SELECT 1").expect("works");
+    let (code_, out) = s.ctl(&["stop", "-m", "fast"]);
+    assert_eq!(code_, 0, "stop: {out}");
+    assert_eq!(s.wait_exit(T), Some(0), "log:\n{}", s.log());
+    let e = c
+        .simple_query("SELECT 1")
+        .expect_err("the session was ended");
+    // The FATAL arrived while idle: the crate reports it or a closed connection.
+    match code(&e) {
+        Some(c) => assert_eq!(c, "57P01", "{}", describe(&e)),
+        None => assert!(
+            c.is_closed() || e.is_closed() || e.to_string().contains("closed"),
+            "{}",
+            describe(&e)
+        ),
+    }
+    let log = s.log();
+    assert!(log.contains("received fast shutdown request"), "{log}");
+    assert!(log.contains("database system is shut down"), "{log}");
+}

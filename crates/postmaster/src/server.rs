@@ -166,7 +166,8 @@ impl Postmaster {
                 std::process::exit(1);
             }
             std::panic::set_hook(Box::new(|info| {
-                tracing::error!(target: "PANIC", "{info}");
+                let msg = info.to_string().replace('\n', " ");
+                tracing::error!(target: "PANIC", "{msg}");
                 std::process::abort();
             }));
             let code = f();
@@ -272,8 +273,11 @@ impl Postmaster {
         }
     }
 
+    /// HandleChildCrash: the first crash logs and SIGQUITs every other child; later exits
+    /// during the same reset, and every exit during an immediate shutdown (which sent the
+    /// SIGQUIT itself), are expected and only logged at DEBUG.
     fn handle_crash(&mut self, desc: String) {
-        if self.fatal_error {
+        if self.fatal_error || self.shutdown == Shutdown::Immediate {
             tracing::debug!("{desc}");
             return;
         }
