@@ -14,7 +14,7 @@ use crate::authorizer::{Scratch, refuse_vacuum_into};
 use crate::catalog;
 use crate::connection::SqlConn;
 use crate::error::{ErrorContext, SpiError, map_sqlite_error};
-use crate::params::{infer_param_types, is_multi_statement};
+use crate::params::{column_type, infer_param_types, is_multi_statement};
 use crate::result::Notice;
 use crate::rewrite::{PgType, StatementKind};
 use crate::value::{Column, Value, from_sqlite};
@@ -104,7 +104,15 @@ pub(crate) fn describe(
         Err(e) => return Err(client_error(sql, e, false)),
     };
     let readonly = stmt.readonly();
-    let columns = stmt
+    let untyped_expressions: Vec<Option<String>> = stmt
+        .columns()
+        .map(|c| {
+            c.decl_type()
+                .is_none()
+                .then(|| c.name().to_ascii_lowercase())
+        })
+        .collect();
+    let mut columns = stmt
         .columns()
         .enumerate()
         .map(|(i, c)| {
@@ -118,6 +126,7 @@ pub(crate) fn describe(
     let sqlite_params = stmt.parameter_count();
     drop(stmt);
     let scratch = sql.auth.scratch();
+    type_integer_expressions(sql, &scratch, &mut columns, &untyped_expressions);
     let mut param_types: Vec<PgType> = (0..param_count.max(sqlite_params))
         .map(|i| {
             rewrite_param_types
@@ -157,7 +166,7 @@ pub(crate) fn column_for(name: &str, decl: Option<&str>, cast: Option<PgType>) -
         ) => PgType::Int8,
         Some("avg") => PgType::Float8,
         Some("pg_cancel_backend" | "pg_terminate_backend" | "minipg_bool") => PgType::Bool,
-        _ if is_integer_literal(&lower) => PgType::Int8,
+        _ if is_integer_literal(&lower) || is_integer_arithmetic(&lower) => PgType::Int8,
         _ if lower.parse::<f64>().is_ok() && !lower.starts_with(['i', 'n', '+']) => PgType::Float8,
         _ => PgType::Text,
     });
@@ -169,6 +178,84 @@ pub(crate) fn column_for(name: &str, decl: Option<&str>, cast: Option<PgType>) -
         None => name.to_string(),
     };
     Column::new(pg_name, pg_type)
+}
+
+/// Expression columns still typed text whose expression is integer arithmetic over integer
+/// columns the statement reads (`v + 1` with `v integer`) are int8, as SQLite computes them.
+fn type_integer_expressions(
+    sql: &SqlConn,
+    scratch: &Scratch,
+    columns: &mut [Column],
+    expressions: &[Option<String>],
+) {
+    for (col, expr) in columns.iter_mut().zip(expressions) {
+        let Some(expr) = expr else { continue };
+        if col.pg_type != PgType::Text {
+            continue;
+        }
+        let mut e = expr.clone();
+        for (table, column) in &scratch.reads {
+            let integral = sql
+                .trusted(|conn| column_type(conn, table, column))
+                .is_some_and(|t| matches!(t, PgType::Int2 | PgType::Int4 | PgType::Int8));
+            if integral {
+                e = replace_word(&e, &column.to_ascii_lowercase(), "0");
+            }
+        }
+        if e != *expr && is_integer_arithmetic(&e) {
+            col.pg_type = PgType::Int8;
+        }
+    }
+}
+
+/// Replaces whole-identifier occurrences of `word` in `s`.
+fn replace_word(s: &str, word: &str, with: &str) -> String {
+    let is_ident = |c: char| c.is_alphanumeric() || c == '_';
+    let mut out = String::with_capacity(s.len());
+    let mut cur = String::new();
+    for c in s.chars().chain(std::iter::once(' ')) {
+        if is_ident(c) {
+            cur.push(c);
+            continue;
+        }
+        if !cur.is_empty() {
+            out.push_str(if cur == word { with } else { &cur });
+            cur.clear();
+        }
+        out.push(c);
+    }
+    out.pop();
+    out
+}
+
+/// An arithmetic expression made only of integer literals, integer casts and `+ - * / %`
+/// (e.g. `1 + 1`, `cast(?1 as integer) * 3`): SQLite computes it as an integer.
+fn is_integer_arithmetic(s: &str) -> bool {
+    // Integer casts (of parameters or anything integral) count as integer operands.
+    let mut s = s.to_string();
+    for (open, close) in [
+        ("cast(", " as integer)"),
+        ("cast(", " as bigint)"),
+        ("cast(", " as int)"),
+    ] {
+        while let Some(a) = s.find(open) {
+            let Some(b) = s[a..].find(close).map(|b| a + b) else {
+                break;
+            };
+            s.replace_range(a..b + close.len(), "0");
+        }
+    }
+    let mut saw_operator = false;
+    let mut saw_operand = false;
+    for c in s.chars() {
+        match c {
+            ' ' | '(' | ')' => {}
+            '+' | '-' | '*' | '/' | '%' => saw_operator = true,
+            '0'..='9' => saw_operand = true,
+            _ => return false,
+        }
+    }
+    saw_operator && saw_operand
 }
 
 fn is_integer_literal(s: &str) -> bool {
@@ -469,6 +556,18 @@ mod tests {
         assert_eq!(
             column_for("my label", None, None),
             Column::new("my label", PgType::Text)
+        );
+        assert_eq!(
+            column_for("1 + 1", None, None),
+            Column::new("?column?", PgType::Int8)
+        );
+        assert_eq!(
+            column_for("cast(?1 as integer) * 3", None, None),
+            Column::new("?column?", PgType::Int8)
+        );
+        assert_eq!(
+            column_for("v + 1.5", None, None),
+            Column::new("?column?", PgType::Text)
         );
         assert_eq!(
             column_for("'a'", None, None),

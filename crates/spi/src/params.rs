@@ -115,7 +115,7 @@ pub(crate) fn is_multi_statement(sql: &str) -> bool {
 }
 
 /// The declared type of `column` in `table`, if the table has it.
-fn column_type(conn: &Connection, table: &str, column: &str) -> Option<PgType> {
+pub(crate) fn column_type(conn: &Connection, table: &str, column: &str) -> Option<PgType> {
     conn.prepare_cached("SELECT type FROM pragma_table_info(?1) WHERE name = ?2 COLLATE NOCASE")
         .and_then(|mut s| s.query_row([table, column], |r| r.get::<_, String>(0)))
         .ok()
@@ -169,6 +169,20 @@ pub(crate) fn infer_param_types(
                 set(*n, lookup(col), types);
             }
             _ => {}
+        }
+    }
+    // f(?N) for the server's own functions whose argument type is fixed.
+    for (i, tok) in toks.iter().enumerate() {
+        let Tok::Ident(f) = tok else { continue };
+        let arg_type = match f.to_ascii_lowercase().as_str() {
+            "pg_cancel_backend" | "pg_terminate_backend" => PgType::Int4,
+            "pg_sleep" => PgType::Float8,
+            _ => continue,
+        };
+        if let (Some(Tok::Punct('(')), Some(Tok::Param(n)), Some(Tok::Punct(')'))) =
+            (toks.get(i + 1), toks.get(i + 2), toks.get(i + 3))
+        {
+            set(*n, Some(arg_type), types);
         }
     }
     // INSERT INTO t [(cols)] VALUES (?a, ?b, …)

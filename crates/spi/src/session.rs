@@ -127,6 +127,12 @@ pub struct Session {
     /// The block is the implicit one of a multi-statement simple query: lock conflicts are
     /// treated as in autocommit (wait, then 55P03), not as a serialization failure.
     implicit: bool,
+    /// A client `BEGIN` (or an implicit block) whose SQLite transaction is not open yet: it
+    /// opens at the first statement that touches the database, as `BEGIN IMMEDIATE` when that
+    /// statement writes. So a block whose first statement writes never gets a read snapshot
+    /// first (which would make its write fail with SQLITE_BUSY_SNAPSHOT, i.e. 40001), and the
+    /// catalog reads of `prepare` happen outside it.
+    pending_begin: bool,
 }
 
 impl Session {
@@ -165,6 +171,7 @@ impl Session {
             block_writes: 0,
             undo: SettingsUndo::default(),
             implicit: false,
+            pending_begin: false,
         })
     }
 
@@ -305,9 +312,7 @@ impl Session {
             && self.tx == TxStatus::Idle
             && statements.iter().all(|s| self.fits_implicit_block(s));
         if implicit {
-            if let Err(e) = self.run_trusted("BEGIN") {
-                return vec![Err(e)];
-            }
+            self.pending_begin = true;
             self.tx = TxStatus::InBlock;
             self.implicit = true;
         }
@@ -327,7 +332,7 @@ impl Session {
                 self.abort_if_in_transaction();
             } else {
                 let writes = self.block_writes;
-                match self.run_trusted("COMMIT") {
+                match self.commit_sqlite() {
                     Ok(()) => {
                         self.end_block(true);
                         if writes > 0 {
@@ -368,7 +373,25 @@ impl Session {
         self.end_block(false);
     }
 
+    /// Opens the SQLite transaction of a client block that has none yet.
+    fn ensure_begun(&mut self, writes: bool) -> Result<(), SpiError> {
+        if self.pending_begin && self.tx != TxStatus::Idle {
+            self.run_trusted(if writes { "BEGIN IMMEDIATE" } else { "BEGIN" })?;
+            self.pending_begin = false;
+        }
+        Ok(())
+    }
+
+    /// COMMIT of the SQLite transaction, if one was opened.
+    fn commit_sqlite(&mut self) -> Result<(), SpiError> {
+        if self.sql.conn.is_autocommit() {
+            return Ok(());
+        }
+        self.run_trusted("COMMIT")
+    }
+
     fn end_block(&mut self, committed: bool) {
+        self.pending_begin = false;
         if self.tx != TxStatus::Idle {
             self.undo.finish(committed);
         }
@@ -390,6 +413,22 @@ impl Session {
             Body::Sql(plan) => return self.run_sql(plan, params),
             Body::Other(s) => s,
         };
+        let touches_database = !matches!(
+            statement,
+            Statement::Begin { .. }
+                | Statement::Commit
+                | Statement::Rollback
+                | Statement::Release { .. }
+                | Statement::RollbackTo { .. }
+                | Statement::Set { .. }
+                | Statement::Reset { .. }
+                | Statement::Show { .. }
+                | Statement::Discard
+        );
+        if in_block && touches_database {
+            let writes = !matches!(statement, Statement::Savepoint { .. });
+            self.ensure_begun(writes)?;
+        }
         match statement {
             Statement::Begin { sqlite } => {
                 if in_block {
@@ -398,7 +437,8 @@ impl Session {
                         "there is already a transaction in progress",
                     )]));
                 }
-                self.run_trusted(if sqlite.is_empty() { "BEGIN" } else { sqlite })?;
+                let _ = sqlite;
+                self.pending_begin = true;
                 self.tx = TxStatus::InBlock;
                 Ok(QueryResult::tag("BEGIN"))
             }
@@ -410,7 +450,7 @@ impl Session {
                 }
                 TxStatus::InBlock => {
                     let writes = self.block_writes;
-                    if let Err(e) = self.run_trusted("COMMIT") {
+                    if let Err(e) = self.commit_sqlite() {
                         self.abort_if_in_transaction();
                         return Err(e);
                     }
@@ -558,6 +598,9 @@ impl Session {
 
     fn run_sql(&mut self, plan: &SqlPlan, params: &[Value]) -> Result<QueryResult, SpiError> {
         let in_block = self.tx != TxStatus::Idle;
+        if in_block {
+            self.ensure_begun(!plan.readonly)?;
+        }
         let out = exec::run(&self.sql, plan, params, 0, in_block && !self.implicit)?;
         if !plan.readonly {
             let rows = out.changes.max(1);
