@@ -332,3 +332,26 @@ pub fn pgbench_binary() -> Option<PathBuf> {
             .find(|p| p.exists())
     })
 }
+
+/// Polls `f` every 10 ms until it holds or `timeout` passes; returns whether it held.
+pub fn wait_until(timeout: Duration, mut f: impl FnMut() -> bool) -> bool {
+    let t0 = Instant::now();
+    loop {
+        if f() {
+            return true;
+        }
+        if t0.elapsed() >= timeout {
+            return false;
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    }
+}
+
+/// The log lines of `s` containing `pat`, in order.
+pub fn lines_with(s: &Server, pat: &str) -> Vec<String> {
+    s.log()
+        .lines()
+        .filter(|l| l.contains(pat))
+        .map(str::to_owned)
+        .collect()
+}

@@ -11,7 +11,7 @@
 
 use std::time::{Duration, Instant};
 
-use tests::harness::Server;
+use tests::harness::{Server, lines_with, wait_until};
 
 const T: Duration = Duration::from_secs(10);
 
@@ -26,29 +26,6 @@ fn start_workers(workers: &str, extra: &[&str]) -> Server {
     ];
     args.extend_from_slice(extra);
     Server::start(&args)
-}
-
-/// Polls `f` every 10 ms until it holds or `timeout` passes; returns whether it held.
-fn wait_until(timeout: Duration, mut f: impl FnMut() -> bool) -> bool {
-    let t0 = Instant::now();
-    loop {
-        if f() {
-            return true;
-        }
-        if t0.elapsed() >= timeout {
-            return false;
-        }
-        std::thread::sleep(Duration::from_millis(10));
-    }
-}
-
-/// The log lines containing `pat`, in order.
-fn lines_with(s: &Server, pat: &str) -> Vec<String> {
-    s.log()
-        .lines()
-        .filter(|l| l.contains(pat))
-        .map(str::to_owned)
-        .collect()
 }
 
 /// The index of the first log line containing `pat`.

@@ -11,32 +11,9 @@ use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use tests::harness::Server;
+use tests::harness::{Server, lines_with, wait_until};
 
 const NO_WORKERS: &[&str] = &["-c", "shared_preload_libraries="];
-
-/// Polls `f` every 10 ms until it holds or `timeout` passes; returns whether it held.
-fn wait_until(timeout: Duration, mut f: impl FnMut() -> bool) -> bool {
-    let t0 = Instant::now();
-    loop {
-        if f() {
-            return true;
-        }
-        if t0.elapsed() >= timeout {
-            return false;
-        }
-        std::thread::sleep(Duration::from_millis(10));
-    }
-}
-
-/// The log lines containing `pat`, in order.
-fn lines_with(s: &Server, pat: &str) -> Vec<String> {
-    s.log()
-        .lines()
-        .filter(|l| l.contains(pat))
-        .map(str::to_owned)
-        .collect()
-}
 
 /// The index of the first log line containing `pat`, searching from line `from`.
 fn line_index(s: &Server, pat: &str, from: usize) -> Option<usize> {
