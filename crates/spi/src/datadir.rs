@@ -76,6 +76,17 @@ pub fn init_data_dir(data_dir: &Path) -> Result<(), SpiError> {
     Ok(())
 }
 
+/// FATAL 3D000 `database "x" does not exist` unless `name` is a valid, existing database.
+pub(crate) fn require_database(data_dir: &Path, name: &str) -> Result<(), SpiError> {
+    if database_exists(data_dir, name) {
+        return Ok(());
+    }
+    Err(SpiError::fatal(
+        crate::error::sqlstate::INVALID_CATALOG_NAME,
+        format!("database \"{name}\" does not exist"),
+    ))
+}
+
 pub(crate) fn database_exists(data_dir: &Path, name: &str) -> bool {
     validate_database_name(name).is_ok() && database_path(data_dir, name).is_file()
 }

@@ -22,7 +22,7 @@
 use std::path::{Path, PathBuf};
 
 use crate::connection::{OpenOptions, SqlConn, Trust};
-use crate::datadir::{self, database_exists, database_path, validate_database_name};
+use crate::datadir::{self, database_exists, database_path};
 use crate::error::{SpiError, sqlstate};
 use crate::exec::{self, SqlPlan};
 use crate::hooks::hooks;
@@ -143,16 +143,7 @@ impl Session {
         user: &str,
         opts: OpenOptions,
     ) -> Result<Session, SpiError> {
-        let missing = || {
-            SpiError::fatal(
-                sqlstate::INVALID_CATALOG_NAME,
-                format!("database \"{database}\" does not exist"),
-            )
-        };
-        validate_database_name(database).map_err(|_| missing())?;
-        if !database_exists(data_dir, database) {
-            return Err(missing());
-        }
+        datadir::require_database(data_dir, database)?;
         let path = database_path(data_dir, database);
         let sql =
             SqlConn::open(&path, database, user, &opts, Trust::Client, false).map_err(|e| {

@@ -19,7 +19,7 @@ use std::path::Path;
 use std::sync::{Mutex, MutexGuard};
 
 use crate::connection::{OpenOptions, SqlConn, Trust};
-use crate::datadir::{database_exists, database_path, validate_database_name};
+use crate::datadir::{self, database_path};
 use crate::error::{Severity, SpiError, sqlstate};
 use crate::exec;
 use crate::hooks::hooks;
@@ -54,16 +54,7 @@ pub fn worker_connect(
     user: &str,
     opts: OpenOptions,
 ) -> Result<(), SpiError> {
-    let missing = || {
-        SpiError::fatal(
-            sqlstate::INVALID_CATALOG_NAME,
-            format!("database \"{database}\" does not exist"),
-        )
-    };
-    validate_database_name(database).map_err(|_| missing())?;
-    if !database_exists(data_dir, database) {
-        return Err(missing());
-    }
+    datadir::require_database(data_dir, database)?;
     let mut guard = worker();
     if guard.is_some() {
         return Err(SpiError::internal(
