@@ -355,3 +355,21 @@ pub fn lines_with(s: &Server, pat: &str) -> Vec<String> {
         .map(str::to_owned)
         .collect()
 }
+
+/// Milliseconds since midnight of a log line's `YYYY-MM-DD HH:MM:SS.mmm UTC` prefix.
+pub fn log_ms(line: &str) -> i64 {
+    let t = line
+        .get(11..23)
+        .unwrap_or_else(|| panic!("no timestamp in {line:?}"));
+    let num = |a: usize, b: usize| {
+        t[a..b]
+            .parse::<i64>()
+            .unwrap_or_else(|_| panic!("bad timestamp in {line:?}"))
+    };
+    ((num(0, 2) * 60 + num(3, 5)) * 60 + num(6, 8)) * 1000 + num(9, 12)
+}
+
+/// Milliseconds from log line `a` to log line `b` (across midnight too).
+pub fn log_gap_ms(a: &str, b: &str) -> i64 {
+    (log_ms(b) - log_ms(a)).rem_euclid(86_400_000)
+}

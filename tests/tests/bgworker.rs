@@ -11,7 +11,7 @@
 
 use std::time::{Duration, Instant};
 
-use tests::harness::{Server, lines_with, wait_until};
+use tests::harness::{Server, lines_with, log_gap_ms, wait_until};
 
 const T: Duration = Duration::from_secs(10);
 
@@ -31,24 +31,6 @@ fn start_workers(workers: &str, extra: &[&str]) -> Server {
 /// The index of the first log line containing `pat`.
 fn line_index(s: &Server, pat: &str) -> Option<usize> {
     s.log().lines().position(|l| l.contains(pat))
-}
-
-/// Milliseconds since midnight of a log line's `YYYY-MM-DD HH:MM:SS.mmm UTC` prefix.
-fn log_ms(line: &str) -> i64 {
-    let t = line
-        .get(11..23)
-        .unwrap_or_else(|| panic!("no timestamp in {line:?}"));
-    let num = |a: usize, b: usize| {
-        t[a..b]
-            .parse::<i64>()
-            .unwrap_or_else(|_| panic!("bad timestamp in {line:?}"))
-    };
-    ((num(0, 2) * 60 + num(3, 5)) * 60 + num(6, 8)) * 1000 + num(9, 12)
-}
-
-/// Milliseconds from log line `a` to log line `b` (across midnight too).
-fn log_gap_ms(a: &str, b: &str) -> i64 {
-    (log_ms(b) - log_ms(a)).rem_euclid(86_400_000)
 }
 
 /// The `[pid]` of a log line.
