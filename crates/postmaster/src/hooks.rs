@@ -1,6 +1,7 @@
 //! The spi crate's [`spi::ServerHooks`] over shared memory: `pg_stat_activity` from the PGPROC
 //! array (plus running background workers without shared-memory access, from the worker
-//! status array), and `pg_cancel_backend` / `pg_terminate_backend`.
+//! status array), `pg_cancel_backend` / `pg_terminate_backend`, and autovacuum's write counts
+//! and `pg_stat_autovacuum`.
 
 use std::time::SystemTime;
 
@@ -46,6 +47,14 @@ impl ServerHooks for ShmemHooks {
             }
         }
         rows
+    }
+
+    fn note_writes(&self, database: &str, rows: u64) {
+        crate::autovacuum::note_writes(database, rows);
+    }
+
+    fn autovacuum_stats(&self) -> Vec<spi::AutovacuumRow> {
+        crate::autovacuum::stats()
     }
 
     fn signal_backend(&self, pid: i32, terminate: bool) -> Result<bool, SpiError> {

@@ -10,13 +10,14 @@
 //!
 //! Owns: the data directory lock and `postmaster.pid` ([`datadir`]), the listen sockets
 //! ([`listen`]), the children and their fate ([`server`]), the startup process ([`startup`]),
-//! the client backend process around the wire session ([`backend`]), and the log format
-//! ([`elog`]).
+//! the client backend process around the wire session ([`backend`]), autovacuum's launcher and
+//! workers ([`autovacuum`]), and the log format ([`elog`]).
 //!
 //! Architecture invariants: the postmaster process is single-threaded, never takes a
 //! shared-memory lock, never opens SQLite and never takes a PGPROC; it holds no lock across
 //! `fork`; its signal handlers only set flags.
 
+pub mod autovacuum;
 pub mod backend;
 pub mod ctl;
 pub mod datadir;
@@ -201,13 +202,15 @@ fn serve(dir: &Path, cli: &Cli, modules: &[Module]) -> Result<i32, PmError> {
         .add(
             "BackgroundWorkerStatus",
             bgworker::shmem_status::shmem_size(n_workers),
-        );
+        )
+        .add("AutoVacuumShmem", autovacuum::shmem_size());
     shmem::create_segment(size.total())?;
     let shmem_init = move || -> Result<(), PmError> {
         proc::init_proc_global(&cfg)?;
         shmem::pmchild::init(n_slots)?;
         shmem::pmsignal::init()?;
         bgworker::shmem_status::init(n_workers)?;
+        autovacuum::init()?;
         Ok(())
     };
     shmem_init()?;

@@ -29,6 +29,7 @@ use crate::signals;
 
 const SIGKILL_AFTER: Duration = Duration::from_secs(5);
 const MAX_SLEEP: Duration = Duration::from_secs(60);
+const LAUNCHER_RESTART_GAP: Duration = Duration::from_secs(1);
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum State {
@@ -51,6 +52,8 @@ enum Kind {
     Startup,
     Backend,
     Worker(usize),
+    AutovacLauncher,
+    AutovacWorker,
 }
 
 #[derive(Debug)]
@@ -78,6 +81,7 @@ pub struct Postmaster {
     after_crash: bool,
     children: Vec<Child>,
     exit_code: i32,
+    launcher_started: Option<Instant>,
 }
 
 fn signal_name(sig: i32) -> String {
@@ -132,6 +136,7 @@ impl Postmaster {
             after_crash: false,
             children: Vec::new(),
             exit_code: 0,
+            launcher_started: None,
         }
     }
 
@@ -264,6 +269,66 @@ impl Postmaster {
         bgworker::shmem_status::publish(&self.scheduler, now);
     }
 
+    fn autovacuum_allowed(&self) -> bool {
+        self.state == State::Run
+            && !self.fatal_error
+            && self.shutdown == Shutdown::None
+            && guc::builtin::AUTOVACUUM.get()
+    }
+
+    /// When the launcher may be (re)started: at once the first time, then not within a second
+    /// of its previous start (the same fork-loop guard as for workers).
+    fn launcher_due(&self) -> Option<Instant> {
+        self.launcher_started.map(|t| t + LAUNCHER_RESTART_GAP)
+    }
+
+    fn maybe_start_launcher(&mut self) {
+        if !self.autovacuum_allowed()
+            || self
+                .children
+                .iter()
+                .any(|c| c.kind == Kind::AutovacLauncher)
+        {
+            return;
+        }
+        let now = Instant::now();
+        if self.launcher_due().is_some_and(|t| t > now) {
+            return;
+        }
+        let Some(slot) = pmchild::assign() else {
+            return;
+        };
+        let dir = self.data_dir.clone();
+        let conf = self.config_file.clone();
+        self.launcher_started = Some(now);
+        self.fork_child(Kind::AutovacLauncher, slot, move || {
+            crate::autovacuum::launcher_main(slot, &dir, &conf)
+        });
+    }
+
+    /// The launcher queued databases: fork workers for them, up to autovacuum_max_workers.
+    fn start_autovac_workers(&mut self) {
+        if !self.autovacuum_allowed() {
+            return;
+        }
+        let max = guc::builtin::AUTOVACUUM_MAX_WORKERS.get().max(1) as usize;
+        let running = self
+            .children
+            .iter()
+            .filter(|c| c.kind == Kind::AutovacWorker)
+            .count();
+        let wanted = crate::autovacuum::pending_requests().min(max.saturating_sub(running));
+        for _ in 0..wanted {
+            let Some(slot) = pmchild::assign() else {
+                return;
+            };
+            let dir = self.data_dir.clone();
+            self.fork_child(Kind::AutovacWorker, slot, move || {
+                crate::autovacuum::worker_main(slot, &dir)
+            });
+        }
+    }
+
     fn signal_children(&self, sig: i32, filter: impl Fn(Kind) -> bool) {
         for c in &self.children {
             if filter(c.kind) {
@@ -332,6 +397,18 @@ impl Postmaster {
                 Kind::Backend => {
                     if !(normal_status && clean) {
                         self.handle_crash(describe_exit("server process", pid, exit));
+                    }
+                }
+                Kind::AutovacLauncher | Kind::AutovacWorker => {
+                    let what = if child.kind == Kind::AutovacLauncher {
+                        "autovacuum launcher process"
+                    } else {
+                        "autovacuum worker process"
+                    };
+                    if !(normal_status && clean) {
+                        self.handle_crash(describe_exit(what, pid, exit));
+                    } else if exit != ChildExit::Exited(0) {
+                        tracing::info!("{}", describe_exit(what, pid, exit));
                     }
                 }
                 Kind::Worker(i) => {
@@ -469,6 +546,15 @@ impl Postmaster {
         if let Some(d) = self.scheduler.sleep_time(self.phase(), now) {
             t = t.min(d);
         }
+        if self.autovacuum_allowed()
+            && !self
+                .children
+                .iter()
+                .any(|c| c.kind == Kind::AutovacLauncher)
+            && let Some(due) = self.launcher_due()
+        {
+            t = t.min(due.saturating_duration_since(now));
+        }
         if let Some(k) = self.kill_deadline
             && !self.sigkill_sent
         {
@@ -506,12 +592,16 @@ impl Postmaster {
             if signals::GOT_SIGCHLD.swap(false, Ordering::SeqCst) {
                 self.reaper();
             }
-            if signals::GOT_SIGUSR1.swap(false, Ordering::SeqCst)
-                && pmsignal::check_and_clear(PmSignalReason::StartupConsistent)
-                && self.state == State::Startup
-                && !self.fatal_error
-            {
-                self.consistent = true;
+            if signals::GOT_SIGUSR1.swap(false, Ordering::SeqCst) {
+                if pmsignal::check_and_clear(PmSignalReason::StartupConsistent)
+                    && self.state == State::Startup
+                    && !self.fatal_error
+                {
+                    self.consistent = true;
+                }
+                if pmsignal::check_and_clear(PmSignalReason::StartAutovacWorker) {
+                    self.start_autovac_workers();
+                }
             }
             if signals::GOT_SIGQUIT.swap(false, Ordering::SeqCst) {
                 self.request_shutdown(Shutdown::Immediate);
@@ -530,6 +620,7 @@ impl Postmaster {
                 self.accept_connections(&readable);
             }
             self.maybe_start_worker();
+            self.maybe_start_launcher();
             self.post_state_change();
         }
         for l in &self.listeners {

@@ -9,7 +9,7 @@
 //!   1,000 ATTACHed files (SQLite caps ATTACH at 125 and every attached file is another lock).
 //! - `pg_namespace` (a TEMP view per connection, so it is never stale and never written to the
 //!   file) = the built-ins ∪ `minipg_namespace`.
-//! - `pg_stat_activity`: an eponymous virtual table ([`activity`]).
+//! - `pg_stat_activity`, `pg_stat_autovacuum`: eponymous virtual tables ([`views`]).
 //!
 //! Invariants: a schema exists iff it is built in or has a row; every mangled object's schema
 //! exists (CREATE/DROP SCHEMA change rows and objects in one transaction; startup repairs a
@@ -17,7 +17,7 @@
 //! another process is seen by the next statement.
 //! Never: the catalog functions here begin or end transactions — their callers do.
 
-pub(crate) mod activity;
+pub(crate) mod views;
 
 use rusqlite::{Connection, OptionalExtension, params};
 

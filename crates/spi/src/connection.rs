@@ -123,7 +123,7 @@ impl SqlConn {
         ))?;
         conn.set_prepared_statement_cache_capacity(64);
         functions::register(&conn, database, user)?;
-        catalog::activity::register(&conn)?;
+        catalog::views::register(&conn)?;
         if catalog::catalog_present(&conn)? {
             catalog::install_views(&conn)?;
         }

@@ -25,6 +25,18 @@ pub struct ActivityRow {
     pub query_start: Option<SystemTime>,
 }
 
+/// One row of `pg_stat_autovacuum`: what autovacuum workers recorded for a database.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct AutovacuumRow {
+    pub datname: String,
+    pub last_run: Option<SystemTime>,
+    pub runs: i64,
+    pub last_action: Option<String>,
+    pub wal_bytes_before: Option<i64>,
+    pub wal_bytes_after: Option<i64>,
+    pub pages_freed: Option<i64>,
+}
+
 /// What this crate needs from the server.
 pub trait ServerHooks: Send + Sync {
     /// Every server process, for `pg_stat_activity` and `DROP DATABASE`'s in-use check.
@@ -34,6 +46,10 @@ pub trait ServerHooks: Send + Sync {
     fn signal_backend(&self, pid: i32, terminate: bool) -> Result<bool, SpiError>;
     /// Called after each committed write transaction with the number of changed rows.
     fn note_writes(&self, _database: &str, _rows: u64) {}
+    /// What autovacuum recorded, for `pg_stat_autovacuum`.
+    fn autovacuum_stats(&self) -> Vec<AutovacuumRow> {
+        Vec::new()
+    }
 }
 
 struct NoHooks;

@@ -37,6 +37,7 @@ mod exec;
 mod functions;
 mod hooks;
 pub mod interrupt;
+pub mod maintenance;
 mod params;
 mod quote;
 mod recovery;
@@ -54,7 +55,7 @@ pub use datadir::{
 };
 pub use error::{Severity, SpiError, sqlstate};
 pub use functions::version_string;
-pub use hooks::{ActivityRow, ServerHooks, hooks, set_server_hooks};
+pub use hooks::{ActivityRow, AutovacuumRow, ServerHooks, hooks, set_server_hooks};
 pub use quote::{quote_identifier, quote_literal};
 pub use recovery::{RecoveryReport, startup_recovery};
 pub use result::{Notice, QueryResult, TxStatus};
