@@ -138,7 +138,9 @@ impl AuthState {
 }
 
 fn is_catalog_table(name: &str) -> bool {
-    name.len() >= 7 && name[..7].eq_ignore_ascii_case("minipg_")
+    // `get`, not `[..7]`: a client's table name may have a multi-byte character at byte 7.
+    name.get(..7)
+        .is_some_and(|head| head.eq_ignore_ascii_case("minipg_"))
 }
 
 /// Why `action` is refused for client SQL, or `None` when it is allowed.
@@ -183,7 +185,10 @@ fn refusal(action: &AuthAction<'_>) -> Option<String> {
 /// starting with VACUUM that mentions INTO outside a string is refused.
 pub(crate) fn refuse_vacuum_into(sql: &str) -> Result<(), SpiError> {
     let trimmed = sql.trim_start();
-    let starts_with_vacuum = trimmed.len() >= 6 && trimmed[..6].eq_ignore_ascii_case("vacuum");
+    // `get`, not `[..6]`: byte 6 may fall inside a multi-byte character ("sele#ې…").
+    let starts_with_vacuum = trimmed
+        .get(..6)
+        .is_some_and(|head| head.eq_ignore_ascii_case("vacuum"));
     if !starts_with_vacuum {
         return Ok(());
     }
@@ -257,5 +262,17 @@ mod tests {
         assert!(refuse_vacuum_into("vacuum main into 'x'").is_err());
         assert!(refuse_vacuum_into("VACUUM").is_ok());
         assert!(refuse_vacuum_into("select 'vacuum into'").is_ok());
+    }
+
+    #[test]
+    fn a_multibyte_character_at_byte_six_is_not_a_panic() {
+        // Found by `cargo fuzz run session`: byte 6 of this text is inside 'ې' (bytes 5..7).
+        assert!(refuse_vacuum_into("sele#\u{6d0}op`").is_ok());
+        assert!(refuse_vacuum_into("vacuu\u{e9} into 'x'").is_ok());
+        assert!(refuse_vacuum_into("\u{e9}\u{e9}\u{e9}").is_ok());
+        // The same slicing, on a client's table name.
+        assert!(!is_catalog_table("minipg\u{e9}x"));
+        assert!(!is_catalog_table("abcdef\u{e9}"));
+        assert!(is_catalog_table("MINIPG_namespace"));
     }
 }
