@@ -125,6 +125,19 @@ fn a_database_file_deleted_before_start_is_3d000_and_the_server_still_starts() {
     assert_eq!(code(&e), Some("3D000"), "{}", describe(&e));
     // No crash reset: a missing database is one more unknown database.
     crash_free(&s);
+    // `postmaster init` on the existing directory creates the missing database again (empty).
+    let (rc, out) = s.ctl(&["init"]);
+    assert_eq!(rc, 0, "{out}");
+    assert!(
+        out.contains("created the missing database \"postgres\""),
+        "{out}"
+    );
+    let mut c = s.connect();
+    let n: i64 = c
+        .query_one("SELECT count(*) FROM pg_namespace", &[])
+        .expect("the recreated database answers")
+        .get(0);
+    assert!(n >= 1);
 }
 
 #[test]
@@ -149,14 +162,14 @@ fn a_deleted_minipg_conf_keeps_the_running_settings_and_a_restart_is_refused() {
     let (rc, out) = s.ctl(&["stop"]);
     assert_eq!(rc, 0, "{out}");
     s.wait_exit(T);
-    // Without its minipg.conf the directory is not recognised as a data directory: the start
-    // is refused (exit 1), and the data is left alone.
+    // Without its minipg.conf the start is refused (exit 1) naming the missing file, and the
+    // data is left alone.
     s.spawn();
     let code = s.wait_exit(T);
     assert_eq!(code, Some(1), "{}", s.log());
     assert!(
         s.log()
-            .contains("exists but is not empty and is not a minipg data directory"),
+            .contains("has no configuration file \"minipg.conf\""),
         "{}",
         s.log()
     );

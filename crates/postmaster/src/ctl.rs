@@ -12,6 +12,18 @@ pub const NOT_RUNNING: i32 = 3;
 /// `postmaster init -D DIR`.
 pub fn init(dir: &Path) -> i32 {
     if datadir::is_initialized(dir) {
+        // Idempotent: a deleted `postgres` database is created again (empty).
+        let had_default = spi::database_path(dir, "postgres").is_file();
+        if let Err(e) = spi::init_data_dir(dir) {
+            eprintln!("postmaster: {}", e.message);
+            return 1;
+        }
+        if !had_default {
+            println!(
+                "created the missing database \"postgres\" in \"{}\"",
+                dir.display()
+            );
+        }
         println!(
             "data directory \"{}\" is already initialized",
             dir.display()

@@ -42,6 +42,12 @@ pub fn init(dir: &Path) -> Result<(), PmError> {
             .map_err(|e| PmError::io(format!("could not open directory \"{}\"", dir.display()), e))?
             .next()
             .is_some();
+        if non_empty && dir.join("base").is_dir() {
+            return Err(PmError::Fatal(format!(
+                "data directory \"{}\" has no configuration file \"{CONFIG_FILE}\" (restore it, or create one: every setting may be left at its default)",
+                dir.display()
+            )));
+        }
         if non_empty {
             return Err(PmError::Fatal(format!(
                 "directory \"{}\" exists but is not empty and is not a minipg data directory",

@@ -67,6 +67,12 @@ pub fn init_data_dir(data_dir: &Path) -> Result<(), SpiError> {
     make_dir(data_dir)?;
     make_dir(&data_dir.join(BASE_DIR))?;
     if !database_exists(data_dir, DEFAULT_DATABASE) {
+        // A directory whose database file was deleted holds nothing worth keeping (a WAL
+        // without its database cannot be replayed): clear it so the database can be created.
+        let dir = data_dir.join(BASE_DIR).join(DEFAULT_DATABASE);
+        if dir.is_dir() {
+            fs::remove_dir_all(&dir)?;
+        }
         match create_database(data_dir, DEFAULT_DATABASE) {
             Ok(()) => {}
             Err(e) if e.sqlstate == sqlstate::DUPLICATE_DATABASE => {}
