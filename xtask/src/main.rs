@@ -5,10 +5,13 @@
 //! - `demo`: a throwaway server with worker_spi; inserts a total and deltas through psql and
 //!   shows the workers folding them.
 //! - `bench [--quick]`: release build, measurements with their floors, `BENCHMARKS.md`.
+//! - `chaos [--seconds N] [--seed S]`: release build; clients insert while random children get
+//!   random signals; fails on any lost acknowledged insert or an unhealthy end.
 //!
-//! Single-threaded: the latch benchmark forks.
+//! Single-threaded, except `chaos` (which forks nothing): the latch benchmark forks.
 
 mod bench;
+mod chaos;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
@@ -40,6 +43,7 @@ fn ci() -> bool {
         ]))
         && run(Command::new("cargo").args(["nextest", "run", "--workspace"]))
         && run(Command::new("cargo").args(["test", "--workspace", "--doc"]))
+        && run(Command::new("cargo").args(["test", "--release", "--manifest-path", "fuzz/Cargo.toml"]))
 }
 
 fn main() -> ExitCode {
@@ -48,8 +52,11 @@ fn main() -> ExitCode {
         Some("ci") => ci(),
         Some("bench") => bench::main(args.iter().any(|a| a == "--quick")),
         Some("demo") => bench::demo(),
+        Some("chaos") => chaos::main(&args[1..]),
         _ => {
-            eprintln!("usage: cargo xtask ci | bench [--quick] | demo");
+            eprintln!(
+                "usage: cargo xtask ci | bench [--quick] | demo | chaos [--seconds N] [--seed S]"
+            );
             false
         }
     };

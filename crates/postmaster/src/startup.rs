@@ -2,7 +2,7 @@
 //! repairs minipg's catalog, reports consistency to the postmaster, and after a crash reset
 //! checkpoints each database's WAL with truncation; `startup_check = on` adds a quick check.
 //! Exit 0 when done; exit 1 (a database cannot be opened) stops the server; death by a signal
-//! is a crash.
+//! is a crash. It ignores SIGHUP, SIGTERM, SIGINT and SIGUSR1 (SIGQUIT is quick-die).
 
 use std::path::Path;
 
@@ -14,6 +14,13 @@ use crate::signals::set_handler;
 /// The startup process's main: returns the exit code.
 pub fn startup_main(data_dir: &Path, after_crash: bool, slot: usize) -> i32 {
     set_handler(libc::SIGQUIT, quickdie);
+    // The startup process runs for milliseconds and reads no settings: a reload (SIGHUP), a
+    // shutdown request (SIGTERM: the postmaster ignores its exit during a shutdown anyway),
+    // SIGINT or SIGUSR1 must not kill it, which would turn a reload into a crash reset.
+    for sig in [libc::SIGHUP, libc::SIGTERM, libc::SIGINT, libc::SIGUSR1] {
+        // SAFETY: ignoring a signal is always sound.
+        unsafe { libc::signal(sig, libc::SIG_IGN) };
+    }
     crate::signals::unblock();
     proc::ps_status::set("postmaster: startup");
     if let Err(e) = proc::init_process(proc::BackendType::Startup, "", slot) {
