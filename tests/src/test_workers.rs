@@ -23,6 +23,9 @@
 //! | illegal | db conn | PostmasterStart | Never | refused at registration |
 //! | noconn | shmem | RecoveryFinished | Never | calls initialize_connection without the flag (FATAL) |
 //! | sql | shmem+db | RecoveryFinished | 1 s | inserts one row per second into public.ticks |
+//!
+//! `test_workers.scale = N` also registers N quiet workers `scale worker 1..N` (shmem,
+//! RecoveryFinished, restart 1 s) that wait for SIGTERM: the scale benchmark and test.
 
 use std::time::Duration;
 
@@ -33,6 +36,7 @@ use guc::{GucContext, GucString};
 pub const NAME: &str = "test_workers";
 
 static ENABLE: GucString = GucString::new("");
+static SCALE: guc::GucInt = guc::GucInt::new(0);
 
 fn started(w: &Worker) {
     tracing::info!(
@@ -129,6 +133,10 @@ fn wait_for_sigterm_quiet(w: &Worker) -> Result<(), WorkerError> {
     Ok(())
 }
 
+fn quiet(w: &Worker) -> Result<(), WorkerError> {
+    wait_for_sigterm_quiet(w)
+}
+
 fn noconn(w: &Worker) -> Result<(), WorkerError> {
     started(w);
     w.initialize_connection("postgres", "postgres")?;
@@ -205,6 +213,26 @@ pub fn init() -> Result<(), String> {
         GucContext::Postmaster,
     )
     .map_err(|e| e.to_string())?;
+    guc::define_int(
+        "test_workers.scale",
+        "Number of quiet workers to register.",
+        &SCALE,
+        0,
+        0,
+        10_000,
+        guc::GucUnit::None,
+        GucContext::Postmaster,
+    )
+    .map_err(|e| e.to_string())?;
+    for i in 1..=SCALE.get() {
+        BackgroundWorkerBuilder::new(format!("scale worker {i}"))
+            .shmem_access()
+            .start_time(BgWorkerStartTime::RecoveryFinished)
+            .restart_after(Duration::from_secs(1))
+            .main(quiet)
+            .load()
+            .map_err(|e| e.to_string())?;
+    }
     for name in ENABLE
         .get()
         .split(',')

@@ -497,3 +497,38 @@ fn shutdown_sigterms_every_worker_and_waits_for_all_of_them() {
         );
     }
 }
+
+#[test]
+fn two_hundred_workers_all_start_appear_in_pg_stat_activity_and_stop_with_the_server() {
+    let mut s = Server::start(&[
+        "-c",
+        "shared_preload_libraries=test_workers",
+        "-c",
+        "test_workers.scale=200",
+    ]);
+    let all_up = wait_until(Duration::from_secs(30), || {
+        s.pids_titled("bgworker: scale worker").len() == 200
+    });
+    assert!(
+        all_up,
+        "only {} of 200 workers run",
+        s.pids_titled("bgworker: scale worker").len()
+    );
+    let mut c = s.connect();
+    let n: i64 = c
+        .query_one(
+            "SELECT count(*) FROM pg_stat_activity WHERE backend_type LIKE 'scale worker %'",
+            &[],
+        )
+        .expect("activity")
+        .get(0);
+    assert_eq!(
+        n, 200,
+        "every worker holds a PGPROC from the background-worker list"
+    );
+    drop(c);
+    let (rc, out) = s.ctl(&["stop", "-m", "fast"]);
+    assert_eq!(rc, 0, "{out}");
+    assert_eq!(s.wait_exit(Duration::from_secs(30)), Some(0), "{}", s.log());
+    assert!(s.processes().is_empty(), "{:?}", s.processes());
+}
