@@ -142,6 +142,9 @@ impl<'h, S: Read + Write + AsRawFd> Backend<'h, S> {
                 }
                 Err(Failure::Error(fields)) => {
                     // Only extended-protocol messages get here: report, then skip until Sync.
+                    // Errors the SQL layer raised already failed the block; protocol-level
+                    // ones (Bind, unknown portal) fail it here.
+                    self.session.fail_transaction_block();
                     self.send_error(&fields);
                     self.ignore_till_sync = true;
                 }

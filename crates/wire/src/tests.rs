@@ -1062,6 +1062,27 @@ fn bind_mismatches_are_errors_not_fatal() {
 }
 
 #[test]
+fn a_bind_error_inside_a_transaction_block_aborts_it() {
+    let mut h = Harness::connected();
+    assert_eq!(status(&h.query("begin")), b'T');
+    h.send(&[
+        parse("s", "select $1::integer + 1", &[23]),
+        bind("", "s", &[], &[Some(b"x")], &[]),
+        FrontendMessage::Sync,
+    ]);
+    let msgs = h.until_ready();
+    assert_eq!(errors(&msgs), vec!["22P02".to_string()], "{msgs:?}");
+    assert_eq!(
+        status(&msgs),
+        b'E',
+        "the block is aborted, as in PostgreSQL"
+    );
+    let msgs = h.query("select 1");
+    assert_eq!(errors(&msgs), vec!["25P02".to_string()], "{msgs:?}");
+    assert_eq!(status(&h.query("rollback")), b'I');
+}
+
+#[test]
 fn flush_sends_without_sync() {
     let mut h = Harness::connected();
     h.send(&[parse("", "select 1", &[]), FrontendMessage::Flush]);
