@@ -356,6 +356,14 @@ impl Session {
         )
     }
 
+    /// An error found outside SQL execution (a bad Bind, an unknown portal) inside a
+    /// transaction block aborts the block, as any error does in PostgreSQL.
+    pub fn fail_transaction_block(&mut self) {
+        if self.tx == TxStatus::InBlock {
+            self.tx = TxStatus::Failed;
+        }
+    }
+
     /// Connection loss or FATAL: roll back whatever is open.
     pub fn abort_if_in_transaction(&mut self) {
         if !self.sql.conn.is_autocommit() {
