@@ -43,7 +43,12 @@ fn ci() -> bool {
         ]))
         && run(Command::new("cargo").args(["nextest", "run", "--workspace"]))
         && run(Command::new("cargo").args(["test", "--workspace", "--doc"]))
-        && run(Command::new("cargo").args(["test", "--release", "--manifest-path", "fuzz/Cargo.toml"]))
+        && run(Command::new("cargo").args([
+            "test",
+            "--release",
+            "--manifest-path",
+            "fuzz/Cargo.toml",
+        ]))
 }
 
 fn main() -> ExitCode {

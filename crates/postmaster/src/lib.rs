@@ -218,6 +218,9 @@ fn serve(dir: &Path, cli: &Cli, modules: &[Module]) -> Result<i32, PmError> {
     shmem::pmdeath::create_pipe()
         .map_err(|e| PmError::io("could not create the postmaster-death pipe", e))?;
     spi::set_server_hooks(Box::new(hooks::ShmemHooks));
+    // The SQLite library (not a database: the postmaster opens none) is set up once here, so
+    // children inherit it instead of each paying for it.
+    spi::initialize_library().map_err(|e| PmError::Fatal(e.message))?;
     signals::install().map_err(|e| PmError::io("could not install signal handlers", e))?;
 
     let port = guc::builtin::PORT.get();

@@ -64,8 +64,28 @@ pub fn init() {
     AREA_LEN.store(end - arg_start, Ordering::Relaxed);
 }
 
-/// Sets the title to `title` (truncated to the area) and `comm` to its first 15 bytes.
+thread_local! {
+    static LAST: std::cell::RefCell<String> = const { std::cell::RefCell::new(String::new()) };
+}
+
+/// Sets the title to `title` (truncated to the area) and `comm` to its first 15 bytes. Does
+/// nothing when the title is unchanged, and skips `prctl` when `comm` would not change (a
+/// backend sets its title twice per statement).
 pub fn set(title: &str) {
+    let (unchanged, same_comm) = LAST.with(|l| {
+        let mut l = l.borrow_mut();
+        let unchanged = *l == title;
+        let cut = |s: &str| s.as_bytes()[..s.len().min(15)].to_vec();
+        let same_comm = !l.is_empty() && cut(&l) == cut(title);
+        if !unchanged {
+            l.clear();
+            l.push_str(title);
+        }
+        (unchanged, same_comm)
+    });
+    if unchanged {
+        return;
+    }
     let start = AREA_START.load(Ordering::Relaxed);
     let len = AREA_LEN.load(Ordering::Relaxed);
     if start != 0 && len > 1 {
@@ -79,6 +99,9 @@ pub fn set(title: &str) {
             std::ptr::copy_nonoverlapping(title.as_ptr(), dst, n);
             std::ptr::write_bytes(dst.add(n), 0, len - n);
         }
+    }
+    if same_comm {
+        return;
     }
     let mut comm = [0u8; 16];
     let short = &title.as_bytes()[..title.len().min(15)];

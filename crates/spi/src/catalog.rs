@@ -8,7 +8,8 @@
 //!   all schemas live in one file, so 1,000 schemas cost 1,000 rows and their tables, not
 //!   1,000 ATTACHed files (SQLite caps ATTACH at 125 and every attached file is another lock).
 //! - `pg_namespace` (a TEMP view per connection, so it is never stale and never written to the
-//!   file) = the built-ins ∪ `minipg_namespace`.
+//!   file, created on a connection's first statement that names it) = the built-ins ∪
+//!   `minipg_namespace`.
 //! - `pg_stat_activity`, `pg_stat_autovacuum`: eponymous virtual tables ([`views`]).
 //!
 //! Invariants: a schema exists iff it is built in or has a row; every mangled object's schema
@@ -56,7 +57,8 @@ pub(crate) fn catalog_present(conn: &Connection) -> rusqlite::Result<bool> {
     .map(|n| n > 0)
 }
 
-/// Per-connection TEMP views (kept out of the file, rebuilt on each open).
+/// Per-connection TEMP views (kept out of the file; `SqlConn::install_views_for` creates them
+/// when a statement first names one).
 pub(crate) fn install_views(conn: &Connection) -> rusqlite::Result<()> {
     let builtins = BUILTIN_SCHEMAS
         .iter()

@@ -83,6 +83,7 @@ pub(crate) fn describe(
     result_types: &[Option<PgType>],
 ) -> Result<SqlPlan, SpiError> {
     refuse_vacuum_into(sqlite)?;
+    sql.install_views_for(sqlite)?;
     if is_multi_statement(sqlite) {
         return Ok(SqlPlan {
             sqlite: sqlite.to_string(),
@@ -397,6 +398,7 @@ pub(crate) fn run(
         .map(|(i, (v, t))| coerce_param(v, *t, i))
         .collect::<Result<Vec<_>, _>>()?;
     refuse_vacuum_into(&plan.sqlite)?;
+    sql.install_views_for(&plan.sqlite)?;
     sql.auth.reset();
     let fail = |e| plan_error(sql, e, in_client_block, plan.write_table.as_deref());
     if plan.batch {
@@ -498,6 +500,7 @@ pub(crate) fn create_schema(
         if created {
             for element in elements {
                 refuse_vacuum_into(element)?;
+                sql.install_views_for(element)?;
                 sql.auth.reset();
                 sql.conn
                     .execute_batch(element)

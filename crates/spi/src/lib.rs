@@ -48,7 +48,7 @@ mod value;
 mod worker;
 
 pub use catalog::BUILTIN_SCHEMAS;
-pub use connection::OpenOptions;
+pub use connection::{OpenOptions, initialize_library};
 pub use datadir::{
     BASE_DIR, DEFAULT_DATABASE, create_database, database_path, drop_database, init_data_dir,
     list_databases, validate_database_name,

@@ -738,3 +738,40 @@ fn multi_object_drop_runs_as_a_batch() {
     assert_eq!(run(&mut s, "DROP TABLE a, b").tag, "DROP TABLE");
     assert_eq!(fail(&mut s, "SELECT * FROM b").sqlstate, "42P01");
 }
+
+#[test]
+fn pg_namespace_view_is_created_at_first_use_and_survives_a_rollback() {
+    let (_dir, mut s) = setup();
+    let temp_views = |s: &Session| -> i64 {
+        s.sql
+            .trusted(|c| {
+                c.query_row(
+                    "SELECT count(*) FROM sqlite_temp_schema WHERE name = 'pg_namespace'",
+                    [],
+                    |r| r.get(0),
+                )
+            })
+            .expect("temp schema")
+    };
+    run(&mut s, "SELECT 1");
+    assert_eq!(temp_views(&s), 0, "not created before a statement names it");
+    // First named inside an open SQLite transaction that then rolls back.
+    run(&mut s, "BEGIN");
+    run(&mut s, "CREATE TABLE lazy_t (a integer)");
+    assert_eq!(
+        scalar(
+            &mut s,
+            "SELECT count(*) FROM PG_NAMESPACE WHERE nspname = 'public'"
+        ),
+        Value::Int(1)
+    );
+    run(&mut s, "ROLLBACK");
+    assert_eq!(
+        scalar(
+            &mut s,
+            "SELECT count(*) FROM pg_namespace WHERE nspname = 'public'"
+        ),
+        Value::Int(1)
+    );
+    assert_eq!(temp_views(&s), 1);
+}
