@@ -300,6 +300,11 @@ impl Drop for Server {
                 let _ = c.wait();
             }
         }
+        if std::thread::panicking() && std::env::var_os("MINIPG_KEEP_FAILED").is_some() {
+            // Keep the data directory and log of a failed test for a post-mortem.
+            let dir = std::mem::replace(&mut self.root, tempfile::tempdir().expect("tempdir"));
+            eprintln!("kept {}", dir.keep().display());
+        }
     }
 }
 

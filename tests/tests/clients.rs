@@ -985,3 +985,83 @@ fn fast_shutdown_ends_an_idle_client_with_57p01() {
     assert!(log.contains("received fast shutdown request"), "{log}");
     assert!(log.contains("database system is shut down"), "{log}");
 }
+
+#[test]
+fn a_client_that_stops_reading_is_still_terminated_and_does_not_block_fast_shutdown() {
+    let mut s = start(&[]);
+    let (mut victim, pid) = raw_session_pid(&s);
+    // A result far bigger than the socket buffers, never read.
+    victim
+        .write_all(&query(
+            "WITH RECURSIVE n(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM n WHERE x < 3000000) \
+             SELECT x, 'padding padding padding' FROM n",
+        ))
+        .expect("query");
+    let mut c = s.connect();
+    std::thread::sleep(Duration::from_millis(500));
+    let r = c
+        .query_one("SELECT pg_terminate_backend($1)", &[&pid])
+        .expect("terminate");
+    assert!(r.get::<_, bool>(0));
+    let gone = tests::harness::wait_until(Duration::from_secs(5), || {
+        !s.processes().iter().any(|(p, _)| *p == pid)
+    });
+    assert!(
+        gone,
+        "the backend blocked in send ignored SIGTERM: {:?}",
+        s.processes()
+    );
+    // Again with a fast shutdown instead of pg_terminate_backend.
+    let (mut victim2, _) = raw_session_pid(&s);
+    victim2
+        .write_all(&query(
+            "WITH RECURSIVE n(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM n WHERE x < 3000000) \
+             SELECT x, 'padding padding padding' FROM n",
+        ))
+        .expect("query");
+    std::thread::sleep(Duration::from_millis(500));
+    drop(c);
+    let (rc, out) = s.ctl(&["stop", "-m", "fast", "-t", "10"]);
+    assert_eq!(rc, 0, "{out}");
+    assert_eq!(s.wait_exit(T), Some(0), "{}", s.log());
+    drop(victim);
+    drop(victim2);
+}
+
+#[test]
+fn connections_accepted_together_do_not_hold_each_others_sockets() {
+    let s = start(&[]);
+    // Stop the postmaster so that several connections wait in the backlog and are accepted in
+    // one batch; each asks for a missing database and must see FATAL then EOF at once, which
+    // only happens if no sibling backend holds its socket.
+    Server::kill(s.pid(), libc::SIGSTOP);
+    // The first connection of the batch becomes a long-lived idle session.
+    let mut first = raw(&s);
+    first.write_all(&startup_packet()).expect("startup");
+    let mut socks: Vec<UnixStream> = (0..5)
+        .map(|_| {
+            let mut st = raw(&s);
+            let mut body = 196_608i32.to_be_bytes().to_vec();
+            for kv in ["user", "postgres", "database", "nonexistent"] {
+                body.extend_from_slice(kv.as_bytes());
+                body.push(0);
+            }
+            body.push(0);
+            let mut p = ((body.len() + 4) as i32).to_be_bytes().to_vec();
+            p.extend(body);
+            st.write_all(&p).expect("startup");
+            st
+        })
+        .collect();
+    Server::kill(s.pid(), libc::SIGCONT);
+    let (_, status) = until_ready(&mut first);
+    assert_eq!(status, b'I');
+    for st in &mut socks {
+        let t0 = Instant::now();
+        expect_fatal_then_eof(st, "3D000");
+        assert!(
+            t0.elapsed() < Duration::from_secs(2),
+            "EOF came late: a sibling held the socket"
+        );
+    }
+}

@@ -718,3 +718,30 @@ fn two_sessions_incrementing_one_row_lose_no_update() {
         .get(0);
     assert_eq!(n, 4 * EACH);
 }
+
+#[test]
+fn worker_1_restarted_while_a_client_holds_the_write_lock_waits_and_comes_up() {
+    let s = start(&[]);
+    s.expect_log("SPI worker 1 initialized", T);
+    let old = s.wait_pid_titled("bgworker: SPI worker 1", T);
+    let mut holder = s.connect();
+    holder
+        .batch_execute("BEGIN; INSERT INTO schema1.counted VALUES ('delta', 1)")
+        .expect("hold the write lock");
+    // SIGTERM: exit 0, restarted at once (1 s guard); its initialization finds the lock held.
+    Server::kill(old, libc::SIGTERM);
+    s.expect_log(
+        "SPI worker 1: database is busy, will retry",
+        Duration::from_secs(15),
+    );
+    holder.batch_execute("COMMIT").expect("commit");
+    s.expect_n("SPI worker 1 initialized", 2, T);
+    let new = s.wait_pid_titled("bgworker: SPI worker 1", T);
+    assert_ne!(new, old);
+    assert_eq!(
+        s.count_log("background worker \"SPI worker 1\""),
+        0,
+        "{}",
+        s.log()
+    );
+}

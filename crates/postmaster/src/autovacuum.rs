@@ -344,7 +344,7 @@ pub fn worker_main(slot: usize, data_dir: &Path) -> i32 {
     let Some(s) = shared() else { return 1 };
     let claimed = s.requests.iter().find_map(|r| {
         let v = r.swap(0, Ordering::AcqRel);
-        (v != 0).then_some(v as usize - 1)
+        (v != 0).then(|| v as usize - 1)
     });
     let Some(e) = claimed.and_then(|i| s.dbs.get(i)) else {
         proc::proc_kill();

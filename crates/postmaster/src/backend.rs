@@ -17,7 +17,7 @@ use shmem::{WaitEvents, latch};
 use wire::{BackendHooks, HookError, WaitOutcome};
 
 use crate::listen::Conn;
-use crate::signals::set_handler;
+use crate::signals::{set_handler, set_interrupting_handler};
 
 static GOT_SIGHUP: AtomicBool = AtomicBool::new(false);
 
@@ -162,8 +162,8 @@ pub fn backend_main(
     data_dir: PathBuf,
     config_file: PathBuf,
 ) -> i32 {
-    set_handler(libc::SIGINT, on_sigint);
-    set_handler(libc::SIGTERM, on_sigterm);
+    set_interrupting_handler(libc::SIGINT, on_sigint);
+    set_interrupting_handler(libc::SIGTERM, on_sigterm);
     set_handler(libc::SIGHUP, on_sighup);
     set_handler(libc::SIGUSR1, on_sigusr1);
     set_handler(libc::SIGQUIT, quickdie);

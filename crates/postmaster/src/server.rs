@@ -301,6 +301,8 @@ impl Postmaster {
             return;
         }
         let Some(slot) = pmchild::assign() else {
+            // No child slot free: try again a second later instead of spinning.
+            self.launcher_started = Some(now);
             return;
         };
         let dir = self.data_dir.clone();
@@ -322,7 +324,11 @@ impl Postmaster {
             .iter()
             .filter(|c| c.kind == Kind::AutovacWorker)
             .count();
-        let wanted = crate::autovacuum::pending_requests().min(max.saturating_sub(running));
+        // A worker forked but not yet running may be about to claim a queued request: count
+        // running workers against the queue so no request gets two workers.
+        let wanted = crate::autovacuum::pending_requests()
+            .saturating_sub(running)
+            .min(max.saturating_sub(running));
         for _ in 0..wanted {
             let Some(slot) = pmchild::assign() else {
                 return;
@@ -390,7 +396,7 @@ impl Postmaster {
                         self.after_crash = false;
                         let _ = self.pid_file.set_status("ready");
                         tracing::info!("database system is ready to accept connections");
-                    } else if exit == ChildExit::Exited(1) {
+                    } else if exit == ChildExit::Exited(1) && clean {
                         tracing::info!("{}", describe_exit("startup process", pid, exit));
                         tracing::info!("aborting startup due to startup process failure");
                         self.exit_code = 1;
@@ -471,21 +477,19 @@ impl Postmaster {
         self.signal_children(libc::SIGHUP, |_| true);
     }
 
+    /// Accepts pending connections, forking each backend right away, so that no child ever
+    /// inherits another client's socket.
     fn accept_connections(&mut self, readable: &[bool]) {
-        let mut conns = Vec::new();
-        for (l, &r) in self.listeners.iter().zip(readable) {
+        for (i, &r) in readable.iter().enumerate() {
             if !r {
                 continue;
             }
             for _ in 0..64 {
-                match l.accept() {
-                    Some(c) => conns.push(c),
-                    None => break,
-                }
+                let Some(c) = self.listeners.get(i).and_then(Listener::accept) else {
+                    break;
+                };
+                self.start_backend(c);
             }
-        }
-        for c in conns {
-            self.start_backend(c);
         }
     }
 
@@ -497,11 +501,14 @@ impl Postmaster {
     /// Advances shutdown and crash-reset progress once children are gone.
     fn post_state_change(&mut self) {
         if let Some(deadline) = self.kill_deadline
-            && !self.sigkill_sent
             && Instant::now() >= deadline
             && !self.children.is_empty()
         {
-            tracing::info!("issuing SIGKILL to recalcitrant children");
+            // Every turn after the deadline: children forked meanwhile (a client that connected
+            // during the reset) must not hold the reset up either.
+            if !self.sigkill_sent {
+                tracing::info!("issuing SIGKILL to recalcitrant children");
+            }
             self.signal_children(libc::SIGKILL, |_| true);
             self.sigkill_sent = true;
         }
@@ -560,10 +567,14 @@ impl Postmaster {
         {
             t = t.min(due.saturating_duration_since(now));
         }
-        if let Some(k) = self.kill_deadline
-            && !self.sigkill_sent
-        {
-            t = t.min(k.saturating_duration_since(now));
+        if let Some(k) = self.kill_deadline {
+            let until = k.saturating_duration_since(now);
+            // After the deadline, look again soon while children remain.
+            t = t.min(if self.sigkill_sent {
+                until.max(Duration::from_millis(100))
+            } else {
+                until
+            });
         }
         t
     }
@@ -626,6 +637,11 @@ impl Postmaster {
             }
             self.maybe_start_worker();
             self.maybe_start_launcher();
+            if crate::autovacuum::pending_requests() > 0 {
+                // Also when the pmsignal came while no worker could be forked: a queued
+                // request must not wait for the launcher's next new one.
+                self.start_autovac_workers();
+            }
             self.post_state_change();
         }
         for l in &self.listeners {

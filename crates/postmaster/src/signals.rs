@@ -79,6 +79,20 @@ pub fn set_handler(sig: libc::c_int, h: extern "C" fn(libc::c_int)) {
     }
 }
 
+/// Installs `h` for `sig` without SA_RESTART: a blocking system call the signal interrupts
+/// returns EINTR, so the code that made it can act on the signal (a backend blocked in `send`
+/// to a client that stopped reading must still notice SIGTERM).
+pub fn set_interrupting_handler(sig: libc::c_int, h: extern "C" fn(libc::c_int)) {
+    // SAFETY: every handler passed here is async-signal-safe (atomics, latch).
+    unsafe {
+        let mut sa: libc::sigaction = std::mem::zeroed();
+        sa.sa_sigaction = h as *const () as usize;
+        sa.sa_flags = 0;
+        libc::sigemptyset(&mut sa.sa_mask);
+        libc::sigaction(sig, &sa, std::ptr::null_mut());
+    }
+}
+
 /// The self-pipe's read end, for poll.
 pub fn pipe_fd() -> i32 {
     PIPE_R.load(Ordering::Relaxed)

@@ -15,7 +15,7 @@
 //! - [`init_struct`] may be called by the postmaster only while no child exists (at creation and
 //!   during a crash reset); children only look regions up. That is why the postmaster may take
 //!   the allocation lock here: no other process can hold it.
-//! - [`reset_segment`] zeroes every allocated byte and the index; callers then re-run every
+//! - [`reset_segment`] zeroes the whole mapping and the index; callers then re-run every
 //!   subsystem's initialisation in the same order, which yields the same offsets as before.
 
 use std::cell::UnsafeCell;
@@ -216,7 +216,7 @@ pub fn segment_used() -> usize {
         .unwrap_or(0)
 }
 
-/// Zeroes every allocated byte and the index, for the postmaster's crash reset.
+/// Zeroes the whole segment, for the postmaster's crash reset.
 ///
 /// Must only be called by the postmaster while no child exists. Every subsystem must then be
 /// initialised again (in the same order as at creation).
@@ -225,15 +225,13 @@ pub fn reset_segment() {
     if base.is_null() {
         return;
     }
+    // The whole mapping, by the size this process remembers: nothing read from the segment
+    // (which a crashed child may have corrupted) decides what is cleared.
     let size = SIZE.load(Ordering::Acquire);
-    // SAFETY: base..base+size is our live mapping. We read next_free through the header as an
-    // atomic; a corrupt value is clamped to the segment size.
-    let used = unsafe { (*(base as *const Header)).next_free.load(Ordering::Relaxed) }.min(size);
-    let used = used.max(align_up(size_of::<Header>()));
-    // SAFETY: no other process uses the segment (all children are gone, per the contract), and
-    // no reference into it is used concurrently in this single-threaded postmaster; writing zero
-    // bytes gives every ShmemSafe type its valid initial state.
-    unsafe { std::ptr::write_bytes(base, 0, used) };
+    // SAFETY: base..base+size is our live mapping; no other process uses the segment (all
+    // children are gone, per the contract), and no reference into it is used concurrently in
+    // this single-threaded postmaster; zero bytes are every ShmemSafe type's valid initial state.
+    unsafe { std::ptr::write_bytes(base, 0, size) };
     init_header(size);
 }
 
@@ -353,6 +351,28 @@ mod tests {
         assert_eq!(p4, p1, "same order after a reset gives the same offsets");
         // SAFETY: as above.
         assert_eq!(unsafe { p4.as_ptr().read() }, 0, "reset zeroes the region");
+    }
+
+    #[test]
+    fn reset_clears_everything_even_when_the_header_is_corrupt() {
+        let _g = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
+        create_segment(1 << 20).expect("segment");
+        reset_segment();
+        let (p, _) = init_struct("Gamma", 4096).expect("gamma");
+        // SAFETY: p points to 4096 writable bytes of our segment.
+        unsafe { p.as_ptr().add(4000).write(7) };
+        // A crashed child scribbled over the allocator's high-water mark.
+        header()
+            .expect("header")
+            .next_free
+            .store(0, Ordering::Relaxed);
+        reset_segment();
+        let (p2, _) = init_struct("Gamma", 4096).expect("gamma again");
+        assert_eq!(p2, p);
+        // SAFETY: as above.
+        let byte = unsafe { p2.as_ptr().add(4000).read() };
+        assert_eq!(byte, 0, "stale bytes survived the reset");
+        reset_segment();
     }
 
     #[test]

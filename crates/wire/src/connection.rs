@@ -141,15 +141,13 @@ impl<S: Read + Write + AsRawFd> Connection<S> {
     /// Sends everything buffered.
     pub fn flush(&mut self) -> Result<()> {
         while !self.wbuf.is_empty() {
+            // Once the session is being terminated, never block on a client that does not
+            // read: send what fits (the FATAL, usually) and give up on the rest.
+            let terminating = spi::interrupt::terminate_pending();
+            let flags = libc::MSG_NOSIGNAL | if terminating { libc::MSG_DONTWAIT } else { 0 };
             // SAFETY: `wbuf` is a live buffer of `wbuf.len()` initialized bytes; send only reads them.
-            let n = unsafe {
-                libc::send(
-                    self.fd,
-                    self.wbuf.as_ptr().cast(),
-                    self.wbuf.len(),
-                    libc::MSG_NOSIGNAL,
-                )
-            };
+            let n =
+                unsafe { libc::send(self.fd, self.wbuf.as_ptr().cast(), self.wbuf.len(), flags) };
             if n > 0 {
                 let _ = self.wbuf.split_to(n as usize);
                 continue;
@@ -164,6 +162,7 @@ impl<S: Read + Write + AsRawFd> Connection<S> {
                     return Err(WireError::Io(err));
                 }
                 Some(libc::EINTR) => continue,
+                Some(libc::EAGAIN) if terminating => return Err(WireError::Io(err)),
                 Some(libc::EAGAIN) => self.wait_writable()?,
                 Some(libc::ENOTSOCK) => {
                     let n = self.stream.write(&self.wbuf)?;

@@ -177,6 +177,10 @@ fn fold(spi: &mut SpiClient, t: &Target) -> Result<Option<i64>, SpiError> {
     spi.tuptable().get::<i64>(0, 0)
 }
 
+fn naptime() -> Duration {
+    Duration::from_secs(NAPTIME.get().max(1) as u64)
+}
+
 fn is_busy(e: &SpiError) -> bool {
     matches!(e.sqlstate, "55P03" | "40001")
 }
@@ -185,8 +189,24 @@ fn is_busy(e: &SpiError) -> bool {
 fn worker_spi_main(worker: &Worker) -> Result<(), WorkerError> {
     let target = Target::for_worker(worker.main_arg());
     worker.initialize_connection(&DATABASE.get(), "postgres")?;
-    initialize_table(worker, &target)?;
-    while worker.wait_latch(Duration::from_secs(NAPTIME.get().max(1) as u64))? {
+    // A busy database (a client holding the write lock) is no reason to give up, here either.
+    loop {
+        match initialize_table(worker, &target) {
+            Ok(()) => break,
+            Err(WorkerError::Spi(e)) if is_busy(&e) => {
+                tracing::warn!(
+                    "{}: database is busy, will retry: {}",
+                    worker.name(),
+                    e.message
+                );
+                if !worker.wait_latch(naptime())? {
+                    return Ok(());
+                }
+            }
+            Err(e) => return Err(e),
+        }
+    }
+    while worker.wait_latch(naptime())? {
         if worker.sighup_received() {
             tracing::info!("{}: got sighup!", worker.name());
         }
