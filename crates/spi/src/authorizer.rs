@@ -8,7 +8,8 @@
 //! through the session's state machine, which issues them itself with enforcement off).
 //! `VACUUM INTO` is refused before preparation by [`refuse_vacuum_into`] since SQLite reports
 //! no authorizer action for it. While preparing it also records what the statement writes and
-//! reads (for constraint messages and parameter type inference).
+//! reads (for constraint messages and parameter type inference), and whether it involves any
+//! schema object at all (the plan cache keeps such plans only while the schema is unchanged).
 //!
 //! Invariant: enforcement is switched off only around the server's own statements, and back on
 //! before any client text is prepared (see `connection::SqlConn::trusted`).
@@ -69,6 +70,9 @@ pub(crate) struct Scratch {
     pub write_table: Option<String>,
     /// `(table, column)` pairs read.
     pub reads: Vec<(String, String)>,
+    /// The statement involves a schema object (a table, view, index, trigger, pragma…): its
+    /// plan depends on SQLite's schema. Only SELECT, function calls and recursive CTEs do not.
+    pub schema_objects: bool,
 }
 
 impl AuthState {
@@ -104,6 +108,12 @@ impl AuthState {
     /// The authorizer callback body.
     pub(crate) fn authorize(&self, ctx: AuthContext<'_>) -> Authorization {
         let mut scratch = self.lock();
+        if !matches!(
+            ctx.action,
+            AuthAction::Select | AuthAction::Function { .. } | AuthAction::Recursive
+        ) {
+            scratch.schema_objects = true;
+        }
         match ctx.action {
             AuthAction::Insert { table_name }
             | AuthAction::Delete { table_name }

@@ -14,8 +14,10 @@
 //!
 //! Invariants: a schema exists iff it is built in or has a row; every mangled object's schema
 //! exists (CREATE/DROP SCHEMA change rows and objects in one transaction; startup repairs a
-//! file where that was broken). Lookups read the database every time, so a schema created by
-//! another process is seen by the next statement.
+//! file where that was broken). Every change to `minipg_namespace` also changes SQLite's schema
+//! cookie ([`note_namespace_change`]), so the plan cache, which checks only the cookie, sees a
+//! schema created or dropped by another process at its next statement. Lookups read the
+//! database every time.
 //! Never: the catalog functions here begin or end transactions — their callers do.
 
 pub(crate) mod views;
@@ -145,7 +147,21 @@ pub(crate) fn create_schema(
         "INSERT INTO main.minipg_namespace (nspname, oid, nspowner) VALUES (?1, ?2, ?3)",
         params![name, oid, owner],
     )?;
+    note_namespace_change(conn)?;
     Ok(true)
+}
+
+/// Changes SQLite's schema cookie in the caller's transaction, so that every connection's
+/// cached plans — whose rewrite asked which schemas exist — are re-made after a namespace
+/// change. A row change alone leaves the cookie as it is, and `PRAGMA schema_version = n` is
+/// refused on defensive connections: creating and dropping a scratch table is the DDL that
+/// changes it and leaves nothing behind.
+pub(crate) fn note_namespace_change(conn: &Connection) -> rusqlite::Result<()> {
+    conn.execute_batch(
+        "DROP TABLE IF EXISTS main.minipg_namespace_change; \
+         CREATE TABLE main.minipg_namespace_change(x); \
+         DROP TABLE main.minipg_namespace_change;",
+    )
 }
 
 /// One object of a schema, as stored in `sqlite_schema`.
@@ -274,6 +290,7 @@ pub(crate) fn drop_schemas(
             "DELETE FROM main.minipg_namespace WHERE nspname = ?1",
             [name],
         )?;
+        note_namespace_change(conn)?;
     }
     Ok(())
 }
@@ -375,6 +392,32 @@ mod tests {
         let e =
             drop_schemas(&c, &["public".into()], false, false, &mut notices).expect_err("builtin");
         assert_eq!(e.sqlstate, "2BP01");
+    }
+
+    #[test]
+    fn namespace_changes_change_the_schema_cookie() {
+        let c = conn();
+        let cookie = |c: &Connection| {
+            c.query_row("PRAGMA schema_version", [], |r| r.get::<_, i64>(0))
+                .expect("cookie")
+        };
+        let mut notices = Vec::new();
+        let before = cookie(&c);
+        create_schema(&c, "s", "u", false, &mut notices).expect("create");
+        let created = cookie(&c);
+        assert_ne!(created, before);
+        assert!(!create_schema(&c, "s", "u", true, &mut notices).expect("skip"));
+        assert_eq!(cookie(&c), created, "nothing created, cookie unchanged");
+        drop_schemas(&c, &["s".into()], false, false, &mut notices).expect("drop");
+        assert_ne!(cookie(&c), created);
+        let left: i64 = c
+            .query_row(
+                "SELECT count(*) FROM sqlite_schema WHERE name = 'minipg_namespace_change'",
+                [],
+                |r| r.get(0),
+            )
+            .expect("count");
+        assert_eq!(left, 0, "the scratch table leaves nothing behind");
     }
 
     #[test]

@@ -35,6 +35,9 @@ pub(crate) struct SqlPlan {
     /// Several statements without parameters or rows (the rewriter's `DROP TABLE a, b`):
     /// run as a batch.
     pub batch: bool,
+    /// The plan involves schema objects (the authorizer saw one, or it is a batch): it stays
+    /// valid only while SQLite's schema cookie is unchanged (see `plancache`).
+    pub depends_on_schema: bool,
 }
 
 /// Builds the error context for a statement that failed on `sql`.
@@ -95,6 +98,7 @@ pub(crate) fn describe(
             readonly: false,
             write_table: None,
             batch: true,
+            depends_on_schema: true,
         });
     }
     sql.auth.reset();
@@ -149,6 +153,7 @@ pub(crate) fn describe(
         readonly,
         write_table: scratch.write_table.clone(),
         batch: false,
+        depends_on_schema: scratch.schema_objects,
     })
 }
 

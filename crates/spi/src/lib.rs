@@ -9,6 +9,8 @@
 //!   handler, functions, authorizer).
 //! - `catalog`: the schema map (`minipg_namespace`), `pg_namespace`, `pg_stat_activity`.
 //! - `session`: [`Session`], PostgreSQL's transaction-block semantics for a client backend.
+//! - `plancache`: rewritten and described statements kept per session (and for the worker
+//!   connection) by text, valid while SQLite's schema cookie is unchanged.
 //! - `worker`: the worker SPI ([`start_transaction_command`], [`connect`], [`SpiClient`], …).
 //! - [`interrupt`]: cancel / terminate / statement timeout flags that SQLite polls.
 //! - `recovery`: [`startup_recovery`], the startup process's work.
@@ -39,6 +41,7 @@ mod hooks;
 pub mod interrupt;
 pub mod maintenance;
 mod params;
+mod plancache;
 mod quote;
 mod recovery;
 mod result;

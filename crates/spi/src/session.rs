@@ -15,9 +15,16 @@
 //! deferred transaction that already read cannot wait its way out of the conflict.
 //! SET inside a block is undone by ROLLBACK; SET LOCAL lasts until the block ends.
 //!
+//! Prepared statements are kept in a plan cache keyed by their text (see `plancache`): a plan
+//! that names schema objects is used again only after reading SQLite's schema cookie in the
+//! snapshot the statement is prepared in, so what a statement sees is what re-preparing it
+//! would give. A block that changed the schema and then rolls back (fully or to a savepoint)
+//! empties the cache, because the rolled-back cookie values can come back.
+//!
 //! Invariant: `tx` is `Idle` iff SQLite is in autocommit, except in `Failed` where SQLite may
 //! already have rolled back on its own (I/O, BUSY, full disk) — the end of the block checks.
-//! Never: shares its connection with another thread or process.
+//! Never: shares its connection with another thread or process; uses a cached plan in a failed
+//! block (it prepares as before and refuses).
 
 use std::path::{Path, PathBuf};
 
@@ -27,6 +34,7 @@ use crate::error::{SpiError, sqlstate};
 use crate::exec::{self, SqlPlan};
 use crate::hooks::hooks;
 use crate::interrupt;
+use crate::plancache::{PLAN_CACHE_SIZE, PlanCache, PrepareSnapshot, Validity, schema_cookie};
 use crate::result::{Notice, QueryResult, TxStatus};
 use crate::rewrite::{PgType, Statement, StatementKind, rewrite, split_statements};
 use crate::settings::{self, SettingsUndo};
@@ -133,6 +141,11 @@ pub struct Session {
     /// first (which would make its write fail with SQLITE_BUSY_SNAPSHOT, i.e. 40001), and the
     /// catalog reads of `prepare` happen outside it.
     pending_begin: bool,
+    /// Rewritten and described statements by text.
+    plans: PlanCache<Prepared>,
+    /// The open block ran a statement that may have changed the schema: a rollback must empty
+    /// `plans` (the cookie values it stamped plans with can be reached again by other DDL).
+    schema_changed_in_block: bool,
 }
 
 impl Session {
@@ -163,6 +176,8 @@ impl Session {
             undo: SettingsUndo::default(),
             implicit: false,
             pending_begin: false,
+            plans: PlanCache::new(PLAN_CACHE_SIZE),
+            schema_changed_in_block: false,
         })
     }
 
@@ -199,8 +214,23 @@ impl Session {
     }
 
     fn prepare_inner(&mut self, sql: &str, param_oids: &[u32]) -> Result<Prepared, SpiError> {
+        if self.tx != TxStatus::Failed {
+            let conn = &self.sql;
+            if let Some(cached) = self.plans.get(sql, param_oids, || schema_cookie(conn)) {
+                return Ok(cached);
+            }
+        }
+        // The rewriter's catalog look-ups, SQLite's prepare and the cookie the plan is stamped
+        // with all come from one snapshot.
+        let mut snapshot = PrepareSnapshot::new(&self.sql, sql);
+        let mut asked_catalog = false;
         let statement = {
-            let mut is_schema = exec::schema_lookup(&self.sql.conn);
+            let conn = &self.sql.conn;
+            let mut is_schema = |name: &str| {
+                asked_catalog = true;
+                snapshot.open();
+                crate::catalog::is_schema(conn, name)
+            };
             rewrite(sql, &mut is_schema)?
         };
         let mut prepared = Prepared {
@@ -230,6 +260,7 @@ impl Session {
                 param_types,
                 result_types,
             } => {
+                snapshot.open();
                 let plan = exec::describe(
                     &self.sql,
                     &sqlite,
@@ -266,8 +297,15 @@ impl Session {
                 *slot = PgType::Text;
             }
         }
+        let cookie = snapshot.cookie();
+        snapshot.finish()?;
         if let Body::Sql(plan) = &mut prepared.body {
             plan.param_types = prepared.param_types.clone();
+            if let Some(cookie) = cookie {
+                let validity = Validity::of(cookie, asked_catalog, plan.depends_on_schema);
+                self.plans
+                    .insert(sql, param_oids, prepared.clone(), validity);
+            }
         }
         Ok(prepared)
     }
@@ -390,6 +428,10 @@ impl Session {
     }
 
     fn end_block(&mut self, committed: bool) {
+        if !committed && self.schema_changed_in_block {
+            self.plans.clear();
+        }
+        self.schema_changed_in_block = false;
         self.pending_begin = false;
         if self.tx != TxStatus::Idle {
             self.undo.finish(committed);
@@ -494,6 +536,9 @@ impl Session {
                     return Err(missing_savepoint(name));
                 }
                 self.run_trusted(&format!("ROLLBACK TO {}", quote_name(name)))?;
+                if self.schema_changed_in_block {
+                    self.plans.clear();
+                }
                 self.savepoints.truncate(at + 1);
                 self.tx = TxStatus::InBlock;
                 Ok(QueryResult::tag("ROLLBACK"))
@@ -585,6 +630,7 @@ impl Session {
             hooks().note_writes(&self.database, 1);
         } else {
             self.block_writes += 1;
+            self.schema_changed_in_block = true;
         }
     }
 
@@ -599,6 +645,9 @@ impl Session {
         let in_block = self.tx != TxStatus::Idle;
         if in_block {
             self.ensure_begun(!plan.readonly)?;
+        }
+        if in_block && may_change_schema(plan) {
+            self.schema_changed_in_block = true;
         }
         let out = exec::run(&self.sql, plan, params, 0, in_block && !self.implicit)?;
         if !plan.readonly {
@@ -628,6 +677,17 @@ impl Drop for Session {
     fn drop(&mut self) {
         self.abort_if_in_transaction();
     }
+}
+
+/// Whether running `plan` may change SQLite's schema (DDL): anything that writes other than
+/// INSERT/UPDATE/DELETE.
+pub(crate) fn may_change_schema(plan: &SqlPlan) -> bool {
+    plan.batch
+        || (!plan.readonly
+            && !matches!(
+                plan.kind,
+                StatementKind::Insert | StatementKind::Update | StatementKind::Delete
+            ))
 }
 
 /// CommandComplete's tag for a plain SQL statement.

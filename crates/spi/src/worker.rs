@@ -12,6 +12,9 @@
 //! Left out on purpose: snapshots (`PushActiveSnapshot`/`PopActiveSnapshot`) — SQLite's read
 //! transaction is the snapshot, taken by the transaction itself; `SPI_getbinval`'s tuple
 //! descriptors — [`TupleTable::get`] is typed instead.
+//! Plans: the connection keeps rewritten and described statements by text (`plancache`); a
+//! worker's statements always run inside its transaction, so checking a plan's schema cookie
+//! costs no I/O. A transaction that changed the schema and is rolled back empties the cache.
 //! Never: runs transaction control from SQL text (BEGIN/COMMIT in `execute` fail 0A000).
 
 use std::marker::PhantomData;
@@ -23,6 +26,7 @@ use crate::datadir::{self, database_path};
 use crate::error::{Severity, SpiError, sqlstate};
 use crate::exec;
 use crate::hooks::hooks;
+use crate::plancache::{PLAN_CACHE_SIZE, PlanCache, PrepareSnapshot, Validity, schema_cookie};
 use crate::result::QueryResult;
 use crate::rewrite::{Statement, StatementKind, rewrite, split_statements};
 use crate::settings::{self, SettingsUndo};
@@ -34,6 +38,22 @@ struct WorkerConn {
     user: String,
     in_transaction: bool,
     writes: u64,
+    /// Described plain-SQL statements by text.
+    plans: PlanCache<exec::SqlPlan>,
+    /// The open transaction ran DDL: rolling it back must empty `plans`.
+    schema_changed: bool,
+}
+
+impl WorkerConn {
+    /// Ends the transaction's bookkeeping; after a rollback that undid DDL, forgets the plans.
+    fn end_transaction(&mut self, committed: bool) {
+        if !committed && self.schema_changed {
+            self.plans.clear();
+        }
+        self.schema_changed = false;
+        self.in_transaction = false;
+        self.writes = 0;
+    }
 }
 
 static WORKER: Mutex<Option<WorkerConn>> = Mutex::new(None);
@@ -79,6 +99,8 @@ pub fn worker_connect(
         user: user.to_string(),
         in_transaction: false,
         writes: 0,
+        plans: PlanCache::new(PLAN_CACHE_SIZE),
+        schema_changed: false,
     });
     Ok(())
 }
@@ -118,15 +140,16 @@ pub fn commit_transaction_command() -> Result<(), SpiError> {
             "there is no transaction in progress",
         ));
     }
-    w.in_transaction = false;
-    let writes = std::mem::take(&mut w.writes);
+    let writes = w.writes;
     if let Err(e) = w.sql.trusted(|c| c.execute_batch("COMMIT")) {
         let err = exec::client_error(&w.sql, e, false);
         if !w.sql.conn.is_autocommit() {
             let _ = w.sql.trusted(|c| c.execute_batch("ROLLBACK"));
         }
+        w.end_transaction(false);
         return Err(err);
     }
+    w.end_transaction(true);
     if writes > 0 {
         hooks().note_writes(&w.database, writes);
     }
@@ -142,8 +165,7 @@ pub fn abort_current_transaction() {
         {
             tracing::warn!("could not roll back the worker's transaction: {e}");
         }
-        w.in_transaction = false;
-        w.writes = 0;
+        w.end_transaction(false);
     }
 }
 
@@ -379,82 +401,75 @@ impl SpiClient {
         read_only: bool,
         count: u64,
     ) -> Result<SpiOk, SpiError> {
-        let statement = {
-            let mut is_schema = exec::schema_lookup(&w.sql.conn);
-            rewrite(text, &mut is_schema)?
+        let cached = w.plans.get(text, &[], || schema_cookie(&w.sql));
+        let mut plan = match cached {
+            Some(plan) => plan,
+            None => match prepare(w, text)? {
+                Prepared::Plan(plan) => plan,
+                Prepared::Other(statement) => {
+                    return self.execute_utility(w, statement, read_only);
+                }
+            },
         };
-        let read_only_refusal = |what: &str| {
-            SpiError::new(
-                sqlstate::READ_ONLY_SQL_TRANSACTION,
-                format!("cannot execute {what} in a read-only transaction"),
-            )
+        let kind = plan.kind;
+        if read_only && !plan.readonly {
+            let what = if plan.tag.is_empty() {
+                "this statement"
+            } else {
+                plan.tag.as_str()
+            };
+            return Err(read_only_refusal(what));
+        }
+        if crate::session::may_change_schema(&plan) {
+            w.schema_changed = true;
+        }
+        // Arguments are bound as given; unknown parameter types do not coerce them.
+        for t in &mut plan.param_types {
+            if *t == crate::rewrite::PgType::Unknown {
+                *t = crate::rewrite::PgType::Text;
+            }
+        }
+        if plan.param_types.len() != args.len() {
+            plan.param_types
+                .resize(args.len(), crate::rewrite::PgType::Text);
+        }
+        let out = exec::run(&w.sql, &plan, args, count, false)?;
+        if !plan.readonly {
+            w.writes += out.changes.max(1);
+        }
+        let returned = out.rows.len() as u64;
+        let code = match (kind, plan.returning) {
+            (StatementKind::Insert, false) => SpiOk::Insert,
+            (StatementKind::Insert, true) => SpiOk::InsertReturning,
+            (StatementKind::Update, false) => SpiOk::Update,
+            (StatementKind::Update, true) => SpiOk::UpdateReturning,
+            (StatementKind::Delete, false) => SpiOk::Delete,
+            (StatementKind::Delete, true) => SpiOk::DeleteReturning,
+            (StatementKind::Select | StatementKind::Values, _) => SpiOk::Select,
+            (_, _) if !out.columns.is_empty() => SpiOk::Select,
+            _ => SpiOk::Utility,
         };
+        self.processed = if code == SpiOk::Select || plan.returning {
+            returned
+        } else {
+            out.changes
+        };
+        self.tuptable = TupleTable {
+            columns: out.columns,
+            rows: out.rows,
+        };
+        Ok(code)
+    }
+
+    /// Everything but plain SQL.
+    fn execute_utility(
+        &mut self,
+        w: &mut WorkerConn,
+        statement: Statement,
+        read_only: bool,
+    ) -> Result<SpiOk, SpiError> {
         match statement {
             Statement::Empty => Ok(SpiOk::Utility),
-            Statement::Sql {
-                sqlite,
-                kind,
-                returning,
-                tag,
-                param_count,
-                param_types,
-                result_types,
-            } => {
-                let mut plan = exec::describe(
-                    &w.sql,
-                    &sqlite,
-                    kind,
-                    returning,
-                    &tag,
-                    param_count,
-                    &param_types,
-                    &result_types,
-                )?;
-                if read_only && !plan.readonly {
-                    let what = if tag.is_empty() {
-                        "this statement"
-                    } else {
-                        tag.as_str()
-                    };
-                    return Err(read_only_refusal(what));
-                }
-                // Arguments are bound as given; unknown parameter types do not coerce them.
-                for t in &mut plan.param_types {
-                    if *t == crate::rewrite::PgType::Unknown {
-                        *t = crate::rewrite::PgType::Text;
-                    }
-                }
-                if plan.param_types.len() != args.len() {
-                    plan.param_types
-                        .resize(args.len(), crate::rewrite::PgType::Text);
-                }
-                let out = exec::run(&w.sql, &plan, args, count, false)?;
-                if !plan.readonly {
-                    w.writes += out.changes.max(1);
-                }
-                let returned = out.rows.len() as u64;
-                let code = match (kind, plan.returning) {
-                    (StatementKind::Insert, false) => SpiOk::Insert,
-                    (StatementKind::Insert, true) => SpiOk::InsertReturning,
-                    (StatementKind::Update, false) => SpiOk::Update,
-                    (StatementKind::Update, true) => SpiOk::UpdateReturning,
-                    (StatementKind::Delete, false) => SpiOk::Delete,
-                    (StatementKind::Delete, true) => SpiOk::DeleteReturning,
-                    (StatementKind::Select | StatementKind::Values, _) => SpiOk::Select,
-                    (_, _) if !out.columns.is_empty() => SpiOk::Select,
-                    _ => SpiOk::Utility,
-                };
-                self.processed = if code == SpiOk::Select || plan.returning {
-                    returned
-                } else {
-                    out.changes
-                };
-                self.tuptable = TupleTable {
-                    columns: out.columns,
-                    rows: out.rows,
-                };
-                Ok(code)
-            }
             Statement::CreateSchema {
                 name,
                 if_not_exists,
@@ -467,6 +482,7 @@ impl SpiClient {
                     exec::create_schema(&w.sql, &name, &w.user, if_not_exists, &elements)?;
                 log_notices(&QueryResult::default().with_notices(notices));
                 w.writes += 1;
+                w.schema_changed = true;
                 Ok(SpiOk::Utility)
             }
             Statement::DropSchema {
@@ -480,6 +496,7 @@ impl SpiClient {
                 let notices = exec::drop_schemas(&w.sql, &names, if_exists, cascade)?;
                 log_notices(&QueryResult::default().with_notices(notices));
                 w.writes += 1;
+                w.schema_changed = true;
                 Ok(SpiOk::Utility)
             }
             Statement::Set { name, value, local } => {
@@ -527,6 +544,67 @@ impl SpiClient {
 
     /// `SPI_finish`.
     pub fn finish(self) {}
+}
+
+fn read_only_refusal(what: &str) -> SpiError {
+    SpiError::new(
+        sqlstate::READ_ONLY_SQL_TRANSACTION,
+        format!("cannot execute {what} in a read-only transaction"),
+    )
+}
+
+/// A statement rewritten (and, for plain SQL, described) on a cache miss.
+enum Prepared {
+    Plan(exec::SqlPlan),
+    Other(Statement),
+}
+
+/// Rewrites `text`, describes it when it is plain SQL and caches that plan. Runs inside the
+/// worker's transaction, so the rewriter's look-ups, the description and the cookie the plan
+/// is stamped with are one snapshot.
+fn prepare(w: &mut WorkerConn, text: &str) -> Result<Prepared, SpiError> {
+    let mut snapshot = PrepareSnapshot::new(&w.sql, text);
+    let mut asked_catalog = false;
+    let statement = {
+        let conn = &w.sql.conn;
+        let mut is_schema = |name: &str| {
+            asked_catalog = true;
+            snapshot.open();
+            crate::catalog::is_schema(conn, name)
+        };
+        rewrite(text, &mut is_schema)?
+    };
+    let Statement::Sql {
+        sqlite,
+        kind,
+        returning,
+        tag,
+        param_count,
+        param_types,
+        result_types,
+    } = statement
+    else {
+        snapshot.finish()?;
+        return Ok(Prepared::Other(statement));
+    };
+    snapshot.open();
+    let plan = exec::describe(
+        &w.sql,
+        &sqlite,
+        kind,
+        returning,
+        &tag,
+        param_count,
+        &param_types,
+        &result_types,
+    )?;
+    let cookie = snapshot.cookie();
+    snapshot.finish()?;
+    if let Some(cookie) = cookie {
+        let validity = Validity::of(cookie, asked_catalog, plan.depends_on_schema);
+        w.plans.insert(text, &[], plan.clone(), validity);
+    }
+    Ok(Prepared::Plan(plan))
 }
 
 fn log_notices(result: &QueryResult) {

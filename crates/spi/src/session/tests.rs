@@ -775,3 +775,143 @@ fn pg_namespace_view_is_created_at_first_use_and_survives_a_rollback() {
     );
     assert_eq!(temp_views(&s), 1);
 }
+
+// The plan cache: a statement prepared again is served from the cache, and only while what
+// it depended on is unchanged — also when another session changed it.
+
+#[test]
+fn repeated_statements_are_served_from_the_plan_cache() {
+    let (_dir, mut s) = setup();
+    run(&mut s, "CREATE TABLE pc (a integer, b text)");
+    let before = s.plans.len();
+    for _ in 0..3 {
+        assert_eq!(scalar(&mut s, "select 1"), Value::Int(1));
+        run(&mut s, "INSERT INTO pc VALUES (1, 'x')");
+    }
+    assert_eq!(s.plans.len(), before + 2, "one plan per text");
+    assert_eq!(scalar(&mut s, "SELECT count(*) FROM pc"), Value::Int(3));
+    // Parse's parameter types are part of the key.
+    let untyped = s.prepare("SELECT $1").expect("untyped");
+    let typed = s.prepare_typed("SELECT $1", &[23]).expect("typed");
+    assert_eq!(untyped.param_types(), &[PgType::Text]);
+    assert_eq!(typed.param_types(), &[PgType::Int4]);
+    assert_eq!(
+        s.prepare("SELECT $1").expect("again").param_types(),
+        &[PgType::Text]
+    );
+    // Utility statements are not cached; they behave as before.
+    run(&mut s, "SET application_name = 'pc'");
+    assert_eq!(
+        scalar(&mut s, "SHOW application_name"),
+        Value::Text("pc".into())
+    );
+}
+
+#[test]
+fn a_schema_change_by_another_session_is_seen_by_the_next_statement() {
+    let (dir, mut a) = setup();
+    let mut b = Session::open(dir.path(), "postgres", "bob", OpenOptions::default()).expect("b");
+    run(&mut a, "CREATE TABLE wide (a integer)");
+    run(&mut a, "INSERT INTO wide VALUES (1)");
+    assert_eq!(
+        a.prepare("SELECT * FROM wide").expect("p").columns().len(),
+        1
+    );
+    run(&mut b, "ALTER TABLE wide ADD COLUMN b text");
+    let p = a.prepare("SELECT * FROM wide").expect("p");
+    assert_eq!(
+        p.columns().len(),
+        2,
+        "re-described after the other session's DDL"
+    );
+    assert_eq!(a.execute(&p, &[]).expect("run").rows[0].len(), 2);
+    // A parameter's inferred type follows the column's new type too.
+    run(&mut a, "CREATE TABLE typed (v integer)");
+    let p = a.prepare("SELECT * FROM typed WHERE v = $1").expect("p");
+    assert_eq!(p.param_types(), &[PgType::Int4]);
+    run(&mut b, "DROP TABLE typed");
+    run(&mut b, "CREATE TABLE typed (v text)");
+    let p = a.prepare("SELECT * FROM typed WHERE v = $1").expect("p");
+    assert_eq!(p.param_types(), &[PgType::Text]);
+}
+
+#[test]
+fn a_namespace_change_by_another_session_is_seen_by_the_next_statement() {
+    let (dir, mut a) = setup();
+    let mut b = Session::open(dir.path(), "postgres", "bob", OpenOptions::default()).expect("b");
+    // `main` is not a schema yet: `main.t` is SQLite's main database's table `t`.
+    run(&mut a, "CREATE TABLE t (a text)");
+    run(&mut a, "INSERT INTO t VALUES ('public')");
+    let query = "SELECT a FROM main.t";
+    assert_eq!(scalar(&mut a, query), Value::Text("public".into()));
+    assert_eq!(scalar(&mut a, query), Value::Text("public".into()));
+    // Only a catalog row changes here: the rewrite of `main.t` must change with it.
+    run(&mut b, "CREATE SCHEMA main");
+    assert_eq!(
+        fail(&mut a, query).sqlstate,
+        "42P01",
+        "main.t is now schema main's t"
+    );
+    run(&mut b, "CREATE TABLE main.t (a text)");
+    run(&mut b, "INSERT INTO main.t VALUES ('schema main')");
+    assert_eq!(scalar(&mut a, query), Value::Text("schema main".into()));
+    assert_eq!(scalar(&mut a, query), Value::Text("schema main".into()));
+    run(&mut b, "DROP SCHEMA main CASCADE");
+    assert_eq!(scalar(&mut a, query), Value::Text("public".into()));
+}
+
+#[test]
+fn a_rolled_back_schema_change_empties_the_plan_cache() {
+    let (dir, mut a) = setup();
+    let mut b = Session::open(dir.path(), "postgres", "bob", OpenOptions::default()).expect("b");
+    // A's plan is stamped with the cookie of its own uncommitted DDL; after the rollback, B's
+    // DDL brings the cookie back to that very value with a different schema.
+    run(&mut a, "BEGIN");
+    run(&mut a, "CREATE TABLE u (x integer)");
+    assert_eq!(a.prepare("SELECT * FROM u").expect("p").columns().len(), 1);
+    run(&mut a, "ROLLBACK");
+    run(&mut b, "CREATE TABLE u (x integer, y integer)");
+    assert_eq!(a.prepare("SELECT * FROM u").expect("p").columns().len(), 2);
+    // The same with a savepoint inside a block.
+    run(&mut a, "BEGIN");
+    run(&mut a, "SAVEPOINT sp");
+    run(&mut a, "CREATE TABLE v (x integer)");
+    assert_eq!(a.prepare("SELECT * FROM v").expect("p").columns().len(), 1);
+    run(&mut a, "ROLLBACK TO SAVEPOINT sp");
+    run(&mut a, "CREATE TABLE v (x integer, y integer, z integer)");
+    assert_eq!(a.prepare("SELECT * FROM v").expect("p").columns().len(), 3);
+    run(&mut a, "COMMIT");
+    assert_eq!(a.prepare("SELECT * FROM v").expect("p").columns().len(), 3);
+}
+
+#[test]
+fn cached_statements_keep_transaction_semantics() {
+    let (_dir, mut s) = setup();
+    run(&mut s, "CREATE TABLE k (a integer PRIMARY KEY)");
+    run(&mut s, "INSERT INTO k VALUES (1)");
+    let insert = "INSERT INTO k VALUES (2)";
+    run(&mut s, "BEGIN");
+    run(&mut s, insert);
+    assert_eq!(fail(&mut s, "INSERT INTO k VALUES (1)").sqlstate, "23505");
+    assert_eq!(s.transaction_status(), TxStatus::Failed);
+    assert_eq!(
+        fail(&mut s, insert).sqlstate,
+        "25P02",
+        "cached, still refused"
+    );
+    assert_eq!(fail(&mut s, "select 1").sqlstate, "25P02");
+    run(&mut s, "ROLLBACK");
+    assert_eq!(s.transaction_status(), TxStatus::Idle);
+    assert_eq!(run(&mut s, insert).tag, "INSERT 0 1");
+    assert_eq!(scalar(&mut s, "SELECT count(*) FROM k"), Value::Int(2));
+    // A statement prepared before the block runs inside it.
+    let p = s.prepare("INSERT INTO k VALUES (3)").expect("p");
+    run(&mut s, "BEGIN");
+    s.execute(&p, &[]).expect("in block");
+    run(&mut s, "ROLLBACK");
+    assert_eq!(scalar(&mut s, "SELECT count(*) FROM k"), Value::Int(2));
+    assert!(
+        s.sql.conn.is_autocommit(),
+        "prepare leaves no transaction open"
+    );
+}
