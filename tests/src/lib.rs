@@ -5,4 +5,5 @@
 
 pub mod chaos;
 pub mod harness;
+pub mod rawpg;
 pub mod test_workers;

@@ -14,6 +14,7 @@ use std::process::Command;
 use std::time::{Duration, Instant};
 
 use tests::harness::{Server, wait_until};
+use tests::rawpg::{query, startup_packet};
 
 const T: Duration = Duration::from_secs(20);
 
@@ -343,27 +344,6 @@ fn an_idle_client_holding_the_write_lock_makes_other_writers_fail_with_55p03() {
 
 // ---------------------------------------------------------------------------------------------
 // A client that vanishes mid-result
-
-fn startup_packet() -> Vec<u8> {
-    let mut body = 196_608i32.to_be_bytes().to_vec();
-    for kv in ["user", "postgres", "database", "postgres"] {
-        body.extend_from_slice(kv.as_bytes());
-        body.push(0);
-    }
-    body.push(0);
-    let mut p = ((body.len() + 4) as i32).to_be_bytes().to_vec();
-    p.extend(body);
-    p
-}
-
-fn query(sql: &str) -> Vec<u8> {
-    let mut body = sql.as_bytes().to_vec();
-    body.push(0);
-    let mut m = vec![b'Q'];
-    m.extend_from_slice(&((body.len() + 4) as i32).to_be_bytes());
-    m.extend(body);
-    m
-}
 
 #[test]
 fn a_client_vanishing_in_the_middle_of_a_large_result_ends_only_its_backend() {

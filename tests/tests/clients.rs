@@ -10,13 +10,14 @@
 //! psql and pgbench tests print a note and pass when the binaries are not installed (CI
 //! installs postgresql-client).
 
-use std::io::{Read, Write};
+use std::io::Write;
 use std::os::unix::net::UnixStream;
 use std::path::PathBuf;
 use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
 use tests::harness::{Server, pgbench_binary, psql_binary};
+use tests::rawpg::{msg, query, read_msg, startup_packet, startup_packet_for};
 
 const T: Duration = Duration::from_secs(20);
 
@@ -545,41 +546,6 @@ fn raw(s: &Server) -> UnixStream {
     st
 }
 
-fn startup_packet() -> Vec<u8> {
-    let mut body = 196_608i32.to_be_bytes().to_vec();
-    for kv in ["user", "postgres", "database", "postgres"] {
-        body.extend_from_slice(kv.as_bytes());
-        body.push(0);
-    }
-    body.push(0);
-    let mut p = ((body.len() + 4) as i32).to_be_bytes().to_vec();
-    p.extend(body);
-    p
-}
-
-fn msg(tag: u8, body: &[u8]) -> Vec<u8> {
-    let mut m = vec![tag];
-    m.extend_from_slice(&((body.len() + 4) as i32).to_be_bytes());
-    m.extend_from_slice(body);
-    m
-}
-
-fn query(sql: &str) -> Vec<u8> {
-    let mut b = sql.as_bytes().to_vec();
-    b.push(0);
-    msg(b'Q', &b)
-}
-
-/// The next backend message, None at EOF (or a reset connection).
-fn read_msg(st: &mut UnixStream) -> Option<(u8, Vec<u8>)> {
-    let mut head = [0u8; 5];
-    st.read_exact(&mut head).ok()?;
-    let len = i32::from_be_bytes([head[1], head[2], head[3], head[4]]) as usize;
-    let mut body = vec![0u8; len.saturating_sub(4)];
-    st.read_exact(&mut body).ok()?;
-    Some((head[0], body))
-}
-
 /// Reads messages until ReadyForQuery; returns them and its status byte.
 fn until_ready(st: &mut UnixStream) -> (Vec<(u8, Vec<u8>)>, u8) {
     let mut all = Vec::new();
@@ -1041,15 +1007,8 @@ fn connections_accepted_together_do_not_hold_each_others_sockets() {
     let mut socks: Vec<UnixStream> = (0..5)
         .map(|_| {
             let mut st = raw(&s);
-            let mut body = 196_608i32.to_be_bytes().to_vec();
-            for kv in ["user", "postgres", "database", "nonexistent"] {
-                body.extend_from_slice(kv.as_bytes());
-                body.push(0);
-            }
-            body.push(0);
-            let mut p = ((body.len() + 4) as i32).to_be_bytes().to_vec();
-            p.extend(body);
-            st.write_all(&p).expect("startup");
+            st.write_all(&startup_packet_for("postgres", "nonexistent"))
+                .expect("startup");
             st
         })
         .collect();
