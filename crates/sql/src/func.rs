@@ -1,0 +1,311 @@
+//! The function, operator and cast catalog: one [`Builtin`] row per PostgreSQL function or
+//! operator minipg provides, one [`CastDef`] per cast. A row holds the signature (argument and
+//! result types, as `pg_proc`/`pg_operator` have them) and the implementation, so the two can
+//! never drift apart.
+//!
+//! Implementations ([`Imp`]) are either SQLite's own function or operator (only where SQLite's
+//! semantics equal PostgreSQL's for these argument types), a runtime function of this crate
+//! (pure Rust over stored [`Value`]s; the `spi` crate registers each one on every SQLite
+//! connection under its `symbol`), or `Special`: translated by the analyzer itself.
+//!
+//! Runtime functions receive arguments in their types' storage form (see `types`) and return
+//! the result in its type's storage form. Strict functions are never called with a NULL
+//! argument: the registration wrapper returns NULL first. A function marked `typed` receives
+//! one extra first argument, the text `"oid,oid,…"` of its actual argument types (see
+//! [`arg_types`]), for polymorphic functions that must know what they were given.
+
+use crate::env::Env;
+use crate::error::Result;
+use crate::types::Type;
+use crate::value::Value;
+
+/// A runtime scalar function.
+pub type ScalarFn = fn(&Env, &[Value]) -> Result<Value>;
+
+/// The state of one aggregate (or window aggregate) evaluation.
+pub trait Accumulator {
+    /// Adds one row's arguments.
+    fn step(&mut self, env: &Env, args: &[Value]) -> Result<()>;
+    /// Removes one row's arguments (a sliding window frame). Aggregates that cannot leave
+    /// this as is; the analyzer only uses them over frames that never shrink.
+    fn inverse(&mut self, _env: &Env, _args: &[Value]) -> Result<()> {
+        Err(crate::error::SqlError::not_supported(
+            "this aggregate cannot be used with a moving window frame",
+        ))
+    }
+    /// The aggregate's value for the rows added so far (called once at the end, or per row in
+    /// a window).
+    fn value(&mut self, env: &Env) -> Result<Value>;
+}
+
+/// Creates an aggregate's state. `types` are the actual argument types.
+pub type AccumulatorFactory = fn(types: &[Type]) -> Box<dyn Accumulator>;
+
+/// The rows of a set-returning function, produced one at a time (a result may be far larger
+/// than memory: `generate_series(1, 1e9)`).
+pub type Rows = Box<dyn Iterator<Item = Result<Vec<Value>>>>;
+
+/// A runtime set-returning function: its arguments → its rows (one value per output column).
+pub type TableFn = fn(&Env, &[Value]) -> Result<Rows>;
+
+/// How a function or operator is carried out.
+#[derive(Clone, Copy)]
+pub enum Imp {
+    /// SQLite's function of this name.
+    Sqlite(&'static str),
+    /// SQLite's infix (binary) or prefix (unary) operator.
+    SqliteOp(&'static str),
+    /// A runtime function, registered under `symbol` (unique across the catalog).
+    Scalar {
+        symbol: &'static str,
+        f: ScalarFn,
+        /// Receives its argument types first (see the module doc).
+        typed: bool,
+    },
+    /// A runtime aggregate, registered under `symbol`.
+    Aggregate {
+        symbol: &'static str,
+        new: AccumulatorFactory,
+        /// Its state can remove rows (registered as a window function too).
+        window: bool,
+    },
+    /// A runtime set-returning function, registered as an eponymous virtual table `symbol`
+    /// whose hidden columns are the arguments.
+    Table { symbol: &'static str, f: TableFn },
+    /// Provided by the host that executes statements (the `spi` crate registers `symbol`):
+    /// functions over server state (`pg_backend_pid`, `pg_cancel_backend`, `version`, …).
+    Host { symbol: &'static str },
+    /// Translated by the analyzer (`extract`, `count(*)`, `coalesce`, …).
+    Special,
+}
+
+impl std::fmt::Debug for Imp {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Imp::Sqlite(name) => write!(f, "Sqlite({name})"),
+            Imp::SqliteOp(op) => write!(f, "SqliteOp({op})"),
+            Imp::Scalar { symbol, .. } => write!(f, "Scalar({symbol})"),
+            Imp::Aggregate { symbol, .. } => write!(f, "Aggregate({symbol})"),
+            Imp::Table { symbol, .. } => write!(f, "Table({symbol})"),
+            Imp::Host { symbol } => write!(f, "Host({symbol})"),
+            Imp::Special => write!(f, "Special"),
+        }
+    }
+}
+
+/// What kind of catalog entry a [`Builtin`] is.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum Kind {
+    /// A function called by name.
+    Function,
+    /// An operator (`name` is its symbol: `+`, `||`, `->>`; unary operators have one argument).
+    Operator,
+    /// An aggregate function.
+    Aggregate,
+    /// A window-only function (`row_number`, `rank`, `lag`…).
+    Window,
+    /// A set-returning function (`generate_series`, `unnest`, `jsonb_each`…).
+    SetReturning,
+}
+
+/// `pg_proc.provolatile`.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum Volatility {
+    Immutable,
+    Stable,
+    Volatile,
+}
+
+/// One function or operator.
+#[derive(Debug)]
+pub struct Builtin {
+    /// The name (lower case) or the operator's symbol.
+    pub name: &'static str,
+    pub kind: Kind,
+    /// Argument types; pseudo-types (`anyelement`, `anyarray`, `anycompatible`, `any`) for
+    /// polymorphic functions.
+    pub args: &'static [Type],
+    /// The last argument may repeat (PostgreSQL's `VARIADIC`; `args` holds its element type).
+    pub variadic: bool,
+    /// The result type (a polymorphic result is resolved from the arguments). For a
+    /// set-returning function, the type of each row (or `record`; see `out_columns`).
+    pub ret: Type,
+    /// Output columns of a set-returning function that returns records (`jsonb_each`: key,
+    /// value).
+    pub out_columns: &'static [(&'static str, Type)],
+    /// NULL in, NULL out: the function is not called when an argument is NULL.
+    pub strict: bool,
+    pub volatility: Volatility,
+    pub imp: Imp,
+}
+
+impl Builtin {
+    /// A strict, immutable runtime function.
+    pub const fn scalar(
+        name: &'static str,
+        args: &'static [Type],
+        ret: Type,
+        symbol: &'static str,
+        f: ScalarFn,
+    ) -> Builtin {
+        Builtin {
+            name,
+            kind: Kind::Function,
+            args,
+            variadic: false,
+            ret,
+            out_columns: &[],
+            strict: true,
+            volatility: Volatility::Immutable,
+            imp: Imp::Scalar {
+                symbol,
+                f,
+                typed: false,
+            },
+        }
+    }
+
+    /// A strict, immutable operator implemented by a runtime function.
+    pub const fn operator(
+        name: &'static str,
+        args: &'static [Type],
+        ret: Type,
+        symbol: &'static str,
+        f: ScalarFn,
+    ) -> Builtin {
+        Builtin {
+            kind: Kind::Operator,
+            ..Builtin::scalar(name, args, ret, symbol, f)
+        }
+    }
+
+    /// The same row with another volatility.
+    pub const fn with_volatility(self, volatility: Volatility) -> Builtin {
+        Builtin { volatility, ..self }
+    }
+
+    /// The same row, not strict (called with NULL arguments).
+    pub const fn not_strict(self) -> Builtin {
+        Builtin {
+            strict: false,
+            ..self
+        }
+    }
+}
+
+/// `pg_cast.castcontext`.
+#[derive(Clone, Copy, PartialEq, Eq, Debug, PartialOrd, Ord)]
+pub enum CastContext {
+    /// Applied silently wherever needed.
+    Implicit,
+    /// Also applied when storing into a column.
+    Assignment,
+    /// Only when asked for (`CAST`, `::`).
+    Explicit,
+}
+
+/// How a cast is carried out.
+#[derive(Clone, Copy, Debug)]
+pub enum CastImp {
+    /// The stored form does not change (`varchar` → `text`, `int4` → `oid`).
+    Binary,
+    /// A runtime function `symbol(value)`; when `with_typmod`, `symbol(value, typmod)`.
+    Func {
+        symbol: &'static str,
+        f: ScalarFn,
+        with_typmod: bool,
+    },
+}
+
+/// One `pg_cast` row (casts through text I/O are not listed: the analyzer derives them).
+#[derive(Debug)]
+pub struct CastDef {
+    pub from: Type,
+    pub to: Type,
+    pub context: CastContext,
+    pub imp: CastImp,
+}
+
+/// Parses the argument-type text a `typed` function receives first.
+pub fn arg_types(v: &Value) -> Vec<Type> {
+    match v {
+        Value::Text(s) => s
+            .split(',')
+            .filter_map(|t| t.parse().ok().map(Type))
+            .collect(),
+        _ => Vec::new(),
+    }
+}
+
+/// The text of `types` that a `typed` function receives.
+pub fn arg_types_text(types: &[Type]) -> String {
+    let mut s = String::new();
+    for (i, t) in types.iter().enumerate() {
+        if i > 0 {
+            s.push(',');
+        }
+        s.push_str(&t.0.to_string());
+    }
+    s
+}
+
+/// Every function and operator of the catalog.
+pub fn builtins() -> impl Iterator<Item = &'static Builtin> {
+    use crate::types::{array, bytea, datetime, json, numbers, text};
+    [
+        numbers::FUNCTIONS,
+        datetime::FUNCTIONS,
+        text::FUNCTIONS,
+        bytea::FUNCTIONS,
+        json::FUNCTIONS,
+        array::FUNCTIONS,
+    ]
+    .into_iter()
+    .flatten()
+}
+
+/// Every cast of the catalog.
+pub fn casts() -> impl Iterator<Item = &'static CastDef> {
+    use crate::types::{array, bytea, datetime, json, numbers, text};
+    [
+        numbers::CASTS,
+        datetime::CASTS,
+        text::CASTS,
+        bytea::CASTS,
+        json::CASTS,
+        array::CASTS,
+    ]
+    .into_iter()
+    .flatten()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn runtime_symbols_are_unique() {
+        let mut symbols: Vec<&str> = builtins()
+            .filter_map(|b| match b.imp {
+                Imp::Scalar { symbol, .. }
+                | Imp::Aggregate { symbol, .. }
+                | Imp::Table { symbol, .. } => Some(symbol),
+                _ => None,
+            })
+            .chain(casts().filter_map(|c| match c.imp {
+                CastImp::Func { symbol, .. } => Some(symbol),
+                CastImp::Binary => None,
+            }))
+            .collect();
+        for s in &symbols {
+            assert!(
+                s.starts_with("pg_"),
+                "runtime symbol {s} must start with pg_"
+            );
+        }
+        symbols.sort_unstable();
+        let before = symbols.len();
+        symbols.dedup();
+        assert_eq!(before, symbols.len(), "duplicate runtime symbols");
+    }
+}
