@@ -15,6 +15,7 @@
 pub mod env;
 pub mod error;
 pub mod func;
+pub mod parse;
 pub mod types;
 pub mod value;
 

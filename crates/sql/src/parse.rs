@@ -1,0 +1,487 @@
+//! Parsing: PostgreSQL text → statements, with `sqlparser`'s PostgreSQL grammar.
+//!
+//! The text is tokenized once (sqlparser's tokenizer knows PostgreSQL's quoting: `'…'`, `E'…'`,
+//! `$tag$…$tag$`, `"…"`, comments), cut into statements at top-level semicolons, and each
+//! statement's tokens are parsed on their own, so every position refers to the client's whole
+//! text as PostgreSQL reports it. `CREATE SCHEMA name CREATE TABLE … CREATE INDEX …` (schema
+//! elements, which sqlparser does not know) is cut into its elements here.
+//!
+//! Errors are PostgreSQL's: 42601 `syntax error at or near "…"` (or `at end of input`) with the
+//! 1-based character position, and 54001 `stack depth limit exceeded` for nesting deeper than
+//! [`MAX_NESTING`].
+//! Invariant: linear in the input apart from sqlparser's own bounded look-ahead; never panics.
+
+use sqlparser::ast;
+use sqlparser::dialect::PostgreSqlDialect;
+use sqlparser::parser::{Parser, ParserError};
+use sqlparser::tokenizer::{Location, Token, TokenWithSpan, Tokenizer, Whitespace};
+
+use crate::error::{Result, SqlError, sqlstate};
+
+/// Parenthesis/sub-expression nesting sqlparser may recurse through before 54001.
+pub const MAX_NESTING: usize = 500;
+
+/// One parsed statement.
+#[derive(Debug)]
+pub struct Parsed {
+    pub stmt: Stmt,
+    /// Character range of the statement in the client's text (0-based, end exclusive).
+    pub start: usize,
+    pub end: usize,
+}
+
+/// What a statement is, as far as parsing knows.
+#[derive(Debug)]
+pub enum Stmt {
+    Ast(Box<ast::Statement>),
+    /// `CREATE SCHEMA name [AUTHORIZATION role] element…` with at least one element.
+    CreateSchemaWithElements {
+        name: String,
+        if_not_exists: bool,
+        elements: Vec<ast::Statement>,
+    },
+}
+
+/// Maps sqlparser's line/column locations to 1-based character positions in the text.
+pub struct Positions {
+    /// Character offset of the start of each line (line 1 first).
+    line_starts: Vec<usize>,
+    chars: usize,
+}
+
+impl Positions {
+    pub fn new(text: &str) -> Positions {
+        let mut line_starts = vec![0];
+        let mut n = 0;
+        for c in text.chars() {
+            n += 1;
+            if c == '\n' {
+                line_starts.push(n);
+            }
+        }
+        Positions {
+            line_starts,
+            chars: n,
+        }
+    }
+
+    /// 0-based character offset of a location (clamped to the text).
+    pub fn offset(&self, loc: Location) -> usize {
+        if loc.line == 0 {
+            return self.chars;
+        }
+        let line = usize::try_from(loc.line - 1).unwrap_or(usize::MAX);
+        let Some(start) = self.line_starts.get(line) else {
+            return self.chars;
+        };
+        let col = usize::try_from(loc.column.saturating_sub(1)).unwrap_or(0);
+        (start + col).min(self.chars)
+    }
+
+    /// PostgreSQL's 1-based position of a location.
+    pub fn position(&self, loc: Location) -> usize {
+        self.offset(loc) + 1
+    }
+
+    /// The position just past the end of the text.
+    pub fn end_position(&self) -> usize {
+        self.chars + 1
+    }
+}
+
+fn dialect() -> PostgreSqlDialect {
+    PostgreSqlDialect {}
+}
+
+/// Parses every statement of `text`. Empty statements (`;;`, comments only) are skipped.
+pub fn parse(text: &str) -> Result<Vec<Parsed>> {
+    let positions = Positions::new(text);
+    let tokens = tokenize(text, &positions)?;
+    let mut out = Vec::new();
+    for stmt_tokens in split(tokens) {
+        if let Some(parsed) = parse_one(text, &positions, stmt_tokens)? {
+            out.push(parsed);
+        }
+    }
+    Ok(out)
+}
+
+fn tokenize(text: &str, positions: &Positions) -> Result<Vec<TokenWithSpan>> {
+    let dialect = dialect();
+    let mut tokenizer = Tokenizer::new(&dialect, text);
+    tokenizer.tokenize_with_location().map_err(|e| {
+        let message = if e.message.contains("Unterminated string literal")
+            || e.message.contains("Unterminated dollar-quoted")
+        {
+            let at = positions.offset(e.location);
+            let rest: String = text.chars().skip(at).collect();
+            format!("unterminated quoted string at or near \"{rest}\"")
+        } else if e.message.contains("Unterminated quoted identifier")
+            || e.message.contains("Expected close delimiter")
+        {
+            let at = positions.offset(e.location);
+            let rest: String = text.chars().skip(at).collect();
+            format!("unterminated quoted identifier at or near \"{rest}\"")
+        } else if e.message.contains("Unterminated multi-line comment") {
+            "unterminated /* comment".to_string()
+        } else {
+            format!("syntax error: {}", e.message)
+        };
+        SqlError::syntax(message).at(Some(positions.position(e.location)))
+    })
+}
+
+fn is_trivia(t: &Token) -> bool {
+    matches!(t, Token::Whitespace(_))
+}
+
+/// Cuts the token stream at semicolons outside parentheses; drops trivia-only pieces.
+fn split(tokens: Vec<TokenWithSpan>) -> Vec<Vec<TokenWithSpan>> {
+    let mut out = Vec::new();
+    let mut cur: Vec<TokenWithSpan> = Vec::new();
+    let mut depth = 0usize;
+    for t in tokens {
+        match &t.token {
+            Token::LParen | Token::LBracket => depth += 1,
+            Token::RParen | Token::RBracket => depth = depth.saturating_sub(1),
+            Token::SemiColon if depth == 0 => {
+                if cur.iter().any(|t| !is_trivia(&t.token)) {
+                    out.push(std::mem::take(&mut cur));
+                } else {
+                    cur.clear();
+                }
+                continue;
+            }
+            Token::EOF => continue,
+            _ => {}
+        }
+        cur.push(t);
+    }
+    if cur.iter().any(|t| !is_trivia(&t.token)) {
+        out.push(cur);
+    }
+    out
+}
+
+/// How many statements `text` holds (after splitting; comments and empty ones not counted),
+/// or an error when it does not tokenize.
+pub fn count_statements(text: &str) -> Result<usize> {
+    let positions = Positions::new(text);
+    Ok(split(tokenize(text, &positions)?).len())
+}
+
+fn parse_one(
+    text: &str,
+    positions: &Positions,
+    tokens: Vec<TokenWithSpan>,
+) -> Result<Option<Parsed>> {
+    let significant: Vec<&TokenWithSpan> = tokens.iter().filter(|t| !is_trivia(&t.token)).collect();
+    let (Some(first), Some(last)) = (significant.first(), significant.last()) else {
+        return Ok(None);
+    };
+    let start = positions.offset(first.span.start);
+    let end = positions.offset(last.span.end);
+    if let Some(schema) = create_schema_elements(text, positions, &tokens)? {
+        return Ok(Some(Parsed {
+            stmt: schema,
+            start,
+            end,
+        }));
+    }
+    // `TABLE name` is `SELECT * FROM name`.
+    let tokens = rewrite_table_shorthand(tokens);
+    let stmt = parse_tokens(text, positions, tokens)?;
+    Ok(Some(Parsed {
+        stmt: Stmt::Ast(Box::new(stmt)),
+        start,
+        end,
+    }))
+}
+
+fn word_is(t: &Token, kw: &str) -> bool {
+    matches!(t, Token::Word(w) if w.quote_style.is_none() && w.value.eq_ignore_ascii_case(kw))
+}
+
+fn rewrite_table_shorthand(tokens: Vec<TokenWithSpan>) -> Vec<TokenWithSpan> {
+    let first = tokens.iter().position(|t| !is_trivia(&t.token));
+    let Some(i) = first else { return tokens };
+    if !word_is(&tokens[i].token, "table") {
+        return tokens;
+    }
+    let span = tokens[i].span;
+    let mut out = tokens;
+    let mk = |tok: Token| TokenWithSpan { token: tok, span };
+    let select = Token::make_keyword("SELECT");
+    let from = Token::make_keyword("FROM");
+    out.splice(
+        i..=i,
+        [
+            mk(select),
+            mk(Token::Whitespace(Whitespace::Space)),
+            mk(Token::Mul),
+            mk(Token::Whitespace(Whitespace::Space)),
+            mk(from),
+        ],
+    );
+    out
+}
+
+fn parse_tokens(
+    text: &str,
+    positions: &Positions,
+    tokens: Vec<TokenWithSpan>,
+) -> Result<ast::Statement> {
+    let dialect = dialect();
+    let mut parser = Parser::new(&dialect)
+        .with_recursion_limit(MAX_NESTING)
+        .with_tokens_with_locations(tokens.clone());
+    let stmt = match parser.parse_statement() {
+        Ok(stmt) => stmt,
+        Err(e) => {
+            let at = parser.index();
+            return Err(parser_error(text, positions, &tokens, at, e));
+        }
+    };
+    // Anything left over is a syntax error at its first token.
+    loop {
+        let next = parser.next_token();
+        match &next.token {
+            Token::EOF => break,
+            Token::Whitespace(_) => continue,
+            _ => {
+                return Err(syntax_error_at(text, positions, &next));
+            }
+        }
+    }
+    Ok(stmt)
+}
+
+fn token_text(text: &str, positions: &Positions, t: &TokenWithSpan) -> String {
+    let a = positions.offset(t.span.start);
+    let b = positions.offset(t.span.end).max(a);
+    text.chars().skip(a).take(b - a).collect()
+}
+
+fn syntax_error_at(text: &str, positions: &Positions, t: &TokenWithSpan) -> SqlError {
+    if matches!(t.token, Token::EOF) {
+        return SqlError::syntax("syntax error at end of input").at(Some(positions.end_position()));
+    }
+    SqlError::syntax(format!(
+        "syntax error at or near \"{}\"",
+        token_text(text, positions, t)
+    ))
+    .at(Some(positions.position(t.span.start)))
+}
+
+/// PostgreSQL's form of a sqlparser error: the token sqlparser stopped at.
+fn parser_error(
+    text: &str,
+    positions: &Positions,
+    tokens: &[TokenWithSpan],
+    index: usize,
+    e: ParserError,
+) -> SqlError {
+    let message = match e {
+        ParserError::RecursionLimitExceeded => return stack_depth_exceeded(),
+        ParserError::TokenizerError(m) | ParserError::ParserError(m) => m,
+    };
+    if let Some(loc) = error_location(&message) {
+        if let Some(t) = tokens.iter().find(|t| t.span.start == loc) {
+            return syntax_error_at(text, positions, t);
+        }
+        if loc.line == 0 || positions.offset(loc) >= positions.chars {
+            return SqlError::syntax("syntax error at end of input")
+                .at(Some(positions.end_position()));
+        }
+        return SqlError::syntax(format!(
+            "syntax error at or near \"{}\"",
+            text.chars()
+                .skip(positions.offset(loc))
+                .take_while(|c| !c.is_whitespace())
+                .collect::<String>()
+        ))
+        .at(Some(positions.position(loc)));
+    }
+    if message.ends_with("found: EOF") {
+        return SqlError::syntax("syntax error at end of input").at(Some(positions.end_position()));
+    }
+    // No location: the token sqlparser names as found, nearest to where it stopped.
+    if let Some((_, found)) = message.rsplit_once("found: ") {
+        let near = |t: &&TokenWithSpan| token_text(text, positions, t).eq_ignore_ascii_case(found);
+        let hit = tokens[..index.min(tokens.len())]
+            .iter()
+            .rev()
+            .find(near)
+            .or_else(|| tokens[index.min(tokens.len())..].iter().find(near));
+        if let Some(t) = hit {
+            return syntax_error_at(text, positions, t);
+        }
+    }
+    SqlError::syntax(format!("syntax error: {message}"))
+}
+
+/// 54001, as PostgreSQL reports running out of stack.
+pub fn stack_depth_exceeded() -> SqlError {
+    SqlError::new(
+        sqlstate::STATEMENT_TOO_COMPLEX,
+        "stack depth limit exceeded",
+    )
+    .with_hint("The statement nests expressions or subqueries too deeply; simplify it.")
+}
+
+/// The `at Line: L, Column: C` sqlparser appends to its messages.
+fn error_location(message: &str) -> Option<Location> {
+    let i = message.rfind(" at Line: ")?;
+    let rest = &message[i + " at Line: ".len()..];
+    let (line, rest) = rest.split_once(", Column: ")?;
+    let column: String = rest.chars().take_while(char::is_ascii_digit).collect();
+    Some(Location {
+        line: line.trim().parse().ok()?,
+        column: column.parse().ok()?,
+    })
+}
+
+/// `CREATE SCHEMA [IF NOT EXISTS] name [AUTHORIZATION role] element…`: the elements (CREATE
+/// TABLE/VIEW/INDEX/SEQUENCE, GRANT) follow the name without semicolons. `None` when the
+/// statement is not that shape (plain CREATE SCHEMA goes to sqlparser).
+fn create_schema_elements(
+    text: &str,
+    positions: &Positions,
+    tokens: &[TokenWithSpan],
+) -> Result<Option<Stmt>> {
+    let sig: Vec<&TokenWithSpan> = tokens.iter().filter(|t| !is_trivia(&t.token)).collect();
+    if sig.len() < 4 || !word_is(&sig[0].token, "create") || !word_is(&sig[1].token, "schema") {
+        return Ok(None);
+    }
+    let mut i = 2;
+    let mut if_not_exists = false;
+    if word_is(&sig[i].token, "if") {
+        if sig.len() < i + 4
+            || !word_is(&sig[i + 1].token, "not")
+            || !word_is(&sig[i + 2].token, "exists")
+        {
+            return Ok(None);
+        }
+        if_not_exists = true;
+        i += 3;
+    }
+    let name = match &sig[i].token {
+        Token::Word(w) if !word_is(&sig[i].token, "authorization") => {
+            if w.quote_style.is_some() {
+                w.value.clone()
+            } else {
+                w.value.to_lowercase()
+            }
+        }
+        _ => return Ok(None),
+    };
+    i += 1;
+    if i < sig.len() && word_is(&sig[i].token, "authorization") {
+        i += 2;
+    }
+    if i >= sig.len() || !(word_is(&sig[i].token, "create") || word_is(&sig[i].token, "grant")) {
+        return Ok(None);
+    }
+    // Cut the rest at top-level CREATE/GRANT keywords.
+    let first_elem = tokens
+        .iter()
+        .position(|t| std::ptr::eq(t, sig[i]))
+        .unwrap_or(tokens.len());
+    let mut pieces: Vec<Vec<TokenWithSpan>> = Vec::new();
+    let mut depth = 0usize;
+    for t in &tokens[first_elem..] {
+        match &t.token {
+            Token::LParen | Token::LBracket => depth += 1,
+            Token::RParen | Token::RBracket => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+        let starts = depth == 0 && (word_is(&t.token, "create") || word_is(&t.token, "grant"));
+        if starts || pieces.is_empty() {
+            pieces.push(Vec::new());
+        }
+        if let Some(p) = pieces.last_mut() {
+            p.push(t.clone());
+        }
+    }
+    let mut elements = Vec::with_capacity(pieces.len());
+    for p in pieces {
+        elements.push(parse_tokens(text, positions, p)?);
+    }
+    Ok(Some(Stmt::CreateSchemaWithElements {
+        name,
+        if_not_exists,
+        elements,
+    }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn err(sql: &str) -> SqlError {
+        parse(sql).expect_err(sql)
+    }
+
+    #[test]
+    fn splits_statements_and_skips_empty_ones() {
+        let p = parse("select 1; ; -- c\n select 'a;b'; select $$;$$").unwrap();
+        assert_eq!(p.len(), 3);
+        assert_eq!(p[1].start, 18);
+        assert_eq!(count_statements(";;").unwrap(), 0);
+    }
+
+    #[test]
+    fn syntax_errors_are_postgresql_s() {
+        let e = err("select 1 from");
+        assert_eq!(e.message, "syntax error at end of input");
+        assert_eq!(e.position, Some(14));
+        let e = err("selec 1");
+        assert_eq!(e.message, "syntax error at or near \"selec\"");
+        assert_eq!(e.position, Some(1));
+        let e = err("select 1 2");
+        assert_eq!(e.message, "syntax error at or near \"2\"");
+        assert_eq!(e.position, Some(10));
+        let e = err("select 'abc");
+        assert_eq!(e.message, "unterminated quoted string at or near \"'abc\"");
+        assert_eq!(e.position, Some(8));
+    }
+
+    #[test]
+    fn positions_count_characters_across_lines() {
+        let e = err("select 'é',\n  from");
+        assert_eq!(e.message, "syntax error at or near \"from\"");
+        assert_eq!(e.position, Some(15));
+    }
+
+    #[test]
+    fn deep_nesting_is_54001() {
+        let sql = format!("select {}1{}", "(".repeat(5000), ")".repeat(5000));
+        assert_eq!(err(&sql).sqlstate, sqlstate::STATEMENT_TOO_COMPLEX);
+    }
+
+    #[test]
+    fn schema_elements_are_cut() {
+        let p = parse(
+            "CREATE SCHEMA s CREATE TABLE t (a int check (a in (1, 2))) \
+             CREATE UNIQUE INDEX i ON t (a) WHERE a = 1",
+        )
+        .unwrap();
+        match &p[0].stmt {
+            Stmt::CreateSchemaWithElements { name, elements, .. } => {
+                assert_eq!(name, "s");
+                assert_eq!(elements.len(), 2);
+            }
+            other => panic!("{other:?}"),
+        }
+        assert!(matches!(
+            parse("create schema s").unwrap()[0].stmt,
+            Stmt::Ast(_)
+        ));
+    }
+
+    #[test]
+    fn table_shorthand() {
+        let p = parse("table t").unwrap();
+        assert!(matches!(&p[0].stmt, Stmt::Ast(s) if s.to_string() == "SELECT * FROM t"));
+    }
+}
