@@ -16,6 +16,9 @@ use std::time::{Duration, Instant};
 /// Where Debian's `postgresql-15` package puts the server binaries.
 pub const PG15_BIN: &str = "/usr/lib/postgresql/15/bin";
 
+/// Overrides [`PG15_BIN`] (a PostgreSQL 15 installed elsewhere).
+pub const BIN_ENV: &str = "MINIPG_PG15_BIN";
+
 /// The environment variable that turns a missing PostgreSQL 15 into a skipped test.
 pub const SKIP_ENV: &str = "MINIPG_SKIP_PG15_TESTS";
 
@@ -37,9 +40,17 @@ pub struct PgCluster {
     child: Option<Child>,
 }
 
+/// The directory of PostgreSQL 15's `initdb` and `postgres`: `$MINIPG_PG15_BIN`, else
+/// [`PG15_BIN`].
+pub fn bin_dir() -> PathBuf {
+    std::env::var_os(BIN_ENV)
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(PG15_BIN))
+}
+
 /// Whether the PostgreSQL 15 server binaries are installed.
 pub fn installed() -> bool {
-    let bin = Path::new(PG15_BIN);
+    let bin = bin_dir();
     bin.join("initdb").exists() && bin.join("postgres").exists()
 }
 
@@ -51,12 +62,17 @@ pub fn require(test: &str) -> bool {
         return true;
     }
     if std::env::var(SKIP_ENV).is_ok_and(|v| v == "1") {
-        println!("{test}: skipped: PostgreSQL 15 is not installed ({PG15_BIN}) and {SKIP_ENV}=1");
+        println!(
+            "{test}: skipped: PostgreSQL 15 is not installed ({}) and {SKIP_ENV}=1",
+            bin_dir().display()
+        );
         return false;
     }
     panic!(
-        "{test} needs PostgreSQL 15's server binaries in {PG15_BIN} (Debian: `apt-get install \
-         postgresql-15`; .ci/run installs it); set {SKIP_ENV}=1 to skip this test instead"
+        "{test} needs PostgreSQL 15's server binaries (initdb, postgres) in {} (Debian: \
+         `apt-get install postgresql-15`, which .ci/run does; or point {BIN_ENV} at them); \
+         set {SKIP_ENV}=1 to skip this test instead",
+        bin_dir().display()
     );
 }
 
@@ -64,10 +80,13 @@ impl PgCluster {
     /// initdb and start on `port` (which only names the Unix socket: TCP is off) with the
     /// server options `options` (e.g. [`TEST_OPTIONS`]); waits until it accepts connections.
     pub fn start(port: u16, options: &[&str]) -> Result<PgCluster, String> {
+        let bin = bin_dir();
         if !installed() {
-            return Err(format!("PostgreSQL 15 is not installed in {PG15_BIN}"));
+            return Err(format!(
+                "PostgreSQL 15 is not installed in {}",
+                bin.display()
+            ));
         }
-        let bin = Path::new(PG15_BIN);
         let dir = tempfile::Builder::new()
             .prefix("minipg-pg15")
             .tempdir()
