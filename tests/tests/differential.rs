@@ -299,9 +299,30 @@ fn compare(pg: &Answer, mp: &Answer) -> Vec<(usize, String)> {
         (Answer::Lost(e), _) => return vec![(7, format!("PostgreSQL: {e}"))],
         (Answer::Result(p), Answer::Result(m)) => (p, m),
     };
+    let tag = |r: &StatementResult| r.tag.clone().unwrap_or_else(|| "(empty query)".into());
     match (&pg.error, &mp.error) {
-        (None, Some(e)) => return vec![(0, format!("minipg error {} {}", e.code, e.message))],
-        (Some(e), None) => return vec![(1, format!("PostgreSQL error {} {}", e.code, e.message))],
+        (None, Some(e)) => {
+            return vec![(
+                0,
+                format!(
+                    "PostgreSQL {} vs minipg error {} {}",
+                    tag(pg),
+                    e.code,
+                    e.message
+                ),
+            )];
+        }
+        (Some(e), None) => {
+            return vec![(
+                1,
+                format!(
+                    "PostgreSQL error {} {} vs minipg {}",
+                    e.code,
+                    e.message,
+                    tag(mp)
+                ),
+            )];
+        }
         (Some(p), Some(m)) if p.code != m.code => {
             return vec![(2, format!("SQLSTATE {} vs {}", p.code, m.code))];
         }
