@@ -8,8 +8,9 @@
 //! PostgreSQL 15 when `/usr/lib/postgresql/15/bin/{initdb,postgres}` exist, then the next
 //! configuration), so a burst of load from elsewhere on the machine lands on both servers
 //! and on every configuration alike; each row gives the median, min and max of its runs.
-//! The PostgreSQL cluster is a throwaway one in a temporary directory (Unix socket only,
-//! trust, run as the `postgres` user when the bench runs as root).
+//! The PostgreSQL cluster is `tests::pg15::PgCluster`, a throwaway one in a temporary
+//! directory (Unix socket only, trust, C locale, run as the `postgres` user when the bench runs
+//! as root), with PostgreSQL's default server settings.
 
 use std::io::{BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};
@@ -19,6 +20,7 @@ use std::time::{Duration, Instant};
 
 use proc::{BackendType, ProcGlobalConfig};
 use shmem::{ShmemSafe, WaitEvents, latch};
+use tests::pg15::PgCluster;
 
 struct Row {
     name: String,
@@ -431,115 +433,35 @@ fn run_pgbench(ep: &Endpoint<'_>, script: &Path, args: &[&str], secs: u64) -> Op
     tps.split_whitespace().nth(2)?.parse().ok()
 }
 
-const PG15_BIN: &str = "/usr/lib/postgresql/15/bin";
-
-/// A throwaway PostgreSQL 15 cluster: temporary directory, Unix socket only, trust.
-struct PgCluster {
-    dir: tempfile::TempDir,
-    port: u16,
-    child: Option<Child>,
-}
-
-impl PgCluster {
-    /// initdb + start, or None when PostgreSQL 15 is not installed or does not come up.
-    fn start(port: u16) -> Option<PgCluster> {
-        let bin = Path::new(PG15_BIN);
-        if !bin.join("initdb").exists() || !bin.join("postgres").exists() {
+/// A throwaway PostgreSQL 15 (`tests::pg15`, default server options) with the worker_spi
+/// table the insert cases write to; None when PostgreSQL 15 is not installed or does not
+/// come up.
+fn start_pg15(port: u16) -> Option<PgCluster> {
+    let pg = match PgCluster::start(port, &[]) {
+        Ok(pg) => pg,
+        Err(e) => {
+            eprintln!("PostgreSQL 15: {e}");
             return None;
         }
-        let dir = tempfile::Builder::new()
-            .prefix("minipg-bench-pg")
-            .tempdir()
-            .ok()?;
-        // PostgreSQL refuses to run as root: use the `postgres` account then.
-        // SAFETY: geteuid has no preconditions.
-        let as_user = if unsafe { libc::geteuid() } == 0 {
-            let u = nix::unistd::User::from_name("postgres").ok()??;
-            std::os::unix::fs::chown(dir.path(), Some(u.uid.as_raw()), Some(u.gid.as_raw()))
-                .ok()?;
-            Some((u.uid.as_raw(), u.gid.as_raw()))
-        } else {
-            None
-        };
-        let command = |prog: &str| {
-            use std::os::unix::process::CommandExt;
-            let mut c = Command::new(bin.join(prog));
-            if let Some((uid, gid)) = as_user {
-                c.uid(uid).gid(gid);
-            }
-            c
-        };
-        let data = dir.path().join("data");
-        let ok = command("initdb")
-            .args(["-A", "trust", "-U", "postgres", "--no-sync", "-D"])
-            .arg(&data)
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .status()
-            .is_ok_and(|s| s.success());
-        if !ok {
-            return None;
-        }
-        let log = std::fs::File::create(dir.path().join("log")).ok()?;
-        let child = command("postgres")
-            .arg("-D")
-            .arg(&data)
-            .args(["-p", &port.to_string(), "-k"])
-            .arg(dir.path())
-            .args(["-c", "listen_addresses="])
-            .stdout(Stdio::null())
-            .stderr(log)
-            .spawn()
-            .ok()?;
-        let pg = PgCluster {
-            dir,
-            port,
-            child: Some(child),
-        };
-        let t0 = Instant::now();
-        loop {
-            if let Ok(mut c) = pg.client() {
-                let ok = c
-                    .batch_execute(
-                        "CREATE SCHEMA schema1; CREATE TABLE schema1.counted (type text \
-                         CHECK (type IN ('total', 'delta')), value integer); CREATE UNIQUE \
-                         INDEX ON schema1.counted (type) WHERE type = 'total'",
-                    )
-                    .is_ok();
-                return ok.then_some(pg);
-            }
-            if t0.elapsed() > Duration::from_secs(20) {
-                return None;
-            }
-            std::thread::sleep(Duration::from_millis(20));
-        }
-    }
-
-    fn client(&self) -> Result<postgres::Client, postgres::Error> {
-        postgres::Config::new()
-            .host_path(self.dir.path())
-            .port(self.port)
-            .user("postgres")
-            .dbname("postgres")
-            .connect(postgres::NoTls)
-    }
-
-    fn endpoint<'a>(&'a self, options: Option<&'a str>) -> Endpoint<'a> {
-        Endpoint {
-            socket_dir: self.dir.path(),
-            port: self.port,
-            options,
-        }
-    }
+    };
+    let ok = pg
+        .client()
+        .and_then(|mut c| {
+            c.batch_execute(
+                "CREATE SCHEMA schema1; CREATE TABLE schema1.counted (type text \
+                 CHECK (type IN ('total', 'delta')), value integer); CREATE UNIQUE \
+                 INDEX ON schema1.counted (type) WHERE type = 'total'",
+            )
+        })
+        .is_ok();
+    ok.then_some(pg)
 }
 
-impl Drop for PgCluster {
-    fn drop(&mut self) {
-        if let Some(mut c) = self.child.take() {
-            // SAFETY: fast shutdown of our own throwaway PostgreSQL.
-            unsafe { libc::kill(c.id() as i32, libc::SIGINT) };
-            let _ = c.wait();
-        }
+fn pg_endpoint<'a>(pg: &'a PgCluster, options: Option<&'a str>) -> Endpoint<'a> {
+    Endpoint {
+        socket_dir: pg.socket_dir(),
+        port: pg.port(),
+        options,
     }
 }
 
@@ -665,7 +587,7 @@ fn pgbench_rounds(
             if let Some(pg) = pg {
                 let options = case.sync_off.then_some("-c synchronous_commit=off");
                 theirs[i].push(
-                    run_pgbench(&pg.endpoint(options), &script, case.args, secs)
+                    run_pgbench(&pg_endpoint(pg, options), &script, case.args, secs)
                         .unwrap_or(f64::NAN),
                 );
             }
@@ -980,7 +902,7 @@ pub fn main(quick: bool) -> bool {
         let mut off = Srv::new(port_base + 200);
         off.spawn(&["-c", "synchronous_commit=off"]);
         off.wait_ready();
-        let pg = PgCluster::start(port_base + 300);
+        let pg = start_pg15(port_base + 300);
         if pg.is_none() {
             eprintln!("PostgreSQL 15 not available: no comparison column");
         }

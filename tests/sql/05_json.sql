@@ -1,0 +1,62 @@
+-- json and jsonb: input and output forms, operators, functions, aggregates, errors.
+create table docs (id int primary key, body jsonb, raw json);
+insert into docs values (1, '{"name": "Ann", "age": 31, "tags": ["a", "b"], "address": {"city": "Oslo"}}', '{"b": 1, "a": 2}'), (2, '{"name": "Bob", "age": 25, "tags": [], "active": true}', '[1, 2, 3]'), (3, '{"name": "Cy", "age": null, "score": 9.5}', '"just a string"'), (4, null, null);
+select * from docs order by id;
+select '{"b": 1, "a": 2, "a": 3}'::jsonb;
+select '{"b": 1, "a": 2, "a": 3}'::json;
+select '[1, "two", null, true, 2.50]'::jsonb;
+select '  {"x"  :  1}  '::jsonb, '  {"x"  :  1}  '::json;
+select '1e3'::jsonb, '-0.0'::jsonb, '"\u00e9"'::jsonb;
+select 'null'::jsonb, 'null'::jsonb is null;
+select body -> 'name', body ->> 'name' from docs order by id;
+select body -> 'tags' -> 0, body -> 'tags' ->> 1 from docs order by id;
+select body #> '{address,city}', body #>> '{address,city}' from docs order by id;
+select body -> 'age', pg_typeof(body -> 'age'), pg_typeof(body ->> 'age') from docs where id = 1;
+select (body ->> 'age')::int + 1 from docs order by id;
+select id from docs where body ->> 'name' = 'Bob';
+select id from docs where body @> '{"name": "Ann"}';
+select id from docs where body ? 'active';
+select id from docs where body ?| array['score', 'active'] order by id;
+select id from docs where body ?& array['name', 'tags'] order by id;
+select '{"a":1}'::jsonb <@ '{"a":1, "b":2}'::jsonb;
+select '{"a": 1}'::jsonb || '{"b": 2}'::jsonb, '[1, 2]'::jsonb || '[3]'::jsonb;
+select '{"a": 1, "b": 2}'::jsonb - 'a', '[1, 2, 3]'::jsonb - 1;
+select '{"a": {"b": 1}}'::jsonb #- '{a,b}';
+select jsonb_set('{"a": 1}', '{b}', '2'), jsonb_set('{"a": [1, 2]}', '{a,0}', '"x"');
+select jsonb_insert('{"a": [1, 2]}', '{a,1}', '9');
+select jsonb_build_object('k', 1, 'arr', jsonb_build_array(1, 'x', null));
+select json_build_object('k', 1, 'b', true), json_build_array(1, 2, 'three');
+select to_jsonb('text'::text), to_jsonb(42), to_jsonb(array[1, 2]), to_json('x'::text);
+select to_jsonb(row(1, 'a'));
+select row_to_json(t) from (select 1 as a, 'x' as b) t;
+select jsonb_typeof('{}'), jsonb_typeof('[]'), jsonb_typeof('1'), jsonb_typeof('"s"'), jsonb_typeof('true'), jsonb_typeof('null');
+select json_typeof('{"a":1}');
+select jsonb_array_length('[1, 2, 3]'), json_array_length('[]');
+select jsonb_object_keys(body) as k from docs where id = 1 order by k;
+select * from jsonb_each('{"a": 1, "b": "two"}') order by key;
+select * from jsonb_each_text('{"a": 1, "b": "two"}') order by key;
+select jsonb_array_elements('[1, {"x": 2}, "s"]');
+select jsonb_array_elements_text('["a", "b"]');
+select value::int from jsonb_array_elements('[3, 1, 2]') order by 1;
+select jsonb_strip_nulls('{"a": 1, "b": null}');
+select jsonb_pretty('{"a": [1, 2]}');
+select jsonb_agg(id order by id) from docs;
+select jsonb_agg(body -> 'name' order by id) from docs where body is not null;
+select jsonb_object_agg(body ->> 'name', body -> 'age') from docs where body is not null;
+select json_agg(x) from (values (1), (2)) v(x);
+select id, body ->> 'name' as name, jsonb_array_length(body -> 'tags') as ntags from docs where body ? 'tags' order by id;
+select body ->> 'name' from docs order by body -> 'age', id;
+select body -> 'missing', body -> 99 from docs where id = 1;
+select '[1, 2, 3]'::jsonb -> -1, '[1, 2, 3]'::jsonb -> 5;
+select raw -> 'a', raw ->> 0 from docs order by id;
+select '{"a": 1}'::jsonb = '{"a": 1.0}'::jsonb, '[1, 2]'::jsonb = '[2, 1]'::jsonb;
+select '{"a": [1, 2, {"b": true}]}'::jsonb @> '{"a": [{"b": true}]}';
+select jsonb_path_query_array('{"a": [1, 2, 3, 4]}', '$.a[*] ? (@ > 2)');
+select jsonb_path_exists('{"a": 1}', '$.a');
+update docs set body = jsonb_set(body, '{age}', '26') where id = 2 returning body;
+select body ->> 'age' from docs where id = 2;
+select '{"a": 1'::jsonb; -- error
+select '{a: 1}'::json; -- error
+select '{"a": 1}'::jsonb -> 'a' -> 'b';
+select ('{"a": "x"}'::jsonb ->> 'a')::int; -- error
+select jsonb_array_length('{"a": 1}'); -- error
