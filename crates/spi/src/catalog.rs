@@ -1,32 +1,40 @@
-//! minipg's catalog inside each database file: the schema map and the views PostgreSQL
-//! clients expect.
+//! minipg's catalog inside each database file, and the `sql` crate's view of it
+//! ([`DbCatalog`]).
 //!
-//! Layout, per database:
+//! Layout, per database (format [`FORMAT`]):
 //! - `minipg_namespace(nspname, oid, nspowner)`: one row per schema created with CREATE SCHEMA.
 //!   `public`, `pg_catalog` and `information_schema` are built in and have no row.
-//! - A relation `name` of schema `s` is the SQLite object `s.name` (see `rewrite::mangle`):
-//!   all schemas live in one file, so 1,000 schemas cost 1,000 rows and their tables, not
-//!   1,000 ATTACHed files (SQLite caps ATTACH at 125 and every attached file is another lock).
-//! - `pg_namespace` (a TEMP view per connection, so it is never stale and never written to the
-//!   file, created on a connection's first statement that names it) = the built-ins ∪
-//!   `minipg_namespace`.
-//! - `pg_stat_activity`, `pg_stat_autovacuum`: eponymous virtual tables ([`views`]).
+//! - `minipg_class(oid, relnamespace, relname, relkind, sqlite_name, reltable)`: every table,
+//!   view and index a client created, with the SQLite object that holds it (a relation `name`
+//!   of schema `s` is the SQLite object `s.name`, see `sql::catalog::sqlite_name`: all schemas
+//!   live in one file, so 1,000 schemas cost 1,000 rows, not 1,000 ATTACHed files).
+//! - `minipg_attribute(attrelid, attnum, attname, atttypid, atttypmod, attnotnull,
+//!   attdefault)`: each column's PostgreSQL type and typmod (SQLite only knows the storage
+//!   class) and its default as PostgreSQL text.
+//! - `minipg_meta(key, value)`: the format version and the next OID.
+//! - `pg_namespace` (a TEMP view per connection, created on a connection's first statement
+//!   that names it) = the built-ins ∪ `minipg_namespace`; `pg_stat_activity` and
+//!   `pg_stat_autovacuum`: eponymous virtual tables ([`views`]). These are the system
+//!   relations of schema `pg_catalog`.
 //!
-//! Invariants: a schema exists iff it is built in or has a row; every mangled object's schema
-//! exists (CREATE/DROP SCHEMA change rows and objects in one transaction; startup repairs a
-//! file where that was broken). Every change to `minipg_namespace` also changes SQLite's schema
-//! cookie ([`note_namespace_change`]), so the plan cache, which checks only the cookie, sees a
-//! schema created or dropped by another process at its next statement. Lookups read the
-//! database every time.
+//! Invariants: a schema exists iff it is built in or has a row; every relation's schema
+//! exists; a `minipg_class` row exists iff its SQLite object does — DDL changes both in one
+//! transaction, and startup repairs what an interrupted change left. Every change to
+//! `minipg_namespace` also changes SQLite's schema cookie ([`note_namespace_change`]), so
+//! cached plans, which check only the cookie, see it. Lookups read the database every time.
+//! OIDs come from one counter and are never reused.
 //! Never: the catalog functions here begin or end transactions — their callers do.
 
+pub(crate) mod relations;
 pub(crate) mod views;
+
+pub(crate) use relations::DbCatalog;
 
 use rusqlite::{Connection, OptionalExtension, params};
 
 use crate::error::{SpiError, sqlstate};
 use crate::result::Notice;
-use crate::rewrite::mangle;
+use sql::catalog::sqlite_name as mangle;
 
 /// Built-in schemas and their PostgreSQL OIDs.
 pub const BUILTIN_SCHEMAS: [(&str, i64); 3] = [
@@ -38,14 +46,72 @@ pub const BUILTIN_SCHEMAS: [(&str, i64); 3] = [
 /// The first OID handed to a user schema (PostgreSQL's FirstNormalObjectId).
 const FIRST_NORMAL_OID: i64 = 16_384;
 
-/// Creates minipg's tables in the file if missing (server's own connection, authorizer off).
+/// The catalog format this server writes and reads (`minipg_meta.format`, and
+/// `PRAGMA user_version` of each database file). Format 1 was minipg before the SQL front end:
+/// SQLite-typed columns, no `minipg_class`.
+pub const FORMAT: i64 = 2;
+
+/// Creates minipg's tables in a new file (server's own connection, authorizer off).
 pub(crate) fn ensure_catalog(conn: &Connection) -> rusqlite::Result<()> {
-    conn.execute_batch(
+    conn.execute_batch(&format!(
         "CREATE TABLE IF NOT EXISTS minipg_namespace (
              nspname  TEXT PRIMARY KEY,
              oid      INTEGER NOT NULL UNIQUE,
              nspowner TEXT
-         );",
+         );
+         CREATE TABLE IF NOT EXISTS minipg_class (
+             oid          INTEGER PRIMARY KEY,
+             relnamespace TEXT NOT NULL,
+             relname      TEXT NOT NULL,
+             relkind      TEXT NOT NULL,
+             sqlite_name  TEXT NOT NULL UNIQUE,
+             reltable     INTEGER,
+             UNIQUE (relnamespace, relname)
+         );
+         CREATE TABLE IF NOT EXISTS minipg_attribute (
+             attrelid   INTEGER NOT NULL,
+             attnum     INTEGER NOT NULL,
+             attname    TEXT NOT NULL,
+             atttypid   INTEGER NOT NULL,
+             atttypmod  INTEGER NOT NULL,
+             attnotnull INTEGER NOT NULL,
+             attdefault TEXT,
+             PRIMARY KEY (attrelid, attnum)
+         );
+         CREATE TABLE IF NOT EXISTS minipg_meta (key TEXT PRIMARY KEY, value);
+         INSERT OR IGNORE INTO minipg_meta VALUES ('format', {FORMAT});
+         INSERT OR IGNORE INTO minipg_meta VALUES ('next_oid', {FIRST_NORMAL_OID});
+         PRAGMA user_version = {FORMAT};"
+    ))
+}
+
+/// The format a database file was written in: `minipg_meta.format`, else 1 when it has
+/// minipg's older catalog, else `None` (not a minipg file).
+pub(crate) fn file_format(conn: &Connection) -> rusqlite::Result<Option<i64>> {
+    let has = |t: &str| -> rusqlite::Result<bool> {
+        conn.query_row(
+            "SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name = ?1",
+            [t],
+            |r| r.get::<_, i64>(0),
+        )
+        .map(|n| n > 0)
+    };
+    if has("minipg_meta")? {
+        return conn
+            .query_row("SELECT value FROM minipg_meta WHERE key = 'format'", [], |r| {
+                r.get::<_, i64>(0)
+            })
+            .optional();
+    }
+    Ok(has("minipg_namespace")?.then_some(1))
+}
+
+/// A fresh OID (never reused within the file).
+pub(crate) fn next_oid(conn: &Connection) -> rusqlite::Result<i64> {
+    conn.query_row(
+        "UPDATE minipg_meta SET value = value + 1 WHERE key = 'next_oid' RETURNING value - 1",
+        [],
+        |r| r.get(0),
     )
 }
 
@@ -138,11 +204,7 @@ pub(crate) fn create_schema(
             format!("schema \"{name}\" already exists"),
         ));
     }
-    let oid: i64 = conn.query_row(
-        "SELECT coalesce(max(oid) + 1, ?1) FROM main.minipg_namespace",
-        [FIRST_NORMAL_OID],
-        |r| r.get(0),
-    )?;
+    let oid = next_oid(conn)?;
     conn.execute(
         "INSERT INTO main.minipg_namespace (nspname, oid, nspowner) VALUES (?1, ?2, ?3)",
         params![name, oid, owner],
@@ -286,6 +348,7 @@ pub(crate) fn drop_schemas(
             let quoted = object.sqlite_name.replace('"', "\"\"");
             conn.execute_batch(&format!("DROP {kind} IF EXISTS main.\"{quoted}\""))?;
         }
+        relations::forget_schema(conn, name)?;
         conn.execute(
             "DELETE FROM main.minipg_namespace WHERE nspname = ?1",
             [name],

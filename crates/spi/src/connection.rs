@@ -187,6 +187,7 @@ impl SqlConn {
             "PRAGMA synchronous = {sync}; PRAGMA foreign_keys = ON;"
         ))?;
         conn.set_prepared_statement_cache_capacity(64);
+        crate::runtime::register(&conn)?;
         functions::register(&conn, database, user)?;
         catalog::views::register(&conn)?;
         if trust == Trust::Client {

@@ -11,50 +11,11 @@
 use rusqlite::{Connection, ErrorCode, ffi};
 
 use crate::interrupt;
-use crate::rewrite::{RewriteError, demangle};
+use sql::SqlError;
+use sql::catalog::pg_name as demangle;
 
-/// SQLSTATE codes used by this crate (PostgreSQL's `errcodes.txt` names).
-pub mod sqlstate {
-    pub const SUCCESSFUL_COMPLETION: &str = "00000";
-    pub const WARNING: &str = "01000";
-    pub const FEATURE_NOT_SUPPORTED: &str = "0A000";
-    pub const INVALID_SAVEPOINT_SPECIFICATION: &str = "3B001";
-    pub const INVALID_CATALOG_NAME: &str = "3D000";
-    pub const INVALID_SCHEMA_NAME: &str = "3F000";
-    pub const PROTOCOL_VIOLATION: &str = "08P01";
-    pub const NUMERIC_VALUE_OUT_OF_RANGE: &str = "22003";
-    pub const INVALID_TEXT_REPRESENTATION: &str = "22P02";
-    pub const INVALID_PARAMETER_VALUE: &str = "22023";
-    pub const NOT_NULL_VIOLATION: &str = "23502";
-    pub const FOREIGN_KEY_VIOLATION: &str = "23503";
-    pub const UNIQUE_VIOLATION: &str = "23505";
-    pub const CHECK_VIOLATION: &str = "23514";
-    pub const ACTIVE_SQL_TRANSACTION: &str = "25001";
-    pub const READ_ONLY_SQL_TRANSACTION: &str = "25006";
-    pub const NO_ACTIVE_SQL_TRANSACTION: &str = "25P01";
-    pub const IN_FAILED_SQL_TRANSACTION: &str = "25P02";
-    pub const DEPENDENT_OBJECTS_STILL_EXIST: &str = "2BP01";
-    pub const SERIALIZATION_FAILURE: &str = "40001";
-    pub const SYNTAX_ERROR: &str = "42601";
-    pub const INSUFFICIENT_PRIVILEGE: &str = "42501";
-    pub const INVALID_NAME: &str = "42602";
-    pub const UNDEFINED_COLUMN: &str = "42703";
-    pub const UNDEFINED_FUNCTION: &str = "42883";
-    pub const UNDEFINED_TABLE: &str = "42P01";
-    pub const DUPLICATE_DATABASE: &str = "42P04";
-    pub const DUPLICATE_SCHEMA: &str = "42P06";
-    pub const DUPLICATE_TABLE: &str = "42P07";
-    pub const DATATYPE_MISMATCH: &str = "42804";
-    pub const RESERVED_NAME: &str = "42939";
-    pub const DISK_FULL: &str = "53100";
-    pub const OBJECT_IN_USE: &str = "55006";
-    pub const LOCK_NOT_AVAILABLE: &str = "55P03";
-    pub const QUERY_CANCELED: &str = "57014";
-    pub const ADMIN_SHUTDOWN: &str = "57P01";
-    pub const IO_ERROR: &str = "58030";
-    pub const INTERNAL_ERROR: &str = "XX000";
-    pub const DATA_CORRUPTED: &str = "XX001";
-}
+/// SQLSTATE codes (PostgreSQL's `errcodes.txt` names), from the `sql` crate.
+pub use sql::sqlstate;
 
 /// How bad an error is for the session that sees it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -135,11 +96,32 @@ impl SpiError {
     }
 }
 
-impl From<RewriteError> for SpiError {
-    fn from(e: RewriteError) -> Self {
+impl From<SqlError> for SpiError {
+    fn from(e: SqlError) -> Self {
         SpiError {
+            sqlstate: e.sqlstate,
+            severity: if e.sqlstate == sqlstate::ADMIN_SHUTDOWN {
+                Severity::Fatal
+            } else {
+                Severity::Error
+            },
+            message: e.message,
+            detail: e.detail,
+            hint: e.hint,
             position: e.position,
-            ..SpiError::new(e.sqlstate, e.message)
+        }
+    }
+}
+
+impl SpiError {
+    /// The error as the `sql` crate's type (for raising it from a runtime function).
+    pub fn into_sql(self) -> SqlError {
+        SqlError {
+            sqlstate: self.sqlstate,
+            message: self.message,
+            detail: self.detail,
+            hint: self.hint,
+            position: self.position,
         }
     }
 }
@@ -156,10 +138,10 @@ impl From<std::io::Error> for SpiError {
     }
 }
 
-/// The error an SQL function registered by this crate returns, carrying its SQLSTATE through
-/// SQLite (which only keeps a message) to [`map_sqlite_error`].
+/// The error an SQL function registered by this crate returns: the whole error waits for
+/// [`map_sqlite_error`] in the runtime's slot while SQLite unwinds.
 pub(crate) fn function_error(e: &SpiError) -> rusqlite::Error {
-    rusqlite::Error::UserFunctionError(format!("[SQLSTATE {}] {}", e.sqlstate, e.message).into())
+    crate::runtime::raise(e.clone().into_sql())
 }
 
 /// What the mapper knows about the statement that failed.
@@ -213,6 +195,11 @@ pub(crate) fn map_sqlite_error(e: rusqlite::Error, ctx: &ErrorContext<'_>) -> Sp
 }
 
 fn parse_function_message(text: &str) -> SpiError {
+    if text.contains(crate::runtime::FUNCTION_ERROR_MARKER)
+        && let Some(e) = crate::runtime::take_function_error()
+    {
+        return e.into();
+    }
     if let Some(rest) = text.strip_prefix("[SQLSTATE ")
         && let Some((code, message)) = rest.split_once("] ")
         && let Some(code) = known_sqlstate(code)
@@ -226,25 +213,13 @@ fn parse_function_message(text: &str) -> SpiError {
     SpiError::internal(text.to_string())
 }
 
-/// Maps a code string back to the `'static` constant (function errors cross SQLite as text).
+/// Maps a code string back to the `'static` constant.
 fn known_sqlstate(code: &str) -> Option<&'static str> {
-    use sqlstate::*;
-    [
-        INVALID_TEXT_REPRESENTATION,
-        INVALID_PARAMETER_VALUE,
-        NUMERIC_VALUE_OUT_OF_RANGE,
-        QUERY_CANCELED,
-        ADMIN_SHUTDOWN,
-        INSUFFICIENT_PRIVILEGE,
-        FEATURE_NOT_SUPPORTED,
-        INTERNAL_ERROR,
-    ]
-    .into_iter()
-    .find(|c| *c == code)
+    sqlstate::known(code)
 }
 
 fn map_failure(code: ffi::Error, msg: &str, ctx: &ErrorContext<'_>) -> SpiError {
-    if msg.starts_with("[SQLSTATE ") {
+    if msg.starts_with("[SQLSTATE ") || msg.contains(crate::runtime::FUNCTION_ERROR_MARKER) {
         return parse_function_message(msg);
     }
     match code.extended_code {
@@ -319,7 +294,7 @@ fn map_failure(code: ffi::Error, msg: &str, ctx: &ErrorContext<'_>) -> SpiError 
         ErrorCode::SystemIoFailure | ErrorCode::CannotOpen => {
             SpiError::new(sqlstate::IO_ERROR, format!("I/O error: {msg}"))
         }
-        ErrorCode::TooBig => SpiError::new("54000", "value too large"),
+        ErrorCode::TooBig => SpiError::new(sqlstate::PROGRAM_LIMIT_EXCEEDED, "value too large"),
         _ => map_message(msg),
     }
 }
@@ -649,13 +624,8 @@ mod tests {
     }
 
     #[test]
-    fn rewrite_errors_convert() {
-        let e: SpiError = RewriteError {
-            sqlstate: "42601",
-            message: "unterminated quoted string".into(),
-            position: Some(8),
-        }
-        .into();
+    fn sql_errors_convert() {
+        let e: SpiError = SqlError::syntax("unterminated quoted string").at(Some(8)).into();
         assert_eq!(e.position, Some(8));
         assert_eq!(e.sqlstate, "42601");
     }

@@ -1,12 +1,13 @@
-//! SQL functions registered on every connection: `version()`, `current_database()`,
-//! `current_user()`, `pg_backend_pid()`, `pg_sleep(s)`, `now()`, `pg_cancel_backend(pid)`,
-//! `pg_terminate_backend(pid)` and `minipg_bool(x)` (the target of the rewriter's `::bool`).
+//! The host functions of the `sql` catalog (`sql::func::host`: signatures there, bodies here):
+//! `version()`, `current_database()`, `current_user`, `session_user`, `current_schema`,
+//! `pg_backend_pid()`, `pg_sleep(s)`, `pg_cancel_backend(pid)`, `pg_terminate_backend(pid)`,
+//! `current_setting(name)` and `set_config(name, value, local)`.
 //!
 //! Invariants: a function that fails reports its SQLSTATE through [`function_error`];
 //! `pg_sleep` sleeps in slices of at most 10 ms and checks [`interrupt::check`] between them.
 //! Never: a function here touches files or the network.
 
-use std::time::{Duration, Instant, SystemTime};
+use std::time::{Duration, Instant};
 
 use rusqlite::functions::{Context, FunctionFlags};
 use rusqlite::types::ValueRef;
@@ -15,7 +16,6 @@ use rusqlite::{Connection, Result};
 use crate::error::{SpiError, function_error, sqlstate};
 use crate::hooks::hooks;
 use crate::interrupt;
-use crate::value::{format_timestamptz, parse_bool};
 
 /// The text `version()` returns.
 pub fn version_string() -> String {
@@ -26,38 +26,74 @@ pub fn version_string() -> String {
     )
 }
 
-/// Registers this crate's functions on `conn` for a session of `user` on `database`.
+/// Registers the host functions of the `sql` catalog (`sql::func::host`) on `conn` for a
+/// session of `user` on `database`.
 pub(crate) fn register(conn: &Connection, database: &str, user: &str) -> Result<()> {
-    let deterministic = FunctionFlags::SQLITE_UTF8 | FunctionFlags::SQLITE_DETERMINISTIC;
+    use sql::func::host::symbol;
+    let stable = FunctionFlags::SQLITE_UTF8;
     let volatile = FunctionFlags::SQLITE_UTF8;
 
-    conn.create_scalar_function("version", 0, deterministic, |_| Ok(version_string()))?;
+    conn.create_scalar_function(symbol::VERSION, 0, stable, |_| Ok(version_string()))?;
     let db = database.to_string();
-    conn.create_scalar_function(
-        "current_database",
-        0,
-        deterministic,
-        move |_| Ok(db.clone()),
-    )?;
+    conn.create_scalar_function(symbol::CURRENT_DATABASE, 0, stable, move |_| Ok(db.clone()))?;
     let u = user.to_string();
-    conn.create_scalar_function("current_user", 0, deterministic, move |_| Ok(u.clone()))?;
+    conn.create_scalar_function(symbol::CURRENT_USER, 0, stable, move |_| Ok(u.clone()))?;
     let u = user.to_string();
-    conn.create_scalar_function("session_user", 0, deterministic, move |_| Ok(u.clone()))?;
-    conn.create_scalar_function("pg_backend_pid", 0, deterministic, |_| {
+    conn.create_scalar_function(symbol::SESSION_USER, 0, stable, move |_| Ok(u.clone()))?;
+    let u = user.to_string();
+    conn.create_scalar_function(symbol::CURRENT_SCHEMA, 0, stable, move |_| {
+        Ok(crate::catalog::relations::search_path_names(&u)
+            .into_iter()
+            .find(|s| *s != u)
+            .unwrap_or_else(|| "public".into()))
+    })?;
+    conn.create_scalar_function(symbol::BACKEND_PID, 0, stable, |_| {
         Ok(i64::from(std::process::id()))
     })?;
-    conn.create_scalar_function("now", 0, volatile, |_| {
-        Ok(format_timestamptz(SystemTime::now()))
-    })?;
-    conn.create_scalar_function("pg_sleep", 1, volatile, pg_sleep)?;
-    conn.create_scalar_function("pg_cancel_backend", 1, volatile, |ctx| {
+    conn.create_scalar_function(symbol::SLEEP, 1, volatile, pg_sleep)?;
+    conn.create_scalar_function(symbol::CANCEL_BACKEND, 1, volatile, |ctx| {
         signal_backend(ctx, false)
     })?;
-    conn.create_scalar_function("pg_terminate_backend", 1, volatile, |ctx| {
+    conn.create_scalar_function(symbol::TERMINATE_BACKEND, -1, volatile, |ctx| {
         signal_backend(ctx, true)
     })?;
-    conn.create_scalar_function("minipg_bool", 1, deterministic, minipg_bool)?;
+    conn.create_scalar_function(symbol::CURRENT_SETTING, -1, stable, current_setting)?;
+    conn.create_scalar_function(symbol::SET_CONFIG, 3, volatile, set_config)?;
     Ok(())
+}
+
+/// `current_setting(name [, missing_ok])`.
+fn current_setting(ctx: &mut Context<'_>) -> Result<Option<String>> {
+    let name = match ctx.get_raw(0) {
+        ValueRef::Text(t) => String::from_utf8_lossy(t).into_owned(),
+        _ => return Ok(None),
+    };
+    let missing_ok = ctx.len() > 1 && matches!(ctx.get_raw(1), ValueRef::Integer(i) if i != 0);
+    match guc::show(&name) {
+        Ok(v) => Ok(Some(v)),
+        Err(_) if missing_ok => Ok(None),
+        Err(e) => Err(function_error(&SpiError::new(e.sqlstate(), e.to_string()))),
+    }
+}
+
+/// `set_config(name, value, is_local)`: as SET (the value is not undone at the block's end
+/// when `is_local`; minipg applies it for the session).
+fn set_config(ctx: &mut Context<'_>) -> Result<Option<String>> {
+    let text = |i: usize| match ctx.get_raw(i) {
+        ValueRef::Text(t) => Some(String::from_utf8_lossy(t).into_owned()),
+        _ => None,
+    };
+    let Some(name) = text(0) else {
+        return Err(function_error(&SpiError::new(
+            sqlstate::NULL_VALUE_NOT_ALLOWED,
+            "SET requires parameter name",
+        )));
+    };
+    let value = text(1);
+    guc::set_session(&name, value.as_deref())
+        .map_err(|e| function_error(&SpiError::new(e.sqlstate(), e.to_string())))?;
+    crate::runtime::refresh_env();
+    Ok(guc::show(&name).ok())
 }
 
 /// `pg_sleep(seconds)`: returns NULL after sleeping, or fails as soon as an interrupt arrives.
@@ -125,21 +161,3 @@ fn signal_backend(ctx: &mut Context<'_>, terminate: bool) -> Result<Option<i64>>
     }
 }
 
-/// `minipg_bool(x)`: PostgreSQL's boolean input for `::bool` casts.
-fn minipg_bool(ctx: &mut Context<'_>) -> Result<Option<i64>> {
-    match ctx.get_raw(0) {
-        ValueRef::Null => Ok(None),
-        ValueRef::Integer(i) => Ok(Some(i64::from(i != 0))),
-        ValueRef::Real(f) => Ok(Some(i64::from(f != 0.0))),
-        ValueRef::Text(t) | ValueRef::Blob(t) => {
-            let s = String::from_utf8_lossy(t);
-            match parse_bool(&s) {
-                Some(b) => Ok(Some(i64::from(b))),
-                None => Err(function_error(&SpiError::new(
-                    sqlstate::INVALID_TEXT_REPRESENTATION,
-                    format!("invalid input syntax for type boolean: \"{s}\""),
-                ))),
-            }
-        }
-    }
-}

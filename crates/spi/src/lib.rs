@@ -2,12 +2,14 @@
 //! SQLSTATEs, and the worker SPI.
 //!
 //! Code map:
-//! - [`rewrite`] (another engineer's module): PostgreSQL's dialect → SQLite's, statement
-//!   classification, `$n` → `?n`, schema-qualified names → mangled names.
+//! - The `sql` crate turns PostgreSQL's SQL into plans; [`runtime`] registers its functions,
+//!   operators, casts, aggregates, set-returning functions and collations on every connection.
+//! - `exec`: the one path that runs plans, for sessions and workers alike.
 //! - `datadir`: `base/<db>/<db>.sqlite`, CREATE/DROP DATABASE, [`init_data_dir`].
 //! - `connection`: how every connection is opened (WAL, synchronous, busy handler, progress
 //!   handler, functions, authorizer).
-//! - `catalog`: the schema map (`minipg_namespace`), `pg_namespace`, `pg_stat_activity`.
+//! - `catalog`: minipg's catalog tables (schemas, relations, columns with PostgreSQL types),
+//!   the `sql::Catalog` over them, `pg_namespace`, `pg_stat_activity`.
 //! - `session`: [`Session`], PostgreSQL's transaction-block semantics for a client backend.
 //! - `plancache`: rewritten and described statements kept per session (and for the worker
 //!   connection) by text, valid while SQLite's schema cookie is unchanged.
@@ -16,7 +18,7 @@
 //! - `recovery`: [`startup_recovery`], the startup process's work.
 //!
 //! **Schemas live in one file.** A relation `name` of schema `s` is the SQLite table `s.name`
-//! (`rewrite::mangle`); `public` maps to plain names. 1,000 schemas in one database is 1,000
+//! (`sql::catalog::sqlite_name`); `public` maps to plain names. 1,000 schemas in one database is 1,000
 //! catalog rows plus their tables in one file — where one ATTACHed file per schema would hit
 //! SQLite's limit of 125 attached databases, multiply locks, and make a transaction across
 //! schemas non-atomic. A schema name may therefore not contain `.` (42602).
@@ -28,8 +30,6 @@
 //! (42501); the server's own statements run with it off. Never reads shared memory itself:
 //! the server provides [`ServerHooks`].
 
-pub mod rewrite;
-
 mod authorizer;
 mod catalog;
 mod connection;
@@ -40,17 +40,17 @@ mod functions;
 mod hooks;
 pub mod interrupt;
 pub mod maintenance;
-mod params;
 mod plancache;
 mod quote;
 mod recovery;
 mod result;
+pub mod runtime;
 mod session;
 mod settings;
 mod value;
 mod worker;
 
-pub use catalog::BUILTIN_SCHEMAS;
+pub use catalog::{BUILTIN_SCHEMAS, FORMAT};
 pub use connection::{OpenOptions, initialize_library};
 pub use datadir::{
     BASE_DIR, DEFAULT_DATABASE, create_database, database_path, drop_database, init_data_dir,
@@ -62,9 +62,8 @@ pub use hooks::{ActivityRow, AutovacuumRow, ServerHooks, hooks, set_server_hooks
 pub use quote::{quote_identifier, quote_literal};
 pub use recovery::{RecoveryReport, startup_recovery};
 pub use result::{Notice, QueryResult, TxStatus};
-pub use rewrite::{PgType, split_statements};
 pub use session::{Prepared, Session};
-pub use value::{Column, Value, bytea_hex, format_float, format_timestamptz, parse_bool};
+pub use value::{Column, Value, column, output, parse_bool, timestamptz_value};
 pub use worker::{
     FromValue, SpiClient, SpiOk, TupleTable, abort_current_transaction, commit_transaction_command,
     connect, start_transaction_command, transaction, worker_connect, worker_database,

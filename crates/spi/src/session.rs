@@ -26,34 +26,38 @@
 //! Never: shares its connection with another thread or process; uses a cached plan in a failed
 //! block (it prepares as before and refuses).
 
+use std::cell::RefCell;
 use std::path::{Path, PathBuf};
 
+use sql::plan::{Ddl, Plan, QueryPlan, Utility};
+use sql::{Statements, Type, Value};
+
+use crate::catalog::DbCatalog;
 use crate::connection::{OpenOptions, SqlConn, Trust};
 use crate::datadir::{self, database_exists, database_path};
 use crate::error::{SpiError, sqlstate};
-use crate::exec::{self, SqlPlan};
+use crate::exec;
 use crate::hooks::hooks;
 use crate::interrupt;
 use crate::plancache::{PLAN_CACHE_SIZE, PlanCache, PrepareSnapshot, Validity, schema_cookie};
 use crate::result::{Notice, QueryResult, TxStatus};
-use crate::rewrite::{PgType, Statement, StatementKind, rewrite, split_statements};
+use crate::runtime;
 use crate::settings::{self, SettingsUndo};
-use crate::value::{Column, Value};
+use crate::value::Column;
 
-/// A prepared statement: rewritten, described, ready to execute any number of times.
+/// A prepared statement: analyzed, described, ready to execute any number of times.
 #[derive(Debug, Clone)]
 pub struct Prepared {
     sql: String,
     body: Body,
     columns: Vec<Column>,
-    param_types: Vec<PgType>,
+    param_types: Vec<Type>,
 }
 
 #[derive(Debug, Clone)]
 enum Body {
     Empty,
-    Sql(SqlPlan),
-    Other(Statement),
+    Plan(Plan),
 }
 
 impl Prepared {
@@ -62,8 +66,8 @@ impl Prepared {
         &self.columns
     }
 
-    /// Parameter types, `$1` first; unknown ones are reported as `text`.
-    pub fn param_types(&self) -> &[PgType] {
+    /// Parameter types, `$1` first.
+    pub fn param_types(&self) -> &[Type] {
         &self.param_types
     }
 
@@ -82,9 +86,9 @@ impl Prepared {
         matches!(
             self.body,
             Body::Empty
-                | Body::Other(
-                    Statement::Commit | Statement::Rollback | Statement::RollbackTo { .. }
-                )
+                | Body::Plan(Plan::Utility(
+                    Utility::Commit | Utility::Rollback | Utility::RollbackTo(_)
+                ))
         )
     }
 }
@@ -100,25 +104,13 @@ fn quote_name(name: &str) -> String {
     format!("\"{}\"", name.replace('"', "\"\""))
 }
 
-fn pg_type_for_oid(oid: u32) -> Option<PgType> {
-    use PgType::*;
-    [
-        Bool,
-        Bytea,
-        Int2,
-        Int4,
-        Int8,
-        Float4,
-        Float8,
-        Numeric,
-        Text,
-        Varchar,
-        Date,
-        Timestamp,
-        Timestamptz,
-    ]
-    .into_iter()
-    .find(|t| t.oid() == oid)
+/// The columns a plan returns.
+fn plan_columns(plan: &Plan) -> Vec<Column> {
+    match plan {
+        Plan::Query(q) => q.columns.clone(),
+        Plan::Utility(Utility::Show(name)) => settings::show_columns(name),
+        Plan::Utility(_) | Plan::Ddl(_) => Vec::new(),
+    }
 }
 
 /// One client's session.
@@ -220,91 +212,69 @@ impl Session {
                 return Ok(cached);
             }
         }
-        // The rewriter's catalog look-ups, SQLite's prepare and the cookie the plan is stamped
-        // with all come from one snapshot.
-        let mut snapshot = PrepareSnapshot::new(&self.sql, sql);
-        let mut asked_catalog = false;
-        let statement = {
-            let conn = &self.sql.conn;
-            let mut is_schema = |name: &str| {
-                asked_catalog = true;
-                snapshot.open();
-                crate::catalog::is_schema(conn, name)
-            };
-            rewrite(sql, &mut is_schema)?
-        };
-        let mut prepared = Prepared {
-            sql: sql.to_string(),
-            body: Body::Empty,
-            columns: Vec::new(),
-            param_types: Vec::new(),
-        };
-        let is_control = matches!(
-            statement,
-            Statement::Empty
-                | Statement::Commit
-                | Statement::Rollback
-                | Statement::RollbackTo { .. }
-        );
-        if self.tx == TxStatus::Failed && !is_control {
+        let stmts = Statements::parse(sql)?;
+        if stmts.len() > 1 {
+            return Err(SpiError::new(
+                sqlstate::SYNTAX_ERROR,
+                "cannot insert multiple commands into a prepared statement",
+            ));
+        }
+        if stmts.is_empty() {
+            return Ok(Prepared {
+                sql: sql.to_string(),
+                body: Body::Empty,
+                columns: Vec::new(),
+                param_types: param_oids.iter().map(|o| Type(*o)).collect(),
+            });
+        }
+        self.prepare_statement(&stmts, 0, sql, param_oids, true)
+    }
+
+    /// Analyzes statement `i` of `stmts` (the client's `text`); cached by text when `cache`.
+    fn prepare_statement(
+        &mut self,
+        stmts: &Statements,
+        i: usize,
+        text: &str,
+        param_oids: &[u32],
+        cache: bool,
+    ) -> Result<Prepared, SpiError> {
+        if self.tx == TxStatus::Failed && !stmts.is_transaction_end(i) {
             return Err(aborted());
         }
-        match statement {
-            Statement::Empty => {}
-            Statement::Sql {
-                sqlite,
-                kind,
-                returning,
-                tag,
-                param_count,
-                param_types,
-                result_types,
-            } => {
-                snapshot.open();
-                let plan = exec::describe(
-                    &self.sql,
-                    &sqlite,
-                    kind,
-                    returning,
-                    &tag,
-                    param_count,
-                    &param_types,
-                    &result_types,
-                )
-                .map_err(|e| client_position(e, sql, &sqlite))?;
-                prepared.columns = plan.columns.clone();
-                prepared.param_types = plan.param_types.clone();
-                prepared.body = Body::Sql(plan);
-            }
-            Statement::Show { ref name } => {
-                prepared.columns = settings::show_columns(name);
-                prepared.body = Body::Other(statement);
-            }
-            other => prepared.body = Body::Other(other),
-        }
-        if prepared.param_types.len() < param_oids.len() {
-            prepared
-                .param_types
-                .resize(param_oids.len(), PgType::Unknown);
-        }
-        for (slot, oid) in prepared.param_types.iter_mut().zip(param_oids) {
-            if let Some(t) = pg_type_for_oid(*oid) {
-                *slot = t;
-            }
-        }
-        for slot in &mut prepared.param_types {
-            if *slot == PgType::Unknown {
-                *slot = PgType::Text;
-            }
-        }
+        let param_types: Vec<Type> = param_oids.iter().map(|o| Type(*o)).collect();
+        // The catalog look-ups and the cookie the plan is stamped with come from one snapshot.
+        let snapshot = RefCell::new(PrepareSnapshot::new(&self.sql, text));
+        let (plan, used_catalog) = {
+            let open = || snapshot.borrow_mut().open();
+            let catalog = DbCatalog::new(&self.sql, &self.user).with_lookup_hook(&open);
+            runtime::refresh_env();
+            let plan = runtime::with_env(|env| stmts.analyze(i, &catalog, env, &param_types));
+            (plan, catalog.used())
+        };
+        let snapshot = snapshot.into_inner();
         let cookie = snapshot.cookie();
         snapshot.finish()?;
-        if let Body::Sql(plan) = &mut prepared.body {
-            plan.param_types = prepared.param_types.clone();
-            if let Some(cookie) = cookie {
-                let validity = Validity::of(cookie, asked_catalog, plan.depends_on_schema);
-                self.plans
-                    .insert(sql, param_oids, prepared.clone(), validity);
+        let plan = plan?;
+        let columns = plan_columns(&plan);
+        let param_types = match &plan {
+            Plan::Query(q) => q.params.clone(),
+            _ => param_types,
+        };
+        let prepared = Prepared {
+            sql: text.to_string(),
+            body: Body::Plan(plan),
+            columns,
+            param_types,
+        };
+        if cache && matches!(&prepared.body, Body::Plan(Plan::Query(_))) {
+            let validity = match (used_catalog, cookie) {
+                (false, _) => Some(Validity::Always),
+                (true, Some(c)) => Some(Validity::WhileSchemaCookie(c)),
+                (true, None) => None,
+            };
+            if let Some(v) = validity {
+                self.plans.insert(text, param_oids, prepared.clone(), v);
             }
         }
         Ok(prepared)
@@ -325,29 +295,49 @@ impl Session {
         result
     }
 
-    /// Splits, prepares and executes each statement of a simple query, stopping after the
+    /// Parses, prepares and executes each statement of a simple query, stopping after the
     /// first error. An empty string gives one empty result (EmptyQueryResponse).
     ///
     /// As in PostgreSQL, several statements sent outside a transaction block run in one
     /// implicit transaction: an error rolls back the ones before it. (When the query itself
-    /// contains transaction control, CREATE/DROP DATABASE or DISCARD, each statement commits on
-    /// its own instead.)
+    /// contains transaction control or CREATE/DROP DATABASE, each statement commits on its
+    /// own instead.)
     pub fn simple_query(&mut self, sql: &str) -> Vec<Result<QueryResult, SpiError>> {
-        let statements = split_statements(sql);
-        if statements.is_empty() {
+        let stmts = match Statements::parse(sql) {
+            Ok(s) => s,
+            Err(e) => {
+                if self.tx == TxStatus::InBlock {
+                    self.tx = TxStatus::Failed;
+                }
+                return vec![Err(e.into())];
+            }
+        };
+        if stmts.is_empty() {
             return vec![Ok(QueryResult::tag(""))];
         }
-        let implicit = statements.len() > 1
+        let implicit = stmts.len() > 1
             && self.tx == TxStatus::Idle
-            && statements.iter().all(|s| self.fits_implicit_block(s));
+            && (0..stmts.len()).all(|i| stmts.fits_implicit_block(i));
         if implicit {
             self.pending_begin = true;
             self.tx = TxStatus::InBlock;
             self.implicit = true;
+            runtime::start_transaction_clock();
         }
-        let mut results = Vec::with_capacity(statements.len());
-        for text in statements {
-            let result = self.prepare(&text).and_then(|p| self.execute(&p, &[]));
+        let single = stmts.len() == 1;
+        let mut results = Vec::with_capacity(stmts.len());
+        for i in 0..stmts.len() {
+            let prepared = if single {
+                self.prepare_typed(sql, &[])
+            } else {
+                let text = stmts.text_of(i).to_string();
+                let r = self.prepare_statement(&stmts, i, &text, &[], false);
+                if r.is_err() && self.tx == TxStatus::InBlock {
+                    self.tx = TxStatus::Failed;
+                }
+                r
+            };
+            let result = prepared.and_then(|p| self.execute(&p, &[]));
             let failed = result.is_err();
             results.push(result);
             if failed {
@@ -376,22 +366,6 @@ impl Session {
             }
         }
         results
-    }
-
-    /// Can `text` run inside an implicit transaction block? (Classification only: the
-    /// rewriter's answer does not depend on the catalog for this.)
-    fn fits_implicit_block(&self, text: &str) -> bool {
-        let mut is_schema = exec::schema_lookup(&self.sql.conn);
-        matches!(
-            rewrite(text, &mut is_schema),
-            Ok(Statement::Empty
-                | Statement::Sql { .. }
-                | Statement::CreateSchema { .. }
-                | Statement::DropSchema { .. }
-                | Statement::Set { .. }
-                | Statement::Reset { .. }
-                | Statement::Show { .. })
-        )
     }
 
     /// An error found outside SQL execution (a bad Bind, an unknown portal) inside a
@@ -448,42 +422,52 @@ impl Session {
     }
 
     fn dispatch(&mut self, stmt: &Prepared, params: &[Value]) -> Result<QueryResult, SpiError> {
-        let in_block = self.tx != TxStatus::Idle;
-        let statement = match &stmt.body {
+        let plan = match &stmt.body {
             Body::Empty => return Ok(QueryResult::tag("")),
-            Body::Sql(plan) => return self.run_sql(plan, params),
-            Body::Other(s) => s,
+            Body::Plan(plan) => plan,
         };
-        let touches_database = !matches!(
-            statement,
-            Statement::Begin { .. }
-                | Statement::Commit
-                | Statement::Rollback
-                | Statement::Release { .. }
-                | Statement::RollbackTo { .. }
-                | Statement::Set { .. }
-                | Statement::Reset { .. }
-                | Statement::Show { .. }
-                | Statement::Discard
+        match plan {
+            Plan::Query(q) => self.run_sql(q, params),
+            Plan::Ddl(ddl) => self.run_ddl(ddl),
+            Plan::Utility(u) => self.utility(u),
+        }
+    }
+
+    fn run_ddl(&mut self, ddl: &Ddl) -> Result<QueryResult, SpiError> {
+        if self.tx != TxStatus::Idle {
+            self.ensure_begun(true)?;
+        } else {
+            runtime::start_transaction_clock();
+        }
+        let notices = exec::run_ddl(&self.sql, ddl)?;
+        self.note_ddl();
+        Ok(QueryResult::tag(ddl.tag()).with_notices(notices))
+    }
+
+    fn utility(&mut self, u: &Utility) -> Result<QueryResult, SpiError> {
+        let in_block = self.tx != TxStatus::Idle;
+        let touches_database = matches!(
+            u,
+            Utility::Savepoint(_) | Utility::CreateSchema { .. } | Utility::DropSchema { .. }
         );
         if in_block && touches_database {
-            let writes = !matches!(statement, Statement::Savepoint { .. });
+            let writes = !matches!(u, Utility::Savepoint(_));
             self.ensure_begun(writes)?;
         }
-        match statement {
-            Statement::Begin { sqlite } => {
+        match u {
+            Utility::Begin => {
                 if in_block {
                     return Ok(QueryResult::tag("BEGIN").with_notices(vec![Notice::warning(
                         sqlstate::ACTIVE_SQL_TRANSACTION,
                         "there is already a transaction in progress",
                     )]));
                 }
-                let _ = sqlite;
                 self.pending_begin = true;
                 self.tx = TxStatus::InBlock;
+                runtime::start_transaction_clock();
                 Ok(QueryResult::tag("BEGIN"))
             }
-            Statement::Commit => match self.tx {
+            Utility::Commit => match self.tx {
                 TxStatus::Idle => Ok(QueryResult::tag("COMMIT").with_notices(vec![no_tx()])),
                 TxStatus::Failed => {
                     self.abort_if_in_transaction();
@@ -502,14 +486,14 @@ impl Session {
                     Ok(QueryResult::tag("COMMIT"))
                 }
             },
-            Statement::Rollback => {
+            Utility::Rollback => {
                 if !in_block {
                     return Ok(QueryResult::tag("ROLLBACK").with_notices(vec![no_tx()]));
                 }
                 self.abort_if_in_transaction();
                 Ok(QueryResult::tag("ROLLBACK"))
             }
-            Statement::Savepoint { name } => {
+            Utility::Savepoint(name) => {
                 if !in_block {
                     return Err(outside_block("SAVEPOINT"));
                 }
@@ -517,7 +501,7 @@ impl Session {
                 self.savepoints.push(name.clone());
                 Ok(QueryResult::tag("SAVEPOINT"))
             }
-            Statement::Release { name } => {
+            Utility::Release(name) => {
                 if !in_block {
                     return Err(outside_block("RELEASE SAVEPOINT"));
                 }
@@ -526,7 +510,7 @@ impl Session {
                 self.savepoints.truncate(at);
                 Ok(QueryResult::tag("RELEASE"))
             }
-            Statement::RollbackTo { name } => {
+            Utility::RollbackTo(name) => {
                 if !in_block {
                     return Err(outside_block("ROLLBACK TO SAVEPOINT"));
                 }
@@ -543,7 +527,7 @@ impl Session {
                 self.tx = TxStatus::InBlock;
                 Ok(QueryResult::tag("ROLLBACK"))
             }
-            Statement::CreateSchema {
+            Utility::CreateSchema {
                 name,
                 if_not_exists,
                 elements,
@@ -553,7 +537,7 @@ impl Session {
                 self.note_ddl();
                 Ok(QueryResult::tag("CREATE SCHEMA").with_notices(notices))
             }
-            Statement::DropSchema {
+            Utility::DropSchema {
                 names,
                 if_exists,
                 cascade,
@@ -562,23 +546,26 @@ impl Session {
                 self.note_ddl();
                 Ok(QueryResult::tag("DROP SCHEMA").with_notices(notices))
             }
-            Statement::Set { name, value, local } => {
+            Utility::Set { name, value, local } => {
                 let notices =
                     settings::set(name, value.as_deref(), *local, in_block, &mut self.undo)?;
+                self.settings_changed(name);
                 Ok(QueryResult::tag("SET").with_notices(notices))
             }
-            Statement::Reset { name } => {
+            Utility::Reset(name) => {
                 settings::reset(name.as_deref(), in_block, &mut self.undo)?;
+                self.settings_changed(name.as_deref().unwrap_or("all"));
                 Ok(QueryResult::tag("RESET"))
             }
-            Statement::Discard => {
+            Utility::Discard => {
                 if in_block {
                     return Err(inside_block("DISCARD ALL"));
                 }
                 settings::reset(None, false, &mut self.undo)?;
+                self.settings_changed("all");
                 Ok(QueryResult::tag("DISCARD ALL"))
             }
-            Statement::Show { name } => {
+            Utility::Show(name) => {
                 let (columns, rows) = settings::show(name)?;
                 Ok(QueryResult {
                     columns,
@@ -587,14 +574,14 @@ impl Session {
                     notices: Vec::new(),
                 })
             }
-            Statement::CreateDatabase { name } => {
+            Utility::CreateDatabase(name) => {
                 if in_block {
                     return Err(inside_block("CREATE DATABASE"));
                 }
                 datadir::create_database(&self.data_dir, name)?;
                 Ok(QueryResult::tag("CREATE DATABASE"))
             }
-            Statement::DropDatabase { name, if_exists } => {
+            Utility::DropDatabase { name, if_exists } => {
                 if in_block {
                     return Err(inside_block("DROP DATABASE"));
                 }
@@ -615,13 +602,20 @@ impl Session {
                 }
                 Ok(QueryResult::tag("DROP DATABASE").with_notices(notices))
             }
-            // Variants the rewriter may add later: refuse rather than guess.
-            #[allow(unreachable_patterns)]
-            _ => Err(SpiError::new(
-                sqlstate::FEATURE_NOT_SUPPORTED,
-                "this statement is not supported",
-            )),
         }
+    }
+
+    /// A setting that changes how values read or print (or where names are found) makes
+    /// cached plans stale: they hold constants converted under the old setting.
+    fn settings_changed(&mut self, name: &str) {
+        let lower = name.to_ascii_lowercase();
+        if matches!(
+            lower.as_str(),
+            "all" | "timezone" | "datestyle" | "intervalstyle" | "search_path"
+        ) {
+            self.plans.clear();
+        }
+        runtime::refresh_env();
     }
 
     /// A schema DDL committed on its own (autocommit) counts as a write for autovacuum.
@@ -641,33 +635,26 @@ impl Session {
             .ok_or_else(|| missing_savepoint(name))
     }
 
-    fn run_sql(&mut self, plan: &SqlPlan, params: &[Value]) -> Result<QueryResult, SpiError> {
+    fn run_sql(&mut self, plan: &QueryPlan, params: &[Value]) -> Result<QueryResult, SpiError> {
         let in_block = self.tx != TxStatus::Idle;
         if in_block {
-            self.ensure_begun(!plan.readonly)?;
+            self.ensure_begun(plan.writes())?;
+        } else {
+            runtime::start_transaction_clock();
         }
-        if in_block && may_change_schema(plan) {
-            self.schema_changed_in_block = true;
-        }
-        let out = exec::run(&self.sql, plan, params, 0, in_block && !self.implicit)?;
-        if !plan.readonly {
-            let rows = out.changes.max(1);
+        let out = exec::run_query(&self.sql, plan, params, 0, in_block && !self.implicit)?;
+        if plan.writes() {
+            let rows = out.processed.max(1);
             if in_block {
                 self.block_writes += rows;
             } else {
                 hooks().note_writes(&self.database, rows);
             }
         }
-        let tag = command_tag(
-            plan,
-            out.rows.len() as u64,
-            out.changes,
-            !out.columns.is_empty(),
-        );
         Ok(QueryResult {
-            columns: out.columns,
+            columns: plan.columns.clone(),
             rows: out.rows,
-            tag,
+            tag: exec::query_tag(plan, out.processed),
             notices: Vec::new(),
         })
     }
@@ -677,48 +664,6 @@ impl Drop for Session {
     fn drop(&mut self) {
         self.abort_if_in_transaction();
     }
-}
-
-/// Whether running `plan` may change SQLite's schema (DDL): anything that writes other than
-/// INSERT/UPDATE/DELETE.
-pub(crate) fn may_change_schema(plan: &SqlPlan) -> bool {
-    plan.batch
-        || (!plan.readonly
-            && !matches!(
-                plan.kind,
-                StatementKind::Insert | StatementKind::Update | StatementKind::Delete
-            ))
-}
-
-/// CommandComplete's tag for a plain SQL statement.
-pub(crate) fn command_tag(plan: &SqlPlan, returned: u64, changes: u64, has_rows: bool) -> String {
-    let affected = if plan.returning { returned } else { changes };
-    match plan.kind {
-        StatementKind::Insert => format!("INSERT 0 {affected}"),
-        StatementKind::Update => format!("UPDATE {affected}"),
-        StatementKind::Delete => format!("DELETE {affected}"),
-        StatementKind::Select | StatementKind::Values => format!("SELECT {returned}"),
-        StatementKind::Other if plan.tag.is_empty() || plan.tag == "SELECT" => {
-            if has_rows {
-                format!("SELECT {returned}")
-            } else {
-                "OK".to_string()
-            }
-        }
-        StatementKind::Other => plan.tag.clone(),
-    }
-}
-
-/// SQLite reports a byte offset into the text it was given; PostgreSQL a 1-based character
-/// position in the client's text. Keep it only when the two texts are the same.
-fn client_position(mut e: SpiError, client: &str, sqlite: &str) -> SpiError {
-    e.position = match e.position {
-        Some(byte_pos) if client == sqlite => client
-            .get(..byte_pos.saturating_sub(1))
-            .map(|prefix| prefix.chars().count() + 1),
-        _ => None,
-    };
-    e
 }
 
 fn no_tx() -> Notice {

@@ -9,8 +9,8 @@
 
 use crate::error::SpiError;
 use crate::result::Notice;
-use crate::rewrite::PgType;
-use crate::value::{Column, Value};
+use crate::value::{Column, Value, column};
+use sql::Type;
 
 fn guc_error(e: &guc::GucError) -> SpiError {
     SpiError::new(e.sqlstate(), e.to_string())
@@ -118,11 +118,52 @@ pub(crate) fn show(name: &str) -> Result<(Vec<Column>, Vec<Vec<Value>>), SpiErro
 pub(crate) fn show_columns(name: &str) -> Vec<Column> {
     if name.eq_ignore_ascii_case("all") {
         return vec![
-            Column::new("name", PgType::Text),
-            Column::new("setting", PgType::Text),
-            Column::new("description", PgType::Text),
+            column("name", Type::TEXT),
+            column("setting", Type::TEXT),
+            column("description", Type::TEXT),
         ];
     }
     let title = guc::canonical_name(name).unwrap_or_else(|| name.to_string());
-    vec![Column::new(title, PgType::Text)]
+    vec![column(title, Type::TEXT)]
+}
+
+/// Builds the [`sql::Env`] from the settings' text: TimeZone, DateStyle, IntervalStyle,
+/// extra_float_digits, bytea_output (in that order; missing ones keep their default).
+pub(crate) fn apply_to_env(env: &mut sql::Env, values: &[String]) {
+    use sql::env::{DateOrder, DateStyle, IntervalStyle};
+    if let Some(tz) = values.first()
+        && let Some(zone) = sql::types::tz::TimeZone::parse(tz)
+    {
+        env.timezone = zone;
+    }
+    if let Some(ds) = values.get(1) {
+        for part in ds.split(',').map(|p| p.trim().to_ascii_lowercase()) {
+            match part.as_str() {
+                "iso" => env.date_style = DateStyle::Iso,
+                "postgres" => env.date_style = DateStyle::Postgres,
+                "sql" => env.date_style = DateStyle::Sql,
+                "german" => env.date_style = DateStyle::German,
+                "mdy" | "us" | "noneuropean" => env.date_order = DateOrder::Mdy,
+                "dmy" | "european" | "euro" => env.date_order = DateOrder::Dmy,
+                "ymd" => env.date_order = DateOrder::Ymd,
+                _ => {}
+            }
+        }
+    }
+    if let Some(is) = values.get(2) {
+        env.interval_style = match is.to_ascii_lowercase().as_str() {
+            "postgres_verbose" => IntervalStyle::PostgresVerbose,
+            "sql_standard" => IntervalStyle::SqlStandard,
+            "iso_8601" => IntervalStyle::Iso8601,
+            _ => IntervalStyle::Postgres,
+        };
+    }
+    if let Some(d) = values.get(3)
+        && let Ok(n) = d.trim().parse()
+    {
+        env.extra_float_digits = n;
+    }
+    if let Some(b) = values.get(4) {
+        env.bytea_hex = !b.eq_ignore_ascii_case("escape");
+    }
 }

@@ -21,14 +21,16 @@ use std::marker::PhantomData;
 use std::path::Path;
 use std::sync::{Mutex, MutexGuard};
 
+use sql::plan::{Command, Plan, Utility};
+use sql::{Statements, Type};
+
 use crate::connection::{OpenOptions, SqlConn, Trust};
 use crate::datadir::{self, database_path};
 use crate::error::{Severity, SpiError, sqlstate};
 use crate::exec;
 use crate::hooks::hooks;
-use crate::plancache::{PLAN_CACHE_SIZE, PlanCache, PrepareSnapshot, Validity, schema_cookie};
+use crate::plancache::{PLAN_CACHE_SIZE, PlanCache, Validity, schema_cookie};
 use crate::result::QueryResult;
-use crate::rewrite::{Statement, StatementKind, rewrite, split_statements};
 use crate::settings::{self, SettingsUndo};
 use crate::value::{Column, Value};
 
@@ -39,7 +41,7 @@ struct WorkerConn {
     in_transaction: bool,
     writes: u64,
     /// Described plain-SQL statements by text.
-    plans: PlanCache<exec::SqlPlan>,
+    plans: PlanCache<Plan>,
     /// The open transaction ran DDL: rolling it back must empty `plans`.
     schema_changed: bool,
 }
@@ -124,6 +126,7 @@ pub fn start_transaction_command() -> Result<(), SpiError> {
     w.sql
         .trusted(|c| c.execute_batch("BEGIN IMMEDIATE"))
         .map_err(|e| exec::client_error(&w.sql, e, false))?;
+    crate::runtime::start_transaction_clock();
     w.in_transaction = true;
     w.writes = 0;
     Ok(())
@@ -272,7 +275,10 @@ impl FromValue for String {
             Value::Bytes(b) => {
                 String::from_utf8(b.clone()).map_err(|_| conversion_error(v, "text"))
             }
-            other => Ok(other.to_text().unwrap_or_default()),
+            Value::Int(i) => Ok(i.to_string()),
+            Value::Float(f) => Ok(crate::value::output(sql::Type::FLOAT8, &Value::Float(*f)).unwrap_or_default()),
+            Value::Text(s) => Ok(s.clone()),
+            Value::Null => Ok(String::new()),
         }
     }
 }
@@ -386,91 +392,75 @@ impl SpiClient {
                 "SPI_execute called outside a transaction",
             ));
         }
+        let plans = match w.plans.get(sql, &[], || schema_cookie(&w.sql)) {
+            Some(plan) => vec![plan],
+            None => prepare(w, sql, args)?,
+        };
         let mut last = SpiOk::Utility;
-        for text in split_statements(sql) {
-            last = self.execute_one(w, &text, args, read_only, count)?;
+        for plan in &plans {
+            last = self.run(w, plan, args, read_only, count)?;
         }
         Ok(last)
     }
 
-    fn execute_one(
+    fn run(
         &mut self,
         w: &mut WorkerConn,
-        text: &str,
+        plan: &Plan,
         args: &[Value],
         read_only: bool,
         count: u64,
     ) -> Result<SpiOk, SpiError> {
-        let cached = w.plans.get(text, &[], || schema_cookie(&w.sql));
-        let mut plan = match cached {
-            Some(plan) => plan,
-            None => match prepare(w, text)? {
-                Prepared::Plan(plan) => plan,
-                Prepared::Other(statement) => {
-                    return self.execute_utility(w, statement, read_only);
+        match plan {
+            Plan::Query(q) => {
+                if read_only && q.writes() {
+                    return Err(read_only_refusal(match q.command {
+                        Command::Insert => "INSERT",
+                        Command::Update => "UPDATE",
+                        Command::Delete => "DELETE",
+                        Command::Select => "SELECT",
+                    }));
                 }
-            },
-        };
-        let kind = plan.kind;
-        if read_only && !plan.readonly {
-            let what = if plan.tag.is_empty() {
-                "this statement"
-            } else {
-                plan.tag.as_str()
-            };
-            return Err(read_only_refusal(what));
-        }
-        if crate::session::may_change_schema(&plan) {
-            w.schema_changed = true;
-        }
-        // Arguments are bound as given; unknown parameter types do not coerce them.
-        for t in &mut plan.param_types {
-            if *t == crate::rewrite::PgType::Unknown {
-                *t = crate::rewrite::PgType::Text;
+                let out = exec::run_query(&w.sql, q, args, count, false)?;
+                if q.writes() {
+                    w.writes += out.processed.max(1);
+                }
+                let returning = q.returns_rows();
+                let code = match (q.command, returning) {
+                    (Command::Select, _) => SpiOk::Select,
+                    (Command::Insert, false) => SpiOk::Insert,
+                    (Command::Insert, true) => SpiOk::InsertReturning,
+                    (Command::Update, false) => SpiOk::Update,
+                    (Command::Update, true) => SpiOk::UpdateReturning,
+                    (Command::Delete, false) => SpiOk::Delete,
+                    (Command::Delete, true) => SpiOk::DeleteReturning,
+                };
+                self.processed = out.processed;
+                self.tuptable = TupleTable {
+                    columns: q.columns.clone(),
+                    rows: out.rows,
+                };
+                Ok(code)
             }
+            Plan::Ddl(ddl) => {
+                if read_only {
+                    return Err(read_only_refusal(ddl.tag()));
+                }
+                let notices = exec::run_ddl(&w.sql, ddl)?;
+                log_notices(&QueryResult::default().with_notices(notices));
+                w.writes += 1;
+                w.schema_changed = true;
+                Ok(SpiOk::Utility)
+            }
+            Plan::Utility(u) => self.utility(w, u, read_only),
         }
-        if plan.param_types.len() != args.len() {
-            plan.param_types
-                .resize(args.len(), crate::rewrite::PgType::Text);
-        }
-        let out = exec::run(&w.sql, &plan, args, count, false)?;
-        if !plan.readonly {
-            w.writes += out.changes.max(1);
-        }
-        let returned = out.rows.len() as u64;
-        let code = match (kind, plan.returning) {
-            (StatementKind::Insert, false) => SpiOk::Insert,
-            (StatementKind::Insert, true) => SpiOk::InsertReturning,
-            (StatementKind::Update, false) => SpiOk::Update,
-            (StatementKind::Update, true) => SpiOk::UpdateReturning,
-            (StatementKind::Delete, false) => SpiOk::Delete,
-            (StatementKind::Delete, true) => SpiOk::DeleteReturning,
-            (StatementKind::Select | StatementKind::Values, _) => SpiOk::Select,
-            (_, _) if !out.columns.is_empty() => SpiOk::Select,
-            _ => SpiOk::Utility,
-        };
-        self.processed = if code == SpiOk::Select || plan.returning {
-            returned
-        } else {
-            out.changes
-        };
-        self.tuptable = TupleTable {
-            columns: out.columns,
-            rows: out.rows,
-        };
-        Ok(code)
     }
 
-    /// Everything but plain SQL.
-    fn execute_utility(
-        &mut self,
-        w: &mut WorkerConn,
-        statement: Statement,
-        read_only: bool,
-    ) -> Result<SpiOk, SpiError> {
-        match statement {
-            Statement::Empty => Ok(SpiOk::Utility),
-            Statement::CreateSchema {
+    /// Utility commands: schemas and settings; no transaction control (the worker's
+    /// transaction is its own, begun and ended through the API).
+    fn utility(&mut self, w: &mut WorkerConn, u: &Utility, read_only: bool) -> Result<SpiOk, SpiError> {
+        match u {
+            Utility::CreateSchema {
                 name,
                 if_not_exists,
                 elements,
@@ -478,14 +468,13 @@ impl SpiClient {
                 if read_only {
                     return Err(read_only_refusal("CREATE SCHEMA"));
                 }
-                let notices =
-                    exec::create_schema(&w.sql, &name, &w.user, if_not_exists, &elements)?;
+                let notices = exec::create_schema(&w.sql, name, &w.user, *if_not_exists, elements)?;
                 log_notices(&QueryResult::default().with_notices(notices));
                 w.writes += 1;
                 w.schema_changed = true;
                 Ok(SpiOk::Utility)
             }
-            Statement::DropSchema {
+            Utility::DropSchema {
                 names,
                 if_exists,
                 cascade,
@@ -493,39 +482,45 @@ impl SpiClient {
                 if read_only {
                     return Err(read_only_refusal("DROP SCHEMA"));
                 }
-                let notices = exec::drop_schemas(&w.sql, &names, if_exists, cascade)?;
+                let notices = exec::drop_schemas(&w.sql, names, *if_exists, *cascade)?;
                 log_notices(&QueryResult::default().with_notices(notices));
                 w.writes += 1;
                 w.schema_changed = true;
                 Ok(SpiOk::Utility)
             }
-            Statement::Set { name, value, local } => {
+            Utility::Set { name, value, local } => {
                 // A worker's SET lasts for the process (there is no block to undo it in).
                 let mut undo = SettingsUndo::default();
-                settings::set(&name, value.as_deref(), local, true, &mut undo)?;
-                if !local {
+                settings::set(name, value.as_deref(), *local, true, &mut undo)?;
+                if !*local {
                     undo.finish(true);
                 }
+                crate::runtime::refresh_env();
                 Ok(SpiOk::Utility)
             }
-            Statement::Reset { name } => {
+            Utility::Reset(name) => {
                 settings::reset(name.as_deref(), false, &mut SettingsUndo::default())?;
+                crate::runtime::refresh_env();
                 Ok(SpiOk::Utility)
             }
-            Statement::Show { name } => {
-                let (columns, rows) = settings::show(&name)?;
+            Utility::Show(name) => {
+                let (columns, rows) = settings::show(name)?;
                 self.processed = rows.len() as u64;
                 self.tuptable = TupleTable { columns, rows };
                 Ok(SpiOk::Select)
             }
-            Statement::CreateDatabase { .. }
-            | Statement::DropDatabase { .. }
-            | Statement::Discard => Err(SpiError::new(
-                sqlstate::ACTIVE_SQL_TRANSACTION,
-                "this statement cannot run inside a transaction block",
-            )),
-            #[allow(unreachable_patterns)]
-            _ => Err(SpiError::new(
+            Utility::CreateDatabase(_) | Utility::DropDatabase { .. } | Utility::Discard => {
+                Err(SpiError::new(
+                    sqlstate::ACTIVE_SQL_TRANSACTION,
+                    format!("{} cannot run inside a transaction block", u.tag()),
+                ))
+            }
+            Utility::Begin
+            | Utility::Commit
+            | Utility::Rollback
+            | Utility::Savepoint(_)
+            | Utility::Release(_)
+            | Utility::RollbackTo(_) => Err(SpiError::new(
                 sqlstate::FEATURE_NOT_SUPPORTED,
                 "transaction control statements are not allowed in SPI",
             )),
@@ -553,58 +548,40 @@ fn read_only_refusal(what: &str) -> SpiError {
     )
 }
 
-/// A statement rewritten (and, for plain SQL, described) on a cache miss.
-enum Prepared {
-    Plan(exec::SqlPlan),
-    Other(Statement),
+/// The types parameters are given when the statement does not decide them.
+fn value_type(v: &Value) -> Type {
+    match v {
+        Value::Int(_) => Type::INT8,
+        Value::Float(_) => Type::FLOAT8,
+        Value::Bytes(_) => Type::BYTEA,
+        Value::Null | Value::Text(_) => Type::TEXT,
+    }
 }
 
-/// Rewrites `text`, describes it when it is plain SQL and caches that plan. Runs inside the
-/// worker's transaction, so the rewriter's look-ups, the description and the cookie the plan
-/// is stamped with are one snapshot.
-fn prepare(w: &mut WorkerConn, text: &str) -> Result<Prepared, SpiError> {
-    let mut snapshot = PrepareSnapshot::new(&w.sql, text);
-    let mut asked_catalog = false;
-    let statement = {
-        let conn = &w.sql.conn;
-        let mut is_schema = |name: &str| {
-            asked_catalog = true;
-            snapshot.open();
-            crate::catalog::is_schema(conn, name)
+/// Analyzes every statement of `text` (a single one is cached by text). Runs inside the
+/// worker's transaction, so the catalog look-ups and the cookie the plan is stamped with are
+/// one snapshot. Parameters take the types the statement gives them; where it gives none,
+/// the types of the values passed.
+fn prepare(w: &mut WorkerConn, text: &str, args: &[Value]) -> Result<Vec<Plan>, SpiError> {
+    let stmts = Statements::parse(text)?;
+    let mut plans = Vec::with_capacity(stmts.len());
+    for i in 0..stmts.len() {
+        let plan = match exec::plan(&w.sql, &w.user, &stmts, i, &[]) {
+            Err(e) if e.sqlstate == sqlstate::INDETERMINATE_DATATYPE => {
+                let types: Vec<Type> = args.iter().map(value_type).collect();
+                exec::plan(&w.sql, &w.user, &stmts, i, &types)?
+            }
+            other => other?,
         };
-        rewrite(text, &mut is_schema)?
-    };
-    let Statement::Sql {
-        sqlite,
-        kind,
-        returning,
-        tag,
-        param_count,
-        param_types,
-        result_types,
-    } = statement
-    else {
-        snapshot.finish()?;
-        return Ok(Prepared::Other(statement));
-    };
-    snapshot.open();
-    let plan = exec::describe(
-        &w.sql,
-        &sqlite,
-        kind,
-        returning,
-        &tag,
-        param_count,
-        &param_types,
-        &result_types,
-    )?;
-    let cookie = snapshot.cookie();
-    snapshot.finish()?;
-    if let Some(cookie) = cookie {
-        let validity = Validity::of(cookie, asked_catalog, plan.depends_on_schema);
-        w.plans.insert(text, &[], plan.clone(), validity);
+        plans.push(plan);
     }
-    Ok(Prepared::Plan(plan))
+    if let [Plan::Query(_)] = plans.as_slice()
+        && let Some(cookie) = schema_cookie(&w.sql)
+    {
+        w.plans
+            .insert(text, &[], plans[0].clone(), Validity::WhileSchemaCookie(cookie));
+    }
+    Ok(plans)
 }
 
 fn log_notices(result: &QueryResult) {

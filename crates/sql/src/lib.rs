@@ -12,10 +12,15 @@
 //! Never: does I/O or touches SQLite. What it must know about the database (relations, columns,
 //! schemas) it asks through a catalog trait the caller implements.
 
+pub mod analyze;
+pub mod catalog;
+pub mod emit;
 pub mod env;
 pub mod error;
 pub mod func;
+pub mod ir;
 pub mod parse;
+pub mod plan;
 pub mod types;
 pub mod value;
 
@@ -23,3 +28,126 @@ pub use env::Env;
 pub use error::{Result, SqlError, sqlstate};
 pub use types::{Oid, Type, Typmod};
 pub use value::Value;
+
+pub use analyze::analyze_schema_element;
+pub use catalog::{Catalog, RelColumn, RelKind, Relation};
+pub use plan::{Command, Ddl, NewRelation, Plan, QueryPlan, Utility};
+
+/// Texts longer than this are parsed (and their trees dropped) on a stack of their own: a
+/// long operator chain builds a deep tree, and dropping one recurses.
+const BIG_TEXT: usize = 32 * 1024;
+
+fn big_stack(len: usize) -> usize {
+    (len.saturating_mul(256)).max(8 << 20)
+}
+
+/// The statements of one client text, parsed; each is analyzed when it is about to run (an
+/// earlier statement of the same text may create what a later one uses).
+pub struct Statements {
+    text: String,
+    positions: parse::Positions,
+    parsed: Vec<parse::Parsed>,
+}
+
+impl Statements {
+    /// Parses `text` (42601 with PostgreSQL's position on a syntax error).
+    pub fn parse(text: &str) -> Result<Statements> {
+        let run = || {
+            let parsed = parse::parse(text)?;
+            Ok(Statements {
+                text: text.to_string(),
+                positions: parse::Positions::new(text),
+                parsed,
+            })
+        };
+        if text.len() > BIG_TEXT {
+            stacker::grow(big_stack(text.len()), run)
+        } else {
+            run()
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        self.parsed.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.parsed.is_empty()
+    }
+
+    /// The text of statement `i`.
+    pub fn text_of(&self, i: usize) -> &str {
+        let Some(p) = self.parsed.get(i) else {
+            return "";
+        };
+        let start = self
+            .text
+            .char_indices()
+            .nth(p.start)
+            .map_or(self.text.len(), |(b, _)| b);
+        let end = self
+            .text
+            .char_indices()
+            .nth(p.end)
+            .map_or(self.text.len(), |(b, _)| b);
+        &self.text[start..end.max(start)]
+    }
+
+    fn ast(&self, i: usize) -> Option<&sqlparser::ast::Statement> {
+        match &self.parsed.get(i)?.stmt {
+            parse::Stmt::Ast(s) => Some(s),
+            parse::Stmt::CreateSchemaWithElements { .. } => None,
+        }
+    }
+
+    /// Is statement `i` COMMIT/END or ROLLBACK/ABORT (allowed in a failed transaction)?
+    pub fn is_transaction_end(&self, i: usize) -> bool {
+        use sqlparser::ast::Statement as S;
+        matches!(self.ast(i), Some(S::Commit { .. } | S::Rollback { .. }))
+    }
+
+    /// Can statement `i` run inside the implicit transaction of a multi-statement query?
+    /// (Not transaction control, not database-wide commands.)
+    pub fn fits_implicit_block(&self, i: usize) -> bool {
+        use sqlparser::ast::{ObjectType, Statement as S};
+        !matches!(
+            self.ast(i),
+            Some(
+                S::StartTransaction { .. }
+                    | S::Commit { .. }
+                    | S::Rollback { .. }
+                    | S::Savepoint { .. }
+                    | S::ReleaseSavepoint { .. }
+                    | S::CreateDatabase { .. }
+                    | S::Discard { .. }
+                    | S::Drop {
+                        object_type: ObjectType::Database,
+                        ..
+                    }
+            )
+        )
+    }
+
+    /// Analyzes statement `i`. `param_types` are the client's (OID 0: to be inferred).
+    pub fn analyze(
+        &self,
+        i: usize,
+        catalog: &dyn Catalog,
+        env: &Env,
+        param_types: &[Type],
+    ) -> Result<Plan> {
+        let Some(p) = self.parsed.get(i) else {
+            return Err(SqlError::internal("no such statement"));
+        };
+        analyze::analyze(p, &self.text, &self.positions, catalog, env, param_types)
+    }
+}
+
+impl Drop for Statements {
+    fn drop(&mut self) {
+        if self.text.len() > BIG_TEXT {
+            let parsed = std::mem::take(&mut self.parsed);
+            stacker::grow(big_stack(self.text.len()), move || drop(parsed));
+        }
+    }
+}

@@ -98,7 +98,7 @@ pub fn parse(text: &str) -> Result<Vec<Parsed>> {
     let positions = Positions::new(text);
     let tokens = tokenize(text, &positions)?;
     let mut out = Vec::new();
-    for stmt_tokens in split(tokens) {
+    for stmt_tokens in split(tokens, &positions)? {
         if let Some(parsed) = parse_one(text, &positions, stmt_tokens)? {
             out.push(parsed);
         }
@@ -135,16 +135,73 @@ fn is_trivia(t: &Token) -> bool {
     matches!(t, Token::Whitespace(_))
 }
 
-/// Cuts the token stream at semicolons outside parentheses; drops trivia-only pieces.
-fn split(tokens: Vec<TokenWithSpan>) -> Vec<Vec<TokenWithSpan>> {
+/// Operators in a row (within one parenthesis level, between commas, ANDs and ORs) past which
+/// a statement is 54001: each one nests the expression tree one level deeper.
+pub const MAX_OPERATOR_CHAIN: usize = 900;
+
+/// Does this token chain onto an expression (an operator, `::`, IS, LIKE…)?
+fn chains(t: &Token) -> bool {
+    match t {
+        Token::Word(w) => {
+            w.quote_style.is_none()
+                && ["is", "like", "ilike", "similar", "between", "collate", "at", "in"]
+                    .iter()
+                    .any(|k| w.value.eq_ignore_ascii_case(k))
+        }
+        Token::Whitespace(_)
+        | Token::Number(..)
+        | Token::Char(_)
+        | Token::SingleQuotedString(_)
+        | Token::DoubleQuotedString(_)
+        | Token::DollarQuotedString(_)
+        | Token::EscapedStringLiteral(_)
+        | Token::UnicodeStringLiteral(_)
+        | Token::NationalStringLiteral(_)
+        | Token::HexStringLiteral(_)
+        | Token::SingleQuotedByteStringLiteral(_)
+        | Token::Comma
+        | Token::LParen
+        | Token::RParen
+        | Token::LBracket
+        | Token::RBracket
+        | Token::Period
+        | Token::SemiColon
+        | Token::Placeholder(_)
+        | Token::EOF => false,
+        _ => true,
+    }
+}
+
+/// Resets the operator chain (a new operand list starts).
+fn resets_chain(t: &Token) -> bool {
+    match t {
+        Token::Comma => true,
+        Token::Word(w) => {
+            w.quote_style.is_none()
+                && ["and", "or", "select", "from", "where", "when", "then", "else", "on", "having"]
+                    .iter()
+                    .any(|k| w.value.eq_ignore_ascii_case(k))
+        }
+        _ => false,
+    }
+}
+
+/// Cuts the token stream at semicolons outside parentheses; drops trivia-only pieces. Refuses
+/// (54001) operator chains longer than [`MAX_OPERATOR_CHAIN`], before anything deep is built.
+fn split(tokens: Vec<TokenWithSpan>, positions: &Positions) -> Result<Vec<Vec<TokenWithSpan>>> {
     let mut out = Vec::new();
     let mut cur: Vec<TokenWithSpan> = Vec::new();
-    let mut depth = 0usize;
+    let mut chain: Vec<usize> = vec![0];
     for t in tokens {
         match &t.token {
-            Token::LParen | Token::LBracket => depth += 1,
-            Token::RParen | Token::RBracket => depth = depth.saturating_sub(1),
-            Token::SemiColon if depth == 0 => {
+            Token::LParen | Token::LBracket => chain.push(0),
+            Token::RParen | Token::RBracket => {
+                if chain.len() > 1 {
+                    chain.pop();
+                }
+            }
+            Token::SemiColon if chain.len() == 1 => {
+                chain[0] = 0;
                 if cur.iter().any(|t| !is_trivia(&t.token)) {
                     out.push(std::mem::take(&mut cur));
                 } else {
@@ -153,6 +210,19 @@ fn split(tokens: Vec<TokenWithSpan>) -> Vec<Vec<TokenWithSpan>> {
                 continue;
             }
             Token::EOF => continue,
+            tok if resets_chain(tok) => {
+                if let Some(c) = chain.last_mut() {
+                    *c = 0;
+                }
+            }
+            tok if chains(tok) => {
+                if let Some(c) = chain.last_mut() {
+                    *c += 1;
+                    if *c > MAX_OPERATOR_CHAIN {
+                        return Err(stack_depth_exceeded().at(Some(positions.position(t.span.start))));
+                    }
+                }
+            }
             _ => {}
         }
         cur.push(t);
@@ -160,14 +230,14 @@ fn split(tokens: Vec<TokenWithSpan>) -> Vec<Vec<TokenWithSpan>> {
     if cur.iter().any(|t| !is_trivia(&t.token)) {
         out.push(cur);
     }
-    out
+    Ok(out)
 }
 
 /// How many statements `text` holds (after splitting; comments and empty ones not counted),
 /// or an error when it does not tokenize.
 pub fn count_statements(text: &str) -> Result<usize> {
     let positions = Positions::new(text);
-    Ok(split(tokenize(text, &positions)?).len())
+    Ok(split(tokenize(text, &positions)?, &positions)?.len())
 }
 
 fn parse_one(
@@ -457,6 +527,15 @@ mod tests {
     fn deep_nesting_is_54001() {
         let sql = format!("select {}1{}", "(".repeat(5000), ")".repeat(5000));
         assert_eq!(err(&sql).sqlstate, sqlstate::STATEMENT_TOO_COMPLEX);
+        let sql = format!("select 1{}", "+1".repeat(5000));
+        assert_eq!(err(&sql).sqlstate, sqlstate::STATEMENT_TOO_COMPLEX);
+        let sql = format!("select 1{}", "::int".repeat(200_000));
+        assert_eq!(err(&sql).sqlstate, sqlstate::STATEMENT_TOO_COMPLEX);
+        // Long AND/OR chains and long lists are fine.
+        let sql = format!("select 1 where {}", vec!["a = 1"; 20_000].join(" and "));
+        assert!(parse(&sql).is_ok());
+        let sql = format!("select {}", vec!["-1"; 20_000].join(", "));
+        assert!(parse(&sql).is_ok());
     }
 
     #[test]

@@ -23,13 +23,15 @@ use crate::protocol::frontend::Target;
 use crate::protocol::{Format, Oid};
 use crate::report::Failure;
 use crate::session::{Backend, describe_columns, write_data_row};
-use crate::types::{self, Datum, input};
+use crate::values::{self, decode_param};
 
 /// A Parse'd statement.
 pub struct PreparedStatement {
     prepared: spi::Prepared,
-    /// Parameter types as announced in ParameterDescription and used to decode Bind values: the
-    /// client's OID where it gave one, else the SQL layer's inference.
+    /// Parameter types used to decode Bind values: the client's where it gave one, else the
+    /// SQL layer's inference.
+    param_types: Vec<sql::Type>,
+    /// The same as announced in ParameterDescription.
     param_oids: Vec<Oid>,
     sql: String,
 }
@@ -96,16 +98,6 @@ fn portal_missing(name: &str) -> Failure {
     Failure::error("34000", format!("portal \"{name}\" does not exist"))
 }
 
-fn into_value(d: Datum) -> spi::Value {
-    match d {
-        Datum::Null => spi::Value::Null,
-        Datum::Int(i) => spi::Value::Int(i),
-        Datum::Float(f) => spi::Value::Float(f),
-        Datum::Text(s) => spi::Value::Text(s),
-        Datum::Bytes(b) => spi::Value::Bytes(b),
-    }
-}
-
 impl<S: Read + Write + AsRawFd> Backend<'_, S> {
     /// Parse.
     pub(crate) fn parse(
@@ -120,12 +112,6 @@ impl<S: Read + Write + AsRawFd> Backend<'_, S> {
                 format!("prepared statement \"{name}\" already exists"),
             ));
         }
-        if spi::split_statements(query).len() > 1 {
-            return Err(Failure::error(
-                "42601",
-                "cannot insert multiple commands into a prepared statement",
-            ));
-        }
         let prepared = if param_types.is_empty() {
             self.session.prepare(query)
         } else {
@@ -134,16 +120,18 @@ impl<S: Read + Write + AsRawFd> Backend<'_, S> {
         .map_err(Failure::from)?;
         let inferred = prepared.param_types();
         let n = inferred.len().max(param_types.len());
-        let param_oids = (0..n)
+        let param_types: Vec<sql::Type> = (0..n)
             .map(|i| match param_types.get(i) {
-                Some(&oid) if oid != 0 => oid,
-                _ => types::reported_oid(inferred.get(i).map_or(types::oid::TEXT, |t| t.oid())),
+                Some(&oid) if oid != 0 => sql::Type(oid),
+                _ => inferred.get(i).copied().unwrap_or(sql::Type::TEXT),
             })
             .collect();
+        let param_oids = param_types.iter().map(|t| values::reported_oid(*t)).collect();
         self.statements.insert(
             name,
             Rc::new(PreparedStatement {
                 prepared,
+                param_types,
                 param_oids,
                 sql: query.to_owned(),
             }),
@@ -198,8 +186,7 @@ impl<S: Read + Write + AsRawFd> Backend<'_, S> {
         }
         let mut values = Vec::with_capacity(params.len());
         for (i, (p, format)) in params.iter().zip(&formats).enumerate() {
-            let d = input::decode_param(p.as_deref(), stmt.param_oids[i], *format, i + 1)?;
-            values.push(into_value(d));
+            values.push(decode_param(p.as_deref(), stmt.param_types[i], *format, i + 1)?);
         }
         self.portals.insert(
             portal,
@@ -283,7 +270,6 @@ impl<S: Read + Write + AsRawFd> Backend<'_, S> {
         } else {
             &result.columns[..]
         };
-        let oids: Vec<Oid> = columns.iter().map(|c| c.pg_type.oid()).collect();
         let remaining = result.rows.len() - *sent;
         let batch = if max_rows > 0 {
             remaining.min(max_rows as usize)
@@ -291,7 +277,7 @@ impl<S: Read + Write + AsRawFd> Backend<'_, S> {
             remaining
         };
         for row in &result.rows[*sent..*sent + batch] {
-            write_data_row(&mut self.conn.wbuf, row, &oids, &portal.result_formats)?;
+            write_data_row(&mut self.conn.wbuf, row, columns, &portal.result_formats)?;
             *sent += 1;
             if self.conn.wbuf.len() > crate::connection::WRITE_HIGH_WATER {
                 self.conn.flush()?;

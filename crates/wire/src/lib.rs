@@ -34,13 +34,13 @@
 
 pub mod error;
 pub mod protocol;
-pub mod types;
 
 mod connection;
 mod extended;
 mod report;
 mod session;
 mod startup;
+mod values;
 
 #[cfg(test)]
 mod tests;

@@ -15,18 +15,15 @@ use std::os::fd::AsRawFd;
 use std::rc::Rc;
 use std::time::{Duration, Instant};
 
-use bytes::BytesMut;
 
 use crate::BackendHooks;
 use crate::connection::{Connection, Incoming, WRITE_HIGH_WATER};
 use crate::extended::{Portal, PreparedStatement};
-use crate::protocol::backend::{self, ErrorFields, FieldDescription};
+use crate::protocol::backend::{self, ErrorFields};
 use crate::protocol::framing::try_frame;
 use crate::protocol::frontend::{self, FrontendMessage};
-use crate::protocol::{Format, Oid};
 use crate::report::Failure;
 use crate::startup::{REPORTED_SETTINGS, Started, send_fatal};
-use crate::types::{self, DatumRef};
 
 /// One client backend after startup.
 pub struct Backend<'h, S> {
@@ -52,58 +49,7 @@ fn idle_state(tx: spi::TxStatus) -> &'static str {
     }
 }
 
-/// The RowDescription fields for `columns` of these types and formats.
-pub(crate) fn describe_columns(
-    columns: &[spi::Column],
-    formats: &[Format],
-) -> Vec<FieldDescription> {
-    columns
-        .iter()
-        .enumerate()
-        .map(|(i, c)| {
-            let oid = types::reported_oid(c.pg_type.oid());
-            FieldDescription {
-                name: c.name.clone(),
-                table_oid: 0,
-                column_id: 0,
-                type_oid: oid,
-                type_size: types::type_size(oid),
-                type_modifier: -1,
-                format: formats.get(i).copied().unwrap_or(Format::Text).code(),
-            }
-        })
-        .collect()
-}
-
-/// The borrowed view of an SQL value.
-pub(crate) fn datum(v: &spi::Value) -> DatumRef<'_> {
-    match v {
-        spi::Value::Null => DatumRef::Null,
-        spi::Value::Int(i) => DatumRef::Int(*i),
-        spi::Value::Float(f) => DatumRef::Float(*f),
-        spi::Value::Text(s) => DatumRef::Text(s),
-        spi::Value::Bytes(b) => DatumRef::Bytes(b),
-    }
-}
-
-/// Writes one DataRow; a value that cannot be shown in its format is an ERROR (nothing of the
-/// row is left in the buffer).
-pub(crate) fn write_data_row(
-    buf: &mut BytesMut,
-    row: &[spi::Value],
-    oids: &[Oid],
-    formats: &[Format],
-) -> Result<(), Failure> {
-    backend::data_row_with(buf, row.len(), |b| {
-        for (i, v) in row.iter().enumerate() {
-            let oid = types::reported_oid(oids.get(i).copied().unwrap_or(types::oid::TEXT));
-            let format = formats.get(i).copied().unwrap_or(Format::Text);
-            types::put_column(b, datum(v), oid, format)?;
-        }
-        Ok::<(), crate::error::WireError>(())
-    })
-    .map_err(Failure::from)
-}
+pub(crate) use crate::values::{describe_columns, write_data_row};
 
 impl<'h, S: Read + Write + AsRawFd> Backend<'h, S> {
     /// A backend whose startup succeeded.
@@ -316,52 +262,42 @@ impl<'h, S: Read + Write + AsRawFd> Backend<'h, S> {
         }
     }
 
-    /// A simple Query: each statement in turn, the first error stops the rest, one ReadyForQuery.
+    /// A simple Query: the session runs its statements (one implicit transaction unless they
+    /// hold their own BEGIN/COMMIT); each result is sent, the first error ends the list, then
+    /// one ReadyForQuery.
     fn simple_query(&mut self, sql: &str) -> Result<(), Failure> {
         // A simple Query replaces the unnamed statement, as in PostgreSQL.
         self.statements.remove("");
-        let statements = spi::split_statements(sql);
-        if statements.is_empty() {
-            backend::empty_query_response(&mut self.conn.wbuf);
-        }
-        let mut search_from = 0;
-        for stmt in &statements {
-            // Where the statement starts in the whole string, so error positions count from there.
-            let start = sql[search_from..]
-                .find(stmt.as_str())
-                .map_or(search_from, |i| search_from + i);
-            search_from = start + stmt.len();
-            match self.one_simple_statement(stmt) {
-                Ok(()) => {}
-                Err(Failure::Error(mut fields)) => {
-                    if let Some(p) = fields.position.as_mut() {
-                        *p += sql[..start].chars().count();
+        let results = self.run_statement(sql, |s| Ok(s.simple_query(sql)))?;
+        for result in results {
+            match result {
+                Ok(result) => self.send_result(&result)?,
+                Err(e) => match Failure::from(e) {
+                    Failure::Error(fields) => {
+                        self.send_error(&fields);
+                        break;
                     }
-                    self.send_error(&fields);
-                    break;
-                }
-                Err(other) => return Err(other),
+                    other => return Err(other),
+                },
             }
             if self.conn.wbuf.len() > WRITE_HIGH_WATER {
                 self.conn.flush()?;
             }
         }
+        if spi::interrupt::terminate_pending() {
+            return Err(Failure::terminated());
+        }
         self.ready_for_query();
         Ok(())
     }
 
-    fn one_simple_statement(&mut self, sql: &str) -> Result<(), Failure> {
-        let result = self.run_statement(sql, |s| {
-            let prepared = s.prepare(sql)?;
-            s.execute(&prepared, &[])
-        })?;
+    fn send_result(&mut self, result: &spi::QueryResult) -> Result<(), Failure> {
         self.send_notices(&result.notices);
         if !result.columns.is_empty() {
             let fields = describe_columns(&result.columns, &[]);
             backend::row_description(&mut self.conn.wbuf, &fields);
-            let oids: Vec<Oid> = result.columns.iter().map(|c| c.pg_type.oid()).collect();
             for row in &result.rows {
-                write_data_row(&mut self.conn.wbuf, row, &oids, &[])?;
+                write_data_row(&mut self.conn.wbuf, row, &result.columns, &[])?;
                 if self.conn.wbuf.len() > WRITE_HIGH_WATER {
                     self.conn.flush()?;
                 }

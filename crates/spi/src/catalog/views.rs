@@ -4,7 +4,8 @@
 //!
 //! One virtual-table module serves both: a [`ViewDef`] gives the columns and a function that
 //! returns the rows. Each scan takes a fresh snapshot when SQLite calls `xFilter`; nothing is
-//! cached between statements. Timestamps are PostgreSQL `timestamptz` text in UTC.
+//! cached between statements. Timestamps are `timestamptz`'s stored form (microseconds since
+//! 2000-01-01 UTC).
 //! Never: writes (the module has no xUpdate) or keeps a row across scans.
 
 use std::borrow::Cow;
@@ -18,7 +19,7 @@ use rusqlite::vtab::{
 use rusqlite::{Connection, Result, ffi};
 
 use crate::hooks::hooks;
-use crate::value::format_timestamptz;
+use crate::value::timestamptz_value;
 
 /// A view: its `CREATE TABLE` declaration and where its rows come from.
 pub(crate) struct ViewDef {
@@ -31,7 +32,7 @@ fn text(s: Option<String>) -> Cell {
 }
 
 fn time(t: Option<std::time::SystemTime>) -> Cell {
-    text(t.map(format_timestamptz))
+    t.map_or(Cell::Null, |t| Cell::Integer(timestamptz_value(t)))
 }
 
 fn int(v: Option<i64>) -> Cell {

@@ -22,3 +22,13 @@ pub fn array_send(_env: &Env, _elem: Type, _v: &Value, _buf: &mut Vec<u8>) -> Re
 pub fn array_recv(_env: &Env, _elem: Type, _bytes: &[u8], _typmod: Typmod) -> Result<Value> {
     Err(SqlError::not_supported("arrays are not implemented yet"))
 }
+
+/// Element `i` (1-based) of a stored array, in its stored form (placeholder).
+pub fn element(_stored: &str, _i: i64) -> Option<Value> {
+    None
+}
+
+/// Elements `lo..=hi` of a stored array as a stored array (placeholder).
+pub fn slice(stored: &str, _lo: i64, _hi: i64) -> Value {
+    Value::Text(stored.to_string())
+}

@@ -14,6 +14,12 @@
 //! one extra first argument, the text `"oid,oid,…"` of its actual argument types (see
 //! [`arg_types`]), for polymorphic functions that must know what they were given.
 
+pub mod host;
+pub mod internal;
+pub mod sqlite;
+
+pub use sqlite::{COUNT, MAX, MIN};
+
 use crate::env::Env;
 use crate::error::Result;
 use crate::types::Type;
@@ -23,7 +29,7 @@ use crate::value::Value;
 pub type ScalarFn = fn(&Env, &[Value]) -> Result<Value>;
 
 /// The state of one aggregate (or window aggregate) evaluation.
-pub trait Accumulator {
+pub trait Accumulator: Send {
     /// Adds one row's arguments.
     fn step(&mut self, env: &Env, args: &[Value]) -> Result<()>;
     /// Removes one row's arguments (a sliding window frame). Aggregates that cannot leave
@@ -253,6 +259,8 @@ pub fn arg_types_text(types: &[Type]) -> String {
 pub fn builtins() -> impl Iterator<Item = &'static Builtin> {
     use crate::types::{array, bytea, datetime, json, numbers, text};
     [
+        sqlite::FUNCTIONS,
+        host::FUNCTIONS,
         numbers::FUNCTIONS,
         datetime::FUNCTIONS,
         text::FUNCTIONS,

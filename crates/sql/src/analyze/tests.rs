@@ -1,0 +1,336 @@
+//! The analyzer over a catalog held in a vector: result types and names, parameter types,
+//! errors with their SQLSTATEs and positions, and the SQLite text for representative
+//! statements.
+
+use crate::catalog::{Catalog, RelColumn, RelKind, Relation};
+use crate::env::Env;
+use crate::error::{Result, SqlError, sqlstate};
+use crate::plan::{Ddl, Plan, QueryPlan, Utility};
+use crate::types::{Type, char_typmod, numeric_typmod};
+use crate::Statements;
+
+struct TestCatalog {
+    relations: Vec<Relation>,
+}
+
+fn col(name: &str, ty: Type) -> RelColumn {
+    RelColumn {
+        name: name.into(),
+        ty,
+        typmod: -1,
+        not_null: false,
+        default: None,
+    }
+}
+
+fn table(oid: u32, schema: &str, name: &str, columns: Vec<RelColumn>) -> Relation {
+    Relation {
+        oid,
+        schema: schema.into(),
+        name: name.into(),
+        kind: RelKind::Table,
+        sqlite_name: crate::catalog::sqlite_name(schema, name),
+        columns,
+        system: false,
+    }
+}
+
+fn catalog() -> TestCatalog {
+    let mut price = col("price", Type::NUMERIC);
+    price.typmod = numeric_typmod(10, 2);
+    let mut code = col("code", Type::VARCHAR);
+    code.typmod = char_typmod(3);
+    let mut with_default = col("n", Type::INT4);
+    with_default.default = Some("42".into());
+    TestCatalog {
+        relations: vec![
+            table(
+                16_400,
+                "public",
+                "t",
+                vec![col("a", Type::INT4), col("b", Type::TEXT), col("c", Type::BOOL)],
+            ),
+            table(
+                16_401,
+                "public",
+                "u",
+                vec![col("a", Type::INT4), col("d", Type::FLOAT8)],
+            ),
+            table(
+                16_402,
+                "s",
+                "items",
+                vec![col("id", Type::INT8), price, code, with_default],
+            ),
+        ],
+    }
+}
+
+impl Catalog for TestCatalog {
+    fn relation(&self, schema: Option<&str>, name: &str) -> Result<Option<Relation>> {
+        Ok(self
+            .relations
+            .iter()
+            .find(|r| r.name == name && schema.is_none_or(|s| s == r.schema) && (schema.is_some() || r.schema == "public"))
+            .cloned())
+    }
+
+    fn schema_exists(&self, name: &str) -> Result<bool> {
+        Ok(matches!(name, "public" | "s" | "pg_catalog"))
+    }
+
+    fn search_path(&self) -> Vec<String> {
+        vec!["public".into()]
+    }
+}
+
+fn plan(sql: &str) -> Result<Plan> {
+    plan_with(sql, &[])
+}
+
+fn plan_with(sql: &str, params: &[Type]) -> Result<Plan> {
+    let stmts = Statements::parse(sql)?;
+    stmts.analyze(0, &catalog(), &Env::default(), params)
+}
+
+fn query(sql: &str) -> QueryPlan {
+    match plan(sql) {
+        Ok(Plan::Query(q)) => q,
+        other => panic!("{sql}: {other:?}"),
+    }
+}
+
+fn error(sql: &str) -> SqlError {
+    match plan(sql) {
+        Err(e) => e,
+        Ok(p) => panic!("{sql}: expected an error, got {p:?}"),
+    }
+}
+
+fn types(q: &QueryPlan) -> Vec<Type> {
+    q.columns.iter().map(|c| c.ty).collect()
+}
+
+fn names(q: &QueryPlan) -> Vec<&str> {
+    q.columns.iter().map(|c| c.name.as_str()).collect()
+}
+
+#[test]
+fn literals_have_postgresql_types_and_names() {
+    let q = query("select 1, 2147483648, true, null, 'x', 'y'::text as t");
+    assert_eq!(
+        types(&q),
+        [Type::INT4, Type::INT8, Type::BOOL, Type::TEXT, Type::TEXT, Type::TEXT]
+    );
+    assert_eq!(names(&q), ["?column?", "?column?", "bool", "?column?", "?column?", "t"]);
+}
+
+#[test]
+fn columns_carry_table_oid_and_number() {
+    let q = query("select b, a from t");
+    assert_eq!(types(&q), [Type::TEXT, Type::INT4]);
+    assert_eq!(q.columns[0].table_oid, 16_400);
+    assert_eq!(q.columns[0].attnum, 2);
+    assert_eq!(q.sqlite, r#"SELECT "t"."b" AS "c1", "t"."a" AS "c2" FROM "t" AS "t""#);
+    let q = query("select * from s.items");
+    assert_eq!(names(&q), ["id", "price", "code", "n"]);
+    assert_eq!(q.columns[1].typmod, numeric_typmod(10, 2));
+}
+
+#[test]
+fn name_errors() {
+    let e = error("select nope from t");
+    assert_eq!(e.sqlstate, sqlstate::UNDEFINED_COLUMN);
+    assert_eq!(e.message, "column \"nope\" does not exist");
+    assert_eq!(e.position, Some(8));
+    let e = error("select a from t, u");
+    assert_eq!(e.sqlstate, sqlstate::AMBIGUOUS_COLUMN);
+    assert_eq!(e.message, "column reference \"a\" is ambiguous");
+    let e = error("select * from nope");
+    assert_eq!(e.sqlstate, sqlstate::UNDEFINED_TABLE);
+    assert_eq!(e.message, "relation \"nope\" does not exist");
+    assert_eq!(e.position, Some(15));
+    let e = error("select x.a from t");
+    assert_eq!(e.message, "missing FROM-clause entry for table \"x\"");
+    let e = error("select * from t, t");
+    assert_eq!(e.sqlstate, sqlstate::DUPLICATE_ALIAS);
+}
+
+#[test]
+fn unknown_literals_take_their_context() {
+    let e = error("select 'abc'::bool");
+    assert_eq!(e.sqlstate, sqlstate::INVALID_TEXT_REPRESENTATION);
+    assert_eq!(e.message, "invalid input syntax for type boolean: \"abc\"");
+    assert_eq!(e.position, Some(8));
+    let q = query("select 't'::bool");
+    assert_eq!(q.sqlite, r#"SELECT 1 AS "c1""#);
+    let q = query("select * from t where c = 'yes'");
+    assert!(q.sqlite.ends_with(r#"WHERE ("t"."c" = 1)"#), "{}", q.sqlite);
+}
+
+#[test]
+fn parameters_are_inferred_from_context() {
+    let q = query("select b from t where a = $1 and c = $2");
+    assert_eq!(q.params, [Type::INT4, Type::BOOL]);
+    assert!(q.sqlite.contains("?1") && q.sqlite.contains("?2"));
+    let e = error("select $1");
+    assert_eq!(e.sqlstate, sqlstate::INDETERMINATE_DATATYPE);
+    let p = plan_with("select $1", &[Type::TEXT]).unwrap();
+    let Plan::Query(q) = p else { panic!() };
+    assert_eq!(types(&q), [Type::TEXT]);
+}
+
+#[test]
+fn where_must_be_boolean() {
+    let e = error("select 1 from t where a");
+    assert_eq!(e.sqlstate, sqlstate::DATATYPE_MISMATCH);
+    assert_eq!(e.message, "argument of WHERE must be type boolean, not type integer");
+}
+
+#[test]
+fn grouping_rules() {
+    let q = query("select b, count(*) from t group by b order by 2 desc");
+    assert_eq!(types(&q), [Type::TEXT, Type::INT8]);
+    assert_eq!(names(&q), ["b", "count"]);
+    assert!(q.sqlite.ends_with("GROUP BY \"t\".\"b\" ORDER BY 2 DESC NULLS FIRST"), "{}", q.sqlite);
+    let e = error("select a, count(*) from t group by b");
+    assert_eq!(e.sqlstate, sqlstate::GROUPING_ERROR);
+    assert_eq!(
+        e.message,
+        "column \"t.a\" must appear in the GROUP BY clause or be used in an aggregate function"
+    );
+    assert_eq!(e.position, Some(8));
+    let e = error("select 1 from t where count(*) > 0");
+    assert_eq!(e.message, "aggregate functions are not allowed in WHERE");
+    let e = error("select count(count(*)) from t");
+    assert_eq!(e.message, "aggregate function calls cannot be nested");
+}
+
+#[test]
+fn order_by_defaults_to_nulls_last() {
+    let q = query("select a from t order by a");
+    assert!(q.sqlite.ends_with("ORDER BY 1 ASC NULLS LAST"), "{}", q.sqlite);
+    let q = query("select a from t order by b desc");
+    assert!(q.sqlite.ends_with("ORDER BY \"t\".\"b\" DESC NULLS FIRST"), "{}", q.sqlite);
+    let e = error("select a from t order by 3");
+    assert_eq!(e.message, "ORDER BY position 3 is not in select list");
+}
+
+#[test]
+fn joins_using_merge_columns() {
+    let q = query("select * from t join u using (a)");
+    assert_eq!(names(&q), ["a", "b", "c", "d"]);
+    assert!(q.sqlite.contains(r#"FROM "t" AS "t" JOIN "u" AS "u" ON"#), "{}", q.sqlite);
+    let q = query("select a from t full join u using (a)");
+    assert!(q.sqlite.starts_with(r#"SELECT coalesce("t"."a", "u"."a")"#), "{}", q.sqlite);
+}
+
+#[test]
+fn subquery_aliases_never_capture_outer_references() {
+    let q = query("select a from t where exists (select 1 from t as x where x.b = t.b)");
+    assert!(q.sqlite.contains(r#"FROM "t" AS "x""#), "{}", q.sqlite);
+    let q = query("select (select b from t where a = 1) from t");
+    assert!(q.sqlite.contains(r#""t#1""#), "{}", q.sqlite);
+}
+
+#[test]
+fn set_operations_resolve_a_common_type() {
+    let q = query("select a from t union select 'x'");
+    assert_eq!(types(&q), [Type::INT4]);
+    let e = error("select b from t union select a from t");
+    assert_eq!(e.sqlstate, sqlstate::DATATYPE_MISMATCH);
+    assert_eq!(e.message, "UNION types text and integer cannot be matched");
+    let q = query("select 1 intersect all select 1");
+    assert!(q.sqlite.contains("row_number() OVER"), "{}", q.sqlite);
+}
+
+#[test]
+fn values_and_ctes() {
+    let q = query("values (1, 'a'), (2, 'b')");
+    assert_eq!(names(&q), ["column1", "column2"]);
+    assert_eq!(types(&q), [Type::INT4, Type::TEXT]);
+    let q = query("with w(x) as (select a from t) select x from w");
+    assert_eq!(names(&q), ["x"]);
+    assert!(q.sqlite.starts_with(r#"WITH "w"("c1") AS (SELECT"#), "{}", q.sqlite);
+}
+
+#[test]
+fn insert_coerces_to_the_columns() {
+    let q = query("insert into t (a, b) values (1, 'x') returning a");
+    assert_eq!(
+        q.sqlite,
+        r#"INSERT INTO "t" AS "t" ("a", "b") VALUES (1, 'x') RETURNING "a""#
+    );
+    assert_eq!(types(&q), [Type::INT4]);
+    let e = error("insert into t (a) values ('abc')");
+    assert_eq!(e.sqlstate, sqlstate::INVALID_TEXT_REPRESENTATION);
+    let e = error("insert into t (a) values (true)");
+    assert_eq!(e.sqlstate, sqlstate::DATATYPE_MISMATCH);
+    assert_eq!(
+        e.message,
+        "column \"a\" is of type integer but expression is of type boolean"
+    );
+    let e = error("insert into t (a, nope) values (1, 2)");
+    assert_eq!(e.message, "column \"nope\" of relation \"t\" does not exist");
+    let q = query("insert into s.items (id, n) values (1, default)");
+    assert!(q.sqlite.contains("VALUES (1, 42)"), "{}", q.sqlite);
+    let q = query("insert into t values (1, 'a', true) on conflict (a) do update set b = excluded.b");
+    assert!(q.sqlite.contains(r#"ON CONFLICT ("a") DO UPDATE SET "b" = "excluded"."b""#), "{}", q.sqlite);
+}
+
+#[test]
+fn update_and_delete() {
+    let q = query("update t set b = 'y' where a = 1 returning *");
+    assert_eq!(names(&q), ["a", "b", "c"]);
+    assert_eq!(
+        q.sqlite,
+        r#"UPDATE "t" AS "t" SET "b" = 'y' WHERE ("t"."a" = 1) RETURNING "a", "b", "c""#
+    );
+    let q = query("delete from t using u where t.a = u.a");
+    assert!(q.sqlite.starts_with(r#"DELETE FROM "t" AS "t" WHERE EXISTS (SELECT 1 FROM "u" AS "u""#), "{}", q.sqlite);
+}
+
+#[test]
+fn create_table_declares_storage_and_constraints() {
+    let Plan::Ddl(Ddl::CreateTable { rel, sqlite, .. }) = plan(
+        "create table s.x (id int primary key, price numeric(10,2) not null default 0, \
+         name varchar(20) unique, ok bool check (ok is not null))",
+    )
+    .unwrap() else {
+        panic!()
+    };
+    assert_eq!(rel.sqlite_name, "s.x");
+    assert_eq!(rel.columns[1].ty, Type::NUMERIC);
+    assert_eq!(rel.columns[1].default.as_deref(), Some("0"));
+    assert!(rel.columns[0].not_null);
+    let sql = &sqlite[0];
+    assert!(sql.starts_with(r#"CREATE TABLE "s.x" ("id" INT NOT NULL"#), "{sql}");
+    assert!(sql.contains(r#"CONSTRAINT "x_pkey" PRIMARY KEY ("id")"#), "{sql}");
+    assert!(sql.contains(r#"CONSTRAINT "x_name_key" UNIQUE ("name")"#), "{sql}");
+    assert!(sql.contains(r#"CONSTRAINT "x_ok_check" CHECK (("ok" IS NOT NULL))"#), "{sql}");
+    assert!(sql.contains("COLLATE pg_numeric"), "{sql}");
+    assert!(sql.ends_with("STRICT"), "{sql}");
+    let e = error("create table nope.x (a int)");
+    assert_eq!(e.sqlstate, sqlstate::INVALID_SCHEMA_NAME);
+}
+
+#[test]
+fn utility_statements() {
+    assert!(matches!(plan("begin").unwrap(), Plan::Utility(Utility::Begin)));
+    assert!(matches!(plan("set search_path to s, public").unwrap(),
+        Plan::Utility(Utility::Set { name, value: Some(v), local: false }) if name == "search_path" && v == "s, public"));
+    assert!(matches!(plan("show time zone").unwrap(), Plan::Utility(Utility::Show(n)) if n == "timezone"));
+    let e = error("listen x");
+    assert_eq!(e.sqlstate, sqlstate::FEATURE_NOT_SUPPORTED);
+}
+
+#[test]
+fn deep_expressions_are_54001_not_a_crash() {
+    let sql = format!("select {}1{}", "(".repeat(400), ")".repeat(400));
+    let p = plan(&sql);
+    assert!(p.is_ok() || p.unwrap_err().sqlstate == sqlstate::STATEMENT_TOO_COMPLEX);
+    let sql = format!("select 1 from t where {}", vec!["c"; 50_000].join(" and "));
+    let q = query(&sql);
+    // Balanced: SQLite's expression depth stays small.
+    assert!(q.sqlite.starts_with("SELECT 1 AS \"c1\" FROM \"t\" AS \"t\" WHERE (((("), "{}", &q.sqlite[..80]);
+}

@@ -1,0 +1,226 @@
+//! Commands the session carries out itself: transaction control, SET/SHOW/RESET/DISCARD,
+//! CREATE/DROP DATABASE and SCHEMA — and a clear 0A000 for every statement minipg does not
+//! carry out (yet).
+
+use sqlparser::ast::{self, Spanned};
+
+use super::{Analyzer, ident, object_name};
+use crate::error::{Result, SqlError, sqlstate};
+use crate::plan::{Plan, Utility};
+
+/// Refuses schema names minipg cannot store or PostgreSQL reserves.
+pub(crate) fn check_schema_name(name: &str) -> Result<()> {
+    if name.is_empty() {
+        return Err(SqlError::new(sqlstate::INVALID_NAME, "zero-length delimited identifier"));
+    }
+    if name.starts_with("pg_") {
+        return Err(SqlError::new(
+            sqlstate::RESERVED_NAME,
+            format!("unacceptable schema name \"{name}\""),
+        )
+        .with_detail("The prefix \"pg_\" is reserved for system schemas."));
+    }
+    if name.contains('.') {
+        return Err(SqlError::new(sqlstate::INVALID_NAME, format!("invalid schema name \"{name}\""))
+            .with_detail("minipg stores a schema's relations as \"schema.name\"; a schema name cannot contain \".\"."));
+    }
+    Ok(())
+}
+
+/// The text of a SET value: identifiers and numbers as written, strings unquoted.
+fn set_value(e: &ast::Expr) -> Option<String> {
+    match e {
+        ast::Expr::Value(v) => match &v.value {
+            ast::Value::SingleQuotedString(s)
+            | ast::Value::EscapedStringLiteral(s)
+            | ast::Value::DoubleQuotedString(s) => Some(s.clone()),
+            ast::Value::DollarQuotedString(d) => Some(d.value.clone()),
+            ast::Value::Number(n, _) => Some(n.clone()),
+            ast::Value::Boolean(b) => Some(if *b { "on" } else { "off" }.into()),
+            ast::Value::Null => Some(String::new()),
+            other => Some(other.to_string()),
+        },
+        ast::Expr::Identifier(i) if i.quote_style.is_none() && i.value.eq_ignore_ascii_case("default") => None,
+        ast::Expr::Identifier(i) => Some(ident(i)),
+        ast::Expr::UnaryOp {
+            op: ast::UnaryOperator::Minus,
+            expr,
+        } => set_value(expr).map(|v| format!("-{v}")),
+        other => Some(other.to_string()),
+    }
+}
+
+impl Analyzer<'_> {
+    pub(super) fn utility(&mut self, stmt: &ast::Statement) -> Result<Plan> {
+        use ast::Statement as S;
+        let u = match stmt {
+            S::StartTransaction { .. } => Utility::Begin,
+            S::Commit { chain, .. } | S::Rollback { chain, .. } if *chain => {
+                return Err(SqlError::not_supported("AND CHAIN is not supported"));
+            }
+            S::Commit { .. } => Utility::Commit,
+            S::Rollback {
+                savepoint: None, ..
+            } => Utility::Rollback,
+            S::Rollback {
+                savepoint: Some(sp),
+                ..
+            } => Utility::RollbackTo(ident(sp)),
+            S::Savepoint { name } => Utility::Savepoint(ident(name)),
+            S::ReleaseSavepoint { name } => Utility::Release(ident(name)),
+            S::Set(set) => self.set(set)?,
+            S::ShowVariable { variable } => {
+                let words: Vec<String> = variable.iter().map(|i| i.value.to_lowercase()).collect();
+                Utility::Show(match words.join(" ").as_str() {
+                    "time zone" => "timezone".into(),
+                    "transaction isolation level" => "transaction_isolation".into(),
+                    "session authorization" => "session_authorization".into(),
+                    other => other.to_string(),
+                })
+            }
+            S::Reset(r) => match &r.reset {
+                ast::Reset::ALL => Utility::Reset(None),
+                ast::Reset::ConfigurationParameter(n) => Utility::Reset(Some(object_name(n).join("."))),
+                ast::Reset::SessionAuthorization => Utility::Reset(Some("session_authorization".into())),
+            },
+            S::Discard { object_type } => match object_type {
+                ast::DiscardObject::ALL => Utility::Discard,
+                other => {
+                    return Err(SqlError::not_supported(format!("DISCARD {other} is not supported")));
+                }
+            },
+            S::CreateDatabase { db_name, .. } => {
+                let parts = object_name(db_name);
+                Utility::CreateDatabase(parts.join("."))
+            }
+            S::CreateSchema {
+                schema_name,
+                if_not_exists,
+                ..
+            } => {
+                let name = match schema_name {
+                    ast::SchemaName::Simple(n) | ast::SchemaName::NamedAuthorization(n, _) => {
+                        object_name(n).join(".")
+                    }
+                    ast::SchemaName::UnnamedAuthorization(i) => ident(i),
+                };
+                check_schema_name(&name)?;
+                Utility::CreateSchema {
+                    name,
+                    if_not_exists: *if_not_exists,
+                    elements: Vec::new(),
+                }
+            }
+            other => {
+                let words: Vec<String> = other
+                    .to_string()
+                    .split_whitespace()
+                    .take(2)
+                    .map(str::to_uppercase)
+                    .collect();
+                let what = match words.first().map(String::as_str) {
+                    Some("CREATE" | "DROP" | "ALTER" | "COMMENT") => words.join(" "),
+                    Some(w) => w.to_string(),
+                    None => "this statement".into(),
+                };
+                return Err(SqlError::not_supported(format!("{what} is not supported"))
+                    .at(self.pos(other.span())));
+            }
+        };
+        Ok(Plan::Utility(u))
+    }
+
+    pub(super) fn drop_utility(
+        &mut self,
+        object_type: ast::ObjectType,
+        if_exists: bool,
+        names: &[ast::ObjectName],
+        cascade: bool,
+    ) -> Result<Plan> {
+        let names: Vec<String> = names.iter().map(|n| object_name(n).join(".")).collect();
+        Ok(Plan::Utility(match object_type {
+            ast::ObjectType::Database => {
+                let [name] = names.as_slice() else {
+                    return Err(SqlError::syntax("DROP DATABASE takes one name"));
+                };
+                Utility::DropDatabase {
+                    name: name.clone(),
+                    if_exists,
+                }
+            }
+            _ => Utility::DropSchema {
+                names,
+                if_exists,
+                cascade,
+            },
+        }))
+    }
+
+    fn set(&mut self, set: &ast::Set) -> Result<Utility> {
+        Ok(match set {
+            ast::Set::SingleAssignment {
+                scope,
+                variable,
+                values,
+                ..
+            } => {
+                let name = object_name(variable).join(".");
+                let local = matches!(scope, Some(ast::ContextModifier::Local));
+                let mut parts = Vec::new();
+                for v in values {
+                    match set_value(v) {
+                        Some(s) => parts.push(s),
+                        None => {
+                            return Ok(Utility::Set {
+                                name,
+                                value: None,
+                                local,
+                            });
+                        }
+                    }
+                }
+                Utility::Set {
+                    name,
+                    value: Some(parts.join(", ")),
+                    local,
+                }
+            }
+            ast::Set::SetTimeZone { local, value } => Utility::Set {
+                name: "timezone".into(),
+                value: set_value(value),
+                local: *local,
+            },
+            ast::Set::SetNames { charset_name, .. } => Utility::Set {
+                name: "client_encoding".into(),
+                value: Some(charset_name.value.clone()),
+                local: false,
+            },
+            ast::Set::SetNamesDefault {} => Utility::Set {
+                name: "client_encoding".into(),
+                value: None,
+                local: false,
+            },
+            ast::Set::SetTransaction { modes, session, .. } => {
+                let level = modes.iter().find_map(|m| match m {
+                    ast::TransactionMode::IsolationLevel(l) => Some(l.to_string().to_lowercase()),
+                    _ => None,
+                });
+                Utility::Set {
+                    name: if *session {
+                        "default_transaction_isolation".into()
+                    } else {
+                        "transaction_isolation".into()
+                    },
+                    value: Some(level.unwrap_or_else(|| "serializable".into())),
+                    local: false,
+                }
+            }
+            other => {
+                return Err(SqlError::not_supported(format!(
+                    "{} is not supported",
+                    other.to_string().split_whitespace().take(2).collect::<Vec<_>>().join(" ")
+                )));
+            }
+        })
+    }
+}

@@ -1,0 +1,80 @@
+//! Functions over server state, carried out by the host that runs statements (the `spi`
+//! crate registers each `symbol`): who and where the session is, settings, other backends.
+//! Their signatures live here, with the rest of the catalog.
+
+use crate::func::{Builtin, Imp, Kind, Volatility};
+use crate::types::Type;
+
+const fn host(
+    name: &'static str,
+    args: &'static [Type],
+    ret: Type,
+    symbol: &'static str,
+    volatility: Volatility,
+) -> Builtin {
+    Builtin {
+        name,
+        kind: Kind::Function,
+        args,
+        variadic: false,
+        ret,
+        out_columns: &[],
+        strict: true,
+        volatility,
+        imp: Imp::Host { symbol },
+    }
+}
+
+/// Symbols the host registers.
+pub mod symbol {
+    pub const VERSION: &str = "pg_host_version";
+    pub const CURRENT_DATABASE: &str = "pg_host_current_database";
+    pub const CURRENT_USER: &str = "pg_host_current_user";
+    pub const SESSION_USER: &str = "pg_host_session_user";
+    pub const CURRENT_SCHEMA: &str = "pg_host_current_schema";
+    pub const BACKEND_PID: &str = "pg_host_backend_pid";
+    pub const SLEEP: &str = "pg_host_sleep";
+    pub const CANCEL_BACKEND: &str = "pg_host_cancel_backend";
+    pub const TERMINATE_BACKEND: &str = "pg_host_terminate_backend";
+    pub const CURRENT_SETTING: &str = "pg_host_current_setting";
+    pub const SET_CONFIG: &str = "pg_host_set_config";
+}
+
+use Volatility::{Stable, Volatile};
+
+pub static FUNCTIONS: &[Builtin] = &[
+    host("version", &[], Type::TEXT, symbol::VERSION, Stable),
+    host("current_database", &[], Type::NAME, symbol::CURRENT_DATABASE, Stable),
+    host("current_user", &[], Type::NAME, symbol::CURRENT_USER, Stable),
+    host("session_user", &[], Type::NAME, symbol::SESSION_USER, Stable),
+    host("current_schema", &[], Type::NAME, symbol::CURRENT_SCHEMA, Stable),
+    host("pg_backend_pid", &[], Type::INT4, symbol::BACKEND_PID, Stable),
+    host("pg_sleep", &[Type::FLOAT8], Type::VOID, symbol::SLEEP, Volatile),
+    host("pg_cancel_backend", &[Type::INT4], Type::BOOL, symbol::CANCEL_BACKEND, Volatile),
+    host("pg_terminate_backend", &[Type::INT4], Type::BOOL, symbol::TERMINATE_BACKEND, Volatile),
+    host(
+        "pg_terminate_backend",
+        &[Type::INT4, Type::INT8],
+        Type::BOOL,
+        symbol::TERMINATE_BACKEND,
+        Volatile,
+    ),
+    host("current_setting", &[Type::TEXT], Type::TEXT, symbol::CURRENT_SETTING, Stable),
+    host(
+        "current_setting",
+        &[Type::TEXT, Type::BOOL],
+        Type::TEXT,
+        symbol::CURRENT_SETTING,
+        Stable,
+    ),
+    Builtin {
+        strict: false,
+        ..host(
+            "set_config",
+            &[Type::TEXT, Type::TEXT, Type::BOOL],
+            Type::TEXT,
+            symbol::SET_CONFIG,
+            Volatile,
+        )
+    },
+];

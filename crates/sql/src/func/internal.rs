@@ -1,0 +1,113 @@
+//! The runtime functions the translator itself calls (not SQL-visible by name): casts through
+//! text, type-modifier coercion, and the checks PostgreSQL makes on LIMIT and OFFSET.
+
+use crate::env::Env;
+use crate::error::{Result, SqlError, sqlstate};
+use crate::func::ScalarFn;
+use crate::types::{Type, io};
+use crate::value::Value;
+
+/// `pg_typmod(value, type oid, typmod, explicit)`.
+pub const TYPMOD: &str = "pg_typmod";
+/// `pg_io_cast(value, from oid, to oid)`: output of one type, input of the other.
+pub const IO_CAST: &str = "pg_io_cast";
+/// `pg_limit(n)`: the LIMIT SQLite needs (-1 for NULL), 2201W when negative.
+pub const LIMIT: &str = "pg_limit";
+/// `pg_offset(n)`: the OFFSET SQLite needs (0 for NULL), 2201X when negative.
+pub const OFFSET: &str = "pg_offset";
+/// `pg_cardinality()`: 21000, a scalar subquery returned more than one row.
+pub const CARDINALITY: &str = "pg_cardinality";
+/// `pg_subscript(array, i)`: element `i` (1-based) of an array, NULL outside it.
+pub const ARRAY_SUBSCRIPT: &str = "pg_subscript";
+/// `pg_slice(array, lo, hi)`: elements `lo..=hi` as an array.
+pub const ARRAY_SLICE: &str = "pg_slice";
+
+/// Every internal function: (symbol, number of arguments, function).
+pub static INTERNAL: &[(&str, i32, ScalarFn)] = &[
+    (TYPMOD, 4, typmod),
+    (IO_CAST, 3, io_cast),
+    (LIMIT, 1, limit),
+    (OFFSET, 1, offset),
+    (CARDINALITY, 0, cardinality),
+    (ARRAY_SUBSCRIPT, 2, subscript),
+    (ARRAY_SLICE, 3, slice),
+];
+
+fn oid_arg(v: &Value) -> Type {
+    Type(v.as_int().and_then(|i| u32::try_from(i).ok()).unwrap_or(0))
+}
+
+fn typmod(env: &Env, args: &[Value]) -> Result<Value> {
+    let [v, ty, typmod, explicit] = args else {
+        return Err(SqlError::internal("pg_typmod takes 4 arguments"));
+    };
+    let typmod = typmod.as_int().and_then(|t| i32::try_from(t).ok()).unwrap_or(-1);
+    io::apply_typmod(
+        oid_arg(ty),
+        env,
+        v.clone(),
+        typmod,
+        explicit.as_int() == Some(1),
+    )
+}
+
+fn io_cast(env: &Env, args: &[Value]) -> Result<Value> {
+    let [v, from, to] = args else {
+        return Err(SqlError::internal("pg_io_cast takes 3 arguments"));
+    };
+    let Some(text) = io::output(oid_arg(from), env, v) else {
+        return Ok(Value::Null);
+    };
+    io::input(oid_arg(to), env, &text, -1)
+}
+
+fn limit(_env: &Env, args: &[Value]) -> Result<Value> {
+    match args.first() {
+        None | Some(Value::Null) => Ok(Value::Int(-1)),
+        Some(Value::Int(n)) if *n < 0 => Err(SqlError::new(
+            sqlstate::INVALID_ROW_COUNT_IN_LIMIT_CLAUSE,
+            "LIMIT must not be negative",
+        )),
+        Some(v) => Ok(v.clone()),
+    }
+}
+
+fn offset(_env: &Env, args: &[Value]) -> Result<Value> {
+    match args.first() {
+        None | Some(Value::Null) => Ok(Value::Int(0)),
+        Some(Value::Int(n)) if *n < 0 => Err(SqlError::new(
+            sqlstate::INVALID_ROW_COUNT_IN_RESULT_OFFSET_CLAUSE,
+            "OFFSET must not be negative",
+        )),
+        Some(v) => Ok(v.clone()),
+    }
+}
+
+fn cardinality(_env: &Env, _args: &[Value]) -> Result<Value> {
+    Err(SqlError::new(
+        sqlstate::CARDINALITY_VIOLATION,
+        "more than one row returned by a subquery used as an expression",
+    ))
+}
+
+fn subscript(_env: &Env, args: &[Value]) -> Result<Value> {
+    let [arr, i] = args else {
+        return Err(SqlError::internal("pg_subscript takes 2 arguments"));
+    };
+    let (Some(text), Some(i)) = (arr.as_text(), i.as_int()) else {
+        return Ok(Value::Null);
+    };
+    Ok(crate::types::array::element(text, i).unwrap_or(Value::Null))
+}
+
+fn slice(_env: &Env, args: &[Value]) -> Result<Value> {
+    let [arr, lo, hi] = args else {
+        return Err(SqlError::internal("pg_slice takes 3 arguments"));
+    };
+    let Some(text) = arr.as_text() else {
+        return Ok(Value::Null);
+    };
+    let lo = lo.as_int().unwrap_or(1);
+    let hi = hi.as_int().unwrap_or(i64::MAX);
+    Ok(crate::types::array::slice(text, lo, hi))
+}

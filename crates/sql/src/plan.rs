@@ -1,0 +1,199 @@
+//! [`Plan`]: what the front end hands to the executor for one statement — SQLite SQL with its
+//! result columns and parameter types, a schema change to carry out, or a utility command.
+//! Every executor matches it exhaustively: a new kind of statement does not compile until
+//! every path handles it.
+
+use sqlparser::ast;
+
+/// A CREATE SCHEMA element, analyzed once the schema exists.
+pub use sqlparser::ast::Statement as SchemaElement;
+
+use crate::catalog::{RelColumn, RelKind, Relation};
+use crate::ir::OutColumn;
+use crate::types::Type;
+
+/// One analyzed statement.
+#[derive(Clone, Debug)]
+pub enum Plan {
+    /// SELECT, VALUES, INSERT, UPDATE, DELETE: one SQLite statement.
+    Query(QueryPlan),
+    /// A schema change: SQLite DDL plus minipg's catalog rows.
+    Ddl(Ddl),
+    /// Something the session does itself.
+    Utility(Utility),
+}
+
+/// What kind of query, for the command tag and SPI's result codes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Command {
+    Select,
+    Insert,
+    Update,
+    Delete,
+}
+
+impl Command {
+    /// CommandComplete's tag for `rows` rows processed.
+    pub fn tag(self, rows: u64) -> String {
+        match self {
+            Command::Select => format!("SELECT {rows}"),
+            Command::Insert => format!("INSERT 0 {rows}"),
+            Command::Update => format!("UPDATE {rows}"),
+            Command::Delete => format!("DELETE {rows}"),
+        }
+    }
+}
+
+/// A statement SQLite runs.
+#[derive(Clone, Debug)]
+pub struct QueryPlan {
+    pub sqlite: String,
+    pub command: Command,
+    /// The rows it returns (SELECT, or RETURNING); empty when none.
+    pub columns: Vec<OutColumn>,
+    /// Parameter types, `$1` first.
+    pub params: Vec<Type>,
+}
+
+impl QueryPlan {
+    /// Does it write the database?
+    pub fn writes(&self) -> bool {
+        self.command != Command::Select
+    }
+
+    /// Does it return rows?
+    pub fn returns_rows(&self) -> bool {
+        !self.columns.is_empty()
+    }
+}
+
+/// A relation being created.
+#[derive(Clone, Debug)]
+pub struct NewRelation {
+    pub schema: String,
+    pub name: String,
+    pub kind: RelKind,
+    pub sqlite_name: String,
+    pub columns: Vec<RelColumn>,
+}
+
+/// A schema change. `sqlite` statements run in order, in one transaction with the catalog
+/// changes.
+#[derive(Clone, Debug)]
+pub enum Ddl {
+    CreateTable {
+        rel: NewRelation,
+        if_not_exists: bool,
+        sqlite: Vec<String>,
+    },
+    CreateView {
+        rel: NewRelation,
+        or_replace: bool,
+        sqlite: Vec<String>,
+    },
+    CreateIndex {
+        schema: String,
+        name: String,
+        sqlite_name: String,
+        table: Relation,
+        if_not_exists: bool,
+        sqlite: String,
+    },
+    /// DROP TABLE/VIEW/INDEX: the relations found (and the names not found, for IF EXISTS).
+    Drop {
+        kind: RelKind,
+        found: Vec<Relation>,
+        missing: Vec<String>,
+        cascade: bool,
+    },
+    /// ALTER TABLE steps that SQLite does directly, with the catalog's new column list.
+    AlterTable {
+        table: Relation,
+        new_name: Option<String>,
+        columns: Vec<RelColumn>,
+        sqlite: Vec<String>,
+    },
+    Truncate {
+        tables: Vec<Relation>,
+    },
+}
+
+impl Ddl {
+    /// CommandComplete's tag.
+    pub fn tag(&self) -> &'static str {
+        match self {
+            Ddl::CreateTable { .. } => "CREATE TABLE",
+            Ddl::CreateView { .. } => "CREATE VIEW",
+            Ddl::CreateIndex { .. } => "CREATE INDEX",
+            Ddl::Drop { kind, .. } => match kind {
+                RelKind::Table => "DROP TABLE",
+                RelKind::View => "DROP VIEW",
+                RelKind::Index => "DROP INDEX",
+                RelKind::Sequence => "DROP SEQUENCE",
+            },
+            Ddl::AlterTable { .. } => "ALTER TABLE",
+            Ddl::Truncate { .. } => "TRUNCATE TABLE",
+        }
+    }
+}
+
+/// A command the session carries out itself.
+#[derive(Clone, Debug)]
+pub enum Utility {
+    Begin,
+    Commit,
+    Rollback,
+    Savepoint(String),
+    Release(String),
+    RollbackTo(String),
+    /// `SET [LOCAL] name = value`; `value: None` is DEFAULT. Lists are joined with ", ".
+    Set {
+        name: String,
+        value: Option<String>,
+        local: bool,
+    },
+    /// `RESET name`; `None` is RESET ALL.
+    Reset(Option<String>),
+    /// `SHOW name` (lower case; `all` for SHOW ALL).
+    Show(String),
+    /// DISCARD ALL.
+    Discard,
+    CreateDatabase(String),
+    DropDatabase {
+        name: String,
+        if_exists: bool,
+    },
+    /// CREATE SCHEMA; the elements are analyzed after the schema exists, each with the new
+    /// schema as where unqualified names are created and found first.
+    CreateSchema {
+        name: String,
+        if_not_exists: bool,
+        elements: Vec<ast::Statement>,
+    },
+    DropSchema {
+        names: Vec<String>,
+        if_exists: bool,
+        cascade: bool,
+    },
+}
+
+impl Utility {
+    /// CommandComplete's tag.
+    pub fn tag(&self) -> &'static str {
+        match self {
+            Utility::Begin => "BEGIN",
+            Utility::Commit => "COMMIT",
+            Utility::Rollback | Utility::RollbackTo(_) => "ROLLBACK",
+            Utility::Savepoint(_) => "SAVEPOINT",
+            Utility::Release(_) => "RELEASE",
+            Utility::Set { .. } => "SET",
+            Utility::Reset(_) => "RESET",
+            Utility::Show(_) => "SHOW",
+            Utility::Discard => "DISCARD ALL",
+            Utility::CreateDatabase(_) => "CREATE DATABASE",
+            Utility::DropDatabase { .. } => "DROP DATABASE",
+            Utility::CreateSchema { .. } => "CREATE SCHEMA",
+            Utility::DropSchema { .. } => "DROP SCHEMA",
+        }
+    }
+}
