@@ -65,6 +65,8 @@ struct Level {
 pub struct Parsed {
     pub dims: Vec<usize>,
     pub elems: Vec<Option<String>>,
+    /// Sub-arrays of different shapes: not an array (the caller reports which error).
+    pub ragged: bool,
 }
 
 /// Reads the literal's structure (no element input yet).
@@ -129,7 +131,20 @@ pub fn parse_literal(text: &str) -> Result<Parsed> {
             "Array value must start with \"{\" or dimension information.",
         ));
     }
-    let parsed = parse_braces(text, rest)?;
+    let parsed = parse_braces(rest)?;
+    if parsed.ragged {
+        return Err(if given.is_some() {
+            malformed(
+                text,
+                "Specified array dimensions do not match array contents.",
+            )
+        } else {
+            malformed(
+                rest,
+                "Multidimensional arrays must have sub-arrays with matching dimensions.",
+            )
+        });
+    }
     if let Some(given) = given {
         let sizes: Vec<usize> = given
             .iter()
@@ -160,11 +175,19 @@ fn parse_bound(text: &str, s: &str) -> Result<i64> {
     })
 }
 
-/// The brace structure (PostgreSQL's `ArrayCount` and `ReadArrayStr` in one pass).
-fn parse_braces(text: &str, s: &str) -> Result<Parsed> {
+/// The brace structure (PostgreSQL's `ArrayCount` and `ReadArrayStr` in one pass). Errors
+/// quote the text from the first `{` on, as PostgreSQL's do.
+fn parse_braces(s: &str) -> Result<Parsed> {
+    let text = s;
     let unexpected = |c: char| malformed(text, format!("Unexpected \"{c}\" character."));
     let unexpected_elem = || malformed(text, "Unexpected array element.");
     let end = || malformed(text, "Unexpected end of input.");
+    let mismatch = || {
+        malformed(
+            text,
+            "Multidimensional arrays must have sub-arrays with matching dimensions.",
+        )
+    };
 
     let mut state = State::NoLevel;
     let mut stack: Vec<Level> = Vec::new();
@@ -176,6 +199,11 @@ fn parse_braces(text: &str, s: &str) -> Result<Parsed> {
     let mut cur_quoted = false;
     let mut have_elem = false;
     let mut result: Option<Level> = None;
+    // PostgreSQL's early check: the item count of the last level closed at each depth (0
+    // meaning none yet), compared when the next level at that depth closes.
+    let mut last_count = [0usize; MAX_DIMS];
+    // Sub-arrays of different shapes (that PostgreSQL 15's count check does not catch).
+    let mut ragged = false;
     let mut chars = s.chars();
 
     fn finish(
@@ -284,17 +312,25 @@ fn parse_braces(text: &str, s: &str) -> Result<Parsed> {
                 let Some(done) = stack.pop() else {
                     return Err(unexpected('}'));
                 };
+                let count = if done.sub_dims.is_some() {
+                    done.subs
+                } else {
+                    done.elems.len()
+                }
+                .max(1);
+                if let Some(last) = last_count.get_mut(stack.len()) {
+                    if *last != 0 && *last != count {
+                        return Err(mismatch());
+                    }
+                    *last = count;
+                }
                 let dims = level_dims(&done);
                 match stack.last_mut() {
                     Some(parent) => {
                         match &parent.sub_dims {
-                            Some(d) if *d != dims => {
-                                return Err(malformed(
-                                    text,
-                                    "Multidimensional arrays must have sub-arrays with matching \
-                                     dimensions.",
-                                ));
-                            }
+                            // Reported once the whole literal has been read, so that
+                            // PostgreSQL's syntax errors come first.
+                            Some(d) if *d != dims => ragged = true,
                             Some(_) => {}
                             None => parent.sub_dims = Some(dims),
                         }
@@ -346,16 +382,25 @@ fn parse_braces(text: &str, s: &str) -> Result<Parsed> {
     let Some(top) = result else {
         return Err(end());
     };
+    if ragged {
+        return Ok(Parsed {
+            dims: Vec::new(),
+            elems: Vec::new(),
+            ragged: true,
+        });
+    }
     let dims = level_dims(&top);
     if top.elems.is_empty() {
         return Ok(Parsed {
             dims: Vec::new(),
             elems: Vec::new(),
+            ragged: false,
         });
     }
     Ok(Parsed {
         dims,
         elems: top.elems,
+        ragged: false,
     })
 }
 

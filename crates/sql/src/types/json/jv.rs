@@ -259,56 +259,80 @@ fn rank(v: &Jv) -> u8 {
 /// compares as a one-element "raw scalar" array: below an array of one element, and above an
 /// empty array (PostgreSQL's documented anomaly).
 pub fn cmp_top(a: &Jv, b: &Jv) -> Ordering {
+    cmp_top_raw(a, b).cmp(&0)
+}
+
+fn sign(o: Ordering) -> i32 {
+    match o {
+        Ordering::Less => -1,
+        Ordering::Equal => 0,
+        Ordering::Greater => 1,
+    }
+}
+
+/// [`cmp_top`] as the integer PostgreSQL computes (its sign is the order).
+pub fn cmp_top_raw(a: &Jv, b: &Jv) -> i32 {
     match (a.is_scalar(), b.is_scalar()) {
-        (true, true) => cmp(a, b),
         (true, false) | (false, true) => {
             let Jv::Arr(items) = (if a.is_scalar() { b } else { a }) else {
                 // A raw scalar (an array) against an object: arrays sort first.
-                return if a.is_scalar() {
-                    Ordering::Less
-                } else {
-                    Ordering::Greater
-                };
+                return if a.is_scalar() { -1 } else { 1 };
             };
-            let scalar_first = a.is_scalar();
             // Sizes decide first (the scalar counts as one element); then the raw scalar is
             // the smaller.
-            let by_size = 1usize.cmp(&items.len());
-            let ord = if by_size != Ordering::Equal {
-                by_size
-            } else {
-                Ordering::Less
-            };
-            if scalar_first { ord } else { ord.reverse() }
+            let by_size = sign(1usize.cmp(&items.len()));
+            let ord = if by_size != 0 { by_size } else { -1 };
+            if a.is_scalar() { ord } else { -ord }
         }
-        (false, false) => cmp(a, b),
+        _ => cmp_raw(a, b),
     }
 }
 
 /// `jsonb`'s ordering of two values inside documents.
 pub fn cmp(a: &Jv, b: &Jv) -> Ordering {
+    cmp_raw(a, b).cmp(&0)
+}
+
+/// Text comparison as PostgreSQL's C collation reports it: the difference of the first
+/// differing bytes, else -1/1 by length.
+fn str_cmp(a: &str, b: &str) -> i32 {
+    match a.bytes().zip(b.bytes()).find(|(x, y)| x != y) {
+        Some((x, y)) => i32::from(x) - i32::from(y),
+        None => sign(a.len().cmp(&b.len())),
+    }
+}
+
+/// [`cmp`] as the integer PostgreSQL computes.
+fn cmp_raw(a: &Jv, b: &Jv) -> i32 {
     super::parse::deep(|| match (a, b) {
-        (Jv::Null, Jv::Null) => Ordering::Equal,
-        (Jv::Str(x), Jv::Str(y)) => x.as_bytes().cmp(y.as_bytes()),
-        (Jv::Num(x), Jv::Num(y)) => num::cmp(x, y),
-        (Jv::Bool(x), Jv::Bool(y)) => x.cmp(y),
-        (Jv::Arr(x), Jv::Arr(y)) => x.len().cmp(&y.len()).then_with(|| {
+        (Jv::Null, Jv::Null) => 0,
+        (Jv::Str(x), Jv::Str(y)) => str_cmp(x, y),
+        (Jv::Num(x), Jv::Num(y)) => sign(num::cmp(x, y)),
+        (Jv::Bool(x), Jv::Bool(y)) => sign(x.cmp(y)),
+        (Jv::Arr(x), Jv::Arr(y)) => {
+            if x.len() != y.len() {
+                return sign(x.len().cmp(&y.len()));
+            }
             x.iter()
                 .zip(y)
-                .map(|(p, q)| cmp(p, q))
-                .find(|o| o.is_ne())
-                .unwrap_or(Ordering::Equal)
-        }),
-        (Jv::Obj(x), Jv::Obj(y)) => x.len().cmp(&y.len()).then_with(|| {
+                .map(|(p, q)| cmp_raw(p, q))
+                .find(|o| *o != 0)
+                .unwrap_or(0)
+        }
+        (Jv::Obj(x), Jv::Obj(y)) => {
+            if x.len() != y.len() {
+                return sign(x.len().cmp(&y.len()));
+            }
             x.iter()
                 .zip(y)
-                .map(|((kx, vx), (ky, vy))| {
-                    kx.as_bytes().cmp(ky.as_bytes()).then_with(|| cmp(vx, vy))
+                .map(|((kx, vx), (ky, vy))| match str_cmp(kx, ky) {
+                    0 => cmp_raw(vx, vy),
+                    k => k,
                 })
-                .find(|o| o.is_ne())
-                .unwrap_or(Ordering::Equal)
-        }),
-        _ => rank(a).cmp(&rank(b)),
+                .find(|o| *o != 0)
+                .unwrap_or(0)
+        }
+        _ => sign(rank(a).cmp(&rank(b))),
     })
 }
 

@@ -356,12 +356,12 @@ pub fn jsonb_eq(_env: &Env, args: &[Value]) -> Result<Value> {
 pub fn jsonb_ne(_env: &Env, args: &[Value]) -> Result<Value> {
     Ok(bool_value(jsonb_cmp_args(args)?.is_ne()))
 }
+/// `jsonb_cmp`: PostgreSQL's comparison result itself (strings report the difference of their
+/// first differing bytes, as its `memcmp` does).
 pub fn jsonb_cmp(_env: &Env, args: &[Value]) -> Result<Value> {
-    Ok(Value::Int(match jsonb_cmp_args(args)? {
-        Ordering::Less => -1,
-        Ordering::Equal => 0,
-        Ordering::Greater => 1,
-    }))
+    let a = jsonb_arg(&args[0])?;
+    let b = jsonb_arg(&args[1])?;
+    Ok(Value::Int(i64::from(jv::cmp_top_raw(&a, &b))))
 }
 
 /// PostgreSQL's `jsonb` containment: does `a` contain `b`?
@@ -665,6 +665,12 @@ fn edit(doc: Jv, path: &Value, new: Option<Jv>, edit: Edit) -> Result<Value> {
         } else {
             "cannot set path in scalar"
         }));
+    }
+    let empty =
+        matches!(&doc, Jv::Arr(v) if v.is_empty()) || matches!(&doc, Jv::Obj(m) if m.is_empty());
+    // PostgreSQL returns an empty document as it is when nothing could be added to it.
+    if empty && matches!(edit, Edit::Delete | Edit::Set { create: false }) {
+        return Ok(jsonb_value(&doc));
     }
     if !path.is_empty() {
         edit_path(&mut doc, &path, 0, &new, edit)?;

@@ -356,13 +356,13 @@ impl<'a> Parser<'a> {
                     run = i;
                 }
                 _ => {
-                    if self.escapes && hi_surrogate.is_some() {
-                        return Err(low_surrogate());
-                    }
                     if c < 0x20 {
                         return Err(syntax(format!(
                             "Character with value 0x{c:02x} must be escaped."
                         )));
+                    }
+                    if self.escapes && hi_surrogate.is_some() {
+                        return Err(low_surrogate());
                     }
                     i += 1;
                 }
