@@ -872,3 +872,54 @@ pub static CASTS: &[CastDef] = &[
         ops::jsonb_to_float8,
     ),
 ];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::env::Env;
+    use crate::types::io;
+
+    #[test]
+    fn io_round_trips() {
+        let env = Env::default();
+        let v = io::input(Type::JSONB, &env, r#"{"b": 1, "a": [1.0, 1e2]}"#, -1).unwrap();
+        assert_eq!(v, Value::Text(r#"{"a": [1.0, 100], "b": 1}"#.into()));
+        let mut buf = Vec::new();
+        io::send(Type::JSONB, &env, &v, &mut buf).unwrap();
+        assert_eq!(buf[0], 1);
+        assert_eq!(&buf[1..], br#"{"a": [1.0, 100], "b": 1}"#);
+        assert_eq!(io::recv(Type::JSONB, &env, &buf, -1).unwrap(), v);
+        assert_eq!(
+            io::recv(Type::JSONB, &env, b"\x02{}", -1)
+                .unwrap_err()
+                .message,
+            "unsupported jsonb version number 2"
+        );
+        let j = io::input(Type::JSON, &env, r#" {"a" :  1} "#, -1).unwrap();
+        assert_eq!(j, Value::Text(r#" {"a" :  1} "#.into()));
+        assert_eq!(
+            io::input(Type::JSON, &env, "{", -1)
+                .unwrap_err()
+                .detail
+                .as_deref(),
+            Some("The input string ended unexpectedly.")
+        );
+        let e = io::input(Type::JSONB, &env, r#""\u0000""#, -1).unwrap_err();
+        assert_eq!(e.sqlstate, sqlstate::UNTRANSLATABLE_CHARACTER);
+        assert!(io::input(Type::JSON, &env, r#""\u0000""#, -1).is_ok());
+    }
+
+    #[test]
+    fn catalog_rows_are_consistent() {
+        for b in FUNCTIONS {
+            assert!(
+                b.kind != Kind::Operator || (1..=2).contains(&b.args.len()),
+                "{}",
+                b.name
+            );
+            if b.variadic {
+                assert!(!b.args.is_empty(), "{}", b.name);
+            }
+        }
+    }
+}

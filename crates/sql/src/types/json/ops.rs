@@ -837,3 +837,444 @@ pub fn jsonb_to_float8(_env: &Env, args: &[Value]) -> Result<Value> {
 pub fn json_to_jsonb(_env: &Env, args: &[Value]) -> Result<Value> {
     Ok(jsonb_value(&jsonb_arg(&args[0])?))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    type F = fn(&Env, &[Value]) -> Result<Value>;
+
+    /// Calls `f` on text arguments (`None` is NULL) and shows the result as psql would
+    /// (`<NULL>`, `t`/`f` for booleans left as integers).
+    fn call(f: F, args: &[Option<&str>]) -> String {
+        let args: Vec<Value> = args
+            .iter()
+            .map(|a| a.map_or(Value::Null, |s| Value::Text(s.into())))
+            .collect();
+        show(f(&Env::default(), &args))
+    }
+
+    fn call_int(f: F, doc: &str, i: i64) -> String {
+        show(f(
+            &Env::default(),
+            &[Value::Text(doc.into()), Value::Int(i)],
+        ))
+    }
+
+    fn show(r: Result<Value>) -> String {
+        match r {
+            Ok(Value::Null) => "<NULL>".into(),
+            Ok(Value::Text(s)) => s,
+            Ok(Value::Int(i)) => i.to_string(),
+            Ok(Value::Float(f)) => f.to_string(),
+            Ok(Value::Bytes(_)) => "<bytes>".into(),
+            Err(e) => format!("ERROR {}: {}", e.sqlstate, e.message),
+        }
+    }
+
+    // Every expected value below is what PostgreSQL 15 printed for the same call.
+
+    #[test]
+    fn json_access_keeps_text() {
+        let doc = r#"{"a": {"b":[ 1,  2]}, "s": "x\u0041", "n": null, "a2": 1, "a2": 2}"#;
+        assert_eq!(
+            call(json_object_field, &[Some(doc), Some("a")]),
+            r#"{"b":[ 1,  2]}"#
+        );
+        assert_eq!(
+            call(json_object_field, &[Some(doc), Some("s")]),
+            r#""x\u0041""#
+        );
+        assert_eq!(call(json_object_field_text, &[Some(doc), Some("s")]), "xA");
+        assert_eq!(call(json_object_field, &[Some(doc), Some("n")]), "null");
+        assert_eq!(
+            call(json_object_field_text, &[Some(doc), Some("n")]),
+            "<NULL>"
+        );
+        assert_eq!(call(json_object_field, &[Some(doc), Some("a2")]), "2");
+        assert_eq!(call(json_object_field, &[Some("[1]"), Some("a")]), "<NULL>");
+        assert_eq!(call_int(json_array_element, "[1, [2, 3 ] ]", 1), "[2, 3 ]");
+        assert_eq!(call_int(json_array_element, "[1,2,3]", -1), "3");
+        assert_eq!(call_int(json_array_element, "[1,2,3]", -3), "1");
+        assert_eq!(call_int(json_array_element, "[1,2,3]", -4), "<NULL>");
+        assert_eq!(call_int(json_array_element, "\"x\"", 0), "<NULL>");
+        assert_eq!(call_int(json_array_element_text, "[\"a\\tb\"]", 0), "a\tb");
+        let path = |p: &str| {
+            call(
+                json_path_op,
+                &[Some(r#"{"a": {"b": [1, {"c": "d"}]}}"#), Some(p)],
+            )
+        };
+        assert_eq!(path(r#"["a","b",1]"#), r#"{"c": "d"}"#);
+        assert_eq!(path(r#"["a","b","-1","c"]"#), r#""d""#);
+        assert_eq!(path(r#"["a","b"," 0"]"#), "1");
+        assert_eq!(path(r#"["a","b","+0"]"#), "1");
+        assert_eq!(path(r#"["a","b","0 "]"#), "<NULL>");
+        assert_eq!(path(r#"["a",null]"#), "<NULL>");
+        assert_eq!(path("[]"), r#"{"a": {"b": [1, {"c": "d"}]}}"#);
+        assert_eq!(path(r#"[["a"],["b"]]"#), "[1, {\"c\": \"d\"}]");
+        assert_eq!(call(json_path_text_op, &[Some("\"x\""), Some("[]")]), "x");
+        assert_eq!(
+            call(
+                json_extract_path_text,
+                &[Some(r#"{"a": {"b": 1}}"#), Some("a"), Some("b")]
+            ),
+            "1"
+        );
+        assert_eq!(
+            call(json_extract_path, &[Some(r#"{"a": {"b": 1}}"#), Some("a")]),
+            r#"{"b": 1}"#
+        );
+        // Functions decode every string, as PostgreSQL's do.
+        let e = call(
+            json_object_field,
+            &[Some(r#"{"a":"\u0000","b":1}"#), Some("b")],
+        );
+        assert_eq!(e, "ERROR 22P05: unsupported Unicode escape sequence");
+        let e = call_int(json_array_element_text, r#"["\ud83d", 1]"#, 1);
+        assert_eq!(e, "ERROR 22P02: invalid input syntax for type json");
+    }
+
+    #[test]
+    fn json_inspection() {
+        assert_eq!(call(json_typeof, &[Some(" {} ")]), "object");
+        assert_eq!(call(json_array_length, &[Some(r#"["\u0000"]"#)]), "1");
+        assert_eq!(
+            call(json_array_length, &[Some("{}")]),
+            "ERROR 22023: cannot get array length of a non-array"
+        );
+        assert_eq!(
+            call(json_array_length, &[Some("1")]),
+            "ERROR 22023: cannot get array length of a scalar"
+        );
+        assert_eq!(
+            call(
+                json_strip_nulls,
+                &[Some(r#"{"a":null, "b" : [null,{"c":null,"d":1}]}"#)]
+            ),
+            r#"{"b":[null,{"d":1}]}"#
+        );
+        assert_eq!(
+            call(
+                json_strip_nulls,
+                &[Some(r#" {"a" : 1,  "b": null, "c": [ 1 , 2 ]} "#)]
+            ),
+            r#"{"a":1,"c":[1,2]}"#
+        );
+    }
+
+    #[test]
+    fn jsonb_access() {
+        let doc = r#"{"a": {"b": [1, {"c": 2}]}, "t": "x\ny", "n": null, "m": 1.50}"#;
+        assert_eq!(
+            call(jsonb_object_field, &[Some(doc), Some("a")]),
+            r#"{"b": [1, {"c": 2}]}"#
+        );
+        assert_eq!(
+            call(jsonb_object_field_text, &[Some(doc), Some("t")]),
+            "x\ny"
+        );
+        assert_eq!(call(jsonb_object_field, &[Some(doc), Some("n")]), "null");
+        assert_eq!(
+            call(jsonb_object_field_text, &[Some(doc), Some("n")]),
+            "<NULL>"
+        );
+        assert_eq!(
+            call(jsonb_object_field_text, &[Some(doc), Some("m")]),
+            "1.50"
+        );
+        assert_eq!(call_int(jsonb_array_element, "[1,2,3]", -1), "3");
+        assert_eq!(call_int(jsonb_array_element, "[1,2,3]", 3), "<NULL>");
+        assert_eq!(call_int(jsonb_array_element, "{\"a\":1}", 0), "<NULL>");
+        // A top-level scalar is a one-element array to -> (but not to #>).
+        assert_eq!(call_int(jsonb_array_element, "\"x\"", 0), "\"x\"");
+        assert_eq!(call_int(jsonb_array_element, "\"x\"", -1), "\"x\"");
+        assert_eq!(call_int(jsonb_array_element, "\"x\"", 1), "<NULL>");
+        assert_eq!(call_int(jsonb_array_element_text, "null", 0), "<NULL>");
+        assert_eq!(
+            call(jsonb_path_op, &[Some("\"x\""), Some("[\"0\"]")]),
+            "<NULL>"
+        );
+        assert_eq!(
+            call(jsonb_path_op, &[Some(doc), Some(r#"["a","b","1"]"#)]),
+            r#"{"c": 2}"#
+        );
+        assert_eq!(
+            call(
+                jsonb_path_text_op,
+                &[Some(doc), Some(r#"["a","b","1","c"]"#)]
+            ),
+            "2"
+        );
+        assert_eq!(
+            call(jsonb_path_op, &[Some("[1,[2,3]]"), Some(r#"["1","-1"]"#)]),
+            "3"
+        );
+        assert_eq!(
+            call(jsonb_path_op, &[Some("[1,[2,3]]"), Some(r#"["1","5"]"#)]),
+            "<NULL>"
+        );
+        assert_eq!(
+            call(jsonb_path_op, &[Some("{\"a\":1}"), Some("[]")]),
+            "{\"a\": 1}"
+        );
+        assert_eq!(call(jsonb_path_text_op, &[Some("\"x\""), Some("[]")]), "x");
+        assert_eq!(
+            call(
+                jsonb_extract_path,
+                &[Some(doc), Some("a"), Some("b"), Some("0")]
+            ),
+            "1"
+        );
+        assert_eq!(
+            call(jsonb_extract_path_text, &[Some(doc), Some("t")]),
+            "x\ny"
+        );
+        assert_eq!(call(jsonb_typeof, &[Some("1")]), "number");
+        assert_eq!(call(jsonb_typeof, &[Some("\"x\"")]), "string");
+        assert_eq!(call(jsonb_typeof, &[Some("true")]), "boolean");
+        assert_eq!(call(jsonb_array_length, &[Some("[1,[2]]")]), "2");
+        assert_eq!(
+            call(jsonb_array_length, &[Some("{}")]),
+            "ERROR 22023: cannot get array length of a non-array"
+        );
+        assert_eq!(
+            call(
+                jsonb_strip_nulls,
+                &[Some(r#"{"a":null,"b":[null,{"c":null,"d":1}]}"#)]
+            ),
+            r#"{"b": [null, {"d": 1}]}"#
+        );
+        assert_eq!(call(jsonb_strip_nulls, &[Some("null")]), "null");
+    }
+
+    #[test]
+    fn containment_and_existence() {
+        let b = |f: F, a: &str, x: &str| call(f, &[Some(a), Some(x)]);
+        assert_eq!(
+            b(
+                jsonb_contains,
+                r#"{"a":[1,2,3],"b":{"c":1}}"#,
+                r#"{"a":[3,1]}"#
+            ),
+            "1"
+        );
+        assert_eq!(b(jsonb_contains, "[1,2,[3]]", "[[3]]"), "1");
+        assert_eq!(b(jsonb_contains, "[1]", "1"), "1");
+        assert_eq!(b(jsonb_contains, "1", "[1]"), "0");
+        assert_eq!(b(jsonb_contains, r#"{"a":1}"#, "{}"), "1");
+        assert_eq!(b(jsonb_contains, "{}", "[]"), "0");
+        assert_eq!(b(jsonb_contains, "[1,1]", "[1,1,1]"), "1");
+        assert_eq!(b(jsonb_contains, "1.0", "1"), "1");
+        assert_eq!(b(jsonb_contained, r#"{"a":1}"#, r#"{"a":1,"b":2}"#), "1");
+        assert_eq!(b(jsonb_exists, r#"{"a":1}"#, "a"), "1");
+        assert_eq!(b(jsonb_exists, r#"["a"]"#, "a"), "1");
+        assert_eq!(b(jsonb_exists, r#""a""#, "a"), "1");
+        assert_eq!(b(jsonb_exists, r#"[["a"]]"#, "a"), "0");
+        assert_eq!(b(jsonb_exists, "[1]", "1"), "0");
+        assert_eq!(b(jsonb_exists_any, r#"{"a":1}"#, r#"["b","a"]"#), "1");
+        assert_eq!(b(jsonb_exists_all, r#"{"a":1}"#, r#"["b","a"]"#), "0");
+        assert_eq!(b(jsonb_exists_all, r#"{"a":1}"#, "[]"), "1");
+        assert_eq!(b(jsonb_exists_any, r#"{"a":1}"#, "[]"), "0");
+        assert_eq!(b(jsonb_exists_all, r#"{"a":1}"#, r#"["a",null]"#), "1");
+        assert_eq!(b(jsonb_cmp, "\"x\\ny\"", "\"a\""), "23");
+        assert_eq!(b(jsonb_cmp, r#"{"c": null}"#, r#"{"aa": 1}"#), "2");
+        assert_eq!(b(jsonb_cmp, "[]", "null"), "-1");
+        assert_eq!(b(jsonb_lt, "1", "[1]"), "1");
+        assert_eq!(b(jsonb_eq, "1.0", "1"), "1");
+    }
+
+    #[test]
+    fn editing() {
+        let b = |f: F, a: &str, x: &str| call(f, &[Some(a), Some(x)]);
+        assert_eq!(
+            b(jsonb_concat, r#"{"a":1}"#, r#"{"b":2}"#),
+            r#"{"a": 1, "b": 2}"#
+        );
+        assert_eq!(b(jsonb_concat, r#"{"a":1}"#, r#"{"a":2}"#), r#"{"a": 2}"#);
+        assert_eq!(b(jsonb_concat, "[1]", "2"), "[1, 2]");
+        assert_eq!(b(jsonb_concat, "1", "2"), "[1, 2]");
+        assert_eq!(b(jsonb_concat, r#"{"a":1}"#, "[2]"), r#"[{"a": 1}, 2]"#);
+        assert_eq!(
+            b(jsonb_concat, r#""a""#, r#"{"a":1}"#),
+            r#"["a", {"a": 1}]"#
+        );
+        assert_eq!(b(jsonb_delete_key, r#"{"a":1,"b":2}"#, "a"), r#"{"b": 2}"#);
+        assert_eq!(b(jsonb_delete_key, r#"["a","b","a"]"#, "a"), r#"["b"]"#);
+        assert_eq!(
+            b(jsonb_delete_key, "1", "a"),
+            "ERROR 22023: cannot delete from scalar"
+        );
+        assert_eq!(call_int(jsonb_delete_index, "[1,2,3]", 1), "[1, 3]");
+        assert_eq!(call_int(jsonb_delete_index, "[1,2,3]", -1), "[1, 2]");
+        assert_eq!(call_int(jsonb_delete_index, "[1,2,3]", 5), "[1, 2, 3]");
+        assert_eq!(
+            call_int(jsonb_delete_index, r#"{"a":1}"#, 0),
+            "ERROR 22023: cannot delete from object using integer index"
+        );
+        assert_eq!(
+            b(jsonb_delete_keys, r#"{"a":1,"b":2,"c":3}"#, r#"["a","c"]"#),
+            r#"{"b": 2}"#
+        );
+        assert_eq!(
+            call(
+                jsonb_delete_variadic,
+                &[Some(r#"{"a":1,"b":2}"#), Some("a"), Some("b")]
+            ),
+            "{}"
+        );
+        let p = |d: &str, path: &str| b(jsonb_delete_path, d, path);
+        assert_eq!(
+            p(r#"{"a":{"b":[1,2]}}"#, r#"["a","b","0"]"#),
+            r#"{"a": {"b": [2]}}"#
+        );
+        assert_eq!(p(r#"{"a":1}"#, "[]"), r#"{"a": 1}"#);
+        assert_eq!(p("[1,2]", r#"["-1"]"#), "[1]");
+        assert_eq!(p("[]", r#"["x"]"#), "[]");
+        assert_eq!(
+            p("1", r#"["a"]"#),
+            "ERROR 22023: cannot delete path in scalar"
+        );
+        assert_eq!(
+            p("[1,2]", r#"["x"]"#),
+            "ERROR 22P02: path element at position 1 is not an integer: \"x\""
+        );
+        assert_eq!(
+            p("[1]", r#"[["0"]]"#),
+            "ERROR 2202E: wrong number of array subscripts"
+        );
+    }
+
+    fn set(f: F, d: &str, path: &str, v: &str, flag: Option<bool>) -> String {
+        let mut args = vec![
+            Value::Text(d.into()),
+            Value::Text(path.into()),
+            Value::Text(v.into()),
+        ];
+        args.extend(flag.map(Value::from));
+        show(f(&Env::default(), &args))
+    }
+
+    #[test]
+    fn set_and_insert() {
+        let a = r#"{"a":[1,2,3]}"#;
+        let s = |path: &str, create: Option<bool>| set(jsonb_set, a, path, "\"x\"", create);
+        assert_eq!(s(r#"["a","1"]"#, None), r#"{"a": [1, "x", 3]}"#);
+        assert_eq!(s(r#"["a","-1"]"#, None), r#"{"a": [1, 2, "x"]}"#);
+        assert_eq!(s(r#"["a","10"]"#, None), r#"{"a": [1, 2, 3, "x"]}"#);
+        assert_eq!(s(r#"["a","-10"]"#, None), r#"{"a": ["x", 1, 2, 3]}"#);
+        assert_eq!(s(r#"["b"]"#, None), r#"{"a": [1, 2, 3], "b": "x"}"#);
+        assert_eq!(s(r#"["b"]"#, Some(false)), r#"{"a": [1, 2, 3]}"#);
+        assert_eq!(s(r#"["b","c"]"#, None), r#"{"a": [1, 2, 3]}"#);
+        assert_eq!(s("[]", None), r#"{"a": [1, 2, 3]}"#);
+        assert_eq!(
+            s(r#"["a","x"]"#, None),
+            "ERROR 22P02: path element at position 2 is not an integer: \"x\""
+        );
+        assert_eq!(
+            s("[null]", None),
+            "ERROR 22004: path element at position 1 is null"
+        );
+        assert_eq!(set(jsonb_set, "[1]", r#"["0","a"]"#, "2", None), "[1]");
+        assert_eq!(set(jsonb_set, "{}", "[null]", "2", Some(false)), "{}");
+        assert_eq!(
+            set(jsonb_set, "\"x\"", r#"["a"]"#, "2", None),
+            "ERROR 22023: cannot set path in scalar"
+        );
+        let i = |path: &str, after: Option<bool>| set(jsonb_insert, a, path, "\"x\"", after);
+        assert_eq!(i(r#"["a","1"]"#, None), r#"{"a": [1, "x", 2, 3]}"#);
+        assert_eq!(i(r#"["a","1"]"#, Some(true)), r#"{"a": [1, 2, "x", 3]}"#);
+        assert_eq!(i(r#"["a","-1"]"#, None), r#"{"a": [1, 2, "x", 3]}"#);
+        assert_eq!(i(r#"["a","10"]"#, None), r#"{"a": [1, 2, 3, "x"]}"#);
+        assert_eq!(i(r#"["a","-10"]"#, None), r#"{"a": ["x", 1, 2, 3]}"#);
+        assert_eq!(i(r#"["b"]"#, None), r#"{"a": [1, 2, 3], "b": "x"}"#);
+        let e = jsonb_insert(
+            &Env::default(),
+            &[
+                Value::Text(r#"{"a":1}"#.into()),
+                Value::Text(r#"["a"]"#.into()),
+                Value::Text("2".into()),
+            ],
+        )
+        .unwrap_err();
+        assert_eq!(e.message, "cannot replace existing key");
+        assert_eq!(
+            e.hint.as_deref(),
+            Some("Try using the function jsonb_set to replace key value.")
+        );
+    }
+
+    #[test]
+    fn set_lax() {
+        let lax = |treatment: Option<&str>| {
+            let mut args = vec![
+                Value::Text(r#"{"a":1}"#.into()),
+                Value::Text(r#"["a"]"#.into()),
+                Value::Null,
+                Value::Int(1),
+            ];
+            if let Some(t) = treatment {
+                args.push(Value::Text(t.into()));
+            }
+            show(jsonb_set_lax(&Env::default(), &args))
+        };
+        assert_eq!(lax(None), r#"{"a": null}"#);
+        assert_eq!(lax(Some("use_json_null")), r#"{"a": null}"#);
+        assert_eq!(lax(Some("delete_key")), "{}");
+        assert_eq!(lax(Some("return_target")), r#"{"a":1}"#);
+        assert_eq!(
+            lax(Some("raise_exception")),
+            "ERROR 22004: JSON value must not be null"
+        );
+        assert_eq!(
+            lax(Some("foo")),
+            "ERROR 22023: null_value_treatment must be \"delete_key\", \"return_target\", \
+             \"use_json_null\", or \"raise_exception\""
+        );
+    }
+
+    #[test]
+    fn casts() {
+        let c = |f: F, d: &str| call(f, &[Some(d)]);
+        assert_eq!(c(jsonb_to_int4, "1.5"), "2");
+        assert_eq!(c(jsonb_to_int2, "2.5"), "3");
+        assert_eq!(c(jsonb_to_int8, "-2.5"), "-3");
+        assert_eq!(c(jsonb_to_float4, "1e3"), "1000");
+        assert_eq!(c(jsonb_to_float8, "1.5"), "1.5");
+        assert_eq!(c(jsonb_to_numeric, "1.50"), "1.50");
+        assert_eq!(c(jsonb_to_bool, "true"), "1");
+        assert_eq!(
+            c(jsonb_to_int4, "null"),
+            "ERROR 22023: cannot cast jsonb null to type integer"
+        );
+        assert_eq!(
+            c(jsonb_to_int4, "\"1\""),
+            "ERROR 22023: cannot cast jsonb string to type integer"
+        );
+        assert_eq!(
+            c(jsonb_to_bool, "[1]"),
+            "ERROR 22023: cannot cast jsonb array to type boolean"
+        );
+        assert_eq!(
+            c(jsonb_to_numeric, "{}"),
+            "ERROR 22023: cannot cast jsonb object to type numeric"
+        );
+        assert_eq!(
+            c(jsonb_to_int2, "70000"),
+            "ERROR 22003: smallint out of range"
+        );
+        assert_eq!(
+            c(jsonb_to_int4, "2147483648"),
+            "ERROR 22003: integer out of range"
+        );
+        assert!(c(jsonb_to_float8, "1e400").ends_with("is out of range for type double precision"));
+        assert!(
+            c(jsonb_to_float8, "1e-400").ends_with("is out of range for type double precision")
+        );
+        assert!(c(jsonb_to_float4, "1e40").ends_with("is out of range for type real"));
+        assert_eq!(
+            c(json_to_jsonb, r#"{"b":1, "a" : 2}"#),
+            r#"{"a": 2, "b": 1}"#
+        );
+    }
+}

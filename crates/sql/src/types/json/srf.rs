@@ -179,3 +179,141 @@ pub fn jsonb_object_keys(_env: &Env, args: &[Value]) -> Result<Rows> {
         _ => Err(invalid("cannot call jsonb_object_keys on a scalar")),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rows_of(f: fn(&Env, &[Value]) -> Result<Rows>, doc: &str) -> Result<Vec<Vec<String>>> {
+        let rows = f(&Env::default(), &[Value::Text(doc.into())])?;
+        rows.map(|r| {
+            r.map(|row| {
+                row.into_iter()
+                    .map(|v| match v {
+                        Value::Text(s) => s,
+                        Value::Null => "<NULL>".into(),
+                        other => format!("{other:?}"),
+                    })
+                    .collect()
+            })
+        })
+        .collect()
+    }
+
+    fn err(f: fn(&Env, &[Value]) -> Result<Rows>, doc: &str) -> String {
+        rows_of(f, doc).unwrap_err().message
+    }
+
+    // Rows and errors as PostgreSQL 15 gives them (`select * from f('…')`).
+
+    #[test]
+    fn each() {
+        let doc = r#"{"a":1,"a":[1, 2 ],"b":"x\ny","c":null}"#;
+        assert_eq!(
+            rows_of(json_each, doc).unwrap(),
+            [
+                ["a", "1"],
+                ["a", "[1, 2 ]"],
+                ["b", "\"x\\ny\""],
+                ["c", "null"]
+            ]
+        );
+        assert_eq!(
+            rows_of(json_each_text, doc).unwrap(),
+            [["a", "1"], ["a", "[1, 2 ]"], ["b", "x\ny"], ["c", "<NULL>"]]
+        );
+        let doc = r#"{"b":1,"a":[1, 2 ],"c":"x","d":null}"#;
+        assert_eq!(
+            rows_of(jsonb_each, doc).unwrap(),
+            [["a", "[1, 2]"], ["b", "1"], ["c", "\"x\""], ["d", "null"]]
+        );
+        assert_eq!(
+            rows_of(jsonb_each_text, doc).unwrap(),
+            [["a", "[1, 2]"], ["b", "1"], ["c", "x"], ["d", "<NULL>"]]
+        );
+        assert_eq!(
+            err(json_each, "[1]"),
+            "cannot deconstruct an array as an object"
+        );
+        assert_eq!(err(json_each, "1"), "cannot deconstruct a scalar");
+        assert_eq!(
+            err(json_each_text, "[]"),
+            "cannot deconstruct an array as an object"
+        );
+        assert_eq!(
+            err(jsonb_each, "1"),
+            "cannot call jsonb_each on a non-object"
+        );
+        assert_eq!(
+            err(jsonb_each_text, "[]"),
+            "cannot call jsonb_each_text on a non-object"
+        );
+    }
+
+    #[test]
+    fn elements() {
+        let doc = r#"[1, "a" ,null, [2]]"#;
+        assert_eq!(
+            rows_of(json_array_elements, doc).unwrap(),
+            [["1"], ["\"a\""], ["null"], ["[2]"]]
+        );
+        assert_eq!(
+            rows_of(json_array_elements_text, doc).unwrap(),
+            [["1"], ["a"], ["<NULL>"], ["[2]"]]
+        );
+        assert_eq!(
+            rows_of(jsonb_array_elements, "[1.50, {\"b\":1,\"a\":2}]").unwrap(),
+            [["1.50"], ["{\"a\": 2, \"b\": 1}"]]
+        );
+        assert_eq!(
+            rows_of(jsonb_array_elements_text, "[\"x\", null]").unwrap(),
+            [["x"], ["<NULL>"]]
+        );
+        assert_eq!(
+            err(json_array_elements, "{}"),
+            "cannot call json_array_elements on a non-array"
+        );
+        assert_eq!(
+            err(json_array_elements, "1"),
+            "cannot call json_array_elements on a scalar"
+        );
+        assert_eq!(
+            err(json_array_elements_text, "{}"),
+            "cannot call json_array_elements_text on a non-array"
+        );
+        assert_eq!(
+            err(jsonb_array_elements, "{}"),
+            "cannot extract elements from an object"
+        );
+        assert_eq!(
+            err(jsonb_array_elements_text, "1"),
+            "cannot extract elements from a scalar"
+        );
+    }
+
+    #[test]
+    fn keys() {
+        let doc = r#"{"b":1,"a":2,"b":3}"#;
+        assert_eq!(
+            rows_of(json_object_keys, doc).unwrap(),
+            [["b"], ["a"], ["b"]]
+        );
+        assert_eq!(rows_of(jsonb_object_keys, doc).unwrap(), [["a"], ["b"]]);
+        assert_eq!(
+            err(json_object_keys, "1"),
+            "cannot call json_object_keys on a scalar"
+        );
+        assert_eq!(
+            err(json_object_keys, "[]"),
+            "cannot call json_object_keys on an array"
+        );
+        assert_eq!(
+            err(jsonb_object_keys, "[]"),
+            "cannot call jsonb_object_keys on an array"
+        );
+        assert_eq!(
+            err(jsonb_object_keys, "1"),
+            "cannot call jsonb_object_keys on a scalar"
+        );
+    }
+}
