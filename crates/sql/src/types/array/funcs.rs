@@ -4,7 +4,7 @@
 //! `string_to_array`, `array_fill`, `trim_array`, `array_larger`/`array_smaller`, `@>`, `<@`,
 //! `&&`, ordering, `unnest`, `generate_subscripts`, `array_agg`, and the translator's helpers
 //! `pg_array_constructor` (`ARRAY[…]`), `pg_array_subscript` (`a[i][j]`), `pg_array_slice`
-//! (`a[lo:hi]`) and `pg_array_set` (`a[i] := v`).
+//! (`a[lo:hi]`), `pg_array_coerce` (array casts) and `pg_array_set` (`a[i] := v`).
 //!
 //! Elements compare as their type orders them (integers, floats with NaN greatest, text
 //! bytewise, numeric/interval/bpchar through their collations), so the functions that compare
@@ -826,6 +826,93 @@ pub fn array_set(_env: &Env, args: &[Value]) -> Result<Value> {
 }
 
 // ---------------------------------------------------------------------------------------
+// casts
+
+/// How one element converts in [`array_coerce`].
+enum ElemCast {
+    /// Same type: only the type modifier applies.
+    Same,
+    /// A `pg_cast` function (taking the typmod as its second argument when it says so).
+    Func(crate::func::ScalarFn, bool),
+    /// A binary-compatible cast: the stored form does not change.
+    Binary,
+    /// Through text: the source type's output read by the target type's input.
+    Io,
+}
+
+/// Array casts (`int4[]` → `int8[]`, `text[]` → `int4[]`, `varchar(3)[]` typmods): the
+/// translator's `pg_array_coerce(array, target_type_oid, typmod, explicit)`, each element
+/// converted by the element types' cast (a `pg_cast` row when there is one, else through text
+/// as PostgreSQL's I/O casts do), then coerced to `typmod`. `target_type_oid` may name the
+/// target array type or its element type.
+pub fn array_coerce(env: &Env, args: &[Value]) -> Result<Value> {
+    let (types, vals) = typed(args);
+    if vals[0].is_null() {
+        return Ok(Value::Null);
+    }
+    let from = elem_of(types[0]);
+    let target = u32::try_from(int_arg(&vals[1])?)
+        .map(Type)
+        .map_err(|_| SqlError::internal("pg_array_coerce: invalid type oid"))?;
+    let to = target.elem().unwrap_or(target);
+    let typmod = vals
+        .get(2)
+        .and_then(Value::as_int)
+        .and_then(|t| i32::try_from(t).ok())
+        .unwrap_or(-1);
+    let explicit = matches!(vals.get(3), Some(Value::Int(e)) if *e != 0);
+    let conv = if from == to {
+        ElemCast::Same
+    } else {
+        match crate::func::casts().find(|c| c.from == from && c.to == to) {
+            Some(c) => match c.imp {
+                crate::func::CastImp::Func { f, with_typmod, .. } => ElemCast::Func(f, with_typmod),
+                crate::func::CastImp::Binary => ElemCast::Binary,
+            },
+            None => ElemCast::Io,
+        }
+    };
+    let mut a = decode(from, &vals[0])?;
+    for item in &mut a.items {
+        if item.is_null() {
+            continue;
+        }
+        let v = std::mem::replace(item, Value::Null);
+        let (v, typmod_done) = match conv {
+            ElemCast::Same | ElemCast::Binary => (v, false),
+            ElemCast::Func(f, true) => (f(env, &[v, Value::Int(typmod.into())])?, true),
+            ElemCast::Func(f, false) => (f(env, &[v])?, false),
+            ElemCast::Io => {
+                let text = io::output(from, env, &v).unwrap_or_default();
+                (io::input(to, env, &text, typmod)?, true)
+            }
+        };
+        *item = if typmod_done {
+            v
+        } else {
+            io::apply_typmod(to, env, v, typmod, explicit)?
+        };
+    }
+    Ok(a.to_value())
+}
+
+/// Coerces a stored array of `elem` to an element type modifier (`varchar(3)[]`,
+/// `numeric(5,2)[]`): what `io::apply_typmod` does for arrays.
+pub fn array_typmod(env: &Env, elem: Type, v: Value, typmod: i32, explicit: bool) -> Result<Value> {
+    if typmod < 0 || v.is_null() {
+        return Ok(v);
+    }
+    let mut a = decode(elem, &v)?;
+    for item in &mut a.items {
+        if !item.is_null() {
+            let x = std::mem::replace(item, Value::Null);
+            *item = io::apply_typmod(elem, env, x, typmod, explicit)?;
+        }
+    }
+    Ok(a.to_value())
+}
+
+// ---------------------------------------------------------------------------------------
 // set-returning
 
 /// Streams the elements of an array's storage text in order (every dimension flattened),
@@ -1456,6 +1543,37 @@ mod tests {
 
     fn collect(rows: Rows) -> Vec<Value> {
         rows.map(|r| r.unwrap().remove(0)).collect()
+    }
+
+    #[test]
+    fn coercion() {
+        let env = Env::default();
+        let co = |from: Type, v: &str, to: Type| {
+            array_coerce(
+                &env,
+                &t(
+                    &[from, I, I, Type::BOOL],
+                    &[arr(v), Value::Int(to.0.into()), (-1).into(), 1.into()],
+                ),
+            )
+        };
+        assert_eq!(
+            text(co(Type::TEXT_ARRAY, r#"["1",null,"-3"]"#, IA)),
+            "[1,null,-3]"
+        );
+        assert_eq!(
+            text(co(IA, "[[1,2],[3,4]]", Type::TEXT_ARRAY)),
+            r#"[["1","2"],["3","4"]]"#
+        );
+        assert_eq!(text(co(IA, "[1]", Type::INT4)), "[1]");
+        assert_eq!(
+            co(Type::TEXT_ARRAY, r#"["x"]"#, IA).unwrap_err().message,
+            "invalid input syntax for type integer: \"x\""
+        );
+        assert_eq!(
+            array_typmod(&env, I, arr("[1]"), -1, false).unwrap(),
+            arr("[1]")
+        );
     }
 
     #[test]

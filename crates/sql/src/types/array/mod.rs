@@ -38,6 +38,18 @@ pub fn array_send(env: &Env, elem: Type, v: &Value, buf: &mut Vec<u8>) -> Result
     literal::array_send(env, elem, v, buf)
 }
 
+/// Coerces a stored array of `elem` to an element type modifier: what `io::apply_typmod`
+/// should do for array types (`varchar(3)[]`, `numeric(5,2)[]`).
+pub fn array_typmod(
+    env: &Env,
+    elem: Type,
+    v: Value,
+    typmod: Typmod,
+    explicit: bool,
+) -> Result<Value> {
+    funcs::array_typmod(env, elem, v, typmod, explicit)
+}
+
 /// `array_recv` for an array of `elem`.
 pub fn array_recv(env: &Env, elem: Type, bytes: &[u8], typmod: Typmod) -> Result<Value> {
     literal::array_recv(env, elem, bytes, typmod)
@@ -423,7 +435,7 @@ pub static FUNCTIONS: &[Builtin] = &[
         funcs::string_to_array,
     ))
     .not_strict(),
-    // the translator's helpers: ARRAY[…], a[i]…, a[lo:hi]…, a[i]… := v
+    // the translator's helpers: ARRAY[…], a[i]…, a[lo:hi]…, casts, a[i]… := v
     variadic(tfunc_ns(
         "pg_array_constructor",
         &[T::ANY],
