@@ -592,9 +592,12 @@ pub fn array_recv(env: &Env, elem: Type, bytes: &[u8], typmod: Typmod) -> Result
             sqlstate::DATATYPE_MISMATCH,
             format!(
                 "binary data has array element type {got} ({}) instead of expected {} ({})",
-                Type(got).name(),
+                Type::lookup(got).map_or_else(
+                    || "???".to_string(),
+                    |_| crate::types::format_type(Type(got), -1)
+                ),
                 elem.oid(),
-                elem.name()
+                crate::types::format_type(elem, -1)
             ),
         ));
     }
@@ -804,6 +807,11 @@ mod tests {
             "{\"a b\",\"\",\" \",\"NULL\",\"null\",\"{\",\"\\\\\",\"\\\"\",a,\"x,y\",é,\"\t\",\"a}\"}"
         );
         assert_eq!(round(Type::BOOL, "{t,f}"), "{t,f}");
+        // select '{"{\"b\":1, \"a\" : 2}",null}'::jsonb[] on PostgreSQL 15.
+        assert_eq!(
+            round(Type::JSONB, r#"{"{\"b\":1, \"a\" : 2}",null}"#),
+            r#"{"{\"a\": 2, \"b\": 1}",NULL}"#
+        );
         assert_eq!(round(Type::INT4, "{}"), "{}");
         assert_eq!(round(Type::INT4, "{{1,NULL},{3,4}}"), "{{1,NULL},{3,4}}");
     }
@@ -827,6 +835,19 @@ mod tests {
         assert_eq!(buf, want);
         assert_eq!(array_recv(&env, Type::TEXT, &buf, -1).unwrap(), v);
 
+        // select array_send(array[true,false]) on PostgreSQL 15.
+        let b = array_in(&env, Type::BOOL, "{t,f}", -1).unwrap();
+        let mut bb = Vec::new();
+        array_send(&env, Type::BOOL, &b, &mut bb).unwrap();
+        assert_eq!(
+            bb,
+            [
+                0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 16, 0, 0, 0, 2, 0, 0, 0, 1, 0, 0, 0, 1, 1, 0, 0,
+                0, 1, 0
+            ]
+        );
+        assert_eq!(array_recv(&env, Type::BOOL, &bb, -1).unwrap(), b);
+
         let mut empty = Vec::new();
         array_send(&env, Type::BOOL, &Value::Text("[]".into()), &mut empty).unwrap();
         assert_eq!(empty, [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 16]);
@@ -838,7 +859,7 @@ mod tests {
         let e = array_recv(&env, Type::INT4, &want, -1).unwrap_err();
         assert_eq!(
             e.message,
-            "binary data has array element type 25 (text) instead of expected 23 (int4)"
+            "binary data has array element type 25 (text) instead of expected 23 (integer)"
         );
         assert_eq!(
             array_recv(&env, Type::TEXT, &want[..30], -1)
