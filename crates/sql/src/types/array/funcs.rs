@@ -409,11 +409,47 @@ pub fn array_fill(_env: &Env, args: &[Value]) -> Result<Value> {
     if sizes.is_empty() || total == 0 {
         return Ok(Array::default().to_value());
     }
-    Ok(Array {
-        dims: sizes,
-        items: vec![vals[0].clone(); total],
+    // Written directly (not as `total` values), after checking the text fits PostgreSQL's
+    // 1 GB limit.
+    let mut elem_text = String::new();
+    encode_elem(&vals[0], &mut elem_text);
+    let mut len = elem_text.len();
+    for &d in sizes.iter().rev() {
+        len = len
+            .checked_mul(d)
+            .and_then(|l| l.checked_add(d + 1))
+            .filter(|l| *l <= MAX_TEXT)
+            .ok_or_else(text_too_large)?;
     }
-    .to_value())
+    let mut out = String::with_capacity(len);
+    write_filled(&sizes, &elem_text, &mut out);
+    Ok(Value::Text(out))
+}
+
+/// PostgreSQL's largest value (`MaxAllocSize`).
+const MAX_TEXT: usize = (1 << 30) - 1;
+
+/// 54000 `array size exceeds the maximum allowed (1073741823)`.
+fn text_too_large() -> SqlError {
+    SqlError::new(
+        sqlstate::PROGRAM_LIMIT_EXCEEDED,
+        format!("array size exceeds the maximum allowed ({MAX_TEXT})"),
+    )
+}
+
+fn write_filled(dims: &[usize], elem: &str, out: &mut String) {
+    let Some((&n, rest)) = dims.split_first() else {
+        out.push_str(elem);
+        return;
+    };
+    out.push('[');
+    for i in 0..n {
+        if i > 0 {
+            out.push(',');
+        }
+        write_filled(rest, elem, out);
+    }
+    out.push(']');
 }
 
 /// `trim_array(array, n)`: drops the last `n` entries of the first dimension.
@@ -805,12 +841,29 @@ pub fn array_set(_env: &Env, args: &[Value]) -> Result<Value> {
         }
         let i = usize::try_from(i - 1).map_err(|_| size_exceeded())?;
         check_size(i + 1)?;
-        if i >= a.items.len() {
-            a.items.resize(i + 1, Value::Null);
-            a.dims = vec![i + 1];
+        if let Some(slot) = a.items.get_mut(i) {
+            *slot = value.clone();
+            return Ok(a.to_value());
         }
-        a.items[i] = value.clone();
-        return Ok(a.to_value());
+        // Past the end: NULLs up to the new element, written as text (not as values).
+        let pad = i - a.items.len();
+        let mut elem_text = String::new();
+        encode_elem(value, &mut elem_text);
+        let mut out = a.encode();
+        let len = pad
+            .checked_mul(5)
+            .and_then(|p| p.checked_add(out.len() + elem_text.len() + 1))
+            .filter(|l| *l <= MAX_TEXT)
+            .ok_or_else(text_too_large)?;
+        out.reserve(len.saturating_sub(out.len()));
+        out.pop();
+        for _ in 0..pad {
+            out.push_str(",null");
+        }
+        out.push(',');
+        out.push_str(&elem_text);
+        out.push(']');
+        return Ok(Value::Text(out));
     }
     let mut offset = 0usize;
     for (s, &d) in subs.iter().zip(&a.dims) {
@@ -1282,6 +1335,12 @@ mod tests {
         assert_eq!(
             fill(1.into(), "[-1]").unwrap_err().message,
             "array size exceeds the maximum allowed (134217727)"
+        );
+        assert_eq!(
+            fill("abcdefghij".into(), "[100000000]")
+                .unwrap_err()
+                .message,
+            "array size exceeds the maximum allowed (1073741823)"
         );
         assert_eq!(
             array_fill(&env, &t(&[I, IA], &[1.into(), Value::Null]))

@@ -80,7 +80,14 @@ impl Array {
         if dims.len() > MAX_DIMS {
             return Err(corrupt("too many dimensions"));
         }
-        let mut items = Vec::with_capacity(dims.iter().product());
+        // Capacity from the dimensions, but never more than the text could hold (a ragged
+        // value written by something else may claim more).
+        let cap = dims
+            .iter()
+            .try_fold(1usize, |a, &d| a.checked_mul(d))
+            .unwrap_or(usize::MAX)
+            .min(text.len());
+        let mut items = Vec::with_capacity(cap);
         collect(elem, top, &dims, &mut items)?;
         Ok(Array { dims, items })
     }

@@ -479,16 +479,17 @@ pub fn jsonb_delete_key(_env: &Env, args: &[Value]) -> Result<Value> {
 }
 
 fn delete_keys(v: Jv, keys: &[&str]) -> Result<Value> {
+    let keys: std::collections::HashSet<&str> = keys.iter().copied().collect();
     let out = match v {
         Jv::Obj(m) => Jv::Obj(
             m.into_iter()
-                .filter(|(k, _)| !keys.contains(&k.as_str()))
+                .filter(|(k, _)| !keys.contains(k.as_str()))
                 .collect(),
         ),
         Jv::Arr(items) => Jv::Arr(
             items
                 .into_iter()
-                .filter(|i| !matches!(i, Jv::Str(s) if keys.contains(&s.as_str())))
+                .filter(|i| !matches!(i, Jv::Str(s) if keys.contains(s.as_str())))
                 .collect(),
         ),
         _ => return Err(cannot_delete_scalar()),
