@@ -496,3 +496,112 @@ pub static FUNCTIONS: &[Builtin] = &[
 ];
 
 pub static CASTS: &[CastDef] = &[];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::func::{Imp, arg_types_text};
+
+    /// Every runtime function of the json and array modules, called with odd arguments of
+    /// every storage class (wrong types, malformed stored values, extreme numbers), returns a
+    /// value or an error and never panics.
+    #[test]
+    fn no_panics_on_odd_arguments() {
+        let env = Env::default();
+        let values = [
+            Value::Null,
+            Value::Int(0),
+            Value::Int(-1),
+            Value::Int(i64::MAX),
+            Value::Int(i64::MIN),
+            Value::Float(f64::NAN),
+            Value::Float(-0.0),
+            Value::Text(String::new()),
+            Value::Text("[]".into()),
+            Value::Text("[[1,2],[3]]".into()),
+            Value::Text("[1,\"a\",null,1.5,\"NaN\",\"\\\\xzz\"]".into()),
+            Value::Text("{\"a\":[1,{\"b\":null}],\"\":\"é\"}".into()),
+            Value::Text("\"é\\u0000\"".into()),
+            Value::Text("[\"a\",\"-1\",\"99999999999\"]".into()),
+            Value::Text("{1,2".into()),
+            Value::Bytes(vec![0xff, 0, 1]),
+        ];
+        let type_lists = [
+            vec![Type::INT4_ARRAY, Type::INT4, Type::INT4, Type::INT4],
+            vec![Type::TEXT_ARRAY, Type::TEXT_ARRAY, Type::TEXT, Type::BOOL],
+            vec![
+                Type::FLOAT8_ARRAY,
+                Type::BYTEA_ARRAY,
+                Type::JSONB,
+                Type::NUMERIC,
+            ],
+            vec![
+                Type::JSON,
+                Type::ANYELEMENT,
+                Type::UNKNOWN,
+                Type::INT4_ARRAY,
+            ],
+        ];
+        let all = crate::types::json::FUNCTIONS.iter().chain(FUNCTIONS);
+        let mut calls = 0usize;
+        for b in all {
+            let arity = b.args.len();
+            for n in [arity, arity + 1] {
+                if n == arity + 1 && !b.variadic {
+                    continue;
+                }
+                for (k, v0) in values.iter().enumerate() {
+                    for v1 in &values {
+                        let mut args: Vec<Value> = Vec::new();
+                        for i in 0..n {
+                            args.push(match i {
+                                0 => v0.clone(),
+                                1 => v1.clone(),
+                                _ => values[(k + i) % values.len()].clone(),
+                            });
+                        }
+                        match b.imp {
+                            Imp::Scalar { f, typed, .. } => {
+                                for types in &type_lists {
+                                    let mut a = args.clone();
+                                    if typed {
+                                        let mut t = types.clone();
+                                        t.resize(n, Type::TEXT);
+                                        a.insert(0, Value::Text(arg_types_text(&t)));
+                                    }
+                                    let _ = f(&env, &a);
+                                    calls += 1;
+                                }
+                            }
+                            Imp::Table { f, .. } => {
+                                if let Ok(rows) = f(&env, &args) {
+                                    rows.take(100).for_each(drop);
+                                }
+                                calls += 1;
+                            }
+                            Imp::Aggregate { new, .. } => {
+                                for types in &type_lists {
+                                    let mut acc = new(types);
+                                    let _ = acc.step(&env, &args);
+                                    let _ = acc.step(&env, &args);
+                                    let _ = acc.inverse(&env, &args);
+                                    let _ = acc.value(&env);
+                                    calls += 1;
+                                }
+                            }
+                            _ => {}
+                        }
+                    }
+                }
+            }
+        }
+        for c in crate::types::json::CASTS.iter().chain(CASTS) {
+            if let crate::func::CastImp::Func { f, .. } = c.imp {
+                for v in &values {
+                    let _ = f(&env, std::slice::from_ref(v));
+                }
+            }
+        }
+        assert!(calls > 10_000);
+    }
+}

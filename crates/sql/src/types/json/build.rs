@@ -383,7 +383,7 @@ fn object_pairs(args: &[Value]) -> Result<Vec<(String, Option<String>)>> {
     };
     let pairs: Vec<(Option<String>, Option<String>)> = if let Some(values) = args.get(1) {
         let vals = Array::decode(Type::TEXT, values.as_text().unwrap_or("[]"))?;
-        if keys.ndims() > 1 || vals.ndims() > 1 {
+        if keys.ndims() > 1 || keys.ndims() != vals.ndims() {
             return Err(array_error("wrong number of array subscripts"));
         }
         if keys.items.len() != vals.items.len() {
@@ -874,6 +874,12 @@ mod tests {
                 .unwrap_err()
                 .message,
             "mismatched array dimensions"
+        );
+        assert_eq!(
+            json_object(&env, &[r#"["a"]"#.into(), "[]".into()])
+                .unwrap_err()
+                .message,
+            "wrong number of array subscripts"
         );
     }
 
