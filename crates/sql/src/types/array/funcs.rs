@@ -4,7 +4,8 @@
 //! `string_to_array`, `array_fill`, `trim_array`, `array_larger`/`array_smaller`, `@>`, `<@`,
 //! `&&`, ordering, `unnest`, `generate_subscripts`, `array_agg`, and the translator's helpers
 //! `pg_array_constructor` (`ARRAY[…]`), `pg_array_subscript` (`a[i][j]`), `pg_array_slice`
-//! (`a[lo:hi]`), `pg_array_coerce` (array casts) and `pg_array_set` (`a[i] := v`).
+//! (`a[lo:hi]`), `pg_array_any`/`pg_array_all` (`x op ANY/ALL (a)`), `pg_array_coerce`
+//! (array casts) and `pg_array_set` (`a[i] := v`).
 //!
 //! Elements compare as their type orders them (integers, floats with NaN greatest, text
 //! bytewise, numeric/interval/bpchar through their collations), so the functions that compare
@@ -879,6 +880,71 @@ pub fn array_set(_env: &Env, args: &[Value]) -> Result<Value> {
 }
 
 // ---------------------------------------------------------------------------------------
+// ANY / ALL
+
+/// The comparison a `pg_array_any`/`pg_array_all` call names.
+fn compare_op(op: &str) -> Result<fn(Ordering) -> bool> {
+    Ok(match op {
+        "=" => Ordering::is_eq,
+        "<>" | "!=" => Ordering::is_ne,
+        "<" => Ordering::is_lt,
+        "<=" => Ordering::is_le,
+        ">" => Ordering::is_gt,
+        ">=" => Ordering::is_ge,
+        other => {
+            return Err(SqlError::internal(format!(
+                "pg_array_any: unsupported operator {other}"
+            )));
+        }
+    })
+}
+
+/// `x op ANY (array)` / `x op ALL (array)` with PostgreSQL's three-valued result: NULL when
+/// the answer depends on a NULL (the value, or an element that could decide it).
+fn quantified(args: &[Value], any: bool) -> Result<Value> {
+    let (types, vals) = typed(args);
+    let (x, arr) = (&vals[0], &vals[1]);
+    if arr.is_null() {
+        return Ok(Value::Null);
+    }
+    let op = compare_op(vals.get(2).and_then(Value::as_text).unwrap_or("="))?;
+    let elem = elem_of(types[1]);
+    let a = decode(elem, arr)?;
+    if a.is_empty() {
+        return Ok(bool_value(!any));
+    }
+    if x.is_null() {
+        return Ok(Value::Null);
+    }
+    let mut unknown = false;
+    for v in &a.items {
+        if v.is_null() {
+            unknown = true;
+            continue;
+        }
+        let r = op(elem_cmp(elem, x, v));
+        if r == any {
+            return Ok(bool_value(any));
+        }
+    }
+    Ok(if unknown {
+        Value::Null
+    } else {
+        bool_value(!any)
+    })
+}
+
+/// `x op ANY (array)`: the translator's `pg_array_any(x, array, op)`.
+pub fn array_any(_env: &Env, args: &[Value]) -> Result<Value> {
+    quantified(args, true)
+}
+
+/// `x op ALL (array)`: the translator's `pg_array_all(x, array, op)`.
+pub fn array_all(_env: &Env, args: &[Value]) -> Result<Value> {
+    quantified(args, false)
+}
+
+// ---------------------------------------------------------------------------------------
 // casts
 
 /// How one element converts in [`array_coerce`].
@@ -1602,6 +1668,36 @@ mod tests {
 
     fn collect(rows: Rows) -> Vec<Value> {
         rows.map(|r| r.unwrap().remove(0)).collect()
+    }
+
+    #[test]
+    fn quantified_comparisons() {
+        let env = Env::default();
+        let q = |f: fn(&Env, &[Value]) -> Result<Value>, x: Value, a: Option<&str>, op: &str| {
+            f(
+                &env,
+                &t(
+                    &[I, IA, Type::TEXT],
+                    &[x, a.map_or(Value::Null, arr), op.into()],
+                ),
+            )
+            .unwrap()
+        };
+        let (yes, no, null) = (Value::Int(1), Value::Int(0), Value::Null);
+        // select 2 = any('{1,2}'), … on PostgreSQL 15.
+        assert_eq!(q(array_any, 2.into(), Some("[1,2]"), "="), yes);
+        assert_eq!(q(array_any, 3.into(), Some("[1,2]"), "="), no);
+        assert_eq!(q(array_any, 3.into(), Some("[1,null]"), "="), null);
+        assert_eq!(q(array_any, 1.into(), Some("[1,null]"), "="), yes);
+        assert_eq!(q(array_any, Value::Null, Some("[]"), "="), no);
+        assert_eq!(q(array_any, Value::Null, Some("[1]"), "="), null);
+        assert_eq!(q(array_any, 1.into(), None, "="), null);
+        assert_eq!(q(array_any, 1.into(), Some("[[0,5]]"), "<"), yes);
+        assert_eq!(q(array_all, 3.into(), Some("[1,2]"), "<>"), yes);
+        assert_eq!(q(array_all, 3.into(), Some("[1,null]"), "<>"), null);
+        assert_eq!(q(array_all, 1.into(), Some("[1,null]"), "<>"), no);
+        assert_eq!(q(array_all, Value::Null, Some("[]"), "<>"), yes);
+        assert_eq!(q(array_all, 5.into(), Some("[1,2]"), ">"), yes);
     }
 
     #[test]

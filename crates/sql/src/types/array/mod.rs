@@ -435,7 +435,8 @@ pub static FUNCTIONS: &[Builtin] = &[
         funcs::string_to_array,
     ))
     .not_strict(),
-    // the translator's helpers: ARRAY[…], a[i]…, a[lo:hi]…, casts, a[i]… := v
+    // the translator's helpers: ARRAY[…], a[i]…, a[lo:hi]…, x op ANY/ALL (a), casts,
+    // a[i]… := v
     variadic(tfunc_ns(
         "pg_array_constructor",
         &[T::ANY],
