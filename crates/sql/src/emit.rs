@@ -692,6 +692,13 @@ fn write_expr_inner(s: &mut String, e: &Expr) {
                 }
                 s.push(')');
             }
+            CastHow::Array { typmod, explicit } => {
+                s.push_str("pg_array_coerce(");
+                write_const(s, &Value::Text(arg_types_text(&[arg.ty])));
+                s.push_str(", ");
+                write_expr(s, arg);
+                let _ = write!(s, ", {}, {typmod}, {})", e.ty.oid(), i64::from(*explicit));
+            }
             CastHow::Io => {
                 let _ = write!(s, "{}(", internal::IO_CAST);
                 write_expr(s, arg);
@@ -825,6 +832,21 @@ fn write_expr_inner(s: &mut String, e: &Expr) {
             all,
         } => {
             let elem = array.ty.elem().unwrap_or(Type::TEXT);
+            if let Imp::SqliteOp(cmp) = op.imp
+                && is_comparison(cmp)
+            {
+                let f = if *all { "pg_array_all" } else { "pg_array_any" };
+                let _ = write!(s, "{f}(");
+                write_const(s, &Value::Text(arg_types_text(&[left.ty, array.ty])));
+                s.push_str(", ");
+                write_expr(s, left);
+                s.push_str(", ");
+                write_expr(s, array);
+                s.push_str(", ");
+                write_const(s, &Value::Text(cmp.to_string()));
+                s.push(')');
+                return;
+            }
             s.push_str("CASE WHEN ");
             write_expr(s, array);
             s.push_str(" IS NULL THEN NULL ELSE ");
@@ -882,18 +904,12 @@ fn write_expr_inner(s: &mut String, e: &Expr) {
             }
         },
         ExprKind::Array(items) => {
-            s.push_str("json_array(");
-            for (i, x) in items.iter().enumerate() {
-                if i > 0 {
-                    s.push_str(", ");
-                }
-                if x.ty.is_array() {
-                    s.push_str("json(");
-                    write_expr(s, x);
-                    s.push(')');
-                } else {
-                    write_expr(s, x);
-                }
+            let types: Vec<Type> = items.iter().map(|x| x.ty).collect();
+            s.push_str("pg_array_constructor(");
+            write_const(s, &Value::Text(arg_types_text(&types)));
+            for x in items {
+                s.push_str(", ");
+                write_expr(s, x);
             }
             s.push(')');
         }
@@ -903,24 +919,31 @@ fn write_expr_inner(s: &mut String, e: &Expr) {
             upper,
             slice,
         } => {
-            if *slice {
-                let _ = write!(s, "{}(", internal::ARRAY_SLICE);
-                write_expr(s, array);
-                s.push_str(", ");
-                write_expr(s, index);
-                s.push_str(", ");
-                match upper {
-                    Some(u) => write_expr(s, u),
-                    None => s.push_str("NULL"),
-                }
-                s.push(')');
+            // `index` holds every subscript of the access (one per dimension), pairs for a
+            // slice; see the analyzer.
+            let f = if *slice {
+                "pg_array_slice"
             } else {
-                let _ = write!(s, "{}(", internal::ARRAY_SUBSCRIPT);
-                write_expr(s, array);
+                "pg_array_subscript"
+            };
+            let _ = write!(s, "{f}(");
+            write_const(s, &Value::Text(arg_types_text(&[array.ty])));
+            s.push_str(", ");
+            write_expr(s, array);
+            if let ExprKind::Array(subs) = &index.kind {
+                for x in subs {
+                    s.push_str(", ");
+                    write_expr(s, x);
+                }
+            } else {
                 s.push_str(", ");
                 write_expr(s, index);
-                s.push(')');
             }
+            if let Some(u) = upper {
+                s.push_str(", ");
+                write_expr(s, u);
+            }
+            s.push(')');
         }
         ExprKind::Aggregate {
             func,

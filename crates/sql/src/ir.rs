@@ -67,6 +67,8 @@ pub enum CastHow {
     },
     /// Through text: the source type's output, then the target type's input (with typmod).
     Io,
+    /// An array to another array type, element by element (`pg_array_coerce`).
+    Array { typmod: Typmod, explicit: bool },
 }
 
 /// IS [NOT] TRUE/FALSE/UNKNOWN.

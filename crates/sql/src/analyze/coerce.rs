@@ -52,7 +52,10 @@ pub(crate) fn find_cast(from: Type, to: Type, context: CastContext) -> Option<Ca
         return None;
     }
     if let (Some(fe), Some(te)) = (from.elem(), to.elem()) {
-        return find_cast(fe, te, context).map(|_| CastHow::Io);
+        return find_cast(fe, te, context).map(|_| CastHow::Array {
+            typmod: -1,
+            explicit: context == CastContext::Explicit,
+        });
     }
     if is_string_type(to) && context >= CastContext::Assignment {
         return Some(CastHow::Io);
@@ -109,9 +112,12 @@ pub(crate) fn coerce(
     if from == Type::UNKNOWN {
         return coerce_unknown(env, e, to, typmod, context, position);
     }
-    let Some(how) = find_cast(from, to, context) else {
+    let Some(mut how) = find_cast(from, to, context) else {
         return Err(cannot_cast(from, to, context).at(position));
     };
+    if let CastHow::Array { typmod: t, .. } = &mut how {
+        *t = typmod;
+    }
     let mut out = match how {
         CastHow::Binary => Expr {
             kind: e.kind,
@@ -132,7 +138,15 @@ pub(crate) fn coerce(
         )?,
     };
     if typmod >= 0 && out.typmod != typmod {
-        out = apply_typmod(env, out, typmod, context == CastContext::Explicit, position)?;
+        if let ExprKind::Cast {
+            how: CastHow::Array { .. },
+            ..
+        } = out.kind
+        {
+            out.typmod = typmod;
+        } else {
+            out = apply_typmod(env, out, typmod, context == CastContext::Explicit, position)?;
+        }
     }
     Ok(out)
 }
@@ -242,13 +256,27 @@ fn fold(env: &Env, e: Expr, typmod: Typmod, position: Option<usize>) -> Result<E
             };
             io::input(e.ty, env, &text, -1).map_err(|err| err.at(position))?
         }
+        CastHow::Array { typmod, explicit } => {
+            let types = crate::func::arg_types_text(&[arg.ty]);
+            crate::types::array::funcs::array_coerce(
+                env,
+                &[
+                    Value::Text(types),
+                    v.clone(),
+                    Value::Int(i64::from(e.ty.oid())),
+                    Value::Int(i64::from(*typmod)),
+                    Value::Int(i64::from(*explicit)),
+                ],
+            )
+            .map_err(|err| err.at(position))?
+        }
     };
     let typmod_applied = matches!(
         how,
         CastHow::Func {
             with_typmod: true,
             ..
-        }
+        } | CastHow::Array { .. }
     );
     Ok(Expr {
         kind: ExprKind::Const(folded),

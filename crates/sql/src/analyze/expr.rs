@@ -690,11 +690,10 @@ impl Analyzer<'_> {
         } else {
             self.column(&names, pos)?
         };
+        let mut subs: Vec<&ast::Subscript> = Vec::new();
         for access in rest {
             match access {
-                ast::AccessExpr::Subscript(sub) => {
-                    x = self.subscript(x, sub, clause, pos)?;
-                }
+                ast::AccessExpr::Subscript(sub) => subs.push(sub),
                 ast::AccessExpr::Dot(_) => {
                     return Err(SqlError::not_supported(
                         "field selection from a composite value is not supported",
@@ -703,13 +702,17 @@ impl Analyzer<'_> {
                 }
             }
         }
+        if !subs.is_empty() {
+            x = self.subscripts(x, &subs, clause, pos)?;
+        }
         Ok(x)
     }
 
-    fn subscript(
+    /// `a[i][j]` (one element) or `a[lo:hi]…` (a slice; a plain index in a slice is `1:i`).
+    fn subscripts(
         &mut self,
         x: Expr,
-        sub: &ast::Subscript,
+        subs: &[&ast::Subscript],
         clause: Clause,
         pos: Option<usize>,
     ) -> Result<Expr> {
@@ -733,47 +736,50 @@ impl Analyzer<'_> {
             let v = a.expr(e, clause)?;
             a.coerce(v, Type::INT4, -1, CastContext::Assignment, p)
         };
-        match sub {
-            ast::Subscript::Index { index } => {
-                let i = int(self, index)?;
-                Ok(Expr {
-                    typmod: x.typmod,
-                    ..Expr::new(
-                        ExprKind::Subscript {
-                            array: Box::new(x),
-                            index: Box::new(i),
-                            upper: None,
-                            slice: false,
-                        },
-                        elem,
-                    )
-                })
-            }
-            ast::Subscript::Slice {
-                lower_bound,
-                upper_bound,
-                ..
-            } => {
-                let lo = match lower_bound {
-                    Some(l) => int(self, l)?,
-                    None => Expr::constant(Value::Int(1), Type::INT4),
-                };
-                let hi = match upper_bound {
-                    Some(u) => Some(Box::new(int(self, u)?)),
-                    None => None,
-                };
-                let ty = x.ty;
-                Ok(Expr::new(
-                    ExprKind::Subscript {
-                        array: Box::new(x),
-                        index: Box::new(lo),
-                        upper: hi,
-                        slice: true,
-                    },
-                    ty,
-                ))
+        let slice = subs
+            .iter()
+            .any(|s| matches!(s, ast::Subscript::Slice { .. }));
+        let bound = |v: i32| Expr::constant(Value::Int(i64::from(v)), Type::INT4);
+        let mut args = Vec::new();
+        for sub in subs {
+            match sub {
+                ast::Subscript::Index { index } => {
+                    if slice {
+                        args.push(bound(1));
+                    }
+                    args.push(int(self, index)?);
+                }
+                ast::Subscript::Slice {
+                    lower_bound,
+                    upper_bound,
+                    ..
+                } => {
+                    args.push(match lower_bound {
+                        Some(l) => int(self, l)?,
+                        None => bound(i32::MIN),
+                    });
+                    args.push(match upper_bound {
+                        Some(u) => int(self, u)?,
+                        None => bound(i32::MAX),
+                    });
+                }
             }
         }
+        let (ty, typmod) = if slice {
+            (x.ty, x.typmod)
+        } else {
+            (elem, x.typmod)
+        };
+        Ok(Expr {
+            kind: ExprKind::Subscript {
+                array: Box::new(x),
+                index: Box::new(Expr::new(ExprKind::Array(args), Type::INT4_ARRAY)),
+                upper: None,
+                slice,
+            },
+            ty,
+            typmod,
+        })
     }
 
     // ---- operators ----

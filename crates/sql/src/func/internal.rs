@@ -17,10 +17,6 @@ pub const LIMIT: &str = "pg_limit";
 pub const OFFSET: &str = "pg_offset";
 /// `pg_cardinality()`: 21000, a scalar subquery returned more than one row.
 pub const CARDINALITY: &str = "pg_cardinality";
-/// `pg_subscript(array, i)`: element `i` (1-based) of an array, NULL outside it.
-pub const ARRAY_SUBSCRIPT: &str = "pg_subscript";
-/// `pg_slice(array, lo, hi)`: elements `lo..=hi` as an array.
-pub const ARRAY_SLICE: &str = "pg_slice";
 
 /// Every internal function: (symbol, number of arguments, function).
 pub static INTERNAL: &[(&str, i32, ScalarFn)] = &[
@@ -29,8 +25,6 @@ pub static INTERNAL: &[(&str, i32, ScalarFn)] = &[
     (LIMIT, 1, limit),
     (OFFSET, 1, offset),
     (CARDINALITY, 0, cardinality),
-    (ARRAY_SUBSCRIPT, 2, subscript),
-    (ARRAY_SLICE, 3, slice),
 ];
 
 fn oid_arg(v: &Value) -> Type {
@@ -90,24 +84,3 @@ fn cardinality(_env: &Env, _args: &[Value]) -> Result<Value> {
     ))
 }
 
-fn subscript(_env: &Env, args: &[Value]) -> Result<Value> {
-    let [arr, i] = args else {
-        return Err(SqlError::internal("pg_subscript takes 2 arguments"));
-    };
-    let (Some(text), Some(i)) = (arr.as_text(), i.as_int()) else {
-        return Ok(Value::Null);
-    };
-    Ok(crate::types::array::element(text, i).unwrap_or(Value::Null))
-}
-
-fn slice(_env: &Env, args: &[Value]) -> Result<Value> {
-    let [arr, lo, hi] = args else {
-        return Err(SqlError::internal("pg_slice takes 3 arguments"));
-    };
-    let Some(text) = arr.as_text() else {
-        return Ok(Value::Null);
-    };
-    let lo = lo.as_int().unwrap_or(1);
-    let hi = hi.as_int().unwrap_or(i64::MAX);
-    Ok(crate::types::array::slice(text, lo, hi))
-}

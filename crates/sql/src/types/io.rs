@@ -55,6 +55,9 @@ pub fn input(ty: Type, env: &Env, s: &str, typmod: Typmod) -> Result<Value> {
 
 /// `typoutput`: a stored `ty` value → PostgreSQL's text form. `None` for NULL.
 pub fn output(ty: Type, env: &Env, v: &Value) -> Option<String> {
+    if ty == Type::VOID {
+        return Some(String::new());
+    }
     if v.is_null() {
         return None;
     }
@@ -62,6 +65,11 @@ pub fn output(ty: Type, env: &Env, v: &Value) -> Option<String> {
         return Some(array::array_out(env, elem, v));
     }
     Some(match ty {
+        Type::VOID => String::new(),
+        Type::REGTYPE => match v.as_int().and_then(|i| u32::try_from(i).ok()) {
+            Some(oid) if Type::lookup(oid).is_some() => super::format_type(Type(oid), -1),
+            _ => numbers::int_out(v),
+        },
         Type::BOOL => text::bool_out(v),
         Type::INT2
         | Type::INT4
@@ -158,6 +166,9 @@ pub fn apply_typmod(
 ) -> Result<Value> {
     if typmod < 0 || v.is_null() {
         return Ok(v);
+    }
+    if let Some(elem) = ty.elem() {
+        return array::array_typmod(env, elem, v, typmod, explicit);
     }
     match ty {
         Type::VARCHAR | Type::BPCHAR => text::char_typmod(ty, v, typmod, explicit),
