@@ -77,7 +77,6 @@ pub fn output(ty: Type, env: &Env, v: &Value) -> Option<String> {
         | Type::OID
         | Type::REGPROC
         | Type::REGCLASS
-        | Type::REGTYPE
         | Type::REGNAMESPACE
         | Type::REGROLE => numbers::int_out(v),
         Type::FLOAT4 | Type::FLOAT8 => numbers::float_out(ty, env, v),
