@@ -263,7 +263,15 @@ pub fn float8_shortest(f: f64) -> String {
     if let Some(s) = special_text(f) {
         return s.to_owned();
     }
-    shortest_layout(&format!("{f:e}"), || format!("{f}"), 15)
+    let sci = format!("{f:e}");
+    let digits = mantissa_digits(&sci);
+    let exact = format!("{:.*e}", digits.saturating_sub(1), f);
+    let sci = if exact.parse::<f64>() == Ok(f) {
+        exact
+    } else {
+        sci
+    };
+    shortest_layout(&sci, 15)
 }
 
 /// The shortest text that reads back to `f` as a float4.
@@ -271,25 +279,67 @@ pub fn float4_shortest(f: f32) -> String {
     if let Some(s) = special_text(f64::from(f)) {
         return s.to_owned();
     }
-    shortest_layout(&format!("{f:e}"), || format!("{f}"), 6)
+    let sci = format!("{f:e}");
+    let digits = mantissa_digits(&sci);
+    let exact = format!("{:.*e}", digits.saturating_sub(1), f);
+    let sci = if exact.parse::<f32>() == Ok(f) {
+        exact
+    } else {
+        sci
+    };
+    shortest_layout(&sci, 6)
 }
 
-/// `sci` is Rust's shortest exponent form (`-1.25e-7`), `fixed` its positional form: fixed
-/// when the decimal exponent is in [-4, digits), else exponent form with at least two
-/// exponent digits.
-fn shortest_layout(sci: &str, fixed: impl FnOnce() -> String, digits: i32) -> String {
+/// The number of significant digits of an exponent-form text (`-1.25e-7` → 3).
+fn mantissa_digits(sci: &str) -> usize {
+    sci.split('e')
+        .next()
+        .unwrap_or("")
+        .bytes()
+        .filter(u8::is_ascii_digit)
+        .count()
+}
+
+/// Lays out the digits of `sci` (an exponent-form text with the chosen digits — the shortest
+/// count, ties broken to even as PostgreSQL's Ryu output does) positionally when the decimal
+/// exponent is in [-4, `digits`), else in exponent form with at least two exponent digits.
+fn shortest_layout(sci: &str, digits: i32) -> String {
     let Some((mantissa, exp)) = sci.split_once('e') else {
-        return fixed();
+        return sci.to_owned();
     };
     let Ok(exp) = exp.parse::<i32>() else {
-        return fixed();
+        return sci.to_owned();
     };
-    if (-4..digits).contains(&exp) {
-        fixed()
-    } else {
+    if !(-4..digits).contains(&exp) {
         let sign = if exp < 0 { '-' } else { '+' };
-        format!("{mantissa}e{sign}{:02}", exp.unsigned_abs())
+        return format!("{mantissa}e{sign}{:02}", exp.unsigned_abs());
     }
+    let neg = mantissa.starts_with('-');
+    let ds: String = mantissa.chars().filter(char::is_ascii_digit).collect();
+    let mut out = String::with_capacity(ds.len() + 8);
+    if neg {
+        out.push('-');
+    }
+    let point = exp + 1;
+    if point <= 0 {
+        out.push_str("0.");
+        out.extend(std::iter::repeat_n(
+            '0',
+            usize::try_from(-point).unwrap_or(0),
+        ));
+        out.push_str(&ds);
+    } else {
+        let p = usize::try_from(point).unwrap_or(0);
+        if ds.len() <= p {
+            out.push_str(&ds);
+            out.extend(std::iter::repeat_n('0', p - ds.len()));
+        } else {
+            out.push_str(&ds[..p]);
+            out.push('.');
+            out.push_str(&ds[p..]);
+        }
+    }
+    out
 }
 
 /// C's `%.{precision}g` (precision clamped to 1‥32 as PostgreSQL's `pg_strfromd` does), with
@@ -748,27 +798,88 @@ pub fn dcosh(_env: &Env, args: &[Value]) -> Result<Value> {
 pub fn dtanh(_env: &Env, args: &[Value]) -> Result<Value> {
     ok8(float_arg(args, 0)?.tanh())
 }
+/// ln 2, and 2^28 / 2^-28: the thresholds where the inverse hyperbolic functions switch to
+/// their asymptotic forms.
+const LN_2: f64 = std::f64::consts::LN_2;
+const TWO_POW_28: f64 = 268_435_456.0;
+const TWO_POW_M28: f64 = 1.0 / 268_435_456.0;
+
+/// asinh with the classic logarithm identities (the system libm's formulas, so that the last
+/// bit agrees with PostgreSQL's): log1p near zero, log of 2|x| beyond.
+fn asinh(x: f64) -> f64 {
+    let ax = x.abs();
+    if !ax.is_finite() || ax < TWO_POW_M28 {
+        return x + if ax.is_finite() { 0.0 } else { x };
+    }
+    let w = if ax > TWO_POW_28 {
+        ax.ln() + LN_2
+    } else if ax > 2.0 {
+        (2.0 * ax + 1.0 / ((x * x + 1.0).sqrt() + ax)).ln()
+    } else {
+        let t = x * x;
+        (ax + t / (1.0 + (1.0 + t).sqrt())).ln_1p()
+    };
+    w.copysign(x)
+}
+
+/// acosh for x >= 1 (the caller rejects smaller values).
+fn acosh(x: f64) -> f64 {
+    if x >= TWO_POW_28 {
+        if !x.is_finite() {
+            return x + x;
+        }
+        return x.ln() + LN_2;
+    }
+    if x == 1.0 {
+        return 0.0;
+    }
+    if x > 2.0 {
+        (2.0 * x - 1.0 / (x + (x * x - 1.0).sqrt())).ln()
+    } else {
+        let t = x - 1.0;
+        (t + (2.0 * t + t * t).sqrt()).ln_1p()
+    }
+}
+
+/// atanh for |x| < 1.
+fn atanh(x: f64) -> f64 {
+    let xa = x.abs();
+    let t = if xa < 0.5 {
+        if xa < TWO_POW_M28 {
+            return x;
+        }
+        let t = xa + xa;
+        0.5 * (t + t * xa / (1.0 - xa)).ln_1p()
+    } else {
+        0.5 * ((xa + xa) / (1.0 - xa)).ln_1p()
+    };
+    t.copysign(x)
+}
+
 pub fn dasinh(_env: &Env, args: &[Value]) -> Result<Value> {
-    ok8(float_arg(args, 0)?.asinh())
+    ok8(asinh(float_arg(args, 0)?))
 }
 pub fn dacosh(_env: &Env, args: &[Value]) -> Result<Value> {
     let a = float_arg(args, 0)?;
     if a < 1.0 {
         return Err(input_out_of_range());
     }
-    ok8(a.acosh())
+    ok8(if a.is_nan() { a } else { acosh(a) })
 }
 pub fn datanh(_env: &Env, args: &[Value]) -> Result<Value> {
     let a = float_arg(args, 0)?;
-    if !(-1.0..=1.0).contains(&a) {
+    // NaN passes (it compares false), as in PostgreSQL.
+    if !a.is_nan() && !(-1.0..=1.0).contains(&a) {
         return Err(input_out_of_range());
     }
-    ok8(if a == -1.0 {
+    ok8(if a.is_nan() {
+        a
+    } else if a == -1.0 {
         f64::NEG_INFINITY
     } else if a == 1.0 {
         f64::INFINITY
     } else {
-        a.atanh()
+        atanh(a)
     })
 }
 
