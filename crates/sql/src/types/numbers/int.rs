@@ -165,10 +165,6 @@ pub fn oid_in(s: &str) -> Result<Value> {
         i += 1;
     }
     if i == start {
-        // strtoul parsed nothing: an empty string reads as 0, anything else is an error.
-        if b.is_empty() {
-            return Ok(Value::Int(0));
-        }
         return Err(invalid());
     }
     if overflowed {

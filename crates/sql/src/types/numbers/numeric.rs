@@ -852,8 +852,9 @@ fn nbase_digits(d: &Dec) -> (i64, Vec<u16>) {
 pub fn send(n: &Numeric, buf: &mut Vec<u8>) {
     let (digits, weight, sign, dscale) = match n {
         Numeric::NaN => (Vec::new(), 0, SIGN_NAN, 0),
-        Numeric::PInf => (Vec::new(), 0, SIGN_PINF, 0),
-        Numeric::NInf => (Vec::new(), 0, SIGN_NINF, 0),
+        // PostgreSQL reads an infinity's display scale from bits of its header word: 32.
+        Numeric::PInf => (Vec::new(), 0, SIGN_PINF, 32),
+        Numeric::NInf => (Vec::new(), 0, SIGN_NINF, 32),
         Numeric::Fin(d) => {
             let (w, g) = nbase_digits(d);
             let sign = if d.neg { SIGN_NEG } else { SIGN_POS };
