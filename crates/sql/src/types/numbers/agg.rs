@@ -5,10 +5,10 @@
 //! Integer and numeric inputs are summed exactly (the sums of values and of squares are
 //! integers at the largest display scale in the frame, and the count of inputs per display
 //! scale is kept so that removing a row restores exactly the scale the remaining rows give —
-//! PostgreSQL instead recomputes the frame in that case, with the same result). Float inputs
-//! follow PostgreSQL's float8 arithmetic (running sum; Youngs–Cramer for the variance), with
-//! NaN and infinities counted apart so that removing them is exact; removing a finite float is
-//! the inverse update, which may differ from PostgreSQL's recomputation in the last bits.
+//! PostgreSQL recomputes the frame in that case, with the same result). Float inputs follow
+//! PostgreSQL's float8 arithmetic (running sum; Youngs–Cramer for the variance) with NaN and
+//! infinities counted apart; PostgreSQL has no inverse for them and recomputes a sliding
+//! frame, so the frame's rows are kept and replayed once a row has left (see [`Replay`]).
 
 use std::collections::BTreeMap;
 
@@ -316,7 +316,7 @@ impl Accumulator for NumState {
 }
 
 /// Counts of NaN and infinite float inputs, kept apart from the finite arithmetic.
-#[derive(Default)]
+#[derive(Default, Clone)]
 struct Specials {
     nan: i64,
     pinf: i64,
@@ -360,8 +360,88 @@ impl Specials {
     }
 }
 
-/// `sum(float8)` (float8 arithmetic) and `sum(float4)` (float4 arithmetic).
-#[derive(Default)]
+/// The running state of a float aggregate.
+trait FloatState: Clone {
+    fn add(&mut self, v: f64) -> Result<()>;
+    /// The inverse update (approximate in the last bits).
+    fn remove(&mut self, v: f64) -> Result<()>;
+    fn result(&self) -> Value;
+    /// The same aggregate with no rows.
+    fn empty(&self) -> Self;
+}
+
+/// The most frame rows a float aggregate keeps to recompute its value after rows leave.
+const REPLAY_CAP: usize = 16_384;
+
+/// A float aggregate that can remove rows: PostgreSQL has no inverse for these and recomputes
+/// the frame instead, so the rows of the frame are kept (up to [`REPLAY_CAP`]; SQLite keeps one
+/// group's state at a time) and replayed in order once a row has left. Past the cap (a plain
+/// aggregate over many rows, or a huge frame) the rows are dropped and removal falls back to
+/// the inverse update.
+struct Replay<S: FloatState> {
+    state: S,
+    rows: Option<std::collections::VecDeque<f64>>,
+    removed: bool,
+}
+
+impl<S: FloatState> Replay<S> {
+    fn new(state: S) -> Replay<S> {
+        Replay {
+            state,
+            rows: Some(std::collections::VecDeque::new()),
+            removed: false,
+        }
+    }
+}
+
+impl<S: FloatState> Accumulator for Replay<S> {
+    fn step(&mut self, _env: &Env, args: &[Value]) -> Result<()> {
+        if args.first().is_none_or(Value::is_null) {
+            return Ok(());
+        }
+        let v = float_arg(args, 0)?;
+        self.state.add(v)?;
+        if let Some(rows) = &mut self.rows {
+            if rows.len() < REPLAY_CAP {
+                rows.push_back(v);
+            } else {
+                self.rows = None;
+            }
+        }
+        Ok(())
+    }
+    fn inverse(&mut self, _env: &Env, args: &[Value]) -> Result<()> {
+        if args.first().is_none_or(Value::is_null) {
+            return Ok(());
+        }
+        let v = float_arg(args, 0)?;
+        self.removed = true;
+        if let Some(rows) = &mut self.rows {
+            match rows.pop_front() {
+                Some(first) if first.to_bits() == v.to_bits() => {}
+                // Not the oldest row: the frame is not first-in first-out.
+                _ => self.rows = None,
+            }
+        }
+        self.state.remove(v)
+    }
+    fn value(&mut self, _env: &Env) -> Result<Value> {
+        if self.removed
+            && let Some(rows) = &self.rows
+        {
+            let mut fresh = self.state.empty();
+            for v in rows {
+                fresh.add(*v)?;
+            }
+            return Ok(fresh.result());
+        }
+        Ok(self.state.result())
+    }
+}
+
+/// `sum(float8)` (float8 arithmetic) and `sum(float4)` (float4 arithmetic): the running sum
+/// of the finite inputs.
+#[derive(Default, Clone)]
 struct SumFloat {
     float4: bool,
     n: i64,
@@ -370,7 +450,7 @@ struct SumFloat {
 }
 
 impl SumFloat {
-    fn add(&mut self, v: f64) -> Result<()> {
+    fn accumulate(&mut self, v: f64) -> Result<()> {
         if self.float4 {
             #[expect(clippy::cast_possible_truncation, reason = "float4 values")]
             let r = pl4(self.sum as f32, v as f32);
@@ -391,38 +471,36 @@ impl SumFloat {
     }
 }
 
-impl Accumulator for SumFloat {
-    fn step(&mut self, _env: &Env, args: &[Value]) -> Result<()> {
-        if args.first().is_none_or(Value::is_null) {
-            return Ok(());
-        }
-        let v = float_arg(args, 0)?;
+impl FloatState for SumFloat {
+    fn add(&mut self, v: f64) -> Result<()> {
         if !self.specials.count(v, 1) {
             self.n += 1;
-            self.add(v)?;
+            self.accumulate(v)?;
         }
         Ok(())
     }
-    fn inverse(&mut self, _env: &Env, args: &[Value]) -> Result<()> {
-        if args.first().is_none_or(Value::is_null) {
-            return Ok(());
-        }
-        let v = float_arg(args, 0)?;
+    fn remove(&mut self, v: f64) -> Result<()> {
         if !self.specials.count(v, -1) {
             self.n -= 1;
             if self.n == 0 {
                 self.sum = 0.0;
             } else {
-                self.add(-v)?;
+                self.accumulate(-v)?;
             }
         }
         Ok(())
     }
-    fn value(&mut self, _env: &Env) -> Result<Value> {
+    fn result(&self) -> Value {
         if self.n + self.specials.total() == 0 {
-            return Ok(Value::Null);
+            return Value::Null;
         }
-        Ok(Value::Float(self.specials.sum_value().unwrap_or(self.sum)))
+        Value::Float(self.specials.sum_value().unwrap_or(self.sum))
+    }
+    fn empty(&self) -> SumFloat {
+        SumFloat {
+            float4: self.float4,
+            ..SumFloat::default()
+        }
     }
 }
 
@@ -435,6 +513,7 @@ enum FloatOut {
 
 /// `avg` and the variance family over float4/float8: Youngs–Cramer's N, Sx, Sxx over the
 /// finite inputs, in float8.
+#[derive(Clone)]
 struct FloatStats {
     out: FloatOut,
     n: f64,
@@ -455,12 +534,8 @@ impl FloatStats {
     }
 }
 
-impl Accumulator for FloatStats {
-    fn step(&mut self, _env: &Env, args: &[Value]) -> Result<()> {
-        if args.first().is_none_or(Value::is_null) {
-            return Ok(());
-        }
-        let v = float_arg(args, 0)?;
+impl FloatState for FloatStats {
+    fn add(&mut self, v: f64) -> Result<()> {
         if self.specials.count(v, 1) {
             return Ok(());
         }
@@ -480,11 +555,7 @@ impl Accumulator for FloatStats {
         }
         Ok(())
     }
-    fn inverse(&mut self, _env: &Env, args: &[Value]) -> Result<()> {
-        if args.first().is_none_or(Value::is_null) {
-            return Ok(());
-        }
-        let v = float_arg(args, 0)?;
+    fn remove(&mut self, v: f64) -> Result<()> {
         if self.specials.count(v, -1) {
             return Ok(());
         }
@@ -503,17 +574,17 @@ impl Accumulator for FloatStats {
         self.n -= 1.0;
         Ok(())
     }
-    fn value(&mut self, _env: &Env) -> Result<Value> {
+    fn result(&self) -> Value {
         #[expect(clippy::cast_precision_loss, reason = "PostgreSQL counts in float8")]
         let total = self.n + self.specials.total() as f64;
         if total == 0.0 {
-            return Ok(Value::Null);
+            return Value::Null;
         }
         let v = match self.out {
             FloatOut::Avg => self.specials.sum_value().unwrap_or(self.sx / self.n),
             FloatOut::Variance { sample, stddev } => {
                 if sample && total <= 1.0 {
-                    return Ok(Value::Null);
+                    return Value::Null;
                 }
                 let var = if self.specials.any() {
                     f64::NAN
@@ -525,7 +596,10 @@ impl Accumulator for FloatStats {
                 if stddev { var.sqrt() } else { var }
             }
         };
-        Ok(Value::Float(v))
+        Value::Float(v)
+    }
+    fn empty(&self) -> FloatStats {
+        FloatStats::new(self.out)
     }
 }
 
@@ -581,44 +655,44 @@ pub fn new_stddev_pop_numeric(_types: &[Type]) -> Box<dyn Accumulator> {
 }
 
 pub fn new_sum_float8(_types: &[Type]) -> Box<dyn Accumulator> {
-    Box::new(SumFloat::default())
+    Box::new(Replay::new(SumFloat::default()))
 }
 
 pub fn new_sum_float4(_types: &[Type]) -> Box<dyn Accumulator> {
-    Box::new(SumFloat {
+    Box::new(Replay::new(SumFloat {
         float4: true,
         ..SumFloat::default()
-    })
+    }))
 }
 
 pub fn new_avg_float(_types: &[Type]) -> Box<dyn Accumulator> {
-    Box::new(FloatStats::new(FloatOut::Avg))
+    Box::new(Replay::new(FloatStats::new(FloatOut::Avg)))
 }
 
 pub fn new_var_samp_float(_types: &[Type]) -> Box<dyn Accumulator> {
-    Box::new(FloatStats::new(FloatOut::Variance {
+    Box::new(Replay::new(FloatStats::new(FloatOut::Variance {
         sample: true,
         stddev: false,
-    }))
+    })))
 }
 
 pub fn new_var_pop_float(_types: &[Type]) -> Box<dyn Accumulator> {
-    Box::new(FloatStats::new(FloatOut::Variance {
+    Box::new(Replay::new(FloatStats::new(FloatOut::Variance {
         sample: false,
         stddev: false,
-    }))
+    })))
 }
 
 pub fn new_stddev_samp_float(_types: &[Type]) -> Box<dyn Accumulator> {
-    Box::new(FloatStats::new(FloatOut::Variance {
+    Box::new(Replay::new(FloatStats::new(FloatOut::Variance {
         sample: true,
         stddev: true,
-    }))
+    })))
 }
 
 pub fn new_stddev_pop_float(_types: &[Type]) -> Box<dyn Accumulator> {
-    Box::new(FloatStats::new(FloatOut::Variance {
+    Box::new(Replay::new(FloatStats::new(FloatOut::Variance {
         sample: false,
         stddev: true,
-    }))
+    })))
 }

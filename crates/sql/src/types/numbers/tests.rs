@@ -532,7 +532,10 @@ fn integer_operators_match_postgresql() {
     assert_eq!(q_err("-", &[(I4, "-2147483648")]), int_range);
     assert_eq!(q_err("+", &[(I4, "2147483647"), (I4, "1")]), int_range);
     assert_eq!(q_err("+", &[(I2, "32767"), (I2, "1")]), small_range);
-    assert_eq!(q_err("+", &[(I8, "9223372036854775807"), (I8, "1")]), big_range);
+    assert_eq!(
+        q_err("+", &[(I8, "9223372036854775807"), (I8, "1")]),
+        big_range
+    );
     assert_eq!(q_err("gcd", &[(I4, "-2147483648"), (I4, "0")]), int_range);
     assert_eq!(
         q_err("lcm", &[(I4, "2147483647"), (I4, "2147483646")]),
@@ -821,7 +824,10 @@ fn float_functions_match_postgresql() {
     // float4 arithmetic is single precision:
     // select '-801.4008155583301'::float4 * '-6.416927900992862'::float4
     assert_eq!(
-        q("*", &[(F4, "-801.4008155583301"), (F4, "-6.416927900992862")]),
+        q(
+            "*",
+            &[(F4, "-801.4008155583301"), (F4, "-6.416927900992862")]
+        ),
         "5142.5312"
     );
     assert_eq!(q("+", &[(F4, "0.1"), (F8, "0.2")]), "0.30000000149011613");
@@ -872,4 +878,661 @@ fn random_and_setseed_match_postgresql() {
         ))
     );
     assert_eq!(random.volatility, crate::func::Volatility::Volatile);
+}
+
+/// Casts `text` (read as `from`) to `to` and prints the result.
+fn try_cast(from: Type, to: Type, text: &str) -> Result<String> {
+    let c = CASTS
+        .iter()
+        .find(|c| c.from == from && c.to == to)
+        .unwrap_or_else(|| panic!("no cast {from:?} -> {to:?}"));
+    let v = val(from, text);
+    let r = match c.imp {
+        crate::func::CastImp::Binary => v,
+        crate::func::CastImp::Func { f, with_typmod, .. } => {
+            if with_typmod {
+                f(&env(), &[v, Value::Int(-1)])?
+            } else {
+                f(&env(), &[v])?
+            }
+        }
+    };
+    Ok(io::output(to, &env(), &r).unwrap_or_default())
+}
+
+fn cast(from: Type, to: Type, text: &str) -> String {
+    try_cast(from, to, text).unwrap_or_else(|e| panic!("{text}: {e}"))
+}
+
+fn cast_err(from: Type, to: Type, text: &str) -> (&'static str, String) {
+    match try_cast(from, to, text) {
+        Ok(s) => panic!("{text} cast to {s}"),
+        Err(e) => (e.sqlstate, e.message),
+    }
+}
+
+#[test]
+fn casts_match_postgresql() {
+    let oid = Type::OID;
+    // select 2.5::numeric::int4, -2.5::numeric::int4, 32767.4::numeric::int2, 0.1::float8::numeric,
+    //        1e20::float8::numeric, 1.5e-10::float8::numeric, 0.1::float4::numeric,
+    //        'inf'::float8::numeric, 'nan'::float4::numeric, 1234567.0::float4::numeric,
+    //        (1.0/3)::float8::numeric, 123456789012345678::float8::numeric
+    assert_eq!(cast(N, I4, "2.5"), "3");
+    assert_eq!(cast(N, I4, "-2.5"), "-3");
+    assert_eq!(cast(N, I2, "32767.4"), "32767");
+    assert_eq!(cast(F8, N, "0.1"), "0.1");
+    assert_eq!(cast(F8, N, "1e20"), "100000000000000000000");
+    assert_eq!(cast(F8, N, "1.5e-10"), "0.00000000015");
+    assert_eq!(cast(F4, N, "0.1"), "0.1");
+    assert_eq!(cast(F8, N, "inf"), "Infinity");
+    assert_eq!(cast(F4, N, "nan"), "NaN");
+    assert_eq!(cast(F4, N, "1234567.0"), "1234570");
+    assert_eq!(cast(F8, N, "0.3333333333333333"), "0.333333333333333");
+    assert_eq!(cast(F8, N, "123456789012345678"), "123456789012346000");
+    // select 2.5::float8::int4, 3.5::float8::int4, -2.5::float4::int2, 2147483647.4::float8::int4
+    assert_eq!(cast(F8, I4, "2.5"), "2");
+    assert_eq!(cast(F8, I4, "3.5"), "4");
+    assert_eq!(cast(F4, I2, "-2.5"), "-2");
+    assert_eq!(cast(F8, I4, "2147483647.4"), "2147483647");
+    assert_eq!(
+        cast_err(F8, I4, "2147483647.5"),
+        ("22003", "integer out of range".into())
+    );
+    assert_eq!(
+        cast_err(F8, I8, "nan"),
+        ("22003", "bigint out of range".into())
+    );
+    assert_eq!(
+        cast_err(F8, I8, "9223372036854775807"),
+        ("22003", "bigint out of range".into())
+    );
+    // select 1.5::numeric::float8, 'nan'::numeric::float8, '-inf'::numeric::float4
+    assert_eq!(cast(N, F8, "1.5"), "1.5");
+    assert_eq!(cast(N, F8, "nan"), "NaN");
+    assert_eq!(cast(N, F4, "-inf"), "-Infinity");
+    assert_eq!(cast(N, F4, "0.1"), "0.1");
+    let zeros = "0".repeat(300);
+    assert_eq!(
+        cast_err(N, F4, "1e300"),
+        (
+            "22003",
+            format!("\"1{zeros}\" is out of range for type real")
+        )
+    );
+    assert_eq!(
+        cast_err(N, F8, "1e-400"),
+        (
+            "22003",
+            format!(
+                "\"0.{}1\" is out of range for type double precision",
+                "0".repeat(399)
+            )
+        )
+    );
+    assert_eq!(
+        cast_err(N, I4, "nan"),
+        ("0A000", "cannot convert NaN to integer".into())
+    );
+    assert_eq!(
+        cast_err(N, I8, "inf"),
+        ("0A000", "cannot convert infinity to bigint".into())
+    );
+    assert_eq!(
+        cast_err(N, I2, "-inf"),
+        ("0A000", "cannot convert infinity to smallint".into())
+    );
+    assert_eq!(
+        cast_err(N, I4, "2147483647.5"),
+        ("22003", "integer out of range".into())
+    );
+    // select (-1)::oid, (-1)::int4::regclass::int4, 4294967295::int8::oid,
+    //        4294967295::oid::int8, 4294967295::oid::int4, (-1)::int2::oid
+    assert_eq!(cast(I4, oid, "-1"), "4294967295");
+    assert_eq!(cast(Type::REGCLASS, I4, "4294967295"), "-1");
+    assert_eq!(cast(I8, oid, "4294967295"), "4294967295");
+    assert_eq!(cast(oid, I8, "4294967295"), "4294967295");
+    assert_eq!(cast(oid, I4, "4294967295"), "-1");
+    assert_eq!(cast(I2, oid, "-1"), "4294967295");
+    assert_eq!(
+        cast_err(I8, oid, "-1"),
+        ("22003", "OID out of range".into())
+    );
+    assert_eq!(
+        cast_err(I8, oid, "4294967296"),
+        ("22003", "OID out of range".into())
+    );
+    // select 5::bool, 0::bool, true::int4, (-3)::int4::bool
+    assert_eq!(cast(I4, Type::BOOL, "5"), "t");
+    assert_eq!(cast(I4, Type::BOOL, "0"), "f");
+    assert_eq!(cast(Type::BOOL, I4, "true"), "1");
+    assert_eq!(cast(I4, Type::BOOL, "-3"), "t");
+    assert_eq!(
+        cast_err(I8, I4, "10000000000"),
+        ("22003", "integer out of range".into())
+    );
+    assert_eq!(
+        cast_err(I4, I2, "40000"),
+        ("22003", "smallint out of range".into())
+    );
+    // select 2147483647::int8::float4, 123456789::int4::float4, 0.1::float8::float4,
+    //        9223372036854775807::int8::float4, 9223372036854775807::int8::float8
+    assert_eq!(cast(I8, F4, "2147483647"), "2.1474836e+09");
+    assert_eq!(cast(I4, F4, "123456789"), "1.2345679e+08");
+    assert_eq!(cast(F8, F4, "0.1"), "0.1");
+    assert_eq!(cast(I8, F4, "9223372036854775807"), "9.223372e+18");
+    assert_eq!(cast(I8, F8, "9223372036854775807"), "9.223372036854776e+18");
+    assert_eq!(cast(F4, F8, "0.1"), "0.10000000149011612");
+    assert_eq!(
+        cast_err(F8, F4, "1e40"),
+        ("22003", "value out of range: overflow".into())
+    );
+    assert_eq!(
+        cast_err(F8, F4, "1e-50"),
+        ("22003", "value out of range: underflow".into())
+    );
+    assert_eq!(cast(I2, N, "-5"), "-5");
+    assert_eq!(cast(N, N, "1.50"), "1.50");
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+fn send(ty: Type, text: &str) -> String {
+    let mut buf = Vec::new();
+    io::send(ty, &env(), &val(ty, text), &mut buf).expect("send");
+    hex(&buf)
+}
+
+fn unhex(s: &str) -> Vec<u8> {
+    (0..s.len())
+        .step_by(2)
+        .map(|i| u8::from_str_radix(&s[i..i + 2], 16).expect("hex"))
+        .collect()
+}
+
+#[test]
+fn binary_io_matches_postgresql() {
+    // select numeric_send(0::numeric), numeric_send(1::numeric), numeric_send(12345.678),
+    //        numeric_send(-0.0001), numeric_send(10000::numeric), numeric_send(1.50),
+    //        numeric_send('nan'::numeric), numeric_send('-inf'::numeric),
+    //        numeric_send(0.00::numeric), numeric_send(1e-20::numeric)
+    for (text, bin) in [
+        ("0", "0000000000000000"),
+        ("1", "00010000000000000001"),
+        ("12345.678", "0003000100000003000109291a7c"),
+        ("-0.0001", "0001ffff400000040001"),
+        ("10000", "00010001000000000001"),
+        ("1.50", "000200000000000200011388"),
+        ("NaN", "00000000c0000000"),
+        ("-Infinity", "00000000f0000020"),
+        ("0.00", "0000000000000002"),
+        ("1e-20", "0001fffb000000140001"),
+    ] {
+        assert_eq!(send(N, text), bin, "{text}");
+        let back = io::recv(N, &env(), &unhex(bin), -1).expect("recv");
+        assert_eq!(
+            io::output(N, &env(), &back).unwrap_or_default(),
+            out(N, text, -1)
+        );
+    }
+    // select int2send(-2::int2), int4send(-2), int8send(-2), oidsend(4294967295::oid),
+    //        float4send(1.5::float4), float8send(-0.1::float8)
+    assert_eq!(send(I2, "-2"), "fffe");
+    assert_eq!(send(I4, "-2"), "fffffffe");
+    assert_eq!(send(I8, "-2"), "fffffffffffffffe");
+    assert_eq!(send(Type::OID, "4294967295"), "ffffffff");
+    assert_eq!(send(F4, "1.5"), "3fc00000");
+    assert_eq!(send(F8, "-0.1"), "bfb999999999999a");
+    let recv = |ty: Type, h: &str| {
+        io::recv(ty, &env(), &unhex(h), -1)
+            .map(|v| io::output(ty, &env(), &v).unwrap_or_default())
+            .map_err(|e| e.message)
+    };
+    assert_eq!(recv(I4, "fffffffe"), Ok("-2".into()));
+    assert_eq!(recv(Type::OID, "ffffffff"), Ok("4294967295".into()));
+    assert_eq!(recv(F8, "bfb999999999999a"), Ok("-0.1".into()));
+    assert_eq!(
+        recv(I4, "fffe"),
+        Err("insufficient data left in message".into())
+    );
+    // A display scale that hides digits truncates them; bad headers are errors.
+    assert_eq!(recv(N, "000200000000000100011388"), Ok("1.5".into()));
+    assert_eq!(
+        recv(N, "0000000012340000"),
+        Err("invalid sign in external \"numeric\" value".into())
+    );
+    assert_eq!(
+        recv(N, "0001000000000000ffff"),
+        Err("invalid digit in external \"numeric\" value".into())
+    );
+    assert_eq!(
+        recv(N, "000000000000ffff"),
+        Err("invalid scale in external \"numeric\" value".into())
+    );
+    let typmod_err = io::recv(
+        N,
+        &env(),
+        &unhex("0003000100000003000109291a7c"),
+        typmod(5, 2),
+    )
+    .map_err(|e| e.message);
+    assert_eq!(typmod_err, Err("numeric field overflow".into()));
+}
+
+#[test]
+fn numeric_collation_orders_as_postgresql() {
+    use std::cmp::Ordering::{Equal, Greater, Less};
+    for (a, b, o) in [
+        ("1.50", "1.5", Equal),
+        ("0", "0.000", Equal),
+        ("-1", "1", Less),
+        ("-2", "-1", Less),
+        ("10", "9.99", Greater),
+        ("0.1", "0.09", Greater),
+        ("NaN", "Infinity", Greater),
+        ("NaN", "NaN", Equal),
+        ("Infinity", "1e1000", Greater),
+        ("-Infinity", "-99999999", Less),
+        ("-Infinity", "-Infinity", Equal),
+        ("-0.001", "0", Less),
+        (
+            "123456789012345678901234567890",
+            "123456789012345678901234567891",
+            Less,
+        ),
+        // Text written by something else is read as a numeric.
+        ("1e3", "1000", Equal),
+        ("  7 ", "7.0", Equal),
+        ("abc", "NaN", Greater),
+    ] {
+        assert_eq!(numeric_cmp(a, b), o, "{a} vs {b}");
+        assert_eq!(numeric_cmp(b, a), o.reverse(), "{b} vs {a}");
+    }
+    let mut v = vec![
+        "NaN",
+        "1",
+        "-Infinity",
+        "0.5",
+        "Infinity",
+        "-3",
+        "1.00",
+        "0",
+    ];
+    v.sort_by(|a, b| numeric_cmp(a, b));
+    assert_eq!(
+        v,
+        [
+            "-Infinity",
+            "-3",
+            "0",
+            "0.5",
+            "1",
+            "1.00",
+            "Infinity",
+            "NaN"
+        ]
+    );
+}
+
+/// Runs aggregate `name(ty)` over `inputs` (None = NULL) and prints its value.
+fn aggregate(name: &str, ty: Type, inputs: &[Option<&str>]) -> String {
+    let b = builtin(name, Kind::Aggregate, &[ty]);
+    let Imp::Aggregate { new, window, .. } = b.imp else {
+        panic!("{name} is no aggregate");
+    };
+    assert!(window, "{name}({ty:?}) removes rows");
+    let mut acc = new(&[ty]);
+    for i in inputs {
+        let v = i.map_or(Value::Null, |s| val(ty, s));
+        if let Err(e) = acc.step(&env(), &[v]) {
+            return format!("ERROR:{}:{}", e.sqlstate, e.message);
+        }
+    }
+    match acc.value(&env()) {
+        Ok(v) => io::output(b.ret, &env(), &v).unwrap_or_else(|| "<NULL>".into()),
+        Err(e) => format!("ERROR:{}:{}", e.sqlstate, e.message),
+    }
+}
+
+/// A sliding frame of `width` rows over `inputs`, with inverse transitions: the value at each
+/// row.
+fn sliding(name: &str, ty: Type, inputs: &[&str], width: usize) -> Vec<String> {
+    let b = builtin(name, Kind::Aggregate, &[ty]);
+    let Imp::Aggregate { new, .. } = b.imp else {
+        panic!("{name} is no aggregate");
+    };
+    let mut acc = new(&[ty]);
+    let mut outs = Vec::new();
+    for (i, s) in inputs.iter().enumerate() {
+        acc.step(&env(), &[val(ty, s)]).expect("step");
+        if i >= width {
+            acc.inverse(&env(), &[val(ty, inputs[i - width])])
+                .expect("inverse");
+        }
+        let v = acc.value(&env()).expect("value");
+        outs.push(io::output(b.ret, &env(), &v).unwrap_or_else(|| "<NULL>".into()));
+    }
+    outs
+}
+
+#[test]
+fn aggregates_match_postgresql() {
+    let ints = [Some("1"), Some("2"), Some("4"), Some("7")];
+    // select sum(x), avg(x), variance(x), var_pop(x), stddev(x), stddev_pop(x)
+    //   from (values (1),(2),(4),(7)) v(x)
+    for (name, expected) in [
+        ("sum", "14"),
+        ("avg", "3.5000000000000000"),
+        ("variance", "7.0000000000000000"),
+        ("var_samp", "7.0000000000000000"),
+        ("var_pop", "5.2500000000000000"),
+        ("stddev", "2.6457513110645906"),
+        ("stddev_samp", "2.6457513110645906"),
+        ("stddev_pop", "2.2912878474779200"),
+    ] {
+        assert_eq!(aggregate(name, I4, &ints), expected, "{name}");
+    }
+    // select sum(x::int8), avg(x::int2), sum(x::int2) from the same rows
+    assert_eq!(aggregate("sum", I8, &ints), "14");
+    assert_eq!(aggregate("avg", I2, &ints), "3.5000000000000000");
+    assert_eq!(aggregate("sum", I2, &ints), "14");
+    let nums = [Some("1.5"), Some("2.25"), Some("4.125"), Some("7")];
+    // select sum(x), avg(x), variance(x), var_pop(x), stddev(x), stddev_pop(x)
+    //   from (values (1.5),(2.25),(4.125),(7)) v(x)
+    for (name, expected) in [
+        ("sum", "14.875"),
+        ("avg", "3.7187500000000000"),
+        ("variance", "6.0039062500000000"),
+        ("var_pop", "4.5029296875000000"),
+        ("stddev", "2.4502869729890824"),
+        ("stddev_pop", "2.1220107651706200"),
+    ] {
+        assert_eq!(aggregate(name, N, &nums), expected, "{name}");
+    }
+    let floats = [Some("1.5"), Some("2.25"), Some("4.125"), Some("7.1")];
+    // ... from (values (1.5::float8),(2.25),(4.125),(7.1)) v(x)
+    for (name, expected) in [
+        ("sum", "14.975"),
+        ("avg", "3.74375"),
+        ("variance", "6.22515625"),
+        ("var_pop", "4.6688671875"),
+        ("stddev", "2.4950263024665693"),
+        ("stddev_pop", "2.1607561610464057"),
+    ] {
+        assert_eq!(aggregate(name, F8, &floats), expected, "{name}");
+    }
+    // ... from (values (1.5::float4),(2.25),(4.125),(7.1)) v(x)
+    for (name, expected) in [
+        ("sum", "14.975"),
+        ("avg", "3.743749976158142"),
+        ("variance", "6.225156036615374"),
+        ("stddev_pop", "2.1607561240134276"),
+    ] {
+        assert_eq!(aggregate(name, F4, &floats), expected, "{name}");
+    }
+    // select variance(x), stddev(x), var_samp(x) from (values (1)) v(x): all NULL
+    assert_eq!(aggregate("variance", I4, &[Some("1")]), "<NULL>");
+    assert_eq!(aggregate("stddev", I4, &[Some("1")]), "<NULL>");
+    // select variance(x), var_pop(x) from (values (5.00)) v(x)
+    assert_eq!(aggregate("variance", N, &[Some("5.00")]), "<NULL>");
+    assert_eq!(aggregate("var_pop", N, &[Some("5.00")]), "0");
+    // select sum(x), avg(x) from (values (1.5),('inf'::numeric),(2)) v(x)
+    let with_inf = [Some("1.5"), Some("inf"), Some("2")];
+    assert_eq!(aggregate("sum", N, &with_inf), "Infinity");
+    assert_eq!(aggregate("avg", N, &with_inf), "Infinity");
+    assert_eq!(aggregate("sum", F8, &with_inf), "Infinity");
+    assert_eq!(aggregate("avg", F8, &with_inf), "Infinity");
+    assert_eq!(aggregate("variance", F8, &with_inf), "NaN");
+    assert_eq!(aggregate("sum", N, &[Some("inf"), Some("-inf")]), "NaN");
+    assert_eq!(aggregate("avg", N, &[Some("inf"), Some("-inf")]), "NaN");
+    // NULLs are skipped; no rows give NULL.
+    assert_eq!(aggregate("sum", I4, &[None, Some("3"), None]), "3");
+    assert_eq!(aggregate("sum", I4, &[None]), "<NULL>");
+    assert_eq!(aggregate("avg", N, &[]), "<NULL>");
+    // select sum(x) from (values (0.1::float8),(0.2),(0.3)) v(x)
+    assert_eq!(
+        aggregate("sum", F8, &[Some("0.1"), Some("0.2"), Some("0.3")]),
+        "0.6000000000000001"
+    );
+    // select avg(x) from (values (1),(2)) v(x)
+    assert_eq!(
+        aggregate("avg", I4, &[Some("1"), Some("2")]),
+        "1.5000000000000000"
+    );
+    let max8 = [Some("9223372036854775807"), Some("9223372036854775807")];
+    // select avg(x::int8), stddev(x::int8), sum(x::int8) from two max int8s
+    assert_eq!(aggregate("avg", I8, &max8), "9223372036854775807");
+    assert_eq!(aggregate("stddev", I8, &max8), "0");
+    assert_eq!(aggregate("sum", I8, &max8), "18446744073709551614");
+    assert_eq!(
+        aggregate("sum", I4, &[Some("2147483647"), Some("2147483647")]),
+        "4294967294"
+    );
+    assert_eq!(
+        aggregate("sum", F8, &[Some("1e308"), Some("1e308")]),
+        "ERROR:22003:value out of range: overflow"
+    );
+    // select stddev(x) from (values (0.1),(0.2),(0.3)) v(x)
+    assert_eq!(
+        aggregate("stddev", N, &[Some("0.1"), Some("0.2"), Some("0.3")]),
+        "0.10000000000000000000"
+    );
+    assert_eq!(aggregate("variance", N, &[Some("1.0"), Some("1.0")]), "0");
+}
+
+#[test]
+fn window_aggregates_remove_rows_as_postgresql_recomputes() {
+    // select sum(x) over w, avg(x) over w, variance(x) over w
+    //   from (values (1, 1.5),(2, 2.25),(3, 4.125),(4, 7), (5, 1)) v(i,x)
+    //   window w as (order by i rows between 1 preceding and current row)
+    let xs = ["1.5", "2.25", "4.125", "7", "1"];
+    assert_eq!(
+        sliding("sum", N, &xs, 2),
+        ["1.5", "3.75", "6.375", "11.125", "8"]
+    );
+    assert_eq!(
+        sliding("avg", N, &xs, 2),
+        [
+            "1.50000000000000000000",
+            "1.8750000000000000",
+            "3.1875000000000000",
+            "5.5625000000000000",
+            "4.0000000000000000"
+        ]
+    );
+    assert_eq!(
+        sliding("variance", N, &xs, 2),
+        [
+            "<NULL>",
+            "0.28125000000000000000",
+            "1.7578125000000000",
+            "4.1328125000000000",
+            "18.0000000000000000"
+        ]
+    );
+    // Removing the only row of the largest scale gives the scale of the rest.
+    assert_eq!(
+        sliding("sum", N, &["1.125", "2", "3.5", "nan", "4", "5"], 2),
+        ["1.125", "3.125", "5.5", "NaN", "NaN", "9"]
+    );
+    assert_eq!(
+        sliding("sum", I4, &["1", "2", "3", "4"], 2),
+        ["1", "3", "5", "7"]
+    );
+    assert_eq!(
+        sliding("avg", I8, &["1", "2", "3", "4"], 3),
+        [
+            "1.00000000000000000000",
+            "1.5000000000000000",
+            "2.0000000000000000",
+            "3.0000000000000000"
+        ]
+    );
+    assert_eq!(
+        sliding("sum", F8, &["1.5", "inf", "2", "3"], 2),
+        ["1.5", "Infinity", "Infinity", "5"]
+    );
+    assert_eq!(
+        sliding("var_pop", F8, &["1", "2", "4", "8"], 2),
+        ["0", "0.25", "1", "4"]
+    );
+    assert_eq!(
+        sliding("stddev", I4, &["1", "2", "4", "8"], 2),
+        [
+            "<NULL>",
+            "0.70710678118654752440",
+            "1.4142135623730950",
+            "2.8284271247461901"
+        ]
+    );
+}
+
+/// All rows of `generate_series(args)`, printed.
+fn series(args: &[(Type, &str)]) -> Result<Vec<String>> {
+    let types: Vec<Type> = args.iter().map(|(t, _)| *t).collect();
+    let b = builtin("generate_series", Kind::SetReturning, &types);
+    let Imp::Table { f, .. } = b.imp else {
+        panic!("generate_series is no table function");
+    };
+    let vals: Vec<Value> = args.iter().map(|(t, s)| val(*t, s)).collect();
+    f(&env(), &vals)?
+        .map(|r| r.map(|row| io::output(b.ret, &env(), &row[0]).unwrap_or_default()))
+        .collect()
+}
+
+#[test]
+fn generate_series_matches_postgresql() {
+    // select * from generate_series(1, 2, 0.5)
+    assert_eq!(
+        series(&[n("1"), n("2"), n("0.5")]),
+        Ok(vec!["1".into(), "1.5".into(), "2.0".into()])
+    );
+    // select * from generate_series(0.1, 0.35, 0.1)
+    assert_eq!(
+        series(&[n("0.1"), n("0.35"), n("0.1")]),
+        Ok(vec!["0.1".into(), "0.2".into(), "0.3".into()])
+    );
+    // select * from generate_series(2147483646, 2147483647): stops at the end of the range
+    assert_eq!(
+        series(&[(I4, "2147483646"), (I4, "2147483647")]),
+        Ok(vec!["2147483646".into(), "2147483647".into()])
+    );
+    assert_eq!(
+        series(&[
+            (I8, "9223372036854775806"),
+            (I8, "9223372036854775807"),
+            (I8, "5")
+        ]),
+        Ok(vec!["9223372036854775806".into()])
+    );
+    // select * from generate_series(5, 1, -2)
+    assert_eq!(
+        series(&[(I4, "5"), (I4, "1"), (I4, "-2")]),
+        Ok(vec!["5".into(), "3".into(), "1".into()])
+    );
+    assert_eq!(series(&[(I4, "5"), (I4, "1")]), Ok(vec![]));
+    let err = |args: &[(Type, &str)]| series(args).map_err(|e| (e.sqlstate, e.message));
+    assert_eq!(
+        err(&[(I4, "1"), (I4, "3"), (I4, "0")]),
+        Err(("22023", "step size cannot equal zero".into()))
+    );
+    assert_eq!(
+        err(&[n("1"), n("nan")]),
+        Err(("22023", "stop value cannot be NaN".into()))
+    );
+    assert_eq!(
+        err(&[n("inf"), n("3")]),
+        Err(("22023", "start value cannot be infinity".into()))
+    );
+    assert_eq!(
+        err(&[n("1"), n("3"), n("inf")]),
+        Err(("22023", "step size cannot be infinity".into()))
+    );
+    assert_eq!(
+        err(&[n("1"), n("3"), n("0.0")]),
+        Err(("22023", "step size cannot equal zero".into()))
+    );
+    // Streaming: a billion rows cost nothing until they are read.
+    let b = builtin("generate_series", Kind::SetReturning, &[I8, I8]);
+    let Imp::Table { f, .. } = b.imp else {
+        panic!("table function expected");
+    };
+    let mut rows = f(&env(), &[Value::Int(1), Value::Int(1_000_000_000)]).expect("rows");
+    assert_eq!(
+        rows.nth(999).map(|r| r.ok()),
+        Some(Some(vec![Value::Int(1000)]))
+    );
+}
+
+#[test]
+fn width_bucket_matches_postgresql() {
+    // select width_bucket(5.35, 0.024, 10.06, 5), width_bucket(-1::float8, 0, 10, 5),
+    //        width_bucket(10::float8, 0, 10, 5), width_bucket(5::float8, 10, 0, 5),
+    //        width_bucket(0::float8, 10, 0, 5), width_bucket(5.35::float8, 0.024, 10.06, 5)
+    let wb = |t: Type, a: &str, b: &str, c: &str, k: &str| {
+        try_q("width_bucket", &[(t, a), (t, b), (t, c), (I4, k)])
+            .map_err(|e| (e.sqlstate, e.message))
+    };
+    assert_eq!(wb(N, "5.35", "0.024", "10.06", "5"), Ok("3".into()));
+    assert_eq!(wb(F8, "-1", "0", "10", "5"), Ok("0".into()));
+    assert_eq!(wb(F8, "10", "0", "10", "5"), Ok("6".into()));
+    assert_eq!(wb(F8, "5", "10", "0", "5"), Ok("3".into()));
+    assert_eq!(wb(F8, "0", "10", "0", "5"), Ok("6".into()));
+    assert_eq!(wb(F8, "5.35", "0.024", "10.06", "5"), Ok("3".into()));
+    // select width_bucket(5.0, 0, 10, 3), width_bucket('inf'::numeric, 0, 10, 3),
+    //        width_bucket(10.0, 10, 0, 4)
+    assert_eq!(wb(N, "5.0", "0", "10", "3"), Ok("2".into()));
+    assert_eq!(wb(N, "inf", "0", "10", "3"), Ok("4".into()));
+    assert_eq!(wb(N, "10.0", "10", "0", "4"), Ok("1".into()));
+    let code = "2201G";
+    assert_eq!(
+        wb(F8, "1", "0", "1", "2147483647"),
+        Err(("22003", "integer out of range".into()))
+    );
+    assert_eq!(
+        wb(F8, "1", "1", "1", "3"),
+        Err((code, "lower bound cannot equal upper bound".into()))
+    );
+    assert_eq!(
+        wb(F8, "1", "0", "inf", "3"),
+        Err((code, "lower and upper bounds must be finite".into()))
+    );
+    assert_eq!(
+        wb(F8, "nan", "0", "1", "3"),
+        Err((
+            code,
+            "operand, lower bound, and upper bound cannot be NaN".into()
+        ))
+    );
+    assert_eq!(
+        wb(N, "1", "0", "1", "0"),
+        Err((code, "count must be greater than zero".into()))
+    );
+}
+
+#[test]
+fn float_window_aggregates_recompute_the_frame() {
+    // select sum(x) over w, avg(x) over w, var_samp(x) over w
+    //   from (values (1,0.1::float8),(2,0.2),(3,0.3),(4,0.4)) v(i,x)
+    //   window w as (order by i rows between 1 preceding and current row)
+    let xs = ["0.1", "0.2", "0.3", "0.4"];
+    assert_eq!(
+        sliding("sum", F8, &xs, 2),
+        ["0.1", "0.30000000000000004", "0.5", "0.7"]
+    );
+    assert_eq!(
+        sliding("avg", F8, &xs, 2),
+        ["0.1", "0.15000000000000002", "0.25", "0.35"]
+    );
+    assert_eq!(
+        sliding("var_samp", F8, &xs, 2),
+        [
+            "<NULL>",
+            "0.0049999999999999975",
+            "0.0049999999999999975",
+            "0.005000000000000009"
+        ]
+    );
 }
