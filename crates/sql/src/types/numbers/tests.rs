@@ -1536,3 +1536,105 @@ fn float_window_aggregates_recompute_the_frame() {
         ]
     );
 }
+
+fn fixture_type(name: &str) -> Type {
+    Type::by_name(name).unwrap_or_else(|| panic!("type {name}"))
+}
+
+fn fixture_lines(text: &'static str) -> impl Iterator<Item = Vec<&'static str>> {
+    text.lines()
+        .filter(|l| !l.starts_with("// ") && !l.is_empty())
+        .map(|l| l.split(' ').collect())
+}
+
+#[test]
+fn every_postgresql_operator_is_in_the_catalog() {
+    let mut count = 0;
+    for f in fixture_lines(include_str!("testdata/pg_operator.txt")) {
+        let [name, left, right, result] = f[..] else {
+            panic!("bad line {f:?}");
+        };
+        let mut args = Vec::new();
+        if left != "-" {
+            args.push(fixture_type(left));
+        }
+        args.push(fixture_type(right));
+        let b = builtin(name, Kind::Operator, &args);
+        assert_eq!(b.ret, fixture_type(result), "{name}{args:?}");
+        if ["=", "<>", "<", "<=", ">", ">="].contains(&name) {
+            assert!(
+                matches!(b.imp, Imp::SqliteOp(op) if op == name),
+                "{name}{args:?}"
+            );
+        }
+        count += 1;
+    }
+    assert_eq!(count, 190);
+    // And nothing the catalog lists is unknown to PostgreSQL (unary plus aside, listed too).
+    let ops = FUNCTIONS
+        .iter()
+        .filter(|b| b.kind == Kind::Operator)
+        .count();
+    assert_eq!(ops, count);
+}
+
+#[test]
+fn every_postgresql_function_is_in_the_catalog() {
+    let mut count = 0;
+    for f in fixture_lines(include_str!("testdata/pg_proc.txt")) {
+        let [name, kind, args, result] = f[..] else {
+            panic!("bad line {f:?}");
+        };
+        let args: Vec<Type> = if args == "-" {
+            Vec::new()
+        } else {
+            args.split(',').map(fixture_type).collect()
+        };
+        let kind = match (kind, name) {
+            ("a", _) => Kind::Aggregate,
+            (_, "generate_series") => Kind::SetReturning,
+            _ => Kind::Function,
+        };
+        let b = builtin(name, kind, &args);
+        assert_eq!(b.ret, fixture_type(result), "{name}{args:?}");
+        count += 1;
+    }
+    let ours = FUNCTIONS
+        .iter()
+        .filter(|b| b.kind != Kind::Operator)
+        .count();
+    assert_eq!(ours, count);
+}
+
+#[test]
+fn every_postgresql_cast_is_in_the_catalog() {
+    use crate::func::{CastContext, CastImp};
+    let mut count = 0;
+    for f in fixture_lines(include_str!("testdata/pg_cast.txt")) {
+        let [from, to, context, _method] = f[..] else {
+            panic!("bad line {f:?}");
+        };
+        let (from, to) = (fixture_type(from), fixture_type(to));
+        let c = CASTS
+            .iter()
+            .find(|c| c.from == from && c.to == to)
+            .unwrap_or_else(|| panic!("no cast {from:?} -> {to:?}"));
+        let expected = match context {
+            "i" => CastContext::Implicit,
+            "a" => CastContext::Assignment,
+            _ => CastContext::Explicit,
+        };
+        assert_eq!(c.context, expected, "{from:?} -> {to:?}");
+        if from == N && to == N {
+            assert!(matches!(
+                c.imp,
+                CastImp::Func {
+                    with_typmod: true,
+                    ..
+                }
+            ));
+        }
+        count += 1;
+    }
+    assert_eq!(CASTS.len(), count);
+}
