@@ -263,14 +263,23 @@ pub fn float8_shortest(f: f64) -> String {
     if let Some(s) = special_text(f) {
         return s.to_owned();
     }
-    let sci = format!("{f:e}");
-    let digits = mantissa_digits(&sci);
-    let exact = format!("{:.*e}", digits.saturating_sub(1), f);
-    let sci = if exact.parse::<f64>() == Ok(f) {
-        exact
-    } else {
-        sci
-    };
+    let sci = shortest_sci(
+        f,
+        &format!("{f:e}"),
+        |c| c.parse::<f64>() == Ok(f),
+        |n| format!("{:.*e}", n, f),
+    );
+    let sci = sci.unwrap_or_else(|| {
+        let bits = f.to_bits();
+        let exp = i32::try_from((bits >> 52) & 0x7ff).unwrap_or(0);
+        let mant = bits & ((1u64 << 52) - 1);
+        let (m, e) = if exp == 0 {
+            (mant, -1074)
+        } else {
+            (mant | (1u64 << 52), exp - 1075)
+        };
+        exact_shortest(f.is_sign_negative(), m, e, mant == 0 && exp > 1)
+    });
     shortest_layout(&sci, 15)
 }
 
@@ -279,15 +288,226 @@ pub fn float4_shortest(f: f32) -> String {
     if let Some(s) = special_text(f64::from(f)) {
         return s.to_owned();
     }
-    let sci = format!("{f:e}");
-    let digits = mantissa_digits(&sci);
-    let exact = format!("{:.*e}", digits.saturating_sub(1), f);
-    let sci = if exact.parse::<f32>() == Ok(f) {
-        exact
-    } else {
-        sci
-    };
+    let sci = shortest_sci(
+        f64::from(f),
+        &format!("{f:e}"),
+        |c| c.parse::<f32>() == Ok(f),
+        |n| format!("{:.*e}", n, f),
+    );
+    let sci = sci.unwrap_or_else(|| {
+        let bits = f.to_bits();
+        let exp = i32::try_from((bits >> 23) & 0xff).unwrap_or(0);
+        let mant = bits & ((1u32 << 23) - 1);
+        let (m, e) = if exp == 0 {
+            (mant, -149)
+        } else {
+            (mant | (1u32 << 23), exp - 150)
+        };
+        exact_shortest(f.is_sign_negative(), u64::from(m), e, mant == 0 && exp > 1)
+    });
     shortest_layout(&sci, 6)
+}
+
+/// PostgreSQL's shortest output (Ryu with the interval's bounds excluded, ties to even) from
+/// Rust's (bounds included when the mantissa is even, ties away): the same digits, the tie
+/// broken to even by exact rounding — or `None` when the digits lie exactly on a bound, for
+/// [`exact_shortest`] to settle.
+fn shortest_sci(
+    v: f64,
+    rust: &str,
+    round_trips: impl Fn(&str) -> bool,
+    exact: impl Fn(usize) -> String,
+) -> Option<String> {
+    let digits = mantissa_digits(rust);
+    let rounded = exact(digits.saturating_sub(1));
+    let candidate = if round_trips(&rounded) {
+        rounded
+    } else {
+        rust.to_owned()
+    };
+    // On a bound, a nudge away from v leaves the float.
+    let (mantissa, exp) = candidate.split_once('e')?;
+    // Whether |candidate| > |v|: its digits against 41 of v's (more than any float has).
+    let above = digits_above(
+        mantissa.trim_start_matches('-'),
+        exp,
+        &format!("{:.40e}", v.abs()),
+    );
+    // The candidate nudged away from v, in magnitude, twenty places past its last digit.
+    let nudged = if above {
+        format!(
+            "{mantissa}{}e{exp}",
+            if mantissa.contains('.') {
+                "00000000000000000000001"
+            } else {
+                ".00000000000000000000001"
+            }
+        )
+    } else {
+        let body = mantissa.trim_start_matches('-');
+        let sign = if mantissa.starts_with('-') { "-" } else { "" };
+        let mut ds: Vec<u8> = body.bytes().collect();
+        let last = ds.iter().rposition(u8::is_ascii_digit)?;
+        if ds[last] == b'0' {
+            return Some(candidate);
+        }
+        ds[last] -= 1;
+        let mut body = String::from_utf8(ds).ok()?;
+        if !body.contains('.') {
+            body.push('.');
+        }
+        format!("{sign}{body}99999999999999999999999e{exp}")
+    };
+    if round_trips(&nudged) {
+        Some(candidate)
+    } else {
+        None
+    }
+}
+
+/// Whether the decimal `mantissa`e`exp` (|value|) exceeds the |value| whose 41-digit exact
+/// expansion is `precise` (`d.ddd…e±x`).
+fn digits_above(mantissa: &str, exp: &str, precise: &str) -> bool {
+    let Some((pm, pe)) = precise.split_once('e') else {
+        return false;
+    };
+    let (Ok(e1), Ok(e2)) = (exp.parse::<i32>(), pe.parse::<i32>()) else {
+        return false;
+    };
+    if e1 != e2 {
+        return e1 > e2;
+    }
+    let a: Vec<u8> = mantissa.bytes().filter(u8::is_ascii_digit).collect();
+    let b: Vec<u8> = pm.bytes().filter(u8::is_ascii_digit).collect();
+    let n = a.len().max(b.len());
+    for i in 0..n {
+        let x = a.get(i).copied().unwrap_or(b'0');
+        let y = b.get(i).copied().unwrap_or(b'0');
+        if x != y {
+            return x > y;
+        }
+    }
+    false
+}
+
+/// The shortest decimal strictly inside the rounding interval of `m × 2^e` (the lower half gap
+/// halved when `power_of_two`), closest to the value, ties to an even last digit: PostgreSQL's
+/// Ryu output, computed exactly. Returned in Rust's exponent form.
+fn exact_shortest(neg: bool, m: u64, e: i32, power_of_two: bool) -> String {
+    use num_bigint::BigUint;
+    use num_traits::Zero;
+    // Everything is scaled by 2^a so that the half gaps are integers.
+    let a = u32::try_from((2 - e).max(0)).unwrap_or(0);
+    let shift = u32::try_from(i64::from(e) + i64::from(a)).unwrap_or(0);
+    let v = BigUint::from(m) << shift;
+    let half_up = BigUint::from(1u32) << (shift.saturating_sub(1));
+    let half_down = if power_of_two {
+        BigUint::from(1u32) << (shift.saturating_sub(2))
+    } else {
+        half_up.clone()
+    };
+    let two_a = BigUint::from(1u32) << a;
+    // k: the decimal exponent of the leading digit, v in [10^k, 10^(k+1)).
+    let pow10 = |k: i64| -> (BigUint, BigUint) {
+        // 10^k as a fraction num/den.
+        if k >= 0 {
+            (
+                BigUint::from(10u32).pow(u32::try_from(k).unwrap_or(0)),
+                BigUint::from(1u32),
+            )
+        } else {
+            (
+                BigUint::from(1u32),
+                BigUint::from(10u32).pow(u32::try_from(-k).unwrap_or(0)),
+            )
+        }
+    };
+    #[expect(
+        clippy::cast_possible_truncation,
+        reason = "a decimal exponent estimate"
+    )]
+    let mut k = ((f64::from(e) + (m as f64).log2()) * std::f64::consts::LOG10_2).floor() as i64;
+    // Adjust k exactly: compare v / 2^a with 10^k.
+    loop {
+        let (num, den) = pow10(k);
+        if &v * &den < &num * &two_a {
+            k -= 1;
+            continue;
+        }
+        let (num, den) = pow10(k + 1);
+        if &v * &den >= &num * &two_a {
+            k += 1;
+            continue;
+        }
+        break;
+    }
+    for n in 1..=40i64 {
+        // Grid spacing 10^(k - n + 1), scaled by 2^a: s = num/den.
+        let (num, den) = pow10(k - n + 1);
+        let s_num = num * &two_a;
+        // q = floor(v × den / s_num), remainder over s_num.
+        let vd = &v * &den;
+        let q = &vd / &s_num;
+        let r = &vd - &q * &s_num;
+        let lo_dist = r.clone();
+        let hi_dist = &s_num - &r;
+        // Distances are over den: compare with the half gaps × den.
+        let hd = &half_down * &den;
+        let hu = &half_up * &den;
+        let lo_ok = lo_dist < hd && !q.is_zero();
+        let hi_ok = hi_dist < hu;
+        let pick = match (lo_ok, hi_ok) {
+            (true, true) => {
+                if lo_dist < hi_dist || (lo_dist == hi_dist && (&q % 2u32).is_zero()) {
+                    Some(q.clone())
+                } else {
+                    Some(&q + 1u32)
+                }
+            }
+            (true, false) => Some(q.clone()),
+            (false, true) => Some(&q + 1u32),
+            (false, false) => None,
+        };
+        if r.is_zero() {
+            return sci_text(neg, &q.to_str_radix(10), k);
+        }
+        if let Some(p) = pick {
+            let digits = p.to_str_radix(10);
+            // A carry (9.99 → 10.0) adds a digit: the exponent grows by one.
+            let kk = k + i64::try_from(digits.len()).unwrap_or(0) - n;
+            return sci_text(neg, &digits, kk);
+        }
+    }
+    format!("{:e}", if neg { -0.0 } else { 0.0 })
+}
+
+/// [`exact_shortest`] laid out as output with the exponent threshold `digits`, for tests.
+#[cfg(test)]
+pub fn exact_shortest_for_tests(
+    neg: bool,
+    m: u64,
+    e: i32,
+    power_of_two: bool,
+    digits: i32,
+) -> String {
+    shortest_layout(&exact_shortest(neg, m, e, power_of_two), digits)
+}
+
+/// `d.ddde±k` from significant digits (trailing zeros dropped).
+fn sci_text(neg: bool, digits: &str, k: i64) -> String {
+    let d = digits.trim_end_matches('0');
+    let d = if d.is_empty() { "0" } else { d };
+    let mut out = String::new();
+    if neg {
+        out.push('-');
+    }
+    out.push_str(&d[..1]);
+    if d.len() > 1 {
+        out.push('.');
+        out.push_str(&d[1..]);
+    }
+    out.push_str(&format!("e{k}"));
+    out
 }
 
 /// The number of significant digits of an exponent-form text (`-1.25e-7` → 3).

@@ -329,18 +329,10 @@ impl Dec {
         if self.m.is_zero() || self.scale == 0 {
             return 0;
         }
-        let mut s = self.scale;
-        let mut m = self.m.clone();
-        let ten = BigUint::from(10u32);
-        while s > 0 {
-            let (q, r) = m.div_rem(&ten);
-            if !r.is_zero() {
-                break;
-            }
-            m = q;
-            s -= 1;
-        }
-        s
+        let digits = self.m.to_str_radix(10);
+        let zeros = digits.bytes().rev().take_while(|&b| b == b'0').count();
+        self.scale
+            .saturating_sub(u32::try_from(zeros).unwrap_or(u32::MAX))
     }
 
     /// Rounds to an integer (half away from zero) and converts, if it fits.

@@ -412,8 +412,8 @@ fn power_int(base: &Dec, n: i64, rscale: i64) -> Result<Dec> {
         return Ok(Dec::zero(to_u32(rscale)?));
     }
     #[expect(clippy::cast_precision_loss, reason = "small values")]
-    if n > 0 && f > (MAX_DEXP + 2) as f64 {
-        // Certainly more digits than a numeric holds.
+    if f > (MAX_DEXP + 2) as f64 {
+        // Certainly more digits than a numeric holds (f estimates the result's exponent).
         return Err(overflow());
     }
     #[expect(clippy::cast_possible_truncation, reason = "C's (int) conversion")]
