@@ -8,6 +8,11 @@
 //! Storage: SQLite REAL. A float4 is kept as the f64 of its single-precision value, so float4
 //! arithmetic converts to f32, operates, and widens the result back; float4 ↔ float8 cross
 //! operators are plain float8 operations on the stored values.
+//!
+//! Bit-exactness: sin, cos, exp, log, pow… are the system libm's (glibc's, as PostgreSQL's on
+//! the same machine); asinh/acosh/atanh use the same logarithm identities as glibc. `cbrt` is
+//! the cube root Rust links into every binary (musl's), which can differ from glibc's in the
+//! last bit (glibc: `cbrt(27) = 3.0000000000000004`, here 3).
 
 use std::cell::Cell;
 

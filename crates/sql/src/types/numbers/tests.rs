@@ -565,9 +565,23 @@ fn float_input_and_output_match_postgresql() {
         (".5", "0.5"),
         ("5.", "5"),
         ("1E+2", "100"),
+        // select '0x1.8p1'::float8, '-0x.8'::float8, '0x1p-1074'::float8, '0XAp+2'::float8
+        ("0x1.8p1", "3"),
+        ("-0x.8", "-0.5"),
+        ("0x1p-1074", "5e-324"),
+        ("0XAp+2", "40"),
     ] {
         assert_eq!(out(F8, input, -1), expected, "{input}");
     }
+    assert_eq!(out(F4, "0x10", -1), "16");
+    assert_eq!(
+        input_err(F8, "0x", -1).1,
+        "invalid input syntax for type double precision: \"0x\""
+    );
+    assert_eq!(
+        input_err(F8, "0x1p99999", -1).1,
+        "\"0x1p99999\" is out of range for type double precision"
+    );
     assert_eq!(
         input_err(F8, "1e400", -1).1,
         "\"1e400\" is out of range for type double precision"
