@@ -1454,8 +1454,16 @@ pub fn width_bucket_float8(_env: &Env, args: &[Value]) -> Result<Value> {
     };
     #[expect(clippy::cast_precision_loss, reason = "an int32 count")]
     let c = count as f64;
-    #[expect(clippy::cast_possible_truncation, reason = "C's (int32) conversion")]
-    let bucket = |x: f64| Value::Int(i64::from(x as i32));
+    // C's (int32) conversion on x86-64: out of range (an infinite quotient) gives INT_MIN.
+    #[expect(clippy::cast_possible_truncation, reason = "range checked")]
+    let bucket = |x: f64| {
+        let t = x.trunc();
+        Value::Int(if t >= -2_147_483_648.0 && t < 2_147_483_648.0 {
+            i64::from(t as i32)
+        } else {
+            i64::from(i32::MIN)
+        })
+    };
     if b1 < b2 {
         if operand < b1 {
             Ok(Value::Int(0))
