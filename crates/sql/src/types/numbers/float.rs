@@ -1458,7 +1458,7 @@ pub fn width_bucket_float8(_env: &Env, args: &[Value]) -> Result<Value> {
     #[expect(clippy::cast_possible_truncation, reason = "range checked")]
     let bucket = |x: f64| {
         let t = x.trunc();
-        Value::Int(if t >= -2_147_483_648.0 && t < 2_147_483_648.0 {
+        Value::Int(if (-2_147_483_648.0..2_147_483_648.0).contains(&t) {
             i64::from(t as i32)
         } else {
             i64::from(i32::MIN)
