@@ -13,6 +13,10 @@
 //! Storage forms (see `types`): integers and oids are INTEGER (an oid as its unsigned value),
 //! floats REAL (float4 rounded to single precision), numeric TEXT in canonical output form
 //! (display scale kept: `12.30` stays `12.30`; `NaN`, `Infinity`, `-Infinity`).
+//!
+//! Tests (`tests`) assert what PostgreSQL 15 printed; `testdata/` holds PostgreSQL's catalog
+//! rows the catalog is checked against and `difftest.py`, which has a PostgreSQL server
+//! evaluate random cases for the `differential` test.
 
 pub mod agg;
 mod catalog;
