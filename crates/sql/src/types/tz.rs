@@ -230,10 +230,10 @@ impl Zone {
         let table_fixed = self.idx.iter().all(|&i| self.types[i].offset == first);
         match &self.rule {
             None => table_fixed.then_some(first),
-            Some(r) => (table_fixed
-                && r.dst.is_none()
-                && (self.times.is_empty() || r.std.offset == first))
-                .then_some(r.std.offset),
+            Some(r) => {
+                (table_fixed && r.dst.is_none() && (self.times.is_empty() || r.std.offset == first))
+                    .then_some(r.std.offset)
+            }
         }
     }
 
@@ -241,17 +241,17 @@ impl Zone {
     fn type_at(&self, t: i64) -> &LocalType {
         let n = self.times.partition_point(|&x| x <= t);
         if n == 0 {
-            if self.times.is_empty() {
-                if let Some(r) = &self.rule {
-                    return r.type_at(t);
-                }
+            if self.times.is_empty()
+                && let Some(r) = &self.rule
+            {
+                return r.type_at(t);
             }
             return &self.types[0];
         }
-        if n == self.times.len() {
-            if let Some(r) = &self.rule {
-                return r.type_at(t);
-            }
+        if n == self.times.len()
+            && let Some(r) = &self.rule
+        {
+            return r.type_at(t);
         }
         &self.types[self.idx[n - 1]]
     }
@@ -297,22 +297,26 @@ impl Zone {
         if before_time > boundary && after_time >= boundary {
             return after;
         }
-        if before_time > after_time { before } else { after }
+        if before_time > after_time {
+            before
+        } else {
+            after
+        }
     }
 
     fn abbrev_meaning(&self, abbrev: &str, t: i64) -> Option<(i32, bool)> {
         let matches = |ty: &LocalType| ty.abbrev.eq_ignore_ascii_case(abbrev);
         let n = self.times.partition_point(|&x| x <= t);
-        if n == self.times.len() {
-            if let Some(r) = &self.rule {
-                if matches(&r.std) {
-                    return Some((r.std.offset, r.std.is_dst));
-                }
-                if let Some(d) = &r.dst {
-                    if matches(&d.dst) {
-                        return Some((d.dst.offset, d.dst.is_dst));
-                    }
-                }
+        if n == self.times.len()
+            && let Some(r) = &self.rule
+        {
+            if matches(&r.std) {
+                return Some((r.std.offset, r.std.is_dst));
+            }
+            if let Some(d) = &r.dst
+                && matches(&d.dst)
+            {
+                return Some((d.dst.offset, d.dst.is_dst));
             }
         }
         for i in (0..n).rev() {
@@ -780,7 +784,10 @@ fn valid_zone_name(name: &str) -> bool {
         && !name.starts_with('/')
         && name.bytes().all(|b| {
             b.is_ascii_alphanumeric()
-                || matches!(b, b'/' | b'_' | b'-' | b'+' | b'.' | b'<' | b'>' | b',' | b':')
+                || matches!(
+                    b,
+                    b'/' | b'_' | b'-' | b'+' | b'.' | b'<' | b'>' | b',' | b':'
+                )
         })
 }
 
@@ -799,16 +806,16 @@ fn load_zone(name: &str) -> Option<Arc<Zone>> {
         return None;
     }
     let key = name.to_ascii_uppercase();
-    if let Ok(c) = cache().lock() {
-        if let Some(z) = c.get(&key) {
-            return z.clone();
-        }
+    if let Ok(c) = cache().lock()
+        && let Some(z) = c.get(&key)
+    {
+        return z.clone();
     }
     let zone = load_uncached(name, &key).map(Arc::new);
-    if let Ok(mut c) = cache().lock() {
-        if c.len() < CACHE_LIMIT || zone.is_some() {
-            c.insert(key, zone.clone());
-        }
+    if let Ok(mut c) = cache().lock()
+        && (c.len() < CACHE_LIMIT || zone.is_some())
+    {
+        c.insert(key, zone.clone());
     }
     zone
 }
@@ -823,16 +830,13 @@ fn load_uncached(name: &str, upper: &str) -> Option<Zone> {
             rule: Some(rule),
         });
     }
-    if !name.contains(['<', '>', ',', ':']) {
-        if let Some((path, canon)) = find_file(&zoneinfo_dir(), name) {
-            if let Ok(data) = std::fs::read(&path) {
-                if data.len() <= 1 << 20 {
-                    if let Some(z) = parse_tzif(&canon, &data) {
-                        return Some(z);
-                    }
-                }
-            }
-        }
+    if !name.contains(['<', '>', ',', ':'])
+        && let Some((path, canon)) = find_file(&zoneinfo_dir(), name)
+        && let Ok(data) = std::fs::read(&path)
+        && data.len() <= 1 << 20
+        && let Some(z) = parse_tzif(&canon, &data)
+    {
+        return Some(z);
     }
     let rule = parse_posix(upper)?;
     Some(Zone {
@@ -889,7 +893,10 @@ mod tests {
         assert_eq!(custom.offset_at_utc(at(2024, 7, 1, 12, 0)), 4 * 3600);
         assert_eq!(custom.offset_at_utc(at(2024, 1, 1, 12, 0)), 3 * 3600);
         let kolkata = TimeZone::parse("Asia/Kolkata").unwrap();
-        assert_eq!(kolkata.offset_at_utc(at(1900, 1, 1, 12, 0)), 5 * 3600 + 21 * 60 + 10);
+        assert_eq!(
+            kolkata.offset_at_utc(at(1900, 1, 1, 12, 0)),
+            5 * 3600 + 21 * 60 + 10
+        );
         assert_eq!(kolkata.abbrev_at_utc(at(1900, 1, 1, 12, 0)), "MMT");
     }
 

@@ -1,0 +1,1 @@
+//! `to_char` for timestamps and intervals, and `to_date`/`to_timestamp` parsing.
