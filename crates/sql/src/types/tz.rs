@@ -559,8 +559,15 @@ fn parse_posix(s: &str) -> Option<PosixRule> {
         s: s.as_bytes(),
         pos: 0,
     };
-    let std_name = p.name()?;
+    // PostgreSQL also reads a bare offset (`+05`, `-03:30`) as a POSIX zone (hours west).
+    let bare = matches!(p.peek(), Some(c) if c == b'+' || c == b'-' || c.is_ascii_digit());
+    let std_name = if bare { String::new() } else { p.name()? };
     let std_off = -p.hms(24)?;
+    let std_name = if bare {
+        fixed_abbrev(i32::try_from(std_off).ok()?)
+    } else {
+        std_name
+    };
     let std = LocalType {
         offset: i32::try_from(std_off).ok()?,
         is_dst: false,
