@@ -506,7 +506,7 @@ fn env_for(settings: &[&str]) -> Env {
         }
     }
     // German implies DMY in PostgreSQL when no order is given.
-    if settings.iter().any(|s| *s == "ds=german") {
+    if settings.contains(&"ds=german") {
         env.date_order = DateOrder::Dmy;
     }
     env
