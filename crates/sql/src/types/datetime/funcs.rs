@@ -13,7 +13,7 @@ use super::calendar::{
     date2j, days_in_month, j2date, j2day, timestamp2tm, valid_date, valid_julian, valid_timestamp,
 };
 use super::interval::{self, Interval};
-use super::parse::{self, Tok, Unit};
+use super::parse::{self, DtErr, Tok, Unit};
 use super::{EPOCH_TIMESTAMP, interval_of, range_error, tm_to_timestamp, to_char};
 use crate::env::Env;
 use crate::error::{Result, SqlError, sqlstate};
@@ -391,7 +391,8 @@ fn timestamp_mi(x: i64, y: i64) -> Result<Interval> {
     if !is_finite_ts(x) || !is_finite_ts(y) {
         return Err(dt_err("cannot subtract infinite timestamps"));
     }
-    let micros = x.checked_sub(y).ok_or_else(interval::out_of_range)?;
+    // PostgreSQL 15 does not check this subtraction for overflow.
+    let micros = x.wrapping_sub(y);
     Interval {
         months: 0,
         days: 0,
@@ -1552,8 +1553,14 @@ fn sane_zone_offset(tm: &Tm, name: &str) -> Result<i32> {
         ))
         .with_hint("Numeric time zones must have \"-\" or \"+\" as first character."));
     }
-    if let Ok(off) = parse::decode_timezone(name) {
-        return Ok(off);
+    match parse::decode_timezone(name) {
+        Ok(off) => return Ok(off),
+        Err(DtErr::TzDispOverflow) => {
+            return Err(invalid_param(format!(
+                "numeric time zone \"{name}\" out of range"
+            )));
+        }
+        Err(_) => {}
     }
     let low = lower_unit(name);
     match super::abbrevs::lookup(&low) {
@@ -1578,42 +1585,32 @@ fn not_recognized_zone(name: &str) -> SqlError {
 }
 
 fn f_make_interval(_: &Env, a: &[Value]) -> Result<Value> {
+    // PostgreSQL 15 computes the fields in wrapping int32/int64 arithmetic.
+    let i32_of = |i: usize| -> Result<i32> { Ok(int(a, i)? as i32) };
     let (years, months, weeks, days, hours, mins) = (
-        int(a, 0)?,
-        int(a, 1)?,
-        int(a, 2)?,
-        int(a, 3)?,
-        int(a, 4)?,
-        int(a, 5)?,
+        i32_of(0)?,
+        i32_of(1)?,
+        i32_of(2)?,
+        i32_of(3)?,
+        i32_of(4)?,
+        i32_of(5)?,
     );
     let secs = float(a, 6)?;
     if secs.is_infinite() || secs.is_nan() {
         return Err(interval::out_of_range());
     }
-    let months = years
-        .checked_mul(12)
-        .and_then(|y| y.checked_add(months))
-        .and_then(|m| i32::try_from(m).ok())
-        .ok_or_else(interval::out_of_range)?;
-    let days = weeks
-        .checked_mul(7)
-        .and_then(|w| w.checked_add(days))
-        .and_then(|d| i32::try_from(d).ok())
-        .ok_or_else(interval::out_of_range)?;
-    let us = (secs * 1e6).round_ties_even();
-    if !(-9.2e18..9.2e18).contains(&us) {
-        return Err(interval::out_of_range());
-    }
-    #[expect(clippy::cast_possible_truncation, reason = "range checked")]
-    let micros = hours
-        .checked_mul(USECS_PER_HOUR)
-        .and_then(|t| t.checked_add(mins.checked_mul(USECS_PER_MINUTE)?))
-        .and_then(|t| t.checked_add(us as i64))
-        .ok_or_else(interval::out_of_range)?;
+    #[expect(
+        clippy::cast_possible_truncation,
+        reason = "saturating, as C's conversion"
+    )]
+    let us = (secs * 1e6).round_ties_even() as i64;
     Ok(iv_value(Interval {
-        months,
-        days,
-        micros,
+        months: years.wrapping_mul(12).wrapping_add(months),
+        days: weeks.wrapping_mul(7).wrapping_add(days),
+        micros: i64::from(hours)
+            .wrapping_mul(USECS_PER_HOUR)
+            .wrapping_add(i64::from(mins).wrapping_mul(USECS_PER_MINUTE))
+            .wrapping_add(us),
     }))
 }
 

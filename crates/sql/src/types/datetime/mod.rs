@@ -321,8 +321,14 @@ pub fn round_time(t: i64, typmod: Typmod) -> i64 {
 
 /// `timestamp(p)`: rounds finite values to `p` fractional digits.
 pub fn round_timestamp(t: i64, typmod: Typmod) -> Result<i64> {
-    if t == DT_NOBEGIN || t == DT_NOEND || !(0..6).contains(&typmod) {
+    if t == DT_NOBEGIN || t == DT_NOEND || typmod == -1 || typmod == 6 {
         return Ok(t);
+    }
+    if !(0..6).contains(&typmod) {
+        return Err(SqlError::new(
+            sqlstate::INVALID_PARAMETER_VALUE,
+            format!("timestamp({typmod}) precision must be between 0 and 6"),
+        ));
     }
     interval::round_micros(t, typmod).ok_or_else(|| range_error("timestamp"))
 }

@@ -217,6 +217,8 @@ const KEYWORDS: &[(&str, K, bool, u8)] = &[
 const FM: u8 = 1;
 const TH_UPPER: u8 = 2;
 const TH_LOWER: u8 = 4;
+/// `TM`: translation mode (names are not padded).
+const TM: u8 = 8;
 
 #[derive(Clone, Debug)]
 enum Node {
@@ -249,6 +251,8 @@ fn parse_format(fmt: &str) -> Vec<Node> {
             if let Some(rest) = s.strip_prefix(p) {
                 if p.eq_ignore_ascii_case("fm") {
                     suffix |= FM;
+                } else {
+                    suffix |= TM;
                 }
                 s = rest;
                 break;
@@ -412,6 +416,7 @@ fn to_char_impl(t: &TmTc, fmt: &str) -> Result<String> {
             }
         };
         let fm = suffix & FM != 0;
+        let no_pad = suffix & (FM | TM) != 0;
         let th = suffix & (TH_UPPER | TH_LOWER) != 0;
         let mut s: String = match key {
             K::ADdot | K::AD | K::ADdotl | K::ADl | K::BCdot | K::BC | K::BCdotl | K::BCl => {
@@ -558,7 +563,7 @@ fn to_char_impl(t: &TmTc, fmt: &str) -> Result<String> {
                     K::MONTHl | K::MONl => name.to_ascii_lowercase(),
                     _ => name.to_string(),
                 };
-                if full && !fm {
+                if full && !no_pad {
                     format!("{name:<9}")
                 } else {
                     name
@@ -578,7 +583,7 @@ fn to_char_impl(t: &TmTc, fmt: &str) -> Result<String> {
                     K::DAYl | K::DYl => name.to_ascii_lowercase(),
                     _ => name.to_string(),
                 };
-                if full && !fm {
+                if full && !no_pad {
                     format!("{name:<9}")
                 } else {
                     name
