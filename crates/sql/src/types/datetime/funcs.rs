@@ -445,7 +445,7 @@ fn f_time_mi_time(_: &Env, a: &[Value]) -> Result<Value> {
     Ok(iv_value(Interval {
         months: 0,
         days: 0,
-        micros: int(a, 0)? - int(a, 1)?,
+        micros: int(a, 0)?.wrapping_sub(int(a, 1)?),
     }))
 }
 

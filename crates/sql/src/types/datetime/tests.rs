@@ -860,3 +860,188 @@ fn inputs_match_postgresql() {
         failures.join("\n")
     );
 }
+
+#[test]
+fn interval_ranges_from_typmods() {
+    use interval::{
+        FULL_PRECISION as FP, FULL_RANGE, MASK_DAY, MASK_HOUR, MASK_MINUTE, MASK_MONTH,
+        MASK_SECOND, MASK_YEAR, typmod,
+    };
+    assert_eq!(typmod(MASK_DAY | MASK_HOUR | MASK_MINUTE, FP), 201_916_415);
+    assert_eq!(typmod(MASK_MINUTE | MASK_SECOND, 3), 402_653_187);
+    assert_eq!(typmod(MASK_HOUR, FP), 67_174_399);
+    assert_eq!(typmod(MASK_YEAR | MASK_MONTH, FP), 458_751);
+    let e = Env::default();
+    let cases = [
+        (
+            "1 2:03:04.5678",
+            typmod(MASK_DAY | MASK_HOUR | MASK_MINUTE, FP),
+            "1 day 02:03:00",
+        ),
+        ("5", typmod(MASK_HOUR, FP), "05:00:00"),
+        ("1:30", typmod(MASK_MINUTE | MASK_SECOND, FP), "00:01:30"),
+        ("1:30", typmod(MASK_HOUR | MASK_MINUTE, FP), "01:30:00"),
+        ("1-2", typmod(MASK_YEAR, FP), "1 year"),
+        (
+            "1 year 5 mons 3 days",
+            typmod(MASK_MONTH, FP),
+            "1 year 5 mons",
+        ),
+        ("1.5", typmod(MASK_DAY, FP), "1 day"),
+        ("1 2:03:04.5678", typmod(FULL_RANGE, 2), "1 day 02:03:04.57"),
+        ("1 2:03:04.5678", typmod(MASK_SECOND, 1), "1 day 02:03:04.6"),
+        ("100", typmod(MASK_MINUTE, FP), "01:40:00"),
+        ("1 2", typmod(MASK_DAY | MASK_HOUR, FP), "1 day 02:00:00"),
+        (
+            "3 4:05",
+            typmod(MASK_HOUR | MASK_MINUTE, FP),
+            "3 days 04:05:00",
+        ),
+    ];
+    for (input, tm, want) in cases {
+        let v = interval_in(&e, input, tm).unwrap();
+        assert_eq!(interval_out(&e, &v), want, "{input} {tm}");
+    }
+}
+
+/// Pseudo-random strings built from date/time fragments: no input may panic.
+#[test]
+fn no_input_panics() {
+    const PIECES: &[&str] = &[
+        "2024",
+        "-",
+        "01",
+        "/",
+        "31",
+        " ",
+        ":",
+        ".",
+        "T",
+        "t",
+        "Z",
+        "+",
+        "05",
+        "30",
+        "J",
+        "j",
+        "BC",
+        "AD",
+        "am",
+        "pm",
+        "jan",
+        "Monday",
+        "epoch",
+        "infinity",
+        "now",
+        "allballs",
+        "y",
+        "m",
+        "d",
+        "h",
+        "mm",
+        "s",
+        "dst",
+        "EST",
+        "MSK",
+        "America/New_York",
+        "UTC+3",
+        "P",
+        "1",
+        "2",
+        "9999999999999999999",
+        "0",
+        "00",
+        "24",
+        "60",
+        "ago",
+        "@",
+        "day",
+        "days",
+        "mons",
+        "years",
+        "1.5",
+        ".5",
+        "é",
+        "\u{1F600}",
+        "\"",
+        "'",
+        ",",
+        "<",
+        ">",
+        "isodow",
+        "julian",
+        "yesterday",
+        "99",
+        "366",
+        "-infinity",
+        "\t",
+        "Y,YYY",
+        "FM",
+        "TH",
+        "FX",
+        "\\",
+        "IYYY",
+        "HH12",
+        "MI",
+        "SS",
+        "MS",
+        "US",
+        "TZH",
+        "TZM",
+        "OF",
+        "DDD",
+        "IDDD",
+        "RM",
+        "CC",
+        "WW",
+        "W",
+        "Q",
+        "D",
+        "ID",
+        "IW",
+    ];
+    let mut seed: u64 = 0x2545_f491_4f6c_dd1d;
+    let mut next = move || {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        seed
+    };
+    let envs = [
+        Env::default(),
+        env_for(&["tz=America/New_York", "ds=postgres,dmy", "is=sql_standard"]),
+        env_for(&["tz=UTC+3", "ds=sql,ymd", "is=iso_8601"]),
+    ];
+    for i in 0..20_000 {
+        let n = usize::try_from(next() % 8).unwrap() + 1;
+        let mut s = String::new();
+        for _ in 0..n {
+            s.push_str(PIECES[usize::try_from(next() % PIECES.len() as u64).unwrap()]);
+        }
+        let env = &envs[i % envs.len()];
+        for ty in [D, T, TS, TZ, IV] {
+            if let Ok(v) = crate::types::io::input(ty, env, &s, -1) {
+                let _ = crate::types::io::output(ty, env, &v);
+            }
+        }
+        let fmt = Value::Text(s.clone());
+        for t in [
+            0,
+            i64::MAX,
+            i64::MIN,
+            -211_813_488_000_000_000,
+            9_223_371_331_199_999_999,
+        ] {
+            let _ = to_char::f_timestamp_to_char(env, &[Value::Int(t), fmt.clone()]);
+            let _ = to_char::f_timestamptz_to_char(env, &[Value::Int(t), fmt.clone()]);
+        }
+        let iv = Value::Text(
+            "-178956970 years -8 mons -2147483648 days -2562047788:00:54.775808".into(),
+        );
+        let _ = to_char::f_interval_to_char(env, &[iv, fmt.clone()]);
+        let input =
+            Value::Text(PIECES[usize::try_from(next() % PIECES.len() as u64).unwrap()].repeat(3));
+        let _ = to_char::f_to_timestamp(env, &[input.clone(), fmt.clone()]);
+        let _ = to_char::f_to_date(env, &[input, fmt]);
+    }
+}

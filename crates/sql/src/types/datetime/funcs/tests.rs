@@ -738,3 +738,120 @@ fn casts_convert_in_the_session_zone() {
     assert_eq!(run(D, TS, "infinity"), "infinity");
     assert_eq!(run(TS, D, "-infinity"), "-infinity");
 }
+
+/// Every runtime function over extreme arguments: errors are fine, panics are not.
+#[test]
+fn no_function_panics_on_extreme_arguments() {
+    fn samples(t: Type) -> Vec<Value> {
+        let ints = |v: &[i64]| v.iter().map(|i| Value::Int(*i)).collect::<Vec<_>>();
+        match t {
+            D => ints(&[
+                i64::from(i32::MIN),
+                i64::from(i32::MAX),
+                0,
+                -2_451_545,
+                2_145_031_948,
+                -1,
+            ]),
+            T => ints(&[0, USECS_PER_DAY, -1, i64::MAX, 43_200_000_000]),
+            TS | TZ => ints(&[
+                i64::MIN,
+                i64::MAX,
+                0,
+                -211_813_488_000_000_000,
+                9_223_371_331_199_999_999,
+                i64::MIN + 1,
+            ]),
+            IV => [
+                "00:00:00",
+                "178956970 years 7 mons 2147483647 days 2562047788:00:54.775807",
+                "-178956970 years -8 mons -2147483648 days -2562047788:00:54.775808",
+                "-2147483648 days",
+                "1 mon -1 days +00:00:00.000001",
+            ]
+            .iter()
+            .map(|s| Value::Text((*s).into()))
+            .collect(),
+            I4 => ints(&[i64::from(i32::MIN), i64::from(i32::MAX), 0, -1, 6, 7]),
+            F8 => [
+                f64::NAN,
+                f64::INFINITY,
+                f64::NEG_INFINITY,
+                1e308,
+                -0.0,
+                0.5,
+                -1e-300,
+            ]
+            .iter()
+            .map(|f| Value::Float(*f))
+            .collect(),
+            _ => [
+                "year",
+                "epoch",
+                "julian",
+                "week",
+                "foo",
+                "",
+                "millennium",
+                "timezone",
+                "America/New_York",
+                "+05",
+                "MSK",
+                "-15:59:59",
+                "YYYY-MM-DD HH24:MI:SS TZ OF",
+                "FMDayth Y,YYY IYYY-IW-ID J",
+                "9",
+                "UTC+3",
+            ]
+            .iter()
+            .map(|s| Value::Text((*s).into()))
+            .collect(),
+        }
+    }
+    let envs = [
+        Env::default(),
+        env_for(&["tz=America/New_York", "is=postgres_verbose"]),
+    ];
+    let mut seed: u64 = 0x9e37_79b9_7f4a_7c15;
+    let mut next = move || {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        seed
+    };
+    for b in FUNCTIONS {
+        let pools: Vec<Vec<Value>> = b.args.iter().map(|t| samples(*t)).collect();
+        for round in 0..300 {
+            let args: Vec<Value> = pools
+                .iter()
+                .map(|p| p[usize::try_from(next() % p.len() as u64).unwrap()].clone())
+                .collect();
+            let env = &envs[round % envs.len()];
+            match b.imp {
+                Imp::Scalar { f, .. } => {
+                    let _ = f(env, &args);
+                }
+                Imp::Table { f, .. } => {
+                    if let Ok(rows) = f(env, &args) {
+                        let _ = rows.take(50).count();
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+    for c in CASTS {
+        if let CastImp::Func { f, with_typmod, .. } = c.imp {
+            for v in samples(c.from) {
+                for env in &envs {
+                    let args = if with_typmod {
+                        vec![v.clone(), Value::Int(3)]
+                    } else {
+                        vec![v.clone()]
+                    };
+                    let _ = f(env, &args);
+                }
+            }
+        }
+    }
+}
