@@ -2079,7 +2079,7 @@ static ALL: [Builtin; 166] = {
             f_tz_mi_iv,
         )),
         op("-", &[TS, TS], IV, "pg_timestamp_mi", f_ts_mi),
-        op("-", &[TZ, TZ], IV, "pg_timestamptz_mi", f_ts_mi_tz),
+        op("-", &[TZ, TZ], IV, "pg_timestamptz_mi", f_ts_mi),
         op("+", &[IV, IV], IV, "pg_interval_pl", f_iv_pl),
         op("-", &[IV, IV], IV, "pg_interval_mi", f_iv_mi),
         op("-", &[IV], IV, "pg_interval_um", f_iv_um),
@@ -2504,10 +2504,6 @@ const fn s_(s: &'static [Builtin; 30], i: usize) -> Builtin {
         volatility: b.volatility,
         imp: b.imp,
     }
-}
-
-fn f_ts_mi_tz(_: &Env, a: &[Value]) -> Result<Value> {
-    Ok(iv_value(timestamp_mi(int(a, 0)?, int(a, 1)?)?))
 }
 
 const fn cast(

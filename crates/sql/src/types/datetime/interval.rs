@@ -172,12 +172,8 @@ fn ok(b: bool) -> DtResult<()> {
 
 /// h:m[:s[.f]] for intervals, honouring `MINUTE TO SECOND` ranges: microseconds.
 fn decode_time_for_interval(s: &str, range: i32) -> DtResult<i64> {
-    let b = s.as_bytes();
     let (hour, n) = int_prefix(s);
     let hour = hour.ok_or(DtErr::FieldOverflow)?;
-    if n == 0 && !b.first().is_some_and(|c| *c == b'+' || *c == b'-') {
-        // strtol with no digits reads 0 and stops at the start.
-    }
     let rest = &s[n..];
     let rest = rest.strip_prefix(':').ok_or(DtErr::BadFormat)?;
     let (min, n) = int_prefix(rest);
@@ -1229,12 +1225,6 @@ pub fn cmp_stored(a: &str, b: &str) -> Ordering {
         (Some(x), Some(y)) => x.span().cmp(&y.span()),
         _ => a.cmp(b),
     }
-}
-
-/// `date_trunc(text, interval)`, `date_part`'s interval fields and friends live in `funcs`;
-/// this helper truncates the time part to a unit.
-pub fn trunc_time(t: i64, unit: i64) -> i64 {
-    t / unit * unit
 }
 
 #[cfg(test)]

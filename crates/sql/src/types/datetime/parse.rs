@@ -482,7 +482,6 @@ const M_DOY: u32 = 1 << 15;
 const M_DOW: u32 = 1 << 16;
 const M_ADBC: u32 = 1 << 18;
 const M_DTZMOD: u32 = 1 << 28;
-const M_RESERV: u32 = 1;
 const M_DATE: u32 = M_YEAR | M_MONTH | M_DAY;
 const M_TIME: u32 = M_HOUR | M_MINUTE | M_SECOND | M_MILLISECOND | M_MICROSECOND;
 const M_ALL_SECS: u32 = M_SECOND | M_MILLISECOND | M_MICROSECOND;
@@ -966,8 +965,6 @@ pub fn decode_datetime(fields: &[Field], env: &Env) -> DtResult<Decoded> {
     let mut bc = false;
     let mut named: Option<TimeZone> = None;
     let mut dynamic: Option<(String, TimeZone)> = None;
-    let nf = fields.len();
-
     for (i, f) in fields.iter().enumerate() {
         let s = f.s.as_str();
         let tmask: u32;
@@ -1035,10 +1032,10 @@ pub fn decode_datetime(fields: &[Field], env: &Env) -> DtResult<Decoded> {
                     let dot = s.find('.');
                     if dot.is_some() && fmask & M_DATE == 0 {
                         tmask = decode_date(s, fmask, order, &mut st)?;
-                    } else if let Some(d) = dot.filter(|&d| d > 2) {
-                        let _ = d;
-                        tmask = decode_number_field(s, fmask, &mut st)?;
-                    } else if flen >= 6 && (fmask & M_DATE == 0 || fmask & M_TIME == 0) {
+                    } else if dot.is_some_and(|d| d > 2)
+                        || (flen >= 6 && (fmask & M_DATE == 0 || fmask & M_TIME == 0))
+                    {
+                        // Concatenated digits: 20240131, 040506, 123456.789.
                         tmask = decode_number_field(s, fmask, &mut st)?;
                     } else {
                         tmask = decode_number(s, have_text_month, fmask, order, &mut st)?;
@@ -1060,49 +1057,45 @@ pub fn decode_datetime(fields: &[Field], env: &Env) -> DtResult<Decoded> {
                 } else {
                     match keyword(s) {
                         Some(Tok::Ignore) => continue,
-                        Some(Tok::Reserved(r)) => {
-                            match r {
-                                Reserved::Now => {
-                                    let (cur, off) = current_local(env);
-                                    st.tm = cur;
-                                    tz = off;
-                                    tmask = M_DATE | M_TIME | M_TZ;
-                                    kind = Kind::Normal;
-                                }
-                                Reserved::Today | Reserved::Tomorrow | Reserved::Yesterday => {
-                                    let (cur, _) = current_local(env);
-                                    let delta = match r {
-                                        Reserved::Tomorrow => 1,
-                                        Reserved::Yesterday => -1,
-                                        _ => 0,
-                                    };
-                                    let (y, m, d) =
-                                        j2date(date2j(cur.year, cur.mon, cur.mday) + delta);
-                                    st.tm.year = y;
-                                    st.tm.mon = m;
-                                    st.tm.mday = d;
-                                    tmask = M_DATE;
-                                    kind = Kind::Normal;
-                                }
-                                Reserved::Zulu => {
-                                    st.tm.hour = 0;
-                                    st.tm.min = 0;
-                                    st.tm.sec = 0;
-                                    tz = 0;
-                                    tmask = M_TIME | M_TZ;
-                                    kind = Kind::Normal;
-                                }
-                                Reserved::Epoch | Reserved::Late | Reserved::Early => {
-                                    tmask = M_DATE | M_TIME | M_TZ;
-                                    kind = match r {
-                                        Reserved::Epoch => Kind::Epoch,
-                                        Reserved::Late => Kind::Late,
-                                        _ => Kind::Early,
-                                    };
-                                }
+                        Some(Tok::Reserved(r)) => match r {
+                            Reserved::Now => {
+                                let (cur, off) = current_local(env);
+                                st.tm = cur;
+                                tz = off;
+                                tmask = M_DATE | M_TIME | M_TZ;
+                                kind = Kind::Normal;
                             }
-                            let _ = M_RESERV;
-                        }
+                            Reserved::Today | Reserved::Tomorrow | Reserved::Yesterday => {
+                                let (cur, _) = current_local(env);
+                                let delta = match r {
+                                    Reserved::Tomorrow => 1,
+                                    Reserved::Yesterday => -1,
+                                    _ => 0,
+                                };
+                                let (y, m, d) = j2date(date2j(cur.year, cur.mon, cur.mday) + delta);
+                                st.tm.year = y;
+                                st.tm.mon = m;
+                                st.tm.mday = d;
+                                tmask = M_DATE;
+                                kind = Kind::Normal;
+                            }
+                            Reserved::Zulu => {
+                                st.tm.hour = 0;
+                                st.tm.min = 0;
+                                st.tm.sec = 0;
+                                tz = 0;
+                                tmask = M_TIME | M_TZ;
+                                kind = Kind::Normal;
+                            }
+                            Reserved::Epoch | Reserved::Late | Reserved::Early => {
+                                tmask = M_DATE | M_TIME | M_TZ;
+                                kind = match r {
+                                    Reserved::Epoch => Kind::Epoch,
+                                    Reserved::Late => Kind::Late,
+                                    _ => Kind::Early,
+                                };
+                            }
+                        },
                         Some(Tok::Month(m)) => {
                             let mut t = M_MONTH;
                             if fmask & M_MONTH != 0
@@ -1159,7 +1152,6 @@ pub fn decode_datetime(fields: &[Field], env: &Env) -> DtResult<Decoded> {
         }
         fmask |= tmask;
     }
-    let _ = nf;
 
     if kind == Kind::Normal {
         validate_date(fmask, isjulian, bc, &mut st)?;
