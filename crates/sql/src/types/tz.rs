@@ -800,7 +800,8 @@ fn valid_zone_name(name: &str) -> bool {
 
 type ZoneCache = Mutex<HashMap<String, Option<Arc<Zone>>>>;
 
-/// Loaded zones by upper-cased name (misses too, within a bound).
+/// Loaded zones by upper-cased name, misses too; at most `CACHE_LIMIT` names (past that,
+/// lookups read the file each time), so arbitrary POSIX strings cannot grow it without bound.
 fn cache() -> &'static ZoneCache {
     static CACHE: OnceLock<ZoneCache> = OnceLock::new();
     CACHE.get_or_init(|| Mutex::new(HashMap::new()))
@@ -820,7 +821,7 @@ fn load_zone(name: &str) -> Option<Arc<Zone>> {
     }
     let zone = load_uncached(name, &key).map(Arc::new);
     if let Ok(mut c) = cache().lock()
-        && (c.len() < CACHE_LIMIT || zone.is_some())
+        && c.len() < CACHE_LIMIT
     {
         c.insert(key, zone.clone());
     }
