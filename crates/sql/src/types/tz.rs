@@ -93,14 +93,6 @@ enum RuleDate {
 }
 
 impl TimeZone {
-    /// The zone a `SET TimeZone` value names (placeholder: UTC and numeric offsets).
-    pub fn parse(name: &str) -> Option<TimeZone> {
-        let n = name.trim();
-        if n.eq_ignore_ascii_case("utc") || n.eq_ignore_ascii_case("etc/utc") || n.eq_ignore_ascii_case("gmt") {
-            return Some(TimeZone::Utc);
-        }
-        None
-    }
 
     /// Seconds east of UTC in effect at `utc_micros` (microseconds since 2000-01-01 UTC).
     pub fn offset_at_utc(&self, utc_micros: i64) -> i32 {

@@ -361,7 +361,7 @@ impl Specials {
 }
 
 /// The running state of a float aggregate.
-trait FloatState: Clone {
+trait FloatState: Clone + Send {
     fn add(&mut self, v: f64) -> Result<()>;
     /// The inverse update (approximate in the last bits).
     fn remove(&mut self, v: f64) -> Result<()>;
