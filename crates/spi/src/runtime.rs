@@ -175,9 +175,16 @@ fn register_scalar(
     f: func::ScalarFn,
     strict: bool,
     volatility: Volatility,
+    min_args: usize,
 ) -> rusqlite::Result<()> {
     conn.create_scalar_function(symbol, -1, flags(volatility), move |ctx| {
         let args = args_of(ctx);
+        if args.len() < min_args {
+            return Err(raise(SqlError::internal(format!(
+                "{symbol} called with {} arguments, needs {min_args}",
+                args.len()
+            ))));
+        }
         if strict && args.iter().any(Value::is_null) {
             return Ok(rusqlite::types::Value::Null);
         }
@@ -193,20 +200,29 @@ pub(crate) fn register(conn: &Connection) -> rusqlite::Result<()> {
     for (name, cmp) in sql::types::COLLATIONS {
         conn.create_collation(*name, *cmp)?;
     }
-    for (symbol, _n, f) in func::internal::INTERNAL {
-        register_scalar(conn, symbol, *f, false, Volatility::Immutable)?;
+    for (symbol, n, f) in func::internal::INTERNAL {
+        let n = usize::try_from(*n).unwrap_or(0);
+        register_scalar(conn, symbol, *f, false, Volatility::Immutable, n)?;
     }
     for c in func::casts() {
         if let CastImp::Func { symbol, f, .. } = c.imp {
-            register_scalar(conn, symbol, f, true, Volatility::Immutable)?;
+            register_scalar(conn, symbol, f, true, Volatility::Immutable, 1)?;
         }
     }
     let mut seen = std::collections::HashSet::new();
     for b in func::builtins() {
         match b.imp {
-            Imp::Scalar { symbol, f, .. } => {
+            Imp::Scalar { symbol, f, typed } => {
                 if seen.insert(symbol) {
-                    register_scalar(conn, symbol, f, b.strict, b.volatility)?;
+                    // The fewest arguments any row with this symbol takes (variadic: one
+                    // repeat may be absent).
+                    let min = func::builtins()
+                        .filter(|o| matches!(o.imp, Imp::Scalar { symbol: s, .. } if s == symbol))
+                        .map(|o| o.args.len() - usize::from(o.variadic))
+                        .min()
+                        .unwrap_or(0)
+                        + usize::from(typed);
+                    register_scalar(conn, symbol, f, b.strict, b.volatility, min)?;
                 }
             }
             Imp::Aggregate { symbol, new, window } => {

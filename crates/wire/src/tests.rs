@@ -987,8 +987,8 @@ fn binary_parameters_and_results() {
     assert_eq!(col(5), vec![1]);
     assert_eq!(col(6), vec![0, 1, 255]);
     assert_eq!(
-        crate::types::numeric::binary_to_text(&col(7)).unwrap(),
-        "12.5"
+        sql::types::numbers::numeric_recv(&col(7), -1).unwrap(),
+        sql::Value::Text("12.5".into())
     );
     let text_rows = rows(&h.query("select i4, flag, raw from b"));
     assert_eq!(

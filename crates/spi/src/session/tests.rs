@@ -4,6 +4,7 @@
 use std::time::Duration;
 
 use super::*;
+use sql::Type;
 use crate::datadir::init_data_dir;
 
 fn setup() -> (tempfile::TempDir, Session) {
@@ -76,16 +77,16 @@ fn tags_rows_and_types() {
         "SELECT id, name, score, big, ok, raw FROM t ORDER BY id",
     );
     assert_eq!(r.tag, "SELECT 2");
-    let types: Vec<PgType> = r.columns.iter().map(|c| c.pg_type).collect();
+    let types: Vec<Type> = r.columns.iter().map(|c| c.ty).collect();
     assert_eq!(
         types,
         [
-            PgType::Int4,
-            PgType::Text,
-            PgType::Float8,
-            PgType::Int8,
-            PgType::Bool,
-            PgType::Bytea
+            Type::INT4,
+            Type::TEXT,
+            Type::FLOAT8,
+            Type::INT8,
+            Type::BOOL,
+            Type::BYTEA
         ]
     );
     assert_eq!(
@@ -109,9 +110,9 @@ fn tags_rows_and_types() {
     assert_eq!(r.tag, "UPDATE 1");
     assert_eq!(r.rows, [[Value::Int(12)]]);
     let r = run(&mut s, "SELECT count(*), sum(big), avg(score) FROM t");
-    assert_eq!(r.columns[0], Column::new("count", PgType::Int8));
-    assert_eq!(r.columns[1].pg_type, PgType::Int8);
-    assert_eq!(r.columns[2].pg_type, PgType::Float8);
+    assert_eq!(r.columns[0], crate::value::column("count", Type::INT8));
+    assert_eq!(r.columns[1].ty, Type::INT8);
+    assert_eq!(r.columns[2].ty, Type::FLOAT8);
     assert_eq!(r.rows[0][0], Value::Int(2));
     assert_eq!(run(&mut s, "DELETE FROM t WHERE id = 2").tag, "DELETE 1");
     let r = run(&mut s, "DELETE FROM t RETURNING id");
@@ -152,7 +153,7 @@ fn parameters_bind_by_number_and_get_types() {
         .expect("insert");
     assert_eq!(
         ins.param_types(),
-        [PgType::Int4, PgType::Int4, PgType::Text]
+        [Type::INT4, Type::INT4, Type::TEXT]
     );
     for i in 1..=3 {
         // Text-format input for integer parameters is converted, as PostgreSQL does.
@@ -167,14 +168,14 @@ fn parameters_bind_by_number_and_get_types() {
     let upd = s
         .prepare("UPDATE acc SET abalance = abalance + $1 WHERE aid = $2")
         .expect("update");
-    assert_eq!(upd.param_types()[1], PgType::Int4);
+    assert_eq!(upd.param_types()[1], Type::INT4);
     s.execute(&upd, &[Value::Int(5), Value::Int(2)])
         .expect("update");
     let sel = s
         .prepare("SELECT abalance FROM acc WHERE aid = $1")
         .expect("select");
-    assert_eq!(sel.param_types(), [PgType::Int4]);
-    assert_eq!(sel.columns(), [Column::new("abalance", PgType::Int4)]);
+    assert_eq!(sel.param_types(), [Type::INT4]);
+    assert_eq!(sel.columns(), [crate::value::column("abalance", Type::INT4)]);
     let r = s.execute(&sel, &[Value::Int(2)]).expect("select");
     assert_eq!(r.rows, [[Value::Int(5)]]);
     let e = s.execute(&sel, &[]).expect_err("missing parameter");
@@ -189,15 +190,15 @@ fn parameters_bind_by_number_and_get_types() {
         .expect("select again");
     assert_eq!(
         again.param_types(),
-        [PgType::Int4],
+        [Type::INT4],
         "same types on a second Parse"
     );
 
     let typed = s.prepare_typed("SELECT $1", &[20]).expect("typed");
-    assert_eq!(typed.param_types(), [PgType::Int8]);
+    assert_eq!(typed.param_types(), [Type::INT8]);
     let cast = s.prepare("SELECT $1::int4").expect("cast");
-    assert_eq!(cast.param_types(), [PgType::Int4]);
-    assert_eq!(cast.columns()[0].pg_type, PgType::Int4);
+    assert_eq!(cast.param_types(), [Type::INT4]);
+    assert_eq!(cast.columns()[0].ty, Type::INT4);
     let r = s.execute(&cast, &[Value::Int(7)]).expect("cast");
     assert_eq!(r.rows, [[Value::Int(7)]]);
 }
@@ -494,7 +495,7 @@ fn set_show_reset() {
     assert_eq!(run(&mut s, "SET application_name = 'spi test'").tag, "SET");
     let r = run(&mut s, "SHOW application_name");
     assert_eq!(r.tag, "SHOW");
-    assert_eq!(r.columns, [Column::new("application_name", PgType::Text)]);
+    assert_eq!(r.columns, [crate::value::column("application_name", Type::TEXT)]);
     assert_eq!(r.rows, [[Value::Text("spi test".into())]]);
     let all = run(&mut s, "SHOW ALL");
     assert_eq!(all.columns.len(), 3);
@@ -590,7 +591,7 @@ fn server_functions() {
     );
     let r = run(&mut s, "SELECT 't'::bool, 'off'::boolean, 1::bool");
     assert!(
-        r.columns.iter().all(|c| c.pg_type == PgType::Bool),
+        r.columns.iter().all(|c| c.ty == Type::BOOL),
         "{:?}",
         r.columns
     );
@@ -613,8 +614,8 @@ fn server_functions() {
         "SELECT pid, datname, backend_start FROM pg_stat_activity",
     );
     assert_eq!(r.tag, "SELECT 0");
-    assert_eq!(r.columns[0].pg_type, PgType::Int4);
-    assert_eq!(r.columns[2].pg_type, PgType::Timestamptz);
+    assert_eq!(r.columns[0].ty, Type::INT4);
+    assert_eq!(r.columns[2].ty, Type::TIMESTAMPTZ);
 }
 
 #[test]
@@ -793,11 +794,11 @@ fn repeated_statements_are_served_from_the_plan_cache() {
     // Parse's parameter types are part of the key.
     let untyped = s.prepare("SELECT $1").expect("untyped");
     let typed = s.prepare_typed("SELECT $1", &[23]).expect("typed");
-    assert_eq!(untyped.param_types(), &[PgType::Text]);
-    assert_eq!(typed.param_types(), &[PgType::Int4]);
+    assert_eq!(untyped.param_types(), &[Type::TEXT]);
+    assert_eq!(typed.param_types(), &[Type::INT4]);
     assert_eq!(
         s.prepare("SELECT $1").expect("again").param_types(),
-        &[PgType::Text]
+        &[Type::TEXT]
     );
     // Utility statements are not cached; they behave as before.
     run(&mut s, "SET application_name = 'pc'");
@@ -828,11 +829,11 @@ fn a_schema_change_by_another_session_is_seen_by_the_next_statement() {
     // A parameter's inferred type follows the column's new type too.
     run(&mut a, "CREATE TABLE typed (v integer)");
     let p = a.prepare("SELECT * FROM typed WHERE v = $1").expect("p");
-    assert_eq!(p.param_types(), &[PgType::Int4]);
+    assert_eq!(p.param_types(), &[Type::INT4]);
     run(&mut b, "DROP TABLE typed");
     run(&mut b, "CREATE TABLE typed (v text)");
     let p = a.prepare("SELECT * FROM typed WHERE v = $1").expect("p");
-    assert_eq!(p.param_types(), &[PgType::Text]);
+    assert_eq!(p.param_types(), &[Type::TEXT]);
 }
 
 #[test]

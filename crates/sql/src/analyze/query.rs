@@ -83,7 +83,7 @@ impl Analyzer<'_> {
         let mut query = match &*q.body {
             ast::SetExpr::Select(s) => {
                 self.levels.push(Level::default());
-                let r = self.select(s, &order_by);
+                let r = self.select(s, &order_by, true);
                 self.levels.pop();
                 r?
             }
@@ -110,12 +110,13 @@ impl Analyzer<'_> {
         Ok(query)
     }
 
-    /// A set expression that is not a plain SELECT with this query's ORDER BY.
+    /// A set expression that is not a plain SELECT with this query's ORDER BY (a set
+    /// operation's branch: unknown-typed outputs stay unknown until the branches agree).
     fn set_expr(&mut self, e: &ast::SetExpr) -> Result<Query> {
         match e {
             ast::SetExpr::Select(s) => {
                 self.levels.push(Level::default());
-                let r = self.select(s, &[]);
+                let r = self.select(s, &[], false);
                 self.levels.pop();
                 r
             }
@@ -424,7 +425,12 @@ impl Analyzer<'_> {
 
     // ---- SELECT ----
 
-    fn select(&mut self, s: &ast::Select, order_by: &[&ast::OrderByExpr]) -> Result<Query> {
+    fn select(
+        &mut self,
+        s: &ast::Select,
+        order_by: &[&ast::OrderByExpr],
+        resolve_unknown: bool,
+    ) -> Result<Query> {
         if s.into.is_some() {
             return Err(SqlError::not_supported("SELECT INTO is not supported")
                 .with_hint("Use CREATE TABLE … AS."));
@@ -452,7 +458,7 @@ impl Analyzer<'_> {
             self.select_item(item, &mut targets, &mut columns)?;
         }
         for (t, c) in targets.iter_mut().zip(columns.iter_mut()) {
-            if t.ty == Type::UNKNOWN {
+            if t.ty == Type::UNKNOWN && resolve_unknown {
                 let x = std::mem::replace(t, Expr::null(Type::TEXT));
                 *t = self.resolve_unknown(x)?;
                 c.ty = Type::TEXT;

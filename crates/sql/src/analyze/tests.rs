@@ -122,7 +122,7 @@ fn literals_have_postgresql_types_and_names() {
         types(&q),
         [Type::INT4, Type::INT8, Type::BOOL, Type::TEXT, Type::TEXT, Type::TEXT]
     );
-    assert_eq!(names(&q), ["?column?", "?column?", "bool", "?column?", "?column?", "t"]);
+    assert_eq!(names(&q), ["?column?", "?column?", "?column?", "?column?", "?column?", "t"]);
 }
 
 #[test]

@@ -16,7 +16,7 @@ pub const LIMIT: &str = "pg_limit";
 /// `pg_offset(n)`: the OFFSET SQLite needs (0 for NULL), 2201X when negative.
 pub const OFFSET: &str = "pg_offset";
 /// `pg_cardinality()`: 21000, a scalar subquery returned more than one row.
-pub const CARDINALITY: &str = "pg_cardinality";
+pub const CARDINALITY: &str = "pg_subquery_cardinality";
 
 /// Every internal function: (symbol, number of arguments, function).
 pub static INTERNAL: &[(&str, i32, ScalarFn)] = &[

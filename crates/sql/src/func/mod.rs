@@ -305,6 +305,10 @@ mod tests {
                 CastImp::Binary => None,
             }))
             .collect();
+        // Internal functions share SQLite's namespace: no catalog row may reuse their names.
+        for (internal, _, _) in internal::INTERNAL {
+            assert!(!symbols.contains(internal), "{internal} is also a catalog symbol");
+        }
         for s in &symbols {
             assert!(
                 s.starts_with("pg_"),
