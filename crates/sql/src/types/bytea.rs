@@ -166,14 +166,13 @@ fn invalid_hex_digit(s: &str, at: usize) -> SqlError {
     )
 }
 
-/// PostgreSQL's hex decoding; `skip_space`: white space between digit pairs is allowed
-/// (bytea input), otherwise not (decode()).
-fn hex_decode(s: &str, skip_space: bool) -> Result<Vec<u8>> {
+/// PostgreSQL's hex decoding: white space is allowed before each pair of digits.
+fn hex_decode(s: &str) -> Result<Vec<u8>> {
     let b = s.as_bytes();
     let mut out = Vec::with_capacity(b.len() / 2);
     let mut i = 0;
     while i < b.len() {
-        if skip_space && matches!(b[i], b' ' | b'\n' | b'\t' | b'\r') {
+        if matches!(b[i], b' ' | b'\n' | b'\t' | b'\r') {
             i += 1;
             continue;
         }
@@ -227,7 +226,7 @@ fn escape_decode(s: &str) -> Result<Vec<u8>> {
 /// `byteain`.
 pub fn bytea_in(s: &str) -> Result<Value> {
     if let Some(h) = s.strip_prefix("\\x") {
-        return Ok(Value::Bytes(hex_decode(h, true)?));
+        return Ok(Value::Bytes(hex_decode(h)?));
     }
     Ok(Value::Bytes(escape_decode(s)?))
 }
@@ -514,7 +513,7 @@ pub fn decode(_env: &Env, args: &[Value]) -> Result<Value> {
     let s = text_arg(args, 0)?;
     let fmt = text_arg(args, 1)?;
     let b = match fmt.to_ascii_lowercase().as_str() {
-        "hex" => hex_decode(&s, false)?,
+        "hex" => hex_decode(&s)?,
         "base64" => base64_decode(&s)?,
         "escape" => escape_decode(&s)?,
         _ => return Err(unrecognized_encoding(&fmt)),
@@ -604,59 +603,82 @@ pub fn sha512(_env: &Env, args: &[Value]) -> Result<Value> {
     digest::<sha2::Sha512>(args)
 }
 
-/// The encodings minipg converts between.
+/// An encoding named in `convert_to`/`convert_from`/`convert`/`length`.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 enum Encoding {
     Utf8,
-    Latin1,
     SqlAscii,
+    Latin1,
+    Win1252,
+    /// Another server encoding of PostgreSQL's (canonical name): converted only when the data
+    /// is ASCII, which all of them spell alike.
+    Other(&'static str),
 }
 
-/// PostgreSQL's server encodings, by canonical name normalized (lower case, letters and
-/// digits only); the ones minipg does not convert are refused with 0A000.
-static OTHER_ENCODINGS: &[&str] = &[
-    "big5",
-    "euccn",
-    "eucjis2004",
-    "eucjp",
-    "euckr",
-    "euctw",
-    "gb18030",
-    "gbk",
-    "iso88595",
-    "iso88596",
-    "iso88597",
-    "iso88598",
-    "johab",
-    "koi8r",
-    "koi8u",
-    "latin10",
-    "latin2",
-    "latin3",
-    "latin4",
-    "latin5",
-    "latin6",
-    "latin7",
-    "latin8",
-    "latin9",
-    "muleinternal",
-    "shiftjis2004",
-    "sjis",
-    "uhc",
-    "win1250",
-    "win1251",
-    "win1252",
-    "win1253",
-    "win1254",
-    "win1255",
-    "win1256",
-    "win1257",
-    "win1258",
-    "win866",
-    "win874",
+/// PostgreSQL's other server encodings: (normalized name, canonical name).
+static OTHER_ENCODINGS: &[(&str, &str)] = &[
+    ("big5", "BIG5"),
+    ("euccn", "EUC_CN"),
+    ("eucjis2004", "EUC_JIS_2004"),
+    ("eucjp", "EUC_JP"),
+    ("euckr", "EUC_KR"),
+    ("euctw", "EUC_TW"),
+    ("gb18030", "GB18030"),
+    ("gbk", "GBK"),
+    ("iso88595", "ISO_8859_5"),
+    ("iso88596", "ISO_8859_6"),
+    ("iso88597", "ISO_8859_7"),
+    ("iso88598", "ISO_8859_8"),
+    ("johab", "JOHAB"),
+    ("koi8r", "KOI8R"),
+    ("koi8u", "KOI8U"),
+    ("latin10", "LATIN10"),
+    ("latin2", "LATIN2"),
+    ("latin3", "LATIN3"),
+    ("latin4", "LATIN4"),
+    ("latin5", "LATIN5"),
+    ("latin6", "LATIN6"),
+    ("latin7", "LATIN7"),
+    ("latin8", "LATIN8"),
+    ("latin9", "LATIN9"),
+    ("muleinternal", "MULE_INTERNAL"),
+    ("shiftjis2004", "SHIFT_JIS_2004"),
+    ("sjis", "SJIS"),
+    ("uhc", "UHC"),
+    ("win1250", "WIN1250"),
+    ("win1251", "WIN1251"),
+    ("win1253", "WIN1253"),
+    ("win1254", "WIN1254"),
+    ("win1255", "WIN1255"),
+    ("win1256", "WIN1256"),
+    ("win1257", "WIN1257"),
+    ("win1258", "WIN1258"),
+    ("win866", "WIN866"),
+    ("win874", "WIN874"),
 ];
 
-fn encoding(name: &str, role: &str) -> Result<Encoding> {
+/// WIN1252's bytes 0x80..=0x9F (0: unassigned).
+static WIN1252_HIGH: [u16; 32] = [
+    0x20ac, 0, 0x201a, 0x0192, 0x201e, 0x2026, 0x2020, 0x2021, 0x02c6, 0x2030, 0x0160, 0x2039,
+    0x0152, 0, 0x017d, 0, 0, 0x2018, 0x2019, 0x201c, 0x201d, 0x2022, 0x2013, 0x2014, 0x02dc,
+    0x2122, 0x0161, 0x203a, 0x0153, 0, 0x017e, 0x0178,
+];
+
+impl Encoding {
+    fn name(self) -> &'static str {
+        match self {
+            Encoding::Utf8 => "UTF8",
+            Encoding::SqlAscii => "SQL_ASCII",
+            Encoding::Latin1 => "LATIN1",
+            Encoding::Win1252 => "WIN1252",
+            Encoding::Other(n) => n,
+        }
+    }
+}
+
+/// An encoding by name (PostgreSQL ignores case and non-alphanumerics); `what` names the
+/// argument in the error (`destination encoding name`, `encoding name`, …).
+fn encoding(name: &str, what: &str) -> Result<Encoding> {
     let norm: String = name
         .chars()
         .filter(char::is_ascii_alphanumeric)
@@ -664,89 +686,170 @@ fn encoding(name: &str, role: &str) -> Result<Encoding> {
         .collect();
     match norm.as_str() {
         "utf8" | "unicode" => Ok(Encoding::Utf8),
-        "latin1" | "iso88591" => Ok(Encoding::Latin1),
         "sqlascii" => Ok(Encoding::SqlAscii),
-        n if OTHER_ENCODINGS.contains(&n) => Err(SqlError::not_supported(format!(
-            "conversion between UTF8 and {} is not supported",
-            name.to_ascii_uppercase()
-        ))),
-        _ => Err(SqlError::new(
-            sqlstate::INVALID_PARAMETER_VALUE,
-            format!("invalid {role} encoding name \"{name}\""),
-        )),
+        "latin1" | "iso88591" => Ok(Encoding::Latin1),
+        "win1252" => Ok(Encoding::Win1252),
+        n => OTHER_ENCODINGS
+            .iter()
+            .find(|(k, _)| *k == n)
+            .map(|(_, canon)| Encoding::Other(canon))
+            .ok_or_else(|| {
+                SqlError::new(
+                    sqlstate::INVALID_PARAMETER_VALUE,
+                    format!("invalid {what} \"{name}\""),
+                )
+            }),
     }
 }
 
-/// Text (UTF-8) → bytes in `enc`.
-fn from_utf8(s: &str, enc: Encoding) -> Result<Vec<u8>> {
+fn invalid_byte(enc: Encoding, b: u8) -> SqlError {
+    SqlError::new(
+        sqlstate::CHARACTER_NOT_IN_REPERTOIRE,
+        format!(
+            "invalid byte sequence for encoding \"{}\": 0x{b:02x}",
+            enc.name()
+        ),
+    )
+}
+
+fn untranslatable(seq: &[u8], from: Encoding, to: Encoding) -> SqlError {
+    let shown: Vec<String> = seq.iter().map(|b| format!("0x{b:02x}")).collect();
+    SqlError::new(
+        sqlstate::UNTRANSLATABLE_CHARACTER,
+        format!(
+            "character with byte sequence {} in encoding \"{}\" has no equivalent in encoding \"{}\"",
+            shown.join(" "),
+            from.name(),
+            to.name()
+        ),
+    )
+}
+
+/// Checks that `b` is valid in `enc` (NUL is never valid).
+fn verify(b: &[u8], enc: Encoding) -> Result<()> {
     match enc {
-        Encoding::Utf8 | Encoding::SqlAscii => Ok(s.as_bytes().to_vec()),
-        Encoding::Latin1 => s
-            .chars()
-            .map(|c| {
-                u8::try_from(u32::from(c)).map_err(|_| {
-                    let mut buf = [0u8; 4];
-                    let seq: Vec<String> = c
-                        .encode_utf8(&mut buf)
-                        .bytes()
-                        .map(|b| format!("0x{b:02x}"))
-                        .collect();
-                    SqlError::new(
-                        sqlstate::UNTRANSLATABLE_CHARACTER,
-                        format!(
-                            "character with byte sequence {} in encoding \"UTF8\" has no equivalent in encoding \"LATIN1\"",
-                            seq.join(" ")
-                        ),
-                    )
-                })
-            })
-            .collect(),
+        Encoding::Utf8 => utf8(b).map(|_| ()),
+        _ => match b.iter().find(|c| **c == 0) {
+            Some(_) => Err(invalid_byte(enc, 0)),
+            None => Ok(()),
+        },
     }
 }
 
-/// Bytes in `enc` → text (validated UTF-8).
-fn to_utf8(b: &[u8], enc: Encoding) -> Result<String> {
+fn non_ascii_unsupported(a: Encoding, b: Encoding) -> SqlError {
+    SqlError::not_supported(format!(
+        "conversion of non-ASCII characters between {} and {} is not supported",
+        a.name(),
+        b.name()
+    ))
+}
+
+/// Verified bytes in `enc` (not SQL_ASCII) → text.
+fn decode_str(b: &[u8], enc: Encoding) -> Result<String> {
     match enc {
         Encoding::Utf8 | Encoding::SqlAscii => utf8(b),
-        Encoding::Latin1 => {
-            if let Some(at) = b.iter().position(|c| *c == 0) {
-                return utf8(b.get(at..).unwrap_or_default());
+        Encoding::Latin1 => Ok(b.iter().map(|c| char::from(*c)).collect()),
+        Encoding::Win1252 => b
+            .iter()
+            .map(|&c| match c {
+                0x80..=0x9f => char::from_u32(u32::from(WIN1252_HIGH[usize::from(c - 0x80)]))
+                    .filter(|ch| *ch != '\0')
+                    .ok_or_else(|| untranslatable(&[c], enc, Encoding::Utf8)),
+                _ => Ok(char::from(c)),
+            })
+            .collect(),
+        Encoding::Other(_) => {
+            if b.is_ascii() {
+                utf8(b)
+            } else {
+                Err(non_ascii_unsupported(enc, Encoding::Utf8))
             }
-            Ok(b.iter().map(|c| char::from(*c)).collect())
         }
     }
 }
 
+/// Text → bytes in `enc` (not SQL_ASCII).
+fn encode_str(s: &str, enc: Encoding) -> Result<Vec<u8>> {
+    let mut out = Vec::with_capacity(s.len());
+    for c in s.chars() {
+        let cp = u32::from(c);
+        let byte = match enc {
+            Encoding::Utf8 | Encoding::SqlAscii => {
+                let mut buf = [0u8; 4];
+                out.extend_from_slice(c.encode_utf8(&mut buf).as_bytes());
+                continue;
+            }
+            _ if cp < 0x80 => u8::try_from(cp).ok(),
+            Encoding::Latin1 => u8::try_from(cp).ok(),
+            Encoding::Win1252 => match u8::try_from(cp) {
+                Ok(b) if !(0x80..=0x9f).contains(&b) => Some(b),
+                _ => WIN1252_HIGH
+                    .iter()
+                    .position(|u| u32::from(*u) == cp && cp != 0)
+                    .and_then(|i| u8::try_from(i + 0x80).ok()),
+            },
+            Encoding::Other(_) => return Err(non_ascii_unsupported(Encoding::Utf8, enc)),
+        };
+        match byte {
+            Some(b) => out.push(b),
+            None => {
+                let mut buf = [0u8; 4];
+                return Err(untranslatable(
+                    c.encode_utf8(&mut buf).as_bytes(),
+                    Encoding::Utf8,
+                    enc,
+                ));
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// PostgreSQL's `convert`: verify in `src`, then transcode (SQL_ASCII on either side, or the
+/// same encoding, leaves the bytes as they are).
+fn convert_bytes(b: &[u8], src: Encoding, dst: Encoding) -> Result<Vec<u8>> {
+    verify(b, src)?;
+    if src == dst || src == Encoding::SqlAscii || dst == Encoding::SqlAscii {
+        return Ok(b.to_vec());
+    }
+    encode_str(&decode_str(b, src)?, dst)
+}
+
 pub fn convert_to(_env: &Env, args: &[Value]) -> Result<Value> {
     let s = text_arg(args, 0)?;
-    let enc = encoding(&text_arg(args, 1)?, "destination")?;
-    Ok(Value::Bytes(from_utf8(&s, enc)?))
+    let dst = encoding(&text_arg(args, 1)?, "destination encoding name")?;
+    Ok(Value::Bytes(convert_bytes(
+        s.as_bytes(),
+        Encoding::Utf8,
+        dst,
+    )?))
 }
 
 pub fn convert_from(_env: &Env, args: &[Value]) -> Result<Value> {
     let b = bytes_arg(args, 0)?;
-    let enc = encoding(&text_arg(args, 1)?, "source")?;
-    Ok(Value::Text(to_utf8(&b, enc)?))
+    let src = encoding(&text_arg(args, 1)?, "source encoding name")?;
+    let out = convert_bytes(&b, src, Encoding::Utf8)?;
+    Ok(Value::Text(utf8(&out)?))
 }
 
 pub fn convert(_env: &Env, args: &[Value]) -> Result<Value> {
     let b = bytes_arg(args, 0)?;
-    let src = encoding(&text_arg(args, 1)?, "source")?;
-    let dst = encoding(&text_arg(args, 2)?, "destination")?;
-    if src == dst {
-        return Ok(Value::Bytes(b.into_owned()));
-    }
-    let s = to_utf8(&b, src)?;
-    Ok(Value::Bytes(from_utf8(&s, dst)?))
+    let src = encoding(&text_arg(args, 1)?, "source encoding name")?;
+    let dst = encoding(&text_arg(args, 2)?, "destination encoding name")?;
+    Ok(Value::Bytes(convert_bytes(&b, src, dst)?))
 }
 
 /// `length(bytea, encoding)`: characters of the bytes read in that encoding.
 pub fn length_in_encoding(_env: &Env, args: &[Value]) -> Result<Value> {
     let b = bytes_arg(args, 0)?;
-    let enc = encoding(&text_arg(args, 1)?, "source")?;
+    let enc = encoding(&text_arg(args, 1)?, "encoding name")?;
+    verify(&b, enc)?;
     let n = match enc {
-        Encoding::Utf8 | Encoding::SqlAscii => utf8(&b)?.chars().count(),
-        Encoding::Latin1 => b.len(),
+        Encoding::Utf8 => utf8(&b)?.chars().count(),
+        Encoding::Other(_) if !b.is_ascii() => {
+            return Err(non_ascii_unsupported(enc, Encoding::Utf8));
+        }
+        _ => b.len(),
     };
     Ok(len_value(n))
 }
@@ -874,6 +977,7 @@ mod tests {
             err(decode, &[t("="), t("base64")]).1,
             "unexpected \"=\" while decoding base64 sequence"
         );
+        assert_eq!(call(decode, &[t("6162 63"), t("hex")]).unwrap(), b(b"abc"));
         assert_eq!(
             err(decode, &[t("0 1"), t("hex")]).1,
             "invalid hexadecimal digit: \" \""
@@ -1006,7 +1110,32 @@ mod tests {
             call(length_in_encoding, &[b(&[0xc3, 0xa9]), t("UTF8")]).unwrap(),
             i(1)
         );
-        assert_eq!(err(convert_to, &[t("a"), t("WIN1252")]).0, "0A000");
+        assert_eq!(
+            call(convert_to, &[t("€"), t("WIN1252")]).unwrap(),
+            b(&[0x80])
+        );
+        assert_eq!(
+            err(convert_from, &[b(&[0x81]), t("WIN1252")]).1,
+            "character with byte sequence 0x81 in encoding \"WIN1252\" has no equivalent in encoding \"UTF8\""
+        );
+        assert_eq!(
+            err(convert_from, &[b(&[0x61, 0]), t("LATIN1")]).1,
+            "invalid byte sequence for encoding \"LATIN1\": 0x00"
+        );
+        assert_eq!(call(convert_to, &[t("a"), t("LATIN2")]).unwrap(), b(b"a"));
+        assert_eq!(err(convert_to, &[t("é"), t("LATIN2")]).0, "0A000");
+        assert_eq!(
+            call(convert, &[b(&[0xe9]), t("LATIN1"), t("SQL_ASCII")]).unwrap(),
+            b(&[0xe9])
+        );
+        assert_eq!(
+            err(length_in_encoding, &[b(&[0xe9]), t("bar")]).1,
+            "invalid encoding name \"bar\""
+        );
+        assert_eq!(
+            call(length_in_encoding, &[b(&[0xc3, 0xa9]), t("SQL_ASCII")]).unwrap(),
+            i(2)
+        );
     }
 
     #[test]

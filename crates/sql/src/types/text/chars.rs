@@ -172,8 +172,10 @@ pub fn char_typmod(ty: Type, v: Value, typmod: Typmod, explicit: bool) -> Result
 /// `"char"` input: `\ooo` (three octal digits) is that byte; otherwise the first byte.
 fn char_in_byte(s: &str) -> u8 {
     let b = s.as_bytes();
-    if let [b'\\', d1 @ b'0'..=b'3', d2 @ b'0'..=b'7', d3 @ b'0'..=b'7'] = b {
-        return ((d1 - b'0') << 6) | ((d2 - b'0') << 3) | (d3 - b'0');
+    if let [b'\\', d1 @ b'0'..=b'7', d2 @ b'0'..=b'7', d3 @ b'0'..=b'7'] = b {
+        // PostgreSQL keeps the low eight bits (`\400` is byte 0).
+        let v = (u32::from(d1 - b'0') << 6) | (u32::from(d2 - b'0') << 3) | u32::from(d3 - b'0');
+        return v.to_le_bytes()[0];
     }
     b.first().copied().unwrap_or(0)
 }
@@ -437,6 +439,8 @@ mod tests {
         assert_eq!(char_out(&text_in(Type::CHAR, "\\101").unwrap()), "A");
         assert_eq!(char_out(&text_in(Type::CHAR, "ab").unwrap()), "a");
         assert_eq!(char_out(&text_in(Type::CHAR, "").unwrap()), "");
+        assert_eq!(char_out(&text_in(Type::CHAR, "\\400").unwrap()), "");
+        assert_eq!(char_out(&text_in(Type::CHAR, "\\12").unwrap()), "\\");
         let env = Env::default();
         // select 'é'::"char"::int4 → -61; ''::"char"::int4 → 0
         assert_eq!(char_to_int4(&env, &[v]).unwrap(), Value::Int(-61));

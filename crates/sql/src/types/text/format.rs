@@ -21,6 +21,18 @@ fn shown(env: &Env, types: &[Type], args: &[Value], i: usize) -> Option<String> 
     io::output(ty, env, v)
 }
 
+/// Value argument `i` cast to text (`$1::text`): as its output, except bool (`true`/`false`)
+/// and bpchar (trailing blanks removed).
+fn cast_to_text(env: &Env, types: &[Type], args: &[Value], i: usize) -> Option<String> {
+    let v = args.get(i + 1)?;
+    match (types.get(i).copied(), v) {
+        (_, Value::Null) => None,
+        (Some(Type::BOOL), Value::Int(b)) => Some(if *b != 0 { "true" } else { "false" }.into()),
+        (Some(Type::BPCHAR), Value::Text(s)) => Some(s.trim_end_matches(' ').to_string()),
+        _ => shown(env, types, args, i),
+    }
+}
+
 fn value_count(args: &[Value]) -> usize {
     args.len().saturating_sub(1)
 }
@@ -57,11 +69,11 @@ pub fn concat_ws(env: &Env, args: &[Value]) -> Result<Value> {
     Ok(Value::Text(out))
 }
 
-/// `text || anynonarray`.
+/// `text || anynonarray` (`$1 || $2::text`).
 pub fn textanycat(env: &Env, args: &[Value]) -> Result<Value> {
     let types = arg_types(args.first().unwrap_or(&Value::Null));
-    let a = shown(env, &types, args, 0).unwrap_or_default();
-    let b = shown(env, &types, args, 1).unwrap_or_default();
+    let a = cast_to_text(env, &types, args, 0).unwrap_or_default();
+    let b = cast_to_text(env, &types, args, 1).unwrap_or_default();
     Ok(Value::Text(a + &b))
 }
 
@@ -70,19 +82,19 @@ pub fn anytextcat(env: &Env, args: &[Value]) -> Result<Value> {
     textanycat(env, args)
 }
 
-/// `quote_literal(anyelement)`.
+/// `quote_literal(anyelement)` (`quote_literal($1::text)`).
 pub fn quote_literal_any(env: &Env, args: &[Value]) -> Result<Value> {
     let types = arg_types(args.first().unwrap_or(&Value::Null));
-    Ok(match shown(env, &types, args, 0) {
+    Ok(match cast_to_text(env, &types, args, 0) {
         Some(s) => Value::Text(quote_literal_str(&s)),
         None => Value::Null,
     })
 }
 
-/// `quote_nullable(anyelement)`.
+/// `quote_nullable(anyelement)` (`quote_nullable($1::text)`).
 pub fn quote_nullable_any(env: &Env, args: &[Value]) -> Result<Value> {
     let types = arg_types(args.first().unwrap_or(&Value::Null));
-    Ok(Value::Text(match shown(env, &types, args, 0) {
+    Ok(Value::Text(match cast_to_text(env, &types, args, 0) {
         Some(s) => quote_literal_str(&s),
         None => "NULL".into(),
     }))
@@ -477,9 +489,20 @@ mod tests {
             typed(textanycat, &[t("n="), i(5)]).unwrap(),
             Value::Text("n=5".into())
         );
+        // select false || '!'::text → false!; quote_literal(true) → 'true'
         assert_eq!(
             typed(anytextcat, &[(Type::BOOL, Value::Int(0)), t("!")]).unwrap(),
-            Value::Text("f!".into())
+            Value::Text("false!".into())
+        );
+        assert_eq!(
+            typed(quote_literal_any, &[(Type::BOOL, Value::Int(1))]).unwrap(),
+            Value::Text("'true'".into())
+        );
+        // select format('%L', true) → 't'; concat('a'::char(3), 'b') → 'a  b'
+        assert_eq!(fmt(&[t("%L"), (Type::BOOL, Value::Int(1))]), "'t'");
+        assert_eq!(
+            typed(concat, &[(Type::BPCHAR, Value::Text("a  ".into())), t("b")]).unwrap(),
+            Value::Text("a  b".into())
         );
         assert_eq!(
             typed(quote_literal_any, &[i(42)]).unwrap(),

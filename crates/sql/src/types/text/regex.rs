@@ -1358,6 +1358,19 @@ fn nth_match(s: &str, c: Rc<Compiled>, start: i64, n: i64) -> Option<Spans> {
     Matches::new(c, Rc::from(s), from).nth(k)
 }
 
+/// The span index of `subexpr` (0: the whole match). As in PostgreSQL, a pattern without
+/// groups has one "subexpression", the whole match.
+fn group_index(subexpr: i64, groups: usize) -> Option<usize> {
+    let sub = usize::try_from(subexpr).ok()?;
+    if sub > groups.max(1) {
+        None
+    } else if groups == 0 {
+        Some(0)
+    } else {
+        Some(sub)
+    }
+}
+
 /// `regexp_instr(string, pattern[, start[, n[, endoption[, flags[, subexpr]]]]])`.
 pub fn regexp_instr(_env: &Env, args: &[Value]) -> Result<Value> {
     let s = text_arg(args, 0)?;
@@ -1376,10 +1389,9 @@ pub fn regexp_instr(_env: &Env, args: &[Value]) -> Result<Value> {
         return Err(bad_param("subexpr", sub));
     }
     let (c, _) = compile_opts(&text_arg(args, 1)?, opts.as_deref(), Some("regexp_instr()"))?;
-    let sub = usize::try_from(sub).unwrap_or(usize::MAX);
-    if sub > c.groups {
+    let Some(sub) = group_index(sub, c.groups) else {
         return Ok(Value::Int(0));
-    }
+    };
     let pos = nth_match(&s, c, start, n)
         .and_then(|spans| spans.get(sub).copied().flatten())
         .map_or(0, |(so, eo)| {
@@ -1414,10 +1426,9 @@ pub fn regexp_substr(_env: &Env, args: &[Value]) -> Result<Value> {
         opts.as_deref(),
         Some("regexp_substr()"),
     )?;
-    let sub = usize::try_from(sub).unwrap_or(usize::MAX);
-    if sub > c.groups {
+    let Some(sub) = group_index(sub, c.groups) else {
         return Ok(Value::Null);
-    }
+    };
     Ok(nth_match(&s, c, start, n)
         .and_then(|spans| span_text(&s, spans.get(sub).copied().flatten()).map(str::to_string))
         .map_or(Value::Null, Value::Text))
