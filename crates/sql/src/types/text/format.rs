@@ -205,19 +205,24 @@ fn parse_spec(f: &[char], i: &mut usize) -> Result<Spec> {
     Ok(spec)
 }
 
-/// The int4 value of a width argument (NULL → 0).
+/// The int4 value of a width argument (NULL → None); other types go through their text form
+/// and int4 input, as in PostgreSQL.
 fn width_value(env: &Env, types: &[Type], args: &[Value], idx: usize) -> Result<Option<i64>> {
-    match args.get(idx + 1) {
-        None | Some(Value::Null) => Ok(None),
-        Some(Value::Int(n)) if types.get(idx).is_none_or(|t| *t != Type::BOOL) => Ok(Some(*n)),
-        Some(_) => {
-            let s = shown(env, types, args, idx).unwrap_or_default();
-            let n: i32 = s
-                .trim()
-                .parse()
-                .map_err(|_| SqlError::invalid_input("integer", &s))?;
-            Ok(Some(i64::from(n)))
-        }
+    let text = match (args.get(idx + 1), types.get(idx)) {
+        (None | Some(Value::Null), _) => return Ok(None),
+        (Some(Value::Int(n)), Some(&Type::INT4 | &Type::INT2) | None) => return Ok(Some(*n)),
+        _ => shown(env, types, args, idx).unwrap_or_default(),
+    };
+    let t = text.trim();
+    let digits = t.strip_prefix(['-', '+']).unwrap_or(t);
+    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(SqlError::invalid_input("integer", &text));
+    }
+    match t.parse::<i32>() {
+        Ok(n) => Ok(Some(i64::from(n))),
+        Err(_) => Err(SqlError::out_of_range(format!(
+            "value \"{text}\" is out of range for type integer"
+        ))),
     }
 }
 
@@ -464,6 +469,17 @@ mod tests {
             ("22003".into(), "number is out of range".into())
         );
         assert_eq!(fmt_err(&[t("%*s"), i(2147483647), t("y")]).0, "54000");
+        assert_eq!(
+            fmt_err(&[t("%*s"), (Type::INT8, Value::Int(12345678901)), t("y")]),
+            (
+                "22003".into(),
+                "value \"12345678901\" is out of range for type integer".into()
+            )
+        );
+        assert_eq!(
+            fmt(&[t("%*s|"), (Type::INT8, Value::Int(3)), t("y")]),
+            "  y|"
+        );
         let e = format_nv(&Env::default(), &[Value::Text("%s".into())]).unwrap_err();
         assert_eq!(e.message, "too few arguments for format()");
         assert_eq!(

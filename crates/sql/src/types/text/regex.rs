@@ -557,9 +557,12 @@ impl Parser {
                 break;
             }
             first = false;
-            let start = match self.bracket_element(c, &mut items)? {
-                Some(ch) => ch,
-                None => continue,
+            let Some(start) = self.bracket_element(c, &mut items)? else {
+                // A class cannot start a range.
+                if self.peek() == Some('-') && self.peek_at(1).is_some_and(|c| c != ']') {
+                    return Err(bad_re(ERANGE));
+                }
+                continue;
             };
             if self.peek() == Some('-') && self.peek_at(1).is_some_and(|c| c != ']') {
                 self.pos += 1;
@@ -791,6 +794,42 @@ fn char_range(lo: u32, hi: u32) -> Option<(u32, u32)> {
     (lo <= hi && hi <= 0x10ffff).then_some((lo, hi))
 }
 
+/// The length of a node that matches one fixed string (None otherwise).
+fn literal_len(n: &Node) -> Option<usize> {
+    match n {
+        Node::Empty => Some(0),
+        Node::Lit(_) => Some(1),
+        Node::Concat(items) => items.iter().map(literal_len).sum(),
+        _ => None,
+    }
+}
+
+fn has_group(n: &Node) -> bool {
+    match n {
+        Node::Group(capture, inner) => *capture || has_group(inner),
+        Node::Concat(items) | Node::Alt(items) => items.iter().any(has_group),
+        Node::Repeat(inner, ..) => has_group(inner),
+        _ => false,
+    }
+}
+
+/// The order to try alternatives in. PostgreSQL takes the longest match of an alternation;
+/// the `regex` crate the first alternative that matches. Where it changes no group number
+/// (no alternative has a group), a greedy alternation of fixed strings is tried longest
+/// first, and an empty alternative always last.
+fn alternatives_in_order(items: &[Node], force: Option<Greed>) -> Vec<&Node> {
+    let mut order: Vec<&Node> = items.iter().collect();
+    if force == Some(Greed::Lazy) || items.iter().any(has_group) {
+        return order;
+    }
+    let lens: Option<Vec<usize>> = items.iter().map(literal_len).collect();
+    match lens {
+        Some(_) => order.sort_by_key(|n| std::cmp::Reverse(literal_len(n).unwrap_or(0))),
+        None => order.sort_by_key(|n| matches!(n, Node::Empty)),
+    }
+    order
+}
+
 struct Writer {
     flags: ReFlags,
     out: String,
@@ -870,7 +909,7 @@ impl Writer {
             }
             Node::Alt(items) => {
                 self.out.push_str("(?:");
-                for (k, i) in items.iter().enumerate() {
+                for (k, i) in alternatives_in_order(items, force).into_iter().enumerate() {
                     if k > 0 {
                         self.out.push('|');
                     }
@@ -1501,6 +1540,8 @@ mod tests {
             ("[z-a]", ERANGE),
             ("[a-c-e]", ERANGE),
             ("\\1", ESUBREG),
+            ("[\\d-z]", ERANGE),
+            ("[[:alpha:]-z]", ERANGE),
         ];
         for (p, msg) in cases {
             assert_eq!(
@@ -1687,6 +1728,13 @@ mod tests {
             t("[\"abc\",\"01234\",\"xyz\"]")
         );
         assert_eq!(rm(&[t("abc123"), t(".*?(\\d+)")]).unwrap(), t("[\"1\"]"));
+        // Alternations of fixed strings take the longest, as PostgreSQL's do.
+        assert_eq!(rm(&[t("ab"), t("a|ab")]).unwrap(), t("[\"ab\"]"));
+        assert_eq!(rm(&[t("abc"), t("(|a)")]).unwrap(), t("[\"a\"]"));
+        assert_eq!(
+            rm(&[t("integer"), t("^(?:in|int|integer)")]).unwrap(),
+            t("[\"integer\"]")
+        );
         assert_eq!(
             rows(regexp_matches(&env(), &[t("baaac"), t("a*"), t("g")])),
             vec![t("[\"\"]"), t("[\"aaa\"]"), t("[\"\"]"), t("[\"\"]")]
