@@ -87,6 +87,7 @@ pub fn output(ty: Type, env: &Env, v: &Value) -> Option<String> {
         Type::TIMESTAMP => datetime::timestamp_out(env, v),
         Type::TIMESTAMPTZ => datetime::timestamptz_out(env, v),
         Type::INTERVAL => datetime::interval_out(env, v),
+        Type::CHAR => text::char_out(v),
         _ => text::text_out(v),
     })
 }
@@ -116,6 +117,7 @@ pub fn send(ty: Type, env: &Env, v: &Value, buf: &mut Vec<u8>) -> Result<()> {
         Type::TIMESTAMP | Type::TIMESTAMPTZ => datetime::timestamp_send(v, buf),
         Type::INTERVAL => datetime::interval_send(v, buf),
         Type::JSONB => json::jsonb_send(v, buf),
+        Type::CHAR => text::char_send(v, buf),
         _ => text::text_send(v, buf),
     }
 }
@@ -146,6 +148,7 @@ pub fn recv(ty: Type, env: &Env, bytes: &[u8], typmod: Typmod) -> Result<Value> 
         Type::INTERVAL => datetime::interval_recv(bytes, typmod),
         Type::JSONB => json::jsonb_recv(bytes),
         Type::JSON => json::json_in(&text::utf8(bytes)?),
+        Type::CHAR => text::char_recv(bytes),
         Type::VARCHAR | Type::BPCHAR => {
             let v = text::text_in(ty, &text::utf8(bytes)?)?;
             apply_typmod(ty, env, v, typmod, false)

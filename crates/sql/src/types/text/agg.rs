@@ -1,0 +1,261 @@
+//! Aggregates over text, bytea and bool: `string_agg(text, text)`, `string_agg(bytea, bytea)`,
+//! `bool_and`, `bool_or`, `every`.
+//!
+//! NULL inputs are skipped (PostgreSQL's strict transition functions); with no non-NULL input
+//! the result is NULL. `string_agg` puts before each value but the first the delimiter given
+//! on that value's row (a NULL delimiter is empty). `bool_and`/`bool_or`/`every` count true and
+//! false inputs, so they can also remove rows (moving window frames).
+
+use crate::env::Env;
+use crate::error::{Result, SqlError};
+use crate::func::Accumulator;
+use crate::types::Type;
+use crate::value::Value;
+
+fn too_large() -> SqlError {
+    super::strings::too_large()
+}
+
+/// `string_agg(text, text)`.
+#[derive(Default)]
+pub struct StringAgg {
+    out: Option<String>,
+}
+
+impl Accumulator for StringAgg {
+    fn step(&mut self, _env: &Env, args: &[Value]) -> Result<()> {
+        let v = match args.first() {
+            None | Some(Value::Null) => return Ok(()),
+            Some(Value::Text(s)) => s.clone(),
+            Some(other) => super::text_out(other),
+        };
+        match &mut self.out {
+            None => self.out = Some(v),
+            Some(out) => {
+                let delim = match args.get(1) {
+                    None | Some(Value::Null) => String::new(),
+                    Some(Value::Text(d)) => d.clone(),
+                    Some(other) => super::text_out(other),
+                };
+                let size = out
+                    .len()
+                    .saturating_add(delim.len())
+                    .saturating_add(v.len());
+                if i64::try_from(size).unwrap_or(i64::MAX) > super::strings::MAX_ALLOC {
+                    return Err(too_large());
+                }
+                out.push_str(&delim);
+                out.push_str(&v);
+            }
+        }
+        Ok(())
+    }
+
+    fn value(&mut self, _env: &Env) -> Result<Value> {
+        Ok(self.out.clone().map_or(Value::Null, Value::Text))
+    }
+}
+
+pub fn new_string_agg(_types: &[Type]) -> Box<dyn Accumulator> {
+    Box::new(StringAgg::default())
+}
+
+fn bytes_of(v: &Value) -> Option<Vec<u8>> {
+    match v {
+        Value::Null => None,
+        Value::Bytes(b) => Some(b.clone()),
+        Value::Text(s) => Some(s.as_bytes().to_vec()),
+        other => Some(super::text_out(other).into_bytes()),
+    }
+}
+
+/// `string_agg(bytea, bytea)`.
+#[derive(Default)]
+pub struct ByteaAgg {
+    out: Option<Vec<u8>>,
+}
+
+impl Accumulator for ByteaAgg {
+    fn step(&mut self, _env: &Env, args: &[Value]) -> Result<()> {
+        let Some(v) = args.first().and_then(bytes_of) else {
+            return Ok(());
+        };
+        match &mut self.out {
+            None => self.out = Some(v),
+            Some(out) => {
+                let delim = args.get(1).and_then(bytes_of).unwrap_or_default();
+                let size = out
+                    .len()
+                    .saturating_add(delim.len())
+                    .saturating_add(v.len());
+                if i64::try_from(size).unwrap_or(i64::MAX) > super::strings::MAX_ALLOC {
+                    return Err(too_large());
+                }
+                out.extend_from_slice(&delim);
+                out.extend_from_slice(&v);
+            }
+        }
+        Ok(())
+    }
+
+    fn value(&mut self, _env: &Env) -> Result<Value> {
+        Ok(self.out.clone().map_or(Value::Null, Value::Bytes))
+    }
+}
+
+pub fn new_bytea_agg(_types: &[Type]) -> Box<dyn Accumulator> {
+    Box::new(ByteaAgg::default())
+}
+
+/// `bool_and` / `every` (`and`) and `bool_or`.
+pub struct BoolAgg {
+    and: bool,
+    trues: u64,
+    falses: u64,
+}
+
+fn truth(args: &[Value]) -> Option<bool> {
+    match args.first()? {
+        Value::Null => None,
+        Value::Int(i) => Some(*i != 0),
+        Value::Float(f) => Some(*f != 0.0),
+        Value::Text(s) => super::chars::parse_bool(s),
+        Value::Bytes(b) => Some(!b.is_empty()),
+    }
+}
+
+impl Accumulator for BoolAgg {
+    fn step(&mut self, _env: &Env, args: &[Value]) -> Result<()> {
+        match truth(args) {
+            Some(true) => self.trues += 1,
+            Some(false) => self.falses += 1,
+            None => {}
+        }
+        Ok(())
+    }
+
+    fn inverse(&mut self, _env: &Env, args: &[Value]) -> Result<()> {
+        match truth(args) {
+            Some(true) => self.trues = self.trues.saturating_sub(1),
+            Some(false) => self.falses = self.falses.saturating_sub(1),
+            None => {}
+        }
+        Ok(())
+    }
+
+    fn value(&mut self, _env: &Env) -> Result<Value> {
+        if self.trues == 0 && self.falses == 0 {
+            return Ok(Value::Null);
+        }
+        Ok(Value::from(if self.and {
+            self.falses == 0
+        } else {
+            self.trues > 0
+        }))
+    }
+}
+
+pub fn new_bool_and(_types: &[Type]) -> Box<dyn Accumulator> {
+    Box::new(BoolAgg {
+        and: true,
+        trues: 0,
+        falses: 0,
+    })
+}
+
+pub fn new_bool_or(_types: &[Type]) -> Box<dyn Accumulator> {
+    Box::new(BoolAgg {
+        and: false,
+        trues: 0,
+        falses: 0,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn run(mut acc: Box<dyn Accumulator>, rows: &[&[Value]]) -> Value {
+        let env = Env::default();
+        for r in rows {
+            acc.step(&env, r).unwrap();
+        }
+        acc.value(&env).unwrap()
+    }
+    fn t(s: &str) -> Value {
+        Value::Text(s.into())
+    }
+
+    #[test]
+    fn string_agg_uses_each_rows_delimiter() {
+        // select string_agg(v, d) from (values ('a', ','), (null, ';'), ('b', '-'), ('c', null)) x(v, d)
+        // → a-bc
+        let v = run(
+            new_string_agg(&[]),
+            &[
+                &[t("a"), t(",")],
+                &[Value::Null, t(";")],
+                &[t("b"), t("-")],
+                &[t("c"), Value::Null],
+            ],
+        );
+        assert_eq!(v, t("a-bc"));
+        assert_eq!(
+            run(new_string_agg(&[]), &[&[Value::Null, t(",")]]),
+            Value::Null
+        );
+        let b = run(
+            new_bytea_agg(&[]),
+            &[
+                &[Value::Bytes(vec![1]), Value::Bytes(vec![0])],
+                &[Value::Bytes(vec![2]), Value::Bytes(vec![0xff])],
+            ],
+        );
+        assert_eq!(b, Value::Bytes(vec![1, 0xff, 2]));
+    }
+
+    #[test]
+    fn bool_aggregates() {
+        let (tr, fa, nu) = (Value::Int(1), Value::Int(0), Value::Null);
+        assert_eq!(
+            run(
+                new_bool_and(&[]),
+                &[
+                    std::slice::from_ref(&tr),
+                    std::slice::from_ref(&nu),
+                    std::slice::from_ref(&tr)
+                ]
+            ),
+            Value::Int(1)
+        );
+        assert_eq!(
+            run(
+                new_bool_and(&[]),
+                &[std::slice::from_ref(&tr), std::slice::from_ref(&fa)]
+            ),
+            Value::Int(0)
+        );
+        assert_eq!(
+            run(
+                new_bool_or(&[]),
+                &[std::slice::from_ref(&fa), std::slice::from_ref(&tr)]
+            ),
+            Value::Int(1)
+        );
+        assert_eq!(
+            run(new_bool_or(&[]), &[std::slice::from_ref(&nu)]),
+            Value::Null
+        );
+        assert_eq!(run(new_bool_or(&[]), &[]), Value::Null);
+        // A moving frame: remove the false row.
+        let env = Env::default();
+        let mut a = new_bool_and(&[]);
+        a.step(&env, std::slice::from_ref(&fa)).unwrap();
+        a.step(&env, std::slice::from_ref(&tr)).unwrap();
+        assert_eq!(a.value(&env).unwrap(), Value::Int(0));
+        a.inverse(&env, &[fa]).unwrap();
+        assert_eq!(a.value(&env).unwrap(), Value::Int(1));
+        a.inverse(&env, &[tr]).unwrap();
+        assert_eq!(a.value(&env).unwrap(), Value::Null);
+    }
+}

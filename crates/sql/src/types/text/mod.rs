@@ -1,0 +1,1007 @@
+//! Character types (text, varchar, bpchar, name, `"char"`), bool and uuid: input/output, the
+//! string functions and operators, LIKE / SIMILAR TO / regular expressions, their casts and
+//! aggregates — the catalog rows ([`FUNCTIONS`], [`CASTS`]) and the facade `types::io` calls.
+//!
+//! Submodules: [`chars`] (I/O, typmods, casts), [`strings`] (string functions), [`format`]
+//! (`concat`, `format`, …), [`like`] (LIKE, SIMILAR TO), [`regex`] (POSIX regular
+//! expressions), [`uuid`], [`agg`] (string_agg, bool_and/or).
+//!
+//! Storage (see `types`): text-like values are `Text` (bpchar blank-padded), bool `Int` 0/1,
+//! uuid lower-case canonical `Text`; a text[] result is the JSON-array text of its elements.
+//! Semantics are PostgreSQL 15's in a UTF8 database with the C locale: comparisons are byte
+//! order (SQLite's BINARY collation, RTRIM for bpchar), case mapping is ASCII-only.
+
+pub mod agg;
+pub mod chars;
+pub mod format;
+pub mod like;
+pub mod regex;
+pub mod strings;
+pub mod uuid;
+
+use std::borrow::Cow;
+
+use crate::error::{Result, SqlError};
+use crate::func::{
+    Builtin, CastContext, CastDef, CastImp, Imp, Kind, ScalarFn, TableFn, Volatility,
+};
+use crate::types::Type;
+use crate::value::Value;
+
+pub use chars::{
+    bool_in, bool_out, bool_recv, bool_send, char_out, char_recv, char_send, char_typmod, text_in,
+    text_out, text_send, utf8,
+};
+pub use uuid::{uuid_in, uuid_recv, uuid_send};
+
+// ---- argument helpers (runtime functions receive storage-form values) ----
+
+/// XX000 for an argument that is missing or NULL where the catalog promised a value.
+pub fn bad_arg(i: usize) -> SqlError {
+    SqlError::internal(format!("missing or NULL argument {}", i + 1))
+}
+
+/// Argument `i` as text (any storage class is shown as text).
+pub fn text_arg(args: &[Value], i: usize) -> Result<Cow<'_, str>> {
+    match args.get(i) {
+        Some(Value::Text(s)) => Ok(Cow::Borrowed(s)),
+        Some(Value::Bytes(b)) => Ok(Cow::Owned(utf8(b)?)),
+        None | Some(Value::Null) => Err(bad_arg(i)),
+        Some(v) => Ok(Cow::Owned(text_out(v))),
+    }
+}
+
+/// Argument `i` as an integer.
+pub fn int_arg(args: &[Value], i: usize) -> Result<i64> {
+    match args.get(i) {
+        Some(Value::Int(n)) => Ok(*n),
+        Some(Value::Float(f)) if f.fract() == 0.0 && f.abs() < 9.2e18 => Ok(*f as i64),
+        Some(Value::Text(s)) => s
+            .trim()
+            .parse()
+            .map_err(|_| SqlError::invalid_input("integer", s)),
+        _ => Err(bad_arg(i)),
+    }
+}
+
+/// The JSON-array storage form of a text[] (NULL elements as `null`).
+pub fn text_array_json(items: &[Option<&str>]) -> String {
+    let mut out = String::from("[");
+    for (i, item) in items.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        match item {
+            None => out.push_str("null"),
+            Some(s) => {
+                out.push('"');
+                for c in s.chars() {
+                    match c {
+                        '"' => out.push_str("\\\""),
+                        '\\' => out.push_str("\\\\"),
+                        '\n' => out.push_str("\\n"),
+                        '\r' => out.push_str("\\r"),
+                        '\t' => out.push_str("\\t"),
+                        '\x08' => out.push_str("\\b"),
+                        '\x0c' => out.push_str("\\f"),
+                        c if u32::from(c) < 0x20 => {
+                            out.push_str(&format!("\\u{:04x}", u32::from(c)));
+                        }
+                        c => out.push(c),
+                    }
+                }
+                out.push('"');
+            }
+        }
+    }
+    out.push(']');
+    out
+}
+
+// ---- catalog rows ----
+
+const T: Type = Type::TEXT;
+const BP: Type = Type::BPCHAR;
+const VC: Type = Type::VARCHAR;
+const NM: Type = Type::NAME;
+const CH: Type = Type::CHAR;
+const BOOL: Type = Type::BOOL;
+const I4: Type = Type::INT4;
+const I8: Type = Type::INT8;
+const UUID: Type = Type::UUID;
+const ANY: Type = Type::ANY;
+const ANYNA: Type = Type::ANYNONARRAY;
+const ANYEL: Type = Type::ANYELEMENT;
+const TA: Type = Type::TEXT_ARRAY;
+
+const fn f(
+    name: &'static str,
+    args: &'static [Type],
+    ret: Type,
+    symbol: &'static str,
+    imp: ScalarFn,
+) -> Builtin {
+    Builtin::scalar(name, args, ret, symbol, imp)
+}
+
+const fn op(
+    name: &'static str,
+    args: &'static [Type],
+    ret: Type,
+    symbol: &'static str,
+    imp: ScalarFn,
+) -> Builtin {
+    Builtin::operator(name, args, ret, symbol, imp)
+}
+
+/// A comparison carried out by SQLite's operator (with the type's collation).
+const fn sqlite_cmp(name: &'static str, args: &'static [Type]) -> Builtin {
+    Builtin {
+        name,
+        kind: Kind::Operator,
+        args,
+        variadic: false,
+        ret: BOOL,
+        out_columns: &[],
+        strict: true,
+        volatility: Volatility::Immutable,
+        imp: Imp::SqliteOp(sqlite_symbol(name)),
+    }
+}
+
+/// The SQLite operator for a PostgreSQL comparison (`~<~` and friends are plain byte order).
+const fn sqlite_symbol(name: &'static str) -> &'static str {
+    match name.as_bytes() {
+        b"~<~" => "<",
+        b"~<=~" => "<=",
+        b"~>=~" => ">=",
+        b"~>~" => ">",
+        _ => name,
+    }
+}
+
+/// A function formatting arguments of any type (receives their types first).
+const fn typed(b: Builtin) -> Builtin {
+    let imp = match b.imp {
+        Imp::Scalar { symbol, f, .. } => Imp::Scalar {
+            symbol,
+            f,
+            typed: true,
+        },
+        other => other,
+    };
+    Builtin { imp, ..b }
+}
+
+const fn stable(b: Builtin) -> Builtin {
+    b.with_volatility(Volatility::Stable)
+}
+
+const fn variadic(b: Builtin) -> Builtin {
+    Builtin {
+        variadic: true,
+        ..b
+    }
+}
+
+const fn srf(
+    name: &'static str,
+    args: &'static [Type],
+    ret: Type,
+    symbol: &'static str,
+    imp: TableFn,
+) -> Builtin {
+    Builtin {
+        name,
+        kind: Kind::SetReturning,
+        args,
+        variadic: false,
+        ret,
+        out_columns: &[],
+        strict: true,
+        volatility: Volatility::Immutable,
+        imp: Imp::Table { symbol, f: imp },
+    }
+}
+
+const fn aggregate(
+    name: &'static str,
+    args: &'static [Type],
+    ret: Type,
+    symbol: &'static str,
+    new: crate::func::AccumulatorFactory,
+    window: bool,
+) -> Builtin {
+    Builtin {
+        name,
+        kind: Kind::Aggregate,
+        args,
+        variadic: false,
+        ret,
+        out_columns: &[],
+        strict: false,
+        volatility: Volatility::Immutable,
+        imp: Imp::Aggregate {
+            symbol,
+            new,
+            window,
+        },
+    }
+}
+
+macro_rules! comparisons {
+    ($($args:expr),* $(,)?) => {
+        [$(
+            sqlite_cmp("=", $args),
+            sqlite_cmp("<>", $args),
+            sqlite_cmp("<", $args),
+            sqlite_cmp("<=", $args),
+            sqlite_cmp(">", $args),
+            sqlite_cmp(">=", $args),
+        )*]
+    };
+}
+
+/// Comparison operators whose stored values SQLite orders as PostgreSQL does (varchar has
+/// none of its own in PostgreSQL: it uses text's).
+const COMPARISON_ROWS: [Builtin; 48] = comparisons!(
+    &[BOOL, BOOL],
+    &[T, T],
+    &[BP, BP],
+    &[NM, NM],
+    &[NM, T],
+    &[T, NM],
+    &[CH, CH],
+    &[UUID, UUID],
+);
+
+const FUNCTION_COUNT: usize = COMPARISON_ROWS.len() + OTHER_ROWS.len();
+
+/// Every function and operator of this module.
+pub static FUNCTIONS: &[Builtin] = &FUNCTION_ROWS;
+
+static FUNCTION_ROWS: [Builtin; FUNCTION_COUNT] = concat_rows();
+
+const OTHER_ROWS: &[Builtin] = &[
+    // pattern-ordering operators (text_pattern_ops): byte order
+    sqlite_cmp("~<~", &[T, T]),
+    sqlite_cmp("~<=~", &[T, T]),
+    sqlite_cmp("~>=~", &[T, T]),
+    sqlite_cmp("~>~", &[T, T]),
+    sqlite_cmp("~<~", &[BP, BP]),
+    sqlite_cmp("~<=~", &[BP, BP]),
+    sqlite_cmp("~>=~", &[BP, BP]),
+    sqlite_cmp("~>~", &[BP, BP]),
+    // concatenation
+    op("||", &[T, T], T, "pg_textcat", strings::textcat),
+    stable(typed(op(
+        "||",
+        &[T, ANYNA],
+        T,
+        "pg_textanycat",
+        format::textanycat,
+    ))),
+    stable(typed(op(
+        "||",
+        &[ANYNA, T],
+        T,
+        "pg_anytextcat",
+        format::anytextcat,
+    ))),
+    f("textcat", &[T, T], T, "pg_textcat_fn", strings::textcat),
+    // lengths
+    f("length", &[T], I4, "pg_length", strings::length),
+    f("char_length", &[T], I4, "pg_char_length", strings::length),
+    f(
+        "character_length",
+        &[T],
+        I4,
+        "pg_character_length",
+        strings::length,
+    ),
+    f(
+        "length",
+        &[BP],
+        I4,
+        "pg_bpchar_length",
+        strings::bpchar_length,
+    ),
+    f(
+        "char_length",
+        &[BP],
+        I4,
+        "pg_bpchar_char_length",
+        strings::bpchar_length,
+    ),
+    f(
+        "character_length",
+        &[BP],
+        I4,
+        "pg_bpchar_character_length",
+        strings::bpchar_length,
+    ),
+    f(
+        "octet_length",
+        &[T],
+        I4,
+        "pg_octet_length",
+        strings::octet_length,
+    ),
+    f(
+        "octet_length",
+        &[BP],
+        I4,
+        "pg_bpchar_octet_length",
+        strings::octet_length,
+    ),
+    f("bit_length", &[T], I4, "pg_bit_length", strings::bit_length),
+    // case
+    f("lower", &[T], T, "pg_lower", strings::lower),
+    f("upper", &[T], T, "pg_upper", strings::upper),
+    f("initcap", &[T], T, "pg_initcap", strings::initcap),
+    // substrings and positions
+    f("substr", &[T, I4], T, "pg_substr", strings::substr),
+    f("substr", &[T, I4, I4], T, "pg_substr3", strings::substr),
+    f("substring", &[T, I4], T, "pg_substring", strings::substr),
+    f(
+        "substring",
+        &[T, I4, I4],
+        T,
+        "pg_substring3",
+        strings::substr,
+    ),
+    f(
+        "substring",
+        &[T, T],
+        T,
+        "pg_substring_regex",
+        regex::substring_regex,
+    ),
+    f(
+        "substring",
+        &[T, T, T],
+        T,
+        "pg_substring_similar",
+        regex::substring_similar,
+    ),
+    f("position", &[T, T], I4, "pg_position", strings::strpos),
+    f("strpos", &[T, T], I4, "pg_strpos", strings::strpos),
+    f("overlay", &[T, T, I4], T, "pg_overlay", strings::overlay),
+    f(
+        "overlay",
+        &[T, T, I4, I4],
+        T,
+        "pg_overlay4",
+        strings::overlay,
+    ),
+    f("left", &[T, I4], T, "pg_left", strings::left),
+    f("right", &[T, I4], T, "pg_right", strings::right),
+    f(
+        "starts_with",
+        &[T, T],
+        BOOL,
+        "pg_starts_with",
+        strings::starts_with,
+    ),
+    op(
+        "^@",
+        &[T, T],
+        BOOL,
+        "pg_starts_with_op",
+        strings::starts_with,
+    ),
+    // trimming and padding
+    f("btrim", &[T], T, "pg_btrim1", strings::btrim),
+    f("btrim", &[T, T], T, "pg_btrim", strings::btrim),
+    f("ltrim", &[T], T, "pg_ltrim1", strings::ltrim),
+    f("ltrim", &[T, T], T, "pg_ltrim", strings::ltrim),
+    f("rtrim", &[T], T, "pg_rtrim1", strings::rtrim),
+    f("rtrim", &[T, T], T, "pg_rtrim", strings::rtrim),
+    f("lpad", &[T, I4], T, "pg_lpad2", strings::lpad),
+    f("lpad", &[T, I4, T], T, "pg_lpad", strings::lpad),
+    f("rpad", &[T, I4], T, "pg_rpad2", strings::rpad),
+    f("rpad", &[T, I4, T], T, "pg_rpad", strings::rpad),
+    // other string functions
+    f("replace", &[T, T, T], T, "pg_replace", strings::replace),
+    f(
+        "split_part",
+        &[T, T, I4],
+        T,
+        "pg_split_part",
+        strings::split_part,
+    ),
+    f("repeat", &[T, I4], T, "pg_repeat", strings::repeat),
+    f("reverse", &[T], T, "pg_reverse", strings::reverse),
+    f(
+        "translate",
+        &[T, T, T],
+        T,
+        "pg_translate",
+        strings::translate,
+    ),
+    f("ascii", &[T], I4, "pg_ascii", strings::ascii),
+    f("chr", &[I4], T, "pg_chr", strings::chr),
+    f("md5", &[T], T, "pg_md5", strings::md5),
+    f("to_hex", &[I4], T, "pg_to_hex32", strings::to_hex32),
+    f("to_hex", &[I8], T, "pg_to_hex64", strings::to_hex64),
+    // quoting and formatting
+    f(
+        "quote_ident",
+        &[T],
+        T,
+        "pg_quote_ident",
+        strings::quote_ident,
+    ),
+    f(
+        "quote_literal",
+        &[T],
+        T,
+        "pg_quote_literal",
+        strings::quote_literal,
+    ),
+    stable(typed(f(
+        "quote_literal",
+        &[ANYEL],
+        T,
+        "pg_quote_literal_any",
+        format::quote_literal_any,
+    ))),
+    f(
+        "quote_nullable",
+        &[T],
+        T,
+        "pg_quote_nullable",
+        strings::quote_nullable,
+    )
+    .not_strict(),
+    stable(typed(f(
+        "quote_nullable",
+        &[ANYEL],
+        T,
+        "pg_quote_nullable_any",
+        format::quote_nullable_any,
+    )))
+    .not_strict(),
+    stable(variadic(typed(f(
+        "concat",
+        &[ANY],
+        T,
+        "pg_concat",
+        format::concat,
+    ))))
+    .not_strict(),
+    stable(variadic(typed(f(
+        "concat_ws",
+        &[T, ANY],
+        T,
+        "pg_concat_ws",
+        format::concat_ws,
+    ))))
+    .not_strict(),
+    stable(f("format", &[T], T, "pg_format_nv", format::format_nv)).not_strict(),
+    stable(variadic(typed(f(
+        "format",
+        &[T, ANY],
+        T,
+        "pg_format",
+        format::format,
+    ))))
+    .not_strict(),
+    // LIKE / ILIKE
+    op("~~", &[T, T], BOOL, "pg_textlike", like::like),
+    op("!~~", &[T, T], BOOL, "pg_textnlike", like::not_like),
+    op("~~*", &[T, T], BOOL, "pg_texticlike", like::ilike),
+    op("!~~*", &[T, T], BOOL, "pg_texticnlike", like::not_ilike),
+    op("~~", &[NM, T], BOOL, "pg_namelike", like::like),
+    op("!~~", &[NM, T], BOOL, "pg_namenlike", like::not_like),
+    op("~~*", &[NM, T], BOOL, "pg_nameiclike", like::ilike),
+    op("!~~*", &[NM, T], BOOL, "pg_nameicnlike", like::not_ilike),
+    op("~~", &[BP, T], BOOL, "pg_bpcharlike", like::like),
+    op("!~~", &[BP, T], BOOL, "pg_bpcharnlike", like::not_like),
+    op("~~*", &[BP, T], BOOL, "pg_bpchariclike", like::ilike),
+    op("!~~*", &[BP, T], BOOL, "pg_bpcharicnlike", like::not_ilike),
+    f("like", &[T, T], BOOL, "pg_like_fn", like::like),
+    f("notlike", &[T, T], BOOL, "pg_notlike_fn", like::not_like),
+    f("like", &[NM, T], BOOL, "pg_namelike_fn", like::like),
+    f(
+        "notlike",
+        &[NM, T],
+        BOOL,
+        "pg_namenotlike_fn",
+        like::not_like,
+    ),
+    f(
+        "like_escape",
+        &[T, T],
+        T,
+        "pg_like_escape",
+        like::like_escape,
+    ),
+    f(
+        "similar_to_escape",
+        &[T],
+        T,
+        "pg_similar_to_escape1",
+        like::similar_to_escape,
+    ),
+    f(
+        "similar_to_escape",
+        &[T, T],
+        T,
+        "pg_similar_to_escape",
+        like::similar_to_escape,
+    ),
+    f(
+        "similar_escape",
+        &[T, T],
+        T,
+        "pg_similar_escape",
+        like::similar_escape,
+    )
+    .not_strict(),
+    // regular expressions
+    op("~", &[T, T], BOOL, "pg_textregexeq", regex::regex_eq),
+    op("!~", &[T, T], BOOL, "pg_textregexne", regex::regex_ne),
+    op("~*", &[T, T], BOOL, "pg_texticregexeq", regex::regex_ieq),
+    op("!~*", &[T, T], BOOL, "pg_texticregexne", regex::regex_ine),
+    op("~", &[NM, T], BOOL, "pg_nameregexeq", regex::regex_eq),
+    op("!~", &[NM, T], BOOL, "pg_nameregexne", regex::regex_ne),
+    op("~*", &[NM, T], BOOL, "pg_nameicregexeq", regex::regex_ieq),
+    op("!~*", &[NM, T], BOOL, "pg_nameicregexne", regex::regex_ine),
+    op("~", &[BP, T], BOOL, "pg_bpcharregexeq", regex::regex_eq),
+    op("!~", &[BP, T], BOOL, "pg_bpcharregexne", regex::regex_ne),
+    op("~*", &[BP, T], BOOL, "pg_bpcharicregexeq", regex::regex_ieq),
+    op(
+        "!~*",
+        &[BP, T],
+        BOOL,
+        "pg_bpcharicregexne",
+        regex::regex_ine,
+    ),
+    f(
+        "regexp_replace",
+        &[T, T, T],
+        T,
+        "pg_regexp_replace",
+        regex::regexp_replace,
+    ),
+    f(
+        "regexp_replace",
+        &[T, T, T, T],
+        T,
+        "pg_regexp_replace_flags",
+        regex::regexp_replace,
+    ),
+    f(
+        "regexp_replace",
+        &[T, T, T, I4],
+        T,
+        "pg_regexp_replace_start",
+        regex::regexp_replace_ext,
+    ),
+    f(
+        "regexp_replace",
+        &[T, T, T, I4, I4],
+        T,
+        "pg_regexp_replace_n",
+        regex::regexp_replace_ext,
+    ),
+    f(
+        "regexp_replace",
+        &[T, T, T, I4, I4, T],
+        T,
+        "pg_regexp_replace_ext",
+        regex::regexp_replace_ext,
+    ),
+    f(
+        "regexp_match",
+        &[T, T],
+        TA,
+        "pg_regexp_match",
+        regex::regexp_match,
+    ),
+    f(
+        "regexp_match",
+        &[T, T, T],
+        TA,
+        "pg_regexp_match_flags",
+        regex::regexp_match,
+    ),
+    srf(
+        "regexp_matches",
+        &[T, T],
+        TA,
+        "pg_regexp_matches",
+        regex::regexp_matches,
+    ),
+    srf(
+        "regexp_matches",
+        &[T, T, T],
+        TA,
+        "pg_regexp_matches_flags",
+        regex::regexp_matches,
+    ),
+    f(
+        "regexp_split_to_array",
+        &[T, T],
+        TA,
+        "pg_regexp_split_to_array",
+        regex::regexp_split_to_array,
+    ),
+    f(
+        "regexp_split_to_array",
+        &[T, T, T],
+        TA,
+        "pg_regexp_split_to_array_flags",
+        regex::regexp_split_to_array,
+    ),
+    srf(
+        "regexp_split_to_table",
+        &[T, T],
+        T,
+        "pg_regexp_split_to_table",
+        regex::regexp_split_to_table,
+    ),
+    srf(
+        "regexp_split_to_table",
+        &[T, T, T],
+        T,
+        "pg_regexp_split_to_table_flags",
+        regex::regexp_split_to_table,
+    ),
+    f(
+        "regexp_count",
+        &[T, T],
+        I4,
+        "pg_regexp_count",
+        regex::regexp_count,
+    ),
+    f(
+        "regexp_count",
+        &[T, T, I4],
+        I4,
+        "pg_regexp_count_start",
+        regex::regexp_count,
+    ),
+    f(
+        "regexp_count",
+        &[T, T, I4, T],
+        I4,
+        "pg_regexp_count_flags",
+        regex::regexp_count,
+    ),
+    f(
+        "regexp_instr",
+        &[T, T],
+        I4,
+        "pg_regexp_instr",
+        regex::regexp_instr,
+    ),
+    f(
+        "regexp_instr",
+        &[T, T, I4],
+        I4,
+        "pg_regexp_instr3",
+        regex::regexp_instr,
+    ),
+    f(
+        "regexp_instr",
+        &[T, T, I4, I4],
+        I4,
+        "pg_regexp_instr4",
+        regex::regexp_instr,
+    ),
+    f(
+        "regexp_instr",
+        &[T, T, I4, I4, I4],
+        I4,
+        "pg_regexp_instr5",
+        regex::regexp_instr,
+    ),
+    f(
+        "regexp_instr",
+        &[T, T, I4, I4, I4, T],
+        I4,
+        "pg_regexp_instr6",
+        regex::regexp_instr,
+    ),
+    f(
+        "regexp_instr",
+        &[T, T, I4, I4, I4, T, I4],
+        I4,
+        "pg_regexp_instr7",
+        regex::regexp_instr,
+    ),
+    f(
+        "regexp_like",
+        &[T, T],
+        BOOL,
+        "pg_regexp_like",
+        regex::regexp_like,
+    ),
+    f(
+        "regexp_like",
+        &[T, T, T],
+        BOOL,
+        "pg_regexp_like_flags",
+        regex::regexp_like,
+    ),
+    f(
+        "regexp_substr",
+        &[T, T],
+        T,
+        "pg_regexp_substr",
+        regex::regexp_substr,
+    ),
+    f(
+        "regexp_substr",
+        &[T, T, I4],
+        T,
+        "pg_regexp_substr3",
+        regex::regexp_substr,
+    ),
+    f(
+        "regexp_substr",
+        &[T, T, I4, I4],
+        T,
+        "pg_regexp_substr4",
+        regex::regexp_substr,
+    ),
+    f(
+        "regexp_substr",
+        &[T, T, I4, I4, T],
+        T,
+        "pg_regexp_substr5",
+        regex::regexp_substr,
+    ),
+    f(
+        "regexp_substr",
+        &[T, T, I4, I4, T, I4],
+        T,
+        "pg_regexp_substr6",
+        regex::regexp_substr,
+    ),
+    // uuid
+    f(
+        "gen_random_uuid",
+        &[],
+        UUID,
+        "pg_gen_random_uuid",
+        uuid::gen_random_uuid,
+    )
+    .with_volatility(Volatility::Volatile),
+    // aggregates
+    aggregate(
+        "string_agg",
+        &[T, T],
+        T,
+        "pg_string_agg",
+        agg::new_string_agg,
+        false,
+    ),
+    aggregate(
+        "bool_and",
+        &[BOOL],
+        BOOL,
+        "pg_bool_and",
+        agg::new_bool_and,
+        true,
+    ),
+    aggregate(
+        "bool_or",
+        &[BOOL],
+        BOOL,
+        "pg_bool_or",
+        agg::new_bool_or,
+        true,
+    ),
+    aggregate("every", &[BOOL], BOOL, "pg_every", agg::new_bool_and, true),
+];
+
+const fn concat_rows() -> [Builtin; FUNCTION_COUNT] {
+    let mut out = [const { placeholder() }; FUNCTION_COUNT];
+    let mut i = 0;
+    while i < COMPARISON_ROWS.len() {
+        out[i] = copy_row(&COMPARISON_ROWS[i]);
+        i += 1;
+    }
+    let mut j = 0;
+    while j < OTHER_ROWS.len() {
+        out[COMPARISON_ROWS.len() + j] = copy_row(&OTHER_ROWS[j]);
+        j += 1;
+    }
+    out
+}
+
+const fn placeholder() -> Builtin {
+    sqlite_cmp("=", &[])
+}
+
+const fn copy_row(b: &Builtin) -> Builtin {
+    Builtin {
+        name: b.name,
+        kind: b.kind,
+        args: b.args,
+        variadic: b.variadic,
+        ret: b.ret,
+        out_columns: b.out_columns,
+        strict: b.strict,
+        volatility: b.volatility,
+        imp: b.imp,
+    }
+}
+
+const fn cast(from: Type, to: Type, context: CastContext, imp: CastImp) -> CastDef {
+    CastDef {
+        from,
+        to,
+        context,
+        imp,
+    }
+}
+
+const fn cast_fn(symbol: &'static str, f: ScalarFn) -> CastImp {
+    CastImp::Func {
+        symbol,
+        f,
+        with_typmod: false,
+    }
+}
+
+const fn typmod_fn(symbol: &'static str, f: ScalarFn) -> CastImp {
+    CastImp::Func {
+        symbol,
+        f,
+        with_typmod: true,
+    }
+}
+
+use CastContext::{Assignment, Explicit, Implicit};
+
+pub static CASTS: &[CastDef] = &[
+    cast(VC, T, Implicit, CastImp::Binary),
+    cast(T, VC, Implicit, CastImp::Binary),
+    cast(T, BP, Implicit, CastImp::Binary),
+    cast(VC, BP, Implicit, CastImp::Binary),
+    cast(
+        BP,
+        T,
+        Implicit,
+        cast_fn("pg_bpchar_to_text", chars::bpchar_to_text),
+    ),
+    cast(
+        BP,
+        VC,
+        Implicit,
+        cast_fn("pg_bpchar_to_varchar", chars::bpchar_to_text),
+    ),
+    cast(NM, T, Implicit, CastImp::Binary),
+    cast(NM, VC, Assignment, CastImp::Binary),
+    cast(NM, BP, Assignment, CastImp::Binary),
+    cast(
+        T,
+        NM,
+        Implicit,
+        cast_fn("pg_text_to_name", chars::text_to_name),
+    ),
+    cast(
+        VC,
+        NM,
+        Implicit,
+        cast_fn("pg_varchar_to_name", chars::text_to_name),
+    ),
+    cast(
+        BP,
+        NM,
+        Implicit,
+        cast_fn("pg_bpchar_to_name", chars::bpchar_to_name),
+    ),
+    cast(
+        CH,
+        T,
+        Implicit,
+        cast_fn("pg_char_to_text", chars::char_to_text),
+    ),
+    cast(
+        CH,
+        VC,
+        Assignment,
+        cast_fn("pg_char_to_varchar", chars::char_to_text),
+    ),
+    cast(
+        CH,
+        BP,
+        Assignment,
+        cast_fn("pg_char_to_bpchar", chars::char_to_text),
+    ),
+    cast(
+        T,
+        CH,
+        Assignment,
+        cast_fn("pg_text_to_char", chars::text_to_char),
+    ),
+    cast(
+        VC,
+        CH,
+        Assignment,
+        cast_fn("pg_varchar_to_char", chars::text_to_char),
+    ),
+    cast(
+        BP,
+        CH,
+        Assignment,
+        cast_fn("pg_bpchar_to_char", chars::text_to_char),
+    ),
+    cast(
+        CH,
+        I4,
+        Explicit,
+        cast_fn("pg_char_to_int4", chars::char_to_int4),
+    ),
+    cast(
+        I4,
+        CH,
+        Explicit,
+        cast_fn("pg_int4_to_char", chars::int4_to_char),
+    ),
+    cast(BOOL, I4, Explicit, CastImp::Binary),
+    cast(
+        I4,
+        BOOL,
+        Explicit,
+        cast_fn("pg_int4_to_bool", chars::int4_to_bool),
+    ),
+    cast(
+        BP,
+        BP,
+        Implicit,
+        typmod_fn("pg_bpchar_typmod", chars::bpchar_typmod_fn),
+    ),
+    cast(
+        VC,
+        VC,
+        Implicit,
+        typmod_fn("pg_varchar_typmod", chars::varchar_typmod_fn),
+    ),
+];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn catalog_rows_are_consistent() {
+        assert_eq!(FUNCTIONS.len(), FUNCTION_COUNT);
+        // No two rows share a name, kind and argument types.
+        for (i, a) in FUNCTIONS.iter().enumerate() {
+            for b in &FUNCTIONS[i + 1..] {
+                assert!(
+                    !(a.name == b.name && a.kind == b.kind && a.args == b.args),
+                    "duplicate row {} {:?}",
+                    a.name,
+                    a.args
+                );
+            }
+        }
+        // Every comparison of bool and of each character type is there.
+        for ty in [BOOL, T, BP, NM, CH, UUID] {
+            for name in ["=", "<>", "<", "<=", ">", ">="] {
+                assert!(
+                    FUNCTIONS
+                        .iter()
+                        .any(|b| b.name == name && b.args == [ty, ty]),
+                    "{name} {ty:?}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn text_arrays_are_json() {
+        assert_eq!(
+            text_array_json(&[Some("a\"b\\"), None, Some("\u{1}\n")]),
+            "[\"a\\\"b\\\\\",null,\"\\u0001\\n\"]"
+        );
+        assert_eq!(text_array_json(&[]), "[]");
+    }
+}
