@@ -187,6 +187,9 @@ impl SqlConn {
             "PRAGMA synchronous = {sync}; PRAGMA foreign_keys = ON;"
         ))?;
         conn.set_prepared_statement_cache_capacity(64);
+        // A double-quoted name that does not resolve is an error, never a string literal.
+        conn.set_db_config(DbConfig::SQLITE_DBCONFIG_DQS_DML, false)?;
+        conn.set_db_config(DbConfig::SQLITE_DBCONFIG_DQS_DDL, false)?;
         crate::runtime::register(&conn)?;
         functions::register(&conn, database, user)?;
         catalog::views::register(&conn)?;

@@ -398,6 +398,26 @@ fn map_message(msg: &str) -> SpiError {
             "VACUUM cannot run inside a transaction block",
         );
     }
+    if msg.starts_with("argument of ntile must be") {
+        return SpiError::new(
+            sqlstate::INVALID_ARGUMENT_FOR_NTILE,
+            "argument of ntile must be greater than zero",
+        );
+    }
+    if msg.starts_with("second argument to nth_value must be") {
+        return SpiError::new(
+            sqlstate::INVALID_ARGUMENT_FOR_NTH_VALUE,
+            "argument of nth_value must be greater than zero",
+        );
+    }
+    if msg.starts_with("frame starting offset must be")
+        || msg.starts_with("frame ending offset must be")
+    {
+        return SpiError::new(
+            sqlstate::INVALID_PRECEDING_OR_FOLLOWING_SIZE,
+            "frame starting offset must not be negative",
+        );
+    }
     if msg.starts_with("wrong number of arguments to function") {
         return SpiError::new(sqlstate::UNDEFINED_FUNCTION, msg.to_string());
     }

@@ -182,12 +182,51 @@ pub(crate) fn write_txn<T>(
     }
 }
 
-/// A schema change, all-or-nothing.
-pub(crate) fn run_ddl(sql: &SqlConn, ddl: &Ddl) -> Result<Vec<Notice>, SpiError> {
+/// A schema change, all-or-nothing. Returns its notices and, for CREATE TABLE … AS, the rows
+/// it filled the table with.
+pub(crate) fn run_ddl(sql: &SqlConn, ddl: &Ddl) -> Result<(Vec<Notice>, Option<u64>), SpiError> {
     write_txn(sql, |sql| {
         sql.auth.reset();
-        catalog::relations::run_ddl(sql, ddl)
+        let notices = catalog::relations::run_ddl(sql, ddl)?;
+        let filled = match ddl {
+            Ddl::CreateTable { filled: true, .. } if notices.is_empty() => Some(sql.conn.changes()),
+            Ddl::CreateTable { filled: true, .. } => Some(0),
+            _ => None,
+        };
+        Ok((notices, filled))
     })
+}
+
+/// VACUUM / ANALYZE over SQLite's own maintenance: VACUUM returns free pages to the file
+/// (FULL rebuilds it), ANALYZE refreshes the planner's statistics (`tables`: SQLite names;
+/// none for all).
+pub(crate) fn vacuum(
+    sql: &SqlConn,
+    vacuum: bool,
+    full: bool,
+    analyze: bool,
+    tables: &[String],
+) -> Result<(), SpiError> {
+    let run = |text: &str| {
+        sql.trusted(|c| c.execute_batch(text))
+            .map_err(|e| client_error(sql, e, false))
+    };
+    if vacuum {
+        if full {
+            run("VACUUM")?;
+        } else {
+            run("PRAGMA incremental_vacuum")?;
+        }
+    }
+    if analyze {
+        if tables.is_empty() {
+            run("ANALYZE")?;
+        }
+        for t in tables {
+            run(&format!("ANALYZE {}", sql::catalog::quote_sqlite(t)))?;
+        }
+    }
+    Ok(())
 }
 
 /// CREATE SCHEMA with its elements (each analyzed once the schema exists), all-or-nothing.

@@ -353,6 +353,8 @@ struct TableDef {
     /// Output columns (then `ordinality`), then `args` hidden argument columns.
     outputs: Vec<String>,
     args: usize,
+    /// The first `required` arguments must be given.
+    required: usize,
 }
 
 fn register_table(
@@ -371,9 +373,25 @@ fn register_table(
     let typed = b.args.iter().any(|t| t.is_pseudo());
     // Variadic functions take up to 8 repeats.
     let args = b.args.len() + usize::from(typed) + if b.variadic { 8 } else { 0 };
+    // Rows with fewer arguments share the symbol's module (generate_series(a, b[, step])).
+    let required = func::builtins()
+        .filter(|o| matches!(o.imp, Imp::Table { symbol: s, .. } if s == symbol))
+        .map(|o| o.args.len() - usize::from(o.variadic))
+        .min()
+        .unwrap_or(0)
+        + usize::from(typed);
     let name = CString::new(symbol)
         .map_err(|_| rusqlite::Error::ModuleError(format!("bad module name {symbol}")))?;
-    conn.create_module(name.as_c_str(), &MODULE, Some(TableDef { f, outputs, args }))
+    conn.create_module(
+        name.as_c_str(),
+        &MODULE,
+        Some(TableDef {
+            f,
+            outputs,
+            args,
+            required,
+        }),
+    )
 }
 
 #[repr(C)]
@@ -383,6 +401,7 @@ struct TableTab {
     f: TableFn,
     outputs: usize,
     args: usize,
+    required: usize,
 }
 
 // SAFETY: `TableTab` is `#[repr(C)]` with `sqlite3_vtab` as its first field, as the trait
@@ -423,6 +442,7 @@ unsafe impl<'vtab> VTab<'vtab> for TableTab {
                 f: def.f,
                 outputs: def.outputs.len(),
                 args: def.args,
+                required: def.required,
             },
         ))
     }
@@ -449,8 +469,16 @@ unsafe impl<'vtab> VTab<'vtab> for TableTab {
             mask |= 1 << arg;
         }
         info.set_idx_num(mask);
-        info.set_estimated_cost(1000.0);
-        info.set_estimated_rows(1000);
+        // A plan that does not give every required argument is one SQLite must not choose
+        // (the arguments come from earlier FROM items in another join order).
+        let given = (0..self.required).all(|a| mask & (1 << a) != 0);
+        if given {
+            info.set_estimated_cost(1000.0);
+            info.set_estimated_rows(1000);
+        } else {
+            info.set_estimated_cost(1e300);
+            info.set_estimated_rows(i64::MAX);
+        }
         Ok(true)
     }
 
@@ -459,6 +487,7 @@ unsafe impl<'vtab> VTab<'vtab> for TableTab {
             base: ffi::sqlite3_vtab_cursor::default(),
             f: self.f,
             outputs: self.outputs,
+            required: self.required,
             rows: None,
             row: Vec::new(),
             ordinal: 0,
@@ -474,6 +503,7 @@ struct TableCursor<'vtab> {
     base: ffi::sqlite3_vtab_cursor,
     f: TableFn,
     outputs: usize,
+    required: usize,
     rows: Option<func::Rows>,
     row: Vec<Value>,
     ordinal: i64,
@@ -531,6 +561,11 @@ unsafe impl VTabCursor for TableCursor<'_> {
         }
         self.ordinal = 0;
         self.rows = None;
+        if values.len() < self.required {
+            return Err(raise(SqlError::internal(
+                "a set-returning function in FROM was not given its arguments",
+            )));
+        }
         if values.iter().any(Value::is_null) {
             self.done = true;
             return Ok(());

@@ -138,6 +138,8 @@ pub struct Session {
     /// The open block ran a statement that may have changed the schema: a rollback must empty
     /// `plans` (the cookie values it stamped plans with can be reached again by other DDL).
     schema_changed_in_block: bool,
+    /// The open block is READ ONLY (writes are 25006).
+    read_only: bool,
 }
 
 impl Session {
@@ -170,6 +172,7 @@ impl Session {
             pending_begin: false,
             plans: PlanCache::new(PLAN_CACHE_SIZE),
             schema_changed_in_block: false,
+            read_only: false,
         })
     }
 
@@ -411,6 +414,7 @@ impl Session {
             self.undo.finish(committed);
         }
         self.tx = TxStatus::Idle;
+        self.read_only = false;
         self.savepoints.clear();
         self.block_writes = 0;
     }
@@ -426,6 +430,24 @@ impl Session {
             Body::Empty => return Ok(QueryResult::tag("")),
             Body::Plan(plan) => plan,
         };
+        if self.read_only && self.tx != TxStatus::Idle {
+            let writes = match plan {
+                Plan::Query(q) => q.writes().then(|| exec::query_tag(q, 0)),
+                Plan::Ddl(d) => Some(d.tag().to_string()),
+                Plan::Utility(u @ (Utility::CreateSchema { .. } | Utility::DropSchema { .. })) => {
+                    Some(u.tag().to_string())
+                }
+                Plan::Utility(_) => None,
+            };
+            if let Some(tag) = writes {
+                let word = tag.split(" 0").next().unwrap_or(&tag).split(' ').take(2).collect::<Vec<_>>().join(" ");
+                let word = word.trim_end_matches(|c: char| c.is_ascii_digit() || c == ' ');
+                return Err(SpiError::new(
+                    sqlstate::READ_ONLY_SQL_TRANSACTION,
+                    format!("cannot execute {word} in a read-only transaction"),
+                ));
+            }
+        }
         match plan {
             Plan::Query(q) => self.run_sql(q, params),
             Plan::Ddl(ddl) => self.run_ddl(ddl),
@@ -439,9 +461,13 @@ impl Session {
         } else {
             runtime::start_transaction_clock();
         }
-        let notices = exec::run_ddl(&self.sql, ddl)?;
+        let (notices, filled) = exec::run_ddl(&self.sql, ddl)?;
         self.note_ddl();
-        Ok(QueryResult::tag(ddl.tag()).with_notices(notices))
+        let tag = match filled {
+            Some(rows) => format!("SELECT {rows}"),
+            None => ddl.tag().to_string(),
+        };
+        Ok(QueryResult::tag(tag).with_notices(notices))
     }
 
     fn utility(&mut self, u: &Utility) -> Result<QueryResult, SpiError> {
@@ -455,17 +481,46 @@ impl Session {
             self.ensure_begun(writes)?;
         }
         match u {
-            Utility::Begin => {
+            Utility::Begin { read_only, .. } => {
                 if in_block {
-                    return Ok(QueryResult::tag("BEGIN").with_notices(vec![Notice::warning(
+                    return Ok(QueryResult::tag(u.tag()).with_notices(vec![Notice::warning(
                         sqlstate::ACTIVE_SQL_TRANSACTION,
                         "there is already a transaction in progress",
                     )]));
                 }
                 self.pending_begin = true;
                 self.tx = TxStatus::InBlock;
+                self.read_only = *read_only;
                 runtime::start_transaction_clock();
-                Ok(QueryResult::tag("BEGIN"))
+                Ok(QueryResult::tag(u.tag()))
+            }
+            Utility::SetTransactionReadOnly(ro) => {
+                if !in_block {
+                    return Ok(QueryResult::tag("SET").with_notices(vec![Notice::warning(
+                        sqlstate::NO_ACTIVE_SQL_TRANSACTION,
+                        "SET TRANSACTION can only be used in transaction blocks",
+                    )]));
+                }
+                self.read_only = *ro;
+                Ok(QueryResult::tag("SET"))
+            }
+            Utility::Lock => {
+                if !in_block {
+                    return Err(outside_block("LOCK TABLE"));
+                }
+                Ok(QueryResult::tag("LOCK TABLE"))
+            }
+            Utility::Vacuum {
+                full,
+                analyze,
+                tables,
+            } => {
+                let is_vacuum = u.tag() == "VACUUM";
+                if in_block && is_vacuum {
+                    return Err(inside_block("VACUUM"));
+                }
+                exec::vacuum(&self.sql, is_vacuum, *full, *analyze, tables)?;
+                Ok(QueryResult::tag(u.tag()))
             }
             Utility::Commit => match self.tx {
                 TxStatus::Idle => Ok(QueryResult::tag("COMMIT").with_notices(vec![no_tx()])),

@@ -67,6 +67,15 @@ pub(crate) fn set(
             "SET LOCAL can only be used in transaction blocks",
         )]);
     }
+    if name.eq_ignore_ascii_case("timezone")
+        && let Some(v) = value
+        && sql::types::tz::TimeZone::parse(v).is_none()
+    {
+        return Err(SpiError::new(
+            crate::error::sqlstate::INVALID_PARAMETER_VALUE,
+            format!("invalid value for parameter \"TimeZone\": \"{v}\""),
+        ));
+    }
     if in_block {
         undo.remember(name, local);
     }

@@ -446,7 +446,7 @@ impl SpiClient {
                 if read_only {
                     return Err(read_only_refusal(ddl.tag()));
                 }
-                let notices = exec::run_ddl(&w.sql, ddl)?;
+                let (notices, _) = exec::run_ddl(&w.sql, ddl)?;
                 log_notices(&QueryResult::default().with_notices(notices));
                 w.writes += 1;
                 w.schema_changed = true;
@@ -515,7 +515,23 @@ impl SpiClient {
                     format!("{} cannot run inside a transaction block", u.tag()),
                 ))
             }
-            Utility::Begin
+            Utility::Lock => Ok(SpiOk::Utility),
+            Utility::Vacuum {
+                full,
+                analyze,
+                tables,
+            } => {
+                if u.tag() == "VACUUM" {
+                    return Err(SpiError::new(
+                        sqlstate::ACTIVE_SQL_TRANSACTION,
+                        "VACUUM cannot run inside a transaction block",
+                    ));
+                }
+                exec::vacuum(&w.sql, false, *full, *analyze, tables)?;
+                Ok(SpiOk::Utility)
+            }
+            Utility::Begin { .. }
+            | Utility::SetTransactionReadOnly(_)
             | Utility::Commit
             | Utility::Rollback
             | Utility::Savepoint(_)

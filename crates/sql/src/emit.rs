@@ -404,9 +404,23 @@ fn write_select(s: &mut String, sel: &Select, extra: &[(String, String)]) {
         }
     }
     if let Some(h) = &sel.having {
+        // SQLite refuses HAVING on a query whose select list aggregates nothing; one group
+        // of everything is what PostgreSQL means then.
+        if sel.group_by.is_empty() && !sel.targets.iter().any(has_aggregate) {
+            s.push_str(" GROUP BY NULL");
+        }
         s.push_str(" HAVING ");
         write_expr(s, h);
     }
+}
+
+fn has_aggregate(e: &Expr) -> bool {
+    if matches!(e.kind, ExprKind::Aggregate { .. }) {
+        return true;
+    }
+    let mut found = false;
+    e.for_each_child(&mut |c| found |= has_aggregate(c));
+    found
 }
 
 /// DISTINCT ON: number the rows of each group in ORDER BY order and keep the first; ORDER BY

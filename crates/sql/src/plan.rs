@@ -85,6 +85,8 @@ pub enum Ddl {
         rel: NewRelation,
         if_not_exists: bool,
         sqlite: Vec<String>,
+        /// CREATE TABLE … AS / SELECT INTO: the last statement fills it (tag `SELECT n`).
+        filled: bool,
     },
     CreateView {
         rel: NewRelation,
@@ -140,7 +142,21 @@ impl Ddl {
 /// A command the session carries out itself.
 #[derive(Clone, Debug)]
 pub enum Utility {
-    Begin,
+    /// BEGIN / START TRANSACTION (`start`: the tag says so), possibly READ ONLY.
+    Begin {
+        start: bool,
+        read_only: bool,
+    },
+    /// SET TRANSACTION READ ONLY / READ WRITE.
+    SetTransactionReadOnly(bool),
+    /// LOCK TABLE (SQLite's write lock covers it; only a transaction block may ask).
+    Lock,
+    /// VACUUM [FULL] / ANALYZE, on the whole database or some tables (SQLite names).
+    Vacuum {
+        full: bool,
+        analyze: bool,
+        tables: Vec<String>,
+    },
     Commit,
     Rollback,
     Savepoint(String),
@@ -181,7 +197,12 @@ impl Utility {
     /// CommandComplete's tag.
     pub fn tag(&self) -> &'static str {
         match self {
-            Utility::Begin => "BEGIN",
+            Utility::Begin { start: false, .. } => "BEGIN",
+            Utility::Begin { start: true, .. } => "START TRANSACTION",
+            Utility::SetTransactionReadOnly(_) => "SET",
+            Utility::Lock => "LOCK TABLE",
+            Utility::Vacuum { analyze: true, full: false, tables: _ } => "ANALYZE",
+            Utility::Vacuum { .. } => "VACUUM",
             Utility::Commit => "COMMIT",
             Utility::Rollback | Utility::RollbackTo(_) => "ROLLBACK",
             Utility::Savepoint(_) => "SAVEPOINT",

@@ -341,6 +341,7 @@ pub(crate) fn run_ddl(sql: &SqlConn, ddl: &Ddl) -> Result<Vec<Notice>, SpiError>
             rel,
             if_not_exists,
             sqlite,
+            ..
         } => {
             if sql.trusted(|c| lookup(c, &rel.schema, &rel.name))?.is_some() {
                 if *if_not_exists {

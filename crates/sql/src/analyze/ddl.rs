@@ -113,7 +113,7 @@ impl Analyzer<'_> {
         let (schema, name) = self.creation_target(&ct.name)?;
         let sqlite = sqlite_name(&schema, &name);
         if let Some(q) = &ct.query {
-            return self.create_table_as(schema, name, sqlite, ct, q);
+            return self.create_table_as(schema, name, sqlite, &ct.columns, ct.if_not_exists, q);
         }
         if ct.columns.is_empty() && ct.constraints.is_empty() {
             // CREATE TABLE t () is allowed by PostgreSQL; SQLite needs a column.
@@ -326,7 +326,27 @@ impl Analyzer<'_> {
             },
             if_not_exists: ct.if_not_exists,
             sqlite: vec![create],
+            filled: false,
         })
+    }
+
+    /// `SELECT … INTO name …`: CREATE TABLE name AS SELECT ….
+    pub(super) fn select_into(&mut self, q: &ast::Query, into: &ast::SelectInto) -> Result<Plan> {
+        if into.temporary {
+            return Err(SqlError::not_supported("temporary tables are not supported"));
+        }
+        let target = match into.targets.as_slice() {
+            [ast::Expr::Identifier(i)] => ast::ObjectName::from(vec![i.clone()]),
+            [ast::Expr::CompoundIdentifier(parts)] => ast::ObjectName::from(parts.clone()),
+            _ => return Err(SqlError::syntax("syntax error at or near \"INTO\"")),
+        };
+        let (schema, name) = self.creation_target(&target)?;
+        let sqlite = sqlite_name(&schema, &name);
+        let mut q = q.clone();
+        if let ast::SetExpr::Select(s) = q.body.as_mut() {
+            s.into = None;
+        }
+        Ok(Plan::Ddl(self.create_table_as(schema, name, sqlite, &[], false, &q)?))
     }
 
     fn create_table_as(
@@ -334,11 +354,12 @@ impl Analyzer<'_> {
         schema: String,
         name: String,
         sqlite: String,
-        ct: &ast::CreateTable,
+        column_names: &[ast::ColumnDef],
+        if_not_exists: bool,
         q: &ast::Query,
     ) -> Result<Ddl> {
         let query = self.query(q)?;
-        let aliases: Vec<String> = ct.columns.iter().map(|c| ident(&c.name)).collect();
+        let aliases: Vec<String> = column_names.iter().map(|c| ident(&c.name)).collect();
         let mut columns = Vec::with_capacity(query.columns.len());
         let mut defs = Vec::with_capacity(query.columns.len());
         for (i, c) in query.columns.iter().enumerate() {
@@ -385,8 +406,9 @@ impl Analyzer<'_> {
                 sqlite_name: sqlite,
                 columns,
             },
-            if_not_exists: ct.if_not_exists,
+            if_not_exists,
             sqlite: vec![create, fill],
+            filled: true,
         })
     }
 

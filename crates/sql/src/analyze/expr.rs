@@ -97,6 +97,12 @@ impl Analyzer<'_> {
                 expr, data_type, ..
             } => {
                 let t = typename::resolve(data_type).map_err(|err| err.at(pos))?;
+                if let ast::Expr::Array(arr) = strip(expr)
+                    && arr.elem.is_empty()
+                    && t.ty.is_array()
+                {
+                    return Ok(Expr::constant(Value::Text("[]".into()), t.ty));
+                }
                 let x = self.expr(expr, clause)?;
                 // Bad input points at the literal; an impossible cast at the `::`.
                 let cast_pos = if x.ty == Type::UNKNOWN {
@@ -798,6 +804,25 @@ impl Analyzer<'_> {
         {
             return number_literal(s, true, self);
         }
+        // PostgreSQL's unary minus binds tighter than `^`: `-2 ^ 2` is `(-2) ^ 2`.
+        if op == U::Minus
+            && let ast::Expr::BinaryOp {
+                left,
+                op: ast::BinaryOperator::PGExp,
+                right,
+            } = inner
+        {
+            let negated = ast::Expr::UnaryOp {
+                op: U::Minus,
+                expr: left.clone(),
+            };
+            let whole = ast::Expr::BinaryOp {
+                left: Box::new(negated),
+                op: ast::BinaryOperator::PGExp,
+                right: right.clone(),
+            };
+            return self.expr(&whole, clause);
+        }
         let name = match op {
             U::Not => {
                 let x = self.condition(inner, clause, "NOT")?;
@@ -1376,6 +1401,27 @@ impl Analyzer<'_> {
         let (list, has_parens) = match &f.args {
             ast::FunctionArguments::None => (None, false),
             ast::FunctionArguments::List(l) => (Some(l), true),
+            ast::FunctionArguments::Subquery(q) if name == "array" => {
+                let q = self.subquery(q)?;
+                if q.columns.len() != 1 {
+                    return Err(SqlError::syntax("subquery must return only one column").at(pos));
+                }
+                let elem = q.columns[0].ty;
+                let ty = elem.array_of().ok_or_else(|| {
+                    SqlError::new(
+                        sqlstate::UNDEFINED_OBJECT,
+                        format!("could not find array type for data type {}", format_type(elem, -1)),
+                    )
+                    .at(pos)
+                })?;
+                return Ok(Expr::new(
+                    ExprKind::SubLink {
+                        kind: SubLink::Array,
+                        query: Box::new(q),
+                    },
+                    ty,
+                ));
+            }
             ast::FunctionArguments::Subquery(_) => {
                 return Err(SqlError::not_supported("this function call form is not supported").at(pos));
             }
@@ -1454,8 +1500,21 @@ impl Analyzer<'_> {
                 let [(x, _)] = args.as_slice() else {
                     return Err(function_error(&name, &[], Failure::NotFound).at(pos));
                 };
-                let t = if x.ty == Type::UNKNOWN { Type::UNKNOWN } else { x.ty };
-                return Ok(Expr::constant(Value::Int(i64::from(t.oid())), Type::REGTYPE));
+                let t = x.ty;
+                let oid = Expr::constant(Value::Int(i64::from(t.oid())), Type::REGTYPE);
+                if x.is_const() || matches!(x.kind, ExprKind::Param(_)) {
+                    return Ok(oid);
+                }
+                // The argument stays in the query (it may be an aggregate that makes the query
+                // aggregate); its value is not used.
+                let arg = self.resolve_unknown(x.clone())?;
+                return Ok(Expr::new(
+                    ExprKind::Internal {
+                        symbol: crate::func::internal::SECOND,
+                        args: vec![arg, oid],
+                    },
+                    Type::REGTYPE,
+                ));
             }
             _ => {}
         }
@@ -1617,7 +1676,12 @@ impl Analyzer<'_> {
 
     fn check_aggregate_allowed(&self, clause: Clause, pos: Option<usize>) -> Result<()> {
         match clause {
-            Clause::SelectList | Clause::Having | Clause::OrderBy | Clause::Returning => Ok(()),
+            Clause::SelectList
+            | Clause::Having
+            | Clause::OrderBy
+            | Clause::Returning
+            | Clause::Window
+            | Clause::WindowArg => Ok(()),
             Clause::AggregateArg => Err(SqlError::new(
                 sqlstate::GROUPING_ERROR,
                 "aggregate function calls cannot be nested",
@@ -1641,6 +1705,18 @@ impl Analyzer<'_> {
         pos: Option<usize>,
     ) -> Result<Expr> {
         if !matches!(clause, Clause::SelectList | Clause::OrderBy) {
+            let clause = if clause == Clause::WindowArg {
+                Clause::Window
+            } else {
+                clause
+            };
+            if clause == Clause::Window {
+                return Err(SqlError::new(
+                    sqlstate::WINDOWING_ERROR,
+                    "window function calls cannot be nested",
+                )
+                .at(pos));
+            }
             return Err(SqlError::new(
                 sqlstate::WINDOWING_ERROR,
                 format!("window functions are not allowed in {}", clause.words()),
@@ -1656,10 +1732,10 @@ impl Analyzer<'_> {
         let mut args = Vec::with_capacity(arg_asts.len());
         for a in arg_asts {
             let p = self.expr_pos(a);
-            args.push((self.expr(a, Clause::AggregateArg)?, p));
+            args.push((self.expr(a, Clause::WindowArg)?, p));
         }
         let filter = match &f.filter {
-            Some(x) => Some(Box::new(self.condition(x, Clause::AggregateArg, "FILTER")?)),
+            Some(x) => Some(Box::new(self.condition(x, Clause::WindowArg, "FILTER")?)),
             None => None,
         };
         if let Some(level) = self.levels.last_mut() {

@@ -61,6 +61,8 @@ pub(crate) enum Clause {
     IndexPredicate,
     UpdateSet,
     Window,
+    /// The arguments of a window function (aggregates allowed: they are computed first).
+    WindowArg,
     AggregateArg,
 }
 
@@ -81,7 +83,7 @@ impl Clause {
             Clause::IndexExpr => "index expressions",
             Clause::IndexPredicate => "index predicates",
             Clause::UpdateSet => "UPDATE",
-            Clause::Window => "window definitions",
+            Clause::Window | Clause::WindowArg => "window definitions",
             Clause::AggregateArg => "aggregate function calls",
             Clause::SelectList | Clause::Having | Clause::OrderBy => "this context",
         }
@@ -135,6 +137,9 @@ pub(crate) struct Analyzer<'a> {
     pub used_aliases: std::collections::HashSet<String>,
     /// CREATE SCHEMA elements: the schema unqualified names are created in and found in first.
     pub default_schema: Option<String>,
+    /// The query being analyzed is INSERT's source: its select list keeps unknown literals
+    /// unknown, for the target columns to type them.
+    pub insert_source: bool,
 }
 
 /// Analyzes one parsed statement. `param_types` are the types a client gave (0 = unspecified).
@@ -202,6 +207,7 @@ impl<'a> Analyzer<'a> {
             aliases: 0,
             used_aliases: std::collections::HashSet::new(),
             default_schema: None,
+            insert_source: false,
         }
     }
 

@@ -258,7 +258,10 @@ impl Analyzer<'_> {
             r?;
             return Ok(InsertSource::Values(rows));
         }
-        let mut query = self.query(q)?;
+        self.insert_source = true;
+        let query = self.query(q);
+        self.insert_source = false;
+        let mut query = query?;
         let n = query.columns.len();
         if n > cols.len() {
             return Err(SqlError::syntax("INSERT has more expressions than target columns"));
@@ -455,6 +458,13 @@ impl Analyzer<'_> {
                 ast::SelectItem::ExprWithAliases { .. } => {
                     return Err(SqlError::not_supported("multiple aliases are not supported"));
                 }
+            }
+        }
+        for x in &exprs {
+            if references_other_items(x) {
+                return Err(SqlError::not_supported(
+                    "RETURNING may only refer to the target table's columns in minipg",
+                ));
             }
         }
         for x in &mut exprs {
@@ -660,6 +670,16 @@ fn for_each_child_mut(x: &mut Expr, f: &mut dyn FnMut(&mut Expr)) {
             args.iter_mut().for_each(f)
         }
     }
+}
+
+/// Does `x` read a FROM item of its level other than the target (UPDATE … FROM, USING)?
+fn references_other_items(x: &Expr) -> bool {
+    if let ExprKind::Column(c) = &x.kind {
+        return c.level == 0 && c.rte != 0;
+    }
+    let mut found = false;
+    x.for_each_child(&mut |c| found |= references_other_items(c));
+    found
 }
 
 fn is_default(e: &ast::Expr) -> bool {

@@ -26,6 +26,11 @@ use crate::value::Value;
 impl Analyzer<'_> {
     /// A SELECT/VALUES statement.
     pub(super) fn select_statement(&mut self, q: &ast::Query) -> Result<Plan> {
+        if let ast::SetExpr::Select(s) = q.body.as_ref()
+            && let Some(into) = &s.into
+        {
+            return self.select_into(q, into);
+        }
         let query = self.query(q)?;
         let params = self.finish_params()?;
         let sqlite = emit::query(&query);
@@ -47,6 +52,8 @@ impl Analyzer<'_> {
     }
 
     fn query_inner(&mut self, q: &ast::Query) -> Result<Query> {
+        // Only the INSERT source's own select list keeps unknown outputs (for the columns).
+        let insert_source = std::mem::take(&mut self.insert_source);
         if !q.locks.is_empty() {
             // FOR UPDATE/SHARE: SQLite's write lock covers it (a no-op here).
         }
@@ -55,7 +62,9 @@ impl Analyzer<'_> {
             None => (Vec::new(), false),
         };
         let pushed = q.with.is_some();
+        self.insert_source = insert_source;
         let result = self.query_body(q);
+        self.insert_source = false;
         if pushed {
             self.ctes.pop();
         }
@@ -82,8 +91,9 @@ impl Analyzer<'_> {
         };
         let mut query = match &*q.body {
             ast::SetExpr::Select(s) => {
+                let resolve = !std::mem::take(&mut self.insert_source);
                 self.levels.push(Level::default());
-                let r = self.select(s, &order_by, true);
+                let r = self.select(s, &order_by, resolve);
                 self.levels.pop();
                 r?
             }
@@ -314,8 +324,21 @@ impl Analyzer<'_> {
             right,
         } = &*q.body
         else {
-            // Not self-referencing in the recursive shape: an ordinary CTE.
-            return self.query(q);
+            // Not of the recursive shape: an ordinary CTE, unless it refers to itself.
+            return self.query(q).map_err(|e| {
+                if e.sqlstate == sqlstate::UNDEFINED_TABLE
+                    && e.message == format!("relation \"{name}\" does not exist")
+                {
+                    SqlError::new(
+                        sqlstate::INVALID_RECURSION,
+                        format!(
+                            "recursive query \"{name}\" does not have the form non-recursive-term UNION [ALL] recursive-term"
+                        ),
+                    )
+                } else {
+                    e
+                }
+            });
         };
         let mut base = self.nested(|a| a.set_expr(left))?;
         for c in &mut base.columns {
@@ -335,7 +358,15 @@ impl Analyzer<'_> {
                 columns,
             });
         }
-        let mut rec = self.nested(|a| a.set_expr(right))?;
+        let mut rec = match right.as_ref() {
+            ast::SetExpr::Select(sel) => {
+                self.levels.push(Level::default());
+                let r = self.select(sel, &[], true);
+                self.levels.pop();
+                r?
+            }
+            other => self.nested(|a| a.set_expr(other))?,
+        };
         if rec.columns.len() != base.columns.len() {
             return Err(SqlError::syntax(
                 "each UNION query must have the same number of columns",
@@ -458,7 +489,8 @@ impl Analyzer<'_> {
             self.select_item(item, &mut targets, &mut columns)?;
         }
         for (t, c) in targets.iter_mut().zip(columns.iter_mut()) {
-            if t.ty == Type::UNKNOWN && resolve_unknown {
+            // Unknown literals become text; an untyped parameter stays undetermined (42P18).
+            if t.ty == Type::UNKNOWN && resolve_unknown && !matches!(t.kind, ExprKind::Param(_)) {
                 let x = std::mem::replace(t, Expr::null(Type::TEXT));
                 *t = self.resolve_unknown(x)?;
                 c.ty = Type::TEXT;
@@ -687,9 +719,18 @@ impl Analyzer<'_> {
             if let ast::Expr::Identifier(i) = e {
                 let name = ident(i);
                 let pos = self.pos(i.span);
-                if let Ok(x) = self.column(std::slice::from_ref(&name), pos) {
-                    out.push(x);
-                    continue;
+                match self.column(std::slice::from_ref(&name), pos) {
+                    Ok(x) => {
+                        out.push(x);
+                        continue;
+                    }
+                    Err(err) => {
+                        if let Some(k) = columns.iter().position(|c| c.name == name) {
+                            out.push(targets[k].clone());
+                            continue;
+                        }
+                        return Err(err);
+                    }
                 }
             }
             let (x, _) = self.output_or_input(e, targets, columns, Clause::GroupBy)?;
@@ -810,9 +851,20 @@ impl Analyzer<'_> {
                 _ => None,
             };
             let Some(k) = k else {
-                return Err(SqlError::not_supported(
-                    "ORDER BY on a UNION/INTERSECT/EXCEPT result must be on one of the result columns",
-                )
+                return Err(match &o.expr {
+                    ast::Expr::Identifier(i) => SqlError::new(
+                        sqlstate::UNDEFINED_COLUMN,
+                        format!("column \"{}\" does not exist", ident(i)),
+                    ),
+                    ast::Expr::Value(_) => SqlError::new(
+                        sqlstate::INVALID_COLUMN_REFERENCE,
+                        format!("ORDER BY position {} is not in select list", o.expr),
+                    ),
+                    _ => SqlError::not_supported(
+                        "invalid UNION/INTERSECT/EXCEPT ORDER BY clause",
+                    )
+                    .with_detail("Only result column names can be used, not expressions or functions."),
+                }
                 .at(pos));
             };
             let c = &q.columns[k - 1];

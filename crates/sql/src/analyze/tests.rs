@@ -235,8 +235,10 @@ fn subquery_aliases_never_capture_outer_references() {
 
 #[test]
 fn set_operations_resolve_a_common_type() {
-    let q = query("select a from t union select 'x'");
+    let q = query("select a from t union select '1'");
     assert_eq!(types(&q), [Type::INT4]);
+    let e = error("select a from t union select 'x'");
+    assert_eq!(e.sqlstate, sqlstate::INVALID_TEXT_REPRESENTATION);
     let e = error("select b from t union select a from t");
     assert_eq!(e.sqlstate, sqlstate::DATATYPE_MISMATCH);
     assert_eq!(e.message, "UNION types text and integer cannot be matched");
@@ -316,7 +318,7 @@ fn create_table_declares_storage_and_constraints() {
 
 #[test]
 fn utility_statements() {
-    assert!(matches!(plan("begin").unwrap(), Plan::Utility(Utility::Begin)));
+    assert!(matches!(plan("begin").unwrap(), Plan::Utility(Utility::Begin { .. })));
     assert!(matches!(plan("set search_path to s, public").unwrap(),
         Plan::Utility(Utility::Set { name, value: Some(v), local: false }) if name == "search_path" && v == "s, public"));
     assert!(matches!(plan("show time zone").unwrap(), Plan::Utility(Utility::Show(n)) if n == "timezone"));

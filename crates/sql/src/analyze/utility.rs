@@ -54,7 +54,27 @@ impl Analyzer<'_> {
     pub(super) fn utility(&mut self, stmt: &ast::Statement) -> Result<Plan> {
         use ast::Statement as S;
         let u = match stmt {
-            S::StartTransaction { .. } => Utility::Begin,
+            S::StartTransaction { modes, begin, .. } => Utility::Begin {
+                start: !*begin,
+                read_only: modes.iter().any(|m| {
+                    matches!(m, ast::TransactionMode::AccessMode(ast::TransactionAccessMode::ReadOnly))
+                }),
+            },
+            S::Lock(_) | S::LockTables { .. } => Utility::Lock,
+            S::Vacuum(v) => {
+                let full = v.to_string().to_ascii_uppercase().contains("FULL");
+                let analyze = v.to_string().to_ascii_uppercase().contains("ANALYZE");
+                Utility::Vacuum {
+                    full,
+                    analyze,
+                    tables: self.maintenance_tables(&v.to_string())?,
+                }
+            }
+            S::Analyze(a) => Utility::Vacuum {
+                full: false,
+                analyze: true,
+                tables: self.maintenance_tables(&a.to_string())?,
+            },
             S::Commit { chain, .. } | S::Rollback { chain, .. } if *chain => {
                 return Err(SqlError::not_supported("AND CHAIN is not supported"));
             }
@@ -130,6 +150,39 @@ impl Analyzer<'_> {
         Ok(Plan::Utility(u))
     }
 
+    /// The tables a VACUUM/ANALYZE names (its text after the keywords and options), as
+    /// SQLite names; none for the whole database.
+    fn maintenance_tables(&mut self, text: &str) -> Result<Vec<String>> {
+        let words: Vec<&str> = text
+            .split(|c: char| c.is_whitespace() || c == ',' || c == '(' || c == ')')
+            .filter(|w| !w.is_empty())
+            .collect();
+        let mut out = Vec::new();
+        for w in words {
+            let upper = w.to_ascii_uppercase();
+            if matches!(
+                upper.as_str(),
+                "VACUUM" | "ANALYZE" | "ANALYSE" | "FULL" | "FREEZE" | "VERBOSE" | "TABLE"
+                    | "SKIP_LOCKED" | "TRUE" | "FALSE" | "ON" | "OFF" | "INDEX_CLEANUP"
+                    | "TRUNCATE" | "PARALLEL" | "PROCESS_TOAST"
+            ) {
+                continue;
+            }
+            let parts: Vec<String> = w
+                .split('.')
+                .map(|p| {
+                    p.strip_prefix('"')
+                        .and_then(|x| x.strip_suffix('"'))
+                        .map_or_else(|| p.to_lowercase(), str::to_string)
+                })
+                .collect();
+            let (schema, name) = super::ddl::split_name(&parts, None)?;
+            let rel = self.lookup_relation(schema.as_deref(), &name, None)?;
+            out.push(rel.sqlite_name);
+        }
+        Ok(out)
+    }
+
     pub(super) fn drop_utility(
         &mut self,
         object_type: ast::ObjectType,
@@ -200,6 +253,15 @@ impl Analyzer<'_> {
                 value: None,
                 local: false,
             },
+            ast::Set::SetTransaction { modes, session: false, .. }
+                if modes
+                    .iter()
+                    .any(|m| matches!(m, ast::TransactionMode::AccessMode(_))) =>
+            {
+                Utility::SetTransactionReadOnly(modes.iter().any(|m| {
+                    matches!(m, ast::TransactionMode::AccessMode(ast::TransactionAccessMode::ReadOnly))
+                }))
+            }
             ast::Set::SetTransaction { modes, session, .. } => {
                 let level = modes.iter().find_map(|m| match m {
                     ast::TransactionMode::IsolationLevel(l) => Some(l.to_string().to_lowercase()),

@@ -25,7 +25,18 @@ pub static INTERNAL: &[(&str, i32, ScalarFn)] = &[
     (LIMIT, 1, limit),
     (OFFSET, 1, offset),
     (CARDINALITY, 0, cardinality),
+    (SECOND, 2, second),
+    ("pg_array_any", 4, crate::types::array::funcs::array_any),
+    ("pg_array_all", 4, crate::types::array::funcs::array_all),
+    ("pg_array_coerce", 5, crate::types::array::funcs::array_coerce),
 ];
+
+/// `pg_second(a, b)`: `b` — keeps `a` (an aggregate under `pg_typeof`) in the query.
+pub const SECOND: &str = "pg_second";
+
+fn second(_env: &Env, args: &[Value]) -> Result<Value> {
+    Ok(args.get(1).cloned().unwrap_or(Value::Null))
+}
 
 fn oid_arg(v: &Value) -> Type {
     Type(v.as_int().and_then(|i| u32::try_from(i).ok()).unwrap_or(0))

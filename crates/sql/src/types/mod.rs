@@ -23,7 +23,8 @@
 //! | timestamp, timestamptz | INTEGER microseconds since 2000-01-01 (timestamptz in UTC) |
 //! | interval | TEXT in `IntervalStyle = postgres` form, collation `pg_interval` |
 //! | uuid | TEXT, lower-case canonical form (sorts as PostgreSQL's byte order) |
-//! | json | TEXT as given; jsonb TEXT as PostgreSQL prints it |
+//! | json | TEXT as given |
+//! | jsonb | TEXT as PostgreSQL prints it, collation `pg_jsonb` (jsonb's own order) |
 //! | arrays | TEXT: a JSON array of the elements' stored values (nested for more dimensions) |
 //!
 //! `±infinity` dates and timestamps are `i32::MIN/MAX` and `i64::MIN/MAX`, as in PostgreSQL.
@@ -189,7 +190,7 @@ type_table! {
     REGCLASS REGCLASS_ARRAY = 2205 / 2210: "regclass", "regclass", len 4, byval true, Numeric, preferred false, Integer, None;
     REGTYPE REGTYPE_ARRAY = 2206 / 2211: "regtype", "regtype", len 4, byval true, Numeric, preferred false, Integer, None;
     UUID UUID_ARRAY = 2950 / 2951: "uuid", "uuid", len 16, byval false, User, preferred false, Text, None;
-    JSONB JSONB_ARRAY = 3802 / 3807: "jsonb", "jsonb", len -1, byval false, User, preferred false, Text, None;
+    JSONB JSONB_ARRAY = 3802 / 3807: "jsonb", "jsonb", len -1, byval false, User, preferred false, Text, Some("pg_jsonb");
     REGNAMESPACE REGNAMESPACE_ARRAY = 4089 / 4090: "regnamespace", "regnamespace", len 4, byval true, Numeric, preferred false, Integer, None;
     REGROLE REGROLE_ARRAY = 4096 / 4097: "regrole", "regrole", len 4, byval true, Numeric, preferred false, Integer, None;
 }
@@ -253,6 +254,7 @@ pub type CollationFn = fn(&str, &str) -> std::cmp::Ordering;
 pub static COLLATIONS: &[(&str, CollationFn)] = &[
     ("pg_numeric", numbers::numeric_cmp),
     ("pg_interval", datetime::interval_cmp),
+    ("pg_jsonb", json::jsonb_collate),
 ];
 
 /// Every type of the catalog, in no particular order.

@@ -28,6 +28,14 @@ use crate::value::Value;
 use jv::Jv;
 
 /// `json`'s input: the text itself, once PostgreSQL's grammar accepts it.
+/// Orders two stored jsonb values as PostgreSQL's jsonb btree does (collation `pg_jsonb`).
+pub fn jsonb_collate(a: &str, b: &str) -> std::cmp::Ordering {
+    match (jv::Jv::parse(a), jv::Jv::parse(b)) {
+        (Ok(x), Ok(y)) => jv::cmp_top(&x, &y),
+        _ => a.cmp(b),
+    }
+}
+
 pub fn json_in(s: &str) -> Result<Value> {
     parse::validate(s)?;
     Ok(Value::Text(s.to_string()))
