@@ -724,3 +724,56 @@ fn a_sigkilled_postmaster_leaves_no_child_alive_after_a_second() {
     s.spawn();
     s.wait_ready_n(2);
 }
+
+/// Copies a directory tree (the fixture data directories).
+fn copy_tree(from: &std::path::Path, to: &std::path::Path) {
+    std::fs::create_dir_all(to).expect("mkdir");
+    for entry in std::fs::read_dir(from).expect("read_dir") {
+        let entry = entry.expect("entry");
+        let target = to.join(entry.file_name());
+        if entry.file_type().expect("type").is_dir() {
+            copy_tree(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), &target).expect("copy");
+        }
+    }
+}
+
+#[test]
+fn a_data_directory_of_the_previous_format_is_refused_naming_both_formats() {
+    // Written by minipg eabf941 (format 1: SQLite-typed columns, no minipg_class): a table
+    // `items` with numeric, boolean and timestamptz columns, schema s2, worker_spi's tables.
+    let fixture =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/datadir-format-1");
+    let s = Server::new(&[]);
+    copy_tree(&fixture, &s.data_dir());
+    std::fs::set_permissions(
+        s.data_dir(),
+        std::os::unix::fs::PermissionsExt::from_mode(0o700),
+    )
+    .expect("chmod");
+    let db = s.data_dir().join("base/postgres/postgres.sqlite");
+    let before = std::fs::read(&db).expect("fixture database");
+    let (code, out) = run_another(&s, &[], Duration::from_secs(20));
+    assert_eq!(code, Some(1), "{out}");
+    assert!(
+        out.contains("FATAL:  database files are incompatible with server"),
+        "{out}"
+    );
+    assert!(
+        out.contains(
+            "initialized by minipg format 1, which is not compatible with this version (format 2)"
+        ),
+        "{out}"
+    );
+    assert!(!out.contains("ready to accept connections"), "{out}");
+    assert_eq!(
+        std::fs::read(&db).expect("database"),
+        before,
+        "the old files are not touched"
+    );
+    assert!(!s.data_dir().join(spi::FORMAT_FILE).exists());
+    // `postmaster init` does not relabel it either.
+    let (_code, _out) = s.ctl(&["init"]);
+    assert!(!s.data_dir().join(spi::FORMAT_FILE).exists());
+}

@@ -171,6 +171,12 @@ fn serve(dir: &Path, cli: &Cli, modules: &[Module]) -> Result<i32, PmError> {
         datadir::init(dir)?;
     }
     datadir::check_permissions(dir)?;
+    if let Err(e) = spi::check_format(dir) {
+        return Err(PmError::Fatal(match (&e.detail, &e.hint) {
+            (Some(d), Some(h)) => format!("{}\nDETAIL:  {d}\nHINT:  {h}", e.message),
+            _ => e.message,
+        }));
+    }
     let dir = std::fs::canonicalize(dir)
         .map_err(|e| PmError::io(format!("could not resolve \"{}\"", dir.display()), e))?;
     let config_file = dir.join(datadir::CONFIG_FILE);

@@ -21,8 +21,6 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 use rusqlite::hooks::{AuthAction, AuthContext, Authorization};
 
-use crate::error::{SpiError, sqlstate};
-
 /// Pragmas a client may run, without a value (reads) or with a table/index name argument.
 const READ_ONLY_PRAGMAS: &[&str] = &[
     "table_info",
@@ -191,43 +189,6 @@ fn refusal(action: &AuthAction<'_>) -> Option<String> {
     }
 }
 
-/// Refuses `VACUUM INTO` (it writes a file wherever it is told). Conservative: any statement
-/// starting with VACUUM that mentions INTO outside a string is refused.
-pub(crate) fn refuse_vacuum_into(sql: &str) -> Result<(), SpiError> {
-    let trimmed = sql.trim_start();
-    // `get`, not `[..6]`: byte 6 may fall inside a multi-byte character ("sele#ې…").
-    let starts_with_vacuum = trimmed
-        .get(..6)
-        .is_some_and(|head| head.eq_ignore_ascii_case("vacuum"));
-    if !starts_with_vacuum {
-        return Ok(());
-    }
-    let mut in_string = false;
-    let mut word = String::new();
-    for c in trimmed.chars().chain(std::iter::once(' ')) {
-        if c == '\'' {
-            in_string = !in_string;
-            word.clear();
-            continue;
-        }
-        if in_string {
-            continue;
-        }
-        if c.is_alphanumeric() || c == '_' {
-            word.push(c);
-        } else {
-            if word.eq_ignore_ascii_case("into") {
-                return Err(SpiError::new(
-                    sqlstate::INSUFFICIENT_PRIVILEGE,
-                    "permission denied to run VACUUM INTO",
-                ));
-            }
-            word.clear();
-        }
-    }
-    Ok(())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -267,20 +228,9 @@ mod tests {
     }
 
     #[test]
-    fn vacuum_into_is_refused() {
-        assert!(refuse_vacuum_into("VACUUM INTO '/tmp/x.db'").is_err());
-        assert!(refuse_vacuum_into("vacuum main into 'x'").is_err());
-        assert!(refuse_vacuum_into("VACUUM").is_ok());
-        assert!(refuse_vacuum_into("select 'vacuum into'").is_ok());
-    }
-
-    #[test]
     fn a_multibyte_character_at_byte_six_is_not_a_panic() {
-        // Found by `cargo fuzz run session`: byte 6 of this text is inside 'ې' (bytes 5..7).
-        assert!(refuse_vacuum_into("sele#\u{6d0}op`").is_ok());
-        assert!(refuse_vacuum_into("vacuu\u{e9} into 'x'").is_ok());
-        assert!(refuse_vacuum_into("\u{e9}\u{e9}\u{e9}").is_ok());
-        // The same slicing, on a client's table name.
+        // Found by `cargo fuzz run session`: a multibyte character where a slice of the
+        // name would end.
         assert!(!is_catalog_table("minipg\u{e9}x"));
         assert!(!is_catalog_table("abcdef\u{e9}"));
         assert!(is_catalog_table("MINIPG_namespace"));

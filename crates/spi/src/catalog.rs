@@ -98,9 +98,11 @@ pub(crate) fn file_format(conn: &Connection) -> rusqlite::Result<Option<i64>> {
     };
     if has("minipg_meta")? {
         return conn
-            .query_row("SELECT value FROM minipg_meta WHERE key = 'format'", [], |r| {
-                r.get::<_, i64>(0)
-            })
+            .query_row(
+                "SELECT value FROM minipg_meta WHERE key = 'format'",
+                [],
+                |r| r.get::<_, i64>(0),
+            )
             .optional();
     }
     Ok(has("minipg_namespace")?.then_some(1))
@@ -115,14 +117,15 @@ pub(crate) fn next_oid(conn: &Connection) -> rusqlite::Result<i64> {
     )
 }
 
-/// Does the catalog table exist in this file?
+/// Do all of minipg's catalog tables exist in this file?
 pub(crate) fn catalog_present(conn: &Connection) -> rusqlite::Result<bool> {
     conn.query_row(
-        "SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name = 'minipg_namespace'",
+        "SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name IN \
+         ('minipg_namespace', 'minipg_class', 'minipg_attribute', 'minipg_meta')",
         [],
         |r| r.get::<_, i64>(0),
     )
-    .map(|n| n > 0)
+    .map(|n| n == 4)
 }
 
 /// Per-connection TEMP views (kept out of the file; `SqlConn::install_views_for` creates them

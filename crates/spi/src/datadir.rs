@@ -62,10 +62,48 @@ fn make_dir(path: &Path) -> Result<(), SpiError> {
     }
 }
 
+/// The file that records which catalog format the data directory holds (PostgreSQL's
+/// `PG_VERSION` and catalog version in one): the number [`crate::FORMAT`].
+pub const FORMAT_FILE: &str = "MINIPG_FORMAT";
+
+/// Refuses a data directory written in another format (PostgreSQL's "database files are
+/// incompatible with server"). A directory with databases but no format file is format 1,
+/// minipg before the SQL front end.
+pub fn check_format(data_dir: &Path) -> Result<(), SpiError> {
+    let found = match fs::read_to_string(data_dir.join(FORMAT_FILE)) {
+        Ok(text) => text.trim().parse::<i64>().unwrap_or(0),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => 1,
+        Err(e) => return Err(e.into()),
+    };
+    if found == crate::FORMAT {
+        return Ok(());
+    }
+    Err(incompatible(found))
+}
+
+/// FATAL: the files were written in format `found`.
+pub(crate) fn incompatible(found: i64) -> SpiError {
+    SpiError::fatal(
+        sqlstate::OBJECT_NOT_IN_PREREQUISITE_STATE,
+        "database files are incompatible with server",
+    )
+    .with_detail(format!(
+        "The data directory was initialized by minipg format {found}, which is not compatible with this version (format {}).",
+        crate::FORMAT
+    ))
+    .with_hint("Dump the data with the server that wrote it (pg_dump works against it) and restore it into a new data directory.")
+}
+
 /// Creates `data_dir` (mode 0700), `base/` and the `postgres` database if missing. Idempotent.
+/// A new directory records its format; an existing one is left as it is (see
+/// [`check_format`]).
 pub fn init_data_dir(data_dir: &Path) -> Result<(), SpiError> {
     make_dir(data_dir)?;
+    let fresh = !data_dir.join(BASE_DIR).exists();
     make_dir(&data_dir.join(BASE_DIR))?;
+    if fresh {
+        fs::write(data_dir.join(FORMAT_FILE), format!("{}\n", crate::FORMAT))?;
+    }
     if !database_exists(data_dir, DEFAULT_DATABASE) {
         // A directory whose database file was deleted holds nothing worth keeping (a WAL
         // without its database cannot be replayed): clear it so the database can be created.

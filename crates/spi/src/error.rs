@@ -645,7 +645,9 @@ mod tests {
 
     #[test]
     fn sql_errors_convert() {
-        let e: SpiError = SqlError::syntax("unterminated quoted string").at(Some(8)).into();
+        let e: SpiError = SqlError::syntax("unterminated quoted string")
+            .at(Some(8))
+            .into();
         assert_eq!(e.position, Some(8));
         assert_eq!(e.sqlstate, "42601");
     }

@@ -54,10 +54,13 @@ pub(crate) fn plan(
 pub(crate) fn coerce_param(v: &Value, ty: Type, index: usize) -> Result<Value, SpiError> {
     let converted = match (v, ty) {
         (Value::Null, _) => return Ok(Value::Null),
-        (Value::Text(s), t) if !matches!(t.storage(), types::Storage::Text) || t == Type::NUMERIC => {
+        (Value::Text(s), t)
+            if !matches!(t.storage(), types::Storage::Text) || t == Type::NUMERIC =>
+        {
             runtime::with_env(|env| types::io::input(t, env, s, -1))
         }
-        (Value::Int(i), Type::FLOAT4 | Type::FLOAT8) => {
+        (Value::Int(i), Type::FLOAT4 | Type::FLOAT8) =>
+        {
             #[expect(clippy::cast_precision_loss, reason = "as PostgreSQL's int8 → float8")]
             Ok(Value::Float(*i as f64))
         }
@@ -120,6 +123,9 @@ pub(crate) fn run_query(
     let mut out = QueryOutput::default();
     let mut rows = stmt.raw_query();
     while let Some(row) = rows.next().map_err(fail)? {
+        if max_rows != 0 && out.processed >= max_rows && !plan.writes() {
+            break; // a read can stop early; a write runs to completion
+        }
         out.processed += 1;
         if width == 0 {
             continue;
@@ -130,8 +136,6 @@ pub(crate) fn run_query(
                 values.push(runtime::from_ref(row.get_ref(i).map_err(fail)?));
             }
             out.rows.push(values);
-        } else if !plan.writes() {
-            break; // a read can stop early; a write runs to completion
         }
     }
     drop(rows);

@@ -160,4 +160,3 @@ fn signal_backend(ctx: &mut Context<'_>, terminate: bool) -> Result<Option<i64>>
         Err(e) => Err(function_error(&e)),
     }
 }
-

@@ -53,8 +53,8 @@ mod worker;
 pub use catalog::{BUILTIN_SCHEMAS, FORMAT};
 pub use connection::{OpenOptions, initialize_library};
 pub use datadir::{
-    BASE_DIR, DEFAULT_DATABASE, create_database, database_path, drop_database, init_data_dir,
-    list_databases, validate_database_name,
+    BASE_DIR, DEFAULT_DATABASE, FORMAT_FILE, check_format, create_database, database_path,
+    drop_database, init_data_dir, list_databases, validate_database_name,
 };
 pub use error::{Severity, SpiError, sqlstate};
 pub use functions::version_string;

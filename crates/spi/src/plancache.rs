@@ -43,18 +43,6 @@ pub(crate) enum Validity {
     WhileSchemaCookie(i64),
 }
 
-impl Validity {
-    /// The validity of a plan made at schema cookie `cookie`, given whether the rewriter
-    /// consulted the catalog and whether the description involved schema objects.
-    pub(crate) fn of(cookie: i64, asked_catalog: bool, depends_on_schema: bool) -> Validity {
-        if asked_catalog || depends_on_schema {
-            Validity::WhileSchemaCookie(cookie)
-        } else {
-            Validity::Always
-        }
-    }
-}
-
 struct Entry<T> {
     param_oids: Vec<u32>,
     plan: T,
@@ -276,9 +264,6 @@ mod tests {
             Some("1")
         );
         assert!(!asked, "a plan valid always reads nothing");
-        assert_eq!(Validity::of(3, false, false), Validity::Always);
-        assert_eq!(Validity::of(3, true, false), Validity::WhileSchemaCookie(3));
-        assert_eq!(Validity::of(3, false, true), Validity::WhileSchemaCookie(3));
     }
 
     fn open(dir: &std::path::Path) -> SqlConn {

@@ -56,11 +56,16 @@ pub fn startup_recovery(
             c.execute_batch("BEGIN IMMEDIATE")?;
             let result = (|| {
                 let mut repairs = Vec::new();
-                if !catalog::catalog_present(c)? {
-                    catalog::ensure_catalog(c)?;
-                    repairs.push("catalog table minipg_namespace was missing; created".to_string());
+                match catalog::file_format(c)? {
+                    Some(catalog::FORMAT) | None => {}
+                    Some(other) => return Err(crate::datadir::incompatible(other)),
                 }
+                if !catalog::catalog_present(c)? {
+                    repairs.push("minipg's catalog tables were missing; created".to_string());
+                }
+                catalog::ensure_catalog(c)?;
                 repairs.extend(catalog::repair(c)?);
+                repairs.extend(catalog::relations::repair(c)?);
                 Ok(repairs)
             })();
             match result {

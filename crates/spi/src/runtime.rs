@@ -225,7 +225,11 @@ pub(crate) fn register(conn: &Connection) -> rusqlite::Result<()> {
                     register_scalar(conn, symbol, f, b.strict, b.volatility, min)?;
                 }
             }
-            Imp::Aggregate { symbol, new, window } => {
+            Imp::Aggregate {
+                symbol,
+                new,
+                window,
+            } => {
                 if seen.insert(symbol) {
                     register_aggregate(conn, symbol, b, new, window)?;
                 }
@@ -267,7 +271,7 @@ impl Agg {
     }
 
     fn types(&self, ctx: &Context<'_>) -> Vec<Type> {
-        if self.typed && ctx.len() > 0 {
+        if self.typed && !ctx.is_empty() {
             func::arg_types(&from_ref(ctx.get_raw(0)))
         } else {
             (0..ctx.len()).map(|_| Type::ANY).collect()
@@ -321,7 +325,8 @@ impl WindowAggregate<State, rusqlite::types::Value> for Agg {
         let Some(args) = self.row_args(ctx) else {
             return Ok(());
         };
-        ENV.with(|e| acc.0.inverse(&e.borrow(), &args)).map_err(raise)
+        ENV.with(|e| acc.0.inverse(&e.borrow(), &args))
+            .map_err(raise)
     }
 }
 
@@ -367,7 +372,10 @@ fn register_table(
     let mut outputs: Vec<String> = if b.out_columns.is_empty() {
         vec!["value".into()]
     } else {
-        b.out_columns.iter().map(|(n, _)| (*n).to_string()).collect()
+        b.out_columns
+            .iter()
+            .map(|(n, _)| (*n).to_string())
+            .collect()
     };
     outputs.push("ordinality".into());
     let typed = b.args.iter().any(|t| t.is_pseudo());
@@ -420,7 +428,9 @@ unsafe impl<'vtab> VTab<'vtab> for TableTab {
     ) -> rusqlite::Result<(Cow<'static, CStr>, Self)> {
         db.config(VTabConfig::Innocuous)?;
         let Some(def) = aux else {
-            return Err(rusqlite::Error::ModuleError("table function without definition".into()));
+            return Err(rusqlite::Error::ModuleError(
+                "table function without definition".into(),
+            ));
         };
         let mut decl = String::from("CREATE TABLE x(");
         for (i, c) in def.outputs.iter().enumerate() {
@@ -570,7 +580,9 @@ unsafe impl VTabCursor for TableCursor<'_> {
             self.done = true;
             return Ok(());
         }
-        let rows = ENV.with(|e| (self.f)(&e.borrow(), &values)).map_err(raise)?;
+        let rows = ENV
+            .with(|e| (self.f)(&e.borrow(), &values))
+            .map_err(raise)?;
         self.rows = Some(rows);
         self.advance()
     }
@@ -587,11 +599,11 @@ unsafe impl VTabCursor for TableCursor<'_> {
     fn column(&self, ctx: &mut rusqlite::vtab::Context, i: c_int) -> rusqlite::Result<()> {
         let i = usize::try_from(i).unwrap_or(usize::MAX);
         if i == self.outputs - 1 {
-            return ctx.set_result(&self.ordinal);
+            return ctx.set_result(self.ordinal);
         }
         match self.row.get(i) {
-            Some(v) => ctx.set_result(&to_sql(v)),
-            None => ctx.set_result(&rusqlite::types::Null),
+            Some(v) => ctx.set_result(to_sql(v)),
+            None => ctx.set_result(rusqlite::types::Null),
         }
     }
 

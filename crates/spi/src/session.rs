@@ -57,7 +57,7 @@ pub struct Prepared {
 #[derive(Debug, Clone)]
 enum Body {
     Empty,
-    Plan(Plan),
+    Plan(Box<Plan>),
 }
 
 impl Prepared {
@@ -83,13 +83,13 @@ impl Prepared {
 
     /// Allowed in a failed transaction block.
     fn allowed_when_failed(&self) -> bool {
-        matches!(
-            self.body,
-            Body::Empty
-                | Body::Plan(Plan::Utility(
-                    Utility::Commit | Utility::Rollback | Utility::RollbackTo(_)
-                ))
-        )
+        match &self.body {
+            Body::Empty => true,
+            Body::Plan(plan) => matches!(
+                plan.as_ref(),
+                Plan::Utility(Utility::Commit | Utility::Rollback | Utility::RollbackTo(_))
+            ),
+        }
     }
 }
 
@@ -266,11 +266,11 @@ impl Session {
         };
         let prepared = Prepared {
             sql: text.to_string(),
-            body: Body::Plan(plan),
+            body: Body::Plan(Box::new(plan)),
             columns,
             param_types,
         };
-        if cache && matches!(&prepared.body, Body::Plan(Plan::Query(_))) {
+        if cache && matches!(&prepared.body, Body::Plan(p) if matches!(**p, Plan::Query(_))) {
             let validity = match (used_catalog, cookie) {
                 (false, _) => Some(Validity::Always),
                 (true, Some(c)) => Some(Validity::WhileSchemaCookie(c)),
@@ -431,7 +431,7 @@ impl Session {
             Body::Plan(plan) => plan,
         };
         if self.read_only && self.tx != TxStatus::Idle {
-            let writes = match plan {
+            let writes = match plan.as_ref() {
                 Plan::Query(q) => q.writes().then(|| exec::query_tag(q, 0)),
                 Plan::Ddl(d) => Some(d.tag().to_string()),
                 Plan::Utility(u @ (Utility::CreateSchema { .. } | Utility::DropSchema { .. })) => {
@@ -440,7 +440,14 @@ impl Session {
                 Plan::Utility(_) => None,
             };
             if let Some(tag) = writes {
-                let word = tag.split(" 0").next().unwrap_or(&tag).split(' ').take(2).collect::<Vec<_>>().join(" ");
+                let word = tag
+                    .split(" 0")
+                    .next()
+                    .unwrap_or(&tag)
+                    .split(' ')
+                    .take(2)
+                    .collect::<Vec<_>>()
+                    .join(" ");
                 let word = word.trim_end_matches(|c: char| c.is_ascii_digit() || c == ' ');
                 return Err(SpiError::new(
                     sqlstate::READ_ONLY_SQL_TRANSACTION,
@@ -448,7 +455,7 @@ impl Session {
                 ));
             }
         }
-        match plan {
+        match plan.as_ref() {
             Plan::Query(q) => self.run_sql(q, params),
             Plan::Ddl(ddl) => self.run_ddl(ddl),
             Plan::Utility(u) => self.utility(u),

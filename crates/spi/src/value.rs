@@ -6,8 +6,8 @@
 
 use std::time::{SystemTime, UNIX_EPOCH};
 
-pub use sql::Value;
 use sql::Type;
+pub use sql::Value;
 
 /// A result column: its name, PostgreSQL type and typmod, and where it comes from.
 pub type Column = sql::ir::OutColumn;

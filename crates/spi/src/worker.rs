@@ -276,7 +276,9 @@ impl FromValue for String {
                 String::from_utf8(b.clone()).map_err(|_| conversion_error(v, "text"))
             }
             Value::Int(i) => Ok(i.to_string()),
-            Value::Float(f) => Ok(crate::value::output(sql::Type::FLOAT8, &Value::Float(*f)).unwrap_or_default()),
+            Value::Float(f) => {
+                Ok(crate::value::output(sql::Type::FLOAT8, &Value::Float(*f)).unwrap_or_default())
+            }
             Value::Text(s) => Ok(s.clone()),
             Value::Null => Ok(String::new()),
         }
@@ -458,7 +460,12 @@ impl SpiClient {
 
     /// Utility commands: schemas and settings; no transaction control (the worker's
     /// transaction is its own, begun and ended through the API).
-    fn utility(&mut self, w: &mut WorkerConn, u: &Utility, read_only: bool) -> Result<SpiOk, SpiError> {
+    fn utility(
+        &mut self,
+        w: &mut WorkerConn,
+        u: &Utility,
+        read_only: bool,
+    ) -> Result<SpiOk, SpiError> {
         match u {
             Utility::CreateSchema {
                 name,
@@ -594,8 +601,12 @@ fn prepare(w: &mut WorkerConn, text: &str, args: &[Value]) -> Result<Vec<Plan>, 
     if let [Plan::Query(_)] = plans.as_slice()
         && let Some(cookie) = schema_cookie(&w.sql)
     {
-        w.plans
-            .insert(text, &[], plans[0].clone(), Validity::WhileSchemaCookie(cookie));
+        w.plans.insert(
+            text,
+            &[],
+            plans[0].clone(),
+            Validity::WhileSchemaCookie(cookie),
+        );
     }
     Ok(plans)
 }

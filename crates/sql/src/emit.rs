@@ -181,7 +181,11 @@ fn write_ctes(s: &mut String, ctes: &[Cte], recursive: bool) {
     if ctes.is_empty() {
         return;
     }
-    s.push_str(if recursive { "WITH RECURSIVE " } else { "WITH " });
+    s.push_str(if recursive {
+        "WITH RECURSIVE "
+    } else {
+        "WITH "
+    });
     for (i, c) in ctes.iter().enumerate() {
         if i > 0 {
             s.push_str(", ");
@@ -734,7 +738,11 @@ fn write_expr_inner(s: &mut String, e: &Expr) {
         ExprKind::IsNull { arg, negated } => {
             s.push('(');
             write_expr(s, arg);
-            s.push_str(if *negated { " IS NOT NULL)" } else { " IS NULL)" });
+            s.push_str(if *negated {
+                " IS NOT NULL)"
+            } else {
+                " IS NULL)"
+            });
         }
         ExprKind::BoolTest { arg, test } => {
             s.push('(');
@@ -828,11 +836,7 @@ fn write_expr_inner(s: &mut String, e: &Expr) {
             }
             s.push_str("))");
         }
-        ExprKind::InList {
-            arg,
-            list,
-            negated,
-        } => {
+        ExprKind::InList { arg, list, negated } => {
             s.push('(');
             write_collated(s, arg);
             s.push_str(if *negated { " NOT IN (" } else { " IN (" });

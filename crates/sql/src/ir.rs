@@ -375,13 +375,16 @@ pub struct Query {
     pub columns: Vec<OutColumn>,
 }
 
+/// `ON CONFLICT … DO UPDATE SET col = value, … [WHERE cond]`.
+pub type ConflictUpdate = (Vec<(String, Expr)>, Option<Expr>);
+
 /// `ON CONFLICT`.
 #[derive(Clone, Debug)]
 pub struct OnConflict {
     pub target: Vec<String>,
     pub target_where: Option<Expr>,
     /// `None`: DO NOTHING.
-    pub update: Option<(Vec<(String, Expr)>, Option<Expr>)>,
+    pub update: Option<ConflictUpdate>,
 }
 
 /// INSERT, UPDATE or DELETE.

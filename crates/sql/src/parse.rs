@@ -144,9 +144,11 @@ fn chains(t: &Token) -> bool {
     match t {
         Token::Word(w) => {
             w.quote_style.is_none()
-                && ["is", "like", "ilike", "similar", "between", "collate", "at", "in"]
-                    .iter()
-                    .any(|k| w.value.eq_ignore_ascii_case(k))
+                && [
+                    "is", "like", "ilike", "similar", "between", "collate", "at", "in",
+                ]
+                .iter()
+                .any(|k| w.value.eq_ignore_ascii_case(k))
         }
         Token::Whitespace(_)
         | Token::Number(..)
@@ -178,9 +180,11 @@ fn resets_chain(t: &Token) -> bool {
         Token::Comma => true,
         Token::Word(w) => {
             w.quote_style.is_none()
-                && ["and", "or", "select", "from", "where", "when", "then", "else", "on", "having"]
-                    .iter()
-                    .any(|k| w.value.eq_ignore_ascii_case(k))
+                && [
+                    "and", "or", "select", "from", "where", "when", "then", "else", "on", "having",
+                ]
+                .iter()
+                .any(|k| w.value.eq_ignore_ascii_case(k))
         }
         _ => false,
     }
@@ -195,11 +199,10 @@ fn split(tokens: Vec<TokenWithSpan>, positions: &Positions) -> Result<Vec<Vec<To
     for t in tokens {
         match &t.token {
             Token::LParen | Token::LBracket => chain.push(0),
-            Token::RParen | Token::RBracket => {
-                if chain.len() > 1 {
-                    chain.pop();
-                }
+            Token::RParen | Token::RBracket if chain.len() > 1 => {
+                chain.pop();
             }
+            Token::RParen | Token::RBracket => {}
             Token::SemiColon if chain.len() == 1 => {
                 chain[0] = 0;
                 if cur.iter().any(|t| !is_trivia(&t.token)) {
@@ -219,7 +222,9 @@ fn split(tokens: Vec<TokenWithSpan>, positions: &Positions) -> Result<Vec<Vec<To
                 if let Some(c) = chain.last_mut() {
                     *c += 1;
                     if *c > MAX_OPERATOR_CHAIN {
-                        return Err(stack_depth_exceeded().at(Some(positions.position(t.span.start))));
+                        return Err(
+                            stack_depth_exceeded().at(Some(positions.position(t.span.start)))
+                        );
                     }
                 }
             }

@@ -201,7 +201,11 @@ impl Utility {
             Utility::Begin { start: true, .. } => "START TRANSACTION",
             Utility::SetTransactionReadOnly(_) => "SET",
             Utility::Lock => "LOCK TABLE",
-            Utility::Vacuum { analyze: true, full: false, tables: _ } => "ANALYZE",
+            Utility::Vacuum {
+                analyze: true,
+                full: false,
+                tables: _,
+            } => "ANALYZE",
             Utility::Vacuum { .. } => "VACUUM",
             Utility::Commit => "COMMIT",
             Utility::Rollback | Utility::RollbackTo(_) => "ROLLBACK",

@@ -126,7 +126,10 @@ impl<S: Read + Write + AsRawFd> Backend<'_, S> {
                 _ => inferred.get(i).copied().unwrap_or(sql::Type::TEXT),
             })
             .collect();
-        let param_oids = param_types.iter().map(|t| values::reported_oid(*t)).collect();
+        let param_oids = param_types
+            .iter()
+            .map(|t| values::reported_oid(*t))
+            .collect();
         self.statements.insert(
             name,
             Rc::new(PreparedStatement {
@@ -186,7 +189,12 @@ impl<S: Read + Write + AsRawFd> Backend<'_, S> {
         }
         let mut values = Vec::with_capacity(params.len());
         for (i, (p, format)) in params.iter().zip(&formats).enumerate() {
-            values.push(decode_param(p.as_deref(), stmt.param_types[i], *format, i + 1)?);
+            values.push(decode_param(
+                p.as_deref(),
+                stmt.param_types[i],
+                *format,
+                i + 1,
+            )?);
         }
         self.portals.insert(
             portal,

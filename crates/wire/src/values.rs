@@ -24,7 +24,10 @@ pub(crate) fn reported_oid(t: Type) -> Oid {
 }
 
 /// RowDescription's fields for `columns` in these formats.
-pub(crate) fn describe_columns(columns: &[spi::Column], formats: &[Format]) -> Vec<FieldDescription> {
+pub(crate) fn describe_columns(
+    columns: &[spi::Column],
+    formats: &[Format],
+) -> Vec<FieldDescription> {
     columns
         .iter()
         .enumerate()
@@ -109,7 +112,8 @@ pub(crate) fn decode_param(
     });
     decoded.map_err(|e| {
         let mut err = spi::SpiError::from(e);
-        if format == Format::Binary && err.sqlstate == sql::sqlstate::INVALID_BINARY_REPRESENTATION {
+        if format == Format::Binary && err.sqlstate == sql::sqlstate::INVALID_BINARY_REPRESENTATION
+        {
             err.message = format!("incorrect binary data format in bind parameter {index}");
         }
         Failure::from(err)

@@ -264,7 +264,10 @@ fn insert_relation(
 }
 
 fn write_columns(conn: &Connection, oid: i64, columns: &[RelColumn]) -> Result<(), SpiError> {
-    conn.execute("DELETE FROM main.minipg_attribute WHERE attrelid = ?1", [oid])?;
+    conn.execute(
+        "DELETE FROM main.minipg_attribute WHERE attrelid = ?1",
+        [oid],
+    )?;
     let mut stmt = conn.prepare_cached(
         "INSERT INTO main.minipg_attribute \
          (attrelid, attnum, attname, atttypid, atttypmod, attnotnull, attdefault) \
@@ -285,7 +288,10 @@ fn write_columns(conn: &Connection, oid: i64, columns: &[RelColumn]) -> Result<(
 }
 
 fn forget(conn: &Connection, oid: u32) -> Result<(), SpiError> {
-    conn.execute("DELETE FROM main.minipg_attribute WHERE attrelid = ?1", [oid])?;
+    conn.execute(
+        "DELETE FROM main.minipg_attribute WHERE attrelid = ?1",
+        [oid],
+    )?;
     conn.execute(
         "DELETE FROM main.minipg_attribute WHERE attrelid IN \
          (SELECT oid FROM main.minipg_class WHERE reltable = ?1)",
@@ -343,7 +349,10 @@ pub(crate) fn run_ddl(sql: &SqlConn, ddl: &Ddl) -> Result<Vec<Notice>, SpiError>
             sqlite,
             ..
         } => {
-            if sql.trusted(|c| lookup(c, &rel.schema, &rel.name))?.is_some() {
+            if sql
+                .trusted(|c| lookup(c, &rel.schema, &rel.name))?
+                .is_some()
+            {
                 if *if_not_exists {
                     notices.push(exists_notice("relation", &rel.name));
                     return Ok(notices);
@@ -465,9 +474,14 @@ pub(crate) fn repair(conn: &Connection) -> Result<Vec<String>, SpiError> {
         .collect::<rusqlite::Result<_>>()?;
     let mut out = Vec::new();
     for (oid, name) in orphans {
-        conn.execute("DELETE FROM main.minipg_attribute WHERE attrelid = ?1", [oid])?;
+        conn.execute(
+            "DELETE FROM main.minipg_attribute WHERE attrelid = ?1",
+            [oid],
+        )?;
         conn.execute("DELETE FROM main.minipg_class WHERE oid = ?1", [oid])?;
-        out.push(format!("catalog row of \"{name}\" had no relation; removed"));
+        out.push(format!(
+            "catalog row of \"{name}\" had no relation; removed"
+        ));
     }
     Ok(out)
 }

@@ -345,10 +345,7 @@ pub(crate) fn has_typmod(t: Type) -> bool {
 /// PostgreSQL's `select_common_type`: the type UNION/CASE/ARRAY/VALUES/COALESCE branches
 /// resolve to. `what` names the construct in the error (`UNION`, `CASE`, …); positions are of
 /// each input.
-pub(crate) fn common_type(
-    types: &[(Type, Option<usize>)],
-    what: &str,
-) -> Result<Type> {
+pub(crate) fn common_type(types: &[(Type, Option<usize>)], what: &str) -> Result<Type> {
     let known: Vec<(Type, Option<usize>)> = types
         .iter()
         .copied()

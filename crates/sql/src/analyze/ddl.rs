@@ -75,13 +75,18 @@ impl Analyzer<'_> {
             }
             None => match &self.default_schema {
                 Some(ds) => ds.clone(),
-                None => self.catalog.search_path().into_iter().next().ok_or_else(|| {
-                    SqlError::new(
-                        sqlstate::INVALID_SCHEMA_NAME,
-                        "no schema has been selected to create in",
-                    )
-                    .at(pos)
-                })?,
+                None => self
+                    .catalog
+                    .search_path()
+                    .into_iter()
+                    .next()
+                    .ok_or_else(|| {
+                        SqlError::new(
+                            sqlstate::INVALID_SCHEMA_NAME,
+                            "no schema has been selected to create in",
+                        )
+                        .at(pos)
+                    })?,
             },
         };
         if schema == "pg_catalog" || schema == "information_schema" {
@@ -101,14 +106,20 @@ impl Analyzer<'_> {
             .at(pos));
         }
         if rel.len() > 63 {
-            return Err(SqlError::new(sqlstate::NAME_TOO_LONG, format!("identifier \"{rel}\" is too long")).at(pos));
+            return Err(SqlError::new(
+                sqlstate::NAME_TOO_LONG,
+                format!("identifier \"{rel}\" is too long"),
+            )
+            .at(pos));
         }
         Ok((schema, rel))
     }
 
     fn create_table(&mut self, ct: &ast::CreateTable) -> Result<Ddl> {
         if ct.temporary {
-            return Err(SqlError::not_supported("temporary tables are not supported"));
+            return Err(SqlError::not_supported(
+                "temporary tables are not supported",
+            ));
         }
         let (schema, name) = self.creation_target(&ct.name)?;
         let sqlite = sqlite_name(&schema, &name);
@@ -117,7 +128,9 @@ impl Analyzer<'_> {
         }
         if ct.columns.is_empty() && ct.constraints.is_empty() {
             // CREATE TABLE t () is allowed by PostgreSQL; SQLite needs a column.
-            return Err(SqlError::not_supported("a table without columns is not supported"));
+            return Err(SqlError::not_supported(
+                "a table without columns is not supported",
+            ));
         }
         let mut columns: Vec<RelColumn> = Vec::new();
         let mut defs: Vec<String> = Vec::new();
@@ -139,7 +152,9 @@ impl Analyzer<'_> {
             }
             let mut t = typename::resolve(&c.data_type).map_err(|e| e.at(pos))?;
             for o in &c.options {
-                if let ast::ColumnOption::Generated { .. } | ast::ColumnOption::Identity(_) = o.option {
+                if let ast::ColumnOption::Generated { .. } | ast::ColumnOption::Identity(_) =
+                    o.option
+                {
                     t.serial = true;
                 }
             }
@@ -184,7 +199,9 @@ impl Analyzer<'_> {
                             if t.serial {
                                 serial_pk = Some(i);
                             } else {
-                                let cn = constraint_name(o.name.as_ref(), &mut used_names, || format!("{name}_pkey"));
+                                let cn = constraint_name(o.name.as_ref(), &mut used_names, || {
+                                    format!("{name}_pkey")
+                                });
                                 constraints.push(format!(
                                     "CONSTRAINT {} PRIMARY KEY ({})",
                                     quote_sqlite(&cn),
@@ -193,25 +210,48 @@ impl Analyzer<'_> {
                             }
                         }
                         ast::ColumnOption::Unique(_) => {
-                            let cn = constraint_name(o.name.as_ref(), &mut used_names, || format!("{name}_{cname}_key"));
-                            constraints.push(format!("CONSTRAINT {} UNIQUE ({})", quote_sqlite(&cn), quote_sqlite(&cname)));
+                            let cn = constraint_name(o.name.as_ref(), &mut used_names, || {
+                                format!("{name}_{cname}_key")
+                            });
+                            constraints.push(format!(
+                                "CONSTRAINT {} UNIQUE ({})",
+                                quote_sqlite(&cn),
+                                quote_sqlite(&cname)
+                            ));
                         }
                         ast::ColumnOption::Check(ck) => {
                             let x = self.check_expr(&ck.expr)?;
-                            let cn = constraint_name(o.name.as_ref().or(ck.name.as_ref()), &mut used_names, || format!("{name}_{cname}_check"));
-                            constraints.push(format!("CONSTRAINT {} CHECK ({})", quote_sqlite(&cn), emit::expr(&x)));
+                            let cn = constraint_name(
+                                o.name.as_ref().or(ck.name.as_ref()),
+                                &mut used_names,
+                                || format!("{name}_{cname}_check"),
+                            );
+                            constraints.push(format!(
+                                "CONSTRAINT {} CHECK ({})",
+                                quote_sqlite(&cn),
+                                emit::expr(&x)
+                            ));
                         }
                         ast::ColumnOption::ForeignKey(fk) => {
-                            let cn = constraint_name(o.name.as_ref().or(fk.name.as_ref()), &mut used_names, || format!("{name}_{cname}_fkey"));
+                            let cn = constraint_name(
+                                o.name.as_ref().or(fk.name.as_ref()),
+                                &mut used_names,
+                                || format!("{name}_{cname}_fkey"),
+                            );
                             let sql = self.foreign_key(&cn, std::slice::from_ref(&cname), fk)?;
                             constraints.push(sql);
                         }
                         ast::ColumnOption::Collation(coll) => {
                             let n = object_name(coll).join(".");
-                            if !matches!(n.as_str(), "C" | "POSIX" | "default" | "pg_catalog.default" | "c") {
+                            if !matches!(
+                                n.as_str(),
+                                "C" | "POSIX" | "default" | "pg_catalog.default" | "c"
+                            ) {
                                 return Err(SqlError::new(
                                     sqlstate::UNDEFINED_OBJECT,
-                                    format!("collation \"{n}\" for encoding \"UTF8\" does not exist"),
+                                    format!(
+                                        "collation \"{n}\" for encoding \"UTF8\" does not exist"
+                                    ),
                                 ));
                             }
                         }
@@ -226,7 +266,9 @@ impl Analyzer<'_> {
                 if t.serial && serial_pk != Some(i) {
                     let is_table_pk = ct.constraints.iter().any(|c| match c {
                         ast::TableConstraint::PrimaryKey(pk) => {
-                            pk.columns.len() == 1 && index_column_name(&pk.columns[0]).as_deref() == Some(cname.as_str())
+                            pk.columns.len() == 1
+                                && index_column_name(&pk.columns[0]).as_deref()
+                                    == Some(cname.as_str())
                         }
                         _ => false,
                     });
@@ -267,26 +309,47 @@ impl Analyzer<'_> {
                             if let Some(rc) = columns.iter_mut().find(|x| x.name == *c) {
                                 rc.not_null = true;
                             }
-                            if let Some(d) = defs.iter_mut().find(|d| d.starts_with(&format!("{} ", quote_sqlite(c)))) && !d.contains(" NOT NULL") {
+                            if let Some(d) = defs
+                                .iter_mut()
+                                .find(|d| d.starts_with(&format!("{} ", quote_sqlite(c))))
+                                && !d.contains(" NOT NULL")
+                            {
                                 d.push_str(" NOT NULL");
                             }
                         }
-                        let cn = constraint_name(pk.name.as_ref(), &mut used_names, || format!("{name}_pkey"));
-                        constraints.push(format!("CONSTRAINT {} PRIMARY KEY ({})", quote_sqlite(&cn), quoted_list(&cols)));
+                        let cn = constraint_name(pk.name.as_ref(), &mut used_names, || {
+                            format!("{name}_pkey")
+                        });
+                        constraints.push(format!(
+                            "CONSTRAINT {} PRIMARY KEY ({})",
+                            quote_sqlite(&cn),
+                            quoted_list(&cols)
+                        ));
                     }
                     ast::TableConstraint::Unique(u) => {
                         let cols = self.constraint_columns(&columns, &u.columns)?;
-                        let cn = constraint_name(u.name.as_ref(), &mut used_names, || format!("{name}_{}_key", cols.join("_")));
-                        constraints.push(format!("CONSTRAINT {} UNIQUE ({})", quote_sqlite(&cn), quoted_list(&cols)));
+                        let cn = constraint_name(u.name.as_ref(), &mut used_names, || {
+                            format!("{name}_{}_key", cols.join("_"))
+                        });
+                        constraints.push(format!(
+                            "CONSTRAINT {} UNIQUE ({})",
+                            quote_sqlite(&cn),
+                            quoted_list(&cols)
+                        ));
                     }
                     ast::TableConstraint::Check(ck) => {
                         let x = self.check_expr(&ck.expr)?;
                         let first = first_column(&ck.expr, &columns);
-                        let cn = constraint_name(ck.name.as_ref(), &mut used_names, || match &first {
-                            Some(c) => format!("{name}_{c}_check"),
-                            None => format!("{name}_check"),
-                        });
-                        constraints.push(format!("CONSTRAINT {} CHECK ({})", quote_sqlite(&cn), emit::expr(&x)));
+                        let cn =
+                            constraint_name(ck.name.as_ref(), &mut used_names, || match &first {
+                                Some(c) => format!("{name}_{c}_check"),
+                                None => format!("{name}_check"),
+                            });
+                        constraints.push(format!(
+                            "CONSTRAINT {} CHECK ({})",
+                            quote_sqlite(&cn),
+                            emit::expr(&x)
+                        ));
                     }
                     ast::TableConstraint::ForeignKey(fk) => {
                         let cols: Vec<String> = fk.columns.iter().map(ident).collect();
@@ -294,11 +357,15 @@ impl Analyzer<'_> {
                             if !columns.iter().any(|x| x.name == *c) {
                                 return Err(SqlError::new(
                                     sqlstate::UNDEFINED_COLUMN,
-                                    format!("column \"{c}\" referenced in foreign key constraint does not exist"),
+                                    format!(
+                                        "column \"{c}\" referenced in foreign key constraint does not exist"
+                                    ),
                                 ));
                             }
                         }
-                        let cn = constraint_name(fk.name.as_ref(), &mut used_names, || format!("{name}_{}_fkey", cols.join("_")));
+                        let cn = constraint_name(fk.name.as_ref(), &mut used_names, || {
+                            format!("{name}_{}_fkey", cols.join("_"))
+                        });
                         let sql = self.foreign_key(&cn, &cols, fk)?;
                         constraints.push(sql);
                     }
@@ -315,7 +382,11 @@ impl Analyzer<'_> {
         self.levels.pop();
         result?;
         defs.extend(constraints);
-        let create = format!("CREATE TABLE {} ({}) STRICT", quote_sqlite(&sqlite), defs.join(", "));
+        let create = format!(
+            "CREATE TABLE {} ({}) STRICT",
+            quote_sqlite(&sqlite),
+            defs.join(", ")
+        );
         Ok(Ddl::CreateTable {
             rel: NewRelation {
                 schema,
@@ -333,7 +404,9 @@ impl Analyzer<'_> {
     /// `SELECT … INTO name …`: CREATE TABLE name AS SELECT ….
     pub(super) fn select_into(&mut self, q: &ast::Query, into: &ast::SelectInto) -> Result<Plan> {
         if into.temporary {
-            return Err(SqlError::not_supported("temporary tables are not supported"));
+            return Err(SqlError::not_supported(
+                "temporary tables are not supported",
+            ));
         }
         let target = match into.targets.as_slice() {
             [ast::Expr::Identifier(i)] => ast::ObjectName::from(vec![i.clone()]),
@@ -346,7 +419,14 @@ impl Analyzer<'_> {
         if let ast::SetExpr::Select(s) = q.body.as_mut() {
             s.into = None;
         }
-        Ok(Plan::Ddl(self.create_table_as(schema, name, sqlite, &[], false, &q)?))
+        Ok(Plan::Ddl(self.create_table_as(
+            schema,
+            name,
+            sqlite,
+            &[],
+            false,
+            &q,
+        )?))
     }
 
     fn create_table_as(
@@ -370,7 +450,11 @@ impl Analyzer<'_> {
                     format!("column \"{cname}\" specified more than once"),
                 ));
             }
-            let ty = if c.ty == Type::UNKNOWN { Type::TEXT } else { c.ty };
+            let ty = if c.ty == Type::UNKNOWN {
+                Type::TEXT
+            } else {
+                c.ty
+            };
             let mut decl = format!("{} {}", quote_sqlite(&cname), storage_decl(ty));
             if let Some(coll) = ty.info().collation {
                 decl.push_str(&format!(" COLLATE {coll}"));
@@ -391,7 +475,11 @@ impl Analyzer<'_> {
                 "there is no parameter $1",
             ));
         }
-        let create = format!("CREATE TABLE {} ({}) STRICT", quote_sqlite(&sqlite), defs.join(", "));
+        let create = format!(
+            "CREATE TABLE {} ({}) STRICT",
+            quote_sqlite(&sqlite),
+            defs.join(", ")
+        );
         let fill = format!(
             "INSERT INTO {} ({}) {}",
             quote_sqlite(&sqlite),
@@ -458,11 +546,17 @@ impl Analyzer<'_> {
         self.condition(e, Clause::Check, "CHECK")
     }
 
-    fn constraint_columns(&self, columns: &[RelColumn], cols: &[ast::IndexColumn]) -> Result<Vec<String>> {
+    fn constraint_columns(
+        &self,
+        columns: &[RelColumn],
+        cols: &[ast::IndexColumn],
+    ) -> Result<Vec<String>> {
         let mut out = Vec::new();
         for c in cols {
             let Some(n) = index_column_name(c) else {
-                return Err(SqlError::not_supported("expressions in a key constraint are not supported"));
+                return Err(SqlError::not_supported(
+                    "expressions in a key constraint are not supported",
+                ));
             };
             if !columns.iter().any(|x| x.name == n) {
                 return Err(SqlError::new(
@@ -476,7 +570,12 @@ impl Analyzer<'_> {
         Ok(out)
     }
 
-    fn foreign_key(&mut self, name: &str, cols: &[String], fk: &ast::ForeignKeyConstraint) -> Result<String> {
+    fn foreign_key(
+        &mut self,
+        name: &str,
+        cols: &[String],
+        fk: &ast::ForeignKeyConstraint,
+    ) -> Result<String> {
         let pos = self.pos(fk.foreign_table.span());
         let parts = object_name(&fk.foreign_table);
         let (schema, table) = split_name(&parts, pos)?;
@@ -549,7 +648,11 @@ impl Analyzer<'_> {
                 } else {
                     let x = self.expr(e, Clause::IndexExpr)?;
                     let x = self.resolve_unknown(x)?;
-                    let coll = x.ty.info().collation.map(|c| format!(" COLLATE {c}")).unwrap_or_default();
+                    let coll =
+                        x.ty.info()
+                            .collation
+                            .map(|c| format!(" COLLATE {c}"))
+                            .unwrap_or_default();
                     cols_sql.push(format!("({}){coll}{dir}", emit::expr(&x)));
                     col_names.push(figure_colname(e).unwrap_or_else(|| "expr".into()));
                 }
@@ -594,18 +697,25 @@ impl Analyzer<'_> {
 
     fn create_view(&mut self, cv: &ast::CreateView) -> Result<Ddl> {
         if cv.materialized {
-            return Err(SqlError::not_supported("materialized views are not supported"));
+            return Err(SqlError::not_supported(
+                "materialized views are not supported",
+            ));
         }
         let (schema, name) = self.creation_target(&cv.name)?;
         let sqlite = sqlite_name(&schema, &name);
         let query = self.query(&cv.query)?;
         let params = self.finish_params()?;
         if !params.is_empty() {
-            return Err(SqlError::new(sqlstate::UNDEFINED_PARAMETER, "there is no parameter $1"));
+            return Err(SqlError::new(
+                sqlstate::UNDEFINED_PARAMETER,
+                "there is no parameter $1",
+            ));
         }
         let aliases: Vec<String> = cv.columns.iter().map(|c| ident(&c.name)).collect();
         if aliases.len() > query.columns.len() {
-            return Err(SqlError::syntax("CREATE VIEW specifies more column names than columns"));
+            return Err(SqlError::syntax(
+                "CREATE VIEW specifies more column names than columns",
+            ));
         }
         let mut columns = Vec::with_capacity(query.columns.len());
         for (i, c) in query.columns.iter().enumerate() {
@@ -618,7 +728,11 @@ impl Analyzer<'_> {
             }
             columns.push(RelColumn {
                 name: cname,
-                ty: if c.ty == Type::UNKNOWN { Type::TEXT } else { c.ty },
+                ty: if c.ty == Type::UNKNOWN {
+                    Type::TEXT
+                } else {
+                    c.ty
+                },
                 typmod: c.typmod,
                 not_null: false,
                 default: None,
@@ -698,7 +812,16 @@ impl Analyzer<'_> {
                     };
                     return Err(SqlError::new(
                         sqlstate::WRONG_OBJECT_TYPE,
-                        format!("\"{}\" is not a {}", r.name, if kind == RelKind::Index { "an index" } else { kind.noun() }.trim_start_matches("an ")),
+                        format!(
+                            "\"{}\" is not a {}",
+                            r.name,
+                            if kind == RelKind::Index {
+                                "an index"
+                            } else {
+                                kind.noun()
+                            }
+                            .trim_start_matches("an ")
+                        ),
                     )
                     .with_hint(hint)
                     .at(pos));
@@ -716,7 +839,9 @@ impl Analyzer<'_> {
                     } else {
                         sqlstate::UNDEFINED_OBJECT
                     };
-                    return Err(SqlError::new(code, format!("{what} \"{shown}\" does not exist")).at(pos));
+                    return Err(
+                        SqlError::new(code, format!("{what} \"{shown}\" does not exist")).at(pos),
+                    );
                 }
             }
         }
@@ -763,7 +888,10 @@ impl Analyzer<'_> {
                         }
                         return Err(SqlError::new(
                             sqlstate::DUPLICATE_COLUMN,
-                            format!("column \"{cname}\" of relation \"{}\" already exists", table.name),
+                            format!(
+                                "column \"{cname}\" of relation \"{}\" already exists",
+                                table.name
+                            ),
                         ));
                     }
                     let t = typename::resolve(&column_def.data_type)?;
@@ -836,7 +964,10 @@ impl Analyzer<'_> {
                     };
                     let target = object_name(n).last().cloned().unwrap_or_default();
                     let new_sqlite = sqlite_name(&table.schema, &target);
-                    sqlite.push(format!("ALTER TABLE {q} RENAME TO {}", quote_sqlite(&new_sqlite)));
+                    sqlite.push(format!(
+                        "ALTER TABLE {q} RENAME TO {}",
+                        quote_sqlite(&new_sqlite)
+                    ));
                     new_name = Some(target);
                 }
                 ast::AlterTableOperation::DropColumn {
@@ -852,7 +983,10 @@ impl Analyzer<'_> {
                             }
                             return Err(SqlError::new(
                                 sqlstate::UNDEFINED_COLUMN,
-                                format!("column \"{n}\" of relation \"{}\" does not exist", table.name),
+                                format!(
+                                    "column \"{n}\" of relation \"{}\" does not exist",
+                                    table.name
+                                ),
                             ));
                         }
                         columns.retain(|c| c.name != n);
@@ -862,7 +996,12 @@ impl Analyzer<'_> {
                 other => {
                     return Err(SqlError::not_supported(format!(
                         "ALTER TABLE {} is not supported yet",
-                        other.to_string().split_whitespace().take(3).collect::<Vec<_>>().join(" ")
+                        other
+                            .to_string()
+                            .split_whitespace()
+                            .take(3)
+                            .collect::<Vec<_>>()
+                            .join(" ")
                     )));
                 }
             }
@@ -899,7 +1038,11 @@ fn storage_decl(t: Type) -> &'static str {
 }
 
 fn quoted_list(names: &[String]) -> String {
-    names.iter().map(|n| quote_sqlite(n)).collect::<Vec<_>>().join(", ")
+    names
+        .iter()
+        .map(|n| quote_sqlite(n))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 fn index_column_name(c: &ast::IndexColumn) -> Option<String> {
@@ -933,7 +1076,10 @@ fn multiple_pk(table: &str) -> SqlError {
 }
 
 fn not_a_table(name: &str) -> SqlError {
-    SqlError::new(sqlstate::WRONG_OBJECT_TYPE, format!("\"{name}\" is not a table"))
+    SqlError::new(
+        sqlstate::WRONG_OBJECT_TYPE,
+        format!("\"{name}\" is not a table"),
+    )
 }
 
 fn contains_column(x: &Expr) -> bool {

@@ -10,9 +10,7 @@ use super::typename;
 use super::{Analyzer, Clause, ident, object_name};
 use crate::error::{Result, SqlError, sqlstate};
 use crate::func::{Builtin, CastContext, Imp, Kind};
-use crate::ir::{
-    BoolTest, ColumnRef, Expr, ExprKind, Frame, FrameBound, SortKey, SubLink, Window,
-};
+use crate::ir::{BoolTest, ColumnRef, Expr, ExprKind, Frame, FrameBound, SortKey, SubLink, Window};
 use crate::types::{Category, Type, Typmod, format_type, io};
 use crate::value::Value;
 
@@ -48,10 +46,10 @@ impl Analyzer<'_> {
     pub fn condition(&mut self, e: &ast::Expr, clause: Clause, what: &str) -> Result<Expr> {
         let pos = self.expr_pos(e);
         let x = self.expr(e, clause)?;
-        self.to_bool(x, what, pos)
+        self.as_condition(x, what, pos)
     }
 
-    pub fn to_bool(&mut self, x: Expr, what: &str, pos: Option<usize>) -> Result<Expr> {
+    pub fn as_condition(&mut self, x: Expr, what: &str, pos: Option<usize>) -> Result<Expr> {
         if x.ty == Type::BOOL {
             return Ok(x);
         }
@@ -243,7 +241,14 @@ impl Analyzer<'_> {
                     (true, false) => "~~*",
                     (true, true) => "!~~*",
                 };
-                self.pattern_match(op, expr, pattern, escape_char.as_deref(), "like_escape", clause)
+                self.pattern_match(
+                    op,
+                    expr,
+                    pattern,
+                    escape_char.as_deref(),
+                    "like_escape",
+                    clause,
+                )
             }
             E::SimilarTo {
                 negated,
@@ -280,7 +285,12 @@ impl Analyzer<'_> {
                 conditions,
                 else_result,
                 ..
-            } => self.case(operand.as_deref(), conditions, else_result.as_deref(), clause),
+            } => self.case(
+                operand.as_deref(),
+                conditions,
+                else_result.as_deref(),
+                clause,
+            ),
             E::Exists { subquery, negated } => {
                 let q = self.subquery(subquery)?;
                 let x = Expr::new(
@@ -424,7 +434,10 @@ impl Analyzer<'_> {
                 if !matches!(name, "C" | "POSIX" | "default" | "c" | "ucs_basic") {
                     return Err(SqlError::new(
                         sqlstate::UNDEFINED_OBJECT,
-                        format!("collation \"{}\" for encoding \"UTF8\" does not exist", names.join(".")),
+                        format!(
+                            "collation \"{}\" for encoding \"UTF8\" does not exist",
+                            names.join(".")
+                        ),
                     )
                     .at(pos));
                 }
@@ -491,7 +504,9 @@ impl Analyzer<'_> {
                 Expr::new(ExprKind::Param(n - 1), self.params[n - 1])
             }
             V::HexStringLiteral(_) | V::SingleQuotedByteStringLiteral(_) => {
-                return Err(SqlError::not_supported("bit string literals are not supported").at(pos));
+                return Err(
+                    SqlError::not_supported("bit string literals are not supported").at(pos),
+                );
             }
             other => {
                 return Err(SqlError::syntax(format!(
@@ -935,8 +950,7 @@ impl Analyzer<'_> {
                     stack.push(right);
                     stack.push(left);
                 }
-                ast::Expr::Nested(inner)
-                    if matches!(&**inner, ast::Expr::BinaryOp { op: o, .. } if o == op) =>
+                ast::Expr::Nested(inner) if matches!(&**inner, ast::Expr::BinaryOp { op: o, .. } if o == op) =>
                 {
                     stack.push(inner);
                 }
@@ -1041,7 +1055,8 @@ impl Analyzer<'_> {
         if !super::coerce::can_coerce(x.ty, ty, CastContext::Explicit) {
             return Ok(None);
         }
-        self.coerce(x.clone(), ty, -1, CastContext::Explicit, *p).map(Some)
+        self.coerce(x.clone(), ty, -1, CastContext::Explicit, *p)
+            .map(Some)
     }
 
     /// Coerces the arguments to a resolved row's types and builds the call.
@@ -1191,10 +1206,9 @@ impl Analyzer<'_> {
             ast::BinaryOperator::PGILikeMatch => "~~*",
             ast::BinaryOperator::PGRegexMatch => "~",
             other => {
-                return Err(SqlError::not_supported(format!(
-                    "{other} ANY/ALL is not supported"
-                ))
-                .at(pos));
+                return Err(
+                    SqlError::not_supported(format!("{other} ANY/ALL is not supported")).at(pos),
+                );
             }
         };
         let lp = self.expr_pos(left);
@@ -1270,13 +1284,19 @@ impl Analyzer<'_> {
         let mut err = None;
         let env = self.env;
         let params = &mut self.params;
-        super::query::map_targets(q, i, &mut |e: Expr| {
-            match coerce(env, params, e.clone(), ty, -1, CastContext::Implicit, pos) {
-                Ok(x) => x,
-                Err(x) => {
-                    err = Some(x);
-                    e
-                }
+        super::query::map_targets(q, i, &mut |e: Expr| match coerce(
+            env,
+            params,
+            e.clone(),
+            ty,
+            -1,
+            CastContext::Implicit,
+            pos,
+        ) {
+            Ok(x) => x,
+            Err(x) => {
+                err = Some(x);
+                e
             }
         });
         if let Some(e) = err {
@@ -1323,7 +1343,8 @@ impl Analyzer<'_> {
             }
             None => None,
         };
-        let mut types: Vec<(Type, Option<usize>)> = results.iter().map(|(e, p)| (e.ty, *p)).collect();
+        let mut types: Vec<(Type, Option<usize>)> =
+            results.iter().map(|(e, p)| (e.ty, *p)).collect();
         if let Some((e, p)) = &else_ {
             types.push((e.ty, *p));
         }
@@ -1362,7 +1383,9 @@ impl Analyzer<'_> {
             .at(pos));
         }
         let nested = items.iter().all(|(e, _)| e.ty.is_array())
-            && elems.iter().all(|e| matches!(strip(e), ast::Expr::Array(_)));
+            && elems
+                .iter()
+                .all(|e| matches!(strip(e), ast::Expr::Array(_)));
         let types: Vec<(Type, Option<usize>)> = items.iter().map(|(e, p)| (e.ty, *p)).collect();
         let t = common_type(&types, "ARRAY")?;
         let mut out = Vec::with_capacity(items.len());
@@ -1375,7 +1398,10 @@ impl Analyzer<'_> {
             t.array_of().ok_or_else(|| {
                 SqlError::new(
                     sqlstate::UNDEFINED_OBJECT,
-                    format!("could not find array type for data type {}", format_type(t, -1)),
+                    format!(
+                        "could not find array type for data type {}",
+                        format_type(t, -1)
+                    ),
                 )
                 .at(pos)
             })?
@@ -1385,7 +1411,12 @@ impl Analyzer<'_> {
 
     // ---- function calls ----
 
-    fn function_call(&mut self, f: &ast::Function, clause: Clause, pos: Option<usize>) -> Result<Expr> {
+    fn function_call(
+        &mut self,
+        f: &ast::Function,
+        clause: Clause,
+        pos: Option<usize>,
+    ) -> Result<Expr> {
         let parts = object_name(&f.name);
         let name = match parts.as_slice() {
             [n] => n.clone(),
@@ -1410,7 +1441,10 @@ impl Analyzer<'_> {
                 let ty = elem.array_of().ok_or_else(|| {
                     SqlError::new(
                         sqlstate::UNDEFINED_OBJECT,
-                        format!("could not find array type for data type {}", format_type(elem, -1)),
+                        format!(
+                            "could not find array type for data type {}",
+                            format_type(elem, -1)
+                        ),
                     )
                     .at(pos)
                 })?;
@@ -1423,7 +1457,9 @@ impl Analyzer<'_> {
                 ));
             }
             ast::FunctionArguments::Subquery(_) => {
-                return Err(SqlError::not_supported("this function call form is not supported").at(pos));
+                return Err(
+                    SqlError::not_supported("this function call form is not supported").at(pos),
+                );
             }
         };
         if !has_parens {
@@ -1443,12 +1479,19 @@ impl Analyzer<'_> {
             match a {
                 ast::FunctionArg::Unnamed(ast::FunctionArgExpr::Expr(e)) => arg_asts.push(e),
                 ast::FunctionArg::Unnamed(ast::FunctionArgExpr::Wildcard) => star = true,
-                ast::FunctionArg::Named { arg: ast::FunctionArgExpr::Expr(e), .. }
-                | ast::FunctionArg::ExprNamed { arg: ast::FunctionArgExpr::Expr(e), .. } => {
-                    arg_asts.push(e)
+                ast::FunctionArg::Named {
+                    arg: ast::FunctionArgExpr::Expr(e),
+                    ..
                 }
+                | ast::FunctionArg::ExprNamed {
+                    arg: ast::FunctionArgExpr::Expr(e),
+                    ..
+                } => arg_asts.push(e),
                 _ => {
-                    return Err(SqlError::not_supported("this function argument form is not supported").at(pos));
+                    return Err(SqlError::not_supported(
+                        "this function argument form is not supported",
+                    )
+                    .at(pos));
                 }
             }
         }
@@ -1468,10 +1511,22 @@ impl Analyzer<'_> {
             return self.window_call(&name, f, star, &arg_asts, clause, pos);
         }
         if is_agg_name && !name_exists(&name, &[Kind::Function]) {
-            return self.aggregate(&name, star, distinct, &arg_asts, &order_by, f.filter.as_deref(), clause, pos);
+            return self.aggregate(
+                &name,
+                star,
+                distinct,
+                &arg_asts,
+                &order_by,
+                f.filter.as_deref(),
+                clause,
+                pos,
+            );
         }
         if star {
-            return Err(SqlError::syntax(format!("{name}(*) specified, but {name} is not an aggregate function")).at(pos));
+            return Err(SqlError::syntax(format!(
+                "{name}(*) specified, but {name} is not an aggregate function"
+            ))
+            .at(pos));
         }
         if distinct || f.filter.is_some() || !order_by.is_empty() {
             return Err(SqlError::new(
@@ -1541,19 +1596,17 @@ impl Analyzer<'_> {
         let [a, b]: [(Expr, Option<usize>); 2] = args
             .try_into()
             .map_err(|_| function_error("nullif", &[], Failure::NotFound).at(pos))?;
-        let ty = if a.0.ty == Type::UNKNOWN && b.0.ty == Type::UNKNOWN {
-            Type::TEXT
-        } else {
-            a.0.ty
-        };
         let eq = self.operator("=", vec![a, b], pos)?;
         let ExprKind::Call { mut args, .. } = eq.kind else {
             return Err(SqlError::internal("NULLIF without operator"));
         };
         let r = args.pop().ok_or_else(|| SqlError::internal("NULLIF"))?;
         let l = args.pop().ok_or_else(|| SqlError::internal("NULLIF"))?;
-        let out_ty = if ty == Type::UNKNOWN { l.ty } else { l.ty };
-        Ok(Expr::new(ExprKind::NullIf(Box::new(l), Box::new(r)), out_ty))
+        let out_ty = l.ty;
+        Ok(Expr::new(
+            ExprKind::NullIf(Box::new(l), Box::new(r)),
+            out_ty,
+        ))
     }
 
     fn minmax(
@@ -1572,7 +1625,13 @@ impl Analyzer<'_> {
         for (e, p) in args {
             out.push(self.coerce(e, t, -1, CastContext::Implicit, p)?);
         }
-        Ok(Expr::new(ExprKind::MinMax { greatest, args: out }, t))
+        Ok(Expr::new(
+            ExprKind::MinMax {
+                greatest,
+                args: out,
+            },
+            t,
+        ))
     }
 
     #[expect(clippy::too_many_arguments, reason = "the parts of an aggregate call")]
@@ -1594,7 +1653,11 @@ impl Analyzer<'_> {
             args.push((self.expr(a, Clause::AggregateArg)?, p));
         }
         let filter = match filter {
-            Some(f) => Some(Box::new(self.condition(f, Clause::AggregateArg, "FILTER")?)),
+            Some(f) => Some(Box::new(self.condition(
+                f,
+                Clause::AggregateArg,
+                "FILTER",
+            )?)),
             None => None,
         };
         let mut keys = Vec::with_capacity(order_by.len());
@@ -1640,10 +1703,11 @@ impl Analyzer<'_> {
         pos: Option<usize>,
     ) -> Result<(Option<&'static Builtin>, Vec<Expr>, Vec<Type>, Type)> {
         if name == "count" || name == "min" || name == "max" {
-            let [(x, p)]: [(Expr, Option<usize>); 1] = args.try_into().map_err(|a: Vec<(Expr, Option<usize>)>| {
-                let types: Vec<Type> = a.iter().map(|(e, _)| e.ty).collect();
-                function_error(name, &types, Failure::NotFound).at(pos)
-            })?;
+            let [(x, p)]: [(Expr, Option<usize>); 1] =
+                args.try_into().map_err(|a: Vec<(Expr, Option<usize>)>| {
+                    let types: Vec<Type> = a.iter().map(|(e, _)| e.ty).collect();
+                    function_error(name, &types, Failure::NotFound).at(pos)
+                })?;
             let x = self.resolve_unknown(x)?;
             if name == "count" {
                 let t = x.ty;
@@ -1784,7 +1848,9 @@ impl Analyzer<'_> {
         };
         let mut partition_by = Vec::new();
         let parts = if spec.partition_by.is_empty() {
-            base.as_ref().map(|b| b.partition_by.clone()).unwrap_or_default()
+            base.as_ref()
+                .map(|b| b.partition_by.clone())
+                .unwrap_or_default()
         } else {
             spec.partition_by.clone()
         };
@@ -1793,7 +1859,9 @@ impl Analyzer<'_> {
             partition_by.push(self.resolve_unknown(x)?);
         }
         let orders = if spec.order_by.is_empty() {
-            base.as_ref().map(|b| b.order_by.clone()).unwrap_or_default()
+            base.as_ref()
+                .map(|b| b.order_by.clone())
+                .unwrap_or_default()
         } else {
             spec.order_by.clone()
         };
@@ -1835,7 +1903,8 @@ impl Analyzer<'_> {
             ast::WindowFrameBound::CurrentRow => FrameBound::CurrentRow,
             ast::WindowFrameBound::Preceding(None) => FrameBound::UnboundedPreceding,
             ast::WindowFrameBound::Following(None) => FrameBound::UnboundedFollowing,
-            ast::WindowFrameBound::Preceding(Some(e)) | ast::WindowFrameBound::Following(Some(e)) => {
+            ast::WindowFrameBound::Preceding(Some(e))
+            | ast::WindowFrameBound::Following(Some(e)) => {
                 let p = self.expr_pos(e);
                 let x = self.expr(e, Clause::Window)?;
                 let x = if x.ty == Type::UNKNOWN || x.ty.category() == Category::Numeric {
@@ -1877,13 +1946,7 @@ pub(crate) fn orderable(t: Type) -> bool {
     !matches!(t, Type::JSON | Type::UNKNOWN | Type::RECORD | Type::VOID) && !t.is_pseudo()
 }
 
-fn column_expr(
-    up: usize,
-    ri: usize,
-    ci: usize,
-    rte: &crate::ir::Rte,
-    pos: Option<usize>,
-) -> Expr {
+fn column_expr(up: usize, ri: usize, ci: usize, rte: &crate::ir::Rte, pos: Option<usize>) -> Expr {
     let c = &rte.columns[ci];
     Expr {
         kind: ExprKind::Column(ColumnRef {
@@ -1970,8 +2033,10 @@ fn number_literal(s: &str, negative: bool, a: &mut Analyzer<'_>) -> Result<Expr>
     } else {
         s.to_string()
     };
-    if s.bytes().all(|b| b.is_ascii_digit()) {
-        if let Ok(i) = text.parse::<i64>() {
+    if s.bytes().all(|b| b.is_ascii_digit())
+        && let Ok(i) = text.parse::<i64>()
+    {
+        {
             let ty = if i32::try_from(i).is_ok() {
                 Type::INT4
             } else {

@@ -269,7 +269,9 @@ impl<'a> Analyzer<'a> {
                 | E::Nested(x) => x,
                 E::Value(v) => return self.pos(v.span),
                 E::Identifier(i) => return self.pos(i.span),
-                E::CompoundIdentifier(parts) => return parts.first().and_then(|i| self.pos(i.span)),
+                E::CompoundIdentifier(parts) => {
+                    return parts.first().and_then(|i| self.pos(i.span));
+                }
                 other => return self.pos(other.span()),
             };
         }
@@ -309,7 +311,7 @@ impl<'a> Analyzer<'a> {
             return Err(stack_depth_exceeded());
         }
         self.steps += 1;
-        if self.steps % 256 == 0 {
+        if self.steps.is_multiple_of(256) {
             self.catalog.check_interrupts()?;
         }
         self.depth += 1;

@@ -111,40 +111,48 @@ impl Analyzer<'_> {
         let c = &rel.columns[col];
         let (ty, typmod, name) = (c.ty, c.typmod, c.name.clone());
         let from = x.ty;
-        self.coerce(x, ty, typmod, CastContext::Assignment, pos).map_err(|e| {
-            if e.sqlstate == sqlstate::DATATYPE_MISMATCH || e.sqlstate == sqlstate::CANNOT_COERCE {
-                SqlError::new(
-                    sqlstate::DATATYPE_MISMATCH,
-                    format!(
-                        "column \"{name}\" is of type {} but expression is of type {}",
-                        crate::types::format_type(ty, -1),
-                        crate::types::format_type(from, -1)
-                    ),
-                )
-                .with_hint("You will need to rewrite or cast the expression.")
-                .at(pos)
-            } else {
-                e
-            }
-        })
+        self.coerce(x, ty, typmod, CastContext::Assignment, pos)
+            .map_err(|e| {
+                if e.sqlstate == sqlstate::DATATYPE_MISMATCH
+                    || e.sqlstate == sqlstate::CANNOT_COERCE
+                {
+                    SqlError::new(
+                        sqlstate::DATATYPE_MISMATCH,
+                        format!(
+                            "column \"{name}\" is of type {} but expression is of type {}",
+                            crate::types::format_type(ty, -1),
+                            crate::types::format_type(from, -1)
+                        ),
+                    )
+                    .with_hint("You will need to rewrite or cast the expression.")
+                    .at(pos)
+                } else {
+                    e
+                }
+            })
     }
 
     fn column_index(&self, rel: &Relation, name: &str, pos: Option<usize>) -> Result<usize> {
-        rel.columns.iter().position(|c| c.name == name).ok_or_else(|| {
-            SqlError::new(
-                sqlstate::UNDEFINED_COLUMN,
-                format!(
-                    "column \"{name}\" of relation \"{}\" does not exist",
-                    rel.name
-                ),
-            )
-            .at(pos)
-        })
+        rel.columns
+            .iter()
+            .position(|c| c.name == name)
+            .ok_or_else(|| {
+                SqlError::new(
+                    sqlstate::UNDEFINED_COLUMN,
+                    format!(
+                        "column \"{name}\" of relation \"{}\" does not exist",
+                        rel.name
+                    ),
+                )
+                .at(pos)
+            })
     }
 
     pub(super) fn insert(&mut self, ins: &ast::Insert) -> Result<Plan> {
         let ast::TableObject::TableName(name) = &ins.table else {
-            return Err(SqlError::not_supported("INSERT INTO a function is not supported"));
+            return Err(SqlError::not_supported(
+                "INSERT INTO a function is not supported",
+            ));
         };
         let (ctes, recursive) = (Vec::new(), false);
         let rel = self.target_table(name, "insert into")?;
@@ -180,7 +188,9 @@ impl Analyzer<'_> {
         let result = (|| -> Result<(Option<OnConflict>, Vec<Expr>, Vec<OutColumn>)> {
             let on_conflict = match &ins.on {
                 Some(ast::OnInsert::OnConflict(oc)) => Some(self.on_conflict(&rel, oc)?),
-                Some(_) => return Err(SqlError::not_supported("ON DUPLICATE KEY is not supported")),
+                Some(_) => {
+                    return Err(SqlError::not_supported("ON DUPLICATE KEY is not supported"));
+                }
                 None => None,
             };
             let (returning, returning_columns) = self.returning(ins.returning.as_deref())?;
@@ -221,13 +231,22 @@ impl Analyzer<'_> {
         if let (true, ast::SetExpr::Values(v)) = (simple_values, &*q.body) {
             let width = v.rows.first().map_or(0, |r| r.len());
             if width > cols.len() {
-                let pos = v.rows.first().and_then(|r| r.get(cols.len())).and_then(|e| self.expr_pos(e));
-                return Err(SqlError::syntax("INSERT has more expressions than target columns").at(pos));
+                let pos = v
+                    .rows
+                    .first()
+                    .and_then(|r| r.get(cols.len()))
+                    .and_then(|e| self.expr_pos(e));
+                return Err(
+                    SqlError::syntax("INSERT has more expressions than target columns").at(pos),
+                );
             }
             if width < cols.len() {
                 if explicit_columns {
                     let pos = self.pos(q.span());
-                    return Err(SqlError::syntax("INSERT has more target columns than expressions").at(pos));
+                    return Err(SqlError::syntax(
+                        "INSERT has more target columns than expressions",
+                    )
+                    .at(pos));
                 }
                 cols.truncate(width);
             }
@@ -264,11 +283,15 @@ impl Analyzer<'_> {
         let mut query = query?;
         let n = query.columns.len();
         if n > cols.len() {
-            return Err(SqlError::syntax("INSERT has more expressions than target columns"));
+            return Err(SqlError::syntax(
+                "INSERT has more expressions than target columns",
+            ));
         }
         if n < cols.len() {
             if explicit_columns {
-                return Err(SqlError::syntax("INSERT has more target columns than expressions"));
+                return Err(SqlError::syntax(
+                    "INSERT has more target columns than expressions",
+                ));
             }
             cols.truncate(n);
         }
@@ -278,13 +301,19 @@ impl Analyzer<'_> {
             let mut err = None;
             let env = self.env;
             let params = &mut self.params;
-            super::query::map_targets(&mut query, i, &mut |e: Expr| {
-                match super::coerce::coerce(env, params, e.clone(), ty, typmod, CastContext::Assignment, None) {
-                    Ok(x) => x,
-                    Err(x) => {
-                        err = Some(x);
-                        e
-                    }
+            super::query::map_targets(&mut query, i, &mut |e: Expr| match super::coerce::coerce(
+                env,
+                params,
+                e.clone(),
+                ty,
+                typmod,
+                CastContext::Assignment,
+                None,
+            ) {
+                Ok(x) => x,
+                Err(x) => {
+                    err = Some(x);
+                    e
                 }
             });
             if let Some(e) = err {
@@ -323,8 +352,10 @@ impl Analyzer<'_> {
                 }
             }
             Some(ast::ConflictTarget::OnConstraint(_)) => {
-                return Err(SqlError::not_supported("ON CONFLICT ON CONSTRAINT is not supported")
-                    .with_hint("Name the conflict columns instead."));
+                return Err(
+                    SqlError::not_supported("ON CONFLICT ON CONSTRAINT is not supported")
+                        .with_hint("Name the conflict columns instead."),
+                );
             }
             None => {}
         }
@@ -338,7 +369,11 @@ impl Analyzer<'_> {
                     .with_hint("For example, ON CONFLICT (column_name)."));
                 }
                 // `excluded` is the proposed row.
-                let columns = self.levels.last().map(|l| l.rtable[0].columns.clone()).unwrap_or_default();
+                let columns = self
+                    .levels
+                    .last()
+                    .map(|l| l.rtable[0].columns.clone())
+                    .unwrap_or_default();
                 let lv = self.level();
                 let star: Vec<(String, Expr)> = Vec::new();
                 lv.star_of.push(star);
@@ -368,7 +403,11 @@ impl Analyzer<'_> {
         })
     }
 
-    fn assignments(&mut self, rel: &Relation, sets: &[ast::Assignment]) -> Result<Vec<(String, Expr)>> {
+    fn assignments(
+        &mut self,
+        rel: &Relation,
+        sets: &[ast::Assignment],
+    ) -> Result<Vec<(String, Expr)>> {
         let mut out: Vec<(String, Expr)> = Vec::new();
         for a in sets {
             match &a.target {
@@ -424,7 +463,10 @@ impl Analyzer<'_> {
 
     /// RETURNING over the target (the current level): SQLite reads the target's columns there
     /// by bare name.
-    fn returning(&mut self, items: Option<&[ast::SelectItem]>) -> Result<(Vec<Expr>, Vec<OutColumn>)> {
+    fn returning(
+        &mut self,
+        items: Option<&[ast::SelectItem]>,
+    ) -> Result<(Vec<Expr>, Vec<OutColumn>)> {
         let Some(items) = items else {
             return Ok((Vec::new(), Vec::new()));
         };
@@ -456,7 +498,9 @@ impl Analyzer<'_> {
                     }
                 }
                 ast::SelectItem::ExprWithAliases { .. } => {
-                    return Err(SqlError::not_supported("multiple aliases are not supported"));
+                    return Err(SqlError::not_supported(
+                        "multiple aliases are not supported",
+                    ));
                 }
             }
         }
@@ -475,19 +519,27 @@ impl Analyzer<'_> {
 
     pub(super) fn update(&mut self, u: &ast::Update) -> Result<Plan> {
         let ast::TableFactor::Table { name, alias, .. } = &u.table.relation else {
-            return Err(SqlError::not_supported("UPDATE of this target is not supported"));
+            return Err(SqlError::not_supported(
+                "UPDATE of this target is not supported",
+            ));
         };
         if !u.table.joins.is_empty() {
-            return Err(SqlError::not_supported("UPDATE with joins in the target is not supported"));
+            return Err(SqlError::not_supported(
+                "UPDATE with joins in the target is not supported",
+            ));
         }
         let rel = self.target_table(name, "update")?;
-        let visible = alias.as_ref().map(|a| ident(&a.name)).unwrap_or_else(|| rel.name.clone());
+        let visible = alias
+            .as_ref()
+            .map(|a| ident(&a.name))
+            .unwrap_or_else(|| rel.name.clone());
         let alias = self.push_target(&rel, &visible, true);
         let result = (|| -> Result<Modify> {
             let mut from = Vec::new();
             if let Some(f) = &u.from {
                 let items = match f {
-                    ast::UpdateTableFromKind::BeforeSet(v) | ast::UpdateTableFromKind::AfterSet(v) => v,
+                    ast::UpdateTableFromKind::BeforeSet(v)
+                    | ast::UpdateTableFromKind::AfterSet(v) => v,
                 };
                 for twj in items {
                     from.push(self.table_with_joins(twj)?);
@@ -528,13 +580,20 @@ impl Analyzer<'_> {
             ast::FromTable::WithFromKeyword(t) | ast::FromTable::WithoutKeyword(t) => t,
         };
         let [twj] = tables.as_slice() else {
-            return Err(SqlError::not_supported("DELETE from several tables is not supported"));
+            return Err(SqlError::not_supported(
+                "DELETE from several tables is not supported",
+            ));
         };
         let ast::TableFactor::Table { name, alias, .. } = &twj.relation else {
-            return Err(SqlError::not_supported("DELETE of this target is not supported"));
+            return Err(SqlError::not_supported(
+                "DELETE of this target is not supported",
+            ));
         };
         let rel = self.target_table(name, "delete from")?;
-        let visible = alias.as_ref().map(|a| ident(&a.name)).unwrap_or_else(|| rel.name.clone());
+        let visible = alias
+            .as_ref()
+            .map(|a| ident(&a.name))
+            .unwrap_or_else(|| rel.name.clone());
         let alias = self.push_target(&rel, &visible, true);
         let result = (|| -> Result<Modify> {
             let mut from = Vec::new();
@@ -622,7 +681,10 @@ fn unqualify(x: &mut Expr) {
 /// Mutable version of [`Expr::for_each_child`] for the kinds RETURNING may hold.
 fn for_each_child_mut(x: &mut Expr, f: &mut dyn FnMut(&mut Expr)) {
     match &mut x.kind {
-        ExprKind::Const(_) | ExprKind::Param(_) | ExprKind::Column(_) | ExprKind::SubLink { .. } => {}
+        ExprKind::Const(_)
+        | ExprKind::Param(_)
+        | ExprKind::Column(_)
+        | ExprKind::SubLink { .. } => {}
         ExprKind::Call { args, .. }
         | ExprKind::Internal { args, .. }
         | ExprKind::And(args)
@@ -639,7 +701,11 @@ fn for_each_child_mut(x: &mut Expr, f: &mut dyn FnMut(&mut Expr)) {
             f(left);
             f(right);
         }
-        ExprKind::Case { operand, whens, else_ } => {
+        ExprKind::Case {
+            operand,
+            whens,
+            else_,
+        } => {
             if let Some(o) = operand {
                 f(o);
             }
@@ -659,7 +725,12 @@ fn for_each_child_mut(x: &mut Expr, f: &mut dyn FnMut(&mut Expr)) {
             f(left);
             f(array);
         }
-        ExprKind::Subscript { array, index, upper, .. } => {
+        ExprKind::Subscript {
+            array,
+            index,
+            upper,
+            ..
+        } => {
             f(array);
             f(index);
             if let Some(u) = upper {

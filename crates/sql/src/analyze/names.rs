@@ -69,7 +69,9 @@ fn colname(e: &ast::Expr) -> Option<(String, u8)> {
         },
         E::Extract { .. } => strong("extract".into()),
         E::Position { .. } => strong("position".into()),
-        E::Substring { shorthand, .. } => strong(if *shorthand { "substr" } else { "substring" }.into()),
+        E::Substring { shorthand, .. } => {
+            strong(if *shorthand { "substr" } else { "substring" }.into())
+        }
         E::Trim { trim_where, .. } => strong(
             match trim_where {
                 Some(ast::TrimWhereField::Leading) => "ltrim",

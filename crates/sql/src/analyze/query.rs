@@ -140,7 +140,11 @@ impl Analyzer<'_> {
             } => self.set_operation(left, *op, *set_quantifier, right),
             other => Err(SqlError::not_supported(format!(
                 "{} is not supported here",
-                other.to_string().split_whitespace().next().unwrap_or("this")
+                other
+                    .to_string()
+                    .split_whitespace()
+                    .next()
+                    .unwrap_or("this")
             ))
             .at(self.pos(other.span()))),
         }
@@ -161,7 +165,11 @@ impl Analyzer<'_> {
         let all = match quantifier {
             ast::SetQuantifier::All => true,
             ast::SetQuantifier::Distinct | ast::SetQuantifier::None => false,
-            _ => return Err(SqlError::not_supported(format!("{word} BY NAME is not supported"))),
+            _ => {
+                return Err(SqlError::not_supported(format!(
+                    "{word} BY NAME is not supported"
+                )));
+            }
         };
         let lpos = self.pos(left.span());
         let rpos = self.pos(right.span());
@@ -272,7 +280,10 @@ impl Analyzer<'_> {
         for cte in &w.cte_tables {
             let name = ident(&cte.alias.name);
             if out.iter().any(|c: &Cte| c.sqlite_name == name)
-                || self.ctes.last().is_some_and(|s| s.iter().any(|d| d.name == name))
+                || self
+                    .ctes
+                    .last()
+                    .is_some_and(|s| s.iter().any(|d| d.name == name))
             {
                 return Err(SqlError::new(
                     sqlstate::DUPLICATE_ALIAS,
@@ -300,9 +311,10 @@ impl Analyzer<'_> {
                 sqlite_name,
                 columns: columns.iter().map(|c| c.sqlite_name.clone()).collect(),
                 query,
-                materialized: cte.materialized.as_ref().map(|m| {
-                    matches!(m, ast::CteAsMaterialized::Materialized)
-                }),
+                materialized: cte
+                    .materialized
+                    .as_ref()
+                    .map(|m| matches!(m, ast::CteAsMaterialized::Materialized)),
             });
         }
         Ok((out, w.recursive))
@@ -423,10 +435,8 @@ impl Analyzer<'_> {
                 }
             }
             Some(ast::LimitClause::OffsetCommaLimit { .. }) => {
-                return Err(SqlError::not_supported(
-                    "LIMIT #,# syntax is not supported",
-                )
-                .with_hint("Use separate LIMIT and OFFSET clauses."));
+                return Err(SqlError::not_supported("LIMIT #,# syntax is not supported")
+                    .with_hint("Use separate LIMIT and OFFSET clauses."));
             }
             None => {}
         }
@@ -474,7 +484,9 @@ impl Analyzer<'_> {
             let name = ident(&w.0);
             let spec = match &w.1 {
                 ast::NamedWindowExpr::WindowSpec(spec) => spec.clone(),
-                ast::NamedWindowExpr::NamedWindow(other) => self.named_window(&ident(other), None)?,
+                ast::NamedWindowExpr::NamedWindow(other) => {
+                    self.named_window(&ident(other), None)?
+                }
             };
             self.level().windows.push((name, spec));
         }
@@ -512,14 +524,16 @@ impl Analyzer<'_> {
             Some(ast::Distinct::On(exprs)) => {
                 let mut on = Vec::new();
                 for e in exprs {
-                    on.push(self.output_or_input(e, &targets, &columns, Clause::OrderBy)?.0);
+                    on.push(
+                        self.output_or_input(e, &targets, &columns, Clause::OrderBy)?
+                            .0,
+                    );
                 }
                 (false, on)
             }
         };
         let keys = self.select_order_by(order_by, &targets, &columns, distinct)?;
-        let aggregating =
-            self.level().has_aggregate || !group_by.is_empty() || having.is_some();
+        let aggregating = self.level().has_aggregate || !group_by.is_empty() || having.is_some();
         if aggregating {
             check_grouping(&group_by, &targets, having.as_ref(), &keys)?;
         }
@@ -589,10 +603,10 @@ impl Analyzer<'_> {
             ast::SelectItem::Wildcard(_) => {
                 let star = self.level().star.clone();
                 if star.is_empty() && self.level().rtable.is_empty() {
-                    return Err(SqlError::syntax(
-                        "SELECT * with no tables specified is not valid",
-                    )
-                    .at(self.pos(item.span())));
+                    return Err(
+                        SqlError::syntax("SELECT * with no tables specified is not valid")
+                            .at(self.pos(item.span())),
+                    );
                 }
                 for (name, x) in star {
                     columns.push(out_column(name, &x, &self.levels));
@@ -621,7 +635,9 @@ impl Analyzer<'_> {
                 }
             }
             ast::SelectItem::ExprWithAliases { .. } => {
-                return Err(SqlError::not_supported("multiple aliases are not supported"));
+                return Err(SqlError::not_supported(
+                    "multiple aliases are not supported",
+                ));
             }
         }
         Ok(())
@@ -835,13 +851,20 @@ impl Analyzer<'_> {
     }
 
     /// ORDER BY of a set operation or VALUES: output columns only.
-    fn output_order_by(&mut self, q: &Query, order_by: &[&ast::OrderByExpr]) -> Result<Vec<SortKey>> {
+    fn output_order_by(
+        &mut self,
+        q: &Query,
+        order_by: &[&ast::OrderByExpr],
+    ) -> Result<Vec<SortKey>> {
         let mut keys = Vec::with_capacity(order_by.len());
         for o in order_by {
             let pos = self.expr_pos(&o.expr);
             let k = match &o.expr {
                 ast::Expr::Value(v) => match &v.value {
-                    ast::Value::Number(n, _) => n.parse::<usize>().ok().filter(|k| *k >= 1 && *k <= q.columns.len()),
+                    ast::Value::Number(n, _) => n
+                        .parse::<usize>()
+                        .ok()
+                        .filter(|k| *k >= 1 && *k <= q.columns.len()),
                     _ => None,
                 },
                 ast::Expr::Identifier(i) => {
@@ -860,10 +883,10 @@ impl Analyzer<'_> {
                         sqlstate::INVALID_COLUMN_REFERENCE,
                         format!("ORDER BY position {} is not in select list", o.expr),
                     ),
-                    _ => SqlError::not_supported(
-                        "invalid UNION/INTERSECT/EXCEPT ORDER BY clause",
-                    )
-                    .with_detail("Only result column names can be used, not expressions or functions."),
+                    _ => SqlError::not_supported("invalid UNION/INTERSECT/EXCEPT ORDER BY clause")
+                        .with_detail(
+                            "Only result column names can be used, not expressions or functions.",
+                        ),
                 }
                 .at(pos));
             };
@@ -943,13 +966,22 @@ impl Analyzer<'_> {
                     let mut analyzed = Vec::new();
                     for a in &args.args {
                         let ast::FunctionArg::Unnamed(ast::FunctionArgExpr::Expr(e)) = a else {
-                            return Err(SqlError::not_supported("named arguments are not supported").at(pos));
+                            return Err(SqlError::not_supported(
+                                "named arguments are not supported",
+                            )
+                            .at(pos));
                         };
                         let p = self.expr_pos(e);
                         analyzed.push((self.expr(e, Clause::FromFunction)?, p));
                     }
                     let fname = fname.last().cloned().unwrap_or_default();
-                    return self.function_item(&fname, analyzed, alias.as_ref(), *with_ordinality, pos);
+                    return self.function_item(
+                        &fname,
+                        analyzed,
+                        alias.as_ref(),
+                        *with_ordinality,
+                        pos,
+                    );
                 }
                 let parts = object_name(name);
                 self.relation_item(&parts, alias.as_ref(), pos)
@@ -965,7 +997,9 @@ impl Analyzer<'_> {
                 let mut analyzed = Vec::new();
                 for a in args {
                     let ast::FunctionArg::Unnamed(ast::FunctionArgExpr::Expr(e)) = a else {
-                        return Err(SqlError::not_supported("named arguments are not supported").at(pos));
+                        return Err(
+                            SqlError::not_supported("named arguments are not supported").at(pos)
+                        );
                     };
                     let p = self.expr_pos(e);
                     analyzed.push((self.expr(e, Clause::FromFunction)?, p));
@@ -1047,9 +1081,15 @@ impl Analyzer<'_> {
             [n] => (None, n.clone()),
             [s, n] => (Some(s.clone()), n.clone()),
             [_, s, n] => (Some(s.clone()), n.clone()),
-            _ => return Err(SqlError::syntax("improper qualified name (too many dotted names)").at(pos)),
+            _ => {
+                return Err(
+                    SqlError::syntax("improper qualified name (too many dotted names)").at(pos),
+                );
+            }
         };
-        let visible = alias.map(|a| ident(&a.name)).unwrap_or_else(|| name.clone());
+        let visible = alias
+            .map(|a| ident(&a.name))
+            .unwrap_or_else(|| name.clone());
         let aliases: Vec<String> = alias
             .map(|a| a.columns.iter().map(|c| ident(&c.name)).collect())
             .unwrap_or_default();
@@ -1092,7 +1132,11 @@ impl Analyzer<'_> {
             alias: self.alias_for(&visible),
             source: RteSource::Table(rel.sqlite_name.clone()),
             columns,
-            table_oid: if rel.kind == RelKind::Table { rel.oid } else { 0 },
+            table_oid: if rel.kind == RelKind::Table {
+                rel.oid
+            } else {
+                0
+            },
         };
         let ri = self.add_rte(rte, Some(visible), pos)?;
         Ok(FromItem::Rte(ri))
@@ -1141,7 +1185,9 @@ impl Analyzer<'_> {
         pos: Option<usize>,
     ) -> Result<FromItem> {
         let rte = self.function_rte(name, args, alias, &[], ordinality, pos)?;
-        let visible = alias.map(|a| ident(&a.name)).unwrap_or_else(|| name.to_string());
+        let visible = alias
+            .map(|a| ident(&a.name))
+            .unwrap_or_else(|| name.to_string());
         let ri = self.add_rte(rte, Some(visible), pos)?;
         Ok(FromItem::Rte(ri))
     }
@@ -1168,7 +1214,9 @@ impl Analyzer<'_> {
             }
         })?;
         let Imp::Table { symbol, .. } = r.func.imp else {
-            return Err(SqlError::internal(format!("{name} has no table implementation")));
+            return Err(SqlError::internal(format!(
+                "{name} has no table implementation"
+            )));
         };
         let mut coerced = Vec::with_capacity(args.len());
         let typed = r.func.args.iter().any(|t| t.is_pseudo());
@@ -1258,7 +1306,9 @@ impl Analyzer<'_> {
                 }
                 None
             }
-            Some(ast::JoinConstraint::On(e)) => Some(self.condition(e, Clause::JoinOn, "JOIN/ON")?),
+            Some(ast::JoinConstraint::On(e)) => {
+                Some(self.condition(e, Clause::JoinOn, "JOIN/ON")?)
+            }
             Some(ast::JoinConstraint::Using(cols)) => {
                 let names: Vec<String> = cols
                     .iter()
@@ -1269,14 +1319,19 @@ impl Analyzer<'_> {
             Some(ast::JoinConstraint::Natural) => {
                 let lnames = self.visible_columns(&left_rtes);
                 let rnames = self.visible_columns(&right_rtes);
-                let common: Vec<String> = lnames.into_iter().filter(|n| rnames.contains(n)).collect();
+                let common: Vec<String> =
+                    lnames.into_iter().filter(|n| rnames.contains(n)).collect();
                 if common.is_empty() {
                     None
                 } else {
                     Some(self.using(&common, &left_rtes, &right_rtes, kind, pos)?)
                 }
             }
-            Some(_) => return Err(SqlError::not_supported("this join condition is not supported").at(pos)),
+            Some(_) => {
+                return Err(
+                    SqlError::not_supported("this join condition is not supported").at(pos),
+                );
+            }
         };
         let kind = if kind == JoinKind::Inner && on.is_none() {
             JoinKind::Cross
@@ -1304,7 +1359,13 @@ impl Analyzer<'_> {
         out
     }
 
-    fn find_side(&mut self, rtes: &[usize], name: &str, pos: Option<usize>, side: &str) -> Result<Expr> {
+    fn find_side(
+        &mut self,
+        rtes: &[usize],
+        name: &str,
+        pos: Option<usize>,
+        side: &str,
+    ) -> Result<Expr> {
         let lv = self.level();
         if let Some((_, e)) = lv.merged.iter().find(|(n, _)| n == name) {
             return Ok(e.clone());
@@ -1316,7 +1377,9 @@ impl Analyzer<'_> {
                 if hit.is_some() {
                     return Err(SqlError::new(
                         sqlstate::AMBIGUOUS_COLUMN,
-                        format!("common column name \"{name}\" appears more than once in {side} table"),
+                        format!(
+                            "common column name \"{name}\" appears more than once in {side} table"
+                        ),
                     )
                     .at(pos));
                 }
@@ -1338,7 +1401,9 @@ impl Analyzer<'_> {
         hit.ok_or_else(|| {
             SqlError::new(
                 sqlstate::UNDEFINED_COLUMN,
-                format!("column \"{name}\" specified in USING clause does not exist in {side} table"),
+                format!(
+                    "column \"{name}\" specified in USING clause does not exist in {side} table"
+                ),
             )
             .at(pos)
         })
@@ -1419,7 +1484,11 @@ fn rtes_of(item: &FromItem) -> Vec<usize> {
 }
 
 /// Renames the first columns to the alias's column list (42P10-like error when too many).
-fn rename(mut columns: Vec<RteColumn>, aliases: &[String], pos: Option<usize>) -> Result<Vec<RteColumn>> {
+fn rename(
+    mut columns: Vec<RteColumn>,
+    aliases: &[String],
+    pos: Option<usize>,
+) -> Result<Vec<RteColumn>> {
     if aliases.len() > columns.iter().filter(|c| !c.hidden).count() {
         return Err(SqlError::new(
             sqlstate::INVALID_COLUMN_REFERENCE,
@@ -1439,13 +1508,21 @@ fn rename(mut columns: Vec<RteColumn>, aliases: &[String], pos: Option<usize>) -
 
 /// The FROM-item columns of a subquery or CTE: PostgreSQL names (aliased), SQLite names made
 /// unique.
-fn rte_columns(out: &[OutColumn], aliases: &[String], pos: Option<usize>) -> Result<Vec<RteColumn>> {
+fn rte_columns(
+    out: &[OutColumn],
+    aliases: &[String],
+    pos: Option<usize>,
+) -> Result<Vec<RteColumn>> {
     let mut cols: Vec<RteColumn> = Vec::with_capacity(out.len());
     for (i, c) in out.iter().enumerate() {
         cols.push(RteColumn {
             name: c.name.clone(),
             sqlite_name: format!("c{}", i + 1),
-            ty: if c.ty == Type::UNKNOWN { Type::TEXT } else { c.ty },
+            ty: if c.ty == Type::UNKNOWN {
+                Type::TEXT
+            } else {
+                c.ty
+            },
             typmod: c.typmod,
             attnum: 0,
             hidden: false,

@@ -2,12 +2,12 @@
 //! errors with their SQLSTATEs and positions, and the SQLite text for representative
 //! statements.
 
+use crate::Statements;
 use crate::catalog::{Catalog, RelColumn, RelKind, Relation};
 use crate::env::Env;
 use crate::error::{Result, SqlError, sqlstate};
 use crate::plan::{Ddl, Plan, QueryPlan, Utility};
 use crate::types::{Type, char_typmod, numeric_typmod};
-use crate::Statements;
 
 struct TestCatalog {
     relations: Vec<Relation>,
@@ -48,7 +48,11 @@ fn catalog() -> TestCatalog {
                 16_400,
                 "public",
                 "t",
-                vec![col("a", Type::INT4), col("b", Type::TEXT), col("c", Type::BOOL)],
+                vec![
+                    col("a", Type::INT4),
+                    col("b", Type::TEXT),
+                    col("c", Type::BOOL),
+                ],
             ),
             table(
                 16_401,
@@ -71,7 +75,11 @@ impl Catalog for TestCatalog {
         Ok(self
             .relations
             .iter()
-            .find(|r| r.name == name && schema.is_none_or(|s| s == r.schema) && (schema.is_some() || r.schema == "public"))
+            .find(|r| {
+                r.name == name
+                    && schema.is_none_or(|s| s == r.schema)
+                    && (schema.is_some() || r.schema == "public")
+            })
             .cloned())
     }
 
@@ -120,9 +128,21 @@ fn literals_have_postgresql_types_and_names() {
     let q = query("select 1, 2147483648, true, null, 'x', 'y'::text as t");
     assert_eq!(
         types(&q),
-        [Type::INT4, Type::INT8, Type::BOOL, Type::TEXT, Type::TEXT, Type::TEXT]
+        [
+            Type::INT4,
+            Type::INT8,
+            Type::BOOL,
+            Type::TEXT,
+            Type::TEXT,
+            Type::TEXT
+        ]
     );
-    assert_eq!(names(&q), ["?column?", "?column?", "?column?", "?column?", "?column?", "t"]);
+    assert_eq!(
+        names(&q),
+        [
+            "?column?", "?column?", "?column?", "?column?", "?column?", "t"
+        ]
+    );
 }
 
 #[test]
@@ -131,7 +151,10 @@ fn columns_carry_table_oid_and_number() {
     assert_eq!(types(&q), [Type::TEXT, Type::INT4]);
     assert_eq!(q.columns[0].table_oid, 16_400);
     assert_eq!(q.columns[0].attnum, 2);
-    assert_eq!(q.sqlite, r#"SELECT "t"."b" AS "c1", "t"."a" AS "c2" FROM "t" AS "t""#);
+    assert_eq!(
+        q.sqlite,
+        r#"SELECT "t"."b" AS "c1", "t"."a" AS "c2" FROM "t" AS "t""#
+    );
     let q = query("select * from s.items");
     assert_eq!(names(&q), ["id", "price", "code", "n"]);
     assert_eq!(q.columns[1].typmod, numeric_typmod(10, 2));
@@ -184,7 +207,10 @@ fn parameters_are_inferred_from_context() {
 fn where_must_be_boolean() {
     let e = error("select 1 from t where a");
     assert_eq!(e.sqlstate, sqlstate::DATATYPE_MISMATCH);
-    assert_eq!(e.message, "argument of WHERE must be type boolean, not type integer");
+    assert_eq!(
+        e.message,
+        "argument of WHERE must be type boolean, not type integer"
+    );
 }
 
 #[test]
@@ -192,7 +218,12 @@ fn grouping_rules() {
     let q = query("select b, count(*) from t group by b order by 2 desc");
     assert_eq!(types(&q), [Type::TEXT, Type::INT8]);
     assert_eq!(names(&q), ["b", "count"]);
-    assert!(q.sqlite.ends_with("GROUP BY \"t\".\"b\" ORDER BY 2 DESC NULLS FIRST"), "{}", q.sqlite);
+    assert!(
+        q.sqlite
+            .ends_with("GROUP BY \"t\".\"b\" ORDER BY 2 DESC NULLS FIRST"),
+        "{}",
+        q.sqlite
+    );
     let e = error("select a, count(*) from t group by b");
     assert_eq!(e.sqlstate, sqlstate::GROUPING_ERROR);
     assert_eq!(
@@ -209,9 +240,17 @@ fn grouping_rules() {
 #[test]
 fn order_by_defaults_to_nulls_last() {
     let q = query("select a from t order by a");
-    assert!(q.sqlite.ends_with("ORDER BY 1 ASC NULLS LAST"), "{}", q.sqlite);
+    assert!(
+        q.sqlite.ends_with("ORDER BY 1 ASC NULLS LAST"),
+        "{}",
+        q.sqlite
+    );
     let q = query("select a from t order by b desc");
-    assert!(q.sqlite.ends_with("ORDER BY \"t\".\"b\" DESC NULLS FIRST"), "{}", q.sqlite);
+    assert!(
+        q.sqlite.ends_with("ORDER BY \"t\".\"b\" DESC NULLS FIRST"),
+        "{}",
+        q.sqlite
+    );
     let e = error("select a from t order by 3");
     assert_eq!(e.message, "ORDER BY position 3 is not in select list");
 }
@@ -220,9 +259,17 @@ fn order_by_defaults_to_nulls_last() {
 fn joins_using_merge_columns() {
     let q = query("select * from t join u using (a)");
     assert_eq!(names(&q), ["a", "b", "c", "d"]);
-    assert!(q.sqlite.contains(r#"FROM "t" AS "t" JOIN "u" AS "u" ON"#), "{}", q.sqlite);
+    assert!(
+        q.sqlite.contains(r#"FROM "t" AS "t" JOIN "u" AS "u" ON"#),
+        "{}",
+        q.sqlite
+    );
     let q = query("select a from t full join u using (a)");
-    assert!(q.sqlite.starts_with(r#"SELECT coalesce("t"."a", "u"."a")"#), "{}", q.sqlite);
+    assert!(
+        q.sqlite.starts_with(r#"SELECT coalesce("t"."a", "u"."a")"#),
+        "{}",
+        q.sqlite
+    );
 }
 
 #[test]
@@ -253,7 +300,11 @@ fn values_and_ctes() {
     assert_eq!(types(&q), [Type::INT4, Type::TEXT]);
     let q = query("with w(x) as (select a from t) select x from w");
     assert_eq!(names(&q), ["x"]);
-    assert!(q.sqlite.starts_with(r#"WITH "w"("c1") AS (SELECT"#), "{}", q.sqlite);
+    assert!(
+        q.sqlite.starts_with(r#"WITH "w"("c1") AS (SELECT"#),
+        "{}",
+        q.sqlite
+    );
 }
 
 #[test]
@@ -273,11 +324,20 @@ fn insert_coerces_to_the_columns() {
         "column \"a\" is of type integer but expression is of type boolean"
     );
     let e = error("insert into t (a, nope) values (1, 2)");
-    assert_eq!(e.message, "column \"nope\" of relation \"t\" does not exist");
+    assert_eq!(
+        e.message,
+        "column \"nope\" of relation \"t\" does not exist"
+    );
     let q = query("insert into s.items (id, n) values (1, default)");
     assert!(q.sqlite.contains("VALUES (1, 42)"), "{}", q.sqlite);
-    let q = query("insert into t values (1, 'a', true) on conflict (a) do update set b = excluded.b");
-    assert!(q.sqlite.contains(r#"ON CONFLICT ("a") DO UPDATE SET "b" = "excluded"."b""#), "{}", q.sqlite);
+    let q =
+        query("insert into t values (1, 'a', true) on conflict (a) do update set b = excluded.b");
+    assert!(
+        q.sqlite
+            .contains(r#"ON CONFLICT ("a") DO UPDATE SET "b" = "excluded"."b""#),
+        "{}",
+        q.sqlite
+    );
 }
 
 #[test]
@@ -289,7 +349,12 @@ fn update_and_delete() {
         r#"UPDATE "t" AS "t" SET "b" = 'y' WHERE ("t"."a" = 1) RETURNING "a", "b", "c""#
     );
     let q = query("delete from t using u where t.a = u.a");
-    assert!(q.sqlite.starts_with(r#"DELETE FROM "t" AS "t" WHERE EXISTS (SELECT 1 FROM "u" AS "u""#), "{}", q.sqlite);
+    assert!(
+        q.sqlite
+            .starts_with(r#"DELETE FROM "t" AS "t" WHERE EXISTS (SELECT 1 FROM "u" AS "u""#),
+        "{}",
+        q.sqlite
+    );
 }
 
 #[test]
@@ -306,10 +371,22 @@ fn create_table_declares_storage_and_constraints() {
     assert_eq!(rel.columns[1].default.as_deref(), Some("0"));
     assert!(rel.columns[0].not_null);
     let sql = &sqlite[0];
-    assert!(sql.starts_with(r#"CREATE TABLE "s.x" ("id" INT NOT NULL"#), "{sql}");
-    assert!(sql.contains(r#"CONSTRAINT "x_pkey" PRIMARY KEY ("id")"#), "{sql}");
-    assert!(sql.contains(r#"CONSTRAINT "x_name_key" UNIQUE ("name")"#), "{sql}");
-    assert!(sql.contains(r#"CONSTRAINT "x_ok_check" CHECK (("ok" IS NOT NULL))"#), "{sql}");
+    assert!(
+        sql.starts_with(r#"CREATE TABLE "s.x" ("id" INT NOT NULL"#),
+        "{sql}"
+    );
+    assert!(
+        sql.contains(r#"CONSTRAINT "x_pkey" PRIMARY KEY ("id")"#),
+        "{sql}"
+    );
+    assert!(
+        sql.contains(r#"CONSTRAINT "x_name_key" UNIQUE ("name")"#),
+        "{sql}"
+    );
+    assert!(
+        sql.contains(r#"CONSTRAINT "x_ok_check" CHECK (("ok" IS NOT NULL))"#),
+        "{sql}"
+    );
     assert!(sql.contains("COLLATE pg_numeric"), "{sql}");
     assert!(sql.ends_with("STRICT"), "{sql}");
     let e = error("create table nope.x (a int)");
@@ -318,10 +395,15 @@ fn create_table_declares_storage_and_constraints() {
 
 #[test]
 fn utility_statements() {
-    assert!(matches!(plan("begin").unwrap(), Plan::Utility(Utility::Begin { .. })));
+    assert!(matches!(
+        plan("begin").unwrap(),
+        Plan::Utility(Utility::Begin { .. })
+    ));
     assert!(matches!(plan("set search_path to s, public").unwrap(),
         Plan::Utility(Utility::Set { name, value: Some(v), local: false }) if name == "search_path" && v == "s, public"));
-    assert!(matches!(plan("show time zone").unwrap(), Plan::Utility(Utility::Show(n)) if n == "timezone"));
+    assert!(
+        matches!(plan("show time zone").unwrap(), Plan::Utility(Utility::Show(n)) if n == "timezone")
+    );
     let e = error("listen x");
     assert_eq!(e.sqlstate, sqlstate::FEATURE_NOT_SUPPORTED);
 }
@@ -334,5 +416,10 @@ fn deep_expressions_are_54001_not_a_crash() {
     let sql = format!("select 1 from t where {}", vec!["c"; 50_000].join(" and "));
     let q = query(&sql);
     // Balanced: SQLite's expression depth stays small.
-    assert!(q.sqlite.starts_with("SELECT 1 AS \"c1\" FROM \"t\" AS \"t\" WHERE (((("), "{}", &q.sqlite[..80]);
+    assert!(
+        q.sqlite
+            .starts_with("SELECT 1 AS \"c1\" FROM \"t\" AS \"t\" WHERE (((("),
+        "{}",
+        &q.sqlite[..80]
+    );
 }

@@ -11,7 +11,10 @@ use crate::plan::{Plan, Utility};
 /// Refuses schema names minipg cannot store or PostgreSQL reserves.
 pub(crate) fn check_schema_name(name: &str) -> Result<()> {
     if name.is_empty() {
-        return Err(SqlError::new(sqlstate::INVALID_NAME, "zero-length delimited identifier"));
+        return Err(SqlError::new(
+            sqlstate::INVALID_NAME,
+            "zero-length delimited identifier",
+        ));
     }
     if name.starts_with("pg_") {
         return Err(SqlError::new(
@@ -40,7 +43,11 @@ fn set_value(e: &ast::Expr) -> Option<String> {
             ast::Value::Null => Some(String::new()),
             other => Some(other.to_string()),
         },
-        ast::Expr::Identifier(i) if i.quote_style.is_none() && i.value.eq_ignore_ascii_case("default") => None,
+        ast::Expr::Identifier(i)
+            if i.quote_style.is_none() && i.value.eq_ignore_ascii_case("default") =>
+        {
+            None
+        }
         ast::Expr::Identifier(i) => Some(ident(i)),
         ast::Expr::UnaryOp {
             op: ast::UnaryOperator::Minus,
@@ -57,7 +64,10 @@ impl Analyzer<'_> {
             S::StartTransaction { modes, begin, .. } => Utility::Begin {
                 start: !*begin,
                 read_only: modes.iter().any(|m| {
-                    matches!(m, ast::TransactionMode::AccessMode(ast::TransactionAccessMode::ReadOnly))
+                    matches!(
+                        m,
+                        ast::TransactionMode::AccessMode(ast::TransactionAccessMode::ReadOnly)
+                    )
                 }),
             },
             S::Lock(_) | S::LockTables { .. } => Utility::Lock,
@@ -90,23 +100,29 @@ impl Analyzer<'_> {
             S::ReleaseSavepoint { name } => Utility::Release(ident(name)),
             S::Set(set) => self.set(set)?,
             S::ShowVariable { variable } => {
-                let words: Vec<String> = variable.iter().map(|i| i.value.to_lowercase()).collect();
+                let words: Vec<String> = variable.iter().map(ident).collect();
                 Utility::Show(match words.join(" ").as_str() {
                     "time zone" => "timezone".into(),
                     "transaction isolation level" => "transaction_isolation".into(),
                     "session authorization" => "session_authorization".into(),
-                    other => other.to_string(),
+                    _ => words.join("."),
                 })
             }
             S::Reset(r) => match &r.reset {
                 ast::Reset::ALL => Utility::Reset(None),
-                ast::Reset::ConfigurationParameter(n) => Utility::Reset(Some(object_name(n).join("."))),
-                ast::Reset::SessionAuthorization => Utility::Reset(Some("session_authorization".into())),
+                ast::Reset::ConfigurationParameter(n) => {
+                    Utility::Reset(Some(object_name(n).join(".")))
+                }
+                ast::Reset::SessionAuthorization => {
+                    Utility::Reset(Some("session_authorization".into()))
+                }
             },
             S::Discard { object_type } => match object_type {
                 ast::DiscardObject::ALL => Utility::Discard,
                 other => {
-                    return Err(SqlError::not_supported(format!("DISCARD {other} is not supported")));
+                    return Err(SqlError::not_supported(format!(
+                        "DISCARD {other} is not supported"
+                    )));
                 }
             },
             S::CreateDatabase { db_name, .. } => {
@@ -162,9 +178,22 @@ impl Analyzer<'_> {
             let upper = w.to_ascii_uppercase();
             if matches!(
                 upper.as_str(),
-                "VACUUM" | "ANALYZE" | "ANALYSE" | "FULL" | "FREEZE" | "VERBOSE" | "TABLE"
-                    | "SKIP_LOCKED" | "TRUE" | "FALSE" | "ON" | "OFF" | "INDEX_CLEANUP"
-                    | "TRUNCATE" | "PARALLEL" | "PROCESS_TOAST"
+                "VACUUM"
+                    | "ANALYZE"
+                    | "ANALYSE"
+                    | "FULL"
+                    | "FREEZE"
+                    | "VERBOSE"
+                    | "TABLE"
+                    | "SKIP_LOCKED"
+                    | "TRUE"
+                    | "FALSE"
+                    | "ON"
+                    | "OFF"
+                    | "INDEX_CLEANUP"
+                    | "TRUNCATE"
+                    | "PARALLEL"
+                    | "PROCESS_TOAST"
             ) {
                 continue;
             }
@@ -253,13 +282,19 @@ impl Analyzer<'_> {
                 value: None,
                 local: false,
             },
-            ast::Set::SetTransaction { modes, session: false, .. }
-                if modes
-                    .iter()
-                    .any(|m| matches!(m, ast::TransactionMode::AccessMode(_))) =>
+            ast::Set::SetTransaction {
+                modes,
+                session: false,
+                ..
+            } if modes
+                .iter()
+                .any(|m| matches!(m, ast::TransactionMode::AccessMode(_))) =>
             {
                 Utility::SetTransactionReadOnly(modes.iter().any(|m| {
-                    matches!(m, ast::TransactionMode::AccessMode(ast::TransactionAccessMode::ReadOnly))
+                    matches!(
+                        m,
+                        ast::TransactionMode::AccessMode(ast::TransactionAccessMode::ReadOnly)
+                    )
                 }))
             }
             ast::Set::SetTransaction { modes, session, .. } => {
@@ -280,7 +315,12 @@ impl Analyzer<'_> {
             other => {
                 return Err(SqlError::not_supported(format!(
                     "{} is not supported",
-                    other.to_string().split_whitespace().take(2).collect::<Vec<_>>().join(" ")
+                    other
+                        .to_string()
+                        .split_whitespace()
+                        .take(2)
+                        .collect::<Vec<_>>()
+                        .join(" ")
                 )));
             }
         })

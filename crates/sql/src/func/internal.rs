@@ -28,7 +28,11 @@ pub static INTERNAL: &[(&str, i32, ScalarFn)] = &[
     (SECOND, 2, second),
     ("pg_array_any", 4, crate::types::array::funcs::array_any),
     ("pg_array_all", 4, crate::types::array::funcs::array_all),
-    ("pg_array_coerce", 5, crate::types::array::funcs::array_coerce),
+    (
+        "pg_array_coerce",
+        5,
+        crate::types::array::funcs::array_coerce,
+    ),
 ];
 
 /// `pg_second(a, b)`: `b` — keeps `a` (an aggregate under `pg_typeof`) in the query.
@@ -46,7 +50,10 @@ fn typmod(env: &Env, args: &[Value]) -> Result<Value> {
     let [v, ty, typmod, explicit] = args else {
         return Err(SqlError::internal("pg_typmod takes 4 arguments"));
     };
-    let typmod = typmod.as_int().and_then(|t| i32::try_from(t).ok()).unwrap_or(-1);
+    let typmod = typmod
+        .as_int()
+        .and_then(|t| i32::try_from(t).ok())
+        .unwrap_or(-1);
     io::apply_typmod(
         oid_arg(ty),
         env,
@@ -94,4 +101,3 @@ fn cardinality(_env: &Env, _args: &[Value]) -> Result<Value> {
         "more than one row returned by a subquery used as an expression",
     ))
 }
-

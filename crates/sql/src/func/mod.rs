@@ -307,7 +307,10 @@ mod tests {
             .collect();
         // Internal functions share SQLite's namespace: no catalog row may reuse their names.
         for (internal, _, _) in internal::INTERNAL {
-            assert!(!symbols.contains(internal), "{internal} is also a catalog symbol");
+            assert!(
+                !symbols.contains(internal),
+                "{internal} is also a catalog symbol"
+            );
         }
         for s in &symbols {
             assert!(

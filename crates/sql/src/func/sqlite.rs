@@ -19,8 +19,18 @@ const fn sqlite(name: &'static str, kind: Kind, args: &'static [Type], ret: Type
 }
 
 pub static COUNT: Builtin = sqlite("count", Kind::Aggregate, &[Type::ANY], Type::INT8);
-pub static MIN: Builtin = sqlite("min", Kind::Aggregate, &[Type::ANYELEMENT], Type::ANYELEMENT);
-pub static MAX: Builtin = sqlite("max", Kind::Aggregate, &[Type::ANYELEMENT], Type::ANYELEMENT);
+pub static MIN: Builtin = sqlite(
+    "min",
+    Kind::Aggregate,
+    &[Type::ANYELEMENT],
+    Type::ANYELEMENT,
+);
+pub static MAX: Builtin = sqlite(
+    "max",
+    Kind::Aggregate,
+    &[Type::ANYELEMENT],
+    Type::ANYELEMENT,
+);
 
 pub static FUNCTIONS: &[Builtin] = &[
     sqlite("row_number", Kind::Window, &[], Type::INT8),
@@ -30,7 +40,12 @@ pub static FUNCTIONS: &[Builtin] = &[
     sqlite("cume_dist", Kind::Window, &[], Type::FLOAT8),
     sqlite("ntile", Kind::Window, &[Type::INT4], Type::INT4),
     sqlite("lag", Kind::Window, &[Type::ANYELEMENT], Type::ANYELEMENT),
-    sqlite("lag", Kind::Window, &[Type::ANYELEMENT, Type::INT4], Type::ANYELEMENT),
+    sqlite(
+        "lag",
+        Kind::Window,
+        &[Type::ANYELEMENT, Type::INT4],
+        Type::ANYELEMENT,
+    ),
     sqlite(
         "lag",
         Kind::Window,
@@ -38,14 +53,34 @@ pub static FUNCTIONS: &[Builtin] = &[
         Type::ANYCOMPATIBLE,
     ),
     sqlite("lead", Kind::Window, &[Type::ANYELEMENT], Type::ANYELEMENT),
-    sqlite("lead", Kind::Window, &[Type::ANYELEMENT, Type::INT4], Type::ANYELEMENT),
+    sqlite(
+        "lead",
+        Kind::Window,
+        &[Type::ANYELEMENT, Type::INT4],
+        Type::ANYELEMENT,
+    ),
     sqlite(
         "lead",
         Kind::Window,
         &[Type::ANYCOMPATIBLE, Type::INT4, Type::ANYCOMPATIBLE],
         Type::ANYCOMPATIBLE,
     ),
-    sqlite("first_value", Kind::Window, &[Type::ANYELEMENT], Type::ANYELEMENT),
-    sqlite("last_value", Kind::Window, &[Type::ANYELEMENT], Type::ANYELEMENT),
-    sqlite("nth_value", Kind::Window, &[Type::ANYELEMENT, Type::INT4], Type::ANYELEMENT),
+    sqlite(
+        "first_value",
+        Kind::Window,
+        &[Type::ANYELEMENT],
+        Type::ANYELEMENT,
+    ),
+    sqlite(
+        "last_value",
+        Kind::Window,
+        &[Type::ANYELEMENT],
+        Type::ANYELEMENT,
+    ),
+    sqlite(
+        "nth_value",
+        Kind::Window,
+        &[Type::ANYELEMENT, Type::INT4],
+        Type::ANYELEMENT,
+    ),
 ];

@@ -93,7 +93,6 @@ enum RuleDate {
 }
 
 impl TimeZone {
-
     /// Seconds east of UTC in effect at `utc_micros` (microseconds since 2000-01-01 UTC).
     pub fn offset_at_utc(&self, utc_micros: i64) -> i32 {
         match self {
