@@ -169,6 +169,23 @@ fn flags(volatility: Volatility) -> FunctionFlags {
     }
 }
 
+/// Which arguments are floats (a stored `'NaN'` is given to the function as NaN).
+fn float_args(types: &[Type]) -> Vec<bool> {
+    types
+        .iter()
+        .map(|t| matches!(*t, Type::FLOAT4 | Type::FLOAT8))
+        .collect()
+}
+
+fn load_floats(args: &mut [Value], floats: &[bool]) {
+    for (a, is_float) in args.iter_mut().zip(floats) {
+        if *is_float {
+            *a = sql::types::float_loaded(a);
+        }
+    }
+}
+
+#[expect(clippy::too_many_arguments, reason = "one registration's facts")]
 fn register_scalar(
     conn: &Connection,
     symbol: &'static str,
@@ -176,9 +193,11 @@ fn register_scalar(
     strict: bool,
     volatility: Volatility,
     min_args: usize,
+    floats: Vec<bool>,
 ) -> rusqlite::Result<()> {
     conn.create_scalar_function(symbol, -1, flags(volatility), move |ctx| {
-        let args = args_of(ctx);
+        let mut args = args_of(ctx);
+        load_floats(&mut args, &floats);
         if args.len() < min_args {
             return Err(raise(SqlError::internal(format!(
                 "{symbol} called with {} arguments, needs {min_args}",
@@ -189,7 +208,7 @@ fn register_scalar(
             return Ok(rusqlite::types::Value::Null);
         }
         match ENV.with(|e| f(&e.borrow(), &args)) {
-            Ok(v) => Ok(owned_sql(v)),
+            Ok(v) => Ok(owned_sql(sql::types::to_stored(v))),
             Err(e) => Err(raise(e)),
         }
     })
@@ -202,11 +221,12 @@ pub(crate) fn register(conn: &Connection) -> rusqlite::Result<()> {
     }
     for (symbol, n, f) in func::internal::INTERNAL {
         let n = usize::try_from(*n).unwrap_or(0);
-        register_scalar(conn, symbol, *f, false, Volatility::Immutable, n)?;
+        register_scalar(conn, symbol, *f, false, Volatility::Immutable, n, Vec::new())?;
     }
     for c in func::casts() {
         if let CastImp::Func { symbol, f, .. } = c.imp {
-            register_scalar(conn, symbol, f, true, Volatility::Immutable, 1)?;
+            let floats = float_args(&[c.from]);
+            register_scalar(conn, symbol, f, true, Volatility::Immutable, 1, floats)?;
         }
     }
     let mut seen = std::collections::HashSet::new();
@@ -222,7 +242,12 @@ pub(crate) fn register(conn: &Connection) -> rusqlite::Result<()> {
                         .min()
                         .unwrap_or(0)
                         + usize::from(typed);
-                    register_scalar(conn, symbol, f, b.strict, b.volatility, min)?;
+                    // A typed function's first argument is the type list.
+                    let mut floats = float_args(b.args);
+                    if typed {
+                        floats.insert(0, false);
+                    }
+                    register_scalar(conn, symbol, f, b.strict, b.volatility, min, floats)?;
                 }
             }
             Imp::Aggregate {
@@ -254,6 +279,7 @@ struct Agg {
     /// The first argument is the argument types (polymorphic aggregates).
     typed: bool,
     strict: bool,
+    floats: Vec<bool>,
 }
 
 impl Agg {
@@ -267,6 +293,7 @@ impl Agg {
         if self.strict && args.iter().any(Value::is_null) {
             return None;
         }
+        load_floats(&mut args, &self.floats);
         Some(args)
     }
 
@@ -301,7 +328,7 @@ impl Aggregate<State, rusqlite::types::Value> for Agg {
             None => AssertUnwindSafe((self.new)(&[])),
         };
         ENV.with(|e| acc.0.value(&e.borrow()))
-            .map(owned_sql)
+            .map(|v| owned_sql(sql::types::to_stored(v)))
             .map_err(raise)
     }
 }
@@ -317,7 +344,7 @@ impl WindowAggregate<State, rusqlite::types::Value> for Agg {
             }
         };
         ENV.with(|e| acc.0.value(&e.borrow()))
-            .map(owned_sql)
+            .map(|v| owned_sql(sql::types::to_stored(v)))
             .map_err(raise)
     }
 
@@ -341,6 +368,7 @@ fn register_aggregate(
         new,
         typed: sql::emit::aggregate_is_typed(b),
         strict: b.strict,
+        floats: float_args(b.args),
     };
     let flags = flags(b.volatility);
     if window {
@@ -529,7 +557,7 @@ impl TableCursor<'_> {
         };
         match next {
             Some(Ok(row)) => {
-                self.row = row;
+                self.row = row.into_iter().map(sql::types::to_stored).collect();
                 self.ordinal += 1;
                 self.done = false;
                 Ok(())

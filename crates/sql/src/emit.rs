@@ -576,7 +576,7 @@ fn write_const(s: &mut String, v: &Value) {
         Value::Int(i) => {
             let _ = write!(s, "{i}");
         }
-        Value::Float(f) if f.is_nan() => s.push_str("NULL"),
+        Value::Float(f) if f.is_nan() => s.push_str("'NaN'"),
         Value::Float(f) if f.is_infinite() => {
             s.push_str(if *f > 0.0 { "9e999" } else { "-9e999" });
         }

@@ -248,7 +248,7 @@ fn fold(env: &Env, e: Expr, typmod: Typmod, position: Option<usize>) -> Result<E
             if *with_typmod {
                 args.push(Value::Int(i64::from(typmod)));
             }
-            f(env, &args).map_err(|err| err.at(position))?
+            crate::types::to_stored(f(env, &args).map_err(|err| err.at(position))?)
         }
         CastHow::Io => {
             let Some(text) = io::output(arg.ty, env, v) else {

@@ -1033,6 +1033,8 @@ pub(crate) fn split_name(parts: &[String], pos: Option<usize>) -> Result<(Option
 fn storage_decl(t: Type) -> &'static str {
     match t.storage() {
         Storage::Integer => "INT",
+        // A NaN is stored as TEXT (see `types`).
+        Storage::Real => "ANY",
         other => other.sqlite_decl(),
     }
 }

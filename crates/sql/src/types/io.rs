@@ -26,7 +26,7 @@ pub fn input(ty: Type, env: &Env, s: &str, typmod: Typmod) -> Result<Value> {
         | Type::REGTYPE
         | Type::REGNAMESPACE
         | Type::REGROLE => numbers::oid_in(s),
-        Type::FLOAT4 | Type::FLOAT8 => numbers::float_in(ty, s),
+        Type::FLOAT4 | Type::FLOAT8 => numbers::float_in(ty, s).map(super::to_stored),
         Type::NUMERIC => numbers::numeric_in(s, typmod),
         Type::TEXT
         | Type::NAME
@@ -108,7 +108,7 @@ pub fn send(ty: Type, env: &Env, v: &Value, buf: &mut Vec<u8>) -> Result<()> {
         | Type::REGTYPE
         | Type::REGNAMESPACE
         | Type::REGROLE => numbers::int_send(ty, v, buf),
-        Type::FLOAT4 | Type::FLOAT8 => numbers::float_send(ty, v, buf),
+        Type::FLOAT4 | Type::FLOAT8 => numbers::float_send(ty, &super::float_loaded(v), buf),
         Type::NUMERIC => numbers::numeric_send(v, buf),
         Type::BYTEA => bytea::bytea_send(v, buf),
         Type::UUID => text::uuid_send(v, buf),
@@ -138,7 +138,7 @@ pub fn recv(ty: Type, env: &Env, bytes: &[u8], typmod: Typmod) -> Result<Value> 
         | Type::REGTYPE
         | Type::REGNAMESPACE
         | Type::REGROLE => numbers::int_recv(ty, bytes),
-        Type::FLOAT4 | Type::FLOAT8 => numbers::float_recv(ty, bytes),
+        Type::FLOAT4 | Type::FLOAT8 => numbers::float_recv(ty, bytes).map(super::to_stored),
         Type::NUMERIC => numbers::numeric_recv(bytes, typmod),
         Type::BYTEA => Ok(Value::Bytes(bytes.to_vec())),
         Type::UUID => text::uuid_recv(bytes),

@@ -28,6 +28,9 @@
 //! | arrays | TEXT: a JSON array of the elements' stored values (nested for more dimensions) |
 //!
 //! `±infinity` dates and timestamps are `i32::MIN/MAX` and `i64::MIN/MAX`, as in PostgreSQL.
+//! A float NaN is the TEXT `'NaN'` ([`FLOAT_NAN`]): SQLite has no NaN (it stores NULL), and
+//! TEXT sorts after every number, where PostgreSQL sorts NaN; float columns are therefore
+//! declared `ANY`.
 
 pub mod array;
 pub mod bytea;
@@ -37,6 +40,8 @@ pub mod json;
 pub mod numbers;
 pub mod text;
 pub mod tz;
+
+use crate::value::Value;
 
 pub type Oid = u32;
 
@@ -244,6 +249,25 @@ const fn pseudo(
         array: 0,
         storage,
         collation: None,
+    }
+}
+
+/// The stored form of a float NaN (see the module doc).
+pub const FLOAT_NAN: &str = "NaN";
+
+/// A value as it must be stored: a float NaN becomes [`FLOAT_NAN`].
+pub fn to_stored(v: Value) -> Value {
+    match v {
+        Value::Float(f) if f.is_nan() => Value::Text(FLOAT_NAN.into()),
+        other => other,
+    }
+}
+
+/// A stored float-typed value as a float again (`'NaN'` → NaN).
+pub fn float_loaded(v: &Value) -> Value {
+    match v {
+        Value::Text(t) if t == FLOAT_NAN => Value::Float(f64::NAN),
+        other => other.clone(),
     }
 }
 

@@ -62,6 +62,7 @@ pub(crate) fn float_arg(args: &[Value], i: usize) -> Result<f64> {
         Some(Value::Float(f)) => Ok(*f),
         #[expect(clippy::cast_precision_loss, reason = "SQLite's own conversion")]
         Some(Value::Int(v)) => Ok(*v as f64),
+        Some(Value::Text(t)) if t == super::FLOAT_NAN => Ok(f64::NAN),
         _ => Err(value_error("double precision")),
     }
 }
