@@ -424,6 +424,37 @@ const OTHER_ROWS: &[Builtin] = &[
     f("md5", &[T], T, "pg_md5", strings::md5),
     f("to_hex", &[I4], T, "pg_to_hex32", strings::to_hex32),
     f("to_hex", &[I8], T, "pg_to_hex64", strings::to_hex64),
+    f("unistr", &[T], T, "pg_unistr", strings::unistr),
+    f(
+        "parse_ident",
+        &[T],
+        TA,
+        "pg_parse_ident",
+        strings::parse_ident,
+    ),
+    f(
+        "parse_ident",
+        &[T, BOOL],
+        TA,
+        "pg_parse_ident_strict",
+        strings::parse_ident,
+    ),
+    f("normalize", &[T], T, "pg_normalize_nfc", strings::normalize),
+    f("normalize", &[T, T], T, "pg_normalize", strings::normalize),
+    f(
+        "is_normalized",
+        &[T],
+        BOOL,
+        "pg_is_normalized_nfc",
+        strings::is_normalized,
+    ),
+    f(
+        "is_normalized",
+        &[T, T],
+        BOOL,
+        "pg_is_normalized",
+        strings::is_normalized,
+    ),
     // quoting and formatting
     f(
         "quote_ident",
