@@ -139,7 +139,7 @@ pub fn char_offset(s: &str, n: usize) -> usize {
 /// characters past `n` must all be spaces (22001). `character(n)` pads with spaces.
 pub fn char_typmod(ty: Type, v: Value, typmod: Typmod, explicit: bool) -> Result<Value> {
     let Value::Text(s) = v else { return Ok(v) };
-    let Ok(max) = usize::try_from(typmod - 4) else {
+    let Some(Ok(max)) = typmod.checked_sub(4).map(usize::try_from) else {
         return Ok(Value::Text(s));
     };
     let len = char_count(&s);

@@ -7,20 +7,26 @@
 //! linear-time matching, no backtracking. Translated as PostgreSQL means them in the C locale:
 //! classes (`\d \s \w`, `[[:alpha:]]`…) and case-insensitivity cover ASCII only; `.` and
 //! `[^…]` match newlines unless a newline-sensitive option (`n`, `p`, `w`) says otherwise;
-//! `\m \M \y \Y \A \Z` are ASCII word/string constraints; `\b` is a backspace; embedded
-//! options `(?inx…)` and the `***=` / `***:` directors work; `x` (expanded) syntax skips
-//! whitespace and `#` comments.
+//! `\m \M \y \Y \A \Z` and `[[:<:]] [[:>:]]` are ASCII word/string constraints; `\b` is a
+//! backspace; embedded options `(?inx…)` and the `***=` / `***:` directors work; `x`
+//! (expanded) syntax skips white space and `#` comments.
 //!
 //! Not supported (0A000): back-references (`\1` inside a pattern), lookahead and lookbehind
-//! constraints (`(?=` `(?!` `(?<=` `(?<!`), basic REs (option `b`), named collating elements
-//! (`[[.hyphen.]]`; single characters work). Extended REs (option `e`) are read as AREs.
+//! constraints (`(?=` `(?!` `(?<=` `(?<!`), basic REs (option `b`). Named collating elements
+//! (`[[.hyphen.]]`) are refused as invalid; single characters work. Extended REs (option `e`)
+//! are read as AREs.
 //!
 //! Matching semantics differ from PostgreSQL's in one way: PostgreSQL picks the longest (or
-//! shortest) match as a whole, the `regex` crate the first by priority. Alternation is
-//! therefore ordered (`'ab' ~ 'a|ab'` matches `a`, PostgreSQL `ab`). Greediness follows
-//! PostgreSQL's rule where it can: an RE whose first quantifier is non-greedy is non-greedy
-//! as a whole (all its quantifiers prefer short matches) unless anchored at both ends; a
-//! non-greedy quantified group prefers short matches inside too.
+//! shortest) match as a whole, the `regex` crate the first by priority. Where it matters:
+//! - alternation is ordered (`'3.14' ~ '\d+|\d+\.\d+'` matches `3`, PostgreSQL `3.14`),
+//!   except that alternatives that are fixed strings are tried longest first and an empty
+//!   alternative last (`a|ab` matches `ab` as in PostgreSQL);
+//! - greediness follows PostgreSQL's rule where it can: an RE whose first quantifier is
+//!   non-greedy is non-greedy as a whole (all its quantifiers prefer short matches) unless it
+//!   is anchored at both ends; a non-greedy quantified group prefers short matches inside;
+//!   a greedy RE with a non-greedy part ending it (`a+(b+?)`) takes the short part;
+//! - a group inside a repeated group keeps its last successful capture (`((a)|b)+` on `ab`
+//!   gives `a` for the inner group, PostgreSQL NULL).
 //!
 //! Compiled patterns are cached per thread (32, most recently used first), as PostgreSQL does.
 
@@ -241,6 +247,12 @@ impl Parser {
         self.chars.get(self.pos + n).copied()
     }
 
+    fn rest_starts_with(&self, s: &str) -> bool {
+        s.chars()
+            .enumerate()
+            .all(|(k, c)| self.peek_at(k) == Some(c))
+    }
+
     fn bump(&mut self) -> Option<char> {
         let c = self.peek()?;
         self.pos += 1;
@@ -427,6 +439,14 @@ impl Parser {
                     return Err(bad_re(EPAREN));
                 }
                 (Node::Group(capture, Box::new(inner)), true)
+            }
+            '[' if self.rest_starts_with("[:<:]]") => {
+                self.pos += 6;
+                (Node::Look("(?-u:\\b{start})"), false)
+            }
+            '[' if self.rest_starts_with("[:>:]]") => {
+                self.pos += 6;
+                (Node::Look("(?-u:\\b{end})"), false)
             }
             '[' => (self.parse_bracket()?, true),
             '.' => (Node::Dot, true),
@@ -1542,6 +1562,8 @@ mod tests {
             ("\\1", ESUBREG),
             ("[\\d-z]", ERANGE),
             ("[[:alpha:]-z]", ERANGE),
+            ("[[:<:]]*", BADRPT),
+            ("[a[:<:]]", ECTYPE),
         ];
         for (p, msg) in cases {
             assert_eq!(
@@ -1598,6 +1620,9 @@ mod tests {
         assert!(m("a\nb", "(?w)^b"));
         assert!(m("a\nb", "(?w)a.b"));
         assert!(m("foo bar", "\\mbar\\M"));
+        assert!(m("foo bar", "[[:<:]]bar"));
+        assert!(!m("foobar", "[[:<:]]bar"));
+        assert!(m("foo bar", "foo[[:>:]]"));
         assert!(!m("foobar", "\\mbar"));
         assert!(m("foo bar", "o\\y"));
         assert!(m("foobar", "o\\Yb"));
