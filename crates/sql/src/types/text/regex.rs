@@ -11,8 +11,12 @@
 //! backspace; embedded options `(?inx…)` and the `***=` / `***:` directors work; `x`
 //! (expanded) syntax skips white space and `#` comments.
 //!
-//! Not supported (0A000): back-references (`\1` inside a pattern), lookahead and lookbehind
-//! constraints (`(?=` `(?!` `(?<=` `(?<!`), basic REs (option `b`). Named collating elements
+//! Lookahead constraints work right after a leading `^` (`^(?=.*\d)(?!.*x).{8,}$`: checked
+//! at the start of the string) and as one positive constraint ending the pattern
+//! (`foo(?=bar)`: matched, then left out of the match).
+//!
+//! Not supported (0A000): back-references (`\1` inside a pattern), lookahead constraints
+//! elsewhere, lookbehind constraints (`(?<=` `(?<!`), basic REs (option `b`). Named collating elements
 //! (`[[.hyphen.]]`) are refused as invalid; single characters work. Extended REs (option `e`)
 //! are read as AREs.
 //!
@@ -154,6 +158,8 @@ enum Node {
     Alt(Vec<Node>),
     /// inner, min, max, own greediness (None: a fixed count, greediness of the inner)
     Repeat(Box<Node>, u32, Option<u32>, Option<Greed>),
+    /// A lookahead constraint: positive?, body.
+    Ahead(bool, Box<Node>),
 }
 
 impl Node {
@@ -236,6 +242,8 @@ struct Parser {
     pos: usize,
     flags: ReFlags,
     groups: usize,
+    /// Inside a lookahead (whose parentheses do not capture).
+    in_lookahead: usize,
 }
 
 impl Parser {
@@ -424,12 +432,23 @@ impl Parser {
                             self.pos += 2;
                             false
                         }
-                        (Some('=' | '!'), _) => return Err(unsupported("lookahead constraints")),
+                        (Some(kind @ ('=' | '!')), _) => {
+                            self.pos += 2;
+                            self.in_lookahead += 1;
+                            let inner = self.parse_alt(depth + 1)?;
+                            self.in_lookahead -= 1;
+                            if self.bump() != Some(')') {
+                                return Err(bad_re(EPAREN));
+                            }
+                            return Ok((Node::Ahead(kind == '=', Box::new(inner)), false));
+                        }
                         (Some('<'), Some('=' | '!')) => {
                             return Err(unsupported("lookbehind constraints"));
                         }
                         _ => return Err(bad_re(BADRPT)),
                     }
+                } else if self.in_lookahead > 0 {
+                    false
                 } else {
                     self.groups += 1;
                     true
@@ -713,6 +732,7 @@ fn parse(pattern: &str, flags: ReFlags) -> Result<(Node, usize, ReFlags)> {
         pos: 0,
         flags,
         groups: 0,
+        in_lookahead: 0,
     };
     if p.flags.flavor == Flavor::Advanced
         && p.peek() == Some('(')
@@ -917,6 +937,8 @@ impl Writer {
                 .out
                 .push_str(if self.flags.nlanch { "(?m:$)" } else { "$" }),
             Node::Look(s) => self.out.push_str(s),
+            // Split off by `translate`; anything left matches nothing.
+            Node::Ahead(..) => self.out.push_str("[\\x{0}&&\\x{1}]"),
             Node::Group(capture, inner) => {
                 self.out.push_str(if *capture { "(" } else { "(?:" });
                 self.node(inner, force);
@@ -961,9 +983,79 @@ impl Writer {
     }
 }
 
-/// The `regex` crate's spelling of a PostgreSQL pattern, and its number of groups.
-pub fn translate(pattern: &str, flags: ReFlags) -> Result<(String, usize)> {
+fn contains_ahead(n: &Node) -> bool {
+    match n {
+        Node::Ahead(..) => true,
+        Node::Group(_, inner) | Node::Repeat(inner, ..) => contains_ahead(inner),
+        Node::Concat(items) | Node::Alt(items) => items.iter().any(contains_ahead),
+        _ => false,
+    }
+}
+
+/// A pattern in the `regex` crate's syntax.
+pub struct Translated {
+    /// The pattern without its lookahead constraints.
+    pub main: String,
+    /// PostgreSQL's number of capturing groups.
+    pub groups: usize,
+    /// Lookahead constraints at the start of a pattern anchored at the start of the string:
+    /// (pattern anchored there, positive?).
+    pub pre: Vec<(String, bool)>,
+    /// `main` ends with a hidden group that is a trailing positive lookahead: the match ends
+    /// where that group starts.
+    pub tail: bool,
+}
+
+/// The tree without the lookahead constraints minipg carries out, which are returned apart:
+/// positive or negative ones right after a leading `^` (or `\A`), and one positive
+/// constraint ending the pattern.
+type SplitTree = (Node, Vec<(Node, bool)>, Option<Node>);
+
+fn split_lookaheads(node: Node, flags: ReFlags) -> Result<SplitTree> {
+    let mut pre = Vec::new();
+    let mut tail = None;
+    let node = match node {
+        ahead @ Node::Ahead(..) => Node::Concat(vec![ahead]),
+        other => other,
+    };
+    let node = match node {
+        Node::Concat(mut items) => {
+            let anchored = match items.first() {
+                Some(Node::Bol) => !flags.nlanch,
+                Some(Node::Look(l)) => *l == "\\A",
+                _ => false,
+            };
+            if anchored {
+                while items.len() > 1 && matches!(items.get(1), Some(Node::Ahead(..))) {
+                    if let Node::Ahead(positive, body) = items.remove(1) {
+                        pre.push((*body, positive));
+                    }
+                }
+            }
+            if matches!(items.last(), Some(Node::Ahead(true, _)))
+                && let Some(Node::Ahead(_, body)) = items.pop()
+            {
+                tail = Some(*body);
+            }
+            Node::Concat(items)
+        }
+        other => other,
+    };
+    let nested = contains_ahead(&node)
+        || pre.iter().any(|(b, _)| contains_ahead(b))
+        || tail.as_ref().is_some_and(contains_ahead);
+    if nested {
+        return Err(SqlError::not_supported(
+            "regular expression lookahead constraints are supported only right after a leading ^ and at the end of the pattern",
+        ));
+    }
+    Ok((node, pre, tail))
+}
+
+/// The `regex` crate's spelling of a PostgreSQL pattern.
+pub fn translate(pattern: &str, flags: ReFlags) -> Result<Translated> {
     let (node, groups, flags) = parse(pattern, flags)?;
+    let (node, pre, tail) = split_lookaheads(node, flags)?;
     let force = match node.greed() {
         Some(Greed::Lazy) if !node.anchored_both() => Some(Greed::Lazy),
         _ => None,
@@ -973,7 +1065,29 @@ pub fn translate(pattern: &str, flags: ReFlags) -> Result<(String, usize)> {
         out: String::with_capacity(pattern.len() * 2),
     };
     w.node(&node, force);
-    Ok((w.out, groups))
+    if let Some(t) = &tail {
+        w.out.push('(');
+        w.node(t, force);
+        w.out.push(')');
+    }
+    let pre = pre
+        .iter()
+        .map(|(body, positive)| {
+            let mut pw = Writer {
+                flags,
+                out: String::from("\\A(?:"),
+            };
+            pw.node(body, None);
+            pw.out.push(')');
+            (pw.out, *positive)
+        })
+        .collect();
+    Ok(Translated {
+        main: w.out,
+        groups,
+        pre,
+        tail: tail.is_some(),
+    })
 }
 
 /// A compiled pattern.
@@ -981,6 +1095,34 @@ pub struct Compiled {
     pub re: regex::Regex,
     /// PostgreSQL's number of capturing groups.
     pub groups: usize,
+    /// Conditions on the start of the string (leading lookahead constraints).
+    pre: Vec<(regex::Regex, bool)>,
+    /// The last group of `re` is a trailing lookahead (not part of the match).
+    tail: bool,
+}
+
+impl Compiled {
+    /// The leading lookahead constraints hold.
+    fn pre_ok(&self, s: &str) -> bool {
+        self.pre
+            .iter()
+            .all(|(r, positive)| r.is_match(s) == *positive)
+    }
+
+    /// Does the pattern match anywhere in `s`?
+    pub fn is_match(&self, s: &str) -> bool {
+        self.pre_ok(s) && self.re.is_match(s)
+    }
+}
+
+fn build(src: &str) -> Result<regex::Regex> {
+    regex::RegexBuilder::new(src)
+        .size_limit(64 << 20)
+        .build()
+        .map_err(|e| match e {
+            regex::Error::CompiledTooBig(_) => bad_re(ETOOBIG),
+            other => bad_re(&other.to_string()),
+        })
 }
 
 const CACHE_SIZE: usize = 32;
@@ -1004,15 +1146,18 @@ pub fn compile(pattern: &str, flags: ReFlags) -> Result<Rc<Compiled>> {
     if let Some(re) = hit {
         return Ok(re);
     }
-    let (src, groups) = translate(pattern, flags)?;
-    let re = regex::RegexBuilder::new(&src)
-        .size_limit(64 << 20)
-        .build()
-        .map_err(|e| match e {
-            regex::Error::CompiledTooBig(_) => bad_re(ETOOBIG),
-            other => bad_re(&other.to_string()),
-        })?;
-    let compiled = Rc::new(Compiled { re, groups });
+    let t = translate(pattern, flags)?;
+    let pre = t
+        .pre
+        .iter()
+        .map(|(src, positive)| Ok((build(src)?, *positive)))
+        .collect::<Result<Vec<_>>>()?;
+    let compiled = Rc::new(Compiled {
+        re: build(&t.main)?,
+        groups: t.groups,
+        pre,
+        tail: t.tail,
+    });
     CACHE.with(|c| {
         let mut c = c.borrow_mut();
         c.insert(0, (pattern.to_string(), flags, Rc::clone(&compiled)));
@@ -1028,9 +1173,20 @@ type Spans = Vec<Option<(usize, usize)>>;
 
 /// The match at or after byte `start`, with its groups.
 fn match_at(c: &Compiled, s: &str, start: usize) -> Option<Spans> {
+    if !c.pre_ok(s) {
+        return None;
+    }
     let mut locs = c.re.capture_locations();
     c.re.captures_read_at(&mut locs, s, start)?;
-    Some((0..locs.len()).map(|i| locs.get(i)).collect())
+    let mut spans: Spans = (0..locs.len()).map(|i| locs.get(i)).collect();
+    if c.tail {
+        // The hidden last group is the lookahead: the match ends where it starts.
+        let ahead = spans.pop().flatten();
+        if let (Some(Some((so, _))), Some((at, _))) = (spans.first().copied(), ahead) {
+            spans[0] = Some((so, at));
+        }
+    }
+    Some(spans)
 }
 
 /// PostgreSQL's iteration over successive matches from byte `start`: after an empty match the
@@ -1136,7 +1292,7 @@ fn regex_match(args: &[Value], icase: bool) -> Result<bool> {
         icase,
         ..ReFlags::default()
     };
-    Ok(compile(&p, flags)?.re.is_match(&s))
+    Ok(compile(&p, flags)?.is_match(&s))
 }
 
 /// `~`
@@ -1464,7 +1620,7 @@ pub fn regexp_like(_env: &Env, args: &[Value]) -> Result<Value> {
     let s = text_arg(args, 0)?;
     let opts = flags_arg(args, 2)?;
     let (c, _) = compile_opts(&text_arg(args, 1)?, opts.as_deref(), Some("regexp_like()"))?;
-    Ok(Value::from(c.re.is_match(&s)))
+    Ok(Value::from(c.is_match(&s)))
 }
 
 /// `regexp_substr(string, pattern[, start[, n[, flags[, subexpr]]]])`.
@@ -1572,7 +1728,9 @@ mod tests {
                 "{p}"
             );
         }
-        let e = regex_eq(&env(), &[t("a"), t("a(?=a)")]).unwrap_err();
+        let e = regex_eq(&env(), &[t("a"), t("a(?=b)c")]).unwrap_err();
+        assert_eq!(e.sqlstate, "0A000");
+        let e = regex_eq(&env(), &[t("a"), t("(?<=a)b")]).unwrap_err();
         assert_eq!(e.sqlstate, "0A000");
         let e = regex_eq(&env(), &[t("aa"), t("(a)\\1")]).unwrap_err();
         assert_eq!(e.sqlstate, "0A000");
@@ -1869,6 +2027,37 @@ mod tests {
                 .message,
             "invalid value for parameter \"n\": 0"
         );
+    }
+
+    #[test]
+    fn lookahead_constraints() {
+        // Results from PostgreSQL 15.
+        let pw = "^(?=.*\\d)(?=.*[a-z]).{8,}$";
+        assert!(m("abc1defg", pw));
+        assert!(!m("abcdefgh", pw));
+        assert!(m("abc1", "^(?!.*x)"));
+        assert!(!m("abx1", "^(?!.*x)"));
+        assert!(!m("a", "a(?=a)"));
+        assert!(m("xyz", "(?=x)"));
+        assert!(!m("abc", "(?=x)"));
+        let e = env();
+        assert_eq!(
+            regexp_replace(&e, &[t("foobar foobaz"), t("foo(?=bar)"), t("X"), t("g")]).unwrap(),
+            t("Xbar foobaz")
+        );
+        assert_eq!(
+            regexp_match(&e, &[t("foobar"), t("(fo)o(?=(b)ar)")]).unwrap(),
+            t("[\"fo\"]")
+        );
+        assert_eq!(
+            rows(regexp_matches(&e, &[t("aaa"), t("a(?=a)"), t("g")])),
+            vec![t("[\"a\"]"), t("[\"a\"]")]
+        );
+        assert_eq!(
+            substring_regex(&e, &[t("price: 100 USD"), t("\\d+(?= USD)")]).unwrap(),
+            t("100")
+        );
+        assert_eq!(regexp_count(&e, &[t("aaaa"), t("a(?=a)")]).unwrap(), i(3));
     }
 
     #[test]
