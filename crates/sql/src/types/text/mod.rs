@@ -975,6 +975,24 @@ pub static CASTS: &[CastDef] = &[
         Explicit,
         cast_fn("pg_int4_to_char", chars::int4_to_char),
     ),
+    cast(
+        BOOL,
+        T,
+        Assignment,
+        cast_fn("pg_bool_to_text", chars::bool_to_text),
+    ),
+    cast(
+        BOOL,
+        VC,
+        Assignment,
+        cast_fn("pg_bool_to_varchar", chars::bool_to_text),
+    ),
+    cast(
+        BOOL,
+        BP,
+        Assignment,
+        cast_fn("pg_bool_to_bpchar", chars::bool_to_text),
+    ),
     cast(BOOL, I4, Explicit, CastImp::Binary),
     cast(
         I4,
