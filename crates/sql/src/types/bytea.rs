@@ -225,6 +225,7 @@ fn escape_decode(s: &str) -> Result<Vec<u8>> {
 
 /// `byteain`.
 pub fn bytea_in(s: &str) -> Result<Value> {
+    crate::types::text::chars::check_no_nul(s)?;
     if let Some(h) = s.strip_prefix("\\x") {
         return Ok(Value::Bytes(hex_decode(h)?));
     }

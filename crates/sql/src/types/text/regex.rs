@@ -577,7 +577,7 @@ impl Parser {
                 let first = c.to_digit(8).ok_or_else(|| bad_re(ESUBREG))?;
                 (Node::Lit(self.octal(first)?), true)
             }
-            c if c.is_alphanumeric() => return Err(bad_re(EESCAPE)),
+            c if c.is_ascii_alphanumeric() => return Err(bad_re(EESCAPE)),
             c => (Node::Lit(c), true),
         })
     }
@@ -674,7 +674,7 @@ impl Parser {
                     'D' => complement(DIGIT),
                     'S' => complement(SPACE),
                     'W' => complement(WORD),
-                    c if c.is_alphanumeric() => return Err(bad_re(EESCAPE)),
+                    c if c.is_ascii_alphanumeric() => return Err(bad_re(EESCAPE)),
                     c => return Ok(Some(c)),
                 };
                 items.extend(class);
@@ -696,7 +696,7 @@ impl Parser {
                 let e = self.bump().ok_or_else(|| bad_re(EBRACK))?;
                 match self.char_escape(e)? {
                     Some(ch) => Ok(ch),
-                    None if e.is_alphanumeric() => Err(bad_re(ERANGE)),
+                    None if e.is_ascii_alphanumeric() => Err(bad_re(ERANGE)),
                     None => Ok(e),
                 }
             }
@@ -1778,6 +1778,8 @@ mod tests {
         assert!(m("a\nb", "(?w)^b"));
         assert!(m("a\nb", "(?w)a.b"));
         assert!(m("foo bar", "\\mbar\\M"));
+        assert!(m("é", "\\é"));
+        assert!(m("é", "[\\é]"));
         assert!(m("foo bar", "[[:<:]]bar"));
         assert!(!m("foobar", "[[:<:]]bar"));
         assert!(m("foo bar", "foo[[:>:]]"));
