@@ -27,8 +27,10 @@
 //!   alternative last (`a|ab` matches `ab` as in PostgreSQL);
 //! - greediness follows PostgreSQL's rule where it can: an RE whose first quantifier is
 //!   non-greedy is non-greedy as a whole (all its quantifiers prefer short matches) unless it
-//!   is anchored at both ends; a non-greedy quantified group prefers short matches inside;
-//!   a greedy RE with a non-greedy part ending it (`a+(b+?)`) takes the short part;
+//!   is anchored at both ends; in a greedy RE a non-greedy quantifier that ends it is written
+//!   greedy (`a+(b+?)` takes all the b's, as in PostgreSQL); a non-greedy quantified group
+//!   prefers short matches inside; other mixes of greedy and non-greedy parts may split a
+//!   match differently;
 //! - a group inside a repeated group keeps its last successful capture (`((a)|b)+` on `ab`
 //!   gives `a` for the inner group, PostgreSQL NULL).
 //!
@@ -548,9 +550,10 @@ impl Parser {
             'd' => (Node::Set(DIGIT.to_vec(), false), true),
             's' => (Node::Set(SPACE.to_vec(), false), true),
             'w' => (Node::Set(WORD.to_vec(), false), true),
-            'D' => (Node::Set(DIGIT.to_vec(), true), true),
-            'S' => (Node::Set(SPACE.to_vec(), true), true),
-            'W' => (Node::Set(WORD.to_vec(), true), true),
+            // Unlike `[^…]`, these match a newline even in newline-sensitive mode.
+            'D' => (Node::Set(complement(DIGIT), false), true),
+            'S' => (Node::Set(complement(SPACE), false), true),
+            'W' => (Node::Set(complement(WORD), false), true),
             'A' => (Node::Look("\\A"), false),
             'Z' => (Node::Look("\\z"), false),
             'm' => (Node::Look("(?-u:\\b{start})"), false),
@@ -1052,14 +1055,39 @@ fn split_lookaheads(node: Node, flags: ReFlags) -> Result<SplitTree> {
     Ok((node, pre, tail))
 }
 
+/// In a greedy RE PostgreSQL takes the longest match as a whole, so a non-greedy quantifier
+/// that ends the RE (nothing after it can limit it) matches as much as it can: it is written
+/// greedy.
+fn promote_trailing(n: &mut Node) {
+    match n {
+        Node::Repeat(inner, _, _, g) => {
+            if *g == Some(Greed::Lazy) {
+                *g = Some(Greed::Greedy);
+            }
+            promote_trailing(inner);
+        }
+        Node::Group(_, inner) => promote_trailing(inner),
+        Node::Concat(items) => {
+            if let Some(last) = items.last_mut() {
+                promote_trailing(last);
+            }
+        }
+        Node::Alt(items) => items.iter_mut().for_each(promote_trailing),
+        _ => {}
+    }
+}
+
 /// The `regex` crate's spelling of a PostgreSQL pattern.
 pub fn translate(pattern: &str, flags: ReFlags) -> Result<Translated> {
     let (node, groups, flags) = parse(pattern, flags)?;
-    let (node, pre, tail) = split_lookaheads(node, flags)?;
+    let (mut node, pre, tail) = split_lookaheads(node, flags)?;
     let force = match node.greed() {
         Some(Greed::Lazy) if !node.anchored_both() => Some(Greed::Lazy),
         _ => None,
     };
+    if force.is_none() && tail.is_none() {
+        promote_trailing(&mut node);
+    }
     let mut w = Writer {
         flags,
         out: String::with_capacity(pattern.len() * 2),
@@ -1774,6 +1802,7 @@ mod tests {
         assert!(m("a\nb", "(?n)^b"));
         assert!(!m("a\nb", "^b"));
         assert!(!m("a\nb", "(?n)a[^x]b"));
+        assert!(m("a\nb", "(?n)a\\Db"));
         assert!(!m("a\nb", "(?p)^b"));
         assert!(m("a\nb", "(?w)^b"));
         assert!(m("a\nb", "(?w)a.b"));
