@@ -1942,6 +1942,20 @@ mod tests {
             t("[\"abc\",\"01234\",\"xyz\"]")
         );
         assert_eq!(rm(&[t("abc123"), t(".*?(\\d+)")]).unwrap(), t("[\"1\"]"));
+        // Greedy REs take the longest match as a whole (PostgreSQL 15 results).
+        assert_eq!(rm(&[t("aabbb"), t("a+(b+?)")]).unwrap(), t("[\"bbb\"]"));
+        assert_eq!(
+            rm(&[t("abc abc"), t("-*[a-c]{2,3}?")]).unwrap(),
+            t("[\"abc\"]")
+        );
+        assert_eq!(
+            rm(&[t("bbb"), t("(?:[[:alpha:]]*?)?")]).unwrap(),
+            t("[\"bbb\"]")
+        );
+        assert_eq!(
+            rm(&[t("aab x12"), t("\\w*?|a+\\..")]).unwrap(),
+            t("[\"aab\"]")
+        );
         // Alternations of fixed strings take the longest, as PostgreSQL's do.
         assert_eq!(rm(&[t("ab"), t("a|ab")]).unwrap(), t("[\"ab\"]"));
         assert_eq!(rm(&[t("abc"), t("(|a)")]).unwrap(), t("[\"a\"]"));
