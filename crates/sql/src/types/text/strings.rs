@@ -74,11 +74,19 @@ pub fn char_slice(s: &str, off: usize, count: usize) -> &str {
     s.get(b..e).unwrap_or_default()
 }
 
-/// `substr(text, int[, int])`.
+/// `substr(text, int[, int])` (reads only as far as the substring ends).
 pub fn substr_text(s: &str, start: i64, len: Option<i64>) -> Result<String> {
-    // Only count characters when the range could reach past the end.
-    let total = s.chars().count();
-    let (off, count) = substring_range(total, start, len)?;
+    let first = start.max(1);
+    let end = match len {
+        None => i64::MAX,
+        Some(l) if l < 0 => return Err(negative_substring_length()),
+        Some(l) => start.saturating_add(l),
+    };
+    if end <= first {
+        return Ok(String::new());
+    }
+    let off = usize::try_from(first - 1).unwrap_or(usize::MAX);
+    let count = usize::try_from(end - first).unwrap_or(usize::MAX);
     Ok(char_slice(s, off, count).to_string())
 }
 
