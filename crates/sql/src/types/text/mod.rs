@@ -425,6 +425,21 @@ const OTHER_ROWS: &[Builtin] = &[
     f("to_hex", &[I4], T, "pg_to_hex32", strings::to_hex32),
     f("to_hex", &[I8], T, "pg_to_hex64", strings::to_hex64),
     f("unistr", &[T], T, "pg_unistr", strings::unistr),
+    f("to_ascii", &[T], T, "pg_to_ascii", strings::to_ascii),
+    f(
+        "to_ascii",
+        &[T, NM],
+        T,
+        "pg_to_ascii_name",
+        strings::to_ascii,
+    ),
+    f(
+        "to_ascii",
+        &[T, I4],
+        T,
+        "pg_to_ascii_int",
+        strings::to_ascii,
+    ),
     f(
         "parse_ident",
         &[T],
@@ -827,6 +842,24 @@ const OTHER_ROWS: &[Builtin] = &[
         true,
     ),
     aggregate("every", &[BOOL], BOOL, "pg_every", agg::new_bool_and, true),
+    aggregate("max", &[T], T, "pg_max_text", agg::new_text_max, false),
+    aggregate("min", &[T], T, "pg_min_text", agg::new_text_min, false),
+    aggregate(
+        "max",
+        &[BP],
+        BP,
+        "pg_max_bpchar",
+        agg::new_bpchar_max,
+        false,
+    ),
+    aggregate(
+        "min",
+        &[BP],
+        BP,
+        "pg_min_bpchar",
+        agg::new_bpchar_min,
+        false,
+    ),
 ];
 
 const fn concat_rows() -> [Builtin; FUNCTION_COUNT] {

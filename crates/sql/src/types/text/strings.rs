@@ -684,6 +684,46 @@ pub fn textcat(_env: &Env, args: &[Value]) -> Result<Value> {
     Ok(text(s))
 }
 
+/// `to_ascii(text[, encoding])`: PostgreSQL converts from LATIN1, LATIN2, LATIN9 and WIN1250
+/// (by name or number) only; text of a UTF8 database is ASCII there only when it is ASCII.
+pub fn to_ascii(_env: &Env, args: &[Value]) -> Result<Value> {
+    let s = text_arg(args, 0)?;
+    let from = if args.len() > 1 {
+        let e: String = text_arg(args, 1)?
+            .chars()
+            .filter(char::is_ascii_alphanumeric)
+            .map(|c| c.to_ascii_lowercase())
+            .collect();
+        e
+    } else {
+        "utf8".into()
+    };
+    if !matches!(
+        from.as_str(),
+        "latin1"
+            | "iso88591"
+            | "latin2"
+            | "iso88592"
+            | "latin9"
+            | "iso885915"
+            | "win1250"
+            | "8"
+            | "9"
+            | "16"
+            | "29"
+    ) {
+        return Err(SqlError::not_supported(
+            "encoding conversion from UTF8 to ASCII not supported",
+        ));
+    }
+    if !s.is_ascii() {
+        return Err(SqlError::not_supported(
+            "to_ascii of non-ASCII characters is not supported",
+        ));
+    }
+    Ok(text(s.into_owned()))
+}
+
 fn unicode_escape_error() -> SqlError {
     SqlError::syntax("invalid Unicode escape")
         .with_hint("Unicode escapes must be \\XXXX, \\+XXXXXX, \\uXXXX, or \\UXXXXXXXX.")
@@ -1105,6 +1145,10 @@ mod tests {
         assert_eq!(ok(quote_nullable, &[Value::Null]), t("NULL"));
         assert_eq!(ok(quote_nullable, &[t("x")]), t("'x'"));
         assert!(QUOTED_KEYWORDS.windows(2).all(|w| w[0] < w[1]));
+        // select to_ascii('abc') → 0A000; to_ascii('abc', 'LATIN2') → abc
+        assert_eq!(err(to_ascii, &[t("abc")]).0, "0A000");
+        assert_eq!(ok(to_ascii, &[t("abc"), t("LATIN2")]), t("abc"));
+        assert_eq!(ok(to_ascii, &[t("abc"), i(8)]), t("abc"));
     }
 
     #[test]
