@@ -1086,4 +1086,65 @@ mod tests {
         );
         assert_eq!(text_array_json(&[]), "[]");
     }
+
+    /// Every runtime function of this module and of bytea, called with awkward values of its
+    /// argument types (extreme integers, empty and odd text), returns without panicking.
+    #[test]
+    fn no_function_panics_on_awkward_arguments() {
+        use crate::env::Env;
+        use crate::func::arg_types_text;
+        let env = Env::default();
+        let samples = |ty: Type| -> Vec<Value> {
+            match ty {
+                Type::INT4 | Type::INT8 | Type::BOOL => [
+                    i64::MIN,
+                    -2_147_483_648,
+                    -1,
+                    0,
+                    1,
+                    3,
+                    2_147_483_647,
+                    i64::MAX,
+                ]
+                .into_iter()
+                .map(Value::Int)
+                .collect(),
+                Type::BYTEA => vec![
+                    Value::Bytes(vec![]),
+                    Value::Bytes(vec![0, 0xff, b'%', b'\\']),
+                ],
+                _ => ["", "é", "a\\", "%_x", "\\x0", "(", "{1}", "%1$*2$s"]
+                    .into_iter()
+                    .map(Value::from)
+                    .collect(),
+            }
+        };
+        for b in crate::types::text::FUNCTIONS
+            .iter()
+            .chain(crate::types::bytea::FUNCTIONS)
+        {
+            let (f, typed) = match b.imp {
+                Imp::Scalar { f, typed, .. } => (f, typed),
+                _ => continue,
+            };
+            let mut types: Vec<Type> = b.args.to_vec();
+            for t in &mut types {
+                if t.is_pseudo() {
+                    *t = Type::TEXT;
+                }
+            }
+            // All combinations would be too many; vary one argument at a time.
+            for (k, ty) in types.iter().enumerate() {
+                for v in samples(*ty) {
+                    let mut args: Vec<Value> =
+                        types.iter().map(|t| samples(*t).swap_remove(1)).collect();
+                    args[k] = v;
+                    if typed {
+                        args.insert(0, Value::Text(arg_types_text(&types)));
+                    }
+                    let _ = f(&env, &args);
+                }
+            }
+        }
+    }
 }

@@ -2111,4 +2111,34 @@ mod tests {
         assert!(!m(&s, "^(a+)+$b"));
         assert!(!m(&s, "(a|aa)*c"));
     }
+
+    #[test]
+    fn arbitrary_patterns_never_panic() {
+        // A small deterministic generator over the characters that matter to the parser.
+        const ALPHABET: &[&str] = &[
+            "(", ")", "[", "]", "{", "}", "\\", "^", "$", "*", "+", "?", "|", ".", "-", ":", "=",
+            "!", "<", ">", "a", "B", "1", "9", ",", "d", "w", "x", "u", "é", " ", "#", "\n", "***",
+            "(?", "[[:", ":]]", "[.", "=]", "\\m", "\\y", "(?=", "(?!",
+        ];
+        let mut seed: u64 = 0x2545_f491_4f6c_dd1d;
+        let mut next = move |n: usize| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            usize::try_from(seed % n as u64).unwrap_or(0)
+        };
+        let e = env();
+        for _ in 0..3000 {
+            let len = next(8) + 1;
+            let p: String = (0..len).map(|_| ALPHABET[next(ALPHABET.len())]).collect();
+            let flags = ["", "i", "x", "n", "q", "e", "p", "w", "g"][next(9)];
+            for s in ["", "aB1 é\n", "((a))[]"] {
+                let _ = regexp_replace(&e, &[t(s), t(&p), t("<\\1\\&>"), t(flags)]);
+                let _ = regexp_match(&e, &[t(s), t(&p)]);
+                let _ = regex_ieq(&e, &[t(s), t(&p)]);
+                let _ = regexp_split_to_array(&e, &[t(s), t(&p)]);
+                let _ = super::super::like::text_like(s, &p);
+            }
+        }
+    }
 }
