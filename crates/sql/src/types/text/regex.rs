@@ -15,10 +15,12 @@
 //! at the start of the string) and as one positive constraint ending the pattern
 //! (`foo(?=bar)`: matched, then left out of the match).
 //!
+//! Extended REs (option `e`) and basic REs (option `b`) are read with their own rules (no
+//! escapes in EREs; `\(…\)`, `\{m,n\}`, `\<`, `\>` in BREs).
+//!
 //! Not supported (0A000): back-references (`\1` inside a pattern), lookahead constraints
-//! elsewhere, lookbehind constraints (`(?<=` `(?<!`), basic REs (option `b`). Named collating elements
-//! (`[[.hyphen.]]`) are refused as invalid; single characters work. Extended REs (option `e`)
-//! are read as AREs.
+//! elsewhere, lookbehind constraints (`(?<=` `(?<!`). Named collating elements
+//! (`[[.hyphen.]]`) are refused as invalid; single characters work.
 //!
 //! Matching semantics differ from PostgreSQL's in one way: PostgreSQL picks the longest (or
 //! shortest) match as a whole, the `regex` crate the first by priority. Where it matters:
@@ -428,6 +430,9 @@ impl Parser {
         };
         Ok(match c {
             '(' => {
+                if self.flags.flavor == Flavor::Extended && self.peek() == Some('?') {
+                    return Err(bad_re(BADRPT));
+                }
                 let capture = if self.peek() == Some('?') {
                     match (self.peek_at(1), self.peek_at(2)) {
                         (Some(':'), _) => {
@@ -543,6 +548,10 @@ impl Parser {
 
     fn parse_escape(&mut self) -> Result<(Node, bool)> {
         let c = self.bump().ok_or_else(|| bad_re(EESCAPE))?;
+        if self.flags.flavor == Flavor::Extended {
+            // EREs have no escapes: a backslash quotes the next character.
+            return Ok((Node::Lit(c), true));
+        }
         if let Some(ch) = self.char_escape(c)? {
             return Ok((Node::Lit(ch), true));
         }
@@ -583,6 +592,136 @@ impl Parser {
             c if c.is_ascii_alphanumeric() => return Err(bad_re(EESCAPE)),
             c => (Node::Lit(c), true),
         })
+    }
+
+    /// A basic RE (option `b`): `\\(…\\)` groups, `*` and `\\{m,n\\}` quantifiers, `^`/`$`
+    /// anchors only at the ends of the RE or a group, `\\<`/`\\>` word constraints; other
+    /// characters (and other escaped characters) are literal.
+    fn parse_bre(&mut self, depth: usize) -> Result<Node> {
+        if depth > MAX_DEPTH {
+            return Err(bad_re(ETOOBIG));
+        }
+        let mut items: Vec<Node> = Vec::new();
+        let mut at_start = true;
+        loop {
+            let closing = self.peek() == Some('\\') && self.peek_at(1) == Some(')');
+            if self.peek().is_none() || closing {
+                if closing && depth == 0 {
+                    return Err(bad_re(EPAREN));
+                }
+                break;
+            }
+            let Some(c) = self.bump() else { break };
+            let (atom, quantifiable) = match c {
+                '^' if at_start && items.is_empty() => (Node::Bol, false),
+                '$' if self.peek().is_none()
+                    || (self.peek() == Some('\\') && self.peek_at(1) == Some(')')) =>
+                {
+                    (Node::Eol, false)
+                }
+                '*' if at_start => (Node::Lit('*'), true),
+                '[' if self.rest_starts_with("[:<:]]") => {
+                    self.pos += 6;
+                    (Node::Look("(?-u:\\b{start})"), false)
+                }
+                '[' if self.rest_starts_with("[:>:]]") => {
+                    self.pos += 6;
+                    (Node::Look("(?-u:\\b{end})"), false)
+                }
+                '[' => (self.parse_bracket()?, true),
+                '.' => (Node::Dot, true),
+                '\\' => match self.bump() {
+                    None => return Err(bad_re(EESCAPE)),
+                    Some('(') => {
+                        self.groups += 1;
+                        let inner = self.parse_bre(depth + 1)?;
+                        if !(self.bump() == Some('\\') && self.bump() == Some(')')) {
+                            return Err(bad_re(EPAREN));
+                        }
+                        (Node::Group(true, Box::new(inner)), true)
+                    }
+                    Some('{') => return Err(bad_re(BADRPT)),
+                    Some('<') => (Node::Look("(?-u:\\b{start})"), false),
+                    Some('>') => (Node::Look("(?-u:\\b{end})"), false),
+                    Some(d @ '1'..='9') => {
+                        let n = d as usize - '0' as usize;
+                        return Err(if n <= self.groups {
+                            unsupported("back-references")
+                        } else {
+                            bad_re(ESUBREG)
+                        });
+                    }
+                    Some(other) => (Node::Lit(other), true),
+                },
+                other => (Node::Lit(other), true),
+            };
+            at_start = matches!(atom, Node::Bol);
+            let mut node = atom;
+            let bound = if !quantifiable {
+                // A `*` after an anchor or constraint is an ordinary character.
+                None
+            } else if self.peek() == Some('*') {
+                self.pos += 1;
+                Some((0, None))
+            } else if self.peek() == Some('\\') && self.peek_at(1) == Some('{') {
+                self.pos += 2;
+                Some(self.bre_bound()?)
+            } else {
+                None
+            };
+            if let Some((min, max)) = bound {
+                if !quantifiable {
+                    return Err(bad_re(BADRPT));
+                }
+                let greed = if max == Some(min) {
+                    None
+                } else {
+                    Some(Greed::Greedy)
+                };
+                node = Node::Repeat(Box::new(node), min, max, greed);
+                if self.peek() == Some('*')
+                    || (self.peek() == Some('\\') && self.peek_at(1) == Some('{'))
+                {
+                    return Err(bad_re(BADRPT));
+                }
+            }
+            items.push(node);
+        }
+        Ok(match items.len() {
+            0 => Node::Empty,
+            1 => items.pop().unwrap_or(Node::Empty),
+            _ => Node::Concat(items),
+        })
+    }
+
+    /// After `\\{` in a basic RE: `m\\}`, `m,\\}`, `m,n\\}`.
+    fn bre_bound(&mut self) -> Result<(u32, Option<u32>)> {
+        let min = if self.peek() == Some(',') {
+            0
+        } else if self.peek().is_some_and(|c| c.is_ascii_digit()) {
+            self.number()?
+        } else {
+            return Err(bad_re(BADBR));
+        };
+        let max = if self.peek() == Some(',') {
+            self.pos += 1;
+            if self.peek().is_some_and(|c| c.is_ascii_digit()) {
+                Some(self.number()?)
+            } else {
+                None
+            }
+        } else {
+            Some(min)
+        };
+        match (self.peek(), self.peek_at(1)) {
+            (None, _) | (Some('\\'), None) => return Err(bad_re(EBRACE)),
+            (Some('\\'), Some('}')) => self.pos += 2,
+            _ => return Err(bad_re(BADBR)),
+        }
+        if max.is_some_and(|m| m < min) {
+            return Err(bad_re(BADBR));
+        }
+        Ok((min, max))
     }
 
     /// A bracket expression after `[`.
@@ -784,10 +923,13 @@ fn parse(pattern: &str, flags: ReFlags) -> Result<(Node, usize, ReFlags)> {
                 .collect();
             return Ok((Node::Concat(rest), 0, p.flags));
         }
-        Flavor::Basic => return Err(unsupported("of the basic flavour (option b)")),
-        Flavor::Advanced | Flavor::Extended => {}
+        Flavor::Basic | Flavor::Advanced | Flavor::Extended => {}
     }
-    let node = p.parse_alt(0)?;
+    let node = if p.flags.flavor == Flavor::Basic {
+        p.parse_bre(0)?
+    } else {
+        p.parse_alt(0)?
+    };
     if p.pos < p.chars.len() {
         return Err(bad_re(EPAREN));
     }
@@ -2071,6 +2213,43 @@ mod tests {
                 .unwrap_err()
                 .message,
             "invalid value for parameter \"n\": 0"
+        );
+    }
+
+    #[test]
+    fn basic_and_extended_flavours() {
+        // Results of select '<s>' ~ '(?b)<p>' / '(?e)<p>' on PostgreSQL 15.
+        assert!(m("ab", "(?b)\\(a\\)b"));
+        assert!(m("a+", "(?b)a+"));
+        assert!(m("aa", "(?b)a\\{2\\}"));
+        assert!(m("*a", "(?b)*a"));
+        assert!(m("a^", "(?b)a^"));
+        assert!(!m("x", "(?b)\\d"));
+        assert!(m("foo bar", "(?b)\\<bar"));
+        assert!(m("a|b", "(?b)a|b"));
+        assert!(m("a", "(?b)\\(^a\\)"));
+        assert!(!m("b", "(?b)\\(*b\\)"));
+        assert!(m(".", "(?b)\\."));
+        assert!(m("ab", "(?b)a\\{,2\\}"));
+        assert!(!m("ab", "(?b)^*a"));
+        assert!(m("d", "(?e)\\d"));
+        assert!(!m("1", "(?e)\\d"));
+        assert!(m("\\", "(?e)[\\d]"));
+        assert_eq!(
+            re_err("(?e)(?:a)"),
+            format!("invalid regular expression: {BADRPT}")
+        );
+        assert_eq!(
+            re_err("(?b)a\\{2"),
+            format!("invalid regular expression: {EBRACE}")
+        );
+        assert_eq!(
+            re_err("(?b)\\(a"),
+            format!("invalid regular expression: {EPAREN}")
+        );
+        assert_eq!(
+            regexp_match(&env(), &[t("xaay"), t("x\\(a*\\)*y"), t("b")]).unwrap(),
+            t("[\"aa\"]")
         );
     }
 
