@@ -1213,7 +1213,7 @@ pub static FUNCTIONS: &[Builtin] = &[
         "to_char",
         &[Type::INT4, TX],
         TX,
-        "pg_int4_to_char",
+        "pg_to_char_int4",
         int4_to_char,
     )
     .with_volatility(crate::func::Volatility::Stable),
