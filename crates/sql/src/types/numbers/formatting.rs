@@ -539,7 +539,11 @@ fn render_numeric(desc: &mut Desc, value: Numeric) -> Result<Rendered> {
         desc.pre += desc.multi;
     }
     let text = match value {
-        Numeric::Fin(d) => d.round(desc.post).check()?.to_text(),
+        // numeric_round limits the scale to the largest display scale.
+        Numeric::Fin(d) => d
+            .round(desc.post.min(i64::from(super::numeric::MAX_DSCALE)))
+            .check()?
+            .to_text(),
         other => other.to_text(),
     };
     Ok(render_decimal(desc, &text))
@@ -1327,6 +1331,22 @@ mod tests {
             run("to_char", "float8", "1", &format!("9.{}EEEE", nines(1000))).len(),
             1007
         );
+        // Rounding stops at 16383 digits; the digit positions past them end the output.
+        assert_eq!(
+            run("to_char", "numeric", "1.5", &format!("9.{}", nines(20_000))).len(),
+            16_386
+        );
+        assert_eq!(
+            run(
+                "to_char",
+                "numeric",
+                "1.5",
+                &format!("FM9.{}", "0".repeat(20_000))
+            )
+            .len(),
+            16_385
+        );
+        assert_eq!(run("to_char", "numeric", "1", &nines(20_000)).len(), 20_001);
         let big = format!("1{}", "0".repeat(5000));
         assert_eq!(
             run("to_number", "text", &big, &nines(5000)),
