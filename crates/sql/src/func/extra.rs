@@ -1148,4 +1148,26 @@ mod tests {
         assert_eq!(num_nulls(&env(), &[Value::Null]), Ok(Value::Int(1)));
         assert_eq!(num_nonnulls(&env(), &[]), Ok(Value::Int(0)));
     }
+
+    #[test]
+    fn regr_window_past_the_replay_cap() {
+        // Past REPLAY_CAP rows the frame is no longer kept: removal inverts the update.
+        let mut acc = new_regr_slope(&[]);
+        let rows: Vec<[Value; 2]> = (0..REPLAY_CAP + 10)
+            .map(|i| {
+                let x = f64::from(u32::try_from(i % 97).unwrap_or(0));
+                [Value::Float(2.0 * x + 1.0), Value::Float(x)]
+            })
+            .collect();
+        for r in &rows {
+            acc.step(&env(), r).unwrap();
+        }
+        for r in &rows[..100] {
+            acc.inverse(&env(), r).unwrap();
+        }
+        let Ok(Value::Float(slope)) = acc.value(&env()) else {
+            panic!("no slope");
+        };
+        assert!((slope - 2.0).abs() < 1e-9, "{slope}");
+    }
 }
