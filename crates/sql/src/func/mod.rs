@@ -14,6 +14,7 @@
 //! one extra first argument, the text `"oid,oid,…"` of its actual argument types (see
 //! [`arg_types`]), for polymorphic functions that must know what they were given.
 
+pub mod extra;
 pub mod host;
 pub mod internal;
 pub mod sqlite;
@@ -267,6 +268,8 @@ pub fn builtins() -> impl Iterator<Item = &'static Builtin> {
         bytea::FUNCTIONS,
         json::FUNCTIONS,
         array::FUNCTIONS,
+        numbers::formatting::FUNCTIONS,
+        extra::FUNCTIONS,
     ]
     .into_iter()
     .flatten()
