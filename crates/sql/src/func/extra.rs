@@ -812,7 +812,10 @@ const fn ordered_set(
     symbol: &'static str,
     new: AccumulatorFactory,
 ) -> Builtin {
-    aggregate(name, args, ret, symbol, new, false).not_strict()
+    Builtin {
+        kind: Kind::OrderedSet,
+        ..aggregate(name, args, ret, symbol, new, false).not_strict()
+    }
 }
 
 /// A not-strict variadic `"any"` function.
@@ -907,7 +910,10 @@ pub static FUNCTIONS: &[Builtin] = &[
         "pg_percentile_disc_multi",
         new_percentile_disc_multi,
     ),
-    aggregate("mode", &[AE], AE, "pg_mode", new_mode, false),
+    Builtin {
+        kind: Kind::OrderedSet,
+        ..aggregate("mode", &[AE], AE, "pg_mode", new_mode, false)
+    },
     variadic_any("num_nulls", "pg_num_nulls", num_nulls),
     variadic_any("num_nonnulls", "pg_num_nonnulls", num_nonnulls),
     Builtin {

@@ -109,6 +109,10 @@ pub enum Kind {
     Operator,
     /// An aggregate function.
     Aggregate,
+    /// An ordered-set aggregate (`percentile_cont`, `mode`): its last argument is the
+    /// `WITHIN GROUP (ORDER BY …)` input, which it sorts itself; the others are its direct
+    /// arguments.
+    OrderedSet,
     /// A window-only function (`row_number`, `rank`, `lag`…).
     Window,
     /// A set-returning function (`generate_series`, `unnest`, `jsonb_each`…).
