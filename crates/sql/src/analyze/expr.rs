@@ -1507,7 +1507,7 @@ impl Analyzer<'_> {
         // `percentile_cont(0.5) WITHIN GROUP (ORDER BY x)` are `percentile_cont(0.5, x)`, which
         // sorts what it collects.
         let ordered_set = name_exists(&name, &[Kind::OrderedSet]);
-        if ordered_set != !f.within_group.is_empty() {
+        if ordered_set == f.within_group.is_empty() {
             let message = if ordered_set {
                 format!("WITHIN GROUP is required for ordered-set aggregate {name}")
             } else {
