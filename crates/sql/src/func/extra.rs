@@ -947,11 +947,11 @@ mod tests {
     }
 
     /// The catalog row `name(types)`: an exact match, else one with pseudo-type arguments.
-    fn row(name: &str, kind: Kind, types: &[Type]) -> &'static Builtin {
+    fn row(name: &str, kinds: &[Kind], types: &[Type]) -> &'static Builtin {
         let candidates = || {
-            FUNCTIONS
-                .iter()
-                .filter(move |b| b.name == name && b.kind == kind && b.args.len() == types.len())
+            FUNCTIONS.iter().filter(move |b| {
+                b.name == name && kinds.contains(&b.kind) && b.args.len() == types.len()
+            })
         };
         candidates()
             .find(|b| b.args == types)
@@ -1055,7 +1055,7 @@ mod tests {
                 .map(|t| Type::by_name(t).unwrap_or_else(|| panic!("type {t}")))
                 .collect();
             let ret = Type::by_name(ret).unwrap_or_else(|| panic!("type {ret}"));
-            let b = row(name, Kind::Aggregate, &types);
+            let b = row(name, &[Kind::Aggregate, Kind::OrderedSet], &types);
             let rows_v = parse_rows(b, &types, rows);
             let frame = (kind == "win").then(|| flag.parse().unwrap_or(0));
             n += 1;
@@ -1079,7 +1079,7 @@ mod tests {
     fn bucket(ty: &str, operand: &str, thresholds: &str) -> String {
         let t = Type::by_name(ty).unwrap_or_else(|| panic!("type {ty}"));
         let at = t.array_of().unwrap_or_else(|| panic!("array of {ty}"));
-        let b = row("width_bucket", Kind::Function, &[t, at]);
+        let b = row("width_bucket", &[Kind::Function], &[t, at]);
         let Imp::Scalar { f, typed: true, .. } = b.imp else {
             panic!("width_bucket is not typed");
         };
@@ -1144,7 +1144,7 @@ mod tests {
             Value::Null,
         ];
         for (name, want) in [("num_nulls", 2), ("num_nonnulls", 2)] {
-            let b = row(name, Kind::Function, &[Type::ANY]);
+            let b = row(name, &[Kind::Function], &[Type::ANY]);
             assert!(b.variadic && !b.strict);
             let Imp::Scalar { f, .. } = b.imp else {
                 panic!("{name} is not scalar");
