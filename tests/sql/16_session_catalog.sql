@@ -53,7 +53,18 @@ prepare get_thing (int) as select label, price from things where id = $1;
 execute get_thing(1);
 execute get_thing(2);
 execute get_thing(3);
+execute get_thing; -- error
+execute get_thing(1, 2); -- error
+prepare get_thing as select 1; -- error
+execute get_thing('1');
 deallocate get_thing;
+deallocate get_thing; -- error
+prepare arrays as select $1::int[] || 5, $2::interval * 2, $3::jsonb -> 'a', $4 + 1;
+execute arrays('{1,2}', '1 day', '{"a": [1]}', 2.5);
+prepare bad_ref as select nothing_here from things; -- error
+prepare bad_type (int) as select $1 + 'x'; -- error
+prepare two as select 1 as one;
+execute two;
 prepare add_thing as insert into things values ($1, $2, $3, $4) returning id;
 execute add_thing(3, 'pan', 25.5, '2024-02-01');
 deallocate all;

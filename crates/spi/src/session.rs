@@ -27,6 +27,7 @@
 //! block (it prepares as before and refuses).
 
 use std::cell::RefCell;
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use sql::plan::{Ddl, Plan, QueryPlan, Utility};
@@ -140,6 +141,9 @@ pub struct Session {
     schema_changed_in_block: bool,
     /// The open block is READ ONLY (writes are 25006).
     read_only: bool,
+    /// Statements of SQL's PREPARE, by name: their text and declared parameter types (planned
+    /// again through `plans` at each EXECUTE, so a schema change since is seen).
+    named: HashMap<String, (String, Vec<u32>)>,
 }
 
 impl Session {
@@ -172,6 +176,7 @@ impl Session {
             pending_begin: false,
             plans: PlanCache::new(PLAN_CACHE_SIZE),
             schema_changed_in_block: false,
+            named: HashMap::new(),
             read_only: false,
         })
     }
@@ -496,6 +501,9 @@ impl Session {
         }
         let mut result = match plan.as_ref() {
             Plan::Query(q) => return self.run_sql(q, params, sink),
+            Plan::Utility(Utility::Execute { name, args }) => {
+                return self.execute_named(name, args, sink);
+            }
             Plan::Ddl(ddl) => self.run_ddl(ddl)?,
             Plan::Utility(u) => self.utility(u)?,
         };
@@ -506,6 +514,58 @@ impl Session {
             }
         }
         Ok(result)
+    }
+
+    /// EXECUTE: the arguments are evaluated as their parameters' types, then the statement
+    /// runs as if sent itself.
+    fn execute_named(
+        &mut self,
+        name: &str,
+        args: &[String],
+        sink: &mut dyn ResultSink,
+    ) -> Result<QueryResult, SpiError> {
+        let Some((text, oids)) = self.named.get(name).cloned() else {
+            return Err(missing_prepared(name));
+        };
+        let stmt = self.prepare_typed(&text, &oids)?;
+        let types = stmt.param_types();
+        if types.len() != args.len() {
+            return Err(SpiError::new(
+                sqlstate::SYNTAX_ERROR,
+                format!("wrong number of parameters for prepared statement \"{name}\""),
+            )
+            .with_detail(format!(
+                "Expected {} parameters but got {}.",
+                types.len(),
+                args.len()
+            )));
+        }
+        let mut params = Vec::with_capacity(args.len());
+        if !args.is_empty() {
+            // Each argument cast to its parameter's type, carried as that type's text form.
+            let select = args
+                .iter()
+                .zip(types)
+                .map(|(a, t)| {
+                    format!(
+                        "CAST(CAST(({a}) AS {}) AS text)",
+                        sql::types::format_type(*t, -1)
+                    )
+                })
+                .collect::<Vec<_>>()
+                .join(", ");
+            let eval = self.prepare(&format!("SELECT {select}"))?;
+            let texts = self.execute(&eval, &[])?.rows.pop().unwrap_or_default();
+            for (v, t) in texts.iter().zip(types) {
+                params.push(match v {
+                    Value::Text(s) => {
+                        runtime::with_env(|env| sql::types::io::input(*t, env, s, -1))?
+                    }
+                    _ => Value::Null,
+                });
+            }
+        }
+        self.dispatch(&stmt, &params, sink)
     }
 
     fn run_ddl(&mut self, ddl: &Ddl) -> Result<QueryResult, SpiError> {
@@ -669,10 +729,51 @@ impl Session {
                 if in_block {
                     return Err(inside_block("DISCARD ALL"));
                 }
+                self.named.clear();
                 settings::reset(None, false, &mut self.undo)?;
                 self.settings_changed("all");
                 Ok(QueryResult::tag("DISCARD ALL"))
             }
+            Utility::Prepare {
+                name,
+                param_types,
+                text,
+                offset,
+            } => {
+                if self.named.contains_key(name) {
+                    return Err(SpiError::new(
+                        sqlstate::DUPLICATE_PREPARED_STATEMENT,
+                        format!("prepared statement \"{name}\" already exists"),
+                    ));
+                }
+                let oids: Vec<u32> = param_types.iter().map(|t| t.oid()).collect();
+                self.prepare_typed(text, &oids).map_err(|mut e| {
+                    if let Some(p) = e.position.as_mut() {
+                        *p += *offset;
+                    }
+                    e
+                })?;
+                self.named.insert(name.clone(), (text.clone(), oids));
+                Ok(QueryResult::tag(u.tag()))
+            }
+            Utility::Execute { .. } => Err(SpiError::new(
+                sqlstate::INTERNAL_ERROR,
+                "EXECUTE runs through dispatch",
+            )),
+            Utility::Deallocate(name) => {
+                match name {
+                    None => self.named.clear(),
+                    Some(n) => {
+                        self.named.remove(n).ok_or_else(|| missing_prepared(n))?;
+                    }
+                }
+                Ok(QueryResult::tag(u.tag()))
+            }
+            Utility::CloseCursor(None) => Ok(QueryResult::tag(u.tag())),
+            Utility::CloseCursor(Some(name)) => Err(SpiError::new(
+                sqlstate::INVALID_CURSOR_NAME,
+                format!("cursor \"{name}\" does not exist"),
+            )),
             Utility::Show(name) => {
                 let (columns, rows) = settings::show(name)?;
                 Ok(QueryResult {
@@ -803,6 +904,13 @@ fn inside_block(what: &str) -> SpiError {
     SpiError::new(
         sqlstate::ACTIVE_SQL_TRANSACTION,
         format!("{what} cannot run inside a transaction block"),
+    )
+}
+
+fn missing_prepared(name: &str) -> SpiError {
+    SpiError::new(
+        sqlstate::INVALID_SQL_STATEMENT_NAME,
+        format!("prepared statement \"{name}\" does not exist"),
     )
 }
 

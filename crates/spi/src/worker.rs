@@ -527,6 +527,16 @@ impl SpiClient {
                 ))
             }
             Utility::Lock => Ok(SpiOk::Utility),
+            Utility::Prepare { .. }
+            | Utility::Execute { .. }
+            | Utility::Deallocate(_)
+            | Utility::CloseCursor(_) => Err(SpiError::new(
+                sqlstate::FEATURE_NOT_SUPPORTED,
+                format!(
+                    "{} is not available through SPI (prepare statements with its API)",
+                    u.tag()
+                ),
+            )),
             Utility::Vacuum {
                 full,
                 analyze,

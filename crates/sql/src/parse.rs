@@ -273,6 +273,29 @@ fn parse_one(
     }))
 }
 
+/// The character range of what follows the first `keyword` of `text` outside parentheses, up
+/// to the end of the statement (a `;` outside parentheses, or the end of the text).
+pub(crate) fn after_top_level_keyword(text: &str, keyword: &str) -> Option<(usize, usize)> {
+    let positions = Positions::new(text);
+    let tokens = tokenize(text, &positions).ok()?;
+    let mut depth = 0usize;
+    let mut start = None;
+    for t in &tokens {
+        match &t.token {
+            Token::LParen | Token::LBracket => depth += 1,
+            Token::RParen | Token::RBracket => depth = depth.saturating_sub(1),
+            Token::SemiColon if depth == 0 && start.is_some() => {
+                return start.map(|s| (s, positions.offset(t.span.start)));
+            }
+            tok if depth == 0 && start.is_none() && word_is(tok, keyword) => {
+                start = Some(positions.offset(t.span.end));
+            }
+            _ => {}
+        }
+    }
+    start.map(|s| (s, positions.end_position().saturating_sub(1).max(s)))
+}
+
 fn word_is(t: &Token, kw: &str) -> bool {
     matches!(t, Token::Word(w) if w.quote_style.is_none() && w.value.eq_ignore_ascii_case(kw))
 }

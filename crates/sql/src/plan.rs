@@ -174,6 +174,23 @@ pub enum Utility {
     Show(String),
     /// DISCARD ALL.
     Discard,
+    /// `PREPARE name [(types)] AS statement`: `text` is the statement's text, which starts at
+    /// character `offset` of the client's text (error positions count from there).
+    Prepare {
+        name: String,
+        param_types: Vec<Type>,
+        text: String,
+        offset: usize,
+    },
+    /// `EXECUTE name [(args)]`: each argument's SQL text, cast to its parameter's type when run.
+    Execute {
+        name: String,
+        args: Vec<String>,
+    },
+    /// `DEALLOCATE [PREPARE] name`; `None` is DEALLOCATE ALL.
+    Deallocate(Option<String>),
+    /// `CLOSE name`; `None` is CLOSE ALL. (DECLARE is not supported, so no cursor is open.)
+    CloseCursor(Option<String>),
     CreateDatabase(String),
     DropDatabase {
         name: String,
@@ -215,6 +232,12 @@ impl Utility {
             Utility::Reset(_) => "RESET",
             Utility::Show(_) => "SHOW",
             Utility::Discard => "DISCARD ALL",
+            Utility::Prepare { .. } => "PREPARE",
+            Utility::Execute { .. } => "EXECUTE",
+            Utility::Deallocate(Some(_)) => "DEALLOCATE",
+            Utility::Deallocate(None) => "DEALLOCATE ALL",
+            Utility::CloseCursor(Some(_)) => "CLOSE CURSOR",
+            Utility::CloseCursor(None) => "CLOSE CURSOR ALL",
             Utility::CreateDatabase(_) => "CREATE DATABASE",
             Utility::DropDatabase { .. } => "DROP DATABASE",
             Utility::CreateSchema { .. } => "CREATE SCHEMA",

@@ -904,3 +904,23 @@ fn cached_statements_keep_transaction_semantics() {
         "prepare leaves no transaction open"
     );
 }
+
+#[test]
+fn prepare_takes_only_its_own_statement_and_execute_streams_its_rows() {
+    let (_d, mut s) = setup();
+    let results = s.simple_query("prepare two as select 1 as one; select 2");
+    assert_eq!(results.len(), 2, "{results:?}");
+    assert_eq!(results[0].as_ref().expect("prepare").tag, "PREPARE");
+    let r = run(&mut s, "execute two");
+    assert_eq!(r.tag, "SELECT 1");
+    assert_eq!(r.columns[0].name, "one");
+    assert_eq!(r.rows, vec![vec![Value::Int(1)]]);
+    // Named statements survive a schema change (planned again) and go with DISCARD ALL.
+    run(&mut s, "create table t (a int)");
+    run(&mut s, "prepare ins (int) as insert into t values ($1 * 2)");
+    run(&mut s, "alter table t add column b text");
+    assert_eq!(run(&mut s, "execute ins(21)").tag, "INSERT 0 1");
+    assert_eq!(scalar(&mut s, "select a from t"), Value::Int(42));
+    run(&mut s, "discard all");
+    assert_eq!(fail(&mut s, "execute two").sqlstate, "26000");
+}

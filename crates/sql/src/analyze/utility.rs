@@ -4,7 +4,7 @@
 
 use sqlparser::ast::{self, Spanned};
 
-use super::{Analyzer, ident, object_name};
+use super::{Analyzer, ident, object_name, typename};
 use crate::error::{Result, SqlError, sqlstate};
 use crate::plan::{Plan, Utility};
 
@@ -125,6 +125,58 @@ impl Analyzer<'_> {
                     )));
                 }
             },
+            S::Prepare {
+                name,
+                data_types,
+                statement,
+            } => {
+                if matches!(**statement, S::Prepare { .. } | S::Execute { .. }) {
+                    return Err(SqlError::syntax(format!(
+                        "syntax error at or near \"{}\"",
+                        statement
+                            .to_string()
+                            .split_whitespace()
+                            .next()
+                            .unwrap_or("")
+                    ))
+                    .at(self.pos(statement.span())));
+                }
+                let mut param_types = Vec::with_capacity(data_types.len());
+                for dt in data_types {
+                    param_types.push(typename::resolve(dt)?.ty);
+                }
+                let (offset, end) = self.prepare_body(name)?;
+                Utility::Prepare {
+                    name: ident(name),
+                    param_types,
+                    text: self.text.chars().skip(offset).take(end - offset).collect(),
+                    offset,
+                }
+            }
+            S::Execute {
+                name: Some(name),
+                parameters,
+                immediate: false,
+                into,
+                using,
+                output: false,
+                default: false,
+                ..
+            } if into.is_empty() && using.is_empty() => Utility::Execute {
+                name: object_name(name).join("."),
+                args: parameters.iter().map(ToString::to_string).collect(),
+            },
+            S::Deallocate { name, .. } => {
+                if name.quote_style.is_none() && name.value.eq_ignore_ascii_case("all") {
+                    Utility::Deallocate(None)
+                } else {
+                    Utility::Deallocate(Some(ident(name)))
+                }
+            }
+            S::Close { cursor } => Utility::CloseCursor(match cursor {
+                ast::CloseCursor::All => None,
+                ast::CloseCursor::Specific { name } => Some(ident(name)),
+            }),
             S::CreateDatabase { db_name, .. } => {
                 let parts = object_name(db_name);
                 Utility::CreateDatabase(parts.join("."))
@@ -164,6 +216,16 @@ impl Analyzer<'_> {
             }
         };
         Ok(Plan::Utility(u))
+    }
+
+    /// Where the statement of `PREPARE name … AS statement` starts: the first `AS` after the
+    /// name outside parentheses (a character offset in the client's text).
+    fn prepare_body(&self, name: &ast::Ident) -> Result<(usize, usize)> {
+        let from = self.positions.offset(name.span.end);
+        let rest: String = self.text.chars().skip(from).collect();
+        crate::parse::after_top_level_keyword(&rest, "as")
+            .map(|(a, b)| (from + a, from + b))
+            .ok_or_else(|| SqlError::syntax("syntax error at end of input"))
     }
 
     /// The tables a VACUUM/ANALYZE names (its text after the keywords and options), as
