@@ -44,3 +44,11 @@ insert into strict_t values (1, null); -- error
 insert into strict_t (id) values (2); -- error
 update n set id = null where id = 1; -- error
 select 1 / null::int, null::int / 0;
+select (1, null) < (1, 3), (1, null) < (2, 3), (2, null) <= (1, 3), (1, 2, 3) >= (1, 2, 3), (1, 2) <> (1, 3), (null, 1) is not null;
+select id from n where (a, b) is not null order by id;
+select id from n where (a, b) not in (select 1, 'x') order by id;
+select id from n where (id, a) in ((2, 1), (3, 1)) order by id;
+select row_to_json(n) from n order by id;
+select row(1, 'a,b', '', 'q"x', '(p)', 2.5, true, array[1, 2], null);
+select to_json(row(1, 'a b', null)), row_to_json(row(1, 2));
+select (1, 2) = (1, 2, 3); -- error

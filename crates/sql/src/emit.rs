@@ -899,9 +899,21 @@ fn write_expr_inner(s: &mut String, e: &Expr) {
                 write_query(s, q);
                 s.push_str(") LIMIT 2))");
             }
-            SubLink::In { test, negated } => {
+            SubLink::In { tests, negated } => {
                 s.push('(');
-                write_collated(s, test);
+                if let [test] = tests.as_slice() {
+                    write_collated(s, test);
+                } else {
+                    // SQLite's row value: each field compared with its own collation.
+                    s.push('(');
+                    for (i, t) in tests.iter().enumerate() {
+                        if i > 0 {
+                            s.push_str(", ");
+                        }
+                        write_collated(s, t);
+                    }
+                    s.push(')');
+                }
                 s.push_str(if *negated { " NOT IN (" } else { " IN (" });
                 write_query(s, q);
                 s.push_str("))");
@@ -926,6 +938,16 @@ fn write_expr_inner(s: &mut String, e: &Expr) {
             s.push_str("pg_array_constructor(");
             write_const(s, &Value::Text(arg_types_text(&types)));
             for x in items {
+                s.push_str(", ");
+                write_expr(s, x);
+            }
+            s.push(')');
+        }
+        ExprKind::Row { fields, .. } => {
+            let types: Vec<Type> = fields.iter().map(|x| x.ty).collect();
+            let _ = write!(s, "{}(", crate::func::internal::RECORD);
+            write_const(s, &Value::Text(arg_types_text(&types)));
+            for x in fields {
                 s.push_str(", ");
                 write_expr(s, x);
             }

@@ -90,7 +90,8 @@ pub enum SubLink {
     /// `(SELECT one column …)` as a value.
     Scalar,
     /// `x IN (SELECT …)` (`negated`: NOT IN).
-    In { test: Box<Expr>, negated: bool },
+    /// `x IN (subquery)`, or `(x, y) IN (subquery)` with one test per column.
+    In { tests: Vec<Expr>, negated: bool },
     /// `x op ANY/ALL (SELECT …)`: the comparison is `op` with the subquery's column as
     /// `$right`, emitted as an EXISTS over it.
     Quantified {
@@ -202,6 +203,13 @@ pub enum ExprKind {
     },
     /// `ARRAY[a, b, …]` (elements of the element type).
     Array(Vec<Expr>),
+    /// `ROW(a, b, …)` / `(a, b, …)` or a whole-row reference `t`, as a value of type `record`
+    /// (its text form; comparisons and IS NULL of rows are expanded field by field instead).
+    Row {
+        fields: Vec<Expr>,
+        /// Field names: `f1`, `f2`… for a constructor, the columns' names for `t`.
+        names: Vec<String>,
+    },
     /// `arr[i]` (1-based) or `arr[lo:hi]`.
     Subscript {
         array: Box<Expr>,
@@ -435,7 +443,8 @@ impl Expr {
             | ExprKind::Or(args)
             | ExprKind::Coalesce(args)
             | ExprKind::MinMax { args, .. }
-            | ExprKind::Array(args) => args.iter().for_each(f),
+            | ExprKind::Array(args)
+            | ExprKind::Row { fields: args, .. } => args.iter().for_each(f),
             ExprKind::Cast { arg, .. }
             | ExprKind::Not(arg)
             | ExprKind::IsNull { arg, .. }
@@ -470,7 +479,8 @@ impl Expr {
                 f(array);
             }
             ExprKind::SubLink { kind, .. } => match kind {
-                SubLink::In { test, .. } | SubLink::Quantified { test, .. } => f(test),
+                SubLink::In { tests, .. } => tests.iter().for_each(f),
+                SubLink::Quantified { test, .. } => f(test),
                 SubLink::Exists | SubLink::Scalar | SubLink::Array => {}
             },
             ExprKind::Subscript {

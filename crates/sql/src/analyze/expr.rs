@@ -120,12 +120,29 @@ impl Analyzer<'_> {
             E::UnaryOp { op, expr } => self.unary(*op, expr, clause, pos),
             E::BinaryOp { left, op, right } => self.binary(e, left, op, right, clause),
             E::IsNull(x) | E::IsNotNull(x) => {
+                let negated = matches!(e, E::IsNotNull(_));
+                if let Some(items) = row_items(x) {
+                    // A row IS NULL when every field is; IS NOT NULL when none is.
+                    let mut parts = Vec::with_capacity(items.len());
+                    for item in items {
+                        let arg = self.expr(item, clause)?;
+                        let arg = self.resolve_unknown(arg)?;
+                        parts.push(Expr::new(
+                            ExprKind::IsNull {
+                                arg: Box::new(arg),
+                                negated,
+                            },
+                            Type::BOOL,
+                        ));
+                    }
+                    return Ok(Expr::new(ExprKind::And(parts), Type::BOOL));
+                }
                 let arg = self.expr(x, clause)?;
                 let arg = self.resolve_unknown(arg)?;
                 Ok(Expr::new(
                     ExprKind::IsNull {
                         arg: Box::new(arg),
-                        negated: matches!(e, E::IsNotNull(_)),
+                        negated,
                     },
                     Type::BOOL,
                 ))
@@ -443,10 +460,10 @@ impl Analyzer<'_> {
                 }
                 self.expr(expr, clause)
             }
-            E::Tuple(_) => Err(SqlError::not_supported(
-                "row constructors are not supported outside comparisons",
-            )
-            .at(pos)),
+            E::Tuple(items) => {
+                let items: Vec<&ast::Expr> = items.iter().collect();
+                self.row_value(&items, clause)
+            }
             other => Err(SqlError::not_supported(format!(
                 "this kind of expression is not supported: {}",
                 short(&other.to_string())
@@ -579,6 +596,11 @@ impl Analyzer<'_> {
                 return Ok(found);
             }
         }
+        if qual.is_none()
+            && let Some(row) = self.whole_row(col, pos)
+        {
+            return Ok(row);
+        }
         if let Some(q) = qual {
             let table = q.last().cloned().unwrap_or_default();
             if !self.any_level_has_name(&table) {
@@ -599,6 +621,33 @@ impl Analyzer<'_> {
             format!("column \"{col}\" does not exist"),
         )
         .at(pos))
+    }
+
+    /// A whole-row reference: `t` naming a FROM item (innermost first) is the row of its
+    /// visible columns.
+    fn whole_row(&self, name: &str, pos: Option<usize>) -> Option<Expr> {
+        for level in (0..self.levels.len()).rev() {
+            let up = self.levels.len() - 1 - level;
+            let lv = &self.levels[level];
+            if lv.hidden {
+                continue;
+            }
+            let Some(ri) = lv.names.iter().position(|n| n.as_deref() == Some(name)) else {
+                continue;
+            };
+            let rte = &lv.rtable[ri];
+            let mut fields = Vec::new();
+            let mut names = Vec::new();
+            for (ci, c) in rte.columns.iter().enumerate() {
+                if c.hidden {
+                    continue;
+                }
+                fields.push(column_expr(up, ri, ci, rte, pos));
+                names.push(c.name.clone());
+            }
+            return Some(Expr::new(ExprKind::Row { fields, names }, Type::RECORD));
+        }
+        None
     }
 
     fn any_level_has_name(&self, name: &str) -> bool {
@@ -925,8 +974,8 @@ impl Analyzer<'_> {
             }
         };
         let op_pos = self.pos_after(left.span());
-        if let (ast::Expr::Tuple(l), ast::Expr::Tuple(r)) = (strip(left), strip(right)) {
-            return self.row_compare(name, l, r, clause, op_pos);
+        if let (Some(l), Some(r)) = (row_items(left), row_items(right)) {
+            return self.row_compare(name, &l, &r, clause, op_pos);
         }
         let lp = self.expr_pos(left);
         let rp = self.expr_pos(right);
@@ -976,37 +1025,93 @@ impl Analyzer<'_> {
         ))
     }
 
+    /// A comparison of two rows, field by field as PostgreSQL defines it: `=` holds when
+    /// every pair is equal, `<>` when some pair differs; `<` `<=` `>` `>=` decide at the first
+    /// pair that is not equal (NULL when that pair holds a NULL).
     fn row_compare(
         &mut self,
         op: &str,
-        l: &[ast::Expr],
-        r: &[ast::Expr],
+        l: &[&ast::Expr],
+        r: &[&ast::Expr],
         clause: Clause,
         pos: Option<usize>,
     ) -> Result<Expr> {
         if l.len() != r.len() {
             return Err(SqlError::syntax("unequal number of entries in row expressions").at(pos));
         }
-        if !matches!(op, "=" | "<>") {
+        if !matches!(op, "=" | "<>" | "<" | "<=" | ">" | ">=") {
             return Err(SqlError::not_supported(format!(
                 "row comparison with {op} is not supported"
             ))
             .at(pos));
         }
-        let mut parts = Vec::new();
+        let mut pairs = Vec::with_capacity(l.len());
         for (a, b) in l.iter().zip(r) {
             let ap = self.expr_pos(a);
             let bp = self.expr_pos(b);
-            let x = self.expr(a, clause)?;
-            let y = self.expr(b, clause)?;
-            parts.push(self.operator("=", vec![(x, ap), (y, bp)], pos)?);
+            pairs.push(((self.expr(a, clause)?, ap), (self.expr(b, clause)?, bp)));
         }
-        let all = Expr::new(ExprKind::And(parts), Type::BOOL);
-        Ok(if op == "<>" {
-            Expr::new(ExprKind::Not(Box::new(all)), Type::BOOL)
-        } else {
-            all
-        })
+        self.row_compare_exprs(op, pairs, pos)
+    }
+
+    fn row_compare_exprs(
+        &mut self,
+        op: &str,
+        pairs: Vec<((Expr, Option<usize>), (Expr, Option<usize>))>,
+        pos: Option<usize>,
+    ) -> Result<Expr> {
+        let bool_expr = |k| Expr::new(k, Type::BOOL);
+        match op {
+            "=" | "<>" => {
+                let mut parts = Vec::with_capacity(pairs.len());
+                for (x, y) in pairs {
+                    parts.push(self.operator(op, vec![x, y], pos)?);
+                }
+                Ok(bool_expr(if op == "=" {
+                    ExprKind::And(parts)
+                } else {
+                    ExprKind::Or(parts)
+                }))
+            }
+            _ => {
+                // a1 < b1 OR (a1 = b1 AND a2 < b2) OR … (the last pair with the operator
+                // itself, so `<=` holds for equal rows).
+                let strict = &op[..1];
+                let n = pairs.len();
+                let mut equal_so_far: Vec<Expr> = Vec::new();
+                let mut terms = Vec::with_capacity(n);
+                for (i, (x, y)) in pairs.into_iter().enumerate() {
+                    let this_op = if i + 1 == n { op } else { strict };
+                    let cmp = self.operator(this_op, vec![x.clone(), y.clone()], pos)?;
+                    let mut conj = equal_so_far.clone();
+                    conj.push(cmp);
+                    terms.push(if conj.len() == 1 {
+                        conj.remove(0)
+                    } else {
+                        bool_expr(ExprKind::And(conj))
+                    });
+                    if i + 1 < n {
+                        equal_so_far.push(self.operator("=", vec![x, y], pos)?);
+                    }
+                }
+                Ok(if terms.len() == 1 {
+                    terms.remove(0)
+                } else {
+                    bool_expr(ExprKind::Or(terms))
+                })
+            }
+        }
+    }
+
+    /// A row constructor as a value of type `record`.
+    fn row_value(&mut self, items: &[&ast::Expr], clause: Clause) -> Result<Expr> {
+        let mut fields = Vec::with_capacity(items.len());
+        for e in items {
+            let x = self.expr(e, clause)?;
+            fields.push(self.resolve_unknown(x)?);
+        }
+        let names = (1..=fields.len()).map(|i| format!("f{i}")).collect();
+        Ok(Expr::new(ExprKind::Row { fields, names }, Type::RECORD))
     }
 
     /// Applies operator `name` to analyzed operands.
@@ -1111,6 +1216,25 @@ impl Analyzer<'_> {
         clause: Clause,
         pos: Option<usize>,
     ) -> Result<Expr> {
+        if let Some(row) = row_items(expr) {
+            // (a, b) IN ((1, 2), (3, 4)): one row equality per item.
+            let mut parts = Vec::with_capacity(list.len());
+            for e in list {
+                let Some(other) = row_items(e) else {
+                    return Err(SqlError::not_supported(
+                        "IN with a row on the left needs rows in its list",
+                    )
+                    .at(pos));
+                };
+                parts.push(self.row_compare("=", &row, &other, clause, pos)?);
+            }
+            let any = Expr::new(ExprKind::Or(parts), Type::BOOL);
+            return Ok(if negated {
+                Expr::new(ExprKind::Not(Box::new(any)), Type::BOOL)
+            } else {
+                any
+            });
+        }
         let xp = self.expr_pos(expr);
         let x = self.expr(expr, clause)?;
         let mut items = Vec::with_capacity(list.len());
@@ -1163,23 +1287,27 @@ impl Analyzer<'_> {
         clause: Clause,
         pos: Option<usize>,
     ) -> Result<Expr> {
-        let xp = self.expr_pos(expr);
-        let x = self.expr(expr, clause)?;
+        let items: Vec<&ast::Expr> = row_items(expr).unwrap_or_else(|| vec![expr]);
         let mut query = self.subquery(q)?;
-        if query.columns.len() != 1 {
+        if query.columns.len() > items.len() {
             return Err(SqlError::syntax("subquery has too many columns").at(pos));
         }
-        let sub_ty = query.columns[0].ty;
-        let r = resolve("=", &[Kind::Operator], &[x.ty, sub_ty])
-            .map_err(|f| operator_error("=", &[x.ty, sub_ty], f).at(pos))?;
-        let x = self.coerce(x, r.arg_types[0], -1, CastContext::Implicit, xp)?;
-        self.coerce_query_column(&mut query, 0, r.arg_types[1], pos)?;
+        if query.columns.len() < items.len() {
+            return Err(SqlError::syntax("subquery has too few columns").at(pos));
+        }
+        let mut tests = Vec::with_capacity(items.len());
+        for (i, item) in items.iter().enumerate() {
+            let xp = self.expr_pos(item);
+            let x = self.expr(item, clause)?;
+            let sub_ty = query.columns[i].ty;
+            let r = resolve("=", &[Kind::Operator], &[x.ty, sub_ty])
+                .map_err(|f| operator_error("=", &[x.ty, sub_ty], f).at(pos))?;
+            tests.push(self.coerce(x, r.arg_types[0], -1, CastContext::Implicit, xp)?);
+            self.coerce_query_column(&mut query, i, r.arg_types[1], pos)?;
+        }
         Ok(Expr::new(
             ExprKind::SubLink {
-                kind: SubLink::In {
-                    test: Box::new(x),
-                    negated,
-                },
+                kind: SubLink::In { tests, negated },
                 query: Box::new(query),
             },
             Type::BOOL,
@@ -1462,6 +1590,12 @@ impl Analyzer<'_> {
                 );
             }
         };
+        if name == "row"
+            && parts.len() == 1
+            && let Some(items) = row_items_of_call(f)
+        {
+            return self.row_value(&items, clause);
+        }
         if !has_parens {
             if VALUE_FUNCTIONS.contains(&name.as_str()) {
                 return self.value_function(&name, pos);
@@ -1570,6 +1704,33 @@ impl Analyzer<'_> {
         for a in &arg_asts {
             let p = self.expr_pos(a);
             args.push((self.expr(a, clause)?, p));
+        }
+        if let ("to_json" | "to_jsonb" | "row_to_json", [(row, _)]) =
+            (name.as_str(), args.as_slice())
+            && let ExprKind::Row { fields, names } = &row.kind
+        {
+            // A row becomes an object of its fields, named as the row names them.
+            let mut pairs = Vec::with_capacity(fields.len() * 2);
+            for (n, x) in names.iter().zip(fields) {
+                pairs.push((Expr::constant(Value::Text(n.clone()), Type::TEXT), None));
+                pairs.push((x.clone(), None));
+            }
+            if name == "to_jsonb" {
+                return self.function("jsonb_build_object", pairs, pos);
+            }
+            let types: Vec<Type> = pairs.iter().map(|(x, _)| x.ty).collect();
+            let mut args = vec![Expr::constant(
+                Value::Text(crate::func::arg_types_text(&types)),
+                Type::TEXT,
+            )];
+            args.extend(pairs.into_iter().map(|(x, _)| x));
+            return Ok(Expr::new(
+                ExprKind::Internal {
+                    symbol: crate::func::internal::ROW_TO_JSON,
+                    args,
+                },
+                Type::JSON,
+            ));
         }
         match name.as_str() {
             "coalesce" => return self.coalesce(args, pos),
@@ -2071,4 +2232,32 @@ fn number_literal(s: &str, negative: bool, a: &mut Analyzer<'_>) -> Result<Expr>
     }
     let v = io::input(Type::NUMERIC, a.env, &text, -1)?;
     Ok(Expr::constant(v, Type::NUMERIC))
+}
+
+/// The fields of a row constructor: `(a, b, …)` or `ROW(a, …)` (also `ROW(a)` and `ROW()`).
+fn row_items(e: &ast::Expr) -> Option<Vec<&ast::Expr>> {
+    match strip(e) {
+        ast::Expr::Tuple(items) => Some(items.iter().collect()),
+        ast::Expr::Function(f) if object_name(&f.name) == ["row"] => row_items_of_call(f),
+        _ => None,
+    }
+}
+
+fn row_items_of_call(f: &ast::Function) -> Option<Vec<&ast::Expr>> {
+    if f.over.is_some() || f.filter.is_some() || !f.within_group.is_empty() {
+        return None;
+    }
+    let ast::FunctionArguments::List(list) = &f.args else {
+        return None;
+    };
+    if list.duplicate_treatment.is_some() || !list.clauses.is_empty() {
+        return None;
+    }
+    list.args
+        .iter()
+        .map(|a| match a {
+            ast::FunctionArg::Unnamed(ast::FunctionArgExpr::Expr(e)) => Some(e),
+            _ => None,
+        })
+        .collect()
 }

@@ -691,7 +691,8 @@ fn for_each_child_mut(x: &mut Expr, f: &mut dyn FnMut(&mut Expr)) {
         | ExprKind::Or(args)
         | ExprKind::Coalesce(args)
         | ExprKind::MinMax { args, .. }
-        | ExprKind::Array(args) => args.iter_mut().for_each(f),
+        | ExprKind::Array(args)
+        | ExprKind::Row { fields: args, .. } => args.iter_mut().for_each(f),
         ExprKind::Cast { arg, .. }
         | ExprKind::Not(arg)
         | ExprKind::IsNull { arg, .. }

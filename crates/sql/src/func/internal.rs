@@ -18,7 +18,13 @@ pub const OFFSET: &str = "pg_offset";
 /// `pg_cardinality()`: 21000, a scalar subquery returned more than one row.
 pub const CARDINALITY: &str = "pg_subquery_cardinality";
 
-/// Every internal function: (symbol, number of arguments, function).
+/// `pg_record(types, v1, v2, …)`: a row value's text form, as PostgreSQL's `record_out`.
+pub const RECORD: &str = "pg_record";
+
+/// `pg_row_to_json(types, name1, value1, …)`: a row as a json object, as `row_to_json`.
+pub const ROW_TO_JSON: &str = "pg_row_to_json";
+
+/// Every internal function: (symbol, least number of arguments, function).
 pub static INTERNAL: &[(&str, i32, ScalarFn)] = &[
     (TYPMOD, 4, typmod),
     (IO_CAST, 3, io_cast),
@@ -26,6 +32,8 @@ pub static INTERNAL: &[(&str, i32, ScalarFn)] = &[
     (OFFSET, 1, offset),
     (CARDINALITY, 0, cardinality),
     (SECOND, 2, second),
+    (RECORD, 1, record),
+    (ROW_TO_JSON, 1, crate::types::json::build::row_to_json),
     ("pg_array_any", 4, crate::types::array::funcs::array_any),
     ("pg_array_all", 4, crate::types::array::funcs::array_all),
     (
@@ -40,6 +48,45 @@ pub const SECOND: &str = "pg_second";
 
 fn second(_env: &Env, args: &[Value]) -> Result<Value> {
     Ok(args.get(1).cloned().unwrap_or(Value::Null))
+}
+
+/// `(1,"a b",)`: each field in its type's output form; a NULL field is empty; a field that
+/// is empty or holds a quote, backslash, parenthesis, comma or white space is double-quoted,
+/// with quotes and backslashes doubled.
+fn record(env: &Env, args: &[Value]) -> Result<Value> {
+    let (first, fields) = args
+        .split_first()
+        .ok_or_else(|| SqlError::internal("pg_record takes its field types first"))?;
+    let types = crate::func::arg_types(first);
+    let mut out = String::from("(");
+    for (i, v) in fields.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        if v.is_null() {
+            continue;
+        }
+        let ty = types.get(i).copied().unwrap_or(Type::TEXT);
+        let text = io::output(ty, env, v).unwrap_or_default();
+        let quote = text.is_empty()
+            || text
+                .chars()
+                .any(|c| matches!(c, '"' | '\\' | '(' | ')' | ',') || c.is_ascii_whitespace());
+        if quote {
+            out.push('"');
+            for c in text.chars() {
+                if matches!(c, '"' | '\\') {
+                    out.push(c);
+                }
+                out.push(c);
+            }
+            out.push('"');
+        } else {
+            out.push_str(&text);
+        }
+    }
+    out.push(')');
+    Ok(Value::Text(out))
 }
 
 fn oid_arg(v: &Value) -> Type {

@@ -293,9 +293,19 @@ fn odd_arguments(func: &str) -> SqlError {
 }
 
 pub fn json_build_object(env: &Env, args: &[Value]) -> Result<Value> {
+    object_text(env, args, "json_build_object", ", ", " : ")
+}
+
+/// `row_to_json(record)` / `to_json(record)`, given the fields as alternating names and
+/// values (types first): PostgreSQL prints this object without spaces.
+pub fn row_to_json(env: &Env, args: &[Value]) -> Result<Value> {
+    object_text(env, args, "row_to_json", ",", ":")
+}
+
+fn object_text(env: &Env, args: &[Value], func: &str, comma: &str, colon: &str) -> Result<Value> {
     let (types, vals) = types_of(args);
     if vals.len() % 2 != 0 {
-        return Err(odd_arguments("json_build_object"));
+        return Err(odd_arguments(func));
     }
     let mut out = String::from("{");
     for (i, pair) in vals.chunks(2).enumerate() {
@@ -307,10 +317,10 @@ pub fn json_build_object(env: &Env, args: &[Value]) -> Result<Value> {
             .with_hint("Object keys should be text."));
         }
         if i > 0 {
-            out.push_str(", ");
+            out.push_str(comma);
         }
         to_json_text(env, types[2 * i], &pair[0], true, &mut out)?;
-        out.push_str(" : ");
+        out.push_str(colon);
         to_json_text(env, types[2 * i + 1], &pair[1], false, &mut out)?;
     }
     out.push('}');
