@@ -15,6 +15,9 @@ use crate::types::{Category, Type, Typmod, format_type, io};
 use crate::value::Value;
 
 /// Names that are functions without parentheses in PostgreSQL's grammar.
+/// An analyzed expression with the position of its first token.
+type Positioned = (Expr, Option<usize>);
+
 const VALUE_FUNCTIONS: &[&str] = &[
     "current_date",
     "current_time",
@@ -1057,7 +1060,7 @@ impl Analyzer<'_> {
     fn row_compare_exprs(
         &mut self,
         op: &str,
-        pairs: Vec<((Expr, Option<usize>), (Expr, Option<usize>))>,
+        pairs: Vec<(Positioned, Positioned)>,
         pos: Option<usize>,
     ) -> Result<Expr> {
         let bool_expr = |k| Expr::new(k, Type::BOOL);
