@@ -1,7 +1,7 @@
 //! Bad input that no other test file covers, each against a real server: database files deleted
 //! before start and while running, `minipg.conf` deleted, a full disk (a small tmpfs), an idle
 //! client holding the write lock (with and without `idle_in_transaction_session_timeout`), and
-//! a client that vanishes in the middle of a large result. `docs/bad-input.md` is the table of
+//! a client that vanishes in the middle of a large result, and a megabyte of expression. `docs/bad-input.md` is the table of
 //! every kind of bad input and the test behind each answer; this file backs its new rows.
 //!
 //! Every test ends by checking that the server never went through a crash reset: bad input is
@@ -381,5 +381,85 @@ fn a_client_vanishing_in_the_middle_of_a_large_result_ends_only_its_backend() {
         }),
         "the vanished client's backend never ended"
     );
+    crash_free(&s);
+}
+
+// ---------------------------------------------------------------------------------------------
+// One megabyte of expression
+
+/// A 1 MB statement of nested casts, of nested parentheses, and of the flat shapes that do not
+/// nest (a long select list, IN list, CASE, AND chain) each ends within a second — with a
+/// result, 54001, or `statement_timeout`'s 57014 — while another client keeps being answered.
+#[test]
+fn a_megabyte_expression_ends_within_a_second_and_others_are_served_meanwhile() {
+    let s = start(&[]);
+    let n = 1 << 20;
+    let shapes = [
+        ("nested casts", format!("select 1{}", "::int".repeat(n / 5))),
+        (
+            "nested parentheses",
+            format!("select {}1{}", "(".repeat(n / 2), ")".repeat(n / 2)),
+        ),
+        ("select list", format!("select {}1", "1,".repeat(n / 2))),
+        ("IN list", format!("select 1 in ({}1)", "1,".repeat(n / 2))),
+        (
+            "CASE",
+            format!("select case {}end", "when 1=1 then 1 ".repeat(n / 16)),
+        ),
+        (
+            "AND chain",
+            format!("select 1 where {}true", "true and ".repeat(n / 9)),
+        ),
+    ];
+    let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let other = {
+        let stop = stop.clone();
+        let mut c = s.connect();
+        std::thread::spawn(move || {
+            let mut slowest = Duration::ZERO;
+            let mut answered = 0;
+            while !stop.load(std::sync::atomic::Ordering::Relaxed) {
+                let t = Instant::now();
+                let v: i32 = c
+                    .query_one("select 41 + 1", &[])
+                    .expect("other client")
+                    .get(0);
+                assert_eq!(v, 42);
+                slowest = slowest.max(t.elapsed());
+                answered += 1;
+                std::thread::sleep(Duration::from_millis(20));
+            }
+            (answered, slowest)
+        })
+    };
+    let mut c = s.connect();
+    c.batch_execute("set statement_timeout = '100ms'")
+        .expect("set");
+    for (name, sql) in &shapes {
+        let t = Instant::now();
+        let outcome = c.simple_query(sql);
+        let took = t.elapsed();
+        let what = match &outcome {
+            Ok(_) => "a result".to_string(),
+            Err(e) => describe(e),
+        };
+        if let Err(e) = &outcome {
+            assert!(matches!(code(e), Some("54001" | "57014")), "{name}: {what}");
+        }
+        assert!(
+            took < Duration::from_secs(1),
+            "{name}: {what} after {took:?}"
+        );
+        eprintln!("{name}: {what} after {took:?}");
+        let v: i32 = c
+            .query_one("select 1", &[])
+            .expect("session goes on")
+            .get(0);
+        assert_eq!(v, 1);
+    }
+    stop.store(true, std::sync::atomic::Ordering::Relaxed);
+    let (answered, slowest) = other.join().expect("other client");
+    assert!(answered > 0);
+    eprintln!("the other client: {answered} answers, slowest {slowest:?}");
     crash_free(&s);
 }

@@ -98,6 +98,12 @@ impl SpiError {
 
 impl From<SqlError> for SpiError {
     fn from(e: SqlError) -> Self {
+        if e.sqlstate == sqlstate::QUERY_CANCELED
+            && e.message == sql::interrupt::INTERRUPTED
+            && let Err(exact) = interrupt::check()
+        {
+            return exact;
+        }
         SpiError {
             sqlstate: e.sqlstate,
             severity: if e.sqlstate == sqlstate::ADMIN_SHUTDOWN {

@@ -83,7 +83,8 @@ fn deadline_passed() -> bool {
     deadline != 0 && epoch().elapsed().as_nanos() >= u128::from(deadline)
 }
 
-/// Reports what is pending: terminate, then cancel, then statement timeout.
+/// Reports what is pending: terminate, then cancel (which is then consumed), then statement
+/// timeout.
 pub fn check() -> Result<(), SpiError> {
     if TERMINATE_PENDING.load(Ordering::SeqCst) {
         return Err(SpiError::fatal(
@@ -91,7 +92,8 @@ pub fn check() -> Result<(), SpiError> {
             "terminating connection due to administrator command",
         ));
     }
-    if CANCEL_PENDING.load(Ordering::SeqCst) {
+    if CANCEL_PENDING.swap(false, Ordering::SeqCst) {
+        // Reported once: the statement it was meant for fails, the next one runs.
         return Err(SpiError::new(
             sqlstate::QUERY_CANCELED,
             "canceling statement due to user request",

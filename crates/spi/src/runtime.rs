@@ -215,6 +215,8 @@ fn register_scalar(
 
 /// Registers everything the `sql` crate's translations call.
 pub(crate) fn register(conn: &Connection) -> rusqlite::Result<()> {
+    // Parsing and analysis stop for what stops SQLite's progress handler.
+    sql::interrupt::set_check(crate::interrupt::pending);
     for (name, cmp) in sql::types::COLLATIONS {
         conn.create_collation(*name, *cmp)?;
     }
@@ -236,19 +238,23 @@ pub(crate) fn register(conn: &Connection) -> rusqlite::Result<()> {
             register_scalar(conn, symbol, f, true, Volatility::Immutable, 1, floats)?;
         }
     }
+    // The fewest arguments any row of a symbol takes (variadic: one repeat may be absent).
+    let mut fewest: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
+    for o in func::builtins() {
+        if let Imp::Scalar { symbol, .. } = o.imp {
+            let n = o.args.len() - usize::from(o.variadic);
+            fewest
+                .entry(symbol)
+                .and_modify(|m| *m = (*m).min(n))
+                .or_insert(n);
+        }
+    }
     let mut seen = std::collections::HashSet::new();
     for b in func::builtins() {
         match b.imp {
             Imp::Scalar { symbol, f, typed } => {
                 if seen.insert(symbol) {
-                    // The fewest arguments any row with this symbol takes (variadic: one
-                    // repeat may be absent).
-                    let min = func::builtins()
-                        .filter(|o| matches!(o.imp, Imp::Scalar { symbol: s, .. } if s == symbol))
-                        .map(|o| o.args.len() - usize::from(o.variadic))
-                        .min()
-                        .unwrap_or(0)
-                        + usize::from(typed);
+                    let min = fewest.get(symbol).copied().unwrap_or(0) + usize::from(typed);
                     // A typed function's first argument is the type list.
                     let mut floats = float_args(b.args);
                     if typed {

@@ -18,6 +18,7 @@ pub mod emit;
 pub mod env;
 pub mod error;
 pub mod func;
+pub mod interrupt;
 pub mod ir;
 pub mod parse;
 pub mod plan;
@@ -80,17 +81,7 @@ impl Statements {
         let Some(p) = self.parsed.get(i) else {
             return "";
         };
-        let start = self
-            .text
-            .char_indices()
-            .nth(p.start)
-            .map_or(self.text.len(), |(b, _)| b);
-        let end = self
-            .text
-            .char_indices()
-            .nth(p.end)
-            .map_or(self.text.len(), |(b, _)| b);
-        &self.text[start..end.max(start)]
+        self.positions.slice(&self.text, p.start, p.end)
     }
 
     fn ast(&self, i: usize) -> Option<&sqlparser::ast::Statement> {

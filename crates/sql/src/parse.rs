@@ -14,7 +14,7 @@
 use sqlparser::ast;
 use sqlparser::dialect::PostgreSqlDialect;
 use sqlparser::parser::{Parser, ParserError};
-use sqlparser::tokenizer::{Location, Token, TokenWithSpan, Tokenizer, Whitespace};
+use sqlparser::tokenizer::{Location, Span, Token, TokenWithSpan, Tokenizer, Whitespace};
 
 use crate::error::{Result, SqlError, sqlstate};
 
@@ -42,18 +42,30 @@ pub enum Stmt {
     },
 }
 
-/// Maps sqlparser's line/column locations to 1-based character positions in the text.
+/// Maps sqlparser's line/column locations to 1-based character positions in the text, and
+/// character offsets to byte offsets (in constant time: work per token must not grow with the
+/// text, or a long statement costs its length squared).
 pub struct Positions {
     /// Character offset of the start of each line (line 1 first).
     line_starts: Vec<usize>,
     chars: usize,
+    /// Byte offset of every `BYTE_STEP`-th character; empty when the text is ASCII (a
+    /// character offset is then a byte offset).
+    bytes: Vec<usize>,
 }
+
+const BYTE_STEP: usize = 64;
 
 impl Positions {
     pub fn new(text: &str) -> Positions {
         let mut line_starts = vec![0];
+        let ascii = text.is_ascii();
+        let mut bytes = Vec::new();
         let mut n = 0;
-        for c in text.chars() {
+        for (b, c) in text.char_indices() {
+            if !ascii && n % BYTE_STEP == 0 {
+                bytes.push(b);
+            }
             n += 1;
             if c == '\n' {
                 line_starts.push(n);
@@ -62,7 +74,31 @@ impl Positions {
         Positions {
             line_starts,
             chars: n,
+            bytes,
         }
+    }
+
+    /// The byte offset in `text` (the text these positions were made from) of character
+    /// `offset` (clamped to the end).
+    pub fn byte(&self, text: &str, offset: usize) -> usize {
+        if offset >= self.chars {
+            return text.len();
+        }
+        if self.bytes.is_empty() {
+            return offset;
+        }
+        let base = self.bytes[offset / BYTE_STEP];
+        text[base..]
+            .char_indices()
+            .nth(offset % BYTE_STEP)
+            .map_or(text.len(), |(b, _)| base + b)
+    }
+
+    /// The characters `start..end` of `text`.
+    pub fn slice<'t>(&self, text: &'t str, start: usize, end: usize) -> &'t str {
+        let a = self.byte(text, start);
+        let b = self.byte(text, end.max(start));
+        &text[a..b]
     }
 
     /// 0-based character offset of a location (clamped to the text).
@@ -97,8 +133,12 @@ fn dialect() -> PostgreSqlDialect {
 pub fn parse(text: &str) -> Result<Vec<Parsed>> {
     let positions = Positions::new(text);
     let tokens = tokenize(text, &positions)?;
+    crate::interrupt::check()?;
+    let statements = split(tokens, &positions)?;
+    crate::interrupt::check()?;
     let mut out = Vec::new();
-    for stmt_tokens in split(tokens, &positions)? {
+    for stmt_tokens in statements {
+        crate::interrupt::check()?;
         if let Some(parsed) = parse_one(text, &positions, stmt_tokens)? {
             out.push(parsed);
         }
@@ -330,14 +370,22 @@ fn parse_tokens(
     tokens: Vec<TokenWithSpan>,
 ) -> Result<ast::Statement> {
     let dialect = dialect();
+    // Only where each token is, for error messages (the tokens themselves go to the parser).
+    let marks: Vec<Mark> = tokens
+        .iter()
+        .map(|t| Mark {
+            span: t.span,
+            eof: matches!(t.token, Token::EOF),
+        })
+        .collect();
     let mut parser = Parser::new(&dialect)
         .with_recursion_limit(MAX_NESTING)
-        .with_tokens_with_locations(tokens.clone());
+        .with_tokens_with_locations(tokens);
     let stmt = match parser.parse_statement() {
         Ok(stmt) => stmt,
         Err(e) => {
             let at = parser.index();
-            return Err(parser_error(text, positions, &tokens, at, e));
+            return Err(parser_error(text, positions, &marks, at, e));
         }
     };
     // Anything left over is a syntax error at its first token.
@@ -347,21 +395,36 @@ fn parse_tokens(
             Token::EOF => break,
             Token::Whitespace(_) => continue,
             _ => {
-                return Err(syntax_error_at(text, positions, &next));
+                return Err(syntax_error_at(text, positions, &Mark::of(&next)));
             }
         }
     }
     Ok(stmt)
 }
 
-fn token_text(text: &str, positions: &Positions, t: &TokenWithSpan) -> String {
-    let a = positions.offset(t.span.start);
-    let b = positions.offset(t.span.end).max(a);
-    text.chars().skip(a).take(b - a).collect()
+/// Where a token is (and whether it is the end of input).
+struct Mark {
+    span: Span,
+    eof: bool,
 }
 
-fn syntax_error_at(text: &str, positions: &Positions, t: &TokenWithSpan) -> SqlError {
-    if matches!(t.token, Token::EOF) {
+impl Mark {
+    fn of(t: &TokenWithSpan) -> Mark {
+        Mark {
+            span: t.span,
+            eof: matches!(t.token, Token::EOF),
+        }
+    }
+}
+
+fn token_text(text: &str, positions: &Positions, t: &Mark) -> String {
+    let a = positions.offset(t.span.start);
+    let b = positions.offset(t.span.end);
+    positions.slice(text, a, b).to_string()
+}
+
+fn syntax_error_at(text: &str, positions: &Positions, t: &Mark) -> SqlError {
+    if t.eof {
         return SqlError::syntax("syntax error at end of input").at(Some(positions.end_position()));
     }
     SqlError::syntax(format!(
@@ -375,7 +438,7 @@ fn syntax_error_at(text: &str, positions: &Positions, t: &TokenWithSpan) -> SqlE
 fn parser_error(
     text: &str,
     positions: &Positions,
-    tokens: &[TokenWithSpan],
+    tokens: &[Mark],
     index: usize,
     e: ParserError,
 ) -> SqlError {
@@ -405,7 +468,7 @@ fn parser_error(
     }
     // No location: the token sqlparser names as found, nearest to where it stopped.
     if let Some((_, found)) = message.rsplit_once("found: ") {
-        let near = |t: &&TokenWithSpan| token_text(text, positions, t).eq_ignore_ascii_case(found);
+        let near = |t: &&Mark| token_text(text, positions, t).eq_ignore_ascii_case(found);
         let hit = tokens[..index.min(tokens.len())]
             .iter()
             .rev()

@@ -71,6 +71,7 @@ impl Analyzer<'_> {
 
     /// Analyzes an expression.
     pub fn expr(&mut self, e: &ast::Expr, clause: Clause) -> Result<Expr> {
+        crate::interrupt::check()?;
         self.nested(|a| a.expr_inner(e, clause))
     }
 

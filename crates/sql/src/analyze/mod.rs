@@ -284,10 +284,8 @@ impl<'a> Analyzer<'a> {
             return None;
         }
         let start = self.positions.offset(span.end);
-        let skipped = self
-            .text
+        let skipped = self.text[self.positions.byte(self.text, start)..]
             .chars()
-            .skip(start)
             .take_while(|c| c.is_whitespace())
             .count();
         Some(start + skipped + 1)

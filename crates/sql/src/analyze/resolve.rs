@@ -6,7 +6,7 @@
 
 use crate::analyze::coerce::{can_coerce, category, common_type};
 use crate::error::{SqlError, sqlstate};
-use crate::func::{Builtin, CastContext, Kind, builtins};
+use crate::func::{Builtin, CastContext, Kind};
 use crate::types::{Category, Type, format_type};
 
 /// A resolved call: the catalog row, the concrete argument types to coerce the inputs to, and
@@ -27,8 +27,10 @@ pub(crate) enum Failure {
 
 /// Catalog rows named `name` of one of `kinds` that take `n` arguments.
 fn candidates(name: &str, kinds: &[Kind], n: usize) -> Vec<&'static Builtin> {
-    builtins()
-        .filter(|b| b.name == name && kinds.contains(&b.kind))
+    crate::func::named(name)
+        .iter()
+        .copied()
+        .filter(|b| kinds.contains(&b.kind))
         .filter(|b| {
             if b.variadic {
                 n + 1 >= b.args.len()
@@ -293,5 +295,7 @@ pub(crate) fn function_error(name: &str, args: &[Type], failure: Failure) -> Sql
 
 /// Is there any catalog row with this name (of these kinds)?
 pub(crate) fn name_exists(name: &str, kinds: &[Kind]) -> bool {
-    builtins().any(|b| b.name == name && kinds.contains(&b.kind))
+    crate::func::named(name)
+        .iter()
+        .any(|b| kinds.contains(&b.kind))
 }

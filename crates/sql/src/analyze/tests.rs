@@ -423,3 +423,46 @@ fn deep_expressions_are_54001_not_a_crash() {
         &q.sqlite[..80]
     );
 }
+
+/// Timings of parse and analyze for 1 MB statements of each shape (run by hand:
+/// `cargo test -p sql --release -- --ignored --nocapture big_statement_phases`).
+#[test]
+#[ignore = "a measurement, not a check"]
+fn big_statement_phases() {
+    let n = 1 << 20;
+    let shapes = [
+        (
+            "and",
+            format!("select 1 where {}true", "true and ".repeat(n / 9)),
+        ),
+        ("inlist", format!("select 1 in ({}1)", "1,".repeat(n / 2))),
+        (
+            "case",
+            format!("select case {}end", "when 1=1 then 1 ".repeat(n / 16)),
+        ),
+        ("array", format!("select array[{}1]", "1,".repeat(n / 2))),
+        ("cols", format!("select {}1", "1,".repeat(n / 2))),
+        ("values", format!("values {}(1)", "(1),".repeat(n / 4))),
+        (
+            "coalesce",
+            format!("select coalesce({}1)", "null,".repeat(n / 5)),
+        ),
+        (
+            "parens",
+            format!("select {}1{}", "(".repeat(n / 2), ")".repeat(n / 2)),
+        ),
+    ];
+    for (name, sql) in shapes {
+        let t = std::time::Instant::now();
+        let stmts = crate::Statements::parse(&sql);
+        let parsed = t.elapsed();
+        let r = stmts.map(|s| s.analyze(0, &catalog(), &Env::default(), &[]).map(|_| ()));
+        let analyzed = t.elapsed() - parsed;
+        println!(
+            "{name:10} parse {:6.0} ms  analyze+emit {:6.0} ms  {:?}",
+            parsed.as_secs_f64() * 1e3,
+            analyzed.as_secs_f64() * 1e3,
+            r.err().map(|e| e.sqlstate).or(None)
+        );
+    }
+}

@@ -149,7 +149,7 @@ impl Analyzer<'_> {
                 Utility::Prepare {
                     name: ident(name),
                     param_types,
-                    text: self.text.chars().skip(offset).take(end - offset).collect(),
+                    text: self.positions.slice(self.text, offset, end).to_string(),
                     offset,
                 }
             }
@@ -222,8 +222,8 @@ impl Analyzer<'_> {
     /// name outside parentheses (a character offset in the client's text).
     fn prepare_body(&self, name: &ast::Ident) -> Result<(usize, usize)> {
         let from = self.positions.offset(name.span.end);
-        let rest: String = self.text.chars().skip(from).collect();
-        crate::parse::after_top_level_keyword(&rest, "as")
+        let rest = &self.text[self.positions.byte(self.text, from)..];
+        crate::parse::after_top_level_keyword(rest, "as")
             .map(|(a, b)| (from + a, from + b))
             .ok_or_else(|| SqlError::syntax("syntax error at end of input"))
     }

@@ -279,6 +279,23 @@ pub fn builtins() -> impl Iterator<Item = &'static Builtin> {
     .flatten()
 }
 
+/// The catalog rows named `name` (functions, operators, aggregates… of every kind), from an
+/// index built on first use: resolution looks names up for every call and operator.
+pub fn named(name: &str) -> &'static [&'static Builtin] {
+    static INDEX: std::sync::OnceLock<
+        std::collections::HashMap<&'static str, Vec<&'static Builtin>>,
+    > = std::sync::OnceLock::new();
+    let index = INDEX.get_or_init(|| {
+        let mut m: std::collections::HashMap<&'static str, Vec<&'static Builtin>> =
+            std::collections::HashMap::new();
+        for b in builtins() {
+            m.entry(b.name).or_default().push(b);
+        }
+        m
+    });
+    index.get(name).map_or(&[], Vec::as_slice)
+}
+
 /// Every cast of the catalog.
 pub fn casts() -> impl Iterator<Item = &'static CastDef> {
     use crate::types::{array, bytea, datetime, json, numbers, text};
