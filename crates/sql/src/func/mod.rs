@@ -14,6 +14,7 @@
 //! one extra first argument, the text `"oid,oid,…"` of its actual argument types (see
 //! [`arg_types`]), for polymorphic functions that must know what they were given.
 
+pub mod catalog;
 pub mod host;
 pub mod internal;
 pub mod sqlite;
@@ -261,6 +262,7 @@ pub fn builtins() -> impl Iterator<Item = &'static Builtin> {
     [
         sqlite::FUNCTIONS,
         host::FUNCTIONS,
+        catalog::FUNCTIONS,
         numbers::FUNCTIONS,
         datetime::FUNCTIONS,
         text::FUNCTIONS,
