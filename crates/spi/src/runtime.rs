@@ -221,7 +221,15 @@ pub(crate) fn register(conn: &Connection) -> rusqlite::Result<()> {
     }
     for (symbol, n, f) in func::internal::INTERNAL {
         let n = usize::try_from(*n).unwrap_or(0);
-        register_scalar(conn, symbol, *f, false, Volatility::Immutable, n, Vec::new())?;
+        register_scalar(
+            conn,
+            symbol,
+            *f,
+            false,
+            Volatility::Immutable,
+            n,
+            Vec::new(),
+        )?;
     }
     for c in func::casts() {
         if let CastImp::Func { symbol, f, .. } = c.imp {

@@ -78,6 +78,15 @@ pub(crate) fn find_cast(from: Type, to: Type, context: CastContext) -> Option<Ca
             with_typmod: false,
         });
     }
+    if matches!(
+        (from, to),
+        (Type::INT2VECTOR, Type::INT2_ARRAY) | (Type::OIDVECTOR, Type::OID_ARRAY)
+    ) {
+        return Some(CastHow::Func {
+            symbol: crate::func::catalog::VECTOR_TO_ARRAY,
+            with_typmod: false,
+        });
+    }
     if let (Some(fe), Some(te)) = (from.elem(), to.elem()) {
         return find_cast(fe, te, context).map(|_| CastHow::Array {
             typmod: -1,
@@ -350,6 +359,7 @@ fn cast_fn(symbol: &str) -> Option<crate::func::ScalarFn> {
         .or_else(|| {
             crate::func::catalog::REG_IO
                 .iter()
+                .chain(crate::func::catalog::CAST_FUNCTIONS)
                 .find(|(s, _)| *s == symbol)
                 .map(|(_, f)| *f)
         })

@@ -186,7 +186,7 @@ pub static FUNCTIONS: &[Builtin] = &[
     ),
     pure("pg_get_expr", &[TEXT, OID], TEXT, "pg_get_expr_2", get_expr),
     pure(
-        "pg_get_expr_3",
+        "pg_get_expr",
         &[TEXT, OID, BOOL],
         TEXT,
         "pg_get_expr_4",
@@ -200,7 +200,7 @@ pub static FUNCTIONS: &[Builtin] = &[
         size_pretty,
     ),
     pure(
-        "pg_size_pretty_3",
+        "pg_size_pretty",
         &[Type::NUMERIC],
         TEXT,
         "pg_size_pretty_4",
@@ -291,7 +291,7 @@ pub static FUNCTIONS: &[Builtin] = &[
         null_fn,
     ),
     pure(
-        "pg_get_triggerdef_3",
+        "pg_get_triggerdef",
         &[OID, BOOL],
         TEXT,
         "pg_get_triggerdef_4",
@@ -299,7 +299,7 @@ pub static FUNCTIONS: &[Builtin] = &[
     ),
     pure("pg_get_ruledef", &[OID], TEXT, "pg_get_ruledef_2", null_fn),
     pure(
-        "pg_get_ruledef_3",
+        "pg_get_ruledef",
         &[OID, BOOL],
         TEXT,
         "pg_get_ruledef_4",
@@ -557,6 +557,27 @@ pub static REG_IO: &[(&str, crate::func::ScalarFn)] = &[
     (reg_symbol::REGROLE_IN, regrole_in),
     (reg_symbol::REGROLE_OUT, regrole_out),
 ];
+
+/// `int2vector` → `int2[]` and `oidvector` → `oid[]`: the vector types are stored as
+/// PostgreSQL prints them (`1 2`), arrays as JSON (`[1,2]`).
+pub const VECTOR_TO_ARRAY: &str = "pg_vector_to_array";
+
+/// The pure conversions casts use by symbol (registered on every connection by the host).
+pub static CAST_FUNCTIONS: &[(&str, crate::func::ScalarFn)] = &[(VECTOR_TO_ARRAY, vector_to_array)];
+
+fn vector_to_array(_: &Env, args: &[Value]) -> Result<Value> {
+    let Some(text) = args.first().and_then(Value::as_text) else {
+        return Ok(args.first().cloned().unwrap_or(Value::Null));
+    };
+    let mut items = Vec::new();
+    for part in text.split_whitespace() {
+        let n: i64 = part
+            .parse()
+            .map_err(|_| SqlError::invalid_input("int2vector", text))?;
+        items.push(n.to_string());
+    }
+    Ok(Value::Text(format!("[{}]", items.join(","))))
+}
 
 /// Is `t` one of the `reg*` types, whose values are OIDs shown as names?
 pub fn is_reg_type(t: Type) -> bool {
