@@ -70,8 +70,13 @@ pub(crate) struct SystemRelation {
     pub oid: u32,
     /// `r` (a catalog table in PostgreSQL) or `v` (a view).
     pub relkind: char,
+    /// PostgreSQL's columns, then `tableoid` for a catalog table (see [`Self::tableoid`]).
     pub columns: Vec<RelColumn>,
     pub source: rows::Source,
+    /// The last column is the system column `tableoid` (the relation's own OID, which
+    /// pg_dump reads): catalog tables have it, views do not. Sources produce the columns
+    /// before it; the virtual table adds it.
+    pub tableoid: bool,
 }
 
 impl SystemRelation {
@@ -135,13 +140,27 @@ pub(crate) fn all() -> &'static [SystemRelation] {
     ALL.get_or_init(|| {
         spec::RELATIONS
             .iter()
-            .map(|(schema, name, oid, relkind, columns)| SystemRelation {
-                schema: *schema,
-                name,
-                oid: *oid,
-                relkind: *relkind,
-                columns: parse_columns(columns),
-                source: rows::source(*schema, name),
+            .map(|(schema, name, oid, relkind, columns)| {
+                let mut columns = parse_columns(columns);
+                let tableoid = *relkind == 'r';
+                if tableoid {
+                    columns.push(RelColumn {
+                        name: "tableoid".into(),
+                        ty: Type::OID,
+                        typmod: -1,
+                        not_null: true,
+                        default: None,
+                    });
+                }
+                SystemRelation {
+                    schema: *schema,
+                    name,
+                    oid: *oid,
+                    relkind: *relkind,
+                    columns,
+                    source: rows::source(*schema, name),
+                    tableoid,
+                }
             })
             .collect()
     })
@@ -179,7 +198,7 @@ mod tests {
     fn catalog_relations_have_postgresql_columns() {
         let class = lookup(None, "pg_class").expect("pg_class");
         assert_eq!(class.oid, 1259);
-        assert_eq!(class.columns.len(), 33);
+        assert_eq!(class.columns.len(), 34, "33 and tableoid");
         assert_eq!(class.columns[16].name, "relkind");
         assert_eq!(class.columns[16].ty, Type::CHAR);
         let tables = lookup(Some("information_schema"), "tables").expect("tables");

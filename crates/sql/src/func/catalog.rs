@@ -334,6 +334,20 @@ pub static FUNCTIONS: &[Builtin] = &[
         false_fn,
     ),
     pure("pg_my_temp_schema", &[], OID, "pg_my_temp_schema", zero_oid),
+    Builtin {
+        name: "pg_partition_ancestors",
+        kind: Kind::SetReturning,
+        args: &[REGCLASS],
+        variadic: false,
+        ret: REGCLASS,
+        out_columns: &[],
+        strict: true,
+        volatility: Volatility::Stable,
+        imp: Imp::Table {
+            symbol: "pg_partition_ancestors",
+            f: partition_ancestors,
+        },
+    },
     host(
         "pg_table_is_visible",
         &[OID],
@@ -617,6 +631,13 @@ fn oid_arg(v: &Value) -> Option<Oid> {
 
 fn text_arg(v: &Value) -> Option<&str> {
     v.as_text()
+}
+
+/// `pg_partition_ancestors(rel)`: minipg has no partitions, so a relation is its own only
+/// ancestor.
+fn partition_ancestors(_: &Env, args: &[Value]) -> Result<crate::func::Rows> {
+    let row = vec![args.first().cloned().unwrap_or(Value::Null)];
+    Ok(Box::new(std::iter::once(Ok(row))))
 }
 
 fn null_fn(_: &Env, _: &[Value]) -> Result<Value> {

@@ -1159,7 +1159,13 @@ pub(crate) fn default_expr(text: &str, ty: Type, typmod: Typmod, columns: &[Colu
 
 /// A view's query (minipg's SQLite text) as `pg_get_viewdef` shows it. `names` are the view's
 /// column names (the query's outputs are `c1`, `c2`, … in SQLite).
-pub(crate) fn view_query(text: &str, names: &[String], pretty: bool) -> String {
+/// `visible(schema, name)` says whether a relation is shown unqualified.
+pub(crate) fn view_query(
+    text: &str,
+    names: &[String],
+    pretty: bool,
+    visible: &dyn Fn(&str, &str) -> bool,
+) -> String {
     let query = Parser::new(&SQLiteDialect {})
         .try_with_sql(text)
         .ok()
@@ -1167,13 +1173,19 @@ pub(crate) fn view_query(text: &str, names: &[String], pretty: bool) -> String {
     let Some(query) = query else {
         return format!(" {text};");
     };
-    let printed = ViewPrinter { names, pretty }.query(&query);
+    let printed = ViewPrinter {
+        names,
+        pretty,
+        visible,
+    }
+    .query(&query);
     printed.unwrap_or_else(|| format!(" {text};"))
 }
 
 struct ViewPrinter<'a> {
     names: &'a [String],
     pretty: bool,
+    visible: &'a dyn Fn(&str, &str) -> bool,
 }
 
 impl ViewPrinter<'_> {
@@ -1199,7 +1211,7 @@ impl ViewPrinter<'_> {
             .collect::<Vec<_>>()
             .join(".");
         let (schema, rel) = sql::catalog::pg_name(&sqlite_name);
-        if schema == "public" {
+        if (self.visible)(&schema, &rel) {
             quote_identifier(&rel).into_owned()
         } else {
             format!("{}.{}", quote_identifier(&schema), quote_identifier(&rel))
@@ -1507,7 +1519,8 @@ mod tests {
             view_query(
                 r#"SELECT "t"."id" AS "c1", "t"."name" AS "c2" FROM "t" AS "t""#,
                 &["id".into(), "name".into()],
-                true
+                true,
+                &|_, _| true
             ),
             " SELECT t.id,\n    t.name\n   FROM t;"
         );

@@ -165,9 +165,9 @@ impl Table {
         )
     }
 
-    /// The name as `pretty` output shows it: qualified outside `public`.
-    fn shown(&self, pretty: bool) -> String {
-        if pretty && self.schema == "public" {
+    /// The name as `pretty` output shows it: qualified unless the search path finds it.
+    fn shown(&self, pretty: bool, visible: &dyn Fn(&str, &str) -> bool) -> String {
+        if pretty && visible(&self.schema, &self.name) {
             quote_identifier(&self.name).into_owned()
         } else {
             self.qualified()
@@ -788,8 +788,14 @@ fn action_words(code: char) -> Option<&'static str> {
     }
 }
 
-/// `pg_get_constraintdef`.
-pub(crate) fn constraint_def(table: &Table, c: &Constraint, pretty: bool) -> String {
+/// `pg_get_constraintdef`. `visible(schema, name)`: would the search path find that
+/// relation unqualified (a referenced table is qualified otherwise, as in PostgreSQL)?
+pub(crate) fn constraint_def(
+    table: &Table,
+    c: &Constraint,
+    pretty: bool,
+    visible: &dyn Fn(&str, &str) -> bool,
+) -> String {
     let mut s = match c.kind {
         'p' => format!("PRIMARY KEY ({})", column_list(table, &c.columns)),
         'u' => format!("UNIQUE ({})", column_list(table, &c.columns)),
@@ -804,7 +810,7 @@ pub(crate) fn constraint_def(table: &Table, c: &Constraint, pretty: bool) -> Str
         'f' => {
             let fk = c.fk.as_ref();
             let (schema, name) = sql::catalog::pg_name(fk.map_or("", |f| f.table.as_str()));
-            let target = if schema == "public" {
+            let target = if visible(&schema, &name) {
                 quote_identifier(&name).into_owned()
             } else {
                 format!("{}.{}", quote_identifier(&schema), quote_identifier(&name))
@@ -855,7 +861,14 @@ pub(crate) fn index_key(table: &Table, k: &IndexKey, pretty: bool) -> String {
 }
 
 /// `pg_get_indexdef(oid, column, pretty)`: the whole definition, or key `column` (1-based).
-pub(crate) fn index_def(table: &Table, idx: &Index, column: i64, pretty: bool) -> String {
+/// The table is qualified in the plain form, and in the pretty one when not `visible`.
+pub(crate) fn index_def(
+    table: &Table,
+    idx: &Index,
+    column: i64,
+    pretty: bool,
+    visible: &dyn Fn(&str, &str) -> bool,
+) -> String {
     if column > 0 {
         return usize::try_from(column - 1)
             .ok()
@@ -873,7 +886,7 @@ pub(crate) fn index_def(table: &Table, idx: &Index, column: i64, pretty: bool) -
         "CREATE {}INDEX {} ON {} USING btree ({keys})",
         if idx.unique { "UNIQUE " } else { "" },
         quote_identifier(&idx.name),
-        table.shown(pretty),
+        table.shown(pretty, visible),
     );
     if let Some(p) = &idx.predicate {
         s.push_str(" WHERE ");

@@ -119,7 +119,8 @@ pub(crate) fn register(conn: &Connection, database: &str, user: &str) -> rusqlit
         };
         with_conn(ctx, |c| table_is_visible(c, &u, oid))
     })?;
-    conn.create_scalar_function(symbol::GET_INDEXDEF, -1, stable, |ctx| {
+    let u = user.to_string();
+    conn.create_scalar_function(symbol::GET_INDEXDEF, -1, stable, move |ctx| {
         let Some(oid) = oid_of(ctx.get_raw(0)) else {
             return Ok(None);
         };
@@ -129,21 +130,23 @@ pub(crate) fn register(conn: &Connection, database: &str, user: &str) -> rusqlit
             0
         };
         let pretty = ctx.len() > 2 && int_of(ctx.get_raw(2)).unwrap_or(0) != 0;
-        with_conn(ctx, |c| index_def(c, oid, column, pretty))
+        with_conn(ctx, |c| index_def(c, &u, oid, column, pretty))
     })?;
-    conn.create_scalar_function(symbol::GET_CONSTRAINTDEF, -1, stable, |ctx| {
+    let u = user.to_string();
+    conn.create_scalar_function(symbol::GET_CONSTRAINTDEF, -1, stable, move |ctx| {
         let Some(oid) = oid_of(ctx.get_raw(0)) else {
             return Ok(None);
         };
         let pretty = ctx.len() > 1 && int_of(ctx.get_raw(1)).unwrap_or(0) != 0;
-        with_conn(ctx, |c| constraint_def(c, oid, pretty))
+        with_conn(ctx, |c| constraint_def(c, &u, oid, pretty))
     })?;
-    conn.create_scalar_function(symbol::GET_VIEWDEF, -1, stable, |ctx| {
+    let u = user.to_string();
+    conn.create_scalar_function(symbol::GET_VIEWDEF, -1, stable, move |ctx| {
         let Some(oid) = oid_of(ctx.get_raw(0)) else {
             return Ok(None);
         };
         let pretty = ctx.len() > 1 && int_of(ctx.get_raw(1)).unwrap_or(0) != 0;
-        with_conn(ctx, |c| view_def(c, oid, pretty))
+        with_conn(ctx, |c| view_def(c, &u, oid, pretty))
     })?;
     for (sym, what) in [
         (symbol::RELATION_SIZE, Size::Relation),
@@ -451,6 +454,19 @@ fn visible(
     Ok(false)
 }
 
+/// Would an unqualified `name` find the relation `name` of `schema`? (Errors read as no.)
+fn name_visible(conn: &Connection, user: &str, schema: &str, name: &str) -> bool {
+    for s in lookup_path(conn, user) {
+        if s == schema {
+            return true;
+        }
+        if relation_in(conn, &s, name).ok().flatten().is_some() {
+            return false;
+        }
+    }
+    false
+}
+
 fn table_is_visible(conn: &Connection, user: &str, oid: u32) -> rusqlite::Result<Option<bool>> {
     match relation_name(conn, oid)? {
         Some((schema, name)) => visible(conn, user, oid, &schema, &name).map(Some),
@@ -502,6 +518,7 @@ fn current_database(conn: &Connection) -> String {
 
 fn index_def(
     conn: &Connection,
+    user: &str,
     oid: u32,
     column: i64,
     pretty: bool,
@@ -512,28 +529,36 @@ fn index_def(
     let Some(table) = derived::table(conn, t)? else {
         return Ok(None);
     };
-    Ok(table
-        .indexes
-        .iter()
-        .find(|i| i.oid == oid)
-        .map(|i| derived::index_def(&table, i, column, pretty)))
+    Ok(table.indexes.iter().find(|i| i.oid == oid).map(|i| {
+        derived::index_def(&table, i, column, pretty, &|s, n| {
+            name_visible(conn, user, s, n)
+        })
+    }))
 }
 
-fn constraint_def(conn: &Connection, oid: u32, pretty: bool) -> rusqlite::Result<Option<String>> {
+fn constraint_def(
+    conn: &Connection,
+    user: &str,
+    oid: u32,
+    pretty: bool,
+) -> rusqlite::Result<Option<String>> {
     let Some((t, _)) = derived::derived_owner(oid) else {
         return Ok(None);
     };
     let Some(table) = derived::table(conn, t)? else {
         return Ok(None);
     };
-    Ok(table
-        .constraints
-        .iter()
-        .find(|c| c.oid == oid)
-        .map(|c| derived::constraint_def(&table, c, pretty)))
+    Ok(table.constraints.iter().find(|c| c.oid == oid).map(|c| {
+        derived::constraint_def(&table, c, pretty, &|s, n| name_visible(conn, user, s, n))
+    }))
 }
 
-fn view_def(conn: &Connection, oid: u32, pretty: bool) -> rusqlite::Result<Option<String>> {
+fn view_def(
+    conn: &Connection,
+    user: &str,
+    oid: u32,
+    pretty: bool,
+) -> rusqlite::Result<Option<String>> {
     let row: Option<(String, Option<String>)> = conn
         .query_row(
             "SELECT c.relkind, s.sql FROM main.minipg_class c \
@@ -556,7 +581,12 @@ fn view_def(conn: &Connection, oid: u32, pretty: bool) -> rusqlite::Result<Optio
         .collect::<rusqlite::Result<_>>()?;
     // The stored text is `CREATE VIEW "name" (cols) AS <query>`.
     let query = find_as_select(&sql).unwrap_or(&sql);
-    Ok(Some(super::deparse::view_query(query, &names, pretty)))
+    Ok(Some(super::deparse::view_query(
+        query,
+        &names,
+        pretty,
+        &|s, n| name_visible(conn, user, s, n),
+    )))
 }
 
 /// The query of a `CREATE VIEW … AS <query>` text.

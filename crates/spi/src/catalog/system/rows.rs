@@ -185,7 +185,11 @@ fn class_sql() -> String {
              ELSE (SELECT count(*) FROM main.minipg_attribute a WHERE a.attrelid = c.oid) END, \
            CASE WHEN c.relkind = 'r' THEN (SELECT count(*) FROM {con} k \
              WHERE k.conrelid = c.oid AND k.contype = 'c') ELSE 0 END, \
-           c.relkind = 'v', 0, 0, 0, 0, 1, CASE c.relkind WHEN 'r' THEN 'd' ELSE 'n' END, 0, 0, \
+           c.relkind = 'v', \
+           c.relkind = 'r' AND EXISTS (SELECT 1 FROM main.sqlite_schema s WHERE s.type = 'table' \
+             AND ((s.name = c.sqlite_name AND instr(s.sql, ' REFERENCES ') > 0) \
+               OR instr(s.sql, ' REFERENCES \"' || replace(c.sqlite_name, '\"', '\"\"') || '\" ') > 0)), \
+           0, 0, 0, 1, CASE c.relkind WHEN 'r' THEN 'd' ELSE 'n' END, 0, 0, \
            0, CASE c.relkind WHEN 'r' THEN 1 ELSE 0 END, NULL, NULL, NULL \
          FROM main.minipg_class c \
          UNION ALL \

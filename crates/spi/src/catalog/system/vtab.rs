@@ -158,8 +158,8 @@ fn run_sql(
     mask: u64,
     filters: &[(usize, Cell)],
 ) -> Result<Vec<Vec<Cell>>> {
-    let names: Vec<String> = rel
-        .columns
+    let produced = rel.columns.len() - usize::from(rel.tableoid);
+    let names: Vec<String> = rel.columns[..produced]
         .iter()
         .map(|c| quote_sqlite_ident(&c.name))
         .collect();
@@ -175,6 +175,7 @@ fn run_sql(
         }
     }
     sql.push_str(" FROM s");
+    let filters: Vec<&(usize, Cell)> = filters.iter().filter(|(c, _)| *c < produced).collect();
     for (k, (col, _)) in filters.iter().enumerate() {
         sql.push_str(if k == 0 { " WHERE " } else { " AND " });
         let _ = write!(
@@ -185,7 +186,7 @@ fn run_sql(
         );
     }
     let mut stmt = conn.prepare(&sql)?;
-    let n = rel.columns.len();
+    let n = produced;
     let params: Vec<&Cell> = filters.iter().map(|(_, v)| v).collect();
     let rows = stmt
         .query_map(rusqlite::params_from_iter(params), |r| {
@@ -231,6 +232,11 @@ unsafe impl VTabCursor for SysCursor<'_> {
                 f(&conn, &filters)?
             }
         };
+        if self.rel.tableoid {
+            for row in &mut self.rows {
+                row.push(Cell::Integer(i64::from(self.rel.oid)));
+            }
+        }
         Ok(())
     }
 
