@@ -61,3 +61,8 @@ select count(*) from sales where sum(amount) > 10; -- error
 select sum(region) from sales; -- error
 select avg(closed) from sales; -- error
 select sum(count(*)) from sales; -- error
+select percentile_cont(0.25) within group (order by x), mode() within group (order by x), percentile_disc(array[0.1,0.5]) within group (order by x) from generate_series(1,10) x;
+select percentile_cont(0.5, 1); -- error
+select percentile_cont(array[0.5, 0.9]) within group (order by x::float8) from generate_series(1,10) x;
+select percentile_cont(0.5) within group (order by x * interval '1 day') from generate_series(1,4) x;
+select g, mode() within group (order by x % 3) from generate_series(1,10) x, (values (1),(2)) v(g) group by g order by g;

@@ -79,22 +79,17 @@ pub(crate) fn coerce_param(v: &Value, ty: Type, index: usize) -> Result<Value, S
     })
 }
 
-/// What running a query produced.
-#[derive(Debug, Default)]
-pub(crate) struct QueryOutput {
-    pub rows: Vec<Vec<Value>>,
-    /// Rows returned (SELECT, RETURNING) or changed (INSERT/UPDATE/DELETE).
-    pub processed: u64,
-}
-
-/// Runs a query plan with `params`, keeping at most `max_rows` rows (0 = all).
+/// Runs a query plan with `params`, handing each row to `sink` as SQLite produces it and at
+/// most `max_rows` of them (0 = all). Returns the rows returned (SELECT, RETURNING) or changed
+/// (INSERT/UPDATE/DELETE). An error from `sink` stops the query and is returned.
 pub(crate) fn run_query(
     sql: &SqlConn,
     plan: &QueryPlan,
     params: &[Value],
     max_rows: u64,
     in_client_block: bool,
-) -> Result<QueryOutput, SpiError> {
+    sink: &mut dyn FnMut(Vec<Value>) -> Result<(), SpiError>,
+) -> Result<u64, SpiError> {
     if params.len() != plan.params.len() {
         return Err(SpiError::new(
             crate::error::sqlstate::PROTOCOL_VIOLATION,
@@ -120,30 +115,28 @@ pub(crate) fn run_query(
             .map_err(fail)?;
     }
     let width = plan.columns.len();
-    let mut out = QueryOutput::default();
+    let mut processed = 0u64;
     let mut rows = stmt.raw_query();
     while let Some(row) = rows.next().map_err(fail)? {
-        if max_rows != 0 && out.processed >= max_rows && !plan.writes() {
+        if max_rows != 0 && processed >= max_rows && !plan.writes() {
             break; // a read can stop early; a write runs to completion
         }
-        out.processed += 1;
-        if width == 0 {
+        processed += 1;
+        if width == 0 || (max_rows != 0 && processed > max_rows) {
             continue;
         }
-        if max_rows == 0 || (out.rows.len() as u64) < max_rows {
-            let mut values = Vec::with_capacity(width);
-            for i in 0..width {
-                values.push(runtime::from_ref(row.get_ref(i).map_err(fail)?));
-            }
-            out.rows.push(values);
+        let mut values = Vec::with_capacity(width);
+        for i in 0..width {
+            values.push(runtime::from_ref(row.get_ref(i).map_err(fail)?));
         }
+        sink(values)?;
     }
     drop(rows);
     drop(stmt);
     if plan.writes() && width == 0 {
-        out.processed = sql.conn.changes();
+        processed = sql.conn.changes();
     }
-    Ok(out)
+    Ok(processed)
 }
 
 /// CommandComplete's tag of a query plan.

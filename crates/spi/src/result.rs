@@ -1,7 +1,52 @@
 //! What a statement gives back: rows, the command tag, notices; and the transaction status
-//! ReadyForQuery reports.
+//! ReadyForQuery reports. Rows stream through a [`ResultSink`] as SQLite produces them; a
+//! [`QueryResult`] buffers them for callers that want them all.
 
+use crate::error::SpiError;
 use crate::value::{Column, Value};
+
+/// Where a statement's results go while it runs: the wire protocol writes each row to the
+/// client as it comes, so a large result never sits in memory; [`crate::Session::execute`]
+/// collects them. An error a method returns stops the statement and becomes its error.
+pub trait ResultSink {
+    /// A statement that returns rows is about to send them: its columns. Called once per such
+    /// statement, before its first row (also when it has none).
+    fn describe(&mut self, columns: &[Column]) -> Result<(), SpiError>;
+    /// One row.
+    fn row(&mut self, row: Vec<Value>) -> Result<(), SpiError>;
+    /// A statement of a simple query finished: its tag and notices (`rows` is empty).
+    fn complete(&mut self, result: QueryResult) -> Result<(), SpiError>;
+}
+
+/// A sink that buffers: each completed statement with its columns and rows.
+#[derive(Debug, Default)]
+pub(crate) struct Collect {
+    pub columns: Vec<Column>,
+    pub rows: Vec<Vec<Value>>,
+    pub done: Vec<QueryResult>,
+}
+
+impl ResultSink for Collect {
+    fn describe(&mut self, columns: &[Column]) -> Result<(), SpiError> {
+        self.columns = columns.to_vec();
+        Ok(())
+    }
+
+    fn row(&mut self, row: Vec<Value>) -> Result<(), SpiError> {
+        self.rows.push(row);
+        Ok(())
+    }
+
+    fn complete(&mut self, mut result: QueryResult) -> Result<(), SpiError> {
+        result.rows = std::mem::take(&mut self.rows);
+        if result.columns.is_empty() {
+            result.columns = std::mem::take(&mut self.columns);
+        }
+        self.columns.clear();
+        self.done.push(result);
+        Ok(())
+    }
+}
 
 /// ReadyForQuery's transaction status.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

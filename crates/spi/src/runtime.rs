@@ -185,7 +185,6 @@ fn load_floats(args: &mut [Value], floats: &[bool]) {
     }
 }
 
-#[expect(clippy::too_many_arguments, reason = "one registration's facts")]
 fn register_scalar(
     conn: &Connection,
     symbol: &'static str,

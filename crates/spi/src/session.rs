@@ -40,7 +40,7 @@ use crate::exec;
 use crate::hooks::hooks;
 use crate::interrupt;
 use crate::plancache::{PLAN_CACHE_SIZE, PlanCache, PrepareSnapshot, Validity, schema_cookie};
-use crate::result::{Notice, QueryResult, TxStatus};
+use crate::result::{Collect, Notice, QueryResult, ResultSink, TxStatus};
 use crate::runtime;
 use crate::settings::{self, SettingsUndo};
 use crate::value::Column;
@@ -285,38 +285,72 @@ impl Session {
 
     /// Runs a prepared statement, buffering all its rows.
     pub fn execute(&mut self, stmt: &Prepared, params: &[Value]) -> Result<QueryResult, SpiError> {
+        let mut collect = Collect::default();
+        let mut result = self.execute_into(stmt, params, &mut collect)?;
+        result.rows = collect.rows;
+        if result.columns.is_empty() {
+            result.columns = collect.columns;
+        }
+        Ok(result)
+    }
+
+    /// Runs a prepared statement, handing its columns and rows to `sink` as they are produced;
+    /// the result returned holds the tag and notices (no rows).
+    pub fn execute_into(
+        &mut self,
+        stmt: &Prepared,
+        params: &[Value],
+        sink: &mut dyn ResultSink,
+    ) -> Result<QueryResult, SpiError> {
         if interrupt::terminate_pending() {
             interrupt::check()?;
         }
         if self.tx == TxStatus::Failed && !stmt.allowed_when_failed() {
             return Err(aborted());
         }
-        let result = self.dispatch(stmt, params);
+        let result = self.dispatch(stmt, params, sink);
         if result.is_err() && self.tx == TxStatus::InBlock {
             self.tx = TxStatus::Failed;
         }
         result
     }
 
-    /// Parses, prepares and executes each statement of a simple query, stopping after the
-    /// first error. An empty string gives one empty result (EmptyQueryResponse).
+    /// Parses, prepares and executes each statement of a simple query, buffering the results;
+    /// the list stops after the first error. See [`Session::simple_query_into`].
+    pub fn simple_query(&mut self, sql: &str) -> Vec<Result<QueryResult, SpiError>> {
+        let mut collect = Collect::default();
+        let outcome = self.simple_query_into(sql, &mut collect);
+        let mut results: Vec<_> = collect.done.into_iter().map(Ok).collect();
+        if let Err(e) = outcome {
+            results.push(Err(e));
+        }
+        results
+    }
+
+    /// Parses, prepares and executes each statement of a simple query, stopping at the first
+    /// error, which is returned. Each statement's rows stream to `sink`, then its completion;
+    /// an empty string completes one empty result (EmptyQueryResponse).
     ///
     /// As in PostgreSQL, several statements sent outside a transaction block run in one
     /// implicit transaction: an error rolls back the ones before it. (When the query itself
     /// contains transaction control or CREATE/DROP DATABASE, each statement commits on its
     /// own instead.)
-    pub fn simple_query(&mut self, sql: &str) -> Vec<Result<QueryResult, SpiError>> {
+    pub fn simple_query_into(
+        &mut self,
+        sql: &str,
+        sink: &mut dyn ResultSink,
+    ) -> Result<(), SpiError> {
         let stmts = match Statements::parse(sql) {
             Ok(s) => s,
             Err(e) => {
                 if self.tx == TxStatus::InBlock {
                     self.tx = TxStatus::Failed;
                 }
-                return vec![Err(e.into())];
+                return Err(e.into());
             }
         };
         if stmts.is_empty() {
-            return vec![Ok(QueryResult::tag(""))];
+            return sink.complete(QueryResult::tag(""));
         }
         let implicit = stmts.len() > 1
             && self.tx == TxStatus::Idle
@@ -328,7 +362,7 @@ impl Session {
             runtime::start_transaction_clock();
         }
         let single = stmts.len() == 1;
-        let mut results = Vec::with_capacity(stmts.len());
+        let mut outcome = Ok(());
         for i in 0..stmts.len() {
             let prepared = if single {
                 self.prepare_typed(sql, &[])
@@ -340,17 +374,16 @@ impl Session {
                 }
                 r
             };
-            let result = prepared.and_then(|p| self.execute(&p, &[]));
-            let failed = result.is_err();
-            results.push(result);
-            if failed {
+            outcome = prepared
+                .and_then(|p| self.execute_into(&p, &[], sink))
+                .and_then(|result| sink.complete(result));
+            if outcome.is_err() {
                 break;
             }
         }
         if implicit {
             self.implicit = false;
-            let failed = results.last().is_some_and(Result::is_err);
-            if failed {
+            if outcome.is_err() {
                 self.abort_if_in_transaction();
             } else {
                 let writes = self.block_writes;
@@ -363,12 +396,12 @@ impl Session {
                     }
                     Err(e) => {
                         self.abort_if_in_transaction();
-                        results.push(Err(e));
+                        outcome = Err(e);
                     }
                 }
             }
         }
-        results
+        outcome
     }
 
     /// An error found outside SQL execution (a bad Bind, an unknown portal) inside a
@@ -425,7 +458,13 @@ impl Session {
             .map_err(|e| exec::client_error(&self.sql, e, self.tx != TxStatus::Idle))
     }
 
-    fn dispatch(&mut self, stmt: &Prepared, params: &[Value]) -> Result<QueryResult, SpiError> {
+    /// Runs one statement; its rows (a query's, or a utility's such as SHOW) go to `sink`.
+    fn dispatch(
+        &mut self,
+        stmt: &Prepared,
+        params: &[Value],
+        sink: &mut dyn ResultSink,
+    ) -> Result<QueryResult, SpiError> {
         let plan = match &stmt.body {
             Body::Empty => return Ok(QueryResult::tag("")),
             Body::Plan(plan) => plan,
@@ -455,11 +494,18 @@ impl Session {
                 ));
             }
         }
-        match plan.as_ref() {
-            Plan::Query(q) => self.run_sql(q, params),
-            Plan::Ddl(ddl) => self.run_ddl(ddl),
-            Plan::Utility(u) => self.utility(u),
+        let mut result = match plan.as_ref() {
+            Plan::Query(q) => return self.run_sql(q, params, sink),
+            Plan::Ddl(ddl) => self.run_ddl(ddl)?,
+            Plan::Utility(u) => self.utility(u)?,
+        };
+        if !result.columns.is_empty() {
+            sink.describe(&result.columns)?;
+            for row in std::mem::take(&mut result.rows) {
+                sink.row(row)?;
+            }
         }
+        Ok(result)
     }
 
     fn run_ddl(&mut self, ddl: &Ddl) -> Result<QueryResult, SpiError> {
@@ -697,16 +743,27 @@ impl Session {
             .ok_or_else(|| missing_savepoint(name))
     }
 
-    fn run_sql(&mut self, plan: &QueryPlan, params: &[Value]) -> Result<QueryResult, SpiError> {
+    fn run_sql(
+        &mut self,
+        plan: &QueryPlan,
+        params: &[Value],
+        sink: &mut dyn ResultSink,
+    ) -> Result<QueryResult, SpiError> {
         let in_block = self.tx != TxStatus::Idle;
         if in_block {
             self.ensure_begun(plan.writes())?;
         } else {
             runtime::start_transaction_clock();
         }
-        let out = exec::run_query(&self.sql, plan, params, 0, in_block && !self.implicit)?;
+        if !plan.columns.is_empty() {
+            sink.describe(&plan.columns)?;
+        }
+        let client_block = in_block && !self.implicit;
+        let processed = exec::run_query(&self.sql, plan, params, 0, client_block, &mut |row| {
+            sink.row(row)
+        })?;
         if plan.writes() {
-            let rows = out.processed.max(1);
+            let rows = processed.max(1);
             if in_block {
                 self.block_writes += rows;
             } else {
@@ -715,8 +772,8 @@ impl Session {
         }
         Ok(QueryResult {
             columns: plan.columns.clone(),
-            rows: out.rows,
-            tag: exec::query_tag(plan, out.processed),
+            rows: Vec::new(),
+            tag: exec::query_tag(plan, processed),
             notices: Vec::new(),
         })
     }

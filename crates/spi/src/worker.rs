@@ -423,9 +423,13 @@ impl SpiClient {
                         Command::Select => "SELECT",
                     }));
                 }
-                let out = exec::run_query(&w.sql, q, args, count, false)?;
+                let mut rows = Vec::new();
+                let processed = exec::run_query(&w.sql, q, args, count, false, &mut |row| {
+                    rows.push(row);
+                    Ok(())
+                })?;
                 if q.writes() {
-                    w.writes += out.processed.max(1);
+                    w.writes += processed.max(1);
                 }
                 let returning = q.returns_rows();
                 let code = match (q.command, returning) {
@@ -437,10 +441,10 @@ impl SpiClient {
                     (Command::Delete, false) => SpiOk::Delete,
                     (Command::Delete, true) => SpiOk::DeleteReturning,
                 };
-                self.processed = out.processed;
+                self.processed = processed;
                 self.tuptable = TupleTable {
                     columns: q.columns.clone(),
-                    rows: out.rows,
+                    rows,
                 };
                 Ok(code)
             }

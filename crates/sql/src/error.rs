@@ -18,6 +18,7 @@ pub mod sqlstate {
         WARNING = "01000",
         NO_DATA = "02000",
         CONNECTION_EXCEPTION = "08000",
+        CONNECTION_FAILURE = "08006",
         PROTOCOL_VIOLATION = "08P01",
         FEATURE_NOT_SUPPORTED = "0A000",
         CARDINALITY_VIOLATION = "21000",

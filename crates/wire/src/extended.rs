@@ -22,7 +22,7 @@ use crate::protocol::backend;
 use crate::protocol::frontend::Target;
 use crate::protocol::{Format, Oid};
 use crate::report::Failure;
-use crate::session::{Backend, describe_columns, write_data_row};
+use crate::session::{Backend, RowWriter, describe_columns, write_data_row};
 use crate::values::{self, decode_param};
 
 /// A Parse'd statement.
@@ -255,7 +255,27 @@ impl<S: Read + Write + AsRawFd> Backend<'_, S> {
         }
         if let PortalState::Ready = portal.state {
             let params = std::mem::take(&mut portal.params);
-            let result = self.run_statement(&stmt.sql, |s| s.execute(&stmt.prepared, &params));
+            if max_rows <= 0 {
+                // All rows at once: they stream to the client as SQLite produces them.
+                let formats = &portal.result_formats;
+                let result = self.run_statement(&stmt.sql, |s, conn| {
+                    let mut writer = RowWriter::portal(conn, stmt.prepared.columns(), formats);
+                    let result = s.execute_into(&stmt.prepared, &params, &mut writer);
+                    writer.outcome(result)
+                });
+                portal.params = params;
+                let result = result?;
+                self.send_notices(&result.notices);
+                backend::command_complete(&mut self.conn.wbuf, &result.tag);
+                portal.state = PortalState::Done {
+                    select: result.tag.starts_with("SELECT"),
+                };
+                return Ok(());
+            }
+            // A row limit: the rows are kept for the next Execute (the portal is suspended).
+            let result = self.run_statement(&stmt.sql, |s, _| {
+                s.execute(&stmt.prepared, &params).map_err(Failure::from)
+            });
             portal.params = params;
             let result = result?;
             self.send_notices(&result.notices);

@@ -48,7 +48,7 @@ fn idle_state(tx: spi::TxStatus) -> &'static str {
     }
 }
 
-pub(crate) use crate::values::{describe_columns, write_data_row};
+pub(crate) use crate::values::{RowWriter, describe_columns, write_data_row};
 
 impl<'h, S: Read + Write + AsRawFd> Backend<'h, S> {
     /// A backend whose startup succeeded.
@@ -222,7 +222,7 @@ impl<'h, S: Read + Write + AsRawFd> Backend<'h, S> {
     pub(crate) fn run_statement<T>(
         &mut self,
         sql: &str,
-        f: impl FnOnce(&mut spi::Session) -> Result<T, spi::SpiError>,
+        f: impl FnOnce(&mut spi::Session, &mut Connection<S>) -> Result<T, Failure>,
     ) -> Result<T, Failure> {
         spi::interrupt::clear_cancel();
         let ms = guc::builtin::STATEMENT_TIMEOUT.get();
@@ -230,10 +230,10 @@ impl<'h, S: Read + Write + AsRawFd> Backend<'h, S> {
         spi::interrupt::set_statement_deadline(deadline);
         self.hooks.report_activity("active", Some(sql));
         self.last_query = Some(sql.to_owned());
-        let result = f(&mut self.session);
+        let result = f(&mut self.session, &mut self.conn);
         spi::interrupt::set_statement_deadline(None);
         self.report_changed_settings();
-        let value = result.map_err(Failure::from)?;
+        let value = result?;
         if spi::interrupt::terminate_pending() {
             return Err(Failure::terminated());
         }
@@ -262,51 +262,25 @@ impl<'h, S: Read + Write + AsRawFd> Backend<'h, S> {
     }
 
     /// A simple Query: the session runs its statements (one implicit transaction unless they
-    /// hold their own BEGIN/COMMIT); each result is sent, the first error ends the list, then
-    /// one ReadyForQuery.
+    /// hold their own BEGIN/COMMIT), each result streaming to the client as it is produced; the
+    /// first error ends the list, then one ReadyForQuery.
     fn simple_query(&mut self, sql: &str) -> Result<(), Failure> {
         // A simple Query replaces the unnamed statement, as in PostgreSQL.
         self.statements.remove("");
-        let results = self.run_statement(sql, |s| Ok(s.simple_query(sql)))?;
-        for result in results {
-            match result {
-                Ok(result) => self.send_result(&result)?,
-                Err(e) => match Failure::from(e) {
-                    Failure::Error(fields) => {
-                        self.send_error(&fields);
-                        break;
-                    }
-                    other => return Err(other),
-                },
-            }
-            if self.conn.wbuf.len() > WRITE_HIGH_WATER {
-                self.conn.flush()?;
-            }
+        let outcome = self.run_statement(sql, |session, conn| {
+            let mut writer = RowWriter::simple(conn);
+            let result = session.simple_query_into(sql, &mut writer);
+            Ok(writer.outcome(result))
+        })?;
+        match outcome {
+            Ok(()) => {}
+            Err(Failure::Error(fields)) => self.send_error(&fields),
+            Err(other) => return Err(other),
         }
         if spi::interrupt::terminate_pending() {
             return Err(Failure::terminated());
         }
         self.ready_for_query();
-        Ok(())
-    }
-
-    fn send_result(&mut self, result: &spi::QueryResult) -> Result<(), Failure> {
-        self.send_notices(&result.notices);
-        if !result.columns.is_empty() {
-            let fields = describe_columns(&result.columns, &[]);
-            backend::row_description(&mut self.conn.wbuf, &fields);
-            for row in &result.rows {
-                write_data_row(&mut self.conn.wbuf, row, &result.columns, &[])?;
-                if self.conn.wbuf.len() > WRITE_HIGH_WATER {
-                    self.conn.flush()?;
-                }
-            }
-        }
-        if result.tag.is_empty() {
-            backend::empty_query_response(&mut self.conn.wbuf);
-        } else {
-            backend::command_complete(&mut self.conn.wbuf, &result.tag);
-        }
         Ok(())
     }
 }

@@ -6,10 +6,14 @@
 //! SQLSTATE (and no half-written row is left in the buffer); a parameter that does not read as
 //! its type is 22P02/22P03/22021…, never a panic.
 
+use std::io::{Read, Write};
+use std::os::fd::AsRawFd;
+
 use bytes::{BufMut, BytesMut};
 use sql::{Type, Value};
 
-use crate::protocol::backend::{self, FieldDescription, put_value_with};
+use crate::connection::{Connection, WRITE_HIGH_WATER};
+use crate::protocol::backend::{self, ErrorFields, FieldDescription, put_value_with};
 use crate::protocol::{Format, Oid};
 use crate::report::Failure;
 
@@ -118,4 +122,114 @@ pub(crate) fn decode_param(
         }
         Failure::from(err)
     })
+}
+
+/// Streams a statement's results to the client while it runs: RowDescription (for a simple
+/// Query; an extended-protocol Describe has already sent it), one DataRow per row, flushing
+/// whenever the buffer passes [`WRITE_HIGH_WATER`], and for a simple Query each statement's
+/// notices and CommandComplete. A socket failure is kept in `failure` (the statement is
+/// stopped with a stand-in error) so the backend can end quietly.
+pub(crate) struct RowWriter<'a, S> {
+    conn: &'a mut Connection<S>,
+    /// The columns an extended-protocol Describe announced; `None` for a simple Query.
+    described: Option<&'a [spi::Column]>,
+    formats: &'a [Format],
+    /// The columns the current rows are encoded as.
+    columns: Vec<spi::Column>,
+    /// DataRows sent for the current statement.
+    pub rows: u64,
+    pub failure: Option<Failure>,
+}
+
+impl<'a, S: Read + Write + AsRawFd> RowWriter<'a, S> {
+    /// For a simple Query: text format, RowDescription and CommandComplete sent here.
+    pub fn simple(conn: &'a mut Connection<S>) -> Self {
+        RowWriter {
+            conn,
+            described: None,
+            formats: &[],
+            columns: Vec::new(),
+            rows: 0,
+            failure: None,
+        }
+    }
+
+    /// For an extended-protocol Execute of a statement described as `described`.
+    pub fn portal(
+        conn: &'a mut Connection<S>,
+        described: &'a [spi::Column],
+        formats: &'a [Format],
+    ) -> Self {
+        RowWriter {
+            described: Some(described),
+            formats,
+            ..RowWriter::simple(conn)
+        }
+    }
+
+    /// The statement's outcome: a socket failure the writer met comes first.
+    pub fn outcome<T>(&mut self, result: Result<T, spi::SpiError>) -> Result<T, Failure> {
+        match self.failure.take() {
+            Some(f) => Err(f),
+            None => result.map_err(Failure::from),
+        }
+    }
+
+    /// Keeps `failure` for [`RowWriter::outcome`] and stops the statement with a stand-in.
+    fn stop(&mut self, failure: Failure) -> spi::SpiError {
+        self.failure = Some(failure);
+        spi::SpiError::new(
+            spi::sqlstate::CONNECTION_FAILURE,
+            "could not send data to client",
+        )
+    }
+}
+
+impl<S: Read + Write + AsRawFd> spi::ResultSink for RowWriter<'_, S> {
+    fn describe(&mut self, columns: &[spi::Column]) -> Result<(), spi::SpiError> {
+        self.rows = 0;
+        match self.described {
+            Some(d) if d.len() == columns.len() => self.columns = d.to_vec(),
+            Some(_) => self.columns = columns.to_vec(),
+            None => {
+                self.columns = columns.to_vec();
+                backend::row_description(&mut self.conn.wbuf, &describe_columns(columns, &[]));
+            }
+        }
+        Ok(())
+    }
+
+    fn row(&mut self, row: Vec<Value>) -> Result<(), spi::SpiError> {
+        if let Err(f) = write_data_row(&mut self.conn.wbuf, &row, &self.columns, self.formats) {
+            return Err(self.stop(f));
+        }
+        self.rows += 1;
+        if self.conn.wbuf.len() > WRITE_HIGH_WATER
+            && let Err(e) = self.conn.flush()
+        {
+            return Err(self.stop(Failure::from(e)));
+        }
+        Ok(())
+    }
+
+    fn complete(&mut self, result: spi::QueryResult) -> Result<(), spi::SpiError> {
+        for n in &result.notices {
+            backend::notice_response(
+                &mut self.conn.wbuf,
+                &ErrorFields::new(n.severity, n.sqlstate, n.message.clone()),
+            );
+        }
+        if result.tag.is_empty() {
+            backend::empty_query_response(&mut self.conn.wbuf);
+        } else {
+            backend::command_complete(&mut self.conn.wbuf, &result.tag);
+        }
+        self.columns.clear();
+        if self.conn.wbuf.len() > WRITE_HIGH_WATER
+            && let Err(e) = self.conn.flush()
+        {
+            return Err(self.stop(Failure::from(e)));
+        }
+        Ok(())
+    }
 }

@@ -1503,10 +1503,34 @@ impl Analyzer<'_> {
                 _ => Vec::new(),
             })
             .collect();
+        // An ordered-set aggregate's sorted input follows its direct arguments: the rows for
+        // `percentile_cont(0.5) WITHIN GROUP (ORDER BY x)` are `percentile_cont(0.5, x)`, which
+        // sorts what it collects.
+        let ordered_set = name_exists(&name, &[Kind::OrderedSet]);
+        if ordered_set == f.within_group.is_empty() {
+            let message = if ordered_set {
+                format!("WITHIN GROUP is required for ordered-set aggregate {name}")
+            } else {
+                format!("{name} is not an ordered-set aggregate, so it cannot have WITHIN GROUP")
+            };
+            return Err(SqlError::new(sqlstate::WRONG_OBJECT_TYPE, message).at(pos));
+        }
+        for o in &f.within_group {
+            if matches!(
+                o.options.sort,
+                Some(ast::OrderBySort::Desc | ast::OrderBySort::Using(_))
+            ) {
+                return Err(SqlError::not_supported(
+                    "WITHIN GROUP (ORDER BY … DESC) is not supported",
+                )
+                .at(pos));
+            }
+            arg_asts.push(&o.expr);
+        }
         let is_agg_name = name == "count"
             || name == "min"
             || name == "max"
-            || name_exists(&name, &[Kind::Aggregate]);
+            || name_exists(&name, &[Kind::Aggregate, Kind::OrderedSet]);
         if f.over.is_some() {
             return self.window_call(&name, f, star, &arg_asts, clause, pos);
         }
@@ -1729,7 +1753,7 @@ impl Analyzer<'_> {
             return Ok((Some(func), vec![x], vec![t], t));
         }
         let types: Vec<Type> = args.iter().map(|(e, _)| e.ty).collect();
-        let r = resolve(name, &[Kind::Aggregate], &types)
+        let r = resolve(name, &[Kind::Aggregate, Kind::OrderedSet], &types)
             .map_err(|f| function_error(name, &types, f).at(pos))?;
         let mut out = Vec::with_capacity(args.len());
         for ((x, p), t) in args.into_iter().zip(&r.arg_types) {

@@ -15,6 +15,7 @@
 //! [`arg_types`]), for polymorphic functions that must know what they were given.
 
 pub mod catalog;
+pub mod extra;
 pub mod host;
 pub mod internal;
 pub mod sqlite;
@@ -109,6 +110,10 @@ pub enum Kind {
     Operator,
     /// An aggregate function.
     Aggregate,
+    /// An ordered-set aggregate (`percentile_cont`, `mode`): its last argument is the
+    /// `WITHIN GROUP (ORDER BY …)` input, which it sorts itself; the others are its direct
+    /// arguments.
+    OrderedSet,
     /// A window-only function (`row_number`, `rank`, `lag`…).
     Window,
     /// A set-returning function (`generate_series`, `unnest`, `jsonb_each`…).
@@ -269,6 +274,8 @@ pub fn builtins() -> impl Iterator<Item = &'static Builtin> {
         bytea::FUNCTIONS,
         json::FUNCTIONS,
         array::FUNCTIONS,
+        numbers::formatting::FUNCTIONS,
+        extra::FUNCTIONS,
     ]
     .into_iter()
     .flatten()

@@ -225,6 +225,7 @@ fn escape_decode(s: &str) -> Result<Vec<u8>> {
 
 /// `byteain`.
 pub fn bytea_in(s: &str) -> Result<Value> {
+    crate::types::text::chars::check_no_nul(s)?;
     if let Some(h) = s.strip_prefix("\\x") {
         return Ok(Value::Bytes(hex_decode(h)?));
     }
@@ -857,7 +858,7 @@ pub fn length_in_encoding(_env: &Env, args: &[Value]) -> Result<Value> {
 pub fn bytea_like(_env: &Env, args: &[Value]) -> Result<Value> {
     let s = bytes_arg(args, 0)?;
     let p = bytes_arg(args, 1)?;
-    Ok(Value::from(like::like_match::<u8>(&s, &p)?))
+    Ok(Value::from(like::like_match(&s, &p, false)?))
 }
 
 pub fn bytea_not_like(env: &Env, args: &[Value]) -> Result<Value> {

@@ -21,6 +21,7 @@
 pub mod agg;
 mod catalog;
 pub mod float;
+pub mod formatting;
 pub mod int;
 pub mod numeric;
 pub mod numeric_fns;

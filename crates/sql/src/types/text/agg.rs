@@ -1,5 +1,5 @@
 //! Aggregates over text, bytea and bool: `string_agg(text, text)`, `string_agg(bytea, bytea)`,
-//! `bool_and`, `bool_or`, `every`.
+//! `bool_and`, `bool_or`, `every`, `max`/`min` of text and bpchar.
 //!
 //! NULL inputs are skipped (PostgreSQL's strict transition functions); with no non-NULL input
 //! the result is NULL. `string_agg` puts before each value but the first the delimiter given
@@ -171,6 +171,67 @@ pub fn new_bool_or(_types: &[Type]) -> Box<dyn Accumulator> {
     })
 }
 
+/// `max`/`min` of text (byte order) and bpchar (trailing blanks ignored); on ties the value
+/// seen first stays, as PostgreSQL's `text_larger`/`bpchar_larger` keep their first argument.
+pub struct TextMinMax {
+    max: bool,
+    bpchar: bool,
+    current: Option<String>,
+}
+
+impl Accumulator for TextMinMax {
+    fn step(&mut self, _env: &Env, args: &[Value]) -> Result<()> {
+        let v = match args.first() {
+            None | Some(Value::Null) => return Ok(()),
+            Some(Value::Text(s)) => s.clone(),
+            Some(other) => super::text_out(other),
+        };
+        let replace = match &self.current {
+            None => true,
+            Some(cur) => {
+                let ord = if self.bpchar {
+                    v.trim_end_matches(' ').cmp(cur.trim_end_matches(' '))
+                } else {
+                    v.as_str().cmp(cur.as_str())
+                };
+                if self.max { ord.is_gt() } else { ord.is_lt() }
+            }
+        };
+        if replace {
+            self.current = Some(v);
+        }
+        Ok(())
+    }
+
+    fn value(&mut self, _env: &Env) -> Result<Value> {
+        Ok(self.current.clone().map_or(Value::Null, Value::Text))
+    }
+}
+
+fn min_max(max: bool, bpchar: bool) -> Box<dyn Accumulator> {
+    Box::new(TextMinMax {
+        max,
+        bpchar,
+        current: None,
+    })
+}
+
+pub fn new_text_max(_types: &[Type]) -> Box<dyn Accumulator> {
+    min_max(true, false)
+}
+
+pub fn new_text_min(_types: &[Type]) -> Box<dyn Accumulator> {
+    min_max(false, false)
+}
+
+pub fn new_bpchar_max(_types: &[Type]) -> Box<dyn Accumulator> {
+    min_max(true, true)
+}
+
+pub fn new_bpchar_min(_types: &[Type]) -> Box<dyn Accumulator> {
+    min_max(false, true)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -257,5 +318,21 @@ mod tests {
         assert_eq!(a.value(&env).unwrap(), Value::Int(1));
         a.inverse(&env, &[tr]).unwrap();
         assert_eq!(a.value(&env).unwrap(), Value::Null);
+    }
+
+    #[test]
+    fn text_min_max() {
+        let rows: Vec<Vec<Value>> = ["b", "a", "é", "B"].iter().map(|s| vec![t(s)]).collect();
+        let refs: Vec<&[Value]> = rows.iter().map(Vec::as_slice).collect();
+        assert_eq!(run(new_text_max(&[]), &refs), t("é"));
+        assert_eq!(run(new_text_min(&[]), &refs), t("B"));
+        assert_eq!(run(new_text_max(&[]), &[&[Value::Null]]), Value::Null);
+        // select max(x) from (values ('a '::char(2)), ('a'::char(2))) v(x) → the first one
+        let b = run(new_bpchar_max(&[]), &[&[t("a ")], &[t("a")], &[t("")]]);
+        assert_eq!(b, t("a "));
+        assert_eq!(
+            run(new_bpchar_min(&[]), &[&[t("b")], &[t("a  ")]]),
+            t("a  ")
+        );
     }
 }

@@ -139,7 +139,7 @@ pub fn char_offset(s: &str, n: usize) -> usize {
 /// characters past `n` must all be spaces (22001). `character(n)` pads with spaces.
 pub fn char_typmod(ty: Type, v: Value, typmod: Typmod, explicit: bool) -> Result<Value> {
     let Value::Text(s) = v else { return Ok(v) };
-    let Ok(max) = usize::try_from(typmod - 4) else {
+    let Some(Ok(max)) = typmod.checked_sub(4).map(usize::try_from) else {
         return Ok(Value::Text(s));
     };
     let len = char_count(&s);
@@ -327,6 +327,19 @@ pub fn int4_to_char(_env: &Env, args: &[Value]) -> Result<Value> {
     Ok(Value::Text(char_from_byte(b.cast_unsigned())))
 }
 
+/// bool → text (and varchar, bpchar): `true` / `false` (PostgreSQL's `text(boolean)`, not the
+/// `t`/`f` of its output function).
+pub fn bool_to_text(_env: &Env, args: &[Value]) -> Result<Value> {
+    Ok(Value::Text(
+        if int_arg(args, 0)? != 0 {
+            "true"
+        } else {
+            "false"
+        }
+        .into(),
+    ))
+}
+
 /// int4 → bool: nonzero is true.
 pub fn int4_to_bool(_env: &Env, args: &[Value]) -> Result<Value> {
     Ok(Value::from(int_arg(args, 0)? != 0))
@@ -488,6 +501,9 @@ mod tests {
     fn casts_between_character_types() {
         let env = Env::default();
         assert_eq!(bpchar_to_text(&env, &[t("ab  ")]).unwrap(), t("ab"));
+        // select true::text, false::varchar → true, false
+        assert_eq!(bool_to_text(&env, &[Value::Int(1)]).unwrap(), t("true"));
+        assert_eq!(bool_to_text(&env, &[Value::Int(0)]).unwrap(), t("false"));
         assert_eq!(bpchar_to_name(&env, &[t("ab  ")]).unwrap(), t("ab"));
         assert_eq!(char_to_text(&env, &[t("\u{e9}")]).unwrap(), t("\\351"));
         assert_eq!(

@@ -5,7 +5,7 @@
 //! `x ~ similar_to_escape(p[, e])`, and `substring(x similar p escape e)` is
 //! `substring(x, similar_to_escape(p, e))`.
 //!
-//! The matcher is iterative: after a `%` only the latest `%` is a backtracking point (an
+//! The matcher works on bytes (a `_` takes a whole UTF-8 character of text) and is iterative: after a `%` only the latest `%` is a backtracking point (an
 //! earlier one can never lead to a match the latest cannot), so matching takes at most
 //! O(len(text) × len(pattern)) steps and no recursion. Errors (a pattern ending in the escape)
 //! are raised exactly when PostgreSQL's matcher reaches them. ILIKE folds ASCII letters only
@@ -48,25 +48,44 @@ impl LikeItem for u8 {
     const ANY_ONE: u8 = b'_';
 }
 
-/// The literal a `%` run is followed by (after its escape, if any), at `p`.
-fn first_literal<T: LikeItem>(pat: &[T], p: usize) -> Result<T> {
+/// The literal byte a `%` run is followed by (after its escape, if any), at `p`.
+fn first_literal(pat: &[u8], p: usize) -> Result<u8> {
     match pat.get(p) {
-        Some(c) if *c == T::ESCAPE => pat.get(p + 1).copied().ok_or_else(ends_with_escape),
+        Some(b'\\') => pat.get(p + 1).copied().ok_or_else(ends_with_escape),
         Some(c) => Ok(*c),
         None => Err(ends_with_escape()),
     }
 }
 
-/// Does `text` match the LIKE pattern `pat` (backslash escape)?
-pub fn like_match<T: LikeItem>(text: &[T], pat: &[T]) -> Result<bool> {
+/// The length of the UTF-8 character starting with byte `b`.
+fn utf8_len(b: u8) -> usize {
+    match b {
+        0xc0..=0xdf => 2,
+        0xe0..=0xef => 3,
+        0xf0..=0xf7 => 4,
+        _ => 1,
+    }
+}
+
+/// Does `text` match the LIKE pattern `pat` (backslash escape)? Both are compared byte by
+/// byte; with `utf8`, `_` takes one UTF-8 character (both sides are valid UTF-8, so a
+/// literal can only match whole characters), else one byte (bytea).
+pub fn like_match(text: &[u8], pat: &[u8], utf8: bool) -> Result<bool> {
     let (tn, pn) = (text.len(), pat.len());
+    let one = |t: usize| {
+        if utf8 {
+            text.get(t).map_or(1, |b| utf8_len(*b)).min(tn - t)
+        } else {
+            1
+        }
+    };
     let (mut t, mut p) = (0usize, 0usize);
     // The latest `%`: where its following pattern starts, and the text position tried.
     let mut star: Option<(usize, usize)> = None;
     loop {
         let mismatch = match (text.get(t), pat.get(p)) {
-            (Some(tc), Some(pc)) => {
-                if *pc == T::ESCAPE {
+            (Some(tc), Some(pc)) => match *pc {
+                b'\\' => {
                     let lit = pat.get(p + 1).ok_or_else(ends_with_escape)?;
                     if lit == tc {
                         t += 1;
@@ -75,19 +94,20 @@ pub fn like_match<T: LikeItem>(text: &[T], pat: &[T]) -> Result<bool> {
                     } else {
                         true
                     }
-                } else if *pc == T::ANY_MANY {
+                }
+                b'%' => {
                     p += 1;
                     while let Some(c) = pat.get(p) {
-                        if *c == T::ANY_MANY {
-                            p += 1;
-                        } else if *c == T::ANY_ONE {
-                            if t >= tn {
-                                return Ok(false);
+                        match c {
+                            b'%' => p += 1,
+                            b'_' => {
+                                if t >= tn {
+                                    return Ok(false);
+                                }
+                                t += one(t);
+                                p += 1;
                             }
-                            t += 1;
-                            p += 1;
-                        } else {
-                            break;
+                            _ => break,
                         }
                     }
                     if p >= pn {
@@ -105,17 +125,22 @@ pub fn like_match<T: LikeItem>(text: &[T], pat: &[T]) -> Result<bool> {
                         }
                     }
                     false
-                } else if *pc == T::ANY_ONE || pc == tc {
+                }
+                b'_' => {
+                    t += one(t);
+                    p += 1;
+                    false
+                }
+                c if c == *tc => {
                     t += 1;
                     p += 1;
                     false
-                } else {
-                    true
                 }
-            }
+                _ => true,
+            },
             (Some(_), None) => true,
             (None, _) => {
-                while pat.get(p).is_some_and(|c| *c == T::ANY_MANY) {
+                while pat.get(p) == Some(&b'%') {
                     p += 1;
                 }
                 return Ok(p >= pn);
@@ -147,9 +172,7 @@ pub fn text_like(s: &str, pat: &str) -> Result<bool> {
     if pat == "%" {
         return Ok(true);
     }
-    let t: Vec<char> = s.chars().collect();
-    let p: Vec<char> = pat.chars().collect();
-    like_match(&t, &p)
+    like_match(s.as_bytes(), pat.as_bytes(), true)
 }
 
 /// ILIKE over text (ASCII case folding).
@@ -379,8 +402,13 @@ mod tests {
 
     #[test]
     fn bytes_like() {
-        assert!(like_match(b"abc".as_slice(), b"a%".as_slice()).unwrap());
-        assert!(like_match(b"\xff\x00".as_slice(), b"_\x00".as_slice()).unwrap());
+        assert!(like_match(b"abc", b"a%", false).unwrap());
+        assert!(like_match(b"\xff\x00", b"_\x00", false).unwrap());
+        assert!(!like_match(b"\xc3\xa9", b"_", false).unwrap());
+        assert!(like_match("é".as_bytes(), b"_", true).unwrap());
+        assert!(l("xéy", "%é_"));
+        assert!(l("éé", "\\éé"));
+        assert!(!l("éa", "_é"));
     }
 
     #[test]

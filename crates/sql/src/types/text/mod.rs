@@ -424,6 +424,52 @@ const OTHER_ROWS: &[Builtin] = &[
     f("md5", &[T], T, "pg_md5", strings::md5),
     f("to_hex", &[I4], T, "pg_to_hex32", strings::to_hex32),
     f("to_hex", &[I8], T, "pg_to_hex64", strings::to_hex64),
+    f("unistr", &[T], T, "pg_unistr", strings::unistr),
+    f("to_ascii", &[T], T, "pg_to_ascii", strings::to_ascii),
+    f(
+        "to_ascii",
+        &[T, NM],
+        T,
+        "pg_to_ascii_name",
+        strings::to_ascii,
+    ),
+    f(
+        "to_ascii",
+        &[T, I4],
+        T,
+        "pg_to_ascii_int",
+        strings::to_ascii,
+    ),
+    f(
+        "parse_ident",
+        &[T],
+        TA,
+        "pg_parse_ident",
+        strings::parse_ident,
+    ),
+    f(
+        "parse_ident",
+        &[T, BOOL],
+        TA,
+        "pg_parse_ident_strict",
+        strings::parse_ident,
+    ),
+    f("normalize", &[T], T, "pg_normalize_nfc", strings::normalize),
+    f("normalize", &[T, T], T, "pg_normalize", strings::normalize),
+    f(
+        "is_normalized",
+        &[T],
+        BOOL,
+        "pg_is_normalized_nfc",
+        strings::is_normalized,
+    ),
+    f(
+        "is_normalized",
+        &[T, T],
+        BOOL,
+        "pg_is_normalized",
+        strings::is_normalized,
+    ),
     // quoting and formatting
     f(
         "quote_ident",
@@ -796,6 +842,24 @@ const OTHER_ROWS: &[Builtin] = &[
         true,
     ),
     aggregate("every", &[BOOL], BOOL, "pg_every", agg::new_bool_and, true),
+    aggregate("max", &[T], T, "pg_max_text", agg::new_text_max, false),
+    aggregate("min", &[T], T, "pg_min_text", agg::new_text_min, false),
+    aggregate(
+        "max",
+        &[BP],
+        BP,
+        "pg_max_bpchar",
+        agg::new_bpchar_max,
+        false,
+    ),
+    aggregate(
+        "min",
+        &[BP],
+        BP,
+        "pg_min_bpchar",
+        agg::new_bpchar_min,
+        false,
+    ),
 ];
 
 const fn concat_rows() -> [Builtin; FUNCTION_COUNT] {
@@ -944,6 +1008,24 @@ pub static CASTS: &[CastDef] = &[
         Explicit,
         cast_fn("pg_int4_to_char", chars::int4_to_char),
     ),
+    cast(
+        BOOL,
+        T,
+        Assignment,
+        cast_fn("pg_bool_to_text", chars::bool_to_text),
+    ),
+    cast(
+        BOOL,
+        VC,
+        Assignment,
+        cast_fn("pg_bool_to_varchar", chars::bool_to_text),
+    ),
+    cast(
+        BOOL,
+        BP,
+        Assignment,
+        cast_fn("pg_bool_to_bpchar", chars::bool_to_text),
+    ),
     cast(BOOL, I4, Explicit, CastImp::Binary),
     cast(
         I4,
@@ -1003,5 +1085,66 @@ mod tests {
             "[\"a\\\"b\\\\\",null,\"\\u0001\\n\"]"
         );
         assert_eq!(text_array_json(&[]), "[]");
+    }
+
+    /// Every runtime function of this module and of bytea, called with awkward values of its
+    /// argument types (extreme integers, empty and odd text), returns without panicking.
+    #[test]
+    fn no_function_panics_on_awkward_arguments() {
+        use crate::env::Env;
+        use crate::func::arg_types_text;
+        let env = Env::default();
+        let samples = |ty: Type| -> Vec<Value> {
+            match ty {
+                Type::INT4 | Type::INT8 | Type::BOOL => [
+                    i64::MIN,
+                    -2_147_483_648,
+                    -1,
+                    0,
+                    1,
+                    3,
+                    2_147_483_647,
+                    i64::MAX,
+                ]
+                .into_iter()
+                .map(Value::Int)
+                .collect(),
+                Type::BYTEA => vec![
+                    Value::Bytes(vec![]),
+                    Value::Bytes(vec![0, 0xff, b'%', b'\\']),
+                ],
+                _ => ["", "é", "a\\", "%_x", "\\x0", "(", "{1}", "%1$*2$s"]
+                    .into_iter()
+                    .map(Value::from)
+                    .collect(),
+            }
+        };
+        for b in crate::types::text::FUNCTIONS
+            .iter()
+            .chain(crate::types::bytea::FUNCTIONS)
+        {
+            let (f, typed) = match b.imp {
+                Imp::Scalar { f, typed, .. } => (f, typed),
+                _ => continue,
+            };
+            let mut types: Vec<Type> = b.args.to_vec();
+            for t in &mut types {
+                if t.is_pseudo() {
+                    *t = Type::TEXT;
+                }
+            }
+            // All combinations would be too many; vary one argument at a time.
+            for (k, ty) in types.iter().enumerate() {
+                for v in samples(*ty) {
+                    let mut args: Vec<Value> =
+                        types.iter().map(|t| samples(*t).swap_remove(1)).collect();
+                    args[k] = v;
+                    if typed {
+                        args.insert(0, Value::Text(arg_types_text(&types)));
+                    }
+                    let _ = f(&env, &args);
+                }
+            }
+        }
     }
 }

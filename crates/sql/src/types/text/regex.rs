@@ -7,20 +7,34 @@
 //! linear-time matching, no backtracking. Translated as PostgreSQL means them in the C locale:
 //! classes (`\d \s \w`, `[[:alpha:]]`…) and case-insensitivity cover ASCII only; `.` and
 //! `[^…]` match newlines unless a newline-sensitive option (`n`, `p`, `w`) says otherwise;
-//! `\m \M \y \Y \A \Z` are ASCII word/string constraints; `\b` is a backspace; embedded
-//! options `(?inx…)` and the `***=` / `***:` directors work; `x` (expanded) syntax skips
-//! whitespace and `#` comments.
+//! `\m \M \y \Y \A \Z` and `[[:<:]] [[:>:]]` are ASCII word/string constraints; `\b` is a
+//! backspace; embedded options `(?inx…)` and the `***=` / `***:` directors work; `x`
+//! (expanded) syntax skips white space and `#` comments.
 //!
-//! Not supported (0A000): back-references (`\1` inside a pattern), lookahead and lookbehind
-//! constraints (`(?=` `(?!` `(?<=` `(?<!`), basic REs (option `b`), named collating elements
-//! (`[[.hyphen.]]`; single characters work). Extended REs (option `e`) are read as AREs.
+//! Lookahead constraints work right after a leading `^` (`^(?=.*\d)(?!.*x).{8,}$`: checked
+//! at the start of the string) and as one positive constraint ending the pattern
+//! (`foo(?=bar)`: matched, then left out of the match).
+//!
+//! Extended REs (option `e`) and basic REs (option `b`) are read with their own rules (no
+//! escapes in EREs; `\(…\)`, `\{m,n\}`, `\<`, `\>` in BREs).
+//!
+//! Not supported (0A000): back-references (`\1` inside a pattern), lookahead constraints
+//! elsewhere, lookbehind constraints (`(?<=` `(?<!`). Named collating elements
+//! (`[[.hyphen.]]`) are refused as invalid; single characters work.
 //!
 //! Matching semantics differ from PostgreSQL's in one way: PostgreSQL picks the longest (or
-//! shortest) match as a whole, the `regex` crate the first by priority. Alternation is
-//! therefore ordered (`'ab' ~ 'a|ab'` matches `a`, PostgreSQL `ab`). Greediness follows
-//! PostgreSQL's rule where it can: an RE whose first quantifier is non-greedy is non-greedy
-//! as a whole (all its quantifiers prefer short matches) unless anchored at both ends; a
-//! non-greedy quantified group prefers short matches inside too.
+//! shortest) match as a whole, the `regex` crate the first by priority. Where it matters:
+//! - alternation is ordered (`'3.14' ~ '\d+|\d+\.\d+'` matches `3`, PostgreSQL `3.14`),
+//!   except that alternatives that are fixed strings are tried longest first and an empty
+//!   alternative last (`a|ab` matches `ab` as in PostgreSQL);
+//! - greediness follows PostgreSQL's rule where it can: an RE whose first quantifier is
+//!   non-greedy is non-greedy as a whole (all its quantifiers prefer short matches) unless it
+//!   is anchored at both ends; in a greedy RE a non-greedy quantifier that ends it is written
+//!   greedy (`a+(b+?)` takes all the b's, as in PostgreSQL); a non-greedy quantified group
+//!   prefers short matches inside; other mixes of greedy and non-greedy parts may split a
+//!   match differently;
+//! - a group inside a repeated group keeps its last successful capture (`((a)|b)+` on `ab`
+//!   gives `a` for the inner group, PostgreSQL NULL).
 //!
 //! Compiled patterns are cached per thread (32, most recently used first), as PostgreSQL does.
 
@@ -148,6 +162,8 @@ enum Node {
     Alt(Vec<Node>),
     /// inner, min, max, own greediness (None: a fixed count, greediness of the inner)
     Repeat(Box<Node>, u32, Option<u32>, Option<Greed>),
+    /// A lookahead constraint: positive?, body.
+    Ahead(bool, Box<Node>),
 }
 
 impl Node {
@@ -230,6 +246,8 @@ struct Parser {
     pos: usize,
     flags: ReFlags,
     groups: usize,
+    /// Inside a lookahead (whose parentheses do not capture).
+    in_lookahead: usize,
 }
 
 impl Parser {
@@ -239,6 +257,12 @@ impl Parser {
 
     fn peek_at(&self, n: usize) -> Option<char> {
         self.chars.get(self.pos + n).copied()
+    }
+
+    fn rest_starts_with(&self, s: &str) -> bool {
+        s.chars()
+            .enumerate()
+            .all(|(k, c)| self.peek_at(k) == Some(c))
     }
 
     fn bump(&mut self) -> Option<char> {
@@ -406,18 +430,32 @@ impl Parser {
         };
         Ok(match c {
             '(' => {
+                if self.flags.flavor == Flavor::Extended && self.peek() == Some('?') {
+                    return Err(bad_re(BADRPT));
+                }
                 let capture = if self.peek() == Some('?') {
                     match (self.peek_at(1), self.peek_at(2)) {
                         (Some(':'), _) => {
                             self.pos += 2;
                             false
                         }
-                        (Some('=' | '!'), _) => return Err(unsupported("lookahead constraints")),
+                        (Some(kind @ ('=' | '!')), _) => {
+                            self.pos += 2;
+                            self.in_lookahead += 1;
+                            let inner = self.parse_alt(depth + 1)?;
+                            self.in_lookahead -= 1;
+                            if self.bump() != Some(')') {
+                                return Err(bad_re(EPAREN));
+                            }
+                            return Ok((Node::Ahead(kind == '=', Box::new(inner)), false));
+                        }
                         (Some('<'), Some('=' | '!')) => {
                             return Err(unsupported("lookbehind constraints"));
                         }
                         _ => return Err(bad_re(BADRPT)),
                     }
+                } else if self.in_lookahead > 0 {
+                    false
                 } else {
                     self.groups += 1;
                     true
@@ -427,6 +465,14 @@ impl Parser {
                     return Err(bad_re(EPAREN));
                 }
                 (Node::Group(capture, Box::new(inner)), true)
+            }
+            '[' if self.rest_starts_with("[:<:]]") => {
+                self.pos += 6;
+                (Node::Look("(?-u:\\b{start})"), false)
+            }
+            '[' if self.rest_starts_with("[:>:]]") => {
+                self.pos += 6;
+                (Node::Look("(?-u:\\b{end})"), false)
             }
             '[' => (self.parse_bracket()?, true),
             '.' => (Node::Dot, true),
@@ -502,6 +548,10 @@ impl Parser {
 
     fn parse_escape(&mut self) -> Result<(Node, bool)> {
         let c = self.bump().ok_or_else(|| bad_re(EESCAPE))?;
+        if self.flags.flavor == Flavor::Extended {
+            // EREs have no escapes: a backslash quotes the next character.
+            return Ok((Node::Lit(c), true));
+        }
         if let Some(ch) = self.char_escape(c)? {
             return Ok((Node::Lit(ch), true));
         }
@@ -509,9 +559,10 @@ impl Parser {
             'd' => (Node::Set(DIGIT.to_vec(), false), true),
             's' => (Node::Set(SPACE.to_vec(), false), true),
             'w' => (Node::Set(WORD.to_vec(), false), true),
-            'D' => (Node::Set(DIGIT.to_vec(), true), true),
-            'S' => (Node::Set(SPACE.to_vec(), true), true),
-            'W' => (Node::Set(WORD.to_vec(), true), true),
+            // Unlike `[^…]`, these match a newline even in newline-sensitive mode.
+            'D' => (Node::Set(complement(DIGIT), false), true),
+            'S' => (Node::Set(complement(SPACE), false), true),
+            'W' => (Node::Set(complement(WORD), false), true),
             'A' => (Node::Look("\\A"), false),
             'Z' => (Node::Look("\\z"), false),
             'm' => (Node::Look("(?-u:\\b{start})"), false),
@@ -538,9 +589,139 @@ impl Parser {
                 let first = c.to_digit(8).ok_or_else(|| bad_re(ESUBREG))?;
                 (Node::Lit(self.octal(first)?), true)
             }
-            c if c.is_alphanumeric() => return Err(bad_re(EESCAPE)),
+            c if c.is_ascii_alphanumeric() => return Err(bad_re(EESCAPE)),
             c => (Node::Lit(c), true),
         })
+    }
+
+    /// A basic RE (option `b`): `\\(…\\)` groups, `*` and `\\{m,n\\}` quantifiers, `^`/`$`
+    /// anchors only at the ends of the RE or a group, `\\<`/`\\>` word constraints; other
+    /// characters (and other escaped characters) are literal.
+    fn parse_bre(&mut self, depth: usize) -> Result<Node> {
+        if depth > MAX_DEPTH {
+            return Err(bad_re(ETOOBIG));
+        }
+        let mut items: Vec<Node> = Vec::new();
+        let mut at_start = true;
+        loop {
+            let closing = self.peek() == Some('\\') && self.peek_at(1) == Some(')');
+            if self.peek().is_none() || closing {
+                if closing && depth == 0 {
+                    return Err(bad_re(EPAREN));
+                }
+                break;
+            }
+            let Some(c) = self.bump() else { break };
+            let (atom, quantifiable) = match c {
+                '^' if at_start && items.is_empty() => (Node::Bol, false),
+                '$' if self.peek().is_none()
+                    || (self.peek() == Some('\\') && self.peek_at(1) == Some(')')) =>
+                {
+                    (Node::Eol, false)
+                }
+                '*' if at_start => (Node::Lit('*'), true),
+                '[' if self.rest_starts_with("[:<:]]") => {
+                    self.pos += 6;
+                    (Node::Look("(?-u:\\b{start})"), false)
+                }
+                '[' if self.rest_starts_with("[:>:]]") => {
+                    self.pos += 6;
+                    (Node::Look("(?-u:\\b{end})"), false)
+                }
+                '[' => (self.parse_bracket()?, true),
+                '.' => (Node::Dot, true),
+                '\\' => match self.bump() {
+                    None => return Err(bad_re(EESCAPE)),
+                    Some('(') => {
+                        self.groups += 1;
+                        let inner = self.parse_bre(depth + 1)?;
+                        if !(self.bump() == Some('\\') && self.bump() == Some(')')) {
+                            return Err(bad_re(EPAREN));
+                        }
+                        (Node::Group(true, Box::new(inner)), true)
+                    }
+                    Some('{') => return Err(bad_re(BADRPT)),
+                    Some('<') => (Node::Look("(?-u:\\b{start})"), false),
+                    Some('>') => (Node::Look("(?-u:\\b{end})"), false),
+                    Some(d @ '1'..='9') => {
+                        let n = d as usize - '0' as usize;
+                        return Err(if n <= self.groups {
+                            unsupported("back-references")
+                        } else {
+                            bad_re(ESUBREG)
+                        });
+                    }
+                    Some(other) => (Node::Lit(other), true),
+                },
+                other => (Node::Lit(other), true),
+            };
+            at_start = matches!(atom, Node::Bol);
+            let mut node = atom;
+            let bound = if !quantifiable {
+                // A `*` after an anchor or constraint is an ordinary character.
+                None
+            } else if self.peek() == Some('*') {
+                self.pos += 1;
+                Some((0, None))
+            } else if self.peek() == Some('\\') && self.peek_at(1) == Some('{') {
+                self.pos += 2;
+                Some(self.bre_bound()?)
+            } else {
+                None
+            };
+            if let Some((min, max)) = bound {
+                if !quantifiable {
+                    return Err(bad_re(BADRPT));
+                }
+                let greed = if max == Some(min) {
+                    None
+                } else {
+                    Some(Greed::Greedy)
+                };
+                node = Node::Repeat(Box::new(node), min, max, greed);
+                if self.peek() == Some('*')
+                    || (self.peek() == Some('\\') && self.peek_at(1) == Some('{'))
+                {
+                    return Err(bad_re(BADRPT));
+                }
+            }
+            items.push(node);
+        }
+        Ok(match items.len() {
+            0 => Node::Empty,
+            1 => items.pop().unwrap_or(Node::Empty),
+            _ => Node::Concat(items),
+        })
+    }
+
+    /// After `\\{` in a basic RE: `m\\}`, `m,\\}`, `m,n\\}`.
+    fn bre_bound(&mut self) -> Result<(u32, Option<u32>)> {
+        let min = if self.peek() == Some(',') {
+            0
+        } else if self.peek().is_some_and(|c| c.is_ascii_digit()) {
+            self.number()?
+        } else {
+            return Err(bad_re(BADBR));
+        };
+        let max = if self.peek() == Some(',') {
+            self.pos += 1;
+            if self.peek().is_some_and(|c| c.is_ascii_digit()) {
+                Some(self.number()?)
+            } else {
+                None
+            }
+        } else {
+            Some(min)
+        };
+        match (self.peek(), self.peek_at(1)) {
+            (None, _) | (Some('\\'), None) => return Err(bad_re(EBRACE)),
+            (Some('\\'), Some('}')) => self.pos += 2,
+            _ => return Err(bad_re(BADBR)),
+        }
+        if max.is_some_and(|m| m < min) {
+            return Err(bad_re(BADBR));
+        }
+        Ok((min, max))
     }
 
     /// A bracket expression after `[`.
@@ -635,7 +816,7 @@ impl Parser {
                     'D' => complement(DIGIT),
                     'S' => complement(SPACE),
                     'W' => complement(WORD),
-                    c if c.is_alphanumeric() => return Err(bad_re(EESCAPE)),
+                    c if c.is_ascii_alphanumeric() => return Err(bad_re(EESCAPE)),
                     c => return Ok(Some(c)),
                 };
                 items.extend(class);
@@ -657,7 +838,7 @@ impl Parser {
                 let e = self.bump().ok_or_else(|| bad_re(EBRACK))?;
                 match self.char_escape(e)? {
                     Some(ch) => Ok(ch),
-                    None if e.is_alphanumeric() => Err(bad_re(ERANGE)),
+                    None if e.is_ascii_alphanumeric() => Err(bad_re(ERANGE)),
                     None => Ok(e),
                 }
             }
@@ -693,6 +874,7 @@ fn parse(pattern: &str, flags: ReFlags) -> Result<(Node, usize, ReFlags)> {
         pos: 0,
         flags,
         groups: 0,
+        in_lookahead: 0,
     };
     if p.flags.flavor == Flavor::Advanced
         && p.peek() == Some('(')
@@ -741,10 +923,13 @@ fn parse(pattern: &str, flags: ReFlags) -> Result<(Node, usize, ReFlags)> {
                 .collect();
             return Ok((Node::Concat(rest), 0, p.flags));
         }
-        Flavor::Basic => return Err(unsupported("of the basic flavour (option b)")),
-        Flavor::Advanced | Flavor::Extended => {}
+        Flavor::Basic | Flavor::Advanced | Flavor::Extended => {}
     }
-    let node = p.parse_alt(0)?;
+    let node = if p.flags.flavor == Flavor::Basic {
+        p.parse_bre(0)?
+    } else {
+        p.parse_alt(0)?
+    };
     if p.pos < p.chars.len() {
         return Err(bad_re(EPAREN));
     }
@@ -897,6 +1082,8 @@ impl Writer {
                 .out
                 .push_str(if self.flags.nlanch { "(?m:$)" } else { "$" }),
             Node::Look(s) => self.out.push_str(s),
+            // Split off by `translate`; anything left matches nothing.
+            Node::Ahead(..) => self.out.push_str("[\\x{0}&&\\x{1}]"),
             Node::Group(capture, inner) => {
                 self.out.push_str(if *capture { "(" } else { "(?:" });
                 self.node(inner, force);
@@ -941,19 +1128,136 @@ impl Writer {
     }
 }
 
-/// The `regex` crate's spelling of a PostgreSQL pattern, and its number of groups.
-pub fn translate(pattern: &str, flags: ReFlags) -> Result<(String, usize)> {
+fn contains_ahead(n: &Node) -> bool {
+    match n {
+        Node::Ahead(..) => true,
+        Node::Group(_, inner) | Node::Repeat(inner, ..) => contains_ahead(inner),
+        Node::Concat(items) | Node::Alt(items) => items.iter().any(contains_ahead),
+        _ => false,
+    }
+}
+
+/// A pattern in the `regex` crate's syntax.
+pub struct Translated {
+    /// The pattern without its lookahead constraints.
+    pub main: String,
+    /// PostgreSQL's number of capturing groups.
+    pub groups: usize,
+    /// Lookahead constraints at the start of a pattern anchored at the start of the string:
+    /// (pattern anchored there, positive?).
+    pub pre: Vec<(String, bool)>,
+    /// `main` ends with a hidden group that is a trailing positive lookahead: the match ends
+    /// where that group starts.
+    pub tail: bool,
+}
+
+/// The tree without the lookahead constraints minipg carries out, which are returned apart:
+/// positive or negative ones right after a leading `^` (or `\A`), and one positive
+/// constraint ending the pattern.
+type SplitTree = (Node, Vec<(Node, bool)>, Option<Node>);
+
+fn split_lookaheads(node: Node, flags: ReFlags) -> Result<SplitTree> {
+    let mut pre = Vec::new();
+    let mut tail = None;
+    let node = match node {
+        ahead @ Node::Ahead(..) => Node::Concat(vec![ahead]),
+        other => other,
+    };
+    let node = match node {
+        Node::Concat(mut items) => {
+            let anchored = match items.first() {
+                Some(Node::Bol) => !flags.nlanch,
+                Some(Node::Look(l)) => *l == "\\A",
+                _ => false,
+            };
+            if anchored {
+                while items.len() > 1 && matches!(items.get(1), Some(Node::Ahead(..))) {
+                    if let Node::Ahead(positive, body) = items.remove(1) {
+                        pre.push((*body, positive));
+                    }
+                }
+            }
+            if matches!(items.last(), Some(Node::Ahead(true, _)))
+                && let Some(Node::Ahead(_, body)) = items.pop()
+            {
+                tail = Some(*body);
+            }
+            Node::Concat(items)
+        }
+        other => other,
+    };
+    let nested = contains_ahead(&node)
+        || pre.iter().any(|(b, _)| contains_ahead(b))
+        || tail.as_ref().is_some_and(contains_ahead);
+    if nested {
+        return Err(SqlError::not_supported(
+            "regular expression lookahead constraints are supported only right after a leading ^ and at the end of the pattern",
+        ));
+    }
+    Ok((node, pre, tail))
+}
+
+/// In a greedy RE PostgreSQL takes the longest match as a whole, so a non-greedy quantifier
+/// that ends the RE (nothing after it can limit it) matches as much as it can: it is written
+/// greedy.
+fn promote_trailing(n: &mut Node) {
+    match n {
+        Node::Repeat(inner, _, _, g) => {
+            if *g == Some(Greed::Lazy) {
+                *g = Some(Greed::Greedy);
+            }
+            promote_trailing(inner);
+        }
+        Node::Group(_, inner) => promote_trailing(inner),
+        Node::Concat(items) => {
+            if let Some(last) = items.last_mut() {
+                promote_trailing(last);
+            }
+        }
+        Node::Alt(items) => items.iter_mut().for_each(promote_trailing),
+        _ => {}
+    }
+}
+
+/// The `regex` crate's spelling of a PostgreSQL pattern.
+pub fn translate(pattern: &str, flags: ReFlags) -> Result<Translated> {
     let (node, groups, flags) = parse(pattern, flags)?;
+    let (mut node, pre, tail) = split_lookaheads(node, flags)?;
     let force = match node.greed() {
         Some(Greed::Lazy) if !node.anchored_both() => Some(Greed::Lazy),
         _ => None,
     };
+    if force.is_none() && tail.is_none() {
+        promote_trailing(&mut node);
+    }
     let mut w = Writer {
         flags,
         out: String::with_capacity(pattern.len() * 2),
     };
     w.node(&node, force);
-    Ok((w.out, groups))
+    if let Some(t) = &tail {
+        w.out.push('(');
+        w.node(t, force);
+        w.out.push(')');
+    }
+    let pre = pre
+        .iter()
+        .map(|(body, positive)| {
+            let mut pw = Writer {
+                flags,
+                out: String::from("\\A(?:"),
+            };
+            pw.node(body, None);
+            pw.out.push(')');
+            (pw.out, *positive)
+        })
+        .collect();
+    Ok(Translated {
+        main: w.out,
+        groups,
+        pre,
+        tail: tail.is_some(),
+    })
 }
 
 /// A compiled pattern.
@@ -961,6 +1265,34 @@ pub struct Compiled {
     pub re: regex::Regex,
     /// PostgreSQL's number of capturing groups.
     pub groups: usize,
+    /// Conditions on the start of the string (leading lookahead constraints).
+    pre: Vec<(regex::Regex, bool)>,
+    /// The last group of `re` is a trailing lookahead (not part of the match).
+    tail: bool,
+}
+
+impl Compiled {
+    /// The leading lookahead constraints hold.
+    fn pre_ok(&self, s: &str) -> bool {
+        self.pre
+            .iter()
+            .all(|(r, positive)| r.is_match(s) == *positive)
+    }
+
+    /// Does the pattern match anywhere in `s`?
+    pub fn is_match(&self, s: &str) -> bool {
+        self.pre_ok(s) && self.re.is_match(s)
+    }
+}
+
+fn build(src: &str) -> Result<regex::Regex> {
+    regex::RegexBuilder::new(src)
+        .size_limit(64 << 20)
+        .build()
+        .map_err(|e| match e {
+            regex::Error::CompiledTooBig(_) => bad_re(ETOOBIG),
+            other => bad_re(&other.to_string()),
+        })
 }
 
 const CACHE_SIZE: usize = 32;
@@ -984,15 +1316,18 @@ pub fn compile(pattern: &str, flags: ReFlags) -> Result<Rc<Compiled>> {
     if let Some(re) = hit {
         return Ok(re);
     }
-    let (src, groups) = translate(pattern, flags)?;
-    let re = regex::RegexBuilder::new(&src)
-        .size_limit(64 << 20)
-        .build()
-        .map_err(|e| match e {
-            regex::Error::CompiledTooBig(_) => bad_re(ETOOBIG),
-            other => bad_re(&other.to_string()),
-        })?;
-    let compiled = Rc::new(Compiled { re, groups });
+    let t = translate(pattern, flags)?;
+    let pre = t
+        .pre
+        .iter()
+        .map(|(src, positive)| Ok((build(src)?, *positive)))
+        .collect::<Result<Vec<_>>>()?;
+    let compiled = Rc::new(Compiled {
+        re: build(&t.main)?,
+        groups: t.groups,
+        pre,
+        tail: t.tail,
+    });
     CACHE.with(|c| {
         let mut c = c.borrow_mut();
         c.insert(0, (pattern.to_string(), flags, Rc::clone(&compiled)));
@@ -1008,9 +1343,20 @@ type Spans = Vec<Option<(usize, usize)>>;
 
 /// The match at or after byte `start`, with its groups.
 fn match_at(c: &Compiled, s: &str, start: usize) -> Option<Spans> {
+    if !c.pre_ok(s) {
+        return None;
+    }
     let mut locs = c.re.capture_locations();
     c.re.captures_read_at(&mut locs, s, start)?;
-    Some((0..locs.len()).map(|i| locs.get(i)).collect())
+    let mut spans: Spans = (0..locs.len()).map(|i| locs.get(i)).collect();
+    if c.tail {
+        // The hidden last group is the lookahead: the match ends where it starts.
+        let ahead = spans.pop().flatten();
+        if let (Some(Some((so, _))), Some((at, _))) = (spans.first().copied(), ahead) {
+            spans[0] = Some((so, at));
+        }
+    }
+    Some(spans)
 }
 
 /// PostgreSQL's iteration over successive matches from byte `start`: after an empty match the
@@ -1116,7 +1462,7 @@ fn regex_match(args: &[Value], icase: bool) -> Result<bool> {
         icase,
         ..ReFlags::default()
     };
-    Ok(compile(&p, flags)?.re.is_match(&s))
+    Ok(compile(&p, flags)?.is_match(&s))
 }
 
 /// `~`
@@ -1444,7 +1790,7 @@ pub fn regexp_like(_env: &Env, args: &[Value]) -> Result<Value> {
     let s = text_arg(args, 0)?;
     let opts = flags_arg(args, 2)?;
     let (c, _) = compile_opts(&text_arg(args, 1)?, opts.as_deref(), Some("regexp_like()"))?;
-    Ok(Value::from(c.re.is_match(&s)))
+    Ok(Value::from(c.is_match(&s)))
 }
 
 /// `regexp_substr(string, pattern[, start[, n[, flags[, subexpr]]]])`.
@@ -1542,6 +1888,8 @@ mod tests {
             ("\\1", ESUBREG),
             ("[\\d-z]", ERANGE),
             ("[[:alpha:]-z]", ERANGE),
+            ("[[:<:]]*", BADRPT),
+            ("[a[:<:]]", ECTYPE),
         ];
         for (p, msg) in cases {
             assert_eq!(
@@ -1550,7 +1898,9 @@ mod tests {
                 "{p}"
             );
         }
-        let e = regex_eq(&env(), &[t("a"), t("a(?=a)")]).unwrap_err();
+        let e = regex_eq(&env(), &[t("a"), t("a(?=b)c")]).unwrap_err();
+        assert_eq!(e.sqlstate, "0A000");
+        let e = regex_eq(&env(), &[t("a"), t("(?<=a)b")]).unwrap_err();
         assert_eq!(e.sqlstate, "0A000");
         let e = regex_eq(&env(), &[t("aa"), t("(a)\\1")]).unwrap_err();
         assert_eq!(e.sqlstate, "0A000");
@@ -1594,10 +1944,16 @@ mod tests {
         assert!(m("a\nb", "(?n)^b"));
         assert!(!m("a\nb", "^b"));
         assert!(!m("a\nb", "(?n)a[^x]b"));
+        assert!(m("a\nb", "(?n)a\\Db"));
         assert!(!m("a\nb", "(?p)^b"));
         assert!(m("a\nb", "(?w)^b"));
         assert!(m("a\nb", "(?w)a.b"));
         assert!(m("foo bar", "\\mbar\\M"));
+        assert!(m("é", "\\é"));
+        assert!(m("é", "[\\é]"));
+        assert!(m("foo bar", "[[:<:]]bar"));
+        assert!(!m("foobar", "[[:<:]]bar"));
+        assert!(m("foo bar", "foo[[:>:]]"));
         assert!(!m("foobar", "\\mbar"));
         assert!(m("foo bar", "o\\y"));
         assert!(m("foobar", "o\\Yb"));
@@ -1728,6 +2084,20 @@ mod tests {
             t("[\"abc\",\"01234\",\"xyz\"]")
         );
         assert_eq!(rm(&[t("abc123"), t(".*?(\\d+)")]).unwrap(), t("[\"1\"]"));
+        // Greedy REs take the longest match as a whole (PostgreSQL 15 results).
+        assert_eq!(rm(&[t("aabbb"), t("a+(b+?)")]).unwrap(), t("[\"bbb\"]"));
+        assert_eq!(
+            rm(&[t("abc abc"), t("-*[a-c]{2,3}?")]).unwrap(),
+            t("[\"abc\"]")
+        );
+        assert_eq!(
+            rm(&[t("bbb"), t("(?:[[:alpha:]]*?)?")]).unwrap(),
+            t("[\"bbb\"]")
+        );
+        assert_eq!(
+            rm(&[t("aab x12"), t("\\w*?|a+\\..")]).unwrap(),
+            t("[\"aab\"]")
+        );
         // Alternations of fixed strings take the longest, as PostgreSQL's do.
         assert_eq!(rm(&[t("ab"), t("a|ab")]).unwrap(), t("[\"ab\"]"));
         assert_eq!(rm(&[t("abc"), t("(|a)")]).unwrap(), t("[\"a\"]"));
@@ -1847,9 +2217,107 @@ mod tests {
     }
 
     #[test]
+    fn basic_and_extended_flavours() {
+        // Results of select '<s>' ~ '(?b)<p>' / '(?e)<p>' on PostgreSQL 15.
+        assert!(m("ab", "(?b)\\(a\\)b"));
+        assert!(m("a+", "(?b)a+"));
+        assert!(m("aa", "(?b)a\\{2\\}"));
+        assert!(m("*a", "(?b)*a"));
+        assert!(m("a^", "(?b)a^"));
+        assert!(!m("x", "(?b)\\d"));
+        assert!(m("foo bar", "(?b)\\<bar"));
+        assert!(m("a|b", "(?b)a|b"));
+        assert!(m("a", "(?b)\\(^a\\)"));
+        assert!(!m("b", "(?b)\\(*b\\)"));
+        assert!(m(".", "(?b)\\."));
+        assert!(m("ab", "(?b)a\\{,2\\}"));
+        assert!(!m("ab", "(?b)^*a"));
+        assert!(m("d", "(?e)\\d"));
+        assert!(!m("1", "(?e)\\d"));
+        assert!(m("\\", "(?e)[\\d]"));
+        assert_eq!(
+            re_err("(?e)(?:a)"),
+            format!("invalid regular expression: {BADRPT}")
+        );
+        assert_eq!(
+            re_err("(?b)a\\{2"),
+            format!("invalid regular expression: {EBRACE}")
+        );
+        assert_eq!(
+            re_err("(?b)\\(a"),
+            format!("invalid regular expression: {EPAREN}")
+        );
+        assert_eq!(
+            regexp_match(&env(), &[t("xaay"), t("x\\(a*\\)*y"), t("b")]).unwrap(),
+            t("[\"aa\"]")
+        );
+    }
+
+    #[test]
+    fn lookahead_constraints() {
+        // Results from PostgreSQL 15.
+        let pw = "^(?=.*\\d)(?=.*[a-z]).{8,}$";
+        assert!(m("abc1defg", pw));
+        assert!(!m("abcdefgh", pw));
+        assert!(m("abc1", "^(?!.*x)"));
+        assert!(!m("abx1", "^(?!.*x)"));
+        assert!(!m("a", "a(?=a)"));
+        assert!(m("xyz", "(?=x)"));
+        assert!(!m("abc", "(?=x)"));
+        let e = env();
+        assert_eq!(
+            regexp_replace(&e, &[t("foobar foobaz"), t("foo(?=bar)"), t("X"), t("g")]).unwrap(),
+            t("Xbar foobaz")
+        );
+        assert_eq!(
+            regexp_match(&e, &[t("foobar"), t("(fo)o(?=(b)ar)")]).unwrap(),
+            t("[\"fo\"]")
+        );
+        assert_eq!(
+            rows(regexp_matches(&e, &[t("aaa"), t("a(?=a)"), t("g")])),
+            vec![t("[\"a\"]"), t("[\"a\"]")]
+        );
+        assert_eq!(
+            substring_regex(&e, &[t("price: 100 USD"), t("\\d+(?= USD)")]).unwrap(),
+            t("100")
+        );
+        assert_eq!(regexp_count(&e, &[t("aaaa"), t("a(?=a)")]).unwrap(), i(3));
+    }
+
+    #[test]
     fn linear_time_on_hostile_patterns() {
         let s = "a".repeat(10_000);
         assert!(!m(&s, "^(a+)+$b"));
         assert!(!m(&s, "(a|aa)*c"));
+    }
+
+    #[test]
+    fn arbitrary_patterns_never_panic() {
+        // A small deterministic generator over the characters that matter to the parser.
+        const ALPHABET: &[&str] = &[
+            "(", ")", "[", "]", "{", "}", "\\", "^", "$", "*", "+", "?", "|", ".", "-", ":", "=",
+            "!", "<", ">", "a", "B", "1", "9", ",", "d", "w", "x", "u", "é", " ", "#", "\n", "***",
+            "(?", "[[:", ":]]", "[.", "=]", "\\m", "\\y", "(?=", "(?!",
+        ];
+        let mut seed: u64 = 0x2545_f491_4f6c_dd1d;
+        let mut next = move |n: usize| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            usize::try_from(seed % n as u64).unwrap_or(0)
+        };
+        let e = env();
+        for _ in 0..3000 {
+            let len = next(8) + 1;
+            let p: String = (0..len).map(|_| ALPHABET[next(ALPHABET.len())]).collect();
+            let flags = ["", "i", "x", "n", "q", "e", "p", "w", "g"][next(9)];
+            for s in ["", "aB1 é\n", "((a))[]"] {
+                let _ = regexp_replace(&e, &[t(s), t(&p), t("<\\1\\&>"), t(flags)]);
+                let _ = regexp_match(&e, &[t(s), t(&p)]);
+                let _ = regex_ieq(&e, &[t(s), t(&p)]);
+                let _ = regexp_split_to_array(&e, &[t(s), t(&p)]);
+                let _ = super::super::like::text_like(s, &p);
+            }
+        }
     }
 }

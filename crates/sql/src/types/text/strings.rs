@@ -74,11 +74,19 @@ pub fn char_slice(s: &str, off: usize, count: usize) -> &str {
     s.get(b..e).unwrap_or_default()
 }
 
-/// `substr(text, int[, int])`.
+/// `substr(text, int[, int])` (reads only as far as the substring ends).
 pub fn substr_text(s: &str, start: i64, len: Option<i64>) -> Result<String> {
-    // Only count characters when the range could reach past the end.
-    let total = s.chars().count();
-    let (off, count) = substring_range(total, start, len)?;
+    let first = start.max(1);
+    let end = match len {
+        None => i64::MAX,
+        Some(l) if l < 0 => return Err(negative_substring_length()),
+        Some(l) => start.saturating_add(l),
+    };
+    if end <= first {
+        return Ok(String::new());
+    }
+    let off = usize::try_from(first - 1).unwrap_or(usize::MAX);
+    let count = usize::try_from(end - first).unwrap_or(usize::MAX);
     Ok(char_slice(s, off, count).to_string())
 }
 
@@ -676,6 +684,279 @@ pub fn textcat(_env: &Env, args: &[Value]) -> Result<Value> {
     Ok(text(s))
 }
 
+/// `to_ascii(text[, encoding])`: PostgreSQL converts from LATIN1, LATIN2, LATIN9 and WIN1250
+/// (by name or number) only; text of a UTF8 database is ASCII there only when it is ASCII.
+pub fn to_ascii(_env: &Env, args: &[Value]) -> Result<Value> {
+    let s = text_arg(args, 0)?;
+    let from = if args.len() > 1 {
+        let e: String = text_arg(args, 1)?
+            .chars()
+            .filter(char::is_ascii_alphanumeric)
+            .map(|c| c.to_ascii_lowercase())
+            .collect();
+        e
+    } else {
+        "utf8".into()
+    };
+    if !matches!(
+        from.as_str(),
+        "latin1"
+            | "iso88591"
+            | "latin2"
+            | "iso88592"
+            | "latin9"
+            | "iso885915"
+            | "win1250"
+            | "8"
+            | "9"
+            | "16"
+            | "29"
+    ) {
+        return Err(SqlError::not_supported(
+            "encoding conversion from UTF8 to ASCII not supported",
+        ));
+    }
+    if !s.is_ascii() {
+        return Err(SqlError::not_supported(
+            "to_ascii of non-ASCII characters is not supported",
+        ));
+    }
+    Ok(text(s.into_owned()))
+}
+
+fn unicode_escape_error() -> SqlError {
+    SqlError::syntax("invalid Unicode escape")
+        .with_hint("Unicode escapes must be \\XXXX, \\+XXXXXX, \\uXXXX, or \\UXXXXXXXX.")
+}
+
+fn surrogate_error() -> SqlError {
+    SqlError::syntax("invalid Unicode surrogate pair")
+}
+
+/// Reads exactly `n` hex digits.
+fn hex_code(chars: &[char], at: usize, n: usize) -> Option<u32> {
+    let digits = chars.get(at..at + n)?;
+    digits
+        .iter()
+        .try_fold(0u32, |v, c| c.to_digit(16).map(|d| v * 16 + d))
+}
+
+/// `unistr(text)`: `\XXXX`, `\+XXXXXX`, `\uXXXX`, `\UXXXXXXXX` escapes (UTF-16 surrogate pairs
+/// combined) and `\\`.
+pub fn unistr(_env: &Env, args: &[Value]) -> Result<Value> {
+    let s = text_arg(args, 0)?;
+    let chars: Vec<char> = s.chars().collect();
+    let mut out = String::with_capacity(s.len());
+    let mut high: Option<u32> = None;
+    let mut i = 0;
+    while let Some(&c) = chars.get(i) {
+        if c != '\\' {
+            if high.is_some() {
+                return Err(surrogate_error());
+            }
+            out.push(c);
+            i += 1;
+            continue;
+        }
+        let (code, len) = match chars.get(i + 1) {
+            Some('\\') if high.is_none() => {
+                out.push('\\');
+                i += 2;
+                continue;
+            }
+            Some('+') => (hex_code(&chars, i + 2, 6), 8),
+            Some('u') => (hex_code(&chars, i + 2, 4), 6),
+            Some('U') => (hex_code(&chars, i + 2, 8), 10),
+            _ => (hex_code(&chars, i + 1, 4), 5),
+        };
+        let Some(cp) = code else {
+            return Err(if high.is_some() {
+                surrogate_error()
+            } else {
+                unicode_escape_error()
+            });
+        };
+        i += len;
+        match (high, cp) {
+            (None, 0xd800..=0xdbff) => high = Some(cp),
+            (None, 0xdc00..=0xdfff) => return Err(surrogate_error()),
+            (Some(h), 0xdc00..=0xdfff) => {
+                let full = 0x10000 + ((h - 0xd800) << 10) + (cp - 0xdc00);
+                out.push(char::from_u32(full).ok_or_else(surrogate_error)?);
+                high = None;
+            }
+            (Some(_), _) => return Err(surrogate_error()),
+            (None, _) => match char::from_u32(cp).filter(|c| *c != '\0') {
+                Some(ch) => out.push(ch),
+                None => {
+                    return Err(SqlError::new(
+                        sqlstate::INVALID_PARAMETER_VALUE,
+                        format!("invalid Unicode code point: {cp:04X}"),
+                    ));
+                }
+            },
+        }
+    }
+    if high.is_some() {
+        return Err(surrogate_error());
+    }
+    Ok(text(out))
+}
+
+fn invalid_identifier(s: &str, detail: Option<&str>) -> SqlError {
+    let e = SqlError::new(
+        sqlstate::INVALID_PARAMETER_VALUE,
+        format!("string is not a valid identifier: \"{s}\""),
+    );
+    match detail {
+        Some(d) => e.with_detail(d),
+        None => e,
+    }
+}
+
+/// PostgreSQL's `scanner_isspace`.
+fn sql_space(c: char) -> bool {
+    matches!(c, ' ' | '\t' | '\n' | '\r' | '\x0c')
+}
+
+/// `parse_ident(str[, strict])`: a qualified identifier split into its names (unquoted names
+/// lower-cased), as a text[].
+pub fn parse_ident(_env: &Env, args: &[Value]) -> Result<Value> {
+    let s = text_arg(args, 0)?;
+    let strict = match args.get(1) {
+        None => true,
+        Some(Value::Int(b)) => *b != 0,
+        Some(_) => true,
+    };
+    let chars: Vec<char> = s.chars().collect();
+    let mut names: Vec<String> = Vec::new();
+    let mut i = 0;
+    let mut after_dot = false;
+    while chars.get(i).copied().is_some_and(sql_space) {
+        i += 1;
+    }
+    loop {
+        let mut name = None;
+        if chars.get(i) == Some(&'"') {
+            let mut n = String::new();
+            i += 1;
+            loop {
+                match chars.get(i) {
+                    None => {
+                        return Err(invalid_identifier(
+                            &s,
+                            Some("String has unclosed double quotes."),
+                        ));
+                    }
+                    Some('"') if chars.get(i + 1) == Some(&'"') => {
+                        n.push('"');
+                        i += 2;
+                    }
+                    Some('"') => {
+                        i += 1;
+                        break;
+                    }
+                    Some(&c) => {
+                        n.push(c);
+                        i += 1;
+                    }
+                }
+            }
+            if n.is_empty() {
+                return Err(invalid_identifier(
+                    &s,
+                    Some("Quoted identifier must not be empty."),
+                ));
+            }
+            name = Some(n);
+        } else if chars
+            .get(i)
+            .is_some_and(|c| c.is_ascii_alphabetic() || *c == '_' || !c.is_ascii())
+        {
+            let mut n = String::new();
+            while let Some(&c) = chars.get(i) {
+                if c.is_ascii_alphanumeric() || c == '_' || c == '$' || !c.is_ascii() {
+                    n.push(c.to_ascii_lowercase());
+                    i += 1;
+                } else {
+                    break;
+                }
+            }
+            name = Some(n);
+        }
+        let Some(n) = name else {
+            let detail = if chars.get(i) == Some(&'.') {
+                Some("No valid identifier before \".\".")
+            } else if after_dot {
+                Some("No valid identifier after \".\".")
+            } else {
+                None
+            };
+            return Err(invalid_identifier(&s, detail));
+        };
+        names.push(n);
+        while chars.get(i).copied().is_some_and(sql_space) {
+            i += 1;
+        }
+        match chars.get(i) {
+            Some('.') => {
+                after_dot = true;
+                i += 1;
+                while chars.get(i).copied().is_some_and(sql_space) {
+                    i += 1;
+                }
+            }
+            None => break,
+            Some(_) if strict => return Err(invalid_identifier(&s, None)),
+            Some(_) => break,
+        }
+    }
+    let items: Vec<Option<&str>> = names.iter().map(|n| Some(n.as_str())).collect();
+    Ok(text(super::text_array_json(&items)))
+}
+
+/// A normalization form named by `normalize` / `is_normalized`.
+fn normal_form(args: &[Value]) -> Result<&'static str> {
+    let form = if args.len() > 1 {
+        text_arg(args, 1)?.to_ascii_uppercase()
+    } else {
+        "NFC".into()
+    };
+    match form.as_str() {
+        "NFC" => Ok("NFC"),
+        "NFD" => Ok("NFD"),
+        "NFKC" => Ok("NFKC"),
+        "NFKD" => Ok("NFKD"),
+        _ => Err(SqlError::new(
+            sqlstate::INVALID_PARAMETER_VALUE,
+            format!("invalid normalization form: {}", text_arg(args, 1)?),
+        )),
+    }
+}
+
+fn normalized(s: &str, form: &str) -> String {
+    use unicode_normalization::UnicodeNormalization;
+    match form {
+        "NFD" => s.nfd().collect(),
+        "NFKC" => s.nfkc().collect(),
+        "NFKD" => s.nfkd().collect(),
+        _ => s.nfc().collect(),
+    }
+}
+
+/// `normalize(text[, form])`.
+pub fn normalize(_env: &Env, args: &[Value]) -> Result<Value> {
+    let form = normal_form(args)?;
+    Ok(text(normalized(&text_arg(args, 0)?, form)))
+}
+
+/// `is_normalized(text[, form])`.
+pub fn is_normalized(_env: &Env, args: &[Value]) -> Result<Value> {
+    let form = normal_form(args)?;
+    let s = text_arg(args, 0)?;
+    Ok(Value::from(normalized(&s, form) == *s))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -864,5 +1145,86 @@ mod tests {
         assert_eq!(ok(quote_nullable, &[Value::Null]), t("NULL"));
         assert_eq!(ok(quote_nullable, &[t("x")]), t("'x'"));
         assert!(QUOTED_KEYWORDS.windows(2).all(|w| w[0] < w[1]));
+        // select to_ascii('abc') → 0A000; to_ascii('abc', 'LATIN2') → abc
+        assert_eq!(err(to_ascii, &[t("abc")]).0, "0A000");
+        assert_eq!(ok(to_ascii, &[t("abc"), t("LATIN2")]), t("abc"));
+        assert_eq!(ok(to_ascii, &[t("abc"), i(8)]), t("abc"));
+    }
+
+    #[test]
+    fn unistr_parse_ident_normalize() {
+        // Values and errors from PostgreSQL 15.
+        assert_eq!(ok(unistr, &[t("d\\0061t\\+000061")]), t("data"));
+        assert_eq!(ok(unistr, &[t("\\u00e9\\U0001F600")]), t("é😀"));
+        assert_eq!(ok(unistr, &[t("a\\\\b")]), t("a\\b"));
+        assert_eq!(ok(unistr, &[t("\\d83d\\de00")]), t("😀"));
+        for bad in ["\\x", "\\u00", "\\+00006", "a\\"] {
+            let e = call(unistr, &[t(bad)]).unwrap_err();
+            assert_eq!(
+                (e.sqlstate, e.message.as_str()),
+                ("42601", "invalid Unicode escape"),
+                "{bad}"
+            );
+        }
+        for bad in ["\\d800", "\\de00", "\\d83dx", "\\d83d\\u0041"] {
+            assert_eq!(
+                err(unistr, &[t(bad)]),
+                ("42601".into(), "invalid Unicode surrogate pair".into()),
+                "{bad}"
+            );
+        }
+        assert_eq!(
+            err(unistr, &[t("\\+110000")]),
+            ("22023".into(), "invalid Unicode code point: 110000".into())
+        );
+        assert_eq!(
+            err(unistr, &[t("\\0000")]).1,
+            "invalid Unicode code point: 0000"
+        );
+        let pi = |s: &str| ok(parse_ident, &[t(s)]);
+        assert_eq!(
+            pi("\"SomeSchema\".someTable"),
+            t("[\"SomeSchema\",\"sometable\"]")
+        );
+        assert_eq!(pi("  a  .  \"b\"  "), t("[\"a\",\"b\"]"));
+        assert_eq!(pi("\"a\"\"b\".C"), t("[\"a\\\"b\",\"c\"]"));
+        assert_eq!(pi("a$1_é"), t("[\"a$1_é\"]"));
+        assert_eq!(pi("ÉA"), t("[\"Éa\"]"));
+        assert_eq!(ok(parse_ident, &[t("a.b c"), i(0)]), t("[\"a\",\"b\"]"));
+        let pe = |s: &str| {
+            let e = call(parse_ident, &[t(s)]).unwrap_err();
+            assert_eq!(
+                e.message,
+                format!("string is not a valid identifier: \"{s}\"")
+            );
+            e.detail
+        };
+        assert_eq!(pe("a b"), None);
+        assert_eq!(pe("1a"), None);
+        assert_eq!(pe(""), None);
+        assert_eq!(
+            pe("a.").as_deref(),
+            Some("No valid identifier after \".\".")
+        );
+        assert_eq!(
+            pe("a..b").as_deref(),
+            Some("No valid identifier before \".\".")
+        );
+        assert_eq!(
+            pe("a.\"\"").as_deref(),
+            Some("Quoted identifier must not be empty.")
+        );
+        assert_eq!(
+            pe("\"abc").as_deref(),
+            Some("String has unclosed double quotes.")
+        );
+        assert_eq!(ok(normalize, &[t("a\u{301}")]), t("á"));
+        assert_eq!(ok(normalize, &[t("á"), t("nfd")]), t("a\u{301}"));
+        assert_eq!(ok(is_normalized, &[t("a\u{301}")]), i(0));
+        assert_eq!(ok(is_normalized, &[t("a\u{301}"), t("NFD")]), i(1));
+        assert_eq!(
+            err(normalize, &[t("a"), t("nfx")]),
+            ("22023".into(), "invalid normalization form: nfx".into())
+        );
     }
 }
