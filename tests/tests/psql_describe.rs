@@ -112,9 +112,10 @@ fn without_plpgsql(out: &str) -> String {
 fn cells(out: &str) -> Vec<Vec<String>> {
     out.lines()
         .map(|l| {
-            l.split('|')
-                .map(|c| c.trim().trim_matches('-').trim().to_string())
-                .collect()
+            if l.chars().all(|c| c == '-' || c == '+') {
+                return vec!["(rule)".to_string()];
+            }
+            l.split('|').map(|c| c.trim().to_string()).collect()
         })
         .collect()
 }

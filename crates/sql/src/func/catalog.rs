@@ -136,6 +136,76 @@ pub static FUNCTIONS: &[Builtin] = &[
         function_is_visible,
     ),
     pure(
+        "pg_opclass_is_visible",
+        &[OID],
+        BOOL,
+        "pg_opclass_is_visible",
+        true_fn,
+    ),
+    pure(
+        "pg_opfamily_is_visible",
+        &[OID],
+        BOOL,
+        "pg_opfamily_is_visible",
+        true_fn,
+    ),
+    pure(
+        "pg_operator_is_visible",
+        &[OID],
+        BOOL,
+        "pg_operator_is_visible",
+        true_fn,
+    ),
+    pure(
+        "pg_collation_is_visible",
+        &[OID],
+        BOOL,
+        "pg_collation_is_visible",
+        true_fn,
+    ),
+    pure(
+        "pg_conversion_is_visible",
+        &[OID],
+        BOOL,
+        "pg_conversion_is_visible",
+        true_fn,
+    ),
+    pure(
+        "pg_statistics_obj_is_visible",
+        &[OID],
+        BOOL,
+        "pg_statistics_obj_is_visible",
+        true_fn,
+    ),
+    pure(
+        "pg_ts_config_is_visible",
+        &[OID],
+        BOOL,
+        "pg_ts_config_is_visible",
+        true_fn,
+    ),
+    pure(
+        "pg_ts_dict_is_visible",
+        &[OID],
+        BOOL,
+        "pg_ts_dict_is_visible",
+        true_fn,
+    ),
+    pure(
+        "pg_ts_parser_is_visible",
+        &[OID],
+        BOOL,
+        "pg_ts_parser_is_visible",
+        true_fn,
+    ),
+    pure(
+        "pg_ts_template_is_visible",
+        &[OID],
+        BOOL,
+        "pg_ts_template_is_visible",
+        true_fn,
+    ),
+    pure(
         "obj_description",
         &[OID],
         TEXT,
@@ -346,6 +416,29 @@ pub static FUNCTIONS: &[Builtin] = &[
         imp: Imp::Table {
             symbol: "pg_partition_ancestors",
             f: partition_ancestors,
+        },
+    },
+    // Privileges: minipg's one role owns everything, and no ACL is ever stored (NULL means
+    // the owner's default privileges, as in PostgreSQL).
+    pure(
+        "acldefault",
+        &[Type::ANY, OID],
+        Type::TEXT_ARRAY,
+        "pg_acldefault",
+        null_fn,
+    ),
+    Builtin {
+        name: "pg_options_to_table",
+        kind: Kind::SetReturning,
+        args: &[Type::TEXT_ARRAY],
+        variadic: false,
+        ret: Type::RECORD,
+        out_columns: &[("option_name", TEXT), ("option_value", TEXT)],
+        strict: true,
+        volatility: Volatility::Stable,
+        imp: Imp::Table {
+            symbol: "pg_options_to_table",
+            f: options_to_table,
         },
     },
     host(
@@ -576,8 +669,66 @@ pub static REG_IO: &[(&str, crate::func::ScalarFn)] = &[
 /// PostgreSQL prints them (`1 2`), arrays as JSON (`[1,2]`).
 pub const VECTOR_TO_ARRAY: &str = "pg_vector_to_array";
 
-/// The pure conversions casts use by symbol (registered on every connection by the host).
-pub static CAST_FUNCTIONS: &[(&str, crate::func::ScalarFn)] = &[(VECTOR_TO_ARRAY, vector_to_array)];
+/// `name[i]`: the `"char"` at 0-based byte `i` (`''` past the end, NULL outside the 64
+/// bytes of a name), as PostgreSQL subscripts its fixed-length `name`.
+pub const NAME_SUBSCRIPT: &str = "pg_name_subscript";
+/// `int2vector[i]` / `oidvector[i]`: the 0-based `i`-th element (NULL outside).
+pub const VECTOR_SUBSCRIPT: &str = "pg_vector_subscript";
+
+/// The pure conversions casts and subscripts use by symbol (registered on every connection
+/// by the host).
+pub static CAST_FUNCTIONS: &[(&str, crate::func::ScalarFn)] = &[
+    (VECTOR_TO_ARRAY, vector_to_array),
+    (NAME_SUBSCRIPT, name_subscript),
+    (VECTOR_SUBSCRIPT, vector_subscript),
+];
+
+/// For a type PostgreSQL subscripts although it is no array (`name`, `int2vector`,
+/// `oidvector`, whose subscripts start at 0): the function and the element type.
+pub fn special_subscript(t: Type) -> Option<(&'static str, Type)> {
+    match t {
+        Type::NAME => Some((NAME_SUBSCRIPT, Type::CHAR)),
+        Type::INT2VECTOR => Some((VECTOR_SUBSCRIPT, Type::INT2)),
+        Type::OIDVECTOR => Some((VECTOR_SUBSCRIPT, Type::OID)),
+        _ => None,
+    }
+}
+
+fn name_subscript(_: &Env, args: &[Value]) -> Result<Value> {
+    let (Some(text), Some(i)) = (
+        args.first().and_then(Value::as_text),
+        args.get(1).and_then(Value::as_int),
+    ) else {
+        return Ok(Value::Null);
+    };
+    if !(0..64).contains(&i) {
+        return Ok(Value::Null);
+    }
+    let i = usize::try_from(i).unwrap_or(0);
+    Ok(Value::Text(
+        text.as_bytes()
+            .get(i)
+            .map(|b| char::from(*b).to_string())
+            .unwrap_or_default(),
+    ))
+}
+
+fn vector_subscript(_: &Env, args: &[Value]) -> Result<Value> {
+    let (Some(text), Some(i)) = (
+        args.first().and_then(Value::as_text),
+        args.get(1).and_then(Value::as_int),
+    ) else {
+        return Ok(Value::Null);
+    };
+    let Ok(i) = usize::try_from(i) else {
+        return Ok(Value::Null);
+    };
+    Ok(text
+        .split_whitespace()
+        .nth(i)
+        .and_then(|n| n.parse::<i64>().ok())
+        .map_or(Value::Null, Value::Int))
+}
 
 fn vector_to_array(_: &Env, args: &[Value]) -> Result<Value> {
     let Some(text) = args.first().and_then(Value::as_text) else {
@@ -631,6 +782,33 @@ fn oid_arg(v: &Value) -> Option<Oid> {
 
 fn text_arg(v: &Value) -> Option<&str> {
     v.as_text()
+}
+
+/// `pg_options_to_table(options)`: `name=value` items as (name, value) rows.
+fn options_to_table(_: &Env, args: &[Value]) -> Result<crate::func::Rows> {
+    let items: Vec<String> = match args.first() {
+        Some(Value::Text(t)) => stored_strings(t),
+        _ => Vec::new(),
+    };
+    Ok(Box::new(items.into_iter().map(|item| {
+        let (name, value) = match item.split_once('=') {
+            Some((n, v)) => (Value::Text(n.to_string()), Value::Text(v.to_string())),
+            None => (Value::Text(item), Value::Null),
+        };
+        Ok(vec![name, value])
+    })))
+}
+
+/// The strings of a stored `text[]` (a JSON array of strings), NULL elements skipped.
+fn stored_strings(text: &str) -> Vec<String> {
+    match crate::types::array::store::Array::decode(Type::TEXT, text) {
+        Ok(a) => a
+            .items
+            .into_iter()
+            .filter_map(|v| v.as_text().map(str::to_string))
+            .collect(),
+        Err(_) => Vec::new(),
+    }
 }
 
 /// `pg_partition_ancestors(rel)`: minipg has no partitions, so a relation is its own only

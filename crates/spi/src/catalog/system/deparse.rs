@@ -1114,6 +1114,30 @@ pub(crate) fn sqlite_expr(text: &str, columns: &[ColumnType], pretty: bool) -> S
     }
 }
 
+/// The type of an expression of minipg's SQLite text, as far as it can tell, and the name
+/// PostgreSQL gives an index column computed by it (the function's name, else `expr`).
+pub(crate) fn sqlite_expr_type(text: &str, columns: &[ColumnType]) -> (Option<Type>, String) {
+    let Some(e) = parse_sqlite_expr(text) else {
+        return (None, "expr".into());
+    };
+    let node = Builder {
+        columns,
+        sqlite: true,
+    }
+    .build(&e);
+    fn colname(n: &Node) -> String {
+        match n {
+            Node::Func {
+                name, bare: false, ..
+            } => name.trim_matches('"').to_string(),
+            Node::Cast(inner, ..) => colname(inner),
+            Node::Coalesce(..) => "coalesce".into(),
+            _ => "expr".into(),
+        }
+    }
+    (node.ty(), colname(&node))
+}
+
 /// An index column (expression in SQLite's text): a column name alone, a function call as
 /// it is, anything else in parentheses — PostgreSQL's index column list.
 pub(crate) fn index_column(text: &str, columns: &[ColumnType], pretty: bool) -> String {

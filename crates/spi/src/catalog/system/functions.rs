@@ -71,12 +71,14 @@ pub(crate) fn register_helpers(conn: &Connection) -> rusqlite::Result<()> {
     })?;
     for (name, f) in fc::REG_IO.iter().chain(fc::CAST_FUNCTIONS) {
         let f = *f;
-        conn.create_scalar_function(*name, 1, deterministic, move |ctx| {
-            let arg = crate::runtime::from_ref(ctx.get_raw(0));
-            if arg.is_null() {
+        conn.create_scalar_function(*name, -1, deterministic, move |ctx| {
+            let args: Vec<sql::Value> = (0..ctx.len())
+                .map(|i| crate::runtime::from_ref(ctx.get_raw(i)))
+                .collect();
+            if args.iter().any(sql::Value::is_null) {
                 return Ok(Cell::Null);
             }
-            match with_env(|env| f(env, &[arg])) {
+            match with_env(|env| f(env, &args)) {
                 Ok(v) => Ok(to_cell(v)),
                 Err(e) => Err(raise(e)),
             }

@@ -159,6 +159,7 @@ pub(crate) fn source(schema: Schema, name: &str) -> Source {
         (Schema::MinipgCatalog, "system_class") => Source::Rust(system_class_rows),
         (Schema::MinipgCatalog, "system_attribute") => Source::Rust(system_attribute_rows),
         (Schema::MinipgCatalog, "constraint_indexes") => Source::Rust(constraint_index_rows),
+        (Schema::MinipgCatalog, "index_attribute") => Source::Rust(index_attribute_rows),
         _ => Source::Empty,
     }
 }
@@ -222,13 +223,14 @@ fn attribute_sql() -> String {
         )
     };
     format!(
-        "{} UNION ALL {}",
+        "{} UNION ALL {} UNION ALL {}",
         typed(
             "main.minipg_attribute",
             "a.attnotnull",
             "a.attdefault IS NOT NULL"
         ),
-        typed(&q("minipg_catalog.system_attribute"), "0", "0")
+        typed(&q("minipg_catalog.system_attribute"), "0", "0"),
+        typed(&q("minipg_catalog.index_attribute"), "0", "0")
     )
 }
 
@@ -662,6 +664,57 @@ fn constraint_index_rows(
                 int(t.oid),
                 int(i64::try_from(idx.keys.len()).unwrap_or(0)),
             ]);
+        }
+    }
+    Ok(out)
+}
+
+/// The columns of indexes (`pg_attribute` rows whose `attrelid` is an index): a key column
+/// keeps its table column's name and type, an expression is `expr`, `expr1`, … as in
+/// PostgreSQL.
+fn index_attribute_rows(
+    conn: &Connection,
+    filters: &[(usize, Cell)],
+) -> rusqlite::Result<Vec<Vec<Cell>>> {
+    let (table, only) = match filter_int(filters, 0).map(u32::try_from) {
+        Some(Ok(i)) => match derived::table_of_object(conn, i)? {
+            Some(t) => (Some(i64::from(t)), Some(i)),
+            None => return Ok(Vec::new()),
+        },
+        Some(Err(_)) => return Ok(Vec::new()),
+        None => (None, None),
+    };
+    let mut out = Vec::new();
+    for t in tables_for(conn, table)? {
+        for idx in t.indexes.iter().filter(|i| only.is_none_or(|o| o == i.oid)) {
+            let mut used: Vec<String> = Vec::new();
+            for (n, k) in idx.keys.iter().enumerate() {
+                let (name, ty, typmod) = match t.columns.iter().find(|c| c.attnum == k.attnum) {
+                    Some(c) if k.expr.is_none() => (c.name.clone(), c.ty, c.typmod),
+                    _ => {
+                        let (ty, base) =
+                            k.expr.as_deref().map_or((None, "expr".to_string()), |e| {
+                                super::deparse::sqlite_expr_type(e, &t.column_types())
+                            });
+                        // Repeated names get a number, as PostgreSQL's do.
+                        let mut name = base.clone();
+                        let mut i = 0;
+                        while used.contains(&name) {
+                            i += 1;
+                            name = format!("{base}{i}");
+                        }
+                        (name, ty.unwrap_or(Type::TEXT), -1)
+                    }
+                };
+                used.push(name.clone());
+                out.push(vec![
+                    int(idx.oid),
+                    text(name),
+                    int(ty.oid()),
+                    int(i64::try_from(n + 1).unwrap_or(0)),
+                    int(typmod),
+                ]);
+            }
         }
     }
     Ok(out)

@@ -6,8 +6,6 @@
 //! type minipg has: `pg_node_tree`, `aclitem[]`, `pg_lsn`, `inet` and `anyarray` columns are
 //! `text` or `text[]`, `xid` is `oid`, the statistics types are `bytea`; information_schema's
 //! domains are their base types (as RowDescription reports them in PostgreSQL too).
-//! `pg_publication_rel.prattrs` is `int2[]` rather than `int2vector`: psql subscripts it, and
-//! minipg's `int2vector` (stored as PostgreSQL prints it, `1 2`) has no subscripts.
 
 use super::Schema::{self, InformationSchema, MinipgCatalog, PgCatalog};
 
@@ -416,7 +414,7 @@ pub(super) static RELATIONS: &[(Schema, &str, u32, char, &str)] = &[
         "pg_publication_rel",
         6106,
         'r',
-        "oid:oid prpubid:oid prrelid:oid prqual:text prattrs:_int2",
+        "oid:oid prpubid:oid prrelid:oid prqual:text prattrs:int2vector",
     ),
     (
         PgCatalog,
@@ -637,6 +635,14 @@ pub(super) static RELATIONS: &[(Schema, &str, u32, char, &str)] = &[
     ),
     (
         PgCatalog,
+        "pg_seclabels",
+        12113,
+        'v',
+        "objoid:oid classoid:oid objsubid:int4 objtype:text objnamespace:oid objname:text \
+         provider:text label:text",
+    ),
+    (
+        PgCatalog,
         "pg_stat_activity",
         12222,
         'v',
@@ -650,6 +656,13 @@ pub(super) static RELATIONS: &[(Schema, &str, u32, char, &str)] = &[
         'v',
         "datname:name last_run:timestamptz runs:int8 last_action:text \
          wal_bytes_before:int8 wal_bytes_after:int8 pages_freed:int8",
+    ),
+    (
+        MinipgCatalog,
+        "index_attribute",
+        0,
+        'v',
+        "attrelid:oid attname:name atttypid:oid attnum:int2 atttypmod:int4",
     ),
     // minipg's own, for the definitions above (not visible to SQL).
     (
