@@ -210,14 +210,14 @@ pub static FUNCTIONS: &[Builtin] = &[
         &[OID],
         TEXT,
         "pg_obj_description",
-        no_description,
+        obj_description,
     ),
     pure(
         "obj_description",
         &[OID, NAME],
         TEXT,
         "pg_obj_description_2",
-        no_description,
+        obj_description,
     ),
     pure(
         "col_description",
@@ -820,6 +820,22 @@ fn partition_ancestors(_: &Env, args: &[Value]) -> Result<crate::func::Rows> {
 
 fn null_fn(_: &Env, _: &[Value]) -> Result<Value> {
     Ok(Value::Null)
+}
+
+/// The one comment minipg's catalog has: PostgreSQL's on schema `public`.
+pub const PUBLIC_SCHEMA_COMMENT: &str = "standard public schema";
+
+/// `obj_description(oid [, catalog])`: only schema `public` (2200) has a comment.
+fn obj_description(_: &Env, args: &[Value]) -> Result<Value> {
+    let oid = args.first().and_then(oid_arg);
+    let catalog = args.get(1).and_then(Value::as_text);
+    Ok(
+        if oid == Some(2200) && catalog.is_none_or(|c| c == "pg_namespace") {
+            Value::Text(PUBLIC_SCHEMA_COMMENT.to_string())
+        } else {
+            Value::Null
+        },
+    )
 }
 
 fn no_description(_: &Env, _: &[Value]) -> Result<Value> {

@@ -81,6 +81,10 @@ pub(crate) fn source(schema: Schema, name: &str) -> Source {
         (Schema::PgCatalog, "pg_user") => {
             Source::Sql("SELECT 'postgres', 10, 1, 1, 1, 1, '********', NULL, NULL".into())
         }
+        (Schema::PgCatalog, "pg_description") => Source::Sql(format!(
+            "SELECT 2200, 2615, 0, '{}'",
+            sql::func::catalog::PUBLIC_SCHEMA_COMMENT
+        )),
         (Schema::PgCatalog, "pg_tablespace") => Source::Sql(
             "SELECT 1663, 'pg_default', 10, NULL, NULL \
              UNION ALL SELECT 1664, 'pg_global', 10, NULL, NULL"
