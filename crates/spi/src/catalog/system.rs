@@ -37,35 +37,35 @@ use sql::types::{Type, Typmod};
 
 /// The schema a catalog relation belongs to.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
-pub(crate) enum Schema {
+pub(crate) enum Namespace {
     PgCatalog,
     InformationSchema,
     /// minipg's helpers for the other relations' queries: not visible to SQL.
     MinipgCatalog,
 }
 
-impl Schema {
+impl Namespace {
     pub(crate) fn name(self) -> &'static str {
         match self {
-            Schema::PgCatalog => "pg_catalog",
-            Schema::InformationSchema => "information_schema",
-            Schema::MinipgCatalog => "minipg_catalog",
+            Namespace::PgCatalog => "pg_catalog",
+            Namespace::InformationSchema => "information_schema",
+            Namespace::MinipgCatalog => "minipg_catalog",
         }
     }
 
     /// The schema's OID (`pg_namespace`).
     pub(crate) fn oid(self) -> u32 {
         match self {
-            Schema::PgCatalog => 11,
-            Schema::InformationSchema => 13_183,
-            Schema::MinipgCatalog => 0,
+            Namespace::PgCatalog => 11,
+            Namespace::InformationSchema => 13_183,
+            Namespace::MinipgCatalog => 0,
         }
     }
 }
 
 /// One catalog relation.
 pub(crate) struct SystemRelation {
-    pub schema: Schema,
+    pub schema: Namespace,
     pub name: &'static str,
     pub oid: u32,
     /// `r` (a catalog table in PostgreSQL) or `v` (a view).
@@ -170,8 +170,8 @@ pub(crate) fn all() -> &'static [SystemRelation] {
 /// are looked up first). minipg's helpers are never found.
 pub(crate) fn lookup(schema: Option<&str>, name: &str) -> Option<&'static SystemRelation> {
     let wanted = match schema {
-        None | Some("pg_catalog") => Schema::PgCatalog,
-        Some("information_schema") => Schema::InformationSchema,
+        None | Some("pg_catalog") => Namespace::PgCatalog,
+        Some("information_schema") => Namespace::InformationSchema,
         Some(_) => return None,
     };
     all().iter().find(|r| r.schema == wanted && r.name == name)
@@ -181,7 +181,7 @@ pub(crate) fn lookup(schema: Option<&str>, name: &str) -> Option<&'static System
 pub(crate) fn by_oid(oid: u32) -> Option<&'static SystemRelation> {
     all()
         .iter()
-        .find(|r| r.oid == oid && r.schema != Schema::MinipgCatalog)
+        .find(|r| r.oid == oid && r.schema != Namespace::MinipgCatalog)
 }
 
 /// Registers every catalog relation and the helper functions their queries use on `conn`.
@@ -207,7 +207,7 @@ mod tests {
         assert!(lookup(Some("public"), "pg_class").is_none());
         let mut oids: Vec<u32> = all()
             .iter()
-            .filter(|r| r.schema != Schema::MinipgCatalog)
+            .filter(|r| r.schema != Namespace::MinipgCatalog)
             .map(|r| r.oid)
             .collect();
         let n = oids.len();

@@ -34,7 +34,6 @@ use crate::quote::quote_identifier;
 pub(crate) struct ColumnType {
     pub name: String,
     pub ty: Type,
-    pub typmod: Typmod,
 }
 
 /// Where a constant appears: in a default PostgreSQL hides implicit coercions of numbers.
@@ -236,14 +235,14 @@ impl Builder<'_> {
                 ty: if self.sqlite { None } else { Some(ty) },
             };
         }
-        if self.sqlite {
-            if let Ok(f) = text.parse::<f64>() {
-                return Node::Const {
-                    value: Value::Float(f),
-                    stored: true,
-                    ty: None,
-                };
-            }
+        if self.sqlite
+            && let Ok(f) = text.parse::<f64>()
+        {
+            return Node::Const {
+                value: Value::Float(f),
+                stored: true,
+                ty: None,
+            };
         }
         Node::Const {
             value: Value::Text(text.to_string()),
@@ -368,15 +367,17 @@ impl Builder<'_> {
                     lo.settle(t);
                     hi.settle(t);
                 }
-                let (a, b, join): (&str, &str, fn(Vec<Node>) -> Node) = if *negated {
-                    ("<", ">", Node::Or)
+                if *negated {
+                    Node::Or(vec![
+                        op_node("<", x.clone(), lo, Type::BOOL),
+                        op_node(">", x, hi, Type::BOOL),
+                    ])
                 } else {
-                    (">=", "<=", Node::And)
-                };
-                join(vec![
-                    op_node(a, x.clone(), lo, Type::BOOL),
-                    op_node(b, x, hi, Type::BOOL),
-                ])
+                    Node::And(vec![
+                        op_node(">=", x.clone(), lo, Type::BOOL),
+                        op_node("<=", x, hi, Type::BOOL),
+                    ])
+                }
             }
             E::Like {
                 negated,
@@ -527,10 +528,10 @@ impl Builder<'_> {
             .map(|i| ident_text(i, true))
             .unwrap_or_default();
         let mut args = self.args(f);
-        if self.sqlite {
-            if let Some(n) = self.sqlite_call(&name, &mut args) {
-                return n;
-            }
+        if self.sqlite
+            && let Some(n) = self.sqlite_call(&name, &mut args)
+        {
+            return n;
         }
         if matches!(f.args, ast::FunctionArguments::None)
             && let Some(kw) = keyword_function(&name)
@@ -1374,7 +1375,6 @@ mod tests {
         let c = |n: &str, t: Type| ColumnType {
             name: n.into(),
             ty: t,
-            typmod: -1,
         };
         vec![
             c("a", Type::INT4),

@@ -48,11 +48,6 @@ pub(crate) fn derived_owner(oid: u32) -> Option<(u32, u32)> {
     Some((off / SLOTS + FIRST_NORMAL, off % SLOTS))
 }
 
-/// The OID of column `attnum`'s default.
-pub(crate) fn attrdef_oid(table: u32, attnum: i64) -> u32 {
-    derived_oid(table, 2048 + u32::try_from(attnum).unwrap_or(0).min(2047))
-}
-
 /// One column of a table.
 #[derive(Clone, Debug)]
 pub(crate) struct Column {
@@ -61,8 +56,6 @@ pub(crate) struct Column {
     pub typmod: Typmod,
     pub attnum: i16,
     pub not_null: bool,
-    /// The default as the client wrote it (PostgreSQL text).
-    pub default: Option<String>,
 }
 
 /// A foreign key's far side.
@@ -123,7 +116,6 @@ pub(crate) struct Table {
     pub oid: u32,
     pub schema: String,
     pub name: String,
-    pub sqlite_name: String,
     pub namespace: i64,
     pub columns: Vec<Column>,
     pub constraints: Vec<Constraint>,
@@ -137,7 +129,6 @@ impl Table {
             .map(|c| ColumnType {
                 name: c.name.clone(),
                 ty: c.ty,
-                typmod: c.typmod,
             })
             .collect()
     }
@@ -230,24 +221,23 @@ fn parsed(sql: &str) -> Rc<Parsed> {
 /// The tables (`relkind = 'r'`) of the file, or only `only`.
 pub(crate) fn tables(conn: &Connection, only: Option<u32>) -> rusqlite::Result<Vec<Table>> {
     let mut stmt = conn.prepare(
-        "SELECT c.oid, c.relnamespace, c.relname, c.sqlite_name, s.sql \
+        "SELECT c.oid, c.relnamespace, c.relname, s.sql \
          FROM main.minipg_class c LEFT JOIN main.sqlite_schema s ON s.name = c.sqlite_name \
          WHERE c.relkind = 'r' AND (?1 IS NULL OR c.oid = ?1) ORDER BY c.oid",
     )?;
-    let rows: Vec<(i64, String, String, String, Option<String>)> = stmt
+    let rows: Vec<(i64, String, String, Option<String>)> = stmt
         .query_map([only.map(i64::from)], |r| {
-            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
         })?
         .collect::<rusqlite::Result<_>>()?;
     let mut out = Vec::with_capacity(rows.len());
-    for (oid, schema, name, sqlite_name, sql) in rows {
+    for (oid, schema, name, sql) in rows {
         let oid = u32::try_from(oid).unwrap_or(0);
         out.push(build_table(
             conn,
             oid,
             schema,
             name,
-            sqlite_name,
             sql.as_deref().unwrap_or(""),
         )?);
     }
@@ -279,12 +269,11 @@ fn build_table(
     oid: u32,
     schema: String,
     name: String,
-    sqlite_name: String,
     sql: &str,
 ) -> rusqlite::Result<Table> {
     let columns: Vec<Column> = conn
         .prepare_cached(
-            "SELECT attname, atttypid, atttypmod, attnum, attnotnull, attdefault \
+            "SELECT attname, atttypid, atttypmod, attnum, attnotnull \
              FROM main.minipg_attribute WHERE attrelid = ?1 ORDER BY attnum",
         )?
         .query_map([i64::from(oid)], |r| {
@@ -294,7 +283,6 @@ fn build_table(
                 typmod: i32::try_from(r.get::<_, i64>(2)?).unwrap_or(-1),
                 attnum: i16::try_from(r.get::<_, i64>(3)?).unwrap_or(0),
                 not_null: r.get::<_, i64>(4)? != 0,
-                default: r.get(5)?,
             })
         })?
         .collect::<rusqlite::Result<_>>()?;
@@ -303,7 +291,6 @@ fn build_table(
         oid,
         schema,
         name,
-        sqlite_name,
         namespace,
         columns,
         constraints: Vec::new(),
@@ -684,15 +671,15 @@ fn parse_create_table(sql: &str) -> Parsed {
             continue;
         };
         let upper = rest.to_ascii_uppercase();
-        if let Some(at) = upper.find("PRIMARY KEY") {
-            if let Some(c) = constraint_body(None, &rest[at..], Some(&column)) {
-                out.constraints.push(c);
-            }
+        if let Some(at) = upper.find("PRIMARY KEY")
+            && let Some(c) = constraint_body(None, &rest[at..], Some(&column))
+        {
+            out.constraints.push(c);
         }
-        if let Some(at) = find_word(&upper, "UNIQUE") {
-            if let Some(c) = constraint_body(None, &rest[at..], Some(&column)) {
-                out.constraints.push(c);
-            }
+        if let Some(at) = find_word(&upper, "UNIQUE")
+            && let Some(c) = constraint_body(None, &rest[at..], Some(&column))
+        {
+            out.constraints.push(c);
         }
     }
     out.constraints.extend(table_level);

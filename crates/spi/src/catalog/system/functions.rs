@@ -52,10 +52,6 @@ fn any_null(ctx: &Context<'_>) -> bool {
     (0..ctx.len()).any(|i| matches!(ctx.get_raw(i), ValueRef::Null))
 }
 
-fn sql_err(e: rusqlite::Error) -> rusqlite::Error {
-    e
-}
-
 /// Registers the helpers the catalog relations' queries call (on every connection).
 pub(crate) fn register_helpers(conn: &Connection) -> rusqlite::Result<()> {
     let deterministic = FunctionFlags::SQLITE_UTF8 | FunctionFlags::SQLITE_DETERMINISTIC;
@@ -819,9 +815,7 @@ fn privilege(ctx: &Context<'_>, user: &str, what: Object) -> rusqlite::Result<Op
             let found = path
                 .as_deref()
                 .and_then(|p| p.parent()?.parent()?.parent())
-                .is_some_and(|d| {
-                    crate::list_databases(d).is_ok_and(|l| l.iter().any(|n| *n == name))
-                });
+                .is_some_and(|d| crate::list_databases(d).is_ok_and(|l| l.contains(&name)));
             if found {
                 Ok(true)
             } else {
@@ -831,7 +825,6 @@ fn privilege(ctx: &Context<'_>, user: &str, what: Object) -> rusqlite::Result<Op
                 )))
             }
         }
-    })
-    .map_err(sql_err)?;
+    })?;
     Ok(exists.then_some(true))
 }

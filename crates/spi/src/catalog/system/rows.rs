@@ -24,7 +24,7 @@ use sql::func::{Kind, Volatility};
 use sql::types::{Category, Storage, Type, TypeInfo};
 
 use super::derived::{self, Table};
-use super::{Schema, SystemRelation};
+use super::{Namespace, SystemRelation};
 use crate::catalog::BUILTIN_SCHEMAS;
 
 /// A Rust source: the connection (for what the file holds) and the scan's equalities.
@@ -55,71 +55,71 @@ fn q(name: &str) -> String {
 }
 
 /// The rows of `schema.name`.
-pub(crate) fn source(schema: Schema, name: &str) -> Source {
+pub(crate) fn source(schema: Namespace, name: &str) -> Source {
     match (schema, name) {
-        (Schema::PgCatalog, "pg_namespace") => Source::Sql(namespace_sql()),
-        (Schema::PgCatalog, "pg_class") => Source::Sql(class_sql()),
-        (Schema::PgCatalog, "pg_attribute") => Source::Sql(attribute_sql()),
-        (Schema::PgCatalog, "pg_attrdef") => Source::Sql(attrdef_sql()),
-        (Schema::PgCatalog, "pg_type") => Source::Rust(type_rows),
-        (Schema::PgCatalog, "pg_proc") => Source::Rust(proc_rows),
-        (Schema::PgCatalog, "pg_index") => Source::Rust(index_rows),
-        (Schema::PgCatalog, "pg_constraint") => Source::Rust(constraint_rows),
-        (Schema::PgCatalog, "pg_settings") => Source::Rust(settings_rows),
-        (Schema::PgCatalog, "pg_database") => Source::Rust(database_rows),
-        (Schema::PgCatalog, "pg_roles") => Source::Sql(
+        (Namespace::PgCatalog, "pg_namespace") => Source::Sql(namespace_sql()),
+        (Namespace::PgCatalog, "pg_class") => Source::Sql(class_sql()),
+        (Namespace::PgCatalog, "pg_attribute") => Source::Sql(attribute_sql()),
+        (Namespace::PgCatalog, "pg_attrdef") => Source::Sql(attrdef_sql()),
+        (Namespace::PgCatalog, "pg_type") => Source::Rust(type_rows),
+        (Namespace::PgCatalog, "pg_proc") => Source::Rust(proc_rows),
+        (Namespace::PgCatalog, "pg_index") => Source::Rust(index_rows),
+        (Namespace::PgCatalog, "pg_constraint") => Source::Rust(constraint_rows),
+        (Namespace::PgCatalog, "pg_settings") => Source::Rust(settings_rows),
+        (Namespace::PgCatalog, "pg_database") => Source::Rust(database_rows),
+        (Namespace::PgCatalog, "pg_roles") => Source::Sql(
             "SELECT 'postgres', 1, 1, 1, 1, 1, 1, -1, '********', NULL, 1, NULL, 10 \
              UNION ALL SELECT 'pg_database_owner', 0, 1, 0, 0, 0, 0, -1, '********', NULL, 0, \
              NULL, 6171"
                 .into(),
         ),
-        (Schema::PgCatalog, "pg_authid") => Source::Sql(
+        (Namespace::PgCatalog, "pg_authid") => Source::Sql(
             "SELECT 10, 'postgres', 1, 1, 1, 1, 1, 1, 1, -1, NULL, NULL \
              UNION ALL SELECT 6171, 'pg_database_owner', 0, 1, 0, 0, 0, 0, 0, -1, NULL, NULL"
                 .into(),
         ),
-        (Schema::PgCatalog, "pg_user") => {
+        (Namespace::PgCatalog, "pg_user") => {
             Source::Sql("SELECT 'postgres', 10, 1, 1, 1, 1, '********', NULL, NULL".into())
         }
-        (Schema::PgCatalog, "pg_description") => Source::Sql(format!(
+        (Namespace::PgCatalog, "pg_description") => Source::Sql(format!(
             "SELECT 2200, 2615, 0, '{}'",
             sql::func::catalog::PUBLIC_SCHEMA_COMMENT
         )),
-        (Schema::PgCatalog, "pg_tablespace") => Source::Sql(
+        (Namespace::PgCatalog, "pg_tablespace") => Source::Sql(
             "SELECT 1663, 'pg_default', 10, NULL, NULL \
              UNION ALL SELECT 1664, 'pg_global', 10, NULL, NULL"
                 .into(),
         ),
-        (Schema::PgCatalog, "pg_am") => {
+        (Namespace::PgCatalog, "pg_am") => {
             Source::Sql("SELECT 2, 'heap', 0, 't' UNION ALL SELECT 403, 'btree', 0, 'i'".into())
         }
-        (Schema::PgCatalog, "pg_collation") => Source::Sql(
+        (Namespace::PgCatalog, "pg_collation") => Source::Sql(
             "SELECT 100, 'default', 11, 10, 'd', 1, -1, NULL, NULL, NULL, NULL \
              UNION ALL SELECT 950, 'C', 11, 10, 'c', 1, -1, 'C', 'C', NULL, NULL \
              UNION ALL SELECT 951, 'POSIX', 11, 10, 'c', 1, -1, 'POSIX', 'POSIX', NULL, NULL"
                 .into(),
         ),
-        (Schema::PgCatalog, "pg_language") => Source::Sql(
+        (Namespace::PgCatalog, "pg_language") => Source::Sql(
             "SELECT 12, 'internal', 10, 0, 0, 0, 0, 0, NULL \
              UNION ALL SELECT 13, 'c', 10, 0, 0, 0, 0, 0, NULL \
              UNION ALL SELECT 14, 'sql', 10, 0, 1, 0, 0, 0, NULL"
                 .into(),
         ),
-        (Schema::PgCatalog, "pg_tables") => Source::Sql(format!(
+        (Namespace::PgCatalog, "pg_tables") => Source::Sql(format!(
             "SELECT n.nspname, c.relname, pg_get_userbyid(c.relowner), NULL, c.relhasindex, \
              c.relhasrules, c.relhastriggers, c.relrowsecurity \
              FROM {} c LEFT JOIN {} n ON n.oid = c.relnamespace WHERE c.relkind IN ('r', 'p')",
             q("pg_catalog.pg_class"),
             q("pg_catalog.pg_namespace")
         )),
-        (Schema::PgCatalog, "pg_views") => Source::Sql(format!(
+        (Namespace::PgCatalog, "pg_views") => Source::Sql(format!(
             "SELECT n.nspname, c.relname, pg_get_userbyid(c.relowner), {}(c.oid, 0) \
              FROM {} c LEFT JOIN {} n ON n.oid = c.relnamespace WHERE c.relkind = 'v'",
             sql::func::catalog::symbol::GET_VIEWDEF,
             q("pg_catalog.pg_class"),
             q("pg_catalog.pg_namespace")
         )),
-        (Schema::PgCatalog, "pg_indexes") => Source::Sql(format!(
+        (Namespace::PgCatalog, "pg_indexes") => Source::Sql(format!(
             "SELECT n.nspname, c.relname, i.relname, NULL, {}(i.oid) \
              FROM {} x JOIN {} c ON c.oid = x.indrelid JOIN {} i ON i.oid = x.indexrelid \
              LEFT JOIN {} n ON n.oid = c.relnamespace \
@@ -130,15 +130,15 @@ pub(crate) fn source(schema: Schema, name: &str) -> Source {
             q("pg_catalog.pg_class"),
             q("pg_catalog.pg_namespace")
         )),
-        (Schema::PgCatalog, "pg_stat_activity") => Source::Rust(activity_rows),
-        (Schema::PgCatalog, "pg_stat_autovacuum") => Source::Rust(autovacuum_rows),
-        (Schema::InformationSchema, "schemata") => Source::Sql(format!(
+        (Namespace::PgCatalog, "pg_stat_activity") => Source::Rust(activity_rows),
+        (Namespace::PgCatalog, "pg_stat_autovacuum") => Source::Rust(autovacuum_rows),
+        (Namespace::InformationSchema, "schemata") => Source::Sql(format!(
             "SELECT {db}, n.nspname, pg_get_userbyid(n.nspowner), NULL, NULL, NULL, NULL \
              FROM {} n",
             q("pg_catalog.pg_namespace"),
             db = sql::func::host::symbol::CURRENT_DATABASE.to_string() + "()",
         )),
-        (Schema::InformationSchema, "tables") => Source::Sql(format!(
+        (Namespace::InformationSchema, "tables") => Source::Sql(format!(
             "SELECT {db}, n.nspname, c.relname, \
              CASE c.relkind WHEN 'v' THEN 'VIEW' ELSE 'BASE TABLE' END, NULL, NULL, NULL, \
              NULL, NULL, CASE c.relkind WHEN 'v' THEN 'NO' ELSE 'YES' END, 'NO', NULL \
@@ -148,7 +148,7 @@ pub(crate) fn source(schema: Schema, name: &str) -> Source {
             q("pg_catalog.pg_namespace"),
             db = sql::func::host::symbol::CURRENT_DATABASE.to_string() + "()",
         )),
-        (Schema::InformationSchema, "views") => Source::Sql(format!(
+        (Namespace::InformationSchema, "views") => Source::Sql(format!(
             "SELECT {db}, n.nspname, c.relname, {}(c.oid, 0), 'NONE', 'NO', 'NO', 'NO', 'NO', \
              'NO' FROM {} c LEFT JOIN {} n ON n.oid = c.relnamespace \
              WHERE c.relkind = 'v' AND n.nspname NOT IN ('pg_catalog', 'information_schema')",
@@ -157,13 +157,13 @@ pub(crate) fn source(schema: Schema, name: &str) -> Source {
             q("pg_catalog.pg_namespace"),
             db = sql::func::host::symbol::CURRENT_DATABASE.to_string() + "()",
         )),
-        (Schema::InformationSchema, "columns") => Source::Rust(info_columns_rows),
-        (Schema::InformationSchema, "table_constraints") => Source::Rust(table_constraints_rows),
-        (Schema::InformationSchema, "key_column_usage") => Source::Rust(key_column_usage_rows),
-        (Schema::MinipgCatalog, "system_class") => Source::Rust(system_class_rows),
-        (Schema::MinipgCatalog, "system_attribute") => Source::Rust(system_attribute_rows),
-        (Schema::MinipgCatalog, "constraint_indexes") => Source::Rust(constraint_index_rows),
-        (Schema::MinipgCatalog, "index_attribute") => Source::Rust(index_attribute_rows),
+        (Namespace::InformationSchema, "columns") => Source::Rust(info_columns_rows),
+        (Namespace::InformationSchema, "table_constraints") => Source::Rust(table_constraints_rows),
+        (Namespace::InformationSchema, "key_column_usage") => Source::Rust(key_column_usage_rows),
+        (Namespace::MinipgCatalog, "system_class") => Source::Rust(system_class_rows),
+        (Namespace::MinipgCatalog, "system_attribute") => Source::Rust(system_attribute_rows),
+        (Namespace::MinipgCatalog, "constraint_indexes") => Source::Rust(constraint_index_rows),
+        (Namespace::MinipgCatalog, "index_attribute") => Source::Rust(index_attribute_rows),
         _ => Source::Empty,
     }
 }
@@ -628,7 +628,7 @@ fn constraint_rows(
                 text(mat),
                 boolean(true),
                 int(0),
-                boolean(c.kind == 'c' && false),
+                boolean(false),
                 json_ints(&c.columns),
                 confkey,
                 Cell::Null,
@@ -731,7 +731,7 @@ fn system_class_rows(
     let oid = filter_int(filters, 0);
     Ok(super::all()
         .iter()
-        .filter(|r| r.schema != Schema::MinipgCatalog)
+        .filter(|r| r.schema != Namespace::MinipgCatalog)
         .filter(|r| oid.is_none_or(|o| o == i64::from(r.oid)))
         .map(|r: &SystemRelation| {
             vec![
@@ -753,7 +753,7 @@ fn system_attribute_rows(
     let mut out = Vec::new();
     for r in super::all()
         .iter()
-        .filter(|r| r.schema != Schema::MinipgCatalog)
+        .filter(|r| r.schema != Namespace::MinipgCatalog)
         .filter(|r| oid.is_none_or(|o| o == i64::from(r.oid)))
     {
         for (i, c) in r.columns.iter().enumerate() {
@@ -1037,7 +1037,7 @@ fn info_columns_rows(
     }
     for r in super::all()
         .iter()
-        .filter(|r| r.schema != Schema::MinipgCatalog)
+        .filter(|r| r.schema != Namespace::MinipgCatalog)
         .filter(|r| want_schema.is_none_or(|s| s == r.schema.name()))
         .filter(|r| want_table.is_none_or(|t| t == r.name))
     {
@@ -1157,9 +1157,4 @@ fn key_column_usage_rows(
         }
     }
     Ok(out)
-}
-
-#[allow(dead_code)]
-fn superuser_name() -> &'static str {
-    BOOTSTRAP_SUPERUSER_NAME
 }

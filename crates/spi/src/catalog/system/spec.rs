@@ -7,10 +7,10 @@
 //! `text` or `text[]`, `xid` is `oid`, the statistics types are `bytea`; information_schema's
 //! domains are their base types (as RowDescription reports them in PostgreSQL too).
 
-use super::Schema::{self, InformationSchema, MinipgCatalog, PgCatalog};
+use super::Namespace::{self, InformationSchema, MinipgCatalog, PgCatalog};
 
 /// `(schema, name, OID, relkind, columns)`.
-pub(super) static RELATIONS: &[(Schema, &str, u32, char, &str)] = &[
+pub(super) static RELATIONS: &[(Namespace, &str, u32, char, &str)] = &[
     (
         InformationSchema,
         "columns",
