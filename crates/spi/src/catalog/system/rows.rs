@@ -17,9 +17,7 @@ use std::path::{Path, PathBuf};
 
 use rusqlite::Connection;
 use rusqlite::types::Value as Cell;
-use sql::func::catalog::{
-    BOOTSTRAP_SUPERUSER, BOOTSTRAP_SUPERUSER_NAME, format_type_text, proargtypes, procs,
-};
+use sql::func::catalog::{BOOTSTRAP_SUPERUSER, format_type_text, proargtypes, procs};
 use sql::func::{Kind, Volatility};
 use sql::types::{Category, Storage, Type, TypeInfo};
 
