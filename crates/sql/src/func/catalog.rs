@@ -1296,6 +1296,7 @@ pub fn procs() -> impl Iterator<Item = (Oid, &'static Builtin)> {
         .get_or_init(|| {
             let mut seen = std::collections::HashSet::new();
             builtins()
+                .chain([&crate::func::COUNT, &crate::func::MIN, &crate::func::MAX])
                 .filter(|b| is_proc(b))
                 .filter(|b| seen.insert((b.name, proargtypes(b))))
                 .map(|b| (proc_oid(b), b))

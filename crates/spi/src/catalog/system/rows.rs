@@ -360,6 +360,17 @@ pub(crate) fn typcollation(oid: u32) -> i64 {
 
 fn type_row(t: &TypeInfo) -> Vec<Cell> {
     let pseudo = matches!(t.category, Category::Pseudo) || t.storage == Storage::None;
+    // Fixed-length "arrays" PostgreSQL subscripts though they are no array types.
+    let elem = match Type(t.oid) {
+        Type::NAME => Type::CHAR.oid(),
+        Type::INT2VECTOR => Type::INT2.oid(),
+        Type::OIDVECTOR => Type::OID.oid(),
+        _ => t.elem,
+    };
+    let storage = match Type(t.oid) {
+        Type::INT2VECTOR | Type::OIDVECTOR => "p",
+        _ => typstorage(t),
+    };
     vec![
         int(t.oid),
         text(t.name),
@@ -378,7 +389,7 @@ fn type_row(t: &TypeInfo) -> Vec<Cell> {
         text(","),
         int(0),
         int(0),
-        int(t.elem),
+        int(elem),
         int(t.array),
         int(0),
         int(0),
@@ -388,7 +399,7 @@ fn type_row(t: &TypeInfo) -> Vec<Cell> {
         int(0),
         int(0),
         text(typalign(t)),
-        text(typstorage(t)),
+        text(storage),
         boolean(false),
         int(0),
         int(-1),
@@ -772,7 +783,10 @@ fn system_attribute_rows(
 fn settings_rows(_: &Connection, filters: &[(usize, Cell)]) -> rusqlite::Result<Vec<Vec<Cell>>> {
     let wanted = filter_text(filters, 0);
     let mut out = Vec::new();
-    for (name, setting, description) in guc::show_all() {
+    let mut all = guc::show_all();
+    // PostgreSQL lists settings in case-insensitive name order.
+    all.sort_by_key(|(name, _, _)| name.to_lowercase());
+    for (name, setting, description) in all {
         if wanted.is_some_and(|w| w != name) {
             continue;
         }
@@ -1089,7 +1103,7 @@ fn table_constraints_rows(
             ]
         };
         for c in &t.constraints {
-            let nulls = if matches!(c.kind, 'p' | 'u') {
+            let nulls = if c.kind == 'u' {
                 text("YES")
             } else {
                 Cell::Null
