@@ -218,30 +218,76 @@ fn parsed(sql: &str) -> Rc<Parsed> {
     })
 }
 
-/// The tables (`relkind = 'r'`) of the file, or only `only`.
-pub(crate) fn tables(conn: &Connection, only: Option<u32>) -> rusqlite::Result<Vec<Table>> {
-    let mut stmt = conn.prepare(
-        "SELECT c.oid, c.relnamespace, c.relname, s.sql \
-         FROM main.minipg_class c LEFT JOIN main.sqlite_schema s ON s.name = c.sqlite_name \
-         WHERE c.relkind = 'r' AND (?1 IS NULL OR c.oid = ?1) ORDER BY c.oid",
-    )?;
-    let rows: Vec<(i64, String, String, Option<String>)> = stmt
-        .query_map([only.map(i64::from)], |r| {
-            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
-        })?
-        .collect::<rusqlite::Result<_>>()?;
-    let mut out = Vec::with_capacity(rows.len());
-    for (oid, schema, name, sql) in rows {
-        let oid = u32::try_from(oid).unwrap_or(0);
-        out.push(build_table(
-            conn,
-            oid,
-            schema,
-            name,
-            sql.as_deref().unwrap_or(""),
-        )?);
+/// What one reading of the file's catalog gives: every table with its constraints and
+/// indexes, and which table owns each index.
+#[derive(Default)]
+pub(crate) struct Loaded {
+    pub tables: Vec<Rc<Table>>,
+    by_oid: HashMap<u32, usize>,
+    index_owner: HashMap<u32, u32>,
+}
+
+/// When a [`Loaded`] is still the file's catalog: the same connection (by file), no write
+/// by it since (every catalog change writes `minipg_class` or `minipg_attribute`, and a
+/// rolled-back one still counts), the same schema cookie, and no commit by another
+/// connection (`data_version`).
+#[derive(Clone, PartialEq, Eq)]
+struct Token {
+    /// The connection (its handle's address: two connections to one file differ).
+    handle: usize,
+    path: String,
+    changes: u64,
+    schema: i64,
+    data: i64,
+}
+
+fn token(conn: &Connection) -> rusqlite::Result<Token> {
+    // SAFETY: the handle is only compared as a number, never dereferenced here.
+    let handle = unsafe { conn.handle() } as usize;
+    Ok(Token {
+        handle,
+        path: conn.path().unwrap_or("").to_string(),
+        changes: conn.total_changes(),
+        schema: conn.query_row("PRAGMA schema_version", [], |r| r.get(0))?,
+        data: conn.query_row("PRAGMA data_version", [], |r| r.get(0))?,
+    })
+}
+
+thread_local! {
+    /// The last reading, reused while its token holds (a catalog query asks for the same
+    /// tables once per row of another relation).
+    static LOADED: RefCell<Option<(Token, Rc<Loaded>)>> = const { RefCell::new(None) };
+}
+
+/// The file's tables, read once per catalog state (see [`Token`]).
+pub(crate) fn loaded(conn: &Connection) -> rusqlite::Result<Rc<Loaded>> {
+    let tok = token(conn)?;
+    if let Some(l) = LOADED.with(|c| {
+        c.borrow()
+            .as_ref()
+            .filter(|(t, _)| *t == tok)
+            .map(|(_, l)| Rc::clone(l))
+    }) {
+        return Ok(l);
     }
-    Ok(out)
+    let l = Rc::new(load(conn)?);
+    LOADED.with(|c| *c.borrow_mut() = Some((tok, Rc::clone(&l))));
+    Ok(l)
+}
+
+/// The tables (`relkind = 'r'`) of the file, or only `only`.
+pub(crate) fn tables(conn: &Connection, only: Option<u32>) -> rusqlite::Result<Vec<Rc<Table>>> {
+    let l = loaded(conn)?;
+    Ok(match only {
+        Some(oid) => l
+            .by_oid
+            .get(&oid)
+            .and_then(|i| l.tables.get(*i))
+            .cloned()
+            .into_iter()
+            .collect(),
+        None => l.tables.clone(),
+    })
 }
 
 /// The table owning an index (by index OID, derived or not) or a constraint.
@@ -249,44 +295,105 @@ pub(crate) fn table_of_object(conn: &Connection, oid: u32) -> rusqlite::Result<O
     if let Some((table, _)) = derived_owner(oid) {
         return Ok(Some(table));
     }
-    let t: Option<Option<i64>> = conn
-        .query_row(
-            "SELECT reltable FROM main.minipg_class WHERE oid = ?1",
-            [i64::from(oid)],
-            |r| r.get(0),
-        )
-        .optional()?;
-    Ok(t.flatten().and_then(|t| u32::try_from(t).ok()))
+    Ok(loaded(conn)?.index_owner.get(&oid).copied())
 }
 
 /// The table with OID `oid`, with its constraints and indexes.
-pub(crate) fn table(conn: &Connection, oid: u32) -> rusqlite::Result<Option<Table>> {
+pub(crate) fn table(conn: &Connection, oid: u32) -> rusqlite::Result<Option<Rc<Table>>> {
     Ok(tables(conn, Some(oid))?.into_iter().next())
 }
 
+/// Reads every table of the file: four queries, whatever the number of tables.
+fn load(conn: &Connection) -> rusqlite::Result<Loaded> {
+    let sqls: HashMap<String, String> = conn
+        .prepare("SELECT name, sql FROM main.sqlite_schema WHERE sql IS NOT NULL")?
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    let mut columns: HashMap<i64, Vec<Column>> = HashMap::new();
+    let mut stmt = conn.prepare(
+        "SELECT attrelid, attname, atttypid, atttypmod, attnum, attnotnull \
+         FROM main.minipg_attribute ORDER BY attrelid, attnum",
+    )?;
+    let mut rows = stmt.query([])?;
+    while let Some(r) = rows.next()? {
+        columns.entry(r.get(0)?).or_default().push(Column {
+            name: r.get(1)?,
+            ty: Type(u32::try_from(r.get::<_, i64>(2)?).unwrap_or(0)),
+            typmod: i32::try_from(r.get::<_, i64>(3)?).unwrap_or(-1),
+            attnum: i16::try_from(r.get::<_, i64>(4)?).unwrap_or(0),
+            not_null: r.get::<_, i64>(5)? != 0,
+        });
+    }
+    let relations: Vec<(i64, String, String, String, String, Option<i64>)> = conn
+        .prepare(
+            "SELECT oid, relnamespace, relname, relkind, sqlite_name, reltable \
+             FROM main.minipg_class WHERE relkind IN ('r', 'i') ORDER BY oid",
+        )?
+        .query_map([], |r| {
+            Ok((
+                r.get(0)?,
+                r.get(1)?,
+                r.get(2)?,
+                r.get(3)?,
+                r.get(4)?,
+                r.get(5)?,
+            ))
+        })?
+        .collect::<rusqlite::Result<_>>()?;
+    let mut namespaces: HashMap<String, i64> = HashMap::new();
+    let mut indexes: HashMap<i64, Vec<(i64, String, String)>> = HashMap::new();
+    for (oid, _, name, kind, sqlite_name, table) in &relations {
+        if kind == "i"
+            && let Some(t) = table
+        {
+            let sql = sqls.get(sqlite_name).cloned().unwrap_or_default();
+            indexes
+                .entry(*t)
+                .or_default()
+                .push((*oid, name.clone(), sql));
+        }
+    }
+    let mut out = Loaded::default();
+    for (oid, schema, name, kind, sqlite_name, _) in relations {
+        if kind != "r" {
+            continue;
+        }
+        let namespace = match namespaces.get(&schema) {
+            Some(n) => *n,
+            None => {
+                let n = namespace_oid(conn, &schema)?;
+                namespaces.insert(schema.clone(), n);
+                n
+            }
+        };
+        let sql = sqls.get(&sqlite_name).map_or("", String::as_str);
+        let table = build_table(
+            u32::try_from(oid).unwrap_or(0),
+            schema,
+            name,
+            namespace,
+            columns.remove(&oid).unwrap_or_default(),
+            sql,
+            indexes.remove(&oid).unwrap_or_default(),
+        );
+        for idx in &table.indexes {
+            out.index_owner.insert(idx.oid, table.oid);
+        }
+        out.by_oid.insert(table.oid, out.tables.len());
+        out.tables.push(Rc::new(table));
+    }
+    Ok(out)
+}
+
 fn build_table(
-    conn: &Connection,
     oid: u32,
     schema: String,
     name: String,
+    namespace: i64,
+    columns: Vec<Column>,
     sql: &str,
-) -> rusqlite::Result<Table> {
-    let columns: Vec<Column> = conn
-        .prepare_cached(
-            "SELECT attname, atttypid, atttypmod, attnum, attnotnull \
-             FROM main.minipg_attribute WHERE attrelid = ?1 ORDER BY attnum",
-        )?
-        .query_map([i64::from(oid)], |r| {
-            Ok(Column {
-                name: r.get(0)?,
-                ty: Type(u32::try_from(r.get::<_, i64>(1)?).unwrap_or(0)),
-                typmod: i32::try_from(r.get::<_, i64>(2)?).unwrap_or(-1),
-                attnum: i16::try_from(r.get::<_, i64>(3)?).unwrap_or(0),
-                not_null: r.get::<_, i64>(4)? != 0,
-            })
-        })?
-        .collect::<rusqlite::Result<_>>()?;
-    let namespace = namespace_oid(conn, &schema)?;
+    indexes: Vec<(i64, String, String)>,
+) -> Table {
     let mut table = Table {
         oid,
         schema,
@@ -342,16 +449,8 @@ fn build_table(
             index,
         });
     }
-    let indexes: Vec<(i64, String, Option<String>)> = conn
-        .prepare_cached(
-            "SELECT c.oid, c.relname, s.sql FROM main.minipg_class c \
-             LEFT JOIN main.sqlite_schema s ON s.name = c.sqlite_name \
-             WHERE c.reltable = ?1 AND c.relkind = 'i' ORDER BY c.oid",
-        )?
-        .query_map([i64::from(oid)], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
-        .collect::<rusqlite::Result<_>>()?;
     for (ioid, iname, isql) in indexes {
-        let Some((unique, keys, predicate)) = isql.as_deref().and_then(parse_create_index) else {
+        let Some((unique, keys, predicate)) = parse_create_index(&isql) else {
             continue;
         };
         let keys = keys
@@ -379,7 +478,7 @@ fn build_table(
             constraint: None,
         });
     }
-    Ok(table)
+    table
 }
 
 /// PostgreSQL's default constraint names: `t_pkey`, `t_a_b_key`, `t_a_check`, `t_a_fkey`.

@@ -14,6 +14,7 @@
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
+use std::rc::Rc;
 
 use rusqlite::Connection;
 use rusqlite::types::Value as Cell;
@@ -181,17 +182,15 @@ fn class_sql() -> String {
         "SELECT c.oid, c.relname, {nsp}, 0, 0, 10, \
            CASE c.relkind WHEN 'r' THEN 2 WHEN 'i' THEN 403 ELSE 0 END, \
            CASE c.relkind WHEN 'v' THEN 0 ELSE c.oid END, 0, 0, -1.0, 0, 0, \
-           CASE WHEN c.relkind = 'r' THEN EXISTS (SELECT 1 FROM {index} x WHERE x.indrelid = c.oid) \
-             ELSE 0 END, \
+           c.relkind = 'r' AND c.oid IN (SELECT x.indrelid FROM {index} x), \
            0, 'p', c.relkind, \
            CASE WHEN c.relkind = 'i' THEN (SELECT x.indnatts FROM {index} x WHERE x.indexrelid = c.oid) \
              ELSE (SELECT count(*) FROM main.minipg_attribute a WHERE a.attrelid = c.oid) END, \
            CASE WHEN c.relkind = 'r' THEN (SELECT count(*) FROM {con} k \
              WHERE k.conrelid = c.oid AND k.contype = 'c') ELSE 0 END, \
            c.relkind = 'v', \
-           c.relkind = 'r' AND EXISTS (SELECT 1 FROM main.sqlite_schema s WHERE s.type = 'table' \
-             AND ((s.name = c.sqlite_name AND instr(s.sql, ' REFERENCES ') > 0) \
-               OR instr(s.sql, ' REFERENCES \"' || replace(c.sqlite_name, '\"', '\"\"') || '\" ') > 0)), \
+           c.relkind = 'r' AND c.oid IN (SELECT k.conrelid FROM {con} k WHERE k.contype = 'f' \
+             UNION ALL SELECT k.confrelid FROM {con} k WHERE k.contype = 'f'), \
            0, 0, 0, 1, CASE c.relkind WHEN 'r' THEN 'd' ELSE 'n' END, 0, 0, \
            0, CASE c.relkind WHEN 'r' THEN 1 ELSE 0 END, NULL, NULL, NULL \
          FROM main.minipg_class c \
@@ -312,7 +311,7 @@ pub(crate) fn database_oid(name: &str) -> u32 {
 }
 
 /// The tables a scan needs: only the one its constraint names, if any.
-fn tables_for(conn: &Connection, table: Option<i64>) -> rusqlite::Result<Vec<Table>> {
+fn tables_for(conn: &Connection, table: Option<i64>) -> rusqlite::Result<Vec<Rc<Table>>> {
     match table {
         Some(t) => match u32::try_from(t) {
             Ok(t) => derived::tables(conn, Some(t)),

@@ -151,6 +151,59 @@ fn used(mask: u64, col: usize) -> bool {
     mask & (1u64 << bit) != 0
 }
 
+/// A SQL source split into its `UNION ALL` arms, each into its result expressions and the
+/// rest (`FROM …`): so that a scan computes only the columns it uses. `None` when the text
+/// is not of that shape (it then runs whole).
+fn split_arms(body: &str) -> Option<Vec<(Vec<&str>, &str)>> {
+    let mut arms = Vec::new();
+    for arm in split_keyword(body, " UNION ALL ") {
+        let arm = arm.trim();
+        let rest = arm.strip_prefix("SELECT ")?;
+        let mut parts = split_keyword(rest, " FROM ").into_iter();
+        let columns = parts.next()?;
+        let from = match parts.next() {
+            Some(_) => &rest[columns.len()..],
+            None => "",
+        };
+        arms.push((split_commas(columns), from));
+    }
+    Some(arms)
+}
+
+/// Splits `s` at each top-level (outside parentheses and quotes) occurrence of `word`.
+fn split_keyword<'a>(s: &'a str, word: &str) -> Vec<&'a str> {
+    let b = s.as_bytes();
+    let mut out = Vec::new();
+    let (mut depth, mut start, mut i) = (0usize, 0, 0);
+    let mut quote: Option<u8> = None;
+    while i < b.len() {
+        let c = b[i];
+        match quote {
+            Some(q) if c == q => quote = None,
+            Some(_) => {}
+            None => match c {
+                b'\'' | b'"' => quote = Some(c),
+                b'(' => depth += 1,
+                b')' => depth = depth.saturating_sub(1),
+                _ if depth == 0 && s[i..].starts_with(word) => {
+                    out.push(&s[start..i]);
+                    i += word.len();
+                    start = i;
+                    continue;
+                }
+                _ => {}
+            },
+        }
+        i += 1;
+    }
+    out.push(&s[start..]);
+    out
+}
+
+fn split_commas(s: &str) -> Vec<&str> {
+    split_keyword(s, ",").into_iter().map(str::trim).collect()
+}
+
 fn run_sql(
     conn: &Connection,
     rel: &SystemRelation,
@@ -163,18 +216,38 @@ fn run_sql(
         .iter()
         .map(|c| quote_sqlite_ident(&c.name))
         .collect();
-    let mut sql = format!("WITH s({}) AS ({body}) SELECT ", names.join(", "));
+    let wanted = |i: usize| used(mask, i) || filters.iter().any(|(c, _)| *c == i);
+    let inner = match split_arms(body) {
+        Some(arms) if arms.iter().all(|(cols, _)| cols.len() == produced) => {
+            let mut sql = String::new();
+            for (k, (cols, from)) in arms.iter().enumerate() {
+                if k > 0 {
+                    sql.push_str(" UNION ALL ");
+                }
+                sql.push_str("SELECT ");
+                for (i, c) in cols.iter().enumerate() {
+                    if i > 0 {
+                        sql.push_str(", ");
+                    }
+                    sql.push_str(if wanted(i) { c } else { "NULL" });
+                    if k == 0 {
+                        let _ = write!(sql, " AS {}", names[i]);
+                    }
+                }
+                sql.push_str(from);
+            }
+            format!("SELECT * FROM ({sql})")
+        }
+        _ => format!("WITH s({}) AS ({body}) SELECT * FROM s", names.join(", ")),
+    };
+    let mut sql = String::from("SELECT ");
     for (i, n) in names.iter().enumerate() {
         if i > 0 {
             sql.push_str(", ");
         }
-        if used(mask, i) || filters.iter().any(|(c, _)| *c == i) {
-            sql.push_str(n);
-        } else {
-            sql.push_str("NULL");
-        }
+        sql.push_str(if wanted(i) { n } else { "NULL" });
     }
-    sql.push_str(" FROM s");
+    let _ = write!(sql, " FROM ({inner})");
     let filters: Vec<&(usize, Cell)> = filters.iter().filter(|(c, _)| *c < produced).collect();
     for (k, (col, _)) in filters.iter().enumerate() {
         sql.push_str(if k == 0 { " WHERE " } else { " AND " });
@@ -186,11 +259,10 @@ fn run_sql(
         );
     }
     let mut stmt = conn.prepare(&sql)?;
-    let n = produced;
     let params: Vec<&Cell> = filters.iter().map(|(_, v)| v).collect();
     let rows = stmt
         .query_map(rusqlite::params_from_iter(params), |r| {
-            (0..n)
+            (0..produced)
                 .map(|i| r.get::<_, Cell>(i))
                 .collect::<Result<Vec<_>>>()
         })?
