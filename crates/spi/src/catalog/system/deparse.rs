@@ -448,8 +448,16 @@ impl Builder<'_> {
     fn value(&self, v: &ast::Value) -> Node {
         match v {
             ast::Value::Number(n, _) => self.number(n),
-            ast::Value::SingleQuotedString(s) => Node::Const {
+            ast::Value::SingleQuotedString(s)
+            | ast::Value::EscapedStringLiteral(s)
+            | ast::Value::UnicodeStringLiteral(s)
+            | ast::Value::NationalStringLiteral(s) => Node::Const {
                 value: Value::Text(s.clone()),
+                stored: self.sqlite,
+                ty: None,
+            },
+            ast::Value::DollarQuotedString(d) => Node::Const {
+                value: Value::Text(d.value.clone()),
                 stored: self.sqlite,
                 ty: None,
             },
@@ -1535,6 +1543,8 @@ mod tests {
         assert_eq!(d("current_user", Type::TEXT), "CURRENT_USER");
         assert_eq!(d("current_timestamp", Type::TIMESTAMP), "CURRENT_TIMESTAMP");
         assert_eq!(d("'1 day'", Type::INTERVAL), "'1 day'::interval");
+        assert_eq!(d("$$it's$$", Type::TEXT), "'it''s'::text");
+        assert_eq!(d("E'a\\nb'", Type::TEXT), "'a\nb'::text");
     }
 
     #[test]
