@@ -231,9 +231,11 @@ pub(crate) fn register(conn: &Connection, database: &str, user: &str) -> rusqlit
         let Some(name) = text_of(ctx.get_raw(0)) else {
             return Ok(None);
         };
-        with_conn(ctx, |c| {
-            Ok(regclass_in(c, &u, &name).ok().flatten().map(i64::from))
-        })
+        // Only "not found" is NULL: a malformed name is still an error, as in PostgreSQL.
+        match with_conn(ctx, |c| Ok(regclass_in(c, &u, &name)))? {
+            Ok(oid) => Ok(oid.map(i64::from)),
+            Err(e) => Err(raise(e)),
+        }
     })?;
     let u = user.to_string();
     conn.create_scalar_function(symbol::REGCLASS_IN, 1, once, move |ctx| {
@@ -244,7 +246,11 @@ pub(crate) fn register(conn: &Connection, database: &str, user: &str) -> rusqlit
             Ok(Some(oid)) => Ok(Some(i64::from(oid))),
             Ok(None) => Err(raise(SqlError::new(
                 sqlstate::UNDEFINED_TABLE,
-                format!("relation \"{}\" does not exist", name.trim()),
+                format!(
+                    "relation \"{}\" does not exist",
+                    fc::parse_qualified_name(&name)
+                        .map_or_else(|_| name.trim().to_string(), |p| p.join("."))
+                ),
             ))),
             Err(e) => Err(raise(e)),
         }
@@ -404,8 +410,8 @@ fn regclass_in(conn: &Connection, user: &str, text: &str) -> Result<Option<u32>,
                 return Err(SqlError::new(
                     sqlstate::FEATURE_NOT_SUPPORTED,
                     format!(
-                        "cross-database references are not implemented: {}",
-                        text.trim()
+                        "cross-database references are not implemented: \"{}\"",
+                        parts.join(".")
                     ),
                 ));
             }
