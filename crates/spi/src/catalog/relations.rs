@@ -147,6 +147,10 @@ impl Catalog for DbCatalog<'_> {
             Some(s) => self.sql.trusted(|c| lookup(c, s, name)),
             None => self.sql.trusted(|c| {
                 for s in self.search_path() {
+                    // `information_schema` on the path finds its views too.
+                    if let Some(r) = system_relation(Some(&s), name) {
+                        return Ok(Some(r));
+                    }
                     if let Some(r) = lookup(c, &s, name)? {
                         return Ok(Some(r));
                     }

@@ -248,6 +248,20 @@ pub static FUNCTIONS: &[Builtin] = &[
         encoding_to_char,
     ),
     pure(
+        "getdatabaseencoding",
+        &[],
+        NAME,
+        "pg_getdatabaseencoding",
+        database_encoding,
+    ),
+    pure(
+        "pg_tablespace_location",
+        &[OID],
+        TEXT,
+        "pg_tablespace_location",
+        empty_text,
+    ),
+    pure(
         "pg_char_to_encoding",
         &[NAME],
         INT4,
@@ -809,6 +823,16 @@ fn stored_strings(text: &str) -> Vec<String> {
 fn partition_ancestors(_: &Env, args: &[Value]) -> Result<crate::func::Rows> {
     let row = vec![args.first().cloned().unwrap_or(Value::Null)];
     Ok(Box::new(std::iter::once(Ok(row))))
+}
+
+/// minipg's databases are UTF8, always.
+fn database_encoding(_: &Env, _: &[Value]) -> Result<Value> {
+    Ok(Value::Text("UTF8".into()))
+}
+
+/// The built-in tablespaces have no location of their own.
+fn empty_text(_: &Env, _: &[Value]) -> Result<Value> {
+    Ok(Value::Text(String::new()))
 }
 
 fn null_fn(_: &Env, _: &[Value]) -> Result<Value> {

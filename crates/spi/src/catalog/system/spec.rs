@@ -1,6 +1,7 @@
 //! The columns of every catalog relation minipg serves, as PostgreSQL 15 declares them
 //! (read from a PostgreSQL 15 server's `pg_attribute`), one line per relation:
 //! `name:type`, with `type` a `pg_type.typname` of minipg's type catalog and `(n)` a typmod.
+//! Invariant: every type named exists in minipg's type catalog (a unit test checks).
 //!
 //! Where PostgreSQL's column type is one minipg does not have, the column has the nearest
 //! type minipg has: `pg_node_tree`, `aclitem[]`, `pg_lsn`, `inet` and `anyarray` columns are
@@ -632,6 +633,13 @@ pub(super) static RELATIONS: &[(Namespace, &str, u32, char, &str)] = &[
         12028,
         'v',
         "schemaname:name viewname:name viewowner:name definition:text",
+    ),
+    (
+        PgCatalog,
+        "pg_db_role_setting",
+        2964,
+        'r',
+        "setdatabase:oid setrole:oid setconfig:_text",
     ),
     (
         PgCatalog,

@@ -78,9 +78,9 @@ unsafe impl<'vtab> VTab<'vtab> for SysTab {
         decl.push(')');
         let decl = CString::new(decl)
             .map_err(|_| rusqlite::Error::ModuleError("bad declaration".into()))?;
-        // SAFETY: the handle is only stored; it is used (through a non-owning `Connection`)
-        // while SQLite runs a scan of this table, on the thread that runs it, and the table
-        // is disconnected before the connection closes.
+        // SAFETY: the handle is only stored here. It is used (through a non-owning
+        // `Connection`) only inside `xFilter`, i.e. while SQLite runs a scan of this table on
+        // this connection — which is then necessarily open — on the thread running it.
         let handle = unsafe { db.handle() };
         Ok((
             Cow::Owned(decl),

@@ -2,7 +2,9 @@
 //! and `proargtypes` (facts read from a PostgreSQL 15 server:
 //! `select oid, proname, proargtypes from pg_proc where pronamespace = 11`).
 //!
-//! Invariant: only rows that some catalog row matches are listed; one row per OID.
+//! Invariant: only rows that some catalog row matches are listed; one row per OID. A function
+//! added to the catalog later gets a hashed OID (`super::proc_oid`) until this table is made
+//! again from PostgreSQL 15's `pg_proc` (match by name and `proargtypes`).
 
 use crate::types::Oid;
 
