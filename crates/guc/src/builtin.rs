@@ -41,6 +41,14 @@ pub static RESTART_AFTER_CRASH: GucBool = GucBool::new(true);
 pub static SYNCHRONOUS_COMMIT: GucBool = GucBool::new(true);
 /// `statement_timeout`: milliseconds a statement may run; 0 = no limit. User.
 pub static STATEMENT_TIMEOUT: GucInt = GucInt::new(0);
+/// `lock_timeout` (ms): accepted for PostgreSQL clients (pg_dump sets it); SQLite's busy
+/// timeout governs lock waits. User.
+pub static LOCK_TIMEOUT: GucInt = GucInt::new(0);
+/// `synchronize_seqscans`: accepted for PostgreSQL clients (pg_dump sets it); no effect. User.
+pub static SYNCHRONIZE_SEQSCANS: GucBool = GucBool::new(true);
+/// `row_security`: accepted for PostgreSQL clients (pg_dump sets it); minipg has no row
+/// security policies. User.
+pub static ROW_SECURITY: GucBool = GucBool::new(true);
 /// `idle_in_transaction_session_timeout`: milliseconds a session may sit idle in a transaction;
 /// 0 = no limit. User.
 pub static IDLE_IN_TRANSACTION_SESSION_TIMEOUT: GucInt = GucInt::new(60_000);
@@ -257,6 +265,27 @@ pub(crate) fn define_all(registry: &mut Registry, private: bool) {
             Value::Int(0),
         )
         .about("Maximum time a statement may run; 0 disables."),
+        Builtin::new(
+            "lock_timeout",
+            User,
+            int(i(&LOCK_TIMEOUT), 0, INT_MAX, GucUnit::Ms),
+            Value::Int(0),
+        )
+        .about("Maximum time to wait for a lock (accepted; SQLite's busy timeout applies)."),
+        Builtin::new(
+            "synchronize_seqscans",
+            User,
+            Kind::Bool(b(&SYNCHRONIZE_SEQSCANS)),
+            Value::Bool(true),
+        )
+        .about("Synchronized sequential scans (accepted; no effect in minipg)."),
+        Builtin::new(
+            "row_security",
+            User,
+            Kind::Bool(b(&ROW_SECURITY)),
+            Value::Bool(true),
+        )
+        .about("Row security policies apply (accepted; minipg has none)."),
         Builtin::new(
             "idle_in_transaction_session_timeout",
             User,

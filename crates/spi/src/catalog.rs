@@ -12,10 +12,10 @@
 //!   attdefault)`: each column's PostgreSQL type and typmod (SQLite only knows the storage
 //!   class) and its default as PostgreSQL text.
 //! - `minipg_meta(key, value)`: the format version and the next OID.
-//! - `pg_namespace` (a TEMP view per connection, created on a connection's first statement
-//!   that names it) = the built-ins ∪ `minipg_namespace`; `pg_stat_activity` and
-//!   `pg_stat_autovacuum`: eponymous virtual tables ([`views`]). These are the system
-//!   relations of schema `pg_catalog`.
+//! - The system catalogs of `pg_catalog` and `information_schema` (`pg_namespace` = the
+//!   built-ins ∪ `minipg_namespace`, `pg_class`, `pg_attribute`, `pg_constraint`, …,
+//!   `pg_stat_activity`): eponymous virtual tables over these tables, SQLite's own schema and
+//!   the server ([`system`], [`views`]).
 //!
 //! Invariants: a schema exists iff it is built in or has a row; every relation's schema
 //! exists; a `minipg_class` row exists iff its SQLite object does — DDL changes both in one
@@ -26,6 +26,7 @@
 //! Never: the catalog functions here begin or end transactions — their callers do.
 
 pub(crate) mod relations;
+pub(crate) mod system;
 pub(crate) mod views;
 
 pub(crate) use relations::DbCatalog;
@@ -128,18 +129,11 @@ pub(crate) fn catalog_present(conn: &Connection) -> rusqlite::Result<bool> {
     .map(|n| n == 4)
 }
 
-/// Per-connection TEMP views (kept out of the file; `SqlConn::install_views_for` creates them
-/// when a statement first names one).
-pub(crate) fn install_views(conn: &Connection) -> rusqlite::Result<()> {
-    let builtins = BUILTIN_SCHEMAS
-        .iter()
-        .map(|(name, oid)| format!("SELECT {oid} AS oid, '{name}' AS nspname, NULL AS nspowner"))
-        .collect::<Vec<_>>()
-        .join(" UNION ALL ");
-    conn.execute_batch(&format!(
-        "CREATE TEMP VIEW IF NOT EXISTS pg_namespace AS {builtins} \
-         UNION ALL SELECT oid, nspname, nspowner FROM main.minipg_namespace;"
-    ))
+/// Per-connection TEMP views: none any more. The catalog relations, `pg_namespace` included,
+/// are eponymous virtual tables registered when a connection opens ([`system`]); this stays
+/// for `SqlConn::install_views_for`, which still calls it.
+pub(crate) fn install_views(_conn: &Connection) -> rusqlite::Result<()> {
+    Ok(())
 }
 
 fn is_builtin(name: &str) -> bool {
@@ -393,7 +387,7 @@ mod tests {
     fn conn() -> Connection {
         let c = Connection::open_in_memory().expect("open");
         ensure_catalog(&c).expect("catalog");
-        install_views(&c).expect("views");
+        views::register(&c).expect("views");
         c
     }
 
@@ -411,7 +405,7 @@ mod tests {
         assert_eq!(notices.len(), 1);
         let n: i64 = c
             .query_row(
-                "SELECT count(*) FROM pg_namespace WHERE nspname = 's1'",
+                "SELECT count(*) FROM \"pg_catalog.pg_namespace\" WHERE nspname = 's1'",
                 [],
                 |r| r.get(0),
             )

@@ -1,7 +1,8 @@
 //! The host functions of the `sql` catalog (`sql::func::host`: signatures there, bodies here):
 //! `version()`, `current_database()`, `current_user`, `session_user`, `current_schema`,
 //! `pg_backend_pid()`, `pg_sleep(s)`, `pg_cancel_backend(pid)`, `pg_terminate_backend(pid)`,
-//! `current_setting(name)` and `set_config(name, value, local)`.
+//! `current_setting(name)` and `set_config(name, value, local)`; the catalog's host functions
+//! (`pg_get_indexdef`, `regclass` I/O, …) are in `catalog::system::functions`.
 //!
 //! Invariants: a function that fails reports its SQLSTATE through [`function_error`];
 //! `pg_sleep` sleeps in slices of at most 10 ms and checks [`interrupt::check`] between them.
@@ -59,7 +60,7 @@ pub(crate) fn register(conn: &Connection, database: &str, user: &str) -> Result<
     })?;
     conn.create_scalar_function(symbol::CURRENT_SETTING, -1, stable, current_setting)?;
     conn.create_scalar_function(symbol::SET_CONFIG, 3, volatile, set_config)?;
-    Ok(())
+    crate::catalog::system::functions::register(conn, database, user)
 }
 
 /// `current_setting(name [, missing_ok])`.

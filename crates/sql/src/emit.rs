@@ -33,6 +33,40 @@ pub fn query(q: &Query) -> String {
     s
 }
 
+/// SQLite's text for a statement's top-level query: as [`query`], but a `reg*` output column
+/// (an OID shown as a name: `regclass`, `regtype`…) goes through its output function, since
+/// the name needs the catalog and value output has none. The query is wrapped whole
+/// (`SELECT out("c1") AS "c1", … FROM (…)`) so that its ORDER BY still sorts the OIDs, as
+/// PostgreSQL does. Stored forms (views, CREATE TABLE … AS) use [`query`] and keep OIDs.
+pub fn output_query(q: &Query) -> String {
+    let symbols: Vec<Option<&str>> = q
+        .columns
+        .iter()
+        .map(|c| crate::func::catalog::reg_output_symbol(c.ty))
+        .collect();
+    if symbols.iter().all(Option::is_none) {
+        return query(q);
+    }
+    let mut s = String::from("SELECT ");
+    for (i, symbol) in symbols.iter().enumerate() {
+        if i > 0 {
+            s.push_str(", ");
+        }
+        match symbol {
+            Some(f) => {
+                let _ = write!(s, "{f}(\"c{n}\") AS \"c{n}\"", n = i + 1);
+            }
+            None => {
+                let _ = write!(s, "\"c{n}\" AS \"c{n}\"", n = i + 1);
+            }
+        }
+    }
+    s.push_str(" FROM (");
+    write_query(&mut s, q);
+    s.push(')');
+    s
+}
+
 /// SQLite's text for INSERT/UPDATE/DELETE.
 pub fn modify(m: &Modify) -> String {
     let mut s = String::new();

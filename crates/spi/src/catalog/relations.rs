@@ -53,63 +53,11 @@ impl<'a> DbCatalog<'a> {
     }
 }
 
-fn col(name: &str, ty: Type) -> RelColumn {
-    RelColumn {
-        name: name.into(),
-        ty,
-        typmod: -1,
-        not_null: false,
-        default: None,
-    }
-}
-
-/// `pg_catalog`'s relations: (name, OID, columns).
-fn system_relation(name: &str) -> Option<Relation> {
-    let (oid, columns) = match name {
-        "pg_namespace" => (
-            2615,
-            vec![
-                col("oid", Type::OID),
-                col("nspname", Type::NAME),
-                col("nspowner", Type::TEXT),
-            ],
-        ),
-        "pg_stat_activity" => (
-            12_222,
-            vec![
-                col("pid", Type::INT4),
-                col("datname", Type::NAME),
-                col("usename", Type::NAME),
-                col("backend_type", Type::TEXT),
-                col("state", Type::TEXT),
-                col("query", Type::TEXT),
-                col("backend_start", Type::TIMESTAMPTZ),
-                col("query_start", Type::TIMESTAMPTZ),
-            ],
-        ),
-        "pg_stat_autovacuum" => (
-            12_223,
-            vec![
-                col("datname", Type::NAME),
-                col("last_run", Type::TIMESTAMPTZ),
-                col("runs", Type::INT8),
-                col("last_action", Type::TEXT),
-                col("wal_bytes_before", Type::INT8),
-                col("wal_bytes_after", Type::INT8),
-                col("pages_freed", Type::INT8),
-            ],
-        ),
-        _ => return None,
-    };
-    Some(Relation {
-        oid,
-        schema: "pg_catalog".into(),
-        name: name.into(),
-        kind: RelKind::View,
-        sqlite_name: name.into(),
-        columns,
-        system: true,
-    })
+/// The system relation `name` of `schema` (`None`: `pg_catalog`, searched first for
+/// unqualified names): every relation of `pg_catalog` and `information_schema` minipg
+/// serves, defined in [`system`](crate::catalog::system).
+pub(crate) fn system_relation(schema: Option<&str>, name: &str) -> Option<Relation> {
+    crate::catalog::system::lookup(schema, name).map(|r| r.relation())
 }
 
 fn kind_of(code: &str) -> RelKind {
@@ -192,23 +140,17 @@ pub(crate) fn search_path_names(user: &str) -> Vec<String> {
 impl Catalog for DbCatalog<'_> {
     fn relation(&self, schema: Option<&str>, name: &str) -> sql::Result<Option<Relation>> {
         self.note_use();
-        let sys = match schema {
-            None | Some("pg_catalog") => system_relation(name),
-            Some(_) => None,
-        };
-        if let Some(r) = sys {
-            if name == "pg_namespace" {
-                self.sql
-                    .install_views_for(name)
-                    .map_err(SpiError::into_sql)?;
-            }
+        if let Some(r) = system_relation(schema, name) {
             return Ok(Some(r));
         }
-        let conn = &self.sql.conn;
         let found = match schema {
             Some(s) => self.sql.trusted(|c| lookup(c, s, name)),
             None => self.sql.trusted(|c| {
                 for s in self.search_path() {
+                    // `information_schema` on the path finds its views too.
+                    if let Some(r) = system_relation(Some(&s), name) {
+                        return Ok(Some(r));
+                    }
                     if let Some(r) = lookup(c, &s, name)? {
                         return Ok(Some(r));
                     }
@@ -216,7 +158,6 @@ impl Catalog for DbCatalog<'_> {
                 Ok(None)
             }),
         };
-        let _ = conn;
         found.map_err(|e| SpiError::from(e).into_sql())
     }
 

@@ -6,9 +6,16 @@
 //! Unknown literals (`'abc'`) are converted when they meet their type: the type's input
 //! function runs here, at analysis, so `'abc'::int` fails with 22P02 at the literal's position
 //! as in PostgreSQL. Untyped parameters take the first type they are coerced to.
+//!
+//! The `reg*` types (OIDs shown and read as names) need the catalog for their I/O: a name
+//! that only the type or function catalog knows (`regtype`, `regproc`, `regrole`) is resolved
+//! here; a relation or schema name (`regclass`, `regnamespace`) becomes a call of the host's
+//! input function, run once per statement (42P01 / 3F000 when missing). Casts between `reg*`
+//! and the string types call the input and output functions of `func::catalog`.
 
 use crate::env::Env;
 use crate::error::{Result, SqlError, sqlstate};
+use crate::func::catalog::{is_reg_type, reg_input_symbol, reg_output_symbol};
 use crate::func::{CastContext, CastDef, CastImp, casts};
 use crate::ir::{CastHow, Expr, ExprKind};
 use crate::types::{Category, Type, Typmod, format_type, io};
@@ -50,6 +57,35 @@ pub(crate) fn find_cast(from: Type, to: Type, context: CastContext) -> Option<Ca
     }
     if from.is_pseudo() || to.is_pseudo() {
         return None;
+    }
+    if is_reg_type(from)
+        && is_string_type(to)
+        && context >= CastContext::Assignment
+        && let Some(symbol) = reg_output_symbol(from)
+    {
+        return Some(CastHow::Func {
+            symbol,
+            with_typmod: false,
+        });
+    }
+    if is_string_type(from)
+        && is_reg_type(to)
+        && context == CastContext::Explicit
+        && let Some(symbol) = reg_input_symbol(to)
+    {
+        return Some(CastHow::Func {
+            symbol,
+            with_typmod: false,
+        });
+    }
+    if matches!(
+        (from, to),
+        (Type::INT2VECTOR, Type::INT2_ARRAY) | (Type::OIDVECTOR, Type::OID_ARRAY)
+    ) {
+        return Some(CastHow::Func {
+            symbol: crate::func::catalog::VECTOR_TO_ARRAY,
+            with_typmod: false,
+        });
     }
     if let (Some(fe), Some(te)) = (from.elem(), to.elem()) {
         return find_cast(fe, te, context).map(|_| CastHow::Array {
@@ -192,6 +228,9 @@ fn coerce_unknown(
             if to.is_pseudo() {
                 return Ok(Expr::constant(Value::Text(s), Type::TEXT));
             }
+            if is_reg_type(to) {
+                return reg_literal(env, s, to, position);
+            }
             let v = io::input(to, env, &s, -1).map_err(|err| err.at(position))?;
             let v = io::apply_typmod(to, env, v, typmod, context == CastContext::Explicit)
                 .map_err(|err| err.at(position))?;
@@ -218,6 +257,32 @@ fn coerce_unknown(
             Ok(out)
         }
     }
+}
+
+/// A literal read as a `reg*` type: an OID given as digits, or a name resolved now (types,
+/// functions, roles) or by the host when the statement runs (relations, schemas).
+fn reg_literal(env: &Env, s: String, to: Type, position: Option<usize>) -> Result<Expr> {
+    use crate::func::catalog::{REG_IO, numeric_oid};
+    if let Some(oid) = numeric_oid(&s) {
+        return Ok(Expr::constant(Value::Int(i64::from(oid)), to));
+    }
+    let Some(symbol) = reg_input_symbol(to) else {
+        return Err(SqlError::internal("not a reg* type").at(position));
+    };
+    if let Some((_, f)) = REG_IO.iter().find(|(sym, _)| *sym == symbol) {
+        let v = f(env, &[Value::Text(s)]).map_err(|err| err.at(position))?;
+        return Ok(Expr::constant(v, to));
+    }
+    Ok(Expr::new(
+        ExprKind::Cast {
+            arg: Box::new(Expr::constant(Value::Text(s), Type::TEXT)),
+            how: CastHow::Func {
+                symbol,
+                with_typmod: false,
+            },
+        },
+        to,
+    ))
 }
 
 /// Runs a cast of a constant now, when the cast is a runtime function or an I/O cast.
@@ -286,10 +351,18 @@ fn fold(env: &Env, e: Expr, typmod: Typmod, position: Option<usize>) -> Result<E
 }
 
 fn cast_fn(symbol: &str) -> Option<crate::func::ScalarFn> {
-    casts().find_map(|c| match c.imp {
-        CastImp::Func { symbol: s, f, .. } if s == symbol => Some(f),
-        _ => None,
-    })
+    casts()
+        .find_map(|c| match c.imp {
+            CastImp::Func { symbol: s, f, .. } if s == symbol => Some(f),
+            _ => None,
+        })
+        .or_else(|| {
+            crate::func::catalog::REG_IO
+                .iter()
+                .chain(crate::func::catalog::CAST_FUNCTIONS)
+                .find(|(s, _)| *s == symbol)
+                .map(|(_, f)| *f)
+        })
 }
 
 /// Length/precision coercion (`varchar(3)`, `numeric(5,2)`, `timestamp(0)`).

@@ -795,6 +795,20 @@ impl Analyzer<'_> {
         } else {
             x
         };
+        if let Some((symbol, elem)) = crate::func::catalog::special_subscript(x.ty)
+            && let [ast::Subscript::Index { index }] = subs
+        {
+            let p = self.expr_pos(index);
+            let i = self.expr(index, clause)?;
+            let i = self.coerce(i, Type::INT4, -1, CastContext::Assignment, p)?;
+            return Ok(Expr::new(
+                ExprKind::Internal {
+                    symbol,
+                    args: vec![x, i],
+                },
+                elem,
+            ));
+        }
         let Some(elem) = x.ty.elem() else {
             return Err(SqlError::new(
                 sqlstate::DATATYPE_MISMATCH,

@@ -33,7 +33,7 @@ impl Analyzer<'_> {
         }
         let query = self.query(q)?;
         let params = self.finish_params()?;
-        let sqlite = emit::query(&query);
+        let sqlite = emit::output_query(&query);
         Ok(Plan::Query(QueryPlan {
             sqlite,
             command: Command::Select,

@@ -197,6 +197,15 @@ fn custom(name: &ObjectName, mods: &[TypeModifier]) -> Result<TypeName> {
         [schema, n] if schema == "pg_catalog" => n.as_str(),
         _ => return Err(undefined(&parts.join("."))),
     };
+    // `"char"` quoted is the one-byte internal type, not `char` (= bpchar).
+    let quoted = name
+        .0
+        .last()
+        .and_then(|p| p.as_ident())
+        .is_some_and(|i| i.quote_style.is_some());
+    if quoted && base == "char" {
+        return Ok(plain(Type::CHAR));
+    }
     let nums: Vec<i64> = mods
         .iter()
         .filter_map(|m| m.to_string().trim().parse().ok())

@@ -14,6 +14,7 @@
 //! one extra first argument, the text `"oid,oid,…"` of its actual argument types (see
 //! [`arg_types`]), for polymorphic functions that must know what they were given.
 
+pub mod catalog;
 pub mod extra;
 pub mod host;
 pub mod internal;
@@ -266,6 +267,7 @@ pub fn builtins() -> impl Iterator<Item = &'static Builtin> {
     [
         sqlite::FUNCTIONS,
         host::FUNCTIONS,
+        catalog::FUNCTIONS,
         numbers::FUNCTIONS,
         datetime::FUNCTIONS,
         text::FUNCTIONS,

@@ -1,0 +1,836 @@
+//! The bodies of the catalog's host functions (`sql::func::catalog::symbol`): relation and
+//! schema names ↔ OIDs (`regclass`, `regnamespace`, `to_regclass`), visibility along the
+//! search path, `pg_get_indexdef`/`pg_get_constraintdef`/`pg_get_viewdef`, relation sizes,
+//! the privilege checks, `current_schemas` — and the helpers the catalog relations' queries
+//! call (`DEPARSE_DEFAULT`, the pure `reg*` I/O of `sql::func::catalog::REG_IO`).
+//!
+//! A host function reads the database through the connection that calls it (SQLite allows a
+//! function to run statements on its own connection; they see the caller's snapshot).
+//!
+//! Invariants: strict functions return NULL for a NULL argument without looking further; an
+//! OID that names nothing gives NULL (as PostgreSQL's do), a name that names nothing the
+//! error PostgreSQL raises. Privileges are always granted: minipg has one role so far, the
+//! bootstrap superuser. Never: writes the database.
+
+use rusqlite::functions::{Context, FunctionFlags};
+use rusqlite::types::{Value as Cell, ValueRef};
+use rusqlite::{Connection, OptionalExtension};
+use sql::func::catalog::{self as fc, symbol};
+use sql::{SqlError, sqlstate};
+
+use super::derived;
+use crate::catalog::relations::search_path_names;
+use crate::catalog::{BUILTIN_SCHEMAS, is_schema};
+use crate::runtime::{raise, with_env};
+
+/// `pg_minipg_deparse_default(text, type oid, typmod)`: a stored default as `pg_get_expr`
+/// shows it (used by `pg_attrdef`).
+pub(crate) const DEPARSE_DEFAULT: &str = "pg_minipg_deparse_default";
+
+fn text_of(v: ValueRef<'_>) -> Option<String> {
+    match v {
+        ValueRef::Text(t) => Some(String::from_utf8_lossy(t).into_owned()),
+        ValueRef::Integer(i) => Some(i.to_string()),
+        ValueRef::Real(f) => Some(f.to_string()),
+        _ => None,
+    }
+}
+
+fn int_of(v: ValueRef<'_>) -> Option<i64> {
+    match v {
+        ValueRef::Integer(i) => Some(i),
+        ValueRef::Text(t) => std::str::from_utf8(t).ok()?.trim().parse().ok(),
+        _ => None,
+    }
+}
+
+fn oid_of(v: ValueRef<'_>) -> Option<u32> {
+    int_of(v).and_then(|i| u32::try_from(i).ok())
+}
+
+fn any_null(ctx: &Context<'_>) -> bool {
+    (0..ctx.len()).any(|i| matches!(ctx.get_raw(i), ValueRef::Null))
+}
+
+/// Registers the helpers the catalog relations' queries call (on every connection).
+pub(crate) fn register_helpers(conn: &Connection) -> rusqlite::Result<()> {
+    let deterministic = FunctionFlags::SQLITE_UTF8 | FunctionFlags::SQLITE_DETERMINISTIC;
+    conn.create_scalar_function(DEPARSE_DEFAULT, 3, deterministic, |ctx| {
+        let Some(text) = text_of(ctx.get_raw(0)) else {
+            return Ok(None);
+        };
+        let ty = sql::Type(oid_of(ctx.get_raw(1)).unwrap_or(0));
+        let typmod = int_of(ctx.get_raw(2))
+            .and_then(|t| i32::try_from(t).ok())
+            .unwrap_or(-1);
+        Ok(Some(super::deparse::default_expr(&text, ty, typmod, &[])))
+    })?;
+    for (name, f) in fc::REG_IO.iter().chain(fc::CAST_FUNCTIONS) {
+        let f = *f;
+        conn.create_scalar_function(*name, -1, deterministic, move |ctx| {
+            let args: Vec<sql::Value> = (0..ctx.len())
+                .map(|i| crate::runtime::from_ref(ctx.get_raw(i)))
+                .collect();
+            if args.iter().any(sql::Value::is_null) {
+                return Ok(Cell::Null);
+            }
+            match with_env(|env| f(env, &args)) {
+                Ok(v) => Ok(to_cell(v)),
+                Err(e) => Err(raise(e)),
+            }
+        })?;
+    }
+    Ok(())
+}
+
+fn to_cell(v: sql::Value) -> Cell {
+    match v {
+        sql::Value::Null => Cell::Null,
+        sql::Value::Int(i) => Cell::Integer(i),
+        sql::Value::Float(f) => Cell::Real(f),
+        sql::Value::Text(t) => Cell::Text(t),
+        sql::Value::Bytes(b) => Cell::Blob(b),
+    }
+}
+
+/// Runs `f` with the connection calling the function.
+fn with_conn<T>(
+    ctx: &Context<'_>,
+    f: impl FnOnce(&Connection) -> rusqlite::Result<T>,
+) -> rusqlite::Result<T> {
+    // SAFETY: the reference is used only during this call, on the thread SQLite called the
+    // function on, and is not kept or sent anywhere.
+    let conn = unsafe { ctx.get_connection() }?;
+    f(&conn)
+}
+
+/// Registers the catalog's host functions for a session of `user` on `database`.
+pub(crate) fn register(conn: &Connection, database: &str, user: &str) -> rusqlite::Result<()> {
+    let stable = FunctionFlags::SQLITE_UTF8;
+    // Name look-ups are constant within a statement: deterministic lets SQLite run them once.
+    let once = FunctionFlags::SQLITE_UTF8 | FunctionFlags::SQLITE_DETERMINISTIC;
+
+    let u = user.to_string();
+    conn.create_scalar_function(symbol::TABLE_IS_VISIBLE, 1, stable, move |ctx| {
+        let Some(oid) = oid_of(ctx.get_raw(0)) else {
+            return Ok(None);
+        };
+        with_conn(ctx, |c| table_is_visible(c, &u, oid))
+    })?;
+    let u = user.to_string();
+    conn.create_scalar_function(symbol::GET_INDEXDEF, -1, stable, move |ctx| {
+        let Some(oid) = oid_of(ctx.get_raw(0)) else {
+            return Ok(None);
+        };
+        let column = if ctx.len() > 1 {
+            int_of(ctx.get_raw(1)).unwrap_or(0)
+        } else {
+            0
+        };
+        let pretty = ctx.len() > 2 && int_of(ctx.get_raw(2)).unwrap_or(0) != 0;
+        with_conn(ctx, |c| index_def(c, &u, oid, column, pretty))
+    })?;
+    let u = user.to_string();
+    conn.create_scalar_function(symbol::GET_CONSTRAINTDEF, -1, stable, move |ctx| {
+        let Some(oid) = oid_of(ctx.get_raw(0)) else {
+            return Ok(None);
+        };
+        let pretty = ctx.len() > 1 && int_of(ctx.get_raw(1)).unwrap_or(0) != 0;
+        with_conn(ctx, |c| constraint_def(c, &u, oid, pretty))
+    })?;
+    let u = user.to_string();
+    conn.create_scalar_function(symbol::GET_VIEWDEF, -1, stable, move |ctx| {
+        let Some(oid) = oid_of(ctx.get_raw(0)) else {
+            return Ok(None);
+        };
+        let pretty = ctx.len() > 1 && int_of(ctx.get_raw(1)).unwrap_or(0) != 0;
+        with_conn(ctx, |c| view_def(c, &u, oid, pretty))
+    })?;
+    for (sym, what) in [
+        (symbol::RELATION_SIZE, Size::Relation),
+        (symbol::TOTAL_RELATION_SIZE, Size::Total),
+        (symbol::TABLE_SIZE, Size::Table),
+        (symbol::INDEXES_SIZE, Size::Indexes),
+    ] {
+        conn.create_scalar_function(sym, -1, stable, move |ctx| {
+            if any_null(ctx) {
+                return Ok(None);
+            }
+            let Some(oid) = oid_of(ctx.get_raw(0)) else {
+                return Ok(None);
+            };
+            let fork = if ctx.len() > 1 {
+                text_of(ctx.get_raw(1)).unwrap_or_default()
+            } else {
+                "main".to_string()
+            };
+            if !matches!(fork.as_str(), "main" | "fsm" | "vm" | "init") {
+                return Err(raise(
+                    SqlError::new(sqlstate::INVALID_PARAMETER_VALUE, "invalid fork name")
+                        .with_hint("Valid fork names are \"main\", \"fsm\", \"vm\", and \"init\"."),
+                ));
+            }
+            if fork != "main" {
+                return Ok(Some(0));
+            }
+            with_conn(ctx, |c| relation_size(c, oid, what))
+        })?;
+    }
+    let db = database.to_string();
+    conn.create_scalar_function(symbol::DATABASE_SIZE, 1, stable, move |ctx| {
+        let name = match ctx.get_raw(0) {
+            ValueRef::Null => return Ok(None),
+            ValueRef::Integer(oid) => {
+                let found = with_conn(ctx, |c| Ok(database_by_oid(c, oid)))?;
+                match found {
+                    Some(n) => n,
+                    None => return Ok(None),
+                }
+            }
+            v => text_of(v).unwrap_or_default(),
+        };
+        with_conn(ctx, |c| database_size(c, &db, &name)).map(Some)
+    })?;
+    let u = user.to_string();
+    conn.create_scalar_function(symbol::HAS_TABLE_PRIVILEGE, -1, stable, move |ctx| {
+        privilege(ctx, &u, Object::Table)
+    })?;
+    let u = user.to_string();
+    conn.create_scalar_function(symbol::HAS_SCHEMA_PRIVILEGE, -1, stable, move |ctx| {
+        privilege(ctx, &u, Object::Schema)
+    })?;
+    let u = user.to_string();
+    conn.create_scalar_function(symbol::HAS_DATABASE_PRIVILEGE, -1, stable, move |ctx| {
+        privilege(ctx, &u, Object::Database)
+    })?;
+    let u = user.to_string();
+    conn.create_scalar_function(symbol::CURRENT_SCHEMAS, 1, stable, move |ctx| {
+        let implicit = match ctx.get_raw(0) {
+            ValueRef::Null => return Ok(None),
+            v => int_of(v).unwrap_or(0) != 0,
+        };
+        with_conn(ctx, |c| {
+            let mut names = Vec::new();
+            if implicit {
+                names.push("pg_catalog".to_string());
+            }
+            for s in search_path_names(&u) {
+                if s != "pg_catalog" && is_schema(c, &s) && !names.contains(&s) {
+                    names.push(s);
+                }
+            }
+            let quoted: Vec<String> = names
+                .iter()
+                .map(|n| format!("\"{}\"", n.replace('\\', "\\\\").replace('"', "\\\"")))
+                .collect();
+            Ok(Some(format!("[{}]", quoted.join(","))))
+        })
+    })?;
+    let u = user.to_string();
+    conn.create_scalar_function(symbol::TO_REGCLASS, 1, once, move |ctx| {
+        let Some(name) = text_of(ctx.get_raw(0)) else {
+            return Ok(None);
+        };
+        // Only "not found" is NULL: a malformed name is still an error, as in PostgreSQL.
+        match with_conn(ctx, |c| Ok(regclass_in(c, &u, &name)))? {
+            Ok(oid) => Ok(oid.map(i64::from)),
+            Err(e) => Err(raise(e)),
+        }
+    })?;
+    let u = user.to_string();
+    conn.create_scalar_function(symbol::REGCLASS_IN, 1, once, move |ctx| {
+        let Some(name) = text_of(ctx.get_raw(0)) else {
+            return Ok(None);
+        };
+        match with_conn(ctx, |c| Ok(regclass_in(c, &u, &name)))? {
+            Ok(Some(oid)) => Ok(Some(i64::from(oid))),
+            Ok(None) => Err(raise(SqlError::new(
+                sqlstate::UNDEFINED_TABLE,
+                format!(
+                    "relation \"{}\" does not exist",
+                    fc::parse_qualified_name(&name)
+                        .map_or_else(|_| name.trim().to_string(), |p| p.join("."))
+                ),
+            ))),
+            Err(e) => Err(raise(e)),
+        }
+    })?;
+    let u = user.to_string();
+    conn.create_scalar_function(symbol::REGCLASS_OUT, 1, stable, move |ctx| {
+        match ctx.get_raw(0) {
+            ValueRef::Null => Ok(None),
+            ValueRef::Integer(0) => Ok(Some("-".to_string())),
+            ValueRef::Integer(i) => {
+                let Ok(oid) = u32::try_from(i) else {
+                    return Ok(Some(i.to_string()));
+                };
+                with_conn(ctx, |c| {
+                    Ok(Some(
+                        regclass_out(c, &u, oid)?.unwrap_or_else(|| oid.to_string()),
+                    ))
+                })
+            }
+            v => Ok(text_of(v)),
+        }
+    })?;
+    conn.create_scalar_function(symbol::TO_REGNAMESPACE, 1, once, |ctx| {
+        let Some(name) = text_of(ctx.get_raw(0)) else {
+            return Ok(None);
+        };
+        with_conn(ctx, |c| Ok(regnamespace_in(c, &name).ok().flatten()))
+    })?;
+    conn.create_scalar_function(symbol::REGNAMESPACE_IN, 1, once, |ctx| {
+        let Some(name) = text_of(ctx.get_raw(0)) else {
+            return Ok(None);
+        };
+        match with_conn(ctx, |c| Ok(regnamespace_in(c, &name)))? {
+            Ok(Some(oid)) => Ok(Some(oid)),
+            Ok(None) => Err(raise(SqlError::new(
+                sqlstate::INVALID_SCHEMA_NAME,
+                format!("schema \"{}\" does not exist", name.trim()),
+            ))),
+            Err(e) => Err(raise(e)),
+        }
+    })?;
+    conn.create_scalar_function(symbol::REGNAMESPACE_OUT, 1, stable, |ctx| {
+        match ctx.get_raw(0) {
+            ValueRef::Null => Ok(None),
+            ValueRef::Integer(0) => Ok(Some("-".to_string())),
+            ValueRef::Integer(i) => with_conn(ctx, |c| {
+                Ok(Some(
+                    schema_name(c, i)?.map_or_else(|| i.to_string(), |n| quote(&n)),
+                ))
+            }),
+            v => Ok(text_of(v)),
+        }
+    })?;
+    Ok(())
+}
+
+fn quote(name: &str) -> String {
+    crate::quote::quote_identifier(name).into_owned()
+}
+
+// ---- relations by name and by OID ----
+
+/// (schema, name) of relation `oid`: a client's, a catalog relation, or a constraint index.
+pub(crate) fn relation_name(
+    conn: &Connection,
+    oid: u32,
+) -> rusqlite::Result<Option<(String, String)>> {
+    if let Some(r) = super::by_oid(oid) {
+        return Ok(Some((r.schema.name().to_string(), r.name.to_string())));
+    }
+    let row = conn
+        .query_row(
+            "SELECT relnamespace, relname FROM main.minipg_class WHERE oid = ?1",
+            [i64::from(oid)],
+            |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)),
+        )
+        .optional()?;
+    if row.is_some() {
+        return Ok(row);
+    }
+    if let Some((table, _)) = derived::derived_owner(oid)
+        && let Some(t) = derived::table(conn, table)?
+        && let Some(i) = t.indexes.iter().find(|i| i.oid == oid)
+    {
+        return Ok(Some((t.schema.clone(), i.name.clone())));
+    }
+    Ok(None)
+}
+
+/// The OID of relation `name` in `schema` (client relations and constraint indexes).
+fn relation_in(conn: &Connection, schema: &str, name: &str) -> rusqlite::Result<Option<u32>> {
+    if let Some(r) = super::lookup(Some(schema), name) {
+        return Ok(Some(r.oid));
+    }
+    let oid: Option<i64> = conn
+        .query_row(
+            "SELECT oid FROM main.minipg_class WHERE relnamespace = ?1 AND relname = ?2",
+            [schema, name],
+            |r| r.get(0),
+        )
+        .optional()?;
+    if let Some(oid) = oid {
+        return Ok(u32::try_from(oid).ok());
+    }
+    // A primary key's or unique constraint's index has no row of its own.
+    let mut stmt = conn.prepare_cached(
+        "SELECT oid FROM main.minipg_class WHERE relnamespace = ?1 AND relkind = 'r'",
+    )?;
+    let tables: Vec<i64> = stmt
+        .query_map([schema], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    for t in tables {
+        let Ok(t) = u32::try_from(t) else { continue };
+        if let Some(table) = derived::table(conn, t)?
+            && let Some(i) = table
+                .indexes
+                .iter()
+                .find(|i| i.constraint.is_some() && i.name == name)
+        {
+            return Ok(Some(i.oid));
+        }
+    }
+    Ok(None)
+}
+
+/// The schemas unqualified names are looked up in: `pg_catalog` first, then the path.
+fn lookup_path(conn: &Connection, user: &str) -> Vec<String> {
+    let mut path = vec!["pg_catalog".to_string()];
+    for s in search_path_names(user) {
+        if !path.contains(&s) && is_schema(conn, &s) {
+            path.push(s);
+        }
+    }
+    path
+}
+
+/// `regclass` input: the OID of the relation a (possibly qualified) name denotes.
+fn regclass_in(conn: &Connection, user: &str, text: &str) -> Result<Option<u32>, SqlError> {
+    if let Some(oid) = fc::numeric_oid(text) {
+        return Ok(Some(oid));
+    }
+    let parts = fc::parse_qualified_name(text)?;
+    let db_err = |e: rusqlite::Error| SqlError::internal(e.to_string());
+    match parts.as_slice() {
+        [name] => {
+            for s in lookup_path(conn, user) {
+                if let Some(oid) = relation_in(conn, &s, name).map_err(db_err)? {
+                    return Ok(Some(oid));
+                }
+            }
+            Ok(None)
+        }
+        [schema, name] => relation_in(conn, schema, name).map_err(db_err),
+        [db, schema, name] => {
+            let current = current_database(conn);
+            if *db != current {
+                return Err(SqlError::new(
+                    sqlstate::FEATURE_NOT_SUPPORTED,
+                    format!(
+                        "cross-database references are not implemented: \"{}\"",
+                        parts.join(".")
+                    ),
+                ));
+            }
+            relation_in(conn, schema, name).map_err(db_err)
+        }
+        _ => Err(SqlError::new(
+            sqlstate::SYNTAX_ERROR,
+            format!(
+                "improper relation name (too many dotted names): {}",
+                text.trim()
+            ),
+        )),
+    }
+}
+
+/// `regclass` output: the name, qualified when the search path would not find it.
+fn regclass_out(conn: &Connection, user: &str, oid: u32) -> rusqlite::Result<Option<String>> {
+    let Some((schema, name)) = relation_name(conn, oid)? else {
+        return Ok(None);
+    };
+    if visible(conn, user, oid, &schema, &name)? {
+        Ok(Some(quote(&name)))
+    } else {
+        Ok(Some(format!("{}.{}", quote(&schema), quote(&name))))
+    }
+}
+
+/// Would an unqualified `name` find relation `oid` (of `schema`)?
+fn visible(
+    conn: &Connection,
+    user: &str,
+    oid: u32,
+    schema: &str,
+    name: &str,
+) -> rusqlite::Result<bool> {
+    for s in lookup_path(conn, user) {
+        if s == schema {
+            return Ok(true);
+        }
+        if relation_in(conn, &s, name)?.is_some_and(|o| o != oid) {
+            return Ok(false);
+        }
+    }
+    Ok(false)
+}
+
+/// Would an unqualified `name` find the relation `name` of `schema`? (Errors read as no.)
+fn name_visible(conn: &Connection, user: &str, schema: &str, name: &str) -> bool {
+    for s in lookup_path(conn, user) {
+        if s == schema {
+            return true;
+        }
+        if relation_in(conn, &s, name).ok().flatten().is_some() {
+            return false;
+        }
+    }
+    false
+}
+
+fn table_is_visible(conn: &Connection, user: &str, oid: u32) -> rusqlite::Result<Option<bool>> {
+    match relation_name(conn, oid)? {
+        Some((schema, name)) => visible(conn, user, oid, &schema, &name).map(Some),
+        None => Ok(None),
+    }
+}
+
+fn schema_name(conn: &Connection, oid: i64) -> rusqlite::Result<Option<String>> {
+    if let Some((name, _)) = BUILTIN_SCHEMAS.iter().find(|(_, o)| *o == oid) {
+        return Ok(Some((*name).to_string()));
+    }
+    conn.query_row(
+        "SELECT nspname FROM main.minipg_namespace WHERE oid = ?1",
+        [oid],
+        |r| r.get(0),
+    )
+    .optional()
+}
+
+fn regnamespace_in(conn: &Connection, text: &str) -> Result<Option<i64>, SqlError> {
+    if let Some(oid) = fc::numeric_oid(text) {
+        return Ok(Some(i64::from(oid)));
+    }
+    let parts = fc::parse_qualified_name(text)?;
+    let [name] = parts.as_slice() else {
+        return Err(SqlError::new(sqlstate::INVALID_NAME, "invalid name syntax"));
+    };
+    if !is_schema(conn, name) {
+        return Ok(None);
+    }
+    derived::namespace_oid(conn, name)
+        .map(Some)
+        .map_err(|e| SqlError::internal(e.to_string()))
+}
+
+fn current_database(conn: &Connection) -> String {
+    conn.path()
+        .and_then(|p| {
+            std::path::Path::new(p)
+                .parent()?
+                .file_name()?
+                .to_str()
+                .map(str::to_string)
+        })
+        .unwrap_or_default()
+}
+
+// ---- definitions ----
+
+fn index_def(
+    conn: &Connection,
+    user: &str,
+    oid: u32,
+    column: i64,
+    pretty: bool,
+) -> rusqlite::Result<Option<String>> {
+    let Some(t) = derived::table_of_object(conn, oid)? else {
+        return Ok(None);
+    };
+    let Some(table) = derived::table(conn, t)? else {
+        return Ok(None);
+    };
+    Ok(table.indexes.iter().find(|i| i.oid == oid).map(|i| {
+        derived::index_def(&table, i, column, pretty, &|s, n| {
+            name_visible(conn, user, s, n)
+        })
+    }))
+}
+
+fn constraint_def(
+    conn: &Connection,
+    user: &str,
+    oid: u32,
+    pretty: bool,
+) -> rusqlite::Result<Option<String>> {
+    let Some((t, _)) = derived::derived_owner(oid) else {
+        return Ok(None);
+    };
+    let Some(table) = derived::table(conn, t)? else {
+        return Ok(None);
+    };
+    Ok(table.constraints.iter().find(|c| c.oid == oid).map(|c| {
+        derived::constraint_def(&table, c, pretty, &|s, n| name_visible(conn, user, s, n))
+    }))
+}
+
+fn view_def(
+    conn: &Connection,
+    user: &str,
+    oid: u32,
+    pretty: bool,
+) -> rusqlite::Result<Option<String>> {
+    let row: Option<(String, Option<String>)> = conn
+        .query_row(
+            "SELECT c.relkind, s.sql FROM main.minipg_class c \
+             LEFT JOIN main.sqlite_schema s ON s.name = c.sqlite_name WHERE c.oid = ?1",
+            [i64::from(oid)],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .optional()?;
+    let Some((kind, Some(sql))) = row else {
+        return Ok(None);
+    };
+    if kind != "v" {
+        return Ok(None);
+    }
+    let names: Vec<String> = conn
+        .prepare_cached(
+            "SELECT attname FROM main.minipg_attribute WHERE attrelid = ?1 ORDER BY attnum",
+        )?
+        .query_map([i64::from(oid)], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    // The stored text is `CREATE VIEW "name" (cols) AS <query>`.
+    let query = find_as_select(&sql).unwrap_or(&sql);
+    Ok(Some(super::deparse::view_query(
+        query,
+        &names,
+        pretty,
+        &|s, n| name_visible(conn, user, s, n),
+    )))
+}
+
+/// The query of a `CREATE VIEW … AS <query>` text.
+fn find_as_select(sql: &str) -> Option<&str> {
+    let upper = sql.to_ascii_uppercase();
+    let mut depth = 0i32;
+    let mut in_quote: Option<u8> = None;
+    let b = upper.as_bytes();
+    for i in 0..b.len() {
+        let c = b[i];
+        if let Some(q) = in_quote {
+            if c == q {
+                in_quote = None;
+            }
+            continue;
+        }
+        match c {
+            b'"' | b'\'' => in_quote = Some(c),
+            b'(' => depth += 1,
+            b')' => depth -= 1,
+            b'A' if depth == 0 && upper[i..].starts_with("AS ") && i > 0 && b[i - 1] == b' ' => {
+                return sql.get(i + 3..);
+            }
+            _ => {}
+        }
+    }
+    None
+}
+
+// ---- sizes ----
+
+#[derive(Clone, Copy)]
+enum Size {
+    Relation,
+    Total,
+    Table,
+    Indexes,
+}
+
+fn relation_size(conn: &Connection, oid: u32, what: Size) -> rusqlite::Result<Option<i64>> {
+    let row: Option<(String, String)> = conn
+        .query_row(
+            "SELECT relkind, sqlite_name FROM main.minipg_class WHERE oid = ?1",
+            [i64::from(oid)],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .optional()?;
+    let Some((kind, sqlite_name)) = row else {
+        // A catalog relation or a constraint index: no pages of its own.
+        return Ok(relation_name(conn, oid)?.map(|_| 0));
+    };
+    if kind == "v" {
+        return Ok(Some(0));
+    }
+    let pages = |names: &[String]| -> rusqlite::Result<i64> {
+        let mut total = 0;
+        for n in names {
+            total += conn
+                .query_row(
+                    "SELECT coalesce(sum(pgsize), 0) FROM dbstat('main') WHERE name = ?1",
+                    [n],
+                    |r| r.get::<_, i64>(0),
+                )
+                .or_else(|_| conn.query_row("PRAGMA page_size", [], |r| r.get::<_, i64>(0)))?;
+        }
+        Ok(total)
+    };
+    let indexes = || -> rusqlite::Result<Vec<String>> {
+        conn.prepare_cached(
+            "SELECT name FROM main.sqlite_schema WHERE type = 'index' AND tbl_name = ?1",
+        )?
+        .query_map([&sqlite_name], |r| r.get(0))?
+        .collect()
+    };
+    let table = vec![sqlite_name.clone()];
+    let size = match (what, kind.as_str()) {
+        (Size::Relation | Size::Table, _) => pages(&table)?,
+        (Size::Total, "r") => pages(&table)? + pages(&indexes()?)?,
+        (Size::Total, _) => pages(&table)?,
+        (Size::Indexes, "r") => pages(&indexes()?)?,
+        (Size::Indexes, _) => 0,
+    };
+    Ok(Some(size))
+}
+
+fn database_by_oid(conn: &Connection, oid: i64) -> Option<String> {
+    let path = conn.path()?;
+    let data_dir = std::path::Path::new(path).parent()?.parent()?.parent()?;
+    crate::list_databases(data_dir)
+        .ok()?
+        .into_iter()
+        .find(|n| i64::from(super::rows::database_oid(n)) == oid)
+}
+
+fn database_size(conn: &Connection, current: &str, name: &str) -> rusqlite::Result<i64> {
+    if name == current {
+        let count: i64 = conn.query_row("PRAGMA page_count", [], |r| r.get(0))?;
+        let size: i64 = conn.query_row("PRAGMA page_size", [], |r| r.get(0))?;
+        return Ok(count * size);
+    }
+    let path = conn.path().map(std::path::PathBuf::from);
+    let data_dir = path.as_deref().and_then(|p| {
+        p.parent()?
+            .parent()?
+            .parent()
+            .map(std::path::Path::to_path_buf)
+    });
+    let exists = data_dir
+        .as_deref()
+        .is_some_and(|d| crate::list_databases(d).is_ok_and(|l| l.iter().any(|n| n == name)));
+    let Some(dir) = data_dir.filter(|_| exists) else {
+        return Err(raise(SqlError::new(
+            sqlstate::INVALID_CATALOG_NAME,
+            format!("database \"{name}\" does not exist"),
+        )));
+    };
+    let file = crate::database_path(&dir, name);
+    let mut total = 0;
+    for suffix in ["", "-wal"] {
+        let mut p = file.clone().into_os_string();
+        p.push(suffix);
+        total += std::fs::metadata(&p).map_or(0, |m| i64::try_from(m.len()).unwrap_or(0));
+    }
+    Ok(total)
+}
+
+// ---- privileges ----
+
+#[derive(Clone, Copy)]
+enum Object {
+    Table,
+    Schema,
+    Database,
+}
+
+fn privilege(ctx: &Context<'_>, user: &str, what: Object) -> rusqlite::Result<Option<bool>> {
+    if any_null(ctx) {
+        return Ok(None);
+    }
+    let n = ctx.len();
+    let (role, object, privs) = match n {
+        2 => (None, ctx.get_raw(0), ctx.get_raw(1)),
+        3 => (Some(ctx.get_raw(0)), ctx.get_raw(1), ctx.get_raw(2)),
+        _ => return Ok(None),
+    };
+    if let Some(role) = role {
+        let known = match role {
+            ValueRef::Integer(oid) => u32::try_from(oid)
+                .ok()
+                .is_some_and(|o| fc::role_name(o) != format!("unknown (OID={o})")),
+            v => {
+                let name = text_of(v).unwrap_or_default();
+                if fc::role_oid(&name).is_none() && name != user {
+                    return Err(raise(SqlError::new(
+                        sqlstate::UNDEFINED_OBJECT,
+                        format!("role \"{name}\" does not exist"),
+                    )));
+                }
+                true
+            }
+        };
+        if !known {
+            return Ok(None);
+        }
+    }
+    let allowed: &[&str] = match what {
+        Object::Table => &[
+            "SELECT",
+            "INSERT",
+            "UPDATE",
+            "DELETE",
+            "TRUNCATE",
+            "REFERENCES",
+            "TRIGGER",
+        ],
+        Object::Schema => &["CREATE", "USAGE"],
+        Object::Database => &["CREATE", "CONNECT", "TEMPORARY", "TEMP"],
+    };
+    let text = text_of(privs).unwrap_or_default();
+    for p in text.split(',') {
+        let word = p.trim();
+        let upper = word.to_ascii_uppercase();
+        let base = upper
+            .strip_suffix(" WITH GRANT OPTION")
+            .unwrap_or(&upper)
+            .trim();
+        if !allowed.contains(&base) {
+            return Err(raise(SqlError::new(
+                sqlstate::INVALID_PARAMETER_VALUE,
+                format!("unrecognized privilege type: \"{word}\""),
+            )));
+        }
+    }
+    let exists = with_conn(ctx, |c| match (what, object) {
+        (Object::Table, ValueRef::Integer(oid)) => Ok(u32::try_from(oid)
+            .ok()
+            .map(|o| relation_name(c, o))
+            .transpose()?
+            .flatten()
+            .is_some()),
+        (Object::Table, v) => {
+            let name = text_of(v).unwrap_or_default();
+            match regclass_in(c, user, &name) {
+                Ok(Some(_)) => Ok(true),
+                Ok(None) => Err(raise(SqlError::new(
+                    sqlstate::UNDEFINED_TABLE,
+                    format!("relation \"{}\" does not exist", name.trim()),
+                ))),
+                Err(e) => Err(raise(e)),
+            }
+        }
+        (Object::Schema, ValueRef::Integer(oid)) => Ok(schema_name(c, oid)?.is_some()),
+        (Object::Schema, v) => {
+            let name = text_of(v).unwrap_or_default();
+            if is_schema(c, &name) {
+                Ok(true)
+            } else {
+                Err(raise(SqlError::new(
+                    sqlstate::INVALID_SCHEMA_NAME,
+                    format!("schema \"{name}\" does not exist"),
+                )))
+            }
+        }
+        (Object::Database, ValueRef::Integer(oid)) => Ok(database_by_oid(c, oid).is_some()),
+        (Object::Database, v) => {
+            let name = text_of(v).unwrap_or_default();
+            let path = c.path().map(std::path::PathBuf::from);
+            let found = path
+                .as_deref()
+                .and_then(|p| p.parent()?.parent()?.parent())
+                .is_some_and(|d| crate::list_databases(d).is_ok_and(|l| l.contains(&name)));
+            if found {
+                Ok(true)
+            } else {
+                Err(raise(SqlError::new(
+                    sqlstate::INVALID_CATALOG_NAME,
+                    format!("database \"{name}\" does not exist"),
+                )))
+            }
+        }
+    })?;
+    Ok(exists.then_some(true))
+}
