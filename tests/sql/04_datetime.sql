@@ -83,3 +83,8 @@ select '25:00'::time; -- error
 select 'not a date'::timestamp; -- error
 select '1 fortnight'::interval; -- error
 select date '2024-01-01' + time '25:00'; -- error
+select make_interval(1, days => 2), make_interval(), make_interval(1, 2), make_interval(secs => 1.5);
+select make_interval(dayz => 2); -- error
+select make_interval(days => 2, days => 3); -- error
+select make_interval(1, 2, 3, 4, 5, 6, 7, 8); -- error
+select lower(x => 'A'); -- error

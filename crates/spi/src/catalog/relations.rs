@@ -300,9 +300,11 @@ pub(crate) fn run_ddl(sql: &SqlConn, ddl: &Ddl) -> Result<Vec<Notice>, SpiError>
                 }
                 return Err(already_exists(&rel.name));
             }
-            // Client DDL runs under the authorizer; the catalog rows are the server's.
-            run_all(conn, sqlite)?;
+            // Client DDL runs under the authorizer; the catalog rows are the server's. They
+            // go first, so that SQLite's change count ends as the rows CREATE TABLE … AS
+            // filled the table with.
             sql.trusted(|c| insert_relation(c, rel, None))?;
+            run_all(conn, sqlite)?;
         }
         Ddl::CreateView {
             rel,

@@ -1627,18 +1627,31 @@ impl Analyzer<'_> {
         );
         let mut star = false;
         let mut arg_asts: Vec<&ast::Expr> = Vec::new();
+        // The name of each argument given as `name => value` (None for positional ones).
+        let mut arg_names: Vec<Option<(String, Option<usize>)>> = Vec::new();
         for a in &list.args {
             match a {
-                ast::FunctionArg::Unnamed(ast::FunctionArgExpr::Expr(e)) => arg_asts.push(e),
+                ast::FunctionArg::Unnamed(ast::FunctionArgExpr::Expr(e)) => {
+                    arg_asts.push(e);
+                    arg_names.push(None);
+                }
                 ast::FunctionArg::Unnamed(ast::FunctionArgExpr::Wildcard) => star = true,
                 ast::FunctionArg::Named {
+                    name: n,
                     arg: ast::FunctionArgExpr::Expr(e),
                     ..
+                } => {
+                    arg_asts.push(e);
+                    arg_names.push(Some((ident(n), self.pos(n.span))));
                 }
-                | ast::FunctionArg::ExprNamed {
+                ast::FunctionArg::ExprNamed {
+                    name: ast::Expr::Identifier(n),
                     arg: ast::FunctionArgExpr::Expr(e),
                     ..
-                } => arg_asts.push(e),
+                } => {
+                    arg_asts.push(e);
+                    arg_names.push(Some((ident(n), self.pos(n.span))));
+                }
                 _ => {
                     return Err(SqlError::not_supported(
                         "this function argument form is not supported",
@@ -1723,6 +1736,7 @@ impl Analyzer<'_> {
             let p = self.expr_pos(a);
             args.push((self.expr(a, clause)?, p));
         }
+        let args = self.place_named_arguments(&name, args, &arg_names, pos)?;
         if let ("to_json" | "to_jsonb" | "row_to_json", [(row, _)]) =
             (name.as_str(), args.as_slice())
             && let ExprKind::Row { fields, names } = &row.kind
@@ -1780,6 +1794,88 @@ impl Analyzer<'_> {
             return self.set_returning_in_select(&name, args, clause, pos);
         }
         self.function(&name, args, pos)
+    }
+
+    /// Puts named arguments (`days => 10`) where the function's parameter names say and adds
+    /// the defaults of the parameters not given, as PostgreSQL does for functions with
+    /// `proargnames`; other functions take positional arguments only.
+    fn place_named_arguments(
+        &mut self,
+        name: &str,
+        args: Vec<Positioned>,
+        arg_names: &[Option<(String, Option<usize>)>],
+        pos: Option<usize>,
+    ) -> Result<Vec<Positioned>> {
+        let any_named = arg_names.iter().any(Option::is_some);
+        let shown = |args: &[Positioned]| -> String {
+            args.iter()
+                .zip(arg_names)
+                .map(|((x, _), n)| match n {
+                    Some((n, _)) => format!("{n} => {}", format_type(x.ty, -1)),
+                    None => format_type(x.ty, -1),
+                })
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        let not_found = |args: &[Positioned]| {
+            SqlError::new(
+                sqlstate::UNDEFINED_FUNCTION,
+                format!("function {name}({}) does not exist", shown(args)),
+            )
+            .with_hint(
+                "No function matches the given name and argument types. You might need to add explicit type casts.",
+            )
+            .at(pos)
+        };
+        let Some((row, params)) = crate::func::with_parameters(name) else {
+            if any_named {
+                return Err(not_found(&args));
+            }
+            return Ok(args);
+        };
+        let total = params.names.len();
+        if !any_named && args.len() == total {
+            return Ok(args);
+        }
+        if args.len() > total {
+            return Err(not_found(&args));
+        }
+        let mut slots: Vec<Option<usize>> = vec![None; total];
+        for (i, n) in arg_names.iter().enumerate() {
+            let k = match n {
+                None => i,
+                Some((n, npos)) => {
+                    let Some(k) = params.names.iter().position(|p| p == n) else {
+                        return Err(not_found(&args));
+                    };
+                    if slots[k].is_some() {
+                        return Err(SqlError::syntax(format!(
+                            "argument name \"{n}\" used more than once"
+                        ))
+                        .at(*npos));
+                    }
+                    k
+                }
+            };
+            slots[k] = Some(i);
+        }
+        let first_default = total - params.defaults.len();
+        if slots[..first_default].iter().any(Option::is_none) {
+            return Err(not_found(&args));
+        }
+        let mut given: Vec<Option<Positioned>> = args.into_iter().map(Some).collect();
+        let mut out = Vec::with_capacity(total);
+        for (k, slot) in slots.into_iter().enumerate() {
+            out.push(match slot.and_then(|i| given[i].take()) {
+                Some(x) => x,
+                None => {
+                    let ty = row.args.get(k).copied().unwrap_or(Type::UNKNOWN);
+                    let default = params.defaults[k - first_default].clone();
+                    (Expr::constant(default, ty), None)
+                }
+            });
+        }
+        Ok(out)
     }
 
     fn coalesce(&mut self, args: Vec<(Expr, Option<usize>)>, pos: Option<usize>) -> Result<Expr> {

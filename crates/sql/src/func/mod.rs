@@ -281,6 +281,43 @@ pub fn builtins() -> impl Iterator<Item = &'static Builtin> {
     .flatten()
 }
 
+/// The parameter names and trailing defaults of a catalog function that has them (PostgreSQL's
+/// `proargnames` and `proargdefaults`), so that it may be called with named arguments
+/// (`make_interval(days => 10)`) or without its defaulted ones.
+pub struct Parameters {
+    /// The runtime symbol of the row these belong to.
+    pub symbol: &'static str,
+    pub names: &'static [&'static str],
+    /// Values (stored form) of the last `defaults.len()` parameters when not given.
+    pub defaults: &'static [Value],
+}
+
+/// Every function with parameter names.
+pub static PARAMETERS: &[Parameters] = &[Parameters {
+    symbol: "pg_make_interval",
+    names: &["years", "months", "weeks", "days", "hours", "mins", "secs"],
+    defaults: &[
+        Value::Int(0),
+        Value::Int(0),
+        Value::Int(0),
+        Value::Int(0),
+        Value::Int(0),
+        Value::Int(0),
+        Value::Float(0.0),
+    ],
+}];
+
+/// The function row named `name` that has parameter names, with them.
+pub fn with_parameters(name: &str) -> Option<(&'static Builtin, &'static Parameters)> {
+    named(name).iter().find_map(|b| match b.imp {
+        Imp::Scalar { symbol, .. } => PARAMETERS
+            .iter()
+            .find(|p| p.symbol == symbol)
+            .map(|p| (*b, p)),
+        _ => None,
+    })
+}
+
 /// The catalog rows named `name` (functions, operators, aggregates… of every kind), from an
 /// index built on first use: resolution looks names up for every call and operator.
 pub fn named(name: &str) -> &'static [&'static Builtin] {
