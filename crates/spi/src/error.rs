@@ -47,6 +47,9 @@ pub struct SpiError {
     pub hint: Option<String>,
     /// 1-based character position in the statement text, as PostgreSQL reports it.
     pub position: Option<usize>,
+    /// Where it happened (ErrorResponse's `W` field, psql's CONTEXT line), e.g.
+    /// `COPY t, line 3, column a: "x"`.
+    pub context: Option<String>,
 }
 
 impl SpiError {
@@ -59,6 +62,7 @@ impl SpiError {
             detail: None,
             hint: None,
             position: None,
+            context: None,
         }
     }
 
@@ -90,6 +94,14 @@ impl SpiError {
         self
     }
 
+    /// Sets the CONTEXT line unless one is already known (the innermost wins).
+    pub fn with_context(mut self, context: impl Into<String>) -> Self {
+        if self.context.is_none() {
+            self.context = Some(context.into());
+        }
+        self
+    }
+
     /// True when the session must end.
     pub fn is_fatal(&self) -> bool {
         self.severity == Severity::Fatal
@@ -109,6 +121,7 @@ impl From<SqlError> for SpiError {
             detail: e.detail,
             hint: e.hint,
             position: e.position,
+            context: None,
         }
     }
 }

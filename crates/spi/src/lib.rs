@@ -61,7 +61,7 @@ pub use functions::version_string;
 pub use hooks::{ActivityRow, AutovacuumRow, ServerHooks, hooks, set_server_hooks};
 pub use quote::{quote_identifier, quote_literal};
 pub use recovery::{RecoveryReport, startup_recovery};
-pub use result::{Notice, QueryResult, ResultSink, TxStatus};
+pub use result::{CopyFormat, Notice, QueryResult, ResultSink, TxStatus};
 pub use session::{Prepared, Session};
 pub use value::{Column, Value, column, output, parse_bool, timestamptz_value};
 pub use worker::{

@@ -81,6 +81,11 @@ impl Prepared {
         &self.sql
     }
 
+    /// A COPY (it exchanges data with the client while it runs, whatever the row limit).
+    pub fn is_copy(&self) -> bool {
+        matches!(&self.body, Body::Plan(p) if matches!(**p, Plan::Copy(_)))
+    }
+
     /// Allowed in a failed transaction block.
     fn allowed_when_failed(&self) -> bool {
         match &self.body {
@@ -109,7 +114,7 @@ fn plan_columns(plan: &Plan) -> Vec<Column> {
     match plan {
         Plan::Query(q) => q.columns.clone(),
         Plan::Utility(Utility::Show(name)) => settings::show_columns(name),
-        Plan::Utility(_) | Plan::Ddl(_) => Vec::new(),
+        Plan::Utility(_) | Plan::Ddl(_) | Plan::Copy(_) => Vec::new(),
     }
 }
 
@@ -140,6 +145,10 @@ pub struct Session {
     schema_changed_in_block: bool,
     /// The open block is READ ONLY (writes are 25006).
     read_only: bool,
+    /// Tables (SQLite names) created or truncated in the open block since its last savepoint:
+    /// those COPY FREEZE accepts, as PostgreSQL accepts a table created or truncated in the
+    /// current subtransaction.
+    fresh_tables: Vec<String>,
 }
 
 impl Session {
@@ -173,6 +182,7 @@ impl Session {
             plans: PlanCache::new(PLAN_CACHE_SIZE),
             schema_changed_in_block: false,
             read_only: false,
+            fresh_tables: Vec::new(),
         })
     }
 
@@ -448,6 +458,7 @@ impl Session {
         }
         self.tx = TxStatus::Idle;
         self.read_only = false;
+        self.fresh_tables.clear();
         self.savepoints.clear();
         self.block_writes = 0;
     }
@@ -477,6 +488,8 @@ impl Session {
                     Some(u.tag().to_string())
                 }
                 Plan::Utility(_) => None,
+                Plan::Copy(c) if c.from => Some("COPY FROM".to_string()),
+                Plan::Copy(c) => c.query.writes().then(|| exec::query_tag(&c.query, 0)),
             };
             if let Some(tag) = writes {
                 let word = tag
@@ -496,6 +509,7 @@ impl Session {
         }
         let mut result = match plan.as_ref() {
             Plan::Query(q) => return self.run_sql(q, params, sink),
+            Plan::Copy(c) => return self.run_copy(c, sink),
             Plan::Ddl(ddl) => self.run_ddl(ddl)?,
             Plan::Utility(u) => self.utility(u)?,
         };
@@ -516,6 +530,15 @@ impl Session {
         }
         let (notices, filled) = exec::run_ddl(&self.sql, ddl)?;
         self.note_ddl();
+        if self.tx != TxStatus::Idle {
+            match ddl {
+                Ddl::CreateTable { rel, .. } => self.fresh_tables.push(rel.sqlite_name.clone()),
+                Ddl::Truncate { tables } => self
+                    .fresh_tables
+                    .extend(tables.iter().map(|t| t.sqlite_name.clone())),
+                _ => {}
+            }
+        }
         let tag = match filled {
             Some(rows) => format!("SELECT {rows}"),
             None => ddl.tag().to_string(),
@@ -607,6 +630,7 @@ impl Session {
                 }
                 self.run_trusted(&format!("SAVEPOINT {}", quote_name(name)))?;
                 self.savepoints.push(name.clone());
+                self.fresh_tables.clear();
                 Ok(QueryResult::tag("SAVEPOINT"))
             }
             Utility::Release(name) => {
@@ -632,6 +656,7 @@ impl Session {
                     self.plans.clear();
                 }
                 self.savepoints.truncate(at + 1);
+                self.fresh_tables.clear();
                 self.tx = TxStatus::InBlock;
                 Ok(QueryResult::tag("ROLLBACK"))
             }
@@ -813,5 +838,6 @@ fn missing_savepoint(name: &str) -> SpiError {
     )
 }
 
+mod copy;
 #[cfg(test)]
 mod tests;

@@ -255,11 +255,13 @@ impl<S: Read + Write + AsRawFd> Backend<'_, S> {
         }
         if let PortalState::Ready = portal.state {
             let params = std::mem::take(&mut portal.params);
-            if max_rows <= 0 {
-                // All rows at once: they stream to the client as SQLite produces them.
+            if max_rows <= 0 || stmt.prepared.is_copy() {
+                // All rows at once: they stream to the client as SQLite produces them (and
+                // COPY's data streams both ways, whatever the row limit).
                 let formats = &portal.result_formats;
-                let result = self.run_statement(&stmt.sql, |s, conn| {
-                    let mut writer = RowWriter::portal(conn, stmt.prepared.columns(), formats);
+                let result = self.run_statement(&stmt.sql, |s, conn, hooks| {
+                    let mut writer =
+                        RowWriter::portal(conn, hooks, stmt.prepared.columns(), formats);
                     let result = s.execute_into(&stmt.prepared, &params, &mut writer);
                     writer.outcome(result)
                 });
@@ -273,7 +275,7 @@ impl<S: Read + Write + AsRawFd> Backend<'_, S> {
                 return Ok(());
             }
             // A row limit: the rows are kept for the next Execute (the portal is suspended).
-            let result = self.run_statement(&stmt.sql, |s, _| {
+            let result = self.run_statement(&stmt.sql, |s, _, _| {
                 s.execute(&stmt.prepared, &params).map_err(Failure::from)
             });
             portal.params = params;
