@@ -236,10 +236,9 @@ impl Session {
                     Ok(BinNext::Row(f)) => Some(Some(RawRow::Binary(f))),
                     Ok(BinNext::End) => None,
                     Ok(BinNext::NeedMore) => Some(None),
-                    Err(e) => {
-                        let n = r.lineno.max(1);
-                        return Err(with_context(e, line_context(rel, n, None)));
-                    }
+                    // The file header has no line (PostgreSQL reads it before COPY's context).
+                    Err(e) if r.lineno == 0 => return Err(e.into()),
+                    Err(e) => return Err(with_context(e, line_context(rel, r.lineno, None))),
                 },
             };
             let row = match next {
@@ -389,4 +388,244 @@ fn check_header(plan: &CopyPlan, fields: &[Option<String>]) -> Result<(), SqlErr
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::VecDeque;
+
+    use super::*;
+    use crate::connection::OpenOptions;
+    use crate::datadir::init_data_dir;
+    use crate::result::CopyFormat;
+    use crate::value::Column;
+
+    /// A client that sends `input` in the given pieces (then CopyDone, or CopyFail when
+    /// `fail` is set) and keeps what COPY TO sends.
+    #[derive(Default)]
+    struct Client {
+        input: VecDeque<Vec<u8>>,
+        fail: Option<String>,
+        began_in: usize,
+        out: Vec<u8>,
+        messages: usize,
+        tags: Vec<String>,
+        rows: Vec<Vec<Value>>,
+    }
+
+    impl ResultSink for Client {
+        fn describe(&mut self, _: &[Column]) -> Result<(), SpiError> {
+            Ok(())
+        }
+        fn row(&mut self, row: Vec<Value>) -> Result<(), SpiError> {
+            self.rows.push(row);
+            Ok(())
+        }
+        fn complete(&mut self, result: QueryResult) -> Result<(), SpiError> {
+            self.tags.push(result.tag);
+            Ok(())
+        }
+        fn copy_in_begin(&mut self, _: CopyFormat, _: usize) -> Result<(), SpiError> {
+            self.began_in += 1;
+            Ok(())
+        }
+        fn copy_in_next(&mut self, buf: &mut Vec<u8>) -> Result<bool, SpiError> {
+            match self.input.pop_front() {
+                Some(piece) => {
+                    buf.extend_from_slice(&piece);
+                    Ok(true)
+                }
+                None => match self.fail.take() {
+                    Some(why) => Err(SpiError::new(
+                        sqlstate::QUERY_CANCELED,
+                        format!("COPY from stdin failed: {why}"),
+                    )),
+                    None => Ok(false),
+                },
+            }
+        }
+        fn copy_out_begin(&mut self, _: CopyFormat, _: usize) -> Result<(), SpiError> {
+            Ok(())
+        }
+        fn copy_out_data(&mut self, data: &[u8]) -> Result<(), SpiError> {
+            self.out.extend_from_slice(data);
+            self.messages += 1;
+            Ok(())
+        }
+        fn copy_out_end(&mut self) -> Result<(), SpiError> {
+            Ok(())
+        }
+    }
+
+    fn setup() -> (tempfile::TempDir, Session) {
+        let dir = tempfile::tempdir().expect("tempdir");
+        init_data_dir(dir.path()).expect("init");
+        let s =
+            Session::open(dir.path(), "postgres", "alice", OpenOptions::default()).expect("open");
+        (dir, s)
+    }
+
+    fn client(pieces: &[&[u8]]) -> Client {
+        Client {
+            input: pieces.iter().map(|p| p.to_vec()).collect(),
+            ..Client::default()
+        }
+    }
+
+    fn run(s: &mut Session, sql: &str, c: &mut Client) -> Result<(), SpiError> {
+        s.simple_query_into(sql, c)
+    }
+
+    fn count(s: &mut Session) -> i64 {
+        let mut c = Client::default();
+        run(s, "select count(*) from t", &mut c).expect("count");
+        c.rows[0][0].as_int().expect("int")
+    }
+
+    #[test]
+    fn rows_stream_in_any_chunking_and_read_back_identically() {
+        let (_d, mut s) = setup();
+        let mut c = Client::default();
+        run(
+            &mut s,
+            "create table t (a int, b text, c numeric default 1.5)",
+            &mut c,
+        )
+        .unwrap();
+        let data: &[u8] = b"1\tone\n2\t\\N\n3\ttab\\there\n";
+        for chunk in [1, 3, data.len()] {
+            let pieces: Vec<&[u8]> = data.chunks(chunk).collect();
+            let mut c = client(&pieces);
+            run(&mut s, "copy t (a, b) from stdin", &mut c).unwrap();
+            assert_eq!(c.tags, ["COPY 3"]);
+            assert_eq!(c.began_in, 1);
+        }
+        assert_eq!(count(&mut s), 9);
+        let mut c = Client::default();
+        run(
+            &mut s,
+            "copy (select a, b from t limit 3) to stdout",
+            &mut c,
+        )
+        .unwrap();
+        assert_eq!(c.out, data);
+        assert_eq!(c.messages, 3, "one CopyData per row");
+        let mut c = Client::default();
+        run(
+            &mut s,
+            "copy t to stdout (format csv, header) ; select 1",
+            &mut c,
+        )
+        .unwrap();
+        assert!(
+            c.out
+                .starts_with(b"a,b,c\n1,one,1.5\n2,,1.5\n3,tab\there,1.5\n")
+        );
+        assert_eq!(c.tags, ["COPY 9", "SELECT 1"]);
+    }
+
+    #[test]
+    fn a_failed_copy_loads_nothing() {
+        let (_d, mut s) = setup();
+        let mut c = Client::default();
+        run(&mut s, "create table t (a int primary key)", &mut c).unwrap();
+        // A bad value on the third line: the first two are not kept.
+        let mut c = client(&[b"1\n2\nx\n4\n"]);
+        let e = run(&mut s, "copy t from stdin", &mut c).unwrap_err();
+        assert_eq!(e.sqlstate, "22P02");
+        assert_eq!(
+            e.context.as_deref(),
+            Some("COPY t, line 3, column a: \"x\"")
+        );
+        assert_eq!(count(&mut s), 0);
+        // The client gives up.
+        let mut c = client(&[b"1\n2\n"]);
+        c.fail = Some("no more".into());
+        let e = run(&mut s, "copy t from stdin", &mut c).unwrap_err();
+        assert_eq!(
+            (e.sqlstate, e.message.as_str()),
+            ("57014", "COPY from stdin failed: no more")
+        );
+        assert_eq!(count(&mut s), 0);
+        // A duplicate key.
+        let mut c = client(&[b"1\n1\n"]);
+        let e = run(&mut s, "copy t from stdin", &mut c).unwrap_err();
+        assert_eq!(e.sqlstate, "23505");
+        assert_eq!(e.context.as_deref(), Some("COPY t, line 2: \"1\""));
+        assert_eq!(count(&mut s), 0);
+        // Inside a block the failure fails the block.
+        let mut c = client(&[b"5\nx\n"]);
+        let e = run(
+            &mut s,
+            "begin; insert into t values (7); copy t from stdin",
+            &mut c,
+        );
+        assert!(e.is_err());
+        assert_eq!(s.transaction_status(), TxStatus::Failed);
+        run(&mut s, "rollback", &mut Client::default()).unwrap();
+        assert_eq!(count(&mut s), 0);
+        // The end-of-data marker: the rest is read and ignored.
+        let mut c = client(&[b"1\n\\.\n", b"junk\n"]);
+        run(&mut s, "copy t from stdin", &mut c).unwrap();
+        assert_eq!(c.tags, ["COPY 1"]);
+        assert!(c.input.is_empty());
+    }
+
+    #[test]
+    fn freeze_needs_a_table_created_or_truncated_in_the_transaction() {
+        let (_d, mut s) = setup();
+        run(&mut s, "create table t (a int)", &mut Client::default()).unwrap();
+        let mut c = client(&[b"1\n"]);
+        let e = run(&mut s, "copy t from stdin (freeze)", &mut c).unwrap_err();
+        assert_eq!(e.sqlstate, "55000");
+        let mut c = client(&[b"1\n"]);
+        run(
+            &mut s,
+            "begin; truncate t; copy t from stdin with (freeze on); commit",
+            &mut c,
+        )
+        .unwrap();
+        assert_eq!(count(&mut s), 1);
+    }
+
+    #[test]
+    fn binary_rows_round_trip() {
+        let (_d, mut s) = setup();
+        let mut c = Client::default();
+        run(
+            &mut s,
+            "create table t (a int, b text, c float8, d date)",
+            &mut c,
+        )
+        .unwrap();
+        run(
+            &mut s,
+            "insert into t values (1, 'x', 1.5, '2024-02-29'), (null, null, null, null)",
+            &mut c,
+        )
+        .unwrap();
+        let mut out = Client::default();
+        run(&mut s, "copy t to stdout (format binary)", &mut out).unwrap();
+        assert!(out.out.starts_with(sql::copy::binary::SIGNATURE));
+        let mut c = client(&[&out.out]);
+        run(&mut s, "copy t from stdin (format binary)", &mut c).unwrap();
+        assert_eq!(c.tags, ["COPY 2"]);
+        let mut again = Client::default();
+        run(
+            &mut s,
+            "copy (select * from t limit 2 offset 2) to stdout binary",
+            &mut again,
+        )
+        .unwrap();
+        assert_eq!(again.out, out.out);
+    }
+
+    #[test]
+    fn copy_needs_a_client() {
+        let (_d, mut s) = setup();
+        run(&mut s, "create table t (a int)", &mut Client::default()).unwrap();
+        let p = s.prepare("copy t to stdout").unwrap();
+        let e = s.execute(&p, &[]).unwrap_err();
+        assert_eq!(e.sqlstate, "0A000");
+    }
 }

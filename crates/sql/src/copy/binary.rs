@@ -145,6 +145,7 @@ impl BinaryReader {
         }
         if self.trailer_seen {
             if !self.avail().is_empty() {
+                self.lineno += 1;
                 return Err(bad("received copy data after EOF marker"));
             }
             return Ok(if self.finished {
