@@ -235,13 +235,17 @@ fn copy_to_and_copy_from_errors_match_postgresql_15() {
             "COPY every_type (i4, t) FROM STDIN (FORMAT csv)",
             b"7,\"multi\nline\"\n8,\\.\n\\.\n",
         ),
+        (
+            "COPY every_type (i4, t) FROM STDIN WHERE i4 > 9 AND t <> 'skip' AND vc IS NULL",
+            b"9\tno\n10\tskip\n11\tyes\n",
+        ),
     ];
     for (stmt, data) in loads {
         let a = copy_in(&mut theirs, stmt, data);
         let b = copy_in(&mut ours, stmt, data);
         assert_eq!(a, b, "{stmt}");
     }
-    let check = "COPY (SELECT i4, t, vc FROM every_type WHERE i4 BETWEEN 1 AND 8 ORDER BY i4) TO STDOUT (FORMAT csv)";
+    let check = "COPY (SELECT i4, t, vc FROM every_type WHERE i4 BETWEEN 1 AND 11 ORDER BY i4) TO STDOUT (FORMAT csv)";
     let (a, b) = (copy_out(&mut theirs, check), copy_out(&mut ours, check));
     assert!(a == b, "{}\nvs\n{}", show(&a), show(&b));
     // Statement errors.
@@ -296,11 +300,11 @@ fn vm_hwm_kb(pid: i32) -> u64 {
 
 /// The `i`th line of the round trip's data (about 120 bytes).
 fn million_line(i: u64, out: &mut Vec<u8>) {
-    write!(
+    writeln!(
         out,
-        "{i}\trow {i} with some text to make the line long enough, tab\\there and \\\\ backslash\t{}\t{}\n",
+        "{i}\trow {i} with some text to make the line long enough, tab\\there and \\\\ backslash\t{}\t{}",
         i * 7919 % 1_000_003,
-        if i % 10 == 0 { "\\N".to_string() } else { format!("{}.{}", i % 997, i % 100) }
+        if i.is_multiple_of(10) { "\\N".to_string() } else { format!("{}.{}", i % 997, i % 100) }
     )
     .expect("write");
 }

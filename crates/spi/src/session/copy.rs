@@ -164,8 +164,8 @@ impl Session {
         if autocommit {
             runtime::start_transaction_clock();
             self.run_trusted("BEGIN IMMEDIATE")?;
-        } else if let Err(e) = self.ensure_begun(true) {
-            return Err(e);
+        } else {
+            self.ensure_begun(true)?;
         }
         let outcome = self.copy_rows(plan, sink);
         match outcome {
@@ -533,10 +533,7 @@ mod tests {
         let mut c = client(&[b"1\n2\nx\n4\n"]);
         let e = run(&mut s, "copy t from stdin", &mut c).unwrap_err();
         assert_eq!(e.sqlstate, "22P02");
-        assert_eq!(
-            e.context.as_deref(),
-            Some("COPY t, line 3, column a: \"x\"")
-        );
+        assert_eq!(e.context(), Some("COPY t, line 3, column a: \"x\""));
         assert_eq!(count(&mut s), 0);
         // The client gives up.
         let mut c = client(&[b"1\n2\n"]);
@@ -551,7 +548,7 @@ mod tests {
         let mut c = client(&[b"1\n1\n"]);
         let e = run(&mut s, "copy t from stdin", &mut c).unwrap_err();
         assert_eq!(e.sqlstate, "23505");
-        assert_eq!(e.context.as_deref(), Some("COPY t, line 2: \"1\""));
+        assert_eq!(e.context(), Some("COPY t, line 2: \"1\""));
         assert_eq!(count(&mut s), 0);
         // Inside a block the failure fails the block.
         let mut c = client(&[b"5\nx\n"]);

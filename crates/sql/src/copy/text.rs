@@ -231,21 +231,18 @@ impl LineReader {
                     continue;
                 }
                 if self.buf[i + 1] == b'.' {
-                    match self.end_marker(i)? {
-                        Some(()) => {
-                            // Data before the marker on its line is the last line.
-                            let has_data = i > self.start;
-                            self.ended = true;
-                            if has_data {
-                                self.lineno += 1;
-                                let line = self.buf[self.start..i].to_vec();
-                                self.buf = Vec::new();
-                                return Ok(Next::Line(line));
-                            }
+                    if self.end_marker(i)? {
+                        // Data before the marker on its line is the last line.
+                        let has_data = i > self.start;
+                        self.ended = true;
+                        if has_data {
+                            self.lineno += 1;
+                            let line = self.buf[self.start..i].to_vec();
                             self.buf = Vec::new();
-                            return Ok(Next::End);
+                            return Ok(Next::Line(line));
                         }
-                        None => {}
+                        self.buf = Vec::new();
+                        return Ok(Next::End);
                     }
                 } else if !self.csv {
                     i += 2;
@@ -262,9 +259,9 @@ impl LineReader {
         self.buf.len() < want
     }
 
-    /// `\.` at `i`: `Some` when it ends the data, `None` when it is data (CSV) or more input
-    /// is needed to tell; errors as PostgreSQL's for a malformed marker in text mode.
-    fn end_marker(&self, i: usize) -> Result<Option<()>> {
+    /// `\.` at `i` (with enough input after it to tell): true when it ends the data, false
+    /// when it is data (CSV); errors as PostgreSQL's for a malformed marker in text mode.
+    fn end_marker(&self, i: usize) -> Result<bool> {
         let at = |k: usize| self.buf.get(k).copied().unwrap_or(0);
         let corrupt = || bad("end-of-copy marker corrupt");
         let mut k = i + 2;
@@ -273,7 +270,7 @@ impl LineReader {
             k += 1;
             if c == b'\n' {
                 return if self.csv {
-                    Ok(None)
+                    Ok(false)
                 } else {
                     Err(bad(
                         "end-of-copy marker does not match previous newline style",
@@ -281,12 +278,12 @@ impl LineReader {
                 };
             }
             if c != b'\r' {
-                return if self.csv { Ok(None) } else { Err(corrupt()) };
+                return if self.csv { Ok(false) } else { Err(corrupt()) };
             }
         }
         let c = at(k);
         if c != b'\r' && c != b'\n' {
-            return if self.csv { Ok(None) } else { Err(corrupt()) };
+            return if self.csv { Ok(false) } else { Err(corrupt()) };
         }
         let mismatch = match self.eol {
             Eol::Nl | Eol::CrNl => c != b'\n',
@@ -298,7 +295,7 @@ impl LineReader {
                 "end-of-copy marker does not match previous newline style",
             ));
         }
-        Ok(Some(()))
+        Ok(true)
     }
 }
 
