@@ -10,7 +10,9 @@
 //!   handler, functions, authorizer).
 //! - `catalog`: minipg's catalog tables (schemas, relations, columns with PostgreSQL types),
 //!   the `sql::Catalog` over them, `pg_namespace`, `pg_stat_activity`.
-//! - `session`: [`Session`], PostgreSQL's transaction-block semantics for a client backend.
+//! - `session`: [`Session`], PostgreSQL's transaction-block semantics for a client backend;
+//!   `session/copy.rs` runs COPY FROM STDIN / TO STDOUT with the data streaming through the
+//!   [`ResultSink`] both ways.
 //! - `plancache`: rewritten and described statements kept per session (and for the worker
 //!   connection) by text, valid while SQLite's schema cookie is unchanged.
 //! - `worker`: the worker SPI ([`start_transaction_command`], [`connect`], [`SpiClient`], …).

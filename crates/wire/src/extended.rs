@@ -5,7 +5,9 @@
 //! simple Query) and the portals (named, and the unnamed one replaced by each unnamed Bind).
 //! Portals are dropped at the end of their transaction; a statement closed while a portal
 //! still uses it lives on inside that portal.
-//! A portal runs its statement at its first Execute; the SQL layer buffers all rows, and later
+//! A portal runs its statement at its first Execute; without a row limit (and always for COPY,
+//! whose data streams both ways) rows go to the client as they are produced; with one, the
+//! SQL layer buffers all rows, and later
 //! Executes page through them: `max_rows` > 0 sends at most that many, then PortalSuspended, and
 //! the next Execute resumes where the last stopped. The final CommandComplete of a row-returning
 //! SELECT counts the rows of that last Execute, as PostgreSQL's does.
