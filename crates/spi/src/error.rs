@@ -47,7 +47,14 @@ pub struct SpiError {
     pub hint: Option<String>,
     /// 1-based character position in the statement text, as PostgreSQL reports it.
     pub position: Option<usize>,
+    /// Where it happened (ErrorResponse's `W` field, psql's CONTEXT line), e.g.
+    /// `COPY t, line 3, column a: "x"`. Boxed: the error travels in every `Result`.
+    pub context: Option<Box<Context>>,
 }
+
+/// An error's CONTEXT line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Context(pub String);
 
 impl SpiError {
     /// An ERROR with `sqlstate` and `message`.
@@ -59,6 +66,7 @@ impl SpiError {
             detail: None,
             hint: None,
             position: None,
+            context: None,
         }
     }
 
@@ -90,6 +98,19 @@ impl SpiError {
         self
     }
 
+    /// Sets the CONTEXT line unless one is already known (the innermost wins).
+    pub fn with_context(mut self, context: impl Into<String>) -> Self {
+        if self.context.is_none() {
+            self.context = Some(Box::new(Context(context.into())));
+        }
+        self
+    }
+
+    /// The CONTEXT line, if any.
+    pub fn context(&self) -> Option<&str> {
+        self.context.as_deref().map(|c| c.0.as_str())
+    }
+
     /// True when the session must end.
     pub fn is_fatal(&self) -> bool {
         self.severity == Severity::Fatal
@@ -115,6 +136,7 @@ impl From<SqlError> for SpiError {
             detail: e.detail,
             hint: e.hint,
             position: e.position,
+            context: None,
         }
     }
 }

@@ -139,6 +139,29 @@ pub(crate) fn run_query(
     Ok(processed)
 }
 
+/// Runs a plan once with parameters already in their types' storage form (COPY FROM's rows,
+/// each field read by its column's input function), returning the rows it changed. The
+/// SQLite statement is prepared once and kept in the connection's cache.
+pub(crate) fn run_with_stored_params(
+    sql: &SqlConn,
+    plan: &QueryPlan,
+    params: &[Value],
+    in_client_block: bool,
+) -> Result<u64, SpiError> {
+    sql.auth.reset();
+    let fail = |e| client_error(sql, e, in_client_block);
+    let mut stmt = sql.conn.prepare_cached(&plan.sqlite).map_err(fail)?;
+    for (i, value) in params.iter().enumerate() {
+        stmt.raw_bind_parameter(i + 1, runtime::to_sql(value))
+            .map_err(fail)?;
+    }
+    let mut rows = stmt.raw_query();
+    while rows.next().map_err(fail)?.is_some() {}
+    drop(rows);
+    drop(stmt);
+    Ok(sql.conn.changes())
+}
+
 /// CommandComplete's tag of a query plan.
 pub(crate) fn query_tag(plan: &QueryPlan, processed: u64) -> String {
     plan.command.tag(processed)
@@ -251,7 +274,7 @@ pub(crate) fn create_schema(
                         sql.auth.reset();
                         notices.extend(catalog::relations::run_ddl(sql, &ddl)?);
                     }
-                    Plan::Query(_) | Plan::Utility(_) => {
+                    Plan::Query(_) | Plan::Utility(_) | Plan::Copy(_) => {
                         return Err(SpiError::new(
                             crate::error::sqlstate::SYNTAX_ERROR,
                             "a CREATE SCHEMA element must be a CREATE TABLE, VIEW or INDEX",

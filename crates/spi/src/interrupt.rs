@@ -55,6 +55,14 @@ pub fn set_statement_deadline(deadline: Option<Instant>) {
     DEADLINE_NANOS.store(nanos, Ordering::SeqCst);
 }
 
+/// The running statement's deadline, if `statement_timeout` set one.
+pub fn statement_deadline() -> Option<Instant> {
+    match DEADLINE_NANOS.load(Ordering::SeqCst) {
+        0 => None,
+        n => Some(epoch() + std::time::Duration::from_nanos(n)),
+    }
+}
+
 /// Forgets a cancel request; called before each new statement.
 pub fn clear_cancel() {
     CANCEL_PENDING.store(false, Ordering::SeqCst);

@@ -10,7 +10,9 @@
 //!   handler, functions, authorizer).
 //! - `catalog`: minipg's catalog tables (schemas, relations, columns with PostgreSQL types),
 //!   the `sql::Catalog` over them, `pg_namespace`, `pg_stat_activity`.
-//! - `session`: [`Session`], PostgreSQL's transaction-block semantics for a client backend.
+//! - `session`: [`Session`], PostgreSQL's transaction-block semantics for a client backend;
+//!   `session/copy.rs` runs COPY FROM STDIN / TO STDOUT with the data streaming through the
+//!   [`ResultSink`] both ways.
 //! - `plancache`: rewritten and described statements kept per session (and for the worker
 //!   connection) by text, valid while SQLite's schema cookie is unchanged.
 //! - `worker`: the worker SPI ([`start_transaction_command`], [`connect`], [`SpiClient`], …).
@@ -61,7 +63,7 @@ pub use functions::version_string;
 pub use hooks::{ActivityRow, AutovacuumRow, ServerHooks, hooks, set_server_hooks};
 pub use quote::{quote_identifier, quote_literal};
 pub use recovery::{RecoveryReport, startup_recovery};
-pub use result::{Notice, QueryResult, ResultSink, TxStatus};
+pub use result::{CopyFormat, Notice, QueryResult, ResultSink, TxStatus};
 pub use session::{Prepared, Session};
 pub use value::{Column, Value, column, output, parse_bool, timestamptz_value};
 pub use worker::{

@@ -16,6 +16,49 @@ pub trait ResultSink {
     fn row(&mut self, row: Vec<Value>) -> Result<(), SpiError>;
     /// A statement of a simple query finished: its tag and notices (`rows` is empty).
     fn complete(&mut self, result: QueryResult) -> Result<(), SpiError>;
+
+    /// COPY FROM STDIN is about to read: ask the client for data (CopyInResponse) in `format`
+    /// for `columns` columns. A sink without a client refuses (0A000).
+    fn copy_in_begin(&mut self, format: CopyFormat, columns: usize) -> Result<(), SpiError> {
+        let _ = (format, columns);
+        Err(no_copy_client())
+    }
+
+    /// Appends the client's next piece of COPY data to `buf`; `Ok(false)` once the client
+    /// ended the data (CopyDone). The client giving up (CopyFail) is 57014 `COPY from stdin
+    /// failed: …`; waiting is interruptible (cancel, statement_timeout, terminate).
+    fn copy_in_next(&mut self, buf: &mut Vec<u8>) -> Result<bool, SpiError> {
+        let _ = buf;
+        Err(no_copy_client())
+    }
+
+    /// COPY TO STDOUT is about to send data (CopyOutResponse).
+    fn copy_out_begin(&mut self, format: CopyFormat, columns: usize) -> Result<(), SpiError> {
+        let _ = (format, columns);
+        Err(no_copy_client())
+    }
+
+    /// One piece of COPY TO data (a row, as PostgreSQL sends it: one CopyData each).
+    fn copy_out_data(&mut self, data: &[u8]) -> Result<(), SpiError> {
+        let _ = data;
+        Err(no_copy_client())
+    }
+
+    /// The end of COPY TO data (CopyDone).
+    fn copy_out_end(&mut self) -> Result<(), SpiError> {
+        Err(no_copy_client())
+    }
+}
+
+/// COPY's data format, as the protocol announces it.
+pub use sql::copy::CopyFormat;
+
+/// 0A000 for COPY FROM STDIN / TO STDOUT where no client can send or receive the data.
+pub(crate) fn no_copy_client() -> SpiError {
+    SpiError::new(
+        crate::error::sqlstate::FEATURE_NOT_SUPPORTED,
+        "COPY FROM STDIN and COPY TO STDOUT need a client connection to exchange the data",
+    )
 }
 
 /// A sink that buffers: each completed statement with its columns and rows.

@@ -82,6 +82,11 @@ impl Prepared {
         &self.sql
     }
 
+    /// A COPY (it exchanges data with the client while it runs, whatever the row limit).
+    pub fn is_copy(&self) -> bool {
+        matches!(&self.body, Body::Plan(p) if matches!(**p, Plan::Copy(_)))
+    }
+
     /// Allowed in a failed transaction block.
     fn allowed_when_failed(&self) -> bool {
         match &self.body {
@@ -110,7 +115,7 @@ fn plan_columns(plan: &Plan) -> Vec<Column> {
     match plan {
         Plan::Query(q) => q.columns.clone(),
         Plan::Utility(Utility::Show(name)) => settings::show_columns(name),
-        Plan::Utility(_) | Plan::Ddl(_) => Vec::new(),
+        Plan::Utility(_) | Plan::Ddl(_) | Plan::Copy(_) => Vec::new(),
     }
 }
 
@@ -144,6 +149,10 @@ pub struct Session {
     /// Statements of SQL's PREPARE, by name: their text and declared parameter types (planned
     /// again through `plans` at each EXECUTE, so a schema change since is seen).
     named: HashMap<String, (String, Vec<u32>)>,
+    /// Tables (SQLite names) created or truncated in the open block since its last savepoint:
+    /// those COPY FREEZE accepts, as PostgreSQL accepts a table created or truncated in the
+    /// current subtransaction.
+    fresh_tables: Vec<String>,
 }
 
 impl Session {
@@ -178,6 +187,7 @@ impl Session {
             schema_changed_in_block: false,
             named: HashMap::new(),
             read_only: false,
+            fresh_tables: Vec::new(),
         })
     }
 
@@ -453,6 +463,7 @@ impl Session {
         }
         self.tx = TxStatus::Idle;
         self.read_only = false;
+        self.fresh_tables.clear();
         self.savepoints.clear();
         self.block_writes = 0;
     }
@@ -482,6 +493,8 @@ impl Session {
                     Some(u.tag().to_string())
                 }
                 Plan::Utility(_) => None,
+                Plan::Copy(c) if c.from => Some("COPY FROM".to_string()),
+                Plan::Copy(c) => c.query.writes().then(|| exec::query_tag(&c.query, 0)),
             };
             if let Some(tag) = writes {
                 let word = tag
@@ -504,6 +517,7 @@ impl Session {
             Plan::Utility(Utility::Execute { name, args }) => {
                 return self.execute_named(name, args, sink);
             }
+            Plan::Copy(c) => return self.run_copy(c, sink),
             Plan::Ddl(ddl) => self.run_ddl(ddl)?,
             Plan::Utility(u) => self.utility(u)?,
         };
@@ -576,6 +590,15 @@ impl Session {
         }
         let (notices, filled) = exec::run_ddl(&self.sql, ddl)?;
         self.note_ddl();
+        if self.tx != TxStatus::Idle {
+            match ddl {
+                Ddl::CreateTable { rel, .. } => self.fresh_tables.push(rel.sqlite_name.clone()),
+                Ddl::Truncate { tables } => self
+                    .fresh_tables
+                    .extend(tables.iter().map(|t| t.sqlite_name.clone())),
+                _ => {}
+            }
+        }
         let tag = match filled {
             Some(rows) => format!("SELECT {rows}"),
             None => ddl.tag().to_string(),
@@ -667,6 +690,7 @@ impl Session {
                 }
                 self.run_trusted(&format!("SAVEPOINT {}", quote_name(name)))?;
                 self.savepoints.push(name.clone());
+                self.fresh_tables.clear();
                 Ok(QueryResult::tag("SAVEPOINT"))
             }
             Utility::Release(name) => {
@@ -692,6 +716,7 @@ impl Session {
                     self.plans.clear();
                 }
                 self.savepoints.truncate(at + 1);
+                self.fresh_tables.clear();
                 self.tx = TxStatus::InBlock;
                 Ok(QueryResult::tag("ROLLBACK"))
             }
@@ -921,5 +946,6 @@ fn missing_savepoint(name: &str) -> SpiError {
     )
 }
 
+mod copy;
 #[cfg(test)]
 mod tests;

@@ -459,6 +459,7 @@ impl SpiClient {
                 Ok(SpiOk::Utility)
             }
             Plan::Utility(u) => self.utility(w, u, read_only),
+            Plan::Copy(_) => Err(crate::result::no_copy_client()),
         }
     }
 

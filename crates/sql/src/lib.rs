@@ -14,6 +14,7 @@
 
 pub mod analyze;
 pub mod catalog;
+pub mod copy;
 pub mod emit;
 pub mod env;
 pub mod error;
@@ -32,7 +33,7 @@ pub use value::Value;
 
 pub use analyze::analyze_schema_element;
 pub use catalog::{Catalog, RelColumn, RelKind, Relation};
-pub use plan::{Command, Ddl, NewRelation, Plan, QueryPlan, Utility};
+pub use plan::{Command, CopyColumn, CopyPlan, Ddl, NewRelation, Plan, QueryPlan, Utility};
 
 /// Texts longer than this are parsed (and their trees dropped) on a stack of their own: a
 /// long operator chain builds a deep tree, and dropping one recurses.
@@ -87,7 +88,7 @@ impl Statements {
     fn ast(&self, i: usize) -> Option<&sqlparser::ast::Statement> {
         match &self.parsed.get(i)?.stmt {
             parse::Stmt::Ast(s) => Some(s),
-            parse::Stmt::CreateSchemaWithElements { .. } => None,
+            parse::Stmt::CreateSchemaWithElements { .. } | parse::Stmt::Copy(_) => None,
         }
     }
 

@@ -12,7 +12,7 @@
 //! Invariant: linear in the input apart from sqlparser's own bounded look-ahead; never panics.
 
 use sqlparser::ast;
-use sqlparser::dialect::PostgreSqlDialect;
+use sqlparser::dialect::{Dialect, PostgreSqlDialect};
 use sqlparser::parser::{Parser, ParserError};
 use sqlparser::tokenizer::{Location, Span, Token, TokenWithSpan, Tokenizer, Whitespace};
 
@@ -34,6 +34,8 @@ pub struct Parsed {
 #[derive(Debug)]
 pub enum Stmt {
     Ast(Box<ast::Statement>),
+    /// COPY, read by [`crate::copy::parse`] (sqlparser's COPY grammar is not PostgreSQL's).
+    Copy(Box<crate::copy::parse::CopyStmt>),
     /// `CREATE SCHEMA name [AUTHORIZATION role] element…` with at least one element.
     CreateSchemaWithElements {
         name: String,
@@ -129,6 +131,86 @@ fn dialect() -> PostgreSqlDialect {
     PostgreSqlDialect {}
 }
 
+/// PostgreSQL's dialect for the tokenizer, except that the text after `COPY … FROM STDIN;` is
+/// SQL like any other: sqlparser's PostgreSQL dialect takes it as inline COPY data (as psql
+/// scripts hold it), but a server receives COPY data in CopyData messages, never in the query
+/// text. It answers every question the tokenizer asks as PostgreSQL's dialect does (and says
+/// it *is* that dialect, for sqlparser's `dialect_of!` checks); a test compares the two on the
+/// differential corpus.
+#[derive(Debug)]
+struct ServerTokenizerDialect(PostgreSqlDialect);
+
+macro_rules! delegate_bool {
+    ($($name:ident),* $(,)?) => {
+        $(fn $name(&self) -> bool {
+            self.0.$name()
+        })*
+    };
+}
+
+impl Dialect for ServerTokenizerDialect {
+    fn dialect(&self) -> std::any::TypeId {
+        self.0.dialect()
+    }
+
+    fn is_identifier_start(&self, ch: char) -> bool {
+        self.0.is_identifier_start(ch)
+    }
+
+    fn is_identifier_part(&self, ch: char) -> bool {
+        self.0.is_identifier_part(ch)
+    }
+
+    fn is_delimited_identifier_start(&self, ch: char) -> bool {
+        self.0.is_delimited_identifier_start(ch)
+    }
+
+    fn is_nested_delimited_identifier_start(&self, ch: char) -> bool {
+        self.0.is_nested_delimited_identifier_start(ch)
+    }
+
+    fn peek_nested_delimited_identifier_quotes(
+        &self,
+        chars: std::iter::Peekable<std::str::Chars<'_>>,
+    ) -> Option<(char, Option<char>)> {
+        self.0.peek_nested_delimited_identifier_quotes(chars)
+    }
+
+    fn is_custom_operator_part(&self, ch: char) -> bool {
+        self.0.is_custom_operator_part(ch)
+    }
+
+    fn supports_copy_from_stdin_data(&self) -> bool {
+        false
+    }
+
+    delegate_bool!(
+        ignores_wildcard_escapes,
+        requires_hash_comment_space,
+        requires_single_line_comment_whitespace,
+        supports_dollar_as_money_prefix,
+        supports_dollar_placeholder,
+        supports_geometric_types,
+        supports_hash_comment,
+        supports_literal_prefix_in_qualified_name,
+        supports_multiline_comment_hints,
+        supports_national_string_literal,
+        supports_nested_comments,
+        supports_non_decimal_integer_literals,
+        supports_numeric_literal_underscores,
+        supports_numeric_prefix,
+        supports_pipe_operator,
+        supports_quote_delimited_string,
+        supports_string_escape_constant,
+        supports_string_literal_backslash_escape,
+        supports_tilde_like_match_operator,
+        supports_triple_quoted_string,
+        supports_tuple_element_access,
+        supports_unicode_string_literal,
+        supports_unterminated_block_comments,
+    );
+}
+
 /// Parses every statement of `text`. Empty statements (`;;`, comments only) are skipped.
 pub fn parse(text: &str) -> Result<Vec<Parsed>> {
     let positions = Positions::new(text);
@@ -147,7 +229,7 @@ pub fn parse(text: &str) -> Result<Vec<Parsed>> {
 }
 
 fn tokenize(text: &str, positions: &Positions) -> Result<Vec<TokenWithSpan>> {
-    let dialect = dialect();
+    let dialect = ServerTokenizerDialect(dialect());
     let mut tokenizer = Tokenizer::new(&dialect, text);
     tokenizer.tokenize_with_location().map_err(|e| {
         let message = if e.message.contains("Unterminated string literal")
@@ -296,6 +378,14 @@ fn parse_one(
     };
     let start = positions.offset(first.span.start);
     let end = positions.offset(last.span.end);
+    if word_is(&first.token, "copy") {
+        let stmt = crate::copy::parse::parse_copy(text, positions, &tokens)?;
+        return Ok(Some(Parsed {
+            stmt: Stmt::Copy(Box::new(stmt)),
+            start,
+            end,
+        }));
+    }
     if let Some(schema) = create_schema_elements(text, positions, &tokens)? {
         return Ok(Some(Parsed {
             stmt: schema,
@@ -364,7 +454,7 @@ fn rewrite_table_shorthand(tokens: Vec<TokenWithSpan>) -> Vec<TokenWithSpan> {
     out
 }
 
-fn parse_tokens(
+pub(crate) fn parse_tokens(
     text: &str,
     positions: &Positions,
     tokens: Vec<TokenWithSpan>,
@@ -417,10 +507,43 @@ impl Mark {
     }
 }
 
+/// Parses one expression from `tokens` (all of them).
+pub(crate) fn parse_expr_tokens(
+    text: &str,
+    positions: &Positions,
+    tokens: Vec<TokenWithSpan>,
+) -> Result<ast::Expr> {
+    let dialect = dialect();
+    let marks: Vec<Mark> = tokens.iter().map(Mark::of).collect();
+    let mut parser = Parser::new(&dialect)
+        .with_recursion_limit(MAX_NESTING)
+        .with_tokens_with_locations(tokens);
+    let expr = match parser.parse_expr() {
+        Ok(e) => e,
+        Err(e) => {
+            let at = parser.index();
+            return Err(parser_error(text, positions, &marks, at, e));
+        }
+    };
+    loop {
+        let next = parser.next_token();
+        match &next.token {
+            Token::EOF => return Ok(expr),
+            Token::Whitespace(_) => continue,
+            _ => return Err(syntax_error_at(text, positions, &Mark::of(&next))),
+        }
+    }
+}
+
 fn token_text(text: &str, positions: &Positions, t: &Mark) -> String {
     let a = positions.offset(t.span.start);
     let b = positions.offset(t.span.end);
     positions.slice(text, a, b).to_string()
+}
+
+/// 42601 at token `t`.
+pub(crate) fn syntax_error_near(text: &str, positions: &Positions, t: &TokenWithSpan) -> SqlError {
+    syntax_error_at(text, positions, &Mark::of(t))
 }
 
 fn syntax_error_at(text: &str, positions: &Positions, t: &Mark) -> SqlError {
@@ -647,6 +770,47 @@ mod tests {
             parse("create schema s").unwrap()[0].stmt,
             Stmt::Ast(_)
         ));
+    }
+
+    /// The tokenizer's dialect answers as PostgreSQL's (but for inline COPY data): the same
+    /// tokens for every statement of the differential corpus.
+    #[test]
+    fn server_tokenizer_dialect_tokenizes_as_postgresql_s() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/sql");
+        let mut files = 0;
+        for entry in std::fs::read_dir(&dir).expect("corpus") {
+            let path = entry.expect("entry").path();
+            let Ok(text) = std::fs::read_to_string(&path) else {
+                continue;
+            };
+            files += 1;
+            let ours = Tokenizer::new(&ServerTokenizerDialect(dialect()), &text).tokenize();
+            let theirs = Tokenizer::new(&dialect(), &text).tokenize();
+            if text.to_ascii_lowercase().contains("copy") {
+                continue;
+            }
+            assert_eq!(
+                format!("{ours:?}"),
+                format!("{theirs:?}"),
+                "{}",
+                path.display()
+            );
+        }
+        assert!(files > 5);
+        let tokens = Tokenizer::new(
+            &ServerTokenizerDialect(dialect()),
+            "copy t from stdin;\nselect 1",
+        )
+        .tokenize()
+        .unwrap();
+        assert!(!tokens.iter().any(|t| matches!(t, Token::CopyData { .. })));
+    }
+
+    #[test]
+    fn copy_from_stdin_is_followed_by_sql() {
+        let p = parse("copy t from stdin;\nselect 1;").unwrap();
+        assert_eq!(p.len(), 2);
+        assert!(matches!(p[0].stmt, Stmt::Copy(_)));
     }
 
     #[test]

@@ -21,6 +21,42 @@ pub enum Plan {
     Ddl(Ddl),
     /// Something the session does itself.
     Utility(Utility),
+    /// COPY FROM STDIN / TO STDOUT.
+    Copy(Box<CopyPlan>),
+}
+
+/// A copied column: its name (headers, CONTEXT lines) and type (input and output functions).
+#[derive(Clone, Debug, PartialEq)]
+pub struct CopyColumn {
+    pub name: String,
+    pub ty: Type,
+    pub typmod: crate::types::Typmod,
+}
+
+/// COPY: the statement that stores or produces the rows, and how the data is laid out.
+#[derive(Clone, Debug)]
+pub struct CopyPlan {
+    /// COPY FROM (the client sends rows) or COPY TO (the server sends them).
+    pub from: bool,
+    /// The relation's name as CONTEXT lines show it (`COPY t, line 3, column a: …`); the
+    /// query's text is not shown, so empty for `COPY (query) TO`.
+    pub relname: String,
+    /// COPY FROM: the target table's SQLite name (FREEZE checks it was created or emptied in
+    /// the current transaction).
+    pub table: Option<String>,
+    /// The copied columns in the data's order.
+    pub columns: Vec<CopyColumn>,
+    /// COPY FROM: an INSERT that takes one row as parameters `$1…$n` (the columns' values in
+    /// their types' storage form) and applies the defaults, constraints and the WHERE clause
+    /// exactly as INSERT does; COPY TO: the query whose rows are sent.
+    pub query: QueryPlan,
+    pub options: crate::copy::CopyOptions,
+    /// Per copied column: FORCE_QUOTE (COPY TO, CSV).
+    pub force_quote: Vec<bool>,
+    /// Per copied column: FORCE_NOT_NULL (COPY FROM, CSV).
+    pub force_not_null: Vec<bool>,
+    /// Per copied column: FORCE_NULL (COPY FROM, CSV).
+    pub force_null: Vec<bool>,
 }
 
 /// What kind of query, for the command tag and SPI's result codes.

@@ -5,7 +5,9 @@
 //! simple Query) and the portals (named, and the unnamed one replaced by each unnamed Bind).
 //! Portals are dropped at the end of their transaction; a statement closed while a portal
 //! still uses it lives on inside that portal.
-//! A portal runs its statement at its first Execute; the SQL layer buffers all rows, and later
+//! A portal runs its statement at its first Execute; without a row limit (and always for COPY,
+//! whose data streams both ways) rows go to the client as they are produced; with one, the
+//! SQL layer buffers all rows, and later
 //! Executes page through them: `max_rows` > 0 sends at most that many, then PortalSuspended, and
 //! the next Execute resumes where the last stopped. The final CommandComplete of a row-returning
 //! SELECT counts the rows of that last Execute, as PostgreSQL's does.
@@ -255,11 +257,13 @@ impl<S: Read + Write + AsRawFd> Backend<'_, S> {
         }
         if let PortalState::Ready = portal.state {
             let params = std::mem::take(&mut portal.params);
-            if max_rows <= 0 {
-                // All rows at once: they stream to the client as SQLite produces them.
+            if max_rows <= 0 || stmt.prepared.is_copy() {
+                // All rows at once: they stream to the client as SQLite produces them (and
+                // COPY's data streams both ways, whatever the row limit).
                 let formats = &portal.result_formats;
-                let result = self.run_statement(&stmt.sql, |s, conn| {
-                    let mut writer = RowWriter::portal(conn, stmt.prepared.columns(), formats);
+                let result = self.run_statement(&stmt.sql, |s, conn, hooks| {
+                    let mut writer =
+                        RowWriter::portal(conn, hooks, stmt.prepared.columns(), formats);
                     let result = s.execute_into(&stmt.prepared, &params, &mut writer);
                     writer.outcome(result)
                 });
@@ -273,7 +277,7 @@ impl<S: Read + Write + AsRawFd> Backend<'_, S> {
                 return Ok(());
             }
             // A row limit: the rows are kept for the next Execute (the portal is suspended).
-            let result = self.run_statement(&stmt.sql, |s, _| {
+            let result = self.run_statement(&stmt.sql, |s, _, _| {
                 s.execute(&stmt.prepared, &params).map_err(Failure::from)
             });
             portal.params = params;

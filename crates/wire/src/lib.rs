@@ -5,7 +5,9 @@
 //! GSSENCRequest refused with `N`, CancelRequest forwarded, protocol 3.0 only, trust
 //! authentication, ParameterStatus, BackendKeyData), then the query loop (simple Query with
 //! several statements, the extended protocol with named and unnamed statements and portals, row
-//! limits, text and binary formats, ParameterStatus on reported-setting changes).
+//! limits, text and binary formats, ParameterStatus on reported-setting changes, COPY FROM
+//! STDIN / TO STDOUT: CopyIn/CopyOutResponse, CopyData, CopyDone, CopyFail, streamed both
+//! ways while the statement runs, in simple and extended queries).
 //!
 //! Layers, bottom up: [`protocol`] (bytes ↔ messages, pure, no I/O), [`types`] (SQLite values ↔
 //! PostgreSQL text/binary forms), `connection` (the socket with its buffers, waits only through

@@ -63,6 +63,7 @@ impl From<spi::SpiError> for Failure {
             detail: e.detail,
             hint: e.hint,
             position: e.position,
+            where_: e.context.map(|c| c.0),
         };
         let fields = Box::new(fields);
         if fatal {

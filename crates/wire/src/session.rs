@@ -151,7 +151,11 @@ impl<'h, S: Read + Write + AsRawFd> Backend<'h, S> {
                     "fast-path function calls are not supported",
                 ));
             }
-            FrontendMessage::CopyData | FrontendMessage::CopyDone | FrontendMessage::CopyFail => {}
+            // COPY data that arrives after its COPY ended (with an error) is ignored, as in
+            // PostgreSQL.
+            FrontendMessage::CopyData(_)
+            | FrontendMessage::CopyDone
+            | FrontendMessage::CopyFail(_) => {}
             FrontendMessage::Password => {
                 return Err(Failure::fatal("08P01", "invalid frontend message type 112"));
             }
@@ -222,7 +226,11 @@ impl<'h, S: Read + Write + AsRawFd> Backend<'h, S> {
     pub(crate) fn run_statement<T>(
         &mut self,
         sql: &str,
-        f: impl FnOnce(&mut spi::Session, &mut Connection<S>) -> Result<T, Failure>,
+        f: impl FnOnce(
+            &mut spi::Session,
+            &mut Connection<S>,
+            &mut dyn BackendHooks,
+        ) -> Result<T, Failure>,
     ) -> Result<T, Failure> {
         spi::interrupt::clear_cancel();
         let ms = guc::builtin::STATEMENT_TIMEOUT.get();
@@ -230,7 +238,7 @@ impl<'h, S: Read + Write + AsRawFd> Backend<'h, S> {
         spi::interrupt::set_statement_deadline(deadline);
         self.hooks.report_activity("active", Some(sql));
         self.last_query = Some(sql.to_owned());
-        let result = f(&mut self.session, &mut self.conn);
+        let result = f(&mut self.session, &mut self.conn, &mut *self.hooks);
         spi::interrupt::set_statement_deadline(None);
         self.report_changed_settings();
         let value = result?;
@@ -267,8 +275,8 @@ impl<'h, S: Read + Write + AsRawFd> Backend<'h, S> {
     fn simple_query(&mut self, sql: &str) -> Result<(), Failure> {
         // A simple Query replaces the unnamed statement, as in PostgreSQL.
         self.statements.remove("");
-        let outcome = self.run_statement(sql, |session, conn| {
-            let mut writer = RowWriter::simple(conn);
+        let outcome = self.run_statement(sql, |session, conn, hooks| {
+            let mut writer = RowWriter::simple(conn, hooks);
             let result = session.simple_query_into(sql, &mut writer);
             Ok(writer.outcome(result))
         })?;

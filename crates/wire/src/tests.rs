@@ -1414,3 +1414,127 @@ fn random_messages_never_panic_a_session() {
         assert!(code == 0 || code == 1, "exit code {code}");
     }
 }
+
+// ---------------------------------------------------------------- COPY
+
+#[test]
+fn copy_in_and_out_over_a_simple_query() {
+    let mut h = Harness::connected();
+    h.query("create table c (a integer, b text)");
+    h.send(&[FrontendMessage::Query(
+        "copy c from stdin; copy c to stdout (format csv)".into(),
+    )]);
+    assert_eq!(h.recv(), Some(BackendMessage::CopyInResponse(0, 2)));
+    h.send(&[
+        FrontendMessage::CopyData(Bytes::from_static(b"1\tone\n2\t")),
+        FrontendMessage::Flush,
+        FrontendMessage::CopyData(Bytes::from_static(b"\\N\n")),
+        FrontendMessage::CopyDone,
+    ]);
+    let msgs = h.until_ready();
+    assert_eq!(
+        msgs,
+        vec![
+            BackendMessage::CommandComplete("COPY 2".into()),
+            BackendMessage::CopyOutResponse(0, 2),
+            BackendMessage::CopyData(Bytes::from_static(b"1,one\n")),
+            BackendMessage::CopyData(Bytes::from_static(b"2,\n")),
+            BackendMessage::CopyDone,
+            BackendMessage::CommandComplete("COPY 2".into()),
+            BackendMessage::ReadyForQuery(b'I'),
+        ]
+    );
+}
+
+#[test]
+fn copy_fail_and_bad_data_load_nothing_and_later_copy_data_is_ignored() {
+    let mut h = Harness::connected();
+    h.query("create table c (a integer)");
+    h.send(&[FrontendMessage::Query("copy c from stdin".into())]);
+    assert_eq!(h.recv(), Some(BackendMessage::CopyInResponse(0, 1)));
+    h.send(&[
+        FrontendMessage::CopyData(Bytes::from_static(b"1\n")),
+        FrontendMessage::CopyFail("enough".into()),
+    ]);
+    let msgs = h.until_ready();
+    match &msgs[0] {
+        BackendMessage::ErrorResponse(e) => {
+            assert_eq!(
+                (e.sqlstate.as_str(), e.message.as_str()),
+                ("57014", "COPY from stdin failed: enough")
+            );
+        }
+        other => panic!("{other:?}"),
+    }
+    h.send(&[FrontendMessage::Query("copy c from stdin".into())]);
+    assert_eq!(h.recv(), Some(BackendMessage::CopyInResponse(0, 1)));
+    h.send(&[FrontendMessage::CopyData(Bytes::from_static(b"2\nnope\n"))]);
+    let msgs = h.until_ready();
+    match &msgs[0] {
+        BackendMessage::ErrorResponse(e) => {
+            assert_eq!(e.sqlstate, "22P02");
+            assert_eq!(
+                e.where_.as_deref(),
+                Some("COPY c, line 2, column a: \"nope\"")
+            );
+        }
+        other => panic!("{other:?}"),
+    }
+    // The client's remaining COPY messages arrive after the error: ignored.
+    h.send(&[
+        FrontendMessage::CopyData(Bytes::from_static(b"3\n")),
+        FrontendMessage::CopyDone,
+    ]);
+    let msgs = h.query("select count(*) from c");
+    assert_eq!(rows(&msgs), vec![vec![Some("0".into())]]);
+}
+
+#[test]
+fn copy_through_the_extended_protocol_ignores_sync_while_reading() {
+    let mut h = Harness::connected();
+    h.query("create table c (a integer, b text)");
+    // libpq's way: Sync right after Execute, before the data.
+    h.send(&[
+        parse("", "copy c from stdin (format csv)", &[]),
+        bind("", "", &[], &[], &[]),
+        FrontendMessage::Describe {
+            target: Target::Portal,
+            name: String::new(),
+        },
+        execute("", 1),
+        FrontendMessage::Sync,
+    ]);
+    assert_eq!(h.recv(), Some(BackendMessage::ParseComplete));
+    assert_eq!(h.recv(), Some(BackendMessage::BindComplete));
+    assert_eq!(h.recv(), Some(BackendMessage::NoData));
+    assert_eq!(h.recv(), Some(BackendMessage::CopyInResponse(0, 2)));
+    h.send(&[
+        FrontendMessage::CopyData(Bytes::from_static(b"1,\"a,b\"\n2,\n")),
+        FrontendMessage::CopyDone,
+        FrontendMessage::Sync,
+    ]);
+    let msgs = h.until_ready();
+    assert_eq!(tags(&msgs), vec!["COPY 2"]);
+    h.send(&[
+        parse("", "copy c to stdout", &[]),
+        bind("", "", &[], &[], &[]),
+        execute("", 0),
+        FrontendMessage::Sync,
+    ]);
+    let msgs = h.until_ready();
+    let data: Vec<Bytes> = msgs
+        .iter()
+        .filter_map(|m| match m {
+            BackendMessage::CopyData(d) => Some(d.clone()),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(
+        data,
+        vec![
+            Bytes::from_static(b"1\ta,b\n"),
+            Bytes::from_static(b"2\t\\N\n")
+        ]
+    );
+    assert_eq!(tags(&msgs), vec!["COPY 2"]);
+}

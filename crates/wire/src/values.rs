@@ -12,8 +12,11 @@ use std::os::fd::AsRawFd;
 use bytes::{BufMut, BytesMut};
 use sql::{Type, Value};
 
-use crate::connection::{Connection, WRITE_HIGH_WATER};
+use crate::BackendHooks;
+use crate::connection::{Connection, Incoming, WRITE_HIGH_WATER};
 use crate::protocol::backend::{self, ErrorFields, FieldDescription, put_value_with};
+use crate::protocol::framing::try_frame;
+use crate::protocol::frontend::{self, FrontendMessage};
 use crate::protocol::{Format, Oid};
 use crate::report::Failure;
 
@@ -129,8 +132,15 @@ pub(crate) fn decode_param(
 /// whenever the buffer passes [`WRITE_HIGH_WATER`], and for a simple Query each statement's
 /// notices and CommandComplete. A socket failure is kept in `failure` (the statement is
 /// stopped with a stand-in error) so the backend can end quietly.
+///
+/// COPY goes through it too: COPY TO's CopyOutResponse, one CopyData per row and CopyDone;
+/// COPY FROM's CopyInResponse, then the client's CopyData messages read one at a time as the
+/// statement asks for them (Flush and Sync ignored, CopyFail an error, waits interruptible by
+/// cancel, statement_timeout, SIGTERM and postmaster death, as PostgreSQL's `CopyGetData`).
 pub(crate) struct RowWriter<'a, S> {
     conn: &'a mut Connection<S>,
+    /// For waiting on the socket during COPY FROM.
+    hooks: &'a mut dyn BackendHooks,
     /// The columns an extended-protocol Describe announced; `None` for a simple Query.
     described: Option<&'a [spi::Column]>,
     formats: &'a [Format],
@@ -143,9 +153,10 @@ pub(crate) struct RowWriter<'a, S> {
 
 impl<'a, S: Read + Write + AsRawFd> RowWriter<'a, S> {
     /// For a simple Query: text format, RowDescription and CommandComplete sent here.
-    pub fn simple(conn: &'a mut Connection<S>) -> Self {
+    pub fn simple(conn: &'a mut Connection<S>, hooks: &'a mut dyn BackendHooks) -> Self {
         RowWriter {
             conn,
+            hooks,
             described: None,
             formats: &[],
             columns: Vec::new(),
@@ -157,13 +168,14 @@ impl<'a, S: Read + Write + AsRawFd> RowWriter<'a, S> {
     /// For an extended-protocol Execute of a statement described as `described`.
     pub fn portal(
         conn: &'a mut Connection<S>,
+        hooks: &'a mut dyn BackendHooks,
         described: &'a [spi::Column],
         formats: &'a [Format],
     ) -> Self {
         RowWriter {
             described: Some(described),
             formats,
-            ..RowWriter::simple(conn)
+            ..RowWriter::simple(conn, hooks)
         }
     }
 
@@ -230,6 +242,93 @@ impl<S: Read + Write + AsRawFd> spi::ResultSink for RowWriter<'_, S> {
         {
             return Err(self.stop(Failure::from(e)));
         }
+        Ok(())
+    }
+
+    fn copy_in_begin(
+        &mut self,
+        format: spi::CopyFormat,
+        columns: usize,
+    ) -> Result<(), spi::SpiError> {
+        backend::copy_in_response(&mut self.conn.wbuf, format.code(), columns);
+        // The client may send only once it has seen this.
+        if let Err(e) = self.conn.flush() {
+            return Err(self.stop(Failure::from(e)));
+        }
+        Ok(())
+    }
+
+    fn copy_in_next(&mut self, buf: &mut Vec<u8>) -> Result<bool, spi::SpiError> {
+        loop {
+            let deadline = spi::interrupt::statement_deadline();
+            let incoming = match self.conn.next(self.hooks, deadline, try_frame) {
+                Ok(i) => i,
+                Err(e) => return Err(self.stop(Failure::from(e))),
+            };
+            match incoming {
+                Incoming::Message((tag, body)) => match frontend::decode(tag, body) {
+                    Ok(FrontendMessage::CopyData(data)) => {
+                        buf.extend_from_slice(&data);
+                        return Ok(true);
+                    }
+                    Ok(FrontendMessage::CopyDone) => return Ok(false),
+                    Ok(FrontendMessage::CopyFail(why)) => {
+                        return Err(spi::SpiError::new(
+                            spi::sqlstate::QUERY_CANCELED,
+                            format!("COPY from stdin failed: {why}"),
+                        ));
+                    }
+                    // Clients that send Sync or Flush without noticing the command was a
+                    // COPY (libpq's extended protocol does) are not held against them.
+                    Ok(FrontendMessage::Flush | FrontendMessage::Sync) => {}
+                    Ok(_) => {
+                        return Err(spi::SpiError::new(
+                            spi::sqlstate::PROTOCOL_VIOLATION,
+                            format!("unexpected message type 0x{tag:02X} during COPY from stdin"),
+                        ));
+                    }
+                    Err(e) => return Err(self.stop(Failure::from(e))),
+                },
+                Incoming::Eof => {
+                    return Err(self.stop(Failure::ClientGone(
+                        "unexpected EOF on client connection with an open transaction".into(),
+                    )));
+                }
+                Incoming::Interrupted | Incoming::Timeout => {
+                    if let Err(e) = spi::interrupt::check() {
+                        if e.sqlstate == spi::sqlstate::QUERY_CANCELED {
+                            spi::interrupt::clear_cancel();
+                        }
+                        return Err(e);
+                    }
+                }
+                Incoming::PostmasterDeath => return Err(self.stop(Failure::postmaster_died())),
+            }
+        }
+    }
+
+    fn copy_out_begin(
+        &mut self,
+        format: spi::CopyFormat,
+        columns: usize,
+    ) -> Result<(), spi::SpiError> {
+        backend::copy_out_response(&mut self.conn.wbuf, format.code(), columns);
+        Ok(())
+    }
+
+    fn copy_out_data(&mut self, data: &[u8]) -> Result<(), spi::SpiError> {
+        backend::copy_data(&mut self.conn.wbuf, data);
+        self.rows += 1;
+        if self.conn.wbuf.len() > WRITE_HIGH_WATER
+            && let Err(e) = self.conn.flush()
+        {
+            return Err(self.stop(Failure::from(e)));
+        }
+        Ok(())
+    }
+
+    fn copy_out_end(&mut self) -> Result<(), spi::SpiError> {
+        backend::copy_done(&mut self.conn.wbuf);
         Ok(())
     }
 }

@@ -7,7 +7,8 @@
 //! appear, nesting depth), and finally hands the typed tree to `emit`.
 //!
 //! Module map: `expr` (expressions), `query` (SELECT, VALUES, set operations, WITH, FROM,
-//! ORDER BY, LIMIT), `modify` (INSERT/UPDATE/DELETE), `ddl` (CREATE/DROP/ALTER/TRUNCATE),
+//! ORDER BY, LIMIT), `modify` (INSERT/UPDATE/DELETE), `copy` (COPY, planned as the INSERT or
+//! query that carries it out), `ddl` (CREATE/DROP/ALTER/TRUNCATE),
 //! `utility` (transactions, SET/SHOW, databases, schemas), `names` (PostgreSQL's output column
 //! names), `typename` (type names), `coerce`, `resolve`.
 //!
@@ -15,6 +16,7 @@
 //! 54001; deep recursion runs on a stack that grows (`stacker`), so no input overflows it.
 
 pub(crate) mod coerce;
+mod copy;
 mod ddl;
 mod expr;
 mod modify;
@@ -154,6 +156,7 @@ pub fn analyze(
     let mut a = Analyzer::new(text, positions, catalog, env, param_types);
     match &parsed.stmt {
         Stmt::Ast(stmt) => a.statement(stmt),
+        Stmt::Copy(stmt) => a.copy(stmt),
         Stmt::CreateSchemaWithElements {
             name,
             if_not_exists,

@@ -194,6 +194,8 @@ pub struct ErrorFields {
     pub hint: Option<String>,
     /// `P`: 1-based character position in the query string.
     pub position: Option<usize>,
+    /// `W`: where it happened (psql's CONTEXT), e.g. `COPY t, line 3, column a: "x"`.
+    pub where_: Option<String>,
 }
 
 impl ErrorFields {
@@ -206,6 +208,7 @@ impl ErrorFields {
             detail: None,
             hint: None,
             position: None,
+            where_: None,
         }
     }
 }
@@ -233,8 +236,45 @@ fn error_or_notice(buf: &mut BytesMut, tag: u8, e: &ErrorFields) {
             b.put_u8(b'P');
             put_cstr(b, &p.to_string());
         }
+        if let Some(w) = &e.where_ {
+            b.put_u8(b'W');
+            put_cstr(b, w);
+        }
         b.put_u8(0);
     });
+}
+
+/// CopyInResponse (`G`) or CopyOutResponse (`H`): the overall format (0 text, 1 binary) and
+/// the same format for each of `columns` columns.
+fn copy_response(buf: &mut BytesMut, tag: u8, format: i8, columns: usize) {
+    with_length(buf, Some(tag), |b| {
+        b.put_i8(format);
+        let n = i16::try_from(columns).unwrap_or(i16::MAX);
+        b.put_i16(n);
+        for _ in 0..n {
+            b.put_i16(i16::from(format));
+        }
+    });
+}
+
+/// CopyInResponse: the server is ready for COPY FROM STDIN's data.
+pub fn copy_in_response(buf: &mut BytesMut, format: i8, columns: usize) {
+    copy_response(buf, b'G', format, columns);
+}
+
+/// CopyOutResponse: COPY TO STDOUT's data follows.
+pub fn copy_out_response(buf: &mut BytesMut, format: i8, columns: usize) {
+    copy_response(buf, b'H', format, columns);
+}
+
+/// CopyData.
+pub fn copy_data(buf: &mut BytesMut, data: &[u8]) {
+    with_length(buf, Some(b'd'), |b| b.put_slice(data));
+}
+
+/// CopyDone.
+pub fn copy_done(buf: &mut BytesMut) {
+    with_length(buf, Some(b'c'), |_| {});
 }
 
 /// ErrorResponse.
@@ -295,6 +335,14 @@ pub enum BackendMessage {
     PortalSuspended,
     /// `t`.
     ParameterDescription(Vec<Oid>),
+    /// `G`: format and column count.
+    CopyInResponse(i8, i16),
+    /// `H`: format and column count.
+    CopyOutResponse(i8, i16),
+    /// `d`.
+    CopyData(Bytes),
+    /// `c`.
+    CopyDone,
     /// `E`.
     ErrorResponse(ErrorFields),
     /// `N`.
@@ -334,6 +382,7 @@ fn decode_fields(r: &mut MessageReader) -> Result<ErrorFields> {
             b'C' => e.sqlstate = value,
             b'M' => e.message = value,
             b'D' => e.detail = Some(value),
+            b'W' => e.where_ = Some(value),
             b'H' => e.hint = Some(value),
             b'P' => {
                 e.position = Some(
@@ -432,6 +481,23 @@ pub fn decode(tag: u8, body: Bytes) -> Result<BackendMessage> {
                 types.push(r.u32()?);
             }
             BackendMessage::ParameterDescription(types)
+        }
+        b'G' | b'H' => {
+            let format = r.u8()? as i8;
+            let n = r.i16()?;
+            for _ in 0..n.max(0) {
+                r.i16()?;
+            }
+            if tag == b'G' {
+                BackendMessage::CopyInResponse(format, n)
+            } else {
+                BackendMessage::CopyOutResponse(format, n)
+            }
+        }
+        b'd' => return Ok(BackendMessage::CopyData(body)),
+        b'c' => {
+            empty(body, "CopyDone")?;
+            return Ok(BackendMessage::CopyDone);
         }
         b'E' => BackendMessage::ErrorResponse(decode_fields(&mut r)?),
         b'N' => BackendMessage::NoticeResponse(decode_fields(&mut r)?),

@@ -14,8 +14,8 @@ use crate::error::{Result, WireError};
 pub const FRONTEND_MESSAGE_TYPES: &[u8] = b"QPBDESCHXFdcfp";
 
 /// Messages that PostgreSQL limits to PQ_SMALL_MESSAGE_LIMIT (10,000 bytes) because they carry
-/// at most a name: Sync, Flush, Terminate, Close, Describe, Execute.
-const SMALL_MESSAGE_TYPES: &[u8] = b"SHXCDE";
+/// at most a name: Sync, Flush, Terminate, Close, Describe, Execute, CopyDone, CopyFail.
+const SMALL_MESSAGE_TYPES: &[u8] = b"SHXCDEcf";
 const SMALL_MESSAGE_LIMIT: usize = 10_000;
 
 fn length_word(buf: &[u8]) -> i32 {

@@ -206,12 +206,13 @@ pub enum FrontendMessage {
     Terminate,
     /// `F`: the fast-path function call interface (not supported).
     FunctionCall,
-    /// `d`: CopyData outside COPY (ignored, as PostgreSQL does).
-    CopyData,
-    /// `c`: CopyDone outside COPY (ignored).
+    /// `d`: CopyData: a piece of COPY FROM STDIN's data (ignored outside COPY, as PostgreSQL
+    /// does).
+    CopyData(Bytes),
+    /// `c`: CopyDone: the end of COPY FROM STDIN's data (ignored outside COPY).
     CopyDone,
-    /// `f`: CopyFail outside COPY (ignored).
-    CopyFail,
+    /// `f`: CopyFail: the client gives up the COPY, saying why (ignored outside COPY).
+    CopyFail(String),
     /// `p`: a password/SASL message, which only the authentication exchange may carry.
     Password,
 }
@@ -273,12 +274,12 @@ pub fn decode(tag: u8, body: Bytes) -> Result<FrontendMessage> {
             }
         }
         b'F' => FrontendMessage::FunctionCall,
-        b'd' => FrontendMessage::CopyData,
+        b'd' => FrontendMessage::CopyData(body),
         b'f' => {
             let mut r = MessageReader::new(body, "CopyFail");
-            r.cstr()?;
+            let why = r.cstr()?;
             r.finish()?;
-            FrontendMessage::CopyFail
+            FrontendMessage::CopyFail(why)
         }
         b'p' => FrontendMessage::Password,
         other => {
@@ -382,9 +383,9 @@ pub fn encode(msg: &FrontendMessage, buf: &mut BytesMut) {
         FrontendMessage::Flush => with_length(buf, Some(b'H'), |_| {}),
         FrontendMessage::Terminate => with_length(buf, Some(b'X'), |_| {}),
         FrontendMessage::FunctionCall => with_length(buf, Some(b'F'), |_| {}),
-        FrontendMessage::CopyData => with_length(buf, Some(b'd'), |_| {}),
+        FrontendMessage::CopyData(data) => with_length(buf, Some(b'd'), |b| b.put_slice(data)),
         FrontendMessage::CopyDone => with_length(buf, Some(b'c'), |_| {}),
-        FrontendMessage::CopyFail => with_length(buf, Some(b'f'), |b| put_cstr(b, "")),
+        FrontendMessage::CopyFail(why) => with_length(buf, Some(b'f'), |b| put_cstr(b, why)),
         FrontendMessage::Password => with_length(buf, Some(b'p'), |_| {}),
     }
 }
@@ -449,9 +450,10 @@ mod tests {
             FrontendMessage::Flush,
             FrontendMessage::Terminate,
             FrontendMessage::FunctionCall,
-            FrontendMessage::CopyData,
+            FrontendMessage::CopyData(Bytes::from_static(b"1\tx\n")),
+            FrontendMessage::CopyData(Bytes::new()),
             FrontendMessage::CopyDone,
-            FrontendMessage::CopyFail,
+            FrontendMessage::CopyFail("client says no".into()),
             FrontendMessage::Password,
         ] {
             roundtrip(m);
