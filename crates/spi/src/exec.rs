@@ -233,7 +233,19 @@ pub(crate) fn vacuum(
     };
     if vacuum {
         if full {
-            run("VACUUM")?;
+            // SQLite's VACUUM attaches a scratch database of its own, which the limit that
+            // keeps clients from ATTACH forbids: lifted for the server's own VACUUM only.
+            let before = sql
+                .conn
+                .limit(rusqlite::limits::Limit::SQLITE_LIMIT_ATTACHED)?;
+            sql.conn.set_limit(
+                rusqlite::limits::Limit::SQLITE_LIMIT_ATTACHED,
+                before.max(1),
+            )?;
+            let result = run("VACUUM");
+            sql.conn
+                .set_limit(rusqlite::limits::Limit::SQLITE_LIMIT_ATTACHED, before)?;
+            result?;
         } else {
             run("PRAGMA incremental_vacuum")?;
         }

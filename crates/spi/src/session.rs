@@ -647,15 +647,15 @@ impl Session {
                 Ok(QueryResult::tag("LOCK TABLE"))
             }
             Utility::Vacuum {
+                vacuum,
                 full,
                 analyze,
                 tables,
             } => {
-                let is_vacuum = u.tag() == "VACUUM";
-                if in_block && is_vacuum {
+                if in_block && *vacuum {
                     return Err(inside_block("VACUUM"));
                 }
-                exec::vacuum(&self.sql, is_vacuum, *full, *analyze, tables)?;
+                exec::vacuum(&self.sql, *vacuum, *full, *analyze, tables)?;
                 Ok(QueryResult::tag(u.tag()))
             }
             Utility::Commit => match self.tx {

@@ -539,11 +539,12 @@ impl SpiClient {
                 ),
             )),
             Utility::Vacuum {
+                vacuum,
                 full,
                 analyze,
                 tables,
             } => {
-                if u.tag() == "VACUUM" {
+                if *vacuum {
                     return Err(SpiError::new(
                         sqlstate::ACTIVE_SQL_TRANSACTION,
                         "VACUUM cannot run inside a transaction block",

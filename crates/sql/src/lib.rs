@@ -88,7 +88,9 @@ impl Statements {
     fn ast(&self, i: usize) -> Option<&sqlparser::ast::Statement> {
         match &self.parsed.get(i)?.stmt {
             parse::Stmt::Ast(s) => Some(s),
-            parse::Stmt::CreateSchemaWithElements { .. } | parse::Stmt::Copy(_) => None,
+            parse::Stmt::CreateSchemaWithElements { .. }
+            | parse::Stmt::Copy(_)
+            | parse::Stmt::Maintenance(_) => None,
         }
     }
 

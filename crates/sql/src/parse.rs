@@ -36,6 +36,8 @@ pub enum Stmt {
     Ast(Box<ast::Statement>),
     /// COPY, read by [`crate::copy::parse`] (sqlparser's COPY grammar is not PostgreSQL's).
     Copy(Box<crate::copy::parse::CopyStmt>),
+    /// VACUUM / ANALYZE, read here (sqlparser's grammar lacks most of PostgreSQL's forms).
+    Maintenance(Maintenance),
     /// `CREATE SCHEMA name [AUTHORIZATION role] element…` with at least one element.
     CreateSchemaWithElements {
         name: String,
@@ -386,6 +388,16 @@ fn parse_one(
             end,
         }));
     }
+    if word_is(&first.token, "vacuum")
+        || word_is(&first.token, "analyze")
+        || word_is(&first.token, "analyse")
+    {
+        return Ok(Some(Parsed {
+            stmt: Stmt::Maintenance(maintenance(text, positions, &significant)?),
+            start,
+            end,
+        }));
+    }
     if let Some(schema) = create_schema_elements(text, positions, &tokens)? {
         return Ok(Some(Parsed {
             stmt: schema,
@@ -623,6 +635,169 @@ fn error_location(message: &str) -> Option<Location> {
         line: line.trim().parse().ok()?,
         column: column.parse().ok()?,
     })
+}
+
+/// VACUUM or ANALYZE as PostgreSQL 15 reads it.
+#[derive(Debug)]
+pub struct Maintenance {
+    /// VACUUM (else ANALYZE alone).
+    pub vacuum: bool,
+    pub full: bool,
+    pub analyze: bool,
+    /// The tables named (qualified name parts, and the position of each), none for all.
+    pub tables: Vec<(Vec<String>, usize)>,
+}
+
+/// The VACUUM options PostgreSQL 15 knows (in parentheses, each with an optional value).
+const VACUUM_OPTIONS: &[&str] = &[
+    "full",
+    "freeze",
+    "verbose",
+    "analyze",
+    "analyse",
+    "disable_page_skipping",
+    "skip_locked",
+    "index_cleanup",
+    "process_toast",
+    "truncate",
+    "parallel",
+];
+
+/// `VACUUM [(option [value], …)] [table [(columns)], …]`,
+/// `VACUUM [FULL] [FREEZE] [VERBOSE] [ANALYZE] [table [(columns)], …]`,
+/// `ANALYZE [(option …)] | [VERBOSE] [table [(columns)], …]`.
+fn maintenance(text: &str, positions: &Positions, sig: &[&TokenWithSpan]) -> Result<Maintenance> {
+    let vacuum = word_is(&sig[0].token, "vacuum");
+    let mut m = Maintenance {
+        vacuum,
+        full: false,
+        analyze: !vacuum,
+        tables: Vec::new(),
+    };
+    let mut i = 1;
+    let error_at = |i: usize| match sig.get(i) {
+        Some(t) => syntax_error_near(text, positions, t),
+        None => SqlError::syntax("syntax error at end of input").at(Some(positions.end_position())),
+    };
+    let word = |i: usize| match sig.get(i).map(|t| &t.token) {
+        Some(Token::Word(w)) if w.quote_style.is_none() => Some(w.value.to_lowercase()),
+        _ => None,
+    };
+    if matches!(sig.get(i).map(|t| &t.token), Some(Token::LParen)) {
+        i += 1;
+        loop {
+            let Some(option) = word(i) else {
+                return Err(error_at(i));
+            };
+            let allowed = if vacuum {
+                VACUUM_OPTIONS.contains(&option.as_str())
+            } else {
+                matches!(option.as_str(), "verbose" | "skip_locked")
+            };
+            if !allowed {
+                let what = if vacuum { "VACUUM" } else { "ANALYZE" };
+                return Err(
+                    SqlError::syntax(format!("unrecognized {what} option \"{option}\""))
+                        .at(Some(positions.position(sig[i].span.start))),
+                );
+            }
+            // An option's value (true/false/on/off/a number/a word) counts as on unless false.
+            let mut on = true;
+            if !matches!(
+                sig.get(i + 1).map(|t| &t.token),
+                Some(Token::Comma | Token::RParen) | None
+            ) {
+                i += 1;
+                on = !matches!(word(i).as_deref(), Some("false" | "off"))
+                    && !matches!(&sig[i].token, Token::Number(n, _) if n == "0");
+            }
+            match option.as_str() {
+                "full" => m.full = on,
+                "analyze" | "analyse" => m.analyze = on,
+                _ => {}
+            }
+            i += 1;
+            match sig.get(i).map(|t| &t.token) {
+                Some(Token::Comma) => i += 1,
+                Some(Token::RParen) => {
+                    i += 1;
+                    break;
+                }
+                _ => return Err(error_at(i)),
+            }
+        }
+    } else {
+        let flags: &[&str] = if vacuum {
+            &["full", "freeze", "verbose", "analyze", "analyse"]
+        } else {
+            &["verbose"]
+        };
+        let mut seen = 0;
+        while let Some(w) = word(i) {
+            // The flags come in this order; each once.
+            let Some(k) = flags.iter().position(|f| *f == w) else {
+                break;
+            };
+            if k < seen {
+                break;
+            }
+            seen = k + 1;
+            match w.as_str() {
+                "full" => m.full = true,
+                "analyze" | "analyse" => m.analyze = true,
+                _ => {}
+            }
+            i += 1;
+        }
+    }
+    // Tables, each with an optional column list.
+    while i < sig.len() {
+        let at = positions.position(sig[i].span.start);
+        let mut parts = Vec::new();
+        loop {
+            match sig.get(i).map(|t| &t.token) {
+                Some(Token::Word(w)) => {
+                    parts.push(if w.quote_style.is_some() {
+                        w.value.clone()
+                    } else {
+                        w.value.to_lowercase()
+                    });
+                    i += 1;
+                }
+                _ => return Err(error_at(i)),
+            }
+            if matches!(sig.get(i).map(|t| &t.token), Some(Token::Period)) {
+                i += 1;
+            } else {
+                break;
+            }
+        }
+        if matches!(sig.get(i).map(|t| &t.token), Some(Token::LParen)) {
+            // Column list: read and checked by name only (SQLite's ANALYZE is per table).
+            i += 1;
+            loop {
+                if !matches!(sig.get(i).map(|t| &t.token), Some(Token::Word(_))) {
+                    return Err(error_at(i));
+                }
+                i += 1;
+                match sig.get(i).map(|t| &t.token) {
+                    Some(Token::Comma) => i += 1,
+                    Some(Token::RParen) => {
+                        i += 1;
+                        break;
+                    }
+                    _ => return Err(error_at(i)),
+                }
+            }
+        }
+        m.tables.push((parts, at));
+        match sig.get(i).map(|t| &t.token) {
+            None => break,
+            Some(Token::Comma) => i += 1,
+            Some(_) => return Err(error_at(i)),
+        }
+    }
+    Ok(m)
 }
 
 /// `CREATE SCHEMA [IF NOT EXISTS] name [AUTHORIZATION role] element…`: the elements (CREATE

@@ -189,6 +189,8 @@ pub enum Utility {
     Lock,
     /// VACUUM [FULL] / ANALYZE, on the whole database or some tables (SQLite names).
     Vacuum {
+        /// VACUUM (with ANALYZE when `analyze`); else ANALYZE alone.
+        vacuum: bool,
         full: bool,
         analyze: bool,
         tables: Vec<String>,
@@ -254,11 +256,7 @@ impl Utility {
             Utility::Begin { start: true, .. } => "START TRANSACTION",
             Utility::SetTransactionReadOnly(_) => "SET",
             Utility::Lock => "LOCK TABLE",
-            Utility::Vacuum {
-                analyze: true,
-                full: false,
-                tables: _,
-            } => "ANALYZE",
+            Utility::Vacuum { vacuum: false, .. } => "ANALYZE",
             Utility::Vacuum { .. } => "VACUUM",
             Utility::Commit => "COMMIT",
             Utility::Rollback | Utility::RollbackTo(_) => "ROLLBACK",

@@ -157,6 +157,7 @@ pub fn analyze(
     match &parsed.stmt {
         Stmt::Ast(stmt) => a.statement(stmt),
         Stmt::Copy(stmt) => a.copy(stmt),
+        Stmt::Maintenance(m) => a.maintenance(m),
         Stmt::CreateSchemaWithElements {
             name,
             if_not_exists,

@@ -71,20 +71,6 @@ impl Analyzer<'_> {
                 }),
             },
             S::Lock(_) | S::LockTables { .. } => Utility::Lock,
-            S::Vacuum(v) => {
-                let full = v.to_string().to_ascii_uppercase().contains("FULL");
-                let analyze = v.to_string().to_ascii_uppercase().contains("ANALYZE");
-                Utility::Vacuum {
-                    full,
-                    analyze,
-                    tables: self.maintenance_tables(&v.to_string())?,
-                }
-            }
-            S::Analyze(a) => Utility::Vacuum {
-                full: false,
-                analyze: true,
-                tables: self.maintenance_tables(&a.to_string())?,
-            },
             S::Commit { chain, .. } | S::Rollback { chain, .. } if *chain => {
                 return Err(SqlError::not_supported("AND CHAIN is not supported"));
             }
@@ -228,50 +214,22 @@ impl Analyzer<'_> {
             .ok_or_else(|| SqlError::syntax("syntax error at end of input"))
     }
 
-    /// The tables a VACUUM/ANALYZE names (its text after the keywords and options), as
-    /// SQLite names; none for the whole database.
-    fn maintenance_tables(&mut self, text: &str) -> Result<Vec<String>> {
-        let words: Vec<&str> = text
-            .split(|c: char| c.is_whitespace() || c == ',' || c == '(' || c == ')')
-            .filter(|w| !w.is_empty())
-            .collect();
-        let mut out = Vec::new();
-        for w in words {
-            let upper = w.to_ascii_uppercase();
-            if matches!(
-                upper.as_str(),
-                "VACUUM"
-                    | "ANALYZE"
-                    | "ANALYSE"
-                    | "FULL"
-                    | "FREEZE"
-                    | "VERBOSE"
-                    | "TABLE"
-                    | "SKIP_LOCKED"
-                    | "TRUE"
-                    | "FALSE"
-                    | "ON"
-                    | "OFF"
-                    | "INDEX_CLEANUP"
-                    | "TRUNCATE"
-                    | "PARALLEL"
-                    | "PROCESS_TOAST"
-            ) {
-                continue;
-            }
-            let parts: Vec<String> = w
-                .split('.')
-                .map(|p| {
-                    p.strip_prefix('"')
-                        .and_then(|x| x.strip_suffix('"'))
-                        .map_or_else(|| p.to_lowercase(), str::to_string)
-                })
-                .collect();
-            let (schema, name) = super::ddl::split_name(&parts, None)?;
+    /// VACUUM / ANALYZE: the tables named, as SQLite names.
+    pub(super) fn maintenance(&mut self, m: &crate::parse::Maintenance) -> Result<Plan> {
+        let mut tables = Vec::with_capacity(m.tables.len());
+        for (parts, at) in &m.tables {
+            let (schema, name) =
+                super::ddl::split_name(parts, None).map_err(|e| e.at(Some(*at)))?;
+            // PostgreSQL names a missing table here without a position.
             let rel = self.lookup_relation(schema.as_deref(), &name, None)?;
-            out.push(rel.sqlite_name);
+            tables.push(rel.sqlite_name);
         }
-        Ok(out)
+        Ok(Plan::Utility(Utility::Vacuum {
+            vacuum: m.vacuum,
+            full: m.vacuum && m.full,
+            analyze: m.analyze || !m.vacuum,
+            tables,
+        }))
     }
 
     pub(super) fn drop_utility(
