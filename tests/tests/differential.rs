@@ -31,8 +31,9 @@ use tests::pg15::{self, PgCluster};
 use tests::rawpg::{SimpleClient, StatementResult};
 
 /// The agreement (percent of corpus statements, rounded down) below which the test fails.
-/// Measured on main at 98185d4 (the token-rewriting SQL layer): 350/1063, 32.9 %.
-const MIN_AGREEMENT_PERCENT: usize = 89;
+/// Measured on main at 98185d4 (the token-rewriting SQL layer): 350/1063, 32.9 %; with the
+/// SQL front end of issue 11: 1058/1113, 95.1 %.
+const MIN_AGREEMENT_PERCENT: usize = 95;
 
 /// The corpus must hold at least this many statements.
 const MIN_STATEMENTS: usize = 500;
