@@ -1668,6 +1668,30 @@ impl Analyzer<'_> {
                 _ => Vec::new(),
             })
             .collect();
+        if name == "grouping" && f.over.is_none() {
+            if !matches!(
+                clause,
+                Clause::SelectList | Clause::Having | Clause::OrderBy | Clause::WindowArg
+            ) {
+                return Err(SqlError::new(
+                    sqlstate::GROUPING_ERROR,
+                    format!("grouping operations are not allowed in {}", clause.words()),
+                )
+                .at(pos));
+            }
+            // Replaced once the query's grouping sets are known (grouping.rs).
+            let mut args = Vec::with_capacity(arg_asts.len());
+            for a in &arg_asts {
+                args.push(self.expr(a, clause)?);
+            }
+            return Ok(Expr::new(
+                ExprKind::Internal {
+                    symbol: super::grouping::GROUPING_PLACEHOLDER,
+                    args,
+                },
+                Type::INT4,
+            ));
+        }
         // An ordered-set aggregate's sorted input follows its direct arguments: the rows for
         // `percentile_cont(0.5) WITHIN GROUP (ORDER BY x)` are `percentile_cont(0.5, x)`, which
         // sorts what it collects.

@@ -19,6 +19,7 @@ pub(crate) mod coerce;
 mod copy;
 mod ddl;
 mod expr;
+mod grouping;
 mod modify;
 mod names;
 mod query;
@@ -70,7 +71,7 @@ pub(crate) enum Clause {
 
 impl Clause {
     /// PostgreSQL's words for the clause in "… are not allowed in …".
-    fn words(self) -> &'static str {
+    pub(crate) fn words(self) -> &'static str {
         match self {
             Clause::Where => "WHERE",
             Clause::GroupBy => "GROUP BY",
