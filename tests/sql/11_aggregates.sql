@@ -75,3 +75,12 @@ select 1 from sales where grouping(region) = 0; -- error
 select region, rep from sales group by rollup(region) order by 1; -- error
 select count(*) from sales group by ();
 select region, sum(units), rank() over (order by sum(units) desc) from sales group by rollup(region) order by 1;
+select string_agg(distinct rep, ',' order by rep) from sales;
+select array_agg(distinct units order by units) from sales;
+select array_agg(distinct closed) from sales;
+select count(distinct amount::numeric(10,3)), count(distinct amount) from sales;
+select array_agg(distinct x) from (values (1.5::numeric), (1.50), (2)) v(x);
+select jsonb_agg(distinct region order by region) from sales;
+select string_agg(distinct rep, ',' order by region) from sales; -- error
+select count(distinct (region, rep)) from sales;
+select sum(distinct units), avg(distinct units) from sales;

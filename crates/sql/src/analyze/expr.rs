@@ -2004,6 +2004,19 @@ impl Analyzer<'_> {
             ));
         }
         let (func, args, arg_types, ret) = self.resolve_aggregate(name, args, pos)?;
+        if distinct {
+            // The input is sorted to find the distinct rows: only arguments can order it.
+            let texts: Vec<String> = args.iter().map(crate::emit::expr).collect();
+            for (k, o) in keys.iter().zip(order_by) {
+                if !texts.contains(&crate::emit::expr(&k.expr)) {
+                    return Err(SqlError::new(
+                        sqlstate::INVALID_COLUMN_REFERENCE,
+                        "in an aggregate with DISTINCT, ORDER BY expressions must appear in argument list",
+                    )
+                    .at(self.expr_pos(&o.expr)));
+                }
+            }
+        }
         Ok(Expr::new(
             ExprKind::Aggregate {
                 func,
