@@ -151,28 +151,43 @@ pub(crate) fn write_txn<T>(
     f: impl FnOnce(&SqlConn) -> Result<T, SpiError>,
 ) -> Result<T, SpiError> {
     let nested = !sql.conn.is_autocommit();
-    let (begin, commit, rollback) = if nested {
-        (
-            "SAVEPOINT minipg_ddl",
-            "RELEASE minipg_ddl",
-            "ROLLBACK TO minipg_ddl; RELEASE minipg_ddl",
-        )
+    if nested {
+        sql.trusted(|c| c.execute_batch("SAVEPOINT minipg_ddl"))
+            .map_err(|e| client_error(sql, e, false))?;
     } else {
-        ("BEGIN IMMEDIATE", "COMMIT", "ROLLBACK")
-    };
-    sql.trusted(|c| c.execute_batch(begin))
-        .map_err(|e| client_error(sql, e, false))?;
+        sql.begin(true).map_err(|e| client_error(sql, e, false))?;
+    }
     match f(sql) {
         Ok(v) => {
+            let commit = if nested {
+                "RELEASE minipg_ddl"
+            } else {
+                "COMMIT"
+            };
             if let Err(e) = sql.trusted(|c| c.execute_batch(commit)) {
-                let _ = sql.trusted(|c| c.execute_batch(rollback));
+                if nested {
+                    let _ = sql
+                        .trusted(|c| c.execute_batch("ROLLBACK TO minipg_ddl; RELEASE minipg_ddl"));
+                    let _ = sql.restore_sequences();
+                } else {
+                    sql.rollback_all();
+                }
                 return Err(client_error(sql, e, false));
+            }
+            if !nested {
+                sql.committed();
             }
             Ok(v)
         }
         Err(e) => {
-            if nested || !sql.conn.is_autocommit() {
-                let _ = sql.trusted(|c| c.execute_batch(rollback));
+            if nested {
+                if !sql.conn.is_autocommit() {
+                    let _ = sql
+                        .trusted(|c| c.execute_batch("ROLLBACK TO minipg_ddl; RELEASE minipg_ddl"));
+                }
+                let _ = sql.restore_sequences();
+            } else {
+                sql.rollback_all();
             }
             Err(e)
         }

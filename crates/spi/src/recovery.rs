@@ -58,6 +58,14 @@ pub fn startup_recovery(
                 let mut repairs = Vec::new();
                 match catalog::file_format(c)? {
                     Some(catalog::FORMAT) | None => {}
+                    Some(catalog::UPGRADABLE_FORMAT) => {
+                        catalog::upgrade(c)?;
+                        repairs.push(format!(
+                            "catalog upgraded from format {} to format {}",
+                            catalog::UPGRADABLE_FORMAT,
+                            catalog::FORMAT
+                        ));
+                    }
                     Some(other) => return Err(crate::datadir::incompatible(other)),
                 }
                 if !catalog::catalog_present(c)? {
@@ -113,6 +121,7 @@ pub fn startup_recovery(
         }
         report.databases.push(db);
     }
+    crate::datadir::note_upgraded(data_dir)?;
     Ok(report)
 }
 

@@ -21,6 +21,7 @@ pub mod func;
 pub mod ir;
 pub mod parse;
 pub mod plan;
+pub mod sequence;
 pub mod types;
 pub mod value;
 
@@ -96,7 +97,9 @@ impl Statements {
     fn ast(&self, i: usize) -> Option<&sqlparser::ast::Statement> {
         match &self.parsed.get(i)?.stmt {
             parse::Stmt::Ast(s) => Some(s),
-            parse::Stmt::CreateSchemaWithElements { .. } => None,
+            parse::Stmt::CreateSchemaWithElements { .. }
+            | parse::Stmt::AlterSequence(_)
+            | parse::Stmt::CommentOnConstraint { .. } => None,
         }
     }
 

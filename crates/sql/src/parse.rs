@@ -40,6 +40,35 @@ pub enum Stmt {
         if_not_exists: bool,
         elements: Vec<ast::Statement>,
     },
+    /// `ALTER SEQUENCE [IF EXISTS] name …` (sqlparser does not know it).
+    AlterSequence(AlterSequence),
+    /// `COMMENT ON CONSTRAINT name ON table IS …` (sqlparser does not know it).
+    CommentOnConstraint {
+        constraint: ast::Ident,
+        table: ast::ObjectName,
+        comment: Option<String>,
+    },
+}
+
+/// What `ALTER SEQUENCE` says.
+#[derive(Debug)]
+pub struct AlterSequence {
+    pub if_exists: bool,
+    pub name: ast::ObjectName,
+    pub action: AlterSequenceAction,
+}
+
+#[derive(Debug)]
+pub enum AlterSequenceAction {
+    /// Options as CREATE SEQUENCE has them, plus `RESTART [[WITH] n]` (`Some(None)`: back to
+    /// START) wherever it stood.
+    Options {
+        options: Vec<ast::SequenceOptions>,
+        restart: Option<Option<ast::Expr>>,
+    },
+    RenameTo(ast::Ident),
+    /// `OWNER TO role`.
+    OwnerTo(ast::Ident),
 }
 
 /// Maps sqlparser's line/column locations to 1-based character positions in the text.
@@ -263,6 +292,12 @@ fn parse_one(
             end,
         }));
     }
+    if let Some(stmt) = alter_sequence(text, positions, &tokens)? {
+        return Ok(Some(Parsed { stmt, start, end }));
+    }
+    if let Some(stmt) = comment_on_constraint(text, positions, &tokens)? {
+        return Ok(Some(Parsed { stmt, start, end }));
+    }
     // `TABLE name` is `SELECT * FROM name`.
     let tokens = rewrite_table_shorthand(tokens);
     let stmt = parse_tokens(text, positions, tokens)?;
@@ -360,6 +395,27 @@ fn parser_error(
         ParserError::RecursionLimitExceeded => return stack_depth_exceeded(),
         ParserError::TokenizerError(m) | ParserError::ParserError(m) => m,
     };
+    if let Some(option) = message.strip_suffix(" specified more than once") {
+        // A repeated sequence option: PostgreSQL points at the repetition.
+        let words: Vec<&str> = option
+            .split(" | ")
+            .filter_map(|alt| alt.split_whitespace().last())
+            .collect();
+        let before = &tokens[..index.min(tokens.len())];
+        let sig: Vec<&TokenWithSpan> = before.iter().filter(|t| !is_trivia(&t.token)).collect();
+        let at = sig
+            .iter()
+            .rposition(|t| words.iter().any(|w| word_is(&t.token, w)))
+            .map(|i| {
+                if i > 0 && word_is(&sig[i - 1].token, "no") {
+                    i - 1
+                } else {
+                    i
+                }
+            });
+        return SqlError::syntax("conflicting or redundant options")
+            .at(at.map(|i| positions.position(sig[i].span.start)));
+    }
     if let Some(loc) = error_location(&message) {
         if let Some(t) = tokens.iter().find(|t| t.span.start == loc) {
             return syntax_error_at(text, positions, t);
@@ -489,6 +545,230 @@ fn create_schema_elements(
     }))
 }
 
+fn keyword(kw: &str, span: sqlparser::tokenizer::Span) -> TokenWithSpan {
+    TokenWithSpan {
+        token: Token::make_keyword(kw),
+        span,
+    }
+}
+
+fn space(span: sqlparser::tokenizer::Span) -> TokenWithSpan {
+    TokenWithSpan {
+        token: Token::Whitespace(Whitespace::Space),
+        span,
+    }
+}
+
+/// `ALTER SEQUENCE [IF EXISTS] name options | RENAME TO n | OWNER TO r`. The options are
+/// parsed by sqlparser as CREATE SEQUENCE's (`RESTART [WITH] n`, which only ALTER has, is
+/// taken out first); every token keeps its place, so errors point where PostgreSQL's do.
+fn alter_sequence(
+    text: &str,
+    positions: &Positions,
+    tokens: &[TokenWithSpan],
+) -> Result<Option<Stmt>> {
+    let sig: Vec<usize> = (0..tokens.len())
+        .filter(|&i| !is_trivia(&tokens[i].token))
+        .collect();
+    let at = |k: usize| sig.get(k).map(|&i| &tokens[i]);
+    let is = |k: usize, kw: &str| at(k).is_some_and(|t| word_is(&t.token, kw));
+    if !is(0, "alter") || !is(1, "sequence") {
+        return Ok(None);
+    }
+    let mut k = 2;
+    let if_exists = is(k, "if") && is(k + 1, "exists");
+    if if_exists {
+        k += 2;
+    }
+    // The name: words separated by periods.
+    let name_start = k;
+    while at(k).is_some_and(|t| matches!(t.token, Token::Word(_))) {
+        k += 1;
+        if at(k).is_some_and(|t| t.token == Token::Period) {
+            k += 1;
+        } else {
+            break;
+        }
+    }
+    if k == name_start {
+        let t = at(k).cloned().unwrap_or(TokenWithSpan::wrap(Token::EOF));
+        return Err(syntax_error_at(text, positions, &t));
+    }
+    let name_tokens: Vec<TokenWithSpan> = sig[name_start..k]
+        .iter()
+        .map(|&i| tokens[i].clone())
+        .collect();
+    let name = {
+        let dialect = dialect();
+        let mut p = Parser::new(&dialect).with_tokens_with_locations(name_tokens.clone());
+        p.parse_object_name(false)
+            .map_err(|e| parser_error(text, positions, &name_tokens, 0, e))?
+    };
+    let rest_at = sig.get(k).copied().unwrap_or(tokens.len());
+    let rest = &tokens[rest_at..];
+    let action = if is(k, "rename") {
+        if !is(k + 1, "to") {
+            let t = at(k + 1)
+                .cloned()
+                .unwrap_or(TokenWithSpan::wrap(Token::EOF));
+            return Err(syntax_error_at(text, positions, &t));
+        }
+        let target: Vec<TokenWithSpan> = sig[k + 2..].iter().map(|&i| tokens[i].clone()).collect();
+        let dialect = dialect();
+        let mut p = Parser::new(&dialect).with_tokens_with_locations(target.clone());
+        let ident = p
+            .parse_identifier()
+            .map_err(|e| parser_error(text, positions, &target, 0, e))?;
+        if let Some(extra) = sig.get(k + 3) {
+            return Err(syntax_error_at(text, positions, &tokens[*extra]));
+        }
+        AlterSequenceAction::RenameTo(ident)
+    } else if is(k, "owner") && is(k + 1, "to") {
+        let Some(role) = at(k + 2) else {
+            return Err(
+                SqlError::syntax("syntax error at end of input").at(Some(positions.end_position()))
+            );
+        };
+        let Token::Word(w) = &role.token else {
+            return Err(syntax_error_at(text, positions, role));
+        };
+        if let Some(extra) = sig.get(k + 3) {
+            return Err(syntax_error_at(text, positions, &tokens[*extra]));
+        }
+        AlterSequenceAction::OwnerTo(w.to_ident(role.span))
+    } else {
+        // Take RESTART [[WITH] [-]n] out, then parse the rest as CREATE SEQUENCE's options.
+        let mut restart: Option<Option<ast::Expr>> = None;
+        let mut kept: Vec<TokenWithSpan> = Vec::new();
+        let mut i = 0;
+        while i < rest.len() {
+            let t = &rest[i];
+            if word_is(&t.token, "restart") {
+                if restart.is_some() {
+                    return Err(SqlError::syntax("conflicting or redundant options")
+                        .at(Some(positions.position(t.span.start))));
+                }
+                let mut j = i + 1;
+                let next_sig =
+                    |from: usize| (from..rest.len()).find(|&x| !is_trivia(&rest[x].token));
+                let mut value_at = next_sig(j);
+                if let Some(w) = value_at
+                    && word_is(&rest[w].token, "with")
+                {
+                    j = w + 1;
+                    value_at = next_sig(j);
+                }
+                let mut value = None;
+                if let Some(v) = value_at {
+                    let negative = rest[v].token == Token::Minus;
+                    let num_at = if negative { next_sig(v + 1) } else { Some(v) };
+                    if let Some(n) = num_at
+                        && let Token::Number(digits, _) = &rest[n].token
+                    {
+                        let lit = ast::Expr::Value(
+                            ast::Value::Number(digits.clone(), false).with_span(rest[n].span),
+                        );
+                        value = Some(if negative {
+                            ast::Expr::UnaryOp {
+                                op: ast::UnaryOperator::Minus,
+                                expr: Box::new(lit),
+                            }
+                        } else {
+                            lit
+                        });
+                        j = n + 1;
+                    } else if j > i + 1 {
+                        // RESTART WITH needs a value.
+                        return Err(syntax_error_at(text, positions, &rest[v]));
+                    }
+                } else if j > i + 1 {
+                    return Err(SqlError::syntax("syntax error at end of input")
+                        .at(Some(positions.end_position())));
+                }
+                restart = Some(value);
+                i = j;
+                continue;
+            }
+            kept.push(t.clone());
+            i += 1;
+        }
+        let span = tokens[sig[0]].span;
+        let mut create = vec![
+            keyword("CREATE", span),
+            space(span),
+            keyword("SEQUENCE", span),
+            space(span),
+        ];
+        create.extend(name_tokens);
+        create.push(space(span));
+        create.extend(kept);
+        let options = match parse_tokens(text, positions, create)? {
+            ast::Statement::CreateSequence {
+                sequence_options, ..
+            } => sequence_options,
+            _ => return Err(SqlError::syntax("syntax error in ALTER SEQUENCE")),
+        };
+        AlterSequenceAction::Options { options, restart }
+    };
+    Ok(Some(Stmt::AlterSequence(AlterSequence {
+        if_exists,
+        name,
+        action,
+    })))
+}
+
+/// `COMMENT ON CONSTRAINT name ON table IS …`: the rest is parsed as sqlparser's
+/// `COMMENT ON TABLE table IS …`.
+fn comment_on_constraint(
+    text: &str,
+    positions: &Positions,
+    tokens: &[TokenWithSpan],
+) -> Result<Option<Stmt>> {
+    let sig: Vec<usize> = (0..tokens.len())
+        .filter(|&i| !is_trivia(&tokens[i].token))
+        .collect();
+    let at = |k: usize| sig.get(k).map(|&i| &tokens[i]);
+    let is = |k: usize, kw: &str| at(k).is_some_and(|t| word_is(&t.token, kw));
+    if !is(0, "comment") || !is(1, "on") || !is(2, "constraint") {
+        return Ok(None);
+    }
+    let Some(name_tok) = at(3) else {
+        return Err(
+            SqlError::syntax("syntax error at end of input").at(Some(positions.end_position()))
+        );
+    };
+    let Token::Word(w) = &name_tok.token else {
+        return Err(syntax_error_at(text, positions, name_tok));
+    };
+    let constraint = w.to_ident(name_tok.span);
+    if !is(4, "on") {
+        let t = at(4).cloned().unwrap_or(TokenWithSpan::wrap(Token::EOF));
+        return Err(syntax_error_at(text, positions, &t));
+    }
+    let span = tokens[sig[0]].span;
+    let mut rewritten = vec![
+        keyword("COMMENT", span),
+        space(span),
+        keyword("ON", span),
+        space(span),
+        keyword("TABLE", span),
+        space(span),
+    ];
+    rewritten.extend(tokens[sig[4] + 1..].iter().cloned());
+    match parse_tokens(text, positions, rewritten)? {
+        ast::Statement::Comment {
+            object_name,
+            comment,
+            ..
+        } => Ok(Some(Stmt::CommentOnConstraint {
+            constraint,
+            table: object_name,
+            comment,
+        })),
+        _ => Err(SqlError::syntax("syntax error in COMMENT")),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -561,6 +841,67 @@ mod tests {
             parse("create schema s").unwrap()[0].stmt,
             Stmt::Ast(_)
         ));
+    }
+
+    #[test]
+    fn alter_sequence_and_comment_on_constraint() {
+        let p = parse("alter sequence if exists s.q increment by 2 restart with -5 cycle").unwrap();
+        match &p[0].stmt {
+            Stmt::AlterSequence(a) => {
+                assert!(a.if_exists);
+                assert_eq!(a.name.to_string(), "s.q");
+                match &a.action {
+                    AlterSequenceAction::Options { options, restart } => {
+                        assert_eq!(options.len(), 2);
+                        assert_eq!(
+                            restart
+                                .as_ref()
+                                .map(|r| r.as_ref().map(ToString::to_string)),
+                            Some(Some("-5".to_string()))
+                        );
+                    }
+                    other => panic!("{other:?}"),
+                }
+            }
+            other => panic!("{other:?}"),
+        }
+        let p = parse("alter sequence s restart").unwrap();
+        assert!(matches!(
+            &p[0].stmt,
+            Stmt::AlterSequence(AlterSequence {
+                action: AlterSequenceAction::Options {
+                    restart: Some(None),
+                    ..
+                },
+                ..
+            })
+        ));
+        let p = parse("alter sequence s rename to t").unwrap();
+        assert!(matches!(
+            &p[0].stmt,
+            Stmt::AlterSequence(AlterSequence {
+                action: AlterSequenceAction::RenameTo(_),
+                ..
+            })
+        ));
+        let e = err("alter sequence s increment by");
+        assert_eq!(e.message, "syntax error at end of input");
+        let e = err("alter sequence s bogus");
+        assert_eq!(e.message, "syntax error at or near \"bogus\"");
+        assert_eq!(e.position, Some(18));
+        let p = parse("comment on constraint c on public.t is 'x'").unwrap();
+        match &p[0].stmt {
+            Stmt::CommentOnConstraint {
+                constraint,
+                table,
+                comment,
+            } => {
+                assert_eq!(constraint.value, "c");
+                assert_eq!(table.to_string(), "public.t");
+                assert_eq!(comment.as_deref(), Some("x"));
+            }
+            other => panic!("{other:?}"),
+        }
     }
 
     #[test]

@@ -14,13 +14,16 @@
 //! Invariants: work is linear in the statement; expression nesting beyond [`MAX_DEPTH`] is
 //! 54001; deep recursion runs on a stack that grows (`stacker`), so no input overflows it.
 
+mod alter;
 pub(crate) mod coerce;
+mod comment;
 mod ddl;
 mod expr;
 mod modify;
 mod names;
 mod query;
 pub(crate) mod resolve;
+mod sequence;
 pub(crate) mod typename;
 mod utility;
 
@@ -140,6 +143,8 @@ pub(crate) struct Analyzer<'a> {
     /// The query being analyzed is INSERT's source: its select list keeps unknown literals
     /// unknown, for the target columns to type them.
     pub insert_source: bool,
+    /// The user relations the statement names (a view's dependencies), in order, once each.
+    pub relations_used: Vec<u32>,
 }
 
 /// Analyzes one parsed statement. `param_types` are the types a client gave (0 = unspecified).
@@ -166,6 +171,14 @@ pub fn analyze(
                 elements: elements.clone(),
             }))
         }
+        Stmt::AlterSequence(alter) => a.alter_sequence(alter).map(Plan::Ddl),
+        Stmt::CommentOnConstraint {
+            constraint,
+            table,
+            comment,
+        } => a
+            .comment_on_constraint(constraint, table, comment.as_deref())
+            .map(Plan::Ddl),
     }
 }
 
@@ -208,6 +221,7 @@ impl<'a> Analyzer<'a> {
             used_aliases: std::collections::HashSet::new(),
             default_schema: None,
             insert_source: false,
+            relations_used: Vec::new(),
         }
     }
 
@@ -223,7 +237,9 @@ impl<'a> Analyzer<'a> {
             | S::CreateView(_)
             | S::Drop { .. }
             | S::AlterTable(_)
-            | S::Truncate(_) => self.ddl(stmt),
+            | S::Truncate(_)
+            | S::CreateSequence { .. }
+            | S::Comment { .. } => self.ddl(stmt),
             _ => self.utility(stmt),
         }
     }

@@ -14,13 +14,7 @@ struct TestCatalog {
 }
 
 fn col(name: &str, ty: Type) -> RelColumn {
-    RelColumn {
-        name: name.into(),
-        ty,
-        typmod: -1,
-        not_null: false,
-        default: None,
-    }
+    RelColumn::new(name, ty, -1)
 }
 
 fn table(oid: u32, schema: &str, name: &str, columns: Vec<RelColumn>) -> Relation {
