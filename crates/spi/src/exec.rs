@@ -26,6 +26,7 @@ fn error_ctx<'a>(sql: &'a SqlConn, scratch: &Scratch, in_client_block: bool) -> 
         conn: Some(&sql.conn),
         in_client_block,
         write_table: scratch.write_table.clone(),
+        write_kind: scratch.write_kind,
         denied: scratch.denied.clone(),
     }
 }
@@ -199,10 +200,9 @@ pub(crate) fn write_txn<T>(
 pub(crate) fn run_ddl(sql: &SqlConn, ddl: &Ddl) -> Result<(Vec<Notice>, Option<u64>), SpiError> {
     write_txn(sql, |sql| {
         sql.auth.reset();
-        let notices = catalog::relations::run_ddl(sql, ddl)?;
+        let (notices, rows) = catalog::relations::run_ddl(sql, ddl)?;
         let filled = match ddl {
-            Ddl::CreateTable { filled: true, .. } if notices.is_empty() => Some(sql.conn.changes()),
-            Ddl::CreateTable { filled: true, .. } => Some(0),
+            Ddl::CreateTable { filled: true, .. } => Some(rows),
             _ => None,
         };
         Ok((notices, filled))
@@ -264,7 +264,7 @@ pub(crate) fn create_schema(
                 match plan {
                     Plan::Ddl(ddl) => {
                         sql.auth.reset();
-                        notices.extend(catalog::relations::run_ddl(sql, &ddl)?);
+                        notices.extend(catalog::relations::run_ddl(sql, &ddl)?.0);
                     }
                     Plan::Query(_) | Plan::Utility(_) => {
                         return Err(SpiError::new(

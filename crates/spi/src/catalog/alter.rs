@@ -558,7 +558,13 @@ pub(crate) fn alter_table(
     if let Some(n) = new_name {
         match table.kind {
             RelKind::View | RelKind::Index => recreate_renamed(sql, table, n)?,
-            _ => {}
+            RelKind::Sequence => {
+                sql.trusted(|c| {
+                    sequence::rename(c, table.oid, &table.schema, &table.sqlite_name, n)
+                })?;
+                return Ok(notices);
+            }
+            RelKind::Table => {}
         }
     }
     sql.trusted(|c| -> Result<(), SpiError> {

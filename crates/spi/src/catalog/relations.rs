@@ -455,10 +455,12 @@ pub(crate) fn run_all(conn: &Connection, statements: &[String]) -> Result<(), Sp
 }
 
 /// Carries out a schema change in the caller's transaction (the caller makes it atomic).
-/// Returns the notices (IF EXISTS / IF NOT EXISTS skips, what a CASCADE dropped).
-pub(crate) fn run_ddl(sql: &SqlConn, ddl: &Ddl) -> Result<Vec<Notice>, SpiError> {
+/// Returns the notices (IF EXISTS / IF NOT EXISTS skips, what a CASCADE dropped) and the rows
+/// CREATE TABLE … AS filled the table with.
+pub(crate) fn run_ddl(sql: &SqlConn, ddl: &Ddl) -> Result<(Vec<Notice>, u64), SpiError> {
     let conn = &sql.conn;
     let mut notices = Vec::new();
+    let mut filled = 0;
     match ddl {
         Ddl::CreateTable {
             rel,
@@ -474,7 +476,7 @@ pub(crate) fn run_ddl(sql: &SqlConn, ddl: &Ddl) -> Result<Vec<Notice>, SpiError>
             {
                 if *if_not_exists {
                     notices.push(exists_notice("relation", &rel.name));
-                    return Ok(notices);
+                    return Ok((notices, 0));
                 }
                 return Err(already_exists(&rel.name));
             }
@@ -497,6 +499,7 @@ pub(crate) fn run_ddl(sql: &SqlConn, ddl: &Ddl) -> Result<Vec<Notice>, SpiError>
             }
             // Client DDL runs under the authorizer; the catalog rows are the server's.
             run_all(conn, &statements)?;
+            filled = conn.changes();
             sql.trusted(|c| -> Result<(), SpiError> {
                 let table = u32::try_from(insert_relation(c, rel, None)?).unwrap_or(0);
                 for (s, seq) in &created {
@@ -554,7 +557,7 @@ pub(crate) fn run_ddl(sql: &SqlConn, ddl: &Ddl) -> Result<Vec<Notice>, SpiError>
             if sql.trusted(|c| lookup(c, schema, name))?.is_some() {
                 if *if_not_exists {
                     notices.push(exists_notice("relation", name));
-                    return Ok(notices);
+                    return Ok((notices, 0));
                 }
                 return Err(already_exists(name));
             }
@@ -579,7 +582,7 @@ pub(crate) fn run_ddl(sql: &SqlConn, ddl: &Ddl) -> Result<Vec<Notice>, SpiError>
             {
                 if *if_not_exists {
                     notices.push(exists_notice("relation", &seq.name));
-                    return Ok(notices);
+                    return Ok((notices, 0));
                 }
                 return Err(already_exists(&seq.name));
             }
@@ -659,7 +662,7 @@ pub(crate) fn run_ddl(sql: &SqlConn, ddl: &Ddl) -> Result<Vec<Notice>, SpiError>
             }
         }
     }
-    Ok(notices)
+    Ok((notices, filled))
 }
 
 /// The catalog rows of a serial or identity column's sequence: owned by the column (`'a'`,

@@ -295,12 +295,6 @@ impl Analyzer<'_> {
             ));
         }
         match rel.kind {
-            RelKind::Sequence => Ok(Ddl::AlterSequence {
-                seq: rel,
-                options: crate::sequence::SeqOptions::default(),
-                owned_by: None,
-                rename: Some(target),
-            }),
             RelKind::Table => {
                 let new_sqlite = crate::catalog::sqlite_name(&rel.schema, &target);
                 let sql = format!(
@@ -315,7 +309,7 @@ impl Analyzer<'_> {
                     steps: vec![AlterStep::Sql(sql)],
                 })
             }
-            RelKind::View | RelKind::Index => Ok(Ddl::AlterTable {
+            RelKind::View | RelKind::Index | RelKind::Sequence => Ok(Ddl::AlterTable {
                 columns: rel.columns.clone(),
                 table: rel,
                 new_name: Some(target),

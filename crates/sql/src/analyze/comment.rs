@@ -24,7 +24,7 @@ impl Analyzer<'_> {
         let target = match object_type {
             C::Table | C::View | C::Index | C::Sequence => {
                 let (schema, rel) = split_name(&parts, pos)?;
-                let r = self.lookup_relation(schema.as_deref(), &rel, pos)?;
+                let r = self.lookup_relation(schema.as_deref(), &rel, None)?;
                 let wanted = match object_type {
                     C::Table => RelKind::Table,
                     C::View => RelKind::View,
@@ -49,7 +49,7 @@ impl Analyzer<'_> {
                 }
                 let (table_parts, column) = parts.split_at(parts.len() - 1);
                 let (schema, rel) = split_name(table_parts, pos)?;
-                let r = self.lookup_relation(schema.as_deref(), &rel, pos)?;
+                let r = self.lookup_relation(schema.as_deref(), &rel, None)?;
                 if r.system || r.kind == RelKind::Index {
                     return Err(SqlError::new(
                         sqlstate::WRONG_OBJECT_TYPE,
@@ -105,7 +105,7 @@ impl Analyzer<'_> {
         let pos = self.pos(table.span());
         let parts = object_name(table);
         let (schema, rel) = split_name(&parts, pos)?;
-        let r = self.lookup_relation(schema.as_deref(), &rel, pos)?;
+        let r = self.lookup_relation(schema.as_deref(), &rel, None)?;
         let name = ident(constraint);
         let found = r.kind == RelKind::Table
             && self.catalog.constraints(&r)?.iter().any(|c| {

@@ -942,8 +942,8 @@ impl Analyzer<'_> {
                 p.last().cloned().unwrap_or_default()
             }
             None => {
-                let suffix = if ci.unique { "key" } else { "idx" };
-                format!("{}_{}_{suffix}", table.name, col_names.join("_"))
+                // PostgreSQL's name for an index that is no constraint's, unique or not.
+                make_object_name(&table.name, Some(&col_names.join("_")), "idx")
             }
         };
         let sqlite = sqlite_name(&table.schema, &index_name);
