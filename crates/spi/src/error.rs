@@ -303,7 +303,11 @@ fn foreign_key_violation(ctx: &ErrorContext<'_>) -> SpiError {
     let table = relation_only(&sqlite_table);
     let own: Vec<String> = ctx
         .conn
-        .and_then(|c| crate::catalog::relations::table_def(c, &sqlite_table).ok().flatten())
+        .and_then(|c| {
+            crate::catalog::relations::table_def(c, &sqlite_table)
+                .ok()
+                .flatten()
+        })
         .map(|d| {
             d.catalog_constraints(&table)
                 .into_iter()

@@ -151,6 +151,49 @@ mod tests {
     }
 
     #[test]
+    fn a_format_2_directory_is_upgraded_in_place() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        init_data_dir(dir.path()).expect("init");
+        {
+            // What format 2 had: no sequences, dependencies, comments or identity columns.
+            let c =
+                rusqlite::Connection::open(database_path(dir.path(), "postgres")).expect("open");
+            c.execute_batch(
+                "DROP TABLE minipg_sequence; DROP TABLE minipg_depend; \
+                 DROP TABLE minipg_description; \
+                 ALTER TABLE minipg_attribute DROP COLUMN attidentity; \
+                 UPDATE minipg_meta SET value = 2 WHERE key = 'format'; \
+                 PRAGMA user_version = 2;",
+            )
+            .expect("downgrade");
+        }
+        std::fs::write(dir.path().join(crate::datadir::FORMAT_FILE), "2\n").expect("format");
+        crate::datadir::check_format(dir.path()).expect("format 2 is accepted");
+        let report = startup_recovery(dir.path(), false, true).expect("recovery");
+        assert_eq!(
+            report.repairs,
+            ["database \"postgres\": catalog upgraded from format 2 to format 3"]
+        );
+        let text = std::fs::read_to_string(dir.path().join(crate::datadir::FORMAT_FILE))
+            .expect("format file");
+        assert_eq!(text.trim(), "3");
+        let c = rusqlite::Connection::open(database_path(dir.path(), "postgres")).expect("open");
+        assert!(catalog::catalog_present(&c).expect("present"));
+        let seeded: String = c
+            .query_row("SELECT description FROM minipg_description", [], |r| {
+                r.get(0)
+            })
+            .expect("seed");
+        assert_eq!(seeded, "standard public schema");
+        assert!(
+            startup_recovery(dir.path(), false, false)
+                .expect("again")
+                .repairs
+                .is_empty()
+        );
+    }
+
+    #[test]
     fn corrupt_file_fails_naming_the_database() {
         let dir = tempfile::tempdir().expect("tempdir");
         init_data_dir(dir.path()).expect("init");

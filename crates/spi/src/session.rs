@@ -851,3 +851,5 @@ fn missing_savepoint(name: &str) -> SpiError {
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_ddl;

@@ -2,16 +2,19 @@
 //! and the table rebuild that makes the changes SQLite cannot make in place.
 //!
 //! The rebuild follows SQLite's documented procedure ("making other kinds of table schema
-//! changes") inside the caller's transaction, so a failure leaves nothing changed: the old
-//! table is renamed aside, the new definition created under the table's name, the rows copied
-//! (each checked against the new constraints; a column being retyped goes through its USING
-//! expression), the old table dropped, its indexes and triggers created again. Foreign keys
-//! stay enforced throughout; the rename runs with `legacy_alter_table` on, so the other
-//! tables' REFERENCES clauses and the views keep naming the table, which is the new one once
-//! the old is gone — the old table is never referenced when dropped, so no foreign key action
-//! runs.
+//! changes") inside the caller's transaction, so a failure leaves nothing changed: the new
+//! definition is created under a scratch name, the rows copied into it (each checked against
+//! the new constraints; a column being retyped goes through its USING expression), the old
+//! table dropped, the new one renamed to the table's name, the old indexes and triggers
+//! created again. Foreign keys stay enforced throughout. Dropping a table that other tables'
+//! foreign keys reference would run their ON DELETE actions (SQLite deletes its rows first),
+//! so those REFERENCES clauses are first pointed at the new table by editing their stored
+//! definitions — SQLite's documented `writable_schema` procedure, with the schema version
+//! bumped — and the final rename points them back at the table's name. The rename runs with
+//! `legacy_alter_table` on so views, which name the table, are not checked while it is away.
 //!
-//! Invariant: `legacy_alter_table` is on only during a rebuild's rename (a guard restores it).
+//! Invariants: `legacy_alter_table`, `writable_schema` and the lifted defensive mode last
+//! only as long as their guards (dropped on every path).
 
 use std::collections::HashSet;
 
@@ -53,6 +56,81 @@ impl Drop for LegacyAlter<'_> {
             false,
         );
     }
+}
+
+/// Lifts defensive mode and allows editing `sqlite_schema` while it lives.
+struct WritableSchema<'a> {
+    conn: &'a Connection,
+    defensive: bool,
+}
+
+impl<'a> WritableSchema<'a> {
+    fn on(conn: &'a Connection) -> rusqlite::Result<WritableSchema<'a>> {
+        use rusqlite::config::DbConfig;
+        let defensive = conn.db_config(DbConfig::SQLITE_DBCONFIG_DEFENSIVE)?;
+        conn.set_db_config(DbConfig::SQLITE_DBCONFIG_DEFENSIVE, false)?;
+        let guard = WritableSchema { conn, defensive };
+        conn.set_db_config(DbConfig::SQLITE_DBCONFIG_WRITABLE_SCHEMA, true)?;
+        Ok(guard)
+    }
+}
+
+impl Drop for WritableSchema<'_> {
+    fn drop(&mut self) {
+        use rusqlite::config::DbConfig;
+        let _ = self
+            .conn
+            .set_db_config(DbConfig::SQLITE_DBCONFIG_WRITABLE_SCHEMA, false);
+        let _ = self
+            .conn
+            .set_db_config(DbConfig::SQLITE_DBCONFIG_DEFENSIVE, self.defensive);
+    }
+}
+
+/// Points the foreign keys of `children` that reference `from` at `to`, in their stored
+/// definitions (the caller holds the write lock; the schema version is bumped so every
+/// connection reads the definitions again).
+fn repoint_references(
+    conn: &Connection,
+    children: &[(String, TableDef)],
+    from: &str,
+    to: &str,
+) -> rusqlite::Result<()> {
+    let _writable = WritableSchema::on(conn)?;
+    for (child, def) in children {
+        let mut def = def.clone();
+        for c in &mut def.constraints {
+            if c.references.as_ref().is_some_and(|(t, _)| t == from) {
+                c.set_referenced_table(to);
+            }
+        }
+        conn.execute(
+            "UPDATE main.sqlite_schema SET sql = ?1 WHERE type = 'table' AND name = ?2",
+            params![def.render(child), child],
+        )?;
+    }
+    let version: i64 = conn.query_row("PRAGMA main.schema_version", [], |r| r.get(0))?;
+    conn.execute_batch(&format!("PRAGMA main.schema_version = {}", version + 1))
+}
+
+/// The tables (other than `table` itself) whose foreign keys reference `table`.
+fn referencing_tables(conn: &Connection, table: &str) -> rusqlite::Result<Vec<(String, TableDef)>> {
+    let names: Vec<String> = conn
+        .prepare("SELECT name FROM main.sqlite_schema WHERE type = 'table' AND name <> ?1")?
+        .query_map([table], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    let mut out = Vec::new();
+    for n in names {
+        if let Some(def) = table_def(conn, &n)?
+            && def
+                .constraints
+                .iter()
+                .any(|c| c.references.as_ref().is_some_and(|(t, _)| t == table))
+        {
+            out.push((n, def));
+        }
+    }
+    Ok(out)
 }
 
 /// Applies `edits` to `def`; returns the copy expressions of retyped columns.
@@ -167,7 +245,6 @@ pub(crate) fn rebuild(
         })
         .collect::<Vec<_>>()
         .join(", ");
-    let create = def.render(sqlite_name);
     let others: Vec<(String, String, String)> = sql.trusted(|c| {
         c.prepare(
             "SELECT type, name, sql FROM main.sqlite_schema WHERE tbl_name = ?1 \
@@ -176,7 +253,7 @@ pub(crate) fn rebuild(
         .query_map([sqlite_name], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
         .collect::<rusqlite::Result<Vec<_>>>()
     })?;
-    let aside = sql.trusted(|c| -> rusqlite::Result<String> {
+    let scratch = sql.trusted(|c| -> rusqlite::Result<String> {
         let mut n = 0;
         loop {
             let name = format!("{sqlite_name}__minipg_rebuild{n}");
@@ -189,30 +266,32 @@ pub(crate) fn rebuild(
             n += 1;
         }
     })?;
-    {
-        let _legacy = LegacyAlter::on(conn)?;
-        sql.trusted(|c| {
-            c.execute_batch(&format!(
-                "ALTER TABLE {} RENAME TO {}",
-                quote_sqlite(sqlite_name),
-                quote_sqlite(&aside)
-            ))
-        })?;
-    }
     sql.auth.reset();
-    conn.execute_batch(&create)
+    conn.execute_batch(&def.render(&scratch))
         .map_err(|e| client_error(sql, e, false))?;
     sql.auth.reset();
     if !copied.is_empty() {
         let insert = format!(
             "INSERT INTO {} ({targets}) SELECT {sources} FROM {}",
-            quote_sqlite(sqlite_name),
-            quote_sqlite(&aside)
+            quote_sqlite(&scratch),
+            quote_sqlite(sqlite_name)
         );
         conn.execute_batch(&insert)
             .map_err(|e| copy_error(sql, e, &table, &def, edits))?;
     }
-    sql.trusted(|c| c.execute_batch(&format!("DROP TABLE {}", quote_sqlite(&aside))))?;
+    let children = sql.trusted(|c| referencing_tables(c, sqlite_name))?;
+    sql.trusted(|c| -> rusqlite::Result<()> {
+        if !children.is_empty() {
+            repoint_references(c, &children, sqlite_name, &scratch)?;
+        }
+        c.execute_batch(&format!("DROP TABLE {}", quote_sqlite(sqlite_name)))?;
+        let _legacy = LegacyAlter::on(c)?;
+        c.execute_batch(&format!(
+            "ALTER TABLE {} RENAME TO {}",
+            quote_sqlite(&scratch),
+            quote_sqlite(sqlite_name)
+        ))
+    })?;
     for (kind, name, text) in others {
         sql.auth.reset();
         match conn.execute_batch(&text) {

@@ -378,6 +378,23 @@ impl ConstraintDef {
         }
     }
 
+    /// A FOREIGN KEY now referencing table `to` (SQLite name).
+    pub fn set_referenced_table(&mut self, to: &str) {
+        let mut toks = tokenize(&self.body);
+        if let Some(r) = toks.iter().position(|t| t.is_word("REFERENCES"))
+            && let Some(t @ Tok::Name { .. }) = toks.get_mut(r + 1)
+        {
+            *t = Tok::Name {
+                text: to.to_string(),
+                quoted: true,
+            };
+            self.body = join(&toks);
+            if let Some((table, _)) = &mut self.references {
+                *table = to.to_string();
+            }
+        }
+    }
+
     /// The columns a CHECK reads, among `columns` (by name appearing in its text).
     pub fn check_columns(&self, columns: &[ColumnDef]) -> Vec<String> {
         let Some(text) = &self.check else {

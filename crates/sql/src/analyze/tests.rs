@@ -442,7 +442,10 @@ fn serial_and_identity_columns_get_their_own_sequences() {
     assert_eq!(serials[1].identity, Some(crate::catalog::Identity::Always));
     assert_eq!(serials[2].seq.options.as_type, Some(Type::INT2));
     // The serial column's default is PostgreSQL text; an identity column has none.
-    assert_eq!(rel.columns[1].default.as_deref(), Some("nextval('z_id_seq')"));
+    assert_eq!(
+        rel.columns[1].default.as_deref(),
+        Some("nextval('z_id_seq')")
+    );
     assert_eq!(rel.columns[2].default, None);
     assert!(rel.columns[1].not_null && rel.columns[2].not_null);
     let sql = &sqlite[0];
@@ -460,11 +463,26 @@ fn serial_and_identity_columns_get_their_own_sequences() {
     };
     assert_eq!(serials[0].seq.name, "t_a_x_seq");
     for (sql, code) in [
-        ("create table e (a text generated always as identity)", "22023"),
-        ("create table e (a int generated always as identity default 1)", "42601"),
-        ("create table e (a serial generated always as identity)", "42601"),
-        ("create table e (a int generated always as identity null)", "42601"),
-        ("create table e (a int generated always as identity (increment 0))", "22023"),
+        (
+            "create table e (a text generated always as identity)",
+            "22023",
+        ),
+        (
+            "create table e (a int generated always as identity default 1)",
+            "42601",
+        ),
+        (
+            "create table e (a serial generated always as identity)",
+            "42601",
+        ),
+        (
+            "create table e (a int generated always as identity null)",
+            "42601",
+        ),
+        (
+            "create table e (a int generated always as identity (increment 0))",
+            "22023",
+        ),
     ] {
         assert_eq!(error(sql).sqlstate, code, "{sql}");
     }
@@ -485,7 +503,10 @@ fn identity_always_refuses_values() {
     };
     let e = run("insert into g values (1, 'x')").unwrap_err();
     assert_eq!(e.sqlstate, "428C9");
-    assert_eq!(e.message, "cannot insert a non-DEFAULT value into column \"id\"");
+    assert_eq!(
+        e.message,
+        "cannot insert a non-DEFAULT value into column \"id\""
+    );
     assert_eq!(
         e.hint.as_deref(),
         Some("Use OVERRIDING SYSTEM VALUE to override.")
@@ -495,7 +516,11 @@ fn identity_always_refuses_values() {
     let Ok(Plan::Query(q)) = run("insert into g overriding user value values (1, 'x')") else {
         panic!()
     };
-    assert!(q.sqlite.contains("pg_host_nextval('public.g_id_seq')"), "{}", q.sqlite);
+    assert!(
+        q.sqlite.contains("pg_host_nextval('public.g_id_seq')"),
+        "{}",
+        q.sqlite
+    );
     assert!(q.advances_sequences);
     assert_eq!(
         run("update g set id = 2").unwrap_err().message,
@@ -520,14 +545,20 @@ fn sequence_statements() {
     assert_eq!(e.message, "conflicting or redundant options");
     assert_eq!(e.position, Some(31));
     assert_eq!(error("create sequence q start 0").sqlstate, "22023");
-    assert_eq!(error("create sequence q maxvalue 99999999999999999999").sqlstate, "22003");
+    assert_eq!(
+        error("create sequence q maxvalue 99999999999999999999").sqlstate,
+        "22003"
+    );
     assert_eq!(error("create sequence q owned by t").sqlstate, "42601");
     assert_eq!(error("create sequence q owned by t.nope").sqlstate, "42703");
     assert_eq!(error("alter sequence nope restart").sqlstate, "42P01");
     assert_eq!(error("alter sequence t restart").sqlstate, "42809");
     assert!(matches!(
         plan("alter sequence if exists nope restart"),
-        Ok(Plan::Ddl(Ddl::Nothing { notice: Some(_), .. }))
+        Ok(Plan::Ddl(Ddl::Nothing {
+            notice: Some(_),
+            ..
+        }))
     ));
     // nextval and setval make a SELECT a writer; currval does not.
     assert!(query("select nextval('q')").advances_sequences);
@@ -570,11 +601,20 @@ fn alter_table_steps() {
         ("alter table t alter column b type int", "42804"),
         ("alter table t alter column nope set not null", "42703"),
         ("alter table nope add check (a > 0)", "42P01"),
-        ("alter table t add foreign key (a) references u (d)", "42830"),
-        ("alter table t add foreign key (b) references u (a)", "42830"),
+        (
+            "alter table t add foreign key (a) references u (d)",
+            "42830",
+        ),
+        (
+            "alter table t add foreign key (b) references u (a)",
+            "42830",
+        ),
         ("alter table t set (fillfactor = 5)", "22023"),
         ("alter table t owner to nobody", "42704"),
-        ("alter table t alter column a add generated always as identity", "55000"),
+        (
+            "alter table t alter column a add generated always as identity",
+            "55000",
+        ),
     ] {
         assert_eq!(error(sql).sqlstate, code, "{sql}");
     }
@@ -587,7 +627,10 @@ fn comments_name_their_objects() {
     assert!(matches!(
         plan("comment on column t.b is 'x'"),
         Ok(Plan::Ddl(Ddl::Comment {
-            target: crate::plan::CommentTarget::Relation { oid: 16_400, attnum: 2 },
+            target: crate::plan::CommentTarget::Relation {
+                oid: 16_400,
+                attnum: 2
+            },
             text: Some(_)
         }))
     ));
@@ -598,5 +641,8 @@ fn comments_name_their_objects() {
     assert_eq!(error("comment on view t is 'x'").sqlstate, "42809");
     assert_eq!(error("comment on column t is 'x'").sqlstate, "42601");
     assert_eq!(error("comment on schema nope is 'x'").sqlstate, "3F000");
-    assert_eq!(error("comment on constraint c on t is 'x'").sqlstate, "42704");
+    assert_eq!(
+        error("comment on constraint c on t is 'x'").sqlstate,
+        "42704"
+    );
 }
