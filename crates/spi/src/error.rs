@@ -295,9 +295,9 @@ fn map_failure(code: ffi::Error, msg: &str, ctx: &ErrorContext<'_>) -> SpiError 
     }
 }
 
-/// 23503. SQLite does not say which foreign key failed: a DELETE (or an UPDATE of a table
-/// without foreign keys of its own) broke a key that references the table, anything else one
-/// of the table's own; the constraint is named when there is one candidate, or the first.
+/// A foreign key violation (23503). SQLite does not say which key failed. A DELETE, or an UPDATE of a table
+/// without foreign keys of its own, broke a key that references the table; anything else broke
+/// one of the table's own. The constraint named is the only candidate, or the first.
 fn foreign_key_violation(ctx: &ErrorContext<'_>) -> SpiError {
     let sqlite_table = ctx.write_table.clone().unwrap_or_default();
     let table = relation_only(&sqlite_table);

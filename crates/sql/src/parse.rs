@@ -41,7 +41,7 @@ pub enum Stmt {
         elements: Vec<ast::Statement>,
     },
     /// `ALTER SEQUENCE [IF EXISTS] name …` (sqlparser does not know it).
-    AlterSequence(AlterSequence),
+    AlterSequence(Box<AlterSequence>),
     /// `COMMENT ON CONSTRAINT name ON table IS …` (sqlparser does not know it).
     CommentOnConstraint {
         constraint: ast::Ident,
@@ -64,7 +64,7 @@ pub enum AlterSequenceAction {
     /// START) wherever it stood.
     Options {
         options: Vec<ast::SequenceOptions>,
-        restart: Option<Option<ast::Expr>>,
+        restart: Option<Option<Box<ast::Expr>>>,
     },
     RenameTo(ast::Ident),
     /// `OWNER TO role`.
@@ -638,7 +638,7 @@ fn alter_sequence(
         AlterSequenceAction::OwnerTo(w.to_ident(role.span))
     } else {
         // Take RESTART [[WITH] [-]n] out, then parse the rest as CREATE SEQUENCE's options.
-        let mut restart: Option<Option<ast::Expr>> = None;
+        let mut restart: Option<Option<Box<ast::Expr>>> = None;
         let mut kept: Vec<TokenWithSpan> = Vec::new();
         let mut i = 0;
         while i < rest.len() {
@@ -685,7 +685,7 @@ fn alter_sequence(
                     return Err(SqlError::syntax("syntax error at end of input")
                         .at(Some(positions.end_position())));
                 }
-                restart = Some(value);
+                restart = Some(value.map(Box::new));
                 i = j;
                 continue;
             }
@@ -710,11 +710,11 @@ fn alter_sequence(
         };
         AlterSequenceAction::Options { options, restart }
     };
-    Ok(Some(Stmt::AlterSequence(AlterSequence {
+    Ok(Some(Stmt::AlterSequence(Box::new(AlterSequence {
         if_exists,
         name,
         action,
-    })))
+    }))))
 }
 
 /// `COMMENT ON CONSTRAINT name ON table IS …`: the rest is parsed as sqlparser's
@@ -866,24 +866,21 @@ mod tests {
             other => panic!("{other:?}"),
         }
         let p = parse("alter sequence s restart").unwrap();
+        let Stmt::AlterSequence(a) = &p[0].stmt else {
+            panic!("{:?}", p[0].stmt)
+        };
         assert!(matches!(
-            &p[0].stmt,
-            Stmt::AlterSequence(AlterSequence {
-                action: AlterSequenceAction::Options {
-                    restart: Some(None),
-                    ..
-                },
+            a.action,
+            AlterSequenceAction::Options {
+                restart: Some(None),
                 ..
-            })
+            }
         ));
         let p = parse("alter sequence s rename to t").unwrap();
-        assert!(matches!(
-            &p[0].stmt,
-            Stmt::AlterSequence(AlterSequence {
-                action: AlterSequenceAction::RenameTo(_),
-                ..
-            })
-        ));
+        let Stmt::AlterSequence(a) = &p[0].stmt else {
+            panic!("{:?}", p[0].stmt)
+        };
+        assert!(matches!(a.action, AlterSequenceAction::RenameTo(_)));
         let e = err("alter sequence s increment by");
         assert_eq!(e.message, "syntax error at end of input");
         let e = err("alter sequence s bogus");

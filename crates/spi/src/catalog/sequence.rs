@@ -431,14 +431,24 @@ fn with_handle<T>(
     out
 }
 
-fn nextval(
+/// The sequence a function's first argument names, resolved once per statement when the
+/// argument is a constant (SQLite keeps it with the argument, as PostgreSQL resolves a
+/// `regclass` literal once).
+fn resolve_cached(
+    ctx: &Context<'_>,
     seq: &SeqSession,
     auth: &AuthState,
     user: &str,
-    arg: ValueRef<'_>,
-) -> Result<i64, SpiError> {
+) -> rusqlite::Result<Arc<(u32, String)>> {
+    ctx.get_or_create_aux(0, |arg| -> rusqlite::Result<(u32, String)> {
+        let st = seq.lock();
+        with_handle(&st, auth, |c| resolve(c, user, arg)).map_err(|e| function_error(&e))
+    })
+}
+
+fn nextval(seq: &SeqSession, auth: &AuthState, target: &(u32, String)) -> Result<i64, SpiError> {
     let mut st = seq.lock();
-    let (oid, name) = with_handle(&st, auth, |c| resolve(c, user, arg))?;
+    let (oid, name) = (target.0, target.1.as_str());
     if let Some(e) = st.entries.get_mut(&oid)
         && e.last_valid
         && e.last != e.cached
@@ -454,7 +464,7 @@ fn nextval(
                 "sequence \"{name}\" has no row"
             )));
         };
-        let got = fetch(&form, &data, &name)?;
+        let got = fetch(&form, &data, name)?;
         write_back(c, &[(oid, got.data)])?;
         Ok((form, got))
     })?;
@@ -472,14 +482,9 @@ fn nextval(
     Ok(got.result)
 }
 
-fn currval(
-    seq: &SeqSession,
-    auth: &AuthState,
-    user: &str,
-    arg: ValueRef<'_>,
-) -> Result<i64, SpiError> {
+fn currval(seq: &SeqSession, target: &(u32, String)) -> Result<i64, SpiError> {
     let st = seq.lock();
-    let (oid, name) = with_handle(&st, auth, |c| resolve(c, user, arg))?;
+    let (oid, name) = (target.0, target.1.as_str());
     match st.entries.get(&oid) {
         Some(e) if e.last_valid => Ok(e.last),
         _ => Err(SpiError::new(
@@ -515,20 +520,19 @@ fn lastval(seq: &SeqSession, auth: &AuthState) -> Result<i64, SpiError> {
 fn setval(
     seq: &SeqSession,
     auth: &AuthState,
-    user: &str,
-    arg: ValueRef<'_>,
+    target: &(u32, String),
     value: i64,
     is_called: bool,
 ) -> Result<i64, SpiError> {
     let mut st = seq.lock();
-    let (oid, name) = with_handle(&st, auth, |c| resolve(c, user, arg))?;
+    let (oid, name) = (target.0, target.1.as_str());
     let (form, data) = with_handle(&st, auth, |c| {
         let Some((form, _)) = read(c, oid)? else {
             return Err(SpiError::internal(format!(
                 "sequence \"{name}\" has no row"
             )));
         };
-        check_setval(&form, value, &name)?;
+        check_setval(&form, value, name)?;
         let data = SeqData {
             last_value: value,
             log_cnt: 0,
@@ -644,7 +648,8 @@ pub(crate) fn register(
             if matches!(ctx.get_raw(0), ValueRef::Null) {
                 return Ok(None);
             }
-            nextval(&seq, &auth, &user, ctx.get_raw(0))
+            let target = resolve_cached(ctx, &seq, &auth, &user)?;
+            nextval(&seq, &auth, &target)
                 .map(Some)
                 .map_err(|e| function_error(&e))
         })?;
@@ -655,7 +660,8 @@ pub(crate) fn register(
             if matches!(ctx.get_raw(0), ValueRef::Null) {
                 return Ok(None);
             }
-            currval(&seq, &auth, &user, ctx.get_raw(0))
+            let target = resolve_cached(ctx, &seq, &auth, &user)?;
+            currval(&seq, &target)
                 .map(Some)
                 .map_err(|e| function_error(&e))
         })?;
@@ -677,7 +683,8 @@ pub(crate) fn register(
             };
             let is_called =
                 ctx.len() < 3 || matches!(ctx.get_raw(2), ValueRef::Integer(i) if i != 0);
-            setval(&seq, &auth, &user, ctx.get_raw(0), value, is_called)
+            let target = resolve_cached(ctx, &seq, &auth, &user)?;
+            setval(&seq, &auth, &target, value, is_called)
                 .map(Some)
                 .map_err(|e| function_error(&e))
         })?;

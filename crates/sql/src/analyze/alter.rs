@@ -645,9 +645,15 @@ impl Analyzer<'_> {
             return Err(no_column(column, &a.table.name));
         };
         let attnum = i16::try_from(i + 1).unwrap_or(i16::MAX);
+        // PostgreSQL reports "is an identity column" as 42601, the others as 55000.
         let identity_error = |what: &str| {
+            let code = if what == "is an identity column" {
+                sqlstate::SYNTAX_ERROR
+            } else {
+                sqlstate::OBJECT_NOT_IN_PREREQUISITE_STATE
+            };
             SqlError::new(
-                sqlstate::OBJECT_NOT_IN_PREREQUISITE_STATE,
+                code,
                 format!(
                     "column \"{column}\" of relation \"{}\" {what}",
                     a.table.name
@@ -1013,7 +1019,7 @@ fn take_quoted(s: &str) -> Option<(String, &str)> {
             out.push(c);
         }
     }
-    prev_quote.then(|| (out, ""))
+    prev_quote.then_some((out, ""))
 }
 
 #[cfg(test)]
