@@ -389,6 +389,39 @@ alter table p4 drop column b cascade;
 insert into c4 values (43);
 select count(*) from c4;
 
+-- TRUNCATE of referenced tables, RESTART IDENTITY; DROP SCHEMA with outside dependents;
+-- a sequence is not a table.
+create table tp (a int primary key);
+create table tc (a int references tp);
+insert into tp values (1);
+insert into tc values (1);
+truncate tp; -- error
+truncate tp, tc;
+insert into tp values (1);
+insert into tc values (1);
+truncate tp cascade;
+select count(*) from tc;
+create table ts (id serial, v int);
+insert into ts (v) values (1), (2);
+truncate ts restart identity;
+insert into ts (v) values (3) returning id;
+truncate ts continue identity;
+insert into ts (v) values (4) returning id;
+create sequence tsq;
+insert into tsq values (1, 0, false); -- error
+update tsq set last_value = 5; -- error
+delete from tsq; -- error
+create schema sx;
+create table sx.p (a int primary key);
+create table pub_c (a int references sx.p);
+create view pub_v as select * from sx.p;
+insert into sx.p values (1);
+insert into pub_c values (1);
+drop schema sx; -- error
+drop schema sx cascade;
+select * from pub_c;
+select * from pub_v; -- error
+
 -- COMMENT ON.
 create table cmt (a int constraint cmt_a_check check (a > 0), b int);
 create view cmt_v as select a from cmt;

@@ -344,12 +344,15 @@ pub(crate) fn schema_objects(
 }
 
 /// Drops the schemas `names` (all or none: the caller's transaction). Non-empty schemas need
-/// `cascade`, which drops their views, triggers, tables and indexes with a notice.
+/// `cascade`, which drops their views, triggers, tables and indexes with a notice. `also` is
+/// what outside the schema depends on it (described, with what it depends on): named in the
+/// error, and in the notice once the caller dropped it.
 pub(crate) fn drop_schemas(
     conn: &Connection,
     names: &[String],
     if_exists: bool,
     cascade: bool,
+    also: &[(String, String)],
     notices: &mut Vec<Notice>,
 ) -> Result<(), SpiError> {
     for name in names {
@@ -407,6 +410,7 @@ pub(crate) fn drop_schemas(
             let detail = described
                 .iter()
                 .map(|d| format!("{d} depends on schema {name}"))
+                .chain(also.iter().map(|(d, on)| format!("{d} depends on {on}")))
                 .collect::<Vec<_>>()
                 .join("\n");
             return Err(SpiError::new(
@@ -416,6 +420,10 @@ pub(crate) fn drop_schemas(
             .with_detail(detail)
             .with_hint("Use DROP ... CASCADE to drop the dependent objects too."));
         }
+        let described: Vec<String> = described
+            .into_iter()
+            .chain(also.iter().map(|(d, _)| d.clone()))
+            .collect();
         match described.len() {
             0 => {}
             1 => notices.push(Notice::notice(
@@ -543,13 +551,13 @@ mod tests {
             "CREATE TABLE \"s.t\"(a); CREATE INDEX \"s.i\" ON \"s.t\"(a); CREATE VIEW \"s.v\" AS SELECT a FROM \"s.t\";",
         )
         .expect("objects");
-        let e = drop_schemas(&c, &["s".into()], false, false, &mut notices).expect_err("deps");
+        let e = drop_schemas(&c, &["s".into()], false, false, &[], &mut notices).expect_err("deps");
         assert_eq!(e.sqlstate, "2BP01");
         assert_eq!(
             e.message,
             "cannot drop schema s because other objects depend on it"
         );
-        drop_schemas(&c, &["s".into()], false, true, &mut notices).expect("cascade");
+        drop_schemas(&c, &["s".into()], false, true, &[], &mut notices).expect("cascade");
         assert!(!is_schema(&c, "s"));
         let left: i64 = c
             .query_row(
@@ -559,11 +567,11 @@ mod tests {
             )
             .expect("count");
         assert_eq!(left, 0);
-        let e = drop_schemas(&c, &["s".into()], false, false, &mut notices).expect_err("gone");
+        let e = drop_schemas(&c, &["s".into()], false, false, &[], &mut notices).expect_err("gone");
         assert_eq!(e.sqlstate, "3F000");
-        drop_schemas(&c, &["s".into()], true, false, &mut notices).expect("if exists");
-        let e =
-            drop_schemas(&c, &["public".into()], false, false, &mut notices).expect_err("builtin");
+        drop_schemas(&c, &["s".into()], true, false, &[], &mut notices).expect("if exists");
+        let e = drop_schemas(&c, &["public".into()], false, false, &[], &mut notices)
+            .expect_err("builtin");
         assert_eq!(e.sqlstate, "2BP01");
     }
 
@@ -581,7 +589,7 @@ mod tests {
         assert_ne!(created, before);
         assert!(!create_schema(&c, "s", "u", true, &mut notices).expect("skip"));
         assert_eq!(cookie(&c), created, "nothing created, cookie unchanged");
-        drop_schemas(&c, &["s".into()], false, false, &mut notices).expect("drop");
+        drop_schemas(&c, &["s".into()], false, false, &[], &mut notices).expect("drop");
         assert_ne!(cookie(&c), created);
         let left: i64 = c
             .query_row(

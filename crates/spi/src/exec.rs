@@ -288,7 +288,29 @@ pub(crate) fn drop_schemas(
 ) -> Result<Vec<Notice>, SpiError> {
     write_txn(sql, |sql| {
         let mut notices = Vec::new();
-        sql.trusted(|c| catalog::drop_schemas(c, names, if_exists, cascade, &mut notices))?;
+        for name in names {
+            // With CASCADE, what outside the schema depends on it goes first (foreign keys
+            // referencing its tables, views reading its relations, defaults using its
+            // sequences), so that dropping its tables runs no foreign key action.
+            let deps = catalog::drop::outside_dependents(sql, name)?;
+            if cascade {
+                catalog::drop::drop_dependents(sql, &deps)?;
+            }
+            let also: Vec<(String, String)> = deps
+                .iter()
+                .map(|(d, on)| (d.describe(), on.clone()))
+                .collect();
+            sql.trusted(|c| {
+                catalog::drop_schemas(
+                    c,
+                    std::slice::from_ref(name),
+                    if_exists,
+                    cascade,
+                    &also,
+                    &mut notices,
+                )
+            })?;
+        }
         Ok(notices)
     })
 }

@@ -299,6 +299,10 @@ pub enum Ddl {
     },
     Truncate {
         tables: Vec<Relation>,
+        /// TRUNCATE … CASCADE: the tables whose foreign keys reference these go too.
+        cascade: bool,
+        /// RESTART IDENTITY: the tables' own sequences start over.
+        restart_identity: bool,
     },
 }
 

@@ -6,8 +6,9 @@
 //! table), the view, the default — with PostgreSQL's NOTICE. A table's own sequences (serial,
 //! identity, OWNED BY) go with it silently.
 //!
-//! Where the dependencies are read: foreign keys from the referencing tables' definitions
-//! (SQLite's record), views and defaults from `minipg_depend`.
+//! TRUNCATE follows the same rules for the tables that reference the truncated ones (0A000
+//! without CASCADE). Where the dependencies are read: foreign keys from the referencing
+//! tables' definitions (SQLite's record), views and defaults from `minipg_depend`.
 
 use std::collections::HashSet;
 
@@ -304,6 +305,101 @@ pub(crate) fn drop_dependents(sql: &SqlConn, deps: &[(Dependent, String)]) -> Re
     })
 }
 
+/// Orders tables so that each comes before the tables it references (emptying or dropping
+/// them in that order never leaves a row referencing a missing one).
+fn referencing_first(sql: &SqlConn, tables: &[Relation]) -> Vec<Relation> {
+    let defs: Vec<Option<super::tabledef::TableDef>> = tables
+        .iter()
+        .map(|t| sql.trusted(|c| table_def(c, &t.sqlite_name)).ok().flatten())
+        .collect();
+    let references = |i: usize, j: usize| {
+        defs[i].as_ref().is_some_and(|d| {
+            d.constraints.iter().any(|k| {
+                k.references
+                    .as_ref()
+                    .is_some_and(|(t, _)| *t == tables[j].sqlite_name)
+            })
+        })
+    };
+    let mut rest: Vec<usize> = (0..tables.len()).collect();
+    let mut out = Vec::with_capacity(tables.len());
+    while !rest.is_empty() {
+        // One that no other remaining table references (any, in a cycle).
+        let pick = rest
+            .iter()
+            .position(|&j| !rest.iter().any(|&i| i != j && references(i, j)))
+            .unwrap_or(0);
+        out.push(tables[rest.remove(pick)].clone());
+    }
+    out
+}
+
+/// TRUNCATE: the tables emptied, as PostgreSQL allows — a table that another table's foreign
+/// key references only together with it (or with CASCADE, which adds it, with a NOTICE).
+/// RESTART IDENTITY starts the tables' own sequences over.
+pub(crate) fn truncate(
+    sql: &SqlConn,
+    tables: &[Relation],
+    cascade: bool,
+    restart_identity: bool,
+) -> Result<Vec<Notice>, SpiError> {
+    let mut notices = Vec::new();
+    let mut all: Vec<Relation> = tables.to_vec();
+    let mut i = 0;
+    while i < all.len() {
+        let me = ClassRow::of(&all[i]);
+        for k in sql.trusted(|c| referencing_keys(c, &me))? {
+            if all.iter().any(|t| t.oid == k.child.oid) {
+                continue;
+            }
+            if !cascade {
+                return Err(SpiError::new(
+                    sqlstate::FEATURE_NOT_SUPPORTED,
+                    "cannot truncate a table referenced in a foreign key constraint",
+                )
+                .with_detail(format!(
+                    "Table \"{}\" references \"{}\".",
+                    k.child.name, me.name
+                ))
+                .with_hint(format!(
+                    "Truncate table \"{}\" at the same time, or use TRUNCATE ... CASCADE.",
+                    k.child.name
+                )));
+            }
+            let child =
+                sql.trusted(|c| super::relations::lookup(c, &k.child.schema, &k.child.name))?;
+            if let Some(child) = child {
+                notices.push(Notice::notice(
+                    sqlstate::SUCCESSFUL_COMPLETION,
+                    format!("truncate cascades to table \"{}\"", child.name),
+                ));
+                all.push(child);
+            }
+        }
+        i += 1;
+    }
+    for t in referencing_first(sql, &all) {
+        sql.conn
+            .execute_batch(&format!("DELETE FROM {}", quote_sqlite(&t.sqlite_name)))?;
+        if restart_identity {
+            for (seq, _) in sql.trusted(|c| owned_sequences(c, t.oid, None))? {
+                sql.trusted(|c| {
+                    super::sequence::alter(
+                        c,
+                        seq,
+                        &sql::sequence::SeqOptions {
+                            restart: Some(None),
+                            ..sql::sequence::SeqOptions::default()
+                        },
+                    )
+                })?;
+                sql.seq.forget_cache(seq);
+            }
+        }
+    }
+    Ok(notices)
+}
+
 /// DROP of `found` (one kind), with its dependents as PostgreSQL handles them.
 pub(crate) fn drop_relations(
     sql: &SqlConn,
@@ -375,35 +471,12 @@ pub(crate) fn drop_relations(
     drop_dependents(sql, &all_deps)?;
     // A table no other of the set references goes first: dropping a referenced table while
     // rows still reference it would run its foreign keys' actions.
-    let mut order: Vec<&Relation> = found.iter().collect();
-    if found.iter().all(|r| r.kind == RelKind::Table) && found.len() > 1 {
-        let mut sorted = Vec::new();
-        let mut rest = order;
-        while !rest.is_empty() {
-            let pick = rest
-                .iter()
-                .position(|r| {
-                    !rest.iter().any(|other| {
-                        other.oid != r.oid
-                            && sql
-                                .trusted(|c| table_def(c, &other.sqlite_name))
-                                .ok()
-                                .flatten()
-                                .is_some_and(|d| {
-                                    d.constraints.iter().any(|k| {
-                                        k.references
-                                            .as_ref()
-                                            .is_some_and(|(t, _)| *t == r.sqlite_name)
-                                    })
-                                })
-                    })
-                })
-                .unwrap_or(0);
-            sorted.push(rest.remove(pick));
-        }
-        order = sorted;
-    }
-    for rel in order {
+    let order = if found.iter().all(|r| r.kind == RelKind::Table) {
+        referencing_first(sql, found)
+    } else {
+        found.to_vec()
+    };
+    for rel in &order {
         let word = match rel.kind {
             RelKind::Table => "TABLE",
             RelKind::View | RelKind::Sequence => "VIEW",
@@ -429,6 +502,54 @@ pub(crate) fn drop_relations(
         sql.trusted(|c| forget(c, rel.oid))?;
     }
     Ok(notices)
+}
+
+/// What outside schema `schema` depends on its relations: foreign keys of other schemas'
+/// tables, views of other schemas, defaults of other schemas' tables using its sequences.
+pub(crate) fn outside_dependents(
+    sql: &SqlConn,
+    schema: &str,
+) -> Result<Vec<(Dependent, String)>, SpiError> {
+    sql.trusted(|c| -> Result<Vec<(Dependent, String)>, SpiError> {
+        let inside: Vec<ClassRow> = c
+            .prepare(
+                "SELECT oid, relnamespace, relname, sqlite_name, relkind FROM main.minipg_class \
+                 WHERE relnamespace = ?1 ORDER BY oid",
+            )?
+            .query_map([schema], row)?
+            .collect::<rusqlite::Result<_>>()?;
+        let skip: HashSet<u32> = inside.iter().map(|r| r.oid).collect();
+        let mut deps: Vec<(Dependent, String)> = Vec::new();
+        for rel in &inside {
+            match rel.kind.as_str() {
+                "r" => {
+                    for k in referencing_keys(c, rel)? {
+                        if !skip.contains(&k.child.oid) {
+                            deps.push((Dependent::ForeignKey(k), rel.describe()));
+                        }
+                    }
+                    dependent_views(c, rel, &skip, &mut deps)?;
+                }
+                "v" => dependent_views(c, rel, &skip, &mut deps)?,
+                "S" => {
+                    for (table, column, attnum) in defaults_using(c, rel.oid)? {
+                        if !skip.contains(&table.oid) {
+                            deps.push((
+                                Dependent::Default {
+                                    table,
+                                    column,
+                                    attnum,
+                                },
+                                rel.describe(),
+                            ));
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+        Ok(deps)
+    })
 }
 
 /// The identity column a sequence belongs to, if any.

@@ -653,13 +653,17 @@ pub(crate) fn run_ddl(sql: &SqlConn, ddl: &Ddl) -> Result<(Vec<Notice>, u64), Sp
                 steps,
             )?);
         }
-        Ddl::Truncate { tables } => {
-            for t in tables {
-                conn.execute_batch(&format!(
-                    "DELETE FROM {}",
-                    sql::catalog::quote_sqlite(&t.sqlite_name)
-                ))?;
-            }
+        Ddl::Truncate {
+            tables,
+            cascade,
+            restart_identity,
+        } => {
+            notices.extend(super::drop::truncate(
+                sql,
+                tables,
+                *cascade,
+                *restart_identity,
+            )?);
         }
     }
     Ok((notices, filled))

@@ -165,11 +165,7 @@ fn join(toks: &[Tok]) -> String {
 
 /// The quoted or bare names inside a parenthesized group (`("a", "b")`).
 fn group_names(group: &str) -> Vec<String> {
-    let inner = group
-        .strip_prefix('(')
-        .and_then(|g| g.strip_suffix(')'))
-        .unwrap_or(group);
-    tokenize(inner)
+    tokenize(group_inner(group))
         .into_iter()
         .filter_map(|t| match t {
             Tok::Name { text, quoted } => {
@@ -403,10 +399,7 @@ impl ConstraintDef {
         let names: Vec<String> = tokenize(text)
             .into_iter()
             .flat_map(|t| match t {
-                Tok::Group(g) => {
-                    let inner = g[1..g.len().saturating_sub(1)].to_string();
-                    collect_names(&inner)
-                }
+                Tok::Group(g) => collect_names(group_inner(&g)),
                 Tok::Name { text, .. } => vec![text],
                 Tok::Other(_) => Vec::new(),
             })
@@ -419,11 +412,17 @@ impl ConstraintDef {
     }
 }
 
+/// A group's text without its parentheses (an unterminated group keeps its tail).
+fn group_inner(g: &str) -> &str {
+    let g = g.strip_prefix('(').unwrap_or(g);
+    g.strip_suffix(')').unwrap_or(g)
+}
+
 fn collect_names(s: &str) -> Vec<String> {
     tokenize(s)
         .into_iter()
         .flat_map(|t| match t {
-            Tok::Group(g) => collect_names(&g[1..g.len().saturating_sub(1)]),
+            Tok::Group(g) => collect_names(group_inner(&g)),
             Tok::Name { text, .. } => vec![text],
             Tok::Other(_) => Vec::new(),
         })
@@ -448,8 +447,8 @@ impl TableDef {
         let Some(Tok::Group(body)) = toks.first() else {
             return None;
         };
-        let options = body_and_rest[body.len()..].to_string();
-        let inner = &body[1..body.len() - 1];
+        let options = body_and_rest.get(body.len()..).unwrap_or("").to_string();
+        let inner = group_inner(body);
         let mut items: Vec<Vec<Tok>> = vec![Vec::new()];
         for t in tokenize(inner) {
             if t == Tok::Other(",".into()) {
@@ -571,6 +570,24 @@ mod tests {
         // Rendering and reading again gives the same definition.
         let again = TableDef::parse(&d.render("s.t")).expect("again");
         assert_eq!(again, d);
+    }
+
+    #[test]
+    fn malformed_text_is_no_panic() {
+        for text in [
+            "CREATE TABLE t (",
+            "CREATE TABLE t (\"a",
+            "CREATE TABLE t (a INT CHECK (",
+            "CREATE TABLE t (a é, CONSTRAINT \"c\" CHECK ((é",
+            "CREATE TABLE t ()",
+            "no parenthesis",
+            "CREATE TABLE t ('unterminated",
+        ] {
+            if let Some(d) = TableDef::parse(text) {
+                let _ = d.render("t");
+                let _ = d.catalog_constraints("t");
+            }
+        }
     }
 
     #[test]

@@ -74,7 +74,14 @@ impl Analyzer<'_> {
                     }
                     tables.push(rel);
                 }
-                Ddl::Truncate { tables }
+                Ddl::Truncate {
+                    tables,
+                    cascade: matches!(t.cascade, Some(ast::CascadeOption::Cascade)),
+                    restart_identity: matches!(
+                        t.identity,
+                        Some(ast::TruncateIdentityOption::Restart)
+                    ),
+                }
             }
             _ => return Err(SqlError::internal("not a schema change")),
         };

@@ -26,6 +26,12 @@ impl Analyzer<'_> {
             _ => return Err(SqlError::syntax("improper qualified name").at(pos)),
         };
         let r = self.lookup_relation(schema.as_deref(), &rel, pos)?;
+        if r.kind == RelKind::Sequence {
+            return Err(SqlError::new(
+                sqlstate::WRONG_OBJECT_TYPE,
+                format!("cannot change sequence \"{}\"", r.name),
+            ));
+        }
         if r.kind != RelKind::Table || r.system {
             let what = if r.kind == RelKind::View {
                 "view"
