@@ -28,6 +28,9 @@ pub struct Parsed {
     /// Character range of the statement in the client's text (0-based, end exclusive).
     pub start: usize,
     pub end: usize,
+    /// The `SEQUENCE NAME` options of the statement's identity specifications, in order
+    /// (sqlparser does not know the option; it is taken out before parsing).
+    pub sequence_names: Vec<ast::ObjectName>,
 }
 
 /// What a statement is, as far as parsing knows.
@@ -285,19 +288,22 @@ fn parse_one(
     };
     let start = positions.offset(first.span.start);
     let end = positions.offset(last.span.end);
+    let parsed = |stmt, sequence_names| Parsed {
+        stmt,
+        start,
+        end,
+        sequence_names,
+    };
     if let Some(schema) = create_schema_elements(text, positions, &tokens)? {
-        return Ok(Some(Parsed {
-            stmt: schema,
-            start,
-            end,
-        }));
+        return Ok(Some(parsed(schema, Vec::new())));
     }
     if let Some(stmt) = alter_sequence(text, positions, &tokens)? {
-        return Ok(Some(Parsed { stmt, start, end }));
+        return Ok(Some(parsed(stmt, Vec::new())));
     }
     if let Some(stmt) = comment_on_constraint(text, positions, &tokens)? {
-        return Ok(Some(Parsed { stmt, start, end }));
+        return Ok(Some(parsed(stmt, Vec::new())));
     }
+    let (tokens, sequence_names) = take_sequence_names(text, positions, tokens)?;
     // `TABLE name` is `SELECT * FROM name`.
     let tokens = rewrite_table_shorthand(tokens);
     let stmt = parse_tokens(text, positions, tokens)?;
@@ -305,7 +311,94 @@ fn parse_one(
         stmt: Stmt::Ast(Box::new(stmt)),
         start,
         end,
+        sequence_names,
     }))
+}
+
+/// Takes `SEQUENCE NAME name` out of the option lists of `… AS IDENTITY (…)` (what pg_dump
+/// writes), returning the tokens without them and the names in order.
+fn take_sequence_names(
+    text: &str,
+    positions: &Positions,
+    tokens: Vec<TokenWithSpan>,
+) -> Result<(Vec<TokenWithSpan>, Vec<ast::ObjectName>)> {
+    let sig: Vec<usize> = (0..tokens.len())
+        .filter(|&i| !is_trivia(&tokens[i].token))
+        .collect();
+    let mut drop = vec![false; tokens.len()];
+    let mut names = Vec::new();
+    let mut k = 0;
+    while k + 1 < sig.len() {
+        if !(word_is(&tokens[sig[k]].token, "identity")
+            && tokens[sig[k + 1]].token == Token::LParen)
+        {
+            k += 1;
+            continue;
+        }
+        // Inside the option list, at its own level.
+        let mut depth = 0usize;
+        let mut j = k + 1;
+        while j < sig.len() {
+            match &tokens[sig[j]].token {
+                Token::LParen => depth += 1,
+                Token::RParen => {
+                    depth = depth.saturating_sub(1);
+                    if depth == 0 {
+                        break;
+                    }
+                }
+                _ => {}
+            }
+            if depth == 1
+                && word_is(&tokens[sig[j]].token, "sequence")
+                && sig
+                    .get(j + 1)
+                    .is_some_and(|&n| word_is(&tokens[n].token, "name"))
+            {
+                // The name: words separated by periods.
+                let mut e = j + 2;
+                let first = e;
+                while e < sig.len() && matches!(tokens[sig[e]].token, Token::Word(_)) {
+                    e += 1;
+                    if e < sig.len() && tokens[sig[e]].token == Token::Period {
+                        e += 1;
+                    } else {
+                        break;
+                    }
+                }
+                if e == first {
+                    let t = sig
+                        .get(e)
+                        .map_or_else(|| TokenWithSpan::wrap(Token::EOF), |&i| tokens[i].clone());
+                    return Err(syntax_error_at(text, positions, &t));
+                }
+                let name_tokens: Vec<TokenWithSpan> =
+                    sig[first..e].iter().map(|&i| tokens[i].clone()).collect();
+                let dialect = dialect();
+                let mut p = Parser::new(&dialect).with_tokens_with_locations(name_tokens.clone());
+                names.push(
+                    p.parse_object_name(false)
+                        .map_err(|err| parser_error(text, positions, &name_tokens, 0, err))?,
+                );
+                for &i in &sig[j..e] {
+                    drop[i] = true;
+                }
+                j = e;
+                continue;
+            }
+            j += 1;
+        }
+        k = j.max(k + 1);
+    }
+    if names.is_empty() {
+        return Ok((tokens, names));
+    }
+    let kept = tokens
+        .into_iter()
+        .zip(drop)
+        .filter_map(|(t, d)| (!d).then_some(t))
+        .collect();
+    Ok((kept, names))
 }
 
 fn word_is(t: &Token, kw: &str) -> bool {
@@ -899,6 +992,20 @@ mod tests {
             }
             other => panic!("{other:?}"),
         }
+    }
+
+    #[test]
+    fn identity_sequence_names_are_taken_out() {
+        let p = parse(
+            "alter table t alter column id add generated always as identity \
+             (sequence name public.t_id_seq start with 1 increment by 1)",
+        )
+        .unwrap();
+        assert_eq!(p[0].sequence_names.len(), 1);
+        assert_eq!(p[0].sequence_names[0].to_string(), "public.t_id_seq");
+        // A column named "sequence" of type name is left alone.
+        let p = parse("create table t (sequence name)").unwrap();
+        assert!(p[0].sequence_names.is_empty());
     }
 
     #[test]

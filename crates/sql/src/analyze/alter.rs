@@ -774,6 +774,7 @@ impl Analyzer<'_> {
                     not_null: true,
                     default: None,
                     identity: Some((kind, options)),
+                    sequence_name: self.sequence_names.pop_front(),
                 };
                 let schema = a.table.schema.clone();
                 let table_name = a.table.name.clone();

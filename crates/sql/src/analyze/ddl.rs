@@ -33,6 +33,8 @@ pub(super) struct ColumnSpec {
     /// The default as written (with its position, for errors).
     pub default: Option<ast::Expr>,
     pub identity: Option<(Identity, SeqOptions)>,
+    /// An identity's `SEQUENCE NAME` (pg_dump gives it).
+    pub sequence_name: Option<ast::ObjectName>,
 }
 
 impl Analyzer<'_> {
@@ -167,6 +169,7 @@ impl Analyzer<'_> {
             not_null: false,
             default: None,
             identity: None,
+            sequence_name: None,
         };
         let mut nullability: Option<bool> = None;
         for o in &c.options {
@@ -222,6 +225,7 @@ impl Analyzer<'_> {
                         return Err(SqlError::syntax("invalid sequence option OWNED BY"));
                     }
                     spec.identity = Some((kind, options));
+                    spec.sequence_name = self.sequence_names.pop_front();
                 }
                 ast::ColumnOption::Generated { .. } => {
                     return Err(
@@ -266,7 +270,24 @@ impl Analyzer<'_> {
         index: usize,
         taken: &mut Vec<String>,
     ) -> Result<(SerialColumn, String, Option<String>)> {
-        let name = self.choose_relation_name(schema, table, Some(&spec.name), "seq", taken)?;
+        let (schema, name) = match &spec.sequence_name {
+            Some(given) => {
+                let (s, n) = self.creation_target(given)?;
+                if self.catalog.relation(Some(&s), &n)?.is_some() || taken.contains(&n) {
+                    return Err(SqlError::new(
+                        sqlstate::DUPLICATE_TABLE,
+                        format!("relation \"{n}\" already exists"),
+                    ));
+                }
+                taken.push(n.clone());
+                (s, n)
+            }
+            None => (
+                schema.to_string(),
+                self.choose_relation_name(schema, table, Some(&spec.name), "seq", taken)?,
+            ),
+        };
+        let schema = schema.as_str();
         let (options, identity) = match &spec.identity {
             Some((kind, o)) => (o.clone(), Some(*kind)),
             None => (
@@ -1438,14 +1459,26 @@ fn both_default_and_identity(column: &str, table: &str) -> SqlError {
     ))
 }
 
-/// The constant names `nextval` is called with in `x`.
+/// The constant names `nextval` is called with in `x` (the text constant inside its argument,
+/// whether the argument is the text itself or a conversion of it to `regclass`).
 fn collect_nextval_names(x: &Expr, out: &mut Vec<String>) {
+    fn first_text(x: &Expr) -> Option<String> {
+        if let crate::ir::ExprKind::Const(crate::Value::Text(t)) = &x.kind {
+            return Some(t.clone());
+        }
+        let mut found = None;
+        x.for_each_child(&mut |c| {
+            if found.is_none() {
+                found = first_text(c);
+            }
+        });
+        found
+    }
     if let crate::ir::ExprKind::Call { func, args, .. } = &x.kind
         && matches!(func.imp, crate::func::Imp::Host { symbol } if symbol == crate::func::host::symbol::NEXTVAL)
-        && let Some(crate::ir::ExprKind::Const(crate::Value::Text(t))) =
-            args.first().map(|a| &a.kind)
+        && let Some(t) = args.first().and_then(first_text)
     {
-        out.push(t.clone());
+        out.push(t);
     }
     x.for_each_child(&mut |c| collect_nextval_names(c, out));
 }

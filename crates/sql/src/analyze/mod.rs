@@ -145,6 +145,8 @@ pub(crate) struct Analyzer<'a> {
     pub insert_source: bool,
     /// The user relations the statement names (a view's dependencies), in order, once each.
     pub relations_used: Vec<u32>,
+    /// `SEQUENCE NAME` options of identity specifications, taken in order.
+    pub sequence_names: std::collections::VecDeque<ast::ObjectName>,
 }
 
 /// Analyzes one parsed statement. `param_types` are the types a client gave (0 = unspecified).
@@ -157,6 +159,7 @@ pub fn analyze(
     param_types: &[Type],
 ) -> Result<Plan> {
     let mut a = Analyzer::new(text, positions, catalog, env, param_types);
+    a.sequence_names = parsed.sequence_names.iter().cloned().collect();
     match &parsed.stmt {
         Stmt::Ast(stmt) => a.statement(stmt),
         Stmt::CreateSchemaWithElements {
@@ -222,6 +225,7 @@ impl<'a> Analyzer<'a> {
             default_schema: None,
             insert_source: false,
             relations_used: Vec::new(),
+            sequence_names: std::collections::VecDeque::new(),
         }
     }
 
