@@ -202,8 +202,6 @@ impl SqlConn {
         catalog::views::register(&conn)?;
         let seq = Arc::new(SeqSession::default());
         sequence::register(&conn, &seq, &auth, user)?;
-        // SAFETY: `SqlConn::drop` detaches before `conn` closes.
-        unsafe { seq.attach(&conn) }?;
         if trust == Trust::Client {
             conn.set_db_config(DbConfig::SQLITE_DBCONFIG_DEFENSIVE, true)?;
             conn.set_limit(Limit::SQLITE_LIMIT_ATTACHED, 0)?;
@@ -213,6 +211,9 @@ impl SqlConn {
             }))?;
             auth.set_enforce(true);
         }
+        // SAFETY: the handle lives in `seq`, which `SqlConn::drop` detaches before `conn`
+        // closes; nothing between here and the `SqlConn` below can fail.
+        unsafe { seq.attach(&conn) }?;
         Ok(SqlConn {
             conn,
             auth,

@@ -209,7 +209,6 @@ fn view_sql(sqlite_name: &str, oid: u32) -> String {
 /// CREATE SEQUENCE's work: the catalog row, the state row, the view. Returns the OID.
 pub(crate) fn create(conn: &Connection, seq: &NewSequence) -> Result<u32, SpiError> {
     let (form, data) = apply_options(&seq.options, None, seq.identity)?;
-    conn.execute_batch(&view_sql(&seq.sqlite_name, 0))?;
     let rel = NewRelation {
         schema: seq.schema.clone(),
         name: seq.name.clone(),
@@ -217,14 +216,8 @@ pub(crate) fn create(conn: &Connection, seq: &NewSequence) -> Result<u32, SpiErr
         sqlite_name: seq.sqlite_name.clone(),
         columns: sequence_columns(),
     };
-    let oid = insert_relation(conn, &rel, None)?;
-    let oid = u32::try_from(oid).unwrap_or(0);
-    // The view names its row by OID, known only now.
-    conn.execute_batch(&format!(
-        "DROP VIEW {}; {}",
-        sql::catalog::quote_sqlite(&seq.sqlite_name),
-        view_sql(&seq.sqlite_name, oid)
-    ))?;
+    let oid = u32::try_from(insert_relation(conn, &rel, None)?).unwrap_or(0);
+    conn.execute_batch(&view_sql(&seq.sqlite_name, oid))?;
     write(conn, oid, &form, &data)?;
     Ok(oid)
 }
