@@ -463,3 +463,15 @@ comment on schema public is 'standard public schema';
 select obj_description(0, 'pg_class'), obj_description(0), col_description(0, 1), obj_description(2200, 'pg_nosuch');
 drop table cmt cascade;
 drop schema cmt_sch;
+
+-- A table's sequence used by another table's default; a renamed serial sequence.
+create table shared_t (id serial, v int);
+create table shared_t2 (x int default nextval('shared_t_id_seq'));
+drop table shared_t; -- error
+drop table shared_t cascade;
+insert into shared_t2 default values;
+select * from shared_t2;
+create table ren (id serial, v int);
+alter sequence ren_id_seq rename to ren_seq2;
+insert into ren (v) values (1) returning id;
+update ren set id = default returning id;

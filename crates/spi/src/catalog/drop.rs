@@ -421,6 +421,25 @@ pub(crate) fn drop_relations(
                         }
                     }
                     dependent_views(c, &me, &dropping, &mut deps)?;
+                    // The table's own sequences go with it: so do other tables' defaults
+                    // that use them.
+                    for (seq, _) in owned_sequences(c, rel.oid, None)? {
+                        let Some(s) = class_row(c, seq)? else {
+                            continue;
+                        };
+                        for (table, column, attnum) in defaults_using(c, seq)? {
+                            if !dropping.contains(&table.oid) {
+                                deps.push((
+                                    Dependent::Default {
+                                        table,
+                                        column,
+                                        attnum,
+                                    },
+                                    s.describe(),
+                                ));
+                            }
+                        }
+                    }
                 }
                 RelKind::View => dependent_views(c, &me, &dropping, &mut deps)?,
                 RelKind::Sequence => {

@@ -254,6 +254,35 @@ pub(crate) fn rename(
         "UPDATE main.minipg_class SET relname = ?1, sqlite_name = ?2 WHERE oid = ?3",
         params![new, new_sqlite, oid],
     )?;
+    // The PostgreSQL text of the defaults that name it follows (their SQLite defaults call
+    // it by OID and need no change).
+    let old_name = sql::catalog::pg_name(old_sqlite).1;
+    let quote = |n: &str| crate::quote::quote_identifier(n).replace('\'', "''");
+    let defaults: Vec<(i64, i64, String)> = conn
+        .prepare(
+            "SELECT a.attrelid, a.attnum, a.attdefault FROM main.minipg_depend d \
+             JOIN main.minipg_attribute a ON a.attrelid = d.objid AND a.attnum = d.objsubid \
+             WHERE d.classid = 2604 AND d.refobjid = ?1 AND a.attdefault IS NOT NULL",
+        )?
+        .query_map([oid], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    for (table, attnum, text) in defaults {
+        let renamed = text
+            .replace(
+                &format!("'{}.{}'", quote(schema), quote(&old_name)),
+                &format!("'{}.{}'", quote(schema), quote(new)),
+            )
+            .replace(
+                &format!("'{}'", quote(&old_name)),
+                &format!("'{}'", quote(new)),
+            );
+        if renamed != text {
+            conn.execute(
+                "UPDATE main.minipg_attribute SET attdefault = ?1 WHERE attrelid = ?2 AND attnum = ?3",
+                params![renamed, table, attnum],
+            )?;
+        }
+    }
     Ok(())
 }
 
