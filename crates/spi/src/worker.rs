@@ -779,6 +779,25 @@ mod tests {
         abort_current_transaction();
         assert!(commit_transaction_command().is_err());
 
+        // Sequences through the SPI: an aborted transaction keeps what nextval took, a
+        // read-only execute cannot take a value.
+        transaction(|spi| spi.execute("CREATE SEQUENCE spi_seq", false, 0)).expect("create");
+        let e = transaction(|spi| {
+            spi.execute("SELECT nextval('spi_seq')", false, 0)?;
+            spi.execute("SELECT 1 / 0", true, 0)
+        })
+        .expect_err("division by zero");
+        assert_eq!(e.sqlstate, "22012");
+        let next = transaction(|spi| {
+            spi.execute("SELECT nextval('spi_seq')", false, 0)?;
+            spi.tuptable().get::<i64>(0, 0)
+        })
+        .expect("nextval");
+        assert_eq!(next, Some(2), "1 stays taken");
+        let e = transaction(|spi| spi.execute("SELECT nextval('spi_seq')", true, 0))
+            .expect_err("read only");
+        assert_eq!(e.sqlstate, "25006");
+
         // Another process (here: a session) holding the write lock → 55P03 after busy_timeout.
         let mut holder =
             Session::open(dir.path(), "postgres", "u", OpenOptions::default()).expect("session");
