@@ -240,64 +240,85 @@ pub struct Fetch {
 /// nextval's trip to the row: up to `cache` values (the first is returned), and as many more
 /// looked at as PostgreSQL pre-logs, to count `log_cnt` the way it does (without its
 /// checkpoint-triggered re-logging). 2200H when the sequence is exhausted and does not cycle.
+///
+/// PostgreSQL looks at the values one by one; this counts them in runs up to the sequence's
+/// end (at most three runs: an end stops the trip once a value is taken), so a huge CACHE
+/// costs no time. Computed in `i128`: no option can overflow it.
 pub fn fetch(f: &SeqForm, d: &SeqData, name: &str) -> Result<Fetch> {
-    let mut next = d.last_value;
-    let mut result = d.last_value;
-    let mut last = d.last_value;
-    let mut taken: i64 = 0;
-    let mut want = f.cache;
-    let mut log = d.log_cnt;
+    let inc = i128::from(f.increment);
+    let (min, max) = (i128::from(f.min), i128::from(f.max));
+    let cache = i128::from(f.cache);
+    let mut next = i128::from(d.last_value);
+    let mut result = next;
+    let mut last = next;
+    let mut taken: i128 = 0;
+    let mut want = cache;
+    let mut log = i128::from(d.log_cnt);
     if !d.is_called {
-        taken += 1; // the stored value itself is the first one handed out
+        taken = 1; // the stored value itself is the first one handed out
         want -= 1;
     }
     let mut to_fetch = want;
     if log < to_fetch || !d.is_called {
-        to_fetch += SEQ_LOG_VALS;
+        to_fetch += i128::from(SEQ_LOG_VALS);
         log = to_fetch;
     }
+    // Steps from `v` before the sequence's end.
+    let steps_left = |v: i128| {
+        if inc > 0 {
+            (max - v) / inc
+        } else {
+            (v - min) / -inc
+        }
+        .max(0)
+    };
     while to_fetch > 0 {
-        let at_end = if f.increment > 0 {
-            (f.max >= 0 && next > f.max - f.increment) || (f.max < 0 && next + f.increment > f.max)
-        } else {
-            (f.min < 0 && next < f.min - f.increment) || (f.min >= 0 && next + f.increment < f.min)
-        };
-        if at_end {
-            if taken > 0 {
-                break;
+        let run = to_fetch.min(steps_left(next));
+        if run > 0 {
+            // The values next+inc … next+run·inc; the session takes the first it still wants.
+            let take = run.min(cache - taken).max(0);
+            if take > 0 {
+                if taken == 0 {
+                    result = next + inc;
+                }
+                last = next + take * inc;
+                taken += take;
+                log -= take;
             }
-            if !f.cycle {
-                let (what, bound) = if f.increment > 0 {
-                    ("maximum", f.max)
-                } else {
-                    ("minimum", f.min)
-                };
-                return Err(SqlError::new(
-                    sqlstate::SEQUENCE_GENERATOR_LIMIT_EXCEEDED,
-                    format!("nextval: reached {what} value of sequence \"{name}\" ({bound})"),
-                ));
-            }
-            next = if f.increment > 0 { f.min } else { f.max };
-        } else {
-            next += f.increment;
+            next += run * inc;
+            to_fetch -= run;
+            continue;
         }
+        // At the end: stop once a value is taken, else wrap around or fail.
+        if taken > 0 {
+            break;
+        }
+        if !f.cycle {
+            let (what, bound) = if inc > 0 {
+                ("maximum", f.max)
+            } else {
+                ("minimum", f.min)
+            };
+            return Err(SqlError::new(
+                sqlstate::SEQUENCE_GENERATOR_LIMIT_EXCEEDED,
+                format!("nextval: reached {what} value of sequence \"{name}\" ({bound})"),
+            ));
+        }
+        next = if inc > 0 { min } else { max };
         to_fetch -= 1;
-        if taken < f.cache {
-            log -= 1;
-            taken += 1;
-            last = next;
-            if taken == 1 {
-                result = next;
-            }
-        }
+        log -= 1;
+        taken = 1;
+        result = next;
+        last = next;
     }
     log -= to_fetch;
+    let narrow = |v: i128| i64::try_from(v).unwrap_or(if v < 0 { i64::MIN } else { i64::MAX });
     Ok(Fetch {
-        result,
-        cached_to: last,
+        result: narrow(result),
+        cached_to: narrow(last),
         data: SeqData {
-            last_value: last,
-            log_cnt: log.max(0),
+            last_value: narrow(last),
+            log_cnt: narrow(log.max(0)),
             is_called: true,
         },
     })
@@ -417,6 +438,30 @@ mod tests {
         assert_eq!((a.result, a.cached_to, a.data.log_cnt), (1, 5, 32));
         let b = fetch(&f, &a.data, "s2").expect("6");
         assert_eq!((b.result, b.cached_to, b.data.log_cnt), (6, 10, 27));
+    }
+
+    #[test]
+    fn a_huge_cache_costs_no_time() {
+        let (f, d) = new(&SeqOptions {
+            cache: Some(i64::MAX),
+            ..SeqOptions::default()
+        });
+        let a = fetch(&f, &d, "s").expect("first");
+        assert_eq!((a.result, a.cached_to), (1, i64::MAX));
+        assert_eq!(
+            fetch(&f, &a.data, "s").expect_err("exhausted").sqlstate,
+            "2200H"
+        );
+        let (f, d) = new(&SeqOptions {
+            cache: Some(i64::MAX),
+            increment: Some(i64::MIN + 1),
+            cycle: Some(true),
+            ..SeqOptions::default()
+        });
+        let a = fetch(&f, &d, "s").expect("first");
+        assert_eq!(a.result, -1);
+        let b = fetch(&f, &a.data, "s").expect("wraps");
+        assert_eq!(b.result, -1);
     }
 
     #[test]
