@@ -475,3 +475,9 @@ create table ren (id serial, v int);
 alter sequence ren_id_seq rename to ren_seq2;
 insert into ren (v) values (1) returning id;
 update ren set id = default returning id;
+
+-- A column a view reads keeps its type.
+create table vt (a int, b int);
+create view vtv as select a from vt;
+alter table vt alter column a type bigint; -- error
+alter table vt alter column b type bigint;

@@ -602,6 +602,20 @@ pub(crate) fn alter_table(
             }
             AlterStep::Rebuild(es) => {
                 for e in es {
+                    if let TableEdit::AlterType { column, .. } = e {
+                        for v in sql.trusted(|c| views_on(c, table.oid))? {
+                            if sql.trusted(|c| view_mentions(c, &v.sqlite_name, column))? {
+                                return Err(SpiError::new(
+                                    sqlstate::FEATURE_NOT_SUPPORTED,
+                                    "cannot alter type of a column used by a view or rule",
+                                )
+                                .with_detail(format!(
+                                    "rule _RETURN on view {} depends on column \"{column}\"",
+                                    v.name
+                                )));
+                            }
+                        }
+                    }
                     edits.push(match e {
                         TableEdit::AddColumn { decl } => TableEdit::AddColumn {
                             decl: subst(decl, &placeholders),
