@@ -120,6 +120,8 @@ pub struct Notice {
     pub severity: &'static str,
     pub sqlstate: &'static str,
     pub message: String,
+    /// DETAIL, when the notice has one (`drop cascades to 3 other objects`).
+    pub detail: Option<String>,
 }
 
 impl Notice {
@@ -128,7 +130,14 @@ impl Notice {
             severity: "WARNING",
             sqlstate,
             message: message.into(),
+            detail: None,
         }
+    }
+
+    /// The same notice with a DETAIL.
+    pub fn with_detail(mut self, detail: impl Into<String>) -> Self {
+        self.detail = Some(detail.into());
+        self
     }
 
     #[expect(
@@ -140,6 +149,7 @@ impl Notice {
             severity: "NOTICE",
             sqlstate,
             message: message.into(),
+            detail: None,
         }
     }
 }

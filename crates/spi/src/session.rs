@@ -326,6 +326,8 @@ impl Session {
         let result = self.dispatch(stmt, params, sink);
         if result.is_err() && self.tx == TxStatus::InBlock {
             self.tx = TxStatus::Failed;
+            // The failed statement's sequence advances stay (PostgreSQL does not undo them).
+            let _ = self.sql.restore_sequences();
         }
         result
     }
@@ -429,16 +431,17 @@ impl Session {
 
     /// Connection loss or FATAL: roll back whatever is open.
     pub fn abort_if_in_transaction(&mut self) {
-        if !self.sql.conn.is_autocommit() {
-            let _ = self.sql.trusted(|c| c.execute_batch("ROLLBACK"));
-        }
+        // Sequence advances survive, as in PostgreSQL (see `catalog::sequence`).
+        self.sql.rollback_all();
         self.end_block(false);
     }
 
     /// Opens the SQLite transaction of a client block that has none yet.
     fn ensure_begun(&mut self, writes: bool) -> Result<(), SpiError> {
         if self.pending_begin && self.tx != TxStatus::Idle {
-            self.run_trusted(if writes { "BEGIN IMMEDIATE" } else { "BEGIN" })?;
+            self.sql
+                .begin(writes)
+                .map_err(|e| exec::client_error(&self.sql, e, self.tx != TxStatus::Idle))?;
             self.pending_begin = false;
         }
         Ok(())
@@ -449,7 +452,9 @@ impl Session {
         if self.sql.conn.is_autocommit() {
             return Ok(());
         }
-        self.run_trusted("COMMIT")
+        self.run_trusted("COMMIT")?;
+        self.sql.committed();
+        Ok(())
     }
 
     fn end_block(&mut self, committed: bool) {
@@ -486,6 +491,15 @@ impl Session {
             Body::Plan(plan) => plan,
         };
         if self.read_only && self.tx != TxStatus::Idle {
+            if let Plan::Query(q) = plan.as_ref()
+                && q.command == sql::Command::Select
+                && q.advances_sequences
+            {
+                return Err(SpiError::new(
+                    sqlstate::READ_ONLY_SQL_TRANSACTION,
+                    "cannot execute nextval() in a read-only transaction",
+                ));
+            }
             let writes = match plan.as_ref() {
                 Plan::Query(q) => q.writes().then(|| exec::query_tag(q, 0)),
                 Plan::Ddl(d) => Some(d.tag().to_string()),
@@ -593,7 +607,7 @@ impl Session {
         if self.tx != TxStatus::Idle {
             match ddl {
                 Ddl::CreateTable { rel, .. } => self.fresh_tables.push(rel.sqlite_name.clone()),
-                Ddl::Truncate { tables } => self
+                Ddl::Truncate { tables, .. } => self
                     .fresh_tables
                     .extend(tables.iter().map(|t| t.sqlite_name.clone())),
                 _ => {}
@@ -712,6 +726,7 @@ impl Session {
                     return Err(missing_savepoint(name));
                 }
                 self.run_trusted(&format!("ROLLBACK TO {}", quote_name(name)))?;
+                self.sql.restore_sequences()?;
                 if self.schema_changed_in_block {
                     self.plans.clear();
                 }
@@ -885,9 +900,30 @@ impl Session {
             sink.describe(&plan.columns)?;
         }
         let client_block = in_block && !self.implicit;
-        let processed = exec::run_query(&self.sql, plan, params, 0, client_block, &mut |row| {
+        // A statement that advances a sequence runs in a transaction of its own even in
+        // autocommit, so that if it fails its advances can be kept before the lock goes.
+        let wrap = !in_block && plan.advances_sequences;
+        if wrap {
+            self.sql
+                .begin(true)
+                .map_err(|e| exec::client_error(&self.sql, e, false))?;
+        }
+        let outcome = exec::run_query(&self.sql, plan, params, 0, client_block, &mut |row| {
             sink.row(row)
-        })?;
+        });
+        if wrap {
+            match &outcome {
+                Ok(_) => {
+                    if let Err(e) = self.run_trusted("COMMIT") {
+                        self.sql.rollback_all();
+                        return Err(e);
+                    }
+                    self.sql.committed();
+                }
+                Err(_) => self.sql.rollback_all(),
+            }
+        }
+        let processed = outcome?;
         if plan.writes() {
             let rows = processed.max(1);
             if in_block {
@@ -949,3 +985,5 @@ fn missing_savepoint(name: &str) -> SpiError {
 mod copy;
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_ddl;

@@ -264,7 +264,10 @@ impl<'h, S: Read + Write + AsRawFd> Backend<'h, S> {
         for n in notices {
             backend::notice_response(
                 &mut self.conn.wbuf,
-                &ErrorFields::new(n.severity, n.sqlstate, n.message.clone()),
+                &ErrorFields {
+                    detail: n.detail.clone(),
+                    ..ErrorFields::new(n.severity, n.sqlstate, n.message.clone())
+                },
             );
         }
     }

@@ -228,7 +228,10 @@ impl<S: Read + Write + AsRawFd> spi::ResultSink for RowWriter<'_, S> {
         for n in &result.notices {
             backend::notice_response(
                 &mut self.conn.wbuf,
-                &ErrorFields::new(n.severity, n.sqlstate, n.message.clone()),
+                &ErrorFields {
+                    detail: n.detail.clone(),
+                    ..ErrorFields::new(n.severity, n.sqlstate, n.message.clone())
+                },
             );
         }
         if result.tag.is_empty() {

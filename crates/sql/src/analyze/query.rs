@@ -35,6 +35,7 @@ impl Analyzer<'_> {
         let params = self.finish_params()?;
         let sqlite = emit::output_query(&query);
         Ok(Plan::Query(QueryPlan {
+            advances_sequences: calls_sequence_writer(&sqlite),
             sqlite,
             command: Command::Select,
             columns: query.columns,
@@ -1205,6 +1206,12 @@ impl Analyzer<'_> {
             },
             _ => self.catalog.relation(schema, name)?,
         };
+        if let Some(r) = &found
+            && !r.system
+            && !self.relations_used.contains(&r.oid)
+        {
+            self.relations_used.push(r.oid);
+        }
         found.ok_or_else(|| {
             let shown = match schema {
                 Some(s) => format!("{s}.{name}"),
@@ -1754,4 +1761,12 @@ fn check_grouped(e: &Expr, grouped: &[String]) -> Result<()> {
             result
         }
     }
+}
+
+/// Does emitted SQLite text call `nextval` or `setval` (a name inside a literal only makes
+/// the answer err on the safe side)?
+pub(crate) fn calls_sequence_writer(sqlite: &str) -> bool {
+    crate::func::host::SEQUENCE_WRITERS
+        .iter()
+        .any(|s| sqlite.contains(s))
 }

@@ -80,10 +80,12 @@ pub(crate) fn source(schema: Namespace, name: &str) -> Source {
         (Namespace::PgCatalog, "pg_user") => {
             Source::Sql("SELECT 'postgres', 10, 1, 1, 1, 1, '********', NULL, NULL".into())
         }
-        (Namespace::PgCatalog, "pg_description") => Source::Sql(format!(
-            "SELECT 2200, 2615, 0, '{}'",
-            sql::func::catalog::PUBLIC_SCHEMA_COMMENT
-        )),
+        // COMMENT ON's rows (constraints' comments are kept by name, not by an OID).
+        (Namespace::PgCatalog, "pg_description") => Source::Sql(
+            "SELECT objoid, classoid, objsubid, description FROM main.minipg_description \
+             WHERE conname = ''"
+                .into(),
+        ),
         (Namespace::PgCatalog, "pg_tablespace") => Source::Sql(
             "SELECT 1663, 'pg_default', 10, NULL, NULL \
              UNION ALL SELECT 1664, 'pg_global', 10, NULL, NULL"
