@@ -275,6 +275,39 @@ impl Analyzer<'_> {
         })
     }
 
+    /// ALTER SCHEMA … OWNER TO (an existing role; ownership is not recorded yet). Renaming a
+    /// schema would rename every table stored under its name: not supported.
+    pub(super) fn alter_schema(&mut self, a: &ast::AlterSchema) -> Result<Ddl> {
+        let name = object_name(&a.name).join(".");
+        if !self.catalog.schema_exists(&name)? {
+            if a.if_exists {
+                return Ok(Ddl::Nothing {
+                    tag: "ALTER SCHEMA",
+                    notice: Some(format!("schema \"{name}\" does not exist, skipping")),
+                });
+            }
+            return Err(SqlError::new(
+                sqlstate::INVALID_SCHEMA_NAME,
+                format!("schema \"{name}\" does not exist"),
+            ));
+        }
+        for op in &a.operations {
+            match op {
+                ast::AlterSchemaOperation::OwnerTo { owner } => self.check_owner(owner)?,
+                other => {
+                    return Err(SqlError::not_supported(format!(
+                        "ALTER SCHEMA … {} is not supported",
+                        other.to_string().split_whitespace().next().unwrap_or("")
+                    )));
+                }
+            }
+        }
+        Ok(Ddl::Nothing {
+            tag: "ALTER SCHEMA",
+            notice: None,
+        })
+    }
+
     fn check_owner(&self, owner: &ast::Owner) -> Result<()> {
         match owner {
             ast::Owner::Ident(i) => self.check_role(i),

@@ -52,6 +52,7 @@ impl Analyzer<'_> {
                 ..
             } => return self.drop(*object_type, *if_exists, names, *cascade),
             S::AlterTable(at) => self.alter_table(at)?,
+            S::AlterSchema(a) => self.alter_schema(a)?,
             S::CreateSequence {
                 temporary,
                 if_not_exists,

@@ -1390,6 +1390,13 @@ impl Analyzer<'_> {
                 l.ty.array_of().unwrap_or(Type::TEXT_ARRAY)
             };
             self.coerce(arr, t, -1, CastContext::Implicit, rp)?
+        } else if let Some(t) = match arr.ty {
+            // The catalogs' vectors are arrays of their elements for ANY/ALL.
+            Type::INT2VECTOR => Some(Type::INT2_ARRAY),
+            Type::OIDVECTOR => Some(Type::OID_ARRAY),
+            _ => None,
+        } {
+            self.coerce(arr, t, -1, CastContext::Explicit, rp)?
         } else {
             arr
         };

@@ -246,6 +246,7 @@ impl<'a> Analyzer<'a> {
             | S::CreateView(_)
             | S::Drop { .. }
             | S::AlterTable(_)
+            | S::AlterSchema(_)
             | S::Truncate(_)
             | S::CreateSequence { .. }
             | S::Comment { .. } => self.ddl(stmt),

@@ -560,7 +560,8 @@ fn identity_always_refuses_values() {
         panic!()
     };
     assert!(
-        q.sqlite.contains("pg_host_nextval('public.g_id_seq')"),
+        q.sqlite
+            .contains("pg_host_nextval(pg_host_regclass_in('public.g_id_seq'))"),
         "{}",
         q.sqlite
     );

@@ -53,7 +53,7 @@ pub mod symbol {
 /// until `regclass` reads relation names, it is `text`, resolved along `search_path` when
 /// the function runs (PostgreSQL's behaviour for `nextval('s'::text)`). The host's functions
 /// take either a name or an OID, so switching this to `Type::REGCLASS` is the whole change.
-pub const SEQUENCE_ARG: Type = Type::TEXT;
+pub const SEQUENCE_ARG: Type = Type::REGCLASS;
 
 /// The functions that write a sequence: a statement calling one writes the database.
 pub const SEQUENCE_WRITERS: &[&str] = &[symbol::NEXTVAL, symbol::SETVAL];
