@@ -210,9 +210,16 @@ pub trait FromValue: Sized {
 }
 
 fn conversion_error(v: &Value, target: &str) -> SpiError {
+    let shown = match v {
+        Value::Null => "NULL".to_string(),
+        Value::Int(i) => format!("integer {i}"),
+        Value::Float(f) => format!("float {f}"),
+        Value::Text(t) => format!("text {}", crate::quote_literal(t)),
+        Value::Bytes(b) => format!("bytes of length {}", b.len()),
+    };
     SpiError::new(
         sqlstate::DATATYPE_MISMATCH,
-        format!("cannot convert {v:?} to {target}"),
+        format!("cannot convert {shown} to {target}"),
     )
 }
 
