@@ -115,6 +115,7 @@ fn plan_columns(plan: &Plan) -> Vec<Column> {
     match plan {
         Plan::Query(q) => q.columns.clone(),
         Plan::Utility(Utility::Show(name)) => settings::show_columns(name),
+        Plan::Utility(Utility::Explain { .. }) => explain_columns(),
         Plan::Utility(_) | Plan::Ddl(_) | Plan::Copy(_) => Vec::new(),
     }
 }
@@ -506,6 +507,10 @@ impl Session {
                 Plan::Utility(u @ (Utility::CreateSchema { .. } | Utility::DropSchema { .. })) => {
                     Some(u.tag().to_string())
                 }
+                Plan::Utility(Utility::Explain {
+                    query,
+                    analyze: true,
+                }) => query.writes().then(|| exec::query_tag(query, 0)),
                 Plan::Utility(_) => None,
                 Plan::Copy(c) if c.from => Some("COPY FROM".to_string()),
                 Plan::Copy(c) => c.query.writes().then(|| exec::query_tag(&c.query, 0)),
@@ -532,6 +537,9 @@ impl Session {
                 return self.execute_named(name, args, sink);
             }
             Plan::Copy(c) => return self.run_copy(c, sink),
+            Plan::Utility(Utility::Explain { query, analyze }) => {
+                return self.explain(query, *analyze, params, sink);
+            }
             Plan::Ddl(ddl) => self.run_ddl(ddl)?,
             Plan::Utility(u) => self.utility(u)?,
         };
@@ -796,9 +804,9 @@ impl Session {
                 self.named.insert(name.clone(), (text.clone(), oids));
                 Ok(QueryResult::tag(u.tag()))
             }
-            Utility::Execute { .. } => Err(SpiError::new(
+            Utility::Execute { .. } | Utility::Explain { .. } => Err(SpiError::new(
                 sqlstate::INTERNAL_ERROR,
-                "EXECUTE runs through dispatch",
+                format!("{} runs through dispatch", u.tag()),
             )),
             Utility::Deallocate(name) => {
                 match name {
@@ -884,6 +892,41 @@ impl Session {
             .ok_or_else(|| missing_savepoint(name))
     }
 
+    /// EXPLAIN: the plan's rows; with ANALYZE the query runs first (its rows discarded, its
+    /// writes kept, as PostgreSQL does) and the time it took ends the plan.
+    fn explain(
+        &mut self,
+        query: &QueryPlan,
+        analyze: bool,
+        params: &[Value],
+        sink: &mut dyn ResultSink,
+    ) -> Result<QueryResult, SpiError> {
+        let mut elapsed = None;
+        if analyze {
+            let started = std::time::Instant::now();
+            self.run_sql(query, params, &mut crate::result::Discard)?;
+            elapsed = Some(started.elapsed());
+        }
+        let mut lines = exec::explain_lines(&self.sql, query)?;
+        if let Some(t) = elapsed {
+            lines.push(format!(
+                "Execution Time: {:.3} ms",
+                t.as_secs_f64() * 1000.0
+            ));
+        }
+        let columns = explain_columns();
+        sink.describe(&columns)?;
+        for line in lines {
+            sink.row(vec![Value::Text(line)])?;
+        }
+        Ok(QueryResult {
+            columns,
+            rows: Vec::new(),
+            tag: "EXPLAIN".into(),
+            notices: Vec::new(),
+        })
+    }
+
     fn run_sql(
         &mut self,
         plan: &QueryPlan,
@@ -945,6 +988,11 @@ impl Drop for Session {
     fn drop(&mut self) {
         self.abort_if_in_transaction();
     }
+}
+
+/// EXPLAIN's one column.
+pub(crate) fn explain_columns() -> Vec<Column> {
+    vec![crate::value::column("QUERY PLAN", sql::Type::TEXT)]
 }
 
 fn no_tx() -> Notice {

@@ -531,6 +531,25 @@ impl SpiClient {
                 ))
             }
             Utility::Lock => Ok(SpiOk::Utility),
+            Utility::Explain {
+                query,
+                analyze: false,
+            } => {
+                let rows = exec::explain_lines(&w.sql, query)?
+                    .into_iter()
+                    .map(|line| vec![Value::Text(line)])
+                    .collect::<Vec<_>>();
+                self.processed = rows.len() as u64;
+                self.tuptable = TupleTable {
+                    columns: crate::session::explain_columns(),
+                    rows,
+                };
+                Ok(SpiOk::Select)
+            }
+            Utility::Explain { .. } => Err(SpiError::new(
+                sqlstate::FEATURE_NOT_SUPPORTED,
+                "EXPLAIN ANALYZE is not available through SPI",
+            )),
             Utility::Prepare { .. }
             | Utility::Execute { .. }
             | Utility::Deallocate(_)
