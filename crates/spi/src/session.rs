@@ -40,6 +40,7 @@ use crate::error::{SpiError, sqlstate};
 use crate::exec;
 use crate::hooks::hooks;
 use crate::interrupt;
+use crate::notify::ListenAction;
 use crate::plancache::{PLAN_CACHE_SIZE, PlanCache, PrepareSnapshot, Validity, schema_cookie};
 use crate::result::{Collect, Notice, QueryResult, ResultSink, TxStatus};
 use crate::runtime;
@@ -325,6 +326,10 @@ impl Session {
             return Err(aborted());
         }
         let result = self.dispatch(stmt, params, sink);
+        if self.tx == TxStatus::Idle {
+            // Autocommit: the statement was its own transaction.
+            self.sql.notify.finish(&self.database, result.is_ok());
+        }
         if result.is_err() && self.tx == TxStatus::InBlock {
             self.tx = TxStatus::Failed;
             // The failed statement's sequence advances stay (PostgreSQL does not undo them).
@@ -430,6 +435,14 @@ impl Session {
         }
     }
 
+    /// Hands the notifications that arrived for the channels this session listens on to `f`
+    /// (sender pid, channel, payload). Only between transactions, as PostgreSQL delivers them.
+    pub fn take_notifications(&self, f: &mut dyn FnMut(i32, &str, &str)) {
+        if self.tx == TxStatus::Idle {
+            self.sql.notify.deliver(f);
+        }
+    }
+
     /// Connection loss or FATAL: roll back whatever is open.
     pub fn abort_if_in_transaction(&mut self) {
         // Sequence advances survive, as in PostgreSQL (see `catalog::sequence`).
@@ -459,6 +472,7 @@ impl Session {
     }
 
     fn end_block(&mut self, committed: bool) {
+        self.sql.notify.finish(&self.database, committed);
         if !committed && self.schema_changed_in_block {
             self.plans.clear();
         }
@@ -778,6 +792,7 @@ impl Session {
                     return Err(inside_block("DISCARD ALL"));
                 }
                 self.named.clear();
+                self.sql.notify.listen(ListenAction::UnlistenAll);
                 settings::reset(None, false, &mut self.undo)?;
                 self.settings_changed("all");
                 Ok(QueryResult::tag("DISCARD ALL"))
@@ -802,6 +817,23 @@ impl Session {
                     e
                 })?;
                 self.named.insert(name.clone(), (text.clone(), oids));
+                Ok(QueryResult::tag(u.tag()))
+            }
+            Utility::Listen(channel) => {
+                self.sql
+                    .notify
+                    .listen(ListenAction::Listen(channel.clone()));
+                Ok(QueryResult::tag(u.tag()))
+            }
+            Utility::Unlisten(channel) => {
+                self.sql.notify.listen(match channel {
+                    Some(c) => ListenAction::Unlisten(c.clone()),
+                    None => ListenAction::UnlistenAll,
+                });
+                Ok(QueryResult::tag(u.tag()))
+            }
+            Utility::Notify { channel, payload } => {
+                self.sql.notify.notify(channel, payload)?;
                 Ok(QueryResult::tag(u.tag()))
             }
             Utility::Execute { .. } | Utility::Explain { .. } => Err(SpiError::new(
@@ -987,6 +1019,7 @@ impl Session {
 impl Drop for Session {
     fn drop(&mut self) {
         self.abort_if_in_transaction();
+        self.sql.notify.close(&self.database);
     }
 }
 

@@ -49,6 +49,7 @@ struct WorkerConn {
 impl WorkerConn {
     /// Ends the transaction's bookkeeping; after a rollback that undid DDL, forgets the plans.
     fn end_transaction(&mut self, committed: bool) {
+        self.sql.notify.finish(&self.database, committed);
         if !committed && self.schema_changed {
             self.plans.clear();
         }
@@ -531,6 +532,17 @@ impl SpiClient {
                 ))
             }
             Utility::Lock => Ok(SpiOk::Utility),
+            Utility::Notify { channel, payload } => {
+                w.sql.notify.notify(channel, payload)?;
+                Ok(SpiOk::Utility)
+            }
+            Utility::Listen(_) | Utility::Unlisten(_) => Err(SpiError::new(
+                sqlstate::FEATURE_NOT_SUPPORTED,
+                format!(
+                    "{} is not available through SPI (a worker has no client to notify)",
+                    u.tag()
+                ),
+            )),
             Utility::Explain {
                 query,
                 analyze: false,

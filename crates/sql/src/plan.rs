@@ -426,6 +426,15 @@ pub enum Utility {
         query: Box<QueryPlan>,
         analyze: bool,
     },
+    /// `LISTEN channel`.
+    Listen(String),
+    /// `UNLISTEN channel`; `None` is `UNLISTEN *`.
+    Unlisten(Option<String>),
+    /// `NOTIFY channel [, 'payload']` (no payload: empty).
+    Notify {
+        channel: String,
+        payload: String,
+    },
     CreateDatabase(String),
     DropDatabase {
         name: String,
@@ -470,6 +479,9 @@ impl Utility {
             Utility::CloseCursor(Some(_)) => "CLOSE CURSOR",
             Utility::CloseCursor(None) => "CLOSE CURSOR ALL",
             Utility::Explain { .. } => "EXPLAIN",
+            Utility::Listen(_) => "LISTEN",
+            Utility::Unlisten(_) => "UNLISTEN",
+            Utility::Notify { .. } => "NOTIFY",
             Utility::CreateDatabase(_) => "CREATE DATABASE",
             Utility::DropDatabase { .. } => "DROP DATABASE",
             Utility::CreateSchema { .. } => "CREATE SCHEMA",
