@@ -483,10 +483,12 @@ impl Builder<'_> {
             _ => {
                 let mut l = self.build(left);
                 let mut r = self.build(right);
-                if let Some(t) = l.ty() {
+                // A column whose type is not known here (a view's) types nothing.
+                let known = |n: &Node| n.ty().filter(|t| *t != Type::UNKNOWN);
+                if let Some(t) = known(&l) {
                     r.settle(t);
                 }
-                if let Some(t) = r.ty() {
+                if let Some(t) = known(&r) {
                     l.settle(t);
                 }
                 let text = match op {
@@ -1557,6 +1559,16 @@ mod tests {
                 &|_, _| true
             ),
             " SELECT t.id,\n    t.name\n   FROM t;"
+        );
+        // Constants compared with a view's columns print as PostgreSQL's do, never as unknown.
+        assert_eq!(
+            view_query(
+                r#"SELECT "t"."a" AS "c1" FROM "t" AS "t" WHERE (("t"."a" > 5) AND ("t"."b" = 'q'))"#,
+                &["a".into()],
+                true,
+                &|_, _| true
+            ),
+            " SELECT t.a\n   FROM t\n  WHERE t.a > 5 AND t.b = 'q'::text;"
         );
     }
 
