@@ -170,11 +170,13 @@ pub fn backend_main(
     shmem::pmdeath::set_exit_on_death(true);
     crate::signals::unblock();
     let remote = conn.remote();
+    let peer = conn.peer();
     proc::ps_status::set(&format!("postmaster: {remote} authentication"));
     let cfg = wire::BackendConfig {
         data_dir,
         can_accept,
         remote: remote.clone(),
+        peer,
     };
     let mut hooks = Hooks {
         slot,

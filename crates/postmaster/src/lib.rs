@@ -23,6 +23,7 @@ pub mod ctl;
 pub mod datadir;
 pub mod elog;
 pub mod error;
+pub mod hba;
 pub mod hooks;
 pub mod listen;
 pub mod server;
@@ -188,6 +189,8 @@ fn serve(dir: &Path, cli: &Cli, modules: &[Module]) -> Result<i32, PmError> {
     guc::load_startup(Some(&config_file), &env, &parse_overrides(cli)?)?;
     elog::set_min_messages(&guc::builtin::LOG_MIN_MESSAGES.get());
     let lock = datadir::acquire_lock(&dir)?;
+    hba::load_at_start(&dir)?;
+    auth::scram::init_mock_secret();
     preload(modules)?;
 
     let workers = bgworker::registered_workers();

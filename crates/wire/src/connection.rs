@@ -64,6 +64,11 @@ impl<S: Read + Write + AsRawFd> Connection<S> {
         }
     }
 
+    /// Whether the connection is encrypted with TLS.
+    pub fn is_tls(&self) -> bool {
+        false
+    }
+
     /// Returns the next message `frame` can cut from the input, flushing output and waiting for
     /// more bytes as needed. `deadline` bounds the whole call.
     pub fn next<T>(

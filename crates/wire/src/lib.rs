@@ -35,8 +35,10 @@
 //! timeouts must be noticed while idle), forks, or touches shared memory (the lead's hooks do).
 
 pub mod error;
+pub mod login;
 pub mod protocol;
 
+mod auth;
 mod connection;
 mod extended;
 mod report;
@@ -76,6 +78,8 @@ pub struct BackendConfig {
     pub can_accept: CanAccept,
     /// The client's address for logs: `[local]` or `127.0.0.1(5432)`.
     pub remote: String,
+    /// The client's IP address; `None` over the Unix socket (for `minipg_hba.conf`).
+    pub peer: Option<std::net::IpAddr>,
 }
 
 /// A refusal from a hook, sent to the client as FATAL.

@@ -4,7 +4,8 @@
 //! GSSENCRequest (each at most once) are answered `N`; a CancelRequest is handed to the hooks and
 //! the connection closes; the StartupMessage must be protocol 3.x (minor versions above 0 and
 //! `_pq_.` options get NegotiateProtocolVersion) and name a `user`; the postmaster's state must
-//! accept connections (57P03); trust authentication; startup-packet settings are applied as
+//! accept connections (57P03); client authentication (`auth`: minipg_hba.conf and the
+//! password exchanges); startup-packet settings are applied as
 //! session settings; the database is opened (3D000); a PGPROC is taken through the hooks
 //! (53300); ParameterStatus for every reported setting, BackendKeyData.
 //! Invariant: `authentication_timeout` bounds the whole wait for the startup packets.
@@ -77,7 +78,7 @@ pub fn run_startup<S: Read + Write + AsRawFd>(
         Ok(None) => return Err(0),
         Err(f) => return Err(send_fatal(conn, f)),
     };
-    match handshake(conn, cfg, hooks, minor, params) {
+    match handshake(conn, cfg, hooks, minor, params, deadline) {
         Ok(started) => Ok(started),
         Err(f) => Err(send_fatal(conn, f)),
     }
@@ -211,6 +212,7 @@ fn handshake<S: Read + Write + AsRawFd>(
     hooks: &mut dyn BackendHooks,
     minor: u16,
     params: Vec<(String, String)>,
+    deadline: Instant,
 ) -> Result<Started, Failure> {
     let mut user = None;
     let mut database = None;
@@ -266,7 +268,7 @@ fn handshake<S: Read + Write + AsRawFd>(
             ));
         }
     }
-    // Trust authentication.
+    let authenticated = crate::auth::authenticate(conn, cfg, hooks, &user, &database, deadline)?;
     backend::authentication_ok(&mut conn.wbuf);
     for (name, value) in &settings {
         if let Err(e) = guc::set_session(name, Some(value)) {
@@ -293,7 +295,12 @@ fn handshake<S: Read + Write + AsRawFd>(
             backend::parameter_status(&mut conn.wbuf, name, &value);
         }
     }
-    backend::parameter_status(&mut conn.wbuf, "is_superuser", "on");
+    let superuser = if authenticated.role.superuser {
+        "on"
+    } else {
+        "off"
+    };
+    backend::parameter_status(&mut conn.wbuf, "is_superuser", superuser);
     backend::parameter_status(&mut conn.wbuf, "session_authorization", &user);
     backend::backend_key_data(&mut conn.wbuf, std::process::id() as i32, key);
     tracing::debug!(

@@ -65,6 +65,77 @@ pub(crate) fn autovacuum_rows() -> Vec<Vec<Cell>> {
         .collect()
 }
 
+/// A `text[]` cell from its elements.
+fn text_array(items: impl IntoIterator<Item = String>) -> Cell {
+    let items = items.into_iter().map(sql::Value::Text).collect();
+    Cell::Text(sql::types::array::store::Array::from_items(items).encode())
+}
+
+/// The rows of `pg_hba_file_rules`: the hba file read now (as PostgreSQL does), one row per
+/// record, valid or not. No rows in a process that never installed hba rules (tools, tests).
+pub(crate) fn hba_file_rules_rows() -> Vec<Vec<Cell>> {
+    let Some(installed) = auth::hba::installed() else {
+        return Vec::new();
+    };
+    let text = match auth::hba::read(&installed.path) {
+        Ok(t) => t,
+        Err(auth::hba::LoadError::Lines(_)) => return Vec::new(),
+        Err(auth::hba::LoadError::Io(e)) => {
+            // PostgreSQL raises an error when the file cannot be opened.
+            return vec![vec![
+                Cell::Null,
+                Cell::Null,
+                Cell::Null,
+                Cell::Null,
+                Cell::Null,
+                Cell::Null,
+                Cell::Null,
+                Cell::Null,
+                Cell::Text(e),
+            ]];
+        }
+    };
+    let dir = installed
+        .path
+        .parent()
+        .map_or_else(|| std::path::PathBuf::from("."), |p| p.to_owned());
+    auth::hba::parse(&text, &dir)
+        .into_iter()
+        .map(|line| match line {
+            Ok(r) => {
+                let (address, netmask) = match &r.address {
+                    None => (Cell::Null, Cell::Null),
+                    Some(auth::hba::Address::All) => (Cell::Text("all".into()), Cell::Null),
+                    Some(auth::hba::Address::Net { addr, mask }) => {
+                        (Cell::Text(addr.to_string()), Cell::Text(mask.to_string()))
+                    }
+                };
+                vec![
+                    Cell::Integer(r.line_number as i64),
+                    Cell::Text(r.conn_type.as_str().into()),
+                    text_array(r.databases.iter().map(ToString::to_string)),
+                    text_array(r.users.iter().map(ToString::to_string)),
+                    address,
+                    netmask,
+                    Cell::Text(r.method.as_str().into()),
+                    if r.options.is_empty() {
+                        Cell::Null
+                    } else {
+                        text_array(r.options.clone())
+                    },
+                    Cell::Null,
+                ]
+            }
+            Err(e) => {
+                let mut row = vec![Cell::Integer(e.line_number as i64)];
+                row.extend(std::iter::repeat_n(Cell::Null, 7));
+                row.push(Cell::Text(e.message));
+                row
+            }
+        })
+        .collect()
+}
+
 /// Registers every catalog relation on `conn`; their SQLite names then work as table names.
 pub(crate) fn register(conn: &Connection) -> Result<()> {
     crate::catalog::system::register(conn)

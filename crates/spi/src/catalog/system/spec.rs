@@ -659,6 +659,14 @@ pub(super) static RELATIONS: &[(Namespace, &str, u32, char, &str)] = &[
     ),
     (
         PgCatalog,
+        "pg_hba_file_rules",
+        12114,
+        'v',
+        "line_number:int4 type:text database:_text user_name:_text address:text netmask:text \
+         auth_method:text options:_text error:text",
+    ),
+    (
+        PgCatalog,
         "pg_stat_autovacuum",
         12223,
         'v',
