@@ -1,0 +1,382 @@
+//! Client authentication end to end: a server listening on 127.0.0.1 with a `minipg_hba.conf`
+//! written by the test (`hba_file`), roles from the test server's role file
+//! (`tests::test_roles`, verifiers made with the `auth` crate), and real clients: psql (libpq,
+//! `PGPASSWORD`), the `postgres` crate, pg8000 and psycopg2. Each failure is checked for
+//! PostgreSQL 15's SQLSTATE and message (compared by hand on a PostgreSQL 15 cluster with the
+//! same hba lines and roles: see docs/security.md).
+//!
+//! Needs psql (fails when it is missing unless MINIPG_SKIP_CLIENT_TOOL_TESTS=1) and python3
+//! with pg8000 and psycopg2 (fails unless MINIPG_SKIP_DRIVER_TESTS=1).
+
+use std::path::PathBuf;
+use std::process::{Command, Stdio};
+use std::time::Duration;
+
+use tests::harness::{self, Server, psql_binary, require_tool};
+
+const PASSWORD: &str = "s3cret pw";
+
+/// Writes the role file and `hba` into the server's directory and starts it on 127.0.0.1.
+fn start(hba: &str, extra: &[&str]) -> Server {
+    let mut s = Server::new(&[]);
+    let root = s.root.path().to_owned();
+    let roles = root.join("roles");
+    let verifier = auth::Verifier::generate(PASSWORD).to_string();
+    let lines = [
+        format!("alice\t{verifier}"),
+        format!("bob\t{}", auth::md5_password(PASSWORD, "bob")),
+        format!("carol\t{verifier}\tnosuperuser\tmember=staff"),
+        format!("nologin\t{verifier}\tnologin"),
+        format!("expired\t{verifier}\texpired"),
+        "nopw\t".to_owned(),
+        "postgres\t".to_owned(),
+    ];
+    std::fs::write(&roles, lines.join("\n") + "\n").unwrap();
+    // SAFETY: nextest runs every test in its own process, and this runs before the test starts
+    // any thread; the server it spawns inherits the variable.
+    unsafe { std::env::set_var(tests::test_roles::ENV, &roles) };
+    let hba_path = root.join("test_hba.conf");
+    std::fs::write(&hba_path, hba).unwrap();
+    s.args = [
+        "-c".to_owned(),
+        "listen_addresses=127.0.0.1".to_owned(),
+        "-c".to_owned(),
+        format!("hba_file={}", hba_path.display()),
+    ]
+    .into_iter()
+    .chain(extra.iter().map(|a| a.to_string()))
+    .collect();
+    s.spawn();
+    s.wait_ready();
+    s
+}
+
+fn hba_path(s: &Server) -> PathBuf {
+    s.root.path().join("test_hba.conf")
+}
+
+/// Connects over TCP with the `postgres` crate; the error's (SQLSTATE, message).
+fn tcp(s: &Server, user: &str, password: Option<&str>) -> Result<postgres::Client, (String, String)> {
+    let mut c = postgres::Config::new();
+    c.host("127.0.0.1")
+        .port(s.port)
+        .user(user)
+        .dbname("postgres")
+        .connect_timeout(Duration::from_secs(20));
+    if let Some(p) = password {
+        c.password(p);
+    }
+    c.connect(postgres::NoTls).map_err(|e| match e.as_db_error() {
+        Some(db) => (db.code().code().to_owned(), db.message().to_owned()),
+        None => ("client".to_owned(), e.to_string()),
+    })
+}
+
+fn expect_fail(s: &Server, user: &str, password: Option<&str>, code: &str, message: &str) {
+    match tcp(s, user, password) {
+        Ok(_) => panic!("{user} got in; expected {code} {message}"),
+        Err((c, m)) => assert_eq!((c.as_str(), m.as_str()), (code, message), "user {user}"),
+    }
+}
+
+fn current_user(c: &mut postgres::Client) -> String {
+    c.query_one("SELECT current_user", &[]).unwrap().get(0)
+}
+
+const SCRAM_HBA: &str = "\
+local all all trust
+host all bob 127.0.0.1/32 md5
+host all pwuser,alice2 127.0.0.1/32 password
+host all +staff 127.0.0.1/32 password
+host all rejected 127.0.0.1/32 reject
+host all trusted 127.0.0.1/32 trust
+host all all 127.0.0.1/32 scram-sha-256
+";
+
+#[test]
+fn scram_with_the_postgres_crate() {
+    let s = start(SCRAM_HBA, &[]);
+    let mut c = tcp(&s, "alice", Some(PASSWORD)).expect("alice with the right password");
+    assert_eq!(current_user(&mut c), "alice");
+    let pw_failed = |u: &str| format!("password authentication failed for user \"{u}\"");
+    expect_fail(&s, "alice", Some("wrong"), "28P01", &pw_failed("alice"));
+    // Unknown role, no password, expired, a stored secret SCRAM cannot use: all 28P01.
+    expect_fail(&s, "ghost", Some(PASSWORD), "28P01", &pw_failed("ghost"));
+    expect_fail(&s, "nopw", Some(PASSWORD), "28P01", &pw_failed("nopw"));
+    expect_fail(&s, "expired", Some(PASSWORD), "28P01", &pw_failed("expired"));
+    // The right password, then the login check; a wrong one fails at the password first.
+    expect_fail(
+        &s,
+        "nologin",
+        Some(PASSWORD),
+        "28000",
+        "role \"nologin\" is not permitted to log in",
+    );
+    expect_fail(&s, "nologin", Some("x"), "28P01", &pw_failed("nologin"));
+    let log = s.log();
+    assert!(log.contains("Role \"ghost\" does not exist."), "{log}");
+    assert!(log.contains("User \"expired\" has an expired password."), "{log}");
+    assert!(log.contains("User \"nopw\" has no password assigned."), "{log}");
+}
+
+#[test]
+fn md5_password_reject_trust_and_no_line() {
+    let s = start(SCRAM_HBA, &[]);
+    let pw_failed = |u: &str| format!("password authentication failed for user \"{u}\"");
+    // md5 with an MD5-hashed password.
+    let mut c = tcp(&s, "bob", Some(PASSWORD)).expect("bob over md5");
+    assert_eq!(current_user(&mut c), "bob");
+    expect_fail(&s, "bob", Some("nope"), "28P01", &pw_failed("bob"));
+    // password (cleartext) against a SCRAM verifier, through a +group line.
+    let mut c = tcp(&s, "carol", Some(PASSWORD)).expect("carol via +staff");
+    assert_eq!(current_user(&mut c), "carol");
+    expect_fail(&s, "carol", Some("nope"), "28P01", &pw_failed("carol"));
+    expect_fail(
+        &s,
+        "rejected",
+        Some(PASSWORD),
+        "28000",
+        "pg_hba.conf rejects connection for host \"127.0.0.1\", user \"rejected\", database \"postgres\", no encryption",
+    );
+    // trust: no password asked; an unknown role is then refused.
+    expect_fail(
+        &s,
+        "trusted",
+        None,
+        "28000",
+        "role \"trusted\" does not exist",
+    );
+    // No line for another address family: the hba file has none for ::1, so nothing matches.
+    let s2 = start("local all all trust\nhost all alice 127.0.0.1/32 trust\n", &[]);
+    expect_fail(
+        &s2,
+        "bob",
+        Some(PASSWORD),
+        "28000",
+        "no pg_hba.conf entry for host \"127.0.0.1\", user \"bob\", database \"postgres\", no encryption",
+    );
+    let mut c = tcp(&s2, "alice", None).expect("alice trusted");
+    assert_eq!(current_user(&mut c), "alice");
+}
+
+#[test]
+fn scram_with_psql() {
+    let Some(psql) = require_tool("scram_with_psql", "psql", psql_binary) else {
+        return;
+    };
+    let s = start(SCRAM_HBA, &[]);
+    let run = |user: &str, pw: &str| {
+        Command::new(&psql)
+            .args(["-X", "-At", "-h", "127.0.0.1", "-p", &s.port.to_string()])
+            .args(["-U", user, "-d", "postgres", "-c", "SELECT current_user"])
+            .env("PGPASSWORD", pw)
+            .env("PGCONNECT_TIMEOUT", "20")
+            .stdin(Stdio::null())
+            .output()
+            .unwrap()
+    };
+    let ok = run("alice", PASSWORD);
+    assert!(ok.status.success(), "{ok:?}");
+    assert_eq!(String::from_utf8_lossy(&ok.stdout).trim(), "alice");
+    let bad = run("alice", "wrong");
+    assert!(!bad.status.success());
+    let err = String::from_utf8_lossy(&bad.stderr);
+    assert!(
+        err.contains("FATAL:  password authentication failed for user \"alice\""),
+        "{err}"
+    );
+    // md5 through libpq.
+    let ok = run("bob", PASSWORD);
+    assert!(ok.status.success(), "{ok:?}");
+}
+
+/// Fails (or, with MINIPG_SKIP_DRIVER_TESTS=1, skips) when pg8000 or psycopg2 is missing.
+fn python_drivers(test: &str) -> bool {
+    let ok = Command::new("python3")
+        .args(["-c", "import pg8000.dbapi, psycopg2"])
+        .stdin(Stdio::null())
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if ok {
+        return true;
+    }
+    if std::env::var("MINIPG_SKIP_DRIVER_TESTS").is_ok_and(|v| v == "1") {
+        println!("{test}: skipped: python3 with pg8000 and psycopg2 is missing");
+        return false;
+    }
+    panic!(
+        "{test} needs python3 with pg8000 and psycopg2 (pip install pg8000 psycopg2-binary); \
+         set MINIPG_SKIP_DRIVER_TESTS=1 to skip"
+    );
+}
+
+const DRIVER_SCRIPT: &str = r#"
+import sys
+import pg8000.dbapi, psycopg2
+port, user, pw = int(sys.argv[1]), sys.argv[2], sys.argv[3]
+try:
+    c = pg8000.dbapi.connect(host="127.0.0.1", port=port, user=user, password=pw, database="postgres", timeout=20)
+    cur = c.cursor(); cur.execute("SELECT current_user"); print("pg8000 ok", cur.fetchone()[0]); c.close()
+except pg8000.dbapi.DatabaseError as e:
+    d = e.args[0]; print("pg8000 error", d["C"], d["M"])
+try:
+    c = psycopg2.connect(host="127.0.0.1", port=port, user=user, password=pw, dbname="postgres", connect_timeout=20)
+    cur = c.cursor(); cur.execute("SELECT current_user"); print("psycopg2 ok", cur.fetchone()[0]); c.close()
+except psycopg2.OperationalError as e:
+    print("psycopg2 error", str(e).strip().splitlines()[-1])
+"#;
+
+#[test]
+fn scram_with_python_drivers() {
+    if !python_drivers("scram_with_python_drivers") {
+        return;
+    }
+    let s = start(SCRAM_HBA, &[]);
+    let run = |user: &str, pw: &str| {
+        let out = Command::new("python3")
+            .args(["-c", DRIVER_SCRIPT, &s.port.to_string(), user, pw])
+            .stdin(Stdio::null())
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{out:?}");
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    assert_eq!(run("alice", PASSWORD), "pg8000 ok alice\npsycopg2 ok alice\n");
+    let bad = run("alice", "wrong");
+    assert!(
+        bad.starts_with(
+            "pg8000 error 28P01 password authentication failed for user \"alice\"\n"
+        ),
+        "{bad}"
+    );
+    let psycopg2 = bad.lines().nth(1).unwrap_or("");
+    assert!(
+        psycopg2.starts_with("psycopg2 error ")
+            && psycopg2.ends_with("FATAL:  password authentication failed for user \"alice\""),
+        "{bad}"
+    );
+    // md5 with both drivers.
+    assert_eq!(run("bob", PASSWORD), "pg8000 ok bob\npsycopg2 ok bob\n");
+}
+
+fn reload(s: &Server, n: usize) {
+    Server::kill(s.pid(), libc::SIGHUP);
+    s.expect_n(
+        "received SIGHUP, reloading configuration files",
+        n,
+        Duration::from_secs(10),
+    );
+}
+
+/// Polls until connecting as `user` gives `want` (the SQLSTATE, or "ok").
+fn wait_for(s: &Server, user: &str, want: &str) {
+    let got = |s: &Server| match tcp(s, user, Some(PASSWORD)) {
+        Ok(_) => "ok".to_owned(),
+        Err((c, _)) => c,
+    };
+    assert!(
+        harness::wait_until(Duration::from_secs(10), || got(s) == want),
+        "{user}: wanted {want}, got {}",
+        got(s)
+    );
+}
+
+#[test]
+fn sighup_reloads_and_a_broken_file_keeps_the_old_rules() {
+    let s = start("local all all trust\nhost all all 127.0.0.1/32 trust\n", &[]);
+    wait_for(&s, "alice", "ok");
+    let file = hba_path(&s);
+    std::fs::write(&file, "local all all trust\nhost all all 127.0.0.1/32 reject\n").unwrap();
+    reload(&s, 1);
+    wait_for(&s, "alice", "28000");
+    // A broken file: each bad line is logged with its file and line, the old rules stay.
+    std::fs::write(
+        &file,
+        "local all all trust\nhost all all 127.0.0.1/32 trust\nhostx all all\nhost all all 1.2.3.4/40 md5\n",
+    )
+    .unwrap();
+    reload(&s, 2);
+    s.expect_log("minipg_hba.conf was not reloaded", Duration::from_secs(10));
+    let log = s.log();
+    assert!(log.contains("LOG:  invalid connection type \"hostx\""), "{log}");
+    assert!(
+        log.contains(&format!(
+            "CONTEXT:  line 3 of configuration file \"{}\"",
+            file.display()
+        )),
+        "{log}"
+    );
+    assert!(log.contains("invalid CIDR mask in address \"1.2.3.4/40\""), "{log}");
+    std::thread::sleep(Duration::from_millis(200));
+    wait_for(&s, "alice", "28000");
+    // pg_hba_file_rules reads the file as it is now, errors included.
+    let mut c = s.connect();
+    let rows = c
+        .query(
+            "SELECT line_number, type, database, user_name, address, netmask, auth_method, error \
+             FROM pg_hba_file_rules ORDER BY line_number",
+            &[],
+        )
+        .unwrap();
+    let show: Vec<String> = rows
+        .iter()
+        .map(|r| {
+            format!(
+                "{}|{:?}|{:?}|{:?}|{:?}|{:?}|{:?}|{:?}",
+                r.get::<_, i32>(0),
+                r.get::<_, Option<String>>(1),
+                r.get::<_, Option<Vec<String>>>(2),
+                r.get::<_, Option<Vec<String>>>(3),
+                r.get::<_, Option<String>>(4),
+                r.get::<_, Option<String>>(5),
+                r.get::<_, Option<String>>(6),
+                r.get::<_, Option<String>>(7),
+            )
+        })
+        .collect();
+    assert_eq!(
+        show,
+        [
+            r#"1|Some("local")|Some(["all"])|Some(["all"])|None|None|Some("trust")|None"#,
+            r#"2|Some("host")|Some(["all"])|Some(["all"])|Some("127.0.0.1")|Some("255.255.255.255")|Some("trust")|None"#,
+            r#"3|None|None|None|None|None|None|Some("invalid connection type \"hostx\"")"#,
+            r#"4|None|None|None|None|None|None|Some("invalid CIDR mask in address \"1.2.3.4/40\"")"#,
+        ]
+    );
+    // Fixed: the next reload takes it.
+    std::fs::write(&file, "local all all trust\nhost all all 127.0.0.1/32 trust\n").unwrap();
+    reload(&s, 3);
+    wait_for(&s, "alice", "ok");
+}
+
+#[test]
+fn init_writes_the_default_file_and_trust_beyond_loopback_warns() {
+    let s = start("local all all trust\nhost all all 192.0.2.0/24 trust\n", &[
+        "-c",
+        "listen_addresses=*",
+    ]);
+    s.expect_log(
+        "line 2 trusts connections from non-local addresses",
+        Duration::from_secs(5),
+    );
+    let default = std::fs::read_to_string(s.data_dir().join("minipg_hba.conf")).unwrap();
+    let records: Vec<&str> = default
+        .lines()
+        .filter(|l| !l.trim().is_empty() && !l.starts_with('#'))
+        .collect();
+    let words = |l: &str| l.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert_eq!(
+        records.iter().map(|l| words(l)).collect::<Vec<_>>(),
+        [
+            "local all all trust",
+            "host all all 127.0.0.1/32 scram-sha-256",
+            "host all all ::1/128 scram-sha-256"
+        ]
+    );
+    // Every record has its own comment right above it.
+    let lines: Vec<&str> = default.lines().collect();
+    for r in records {
+        let i = lines.iter().position(|l| *l == r).unwrap();
+        assert!(lines[i - 1].starts_with("# "), "no comment above {r:?}");
+    }
+}
