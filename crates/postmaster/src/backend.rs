@@ -145,6 +145,13 @@ impl BackendHooks for Hooks {
         }
     }
 
+    fn report_tls(&mut self, info: &wire::tls::TlsInfo) {
+        if let Some(p) = proc::my_proc() {
+            p.status
+                .set_ssl(&format!("{} {} {}", info.version, info.cipher, info.bits));
+        }
+    }
+
     fn handle_pending_reload(&mut self) {
         if GOT_SIGHUP.swap(false, Ordering::SeqCst) {
             for line in guc::reload(&self.config_file) {

@@ -28,6 +28,7 @@ pub mod hooks;
 pub mod listen;
 pub mod server;
 pub mod signals;
+pub mod ssl;
 pub mod startup;
 
 use std::path::{Path, PathBuf};
@@ -190,6 +191,7 @@ fn serve(dir: &Path, cli: &Cli, modules: &[Module]) -> Result<i32, PmError> {
     elog::set_min_messages(&guc::builtin::LOG_MIN_MESSAGES.get());
     let lock = datadir::acquire_lock(&dir)?;
     hba::load_at_start(&dir)?;
+    ssl::load_at_start(&dir)?;
     auth::scram::init_mock_secret();
     preload(modules)?;
 

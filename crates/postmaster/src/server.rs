@@ -475,6 +475,7 @@ impl Postmaster {
         }
         crate::elog::set_min_messages(&guc::builtin::LOG_MIN_MESSAGES.get());
         crate::hba::reload(&self.data_dir);
+        crate::ssl::reload(&self.data_dir);
         self.signal_children(libc::SIGHUP, |_| true);
     }
 

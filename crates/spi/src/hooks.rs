@@ -37,6 +37,14 @@ pub struct AutovacuumRow {
     pub pages_freed: Option<i64>,
 }
 
+/// One row of `pg_stat_ssl`: a client backend and its TLS parameters (`None` without TLS).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct SslRow {
+    pub pid: i32,
+    /// (version, cipher, bits) when the connection uses TLS.
+    pub tls: Option<(String, String, i32)>,
+}
+
 /// What this crate needs from the server.
 pub trait ServerHooks: Send + Sync {
     /// Every server process, for `pg_stat_activity` and `DROP DATABASE`'s in-use check.
@@ -48,6 +56,10 @@ pub trait ServerHooks: Send + Sync {
     fn note_writes(&self, _database: &str, _rows: u64) {}
     /// What autovacuum recorded, for `pg_stat_autovacuum`.
     fn autovacuum_stats(&self) -> Vec<AutovacuumRow> {
+        Vec::new()
+    }
+    /// Every client backend's TLS state, for `pg_stat_ssl`.
+    fn ssl_status(&self) -> Vec<SslRow> {
         Vec::new()
     }
 }

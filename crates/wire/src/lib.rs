@@ -44,6 +44,8 @@ mod extended;
 mod report;
 mod session;
 mod startup;
+mod startup_tls;
+pub mod tls;
 mod values;
 
 #[cfg(test)]
@@ -125,6 +127,10 @@ pub trait BackendHooks {
     fn cancel_request(&mut self, pid: i32, key: i32);
     /// SIGHUP arrived (flag): re-read the config. Called between queries.
     fn handle_pending_reload(&mut self) {}
+    /// After `attach`, on a TLS connection: record it for `pg_stat_ssl`.
+    fn report_tls(&mut self, info: &tls::TlsInfo) {
+        let _ = info;
+    }
 }
 
 /// Runs the whole connection: the startup handshake, then the query loop until Terminate or

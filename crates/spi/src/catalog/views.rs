@@ -1,4 +1,5 @@
-//! The server views: `pg_stat_activity` ([`ServerHooks::activity`](crate::hooks::ServerHooks::activity))
+//! The server views: `pg_hba_file_rules` (the hba file as it is now), `pg_stat_ssl`,
+//! `pg_stat_activity` ([`ServerHooks::activity`](crate::hooks::ServerHooks::activity))
 //! and `pg_stat_autovacuum` ([`ServerHooks::autovacuum_stats`](crate::hooks::ServerHooks::autovacuum_stats)),
 //! whose rows come from shared memory through the server hooks, and the registration of
 //! every catalog relation on a connection ([`register`]; the relations themselves are
@@ -61,6 +62,29 @@ pub(crate) fn autovacuum_rows() -> Vec<Vec<Cell>> {
                 int(r.wal_bytes_after),
                 int(r.pages_freed),
             ]
+        })
+        .collect()
+}
+
+/// The rows of `pg_stat_ssl`.
+pub(crate) fn ssl_rows() -> Vec<Vec<Cell>> {
+    hooks()
+        .ssl_status()
+        .into_iter()
+        .map(|r| {
+            let mut row = vec![Cell::Integer(i64::from(r.pid))];
+            match r.tls {
+                Some((version, cipher, bits)) => row.extend([
+                    Cell::Integer(1),
+                    Cell::Text(version),
+                    Cell::Text(cipher),
+                    Cell::Integer(i64::from(bits)),
+                ]),
+                None => row.extend([Cell::Integer(0), Cell::Null, Cell::Null, Cell::Null]),
+            }
+            // client_dn, client_serial, issuer_dn: minipg asks for no client certificates.
+            row.extend([Cell::Null, Cell::Null, Cell::Null]);
+            row
         })
         .collect()
 }

@@ -16,6 +16,11 @@ pub fn encryption_refused(buf: &mut BytesMut) {
     buf.put_u8(b'N');
 }
 
+/// The answer to SSLRequest when TLS is available: a single `S`; the handshake follows.
+pub fn encryption_accepted(buf: &mut BytesMut) {
+    buf.put_u8(b'S');
+}
+
 /// AuthenticationOk.
 pub fn authentication_ok(buf: &mut BytesMut) {
     with_length(buf, Some(b'R'), |b| b.put_i32(0));

@@ -667,6 +667,14 @@ pub(super) static RELATIONS: &[(Namespace, &str, u32, char, &str)] = &[
     ),
     (
         PgCatalog,
+        "pg_stat_ssl",
+        12249,
+        'v',
+        "pid:int4 ssl:bool version:text cipher:text bits:int4 client_dn:text \
+         client_serial:numeric issuer_dn:text",
+    ),
+    (
+        PgCatalog,
         "pg_stat_autovacuum",
         12223,
         'v',
