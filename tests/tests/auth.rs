@@ -380,3 +380,163 @@ fn init_writes_the_default_file_and_trust_beyond_loopback_warns() {
         assert!(lines[i - 1].starts_with("# "), "no comment above {r:?}");
     }
 }
+
+/// A test CA and a server certificate for `localhost` and 127.0.0.1 signed by it, written as
+/// PEM into `dir`: (ca.crt, server.crt, server.key).
+fn make_certs(dir: &std::path::Path, ca_name: &str) -> (PathBuf, PathBuf, PathBuf) {
+    use rcgen::{BasicConstraints, CertificateParams, DnType, IsCa, Issuer, KeyPair, SanType};
+    let ca_key = KeyPair::generate().unwrap();
+    let mut ca = CertificateParams::new(Vec::<String>::new()).unwrap();
+    ca.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
+    ca.distinguished_name.push(DnType::CommonName, ca_name);
+    let ca_cert = ca.self_signed(&ca_key).unwrap();
+    let issuer = Issuer::new(ca, ca_key);
+    let key = KeyPair::generate().unwrap();
+    let mut params = CertificateParams::new(vec!["localhost".to_owned()]).unwrap();
+    params
+        .subject_alt_names
+        .push(SanType::IpAddress("127.0.0.1".parse().unwrap()));
+    params.distinguished_name.push(DnType::CommonName, "localhost");
+    let cert = params.signed_by(&key, &issuer).unwrap();
+    let paths = (
+        dir.join(format!("{ca_name}.crt")),
+        dir.join("server.crt"),
+        dir.join("server.key"),
+    );
+    std::fs::write(&paths.0, ca_cert.pem()).unwrap();
+    std::fs::write(&paths.1, cert.pem()).unwrap();
+    std::fs::write(&paths.2, key.serialize_pem()).unwrap();
+    (paths.0, paths.1, paths.2)
+}
+
+const TLS_HBA: &str = "\
+local all all trust
+hostssl all alice 127.0.0.1/32 scram-sha-256
+hostnossl all all 127.0.0.1/32 reject
+";
+
+#[test]
+fn tls_require_and_verify_full_with_psql() {
+    let Some(psql) = require_tool("tls_require_and_verify_full_with_psql", "psql", psql_binary)
+    else {
+        return;
+    };
+    let certs = tempfile::tempdir().unwrap();
+    let (ca, cert, key) = make_certs(certs.path(), "minipg-test-ca");
+    let other_dir = certs.path().join("other");
+    std::fs::create_dir_all(&other_dir).unwrap();
+    let (other_ca, _, _) = make_certs(&other_dir, "other-ca");
+    let cert_arg = format!("ssl_cert_file={}", cert.display());
+    let key_arg = format!("ssl_key_file={}", key.display());
+    let s = start(
+        TLS_HBA,
+        &["-c", "ssl=on", "-c", &cert_arg, "-c", &key_arg],
+    );
+    let run = |conninfo: &str, sql: &str| {
+        let out = Command::new(&psql)
+            .args(["-X", "-At", "-d"])
+            .arg(format!(
+                "host=localhost hostaddr=127.0.0.1 port={} dbname=postgres connect_timeout=20 {conninfo}",
+                s.port
+            ))
+            .args(["-c", sql])
+            .env("PGPASSWORD", PASSWORD)
+            .stdin(Stdio::null())
+            .output()
+            .unwrap();
+        (
+            out.status.success(),
+            String::from_utf8_lossy(&out.stdout).trim().to_owned(),
+            String::from_utf8_lossy(&out.stderr).trim().to_owned(),
+        )
+    };
+    let own = "SELECT ssl, version, cipher IS NOT NULL, bits > 0 FROM pg_stat_ssl \
+               WHERE pid = pg_backend_pid()";
+    let (ok, out, err) = run("user=alice sslmode=require", own);
+    assert!(ok, "{err}");
+    assert_eq!(out, "t|TLSv1.3|t|t");
+    let verify = format!("user=alice sslmode=verify-full sslrootcert={}", ca.display());
+    let (ok, out, err) = run(&verify, "SELECT current_user");
+    assert!(ok, "{err}");
+    assert_eq!(out, "alice");
+    // A wrong password over TLS is still 28P01.
+    let (ok, _, err) = run("user=alice sslmode=require password=wrong", "SELECT 1");
+    assert!(!ok && err.contains("password authentication failed for user \"alice\""), "{err}");
+    // The client refuses a server whose certificate another CA signed.
+    let wrong_ca = format!(
+        "user=alice sslmode=verify-full sslrootcert={}",
+        other_ca.display()
+    );
+    let (ok, _, err) = run(&wrong_ca, "SELECT 1");
+    assert!(!ok && err.contains("certificate verify failed"), "{err}");
+    // hostnossl rejects the same user without TLS; hostssl has no line for bob.
+    let (ok, _, err) = run("user=alice sslmode=disable", "SELECT 1");
+    assert!(
+        !ok && err.contains(
+            "FATAL:  pg_hba.conf rejects connection for host \"127.0.0.1\", user \"alice\", database \"postgres\", no encryption"
+        ),
+        "{err}"
+    );
+    let (ok, _, err) = run("user=bob sslmode=require", "SELECT 1");
+    assert!(
+        !ok && err.contains(
+            "FATAL:  no pg_hba.conf entry for host \"127.0.0.1\", user \"bob\", database \"postgres\", SSL encryption"
+        ),
+        "{err}"
+    );
+    // Over the Unix socket there is no TLS; pg_stat_ssl says so.
+    let mut c = s.connect();
+    let row = c
+        .query_one(
+            "SELECT ssl, version FROM pg_stat_ssl WHERE pid = pg_backend_pid()",
+            &[],
+        )
+        .unwrap();
+    assert!(!row.get::<_, bool>(0));
+    assert_eq!(row.get::<_, Option<String>>(1), None);
+}
+
+#[test]
+fn ssl_off_answers_n() {
+    let Some(psql) = require_tool("ssl_off_answers_n", "psql", psql_binary) else {
+        return;
+    };
+    let s = start("local all all trust\nhost all all 127.0.0.1/32 trust\n", &[]);
+    let out = Command::new(&psql)
+        .args(["-X", "-At", "-d"])
+        .arg(format!(
+            "host=127.0.0.1 port={} user=alice dbname=postgres sslmode=require",
+            s.port
+        ))
+        .args(["-c", "SELECT 1"])
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success());
+    assert!(err.contains("server does not support SSL, but SSL was required"), "{err}");
+    // sslmode=prefer falls back to no encryption.
+    let out = Command::new(&psql)
+        .args(["-X", "-At", "-d"])
+        .arg(format!(
+            "host=127.0.0.1 port={} user=alice dbname=postgres sslmode=prefer",
+            s.port
+        ))
+        .args(["-c", "SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()"])
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    assert_eq!(String::from_utf8_lossy(&out.stdout).trim(), "f");
+}
+
+#[test]
+fn ssl_on_with_a_missing_certificate_is_fatal_at_start() {
+    let mut s = Server::new(&["-c", "ssl=on"]);
+    s.spawn();
+    assert_eq!(s.wait_exit(Duration::from_secs(20)), Some(1), "{}", s.log());
+    let log = s.log();
+    assert!(
+        log.contains("FATAL:  could not load server certificate file"),
+        "{log}"
+    );
+}
