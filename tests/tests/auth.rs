@@ -459,6 +459,12 @@ fn tls_require_and_verify_full_with_psql() {
     let (ok, out, err) = run(&verify, "SELECT current_user");
     assert!(ok, "{err}");
     assert_eq!(out, "alice");
+    // SCRAM-SHA-256-PLUS: libpq binds to the server certificate when asked to.
+    let (ok, out, err) = run(&format!("{verify} channel_binding=require"), "SELECT 1");
+    assert!(ok, "{err}");
+    assert_eq!(out, "1");
+    let (ok, _, err) = run("user=alice sslmode=require channel_binding=disable password=x", "SELECT 1");
+    assert!(!ok && err.contains("password authentication failed for user \"alice\""), "{err}");
     // A wrong password over TLS is still 28P01.
     let (ok, _, err) = run("user=alice sslmode=require password=wrong", "SELECT 1");
     assert!(!ok && err.contains("password authentication failed for user \"alice\""), "{err}");

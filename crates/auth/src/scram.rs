@@ -9,9 +9,11 @@
 //! always fails at the proof.
 //!
 //! Invariants: never panics on client input; a malformed message is an [`ScramError`] whose
-//! text is PostgreSQL's DETAIL; the proof is compared in constant time. Channel binding is not
-//! offered: a client asking for it (`p=`) is refused, `y` (client could, server did not offer)
-//! is accepted.
+//! text is PostgreSQL's DETAIL; the proof is compared in constant time. Channel binding
+//! (`SCRAM-SHA-256-PLUS`, `tls-server-end-point`, RFC 5929) when the exchange runs over TLS with
+//! a certificate whose hash is known: the client's binding data must equal the gs2 header
+//! followed by the hash of the server certificate; a client that chose the plain mechanism
+//! while PLUS was offered must not claim `y`, as in PostgreSQL.
 //! Passwords are used as given (no SASLprep normalization): an ASCII password is the same
 //! either way.
 
@@ -24,6 +26,10 @@ type HmacSha256 = Hmac<Sha256>;
 
 /// The mechanism name.
 pub const MECHANISM: &str = "SCRAM-SHA-256";
+/// The mechanism with channel binding (`tls-server-end-point`), offered over TLS.
+pub const MECHANISM_PLUS: &str = "SCRAM-SHA-256-PLUS";
+/// The one channel-binding type minipg supports.
+const CB_TYPE: &str = "tls-server-end-point";
 /// Iterations of new verifiers (PostgreSQL's `scram_iterations` default).
 pub const DEFAULT_ITERATIONS: u32 = 4096;
 /// Salt length of new verifiers, in bytes.
@@ -201,6 +207,10 @@ pub struct Exchange {
     verifier: Verifier,
     /// Whether the proof may succeed (false for a mock verifier).
     real: bool,
+    /// The client chose SCRAM-SHA-256-PLUS.
+    plus: bool,
+    /// The `tls-server-end-point` data, when the server offered PLUS.
+    binding: Option<Vec<u8>>,
     state: State,
 }
 
@@ -235,10 +245,23 @@ fn attribute<'a>(part: Option<&'a str>, attr: char) -> Result<&'a str, ScramErro
 impl Exchange {
     /// An exchange against `verifier` (a role's stored secret), or a mock one when `None`.
     pub fn new(verifier: Option<Verifier>, user: &str) -> Exchange {
+        Exchange::with_binding(verifier, user, None, false)
+    }
+
+    /// An exchange where the server offered PLUS with `binding` (the `tls-server-end-point`
+    /// data) and the client chose `plus` or not.
+    pub fn with_binding(
+        verifier: Option<Verifier>,
+        user: &str,
+        binding: Option<Vec<u8>>,
+        plus: bool,
+    ) -> Exchange {
         let real = verifier.is_some();
         Exchange {
             verifier: verifier.unwrap_or_else(|| mock_verifier(user)),
             real,
+            plus,
+            binding,
             state: State::Initial,
         }
     }
@@ -263,11 +286,29 @@ impl Exchange {
         let mut parts = input.splitn(3, ',');
         let flag = parts.next().unwrap_or("");
         match flag {
+            "n" | "y" if self.plus => {
+                return Err(malformed(
+                    "The client selected SCRAM-SHA-256-PLUS, but the SCRAM message does not include channel binding data.",
+                ));
+            }
+            "y" if self.binding.is_some() => {
+                return Err(ScramError(
+                    "SCRAM channel binding negotiation error: The client supports SCRAM channel binding but thinks the server does not.  However, this server does support channel binding.".into(),
+                ));
+            }
             "n" | "y" => {}
             f if f.starts_with("p=") => {
-                return Err(malformed(
-                    "The client selected SCRAM-SHA-256 without channel binding, but the SCRAM message includes channel binding data.",
-                ));
+                if !self.plus {
+                    return Err(malformed(
+                        "The client selected SCRAM-SHA-256 without channel binding, but the SCRAM message includes channel binding data.",
+                    ));
+                }
+                if &f[2..] != CB_TYPE {
+                    return Err(ScramError(format!(
+                        "unsupported SCRAM channel-binding type \"{}\"",
+                        &f[2..]
+                    )));
+                }
             }
             f => {
                 return Err(malformed(format!(
@@ -332,7 +373,11 @@ impl Exchange {
         let cbind = B64
             .decode(cbind)
             .map_err(|_| malformed("Malformed channel-binding data."))?;
-        if cbind != gs2_header.as_bytes() {
+        let mut expected = gs2_header.as_bytes().to_vec();
+        if self.plus {
+            expected.extend_from_slice(self.binding.as_deref().unwrap_or(&[]));
+        }
+        if !constant_time_eq(&cbind, &expected) {
             return Err(ScramError(
                 "SCRAM channel binding check failed".to_owned(),
             ));
@@ -357,6 +402,56 @@ impl Exchange {
         let server_signature = hmac(&self.verifier.server_key, auth_message.as_bytes());
         Ok(Step::Success(format!("v={}", B64.encode(server_signature))))
     }
+}
+
+/// One DER element: (tag, contents, what follows).
+fn der(b: &[u8]) -> Option<(u8, &[u8], &[u8])> {
+    let (&tag, rest) = b.split_first()?;
+    let (&first, rest) = rest.split_first()?;
+    let (len, rest) = if first < 0x80 {
+        (usize::from(first), rest)
+    } else {
+        let n = usize::from(first & 0x7f);
+        if n == 0 || n > 4 || rest.len() < n {
+            return None;
+        }
+        let len = rest[..n].iter().fold(0usize, |a, &x| (a << 8) | usize::from(x));
+        (len, &rest[n..])
+    };
+    (rest.len() >= len).then(|| (tag, &rest[..len], &rest[len..]))
+}
+
+/// RFC 5929's `tls-server-end-point` data for a DER certificate: its hash with the hash of its
+/// signature algorithm (SHA-256 for MD5 and SHA-1). `None` when the algorithm names no hash
+/// this function knows (PostgreSQL then cannot bind either).
+pub fn tls_server_end_point(cert_der: &[u8]) -> Option<Vec<u8>> {
+    let (0x30, cert, _) = der(cert_der)? else {
+        return None;
+    };
+    let (_, _tbs, rest) = der(cert)?;
+    let (0x30, alg, _) = der(rest)? else {
+        return None;
+    };
+    let (0x06, oid, _) = der(alg)? else {
+        return None;
+    };
+    const RSA: &[u8] = &[0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01];
+    const ECDSA: &[u8] = &[0x2a, 0x86, 0x48, 0xce, 0x3d, 0x04];
+    let bits = match oid {
+        [p @ .., 4 | 5 | 11] if p == RSA => 256,
+        [p @ .., 12] if p == RSA => 384,
+        [p @ .., 13] if p == RSA => 512,
+        [p @ .., 1] if p == ECDSA => 256,
+        [p @ .., 3, 2] if p == ECDSA => 256,
+        [p @ .., 3, 3] if p == ECDSA => 384,
+        [p @ .., 3, 4] if p == ECDSA => 512,
+        _ => return None,
+    };
+    Some(match bits {
+        256 => Sha256::digest(cert_der).to_vec(),
+        384 => sha2::Sha384::digest(cert_der).to_vec(),
+        _ => sha2::Sha512::digest(cert_der).to_vec(),
+    })
 }
 
 /// Client side, for tests and tools: the client-final-message for `password` given the
@@ -454,6 +549,51 @@ mod tests {
         assert!(matches!(run(Some(v.clone()), "secret"), Step::Success(_)));
         assert_eq!(run(Some(v), "wrong"), Step::Failure);
         assert_eq!(run(None, "secret"), Step::Failure);
+    }
+
+    #[test]
+    fn channel_binding_negotiation() {
+        let v = || Some(Verifier::new("pw", b"salt", 16));
+        // PLUS chosen: the client must send p=tls-server-end-point.
+        let mut ex = Exchange::with_binding(v(), "u", Some(vec![1, 2, 3]), true);
+        assert!(ex.step(b"n,,n=,r=abc").is_err());
+        let mut ex = Exchange::with_binding(v(), "u", Some(vec![1, 2, 3]), true);
+        assert!(ex.step(b"p=tls-unique,,n=,r=abc").is_err());
+        let mut ex = Exchange::with_binding(v(), "u", Some(vec![1, 2, 3]), true);
+        assert!(ex.step(b"p=tls-server-end-point,,n=,r=abc").is_ok());
+        // Wrong binding data fails the exchange with an error, not a password failure.
+        assert!(ex.step(b"c=biws,r=abc,p=AAAA").is_err());
+        // Plain chosen while PLUS was offered: `y` is a downgrade.
+        let mut ex = Exchange::with_binding(v(), "u", Some(vec![1]), false);
+        assert!(ex.step(b"y,,n=,r=abc").is_err());
+        let mut ex = Exchange::with_binding(v(), "u", None, false);
+        assert!(ex.step(b"y,,n=,r=abc").is_ok());
+    }
+
+    #[test]
+    fn end_point_hash_follows_the_signature_algorithm() {
+        // A minimal Certificate: SEQUENCE { tbs SEQUENCE {}, AlgorithmIdentifier { OID }, ... }.
+        let cert = |oid: &[u8]| {
+            let mut alg = vec![0x06, oid.len() as u8];
+            alg.extend_from_slice(oid);
+            let mut body = vec![0x30, 0x00, 0x30, alg.len() as u8];
+            body.extend_from_slice(&alg);
+            body.extend_from_slice(&[0x03, 0x01, 0x00]);
+            let mut c = vec![0x30, body.len() as u8];
+            c.extend_from_slice(&body);
+            c
+        };
+        let ecdsa_sha256 = cert(&[0x2a, 0x86, 0x48, 0xce, 0x3d, 0x04, 0x03, 0x02]);
+        assert_eq!(
+            tls_server_end_point(&ecdsa_sha256).unwrap(),
+            Sha256::digest(&ecdsa_sha256).to_vec()
+        );
+        let rsa_sha384 = cert(&[0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x0c]);
+        assert_eq!(tls_server_end_point(&rsa_sha384).unwrap().len(), 48);
+        let ed25519 = cert(&[0x2b, 0x65, 0x70]);
+        assert_eq!(tls_server_end_point(&ed25519), None);
+        assert_eq!(tls_server_end_point(b"garbage"), None);
+        assert_eq!(tls_server_end_point(&[]), None);
     }
 
     #[test]

@@ -8,7 +8,7 @@ use std::path::Path;
 
 use crate::error::PmError;
 
-fn load(data_dir: &Path) -> Result<Option<std::sync::Arc<rustls::ServerConfig>>, String> {
+fn load(data_dir: &Path) -> Result<Option<wire::tls::TlsSetup>, String> {
     if !guc::builtin::SSL.get() {
         return Ok(None);
     }

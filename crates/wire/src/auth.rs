@@ -4,7 +4,7 @@
 //! through fork); the first matching rule's method runs: `trust`, `reject`, `password`
 //! (AuthenticationCleartextPassword), `md5` (AuthenticationMD5Password, or SCRAM when the role's
 //! stored password is a SCRAM verifier, as PostgreSQL does) or `scram-sha-256` (AuthenticationSASL,
-//! SASLContinue, SASLFinal). Then the role must exist and may log in.
+//! SASLContinue, SASLFinal; SCRAM-SHA-256-PLUS too over TLS). Then the role must exist and may log in.
 //!
 //! Answers as PostgreSQL's: no rule → FATAL 28000 `no pg_hba.conf entry for host …`; `reject` →
 //! FATAL 28000 `pg_hba.conf rejects connection for host …`; any password failure — wrong
@@ -293,7 +293,12 @@ fn scram_exchange<S: Read + Write + AsRawFd>(
         ),
         Err(reason) => (None, Some(reason)),
     };
-    backend::authentication_sasl(&mut conn.wbuf, &[scram::MECHANISM]);
+    let binding = conn.channel_binding();
+    if binding.is_some() {
+        backend::authentication_sasl(&mut conn.wbuf, &[scram::MECHANISM_PLUS, scram::MECHANISM]);
+    } else {
+        backend::authentication_sasl(&mut conn.wbuf, &[scram::MECHANISM]);
+    }
     let body = response(conn, hooks, deadline)?;
     let mut r = MessageReader::new(body, "SASLInitialResponse");
     let mechanism = r.cstr()?;
@@ -304,13 +309,14 @@ fn scram_exchange<S: Read + Write + AsRawFd>(
         r.bytes(usize::try_from(len).unwrap_or(usize::MAX))?
     };
     r.finish()?;
-    if mechanism != scram::MECHANISM {
+    let plus = binding.is_some() && mechanism == scram::MECHANISM_PLUS;
+    if mechanism != scram::MECHANISM && !plus {
         return Err(Failure::fatal(
             "08P01",
             "client selected an invalid SASL authentication mechanism",
         ));
     }
-    let mut exchange = Exchange::new(verifier, user);
+    let mut exchange = Exchange::with_binding(verifier, user, binding, plus);
     let first = exchange.step(&data).map_err(scram_failure)?;
     let Step::Continue(server_first) = first else {
         return Err(Failure::fatal("08P01", "malformed SCRAM message"));

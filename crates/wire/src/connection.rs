@@ -77,11 +77,16 @@ impl<S: Read + Write + AsRawFd> Connection<S> {
         self.tls.as_ref().map(|t| t.info())
     }
 
+    /// The TLS connection's `tls-server-end-point` channel-binding data, when available.
+    pub fn channel_binding(&self) -> Option<Vec<u8>> {
+        self.tls.as_ref().and_then(|t| t.end_point().map(<[u8]>::to_vec))
+    }
+
     /// Runs the TLS handshake (the `S` already sent); from then on every byte is encrypted.
     /// `Ok(false)`: the handshake failed or the client left (logged).
     pub fn start_tls(
         &mut self,
-        config: std::sync::Arc<rustls::ServerConfig>,
+        config: crate::tls::TlsSetup,
         hooks: &mut dyn BackendHooks,
         deadline: Instant,
     ) -> Result<bool> {

@@ -26,10 +26,23 @@ use rustls::{ServerConfig, ServerConnection};
 use crate::error::{Result, WireError};
 use crate::{BackendHooks, WaitOutcome};
 
-static CONFIG: Mutex<Option<Arc<ServerConfig>>> = Mutex::new(None);
+/// A loaded TLS configuration.
+#[derive(Clone)]
+pub struct TlsSetup {
+    /// rustls' server configuration.
+    pub config: Arc<ServerConfig>,
+    /// The `tls-server-end-point` channel-binding data of the server certificate (RFC 5929),
+    /// when its signature algorithm names a hash; SCRAM-SHA-256-PLUS is offered only then.
+    pub end_point: Option<Vec<u8>>,
+}
+
+static CONFIG: Mutex<Option<TlsSetup>> = Mutex::new(None);
 
 /// Builds the server configuration from PEM files.
-pub fn load_server_config(cert_file: &Path, key_file: &Path) -> std::result::Result<Arc<ServerConfig>, String> {
+pub fn load_server_config(
+    cert_file: &Path,
+    key_file: &Path,
+) -> std::result::Result<TlsSetup, String> {
     let certs: Vec<CertificateDer<'static>> = CertificateDer::pem_file_iter(cert_file)
         .and_then(|it| it.collect::<std::result::Result<Vec<_>, _>>())
         .map_err(|e| {
@@ -50,6 +63,7 @@ pub fn load_server_config(cert_file: &Path, key_file: &Path) -> std::result::Res
             key_file.display()
         )
     })?;
+    let end_point = auth::scram::tls_server_end_point(&certs[0]);
     let provider = Arc::new(rustls::crypto::ring::default_provider());
     let config = ServerConfig::builder_with_provider(provider)
         .with_safe_default_protocol_versions()
@@ -63,17 +77,20 @@ pub fn load_server_config(cert_file: &Path, key_file: &Path) -> std::result::Res
                 cert_file.display()
             )
         })?;
-    Ok(Arc::new(config))
+    Ok(TlsSetup {
+        config: Arc::new(config),
+        end_point,
+    })
 }
 
 /// Makes `config` the one new connections use (`None`: SSLRequest is answered `N`). Called in
 /// the postmaster; backends inherit it.
-pub fn install_server_config(config: Option<Arc<ServerConfig>>) {
+pub fn install_server_config(config: Option<TlsSetup>) {
     *CONFIG.lock().unwrap_or_else(|p| p.into_inner()) = config;
 }
 
 /// The installed configuration.
-pub fn server_config() -> Option<Arc<ServerConfig>> {
+pub fn server_config() -> Option<TlsSetup> {
     CONFIG.lock().unwrap_or_else(|p| p.into_inner()).clone()
 }
 
@@ -140,6 +157,7 @@ fn wait_writable(fd: RawFd) -> io::Result<()> {
 /// The TLS session of one connection.
 pub struct TlsLayer {
     conn: ServerConnection,
+    end_point: Option<Vec<u8>>,
 }
 
 /// What `pg_stat_ssl` shows for a session.
@@ -157,14 +175,17 @@ impl TlsLayer {
     /// Runs the server side of the handshake on `fd` (after the `S` was sent).
     /// `Ok(None)`: the client went away or the deadline passed (logged; end quietly).
     pub fn accept(
-        config: Arc<ServerConfig>,
+        setup: TlsSetup,
         fd: RawFd,
         hooks: &mut dyn BackendHooks,
         deadline: Instant,
     ) -> Result<Option<TlsLayer>> {
-        let conn = ServerConnection::new(config)
+        let conn = ServerConnection::new(setup.config)
             .map_err(|e| WireError::Io(io::Error::other(e.to_string())))?;
-        let mut layer = TlsLayer { conn };
+        let mut layer = TlsLayer {
+            conn,
+            end_point: setup.end_point,
+        };
         while layer.conn.is_handshaking() {
             layer.write_out(fd)?;
             if !layer.conn.is_handshaking() {
@@ -209,6 +230,11 @@ impl TlsLayer {
         }
         layer.write_out(fd)?;
         Ok(Some(layer))
+    }
+
+    /// The `tls-server-end-point` channel-binding data, when available.
+    pub fn end_point(&self) -> Option<&[u8]> {
+        self.end_point.as_deref()
     }
 
     /// The negotiated protocol and cipher.
