@@ -507,7 +507,29 @@ fn ssl_off_answers_n() {
     let Some(psql) = require_tool("ssl_off_answers_n", "psql", psql_binary) else {
         return;
     };
-    let s = start("local all all trust\nhost all all 127.0.0.1/32 trust\n", &[]);
+    let s = start(
+        "local all all trust\nhost all all 127.0.0.1/32 trust\nhostssl all all 127.0.0.1/32 trust\n",
+        &[],
+    );
+    // A hostssl line while ssl is off is kept, with a LOG line and an error in the view.
+    let log = s.log();
+    assert!(
+        log.contains("LOG:  hostssl record cannot match because SSL is disabled"),
+        "{log}"
+    );
+    assert!(log.contains("CONTEXT:  line 3 of configuration file"), "{log}");
+    let row = s
+        .connect()
+        .query_one(
+            "SELECT type, error FROM pg_hba_file_rules WHERE line_number = 3",
+            &[],
+        )
+        .unwrap();
+    assert_eq!(row.get::<_, String>(0), "hostssl");
+    assert_eq!(
+        row.get::<_, String>(1),
+        "hostssl record cannot match because SSL is disabled"
+    );
     let out = Command::new(&psql)
         .args(["-X", "-At", "-d"])
         .arg(format!(

@@ -28,6 +28,9 @@ use std::sync::{Arc, Mutex};
 /// The file's name in the data directory.
 pub const FILE_NAME: &str = "minipg_hba.conf";
 
+/// What is said of a `hostssl` rule while `ssl` is off (the rule is kept, as in PostgreSQL).
+pub const HOSTSSL_WITHOUT_SSL: &str = "hostssl record cannot match because SSL is disabled";
+
 /// How deeply `@file` inclusions may nest.
 const MAX_INCLUDE_DEPTH: usize = 10;
 

@@ -66,6 +66,7 @@ pub fn load_at_start(data_dir: &Path) -> Result<(), PmError> {
     match hba::load(&file) {
         Ok(rules) => {
             warn_trust(&rules);
+            warn_hostssl(&file, &rules);
             hba::install(file, rules);
             Ok(())
         }
@@ -82,12 +83,29 @@ pub fn reload(data_dir: &Path) {
     match hba::load(&file) {
         Ok(rules) => {
             warn_trust(&rules);
+            warn_hostssl(&file, &rules);
             hba::install(file, rules);
         }
         Err(e) => {
             log_errors(&file, &e);
             tracing::info!(target: "LOG", "{} was not reloaded", hba::FILE_NAME);
         }
+    }
+}
+
+/// A LOG line for each `hostssl` rule while `ssl` is off.
+fn warn_hostssl(file: &Path, rules: &[hba::Rule]) {
+    if guc::builtin::SSL.get() {
+        return;
+    }
+    for r in rules.iter().filter(|r| r.conn_type == ConnType::HostSsl) {
+        tracing::info!(
+            target: "LOG",
+            "{}\nHINT:  Set ssl = on in minipg.conf.\nCONTEXT:  line {} of configuration file \"{}\"",
+            hba::HOSTSSL_WITHOUT_SSL,
+            r.line_number,
+            file.display()
+        );
     }
 }
 

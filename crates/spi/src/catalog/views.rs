@@ -147,7 +147,12 @@ pub(crate) fn hba_file_rules_rows() -> Vec<Vec<Cell>> {
                     } else {
                         text_array(r.options.clone())
                     },
-                    Cell::Null,
+                    // PostgreSQL keeps the rule and reports it.
+                    if r.conn_type == auth::hba::ConnType::HostSsl && !guc::builtin::SSL.get() {
+                        Cell::Text(auth::hba::HOSTSSL_WITHOUT_SSL.into())
+                    } else {
+                        Cell::Null
+                    },
                 ]
             }
             Err(e) => {
