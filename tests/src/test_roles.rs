@@ -43,7 +43,9 @@ pub fn lookup(name: &str) -> Result<Option<LoginRole>, String> {
             match flag {
                 "nologin" => role.can_login = false,
                 "nosuperuser" => role.superuser = false,
-                "expired" => role.valid_until = Some(SystemTime::UNIX_EPOCH + Duration::from_secs(1)),
+                "expired" => {
+                    role.valid_until = Some(SystemTime::UNIX_EPOCH + Duration::from_secs(1))
+                }
                 f => {
                     if let Some(m) = f.strip_prefix("member=") {
                         role.member_of = m.split(',').map(str::to_owned).collect();

@@ -56,7 +56,11 @@ fn hba_path(s: &Server) -> PathBuf {
 }
 
 /// Connects over TCP with the `postgres` crate; the error's (SQLSTATE, message).
-fn tcp(s: &Server, user: &str, password: Option<&str>) -> Result<postgres::Client, (String, String)> {
+fn tcp(
+    s: &Server,
+    user: &str,
+    password: Option<&str>,
+) -> Result<postgres::Client, (String, String)> {
     let mut c = postgres::Config::new();
     c.host("127.0.0.1")
         .port(s.port)
@@ -66,10 +70,11 @@ fn tcp(s: &Server, user: &str, password: Option<&str>) -> Result<postgres::Clien
     if let Some(p) = password {
         c.password(p);
     }
-    c.connect(postgres::NoTls).map_err(|e| match e.as_db_error() {
-        Some(db) => (db.code().code().to_owned(), db.message().to_owned()),
-        None => ("client".to_owned(), e.to_string()),
-    })
+    c.connect(postgres::NoTls)
+        .map_err(|e| match e.as_db_error() {
+            Some(db) => (db.code().code().to_owned(), db.message().to_owned()),
+            None => ("client".to_owned(), e.to_string()),
+        })
 }
 
 fn expect_fail(s: &Server, user: &str, password: Option<&str>, code: &str, message: &str) {
@@ -103,7 +108,13 @@ fn scram_with_the_postgres_crate() {
     // Unknown role, no password, expired, a stored secret SCRAM cannot use: all 28P01.
     expect_fail(&s, "ghost", Some(PASSWORD), "28P01", &pw_failed("ghost"));
     expect_fail(&s, "nopw", Some(PASSWORD), "28P01", &pw_failed("nopw"));
-    expect_fail(&s, "expired", Some(PASSWORD), "28P01", &pw_failed("expired"));
+    expect_fail(
+        &s,
+        "expired",
+        Some(PASSWORD),
+        "28P01",
+        &pw_failed("expired"),
+    );
     // The right password, then the login check; a wrong one fails at the password first.
     expect_fail(
         &s,
@@ -115,8 +126,14 @@ fn scram_with_the_postgres_crate() {
     expect_fail(&s, "nologin", Some("x"), "28P01", &pw_failed("nologin"));
     let log = s.log();
     assert!(log.contains("Role \"ghost\" does not exist."), "{log}");
-    assert!(log.contains("User \"expired\" has an expired password."), "{log}");
-    assert!(log.contains("User \"nopw\" has no password assigned."), "{log}");
+    assert!(
+        log.contains("User \"expired\" has an expired password."),
+        "{log}"
+    );
+    assert!(
+        log.contains("User \"nopw\" has no password assigned."),
+        "{log}"
+    );
 }
 
 #[test]
@@ -147,7 +164,10 @@ fn md5_password_reject_trust_and_no_line() {
         "role \"trusted\" does not exist",
     );
     // No line for another address family: the hba file has none for ::1, so nothing matches.
-    let s2 = start("local all all trust\nhost all alice 127.0.0.1/32 trust\n", &[]);
+    let s2 = start(
+        "local all all trust\nhost all alice 127.0.0.1/32 trust\n",
+        &[],
+    );
     expect_fail(
         &s2,
         "bob",
@@ -241,12 +261,13 @@ fn scram_with_python_drivers() {
         assert!(out.status.success(), "{out:?}");
         String::from_utf8_lossy(&out.stdout).into_owned()
     };
-    assert_eq!(run("alice", PASSWORD), "pg8000 ok alice\npsycopg2 ok alice\n");
+    assert_eq!(
+        run("alice", PASSWORD),
+        "pg8000 ok alice\npsycopg2 ok alice\n"
+    );
     let bad = run("alice", "wrong");
     assert!(
-        bad.starts_with(
-            "pg8000 error 28P01 password authentication failed for user \"alice\"\n"
-        ),
+        bad.starts_with("pg8000 error 28P01 password authentication failed for user \"alice\"\n"),
         "{bad}"
     );
     let psycopg2 = bad.lines().nth(1).unwrap_or("");
@@ -283,10 +304,17 @@ fn wait_for(s: &Server, user: &str, want: &str) {
 
 #[test]
 fn sighup_reloads_and_a_broken_file_keeps_the_old_rules() {
-    let s = start("local all all trust\nhost all all 127.0.0.1/32 trust\n", &[]);
+    let s = start(
+        "local all all trust\nhost all all 127.0.0.1/32 trust\n",
+        &[],
+    );
     wait_for(&s, "alice", "ok");
     let file = hba_path(&s);
-    std::fs::write(&file, "local all all trust\nhost all all 127.0.0.1/32 reject\n").unwrap();
+    std::fs::write(
+        &file,
+        "local all all trust\nhost all all 127.0.0.1/32 reject\n",
+    )
+    .unwrap();
     reload(&s, 1);
     wait_for(&s, "alice", "28000");
     // A broken file: each bad line is logged with its file and line, the old rules stay.
@@ -298,7 +326,10 @@ fn sighup_reloads_and_a_broken_file_keeps_the_old_rules() {
     reload(&s, 2);
     s.expect_log("minipg_hba.conf was not reloaded", Duration::from_secs(10));
     let log = s.log();
-    assert!(log.contains("LOG:  invalid connection type \"hostx\""), "{log}");
+    assert!(
+        log.contains("LOG:  invalid connection type \"hostx\""),
+        "{log}"
+    );
     assert!(
         log.contains(&format!(
             "CONTEXT:  line 3 of configuration file \"{}\"",
@@ -306,7 +337,10 @@ fn sighup_reloads_and_a_broken_file_keeps_the_old_rules() {
         )),
         "{log}"
     );
-    assert!(log.contains("invalid CIDR mask in address \"1.2.3.4/40\""), "{log}");
+    assert!(
+        log.contains("invalid CIDR mask in address \"1.2.3.4/40\""),
+        "{log}"
+    );
     std::thread::sleep(Duration::from_millis(200));
     wait_for(&s, "alice", "28000");
     // pg_hba_file_rules reads the file as it is now, errors included.
@@ -344,17 +378,21 @@ fn sighup_reloads_and_a_broken_file_keeps_the_old_rules() {
         ]
     );
     // Fixed: the next reload takes it.
-    std::fs::write(&file, "local all all trust\nhost all all 127.0.0.1/32 trust\n").unwrap();
+    std::fs::write(
+        &file,
+        "local all all trust\nhost all all 127.0.0.1/32 trust\n",
+    )
+    .unwrap();
     reload(&s, 3);
     wait_for(&s, "alice", "ok");
 }
 
 #[test]
 fn init_writes_the_default_file_and_trust_beyond_loopback_warns() {
-    let s = start("local all all trust\nhost all all 192.0.2.0/24 trust\n", &[
-        "-c",
-        "listen_addresses=*",
-    ]);
+    let s = start(
+        "local all all trust\nhost all all 192.0.2.0/24 trust\n",
+        &["-c", "listen_addresses=*"],
+    );
     s.expect_log(
         "line 2 trusts connections from non-local addresses",
         Duration::from_secs(5),
@@ -396,7 +434,9 @@ fn make_certs(dir: &std::path::Path, ca_name: &str) -> (PathBuf, PathBuf, PathBu
     params
         .subject_alt_names
         .push(SanType::IpAddress("127.0.0.1".parse().unwrap()));
-    params.distinguished_name.push(DnType::CommonName, "localhost");
+    params
+        .distinguished_name
+        .push(DnType::CommonName, "localhost");
     let cert = params.signed_by(&key, &issuer).unwrap();
     let paths = (
         dir.join(format!("{ca_name}.crt")),
@@ -428,10 +468,7 @@ fn tls_require_and_verify_full_with_psql() {
     let (other_ca, _, _) = make_certs(&other_dir, "other-ca");
     let cert_arg = format!("ssl_cert_file={}", cert.display());
     let key_arg = format!("ssl_key_file={}", key.display());
-    let s = start(
-        TLS_HBA,
-        &["-c", "ssl=on", "-c", &cert_arg, "-c", &key_arg],
-    );
+    let s = start(TLS_HBA, &["-c", "ssl=on", "-c", &cert_arg, "-c", &key_arg]);
     let run = |conninfo: &str, sql: &str| {
         let out = Command::new(&psql)
             .args(["-X", "-At", "-d"])
@@ -455,7 +492,10 @@ fn tls_require_and_verify_full_with_psql() {
     let (ok, out, err) = run("user=alice sslmode=require", own);
     assert!(ok, "{err}");
     assert_eq!(out, "t|TLSv1.3|t|t");
-    let verify = format!("user=alice sslmode=verify-full sslrootcert={}", ca.display());
+    let verify = format!(
+        "user=alice sslmode=verify-full sslrootcert={}",
+        ca.display()
+    );
     let (ok, out, err) = run(&verify, "SELECT current_user");
     assert!(ok, "{err}");
     assert_eq!(out, "alice");
@@ -463,11 +503,20 @@ fn tls_require_and_verify_full_with_psql() {
     let (ok, out, err) = run(&format!("{verify} channel_binding=require"), "SELECT 1");
     assert!(ok, "{err}");
     assert_eq!(out, "1");
-    let (ok, _, err) = run("user=alice sslmode=require channel_binding=disable password=x", "SELECT 1");
-    assert!(!ok && err.contains("password authentication failed for user \"alice\""), "{err}");
+    let (ok, _, err) = run(
+        "user=alice sslmode=require channel_binding=disable password=x",
+        "SELECT 1",
+    );
+    assert!(
+        !ok && err.contains("password authentication failed for user \"alice\""),
+        "{err}"
+    );
     // A wrong password over TLS is still 28P01.
     let (ok, _, err) = run("user=alice sslmode=require password=wrong", "SELECT 1");
-    assert!(!ok && err.contains("password authentication failed for user \"alice\""), "{err}");
+    assert!(
+        !ok && err.contains("password authentication failed for user \"alice\""),
+        "{err}"
+    );
     // The client refuses a server whose certificate another CA signed.
     let wrong_ca = format!(
         "user=alice sslmode=verify-full sslrootcert={}",
@@ -517,7 +566,10 @@ fn ssl_off_answers_n() {
         log.contains("LOG:  hostssl record cannot match because SSL is disabled"),
         "{log}"
     );
-    assert!(log.contains("CONTEXT:  line 3 of configuration file"), "{log}");
+    assert!(
+        log.contains("CONTEXT:  line 3 of configuration file"),
+        "{log}"
+    );
     let row = s
         .connect()
         .query_one(
@@ -542,7 +594,10 @@ fn ssl_off_answers_n() {
         .unwrap();
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(!out.status.success());
-    assert!(err.contains("server does not support SSL, but SSL was required"), "{err}");
+    assert!(
+        err.contains("server does not support SSL, but SSL was required"),
+        "{err}"
+    );
     // sslmode=prefer falls back to no encryption.
     let out = Command::new(&psql)
         .args(["-X", "-At", "-d"])
@@ -550,7 +605,10 @@ fn ssl_off_answers_n() {
             "host=127.0.0.1 port={} user=alice dbname=postgres sslmode=prefer",
             s.port
         ))
-        .args(["-c", "SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()"])
+        .args([
+            "-c",
+            "SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()",
+        ])
         .stdin(Stdio::null())
         .output()
         .unwrap();

@@ -499,11 +499,19 @@ fn parse_address(text: &str, rest: &mut Vec<Vec<Token>>) -> Result<Address, Stri
 fn mask_of(addr: IpAddr, bits: u32) -> IpAddr {
     match addr {
         IpAddr::V4(_) => {
-            let m = if bits == 0 { 0 } else { u32::MAX << (32 - bits) };
+            let m = if bits == 0 {
+                0
+            } else {
+                u32::MAX << (32 - bits)
+            };
             IpAddr::V4(m.into())
         }
         IpAddr::V6(_) => {
-            let m = if bits == 0 { 0 } else { u128::MAX << (128 - bits) };
+            let m = if bits == 0 {
+                0
+            } else {
+                u128::MAX << (128 - bits)
+            };
             IpAddr::V6(m.into())
         }
     }
@@ -705,9 +713,15 @@ mod tests {
         assert_eq!(r[1].method, Method::ScramSha256);
         assert_eq!(r[2].line_number, DEFAULT_FILE.lines().count());
         let c = client(Some("127.0.0.1"), false, "postgres", "bob");
-        assert_eq!(find(&r, &c, &no_groups).unwrap().line_number, r[1].line_number);
+        assert_eq!(
+            find(&r, &c, &no_groups).unwrap().line_number,
+            r[1].line_number
+        );
         let c = client(Some("::1"), false, "postgres", "bob");
-        assert_eq!(find(&r, &c, &no_groups).unwrap().line_number, r[2].line_number);
+        assert_eq!(
+            find(&r, &c, &no_groups).unwrap().line_number,
+            r[2].line_number
+        );
         let c = client(None, false, "postgres", "bob");
         assert_eq!(find(&r, &c, &no_groups).unwrap().method, Method::Trust);
         let c = client(Some("10.0.0.1"), false, "postgres", "bob");
@@ -728,7 +742,10 @@ mod tests {
         );
         assert_eq!(
             r[0].users,
-            vec![NameToken::Name("alice".into()), NameToken::Name("bob".into())]
+            vec![
+                NameToken::Name("alice".into()),
+                NameToken::Name("bob".into())
+            ]
         );
         let admins = |g: &str| g == "admins";
         // "all" quoted is a database named all, not every database.
@@ -737,7 +754,10 @@ mod tests {
         assert!(r[0].matches(&client(Some("10.1.2.3"), false, "db1", "alice"), &no_groups));
         assert!(!r[0].matches(&client(Some("11.1.2.3"), false, "db1", "alice"), &no_groups));
         assert!(r[1].matches(&client(Some("1.2.3.4"), false, "carol", "carol"), &admins));
-        assert!(!r[1].matches(&client(Some("1.2.3.4"), false, "carol", "carol"), &no_groups));
+        assert!(!r[1].matches(
+            &client(Some("1.2.3.4"), false, "carol", "carol"),
+            &no_groups
+        ));
         assert!(!r[1].matches(&client(Some("1.2.3.4"), false, "x", "carol"), &admins));
         assert!(r[2].matches(&client(Some("1.2.3.4"), true, "x", "y"), &no_groups));
         assert!(!r[2].matches(&client(Some("1.2.3.4"), false, "x", "y"), &no_groups));
@@ -835,8 +855,17 @@ mod tests {
     #[test]
     fn garbage_never_panics() {
         for text in [
-            "\"", "\"\"\"", ",,,", "host ,", "local \"a,b\" , x trust", "\\", "host a b c/",
-            "host a b /8 md5", "host a b 1.2.3.4/-1 md5", "@", "local all @ trust",
+            "\"",
+            "\"\"\"",
+            ",,,",
+            "host ,",
+            "local \"a,b\" , x trust",
+            "\\",
+            "host a b c/",
+            "host a b /8 md5",
+            "host a b 1.2.3.4/-1 md5",
+            "@",
+            "local all @ trust",
         ] {
             let _ = parse(text, Path::new("."));
         }

@@ -33,10 +33,7 @@ impl Stored {
         if let Some(v) = Verifier::parse(s) {
             return Stored::Scram(v);
         }
-        if s.len() == 35
-            && s.starts_with("md5")
-            && s[3..].bytes().all(|b| b.is_ascii_hexdigit())
-        {
+        if s.len() == 35 && s.starts_with("md5") && s[3..].bytes().all(|b| b.is_ascii_hexdigit()) {
             return Stored::Md5(s.to_ascii_lowercase());
         }
         Stored::Plain(s.to_owned())
@@ -104,6 +101,11 @@ mod tests {
         assert!(!check_cleartext(&Stored::parse(&stored), "md5u", "px"));
         let v = Verifier::new("pw", b"salt", 16);
         assert!(check_cleartext(&Stored::parse(&v.to_string()), "u", "pw"));
-        assert!(!check_md5(&Stored::parse(&v.to_string()), "u", &salt, &resp));
+        assert!(!check_md5(
+            &Stored::parse(&v.to_string()),
+            "u",
+            &salt,
+            &resp
+        ));
     }
 }

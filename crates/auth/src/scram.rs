@@ -230,7 +230,7 @@ fn malformed(detail: impl Into<String>) -> ScramError {
 }
 
 /// The value of `attr=value` at the head of `s`, checking the attribute letter.
-fn attribute<'a>(part: Option<&'a str>, attr: char) -> Result<&'a str, ScramError> {
+fn attribute(part: Option<&str>, attr: char) -> Result<&str, ScramError> {
     let part = part.ok_or_else(|| malformed("Attribute expected, but found end of string."))?;
     let mut chars = part.chars();
     if chars.next() != Some(attr) || chars.next() != Some('=') {
@@ -268,8 +268,8 @@ impl Exchange {
 
     /// Handles the next client message.
     pub fn step(&mut self, input: &[u8]) -> Result<Step, ScramError> {
-        let input = std::str::from_utf8(input)
-            .map_err(|_| malformed("Message is not valid UTF-8."))?;
+        let input =
+            std::str::from_utf8(input).map_err(|_| malformed("Message is not valid UTF-8."))?;
         match std::mem::replace(&mut self.state, State::Done) {
             State::Initial => self.client_first(input),
             State::SentFirst {
@@ -277,7 +277,13 @@ impl Exchange {
                 server_first,
                 nonce,
                 gs2_header,
-            } => self.client_final(input, &client_first_bare, &server_first, &nonce, &gs2_header),
+            } => self.client_final(
+                input,
+                &client_first_bare,
+                &server_first,
+                &nonce,
+                &gs2_header,
+            ),
             State::Done => Err(malformed("Unexpected message after the exchange ended.")),
         }
     }
@@ -378,9 +384,7 @@ impl Exchange {
             expected.extend_from_slice(self.binding.as_deref().unwrap_or(&[]));
         }
         if !constant_time_eq(&cbind, &expected) {
-            return Err(ScramError(
-                "SCRAM channel binding check failed".to_owned(),
-            ));
+            return Err(ScramError("SCRAM channel binding check failed".to_owned()));
         }
         let client_nonce = attribute(fields.next(), 'r')?;
         if client_nonce != nonce {
@@ -415,7 +419,9 @@ fn der(b: &[u8]) -> Option<(u8, &[u8], &[u8])> {
         if n == 0 || n > 4 || rest.len() < n {
             return None;
         }
-        let len = rest[..n].iter().fold(0usize, |a, &x| (a << 8) | usize::from(x));
+        let len = rest[..n]
+            .iter()
+            .fold(0usize, |a, &x| (a << 8) | usize::from(x));
         (len, &rest[n..])
     };
     (rest.len() >= len).then(|| (tag, &rest[..len], &rest[len..]))
@@ -479,7 +485,11 @@ pub fn client_final(
     let without_proof = format!("c={},r={nonce}", B64.encode("n,,"));
     let auth_message = format!("{client_first_bare},{server_first},{without_proof}");
     let signature = hmac(&stored_key, auth_message.as_bytes());
-    let proof: Vec<u8> = client_key.iter().zip(signature).map(|(k, s)| k ^ s).collect();
+    let proof: Vec<u8> = client_key
+        .iter()
+        .zip(signature)
+        .map(|(k, s)| k ^ s)
+        .collect();
     let server_key = hmac(&salted, b"Server Key");
     let server_signature = hmac(&server_key, auth_message.as_bytes());
     Some((
@@ -501,8 +511,7 @@ mod tests {
             4096,
         );
         let bare = "n=user,r=rOprNGfwEbeRWgbNEkqO";
-        let server_first =
-            "r=rOprNGfwEbeRWgbNEkqO%hvYDpWUa2RaTCAfuxFIlj)hNlF$k0,s=W22ZaJ0SNY7soEsUEjb6gQ==,i=4096";
+        let server_first = "r=rOprNGfwEbeRWgbNEkqO%hvYDpWUa2RaTCAfuxFIlj)hNlF$k0,s=W22ZaJ0SNY7soEsUEjb6gQ==,i=4096";
         let (final_msg, server_sig) = client_final("pencil", bare, server_first).unwrap();
         assert_eq!(
             final_msg,
@@ -605,8 +614,17 @@ mod tests {
     #[test]
     fn malformed_messages_are_errors() {
         for msg in [
-            "", "x", "n", "n,", "n,,", "n,,x=1", "n,,n=u", "n,,n=u,r=", "p=tls-server-end-point,,n=,r=a",
-            "n,a=u,n=u,r=abc", "n,,m=x,n=u,r=abc",
+            "",
+            "x",
+            "n",
+            "n,",
+            "n,,",
+            "n,,x=1",
+            "n,,n=u",
+            "n,,n=u,r=",
+            "p=tls-server-end-point,,n=,r=a",
+            "n,a=u,n=u,r=abc",
+            "n,,m=x,n=u,r=abc",
         ] {
             let mut ex = Exchange::new(None, "u");
             assert!(ex.step(msg.as_bytes()).is_err(), "{msg}");

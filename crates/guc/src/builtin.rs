@@ -377,13 +377,8 @@ pub(crate) fn define_all(registry: &mut Registry, private: bool) {
             Value::Int(60),
         )
         .about("Maximum time to complete client authentication."),
-        Builtin::new(
-            "hba_file",
-            Postmaster,
-            Kind::Str(s(&HBA_FILE)),
-            text(""),
-        )
-        .about("Client authentication file (empty: minipg_hba.conf in the data directory)."),
+        Builtin::new("hba_file", Postmaster, Kind::Str(s(&HBA_FILE)), text(""))
+            .about("Client authentication file (empty: minipg_hba.conf in the data directory)."),
         Builtin::new("ssl", Sighup, Kind::Bool(b(&SSL)), Value::Bool(false))
             .about("Enables TLS connections."),
         Builtin::new(

@@ -55,9 +55,8 @@ fn log_errors(file: &Path, e: &LoadError) {
 pub fn load_at_start(data_dir: &Path) -> Result<(), PmError> {
     let file = path(data_dir);
     if guc::builtin::HBA_FILE.get().is_empty() && !file.exists() {
-        write_default(&file).map_err(|e| {
-            PmError::io(format!("could not write \"{}\"", file.display()), e)
-        })?;
+        write_default(&file)
+            .map_err(|e| PmError::io(format!("could not write \"{}\"", file.display()), e))?;
         tracing::info!(
             "wrote the default client authentication file \"{}\"",
             file.display()
@@ -112,16 +111,11 @@ fn warn_hostssl(file: &Path, rules: &[hba::Rule]) {
 fn is_loopback_net(a: &Address) -> bool {
     match a {
         Address::All => false,
-        Address::Net { addr, mask } => {
-            let first_loopback = match (addr, mask) {
-                (IpAddr::V4(a), IpAddr::V4(m)) => {
-                    u32::from(*m) >= 0xff00_0000 && a.octets()[0] == 127
-                }
-                (IpAddr::V6(a), IpAddr::V6(m)) => u128::from(*m) == u128::MAX && a.is_loopback(),
-                _ => false,
-            };
-            first_loopback
-        }
+        Address::Net { addr, mask } => match (addr, mask) {
+            (IpAddr::V4(a), IpAddr::V4(m)) => u32::from(*m) >= 0xff00_0000 && a.octets()[0] == 127,
+            (IpAddr::V6(a), IpAddr::V6(m)) => u128::from(*m) == u128::MAX && a.is_loopback(),
+            _ => false,
+        },
     }
 }
 

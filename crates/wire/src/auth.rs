@@ -29,8 +29,8 @@ use bytes::{Buf, Bytes, BytesMut};
 use crate::connection::{Connection, Incoming};
 use crate::error::WireError;
 use crate::login::{self, LoginRole};
-use crate::protocol::backend;
 use crate::protocol::MessageReader;
+use crate::protocol::backend;
 use crate::report::Failure;
 use crate::{BackendConfig, BackendHooks};
 
@@ -83,9 +83,7 @@ fn response<S: Read + Write + AsRawFd>(
             // libpq hangs up when it learns it needs a password it does not have; PostgreSQL
             // logs nothing for that.
             Incoming::Eof => {
-                return Err(Failure::ClientGone(
-                    "EOF during authentication".to_owned(),
-                ));
+                return Err(Failure::ClientGone("EOF during authentication".to_owned()));
             }
             Incoming::Interrupted => {
                 if spi::interrupt::terminate_pending() {
@@ -130,7 +128,10 @@ pub(crate) fn authenticate<S: Read + Write + AsRawFd>(
     if let Some(installed) = hba::installed() {
         let ssl = conn.is_tls();
         let member = |g: &str| {
-            g == user || role.as_ref().is_some_and(|r| r.member_of.iter().any(|m| m == g))
+            g == user
+                || role
+                    .as_ref()
+                    .is_some_and(|r| r.member_of.iter().any(|m| m == g))
         };
         let client = hba::Client {
             addr: cfg.peer,
@@ -266,11 +267,8 @@ fn scram_failure(e: scram::ScramError) -> Failure {
     if e.0.starts_with("client ") {
         return Failure::fatal("0A000", e.0);
     }
-    let mut f = crate::protocol::backend::ErrorFields::new(
-        "FATAL",
-        "08P01",
-        "malformed SCRAM message",
-    );
+    let mut f =
+        crate::protocol::backend::ErrorFields::new("FATAL", "08P01", "malformed SCRAM message");
     f.detail = Some(e.0);
     Failure::Fatal(Box::new(f))
 }
@@ -328,9 +326,11 @@ fn scram_exchange<S: Read + Write + AsRawFd>(
             backend::authentication_sasl_data(&mut conn.wbuf, true, server_final.as_bytes());
             Ok(Ok(()))
         }
-        Step::Failure => Ok(Err(reason.unwrap_or_else(|| {
-            format!("Password does not match for user \"{user}\".")
-        }))),
+        Step::Failure => {
+            Ok(Err(reason.unwrap_or_else(|| {
+                format!("Password does not match for user \"{user}\".")
+            })))
+        }
         Step::Continue(_) => Err(Failure::fatal("08P01", "malformed SCRAM message")),
     }
 }

@@ -79,7 +79,9 @@ impl<S: Read + Write + AsRawFd> Connection<S> {
 
     /// The TLS connection's `tls-server-end-point` channel-binding data, when available.
     pub fn channel_binding(&self) -> Option<Vec<u8>> {
-        self.tls.as_ref().and_then(|t| t.end_point().map(<[u8]>::to_vec))
+        self.tls
+            .as_ref()
+            .and_then(|t| t.end_point().map(<[u8]>::to_vec))
     }
 
     /// Runs the TLS handshake (the `S` already sent); from then on every byte is encrypted.
@@ -93,7 +95,8 @@ impl<S: Read + Write + AsRawFd> Connection<S> {
         match crate::tls::TlsLayer::accept(config, self.fd, hooks, deadline)? {
             Some(mut layer) => {
                 // The client's first records may have come with its last handshake message.
-                let open = layer.process_and_drain(self.fd, &mut self.rbuf, &mut self.scratch, false)?;
+                let open =
+                    layer.process_and_drain(self.fd, &mut self.rbuf, &mut self.scratch, false)?;
                 self.tls = Some(Box::new(layer));
                 Ok(open)
             }

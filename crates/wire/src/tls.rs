@@ -216,7 +216,12 @@ impl TlsLayer {
                     return Ok(None);
                 }
                 Ok(_) => {}
-                Err(e) if matches!(e.kind(), io::ErrorKind::WouldBlock | io::ErrorKind::Interrupted) => {
+                Err(e)
+                    if matches!(
+                        e.kind(),
+                        io::ErrorKind::WouldBlock | io::ErrorKind::Interrupted
+                    ) =>
+                {
                     continue;
                 }
                 Err(e) => return Err(WireError::Io(e)),
