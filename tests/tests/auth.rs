@@ -626,3 +626,79 @@ fn ssl_on_with_a_missing_certificate_is_fatal_at_start() {
         "{log}"
     );
 }
+
+/// Malformed authentication messages over the Unix socket: each ends the connection with
+/// PostgreSQL's FATAL, and the server goes on.
+#[test]
+fn malformed_authentication_messages_are_fatal() {
+    use std::io::Write;
+    use std::os::unix::net::UnixStream;
+    use tests::rawpg::{msg, parse_error, read_msg, startup_packet_for};
+
+    let s = start(
+        "local all postgres trust\nlocal all bob md5\nlocal all carol password\nlocal all all scram-sha-256\n",
+        &[],
+    );
+    let sock = s.socket_dir().join(format!(".s.PGSQL.{}", s.port));
+    // Sends the startup packet for `user`, checks the authentication request's code, sends
+    // `then`, and returns the FATAL's (SQLSTATE, message).
+    let attempt = |user: &str, code: i32, then: &[u8]| -> (String, String) {
+        let mut st = UnixStream::connect(&sock).unwrap();
+        st.set_read_timeout(Some(Duration::from_secs(20))).unwrap();
+        st.write_all(&startup_packet_for(user, "postgres")).unwrap();
+        let (tag, body) = read_msg(&mut st).expect("authentication request");
+        assert_eq!(tag, b'R');
+        assert_eq!(
+            i32::from_be_bytes([body[0], body[1], body[2], body[3]]),
+            code
+        );
+        st.write_all(then).unwrap();
+        let (tag, body) = read_msg(&mut st).expect("an error");
+        assert_eq!(tag, b'E', "{body:?}");
+        let e = parse_error(&body);
+        assert_eq!(e.severity, "FATAL");
+        assert!(read_msg(&mut st).is_none(), "the connection ends");
+        (e.code, e.message)
+    };
+    let sasl_initial = |mech: &str, data: &[u8]| {
+        let mut b = mech.as_bytes().to_vec();
+        b.push(0);
+        b.extend_from_slice(&(data.len() as i32).to_be_bytes());
+        b.extend_from_slice(data);
+        msg(b'p', &b)
+    };
+    assert_eq!(
+        attempt("alice", 10, &sasl_initial("SCRAM-SHA-256", b"x,,garbage")),
+        ("08P01".into(), "malformed SCRAM message".into())
+    );
+    assert_eq!(
+        attempt("alice", 10, &sasl_initial("SCRAM-SHA-1", b"n,,n=,r=abc")),
+        (
+            "08P01".into(),
+            "client selected an invalid SASL authentication mechanism".into()
+        )
+    );
+    // A SASLInitialResponse whose length field claims more than the message holds.
+    let mut short = b"SCRAM-SHA-256\0".to_vec();
+    short.extend_from_slice(&1000i32.to_be_bytes());
+    short.extend_from_slice(b"n,,");
+    let (code, _) = attempt("alice", 10, &msg(b'p', &short));
+    assert_eq!(code, "08P01");
+    // Another message instead of the password.
+    assert_eq!(
+        attempt("carol", 3, &msg(b'Q', b"SELECT 1\0")),
+        (
+            "08P01".into(),
+            "expected password response, got message type 81".into()
+        )
+    );
+    // A password message longer than PostgreSQL's limit for authentication tokens.
+    let mut huge = vec![b'p'];
+    huge.extend_from_slice(&(1_000_000i32).to_be_bytes());
+    let (code, message) = attempt("bob", 5, &huge);
+    assert_eq!(code, "08P01");
+    assert!(message.starts_with("invalid message length"), "{message}");
+    // The server is fine.
+    let mut c = s.connect();
+    assert_eq!(current_user(&mut c), "postgres");
+}
