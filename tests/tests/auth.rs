@@ -702,3 +702,32 @@ fn malformed_authentication_messages_are_fatal() {
     let mut c = s.connect();
     assert_eq!(current_user(&mut c), "postgres");
 }
+
+/// `authentication_timeout` covers the password exchange: a client that never answers the
+/// SCRAM request is dropped.
+#[test]
+fn authentication_timeout_covers_the_password_exchange() {
+    use std::io::Write;
+    use std::os::unix::net::UnixStream;
+    use tests::rawpg::{read_msg, startup_packet_for};
+
+    let s = start(
+        "local all postgres trust\nlocal all all scram-sha-256\n",
+        &["-c", "authentication_timeout=1"],
+    );
+    let sock = s.socket_dir().join(format!(".s.PGSQL.{}", s.port));
+    let mut st = UnixStream::connect(&sock).unwrap();
+    st.set_read_timeout(Some(Duration::from_secs(20))).unwrap();
+    st.write_all(&startup_packet_for("alice", "postgres"))
+        .unwrap();
+    let t0 = std::time::Instant::now();
+    let (tag, _) = read_msg(&mut st).expect("authentication request");
+    assert_eq!(tag, b'R');
+    // Nothing more is sent; the backend gives up after a second.
+    while read_msg(&mut st).is_some() {}
+    assert!(t0.elapsed() < Duration::from_secs(10), "{:?}", t0.elapsed());
+    s.expect_log(
+        "canceling authentication due to timeout",
+        Duration::from_secs(5),
+    );
+}
