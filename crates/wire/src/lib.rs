@@ -1,9 +1,10 @@
 //! The PostgreSQL frontend/backend protocol (v3) session of one client backend.
 //!
 //! The postmaster forks a backend per accepted connection and calls [`run_backend`], which owns
-//! the connection from the first byte to the exit code: the startup handshake (SSLRequest and
-//! GSSENCRequest refused with `N`, CancelRequest forwarded, protocol 3.0 only, trust
-//! authentication, ParameterStatus, BackendKeyData), then the query loop (simple Query with
+//! the connection from the first byte to the exit code: the startup handshake (SSLRequest
+//! answered `S` and TLS when `ssl` is on over TCP, else `N`; GSSENCRequest refused with `N`;
+//! CancelRequest forwarded; protocol 3.0 only; client authentication by `minipg_hba.conf`;
+//! ParameterStatus, BackendKeyData), then the query loop (simple Query with
 //! several statements, the extended protocol with named and unnamed statements and portals, row
 //! limits, text and binary formats, ParameterStatus on reported-setting changes, COPY FROM
 //! STDIN / TO STDOUT: CopyIn/CopyOutResponse, CopyData, CopyDone, CopyFail, streamed both
@@ -11,7 +12,8 @@
 //!
 //! Layers, bottom up: [`protocol`] (bytes ↔ messages, pure, no I/O), [`types`] (SQLite values ↔
 //! PostgreSQL text/binary forms), `connection` (the socket with its buffers, waits only through
-//! [`BackendHooks::wait_readable`]), `startup`, `session` and `extended` (the state machines),
+//! [`BackendHooks::wait_readable`]; [`tls`] encrypts it when asked), `startup` with `auth` (the
+//! password exchanges) and [`login`] (the role lookup), `session` and `extended` (the state machines),
 //! `report` (ERROR / FATAL / client gone).
 //!
 //! Codec choice: hand-written framing in the style of rust-postgres' `postgres-protocol` (one small
