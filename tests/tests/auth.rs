@@ -25,6 +25,7 @@ fn start(hba: &str, extra: &[&str]) -> Server {
     let lines = [
         format!("alice\t{verifier}"),
         format!("bob\t{}", auth::md5_password(PASSWORD, "bob")),
+        format!("dave\t{verifier}"),
         format!("carol\t{verifier}\tnosuperuser\tmember=staff"),
         format!("nologin\t{verifier}\tnologin"),
         format!("expired\t{verifier}\texpired"),
@@ -90,7 +91,7 @@ fn current_user(c: &mut postgres::Client) -> String {
 
 const SCRAM_HBA: &str = "\
 local all all trust
-host all bob 127.0.0.1/32 md5
+host all bob,dave 127.0.0.1/32 md5
 host all pwuser,alice2 127.0.0.1/32 password
 host all +staff 127.0.0.1/32 password
 host all rejected 127.0.0.1/32 reject
@@ -144,6 +145,10 @@ fn md5_password_reject_trust_and_no_line() {
     let mut c = tcp(&s, "bob", Some(PASSWORD)).expect("bob over md5");
     assert_eq!(current_user(&mut c), "bob");
     expect_fail(&s, "bob", Some("nope"), "28P01", &pw_failed("bob"));
+    // md5 with a SCRAM verifier stored runs SCRAM, as PostgreSQL.
+    let mut c = tcp(&s, "dave", Some(PASSWORD)).expect("dave over md5 via SCRAM");
+    assert_eq!(current_user(&mut c), "dave");
+    expect_fail(&s, "dave", Some("nope"), "28P01", &pw_failed("dave"));
     // password (cleartext) against a SCRAM verifier, through a +group line.
     let mut c = tcp(&s, "carol", Some(PASSWORD)).expect("carol via +staff");
     assert_eq!(current_user(&mut c), "carol");
