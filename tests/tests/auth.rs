@@ -736,3 +736,30 @@ fn authentication_timeout_covers_the_password_exchange() {
         Duration::from_secs(5),
     );
 }
+
+/// ParameterStatus `is_superuser` follows the role; `session_authorization` is its name.
+#[test]
+fn is_superuser_follows_the_role() {
+    let s = start("local all all trust\n", &[]);
+    let params = |user: &str| {
+        tests::rawpg::SimpleClient::connect(
+            &s.socket_dir(),
+            s.port,
+            user,
+            "postgres",
+            Duration::from_secs(20),
+        )
+        .unwrap()
+        .parameters
+    };
+    let get = |p: &[(String, String)], name: &str| {
+        p.iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.clone())
+            .unwrap_or_default()
+    };
+    let carol = params("carol");
+    assert_eq!(get(&carol, "is_superuser"), "off");
+    assert_eq!(get(&carol, "session_authorization"), "carol");
+    assert_eq!(get(&params("alice"), "is_superuser"), "on");
+}
