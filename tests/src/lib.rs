@@ -8,4 +8,5 @@ pub mod chaos;
 pub mod harness;
 pub mod pg15;
 pub mod rawpg;
+pub mod test_roles;
 pub mod test_workers;

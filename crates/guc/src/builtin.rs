@@ -68,6 +68,16 @@ pub static DEFAULT_TABLE_ACCESS_METHOD: GucString = GucString::new("heap");
 pub static IDLE_IN_TRANSACTION_SESSION_TIMEOUT: GucInt = GucInt::new(60_000);
 /// `authentication_timeout`: seconds a client has to complete the start-up. Sighup.
 pub static AUTHENTICATION_TIMEOUT: GucInt = GucInt::new(60);
+/// `hba_file`: the client authentication file; relative to the data directory; empty means
+/// `minipg_hba.conf` there. Postmaster.
+pub static HBA_FILE: GucString = GucString::new("");
+/// `ssl`: whether TCP clients may ask for TLS (SSLRequest answered `S`). Sighup.
+pub static SSL: GucBool = GucBool::new(false);
+/// `ssl_cert_file`: the server certificate (PEM, chain allowed), relative to the data
+/// directory. Sighup.
+pub static SSL_CERT_FILE: GucString = GucString::new("server.crt");
+/// `ssl_key_file`: the server's private key (PEM), relative to the data directory. Sighup.
+pub static SSL_KEY_FILE: GucString = GucString::new("server.key");
 /// `startup_check`: the startup process runs `PRAGMA quick_check` on each database. Sighup.
 pub static STARTUP_CHECK: GucBool = GucBool::new(false);
 /// `log_min_messages`: the least severe level logged (`debug5` … `panic`); LOG always shows.
@@ -367,6 +377,24 @@ pub(crate) fn define_all(registry: &mut Registry, private: bool) {
             Value::Int(60),
         )
         .about("Maximum time to complete client authentication."),
+        Builtin::new("hba_file", Postmaster, Kind::Str(s(&HBA_FILE)), text(""))
+            .about("Client authentication file (empty: minipg_hba.conf in the data directory)."),
+        Builtin::new("ssl", Sighup, Kind::Bool(b(&SSL)), Value::Bool(false))
+            .about("Enables TLS connections."),
+        Builtin::new(
+            "ssl_cert_file",
+            Sighup,
+            Kind::Str(s(&SSL_CERT_FILE)),
+            text("server.crt"),
+        )
+        .about("TLS server certificate file (PEM), relative to the data directory."),
+        Builtin::new(
+            "ssl_key_file",
+            Sighup,
+            Kind::Str(s(&SSL_KEY_FILE)),
+            text("server.key"),
+        )
+        .about("TLS server private key file (PEM), relative to the data directory."),
         Builtin::new(
             "startup_check",
             Sighup,

@@ -145,6 +145,13 @@ impl BackendHooks for Hooks {
         }
     }
 
+    fn report_tls(&mut self, info: &wire::tls::TlsInfo) {
+        if let Some(p) = proc::my_proc() {
+            p.status
+                .set_ssl(&format!("{} {} {}", info.version, info.cipher, info.bits));
+        }
+    }
+
     fn handle_pending_reload(&mut self) {
         if GOT_SIGHUP.swap(false, Ordering::SeqCst) {
             for line in guc::reload(&self.config_file) {
@@ -170,11 +177,13 @@ pub fn backend_main(
     shmem::pmdeath::set_exit_on_death(true);
     crate::signals::unblock();
     let remote = conn.remote();
+    let peer = conn.peer();
     proc::ps_status::set(&format!("postmaster: {remote} authentication"));
     let cfg = wire::BackendConfig {
         data_dir,
         can_accept,
         remote: remote.clone(),
+        peer,
     };
     let mut hooks = Hooks {
         slot,

@@ -69,6 +69,8 @@ pub fn init(dir: &Path) -> Result<(), PmError> {
     })?;
     guc::write_default_config(&dir.join(CONFIG_FILE), INIT_EXTRA_CONFIG)
         .map_err(|e| PmError::io(format!("could not write \"{CONFIG_FILE}\""), e))?;
+    crate::hba::write_default(&dir.join(auth::hba::FILE_NAME))
+        .map_err(|e| PmError::io(format!("could not write \"{}\"", auth::hba::FILE_NAME), e))?;
     spi::init_data_dir(dir).map_err(|e| PmError::Fatal(e.message))?;
     Ok(())
 }

@@ -49,6 +49,21 @@ impl ServerHooks for ShmemHooks {
         rows
     }
 
+    fn ssl_status(&self) -> Vec<spi::SslRow> {
+        proc::activity()
+            .into_iter()
+            .filter(|s| s.backend_type == "client backend")
+            .map(|s| {
+                let tls = s.ssl.and_then(|t| {
+                    let mut it = t.split(' ');
+                    let (v, c, b) = (it.next()?, it.next()?, it.next()?.parse().ok()?);
+                    Some((v.to_owned(), c.to_owned(), b))
+                });
+                spi::SslRow { pid: s.pid, tls }
+            })
+            .collect()
+    }
+
     fn note_writes(&self, database: &str, rows: u64) {
         crate::autovacuum::note_writes(database, rows);
     }

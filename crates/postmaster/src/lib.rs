@@ -23,10 +23,12 @@ pub mod ctl;
 pub mod datadir;
 pub mod elog;
 pub mod error;
+pub mod hba;
 pub mod hooks;
 pub mod listen;
 pub mod server;
 pub mod signals;
+pub mod ssl;
 pub mod startup;
 
 use std::path::{Path, PathBuf};
@@ -188,6 +190,9 @@ fn serve(dir: &Path, cli: &Cli, modules: &[Module]) -> Result<i32, PmError> {
     guc::load_startup(Some(&config_file), &env, &parse_overrides(cli)?)?;
     elog::set_min_messages(&guc::builtin::LOG_MIN_MESSAGES.get());
     let lock = datadir::acquire_lock(&dir)?;
+    hba::load_at_start(&dir)?;
+    ssl::load_at_start(&dir)?;
+    auth::scram::init_mock_secret();
     preload(modules)?;
 
     let workers = bgworker::registered_workers();

@@ -36,6 +36,14 @@ pub enum Conn {
 }
 
 impl Conn {
+    /// The client's IP address (`None` over the Unix socket).
+    pub fn peer(&self) -> Option<std::net::IpAddr> {
+        match self {
+            Conn::Unix(_) => None,
+            Conn::Tcp(s, _) => s.peer_addr().ok().map(|a| a.ip()),
+        }
+    }
+
     /// `[local]` or `host(port)`.
     pub fn remote(&self) -> String {
         match self {

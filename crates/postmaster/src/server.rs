@@ -474,6 +474,8 @@ impl Postmaster {
             tracing::info!("{line}");
         }
         crate::elog::set_min_messages(&guc::builtin::LOG_MIN_MESSAGES.get());
+        crate::hba::reload(&self.data_dir);
+        crate::ssl::reload(&self.data_dir);
         self.signal_children(libc::SIGHUP, |_| true);
     }
 

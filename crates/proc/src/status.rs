@@ -113,6 +113,8 @@ pub struct ProcStatus {
     usename: ShmStr<8>,
     name: ShmStr<12>,
     query: ShmStr<128>,
+    /// Client backends over TLS: `version cipher bits` (for `pg_stat_ssl`); empty otherwise.
+    ssl: ShmStr<8>,
 }
 
 /// A consistent copy of one process's status.
@@ -134,6 +136,8 @@ pub struct ProcSnapshot {
     pub backend_start: Option<SystemTime>,
     /// When the current or last query started.
     pub query_start: Option<SystemTime>,
+    /// TLS `version cipher bits`, when the client connected over TLS.
+    pub ssl: Option<String>,
 }
 
 fn now_us() -> i64 {
@@ -171,6 +175,7 @@ impl ProcStatus {
         self.usename.store("");
         self.name.store(name);
         self.query.store("");
+        self.ssl.store("");
         self.end_write();
     }
 
@@ -179,6 +184,13 @@ impl ProcStatus {
         self.begin_write();
         self.datname.store(datname);
         self.usename.store(usename);
+        self.end_write();
+    }
+
+    /// Owner: records the connection's TLS parameters (`version cipher bits`).
+    pub fn set_ssl(&self, ssl: &str) {
+        self.begin_write();
+        self.ssl.store(ssl);
         self.end_write();
     }
 
@@ -203,6 +215,7 @@ impl ProcStatus {
         self.usename.store("");
         self.name.store("");
         self.query.store("");
+        self.ssl.store("");
         self.end_write();
     }
 
@@ -224,6 +237,7 @@ impl ProcStatus {
                 query: opt(self.query.load()),
                 backend_start: from_us(self.backend_start_us.load(Ordering::Relaxed)),
                 query_start: from_us(self.query_start_us.load(Ordering::Relaxed)),
+                ssl: opt(self.ssl.load()),
             };
             std::sync::atomic::fence(Ordering::SeqCst);
             if self.changecount.load(Ordering::SeqCst) == before {

@@ -37,6 +37,14 @@ pub struct AutovacuumRow {
     pub pages_freed: Option<i64>,
 }
 
+/// One row of `pg_stat_ssl`: a client backend and its TLS parameters (`None` without TLS).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct SslRow {
+    pub pid: i32,
+    /// (version, cipher, bits) when the connection uses TLS.
+    pub tls: Option<(String, String, i32)>,
+}
+
 /// What this crate needs from the server.
 pub trait ServerHooks: Send + Sync {
     /// Every server process, for `pg_stat_activity` and `DROP DATABASE`'s in-use check.
@@ -65,6 +73,10 @@ pub trait ServerHooks: Send + Sync {
     /// Hands the notifications appended since this backend last read to `f` (sender pid,
     /// channel, payload), oldest first.
     fn notify_read(&self, _f: &mut dyn FnMut(i32, &str, &str)) {}
+    /// Every client backend's TLS state, for `pg_stat_ssl`.
+    fn ssl_status(&self) -> Vec<SslRow> {
+        Vec::new()
+    }
 }
 
 struct NoHooks;

@@ -61,7 +61,7 @@ pub use datadir::{
 };
 pub use error::{Severity, SpiError, sqlstate};
 pub use functions::version_string;
-pub use hooks::{ActivityRow, AutovacuumRow, ServerHooks, hooks, set_server_hooks};
+pub use hooks::{ActivityRow, AutovacuumRow, ServerHooks, SslRow, hooks, set_server_hooks};
 pub use quote::{quote_identifier, quote_literal};
 pub use recovery::{RecoveryReport, startup_recovery};
 pub use result::{CopyFormat, Notice, QueryResult, ResultSink, TxStatus};

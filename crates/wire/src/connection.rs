@@ -49,6 +49,8 @@ pub struct Connection<S> {
     /// Messages written and not yet sent.
     pub wbuf: BytesMut,
     scratch: Vec<u8>,
+    /// The TLS layer once the client asked for it and the handshake succeeded.
+    tls: Option<Box<crate::tls::TlsLayer>>,
 }
 
 impl<S: Read + Write + AsRawFd> Connection<S> {
@@ -61,6 +63,44 @@ impl<S: Read + Write + AsRawFd> Connection<S> {
             rbuf: BytesMut::new(),
             wbuf: BytesMut::new(),
             scratch: vec![0; READ_CHUNK],
+            tls: None,
+        }
+    }
+
+    /// Whether the connection is encrypted with TLS.
+    pub fn is_tls(&self) -> bool {
+        self.tls.is_some()
+    }
+
+    /// The negotiated TLS parameters, when encrypted.
+    pub fn tls_info(&self) -> Option<crate::tls::TlsInfo> {
+        self.tls.as_ref().map(|t| t.info())
+    }
+
+    /// The TLS connection's `tls-server-end-point` channel-binding data, when available.
+    pub fn channel_binding(&self) -> Option<Vec<u8>> {
+        self.tls
+            .as_ref()
+            .and_then(|t| t.end_point().map(<[u8]>::to_vec))
+    }
+
+    /// Runs the TLS handshake (the `S` already sent); from then on every byte is encrypted.
+    /// `Ok(false)`: the handshake failed or the client left (logged).
+    pub fn start_tls(
+        &mut self,
+        config: crate::tls::TlsSetup,
+        hooks: &mut dyn BackendHooks,
+        deadline: Instant,
+    ) -> Result<bool> {
+        match crate::tls::TlsLayer::accept(config, self.fd, hooks, deadline)? {
+            Some(mut layer) => {
+                // The client's first records may have come with its last handshake message.
+                let open =
+                    layer.process_and_drain(self.fd, &mut self.rbuf, &mut self.scratch, false)?;
+                self.tls = Some(Box::new(layer));
+                Ok(open)
+            }
+            None => Ok(false),
         }
     }
 
@@ -107,6 +147,9 @@ impl<S: Read + Write + AsRawFd> Connection<S> {
     /// One non-blocking read into the input buffer. `Ok(false)` on EOF; `Ok(true)` also when the
     /// readiness was spurious and nothing came.
     fn fill(&mut self) -> Result<bool> {
+        if let Some(tls) = &mut self.tls {
+            return tls.fill(self.fd, &mut self.rbuf, &mut self.scratch);
+        }
         loop {
             // SAFETY: `scratch` is a live, exclusively borrowed buffer of `scratch.len()` bytes;
             // recv writes at most that many bytes into it and does not keep the pointer.
@@ -140,6 +183,9 @@ impl<S: Read + Write + AsRawFd> Connection<S> {
 
     /// Sends everything buffered.
     pub fn flush(&mut self) -> Result<()> {
+        if let Some(tls) = &mut self.tls {
+            return tls.send(self.fd, &mut self.wbuf);
+        }
         while !self.wbuf.is_empty() {
             // Once the session is being terminated, never block on a client that does not
             // read: send what fits (the FATAL, usually) and give up on the rest.

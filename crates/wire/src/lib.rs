@@ -1,9 +1,10 @@
 //! The PostgreSQL frontend/backend protocol (v3) session of one client backend.
 //!
 //! The postmaster forks a backend per accepted connection and calls [`run_backend`], which owns
-//! the connection from the first byte to the exit code: the startup handshake (SSLRequest and
-//! GSSENCRequest refused with `N`, CancelRequest forwarded, protocol 3.0 only, trust
-//! authentication, ParameterStatus, BackendKeyData), then the query loop (simple Query with
+//! the connection from the first byte to the exit code: the startup handshake (SSLRequest
+//! answered `S` and TLS when `ssl` is on over TCP, else `N`; GSSENCRequest refused with `N`;
+//! CancelRequest forwarded; protocol 3.0 only; client authentication by `minipg_hba.conf`;
+//! ParameterStatus, BackendKeyData), then the query loop (simple Query with
 //! several statements, the extended protocol with named and unnamed statements and portals, row
 //! limits, text and binary formats, ParameterStatus on reported-setting changes, COPY FROM
 //! STDIN / TO STDOUT: CopyIn/CopyOutResponse, CopyData, CopyDone, CopyFail, streamed both
@@ -11,7 +12,8 @@
 //!
 //! Layers, bottom up: [`protocol`] (bytes ↔ messages, pure, no I/O), [`types`] (SQLite values ↔
 //! PostgreSQL text/binary forms), `connection` (the socket with its buffers, waits only through
-//! [`BackendHooks::wait_readable`]), `startup`, `session` and `extended` (the state machines),
+//! [`BackendHooks::wait_readable`]; [`tls`] encrypts it when asked), `startup` with `auth` (the
+//! password exchanges) and [`login`] (the role lookup), `session` and `extended` (the state machines),
 //! `report` (ERROR / FATAL / client gone).
 //!
 //! Codec choice: hand-written framing in the style of rust-postgres' `postgres-protocol` (one small
@@ -35,13 +37,17 @@
 //! timeouts must be noticed while idle), forks, or touches shared memory (the lead's hooks do).
 
 pub mod error;
+pub mod login;
 pub mod protocol;
 
+mod auth;
 mod connection;
 mod extended;
 mod report;
 mod session;
 mod startup;
+mod startup_tls;
+pub mod tls;
 mod values;
 
 #[cfg(test)]
@@ -76,6 +82,8 @@ pub struct BackendConfig {
     pub can_accept: CanAccept,
     /// The client's address for logs: `[local]` or `127.0.0.1(5432)`.
     pub remote: String,
+    /// The client's IP address; `None` over the Unix socket (for `minipg_hba.conf`).
+    pub peer: Option<std::net::IpAddr>,
 }
 
 /// A refusal from a hook, sent to the client as FATAL.
@@ -121,6 +129,10 @@ pub trait BackendHooks {
     fn cancel_request(&mut self, pid: i32, key: i32);
     /// SIGHUP arrived (flag): re-read the config. Called between queries.
     fn handle_pending_reload(&mut self) {}
+    /// After `attach`, on a TLS connection: record it for `pg_stat_ssl`.
+    fn report_tls(&mut self, info: &tls::TlsInfo) {
+        let _ = info;
+    }
 }
 
 /// Runs the whole connection: the startup handshake, then the query loop until Terminate or

@@ -1,14 +1,17 @@
 //! The startup phase of a connection, up to the first ReadyForQuery.
 //!
-//! Order, as PostgreSQL's `ProcessStartupPacket` and `InitPostgres` do it: SSLRequest and
-//! GSSENCRequest (each at most once) are answered `N`; a CancelRequest is handed to the hooks and
+//! Order, as PostgreSQL's `ProcessStartupPacket` and `InitPostgres` do it: SSLRequest (at most
+//! once) is answered `S` and the TLS handshake runs when `ssl` is on over TCP (`startup_tls`),
+//! else `N`; GSSENCRequest (at most once) is answered `N`; a CancelRequest is handed to the hooks and
 //! the connection closes; the StartupMessage must be protocol 3.x (minor versions above 0 and
 //! `_pq_.` options get NegotiateProtocolVersion) and name a `user`; the postmaster's state must
-//! accept connections (57P03); trust authentication; startup-packet settings are applied as
+//! accept connections (57P03); client authentication (`auth`: minipg_hba.conf and the
+//! password exchanges); startup-packet settings are applied as
 //! session settings; the database is opened (3D000); a PGPROC is taken through the hooks
 //! (53300); ParameterStatus for every reported setting, BackendKeyData.
 //! Invariant: `authentication_timeout` bounds the whole wait for the startup packets.
-//! Never: sends anything but `N` before a StartupMessage has been read, except a FATAL.
+//! Never: sends anything but `N`, `S` and the TLS handshake before a StartupMessage has been
+//! read, except a FATAL.
 
 use std::io::{Read, Write};
 use std::os::fd::AsRawFd;
@@ -72,12 +75,12 @@ pub fn run_startup<S: Read + Write + AsRawFd>(
 ) -> Result<Started, i32> {
     let timeout_secs = guc::builtin::AUTHENTICATION_TIMEOUT.get().max(1);
     let deadline = Instant::now() + Duration::from_secs(u64::try_from(timeout_secs).unwrap_or(60));
-    let (minor, params) = match read_startup_packet(conn, hooks, deadline) {
+    let (minor, params) = match read_startup_packet(conn, cfg, hooks, deadline) {
         Ok(Some(p)) => p,
         Ok(None) => return Err(0),
         Err(f) => return Err(send_fatal(conn, f)),
     };
-    match handshake(conn, cfg, hooks, minor, params) {
+    match handshake(conn, cfg, hooks, minor, params, deadline) {
         Ok(started) => Ok(started),
         Err(f) => Err(send_fatal(conn, f)),
     }
@@ -90,6 +93,7 @@ type StartupRequest = (u16, Vec<(String, String)>);
 /// CancelRequest, timeout before any startup message).
 fn read_startup_packet<S: Read + Write + AsRawFd>(
     conn: &mut Connection<S>,
+    cfg: &BackendConfig,
     hooks: &mut dyn BackendHooks,
     deadline: Instant,
 ) -> Result<Option<StartupRequest>, Failure> {
@@ -127,8 +131,9 @@ fn read_startup_packet<S: Read + Write + AsRawFd>(
             }
             StartupPacket::SslRequest if !ssl_done => {
                 ssl_done = true;
-                backend::encryption_refused(&mut conn.wbuf);
-                conn.flush()?;
+                if !crate::startup_tls::answer_ssl_request(conn, cfg, hooks, deadline)? {
+                    return Ok(None);
+                }
             }
             StartupPacket::GssEncRequest if !gss_done => {
                 gss_done = true;
@@ -211,6 +216,7 @@ fn handshake<S: Read + Write + AsRawFd>(
     hooks: &mut dyn BackendHooks,
     minor: u16,
     params: Vec<(String, String)>,
+    deadline: Instant,
 ) -> Result<Started, Failure> {
     let mut user = None;
     let mut database = None;
@@ -266,7 +272,7 @@ fn handshake<S: Read + Write + AsRawFd>(
             ));
         }
     }
-    // Trust authentication.
+    let authenticated = crate::auth::authenticate(conn, cfg, hooks, &user, &database, deadline)?;
     backend::authentication_ok(&mut conn.wbuf);
     for (name, value) in &settings {
         if let Err(e) = guc::set_session(name, Some(value)) {
@@ -288,12 +294,20 @@ fn handshake<S: Read + Write + AsRawFd>(
     let key = hooks
         .attach(&user, &database, &application_name)
         .map_err(|e| Failure::fatal(e.sqlstate, e.message))?;
+    if let Some(info) = conn.tls_info() {
+        hooks.report_tls(&info);
+    }
     for name in REPORTED_SETTINGS {
         if let Ok(value) = guc::show(name) {
             backend::parameter_status(&mut conn.wbuf, name, &value);
         }
     }
-    backend::parameter_status(&mut conn.wbuf, "is_superuser", "on");
+    let superuser = if authenticated.role.superuser {
+        "on"
+    } else {
+        "off"
+    };
+    backend::parameter_status(&mut conn.wbuf, "is_superuser", superuser);
     backend::parameter_status(&mut conn.wbuf, "session_authorization", &user);
     backend::backend_key_data(&mut conn.wbuf, std::process::id() as i32, key);
     tracing::debug!(

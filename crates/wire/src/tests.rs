@@ -113,6 +113,7 @@ impl Harness {
             data_dir: dir.path().to_owned(),
             can_accept,
             remote: "[local]".into(),
+            peer: None,
         };
         let mut hooks = TestHooks {
             seen: seen.clone(),
@@ -1196,6 +1197,7 @@ fn serve_unix_socket(dir: &std::path::Path, data_dir: std::path::PathBuf, port: 
                 data_dir: data_dir.clone(),
                 can_accept: CanAccept::Ok,
                 remote: "[local]".into(),
+                peer: None,
             };
             std::thread::spawn(move || {
                 let mut hooks = TestHooks {

@@ -1,7 +1,8 @@
 //! The server the integration tests run: the real postmaster with worker_spi and the
-//! test-only `test_workers` module.
+//! test-only `test_workers` module and role lookup (`test_roles`).
 
 fn main() {
+    tests::test_roles::install();
     let code = postmaster::run(&[
         postmaster::Module {
             name: worker_spi::NAME,

@@ -1,4 +1,5 @@
-//! The server views: `pg_stat_activity` ([`ServerHooks::activity`](crate::hooks::ServerHooks::activity))
+//! The server views: `pg_hba_file_rules` (the hba file as it is now), `pg_stat_ssl`,
+//! `pg_stat_activity` ([`ServerHooks::activity`](crate::hooks::ServerHooks::activity))
 //! and `pg_stat_autovacuum` ([`ServerHooks::autovacuum_stats`](crate::hooks::ServerHooks::autovacuum_stats)),
 //! whose rows come from shared memory through the server hooks, and the registration of
 //! every catalog relation on a connection ([`register`]; the relations themselves are
@@ -61,6 +62,105 @@ pub(crate) fn autovacuum_rows() -> Vec<Vec<Cell>> {
                 int(r.wal_bytes_after),
                 int(r.pages_freed),
             ]
+        })
+        .collect()
+}
+
+/// The rows of `pg_stat_ssl`.
+pub(crate) fn ssl_rows() -> Vec<Vec<Cell>> {
+    hooks()
+        .ssl_status()
+        .into_iter()
+        .map(|r| {
+            let mut row = vec![Cell::Integer(i64::from(r.pid))];
+            match r.tls {
+                Some((version, cipher, bits)) => row.extend([
+                    Cell::Integer(1),
+                    Cell::Text(version),
+                    Cell::Text(cipher),
+                    Cell::Integer(i64::from(bits)),
+                ]),
+                None => row.extend([Cell::Integer(0), Cell::Null, Cell::Null, Cell::Null]),
+            }
+            // client_dn, client_serial, issuer_dn: minipg asks for no client certificates.
+            row.extend([Cell::Null, Cell::Null, Cell::Null]);
+            row
+        })
+        .collect()
+}
+
+/// A `text[]` cell from its elements.
+fn text_array(items: impl IntoIterator<Item = String>) -> Cell {
+    let items = items.into_iter().map(sql::Value::Text).collect();
+    Cell::Text(sql::types::array::store::Array::from_items(items).encode())
+}
+
+/// The rows of `pg_hba_file_rules`: the hba file read now (as PostgreSQL does), one row per
+/// record, valid or not. No rows in a process that never installed hba rules (tools, tests).
+pub(crate) fn hba_file_rules_rows() -> Vec<Vec<Cell>> {
+    let Some(installed) = auth::hba::installed() else {
+        return Vec::new();
+    };
+    let text = match auth::hba::read(&installed.path) {
+        Ok(t) => t,
+        Err(auth::hba::LoadError::Lines(_)) => return Vec::new(),
+        Err(auth::hba::LoadError::Io(e)) => {
+            // PostgreSQL raises an error when the file cannot be opened.
+            return vec![vec![
+                Cell::Null,
+                Cell::Null,
+                Cell::Null,
+                Cell::Null,
+                Cell::Null,
+                Cell::Null,
+                Cell::Null,
+                Cell::Null,
+                Cell::Text(e),
+            ]];
+        }
+    };
+    let dir = installed
+        .path
+        .parent()
+        .map_or_else(|| std::path::PathBuf::from("."), |p| p.to_owned());
+    auth::hba::parse(&text, &dir)
+        .into_iter()
+        .map(|line| match line {
+            Ok(r) => {
+                let (address, netmask) = match &r.address {
+                    None => (Cell::Null, Cell::Null),
+                    Some(auth::hba::Address::All) => (Cell::Text("all".into()), Cell::Null),
+                    Some(auth::hba::Address::Net { addr, mask }) => {
+                        (Cell::Text(addr.to_string()), Cell::Text(mask.to_string()))
+                    }
+                };
+                vec![
+                    Cell::Integer(r.line_number as i64),
+                    Cell::Text(r.conn_type.as_str().into()),
+                    text_array(r.databases.iter().map(ToString::to_string)),
+                    text_array(r.users.iter().map(ToString::to_string)),
+                    address,
+                    netmask,
+                    Cell::Text(r.method.as_str().into()),
+                    if r.options.is_empty() {
+                        Cell::Null
+                    } else {
+                        text_array(r.options.clone())
+                    },
+                    // PostgreSQL keeps the rule and reports it.
+                    if r.conn_type == auth::hba::ConnType::HostSsl && !guc::builtin::SSL.get() {
+                        Cell::Text(auth::hba::HOSTSSL_WITHOUT_SSL.into())
+                    } else {
+                        Cell::Null
+                    },
+                ]
+            }
+            Err(e) => {
+                let mut row = vec![Cell::Integer(e.line_number as i64)];
+                row.extend(std::iter::repeat_n(Cell::Null, 7));
+                row.push(Cell::Text(e.message));
+                row
+            }
         })
         .collect()
 }

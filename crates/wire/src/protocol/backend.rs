@@ -16,9 +16,46 @@ pub fn encryption_refused(buf: &mut BytesMut) {
     buf.put_u8(b'N');
 }
 
+/// The answer to SSLRequest when TLS is available: a single `S`; the handshake follows.
+pub fn encryption_accepted(buf: &mut BytesMut) {
+    buf.put_u8(b'S');
+}
+
 /// AuthenticationOk.
 pub fn authentication_ok(buf: &mut BytesMut) {
     with_length(buf, Some(b'R'), |b| b.put_i32(0));
+}
+
+/// AuthenticationCleartextPassword.
+pub fn authentication_cleartext_password(buf: &mut BytesMut) {
+    with_length(buf, Some(b'R'), |b| b.put_i32(3));
+}
+
+/// AuthenticationMD5Password with its 4-byte salt.
+pub fn authentication_md5_password(buf: &mut BytesMut, salt: [u8; 4]) {
+    with_length(buf, Some(b'R'), |b| {
+        b.put_i32(5);
+        b.put_slice(&salt);
+    });
+}
+
+/// AuthenticationSASL: the mechanisms the server offers.
+pub fn authentication_sasl(buf: &mut BytesMut, mechanisms: &[&str]) {
+    with_length(buf, Some(b'R'), |b| {
+        b.put_i32(10);
+        for m in mechanisms {
+            put_cstr(b, m);
+        }
+        b.put_u8(0);
+    });
+}
+
+/// AuthenticationSASLContinue (`final_ == false`) or AuthenticationSASLFinal.
+pub fn authentication_sasl_data(buf: &mut BytesMut, final_: bool, data: &[u8]) {
+    with_length(buf, Some(b'R'), |b| {
+        b.put_i32(if final_ { 12 } else { 11 });
+        b.put_slice(data);
+    });
 }
 
 /// ParameterStatus.
@@ -301,6 +338,14 @@ pub fn notice_response(buf: &mut BytesMut, e: &ErrorFields) {
 pub enum BackendMessage {
     /// `R` with code 0.
     AuthenticationOk,
+    /// `R` with code 3.
+    AuthenticationCleartextPassword,
+    /// `R` with code 5 and the salt.
+    AuthenticationMd5Password([u8; 4]),
+    /// `R` with code 10 and the mechanisms.
+    AuthenticationSasl(Vec<String>),
+    /// `R` with code 11 (`false`) or 12 (`true`) and the SASL data.
+    AuthenticationSaslData(bool, Vec<u8>),
     /// `S`.
     ParameterStatus {
         /// Setting name.
@@ -424,6 +469,26 @@ pub fn decode(tag: u8, body: Bytes) -> Result<BackendMessage> {
     let msg = match tag {
         b'R' => match r.i32()? {
             0 => BackendMessage::AuthenticationOk,
+            3 => BackendMessage::AuthenticationCleartextPassword,
+            5 => {
+                let salt = r.bytes(4)?;
+                BackendMessage::AuthenticationMd5Password([salt[0], salt[1], salt[2], salt[3]])
+            }
+            10 => {
+                let mut mechanisms = Vec::new();
+                loop {
+                    let m = r.cstr()?;
+                    if m.is_empty() {
+                        break;
+                    }
+                    mechanisms.push(m);
+                }
+                BackendMessage::AuthenticationSasl(mechanisms)
+            }
+            code @ (11 | 12) => {
+                let n = r.remaining();
+                BackendMessage::AuthenticationSaslData(code == 12, r.bytes(n)?.to_vec())
+            }
             other => {
                 return Err(WireError::protocol(format!(
                     "unsupported authentication request {other}"
@@ -549,6 +614,22 @@ mod tests {
     #[test]
     fn every_message_roundtrips() {
         assert_eq!(one(authentication_ok), BackendMessage::AuthenticationOk);
+        assert_eq!(
+            one(authentication_cleartext_password),
+            BackendMessage::AuthenticationCleartextPassword
+        );
+        assert_eq!(
+            one(|b| authentication_md5_password(b, [1, 2, 3, 4])),
+            BackendMessage::AuthenticationMd5Password([1, 2, 3, 4])
+        );
+        assert_eq!(
+            one(|b| authentication_sasl(b, &["SCRAM-SHA-256"])),
+            BackendMessage::AuthenticationSasl(vec!["SCRAM-SHA-256".into()])
+        );
+        assert_eq!(
+            one(|b| authentication_sasl_data(b, true, b"v=x")),
+            BackendMessage::AuthenticationSaslData(true, b"v=x".to_vec())
+        );
         assert_eq!(
             one(|b| parameter_status(b, "server_version", "15.0")),
             BackendMessage::ParameterStatus {

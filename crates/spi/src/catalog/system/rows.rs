@@ -156,6 +156,8 @@ pub(crate) fn source(schema: Namespace, name: &str) -> Source {
         )),
         (Namespace::PgCatalog, "pg_stat_activity") => Source::Rust(activity_rows),
         (Namespace::PgCatalog, "pg_stat_autovacuum") => Source::Rust(autovacuum_rows),
+        (Namespace::PgCatalog, "pg_hba_file_rules") => Source::Rust(hba_file_rules_rows),
+        (Namespace::PgCatalog, "pg_stat_ssl") => Source::Rust(ssl_rows),
         (Namespace::InformationSchema, "schemata") => Source::Sql(format!(
             "SELECT {db}, n.nspname, pg_get_userbyid(n.nspowner), NULL, NULL, NULL, NULL \
              FROM {} n",
@@ -896,6 +898,14 @@ fn database_rows(conn: &Connection, filters: &[(usize, Cell)]) -> rusqlite::Resu
 
 fn activity_rows(_: &Connection, _: &[(usize, Cell)]) -> rusqlite::Result<Vec<Vec<Cell>>> {
     Ok(crate::catalog::views::activity_rows())
+}
+
+fn hba_file_rules_rows(_: &Connection, _: &[(usize, Cell)]) -> rusqlite::Result<Vec<Vec<Cell>>> {
+    Ok(crate::catalog::views::hba_file_rules_rows())
+}
+
+fn ssl_rows(_: &Connection, _: &[(usize, Cell)]) -> rusqlite::Result<Vec<Vec<Cell>>> {
+    Ok(crate::catalog::views::ssl_rows())
 }
 
 fn autovacuum_rows(_: &Connection, _: &[(usize, Cell)]) -> rusqlite::Result<Vec<Vec<Cell>>> {

@@ -659,6 +659,22 @@ pub(super) static RELATIONS: &[(Namespace, &str, u32, char, &str)] = &[
     ),
     (
         PgCatalog,
+        "pg_hba_file_rules",
+        12114,
+        'v',
+        "line_number:int4 type:text database:_text user_name:_text address:text netmask:text \
+         auth_method:text options:_text error:text",
+    ),
+    (
+        PgCatalog,
+        "pg_stat_ssl",
+        12249,
+        'v',
+        "pid:int4 ssl:bool version:text cipher:text bits:int4 client_dn:text \
+         client_serial:numeric issuer_dn:text",
+    ),
+    (
+        PgCatalog,
         "pg_stat_autovacuum",
         12223,
         'v',
