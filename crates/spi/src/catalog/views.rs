@@ -106,17 +106,9 @@ pub(crate) fn hba_file_rules_rows() -> Vec<Vec<Cell>> {
         Err(auth::hba::LoadError::Lines(_)) => return Vec::new(),
         Err(auth::hba::LoadError::Io(e)) => {
             // PostgreSQL raises an error when the file cannot be opened.
-            return vec![vec![
-                Cell::Null,
-                Cell::Null,
-                Cell::Null,
-                Cell::Null,
-                Cell::Null,
-                Cell::Null,
-                Cell::Null,
-                Cell::Null,
-                Cell::Text(e),
-            ]];
+            let mut row = vec![Cell::Null; 8];
+            row.push(Cell::Text(e));
+            return vec![row];
         }
     };
     let dir = installed
