@@ -35,6 +35,7 @@
 mod authorizer;
 mod catalog;
 mod connection;
+mod cursor;
 mod datadir;
 mod error;
 mod exec;
@@ -64,7 +65,7 @@ pub use hooks::{ActivityRow, AutovacuumRow, ServerHooks, hooks, set_server_hooks
 pub use quote::{quote_identifier, quote_literal};
 pub use recovery::{RecoveryReport, startup_recovery};
 pub use result::{CopyFormat, Notice, QueryResult, ResultSink, TxStatus};
-pub use session::{Prepared, Session};
+pub use session::{Fetched, PortalId, Prepared, Session};
 pub use value::{Column, Value, column, output, parse_bool, timestamptz_value};
 pub use worker::{
     FromValue, SpiClient, SpiOk, TupleTable, abort_current_transaction, commit_transaction_command,

@@ -87,6 +87,20 @@ impl Prepared {
         matches!(&self.body, Body::Plan(p) if matches!(**p, Plan::Copy(_)))
     }
 
+    /// The command's name when it cannot run inside a transaction block.
+    fn refuses_block(&self) -> Option<&'static str> {
+        let Body::Plan(plan) = &self.body else {
+            return None;
+        };
+        match plan.as_ref() {
+            Plan::Utility(Utility::Vacuum { vacuum: true, .. }) => Some("VACUUM"),
+            Plan::Utility(Utility::CreateDatabase(_)) => Some("CREATE DATABASE"),
+            Plan::Utility(Utility::DropDatabase { .. }) => Some("DROP DATABASE"),
+            Plan::Utility(Utility::Discard) => Some("DISCARD ALL"),
+            _ => None,
+        }
+    }
+
     /// Allowed in a failed transaction block.
     fn allowed_when_failed(&self) -> bool {
         match &self.body {
@@ -124,15 +138,14 @@ pub struct Session {
     data_dir: PathBuf,
     database: String,
     user: String,
-    sql: SqlConn,
     tx: TxStatus,
     savepoints: Vec<String>,
     /// Rows changed in the open block, reported to `note_writes` at COMMIT.
     block_writes: u64,
     undo: SettingsUndo,
-    /// The block is the implicit one of a multi-statement simple query: lock conflicts are
-    /// treated as in autocommit (wait, then 55P03), not as a serialization failure.
-    implicit: bool,
+    /// The block is an implicit one (see [`Implicit`]): lock conflicts are treated as in
+    /// autocommit (wait, then 55P03), not as a serialization failure.
+    implicit: Implicit,
     /// A client `BEGIN` (or an implicit block) whose SQLite transaction is not open yet: it
     /// opens at the first statement that touches the database, as `BEGIN IMMEDIATE` when that
     /// statement writes. So a block whose first statement writes never gets a read snapshot
@@ -153,6 +166,27 @@ pub struct Session {
     /// those COPY FREEZE accepts, as PostgreSQL accepts a table created or truncated in the
     /// current subtransaction.
     fresh_tables: Vec<String>,
+    /// Suspended portals: open SQLite statements, closed at every transaction end. Declared
+    /// before `sql`, and emptied by `Drop` first, so they are finalized before the connection
+    /// closes (the contract of `cursor::OpenStatement`).
+    portals: portal::Portals,
+    sql: SqlConn,
+}
+
+/// The implicit transaction PostgreSQL wraps around statements sent outside a block.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Implicit {
+    /// None open: autocommit, or a block the client began.
+    None,
+    /// The statements of one simple Query with several statements (PostgreSQL's
+    /// TBLOCK_IMPLICIT_INPROGRESS): a command that cannot run in a transaction block is
+    /// refused as inside one; COMMIT and ROLLBACK end it with a warning; BEGIN turns it into a
+    /// block of the client's.
+    Query,
+    /// The extended protocol's, from the first Execute until Sync (TBLOCK_STARTED): `ran`
+    /// counts the statements it completed, after which a command that cannot run in a block
+    /// is refused as "within a pipeline".
+    Pipeline { ran: u32 },
 }
 
 impl Session {
@@ -181,8 +215,9 @@ impl Session {
             savepoints: Vec::new(),
             block_writes: 0,
             undo: SettingsUndo::default(),
-            implicit: false,
+            implicit: Implicit::None,
             pending_begin: false,
+            portals: portal::Portals::default(),
             plans: PlanCache::new(PLAN_CACHE_SIZE),
             schema_changed_in_block: false,
             named: HashMap::new(),
@@ -323,11 +358,42 @@ impl Session {
         if self.tx == TxStatus::Failed && !stmt.allowed_when_failed() {
             return Err(aborted());
         }
-        let result = self.dispatch(stmt, params, sink);
-        if result.is_err() && self.tx == TxStatus::InBlock {
-            self.tx = TxStatus::Failed;
+        let result = self
+            .leave_implicit_for(stmt)
+            .and_then(|()| self.dispatch(stmt, params, sink));
+        match &result {
+            Err(_) if self.tx == TxStatus::InBlock => self.tx = TxStatus::Failed,
+            Ok(_) => self.count_pipelined(),
+            Err(_) => {}
         }
         result
+    }
+
+    /// A statement ran in the extended protocol's implicit transaction.
+    fn count_pipelined(&mut self) {
+        if let Implicit::Pipeline { ran } = &mut self.implicit {
+            *ran += 1;
+        }
+    }
+
+    /// Before a command that cannot run inside a transaction block (VACUUM, CREATE and DROP
+    /// DATABASE, DISCARD ALL): inside a multi-statement Query it is refused as inside a
+    /// block; as the first statement of a pipeline it runs on its own, outside the implicit
+    /// transaction (which has done nothing yet), and later in one it is refused, as in
+    /// PostgreSQL 15.
+    fn leave_implicit_for(&mut self, stmt: &Prepared) -> Result<(), SpiError> {
+        let Some(what) = stmt.refuses_block() else {
+            return Ok(());
+        };
+        match self.implicit {
+            Implicit::None => Ok(()),
+            Implicit::Query => Err(inside_block(what)),
+            Implicit::Pipeline { ran: 0 } => self.commit_block(),
+            Implicit::Pipeline { .. } => Err(SpiError::new(
+                sqlstate::ACTIVE_SQL_TRANSACTION,
+                format!("{what} cannot be executed within a pipeline"),
+            )),
+        }
     }
 
     /// Parses, prepares and executes each statement of a simple query, buffering the results;
@@ -347,9 +413,11 @@ impl Session {
     /// an empty string completes one empty result (EmptyQueryResponse).
     ///
     /// As in PostgreSQL, several statements sent outside a transaction block run in one
-    /// implicit transaction: an error rolls back the ones before it. (When the query itself
-    /// contains transaction control or CREATE/DROP DATABASE, each statement commits on its
-    /// own instead.)
+    /// implicit transaction, all or nothing: an error rolls back the ones before it. A BEGIN
+    /// among them makes the implicit transaction the client's block (it stays open after the
+    /// query); a COMMIT or ROLLBACK among them ends it with PostgreSQL's warning, and the
+    /// statements after it start a new one; SAVEPOINT and the commands that cannot run in a
+    /// transaction block (VACUUM, CREATE DATABASE…) are refused inside it.
     pub fn simple_query_into(
         &mut self,
         sql: &str,
@@ -367,18 +435,12 @@ impl Session {
         if stmts.is_empty() {
             return sink.complete(QueryResult::tag(""));
         }
-        let implicit = stmts.len() > 1
-            && self.tx == TxStatus::Idle
-            && (0..stmts.len()).all(|i| stmts.fits_implicit_block(i));
-        if implicit {
-            self.pending_begin = true;
-            self.tx = TxStatus::InBlock;
-            self.implicit = true;
-            runtime::start_transaction_clock();
-        }
         let single = stmts.len() == 1;
         let mut outcome = Ok(());
         for i in 0..stmts.len() {
+            if !single {
+                self.begin_implicit_block(Implicit::Query);
+            }
             let prepared = if single {
                 self.prepare_typed(sql, &[])
             } else {
@@ -396,27 +458,76 @@ impl Session {
                 break;
             }
         }
-        if implicit {
-            self.implicit = false;
-            if outcome.is_err() {
-                self.abort_if_in_transaction();
-            } else {
-                let writes = self.block_writes;
-                match self.commit_sqlite() {
-                    Ok(()) => {
-                        self.end_block(true);
-                        if writes > 0 {
-                            hooks().note_writes(&self.database, writes);
-                        }
-                    }
-                    Err(e) => {
-                        self.abort_if_in_transaction();
-                        outcome = Err(e);
-                    }
-                }
-            }
+        // The end of a simple Query ends whatever implicit transaction is open (also one an
+        // extended-protocol pipeline left before it, as PostgreSQL's exec_simple_query does).
+        let ended = self.finish_implicit(outcome.is_ok());
+        outcome.and(ended)
+    }
+
+    /// Starts the extended protocol's implicit transaction at an Execute, unless a transaction
+    /// (implicit or the client's) is already open. It lasts until [`Session::end_implicit`]
+    /// (Sync): the statements executed until then are all or nothing.
+    pub fn begin_implicit(&mut self) {
+        self.begin_implicit_block(Implicit::Pipeline { ran: 0 });
+    }
+
+    /// Sync: commits the implicit transaction the extended protocol opened, or rolls it back
+    /// when one of its statements failed. A client's block stays open. Suspended portals of a
+    /// committed or rolled-back transaction are closed. A failed commit is returned (the
+    /// transaction is then rolled back).
+    pub fn end_implicit(&mut self) -> Result<(), SpiError> {
+        self.finish_implicit(true)
+    }
+
+    /// Whether this session holds its database's write lock: its SQLite transaction has
+    /// written (or began IMMEDIATE), so every other writer waits for it to end.
+    pub fn holds_write_lock(&self) -> bool {
+        matches!(
+            self.sql.conn.transaction_state(Some(rusqlite::MAIN_DB)),
+            Ok(rusqlite::TransactionState::Write)
+        )
+    }
+
+    /// Whether a transaction block the client began (BEGIN) is open, as opposed to no
+    /// transaction or an implicit one.
+    pub fn in_client_block(&self) -> bool {
+        self.tx != TxStatus::Idle && self.implicit == Implicit::None
+    }
+
+    fn begin_implicit_block(&mut self, kind: Implicit) {
+        if self.tx == TxStatus::Idle {
+            self.pending_begin = true;
+            self.tx = TxStatus::InBlock;
+            self.implicit = kind;
+            runtime::start_transaction_clock();
         }
-        outcome
+    }
+
+    /// Ends the open implicit transaction, committing it when `commit` and none of its
+    /// statements failed.
+    fn finish_implicit(&mut self, commit: bool) -> Result<(), SpiError> {
+        if self.implicit == Implicit::None {
+            return Ok(());
+        }
+        if !commit || self.tx == TxStatus::Failed {
+            self.abort_if_in_transaction();
+            return Ok(());
+        }
+        self.commit_block()
+    }
+
+    /// Commits the open block (client's or implicit) and ends it; on failure rolls back.
+    fn commit_block(&mut self) -> Result<(), SpiError> {
+        let writes = self.block_writes;
+        if let Err(e) = self.commit_sqlite() {
+            self.abort_if_in_transaction();
+            return Err(e);
+        }
+        self.end_block(true);
+        if writes > 0 {
+            hooks().note_writes(&self.database, writes);
+        }
+        Ok(())
     }
 
     /// An error found outside SQL execution (a bad Bind, an unknown portal) inside a
@@ -429,6 +540,7 @@ impl Session {
 
     /// Connection loss or FATAL: roll back whatever is open.
     pub fn abort_if_in_transaction(&mut self) {
+        self.portals.close_all();
         if !self.sql.conn.is_autocommit() {
             let _ = self.sql.trusted(|c| c.execute_batch("ROLLBACK"));
         }
@@ -446,6 +558,9 @@ impl Session {
 
     /// COMMIT of the SQLite transaction, if one was opened.
     fn commit_sqlite(&mut self) -> Result<(), SpiError> {
+        // Portals end with their transaction (PostgreSQL's AtCommit_Portals); SQLite could
+        // not commit under a statement that is still writing anyway.
+        self.portals.close_all();
         if self.sql.conn.is_autocommit() {
             return Ok(());
         }
@@ -458,6 +573,8 @@ impl Session {
         }
         self.schema_changed_in_block = false;
         self.pending_begin = false;
+        self.implicit = Implicit::None;
+        self.portals.close_all();
         if self.tx != TxStatus::Idle {
             self.undo.finish(committed);
         }
@@ -485,8 +602,29 @@ impl Session {
             Body::Empty => return Ok(QueryResult::tag("")),
             Body::Plan(plan) => plan,
         };
+        self.refuse_write_if_read_only(plan)?;
+        let mut result = match plan.as_ref() {
+            Plan::Query(q) => return self.run_sql(q, params, sink),
+            Plan::Utility(Utility::Execute { name, args }) => {
+                return self.execute_named(name, args, sink);
+            }
+            Plan::Copy(c) => return self.run_copy(c, sink),
+            Plan::Ddl(ddl) => self.run_ddl(ddl)?,
+            Plan::Utility(u) => self.utility(u)?,
+        };
+        if !result.columns.is_empty() {
+            sink.describe(&result.columns)?;
+            for row in std::mem::take(&mut result.rows) {
+                sink.row(row)?;
+            }
+        }
+        Ok(result)
+    }
+
+    /// 25006 for a statement that writes inside a READ ONLY block.
+    fn refuse_write_if_read_only(&self, plan: &Plan) -> Result<(), SpiError> {
         if self.read_only && self.tx != TxStatus::Idle {
-            let writes = match plan.as_ref() {
+            let writes = match plan {
                 Plan::Query(q) => q.writes().then(|| exec::query_tag(q, 0)),
                 Plan::Ddl(d) => Some(d.tag().to_string()),
                 Plan::Utility(u @ (Utility::CreateSchema { .. } | Utility::DropSchema { .. })) => {
@@ -512,22 +650,7 @@ impl Session {
                 ));
             }
         }
-        let mut result = match plan.as_ref() {
-            Plan::Query(q) => return self.run_sql(q, params, sink),
-            Plan::Utility(Utility::Execute { name, args }) => {
-                return self.execute_named(name, args, sink);
-            }
-            Plan::Copy(c) => return self.run_copy(c, sink),
-            Plan::Ddl(ddl) => self.run_ddl(ddl)?,
-            Plan::Utility(u) => self.utility(u)?,
-        };
-        if !result.columns.is_empty() {
-            sink.describe(&result.columns)?;
-            for row in std::mem::take(&mut result.rows) {
-                sink.row(row)?;
-            }
-        }
-        Ok(result)
+        Ok(())
     }
 
     /// EXECUTE: the arguments are evaluated as their parameters' types, then the statement
@@ -538,6 +661,17 @@ impl Session {
         args: &[String],
         sink: &mut dyn ResultSink,
     ) -> Result<QueryResult, SpiError> {
+        let (stmt, params) = self.resolve_named(name, args)?;
+        self.dispatch(&stmt, &params, sink)
+    }
+
+    /// EXECUTE's statement, planned again, and its arguments evaluated as its parameters'
+    /// types.
+    fn resolve_named(
+        &mut self,
+        name: &str,
+        args: &[String],
+    ) -> Result<(Prepared, Vec<Value>), SpiError> {
         let Some((text, oids)) = self.named.get(name).cloned() else {
             return Err(missing_prepared(name));
         };
@@ -579,7 +713,7 @@ impl Session {
                 });
             }
         }
-        self.dispatch(&stmt, &params, sink)
+        Ok((stmt, params))
     }
 
     fn run_ddl(&mut self, ddl: &Ddl) -> Result<QueryResult, SpiError> {
@@ -616,7 +750,36 @@ impl Session {
             let writes = !matches!(u, Utility::Savepoint(_));
             self.ensure_begun(writes)?;
         }
+        // Where PostgreSQL asks IsTransactionBlock(): a multi-statement Query's implicit
+        // transaction counts, the extended protocol's does not.
+        let txn_block = in_block && !matches!(self.implicit, Implicit::Pipeline { .. });
+        let implicit = self.implicit != Implicit::None;
         match u {
+            Utility::Begin { read_only, .. } if implicit => {
+                // BEGIN inside an implicit transaction makes it the client's block.
+                self.implicit = Implicit::None;
+                self.read_only = *read_only;
+                Ok(QueryResult::tag(u.tag()))
+            }
+            Utility::Commit if implicit && self.tx == TxStatus::Failed => {
+                self.abort_if_in_transaction();
+                Ok(QueryResult::tag("ROLLBACK").with_notices(vec![no_tx()]))
+            }
+            Utility::Commit if implicit => {
+                self.commit_block()?;
+                Ok(QueryResult::tag("COMMIT").with_notices(vec![no_tx()]))
+            }
+            Utility::Rollback if implicit => {
+                self.abort_if_in_transaction();
+                Ok(QueryResult::tag("ROLLBACK").with_notices(vec![no_tx()]))
+            }
+            Utility::Savepoint(_) | Utility::Release(_) | Utility::RollbackTo(_) if implicit => {
+                Err(outside_block(match u {
+                    Utility::Savepoint(_) => "SAVEPOINT",
+                    Utility::Release(_) => "RELEASE SAVEPOINT",
+                    _ => "ROLLBACK TO SAVEPOINT",
+                }))
+            }
             Utility::Begin { read_only, .. } => {
                 if in_block {
                     return Ok(QueryResult::tag(u.tag()).with_notices(vec![Notice::warning(
@@ -631,7 +794,7 @@ impl Session {
                 Ok(QueryResult::tag(u.tag()))
             }
             Utility::SetTransactionReadOnly(ro) => {
-                if !in_block {
+                if !txn_block {
                     return Ok(QueryResult::tag("SET").with_notices(vec![Notice::warning(
                         sqlstate::NO_ACTIVE_SQL_TRANSACTION,
                         "SET TRANSACTION can only be used in transaction blocks",
@@ -641,7 +804,7 @@ impl Session {
                 Ok(QueryResult::tag("SET"))
             }
             Utility::Lock => {
-                if !in_block {
+                if !txn_block {
                     return Err(outside_block("LOCK TABLE"));
                 }
                 Ok(QueryResult::tag("LOCK TABLE"))
@@ -665,15 +828,7 @@ impl Session {
                     Ok(QueryResult::tag("ROLLBACK"))
                 }
                 TxStatus::InBlock => {
-                    let writes = self.block_writes;
-                    if let Err(e) = self.commit_sqlite() {
-                        self.abort_if_in_transaction();
-                        return Err(e);
-                    }
-                    self.end_block(true);
-                    if writes > 0 {
-                        hooks().note_writes(&self.database, writes);
-                    }
+                    self.commit_block()?;
                     Ok(QueryResult::tag("COMMIT"))
                 }
             },
@@ -884,7 +1039,7 @@ impl Session {
         if !plan.columns.is_empty() {
             sink.describe(&plan.columns)?;
         }
-        let client_block = in_block && !self.implicit;
+        let client_block = in_block && self.implicit == Implicit::None;
         let processed = exec::run_query(&self.sql, plan, params, 0, client_block, &mut |row| {
             sink.row(row)
         })?;
@@ -907,6 +1062,7 @@ impl Session {
 
 impl Drop for Session {
     fn drop(&mut self) {
+        // Rolls back and closes the portals before `sql` closes (cursor.rs's contract).
         self.abort_if_in_transaction();
     }
 }
@@ -947,5 +1103,8 @@ fn missing_savepoint(name: &str) -> SpiError {
 }
 
 mod copy;
+mod portal;
+
+pub use portal::{Fetched, PortalId};
 #[cfg(test)]
 mod tests;

@@ -104,6 +104,11 @@ impl<S: Read + Write + AsRawFd> Connection<S> {
         }
     }
 
+    /// Whether the next message already received is a Sync.
+    pub fn next_is_sync(&self) -> bool {
+        self.rbuf.starts_with(b"S\0\0\0\x04")
+    }
+
     /// One non-blocking read into the input buffer. `Ok(false)` on EOF; `Ok(true)` also when the
     /// readiness was spurious and nothing came.
     fn fill(&mut self) -> Result<bool> {

@@ -141,6 +141,14 @@ impl<'h, S: Read + Write + AsRawFd> Backend<'h, S> {
             FrontendMessage::Close { target, name } => self.close(target, &name),
             FrontendMessage::Sync => {
                 self.ignore_till_sync = false;
+                // The extended protocol's implicit transaction ends here: committed, or
+                // rolled back when one of its messages failed.
+                if let Err(e) = self.session.end_implicit() {
+                    match Failure::from(e) {
+                        Failure::Error(fields) => self.send_error(&fields),
+                        other => return Err(other),
+                    }
+                }
                 self.ready_for_query();
             }
             FrontendMessage::Flush => self.conn.flush()?,

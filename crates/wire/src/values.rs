@@ -179,6 +179,20 @@ impl<'a, S: Read + Write + AsRawFd> RowWriter<'a, S> {
         }
     }
 
+    /// For the next rows of a suspended portal described as `described` (no RowDescription,
+    /// no CommandComplete: the rows only).
+    pub fn portal_rows(
+        conn: &'a mut Connection<S>,
+        hooks: &'a mut dyn BackendHooks,
+        described: &'a [spi::Column],
+        formats: &'a [Format],
+    ) -> Self {
+        RowWriter {
+            columns: described.to_vec(),
+            ..RowWriter::portal(conn, hooks, described, formats)
+        }
+    }
+
     /// The statement's outcome: a socket failure the writer met comes first.
     pub fn outcome<T>(&mut self, result: Result<T, spi::SpiError>) -> Result<T, Failure> {
         match self.failure.take() {

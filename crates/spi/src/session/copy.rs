@@ -105,7 +105,7 @@ impl Session {
             }
             _ => {}
         }
-        let client_block = in_block && !self.implicit;
+        let client_block = in_block && self.implicit == super::Implicit::None;
         let mut texts: Vec<Option<String>> = Vec::with_capacity(plan.columns.len());
         let mut bins: Vec<Option<Vec<u8>>> = Vec::with_capacity(plan.columns.len());
         let processed =
@@ -210,7 +210,7 @@ impl Session {
         }
         runtime::start_statement_clock();
         let rel = plan.relname.as_str();
-        let client_block = self.tx != TxStatus::Idle && !self.implicit;
+        let client_block = self.tx != TxStatus::Idle && self.implicit == super::Implicit::None;
         let mut reader = match opts.format {
             CopyFormat::Binary => Reader::Binary(BinaryReader::new()),
             _ => Reader::Text(LineReader::new(opts)),
