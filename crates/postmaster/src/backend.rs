@@ -135,6 +135,27 @@ impl BackendHooks for Hooks {
         WaitOutcome::Timeout
     }
 
+    fn wait_writable(&mut self, fd: RawFd, timeout: Option<Duration>) -> WaitOutcome {
+        let l = latch::my_latch();
+        let mut ev =
+            WaitEvents::LATCH_SET | WaitEvents::SOCKET_WRITEABLE | WaitEvents::POSTMASTER_DEATH;
+        if timeout.is_some() {
+            ev |= WaitEvents::TIMEOUT;
+        }
+        let r = l.wait_socket(ev, fd, timeout);
+        if r.contains(WaitEvents::POSTMASTER_DEATH) {
+            return WaitOutcome::PostmasterDeath;
+        }
+        if r.contains(WaitEvents::LATCH_SET) {
+            l.reset();
+            return WaitOutcome::Interrupted;
+        }
+        if r.contains(WaitEvents::SOCKET_WRITEABLE) {
+            return WaitOutcome::Writable;
+        }
+        WaitOutcome::Timeout
+    }
+
     fn cancel_request(&mut self, pid: i32, key: i32) {
         if let Some(p) = proc::find_proc(pid)
             && p.backend_type() == Some(proc::BackendType::ClientBackend)

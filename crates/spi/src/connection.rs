@@ -239,6 +239,15 @@ impl SqlConn {
         out
     }
 
+    /// Whether this connection's transaction holds the database's write lock (it wrote, or
+    /// began IMMEDIATE): every other writer waits until it ends.
+    pub(crate) fn holds_write_lock(&self) -> bool {
+        matches!(
+            self.conn.transaction_state(Some(rusqlite::MAIN_DB)),
+            Ok(rusqlite::TransactionState::Write)
+        )
+    }
+
     /// Changes how long statements wait for the write lock.
     pub(crate) fn set_busy_timeout(&self, timeout: Duration) {
         self.busy_timeout_ms

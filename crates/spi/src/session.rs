@@ -482,10 +482,7 @@ impl Session {
     /// Whether this session holds its database's write lock: its SQLite transaction has
     /// written (or began IMMEDIATE), so every other writer waits for it to end.
     pub fn holds_write_lock(&self) -> bool {
-        matches!(
-            self.sql.conn.transaction_state(Some(rusqlite::MAIN_DB)),
-            Ok(rusqlite::TransactionState::Write)
-        )
+        self.sql.holds_write_lock()
     }
 
     /// Whether a transaction block the client began (BEGIN) is open, as opposed to no
@@ -1040,7 +1037,12 @@ impl Session {
             sink.describe(&plan.columns)?;
         }
         let client_block = in_block && self.implicit == Implicit::None;
-        let processed = exec::run_query(&self.sql, plan, params, 0, client_block, &mut |row| {
+        let sql = &self.sql;
+        let mut first = true;
+        let processed = exec::run_query(sql, plan, params, 0, client_block, &mut |row| {
+            if std::mem::take(&mut first) && sql.holds_write_lock() {
+                sink.holding_write_lock();
+            }
             sink.row(row)
         })?;
         if plan.writes() {

@@ -48,6 +48,7 @@ impl From<WireError> for Failure {
         match e {
             WireError::Protocol(m) => Failure::fatal("08P01", m),
             WireError::Io(e) => Failure::ClientGone(e.to_string()),
+            WireError::Interrupted(e) => Failure::from(e),
             WireError::Sql { sqlstate, message } => Failure::error(sqlstate, message),
         }
     }

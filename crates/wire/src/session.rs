@@ -151,7 +151,7 @@ impl<'h, S: Read + Write + AsRawFd> Backend<'h, S> {
                 }
                 self.ready_for_query();
             }
-            FrontendMessage::Flush => self.conn.flush()?,
+            FrontendMessage::Flush => self.conn.flush(&mut *self.hooks)?,
             FrontendMessage::Terminate => return Ok(Some(0)),
             FrontendMessage::FunctionCall => {
                 return Err(Failure::error(
@@ -169,7 +169,7 @@ impl<'h, S: Read + Write + AsRawFd> Backend<'h, S> {
             }
         }
         if self.conn.wbuf.len() > WRITE_HIGH_WATER {
-            self.conn.flush()?;
+            self.conn.flush(&mut *self.hooks)?;
         }
         Ok(None)
     }
@@ -210,13 +210,27 @@ impl<'h, S: Read + Write + AsRawFd> Backend<'h, S> {
         }
     }
 
-    /// When idle inside a transaction block, the idle_in_transaction_session_timeout deadline.
+    /// How long to wait for the client's next message: `idle_in_transaction_session_timeout`
+    /// while idle in a block the client began, and `idle_write_lock_timeout` whenever the
+    /// session holds its database's write lock (in any transaction, whatever the client set:
+    /// every other writer waits for it). Either ends the session with FATAL 25P03.
     fn idle_deadline(&self) -> Option<Instant> {
-        if self.session.transaction_status() == spi::TxStatus::Idle {
-            return None;
+        let after =
+            |ms: i64| (ms > 0).then(|| Instant::now() + Duration::from_millis(ms.unsigned_abs()));
+        let idle_in_block = if self.session.in_client_block() {
+            after(guc::builtin::IDLE_IN_TRANSACTION_SESSION_TIMEOUT.get())
+        } else {
+            None
+        };
+        let write_lock = if self.session.holds_write_lock() {
+            after(guc::builtin::IDLE_WRITE_LOCK_TIMEOUT.get())
+        } else {
+            None
+        };
+        match (idle_in_block, write_lock) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
         }
-        let ms = guc::builtin::IDLE_IN_TRANSACTION_SESSION_TIMEOUT.get();
-        (ms > 0).then(|| Instant::now() + Duration::from_millis(ms.unsigned_abs()))
     }
 
     pub(crate) fn send_error(&mut self, fields: &ErrorFields) {
@@ -246,7 +260,10 @@ impl<'h, S: Read + Write + AsRawFd> Backend<'h, S> {
         spi::interrupt::set_statement_deadline(deadline);
         self.hooks.report_activity("active", Some(sql));
         self.last_query = Some(sql.to_owned());
+        self.conn.in_statement = true;
         let result = f(&mut self.session, &mut self.conn, &mut *self.hooks);
+        self.conn.in_statement = false;
+        self.conn.write_lock_timeout = None;
         spi::interrupt::set_statement_deadline(None);
         self.report_changed_settings();
         let value = result?;

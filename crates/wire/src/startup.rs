@@ -52,7 +52,7 @@ pub fn send_fatal<S: Read + Write + AsRawFd>(conn: &mut Connection<S>, failure: 
             };
             tracing::error!(target: "FATAL", "{}", fields.message);
             backend::error_response(&mut conn.wbuf, &fields);
-            if let Err(e) = conn.flush() {
+            if let Err(e) = conn.flush_best_effort() {
                 tracing::info!("could not send FATAL to client: {e}");
             }
             1
@@ -128,12 +128,12 @@ fn read_startup_packet<S: Read + Write + AsRawFd>(
             StartupPacket::SslRequest if !ssl_done => {
                 ssl_done = true;
                 backend::encryption_refused(&mut conn.wbuf);
-                conn.flush()?;
+                conn.flush(hooks)?;
             }
             StartupPacket::GssEncRequest if !gss_done => {
                 gss_done = true;
                 backend::encryption_refused(&mut conn.wbuf);
-                conn.flush()?;
+                conn.flush(hooks)?;
             }
             StartupPacket::SslRequest | StartupPacket::GssEncRequest => {
                 return Err(Failure::fatal(

@@ -201,6 +201,25 @@ impl<'a, S: Read + Write + AsRawFd> RowWriter<'a, S> {
         }
     }
 
+    /// Sends the buffer once it passes [`WRITE_HIGH_WATER`].
+    fn flush_if_full(&mut self) -> Result<(), spi::SpiError> {
+        if self.conn.wbuf.len() > WRITE_HIGH_WATER {
+            self.flush_now()
+        } else {
+            Ok(())
+        }
+    }
+
+    /// Sends the buffer. A wait the server ended (cancel, statement timeout, SIGTERM…) is
+    /// the statement's error; a failed socket stops the statement with a stand-in.
+    fn flush_now(&mut self) -> Result<(), spi::SpiError> {
+        match self.conn.flush(self.hooks) {
+            Ok(()) => Ok(()),
+            Err(crate::error::WireError::Interrupted(e)) => Err(e),
+            Err(e) => Err(self.stop(Failure::from(e))),
+        }
+    }
+
     /// Keeps `failure` for [`RowWriter::outcome`] and stops the statement with a stand-in.
     fn stop(&mut self, failure: Failure) -> spi::SpiError {
         self.failure = Some(failure);
@@ -230,12 +249,13 @@ impl<S: Read + Write + AsRawFd> spi::ResultSink for RowWriter<'_, S> {
             return Err(self.stop(f));
         }
         self.rows += 1;
-        if self.conn.wbuf.len() > WRITE_HIGH_WATER
-            && let Err(e) = self.conn.flush()
-        {
-            return Err(self.stop(Failure::from(e)));
-        }
-        Ok(())
+        self.flush_if_full()
+    }
+
+    fn holding_write_lock(&mut self) {
+        let ms = guc::builtin::IDLE_WRITE_LOCK_TIMEOUT.get();
+        self.conn.write_lock_timeout =
+            (ms > 0).then(|| std::time::Duration::from_millis(ms.unsigned_abs()));
     }
 
     fn complete(&mut self, result: spi::QueryResult) -> Result<(), spi::SpiError> {
@@ -251,12 +271,7 @@ impl<S: Read + Write + AsRawFd> spi::ResultSink for RowWriter<'_, S> {
             backend::command_complete(&mut self.conn.wbuf, &result.tag);
         }
         self.columns.clear();
-        if self.conn.wbuf.len() > WRITE_HIGH_WATER
-            && let Err(e) = self.conn.flush()
-        {
-            return Err(self.stop(Failure::from(e)));
-        }
-        Ok(())
+        self.flush_if_full()
     }
 
     fn copy_in_begin(
@@ -266,10 +281,7 @@ impl<S: Read + Write + AsRawFd> spi::ResultSink for RowWriter<'_, S> {
     ) -> Result<(), spi::SpiError> {
         backend::copy_in_response(&mut self.conn.wbuf, format.code(), columns);
         // The client may send only once it has seen this.
-        if let Err(e) = self.conn.flush() {
-            return Err(self.stop(Failure::from(e)));
-        }
-        Ok(())
+        self.flush_now()
     }
 
     fn copy_in_next(&mut self, buf: &mut Vec<u8>) -> Result<bool, spi::SpiError> {
@@ -333,12 +345,7 @@ impl<S: Read + Write + AsRawFd> spi::ResultSink for RowWriter<'_, S> {
     fn copy_out_data(&mut self, data: &[u8]) -> Result<(), spi::SpiError> {
         backend::copy_data(&mut self.conn.wbuf, data);
         self.rows += 1;
-        if self.conn.wbuf.len() > WRITE_HIGH_WATER
-            && let Err(e) = self.conn.flush()
-        {
-            return Err(self.stop(Failure::from(e)));
-        }
-        Ok(())
+        self.flush_if_full()
     }
 
     fn copy_out_end(&mut self) -> Result<(), spi::SpiError> {

@@ -186,6 +186,9 @@ impl Session {
         let fail = |e| exec::client_error(sql, e, client_block);
         let width = portal.plan.columns.len();
         let mut sent = 0u64;
+        if sql.holds_write_lock() {
+            sink.holding_write_lock();
+        }
         loop {
             if max_rows != 0 && sent >= max_rows {
                 return Ok(Fetched::Suspended);
