@@ -62,6 +62,8 @@ pub struct Connection<S> {
     pub wbuf: BytesMut,
     /// Bytes at the front of `wbuf` that finish a message whose start was already sent.
     partial: usize,
+    /// Body bytes of a refused oversized message still to be skipped as they arrive.
+    discarding: usize,
     /// A statement is running: a cancel or its deadline ends it while waiting to send.
     pub in_statement: bool,
     /// While a statement runs in a transaction that holds the database's write lock:
@@ -80,6 +82,7 @@ impl<S: Read + Write + AsRawFd> Connection<S> {
             rbuf: BytesMut::new(),
             wbuf: BytesMut::new(),
             partial: 0,
+            discarding: 0,
             in_statement: false,
             write_lock_timeout: None,
             scratch: vec![0; READ_CHUNK],
@@ -95,7 +98,10 @@ impl<S: Read + Write + AsRawFd> Connection<S> {
         mut frame: impl FnMut(&mut BytesMut) -> Result<Option<T>>,
     ) -> Result<Incoming<T>> {
         loop {
-            if let Some(msg) = frame(&mut self.rbuf)? {
+            self.skip_discarded();
+            if self.discarding == 0
+                && let Some(msg) = frame(&mut self.rbuf)?
+            {
                 return Ok(Incoming::Message(msg));
             }
             if !self.flush_until(hooks, deadline)? {
@@ -126,6 +132,19 @@ impl<S: Read + Write + AsRawFd> Connection<S> {
                 WaitOutcome::PostmasterDeath => return Ok(Incoming::PostmasterDeath),
             }
         }
+    }
+
+    /// Skips the next `n` bytes of input (the body of a message refused for its size) as they
+    /// arrive, never holding more than one read's worth of them.
+    pub fn discard(&mut self, n: usize) {
+        self.discarding += n;
+        self.skip_discarded();
+    }
+
+    fn skip_discarded(&mut self) {
+        let n = self.discarding.min(self.rbuf.len());
+        self.rbuf.advance(n);
+        self.discarding -= n;
     }
 
     /// Whether the next message already received is a Sync.

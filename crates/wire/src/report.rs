@@ -13,6 +13,9 @@ pub enum Failure {
     Fatal(Box<ErrorFields>),
     /// The socket failed (EOF, EPIPE, ECONNRESET): roll back and exit 0 quietly.
     ClientGone(String),
+    /// A message over `max_message_size` (its type and length): ERROR 54000 while its body
+    /// is skipped unread; the session goes on.
+    TooLarge { tag: u8, len: usize },
 }
 
 impl Failure {

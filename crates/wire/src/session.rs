@@ -19,7 +19,7 @@ use crate::BackendHooks;
 use crate::connection::{Connection, Incoming, WRITE_HIGH_WATER};
 use crate::extended::{Portal, PreparedStatement};
 use crate::protocol::backend::{self, ErrorFields};
-use crate::protocol::framing::try_frame;
+use crate::protocol::framing::{Frame, try_frame_within};
 use crate::protocol::frontend::{self, FrontendMessage};
 use crate::report::Failure;
 use crate::startup::{REPORTED_SETTINGS, Started, send_fatal};
@@ -37,6 +37,29 @@ pub struct Backend<'h, S> {
     ignore_till_sync: bool,
     /// The last statement text, shown by pg_stat_activity while idle.
     last_query: Option<String>,
+}
+
+/// Frames the next message with the `max_message_size` limit.
+pub(crate) fn within_max_message_size(
+    buf: &mut bytes::BytesMut,
+) -> crate::error::Result<Option<Frame>> {
+    let max = usize::try_from(guc::builtin::MAX_MESSAGE_SIZE.get()).unwrap_or(usize::MAX);
+    try_frame_within(buf, max)
+}
+
+/// ERROR 54000 for a message over `max_message_size`.
+pub(crate) fn message_too_large(tag: u8, len: usize) -> ErrorFields {
+    let mut fields = ErrorFields::new(
+        "ERROR",
+        "54000",
+        format!("message of {len} bytes exceeds the maximum message size"),
+    );
+    fields.detail = Some(format!(
+        "The message (type \"{}\") was skipped unread; max_message_size is {} bytes.",
+        char::from(tag),
+        guc::builtin::MAX_MESSAGE_SIZE.get()
+    ));
+    fields
 }
 
 /// The `pg_stat_activity.state` for an idle session in this transaction state.
@@ -85,6 +108,7 @@ impl<'h, S: Read + Write + AsRawFd> Backend<'h, S> {
                     tracing::info!("could not communicate with client: {why}");
                     break 0;
                 }
+                Err(Failure::TooLarge { tag, len }) => self.too_large(tag, len),
                 Err(Failure::Error(fields)) => {
                     // Only extended-protocol messages get here: report, then skip until Sync.
                     // Errors the SQL layer raised already failed the block; protocol-level
@@ -174,6 +198,20 @@ impl<'h, S: Read + Write + AsRawFd> Backend<'h, S> {
         Ok(None)
     }
 
+    /// A refused oversized message: its body is being skipped unread. A Query fails like
+    /// any statement (ERROR, ReadyForQuery); an extended-protocol message fails the rest
+    /// until Sync, as any error there does.
+    fn too_large(&mut self, tag: u8, len: usize) {
+        let fields = message_too_large(tag, len);
+        self.session.fail_transaction_block();
+        self.send_error(&fields);
+        if tag == b'Q' {
+            self.ready_for_query();
+        } else {
+            self.ignore_till_sync = true;
+        }
+    }
+
     /// The next message, handling idle-time events. `Ok(None)`: EOF.
     fn read_message(&mut self) -> Result<Option<FrontendMessage>, Failure> {
         let deadline = self.idle_deadline();
@@ -182,8 +220,17 @@ impl<'h, S: Read + Write + AsRawFd> Backend<'h, S> {
                 return Err(Failure::terminated());
             }
             self.hooks.handle_pending_reload();
-            match self.conn.next(self.hooks, deadline, try_frame)? {
-                Incoming::Message((tag, body)) => return Ok(Some(frontend::decode(tag, body)?)),
+            match self
+                .conn
+                .next(self.hooks, deadline, within_max_message_size)?
+            {
+                Incoming::Message(Frame::Message(tag, body)) => {
+                    return Ok(Some(frontend::decode(tag, body)?));
+                }
+                Incoming::Message(Frame::TooLarge { tag, len }) => {
+                    self.conn.discard(len - 4);
+                    return Err(Failure::TooLarge { tag, len });
+                }
                 Incoming::Eof => {
                     if !self.conn.rbuf.is_empty() {
                         return Err(Failure::fatal(

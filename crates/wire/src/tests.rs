@@ -1652,3 +1652,37 @@ fn a_client_that_stops_reading_can_still_cancel_its_statement() {
     );
     assert_eq!(rows(&h.query("select 1")), vec![vec![Some("1".into())]]);
 }
+
+/// A Query over `max_message_size` (64 MB by default) is refused on its length word: ERROR
+/// 54000 and ReadyForQuery, its body skipped as it arrives; the session goes on. Over the
+/// protocol's 1 GiB it is still FATAL 08P01.
+#[test]
+fn a_message_over_max_message_size_is_an_error_and_its_body_is_skipped_unread() {
+    let mut h = Harness::connected();
+    let len: usize = 65 << 20;
+    let mut writer = h.client.try_clone().unwrap();
+    let sender = std::thread::spawn(move || {
+        let mut head = vec![b'Q'];
+        head.extend_from_slice(&u32::try_from(len).unwrap().to_be_bytes());
+        writer.write_all(&head).unwrap();
+        let chunk = vec![b' '; 1 << 20];
+        let mut left = len - 4;
+        while left > 0 {
+            let n = left.min(chunk.len());
+            let last = left == n;
+            if last {
+                // A NUL-terminated query string, were it read.
+                writer.write_all(&chunk[..n - 1]).unwrap();
+                writer.write_all(&[0]).unwrap();
+            } else {
+                writer.write_all(&chunk[..n]).unwrap();
+            }
+            left -= n;
+        }
+    });
+    let msgs = h.until_ready();
+    assert_eq!(errors(&msgs), vec!["54000"], "{msgs:?}");
+    assert_eq!(status(&msgs), b'I');
+    sender.join().unwrap();
+    assert_eq!(rows(&h.query("select 1")), vec![vec![Some("1".into())]]);
+}

@@ -15,7 +15,7 @@ use sql::{Type, Value};
 use crate::BackendHooks;
 use crate::connection::{Connection, Incoming, WRITE_HIGH_WATER};
 use crate::protocol::backend::{self, ErrorFields, FieldDescription, put_value_with};
-use crate::protocol::framing::try_frame;
+use crate::protocol::framing::Frame;
 use crate::protocol::frontend::{self, FrontendMessage};
 use crate::protocol::{Format, Oid};
 use crate::report::Failure;
@@ -287,12 +287,24 @@ impl<S: Read + Write + AsRawFd> spi::ResultSink for RowWriter<'_, S> {
     fn copy_in_next(&mut self, buf: &mut Vec<u8>) -> Result<bool, spi::SpiError> {
         loop {
             let deadline = spi::interrupt::statement_deadline();
-            let incoming = match self.conn.next(self.hooks, deadline, try_frame) {
+            let incoming = match self.conn.next(
+                self.hooks,
+                deadline,
+                crate::session::within_max_message_size,
+            ) {
                 Ok(i) => i,
                 Err(e) => return Err(self.stop(Failure::from(e))),
             };
             match incoming {
-                Incoming::Message((tag, body)) => match frontend::decode(tag, body) {
+                Incoming::Message(Frame::TooLarge { tag, len }) => {
+                    self.conn.discard(len - 4);
+                    let f = crate::session::message_too_large(tag, len);
+                    let mut e =
+                        spi::SpiError::new(spi::sqlstate::PROGRAM_LIMIT_EXCEEDED, f.message);
+                    e.detail = f.detail;
+                    return Err(e);
+                }
+                Incoming::Message(Frame::Message(tag, body)) => match frontend::decode(tag, body) {
                     Ok(FrontendMessage::CopyData(data)) => {
                         buf.extend_from_slice(&data);
                         return Ok(true);
