@@ -66,3 +66,21 @@ select percentile_cont(0.5, 1); -- error
 select percentile_cont(array[0.5, 0.9]) within group (order by x::float8) from generate_series(1,10) x;
 select percentile_cont(0.5) within group (order by x * interval '1 day') from generate_series(1,4) x;
 select g, mode() within group (order by x % 3) from generate_series(1,10) x, (values (1),(2)) v(g) group by g order by g;
+select region, rep, grouping(region, rep), grouping(rep, region), sum(units) from sales group by cube(region, rep) having sum(units) > 5 order by 3, 1, 2;
+select coalesce(region, 'ALL') as r, count(*) from sales group by rollup(region) order by grouping(region), r;
+select region, product, count(*) from sales group by region, rollup(product) order by 1, 2 nulls first;
+select region, count(*) from sales group by grouping sets ((region), (region)) order by 1;
+select upper(region), count(*) from sales group by rollup(upper(region)) order by 1;
+select 1 from sales where grouping(region) = 0; -- error
+select region, rep from sales group by rollup(region) order by 1; -- error
+select count(*) from sales group by ();
+select region, sum(units), rank() over (order by sum(units) desc) from sales group by rollup(region) order by 1;
+select string_agg(distinct rep, ',' order by rep) from sales;
+select array_agg(distinct units order by units) from sales;
+select array_agg(distinct closed) from sales;
+select count(distinct amount::numeric(10,3)), count(distinct amount) from sales;
+select array_agg(distinct x) from (values (1.5::numeric), (1.50), (2)) v(x);
+select jsonb_agg(distinct region order by region) from sales;
+select string_agg(distinct rep, ',' order by region) from sales; -- error
+select count(distinct (region, rep)) from sales;
+select sum(distinct units), avg(distinct units) from sales;

@@ -16,7 +16,7 @@ use std::path::PathBuf;
 use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
-use tests::harness::{Server, pgbench_binary, psql_binary};
+use tests::harness::{Server, pgbench_binary, psql_binary, require_tool};
 use tests::rawpg::{msg, query, read_msg, startup_packet, startup_packet_for};
 
 const T: Duration = Duration::from_secs(20);
@@ -107,8 +107,7 @@ fn show(o: &Output) -> String {
 
 #[test]
 fn psql_c_runs_a_command_and_prints_its_result() {
-    let Some(bin) = psql_binary() else {
-        eprintln!("note: psql is not installed; skipping");
+    let Some(bin) = require_tool("psql_c_runs_a_command", "psql", psql_binary) else {
         return;
     };
     let s = start(&[]);
@@ -152,8 +151,7 @@ fn psql_c_runs_a_command_and_prints_its_result() {
 
 #[test]
 fn psql_session_on_stdin_with_an_error_inside_a_transaction() {
-    let Some(bin) = psql_binary() else {
-        eprintln!("note: psql is not installed; skipping");
+    let Some(bin) = require_tool("psql_session_on_stdin", "psql", psql_binary) else {
         return;
     };
     let s = start(&[]);
@@ -226,10 +224,7 @@ select count(*) as n from t;
 // pgbench
 
 fn pgbench(args: &[&str]) -> Option<()> {
-    let Some(bin) = pgbench_binary() else {
-        eprintln!("note: pgbench is not installed; skipping");
-        return None;
-    };
+    let bin = require_tool("pgbench", "pgbench", pgbench_binary)?;
     let s = start(&["-c", "max_connections=20"]);
     s.connect()
         .batch_execute("CREATE TABLE hits (v integer)")
@@ -303,6 +298,63 @@ fn pgbench_a_connection_per_transaction() {
 #[test]
 fn pgbench_eight_clients_two_threads() {
     pgbench(&["-c", "8", "-j", "2", "-M", "prepared"]);
+}
+
+/// pgbench's own workflow: `pgbench -i` (client-side COPY, then VACUUM and primary keys) and
+/// `-I dtGvp` (server-side generate_series), then its built-in TPC-B transaction from four
+/// clients with no failure, and the balances agree with the history table.
+#[test]
+fn pgbench_initializes_and_runs_tpcb_with_balances_that_add_up() {
+    let Some(bin) = require_tool("pgbench_initializes", "pgbench", pgbench_binary) else {
+        return;
+    };
+    let s = start(&["-c", "max_connections=20"]);
+    let run = |args: &[&str]| {
+        let o = Command::new(&bin)
+            .arg("-h")
+            .arg(s.socket_dir())
+            .args(["-p", &s.port.to_string(), "-U", "postgres"])
+            .args(args)
+            .arg("postgres")
+            .output()
+            .expect("pgbench");
+        assert!(o.status.success(), "pgbench {args:?}: {}", show(&o));
+        String::from_utf8_lossy(&o.stdout).into_owned()
+    };
+    for init in [
+        &["-i", "-s", "10"][..],
+        &["-i", "-I", "dtGvp", "-s", "10"][..],
+    ] {
+        run(init);
+        let mut c = s.connect();
+        let accounts = int(
+            &c.query_one("SELECT count(*) FROM pgbench_accounts", &[])
+                .expect("count"),
+            0,
+        );
+        assert_eq!(accounts, 1_000_000, "{init:?}");
+        let out = run(&["-T", "10", "-c", "4", "-j", "2"]);
+        assert!(
+            out.contains("number of failed transactions: 0 "),
+            "{init:?}: {out}"
+        );
+        let sums = c
+            .query_one(
+                "SELECT (SELECT sum(abalance) FROM pgbench_accounts), \
+                        (SELECT sum(tbalance) FROM pgbench_tellers), \
+                        (SELECT sum(bbalance) FROM pgbench_branches), \
+                        (SELECT sum(delta) FROM pgbench_history), \
+                        (SELECT count(*) FROM pgbench_history)",
+                &[],
+            )
+            .expect("sums");
+        let history: i64 = sums.get(4);
+        assert!(history > 0, "{init:?}: no transaction ran: {out}");
+        for i in 0..3 {
+            assert_eq!(int(&sums, i), int(&sums, 3), "{init:?}: sum {i} vs history");
+        }
+    }
+    crash_free(&s);
 }
 
 // ---------------------------------------------------------------------------------------------

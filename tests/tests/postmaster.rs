@@ -762,7 +762,7 @@ fn a_data_directory_of_the_previous_format_is_refused_naming_both_formats() {
     );
     assert!(
         out.contains(
-            "initialized by minipg format 1, which is not compatible with this version (format 2)"
+            "initialized by minipg format 1, which is not compatible with this version (format 3)"
         ),
         "{out}"
     );

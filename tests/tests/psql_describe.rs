@@ -8,8 +8,7 @@
 //!
 //! `\l` itself is run on minipg and checked for the test's database (PostgreSQL also lists
 //! `template0`/`template1`, which minipg does not have; `\l describe` is compared whole).
-//! Then `pg_dump -s` runs against minipg's database and must succeed (or stop only at the
-//! SQL-level PREPARE it uses for some queries, while minipg lacks that statement).
+//! (pg_dump is tested in `pg_dump.rs`.)
 //!
 //! PostgreSQL 15 missing: the test fails, unless `MINIPG_SKIP_PG15_TESTS=1`.
 
@@ -158,53 +157,4 @@ fn psql_describe_matches_postgresql_15() {
         "psql output differs:\n\n{}",
         failures.join("\n")
     );
-}
-
-#[test]
-fn pg_dump_schema_only_runs() {
-    if !pg15::require("pg_dump_schema_only_runs") {
-        return;
-    }
-    let pg_dump = pg15::bin_dir().join("pg_dump");
-    assert!(pg_dump.exists(), "pg_dump 15 is not installed");
-    let minipg = Server::start(&["-c", "shared_preload_libraries="]);
-    setup(&minipg.socket_dir(), minipg.port, "minipg");
-    let out = Command::new(&pg_dump)
-        .arg("-s")
-        .arg("-h")
-        .arg(minipg.socket_dir())
-        .arg("-p")
-        .arg(minipg.port.to_string())
-        .args(["-U", "postgres", DATABASE])
-        .output()
-        .expect("run pg_dump");
-    let dump = String::from_utf8_lossy(&out.stdout);
-    let err = String::from_utf8_lossy(&out.stderr);
-    // pg_dump prepares some of its queries with SQL-level PREPARE (getColumnACLs, …); until
-    // minipg's sessions have it, that is where a dump stops, after every catalog query
-    // before it has run.
-    if !out.status.success() && err.contains("PREPARE is not supported") {
-        println!("pg_dump -s stopped at SQL-level PREPARE, which minipg lacks: {err}");
-        assert!(
-            dump.contains("CREATE SCHEMA schema1;"),
-            "pg_dump read no schema before PREPARE:\n{dump}"
-        );
-        return;
-    }
-    assert!(out.status.success(), "pg_dump -s failed: {err}");
-    for expected in [
-        "CREATE SCHEMA schema1;",
-        "CREATE TABLE public.t (",
-        "CREATE TABLE schema1.counted (",
-        "CREATE VIEW public.v AS",
-        "ADD CONSTRAINT t_pkey PRIMARY KEY (id);",
-        "CREATE INDEX t_name_idx ON public.t USING btree (name);",
-        "CREATE UNIQUE INDEX counted_unique_total ON schema1.counted USING btree (type) WHERE (type = 'total'::text);",
-        "ADD CONSTRAINT child_t_id_fkey FOREIGN KEY (t_id) REFERENCES public.t(id) ON DELETE CASCADE;",
-    ] {
-        assert!(
-            dump.contains(expected),
-            "pg_dump -s lacks {expected:?}:\n{dump}"
-        );
-    }
 }

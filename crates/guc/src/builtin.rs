@@ -49,6 +49,20 @@ pub static SYNCHRONIZE_SEQSCANS: GucBool = GucBool::new(true);
 /// `row_security`: accepted for PostgreSQL clients (pg_dump sets it); minipg has no row
 /// security policies. User.
 pub static ROW_SECURITY: GucBool = GucBool::new(true);
+/// `client_min_messages`: the least severe notice sent to the client (`debug5` … `error`).
+/// User.
+pub static CLIENT_MIN_MESSAGES: GucString = GucString::new("notice");
+/// `check_function_bodies`: accepted for PostgreSQL clients (pg_dump sets it); minipg has no
+/// function bodies to check. User.
+pub static CHECK_FUNCTION_BODIES: GucBool = GucBool::new(true);
+/// `xmloption`: accepted for PostgreSQL clients (pg_dump sets it); minipg has no xml type.
+/// User.
+pub static XMLOPTION: GucString = GucString::new("content");
+/// `default_tablespace`: accepted for PostgreSQL clients (pg_dump sets it to ''); minipg has one
+/// place for data. User.
+pub static DEFAULT_TABLESPACE: GucString = GucString::new("");
+/// `default_table_access_method`: `heap`, the only one (pg_dump sets it). User.
+pub static DEFAULT_TABLE_ACCESS_METHOD: GucString = GucString::new("heap");
 /// `idle_in_transaction_session_timeout`: milliseconds a session may sit idle in a transaction;
 /// 0 = no limit. User.
 pub static IDLE_IN_TRANSACTION_SESSION_TIMEOUT: GucInt = GucInt::new(60_000);
@@ -105,6 +119,10 @@ pub const SERVER_VERSION_STRING: &str = concat!("15.0 (minipg ", env!("CARGO_PKG
 pub const LOG_LEVELS: &[&str] = &[
     "debug5", "debug4", "debug3", "debug2", "debug1", "info", "notice", "warning", "error", "log",
     "fatal", "panic",
+];
+/// `client_min_messages`' values, least severe first (for a client, LOG ranks below NOTICE).
+pub const CLIENT_LEVELS: &[&str] = &[
+    "debug5", "debug4", "debug3", "debug2", "debug1", "log", "notice", "warning", "error",
 ];
 const PASSWORD_ENCRYPTIONS: &[&str] = &["md5", "scram-sha-256"];
 const INTERVAL_STYLES: &[&str] = &["postgres", "postgres_verbose", "sql_standard", "iso_8601"];
@@ -294,6 +312,50 @@ pub(crate) fn define_all(registry: &mut Registry, private: bool) {
             Value::Bool(true),
         )
         .about("Row security policies apply (accepted; minipg has none)."),
+        Builtin::new(
+            "client_min_messages",
+            User,
+            Kind::Enum {
+                handle: s(&CLIENT_MIN_MESSAGES),
+                allowed: CLIENT_LEVELS,
+            },
+            text("notice"),
+        )
+        .about("Least severe notice level sent to the client."),
+        Builtin::new(
+            "check_function_bodies",
+            User,
+            Kind::Bool(b(&CHECK_FUNCTION_BODIES)),
+            Value::Bool(true),
+        )
+        .about("Check function bodies at CREATE FUNCTION (accepted; no effect in minipg)."),
+        Builtin::new(
+            "xmloption",
+            User,
+            Kind::Enum {
+                handle: s(&XMLOPTION),
+                allowed: &["content", "document"],
+            },
+            text("content"),
+        )
+        .about("How XML data is parsed (accepted; minipg has no xml type)."),
+        Builtin::new(
+            "default_tablespace",
+            User,
+            Kind::Str(s(&DEFAULT_TABLESPACE)),
+            text(""),
+        )
+        .about("Tablespace for new objects (accepted; minipg has one)."),
+        Builtin::new(
+            "default_table_access_method",
+            User,
+            Kind::Enum {
+                handle: s(&DEFAULT_TABLE_ACCESS_METHOD),
+                allowed: &["heap"],
+            },
+            text("heap"),
+        )
+        .about("Access method of new tables (heap, the only one)."),
         Builtin::new(
             "idle_in_transaction_session_timeout",
             User,

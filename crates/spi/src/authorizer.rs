@@ -66,6 +66,8 @@ pub(crate) struct Scratch {
     pub denied: Option<String>,
     /// The table the statement inserts into, updates or deletes from (first seen).
     pub write_table: Option<String>,
+    /// What the statement does to `write_table`: `'i'`nsert, `'u'`pdate or `'d'`elete.
+    pub write_kind: Option<char>,
     /// `(table, column)` pairs read.
     pub reads: Vec<(String, String)>,
     /// The statement involves a schema object (a table, view, index, trigger, pragma…): its
@@ -119,6 +121,11 @@ impl AuthState {
                 if ctx.accessor.is_none() && scratch.write_table.is_none() =>
             {
                 scratch.write_table = Some(table_name.to_string());
+                scratch.write_kind = Some(match ctx.action {
+                    AuthAction::Insert { .. } => 'i',
+                    AuthAction::Delete { .. } => 'd',
+                    _ => 'u',
+                });
             }
             AuthAction::Read {
                 table_name,

@@ -9,8 +9,24 @@
 //!   of schema `s` is the SQLite object `s.name`, see `sql::catalog::sqlite_name`: all schemas
 //!   live in one file, so 1,000 schemas cost 1,000 rows, not 1,000 ATTACHed files).
 //! - `minipg_attribute(attrelid, attnum, attname, atttypid, atttypmod, attnotnull,
-//!   attdefault)`: each column's PostgreSQL type and typmod (SQLite only knows the storage
-//!   class) and its default as PostgreSQL text.
+//!   attdefault, attidentity)`: each column's PostgreSQL type and typmod (SQLite only knows
+//!   the storage class), its default as PostgreSQL text, and `a`/`d` for an identity column
+//!   (`''` otherwise).
+//! - `minipg_sequence(seqrelid, seqtypid, seqstart, seqincrement, seqmax, seqmin, seqcache,
+//!   seqcycle, last_value, log_cnt, is_called)`: each sequence's `pg_sequence` row and its
+//!   state (the one row PostgreSQL keeps in the sequence relation). A sequence's SQLite object
+//!   is a view of its row, so `SELECT * FROM seq` reads it ([`sequence`]).
+//! - `minipg_depend(classid, objid, objsubid, refclassid, refobjid, refobjsubid, deptype)`:
+//!   `pg_depend`'s shape, for what minipg must know when dropping or altering: a sequence
+//!   owned by a column (`1259, seq, 0, 1259, table, attnum, 'a'`; `'i'` for an identity
+//!   column's), a column default that calls `nextval` of a sequence (`2604, table, attnum,
+//!   1259, seq, 0, 'n'`: minipg has no `pg_attrdef` OIDs, so the default is named by its
+//!   table and column), a view reading a relation (`1259, view, 0, 1259, rel, 0, 'n'`).
+//!   Foreign keys are not listed: SQLite's `pragma_foreign_key_list` is their record.
+//! - `minipg_description(objoid, classoid, objsubid, description, conname)`: COMMENT ON, keyed
+//!   as `pg_description` (`classoid` 1259 for relations and their columns, 2615 for schemas).
+//!   A constraint has no OID in minipg's catalog: its comment has `classoid` 2606, `objoid`
+//!   the OID of its table and `conname` its name (`''` on every other row).
 //! - `minipg_meta(key, value)`: the format version and the next OID.
 //! - The system catalogs of `pg_catalog` and `information_schema` (`pg_namespace` = the
 //!   built-ins ∪ `minipg_namespace`, `pg_class`, `pg_attribute`, `pg_constraint`, …,
@@ -25,8 +41,13 @@
 //! OIDs come from one counter and are never reused.
 //! Never: the catalog functions here begin or end transactions — their callers do.
 
+pub(crate) mod alter;
+pub(crate) mod describe;
+pub(crate) mod drop;
 pub(crate) mod relations;
+pub(crate) mod sequence;
 pub(crate) mod system;
+pub(crate) mod tabledef;
 pub(crate) mod views;
 
 pub(crate) use relations::DbCatalog;
@@ -49,8 +70,47 @@ const FIRST_NORMAL_OID: i64 = 16_384;
 
 /// The catalog format this server writes and reads (`minipg_meta.format`, and
 /// `PRAGMA user_version` of each database file). Format 1 was minipg before the SQL front end:
-/// SQLite-typed columns, no `minipg_class`.
-pub const FORMAT: i64 = 2;
+/// SQLite-typed columns, no `minipg_class`. Format 2 had no sequences, dependencies, comments
+/// or identity columns; it is upgraded in place ([`upgrade`]), since format 3 only adds.
+pub const FORMAT: i64 = 3;
+
+/// The older format this server upgrades in place at startup.
+pub const UPGRADABLE_FORMAT: i64 = 2;
+
+/// The tables format 3 added to format 2 (created if missing).
+const FORMAT_3_TABLES: &str = "
+         CREATE TABLE IF NOT EXISTS minipg_sequence (
+             seqrelid     INTEGER PRIMARY KEY,
+             seqtypid     INTEGER NOT NULL,
+             seqstart     INTEGER NOT NULL,
+             seqincrement INTEGER NOT NULL,
+             seqmax       INTEGER NOT NULL,
+             seqmin       INTEGER NOT NULL,
+             seqcache     INTEGER NOT NULL,
+             seqcycle     INTEGER NOT NULL,
+             last_value   INTEGER NOT NULL,
+             log_cnt      INTEGER NOT NULL,
+             is_called    INTEGER NOT NULL
+         );
+         CREATE TABLE IF NOT EXISTS minipg_depend (
+             classid     INTEGER NOT NULL,
+             objid       INTEGER NOT NULL,
+             objsubid    INTEGER NOT NULL,
+             refclassid  INTEGER NOT NULL,
+             refobjid    INTEGER NOT NULL,
+             refobjsubid INTEGER NOT NULL,
+             deptype     TEXT NOT NULL
+         );
+         CREATE INDEX IF NOT EXISTS minipg_depend_obj ON minipg_depend (objid);
+         CREATE INDEX IF NOT EXISTS minipg_depend_ref ON minipg_depend (refobjid);
+         CREATE TABLE IF NOT EXISTS minipg_description (
+             objoid      INTEGER NOT NULL,
+             classoid    INTEGER NOT NULL,
+             objsubid    INTEGER NOT NULL,
+             description TEXT NOT NULL,
+             conname     TEXT NOT NULL DEFAULT '',
+             PRIMARY KEY (objoid, classoid, objsubid, conname)
+         );";
 
 /// Creates minipg's tables in a new file (server's own connection, authorizer off).
 pub(crate) fn ensure_catalog(conn: &Connection) -> rusqlite::Result<()> {
@@ -77,12 +137,34 @@ pub(crate) fn ensure_catalog(conn: &Connection) -> rusqlite::Result<()> {
              atttypmod  INTEGER NOT NULL,
              attnotnull INTEGER NOT NULL,
              attdefault TEXT,
+             attidentity TEXT NOT NULL DEFAULT '',
              PRIMARY KEY (attrelid, attnum)
          );
+         {FORMAT_3_TABLES}
          CREATE TABLE IF NOT EXISTS minipg_meta (key TEXT PRIMARY KEY, value);
          INSERT OR IGNORE INTO minipg_meta VALUES ('format', {FORMAT});
          INSERT OR IGNORE INTO minipg_meta VALUES ('next_oid', {FIRST_NORMAL_OID});
          PRAGMA user_version = {FORMAT};"
+    ))
+}
+
+/// Brings a file of format [`UPGRADABLE_FORMAT`] to [`FORMAT`] in the caller's transaction:
+/// the tables format 3 added and `minipg_attribute.attidentity`. Nothing is rewritten.
+pub(crate) fn upgrade(conn: &Connection) -> rusqlite::Result<()> {
+    let has_identity = conn
+        .prepare("SELECT 1 FROM pragma_table_info('minipg_attribute') WHERE name = 'attidentity'")?
+        .exists([])?;
+    if !has_identity {
+        conn.execute_batch(
+            "ALTER TABLE minipg_attribute ADD COLUMN attidentity TEXT NOT NULL DEFAULT ''",
+        )?;
+    }
+    conn.execute_batch(&format!(
+        "{FORMAT_3_TABLES}
+         {seed};
+         UPDATE minipg_meta SET value = {FORMAT} WHERE key = 'format';
+         PRAGMA user_version = {FORMAT};",
+        seed = describe::SEED
     ))
 }
 
@@ -122,11 +204,12 @@ pub(crate) fn next_oid(conn: &Connection) -> rusqlite::Result<i64> {
 pub(crate) fn catalog_present(conn: &Connection) -> rusqlite::Result<bool> {
     conn.query_row(
         "SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name IN \
-         ('minipg_namespace', 'minipg_class', 'minipg_attribute', 'minipg_meta')",
+         ('minipg_namespace', 'minipg_class', 'minipg_attribute', 'minipg_meta', \
+          'minipg_sequence', 'minipg_depend', 'minipg_description')",
         [],
         |r| r.get::<_, i64>(0),
     )
-    .map(|n| n == 4)
+    .map(|n| n == 7)
 }
 
 /// Per-connection TEMP views: none any more. The catalog relations, `pg_namespace` included,
@@ -255,12 +338,15 @@ pub(crate) fn schema_objects(
 }
 
 /// Drops the schemas `names` (all or none: the caller's transaction). Non-empty schemas need
-/// `cascade`, which drops their views, triggers, tables and indexes with a notice.
+/// `cascade`, which drops their views, triggers, tables and indexes with a notice. `also` is
+/// what outside the schema depends on it (described, with what it depends on): named in the
+/// error, and in the notice once the caller dropped it.
 pub(crate) fn drop_schemas(
     conn: &Connection,
     names: &[String],
     if_exists: bool,
     cascade: bool,
+    also: &[(String, String)],
     notices: &mut Vec<Notice>,
 ) -> Result<(), SpiError> {
     for name in names {
@@ -295,12 +381,30 @@ pub(crate) fn drop_schemas(
         let described: Vec<String> = objects
             .iter()
             .filter(|o| o.kind != "index" && o.kind != "trigger")
-            .map(|o| format!("{} {}", o.kind, o.sqlite_name))
+            .map(|o| {
+                // A sequence's SQLite object is a view; the catalog knows it is a sequence.
+                let kind: Option<String> = conn
+                    .query_row(
+                        "SELECT relkind FROM main.minipg_class WHERE sqlite_name = ?1",
+                        [&o.sqlite_name],
+                        |r| r.get(0),
+                    )
+                    .optional()
+                    .ok()
+                    .flatten();
+                let noun = if kind.as_deref() == Some("S") {
+                    "sequence"
+                } else {
+                    o.kind.as_str()
+                };
+                format!("{noun} {}", o.sqlite_name)
+            })
             .collect();
         if !objects.is_empty() && !cascade {
             let detail = described
                 .iter()
                 .map(|d| format!("{d} depends on schema {name}"))
+                .chain(also.iter().map(|(d, on)| format!("{d} depends on {on}")))
                 .collect::<Vec<_>>()
                 .join("\n");
             return Err(SpiError::new(
@@ -310,24 +414,25 @@ pub(crate) fn drop_schemas(
             .with_detail(detail)
             .with_hint("Use DROP ... CASCADE to drop the dependent objects too."));
         }
+        let described: Vec<String> = described
+            .into_iter()
+            .chain(also.iter().map(|(d, _)| d.clone()))
+            .collect();
         match described.len() {
             0 => {}
             1 => notices.push(Notice::notice(
                 "00000",
                 format!("drop cascades to {}", described[0]),
             )),
-            n => notices.push(Notice {
-                severity: "NOTICE",
-                sqlstate: "00000",
-                message: format!(
-                    "drop cascades to {n} other objects\n{}",
+            n => notices.push(
+                Notice::notice("00000", format!("drop cascades to {n} other objects")).with_detail(
                     described
                         .iter()
                         .map(|d| format!("drop cascades to {d}"))
                         .collect::<Vec<_>>()
-                        .join("\n")
+                        .join("\n"),
                 ),
-            }),
+            ),
         }
         for object in &objects {
             let still_there = conn
@@ -346,6 +451,16 @@ pub(crate) fn drop_schemas(
             conn.execute_batch(&format!("DROP {kind} IF EXISTS main.\"{quoted}\""))?;
         }
         relations::forget_schema(conn, name)?;
+        let oid: Option<i64> = conn
+            .query_row(
+                "SELECT oid FROM main.minipg_namespace WHERE nspname = ?1",
+                [name],
+                |r| r.get(0),
+            )
+            .optional()?;
+        if let Some(oid) = oid {
+            describe::forget_schema(conn, oid)?;
+        }
         conn.execute(
             "DELETE FROM main.minipg_namespace WHERE nspname = ?1",
             [name],
@@ -430,13 +545,13 @@ mod tests {
             "CREATE TABLE \"s.t\"(a); CREATE INDEX \"s.i\" ON \"s.t\"(a); CREATE VIEW \"s.v\" AS SELECT a FROM \"s.t\";",
         )
         .expect("objects");
-        let e = drop_schemas(&c, &["s".into()], false, false, &mut notices).expect_err("deps");
+        let e = drop_schemas(&c, &["s".into()], false, false, &[], &mut notices).expect_err("deps");
         assert_eq!(e.sqlstate, "2BP01");
         assert_eq!(
             e.message,
             "cannot drop schema s because other objects depend on it"
         );
-        drop_schemas(&c, &["s".into()], false, true, &mut notices).expect("cascade");
+        drop_schemas(&c, &["s".into()], false, true, &[], &mut notices).expect("cascade");
         assert!(!is_schema(&c, "s"));
         let left: i64 = c
             .query_row(
@@ -446,11 +561,11 @@ mod tests {
             )
             .expect("count");
         assert_eq!(left, 0);
-        let e = drop_schemas(&c, &["s".into()], false, false, &mut notices).expect_err("gone");
+        let e = drop_schemas(&c, &["s".into()], false, false, &[], &mut notices).expect_err("gone");
         assert_eq!(e.sqlstate, "3F000");
-        drop_schemas(&c, &["s".into()], true, false, &mut notices).expect("if exists");
-        let e =
-            drop_schemas(&c, &["public".into()], false, false, &mut notices).expect_err("builtin");
+        drop_schemas(&c, &["s".into()], true, false, &[], &mut notices).expect("if exists");
+        let e = drop_schemas(&c, &["public".into()], false, false, &[], &mut notices)
+            .expect_err("builtin");
         assert_eq!(e.sqlstate, "2BP01");
     }
 
@@ -468,7 +583,7 @@ mod tests {
         assert_ne!(created, before);
         assert!(!create_schema(&c, "s", "u", true, &mut notices).expect("skip"));
         assert_eq!(cookie(&c), created, "nothing created, cookie unchanged");
-        drop_schemas(&c, &["s".into()], false, false, &mut notices).expect("drop");
+        drop_schemas(&c, &["s".into()], false, false, &[], &mut notices).expect("drop");
         assert_ne!(cookie(&c), created);
         let left: i64 = c
             .query_row(

@@ -33,6 +33,7 @@ use rusqlite::{Connection, OpenFlags, ffi};
 
 use crate::authorizer::AuthState;
 use crate::catalog;
+use crate::catalog::sequence::{self, SeqSession};
 use crate::error::{ErrorContext, SpiError, map_sqlite_error};
 use crate::functions;
 use crate::interrupt;
@@ -64,10 +65,16 @@ pub(crate) enum Trust {
     Server,
 }
 
+/// The savepoint a transaction's work is rolled back to when its sequence advances must be
+/// kept (see `catalog::sequence`); opened right after BEGIN.
+pub(crate) const TXN_SAVEPOINT: &str = "minipg_txn";
+
 /// A connection plus its authorizer state.
 pub(crate) struct SqlConn {
     pub conn: Connection,
     pub auth: Arc<AuthState>,
+    /// PostgreSQL's per-session sequence state, shared with the connection's functions.
+    pub seq: Arc<SeqSession>,
     busy_timeout_ms: Arc<AtomicU64>,
     /// The TEMP `pg_namespace` view exists (or the file has no catalog to build it from).
     views_installed: Cell<bool>,
@@ -193,6 +200,8 @@ impl SqlConn {
         crate::runtime::register(&conn)?;
         functions::register(&conn, database, user)?;
         catalog::views::register(&conn)?;
+        let seq = Arc::new(SeqSession::default());
+        sequence::register(&conn, &seq, &auth, user)?;
         if trust == Trust::Client {
             conn.set_db_config(DbConfig::SQLITE_DBCONFIG_DEFENSIVE, true)?;
             conn.set_limit(Limit::SQLITE_LIMIT_ATTACHED, 0)?;
@@ -202,9 +211,13 @@ impl SqlConn {
             }))?;
             auth.set_enforce(true);
         }
+        // SAFETY: the handle lives in `seq`, which `SqlConn::drop` detaches before `conn`
+        // closes; nothing between here and the `SqlConn` below can fail.
+        unsafe { seq.attach(&conn) }?;
         Ok(SqlConn {
             conn,
             auth,
+            seq,
             busy_timeout_ms,
             views_installed: Cell::new(false),
         })
@@ -248,10 +261,77 @@ impl SqlConn {
         )
     }
 
+    /// Opens a transaction (`BEGIN` or `BEGIN IMMEDIATE`) with the savepoint its work is
+    /// rolled back to when sequence advances must be kept.
+    pub(crate) fn begin(&self, immediate: bool) -> rusqlite::Result<()> {
+        self.seq.clear_pending();
+        self.trusted(|c| {
+            c.execute_batch(if immediate {
+                "BEGIN IMMEDIATE"
+            } else {
+                "BEGIN"
+            })?;
+            c.execute_batch(&format!("SAVEPOINT {TXN_SAVEPOINT}"))
+        })
+    }
+
+    /// The open transaction committed: its sequence rows are final.
+    pub(crate) fn committed(&self) {
+        self.seq.clear_pending();
+    }
+
+    /// After part of the open transaction's work was undone (a failed statement, ROLLBACK TO
+    /// SAVEPOINT): the sequence rows this connection wrote are put back, since PostgreSQL
+    /// does not undo nextval/setval. Nothing to do when SQLite already ended the transaction.
+    pub(crate) fn restore_sequences(&self) -> Result<(), SpiError> {
+        if self.conn.is_autocommit() {
+            self.seq.clear_pending();
+            return Ok(());
+        }
+        let rows = self.seq.pending();
+        if !rows.is_empty() {
+            self.trusted(|c| sequence::write_back(c, &rows))?;
+        }
+        Ok(())
+    }
+
+    /// Ends the open transaction, undoing its work but keeping its sequence advances: back to
+    /// the transaction's first savepoint, the sequence rows written again, committed — all
+    /// before the write lock is let go, so no other process can take the same values.
+    pub(crate) fn rollback_all(&self) {
+        if self.conn.is_autocommit() {
+            self.seq.clear_pending();
+            return;
+        }
+        let rows = self.seq.pending();
+        if !rows.is_empty() {
+            let kept = self.trusted(|c| {
+                c.execute_batch(&format!("ROLLBACK TO {TXN_SAVEPOINT}"))?;
+                sequence::write_back(c, &rows)?;
+                c.execute_batch("COMMIT")
+            });
+            if kept.is_ok() {
+                self.seq.clear_pending();
+                return;
+            }
+        }
+        if !self.conn.is_autocommit() {
+            let _ = self.trusted(|c| c.execute_batch("ROLLBACK"));
+        }
+        self.seq.clear_pending();
+    }
+
     /// Changes how long statements wait for the write lock.
     pub(crate) fn set_busy_timeout(&self, timeout: Duration) {
         self.busy_timeout_ms
             .store(duration_ms(timeout), Ordering::Relaxed);
+    }
+}
+
+impl Drop for SqlConn {
+    fn drop(&mut self) {
+        // The functions' second handle goes while the connection is still open.
+        self.seq.detach();
     }
 }
 

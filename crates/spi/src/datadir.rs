@@ -68,17 +68,36 @@ pub const FORMAT_FILE: &str = "MINIPG_FORMAT";
 
 /// Refuses a data directory written in another format (PostgreSQL's "database files are
 /// incompatible with server"). A directory with databases but no format file is format 1,
-/// minipg before the SQL front end.
+/// minipg before the SQL front end. Format [`catalog::UPGRADABLE_FORMAT`] is accepted: startup
+/// recovery upgrades each database file, then [`note_upgraded`] rewrites the format file.
 pub fn check_format(data_dir: &Path) -> Result<(), SpiError> {
-    let found = match fs::read_to_string(data_dir.join(FORMAT_FILE)) {
-        Ok(text) => text.trim().parse::<i64>().unwrap_or(0),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => 1,
-        Err(e) => return Err(e.into()),
-    };
-    if found == crate::FORMAT {
+    let found = recorded_format(data_dir)?;
+    if found == crate::FORMAT || found == catalog::UPGRADABLE_FORMAT {
         return Ok(());
     }
     Err(incompatible(found))
+}
+
+fn recorded_format(data_dir: &Path) -> Result<i64, SpiError> {
+    match fs::read_to_string(data_dir.join(FORMAT_FILE)) {
+        Ok(text) => Ok(text.trim().parse::<i64>().unwrap_or(0)),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(1),
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// After startup recovery upgraded every database file: the format file says so (written to
+/// a temporary file and renamed, so it is always one number or the other).
+pub(crate) fn note_upgraded(data_dir: &Path) -> Result<(), SpiError> {
+    if !data_dir.join(FORMAT_FILE).exists()
+        || recorded_format(data_dir)? != catalog::UPGRADABLE_FORMAT
+    {
+        return Ok(());
+    }
+    let tmp = data_dir.join(format!("{FORMAT_FILE}.tmp"));
+    fs::write(&tmp, format!("{}\n", crate::FORMAT))?;
+    fs::rename(&tmp, data_dir.join(FORMAT_FILE))?;
+    Ok(())
 }
 
 /// FATAL: the files were written in format `found`.
@@ -173,6 +192,7 @@ pub fn create_database(data_dir: &Path, name: &str) -> Result<(), SpiError> {
             true,
         )?;
         catalog::ensure_catalog(&conn.conn)?;
+        conn.conn.execute_batch(catalog::describe::SEED)?;
         conn.conn
             .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
         Ok(())

@@ -182,6 +182,8 @@ pub(crate) struct ErrorContext<'a> {
     pub in_client_block: bool,
     /// The table the statement writes (from the authorizer), for constraint messages.
     pub write_table: Option<String>,
+    /// How it writes it (`'i'`, `'u'`, `'d'`).
+    pub write_kind: Option<char>,
     /// Why the authorizer refused the statement, if it did.
     pub denied: Option<String>,
 }
@@ -256,13 +258,7 @@ fn map_failure(code: ffi::Error, msg: &str, ctx: &ErrorContext<'_>) -> SpiError 
         }
         ffi::SQLITE_CONSTRAINT_CHECK => return check_violation(msg, ctx),
         ffi::SQLITE_CONSTRAINT_NOTNULL => return not_null_violation(msg),
-        ffi::SQLITE_CONSTRAINT_FOREIGNKEY => {
-            let table = ctx.write_table.as_deref().map(pg_name).unwrap_or_default();
-            return SpiError::new(
-                sqlstate::FOREIGN_KEY_VIOLATION,
-                format!("insert or update on table \"{table}\" violates foreign key constraint"),
-            );
-        }
+        ffi::SQLITE_CONSTRAINT_FOREIGNKEY => return foreign_key_violation(ctx),
         ffi::SQLITE_BUSY_SNAPSHOT => return serialization_failure(),
         _ => {}
     }
@@ -325,6 +321,66 @@ fn map_failure(code: ffi::Error, msg: &str, ctx: &ErrorContext<'_>) -> SpiError 
         ErrorCode::TooBig => SpiError::new(sqlstate::PROGRAM_LIMIT_EXCEEDED, "value too large"),
         _ => map_message(msg),
     }
+}
+
+/// A foreign key violation (23503). SQLite does not say which key failed. A DELETE, or an UPDATE of a table
+/// without foreign keys of its own, broke a key that references the table; anything else broke
+/// one of the table's own. The constraint named is the only candidate, or the first.
+fn foreign_key_violation(ctx: &ErrorContext<'_>) -> SpiError {
+    let sqlite_table = ctx.write_table.clone().unwrap_or_default();
+    let table = relation_only(&sqlite_table);
+    let own: Vec<String> = ctx
+        .conn
+        .and_then(|c| {
+            crate::catalog::relations::table_def(c, &sqlite_table)
+                .ok()
+                .flatten()
+        })
+        .map(|d| {
+            d.catalog_constraints(&table)
+                .into_iter()
+                .filter(|k| k.kind == sql::catalog::ConstraintKind::ForeignKey)
+                .map(|k| k.name)
+                .collect()
+        })
+        .unwrap_or_default();
+    let parent_side = match ctx.write_kind {
+        Some('d') => true,
+        Some('u') => own.is_empty(),
+        _ => false,
+    };
+    if parent_side {
+        let referencing = ctx.conn.and_then(|c| {
+            let me = crate::catalog::drop::ClassRow {
+                oid: 0,
+                schema: String::new(),
+                name: table.clone(),
+                sqlite_name: sqlite_table.clone(),
+                kind: "r".into(),
+            };
+            crate::catalog::drop::referencing_keys(c, &me).ok()
+        });
+        if let Some(k) = referencing.and_then(|r| r.into_iter().next()) {
+            return SpiError::new(
+                sqlstate::FOREIGN_KEY_VIOLATION,
+                format!(
+                    "update or delete on table \"{table}\" violates foreign key constraint \"{}\" on table \"{}\"",
+                    k.constraint, k.child.name
+                ),
+            );
+        }
+        return SpiError::new(
+            sqlstate::FOREIGN_KEY_VIOLATION,
+            format!("update or delete on table \"{table}\" violates foreign key constraint"),
+        );
+    }
+    let name = own
+        .first()
+        .map_or_else(String::new, |n| format!(" \"{n}\""));
+    SpiError::new(
+        sqlstate::FOREIGN_KEY_VIOLATION,
+        format!("insert or update on table \"{table}\" violates foreign key constraint{name}"),
+    )
 }
 
 fn serialization_failure() -> SpiError {

@@ -26,6 +26,7 @@ fn error_ctx<'a>(sql: &'a SqlConn, scratch: &Scratch, in_client_block: bool) -> 
         conn: Some(&sql.conn),
         in_client_block,
         write_table: scratch.write_table.clone(),
+        write_kind: scratch.write_kind,
         denied: scratch.denied.clone(),
     }
 }
@@ -179,28 +180,43 @@ pub(crate) fn write_txn<T>(
     f: impl FnOnce(&SqlConn) -> Result<T, SpiError>,
 ) -> Result<T, SpiError> {
     let nested = !sql.conn.is_autocommit();
-    let (begin, commit, rollback) = if nested {
-        (
-            "SAVEPOINT minipg_ddl",
-            "RELEASE minipg_ddl",
-            "ROLLBACK TO minipg_ddl; RELEASE minipg_ddl",
-        )
+    if nested {
+        sql.trusted(|c| c.execute_batch("SAVEPOINT minipg_ddl"))
+            .map_err(|e| client_error(sql, e, false))?;
     } else {
-        ("BEGIN IMMEDIATE", "COMMIT", "ROLLBACK")
-    };
-    sql.trusted(|c| c.execute_batch(begin))
-        .map_err(|e| client_error(sql, e, false))?;
+        sql.begin(true).map_err(|e| client_error(sql, e, false))?;
+    }
     match f(sql) {
         Ok(v) => {
+            let commit = if nested {
+                "RELEASE minipg_ddl"
+            } else {
+                "COMMIT"
+            };
             if let Err(e) = sql.trusted(|c| c.execute_batch(commit)) {
-                let _ = sql.trusted(|c| c.execute_batch(rollback));
+                if nested {
+                    let _ = sql
+                        .trusted(|c| c.execute_batch("ROLLBACK TO minipg_ddl; RELEASE minipg_ddl"));
+                    let _ = sql.restore_sequences();
+                } else {
+                    sql.rollback_all();
+                }
                 return Err(client_error(sql, e, false));
+            }
+            if !nested {
+                sql.committed();
             }
             Ok(v)
         }
         Err(e) => {
-            if nested || !sql.conn.is_autocommit() {
-                let _ = sql.trusted(|c| c.execute_batch(rollback));
+            if nested {
+                if !sql.conn.is_autocommit() {
+                    let _ = sql
+                        .trusted(|c| c.execute_batch("ROLLBACK TO minipg_ddl; RELEASE minipg_ddl"));
+                }
+                let _ = sql.restore_sequences();
+            } else {
+                sql.rollback_all();
             }
             Err(e)
         }
@@ -212,10 +228,9 @@ pub(crate) fn write_txn<T>(
 pub(crate) fn run_ddl(sql: &SqlConn, ddl: &Ddl) -> Result<(Vec<Notice>, Option<u64>), SpiError> {
     write_txn(sql, |sql| {
         sql.auth.reset();
-        let notices = catalog::relations::run_ddl(sql, ddl)?;
+        let (notices, rows) = catalog::relations::run_ddl(sql, ddl)?;
         let filled = match ddl {
-            Ddl::CreateTable { filled: true, .. } if notices.is_empty() => Some(sql.conn.changes()),
-            Ddl::CreateTable { filled: true, .. } => Some(0),
+            Ddl::CreateTable { filled: true, .. } => Some(rows),
             _ => None,
         };
         Ok((notices, filled))
@@ -289,7 +304,7 @@ pub(crate) fn create_schema(
                 match plan {
                     Plan::Ddl(ddl) => {
                         sql.auth.reset();
-                        notices.extend(catalog::relations::run_ddl(sql, &ddl)?);
+                        notices.extend(catalog::relations::run_ddl(sql, &ddl)?.0);
                     }
                     Plan::Query(_) | Plan::Utility(_) | Plan::Copy(_) => {
                         return Err(SpiError::new(
@@ -313,7 +328,29 @@ pub(crate) fn drop_schemas(
 ) -> Result<Vec<Notice>, SpiError> {
     write_txn(sql, |sql| {
         let mut notices = Vec::new();
-        sql.trusted(|c| catalog::drop_schemas(c, names, if_exists, cascade, &mut notices))?;
+        for name in names {
+            // With CASCADE, what outside the schema depends on it goes first (foreign keys
+            // referencing its tables, views reading its relations, defaults using its
+            // sequences), so that dropping its tables runs no foreign key action.
+            let deps = catalog::drop::outside_dependents(sql, name)?;
+            if cascade {
+                catalog::drop::drop_dependents(sql, &deps)?;
+            }
+            let also: Vec<(String, String)> = deps
+                .iter()
+                .map(|(d, on)| (d.describe(), on.clone()))
+                .collect();
+            sql.trusted(|c| {
+                catalog::drop_schemas(
+                    c,
+                    std::slice::from_ref(name),
+                    if_exists,
+                    cascade,
+                    &also,
+                    &mut notices,
+                )
+            })?;
+        }
         Ok(notices)
     })
 }

@@ -58,6 +58,14 @@ pub fn startup_recovery(
                 let mut repairs = Vec::new();
                 match catalog::file_format(c)? {
                     Some(catalog::FORMAT) | None => {}
+                    Some(catalog::UPGRADABLE_FORMAT) => {
+                        catalog::upgrade(c)?;
+                        repairs.push(format!(
+                            "catalog upgraded from format {} to format {}",
+                            catalog::UPGRADABLE_FORMAT,
+                            catalog::FORMAT
+                        ));
+                    }
                     Some(other) => return Err(crate::datadir::incompatible(other)),
                 }
                 if !catalog::catalog_present(c)? {
@@ -113,6 +121,7 @@ pub fn startup_recovery(
         }
         report.databases.push(db);
     }
+    crate::datadir::note_upgraded(data_dir)?;
     Ok(report)
 }
 
@@ -139,6 +148,49 @@ mod tests {
         assert_eq!(report.repairs.len(), 3, "{:?}", report.repairs);
         let again = startup_recovery(dir.path(), false, false).expect("again");
         assert!(again.repairs.is_empty(), "{:?}", again.repairs);
+    }
+
+    #[test]
+    fn a_format_2_directory_is_upgraded_in_place() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        init_data_dir(dir.path()).expect("init");
+        {
+            // What format 2 had: no sequences, dependencies, comments or identity columns.
+            let c =
+                rusqlite::Connection::open(database_path(dir.path(), "postgres")).expect("open");
+            c.execute_batch(
+                "DROP TABLE minipg_sequence; DROP TABLE minipg_depend; \
+                 DROP TABLE minipg_description; \
+                 ALTER TABLE minipg_attribute DROP COLUMN attidentity; \
+                 UPDATE minipg_meta SET value = 2 WHERE key = 'format'; \
+                 PRAGMA user_version = 2;",
+            )
+            .expect("downgrade");
+        }
+        std::fs::write(dir.path().join(crate::datadir::FORMAT_FILE), "2\n").expect("format");
+        crate::datadir::check_format(dir.path()).expect("format 2 is accepted");
+        let report = startup_recovery(dir.path(), false, true).expect("recovery");
+        assert_eq!(
+            report.repairs,
+            ["database \"postgres\": catalog upgraded from format 2 to format 3"]
+        );
+        let text = std::fs::read_to_string(dir.path().join(crate::datadir::FORMAT_FILE))
+            .expect("format file");
+        assert_eq!(text.trim(), "3");
+        let c = rusqlite::Connection::open(database_path(dir.path(), "postgres")).expect("open");
+        assert!(catalog::catalog_present(&c).expect("present"));
+        let seeded: String = c
+            .query_row("SELECT description FROM minipg_description", [], |r| {
+                r.get(0)
+            })
+            .expect("seed");
+        assert_eq!(seeded, "standard public schema");
+        assert!(
+            startup_recovery(dir.path(), false, false)
+                .expect("again")
+                .repairs
+                .is_empty()
+        );
     }
 
     #[test]

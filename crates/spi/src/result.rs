@@ -126,6 +126,8 @@ pub struct Notice {
     pub severity: &'static str,
     pub sqlstate: &'static str,
     pub message: String,
+    /// DETAIL, when the notice has one (`drop cascades to 3 other objects`).
+    pub detail: Option<String>,
 }
 
 impl Notice {
@@ -134,7 +136,14 @@ impl Notice {
             severity: "WARNING",
             sqlstate,
             message: message.into(),
+            detail: None,
         }
+    }
+
+    /// The same notice with a DETAIL.
+    pub fn with_detail(mut self, detail: impl Into<String>) -> Self {
+        self.detail = Some(detail.into());
+        self
     }
 
     #[expect(
@@ -146,6 +155,7 @@ impl Notice {
             severity: "NOTICE",
             sqlstate,
             message: message.into(),
+            detail: None,
         }
     }
 }

@@ -291,6 +291,10 @@ struct Agg {
     new: func::AccumulatorFactory,
     /// The first argument is the argument types (polymorphic aggregates).
     typed: bool,
+    /// The DISTINCT form: rows equal to an earlier one are skipped ([`func::Distinct`]).
+    distinct: bool,
+    /// The declared argument types (for an aggregate that is not typed).
+    declared: Vec<Type>,
     strict: bool,
     floats: Vec<bool>,
 }
@@ -321,7 +325,17 @@ impl Agg {
 
 impl Aggregate<State, rusqlite::types::Value> for Agg {
     fn init(&self, ctx: &mut Context<'_>) -> rusqlite::Result<State> {
-        Ok(AssertUnwindSafe((self.new)(&self.types(ctx))))
+        let types = self.types(ctx);
+        let acc = (self.new)(&types);
+        if self.distinct {
+            let types = if self.typed {
+                types
+            } else {
+                self.declared.clone()
+            };
+            return Ok(AssertUnwindSafe(Box::new(func::Distinct::new(acc, &types))));
+        }
+        Ok(AssertUnwindSafe(acc))
     }
 
     fn step(&self, ctx: &mut Context<'_>, acc: &mut State) -> rusqlite::Result<()> {
@@ -377,18 +391,22 @@ fn register_aggregate(
     new: func::AccumulatorFactory,
     window: bool,
 ) -> rusqlite::Result<()> {
-    let agg = Agg {
+    let agg = |distinct| Agg {
         new,
         typed: sql::emit::aggregate_is_typed(b),
+        distinct,
+        declared: b.args.to_vec(),
         strict: b.strict,
         floats: float_args(b.args),
     };
     let flags = flags(b.volatility);
     if window {
-        conn.create_window_function(symbol, -1, flags, agg)
+        conn.create_window_function(symbol, -1, flags, agg(false))?;
     } else {
-        conn.create_aggregate_function(symbol, -1, flags, agg)
+        conn.create_aggregate_function(symbol, -1, flags, agg(false))?;
     }
+    let distinct = format!("{symbol}{}", func::DISTINCT_SUFFIX);
+    conn.create_aggregate_function(distinct.as_str(), -1, flags, agg(true))
 }
 
 // ---- set-returning functions ----

@@ -362,11 +362,18 @@ impl Session {
             .leave_implicit_for(stmt)
             .and_then(|()| self.dispatch(stmt, params, sink));
         match &result {
-            Err(_) if self.tx == TxStatus::InBlock => self.tx = TxStatus::Failed,
+            Err(_) if self.tx == TxStatus::InBlock => self.fail_statement(),
             Ok(_) => self.count_pipelined(),
             Err(_) => {}
         }
         result
+    }
+
+    /// A statement failed inside a block: the block fails, and the statement's sequence
+    /// advances stay (PostgreSQL does not undo them).
+    fn fail_statement(&mut self) {
+        self.tx = TxStatus::Failed;
+        let _ = self.sql.restore_sequences();
     }
 
     /// A statement ran in the extended protocol's implicit transaction.
@@ -538,16 +545,17 @@ impl Session {
     /// Connection loss or FATAL: roll back whatever is open.
     pub fn abort_if_in_transaction(&mut self) {
         self.portals.close_all();
-        if !self.sql.conn.is_autocommit() {
-            let _ = self.sql.trusted(|c| c.execute_batch("ROLLBACK"));
-        }
+        // Sequence advances survive, as in PostgreSQL (see `catalog::sequence`).
+        self.sql.rollback_all();
         self.end_block(false);
     }
 
     /// Opens the SQLite transaction of a client block that has none yet.
     fn ensure_begun(&mut self, writes: bool) -> Result<(), SpiError> {
         if self.pending_begin && self.tx != TxStatus::Idle {
-            self.run_trusted(if writes { "BEGIN IMMEDIATE" } else { "BEGIN" })?;
+            self.sql
+                .begin(writes)
+                .map_err(|e| exec::client_error(&self.sql, e, self.tx != TxStatus::Idle))?;
             self.pending_begin = false;
         }
         Ok(())
@@ -561,7 +569,9 @@ impl Session {
         if self.sql.conn.is_autocommit() {
             return Ok(());
         }
-        self.run_trusted("COMMIT")
+        self.run_trusted("COMMIT")?;
+        self.sql.committed();
+        Ok(())
     }
 
     fn end_block(&mut self, committed: bool) {
@@ -621,6 +631,15 @@ impl Session {
     /// 25006 for a statement that writes inside a READ ONLY block.
     fn refuse_write_if_read_only(&self, plan: &Plan) -> Result<(), SpiError> {
         if self.read_only && self.tx != TxStatus::Idle {
+            if let Plan::Query(q) = plan
+                && q.command == sql::Command::Select
+                && q.advances_sequences
+            {
+                return Err(SpiError::new(
+                    sqlstate::READ_ONLY_SQL_TRANSACTION,
+                    "cannot execute nextval() in a read-only transaction",
+                ));
+            }
             let writes = match plan {
                 Plan::Query(q) => q.writes().then(|| exec::query_tag(q, 0)),
                 Plan::Ddl(d) => Some(d.tag().to_string()),
@@ -724,7 +743,7 @@ impl Session {
         if self.tx != TxStatus::Idle {
             match ddl {
                 Ddl::CreateTable { rel, .. } => self.fresh_tables.push(rel.sqlite_name.clone()),
-                Ddl::Truncate { tables } => self
+                Ddl::Truncate { tables, .. } => self
                     .fresh_tables
                     .extend(tables.iter().map(|t| t.sqlite_name.clone())),
                 _ => {}
@@ -864,6 +883,7 @@ impl Session {
                     return Err(missing_savepoint(name));
                 }
                 self.run_trusted(&format!("ROLLBACK TO {}", quote_name(name)))?;
+                self.sql.restore_sequences()?;
                 if self.schema_changed_in_block {
                     self.plans.clear();
                 }
@@ -1037,14 +1057,35 @@ impl Session {
             sink.describe(&plan.columns)?;
         }
         let client_block = in_block && self.implicit == Implicit::None;
+        // A statement that advances a sequence runs in a transaction of its own even in
+        // autocommit, so that if it fails its advances can be kept before the lock goes.
+        let wrap = !in_block && plan.advances_sequences;
+        if wrap {
+            self.sql
+                .begin(true)
+                .map_err(|e| exec::client_error(&self.sql, e, false))?;
+        }
         let sql = &self.sql;
         let mut first = true;
-        let processed = exec::run_query(sql, plan, params, 0, client_block, &mut |row| {
+        let outcome = exec::run_query(sql, plan, params, 0, client_block, &mut |row| {
             if std::mem::take(&mut first) && sql.holds_write_lock() {
                 sink.holding_write_lock();
             }
             sink.row(row)
-        })?;
+        });
+        if wrap {
+            match &outcome {
+                Ok(_) => {
+                    if let Err(e) = self.run_trusted("COMMIT") {
+                        self.sql.rollback_all();
+                        return Err(e);
+                    }
+                    self.sql.committed();
+                }
+                Err(_) => self.sql.rollback_all(),
+            }
+        }
+        let processed = outcome?;
         if plan.writes() {
             let rows = processed.max(1);
             if in_block {
@@ -1110,3 +1151,5 @@ mod portal;
 pub use portal::{Fetched, PortalId};
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_ddl;

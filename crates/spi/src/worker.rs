@@ -124,7 +124,7 @@ pub fn start_transaction_command() -> Result<(), SpiError> {
         ));
     }
     w.sql
-        .trusted(|c| c.execute_batch("BEGIN IMMEDIATE"))
+        .begin(true)
         .map_err(|e| exec::client_error(&w.sql, e, false))?;
     crate::runtime::start_transaction_clock();
     w.in_transaction = true;
@@ -146,12 +146,11 @@ pub fn commit_transaction_command() -> Result<(), SpiError> {
     let writes = w.writes;
     if let Err(e) = w.sql.trusted(|c| c.execute_batch("COMMIT")) {
         let err = exec::client_error(&w.sql, e, false);
-        if !w.sql.conn.is_autocommit() {
-            let _ = w.sql.trusted(|c| c.execute_batch("ROLLBACK"));
-        }
+        w.sql.rollback_all();
         w.end_transaction(false);
         return Err(err);
     }
+    w.sql.committed();
     w.end_transaction(true);
     if writes > 0 {
         hooks().note_writes(&w.database, writes);
@@ -163,11 +162,8 @@ pub fn commit_transaction_command() -> Result<(), SpiError> {
 pub fn abort_current_transaction() {
     let mut guard = worker();
     if let Some(w) = guard.as_mut() {
-        if !w.sql.conn.is_autocommit()
-            && let Err(e) = w.sql.trusted(|c| c.execute_batch("ROLLBACK"))
-        {
-            tracing::warn!("could not roll back the worker's transaction: {e}");
-        }
+        // Sequence advances survive, as in PostgreSQL (see `catalog::sequence`).
+        w.sql.rollback_all();
         w.end_transaction(false);
     }
 }
@@ -794,6 +790,25 @@ mod tests {
         abort_current_transaction();
         abort_current_transaction();
         assert!(commit_transaction_command().is_err());
+
+        // Sequences through the SPI: an aborted transaction keeps what nextval took, a
+        // read-only execute cannot take a value.
+        transaction(|spi| spi.execute("CREATE SEQUENCE spi_seq", false, 0)).expect("create");
+        let e = transaction(|spi| {
+            spi.execute("SELECT nextval('spi_seq')", false, 0)?;
+            spi.execute("SELECT 1 / 0", true, 0)
+        })
+        .expect_err("division by zero");
+        assert_eq!(e.sqlstate, "22012");
+        let next = transaction(|spi| {
+            spi.execute("SELECT nextval('spi_seq')", false, 0)?;
+            spi.tuptable().get::<i64>(0, 0)
+        })
+        .expect("nextval");
+        assert_eq!(next, Some(2), "1 stays taken");
+        let e = transaction(|spi| spi.execute("SELECT nextval('spi_seq')", true, 0))
+            .expect_err("read only");
+        assert_eq!(e.sqlstate, "25006");
 
         // Another process (here: a session) holding the write lock → 55P03 after busy_timeout.
         let mut holder =

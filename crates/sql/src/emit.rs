@@ -1124,8 +1124,16 @@ fn write_aggregate_call(
         }
         Imp::SqliteOp(_) | Imp::Special => ("NULL", false),
     };
-    let _ = write!(s, "{name}(");
-    if distinct {
+    // SQLite's DISTINCT takes one argument; an aggregate with more (or with its argument
+    // types first) deduplicates in its DISTINCT form instead.
+    let own_distinct =
+        distinct && matches!(func.imp, Imp::Aggregate { .. }) && (typed || args.len() > 1);
+    if own_distinct {
+        let _ = write!(s, "{name}{}(", crate::func::DISTINCT_SUFFIX);
+    } else {
+        let _ = write!(s, "{name}(");
+    }
+    if distinct && !own_distinct {
         s.push_str("DISTINCT ");
     }
     if typed {
@@ -1139,7 +1147,8 @@ fn write_aggregate_call(
         if i > 0 {
             s.push_str(", ");
         }
-        if min_max {
+        if min_max || (distinct && !own_distinct) {
+            // Equal by the type's collation (numeric 1.5 = 1.50, bpchar ignores blanks).
             write_collated(s, a);
         } else {
             write_expr(s, a);
@@ -1152,6 +1161,24 @@ fn write_aggregate_call(
                 s.push_str(", ");
             }
             write_sort_key(s, k);
+        }
+    } else if own_distinct {
+        // PostgreSQL sorts a DISTINCT aggregate's input to deduplicate it: the rows arrive
+        // in the arguments' order.
+        s.push_str(" ORDER BY ");
+        for (i, a) in args.iter().enumerate() {
+            if i > 0 {
+                s.push_str(", ");
+            }
+            write_sort_key(
+                s,
+                &SortKey {
+                    expr: a.clone(),
+                    position: None,
+                    descending: false,
+                    nulls_first: false,
+                },
+            );
         }
     }
     s.push(')');

@@ -23,6 +23,7 @@ pub mod interrupt;
 pub mod ir;
 pub mod parse;
 pub mod plan;
+pub mod sequence;
 pub mod types;
 pub mod value;
 
@@ -90,7 +91,9 @@ impl Statements {
             parse::Stmt::Ast(s) => Some(s),
             parse::Stmt::CreateSchemaWithElements { .. }
             | parse::Stmt::Copy(_)
-            | parse::Stmt::Maintenance(_) => None,
+            | parse::Stmt::Maintenance(_)
+            | parse::Stmt::AlterSequence(_)
+            | parse::Stmt::CommentOnConstraint { .. } => None,
         }
     }
 

@@ -14,7 +14,7 @@
 use sqlparser::ast;
 use sqlparser::dialect::{Dialect, PostgreSqlDialect};
 use sqlparser::parser::{Parser, ParserError};
-use sqlparser::tokenizer::{Location, Span, Token, TokenWithSpan, Tokenizer, Whitespace};
+use sqlparser::tokenizer::{Location, Token, TokenWithSpan, Tokenizer, Whitespace};
 
 use crate::error::{Result, SqlError, sqlstate};
 
@@ -28,6 +28,9 @@ pub struct Parsed {
     /// Character range of the statement in the client's text (0-based, end exclusive).
     pub start: usize,
     pub end: usize,
+    /// The `SEQUENCE NAME` options of the statement's identity specifications, in order
+    /// (sqlparser does not know the option; it is taken out before parsing).
+    pub sequence_names: Vec<ast::ObjectName>,
 }
 
 /// What a statement is, as far as parsing knows.
@@ -44,6 +47,35 @@ pub enum Stmt {
         if_not_exists: bool,
         elements: Vec<ast::Statement>,
     },
+    /// `ALTER SEQUENCE [IF EXISTS] name …` (sqlparser does not know it).
+    AlterSequence(Box<AlterSequence>),
+    /// `COMMENT ON CONSTRAINT name ON table IS …` (sqlparser does not know it).
+    CommentOnConstraint {
+        constraint: ast::Ident,
+        table: ast::ObjectName,
+        comment: Option<String>,
+    },
+}
+
+/// What `ALTER SEQUENCE` says.
+#[derive(Debug)]
+pub struct AlterSequence {
+    pub if_exists: bool,
+    pub name: ast::ObjectName,
+    pub action: AlterSequenceAction,
+}
+
+#[derive(Debug)]
+pub enum AlterSequenceAction {
+    /// Options as CREATE SEQUENCE has them, plus `RESTART [[WITH] n]` (`Some(None)`: back to
+    /// START) wherever it stood.
+    Options {
+        options: Vec<ast::SequenceOptions>,
+        restart: Option<Option<Box<ast::Expr>>>,
+    },
+    RenameTo(ast::Ident),
+    /// `OWNER TO role`.
+    OwnerTo(ast::Ident),
 }
 
 /// Maps sqlparser's line/column locations to 1-based character positions in the text, and
@@ -380,31 +412,33 @@ fn parse_one(
     };
     let start = positions.offset(first.span.start);
     let end = positions.offset(last.span.end);
+    let parsed = |stmt, sequence_names| Parsed {
+        stmt,
+        start,
+        end,
+        sequence_names,
+    };
     if word_is(&first.token, "copy") {
         let stmt = crate::copy::parse::parse_copy(text, positions, &tokens)?;
-        return Ok(Some(Parsed {
-            stmt: Stmt::Copy(Box::new(stmt)),
-            start,
-            end,
-        }));
+        return Ok(Some(parsed(Stmt::Copy(Box::new(stmt)), Vec::new())));
     }
     if word_is(&first.token, "vacuum")
         || word_is(&first.token, "analyze")
         || word_is(&first.token, "analyse")
     {
-        return Ok(Some(Parsed {
-            stmt: Stmt::Maintenance(maintenance(text, positions, &significant)?),
-            start,
-            end,
-        }));
+        let stmt = Stmt::Maintenance(maintenance(text, positions, &significant)?);
+        return Ok(Some(parsed(stmt, Vec::new())));
     }
     if let Some(schema) = create_schema_elements(text, positions, &tokens)? {
-        return Ok(Some(Parsed {
-            stmt: schema,
-            start,
-            end,
-        }));
+        return Ok(Some(parsed(schema, Vec::new())));
     }
+    if let Some(stmt) = alter_sequence(text, positions, &tokens)? {
+        return Ok(Some(parsed(stmt, Vec::new())));
+    }
+    if let Some(stmt) = comment_on_constraint(text, positions, &tokens)? {
+        return Ok(Some(parsed(stmt, Vec::new())));
+    }
+    let (tokens, sequence_names) = take_sequence_names(text, positions, tokens)?;
     // `TABLE name` is `SELECT * FROM name`.
     let tokens = rewrite_table_shorthand(tokens);
     let stmt = parse_tokens(text, positions, tokens)?;
@@ -412,6 +446,7 @@ fn parse_one(
         stmt: Stmt::Ast(Box::new(stmt)),
         start,
         end,
+        sequence_names,
     }))
 }
 
@@ -436,6 +471,92 @@ pub(crate) fn after_top_level_keyword(text: &str, keyword: &str) -> Option<(usiz
         }
     }
     start.map(|s| (s, positions.end_position().saturating_sub(1).max(s)))
+}
+
+/// Takes `SEQUENCE NAME name` out of the option lists of `… AS IDENTITY (…)` (what pg_dump
+/// writes), returning the tokens without them and the names in order.
+fn take_sequence_names(
+    text: &str,
+    positions: &Positions,
+    tokens: Vec<TokenWithSpan>,
+) -> Result<(Vec<TokenWithSpan>, Vec<ast::ObjectName>)> {
+    let sig: Vec<usize> = (0..tokens.len())
+        .filter(|&i| !is_trivia(&tokens[i].token))
+        .collect();
+    let mut drop = vec![false; tokens.len()];
+    let mut names = Vec::new();
+    let mut k = 0;
+    while k + 1 < sig.len() {
+        if !(word_is(&tokens[sig[k]].token, "identity")
+            && tokens[sig[k + 1]].token == Token::LParen)
+        {
+            k += 1;
+            continue;
+        }
+        // Inside the option list, at its own level.
+        let mut depth = 0usize;
+        let mut j = k + 1;
+        while j < sig.len() {
+            match &tokens[sig[j]].token {
+                Token::LParen => depth += 1,
+                Token::RParen => {
+                    depth = depth.saturating_sub(1);
+                    if depth == 0 {
+                        break;
+                    }
+                }
+                _ => {}
+            }
+            if depth == 1
+                && word_is(&tokens[sig[j]].token, "sequence")
+                && sig
+                    .get(j + 1)
+                    .is_some_and(|&n| word_is(&tokens[n].token, "name"))
+            {
+                // The name: words separated by periods.
+                let mut e = j + 2;
+                let first = e;
+                while e < sig.len() && matches!(tokens[sig[e]].token, Token::Word(_)) {
+                    e += 1;
+                    if e < sig.len() && tokens[sig[e]].token == Token::Period {
+                        e += 1;
+                    } else {
+                        break;
+                    }
+                }
+                if e == first {
+                    let t = sig
+                        .get(e)
+                        .map_or_else(|| TokenWithSpan::wrap(Token::EOF), |&i| tokens[i].clone());
+                    return Err(syntax_error_at(text, positions, &t));
+                }
+                let name_tokens: Vec<TokenWithSpan> =
+                    sig[first..e].iter().map(|&i| tokens[i].clone()).collect();
+                let dialect = dialect();
+                let mut p = Parser::new(&dialect).with_tokens_with_locations(name_tokens.clone());
+                names.push(
+                    p.parse_object_name(false)
+                        .map_err(|err| parser_error(text, positions, &name_tokens, 0, err))?,
+                );
+                for &i in &sig[j..e] {
+                    drop[i] = true;
+                }
+                j = e;
+                continue;
+            }
+            j += 1;
+        }
+        k = j.max(k + 1);
+    }
+    if names.is_empty() {
+        return Ok((tokens, names));
+    }
+    let kept = tokens
+        .into_iter()
+        .zip(drop)
+        .filter_map(|(t, d)| (!d).then_some(t))
+        .collect();
+    Ok((kept, names))
 }
 
 fn word_is(t: &Token, kw: &str) -> bool {
@@ -472,14 +593,9 @@ pub(crate) fn parse_tokens(
     tokens: Vec<TokenWithSpan>,
 ) -> Result<ast::Statement> {
     let dialect = dialect();
-    // Only where each token is, for error messages (the tokens themselves go to the parser).
-    let marks: Vec<Mark> = tokens
-        .iter()
-        .map(|t| Mark {
-            span: t.span,
-            eof: matches!(t.token, Token::EOF),
-        })
-        .collect();
+    // The tokens go to the parser (no copy: a long statement has many); an error message
+    // tokenizes the statement again.
+    let range = token_range(&tokens);
     let mut parser = Parser::new(&dialect)
         .with_recursion_limit(MAX_NESTING)
         .with_tokens_with_locations(tokens);
@@ -487,7 +603,9 @@ pub(crate) fn parse_tokens(
         Ok(stmt) => stmt,
         Err(e) => {
             let at = parser.index();
-            return Err(parser_error(text, positions, &marks, at, e));
+            // As they were parsed (`TABLE t` read as `SELECT * FROM t`).
+            let tokens = rewrite_table_shorthand(tokens_in(text, positions, range));
+            return Err(parser_error(text, positions, &tokens, at, e));
         }
     };
     // Anything left over is a syntax error at its first token.
@@ -497,26 +615,38 @@ pub(crate) fn parse_tokens(
             Token::EOF => break,
             Token::Whitespace(_) => continue,
             _ => {
-                return Err(syntax_error_at(text, positions, &Mark::of(&next)));
+                return Err(syntax_error_at(text, positions, &next));
             }
         }
     }
     Ok(stmt)
 }
 
-/// Where a token is (and whether it is the end of input).
-struct Mark {
-    span: Span,
-    eof: bool,
+/// The character range `tokens` cover.
+fn token_range(tokens: &[TokenWithSpan]) -> Option<(Location, Location)> {
+    Some((tokens.first()?.span.start, tokens.last()?.span.end))
 }
 
-impl Mark {
-    fn of(t: &TokenWithSpan) -> Mark {
-        Mark {
-            span: t.span,
-            eof: matches!(t.token, Token::EOF),
-        }
-    }
+/// The tokens of `text` within `range` (for an error message: tokenizing again is cheaper
+/// than keeping a copy of every statement's tokens).
+fn tokens_in(
+    text: &str,
+    positions: &Positions,
+    range: Option<(Location, Location)>,
+) -> Vec<TokenWithSpan> {
+    let Some((from, to)) = range else {
+        return Vec::new();
+    };
+    let (from, to) = (positions.offset(from), positions.offset(to));
+    tokenize(text, positions)
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|t| {
+            !matches!(t.token, Token::EOF)
+                && positions.offset(t.span.start) >= from
+                && positions.offset(t.span.end) <= to
+        })
+        .collect()
 }
 
 /// Parses one expression from `tokens` (all of them).
@@ -526,7 +656,7 @@ pub(crate) fn parse_expr_tokens(
     tokens: Vec<TokenWithSpan>,
 ) -> Result<ast::Expr> {
     let dialect = dialect();
-    let marks: Vec<Mark> = tokens.iter().map(Mark::of).collect();
+    let range = token_range(&tokens);
     let mut parser = Parser::new(&dialect)
         .with_recursion_limit(MAX_NESTING)
         .with_tokens_with_locations(tokens);
@@ -534,7 +664,8 @@ pub(crate) fn parse_expr_tokens(
         Ok(e) => e,
         Err(e) => {
             let at = parser.index();
-            return Err(parser_error(text, positions, &marks, at, e));
+            let tokens = tokens_in(text, positions, range);
+            return Err(parser_error(text, positions, &tokens, at, e));
         }
     };
     loop {
@@ -542,24 +673,20 @@ pub(crate) fn parse_expr_tokens(
         match &next.token {
             Token::EOF => return Ok(expr),
             Token::Whitespace(_) => continue,
-            _ => return Err(syntax_error_at(text, positions, &Mark::of(&next))),
+            _ => return Err(syntax_error_at(text, positions, &next)),
         }
     }
 }
 
-fn token_text(text: &str, positions: &Positions, t: &Mark) -> String {
+fn token_text(text: &str, positions: &Positions, t: &TokenWithSpan) -> String {
     let a = positions.offset(t.span.start);
     let b = positions.offset(t.span.end);
     positions.slice(text, a, b).to_string()
 }
 
 /// 42601 at token `t`.
-pub(crate) fn syntax_error_near(text: &str, positions: &Positions, t: &TokenWithSpan) -> SqlError {
-    syntax_error_at(text, positions, &Mark::of(t))
-}
-
-fn syntax_error_at(text: &str, positions: &Positions, t: &Mark) -> SqlError {
-    if t.eof {
+pub(crate) fn syntax_error_at(text: &str, positions: &Positions, t: &TokenWithSpan) -> SqlError {
+    if matches!(t.token, Token::EOF) {
         return SqlError::syntax("syntax error at end of input").at(Some(positions.end_position()));
     }
     SqlError::syntax(format!(
@@ -573,7 +700,7 @@ fn syntax_error_at(text: &str, positions: &Positions, t: &Mark) -> SqlError {
 fn parser_error(
     text: &str,
     positions: &Positions,
-    tokens: &[Mark],
+    tokens: &[TokenWithSpan],
     index: usize,
     e: ParserError,
 ) -> SqlError {
@@ -581,6 +708,27 @@ fn parser_error(
         ParserError::RecursionLimitExceeded => return stack_depth_exceeded(),
         ParserError::TokenizerError(m) | ParserError::ParserError(m) => m,
     };
+    if let Some(option) = message.strip_suffix(" specified more than once") {
+        // A repeated sequence option: PostgreSQL points at the repetition.
+        let words: Vec<&str> = option
+            .split(" | ")
+            .filter_map(|alt| alt.split_whitespace().last())
+            .collect();
+        let before = &tokens[..index.min(tokens.len())];
+        let sig: Vec<&TokenWithSpan> = before.iter().filter(|t| !is_trivia(&t.token)).collect();
+        let at = sig
+            .iter()
+            .rposition(|t| words.iter().any(|w| word_is(&t.token, w)))
+            .map(|i| {
+                if i > 0 && word_is(&sig[i - 1].token, "no") {
+                    i - 1
+                } else {
+                    i
+                }
+            });
+        return SqlError::syntax("conflicting or redundant options")
+            .at(at.map(|i| positions.position(sig[i].span.start)));
+    }
     if let Some(loc) = error_location(&message) {
         if let Some(t) = tokens.iter().find(|t| t.span.start == loc) {
             return syntax_error_at(text, positions, t);
@@ -603,7 +751,7 @@ fn parser_error(
     }
     // No location: the token sqlparser names as found, nearest to where it stopped.
     if let Some((_, found)) = message.rsplit_once("found: ") {
-        let near = |t: &&Mark| token_text(text, positions, t).eq_ignore_ascii_case(found);
+        let near = |t: &&TokenWithSpan| token_text(text, positions, t).eq_ignore_ascii_case(found);
         let hit = tokens[..index.min(tokens.len())]
             .iter()
             .rev()
@@ -676,7 +824,7 @@ fn maintenance(text: &str, positions: &Positions, sig: &[&TokenWithSpan]) -> Res
     };
     let mut i = 1;
     let error_at = |i: usize| match sig.get(i) {
-        Some(t) => syntax_error_near(text, positions, t),
+        Some(t) => syntax_error_at(text, positions, t),
         None => SqlError::syntax("syntax error at end of input").at(Some(positions.end_position())),
     };
     let word = |i: usize| match sig.get(i).map(|t| &t.token) {
@@ -873,6 +1021,230 @@ fn create_schema_elements(
     }))
 }
 
+fn keyword(kw: &str, span: sqlparser::tokenizer::Span) -> TokenWithSpan {
+    TokenWithSpan {
+        token: Token::make_keyword(kw),
+        span,
+    }
+}
+
+fn space(span: sqlparser::tokenizer::Span) -> TokenWithSpan {
+    TokenWithSpan {
+        token: Token::Whitespace(Whitespace::Space),
+        span,
+    }
+}
+
+/// `ALTER SEQUENCE [IF EXISTS] name options | RENAME TO n | OWNER TO r`. The options are
+/// parsed by sqlparser as CREATE SEQUENCE's (`RESTART [WITH] n`, which only ALTER has, is
+/// taken out first); every token keeps its place, so errors point where PostgreSQL's do.
+fn alter_sequence(
+    text: &str,
+    positions: &Positions,
+    tokens: &[TokenWithSpan],
+) -> Result<Option<Stmt>> {
+    let sig: Vec<usize> = (0..tokens.len())
+        .filter(|&i| !is_trivia(&tokens[i].token))
+        .collect();
+    let at = |k: usize| sig.get(k).map(|&i| &tokens[i]);
+    let is = |k: usize, kw: &str| at(k).is_some_and(|t| word_is(&t.token, kw));
+    if !is(0, "alter") || !is(1, "sequence") {
+        return Ok(None);
+    }
+    let mut k = 2;
+    let if_exists = is(k, "if") && is(k + 1, "exists");
+    if if_exists {
+        k += 2;
+    }
+    // The name: words separated by periods.
+    let name_start = k;
+    while at(k).is_some_and(|t| matches!(t.token, Token::Word(_))) {
+        k += 1;
+        if at(k).is_some_and(|t| t.token == Token::Period) {
+            k += 1;
+        } else {
+            break;
+        }
+    }
+    if k == name_start {
+        let t = at(k).cloned().unwrap_or(TokenWithSpan::wrap(Token::EOF));
+        return Err(syntax_error_at(text, positions, &t));
+    }
+    let name_tokens: Vec<TokenWithSpan> = sig[name_start..k]
+        .iter()
+        .map(|&i| tokens[i].clone())
+        .collect();
+    let name = {
+        let dialect = dialect();
+        let mut p = Parser::new(&dialect).with_tokens_with_locations(name_tokens.clone());
+        p.parse_object_name(false)
+            .map_err(|e| parser_error(text, positions, &name_tokens, 0, e))?
+    };
+    let rest_at = sig.get(k).copied().unwrap_or(tokens.len());
+    let rest = &tokens[rest_at..];
+    let action = if is(k, "rename") {
+        if !is(k + 1, "to") {
+            let t = at(k + 1)
+                .cloned()
+                .unwrap_or(TokenWithSpan::wrap(Token::EOF));
+            return Err(syntax_error_at(text, positions, &t));
+        }
+        let target: Vec<TokenWithSpan> = sig[k + 2..].iter().map(|&i| tokens[i].clone()).collect();
+        let dialect = dialect();
+        let mut p = Parser::new(&dialect).with_tokens_with_locations(target.clone());
+        let ident = p
+            .parse_identifier()
+            .map_err(|e| parser_error(text, positions, &target, 0, e))?;
+        if let Some(extra) = sig.get(k + 3) {
+            return Err(syntax_error_at(text, positions, &tokens[*extra]));
+        }
+        AlterSequenceAction::RenameTo(ident)
+    } else if is(k, "owner") && is(k + 1, "to") {
+        let Some(role) = at(k + 2) else {
+            return Err(
+                SqlError::syntax("syntax error at end of input").at(Some(positions.end_position()))
+            );
+        };
+        let Token::Word(w) = &role.token else {
+            return Err(syntax_error_at(text, positions, role));
+        };
+        if let Some(extra) = sig.get(k + 3) {
+            return Err(syntax_error_at(text, positions, &tokens[*extra]));
+        }
+        AlterSequenceAction::OwnerTo(w.to_ident(role.span))
+    } else {
+        // Take RESTART [[WITH] [-]n] out, then parse the rest as CREATE SEQUENCE's options.
+        let mut restart: Option<Option<Box<ast::Expr>>> = None;
+        let mut kept: Vec<TokenWithSpan> = Vec::new();
+        let mut i = 0;
+        while i < rest.len() {
+            let t = &rest[i];
+            if word_is(&t.token, "restart") {
+                if restart.is_some() {
+                    return Err(SqlError::syntax("conflicting or redundant options")
+                        .at(Some(positions.position(t.span.start))));
+                }
+                let mut j = i + 1;
+                let next_sig =
+                    |from: usize| (from..rest.len()).find(|&x| !is_trivia(&rest[x].token));
+                let mut value_at = next_sig(j);
+                if let Some(w) = value_at
+                    && word_is(&rest[w].token, "with")
+                {
+                    j = w + 1;
+                    value_at = next_sig(j);
+                }
+                let mut value = None;
+                if let Some(v) = value_at {
+                    let negative = rest[v].token == Token::Minus;
+                    let num_at = if negative { next_sig(v + 1) } else { Some(v) };
+                    if let Some(n) = num_at
+                        && let Token::Number(digits, _) = &rest[n].token
+                    {
+                        let lit = ast::Expr::Value(
+                            ast::Value::Number(digits.clone(), false).with_span(rest[n].span),
+                        );
+                        value = Some(if negative {
+                            ast::Expr::UnaryOp {
+                                op: ast::UnaryOperator::Minus,
+                                expr: Box::new(lit),
+                            }
+                        } else {
+                            lit
+                        });
+                        j = n + 1;
+                    } else if j > i + 1 {
+                        // RESTART WITH needs a value.
+                        return Err(syntax_error_at(text, positions, &rest[v]));
+                    }
+                } else if j > i + 1 {
+                    return Err(SqlError::syntax("syntax error at end of input")
+                        .at(Some(positions.end_position())));
+                }
+                restart = Some(value.map(Box::new));
+                i = j;
+                continue;
+            }
+            kept.push(t.clone());
+            i += 1;
+        }
+        let span = tokens[sig[0]].span;
+        let mut create = vec![
+            keyword("CREATE", span),
+            space(span),
+            keyword("SEQUENCE", span),
+            space(span),
+        ];
+        create.extend(name_tokens);
+        create.push(space(span));
+        create.extend(kept);
+        let options = match parse_tokens(text, positions, create)? {
+            ast::Statement::CreateSequence {
+                sequence_options, ..
+            } => sequence_options,
+            _ => return Err(SqlError::syntax("syntax error in ALTER SEQUENCE")),
+        };
+        AlterSequenceAction::Options { options, restart }
+    };
+    Ok(Some(Stmt::AlterSequence(Box::new(AlterSequence {
+        if_exists,
+        name,
+        action,
+    }))))
+}
+
+/// `COMMENT ON CONSTRAINT name ON table IS …`: the rest is parsed as sqlparser's
+/// `COMMENT ON TABLE table IS …`.
+fn comment_on_constraint(
+    text: &str,
+    positions: &Positions,
+    tokens: &[TokenWithSpan],
+) -> Result<Option<Stmt>> {
+    let sig: Vec<usize> = (0..tokens.len())
+        .filter(|&i| !is_trivia(&tokens[i].token))
+        .collect();
+    let at = |k: usize| sig.get(k).map(|&i| &tokens[i]);
+    let is = |k: usize, kw: &str| at(k).is_some_and(|t| word_is(&t.token, kw));
+    if !is(0, "comment") || !is(1, "on") || !is(2, "constraint") {
+        return Ok(None);
+    }
+    let Some(name_tok) = at(3) else {
+        return Err(
+            SqlError::syntax("syntax error at end of input").at(Some(positions.end_position()))
+        );
+    };
+    let Token::Word(w) = &name_tok.token else {
+        return Err(syntax_error_at(text, positions, name_tok));
+    };
+    let constraint = w.to_ident(name_tok.span);
+    if !is(4, "on") {
+        let t = at(4).cloned().unwrap_or(TokenWithSpan::wrap(Token::EOF));
+        return Err(syntax_error_at(text, positions, &t));
+    }
+    let span = tokens[sig[0]].span;
+    let mut rewritten = vec![
+        keyword("COMMENT", span),
+        space(span),
+        keyword("ON", span),
+        space(span),
+        keyword("TABLE", span),
+        space(span),
+    ];
+    rewritten.extend(tokens[sig[4] + 1..].iter().cloned());
+    match parse_tokens(text, positions, rewritten)? {
+        ast::Statement::Comment {
+            object_name,
+            comment,
+            ..
+        } => Ok(Some(Stmt::CommentOnConstraint {
+            constraint,
+            table: object_name,
+            comment,
+        })),
+        _ => Err(SqlError::syntax("syntax error in COMMENT")),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -986,6 +1358,78 @@ mod tests {
         let p = parse("copy t from stdin;\nselect 1;").unwrap();
         assert_eq!(p.len(), 2);
         assert!(matches!(p[0].stmt, Stmt::Copy(_)));
+    }
+
+    #[test]
+    fn alter_sequence_and_comment_on_constraint() {
+        let p = parse("alter sequence if exists s.q increment by 2 restart with -5 cycle").unwrap();
+        match &p[0].stmt {
+            Stmt::AlterSequence(a) => {
+                assert!(a.if_exists);
+                assert_eq!(a.name.to_string(), "s.q");
+                match &a.action {
+                    AlterSequenceAction::Options { options, restart } => {
+                        assert_eq!(options.len(), 2);
+                        assert_eq!(
+                            restart
+                                .as_ref()
+                                .map(|r| r.as_ref().map(ToString::to_string)),
+                            Some(Some("-5".to_string()))
+                        );
+                    }
+                    other => panic!("{other:?}"),
+                }
+            }
+            other => panic!("{other:?}"),
+        }
+        let p = parse("alter sequence s restart").unwrap();
+        let Stmt::AlterSequence(a) = &p[0].stmt else {
+            panic!("{:?}", p[0].stmt)
+        };
+        assert!(matches!(
+            a.action,
+            AlterSequenceAction::Options {
+                restart: Some(None),
+                ..
+            }
+        ));
+        let p = parse("alter sequence s rename to t").unwrap();
+        let Stmt::AlterSequence(a) = &p[0].stmt else {
+            panic!("{:?}", p[0].stmt)
+        };
+        assert!(matches!(a.action, AlterSequenceAction::RenameTo(_)));
+        let e = err("alter sequence s increment by");
+        assert_eq!(e.message, "syntax error at end of input");
+        let e = err("alter sequence s bogus");
+        assert_eq!(e.message, "syntax error at or near \"bogus\"");
+        assert_eq!(e.position, Some(18));
+        let p = parse("comment on constraint c on public.t is 'x'").unwrap();
+        match &p[0].stmt {
+            Stmt::CommentOnConstraint {
+                constraint,
+                table,
+                comment,
+            } => {
+                assert_eq!(constraint.value, "c");
+                assert_eq!(table.to_string(), "public.t");
+                assert_eq!(comment.as_deref(), Some("x"));
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn identity_sequence_names_are_taken_out() {
+        let p = parse(
+            "alter table t alter column id add generated always as identity \
+             (sequence name public.t_id_seq start with 1 increment by 1)",
+        )
+        .unwrap();
+        assert_eq!(p[0].sequence_names.len(), 1);
+        assert_eq!(p[0].sequence_names[0].to_string(), "public.t_id_seq");
+        // A column named "sequence" of type name is left alone.
+        let p = parse("create table t (sequence name)").unwrap();
+        assert!(p[0].sequence_names.is_empty());
     }
 
     #[test]

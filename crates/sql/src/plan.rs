@@ -8,8 +8,9 @@ use sqlparser::ast;
 /// A CREATE SCHEMA element, analyzed once the schema exists.
 pub use sqlparser::ast::Statement as SchemaElement;
 
-use crate::catalog::{RelColumn, RelKind, Relation};
+use crate::catalog::{Identity, RelColumn, RelKind, Relation};
 use crate::ir::OutColumn;
+use crate::sequence::SeqOptions;
 use crate::types::Type;
 
 /// One analyzed statement.
@@ -89,12 +90,15 @@ pub struct QueryPlan {
     pub columns: Vec<OutColumn>,
     /// Parameter types, `$1` first.
     pub params: Vec<Type>,
+    /// It may call `nextval`/`setval` (directly, or through a column default of the table it
+    /// inserts into): it writes a sequence even when it is a SELECT.
+    pub advances_sequences: bool,
 }
 
 impl QueryPlan {
     /// Does it write the database?
     pub fn writes(&self) -> bool {
-        self.command != Command::Select
+        self.command != Command::Select || self.advances_sequences
     }
 
     /// Does it return rows?
@@ -113,6 +117,156 @@ pub struct NewRelation {
     pub columns: Vec<RelColumn>,
 }
 
+/// A sequence being created: by CREATE SEQUENCE, or for a serial or identity column.
+#[derive(Clone, Debug)]
+pub struct NewSequence {
+    pub schema: String,
+    pub name: String,
+    pub sqlite_name: String,
+    /// As written; the host applies them (`sequence::apply_options`).
+    pub options: SeqOptions,
+    /// The options are an identity column's (its type errors say so).
+    pub identity: bool,
+}
+
+/// `OWNED BY`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum OwnedBy {
+    /// `OWNED BY NONE`.
+    Nothing,
+    /// `OWNED BY table.column`.
+    Column { table: u32, attnum: i16 },
+}
+
+/// A serial or identity column of a table being created or altered: its sequence, and where
+/// its default goes.
+#[derive(Clone, Debug)]
+pub struct SerialColumn {
+    pub attnum: i16,
+    pub seq: NewSequence,
+    pub identity: Option<Identity>,
+    /// Replaced, in the SQLite statements, by the new sequence's OID (the argument of the
+    /// column's `DEFAULT (pg_host_nextval(…))`).
+    pub placeholder: String,
+}
+
+impl SerialColumn {
+    /// The placeholder of the `n`-th serial column of a statement: not valid SQL, so a
+    /// statement the host forgot to complete fails instead of running.
+    pub fn placeholder(n: usize) -> String {
+        format!("{{{{minipg_serial_{n}}}}}")
+    }
+}
+
+/// A column default that calls `nextval` of an existing sequence (recorded so that DROP
+/// SEQUENCE sees it).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DefaultDep {
+    pub attnum: i16,
+    pub sequence: u32,
+}
+
+/// What COMMENT ON names.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum CommentTarget {
+    /// A table, view, index or sequence (`attnum` 0) or one of its columns.
+    Relation {
+        oid: u32,
+        attnum: i16,
+    },
+    Schema(String),
+    /// A constraint of a table.
+    Constraint {
+        table: u32,
+        name: String,
+    },
+}
+
+/// One change of ALTER TABLE, in order.
+#[derive(Clone, Debug)]
+pub enum AlterStep {
+    /// A statement SQLite runs in place (RENAME, a plain ADD COLUMN).
+    Sql(String),
+    /// Checks the rows before the table is changed: when `sql` returns a row, the change
+    /// fails with `error`, whose `{0}`, `{1}`… are the row's values as text.
+    Validate {
+        sql: String,
+        error: crate::SqlError,
+    },
+    /// A change SQLite cannot make in place: the table is rebuilt (new table, copy, swap,
+    /// indexes recreated) with these edits.
+    Rebuild(Vec<TableEdit>),
+    /// DROP CONSTRAINT / DROP COLUMN of what other objects depend on: with CASCADE they go
+    /// too, else 2BP01. Carried out by the host, which knows the dependents.
+    DropConstraint {
+        name: String,
+        if_exists: bool,
+        cascade: bool,
+    },
+    DropColumn {
+        name: String,
+        cascade: bool,
+    },
+    /// A sequence the change creates (ADD COLUMN serial, ADD GENERATED … AS IDENTITY).
+    CreateSerial(SerialColumn),
+    /// Records that a column default calls `nextval` of a sequence (or, `None`, forgets the
+    /// column's such dependencies: SET/DROP DEFAULT).
+    DefaultDep {
+        attnum: i16,
+        sequence: Option<u32>,
+    },
+    /// RENAME CONSTRAINT (the table text and any comment follow).
+    RenameConstraint {
+        old: String,
+        new: String,
+    },
+    /// A NOTICE (`… does not exist, skipping`).
+    Notice(String),
+}
+
+/// An edit of a table's SQLite definition, applied by a rebuild.
+#[derive(Clone, Debug, PartialEq)]
+pub enum TableEdit {
+    /// A column, declared as SQLite takes it (`"b" INT NOT NULL DEFAULT (0)`).
+    AddColumn {
+        decl: String,
+    },
+    SetNotNull {
+        column: String,
+    },
+    DropNotNull {
+        column: String,
+    },
+    /// `DEFAULT (sql)`, or none.
+    SetDefault {
+        column: String,
+        sql: Option<String>,
+    },
+    /// A new declaration for the column (type and collation), its rows converted by `using`
+    /// (SQLite text over the old row's columns).
+    AlterType {
+        column: String,
+        storage: String,
+        collation: Option<String>,
+        using: String,
+    },
+    /// `CONSTRAINT "name" …` as SQLite takes it.
+    AddConstraint {
+        name: String,
+        sql: String,
+    },
+    DropConstraint {
+        name: String,
+    },
+    RenameConstraint {
+        old: String,
+        new: String,
+    },
+    DropColumn {
+        name: String,
+    },
+}
+
 /// A schema change. `sqlite` statements run in order, in one transaction with the catalog
 /// changes.
 #[derive(Clone, Debug)]
@@ -123,11 +277,39 @@ pub enum Ddl {
         sqlite: Vec<String>,
         /// CREATE TABLE … AS / SELECT INTO: the last statement fills it (tag `SELECT n`).
         filled: bool,
+        /// Its serial and identity columns.
+        serials: Vec<SerialColumn>,
+        /// Its defaults that call `nextval` of existing sequences.
+        default_deps: Vec<DefaultDep>,
     },
     CreateView {
         rel: NewRelation,
         or_replace: bool,
         sqlite: Vec<String>,
+        /// The relations it reads.
+        depends_on: Vec<u32>,
+    },
+    CreateSequence {
+        seq: NewSequence,
+        owned_by: Option<OwnedBy>,
+        if_not_exists: bool,
+    },
+    /// ALTER SEQUENCE.
+    AlterSequence {
+        seq: Relation,
+        options: SeqOptions,
+        owned_by: Option<OwnedBy>,
+        rename: Option<String>,
+    },
+    /// COMMENT ON … IS (`None`: IS NULL, the comment goes).
+    Comment {
+        target: CommentTarget,
+        text: Option<String>,
+    },
+    /// A statement that does nothing but say so (`ALTER … IF EXISTS` of nothing, `OWNER TO`).
+    Nothing {
+        tag: &'static str,
+        notice: Option<String>,
     },
     CreateIndex {
         schema: String,
@@ -144,15 +326,19 @@ pub enum Ddl {
         missing: Vec<String>,
         cascade: bool,
     },
-    /// ALTER TABLE steps that SQLite does directly, with the catalog's new column list.
+    /// ALTER TABLE: its steps in order, then the catalog's new column list.
     AlterTable {
         table: Relation,
         new_name: Option<String>,
         columns: Vec<RelColumn>,
-        sqlite: Vec<String>,
+        steps: Vec<AlterStep>,
     },
     Truncate {
         tables: Vec<Relation>,
+        /// TRUNCATE … CASCADE: the tables whose foreign keys reference these go too.
+        cascade: bool,
+        /// RESTART IDENTITY: the tables' own sequences start over.
+        restart_identity: bool,
     },
 }
 
@@ -163,6 +349,10 @@ impl Ddl {
             Ddl::CreateTable { .. } => "CREATE TABLE",
             Ddl::CreateView { .. } => "CREATE VIEW",
             Ddl::CreateIndex { .. } => "CREATE INDEX",
+            Ddl::CreateSequence { .. } => "CREATE SEQUENCE",
+            Ddl::AlterSequence { .. } => "ALTER SEQUENCE",
+            Ddl::Comment { .. } => "COMMENT",
+            Ddl::Nothing { tag, .. } => tag,
             Ddl::Drop { kind, .. } => match kind {
                 RelKind::Table => "DROP TABLE",
                 RelKind::View => "DROP VIEW",

@@ -333,12 +333,7 @@ impl<'h, S: Read + Write + AsRawFd> Backend<'h, S> {
     }
 
     pub(crate) fn send_notices(&mut self, notices: &[spi::Notice]) {
-        for n in notices {
-            backend::notice_response(
-                &mut self.conn.wbuf,
-                &ErrorFields::new(n.severity, n.sqlstate, n.message.clone()),
-            );
-        }
+        crate::values::write_notices(&mut self.conn.wbuf, notices);
     }
 
     /// A simple Query: the session runs its statements (one implicit transaction unless they

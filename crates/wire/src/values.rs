@@ -127,6 +127,28 @@ pub(crate) fn decode_param(
     })
 }
 
+/// NoticeResponses for `notices`, leaving out those less severe than `client_min_messages`.
+pub(crate) fn write_notices(buf: &mut BytesMut, notices: &[spi::Notice]) {
+    let rank = |level: &str| {
+        guc::builtin::CLIENT_LEVELS
+            .iter()
+            .position(|l| l.eq_ignore_ascii_case(level))
+    };
+    let least = rank(&guc::builtin::CLIENT_MIN_MESSAGES.get()).unwrap_or(0);
+    for n in notices {
+        if rank(n.severity).is_some_and(|r| r < least) {
+            continue;
+        }
+        backend::notice_response(
+            buf,
+            &ErrorFields {
+                detail: n.detail.clone(),
+                ..ErrorFields::new(n.severity, n.sqlstate, n.message.clone())
+            },
+        );
+    }
+}
+
 /// Streams a statement's results to the client while it runs: RowDescription (for a simple
 /// Query; an extended-protocol Describe has already sent it), one DataRow per row, flushing
 /// whenever the buffer passes [`WRITE_HIGH_WATER`], and for a simple Query each statement's
@@ -259,12 +281,7 @@ impl<S: Read + Write + AsRawFd> spi::ResultSink for RowWriter<'_, S> {
     }
 
     fn complete(&mut self, result: spi::QueryResult) -> Result<(), spi::SpiError> {
-        for n in &result.notices {
-            backend::notice_response(
-                &mut self.conn.wbuf,
-                &ErrorFields::new(n.severity, n.sqlstate, n.message.clone()),
-            );
-        }
+        write_notices(&mut self.conn.wbuf, &result.notices);
         if result.tag.is_empty() {
             backend::empty_query_response(&mut self.conn.wbuf);
         } else {

@@ -1,16 +1,20 @@
 //! Relations in minipg's catalog (`minipg_class`, `minipg_attribute`): the `sql` crate's
 //! [`Catalog`] over them ([`DbCatalog`]), the system relations of `pg_catalog`, and carrying
 //! out the front end's schema changes ([`run_ddl`]) — SQLite's DDL and the catalog rows in
-//! the caller's transaction.
+//! the caller's transaction. ALTER TABLE's execution is [`super::alter`], DROP's (with
+//! dependent objects) [`super::drop`], sequences [`super::sequence`], comments
+//! [`super::describe`].
 
 use std::cell::Cell;
 
 use rusqlite::{Connection, OptionalExtension, params};
-use sql::catalog::{Catalog, RelColumn, RelKind, Relation};
+use sql::catalog::{Catalog, Constraint, Identity, RelColumn, RelKind, Relation};
 use sql::plan::{Ddl, NewRelation};
-use sql::{SqlError, Type, sqlstate};
+use sql::{Type, sqlstate};
 
-use crate::catalog::{is_schema, next_oid};
+use crate::catalog::sequence::{self, PG_ATTRDEF, PG_CLASS};
+use crate::catalog::tabledef::TableDef;
+use crate::catalog::{describe, is_schema, next_oid};
 use crate::connection::SqlConn;
 use crate::error::SpiError;
 use crate::result::Notice;
@@ -69,7 +73,8 @@ fn kind_of(code: &str) -> RelKind {
     }
 }
 
-/// The relation `name` of `schema`, from the file.
+/// The relation `name` of `schema`, from the file. An identity column's default is the
+/// `nextval` of its sequence (the catalog stores none, as PostgreSQL's `pg_attrdef`).
 pub(crate) fn lookup(
     conn: &Connection,
     schema: &str,
@@ -91,9 +96,10 @@ pub(crate) fn lookup(
     let Some((oid, kind, sqlite_name)) = row else {
         return Ok(None);
     };
-    let columns = conn
+    let oid = u32::try_from(oid).unwrap_or(0);
+    let mut columns = conn
         .prepare_cached(
-            "SELECT attname, atttypid, atttypmod, attnotnull, attdefault \
+            "SELECT attname, atttypid, atttypmod, attnotnull, attdefault, attidentity \
              FROM main.minipg_attribute WHERE attrelid = ?1 ORDER BY attnum",
         )?
         .query_map([oid], |r| {
@@ -103,11 +109,19 @@ pub(crate) fn lookup(
                 typmod: i32::try_from(r.get::<_, i64>(2)?).unwrap_or(-1),
                 not_null: r.get::<_, i64>(3)? != 0,
                 default: r.get(4)?,
+                identity: Identity::from_code(&r.get::<_, String>(5)?),
             })
         })?
         .collect::<rusqlite::Result<Vec<_>>>()?;
+    for (i, c) in columns.iter_mut().enumerate() {
+        if c.identity.is_some() {
+            let attnum = i16::try_from(i + 1).unwrap_or(i16::MAX);
+            c.default =
+                sequence::identity_sequence(conn, oid, attnum)?.map(|(s, n)| nextval_text(&s, &n));
+        }
+    }
     Ok(Some(Relation {
-        oid: u32::try_from(oid).unwrap_or(0),
+        oid,
         schema: schema.to_string(),
         name: name.to_string(),
         kind: kind_of(&kind),
@@ -115,6 +129,50 @@ pub(crate) fn lookup(
         columns,
         system: false,
     }))
+}
+
+/// `nextval('schema.name')` with both parts quoted as identifiers need.
+pub(crate) fn nextval_text(schema: &str, name: &str) -> String {
+    let q = |n: &str| crate::quote::quote_identifier(n).replace('\'', "''");
+    format!("nextval('{}.{}')", q(schema), q(name))
+}
+
+/// A table's SQLite definition.
+pub(crate) fn table_def(
+    conn: &Connection,
+    sqlite_name: &str,
+) -> rusqlite::Result<Option<TableDef>> {
+    let text: Option<String> = conn
+        .prepare_cached("SELECT sql FROM main.sqlite_schema WHERE type = 'table' AND name = ?1")?
+        .query_row([sqlite_name], |r| r.get(0))
+        .optional()?;
+    Ok(text.and_then(|t| TableDef::parse(&t)))
+}
+
+/// The column lists of a table's unique indexes that are no constraint's, have no predicate
+/// and no expression.
+pub(crate) fn unique_index_columns(
+    conn: &Connection,
+    sqlite_name: &str,
+) -> rusqlite::Result<Vec<Vec<String>>> {
+    let names: Vec<String> = conn
+        .prepare_cached(
+            "SELECT name FROM pragma_index_list(?1) WHERE \"unique\" = 1 AND origin = 'c' \
+             AND partial = 0",
+        )?
+        .query_map([sqlite_name], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    let mut out = Vec::new();
+    for n in names {
+        let cols: Vec<Option<String>> = conn
+            .prepare_cached("SELECT name FROM pragma_index_info(?1) ORDER BY seqno")?
+            .query_map([&n], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?;
+        if cols.iter().all(Option::is_some) {
+            out.push(cols.into_iter().flatten().collect());
+        }
+    }
+    Ok(out)
 }
 
 /// `search_path` as schema names (`$user` is the session's user), unquoted, in order.
@@ -180,9 +238,31 @@ impl Catalog for DbCatalog<'_> {
     fn check_interrupts(&self) -> sql::Result<()> {
         crate::interrupt::check().map_err(SpiError::into_sql)
     }
+
+    fn constraints(&self, rel: &Relation) -> sql::Result<Vec<Constraint>> {
+        self.note_use();
+        let def = self
+            .sql
+            .trusted(|c| table_def(c, &rel.sqlite_name))
+            .map_err(|e| SpiError::from(e).into_sql())?;
+        Ok(def
+            .map(|d| d.catalog_constraints(&rel.name))
+            .unwrap_or_default())
+    }
+
+    fn unique_indexes(&self, rel: &Relation) -> sql::Result<Vec<Vec<String>>> {
+        self.note_use();
+        self.sql
+            .trusted(|c| unique_index_columns(c, &rel.sqlite_name))
+            .map_err(|e| SpiError::from(e).into_sql())
+    }
+
+    fn role_exists(&self, name: &str) -> bool {
+        name == self.user || name == "postgres"
+    }
 }
 
-fn insert_relation(
+pub(crate) fn insert_relation(
     conn: &Connection,
     rel: &NewRelation,
     reltable: Option<u32>,
@@ -204,15 +284,21 @@ fn insert_relation(
     Ok(oid)
 }
 
-fn write_columns(conn: &Connection, oid: i64, columns: &[RelColumn]) -> Result<(), SpiError> {
+/// Replaces a relation's column rows. An identity column's default is not stored (it is its
+/// sequence's, found through `minipg_depend`).
+pub(crate) fn write_columns(
+    conn: &Connection,
+    oid: i64,
+    columns: &[RelColumn],
+) -> Result<(), SpiError> {
     conn.execute(
         "DELETE FROM main.minipg_attribute WHERE attrelid = ?1",
         [oid],
     )?;
     let mut stmt = conn.prepare_cached(
         "INSERT INTO main.minipg_attribute \
-         (attrelid, attnum, attname, atttypid, atttypmod, attnotnull, attdefault) \
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+         (attrelid, attnum, attname, atttypid, atttypmod, attnotnull, attdefault, attidentity) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
     )?;
     for (i, c) in columns.iter().enumerate() {
         stmt.execute(params![
@@ -222,13 +308,28 @@ fn write_columns(conn: &Connection, oid: i64, columns: &[RelColumn]) -> Result<(
             i64::from(c.ty.oid()),
             i64::from(c.typmod),
             i64::from(c.not_null),
-            c.default
+            if c.identity.is_some() {
+                None
+            } else {
+                c.default.clone()
+            },
+            c.identity.map(|k| k.code().to_string()).unwrap_or_default()
         ])?;
     }
     Ok(())
 }
 
-fn forget(conn: &Connection, oid: u32) -> Result<(), SpiError> {
+/// Removes a relation's catalog rows: its class and column rows, its indexes', the
+/// dependencies it has or that name it, its comments, and a sequence's state.
+pub(crate) fn forget(conn: &Connection, oid: u32) -> Result<(), SpiError> {
+    let indexes: Vec<i64> = conn
+        .prepare_cached("SELECT oid FROM main.minipg_class WHERE reltable = ?1")?
+        .query_map([oid], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    for i in indexes {
+        let i = u32::try_from(i).unwrap_or(0);
+        describe::forget_relation(conn, i)?;
+    }
     conn.execute(
         "DELETE FROM main.minipg_attribute WHERE attrelid = ?1",
         [oid],
@@ -240,11 +341,35 @@ fn forget(conn: &Connection, oid: u32) -> Result<(), SpiError> {
     )?;
     conn.execute("DELETE FROM main.minipg_class WHERE reltable = ?1", [oid])?;
     conn.execute("DELETE FROM main.minipg_class WHERE oid = ?1", [oid])?;
+    conn.execute(
+        "DELETE FROM main.minipg_depend WHERE objid = ?1 OR refobjid = ?1",
+        [oid],
+    )?;
+    conn.execute(
+        "DELETE FROM main.minipg_sequence WHERE seqrelid = ?1",
+        [oid],
+    )?;
+    describe::forget_relation(conn, oid)?;
     Ok(())
 }
 
 /// Removes the catalog rows of every relation of `schema` (DROP SCHEMA … CASCADE).
 pub(crate) fn forget_schema(conn: &Connection, schema: &str) -> rusqlite::Result<()> {
+    let oids: Vec<i64> = conn
+        .prepare("SELECT oid FROM main.minipg_class WHERE relnamespace = ?1")?
+        .query_map([schema], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    for oid in oids {
+        conn.execute(
+            "DELETE FROM main.minipg_depend WHERE objid = ?1 OR refobjid = ?1",
+            [oid],
+        )?;
+        conn.execute(
+            "DELETE FROM main.minipg_sequence WHERE seqrelid = ?1",
+            [oid],
+        )?;
+        describe::forget_relation(conn, u32::try_from(oid).unwrap_or(0))?;
+    }
     conn.execute(
         "DELETE FROM main.minipg_attribute WHERE attrelid IN \
          (SELECT oid FROM main.minipg_class WHERE relnamespace = ?1)",
@@ -257,21 +382,21 @@ pub(crate) fn forget_schema(conn: &Connection, schema: &str) -> rusqlite::Result
     Ok(())
 }
 
-fn exists_notice(kind: &str, name: &str) -> Notice {
+pub(crate) fn exists_notice(kind: &str, name: &str) -> Notice {
     Notice::notice(
         sqlstate::DUPLICATE_TABLE,
         format!("{kind} \"{name}\" already exists, skipping"),
     )
 }
 
-fn already_exists(name: &str) -> SpiError {
+pub(crate) fn already_exists(name: &str) -> SpiError {
     SpiError::new(
         sqlstate::DUPLICATE_TABLE,
         format!("relation \"{name}\" already exists"),
     )
 }
 
-fn run_all(conn: &Connection, statements: &[String]) -> Result<(), SpiError> {
+pub(crate) fn run_all(conn: &Connection, statements: &[String]) -> Result<(), SpiError> {
     for s in statements {
         conn.execute_batch(s)?;
     }
@@ -279,15 +404,19 @@ fn run_all(conn: &Connection, statements: &[String]) -> Result<(), SpiError> {
 }
 
 /// Carries out a schema change in the caller's transaction (the caller makes it atomic).
-/// Returns the notices (IF EXISTS / IF NOT EXISTS skips).
-pub(crate) fn run_ddl(sql: &SqlConn, ddl: &Ddl) -> Result<Vec<Notice>, SpiError> {
+/// Returns the notices (IF EXISTS / IF NOT EXISTS skips, what a CASCADE dropped) and the rows
+/// CREATE TABLE … AS filled the table with.
+pub(crate) fn run_ddl(sql: &SqlConn, ddl: &Ddl) -> Result<(Vec<Notice>, u64), SpiError> {
     let conn = &sql.conn;
     let mut notices = Vec::new();
+    let mut filled = 0;
     match ddl {
         Ddl::CreateTable {
             rel,
             if_not_exists,
             sqlite,
+            serials,
+            default_deps,
             ..
         } => {
             if sql
@@ -296,29 +425,75 @@ pub(crate) fn run_ddl(sql: &SqlConn, ddl: &Ddl) -> Result<Vec<Notice>, SpiError>
             {
                 if *if_not_exists {
                     notices.push(exists_notice("relation", &rel.name));
-                    return Ok(notices);
+                    return Ok((notices, 0));
                 }
                 return Err(already_exists(&rel.name));
             }
-            // Client DDL runs under the authorizer; the catalog rows are the server's. They
-            // go first, so that SQLite's change count ends as the rows CREATE TABLE … AS
-            // filled the table with.
-            sql.trusted(|c| insert_relation(c, rel, None))?;
-            run_all(conn, sqlite)?;
+            // The sequences of serial and identity columns first: their OIDs complete the
+            // columns' defaults.
+            let mut statements = sqlite.clone();
+            let mut created = Vec::new();
+            for s in serials {
+                if sql
+                    .trusted(|c| lookup(c, &s.seq.schema, &s.seq.name))?
+                    .is_some()
+                {
+                    return Err(already_exists(&s.seq.name));
+                }
+                let oid = sql.trusted(|c| sequence::create(c, &s.seq))?;
+                for st in &mut statements {
+                    *st = st.replace(&s.placeholder, &oid.to_string());
+                }
+                created.push((s, oid));
+            }
+            // Client DDL runs under the authorizer; the catalog rows are the server's.
+            run_all(conn, &statements)?;
+            filled = conn.changes();
+            sql.trusted(|c| -> Result<(), SpiError> {
+                let table = u32::try_from(insert_relation(c, rel, None)?).unwrap_or(0);
+                for (s, seq) in &created {
+                    record_serial(c, table, s.attnum, *seq, s.identity.is_some())?;
+                }
+                for d in default_deps {
+                    sequence::add_depend(c, PG_ATTRDEF, table, d.attnum, d.sequence, 'n')?;
+                }
+                Ok(())
+            })?;
         }
         Ddl::CreateView {
             rel,
             or_replace,
             sqlite,
+            depends_on,
         } => {
             if let Some(old) = sql.trusted(|c| lookup(c, &rel.schema, &rel.name))? {
                 if !*or_replace || old.kind != RelKind::View {
                     return Err(already_exists(&rel.name));
                 }
-                sql.trusted(|c| forget(c, old.oid))?;
+                sql.trusted(|c| -> Result<(), SpiError> {
+                    c.execute(
+                        "DELETE FROM main.minipg_depend WHERE classid = 1259 AND objid = ?1",
+                        [old.oid],
+                    )?;
+                    c.execute(
+                        "DELETE FROM main.minipg_attribute WHERE attrelid = ?1",
+                        [old.oid],
+                    )?;
+                    c.execute("DELETE FROM main.minipg_class WHERE oid = ?1", [old.oid])?;
+                    Ok(())
+                })?;
             }
             run_all(conn, sqlite)?;
-            sql.trusted(|c| insert_relation(c, rel, None))?;
+            sql.trusted(|c| -> Result<(), SpiError> {
+                let view = insert_relation(c, rel, None)?;
+                for r in depends_on {
+                    c.execute(
+                        "INSERT INTO main.minipg_depend VALUES (1259, ?1, 0, 1259, ?2, 0, 'n')",
+                        params![view, r],
+                    )?;
+                }
+                Ok(())
+            })?;
         }
         Ddl::CreateIndex {
             schema,
@@ -331,7 +506,7 @@ pub(crate) fn run_ddl(sql: &SqlConn, ddl: &Ddl) -> Result<Vec<Notice>, SpiError>
             if sql.trusted(|c| lookup(c, schema, name))?.is_some() {
                 if *if_not_exists {
                     notices.push(exists_notice("relation", name));
-                    return Ok(notices);
+                    return Ok((notices, 0));
                 }
                 return Err(already_exists(name));
             }
@@ -345,11 +520,65 @@ pub(crate) fn run_ddl(sql: &SqlConn, ddl: &Ddl) -> Result<Vec<Notice>, SpiError>
             };
             sql.trusted(|c| insert_relation(c, &rel, Some(table.oid)))?;
         }
+        Ddl::CreateSequence {
+            seq,
+            owned_by,
+            if_not_exists,
+        } => {
+            if sql
+                .trusted(|c| lookup(c, &seq.schema, &seq.name))?
+                .is_some()
+            {
+                if *if_not_exists {
+                    notices.push(exists_notice("relation", &seq.name));
+                    return Ok((notices, 0));
+                }
+                return Err(already_exists(&seq.name));
+            }
+            sql.trusted(|c| -> Result<(), SpiError> {
+                let oid = sequence::create(c, seq)?;
+                if let Some(o) = owned_by {
+                    sequence::set_owner(c, oid, o)?;
+                }
+                Ok(())
+            })?;
+        }
+        Ddl::AlterSequence {
+            seq,
+            options,
+            owned_by,
+            rename,
+        } => {
+            sql.trusted(|c| -> Result<(), SpiError> {
+                if !options.is_empty() {
+                    sequence::alter(c, seq.oid, options)?;
+                }
+                if let Some(o) = owned_by {
+                    sequence::set_owner(c, seq.oid, o)?;
+                }
+                if let Some(new) = rename {
+                    if lookup(c, &seq.schema, new)?.is_some() {
+                        return Err(already_exists(new));
+                    }
+                    sequence::rename(c, seq.oid, &seq.schema, &seq.sqlite_name, new)?;
+                }
+                Ok(())
+            })?;
+            sql.seq.forget_cache(seq.oid);
+        }
+        Ddl::Comment { target, text } => {
+            sql.trusted(|c| describe::set(c, target, text.as_deref()))?;
+        }
+        Ddl::Nothing { notice, .. } => {
+            if let Some(n) = notice {
+                notices.push(Notice::notice(sqlstate::SUCCESSFUL_COMPLETION, n.clone()));
+            }
+        }
         Ddl::Drop {
             kind,
             found,
             missing,
-            ..
+            cascade,
         } => {
             for name in missing {
                 notices.push(Notice::notice(
@@ -357,52 +586,59 @@ pub(crate) fn run_ddl(sql: &SqlConn, ddl: &Ddl) -> Result<Vec<Notice>, SpiError>
                     format!("{} \"{name}\" does not exist, skipping", kind.noun()),
                 ));
             }
-            for rel in found {
-                let word = match kind {
-                    RelKind::Table => "TABLE",
-                    RelKind::View => "VIEW",
-                    RelKind::Index => "INDEX",
-                    RelKind::Sequence => "TABLE",
-                };
-                conn.execute_batch(&format!(
-                    "DROP {word} IF EXISTS {}",
-                    sql::catalog::quote_sqlite(&rel.sqlite_name)
-                ))?;
-                sql.trusted(|c| forget(c, rel.oid))?;
-            }
+            notices.extend(super::drop::drop_relations(sql, found, *cascade)?);
         }
         Ddl::AlterTable {
             table,
             new_name,
             columns,
-            sqlite,
+            steps,
         } => {
-            if let Some(n) = new_name
-                && sql.trusted(|c| lookup(c, &table.schema, n))?.is_some()
-            {
-                return Err(already_exists(n));
-            }
-            run_all(conn, sqlite)?;
-            sql.trusted(|c| -> Result<(), SpiError> {
-                if let Some(n) = new_name {
-                    c.execute(
-                        "UPDATE main.minipg_class SET relname = ?1, sqlite_name = ?2 WHERE oid = ?3",
-                        params![n, sql::catalog::sqlite_name(&table.schema, n), table.oid],
-                    )?;
-                }
-                write_columns(c, i64::from(table.oid), columns)
-            })?;
+            notices.extend(super::alter::alter_table(
+                sql,
+                table,
+                new_name.as_deref(),
+                columns,
+                steps,
+            )?);
         }
-        Ddl::Truncate { tables } => {
-            for t in tables {
-                conn.execute_batch(&format!(
-                    "DELETE FROM {}",
-                    sql::catalog::quote_sqlite(&t.sqlite_name)
-                ))?;
-            }
+        Ddl::Truncate {
+            tables,
+            cascade,
+            restart_identity,
+        } => {
+            notices.extend(super::drop::truncate(
+                sql,
+                tables,
+                *cascade,
+                *restart_identity,
+            )?);
         }
     }
-    Ok(notices)
+    Ok((notices, filled))
+}
+
+/// The catalog rows of a serial or identity column's sequence: owned by the column (`'a'`,
+/// `'i'` for identity), and a serial default's use of it.
+pub(crate) fn record_serial(
+    conn: &Connection,
+    table: u32,
+    attnum: i16,
+    seq: u32,
+    identity: bool,
+) -> Result<(), SpiError> {
+    sequence::add_depend(
+        conn,
+        PG_CLASS,
+        table,
+        attnum,
+        seq,
+        if identity { 'i' } else { 'a' },
+    )?;
+    if !identity {
+        sequence::add_depend(conn, PG_ATTRDEF, table, attnum, seq, 'n')?;
+    }
+    Ok(())
 }
 
 /// Startup repair: catalog rows whose SQLite object is gone (an interrupted change) are
@@ -417,20 +653,10 @@ pub(crate) fn repair(conn: &Connection) -> Result<Vec<String>, SpiError> {
         .collect::<rusqlite::Result<_>>()?;
     let mut out = Vec::new();
     for (oid, name) in orphans {
-        conn.execute(
-            "DELETE FROM main.minipg_attribute WHERE attrelid = ?1",
-            [oid],
-        )?;
-        conn.execute("DELETE FROM main.minipg_class WHERE oid = ?1", [oid])?;
+        forget(conn, u32::try_from(oid).unwrap_or(0))?;
         out.push(format!(
             "catalog row of \"{name}\" had no relation; removed"
         ));
     }
     Ok(out)
-}
-
-/// A catalog error as the front end reports it.
-#[allow(dead_code)]
-fn to_sql_error(e: SpiError) -> SqlError {
-    e.into_sql()
 }

@@ -121,13 +121,7 @@ fn parse_columns(text: &str) -> Vec<RelColumn> {
         .filter_map(|c| {
             let (name, ty) = c.split_once(':')?;
             let (ty, typmod) = column_type(ty).unwrap_or((Type::TEXT, -1));
-            Some(RelColumn {
-                name: name.to_string(),
-                ty,
-                typmod,
-                not_null: false,
-                default: None,
-            })
+            Some(RelColumn::new(name, ty, typmod))
         })
         .collect()
 }
@@ -143,11 +137,8 @@ pub(crate) fn all() -> &'static [SystemRelation] {
                 let tableoid = *relkind == 'r';
                 if tableoid {
                     columns.push(RelColumn {
-                        name: "tableoid".into(),
-                        ty: Type::OID,
-                        typmod: -1,
                         not_null: true,
-                        default: None,
+                        ..RelColumn::new("tableoid", Type::OID, -1)
                     });
                 }
                 SystemRelation {

@@ -93,7 +93,7 @@ impl Session {
         self.begin_implicit();
         let result = self.open_portal_inner(stmt, params);
         match &result {
-            Err(_) if self.tx == TxStatus::InBlock => self.tx = TxStatus::Failed,
+            Err(_) if self.tx == TxStatus::InBlock => self.fail_statement(),
             Ok(_) => self.count_pipelined(),
             Err(_) => {}
         }
@@ -168,7 +168,7 @@ impl Session {
         if result.is_err() {
             self.portals.open.remove(&id);
             if self.tx == TxStatus::InBlock {
-                self.tx = TxStatus::Failed;
+                self.fail_statement();
             }
         }
         result

@@ -1390,6 +1390,13 @@ impl Analyzer<'_> {
                 l.ty.array_of().unwrap_or(Type::TEXT_ARRAY)
             };
             self.coerce(arr, t, -1, CastContext::Implicit, rp)?
+        } else if let Some(t) = match arr.ty {
+            // The catalogs' vectors are arrays of their elements for ANY/ALL.
+            Type::INT2VECTOR => Some(Type::INT2_ARRAY),
+            Type::OIDVECTOR => Some(Type::OID_ARRAY),
+            _ => None,
+        } {
+            self.coerce(arr, t, -1, CastContext::Explicit, rp)?
         } else {
             arr
         };
@@ -1668,6 +1675,30 @@ impl Analyzer<'_> {
                 _ => Vec::new(),
             })
             .collect();
+        if name == "grouping" && f.over.is_none() {
+            if !matches!(
+                clause,
+                Clause::SelectList | Clause::Having | Clause::OrderBy | Clause::WindowArg
+            ) {
+                return Err(SqlError::new(
+                    sqlstate::GROUPING_ERROR,
+                    format!("grouping operations are not allowed in {}", clause.words()),
+                )
+                .at(pos));
+            }
+            // Replaced once the query's grouping sets are known (grouping.rs).
+            let mut args = Vec::with_capacity(arg_asts.len());
+            for a in &arg_asts {
+                args.push(self.expr(a, clause)?);
+            }
+            return Ok(Expr::new(
+                ExprKind::Internal {
+                    symbol: super::grouping::GROUPING_PLACEHOLDER,
+                    args,
+                },
+                Type::INT4,
+            ));
+        }
         // An ordered-set aggregate's sorted input follows its direct arguments: the rows for
         // `percentile_cont(0.5) WITHIN GROUP (ORDER BY x)` are `percentile_cont(0.5, x)`, which
         // sorts what it collects.
@@ -1980,6 +2011,19 @@ impl Analyzer<'_> {
             ));
         }
         let (func, args, arg_types, ret) = self.resolve_aggregate(name, args, pos)?;
+        if distinct {
+            // The input is sorted to find the distinct rows: only arguments can order it.
+            let texts: Vec<String> = args.iter().map(crate::emit::expr).collect();
+            for (k, o) in keys.iter().zip(order_by) {
+                if !texts.contains(&crate::emit::expr(&k.expr)) {
+                    return Err(SqlError::new(
+                        sqlstate::INVALID_COLUMN_REFERENCE,
+                        "in an aggregate with DISTINCT, ORDER BY expressions must appear in argument list",
+                    )
+                    .at(self.expr_pos(&o.expr)));
+                }
+            }
+        }
         Ok(Expr::new(
             ExprKind::Aggregate {
                 func,

@@ -15,14 +15,18 @@
 //! Invariants: work is linear in the statement; expression nesting beyond [`MAX_DEPTH`] is
 //! 54001; deep recursion runs on a stack that grows (`stacker`), so no input overflows it.
 
+mod alter;
 pub(crate) mod coerce;
+mod comment;
 mod copy;
 mod ddl;
 mod expr;
+mod grouping;
 mod modify;
 mod names;
 mod query;
 pub(crate) mod resolve;
+mod sequence;
 pub(crate) mod typename;
 mod utility;
 
@@ -70,7 +74,7 @@ pub(crate) enum Clause {
 
 impl Clause {
     /// PostgreSQL's words for the clause in "… are not allowed in …".
-    fn words(self) -> &'static str {
+    pub(crate) fn words(self) -> &'static str {
         match self {
             Clause::Where => "WHERE",
             Clause::GroupBy => "GROUP BY",
@@ -142,6 +146,10 @@ pub(crate) struct Analyzer<'a> {
     /// The query being analyzed is INSERT's source: its select list keeps unknown literals
     /// unknown, for the target columns to type them.
     pub insert_source: bool,
+    /// The user relations the statement names (a view's dependencies), in order, once each.
+    pub relations_used: Vec<u32>,
+    /// `SEQUENCE NAME` options of identity specifications, taken in order.
+    pub sequence_names: std::collections::VecDeque<ast::ObjectName>,
 }
 
 /// Analyzes one parsed statement. `param_types` are the types a client gave (0 = unspecified).
@@ -154,6 +162,7 @@ pub fn analyze(
     param_types: &[Type],
 ) -> Result<Plan> {
     let mut a = Analyzer::new(text, positions, catalog, env, param_types);
+    a.sequence_names = parsed.sequence_names.iter().cloned().collect();
     match &parsed.stmt {
         Stmt::Ast(stmt) => a.statement(stmt),
         Stmt::Copy(stmt) => a.copy(stmt),
@@ -170,6 +179,14 @@ pub fn analyze(
                 elements: elements.clone(),
             }))
         }
+        Stmt::AlterSequence(alter) => a.alter_sequence(alter).map(Plan::Ddl),
+        Stmt::CommentOnConstraint {
+            constraint,
+            table,
+            comment,
+        } => a
+            .comment_on_constraint(constraint, table, comment.as_deref())
+            .map(Plan::Ddl),
     }
 }
 
@@ -212,6 +229,8 @@ impl<'a> Analyzer<'a> {
             used_aliases: std::collections::HashSet::new(),
             default_schema: None,
             insert_source: false,
+            relations_used: Vec::new(),
+            sequence_names: std::collections::VecDeque::new(),
         }
     }
 
@@ -227,7 +246,10 @@ impl<'a> Analyzer<'a> {
             | S::CreateView(_)
             | S::Drop { .. }
             | S::AlterTable(_)
-            | S::Truncate(_) => self.ddl(stmt),
+            | S::AlterSchema(_)
+            | S::Truncate(_)
+            | S::CreateSequence { .. }
+            | S::Comment { .. } => self.ddl(stmt),
             _ => self.utility(stmt),
         }
     }

@@ -6,7 +6,7 @@ use sqlparser::ast::{self, Spanned};
 
 use super::names::figure_colname;
 use super::{Analyzer, Clause, Level, ident, object_name};
-use crate::catalog::{RelKind, Relation};
+use crate::catalog::{Identity, RelKind, Relation};
 use crate::emit;
 use crate::error::{Result, SqlError, sqlstate};
 use crate::func::CastContext;
@@ -26,6 +26,12 @@ impl Analyzer<'_> {
             _ => return Err(SqlError::syntax("improper qualified name").at(pos)),
         };
         let r = self.lookup_relation(schema.as_deref(), &rel, pos)?;
+        if r.kind == RelKind::Sequence {
+            return Err(SqlError::new(
+                sqlstate::WRONG_OBJECT_TYPE,
+                format!("cannot change sequence \"{}\"", r.name),
+            ));
+        }
         if r.kind != RelKind::Table || r.system {
             let what = if r.kind == RelKind::View {
                 "view"
@@ -180,10 +186,11 @@ impl Analyzer<'_> {
                 cols.push(i);
             }
         }
-        let source = match &ins.source {
+        let mut source = match &ins.source {
             None => None,
             Some(q) => Some(self.insert_source(&rel, &mut cols, q, !ins.columns.is_empty())?),
         };
+        self.identity_rules(&rel, &cols, ins, source.as_mut())?;
         let alias = self.push_target(&rel, &visible, true);
         let result = (|| -> Result<(Option<OnConflict>, Vec<Expr>, Vec<OutColumn>)> {
             let on_conflict = match &ins.on {
@@ -214,7 +221,11 @@ impl Analyzer<'_> {
             returning,
             returning_columns,
         };
-        self.modify_plan(m, Command::Insert)
+        // Omitted columns take SQLite's DEFAULT clauses, which may call nextval.
+        let defaults_advance = rel.columns.iter().any(|c| {
+            c.identity.is_some() || c.default.as_deref().is_some_and(|d| d.contains("nextval"))
+        });
+        self.modify_plan(m, Command::Insert, defaults_advance)
     }
 
     fn insert_source(
@@ -336,6 +347,63 @@ impl Analyzer<'_> {
         Ok(InsertSource::Query(Box::new(query)))
     }
 
+    /// PostgreSQL's rules for identity columns given a value: GENERATED ALWAYS refuses one
+    /// (428C9) unless every row says DEFAULT or the statement says OVERRIDING SYSTEM VALUE;
+    /// OVERRIDING USER VALUE replaces the values given by the sequence's.
+    fn identity_rules(
+        &mut self,
+        rel: &Relation,
+        cols: &[usize],
+        ins: &ast::Insert,
+        source: Option<&mut InsertSource>,
+    ) -> Result<()> {
+        let Some(source) = source else {
+            return Ok(());
+        };
+        for (k, &ci) in cols.iter().enumerate() {
+            let Some(identity) = rel.columns[ci].identity else {
+                continue;
+            };
+            match ins.overriding {
+                Some(ast::InsertOverriding::System) => {}
+                Some(ast::InsertOverriding::User) => match source {
+                    InsertSource::Values(rows) => {
+                        for row in rows.iter_mut() {
+                            if let Some(x) = row.get_mut(k) {
+                                *x = self.default_value(rel, ci)?;
+                            }
+                        }
+                    }
+                    InsertSource::Query(q) => {
+                        let default = self.default_value(rel, ci)?;
+                        super::query::map_targets(q, k, &mut |_| default.clone());
+                    }
+                },
+                None if identity == Identity::Always => {
+                    let all_default = match ins.source.as_deref().map(|q| q.body.as_ref()) {
+                        Some(ast::SetExpr::Values(v)) => {
+                            v.rows.iter().all(|r| r.get(k).is_some_and(is_default))
+                        }
+                        _ => false,
+                    };
+                    if !all_default {
+                        let name = &rel.columns[ci].name;
+                        return Err(SqlError::new(
+                            sqlstate::GENERATED_ALWAYS,
+                            format!("cannot insert a non-DEFAULT value into column \"{name}\""),
+                        )
+                        .with_detail(format!(
+                            "Column \"{name}\" is an identity column defined as GENERATED ALWAYS."
+                        ))
+                        .with_hint("Use OVERRIDING SYSTEM VALUE to override."));
+                    }
+                }
+                None => {}
+            }
+        }
+        Ok(())
+    }
+
     fn on_conflict(&mut self, rel: &Relation, oc: &ast::OnConflict) -> Result<OnConflict> {
         let mut target = Vec::new();
         let mut target_where = None;
@@ -426,6 +494,7 @@ impl Analyzer<'_> {
                     let x = if is_default(&a.value) {
                         self.default_value(rel, ci)?
                     } else {
+                        only_default(rel, ci)?;
                         let x = self.expr(&a.value, Clause::UpdateSet)?;
                         self.assign(rel, ci, x, vpos)?
                     };
@@ -450,6 +519,7 @@ impl Analyzer<'_> {
                         let x = if is_default(v) {
                             self.default_value(rel, ci)?
                         } else {
+                            only_default(rel, ci)?;
                             let x = self.expr(v, Clause::UpdateSet)?;
                             self.assign(rel, ci, x, vpos)?
                         };
@@ -572,7 +642,7 @@ impl Analyzer<'_> {
             })
         })();
         self.levels.pop();
-        self.modify_plan(result?, Command::Update)
+        self.modify_plan(result?, Command::Update, false)
     }
 
     pub(super) fn delete(&mut self, d: &ast::Delete) -> Result<Plan> {
@@ -627,13 +697,14 @@ impl Analyzer<'_> {
             })
         })();
         self.levels.pop();
-        self.modify_plan(result?, Command::Delete)
+        self.modify_plan(result?, Command::Delete, false)
     }
 
-    fn modify_plan(&mut self, m: Modify, command: Command) -> Result<Plan> {
+    fn modify_plan(&mut self, m: Modify, command: Command, defaults_advance: bool) -> Result<Plan> {
         let params = self.finish_params()?;
         let sqlite = emit::modify(&m);
         Ok(Plan::Query(QueryPlan {
+            advances_sequences: defaults_advance || super::query::calls_sequence_writer(&sqlite),
             sqlite,
             command,
             columns: m.returning_columns,
@@ -666,81 +737,7 @@ fn returning_column(name: String, x: &Expr, level: Option<&Level>) -> OutColumn 
 fn unqualify(x: &mut Expr) {
     match &mut x.kind {
         ExprKind::Column(c) if c.level == 0 => c.qualifier = None,
-        _ => {
-            let mut kids: Vec<*mut Expr> = Vec::new();
-            for_each_child_mut(x, &mut |c| kids.push(c));
-            for k in kids {
-                // SAFETY: each pointer is a distinct direct child of `x`, which stays
-                // borrowed mutably for the whole loop and is not otherwise touched.
-                unqualify(unsafe { &mut *k });
-            }
-        }
-    }
-}
-
-/// Mutable version of [`Expr::for_each_child`] for the kinds RETURNING may hold.
-fn for_each_child_mut(x: &mut Expr, f: &mut dyn FnMut(&mut Expr)) {
-    match &mut x.kind {
-        ExprKind::Const(_)
-        | ExprKind::Param(_)
-        | ExprKind::Column(_)
-        | ExprKind::SubLink { .. } => {}
-        ExprKind::Call { args, .. }
-        | ExprKind::Internal { args, .. }
-        | ExprKind::And(args)
-        | ExprKind::Or(args)
-        | ExprKind::Coalesce(args)
-        | ExprKind::MinMax { args, .. }
-        | ExprKind::Array(args)
-        | ExprKind::Row { fields: args, .. } => args.iter_mut().for_each(f),
-        ExprKind::Cast { arg, .. }
-        | ExprKind::Not(arg)
-        | ExprKind::IsNull { arg, .. }
-        | ExprKind::BoolTest { arg, .. }
-        | ExprKind::Grouped(arg) => f(arg),
-        ExprKind::Distinct { left, right, .. } | ExprKind::NullIf(left, right) => {
-            f(left);
-            f(right);
-        }
-        ExprKind::Case {
-            operand,
-            whens,
-            else_,
-        } => {
-            if let Some(o) = operand {
-                f(o);
-            }
-            for (w, t) in whens {
-                f(w);
-                f(t);
-            }
-            if let Some(e) = else_ {
-                f(e);
-            }
-        }
-        ExprKind::InList { arg, list, .. } => {
-            f(arg);
-            list.iter_mut().for_each(f);
-        }
-        ExprKind::ArrayCompare { left, array, .. } => {
-            f(left);
-            f(array);
-        }
-        ExprKind::Subscript {
-            array,
-            index,
-            upper,
-            ..
-        } => {
-            f(array);
-            f(index);
-            if let Some(u) = upper {
-                f(u);
-            }
-        }
-        ExprKind::Aggregate { args, .. } | ExprKind::WindowCall { args, .. } => {
-            args.iter_mut().for_each(f)
-        }
+        _ => x.for_each_child_mut(&mut unqualify),
     }
 }
 
@@ -752,6 +749,22 @@ fn references_other_items(x: &Expr) -> bool {
     let mut found = false;
     x.for_each_child(&mut |c| found |= references_other_items(c));
     found
+}
+
+/// An identity column GENERATED ALWAYS can only be updated to DEFAULT (428C9).
+fn only_default(rel: &Relation, ci: usize) -> Result<()> {
+    let c = &rel.columns[ci];
+    if c.identity == Some(Identity::Always) {
+        return Err(SqlError::new(
+            sqlstate::GENERATED_ALWAYS,
+            format!("column \"{}\" can only be updated to DEFAULT", c.name),
+        )
+        .with_detail(format!(
+            "Column \"{}\" is an identity column defined as GENERATED ALWAYS.",
+            c.name
+        )));
+    }
+    Ok(())
 }
 
 fn is_default(e: &ast::Expr) -> bool {

@@ -10,7 +10,7 @@ use super::coerce::common_type;
 use super::expr::sort_key;
 use super::names::figure_colname;
 use super::resolve::{function_error, resolve};
-use super::{Analyzer, Clause, CteDef, Level, ident, object_name};
+use super::{Analyzer, Clause, CteDef, Level, grouping, ident, object_name};
 use crate::catalog::RelKind;
 use crate::emit;
 use crate::error::{Result, SqlError, sqlstate};
@@ -35,6 +35,7 @@ impl Analyzer<'_> {
         let params = self.finish_params()?;
         let sqlite = emit::output_query(&query);
         Ok(Plan::Query(QueryPlan {
+            advances_sequences: calls_sequence_writer(&sqlite),
             sqlite,
             command: Command::Select,
             columns: query.columns,
@@ -513,7 +514,8 @@ impl Analyzer<'_> {
         for ri in &hoisted {
             from.push(FromItem::Rte(*ri));
         }
-        let group_by = self.group_by(&s.group_by, &targets, &columns)?;
+        let grouping = self.group_by(&s.group_by, &targets, &columns)?;
+        let mut group_by = grouping.exprs;
         let having = match &s.having {
             Some(h) => Some(self.condition(h, Clause::Having, "HAVING")?),
             None => None,
@@ -532,7 +534,65 @@ impl Analyzer<'_> {
                 (false, on)
             }
         };
-        let keys = self.select_order_by(order_by, &targets, &columns, distinct)?;
+        let mut keys = self.select_order_by(order_by, &targets, &columns, distinct)?;
+        let mut having = having;
+        let mut distinct_on = distinct_on;
+        // Grouping sets (see grouping.rs), and GROUPING(…) everywhere it may be.
+        {
+            let texts: Vec<String> = group_by.iter().map(emit::expr).collect();
+            let mut set_no = None;
+            let mut masks = Vec::new();
+            if let Some(sets) = &grouping.sets {
+                let n = i64::try_from(sets.len()).unwrap_or(i64::MAX);
+                let args = vec![
+                    (Expr::constant(Value::Int(0), Type::INT4), None),
+                    (Expr::constant(Value::Int(n - 1), Type::INT4), None),
+                ];
+                let rte = self.function_rte("generate_series", args, None, &[], false, None)?;
+                let col = rte.columns[0].clone();
+                let alias = rte.alias.clone();
+                let lv = self.level();
+                let ri = lv.rtable.len();
+                lv.rtable.push(rte);
+                lv.names.push(None);
+                lv.star_of.push(Vec::new());
+                from.push(FromItem::Rte(ri));
+                let no = Expr {
+                    kind: ExprKind::Column(ColumnRef {
+                        level: 0,
+                        rte: ri,
+                        col: 0,
+                        qualifier: Some(alias),
+                        name: col.sqlite_name,
+                        position: None,
+                    }),
+                    ty: col.ty,
+                    typmod: col.typmod,
+                };
+                masks = group_by
+                    .iter()
+                    .enumerate()
+                    .map(|(k, x)| grouping::masked(&no, sets, k, x))
+                    .collect();
+                set_no = Some(no);
+            }
+            let sets = grouping.sets.as_deref().zip(set_no.as_ref());
+            for t in targets.iter_mut() {
+                grouping::rewrite(t, &texts, &masks, sets)?;
+            }
+            if let Some(h) = having.as_mut() {
+                grouping::rewrite(h, &texts, &masks, sets)?;
+            }
+            for k in keys.iter_mut() {
+                grouping::rewrite(&mut k.expr, &texts, &masks, sets)?;
+            }
+            for d in distinct_on.iter_mut() {
+                grouping::rewrite(d, &texts, &masks, sets)?;
+            }
+            if let Some(no) = set_no {
+                group_by = std::iter::once(no).chain(masks).collect();
+            }
+        }
         let aggregating = self.level().has_aggregate || !group_by.is_empty() || having.is_some();
         if aggregating {
             check_grouping(&group_by, &targets, having.as_ref(), &keys)?;
@@ -706,7 +766,7 @@ impl Analyzer<'_> {
         g: &ast::GroupByExpr,
         targets: &[Expr],
         columns: &[OutColumn],
-    ) -> Result<Vec<Expr>> {
+    ) -> Result<grouping::Grouping> {
         let exprs = match g {
             ast::GroupByExpr::Expressions(e, mods) => {
                 if !mods.is_empty() {
@@ -720,39 +780,22 @@ impl Analyzer<'_> {
                 return Err(SqlError::syntax("syntax error at or near \"ALL\""));
             }
         };
-        let mut out = Vec::with_capacity(exprs.len());
-        for e in exprs {
-            if matches!(
-                e,
-                ast::Expr::GroupingSets(_) | ast::Expr::Cube(_) | ast::Expr::Rollup(_)
-            ) {
-                return Err(SqlError::not_supported(
-                    "GROUPING SETS, CUBE and ROLLUP are not supported",
-                )
-                .at(self.expr_pos(e)));
-            }
+        let items: Vec<grouping::Item<'_>> = exprs.iter().map(grouping::Item::of).collect();
+        self.grouping_sets(&items, &mut |a: &mut Self, e: &ast::Expr| {
             // A bare name is an input column first, then an output column.
             if let ast::Expr::Identifier(i) = e {
                 let name = ident(i);
-                let pos = self.pos(i.span);
-                match self.column(std::slice::from_ref(&name), pos) {
-                    Ok(x) => {
-                        out.push(x);
-                        continue;
-                    }
-                    Err(err) => {
-                        if let Some(k) = columns.iter().position(|c| c.name == name) {
-                            out.push(targets[k].clone());
-                            continue;
-                        }
-                        return Err(err);
-                    }
-                }
+                let pos = a.pos(i.span);
+                return match a.column(std::slice::from_ref(&name), pos) {
+                    Ok(x) => Ok(x),
+                    Err(err) => match columns.iter().position(|c| c.name == name) {
+                        Some(k) => Ok(targets[k].clone()),
+                        None => Err(err),
+                    },
+                };
             }
-            let (x, _) = self.output_or_input(e, targets, columns, Clause::GroupBy)?;
-            out.push(x);
-        }
-        Ok(out)
+            Ok(a.output_or_input(e, targets, columns, Clause::GroupBy)?.0)
+        })
     }
 
     /// An ORDER BY/GROUP BY/DISTINCT ON item: a position, an output column name, or an
@@ -1163,6 +1206,12 @@ impl Analyzer<'_> {
             },
             _ => self.catalog.relation(schema, name)?,
         };
+        if let Some(r) = &found
+            && !r.system
+            && !self.relations_used.contains(&r.oid)
+        {
+            self.relations_used.push(r.oid);
+        }
         found.ok_or_else(|| {
             let shown = match schema {
                 Some(s) => format!("{s}.{name}"),
@@ -1712,4 +1761,12 @@ fn check_grouped(e: &Expr, grouped: &[String]) -> Result<()> {
             result
         }
     }
+}
+
+/// Does emitted SQLite text call `nextval` or `setval` (a name inside a literal only makes
+/// the answer err on the safe side)?
+pub(crate) fn calls_sequence_writer(sqlite: &str) -> bool {
+    crate::func::host::SEQUENCE_WRITERS
+        .iter()
+        .any(|s| sqlite.contains(s))
 }

@@ -21,7 +21,7 @@ use sqlparser::tokenizer::{Token, TokenWithSpan};
 
 use super::{OptArg, RawOption};
 use crate::error::{Result, SqlError};
-use crate::parse::{Positions, parse_expr_tokens, parse_tokens, syntax_error_near};
+use crate::parse::{Positions, parse_expr_tokens, parse_tokens, syntax_error_at};
 
 /// A relation name as written: its parts (folded) and position.
 #[derive(Clone, Debug)]
@@ -94,7 +94,7 @@ impl<'a> P<'a> {
 
     fn error(&self) -> SqlError {
         match self.tok(self.at) {
-            Some(t) => syntax_error_near(self.text, self.positions, t),
+            Some(t) => syntax_error_at(self.text, self.positions, t),
             None => SqlError::syntax("syntax error at end of input")
                 .at(Some(self.positions.end_position())),
         }

@@ -206,27 +206,6 @@ pub static FUNCTIONS: &[Builtin] = &[
         true_fn,
     ),
     pure(
-        "obj_description",
-        &[OID],
-        TEXT,
-        "pg_obj_description",
-        obj_description,
-    ),
-    pure(
-        "obj_description",
-        &[OID, NAME],
-        TEXT,
-        "pg_obj_description_2",
-        obj_description,
-    ),
-    pure(
-        "col_description",
-        &[OID, INT4],
-        TEXT,
-        "pg_col_description",
-        no_description,
-    ),
-    pure(
         "shobj_description",
         &[OID, NAME],
         TEXT,
@@ -310,13 +289,6 @@ pub static FUNCTIONS: &[Builtin] = &[
         Type::REGROLE,
         "pg_to_regrole",
         to_regrole,
-    ),
-    pure(
-        "pg_get_serial_sequence",
-        &[TEXT, TEXT],
-        TEXT,
-        "pg_get_serial_sequence",
-        null_fn,
     ),
     pure(
         "pg_get_function_result",
@@ -840,21 +812,6 @@ fn null_fn(_: &Env, _: &[Value]) -> Result<Value> {
 }
 
 /// The one comment minipg's catalog has: PostgreSQL's on schema `public`.
-pub const PUBLIC_SCHEMA_COMMENT: &str = "standard public schema";
-
-/// `obj_description(oid [, catalog])`: only schema `public` (2200) has a comment.
-fn obj_description(_: &Env, args: &[Value]) -> Result<Value> {
-    let oid = args.first().and_then(oid_arg);
-    let catalog = args.get(1).and_then(Value::as_text);
-    Ok(
-        if oid == Some(2200) && catalog.is_none_or(|c| c == "pg_namespace") {
-            Value::Text(PUBLIC_SCHEMA_COMMENT.to_string())
-        } else {
-            Value::Null
-        },
-    )
-}
-
 fn no_description(_: &Env, _: &[Value]) -> Result<Value> {
     Ok(Value::Null)
 }

@@ -1,6 +1,8 @@
 //! Functions over server state, carried out by the host that runs statements (the `spi`
-//! crate registers each `symbol`): who and where the session is, settings, other backends.
-//! Their signatures live here, with the rest of the catalog.
+//! crate registers each `symbol`): who and where the session is, settings, other backends,
+//! sequences (`nextval`, `currval`, `setval`, `lastval`, `pg_get_serial_sequence`) and
+//! comments (`obj_description`, `col_description`). Their signatures live here, with the
+//! rest of the catalog.
 
 use crate::func::{Builtin, Imp, Kind, Volatility};
 use crate::types::Type;
@@ -38,7 +40,23 @@ pub mod symbol {
     pub const TERMINATE_BACKEND: &str = "pg_host_terminate_backend";
     pub const CURRENT_SETTING: &str = "pg_host_current_setting";
     pub const SET_CONFIG: &str = "pg_host_set_config";
+    pub const NEXTVAL: &str = "pg_host_nextval";
+    pub const CURRVAL: &str = "pg_host_currval";
+    pub const SETVAL: &str = "pg_host_setval";
+    pub const LASTVAL: &str = "pg_host_lastval";
+    pub const SERIAL_SEQUENCE: &str = "pg_host_serial_sequence";
+    pub const OBJ_DESCRIPTION: &str = "pg_host_obj_description";
+    pub const COL_DESCRIPTION: &str = "pg_host_col_description";
 }
+
+/// The sequence argument of `nextval`, `currval` and `setval`. PostgreSQL's is `regclass`;
+/// until `regclass` reads relation names, it is `text`, resolved along `search_path` when
+/// the function runs (PostgreSQL's behaviour for `nextval('s'::text)`). The host's functions
+/// take either a name or an OID, so switching this to `Type::REGCLASS` is the whole change.
+pub const SEQUENCE_ARG: Type = Type::REGCLASS;
+
+/// The functions that write a sequence: a statement calling one writes the database.
+pub const SEQUENCE_WRITERS: &[&str] = &[symbol::NEXTVAL, symbol::SETVAL];
 
 use Volatility::{Stable, Volatile};
 
@@ -131,4 +149,61 @@ pub static FUNCTIONS: &[Builtin] = &[
             Volatile,
         )
     },
+    host(
+        "nextval",
+        &[SEQUENCE_ARG],
+        Type::INT8,
+        symbol::NEXTVAL,
+        Volatile,
+    ),
+    host(
+        "currval",
+        &[SEQUENCE_ARG],
+        Type::INT8,
+        symbol::CURRVAL,
+        Volatile,
+    ),
+    host(
+        "setval",
+        &[SEQUENCE_ARG, Type::INT8],
+        Type::INT8,
+        symbol::SETVAL,
+        Volatile,
+    ),
+    host(
+        "setval",
+        &[SEQUENCE_ARG, Type::INT8, Type::BOOL],
+        Type::INT8,
+        symbol::SETVAL,
+        Volatile,
+    ),
+    host("lastval", &[], Type::INT8, symbol::LASTVAL, Volatile),
+    host(
+        "pg_get_serial_sequence",
+        &[Type::TEXT, Type::TEXT],
+        Type::TEXT,
+        symbol::SERIAL_SEQUENCE,
+        Stable,
+    ),
+    host(
+        "obj_description",
+        &[Type::OID, Type::NAME],
+        Type::TEXT,
+        symbol::OBJ_DESCRIPTION,
+        Stable,
+    ),
+    host(
+        "obj_description",
+        &[Type::OID],
+        Type::TEXT,
+        symbol::OBJ_DESCRIPTION,
+        Stable,
+    ),
+    host(
+        "col_description",
+        &[Type::OID, Type::INT4],
+        Type::TEXT,
+        symbol::COL_DESCRIPTION,
+        Stable,
+    ),
 ];

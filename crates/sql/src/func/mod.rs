@@ -46,6 +46,61 @@ pub trait Accumulator: Send {
     fn value(&mut self, env: &Env) -> Result<Value>;
 }
 
+/// The runtime symbol of an aggregate's DISTINCT form: `{symbol}_distinct` (see [`Distinct`]).
+pub const DISTINCT_SUFFIX: &str = "_distinct";
+
+/// DISTINCT for an aggregate whose arguments SQLite cannot deduplicate itself (several of them,
+/// or the argument types passed first): a row whose arguments equal an earlier row's, by their
+/// types' equality (NULLs equal), is not passed on.
+pub struct Distinct {
+    inner: Box<dyn Accumulator>,
+    types: Vec<Type>,
+    /// Every distinct argument list seen, sorted.
+    seen: Vec<Vec<Value>>,
+}
+
+impl Distinct {
+    pub fn new(inner: Box<dyn Accumulator>, types: &[Type]) -> Distinct {
+        Distinct {
+            inner,
+            types: types.to_vec(),
+            seen: Vec::new(),
+        }
+    }
+
+    fn cmp(&self, a: &[Value], b: &[Value]) -> std::cmp::Ordering {
+        for (i, (x, y)) in a.iter().zip(b).enumerate() {
+            let ty = self.types.get(i).copied().unwrap_or(Type::TEXT);
+            let o = match (x.is_null(), y.is_null()) {
+                (true, true) => std::cmp::Ordering::Equal,
+                (true, false) => std::cmp::Ordering::Greater,
+                (false, true) => std::cmp::Ordering::Less,
+                (false, false) => crate::types::array::funcs::elem_cmp(ty, x, y),
+            };
+            if o != std::cmp::Ordering::Equal {
+                return o;
+            }
+        }
+        a.len().cmp(&b.len())
+    }
+}
+
+impl Accumulator for Distinct {
+    fn step(&mut self, env: &Env, args: &[Value]) -> Result<()> {
+        match self.seen.binary_search_by(|s| self.cmp(s, args)) {
+            Ok(_) => Ok(()),
+            Err(at) => {
+                self.seen.insert(at, args.to_vec());
+                self.inner.step(env, args)
+            }
+        }
+    }
+
+    fn value(&mut self, env: &Env) -> Result<Value> {
+        self.inner.value(env)
+    }
+}
+
 /// Creates an aggregate's state. `types` are the actual argument types.
 pub type AccumulatorFactory = fn(types: &[Type]) -> Box<dyn Accumulator>;
 

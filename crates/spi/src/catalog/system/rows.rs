@@ -80,10 +80,35 @@ pub(crate) fn source(schema: Namespace, name: &str) -> Source {
         (Namespace::PgCatalog, "pg_user") => {
             Source::Sql("SELECT 'postgres', 10, 1, 1, 1, 1, '********', NULL, NULL".into())
         }
-        (Namespace::PgCatalog, "pg_description") => Source::Sql(format!(
-            "SELECT 2200, 2615, 0, '{}'",
-            sql::func::catalog::PUBLIC_SCHEMA_COMMENT
+        (Namespace::PgCatalog, "pg_sequence") => Source::Sql(
+            "SELECT seqrelid, seqtypid, seqstart, seqincrement, seqmax, seqmin, seqcache, \
+             seqcycle FROM main.minipg_sequence"
+                .into(),
+        ),
+        (Namespace::PgCatalog, "pg_sequences") => Source::Sql(format!(
+            "SELECT c.relnamespace, c.relname, '{owner}', s.seqtypid, s.seqstart, s.seqmin, \
+               s.seqmax, s.seqincrement, s.seqcycle, s.seqcache, \
+               CASE WHEN s.is_called THEN s.last_value END \
+             FROM main.minipg_sequence s JOIN main.minipg_class c ON c.oid = s.seqrelid",
+            owner = sql::func::catalog::BOOTSTRAP_SUPERUSER_NAME
         )),
+        // Dependencies DDL records (owned sequences, defaults, views, foreign keys).
+        // A default is recorded as (pg_attrdef, table, column): shown with the default's OID,
+        // as pg_attrdef numbers it.
+        (Namespace::PgCatalog, "pg_depend") => Source::Sql(format!(
+            "SELECT classid, \
+               CASE WHEN classid = 2604 THEN {attrdef} ELSE objid END, \
+               CASE WHEN classid = 2604 THEN 0 ELSE objsubid END, \
+               refclassid, refobjid, refobjsubid, deptype \
+             FROM main.minipg_depend",
+            attrdef = attrdef_oid("objid", "objsubid"),
+        )),
+        // COMMENT ON's rows (constraints' comments are kept by name, not by an OID).
+        (Namespace::PgCatalog, "pg_description") => Source::Sql(
+            "SELECT objoid, classoid, objsubid, description FROM main.minipg_description \
+             WHERE conname = ''"
+                .into(),
+        ),
         (Namespace::PgCatalog, "pg_tablespace") => Source::Sql(
             "SELECT 1663, 'pg_default', 10, NULL, NULL \
              UNION ALL SELECT 1664, 'pg_global', 10, NULL, NULL"
@@ -213,12 +238,12 @@ fn class_sql() -> String {
 }
 
 fn attribute_sql() -> String {
-    let typed = |from: &str, notnull: &str, hasdef: &str| {
+    let typed = |from: &str, notnull: &str, hasdef: &str, identity: &str| {
         format!(
             "SELECT a.attrelid, a.attname, a.atttypid, -1, t.typlen, a.attnum, \
                CASE WHEN t.typcategory = 'A' AND substr(t.typname, 1, 1) = '_' THEN 1 ELSE 0 END, \
                -1, a.atttypmod, t.typbyval, t.typalign, t.typstorage, '', {notnull}, {hasdef}, 0, \
-               '', '', 0, 1, 0, t.typcollation, NULL, NULL, NULL, NULL \
+               {identity}, '', 0, 1, 0, t.typcollation, NULL, NULL, NULL, NULL \
              FROM {from} a LEFT JOIN {ty} t ON t.oid = a.atttypid",
             ty = q("pg_catalog.pg_type"),
         )
@@ -228,19 +253,29 @@ fn attribute_sql() -> String {
         typed(
             "main.minipg_attribute",
             "a.attnotnull",
-            "a.attdefault IS NOT NULL"
+            "a.attdefault IS NOT NULL",
+            "coalesce(a.attidentity, '')"
         ),
-        typed(&q("minipg_catalog.system_attribute"), "0", "0"),
-        typed(&q("minipg_catalog.index_attribute"), "0", "0")
+        typed(&q("minipg_catalog.system_attribute"), "0", "0", "''"),
+        typed(&q("minipg_catalog.index_attribute"), "0", "0", "''")
+    )
+}
+
+/// The OID of the default of column `attnum` of table `table` (SQL expressions), derived from
+/// the table's OID as `derived.rs` numbers objects without rows of their own.
+fn attrdef_oid(table: &str, attnum: &str) -> String {
+    format!(
+        "({base} + (({table} - 16384) % 524288) * 4096 + 2048 + min({attnum}, 2047))",
+        base = derived::DERIVED_BASE
     )
 }
 
 fn attrdef_sql() -> String {
     format!(
-        "SELECT {base} + ((a.attrelid - 16384) % 524288) * 4096 + 2048 + min(a.attnum, 2047), \
+        "SELECT {oid}, \
            a.attrelid, a.attnum, {f}(a.attdefault, a.atttypid, a.atttypmod) \
          FROM main.minipg_attribute a WHERE a.attdefault IS NOT NULL",
-        base = derived::DERIVED_BASE,
+        oid = attrdef_oid("a.attrelid", "a.attnum"),
         f = super::functions::DEPARSE_DEFAULT,
     )
 }
