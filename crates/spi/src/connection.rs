@@ -61,7 +61,10 @@ impl Default for OpenOptions {
 /// PostgreSQL's SQLSTATE in `error.rs`.
 const SQLITE_LIMITS: &[(Limit, i32)] = &[
     // The largest string or blob, and so the largest value and row: 54000.
-    (Limit::SQLITE_LIMIT_LENGTH, sql::value::MAX_VALUE_BYTES as i32),
+    (
+        Limit::SQLITE_LIMIT_LENGTH,
+        sql::value::MAX_VALUE_BYTES as i32,
+    ),
     // The SQL SQLite is given (the translation of a Query up to max_message_size): 54000.
     (Limit::SQLITE_LIMIT_SQL_LENGTH, 1_000_000_000),
     // Columns of a table, result, index, ORDER BY or GROUP BY (PostgreSQL: 1600 per table,

@@ -411,7 +411,11 @@ fn value_too_large() -> SpiError {
 /// PostgreSQL's SQLSTATE and, where PostgreSQL has the same limit, its message.
 fn map_limit_message(msg: &str) -> Option<SpiError> {
     let too_complex = || {
-        SpiError::new(sqlstate::STATEMENT_TOO_COMPLEX, "stack depth limit exceeded").with_hint(
+        SpiError::new(
+            sqlstate::STATEMENT_TOO_COMPLEX,
+            "stack depth limit exceeded",
+        )
+        .with_hint(
             "The statement nests too deeply for minipg; simplify it or split it into several.",
         )
     };

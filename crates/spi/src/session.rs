@@ -447,6 +447,13 @@ impl Session {
         for i in 0..stmts.len() {
             if !single {
                 self.begin_implicit_block(Implicit::Query);
+                // As PostgreSQL: a statement_timeout set by an earlier statement of the Query
+                // applies from the next one on, unless a timeout already runs.
+                let ms = guc::builtin::STATEMENT_TIMEOUT.get();
+                if i > 0 && ms > 0 && interrupt::statement_deadline().is_none() {
+                    let ms = std::time::Duration::from_millis(ms.unsigned_abs());
+                    interrupt::set_statement_deadline(Some(std::time::Instant::now() + ms));
+                }
             }
             let prepared = if single {
                 self.prepare_typed(sql, &[])
