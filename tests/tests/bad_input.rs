@@ -288,7 +288,10 @@ fn an_idle_client_holding_the_write_lock_is_ended_by_the_idle_in_transaction_tim
     let s = start(&["-c", "idle_in_transaction_session_timeout=1s"]);
     let mut holder = s.connect();
     holder
-        .batch_execute("CREATE TABLE t (a int); BEGIN; INSERT INTO t VALUES (1)")
+        .batch_execute("CREATE TABLE t (a int)")
+        .expect("table");
+    holder
+        .batch_execute("BEGIN; INSERT INTO t VALUES (1)")
         .expect("holder takes the write lock");
     let mut writer = s.connect();
     let t0 = Instant::now();
@@ -321,7 +324,10 @@ fn an_idle_client_holding_the_write_lock_makes_other_writers_fail_with_55p03() {
     let s = start(&["-c", "idle_in_transaction_session_timeout=0"]);
     let mut holder = s.connect();
     holder
-        .batch_execute("CREATE TABLE t (a int); BEGIN; INSERT INTO t VALUES (1)")
+        .batch_execute("CREATE TABLE t (a int)")
+        .expect("table");
+    holder
+        .batch_execute("BEGIN; INSERT INTO t VALUES (1)")
         .expect("holder takes the write lock");
     let mut writer = s.connect();
     let e = writer

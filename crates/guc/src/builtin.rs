@@ -66,6 +66,14 @@ pub static DEFAULT_TABLE_ACCESS_METHOD: GucString = GucString::new("heap");
 /// `idle_in_transaction_session_timeout`: milliseconds a session may sit idle in a transaction;
 /// 0 = no limit. User.
 pub static IDLE_IN_TRANSACTION_SESSION_TIMEOUT: GucInt = GucInt::new(60_000);
+/// `idle_write_lock_timeout`: milliseconds a session may hold its database's write lock while
+/// waiting for its client (idle in a transaction, or blocked sending to a client that does not
+/// read), whatever the client set; 0 = no limit. Sighup (minipg.conf and the command line
+/// only), so that no client can starve every other writer.
+pub static IDLE_WRITE_LOCK_TIMEOUT: GucInt = GucInt::new(10_000);
+/// `max_message_size`: bytes; a client message larger than this (a Query, Parse, Bind,
+/// CopyData…) is refused before it is read. Sighup.
+pub static MAX_MESSAGE_SIZE: GucInt = GucInt::new(64 * 1024 * 1024);
 /// `authentication_timeout`: seconds a client has to complete the start-up. Sighup.
 pub static AUTHENTICATION_TIMEOUT: GucInt = GucInt::new(60);
 /// `hba_file`: the client authentication file; relative to the data directory; empty means
@@ -370,6 +378,22 @@ pub(crate) fn define_all(registry: &mut Registry, private: bool) {
             Value::Int(60_000),
         )
         .about("Maximum time a session may sit idle inside a transaction; 0 disables."),
+        Builtin::new(
+            "idle_write_lock_timeout",
+            Sighup,
+            int(i(&IDLE_WRITE_LOCK_TIMEOUT), 0, INT_MAX, GucUnit::Ms),
+            Value::Int(10_000),
+        )
+        .about(
+            "Maximum time a session may hold the database's write lock while waiting for its client; 0 disables.",
+        ),
+        Builtin::new(
+            "max_message_size",
+            Sighup,
+            int(i(&MAX_MESSAGE_SIZE), 1024 * 1024, 1 << 30, GucUnit::Bytes),
+            Value::Int(64 * 1024 * 1024),
+        )
+        .about("Largest message a client may send; a larger one is refused before it is read."),
         Builtin::new(
             "authentication_timeout",
             Sighup,

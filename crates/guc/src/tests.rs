@@ -88,6 +88,8 @@ fn builtins_show_their_defaults_as_postgresql_prints_them() {
         ("synchronous_commit", "on"),
         ("statement_timeout", "0"),
         ("idle_in_transaction_session_timeout", "1min"),
+        ("idle_write_lock_timeout", "10s"),
+        ("max_message_size", "64MB"),
         ("authentication_timeout", "1min"),
         ("startup_check", "off"),
         ("log_min_messages", "warning"),
@@ -129,6 +131,8 @@ fn builtins_have_postgresql_contexts() {
         ("autovacuum_vacuum_threshold", Sighup),
         ("restart_after_crash", Sighup),
         ("authentication_timeout", Sighup),
+        ("idle_write_lock_timeout", Sighup),
+        ("max_message_size", Sighup),
         ("startup_check", Sighup),
         ("statement_timeout", User),
         ("idle_in_transaction_session_timeout", User),
@@ -149,7 +153,7 @@ fn builtins_have_postgresql_contexts() {
 fn static_handles_start_at_their_definitions_defaults() {
     // Unit tests never change the global built-ins, so the statics hold their const values.
     let r = registry();
-    let ints: [(&GucInt, &str); 10] = [
+    let ints: [(&GucInt, &str); 12] = [
         (&builtin::PORT, "port"),
         (&builtin::MAX_CONNECTIONS, "max_connections"),
         (&builtin::AUTOVACUUM_MAX_WORKERS, "autovacuum_max_workers"),
@@ -168,6 +172,8 @@ fn static_handles_start_at_their_definitions_defaults() {
             "idle_in_transaction_session_timeout",
         ),
         (&builtin::AUTHENTICATION_TIMEOUT, "authentication_timeout"),
+        (&builtin::IDLE_WRITE_LOCK_TIMEOUT, "idle_write_lock_timeout"),
+        (&builtin::MAX_MESSAGE_SIZE, "max_message_size"),
         (&builtin::EXTRA_FLOAT_DIGITS, "extra_float_digits"),
     ];
     for (handle, name) in ints {

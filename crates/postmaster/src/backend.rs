@@ -1,8 +1,9 @@
 //! The client backend process: what a child forked for an accepted connection runs.
 //!
 //! Signals: SIGINT cancels the running statement, SIGTERM ends the session (FATAL 57P01),
-//! SIGHUP re-reads the configuration between queries, SIGUSR1 only sets the latch, SIGQUIT is
-//! quick-die. All handlers set atomics and the latch; the wire session acts on them.
+//! SIGHUP re-reads the configuration between queries, SIGUSR1 only sets the latch, SIGUSR2
+//! (from the postmaster, at its cap of unfinished startups) ends a startup still waiting for
+//! its client — ignored once the startup packet is handled — and SIGQUIT is quick-die. All handlers set atomics and the latch; the wire session acts on them.
 //!
 //! The [`wire::BackendHooks`] implemented here connect the protocol session to shared memory:
 //! the PGPROC from the normal-backend list, the status block `pg_stat_activity` reads, the
@@ -20,6 +21,10 @@ use crate::listen::Conn;
 use crate::signals::{set_handler, set_interrupting_handler};
 
 static GOT_SIGHUP: AtomicBool = AtomicBool::new(false);
+/// True until the startup packet has been handled (cleared on entering `attach`).
+static IN_STARTUP: AtomicBool = AtomicBool::new(true);
+/// The postmaster asked this unfinished startup to give up (SIGUSR2 while `IN_STARTUP`).
+static EVICTED: AtomicBool = AtomicBool::new(false);
 
 extern "C" fn on_sigint(_: libc::c_int) {
     spi::interrupt::request_cancel();
@@ -38,6 +43,25 @@ extern "C" fn on_sighup(_: libc::c_int) {
 
 extern "C" fn on_sigusr1(_: libc::c_int) {
     latch::set_my_latch_from_handler();
+}
+
+/// SIGUSR2: the postmaster has too many unfinished startups and this one is the oldest. Acted
+/// on only before the startup packet is handled; afterwards the session is a real one.
+extern "C" fn on_sigusr2(_: libc::c_int) {
+    if IN_STARTUP.load(Ordering::SeqCst) {
+        EVICTED.store(true, Ordering::SeqCst);
+        latch::set_my_latch_from_handler();
+    }
+}
+
+/// An evicted startup that is still waiting for its client's bytes holds nothing (no PGPROC,
+/// no database, its slot only ASSIGNED): it ends at once, as an authentication timeout does.
+fn exit_if_evicted() {
+    if IN_STARTUP.load(Ordering::SeqCst) && EVICTED.load(Ordering::SeqCst) {
+        tracing::debug!("incomplete startup ended: too many connections in startup");
+        // SAFETY: _exit ends this child at once; it holds no shared state yet.
+        unsafe { libc::_exit(1) };
+    }
 }
 
 /// SIGQUIT in every child: quick die, no cleanup.
@@ -85,7 +109,8 @@ impl BackendHooks for Hooks {
         application_name: &str,
     ) -> Result<i32, HookError> {
         let _ = application_name;
-        if self.slot == 0 {
+        IN_STARTUP.store(false, Ordering::SeqCst);
+        if self.slot == 0 || EVICTED.load(Ordering::SeqCst) {
             return Err(HookError {
                 sqlstate: "53300",
                 message: "sorry, too many clients already".into(),
@@ -115,6 +140,7 @@ impl BackendHooks for Hooks {
     }
 
     fn wait_readable(&mut self, fd: RawFd, timeout: Option<Duration>) -> WaitOutcome {
+        exit_if_evicted();
         let l = latch::my_latch();
         let mut ev =
             WaitEvents::LATCH_SET | WaitEvents::SOCKET_READABLE | WaitEvents::POSTMASTER_DEATH;
@@ -127,10 +153,32 @@ impl BackendHooks for Hooks {
         }
         if r.contains(WaitEvents::LATCH_SET) {
             l.reset();
+            exit_if_evicted();
             return WaitOutcome::Interrupted;
         }
         if r.contains(WaitEvents::SOCKET_READABLE) {
             return WaitOutcome::Readable;
+        }
+        WaitOutcome::Timeout
+    }
+
+    fn wait_writable(&mut self, fd: RawFd, timeout: Option<Duration>) -> WaitOutcome {
+        let l = latch::my_latch();
+        let mut ev =
+            WaitEvents::LATCH_SET | WaitEvents::SOCKET_WRITEABLE | WaitEvents::POSTMASTER_DEATH;
+        if timeout.is_some() {
+            ev |= WaitEvents::TIMEOUT;
+        }
+        let r = l.wait_socket(ev, fd, timeout);
+        if r.contains(WaitEvents::POSTMASTER_DEATH) {
+            return WaitOutcome::PostmasterDeath;
+        }
+        if r.contains(WaitEvents::LATCH_SET) {
+            l.reset();
+            return WaitOutcome::Interrupted;
+        }
+        if r.contains(WaitEvents::SOCKET_WRITEABLE) {
+            return WaitOutcome::Writable;
         }
         WaitOutcome::Timeout
     }
@@ -173,6 +221,7 @@ pub fn backend_main(
     set_interrupting_handler(libc::SIGTERM, on_sigterm);
     set_handler(libc::SIGHUP, on_sighup);
     set_handler(libc::SIGUSR1, on_sigusr1);
+    set_handler(libc::SIGUSR2, on_sigusr2);
     set_handler(libc::SIGQUIT, quickdie);
     shmem::pmdeath::set_exit_on_death(true);
     crate::signals::unblock();

@@ -205,7 +205,8 @@ fn serve(dir: &Path, cli: &Cli, modules: &[Module]) -> Result<i32, PmError> {
         bgworkers: workers.iter().filter(|w| w.flags.shmem_access).count(),
         aux: 2,
     };
-    let n_slots = 2 * (max_conn + av_workers + 1 + n_workers) + cfg.aux;
+    let n_slots =
+        2 * (max_conn + av_workers + 1 + n_workers) + cfg.aux + server::max_unfinished_startups();
     let mut size = shmem::SizeBuilder::new();
     size.add("ProcGlobal", proc::shmem_size(&cfg))
         .add("PMChildFlags", shmem::pmchild::shmem_size(n_slots))

@@ -61,6 +61,18 @@ struct Child {
     pid: i32,
     kind: Kind,
     slot: usize,
+    forked: Instant,
+    /// A backend told to give up its unfinished startup (SIGUSR2); no longer counted.
+    evicted: bool,
+}
+
+/// How many connections may be in their startup at once (forked, startup packet not yet
+/// handled, so holding a child slot but no PGPROC): twice `max_connections`, at least 64. At
+/// the cap, each new connection ends the oldest unfinished one, so sockets that connect and
+/// send nothing can neither pile up nor lock real clients out. Counted in `n_slots` (lib.rs).
+pub fn max_unfinished_startups() -> usize {
+    let max_conn = usize::try_from(guc::builtin::MAX_CONNECTIONS.get()).unwrap_or(1);
+    (2 * max_conn).max(64)
 }
 
 /// Everything the server loop needs, built by `lib.rs` after settings, preload and shared memory.
@@ -194,7 +206,13 @@ impl Postmaster {
             }
             return None;
         }
-        self.children.push(Child { pid, kind, slot });
+        self.children.push(Child {
+            pid,
+            kind,
+            slot,
+            forked: Instant::now(),
+            evicted: false,
+        });
         Some(pid)
     }
 
@@ -226,7 +244,46 @@ impl Postmaster {
         }
     }
 
+    /// A backend still in its startup: no PGPROC yet (its slot is only ASSIGNED, or it has
+    /// none and will answer with an error).
+    fn in_startup(c: &Child) -> bool {
+        c.kind == Kind::Backend
+            && !c.evicted
+            && (c.slot == 0 || pmchild::state(c.slot) == Some(pmchild::ASSIGNED))
+    }
+
+    /// At the cap of unfinished startups, tells the oldest to give up (SIGUSR2: a backend
+    /// still waiting for its startup packet exits, one past it fails with 53300), so a new
+    /// connection always gets its turn. Reads child slots with atomics only.
+    fn make_room_for_startup(&mut self) {
+        let mut count = 0;
+        let mut oldest: Option<usize> = None;
+        for (i, c) in self.children.iter().enumerate() {
+            if Self::in_startup(c) {
+                count += 1;
+                if oldest.is_none_or(|o| c.forked < self.children[o].forked) {
+                    oldest = Some(i);
+                }
+            }
+        }
+        if count < max_unfinished_startups() {
+            return;
+        }
+        if let Some(i) = oldest {
+            let c = &mut self.children[i];
+            tracing::debug!(
+                "too many connections in startup: ending the oldest (PID {})",
+                c.pid
+            );
+            c.evicted = true;
+            // SAFETY: signalling our own child, which handles SIGUSR2 from its first
+            // instruction (blocked until its handler is installed).
+            unsafe { libc::kill(c.pid, libc::SIGUSR2) };
+        }
+    }
+
     fn start_backend(&mut self, conn: Conn) {
+        self.make_room_for_startup();
         let can_accept = self.can_accept();
         // No child slot left: the child still answers, with "too many clients".
         let slot = if can_accept == wire::CanAccept::Ok {

@@ -51,6 +51,8 @@ impl WaitEvents {
     pub const POSTMASTER_DEATH: WaitEvents = WaitEvents(4);
     /// The socket given to [`Latch::wait_socket`] is readable (or closed).
     pub const SOCKET_READABLE: WaitEvents = WaitEvents(8);
+    /// The socket given to [`Latch::wait_socket`] takes more bytes (or failed).
+    pub const SOCKET_WRITEABLE: WaitEvents = WaitEvents(16);
 
     /// Whether every bit of `other` is in `self`.
     pub fn contains(self, other: WaitEvents) -> bool {
@@ -290,7 +292,8 @@ impl Latch {
         self.wait_inner(events, None, timeout)
     }
 
-    /// As [`Latch::wait`], also watching `fd` for readability (SOCKET_READABLE).
+    /// As [`Latch::wait`], also watching `fd` for readability (SOCKET_READABLE) and/or room
+    /// to write (SOCKET_WRITEABLE).
     pub fn wait_socket(
         &self,
         events: WaitEvents,
@@ -308,7 +311,9 @@ impl Latch {
     ) -> WaitEvents {
         let want_latch = events.contains(WaitEvents::LATCH_SET);
         let want_death = events.contains(WaitEvents::POSTMASTER_DEATH);
-        let want_socket = socket.is_some() && events.contains(WaitEvents::SOCKET_READABLE);
+        let want_read = events.contains(WaitEvents::SOCKET_READABLE);
+        let want_write = events.contains(WaitEvents::SOCKET_WRITEABLE);
+        let want_socket = socket.is_some() && (want_read || want_write);
         let deadline = if events.contains(WaitEvents::TIMEOUT) {
             timeout.map(|t| Instant::now() + t)
         } else {
@@ -353,7 +358,12 @@ impl Latch {
             if use_futex {
                 futex::wait(&self.is_set, 0, remaining);
             } else {
-                let r = self.poll_once(socket.filter(|_| want_socket), want_death, remaining);
+                let r = self.poll_once(
+                    socket.filter(|_| want_socket),
+                    (want_read, want_write),
+                    want_death,
+                    remaining,
+                );
                 self.maybe_sleeping.store(0, Ordering::SeqCst);
                 if !r.is_empty() {
                     let mut out = r;
@@ -371,6 +381,7 @@ impl Latch {
     fn poll_once(
         &self,
         socket: Option<RawFd>,
+        (want_read, want_write): (bool, bool),
         want_death: bool,
         t: Option<Duration>,
     ) -> WaitEvents {
@@ -386,9 +397,16 @@ impl Latch {
         };
         let mut n = 1;
         let sock_idx = socket.map(|fd| {
+            let mut events = 0;
+            if want_read {
+                events |= libc::POLLIN;
+            }
+            if want_write {
+                events |= libc::POLLOUT;
+            }
             fds[n] = libc::pollfd {
                 fd,
-                events: libc::POLLIN,
+                events,
                 revents: 0,
             };
             n += 1;
@@ -420,7 +438,14 @@ impl Latch {
         if let Some(i) = sock_idx
             && fds[i].revents != 0
         {
-            out |= WaitEvents::SOCKET_READABLE;
+            // POLLHUP and POLLERR answer both: the next read or write reports them.
+            let r = fds[i].revents;
+            if want_read && r & !libc::POLLOUT != 0 {
+                out |= WaitEvents::SOCKET_READABLE;
+            }
+            if want_write && r & !libc::POLLIN != 0 {
+                out |= WaitEvents::SOCKET_WRITEABLE;
+            }
         }
         if let Some(i) = death_idx
             && fds[i].revents != 0

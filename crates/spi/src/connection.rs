@@ -56,6 +56,34 @@ impl Default for OpenOptions {
     }
 }
 
+/// SQLite's limits, set on every connection at open so that none depends on how the library
+/// was built (docs/limits.md). Each error SQLite reports at one of them is mapped to
+/// PostgreSQL's SQLSTATE in `error.rs`.
+const SQLITE_LIMITS: &[(Limit, i32)] = &[
+    // The largest string or blob, and so the largest value and row: 54000.
+    (
+        Limit::SQLITE_LIMIT_LENGTH,
+        sql::value::MAX_VALUE_BYTES as i32,
+    ),
+    // The SQL SQLite is given (the translation of a Query up to max_message_size): 54000.
+    (Limit::SQLITE_LIMIT_SQL_LENGTH, 1_000_000_000),
+    // Columns of a table, result, index, ORDER BY or GROUP BY (PostgreSQL: 1600 per table,
+    // 1664 per target list): 54011.
+    (Limit::SQLITE_LIMIT_COLUMN, 2000),
+    // Depth of an expression tree: 54001 (the analyzer stops at 500 levels before this).
+    (Limit::SQLITE_LIMIT_EXPR_DEPTH, 1000),
+    // Terms of a UNION/INTERSECT/EXCEPT chain: 54001.
+    (Limit::SQLITE_LIMIT_COMPOUND_SELECT, 500),
+    // Arguments of one function call: 54023.
+    (Limit::SQLITE_LIMIT_FUNCTION_ARG, 1000),
+    // Highest `$n`: 54023.
+    (Limit::SQLITE_LIMIT_VARIABLE_NUMBER, 32766),
+    // Bytes of a LIKE or GLOB pattern SQLite evaluates: 54000.
+    (Limit::SQLITE_LIMIT_LIKE_PATTERN_LENGTH, 50_000),
+    // Nesting of triggers: 54001.
+    (Limit::SQLITE_LIMIT_TRIGGER_DEPTH, 1000),
+];
+
 /// Whose SQL the connection runs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Trust {
@@ -181,6 +209,9 @@ impl SqlConn {
             }))?;
         }
         conn.progress_handler(1000, Some(interrupt::pending))?;
+        for &(limit, value) in SQLITE_LIMITS {
+            conn.set_limit(limit, value)?;
+        }
         let mode: String = conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))?;
         if !mode.eq_ignore_ascii_case("wal") {
             return Err(SpiError::internal(format!(
@@ -255,6 +286,15 @@ impl SqlConn {
         let out = f(&self.conn);
         self.auth.set_enforce(was);
         out
+    }
+
+    /// Whether this connection's transaction holds the database's write lock (it wrote, or
+    /// began IMMEDIATE): every other writer waits until it ends.
+    pub(crate) fn holds_write_lock(&self) -> bool {
+        matches!(
+            self.conn.transaction_state(Some(rusqlite::MAIN_DB)),
+            Ok(rusqlite::TransactionState::Write)
+        )
     }
 
     /// Opens a transaction (`BEGIN` or `BEGIN IMMEDIATE`) with the savepoint its work is

@@ -318,8 +318,12 @@ fn map_failure(code: ffi::Error, msg: &str, ctx: &ErrorContext<'_>) -> SpiError 
         ErrorCode::SystemIoFailure | ErrorCode::CannotOpen => {
             SpiError::new(sqlstate::IO_ERROR, format!("I/O error: {msg}"))
         }
-        ErrorCode::TooBig => SpiError::new(sqlstate::PROGRAM_LIMIT_EXCEEDED, "value too large"),
-        _ => map_message(msg),
+        ErrorCode::TooBig if msg.contains("statement too long") => {
+            SpiError::new(sqlstate::PROGRAM_LIMIT_EXCEEDED, "statement too long")
+        }
+        ErrorCode::TooBig => value_too_large(),
+        ErrorCode::OutOfMemory => SpiError::new(sqlstate::OUT_OF_MEMORY, "out of memory"),
+        _ => map_limit_message(msg).unwrap_or_else(|| map_message(msg)),
     }
 }
 
@@ -389,6 +393,89 @@ fn serialization_failure() -> SpiError {
         "could not serialize access due to concurrent update",
     )
     .with_hint("The transaction might succeed if retried.")
+}
+
+/// 54000 for a value past minipg's value limit (SQLite's `SQLITE_LIMIT_LENGTH`).
+fn value_too_large() -> SpiError {
+    SpiError::new(
+        sqlstate::PROGRAM_LIMIT_EXCEEDED,
+        "requested length too large",
+    )
+    .with_detail(format!(
+        "A value or row may be at most {} bytes.",
+        sql::value::MAX_VALUE_BYTES
+    ))
+}
+
+/// The errors SQLite reports at one of the limits set at open (`connection.rs`), with
+/// PostgreSQL's SQLSTATE and, where PostgreSQL has the same limit, its message.
+fn map_limit_message(msg: &str) -> Option<SpiError> {
+    let too_complex = || {
+        SpiError::new(
+            sqlstate::STATEMENT_TOO_COMPLEX,
+            "stack depth limit exceeded",
+        )
+        .with_hint(
+            "The statement nests too deeply for minipg; simplify it or split it into several.",
+        )
+    };
+    let e = if msg.starts_with("string or blob too big") {
+        value_too_large()
+    } else if msg.starts_with("Expression tree is too large")
+        || msg.starts_with("parser stack overflow")
+        || msg.contains("too many levels of trigger recursion")
+        || msg.to_ascii_lowercase().contains("recursion limit")
+    {
+        too_complex()
+    } else if msg.starts_with("too many terms in compound SELECT") {
+        SpiError::new(
+            sqlstate::STATEMENT_TOO_COMPLEX,
+            "too many UNION/INTERSECT/EXCEPT terms: at most 500 are supported",
+        )
+    } else if msg.starts_with("too many columns in result set") {
+        SpiError::new(
+            sqlstate::TOO_MANY_COLUMNS,
+            "target lists can have at most 2000 entries",
+        )
+    } else if msg.starts_with("too many columns on") {
+        SpiError::new(
+            sqlstate::TOO_MANY_COLUMNS,
+            "tables can have at most 2000 columns",
+        )
+    } else if msg.starts_with("too many columns in index")
+        || msg.starts_with("too many terms in ORDER BY")
+        || msg.starts_with("too many terms in GROUP BY")
+        || msg.starts_with("too many columns in")
+    {
+        SpiError::new(sqlstate::TOO_MANY_COLUMNS, msg.to_string())
+    } else if msg.starts_with("too many arguments on function") {
+        SpiError::new(
+            sqlstate::TOO_MANY_ARGUMENTS,
+            "cannot pass more than 1000 arguments to a function",
+        )
+    } else if msg.starts_with("too many SQL variables")
+        || msg.starts_with("variable number must be between")
+    {
+        SpiError::new(
+            sqlstate::TOO_MANY_ARGUMENTS,
+            "too many parameters: at most 32766 are supported",
+        )
+    } else if msg.starts_with("LIKE or GLOB pattern too complex") {
+        SpiError::new(
+            sqlstate::PROGRAM_LIMIT_EXCEEDED,
+            "LIKE pattern too long: at most 50000 bytes are supported",
+        )
+    } else if msg.starts_with("at most") && msg.contains("tables in a join") {
+        SpiError::new(
+            sqlstate::PROGRAM_LIMIT_EXCEEDED,
+            "too many tables in a join: at most 64 are supported",
+        )
+    } else if msg == "integer overflow" {
+        SpiError::new(sqlstate::NUMERIC_VALUE_OUT_OF_RANGE, "bigint out of range")
+    } else {
+        return None;
+    };
+    Some(e)
 }
 
 /// Maps SQLite's generic SQLITE_ERROR messages by their text.
@@ -715,6 +802,28 @@ mod tests {
         assert_eq!(e.sqlstate, "42P07");
         assert_eq!(e.message, "relation \"s.t\" already exists");
         assert_eq!(map_message("something odd").sqlstate, "XX000");
+    }
+
+    #[test]
+    fn limit_errors_are_never_internal() {
+        for (msg, code) in [
+            ("string or blob too big", "54000"),
+            ("Expression tree is too large (maximum depth 1000)", "54001"),
+            ("parser stack overflow", "54001"),
+            ("Recursion limit exceeded", "54001"),
+            ("too many terms in compound SELECT", "54001"),
+            ("too many columns in result set", "54011"),
+            ("too many columns on t", "54011"),
+            ("too many arguments on function f", "54023"),
+            ("variable number must be between ?1 and ?32766", "54023"),
+            ("too many SQL variables", "54023"),
+            ("LIKE or GLOB pattern too complex", "54000"),
+            ("at most 64 tables in a join", "54000"),
+            ("integer overflow", "22003"),
+        ] {
+            let e = map_limit_message(msg).expect(msg);
+            assert_eq!(e.sqlstate, code, "{msg}");
+        }
     }
 
     #[test]

@@ -80,6 +80,26 @@ pub(crate) fn coerce_param(v: &Value, ty: Type, index: usize) -> Result<Value, S
     })
 }
 
+/// `params` checked against the plan's count and each coerced to its parameter's type.
+pub(crate) fn coerce_params(plan: &QueryPlan, params: &[Value]) -> Result<Vec<Value>, SpiError> {
+    if params.len() != plan.params.len() {
+        return Err(SpiError::new(
+            crate::error::sqlstate::PROTOCOL_VIOLATION,
+            format!(
+                "bind message supplies {} parameters, but prepared statement requires {}",
+                params.len(),
+                plan.params.len()
+            ),
+        ));
+    }
+    params
+        .iter()
+        .zip(&plan.params)
+        .enumerate()
+        .map(|(i, (v, t))| coerce_param(v, *t, i))
+        .collect()
+}
+
 /// Runs a query plan with `params`, handing each row to `sink` as SQLite produces it and at
 /// most `max_rows` of them (0 = all). Returns the rows returned (SELECT, RETURNING) or changed
 /// (INSERT/UPDATE/DELETE). An error from `sink` stops the query and is returned.
@@ -91,22 +111,7 @@ pub(crate) fn run_query(
     in_client_block: bool,
     sink: &mut dyn FnMut(Vec<Value>) -> Result<(), SpiError>,
 ) -> Result<u64, SpiError> {
-    if params.len() != plan.params.len() {
-        return Err(SpiError::new(
-            crate::error::sqlstate::PROTOCOL_VIOLATION,
-            format!(
-                "bind message supplies {} parameters, but prepared statement requires {}",
-                params.len(),
-                plan.params.len()
-            ),
-        ));
-    }
-    let params = params
-        .iter()
-        .zip(&plan.params)
-        .enumerate()
-        .map(|(i, (v, t))| coerce_param(v, *t, i))
-        .collect::<Result<Vec<_>, _>>()?;
+    let params = coerce_params(plan, params)?;
     runtime::start_statement_clock();
     sql.auth.reset();
     let fail = |e| client_error(sql, e, in_client_block);

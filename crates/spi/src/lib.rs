@@ -35,6 +35,7 @@
 mod authorizer;
 mod catalog;
 mod connection;
+mod cursor;
 mod datadir;
 mod error;
 mod exec;
@@ -65,7 +66,7 @@ pub use hooks::{ActivityRow, AutovacuumRow, ServerHooks, SslRow, hooks, set_serv
 pub use quote::{quote_identifier, quote_literal};
 pub use recovery::{RecoveryReport, startup_recovery};
 pub use result::{CopyFormat, Notice, QueryResult, ResultSink, TxStatus};
-pub use session::{Prepared, Session};
+pub use session::{Fetched, PortalId, Prepared, Session};
 pub use value::{Column, Value, column, output, parse_bool, timestamptz_value};
 pub use worker::{
     FromValue, SpiClient, SpiOk, TupleTable, abort_current_transaction, commit_transaction_command,

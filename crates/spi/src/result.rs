@@ -17,6 +17,12 @@ pub trait ResultSink {
     /// A statement of a simple query finished: its tag and notices (`rows` is empty).
     fn complete(&mut self, result: QueryResult) -> Result<(), SpiError>;
 
+    /// The rows that follow come from a transaction that holds the database's write lock:
+    /// every other writer waits while this sink waits for its client, so a sink that can
+    /// wait (the wire protocol's, on a client that stops reading) bounds that wait with
+    /// `idle_write_lock_timeout`. Told before the first row of a statement (or fetch).
+    fn holding_write_lock(&mut self) {}
+
     /// COPY FROM STDIN is about to read: ask the client for data (CopyInResponse) in `format`
     /// for `columns` columns. A sink without a client refuses (0A000).
     fn copy_in_begin(&mut self, format: CopyFormat, columns: usize) -> Result<(), SpiError> {

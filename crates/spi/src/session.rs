@@ -88,6 +88,20 @@ impl Prepared {
         matches!(&self.body, Body::Plan(p) if matches!(**p, Plan::Copy(_)))
     }
 
+    /// The command's name when it cannot run inside a transaction block.
+    fn refuses_block(&self) -> Option<&'static str> {
+        let Body::Plan(plan) = &self.body else {
+            return None;
+        };
+        match plan.as_ref() {
+            Plan::Utility(Utility::Vacuum { vacuum: true, .. }) => Some("VACUUM"),
+            Plan::Utility(Utility::CreateDatabase(_)) => Some("CREATE DATABASE"),
+            Plan::Utility(Utility::DropDatabase { .. }) => Some("DROP DATABASE"),
+            Plan::Utility(Utility::Discard) => Some("DISCARD ALL"),
+            _ => None,
+        }
+    }
+
     /// Allowed in a failed transaction block.
     fn allowed_when_failed(&self) -> bool {
         match &self.body {
@@ -126,15 +140,14 @@ pub struct Session {
     data_dir: PathBuf,
     database: String,
     user: String,
-    sql: SqlConn,
     tx: TxStatus,
     savepoints: Vec<String>,
     /// Rows changed in the open block, reported to `note_writes` at COMMIT.
     block_writes: u64,
     undo: SettingsUndo,
-    /// The block is the implicit one of a multi-statement simple query: lock conflicts are
-    /// treated as in autocommit (wait, then 55P03), not as a serialization failure.
-    implicit: bool,
+    /// The block is an implicit one (see [`Implicit`]): lock conflicts are treated as in
+    /// autocommit (wait, then 55P03), not as a serialization failure.
+    implicit: Implicit,
     /// A client `BEGIN` (or an implicit block) whose SQLite transaction is not open yet: it
     /// opens at the first statement that touches the database, as `BEGIN IMMEDIATE` when that
     /// statement writes. So a block whose first statement writes never gets a read snapshot
@@ -155,6 +168,27 @@ pub struct Session {
     /// those COPY FREEZE accepts, as PostgreSQL accepts a table created or truncated in the
     /// current subtransaction.
     fresh_tables: Vec<String>,
+    /// Suspended portals: open SQLite statements, closed at every transaction end. Declared
+    /// before `sql`, and emptied by `Drop` first, so they are finalized before the connection
+    /// closes (the contract of `cursor::OpenStatement`).
+    portals: portal::Portals,
+    sql: SqlConn,
+}
+
+/// The implicit transaction PostgreSQL wraps around statements sent outside a block.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Implicit {
+    /// None open: autocommit, or a block the client began.
+    None,
+    /// The statements of one simple Query with several statements (PostgreSQL's
+    /// TBLOCK_IMPLICIT_INPROGRESS): a command that cannot run in a transaction block is
+    /// refused as inside one; COMMIT and ROLLBACK end it with a warning; BEGIN turns it into a
+    /// block of the client's.
+    Query,
+    /// The extended protocol's, from the first Execute until Sync (TBLOCK_STARTED): `ran`
+    /// counts the statements it completed, after which a command that cannot run in a block
+    /// is refused as "within a pipeline".
+    Pipeline { ran: u32 },
 }
 
 impl Session {
@@ -183,8 +217,9 @@ impl Session {
             savepoints: Vec::new(),
             block_writes: 0,
             undo: SettingsUndo::default(),
-            implicit: false,
+            implicit: Implicit::None,
             pending_begin: false,
+            portals: portal::Portals::default(),
             plans: PlanCache::new(PLAN_CACHE_SIZE),
             schema_changed_in_block: false,
             named: HashMap::new(),
@@ -325,17 +360,53 @@ impl Session {
         if self.tx == TxStatus::Failed && !stmt.allowed_when_failed() {
             return Err(aborted());
         }
-        let result = self.dispatch(stmt, params, sink);
+        let result = self
+            .leave_implicit_for(stmt)
+            .and_then(|()| self.dispatch(stmt, params, sink));
         if self.tx == TxStatus::Idle {
             // Autocommit: the statement was its own transaction.
             self.sql.notify.finish(&self.database, result.is_ok());
         }
-        if result.is_err() && self.tx == TxStatus::InBlock {
-            self.tx = TxStatus::Failed;
-            // The failed statement's sequence advances stay (PostgreSQL does not undo them).
-            let _ = self.sql.restore_sequences();
+        match &result {
+            Err(_) if self.tx == TxStatus::InBlock => self.fail_statement(),
+            Ok(_) => self.count_pipelined(),
+            Err(_) => {}
         }
         result
+    }
+
+    /// A statement failed inside a block: the block fails, and the statement's sequence
+    /// advances stay (PostgreSQL does not undo them).
+    fn fail_statement(&mut self) {
+        self.tx = TxStatus::Failed;
+        let _ = self.sql.restore_sequences();
+    }
+
+    /// A statement ran in the extended protocol's implicit transaction.
+    fn count_pipelined(&mut self) {
+        if let Implicit::Pipeline { ran } = &mut self.implicit {
+            *ran += 1;
+        }
+    }
+
+    /// Before a command that cannot run inside a transaction block (VACUUM, CREATE and DROP
+    /// DATABASE, DISCARD ALL): inside a multi-statement Query it is refused as inside a
+    /// block; as the first statement of a pipeline it runs on its own, outside the implicit
+    /// transaction (which has done nothing yet), and later in one it is refused, as in
+    /// PostgreSQL 15.
+    fn leave_implicit_for(&mut self, stmt: &Prepared) -> Result<(), SpiError> {
+        let Some(what) = stmt.refuses_block() else {
+            return Ok(());
+        };
+        match self.implicit {
+            Implicit::None => Ok(()),
+            Implicit::Query => Err(inside_block(what)),
+            Implicit::Pipeline { ran: 0 } => self.commit_block(),
+            Implicit::Pipeline { .. } => Err(SpiError::new(
+                sqlstate::ACTIVE_SQL_TRANSACTION,
+                format!("{what} cannot be executed within a pipeline"),
+            )),
+        }
     }
 
     /// Parses, prepares and executes each statement of a simple query, buffering the results;
@@ -355,9 +426,11 @@ impl Session {
     /// an empty string completes one empty result (EmptyQueryResponse).
     ///
     /// As in PostgreSQL, several statements sent outside a transaction block run in one
-    /// implicit transaction: an error rolls back the ones before it. (When the query itself
-    /// contains transaction control or CREATE/DROP DATABASE, each statement commits on its
-    /// own instead.)
+    /// implicit transaction, all or nothing: an error rolls back the ones before it. A BEGIN
+    /// among them makes the implicit transaction the client's block (it stays open after the
+    /// query); a COMMIT or ROLLBACK among them ends it with PostgreSQL's warning, and the
+    /// statements after it start a new one; SAVEPOINT and the commands that cannot run in a
+    /// transaction block (VACUUM, CREATE DATABASE…) are refused inside it.
     pub fn simple_query_into(
         &mut self,
         sql: &str,
@@ -375,18 +448,19 @@ impl Session {
         if stmts.is_empty() {
             return sink.complete(QueryResult::tag(""));
         }
-        let implicit = stmts.len() > 1
-            && self.tx == TxStatus::Idle
-            && (0..stmts.len()).all(|i| stmts.fits_implicit_block(i));
-        if implicit {
-            self.pending_begin = true;
-            self.tx = TxStatus::InBlock;
-            self.implicit = true;
-            runtime::start_transaction_clock();
-        }
         let single = stmts.len() == 1;
         let mut outcome = Ok(());
         for i in 0..stmts.len() {
+            if !single {
+                self.begin_implicit_block(Implicit::Query);
+                // As PostgreSQL: a statement_timeout set by an earlier statement of the Query
+                // applies from the next one on, unless a timeout already runs.
+                let ms = guc::builtin::STATEMENT_TIMEOUT.get();
+                if i > 0 && ms > 0 && interrupt::statement_deadline().is_none() {
+                    let ms = std::time::Duration::from_millis(ms.unsigned_abs());
+                    interrupt::set_statement_deadline(Some(std::time::Instant::now() + ms));
+                }
+            }
             let prepared = if single {
                 self.prepare_typed(sql, &[])
             } else {
@@ -404,27 +478,73 @@ impl Session {
                 break;
             }
         }
-        if implicit {
-            self.implicit = false;
-            if outcome.is_err() {
-                self.abort_if_in_transaction();
-            } else {
-                let writes = self.block_writes;
-                match self.commit_sqlite() {
-                    Ok(()) => {
-                        self.end_block(true);
-                        if writes > 0 {
-                            hooks().note_writes(&self.database, writes);
-                        }
-                    }
-                    Err(e) => {
-                        self.abort_if_in_transaction();
-                        outcome = Err(e);
-                    }
-                }
-            }
+        // The end of a simple Query ends whatever implicit transaction is open (also one an
+        // extended-protocol pipeline left before it, as PostgreSQL's exec_simple_query does).
+        let ended = self.finish_implicit(outcome.is_ok());
+        outcome.and(ended)
+    }
+
+    /// Starts the extended protocol's implicit transaction at an Execute, unless a transaction
+    /// (implicit or the client's) is already open. It lasts until [`Session::end_implicit`]
+    /// (Sync): the statements executed until then are all or nothing.
+    pub fn begin_implicit(&mut self) {
+        self.begin_implicit_block(Implicit::Pipeline { ran: 0 });
+    }
+
+    /// Sync: commits the implicit transaction the extended protocol opened, or rolls it back
+    /// when one of its statements failed. A client's block stays open. Suspended portals of a
+    /// committed or rolled-back transaction are closed. A failed commit is returned (the
+    /// transaction is then rolled back).
+    pub fn end_implicit(&mut self) -> Result<(), SpiError> {
+        self.finish_implicit(true)
+    }
+
+    /// Whether this session holds its database's write lock: its SQLite transaction has
+    /// written (or began IMMEDIATE), so every other writer waits for it to end.
+    pub fn holds_write_lock(&self) -> bool {
+        self.sql.holds_write_lock()
+    }
+
+    /// Whether a transaction block the client began (BEGIN) is open, as opposed to no
+    /// transaction or an implicit one.
+    pub fn in_client_block(&self) -> bool {
+        self.tx != TxStatus::Idle && self.implicit == Implicit::None
+    }
+
+    fn begin_implicit_block(&mut self, kind: Implicit) {
+        if self.tx == TxStatus::Idle {
+            self.pending_begin = true;
+            self.tx = TxStatus::InBlock;
+            self.implicit = kind;
+            runtime::start_transaction_clock();
         }
-        outcome
+    }
+
+    /// Ends the open implicit transaction, committing it when `commit` and none of its
+    /// statements failed.
+    fn finish_implicit(&mut self, commit: bool) -> Result<(), SpiError> {
+        if self.implicit == Implicit::None {
+            return Ok(());
+        }
+        if !commit || self.tx == TxStatus::Failed {
+            self.abort_if_in_transaction();
+            return Ok(());
+        }
+        self.commit_block()
+    }
+
+    /// Commits the open block (client's or implicit) and ends it; on failure rolls back.
+    fn commit_block(&mut self) -> Result<(), SpiError> {
+        let writes = self.block_writes;
+        if let Err(e) = self.commit_sqlite() {
+            self.abort_if_in_transaction();
+            return Err(e);
+        }
+        self.end_block(true);
+        if writes > 0 {
+            hooks().note_writes(&self.database, writes);
+        }
+        Ok(())
     }
 
     /// An error found outside SQL execution (a bad Bind, an unknown portal) inside a
@@ -445,6 +565,7 @@ impl Session {
 
     /// Connection loss or FATAL: roll back whatever is open.
     pub fn abort_if_in_transaction(&mut self) {
+        self.portals.close_all();
         // Sequence advances survive, as in PostgreSQL (see `catalog::sequence`).
         self.sql.rollback_all();
         self.end_block(false);
@@ -463,6 +584,9 @@ impl Session {
 
     /// COMMIT of the SQLite transaction, if one was opened.
     fn commit_sqlite(&mut self) -> Result<(), SpiError> {
+        // Portals end with their transaction (PostgreSQL's AtCommit_Portals); SQLite could
+        // not commit under a statement that is still writing anyway.
+        self.portals.close_all();
         if self.sql.conn.is_autocommit() {
             return Ok(());
         }
@@ -478,6 +602,8 @@ impl Session {
         }
         self.schema_changed_in_block = false;
         self.pending_begin = false;
+        self.implicit = Implicit::None;
+        self.portals.close_all();
         if self.tx != TxStatus::Idle {
             self.undo.finish(committed);
         }
@@ -505,8 +631,32 @@ impl Session {
             Body::Empty => return Ok(QueryResult::tag("")),
             Body::Plan(plan) => plan,
         };
+        self.refuse_write_if_read_only(plan)?;
+        let mut result = match plan.as_ref() {
+            Plan::Query(q) => return self.run_sql(q, params, sink),
+            Plan::Utility(Utility::Execute { name, args }) => {
+                return self.execute_named(name, args, sink);
+            }
+            Plan::Copy(c) => return self.run_copy(c, sink),
+            Plan::Utility(Utility::Explain { query, analyze }) => {
+                return self.explain(query, *analyze, params, sink);
+            }
+            Plan::Ddl(ddl) => self.run_ddl(ddl)?,
+            Plan::Utility(u) => self.utility(u)?,
+        };
+        if !result.columns.is_empty() {
+            sink.describe(&result.columns)?;
+            for row in std::mem::take(&mut result.rows) {
+                sink.row(row)?;
+            }
+        }
+        Ok(result)
+    }
+
+    /// 25006 for a statement that writes inside a READ ONLY block.
+    fn refuse_write_if_read_only(&self, plan: &Plan) -> Result<(), SpiError> {
         if self.read_only && self.tx != TxStatus::Idle {
-            if let Plan::Query(q) = plan.as_ref()
+            if let Plan::Query(q) = plan
                 && q.command == sql::Command::Select
                 && q.advances_sequences
             {
@@ -515,7 +665,7 @@ impl Session {
                     "cannot execute nextval() in a read-only transaction",
                 ));
             }
-            let writes = match plan.as_ref() {
+            let writes = match plan {
                 Plan::Query(q) => q.writes().then(|| exec::query_tag(q, 0)),
                 Plan::Ddl(d) => Some(d.tag().to_string()),
                 Plan::Utility(u @ (Utility::CreateSchema { .. } | Utility::DropSchema { .. })) => {
@@ -545,25 +695,7 @@ impl Session {
                 ));
             }
         }
-        let mut result = match plan.as_ref() {
-            Plan::Query(q) => return self.run_sql(q, params, sink),
-            Plan::Utility(Utility::Execute { name, args }) => {
-                return self.execute_named(name, args, sink);
-            }
-            Plan::Copy(c) => return self.run_copy(c, sink),
-            Plan::Utility(Utility::Explain { query, analyze }) => {
-                return self.explain(query, *analyze, params, sink);
-            }
-            Plan::Ddl(ddl) => self.run_ddl(ddl)?,
-            Plan::Utility(u) => self.utility(u)?,
-        };
-        if !result.columns.is_empty() {
-            sink.describe(&result.columns)?;
-            for row in std::mem::take(&mut result.rows) {
-                sink.row(row)?;
-            }
-        }
-        Ok(result)
+        Ok(())
     }
 
     /// EXECUTE: the arguments are evaluated as their parameters' types, then the statement
@@ -574,6 +706,17 @@ impl Session {
         args: &[String],
         sink: &mut dyn ResultSink,
     ) -> Result<QueryResult, SpiError> {
+        let (stmt, params) = self.resolve_named(name, args)?;
+        self.dispatch(&stmt, &params, sink)
+    }
+
+    /// EXECUTE's statement, planned again, and its arguments evaluated as its parameters'
+    /// types.
+    fn resolve_named(
+        &mut self,
+        name: &str,
+        args: &[String],
+    ) -> Result<(Prepared, Vec<Value>), SpiError> {
         let Some((text, oids)) = self.named.get(name).cloned() else {
             return Err(missing_prepared(name));
         };
@@ -615,7 +758,7 @@ impl Session {
                 });
             }
         }
-        self.dispatch(&stmt, &params, sink)
+        Ok((stmt, params))
     }
 
     fn run_ddl(&mut self, ddl: &Ddl) -> Result<QueryResult, SpiError> {
@@ -652,7 +795,36 @@ impl Session {
             let writes = !matches!(u, Utility::Savepoint(_));
             self.ensure_begun(writes)?;
         }
+        // Where PostgreSQL asks IsTransactionBlock(): a multi-statement Query's implicit
+        // transaction counts, the extended protocol's does not.
+        let txn_block = in_block && !matches!(self.implicit, Implicit::Pipeline { .. });
+        let implicit = self.implicit != Implicit::None;
         match u {
+            Utility::Begin { read_only, .. } if implicit => {
+                // BEGIN inside an implicit transaction makes it the client's block.
+                self.implicit = Implicit::None;
+                self.read_only = *read_only;
+                Ok(QueryResult::tag(u.tag()))
+            }
+            Utility::Commit if implicit && self.tx == TxStatus::Failed => {
+                self.abort_if_in_transaction();
+                Ok(QueryResult::tag("ROLLBACK").with_notices(vec![no_tx()]))
+            }
+            Utility::Commit if implicit => {
+                self.commit_block()?;
+                Ok(QueryResult::tag("COMMIT").with_notices(vec![no_tx()]))
+            }
+            Utility::Rollback if implicit => {
+                self.abort_if_in_transaction();
+                Ok(QueryResult::tag("ROLLBACK").with_notices(vec![no_tx()]))
+            }
+            Utility::Savepoint(_) | Utility::Release(_) | Utility::RollbackTo(_) if implicit => {
+                Err(outside_block(match u {
+                    Utility::Savepoint(_) => "SAVEPOINT",
+                    Utility::Release(_) => "RELEASE SAVEPOINT",
+                    _ => "ROLLBACK TO SAVEPOINT",
+                }))
+            }
             Utility::Begin { read_only, .. } => {
                 if in_block {
                     return Ok(QueryResult::tag(u.tag()).with_notices(vec![Notice::warning(
@@ -667,7 +839,7 @@ impl Session {
                 Ok(QueryResult::tag(u.tag()))
             }
             Utility::SetTransactionReadOnly(ro) => {
-                if !in_block {
+                if !txn_block {
                     return Ok(QueryResult::tag("SET").with_notices(vec![Notice::warning(
                         sqlstate::NO_ACTIVE_SQL_TRANSACTION,
                         "SET TRANSACTION can only be used in transaction blocks",
@@ -677,7 +849,7 @@ impl Session {
                 Ok(QueryResult::tag("SET"))
             }
             Utility::Lock => {
-                if !in_block {
+                if !txn_block {
                     return Err(outside_block("LOCK TABLE"));
                 }
                 Ok(QueryResult::tag("LOCK TABLE"))
@@ -701,15 +873,7 @@ impl Session {
                     Ok(QueryResult::tag("ROLLBACK"))
                 }
                 TxStatus::InBlock => {
-                    let writes = self.block_writes;
-                    if let Err(e) = self.commit_sqlite() {
-                        self.abort_if_in_transaction();
-                        return Err(e);
-                    }
-                    self.end_block(true);
-                    if writes > 0 {
-                        hooks().note_writes(&self.database, writes);
-                    }
+                    self.commit_block()?;
                     Ok(QueryResult::tag("COMMIT"))
                 }
             },
@@ -974,7 +1138,7 @@ impl Session {
         if !plan.columns.is_empty() {
             sink.describe(&plan.columns)?;
         }
-        let client_block = in_block && !self.implicit;
+        let client_block = in_block && self.implicit == Implicit::None;
         // A statement that advances a sequence runs in a transaction of its own even in
         // autocommit, so that if it fails its advances can be kept before the lock goes.
         let wrap = !in_block && plan.advances_sequences;
@@ -983,7 +1147,12 @@ impl Session {
                 .begin(true)
                 .map_err(|e| exec::client_error(&self.sql, e, false))?;
         }
-        let outcome = exec::run_query(&self.sql, plan, params, 0, client_block, &mut |row| {
+        let sql = &self.sql;
+        let mut first = true;
+        let outcome = exec::run_query(sql, plan, params, 0, client_block, &mut |row| {
+            if std::mem::take(&mut first) && sql.holds_write_lock() {
+                sink.holding_write_lock();
+            }
             sink.row(row)
         });
         if wrap {
@@ -1018,6 +1187,7 @@ impl Session {
 
 impl Drop for Session {
     fn drop(&mut self) {
+        // Rolls back and closes the portals before `sql` closes (cursor.rs's contract).
         self.abort_if_in_transaction();
         self.sql.notify.close(&self.database);
     }
@@ -1064,6 +1234,9 @@ fn missing_savepoint(name: &str) -> SpiError {
 }
 
 mod copy;
+mod portal;
+
+pub use portal::{Fetched, PortalId};
 #[cfg(test)]
 mod tests;
 #[cfg(test)]

@@ -2,6 +2,13 @@
 //! depends on its PostgreSQL type, which the front end always knows (see `types` for each
 //! type's storage: a `date` is an `Int` of days, a `numeric` a `Text` in canonical form, …).
 
+/// The largest value minipg builds, stores or sends: 64 MiB (PostgreSQL's limit is 1 GB).
+/// Functions check it before allocating (54000 `requested length too large`), SQLite's
+/// `SQLITE_LIMIT_LENGTH` is set to it on every connection, and with it a backend's peak for
+/// one value (SQLite's copy, the runtime's, a bytea's hex output) stays a few hundred MB.
+/// See docs/limits.md.
+pub const MAX_VALUE_BYTES: usize = 64 << 20;
+
 /// A value in one of SQLite's storage classes.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Value {

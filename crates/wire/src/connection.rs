@@ -1,21 +1,31 @@
 //! The client socket of one backend: buffered reads that only happen when the process's wait
-//! says the socket is readable, and buffered writes flushed at protocol boundaries.
+//! says the socket is readable, and buffered writes sent without ever blocking in `send`.
 //!
-//! Owns: the read buffer (bytes received, not yet framed) and the write buffer (messages built,
-//! not yet sent). Invariants: every blocking wait goes through [`BackendHooks::wait_readable`] so
-//! that SIGTERM, postmaster death and timeouts are noticed while idle; reads use `MSG_DONTWAIT`
-//! so a spurious readiness never blocks; writes use `MSG_NOSIGNAL` so a vanished client is an
-//! `EPIPE` error, never a SIGPIPE death; the write buffer is flushed before every wait.
-//! Never: reads a byte per system call, or interprets message contents (that is `protocol`).
+//! Owns: the read buffer (bytes received, not yet framed) and the write buffer (whole messages
+//! built, not yet sent, the first possibly half sent). Invariants: every blocking wait goes
+//! through [`BackendHooks`] (`wait_readable`, `wait_writable`) so that SIGTERM, cancel,
+//! statement_timeout, postmaster death and idle timeouts are noticed while waiting for the
+//! client either way; reads use `MSG_DONTWAIT` so a spurious readiness never blocks; writes use
+//! `MSG_DONTWAIT | MSG_NOSIGNAL` so a vanished client is an `EPIPE` error, never a SIGPIPE
+//! death, and a client that stops reading leaves the backend waiting in its latch, not in the
+//! kernel; the write buffer is flushed before every read wait.
+//! Never: reads a byte per system call, interprets message contents beyond their type byte
+//! and length (that is `protocol`), or drops part of a message: what a cancel discards are
+//! whole DataRow/CopyData messages not yet begun.
 //!
-//! A write to a client that stops reading blocks in `send` as it does in PostgreSQL; a SIGTERM
-//! interrupts it (EINTR) and ends the session.
+//! A client that stops reading: while a statement runs, a cancel or its `statement_timeout`
+//! ends the statement at once — the rows not yet sent are dropped, the message half sent is
+//! completed, and the ERROR follows them once the client reads again — and a session whose
+//! transaction holds the database's write lock is ended (FATAL 25P03) after
+//! `idle_write_lock_timeout` of waiting, as if idle in its transaction. SIGTERM and postmaster
+//! death end the session whatever it was doing. PostgreSQL blocks in `send` and honours only
+//! SIGTERM there.
 
 use std::io::{self, Read, Write};
 use std::os::fd::{AsRawFd, RawFd};
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
-use bytes::BytesMut;
+use bytes::{Buf, BytesMut};
 
 use crate::error::{Result, WireError};
 use crate::{BackendHooks, WaitOutcome};
@@ -24,6 +34,8 @@ use crate::{BackendHooks, WaitOutcome};
 const READ_CHUNK: usize = 64 * 1024;
 /// Above this many buffered output bytes, row streaming flushes early.
 pub const WRITE_HIGH_WATER: usize = 1 << 20;
+/// How long a FATAL waits for room in the socket of a client that does not read.
+const FATAL_SEND_WAIT: Duration = Duration::from_millis(100);
 
 /// What waiting for the next message produced.
 #[derive(Debug)]
@@ -48,6 +60,15 @@ pub struct Connection<S> {
     pub rbuf: BytesMut,
     /// Messages written and not yet sent.
     pub wbuf: BytesMut,
+    /// Bytes at the front of `wbuf` that finish a message whose start was already sent.
+    partial: usize,
+    /// Body bytes of a refused oversized message still to be skipped as they arrive.
+    discarding: usize,
+    /// A statement is running: a cancel or its deadline ends it while waiting to send.
+    pub in_statement: bool,
+    /// While a statement runs in a transaction that holds the database's write lock:
+    /// `idle_write_lock_timeout`, the longest it may wait for the client to read.
+    pub write_lock_timeout: Option<Duration>,
     scratch: Vec<u8>,
     /// The TLS layer once the client asked for it and the handshake succeeded.
     tls: Option<Box<crate::tls::TlsLayer>>,
@@ -62,6 +83,10 @@ impl<S: Read + Write + AsRawFd> Connection<S> {
             fd,
             rbuf: BytesMut::new(),
             wbuf: BytesMut::new(),
+            partial: 0,
+            discarding: 0,
+            in_statement: false,
+            write_lock_timeout: None,
             scratch: vec![0; READ_CHUNK],
             tls: None,
         }
@@ -113,10 +138,15 @@ impl<S: Read + Write + AsRawFd> Connection<S> {
         mut frame: impl FnMut(&mut BytesMut) -> Result<Option<T>>,
     ) -> Result<Incoming<T>> {
         loop {
-            if let Some(msg) = frame(&mut self.rbuf)? {
+            self.skip_discarded();
+            if self.discarding == 0
+                && let Some(msg) = frame(&mut self.rbuf)?
+            {
                 return Ok(Incoming::Message(msg));
             }
-            self.flush()?;
+            if !self.flush_until(hooks, deadline)? {
+                return Ok(Incoming::Timeout);
+            }
             let timeout = match deadline {
                 Some(d) => {
                     let now = Instant::now();
@@ -128,7 +158,7 @@ impl<S: Read + Write + AsRawFd> Connection<S> {
                 None => None,
             };
             match hooks.wait_readable(self.fd, timeout) {
-                WaitOutcome::Readable => {
+                WaitOutcome::Readable | WaitOutcome::Writable => {
                     if !self.fill()? {
                         return Ok(Incoming::Eof);
                     }
@@ -142,6 +172,24 @@ impl<S: Read + Write + AsRawFd> Connection<S> {
                 WaitOutcome::PostmasterDeath => return Ok(Incoming::PostmasterDeath),
             }
         }
+    }
+
+    /// Skips the next `n` bytes of input (the body of a message refused for its size) as they
+    /// arrive, never holding more than one read's worth of them.
+    pub fn discard(&mut self, n: usize) {
+        self.discarding += n;
+        self.skip_discarded();
+    }
+
+    fn skip_discarded(&mut self) {
+        let n = self.discarding.min(self.rbuf.len());
+        self.rbuf.advance(n);
+        self.discarding -= n;
+    }
+
+    /// Whether the next message already received is a Sync.
+    pub fn next_is_sync(&self) -> bool {
+        self.rbuf.starts_with(b"S\0\0\0\x04")
     }
 
     /// One non-blocking read into the input buffer. `Ok(false)` on EOF; `Ok(true)` also when the
@@ -181,22 +229,119 @@ impl<S: Read + Write + AsRawFd> Connection<S> {
         }
     }
 
-    /// Sends everything buffered.
-    pub fn flush(&mut self) -> Result<()> {
-        if let Some(tls) = &mut self.tls {
-            return tls.send(self.fd, &mut self.wbuf);
-        }
-        while !self.wbuf.is_empty() {
-            // Once the session is being terminated, never block on a client that does not
-            // read: send what fits (the FATAL, usually) and give up on the rest.
-            let terminating = spi::interrupt::terminate_pending();
-            let flags = libc::MSG_NOSIGNAL | if terminating { libc::MSG_DONTWAIT } else { 0 };
-            // SAFETY: `wbuf` is a live buffer of `wbuf.len()` initialized bytes; send only reads them.
-            let n =
-                unsafe { libc::send(self.fd, self.wbuf.as_ptr().cast(), self.wbuf.len(), flags) };
-            if n > 0 {
-                let _ = self.wbuf.split_to(n as usize);
+    /// Sends everything buffered, waiting (in the hooks) while the client does not read.
+    /// `Err(WireError::Interrupted)` when a cancel, the statement's deadline, the write-lock
+    /// timeout, SIGTERM or postmaster death ended the wait (see the module doc).
+    pub fn flush(&mut self, hooks: &mut dyn BackendHooks) -> Result<()> {
+        self.flush_until(hooks, None).map(|_| ())
+    }
+
+    /// [`Connection::flush`] that gives up at `deadline` (an idle timeout): `Ok(false)`.
+    pub fn flush_until(
+        &mut self,
+        hooks: &mut dyn BackendHooks,
+        deadline: Option<Instant>,
+    ) -> Result<bool> {
+        let mut blocked_since: Option<Instant> = None;
+        while !self.wbuf.is_empty() || self.tls.as_ref().is_some_and(|t| t.wants_write()) {
+            if self.send_some()? {
                 continue;
+            }
+            // The client does not take more now: wait, watching for what ends the wait.
+            let since = *blocked_since.get_or_insert_with(Instant::now);
+            let mut until = deadline;
+            if let Some(why) = self.why_stop_waiting(since, &mut until) {
+                return Err(why);
+            }
+            if deadline.is_some_and(|d| Instant::now() >= d) {
+                return Ok(false);
+            }
+            let timeout = until.map(|d| d.saturating_duration_since(Instant::now()));
+            match hooks.wait_writable(self.fd, timeout) {
+                WaitOutcome::PostmasterDeath => {
+                    return Err(WireError::Interrupted(spi::SpiError::fatal(
+                        spi::sqlstate::ADMIN_SHUTDOWN,
+                        "terminating connection due to unexpected postmaster exit",
+                    )));
+                }
+                WaitOutcome::Readable
+                | WaitOutcome::Writable
+                | WaitOutcome::Interrupted
+                | WaitOutcome::Timeout => {}
+            }
+        }
+        Ok(true)
+    }
+
+    /// Checks, while blocked sending, whether the wait must end: SIGTERM, a cancel or
+    /// statement timeout during a statement (the rows not yet begun are dropped), the
+    /// write-lock timeout. Narrows `until` to the earliest deadline to wake up for.
+    fn why_stop_waiting(
+        &mut self,
+        since: Instant,
+        until: &mut Option<Instant>,
+    ) -> Option<WireError> {
+        let earliest = |a: Option<Instant>, b: Option<Instant>| match (a, b) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        };
+        if spi::interrupt::terminate_pending() {
+            return Some(WireError::Interrupted(spi::SpiError::fatal(
+                spi::sqlstate::ADMIN_SHUTDOWN,
+                "terminating connection due to administrator command",
+            )));
+        }
+        if self.in_statement {
+            if let Some(lock_wait) = self.write_lock_timeout {
+                let d = since + lock_wait;
+                if Instant::now() >= d {
+                    return Some(WireError::Interrupted(spi::SpiError::fatal(
+                        IDLE_IN_TRANSACTION_TIMEOUT,
+                        "terminating connection due to idle-in-transaction timeout",
+                    )));
+                }
+                *until = earliest(*until, Some(d));
+            }
+            if spi::interrupt::pending()
+                && let Err(e) = spi::interrupt::check()
+            {
+                self.drop_unsent_rows();
+                return Some(WireError::Interrupted(e));
+            }
+            *until = earliest(*until, spi::interrupt::statement_deadline());
+        } else if !spi::interrupt::terminate_pending() {
+            // A cancel that arrives while no statement runs has nothing to cancel.
+            spi::interrupt::clear_cancel();
+        }
+        None
+    }
+
+    /// One non-blocking `send`: `Ok(true)` when bytes went out (or there was nothing to send),
+    /// `Ok(false)` when the client's socket is full.
+    fn send_some(&mut self) -> Result<bool> {
+        if let Some(tls) = &mut self.tls {
+            // Plaintext taken by the TLS layer counts as sent; its ciphertext goes out without
+            // waiting, so the wait above stays the only place a backend blocks.
+            let (taken, progressed) = tls.send_some(self.fd, &self.wbuf)?;
+            if taken > 0 {
+                self.sent(taken);
+            }
+            return Ok(progressed || taken > 0);
+        }
+        loop {
+            // SAFETY: `wbuf` is a live buffer of `wbuf.len()` initialized bytes; send only
+            // reads them.
+            let n = unsafe {
+                libc::send(
+                    self.fd,
+                    self.wbuf.as_ptr().cast(),
+                    self.wbuf.len(),
+                    libc::MSG_NOSIGNAL | libc::MSG_DONTWAIT,
+                )
+            };
+            if n > 0 {
+                self.sent(n as usize);
+                return Ok(true);
             }
             let err = if n == 0 {
                 io::Error::from(io::ErrorKind::WriteZero)
@@ -204,41 +349,139 @@ impl<S: Read + Write + AsRawFd> Connection<S> {
                 io::Error::last_os_error()
             };
             match err.raw_os_error() {
-                Some(libc::EINTR) if spi::interrupt::terminate_pending() => {
-                    return Err(WireError::Io(err));
-                }
                 Some(libc::EINTR) => continue,
-                Some(libc::EAGAIN) if terminating => return Err(WireError::Io(err)),
-                Some(libc::EAGAIN) => self.wait_writable()?,
+                Some(libc::EAGAIN) => return Ok(false),
                 Some(libc::ENOTSOCK) => {
+                    // Not a socket (a pipe in some harness): a blocking write.
                     let n = self.stream.write(&self.wbuf)?;
                     if n == 0 {
                         return Err(WireError::Io(io::ErrorKind::WriteZero.into()));
                     }
-                    let _ = self.wbuf.split_to(n);
+                    self.sent(n);
                     self.stream.flush()?;
+                    return Ok(true);
                 }
                 _ => return Err(WireError::Io(err)),
             }
         }
-        Ok(())
     }
 
-    /// For a socket someone made non-blocking: wait until it takes more bytes.
-    fn wait_writable(&self) -> Result<()> {
-        let mut pfd = libc::pollfd {
-            fd: self.fd,
-            events: libc::POLLOUT,
-            revents: 0,
-        };
-        // SAFETY: `pfd` is a valid pollfd on the stack and the count is 1.
-        let rc = unsafe { libc::poll(&mut pfd, 1, 1000) };
-        if rc < 0 {
-            let err = io::Error::last_os_error();
-            if err.raw_os_error() != Some(libc::EINTR) {
-                return Err(WireError::Io(err));
+    /// `n` bytes from the front of `wbuf` went out: keeps `partial` (the unsent rest of the
+    /// message now at the front) up to date.
+    fn sent(&mut self, n: usize) {
+        let mut left = n;
+        let mut at = 0;
+        let eaten = left.min(self.partial);
+        self.partial -= eaten;
+        left -= eaten;
+        at += eaten;
+        while left > 0 {
+            let len = message_len(&self.wbuf[at..]);
+            if left >= len {
+                left -= len;
+                at += len;
+            } else {
+                self.partial = len - left;
+                left = 0;
             }
         }
+        self.wbuf.advance(n);
+    }
+
+    /// A cancelled statement's output: keeps the rest of a message half sent and every
+    /// message but DataRow and CopyData, so the client sees what it would have seen had the
+    /// statement failed after its last row sent.
+    fn drop_unsent_rows(&mut self) {
+        let mut kept = BytesMut::with_capacity(self.partial + 256);
+        kept.extend_from_slice(&self.wbuf[..self.partial]);
+        let mut at = self.partial;
+        while at < self.wbuf.len() {
+            let len = message_len(&self.wbuf[at..]).min(self.wbuf.len() - at);
+            if !matches!(self.wbuf[at], b'D' | b'd') {
+                kept.extend_from_slice(&self.wbuf[at..at + len]);
+            }
+            at += len;
+        }
+        self.wbuf = kept;
+    }
+
+    /// Sends what the socket takes within a short wait, for a FATAL on its way out: a client
+    /// that does not read is not waited for.
+    pub fn flush_best_effort(&mut self) -> Result<()> {
+        let give_up = Instant::now() + FATAL_SEND_WAIT;
+        while !self.wbuf.is_empty() {
+            if self.send_some()? {
+                continue;
+            }
+            let left = give_up.saturating_duration_since(Instant::now());
+            if left.is_zero() {
+                return Err(WireError::Io(io::ErrorKind::WouldBlock.into()));
+            }
+            poll_writable(self.fd, left);
+        }
         Ok(())
+    }
+}
+
+/// PostgreSQL's SQLSTATE for the idle-in-transaction timeout.
+const IDLE_IN_TRANSACTION_TIMEOUT: &str = "25P03";
+
+/// The length of the backend message at the front of `buf`, type byte included (the rest of
+/// the buffer when it is cut short, which the buffer's own messages never are).
+fn message_len(buf: &[u8]) -> usize {
+    match buf.get(1..5) {
+        Some(l) => 1 + u32::from_be_bytes([l[0], l[1], l[2], l[3]]) as usize,
+        None => buf.len(),
+    }
+}
+
+/// Waits until `fd` takes more bytes, at most `timeout` (an interrupted wait just returns).
+pub(crate) fn poll_writable(fd: RawFd, timeout: Duration) {
+    let mut pfd = libc::pollfd {
+        fd,
+        events: libc::POLLOUT,
+        revents: 0,
+    };
+    let ms = i32::try_from(timeout.as_millis())
+        .unwrap_or(i32::MAX)
+        .max(1);
+    // SAFETY: `pfd` is a valid pollfd on the stack and the count is 1.
+    unsafe { libc::poll(&mut pfd, 1, ms) };
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::protocol::backend;
+
+    #[test]
+    fn partial_sends_track_message_boundaries_and_a_cancel_keeps_all_but_rows() {
+        let (a, _b) = std::os::unix::net::UnixStream::pair().unwrap();
+        let mut c = Connection::new(a);
+        backend::row_description(&mut c.wbuf, &[]);
+        let first = c.wbuf.len();
+        backend::data_row_with::<WireError>(&mut c.wbuf, 1, |b| {
+            b.extend_from_slice(&[0, 0, 0, 3, b'a', b'b', b'c']);
+            Ok(())
+        })
+        .unwrap();
+        let row = c.wbuf.len() - first;
+        backend::data_row_with::<WireError>(&mut c.wbuf, 1, |b| {
+            b.extend_from_slice(&[0, 0, 0, 1, b'z']);
+            Ok(())
+        })
+        .unwrap();
+        backend::command_complete(&mut c.wbuf, "SELECT 2");
+        // The RowDescription and two bytes of the first row went out.
+        c.sent(first + 2);
+        assert_eq!(c.partial, row - 2);
+        c.drop_unsent_rows();
+        // The rest of the first row, no second row, the CommandComplete.
+        assert_eq!(c.wbuf[..c.partial].len(), row - 2);
+        assert_eq!(c.wbuf[c.partial], b'C');
+        assert_eq!(c.wbuf.len(), row - 2 + message_len(&c.wbuf[c.partial..]));
+        c.sent(c.wbuf.len());
+        assert_eq!(c.partial, 0);
+        assert!(c.wbuf.is_empty());
     }
 }

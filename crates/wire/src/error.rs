@@ -16,6 +16,11 @@ pub enum WireError {
     /// The socket failed or the client went away (EOF, EPIPE, ECONNRESET).
     #[error("client connection lost: {0}")]
     Io(#[from] io::Error),
+    /// Waiting for the client ended for a reason of the server's: a cancel or statement
+    /// timeout (an ERROR for the running statement), SIGTERM, postmaster death or the
+    /// write-lock timeout (FATAL).
+    #[error("{0}")]
+    Interrupted(spi::SpiError),
     /// A statement-level error to report to the client with this SQLSTATE; the session continues.
     #[error("{message}")]
     Sql {

@@ -6,11 +6,15 @@
 //! Portals are dropped at the end of their transaction; a statement closed while a portal
 //! still uses it lives on inside that portal.
 //! A portal runs its statement at its first Execute; without a row limit (and always for COPY,
-//! whose data streams both ways) rows go to the client as they are produced; with one, the
-//! SQL layer buffers all rows, and later
-//! Executes page through them: `max_rows` > 0 sends at most that many, then PortalSuspended, and
-//! the next Execute resumes where the last stopped. The final CommandComplete of a row-returning
-//! SELECT counts the rows of that last Execute, as PostgreSQL's does.
+//! whose data streams both ways) rows go to the client as they are produced; with one, a query
+//! stays open in the SQL session (`spi::Session::open_portal`): `max_rows` > 0 sends at most
+//! that many, then PortalSuspended, and the next Execute steps the same SQLite statement on,
+//! so no result is ever materialized. The final CommandComplete of a row-returning SELECT
+//! counts the rows of that last Execute, as PostgreSQL's does.
+//!
+//! Transactions: statements executed between two Syncs form the extended protocol's implicit
+//! transaction (`spi::Session::begin_implicit` at Execute, `end_implicit` at Sync): all or
+//! nothing, as in PostgreSQL; after an error the session skips to Sync, which rolls it back.
 //! Errors are ERRORs with PostgreSQL's SQLSTATEs (26000 unknown statement, 34000 unknown portal,
 //! 42P05/42P03 duplicates, 08P01 count mismatches); the session then skips until Sync.
 
@@ -42,8 +46,12 @@ pub struct PreparedStatement {
 enum PortalState {
     /// Bound, not executed yet.
     Ready,
-    /// Executed; rows from `sent` on are still to be sent.
-    Running {
+    /// A query suspended by a row limit: its statement is open in the SQL session, which
+    /// hands over the next rows at the next Execute.
+    Open(spi::PortalId),
+    /// A statement that cannot suspend (SHOW, EXPLAIN-like utilities with a few rows) ran
+    /// whole under a row limit; rows from `sent` on are still to be sent.
+    Buffered {
         result: spi::QueryResult,
         sent: usize,
     },
@@ -189,6 +197,10 @@ impl<S: Read + Write + AsRawFd> Backend<'_, S> {
                 format!("cursor \"{portal}\" already exists"),
             ));
         }
+        // Binding the unnamed portal again drops the old one with its open statement.
+        if let Some(old) = self.portals.remove(&portal) {
+            self.close_session_portal(&old);
+        }
         let mut values = Vec::with_capacity(params.len());
         for (i, (p, format)) in params.iter().zip(&formats).enumerate() {
             values.push(decode_param(
@@ -257,77 +269,157 @@ impl<S: Read + Write + AsRawFd> Backend<'_, S> {
         }
         if let PortalState::Ready = portal.state {
             let params = std::mem::take(&mut portal.params);
-            if max_rows <= 0 || stmt.prepared.is_copy() {
-                // All rows at once: they stream to the client as SQLite produces them (and
-                // COPY's data streams both ways, whatever the row limit).
-                let formats = &portal.result_formats;
-                let result = self.run_statement(&stmt.sql, |s, conn, hooks| {
-                    let mut writer =
-                        RowWriter::portal(conn, hooks, stmt.prepared.columns(), formats);
-                    let result = s.execute_into(&stmt.prepared, &params, &mut writer);
-                    writer.outcome(result)
-                });
-                portal.params = params;
-                let result = result?;
-                self.send_notices(&result.notices);
-                backend::command_complete(&mut self.conn.wbuf, &result.tag);
-                portal.state = PortalState::Done {
-                    select: result.tag.starts_with("SELECT"),
-                };
+            let outcome = self.start_portal(portal, &stmt, &params, max_rows);
+            portal.params = params;
+            if outcome? {
                 return Ok(());
             }
-            // A row limit: the rows are kept for the next Execute (the portal is suspended).
-            let result = self.run_statement(&stmt.sql, |s, _, _| {
-                s.execute(&stmt.prepared, &params).map_err(Failure::from)
-            });
-            portal.params = params;
-            let result = result?;
-            self.send_notices(&result.notices);
-            portal.state = PortalState::Running { result, sent: 0 };
         }
-        let (result, sent) = match &mut portal.state {
-            PortalState::Running { result, sent } => (result, sent),
+        match &mut portal.state {
+            PortalState::Open(id) => {
+                let id = *id;
+                self.fetch_open_portal(portal, &stmt, id, max_rows)
+            }
+            PortalState::Buffered { result, sent } => {
+                let remaining = result.rows.len() - *sent;
+                let batch = if max_rows > 0 {
+                    remaining.min(max_rows as usize)
+                } else {
+                    remaining
+                };
+                for row in &result.rows[*sent..*sent + batch] {
+                    write_data_row(
+                        &mut self.conn.wbuf,
+                        row,
+                        &result.columns,
+                        &portal.result_formats,
+                    )?;
+                    *sent += 1;
+                }
+                if *sent < result.rows.len() {
+                    backend::portal_suspended(&mut self.conn.wbuf);
+                    return Ok(());
+                }
+                let select = result.tag.starts_with("SELECT");
+                let tag = if select && batch != result.rows.len() {
+                    format!("SELECT {batch}")
+                } else {
+                    result.tag.clone()
+                };
+                backend::command_complete(&mut self.conn.wbuf, &tag);
+                portal.state = PortalState::Done { select };
+                Ok(())
+            }
             PortalState::Done { select: true } => {
                 backend::command_complete(&mut self.conn.wbuf, "SELECT 0");
-                return Ok(());
+                Ok(())
             }
             PortalState::Done { select: false } | PortalState::Ready => {
-                return Err(Failure::error("55000", "portal cannot be run again"));
+                Err(Failure::error("55000", "portal cannot be run again"))
             }
-        };
-        // Encode as described: the statement's column types when they match the result's shape.
+        }
+    }
+
+    /// A portal's first Execute. Without a row limit (and always for COPY) the statement runs
+    /// whole with its rows streaming to the client; returns true when that is done. With one,
+    /// a query is opened in the SQL session (rows follow in [`Self::fetch_open_portal`]) and
+    /// anything else runs whole with its few rows kept for paging.
+    ///
+    /// The statement runs in the extended protocol's implicit transaction, which lasts until
+    /// Sync — except a statement run whole that is the last before a Sync already received,
+    /// which needs no transaction of its own beyond SQLite's autocommit (the same outcome,
+    /// without a BEGIN and COMMIT per statement).
+    fn start_portal(
+        &mut self,
+        portal: &mut Portal,
+        stmt: &Rc<PreparedStatement>,
+        params: &[spi::Value],
+        max_rows: i32,
+    ) -> Result<bool, Failure> {
+        let whole = max_rows <= 0 || stmt.prepared.is_copy();
+        if !(whole && self.conn.next_is_sync()) {
+            self.session.begin_implicit();
+        }
+        if whole {
+            let formats = &portal.result_formats;
+            let result = self.run_statement(&stmt.sql, |s, conn, hooks| {
+                let mut writer = RowWriter::portal(conn, hooks, stmt.prepared.columns(), formats);
+                let result = s.execute_into(&stmt.prepared, params, &mut writer);
+                writer.outcome(result)
+            })?;
+            self.send_notices(&result.notices);
+            backend::command_complete(&mut self.conn.wbuf, &result.tag);
+            portal.state = PortalState::Done {
+                select: result.tag.starts_with("SELECT"),
+            };
+            return Ok(true);
+        }
+        if stmt.prepared.can_suspend() {
+            let id = self.run_statement(&stmt.sql, |s, _, _| {
+                s.open_portal(&stmt.prepared, params).map_err(Failure::from)
+            })?;
+            portal.state = PortalState::Open(id);
+            return Ok(false);
+        }
+        let mut result = self.run_statement(&stmt.sql, |s, _, _| {
+            s.execute(&stmt.prepared, params).map_err(Failure::from)
+        })?;
+        self.send_notices(&result.notices);
+        // Encode as described: the statement's column types when they match the result's.
         let described = stmt.prepared.columns();
-        let columns = if described.len() == result.columns.len() {
-            described
-        } else {
-            &result.columns[..]
+        if described.len() == result.columns.len() {
+            result.columns = described.to_vec();
+        }
+        portal.state = PortalState::Buffered { result, sent: 0 };
+        Ok(false)
+    }
+
+    /// Sends up to `max_rows` more rows of a suspended query, then PortalSuspended, or its
+    /// CommandComplete when it is done. A row-returning SELECT's tag counts the rows of this
+    /// Execute, as PostgreSQL's does; a write's counts the rows it changed.
+    fn fetch_open_portal(
+        &mut self,
+        portal: &mut Portal,
+        stmt: &Rc<PreparedStatement>,
+        id: spi::PortalId,
+        max_rows: i32,
+    ) -> Result<(), Failure> {
+        let limit = u64::try_from(max_rows).unwrap_or(0);
+        let formats = &portal.result_formats;
+        let outcome = self.run_statement(&stmt.sql, |s, conn, hooks| {
+            let mut writer = RowWriter::portal_rows(conn, hooks, stmt.prepared.columns(), formats);
+            let result = s.fetch_portal(id, limit, &mut writer);
+            let sent = writer.rows;
+            writer.outcome(result).map(|f| (f, sent))
+        });
+        let (fetched, sent) = match outcome {
+            Ok(v) => v,
+            Err(e) => {
+                portal.state = PortalState::Done { select: false };
+                return Err(e);
+            }
         };
-        let remaining = result.rows.len() - *sent;
-        let batch = if max_rows > 0 {
-            remaining.min(max_rows as usize)
-        } else {
-            remaining
-        };
-        for row in &result.rows[*sent..*sent + batch] {
-            write_data_row(&mut self.conn.wbuf, row, columns, &portal.result_formats)?;
-            *sent += 1;
-            if self.conn.wbuf.len() > crate::connection::WRITE_HIGH_WATER {
-                self.conn.flush()?;
+        match fetched {
+            spi::Fetched::Suspended => backend::portal_suspended(&mut self.conn.wbuf),
+            spi::Fetched::Done(result) => {
+                let select = result.tag.starts_with("SELECT");
+                let tag = if select {
+                    format!("SELECT {sent}")
+                } else {
+                    result.tag
+                };
+                backend::command_complete(&mut self.conn.wbuf, &tag);
+                portal.state = PortalState::Done { select };
             }
         }
-        if *sent < result.rows.len() {
-            backend::portal_suspended(&mut self.conn.wbuf);
-            return Ok(());
-        }
-        let select = result.tag.starts_with("SELECT");
-        let tag = if select && batch != result.rows.len() {
-            format!("SELECT {batch}")
-        } else {
-            result.tag.clone()
-        };
-        backend::command_complete(&mut self.conn.wbuf, &tag);
-        portal.state = PortalState::Done { select };
         Ok(())
+    }
+
+    /// Closes the SQL session's statement of a portal that is dropped.
+    fn close_session_portal(&mut self, portal: &Portal) {
+        if let PortalState::Open(id) = portal.state {
+            self.session.close_portal(id);
+        }
     }
 
     /// Close: closing something that does not exist is not an error.
@@ -337,7 +429,9 @@ impl<S: Read + Write + AsRawFd> Backend<'_, S> {
                 self.statements.remove(name);
             }
             Target::Portal => {
-                self.portals.remove(name);
+                if let Some(p) = self.portals.remove(name) {
+                    self.close_session_portal(&p);
+                }
             }
         }
         backend::close_complete(&mut self.conn.wbuf);

@@ -100,6 +100,8 @@ pub struct HookError {
 pub enum WaitOutcome {
     /// The socket is readable (or closed).
     Readable,
+    /// The socket takes more bytes (or failed).
+    Writable,
     /// The process latch was set: check `spi::interrupt` (terminate, cancel) and the reload flag.
     Interrupted,
     /// The timeout passed.
@@ -125,6 +127,14 @@ pub trait BackendHooks {
     /// Block until `fd` is readable, the process latch is set, the timeout passes or the
     /// postmaster dies.
     fn wait_readable(&mut self, fd: RawFd, timeout: Option<Duration>) -> WaitOutcome;
+    /// Block until `fd` takes more bytes, the process latch is set, the timeout passes or the
+    /// postmaster dies (a client that does not read). The default polls in short slices, so
+    /// flags set without a latch are seen soon.
+    fn wait_writable(&mut self, fd: RawFd, timeout: Option<Duration>) -> WaitOutcome {
+        let slice = Duration::from_millis(10);
+        connection::poll_writable(fd, timeout.map_or(slice, |t| t.min(slice)));
+        WaitOutcome::Writable
+    }
     /// A CancelRequest packet arrived on this connection: signal the backend owning (pid, key).
     fn cancel_request(&mut self, pid: i32, key: i32);
     /// SIGHUP arrived (flag): re-read the config. Called between queries.

@@ -13,6 +13,9 @@ pub enum Failure {
     Fatal(Box<ErrorFields>),
     /// The socket failed (EOF, EPIPE, ECONNRESET): roll back and exit 0 quietly.
     ClientGone(String),
+    /// A message over `max_message_size` (its type and length): ERROR 54000 while its body
+    /// is skipped unread; the session goes on.
+    TooLarge { tag: u8, len: usize },
 }
 
 impl Failure {
@@ -48,6 +51,7 @@ impl From<WireError> for Failure {
         match e {
             WireError::Protocol(m) => Failure::fatal("08P01", m),
             WireError::Io(e) => Failure::ClientGone(e.to_string()),
+            WireError::Interrupted(e) => Failure::from(e),
             WireError::Sql { sqlstate, message } => Failure::error(sqlstate, message),
         }
     }

@@ -19,7 +19,7 @@ use crate::BackendHooks;
 use crate::connection::{Connection, Incoming, WRITE_HIGH_WATER};
 use crate::extended::{Portal, PreparedStatement};
 use crate::protocol::backend::{self, ErrorFields};
-use crate::protocol::framing::try_frame;
+use crate::protocol::framing::{Frame, try_frame_within};
 use crate::protocol::frontend::{self, FrontendMessage};
 use crate::report::Failure;
 use crate::startup::{REPORTED_SETTINGS, Started, send_fatal};
@@ -37,6 +37,29 @@ pub struct Backend<'h, S> {
     ignore_till_sync: bool,
     /// The last statement text, shown by pg_stat_activity while idle.
     last_query: Option<String>,
+}
+
+/// Frames the next message with the `max_message_size` limit.
+pub(crate) fn within_max_message_size(
+    buf: &mut bytes::BytesMut,
+) -> crate::error::Result<Option<Frame>> {
+    let max = usize::try_from(guc::builtin::MAX_MESSAGE_SIZE.get()).unwrap_or(usize::MAX);
+    try_frame_within(buf, max)
+}
+
+/// ERROR 54000 for a message over `max_message_size`.
+pub(crate) fn message_too_large(tag: u8, len: usize) -> ErrorFields {
+    let mut fields = ErrorFields::new(
+        "ERROR",
+        "54000",
+        format!("message of {len} bytes exceeds the maximum message size"),
+    );
+    fields.detail = Some(format!(
+        "The message (type \"{}\") was skipped unread; max_message_size is {} bytes.",
+        char::from(tag),
+        guc::builtin::MAX_MESSAGE_SIZE.get()
+    ));
+    fields
 }
 
 /// The `pg_stat_activity.state` for an idle session in this transaction state.
@@ -85,6 +108,7 @@ impl<'h, S: Read + Write + AsRawFd> Backend<'h, S> {
                     tracing::info!("could not communicate with client: {why}");
                     break 0;
                 }
+                Err(Failure::TooLarge { tag, len }) => self.too_large(tag, len),
                 Err(Failure::Error(fields)) => {
                     // Only extended-protocol messages get here: report, then skip until Sync.
                     // Errors the SQL layer raised already failed the block; protocol-level
@@ -152,9 +176,17 @@ impl<'h, S: Read + Write + AsRawFd> Backend<'h, S> {
             FrontendMessage::Close { target, name } => self.close(target, &name),
             FrontendMessage::Sync => {
                 self.ignore_till_sync = false;
+                // The extended protocol's implicit transaction ends here: committed, or
+                // rolled back when one of its messages failed.
+                if let Err(e) = self.session.end_implicit() {
+                    match Failure::from(e) {
+                        Failure::Error(fields) => self.send_error(&fields),
+                        other => return Err(other),
+                    }
+                }
                 self.ready_for_query();
             }
-            FrontendMessage::Flush => self.conn.flush()?,
+            FrontendMessage::Flush => self.conn.flush(&mut *self.hooks)?,
             FrontendMessage::Terminate => return Ok(Some(0)),
             FrontendMessage::FunctionCall => {
                 return Err(Failure::error(
@@ -172,9 +204,23 @@ impl<'h, S: Read + Write + AsRawFd> Backend<'h, S> {
             }
         }
         if self.conn.wbuf.len() > WRITE_HIGH_WATER {
-            self.conn.flush()?;
+            self.conn.flush(&mut *self.hooks)?;
         }
         Ok(None)
+    }
+
+    /// A refused oversized message: its body is being skipped unread. A Query fails like
+    /// any statement (ERROR, ReadyForQuery); an extended-protocol message fails the rest
+    /// until Sync, as any error there does.
+    fn too_large(&mut self, tag: u8, len: usize) {
+        let fields = message_too_large(tag, len);
+        self.session.fail_transaction_block();
+        self.send_error(&fields);
+        if tag == b'Q' {
+            self.ready_for_query();
+        } else {
+            self.ignore_till_sync = true;
+        }
     }
 
     /// The next message, handling idle-time events. `Ok(None)`: EOF.
@@ -185,8 +231,17 @@ impl<'h, S: Read + Write + AsRawFd> Backend<'h, S> {
                 return Err(Failure::terminated());
             }
             self.hooks.handle_pending_reload();
-            match self.conn.next(self.hooks, deadline, try_frame)? {
-                Incoming::Message((tag, body)) => return Ok(Some(frontend::decode(tag, body)?)),
+            match self
+                .conn
+                .next(self.hooks, deadline, within_max_message_size)?
+            {
+                Incoming::Message(Frame::Message(tag, body)) => {
+                    return Ok(Some(frontend::decode(tag, body)?));
+                }
+                Incoming::Message(Frame::TooLarge { tag, len }) => {
+                    self.conn.discard(len - 4);
+                    return Err(Failure::TooLarge { tag, len });
+                }
                 Incoming::Eof => {
                     if !self.conn.rbuf.is_empty() {
                         return Err(Failure::fatal(
@@ -216,13 +271,27 @@ impl<'h, S: Read + Write + AsRawFd> Backend<'h, S> {
         }
     }
 
-    /// When idle inside a transaction block, the idle_in_transaction_session_timeout deadline.
+    /// How long to wait for the client's next message: `idle_in_transaction_session_timeout`
+    /// while idle in a block the client began, and `idle_write_lock_timeout` whenever the
+    /// session holds its database's write lock (in any transaction, whatever the client set:
+    /// every other writer waits for it). Either ends the session with FATAL 25P03.
     fn idle_deadline(&self) -> Option<Instant> {
-        if self.session.transaction_status() == spi::TxStatus::Idle {
-            return None;
+        let after =
+            |ms: i64| (ms > 0).then(|| Instant::now() + Duration::from_millis(ms.unsigned_abs()));
+        let idle_in_block = if self.session.in_client_block() {
+            after(guc::builtin::IDLE_IN_TRANSACTION_SESSION_TIMEOUT.get())
+        } else {
+            None
+        };
+        let write_lock = if self.session.holds_write_lock() {
+            after(guc::builtin::IDLE_WRITE_LOCK_TIMEOUT.get())
+        } else {
+            None
+        };
+        match (idle_in_block, write_lock) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
         }
-        let ms = guc::builtin::IDLE_IN_TRANSACTION_SESSION_TIMEOUT.get();
-        (ms > 0).then(|| Instant::now() + Duration::from_millis(ms.unsigned_abs()))
     }
 
     pub(crate) fn send_error(&mut self, fields: &ErrorFields) {
@@ -252,7 +321,10 @@ impl<'h, S: Read + Write + AsRawFd> Backend<'h, S> {
         spi::interrupt::set_statement_deadline(deadline);
         self.hooks.report_activity("active", Some(sql));
         self.last_query = Some(sql.to_owned());
+        self.conn.in_statement = true;
         let result = f(&mut self.session, &mut self.conn, &mut *self.hooks);
+        self.conn.in_statement = false;
+        self.conn.write_lock_timeout = None;
         spi::interrupt::set_statement_deadline(None);
         self.report_changed_settings();
         let value = result?;

@@ -47,24 +47,24 @@ pub const REPORTED_SETTINGS: &[&str] = &[
 
 /// Sends a FATAL (when there is a client to send it to) and returns the exit code.
 pub fn send_fatal<S: Read + Write + AsRawFd>(conn: &mut Connection<S>, failure: Failure) -> i32 {
-    match failure {
-        Failure::Fatal(fields) | Failure::Error(fields) => {
-            let fields = ErrorFields {
-                severity: "FATAL".into(),
-                ..*fields
-            };
-            tracing::error!(target: "FATAL", "{}", fields.message);
-            backend::error_response(&mut conn.wbuf, &fields);
-            if let Err(e) = conn.flush() {
-                tracing::info!("could not send FATAL to client: {e}");
-            }
-            1
-        }
+    let fields = match failure {
+        Failure::Fatal(fields) | Failure::Error(fields) => fields,
+        Failure::TooLarge { tag, len } => Box::new(crate::session::message_too_large(tag, len)),
         Failure::ClientGone(why) => {
             tracing::info!("client connection lost during startup: {why}");
-            0
+            return 0;
         }
+    };
+    let fields = ErrorFields {
+        severity: "FATAL".into(),
+        ..*fields
+    };
+    tracing::error!(target: "FATAL", "{}", fields.message);
+    backend::error_response(&mut conn.wbuf, &fields);
+    if let Err(e) = conn.flush_best_effort() {
+        tracing::info!("could not send FATAL to client: {e}");
     }
+    1
 }
 
 /// Runs the startup phase. `Err(exit code)` when the connection ends here.
@@ -138,7 +138,7 @@ fn read_startup_packet<S: Read + Write + AsRawFd>(
             StartupPacket::GssEncRequest if !gss_done => {
                 gss_done = true;
                 backend::encryption_refused(&mut conn.wbuf);
-                conn.flush()?;
+                conn.flush(hooks)?;
             }
             StartupPacket::SslRequest | StartupPacket::GssEncRequest => {
                 return Err(Failure::fatal(

@@ -27,10 +27,10 @@ pub(crate) fn answer_ssl_request<S: Read + Write + AsRawFd>(
     };
     let Some(config) = config else {
         backend::encryption_refused(&mut conn.wbuf);
-        conn.flush()?;
+        conn.flush(hooks)?;
         return Ok(true);
     };
     backend::encryption_accepted(&mut conn.wbuf);
-    conn.flush()?;
+    conn.flush(hooks)?;
     Ok(conn.start_tls(config, hooks, deadline)?)
 }

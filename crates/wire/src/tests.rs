@@ -1540,3 +1540,151 @@ fn copy_through_the_extended_protocol_ignores_sync_while_reading() {
     );
     assert_eq!(tags(&msgs), vec!["COPY 2"]);
 }
+
+// ---------------------------------------------------------------- hostile clients
+
+/// A pipelined insert, then an Execute that fails, then Sync: nothing is kept; the next Sync
+/// starts over, and a pipeline whose every statement succeeds commits at Sync.
+#[test]
+fn a_pipeline_is_one_transaction_until_sync() {
+    let mut h = Harness::connected();
+    h.query("create table p (a int)");
+    h.send(&[
+        parse("ins", "insert into p values ($1)", &[23]),
+        bind("", "ins", &[], &[Some(b"1")], &[]),
+        execute("", 0),
+        bind("", "ins", &[], &[Some(b"2")], &[]),
+        execute("", 0),
+        parse("", "select 1/0", &[]),
+        bind("", "", &[], &[], &[]),
+        execute("", 0),
+        // Skipped until Sync.
+        bind("", "ins", &[], &[Some(b"3")], &[]),
+        execute("", 0),
+        FrontendMessage::Sync,
+    ]);
+    let msgs = h.until_ready();
+    assert_eq!(tags(&msgs), vec!["INSERT 0 1", "INSERT 0 1"]);
+    assert_eq!(errors(&msgs), vec!["22012"]);
+    assert_eq!(status(&msgs), b'I');
+    assert_eq!(
+        rows(&h.query("select count(*) from p")),
+        vec![vec![Some("0".into())]]
+    );
+    h.send(&[
+        bind("", "ins", &[], &[Some(b"1")], &[]),
+        execute("", 0),
+        bind("", "ins", &[], &[Some(b"2")], &[]),
+        execute("", 0),
+        FrontendMessage::Sync,
+    ]);
+    assert_eq!(status(&h.until_ready()), b'I');
+    assert_eq!(
+        rows(&h.query("select count(*) from p")),
+        vec![vec![Some("2".into())]]
+    );
+}
+
+/// Portals page through one open statement: PortalSuspended after each limit, the tag of
+/// the last Execute counting its own rows, and Sync closing what is left.
+#[test]
+fn a_suspended_portal_pages_through_its_statement() {
+    let mut h = Harness::connected();
+    h.send(&[
+        parse("", "select n from generate_series(1, 5) n", &[]),
+        bind("c", "", &[], &[], &[]),
+        execute("c", 2),
+        execute("c", 2),
+        execute("c", 2),
+        execute("c", 2),
+        FrontendMessage::Sync,
+    ]);
+    let msgs = h.until_ready();
+    let suspended = msgs
+        .iter()
+        .filter(|m| matches!(m, BackendMessage::PortalSuspended))
+        .count();
+    assert_eq!(suspended, 2, "{msgs:?}");
+    assert_eq!(
+        rows(&msgs),
+        (1..=5)
+            .map(|n| vec![Some(n.to_string())])
+            .collect::<Vec<_>>()
+    );
+    assert_eq!(tags(&msgs), vec!["SELECT 1", "SELECT 0"]);
+    h.send(&[execute("c", 2), FrontendMessage::Sync]);
+    assert_eq!(errors(&h.until_ready()), vec!["34000"]);
+}
+
+/// A client that stops reading a large result: its cancel ends the statement although the
+/// backend cannot send; the rows not begun are dropped and the ERROR follows once the client
+/// reads again; the session goes on.
+#[test]
+fn a_client_that_stops_reading_can_still_cancel_its_statement() {
+    let mut h = Harness::connected();
+    h.send(&[FrontendMessage::Query(
+        "select n, repeat('x', 1000) from generate_series(1, 1000000) n".into(),
+    )]);
+    // Read about a megabyte, then stop.
+    let mut got = 0usize;
+    let mut chunk = [0u8; 65536];
+    while got < 1 << 20 {
+        got += h.client.read(&mut chunk).unwrap();
+    }
+    std::thread::sleep(Duration::from_millis(300));
+    spi::interrupt::request_cancel();
+    std::thread::sleep(Duration::from_millis(300));
+    // Read the rest (what was buffered, the rest of the row half sent, then the ERROR and
+    // ReadyForQuery): a small part of the gigabyte the query would have sent.
+    let mut tail = Vec::new();
+    while !tail.ends_with(&[b'Z', 0, 0, 0, 5, b'I']) {
+        let n = h.client.read(&mut chunk).unwrap();
+        assert!(n > 0, "EOF before ReadyForQuery");
+        tail.extend_from_slice(&chunk[..n]);
+    }
+    h.rbuf.clear();
+    assert!(
+        String::from_utf8_lossy(&tail).contains("canceling statement due to user request"),
+        "no cancel error in the tail"
+    );
+    assert!(
+        got + tail.len() < 64 << 20,
+        "the statement ran on: {} bytes",
+        got + tail.len()
+    );
+    assert_eq!(rows(&h.query("select 1")), vec![vec![Some("1".into())]]);
+}
+
+/// A Query over `max_message_size` (64 MB by default) is refused on its length word: ERROR
+/// 54000 and ReadyForQuery, its body skipped as it arrives; the session goes on. Over the
+/// protocol's 1 GiB it is still FATAL 08P01.
+#[test]
+fn a_message_over_max_message_size_is_an_error_and_its_body_is_skipped_unread() {
+    let mut h = Harness::connected();
+    let len: usize = 65 << 20;
+    let mut writer = h.client.try_clone().unwrap();
+    let sender = std::thread::spawn(move || {
+        let mut head = vec![b'Q'];
+        head.extend_from_slice(&u32::try_from(len).unwrap().to_be_bytes());
+        writer.write_all(&head).unwrap();
+        let chunk = vec![b' '; 1 << 20];
+        let mut left = len - 4;
+        while left > 0 {
+            let n = left.min(chunk.len());
+            let last = left == n;
+            if last {
+                // A NUL-terminated query string, were it read.
+                writer.write_all(&chunk[..n - 1]).unwrap();
+                writer.write_all(&[0]).unwrap();
+            } else {
+                writer.write_all(&chunk[..n]).unwrap();
+            }
+            left -= n;
+        }
+    });
+    let msgs = h.until_ready();
+    assert_eq!(errors(&msgs), vec!["54000"], "{msgs:?}");
+    assert_eq!(status(&msgs), b'I');
+    sender.join().unwrap();
+    assert_eq!(rows(&h.query("select 1")), vec![vec![Some("1".into())]]);
+}

@@ -197,7 +197,7 @@ impl TlsLayer {
                 return Ok(None);
             }
             match hooks.wait_readable(fd, Some(deadline - now)) {
-                WaitOutcome::Readable => {}
+                WaitOutcome::Readable | WaitOutcome::Writable => {}
                 WaitOutcome::Timeout => continue,
                 WaitOutcome::Interrupted => {
                     if spi::interrupt::terminate_pending() {
@@ -299,6 +299,34 @@ impl TlsLayer {
             }
         }
         Ok(())
+    }
+
+    /// Whether encrypted bytes wait to be sent.
+    pub fn wants_write(&self) -> bool {
+        self.conn.wants_write()
+    }
+
+    /// One step of sending that never waits: the ciphertext already made goes out until the
+    /// socket is full, then (if all of it went) as much of `data` as the layer takes is
+    /// encrypted. Returns how many bytes of `data` were taken and whether anything moved.
+    pub fn send_some(&mut self, fd: RawFd, data: &[u8]) -> Result<(usize, bool)> {
+        let mut progressed = false;
+        while self.conn.wants_write() {
+            match self.conn.write_tls(&mut FdIo { fd, dontwait: true }) {
+                Ok(0) => return Err(WireError::Io(io::ErrorKind::WriteZero.into())),
+                Ok(_) => progressed = true,
+                Err(e) => match e.raw_os_error() {
+                    Some(libc::EINTR) => {}
+                    Some(libc::EAGAIN) => return Ok((0, progressed)),
+                    _ => return Err(WireError::Io(e)),
+                },
+            }
+        }
+        if data.is_empty() {
+            return Ok((0, true));
+        }
+        let n = self.conn.writer().write(data).map_err(WireError::Io)?;
+        Ok((n, true))
     }
 
     /// Encrypts and sends all of `wbuf`.

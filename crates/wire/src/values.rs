@@ -15,7 +15,7 @@ use sql::{Type, Value};
 use crate::BackendHooks;
 use crate::connection::{Connection, Incoming, WRITE_HIGH_WATER};
 use crate::protocol::backend::{self, ErrorFields, FieldDescription, put_value_with};
-use crate::protocol::framing::try_frame;
+use crate::protocol::framing::Frame;
 use crate::protocol::frontend::{self, FrontendMessage};
 use crate::protocol::{Format, Oid};
 use crate::report::Failure;
@@ -201,11 +201,44 @@ impl<'a, S: Read + Write + AsRawFd> RowWriter<'a, S> {
         }
     }
 
+    /// For the next rows of a suspended portal described as `described` (no RowDescription,
+    /// no CommandComplete: the rows only).
+    pub fn portal_rows(
+        conn: &'a mut Connection<S>,
+        hooks: &'a mut dyn BackendHooks,
+        described: &'a [spi::Column],
+        formats: &'a [Format],
+    ) -> Self {
+        RowWriter {
+            columns: described.to_vec(),
+            ..RowWriter::portal(conn, hooks, described, formats)
+        }
+    }
+
     /// The statement's outcome: a socket failure the writer met comes first.
     pub fn outcome<T>(&mut self, result: Result<T, spi::SpiError>) -> Result<T, Failure> {
         match self.failure.take() {
             Some(f) => Err(f),
             None => result.map_err(Failure::from),
+        }
+    }
+
+    /// Sends the buffer once it passes [`WRITE_HIGH_WATER`].
+    fn flush_if_full(&mut self) -> Result<(), spi::SpiError> {
+        if self.conn.wbuf.len() > WRITE_HIGH_WATER {
+            self.flush_now()
+        } else {
+            Ok(())
+        }
+    }
+
+    /// Sends the buffer. A wait the server ended (cancel, statement timeout, SIGTERM…) is
+    /// the statement's error; a failed socket stops the statement with a stand-in.
+    fn flush_now(&mut self) -> Result<(), spi::SpiError> {
+        match self.conn.flush(self.hooks) {
+            Ok(()) => Ok(()),
+            Err(crate::error::WireError::Interrupted(e)) => Err(e),
+            Err(e) => Err(self.stop(Failure::from(e))),
         }
     }
 
@@ -238,12 +271,13 @@ impl<S: Read + Write + AsRawFd> spi::ResultSink for RowWriter<'_, S> {
             return Err(self.stop(f));
         }
         self.rows += 1;
-        if self.conn.wbuf.len() > WRITE_HIGH_WATER
-            && let Err(e) = self.conn.flush()
-        {
-            return Err(self.stop(Failure::from(e)));
-        }
-        Ok(())
+        self.flush_if_full()
+    }
+
+    fn holding_write_lock(&mut self) {
+        let ms = guc::builtin::IDLE_WRITE_LOCK_TIMEOUT.get();
+        self.conn.write_lock_timeout =
+            (ms > 0).then(|| std::time::Duration::from_millis(ms.unsigned_abs()));
     }
 
     fn complete(&mut self, result: spi::QueryResult) -> Result<(), spi::SpiError> {
@@ -254,12 +288,7 @@ impl<S: Read + Write + AsRawFd> spi::ResultSink for RowWriter<'_, S> {
             backend::command_complete(&mut self.conn.wbuf, &result.tag);
         }
         self.columns.clear();
-        if self.conn.wbuf.len() > WRITE_HIGH_WATER
-            && let Err(e) = self.conn.flush()
-        {
-            return Err(self.stop(Failure::from(e)));
-        }
-        Ok(())
+        self.flush_if_full()
     }
 
     fn copy_in_begin(
@@ -269,21 +298,30 @@ impl<S: Read + Write + AsRawFd> spi::ResultSink for RowWriter<'_, S> {
     ) -> Result<(), spi::SpiError> {
         backend::copy_in_response(&mut self.conn.wbuf, format.code(), columns);
         // The client may send only once it has seen this.
-        if let Err(e) = self.conn.flush() {
-            return Err(self.stop(Failure::from(e)));
-        }
-        Ok(())
+        self.flush_now()
     }
 
     fn copy_in_next(&mut self, buf: &mut Vec<u8>) -> Result<bool, spi::SpiError> {
         loop {
             let deadline = spi::interrupt::statement_deadline();
-            let incoming = match self.conn.next(self.hooks, deadline, try_frame) {
+            let incoming = match self.conn.next(
+                self.hooks,
+                deadline,
+                crate::session::within_max_message_size,
+            ) {
                 Ok(i) => i,
                 Err(e) => return Err(self.stop(Failure::from(e))),
             };
             match incoming {
-                Incoming::Message((tag, body)) => match frontend::decode(tag, body) {
+                Incoming::Message(Frame::TooLarge { tag, len }) => {
+                    self.conn.discard(len - 4);
+                    let f = crate::session::message_too_large(tag, len);
+                    let mut e =
+                        spi::SpiError::new(spi::sqlstate::PROGRAM_LIMIT_EXCEEDED, f.message);
+                    e.detail = f.detail;
+                    return Err(e);
+                }
+                Incoming::Message(Frame::Message(tag, body)) => match frontend::decode(tag, body) {
                     Ok(FrontendMessage::CopyData(data)) => {
                         buf.extend_from_slice(&data);
                         return Ok(true);
@@ -336,12 +374,7 @@ impl<S: Read + Write + AsRawFd> spi::ResultSink for RowWriter<'_, S> {
     fn copy_out_data(&mut self, data: &[u8]) -> Result<(), spi::SpiError> {
         backend::copy_data(&mut self.conn.wbuf, data);
         self.rows += 1;
-        if self.conn.wbuf.len() > WRITE_HIGH_WATER
-            && let Err(e) = self.conn.flush()
-        {
-            return Err(self.stop(Failure::from(e)));
-        }
-        Ok(())
+        self.flush_if_full()
     }
 
     fn copy_out_end(&mut self) -> Result<(), spi::SpiError> {

@@ -105,40 +105,44 @@ impl Session {
             }
             _ => {}
         }
-        let client_block = in_block && !self.implicit;
+        let client_block = in_block && self.implicit == super::Implicit::None;
         let mut texts: Vec<Option<String>> = Vec::with_capacity(plan.columns.len());
         let mut bins: Vec<Option<Vec<u8>>> = Vec::with_capacity(plan.columns.len());
-        let processed =
-            exec::run_query(&self.sql, &plan.query, &[], 0, client_block, &mut |row| {
-                if opts.format == CopyFormat::Binary {
-                    bins.clear();
-                    runtime::with_env(|env| -> Result<(), SqlError> {
-                        for (v, c) in row.iter().zip(&plan.columns) {
-                            if v.is_null() {
-                                bins.push(None);
-                            } else {
-                                let mut out = Vec::new();
-                                sql::types::io::send(c.ty, env, v, &mut out)?;
-                                bins.push(Some(out));
-                            }
+        let sql = &self.sql;
+        let mut first = true;
+        let processed = exec::run_query(sql, &plan.query, &[], 0, client_block, &mut |row| {
+            if std::mem::take(&mut first) && sql.holds_write_lock() {
+                sink.holding_write_lock();
+            }
+            if opts.format == CopyFormat::Binary {
+                bins.clear();
+                runtime::with_env(|env| -> Result<(), SqlError> {
+                    for (v, c) in row.iter().zip(&plan.columns) {
+                        if v.is_null() {
+                            bins.push(None);
+                        } else {
+                            let mut out = Vec::new();
+                            sql::types::io::send(c.ty, env, v, &mut out)?;
+                            bins.push(Some(out));
                         }
-                        Ok(())
-                    })?;
-                    binary::encode_row(&mut buf, &bins);
-                } else {
-                    texts.clear();
-                    runtime::with_env(|env| {
-                        for (v, c) in row.iter().zip(&plan.columns) {
-                            texts.push(sql::types::io::output(c.ty, env, v));
-                        }
-                    });
-                    let refs: Vec<Option<&str>> = texts.iter().map(|t| t.as_deref()).collect();
-                    text::encode_row(&mut buf, &refs, opts, &plan.force_quote);
-                }
-                sink.copy_out_data(&buf)?;
-                buf.clear();
-                Ok(())
-            })?;
+                    }
+                    Ok(())
+                })?;
+                binary::encode_row(&mut buf, &bins);
+            } else {
+                texts.clear();
+                runtime::with_env(|env| {
+                    for (v, c) in row.iter().zip(&plan.columns) {
+                        texts.push(sql::types::io::output(c.ty, env, v));
+                    }
+                });
+                let refs: Vec<Option<&str>> = texts.iter().map(|t| t.as_deref()).collect();
+                text::encode_row(&mut buf, &refs, opts, &plan.force_quote);
+            }
+            sink.copy_out_data(&buf)?;
+            buf.clear();
+            Ok(())
+        })?;
         if opts.format == CopyFormat::Binary {
             buf.extend_from_slice(binary::TRAILER);
             sink.copy_out_data(&buf)?;
@@ -210,7 +214,7 @@ impl Session {
         }
         runtime::start_statement_clock();
         let rel = plan.relname.as_str();
-        let client_block = self.tx != TxStatus::Idle && !self.implicit;
+        let client_block = self.tx != TxStatus::Idle && self.implicit == super::Implicit::None;
         let mut reader = match opts.format {
             CopyFormat::Binary => Reader::Binary(BinaryReader::new()),
             _ => Reader::Text(LineReader::new(opts)),

@@ -974,3 +974,113 @@ fn explain_shows_sqlites_plan_as_query_plan_rows_and_analyze_runs_the_statement(
         "0A000"
     );
 }
+
+/// The implicit transactions of a multi-statement Query and of an extended-protocol pipeline,
+/// each case as PostgreSQL 15 answered it (raw protocol, `docs/bad-input.md`).
+#[test]
+fn implicit_transactions_follow_postgresql() {
+    let (_dir, mut s) = setup();
+    run(&mut s, "CREATE TABLE t (a integer)");
+    let count = |s: &mut Session| scalar(s, "SELECT count(*) FROM t");
+    let reset = |s: &mut Session| {
+        s.abort_if_in_transaction();
+        run(s, "DELETE FROM t");
+    };
+    let last_err = |r: &[Result<QueryResult, SpiError>]| match r.last() {
+        Some(Err(e)) => (e.sqlstate, e.message.clone()),
+        other => panic!("no error: {other:?}"),
+    };
+
+    // Simple Query: all or nothing.
+    let r = s.simple_query("INSERT INTO t VALUES (1); SELECT * FROM nope");
+    assert_eq!(last_err(&r).0, "42P01");
+    assert_eq!(count(&mut s), Value::Int(0));
+    // ROLLBACK inside ends it (with a warning), the statements after it start a new one.
+    let r = s.simple_query("INSERT INTO t VALUES (1); ROLLBACK; SELECT 1");
+    assert_eq!(
+        r[1].as_ref().expect("rollback").notices[0].sqlstate,
+        "25P01"
+    );
+    assert!(r.iter().all(Result::is_ok));
+    assert_eq!(count(&mut s), Value::Int(0));
+    // COMMIT inside commits what came before it.
+    let r = s.simple_query("INSERT INTO t VALUES (1); COMMIT; SELECT 1/0");
+    assert_eq!(last_err(&r).0, "22012");
+    assert_eq!(count(&mut s), Value::Int(1));
+    reset(&mut s);
+    // SAVEPOINT needs a block of the client's.
+    let r = s.simple_query("INSERT INTO t VALUES (1); SAVEPOINT a; SELECT 1");
+    assert_eq!(
+        last_err(&r),
+        (
+            "25P01",
+            "SAVEPOINT can only be used in transaction blocks".into()
+        )
+    );
+    assert_eq!(count(&mut s), Value::Int(0));
+    // BEGIN inside makes it the client's block, which stays (failed) after the Query.
+    let r = s.simple_query("INSERT INTO t VALUES (1); BEGIN; INSERT INTO t VALUES (2); SELECT 1/0");
+    assert_eq!(last_err(&r).0, "22012");
+    assert_eq!(s.transaction_status(), TxStatus::Failed);
+    run(&mut s, "ROLLBACK");
+    assert_eq!(count(&mut s), Value::Int(0));
+    // Savepoints work in a block the Query began.
+    let r = s.simple_query(
+        "BEGIN; INSERT INTO t VALUES (1); SAVEPOINT a; INSERT INTO t VALUES (2); \
+         ROLLBACK TO a; INSERT INTO t VALUES (3); COMMIT",
+    );
+    assert!(r.iter().all(Result::is_ok), "{r:?}");
+    assert_eq!(scalar(&mut s, "SELECT sum(a) FROM t"), Value::Int(4));
+    reset(&mut s);
+    // Commands that cannot run in a block.
+    let r = s.simple_query("SELECT 1; VACUUM");
+    assert_eq!(
+        last_err(&r),
+        (
+            "25001",
+            "VACUUM cannot run inside a transaction block".into()
+        )
+    );
+    assert!(s.simple_query("VACUUM").iter().all(Result::is_ok));
+
+    // Extended protocol: from the first Execute until Sync.
+    let insert = s.prepare("INSERT INTO t VALUES (1)").expect("prepare");
+    let div = s.prepare("SELECT 1/0").expect("prepare");
+    let vacuum = s.prepare("VACUUM").expect("prepare");
+    let commit = s.prepare("COMMIT").expect("prepare");
+    let pipeline = |s: &mut Session, stmts: &[&Prepared]| -> Option<SpiError> {
+        let mut failed = None;
+        for st in stmts {
+            s.begin_implicit();
+            if let Err(e) = s.execute(st, &[]) {
+                s.fail_transaction_block();
+                failed = Some(e);
+                break;
+            }
+        }
+        s.end_implicit().expect("sync");
+        failed
+    };
+    assert_eq!(
+        pipeline(&mut s, &[&insert, &insert, &div]).map(|e| e.sqlstate),
+        Some("22012")
+    );
+    assert_eq!(count(&mut s), Value::Int(0));
+    assert!(pipeline(&mut s, &[&insert, &insert]).is_none());
+    assert_eq!(count(&mut s), Value::Int(2));
+    reset(&mut s);
+    // COMMIT inside a pipeline commits what came before it, with a warning.
+    assert!(pipeline(&mut s, &[&insert, &commit, &div]).is_some());
+    assert_eq!(count(&mut s), Value::Int(1));
+    reset(&mut s);
+    // VACUUM runs as a pipeline's first statement, and is refused after another.
+    let e = pipeline(&mut s, &[&insert, &vacuum]).expect("refused");
+    assert_eq!(
+        (e.sqlstate, e.message.as_str()),
+        ("25001", "VACUUM cannot be executed within a pipeline")
+    );
+    assert_eq!(count(&mut s), Value::Int(0));
+    assert!(pipeline(&mut s, &[&vacuum, &insert, &div]).is_some());
+    assert_eq!(count(&mut s), Value::Int(0));
+    assert_eq!(s.transaction_status(), TxStatus::Idle);
+}

@@ -23,8 +23,9 @@ use crate::error::{Result, SqlError, sqlstate};
 /// 22P04, PostgreSQL's `bad_copy_file_format`.
 pub const BAD_COPY_FILE_FORMAT: &str = sqlstate::BAD_COPY_FILE_FORMAT;
 
-/// Longest COPY line (and field) accepted: PostgreSQL's `MaxAllocSize` limit on a string buffer.
-pub const MAX_LINE: usize = (1 << 30) - 1;
+/// Longest COPY line (and field) accepted: PostgreSQL's `MaxAllocSize` limit on a string buffer,
+/// lowered with minipg's value limit to room for a largest bytea in hex plus other columns.
+pub const MAX_LINE: usize = 4 * crate::value::MAX_VALUE_BYTES;
 
 /// The data format.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

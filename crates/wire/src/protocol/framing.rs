@@ -41,9 +41,34 @@ pub fn try_startup_frame(buf: &mut BytesMut) -> Result<Option<Bytes>> {
     Ok(Some(packet))
 }
 
+/// What [`try_frame_within`] cut off the input.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Frame {
+    /// A complete message: its type byte and body.
+    Message(u8, Bytes),
+    /// A message longer than the size limit (`max_message_size`), length word included: its
+    /// type byte and length word were taken off, its body is still to come and must be
+    /// skipped unread.
+    TooLarge { tag: u8, len: usize },
+}
+
 /// Takes one complete regular message (type byte and body) off the front of `buf`.
 /// `Ok(None)`: more bytes are needed.
 pub fn try_frame(buf: &mut BytesMut) -> Result<Option<(u8, Bytes)>> {
+    match try_frame_within(buf, MAX_MESSAGE_LENGTH)? {
+        Some(Frame::Message(tag, body)) => Ok(Some((tag, body))),
+        Some(Frame::TooLarge { tag, len }) => Err(WireError::protocol(format!(
+            "invalid message length {len} for message type \"{}\"",
+            char::from(tag)
+        ))),
+        None => Ok(None),
+    }
+}
+
+/// [`try_frame`] with a size limit below the protocol's: a message whose length word exceeds
+/// `max_len` (but not the protocol's 1 GiB) is [`Frame::TooLarge`] as soon as its length word
+/// is in, before any body byte is read.
+pub fn try_frame_within(buf: &mut BytesMut, max_len: usize) -> Result<Option<Frame>> {
     let Some(&tag) = buf.first() else {
         return Ok(None);
     };
@@ -68,12 +93,16 @@ pub fn try_frame(buf: &mut BytesMut) -> Result<Option<(u8, Bytes)>> {
             char::from(tag)
         )));
     }
+    if len > max_len {
+        buf.advance(5);
+        return Ok(Some(Frame::TooLarge { tag, len }));
+    }
     if buf.len() < 1 + len {
         return Ok(None);
     }
     let mut msg = buf.split_to(1 + len).freeze();
     msg.advance(5);
-    Ok(Some((tag, msg)))
+    Ok(Some(Frame::Message(tag, msg)))
 }
 
 #[cfg(test)]
@@ -125,6 +154,29 @@ mod tests {
         assert!(try_frame(&mut b).unwrap().is_none());
         b.extend_from_slice(b"\0");
         assert!(try_frame(&mut b).unwrap().is_some());
+    }
+
+    #[test]
+    fn messages_over_the_size_limit_are_cut_at_their_length_word() {
+        let mut b = buf(b"Q\0\x10\0\0abc");
+        assert_eq!(
+            try_frame_within(&mut b, 1 << 19).unwrap(),
+            Some(Frame::TooLarge {
+                tag: b'Q',
+                len: 0x10_0000
+            })
+        );
+        assert_eq!(&b[..], b"abc", "the body is left for the caller to skip");
+        let mut b = buf(b"Q\0\0\0\x09abcd\0");
+        assert!(matches!(
+            try_frame_within(&mut b, 9).unwrap(),
+            Some(Frame::Message(b'Q', _))
+        ));
+        // Small message types keep their own limit; past 1 GiB is still a violation.
+        let mut b = buf(b"S\0\0\x27\x11");
+        assert!(try_frame_within(&mut b, 4).is_err());
+        let mut b = buf(b"Q\x40\0\0\x01");
+        assert!(try_frame_within(&mut b, 1 << 20).is_err());
     }
 
     #[test]

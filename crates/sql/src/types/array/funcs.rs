@@ -1131,11 +1131,14 @@ pub fn generate_subscripts(_env: &Env, args: &[Value]) -> Result<Rows> {
 /// Keeps each element's encoded text, so a moving window frame can drop the oldest.
 pub struct ArrayAgg {
     items: VecDeque<String>,
+    /// Bytes of `items`, checked against the value limit before each element is kept.
+    bytes: usize,
 }
 
 pub fn array_agg_new(_types: &[Type]) -> Box<dyn Accumulator> {
     Box::new(ArrayAgg {
         items: VecDeque::new(),
+        bytes: 0,
     })
 }
 
@@ -1144,11 +1147,14 @@ impl Accumulator for ArrayAgg {
         check_size(self.items.len() + 1)?;
         let mut s = String::new();
         encode_elem(args.first().unwrap_or(&Value::Null), &mut s);
+        self.bytes = crate::types::text::strings::check_value_size(self.bytes, s.len() + 1)?;
         self.items.push_back(s);
         Ok(())
     }
     fn inverse(&mut self, _env: &Env, _args: &[Value]) -> Result<()> {
-        self.items.pop_front();
+        if let Some(s) = self.items.pop_front() {
+            self.bytes = self.bytes.saturating_sub(s.len() + 1);
+        }
         Ok(())
     }
     fn value(&mut self, _env: &Env) -> Result<Value> {

@@ -475,12 +475,15 @@ pub fn jsonb_object(_env: &Env, args: &[Value]) -> Result<Value> {
 pub struct JsonAgg {
     ty: Type,
     items: VecDeque<String>,
+    /// Bytes of `items`, checked against the value limit before each element is kept.
+    bytes: usize,
 }
 
 pub fn json_agg_new(types: &[Type]) -> Box<dyn Accumulator> {
     Box::new(JsonAgg {
         ty: types.first().copied().unwrap_or(Type::UNKNOWN),
         items: VecDeque::new(),
+        bytes: 0,
     })
 }
 
@@ -494,11 +497,14 @@ impl Accumulator for JsonAgg {
             false,
             &mut s,
         )?;
+        self.bytes = crate::types::text::strings::check_value_size(self.bytes, s.len() + 2)?;
         self.items.push_back(s);
         Ok(())
     }
     fn inverse(&mut self, _env: &Env, _args: &[Value]) -> Result<()> {
-        self.items.pop_front();
+        if let Some(s) = self.items.pop_front() {
+            self.bytes = self.bytes.saturating_sub(s.len() + 2);
+        }
         Ok(())
     }
     fn value(&mut self, _env: &Env) -> Result<Value> {

@@ -3,15 +3,17 @@
 //!
 //! Semantics are those of a database with `LC_CTYPE = C`: case mapping touches ASCII letters
 //! only. Positions and lengths count characters. Every function that can build a large result
-//! checks PostgreSQL's 1 GB limit first (54000 `requested length too large`).
+//! checks minipg's value limit first (54000 `requested length too large`; PostgreSQL's limit is
+//! 1 GB, minipg's [`crate::value::MAX_VALUE_BYTES`]).
 
 use super::{int_arg, text_arg};
 use crate::env::Env;
 use crate::error::{Result, SqlError, sqlstate};
 use crate::value::Value;
 
-/// The largest allocation PostgreSQL makes (`MaxAllocSize`).
-pub const MAX_ALLOC: i64 = 0x3fff_ffff;
+/// The largest value a function builds (PostgreSQL's `MaxAllocSize`, 1 GB, lowered to
+/// minipg's value limit).
+pub const MAX_ALLOC: i64 = crate::value::MAX_VALUE_BYTES as i64;
 /// A varlena's header size.
 const VARHDRSZ: i64 = 4;
 /// The longest UTF-8 character.
@@ -22,6 +24,16 @@ pub fn too_large() -> SqlError {
         sqlstate::PROGRAM_LIMIT_EXCEEDED,
         "requested length too large",
     )
+}
+
+/// `have + more` bytes, or 54000 when that passes the value limit (for aggregates that keep
+/// their inputs until the end).
+pub fn check_value_size(have: usize, more: usize) -> Result<usize> {
+    let total = have.saturating_add(more);
+    if i64::try_from(total).unwrap_or(i64::MAX) > MAX_ALLOC {
+        return Err(too_large());
+    }
+    Ok(total)
 }
 
 fn text(s: impl Into<String>) -> Value {
