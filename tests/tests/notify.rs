@@ -109,8 +109,10 @@ fn a_full_queue_fails_the_notify_with_54000_until_the_listener_reads() {
     let s = start();
     let mut a = s.connect();
     let mut b = s.connect();
-    a.batch_execute("listen ch; begin")
-        .expect("listen, then hold a block");
+    // (LISTEN commits on its own first: in one Query with the BEGIN it would wait for the
+    // block's commit, as in PostgreSQL.)
+    a.batch_execute("listen ch").expect("listen");
+    a.batch_execute("begin").expect("then hold a block");
     let payload = "x".repeat(7999);
     let mut sent = 0usize;
     let err = loop {

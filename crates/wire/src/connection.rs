@@ -243,7 +243,7 @@ impl<S: Read + Write + AsRawFd> Connection<S> {
         deadline: Option<Instant>,
     ) -> Result<bool> {
         let mut blocked_since: Option<Instant> = None;
-        while !self.wbuf.is_empty() || self.tls.as_ref().is_some_and(|t| t.wants_write()) {
+        while self.unsent() {
             if self.send_some()? {
                 continue;
             }
@@ -405,11 +405,16 @@ impl<S: Read + Write + AsRawFd> Connection<S> {
         self.wbuf = kept;
     }
 
+    /// Bytes wait to be sent: in the buffer, or encrypted in the TLS layer.
+    fn unsent(&self) -> bool {
+        !self.wbuf.is_empty() || self.tls.as_ref().is_some_and(|t| t.wants_write())
+    }
+
     /// Sends what the socket takes within a short wait, for a FATAL on its way out: a client
     /// that does not read is not waited for.
     pub fn flush_best_effort(&mut self) -> Result<()> {
         let give_up = Instant::now() + FATAL_SEND_WAIT;
-        while !self.wbuf.is_empty() {
+        while self.unsent() {
             if self.send_some()? {
                 continue;
             }
