@@ -505,6 +505,8 @@ fn two_hundred_workers_all_start_appear_in_pg_stat_activity_and_stop_with_the_se
         "shared_preload_libraries=test_workers",
         "-c",
         "test_workers.scale=200",
+        "-c",
+        "max_worker_processes=200",
     ]);
     let all_up = wait_until(Duration::from_secs(30), || {
         s.pids_titled("bgworker: scale worker").len() == 200

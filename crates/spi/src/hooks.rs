@@ -1,5 +1,6 @@
 //! Hooks into the rest of the server: what `pg_stat_activity`, `pg_cancel_backend`,
-//! `pg_terminate_backend`, `DROP DATABASE` and autovacuum need from the PGPROC array.
+//! `pg_terminate_backend`, `DROP DATABASE`, autovacuum and `pg_stat_bgworker` need from shared
+//! memory.
 //!
 //! The lead implements [`ServerHooks`] over shared memory and installs it once per process with
 //! [`set_server_hooks`] (after fork, before the first SQL). Without hooks (unit tests, tools),
@@ -37,6 +38,30 @@ pub struct AutovacuumRow {
     pub pages_freed: Option<i64>,
 }
 
+/// One row of `pg_stat_bgworker`: a background worker's registration and history.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct BgWorkerRow {
+    pub name: String,
+    /// The module that registered it (empty when not given).
+    pub library: String,
+    /// `static` (registered at preload) or `dynamic`.
+    pub kind: &'static str,
+    pub database: Option<String>,
+    pub pid: Option<i32>,
+    /// `running`, `waiting to restart`, `stopped` or `crashed`.
+    pub state: &'static str,
+    pub starts: i64,
+    pub last_start: Option<SystemTime>,
+    /// `exit code N` or `signal N: Name`.
+    pub last_exit: Option<String>,
+    pub last_exit_at: Option<SystemTime>,
+    /// Crash resets it went through.
+    pub crash_resets: i64,
+    pub next_restart: Option<SystemTime>,
+    /// `never` or `after N s`.
+    pub restart_policy: String,
+}
+
 /// What this crate needs from the server.
 pub trait ServerHooks: Send + Sync {
     /// Every server process, for `pg_stat_activity` and `DROP DATABASE`'s in-use check.
@@ -48,6 +73,10 @@ pub trait ServerHooks: Send + Sync {
     fn note_writes(&self, _database: &str, _rows: u64) {}
     /// What autovacuum recorded, for `pg_stat_autovacuum`.
     fn autovacuum_stats(&self) -> Vec<AutovacuumRow> {
+        Vec::new()
+    }
+    /// Every background worker, for `pg_stat_bgworker`.
+    fn bgworker_stats(&self) -> Vec<BgWorkerRow> {
         Vec::new()
     }
 }

@@ -60,11 +60,20 @@ pub fn init() -> Result<(), String> {
         GucContext::Postmaster,
     )
     .map_err(e)?;
+    bgworker::register_entry_point(NAME, "worker_spi_main", worker_spi_main)
+        .map_err(|e| e.to_string())?;
+    spi::define_function(
+        "worker_spi_launch",
+        &[spi::Type::INT4],
+        spi::Type::INT4,
+        worker_spi_launch,
+    )
+    .map_err(|e| e.to_string())?;
     for i in 1..=TOTAL_WORKERS.get() {
         let builder = BackgroundWorkerBuilder::new(format!("SPI worker {i}"))
             .enable_spi_access()
             .start_time(BgWorkerStartTime::RecoveryFinished)
-            .main(worker_spi_main)
+            .entry_point(NAME, "worker_spi_main")
             .main_arg(i);
         let builder = if i == 1 {
             builder.never_restart()
@@ -74,6 +83,25 @@ pub fn init() -> Result<(), String> {
         builder.load().map_err(|e| e.to_string())?;
     }
     Ok(())
+}
+
+/// `worker_spi_launch(i int) returns int`: starts a dynamic worker counting in
+/// `schema<i>.counted` (never restarted) and returns its pid once it runs.
+fn worker_spi_launch(args: &[Value]) -> Result<Value, SpiError> {
+    let i = match args.first() {
+        Some(Value::Int(i)) => *i,
+        _ => 0,
+    };
+    let handle = BackgroundWorkerBuilder::new(format!("SPI worker {i}"))
+        .enable_spi_access()
+        .start_time(BgWorkerStartTime::RecoveryFinished)
+        .entry_point(NAME, "worker_spi_main")
+        .never_restart()
+        .main_arg(i)
+        .register_dynamic(true)
+        .map_err(|e| e.to_spi_error())?;
+    let pid = handle.wait_for_startup().map_err(|e| e.to_spi_error())?;
+    Ok(Value::Int(i64::from(pid)))
 }
 
 /// The table a worker counts in.

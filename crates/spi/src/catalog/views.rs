@@ -1,4 +1,5 @@
 //! The server views: `pg_stat_activity` ([`ServerHooks::activity`](crate::hooks::ServerHooks::activity))
+//! `pg_stat_bgworker` ([`ServerHooks::bgworker_stats`](crate::hooks::ServerHooks::bgworker_stats))
 //! and `pg_stat_autovacuum` ([`ServerHooks::autovacuum_stats`](crate::hooks::ServerHooks::autovacuum_stats)),
 //! whose rows come from shared memory through the server hooks, and the registration of
 //! every catalog relation on a connection ([`register`]; the relations themselves are
@@ -60,6 +61,31 @@ pub(crate) fn autovacuum_rows() -> Vec<Vec<Cell>> {
                 int(r.wal_bytes_before),
                 int(r.wal_bytes_after),
                 int(r.pages_freed),
+            ]
+        })
+        .collect()
+}
+
+/// The rows of `pg_stat_bgworker`.
+pub(crate) fn bgworker_rows() -> Vec<Vec<Cell>> {
+    hooks()
+        .bgworker_stats()
+        .into_iter()
+        .map(|r| {
+            vec![
+                Cell::Text(r.name),
+                Cell::Text(r.library),
+                Cell::Text(r.kind.to_owned()),
+                text(r.database),
+                int(r.pid.map(i64::from)),
+                Cell::Text(r.state.to_owned()),
+                Cell::Integer(r.starts),
+                time(r.last_start),
+                text(r.last_exit),
+                time(r.last_exit_at),
+                Cell::Integer(r.crash_resets),
+                time(r.next_restart),
+                Cell::Text(r.restart_policy),
             ]
         })
         .collect()

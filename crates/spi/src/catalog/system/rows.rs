@@ -156,6 +156,7 @@ pub(crate) fn source(schema: Namespace, name: &str) -> Source {
         )),
         (Namespace::PgCatalog, "pg_stat_activity") => Source::Rust(activity_rows),
         (Namespace::PgCatalog, "pg_stat_autovacuum") => Source::Rust(autovacuum_rows),
+        (Namespace::PgCatalog, "pg_stat_bgworker") => Source::Rust(bgworker_rows),
         (Namespace::InformationSchema, "schemata") => Source::Sql(format!(
             "SELECT {db}, n.nspname, pg_get_userbyid(n.nspowner), NULL, NULL, NULL, NULL \
              FROM {} n",
@@ -896,6 +897,10 @@ fn database_rows(conn: &Connection, filters: &[(usize, Cell)]) -> rusqlite::Resu
 
 fn activity_rows(_: &Connection, _: &[(usize, Cell)]) -> rusqlite::Result<Vec<Vec<Cell>>> {
     Ok(crate::catalog::views::activity_rows())
+}
+
+fn bgworker_rows(_: &Connection, _: &[(usize, Cell)]) -> rusqlite::Result<Vec<Vec<Cell>>> {
+    Ok(crate::catalog::views::bgworker_rows())
 }
 
 fn autovacuum_rows(_: &Connection, _: &[(usize, Cell)]) -> rusqlite::Result<Vec<Vec<Cell>>> {
