@@ -23,6 +23,7 @@
 //! | illegal | db conn | PostmasterStart | Never | refused at registration |
 //! | noconn | shmem | RecoveryFinished | Never | calls initialize_connection without the flag (FATAL) |
 //! | sql | shmem+db | RecoveryFinished | 1 s | inserts one row per second into public.ticks |
+//! | longsql | shmem+db | RecoveryFinished | Never | runs one statement that takes minutes |
 //!
 //! `test_workers.scale = N` also registers N quiet workers `scale worker 1..N` (shmem,
 //! RecoveryFinished, restart 1 s) that wait for SIGTERM: the scale benchmark and test.
@@ -159,6 +160,20 @@ fn sql(w: &Worker) -> Result<(), WorkerError> {
     Ok(())
 }
 
+fn longsql(w: &Worker) -> Result<(), WorkerError> {
+    w.initialize_connection("postgres", "postgres")?;
+    started(w);
+    w.transaction(|spi| {
+        spi.execute(
+            "SELECT count(*) FROM generate_series(1, 4000000000) AS g(n) WHERE n % 7 = 3",
+            true,
+            0,
+        )
+        .map(|_| ())
+    })?;
+    Ok(())
+}
+
 type Main = fn(&Worker) -> Result<(), WorkerError>;
 
 fn spec(name: &str) -> Option<(BgWorkerFlags, BgWorkerStartTime, Option<u64>, Main)> {
@@ -198,6 +213,7 @@ fn spec(name: &str) -> Option<(BgWorkerFlags, BgWorkerStartTime, Option<u64>, Ma
         ),
         "illegal2" => (db, PostmasterStart, None, instant),
         "noconn" => (shmem, RecoveryFinished, None, noconn),
+        "longsql" => (db, RecoveryFinished, None, longsql),
         "sql" => (db, RecoveryFinished, Some(1), sql),
         _ => return None,
     })

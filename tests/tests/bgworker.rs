@@ -534,3 +534,24 @@ fn two_hundred_workers_all_start_appear_in_pg_stat_activity_and_stop_with_the_se
     assert_eq!(s.wait_exit(Duration::from_secs(30)), Some(0), "{}", s.log());
     assert!(s.processes().is_empty(), "{:?}", s.processes());
 }
+
+#[test]
+fn a_worker_busy_in_a_long_statement_exits_within_100_ms_of_postmaster_death() {
+    let s = start_workers("longsql", &[]);
+    let pid = s.wait_pid_titled("postmaster: bgworker: longsql", T);
+    s.expect_log(&started("longsql"), T);
+    // Well inside its statement (it runs for minutes).
+    std::thread::sleep(Duration::from_millis(500));
+    assert!(alive(pid));
+    let t0 = Instant::now();
+    Server::kill(s.pid(), libc::SIGKILL);
+    assert!(
+        wait_until(Duration::from_secs(5), || !alive(pid)),
+        "the worker outlived the postmaster"
+    );
+    let gap = t0.elapsed();
+    assert!(
+        gap < Duration::from_millis(100),
+        "the worker exited {gap:?} after the postmaster's death"
+    );
+}

@@ -7,6 +7,8 @@
 //! itself). User callbacks (`on_sighup`, `on_sigterm`) run from [`Worker::wait_latch`], never
 //! inside a handler.
 //!
+//! Postmaster death: the death signal ends the worker at once (exit 1), busy in SQL or not.
+//!
 //! Exits: main returning `Ok` → exit 0; `Err` → an ERROR line, exit 1; a FATAL (e.g.
 //! [`Worker::initialize_connection`] without the flag) → exit 1; a panic aborts (a crash: the
 //! panicking code may have left shared memory inconsistent). Every clean exit gives the PGPROC
@@ -147,6 +149,10 @@ pub fn run_worker(
         libc::sigemptyset(&mut none);
         libc::sigprocmask(libc::SIG_SETMASK, &none, std::ptr::null_mut());
     }
+    // Postmaster death ends a worker at once, in the middle of a statement too (PostgreSQL's
+    // WL_EXIT_ON_PM_DEATH, without waiting for the next wait): its open transaction is rolled
+    // back by SQLite, and no one is left to supervise it.
+    shmem::pmdeath::set_exit_on_death(true);
     if entry.flags.shmem_access
         && let Err(e) = proc::init_process(proc::BackendType::BgWorker, &entry.name, child_slot)
     {
