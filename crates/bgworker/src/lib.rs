@@ -43,6 +43,7 @@ pub mod registry;
 pub mod runtime;
 pub mod schedule;
 pub mod shmem_status;
+pub mod watch;
 
 pub use dynamic::{BackgroundWorkerHandle, BgwHandleStatus, DynamicError};
 pub use registry::{

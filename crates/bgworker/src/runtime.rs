@@ -29,6 +29,7 @@ static SIGHUP_PENDING: AtomicBool = AtomicBool::new(false);
 static SIGHUP_FOR_USER: AtomicBool = AtomicBool::new(false);
 static SIGTERM_CALLBACK_RAN: AtomicBool = AtomicBool::new(false);
 static ENTRY: OnceLock<BackgroundWorker> = OnceLock::new();
+static DATABASE: OnceLock<String> = OnceLock::new();
 
 /// An error a worker's main returns (logged as ERROR; the worker exits 1).
 #[derive(Debug, thiserror::Error)]
@@ -171,6 +172,7 @@ pub fn run_worker(
             1
         }
     };
+    crate::watch::unwatch_all();
     spi::abort_current_transaction();
     proc::proc_kill();
     code
@@ -208,10 +210,21 @@ impl Worker {
             ..spi::OpenOptions::default()
         };
         spi::worker_connect(&self.data_dir, database, user, opts)?;
+        let _ = DATABASE.set(database.to_owned());
         if let Some(p) = proc::my_proc() {
             p.status.set_connection(database, user);
         }
         Ok(())
+    }
+
+    /// Wakes this worker (sets its latch) whenever a transaction that inserted into
+    /// `schema.table` of its database commits, so it need not poll. False when the shared
+    /// registry is full or the worker is not connected (then only its timeout wakes it).
+    pub fn watch_table(&self, schema: &str, table: &str) -> bool {
+        match DATABASE.get() {
+            Some(db) => crate::watch::watch(db, schema, table),
+            None => false,
+        }
     }
 
     /// BackgroundWorkerBlockSignals: holds SIGTERM, SIGHUP, SIGUSR1 and SIGINT back.

@@ -53,6 +53,10 @@ impl ServerHooks for ShmemHooks {
         crate::autovacuum::stats()
     }
 
+    fn tables_committed(&self, database: &str, tables: &[(String, String)]) {
+        bgworker::watch::committed(database, tables);
+    }
+
     fn bgworker_stats(&self) -> Vec<spi::BgWorkerRow> {
         let procs = proc::activity();
         bgworker::shmem_status::worker_statuses()

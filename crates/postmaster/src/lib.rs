@@ -216,6 +216,7 @@ fn serve(dir: &Path, cli: &Cli, modules: &[Module]) -> Result<i32, PmError> {
             "BackgroundWorkerData",
             bgworker::dynamic::shmem_size(n_workers),
         )
+        .add("WatchedTables", bgworker::watch::shmem_size(n_workers * 4))
         .add("AutoVacuumShmem", autovacuum::shmem_size());
     shmem::create_segment(size.total())?;
     let shmem_init = move || -> Result<(), PmError> {
@@ -224,6 +225,7 @@ fn serve(dir: &Path, cli: &Cli, modules: &[Module]) -> Result<i32, PmError> {
         shmem::pmsignal::init()?;
         bgworker::shmem_status::init(n_workers)?;
         bgworker::dynamic::init(n_workers, n_static)?;
+        bgworker::watch::init(n_workers * 4)?;
         autovacuum::init()?;
         Ok(())
     };

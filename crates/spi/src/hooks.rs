@@ -75,6 +75,9 @@ pub trait ServerHooks: Send + Sync {
     fn autovacuum_stats(&self) -> Vec<AutovacuumRow> {
         Vec::new()
     }
+    /// Called after a commit that inserted into these tables (schema, name), so the workers
+    /// watching them can wake.
+    fn tables_committed(&self, _database: &str, _tables: &[(String, String)]) {}
     /// Every background worker, for `pg_stat_bgworker`.
     fn bgworker_stats(&self) -> Vec<BgWorkerRow> {
         Vec::new()
@@ -107,5 +110,42 @@ pub fn hooks() -> &'static dyn ServerHooks {
     match HOOKS.get() {
         Some(h) => h.as_ref(),
         None => &NONE,
+    }
+}
+
+thread_local! {
+    /// SQLite names of the tables inserted into since the last commit report (a rolled-back
+    /// transaction's tables stay until then: at worst a watcher wakes for nothing).
+    static INSERTED: std::cell::RefCell<Vec<String>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// The most tables remembered between two commits; beyond it, the rest are not reported.
+const MAX_REMEMBERED: usize = 64;
+
+/// SQLite's update hook: notes a table a row was inserted into (cheap when it repeats).
+pub(crate) fn note_insert(sqlite_table: &str) {
+    INSERTED.with(|t| {
+        let mut t = t.borrow_mut();
+        if t.last().is_some_and(|l| l == sqlite_table)
+            || t.len() >= MAX_REMEMBERED
+            || t.iter().any(|l| l == sqlite_table)
+        {
+            return;
+        }
+        t.push(sqlite_table.to_owned());
+    });
+}
+
+/// After a commit: reports the writes to autovacuum and the inserted tables to their watchers.
+pub(crate) fn note_commit(database: &str, rows: u64) {
+    hooks().note_writes(database, rows);
+    let tables: Vec<(String, String)> = INSERTED.with(|t| {
+        t.borrow_mut()
+            .drain(..)
+            .map(|n| sql::catalog::pg_name(&n))
+            .collect()
+    });
+    if !tables.is_empty() {
+        hooks().tables_committed(database, &tables);
     }
 }

@@ -38,7 +38,6 @@ use crate::connection::{OpenOptions, SqlConn, Trust};
 use crate::datadir::{self, database_exists, database_path};
 use crate::error::{SpiError, sqlstate};
 use crate::exec;
-use crate::hooks::hooks;
 use crate::interrupt;
 use crate::plancache::{PLAN_CACHE_SIZE, PlanCache, PrepareSnapshot, Validity, schema_cookie};
 use crate::result::{Collect, Notice, QueryResult, ResultSink, TxStatus};
@@ -408,7 +407,7 @@ impl Session {
                     Ok(()) => {
                         self.end_block(true);
                         if writes > 0 {
-                            hooks().note_writes(&self.database, writes);
+                            crate::hooks::note_commit(&self.database, writes);
                         }
                     }
                     Err(e) => {
@@ -686,7 +685,7 @@ impl Session {
                     }
                     self.end_block(true);
                     if writes > 0 {
-                        hooks().note_writes(&self.database, writes);
+                        crate::hooks::note_commit(&self.database, writes);
                     }
                     Ok(QueryResult::tag("COMMIT"))
                 }
@@ -870,7 +869,7 @@ impl Session {
     /// A schema DDL committed on its own (autocommit) counts as a write for autovacuum.
     fn note_ddl(&mut self) {
         if self.tx == TxStatus::Idle {
-            hooks().note_writes(&self.database, 1);
+            crate::hooks::note_commit(&self.database, 1);
         } else {
             self.block_writes += 1;
             self.schema_changed_in_block = true;
@@ -929,7 +928,7 @@ impl Session {
             if in_block {
                 self.block_writes += rows;
             } else {
-                hooks().note_writes(&self.database, rows);
+                crate::hooks::note_commit(&self.database, rows);
             }
         }
         Ok(QueryResult {

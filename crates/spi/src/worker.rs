@@ -28,7 +28,6 @@ use crate::connection::{OpenOptions, SqlConn, Trust};
 use crate::datadir::{self, database_path};
 use crate::error::{Severity, SpiError, sqlstate};
 use crate::exec;
-use crate::hooks::hooks;
 use crate::plancache::{PLAN_CACHE_SIZE, PlanCache, Validity, schema_cookie};
 use crate::result::QueryResult;
 use crate::settings::{self, SettingsUndo};
@@ -153,7 +152,7 @@ pub fn commit_transaction_command() -> Result<(), SpiError> {
     w.sql.committed();
     w.end_transaction(true);
     if writes > 0 {
-        hooks().note_writes(&w.database, writes);
+        crate::hooks::note_commit(&w.database, writes);
     }
     Ok(())
 }

@@ -234,6 +234,14 @@ fn worker_spi_main(worker: &Worker) -> Result<(), WorkerError> {
             Err(e) => return Err(e),
         }
     }
+    // A commit that inserted into our table wakes us at once; naptime is the fallback.
+    if !worker.watch_table(&target.schema, &target.table) {
+        tracing::warn!(
+            "{}: could not watch {}; counting every naptime only",
+            worker.name(),
+            target.qualified()
+        );
+    }
     while worker.wait_latch(naptime())? {
         if worker.sighup_received() {
             tracing::info!("{}: got sighup!", worker.name());
