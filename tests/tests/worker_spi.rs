@@ -781,4 +781,34 @@ fn a_committed_delta_wakes_the_worker_at_once() {
     lags.sort();
     eprintln!("delta → total lags with naptime 10 s: {lags:?}");
     assert!(lags[2] < Duration::from_millis(500), "{lags:?}");
+    // 10,000 deltas, 100 per transaction: right soon after the last commit.
+    let batch: String = (0..100)
+        .map(|_| "insert into schema1.counted values ('delta', 1);")
+        .collect();
+    for _ in 0..100 {
+        c.batch_execute(&format!("begin;{batch}commit;"))
+            .expect("deltas");
+    }
+    let t0 = Instant::now();
+    loop {
+        let v: i32 = c
+            .query_one(
+                "select value from schema1.counted where type = 'total'",
+                &[],
+            )
+            .expect("total")
+            .get(0);
+        if v == 10_005 {
+            break;
+        }
+        assert!(
+            t0.elapsed() < Duration::from_secs(5),
+            "total {v}, not 10005"
+        );
+        std::thread::sleep(Duration::from_millis(1));
+    }
+    eprintln!(
+        "10,000 deltas: total right {:?} after the last commit",
+        t0.elapsed()
+    );
 }
