@@ -107,14 +107,22 @@ fn wait_for_sigterm(w: &Worker) -> Result<(), WorkerError> {
 }
 
 fn noquit(w: &Worker) -> Result<(), WorkerError> {
-    // SAFETY: ignoring SIGQUIT on purpose, to test the postmaster's SIGKILL of stragglers.
-    unsafe { libc::signal(libc::SIGQUIT, libc::SIG_IGN) };
+    // Ignoring SIGQUIT on purpose, to test the postmaster's SIGKILL of stragglers.
+    shmem::interrupt::set(
+        libc::SIGQUIT,
+        shmem::interrupt::Disposition::Ignore,
+        shmem::interrupt::Restart::Yes,
+    );
     wait_for_sigterm(w)
 }
 
 fn orphan(w: &Worker) -> Result<(), WorkerError> {
-    // SAFETY: ignoring the postmaster-death signal on purpose.
-    unsafe { libc::signal(shmem::pmdeath::POSTMASTER_DEATH_SIGNAL, libc::SIG_IGN) };
+    // Ignoring the postmaster-death signal on purpose.
+    shmem::interrupt::set(
+        shmem::pmdeath::POSTMASTER_DEATH_SIGNAL,
+        shmem::interrupt::Disposition::Ignore,
+        shmem::interrupt::Restart::Yes,
+    );
     started(w);
     std::thread::sleep(Duration::from_secs(3));
     Ok(())
