@@ -31,7 +31,7 @@
 use std::time::Duration;
 
 use bgworker::{BackgroundWorkerBuilder, BgWorkerFlags, BgWorkerStartTime, Worker, WorkerError};
-use guc::{GucContext, GucString};
+use guc::GucString;
 
 /// The module name for `shared_preload_libraries`.
 pub const NAME: &str = "test_workers";
@@ -228,34 +228,21 @@ fn spec(name: &str) -> Option<(BgWorkerFlags, BgWorkerStartTime, Option<u64>, Ma
 }
 
 /// The module's init: registers the enabled workers.
-pub fn init() -> Result<(), String> {
-    guc::define_string(
-        "test_workers.enable",
-        "Comma-separated test workers to register.",
-        &ENABLE,
-        "",
-        GucContext::Postmaster,
-    )
-    .map_err(|e| e.to_string())?;
-    guc::define_int(
-        "test_workers.scale",
-        "Number of quiet workers to register.",
-        &SCALE,
-        0,
-        0,
-        10_000,
-        guc::GucUnit::None,
-        GucContext::Postmaster,
-    )
-    .map_err(|e| e.to_string())?;
+pub fn init() -> Result<(), bgworker::InitError> {
+    guc::StringSetting::new("test_workers.enable", &ENABLE)
+        .description("Comma-separated test workers to register.")
+        .define()?;
+    guc::IntSetting::new("test_workers.scale", &SCALE)
+        .description("Number of quiet workers to register.")
+        .range(0, 10_000)
+        .define()?;
     for i in 1..=SCALE.get() {
         BackgroundWorkerBuilder::new(format!("scale worker {i}"))
             .shmem_access()
             .start_time(BgWorkerStartTime::RecoveryFinished)
             .restart_after(Duration::from_secs(1))
             .main(quiet)
-            .load()
-            .map_err(|e| e.to_string())?;
+            .load()?;
     }
     for name in ENABLE
         .get()
@@ -264,7 +251,9 @@ pub fn init() -> Result<(), String> {
         .filter(|s| !s.is_empty())
     {
         let Some((flags, start, restart, main)) = spec(name) else {
-            return Err(format!("test_workers: unknown worker \"{name}\""));
+            return Err(bgworker::InitError::Other(format!(
+                "test_workers: unknown worker \"{name}\""
+            )));
         };
         let b = BackgroundWorkerBuilder::new(name)
             .flags(flags)

@@ -45,10 +45,13 @@ pub mod schedule;
 pub mod shmem_status;
 pub mod watch;
 
+#[doc = include_str!("../../../docs/writing-a-worker.md")]
+pub mod tutorial {}
+
 pub use dynamic::{BackgroundWorkerHandle, BgwHandleStatus, DynamicError};
 pub use registry::{
-    BackgroundWorker, BackgroundWorkerBuilder, BgWorkerFlags, BgWorkerStartTime, RegisterError,
-    RestartPolicy, WorkerMain, begin_preload, end_preload, entry_point, max_worker_processes,
-    register_background_worker, register_entry_point, registered_workers,
+    BackgroundWorker, BackgroundWorkerBuilder, BgWorkerFlags, BgWorkerStartTime, InitError,
+    RegisterError, RestartPolicy, WorkerMain, begin_preload, end_preload, entry_point,
+    max_worker_processes, register_background_worker, register_entry_point, registered_workers,
 };
 pub use runtime::{Worker, WorkerError, my_bgworker_entry, run_worker};

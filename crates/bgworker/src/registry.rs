@@ -107,6 +107,23 @@ impl RegisterError {
     }
 }
 
+/// Why a module's init function (its `_PG_init`) failed; the server does not start.
+#[derive(Debug, thiserror::Error)]
+pub enum InitError {
+    /// A setting could not be defined.
+    #[error(transparent)]
+    Setting(#[from] guc::GucError),
+    /// A worker or entry point was refused.
+    #[error(transparent)]
+    Worker(#[from] RegisterError),
+    /// An SQL function could not be defined.
+    #[error(transparent)]
+    Sql(#[from] spi::SpiError),
+    /// Anything else, in the module's words.
+    #[error("{0}")]
+    Other(String),
+}
+
 static PRELOADING: AtomicBool = AtomicBool::new(false);
 static REGISTRY: Mutex<Vec<BackgroundWorker>> = Mutex::new(Vec::new());
 /// Named entry points: (library, function, main). Filled during preload, inherited by every

@@ -43,7 +43,7 @@ pub struct Module {
     /// The name `shared_preload_libraries` uses.
     pub name: &'static str,
     /// Runs once in the postmaster during preload; an error stops the start.
-    pub init: fn() -> Result<(), String>,
+    pub init: fn() -> Result<(), bgworker::InitError>,
 }
 
 #[derive(Debug, Parser)]
@@ -142,7 +142,7 @@ fn preload(modules: &[Module]) -> Result<(), PmError> {
             Some(m) => {
                 if let Err(e) = (m.init)() {
                     bgworker::end_preload();
-                    return Err(PmError::Fatal(e));
+                    return Err(PmError::Fatal(e.to_string()));
                 }
                 tracing::debug!("loaded module \"{name}\"");
             }
