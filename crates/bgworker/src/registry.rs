@@ -89,7 +89,9 @@ pub enum RegisterError {
     NoMain(String),
     #[error("background worker name must not be empty")]
     EmptyName,
-    #[error("background worker \"{0}\": too many background workers")]
+    /// The worker (named for the caller; PostgreSQL's message does not name it) and
+    /// `max_worker_processes`.
+    #[error("too many background workers")]
     TooMany(String, usize),
     #[error("background worker \"{0}\": could not find function \"{2}\" in library \"{1}\"")]
     UnknownEntryPoint(String, String, String),
@@ -99,9 +101,22 @@ impl RegisterError {
     /// PostgreSQL's DETAIL line, where it gives one.
     pub fn detail(&self) -> Option<String> {
         match self {
+            RegisterError::TooMany(_, 1) => Some(
+                "Up to 1 background worker can be registered with the current settings.".into(),
+            ),
             RegisterError::TooMany(_, n) => Some(format!(
                 "Up to {n} background workers can be registered with the current settings."
             )),
+            _ => None,
+        }
+    }
+
+    /// PostgreSQL's HINT line, where it gives one.
+    pub fn hint(&self) -> Option<&'static str> {
+        match self {
+            RegisterError::TooMany(..) => {
+                Some("Consider increasing the configuration parameter \"max_worker_processes\".")
+            }
             _ => None,
         }
     }
@@ -219,10 +234,14 @@ pub fn register_background_worker(w: BackgroundWorker) -> Result<(), RegisterErr
             Ok(())
         }
         Err(e) => {
-            match e.detail() {
-                Some(d) => tracing::info!("{e}\nDETAIL:  {d}"),
-                None => tracing::info!("{e}"),
+            let mut line = e.to_string();
+            if let Some(d) = e.detail() {
+                line.push_str(&format!("\nDETAIL:  {d}"));
             }
+            if let Some(h) = e.hint() {
+                line.push_str(&format!("\nHINT:  {h}"));
+            }
+            tracing::info!("{line}");
             Err(e)
         }
     }
@@ -488,5 +507,35 @@ mod tests {
         assert_eq!(w.load(), Ok(()));
         end_preload();
         assert!(registered_workers().iter().any(|w| w.name == "late"));
+    }
+
+    #[test]
+    fn more_than_max_worker_processes_is_refused_as_postgresql_does() {
+        begin_preload();
+        let max = max_worker_processes();
+        let already = registered_workers().len();
+        for i in already..max {
+            assert_eq!(
+                BackgroundWorkerBuilder::new(format!("w{i}"))
+                    .main(ok_main)
+                    .load(),
+                Ok(())
+            );
+        }
+        let e = BackgroundWorkerBuilder::new("one too many")
+            .main(ok_main)
+            .load()
+            .unwrap_err();
+        end_preload();
+        assert_eq!(e, RegisterError::TooMany("one too many".into(), max));
+        assert_eq!(e.to_string(), "too many background workers");
+        assert_eq!(
+            e.detail().as_deref(),
+            Some("Up to 8 background workers can be registered with the current settings.")
+        );
+        assert_eq!(
+            e.hint(),
+            Some("Consider increasing the configuration parameter \"max_worker_processes\".")
+        );
     }
 }
