@@ -24,6 +24,7 @@
 //! | noconn | shmem | RecoveryFinished | Never | calls initialize_connection without the flag (FATAL) |
 //! | sql | shmem+db | RecoveryFinished | 1 s | inserts one row per second into public.ticks |
 //! | longsql | shmem+db | RecoveryFinished | Never | runs one statement that takes minutes |
+//! | launcher | shmem | RecoveryFinished | Never | registers the dynamic worker `launched` (waits for SIGTERM), waits for its start, terminates it through its handle, waits for its stop, then waits |
 //!
 //! `test_workers.scale = N` also registers N quiet workers `scale worker 1..N` (shmem,
 //! RecoveryFinished, restart 1 s) that wait for SIGTERM: the scale benchmark and test.
@@ -182,6 +183,29 @@ fn longsql(w: &Worker) -> Result<(), WorkerError> {
     Ok(())
 }
 
+fn launcher(w: &Worker) -> Result<(), WorkerError> {
+    started(w);
+    let e = |e: bgworker::DynamicError| WorkerError::msg(e.to_string());
+    let handle = BackgroundWorkerBuilder::new("launched")
+        .shmem_access()
+        .entry_point(NAME, "wait_for_sigterm")
+        .never_restart()
+        .register_dynamic(true)
+        .map_err(e)?;
+    let pid = handle.wait_for_startup().map_err(e)?;
+    tracing::info!(
+        "test worker launcher: launched pid {pid}, handle says {:?}",
+        handle.pid()
+    );
+    handle.terminate();
+    handle.wait_for_shutdown().map_err(e)?;
+    tracing::info!(
+        "test worker launcher: launched stopped, handle says {:?}",
+        handle.pid()
+    );
+    wait_for_sigterm_quiet(w)
+}
+
 type Main = fn(&Worker) -> Result<(), WorkerError>;
 
 fn spec(name: &str) -> Option<(BgWorkerFlags, BgWorkerStartTime, Option<u64>, Main)> {
@@ -222,6 +246,7 @@ fn spec(name: &str) -> Option<(BgWorkerFlags, BgWorkerStartTime, Option<u64>, Ma
         "illegal2" => (db, PostmasterStart, None, instant),
         "noconn" => (shmem, RecoveryFinished, None, noconn),
         "longsql" => (db, RecoveryFinished, None, longsql),
+        "launcher" => (shmem, RecoveryFinished, None, launcher),
         "sql" => (db, RecoveryFinished, Some(1), sql),
         _ => return None,
     })
@@ -236,6 +261,7 @@ pub fn init() -> Result<(), bgworker::InitError> {
         .description("Number of quiet workers to register.")
         .range(0, 10_000)
         .define()?;
+    bgworker::register_entry_point(NAME, "wait_for_sigterm", wait_for_sigterm)?;
     for i in 1..=SCALE.get() {
         BackgroundWorkerBuilder::new(format!("scale worker {i}"))
             .shmem_access()

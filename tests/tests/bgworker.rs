@@ -555,3 +555,51 @@ fn a_worker_busy_in_a_long_statement_exits_within_100_ms_of_postmaster_death() {
         "the worker exited {gap:?} after the postmaster's death"
     );
 }
+
+#[test]
+fn a_worker_registers_a_dynamic_worker_and_drives_it_through_its_handle() {
+    let s = start_workers("launcher", &[]);
+    s.expect_log("test worker launched started", T);
+    let line = lines_with(&s, "test worker launcher: launched pid")
+        .into_iter()
+        .next()
+        .unwrap_or_else(|| {
+            s.expect_log("test worker launcher: launched pid", T);
+            lines_with(&s, "test worker launcher: launched pid")[0].clone()
+        });
+    let pid: i32 = line
+        .split("launched pid ")
+        .nth(1)
+        .and_then(|r| r.split(',').next())
+        .and_then(|p| p.parse().ok())
+        .expect("pid in the log line");
+    assert!(
+        line.contains(&format!("handle says Started({pid})")),
+        "{line}"
+    );
+    s.expect_log("test worker launched got sigterm", T);
+    s.expect_log(
+        "test worker launcher: launched stopped, handle says Stopped",
+        T,
+    );
+    assert!(!alive(pid));
+    // Exit 0 unregistered it: it is not started again.
+    std::thread::sleep(Duration::from_millis(1500));
+    assert_eq!(
+        s.count_log("test worker launched started"),
+        1,
+        "{}",
+        s.log()
+    );
+    let mut c = s.connect();
+    let r = c
+        .query_one(
+            "select type, state, library, starts from pg_stat_bgworker where name = 'launched'",
+            &[],
+        )
+        .expect("listed");
+    assert_eq!(r.get::<_, String>(0), "dynamic");
+    assert_eq!(r.get::<_, String>(1), "stopped");
+    assert_eq!(r.get::<_, String>(2), "test_workers");
+    assert_eq!(r.get::<_, i64>(3), 1);
+}
