@@ -1017,6 +1017,8 @@ fn scale_workers(port: u16, n: usize) -> Vec<Row> {
             "shared_preload_libraries=test_workers",
         ])
         .args(["-c", &format!("test_workers.scale={n}")])
+        // Static workers count against max_worker_processes, as in PostgreSQL.
+        .args(["-c", &format!("max_worker_processes={n}")])
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .process_group(0)
