@@ -202,12 +202,12 @@ impl DynamicError {
     pub fn sqlstate(&self) -> &'static str {
         use spi::sqlstate as s;
         match self {
-            DynamicError::NoFreeSlot => s::INSUFFICIENT_RESOURCES,
-            DynamicError::NotInServer | DynamicError::Stopped => {
-                s::OBJECT_NOT_IN_PREREQUISITE_STATE
+            // PostgreSQL's worker_spi_launch reports all three as insufficient resources.
+            DynamicError::NoFreeSlot | DynamicError::Stopped | DynamicError::PostmasterDied => {
+                s::INSUFFICIENT_RESOURCES
             }
+            DynamicError::NotInServer => s::OBJECT_NOT_IN_PREREQUISITE_STATE,
             DynamicError::Invalid(_) => s::INVALID_PARAMETER_VALUE,
-            DynamicError::PostmasterDied => s::ADMIN_SHUTDOWN,
             DynamicError::Interrupted(e) => e.sqlstate,
         }
     }
@@ -508,6 +508,28 @@ pub fn postmaster_after_reset(sched: &Scheduler) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn errors_carry_postgresql_s_sqlstates_and_hints() {
+        let e = DynamicError::NoFreeSlot.to_spi_error();
+        assert_eq!(e.sqlstate, "53000");
+        assert_eq!(e.message, "could not register background process");
+        assert_eq!(
+            e.hint.as_deref(),
+            Some("You may need to increase max_worker_processes.")
+        );
+        let e = DynamicError::Stopped.to_spi_error();
+        assert_eq!(
+            (e.sqlstate, e.message.as_str()),
+            ("53000", "could not start background process")
+        );
+        let e = DynamicError::PostmasterDied.to_spi_error();
+        assert_eq!(e.sqlstate, "53000");
+        assert_eq!(
+            e.hint.as_deref(),
+            Some("Kill all remaining database processes and restart the database.")
+        );
+    }
 
     #[test]
     fn text_round_trips_and_is_bounded() {
