@@ -16,6 +16,8 @@ use shmem::{WaitEvents, latch};
 use wire::{BackendHooks, HookError, WaitOutcome};
 
 use crate::listen::Conn;
+/// SIGQUIT in every child (the shared one).
+pub use shmem::interrupt::quickdie;
 use shmem::interrupt::{self, Disposition, Restart};
 
 extern "C" fn on_sigint(_: libc::c_int) {

@@ -69,6 +69,17 @@ pub fn install() -> std::io::Result<()> {
     Ok(())
 }
 
+/// Installs `h` for `sig` with SA_RESTART (through the one installer, `shmem::interrupt`).
+pub fn set_handler(sig: libc::c_int, h: extern "C" fn(libc::c_int)) {
+    interrupt::set(sig, Disposition::Handler(h), Restart::Yes);
+}
+
+/// Installs `h` for `sig` without SA_RESTART: a blocking system call the signal interrupts
+/// returns EINTR, so the code that made it can act on the signal.
+pub fn set_interrupting_handler(sig: libc::c_int, h: extern "C" fn(libc::c_int)) {
+    interrupt::set(sig, Disposition::Handler(h), Restart::No);
+}
+
 /// The self-pipe's read end, for poll.
 pub fn pipe_fd() -> i32 {
     PIPE_R.load(Ordering::Relaxed)
