@@ -116,8 +116,8 @@ pub fn run(cfg: ChaosConfig) -> ChaosReport {
     report
 }
 
-/// Starts the server (own process group, log file) and writes the two total rows once both
-/// workers have created their tables.
+/// Starts the server (own process group, log file), writes the two total rows once both
+/// workers have created their tables, and launches a dynamic worker (`SPI worker 3`).
 fn start_server(server: &mut Server, binary: &Path, endpoint: &Endpoint) -> Result<(), String> {
     use std::os::unix::process::CommandExt;
     let log = std::fs::File::create(server.log_path()).map_err(|e| format!("server log: {e}"))?;
@@ -152,6 +152,9 @@ fn start_server(server: &mut Server, binary: &Path, endpoint: &Endpoint) -> Resu
         c.batch_execute(&format!("INSERT INTO {t} VALUES ('total', 0)"))
             .map_err(|e| format!("total row of {t}: {e}"))?;
     }
+    // A dynamic worker (PostgreSQL 9.4+ rules: never restarted) runs through the chaos too.
+    c.simple_query("SELECT worker_spi_launch(3)")
+        .map_err(|e| format!("worker_spi_launch(3): {e}"))?;
     Ok(())
 }
 

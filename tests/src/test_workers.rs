@@ -23,6 +23,8 @@
 //! | illegal | db conn | PostmasterStart | Never | refused at registration |
 //! | noconn | shmem | RecoveryFinished | Never | calls initialize_connection without the flag (FATAL) |
 //! | sql | shmem+db | RecoveryFinished | 1 s | inserts one row per second into public.ticks |
+//! | longsql | shmem+db | RecoveryFinished | Never | runs one statement that takes minutes |
+//! | launcher | shmem | RecoveryFinished | Never | registers the dynamic worker `launched` (waits for SIGTERM), waits for its start, terminates it through its handle, waits for its stop, then waits |
 //!
 //! `test_workers.scale = N` also registers N quiet workers `scale worker 1..N` (shmem,
 //! RecoveryFinished, restart 1 s) that wait for SIGTERM: the scale benchmark and test.
@@ -30,7 +32,7 @@
 use std::time::Duration;
 
 use bgworker::{BackgroundWorkerBuilder, BgWorkerFlags, BgWorkerStartTime, Worker, WorkerError};
-use guc::{GucContext, GucString};
+use guc::GucString;
 
 /// The module name for `shared_preload_libraries`.
 pub const NAME: &str = "test_workers";
@@ -106,14 +108,22 @@ fn wait_for_sigterm(w: &Worker) -> Result<(), WorkerError> {
 }
 
 fn noquit(w: &Worker) -> Result<(), WorkerError> {
-    // SAFETY: ignoring SIGQUIT on purpose, to test the postmaster's SIGKILL of stragglers.
-    unsafe { libc::signal(libc::SIGQUIT, libc::SIG_IGN) };
+    // Ignoring SIGQUIT on purpose, to test the postmaster's SIGKILL of stragglers.
+    shmem::interrupt::set(
+        libc::SIGQUIT,
+        shmem::interrupt::Disposition::Ignore,
+        shmem::interrupt::Restart::Yes,
+    );
     wait_for_sigterm(w)
 }
 
 fn orphan(w: &Worker) -> Result<(), WorkerError> {
-    // SAFETY: ignoring the postmaster-death signal on purpose.
-    unsafe { libc::signal(shmem::pmdeath::POSTMASTER_DEATH_SIGNAL, libc::SIG_IGN) };
+    // Ignoring the postmaster-death signal on purpose.
+    shmem::interrupt::set(
+        shmem::pmdeath::POSTMASTER_DEATH_SIGNAL,
+        shmem::interrupt::Disposition::Ignore,
+        shmem::interrupt::Restart::Yes,
+    );
     started(w);
     std::thread::sleep(Duration::from_secs(3));
     Ok(())
@@ -159,6 +169,43 @@ fn sql(w: &Worker) -> Result<(), WorkerError> {
     Ok(())
 }
 
+fn longsql(w: &Worker) -> Result<(), WorkerError> {
+    w.initialize_connection("postgres", "postgres")?;
+    started(w);
+    w.transaction(|spi| {
+        spi.execute(
+            "SELECT count(*) FROM generate_series(1, 4000000000) AS g(n) WHERE n % 7 = 3",
+            true,
+            0,
+        )
+        .map(|_| ())
+    })?;
+    Ok(())
+}
+
+fn launcher(w: &Worker) -> Result<(), WorkerError> {
+    started(w);
+    let e = |e: bgworker::DynamicError| WorkerError::msg(e.to_string());
+    let handle = BackgroundWorkerBuilder::new("launched")
+        .shmem_access()
+        .entry_point(NAME, "wait_for_sigterm")
+        .never_restart()
+        .register_dynamic(true)
+        .map_err(e)?;
+    let pid = handle.wait_for_startup().map_err(e)?;
+    tracing::info!(
+        "test worker launcher: launched pid {pid}, handle says {:?}",
+        handle.pid()
+    );
+    handle.terminate();
+    handle.wait_for_shutdown().map_err(e)?;
+    tracing::info!(
+        "test worker launcher: launched stopped, handle says {:?}",
+        handle.pid()
+    );
+    wait_for_sigterm_quiet(w)
+}
+
 type Main = fn(&Worker) -> Result<(), WorkerError>;
 
 fn spec(name: &str) -> Option<(BgWorkerFlags, BgWorkerStartTime, Option<u64>, Main)> {
@@ -198,40 +245,30 @@ fn spec(name: &str) -> Option<(BgWorkerFlags, BgWorkerStartTime, Option<u64>, Ma
         ),
         "illegal2" => (db, PostmasterStart, None, instant),
         "noconn" => (shmem, RecoveryFinished, None, noconn),
+        "longsql" => (db, RecoveryFinished, None, longsql),
+        "launcher" => (shmem, RecoveryFinished, None, launcher),
         "sql" => (db, RecoveryFinished, Some(1), sql),
         _ => return None,
     })
 }
 
 /// The module's init: registers the enabled workers.
-pub fn init() -> Result<(), String> {
-    guc::define_string(
-        "test_workers.enable",
-        "Comma-separated test workers to register.",
-        &ENABLE,
-        "",
-        GucContext::Postmaster,
-    )
-    .map_err(|e| e.to_string())?;
-    guc::define_int(
-        "test_workers.scale",
-        "Number of quiet workers to register.",
-        &SCALE,
-        0,
-        0,
-        10_000,
-        guc::GucUnit::None,
-        GucContext::Postmaster,
-    )
-    .map_err(|e| e.to_string())?;
+pub fn init() -> Result<(), bgworker::InitError> {
+    guc::StringSetting::new("test_workers.enable", &ENABLE)
+        .description("Comma-separated test workers to register.")
+        .define()?;
+    guc::IntSetting::new("test_workers.scale", &SCALE)
+        .description("Number of quiet workers to register.")
+        .range(0, 10_000)
+        .define()?;
+    bgworker::register_entry_point(NAME, "wait_for_sigterm", wait_for_sigterm)?;
     for i in 1..=SCALE.get() {
         BackgroundWorkerBuilder::new(format!("scale worker {i}"))
             .shmem_access()
             .start_time(BgWorkerStartTime::RecoveryFinished)
             .restart_after(Duration::from_secs(1))
             .main(quiet)
-            .load()
-            .map_err(|e| e.to_string())?;
+            .load()?;
     }
     for name in ENABLE
         .get()
@@ -240,7 +277,9 @@ pub fn init() -> Result<(), String> {
         .filter(|s| !s.is_empty())
     {
         let Some((flags, start, restart, main)) = spec(name) else {
-            return Err(format!("test_workers: unknown worker \"{name}\""));
+            return Err(bgworker::InitError::Other(format!(
+                "test_workers: unknown worker \"{name}\""
+            )));
         };
         let b = BackgroundWorkerBuilder::new(name)
             .flags(flags)

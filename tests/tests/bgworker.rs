@@ -505,6 +505,8 @@ fn two_hundred_workers_all_start_appear_in_pg_stat_activity_and_stop_with_the_se
         "shared_preload_libraries=test_workers",
         "-c",
         "test_workers.scale=200",
+        "-c",
+        "max_worker_processes=200",
     ]);
     let all_up = wait_until(Duration::from_secs(30), || {
         s.pids_titled("bgworker: scale worker").len() == 200
@@ -531,4 +533,73 @@ fn two_hundred_workers_all_start_appear_in_pg_stat_activity_and_stop_with_the_se
     assert_eq!(rc, 0, "{out}");
     assert_eq!(s.wait_exit(Duration::from_secs(30)), Some(0), "{}", s.log());
     assert!(s.processes().is_empty(), "{:?}", s.processes());
+}
+
+#[test]
+fn a_worker_busy_in_a_long_statement_exits_within_100_ms_of_postmaster_death() {
+    let s = start_workers("longsql", &[]);
+    let pid = s.wait_pid_titled("postmaster: bgworker: longsql", T);
+    s.expect_log(&started("longsql"), T);
+    // Well inside its statement (it runs for minutes).
+    std::thread::sleep(Duration::from_millis(500));
+    assert!(alive(pid));
+    let t0 = Instant::now();
+    Server::kill(s.pid(), libc::SIGKILL);
+    assert!(
+        wait_until(Duration::from_secs(5), || !alive(pid)),
+        "the worker outlived the postmaster"
+    );
+    let gap = t0.elapsed();
+    assert!(
+        gap < Duration::from_millis(100),
+        "the worker exited {gap:?} after the postmaster's death"
+    );
+}
+
+#[test]
+fn a_worker_registers_a_dynamic_worker_and_drives_it_through_its_handle() {
+    let s = start_workers("launcher", &[]);
+    s.expect_log("test worker launched started", T);
+    let line = lines_with(&s, "test worker launcher: launched pid")
+        .into_iter()
+        .next()
+        .unwrap_or_else(|| {
+            s.expect_log("test worker launcher: launched pid", T);
+            lines_with(&s, "test worker launcher: launched pid")[0].clone()
+        });
+    let pid: i32 = line
+        .split("launched pid ")
+        .nth(1)
+        .and_then(|r| r.split(',').next())
+        .and_then(|p| p.parse().ok())
+        .expect("pid in the log line");
+    assert!(
+        line.contains(&format!("handle says Started({pid})")),
+        "{line}"
+    );
+    s.expect_log("test worker launched got sigterm", T);
+    s.expect_log(
+        "test worker launcher: launched stopped, handle says Stopped",
+        T,
+    );
+    assert!(!alive(pid));
+    // Exit 0 unregistered it: it is not started again.
+    std::thread::sleep(Duration::from_millis(1500));
+    assert_eq!(
+        s.count_log("test worker launched started"),
+        1,
+        "{}",
+        s.log()
+    );
+    let mut c = s.connect();
+    let r = c
+        .query_one(
+            "select type, state, library, starts from pg_stat_bgworker where name = 'launched'",
+            &[],
+        )
+        .expect("listed");
+    assert_eq!(r.get::<_, String>(0), "dynamic");
+    assert_eq!(r.get::<_, String>(1), "stopped");
+    assert_eq!(r.get::<_, String>(2), "test_workers");
+    assert_eq!(r.get::<_, i64>(3), 1);
 }

@@ -745,3 +745,70 @@ fn worker_1_restarted_while_a_client_holds_the_write_lock_waits_and_comes_up() {
         s.log()
     );
 }
+
+/// A commit that inserts a delta wakes the worker: with a 10 s naptime the total is right
+/// within a fraction of a second, every time, so the worker is not polling.
+#[test]
+fn a_committed_delta_wakes_the_worker_at_once() {
+    let s = start(&["-c", "worker_spi.naptime=10"]);
+    let mut c = s.connect();
+    c.batch_execute("insert into schema1.counted values ('total', 0)")
+        .expect("total");
+    let mut lags = Vec::new();
+    for i in 1..=5i64 {
+        c.batch_execute("insert into schema1.counted values ('delta', 1)")
+            .expect("delta");
+        let t0 = Instant::now();
+        loop {
+            let v: i32 = c
+                .query_one(
+                    "select value from schema1.counted where type = 'total'",
+                    &[],
+                )
+                .expect("total")
+                .get(0);
+            if i64::from(v) == i {
+                break;
+            }
+            assert!(
+                t0.elapsed() < Duration::from_secs(3),
+                "delta {i} not folded"
+            );
+            std::thread::sleep(Duration::from_millis(1));
+        }
+        lags.push(t0.elapsed());
+    }
+    lags.sort();
+    eprintln!("delta → total lags with naptime 10 s: {lags:?}");
+    assert!(lags[2] < Duration::from_millis(500), "{lags:?}");
+    // 10,000 deltas, 100 per transaction: right soon after the last commit.
+    let batch: String = (0..100)
+        .map(|_| "insert into schema1.counted values ('delta', 1);")
+        .collect();
+    for _ in 0..100 {
+        c.batch_execute(&format!("begin;{batch}commit;"))
+            .expect("deltas");
+    }
+    let t0 = Instant::now();
+    loop {
+        let v: i32 = c
+            .query_one(
+                "select value from schema1.counted where type = 'total'",
+                &[],
+            )
+            .expect("total")
+            .get(0);
+        if v == 10_005 {
+            break;
+        }
+        assert!(
+            t0.elapsed() < Duration::from_secs(5),
+            "total {v}, not 10005"
+        );
+        std::thread::sleep(Duration::from_millis(1));
+    }
+    eprintln!(
+        "10,000 deltas: total right {:?} after the last commit",
+        t0.elapsed()
+    );
+}

@@ -29,18 +29,29 @@
 //! }
 //! ```
 //!
+//! Dynamic workers (PostgreSQL 9.4+) are registered at any time from a backend or a worker
+//! with [`BackgroundWorkerBuilder::register_dynamic`], naming their main function through
+//! [`register_entry_point`]; they share `max_worker_processes` slots with the static ones
+//! ([`dynamic`]).
+//!
 //! Never: run user code inside a signal handler (handlers set flags and the latch; callbacks
 //! run from [`Worker::wait_latch`]), or let the postmaster take a lock (the postmaster writes the
 //! shared worker status with atomics only).
 
+pub mod dynamic;
 pub mod registry;
 pub mod runtime;
 pub mod schedule;
 pub mod shmem_status;
+pub mod watch;
 
+#[doc = include_str!("../../../docs/writing-a-worker.md")]
+pub mod tutorial {}
+
+pub use dynamic::{BackgroundWorkerHandle, BgwHandleStatus, DynamicError};
 pub use registry::{
-    BackgroundWorker, BackgroundWorkerBuilder, BgWorkerFlags, BgWorkerStartTime, RegisterError,
-    RestartPolicy, WorkerMain, begin_preload, end_preload, register_background_worker,
-    registered_workers,
+    BackgroundWorker, BackgroundWorkerBuilder, BgWorkerFlags, BgWorkerStartTime, InitError,
+    RegisterError, RestartPolicy, WorkerMain, begin_preload, end_preload, entry_point,
+    max_worker_processes, register_background_worker, register_entry_point, registered_workers,
 };
 pub use runtime::{Worker, WorkerError, my_bgworker_entry, run_worker};

@@ -62,6 +62,12 @@ pub struct BackgroundWorker {
     pub on_sighup: Option<fn()>,
     /// Run from the worker's loop (never in the handler) after a SIGTERM.
     pub on_sigterm: Option<fn()>,
+    /// The module that provides `main` (PostgreSQL's `bgw_library_name`); empty when unknown.
+    pub library: String,
+    /// The entry point's name within `library` (PostgreSQL's `bgw_function_name`): what a
+    /// dynamic registration names instead of a function pointer. Empty for a static worker
+    /// registered with [`BackgroundWorkerBuilder::main`].
+    pub function: String,
 }
 
 /// Why a registration was refused.
@@ -83,10 +89,93 @@ pub enum RegisterError {
     NoMain(String),
     #[error("background worker name must not be empty")]
     EmptyName,
+    /// The worker (named for the caller; PostgreSQL's message does not name it) and
+    /// `max_worker_processes`.
+    #[error("too many background workers")]
+    TooMany(String, usize),
+    #[error("background worker \"{0}\": could not find function \"{2}\" in library \"{1}\"")]
+    UnknownEntryPoint(String, String, String),
+}
+
+impl RegisterError {
+    /// PostgreSQL's DETAIL line, where it gives one.
+    pub fn detail(&self) -> Option<String> {
+        match self {
+            RegisterError::TooMany(_, 1) => Some(
+                "Up to 1 background worker can be registered with the current settings.".into(),
+            ),
+            RegisterError::TooMany(_, n) => Some(format!(
+                "Up to {n} background workers can be registered with the current settings."
+            )),
+            _ => None,
+        }
+    }
+
+    /// PostgreSQL's HINT line, where it gives one.
+    pub fn hint(&self) -> Option<&'static str> {
+        match self {
+            RegisterError::TooMany(..) => {
+                Some("Consider increasing the configuration parameter \"max_worker_processes\".")
+            }
+            _ => None,
+        }
+    }
+}
+
+/// Why a module's init function (its `_PG_init`) failed; the server does not start.
+#[derive(Debug, thiserror::Error)]
+pub enum InitError {
+    /// A setting could not be defined.
+    #[error(transparent)]
+    Setting(#[from] guc::GucError),
+    /// A worker or entry point was refused.
+    #[error(transparent)]
+    Worker(#[from] RegisterError),
+    /// An SQL function could not be defined.
+    #[error(transparent)]
+    Sql(#[from] spi::SpiError),
+    /// Anything else, in the module's words.
+    #[error("{0}")]
+    Other(String),
 }
 
 static PRELOADING: AtomicBool = AtomicBool::new(false);
 static REGISTRY: Mutex<Vec<BackgroundWorker>> = Mutex::new(Vec::new());
+/// Named entry points: (library, function, main). Filled during preload, inherited by every
+/// child, so a dynamic registration can name its main function instead of passing a pointer.
+static ENTRY_POINTS: Mutex<Vec<(String, String, WorkerMain)>> = Mutex::new(Vec::new());
+
+/// Makes `main` startable by name as `function` of `library` (what a dynamic registration
+/// names). Accepted only during preload, like static registration, so that every process
+/// knows the same entry points.
+pub fn register_entry_point(
+    library: &str,
+    function: &str,
+    main: WorkerMain,
+) -> Result<(), RegisterError> {
+    if !PRELOADING.load(Ordering::SeqCst) {
+        return Err(RegisterError::NotInPreload(format!("{library}.{function}")));
+    }
+    let mut eps = ENTRY_POINTS.lock().unwrap_or_else(|e| e.into_inner());
+    eps.retain(|(l, f, _)| !(l == library && f == function));
+    eps.push((library.to_owned(), function.to_owned(), main));
+    Ok(())
+}
+
+/// The main function registered as `function` of `library`.
+pub fn entry_point(library: &str, function: &str) -> Option<WorkerMain> {
+    ENTRY_POINTS
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .iter()
+        .find(|(l, f, _)| l == library && f == function)
+        .map(|&(_, _, m)| m)
+}
+
+/// `max_worker_processes`: the slots static and dynamic workers share.
+pub fn max_worker_processes() -> usize {
+    guc::builtin::MAX_WORKER_PROCESSES.get().max(0) as usize
+}
 
 /// Postmaster: preload modules are about to be initialised; registrations are accepted.
 pub fn begin_preload() {
@@ -103,7 +192,7 @@ pub fn registered_workers() -> Vec<BackgroundWorker> {
     REGISTRY.lock().unwrap_or_else(|e| e.into_inner()).clone()
 }
 
-fn check(w: &BackgroundWorker) -> Result<(), RegisterError> {
+pub(crate) fn check(w: &BackgroundWorker) -> Result<(), RegisterError> {
     if w.name.is_empty() {
         return Err(RegisterError::EmptyName);
     }
@@ -129,14 +218,30 @@ pub fn register_background_worker(w: BackgroundWorker) -> Result<(), RegisterErr
     } else {
         Err(RegisterError::NotInPreload(w.name.clone()))
     };
+    let mut registry = REGISTRY.lock().unwrap_or_else(|e| e.into_inner());
+    let max = max_worker_processes();
+    let verdict = verdict.and_then(|()| {
+        if registry.len() >= max {
+            Err(RegisterError::TooMany(w.name.clone(), max))
+        } else {
+            Ok(())
+        }
+    });
     match verdict {
         Ok(()) => {
             tracing::debug!("registering background worker \"{}\"", w.name);
-            REGISTRY.lock().unwrap_or_else(|e| e.into_inner()).push(w);
+            registry.push(w);
             Ok(())
         }
         Err(e) => {
-            tracing::info!("{e}");
+            let mut line = e.to_string();
+            if let Some(d) = e.detail() {
+                line.push_str(&format!("\nDETAIL:  {d}"));
+            }
+            if let Some(h) = e.hint() {
+                line.push_str(&format!("\nHINT:  {h}"));
+            }
+            tracing::info!("{line}");
             Err(e)
         }
     }
@@ -168,6 +273,8 @@ impl BackgroundWorkerBuilder {
                 main_arg: 0,
                 on_sighup: None,
                 on_sigterm: None,
+                library: String::new(),
+                function: String::new(),
             },
             main_set: false,
             bad_interval: false,
@@ -231,6 +338,25 @@ impl BackgroundWorkerBuilder {
         self
     }
 
+    /// The module the worker belongs to (PostgreSQL's `bgw_library_name`; shown by
+    /// `pg_stat_bgworker`).
+    pub fn library(mut self, library: impl Into<String>) -> Self {
+        self.w.library = library.into();
+        self
+    }
+
+    /// The main function by name, as registered with [`register_entry_point`]: what a
+    /// dynamic worker needs (PostgreSQL's `bgw_library_name` + `bgw_function_name`).
+    pub fn entry_point(mut self, library: impl Into<String>, function: impl Into<String>) -> Self {
+        self.w.library = library.into();
+        self.w.function = function.into();
+        if let Some(m) = entry_point(&self.w.library, &self.w.function) {
+            self.w.main = m;
+            self.main_set = true;
+        }
+        self
+    }
+
     /// The argument passed to main (PostgreSQL's `bgw_main_arg`).
     pub fn main_arg(mut self, arg: i64) -> Self {
         self.w.main_arg = arg;
@@ -249,13 +375,25 @@ impl BackgroundWorkerBuilder {
         self
     }
 
+    fn missing_main(&self) -> RegisterError {
+        if self.w.function.is_empty() {
+            RegisterError::NoMain(self.w.name.clone())
+        } else {
+            RegisterError::UnknownEntryPoint(
+                self.w.name.clone(),
+                self.w.library.clone(),
+                self.w.function.clone(),
+            )
+        }
+    }
+
     /// The worker, checked the way registration checks it.
     pub fn build(self) -> Result<BackgroundWorker, RegisterError> {
         if self.bad_interval {
             return Err(RegisterError::InvalidRestartInterval(self.w.name));
         }
         if !self.main_set {
-            return Err(RegisterError::NoMain(self.w.name));
+            return Err(self.missing_main());
         }
         check(&self.w)?;
         Ok(self.w)
@@ -270,11 +408,30 @@ impl BackgroundWorkerBuilder {
             return Err(e);
         }
         if !self.main_set {
-            let e = RegisterError::NoMain(name);
+            let e = self.missing_main();
             tracing::info!("{e}");
             return Err(e);
         }
         register_background_worker(self.w)
+    }
+
+    /// RegisterDynamicBackgroundWorker: builds the worker and asks the postmaster to start it
+    /// now, from a backend or another worker. The worker must name its main function with
+    /// [`BackgroundWorkerBuilder::entry_point`]. `notify` sets this process's latch when the
+    /// worker starts and when it stops.
+    pub fn register_dynamic(
+        self,
+        notify: bool,
+    ) -> Result<crate::dynamic::BackgroundWorkerHandle, crate::dynamic::DynamicError> {
+        if self.w.function.is_empty() {
+            return Err(crate::dynamic::DynamicError::Invalid(
+                RegisterError::NoMain(self.w.name.clone()),
+            ));
+        }
+        let w = self
+            .build()
+            .map_err(crate::dynamic::DynamicError::Invalid)?;
+        crate::dynamic::register_dynamic(&w, notify)
     }
 }
 
@@ -350,5 +507,35 @@ mod tests {
         assert_eq!(w.load(), Ok(()));
         end_preload();
         assert!(registered_workers().iter().any(|w| w.name == "late"));
+    }
+
+    #[test]
+    fn more_than_max_worker_processes_is_refused_as_postgresql_does() {
+        begin_preload();
+        let max = max_worker_processes();
+        let already = registered_workers().len();
+        for i in already..max {
+            assert_eq!(
+                BackgroundWorkerBuilder::new(format!("w{i}"))
+                    .main(ok_main)
+                    .load(),
+                Ok(())
+            );
+        }
+        let e = BackgroundWorkerBuilder::new("one too many")
+            .main(ok_main)
+            .load()
+            .unwrap_err();
+        end_preload();
+        assert_eq!(e, RegisterError::TooMany("one too many".into(), max));
+        assert_eq!(e.to_string(), "too many background workers");
+        assert_eq!(
+            e.detail().as_deref(),
+            Some("Up to 8 background workers can be registered with the current settings.")
+        );
+        assert_eq!(
+            e.hint(),
+            Some("Consider increasing the configuration parameter \"max_worker_processes\".")
+        );
     }
 }

@@ -1,11 +1,14 @@
 //! The worker process side: what runs in the child the postmaster forked for a worker, and the
 //! [`Worker`] handle its main function uses.
 //!
-//! Signals (installed by [`run_worker`]): SIGTERM and SIGHUP set a flag and the process latch;
+//! Signals (installed by [`run_worker`] through `shmem::interrupt`, shared by every child
+//! role): SIGTERM and SIGHUP set a flag and the process latch (SIGTERM without SA_RESTART);
 //! SIGUSR1 sets the latch; SIGQUIT is quick-die (`_exit(2)`, no cleanup: the child slot stays
 //! ACTIVE and the postmaster treats it as a crash only when it did not send the SIGQUIT
 //! itself). User callbacks (`on_sighup`, `on_sigterm`) run from [`Worker::wait_latch`], never
 //! inside a handler.
+//!
+//! Postmaster death: the death signal ends the worker at once (exit 1), busy in SQL or not.
 //!
 //! Exits: main returning `Ok` → exit 0; `Err` → an ERROR line, exit 1; a FATAL (e.g.
 //! [`Worker::initialize_connection`] without the flag) → exit 1; a panic aborts (a crash: the
@@ -18,15 +21,15 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use shmem::WaitEvents;
+use shmem::interrupt::{self, Disposition, Restart};
 use shmem::latch;
 
 use crate::registry::BackgroundWorker;
 
-static SIGTERM_PENDING: AtomicBool = AtomicBool::new(false);
-static SIGHUP_PENDING: AtomicBool = AtomicBool::new(false);
 static SIGHUP_FOR_USER: AtomicBool = AtomicBool::new(false);
 static SIGTERM_CALLBACK_RAN: AtomicBool = AtomicBool::new(false);
 static ENTRY: OnceLock<BackgroundWorker> = OnceLock::new();
+static DATABASE: OnceLock<String> = OnceLock::new();
 
 /// An error a worker's main returns (logged as ERROR; the worker exits 1).
 #[derive(Debug, thiserror::Error)]
@@ -70,37 +73,6 @@ pub struct Worker {
     config_file: PathBuf,
 }
 
-extern "C" fn on_sigterm(_: libc::c_int) {
-    SIGTERM_PENDING.store(true, Ordering::SeqCst);
-    latch::set_my_latch_from_handler();
-}
-
-extern "C" fn on_sighup(_: libc::c_int) {
-    SIGHUP_PENDING.store(true, Ordering::SeqCst);
-    latch::set_my_latch_from_handler();
-}
-
-extern "C" fn on_sigusr1(_: libc::c_int) {
-    latch::set_my_latch_from_handler();
-}
-
-extern "C" fn on_sigquit(_: libc::c_int) {
-    // SAFETY: _exit is async-signal-safe; quick-die skips every cleanup on purpose.
-    unsafe { libc::_exit(2) };
-}
-
-/// Installs `handler` for `sig` (SA_RESTART, nothing blocked in the handler).
-fn install(sig: libc::c_int, handler: extern "C" fn(libc::c_int)) {
-    // SAFETY: the handlers above only store atomics, set the latch, or _exit.
-    unsafe {
-        let mut sa: libc::sigaction = std::mem::zeroed();
-        sa.sa_sigaction = handler as *const () as usize;
-        sa.sa_flags = libc::SA_RESTART;
-        libc::sigemptyset(&mut sa.sa_mask);
-        libc::sigaction(sig, &sa, std::ptr::null_mut());
-    }
-}
-
 fn worker_signal_set() -> libc::sigset_t {
     // SAFETY: building a signal set in a local.
     unsafe {
@@ -135,18 +107,21 @@ pub fn run_worker(
         return 1;
     };
     proc::ps_status::set(&format!("postmaster: bgworker: {}", entry.name));
-    install(libc::SIGTERM, on_sigterm);
-    install(libc::SIGHUP, on_sighup);
-    install(libc::SIGUSR1, on_sigusr1);
-    install(libc::SIGQUIT, on_sigquit);
-    // SAFETY: ignoring SIGINT is always sound; then every signal is let through (the
-    // postmaster forked us with its signals blocked so that none arrived before our handlers).
+    // The shared child handlers (SIGTERM without SA_RESTART, as in every role); no statement
+    // of a client to cancel, so SIGINT is ignored.
+    interrupt::install_child_handlers();
+    interrupt::set(libc::SIGINT, Disposition::Ignore, Restart::Yes);
+    // SAFETY: every signal is let through now (the postmaster forked us with its signals
+    // blocked so that none arrived before our handlers).
     unsafe {
-        libc::signal(libc::SIGINT, libc::SIG_IGN);
         let mut none: libc::sigset_t = std::mem::zeroed();
         libc::sigemptyset(&mut none);
         libc::sigprocmask(libc::SIG_SETMASK, &none, std::ptr::null_mut());
     }
+    // Postmaster death ends a worker at once, in the middle of a statement too (PostgreSQL's
+    // WL_EXIT_ON_PM_DEATH, without waiting for the next wait): its open transaction is rolled
+    // back by SQLite, and no one is left to supervise it.
+    shmem::pmdeath::set_exit_on_death(true);
     if entry.flags.shmem_access
         && let Err(e) = proc::init_process(proc::BackendType::BgWorker, &entry.name, child_slot)
     {
@@ -165,6 +140,7 @@ pub fn run_worker(
             1
         }
     };
+    crate::watch::unwatch_all();
     spi::abort_current_transaction();
     proc::proc_kill();
     code
@@ -202,10 +178,21 @@ impl Worker {
             ..spi::OpenOptions::default()
         };
         spi::worker_connect(&self.data_dir, database, user, opts)?;
+        let _ = DATABASE.set(database.to_owned());
         if let Some(p) = proc::my_proc() {
             p.status.set_connection(database, user);
         }
         Ok(())
+    }
+
+    /// Wakes this worker (sets its latch) whenever a transaction that inserted into
+    /// `schema.table` of its database commits, so it need not poll. False when the shared
+    /// registry is full or the worker is not connected (then only its timeout wakes it).
+    pub fn watch_table(&self, schema: &str, table: &str) -> bool {
+        match DATABASE.get() {
+            Some(db) => crate::watch::watch(db, schema, table),
+            None => false,
+        }
     }
 
     /// BackgroundWorkerBlockSignals: holds SIGTERM, SIGHUP, SIGUSR1 and SIGINT back.
@@ -224,7 +211,7 @@ impl Worker {
 
     /// Whether SIGTERM arrived (stays true).
     pub fn sigterm_received(&self) -> bool {
-        SIGTERM_PENDING.load(Ordering::SeqCst)
+        interrupt::shutdown_requested()
     }
 
     /// Whether SIGHUP arrived since the last call (the flag is consumed). The configuration
@@ -235,7 +222,7 @@ impl Worker {
     }
 
     fn process_sighup(&self) {
-        if SIGHUP_PENDING.swap(false, Ordering::SeqCst) {
+        if interrupt::take_config_reload() {
             for line in guc::reload(&self.config_file) {
                 tracing::info!("{line}");
             }

@@ -10,6 +10,11 @@
 //! | other exit, no shared memory | like exit 1 |
 //! | after a crash reset | restartable workers start at once, `Never` ones are forgotten |
 //!
+//! Dynamic workers (PostgreSQL 9.4+) differ in one rule: exit 0 unregisters them (a dynamic
+//! worker that is done is forgotten; its slot is freed). Exit 1 follows `restart_time`, so
+//! `Never` is honoured. Entries are indexed by slot: the static workers first, then one entry
+//! per dynamic slot, vacant until a registration fills it.
+//!
 //! Start times: `PostmasterStart` in any phase that starts workers, `ConsistentState` once the
 //! startup process reported consistency, `RecoveryFinished` at Run. Nothing starts while the
 //! server shuts down or resets ([`PmPhase::NoStart`]).
@@ -71,12 +76,59 @@ pub struct WorkerState {
     pub start_count: u32,
     /// How it last ended.
     pub last_exit: Option<ChildExit>,
+    /// When it last ended.
+    pub last_exit_at: Option<Instant>,
+    /// The last exit was a crash (or it was killed by a crash reset).
+    pub crashed: bool,
+    /// Crash resets it went through since it was registered.
+    pub resets: u32,
+    /// A dynamic worker's slot generation; None for a static worker.
+    pub dynamic: Option<u64>,
+    /// A dynamic slot that holds no worker.
+    pub vacant: bool,
+    /// A termination request was acted on (SIGTERM sent): unregister at exit.
+    pub terminating: bool,
+}
+
+impl WorkerState {
+    fn new(worker: BackgroundWorker) -> WorkerState {
+        WorkerState {
+            worker,
+            pid: None,
+            child_slot: 0,
+            last_start: None,
+            not_before: None,
+            forgotten: false,
+            start_count: 0,
+            last_exit: None,
+            last_exit_at: None,
+            crashed: false,
+            resets: 0,
+            dynamic: None,
+            vacant: false,
+            terminating: false,
+        }
+    }
+
+    /// Registered dynamically.
+    pub fn is_dynamic(&self) -> bool {
+        self.dynamic.is_some() && !self.vacant
+    }
+
+    /// The slot generation of a dynamic worker.
+    pub fn dynamic_generation(&self) -> Option<u64> {
+        if self.vacant { None } else { self.dynamic }
+    }
 }
 
 /// All workers' scheduling state.
 #[derive(Debug, Clone, Default)]
 pub struct Scheduler {
     states: Vec<WorkerState>,
+}
+
+fn vacant_main(_: &crate::runtime::Worker) -> Result<(), crate::runtime::WorkerError> {
+    Ok(())
 }
 
 fn phase_allows(t: BgWorkerStartTime, phase: PmPhase) -> bool {
@@ -90,22 +142,76 @@ fn phase_allows(t: BgWorkerStartTime, phase: PmPhase) -> bool {
 }
 
 impl Scheduler {
-    /// Every registered worker, none started yet.
-    pub fn new(workers: Vec<BackgroundWorker>) -> Self {
-        Scheduler {
-            states: workers
-                .into_iter()
-                .map(|worker| WorkerState {
-                    worker,
-                    pid: None,
-                    child_slot: 0,
-                    last_start: None,
-                    not_before: None,
-                    forgotten: false,
-                    start_count: 0,
-                    last_exit: None,
-                })
-                .collect(),
+    /// Every registered worker, none started yet, then vacant dynamic slots up to `total`
+    /// entries (`max_worker_processes`).
+    pub fn new(workers: Vec<BackgroundWorker>, total: usize) -> Self {
+        let mut states: Vec<WorkerState> = workers.into_iter().map(WorkerState::new).collect();
+        while states.len() < total {
+            let mut v = WorkerState::new(BackgroundWorker {
+                name: String::new(),
+                flags: Default::default(),
+                start_time: BgWorkerStartTime::RecoveryFinished,
+                restart_time: RestartPolicy::Never,
+                main: vacant_main,
+                main_arg: 0,
+                on_sighup: None,
+                on_sigterm: None,
+                library: String::new(),
+                function: String::new(),
+            });
+            v.vacant = true;
+            v.dynamic = Some(0);
+            states.push(v);
+        }
+        Scheduler { states }
+    }
+
+    /// Whether entry `i` holds the dynamic worker registered with `generation`.
+    pub fn holds_dynamic(&self, i: usize, generation: u64) -> bool {
+        self.states
+            .get(i)
+            .is_some_and(|s| s.dynamic_generation() == Some(generation))
+    }
+
+    /// A dynamic registration filled slot `i`: the entry starts afresh with it. An entry
+    /// whose process still runs is not replaced (the postmaster frees a slot only after
+    /// the exit, so only a corrupt slot asks for this).
+    pub fn add_dynamic(
+        &mut self,
+        i: usize,
+        generation: u64,
+        worker: BackgroundWorker,
+        _now: Instant,
+    ) {
+        let Some(s) = self.states.get_mut(i) else {
+            return;
+        };
+        if s.pid.is_some() {
+            return;
+        }
+        let mut fresh = WorkerState::new(worker);
+        fresh.dynamic = Some(generation);
+        *s = fresh;
+    }
+
+    /// A termination request for dynamic entry `i`: the pid to SIGTERM (once), else None.
+    /// A worker that is not running is forgotten at once.
+    pub fn terminate_dynamic(&mut self, i: usize) -> Option<i32> {
+        let s = self.states.get_mut(i)?;
+        if !s.is_dynamic() || s.forgotten {
+            return None;
+        }
+        match s.pid {
+            Some(pid) if !s.terminating => {
+                s.terminating = true;
+                Some(pid)
+            }
+            Some(_) => None,
+            None => {
+                s.forgotten = true;
+                s.not_before = None;
+                None
+            }
         }
     }
 
@@ -117,6 +223,7 @@ impl Scheduler {
     fn startable(&self, i: usize, phase: PmPhase, now: Instant) -> bool {
         let s = &self.states[i];
         s.pid.is_none()
+            && !s.vacant
             && !s.forgotten
             && phase_allows(s.worker.start_time, phase)
             && s.not_before.is_none_or(|t| t <= now)
@@ -132,7 +239,11 @@ impl Scheduler {
     pub fn sleep_time(&self, phase: PmPhase, now: Instant) -> Option<Duration> {
         let mut best: Option<Duration> = None;
         for s in &self.states {
-            if s.pid.is_some() || s.forgotten || !phase_allows(s.worker.start_time, phase) {
+            if s.pid.is_some()
+                || s.vacant
+                || s.forgotten
+                || !phase_allows(s.worker.start_time, phase)
+            {
                 continue;
             }
             let d = s
@@ -180,10 +291,18 @@ impl Scheduler {
         s.pid = None;
         s.child_slot = 0;
         s.last_exit = Some(exit);
+        s.last_exit_at = Some(now);
         let shmem = s.worker.flags.shmem_access;
         let clean_status = matches!(exit, ChildExit::Exited(0) | ChildExit::Exited(1));
+        s.crashed = !(clean_status && slot_clean);
         if shmem && (!clean_status || !slot_clean) {
             return ExitVerdict::Crash;
+        }
+        if s.is_dynamic() && (s.terminating || (exit == ChildExit::Exited(0) && slot_clean)) {
+            // 9.4+: a dynamic worker that is done (or was terminated) is unregistered.
+            s.forgotten = true;
+            s.not_before = None;
+            return ExitVerdict::Normal;
         }
         if exit == ChildExit::Exited(0) && slot_clean {
             let earliest = s.last_start.map(|t| t + MIN_RESTART_GAP);
@@ -200,12 +319,23 @@ impl Scheduler {
     /// After a crash reset: restartable workers start at once, `Never` ones are forgotten.
     pub fn after_crash_reset(&mut self) {
         for s in &mut self.states {
+            if s.vacant {
+                continue;
+            }
+            if s.pid.is_some() {
+                // Killed by the reset's SIGQUIT: a crash as far as its history goes.
+                s.crashed = true;
+            }
+            if !s.forgotten {
+                s.resets += 1;
+            }
             s.pid = None;
             s.child_slot = 0;
             s.not_before = None;
-            if s.worker.restart_time == RestartPolicy::Never {
+            if s.worker.restart_time == RestartPolicy::Never || (s.is_dynamic() && s.terminating) {
                 s.forgotten = true;
             }
+            s.terminating = false;
         }
     }
 
@@ -223,6 +353,10 @@ mod tests {
     use super::*;
     use crate::registry::BackgroundWorkerBuilder;
     use crate::runtime::{Worker, WorkerError};
+
+    fn sched(v: Vec<BackgroundWorker>) -> Scheduler {
+        Scheduler::new(v, 0)
+    }
 
     fn main_fn(_: &Worker) -> Result<(), WorkerError> {
         Ok(())
@@ -242,7 +376,7 @@ mod tests {
 
     #[test]
     fn start_times_follow_the_phase() {
-        let s = Scheduler::new(vec![
+        let s = sched(vec![
             w("pm", BgWorkerStartTime::PostmasterStart, None),
             w("cons", BgWorkerStartTime::ConsistentState, None),
             w("run", BgWorkerStartTime::RecoveryFinished, None),
@@ -262,7 +396,7 @@ mod tests {
 
     #[test]
     fn exit_zero_restarts_at_once_but_not_within_a_second() {
-        let mut s = Scheduler::new(vec![w("a", BgWorkerStartTime::RecoveryFinished, None)]);
+        let mut s = sched(vec![w("a", BgWorkerStartTime::RecoveryFinished, None)]);
         let t0 = Instant::now();
         s.started(0, 5, 1, t0);
         let t1 = t0 + Duration::from_millis(10);
@@ -288,7 +422,7 @@ mod tests {
 
     #[test]
     fn exit_one_waits_restart_time_or_forgets() {
-        let mut s = Scheduler::new(vec![
+        let mut s = sched(vec![
             w("never", BgWorkerStartTime::RecoveryFinished, None),
             w("two", BgWorkerStartTime::RecoveryFinished, Some(2)),
         ]);
@@ -318,7 +452,7 @@ mod tests {
 
     #[test]
     fn crashes_and_the_reset() {
-        let mut s = Scheduler::new(vec![
+        let mut s = sched(vec![
             w("never", BgWorkerStartTime::RecoveryFinished, None),
             w("two", BgWorkerStartTime::RecoveryFinished, Some(2)),
         ]);
@@ -344,7 +478,7 @@ mod tests {
             s.states()[0].forgotten,
             "Never workers are forgotten after a reset"
         );
-        let mut s2 = Scheduler::new(vec![w("x", BgWorkerStartTime::RecoveryFinished, Some(2))]);
+        let mut s2 = sched(vec![w("x", BgWorkerStartTime::RecoveryFinished, Some(2))]);
         s2.started(0, 7, 1, t0);
         assert_eq!(
             s2.exited(0, ChildExit::Exited(3), true, t0),
@@ -359,7 +493,7 @@ mod tests {
             .main(main_fn)
             .build()
             .expect("valid");
-        let mut s = Scheduler::new(vec![nosh]);
+        let mut s = sched(vec![nosh]);
         let t0 = Instant::now();
         s.started(0, 5, 0, t0);
         assert_eq!(
@@ -367,5 +501,73 @@ mod tests {
             ExitVerdict::Normal
         );
         assert_eq!(s.states()[0].not_before, Some(t0 + Duration::from_secs(3)));
+    }
+
+    fn dynamic(name: &str, restart: Option<u64>) -> BackgroundWorker {
+        let mut w = w(name, BgWorkerStartTime::RecoveryFinished, restart);
+        w.library = "lib".into();
+        w.function = "f".into();
+        w
+    }
+
+    #[test]
+    fn dynamic_slots_follow_9_4_rules() {
+        let mut s = Scheduler::new(
+            vec![w("static", BgWorkerStartTime::RecoveryFinished, None)],
+            3,
+        );
+        let t0 = Instant::now();
+        assert_eq!(s.states().len(), 3);
+        s.started(0, 5, 1, t0);
+        assert_eq!(
+            s.next_to_start(PmPhase::Run, t0),
+            None,
+            "vacant slots never start"
+        );
+        s.add_dynamic(1, 7, dynamic("d", None), t0);
+        assert!(s.holds_dynamic(1, 7) && !s.holds_dynamic(1, 8));
+        assert_eq!(s.next_to_start(PmPhase::Run, t0), Some(1));
+        s.started(1, 6, 2, t0);
+        // Exit 0 unregisters a dynamic worker, where a static one restarts.
+        assert_eq!(
+            s.exited(1, ChildExit::Exited(0), true, t0),
+            ExitVerdict::Normal
+        );
+        assert!(s.states()[1].forgotten);
+        assert_eq!(
+            s.next_to_start(PmPhase::Run, t0 + Duration::from_secs(5)),
+            None
+        );
+        // Exit 1 with a restart interval restarts; a termination request unregisters.
+        s.add_dynamic(2, 1, dynamic("r", Some(1)), t0);
+        s.started(2, 8, 3, t0);
+        s.exited(2, ChildExit::Exited(1), true, t0);
+        assert!(!s.states()[2].forgotten);
+        assert_eq!(
+            s.next_to_start(PmPhase::Run, t0 + Duration::from_secs(1)),
+            Some(2)
+        );
+        s.started(2, 9, 3, t0 + Duration::from_secs(1));
+        assert_eq!(s.terminate_dynamic(2), Some(9));
+        assert_eq!(s.terminate_dynamic(2), None, "SIGTERM once");
+        s.exited(2, ChildExit::Exited(1), true, t0 + Duration::from_secs(2));
+        assert!(
+            s.states()[2].forgotten,
+            "terminated: unregistered whatever the exit"
+        );
+        // A crash resets; Never dynamic workers are then forgotten, others restart.
+        s.add_dynamic(1, 8, dynamic("n", None), t0);
+        s.add_dynamic(2, 2, dynamic("a", Some(5)), t0);
+        s.started(1, 10, 2, t0);
+        s.started(2, 11, 3, t0);
+        assert_eq!(
+            s.exited(1, ChildExit::Signaled(9), true, t0),
+            ExitVerdict::Crash
+        );
+        s.exited(2, ChildExit::Exited(2), false, t0);
+        s.after_crash_reset();
+        assert!(s.states()[1].forgotten && s.states()[1].crashed);
+        assert_eq!(s.states()[2].resets, 1);
+        assert!(s.next_to_start(PmPhase::Run, t0).is_some());
     }
 }

@@ -26,6 +26,8 @@ pub static MAX_CONNECTIONS: GucInt = GucInt::new(100);
 pub static AUTOVACUUM: GucBool = GucBool::new(true);
 /// `autovacuum_max_workers`: autovacuum worker processes at once. Postmaster.
 pub static AUTOVACUUM_MAX_WORKERS: GucInt = GucInt::new(3);
+/// `max_worker_processes`: slots for background workers, static and dynamic. Postmaster.
+pub static MAX_WORKER_PROCESSES: GucInt = GucInt::new(8);
 /// `autovacuum_naptime`: seconds between autovacuum runs on one database. Sighup.
 pub static AUTOVACUUM_NAPTIME: GucInt = GucInt::new(60);
 /// `autovacuum_wal_threshold`: bytes of WAL after which autovacuum checkpoints a database. Sighup.
@@ -252,6 +254,13 @@ pub(crate) fn define_all(registry: &mut Registry, private: bool) {
             Value::Int(3),
         )
         .about("Maximum number of autovacuum worker processes at once."),
+        Builtin::new(
+            "max_worker_processes",
+            Postmaster,
+            int(i(&MAX_WORKER_PROCESSES), 0, 262_143, GucUnit::None),
+            Value::Int(8),
+        )
+        .about("Maximum number of concurrent worker processes."),
         Builtin::new(
             "autovacuum_naptime",
             Sighup,

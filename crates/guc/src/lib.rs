@@ -38,6 +38,7 @@
 pub mod builtin;
 
 mod config_file;
+mod define;
 mod error;
 mod handle;
 mod registry;
@@ -54,6 +55,7 @@ mod tests;
 use std::path::Path;
 use std::sync::{LazyLock, Mutex, MutexGuard, PoisonError};
 
+pub use define::{BoolSetting, IntSetting, StringSetting};
 pub use error::GucError;
 pub use handle::{GucBool, GucInt, GucReal, GucString};
 pub use registry::{GucContext, GucSource, Registry};

@@ -20,16 +20,13 @@
 //! requests, never takes one.
 
 use std::path::Path;
-use std::sync::atomic::{
-    AtomicBool, AtomicI32, AtomicI64, AtomicPtr, AtomicU32, AtomicU64, Ordering,
-};
+use std::sync::atomic::{AtomicI32, AtomicI64, AtomicPtr, AtomicU32, AtomicU64, Ordering};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use shmem::pmsignal::{PmSignalReason, send};
 use shmem::{ShmemError, ShmemSafe, WaitEvents, latch};
 
-use crate::backend::quickdie;
-use crate::signals::set_handler;
+use shmem::interrupt::{self, Disposition, Restart};
 
 const MAX_DATABASES: usize = 64;
 const MAX_REQUESTS: usize = 16;
@@ -203,30 +200,10 @@ fn plan_for(data_dir: &Path, db: &str, writes: u64) -> spi::maintenance::Mainten
     }
 }
 
-static GOT_SIGTERM: AtomicBool = AtomicBool::new(false);
-static GOT_SIGHUP: AtomicBool = AtomicBool::new(false);
-
-extern "C" fn on_sigterm(_: libc::c_int) {
-    GOT_SIGTERM.store(true, Ordering::SeqCst);
-    latch::set_my_latch_from_handler();
-}
-
-extern "C" fn on_sighup(_: libc::c_int) {
-    GOT_SIGHUP.store(true, Ordering::SeqCst);
-    latch::set_my_latch_from_handler();
-}
-
-extern "C" fn on_sigusr1(_: libc::c_int) {
-    latch::set_my_latch_from_handler();
-}
-
 fn install_handlers() {
-    set_handler(libc::SIGTERM, on_sigterm);
-    set_handler(libc::SIGHUP, on_sighup);
-    set_handler(libc::SIGUSR1, on_sigusr1);
-    set_handler(libc::SIGQUIT, quickdie);
-    // SAFETY: ignoring SIGINT is always sound (no statement to cancel).
-    unsafe { libc::signal(libc::SIGINT, libc::SIG_IGN) };
+    interrupt::install_child_handlers();
+    // No statement to cancel.
+    interrupt::set(libc::SIGINT, Disposition::Ignore, Restart::Yes);
     crate::signals::unblock();
 }
 
@@ -313,10 +290,10 @@ pub fn launcher_main(slot: usize, data_dir: &Path, config_file: &Path) -> i32 {
             proc::proc_kill();
             return 1;
         }
-        if GOT_SIGTERM.load(Ordering::SeqCst) {
+        if interrupt::shutdown_requested() {
             break;
         }
-        if GOT_SIGHUP.swap(false, Ordering::SeqCst) {
+        if interrupt::take_config_reload() {
             for line in guc::reload(config_file) {
                 tracing::info!("{line}");
             }

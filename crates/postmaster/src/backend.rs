@@ -18,31 +18,23 @@ use shmem::{WaitEvents, latch};
 use wire::{BackendHooks, HookError, WaitOutcome};
 
 use crate::listen::Conn;
-use crate::signals::{set_handler, set_interrupting_handler};
 
-static GOT_SIGHUP: AtomicBool = AtomicBool::new(false);
 /// True until the startup packet has been handled (cleared on entering `attach`).
 static IN_STARTUP: AtomicBool = AtomicBool::new(true);
 /// The postmaster asked this unfinished startup to give up (SIGUSR2 while `IN_STARTUP`).
 static EVICTED: AtomicBool = AtomicBool::new(false);
+/// SIGQUIT in every child (the shared one).
+pub use shmem::interrupt::quickdie;
+use shmem::interrupt::{self, Disposition, Restart};
 
 extern "C" fn on_sigint(_: libc::c_int) {
     spi::interrupt::request_cancel();
     latch::set_my_latch_from_handler();
 }
 
-extern "C" fn on_sigterm(_: libc::c_int) {
+extern "C" fn on_sigterm(sig: libc::c_int) {
     spi::interrupt::request_terminate();
-    latch::set_my_latch_from_handler();
-}
-
-extern "C" fn on_sighup(_: libc::c_int) {
-    GOT_SIGHUP.store(true, Ordering::SeqCst);
-    latch::set_my_latch_from_handler();
-}
-
-extern "C" fn on_sigusr1(_: libc::c_int) {
-    latch::set_my_latch_from_handler();
+    interrupt::handle_shutdown_request(sig);
 }
 
 /// SIGUSR2: the postmaster has too many unfinished startups and this one is the oldest. Acted
@@ -62,12 +54,6 @@ fn exit_if_evicted() {
         // SAFETY: _exit ends this child at once; it holds no shared state yet.
         unsafe { libc::_exit(1) };
     }
-}
-
-/// SIGQUIT in every child: quick die, no cleanup.
-pub extern "C" fn quickdie(_: libc::c_int) {
-    // SAFETY: _exit is async-signal-safe; skipping cleanup is the point.
-    unsafe { libc::_exit(2) };
 }
 
 struct Hooks {
@@ -201,7 +187,7 @@ impl BackendHooks for Hooks {
     }
 
     fn handle_pending_reload(&mut self) {
-        if GOT_SIGHUP.swap(false, Ordering::SeqCst) {
+        if interrupt::take_config_reload() {
             for line in guc::reload(&self.config_file) {
                 tracing::info!("{line}");
             }
@@ -217,12 +203,12 @@ pub fn backend_main(
     data_dir: PathBuf,
     config_file: PathBuf,
 ) -> i32 {
-    set_interrupting_handler(libc::SIGINT, on_sigint);
-    set_interrupting_handler(libc::SIGTERM, on_sigterm);
-    set_handler(libc::SIGHUP, on_sighup);
-    set_handler(libc::SIGUSR1, on_sigusr1);
-    set_handler(libc::SIGUSR2, on_sigusr2);
-    set_handler(libc::SIGQUIT, quickdie);
+    interrupt::install_child_handlers();
+    // A backend's SIGINT and SIGTERM also end the running statement (no SA_RESTART: a send
+    // blocked on a client that stopped reading returns EINTR).
+    interrupt::set(libc::SIGINT, Disposition::Handler(on_sigint), Restart::No);
+    interrupt::set(libc::SIGTERM, Disposition::Handler(on_sigterm), Restart::No);
+    interrupt::set(libc::SIGUSR2, Disposition::Handler(on_sigusr2), Restart::Yes);
     shmem::pmdeath::set_exit_on_death(true);
     crate::signals::unblock();
     let remote = conn.remote();

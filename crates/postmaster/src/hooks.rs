@@ -1,10 +1,13 @@
 //! The spi crate's [`spi::ServerHooks`] over shared memory: `pg_stat_activity` from the PGPROC
 //! array (plus running background workers without shared-memory access, from the worker
-//! status array), `pg_cancel_backend` / `pg_terminate_backend`, and autovacuum's write counts
-//! and `pg_stat_autovacuum`, and LISTEN/NOTIFY's queue (`proc::notify`).
+//! status array), `pg_stat_bgworker` from the worker status array, `pg_cancel_backend` /
+//! `pg_terminate_backend`, autovacuum's write counts and `pg_stat_autovacuum`, the tables a
+//! commit inserted into (worker_spi's wake-up), `pg_stat_ssl`, and LISTEN/NOTIFY's queue
+//! (`proc::notify`).
 
 use std::time::SystemTime;
 
+use bgworker::schedule::ChildExit;
 use spi::{ActivityRow, ServerHooks, SpiError};
 
 /// Installed once in the postmaster before any fork; every child inherits it.
@@ -25,14 +28,9 @@ impl ServerHooks for ShmemHooks {
                 query_start: s.query_start,
             })
             .collect();
-        let shmem_workers: Vec<String> = bgworker::registered_workers()
-            .into_iter()
-            .filter(|w| w.flags.shmem_access)
-            .map(|w| w.name)
-            .collect();
         for w in bgworker::shmem_status::worker_statuses() {
             if let Some(pid) = w.pid
-                && !shmem_workers.contains(&w.name)
+                && !w.shmem_access
             {
                 rows.push(ActivityRow {
                     pid,
@@ -101,6 +99,46 @@ impl ServerHooks for ShmemHooks {
 
     fn notify_read(&self, f: &mut dyn FnMut(i32, &str, &str)) {
         proc::notify::read(f);
+    }
+
+    fn tables_committed(&self, database: &str, tables: &[(String, String)]) {
+        bgworker::watch::committed(database, tables);
+    }
+
+    fn bgworker_stats(&self) -> Vec<spi::BgWorkerRow> {
+        let procs = proc::activity();
+        bgworker::shmem_status::worker_statuses()
+            .into_iter()
+            .map(|w| {
+                let database = w
+                    .pid
+                    .and_then(|pid| procs.iter().find(|p| p.pid == pid))
+                    .and_then(|p| p.datname.clone());
+                spi::BgWorkerRow {
+                    state: w.state(),
+                    kind: if w.dynamic { "dynamic" } else { "static" },
+                    database,
+                    pid: w.pid,
+                    starts: i64::from(w.start_count),
+                    last_start: w.last_start,
+                    last_exit: w.last_exit.map(|e| match e {
+                        ChildExit::Exited(c) => format!("exit code {c}"),
+                        ChildExit::Signaled(s) => {
+                            format!("signal {s}: {}", crate::server::signal_name(s))
+                        }
+                    }),
+                    last_exit_at: w.last_exit_at,
+                    crash_resets: i64::from(w.resets),
+                    next_restart: w.next_restart,
+                    restart_policy: match w.restart {
+                        bgworker::RestartPolicy::Never => "never".to_owned(),
+                        bgworker::RestartPolicy::After(d) => format!("after {} s", d.as_secs()),
+                    },
+                    name: w.name,
+                    library: w.library,
+                }
+            })
+            .collect()
     }
 
     fn signal_backend(&self, pid: i32, terminate: bool) -> Result<bool, SpiError> {

@@ -45,7 +45,7 @@ pub struct Module {
     /// The name `shared_preload_libraries` uses.
     pub name: &'static str,
     /// Runs once in the postmaster during preload; an error stops the start.
-    pub init: fn() -> Result<(), String>,
+    pub init: fn() -> Result<(), bgworker::InitError>,
 }
 
 #[derive(Debug, Parser)]
@@ -144,7 +144,7 @@ fn preload(modules: &[Module]) -> Result<(), PmError> {
             Some(m) => {
                 if let Err(e) = (m.init)() {
                     bgworker::end_preload();
-                    return Err(PmError::Fatal(e));
+                    return Err(PmError::Fatal(e.to_string()));
                 }
                 tracing::debug!("loaded module \"{name}\"");
             }
@@ -196,13 +196,16 @@ fn serve(dir: &Path, cli: &Cli, modules: &[Module]) -> Result<i32, PmError> {
     preload(modules)?;
 
     let workers = bgworker::registered_workers();
-    let n_workers = workers.len();
+    let n_static = workers.len();
+    // Static and dynamic workers share max_worker_processes slots (registration refused the
+    // statics beyond it).
+    let n_workers = bgworker::max_worker_processes().max(n_static);
     let max_conn = guc::builtin::MAX_CONNECTIONS.get().max(1) as usize;
     let av_workers = guc::builtin::AUTOVACUUM_MAX_WORKERS.get().max(1) as usize;
     let cfg = proc::ProcGlobalConfig {
         backends: max_conn,
         autovac: av_workers + 1,
-        bgworkers: workers.iter().filter(|w| w.flags.shmem_access).count(),
+        bgworkers: n_workers,
         aux: 2,
     };
     let n_slots =
@@ -215,6 +218,11 @@ fn serve(dir: &Path, cli: &Cli, modules: &[Module]) -> Result<i32, PmError> {
             "BackgroundWorkerStatus",
             bgworker::shmem_status::shmem_size(n_workers),
         )
+        .add(
+            "BackgroundWorkerData",
+            bgworker::dynamic::shmem_size(n_workers),
+        )
+        .add("WatchedTables", bgworker::watch::shmem_size(n_workers * 4))
         .add("AutoVacuumShmem", autovacuum::shmem_size())
         .add("AsyncQueue", proc::notify::shmem_size(cfg.total()));
     shmem::create_segment(size.total())?;
@@ -223,6 +231,8 @@ fn serve(dir: &Path, cli: &Cli, modules: &[Module]) -> Result<i32, PmError> {
         shmem::pmchild::init(n_slots)?;
         shmem::pmsignal::init()?;
         bgworker::shmem_status::init(n_workers)?;
+        bgworker::dynamic::init(n_workers, n_static)?;
+        bgworker::watch::init(n_workers * 4)?;
         autovacuum::init()?;
         proc::notify::init(cfg.total())?;
         Ok(())
@@ -248,7 +258,7 @@ fn serve(dir: &Path, cli: &Cli, modules: &[Module]) -> Result<i32, PmError> {
     let listeners = listen::open_listeners(&sockets, &listen, port)?;
     let first = |s: &str| s.split(',').next().unwrap_or("").trim().to_owned();
     let pid_file = datadir::PidFile::create(&dir, port, &first(&sockets), &first(&listen))?;
-    let scheduler = bgworker::schedule::Scheduler::new(workers);
+    let scheduler = bgworker::schedule::Scheduler::new(workers, n_workers);
     let pm = server::Postmaster::new(
         dir.clone(),
         config_file,

@@ -96,7 +96,7 @@ pub struct Postmaster {
     launcher_started: Option<Instant>,
 }
 
-fn signal_name(sig: i32) -> String {
+pub(crate) fn signal_name(sig: i32) -> String {
     // SAFETY: strsignal returns a pointer to a static or thread-local string; the postmaster
     // is single-threaded and we copy it at once.
     unsafe {
@@ -325,8 +325,21 @@ impl Postmaster {
             Some(pid) => {
                 tracing::debug!("starting background worker process \"{name}\" (PID {pid})");
                 self.scheduler.started(i, pid, slot, now);
+                bgworker::dynamic::postmaster_started(&self.scheduler, i);
             }
             None => self.scheduler.fork_failed(i, now),
+        }
+        bgworker::shmem_status::publish(&self.scheduler, now);
+    }
+
+    /// A registrant published a dynamic worker or asked for one's termination.
+    fn sync_dynamic_workers(&mut self) {
+        let now = Instant::now();
+        for pid in bgworker::dynamic::postmaster_sync(&mut self.scheduler, now) {
+            if self.children.iter().any(|c| c.pid == pid) {
+                // SAFETY: signalling our own child.
+                unsafe { libc::kill(pid, libc::SIGTERM) };
+            }
         }
         bgworker::shmem_status::publish(&self.scheduler, now);
     }
@@ -482,6 +495,7 @@ impl Postmaster {
                 Kind::Worker(i) => {
                     let name = self.scheduler.states()[i].worker.name.clone();
                     let verdict = self.scheduler.exited(i, exit, clean, Instant::now());
+                    bgworker::dynamic::postmaster_exited(&self.scheduler, i);
                     let desc = describe_exit(&format!("background worker \"{name}\""), pid, exit);
                     if verdict == ExitVerdict::Crash {
                         self.handle_crash(desc);
@@ -602,6 +616,7 @@ impl Postmaster {
                 return;
             }
             self.scheduler.after_crash_reset();
+            bgworker::dynamic::postmaster_after_reset(&self.scheduler);
             bgworker::shmem_status::publish(&self.scheduler, Instant::now());
             self.fatal_error = false;
             self.kill_deadline = None;
@@ -640,6 +655,7 @@ impl Postmaster {
 
     /// Runs until shutdown; returns the exit code.
     pub fn run(mut self) -> i32 {
+        bgworker::shmem_status::publish(&self.scheduler, Instant::now());
         self.start_startup();
         while self.state != State::Exit {
             let timeout = self.poll_timeout();
@@ -676,6 +692,9 @@ impl Postmaster {
                 }
                 if pmsignal::check_and_clear(PmSignalReason::StartAutovacWorker) {
                     self.start_autovac_workers();
+                }
+                if pmsignal::check_and_clear(PmSignalReason::BackgroundWorkerChange) {
+                    self.sync_dynamic_workers();
                 }
             }
             if signals::GOT_SIGQUIT.swap(false, Ordering::SeqCst) {

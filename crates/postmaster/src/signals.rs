@@ -3,9 +3,11 @@
 //!
 //! Also the helpers children use right after fork: reset every handler to its default while
 //! signals are still blocked (so nothing of the postmaster's runs in the child), then let the
-//! child's role install its own handlers and unblock.
+//! child's role install its own handlers (`shmem::interrupt`, the one installer) and unblock.
 
 use std::sync::atomic::{AtomicBool, AtomicI32, Ordering};
+
+use shmem::interrupt::{self, Disposition, Restart};
 
 pub static GOT_SIGHUP: AtomicBool = AtomicBool::new(false);
 pub static GOT_SIGTERM: AtomicBool = AtomicBool::new(false);
@@ -60,37 +62,22 @@ pub fn install() -> std::io::Result<()> {
     PIPE_R.store(fds[0], Ordering::Relaxed);
     PIPE_W.store(fds[1], Ordering::Relaxed);
     for sig in HANDLED {
-        set_handler(sig, handler);
+        interrupt::install(sig, Disposition::Handler(handler), Restart::Yes)?;
     }
-    // SAFETY: ignoring SIGPIPE is always sound; a client that vanished gives EPIPE instead.
-    unsafe { libc::signal(libc::SIGPIPE, libc::SIG_IGN) };
+    // A client that vanished gives EPIPE instead.
+    interrupt::install(libc::SIGPIPE, Disposition::Ignore, Restart::Yes)?;
     Ok(())
 }
 
-/// Installs `h` for `sig` with SA_RESTART and no extra mask.
+/// Installs `h` for `sig` with SA_RESTART (through the one installer, `shmem::interrupt`).
 pub fn set_handler(sig: libc::c_int, h: extern "C" fn(libc::c_int)) {
-    // SAFETY: every handler passed here is async-signal-safe (atomics, latch, write, _exit).
-    unsafe {
-        let mut sa: libc::sigaction = std::mem::zeroed();
-        sa.sa_sigaction = h as *const () as usize;
-        sa.sa_flags = libc::SA_RESTART;
-        libc::sigemptyset(&mut sa.sa_mask);
-        libc::sigaction(sig, &sa, std::ptr::null_mut());
-    }
+    interrupt::set(sig, Disposition::Handler(h), Restart::Yes);
 }
 
 /// Installs `h` for `sig` without SA_RESTART: a blocking system call the signal interrupts
-/// returns EINTR, so the code that made it can act on the signal (a backend blocked in `send`
-/// to a client that stopped reading must still notice SIGTERM).
+/// returns EINTR, so the code that made it can act on the signal.
 pub fn set_interrupting_handler(sig: libc::c_int, h: extern "C" fn(libc::c_int)) {
-    // SAFETY: every handler passed here is async-signal-safe (atomics, latch).
-    unsafe {
-        let mut sa: libc::sigaction = std::mem::zeroed();
-        sa.sa_sigaction = h as *const () as usize;
-        sa.sa_flags = 0;
-        libc::sigemptyset(&mut sa.sa_mask);
-        libc::sigaction(sig, &sa, std::ptr::null_mut());
-    }
+    interrupt::set(sig, Disposition::Handler(h), Restart::No);
 }
 
 /// The self-pipe's read end, for poll.
@@ -137,8 +124,7 @@ pub fn unblock() {
 /// Child, right after fork (signals still blocked): default handlers, no postmaster self-pipe.
 pub fn reset_in_child() {
     for sig in HANDLED {
-        // SAFETY: restoring the default disposition.
-        unsafe { libc::signal(sig, libc::SIG_DFL) };
+        interrupt::set(sig, Disposition::Default, Restart::Yes);
     }
     for fd in [
         PIPE_R.swap(-1, Ordering::Relaxed),

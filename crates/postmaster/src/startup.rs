@@ -8,18 +8,20 @@ use std::path::Path;
 
 use shmem::pmsignal::{PmSignalReason, send};
 
-use crate::backend::quickdie;
-use crate::signals::set_handler;
+use shmem::interrupt::{self, Disposition, Restart};
 
 /// The startup process's main: returns the exit code.
 pub fn startup_main(data_dir: &Path, after_crash: bool, slot: usize) -> i32 {
-    set_handler(libc::SIGQUIT, quickdie);
+    interrupt::set(
+        libc::SIGQUIT,
+        Disposition::Handler(interrupt::quickdie),
+        Restart::Yes,
+    );
     // The startup process runs for milliseconds and reads no settings: a reload (SIGHUP), a
     // shutdown request (SIGTERM: the postmaster ignores its exit during a shutdown anyway),
     // SIGINT or SIGUSR1 must not kill it, which would turn a reload into a crash reset.
     for sig in [libc::SIGHUP, libc::SIGTERM, libc::SIGINT, libc::SIGUSR1] {
-        // SAFETY: ignoring a signal is always sound.
-        unsafe { libc::signal(sig, libc::SIG_IGN) };
+        interrupt::set(sig, Disposition::Ignore, Restart::Yes);
     }
     crate::signals::unblock();
     proc::ps_status::set("postmaster: startup");

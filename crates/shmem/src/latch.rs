@@ -158,16 +158,12 @@ pub fn init_process() -> std::io::Result<()> {
     SELFPIPE_W.store(fds[1], Ordering::Relaxed);
     // SAFETY: getpid has no preconditions.
     MY_PID.store(unsafe { libc::getpid() }, Ordering::Relaxed);
-    // SAFETY: installs a handler that only calls write(2) on the self-pipe.
-    unsafe {
-        let mut sa: libc::sigaction = std::mem::zeroed();
-        sa.sa_sigaction = on_wakeup_signal as *const () as usize;
-        sa.sa_flags = libc::SA_RESTART;
-        libc::sigemptyset(&mut sa.sa_mask);
-        if libc::sigaction(WAKEUP_SIGNAL, &sa, std::ptr::null_mut()) != 0 {
-            return Err(std::io::Error::last_os_error());
-        }
-    }
+    // The handler only calls write(2) on the self-pipe.
+    crate::interrupt::install(
+        WAKEUP_SIGNAL,
+        crate::interrupt::Disposition::Handler(on_wakeup_signal),
+        crate::interrupt::Restart::Yes,
+    )?;
     LOCAL_LATCH.reset();
     LOCAL_LATCH.own();
     MY_LATCH.store(

@@ -19,6 +19,7 @@
 //!   it treats what it reads as possibly corrupt.
 //! - Nothing here starts a thread or holds a lock across `fork`.
 
+pub mod interrupt;
 pub mod latch;
 pub mod pmchild;
 pub mod pmdeath;

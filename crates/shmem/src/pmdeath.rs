@@ -69,13 +69,14 @@ pub fn init_child() {
         // SAFETY: w is our inherited copy of the write end; closing it is what makes EOF mean death.
         unsafe { libc::close(w) };
     }
-    // SAFETY: installing an async-signal-safe handler (it only stores atomics and sets the latch).
+    // The handler only stores atomics, sets the latch or _exits.
+    crate::interrupt::set(
+        POSTMASTER_DEATH_SIGNAL,
+        crate::interrupt::Disposition::Handler(on_parent_death),
+        crate::interrupt::Restart::Yes,
+    );
+    // SAFETY: prctl(PR_SET_PDEATHSIG) takes a signal number and ignores the other arguments.
     unsafe {
-        let mut sa: libc::sigaction = std::mem::zeroed();
-        sa.sa_sigaction = on_parent_death as *const () as usize;
-        sa.sa_flags = libc::SA_RESTART;
-        libc::sigemptyset(&mut sa.sa_mask);
-        libc::sigaction(POSTMASTER_DEATH_SIGNAL, &sa, std::ptr::null_mut());
         libc::prctl(
             libc::PR_SET_PDEATHSIG,
             POSTMASTER_DEATH_SIGNAL as libc::c_ulong,

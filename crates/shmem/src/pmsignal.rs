@@ -16,7 +16,7 @@ pub enum PmSignalReason {
     StartupConsistent = 0,
     /// The autovacuum launcher wants a worker started.
     StartAutovacWorker = 1,
-    /// A background worker's state changed (reserved for dynamic registration).
+    /// A dynamic background worker was registered or asked to terminate.
     BackgroundWorkerChange = 2,
 }
 

@@ -238,6 +238,13 @@ impl SqlConn {
         let notify = Arc::new(crate::notify::Notifications::default());
         crate::notify::register(&conn, &notify)?;
         if trust == Trust::Client {
+            conn.update_hook(Some(
+                |action: rusqlite::hooks::Action, _db: &str, table: &str, _row: i64| {
+                    if action == rusqlite::hooks::Action::SQLITE_INSERT {
+                        crate::hooks::note_insert(table);
+                    }
+                },
+            ))?;
             conn.set_db_config(DbConfig::SQLITE_DBCONFIG_DEFENSIVE, true)?;
             conn.set_limit(Limit::SQLITE_LIMIT_ATTACHED, 0)?;
             let state = Arc::clone(&auth);

@@ -60,6 +60,7 @@ pub(crate) fn register(conn: &Connection, database: &str, user: &str) -> Result<
     })?;
     conn.create_scalar_function(symbol::CURRENT_SETTING, -1, stable, current_setting)?;
     conn.create_scalar_function(symbol::SET_CONFIG, 3, volatile, set_config)?;
+    crate::module_fn::register(conn)?;
     crate::catalog::system::functions::register(conn, database, user)
 }
 

@@ -1,5 +1,6 @@
 //! Hooks into the rest of the server: what `pg_stat_activity`, `pg_cancel_backend`,
-//! `pg_terminate_backend`, `DROP DATABASE` and autovacuum need from the PGPROC array.
+//! `pg_terminate_backend`, `DROP DATABASE`, autovacuum and `pg_stat_bgworker` need from shared
+//! memory.
 //!
 //! The lead implements [`ServerHooks`] over shared memory and installs it once per process with
 //! [`set_server_hooks`] (after fork, before the first SQL). Without hooks (unit tests, tools),
@@ -45,6 +46,30 @@ pub struct SslRow {
     pub tls: Option<(String, String, i32)>,
 }
 
+/// One row of `pg_stat_bgworker`: a background worker's registration and history.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct BgWorkerRow {
+    pub name: String,
+    /// The module that registered it (empty when not given).
+    pub library: String,
+    /// `static` (registered at preload) or `dynamic`.
+    pub kind: &'static str,
+    pub database: Option<String>,
+    pub pid: Option<i32>,
+    /// `running`, `waiting to restart`, `stopped` or `crashed`.
+    pub state: &'static str,
+    pub starts: i64,
+    pub last_start: Option<SystemTime>,
+    /// `exit code N` or `signal N: Name`.
+    pub last_exit: Option<String>,
+    pub last_exit_at: Option<SystemTime>,
+    /// Crash resets it went through.
+    pub crash_resets: i64,
+    pub next_restart: Option<SystemTime>,
+    /// `never` or `after N s`.
+    pub restart_policy: String,
+}
+
 /// What this crate needs from the server.
 pub trait ServerHooks: Send + Sync {
     /// Every server process, for `pg_stat_activity` and `DROP DATABASE`'s in-use check.
@@ -77,6 +102,13 @@ pub trait ServerHooks: Send + Sync {
     fn ssl_status(&self) -> Vec<SslRow> {
         Vec::new()
     }
+    /// Called after a commit that inserted into these tables (schema, name), so the workers
+    /// watching them can wake.
+    fn tables_committed(&self, _database: &str, _tables: &[(String, String)]) {}
+    /// Every background worker, for `pg_stat_bgworker`.
+    fn bgworker_stats(&self) -> Vec<BgWorkerRow> {
+        Vec::new()
+    }
 }
 
 struct NoHooks;
@@ -105,5 +137,42 @@ pub fn hooks() -> &'static dyn ServerHooks {
     match HOOKS.get() {
         Some(h) => h.as_ref(),
         None => &NONE,
+    }
+}
+
+thread_local! {
+    /// SQLite names of the tables inserted into since the last commit report (a rolled-back
+    /// transaction's tables stay until then: at worst a watcher wakes for nothing).
+    static INSERTED: std::cell::RefCell<Vec<String>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// The most tables remembered between two commits; beyond it, the rest are not reported.
+const MAX_REMEMBERED: usize = 64;
+
+/// SQLite's update hook: notes a table a row was inserted into (cheap when it repeats).
+pub(crate) fn note_insert(sqlite_table: &str) {
+    INSERTED.with(|t| {
+        let mut t = t.borrow_mut();
+        if t.last().is_some_and(|l| l == sqlite_table)
+            || t.len() >= MAX_REMEMBERED
+            || t.iter().any(|l| l == sqlite_table)
+        {
+            return;
+        }
+        t.push(sqlite_table.to_owned());
+    });
+}
+
+/// After a commit: reports the writes to autovacuum and the inserted tables to their watchers.
+pub(crate) fn note_commit(database: &str, rows: u64) {
+    hooks().note_writes(database, rows);
+    let tables: Vec<(String, String)> = INSERTED.with(|t| {
+        t.borrow_mut()
+            .drain(..)
+            .map(|n| sql::catalog::pg_name(&n))
+            .collect()
+    });
+    if !tables.is_empty() {
+        hooks().tables_committed(database, &tables);
     }
 }

@@ -44,6 +44,7 @@ mod hooks;
 pub mod interrupt;
 pub mod maintenance;
 mod notify;
+mod module_fn;
 mod plancache;
 mod quote;
 mod recovery;
@@ -62,11 +63,16 @@ pub use datadir::{
 };
 pub use error::{Severity, SpiError, sqlstate};
 pub use functions::version_string;
-pub use hooks::{ActivityRow, AutovacuumRow, ServerHooks, SslRow, hooks, set_server_hooks};
+pub use hooks::{
+    ActivityRow, AutovacuumRow, BgWorkerRow, ServerHooks, SslRow, hooks, set_server_hooks,
+};
+pub use module_fn::{FunctionBody, define_function};
 pub use quote::{quote_identifier, quote_literal};
 pub use recovery::{RecoveryReport, startup_recovery};
 pub use result::{CopyFormat, Notice, QueryResult, ResultSink, TxStatus};
 pub use session::{Fetched, PortalId, Prepared, Session};
+/// PostgreSQL types, for module functions' signatures.
+pub use sql::Type;
 pub use value::{Column, Value, column, output, parse_bool, timestamptz_value};
 pub use worker::{
     FromValue, SpiClient, SpiOk, TupleTable, abort_current_transaction, commit_transaction_command,

@@ -147,7 +147,7 @@ fn from_owned(v: rusqlite::types::Value) -> Value {
     }
 }
 
-fn owned_sql(v: Value) -> rusqlite::types::Value {
+pub(crate) fn owned_sql(v: Value) -> rusqlite::types::Value {
     match v {
         Value::Null => rusqlite::types::Value::Null,
         Value::Int(i) => rusqlite::types::Value::Integer(i),
@@ -157,7 +157,7 @@ fn owned_sql(v: Value) -> rusqlite::types::Value {
     }
 }
 
-fn args_of(ctx: &Context<'_>) -> Vec<Value> {
+pub(crate) fn args_of(ctx: &Context<'_>) -> Vec<Value> {
     (0..ctx.len()).map(|i| from_ref(ctx.get_raw(i))).collect()
 }
 

@@ -38,7 +38,6 @@ use crate::connection::{OpenOptions, SqlConn, Trust};
 use crate::datadir::{self, database_exists, database_path};
 use crate::error::{SpiError, sqlstate};
 use crate::exec;
-use crate::hooks::hooks;
 use crate::interrupt;
 use crate::notify::ListenAction;
 use crate::plancache::{PLAN_CACHE_SIZE, PlanCache, PrepareSnapshot, Validity, schema_cookie};
@@ -542,7 +541,7 @@ impl Session {
         }
         self.end_block(true);
         if writes > 0 {
-            hooks().note_writes(&self.database, writes);
+            crate::hooks::note_commit(&self.database, writes);
         }
         Ok(())
     }
@@ -1074,7 +1073,7 @@ impl Session {
     /// A schema DDL committed on its own (autocommit) counts as a write for autovacuum.
     fn note_ddl(&mut self) {
         if self.tx == TxStatus::Idle {
-            hooks().note_writes(&self.database, 1);
+            crate::hooks::note_commit(&self.database, 1);
         } else {
             self.block_writes += 1;
             self.schema_changed_in_block = true;
@@ -1173,7 +1172,7 @@ impl Session {
             if in_block {
                 self.block_writes += rows;
             } else {
-                hooks().note_writes(&self.database, rows);
+                crate::hooks::note_commit(&self.database, rows);
             }
         }
         Ok(QueryResult {

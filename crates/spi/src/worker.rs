@@ -28,7 +28,6 @@ use crate::connection::{OpenOptions, SqlConn, Trust};
 use crate::datadir::{self, database_path};
 use crate::error::{Severity, SpiError, sqlstate};
 use crate::exec;
-use crate::hooks::hooks;
 use crate::plancache::{PLAN_CACHE_SIZE, PlanCache, Validity, schema_cookie};
 use crate::result::QueryResult;
 use crate::settings::{self, SettingsUndo};
@@ -154,7 +153,7 @@ pub fn commit_transaction_command() -> Result<(), SpiError> {
     w.sql.committed();
     w.end_transaction(true);
     if writes > 0 {
-        hooks().note_writes(&w.database, writes);
+        crate::hooks::note_commit(&w.database, writes);
     }
     Ok(())
 }
@@ -374,6 +373,21 @@ pub fn connect() -> Result<SpiClient, SpiError> {
 }
 
 impl SpiClient {
+    /// Runs a query that only reads (a write is refused with 25006) with `$n` parameters
+    /// `args`; its rows are the result.
+    pub fn select(&mut self, sql: &str, args: &[Value]) -> Result<&TupleTable, SpiError> {
+        self.execute_with_args(sql, args, true, 0)?;
+        Ok(&self.tuptable)
+    }
+
+    /// Runs a statement that may write, with `$n` parameters `args`; the result is its rows
+    /// (`RETURNING`, or a query's), empty otherwise. [`processed`](Self::processed) counts
+    /// the rows it touched.
+    pub fn run(&mut self, sql: &str, args: &[Value]) -> Result<&TupleTable, SpiError> {
+        self.execute_with_args(sql, args, false, 0)?;
+        Ok(&self.tuptable)
+    }
+
     /// `SPI_execute`: runs `sql` (one or more statements; the last one's result is kept).
     /// `read_only` refuses statements that write (25006); `count` caps the rows kept (0 = all).
     pub fn execute(&mut self, sql: &str, read_only: bool, count: u64) -> Result<SpiOk, SpiError> {
@@ -404,12 +418,12 @@ impl SpiClient {
         };
         let mut last = SpiOk::Utility;
         for plan in &plans {
-            last = self.run(w, plan, args, read_only, count)?;
+            last = self.run_plan(w, plan, args, read_only, count)?;
         }
         Ok(last)
     }
 
-    fn run(
+    fn run_plan(
         &mut self,
         w: &mut WorkerConn,
         plan: &Plan,

@@ -15,9 +15,9 @@
 
 use std::time::Duration;
 
-use bgworker::{BackgroundWorkerBuilder, BgWorkerStartTime, Worker, WorkerError};
-use guc::{GucContext, GucInt, GucString, GucUnit};
-use spi::{SpiClient, SpiError, Value, quote_identifier};
+use bgworker::{BackgroundWorkerBuilder, BgWorkerStartTime, InitError, Worker, WorkerError};
+use guc::{GucInt, GucString, GucUnit, IntSetting, StringSetting};
+use spi::{SpiClient, SpiError, Value, quote_identifier, sqlstate};
 
 /// The name `shared_preload_libraries` uses.
 pub const NAME: &str = "worker_spi";
@@ -28,52 +28,60 @@ static DATABASE: GucString = GucString::new("postgres");
 
 /// The module's init function (PostgreSQL's `_PG_init`): defines the settings and registers
 /// the workers.
-pub fn init() -> Result<(), String> {
-    let e = |e: guc::GucError| e.to_string();
-    guc::define_int(
-        "worker_spi.naptime",
-        "Duration between each check (in seconds).",
-        &NAPTIME,
-        1,
-        1,
-        i64::from(i32::MAX),
-        GucUnit::S,
-        GucContext::Sighup,
-    )
-    .map_err(e)?;
-    guc::define_int(
-        "worker_spi.total_workers",
-        "Number of workers.",
-        &TOTAL_WORKERS,
-        2,
-        1,
-        100,
-        GucUnit::None,
-        GucContext::Postmaster,
-    )
-    .map_err(e)?;
-    guc::define_string(
-        "worker_spi.database",
-        "Database to connect to.",
-        &DATABASE,
-        "postgres",
-        GucContext::Postmaster,
-    )
-    .map_err(e)?;
+pub fn init() -> Result<(), InitError> {
+    IntSetting::new("worker_spi.naptime", &NAPTIME)
+        .description("Duration between each check (in seconds).")
+        .range(1, i64::from(i32::MAX))
+        .unit(GucUnit::S)
+        .reloadable()
+        .define()?;
+    IntSetting::new("worker_spi.total_workers", &TOTAL_WORKERS)
+        .description("Number of workers.")
+        .range(1, 100)
+        .define()?;
+    StringSetting::new("worker_spi.database", &DATABASE)
+        .description("Database to connect to.")
+        .define()?;
+    bgworker::register_entry_point(NAME, "worker_spi_main", worker_spi_main)?;
+    spi::define_function(
+        "worker_spi_launch",
+        &[spi::Type::INT4],
+        spi::Type::INT4,
+        worker_spi_launch,
+    )?;
     for i in 1..=TOTAL_WORKERS.get() {
         let builder = BackgroundWorkerBuilder::new(format!("SPI worker {i}"))
             .enable_spi_access()
             .start_time(BgWorkerStartTime::RecoveryFinished)
-            .main(worker_spi_main)
+            .entry_point(NAME, "worker_spi_main")
             .main_arg(i);
         let builder = if i == 1 {
             builder.never_restart()
         } else {
             builder.restart_after(Duration::from_secs(2))
         };
-        builder.load().map_err(|e| e.to_string())?;
+        builder.load()?;
     }
     Ok(())
+}
+
+/// `worker_spi_launch(i int) returns int`: starts a dynamic worker counting in
+/// `schema<i>.counted` (never restarted) and returns its pid once it runs.
+fn worker_spi_launch(args: &[Value]) -> Result<Value, SpiError> {
+    let i = match args.first() {
+        Some(Value::Int(i)) => *i,
+        _ => 0,
+    };
+    let handle = BackgroundWorkerBuilder::new(format!("SPI worker {i}"))
+        .enable_spi_access()
+        .start_time(BgWorkerStartTime::RecoveryFinished)
+        .entry_point(NAME, "worker_spi_main")
+        .never_restart()
+        .main_arg(i)
+        .register_dynamic(true)
+        .map_err(|e| e.to_spi_error())?;
+    let pid = handle.wait_for_startup().map_err(|e| e.to_spi_error())?;
+    Ok(Value::Int(i64::from(pid)))
 }
 
 /// The table a worker counts in.
@@ -114,30 +122,29 @@ fn initialize_table(worker: &Worker, t: &Target) -> Result<(), WorkerError> {
     let index = quote_identifier(&format!("{}_unique_total", t.table)).into_owned();
     let columns = "(type text CHECK (type IN ('total', 'delta')), value integer)";
     worker.transaction(|spi| {
-        spi.execute_with_args(
-            "SELECT count(*) FROM pg_namespace WHERE nspname = $1",
-            &[Value::Text(t.schema.clone())],
-            true,
-            0,
-        )?;
-        let exists = spi.tuptable().get::<i64>(0, 0)?.unwrap_or(0) > 0;
+        let exists = spi
+            .select(
+                "SELECT count(*) FROM pg_namespace WHERE nspname = $1",
+                &[Value::Text(t.schema.clone())],
+            )?
+            .get::<i64>(0, 0)?
+            .unwrap_or(0)
+            > 0;
         if exists {
-            spi.execute(&format!("CREATE TABLE IF NOT EXISTS {schema}.{table} {columns}"), false, 0)?;
-            spi.execute(
+            spi.run(&format!("CREATE TABLE IF NOT EXISTS {schema}.{table} {columns}"), &[])?;
+            spi.run(
                 &format!(
                     "CREATE UNIQUE INDEX IF NOT EXISTS {index} ON {schema}.{table} (type) WHERE type = 'total'"
                 ),
-                false,
-                0,
+                &[],
             )?;
         } else {
-            spi.execute(
+            spi.run(
                 &format!(
                     "CREATE SCHEMA {schema} CREATE TABLE {table} {columns} \
                      CREATE UNIQUE INDEX {index} ON {table} (type) WHERE type = 'total'"
                 ),
-                false,
-                0,
+                &[],
             )?;
         }
         Ok(())
@@ -150,31 +157,29 @@ fn initialize_table(worker: &Worker, t: &Target) -> Result<(), WorkerError> {
 /// is no total row (the deltas then wait).
 fn fold(spi: &mut SpiClient, t: &Target) -> Result<Option<i64>, SpiError> {
     let q = t.qualified();
-    spi.execute(
-        &format!("SELECT count(*) FROM {q} WHERE type = 'total'"),
-        true,
-        0,
-    )?;
-    if spi.tuptable().get::<i64>(0, 0)?.unwrap_or(0) == 0 {
+    let totals = spi
+        .select(
+            &format!("SELECT count(*) FROM {q} WHERE type = 'total'"),
+            &[],
+        )?
+        .get::<i64>(0, 0)?
+        .unwrap_or(0);
+    if totals == 0 {
         return Ok(None);
     }
-    spi.execute(
+    let deltas = spi.run(
         &format!("DELETE FROM {q} WHERE type = 'delta' RETURNING value"),
-        false,
-        0,
+        &[],
     )?;
-    let tt = spi.tuptable();
     let mut sum = 0i64;
-    for row in 0..tt.rows.len() {
-        sum += tt.get::<i64>(row, 0)?.unwrap_or(0);
+    for row in 0..deltas.rows.len() {
+        sum += deltas.get::<i64>(row, 0)?.unwrap_or(0);
     }
-    spi.execute_with_args(
+    spi.run(
         &format!("UPDATE {q} SET value = value + $1 WHERE type = 'total' RETURNING value"),
         &[Value::Int(sum)],
-        false,
-        0,
-    )?;
-    spi.tuptable().get::<i64>(0, 0)
+    )?
+    .get::<i64>(0, 0)
 }
 
 fn naptime() -> Duration {
@@ -182,7 +187,10 @@ fn naptime() -> Duration {
 }
 
 fn is_busy(e: &SpiError) -> bool {
-    matches!(e.sqlstate, "55P03" | "40001")
+    matches!(
+        e.sqlstate,
+        sqlstate::LOCK_NOT_AVAILABLE | sqlstate::SERIALIZATION_FAILURE
+    )
 }
 
 /// A worker's main function.
@@ -205,6 +213,14 @@ fn worker_spi_main(worker: &Worker) -> Result<(), WorkerError> {
             }
             Err(e) => return Err(e),
         }
+    }
+    // A commit that inserted into our table wakes us at once; naptime is the fallback.
+    if !worker.watch_table(&target.schema, &target.table) {
+        tracing::warn!(
+            "{}: could not watch {}; counting every naptime only",
+            worker.name(),
+            target.qualified()
+        );
     }
     while worker.wait_latch(naptime())? {
         if worker.sighup_received() {

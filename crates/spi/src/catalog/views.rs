@@ -1,5 +1,6 @@
 //! The server views: `pg_hba_file_rules` (the hba file as it is now), `pg_stat_ssl`,
-//! `pg_stat_activity` ([`ServerHooks::activity`](crate::hooks::ServerHooks::activity))
+//! `pg_stat_activity` ([`ServerHooks::activity`](crate::hooks::ServerHooks::activity)),
+//! `pg_stat_bgworker` ([`ServerHooks::bgworker_stats`](crate::hooks::ServerHooks::bgworker_stats))
 //! and `pg_stat_autovacuum` ([`ServerHooks::autovacuum_stats`](crate::hooks::ServerHooks::autovacuum_stats)),
 //! whose rows come from shared memory through the server hooks, and the registration of
 //! every catalog relation on a connection ([`register`]; the relations themselves are
@@ -153,6 +154,31 @@ pub(crate) fn hba_file_rules_rows() -> Vec<Vec<Cell>> {
                 row.push(Cell::Text(e.message));
                 row
             }
+        })
+        .collect()
+}
+
+/// The rows of `pg_stat_bgworker`.
+pub(crate) fn bgworker_rows() -> Vec<Vec<Cell>> {
+    hooks()
+        .bgworker_stats()
+        .into_iter()
+        .map(|r| {
+            vec![
+                Cell::Text(r.name),
+                Cell::Text(r.library),
+                Cell::Text(r.kind.to_owned()),
+                text(r.database),
+                int(r.pid.map(i64::from)),
+                Cell::Text(r.state.to_owned()),
+                Cell::Integer(r.starts),
+                time(r.last_start),
+                text(r.last_exit),
+                time(r.last_exit_at),
+                Cell::Integer(r.crash_resets),
+                time(r.next_restart),
+                Cell::Text(r.restart_policy),
+            ]
         })
         .collect()
 }

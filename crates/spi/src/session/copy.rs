@@ -24,7 +24,6 @@ use sql::{SqlError, Value};
 use super::{Session, TxStatus};
 use crate::error::{SpiError, sqlstate};
 use crate::exec;
-use crate::hooks::hooks;
 use crate::result::{QueryResult, ResultSink};
 use crate::runtime;
 
@@ -153,7 +152,7 @@ impl Session {
             if in_block {
                 self.block_writes += rows;
             } else {
-                hooks().note_writes(&self.database, rows);
+                crate::hooks::note_commit(&self.database, rows);
             }
         }
         Ok(QueryResult::tag(format!("COPY {processed}")))
@@ -180,7 +179,7 @@ impl Session {
                         return Err(e);
                     }
                     if n > 0 {
-                        hooks().note_writes(&self.database, n);
+                        crate::hooks::note_commit(&self.database, n);
                     }
                 } else {
                     self.block_writes += n;

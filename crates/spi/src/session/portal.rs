@@ -23,7 +23,6 @@ use super::{Body, Prepared, Session, TxStatus, aborted};
 use crate::cursor::OpenStatement;
 use crate::error::{SpiError, sqlstate};
 use crate::exec;
-use crate::hooks::hooks;
 use crate::interrupt;
 use crate::result::{QueryResult, ResultSink};
 use crate::runtime;
@@ -220,7 +219,7 @@ impl Session {
             }
             let rows = processed.max(1);
             if self.tx == TxStatus::Idle {
-                hooks().note_writes(&self.database, rows);
+                crate::hooks::note_commit(&self.database, rows);
             } else {
                 self.block_writes += rows;
             }

@@ -1268,6 +1268,7 @@ pub fn procs() -> impl Iterator<Item = (Oid, &'static Builtin)> {
     static PROCS: OnceLock<Vec<(Oid, &'static Builtin)>> = OnceLock::new();
     PROCS
         .get_or_init(|| {
+            crate::func::freeze_catalog();
             let mut seen = std::collections::HashSet::new();
             builtins()
                 .chain([&crate::func::COUNT, &crate::func::MIN, &crate::func::MAX])

@@ -316,8 +316,52 @@ pub fn arg_types_text(types: &[Type]) -> String {
     s
 }
 
+static MODULE_FUNCTIONS: std::sync::Mutex<Vec<&'static Builtin>> =
+    std::sync::Mutex::new(Vec::new());
+static CATALOG_FROZEN: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// Adds a module's function (PostgreSQL's CREATE FUNCTION of a preloaded library) to the
+/// catalog. Only before the catalog's indexes are built (a module does it from its init,
+/// during preload, before any statement); a name and argument types already taken are refused.
+pub fn define_module_function(b: Builtin) -> std::result::Result<(), String> {
+    if CATALOG_FROZEN.load(std::sync::atomic::Ordering::SeqCst) {
+        return Err(format!(
+            "function {} must be defined while shared_preload_libraries are loaded",
+            b.name
+        ));
+    }
+    if builtins().any(|o| o.name == b.name && o.args == b.args) {
+        return Err(format!(
+            "function \"{}\" already exists with same argument types",
+            b.name
+        ));
+    }
+    MODULE_FUNCTIONS
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .push(Box::leak(Box::new(b)));
+    Ok(())
+}
+
+/// No more module functions: an index over the catalog is being built.
+pub(crate) fn freeze_catalog() {
+    CATALOG_FROZEN.store(true, std::sync::atomic::Ordering::SeqCst);
+}
+
+/// The functions modules defined.
+pub fn module_functions() -> Vec<&'static Builtin> {
+    MODULE_FUNCTIONS
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .clone()
+}
+
 /// Every function and operator of the catalog.
 pub fn builtins() -> impl Iterator<Item = &'static Builtin> {
+    builtin_rows().chain(module_functions())
+}
+
+fn builtin_rows() -> impl Iterator<Item = &'static Builtin> {
     use crate::types::{array, bytea, datetime, json, numbers, text};
     [
         sqlite::FUNCTIONS,
@@ -380,6 +424,7 @@ pub fn named(name: &str) -> &'static [&'static Builtin] {
         std::collections::HashMap<&'static str, Vec<&'static Builtin>>,
     > = std::sync::OnceLock::new();
     let index = INDEX.get_or_init(|| {
+        freeze_catalog();
         let mut m: std::collections::HashMap<&'static str, Vec<&'static Builtin>> =
             std::collections::HashMap::new();
         for b in builtins() {

@@ -158,6 +158,7 @@ pub(crate) fn source(schema: Namespace, name: &str) -> Source {
         (Namespace::PgCatalog, "pg_stat_autovacuum") => Source::Rust(autovacuum_rows),
         (Namespace::PgCatalog, "pg_hba_file_rules") => Source::Rust(hba_file_rules_rows),
         (Namespace::PgCatalog, "pg_stat_ssl") => Source::Rust(ssl_rows),
+        (Namespace::PgCatalog, "pg_stat_bgworker") => Source::Rust(bgworker_rows),
         (Namespace::InformationSchema, "schemata") => Source::Sql(format!(
             "SELECT {db}, n.nspname, pg_get_userbyid(n.nspowner), NULL, NULL, NULL, NULL \
              FROM {} n",
@@ -906,6 +907,10 @@ fn hba_file_rules_rows(_: &Connection, _: &[(usize, Cell)]) -> rusqlite::Result<
 
 fn ssl_rows(_: &Connection, _: &[(usize, Cell)]) -> rusqlite::Result<Vec<Vec<Cell>>> {
     Ok(crate::catalog::views::ssl_rows())
+}
+
+fn bgworker_rows(_: &Connection, _: &[(usize, Cell)]) -> rusqlite::Result<Vec<Vec<Cell>>> {
+    Ok(crate::catalog::views::bgworker_rows())
 }
 
 fn autovacuum_rows(_: &Connection, _: &[(usize, Cell)]) -> rusqlite::Result<Vec<Vec<Cell>>> {

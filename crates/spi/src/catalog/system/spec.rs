@@ -682,6 +682,15 @@ pub(super) static RELATIONS: &[(Namespace, &str, u32, char, &str)] = &[
          wal_bytes_before:int8 wal_bytes_after:int8 pages_freed:int8",
     ),
     (
+        PgCatalog,
+        "pg_stat_bgworker",
+        12224,
+        'v',
+        "name:text library:text type:text database:name pid:int4 state:text starts:int8 \
+         last_start:timestamptz last_exit:text last_exit_at:timestamptz crash_resets:int8 \
+         next_restart:timestamptz restart_policy:text",
+    ),
+    (
         MinipgCatalog,
         "index_attribute",
         0,

@@ -1,0 +1,100 @@
+//! Watched tables ("WatchedTables" in shared memory): a worker registers the tables whose new
+//! rows it must see at once, and a transaction that inserted into one sets the watcher's latch
+//! when it commits (the `spi` crate reports committed inserts through its server hooks). The
+//! worker's naptime then only bounds how long a missed wake-up could last.
+//!
+//! An entry: the watcher's pid (0 = free, -1 = being filled), the database, the schema and the
+//! table. Claimed with a compare-and-swap, published with a release store of the pid; readers
+//! skip entries they cannot match. A wake-up is a hint: a stale entry (its worker gone, the
+//! pid reused) costs one spurious latch set at most, and entries are dropped when the worker
+//! exits and all at once by a crash reset.
+
+use std::sync::atomic::{AtomicI32, AtomicPtr, AtomicUsize, Ordering};
+
+use shmem::{ShmemError, init_struct};
+
+use crate::dynamic::ShText;
+
+const FREE: i32 = 0;
+const FILLING: i32 = -1;
+
+#[repr(C)]
+struct Entry {
+    pid: AtomicI32,
+    database: ShText,
+    schema: ShText,
+    table: ShText,
+}
+
+static ENTRIES: AtomicPtr<Entry> = AtomicPtr::new(std::ptr::null_mut());
+static COUNT: AtomicUsize = AtomicUsize::new(0);
+
+/// Bytes for `n` entries.
+pub fn shmem_size(n: usize) -> usize {
+    n.max(1) * size_of::<Entry>()
+}
+
+/// Creates the entries (postmaster, at creation and after each reset).
+pub fn init(n: usize) -> Result<(), ShmemError> {
+    let (p, _) = init_struct("WatchedTables", shmem_size(n))?;
+    ENTRIES.store(p.as_ptr().cast(), Ordering::Release);
+    COUNT.store(n.max(1), Ordering::Release);
+    Ok(())
+}
+
+fn entries() -> &'static [Entry] {
+    let p = ENTRIES.load(Ordering::Acquire);
+    if p.is_null() {
+        return &[];
+    }
+    // SAFETY: init stored COUNT zero-initialised entries (atomics only) in the live segment.
+    unsafe { std::slice::from_raw_parts(p, COUNT.load(Ordering::Acquire)) }
+}
+
+/// Registers this process as a watcher of `schema.table` in `database`. False when every
+/// entry is taken (the watcher then relies on its naptime).
+pub fn watch(database: &str, schema: &str, table: &str) -> bool {
+    let me = std::process::id() as i32;
+    for e in entries() {
+        if e.pid
+            .compare_exchange(FREE, FILLING, Ordering::AcqRel, Ordering::Relaxed)
+            .is_ok()
+        {
+            e.database.store(database);
+            e.schema.store(schema);
+            e.table.store(table);
+            e.pid.store(me, Ordering::Release);
+            return true;
+        }
+    }
+    false
+}
+
+/// Drops every entry of this process (at worker exit).
+pub fn unwatch_all() {
+    let me = std::process::id() as i32;
+    for e in entries() {
+        let _ = e
+            .pid
+            .compare_exchange(me, FREE, Ordering::AcqRel, Ordering::Relaxed);
+    }
+}
+
+/// A transaction that inserted into `schema.table` of `database` committed: sets the latch of
+/// each process watching it.
+pub fn committed(database: &str, tables: &[(String, String)]) {
+    for e in entries() {
+        let pid = e.pid.load(Ordering::Acquire);
+        if pid <= 0
+            || e.database.load() != database
+            || !tables
+                .iter()
+                .any(|(s, t)| e.table.load() == *t && e.schema.load() == *s)
+        {
+            continue;
+        }
+        if let Some(p) = proc::find_proc(pid) {
+            p.latch.set();
+        }
+    }
+}
