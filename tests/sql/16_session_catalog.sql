@@ -96,3 +96,13 @@ select add_one(41);
 create function greet(who text) returns text language plpgsql as $$ begin return 'hi ' || who; end $$;
 select greet('bob');
 drop function add_one(int);
+-- LISTEN/NOTIFY's statements and pg_notify's checks (delivery: tests/tests/notify.rs).
+listen some_channel;
+unlisten some_channel;
+unlisten *;
+select pg_notify('some_channel', null);
+select pg_notify('', 'x'); -- error
+select pg_notify(null, 'x'); -- error
+select pg_notify(repeat('a', 64), 'x'); -- error
+select pg_notify('a', repeat('x', 8000)); -- error
+notify some_channel, 5; -- error

@@ -20,3 +20,10 @@ rollback;
 begin;
 analyze vt;
 commit;
+-- EXPLAIN: the options PostgreSQL checks (the plans themselves are SQLite's, see docs).
+explain (bogus) select 1; -- error
+explain (timing) select 1; -- error
+explain (wal) select 1; -- error
+explain (analyze 'maybe') select 1; -- error
+explain (format yamlish) select 1; -- error
+explain select * from nosuch; -- error

@@ -12,7 +12,6 @@
 //! directory (Unix socket only, trust, C locale, run as the `postgres` user when the bench runs
 //! as root), with PostgreSQL's default server settings.
 
-use std::io::{BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::sync::atomic::{AtomicU32, Ordering};
@@ -240,14 +239,15 @@ fn server_bin() -> PathBuf {
     root().join("target/release/postmaster")
 }
 
-struct Srv {
-    dir: tempfile::TempDir,
-    port: u16,
+/// A throwaway minipg server (release build) in a temporary directory.
+pub(crate) struct Srv {
+    pub(crate) dir: tempfile::TempDir,
+    pub(crate) port: u16,
     child: Option<Child>,
 }
 
 impl Srv {
-    fn new(port: u16) -> Srv {
+    pub(crate) fn new(port: u16) -> Srv {
         let dir = tempfile::Builder::new()
             .prefix("minipg-bench")
             .tempdir()
@@ -282,7 +282,7 @@ impl Srv {
         ]
     }
 
-    fn spawn(&mut self, extra: &[&str]) {
+    pub(crate) fn spawn(&mut self, extra: &[&str]) {
         let log = std::fs::File::create(self.dir.path().join("log")).expect("log");
         use std::os::unix::process::CommandExt;
         self.child = Some(
@@ -297,7 +297,7 @@ impl Srv {
         );
     }
 
-    fn pid(&self) -> i32 {
+    pub(crate) fn pid(&self) -> i32 {
         self.child.as_ref().map(|c| c.id() as i32).unwrap_or(0)
     }
 
@@ -307,7 +307,7 @@ impl Srv {
             .unwrap_or(false)
     }
 
-    fn wait_ready(&self) -> Duration {
+    pub(crate) fn wait_ready(&self) -> Duration {
         let t0 = Instant::now();
         while !self.ready() {
             assert!(t0.elapsed() < Duration::from_secs(20), "server not ready");
@@ -316,7 +316,7 @@ impl Srv {
         t0.elapsed()
     }
 
-    fn client(&self) -> Result<postgres::Client, postgres::Error> {
+    pub(crate) fn client(&self) -> Result<postgres::Client, postgres::Error> {
         postgres::Config::new()
             .host_path(self.dir.path())
             .port(self.port)
@@ -325,7 +325,7 @@ impl Srv {
             .connect(postgres::NoTls)
     }
 
-    fn stop(&mut self) {
+    pub(crate) fn stop(&mut self) {
         if let Some(mut c) = self.child.take() {
             // SAFETY: signalling our own server.
             unsafe { libc::kill(c.id() as i32, libc::SIGINT) };
@@ -1098,58 +1098,4 @@ fn write_report(rows: &[Row], quick: bool) -> bool {
         md.push_str(&notes);
     }
     std::fs::write(path, md).is_ok() && std::fs::write(root().join("BENCHMARKS.json"), json).is_ok()
-}
-
-/// `cargo xtask demo`.
-pub fn demo() -> bool {
-    if !Command::new("cargo")
-        .args(["build", "--release", "-p", "postmaster"])
-        .current_dir(root())
-        .status()
-        .is_ok_and(|s| s.success())
-    {
-        return false;
-    }
-    let mut s = Srv::new(45_432);
-    s.spawn(&["-c", "log_min_messages=warning"]);
-    s.wait_ready();
-    println!(
-        "server running in {} (pid {})",
-        s.dir.path().display(),
-        s.pid()
-    );
-    let mut c = match s.client() {
-        Ok(c) => c,
-        Err(e) => {
-            eprintln!("could not connect: {e}");
-            return false;
-        }
-    };
-    std::thread::sleep(Duration::from_millis(300));
-    let _ = c.simple_query("insert into schema1.counted values ('total', 0)");
-    for i in 1..=20 {
-        let _ = c.execute("insert into schema1.counted values ('delta', $1)", &[&i]);
-        std::thread::sleep(Duration::from_millis(100));
-    }
-    std::thread::sleep(Duration::from_millis(1500));
-    if let Ok(rows) = c.query("select type, value from schema1.counted", &[]) {
-        for r in rows {
-            let t: String = r.get(0);
-            let v: Option<i32> = r.get(1);
-            println!("schema1.counted: {t} = {v:?}");
-        }
-    }
-    let log = std::fs::File::open(s.dir.path().join("log")).map(BufReader::new);
-    if let Ok(log) = log {
-        for line in log
-            .lines()
-            .map_while(Result::ok)
-            .filter(|l| l.contains("SPI worker"))
-        {
-            println!("{line}");
-        }
-    }
-    let _ = std::io::stdout().flush();
-    s.stop();
-    true
 }

@@ -2,8 +2,8 @@
 //!
 //! - `ci`: what CI runs (`.ci/run` without the installs): fmt check, clippy with warnings
 //!   denied, the README's test command, doc tests.
-//! - `demo`: a throwaway server with worker_spi; inserts a total and deltas through psql and
-//!   shows the workers folding them.
+//! - `demo`: the README's "See it work" on a throwaway server: the insert, worker_spi's log
+//!   line, `pg_stat_activity`, a `kill -9` of SPI worker 2 and the reset.
 //! - `bench [--quick]`: release build, measurements with their floors, `BENCHMARKS.md`.
 //! - `chaos [--seconds N] [--seed S]`: release build; clients insert while random children get
 //!   random signals; fails on any lost acknowledged insert or an unhealthy end.
@@ -12,6 +12,7 @@
 
 mod bench;
 mod chaos;
+mod demo;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
@@ -56,7 +57,7 @@ fn main() -> ExitCode {
     let ok = match args.first().map(String::as_str) {
         Some("ci") => ci(),
         Some("bench") => bench::main(args.iter().any(|a| a == "--quick")),
-        Some("demo") => bench::demo(),
+        Some("demo") => demo::main(),
         Some("chaos") => chaos::main(&args[1..]),
         _ => {
             eprintln!(

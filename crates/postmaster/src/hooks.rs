@@ -1,7 +1,7 @@
 //! The spi crate's [`spi::ServerHooks`] over shared memory: `pg_stat_activity` from the PGPROC
 //! array (plus running background workers without shared-memory access, from the worker
 //! status array), `pg_cancel_backend` / `pg_terminate_backend`, and autovacuum's write counts
-//! and `pg_stat_autovacuum`.
+//! and `pg_stat_autovacuum`, and LISTEN/NOTIFY's queue (`proc::notify`).
 
 use std::time::SystemTime;
 
@@ -57,6 +57,37 @@ impl ServerHooks for ShmemHooks {
         crate::autovacuum::stats()
     }
 
+    fn notify_reserve(&self, channel: &str, payload: &str) -> bool {
+        proc::notify::reserve(proc::notify::entry_size(channel, payload))
+    }
+
+    fn notify_release(&self, notes: &[(String, String)]) {
+        proc::notify::release(reserved(notes));
+    }
+
+    fn notify_append(&self, database: &str, notes: &[(String, String)]) {
+        // SAFETY: getpid has no preconditions.
+        let pid = unsafe { libc::getpid() };
+        proc::notify::append(
+            proc::notify::database_key(database),
+            pid,
+            notes,
+            reserved(notes),
+        );
+    }
+
+    fn notify_listen(&self, database: &str, on: bool) {
+        if on {
+            proc::notify::listen(proc::notify::database_key(database));
+        } else {
+            proc::notify::unlisten();
+        }
+    }
+
+    fn notify_read(&self, f: &mut dyn FnMut(i32, &str, &str)) {
+        proc::notify::read(f);
+    }
+
     fn signal_backend(&self, pid: i32, terminate: bool) -> Result<bool, SpiError> {
         let Some(p) = proc::find_proc(pid) else {
             return Ok(false);
@@ -72,4 +103,12 @@ impl ServerHooks for ShmemHooks {
         // SAFETY: signalling a process that holds one of our PGPROC entries.
         Ok(unsafe { libc::kill(pid, sig) } == 0)
     }
+}
+
+/// The queue room `notes` were promised.
+fn reserved(notes: &[(String, String)]) -> usize {
+    notes
+        .iter()
+        .map(|(c, p)| proc::notify::entry_size(c, p))
+        .sum()
 }

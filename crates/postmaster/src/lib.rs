@@ -210,7 +210,8 @@ fn serve(dir: &Path, cli: &Cli, modules: &[Module]) -> Result<i32, PmError> {
             "BackgroundWorkerStatus",
             bgworker::shmem_status::shmem_size(n_workers),
         )
-        .add("AutoVacuumShmem", autovacuum::shmem_size());
+        .add("AutoVacuumShmem", autovacuum::shmem_size())
+        .add("AsyncQueue", proc::notify::shmem_size(cfg.total()));
     shmem::create_segment(size.total())?;
     let shmem_init = move || -> Result<(), PmError> {
         proc::init_proc_global(&cfg)?;
@@ -218,6 +219,7 @@ fn serve(dir: &Path, cli: &Cli, modules: &[Module]) -> Result<i32, PmError> {
         shmem::pmsignal::init()?;
         bgworker::shmem_status::init(n_workers)?;
         autovacuum::init()?;
+        proc::notify::init(cfg.total())?;
         Ok(())
     };
     shmem_init()?;

@@ -9,11 +9,14 @@
 //!   (the startup process) found by linear search;
 //! - [`status`]: the per-process status block, written only by its owner under a change counter
 //!   and read by anyone without a lock;
-//! - [`ps_status`]: the process title `ps` shows.
+//! - [`ps_status`]: the process title `ps` shows;
+//! - [`notify`]: the LISTEN/NOTIFY queue, read by each listening backend from its own
+//!   position (an array parallel to the PGPROC entries).
 //!
 //! Never: used by the postmaster to take a lock (it only initialises the array while no child
 //! exists); never holds the ProcGlobal spinlock across anything but list pointer updates.
 
+pub mod notify;
 pub mod procarray;
 pub mod ps_status;
 pub mod status;

@@ -127,7 +127,8 @@ impl ProcGlobalConfig {
         self.backends + self.autovac + self.bgworkers
     }
 
-    fn total(&self) -> usize {
+    /// Entries in the array: MaxBackends plus the auxiliary ones.
+    pub fn total(&self) -> usize {
         self.max_backends() + self.aux
     }
 }
@@ -259,6 +260,16 @@ fn procs() -> &'static [PgProc] {
     unsafe { std::slice::from_raw_parts(p, N_PROCS.load(Ordering::Acquire)) }
 }
 
+/// The index of the calling process's PGPROC, if it has one.
+pub fn my_index() -> Option<usize> {
+    usize::try_from(MY_PROC.load(Ordering::Relaxed)).ok()
+}
+
+/// The PGPROC at `index`.
+pub fn proc_at(index: usize) -> Option<&'static PgProc> {
+    procs().get(index)
+}
+
 /// The calling process's PGPROC, if it has one.
 pub fn my_proc() -> Option<&'static PgProc> {
     let i = MY_PROC.load(Ordering::Relaxed);
@@ -367,6 +378,7 @@ pub fn proc_kill() {
     let Some(pr) = usize::try_from(i).ok().and_then(|i| procs().get(i)) else {
         return;
     };
+    crate::notify::forget(i as usize);
     latch::switch_to_local();
     pr.status.clear();
     pr.backend_type.store(0, Ordering::Relaxed);

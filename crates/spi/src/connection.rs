@@ -103,6 +103,8 @@ pub(crate) struct SqlConn {
     pub auth: Arc<AuthState>,
     /// PostgreSQL's per-session sequence state, shared with the connection's functions.
     pub seq: Arc<SeqSession>,
+    /// LISTEN/NOTIFY state, shared with the connection's `pg_notify`.
+    pub notify: Arc<crate::notify::Notifications>,
     busy_timeout_ms: Arc<AtomicU64>,
     /// The TEMP `pg_namespace` view exists (or the file has no catalog to build it from).
     views_installed: Cell<bool>,
@@ -233,6 +235,8 @@ impl SqlConn {
         catalog::views::register(&conn)?;
         let seq = Arc::new(SeqSession::default());
         sequence::register(&conn, &seq, &auth, user)?;
+        let notify = Arc::new(crate::notify::Notifications::default());
+        crate::notify::register(&conn, &notify)?;
         if trust == Trust::Client {
             conn.set_db_config(DbConfig::SQLITE_DBCONFIG_DEFENSIVE, true)?;
             conn.set_limit(Limit::SQLITE_LIMIT_ATTACHED, 0)?;
@@ -249,6 +253,7 @@ impl SqlConn {
             conn,
             auth,
             seq,
+            notify,
             busy_timeout_ms,
             views_installed: Cell::new(false),
         })

@@ -169,6 +169,47 @@ pub(crate) fn run_with_stored_params(
 }
 
 /// CommandComplete's tag of a query plan.
+/// EXPLAIN's rows: SQLite's `EXPLAIN QUERY PLAN` for the query's statement in PostgreSQL's
+/// text shape: a node per row, each child indented under its parent with `->`. A write is
+/// headed by its command (`Insert`, `Update`, `Delete`), as PostgreSQL's plans are.
+pub(crate) fn explain_lines(sql: &SqlConn, plan: &QueryPlan) -> Result<Vec<String>, SpiError> {
+    let mut stmt = sql
+        .conn
+        .prepare(&format!("EXPLAIN QUERY PLAN {}", plan.sqlite))
+        .map_err(|e| client_error(sql, e, false))?;
+    let mut rows = stmt.query([]).map_err(|e| client_error(sql, e, false))?;
+    let head = match plan.command {
+        sql::Command::Insert => Some("Insert"),
+        sql::Command::Update => Some("Update"),
+        sql::Command::Delete => Some("Delete"),
+        _ => None,
+    };
+    let mut lines: Vec<String> = head.map(str::to_string).into_iter().collect();
+    // SQLite numbers the nodes in output order and names each one's parent (0: the root).
+    let mut depths: Vec<(i64, usize)> = Vec::new();
+    while let Some(row) = rows.next().map_err(|e| client_error(sql, e, false))? {
+        let id: i64 = row.get(0).unwrap_or(0);
+        let parent: i64 = row.get(1).unwrap_or(0);
+        let detail: String = row.get(3).unwrap_or_default();
+        let depth = depths
+            .iter()
+            .rev()
+            .find(|(i, _)| *i == parent)
+            .map_or(0, |(_, d)| d + 1)
+            + usize::from(head.is_some());
+        depths.push((id, depth - usize::from(head.is_some())));
+        lines.push(if depth == 0 {
+            detail
+        } else {
+            format!("{}->  {detail}", " ".repeat(2 + 6 * (depth - 1)))
+        });
+    }
+    if lines.is_empty() {
+        lines.push("Result".to_string());
+    }
+    Ok(lines)
+}
+
 pub(crate) fn query_tag(plan: &QueryPlan, processed: u64) -> String {
     plan.command.tag(processed)
 }

@@ -50,6 +50,21 @@ pub trait ServerHooks: Send + Sync {
     fn autovacuum_stats(&self) -> Vec<AutovacuumRow> {
         Vec::new()
     }
+    /// LISTEN/NOTIFY's shared queue: promises room for one notification to the calling
+    /// transaction; `false` when the queue is full.
+    fn notify_reserve(&self, _channel: &str, _payload: &str) -> bool {
+        true
+    }
+    /// Gives back the room of notifications whose transaction did not commit.
+    fn notify_release(&self, _notes: &[(String, String)]) {}
+    /// Appends a committed transaction's notifications (their room was reserved) and wakes
+    /// the backends listening in `database`.
+    fn notify_append(&self, _database: &str, _notes: &[(String, String)]) {}
+    /// Starts (`true`) or stops reading the queue for this backend.
+    fn notify_listen(&self, _database: &str, _on: bool) {}
+    /// Hands the notifications appended since this backend last read to `f` (sender pid,
+    /// channel, payload), oldest first.
+    fn notify_read(&self, _f: &mut dyn FnMut(i32, &str, &str)) {}
 }
 
 struct NoHooks;

@@ -43,6 +43,7 @@ mod functions;
 mod hooks;
 pub mod interrupt;
 pub mod maintenance;
+mod notify;
 mod plancache;
 mod quote;
 mod recovery;

@@ -97,6 +97,23 @@ impl ResultSink for Collect {
     }
 }
 
+/// A sink that drops the rows (EXPLAIN ANALYZE runs its query for its effects and time).
+pub(crate) struct Discard;
+
+impl ResultSink for Discard {
+    fn describe(&mut self, _: &[Column]) -> Result<(), SpiError> {
+        Ok(())
+    }
+
+    fn row(&mut self, _: Vec<Value>) -> Result<(), SpiError> {
+        Ok(())
+    }
+
+    fn complete(&mut self, _: QueryResult) -> Result<(), SpiError> {
+        Ok(())
+    }
+}
+
 /// ReadyForQuery's transaction status.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum TxStatus {

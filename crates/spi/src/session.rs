@@ -40,6 +40,7 @@ use crate::error::{SpiError, sqlstate};
 use crate::exec;
 use crate::hooks::hooks;
 use crate::interrupt;
+use crate::notify::ListenAction;
 use crate::plancache::{PLAN_CACHE_SIZE, PlanCache, PrepareSnapshot, Validity, schema_cookie};
 use crate::result::{Collect, Notice, QueryResult, ResultSink, TxStatus};
 use crate::runtime;
@@ -129,6 +130,7 @@ fn plan_columns(plan: &Plan) -> Vec<Column> {
     match plan {
         Plan::Query(q) => q.columns.clone(),
         Plan::Utility(Utility::Show(name)) => settings::show_columns(name),
+        Plan::Utility(Utility::Explain { .. }) => explain_columns(),
         Plan::Utility(_) | Plan::Ddl(_) | Plan::Copy(_) => Vec::new(),
     }
 }
@@ -361,6 +363,10 @@ impl Session {
         let result = self
             .leave_implicit_for(stmt)
             .and_then(|()| self.dispatch(stmt, params, sink));
+        if self.tx == TxStatus::Idle {
+            // Autocommit: the statement was its own transaction.
+            self.sql.notify.finish(&self.database, result.is_ok());
+        }
         match &result {
             Err(_) if self.tx == TxStatus::InBlock => self.fail_statement(),
             Ok(_) => self.count_pipelined(),
@@ -549,6 +555,14 @@ impl Session {
         }
     }
 
+    /// Hands the notifications that arrived for the channels this session listens on to `f`
+    /// (sender pid, channel, payload). Only between transactions, as PostgreSQL delivers them.
+    pub fn take_notifications(&self, f: &mut dyn FnMut(i32, &str, &str)) {
+        if self.tx == TxStatus::Idle {
+            self.sql.notify.deliver(f);
+        }
+    }
+
     /// Connection loss or FATAL: roll back whatever is open.
     pub fn abort_if_in_transaction(&mut self) {
         self.portals.close_all();
@@ -582,6 +596,7 @@ impl Session {
     }
 
     fn end_block(&mut self, committed: bool) {
+        self.sql.notify.finish(&self.database, committed);
         if !committed && self.schema_changed_in_block {
             self.plans.clear();
         }
@@ -623,6 +638,9 @@ impl Session {
                 return self.execute_named(name, args, sink);
             }
             Plan::Copy(c) => return self.run_copy(c, sink),
+            Plan::Utility(Utility::Explain { query, analyze }) => {
+                return self.explain(query, *analyze, params, sink);
+            }
             Plan::Ddl(ddl) => self.run_ddl(ddl)?,
             Plan::Utility(u) => self.utility(u)?,
         };
@@ -653,6 +671,10 @@ impl Session {
                 Plan::Utility(u @ (Utility::CreateSchema { .. } | Utility::DropSchema { .. })) => {
                     Some(u.tag().to_string())
                 }
+                Plan::Utility(Utility::Explain {
+                    query,
+                    analyze: true,
+                }) => query.writes().then(|| exec::query_tag(query, 0)),
                 Plan::Utility(_) => None,
                 Plan::Copy(c) if c.from => Some("COPY FROM".to_string()),
                 Plan::Copy(c) => c.query.writes().then(|| exec::query_tag(&c.query, 0)),
@@ -934,6 +956,7 @@ impl Session {
                     return Err(inside_block("DISCARD ALL"));
                 }
                 self.named.clear();
+                self.sql.notify.listen(ListenAction::UnlistenAll);
                 settings::reset(None, false, &mut self.undo)?;
                 self.settings_changed("all");
                 Ok(QueryResult::tag("DISCARD ALL"))
@@ -960,9 +983,26 @@ impl Session {
                 self.named.insert(name.clone(), (text.clone(), oids));
                 Ok(QueryResult::tag(u.tag()))
             }
-            Utility::Execute { .. } => Err(SpiError::new(
+            Utility::Listen(channel) => {
+                self.sql
+                    .notify
+                    .listen(ListenAction::Listen(channel.clone()));
+                Ok(QueryResult::tag(u.tag()))
+            }
+            Utility::Unlisten(channel) => {
+                self.sql.notify.listen(match channel {
+                    Some(c) => ListenAction::Unlisten(c.clone()),
+                    None => ListenAction::UnlistenAll,
+                });
+                Ok(QueryResult::tag(u.tag()))
+            }
+            Utility::Notify { channel, payload } => {
+                self.sql.notify.notify(channel, payload)?;
+                Ok(QueryResult::tag(u.tag()))
+            }
+            Utility::Execute { .. } | Utility::Explain { .. } => Err(SpiError::new(
                 sqlstate::INTERNAL_ERROR,
-                "EXECUTE runs through dispatch",
+                format!("{} runs through dispatch", u.tag()),
             )),
             Utility::Deallocate(name) => {
                 match name {
@@ -1048,6 +1088,41 @@ impl Session {
             .ok_or_else(|| missing_savepoint(name))
     }
 
+    /// EXPLAIN: the plan's rows; with ANALYZE the query runs first (its rows discarded, its
+    /// writes kept, as PostgreSQL does) and the time it took ends the plan.
+    fn explain(
+        &mut self,
+        query: &QueryPlan,
+        analyze: bool,
+        params: &[Value],
+        sink: &mut dyn ResultSink,
+    ) -> Result<QueryResult, SpiError> {
+        let mut elapsed = None;
+        if analyze {
+            let started = std::time::Instant::now();
+            self.run_sql(query, params, &mut crate::result::Discard)?;
+            elapsed = Some(started.elapsed());
+        }
+        let mut lines = exec::explain_lines(&self.sql, query)?;
+        if let Some(t) = elapsed {
+            lines.push(format!(
+                "Execution Time: {:.3} ms",
+                t.as_secs_f64() * 1000.0
+            ));
+        }
+        let columns = explain_columns();
+        sink.describe(&columns)?;
+        for line in lines {
+            sink.row(vec![Value::Text(line)])?;
+        }
+        Ok(QueryResult {
+            columns,
+            rows: Vec::new(),
+            tag: "EXPLAIN".into(),
+            notices: Vec::new(),
+        })
+    }
+
     fn run_sql(
         &mut self,
         plan: &QueryPlan,
@@ -1114,7 +1189,13 @@ impl Drop for Session {
     fn drop(&mut self) {
         // Rolls back and closes the portals before `sql` closes (cursor.rs's contract).
         self.abort_if_in_transaction();
+        self.sql.notify.close(&self.database);
     }
+}
+
+/// EXPLAIN's one column.
+pub(crate) fn explain_columns() -> Vec<Column> {
+    vec![crate::value::column("QUERY PLAN", sql::Type::TEXT)]
 }
 
 fn no_tx() -> Notice {

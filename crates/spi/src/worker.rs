@@ -49,6 +49,7 @@ struct WorkerConn {
 impl WorkerConn {
     /// Ends the transaction's bookkeeping; after a rollback that undid DDL, forgets the plans.
     fn end_transaction(&mut self, committed: bool) {
+        self.sql.notify.finish(&self.database, committed);
         if !committed && self.schema_changed {
             self.plans.clear();
         }
@@ -210,9 +211,16 @@ pub trait FromValue: Sized {
 }
 
 fn conversion_error(v: &Value, target: &str) -> SpiError {
+    let shown = match v {
+        Value::Null => "NULL".to_string(),
+        Value::Int(i) => format!("integer {i}"),
+        Value::Float(f) => format!("float {f}"),
+        Value::Text(t) => format!("text {}", crate::quote_literal(t)),
+        Value::Bytes(b) => format!("bytes of length {}", b.len()),
+    };
     SpiError::new(
         sqlstate::DATATYPE_MISMATCH,
-        format!("cannot convert {v:?} to {target}"),
+        format!("cannot convert {shown} to {target}"),
     )
 }
 
@@ -524,6 +532,36 @@ impl SpiClient {
                 ))
             }
             Utility::Lock => Ok(SpiOk::Utility),
+            Utility::Notify { channel, payload } => {
+                w.sql.notify.notify(channel, payload)?;
+                Ok(SpiOk::Utility)
+            }
+            Utility::Listen(_) | Utility::Unlisten(_) => Err(SpiError::new(
+                sqlstate::FEATURE_NOT_SUPPORTED,
+                format!(
+                    "{} is not available through SPI (a worker has no client to notify)",
+                    u.tag()
+                ),
+            )),
+            Utility::Explain {
+                query,
+                analyze: false,
+            } => {
+                let rows = exec::explain_lines(&w.sql, query)?
+                    .into_iter()
+                    .map(|line| vec![Value::Text(line)])
+                    .collect::<Vec<_>>();
+                self.processed = rows.len() as u64;
+                self.tuptable = TupleTable {
+                    columns: crate::session::explain_columns(),
+                    rows,
+                };
+                Ok(SpiOk::Select)
+            }
+            Utility::Explain { .. } => Err(SpiError::new(
+                sqlstate::FEATURE_NOT_SUPPORTED,
+                "EXPLAIN ANALYZE is not available through SPI",
+            )),
             Utility::Prepare { .. }
             | Utility::Execute { .. }
             | Utility::Deallocate(_)

@@ -419,6 +419,22 @@ pub enum Utility {
     Deallocate(Option<String>),
     /// `CLOSE name`; `None` is CLOSE ALL. (DECLARE is not supported, so no cursor is open.)
     CloseCursor(Option<String>),
+    /// `EXPLAIN [ANALYZE] query`: SQLite's plan for the query's statement, one text row per
+    /// plan node under the title `QUERY PLAN`; with `analyze` the query also runs (its rows
+    /// are discarded, its changes kept, as in PostgreSQL) and the time it took is added.
+    Explain {
+        query: Box<QueryPlan>,
+        analyze: bool,
+    },
+    /// `LISTEN channel`.
+    Listen(String),
+    /// `UNLISTEN channel`; `None` is `UNLISTEN *`.
+    Unlisten(Option<String>),
+    /// `NOTIFY channel [, 'payload']` (no payload: empty).
+    Notify {
+        channel: String,
+        payload: String,
+    },
     CreateDatabase(String),
     DropDatabase {
         name: String,
@@ -462,6 +478,10 @@ impl Utility {
             Utility::Deallocate(None) => "DEALLOCATE ALL",
             Utility::CloseCursor(Some(_)) => "CLOSE CURSOR",
             Utility::CloseCursor(None) => "CLOSE CURSOR ALL",
+            Utility::Explain { .. } => "EXPLAIN",
+            Utility::Listen(_) => "LISTEN",
+            Utility::Unlisten(_) => "UNLISTEN",
+            Utility::Notify { .. } => "NOTIFY",
             Utility::CreateDatabase(_) => "CREATE DATABASE",
             Utility::DropDatabase { .. } => "DROP DATABASE",
             Utility::CreateSchema { .. } => "CREATE SCHEMA",

@@ -130,10 +130,21 @@ impl<'h, S: Read + Write + AsRawFd> Backend<'h, S> {
         if tx == spi::TxStatus::Idle {
             // Portals live until the end of their transaction (PostgreSQL's AtCommit_Portals).
             self.portals.clear();
+            self.send_notifications();
         }
         backend::ready_for_query(&mut self.conn.wbuf, tx.indicator());
         self.hooks
             .report_activity(idle_state(tx), self.last_query.as_deref());
+    }
+
+    /// NotificationResponse for each notification that arrived on a channel this session
+    /// listens on (between transactions only; see `spi::Session::take_notifications`).
+    fn send_notifications(&mut self) {
+        let wbuf = &mut self.conn.wbuf;
+        self.session
+            .take_notifications(&mut |pid, channel, payload| {
+                backend::notification_response(wbuf, pid, channel, payload);
+            });
     }
 
     /// Reads and handles one message. `Ok(Some(code))` ends the session.
@@ -245,6 +256,9 @@ impl<'h, S: Read + Write + AsRawFd> Backend<'h, S> {
                     if !spi::interrupt::terminate_pending() {
                         spi::interrupt::clear_cancel();
                     }
+                    // The latch is also how a notifier wakes a listener; idle, it is told
+                    // at once (the next wait flushes the messages).
+                    self.send_notifications();
                 }
                 Incoming::Timeout => {
                     return Err(Failure::fatal(

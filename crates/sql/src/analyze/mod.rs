@@ -20,6 +20,7 @@ pub(crate) mod coerce;
 mod comment;
 mod copy;
 mod ddl;
+mod explain;
 mod expr;
 mod grouping;
 mod modify;
@@ -250,6 +251,14 @@ impl<'a> Analyzer<'a> {
             | S::Truncate(_)
             | S::CreateSequence { .. }
             | S::Comment { .. } => self.ddl(stmt),
+            S::Explain {
+                analyze,
+                verbose: _,
+                statement,
+                options,
+                format,
+                ..
+            } => self.explain(*analyze, statement, options.as_deref(), format.is_some()),
             _ => self.utility(stmt),
         }
     }

@@ -398,7 +398,12 @@ fn utility_statements() {
     assert!(
         matches!(plan("show time zone").unwrap(), Plan::Utility(Utility::Show(n)) if n == "timezone")
     );
-    let e = error("listen x");
+    assert!(matches!(plan("listen x").unwrap(), Plan::Utility(Utility::Listen(c)) if c == "x"));
+    assert!(matches!(
+        plan("unlisten *").unwrap(),
+        Plan::Utility(Utility::Unlisten(None))
+    ));
+    let e = error("create function f() returns int as 'select 1' language sql");
     assert_eq!(e.sqlstate, sqlstate::FEATURE_NOT_SUPPORTED);
 }
 

@@ -83,6 +83,15 @@ impl Analyzer<'_> {
                 ..
             } => Utility::RollbackTo(ident(sp)),
             S::Savepoint { name } => Utility::Savepoint(ident(name)),
+            S::LISTEN { channel } => Utility::Listen(ident(channel)),
+            S::UNLISTEN { channel } if channel.quote_style.is_none() && channel.value == "*" => {
+                Utility::Unlisten(None)
+            }
+            S::UNLISTEN { channel } => Utility::Unlisten(Some(ident(channel))),
+            S::NOTIFY { channel, payload } => Utility::Notify {
+                channel: ident(channel),
+                payload: payload.clone().unwrap_or_default(),
+            },
             S::ReleaseSavepoint { name } => Utility::Release(ident(name)),
             S::Set(set) => self.set(set)?,
             S::ShowVariable { variable } => {

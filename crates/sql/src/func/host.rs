@@ -47,6 +47,7 @@ pub mod symbol {
     pub const SERIAL_SEQUENCE: &str = "pg_host_serial_sequence";
     pub const OBJ_DESCRIPTION: &str = "pg_host_obj_description";
     pub const COL_DESCRIPTION: &str = "pg_host_col_description";
+    pub const NOTIFY: &str = "pg_host_notify";
 }
 
 /// The sequence argument of `nextval`, `currval` and `setval`. PostgreSQL's is `regclass`;
@@ -178,6 +179,16 @@ pub static FUNCTIONS: &[Builtin] = &[
         Volatile,
     ),
     host("lastval", &[], Type::INT8, symbol::LASTVAL, Volatile),
+    Builtin {
+        strict: false,
+        ..host(
+            "pg_notify",
+            &[Type::TEXT, Type::TEXT],
+            Type::VOID,
+            symbol::NOTIFY,
+            Volatile,
+        )
+    },
     host(
         "pg_get_serial_sequence",
         &[Type::TEXT, Type::TEXT],

@@ -49,6 +49,15 @@ pub fn negotiate_protocol_version(buf: &mut BytesMut, minor: i32, unrecognized: 
     });
 }
 
+/// NotificationResponse: a notification on `channel` sent by backend `pid`.
+pub fn notification_response(buf: &mut BytesMut, pid: i32, channel: &str, payload: &str) {
+    with_length(buf, Some(b'A'), |b| {
+        b.put_i32(pid);
+        put_cstr(b, channel);
+        put_cstr(b, payload);
+    });
+}
+
 /// ReadyForQuery with transaction status `I`, `T` or `E`.
 pub fn ready_for_query(buf: &mut BytesMut, status: u8) {
     with_length(buf, Some(b'Z'), |b| b.put_u8(status));
@@ -313,6 +322,15 @@ pub enum BackendMessage {
         /// Unrecognized options.
         unrecognized: Vec<String>,
     },
+    /// `A`.
+    NotificationResponse {
+        /// The notifying backend's pid.
+        pid: i32,
+        /// The channel.
+        channel: String,
+        /// The payload (empty when none).
+        payload: String,
+    },
     /// `Z` with I/T/E.
     ReadyForQuery(u8),
     /// `T`.
@@ -433,6 +451,11 @@ pub fn decode(tag: u8, body: Bytes) -> Result<BackendMessage> {
             }
         }
         b'Z' => BackendMessage::ReadyForQuery(r.u8()?),
+        b'A' => BackendMessage::NotificationResponse {
+            pid: r.i32()?,
+            channel: r.cstr()?,
+            payload: r.cstr()?,
+        },
         b'T' => {
             let n = r.count16()?;
             let mut fields = Vec::new();

@@ -483,10 +483,12 @@ impl Builder<'_> {
             _ => {
                 let mut l = self.build(left);
                 let mut r = self.build(right);
-                if let Some(t) = l.ty() {
+                // A column whose type is not known here (a view's) types nothing.
+                let known = |n: &Node| n.ty().filter(|t| *t != Type::UNKNOWN);
+                if let Some(t) = known(&l) {
                     r.settle(t);
                 }
-                if let Some(t) = r.ty() {
+                if let Some(t) = known(&r) {
                     l.settle(t);
                 }
                 let text = match op {
@@ -1193,11 +1195,14 @@ pub(crate) fn default_expr(text: &str, ty: Type, typmod: Typmod, columns: &[Colu
 /// A view's query (minipg's SQLite text) as `pg_get_viewdef` shows it. `names` are the view's
 /// column names (the query's outputs are `c1`, `c2`, … in SQLite).
 /// `visible(schema, name)` says whether a relation is shown unqualified.
+/// `columns_of` gives a relation's columns by its SQLite name, so that constants compared with
+/// them print in their types.
 pub(crate) fn view_query(
     text: &str,
     names: &[String],
     pretty: bool,
     visible: &dyn Fn(&str, &str) -> bool,
+    columns_of: &dyn Fn(&str) -> Vec<ColumnType>,
 ) -> String {
     let query = Parser::new(&SQLiteDialect {})
         .try_with_sql(text)
@@ -1210,6 +1215,8 @@ pub(crate) fn view_query(
         names,
         pretty,
         visible,
+        columns_of,
+        columns: std::cell::RefCell::new(Vec::new()),
     }
     .query(&query);
     printed.unwrap_or_else(|| format!(" {text};"))
@@ -1219,12 +1226,16 @@ struct ViewPrinter<'a> {
     names: &'a [String],
     pretty: bool,
     visible: &'a dyn Fn(&str, &str) -> bool,
+    columns_of: &'a dyn Fn(&str) -> Vec<ColumnType>,
+    /// The columns of the relations in FROM (a name in two of them takes the first's type).
+    columns: std::cell::RefCell<Vec<ColumnType>>,
 }
 
 impl ViewPrinter<'_> {
     fn expr(&self, e: &ast::Expr) -> String {
+        let columns = self.columns.borrow();
         let node = Builder {
-            columns: &[],
+            columns: &columns,
             sqlite: true,
         }
         .build(e);
@@ -1235,14 +1246,21 @@ impl ViewPrinter<'_> {
         .print(&node)
     }
 
-    fn relation(&self, name: &ast::ObjectName) -> String {
-        let sqlite_name = name
-            .0
+    /// Learns the columns of the relations `from` names.
+    fn learn_columns(&self, from: &[ast::TableWithJoins]) {
+        let mut columns = self.columns.borrow_mut();
+        let factors = from
             .iter()
-            .filter_map(|p| p.as_ident())
-            .map(|i| i.value.clone())
-            .collect::<Vec<_>>()
-            .join(".");
+            .flat_map(|t| std::iter::once(&t.relation).chain(t.joins.iter().map(|j| &j.relation)));
+        for f in factors {
+            if let ast::TableFactor::Table { name, .. } = f {
+                columns.extend((self.columns_of)(&sqlite_name_of(name)));
+            }
+        }
+    }
+
+    fn relation(&self, name: &ast::ObjectName) -> String {
+        let sqlite_name = sqlite_name_of(name);
         let (schema, rel) = sql::catalog::pg_name(&sqlite_name);
         if (self.visible)(&schema, &rel) {
             quote_identifier(&rel).into_owned()
@@ -1312,6 +1330,7 @@ impl ViewPrinter<'_> {
         let ast::SetExpr::Select(sel) = q.body.as_ref() else {
             return None;
         };
+        self.learn_columns(&sel.from);
         let mut items = Vec::new();
         for (i, item) in sel.projection.iter().enumerate() {
             let (e, _alias) = match item {
@@ -1373,6 +1392,16 @@ impl ViewPrinter<'_> {
         s.push(';');
         Some(s)
     }
+}
+
+/// The SQLite name a view's query uses for a relation (`"schema.name"` or `"name"`).
+fn sqlite_name_of(name: &ast::ObjectName) -> String {
+    name.0
+        .iter()
+        .filter_map(|p| p.as_ident())
+        .map(|i| i.value.clone())
+        .collect::<Vec<_>>()
+        .join(".")
 }
 
 #[cfg(test)]
@@ -1554,9 +1583,38 @@ mod tests {
                 r#"SELECT "t"."id" AS "c1", "t"."name" AS "c2" FROM "t" AS "t""#,
                 &["id".into(), "name".into()],
                 true,
-                &|_, _| true
+                &|_, _| true,
+                &|_| Vec::new()
             ),
             " SELECT t.id,\n    t.name\n   FROM t;"
+        );
+        // Constants compared with a view's columns print as PostgreSQL's do, never as unknown.
+        assert_eq!(
+            view_query(
+                r#"SELECT "t"."a" AS "c1" FROM "t" AS "t" WHERE (("t"."a" > 5) AND ("t"."b" = 'q'))"#,
+                &["a".into()],
+                true,
+                &|_, _| true,
+                &|_| Vec::new()
+            ),
+            " SELECT t.a\n   FROM t\n  WHERE t.a > 5 AND t.b = 'q'::text;"
+        );
+        // With the columns' types known, constants take them.
+        assert_eq!(
+            view_query(
+                r#"SELECT "t"."a" AS "c1" FROM "t" AS "t" WHERE ("t"."p" < '10')"#,
+                &["a".into()],
+                true,
+                &|_, _| true,
+                &|name| {
+                    assert_eq!(name, "t");
+                    vec![ColumnType {
+                        name: "p".into(),
+                        ty: Type::NUMERIC,
+                    }]
+                }
+            ),
+            " SELECT t.a\n   FROM t\n  WHERE t.p < 10::numeric;"
         );
     }
 

@@ -585,11 +585,29 @@ fn view_def(
         .collect::<rusqlite::Result<_>>()?;
     // The stored text is `CREATE VIEW "name" (cols) AS <query>`.
     let query = find_as_select(&sql).unwrap_or(&sql);
+    let columns_of = |sqlite_name: &str| -> Vec<super::deparse::ColumnType> {
+        conn.prepare_cached(
+            "SELECT a.attname, a.atttypid FROM main.minipg_attribute a \
+             JOIN main.minipg_class c ON c.oid = a.attrelid \
+             WHERE c.sqlite_name = ?1 ORDER BY a.attnum",
+        )
+        .and_then(|mut st| {
+            st.query_map([sqlite_name], |r| {
+                Ok(super::deparse::ColumnType {
+                    name: r.get(0)?,
+                    ty: sql::Type(r.get::<_, i64>(1)? as u32),
+                })
+            })?
+            .collect()
+        })
+        .unwrap_or_default()
+    };
     Ok(Some(super::deparse::view_query(
         query,
         &names,
         pretty,
         &|s, n| name_visible(conn, user, s, n),
+        &columns_of,
     )))
 }
 
