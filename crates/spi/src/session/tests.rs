@@ -926,55 +926,6 @@ fn prepare_takes_only_its_own_statement_and_execute_streams_its_rows() {
     assert_eq!(fail(&mut s, "execute two").sqlstate, "26000");
 }
 
-#[test]
-fn explain_shows_sqlites_plan_as_query_plan_rows_and_analyze_runs_the_statement() {
-    let (_d, mut s) = setup();
-    run(&mut s, "create table ex(a int primary key, b text)");
-    run(&mut s, "create table ey(x int)");
-    let p = s
-        .prepare("explain select * from ex join ey on a = x")
-        .expect("prepare");
-    assert_eq!(p.columns().len(), 1);
-    assert_eq!(p.columns()[0].name, "QUERY PLAN");
-    assert_eq!(p.columns()[0].ty, Type::TEXT);
-    let r = s.execute(&p, &[]).expect("explain");
-    assert_eq!(r.tag, "EXPLAIN");
-    let lines: Vec<String> = r
-        .rows
-        .iter()
-        .map(|row| match &row[0] {
-            Value::Text(t) => t.clone(),
-            other => panic!("{other:?}"),
-        })
-        .collect();
-    assert!(lines.iter().any(|l| l.contains("SCAN ey")), "{lines:?}");
-    assert!(lines.iter().any(|l| l.contains("SEARCH ex")), "{lines:?}");
-    // A write is headed by its command, its nodes indented under it.
-    let r = run(&mut s, "explain update ex set b = 'q' where a = 1");
-    assert_eq!(r.rows[0][0], Value::Text("Update".into()));
-    assert!(
-        matches!(&r.rows[1][0], Value::Text(t) if t.starts_with("  ->  SEARCH ex")),
-        "{r:?}"
-    );
-    // Without ANALYZE nothing runs; with it the insert happens and its time ends the plan.
-    run(&mut s, "explain insert into ex values (1, 'a')");
-    assert_eq!(scalar(&mut s, "select count(*) from ex"), Value::Int(0));
-    let r = run(&mut s, "explain analyze insert into ex values (1, 'a')");
-    assert!(
-        matches!(r.rows.last().map(|r| &r[0]), Some(Value::Text(t)) if t.starts_with("Execution Time: ")),
-        "{r:?}"
-    );
-    assert_eq!(scalar(&mut s, "select count(*) from ex"), Value::Int(1));
-    assert_eq!(
-        fail(&mut s, "explain (format json) select 1").sqlstate,
-        "0A000"
-    );
-    assert_eq!(
-        fail(&mut s, "explain create table z(a int)").sqlstate,
-        "0A000"
-    );
-}
-
 /// The implicit transactions of a multi-statement Query and of an extended-protocol pipeline,
 /// each case as PostgreSQL 15 answered it (raw protocol, `docs/bad-input.md`).
 #[test]
@@ -1083,4 +1034,53 @@ fn implicit_transactions_follow_postgresql() {
     assert!(pipeline(&mut s, &[&vacuum, &insert, &div]).is_some());
     assert_eq!(count(&mut s), Value::Int(0));
     assert_eq!(s.transaction_status(), TxStatus::Idle);
+}
+
+#[test]
+fn explain_shows_sqlites_plan_as_query_plan_rows_and_analyze_runs_the_statement() {
+    let (_d, mut s) = setup();
+    run(&mut s, "create table ex(a int primary key, b text)");
+    run(&mut s, "create table ey(x int)");
+    let p = s
+        .prepare("explain select * from ex join ey on a = x")
+        .expect("prepare");
+    assert_eq!(p.columns().len(), 1);
+    assert_eq!(p.columns()[0].name, "QUERY PLAN");
+    assert_eq!(p.columns()[0].ty, Type::TEXT);
+    let r = s.execute(&p, &[]).expect("explain");
+    assert_eq!(r.tag, "EXPLAIN");
+    let lines: Vec<String> = r
+        .rows
+        .iter()
+        .map(|row| match &row[0] {
+            Value::Text(t) => t.clone(),
+            other => panic!("{other:?}"),
+        })
+        .collect();
+    assert!(lines.iter().any(|l| l.contains("SCAN ey")), "{lines:?}");
+    assert!(lines.iter().any(|l| l.contains("SEARCH ex")), "{lines:?}");
+    // A write is headed by its command, its nodes indented under it.
+    let r = run(&mut s, "explain update ex set b = 'q' where a = 1");
+    assert_eq!(r.rows[0][0], Value::Text("Update".into()));
+    assert!(
+        matches!(&r.rows[1][0], Value::Text(t) if t.starts_with("  ->  SEARCH ex")),
+        "{r:?}"
+    );
+    // Without ANALYZE nothing runs; with it the insert happens and its time ends the plan.
+    run(&mut s, "explain insert into ex values (1, 'a')");
+    assert_eq!(scalar(&mut s, "select count(*) from ex"), Value::Int(0));
+    let r = run(&mut s, "explain analyze insert into ex values (1, 'a')");
+    assert!(
+        matches!(r.rows.last().map(|r| &r[0]), Some(Value::Text(t)) if t.starts_with("Execution Time: ")),
+        "{r:?}"
+    );
+    assert_eq!(scalar(&mut s, "select count(*) from ex"), Value::Int(1));
+    assert_eq!(
+        fail(&mut s, "explain (format json) select 1").sqlstate,
+        "0A000"
+    );
+    assert_eq!(
+        fail(&mut s, "explain create table z(a int)").sqlstate,
+        "0A000"
+    );
 }
