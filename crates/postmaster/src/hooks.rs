@@ -1,7 +1,7 @@
 //! The spi crate's [`spi::ServerHooks`] over shared memory: `pg_stat_activity` from the PGPROC
 //! array (plus running background workers without shared-memory access, from the worker
 //! status array), `pg_cancel_backend` / `pg_terminate_backend`, and autovacuum's write counts
-//! and `pg_stat_autovacuum`.
+//! and `pg_stat_autovacuum`; the group-commit wait of a committing process ([`crate::walwriter`]).
 
 use std::time::SystemTime;
 
@@ -53,6 +53,14 @@ impl ServerHooks for ShmemHooks {
         crate::autovacuum::note_writes(database, rows);
     }
 
+    fn group_commit(&self) -> bool {
+        crate::walwriter::available()
+    }
+
+    fn commit_written(&self, database: &str, wal_path: &std::path::Path, wait: bool) {
+        crate::walwriter::commit_written(database, wal_path, wait);
+    }
+
     fn autovacuum_stats(&self) -> Vec<spi::AutovacuumRow> {
         crate::autovacuum::stats()
     }
@@ -61,7 +69,10 @@ impl ServerHooks for ShmemHooks {
         let Some(p) = proc::find_proc(pid) else {
             return Ok(false);
         };
-        if p.backend_type() == Some(proc::BackendType::Startup) {
+        if matches!(
+            p.backend_type(),
+            Some(proc::BackendType::Startup | proc::BackendType::WalWriter)
+        ) {
             return Ok(false);
         }
         let sig = if terminate {

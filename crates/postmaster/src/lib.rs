@@ -11,7 +11,8 @@
 //! Owns: the data directory lock and `postmaster.pid` ([`datadir`]), the listen sockets
 //! ([`listen`]), the children and their fate ([`server`]), the startup process ([`startup`]),
 //! the client backend process around the wire session ([`backend`]), autovacuum's launcher and
-//! workers ([`autovacuum`]), and the log format ([`elog`]).
+//! workers ([`autovacuum`]), the WAL writer and the group-commit wait ([`walwriter`]), and the
+//! log format ([`elog`]).
 //!
 //! Architecture invariants: the postmaster process is single-threaded, never takes a
 //! shared-memory lock, never opens SQLite and never takes a PGPROC; it holds no lock across
@@ -28,6 +29,7 @@ pub mod listen;
 pub mod server;
 pub mod signals;
 pub mod startup;
+pub mod walwriter;
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -200,6 +202,7 @@ fn serve(dir: &Path, cli: &Cli, modules: &[Module]) -> Result<i32, PmError> {
         bgworkers: workers.iter().filter(|w| w.flags.shmem_access).count(),
         aux: 2,
     };
+    let n_procs = cfg.max_backends() + cfg.aux;
     let n_slots = 2 * (max_conn + av_workers + 1 + n_workers) + cfg.aux;
     let mut size = shmem::SizeBuilder::new();
     size.add("ProcGlobal", proc::shmem_size(&cfg))
@@ -209,7 +212,8 @@ fn serve(dir: &Path, cli: &Cli, modules: &[Module]) -> Result<i32, PmError> {
             "BackgroundWorkerStatus",
             bgworker::shmem_status::shmem_size(n_workers),
         )
-        .add("AutoVacuumShmem", autovacuum::shmem_size());
+        .add("AutoVacuumShmem", autovacuum::shmem_size())
+        .add("WalWriterShmem", walwriter::shmem_size(n_procs));
     shmem::create_segment(size.total())?;
     let shmem_init = move || -> Result<(), PmError> {
         proc::init_proc_global(&cfg)?;
@@ -217,6 +221,7 @@ fn serve(dir: &Path, cli: &Cli, modules: &[Module]) -> Result<i32, PmError> {
         shmem::pmsignal::init()?;
         bgworker::shmem_status::init(n_workers)?;
         autovacuum::init()?;
+        walwriter::init(n_procs)?;
         Ok(())
     };
     shmem_init()?;
