@@ -440,7 +440,10 @@ pub fn walwriter_main(slot: usize, data_dir: &Path, config_file: &Path) -> i32 {
     h.writer.store(0, Ordering::SeqCst);
     sync_round(h, data_dir);
     wake_waiters(h, true);
-    tracing::debug!("WAL writer shutting down");
+    tracing::debug!(
+        "WAL writer shutting down after {} syncs",
+        h.syncs.load(Ordering::Relaxed)
+    );
     proc::proc_kill();
     code
 }

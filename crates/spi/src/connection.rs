@@ -1,6 +1,7 @@
 //! Opening SQLite connections the way minipg needs them.
 //!
-//! Every connection: WAL, `foreign_keys = on`, durable commits (see "Durability" below), a busy handler that waits up to `busy_timeout` in ≤ 10 ms slices and
+//! Every connection: WAL, `foreign_keys = on`, durable commits (see "Durability" below), a
+//! busy handler that waits up to `busy_timeout` in slices growing from 25 µs to 10 ms and
 //! gives up early on an interrupt, a progress handler (every 1,000 VM steps) that stops the
 //! statement when [`interrupt::pending`] says so, minipg's SQL functions, the `pg_stat_activity`
 //! module and the `pg_namespace` view. Client and worker connections ([`Trust::Client`]) also
@@ -190,8 +191,7 @@ impl SqlConn {
                 if started.elapsed() >= limit {
                     return false;
                 }
-                let step = 1u64 << count.clamp(0, 3); // 1, 2, 4, 8 ms
-                std::thread::sleep(Duration::from_millis(step.min(10)));
+                std::thread::sleep(busy_backoff(count));
                 true
             }))?;
         }
@@ -361,6 +361,16 @@ impl Drop for SqlConn {
         // The functions' second handle goes while the connection is still open.
         self.seq.detach();
     }
+}
+
+/// How long a connection sleeps before its `count`-th retry of a lock another process holds:
+/// 25 µs doubling up to 10 ms. A commit holds SQLite's write lock for tens of microseconds,
+/// so a first sleep of a millisecond (SQLite's own handler) would idle a writer for many
+/// lock hand-overs; with group commit all the writers a sync releases retry at once, which
+/// made that the limit on concurrent durable inserts.
+fn busy_backoff(count: i32) -> Duration {
+    let us = 25u64 << count.clamp(0, 9);
+    Duration::from_micros(us.min(10_000))
 }
 
 fn duration_ms(d: Duration) -> u64 {
