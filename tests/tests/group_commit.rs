@@ -47,14 +47,20 @@ fn acknowledgements_wait_for_the_wal_writer_sync() {
     let autocommit = timed(|| {
         c.execute("insert into t values (1)", &[]).expect("insert");
     });
-    assert!(autocommit >= delay, "autocommit insert acked after {autocommit:?}");
+    assert!(
+        autocommit >= delay,
+        "autocommit insert acked after {autocommit:?}"
+    );
 
     c.batch_execute("begin").expect("begin");
     let in_block = timed(|| {
         c.execute("insert into t values (2)", &[]).expect("insert");
     });
     let commit = timed(|| c.batch_execute("commit").expect("commit"));
-    assert!(in_block < delay, "an insert inside a block waited {in_block:?}");
+    assert!(
+        in_block < delay,
+        "an insert inside a block waited {in_block:?}"
+    );
     assert!(commit >= delay, "COMMIT acked after {commit:?}");
 
     // Reads do not wait.
@@ -121,7 +127,10 @@ fn the_wal_writer_restarts_after_sigterm_and_its_crash_loses_no_acknowledged_com
     );
     c.execute("insert into t values (2)", &[])
         .expect("insert after SIGTERM");
-    assert_eq!(s.count_log("terminating any other active server processes"), 0);
+    assert_eq!(
+        s.count_log("terminating any other active server processes"),
+        0
+    );
 
     // SIGKILL while a client waits for its commit's sync: a crash reset; the waiting client
     // gets no acknowledgement, and every acknowledged row survives.

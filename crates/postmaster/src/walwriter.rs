@@ -280,10 +280,7 @@ pub fn commit_written(db: &str, wal_path: &Path, wait: bool) {
     w.entry.store(idx as u32 + 1, Ordering::SeqCst);
     w.seq.store(seq, Ordering::SeqCst);
     let writer = h.writer.load(Ordering::SeqCst);
-    let Some(writer_proc) = (writer as usize)
-        .checked_sub(1)
-        .and_then(proc::proc_at)
-    else {
+    let Some(writer_proc) = (writer as usize).checked_sub(1).and_then(proc::proc_at) else {
         w.seq.store(0, Ordering::SeqCst);
         sync_myself(Some(e), seq, wal_path);
         return;
