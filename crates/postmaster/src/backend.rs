@@ -145,6 +145,10 @@ impl BackendHooks for Hooks {
         }
     }
 
+    fn exit_after_session(&self) -> bool {
+        true
+    }
+
     fn handle_pending_reload(&mut self) {
         if GOT_SIGHUP.swap(false, Ordering::SeqCst) {
             for line in guc::reload(&self.config_file) {

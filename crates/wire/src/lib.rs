@@ -121,6 +121,13 @@ pub trait BackendHooks {
     fn cancel_request(&mut self, pid: i32, key: i32);
     /// SIGHUP arrived (flag): re-read the config. Called between queries.
     fn handle_pending_reload(&mut self) {}
+    /// The process ends right after the session: its SQLite connection need not be closed
+    /// (closing tears down every registered function, a measurable share of a short
+    /// connection; the kernel releases the locks and descriptors at exit, as after any
+    /// process death, which SQLite's WAL mode is built to survive).
+    fn exit_after_session(&self) -> bool {
+        false
+    }
 }
 
 /// Runs the whole connection: the startup handshake, then the query loop until Terminate or

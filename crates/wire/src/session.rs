@@ -101,6 +101,11 @@ impl<'h, S: Read + Write + AsRawFd> Backend<'h, S> {
         };
         self.session.abort_if_in_transaction();
         spi::interrupt::set_statement_deadline(None);
+        if self.hooks.exit_after_session() {
+            let Backend { session, conn, .. } = self;
+            drop(conn);
+            std::mem::forget(session);
+        }
         code
     }
 
