@@ -39,8 +39,15 @@ pub static AUTOVACUUM_VACUUM_THRESHOLD: GucInt = GucInt::new(1000);
 pub static SHARED_PRELOAD_LIBRARIES: GucString = GucString::new("");
 /// `restart_after_crash`: reinitialize after a backend crash instead of stopping. Sighup.
 pub static RESTART_AFTER_CRASH: GucBool = GucBool::new(true);
-/// `synchronous_commit`: `synchronous = FULL` when on, `NORMAL` when off. User.
+/// `synchronous_commit`: when on, a commit is acknowledged only after its WAL frames are on
+/// disk (the WAL writer's group commit, or SQLite's `synchronous = FULL` without one); when
+/// off, the WAL writer syncs them within `wal_writer_delay`. User.
 pub static SYNCHRONOUS_COMMIT: GucBool = GucBool::new(true);
+/// `wal_writer_delay` (ms): how often the WAL writer syncs commits nobody waits for. Sighup.
+pub static WAL_WRITER_DELAY: GucInt = GucInt::new(200);
+/// `debug_wal_sync_delay` (ms): fault injection, the WAL writer sleeps this long before each
+/// sync (0 = off). Sighup.
+pub static DEBUG_WAL_SYNC_DELAY: GucInt = GucInt::new(0);
 /// `statement_timeout`: milliseconds a statement may run; 0 = no limit. User.
 pub static STATEMENT_TIMEOUT: GucInt = GucInt::new(0);
 /// `lock_timeout` (ms): accepted for PostgreSQL clients (pg_dump sets it); SQLite's busy
@@ -302,7 +309,21 @@ pub(crate) fn define_all(registry: &mut Registry, private: bool) {
             Kind::Bool(b(&SYNCHRONOUS_COMMIT)),
             Value::Bool(true),
         )
-        .about("Wait for each commit to reach the disk (SQLite synchronous = FULL)."),
+        .about("Wait for each commit's WAL to reach the disk before acknowledging it."),
+        Builtin::new(
+            "wal_writer_delay",
+            Sighup,
+            int(i(&WAL_WRITER_DELAY), 1, 10_000, GucUnit::Ms),
+            Value::Int(200),
+        )
+        .about("Time between WAL syncs of asynchronous commits by the WAL writer."),
+        Builtin::new(
+            "debug_wal_sync_delay",
+            Sighup,
+            int(i(&DEBUG_WAL_SYNC_DELAY), 0, 60_000, GucUnit::Ms),
+            Value::Int(0),
+        )
+        .about("Fault injection: the WAL writer waits this long before each sync."),
         Builtin::new(
             "statement_timeout",
             User,

@@ -32,6 +32,7 @@ impl GucInt {
 
     pub(crate) fn set(&self, value: i64) {
         self.0.store(value, Ordering::Relaxed);
+        crate::note_change();
     }
 }
 
@@ -52,6 +53,7 @@ impl GucBool {
 
     pub(crate) fn set(&self, value: bool) {
         self.0.store(value, Ordering::Relaxed);
+        crate::note_change();
     }
 }
 
@@ -99,6 +101,7 @@ impl GucString {
         let mut guard = self.0.write().unwrap_or_else(PoisonError::into_inner);
         if *guard != value {
             *guard = Cow::Owned(value.to_string());
+            crate::note_change();
         }
     }
 }

@@ -53,6 +53,7 @@ mod value;
 mod tests;
 
 use std::path::Path;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{LazyLock, Mutex, MutexGuard, PoisonError};
 
 pub use define::{BoolSetting, IntSetting, StringSetting};
@@ -70,10 +71,32 @@ static REGISTRY: LazyLock<Mutex<Registry>> = LazyLock::new(|| {
     Mutex::new(registry)
 });
 
+/// Bumped whenever this process's settings may have changed (see [`generation`]).
+static GENERATION: AtomicU64 = AtomicU64::new(0);
+
+/// The registry for a call that may change a setting: counts as a possible change.
 fn registry() -> MutexGuard<'static, Registry> {
+    GENERATION.fetch_add(1, Ordering::Relaxed);
+    registry_read()
+}
+
+/// The registry for a call that only reads.
+fn registry_read() -> MutexGuard<'static, Registry> {
     // Every registry method leaves it consistent before it can panic, so a poisoned lock still
     // guards a usable registry.
     REGISTRY.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+/// A number that changes whenever any setting of this process may have changed (every call
+/// here other than the read-only ones, and every handle store): a caller that saw the same
+/// number before need not read the settings again. The wire session uses it to skip the
+/// per-statement comparison of reported settings (ParameterStatus).
+pub fn generation() -> u64 {
+    GENERATION.load(Ordering::Relaxed)
+}
+
+pub(crate) fn note_change() {
+    GENERATION.fetch_add(1, Ordering::Relaxed);
 }
 
 /// Registers the built-in settings at their defaults. Idempotent; every other function here
@@ -181,38 +204,38 @@ pub fn reset_session_all() {
 
 /// `SHOW name`: the value in effect as PostgreSQL prints it ("1min", "4MB", "on").
 pub fn show(name: &str) -> Result<String, GucError> {
-    registry().show(name)
+    registry_read().show(name)
 }
 
 /// `SHOW ALL`: `(name, setting, description)` of every defined setting, sorted by name.
 pub fn show_all() -> Vec<(String, String, String)> {
-    registry().show_all()
+    registry_read().show_all()
 }
 
 /// Whether a setting of this name is defined (a placeholder is not).
 pub fn is_defined(name: &str) -> bool {
-    registry().is_defined(name)
+    registry_read().is_defined(name)
 }
 
 /// The canonical spelling of a defined setting's name (`DateStyle`), for SHOW's column title and
 /// ParameterStatus.
 pub fn canonical_name(name: &str) -> Option<String> {
-    registry().canonical_name(name)
+    registry_read().canonical_name(name)
 }
 
 /// Where the value in effect of `name` comes from.
 pub fn source(name: &str) -> Result<GucSource, GucError> {
-    registry().source(name)
+    registry_read().source(name)
 }
 
 /// `(name, value)` of every setting a backend reports in ParameterStatus, sorted by name.
 pub fn reported_parameters() -> Vec<(String, String)> {
-    registry().reported_parameters()
+    registry_read().reported_parameters()
 }
 
 /// Whether a change of `name` is reported to clients in ParameterStatus.
 pub fn is_reported(name: &str) -> bool {
-    registry().is_reported(name)
+    registry_read().is_reported(name)
 }
 
 /// After a module's init: its `prefix.*` placeholders that it did not define are typos, removed

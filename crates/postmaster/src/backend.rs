@@ -186,6 +186,10 @@ impl BackendHooks for Hooks {
         }
     }
 
+    fn exit_after_session(&self) -> bool {
+        true
+    }
+
     fn handle_pending_reload(&mut self) {
         if interrupt::take_config_reload() {
             for line in guc::reload(&self.config_file) {

@@ -2,8 +2,8 @@
 //! array (plus running background workers without shared-memory access, from the worker
 //! status array), `pg_stat_bgworker` from the worker status array, `pg_cancel_backend` /
 //! `pg_terminate_backend`, autovacuum's write counts and `pg_stat_autovacuum`, the tables a
-//! commit inserted into (worker_spi's wake-up), `pg_stat_ssl`, and LISTEN/NOTIFY's queue
-//! (`proc::notify`).
+//! commit inserted into (worker_spi's wake-up), `pg_stat_ssl`, LISTEN/NOTIFY's queue
+//! (`proc::notify`), and the group-commit wait of a committing process ([`crate::walwriter`]).
 
 use std::time::SystemTime;
 
@@ -64,6 +64,14 @@ impl ServerHooks for ShmemHooks {
 
     fn note_writes(&self, database: &str, rows: u64) {
         crate::autovacuum::note_writes(database, rows);
+    }
+
+    fn group_commit(&self) -> bool {
+        crate::walwriter::available()
+    }
+
+    fn commit_written(&self, database: &str, wal_path: &std::path::Path, wait: bool) {
+        crate::walwriter::commit_written(database, wal_path, wait);
     }
 
     fn autovacuum_stats(&self) -> Vec<spi::AutovacuumRow> {
@@ -145,7 +153,10 @@ impl ServerHooks for ShmemHooks {
         let Some(p) = proc::find_proc(pid) else {
             return Ok(false);
         };
-        if p.backend_type() == Some(proc::BackendType::Startup) {
+        if matches!(
+            p.backend_type(),
+            Some(proc::BackendType::Startup | proc::BackendType::WalWriter)
+        ) {
             return Ok(false);
         }
         let sig = if terminate {

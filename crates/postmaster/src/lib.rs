@@ -11,7 +11,8 @@
 //! Owns: the data directory lock and `postmaster.pid` ([`datadir`]), the listen sockets
 //! ([`listen`]), the children and their fate ([`server`]), the startup process ([`startup`]),
 //! the client backend process around the wire session ([`backend`]), autovacuum's launcher and
-//! workers ([`autovacuum`]), and the log format ([`elog`]).
+//! workers ([`autovacuum`]), the WAL writer and the group-commit wait ([`walwriter`]), and the
+//! log format ([`elog`]).
 //!
 //! Architecture invariants: the postmaster process is single-threaded, never takes a
 //! shared-memory lock, never opens SQLite and never takes a PGPROC; it holds no lock across
@@ -30,6 +31,7 @@ pub mod server;
 pub mod signals;
 pub mod ssl;
 pub mod startup;
+pub mod walwriter;
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -208,6 +210,7 @@ fn serve(dir: &Path, cli: &Cli, modules: &[Module]) -> Result<i32, PmError> {
         bgworkers: n_workers,
         aux: 2,
     };
+    let n_procs = cfg.max_backends() + cfg.aux;
     let n_slots =
         2 * (max_conn + av_workers + 1 + n_workers) + cfg.aux + server::max_unfinished_startups();
     let mut size = shmem::SizeBuilder::new();
@@ -224,7 +227,8 @@ fn serve(dir: &Path, cli: &Cli, modules: &[Module]) -> Result<i32, PmError> {
         )
         .add("WatchedTables", bgworker::watch::shmem_size(n_workers * 4))
         .add("AutoVacuumShmem", autovacuum::shmem_size())
-        .add("AsyncQueue", proc::notify::shmem_size(cfg.total()));
+        .add("AsyncQueue", proc::notify::shmem_size(cfg.total()))
+        .add("WalWriterShmem", walwriter::shmem_size(n_procs));
     shmem::create_segment(size.total())?;
     let shmem_init = move || -> Result<(), PmError> {
         proc::init_proc_global(&cfg)?;
@@ -235,6 +239,7 @@ fn serve(dir: &Path, cli: &Cli, modules: &[Module]) -> Result<i32, PmError> {
         bgworker::watch::init(n_workers * 4)?;
         autovacuum::init()?;
         proc::notify::init(cfg.total())?;
+        walwriter::init(n_procs)?;
         Ok(())
     };
     shmem_init()?;

@@ -54,6 +54,7 @@ enum Kind {
     Worker(usize),
     AutovacLauncher,
     AutovacWorker,
+    WalWriter,
 }
 
 #[derive(Debug)]
@@ -94,6 +95,7 @@ pub struct Postmaster {
     children: Vec<Child>,
     exit_code: i32,
     launcher_started: Option<Instant>,
+    walwriter_started: Option<Instant>,
 }
 
 pub(crate) fn signal_name(sig: i32) -> String {
@@ -149,6 +151,7 @@ impl Postmaster {
             children: Vec::new(),
             exit_code: 0,
             launcher_started: None,
+            walwriter_started: None,
         }
     }
 
@@ -383,6 +386,38 @@ impl Postmaster {
         });
     }
 
+    fn walwriter_wanted(&self) -> bool {
+        self.state == State::Run
+            && !self.fatal_error
+            && self.shutdown == Shutdown::None
+            && !self.children.iter().any(|c| c.kind == Kind::WalWriter)
+    }
+
+    /// The WAL writer runs from Run until the end of a shutdown (group commit; see
+    /// `walwriter`); restarted when it exits cleanly, at most once a second. Without it
+    /// committing processes sync by themselves, so a gap costs speed, not durability.
+    fn maybe_start_walwriter(&mut self) {
+        if !self.walwriter_wanted() {
+            return;
+        }
+        let now = Instant::now();
+        if self
+            .walwriter_started
+            .is_some_and(|t| t + LAUNCHER_RESTART_GAP > now)
+        {
+            return;
+        }
+        self.walwriter_started = Some(now);
+        let Some(slot) = pmchild::assign() else {
+            return;
+        };
+        let dir = self.data_dir.clone();
+        let conf = self.config_file.clone();
+        self.fork_child(Kind::WalWriter, slot, move || {
+            crate::walwriter::walwriter_main(slot, &dir, &conf)
+        });
+    }
+
     /// The launcher queued databases: fork workers for them, up to autovacuum_max_workers.
     fn start_autovac_workers(&mut self) {
         if !self.autovacuum_allowed() {
@@ -492,6 +527,14 @@ impl Postmaster {
                         tracing::info!("{}", describe_exit(what, pid, exit));
                     }
                 }
+                Kind::WalWriter => {
+                    let desc = describe_exit("WAL writer process", pid, exit);
+                    if !(normal_status && clean) {
+                        self.handle_crash(desc);
+                    } else if exit != ChildExit::Exited(0) {
+                        tracing::info!("{desc}");
+                    }
+                }
                 Kind::Worker(i) => {
                     let name = self.scheduler.states()[i].worker.name.clone();
                     let verdict = self.scheduler.exited(i, exit, clean, Instant::now());
@@ -519,7 +562,10 @@ impl Postmaster {
         match mode {
             Shutdown::Smart => {
                 tracing::info!("received smart shutdown request");
-                self.signal_children(libc::SIGTERM, |k| k != Kind::Backend);
+                // The WAL writer keeps serving the remaining clients' commits.
+                self.signal_children(libc::SIGTERM, |k| {
+                    k != Kind::Backend && k != Kind::WalWriter
+                });
             }
             Shutdown::Fast => {
                 tracing::info!("received fast shutdown request");
@@ -641,6 +687,11 @@ impl Postmaster {
         {
             t = t.min(due.saturating_duration_since(now));
         }
+        if self.walwriter_wanted()
+            && let Some(started) = self.walwriter_started
+        {
+            t = t.min((started + LAUNCHER_RESTART_GAP).saturating_duration_since(now));
+        }
         if let Some(k) = self.kill_deadline {
             let until = k.saturating_duration_since(now);
             // After the deadline, look again soon while children remain.
@@ -715,6 +766,7 @@ impl Postmaster {
             }
             self.maybe_start_worker();
             self.maybe_start_launcher();
+            self.maybe_start_walwriter();
             if crate::autovacuum::pending_requests() > 0 {
                 // Also when the pmsignal came while no worker could be forked: a queued
                 // request must not wait for the launcher's next new one.

@@ -23,7 +23,7 @@ use std::sync::atomic::{AtomicPtr, AtomicU32, AtomicU64, AtomicUsize, Ordering};
 use shmem::spinlock::SpinLock;
 use shmem::{ShmemSafe, init_struct};
 
-use crate::procarray::{ProcError, my_index, proc_at};
+use crate::procarray::{ProcError, my_proc_number, proc_at};
 
 /// Bytes in the ring.
 pub const QUEUE_BYTES: usize = 1 << 20;
@@ -206,7 +206,7 @@ pub fn append(db: u32, pid: i32, notes: &[(String, String)], reserved: usize) {
 
 /// Starts reading the queue from now on, in database `db`. Does nothing without a PGPROC.
 pub fn listen(db: u32) {
-    let (Some(h), Some(i)) = (header(), my_index()) else {
+    let (Some(h), Some(i)) = (header(), my_proc_number()) else {
         return;
     };
     let Some(l) = listeners().get(i) else { return };
@@ -221,7 +221,7 @@ pub fn listen(db: u32) {
 
 /// Stops reading the queue (UNLISTEN *, session end).
 pub fn unlisten() {
-    if let Some(i) = my_index() {
+    if let Some(i) = my_proc_number() {
         forget(i);
     }
 }
@@ -241,7 +241,7 @@ pub(crate) fn forget(index: usize) {
 /// Hands every notification of this backend's database appended since it last read to `f`
 /// (sender pid, channel, payload), oldest first.
 pub fn read(mut f: impl FnMut(i32, &str, &str)) {
-    let (Some(h), Some(i)) = (header(), my_index()) else {
+    let (Some(h), Some(i)) = (header(), my_proc_number()) else {
         return;
     };
     let Some(l) = listeners().get(i) else { return };

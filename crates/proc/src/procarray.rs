@@ -33,7 +33,7 @@ pub enum ProcList {
     Autovac = 1,
     /// Background workers with shared-memory access (one per registered worker).
     BgWorker = 2,
-    /// Auxiliary processes (the startup process), claimed by linear search.
+    /// Auxiliary processes (the startup process, the WAL writer), claimed by linear search.
     Aux = 3,
 }
 
@@ -51,6 +51,8 @@ pub enum BackendType {
     BgWorker = 4,
     /// The startup process.
     Startup = 5,
+    /// The WAL writer (group commit: syncs each database's `-wal` file).
+    WalWriter = 6,
 }
 
 impl BackendType {
@@ -60,7 +62,7 @@ impl BackendType {
             BackendType::ClientBackend => ProcList::Backend,
             BackendType::AutovacLauncher | BackendType::AutovacWorker => ProcList::Autovac,
             BackendType::BgWorker => ProcList::BgWorker,
-            BackendType::Startup => ProcList::Aux,
+            BackendType::Startup | BackendType::WalWriter => ProcList::Aux,
         }
     }
 
@@ -72,6 +74,7 @@ impl BackendType {
             BackendType::AutovacWorker => "autovacuum worker",
             BackendType::BgWorker => "background worker",
             BackendType::Startup => "startup",
+            BackendType::WalWriter => "walwriter",
         }
     }
 }
@@ -165,6 +168,7 @@ impl PgProc {
             3 => Some(BackendType::AutovacWorker),
             4 => Some(BackendType::BgWorker),
             5 => Some(BackendType::Startup),
+            6 => Some(BackendType::WalWriter),
             _ => None,
         }
     }
@@ -260,20 +264,25 @@ fn procs() -> &'static [PgProc] {
     unsafe { std::slice::from_raw_parts(p, N_PROCS.load(Ordering::Acquire)) }
 }
 
-/// The index of the calling process's PGPROC, if it has one.
-pub fn my_index() -> Option<usize> {
-    usize::try_from(MY_PROC.load(Ordering::Relaxed)).ok()
-}
-
-/// The PGPROC at `index`.
-pub fn proc_at(index: usize) -> Option<&'static PgProc> {
-    procs().get(index)
-}
-
 /// The calling process's PGPROC, if it has one.
 pub fn my_proc() -> Option<&'static PgProc> {
     let i = MY_PROC.load(Ordering::Relaxed);
     (i >= 0).then(|| procs().get(i as usize)).flatten()
+}
+
+/// The index of the calling process's PGPROC in the array (PostgreSQL's MyProcNumber).
+pub fn my_proc_number() -> Option<usize> {
+    usize::try_from(MY_PROC.load(Ordering::Relaxed)).ok()
+}
+
+/// The PGPROC at index `i`, if the array has one there.
+pub fn proc_at(i: usize) -> Option<&'static PgProc> {
+    procs().get(i)
+}
+
+/// How many PGPROCs the array holds (MaxBackends plus the auxiliary entries).
+pub fn proc_count() -> usize {
+    procs().len()
 }
 
 extern "C" fn proc_kill_at_exit() {
@@ -312,7 +321,7 @@ pub fn init_process(
     name: &str,
     child_slot: usize,
 ) -> Result<&'static PgProc, ProcError> {
-    if kind == BackendType::Startup {
+    if kind.list() == ProcList::Aux {
         return init_aux_process(kind, name, child_slot);
     }
     if MY_PROC.load(Ordering::Relaxed) >= 0 {

@@ -1,7 +1,7 @@
 //! Opening SQLite connections the way minipg needs them.
 //!
-//! Every connection: WAL, `synchronous = FULL` (or `NORMAL` when `synchronous_commit = off`),
-//! `foreign_keys = on`, a busy handler that waits up to `busy_timeout` in ≤ 10 ms slices and
+//! Every connection: WAL, `foreign_keys = on`, durable commits (see "Durability" below), a
+//! busy handler that waits up to `busy_timeout` in slices growing from 25 µs to 10 ms and
 //! gives up early on an interrupt, a progress handler (every 1,000 VM steps) that stops the
 //! statement when [`interrupt::pending`] says so, minipg's SQL functions, the `pg_stat_activity`
 //! module and the `pg_namespace` view. Client and worker connections ([`Trust::Client`]) also
@@ -14,6 +14,18 @@
 //! Before the first connection, the process turns off SQLite's memory statistics and its bulk
 //! page-cache pre-allocation ([`configure_process`]): both cost every backend time and page
 //! faults for nothing minipg uses.
+//!
+//! Durability. In a server ([`crate::ServerHooks::group_commit`]), every connection writes its
+//! commits with `synchronous = NORMAL` — WAL frames written, no fsync — and a WAL hook
+//! (`sqlite3_wal_hook`, which SQLite calls after the commit, with the write lock already
+//! released, before `sqlite3_step` returns) calls [`crate::ServerHooks::commit_written`], which
+//! with `synchronous_commit = on` waits for the WAL writer's group commit. So a commit is
+//! acknowledged (CommandComplete, or a worker's SPI commit returning) only once durable, and
+//! one fsync covers every commit written before it began. Replacing SQLite's WAL hook also
+//! replaces its automatic checkpoint (which is itself a WAL hook): the hook runs the same
+//! PASSIVE checkpoint at the same 1,000-page threshold. Without a server (unit tests, tools)
+//! there is no WAL writer: `synchronous = FULL`, SQLite syncs each commit itself (`NORMAL`
+//! when `synchronous_commit = off`).
 //!
 //! Invariant: a connection belongs to the process that opened it. It is opened after fork and
 //! must never be used across one (SQLite's locks are per process; a forked copy would corrupt
@@ -28,6 +40,7 @@ use std::sync::{Arc, Once};
 use std::time::{Duration, Instant};
 
 use rusqlite::config::DbConfig;
+use rusqlite::hooks::Wal;
 use rusqlite::limits::Limit;
 use rusqlite::{Connection, OpenFlags, ffi};
 
@@ -36,7 +49,12 @@ use crate::catalog;
 use crate::catalog::sequence::{self, SeqSession};
 use crate::error::{ErrorContext, SpiError, map_sqlite_error};
 use crate::functions;
+use crate::hooks::hooks;
 use crate::interrupt;
+
+/// WAL pages after which a commit runs a PASSIVE checkpoint (SQLite's default
+/// `wal_autocheckpoint`, which the group-commit WAL hook replaces).
+const AUTOCHECKPOINT_PAGES: i32 = 1000;
 
 /// Connection settings.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -203,8 +221,7 @@ impl SqlConn {
                 if started.elapsed() >= limit {
                     return false;
                 }
-                let step = 1u64 << count.clamp(0, 3); // 1, 2, 4, 8 ms
-                std::thread::sleep(Duration::from_millis(step.min(10)));
+                std::thread::sleep(busy_backoff(count));
                 true
             }))?;
         }
@@ -218,11 +235,31 @@ impl SqlConn {
                 "could not put database \"{database}\" in WAL mode (got {mode})"
             )));
         }
-        let sync = if opts.synchronous_commit {
+        let group_commit = hooks().group_commit();
+        let sync = if opts.synchronous_commit && !group_commit {
             "FULL"
         } else {
             "NORMAL"
         };
+        if group_commit {
+            let db = database.to_owned();
+            let mut wal_path = path.as_os_str().to_owned();
+            wal_path.push("-wal");
+            let wal_path = std::path::PathBuf::from(wal_path);
+            conn.wal_hook(Some(move |wal: &mut Wal, pages: c_int| {
+                if wal.name() != c"main" {
+                    return Ok(());
+                }
+                // The session's current setting: SET synchronous_commit applies at once.
+                let wait = guc::builtin::SYNCHRONOUS_COMMIT.get();
+                hooks().commit_written(&db, &wal_path, wait);
+                if pages >= AUTOCHECKPOINT_PAGES {
+                    // As SQLite's own hook: a failed or busy checkpoint is retried next time.
+                    let _ = wal.checkpoint();
+                }
+                Ok(())
+            }))?;
+        }
         conn.execute_batch(&format!(
             "PRAGMA synchronous = {sync}; PRAGMA foreign_keys = ON;"
         ))?;
@@ -376,6 +413,16 @@ impl Drop for SqlConn {
         // The functions' second handle goes while the connection is still open.
         self.seq.detach();
     }
+}
+
+/// How long a connection sleeps before its `count`-th retry of a lock another process holds:
+/// 25 µs doubling up to 10 ms. A commit holds SQLite's write lock for tens of microseconds,
+/// so a first sleep of a millisecond (SQLite's own handler) would idle a writer for many
+/// lock hand-overs; with group commit all the writers a sync releases retry at once, which
+/// made that the limit on concurrent durable inserts.
+fn busy_backoff(count: i32) -> Duration {
+    let us = 25u64 << count.clamp(0, 9);
+    Duration::from_micros(us.min(10_000))
 }
 
 fn duration_ms(d: Duration) -> u64 {

@@ -7,6 +7,7 @@
 //! activity is empty and signalling reports "not a server process".
 //! Never: this crate does not read shared memory itself; it only calls the hooks.
 
+use std::path::Path;
 use std::sync::OnceLock;
 use std::time::SystemTime;
 
@@ -79,6 +80,16 @@ pub trait ServerHooks: Send + Sync {
     fn signal_backend(&self, pid: i32, terminate: bool) -> Result<bool, SpiError>;
     /// Called after each committed write transaction with the number of changed rows.
     fn note_writes(&self, _database: &str, _rows: u64) {}
+    /// Group commit is available: connections then write commits with SQLite's
+    /// `synchronous = NORMAL` (no fsync) and call [`ServerHooks::commit_written`] after each.
+    fn group_commit(&self) -> bool {
+        false
+    }
+    /// A transaction's WAL frames in `database` (whose WAL file is `wal_path`) were written
+    /// and the write lock released. With `wait` (synchronous_commit on), returns only once a
+    /// sync of the WAL that began after that write has completed; otherwise only records
+    /// that the WAL needs a sync. Called from SQLite's WAL hook, before the statement returns.
+    fn commit_written(&self, _database: &str, _wal_path: &Path, _wait: bool) {}
     /// What autovacuum recorded, for `pg_stat_autovacuum`.
     fn autovacuum_stats(&self) -> Vec<AutovacuumRow> {
         Vec::new()

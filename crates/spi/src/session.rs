@@ -435,6 +435,15 @@ impl Session {
         sql: &str,
         sink: &mut dyn ResultSink,
     ) -> Result<(), SpiError> {
+        // A text found in the plan cache is one statement (only single statements are cached
+        // by text): run it as the one-statement path below would, without parsing it again.
+        if self.tx != TxStatus::Failed
+            && let Some(cached) = self.plans.get(sql, &[], || schema_cookie(&self.sql))
+        {
+            return self
+                .execute_into(&cached, &[], sink)
+                .and_then(|result| sink.complete(result));
+        }
         let stmts = match Statements::parse(sql) {
             Ok(s) => s,
             Err(e) => {

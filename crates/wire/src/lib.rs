@@ -143,6 +143,14 @@ pub trait BackendHooks {
     fn report_tls(&mut self, info: &tls::TlsInfo) {
         let _ = info;
     }
+
+    /// The process ends right after the session: its SQLite connection need not be closed
+    /// (closing tears down every registered function, a measurable share of a short
+    /// connection; the kernel releases the locks and descriptors at exit, as after any
+    /// process death, which SQLite's WAL mode is built to survive).
+    fn exit_after_session(&self) -> bool {
+        false
+    }
 }
 
 /// Runs the whole connection: the startup handshake, then the query loop until Terminate or

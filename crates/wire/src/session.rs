@@ -33,6 +33,8 @@ pub struct Backend<'h, S> {
     pub(crate) portals: HashMap<String, Portal>,
     /// Values of the reported settings the client last saw.
     reported: Vec<(&'static str, String)>,
+    /// `guc::generation()` when `reported` was last compared with the settings.
+    settings_generation: u64,
     /// Skipping messages until Sync after an extended-protocol error.
     ignore_till_sync: bool,
     /// The last statement text, shown by pg_stat_activity while idle.
@@ -76,6 +78,7 @@ pub(crate) use crate::values::{RowWriter, describe_columns, write_data_row};
 impl<'h, S: Read + Write + AsRawFd> Backend<'h, S> {
     /// A backend whose startup succeeded.
     pub fn new(conn: Connection<S>, hooks: &'h mut dyn BackendHooks, started: Started) -> Self {
+        let settings_generation = guc::generation();
         let reported = REPORTED_SETTINGS
             .iter()
             .filter_map(|&name| guc::show(name).ok().map(|v| (name, v)))
@@ -88,6 +91,7 @@ impl<'h, S: Read + Write + AsRawFd> Backend<'h, S> {
             statements: HashMap::new(),
             portals: HashMap::new(),
             reported,
+            settings_generation,
             ignore_till_sync: false,
             last_query: None,
         }
@@ -121,6 +125,11 @@ impl<'h, S: Read + Write + AsRawFd> Backend<'h, S> {
         };
         self.session.abort_if_in_transaction();
         spi::interrupt::set_statement_deadline(None);
+        if self.hooks.exit_after_session() {
+            let Backend { session, conn, .. } = self;
+            drop(conn);
+            std::mem::forget(session);
+        }
         code
     }
 
@@ -336,6 +345,12 @@ impl<'h, S: Read + Write + AsRawFd> Backend<'h, S> {
 
     /// ParameterStatus for every reported setting whose value changed.
     fn report_changed_settings(&mut self) {
+        // Most statements change no setting: then there is nothing to compare.
+        let generation = guc::generation();
+        if generation == self.settings_generation {
+            return;
+        }
+        self.settings_generation = generation;
         for (name, seen) in &mut self.reported {
             if let Ok(now) = guc::show(name)
                 && now != *seen

@@ -34,6 +34,9 @@ pub enum Target {
     Startup,
     /// An autovacuum launcher or worker (none runs yet; matched if one ever does).
     Autovacuum,
+    /// `postmaster: walwriter`: killing it while clients wait for their commits' sync must
+    /// lose no acknowledged commit.
+    WalWriter,
 }
 
 impl Target {
@@ -49,6 +52,9 @@ impl Target {
         if rest.starts_with("autovacuum") {
             return Some(Target::Autovacuum);
         }
+        if rest.starts_with("walwriter") {
+            return Some(Target::WalWriter);
+        }
         if rest.starts_with("postgres postgres ") {
             return Some(Target::Backend);
         }
@@ -63,6 +69,7 @@ impl fmt::Display for Target {
             Target::Backend => f.write_str("backend"),
             Target::Startup => f.write_str("startup"),
             Target::Autovacuum => f.write_str("autovacuum"),
+            Target::WalWriter => f.write_str("walwriter"),
         }
     }
 }
@@ -230,6 +237,10 @@ mod tests {
         assert_eq!(
             Target::of_title("postmaster: autovacuum launcher"),
             Some(Target::Autovacuum)
+        );
+        assert_eq!(
+            Target::of_title("postmaster: walwriter"),
+            Some(Target::WalWriter)
         );
         assert_eq!(Target::of_title("/usr/bin/postmaster -D /tmp/x -p 5"), None);
         assert_eq!(Target::of_title("postmaster: [local] authentication"), None);
