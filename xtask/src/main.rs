@@ -24,6 +24,18 @@ fn root() -> PathBuf {
         .unwrap_or_default()
 }
 
+/// Cargo's target directory (`$CARGO_TARGET_DIR`, else `target/` in the workspace).
+fn target_dir() -> PathBuf {
+    std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| root().join("target"))
+}
+
+/// A binary of the release build.
+fn release_bin(name: &str) -> PathBuf {
+    target_dir().join("release").join(name)
+}
+
 fn run(cmd: &mut Command) -> bool {
     eprintln!("+ {cmd:?}");
     cmd.current_dir(root())
