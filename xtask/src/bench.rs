@@ -19,10 +19,10 @@ use std::process::Command;
 use std::sync::atomic::{AtomicU32, Ordering, fence};
 use std::time::{Duration, Instant};
 
+use ::tests::harness::{Server, pgbench_binary};
+use ::tests::pg15::PgCluster;
 use proc::{BackendType, ProcGlobalConfig};
 use shmem::{ShmemSafe, WaitEvents, latch};
-use tests::harness::{Server, pgbench_binary};
-use tests::pg15::PgCluster;
 
 /// The samples of one column: the successful ones and how many runs failed.
 #[derive(Debug, Clone, Default)]
@@ -885,7 +885,7 @@ fn crash_rows(s: &Server, pg: Option<&PgCluster>, runs: usize) -> Vec<Row> {
         let t0 = Instant::now();
         reconnect.push(victim.and_then(|v| crash_to_select_1(v, || s.log(), || s.try_connect())));
         let back = victim.is_some()
-            && tests::harness::wait_until(Duration::from_secs(10), || {
+            && ::tests::harness::wait_until(Duration::from_secs(10), || {
                 let now = s.pids_titled("bgworker: SPI worker 2");
                 now.len() == 1 && Some(now[0]) != victim
             });
@@ -1040,7 +1040,7 @@ fn scale_workers(n: usize) -> Vec<Row> {
     if s.try_spawn().is_err() {
         return Vec::new();
     }
-    let all = tests::harness::wait_until(Duration::from_secs(60), || {
+    let all = ::tests::harness::wait_until(Duration::from_secs(60), || {
         s.pids_titled("bgworker: scale worker").len() >= n
     });
     let elapsed = t0.elapsed().as_secs_f64() * 1e3;
