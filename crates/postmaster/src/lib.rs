@@ -25,6 +25,7 @@ pub mod elog;
 pub mod error;
 pub mod hooks;
 pub mod listen;
+pub mod pmstate;
 pub mod server;
 pub mod signals;
 pub mod startup;

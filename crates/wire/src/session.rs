@@ -22,7 +22,7 @@ use crate::protocol::backend::{self, ErrorFields};
 use crate::protocol::framing::try_frame;
 use crate::protocol::frontend::{self, FrontendMessage};
 use crate::report::Failure;
-use crate::startup::{REPORTED_SETTINGS, Started, send_fatal};
+use crate::startup::{Started, send_fatal};
 
 /// One client backend after startup.
 pub struct Backend<'h, S> {
@@ -32,7 +32,7 @@ pub struct Backend<'h, S> {
     pub(crate) statements: HashMap<String, Rc<PreparedStatement>>,
     pub(crate) portals: HashMap<String, Portal>,
     /// Values of the reported settings the client last saw.
-    reported: Vec<(&'static str, String)>,
+    reported: Vec<(String, String)>,
     /// Skipping messages until Sync after an extended-protocol error.
     ignore_till_sync: bool,
     /// The last statement text, shown by pg_stat_activity while idle.
@@ -53,10 +53,7 @@ pub(crate) use crate::values::{RowWriter, describe_columns, write_data_row};
 impl<'h, S: Read + Write + AsRawFd> Backend<'h, S> {
     /// A backend whose startup succeeded.
     pub fn new(conn: Connection<S>, hooks: &'h mut dyn BackendHooks, started: Started) -> Self {
-        let reported = REPORTED_SETTINGS
-            .iter()
-            .filter_map(|&name| guc::show(name).ok().map(|v| (name, v)))
-            .collect();
+        let reported = guc::reported_parameters();
         tracing::debug!("session of user {} started", started.user);
         Backend {
             conn,

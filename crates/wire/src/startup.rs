@@ -29,19 +29,6 @@ pub struct Started {
     pub user: String,
 }
 
-/// Settings PostgreSQL reports with ParameterStatus (GUC_REPORT), in the order they are sent.
-pub const REPORTED_SETTINGS: &[&str] = &[
-    "application_name",
-    "client_encoding",
-    "DateStyle",
-    "integer_datetimes",
-    "IntervalStyle",
-    "server_encoding",
-    "server_version",
-    "standard_conforming_strings",
-    "TimeZone",
-];
-
 /// Sends a FATAL (when there is a client to send it to) and returns the exit code.
 pub fn send_fatal<S: Read + Write + AsRawFd>(conn: &mut Connection<S>, failure: Failure) -> i32 {
     match failure {
@@ -288,10 +275,9 @@ fn handshake<S: Read + Write + AsRawFd>(
     let key = hooks
         .attach(&user, &database, &application_name)
         .map_err(|e| Failure::fatal(e.sqlstate, e.message))?;
-    for name in REPORTED_SETTINGS {
-        if let Ok(value) = guc::show(name) {
-            backend::parameter_status(&mut conn.wbuf, name, &value);
-        }
+    // Every setting guc marks as reported (PostgreSQL's GUC_REPORT).
+    for (name, value) in guc::reported_parameters() {
+        backend::parameter_status(&mut conn.wbuf, &name, &value);
     }
     backend::parameter_status(&mut conn.wbuf, "is_superuser", "on");
     backend::parameter_status(&mut conn.wbuf, "session_authorization", &user);
