@@ -87,7 +87,7 @@ impl BackendHooks for Hooks {
         let _ = application_name;
         if self.slot == 0 {
             return Err(HookError {
-                sqlstate: "53300",
+                sqlstate: spi::sqlstate::TOO_MANY_CONNECTIONS,
                 message: "sorry, too many clients already".into(),
             });
         }

@@ -111,6 +111,11 @@ impl<S: Subscriber> Layer<S> for PgLogLayer {
         }
         let mut msg = String::new();
         event.record(&mut MessageVisitor(&mut msg));
+        // A message of several lines: each further line starts with a tab, as PostgreSQL
+        // writes them to stderr.
+        if msg.contains('\n') {
+            msg = msg.replace('\n', "\n\t");
+        }
         let mut line = String::with_capacity(msg.len() + 48);
         let _ = write!(
             line,

@@ -193,15 +193,12 @@ fn serve(dir: &Path, cli: &Cli, modules: &[Module]) -> Result<i32, PmError> {
 
     let workers = bgworker::registered_workers();
     let n_workers = workers.len();
-    let max_conn = guc::builtin::MAX_CONNECTIONS.get().max(1) as usize;
-    let av_workers = guc::builtin::AUTOVACUUM_MAX_WORKERS.get().max(1) as usize;
-    let cfg = proc::ProcGlobalConfig {
-        backends: max_conn,
-        autovac: av_workers + 1,
-        bgworkers: workers.iter().filter(|w| w.flags.shmem_access).count(),
-        aux: 2,
-    };
-    let n_slots = 2 * (max_conn + av_workers + 1 + n_workers) + cfg.aux;
+    let cfg = proc::ProcGlobalConfig::from_settings(
+        usize::try_from(guc::builtin::MAX_CONNECTIONS.get()).unwrap_or(1),
+        usize::try_from(guc::builtin::AUTOVACUUM_MAX_WORKERS.get()).unwrap_or(1),
+        workers.iter().filter(|w| w.flags.shmem_access).count(),
+    );
+    let n_slots = cfg.child_slots(n_workers);
     let mut size = shmem::SizeBuilder::new();
     size.add("ProcGlobal", proc::shmem_size(&cfg))
         .add("PMChildFlags", shmem::pmchild::shmem_size(n_slots))

@@ -144,7 +144,7 @@ impl<'h, S: Read + Write + AsRawFd> Backend<'h, S> {
             FrontendMessage::Terminate => return Ok(Some(0)),
             FrontendMessage::FunctionCall => {
                 return Err(Failure::error(
-                    "0A000",
+                    spi::sqlstate::FEATURE_NOT_SUPPORTED,
                     "fast-path function calls are not supported",
                 ));
             }
@@ -154,7 +154,10 @@ impl<'h, S: Read + Write + AsRawFd> Backend<'h, S> {
             | FrontendMessage::CopyDone
             | FrontendMessage::CopyFail(_) => {}
             FrontendMessage::Password => {
-                return Err(Failure::fatal("08P01", "invalid frontend message type 112"));
+                return Err(Failure::fatal(
+                    spi::sqlstate::PROTOCOL_VIOLATION,
+                    "invalid frontend message type 112",
+                ));
             }
         }
         if self.conn.wbuf.len() > WRITE_HIGH_WATER {
@@ -176,7 +179,7 @@ impl<'h, S: Read + Write + AsRawFd> Backend<'h, S> {
                 Incoming::Eof => {
                     if !self.conn.rbuf.is_empty() {
                         return Err(Failure::fatal(
-                            "08P01",
+                            spi::sqlstate::PROTOCOL_VIOLATION,
                             "unexpected EOF within message length word",
                         ));
                     }
@@ -190,7 +193,7 @@ impl<'h, S: Read + Write + AsRawFd> Backend<'h, S> {
                 }
                 Incoming::Timeout => {
                     return Err(Failure::fatal(
-                        "25P03",
+                        spi::sqlstate::IDLE_IN_TRANSACTION_SESSION_TIMEOUT,
                         "terminating connection due to idle-in-transaction timeout",
                     ));
                 }

@@ -98,7 +98,7 @@ fn read_startup_packet<S: Read + Write + AsRawFd>(
             }
             Incoming::Timeout => {
                 return Err(Failure::fatal(
-                    "08006",
+                    spi::sqlstate::CONNECTION_FAILURE,
                     "canceling authentication due to timeout",
                 ));
             }
@@ -108,7 +108,7 @@ fn read_startup_packet<S: Read + Write + AsRawFd>(
             StartupPacket::SslRequest | StartupPacket::GssEncRequest if !conn.rbuf.is_empty() => {
                 // Bytes sent before our answer could only be a man-in-the-middle's.
                 return Err(Failure::fatal(
-                    "08P01",
+                    spi::sqlstate::PROTOCOL_VIOLATION,
                     "received unencrypted data after SSL request",
                 ));
             }
@@ -124,7 +124,7 @@ fn read_startup_packet<S: Read + Write + AsRawFd>(
             }
             StartupPacket::SslRequest | StartupPacket::GssEncRequest => {
                 return Err(Failure::fatal(
-                    "08P01",
+                    spi::sqlstate::PROTOCOL_VIOLATION,
                     "duplicate encryption request in startup packet",
                 ));
             }
@@ -134,7 +134,7 @@ fn read_startup_packet<S: Read + Write + AsRawFd>(
             }
             StartupPacket::UnsupportedVersion { major, minor } => {
                 return Err(Failure::fatal(
-                    "0A000",
+                    spi::sqlstate::FEATURE_NOT_SUPPORTED,
                     format!(
                         "unsupported frontend protocol {major}.{minor}: server supports 3.0 to 3.0"
                     ),
@@ -177,13 +177,13 @@ fn parse_options(options: &str) -> Result<Vec<(String, String)>, Failure> {
         };
         let Some(setting) = setting else {
             return Err(Failure::fatal(
-                "42601",
+                spi::sqlstate::SYNTAX_ERROR,
                 format!("invalid command-line argument for server process: {w}"),
             ));
         };
         let Some((name, value)) = setting.split_once('=') else {
             return Err(Failure::fatal(
-                "42601",
+                spi::sqlstate::SYNTAX_ERROR,
                 format!("-c {setting} requires a value"),
             ));
         };
@@ -211,7 +211,7 @@ fn handshake<S: Read + Write + AsRawFd>(
             "replication" => {
                 if !matches!(value.as_str(), "false" | "off" | "no" | "0") {
                     return Err(Failure::fatal(
-                        "0A000",
+                        spi::sqlstate::FEATURE_NOT_SUPPORTED,
                         "minipg does not support replication connections",
                     ));
                 }
@@ -222,7 +222,7 @@ fn handshake<S: Read + Write + AsRawFd>(
     }
     let user = user.filter(|u| !u.is_empty()).ok_or_else(|| {
         Failure::fatal(
-            "28000",
+            spi::sqlstate::INVALID_AUTHORIZATION_SPECIFICATION,
             "no PostgreSQL user name specified in startup packet",
         )
     })?;
@@ -236,19 +236,19 @@ fn handshake<S: Read + Write + AsRawFd>(
         CanAccept::Ok => {}
         CanAccept::Startup => {
             return Err(Failure::fatal(
-                "57P03",
+                spi::sqlstate::CANNOT_CONNECT_NOW,
                 "the database system is starting up",
             ));
         }
         CanAccept::Recovery => {
             return Err(Failure::fatal(
-                "57P03",
+                spi::sqlstate::CANNOT_CONNECT_NOW,
                 "the database system is in recovery mode",
             ));
         }
         CanAccept::Shutdown => {
             return Err(Failure::fatal(
-                "57P03",
+                spi::sqlstate::CANNOT_CONNECT_NOW,
                 "the database system is shutting down",
             ));
         }

@@ -182,7 +182,10 @@ fn naptime() -> Duration {
 }
 
 fn is_busy(e: &SpiError) -> bool {
-    matches!(e.sqlstate, "55P03" | "40001")
+    matches!(
+        e.sqlstate,
+        spi::sqlstate::LOCK_NOT_AVAILABLE | spi::sqlstate::SERIALIZATION_FAILURE
+    )
 }
 
 /// A worker's main function.
