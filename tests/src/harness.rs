@@ -423,6 +423,24 @@ pub fn require_tool(test: &str, tool: &str, find: fn() -> Option<PathBuf>) -> Op
     );
 }
 
+/// Runs `cmd` with `input` on its stdin and its output captured (a psql script, a dump).
+pub fn run_with_input(cmd: &mut Command, input: &str) -> std::process::Output {
+    use std::io::Write;
+    let mut child = cmd
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap_or_else(|e| panic!("cannot run {cmd:?}: {e}"));
+    // A client that exits early closes its stdin: its output says why, not this write.
+    let _ = child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(input.as_bytes());
+    child.wait_with_output().expect("wait")
+}
+
 /// Polls `f` every 10 ms until it holds or `timeout` passes; returns whether it held.
 pub fn wait_until(timeout: Duration, mut f: impl FnMut() -> bool) -> bool {
     let t0 = Instant::now();

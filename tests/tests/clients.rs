@@ -13,10 +13,10 @@
 use std::io::Write;
 use std::os::unix::net::UnixStream;
 use std::path::PathBuf;
-use std::process::{Command, Output, Stdio};
+use std::process::{Command, Output};
 use std::time::{Duration, Instant};
 
-use tests::harness::{Server, pgbench_binary, psql_binary, require_tool};
+use tests::harness::{Server, pgbench_binary, psql_binary, require_tool, run_with_input};
 use tests::rawpg::{msg, query, read_msg, startup_packet, startup_packet_for};
 
 const T: Duration = Duration::from_secs(20);
@@ -168,20 +168,7 @@ select id, name from t order by id;
 \\timing on
 select count(*) as n from t;
 ";
-    let mut child = psql_cmd(&s, &bin)
-        .args(["-A", "-t"])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("psql");
-    child
-        .stdin
-        .take()
-        .expect("stdin")
-        .write_all(script.as_bytes())
-        .expect("write script");
-    let o = child.wait_with_output().expect("psql");
+    let o = run_with_input(psql_cmd(&s, &bin).args(["-A", "-t"]), script);
     assert!(o.status.success(), "{}", show(&o));
     let out = String::from_utf8_lossy(&o.stdout);
     let err = String::from_utf8_lossy(&o.stderr);

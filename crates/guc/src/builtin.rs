@@ -27,8 +27,8 @@ pub static AUTOVACUUM: GucBool = GucBool::new(true);
 /// `autovacuum_max_workers`: autovacuum worker processes at once. Postmaster.
 pub static AUTOVACUUM_MAX_WORKERS: GucInt = GucInt::new(3);
 /// `log_autovacuum_min_duration`: log each autovacuum action that ran at least this many
-/// milliseconds (0: every action; -1: none, PostgreSQL 15's default). Sighup.
-pub static LOG_AUTOVACUUM_MIN_DURATION: GucInt = GucInt::new(-1);
+/// milliseconds (0: every action; -1: none; PostgreSQL 15's default, 10 min). Sighup.
+pub static LOG_AUTOVACUUM_MIN_DURATION: GucInt = GucInt::new(600_000);
 /// `autovacuum_naptime`: seconds between autovacuum runs on one database. Sighup.
 pub static AUTOVACUUM_NAPTIME: GucInt = GucInt::new(60);
 /// `autovacuum_wal_threshold`: bytes of WAL after which autovacuum checkpoints a database. Sighup.
