@@ -241,6 +241,19 @@ impl Server {
         );
     }
 
+    /// Panics (with the log) if the log shows a crash: a crash reset, a PANIC or a child
+    /// killed by a signal.
+    pub fn assert_no_crash(&self) {
+        let log = self.log();
+        for bad in [
+            "terminating any other active server processes",
+            "PANIC",
+            "was terminated by signal",
+        ] {
+            assert!(!log.contains(bad), "the server log has {bad:?}:\n{log}");
+        }
+    }
+
     /// A `postgres` crate client over the Unix socket.
     pub fn connect(&self) -> postgres::Client {
         self.try_connect().expect("connect")
@@ -421,6 +434,20 @@ pub fn require_tool(test: &str, tool: &str, find: fn() -> Option<PathBuf>) -> Op
          `postgresql-15` for pgbench; .ci/run installs it); set {SKIP_CLIENT_TOOLS_ENV}=1 to \
          skip this test instead"
     );
+}
+
+/// Whether `pid` exists and is not a zombie.
+pub fn process_alive(pid: i32) -> bool {
+    // SAFETY: signal 0 only checks that the process exists.
+    let exists = unsafe { libc::kill(pid, 0) } == 0;
+    let zombie = fs::read_to_string(format!("/proc/{pid}/stat"))
+        .map(|st| {
+            st.rfind(')')
+                .map(|i| st[i + 1..].trim_start().starts_with('Z'))
+                .unwrap_or(false)
+        })
+        .unwrap_or(true);
+    exists && !zombie
 }
 
 /// Runs `cmd` with `input` on its stdin and its output captured (a psql script, a dump).
