@@ -1,23 +1,27 @@
 //! The chaos run (`cargo xtask chaos`, and a 20-second run in the test suite): clients insert
 //! delta rows into the worker_spi tables through the protocol while a monkey sends SIGKILL,
-//! SIGTERM, SIGQUIT and SIGHUP to random children of the server; at the end the server must be
-//! healthy and no acknowledged insert may be missing.
+//! SIGTERM, SIGQUIT and SIGHUP to random children of the server, and now and then SIGKILLs the
+//! postmaster itself and starts a new one; at the end the server must be healthy and no
+//! acknowledged insert may be missing.
 //!
 //! The pieces: [`rng`] (a seeded xorshift: the run is reproducible up to timing), `ledger`
 //! (what clients know about each insert and the invariant), `clients` (the inserting threads),
 //! `monkey` (targets by process title, signals), `recovery` (outage times, a log tail
 //! reader), `report` (what is printed).
 //!
-//! The invariant, per table, with positive values: acknowledged sum ≤ total + remaining deltas
-//! ≤ acknowledged sum + unknown sum. `SPI worker 1` is never restarted, so after the first
-//! crash reset nobody folds `schema1.counted`: its deltas stay and are counted as they are.
+//! The invariants. Row by row: each insert writes its unique id into `chaos_ids` (which no
+//! worker folds) in the same transaction; every acknowledged id must be there, and nothing may
+//! be there that was never sent or was refused. By sum, per folded table, with positive
+//! values: acknowledged sum ≤ total + remaining deltas ≤ acknowledged sum + unknown sum.
+//! `SPI worker 1` is never restarted, so after a crash reset nobody folds `schema1.counted`
+//! until the next postmaster start: its deltas stay and are counted as they are.
 //!
 //! Health at the end: the postmaster is alive, a new client runs `select 1`, every restartable
 //! worker runs (and `SPI worker 1` too when no reset happened), worker 2 folds what is left,
 //! and a fast shutdown exits 0.
 //!
-//! Never: signal the postmaster itself, fork (threads only), or panic on the server's answers —
-//! every failure ends up in [`ChaosReport::problems`].
+//! Never: signal the postmaster except for the monkey's deliberate kills, fork (threads only),
+//! or panic on the server's answers — every failure ends up in [`ChaosReport::problems`].
 
 mod clients;
 mod ledger;
@@ -26,8 +30,7 @@ mod recovery;
 mod report;
 pub mod rng;
 
-use std::path::{Path, PathBuf};
-use std::process::Stdio;
+use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc;
 use std::sync::{Arc, Mutex, PoisonError};
@@ -35,11 +38,10 @@ use std::time::{Duration, Instant};
 
 use crate::harness::Server;
 pub use clients::Endpoint;
-pub use ledger::{Fate, Tally, Verdict};
+pub use ledger::{Fate, IdCheck, Ledger, Tally, Verdict};
 pub use report::{ChaosReport, TableReport};
 
 use clients::client_main;
-use ledger::Ledger;
 use monkey::Monkey;
 use recovery::{Event, REINITIALIZING, Recoveries, measure};
 use rng::XorShift;
@@ -69,6 +71,8 @@ pub struct ChaosConfig {
     pub clients: usize,
     /// The seed of every random choice.
     pub seed: u64,
+    /// Whether the monkey also kills the postmaster (and starts a new one).
+    pub kill_postmaster: bool,
 }
 
 impl ChaosConfig {
@@ -79,6 +83,7 @@ impl ChaosConfig {
             seconds: 60,
             clients: 8,
             seed,
+            kill_postmaster: true,
         }
     }
 }
@@ -99,12 +104,13 @@ pub fn run(cfg: ChaosConfig) -> ChaosReport {
         seed: cfg.seed,
         ..ChaosReport::default()
     };
-    let mut server = Server::new(&["-c", "worker_spi.naptime=1"]);
+    let mut server =
+        Server::new(&["-c", "worker_spi.naptime=1"]).with_binary(cfg.server_binary.clone());
     let endpoint = Endpoint {
         socket_dir: server.socket_dir(),
         port: server.port,
     };
-    match start_server(&mut server, &cfg.server_binary, &endpoint) {
+    match start_server(&mut server, &endpoint) {
         Ok(()) => {
             chaos(&cfg, &mut server, &endpoint, &mut report);
             check_end(&mut server, &endpoint, &mut report);
@@ -117,23 +123,10 @@ pub fn run(cfg: ChaosConfig) -> ChaosReport {
 }
 
 /// Starts the server (own process group, log file), writes the two total rows once both
-/// workers have created their tables, and launches a dynamic worker (`SPI worker 3`).
-fn start_server(server: &mut Server, binary: &Path, endpoint: &Endpoint) -> Result<(), String> {
-    use std::os::unix::process::CommandExt;
-    let log = std::fs::File::create(server.log_path()).map_err(|e| format!("server log: {e}"))?;
-    let log2 = log.try_clone().map_err(|e| format!("server log: {e}"))?;
-    let child = std::process::Command::new(binary)
-        .args(server.base_args())
-        .args(&server.args)
-        .env_remove("PGPORT")
-        .env_remove("PGDATA")
-        .stdin(Stdio::null())
-        .stdout(log2)
-        .stderr(log)
-        .process_group(0)
-        .spawn()
-        .map_err(|e| format!("cannot run {}: {e}", binary.display()))?;
-    server.child = Some(child);
+/// workers have created their tables, creates the id table, and launches a dynamic worker
+/// (`SPI worker 3`).
+fn start_server(server: &mut Server, endpoint: &Endpoint) -> Result<(), String> {
+    server.try_spawn()?;
     for pat in [
         "database system is ready to accept connections",
         "SPI worker 1 initialized with",
@@ -152,6 +145,8 @@ fn start_server(server: &mut Server, binary: &Path, endpoint: &Endpoint) -> Resu
         c.batch_execute(&format!("INSERT INTO {t} VALUES ('total', 0)"))
             .map_err(|e| format!("total row of {t}: {e}"))?;
     }
+    c.batch_execute(clients::CREATE_IDS_TABLE)
+        .map_err(|e| format!("{}: {e}", clients::IDS_TABLE))?;
     // A dynamic worker (PostgreSQL 9.4+ rules: never restarted) runs through the chaos too.
     c.simple_query("SELECT worker_spi_launch(3)")
         .map_err(|e| format!("worker_spi_launch(3): {e}"))?;
@@ -198,11 +193,12 @@ fn chaos(cfg: &ChaosConfig, server: &mut Server, endpoint: &Endpoint, report: &m
     }
 
     let t0 = Instant::now();
-    let mut monkey = Monkey::new(cfg.seed, server, event_tx.clone());
+    let mut monkey = Monkey::new(cfg.seed, server, event_tx.clone(), cfg.kill_postmaster);
     if let Err(problem) = monkey.run(server, Duration::from_secs(cfg.seconds)) {
         report.problems.push(format!("during the chaos: {problem}"));
     }
     report.signals = monkey.signals;
+    report.postmaster_restarts = monkey.restarts;
     report.chaos_time = t0.elapsed();
 
     stop.store(true, Ordering::Relaxed);
@@ -241,6 +237,7 @@ fn chaos(cfg: &ChaosConfig, server: &mut Server, endpoint: &Endpoint, report: &m
         .lock()
         .unwrap_or_else(PoisonError::into_inner)
         .closed();
+    report.ledger = l.clone();
     report.codes = l.codes;
     report.connections = l.connections;
     report.connect_failures = l.connect_failures;
@@ -279,6 +276,25 @@ fn poll(limit: Duration, mut f: impl FnMut() -> bool) -> bool {
         }
         ok
     })
+}
+
+/// Every `(id, table index)` row of the id table, on a new connection, bounded in time.
+fn read_ids(endpoint: &Endpoint) -> Result<Vec<(i64, i64)>, String> {
+    let ep = endpoint.clone();
+    with_timeout(Duration::from_secs(30), move || {
+        let mut c = ep.connect().map_err(|e| format!("connect: {e}"))?;
+        let sql = format!("SELECT id, tbl::bigint FROM {}", clients::IDS_TABLE);
+        let rows = c.query(&sql, &[]).map_err(|e| format!("{sql}: {e}"))?;
+        rows.iter()
+            .map(|r| {
+                Ok((
+                    r.try_get::<_, i64>(0).map_err(|e| e.to_string())?,
+                    r.try_get::<_, i64>(1).map_err(|e| e.to_string())?,
+                ))
+            })
+            .collect()
+    })
+    .unwrap_or_else(|| Err("reading the ids: no answer within 30 s".into()))
 }
 
 /// One integer query on a new connection, bounded in time.
@@ -339,7 +355,38 @@ fn check_end(server: &mut Server, endpoint: &Endpoint, report: &mut ChaosReport)
         ));
     }
 
-    for t in &mut report.tables {
+    let ids = match read_ids(endpoint) {
+        Ok(present) => {
+            let check = report.ledger.check_ids(&present);
+            if !check.missing.is_empty() {
+                let some: Vec<i64> = check.missing.iter().take(10).map(|(id, _)| *id).collect();
+                report.problems.push(format!(
+                    "{}: {} acknowledged inserts missing (ids {some:?}…)",
+                    clients::IDS_TABLE,
+                    check.missing.len()
+                ));
+            }
+            if !check.phantom.is_empty() {
+                let some: Vec<i64> = check.phantom.iter().take(10).copied().collect();
+                report.problems.push(format!(
+                    "{}: {} rows never sent, refused, or under another table (ids {some:?}…)",
+                    clients::IDS_TABLE,
+                    check.phantom.len()
+                ));
+            }
+            Some(check)
+        }
+        Err(e) => {
+            report.problems.push(format!(
+                "{}: cannot read the end state: {e}",
+                clients::IDS_TABLE
+            ));
+            None
+        }
+    };
+    report.ids_present = ids.as_ref().map(|c| c.present);
+    for (i, t) in report.tables.iter_mut().enumerate() {
+        let missing_ids = ids.as_ref().map_or(0, |c| c.missing_in(i));
         let observed = query_i64(endpoint, format!("SELECT sum(value) FROM {}", t.name));
         let deltas = query_i64(
             endpoint,
@@ -360,7 +407,7 @@ fn check_end(server: &mut Server, endpoint: &Endpoint, report: &mut ChaosReport)
                     ));
                 }
                 let verdict = t.tally.check(observed);
-                report.lost += verdict.lost_rows;
+                report.lost += verdict.lost_rows.max(missing_ids);
                 if verdict.lost_sum > 0 {
                     report.problems.push(format!(
                         "{}: total + remaining deltas = {observed} < acknowledged sum {}: \
@@ -381,6 +428,7 @@ fn check_end(server: &mut Server, endpoint: &Endpoint, report: &mut ChaosReport)
                 t.verdict = Some(verdict);
             }
             (a, b, c) => {
+                report.lost += missing_ids;
                 for e in [a.err(), b.err(), c.err()].into_iter().flatten() {
                     report
                         .problems

@@ -18,6 +18,8 @@ pub struct Server {
     pub child: Option<Child>,
     /// Extra arguments it was started with.
     pub args: Vec<String>,
+    /// The server binary (`minipg-test-server` unless [`Server::with_binary`] names another).
+    pub binary: PathBuf,
 }
 
 static NEXT_PORT: AtomicU16 = AtomicU16::new(0);
@@ -50,6 +52,31 @@ impl Server {
             port: pick_port(),
             child: None,
             args: args.iter().map(|s| s.to_string()).collect(),
+            binary: server_binary(),
+        }
+    }
+
+    /// The same server run with another binary (e.g. the release `postmaster`).
+    pub fn with_binary(mut self, binary: PathBuf) -> Server {
+        self.binary = binary;
+        self
+    }
+
+    /// `postmaster init` of the data directory (which the first start would also do).
+    pub fn init(&self) -> Result<(), String> {
+        let out = Command::new(&self.binary)
+            .arg("init")
+            .args(self.base_args())
+            .output()
+            .map_err(|e| format!("cannot run {}: {e}", self.binary.display()))?;
+        if out.status.success() {
+            Ok(())
+        } else {
+            Err(format!(
+                "postmaster init failed ({}): {}",
+                out.status,
+                String::from_utf8_lossy(&out.stderr)
+            ))
         }
     }
 
@@ -92,7 +119,7 @@ impl Server {
 
     /// A command for the server binary with the base arguments.
     pub fn command(&self) -> Command {
-        let mut c = Command::new(server_binary());
+        let mut c = Command::new(&self.binary);
         c.args(self.base_args())
             .env_remove("PGPORT")
             .env_remove("PGDATA");
@@ -101,22 +128,58 @@ impl Server {
 
     /// Starts the postmaster (appending to the log) without waiting.
     pub fn spawn(&mut self) {
+        self.try_spawn().expect("spawn server");
+    }
+
+    /// Same, returning what went wrong instead of panicking.
+    pub fn try_spawn(&mut self) -> Result<(), String> {
         let log = fs::OpenOptions::new()
             .create(true)
             .append(true)
             .open(self.log_path())
-            .expect("log");
+            .map_err(|e| format!("server log: {e}"))?;
+        let log2 = log.try_clone().map_err(|e| format!("server log: {e}"))?;
         use std::os::unix::process::CommandExt;
         let child = self
             .command()
             .args(&self.args)
             .stdin(Stdio::null())
-            .stdout(log.try_clone().expect("log"))
+            .stdout(log2)
             .stderr(log)
             .process_group(0)
             .spawn()
-            .expect("spawn server");
+            .map_err(|e| format!("cannot run {}: {e}", self.binary.display()))?;
         self.child = Some(child);
+        Ok(())
+    }
+
+    /// The status line of `postmaster.pid` (`starting`, `ready`, `stopping`), if the file is there.
+    pub fn pid_file_status(&self) -> Option<String> {
+        let text = fs::read_to_string(self.data_dir().join("postmaster.pid")).ok()?;
+        text.lines().nth(7).map(|l| l.trim().to_owned())
+    }
+
+    /// Polls `postmaster.pid` every 100 µs until it says `ready`; the time that took (None
+    /// after `timeout`). Finer than [`Server::wait_ready`], for measurements.
+    pub fn wait_pid_file_ready(&self, timeout: Duration) -> Option<Duration> {
+        let t0 = Instant::now();
+        while self.pid_file_status().as_deref() != Some("ready") {
+            if t0.elapsed() > timeout {
+                return None;
+            }
+            std::thread::sleep(Duration::from_micros(100));
+        }
+        Some(t0.elapsed())
+    }
+
+    /// Stops the postmaster with `sig` (SIGINT: fast) and waits for it; the time that took.
+    pub fn stop_with(&mut self, sig: i32) -> Option<Duration> {
+        let mut child = self.child.take()?;
+        let t0 = Instant::now();
+        // SAFETY: signalling our own server's postmaster.
+        unsafe { libc::kill(child.id() as i32, sig) };
+        let _ = child.wait();
+        Some(t0.elapsed())
     }
 
     /// The postmaster's pid.
@@ -176,6 +239,19 @@ impl Server {
             "fewer than {n} log lines with {pat:?} within {timeout:?}; log:\n{}",
             self.log()
         );
+    }
+
+    /// Panics (with the log) if the log shows a crash: a crash reset, a PANIC or a child
+    /// killed by a signal.
+    pub fn assert_no_crash(&self) {
+        let log = self.log();
+        for bad in [
+            "terminating any other active server processes",
+            "PANIC",
+            "was terminated by signal",
+        ] {
+            assert!(!log.contains(bad), "the server log has {bad:?}:\n{log}");
+        }
     }
 
     /// A `postgres` crate client over the Unix socket.
@@ -279,7 +355,7 @@ impl Server {
 
     /// Runs `postmaster <sub> -D dir ...` and returns (exit code, stdout+stderr).
     pub fn ctl(&self, sub: &[&str]) -> (i32, String) {
-        let out = Command::new(server_binary())
+        let out = Command::new(&self.binary)
             .args(sub)
             .args(self.base_args())
             .output()
@@ -358,6 +434,38 @@ pub fn require_tool(test: &str, tool: &str, find: fn() -> Option<PathBuf>) -> Op
          `postgresql-15` for pgbench; .ci/run installs it); set {SKIP_CLIENT_TOOLS_ENV}=1 to \
          skip this test instead"
     );
+}
+
+/// Whether `pid` exists and is not a zombie.
+pub fn process_alive(pid: i32) -> bool {
+    // SAFETY: signal 0 only checks that the process exists.
+    let exists = unsafe { libc::kill(pid, 0) } == 0;
+    let zombie = fs::read_to_string(format!("/proc/{pid}/stat"))
+        .map(|st| {
+            st.rfind(')')
+                .map(|i| st[i + 1..].trim_start().starts_with('Z'))
+                .unwrap_or(false)
+        })
+        .unwrap_or(true);
+    exists && !zombie
+}
+
+/// Runs `cmd` with `input` on its stdin and its output captured (a psql script, a dump).
+pub fn run_with_input(cmd: &mut Command, input: &str) -> std::process::Output {
+    use std::io::Write;
+    let mut child = cmd
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap_or_else(|e| panic!("cannot run {cmd:?}: {e}"));
+    // A client that exits early closes its stdin: its output says why, not this write.
+    let _ = child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(input.as_bytes());
+    child.wait_with_output().expect("wait")
 }
 
 /// Polls `f` every 10 ms until it holds or `timeout` passes; returns whether it held.

@@ -245,3 +245,54 @@ fn autovacuum_off_runs_no_launcher() {
         s.processes()
     );
 }
+
+#[test]
+fn log_autovacuum_min_duration_zero_logs_each_action_in_postgresql_style() {
+    let s = start(&["-c", "log_autovacuum_min_duration=0"]);
+    let mut c = s.connect();
+    c.batch_execute(
+        "CREATE TABLE t (b text); \
+         INSERT INTO t SELECT repeat(md5(g::text), 32) FROM generate_series(1, 2000) g",
+    )
+    .expect("fill");
+    s.expect_log("automatic vacuum of database \"postgres\": pages: ", T);
+    let lines = tests::harness::lines_with(&s, "automatic vacuum of database");
+    assert!(lines[0].contains(" LOG:  "), "{lines:?}");
+    // The details follow on tab-indented lines of the same message, the last one as
+    // PostgreSQL's pg_rusage_show.
+    let log = s.log();
+    let at = log.find("automatic vacuum of database").expect("line");
+    let message: Vec<&str> = log[at..].lines().take(3).collect();
+    assert!(message[1].starts_with("\tWAL usage: "), "{message:?}");
+    assert!(
+        message[2].starts_with("\tsystem usage: CPU: user: ")
+            && message[2].contains(" s, system: ")
+            && message[2].contains(" s, elapsed: "),
+        "{message:?}"
+    );
+}
+
+#[test]
+fn by_default_autovacuum_actions_are_not_logged() {
+    let s = start(&[]);
+    let mut c = s.connect();
+    c.batch_execute(
+        "CREATE TABLE t (b text); \
+         INSERT INTO t SELECT repeat(md5(g::text), 32) FROM generate_series(1, 2000) g",
+    )
+    .expect("fill");
+    assert!(wait_until(T, || {
+        av_row(&mut c, "postgres").is_some_and(|r| r.runs > 0)
+    }));
+    assert_eq!(
+        s.count_log("automatic vacuum of database"),
+        0,
+        "{}",
+        s.log()
+    );
+    let show = c
+        .query_one("SHOW log_autovacuum_min_duration", &[])
+        .expect("show")
+        .get::<_, String>(0);
+    assert_eq!(show, "10min");
+}

@@ -38,17 +38,6 @@ fn code(e: &postgres::Error) -> Option<&str> {
     e.code().map(|c| c.code())
 }
 
-fn crash_free(s: &Server) {
-    let log = s.log();
-    for bad in [
-        "terminating any other active server processes",
-        "PANIC",
-        "was terminated by signal",
-    ] {
-        assert!(!log.contains(bad), "the server log has {bad:?}:\n{log}");
-    }
-}
-
 /// `base/postgres/postgres.sqlite` and its WAL and shared-memory index.
 fn postgres_db_files(s: &Server) -> Vec<PathBuf> {
     let db = s.data_dir().join("base").join("postgres");
@@ -94,7 +83,7 @@ fn a_database_file_deleted_while_running_refuses_new_sessions_with_3d000() {
         .get(0);
     assert_eq!(n, 1);
     drop(old);
-    crash_free(&s);
+    s.assert_no_crash();
     let (rc, out) = s.ctl(&["stop"]);
     assert_eq!(rc, 0, "{out}");
 }
@@ -125,7 +114,7 @@ fn a_database_file_deleted_before_start_is_3d000_and_the_server_still_starts() {
         .expect("the postgres database is gone");
     assert_eq!(code(&e), Some("3D000"), "{}", describe(&e));
     // No crash reset: a missing database is one more unknown database.
-    crash_free(&s);
+    s.assert_no_crash();
     // `postmaster init` on the existing directory creates the missing database again (empty).
     let (rc, out) = s.ctl(&["init"]);
     assert_eq!(rc, 0, "{out}");
@@ -178,7 +167,7 @@ fn a_deleted_minipg_conf_keeps_the_running_settings_and_a_restart_is_refused() {
         postgres_db_files(&s)[0].is_file(),
         "the database is untouched"
     );
-    crash_free(&s);
+    s.assert_no_crash();
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -274,7 +263,7 @@ fn a_full_disk_is_error_53100_and_the_server_goes_on() {
         .expect("and writes");
     drop(c);
     s.connect().simple_query("SELECT 1").expect("new sessions");
-    crash_free(&s);
+    s.assert_no_crash();
     let (rc, out) = s.ctl(&["stop"]);
     assert_eq!(rc, 0, "{out}");
     s.wait_exit(T);
@@ -316,7 +305,7 @@ fn an_idle_client_holding_the_write_lock_is_ended_by_the_idle_in_transaction_tim
         .expect("count")
         .get(0);
     assert_eq!(n, 1, "the holder's uncommitted row was rolled back");
-    crash_free(&s);
+    s.assert_no_crash();
 }
 
 #[test]
@@ -344,7 +333,7 @@ fn an_idle_client_holding_the_write_lock_makes_other_writers_fail_with_55p03() {
     writer
         .batch_execute("INSERT INTO t VALUES (2)")
         .expect("the lock is free again");
-    crash_free(&s);
+    s.assert_no_crash();
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -387,7 +376,7 @@ fn a_client_vanishing_in_the_middle_of_a_large_result_ends_only_its_backend() {
         }),
         "the vanished client's backend never ended"
     );
-    crash_free(&s);
+    s.assert_no_crash();
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -467,5 +456,5 @@ fn a_megabyte_expression_ends_within_a_second_and_others_are_served_meanwhile() 
     let (answered, slowest) = other.join().expect("other client");
     assert!(answered > 0);
     eprintln!("the other client: {answered} answers, slowest {slowest:?}");
-    crash_free(&s);
+    s.assert_no_crash();
 }

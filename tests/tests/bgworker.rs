@@ -11,7 +11,7 @@
 
 use std::time::{Duration, Instant};
 
-use tests::harness::{Server, lines_with, log_gap_ms, wait_until};
+use tests::harness::{Server, lines_with, log_gap_ms, process_alive, wait_until};
 
 const T: Duration = Duration::from_secs(10);
 
@@ -46,19 +46,6 @@ fn pid_in(line: &str) -> i32 {
     let at = lower.find("(pid ").expect("(PID n)") + 5;
     let end = lower[at..].find(')').expect(")") + at;
     lower[at..end].parse().expect("pid")
-}
-
-fn alive(pid: i32) -> bool {
-    // SAFETY: signal 0 only checks that the process exists.
-    let exists = unsafe { libc::kill(pid, 0) } == 0;
-    let zombie = std::fs::read_to_string(format!("/proc/{pid}/stat"))
-        .map(|st| {
-            st.rfind(')')
-                .map(|i| st[i + 1..].trim_start().starts_with('Z'))
-                .unwrap_or(false)
-        })
-        .unwrap_or(true);
-    exists && !zombie
 }
 
 fn started(name: &str) -> String {
@@ -158,7 +145,7 @@ fn workers_start_at_their_start_time_in_registration_order() {
     s.expect_log("test worker pmstart got sighup", T);
     s.expect_log("test worker consistent got sighup", T);
     for pid in pids {
-        assert!(alive(pid), "a SIGHUP does not end a worker");
+        assert!(process_alive(pid), "a SIGHUP does not end a worker");
     }
     assert_no_crash(&s);
 }
@@ -341,7 +328,7 @@ fn a_panicking_worker_is_a_crash() {
         s.log()
     );
     assert!(
-        wait_until(T, || !alive(idle)),
+        wait_until(T, || !process_alive(idle)),
         "idle was ended by the reset"
     );
     let idle_new = s.wait_pid_titled("postmaster: bgworker: idle", T);
@@ -398,7 +385,7 @@ fn exit_3_without_shared_memory_is_not_a_crash() {
         "noshmem restarted {gap} ms after exiting, expected 1 s ± 1 s"
     );
     assert_no_crash(&s);
-    assert!(alive(idle), "other workers are untouched");
+    assert!(process_alive(idle), "other workers are untouched");
     s.connect()
         .simple_query("select 1")
         .expect("the server serves on");
@@ -486,7 +473,10 @@ fn shutdown_sigterms_every_worker_and_waits_for_all_of_them() {
         let sigterms = line_index(&s, "got sigterm").expect("sigterm");
         assert!(sigterms < line_index(&s, "database system is shut down").expect("down"));
         for pid in &pids {
-            assert!(!alive(*pid), "{mode}: worker {pid} outlived the postmaster");
+            assert!(
+                !process_alive(*pid),
+                "{mode}: worker {pid} outlived the postmaster"
+            );
         }
         assert!(s.processes().is_empty(), "{mode}: {:?}", s.processes());
         assert_eq!(
@@ -542,11 +532,11 @@ fn a_worker_busy_in_a_long_statement_exits_within_100_ms_of_postmaster_death() {
     s.expect_log(&started("longsql"), T);
     // Well inside its statement (it runs for minutes).
     std::thread::sleep(Duration::from_millis(500));
-    assert!(alive(pid));
+    assert!(process_alive(pid));
     let t0 = Instant::now();
     Server::kill(s.pid(), libc::SIGKILL);
     assert!(
-        wait_until(Duration::from_secs(5), || !alive(pid)),
+        wait_until(Duration::from_secs(5), || !process_alive(pid)),
         "the worker outlived the postmaster"
     );
     let gap = t0.elapsed();
@@ -582,7 +572,7 @@ fn a_worker_registers_a_dynamic_worker_and_drives_it_through_its_handle() {
         "test worker launcher: launched stopped, handle says Stopped",
         T,
     );
-    assert!(!alive(pid));
+    assert!(!process_alive(pid));
     // Exit 0 unregistered it: it is not started again.
     std::thread::sleep(Duration::from_millis(1500));
     assert_eq!(

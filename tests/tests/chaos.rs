@@ -1,6 +1,8 @@
 //! Twenty seconds of chaos against the real server: eight clients insert deltas into the
-//! worker_spi tables while random children get SIGKILL, SIGTERM, SIGQUIT and SIGHUP. No
-//! acknowledged insert may be missing, and the server must end healthy with worker 2 running.
+//! worker_spi tables while random children get SIGKILL, SIGTERM, SIGQUIT and SIGHUP and the
+//! postmaster itself is killed and started again at least once. No acknowledged insert may be
+//! missing (checked row by row and by sum), and the server must end healthy with worker 2
+//! running.
 //!
 //! `MINIPG_CHAOS_SEED` picks the seed (a failing run prints its seed); the default comes from
 //! the clock, so every run explores other timings. `MINIPG_CHAOS_LOG=PATH` keeps the server log.
@@ -25,6 +27,10 @@ fn twenty_seconds_of_random_signals_lose_no_acknowledged_insert() {
     assert!(
         report.crashes_survived > 0,
         "20 s of signals caused no crash reset (seed {seed})"
+    );
+    assert!(
+        !report.postmaster_restarts.is_empty(),
+        "the postmaster was never killed (seed {seed}):\n{report}"
     );
     assert!(
         report.tables.iter().all(|t| t.tally.acked_rows > 0),

@@ -14,10 +14,10 @@
 
 use std::io::{Read, Write};
 use std::os::unix::net::UnixStream;
-use std::process::{Command, Stdio};
+use std::process::Command;
 use std::time::Duration;
 
-use tests::harness::{Server, pgbench_binary, psql_binary};
+use tests::harness::{Server, pgbench_binary, psql_binary, run_with_input};
 use tests::pg15::{self, PgCluster};
 use tests::rawpg::{msg, query, read_msg, startup_packet};
 
@@ -561,34 +561,25 @@ fn psql_script_with_inline_data_and_backslash_copy() {
          SELECT a, b FROM t ORDER BY a, b;\n",
         file.display()
     );
-    let mut child = Command::new(psql)
-        .arg("-h")
-        .arg(s.socket_dir())
-        .args([
-            "-p",
-            &s.port.to_string(),
-            "-U",
-            "postgres",
-            "-X",
-            "-q",
-            "-A",
-            "-t",
-            "-v",
-            "ON_ERROR_STOP=1",
-        ])
-        .arg("postgres")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("psql");
-    child
-        .stdin
-        .take()
-        .expect("stdin")
-        .write_all(script.as_bytes())
-        .expect("script");
-    let o = child.wait_with_output().expect("psql");
+    let o = run_with_input(
+        Command::new(psql)
+            .arg("-h")
+            .arg(s.socket_dir())
+            .args([
+                "-p",
+                &s.port.to_string(),
+                "-U",
+                "postgres",
+                "-X",
+                "-q",
+                "-A",
+                "-t",
+                "-v",
+                "ON_ERROR_STOP=1",
+            ])
+            .arg("postgres"),
+        &script,
+    );
     let out = String::from_utf8_lossy(&o.stdout);
     assert!(
         o.status.success(),

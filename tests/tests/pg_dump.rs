@@ -7,7 +7,7 @@
 //! pg_dump, psql and PostgreSQL 15 missing: the test fails, unless `MINIPG_SKIP_PG15_TESTS=1`.
 
 use std::path::Path;
-use std::process::{Command, Stdio};
+use std::process::Command;
 
 use tests::harness::Server;
 use tests::pg15::{self, PgCluster};
@@ -55,24 +55,14 @@ select nextval('app.counter');
 const DATABASE: &str = "dumped";
 
 fn psql(bin: &Path, socket: &Path, port: u16, database: &str, script: &str) -> String {
-    let mut child = Command::new(bin.join("psql"))
-        .arg("-h")
-        .arg(socket)
-        .args(["-p", &port.to_string(), "-U", "postgres", "-X", "-q"])
-        .args(["-v", "ON_ERROR_STOP=1", "-d", database, "-f", "-"])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("psql");
-    use std::io::Write;
-    child
-        .stdin
-        .take()
-        .expect("stdin")
-        .write_all(script.as_bytes())
-        .expect("write");
-    let out = child.wait_with_output().expect("psql");
+    let out = tests::harness::run_with_input(
+        Command::new(bin.join("psql"))
+            .arg("-h")
+            .arg(socket)
+            .args(["-p", &port.to_string(), "-U", "postgres", "-X", "-q"])
+            .args(["-v", "ON_ERROR_STOP=1", "-d", database, "-f", "-"]),
+        script,
+    );
     assert!(
         out.status.success(),
         "psql on {database} failed:\n{}",

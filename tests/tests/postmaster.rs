@@ -11,7 +11,7 @@ use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use tests::harness::{Server, lines_with, log_gap_ms, wait_until};
+use tests::harness::{Server, lines_with, log_gap_ms, process_alive, wait_until};
 
 const NO_WORKERS: &[&str] = &["-c", "shared_preload_libraries="];
 
@@ -23,19 +23,6 @@ fn line_index(s: &Server, pat: &str, from: usize) -> Option<usize> {
         .skip(from)
         .find(|(_, l)| l.contains(pat))
         .map(|(i, _)| i)
-}
-
-fn alive(pid: i32) -> bool {
-    // SAFETY: signal 0 only checks that the process exists.
-    let exists = unsafe { libc::kill(pid, 0) } == 0;
-    let zombie = std::fs::read_to_string(format!("/proc/{pid}/stat"))
-        .map(|st| {
-            st.rfind(')')
-                .map(|i| st[i + 1..].trim_start().starts_with('Z'))
-                .unwrap_or(false)
-        })
-        .unwrap_or(true);
-    exists && !zombie
 }
 
 /// Runs another postmaster on `s`'s data directory (same arguments) and returns its exit code
@@ -407,7 +394,7 @@ fn an_old_child_keeps_the_data_directory_after_a_postmaster_sigkill() {
         "killed by a signal"
     );
     assert!(
-        alive(orphan),
+        process_alive(orphan),
         "the orphan worker outlives the postmaster for a while"
     );
 
@@ -421,7 +408,7 @@ fn an_old_child_keeps_the_data_directory_after_a_postmaster_sigkill() {
 
     // Once the orphan is gone (it lives 3 s), the data directory is free again.
     assert!(
-        wait_until(Duration::from_secs(10), || !alive(orphan)),
+        wait_until(Duration::from_secs(10), || !process_alive(orphan)),
         "the orphan did not exit"
     );
     s.spawn();
@@ -528,11 +515,14 @@ fn crash_and_recover(s: &Server, victim: i32, first_line: &str) {
     assert!(
         wait_until(Duration::from_secs(5), || old_children
             .iter()
-            .all(|&p| !alive(p))),
+            .all(|&p| !process_alive(p))),
         "old children still alive after the reset: {old_children:?} of {:?}",
         s.processes()
     );
-    assert!(alive(s.pid()), "the postmaster survives a child's crash");
+    assert!(
+        process_alive(s.pid()),
+        "the postmaster survives a child's crash"
+    );
 }
 
 #[test]
@@ -648,7 +638,7 @@ fn a_child_that_ignores_sigquit_is_sigkilled_after_5_seconds() {
     let (code, msg) = db_error(&err);
     assert_eq!(code, "57P03", "{msg}");
     assert!(msg.contains("recovery mode"), "{msg}");
-    assert!(alive(noquit), "noquit ignores SIGQUIT");
+    assert!(process_alive(noquit), "noquit ignores SIGQUIT");
 
     s.expect_log(
         "issuing SIGKILL to recalcitrant children",
@@ -662,7 +652,7 @@ fn a_child_that_ignores_sigquit_is_sigkilled_after_5_seconds() {
         "SIGKILL {gap} ms after the SIGQUIT, expected about 5 s"
     );
     assert!(
-        wait_until(Duration::from_secs(5), || !alive(noquit)),
+        wait_until(Duration::from_secs(5), || !process_alive(noquit)),
         "noquit survived SIGKILL"
     );
     s.expect_log(
@@ -707,9 +697,13 @@ fn a_sigkilled_postmaster_leaves_no_child_alive_after_a_second() {
     let t0 = Instant::now();
     assert_eq!(s.wait_exit(Duration::from_secs(5)), None);
     let gone = wait_until(Duration::from_secs(1).saturating_sub(t0.elapsed()), || {
-        children.iter().all(|&p| !alive(p))
+        children.iter().all(|&p| !process_alive(p))
     });
-    let left: Vec<i32> = children.iter().copied().filter(|&p| alive(p)).collect();
+    let left: Vec<i32> = children
+        .iter()
+        .copied()
+        .filter(|&p| process_alive(p))
+        .collect();
     assert!(
         gone,
         "children alive {:?} after the postmaster's SIGKILL: {left:?}",

@@ -1,86 +1,134 @@
-//! `cargo xtask bench` and `cargo xtask demo`.
+//! `cargo xtask bench`.
 //!
 //! Every figure is what a user would see, measured on a release build, next to a floor
-//! measured in the same run where one exists (a raw futex ping-pong for latch wake-ups).
-//! Servers run in temporary directories on their own Unix socket, TCP off.
+//! measured in the same run where one exists, and next to PostgreSQL 15 measured in the same
+//! run where the same measurement has a meaning there. Servers are `tests::harness::Server`
+//! (the release `postmaster`, a temporary directory, its own Unix socket, TCP off) and
+//! `tests::pg15::PgCluster` (a throwaway PostgreSQL 15: Unix socket only, trust, C locale, run
+//! as the `postgres` user when the bench runs as root, PostgreSQL's default server settings).
 //!
-//! pgbench figures are several short runs, interleaved round by round (minipg, then
-//! PostgreSQL 15 when `/usr/lib/postgresql/15/bin/{initdb,postgres}` exist, then the next
-//! configuration), so a burst of load from elsewhere on the machine lands on both servers
-//! and on every configuration alike; each row gives the median, min and max of its runs.
-//! The PostgreSQL cluster is `tests::pg15::PgCluster`, a throwaway one in a temporary
-//! directory (Unix socket only, trust, C locale, run as the `postgres` user when the bench runs
-//! as root), with PostgreSQL's default server settings.
+//! Repeated figures are interleaved round by round (minipg, then PostgreSQL, then the next
+//! configuration; the latch and its floors likewise), so a burst of load from elsewhere on
+//! the machine lands on every column alike. Each row gives the median (the mean of the two
+//! middle samples for an even count), min and max of the runs that succeeded, and says how
+//! many failed, per column.
 
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
-use std::sync::atomic::{AtomicU32, Ordering};
+use std::os::fd::RawFd;
+use std::path::Path;
+use std::process::Command;
+use std::sync::atomic::{AtomicU32, Ordering, fence};
 use std::time::{Duration, Instant};
 
+use ::tests::harness::{Server, pgbench_binary};
+use ::tests::pg15::PgCluster;
 use proc::{BackendType, ProcGlobalConfig};
 use shmem::{ShmemSafe, WaitEvents, latch};
-use tests::pg15::PgCluster;
 
-struct Row {
-    name: String,
-    median: f64,
-    p99: f64,
-    unit: &'static str,
-    runs: usize,
-    floor: Option<String>,
-    note: String,
-    /// (min, max) over the runs, for figures measured several times.
-    range: Option<(f64, f64)>,
-    /// PostgreSQL 15's median for the same measurement, same round.
-    pg: Option<f64>,
+/// The samples of one column: the successful ones and how many runs failed.
+#[derive(Debug, Clone, Default)]
+struct Samples {
+    ok: Vec<f64>,
+    failed: usize,
 }
 
-impl Row {
-    fn new(name: impl Into<String>, median: f64, unit: &'static str, runs: usize) -> Row {
-        Row {
-            name: name.into(),
-            median,
-            p99: f64::NAN,
-            unit,
-            runs,
-            floor: None,
-            note: String::new(),
-            range: None,
-            pg: None,
+impl Samples {
+    fn push(&mut self, v: Option<f64>) {
+        match v {
+            Some(v) if v.is_finite() => self.ok.push(v),
+            _ => self.failed += 1,
         }
     }
 
-    /// Median, min and max of `samples`.
-    fn from_runs(name: impl Into<String>, samples: &[f64], unit: &'static str) -> Row {
-        let ok: Vec<f64> = samples.iter().copied().filter(|v| !v.is_nan()).collect();
-        let (median, _) = stats(ok.clone());
-        let min = ok.iter().copied().fold(f64::NAN, f64::min);
-        let max = ok.iter().copied().fold(f64::NAN, f64::max);
-        Row {
-            range: Some((min, max)),
-            ..Row::new(name, median, unit, ok.len())
+    fn from_ok(ok: Vec<f64>) -> Samples {
+        Samples { ok, failed: 0 }
+    }
+
+    /// The true median: the middle sample, or the mean of the two middle ones.
+    fn median(&self) -> f64 {
+        median(&self.ok)
+    }
+
+    fn p99(&self) -> f64 {
+        let mut v = self.ok.clone();
+        if v.is_empty() {
+            return f64::NAN;
         }
+        v.sort_by(|a, b| a.total_cmp(b));
+        v[((v.len() as f64 * 0.99) as usize).min(v.len() - 1)]
+    }
+
+    fn range(&self) -> (f64, f64) {
+        (
+            self.ok.iter().copied().fold(f64::NAN, f64::min),
+            self.ok.iter().copied().fold(f64::NAN, f64::max),
+        )
+    }
+
+    /// `n` or `n (k failed)`.
+    fn runs(&self) -> String {
+        if self.failed == 0 {
+            self.ok.len().to_string()
+        } else {
+            format!("{} ({} failed)", self.ok.len(), self.failed)
+        }
+    }
+}
+
+fn median(v: &[f64]) -> f64 {
+    let mut v = v.to_vec();
+    v.sort_by(|a, b| a.total_cmp(b));
+    match v.len() {
+        0 => f64::NAN,
+        n if n % 2 == 1 => v[n / 2],
+        n => (v[n / 2 - 1] + v[n / 2]) / 2.0,
+    }
+}
+
+struct Row {
+    name: String,
+    unit: &'static str,
+    ours: Samples,
+    /// PostgreSQL 15's samples for the same measurement, same rounds.
+    pg: Option<Samples>,
+    floor: Option<String>,
+    note: String,
+}
+
+impl Row {
+    fn new(name: impl Into<String>, unit: &'static str, ours: Samples) -> Row {
+        Row {
+            name: name.into(),
+            unit,
+            ours,
+            pg: None,
+            floor: None,
+            note: String::new(),
+        }
+    }
+
+    fn one(name: impl Into<String>, unit: &'static str, v: Option<f64>) -> Row {
+        let mut s = Samples::default();
+        s.push(v);
+        Row::new(name, unit, s)
     }
 
     fn note(mut self, note: impl Into<String>) -> Row {
         self.note = note.into();
         self
     }
-}
 
-fn stats(mut v: Vec<f64>) -> (f64, f64) {
-    if v.is_empty() {
-        return (f64::NAN, f64::NAN);
+    fn pg(mut self, pg: Option<Samples>) -> Row {
+        self.pg = pg;
+        self
     }
-    v.sort_by(|a, b| a.total_cmp(b));
-    let med = v[v.len() / 2];
-    let p99 = v[((v.len() as f64 * 0.99) as usize).min(v.len() - 1)];
-    (med, p99)
 }
 
 #[repr(C)]
 struct PingPong {
+    /// The hand-off sequence number each side waits for (the floors).
     words: [AtomicU32; 2],
+    /// 1 while a side may be asleep (the floors wake only a sleeping peer, as the latch does).
+    sleeping: [AtomicU32; 2],
     latches: [shmem::Latch; 2],
 }
 // SAFETY: repr(C) atomics only; zero is the initial state.
@@ -121,11 +169,126 @@ fn reap(pid: i32) {
     unsafe { libc::waitpid(pid, &mut st, 0) };
 }
 
-/// One-way wake latency: a round trip between two processes, halved. Returns (futex, latch) samples in µs.
-fn latch_vs_futex(iters: usize) -> (Vec<f64>, Vec<f64>) {
-    // Both sides on one CPU: every hand-off is a real sleep and wake-up, for the floor and for
-    // the latch alike. (Across CPUs the floor may never sleep at all — both sides spin past
-    // FUTEX_WAIT — which made the ratio meaningless; a cross-CPU wake-up on this VM costs ~20 µs
+/// A pipe whose read end does not block.
+fn pipe() -> [RawFd; 2] {
+    let mut fds = [0; 2];
+    // SAFETY: pipe2 fills the two-element array.
+    let rc = unsafe { libc::pipe2(fds.as_mut_ptr(), libc::O_NONBLOCK | libc::O_CLOEXEC) };
+    assert_eq!(rc, 0, "pipe2: {}", std::io::Error::last_os_error());
+    fds
+}
+
+/// The four ways one process wakes another that the latch rows compare.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Wake {
+    /// Floor: a futex on a sequence word, woken only when the peer said it may sleep.
+    FutexFloor,
+    /// The latch when only the latch is watched (futex mode).
+    LatchFutex,
+    /// Floor: a pipe + poll, written only when the peer said it may sleep.
+    PipeFloor,
+    /// The latch when a socket is watched too: SIGURG into the self-pipe + poll, the
+    /// backends' wait for a client.
+    LatchSignal,
+}
+
+const WAKES: [Wake; 4] = [
+    Wake::FutexFloor,
+    Wake::LatchFutex,
+    Wake::PipeFloor,
+    Wake::LatchSignal,
+];
+
+/// One side of the ping-pong: `me` is 0 (the measuring parent) or 1 (the child).
+struct Side<'a> {
+    pp: &'a PingPong,
+    me: usize,
+    /// The read end of this side's floor pipe, and the write end of the peer's.
+    pipe_rd: RawFd,
+    peer_pipe_wr: RawFd,
+    /// A descriptor that never becomes readable, for the latch's socket wait.
+    idle: RawFd,
+}
+
+impl Side<'_> {
+    fn hand_off(&self, how: Wake, seq: u32) {
+        let peer = 1 - self.me;
+        match how {
+            Wake::FutexFloor | Wake::PipeFloor => {
+                self.pp.words[peer].store(seq, Ordering::SeqCst);
+                fence(Ordering::SeqCst);
+                if self.pp.sleeping[peer].load(Ordering::SeqCst) == 1 {
+                    if how == Wake::FutexFloor {
+                        futex_wake(&self.pp.words[peer]);
+                    } else {
+                        // SAFETY: writing one byte from a live buffer to our pipe.
+                        unsafe { libc::write(self.peer_pipe_wr, [1u8].as_ptr().cast(), 1) };
+                    }
+                }
+            }
+            Wake::LatchFutex | Wake::LatchSignal => self.pp.latches[peer].set(),
+        }
+    }
+
+    fn wait(&self, how: Wake, seq: u32) {
+        let me = self.me;
+        match how {
+            Wake::FutexFloor | Wake::PipeFloor => loop {
+                if self.pp.words[me].load(Ordering::SeqCst) == seq {
+                    return;
+                }
+                self.pp.sleeping[me].store(1, Ordering::SeqCst);
+                fence(Ordering::SeqCst);
+                let now = self.pp.words[me].load(Ordering::SeqCst);
+                if now != seq {
+                    if how == Wake::FutexFloor {
+                        futex_wait(&self.pp.words[me], now);
+                    } else {
+                        let mut pfd = libc::pollfd {
+                            fd: self.pipe_rd,
+                            events: libc::POLLIN,
+                            revents: 0,
+                        };
+                        let mut buf = [0u8; 64];
+                        // SAFETY: poll on one live pollfd, then a non-blocking drain into a
+                        // local buffer.
+                        unsafe {
+                            libc::poll(&mut pfd, 1, -1);
+                            while libc::read(self.pipe_rd, buf.as_mut_ptr().cast(), buf.len()) > 0 {
+                            }
+                        }
+                    }
+                }
+                self.pp.sleeping[me].store(0, Ordering::SeqCst);
+            },
+            Wake::LatchFutex | Wake::LatchSignal => {
+                let mine = &self.pp.latches[me];
+                loop {
+                    let ev = if how == Wake::LatchFutex {
+                        mine.wait(WaitEvents::LATCH_SET, None)
+                    } else {
+                        mine.wait_socket(
+                            WaitEvents::LATCH_SET | WaitEvents::SOCKET_READABLE,
+                            self.idle,
+                            None,
+                        )
+                    };
+                    if ev.contains(WaitEvents::LATCH_SET) {
+                        break;
+                    }
+                }
+                mine.reset();
+            }
+        }
+    }
+}
+
+/// One-way wake latency between two processes on one CPU (a round trip, halved), in µs, for
+/// each of [`WAKES`], the four interleaved in `rounds` rounds of `iters / rounds` hand-offs.
+fn wake_latencies(iters: usize, rounds: usize) -> [Vec<f64>; 4] {
+    // Both sides on one CPU: every hand-off is a real sleep and wake-up, for the floors and
+    // for the latch alike. (Across CPUs a side may never sleep at all — both spin past the
+    // wait — which makes a ratio meaningless; a cross-CPU wake-up on this VM costs ~20 µs
     // either way.) The previous affinity is restored afterwards.
     // SAFETY: sched_{get,set}affinity on this process with a properly sized local cpu_set_t.
     let saved = unsafe {
@@ -136,79 +299,104 @@ fn latch_vs_futex(iters: usize) -> (Vec<f64>, Vec<f64>) {
         libc::sched_setaffinity(0, size_of::<libc::cpu_set_t>(), &one);
         old
     };
-    let out = latch_vs_futex_pinned(iters);
+    let out = wake_latencies_pinned(iters, rounds);
     // SAFETY: restoring the affinity saved above.
     unsafe { libc::sched_setaffinity(0, size_of::<libc::cpu_set_t>(), &saved) };
     out
 }
 
-fn latch_vs_futex_pinned(iters: usize) -> (Vec<f64>, Vec<f64>) {
+fn wake_latencies_pinned(iters: usize, rounds: usize) -> [Vec<f64>; 4] {
     let mut sz = shmem::SizeBuilder::new();
     sz.add_struct::<PingPong>("PingPong");
     sz.add("ProcGlobal", proc::shmem_size(&BENCH_PROCS));
     shmem::create_segment(sz.total()).expect("segment");
     let (pp, _) = shmem::init_struct_typed::<PingPong>("PingPong").expect("pingpong");
-    // Futex floor: word[i] counts turns; each side waits for its turn.
-    let child = fork(|| {
-        for i in 0..iters as u32 {
-            while pp.words[1].load(Ordering::Acquire) != i * 2 + 1 {
-                futex_wait(&pp.words[1], i * 2);
-            }
-            pp.words[0].store(i * 2 + 2, Ordering::Release);
-            futex_wake(&pp.words[0]);
-        }
-    });
-    let mut futex = Vec::with_capacity(iters);
-    for i in 0..iters as u32 {
-        let t0 = Instant::now();
-        pp.words[1].store(i * 2 + 1, Ordering::Release);
-        futex_wake(&pp.words[1]);
-        while pp.words[0].load(Ordering::Acquire) != i * 2 + 2 {
-            futex_wait(&pp.words[0], i * 2);
-        }
-        futex.push(t0.elapsed().as_secs_f64() * 1e6 / 2.0);
-    }
-    reap(child);
-    // Latches: each side owns one and sets the other's.
-    latch::init_process().expect("latch");
+    let (to_parent, to_child, idle) = (pipe(), pipe(), pipe());
+    let per_round = (iters / rounds).max(1);
     let child = fork(|| {
         latch::init_process().expect("latch");
-        let mine = &pp.latches[1];
-        mine.own();
-        pp.words[1].store(u32::MAX, Ordering::SeqCst);
-        for _ in 0..iters {
-            loop {
-                let ev = mine.wait(WaitEvents::LATCH_SET, None);
-                if ev.contains(WaitEvents::LATCH_SET) {
-                    break;
+        pp.latches[1].own();
+        let side = Side {
+            pp,
+            me: 1,
+            pipe_rd: to_child[0],
+            peer_pipe_wr: to_parent[1],
+            idle: idle[0],
+        };
+        side.hand_off(Wake::FutexFloor, u32::MAX);
+        let mut seq = 0;
+        for _ in 0..rounds {
+            for how in WAKES {
+                for _ in 0..per_round {
+                    seq += 1;
+                    side.wait(how, seq);
+                    side.hand_off(how, seq);
                 }
             }
-            mine.reset();
-            pp.latches[0].set();
         }
     });
-    let mine = &pp.latches[0];
-    mine.own();
-    while pp.words[1].load(Ordering::SeqCst) != u32::MAX {
-        std::hint::spin_loop();
-    }
-    let mut lat = Vec::with_capacity(iters);
-    for _ in 0..iters {
-        let t0 = Instant::now();
-        pp.latches[1].set();
-        loop {
-            if mine
-                .wait(WaitEvents::LATCH_SET, None)
-                .contains(WaitEvents::LATCH_SET)
-            {
-                break;
+    latch::init_process().expect("latch");
+    pp.latches[0].own();
+    let side = Side {
+        pp,
+        me: 0,
+        pipe_rd: to_parent[0],
+        peer_pipe_wr: to_child[1],
+        idle: idle[0],
+    };
+    // The child owns its latch before the first hand-off.
+    side.wait(Wake::FutexFloor, u32::MAX);
+    let mut out: [Vec<f64>; 4] = Default::default();
+    let mut seq = 0;
+    for _ in 0..rounds {
+        for (k, how) in WAKES.into_iter().enumerate() {
+            for _ in 0..per_round {
+                seq += 1;
+                let t0 = Instant::now();
+                side.hand_off(how, seq);
+                side.wait(how, seq);
+                out[k].push(t0.elapsed().as_secs_f64() * 1e6 / 2.0);
             }
         }
-        mine.reset();
-        lat.push(t0.elapsed().as_secs_f64() * 1e6 / 2.0);
     }
     reap(child);
-    (futex, lat)
+    for fd in to_parent.into_iter().chain(to_child).chain(idle) {
+        // SAFETY: closing the pipes this function made.
+        unsafe { libc::close(fd) };
+    }
+    out
+}
+
+/// The two latch rows, each beside its floor.
+fn latch_rows(iters: usize) -> Vec<Row> {
+    let [futex, latch_futex, pipe, latch_signal] = wake_latencies(iters, 20);
+    let row = |name: &str, lat: Vec<f64>, floor: Vec<f64>, floor_name: &str, note: &str| {
+        let (l, f) = (Samples::from_ok(lat), Samples::from_ok(floor));
+        let mut r = Row::new(name, "µs", l);
+        r.floor = Some(format!(
+            "{floor_name}: median {:.2} µs, p99 {:.2} µs (ratio {:.2}×)",
+            f.median(),
+            f.p99(),
+            r.ours.median() / f.median()
+        ));
+        r.note(note)
+    };
+    vec![
+        row(
+            "latch wake, one way, across processes (same CPU), latch only",
+            latch_futex,
+            futex,
+            "futex floor waking only a sleeping peer",
+            "the latch's futex mode; target ≤ 2× the floor; rounds interleaved with the floor",
+        ),
+        row(
+            "latch wake, one way, same CPU, latch + socket (SIGURG + self-pipe + poll)",
+            latch_signal,
+            pipe,
+            "pipe + poll floor waking only a sleeping peer",
+            "the backends' wait for a client; rounds interleaved with the floor",
+        ),
+    ]
 }
 
 const BENCH_PROCS: ProcGlobalConfig = ProcGlobalConfig {
@@ -228,144 +416,16 @@ fn pgproc_cycle(iters: usize) -> f64 {
     iters as f64 / t0.elapsed().as_secs_f64()
 }
 
-fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .map(Path::to_owned)
-        .unwrap_or_default()
+/// A throwaway minipg (the release `postmaster`) that is not started yet.
+pub(crate) fn server(args: &[&str]) -> Server {
+    Server::new(args).with_binary(crate::release_bin("postmaster"))
 }
 
-fn server_bin() -> PathBuf {
-    root().join("target/release/postmaster")
-}
-
-/// A throwaway minipg server (release build) in a temporary directory.
-pub(crate) struct Srv {
-    pub(crate) dir: tempfile::TempDir,
-    pub(crate) port: u16,
-    child: Option<Child>,
-}
-
-impl Srv {
-    pub(crate) fn new(port: u16) -> Srv {
-        let dir = tempfile::Builder::new()
-            .prefix("minipg-bench")
-            .tempdir()
-            .expect("tempdir");
-        let s = Srv {
-            dir,
-            port,
-            child: None,
-        };
-        let st = Command::new(server_bin())
-            .arg("init")
-            .args(s.args())
-            .stdout(Stdio::null())
-            .status();
-        assert!(
-            st.map(|s| s.success()).unwrap_or(false),
-            "postmaster init failed"
-        );
-        s
-    }
-
-    fn args(&self) -> Vec<String> {
-        vec![
-            "-D".into(),
-            self.dir.path().join("data").display().to_string(),
-            "-p".into(),
-            self.port.to_string(),
-            "-c".into(),
-            format!("unix_socket_directories={}", self.dir.path().display()),
-            "-c".into(),
-            "listen_addresses=".into(),
-        ]
-    }
-
-    pub(crate) fn spawn(&mut self, extra: &[&str]) {
-        let log = std::fs::File::create(self.dir.path().join("log")).expect("log");
-        use std::os::unix::process::CommandExt;
-        self.child = Some(
-            Command::new(server_bin())
-                .args(self.args())
-                .args(extra)
-                .stdout(Stdio::null())
-                .stderr(log)
-                .process_group(0)
-                .spawn()
-                .expect("spawn"),
-        );
-    }
-
-    pub(crate) fn pid(&self) -> i32 {
-        self.child.as_ref().map(|c| c.id() as i32).unwrap_or(0)
-    }
-
-    fn ready(&self) -> bool {
-        std::fs::read_to_string(self.dir.path().join("data/postmaster.pid"))
-            .map(|s| s.lines().nth(7).is_some_and(|l| l.trim() == "ready"))
-            .unwrap_or(false)
-    }
-
-    pub(crate) fn wait_ready(&self) -> Duration {
-        let t0 = Instant::now();
-        while !self.ready() {
-            assert!(t0.elapsed() < Duration::from_secs(20), "server not ready");
-            std::thread::sleep(Duration::from_micros(100));
-        }
-        t0.elapsed()
-    }
-
-    pub(crate) fn client(&self) -> Result<postgres::Client, postgres::Error> {
-        postgres::Config::new()
-            .host_path(self.dir.path())
-            .port(self.port)
-            .user("postgres")
-            .dbname("postgres")
-            .connect(postgres::NoTls)
-    }
-
-    pub(crate) fn stop(&mut self) {
-        if let Some(mut c) = self.child.take() {
-            // SAFETY: signalling our own server.
-            unsafe { libc::kill(c.id() as i32, libc::SIGINT) };
-            let _ = c.wait();
-        }
-    }
-}
-
-impl Drop for Srv {
-    fn drop(&mut self) {
-        if let Some(mut c) = self.child.take() {
-            // SAFETY: killing our own server's process group.
-            unsafe { libc::killpg(c.id() as i32, libc::SIGKILL) };
-            let _ = c.wait();
-        }
-    }
-}
-
-fn titled(pgrp: i32, pat: &str) -> Vec<i32> {
-    let mut out = Vec::new();
-    for e in std::fs::read_dir("/proc").into_iter().flatten().flatten() {
-        let Ok(pid) = e.file_name().to_string_lossy().parse::<i32>() else {
-            continue;
-        };
-        let Ok(stat) = std::fs::read_to_string(format!("/proc/{pid}/stat")) else {
-            continue;
-        };
-        let Some(rest) = stat.rfind(')').map(|i| &stat[i + 1..]) else {
-            continue;
-        };
-        let f: Vec<&str> = rest.split_whitespace().collect();
-        if f.first() == Some(&"Z") || f.get(2).and_then(|g| g.parse::<i32>().ok()) != Some(pgrp) {
-            continue;
-        }
-        let t = std::fs::read(format!("/proc/{pid}/cmdline")).unwrap_or_default();
-        if String::from_utf8_lossy(&t).contains(pat) {
-            out.push(pid);
-        }
-    }
-    out
+/// Starts `s` and waits until `postmaster.pid` says ready; the time that took, in ms.
+fn start_timed(s: &mut Server) -> Option<f64> {
+    s.try_spawn().ok()?;
+    s.wait_pid_file_ready(Duration::from_secs(20))
+        .map(|d| d.as_secs_f64() * 1e3)
 }
 
 fn pss_kib(pid: i32) -> Option<f64> {
@@ -374,20 +434,82 @@ fn pss_kib(pid: i32) -> Option<f64> {
     line.split_whitespace().nth(1)?.parse().ok()
 }
 
-fn pgbench() -> Option<PathBuf> {
-    [17, 16, 15, 14]
-        .iter()
-        .map(|v| PathBuf::from(format!("/usr/lib/postgresql/{v}/bin/pgbench")))
-        .find(|p| p.exists())
-        .or_else(|| Some(PathBuf::from("pgbench")).filter(|_| which("pgbench")))
+/// The size in kB of the largest shared anonymous mapping of `pid` (the server's segment:
+/// `MAP_SHARED | MAP_ANONYMOUS` shows as `/dev/zero (deleted)` in smaps).
+fn shared_segment_kib(pid: i32) -> Option<u64> {
+    let s = std::fs::read_to_string(format!("/proc/{pid}/smaps")).ok()?;
+    let mut in_segment = false;
+    let mut best = None;
+    for line in s.lines() {
+        if line.contains('-') && line.split_whitespace().count() >= 5 && !line.ends_with(" kB") {
+            in_segment = line.contains("/dev/zero (deleted)") || line.contains("SYSV");
+        } else if in_segment && let Some(v) = line.strip_prefix("Size:") {
+            let kb: u64 = v.trim().trim_end_matches("kB").trim().parse().ok()?;
+            best = best.max(Some(kb));
+        }
+    }
+    best
 }
 
-fn which(b: &str) -> bool {
-    Command::new("sh")
-        .args(["-c", &format!("command -v {b}")])
-        .stdout(Stdio::null())
-        .status()
-        .is_ok_and(|s| s.success())
+/// The live children of `pid` (by parent pid).
+fn children_of(pid: i32) -> Vec<i32> {
+    let mut out = Vec::new();
+    for e in std::fs::read_dir("/proc").into_iter().flatten().flatten() {
+        let Ok(p) = e.file_name().to_string_lossy().parse::<i32>() else {
+            continue;
+        };
+        if proc_stat(p).is_some_and(|(state, ppid)| state != "Z" && ppid == pid) {
+            out.push(p);
+        }
+    }
+    out
+}
+
+/// (state, parent pid) from `/proc/PID/stat`.
+fn proc_stat(pid: i32) -> Option<(String, i32)> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    let rest = &stat[stat.rfind(')')? + 1..];
+    let mut f = rest.split_whitespace();
+    let state = f.next()?.to_owned();
+    Some((state, f.next()?.parse().ok()?))
+}
+
+/// SIGKILLs `pm` and times until every one of `children` is gone (or a zombie), in ms.
+fn postmaster_death(pm: i32, children: &[i32]) -> Option<f64> {
+    if pm <= 0 || children.is_empty() {
+        return None;
+    }
+    let t0 = Instant::now();
+    // SAFETY: killing the postmaster of our own throwaway server.
+    unsafe { libc::kill(pm, libc::SIGKILL) };
+    while children
+        .iter()
+        .any(|&c| proc_stat(c).is_some_and(|(state, _)| state != "Z"))
+    {
+        if t0.elapsed() > Duration::from_secs(10) {
+            return None;
+        }
+        std::thread::sleep(Duration::from_micros(200));
+    }
+    Some(t0.elapsed().as_secs_f64() * 1e3)
+}
+
+/// Polls until a new client runs `select 1`, from `t0`; ms (None after 10 s).
+fn until_select_1(
+    connect: impl Fn() -> Result<postgres::Client, postgres::Error>,
+    t0: Instant,
+) -> Option<f64> {
+    loop {
+        if let Ok(mut c) = connect()
+            && c.simple_query("select 1").is_ok()
+        {
+            return Some(t0.elapsed().as_secs_f64() * 1e3);
+        }
+        if t0.elapsed() > Duration::from_secs(10) {
+            return None;
+        }
+        std::thread::sleep(Duration::from_micros(200));
+    }
 }
 
 /// Where pgbench connects: a Unix socket directory and port, plus `PGOPTIONS` if any.
@@ -397,18 +519,8 @@ struct Endpoint<'a> {
     options: Option<&'a str>,
 }
 
-impl Srv {
-    fn endpoint(&self) -> Endpoint<'_> {
-        Endpoint {
-            socket_dir: self.dir.path(),
-            port: self.port,
-            options: None,
-        }
-    }
-}
-
 fn run_pgbench(ep: &Endpoint<'_>, script: &Path, args: &[&str], secs: u64) -> Option<f64> {
-    let bin = pgbench()?;
+    let bin = pgbench_binary()?;
     let mut cmd = Command::new(bin);
     cmd.args(["-n", "-h"])
         .arg(ep.socket_dir)
@@ -433,35 +545,20 @@ fn run_pgbench(ep: &Endpoint<'_>, script: &Path, args: &[&str], secs: u64) -> Op
     tps.split_whitespace().nth(2)?.parse().ok()
 }
 
-/// A throwaway PostgreSQL 15 (`tests::pg15`, default server options) with the worker_spi
-/// table the insert cases write to; None when PostgreSQL 15 is not installed or does not
-/// come up.
+/// The SQL that gives PostgreSQL the worker_spi table the insert cases write to.
+const COUNTED_TABLE: &str = "CREATE SCHEMA schema1; CREATE TABLE schema1.counted (type text \
+     CHECK (type IN ('total', 'delta')), value integer); CREATE UNIQUE \
+     INDEX ON schema1.counted (type) WHERE type = 'total'";
+
+/// A throwaway PostgreSQL 15 (`tests::pg15`, default server options); None (with a line on
+/// stderr) when PostgreSQL 15 is not installed or does not come up.
 fn start_pg15(port: u16) -> Option<PgCluster> {
-    let pg = match PgCluster::start(port, &[]) {
-        Ok(pg) => pg,
+    match PgCluster::start(port, &[]) {
+        Ok(pg) => Some(pg),
         Err(e) => {
             eprintln!("PostgreSQL 15: {e}");
-            return None;
+            None
         }
-    };
-    let ok = pg
-        .client()
-        .and_then(|mut c| {
-            c.batch_execute(
-                "CREATE SCHEMA schema1; CREATE TABLE schema1.counted (type text \
-                 CHECK (type IN ('total', 'delta')), value integer); CREATE UNIQUE \
-                 INDEX ON schema1.counted (type) WHERE type = 'total'",
-            )
-        })
-        .is_ok();
-    ok.then_some(pg)
-}
-
-fn pg_endpoint<'a>(pg: &'a PgCluster, options: Option<&'a str>) -> Endpoint<'a> {
-    Endpoint {
-        socket_dir: pg.socket_dir(),
-        port: pg.port(),
-        options,
     }
 }
 
@@ -546,70 +643,71 @@ const CASES: &[BenchCase] = &[
 
 /// fdatasync of one 4 kB page rewritten in place in `dir`, `n` times: the floor under a
 /// durable commit (SQLite's WAL commit with `synchronous = FULL` syncs at least once).
-fn fsync_floor(dir: &Path, n: usize) -> f64 {
+fn fsync_floor(dir: &Path, n: usize) -> Option<f64> {
     use std::os::unix::fs::FileExt;
-    let Ok(f) = std::fs::File::create(dir.join("fsync-floor")) else {
-        return f64::NAN;
-    };
+    let f = std::fs::File::create(dir.join("fsync-floor")).ok()?;
     let page = [0x5a_u8; 4096];
     let t0 = Instant::now();
     for _ in 0..n {
         if f.write_at(&page, 0).is_err() || f.sync_data().is_err() {
-            return f64::NAN;
+            return None;
         }
     }
-    n as f64 / t0.elapsed().as_secs_f64()
+    Some(n as f64 / t0.elapsed().as_secs_f64())
+}
+
+fn endpoint(s: &Server) -> Endpoint<'_> {
+    Endpoint {
+        socket_dir: s.root.path(),
+        port: s.port,
+        options: None,
+    }
 }
 
 /// The pgbench rounds: every case on minipg then on PostgreSQL, `rounds` times over.
 fn pgbench_rounds(
-    durable: &Srv,
-    sync_off: &Srv,
+    durable: &Server,
+    sync_off: &Server,
     pg: Option<&PgCluster>,
     rounds: usize,
     secs: u64,
 ) -> Vec<Row> {
     let scripts = tempfile::tempdir().expect("tempdir");
-    let mut ours: Vec<Vec<f64>> = vec![Vec::new(); CASES.len()];
-    let mut theirs: Vec<Vec<f64>> = vec![Vec::new(); CASES.len()];
-    let mut fsyncs = Vec::new();
+    let mut ours = vec![Samples::default(); CASES.len()];
+    let mut theirs = vec![Samples::default(); CASES.len()];
+    let mut fsyncs = Samples::default();
     for round in 0..rounds {
         eprintln!("pgbench round {}/{rounds}", round + 1);
-        fsyncs.push(fsync_floor(durable.dir.path(), 300));
+        fsyncs.push(fsync_floor(durable.root.path(), 300));
         for (i, case) in CASES.iter().enumerate() {
             let script = scripts.path().join(format!("case{i}.sql"));
             if std::fs::write(&script, case.script).is_err() {
                 continue;
             }
             let srv = if case.sync_off { sync_off } else { durable };
-            ours[i]
-                .push(run_pgbench(&srv.endpoint(), &script, case.args, secs).unwrap_or(f64::NAN));
+            ours[i].push(run_pgbench(&endpoint(srv), &script, case.args, secs));
             if let Some(pg) = pg {
-                let options = case.sync_off.then_some("-c synchronous_commit=off");
-                theirs[i].push(
-                    run_pgbench(&pg_endpoint(pg, options), &script, case.args, secs)
-                        .unwrap_or(f64::NAN),
-                );
+                let ep = Endpoint {
+                    socket_dir: pg.socket_dir(),
+                    port: pg.port(),
+                    options: case.sync_off.then_some("-c synchronous_commit=off"),
+                };
+                theirs[i].push(run_pgbench(&ep, &script, case.args, secs));
             }
         }
     }
     CASES
         .iter()
-        .enumerate()
-        .map(|(i, case)| {
-            let mut row = Row::from_runs(format!("pgbench {}", case.label), &ours[i], "tps")
-                .note(format!("{secs} s runs; {}", case.note));
-            if pg.is_some() {
-                row.pg = Some(stats(theirs[i].iter().copied().filter(|v| !v.is_nan()).collect()).0);
-            }
+        .zip(ours.into_iter().zip(theirs))
+        .map(|(case, (ours, theirs))| {
+            let mut row = Row::new(format!("pgbench {}", case.label), "tps", ours)
+                .note(format!("{secs} s runs; {}", case.note))
+                .pg(pg.is_some().then_some(theirs));
             if case.script == INSERT_DELTA && !case.sync_off {
-                let (lo, hi) = (
-                    fsyncs.iter().copied().fold(f64::NAN, f64::min),
-                    fsyncs.iter().copied().fold(f64::NAN, f64::max),
-                );
+                let (lo, hi) = fsyncs.range();
                 row.floor = Some(format!(
                     "fdatasync floor in the data directory's file system: median {:.0}/s ({lo:.0} – {hi:.0}) over the rounds",
-                    stats(fsyncs.clone()).0
+                    fsyncs.median()
                 ));
             }
             row
@@ -628,22 +726,22 @@ fn total(c: &mut postgres::Client) -> Option<i64> {
     })
 }
 
-/// Polls until the total row reads `want`; the time from `t0`, in ms (NaN after 30 s).
-fn wait_total(c: &mut postgres::Client, want: i64, t0: Instant) -> f64 {
+/// Polls until the total row reads `want`; the time from `t0`, in ms (None after 30 s).
+fn wait_total(c: &mut postgres::Client, want: i64, t0: Instant) -> Option<f64> {
     while t0.elapsed() < Duration::from_secs(30) {
         if total(c) == Some(want) {
-            return t0.elapsed().as_secs_f64() * 1e3;
+            return Some(t0.elapsed().as_secs_f64() * 1e3);
         }
         std::thread::sleep(Duration::from_micros(500));
     }
-    f64::NAN
+    None
 }
 
 /// worker_spi lag on `schema1.counted` (SPI worker 1, default naptime 1 s): commit of one
 /// delta → the total includes it; commit of the last of 10,000 deltas → the total is right.
 /// Leaves the table empty.
-fn worker_spi_lag(srv: &Srv, singles: usize) -> Vec<Row> {
-    let Ok(mut c) = srv.client() else {
+fn worker_spi_lag(srv: &Server, singles: usize) -> Vec<Row> {
+    let Ok(mut c) = srv.try_connect() else {
         return Vec::new();
     };
     if c.batch_execute(
@@ -654,14 +752,15 @@ fn worker_spi_lag(srv: &Srv, singles: usize) -> Vec<Row> {
         return Vec::new();
     }
     let mut want = 0;
-    let mut one = Vec::new();
+    let mut one = Samples::default();
     for i in 0..singles {
         // Spread the commits over the worker's naptime cycle.
         std::thread::sleep(Duration::from_millis(137 * (i as u64 % 7)));
         if c.batch_execute("insert into schema1.counted values ('delta', 1)")
             .is_err()
         {
-            break;
+            one.push(None);
+            continue;
         }
         let t0 = Instant::now();
         want += 1;
@@ -679,21 +778,20 @@ fn worker_spi_lag(srv: &Srv, singles: usize) -> Vec<Row> {
     let last = if ok {
         wait_total(&mut c, want, t0)
     } else {
-        f64::NAN
+        None
     };
     let _ = c.batch_execute("delete from schema1.counted");
     vec![
-        Row::from_runs(
+        Row::new(
             "worker_spi: commit of one delta → total includes it",
-            &one,
             "ms",
+            one,
         )
         .note("worker_spi.naptime = 1 s: the lag is where in its nap the commit lands"),
-        Row::new(
+        Row::one(
             "worker_spi: commit of the last of 10,000 deltas → total right",
-            last,
             "ms",
-            1,
+            last,
         )
         .note("deltas committed 100 per transaction while the worker folds"),
     ]
@@ -702,14 +800,15 @@ fn worker_spi_lag(srv: &Srv, singles: usize) -> Vec<Row> {
 /// worker_spi's lag with `worker_spi.naptime = 10`: a commit that inserts a delta wakes the
 /// worker, so the lag is the wake-up and the fold, not the nap (issue 16: one delta ≤ 5 ms at
 /// the median; 10,000 deltas right ≤ 50 ms after the last commit).
-fn worker_spi_event_lag(port: u16, singles: usize) -> Vec<Row> {
-    let mut s = Srv::new(port);
-    s.spawn(&["-c", "worker_spi.naptime=10"]);
-    s.wait_ready();
+fn worker_spi_event_lag(singles: usize) -> Vec<Row> {
+    let mut s = server(&["-c", "worker_spi.naptime=10"]);
+    if start_timed(&mut s).is_none() {
+        return Vec::new();
+    }
     // worker_spi creates schema1.counted shortly after start.
     let t0 = Instant::now();
     while t0.elapsed() < Duration::from_secs(10)
-        && !s.client().is_ok_and(|mut c| {
+        && !s.try_connect().is_ok_and(|mut c| {
             c.simple_query("select 1 from schema1.counted limit 1")
                 .is_ok()
         })
@@ -736,329 +835,291 @@ fn worker_spi_event_lag(port: u16, singles: usize) -> Vec<Row> {
 }
 
 /// Smart (SIGTERM, no client) and fast (SIGINT, one idle client) stop → postmaster exited.
-fn stops(port: u16, runs: usize) -> Vec<Row> {
-    let mut smart = Vec::new();
-    let mut fast = Vec::new();
-    for i in 0..runs {
+fn stops(runs: usize) -> Vec<Row> {
+    let mut smart = Samples::default();
+    let mut fast = Samples::default();
+    for _ in 0..runs {
         for (signal, out) in [(libc::SIGTERM, &mut smart), (libc::SIGINT, &mut fast)] {
-            let mut s = Srv::new(port + i as u16);
-            s.spawn(&[]);
-            s.wait_ready();
-            std::thread::sleep(Duration::from_millis(200));
-            let idle = if signal == libc::SIGINT {
-                s.client().ok()
-            } else {
-                None
-            };
-            let Some(mut child) = s.child.take() else {
+            let mut s = server(&[]);
+            if start_timed(&mut s).is_none() {
+                out.push(None);
                 continue;
-            };
-            let t0 = Instant::now();
-            // SAFETY: signalling our own server.
-            unsafe { libc::kill(child.id() as i32, signal) };
-            let _ = child.wait();
-            out.push(t0.elapsed().as_secs_f64() * 1e3);
+            }
+            std::thread::sleep(Duration::from_millis(200));
+            let idle = (signal == libc::SIGINT).then(|| s.try_connect().ok());
+            out.push(s.stop_with(signal).map(|d| d.as_secs_f64() * 1e3));
             drop(idle);
         }
     }
     vec![
-        Row::from_runs(
+        Row::new(
             "smart stop (SIGTERM, no clients) → postmaster gone",
-            &smart,
             "ms",
+            smart,
         ),
-        Row::from_runs(
+        Row::new(
             "fast stop (SIGINT, one idle client) → postmaster gone",
-            &fast,
             "ms",
+            fast,
+        ),
+    ]
+}
+
+/// start → ready (postmaster.pid says ready), minipg and PostgreSQL interleaved; both with
+/// an initialized data directory, so the start itself is measured.
+fn start_rows(n: usize, pg: Option<&mut PgCluster>) -> Row {
+    let mut ours = Samples::default();
+    let mut theirs = Samples::default();
+    let mut pg = pg;
+    let mut s = server(&["-c", "shared_preload_libraries="]);
+    let _ = s.init();
+    for _ in 0..n {
+        ours.push(start_timed(&mut s));
+        s.stop_with(libc::SIGINT);
+        if let Some(pg) = pg.as_deref_mut() {
+            pg.stop_with(libc::SIGINT);
+            let started = pg.restart().is_ok();
+            theirs.push(
+                pg.last_start()
+                    .filter(|_| started)
+                    .map(|d| d.as_secs_f64() * 1e3),
+            );
+        }
+    }
+    Row::new("start → ready (postmaster.pid)", "ms", ours)
+        .pg(pg.is_some().then_some(theirs))
+        .note("spawn → postmaster.pid says ready, both polled every 100–200 µs (minipg without preload); target ≤ 6 ms")
+}
+
+/// The line PostgreSQL and minipg log when a crash reset has ended every child.
+const REINITIALIZING: &str = "all server processes terminated; reinitializing";
+
+/// SIGKILLs `victim`, waits for the crash reset it causes (one more `REINITIALIZING` line in
+/// `log`), then until a new client runs `select 1`; ms from the kill (None after 10 s).
+fn crash_to_select_1(
+    victim: i32,
+    log: impl Fn() -> String,
+    connect: impl Fn() -> Result<postgres::Client, postgres::Error>,
+) -> Option<f64> {
+    let resets = log().matches(REINITIALIZING).count();
+    let t0 = Instant::now();
+    Server::kill(victim, libc::SIGKILL);
+    while log().matches(REINITIALIZING).count() == resets {
+        if t0.elapsed() > Duration::from_secs(10) {
+            return None;
+        }
+        std::thread::sleep(Duration::from_micros(200));
+    }
+    until_select_1(connect, t0)
+}
+
+/// A background worker SIGKILLed → the crash reset is done and a new client runs `select 1`:
+/// minipg's SPI worker 2, PostgreSQL's logical replication launcher (a restartable background
+/// worker whose crash also resets the server), interleaved; and → SPI worker 2 running again.
+fn crash_rows(s: &Server, pg: Option<&PgCluster>, runs: usize) -> Vec<Row> {
+    let mut reconnect = Samples::default();
+    let mut worker_back = Samples::default();
+    let mut theirs = Samples::default();
+    for _ in 0..runs {
+        let victim = s.pids_titled("bgworker: SPI worker 2").first().copied();
+        let t0 = Instant::now();
+        reconnect.push(victim.and_then(|v| crash_to_select_1(v, || s.log(), || s.try_connect())));
+        let back = victim.is_some()
+            && ::tests::harness::wait_until(Duration::from_secs(10), || {
+                let now = s.pids_titled("bgworker: SPI worker 2");
+                now.len() == 1 && Some(now[0]) != victim
+            });
+        worker_back.push(back.then(|| t0.elapsed().as_secs_f64() * 1e3));
+        if let Some(pg) = pg {
+            let launcher = pg.client().ok().and_then(|mut c| {
+                c.query_one(
+                    "select pid from pg_stat_activity \
+                     where backend_type = 'logical replication launcher'",
+                    &[],
+                )
+                .ok()
+                .map(|r| r.get::<_, i32>(0))
+            });
+            theirs.push(launcher.and_then(|v| crash_to_select_1(v, || pg.log(), || pg.client())));
+            // The launcher starts again a moment after the reset.
+            std::thread::sleep(Duration::from_millis(300));
+        }
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    vec![
+        Row::new(
+            "background worker SIGKILL → crash reset done, a client runs select 1",
+            "ms",
+            reconnect,
+        )
+        .pg(pg.is_some().then_some(theirs))
+        .note(
+            "minipg: SPI worker 2; PostgreSQL 15: its logical replication launcher; \
+             target ≤ 20 ms",
+        ),
+        Row::new(
+            "worker SIGKILL → SPI worker 2 running again",
+            "ms",
+            worker_back,
         ),
     ]
 }
 
 /// The benchmark run.
 pub fn main(quick: bool) -> bool {
-    if !Command::new("cargo")
-        .args(["build", "--release", "-p", "postmaster"])
-        .current_dir(root())
-        .status()
-        .is_ok_and(|s| s.success())
-    {
+    if !crate::run(Command::new("cargo").args(["build", "--release", "-p", "postmaster"])) {
         return false;
     }
-    let mut rows = Vec::new();
-    let iters = if quick { 2_000 } else { 20_000 };
-    let (futex, lat) = latch_vs_futex(iters);
-    let (fm, fp) = stats(futex);
-    let (lm, lp) = stats(lat);
-    rows.push(Row {
-        name: "latch wake, one way, across processes (same CPU)".into(),
-        median: lm,
-        p99: lp,
-        unit: "µs",
-        runs: iters,
-        floor: Some(format!(
-            "raw futex ping-pong: median {fm:.2} µs, p99 {fp:.2} µs (ratio {:.2}×)",
-            lm / fm
-        )),
-        note: "target ≤ 2× the futex floor".into(),
-        range: None,
-        pg: None,
-    });
+    let mut rows = latch_rows(if quick { 2_000 } else { 20_000 });
     let per_s = pgproc_cycle(if quick { 100_000 } else { 1_000_000 });
-    rows.push(Row {
-        name: "PGPROC init_process + proc_kill".into(),
-        median: per_s,
-        p99: f64::NAN,
-        unit: "cycles/s",
-        runs: 1,
-        floor: None,
-        note: String::new(),
-        range: None,
-        pg: None,
-    });
+    rows.push(Row::one(
+        "PGPROC init_process + proc_kill",
+        "cycles/s",
+        Some(per_s),
+    ));
 
     let port_base = 40_000 + (std::process::id() % 10_000) as u16;
-    // start → ready
-    let n = if quick { 5 } else { 20 };
-    let mut starts = Vec::new();
-    for i in 0..n {
-        let mut s = Srv::new(port_base + i as u16);
-        s.spawn(&["-c", "shared_preload_libraries="]);
-        starts.push(s.wait_ready().as_secs_f64() * 1e3);
-        s.stop();
+    let mut pg = start_pg15(port_base + 300);
+    if pg.is_none() {
+        eprintln!("PostgreSQL 15 not available: no comparison column");
     }
-    let (m, p) = stats(starts);
-    rows.push(Row {
-        name: "start → ready (postmaster.pid says ready)".into(),
-        median: m,
-        p99: p,
-        unit: "ms",
-        runs: n,
-        floor: None,
-        note: "target ≤ 6 ms; PostgreSQL 15: 58 ms".into(),
-        range: None,
-        pg: None,
-    });
+    rows.push(start_rows(if quick { 5 } else { 20 }, pg.as_mut()));
 
-    // worker SIGKILL → connectable, → SPI worker 2 running again; memory; postmaster SIGKILL.
-    let mut s = Srv::new(port_base + 100);
-    s.spawn(&[]);
-    s.wait_ready();
+    let mut s = server(&[]);
+    if start_timed(&mut s).is_none() {
+        eprintln!("the server did not start; log:\n{}", s.log());
+        return false;
+    }
     std::thread::sleep(Duration::from_millis(300));
     let pm = s.pid();
-    let idle = s.client().ok();
+    let idle = s.try_connect().ok();
     std::thread::sleep(Duration::from_millis(100));
     let mem = |pat: &str| {
-        titled(pm, pat)
+        s.pids_titled(pat)
             .first()
             .and_then(|&p| pss_kib(p))
-            .unwrap_or(f64::NAN)
-            / 1024.0
+            .map(|k| k / 1024.0)
     };
-    let pm_pss = pss_kib(pm).unwrap_or(f64::NAN) / 1024.0;
-    let be_pss = mem("postmaster: postgres postgres");
-    let w_pss = mem("bgworker: SPI worker 1");
+    let segment = shared_segment_kib(pm);
+    rows.push(
+        Row::one("PSS: postmaster", "MiB", pss_kib(pm).map(|k| k / 1024.0)).note(format!(
+            "the server's shared segment: {} kB (mapped by every process, counted in each PSS by share)",
+            segment.map_or("?".to_owned(), |k| k.to_string())
+        )),
+    );
+    rows.push(
+        Row::one(
+            "PSS: idle backend",
+            "MiB",
+            mem("postmaster: postgres postgres"),
+        )
+        .note("target ≤ 2 MiB"),
+    );
+    rows.push(
+        Row::one("PSS: SPI worker 1", "MiB", mem("bgworker: SPI worker 1")).note("target ≤ 2 MiB"),
+    );
     drop(idle);
-    rows.push(Row {
-        name: "PSS: postmaster / idle backend / SPI worker 1".into(),
-        median: pm_pss,
-        p99: f64::NAN,
-        unit: "MiB",
-        runs: 1,
-        floor: None,
-        note: format!(
-            "backend {be_pss:.2} MiB, worker {w_pss:.2} MiB; target ≤ 2 MiB each; segment {} kB",
-            shmem::segment_size() / 1024
-        ),
-        range: None,
-        pg: None,
-    });
     // Before any crash reset: SPI worker 1 is never restarted after one.
     rows.extend(worker_spi_lag(&s, if quick { 3 } else { 10 }));
-    let mut reconnect = Vec::new();
-    let mut worker_back = Vec::new();
-    for _ in 0..(if quick { 3 } else { 10 }) {
-        let old = titled(pm, "bgworker: SPI worker 2");
-        let Some(&victim) = old.first() else { break };
-        let t0 = Instant::now();
-        // SAFETY: killing a child of our own test server.
-        unsafe { libc::kill(victim, libc::SIGKILL) };
-        loop {
-            if let Ok(mut c) = s.client()
-                && c.simple_query("select 1").is_ok()
-            {
-                break;
-            }
-            if t0.elapsed() > Duration::from_secs(10) {
-                break;
-            }
-        }
-        reconnect.push(t0.elapsed().as_secs_f64() * 1e3);
-        loop {
-            let now = titled(pm, "bgworker: SPI worker 2");
-            if now.len() == 1 && now[0] != victim {
-                break;
-            }
-            if t0.elapsed() > Duration::from_secs(10) {
-                break;
-            }
-            std::thread::sleep(Duration::from_micros(200));
-        }
-        worker_back.push(t0.elapsed().as_secs_f64() * 1e3);
-        std::thread::sleep(Duration::from_millis(200));
-    }
-    let runs = reconnect.len();
-    let (m, p) = stats(reconnect);
-    rows.push(Row {
-        name: "worker SIGKILL → a client runs select 1".into(),
-        median: m,
-        p99: p,
-        unit: "ms",
-        runs,
-        floor: None,
-        note: "target ≤ 20 ms; PostgreSQL 15: 110 ms".into(),
-        range: None,
-        pg: None,
-    });
-    let (m, p) = stats(worker_back);
-    rows.push(Row {
-        name: "worker SIGKILL → SPI worker 2 running again".into(),
-        median: m,
-        p99: p,
-        unit: "ms",
-        runs,
-        floor: None,
-        note: String::new(),
-        range: None,
-        pg: None,
-    });
+    rows.extend(crash_rows(&s, pg.as_ref(), if quick { 3 } else { 10 }));
 
-    if pgbench().is_some() {
+    if pgbench_binary().is_some() {
         let (rounds, secs) = if quick { (3, 1) } else { (5, 5) };
-        let mut off = Srv::new(port_base + 200);
-        off.spawn(&["-c", "synchronous_commit=off"]);
-        off.wait_ready();
-        let pg = start_pg15(port_base + 300);
-        if pg.is_none() {
-            eprintln!("PostgreSQL 15 not available: no comparison column");
+        let mut off = server(&["-c", "synchronous_commit=off"]);
+        let _ = start_timed(&mut off);
+        if let Some(pg) = &pg
+            && let Err(e) = pg.client().and_then(|mut c| c.batch_execute(COUNTED_TABLE))
+        {
+            eprintln!("PostgreSQL 15: {e}");
         }
         // worker_spi creates schema1.counted shortly after start.
         std::thread::sleep(Duration::from_millis(300));
         rows.extend(pgbench_rounds(&s, &off, pg.as_ref(), rounds, secs));
-        drop(off);
-        drop(pg);
+    } else {
+        eprintln!("pgbench is not installed: no pgbench rows");
     }
-    let t0 = Instant::now();
-    // SAFETY: killing our own server's postmaster.
-    unsafe { libc::kill(pm, libc::SIGKILL) };
-    while !titled(pm, "postmaster").is_empty() && t0.elapsed() < Duration::from_secs(10) {
-        std::thread::sleep(Duration::from_micros(200));
-    }
-    rows.push(Row {
-        name: "postmaster SIGKILL → last child gone".into(),
-        median: t0.elapsed().as_secs_f64() * 1e3,
-        p99: f64::NAN,
-        unit: "ms",
-        runs: 1,
-        floor: None,
-        note: "target ≤ 5 ms; PostgreSQL 15: 11 ms".into(),
-        range: None,
-        pg: None,
+    let ours = postmaster_death(pm, &children_of(pm));
+    let theirs = pg.as_mut().map(|pg| {
+        let pm = pg.pid();
+        let children = children_of(pm);
+        let mut t = Samples::default();
+        t.push(postmaster_death(pm, &children));
+        t
     });
+    let mut death = Samples::default();
+    death.push(ours);
+    rows.push(
+        Row::new("postmaster SIGKILL → last child gone", "ms", death)
+            .pg(theirs)
+            .note("target ≤ 5 ms"),
+    );
     drop(s);
-    rows.extend(stops(port_base + 400, if quick { 3 } else { 10 }));
-    rows.extend(scale_workers(port_base + 500, 1000));
-    rows.extend(worker_spi_event_lag(
-        port_base + 600,
-        if quick { 5 } else { 20 },
-    ));
+    drop(pg);
+    rows.extend(stops(if quick { 3 } else { 10 }));
+    rows.extend(scale_workers(1000));
+    rows.extend(worker_spi_event_lag(if quick { 5 } else { 20 }));
     write_report(&rows, quick)
 }
 
 /// 1,000 registered workers (the test server's `test_workers.scale`): time from spawn until
 /// every one runs, and their total memory.
-fn scale_workers(port: u16, n: usize) -> Vec<Row> {
-    if !Command::new("cargo")
-        .args([
-            "build",
-            "--release",
-            "-p",
-            "tests",
-            "--bin",
-            "minipg-test-server",
-        ])
-        .current_dir(root())
-        .status()
-        .is_ok_and(|s| s.success())
-    {
+fn scale_workers(n: usize) -> Vec<Row> {
+    if !crate::run(Command::new("cargo").args([
+        "build",
+        "--release",
+        "-p",
+        "tests",
+        "--bin",
+        "minipg-test-server",
+    ])) {
         return Vec::new();
     }
-    let dir = tempfile::Builder::new()
-        .prefix("minipg-bench")
-        .tempdir()
-        .expect("tempdir");
-    use std::os::unix::process::CommandExt;
+    let scale = format!("test_workers.scale={n}");
+    // Static workers count against max_worker_processes, as in PostgreSQL.
+    let max = format!("max_worker_processes={n}");
+    let mut s = Server::new(&[
+        "-c",
+        "shared_preload_libraries=test_workers",
+        "-c",
+        &scale,
+        "-c",
+        &max,
+    ])
+    .with_binary(crate::release_bin("minipg-test-server"));
     let t0 = Instant::now();
-    let Ok(mut child) = Command::new(root().join("target/release/minipg-test-server"))
-        .args([
-            "-D",
-            &dir.path().join("data").display().to_string(),
-            "-p",
-            &port.to_string(),
-        ])
-        .args([
-            "-c",
-            &format!("unix_socket_directories={}", dir.path().display()),
-        ])
-        .args([
-            "-c",
-            "listen_addresses=",
-            "-c",
-            "shared_preload_libraries=test_workers",
-        ])
-        .args(["-c", &format!("test_workers.scale={n}")])
-        // Static workers count against max_worker_processes, as in PostgreSQL.
-        .args(["-c", &format!("max_worker_processes={n}")])
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .process_group(0)
-        .spawn()
-    else {
+    if s.try_spawn().is_err() {
         return Vec::new();
-    };
-    let pm = child.id() as i32;
-    let mut all = false;
-    while t0.elapsed() < Duration::from_secs(60) {
-        if titled(pm, "bgworker: scale worker").len() >= n {
-            all = true;
-            break;
-        }
-        std::thread::sleep(Duration::from_millis(1));
     }
+    let all = ::tests::harness::wait_until(Duration::from_secs(60), || {
+        s.pids_titled("bgworker: scale worker").len() >= n
+    });
     let elapsed = t0.elapsed().as_secs_f64() * 1e3;
     std::thread::sleep(Duration::from_millis(200));
-    let pss: f64 = titled(pm, "bgworker: scale worker")
+    let pss: f64 = s
+        .pids_titled("bgworker: scale worker")
         .iter()
         .filter_map(|&p| pss_kib(p))
         .sum::<f64>()
         / 1024.0;
-    // SAFETY: killing our own throwaway server's process group.
-    unsafe { libc::killpg(pm, libc::SIGKILL) };
-    let _ = child.wait();
-    let mut time = Row::new(
-        format!("{n} registered workers: spawn → all running"),
-        elapsed,
-        "ms",
-        1,
-    );
-    time.note = if all {
-        "target ≤ 2 s (includes data directory initialisation)".into()
-    } else {
-        "NOT all started within 60 s".into()
-    };
-    let mut mem = Row::new(format!("{n} registered workers: total PSS"), pss, "MiB", 1);
-    mem.note = format!("{:.2} MiB per worker", pss / n as f64);
-    vec![time, mem]
+    drop(s);
+    vec![
+        Row::one(
+            format!("{n} registered workers: spawn → all running"),
+            "ms",
+            all.then_some(elapsed),
+        )
+        .note(if all {
+            "target ≤ 2 s (includes data directory initialisation)"
+        } else {
+            "NOT all started within 60 s"
+        }),
+        Row::one(
+            format!("{n} registered workers: total PSS"),
+            "MiB",
+            Some(pss),
+        )
+        .note(format!("{:.2} MiB per worker", pss / n as f64)),
+    ]
 }
 
 fn write_report(rows: &[Row], quick: bool) -> bool {
@@ -1066,19 +1127,15 @@ fn write_report(rows: &[Row], quick: bool) -> bool {
     let cores = std::thread::available_parallelism()
         .map(|n| n.get())
         .unwrap_or(0);
-    let commit = Command::new("git")
-        .args(["rev-parse", "--short", "HEAD"])
-        .output()
-        .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_owned())
-        .unwrap_or_default();
-    let date = Command::new("date")
-        .arg("-u")
-        .arg("+%Y-%m-%d %H:%M UTC")
-        .output()
-        .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_owned())
-        .unwrap_or_default();
+    let output = |cmd: &mut Command| {
+        cmd.output()
+            .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_owned())
+            .unwrap_or_default()
+    };
+    let commit = output(Command::new("git").args(["rev-parse", "--short", "HEAD"]));
+    let date = output(Command::new("date").args(["-u", "+%Y-%m-%d %H:%M UTC"]));
     let mut md = format!(
-        "# Benchmarks\n\n`cargo xtask bench{}` on {cores} cores, Linux {}, {date}, commit {commit}.\n\n| figure | median | min – max | p99 | unit | runs | PostgreSQL 15 | floor / note |\n|---|---|---|---|---|---|---|---|\n",
+        "# Benchmarks\n\n`cargo xtask bench{}` on {cores} cores, Linux {}, {date}, commit {commit}.\n\n| figure | median | min – max | p99 | unit | runs | PostgreSQL 15 (median, min – max, runs) | floor / note |\n|---|---|---|---|---|---|---|---|\n",
         if quick { " --quick" } else { "" },
         kernel.trim()
     );
@@ -1096,35 +1153,58 @@ fn write_report(rows: &[Row], quick: bool) -> bool {
             v.to_string()
         }
     };
+    let json_samples = |s: &Samples| {
+        let (lo, hi) = s.range();
+        format!(
+            "{{\"median\": {}, \"min\": {}, \"max\": {}, \"p99\": {}, \"runs\": {}, \"failed\": {}}}",
+            json_num(s.median()),
+            json_num(lo),
+            json_num(hi),
+            json_num(s.p99()),
+            s.ok.len(),
+            s.failed
+        )
+    };
     let mut json = String::from("[\n");
     for (i, r) in rows.iter().enumerate() {
         let note = match &r.floor {
             Some(f) => format!("{f}; {}", r.note),
             None => r.note.clone(),
         };
-        let range = r.range.map_or("–".to_owned(), |(lo, hi)| {
+        let (lo, hi) = r.ours.range();
+        let range = if r.ours.ok.len() > 1 {
             format!("{} – {}", num(lo), num(hi))
+        } else {
+            "–".to_owned()
+        };
+        let p99 = if r.ours.ok.len() >= 100 {
+            num(r.ours.p99())
+        } else {
+            "–".to_owned()
+        };
+        let pg = r.pg.as_ref().map_or("–".to_owned(), |p| {
+            let (lo, hi) = p.range();
+            format!(
+                "{}, {} – {}, {}",
+                num(p.median()),
+                num(lo),
+                num(hi),
+                p.runs()
+            )
         });
-        let pg = r.pg.map_or("–".to_owned(), num);
         md.push_str(&format!(
-            "| {} | {} | {range} | {} | {} | {} | {pg} | {note} |\n",
+            "| {} | {} | {range} | {p99} | {} | {} | {pg} | {note} |\n",
             r.name,
-            num(r.median),
-            num(r.p99),
+            num(r.ours.median()),
             r.unit,
-            r.runs
+            r.ours.runs()
         ));
-        let (lo, hi) = r.range.unwrap_or((f64::NAN, f64::NAN));
         json.push_str(&format!(
-            "  {{\"name\": {:?}, \"median\": {}, \"min\": {}, \"max\": {}, \"p99\": {}, \"unit\": {:?}, \"runs\": {}, \"postgresql15\": {}, \"note\": {:?}}}{}\n",
+            "  {{\"name\": {:?}, \"unit\": {:?}, \"minipg\": {}, \"postgresql15\": {}, \"note\": {:?}}}{}\n",
             r.name,
-            json_num(r.median),
-            json_num(lo),
-            json_num(hi),
-            json_num(r.p99),
             r.unit,
-            r.runs,
-            json_num(r.pg.unwrap_or(f64::NAN)),
+            json_samples(&r.ours),
+            r.pg.as_ref().map_or("null".to_owned(), json_samples),
             note,
             if i + 1 < rows.len() { "," } else { "" }
         ));
@@ -1132,12 +1212,49 @@ fn write_report(rows: &[Row], quick: bool) -> bool {
     json.push_str("]\n");
     print!("{md}");
     // The hand-written analysis below the table survives regeneration.
-    let path = root().join("BENCHMARKS.md");
+    let path = crate::root().join("BENCHMARKS.md");
     if let Some(notes) = std::fs::read_to_string(&path)
         .ok()
         .and_then(|old| old.find("\n## Notes").map(|at| old[at..].to_owned()))
     {
         md.push_str(&notes);
     }
-    std::fs::write(path, md).is_ok() && std::fs::write(root().join("BENCHMARKS.json"), json).is_ok()
+    std::fs::write(path, md).is_ok()
+        && std::fs::write(crate::root().join("BENCHMARKS.json"), json).is_ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_median_of_an_even_count_is_the_mean_of_the_middle_two() {
+        assert_eq!(median(&[4.0, 1.0, 3.0, 2.0]), 2.5);
+        assert_eq!(median(&[3.0, 1.0, 2.0]), 2.0);
+        assert!(median(&[]).is_nan());
+    }
+
+    #[test]
+    fn the_four_wake_paths_complete_their_interleaved_rounds() {
+        // Forks: nextest runs each test in its own process.
+        let out = wake_latencies(400, 4);
+        for (how, v) in WAKES.iter().zip(&out) {
+            assert_eq!(v.len(), 400, "{how:?}");
+            assert!(
+                v.iter().all(|x| x.is_finite() && *x > 0.0),
+                "{how:?}: {v:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn failed_runs_are_counted_not_dropped() {
+        let mut s = Samples::default();
+        s.push(Some(1.0));
+        s.push(None);
+        s.push(Some(f64::NAN));
+        s.push(Some(3.0));
+        assert_eq!(s.runs(), "2 (2 failed)");
+        assert_eq!(s.median(), 2.0);
+    }
 }

@@ -3,16 +3,9 @@
 //! on any lost acknowledged insert or an unhealthy end; the server log of a failed run is kept
 //! in `target/chaos-<seed>.log`.
 
-use std::path::PathBuf;
 use std::process::Command;
 
 use tests::chaos::{ChaosConfig, run, seed_from_clock};
-
-fn target_dir() -> PathBuf {
-    std::env::var_os("CARGO_TARGET_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| crate::root().join("target"))
-}
 
 fn value<T: std::str::FromStr>(args: &[String], flag: &str) -> Result<Option<T>, String> {
     match args.iter().position(|a| a == flag) {
@@ -29,7 +22,7 @@ fn value<T: std::str::FromStr>(args: &[String], flag: &str) -> Result<Option<T>,
 pub fn main(args: &[String]) -> bool {
     let parsed = (|| -> Result<ChaosConfig, String> {
         let seed = value(args, "--seed")?.unwrap_or_else(seed_from_clock);
-        let mut cfg = ChaosConfig::new(target_dir().join("release").join("postmaster"), seed);
+        let mut cfg = ChaosConfig::new(crate::release_bin("postmaster"), seed);
         if let Some(s) = value(args, "--seconds")? {
             cfg.seconds = s;
         }
@@ -55,7 +48,7 @@ pub fn main(args: &[String]) -> bool {
     let report = run(cfg);
     println!("{report}");
     if !report.passed() {
-        let path = target_dir().join(format!("chaos-{}.log", report.seed));
+        let path = crate::target_dir().join(format!("chaos-{}.log", report.seed));
         match std::fs::write(&path, &report.log) {
             Ok(()) => eprintln!("server log: {}", path.display()),
             Err(e) => eprintln!("cannot write {}: {e}", path.display()),

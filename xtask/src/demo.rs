@@ -3,10 +3,7 @@
 //! that follows — each step printed as it happens.
 
 use std::io::Write;
-use std::path::Path;
 use std::time::{Duration, Instant};
-
-use crate::bench::Srv;
 
 /// Polls `f` every 20 ms for up to `within`; its first `Some`.
 fn wait_for<T>(within: Duration, mut f: impl FnMut() -> Option<T>) -> Option<T> {
@@ -22,16 +19,6 @@ fn wait_for<T>(within: Duration, mut f: impl FnMut() -> Option<T>) -> Option<T> 
     }
 }
 
-/// The server log's lines containing `pat`.
-fn log_lines(dir: &Path, pat: &str) -> Vec<String> {
-    std::fs::read_to_string(dir.join("log"))
-        .unwrap_or_default()
-        .lines()
-        .filter(|l| l.contains(pat))
-        .map(str::to_owned)
-        .collect()
-}
-
 /// A client error as the server worded it.
 fn message(e: &postgres::Error) -> String {
     match e.as_db_error() {
@@ -43,25 +30,6 @@ fn message(e: &postgres::Error) -> String {
 fn step(text: &str) {
     println!("\n== {text}");
     let _ = std::io::stdout().flush();
-}
-
-/// The pid of the child of `parent` whose title is `title` (as `ps` shows it).
-fn pid_of(parent: i32, title: &str) -> Option<i32> {
-    std::fs::read_dir("/proc").ok()?.find_map(|e| {
-        let e = e.ok()?;
-        let pid: i32 = e.file_name().to_str()?.parse().ok()?;
-        let stat = std::fs::read_to_string(e.path().join("stat")).ok()?;
-        // `pid (comm) state ppid …`: the fields after the last ')'.
-        let ppid: i32 = stat
-            .rsplit_once(')')?
-            .1
-            .split_whitespace()
-            .nth(1)?
-            .parse()
-            .ok()?;
-        let cmdline = std::fs::read(e.path().join("cmdline")).ok()?;
-        (ppid == parent && String::from_utf8_lossy(&cmdline).contains(title)).then_some(pid)
-    })
 }
 
 pub fn main() -> bool {
@@ -78,17 +46,20 @@ pub fn main() -> bool {
         eprintln!("the build failed");
         return false;
     }
-    let mut s = Srv::new(45_432);
-    s.spawn(&["-c", "worker_spi.naptime=1"]);
+    let mut s = crate::bench::server(&["-c", "worker_spi.naptime=1"]);
+    if let Err(e) = s.try_spawn() {
+        eprintln!("{e}");
+        return false;
+    }
     s.wait_ready();
-    let dir = s.dir.path().to_owned();
+    let dir = s.root.path().to_owned();
     step(&format!(
         "a throwaway server is running in {} (postmaster pid {}, port {})",
         dir.display(),
         s.pid(),
         s.port
     ));
-    let mut c = match s.client() {
+    let mut c = match s.try_connect() {
         Ok(c) => c,
         Err(e) => {
             eprintln!("could not connect: {}", message(&e));
@@ -108,7 +79,7 @@ pub fn main() -> bool {
     }
     let t0 = Instant::now();
     match wait_for(Duration::from_secs(5), || {
-        log_lines(&dir, "count in schema1.counted is now 12")
+        tests::harness::lines_with(&s, "count in schema1.counted is now 12")
             .into_iter()
             .next()
     }) {
@@ -135,9 +106,9 @@ pub fn main() -> bool {
         Err(e) => println!("  query failed: {}", message(&e)),
     }
     drop(c);
-    let Some(victim) = pid_of(s.pid(), "bgworker: SPI worker 2") else {
+    let Some(victim) = s.pids_titled("bgworker: SPI worker 2").first().copied() else {
         println!("SPI worker 2 is not running");
-        s.stop();
+        s.stop_with(libc::SIGINT);
         return false;
     };
     step(&format!("kill -9 {victim}   (SPI worker 2)"));
@@ -145,7 +116,7 @@ pub fn main() -> bool {
     // SAFETY: signalling a process of our own throwaway server.
     unsafe { libc::kill(victim, libc::SIGKILL) };
     let back = wait_for(Duration::from_secs(10), || {
-        s.client()
+        s.try_connect()
             .ok()
             .and_then(|mut c| c.simple_query("select 1").ok())
     });
@@ -161,18 +132,22 @@ pub fn main() -> bool {
         "terminating any other active server processes",
         "all server processes terminated; reinitializing",
     ] {
-        for line in log_lines(&dir, pat) {
+        for line in tests::harness::lines_with(&s, pat) {
             println!("  {line}");
         }
     }
     let worker2 = wait_for(Duration::from_secs(5), || {
-        pid_of(s.pid(), "bgworker: SPI worker 2")
+        s.pids_titled("bgworker: SPI worker 2").first().copied()
     });
     match worker2 {
         Some(pid) => println!("SPI worker 2 runs again (pid {pid})"),
         None => println!("SPI worker 2 did not start again within 5 s"),
     }
-    if pid_of(s.pid(), "bgworker: SPI worker 1").is_none() {
+    if s.pids_titled("bgworker: SPI worker 1")
+        .first()
+        .copied()
+        .is_none()
+    {
         println!(
             "SPI worker 1 does not come back: worker_spi registers it as never restarted \
              (PostgreSQL's BGW_NEVER_RESTART), and a crash reset forgets such workers, as \
@@ -180,6 +155,6 @@ pub fn main() -> bool {
         );
     }
     let _ = std::io::stdout().flush();
-    s.stop();
+    s.stop_with(libc::SIGINT);
     true
 }

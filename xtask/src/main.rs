@@ -4,9 +4,11 @@
 //!   denied, the README's test command, doc tests.
 //! - `demo`: the README's "See it work" on a throwaway server: the insert, worker_spi's log
 //!   line, `pg_stat_activity`, a `kill -9` of SPI worker 2 and the reset.
-//! - `bench [--quick]`: release build, measurements with their floors, `BENCHMARKS.md`.
+//! - `bench [--quick]`: release build, measurements with their floors and PostgreSQL 15's
+//!   figures measured in the same run, `BENCHMARKS.md`.
 //! - `chaos [--seconds N] [--seed S]`: release build; clients insert while random children get
-//!   random signals; fails on any lost acknowledged insert or an unhealthy end.
+//!   random signals and the postmaster is killed and started again; fails on any lost
+//!   acknowledged insert (checked row by row and by sum) or an unhealthy end.
 //!
 //! Single-threaded, except `chaos` (which forks nothing): the latch benchmark forks.
 
@@ -22,6 +24,18 @@ fn root() -> PathBuf {
         .parent()
         .map(Path::to_owned)
         .unwrap_or_default()
+}
+
+/// Cargo's target directory (`$CARGO_TARGET_DIR`, else `target/` in the workspace).
+fn target_dir() -> PathBuf {
+    std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| root().join("target"))
+}
+
+/// A binary of the release build.
+fn release_bin(name: &str) -> PathBuf {
+    target_dir().join("release").join(name)
 }
 
 fn run(cmd: &mut Command) -> bool {

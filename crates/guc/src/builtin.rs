@@ -28,6 +28,9 @@ pub static AUTOVACUUM: GucBool = GucBool::new(true);
 pub static AUTOVACUUM_MAX_WORKERS: GucInt = GucInt::new(3);
 /// `max_worker_processes`: slots for background workers, static and dynamic. Postmaster.
 pub static MAX_WORKER_PROCESSES: GucInt = GucInt::new(8);
+/// `log_autovacuum_min_duration`: log each autovacuum action that ran at least this many
+/// milliseconds (0: every action; -1: none; PostgreSQL 15's default, 10 min). Sighup.
+pub static LOG_AUTOVACUUM_MIN_DURATION: GucInt = GucInt::new(600_000);
 /// `autovacuum_naptime`: seconds between autovacuum runs on one database. Sighup.
 pub static AUTOVACUUM_NAPTIME: GucInt = GucInt::new(60);
 /// `autovacuum_wal_threshold`: bytes of WAL after which autovacuum checkpoints a database. Sighup.
@@ -150,7 +153,11 @@ const INT_MAX: i64 = i32::MAX as i64;
 
 /// A handle: the global static, or a private copy for a registry of its own.
 fn pick<H: PrivateCopy>(global: &'static H, private: bool) -> &'static H {
-    if private { H::leak_private() } else { global }
+    if private {
+        global.leak_private()
+    } else {
+        global
+    }
 }
 
 struct Builtin {
@@ -165,7 +172,15 @@ struct Builtin {
 }
 
 impl Builtin {
-    fn new(name: &'static str, context: GucContext, kind: Kind, default: Value) -> Self {
+    /// A built-in whose default is its handle's boot value (the static's initializer is the
+    /// only place a built-in's default is written).
+    fn new(name: &'static str, context: GucContext, kind: Kind) -> Self {
+        let default = match &kind {
+            Kind::Bool(h) => Value::Bool(h.boot_value()),
+            Kind::Int { handle, .. } => Value::Int(handle.boot_value()),
+            Kind::Real { handle, .. } => Value::Real(handle.get()),
+            Kind::Str(h) | Kind::Enum { handle: h, .. } => Value::Str(h.boot_value().to_owned()),
+        };
         Builtin {
             name,
             description: "",
@@ -204,10 +219,6 @@ fn int(handle: &'static GucInt, min: i64, max: i64, unit: GucUnit) -> Kind {
     }
 }
 
-fn text(default: &str) -> Value {
-    Value::Str(default.to_string())
-}
-
 /// Defines every built-in in `registry`; `private` gives them fresh handles instead of the
 /// statics. Panics only if a definition here is inconsistent, which the tests rule out.
 pub(crate) fn define_all(registry: &mut Registry, private: bool) {
@@ -217,18 +228,12 @@ pub(crate) fn define_all(registry: &mut Registry, private: bool) {
     let s = |h: &'static GucString| pick(h, private);
 
     let builtins = [
-        Builtin::new(
-            "port",
-            Postmaster,
-            int(i(&PORT), 1, 65535, GucUnit::None),
-            Value::Int(5432),
-        )
-        .about("TCP port the server listens on."),
+        Builtin::new("port", Postmaster, int(i(&PORT), 1, 65535, GucUnit::None))
+            .about("TCP port the server listens on."),
         Builtin::new(
             "listen_addresses",
             Postmaster,
             Kind::Str(s(&LISTEN_ADDRESSES)),
-            text("localhost"),
         )
         .about(
             "Host names or IP addresses to listen on, comma-separated; '*' for all, '' for none.",
@@ -237,121 +242,99 @@ pub(crate) fn define_all(registry: &mut Registry, private: bool) {
             "unix_socket_directories",
             Postmaster,
             Kind::Str(s(&UNIX_SOCKET_DIRECTORIES)),
-            text("/tmp"),
         )
         .about("Directories for the Unix-domain socket, comma-separated."),
         Builtin::new(
             "max_connections",
             Postmaster,
             int(i(&MAX_CONNECTIONS), 1, 10000, GucUnit::None),
-            Value::Int(100),
         )
         .about("Maximum number of concurrent client connections."),
-        Builtin::new(
-            "autovacuum",
-            Sighup,
-            Kind::Bool(b(&AUTOVACUUM)),
-            Value::Bool(true),
-        )
-        .about("Starts the autovacuum launcher."),
+        Builtin::new("autovacuum", Sighup, Kind::Bool(b(&AUTOVACUUM)))
+            .about("Starts the autovacuum launcher."),
         Builtin::new(
             "autovacuum_max_workers",
             Postmaster,
             int(i(&AUTOVACUUM_MAX_WORKERS), 1, 1000, GucUnit::None),
-            Value::Int(3),
         )
         .about("Maximum number of autovacuum worker processes at once."),
         Builtin::new(
             "max_worker_processes",
             Postmaster,
-            int(i(&MAX_WORKER_PROCESSES), 0, 262_143, GucUnit::None),
-            Value::Int(8),
-        )
+            int(i(&MAX_WORKER_PROCESSES), 0, 262_143, GucUnit::None))
         .about("Maximum number of concurrent worker processes."),
         Builtin::new(
             "autovacuum_naptime",
             Sighup,
             int(i(&AUTOVACUUM_NAPTIME), 1, INT_MAX / 1000, GucUnit::S),
-            Value::Int(60),
         )
         .about("Time to sleep between autovacuum runs."),
+        Builtin::new(
+            "log_autovacuum_min_duration",
+            Sighup,
+            int(i(&LOG_AUTOVACUUM_MIN_DURATION), -1, INT_MAX, GucUnit::Ms),
+        )
+        .about("Sets the minimum execution time above which autovacuum actions will be logged."),
         Builtin::new(
             "autovacuum_wal_threshold",
             Sighup,
             int(i(&AUTOVACUUM_WAL_THRESHOLD), 0, 1 << 40, GucUnit::Bytes),
-            Value::Int(4 * 1024 * 1024),
         )
         .about("Size of a database's WAL after which autovacuum checkpoints it."),
         Builtin::new(
             "autovacuum_vacuum_threshold",
             Sighup,
             int(i(&AUTOVACUUM_VACUUM_THRESHOLD), 0, INT_MAX, GucUnit::None),
-            Value::Int(1000),
         )
         .about("Free pages in a database file before autovacuum returns them."),
         Builtin::new(
             "shared_preload_libraries",
             Postmaster,
             Kind::Str(s(&SHARED_PRELOAD_LIBRARIES)),
-            text(""),
         )
         .about("Modules to preload at server start, comma-separated."),
         Builtin::new(
             "restart_after_crash",
             Sighup,
             Kind::Bool(b(&RESTART_AFTER_CRASH)),
-            Value::Bool(true),
         )
         .about("Reinitialize the server after a backend crash."),
         Builtin::new(
             "synchronous_commit",
             User,
             Kind::Bool(b(&SYNCHRONOUS_COMMIT)),
-            Value::Bool(true),
         )
         .about("Wait for each commit's WAL to reach the disk before acknowledging it."),
         Builtin::new(
             "wal_writer_delay",
             Sighup,
-            int(i(&WAL_WRITER_DELAY), 1, 10_000, GucUnit::Ms),
-            Value::Int(200),
-        )
+            int(i(&WAL_WRITER_DELAY), 1, 10_000, GucUnit::Ms))
         .about("Time between WAL syncs of asynchronous commits by the WAL writer."),
         Builtin::new(
             "debug_wal_sync_delay",
             Sighup,
-            int(i(&DEBUG_WAL_SYNC_DELAY), 0, 60_000, GucUnit::Ms),
-            Value::Int(0),
-        )
+            int(i(&DEBUG_WAL_SYNC_DELAY), 0, 60_000, GucUnit::Ms))
         .about("Fault injection: the WAL writer waits this long before each sync."),
         Builtin::new(
             "statement_timeout",
             User,
             int(i(&STATEMENT_TIMEOUT), 0, INT_MAX, GucUnit::Ms),
-            Value::Int(0),
         )
         .about("Maximum time a statement may run; 0 disables."),
         Builtin::new(
             "lock_timeout",
             User,
             int(i(&LOCK_TIMEOUT), 0, INT_MAX, GucUnit::Ms),
-            Value::Int(0),
         )
         .about("Maximum time to wait for a lock (accepted; SQLite's busy timeout applies)."),
         Builtin::new(
             "synchronize_seqscans",
             User,
             Kind::Bool(b(&SYNCHRONIZE_SEQSCANS)),
-            Value::Bool(true),
         )
         .about("Synchronized sequential scans (accepted; no effect in minipg)."),
-        Builtin::new(
-            "row_security",
-            User,
-            Kind::Bool(b(&ROW_SECURITY)),
-            Value::Bool(true),
-        )
-        .about("Row security policies apply (accepted; minipg has none)."),
+        Builtin::new("row_security", User, Kind::Bool(b(&ROW_SECURITY)))
+            .about("Row security policies apply (accepted; minipg has none)."),
         Builtin::new(
             "client_min_messages",
             User,
@@ -359,14 +342,12 @@ pub(crate) fn define_all(registry: &mut Registry, private: bool) {
                 handle: s(&CLIENT_MIN_MESSAGES),
                 allowed: CLIENT_LEVELS,
             },
-            text("notice"),
         )
         .about("Least severe notice level sent to the client."),
         Builtin::new(
             "check_function_bodies",
             User,
             Kind::Bool(b(&CHECK_FUNCTION_BODIES)),
-            Value::Bool(true),
         )
         .about("Check function bodies at CREATE FUNCTION (accepted; no effect in minipg)."),
         Builtin::new(
@@ -376,14 +357,12 @@ pub(crate) fn define_all(registry: &mut Registry, private: bool) {
                 handle: s(&XMLOPTION),
                 allowed: &["content", "document"],
             },
-            text("content"),
         )
         .about("How XML data is parsed (accepted; minipg has no xml type)."),
         Builtin::new(
             "default_tablespace",
             User,
             Kind::Str(s(&DEFAULT_TABLESPACE)),
-            text(""),
         )
         .about("Tablespace for new objects (accepted; minipg has one)."),
         Builtin::new(
@@ -393,7 +372,6 @@ pub(crate) fn define_all(registry: &mut Registry, private: bool) {
                 handle: s(&DEFAULT_TABLE_ACCESS_METHOD),
                 allowed: &["heap"],
             },
-            text("heap"),
         )
         .about("Access method of new tables (heap, the only one)."),
         Builtin::new(
@@ -405,56 +383,44 @@ pub(crate) fn define_all(registry: &mut Registry, private: bool) {
                 INT_MAX,
                 GucUnit::Ms,
             ),
-            Value::Int(60_000),
         )
         .about("Maximum time a session may sit idle inside a transaction; 0 disables."),
         Builtin::new(
             "idle_write_lock_timeout",
             Sighup,
-            int(i(&IDLE_WRITE_LOCK_TIMEOUT), 0, INT_MAX, GucUnit::Ms),
-            Value::Int(10_000),
-        )
+            int(i(&IDLE_WRITE_LOCK_TIMEOUT), 0, INT_MAX, GucUnit::Ms))
         .about(
             "Maximum time a session may hold the database's write lock while waiting for its client; 0 disables.",
         ),
         Builtin::new(
             "max_message_size",
             Sighup,
-            int(i(&MAX_MESSAGE_SIZE), 1024 * 1024, 1 << 30, GucUnit::Bytes),
-            Value::Int(64 * 1024 * 1024),
-        )
+            int(i(&MAX_MESSAGE_SIZE), 1024 * 1024, 1 << 30, GucUnit::Bytes))
         .about("Largest message a client may send; a larger one is refused before it is read."),
         Builtin::new(
             "authentication_timeout",
             Sighup,
             int(i(&AUTHENTICATION_TIMEOUT), 1, 600, GucUnit::S),
-            Value::Int(60),
         )
         .about("Maximum time to complete client authentication."),
-        Builtin::new("hba_file", Postmaster, Kind::Str(s(&HBA_FILE)), text(""))
+        Builtin::new("hba_file", Postmaster, Kind::Str(s(&HBA_FILE)))
             .about("Client authentication file (empty: minipg_hba.conf in the data directory)."),
-        Builtin::new("ssl", Sighup, Kind::Bool(b(&SSL)), Value::Bool(false))
+        Builtin::new("ssl", Sighup, Kind::Bool(b(&SSL)))
             .about("Enables TLS connections."),
         Builtin::new(
             "ssl_cert_file",
             Sighup,
-            Kind::Str(s(&SSL_CERT_FILE)),
-            text("server.crt"),
-        )
+            Kind::Str(s(&SSL_CERT_FILE)))
         .about("TLS server certificate file (PEM), relative to the data directory."),
         Builtin::new(
             "ssl_key_file",
             Sighup,
-            Kind::Str(s(&SSL_KEY_FILE)),
-            text("server.key"),
-        )
+            Kind::Str(s(&SSL_KEY_FILE)))
         .about("TLS server private key file (PEM), relative to the data directory."),
         Builtin::new(
             "startup_check",
             Sighup,
-            Kind::Bool(b(&STARTUP_CHECK)),
-            Value::Bool(false),
-        )
+            Kind::Bool(b(&STARTUP_CHECK)))
         .about("Run PRAGMA quick_check on every database at start-up."),
         Builtin::new(
             "log_min_messages",
@@ -463,37 +429,21 @@ pub(crate) fn define_all(registry: &mut Registry, private: bool) {
                 handle: s(&LOG_MIN_MESSAGES),
                 allowed: LOG_LEVELS,
             },
-            text("warning"),
         )
         .about("Least severe message level written to the server log."),
-        Builtin::new(
-            "application_name",
-            User,
-            Kind::Str(s(&APPLICATION_NAME)),
-            text(""),
-        )
-        .about("Name of the client application, shown in pg_stat_activity.")
-        .check(check_application_name)
-        .reported(),
-        Builtin::new(
-            "client_encoding",
-            User,
-            Kind::Str(s(&CLIENT_ENCODING)),
-            text("UTF8"),
-        )
-        .about("Client's character set encoding.")
-        .check(check_client_encoding)
-        .reported(),
-        Builtin::new(
-            "DateStyle",
-            User,
-            Kind::Str(s(&DATESTYLE)),
-            text("ISO, MDY"),
-        )
-        .about("Display format for dates (always ISO) and the order of ambiguous input fields.")
-        .check(check_datestyle)
-        .reported(),
-        Builtin::new("TimeZone", User, Kind::Str(s(&TIMEZONE)), text("UTC"))
+        Builtin::new("application_name", User, Kind::Str(s(&APPLICATION_NAME)))
+            .about("Name of the client application, shown in pg_stat_activity.")
+            .check(check_application_name)
+            .reported(),
+        Builtin::new("client_encoding", User, Kind::Str(s(&CLIENT_ENCODING)))
+            .about("Client's character set encoding.")
+            .check(check_client_encoding)
+            .reported(),
+        Builtin::new("DateStyle", User, Kind::Str(s(&DATESTYLE)))
+            .about("Display format for dates (always ISO) and the order of ambiguous input fields.")
+            .check(check_datestyle)
+            .reported(),
+        Builtin::new("TimeZone", User, Kind::Str(s(&TIMEZONE)))
             .about("Time zone reported to clients.")
             .check(check_nonempty)
             .reported(),
@@ -504,7 +454,6 @@ pub(crate) fn define_all(registry: &mut Registry, private: bool) {
                 handle: s(&INTERVALSTYLE),
                 allowed: INTERVAL_STYLES,
             },
-            text("postgres"),
         )
         .about("Display format for intervals.")
         .reported(),
@@ -512,16 +461,10 @@ pub(crate) fn define_all(registry: &mut Registry, private: bool) {
             "extra_float_digits",
             User,
             int(i(&EXTRA_FLOAT_DIGITS), -15, 3, GucUnit::None),
-            Value::Int(1),
         )
         .about("Extra digits for floating-point output; 1 or more gives the shortest exact form."),
-        Builtin::new(
-            "search_path",
-            User,
-            Kind::Str(s(&SEARCH_PATH)),
-            text("\"$user\", public"),
-        )
-        .about("Schema search order for unqualified names."),
+        Builtin::new("search_path", User, Kind::Str(s(&SEARCH_PATH)))
+            .about("Schema search order for unqualified names."),
         Builtin::new(
             "password_encryption",
             User,
@@ -529,53 +472,35 @@ pub(crate) fn define_all(registry: &mut Registry, private: bool) {
                 handle: s(&PASSWORD_ENCRYPTION),
                 allowed: PASSWORD_ENCRYPTIONS,
             },
-            text("scram-sha-256"),
         )
         .about("Algorithm to hash passwords with."),
         Builtin::new(
             "standard_conforming_strings",
             User,
             Kind::Bool(b(&STANDARD_CONFORMING_STRINGS)),
-            Value::Bool(true),
         )
         .about("'...' strings treat backslashes literally (always on in minipg).")
         .check(check_standard_conforming_strings)
         .reported(),
-        Builtin::new(
-            "integer_datetimes",
-            User,
-            Kind::Bool(b(&INTEGER_DATETIMES)),
-            Value::Bool(true),
-        )
-        .about("Datetimes are integer based.")
-        .read_only()
-        .reported(),
-        Builtin::new(
-            "server_version",
-            User,
-            Kind::Str(s(&SERVER_VERSION)),
-            text(SERVER_VERSION_STRING),
-        )
-        .about("Server version.")
-        .read_only()
-        .reported(),
+        Builtin::new("integer_datetimes", User, Kind::Bool(b(&INTEGER_DATETIMES)))
+            .about("Datetimes are integer based.")
+            .read_only()
+            .reported(),
+        Builtin::new("server_version", User, Kind::Str(s(&SERVER_VERSION)))
+            .about("Server version.")
+            .read_only()
+            .reported(),
         Builtin::new(
             "server_version_num",
             User,
             int(i(&SERVER_VERSION_NUM), 150000, 150000, GucUnit::None),
-            Value::Int(150000),
         )
         .about("Server version as an integer.")
         .read_only(),
-        Builtin::new(
-            "server_encoding",
-            User,
-            Kind::Str(s(&SERVER_ENCODING)),
-            text("UTF8"),
-        )
-        .about("Server (database) character set encoding.")
-        .read_only()
-        .reported(),
+        Builtin::new("server_encoding", User, Kind::Str(s(&SERVER_ENCODING)))
+            .about("Server (database) character set encoding.")
+            .read_only()
+            .reported(),
     ];
 
     for builtin in builtins {
@@ -628,8 +553,8 @@ fn check_client_encoding(value: Value) -> Result<Value, String> {
         .collect::<String>()
         .to_ascii_uppercase();
     match folded.as_str() {
-        "UTF8" | "UNICODE" => Ok(text("UTF8")),
-        "SQLASCII" => Ok(text("SQL_ASCII")),
+        "UTF8" | "UNICODE" => Ok(Value::Str("UTF8".into())),
+        "SQLASCII" => Ok(Value::Str("SQL_ASCII".into())),
         _ => Err("minipg supports only the UTF8 client encoding.".to_string()),
     }
 }
@@ -675,7 +600,7 @@ fn check_datestyle(value: Value) -> Result<Value, String> {
     if tokens == 0 {
         return Err("A list of DateStyle key words is required, such as \"ISO, MDY\".".to_string());
     }
-    Ok(text(&format!("ISO, {}", order.unwrap_or("MDY"))))
+    Ok(Value::Str(format!("ISO, {}", order.unwrap_or("MDY"))))
 }
 
 fn check_nonempty(value: Value) -> Result<Value, String> {

@@ -17,17 +17,23 @@ use std::sync::{PoisonError, RwLock};
 
 /// An integer setting, in its base unit (see [`crate::GucUnit`]).
 #[derive(Debug)]
-pub struct GucInt(AtomicI64);
+pub struct GucInt(AtomicI64, i64);
 
 impl GucInt {
-    /// A handle holding `default` until it is defined.
+    /// A handle holding `default` until it is defined. For a built-in setting `default` is
+    /// the setting's default (PostgreSQL's boot value), written only here.
     pub const fn new(default: i64) -> Self {
-        GucInt(AtomicI64::new(default))
+        GucInt(AtomicI64::new(default), default)
     }
 
     /// The current value, in the setting's base unit.
     pub fn get(&self) -> i64 {
         self.0.load(Ordering::Relaxed)
+    }
+
+    /// The value the handle was declared with.
+    pub fn boot_value(&self) -> i64 {
+        self.1
     }
 
     pub(crate) fn set(&self, value: i64) {
@@ -38,17 +44,22 @@ impl GucInt {
 
 /// A Boolean setting.
 #[derive(Debug)]
-pub struct GucBool(AtomicBool);
+pub struct GucBool(AtomicBool, bool);
 
 impl GucBool {
-    /// A handle holding `default` until it is defined.
+    /// A handle holding `default` until it is defined (see [`GucInt::new`]).
     pub const fn new(default: bool) -> Self {
-        GucBool(AtomicBool::new(default))
+        GucBool(AtomicBool::new(default), default)
     }
 
     /// The current value.
     pub fn get(&self) -> bool {
         self.0.load(Ordering::Relaxed)
+    }
+
+    /// The value the handle was declared with.
+    pub fn boot_value(&self) -> bool {
+        self.1
     }
 
     pub(crate) fn set(&self, value: bool) {
@@ -79,12 +90,17 @@ impl GucReal {
 
 /// A string or enum setting (an enum holds its canonical, lower-case spelling).
 #[derive(Debug)]
-pub struct GucString(RwLock<Cow<'static, str>>);
+pub struct GucString(RwLock<Cow<'static, str>>, &'static str);
 
 impl GucString {
     /// A handle holding `default` until it is defined.
     pub const fn new(default: &'static str) -> Self {
-        GucString(RwLock::new(Cow::Borrowed(default)))
+        GucString(RwLock::new(Cow::Borrowed(default)), default)
+    }
+
+    /// The value the handle was declared with.
+    pub fn boot_value(&self) -> &'static str {
+        self.1
     }
 
     /// A copy of the current value.
@@ -109,25 +125,25 @@ impl GucString {
 /// Handles that a registry of its own (tests, other crates' tests) can copy, so that it never
 /// writes into the process-global statics.
 pub(crate) trait PrivateCopy: Sized + 'static {
-    /// A new, leaked handle. Its initial value does not matter: defining it writes the default.
-    fn leak_private() -> &'static Self;
+    /// A new, leaked handle declared with the same boot value as `self`.
+    fn leak_private(&self) -> &'static Self;
 }
 
 impl PrivateCopy for GucInt {
-    fn leak_private() -> &'static Self {
-        Box::leak(Box::new(GucInt::new(0)))
+    fn leak_private(&self) -> &'static Self {
+        Box::leak(Box::new(GucInt::new(self.1)))
     }
 }
 
 impl PrivateCopy for GucBool {
-    fn leak_private() -> &'static Self {
-        Box::leak(Box::new(GucBool::new(false)))
+    fn leak_private(&self) -> &'static Self {
+        Box::leak(Box::new(GucBool::new(self.1)))
     }
 }
 
 impl PrivateCopy for GucString {
-    fn leak_private() -> &'static Self {
-        Box::leak(Box::new(GucString::new("")))
+    fn leak_private(&self) -> &'static Self {
+        Box::leak(Box::new(GucString::new(self.1)))
     }
 }
 

@@ -98,7 +98,7 @@ impl BackendHooks for Hooks {
         IN_STARTUP.store(false, Ordering::SeqCst);
         if self.slot == 0 || EVICTED.load(Ordering::SeqCst) {
             return Err(HookError {
-                sqlstate: "53300",
+                sqlstate: spi::sqlstate::TOO_MANY_CONNECTIONS,
                 message: "sorry, too many clients already".into(),
             });
         }
@@ -212,7 +212,11 @@ pub fn backend_main(
     // blocked on a client that stopped reading returns EINTR).
     interrupt::set(libc::SIGINT, Disposition::Handler(on_sigint), Restart::No);
     interrupt::set(libc::SIGTERM, Disposition::Handler(on_sigterm), Restart::No);
-    interrupt::set(libc::SIGUSR2, Disposition::Handler(on_sigusr2), Restart::Yes);
+    interrupt::set(
+        libc::SIGUSR2,
+        Disposition::Handler(on_sigusr2),
+        Restart::Yes,
+    );
     shmem::pmdeath::set_exit_on_death(true);
     crate::signals::unblock();
     let remote = conn.remote();

@@ -13,6 +13,7 @@ use std::fmt::Write as _;
 use std::io::Write as _;
 use std::sync::atomic::{AtomicU8, Ordering};
 
+use sql::types::datetime::calendar;
 use tracing::field::{Field, Visit};
 use tracing::{Event, Level, Subscriber};
 use tracing_subscriber::layer::{Context, Layer};
@@ -91,27 +92,13 @@ pub fn timestamp_now() -> String {
     let ms = now.subsec_millis();
     let days = secs.div_euclid(86_400);
     let rem = secs.rem_euclid(86_400);
-    let (y, m, d) = civil_from_days(days);
+    let (y, m, d) = calendar::j2date(days + calendar::UNIX_EPOCH_JDATE);
     format!(
         "{y:04}-{m:02}-{d:02} {:02}:{:02}:{:02}.{ms:03} UTC",
         rem / 3600,
         (rem % 3600) / 60,
         rem % 60
     )
-}
-
-/// Days since 1970-01-01 to (year, month, day), Howard Hinnant's algorithm.
-fn civil_from_days(z: i64) -> (i64, u32, u32) {
-    let z = z + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let y = yoe + era * 400;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
-    (if m <= 2 { y + 1 } else { y }, m, d)
 }
 
 struct PgLogLayer;
@@ -124,6 +111,11 @@ impl<S: Subscriber> Layer<S> for PgLogLayer {
         }
         let mut msg = String::new();
         event.record(&mut MessageVisitor(&mut msg));
+        // A message of several lines: each further line starts with a tab, as PostgreSQL
+        // writes them to stderr.
+        if msg.contains('\n') {
+            msg = msg.replace('\n', "\n\t");
+        }
         let mut line = String::with_capacity(msg.len() + 48);
         let _ = write!(
             line,
@@ -147,9 +139,10 @@ mod tests {
 
     #[test]
     fn dates_are_civil() {
-        assert_eq!(civil_from_days(0), (1970, 1, 1));
-        assert_eq!(civil_from_days(20_417), (2025, 11, 25));
-        assert_eq!(civil_from_days(11_016), (2000, 2, 29));
+        let civil = |days| calendar::j2date(days + calendar::UNIX_EPOCH_JDATE);
+        assert_eq!(civil(0), (1970, 1, 1));
+        assert_eq!(civil(20_417), (2025, 11, 25));
+        assert_eq!(civil(11_016), (2000, 2, 29));
     }
 
     #[test]

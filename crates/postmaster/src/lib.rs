@@ -27,6 +27,7 @@ pub mod error;
 pub mod hba;
 pub mod hooks;
 pub mod listen;
+pub mod pmstate;
 pub mod server;
 pub mod signals;
 pub mod ssl;
@@ -202,17 +203,14 @@ fn serve(dir: &Path, cli: &Cli, modules: &[Module]) -> Result<i32, PmError> {
     // Static and dynamic workers share max_worker_processes slots (registration refused the
     // statics beyond it).
     let n_workers = bgworker::max_worker_processes().max(n_static);
-    let max_conn = guc::builtin::MAX_CONNECTIONS.get().max(1) as usize;
-    let av_workers = guc::builtin::AUTOVACUUM_MAX_WORKERS.get().max(1) as usize;
-    let cfg = proc::ProcGlobalConfig {
-        backends: max_conn,
-        autovac: av_workers + 1,
-        bgworkers: n_workers,
-        aux: 2,
-    };
-    let n_procs = cfg.max_backends() + cfg.aux;
-    let n_slots =
-        2 * (max_conn + av_workers + 1 + n_workers) + cfg.aux + server::max_unfinished_startups();
+    let cfg = proc::ProcGlobalConfig::from_settings(
+        usize::try_from(guc::builtin::MAX_CONNECTIONS.get()).unwrap_or(1),
+        usize::try_from(guc::builtin::AUTOVACUUM_MAX_WORKERS.get()).unwrap_or(1),
+        n_workers,
+    );
+    let n_procs = cfg.total();
+    // Unfinished startups have child slots of their own (see server.rs).
+    let n_slots = cfg.child_slots(n_workers) + server::max_unfinished_startups();
     let mut size = shmem::SizeBuilder::new();
     size.add("ProcGlobal", proc::shmem_size(&cfg))
         .add("PMChildFlags", shmem::pmchild::shmem_size(n_slots))

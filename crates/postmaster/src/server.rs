@@ -1,8 +1,6 @@
-//! The postmaster's state machine and server loop.
-//!
-//! States: `Startup → Run → WaitBackends → (exit)`, plus the crash path, where `fatal_error` is
-//! set, every child gets SIGQUIT (SIGKILL after 5 s), and once none is left the segment is
-//! re-initialised and the startup process runs again.
+//! The postmaster's server loop. Its state is [`Pm`] (`pmstate.rs`, PostgreSQL's `PmState`
+//! sequence as a pure transition function); this file feeds it events and carries out the
+//! actions it returns: forks, signals, `postmaster.pid`, log lines, the crash reset.
 //!
 //! The loop: `poll` on the signal self-pipe and the listen sockets with a timeout decided each
 //! turn (60 s; 0 when a worker waits to start; until the earliest pending restart; until the
@@ -19,33 +17,17 @@ use std::path::PathBuf;
 use std::sync::atomic::Ordering;
 use std::time::{Duration, Instant};
 
-use bgworker::schedule::{ChildExit, ExitVerdict, PmPhase, Scheduler};
+use bgworker::schedule::{ChildExit, ExitVerdict, Scheduler};
 use shmem::pmchild;
 use shmem::pmsignal::{self, PmSignalReason};
 
 use crate::datadir::PidFile;
 use crate::listen::{Conn, Listener};
+use crate::pmstate::{Action, Alive, ChildClass, Event, Pm, PmState, Shutdown, StartupExit};
 use crate::signals;
 
 const SIGKILL_AFTER: Duration = Duration::from_secs(5);
 const MAX_SLEEP: Duration = Duration::from_secs(60);
-const LAUNCHER_RESTART_GAP: Duration = Duration::from_secs(1);
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum State {
-    Startup,
-    Run,
-    WaitBackends,
-    Exit,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-enum Shutdown {
-    None,
-    Smart,
-    Fast,
-    Immediate,
-}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Kind {
@@ -55,6 +37,20 @@ enum Kind {
     AutovacLauncher,
     AutovacWorker,
     WalWriter,
+}
+
+impl Kind {
+    /// What the shutdown sequence does with this kind of child.
+    fn class(self) -> ChildClass {
+        match self {
+            Kind::Backend => ChildClass::Backend,
+            Kind::Startup | Kind::Worker(_) | Kind::AutovacLauncher | Kind::AutovacWorker => {
+                ChildClass::Other
+            }
+            // Ends after the backends, so their last commits are still synced.
+            Kind::WalWriter => ChildClass::Aux,
+        }
+    }
 }
 
 #[derive(Debug)]
@@ -85,15 +81,12 @@ pub struct Postmaster {
     pub scheduler: Scheduler,
     pub shmem_init: Box<dyn Fn() -> Result<(), crate::error::PmError>>,
     pub _lock: OwnedFd,
-    state: State,
-    shutdown: Shutdown,
-    fatal_error: bool,
+    pm: Pm,
     kill_deadline: Option<Instant>,
     sigkill_sent: bool,
-    consistent: bool,
-    after_crash: bool,
+    /// The crash being handled, for [`Action::ReportCrash`].
+    crash_desc: String,
     children: Vec<Child>,
-    exit_code: i32,
     launcher_started: Option<Instant>,
     walwriter_started: Option<Instant>,
 }
@@ -141,29 +134,50 @@ impl Postmaster {
             scheduler,
             shmem_init,
             _lock: lock,
-            state: State::Startup,
-            shutdown: Shutdown::None,
-            fatal_error: false,
+            pm: Pm::new(),
             kill_deadline: None,
             sigkill_sent: false,
-            consistent: false,
-            after_crash: false,
+            crash_desc: String::new(),
             children: Vec::new(),
-            exit_code: 0,
             launcher_started: None,
             walwriter_started: None,
         }
     }
 
-    fn phase(&self) -> PmPhase {
-        if self.fatal_error || self.shutdown != Shutdown::None {
-            return PmPhase::NoStart;
-        }
-        match self.state {
-            State::Startup if self.consistent => PmPhase::Consistent,
-            State::Startup => PmPhase::Starting,
-            State::Run => PmPhase::Run,
-            _ => PmPhase::NoStart,
+    /// Feeds `ev` to the state machine and carries out what it asks for.
+    fn dispatch(&mut self, ev: Event) {
+        for action in self.pm.handle(ev) {
+            match action {
+                Action::ForkStartup => self.start_startup(),
+                Action::Log(line) => tracing::info!("{line}"),
+                Action::ReportCrash => {
+                    tracing::info!("{}", self.crash_desc);
+                    tracing::info!("terminating any other active server processes");
+                }
+                Action::SetStatus(st) => {
+                    let _ = self.pid_file.set_status(st.as_str());
+                }
+                Action::Signal(sig, targets) => {
+                    self.signal_children(sig, |k| targets.includes(k.class()))
+                }
+                Action::StartKillTimer => {
+                    self.kill_deadline = Some(Instant::now() + SIGKILL_AFTER);
+                    self.sigkill_sent = false;
+                }
+                Action::Reinitialize => {
+                    shmem::reset_segment();
+                    if let Err(e) = (self.shmem_init)() {
+                        tracing::error!(target: "FATAL", "could not re-initialize shared memory: {e}");
+                        self.pm.exit_now(1);
+                        return;
+                    }
+                    self.scheduler.after_crash_reset();
+                    bgworker::dynamic::postmaster_after_reset(&self.scheduler);
+                    bgworker::shmem_status::publish(&self.scheduler, Instant::now());
+                    self.kill_deadline = None;
+                }
+                Action::Exit(_) => {}
+            }
         }
     }
 
@@ -222,8 +236,7 @@ impl Postmaster {
     fn start_startup(&mut self) {
         let slot = pmchild::assign().unwrap_or(0);
         let dir = self.data_dir.clone();
-        let after_crash = self.after_crash;
-        self.consistent = false;
+        let after_crash = self.pm.after_crash;
         if self
             .fork_child(Kind::Startup, slot, || {
                 crate::startup::startup_main(&dir, after_crash, slot)
@@ -231,19 +244,7 @@ impl Postmaster {
             .is_none()
         {
             tracing::error!(target: "FATAL", "could not fork startup process");
-            self.begin_exit(1);
-        }
-    }
-
-    fn can_accept(&self) -> wire::CanAccept {
-        if self.shutdown != Shutdown::None {
-            wire::CanAccept::Shutdown
-        } else if self.fatal_error || (self.state == State::Startup && self.after_crash) {
-            wire::CanAccept::Recovery
-        } else if self.state == State::Startup {
-            wire::CanAccept::Startup
-        } else {
-            wire::CanAccept::Ok
+            self.pm.exit_now(1);
         }
     }
 
@@ -287,7 +288,7 @@ impl Postmaster {
 
     fn start_backend(&mut self, conn: Conn) {
         self.make_room_for_startup();
-        let can_accept = self.can_accept();
+        let can_accept = self.pm.can_accept();
         // No child slot left: the child still answers, with "too many clients".
         let slot = if can_accept == wire::CanAccept::Ok {
             pmchild::assign().unwrap_or(0)
@@ -303,7 +304,7 @@ impl Postmaster {
 
     fn maybe_start_worker(&mut self) {
         let now = Instant::now();
-        let Some(i) = self.scheduler.next_to_start(self.phase(), now) else {
+        let Some(i) = self.scheduler.next_to_start(self.pm.worker_phase(), now) else {
             return;
         };
         let w = self.scheduler.states()[i].worker.clone();
@@ -348,29 +349,26 @@ impl Postmaster {
     }
 
     fn autovacuum_allowed(&self) -> bool {
-        self.state == State::Run
-            && !self.fatal_error
-            && self.shutdown == Shutdown::None
-            && guc::builtin::AUTOVACUUM.get()
+        self.pm.autovacuum_allowed(guc::builtin::AUTOVACUUM.get())
     }
 
-    /// When the launcher may be (re)started: at once the first time, then not within a second
-    /// of its previous start (the same fork-loop guard as for workers).
-    fn launcher_due(&self) -> Option<Instant> {
-        self.launcher_started.map(|t| t + LAUNCHER_RESTART_GAP)
+    /// How long until the launcher should start (None: it must not, or it runs).
+    fn launcher_wait(&self, now: Instant) -> Option<Duration> {
+        let running = self
+            .children
+            .iter()
+            .any(|c| c.kind == Kind::AutovacLauncher);
+        crate::pmstate::launcher_wait(
+            self.autovacuum_allowed(),
+            running,
+            self.launcher_started,
+            now,
+        )
     }
 
     fn maybe_start_launcher(&mut self) {
-        if !self.autovacuum_allowed()
-            || self
-                .children
-                .iter()
-                .any(|c| c.kind == Kind::AutovacLauncher)
-        {
-            return;
-        }
         let now = Instant::now();
-        if self.launcher_due().is_some_and(|t| t > now) {
+        if self.launcher_wait(now) != Some(Duration::ZERO) {
             return;
         }
         let Some(slot) = pmchild::assign() else {
@@ -387,10 +385,7 @@ impl Postmaster {
     }
 
     fn walwriter_wanted(&self) -> bool {
-        self.state == State::Run
-            && !self.fatal_error
-            && self.shutdown == Shutdown::None
-            && !self.children.iter().any(|c| c.kind == Kind::WalWriter)
+        self.pm.aux_may_run() && !self.children.iter().any(|c| c.kind == Kind::WalWriter)
     }
 
     /// The WAL writer runs from Run until the end of a shutdown (group commit; see
@@ -403,7 +398,7 @@ impl Postmaster {
         let now = Instant::now();
         if self
             .walwriter_started
-            .is_some_and(|t| t + LAUNCHER_RESTART_GAP > now)
+            .is_some_and(|t| t + crate::pmstate::LAUNCHER_RESTART_GAP > now)
         {
             return;
         }
@@ -423,17 +418,17 @@ impl Postmaster {
         if !self.autovacuum_allowed() {
             return;
         }
-        let max = guc::builtin::AUTOVACUUM_MAX_WORKERS.get().max(1) as usize;
+        let max = guc::builtin::AUTOVACUUM_MAX_WORKERS.get().max(0) as usize;
         let running = self
             .children
             .iter()
             .filter(|c| c.kind == Kind::AutovacWorker)
             .count();
-        // A worker forked but not yet running may be about to claim a queued request: count
-        // running workers against the queue so no request gets two workers.
-        let wanted = crate::autovacuum::pending_requests()
-            .saturating_sub(running)
-            .min(max.saturating_sub(running));
+        let wanted = crate::pmstate::autovac_workers_to_start(
+            crate::autovacuum::pending_requests(),
+            running,
+            max,
+        );
         for _ in 0..wanted {
             let Some(slot) = pmchild::assign() else {
                 return;
@@ -454,21 +449,14 @@ impl Postmaster {
         }
     }
 
-    /// HandleChildCrash: the first crash logs and SIGQUITs every other child; later exits
-    /// during the same reset, and every exit during an immediate shutdown (which sent the
-    /// SIGQUIT itself), are expected and only logged at DEBUG.
+    /// A child crashed: the state machine decides whether this starts a crash reset (logged
+    /// at LOG) or is expected during one or during an immediate shutdown (logged at DEBUG).
     fn handle_crash(&mut self, desc: String) {
-        if self.fatal_error || self.shutdown == Shutdown::Immediate {
+        if self.pm.fatal_error || self.pm.shutdown == Shutdown::Immediate {
             tracing::debug!("{desc}");
-            return;
         }
-        tracing::info!("{desc}");
-        tracing::info!("terminating any other active server processes");
-        self.fatal_error = true;
-        self.kill_deadline = Some(Instant::now() + SIGKILL_AFTER);
-        self.sigkill_sent = false;
-        self.signal_children(libc::SIGQUIT, |_| true);
-        let _ = self.pid_file.set_status("starting");
+        self.crash_desc = desc;
+        self.dispatch(Event::Crash);
     }
 
     fn reaper(&mut self) {
@@ -492,23 +480,19 @@ impl Postmaster {
             let normal_status = matches!(exit, ChildExit::Exited(0) | ChildExit::Exited(1));
             match child.kind {
                 Kind::Startup => {
-                    if self.fatal_error || self.shutdown != Shutdown::None {
-                        continue;
-                    }
-                    if exit == ChildExit::Exited(0) && clean {
-                        self.state = State::Run;
-                        self.consistent = true;
-                        self.after_crash = false;
-                        let _ = self.pid_file.set_status("ready");
-                        tracing::info!("database system is ready to accept connections");
-                    } else if exit == ChildExit::Exited(1) && clean {
+                    let how = match exit {
+                        ChildExit::Exited(0) if clean => StartupExit::Done,
+                        ChildExit::Exited(1) if clean => StartupExit::Failed,
+                        _ => StartupExit::Crashed,
+                    };
+                    if how == StartupExit::Failed
+                        && !self.pm.fatal_error
+                        && self.pm.shutdown == Shutdown::None
+                    {
                         tracing::info!("{}", describe_exit("startup process", pid, exit));
-                        tracing::info!("aborting startup due to startup process failure");
-                        self.exit_code = 1;
-                        self.request_shutdown(Shutdown::Fast);
-                    } else {
-                        self.handle_crash(describe_exit("startup process", pid, exit));
                     }
+                    self.crash_desc = describe_exit("startup process", pid, exit);
+                    self.dispatch(Event::StartupExited(how));
                 }
                 Kind::Backend => {
                     if !(normal_status && clean) {
@@ -553,38 +537,6 @@ impl Postmaster {
         }
     }
 
-    fn request_shutdown(&mut self, mode: Shutdown) {
-        if mode <= self.shutdown {
-            return;
-        }
-        self.shutdown = mode;
-        let _ = self.pid_file.set_status("stopping");
-        match mode {
-            Shutdown::Smart => {
-                tracing::info!("received smart shutdown request");
-                // The WAL writer keeps serving the remaining clients' commits.
-                self.signal_children(libc::SIGTERM, |k| {
-                    k != Kind::Backend && k != Kind::WalWriter
-                });
-            }
-            Shutdown::Fast => {
-                tracing::info!("received fast shutdown request");
-                tracing::info!("aborting any active transactions");
-                self.signal_children(libc::SIGTERM, |_| true);
-            }
-            Shutdown::Immediate => {
-                tracing::info!("received immediate shutdown request");
-                self.signal_children(libc::SIGQUIT, |_| true);
-                self.kill_deadline = Some(Instant::now() + SIGKILL_AFTER);
-                self.sigkill_sent = false;
-            }
-            Shutdown::None => {}
-        }
-        if self.state != State::Exit {
-            self.state = State::WaitBackends;
-        }
-    }
-
     fn reload(&mut self) {
         tracing::info!("received SIGHUP, reloading configuration files");
         for line in guc::reload(&self.config_file) {
@@ -612,12 +564,8 @@ impl Postmaster {
         }
     }
 
-    fn begin_exit(&mut self, code: i32) {
-        self.exit_code = self.exit_code.max(code);
-        self.state = State::Exit;
-    }
-
-    /// Advances shutdown and crash-reset progress once children are gone.
+    /// Escalates to SIGKILL past the deadline, then lets the state machine advance the
+    /// shutdown or the crash reset by what is still alive.
     fn post_state_change(&mut self) {
         if let Some(deadline) = self.kill_deadline
             && Instant::now() >= deadline
@@ -631,66 +579,28 @@ impl Postmaster {
             self.signal_children(libc::SIGKILL, |_| true);
             self.sigkill_sent = true;
         }
-        if self.shutdown == Shutdown::Smart && self.state == State::WaitBackends {
-            let backends_left = self.children.iter().any(|c| c.kind == Kind::Backend);
-            if !backends_left {
-                // Clients are gone: now end whatever else remains (workers got SIGTERM already).
-                self.signal_children(libc::SIGTERM, |_| true);
-            }
-        }
-        if !self.children.is_empty() {
-            return;
-        }
-        if self.shutdown != Shutdown::None {
-            if self.fatal_error {
-                self.exit_code = self.exit_code.max(1);
-            }
-            self.begin_exit(self.exit_code);
-            return;
-        }
-        if self.fatal_error {
-            if !guc::builtin::RESTART_AFTER_CRASH.get() {
-                tracing::info!("shutting down because \"restart_after_crash\" is off");
-                self.begin_exit(1);
-                return;
-            }
-            tracing::info!("all server processes terminated; reinitializing");
-            shmem::reset_segment();
-            if let Err(e) = (self.shmem_init)() {
-                tracing::error!(target: "FATAL", "could not re-initialize shared memory: {e}");
-                self.begin_exit(1);
-                return;
-            }
-            self.scheduler.after_crash_reset();
-            bgworker::dynamic::postmaster_after_reset(&self.scheduler);
-            bgworker::shmem_status::publish(&self.scheduler, Instant::now());
-            self.fatal_error = false;
-            self.kill_deadline = None;
-            self.after_crash = true;
-            self.state = State::Startup;
-            self.start_startup();
-        }
+        let alive = Alive::count(self.children.iter().map(|c| c.kind.class()));
+        self.dispatch(Event::ChildrenLeft {
+            alive,
+            restart_after_crash: guc::builtin::RESTART_AFTER_CRASH.get(),
+        });
     }
 
     fn poll_timeout(&self) -> Duration {
         let now = Instant::now();
         let mut t = MAX_SLEEP;
-        if let Some(d) = self.scheduler.sleep_time(self.phase(), now) {
+        if let Some(d) = self.scheduler.sleep_time(self.pm.worker_phase(), now) {
             t = t.min(d);
         }
-        if self.autovacuum_allowed()
-            && !self
-                .children
-                .iter()
-                .any(|c| c.kind == Kind::AutovacLauncher)
-            && let Some(due) = self.launcher_due()
-        {
-            t = t.min(due.saturating_duration_since(now));
+        if let Some(d) = self.launcher_wait(now) {
+            t = t.min(d);
         }
         if self.walwriter_wanted()
             && let Some(started) = self.walwriter_started
         {
-            t = t.min((started + LAUNCHER_RESTART_GAP).saturating_duration_since(now));
+            t = t.min(
+                (started + crate::pmstate::LAUNCHER_RESTART_GAP).saturating_duration_since(now),
+            );
         }
         if let Some(k) = self.kill_deadline {
             let until = k.saturating_duration_since(now);
@@ -707,10 +617,10 @@ impl Postmaster {
     /// Runs until shutdown; returns the exit code.
     pub fn run(mut self) -> i32 {
         bgworker::shmem_status::publish(&self.scheduler, Instant::now());
-        self.start_startup();
-        while self.state != State::Exit {
+        self.dispatch(Event::Start);
+        while self.pm.state != PmState::Exit {
             let timeout = self.poll_timeout();
-            let accepting = self.shutdown == Shutdown::None || self.shutdown == Shutdown::Smart;
+            let accepting = self.pm.accepting();
             let mut fds = vec![libc::pollfd {
                 fd: signals::pipe_fd(),
                 events: libc::POLLIN,
@@ -735,11 +645,8 @@ impl Postmaster {
                 self.reaper();
             }
             if signals::GOT_SIGUSR1.swap(false, Ordering::SeqCst) {
-                if pmsignal::check_and_clear(PmSignalReason::StartupConsistent)
-                    && self.state == State::Startup
-                    && !self.fatal_error
-                {
-                    self.consistent = true;
+                if pmsignal::check_and_clear(PmSignalReason::StartupConsistent) {
+                    self.dispatch(Event::StartupConsistent);
                 }
                 if pmsignal::check_and_clear(PmSignalReason::StartAutovacWorker) {
                     self.start_autovac_workers();
@@ -749,13 +656,13 @@ impl Postmaster {
                 }
             }
             if signals::GOT_SIGQUIT.swap(false, Ordering::SeqCst) {
-                self.request_shutdown(Shutdown::Immediate);
+                self.dispatch(Event::ShutdownRequested(Shutdown::Immediate));
             }
             if signals::GOT_SIGINT.swap(false, Ordering::SeqCst) {
-                self.request_shutdown(Shutdown::Fast);
+                self.dispatch(Event::ShutdownRequested(Shutdown::Fast));
             }
             if signals::GOT_SIGTERM.swap(false, Ordering::SeqCst) {
-                self.request_shutdown(Shutdown::Smart);
+                self.dispatch(Event::ShutdownRequested(Shutdown::Smart));
             }
             if signals::GOT_SIGHUP.swap(false, Ordering::SeqCst) {
                 self.reload();
@@ -778,10 +685,10 @@ impl Postmaster {
             l.remove_files();
         }
         self.pid_file.remove();
-        if self.exit_code == 0 {
+        if self.pm.exit_code == 0 {
             tracing::info!("database system is shut down");
         }
         let _ = self._lock.as_raw_fd();
-        self.exit_code
+        self.pm.exit_code
     }
 }

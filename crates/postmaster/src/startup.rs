@@ -1,6 +1,8 @@
 //! The startup process: opens every database (SQLite replays its WAL on open), verifies and
-//! repairs minipg's catalog, reports consistency to the postmaster, and after a crash reset
-//! checkpoints each database's WAL with truncation; `startup_check = on` adds a quick check.
+//! repairs minipg's catalog, reports consistency to the postmaster as soon as that is done,
+//! then after a crash reset checkpoints each database's WAL with truncation (logging
+//! "end-of-recovery checkpoint complete" only when no checkpoint came back busy);
+//! `startup_check = on` adds a quick check.
 //! Exit 0 when done; exit 1 (a database cannot be opened) stops the server; death by a signal
 //! is a crash. It ignores SIGHUP, SIGTERM, SIGINT and SIGUSR1 (SIGQUIT is quick-die).
 
@@ -35,7 +37,11 @@ pub fn startup_main(data_dir: &Path, after_crash: bool, slot: usize) -> i32 {
         );
     }
     let check = guc::builtin::STARTUP_CHECK.get();
-    let report = match spi::startup_recovery(data_dir, after_crash, check) {
+    let mut consistent = || {
+        tracing::debug!("consistent recovery state reached");
+        send(PmSignalReason::StartupConsistent);
+    };
+    let report = match spi::startup_recovery(data_dir, after_crash, check, &mut consistent) {
         Ok(r) => r,
         Err(e) => {
             tracing::error!(target: "FATAL", "{}", e.message);
@@ -43,10 +49,21 @@ pub fn startup_main(data_dir: &Path, after_crash: bool, slot: usize) -> i32 {
             return 1;
         }
     };
-    send(PmSignalReason::StartupConsistent);
     tracing::debug!("startup: {report:?}");
     if after_crash {
-        tracing::info!("end-of-recovery checkpoint complete");
+        if report.checkpoint_busy.is_empty() {
+            tracing::info!("end-of-recovery checkpoint complete");
+        } else {
+            let busy: Vec<String> = report
+                .checkpoint_busy
+                .iter()
+                .map(|db| format!("\"{db}\""))
+                .collect();
+            tracing::info!(
+                "end-of-recovery checkpoint incomplete: the write-ahead log of database {} was in use",
+                busy.join(", ")
+            );
+        }
     }
     proc::proc_kill();
     0

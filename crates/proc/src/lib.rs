@@ -22,8 +22,8 @@ pub mod ps_status;
 pub mod status;
 
 pub use procarray::{
-    BackendType, PgProc, ProcError, ProcGlobalConfig, ProcList, activity, find_proc, free_count,
-    init as init_proc_global, init_aux_process, init_process, my_proc, my_proc_number, proc_at,
-    proc_count, proc_kill, shmem_size,
+    BackendType, NUM_AUXILIARY_PROCS, PgProc, ProcError, ProcGlobalConfig, ProcList, activity,
+    find_proc, free_count, init as init_proc_global, init_aux_process, init_process, my_proc,
+    my_proc_number, proc_at, proc_count, proc_kill, shmem_size,
 };
 pub use status::{ActivityState, ProcSnapshot};

@@ -124,7 +124,34 @@ pub struct ProcGlobalConfig {
     pub aux: usize,
 }
 
+/// Auxiliary PGPROC entries: the startup process, and one for another auxiliary process.
+pub const NUM_AUXILIARY_PROCS: usize = 2;
+
 impl ProcGlobalConfig {
+    /// The sizes the settings give: `max_connections` client backends (at least 1),
+    /// `autovacuum_max_workers` (at least 1) plus the launcher, and `shmem_workers` registered
+    /// background workers with shared-memory access.
+    pub fn from_settings(
+        max_connections: usize,
+        autovacuum_max_workers: usize,
+        shmem_workers: usize,
+    ) -> ProcGlobalConfig {
+        ProcGlobalConfig {
+            backends: max_connections.max(1),
+            autovac: autovacuum_max_workers.max(1) + 1,
+            bgworkers: shmem_workers,
+            aux: NUM_AUXILIARY_PROCS,
+        }
+    }
+
+    /// How many child slots (PMChildFlags) the postmaster needs: twice every child that may
+    /// run at once — client backends, autovacuum, and all `registered_workers` (with or
+    /// without shared-memory access) — so that children that have exited but are not reaped
+    /// yet never starve new ones, plus the auxiliary processes.
+    pub fn child_slots(&self, registered_workers: usize) -> usize {
+        2 * (self.backends + self.autovac + registered_workers) + self.aux
+    }
+
     /// PostgreSQL's MaxBackends: every entry but the auxiliary ones.
     pub fn max_backends(&self) -> usize {
         self.backends + self.autovac + self.bgworkers
@@ -455,4 +482,23 @@ pub fn activity() -> Vec<ProcSnapshot> {
             (p.pid() == pid && !snap.backend_type.is_empty()).then_some(snap)
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn max_backends_and_child_slots_follow_the_settings() {
+        let cfg = ProcGlobalConfig::from_settings(100, 3, 2);
+        assert_eq!(
+            (cfg.backends, cfg.autovac, cfg.bgworkers, cfg.aux),
+            (100, 4, 2, NUM_AUXILIARY_PROCS)
+        );
+        assert_eq!(cfg.max_backends(), 106);
+        // Workers without shared-memory access need child slots too.
+        assert_eq!(cfg.child_slots(3), 2 * (100 + 4 + 3) + 2);
+        let floor = ProcGlobalConfig::from_settings(0, 0, 0);
+        assert_eq!((floor.backends, floor.autovac), (1, 2));
+    }
 }

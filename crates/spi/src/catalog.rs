@@ -367,7 +367,7 @@ pub(crate) fn drop_schemas(
         if !exists {
             if if_exists {
                 notices.push(Notice::notice(
-                    "00000",
+                    sql::sqlstate::SUCCESSFUL_COMPLETION,
                     format!("schema \"{name}\" does not exist, skipping"),
                 ));
                 continue;
@@ -421,11 +421,15 @@ pub(crate) fn drop_schemas(
         match described.len() {
             0 => {}
             1 => notices.push(Notice::notice(
-                "00000",
+                sql::sqlstate::SUCCESSFUL_COMPLETION,
                 format!("drop cascades to {}", described[0]),
             )),
             n => notices.push(
-                Notice::notice("00000", format!("drop cascades to {n} other objects")).with_detail(
+                Notice::notice(
+                    sql::sqlstate::SUCCESSFUL_COMPLETION,
+                    format!("drop cascades to {n} other objects"),
+                )
+                .with_detail(
                     described
                         .iter()
                         .map(|d| format!("drop cascades to {d}"))
@@ -515,7 +519,7 @@ mod tests {
         assert!(create_schema(&c, "s1", "u", false, &mut notices).expect("create"));
         assert!(is_schema(&c, "s1"));
         let e = create_schema(&c, "s1", "u", false, &mut notices).expect_err("dup");
-        assert_eq!(e.sqlstate, "42P06");
+        assert_eq!(e.sqlstate, sql::sqlstate::DUPLICATE_SCHEMA);
         assert!(!create_schema(&c, "s1", "u", true, &mut notices).expect("skip"));
         assert_eq!(notices.len(), 1);
         let n: i64 = c
@@ -528,11 +532,11 @@ mod tests {
         assert_eq!(n, 1);
         assert_eq!(
             validate_schema_name("a.b").expect_err("dot").sqlstate,
-            "42602"
+            sql::sqlstate::INVALID_NAME
         );
         assert_eq!(
             validate_schema_name("pg_x").expect_err("pg_").sqlstate,
-            "42939"
+            sql::sqlstate::RESERVED_NAME
         );
     }
 
@@ -546,7 +550,7 @@ mod tests {
         )
         .expect("objects");
         let e = drop_schemas(&c, &["s".into()], false, false, &[], &mut notices).expect_err("deps");
-        assert_eq!(e.sqlstate, "2BP01");
+        assert_eq!(e.sqlstate, sql::sqlstate::DEPENDENT_OBJECTS_STILL_EXIST);
         assert_eq!(
             e.message,
             "cannot drop schema s because other objects depend on it"
@@ -562,11 +566,11 @@ mod tests {
             .expect("count");
         assert_eq!(left, 0);
         let e = drop_schemas(&c, &["s".into()], false, false, &[], &mut notices).expect_err("gone");
-        assert_eq!(e.sqlstate, "3F000");
+        assert_eq!(e.sqlstate, sql::sqlstate::INVALID_SCHEMA_NAME);
         drop_schemas(&c, &["s".into()], true, false, &[], &mut notices).expect("if exists");
         let e = drop_schemas(&c, &["public".into()], false, false, &[], &mut notices)
             .expect_err("builtin");
-        assert_eq!(e.sqlstate, "2BP01");
+        assert_eq!(e.sqlstate, sql::sqlstate::DEPENDENT_OBJECTS_STILL_EXIST);
     }
 
     #[test]

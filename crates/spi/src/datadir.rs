@@ -311,7 +311,7 @@ mod tests {
         assert_eq!(list_databases(dir.path()).expect("list"), ["postgres"]);
         create_database(dir.path(), "app").expect("create");
         let e = create_database(dir.path(), "app").expect_err("dup");
-        assert_eq!(e.sqlstate, "42P04");
+        assert_eq!(e.sqlstate, sql::sqlstate::DUPLICATE_DATABASE);
         assert_eq!(
             list_databases(dir.path()).expect("list"),
             ["app", "postgres"]
@@ -328,7 +328,7 @@ mod tests {
         drop(conn);
         drop_database(dir.path(), "app", false).expect("drop");
         let e = drop_database(dir.path(), "app", false).expect_err("gone");
-        assert_eq!(e.sqlstate, "3D000");
+        assert_eq!(e.sqlstate, sql::sqlstate::INVALID_CATALOG_NAME);
         drop_database(dir.path(), "app", true).expect("if exists");
         assert_eq!(list_databases(dir.path()).expect("list"), ["postgres"]);
         assert!(create_database(dir.path(), "../evil").is_err());

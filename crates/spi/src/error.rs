@@ -208,9 +208,10 @@ pub(crate) fn map_sqlite_error(e: rusqlite::Error, ctx: &ErrorContext<'_>) -> Sp
                 "bind message supplies {given} parameters, but prepared statement requires {expected}"
             ),
         ),
-        rusqlite::Error::Utf8Error(..) => {
-            SpiError::new("22021", "invalid byte sequence for encoding \"UTF8\"")
-        }
+        rusqlite::Error::Utf8Error(..) => SpiError::new(
+            sql::sqlstate::CHARACTER_NOT_IN_REPERTOIRE,
+            "invalid byte sequence for encoding \"UTF8\"",
+        ),
         rusqlite::Error::SqlInputError {
             error, msg, offset, ..
         } => {
@@ -792,16 +793,22 @@ mod tests {
     #[test]
     fn messages_map_to_sqlstates() {
         let e = map_message("no such table: schema1.counted");
-        assert_eq!(e.sqlstate, "42P01");
+        assert_eq!(e.sqlstate, sql::sqlstate::UNDEFINED_TABLE);
         assert_eq!(e.message, "relation \"schema1.counted\" does not exist");
-        assert_eq!(map_message("no such column: x").sqlstate, "42703");
+        assert_eq!(
+            map_message("no such column: x").sqlstate,
+            sql::sqlstate::UNDEFINED_COLUMN
+        );
         let e = map_message("near \"selec\": syntax error");
-        assert_eq!(e.sqlstate, "42601");
+        assert_eq!(e.sqlstate, sql::sqlstate::SYNTAX_ERROR);
         assert_eq!(e.message, "syntax error at or near \"selec\"");
         let e = map_message("table \"s.t\" already exists");
-        assert_eq!(e.sqlstate, "42P07");
+        assert_eq!(e.sqlstate, sql::sqlstate::DUPLICATE_TABLE);
         assert_eq!(e.message, "relation \"s.t\" already exists");
-        assert_eq!(map_message("something odd").sqlstate, "XX000");
+        assert_eq!(
+            map_message("something odd").sqlstate,
+            sql::sqlstate::INTERNAL_ERROR
+        );
     }
 
     #[test]
@@ -830,7 +837,7 @@ mod tests {
     fn function_errors_keep_their_sqlstate() {
         let e =
             parse_function_message("[SQLSTATE 22P02] invalid input syntax for type boolean: \"x\"");
-        assert_eq!(e.sqlstate, "22P02");
+        assert_eq!(e.sqlstate, sql::sqlstate::INVALID_TEXT_REPRESENTATION);
         assert_eq!(e.message, "invalid input syntax for type boolean: \"x\"");
         let e = parse_function_message("[SQLSTATE 57P01] terminating");
         assert!(e.is_fatal());
@@ -842,6 +849,6 @@ mod tests {
             .at(Some(8))
             .into();
         assert_eq!(e.position, Some(8));
-        assert_eq!(e.sqlstate, "42601");
+        assert_eq!(e.sqlstate, sql::sqlstate::SYNTAX_ERROR);
     }
 }

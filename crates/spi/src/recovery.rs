@@ -1,6 +1,8 @@
-//! The startup process's real work (DESIGN.md §The startup process): open every database
-//! (SQLite replays its WAL on open), verify and repair minipg's catalog, checkpoint the WAL
-//! after a crash ("end-of-recovery checkpoint"), and `PRAGMA quick_check` when asked.
+//! The startup process's real work (DESIGN.md §The startup process), in two passes: open every
+//! database (SQLite replays its WAL on open) and verify and repair minipg's catalog — after
+//! which the data is consistent and the caller's `consistent` callback runs at once (the
+//! startup process reports it to the postmaster) — then checkpoint the WAL after a crash
+//! ("end-of-recovery checkpoint") and run `PRAGMA quick_check` when asked.
 //!
 //! Runs with the server's trust (no authorizer). Never forks, never touches shared memory;
 //! the caller reports consistency and exits.
@@ -21,6 +23,9 @@ pub struct RecoveryReport {
     pub repairs: Vec<String>,
     /// Databases whose WAL was checkpointed with truncation.
     pub checkpointed: Vec<String>,
+    /// Databases whose checkpoint came back busy (a reader or writer started after
+    /// consistency was reported held the WAL): not fully checkpointed.
+    pub checkpoint_busy: Vec<String>,
     /// Databases that passed `PRAGMA quick_check`.
     pub checked: Vec<String>,
 }
@@ -30,9 +35,11 @@ pub fn startup_recovery(
     data_dir: &Path,
     after_crash: bool,
     quick_check: bool,
+    consistent: &mut dyn FnMut(),
 ) -> Result<RecoveryReport, SpiError> {
     let mut report = RecoveryReport::default();
     report.repairs.extend(remove_leftovers(data_dir)?);
+    let mut opened = Vec::new();
     for db in list_databases(data_dir)? {
         let path = database_path(data_dir, &db);
         let conn = SqlConn::open(
@@ -93,6 +100,16 @@ pub fn startup_recovery(
                 .into_iter()
                 .map(|r| format!("database \"{db}\": {r}")),
         );
+        opened.push((db, conn));
+    }
+    crate::datadir::note_upgraded(data_dir)?;
+    consistent();
+    for (db, conn) in opened {
+        let c = &conn.conn;
+        let in_db = |e: SpiError| SpiError {
+            message: format!("database \"{db}\": {}", e.message),
+            ..e
+        };
         if after_crash {
             let (busy, _, _): (i64, i64, i64) = c
                 .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |r| {
@@ -101,6 +118,8 @@ pub fn startup_recovery(
                 .map_err(|e| in_db(e.into()))?;
             if busy == 0 {
                 report.checkpointed.push(db.clone());
+            } else {
+                report.checkpoint_busy.push(db.clone());
             }
         }
         if quick_check {
@@ -121,7 +140,6 @@ pub fn startup_recovery(
         }
         report.databases.push(db);
     }
-    crate::datadir::note_upgraded(data_dir)?;
     Ok(report)
 }
 
@@ -141,12 +159,16 @@ mod tests {
                 .expect("damage");
         }
         std::fs::create_dir(dir.path().join("base/.creating-x-1")).expect("leftover");
-        let report = startup_recovery(dir.path(), true, true).expect("recovery");
+        let mut reported = 0;
+        let report =
+            startup_recovery(dir.path(), true, true, &mut || reported += 1).expect("recovery");
+        assert_eq!(reported, 1);
         assert_eq!(report.databases, ["app", "postgres"]);
         assert_eq!(report.checked, ["app", "postgres"]);
         assert_eq!(report.checkpointed, ["app", "postgres"]);
+        assert!(report.checkpoint_busy.is_empty());
         assert_eq!(report.repairs.len(), 3, "{:?}", report.repairs);
-        let again = startup_recovery(dir.path(), false, false).expect("again");
+        let again = startup_recovery(dir.path(), false, false, &mut || {}).expect("again");
         assert!(again.repairs.is_empty(), "{:?}", again.repairs);
     }
 
@@ -169,7 +191,7 @@ mod tests {
         }
         std::fs::write(dir.path().join(crate::datadir::FORMAT_FILE), "2\n").expect("format");
         crate::datadir::check_format(dir.path()).expect("format 2 is accepted");
-        let report = startup_recovery(dir.path(), false, true).expect("recovery");
+        let report = startup_recovery(dir.path(), false, true, &mut || {}).expect("recovery");
         assert_eq!(
             report.repairs,
             ["database \"postgres\": catalog upgraded from format 2 to format 3"]
@@ -186,7 +208,7 @@ mod tests {
             .expect("seed");
         assert_eq!(seeded, "standard public schema");
         assert!(
-            startup_recovery(dir.path(), false, false)
+            startup_recovery(dir.path(), false, false, &mut || {})
                 .expect("again")
                 .repairs
                 .is_empty()
@@ -199,7 +221,7 @@ mod tests {
         init_data_dir(dir.path()).expect("init");
         std::fs::write(database_path(dir.path(), "postgres"), b"this is not sqlite at all, not even close.......................................................................")
             .expect("clobber");
-        let e = startup_recovery(dir.path(), false, true).expect_err("corrupt");
+        let e = startup_recovery(dir.path(), false, true, &mut || {}).expect_err("corrupt");
         assert!(e.message.contains("\"postgres\""), "{}", e.message);
     }
 }

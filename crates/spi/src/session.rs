@@ -1055,7 +1055,7 @@ impl Session {
                 let mut notices = Vec::new();
                 if *if_exists && !database_exists(&self.data_dir, name) {
                     notices.push(Notice::notice(
-                        "00000",
+                        sql::sqlstate::SUCCESSFUL_COMPLETION,
                         format!("database \"{name}\" does not exist, skipping"),
                     ));
                 } else {

@@ -721,7 +721,7 @@ mod tests {
         };
         assert!(start_transaction_command().is_err(), "not connected yet");
         let e = worker_connect(dir.path(), "nope", "w", opts.clone()).expect_err("missing db");
-        assert_eq!(e.sqlstate, "3D000");
+        assert_eq!(e.sqlstate, sql::sqlstate::INVALID_CATALOG_NAME);
         assert!(e.is_fatal());
         worker_connect(dir.path(), "postgres", "w", opts.clone()).expect("connect");
         assert!(worker_connect(dir.path(), "postgres", "w", opts).is_err());
@@ -809,15 +809,15 @@ mod tests {
         // Errors: read-only refusal, transaction control, constraint; each aborts the transaction.
         let e =
             transaction(|spi| spi.execute("DELETE FROM schema1.counted", true, 0)).expect_err("ro");
-        assert_eq!(e.sqlstate, "25006");
+        assert_eq!(e.sqlstate, sql::sqlstate::READ_ONLY_SQL_TRANSACTION);
         let e = transaction(|spi| spi.execute("COMMIT", false, 0)).expect_err("tx control");
-        assert_eq!(e.sqlstate, "0A000");
+        assert_eq!(e.sqlstate, sql::sqlstate::FEATURE_NOT_SUPPORTED);
         let e = transaction(|spi| {
             spi.execute("UPDATE schema1.counted SET value = 100", false, 0)?;
             spi.execute("INSERT INTO schema1.counted VALUES ('total', 1)", false, 0)
         })
         .expect_err("unique");
-        assert_eq!(e.sqlstate, "23505");
+        assert_eq!(e.sqlstate, sql::sqlstate::UNIQUE_VIOLATION);
         let total = transaction(|spi| {
             spi.execute(
                 "SELECT value FROM schema1.counted WHERE type = 'total'",
@@ -833,7 +833,7 @@ mod tests {
         start_transaction_command().expect("start");
         assert_eq!(
             start_transaction_command().expect_err("nested").sqlstate,
-            "25001"
+            sql::sqlstate::ACTIVE_SQL_TRANSACTION
         );
         let mut spi = connect().expect("connect");
         spi.execute("INSERT INTO schema1.counted VALUES ('delta', 10)", false, 0)
@@ -851,7 +851,7 @@ mod tests {
             spi.execute("SELECT 1 / 0", true, 0)
         })
         .expect_err("division by zero");
-        assert_eq!(e.sqlstate, "22012");
+        assert_eq!(e.sqlstate, sql::sqlstate::DIVISION_BY_ZERO);
         let next = transaction(|spi| {
             spi.execute("SELECT nextval('spi_seq')", false, 0)?;
             spi.tuptable().get::<i64>(0, 0)
@@ -860,7 +860,7 @@ mod tests {
         assert_eq!(next, Some(2), "1 stays taken");
         let e = transaction(|spi| spi.execute("SELECT nextval('spi_seq')", true, 0))
             .expect_err("read only");
-        assert_eq!(e.sqlstate, "25006");
+        assert_eq!(e.sqlstate, sql::sqlstate::READ_ONLY_SQL_TRANSACTION);
 
         // Another process (here: a session) holding the write lock → 55P03 after busy_timeout.
         let mut holder =
@@ -870,7 +870,7 @@ mod tests {
             holder.execute(&p, &[]).expect("execute");
         }
         let e = start_transaction_command().expect_err("busy");
-        assert_eq!(e.sqlstate, "55P03");
+        assert_eq!(e.sqlstate, sql::sqlstate::LOCK_NOT_AVAILABLE);
         holder.abort_if_in_transaction();
         transaction(|spi| spi.execute("SELECT 1", true, 0)).expect("free again");
     }

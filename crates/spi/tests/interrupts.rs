@@ -37,7 +37,7 @@ fn cancel_timeout_and_terminate() {
     // Cancel during pg_sleep(5).
     interrupt::clear_cancel();
     let (e, took) = interrupted(&mut s, "SELECT pg_sleep(5)", interrupt::request_cancel);
-    assert_eq!(e.sqlstate, "57014");
+    assert_eq!(e.sqlstate, sql::sqlstate::QUERY_CANCELED);
     assert_eq!(e.message, "canceling statement due to user request");
     assert!(took < Duration::from_secs(2), "took {took:?}");
     // The cancel was consumed: the next statement runs.
@@ -49,14 +49,14 @@ fn cancel_timeout_and_terminate() {
     // Cancel during an endless recursive CTE.
     interrupt::clear_cancel();
     let (e, took) = interrupted(&mut s, ENDLESS, interrupt::request_cancel);
-    assert_eq!(e.sqlstate, "57014");
+    assert_eq!(e.sqlstate, sql::sqlstate::QUERY_CANCELED);
     assert!(took < Duration::from_secs(2), "took {took:?}");
 
     // A cancel inside a block fails the block.
     interrupt::clear_cancel();
     run(&mut s, "BEGIN").expect("begin");
     let (e, _) = interrupted(&mut s, ENDLESS, interrupt::request_cancel);
-    assert_eq!(e.sqlstate, "57014");
+    assert_eq!(e.sqlstate, sql::sqlstate::QUERY_CANCELED);
     assert_eq!(s.transaction_status(), TxStatus::Failed);
     run(&mut s, "ROLLBACK").expect("rollback");
 
@@ -65,7 +65,7 @@ fn cancel_timeout_and_terminate() {
     interrupt::set_statement_deadline(Some(Instant::now() + Duration::from_millis(200)));
     let start = Instant::now();
     let e = run(&mut s, ENDLESS).expect_err("timeout");
-    assert_eq!(e.sqlstate, "57014");
+    assert_eq!(e.sqlstate, sql::sqlstate::QUERY_CANCELED);
     assert_eq!(e.message, "canceling statement due to statement timeout");
     assert!(start.elapsed() < Duration::from_secs(2));
     interrupt::set_statement_deadline(None);
@@ -84,14 +84,14 @@ fn cancel_timeout_and_terminate() {
         "INSERT INTO t VALUES (2)",
         interrupt::request_cancel,
     );
-    assert_eq!(e.sqlstate, "57014", "{e:?}");
+    assert_eq!(e.sqlstate, sql::sqlstate::QUERY_CANCELED, "{e:?}");
     assert!(took < Duration::from_secs(2), "took {took:?}");
     run(&mut holder, "ROLLBACK").expect("rollback");
     interrupt::clear_cancel();
 
     // Terminate: FATAL 57P01, and it stays pending.
     let (e, took) = interrupted(&mut s, "SELECT pg_sleep(5)", interrupt::request_terminate);
-    assert_eq!(e.sqlstate, "57P01");
+    assert_eq!(e.sqlstate, sql::sqlstate::ADMIN_SHUTDOWN);
     assert!(e.is_fatal());
     assert_eq!(
         e.message,
@@ -101,6 +101,6 @@ fn cancel_timeout_and_terminate() {
     assert!(interrupt::terminate_pending());
     assert_eq!(
         run(&mut s, "SELECT 1").expect_err("terminated").sqlstate,
-        "57P01"
+        sql::sqlstate::ADMIN_SHUTDOWN
     );
 }

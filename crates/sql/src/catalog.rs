@@ -289,7 +289,7 @@ mod tests {
         for bad in ["", "a.", ".a", "a b", "\"\"", "\"a"] {
             assert_eq!(
                 parse_qualified_name(bad).unwrap_err().sqlstate,
-                "42602",
+                crate::sqlstate::INVALID_NAME,
                 "{bad}"
             );
         }

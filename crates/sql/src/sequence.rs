@@ -424,7 +424,10 @@ mod tests {
         let c = fetch(&f, &b.data, "s1").expect("3");
         assert_eq!(c.result, 3);
         let e = fetch(&f, &c.data, "s1").expect_err("max");
-        assert_eq!(e.sqlstate, "2200H");
+        assert_eq!(
+            e.sqlstate,
+            crate::sqlstate::SEQUENCE_GENERATOR_LIMIT_EXCEEDED
+        );
         assert_eq!(
             e.message,
             "nextval: reached maximum value of sequence \"s1\" (3)"
@@ -450,7 +453,7 @@ mod tests {
         assert_eq!((a.result, a.cached_to), (1, i64::MAX));
         assert_eq!(
             fetch(&f, &a.data, "s").expect_err("exhausted").sqlstate,
-            "2200H"
+            crate::sqlstate::SEQUENCE_GENERATOR_LIMIT_EXCEEDED
         );
         let (f, d) = new(&SeqOptions {
             cache: Some(i64::MAX),

@@ -73,7 +73,7 @@ fn format_of(code: i16) -> Result<Format, Failure> {
         0 => Ok(Format::Text),
         1 => Ok(Format::Binary),
         other => Err(Failure::error(
-            "22023",
+            spi::sqlstate::INVALID_PARAMETER_VALUE,
             format!("unsupported format code: {other}"),
         )),
     }
@@ -89,23 +89,29 @@ fn expand_formats(
         0 => Ok(vec![Format::Text; n]),
         1 => Ok(vec![format_of(codes[0])?; n]),
         len if len == n => codes.iter().map(|&c| format_of(c)).collect(),
-        _ => Err(Failure::error("08P01", what())),
+        _ => Err(Failure::error(spi::sqlstate::PROTOCOL_VIOLATION, what())),
     }
 }
 
 fn statement_missing(name: &str) -> Failure {
     if name.is_empty() {
-        Failure::error("26000", "unnamed prepared statement does not exist")
+        Failure::error(
+            spi::sqlstate::INVALID_SQL_STATEMENT_NAME,
+            "unnamed prepared statement does not exist",
+        )
     } else {
         Failure::error(
-            "26000",
+            spi::sqlstate::INVALID_SQL_STATEMENT_NAME,
             format!("prepared statement \"{name}\" does not exist"),
         )
     }
 }
 
 fn portal_missing(name: &str) -> Failure {
-    Failure::error("34000", format!("portal \"{name}\" does not exist"))
+    Failure::error(
+        spi::sqlstate::INVALID_CURSOR_NAME,
+        format!("portal \"{name}\" does not exist"),
+    )
 }
 
 impl<S: Read + Write + AsRawFd> Backend<'_, S> {
@@ -118,7 +124,7 @@ impl<S: Read + Write + AsRawFd> Backend<'_, S> {
     ) -> Result<(), Failure> {
         if !name.is_empty() && self.statements.contains_key(&name) {
             return Err(Failure::error(
-                "42P05",
+                spi::sqlstate::DUPLICATE_PREPARED_STATEMENT,
                 format!("prepared statement \"{name}\" already exists"),
             ));
         }
@@ -176,7 +182,7 @@ impl<S: Read + Write + AsRawFd> Backend<'_, S> {
         })?;
         if params.len() != stmt.param_oids.len() {
             return Err(Failure::error(
-                "08P01",
+                spi::sqlstate::PROTOCOL_VIOLATION,
                 format!(
                     "bind message supplies {} parameters, but prepared statement \"{statement}\" requires {}",
                     params.len(),
@@ -193,7 +199,7 @@ impl<S: Read + Write + AsRawFd> Backend<'_, S> {
         })?;
         if !portal.is_empty() && self.portals.contains_key(&portal) {
             return Err(Failure::error(
-                "42P03",
+                spi::sqlstate::DUPLICATE_CURSOR,
                 format!("cursor \"{portal}\" already exists"),
             ));
         }
@@ -314,9 +320,10 @@ impl<S: Read + Write + AsRawFd> Backend<'_, S> {
                 backend::command_complete(&mut self.conn.wbuf, "SELECT 0");
                 Ok(())
             }
-            PortalState::Done { select: false } | PortalState::Ready => {
-                Err(Failure::error("55000", "portal cannot be run again"))
-            }
+            PortalState::Done { select: false } | PortalState::Ready => Err(Failure::error(
+                spi::sqlstate::OBJECT_NOT_IN_PREREQUISITE_STATE,
+                "portal cannot be run again",
+            )),
         }
     }
 
@@ -457,10 +464,10 @@ mod tests {
             vec![Format::Text, Format::Binary]
         );
         assert!(
-            matches!(expand_formats(&[0, 1], 3, String::new), Err(Failure::Error(f)) if f.sqlstate == "08P01")
+            matches!(expand_formats(&[0, 1], 3, String::new), Err(Failure::Error(f)) if f.sqlstate == spi::sqlstate::PROTOCOL_VIOLATION)
         );
         assert!(
-            matches!(expand_formats(&[2], 1, String::new), Err(Failure::Error(f)) if f.sqlstate == "22023")
+            matches!(expand_formats(&[2], 1, String::new), Err(Failure::Error(f)) if f.sqlstate == spi::sqlstate::INVALID_PARAMETER_VALUE)
         );
     }
 }

@@ -32,7 +32,7 @@ impl Failure {
     /// FATAL 57P01, SIGTERM's answer.
     pub fn terminated() -> Self {
         Failure::fatal(
-            "57P01",
+            spi::sqlstate::ADMIN_SHUTDOWN,
             "terminating connection due to administrator command",
         )
     }
@@ -40,7 +40,7 @@ impl Failure {
     /// FATAL 57P01 on postmaster death.
     pub fn postmaster_died() -> Self {
         Failure::fatal(
-            "57P01",
+            spi::sqlstate::ADMIN_SHUTDOWN,
             "terminating connection due to unexpected postmaster exit",
         )
     }
@@ -49,7 +49,7 @@ impl Failure {
 impl From<WireError> for Failure {
     fn from(e: WireError) -> Self {
         match e {
-            WireError::Protocol(m) => Failure::fatal("08P01", m),
+            WireError::Protocol(m) => Failure::fatal(spi::sqlstate::PROTOCOL_VIOLATION, m),
             WireError::Io(e) => Failure::ClientGone(e.to_string()),
             WireError::Interrupted(e) => Failure::from(e),
             WireError::Sql { sqlstate, message } => Failure::error(sqlstate, message),

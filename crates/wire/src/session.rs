@@ -22,7 +22,7 @@ use crate::protocol::backend::{self, ErrorFields};
 use crate::protocol::framing::{Frame, try_frame_within};
 use crate::protocol::frontend::{self, FrontendMessage};
 use crate::report::Failure;
-use crate::startup::{REPORTED_SETTINGS, Started, send_fatal};
+use crate::startup::{Started, send_fatal};
 
 /// One client backend after startup.
 pub struct Backend<'h, S> {
@@ -32,7 +32,7 @@ pub struct Backend<'h, S> {
     pub(crate) statements: HashMap<String, Rc<PreparedStatement>>,
     pub(crate) portals: HashMap<String, Portal>,
     /// Values of the reported settings the client last saw.
-    reported: Vec<(&'static str, String)>,
+    reported: Vec<(String, String)>,
     /// `guc::generation()` when `reported` was last compared with the settings.
     settings_generation: u64,
     /// Skipping messages until Sync after an extended-protocol error.
@@ -79,10 +79,7 @@ impl<'h, S: Read + Write + AsRawFd> Backend<'h, S> {
     /// A backend whose startup succeeded.
     pub fn new(conn: Connection<S>, hooks: &'h mut dyn BackendHooks, started: Started) -> Self {
         let settings_generation = guc::generation();
-        let reported = REPORTED_SETTINGS
-            .iter()
-            .filter_map(|&name| guc::show(name).ok().map(|v| (name, v)))
-            .collect();
+        let reported = guc::reported_parameters();
         tracing::debug!("session of user {} started", started.user);
         Backend {
             conn,
@@ -199,7 +196,7 @@ impl<'h, S: Read + Write + AsRawFd> Backend<'h, S> {
             FrontendMessage::Terminate => return Ok(Some(0)),
             FrontendMessage::FunctionCall => {
                 return Err(Failure::error(
-                    "0A000",
+                    spi::sqlstate::FEATURE_NOT_SUPPORTED,
                     "fast-path function calls are not supported",
                 ));
             }
@@ -209,7 +206,10 @@ impl<'h, S: Read + Write + AsRawFd> Backend<'h, S> {
             | FrontendMessage::CopyDone
             | FrontendMessage::CopyFail(_) => {}
             FrontendMessage::Password => {
-                return Err(Failure::fatal("08P01", "invalid frontend message type 112"));
+                return Err(Failure::fatal(
+                    spi::sqlstate::PROTOCOL_VIOLATION,
+                    "invalid frontend message type 112",
+                ));
             }
         }
         if self.conn.wbuf.len() > WRITE_HIGH_WATER {
@@ -254,7 +254,7 @@ impl<'h, S: Read + Write + AsRawFd> Backend<'h, S> {
                 Incoming::Eof => {
                     if !self.conn.rbuf.is_empty() {
                         return Err(Failure::fatal(
-                            "08P01",
+                            spi::sqlstate::PROTOCOL_VIOLATION,
                             "unexpected EOF within message length word",
                         ));
                     }
@@ -271,7 +271,7 @@ impl<'h, S: Read + Write + AsRawFd> Backend<'h, S> {
                 }
                 Incoming::Timeout => {
                     return Err(Failure::fatal(
-                        "25P03",
+                        spi::sqlstate::IDLE_IN_TRANSACTION_SESSION_TIMEOUT,
                         "terminating connection due to idle-in-transaction timeout",
                     ));
                 }

@@ -32,19 +32,6 @@ pub struct Started {
     pub user: String,
 }
 
-/// Settings PostgreSQL reports with ParameterStatus (GUC_REPORT), in the order they are sent.
-pub const REPORTED_SETTINGS: &[&str] = &[
-    "application_name",
-    "client_encoding",
-    "DateStyle",
-    "integer_datetimes",
-    "IntervalStyle",
-    "server_encoding",
-    "server_version",
-    "standard_conforming_strings",
-    "TimeZone",
-];
-
 /// Sends a FATAL (when there is a client to send it to) and returns the exit code.
 pub fn send_fatal<S: Read + Write + AsRawFd>(conn: &mut Connection<S>, failure: Failure) -> i32 {
     let fields = match failure {
@@ -115,7 +102,7 @@ fn read_startup_packet<S: Read + Write + AsRawFd>(
             }
             Incoming::Timeout => {
                 return Err(Failure::fatal(
-                    "08006",
+                    spi::sqlstate::CONNECTION_FAILURE,
                     "canceling authentication due to timeout",
                 ));
             }
@@ -125,7 +112,7 @@ fn read_startup_packet<S: Read + Write + AsRawFd>(
             StartupPacket::SslRequest | StartupPacket::GssEncRequest if !conn.rbuf.is_empty() => {
                 // Bytes sent before our answer could only be a man-in-the-middle's.
                 return Err(Failure::fatal(
-                    "08P01",
+                    spi::sqlstate::PROTOCOL_VIOLATION,
                     "received unencrypted data after SSL request",
                 ));
             }
@@ -142,7 +129,7 @@ fn read_startup_packet<S: Read + Write + AsRawFd>(
             }
             StartupPacket::SslRequest | StartupPacket::GssEncRequest => {
                 return Err(Failure::fatal(
-                    "08P01",
+                    spi::sqlstate::PROTOCOL_VIOLATION,
                     "duplicate encryption request in startup packet",
                 ));
             }
@@ -152,7 +139,7 @@ fn read_startup_packet<S: Read + Write + AsRawFd>(
             }
             StartupPacket::UnsupportedVersion { major, minor } => {
                 return Err(Failure::fatal(
-                    "0A000",
+                    spi::sqlstate::FEATURE_NOT_SUPPORTED,
                     format!(
                         "unsupported frontend protocol {major}.{minor}: server supports 3.0 to 3.0"
                     ),
@@ -195,13 +182,13 @@ fn parse_options(options: &str) -> Result<Vec<(String, String)>, Failure> {
         };
         let Some(setting) = setting else {
             return Err(Failure::fatal(
-                "42601",
+                spi::sqlstate::SYNTAX_ERROR,
                 format!("invalid command-line argument for server process: {w}"),
             ));
         };
         let Some((name, value)) = setting.split_once('=') else {
             return Err(Failure::fatal(
-                "42601",
+                spi::sqlstate::SYNTAX_ERROR,
                 format!("-c {setting} requires a value"),
             ));
         };
@@ -230,7 +217,7 @@ fn handshake<S: Read + Write + AsRawFd>(
             "replication" => {
                 if !matches!(value.as_str(), "false" | "off" | "no" | "0") {
                     return Err(Failure::fatal(
-                        "0A000",
+                        spi::sqlstate::FEATURE_NOT_SUPPORTED,
                         "minipg does not support replication connections",
                     ));
                 }
@@ -241,7 +228,7 @@ fn handshake<S: Read + Write + AsRawFd>(
     }
     let user = user.filter(|u| !u.is_empty()).ok_or_else(|| {
         Failure::fatal(
-            "28000",
+            spi::sqlstate::INVALID_AUTHORIZATION_SPECIFICATION,
             "no PostgreSQL user name specified in startup packet",
         )
     })?;
@@ -255,19 +242,19 @@ fn handshake<S: Read + Write + AsRawFd>(
         CanAccept::Ok => {}
         CanAccept::Startup => {
             return Err(Failure::fatal(
-                "57P03",
+                spi::sqlstate::CANNOT_CONNECT_NOW,
                 "the database system is starting up",
             ));
         }
         CanAccept::Recovery => {
             return Err(Failure::fatal(
-                "57P03",
+                spi::sqlstate::CANNOT_CONNECT_NOW,
                 "the database system is in recovery mode",
             ));
         }
         CanAccept::Shutdown => {
             return Err(Failure::fatal(
-                "57P03",
+                spi::sqlstate::CANNOT_CONNECT_NOW,
                 "the database system is shutting down",
             ));
         }
@@ -297,10 +284,9 @@ fn handshake<S: Read + Write + AsRawFd>(
     if let Some(info) = conn.tls_info() {
         hooks.report_tls(&info);
     }
-    for name in REPORTED_SETTINGS {
-        if let Ok(value) = guc::show(name) {
-            backend::parameter_status(&mut conn.wbuf, name, &value);
-        }
+    // Every setting guc marks as reported (PostgreSQL's GUC_REPORT).
+    for (name, value) in guc::reported_parameters() {
+        backend::parameter_status(&mut conn.wbuf, &name, &value);
     }
     let superuser = if authenticated.role.superuser {
         "on"

@@ -366,7 +366,7 @@ fn startup_options_and_settings_become_session_settings() {
         ("database", "postgres"),
         ("no_such_setting", "1"),
     ]);
-    h2.expect_fatal("42704");
+    h2.expect_fatal(spi::sqlstate::UNDEFINED_OBJECT);
 }
 
 #[test]
@@ -389,7 +389,7 @@ fn a_second_ssl_request_is_a_protocol_violation() {
     h.send_startup(&StartupPacket::SslRequest);
     assert_eq!(h.read_byte(), b'N');
     h.send_startup(&StartupPacket::SslRequest);
-    h.expect_fatal("08P01");
+    h.expect_fatal(spi::sqlstate::PROTOCOL_VIOLATION);
 }
 
 #[test]
@@ -405,7 +405,8 @@ fn cancel_request_is_forwarded_and_closes() {
 fn unsupported_protocol_version_is_fatal() {
     let mut h = Harness::raw(CanAccept::Ok, None);
     h.send_startup(&StartupPacket::UnsupportedVersion { major: 2, minor: 0 });
-    let BackendMessage::ErrorResponse(e) = h.expect_fatal("0A000") else {
+    let BackendMessage::ErrorResponse(e) = h.expect_fatal(spi::sqlstate::FEATURE_NOT_SUPPORTED)
+    else {
         unreachable!()
     };
     assert_eq!(
@@ -438,14 +439,15 @@ fn newer_minor_version_and_pq_options_are_negotiated() {
 fn missing_user_is_fatal() {
     let mut h = Harness::raw(CanAccept::Ok, None);
     h.startup(&[("database", "postgres")]);
-    h.expect_fatal("28000");
+    h.expect_fatal(spi::sqlstate::INVALID_AUTHORIZATION_SPECIFICATION);
 }
 
 #[test]
 fn unknown_database_is_fatal() {
     let mut h = Harness::raw(CanAccept::Ok, None);
     h.startup(&[("user", "u"), ("database", "nosuchdb")]);
-    let BackendMessage::ErrorResponse(e) = h.expect_fatal("3D000") else {
+    let BackendMessage::ErrorResponse(e) = h.expect_fatal(spi::sqlstate::INVALID_CATALOG_NAME)
+    else {
         unreachable!()
     };
     assert_eq!(e.message, "database \"nosuchdb\" does not exist");
@@ -463,7 +465,8 @@ fn postmaster_states_refuse_connections() {
     ] {
         let mut h = Harness::raw(state, None);
         h.startup(&[("user", "u")]);
-        let BackendMessage::ErrorResponse(e) = h.expect_fatal("57P03") else {
+        let BackendMessage::ErrorResponse(e) = h.expect_fatal(spi::sqlstate::CANNOT_CONNECT_NOW)
+        else {
             unreachable!()
         };
         assert_eq!(e.message, message);
@@ -473,12 +476,13 @@ fn postmaster_states_refuse_connections() {
 #[test]
 fn too_many_clients_is_fatal() {
     let refuse = HookError {
-        sqlstate: "53300",
+        sqlstate: spi::sqlstate::TOO_MANY_CONNECTIONS,
         message: "sorry, too many clients already".into(),
     };
     let mut h = Harness::raw(CanAccept::Ok, Some(refuse));
     h.startup(&[("user", "u"), ("database", "postgres")]);
-    let BackendMessage::ErrorResponse(e) = h.expect_fatal("53300") else {
+    let BackendMessage::ErrorResponse(e) = h.expect_fatal(spi::sqlstate::TOO_MANY_CONNECTIONS)
+    else {
         unreachable!()
     };
     assert_eq!(e.message, "sorry, too many clients already");
@@ -503,7 +507,7 @@ fn malformed_startup_packets_are_fatal() {
     for case in cases {
         let mut h = Harness::raw(CanAccept::Ok, None);
         h.send_raw(case);
-        h.expect_fatal("08P01");
+        h.expect_fatal(spi::sqlstate::PROTOCOL_VIOLATION);
     }
 }
 
@@ -583,7 +587,7 @@ fn first_error_stops_the_rest_and_session_continues() {
     let mut h = Harness::connected();
     let msgs = h.query("select 1; select * from nope; select 2");
     assert_eq!(rows(&msgs), vec![vec![Some("1".into())]]);
-    assert_eq!(errors(&msgs), vec!["42P01"]);
+    assert_eq!(errors(&msgs), vec![spi::sqlstate::UNDEFINED_TABLE]);
     assert_eq!(status(&msgs), b'I');
     let msgs = h.query("select 3");
     assert_eq!(rows(&msgs), vec![vec![Some("3".into())]]);
@@ -598,12 +602,15 @@ fn transaction_status_letters() {
     let failed = h.query("select * from nope");
     assert_eq!(
         (errors(&failed), status(&failed)),
-        (vec!["42P01".to_string()], b'E')
+        (vec![spi::sqlstate::UNDEFINED_TABLE.to_string()], b'E')
     );
     let ignored = h.query("select 1");
     assert_eq!(
         (errors(&ignored), status(&ignored)),
-        (vec!["25P02".to_string()], b'E')
+        (
+            vec![spi::sqlstate::IN_FAILED_SQL_TRANSACTION.to_string()],
+            b'E'
+        )
     );
     let rollback = h.query("rollback");
     assert_eq!(
@@ -617,7 +624,7 @@ fn transaction_status_letters() {
     let warn = h.query("commit");
     assert!(
         warn.iter()
-            .any(|m| matches!(m, BackendMessage::NoticeResponse(n) if n.sqlstate == "25P01")),
+            .any(|m| matches!(m, BackendMessage::NoticeResponse(n) if n.sqlstate == spi::sqlstate::NO_ACTIVE_SQL_TRANSACTION)),
         "{warn:?}"
     );
 }
@@ -657,7 +664,7 @@ fn idle_in_transaction_timeout_is_fatal() {
     let mut h = Harness::connected();
     guc::set_session("idle_in_transaction_session_timeout", Some("200ms")).unwrap();
     h.query("begin");
-    let fatal = h.expect_fatal("25P03");
+    let fatal = h.expect_fatal(spi::sqlstate::IDLE_IN_TRANSACTION_SESSION_TIMEOUT);
     let _ = guc::set_session("idle_in_transaction_session_timeout", None);
     let BackendMessage::ErrorResponse(e) = fatal else {
         unreachable!()
@@ -682,7 +689,10 @@ fn statement_timeout_cancels_a_statement() {
     let e = e.expect("an error");
     assert_eq!(
         (e.sqlstate.as_str(), e.message.as_str()),
-        ("57014", "canceling statement due to statement timeout")
+        (
+            spi::sqlstate::QUERY_CANCELED,
+            "canceling statement due to statement timeout"
+        )
     );
     assert!(started.elapsed() < Duration::from_secs(4));
     assert_eq!(
@@ -701,7 +711,7 @@ fn cancel_request_flag_cancels_the_running_statement_only() {
     });
     let msgs = h.query("select pg_sleep(5)");
     canceller.join().unwrap();
-    assert_eq!(errors(&msgs), vec!["57014"]);
+    assert_eq!(errors(&msgs), vec![spi::sqlstate::QUERY_CANCELED]);
     assert_eq!(rows(&h.query("select 1")), vec![vec![Some("1".into())]]);
 }
 
@@ -928,7 +938,10 @@ fn named_portals_interleave_and_close() {
         bind("", "q", &[], &[Some(b"0")], &[]),
         FrontendMessage::Sync,
     ]);
-    assert_eq!(errors(&h.until_ready()), vec!["26000"]);
+    assert_eq!(
+        errors(&h.until_ready()),
+        vec![spi::sqlstate::INVALID_SQL_STATEMENT_NAME]
+    );
 }
 
 #[test]
@@ -1016,7 +1029,10 @@ fn errors_skip_until_sync() {
         FrontendMessage::Sync,
     ]);
     let first = h.until_ready();
-    assert_eq!(errors(&first), vec!["26000"]);
+    assert_eq!(
+        errors(&first),
+        vec![spi::sqlstate::INVALID_SQL_STATEMENT_NAME]
+    );
     assert_eq!(first.len(), 2, "{first:?}");
     let second = h.until_ready();
     assert_eq!(rows(&second), vec![vec![Some("2".into())]]);
@@ -1026,12 +1042,30 @@ fn errors_skip_until_sync() {
 fn bind_mismatches_are_errors_not_fatal() {
     let mut h = Harness::connected();
     for (msg, state) in [
-        (bind("", "s", &[], &[], &[]), "08P01"), // wrong parameter count
-        (bind("", "s", &[0, 0], &[Some(b"1")], &[]), "08P01"), // format count
-        (bind("", "s", &[3], &[Some(b"1")], &[]), "22023"), // format code
-        (bind("", "s", &[], &[Some(b"x")], &[]), "22P02"), // bad integer text
-        (bind("", "s", &[1], &[Some(&[1, 2])], &[]), "22P03"), // bad integer binary
-        (bind("", "s", &[], &[Some(b"1")], &[0, 1]), "08P01"), // result format count
+        (
+            bind("", "s", &[], &[], &[]),
+            spi::sqlstate::PROTOCOL_VIOLATION,
+        ), // wrong parameter count
+        (
+            bind("", "s", &[0, 0], &[Some(b"1")], &[]),
+            spi::sqlstate::PROTOCOL_VIOLATION,
+        ), // format count
+        (
+            bind("", "s", &[3], &[Some(b"1")], &[]),
+            spi::sqlstate::INVALID_PARAMETER_VALUE,
+        ), // format code
+        (
+            bind("", "s", &[], &[Some(b"x")], &[]),
+            spi::sqlstate::INVALID_TEXT_REPRESENTATION,
+        ), // bad integer text
+        (
+            bind("", "s", &[1], &[Some(&[1, 2])], &[]),
+            spi::sqlstate::INVALID_BINARY_REPRESENTATION,
+        ), // bad integer binary
+        (
+            bind("", "s", &[], &[Some(b"1")], &[0, 1]),
+            spi::sqlstate::PROTOCOL_VIOLATION,
+        ), // result format count
     ] {
         h.send(&[
             parse("s", "select $1::integer + 1", &[23]),
@@ -1054,11 +1088,17 @@ fn bind_mismatches_are_errors_not_fatal() {
         parse("d", "select 1", &[]),
         FrontendMessage::Sync,
     ]);
-    assert_eq!(errors(&h.until_ready()), vec!["42P05"]);
+    assert_eq!(
+        errors(&h.until_ready()),
+        vec![spi::sqlstate::DUPLICATE_PREPARED_STATEMENT]
+    );
     h.send(&[parse("", "select 1; select 2", &[]), FrontendMessage::Sync]);
-    assert_eq!(errors(&h.until_ready()), vec!["42601"]);
+    assert_eq!(errors(&h.until_ready()), vec![spi::sqlstate::SYNTAX_ERROR]);
     h.send(&[execute("nope", 0), FrontendMessage::Sync]);
-    assert_eq!(errors(&h.until_ready()), vec!["34000"]);
+    assert_eq!(
+        errors(&h.until_ready()),
+        vec![spi::sqlstate::INVALID_CURSOR_NAME]
+    );
     assert_eq!(rows(&h.query("select 7")), vec![vec![Some("7".into())]]);
 }
 
@@ -1072,14 +1112,22 @@ fn a_bind_error_inside_a_transaction_block_aborts_it() {
         FrontendMessage::Sync,
     ]);
     let msgs = h.until_ready();
-    assert_eq!(errors(&msgs), vec!["22P02".to_string()], "{msgs:?}");
+    assert_eq!(
+        errors(&msgs),
+        vec![spi::sqlstate::INVALID_TEXT_REPRESENTATION.to_string()],
+        "{msgs:?}"
+    );
     assert_eq!(
         status(&msgs),
         b'E',
         "the block is aborted, as in PostgreSQL"
     );
     let msgs = h.query("select 1");
-    assert_eq!(errors(&msgs), vec!["25P02".to_string()], "{msgs:?}");
+    assert_eq!(
+        errors(&msgs),
+        vec![spi::sqlstate::IN_FAILED_SQL_TRANSACTION.to_string()],
+        "{msgs:?}"
+    );
     assert_eq!(status(&h.query("rollback")), b'I');
 }
 
@@ -1140,7 +1188,7 @@ fn extended_transaction_status_and_portals_end_with_their_transaction() {
     h.send(&[execute("p", 0), FrontendMessage::Sync]);
     assert_eq!(
         errors(&h.until_ready()),
-        vec!["34000"],
+        vec![spi::sqlstate::INVALID_CURSOR_NAME],
         "the portal ended with its transaction"
     );
 }
@@ -1170,7 +1218,7 @@ fn malformed_messages_are_fatal_protocol_violations() {
     for (what, bytes) in cases {
         let mut h = Harness::connected();
         h.send_raw(&bytes);
-        let fatal = h.expect_fatal("08P01");
+        let fatal = h.expect_fatal(spi::sqlstate::PROTOCOL_VIOLATION);
         assert!(matches!(fatal, BackendMessage::ErrorResponse(_)), "{what}");
     }
 }
@@ -1180,7 +1228,7 @@ fn eof_inside_a_message_is_fatal() {
     let mut h = Harness::connected();
     h.send_raw(b"Q\0\0\0\x20sel");
     h.client.shutdown(std::net::Shutdown::Write).unwrap();
-    h.expect_fatal("08P01");
+    h.expect_fatal(spi::sqlstate::PROTOCOL_VIOLATION);
 }
 
 // ---------------------------------------------------------------- a real driver
@@ -1295,7 +1343,10 @@ fn the_postgres_crate_speaks_to_us() {
     assert_eq!(ids, [1, 2, 3, 5]);
 
     let err = client.query("select * from nope", &[]).unwrap_err();
-    assert_eq!(err.code().map(|c| c.code()), Some("42P01"));
+    assert_eq!(
+        err.code().map(|c| c.code()),
+        Some(spi::sqlstate::UNDEFINED_TABLE)
+    );
     assert_eq!(
         client
             .query_one("select 1::integer", &[])
@@ -1463,7 +1514,10 @@ fn copy_fail_and_bad_data_load_nothing_and_later_copy_data_is_ignored() {
         BackendMessage::ErrorResponse(e) => {
             assert_eq!(
                 (e.sqlstate.as_str(), e.message.as_str()),
-                ("57014", "COPY from stdin failed: enough")
+                (
+                    spi::sqlstate::QUERY_CANCELED,
+                    "COPY from stdin failed: enough"
+                )
             );
         }
         other => panic!("{other:?}"),
@@ -1474,7 +1528,7 @@ fn copy_fail_and_bad_data_load_nothing_and_later_copy_data_is_ignored() {
     let msgs = h.until_ready();
     match &msgs[0] {
         BackendMessage::ErrorResponse(e) => {
-            assert_eq!(e.sqlstate, "22P02");
+            assert_eq!(e.sqlstate, spi::sqlstate::INVALID_TEXT_REPRESENTATION);
             assert_eq!(
                 e.where_.as_deref(),
                 Some("COPY c, line 2, column a: \"nope\"")

@@ -1,5 +1,6 @@
 //! The chaos run's clients: threads that insert `('delta', v)` rows with random `v` into the
-//! worker_spi tables through the protocol and write every outcome into the shared [`Ledger`].
+//! worker_spi tables through the protocol, each with its unique id into `chaos_ids` in the same
+//! transaction, and write every outcome into the shared [`Ledger`].
 //!
 //! A client reconnects whenever its connection is gone (57P01, 57P03 during a reset, refused
 //! connections, 53300) and keeps going until told to stop. It records an insert in the ledger
@@ -45,9 +46,20 @@ impl Endpoint {
     }
 }
 
-/// The insert statement for one table.
-pub fn insert_sql(table: &str) -> String {
-    format!("INSERT INTO {table} VALUES ('delta', $1)")
+/// The table of ids, which no worker folds: one row per insert, `(id, table index)`.
+pub const IDS_TABLE: &str = "chaos_ids";
+
+/// The SQL that creates it.
+pub const CREATE_IDS_TABLE: &str =
+    "CREATE TABLE IF NOT EXISTS chaos_ids (id bigint PRIMARY KEY, tbl integer NOT NULL)";
+
+/// One insert: the delta row into table `t` (`TABLES[t]`) and its id, as one implicit
+/// transaction (a simple Query).
+pub fn insert_sql(t: usize, value: i64, id: i64) -> String {
+    format!(
+        "INSERT INTO {} VALUES ('delta', {value}); INSERT INTO {IDS_TABLE} VALUES ({id}, {t})",
+        TABLES[t]
+    )
 }
 
 fn lock(ledger: &Mutex<Ledger>) -> std::sync::MutexGuard<'_, Ledger> {
@@ -78,21 +90,12 @@ pub fn client_main(
                 continue;
             }
         };
-        let statements: Result<Vec<_>, _> = TABLES
-            .iter()
-            .map(|t| client.prepare(&insert_sql(t)))
-            .collect();
-        let Ok(statements) = statements else {
-            lock(&ledger).connect_failures += 1;
-            std::thread::sleep(Duration::from_millis(rng.range(10, 40)));
-            continue;
-        };
         lock(&ledger).connections += 1;
         while !stop.load(Ordering::Relaxed) {
             let t = rng.index(TABLES.len());
-            let v = rng.range(1, MAX_VALUE) as i32;
-            lock(&ledger).begin(t, i64::from(v));
-            let fate = match client.execute(&statements[t], &[&v]) {
+            let v = rng.range(1, MAX_VALUE) as i64;
+            let id = lock(&ledger).begin(t, v);
+            let fate = match client.batch_execute(&insert_sql(t, v, id)) {
                 Ok(_) => Fate::Acknowledged,
                 Err(e) => {
                     let db = e.as_db_error();
@@ -102,7 +105,7 @@ pub fn client_main(
                     Fate::of_error(db.map(|d| d.severity()))
                 }
             };
-            lock(&ledger).settle(t, i64::from(v), fate);
+            lock(&ledger).settle(id, t, v, fate);
             if fate == Fate::Unknown || client.is_closed() {
                 break;
             }
@@ -115,10 +118,11 @@ mod tests {
     use super::*;
 
     #[test]
-    fn the_insert_names_the_table_as_given() {
+    fn the_insert_names_the_table_as_given_and_writes_the_id_with_it() {
         assert_eq!(
-            insert_sql("\"our schema2\".\"counted rows\""),
-            "INSERT INTO \"our schema2\".\"counted rows\" VALUES ('delta', $1)"
+            insert_sql(1, 7, 42),
+            "INSERT INTO \"our schema2\".\"counted rows\" VALUES ('delta', 7); \
+             INSERT INTO chaos_ids VALUES (42, 1)"
         );
     }
 }

@@ -7,7 +7,10 @@
 //! answered an ERROR (the statement was rolled back). An insert still in flight when the run
 //! ends (a client stuck in a hung server) counts as unknown.
 //!
-//! Values are positive, so with `observed` = total + remaining deltas:
+//! Two checks. Row by row: every insert carries a unique id, written in the same transaction
+//! into `chaos_ids`, a table no worker folds; at the end every acknowledged id must be there,
+//! and every id there must have been sent and not refused ([`Ledger::check_ids`]). By sum, for
+//! the folded tables: values are positive, so with `observed` = total + remaining deltas,
 //! `acknowledged sum ≤ observed ≤ acknowledged sum + unknown sum`. Below is a loss; above is a
 //! phantom (a refused insert committed, or a row counted twice).
 
@@ -87,11 +90,34 @@ impl Verdict {
     }
 }
 
+/// What the row-by-row check found.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct IdCheck {
+    /// Acknowledged ids that are not in the table, with the table index they were sent for.
+    pub missing: Vec<(i64, usize)>,
+    /// Ids in the table that were never sent, were refused with an ERROR, or name another
+    /// table than the one they were sent for.
+    pub phantom: Vec<i64>,
+    /// How many ids the table holds.
+    pub present: usize,
+}
+
+impl IdCheck {
+    /// Acknowledged ids missing for table `t`.
+    pub fn missing_in(&self, t: usize) -> u64 {
+        self.missing.iter().filter(|(_, tt)| *tt == t).count() as u64
+    }
+}
+
 /// Everything the clients recorded, shared behind a mutex.
 #[derive(Debug, Clone, Default)]
 pub struct Ledger {
     /// Per table, in the order of `TABLES`.
     pub tables: Vec<Tally>,
+    /// Every insert by id: the table index and its fate (None while in flight).
+    pub ids: BTreeMap<i64, (usize, Option<Fate>)>,
+    /// The next id to hand out.
+    next_id: i64,
     /// SQLSTATEs of the ERRORs and FATALs clients saw, with counts.
     pub codes: BTreeMap<String, u64>,
     /// Connections made (the first of each client included).
@@ -109,15 +135,19 @@ impl Ledger {
         }
     }
 
-    /// An insert of `value` into table `t` is about to be sent.
-    pub fn begin(&mut self, t: usize, value: i64) {
+    /// An insert of `value` into table `t` is about to be sent: its unique id.
+    pub fn begin(&mut self, t: usize, value: i64) -> i64 {
         let tally = &mut self.tables[t];
         tally.in_flight_rows += 1;
         tally.in_flight_sum += value;
+        self.next_id += 1;
+        self.ids.insert(self.next_id, (t, None));
+        self.next_id
     }
 
-    /// The insert begun with `begin(t, value)` ended as `fate`.
-    pub fn settle(&mut self, t: usize, value: i64, fate: Fate) {
+    /// The insert `id` begun with `begin(t, value)` ended as `fate`.
+    pub fn settle(&mut self, id: i64, t: usize, value: i64, fate: Fate) {
+        self.ids.insert(id, (t, Some(fate)));
         let tally = &mut self.tables[t];
         tally.in_flight_rows -= 1;
         tally.in_flight_sum -= value;
@@ -137,6 +167,30 @@ impl Ledger {
     /// Counts one SQLSTATE seen.
     pub fn saw_code(&mut self, code: &str) {
         *self.codes.entry(code.to_owned()).or_default() += 1;
+    }
+
+    /// The row-by-row check against the `(id, table index)` rows found in `chaos_ids`.
+    pub fn check_ids(&self, present: &[(i64, i64)]) -> IdCheck {
+        let mut found = std::collections::BTreeSet::new();
+        let mut phantom = Vec::new();
+        for &(id, t) in present {
+            found.insert(id);
+            match self.ids.get(&id) {
+                Some((sent_t, fate)) if *sent_t as i64 == t && *fate != Some(Fate::Failed) => {}
+                _ => phantom.push(id),
+            }
+        }
+        let missing = self
+            .ids
+            .iter()
+            .filter(|(id, (_, fate))| *fate == Some(Fate::Acknowledged) && !found.contains(*id))
+            .map(|(id, (t, _))| (*id, *t))
+            .collect();
+        IdCheck {
+            missing,
+            phantom,
+            present: present.len(),
+        }
     }
 
     /// The ledger with every in-flight insert moved to unknown (for the final check).
@@ -167,12 +221,12 @@ mod tests {
     #[test]
     fn settle_moves_in_flight_to_its_fate_and_close_makes_the_rest_unknown() {
         let mut l = Ledger::new(2);
-        l.begin(0, 5);
-        l.settle(0, 5, Fate::Acknowledged);
-        l.begin(0, 7);
-        l.settle(0, 7, Fate::Unknown);
-        l.begin(1, 9);
-        l.settle(1, 9, Fate::Failed);
+        let a = l.begin(0, 5);
+        l.settle(a, 0, 5, Fate::Acknowledged);
+        let b = l.begin(0, 7);
+        l.settle(b, 0, 7, Fate::Unknown);
+        let c = l.begin(1, 9);
+        l.settle(c, 1, 9, Fate::Failed);
         l.begin(1, 11);
         let t0 = l.tables[0];
         assert_eq!((t0.acked_rows, t0.acked_sum), (1, 5));
@@ -210,5 +264,33 @@ mod tests {
         let high = t.check(131);
         assert_eq!((high.lost_sum, high.phantom_sum), (0, 1));
         assert!(!high.holds());
+    }
+
+    #[test]
+    fn the_id_check_finds_each_missing_acknowledged_row_and_each_phantom() {
+        let mut l = Ledger::new(2);
+        let acked = l.begin(0, 1);
+        l.settle(acked, 0, 1, Fate::Acknowledged);
+        let lost = l.begin(1, 1);
+        l.settle(lost, 1, 1, Fate::Acknowledged);
+        let unknown = l.begin(0, 1);
+        l.settle(unknown, 0, 1, Fate::Unknown);
+        let refused = l.begin(1, 1);
+        l.settle(refused, 1, 1, Fate::Failed);
+        let in_flight = l.begin(0, 1);
+        // Unknown and in-flight ids may be there or not; an acknowledged one must be.
+        let ok = l.check_ids(&[(acked, 0), (lost, 1), (unknown, 0), (in_flight, 0)]);
+        assert_eq!(
+            ok,
+            IdCheck {
+                present: 4,
+                ..IdCheck::default()
+            }
+        );
+        let bad = l.check_ids(&[(acked, 1), (refused, 1), (999, 0)]);
+        assert_eq!(bad.missing, vec![(lost, 1)]);
+        assert_eq!(bad.missing_in(1), 1);
+        assert_eq!(bad.missing_in(0), 0);
+        assert_eq!(bad.phantom, vec![acked, refused, 999]);
     }
 }

@@ -8,8 +8,11 @@
 //! for up to 300 ms and signals it (it lives only milliseconds, so random picks rarely see it).
 //! Every signal that may crash the server is reported to the recovery measurer.
 //!
-//! Never the postmaster: it is the process-group leader and is excluded by pid, and its title
-//! (`postmaster -D …`) matches no target pattern either.
+//! The postmaster is never a random target (it is the process-group leader and is excluded by
+//! pid; its title `postmaster -D …` matches no target pattern either). When the run asks for
+//! it, the monkey SIGKILLs it on purpose one turn in [`POSTMASTER_KILL_ODDS`] (and at least once, past half-time), then starts a
+//! new one on the same data directory — retrying while the old children still hold the data
+//! directory's lock — and waits until it is ready; the time from the kill to ready is recorded.
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -128,21 +131,70 @@ pub struct Monkey {
     events: Sender<Event>,
     /// Signals sent so far, by `"SIGNAME target"`.
     pub signals: BTreeMap<String, u64>,
+    /// Whether the postmaster itself may be killed (and restarted).
+    kill_postmaster: bool,
+    /// One duration per postmaster kill: from the SIGKILL until the new postmaster is ready.
+    pub restarts: Vec<Duration>,
 }
+
+/// One turn in this many kills the postmaster (when the run asks for postmaster kills).
+pub const POSTMASTER_KILL_ODDS: u64 = 40;
+
+/// How long a new postmaster may take to be ready after the old one was killed.
+const RESTART_LIMIT: Duration = Duration::from_secs(30);
+
+/// The line that says a postmaster is ready.
+const READY: &str = "database system is ready to accept connections";
 
 /// How long the monkey looks for the startup process after a crash-causing signal.
 const STARTUP_HUNT: Duration = Duration::from_millis(300);
 
 impl Monkey {
     /// A monkey for `server`, seeded with `seed`, reporting to the measurer through `events`.
-    pub fn new(seed: u64, server: &Server, events: Sender<Event>) -> Monkey {
+    pub fn new(seed: u64, server: &Server, events: Sender<Event>, kill_postmaster: bool) -> Monkey {
         Monkey {
             rng: XorShift::new(seed),
             pgrp: server.pid(),
             resets: LogTail::new(server.log_path(), &[REINITIALIZING]),
             events,
             signals: BTreeMap::new(),
+            kill_postmaster,
+            restarts: Vec::new(),
         }
+    }
+
+    /// SIGKILLs the postmaster, reaps it, and starts a new one on the same data directory
+    /// until one is ready (a new postmaster exits while the old children hold the lock).
+    fn kill_and_restart_postmaster(&mut self, server: &mut Server) -> Result<(), String> {
+        let t0 = Instant::now();
+        let _ = kill(Pid::from_raw(self.pgrp), Signal::SIGKILL);
+        if let Some(mut old) = server.child.take() {
+            let _ = old.wait();
+        }
+        *self.signals.entry("SIGKILL postmaster".into()).or_default() += 1;
+        loop {
+            if t0.elapsed() > RESTART_LIMIT {
+                return Err(format!(
+                    "no new postmaster ready within {RESTART_LIMIT:?} of killing the old one"
+                ));
+            }
+            let ready_before = server.count_log(READY);
+            server.try_spawn()?;
+            let up = crate::harness::wait_until(RESTART_LIMIT, || {
+                server.count_log(READY) > ready_before || super::postmaster_alive(server).is_err()
+            });
+            if up && super::postmaster_alive(server).is_ok() {
+                break;
+            }
+            if let Some(mut c) = server.child.take() {
+                let _ = c.kill();
+                let _ = c.wait();
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        self.pgrp = server.pid();
+        self.restarts.push(t0.elapsed());
+        Ok(())
     }
 
     /// The children that may be signalled now.
@@ -199,6 +251,12 @@ impl Monkey {
             std::thread::sleep(pause.min(length.saturating_sub(t0.elapsed())));
             pause = Duration::from_millis(self.rng.range(100, 600));
             super::postmaster_alive(server)?;
+            // At random, and at least once past half-time.
+            let due = self.restarts.is_empty() && t0.elapsed() > length / 2;
+            if self.kill_postmaster && (due || self.rng.chance(1, POSTMASTER_KILL_ODDS)) {
+                self.kill_and_restart_postmaster(server)?;
+                continue;
+            }
             let targets = self.targets(server);
             if targets.is_empty() {
                 continue;

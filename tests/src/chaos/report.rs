@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use std::fmt;
 use std::time::Duration;
 
-use super::ledger::{Tally, Verdict};
+use super::ledger::{Ledger, Tally, Verdict};
 
 /// One table at the end of the run.
 #[derive(Debug, Clone)]
@@ -37,6 +37,12 @@ pub struct ChaosReport {
     pub signals: BTreeMap<String, u64>,
     /// Per table, in the order of `TABLES`.
     pub tables: Vec<TableReport>,
+    /// One duration per postmaster kill: from the SIGKILL until a new postmaster was ready.
+    pub postmaster_restarts: Vec<Duration>,
+    /// The clients' closed ledger (every insert by id).
+    pub ledger: Ledger,
+    /// Rows in the id table at the end (None: could not be read).
+    pub ids_present: Option<usize>,
     /// The fewest acknowledged rows that are missing, over all tables (must be 0).
     pub lost: u64,
     /// SQLSTATEs the clients saw, with counts.
@@ -93,6 +99,15 @@ impl fmt::Display for ChaosReport {
             writeln!(f, "  {n:>5}  {what}")?;
         }
         writeln!(f, "crashes survived: {}", self.crashes_survived)?;
+        let mut restarts = self.postmaster_restarts.clone();
+        restarts.sort();
+        writeln!(
+            f,
+            "postmaster kills survived: {} (kill → new postmaster ready: median {}, max {})",
+            restarts.len(),
+            ms(restarts.get(restarts.len() / 2).copied()),
+            ms(restarts.last().copied())
+        )?;
         writeln!(
             f,
             "recovery time: median {}, max {} ({} outages measured)",
@@ -126,6 +141,13 @@ impl fmt::Display for ChaosReport {
                     .map_or_else(|| "?".to_owned(), |v| v.to_string()),
             )?;
         }
+        writeln!(
+            f,
+            "ids: {} sent, {} rows in the id table, each acknowledged one checked",
+            self.ledger.ids.len(),
+            self.ids_present
+                .map_or_else(|| "?".to_owned(), |n| n.to_string())
+        )?;
         writeln!(f, "lost: {}", self.lost)?;
         if self.problems.is_empty() {
             write!(f, "result: PASS")

@@ -51,13 +51,13 @@ fn open_missing_database_is_fatal_3d000() {
     let e = Session::open(dir.path(), "nope", "u", OpenOptions::default())
         .err()
         .expect("missing");
-    assert_eq!(e.sqlstate, "3D000");
+    assert_eq!(e.sqlstate, sql::sqlstate::INVALID_CATALOG_NAME);
     assert!(e.is_fatal());
     assert_eq!(e.message, "database \"nope\" does not exist");
     let e = Session::open(dir.path(), "../x", "u", OpenOptions::default())
         .err()
         .expect("bad name");
-    assert_eq!(e.sqlstate, "3D000");
+    assert_eq!(e.sqlstate, sql::sqlstate::INVALID_CATALOG_NAME);
 }
 
 #[test]
@@ -139,7 +139,7 @@ fn parameters_bind_by_number_and_get_types() {
         "CREATE TABLE acc (aid integer PRIMARY KEY, abalance integer, note text)",
     );
     let e = s.prepare("SELECT $2, $1").expect_err("untyped");
-    assert_eq!(e.sqlstate, "42P18");
+    assert_eq!(e.sqlstate, sql::sqlstate::INDETERMINATE_DATATYPE);
     let p = s.prepare("SELECT $2::text, $1::text").expect("prepare");
     assert_eq!(p.param_types().len(), 2);
     let r = s
@@ -180,11 +180,11 @@ fn parameters_bind_by_number_and_get_types() {
     let r = s.execute(&sel, &[Value::Int(2)]).expect("select");
     assert_eq!(r.rows, [[Value::Int(5)]]);
     let e = s.execute(&sel, &[]).expect_err("missing parameter");
-    assert_eq!(e.sqlstate, "08P01");
+    assert_eq!(e.sqlstate, sql::sqlstate::PROTOCOL_VIOLATION);
     let e = s
         .execute(&sel, &[Value::Text("x".into())])
         .expect_err("bad int");
-    assert_eq!(e.sqlstate, "22P02");
+    assert_eq!(e.sqlstate, sql::sqlstate::INVALID_TEXT_REPRESENTATION);
 
     let again = s
         .prepare("SELECT abalance FROM acc WHERE aid = $1")
@@ -212,24 +212,30 @@ fn failed_transaction_semantics() {
 
     let r = run(&mut s, "COMMIT");
     assert_eq!(r.tag, "COMMIT");
-    assert_eq!(r.notices[0].sqlstate, "25P01");
+    assert_eq!(
+        r.notices[0].sqlstate,
+        sql::sqlstate::NO_ACTIVE_SQL_TRANSACTION
+    );
     assert_eq!(r.notices[0].severity, "WARNING");
-    assert_eq!(run(&mut s, "ROLLBACK").notices[0].sqlstate, "25P01");
+    assert_eq!(
+        run(&mut s, "ROLLBACK").notices[0].sqlstate,
+        sql::sqlstate::NO_ACTIVE_SQL_TRANSACTION
+    );
 
     assert_eq!(run(&mut s, "BEGIN").tag, "BEGIN");
     assert_eq!(s.transaction_status(), TxStatus::InBlock);
     let r = run(&mut s, "BEGIN");
-    assert_eq!(r.notices[0].sqlstate, "25001");
+    assert_eq!(r.notices[0].sqlstate, sql::sqlstate::ACTIVE_SQL_TRANSACTION);
     assert_eq!(
         r.notices[0].message,
         "there is already a transaction in progress"
     );
     run(&mut s, "INSERT INTO t VALUES (1)");
     let e = fail(&mut s, "SELECT * FROM missing");
-    assert_eq!(e.sqlstate, "42P01");
+    assert_eq!(e.sqlstate, sql::sqlstate::UNDEFINED_TABLE);
     assert_eq!(s.transaction_status(), TxStatus::Failed);
     let e = fail(&mut s, "SELECT 1");
-    assert_eq!(e.sqlstate, "25P02");
+    assert_eq!(e.sqlstate, sql::sqlstate::IN_FAILED_SQL_TRANSACTION);
     assert_eq!(
         e.message,
         "current transaction is aborted, commands ignored until end of transaction block"
@@ -245,17 +251,29 @@ fn failed_transaction_semantics() {
     run(&mut s, "INSERT INTO t VALUES (2)");
     fail(&mut s, "INSERT INTO nowhere VALUES (3)");
     assert_eq!(s.transaction_status(), TxStatus::Failed);
-    assert_eq!(fail(&mut s, "RELEASE sp").sqlstate, "25P02");
+    assert_eq!(
+        fail(&mut s, "RELEASE sp").sqlstate,
+        sql::sqlstate::IN_FAILED_SQL_TRANSACTION
+    );
     assert_eq!(run(&mut s, "ROLLBACK TO SAVEPOINT sp").tag, "ROLLBACK");
     assert_eq!(s.transaction_status(), TxStatus::InBlock);
-    assert_eq!(fail(&mut s, "ROLLBACK TO nosuch").sqlstate, "3B001");
+    assert_eq!(
+        fail(&mut s, "ROLLBACK TO nosuch").sqlstate,
+        sql::sqlstate::INVALID_SAVEPOINT_SPECIFICATION
+    );
     run(&mut s, "ROLLBACK TO sp");
     assert_eq!(run(&mut s, "RELEASE SAVEPOINT sp").tag, "RELEASE");
     assert_eq!(run(&mut s, "COMMIT").tag, "COMMIT");
     assert_eq!(scalar(&mut s, "SELECT sum(a) FROM t"), Value::Int(1));
 
-    assert_eq!(fail(&mut s, "SAVEPOINT x").sqlstate, "25P01");
-    assert_eq!(fail(&mut s, "RELEASE x").sqlstate, "25P01");
+    assert_eq!(
+        fail(&mut s, "SAVEPOINT x").sqlstate,
+        sql::sqlstate::NO_ACTIVE_SQL_TRANSACTION
+    );
+    assert_eq!(
+        fail(&mut s, "RELEASE x").sqlstate,
+        sql::sqlstate::NO_ACTIVE_SQL_TRANSACTION
+    );
 
     // ROLLBACK undoes; an error in autocommit leaves no block behind.
     run(&mut s, "BEGIN");
@@ -308,13 +326,13 @@ fn constraint_and_name_errors_have_postgres_sqlstates() {
     );
     run(&mut s, "INSERT INTO schema1.counted VALUES ('total', 1)");
     let e = fail(&mut s, "INSERT INTO schema1.counted VALUES ('total', 2)");
-    assert_eq!(e.sqlstate, "23505");
+    assert_eq!(e.sqlstate, sql::sqlstate::UNIQUE_VIOLATION);
     assert_eq!(
         e.message,
         "duplicate key value violates unique constraint \"counted_unique_total\""
     );
     let e = fail(&mut s, "INSERT INTO schema1.counted VALUES ('bogus', 2)");
-    assert_eq!(e.sqlstate, "23514");
+    assert_eq!(e.sqlstate, sql::sqlstate::CHECK_VIOLATION);
     assert!(
         e.message
             .starts_with("new row for relation \"counted\" violates check constraint"),
@@ -327,7 +345,7 @@ fn constraint_and_name_errors_have_postgres_sqlstates() {
     );
     run(&mut s, "INSERT INTO u VALUES (1, 'a', 'x')");
     let e = fail(&mut s, "INSERT INTO u VALUES (2, 'a', 'x')");
-    assert_eq!(e.sqlstate, "23505");
+    assert_eq!(e.sqlstate, sql::sqlstate::UNIQUE_VIOLATION);
     assert_eq!(
         e.message,
         "duplicate key value violates unique constraint \"u_k_key\""
@@ -338,7 +356,7 @@ fn constraint_and_name_errors_have_postgres_sqlstates() {
         "duplicate key value violates unique constraint \"u_pkey\""
     );
     let e = fail(&mut s, "INSERT INTO u (id, k) VALUES (3, 'c')");
-    assert_eq!(e.sqlstate, "23502");
+    assert_eq!(e.sqlstate, sql::sqlstate::NOT_NULL_VIOLATION);
     assert_eq!(
         e.message,
         "null value in column \"n\" of relation \"u\" violates not-null constraint"
@@ -346,15 +364,21 @@ fn constraint_and_name_errors_have_postgres_sqlstates() {
     run(&mut s, "CREATE TABLE child (pid integer REFERENCES u(id))");
     assert_eq!(
         fail(&mut s, "INSERT INTO child VALUES (99)").sqlstate,
-        "23503"
+        sql::sqlstate::FOREIGN_KEY_VIOLATION
     );
     let e = fail(&mut s, "SELECT * FROM schema1.absent");
-    assert_eq!(e.sqlstate, "42P01");
+    assert_eq!(e.sqlstate, sql::sqlstate::UNDEFINED_TABLE);
     assert_eq!(e.message, "relation \"schema1.absent\" does not exist");
-    assert_eq!(fail(&mut s, "SELECT nocol FROM u").sqlstate, "42703");
-    assert_eq!(fail(&mut s, "SELEC 1").sqlstate, "42601");
+    assert_eq!(
+        fail(&mut s, "SELECT nocol FROM u").sqlstate,
+        sql::sqlstate::UNDEFINED_COLUMN
+    );
+    assert_eq!(
+        fail(&mut s, "SELEC 1").sqlstate,
+        sql::sqlstate::SYNTAX_ERROR
+    );
     let e = fail(&mut s, "CREATE TABLE u (a int)");
-    assert_eq!(e.sqlstate, "42P07");
+    assert_eq!(e.sqlstate, sql::sqlstate::DUPLICATE_TABLE);
     assert_eq!(e.message, "relation \"u\" already exists");
 }
 
@@ -399,12 +423,12 @@ fn schemas_with_quoted_names_and_pg_namespace() {
     );
 
     let e = fail(&mut s, "CREATE SCHEMA \"our schema2\"");
-    assert_eq!(e.sqlstate, "42P06");
+    assert_eq!(e.sqlstate, sql::sqlstate::DUPLICATE_SCHEMA);
     assert_eq!(e.message, "schema \"our schema2\" already exists");
     let r = run(&mut s, "CREATE SCHEMA IF NOT EXISTS \"our schema2\"");
     assert_eq!(r.notices.len(), 1);
     let e = fail(&mut s, "DROP SCHEMA \"our schema2\"");
-    assert_eq!(e.sqlstate, "2BP01");
+    assert_eq!(e.sqlstate, sql::sqlstate::DEPENDENT_OBJECTS_STILL_EXIST);
     assert_eq!(
         e.message,
         "cannot drop schema our schema2 because other objects depend on it"
@@ -414,7 +438,7 @@ fn schemas_with_quoted_names_and_pg_namespace() {
     assert!(!r.notices.is_empty());
     assert_eq!(scalar(&mut s, count), Value::Int(0));
     let e = fail(&mut s, "DROP SCHEMA \"our schema2\"");
-    assert_eq!(e.sqlstate, "3F000");
+    assert_eq!(e.sqlstate, sql::sqlstate::INVALID_SCHEMA_NAME);
     assert_eq!(
         run(&mut s, "DROP SCHEMA IF EXISTS \"our schema2\"")
             .notices
@@ -454,7 +478,10 @@ fn schemas_with_quoted_names_and_pg_namespace() {
 fn schema_created_by_one_connection_is_seen_by_another() {
     let (dir, mut a) = setup();
     let mut b = Session::open(dir.path(), "postgres", "bob", OpenOptions::default()).expect("b");
-    assert_eq!(fail(&mut b, "SELECT * FROM s.t").sqlstate, "42P01");
+    assert_eq!(
+        fail(&mut b, "SELECT * FROM s.t").sqlstate,
+        sql::sqlstate::UNDEFINED_TABLE
+    );
     run(&mut a, "CREATE SCHEMA s CREATE TABLE t (a int)");
     run(&mut a, "INSERT INTO s.t VALUES (42)");
     assert_eq!(scalar(&mut b, "SELECT a FROM s.t"), Value::Int(42));
@@ -509,7 +536,10 @@ fn set_show_reset() {
         scalar(&mut s, "SHOW application_name"),
         Value::Text("spi test".into())
     );
-    assert_eq!(fail(&mut s, "SHOW no_such_setting").sqlstate, "42704");
+    assert_eq!(
+        fail(&mut s, "SHOW no_such_setting").sqlstate,
+        sql::sqlstate::UNDEFINED_OBJECT
+    );
 
     // A SET inside a rolled-back block is undone; SET LOCAL ends with the block.
     run(&mut s, "SET spitest.a = 'before'");
@@ -536,7 +566,10 @@ fn set_show_reset() {
         Value::Text("before".into())
     );
     let r = run(&mut s, "SET LOCAL spitest.a = 'x'");
-    assert_eq!(r.notices[0].sqlstate, "25P01");
+    assert_eq!(
+        r.notices[0].sqlstate,
+        sql::sqlstate::NO_ACTIVE_SQL_TRANSACTION
+    );
 }
 
 #[test]
@@ -557,7 +590,13 @@ fn sqlite_statements_and_catalog_tables_are_out_of_reach() {
     ] {
         let e = fail(&mut s, &sql);
         assert!(
-            ["0A000", "42601", "42883", "42P01"].contains(&e.sqlstate),
+            [
+                sql::sqlstate::FEATURE_NOT_SUPPORTED,
+                sql::sqlstate::SYNTAX_ERROR,
+                sql::sqlstate::UNDEFINED_FUNCTION,
+                sql::sqlstate::UNDEFINED_TABLE
+            ]
+            .contains(&e.sqlstate),
             "{sql}: {e:?}"
         );
     }
@@ -592,7 +631,7 @@ fn server_functions() {
     );
     assert_eq!(r.rows, [[Value::Int(1), Value::Int(0), Value::Int(1)]]);
     let e = fail(&mut s, "SELECT 'maybe'::bool");
-    assert_eq!(e.sqlstate, "22P02");
+    assert_eq!(e.sqlstate, sql::sqlstate::INVALID_TEXT_REPRESENTATION);
     assert_eq!(
         e.message,
         "invalid input syntax for type boolean: \"maybe\""
@@ -616,16 +655,28 @@ fn server_functions() {
 fn create_and_drop_database_statements() {
     let (dir, mut s) = setup();
     assert_eq!(run(&mut s, "CREATE DATABASE app").tag, "CREATE DATABASE");
-    assert_eq!(fail(&mut s, "CREATE DATABASE app").sqlstate, "42P04");
+    assert_eq!(
+        fail(&mut s, "CREATE DATABASE app").sqlstate,
+        sql::sqlstate::DUPLICATE_DATABASE
+    );
     let mut other = Session::open(dir.path(), "app", "u", OpenOptions::default()).expect("app");
     run(&mut other, "CREATE TABLE t (a int)");
     drop(other);
     run(&mut s, "BEGIN");
-    assert_eq!(fail(&mut s, "DROP DATABASE app").sqlstate, "25001");
+    assert_eq!(
+        fail(&mut s, "DROP DATABASE app").sqlstate,
+        sql::sqlstate::ACTIVE_SQL_TRANSACTION
+    );
     run(&mut s, "ROLLBACK");
-    assert_eq!(fail(&mut s, "DROP DATABASE postgres").sqlstate, "55006");
+    assert_eq!(
+        fail(&mut s, "DROP DATABASE postgres").sqlstate,
+        sql::sqlstate::OBJECT_IN_USE
+    );
     assert_eq!(run(&mut s, "DROP DATABASE app").tag, "DROP DATABASE");
-    assert_eq!(fail(&mut s, "DROP DATABASE app").sqlstate, "3D000");
+    assert_eq!(
+        fail(&mut s, "DROP DATABASE app").sqlstate,
+        sql::sqlstate::INVALID_CATALOG_NAME
+    );
     assert_eq!(run(&mut s, "DROP DATABASE IF EXISTS app").notices.len(), 1);
 }
 
@@ -672,7 +723,7 @@ fn concurrent_writers_lose_no_update() {
                     match step {
                         Ok(_) => break,
                         Err(e) => {
-                            assert_eq!(e.sqlstate, "40001", "{e:?}");
+                            assert_eq!(e.sqlstate, sql::sqlstate::SERIALIZATION_FAILURE, "{e:?}");
                             retries += 1;
                             run(&mut s, "ROLLBACK");
                             assert_eq!(s.transaction_status(), TxStatus::Idle);
@@ -708,10 +759,10 @@ fn autocommit_write_times_out_with_55p03_and_block_write_is_40001() {
     run(&mut holder, "BEGIN");
     run(&mut holder, "INSERT INTO t VALUES (1)");
     let e = fail(&mut other, "INSERT INTO t VALUES (2)");
-    assert_eq!(e.sqlstate, "55P03");
+    assert_eq!(e.sqlstate, sql::sqlstate::LOCK_NOT_AVAILABLE);
     run(&mut other, "BEGIN");
     let e = fail(&mut other, "INSERT INTO t VALUES (2)");
-    assert_eq!(e.sqlstate, "40001");
+    assert_eq!(e.sqlstate, sql::sqlstate::SERIALIZATION_FAILURE);
     assert_eq!(
         e.message,
         "could not serialize access due to concurrent update"
@@ -731,7 +782,10 @@ fn multi_object_drop_runs_as_a_batch() {
     assert_eq!(run(&mut s, "TRUNCATE a, b").tag, "TRUNCATE TABLE");
     assert_eq!(scalar(&mut s, "SELECT count(*) FROM a"), Value::Int(0));
     assert_eq!(run(&mut s, "DROP TABLE a, b").tag, "DROP TABLE");
-    assert_eq!(fail(&mut s, "SELECT * FROM b").sqlstate, "42P01");
+    assert_eq!(
+        fail(&mut s, "SELECT * FROM b").sqlstate,
+        sql::sqlstate::UNDEFINED_TABLE
+    );
 }
 
 #[test]
@@ -882,14 +936,20 @@ fn cached_statements_keep_transaction_semantics() {
     let insert = "INSERT INTO k VALUES (2)";
     run(&mut s, "BEGIN");
     run(&mut s, insert);
-    assert_eq!(fail(&mut s, "INSERT INTO k VALUES (1)").sqlstate, "23505");
+    assert_eq!(
+        fail(&mut s, "INSERT INTO k VALUES (1)").sqlstate,
+        sql::sqlstate::UNIQUE_VIOLATION
+    );
     assert_eq!(s.transaction_status(), TxStatus::Failed);
     assert_eq!(
         fail(&mut s, insert).sqlstate,
-        "25P02",
+        sql::sqlstate::IN_FAILED_SQL_TRANSACTION,
         "cached, still refused"
     );
-    assert_eq!(fail(&mut s, "select 1").sqlstate, "25P02");
+    assert_eq!(
+        fail(&mut s, "select 1").sqlstate,
+        sql::sqlstate::IN_FAILED_SQL_TRANSACTION
+    );
     run(&mut s, "ROLLBACK");
     assert_eq!(s.transaction_status(), TxStatus::Idle);
     assert_eq!(run(&mut s, insert).tag, "INSERT 0 1");
@@ -923,7 +983,10 @@ fn prepare_takes_only_its_own_statement_and_execute_streams_its_rows() {
     assert_eq!(run(&mut s, "execute ins(21)").tag, "INSERT 0 1");
     assert_eq!(scalar(&mut s, "select a from t"), Value::Int(42));
     run(&mut s, "discard all");
-    assert_eq!(fail(&mut s, "execute two").sqlstate, "26000");
+    assert_eq!(
+        fail(&mut s, "execute two").sqlstate,
+        sql::sqlstate::INVALID_SQL_STATEMENT_NAME
+    );
 }
 
 /// The implicit transactions of a multi-statement Query and of an extended-protocol pipeline,

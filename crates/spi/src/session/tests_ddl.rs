@@ -81,12 +81,15 @@ fn nextval_is_shared_by_sessions_and_not_undone() {
     assert_eq!(int(&mut b, "select lastval()"), 7);
     let mut c = open(dir.path());
     let e = fail(&mut c, "select currval('s')");
-    assert_eq!(e.sqlstate, "55000");
+    assert_eq!(e.sqlstate, sql::sqlstate::OBJECT_NOT_IN_PREREQUISITE_STATE);
     assert_eq!(
         e.message,
         "currval of sequence \"s\" is not yet defined in this session"
     );
-    assert_eq!(fail(&mut c, "select lastval()").sqlstate, "55000");
+    assert_eq!(
+        fail(&mut c, "select lastval()").sqlstate,
+        sql::sqlstate::OBJECT_NOT_IN_PREREQUISITE_STATE
+    );
     // Reopened, the sequence goes on.
     drop((a, b, c));
     let mut d = open(dir.path());
@@ -105,7 +108,7 @@ fn a_failed_insert_consumes_its_serial_value() {
     run(&mut s, "insert into t (k) values ('a')");
     assert_eq!(
         fail(&mut s, "insert into t (k) values ('a')").sqlstate,
-        "23505"
+        sql::sqlstate::UNIQUE_VIOLATION
     );
     assert_eq!(
         int(&mut s, "insert into t (k) values ('b') returning id"),
@@ -122,7 +125,7 @@ fn a_failed_insert_consumes_its_serial_value() {
     // A read-only block cannot take a value.
     run(&mut s, "begin read only");
     let e = fail(&mut s, "select nextval('t_id_seq')");
-    assert_eq!(e.sqlstate, "25006");
+    assert_eq!(e.sqlstate, sql::sqlstate::READ_ONLY_SQL_TRANSACTION);
     assert_eq!(
         e.message,
         "cannot execute nextval() in a read-only transaction"
@@ -142,15 +145,24 @@ fn sequence_options_and_limits() {
     int(&mut s, "select nextval('m')");
     int(&mut s, "select nextval('m')");
     let e = fail(&mut s, "select nextval('m')");
-    assert_eq!(e.sqlstate, "2200H");
+    assert_eq!(e.sqlstate, sql::sqlstate::SEQUENCE_GENERATOR_LIMIT_EXCEEDED);
     run(&mut s, "alter sequence m cycle");
     assert_eq!(int(&mut s, "select nextval('m')"), 1);
-    assert_eq!(fail(&mut s, "select setval('m', 3)").sqlstate, "22003");
+    assert_eq!(
+        fail(&mut s, "select setval('m', 3)").sqlstate,
+        sql::sqlstate::NUMERIC_VALUE_OUT_OF_RANGE
+    );
     run(&mut s, "alter sequence m rename to m2");
-    assert_eq!(fail(&mut s, "select nextval('m')").sqlstate, "42P01");
+    assert_eq!(
+        fail(&mut s, "select nextval('m')").sqlstate,
+        sql::sqlstate::UNDEFINED_TABLE
+    );
     assert_eq!(int(&mut s, "select nextval('m2')"), 2);
     run(&mut s, "create table t (a int)");
-    assert_eq!(fail(&mut s, "select nextval('t')").sqlstate, "42809");
+    assert_eq!(
+        fail(&mut s, "select nextval('t')").sqlstate,
+        sql::sqlstate::WRONG_OBJECT_TYPE
+    );
 }
 
 #[test]
@@ -175,7 +187,7 @@ fn serial_and_identity_sequences_belong_to_their_columns() {
     assert_eq!(r.rows[1], vec![Value::Int(2), Value::Int(2)]);
     // The serial default depends on its sequence; the identity sequence is the column's.
     let e = fail(&mut s, "drop sequence t_id_seq1");
-    assert_eq!(e.sqlstate, "2BP01");
+    assert_eq!(e.sqlstate, sql::sqlstate::DEPENDENT_OBJECTS_STILL_EXIST);
     assert_eq!(
         e.detail.as_deref(),
         Some("default value for column id of table t depends on sequence t_id_seq1")
@@ -189,11 +201,14 @@ fn serial_and_identity_sequences_belong_to_their_columns() {
     run(&mut s, "alter table t drop column id");
     assert_eq!(
         fail(&mut s, "select nextval('t_id_seq1')").sqlstate,
-        "42P01"
+        sql::sqlstate::UNDEFINED_TABLE
     );
     let t = oid(dir.path(), "t");
     run(&mut s, "drop table t");
-    assert_eq!(fail(&mut s, "select nextval('t_g_seq')").sqlstate, "42P01");
+    assert_eq!(
+        fail(&mut s, "select nextval('t_g_seq')").sqlstate,
+        sql::sqlstate::UNDEFINED_TABLE
+    );
     assert_eq!(int(&mut s, "select nextval('t_id_seq')"), 1);
     let c =
         rusqlite::Connection::open(datadir::database_path(dir.path(), "postgres")).expect("open");
@@ -225,7 +240,7 @@ fn alter_table_rebuild_keeps_rows_indexes_and_references() {
     run(&mut s, "insert into c values (1), (2)");
     // A failed change changes nothing.
     let e = fail(&mut s, "alter table p alter column b set not null");
-    assert_eq!(e.sqlstate, "23502");
+    assert_eq!(e.sqlstate, sql::sqlstate::NOT_NULL_VIOLATION);
     assert_eq!(
         e.message,
         "column \"b\" of relation \"p\" contains null values"
@@ -237,7 +252,7 @@ fn alter_table_rebuild_keeps_rows_indexes_and_references() {
     );
     assert_eq!(
         fail(&mut s, "insert into p values (4, 'no')").sqlstate,
-        "23514"
+        sql::sqlstate::CHECK_VIOLATION
     );
     run(&mut s, "insert into p (a) values (4)");
     assert_eq!(
@@ -263,21 +278,24 @@ fn alter_table_rebuild_keeps_rows_indexes_and_references() {
         )
         .expect("leftovers");
     assert_eq!(leftovers, 0);
-    assert_eq!(fail(&mut s, "insert into c values (99)").sqlstate, "23503");
+    assert_eq!(
+        fail(&mut s, "insert into c values (99)").sqlstate,
+        sql::sqlstate::FOREIGN_KEY_VIOLATION
+    );
     run(&mut s, "delete from p where a = 1");
     assert_eq!(int(&mut s, "select count(*) from c"), 1);
     // A type change converts the rows; a column a view reads keeps its type.
     let e = fail(&mut s, "alter table p alter column a type bigint");
-    assert_eq!(e.sqlstate, "0A000");
+    assert_eq!(e.sqlstate, sql::sqlstate::FEATURE_NOT_SUPPORTED);
     run(&mut s, "drop view pv");
     run(&mut s, "alter table p alter column a type bigint");
     // minipg keeps no PostgreSQL text of a CHECK to read again as the new type.
     let e = fail(&mut s, "alter table p alter column b type varchar(10)");
-    assert_eq!(e.sqlstate, "0A000");
+    assert_eq!(e.sqlstate, sql::sqlstate::FEATURE_NOT_SUPPORTED);
     run(&mut s, "alter table p drop constraint b_len");
     run(&mut s, "alter table p alter column b type varchar(10)");
     let e = fail(&mut s, "alter table p alter column b type int");
-    assert_eq!(e.sqlstate, "42804");
+    assert_eq!(e.sqlstate, sql::sqlstate::DATATYPE_MISMATCH);
     assert_eq!(
         e.hint.as_deref(),
         Some("You might need to specify \"USING b::integer\".")
@@ -285,7 +303,7 @@ fn alter_table_rebuild_keeps_rows_indexes_and_references() {
     assert_eq!(int(&mut s, "select sum(a)::int from p"), 9);
     // Dropping the referenced key needs CASCADE, which takes only the constraint.
     let e = fail(&mut s, "alter table p drop constraint p_pkey");
-    assert_eq!(e.sqlstate, "2BP01");
+    assert_eq!(e.sqlstate, sql::sqlstate::DEPENDENT_OBJECTS_STILL_EXIST);
     let r = run(&mut s, "alter table p drop constraint p_pkey cascade");
     assert_eq!(
         r.notices[0].message,
@@ -302,7 +320,7 @@ fn drop_with_dependents() {
     run(&mut s, "create view v1 as select a from parent");
     run(&mut s, "create view v2 as select a from v1");
     let e = fail(&mut s, "drop table parent");
-    assert_eq!(e.sqlstate, "2BP01");
+    assert_eq!(e.sqlstate, sql::sqlstate::DEPENDENT_OBJECTS_STILL_EXIST);
     assert_eq!(
         e.message,
         "cannot drop table parent because other objects depend on it"
@@ -329,7 +347,10 @@ fn drop_with_dependents() {
     );
     // The child table stays, without its foreign key.
     run(&mut s, "insert into child values (42)");
-    assert_eq!(fail(&mut s, "select * from v2").sqlstate, "42P01");
+    assert_eq!(
+        fail(&mut s, "select * from v2").sqlstate,
+        sql::sqlstate::UNDEFINED_TABLE
+    );
 }
 
 #[test]

@@ -513,23 +513,23 @@ fn serial_and_identity_columns_get_their_own_sequences() {
     for (sql, code) in [
         (
             "create table e (a text generated always as identity)",
-            "22023",
+            crate::sqlstate::INVALID_PARAMETER_VALUE,
         ),
         (
             "create table e (a int generated always as identity default 1)",
-            "42601",
+            crate::sqlstate::SYNTAX_ERROR,
         ),
         (
             "create table e (a serial generated always as identity)",
-            "42601",
+            crate::sqlstate::SYNTAX_ERROR,
         ),
         (
             "create table e (a int generated always as identity null)",
-            "42601",
+            crate::sqlstate::SYNTAX_ERROR,
         ),
         (
             "create table e (a int generated always as identity (increment 0))",
-            "22023",
+            crate::sqlstate::INVALID_PARAMETER_VALUE,
         ),
     ] {
         assert_eq!(error(sql).sqlstate, code, "{sql}");
@@ -550,7 +550,7 @@ fn identity_always_refuses_values() {
         stmts.analyze(0, &cat, &Env::default(), &[])
     };
     let e = run("insert into g values (1, 'x')").unwrap_err();
-    assert_eq!(e.sqlstate, "428C9");
+    assert_eq!(e.sqlstate, crate::sqlstate::GENERATED_ALWAYS);
     assert_eq!(
         e.message,
         "cannot insert a non-DEFAULT value into column \"id\""
@@ -593,15 +593,30 @@ fn sequence_statements() {
     let e = error("create sequence q increment 1 increment 2");
     assert_eq!(e.message, "conflicting or redundant options");
     assert_eq!(e.position, Some(31));
-    assert_eq!(error("create sequence q start 0").sqlstate, "22023");
+    assert_eq!(
+        error("create sequence q start 0").sqlstate,
+        crate::sqlstate::INVALID_PARAMETER_VALUE
+    );
     assert_eq!(
         error("create sequence q maxvalue 99999999999999999999").sqlstate,
-        "22003"
+        crate::sqlstate::NUMERIC_VALUE_OUT_OF_RANGE
     );
-    assert_eq!(error("create sequence q owned by t").sqlstate, "42601");
-    assert_eq!(error("create sequence q owned by t.nope").sqlstate, "42703");
-    assert_eq!(error("alter sequence nope restart").sqlstate, "42P01");
-    assert_eq!(error("alter sequence t restart").sqlstate, "42809");
+    assert_eq!(
+        error("create sequence q owned by t").sqlstate,
+        crate::sqlstate::SYNTAX_ERROR
+    );
+    assert_eq!(
+        error("create sequence q owned by t.nope").sqlstate,
+        crate::sqlstate::UNDEFINED_COLUMN
+    );
+    assert_eq!(
+        error("alter sequence nope restart").sqlstate,
+        crate::sqlstate::UNDEFINED_TABLE
+    );
+    assert_eq!(
+        error("alter sequence t restart").sqlstate,
+        crate::sqlstate::WRONG_OBJECT_TYPE
+    );
     assert!(matches!(
         plan("alter sequence if exists nope restart"),
         Ok(Plan::Ddl(Ddl::Nothing {
@@ -631,7 +646,15 @@ fn alter_table_steps() {
             _ => "other",
         })
         .collect();
-    assert_eq!(kinds, ["23505", "23502", "23502", "rebuild"]);
+    assert_eq!(
+        kinds,
+        [
+            crate::sqlstate::UNIQUE_VIOLATION,
+            crate::sqlstate::NOT_NULL_VIOLATION,
+            crate::sqlstate::NOT_NULL_VIOLATION,
+            "rebuild"
+        ]
+    );
     assert!(columns[0].not_null && columns[1].not_null);
     let Some(crate::plan::AlterStep::Rebuild(edits)) = steps.last() else {
         panic!()
@@ -647,22 +670,37 @@ fn alter_table_steps() {
     };
     assert!(matches!(&steps[..], [crate::plan::AlterStep::Sql(s)] if s.contains("ADD COLUMN")));
     for (sql, code) in [
-        ("alter table t alter column b type int", "42804"),
-        ("alter table t alter column nope set not null", "42703"),
-        ("alter table nope add check (a > 0)", "42P01"),
+        (
+            "alter table t alter column b type int",
+            crate::sqlstate::DATATYPE_MISMATCH,
+        ),
+        (
+            "alter table t alter column nope set not null",
+            crate::sqlstate::UNDEFINED_COLUMN,
+        ),
+        (
+            "alter table nope add check (a > 0)",
+            crate::sqlstate::UNDEFINED_TABLE,
+        ),
         (
             "alter table t add foreign key (a) references u (d)",
-            "42830",
+            crate::sqlstate::INVALID_FOREIGN_KEY,
         ),
         (
             "alter table t add foreign key (b) references u (a)",
-            "42830",
+            crate::sqlstate::INVALID_FOREIGN_KEY,
         ),
-        ("alter table t set (fillfactor = 5)", "22023"),
-        ("alter table t owner to nobody", "42704"),
+        (
+            "alter table t set (fillfactor = 5)",
+            crate::sqlstate::INVALID_PARAMETER_VALUE,
+        ),
+        (
+            "alter table t owner to nobody",
+            crate::sqlstate::UNDEFINED_OBJECT,
+        ),
         (
             "alter table t alter column a add generated always as identity",
-            "55000",
+            crate::sqlstate::OBJECT_NOT_IN_PREREQUISITE_STATE,
         ),
     ] {
         assert_eq!(error(sql).sqlstate, code, "{sql}");
@@ -687,11 +725,20 @@ fn comments_name_their_objects() {
         plan("comment on table t is ''"),
         Ok(Plan::Ddl(Ddl::Comment { text: None, .. }))
     ));
-    assert_eq!(error("comment on view t is 'x'").sqlstate, "42809");
-    assert_eq!(error("comment on column t is 'x'").sqlstate, "42601");
-    assert_eq!(error("comment on schema nope is 'x'").sqlstate, "3F000");
+    assert_eq!(
+        error("comment on view t is 'x'").sqlstate,
+        crate::sqlstate::WRONG_OBJECT_TYPE
+    );
+    assert_eq!(
+        error("comment on column t is 'x'").sqlstate,
+        crate::sqlstate::SYNTAX_ERROR
+    );
+    assert_eq!(
+        error("comment on schema nope is 'x'").sqlstate,
+        crate::sqlstate::INVALID_SCHEMA_NAME
+    );
     assert_eq!(
         error("comment on constraint c on t is 'x'").sqlstate,
-        "42704"
+        crate::sqlstate::UNDEFINED_OBJECT
     );
 }

@@ -668,7 +668,7 @@ mod tests {
         assert_eq!(strs(all_chunkings(&t, b"a\\\nb\n").unwrap()), ["a\\\nb"]);
         let e = all_chunkings(&t, b"a\nb\rc\n").unwrap_err();
         assert_eq!(e.message, "literal carriage return found in data");
-        assert_eq!(e.sqlstate, "22P04");
+        assert_eq!(e.sqlstate, crate::sqlstate::BAD_COPY_FILE_FORMAT);
         let e = all_chunkings(&t, b"a\r\nb\n").unwrap_err();
         assert_eq!(e.message, "literal newline found in data");
     }

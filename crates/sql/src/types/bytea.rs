@@ -910,7 +910,10 @@ mod tests {
         let e = bytea_in("\\x0").unwrap_err();
         assert_eq!(
             (e.sqlstate, e.message.as_str()),
-            ("22023", "invalid hexadecimal data: odd number of digits")
+            (
+                crate::sqlstate::INVALID_PARAMETER_VALUE,
+                "invalid hexadecimal data: odd number of digits"
+            )
         );
         let e = bytea_in("\\x0g").unwrap_err();
         assert_eq!(e.message, "invalid hexadecimal digit: \"g\"");
@@ -918,7 +921,10 @@ mod tests {
             let e = bytea_in(s).unwrap_err();
             assert_eq!(
                 (e.sqlstate, e.message.as_str()),
-                ("22P02", "invalid input syntax for type bytea"),
+                (
+                    crate::sqlstate::INVALID_TEXT_REPRESENTATION,
+                    "invalid input syntax for type bytea"
+                ),
                 "{s}"
             );
         }
@@ -947,7 +953,10 @@ mod tests {
         );
         assert_eq!(
             err(encode, &[b(b"a"), t("foo")]),
-            ("22023".into(), "unrecognized encoding: \"foo\"".into())
+            (
+                crate::sqlstate::INVALID_PARAMETER_VALUE.into(),
+                "unrecognized encoding: \"foo\"".into()
+            )
         );
         assert_eq!(call(decode, &[t("YWJj"), t("base64")]).unwrap(), b(b"abc"));
         assert_eq!(
@@ -961,7 +970,7 @@ mod tests {
             b(b"aa")
         );
         let end = (
-            "22023".to_string(),
+            crate::sqlstate::INVALID_PARAMETER_VALUE.to_string(),
             "invalid base64 end sequence".to_string(),
         );
         assert_eq!(err(decode, &[t("YWJ"), t("base64")]), end);
@@ -970,7 +979,7 @@ mod tests {
         assert_eq!(
             err(decode, &[t("Y!Jj"), t("base64")]),
             (
-                "22023".into(),
+                crate::sqlstate::INVALID_PARAMETER_VALUE.into(),
                 "invalid symbol \"!\" found while decoding base64 sequence".into()
             )
         );
@@ -987,14 +996,20 @@ mod tests {
             call(decode, &[t("a\\\\000b"), t("escape")]).unwrap(),
             b(b"a\\000b")
         );
-        assert_eq!(err(decode, &[t("a\\9"), t("escape")]).0, "22P02");
+        assert_eq!(
+            err(decode, &[t("a\\9"), t("escape")]).0,
+            crate::sqlstate::INVALID_TEXT_REPRESENTATION
+        );
     }
 
     #[test]
     fn byte_and_bit_access() {
         assert_eq!(
             err(get_byte, &[b(b"abc"), i(3)]),
-            ("2202E".into(), "index 3 out of valid range, 0..2".into())
+            (
+                crate::sqlstate::ARRAY_SUBSCRIPT_ERROR.into(),
+                "index 3 out of valid range, 0..2".into()
+            )
         );
         assert_eq!(
             err(get_byte, &[b(b"abc"), i(-1)]).1,
@@ -1017,7 +1032,10 @@ mod tests {
         assert_eq!(call(set_bit, &[b(b"abc"), i(0), i(0)]).unwrap(), b(b"`bc"));
         assert_eq!(
             err(set_bit, &[b(b"abc"), i(0), i(2)]),
-            ("22023".into(), "new bit must be 0 or 1".into())
+            (
+                crate::sqlstate::INVALID_PARAMETER_VALUE.into(),
+                "new bit must be 0 or 1".into()
+            )
         );
         assert_eq!(call(bit_count, &[b(&[0xff, 0x01])]).unwrap(), i(9));
     }
@@ -1077,14 +1095,14 @@ mod tests {
         assert_eq!(
             err(convert_to, &[t("é"), t("foo")]),
             (
-                "22023".into(),
+                crate::sqlstate::INVALID_PARAMETER_VALUE.into(),
                 "invalid destination encoding name \"foo\"".into()
             )
         );
         assert_eq!(
             err(convert_to, &[t("€"), t("LATIN1")]),
             (
-                "22P05".into(),
+                crate::sqlstate::UNTRANSLATABLE_CHARACTER.into(),
                 "character with byte sequence 0xe2 0x82 0xac in encoding \"UTF8\" has no equivalent in encoding \"LATIN1\"".into()
             )
         );
@@ -1095,7 +1113,7 @@ mod tests {
         assert_eq!(
             err(convert_from, &[b(&[0xc3]), t("UTF8")]),
             (
-                "22021".into(),
+                crate::sqlstate::CHARACTER_NOT_IN_REPERTOIRE.into(),
                 "invalid byte sequence for encoding \"UTF8\": 0xc3".into()
             )
         );
@@ -1124,7 +1142,10 @@ mod tests {
             "invalid byte sequence for encoding \"LATIN1\": 0x00"
         );
         assert_eq!(call(convert_to, &[t("a"), t("LATIN2")]).unwrap(), b(b"a"));
-        assert_eq!(err(convert_to, &[t("é"), t("LATIN2")]).0, "0A000");
+        assert_eq!(
+            err(convert_to, &[t("é"), t("LATIN2")]).0,
+            crate::sqlstate::FEATURE_NOT_SUPPORTED
+        );
         assert_eq!(
             call(convert, &[b(&[0xe9]), t("LATIN1"), t("SQL_ASCII")]).unwrap(),
             b(&[0xe9])

@@ -19,6 +19,8 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, OnceLock};
 
+use crate::types::datetime::calendar;
+
 /// Seconds from 1970-01-01 to 2000-01-01.
 const UNIX_TO_PG_SECS: i64 = 946_684_800;
 const SECS_PER_DAY: i64 = 86_400;
@@ -390,27 +392,12 @@ fn is_leap(y: i64) -> bool {
 
 /// Days since 1970-01-01 of a proleptic Gregorian date.
 fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
-    let y = if m <= 2 { y - 1 } else { y };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let mp = (m + 9) % 12;
-    let doy = (153 * mp + 2) / 5 + d - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
+    calendar::date2j(y, m, d) - calendar::UNIX_EPOCH_JDATE
 }
 
 /// The year of Unix second `t`.
 fn year_of(t: i64) -> i64 {
-    let days = t.div_euclid(SECS_PER_DAY);
-    // Inverse of days_from_civil, year only.
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    yoe + era * 400 + i64::from(m <= 2)
+    calendar::j2date(t.div_euclid(SECS_PER_DAY) + calendar::UNIX_EPOCH_JDATE).0
 }
 
 /// Days since 1970-01-01 of a rule date in `year`.

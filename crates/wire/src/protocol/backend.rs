@@ -690,7 +690,11 @@ mod tests {
             one(|b| parameter_description(b, &[23, 25])),
             BackendMessage::ParameterDescription(vec![23, 25])
         );
-        let mut e = ErrorFields::new("ERROR", "42P01", "relation \"x\" does not exist");
+        let mut e = ErrorFields::new(
+            "ERROR",
+            spi::sqlstate::UNDEFINED_TABLE,
+            "relation \"x\" does not exist",
+        );
         e.detail = Some("d".into());
         e.hint = Some("h".into());
         e.position = Some(15);

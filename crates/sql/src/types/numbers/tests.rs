@@ -119,7 +119,7 @@ fn numeric_input_matches_postgresql() {
         assert_eq!(
             input_err(N, bad, -1),
             (
-                "22P02",
+                crate::sqlstate::INVALID_TEXT_REPRESENTATION,
                 format!("invalid input syntax for type numeric: \"{bad}\""),
                 None
             )
@@ -128,7 +128,11 @@ fn numeric_input_matches_postgresql() {
     for big in ["1e1073741823", "1e131072", "1e-16384", "1e-20000"] {
         assert_eq!(
             input_err(N, big, -1),
-            ("22003", "value overflows numeric format".into(), None),
+            (
+                crate::sqlstate::NUMERIC_VALUE_OUT_OF_RANGE,
+                "value overflows numeric format".into(),
+                None
+            ),
             "{big}"
         );
     }
@@ -147,7 +151,7 @@ fn numeric_typmod_matches_postgresql() {
     assert_eq!(out(N, "-2.5", typmod(3, 0)), "-3");
     let overflow = |p: i32, s: i32, bound: &str| {
         (
-            "22003",
+            crate::sqlstate::NUMERIC_VALUE_OUT_OF_RANGE,
             "numeric field overflow".to_string(),
             Some(format!(
                 "A field with precision {p}, scale {s} must round to an absolute value less than {bound}."
@@ -166,7 +170,7 @@ fn numeric_typmod_matches_postgresql() {
     assert_eq!(
         input_err(N, "inf", typmod(5, 2)),
         (
-            "22003",
+            crate::sqlstate::NUMERIC_VALUE_OUT_OF_RANGE,
             "numeric field overflow".into(),
             Some("A field with precision 5, scale 2 cannot hold an infinite value.".into())
         )
@@ -259,13 +263,16 @@ fn numeric_arithmetic_matches_postgresql() {
     assert_eq!(
         q_err("factorial", &[(I8, "-1")]),
         (
-            "22003",
+            crate::sqlstate::NUMERIC_VALUE_OUT_OF_RANGE,
             "factorial of a negative number is undefined".into()
         )
     );
     assert_eq!(
         q_err("factorial", &[(I8, "32178")]),
-        ("22003", "value overflows numeric format".into())
+        (
+            crate::sqlstate::NUMERIC_VALUE_OUT_OF_RANGE,
+            "value overflows numeric format".into()
+        )
     );
     assert_eq!(q("-", &[n("0.00")]), "0.00");
     assert_eq!(q("-", &[n("1.10"), n("1.1")]), "0.00");
@@ -305,7 +312,10 @@ fn numeric_special_values_match_postgresql() {
     assert_eq!(q("scale", &[n("nan")]), "<NULL>");
     assert_eq!(q("min_scale", &[n("inf")]), "<NULL>");
     assert_eq!(q("trim_scale", &[n("-inf")]), "-Infinity");
-    let div0 = ("22012", "division by zero".to_string());
+    let div0 = (
+        crate::sqlstate::DIVISION_BY_ZERO,
+        "division by zero".to_string(),
+    );
     assert_eq!(q_err("/", &[n("inf"), n("0")]), div0);
     assert_eq!(q_err("%", &[n("inf"), n("0")]), div0);
     assert_eq!(q_err("%", &[n("1"), n("0")]), div0);
@@ -444,7 +454,7 @@ fn integer_input_matches_postgresql() {
         assert_eq!(
             input_err(I4, bad, -1),
             (
-                "22P02",
+                crate::sqlstate::INVALID_TEXT_REPRESENTATION,
                 format!("invalid input syntax for type integer: \"{bad}\""),
                 None
             )
@@ -459,7 +469,7 @@ fn integer_input_matches_postgresql() {
         assert_eq!(
             input_err(ty, text, -1),
             (
-                "22003",
+                crate::sqlstate::NUMERIC_VALUE_OUT_OF_RANGE,
                 format!("value \"{text}\" is out of range for type {name}"),
                 None
             )
@@ -482,7 +492,7 @@ fn integer_input_matches_postgresql() {
         assert_eq!(
             input_err(Type::OID, big, -1),
             (
-                "22003",
+                crate::sqlstate::NUMERIC_VALUE_OUT_OF_RANGE,
                 format!("value \"{big}\" is out of range for type oid"),
                 None
             )
@@ -542,10 +552,22 @@ fn integer_operators_match_postgresql() {
     assert_eq!(q("lcm", &[(I4, "-4"), (I4, "6")]), "12");
     assert_eq!(q("lcm", &[(I4, "0"), (I4, "5")]), "0");
     assert_eq!(q("gcd", &[(I8, "-9223372036854775808"), (I8, "6")]), "2");
-    let int_range = ("22003", "integer out of range".to_string());
-    let small_range = ("22003", "smallint out of range".to_string());
-    let big_range = ("22003", "bigint out of range".to_string());
-    let div0 = ("22012", "division by zero".to_string());
+    let int_range = (
+        crate::sqlstate::NUMERIC_VALUE_OUT_OF_RANGE,
+        "integer out of range".to_string(),
+    );
+    let small_range = (
+        crate::sqlstate::NUMERIC_VALUE_OUT_OF_RANGE,
+        "smallint out of range".to_string(),
+    );
+    let big_range = (
+        crate::sqlstate::NUMERIC_VALUE_OUT_OF_RANGE,
+        "bigint out of range".to_string(),
+    );
+    let div0 = (
+        crate::sqlstate::DIVISION_BY_ZERO,
+        "division by zero".to_string(),
+    );
     assert_eq!(q_err("/", &[(I4, "-2147483648"), (I4, "-1")]), int_range);
     assert_eq!(q_err("/", &[(I2, "-32768"), (I2, "-1")]), small_range);
     assert_eq!(q_err("/", &[(I4, "1"), (I4, "0")]), div0);
@@ -615,7 +637,7 @@ fn float_input_and_output_match_postgresql() {
     assert_eq!(
         input_err(F4, " 1e50", -1),
         (
-            "22003",
+            crate::sqlstate::NUMERIC_VALUE_OUT_OF_RANGE,
             "\" 1e50\" is out of range for type real".into(),
             None
         )
@@ -628,7 +650,7 @@ fn float_input_and_output_match_postgresql() {
         assert_eq!(
             input_err(F8, bad, -1),
             (
-                "22P02",
+                crate::sqlstate::INVALID_TEXT_REPRESENTATION,
                 format!("invalid input syntax for type double precision: \"{bad}\""),
                 None
             )
@@ -722,8 +744,14 @@ fn float_functions_match_postgresql() {
     assert_eq!(q("^", &[f("10"), f("-310")]), "1e-310");
     assert_eq!(q("exp", &[f("-745.1")]), "5e-324");
     assert_eq!(q("exp", &[f("-740")]), "4.2e-322");
-    let under = ("22003", "value out of range: underflow".to_string());
-    let over = ("22003", "value out of range: overflow".to_string());
+    let under = (
+        crate::sqlstate::NUMERIC_VALUE_OUT_OF_RANGE,
+        "value out of range: underflow".to_string(),
+    );
+    let over = (
+        crate::sqlstate::NUMERIC_VALUE_OUT_OF_RANGE,
+        "value out of range: overflow".to_string(),
+    );
     assert_eq!(q_err("^", &[f("10"), f("-330")]), under);
     assert_eq!(q_err("^", &[f("10"), f("400")]), over);
     assert_eq!(q_err("exp", &[f("710")]), over);
@@ -733,20 +761,20 @@ fn float_functions_match_postgresql() {
     assert_eq!(q_err("/", &[f("1e-320"), f("1e10")]), under);
     assert_eq!(
         q_err("/", &[f("1"), f("0")]),
-        ("22012", "division by zero".into())
+        (crate::sqlstate::DIVISION_BY_ZERO, "division by zero".into())
     );
     assert_eq!(q("/", &[f("nan"), f("0")]), "NaN");
     assert_eq!(
         q_err("^", &[f("-8"), f("0.3333333333333333")]),
         (
-            "2201F",
+            crate::sqlstate::INVALID_ARGUMENT_FOR_POWER_FUNCTION,
             "a negative number raised to a non-integer power yields a complex result".into()
         )
     );
     assert_eq!(
         q_err("^", &[f("0"), f("-1")]),
         (
-            "2201F",
+            crate::sqlstate::INVALID_ARGUMENT_FOR_POWER_FUNCTION,
             "zero raised to a negative power is undefined".into()
         )
     );
@@ -763,17 +791,23 @@ fn float_functions_match_postgresql() {
     assert_eq!(
         q_err("sqrt", &[f("-1")]),
         (
-            "2201F",
+            crate::sqlstate::INVALID_ARGUMENT_FOR_POWER_FUNCTION,
             "cannot take square root of a negative number".into()
         )
     );
     assert_eq!(
         q_err("ln", &[f("0")]),
-        ("2201E", "cannot take logarithm of zero".into())
+        (
+            crate::sqlstate::INVALID_ARGUMENT_FOR_LOG,
+            "cannot take logarithm of zero".into()
+        )
     );
     assert_eq!(
         q_err("log10", &[f("-1")]),
-        ("2201E", "cannot take logarithm of a negative number".into())
+        (
+            crate::sqlstate::INVALID_ARGUMENT_FOR_LOG,
+            "cannot take logarithm of a negative number".into()
+        )
     );
     // select log(100::float8), log10(1000::float8), ln(2::float8), exp(1::float8),
     //        cbrt(-8::float8), sqrt(2::float8)
@@ -838,7 +872,10 @@ fn float_functions_match_postgresql() {
         assert_eq!(q(name, &[f(arg)]), expected, "{name}({arg})");
     }
     assert_eq!(q("atan2d", &[f("1"), f("1")]), "45");
-    let range = ("22003", "input is out of range".to_string());
+    let range = (
+        crate::sqlstate::NUMERIC_VALUE_OUT_OF_RANGE,
+        "input is out of range".to_string(),
+    );
     assert_eq!(q_err("sin", &[f("inf")]), range);
     assert_eq!(q_err("asin", &[f("2")]), range);
     assert_eq!(q_err("acosh", &[f("0.5")]), range);
@@ -896,21 +933,21 @@ fn random_and_setseed_match_postgresql() {
     assert_eq!(
         err(2.0),
         Err((
-            "22023",
+            crate::sqlstate::INVALID_PARAMETER_VALUE,
             "setseed parameter 2 is out of allowed range [-1,1]".into()
         ))
     );
     assert_eq!(
         err(f64::NAN),
         Err((
-            "22023",
+            crate::sqlstate::INVALID_PARAMETER_VALUE,
             "setseed parameter NaN is out of allowed range [-1,1]".into()
         ))
     );
     assert_eq!(
         err(1.000_000_1),
         Err((
-            "22023",
+            crate::sqlstate::INVALID_PARAMETER_VALUE,
             "setseed parameter 1 is out of allowed range [-1,1]".into()
         ))
     );
@@ -974,15 +1011,24 @@ fn casts_match_postgresql() {
     assert_eq!(cast(F8, I4, "2147483647.4"), "2147483647");
     assert_eq!(
         cast_err(F8, I4, "2147483647.5"),
-        ("22003", "integer out of range".into())
+        (
+            crate::sqlstate::NUMERIC_VALUE_OUT_OF_RANGE,
+            "integer out of range".into()
+        )
     );
     assert_eq!(
         cast_err(F8, I8, "nan"),
-        ("22003", "bigint out of range".into())
+        (
+            crate::sqlstate::NUMERIC_VALUE_OUT_OF_RANGE,
+            "bigint out of range".into()
+        )
     );
     assert_eq!(
         cast_err(F8, I8, "9223372036854775807"),
-        ("22003", "bigint out of range".into())
+        (
+            crate::sqlstate::NUMERIC_VALUE_OUT_OF_RANGE,
+            "bigint out of range".into()
+        )
     );
     // select 1.5::numeric::float8, 'nan'::numeric::float8, '-inf'::numeric::float4
     assert_eq!(cast(N, F8, "1.5"), "1.5");
@@ -993,14 +1039,14 @@ fn casts_match_postgresql() {
     assert_eq!(
         cast_err(N, F4, "1e300"),
         (
-            "22003",
+            crate::sqlstate::NUMERIC_VALUE_OUT_OF_RANGE,
             format!("\"1{zeros}\" is out of range for type real")
         )
     );
     assert_eq!(
         cast_err(N, F8, "1e-400"),
         (
-            "22003",
+            crate::sqlstate::NUMERIC_VALUE_OUT_OF_RANGE,
             format!(
                 "\"0.{}1\" is out of range for type double precision",
                 "0".repeat(399)
@@ -1009,19 +1055,31 @@ fn casts_match_postgresql() {
     );
     assert_eq!(
         cast_err(N, I4, "nan"),
-        ("0A000", "cannot convert NaN to integer".into())
+        (
+            crate::sqlstate::FEATURE_NOT_SUPPORTED,
+            "cannot convert NaN to integer".into()
+        )
     );
     assert_eq!(
         cast_err(N, I8, "inf"),
-        ("0A000", "cannot convert infinity to bigint".into())
+        (
+            crate::sqlstate::FEATURE_NOT_SUPPORTED,
+            "cannot convert infinity to bigint".into()
+        )
     );
     assert_eq!(
         cast_err(N, I2, "-inf"),
-        ("0A000", "cannot convert infinity to smallint".into())
+        (
+            crate::sqlstate::FEATURE_NOT_SUPPORTED,
+            "cannot convert infinity to smallint".into()
+        )
     );
     assert_eq!(
         cast_err(N, I4, "2147483647.5"),
-        ("22003", "integer out of range".into())
+        (
+            crate::sqlstate::NUMERIC_VALUE_OUT_OF_RANGE,
+            "integer out of range".into()
+        )
     );
     // select (-1)::oid, (-1)::int4::regclass::int4, 4294967295::int8::oid,
     //        4294967295::oid::int8, 4294967295::oid::int4, (-1)::int2::oid
@@ -1033,11 +1091,17 @@ fn casts_match_postgresql() {
     assert_eq!(cast(I2, oid, "-1"), "4294967295");
     assert_eq!(
         cast_err(I8, oid, "-1"),
-        ("22003", "OID out of range".into())
+        (
+            crate::sqlstate::NUMERIC_VALUE_OUT_OF_RANGE,
+            "OID out of range".into()
+        )
     );
     assert_eq!(
         cast_err(I8, oid, "4294967296"),
-        ("22003", "OID out of range".into())
+        (
+            crate::sqlstate::NUMERIC_VALUE_OUT_OF_RANGE,
+            "OID out of range".into()
+        )
     );
     // select 5::bool, 0::bool, true::int4, (-3)::int4::bool
     assert_eq!(cast(I4, Type::BOOL, "5"), "t");
@@ -1046,11 +1110,17 @@ fn casts_match_postgresql() {
     assert_eq!(cast(I4, Type::BOOL, "-3"), "t");
     assert_eq!(
         cast_err(I8, I4, "10000000000"),
-        ("22003", "integer out of range".into())
+        (
+            crate::sqlstate::NUMERIC_VALUE_OUT_OF_RANGE,
+            "integer out of range".into()
+        )
     );
     assert_eq!(
         cast_err(I4, I2, "40000"),
-        ("22003", "smallint out of range".into())
+        (
+            crate::sqlstate::NUMERIC_VALUE_OUT_OF_RANGE,
+            "smallint out of range".into()
+        )
     );
     // select 2147483647::int8::float4, 123456789::int4::float4, 0.1::float8::float4,
     //        9223372036854775807::int8::float4, 9223372036854775807::int8::float8
@@ -1062,11 +1132,17 @@ fn casts_match_postgresql() {
     assert_eq!(cast(F4, F8, "0.1"), "0.10000000149011612");
     assert_eq!(
         cast_err(F8, F4, "1e40"),
-        ("22003", "value out of range: overflow".into())
+        (
+            crate::sqlstate::NUMERIC_VALUE_OUT_OF_RANGE,
+            "value out of range: overflow".into()
+        )
     );
     assert_eq!(
         cast_err(F8, F4, "1e-50"),
-        ("22003", "value out of range: underflow".into())
+        (
+            crate::sqlstate::NUMERIC_VALUE_OUT_OF_RANGE,
+            "value out of range: underflow".into()
+        )
     );
     assert_eq!(cast(I2, N, "-5"), "-5");
     assert_eq!(cast(N, N, "1.50"), "1.50");
@@ -1473,23 +1549,38 @@ fn generate_series_matches_postgresql() {
     let err = |args: &[(Type, &str)]| series(args).map_err(|e| (e.sqlstate, e.message));
     assert_eq!(
         err(&[(I4, "1"), (I4, "3"), (I4, "0")]),
-        Err(("22023", "step size cannot equal zero".into()))
+        Err((
+            crate::sqlstate::INVALID_PARAMETER_VALUE,
+            "step size cannot equal zero".into()
+        ))
     );
     assert_eq!(
         err(&[n("1"), n("nan")]),
-        Err(("22023", "stop value cannot be NaN".into()))
+        Err((
+            crate::sqlstate::INVALID_PARAMETER_VALUE,
+            "stop value cannot be NaN".into()
+        ))
     );
     assert_eq!(
         err(&[n("inf"), n("3")]),
-        Err(("22023", "start value cannot be infinity".into()))
+        Err((
+            crate::sqlstate::INVALID_PARAMETER_VALUE,
+            "start value cannot be infinity".into()
+        ))
     );
     assert_eq!(
         err(&[n("1"), n("3"), n("inf")]),
-        Err(("22023", "step size cannot be infinity".into()))
+        Err((
+            crate::sqlstate::INVALID_PARAMETER_VALUE,
+            "step size cannot be infinity".into()
+        ))
     );
     assert_eq!(
         err(&[n("1"), n("3"), n("0.0")]),
-        Err(("22023", "step size cannot equal zero".into()))
+        Err((
+            crate::sqlstate::INVALID_PARAMETER_VALUE,
+            "step size cannot equal zero".into()
+        ))
     );
     // Streaming: a billion rows cost nothing until they are read.
     let b = builtin("generate_series", Kind::SetReturning, &[I8, I8]);
@@ -1529,10 +1620,13 @@ fn width_bucket_matches_postgresql() {
         wb(F8, "492.82350452822493", "1e308", "-0", "13"),
         Ok("-2147483648".into())
     );
-    let code = "2201G";
+    let code = crate::sqlstate::INVALID_ARGUMENT_FOR_WIDTH_BUCKET_FUNCTION;
     assert_eq!(
         wb(F8, "1", "0", "1", "2147483647"),
-        Err(("22003", "integer out of range".into()))
+        Err((
+            crate::sqlstate::NUMERIC_VALUE_OUT_OF_RANGE,
+            "integer out of range".into()
+        ))
     );
     assert_eq!(
         wb(F8, "1", "1", "1", "3"),

@@ -381,7 +381,7 @@ mod tests {
     fn utf8_errors_name_the_sequence() {
         assert_eq!(utf8(b"abc").unwrap(), "abc");
         let e = utf8(b"a\0b").unwrap_err();
-        assert_eq!(e.sqlstate, "22021");
+        assert_eq!(e.sqlstate, crate::sqlstate::CHARACTER_NOT_IN_REPERTOIRE);
         assert_eq!(
             e.message,
             "invalid byte sequence for encoding \"UTF8\": 0x00"
@@ -438,7 +438,7 @@ mod tests {
             t("hé")
         );
         let e = char_typmod(Type::VARCHAR, t("abcd"), tm(3), false).unwrap_err();
-        assert_eq!(e.sqlstate, "22001");
+        assert_eq!(e.sqlstate, crate::sqlstate::STRING_DATA_RIGHT_TRUNCATION);
         assert_eq!(e.message, "value too long for type character varying(3)");
         let e = char_typmod(Type::BPCHAR, t("abcd"), tm(3), false).unwrap_err();
         assert_eq!(e.message, "value too long for type character(3)");
@@ -464,7 +464,10 @@ mod tests {
         let e = int4_to_char(&env, &[Value::Int(200)]).unwrap_err();
         assert_eq!(
             (e.sqlstate, e.message.as_str()),
-            ("22003", "\"char\" out of range")
+            (
+                crate::sqlstate::NUMERIC_VALUE_OUT_OF_RANGE,
+                "\"char\" out of range"
+            )
         );
         // select '\303'::text::"char"::int4 → -61
         let c = text_to_char(&env, &[t("\\303")]).unwrap();
@@ -487,7 +490,7 @@ mod tests {
         }
         for s in ["o", "truex", "10", "", "yess"] {
             let e = bool_in(s).unwrap_err();
-            assert_eq!(e.sqlstate, "22P02");
+            assert_eq!(e.sqlstate, crate::sqlstate::INVALID_TEXT_REPRESENTATION);
             assert_eq!(
                 e.message,
                 format!("invalid input syntax for type boolean: \"{s}\"")

@@ -412,7 +412,7 @@ mod tests {
     #[test]
     fn format_errors() {
         let too_few = (
-            "22023".to_string(),
+            crate::sqlstate::INVALID_PARAMETER_VALUE.to_string(),
             "too few arguments for format()".to_string(),
         );
         assert_eq!(fmt_err(&[t("|%*2$s|"), t("x"), i(5)]), too_few);
@@ -423,7 +423,7 @@ mod tests {
         assert_eq!(
             fmt_err(&[t("|%*2s|"), t("x"), i(5)]),
             (
-                "22023".into(),
+                crate::sqlstate::INVALID_PARAMETER_VALUE.into(),
                 "width argument position must be ended by \"$\"".into()
             )
         );
@@ -435,44 +435,53 @@ mod tests {
         assert_eq!(
             fmt_err(&[t("%x"), i(1)]),
             (
-                "22023".into(),
+                crate::sqlstate::INVALID_PARAMETER_VALUE.into(),
                 "unrecognized format() type specifier \"x\"".into()
             )
         );
         assert_eq!(
             fmt_err(&[t("%0$s"), i(1)]),
             (
-                "22023".into(),
+                crate::sqlstate::INVALID_PARAMETER_VALUE.into(),
                 "format specifies argument 0, but arguments are numbered from 1".into()
             )
         );
         assert_eq!(
             fmt_err(&[t("%99999999999$s"), i(1)]),
-            ("22003".into(), "number is out of range".into())
+            (
+                crate::sqlstate::NUMERIC_VALUE_OUT_OF_RANGE.into(),
+                "number is out of range".into()
+            )
         );
         assert_eq!(
             fmt_err(&[t("%I"), null()]),
             (
-                "22004".into(),
+                crate::sqlstate::NULL_VALUE_NOT_ALLOWED.into(),
                 "null values cannot be formatted as an SQL identifier".into()
             )
         );
         assert_eq!(
             fmt_err(&[t("%*s"), t("x"), t("y")]),
             (
-                "22P02".into(),
+                crate::sqlstate::INVALID_TEXT_REPRESENTATION.into(),
                 "invalid input syntax for type integer: \"x\"".into()
             )
         );
         assert_eq!(
             fmt_err(&[t("%*s"), i(-2147483648), t("y")]),
-            ("22003".into(), "number is out of range".into())
+            (
+                crate::sqlstate::NUMERIC_VALUE_OUT_OF_RANGE.into(),
+                "number is out of range".into()
+            )
         );
-        assert_eq!(fmt_err(&[t("%*s"), i(2147483647), t("y")]).0, "54000");
+        assert_eq!(
+            fmt_err(&[t("%*s"), i(2147483647), t("y")]).0,
+            crate::sqlstate::PROGRAM_LIMIT_EXCEEDED
+        );
         assert_eq!(
             fmt_err(&[t("%*s"), (Type::INT8, Value::Int(12345678901)), t("y")]),
             (
-                "22003".into(),
+                crate::sqlstate::NUMERIC_VALUE_OUT_OF_RANGE.into(),
                 "value \"12345678901\" is out of range for type integer".into()
             )
         );

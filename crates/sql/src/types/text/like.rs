@@ -386,7 +386,7 @@ mod tests {
         assert!(!l("a", "%__"));
         assert!(l("héllo", "h_llo"));
         let e = text_like("aaa", "%a\\").unwrap_err();
-        assert_eq!(e.sqlstate, "22025");
+        assert_eq!(e.sqlstate, crate::sqlstate::INVALID_ESCAPE_SEQUENCE);
         assert_eq!(e.message, "LIKE pattern must not end with escape character");
         assert!(text_ilike("ABC", "a%").unwrap());
         assert!(text_ilike("ABC", "abc").unwrap());
@@ -424,7 +424,10 @@ mod tests {
         let e = le("a", "ab").unwrap_err();
         assert_eq!(
             (e.sqlstate, e.message.as_str()),
-            ("22025", "invalid escape string")
+            (
+                crate::sqlstate::INVALID_ESCAPE_SEQUENCE,
+                "invalid escape string"
+            )
         );
         assert_eq!(
             e.hint.as_deref(),
@@ -447,14 +450,14 @@ mod tests {
         );
         assert_eq!(similar_to_regex("aéb", Some("é")).unwrap(), "^(?:a\\b)$");
         let e = similar_to_regex("#\"a#\"b#\"c", Some("#")).unwrap_err();
-        assert_eq!(e.sqlstate, "2200C");
+        assert_eq!(e.sqlstate, crate::sqlstate::INVALID_USE_OF_ESCAPE_CHARACTER);
         assert_eq!(
             e.message,
             "SQL regular expression may not contain more than two escape-double-quote separators"
         );
         assert_eq!(
             similar_to_regex("a", Some("xy")).unwrap_err().sqlstate,
-            "22025"
+            crate::sqlstate::INVALID_ESCAPE_SEQUENCE
         );
         let env = Env::default();
         assert_eq!(

@@ -138,7 +138,7 @@ mod tests {
             "é",
         ] {
             let e = uuid_in(s).unwrap_err();
-            assert_eq!(e.sqlstate, "22P02");
+            assert_eq!(e.sqlstate, crate::sqlstate::INVALID_TEXT_REPRESENTATION);
             assert_eq!(
                 e.message,
                 format!("invalid input syntax for type uuid: \"{s}\"")
