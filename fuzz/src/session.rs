@@ -153,6 +153,7 @@ pub fn run(data: &[u8]) {
         data_dir: dir.path().to_owned(),
         can_accept: CanAccept::Ok,
         remote: "[local]".into(),
+        peer: None,
     };
     // A previous run may have asked to cancel or terminate itself (pg_cancel_backend of its own
     // pid): each run starts as a fresh backend would.
