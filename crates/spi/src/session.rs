@@ -851,6 +851,13 @@ impl Session {
                 }
                 Ok(QueryResult::tag("DROP DATABASE").with_notices(notices))
             }
+            Utility::Auth { stmt, .. } => match stmt.as_ref() {
+                sql::auth::AuthStmt::AlterOwner { .. } => Ok(QueryResult::tag(u.tag())),
+                _ => Err(SpiError::new(
+                    sqlstate::FEATURE_NOT_SUPPORTED,
+                    "roles and privileges are not supported yet",
+                )),
+            },
         }
     }
 

@@ -559,6 +559,10 @@ impl SpiClient {
                 sqlstate::FEATURE_NOT_SUPPORTED,
                 "transaction control statements are not allowed in SPI",
             )),
+            Utility::Auth { .. } => Err(SpiError::new(
+                sqlstate::FEATURE_NOT_SUPPORTED,
+                "role and privilege statements are not allowed in SPI",
+            )),
         }
     }
 

@@ -874,8 +874,28 @@ fn function_is_visible(_: &Env, args: &[Value]) -> Result<Value> {
     })
 }
 
+/// Where role names come from: the host installs its directory of roles (the data
+/// directory's global catalog) once per process. Without one, only the bootstrap superuser
+/// and `pg_database_owner` are known.
+pub trait RoleDirectory: Send + Sync {
+    fn name(&self, oid: Oid) -> Option<String>;
+    fn oid(&self, name: &str) -> Option<Oid>;
+}
+
+static ROLE_DIRECTORY: std::sync::OnceLock<Box<dyn RoleDirectory>> = std::sync::OnceLock::new();
+
+/// Installs the host's directory of roles (the first call wins).
+pub fn set_role_directory(directory: Box<dyn RoleDirectory>) {
+    let _ = ROLE_DIRECTORY.set(directory);
+}
+
 /// The name of role `oid` (PostgreSQL's `unknown (OID=n)` for one that does not exist).
 pub fn role_name(oid: Oid) -> String {
+    if let Some(d) = ROLE_DIRECTORY.get() {
+        return d
+            .name(oid)
+            .unwrap_or_else(|| format!("unknown (OID={oid})"));
+    }
     match oid {
         BOOTSTRAP_SUPERUSER => BOOTSTRAP_SUPERUSER_NAME.to_string(),
         DATABASE_OWNER_ROLE => "pg_database_owner".to_string(),
@@ -885,6 +905,9 @@ pub fn role_name(oid: Oid) -> String {
 
 /// The OID of role `name`, if it exists.
 pub fn role_oid(name: &str) -> Option<Oid> {
+    if let Some(d) = ROLE_DIRECTORY.get() {
+        return d.oid(name);
+    }
     match name {
         BOOTSTRAP_SUPERUSER_NAME => Some(BOOTSTRAP_SUPERUSER),
         "pg_database_owner" => Some(DATABASE_OWNER_ROLE),
