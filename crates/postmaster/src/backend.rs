@@ -171,6 +171,8 @@ pub fn backend_main(
     crate::signals::unblock();
     let remote = conn.remote();
     proc::ps_status::set(&format!("postmaster: {remote} authentication"));
+    spi::roles::set_data_dir(&data_dir);
+    wire::login::set_role_lookup(lookup_login_role);
     let cfg = wire::BackendConfig {
         data_dir,
         can_accept,
@@ -189,4 +191,27 @@ pub fn backend_main(
     };
     proc::proc_kill();
     code
+}
+
+/// The wire's role lookup: the data directory's role catalog.
+fn lookup_login_role(name: &str) -> Result<Option<wire::login::LoginRole>, String> {
+    Ok(
+        spi::roles::login_role(name)?.map(|(r, member_of)| wire::login::LoginRole {
+            oid: r.oid,
+            name: r.name,
+            superuser: r.superuser,
+            can_login: r.can_login,
+            password: r.password,
+            valid_until: r.valid_until.map(|micros| {
+                // timestamptz's stored form: microseconds since 2000-01-01 UTC.
+                let epoch_2000 = std::time::UNIX_EPOCH + Duration::from_secs(946_684_800);
+                if micros >= 0 {
+                    epoch_2000 + Duration::from_micros(micros as u64)
+                } else {
+                    epoch_2000 - Duration::from_micros(micros.unsigned_abs())
+                }
+            }),
+            member_of,
+        }),
+    )
 }

@@ -68,8 +68,16 @@ struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Command {
-    /// Create a data directory (minipg.conf preloading worker_spi, the postgres database).
-    Init,
+    /// Create a data directory (minipg.conf preloading worker_spi, the postgres database,
+    /// the bootstrap superuser).
+    Init {
+        /// The bootstrap superuser's name (initdb's -U; default: the operating-system user).
+        #[arg(short = 'U', long = "username")]
+        username: Option<String>,
+        /// Read the bootstrap superuser's password from the first line of this file.
+        #[arg(long = "pwfile")]
+        pwfile: Option<PathBuf>,
+    },
     /// Stop a running server and wait until it is down.
     Stop {
         /// smart | fast | immediate
@@ -98,7 +106,9 @@ pub fn run(modules: &[Module]) -> i32 {
     elog::init();
     let dir = data_dir(&cli);
     match &cli.command {
-        Some(Command::Init) => ctl::init(&dir),
+        Some(Command::Init { username, pwfile }) => {
+            ctl::init(&dir, username.as_deref(), pwfile.as_deref())
+        }
         Some(Command::Stop { mode, timeout }) => {
             ctl::stop(&dir, mode, Duration::from_secs(*timeout))
         }

@@ -37,10 +37,12 @@ pub(crate) fn register(conn: &Connection, database: &str, user: &str) -> Result<
     conn.create_scalar_function(symbol::VERSION, 0, stable, |_| Ok(version_string()))?;
     let db = database.to_string();
     conn.create_scalar_function(symbol::CURRENT_DATABASE, 0, stable, move |_| Ok(db.clone()))?;
-    let u = user.to_string();
-    conn.create_scalar_function(symbol::CURRENT_USER, 0, stable, move |_| Ok(u.clone()))?;
-    let u = user.to_string();
-    conn.create_scalar_function(symbol::SESSION_USER, 0, stable, move |_| Ok(u.clone()))?;
+    conn.create_scalar_function(symbol::CURRENT_USER, 0, stable, |_| {
+        Ok(crate::roles::identity().current_name)
+    })?;
+    conn.create_scalar_function(symbol::SESSION_USER, 0, stable, |_| {
+        Ok(crate::roles::identity().session_name)
+    })?;
     let u = user.to_string();
     conn.create_scalar_function(symbol::CURRENT_SCHEMA, 0, stable, move |_| {
         Ok(crate::catalog::relations::search_path_names(&u)

@@ -46,6 +46,7 @@ mod plancache;
 mod quote;
 mod recovery;
 mod result;
+pub mod roles;
 pub mod runtime;
 mod session;
 mod settings;

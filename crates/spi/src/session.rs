@@ -164,6 +164,7 @@ impl Session {
         opts: OpenOptions,
     ) -> Result<Session, SpiError> {
         datadir::require_database(data_dir, database)?;
+        crate::roles::begin_session(data_dir, user)?;
         let path = database_path(data_dir, database);
         let sql =
             SqlConn::open(&path, database, user, &opts, Trust::Client, false).map_err(|e| {
@@ -853,10 +854,24 @@ impl Session {
             }
             Utility::Auth { stmt, .. } => match stmt.as_ref() {
                 sql::auth::AuthStmt::AlterOwner { .. } => Ok(QueryResult::tag(u.tag())),
-                _ => Err(SpiError::new(
-                    sqlstate::FEATURE_NOT_SUPPORTED,
-                    "roles and privileges are not supported yet",
-                )),
+                other => match crate::roles::execute(other) {
+                    Some(result) => {
+                        let notices: Vec<Notice> = crate::roles::take_notices()
+                            .into_iter()
+                            .map(|m| Notice::notice("00000", m))
+                            .collect();
+                        result?;
+                        if other.is_set() {
+                            self.plans.clear();
+                            runtime::refresh_env();
+                        }
+                        Ok(QueryResult::tag(u.tag()).with_notices(notices))
+                    }
+                    None => Err(SpiError::new(
+                        sqlstate::FEATURE_NOT_SUPPORTED,
+                        "GRANT and REVOKE of privileges are not supported yet",
+                    )),
+                },
             },
         }
     }

@@ -815,8 +815,8 @@ mod tests {
         assert_eq!(e.sqlstate, "25006");
 
         // Another process (here: a session) holding the write lock → 55P03 after busy_timeout.
-        let mut holder =
-            Session::open(dir.path(), "postgres", "u", OpenOptions::default()).expect("session");
+        let mut holder = Session::open(dir.path(), "postgres", "postgres", OpenOptions::default())
+            .expect("session");
         for sql in ["BEGIN", "INSERT INTO schema1.counted VALUES ('delta', 1)"] {
             let p = holder.prepare(sql).expect("prepare");
             holder.execute(&p, &[]).expect("execute");

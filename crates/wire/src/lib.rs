@@ -35,6 +35,7 @@
 //! timeouts must be noticed while idle), forks, or touches shared memory (the lead's hooks do).
 
 pub mod error;
+pub mod login;
 pub mod protocol;
 
 mod connection;

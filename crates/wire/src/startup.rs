@@ -15,6 +15,7 @@ use std::os::fd::AsRawFd;
 use std::time::{Duration, Instant};
 
 use crate::connection::{Connection, Incoming};
+use crate::login;
 use crate::protocol::backend::{self, ErrorFields};
 use crate::protocol::framing::try_startup_frame;
 use crate::protocol::frontend::{StartupPacket, decode_startup};
@@ -266,6 +267,25 @@ fn handshake<S: Read + Write + AsRawFd>(
             ));
         }
     }
+    // The role must exist and may log in (checked before any authentication exchange).
+    let role = match login::lookup_role(&user) {
+        Ok(Some(role)) => Some(role),
+        Ok(None) => {
+            return Err(Failure::fatal(
+                "28000",
+                format!("role \"{user}\" does not exist"),
+            ));
+        }
+        Err(_) => None,
+    };
+    if let Some(role) = &role
+        && !role.can_login
+    {
+        return Err(Failure::fatal(
+            "28000",
+            format!("role \"{user}\" is not permitted to log in"),
+        ));
+    }
     // Trust authentication.
     backend::authentication_ok(&mut conn.wbuf);
     for (name, value) in &settings {
@@ -293,7 +313,12 @@ fn handshake<S: Read + Write + AsRawFd>(
             backend::parameter_status(&mut conn.wbuf, name, &value);
         }
     }
-    backend::parameter_status(&mut conn.wbuf, "is_superuser", "on");
+    let superuser = role.as_ref().is_none_or(|r| r.superuser);
+    backend::parameter_status(
+        &mut conn.wbuf,
+        "is_superuser",
+        if superuser { "on" } else { "off" },
+    );
     backend::parameter_status(&mut conn.wbuf, "session_authorization", &user);
     backend::backend_key_data(&mut conn.wbuf, std::process::id() as i32, key);
     tracing::debug!(

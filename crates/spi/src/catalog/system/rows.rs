@@ -66,19 +66,11 @@ pub(crate) fn source(schema: Namespace, name: &str) -> Source {
         (Namespace::PgCatalog, "pg_constraint") => Source::Rust(constraint_rows),
         (Namespace::PgCatalog, "pg_settings") => Source::Rust(settings_rows),
         (Namespace::PgCatalog, "pg_database") => Source::Rust(database_rows),
-        (Namespace::PgCatalog, "pg_roles") => Source::Sql(
-            "SELECT 'postgres', 1, 1, 1, 1, 1, 1, -1, '********', NULL, 1, NULL, 10 \
-             UNION ALL SELECT 'pg_database_owner', 0, 1, 0, 0, 0, 0, -1, '********', NULL, 0, \
-             NULL, 6171"
-                .into(),
-        ),
-        (Namespace::PgCatalog, "pg_authid") => Source::Sql(
-            "SELECT 10, 'postgres', 1, 1, 1, 1, 1, 1, 1, -1, NULL, NULL \
-             UNION ALL SELECT 6171, 'pg_database_owner', 0, 1, 0, 0, 0, 0, 0, -1, NULL, NULL"
-                .into(),
-        ),
-        (Namespace::PgCatalog, "pg_user") => {
-            Source::Sql("SELECT 'postgres', 10, 1, 1, 1, 1, '********', NULL, NULL".into())
+        (Namespace::PgCatalog, "pg_roles") => Source::Rust(|_, _| crate::roles::pg_roles_rows()),
+        (Namespace::PgCatalog, "pg_authid") => Source::Rust(|_, _| crate::roles::pg_authid_rows()),
+        (Namespace::PgCatalog, "pg_user") => Source::Rust(|_, _| crate::roles::pg_user_rows()),
+        (Namespace::PgCatalog, "pg_auth_members") => {
+            Source::Rust(|_, _| crate::roles::pg_auth_members_rows())
         }
         (Namespace::PgCatalog, "pg_sequence") => Source::Sql(
             "SELECT seqrelid, seqtypid, seqstart, seqincrement, seqmax, seqmin, seqcache, \
