@@ -172,3 +172,113 @@ fn md5_of(s: &str) -> u128 {
     let text = String::from_utf8_lossy(&out.stdout);
     u128::from_str_radix(text.split_whitespace().next().unwrap_or("0"), 16).expect("hex")
 }
+
+#[test]
+fn privileges_owners_and_signals() {
+    let s = Server::start(&[]);
+    let mut su = s.connect();
+    su.batch_execute(
+        "CREATE ROLE alice LOGIN; CREATE ROLE mallory LOGIN; CREATE TABLE t (a int); \
+         INSERT INTO t VALUES (1); CREATE TABLE shared (a int); \
+         GRANT SELECT, INSERT ON shared TO alice",
+    )
+    .expect("setup");
+    let mut m = connect_as(&s, "mallory").expect("mallory");
+    let denied = |what: &str| {
+        (
+            "42501".to_string(),
+            format!("permission denied for table {what}"),
+        )
+    };
+    // Reads and writes of a table one has no privilege on (PostgreSQL's 42501).
+    assert_eq!(err(m.query("SELECT * FROM t", &[])), denied("t"));
+    assert_eq!(err(m.execute("INSERT INTO t VALUES (2)", &[])), denied("t"));
+    assert_eq!(err(m.execute("UPDATE t SET a = 3", &[])), denied("t"));
+    assert_eq!(err(m.execute("DELETE FROM t", &[])), denied("t"));
+    assert_eq!(err(m.batch_execute("TRUNCATE t")), denied("t"));
+    // Only the owner (or a superuser) may ALTER or DROP.
+    let not_owner = ("42501".to_string(), "must be owner of table t".to_string());
+    assert_eq!(err(m.batch_execute("DROP TABLE t")), not_owner);
+    assert_eq!(
+        err(m.batch_execute("ALTER TABLE t ADD COLUMN b int")),
+        not_owner
+    );
+    assert_eq!(
+        err(m.batch_execute("DROP DATABASE postgres")),
+        ("42501".into(), "must be owner of database postgres".into())
+    );
+    assert_eq!(
+        err(m.batch_execute("CREATE DATABASE mine")),
+        (
+            "42501".into(),
+            "permission denied to create database".into()
+        )
+    );
+    // GRANT gives exactly what it says.
+    let mut a = connect_as(&s, "alice").expect("alice");
+    a.execute("INSERT INTO shared VALUES (1)", &[])
+        .expect("insert");
+    assert_eq!(
+        a.query("SELECT * FROM shared", &[]).expect("select").len(),
+        1
+    );
+    assert_eq!(err(a.execute("DELETE FROM shared", &[])), denied("shared"));
+    let held: bool = a
+        .query_one("SELECT has_table_privilege('shared', 'SELECT')", &[])
+        .expect("has")
+        .get(0);
+    assert!(held);
+    let held: bool = a
+        .query_one("SELECT has_table_privilege('shared', 'DELETE')", &[])
+        .expect("has")
+        .get(0);
+    assert!(!held);
+    su.batch_execute("REVOKE INSERT ON shared FROM alice")
+        .expect("revoke");
+    assert_eq!(
+        err(a.execute("INSERT INTO shared VALUES (1)", &[])),
+        denied("shared")
+    );
+    // What one creates, one owns: mallory drops her own table.
+    m.batch_execute("CREATE TABLE mine (a int); INSERT INTO mine VALUES (1); DROP TABLE mine")
+        .expect("own table");
+    // Signalling another role's backend (PostgreSQL 15's wording), and a superuser's.
+    let alice_pid: i32 = a
+        .query_one("SELECT pg_backend_pid()", &[])
+        .expect("pid")
+        .get(0);
+    let su_pid: i32 = su
+        .query_one("SELECT pg_backend_pid()", &[])
+        .expect("pid")
+        .get(0);
+    assert_eq!(
+        err(m.query("SELECT pg_terminate_backend($1)", &[&alice_pid])),
+        (
+            "42501".into(),
+            "must be a member of the role whose process is being terminated or member of pg_signal_backend".into()
+        )
+    );
+    assert_eq!(
+        err(m.query("SELECT pg_cancel_backend($1)", &[&su_pid])),
+        (
+            "42501".into(),
+            "must be a superuser to cancel superuser query".into()
+        )
+    );
+    // Another role's query text is hidden.
+    let text: Option<String> = m
+        .query_one(
+            "SELECT query FROM pg_stat_activity WHERE pid = $1",
+            &[&su_pid],
+        )
+        .expect("activity")
+        .get(0);
+    assert_eq!(text.as_deref(), Some("<insufficient privilege>"));
+    // A superuser can do all of it.
+    let ok: bool = su
+        .query_one("SELECT pg_terminate_backend($1)", &[&alice_pid])
+        .expect("terminate")
+        .get(0);
+    assert!(ok);
+    su.batch_execute("DROP TABLE t").expect("superuser drops");
+}

@@ -43,6 +43,7 @@ mod hooks;
 pub mod interrupt;
 pub mod maintenance;
 mod plancache;
+mod privileges;
 mod quote;
 mod recovery;
 mod result;

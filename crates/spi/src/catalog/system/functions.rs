@@ -719,7 +719,7 @@ fn database_size(conn: &Connection, current: &str, name: &str) -> rusqlite::Resu
 
 // ---- privileges ----
 
-#[derive(Clone, Copy)]
+#[derive(Clone, Copy, PartialEq, Eq)]
 enum Object {
     Table,
     Schema,
@@ -832,5 +832,22 @@ fn privilege(ctx: &Context<'_>, user: &str, what: Object) -> rusqlite::Result<Op
             }
         }
     })?;
+    // Tables, for the current role: what the privilege checks would decide.
+    if exists && role.is_none() && what == Object::Table {
+        let text = text_of(privs).unwrap_or_default();
+        let oid = with_conn(ctx, |c| match object {
+            ValueRef::Integer(oid) => Ok(u32::try_from(oid).ok()),
+            v => Ok(regclass_in(c, user, &text_of(v).unwrap_or_default())
+                .ok()
+                .flatten()),
+        })?;
+        if let Some(oid) = oid {
+            let held = with_conn(ctx, |c| {
+                crate::privileges::has_table_privilege(c, oid, &text)
+                    .map_err(|e| crate::error::function_error(&e))
+            })?;
+            return Ok(Some(held));
+        }
+    }
     Ok(exists.then_some(true))
 }
