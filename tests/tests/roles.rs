@@ -282,3 +282,66 @@ fn privileges_owners_and_signals() {
     assert!(ok);
     su.batch_execute("DROP TABLE t").expect("superuser drops");
 }
+
+#[test]
+fn reserved_connections_are_kept_for_superusers() {
+    let s = Server::start(&["-c", "max_connections=5"]);
+    let mut su = s.connect();
+    su.batch_execute("CREATE ROLE joe LOGIN").expect("role");
+    // 5 slots, 3 reserved: the superuser holds one, joe gets one more, then only
+    // superusers.
+    let _joe = connect_as(&s, "joe").expect("joe");
+    assert_eq!(
+        err(connect_as(&s, "joe")),
+        (
+            "53300".into(),
+            "remaining connection slots are reserved for non-replication superuser connections"
+                .into()
+        )
+    );
+    let _su2 = s.connect();
+    let _su3 = s.connect();
+    let _su4 = s.connect();
+}
+
+#[test]
+fn files_and_the_socket_lock_are_created_safely() {
+    use std::os::unix::fs::PermissionsExt;
+    let mut s = Server::new(&["-c", "unix_socket_permissions=0770"]);
+    // A planted symlink where the socket's lock file goes is replaced, not followed.
+    let victim = s.socket_dir().join("victim");
+    std::fs::write(&victim, "keep me").expect("victim");
+    let lock = s.socket_dir().join(format!(".s.PGSQL.{}.lock", s.port));
+    std::os::unix::fs::symlink(&victim, &lock).expect("symlink");
+    s.spawn();
+    s.wait_ready();
+    assert_eq!(std::fs::read_to_string(&victim).expect("victim"), "keep me");
+    let md = std::fs::symlink_metadata(&lock).expect("lock");
+    assert!(md.file_type().is_file());
+    assert_eq!(md.permissions().mode() & 0o777, 0o600);
+    let socket = s.socket_dir().join(format!(".s.PGSQL.{}", s.port));
+    assert_eq!(
+        std::fs::metadata(&socket)
+            .expect("socket")
+            .permissions()
+            .mode()
+            & 0o777,
+        0o770
+    );
+    let mut c = s.connect();
+    // umask 0077: what the server creates is its own.
+    let global = s.data_dir().join("global").join("roles.sqlite");
+    assert_eq!(
+        std::fs::metadata(&global)
+            .expect("global")
+            .permissions()
+            .mode()
+            & 0o077,
+        0
+    );
+    let v: String = c
+        .query_one("SHOW superuser_reserved_connections", &[])
+        .expect("show")
+        .get(0);
+    assert_eq!(v, "3");
+}

@@ -98,6 +98,18 @@ impl BackendHooks for Hooks {
                     message: e.to_string(),
                 }
             })?;
+        // The last superuser_reserved_connections slots are for superusers (checked with this
+        // backend's own PGPROC taken, as PostgreSQL's InitPostgres does).
+        let reserved = guc::builtin::SUPERUSER_RESERVED_CONNECTIONS.get().max(0) as usize;
+        if reserved > 0
+            && !spi::roles::identity().session_superuser
+            && proc::free_count(proc::ProcList::Backend) < reserved
+        {
+            return Err(HookError {
+                sqlstate: "53300",
+                message: "remaining connection slots are reserved for non-replication superuser connections".into(),
+            });
+        }
         let key = random_key();
         p.set_cancel_key(key);
         p.status.set_connection(database, user);

@@ -102,6 +102,9 @@ fn data_dir(cli: &Cli) -> PathBuf {
 
 /// Runs the postmaster command line with the modules it may load; returns the exit code.
 pub fn run(modules: &[Module]) -> i32 {
+    // Files the server creates are the server user's alone (PostgreSQL's umask).
+    // SAFETY: umask only sets this process's file-creation mask.
+    unsafe { libc::umask(0o077) };
     let cli = Cli::parse();
     elog::init();
     let dir = data_dir(&cli);
