@@ -152,8 +152,8 @@ fn roles_live_in_the_global_catalog() {
             &mut su,
             "SELECT rolpassword FROM pg_authid WHERE rolname = 'bob'"
         ),
-        // md5('pw' || 'bob')
-        "md5".to_string() + &format!("{:x}", md5_of("pwbob"))
+        // PostgreSQL 15: SELECT 'md5' || md5('pwbob').
+        "md5".to_string() + &format!("{:032x}", md5_of("pwbob"))
     );
     su.batch_execute("DROP ROLE bob").expect("drop");
 }

@@ -960,31 +960,6 @@ pub fn login_role(name: &str) -> Result<Option<(RoleRow, Vec<String>)>, String> 
     }))
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn scram_verifier_matches_postgresql() {
-        // From PostgreSQL: SELECT rolpassword after SET password_encryption and a password
-        // 'secret' with this salt gives this verifier (RFC 7677's construction).
-        let v = scram_verifier(
-            "pencil",
-            b"\x01\x02\x03\x04\x05\x06\x07\x08\x09\x0a\x0b\x0c\x0d\x0e\x0f\x10",
-            4096,
-        );
-        assert!(v.starts_with("SCRAM-SHA-256$4096:AQIDBAUGBwgJCgsMDQ4PEA==$"));
-        assert_eq!(
-            md5_password("alice", "secret"),
-            "md5".to_string() + &md5_password("alice", "secret")[3..]
-        );
-        assert_eq!(
-            encrypt_password("a", "md50123456789abcdef0123456789abcdef", false),
-            "md50123456789abcdef0123456789abcdef"
-        );
-    }
-}
-
 // ---- the catalog relations ----
 
 type Cell = rusqlite::types::Value;
@@ -1104,4 +1079,29 @@ pub(crate) fn pg_auth_members_rows() -> rusqlite::Result<Vec<Vec<Cell>>> {
             ])
         },
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn verifiers_match_postgresql_15() {
+        // PostgreSQL 15: CREATE ROLE r PASSWORD 'pencil'; SELECT rolpassword FROM pg_authid.
+        use base64::Engine;
+        let pg = "SCRAM-SHA-256$4096:9MER8H/LRMebJ5LiAY/0Vw==$kx1aYhe9BPLOsBz7/drlPn0Yc1vOmGDYte/1uTulbbQ=:4Xub1jtbAY1U4rFhz7M2xQuY9Ln8Fg7p8WHFk5a8hi8=";
+        let salt = base64::engine::general_purpose::STANDARD
+            .decode("9MER8H/LRMebJ5LiAY/0Vw==")
+            .expect("salt");
+        assert_eq!(scram_verifier("pencil", &salt, 4096), pg);
+        // PostgreSQL 15: SELECT 'md5' || md5('secretalice').
+        assert_eq!(
+            md5_password("alice", "secret"),
+            "md54a0a68b43b6cd5cf266fa02f196e2371"
+        );
+        // A verifier or hash given as the password is stored as it is.
+        assert_eq!(encrypt_password("x", pg, false), pg);
+        assert!(encrypt_password("x", "pw", false).starts_with("SCRAM-SHA-256$4096:"));
+        assert!(encrypt_password("x", "pw", true).starts_with("md5"));
+    }
 }
