@@ -69,11 +69,7 @@ pub fn init(dir: &Path, username: Option<&str>, pwfile: Option<&Path>) -> i32 {
         );
         return 0;
     }
-    match datadir::init(dir).and_then(|()| {
-        spi::roles::init_roles(dir, &user, password.as_deref())
-            .map(|_| ())
-            .map_err(|e| crate::error::PmError::Fatal(e.message))
-    }) {
+    match datadir::init(dir, &user, password.as_deref()) {
         Ok(()) => {
             println!(
                 "initialized data directory \"{}\" (worker_spi preloaded)",

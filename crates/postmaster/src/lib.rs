@@ -181,7 +181,8 @@ fn serve(dir: &Path, cli: &Cli, modules: &[Module]) -> Result<i32, PmError> {
     proc::ps_status::init();
     if !datadir::is_initialized(dir) {
         tracing::info!("initializing data directory \"{}\"", dir.display());
-        datadir::init(dir)?;
+        // Started without `init`: the bootstrap superuser is `postgres`.
+        datadir::init(dir, sql_bootstrap_name(), None)?;
     }
     datadir::check_permissions(dir)?;
     if let Err(e) = spi::check_format(dir) {
@@ -264,4 +265,9 @@ fn serve(dir: &Path, cli: &Cli, modules: &[Module]) -> Result<i32, PmError> {
         lock,
     );
     Ok(pm.run())
+}
+
+/// The bootstrap superuser's name when the server initialises a data directory itself.
+fn sql_bootstrap_name() -> &'static str {
+    "postgres"
 }

@@ -91,7 +91,8 @@ pub fn init_roles(
     let tmp = dir.join(format!(".creating-{}", std::process::id()));
     let _ = std::fs::remove_file(&tmp);
     {
-        let conn = Connection::open(&tmp).map_err(sqlite)?;
+        let mut conn = Connection::open(&tmp).map_err(sqlite)?;
+        let conn = conn.transaction().map_err(sqlite)?;
         conn.execute_batch(SCHEMA).map_err(sqlite)?;
         let verifier = password.map(|p| encrypt_password(bootstrap, p, false));
         conn.execute(
@@ -114,6 +115,10 @@ pub fn init_roles(
             )
             .map_err(sqlite)?;
         }
+        conn.commit().map_err(sqlite)?;
+    }
+    {
+        let conn = Connection::open(&tmp).map_err(sqlite)?;
         conn.execute_batch("PRAGMA journal_mode = WAL")
             .map_err(sqlite)?;
     }
