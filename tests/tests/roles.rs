@@ -345,3 +345,38 @@ fn files_and_the_socket_lock_are_created_safely() {
         .get(0);
     assert_eq!(v, "3");
 }
+
+#[test]
+fn init_names_the_bootstrap_superuser_and_sets_its_password() {
+    let mut s = Server::new(&[]);
+    let pwfile = s.socket_dir().join("pw");
+    std::fs::write(&pwfile, "hunter2\n").expect("pwfile");
+    let (code, out) = s.ctl(&[
+        "init",
+        "-U",
+        "boss",
+        "--pwfile",
+        &pwfile.display().to_string(),
+    ]);
+    assert_eq!(code, 0, "{out}");
+    s.spawn();
+    s.wait_ready();
+    // As initdb -U: the only login role is `boss`, OID 10, a superuser.
+    assert_eq!(
+        err(s.try_connect()),
+        ("28000".into(), "role \"postgres\" does not exist".into())
+    );
+    let mut c = connect_as(&s, "boss").expect("boss");
+    let row = c
+        .query_one(
+            "SELECT oid::int4, rolsuper, rolpassword FROM pg_authid WHERE rolname = current_user",
+            &[],
+        )
+        .expect("boss row");
+    assert_eq!(row.get::<_, i32>(0), 10);
+    assert!(row.get::<_, bool>(1));
+    assert!(
+        row.get::<_, String>(2).starts_with("SCRAM-SHA-256$4096:"),
+        "the password is stored as a verifier"
+    );
+}

@@ -904,7 +904,13 @@ fn set_role(role: Option<&str>) -> Result<(), SpiError> {
             id.current_superuser = role_by_oid(id.session_oid)?.is_some_and(|r| r.superuser);
         }
         Some(name) => {
-            let r = role_by_name(name)?.ok_or_else(|| undefined_role(name))?;
+            // PostgreSQL checks the value as a setting's: 22023.
+            let r = role_by_name(name)?.ok_or_else(|| {
+                SpiError::new(
+                    sqlstate::INVALID_PARAMETER_VALUE,
+                    format!("role \"{name}\" does not exist"),
+                )
+            })?;
             let session_super = role_by_oid(id.session_oid)?.is_some_and(|r| r.superuser);
             if !session_super
                 && r.oid != id.session_oid
@@ -933,7 +939,12 @@ fn set_session_authorization(role: Option<&str>) -> Result<(), SpiError> {
     let mut id = id;
     let r = match role {
         None => role_by_oid(id.session_oid)?.ok_or_else(|| undefined_role(&id.session_name))?,
-        Some(name) => role_by_name(name)?.ok_or_else(|| undefined_role(name))?,
+        Some(name) => role_by_name(name)?.ok_or_else(|| {
+            SpiError::new(
+                sqlstate::INVALID_PARAMETER_VALUE,
+                format!("role \"{name}\" does not exist"),
+            )
+        })?,
     };
     // The login role stays the one allowed to switch back (PostgreSQL's
     // AuthenticatedUserIsSuperuser).

@@ -206,11 +206,15 @@ pub enum AuthStmt {
     SetRole {
         role: Option<String>,
         local: bool,
+        /// Written as RESET (its tag).
+        reset: bool,
     },
     /// `SET [SESSION|LOCAL] SESSION AUTHORIZATION name|DEFAULT`, `RESET SESSION AUTHORIZATION`.
     SetSessionAuthorization {
         role: Option<String>,
         local: bool,
+        /// Written as RESET (its tag).
+        reset: bool,
     },
     AlterOwner {
         kind: ObjectKind,
@@ -231,6 +235,8 @@ impl AuthStmt {
             AuthStmt::GrantRole { grant: false, .. } => "REVOKE ROLE",
             AuthStmt::Grant { grant: true, .. } => "GRANT",
             AuthStmt::Grant { grant: false, .. } => "REVOKE",
+            AuthStmt::SetRole { reset: true, .. }
+            | AuthStmt::SetSessionAuthorization { reset: true, .. } => "RESET",
             AuthStmt::SetRole { .. } | AuthStmt::SetSessionAuthorization { .. } => "SET",
             AuthStmt::AlterOwner { kind, .. } => match kind {
                 ObjectKind::Table => "ALTER TABLE",
@@ -865,6 +871,7 @@ fn set_role(r: &mut Reader<'_>) -> Result<Option<AuthStmt>> {
             return Ok(Some(AuthStmt::SetRole {
                 role: None,
                 local: false,
+                reset: true,
             }));
         }
         if r.is_at(1, "session") && r.is_at(2, "authorization") && r.sig.len() == 3 {
@@ -872,6 +879,7 @@ fn set_role(r: &mut Reader<'_>) -> Result<Option<AuthStmt>> {
             return Ok(Some(AuthStmt::SetSessionAuthorization {
                 role: None,
                 local: false,
+                reset: true,
             }));
         }
         return Ok(None);
@@ -906,7 +914,11 @@ fn set_role(r: &mut Reader<'_>) -> Result<Option<AuthStmt>> {
                 _ => Some(r.ident()?),
             }
         };
-        return Ok(Some(AuthStmt::SetRole { role, local }));
+        return Ok(Some(AuthStmt::SetRole {
+            role,
+            local,
+            reset: false,
+        }));
     }
     if r.is_at(i, "session") && r.is_at(i + 1, "authorization") {
         r.i = i + 2;
@@ -919,7 +931,11 @@ fn set_role(r: &mut Reader<'_>) -> Result<Option<AuthStmt>> {
                 _ => Some(r.ident()?),
             }
         };
-        return Ok(Some(AuthStmt::SetSessionAuthorization { role, local }));
+        return Ok(Some(AuthStmt::SetSessionAuthorization {
+            role,
+            local,
+            reset: false,
+        }));
     }
     Ok(None)
 }
@@ -1030,28 +1046,32 @@ mod tests {
             p("SET ROLE alice"),
             Some(AuthStmt::SetRole {
                 role: Some("alice".into()),
-                local: false
+                local: false,
+                reset: false
             })
         );
         assert_eq!(
             p("set local role none"),
             Some(AuthStmt::SetRole {
                 role: None,
-                local: true
+                local: true,
+                reset: false
             })
         );
         assert_eq!(
             p("RESET SESSION AUTHORIZATION"),
             Some(AuthStmt::SetSessionAuthorization {
                 role: None,
-                local: false
+                local: false,
+                reset: true
             })
         );
         assert_eq!(
             p("set session authorization 'bob'"),
             Some(AuthStmt::SetSessionAuthorization {
                 role: Some("bob".into()),
-                local: false
+                local: false,
+                reset: false
             })
         );
         assert_eq!(
