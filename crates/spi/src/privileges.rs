@@ -390,3 +390,36 @@ pub(crate) fn after_ddl(sql: &SqlConn, ddl: &sql::plan::Ddl) -> Result<(), SpiEr
         None => Ok(()),
     }
 }
+
+/// `pg_class.relowner`.
+pub(crate) fn owner_of(conn: &Connection, oid: u32) -> u32 {
+    owner_and_acl(conn, oid).0
+}
+
+/// `pg_class.relacl` in `aclitem[]`'s text form, stored as a JSON array
+/// (`["postgres=arwdDxt/postgres","alice=r/postgres"]`), or NULL for the default.
+pub(crate) fn acl_array(conn: &Connection, oid: u32) -> Option<String> {
+    let (_, acl) = owner_and_acl(conn, oid);
+    let items = acl?;
+    let name = |oid: u32| {
+        if oid == 0 {
+            String::new()
+        } else {
+            sql::func::catalog::role_name(oid)
+        }
+    };
+    let shown: Vec<String> = items
+        .iter()
+        .map(|i| {
+            let letters: String = privilege::LETTERS
+                .iter()
+                .enumerate()
+                .filter(|(n, _)| i.bits & (1 << n) != 0)
+                .map(|(_, &c)| c as char)
+                .collect();
+            let item = format!("{}={}/{}", name(i.grantee), letters, name(i.grantor));
+            format!("\"{}\"", item.replace('\\', "\\\\").replace('"', "\\\""))
+        })
+        .collect();
+    Some(format!("[{}]", shown.join(",")))
+}

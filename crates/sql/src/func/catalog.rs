@@ -404,14 +404,14 @@ pub static FUNCTIONS: &[Builtin] = &[
             f: partition_ancestors,
         },
     },
-    // Privileges: minipg's one role owns everything, and no ACL is ever stored (NULL means
-    // the owner's default privileges, as in PostgreSQL).
+    // Privileges: an object's default ACL (what a NULL `relacl` etc. means), as pg_dump
+    // compares it with the stored one.
     pure(
         "acldefault",
         &[Type::ANY, OID],
         Type::TEXT_ARRAY,
         "pg_acldefault",
-        null_fn,
+        acldefault,
     ),
     Builtin {
         name: "pg_options_to_table",
@@ -887,6 +887,32 @@ static ROLE_DIRECTORY: std::sync::OnceLock<Box<dyn RoleDirectory>> = std::sync::
 /// Installs the host's directory of roles (the first call wins).
 pub fn set_role_directory(directory: Box<dyn RoleDirectory>) {
     let _ = ROLE_DIRECTORY.set(directory);
+}
+
+/// `acldefault(kind, owner)`: the owner's privileges on an object of `kind` ('r' relation,
+/// 's' sequence, 'n' schema, 'd' database, 'f' function, 'T' type, 'l' language), stored as
+/// a one-element text array.
+fn acldefault(_: &Env, args: &[Value]) -> Result<Value> {
+    let (Some(Value::Text(kind)), Some(owner)) =
+        (args.first(), args.get(1).and_then(Value::as_int))
+    else {
+        return Ok(Value::Null);
+    };
+    let letters = match kind.as_str() {
+        "r" => "arwdDxt",
+        "s" => "rwU",
+        "n" => "UC",
+        "d" => "CTc",
+        "f" | "p" => "X",
+        "T" | "l" => "U",
+        _ => return Ok(Value::Text("[]".into())),
+    };
+    let name = role_name(Oid::try_from(owner).unwrap_or(0));
+    let item = format!("{name}={letters}/{name}");
+    Ok(Value::Text(format!(
+        "[\"{}\"]",
+        item.replace('\\', "\\\\").replace('"', "\\\"")
+    )))
 }
 
 /// The name of role `oid` (PostgreSQL's `unknown (OID=n)` for one that does not exist).

@@ -53,6 +53,11 @@ fn any_null(ctx: &Context<'_>) -> bool {
 }
 
 /// Registers the helpers the catalog relations' queries call (on every connection).
+/// The helper giving `pg_class.relowner` of a user relation.
+pub(crate) const RELOWNER: &str = "minipg_relowner";
+/// The helper giving `pg_class.relacl` of a user relation.
+pub(crate) const RELACL: &str = "minipg_relacl";
+
 pub(crate) fn register_helpers(conn: &Connection) -> rusqlite::Result<()> {
     let deterministic = FunctionFlags::SQLITE_UTF8 | FunctionFlags::SQLITE_DETERMINISTIC;
     conn.create_scalar_function(DEPARSE_DEFAULT, 3, deterministic, |ctx| {
@@ -64,6 +69,16 @@ pub(crate) fn register_helpers(conn: &Connection) -> rusqlite::Result<()> {
             .and_then(|t| i32::try_from(t).ok())
             .unwrap_or(-1);
         Ok(Some(super::deparse::default_expr(&text, ty, typmod, &[])))
+    })?;
+    // pg_class.relowner and relacl of a user relation (see `privileges`).
+    let stable = FunctionFlags::SQLITE_UTF8;
+    conn.create_scalar_function(RELOWNER, 1, stable, |ctx| {
+        let oid = oid_of(ctx.get_raw(0)).unwrap_or(0);
+        with_conn(ctx, |c| Ok(i64::from(crate::privileges::owner_of(c, oid))))
+    })?;
+    conn.create_scalar_function(RELACL, 1, stable, |ctx| {
+        let oid = oid_of(ctx.get_raw(0)).unwrap_or(0);
+        with_conn(ctx, |c| Ok(crate::privileges::acl_array(c, oid)))
     })?;
     for (name, f) in fc::REG_IO.iter().chain(fc::CAST_FUNCTIONS) {
         let f = *f;

@@ -187,8 +187,18 @@ pub(crate) fn source(schema: Namespace, name: &str) -> Source {
 fn namespace_sql() -> String {
     let mut s = String::new();
     for (name, oid) in BUILTIN_SCHEMAS {
-        let owner = if name == "public" { 6171 } else { 10 };
-        s.push_str(&format!("SELECT {oid}, '{name}', {owner}, NULL UNION ALL "));
+        // PostgreSQL 15's initdb gives schema public this ACL (pg_dump expects it).
+        let (owner, acl) = if name == "public" {
+            (
+                6171,
+                "'[\"pg_database_owner=UC/pg_database_owner\",\"=U/pg_database_owner\"]'",
+            )
+        } else {
+            (10, "NULL")
+        };
+        s.push_str(&format!(
+            "SELECT {oid}, '{name}', {owner}, {acl} UNION ALL "
+        ));
     }
     s.push_str("SELECT n.oid, n.nspname, 10, NULL FROM main.minipg_namespace n");
     s
@@ -196,7 +206,7 @@ fn namespace_sql() -> String {
 
 fn class_sql() -> String {
     format!(
-        "SELECT c.oid, c.relname, {nsp}, 0, 0, 10, \
+        "SELECT c.oid, c.relname, {nsp}, 0, 0, {owner}(c.oid), \
            CASE c.relkind WHEN 'r' THEN 2 WHEN 'i' THEN 403 ELSE 0 END, \
            CASE c.relkind WHEN 'v' THEN 0 ELSE c.oid END, 0, 0, -1.0, 0, 0, \
            c.relkind = 'r' AND c.oid IN (SELECT x.indrelid FROM {index} x), \
@@ -209,7 +219,7 @@ fn class_sql() -> String {
            c.relkind = 'r' AND c.oid IN (SELECT k.conrelid FROM {con} k WHERE k.contype = 'f' \
              UNION ALL SELECT k.confrelid FROM {con} k WHERE k.contype = 'f'), \
            0, 0, 0, 1, CASE c.relkind WHEN 'r' THEN 'd' ELSE 'n' END, 0, 0, \
-           0, CASE c.relkind WHEN 'r' THEN 1 ELSE 0 END, NULL, NULL, NULL \
+           0, CASE c.relkind WHEN 'r' THEN 1 ELSE 0 END, {acl}(c.oid), NULL, NULL \
          FROM main.minipg_class c \
          UNION ALL \
          SELECT x.oid, x.relname, x.relnamespace, 0, 0, 10, 403, x.oid, 0, 0, -1.0, 0, 0, 0, 0, \
@@ -222,6 +232,8 @@ fn class_sql() -> String {
            1, 'n', 0, 0, 0, 0, NULL, NULL, NULL \
          FROM {sc} s",
         nsp = nsp_oid("c.relnamespace"),
+        owner = super::functions::RELOWNER,
+        acl = super::functions::RELACL,
         index = q("pg_catalog.pg_index"),
         con = q("pg_catalog.pg_constraint"),
         ci = q("minipg_catalog.constraint_indexes"),
