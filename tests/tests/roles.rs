@@ -280,6 +280,20 @@ fn privileges_owners_and_signals() {
         .expect("terminate")
         .get(0);
     assert!(ok);
+    // OWNER TO: the new owner may then drop it; mallory may not.
+    su.batch_execute("CREATE TABLE given (a int); ALTER TABLE given OWNER TO alice")
+        .expect("owner to");
+    assert_eq!(
+        err(m.batch_execute("DROP TABLE given")),
+        ("42501".into(), "must be owner of table given".into())
+    );
+    assert_eq!(
+        one(
+            &mut su,
+            "SELECT relowner::regrole::text FROM pg_class WHERE relname = 'given'"
+        ),
+        "alice"
+    );
     su.batch_execute("DROP TABLE t").expect("superuser drops");
 }
 

@@ -1251,8 +1251,11 @@ fn to_regrole(env: &Env, args: &[Value]) -> Result<Value> {
 fn regrole_out(_: &Env, args: &[Value]) -> Result<Value> {
     Ok(match args.first().and_then(oid_arg) {
         Some(0) => Value::Text("-".into()),
-        Some(oid @ (BOOTSTRAP_SUPERUSER | DATABASE_OWNER_ROLE)) => Value::Text(role_name(oid)),
-        Some(oid) => Value::Text(oid.to_string()),
+        // A role that does not exist prints as its number, as PostgreSQL's regroleout.
+        Some(oid) => match role_name(oid) {
+            n if n.starts_with("unknown (OID=") => Value::Text(oid.to_string()),
+            n => Value::Text(n),
+        },
         None => args.first().cloned().unwrap_or(Value::Null),
     })
 }
