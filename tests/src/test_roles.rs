@@ -1,6 +1,6 @@
-//! A role lookup for the test server until minipg has a roles catalog: when the environment
-//! variable [`ENV`] names a file, the roles in it are the only ones that exist; otherwise every
-//! name is a superuser without a password (the server's default).
+//! A role lookup for the test server: when the environment variable [`ENV`] names a file, the
+//! roles in it are the only ones that exist (tests of the password exchanges build their
+//! verifiers with the `auth` crate); otherwise the server's roles catalog answers.
 //!
 //! File format, one role a line, tab-separated: `name`, the stored password (a SCRAM verifier,
 //! an `md5…` hash, or empty for none), then flags: `nologin`, `nosuperuser`, `expired` (valid
@@ -13,9 +13,12 @@ use wire::login::LoginRole;
 /// The environment variable naming the roles file.
 pub const ENV: &str = "MINIPG_TEST_ROLES";
 
-/// Installs [`lookup`] (call in `main`, before the postmaster starts).
+/// Installs [`lookup`] when [`ENV`] is set (call in `main`, before the postmaster starts; the
+/// first lookup installed wins, so the backends' catalog lookup then stays out).
 pub fn install() {
-    wire::login::set_login_lookup(lookup);
+    if std::env::var_os(ENV).is_some() {
+        wire::login::set_login_lookup(lookup);
+    }
 }
 
 /// Finds `name` in the roles file, or answers as the server's default lookup.

@@ -20,6 +20,12 @@ pub static PORT: GucInt = GucInt::new(5432);
 pub static LISTEN_ADDRESSES: GucString = GucString::new("localhost");
 /// `unix_socket_directories`: comma-separated directories for the Unix socket. Postmaster.
 pub static UNIX_SOCKET_DIRECTORIES: GucString = GucString::new("/tmp");
+/// `unix_socket_permissions`: the Unix socket's mode (PostgreSQL's default 0777). Postmaster.
+pub static UNIX_SOCKET_PERMISSIONS: GucInt = GucInt::new(0o777);
+/// `unix_socket_group`: the Unix socket's group ('' keeps the server user's). Postmaster.
+pub static UNIX_SOCKET_GROUP: GucString = GucString::new("");
+/// `superuser_reserved_connections`: connection slots only superusers may take. Postmaster.
+pub static SUPERUSER_RESERVED_CONNECTIONS: GucInt = GucInt::new(3);
 /// `max_connections`: client backends at once. Postmaster.
 pub static MAX_CONNECTIONS: GucInt = GucInt::new(100);
 /// `autovacuum`: whether the autovacuum launcher runs. Sighup.
@@ -244,6 +250,21 @@ pub(crate) fn define_all(registry: &mut Registry, private: bool) {
             Kind::Str(s(&UNIX_SOCKET_DIRECTORIES)),
         )
         .about("Directories for the Unix-domain socket, comma-separated."),
+        Builtin::new(
+            "unix_socket_permissions",
+            Postmaster,
+            int(i(&UNIX_SOCKET_PERMISSIONS), 0, 0o777, GucUnit::None))
+        .about("Access permissions of the Unix-domain socket."),
+        Builtin::new(
+            "unix_socket_group",
+            Postmaster,
+            Kind::Str(s(&UNIX_SOCKET_GROUP)))
+        .about("The owning group of the Unix-domain socket."),
+        Builtin::new(
+            "superuser_reserved_connections",
+            Postmaster,
+            int(i(&SUPERUSER_RESERVED_CONNECTIONS), 0, 10000, GucUnit::None))
+        .about("Connection slots reserved for superusers."),
         Builtin::new(
             "max_connections",
             Postmaster,

@@ -109,6 +109,18 @@ impl BackendHooks for Hooks {
                     message: e.to_string(),
                 }
             })?;
+        // The last superuser_reserved_connections slots are for superusers (checked with this
+        // backend's own PGPROC taken, as PostgreSQL's InitPostgres does).
+        let reserved = guc::builtin::SUPERUSER_RESERVED_CONNECTIONS.get().max(0) as usize;
+        if reserved > 0
+            && !spi::roles::identity().session_superuser
+            && proc::free_count(proc::ProcList::Backend) < reserved
+        {
+            return Err(HookError {
+                sqlstate: "53300",
+                message: "remaining connection slots are reserved for non-replication superuser connections".into(),
+            });
+        }
         let key = random_key();
         p.set_cancel_key(key);
         p.status.set_connection(database, user);
@@ -222,6 +234,9 @@ pub fn backend_main(
     let remote = conn.remote();
     let peer = conn.peer();
     proc::ps_status::set(&format!("postmaster: {remote} authentication"));
+    spi::roles::set_data_dir(&data_dir);
+    // The roles catalog answers who may log in (unless a test server installed its own).
+    let _ = wire::login::set_login_lookup(lookup_login_role);
     let cfg = wire::BackendConfig {
         data_dir,
         can_accept,
@@ -241,4 +256,27 @@ pub fn backend_main(
     };
     proc::proc_kill();
     code
+}
+
+/// The wire's role lookup: the data directory's role catalog.
+fn lookup_login_role(name: &str) -> Result<Option<wire::login::LoginRole>, String> {
+    Ok(
+        spi::roles::login_role(name)?.map(|(r, member_of)| wire::login::LoginRole {
+            oid: r.oid,
+            name: r.name,
+            superuser: r.superuser,
+            can_login: r.can_login,
+            password: r.password,
+            valid_until: r.valid_until.map(|micros| {
+                // timestamptz's stored form: microseconds since 2000-01-01 UTC.
+                let epoch_2000 = std::time::UNIX_EPOCH + Duration::from_secs(946_684_800);
+                if micros >= 0 {
+                    epoch_2000 + Duration::from_micros(micros as u64)
+                } else {
+                    epoch_2000 - Duration::from_micros(micros.unsigned_abs())
+                }
+            }),
+            member_of,
+        }),
+    )
 }

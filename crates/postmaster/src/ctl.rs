@@ -9,8 +9,47 @@ use crate::datadir::{self, process_alive, read_pid};
 /// Exit code of `status` when no server runs (pg_ctl's).
 pub const NOT_RUNNING: i32 = 3;
 
-/// `postmaster init -D DIR`.
-pub fn init(dir: &Path) -> i32 {
+/// The operating-system user's name (initdb's default superuser name).
+fn os_user() -> Option<String> {
+    // SAFETY: getpwuid returns a pointer into static storage or NULL; the name is copied out
+    // at once, and this single-threaded command calls no other passwd function meanwhile.
+    unsafe {
+        let pw = libc::getpwuid(libc::geteuid());
+        if pw.is_null() || (*pw).pw_name.is_null() {
+            return None;
+        }
+        std::ffi::CStr::from_ptr((*pw).pw_name)
+            .to_str()
+            .ok()
+            .map(str::to_owned)
+    }
+}
+
+/// `postmaster init -D DIR [-U name] [--pwfile file]`.
+pub fn init(dir: &Path, username: Option<&str>, pwfile: Option<&Path>) -> i32 {
+    let password = match pwfile {
+        Some(f) => match std::fs::read_to_string(f) {
+            Ok(text) => match text.lines().next().map(str::to_owned) {
+                Some(p) if !p.is_empty() => Some(p),
+                _ => {
+                    eprintln!("postmaster: password file \"{}\" is empty", f.display());
+                    return 1;
+                }
+            },
+            Err(e) => {
+                eprintln!(
+                    "postmaster: could not read password file \"{}\": {e}",
+                    f.display()
+                );
+                return 1;
+            }
+        },
+        None => None,
+    };
+    let Some(user) = username.map(str::to_owned).or_else(os_user) else {
+        eprintln!("postmaster: could not determine the current user name; use -U");
+        return 1;
+    };
     if datadir::is_initialized(dir) {
         // Idempotent: a deleted `postgres` database is created again (empty).
         let had_default = spi::database_path(dir, "postgres").is_file();
@@ -30,7 +69,7 @@ pub fn init(dir: &Path) -> i32 {
         );
         return 0;
     }
-    match datadir::init(dir) {
+    match datadir::init(dir, &user, password.as_deref()) {
         Ok(()) => {
             println!(
                 "initialized data directory \"{}\" (worker_spi preloaded)",

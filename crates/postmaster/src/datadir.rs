@@ -33,7 +33,7 @@ pub fn is_initialized(dir: &Path) -> bool {
 
 /// Creates a data directory (mode 0700, `minipg.conf` preloading worker_spi, the `postgres`
 /// database). Refuses a non-empty directory that is not one already.
-pub fn init(dir: &Path) -> Result<(), PmError> {
+pub fn init(dir: &Path, bootstrap: &str, password: Option<&str>) -> Result<(), PmError> {
     if is_initialized(dir) {
         return Ok(());
     }
@@ -72,6 +72,7 @@ pub fn init(dir: &Path) -> Result<(), PmError> {
     crate::hba::write_default(&dir.join(auth::hba::FILE_NAME))
         .map_err(|e| PmError::io(format!("could not write \"{}\"", auth::hba::FILE_NAME), e))?;
     spi::init_data_dir(dir).map_err(|e| PmError::Fatal(e.message))?;
+    spi::roles::init_roles(dir, bootstrap, password).map_err(|e| PmError::Fatal(e.message))?;
     Ok(())
 }
 

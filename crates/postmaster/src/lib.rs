@@ -73,8 +73,16 @@ struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Command {
-    /// Create a data directory (minipg.conf preloading worker_spi, the postgres database).
-    Init,
+    /// Create a data directory (minipg.conf preloading worker_spi, the postgres database,
+    /// the bootstrap superuser).
+    Init {
+        /// The bootstrap superuser's name (initdb's -U; default: the operating-system user).
+        #[arg(short = 'U', long = "username")]
+        username: Option<String>,
+        /// Read the bootstrap superuser's password from the first line of this file.
+        #[arg(long = "pwfile")]
+        pwfile: Option<PathBuf>,
+    },
     /// Stop a running server and wait until it is down.
     Stop {
         /// smart | fast | immediate
@@ -99,11 +107,16 @@ fn data_dir(cli: &Cli) -> PathBuf {
 
 /// Runs the postmaster command line with the modules it may load; returns the exit code.
 pub fn run(modules: &[Module]) -> i32 {
+    // Files the server creates are the server user's alone (PostgreSQL's umask).
+    // SAFETY: umask only sets this process's file-creation mask.
+    unsafe { libc::umask(0o077) };
     let cli = Cli::parse();
     elog::init();
     let dir = data_dir(&cli);
     match &cli.command {
-        Some(Command::Init) => ctl::init(&dir),
+        Some(Command::Init { username, pwfile }) => {
+            ctl::init(&dir, username.as_deref(), pwfile.as_deref())
+        }
         Some(Command::Stop { mode, timeout }) => {
             ctl::stop(&dir, mode, Duration::from_secs(*timeout))
         }
@@ -173,7 +186,8 @@ fn serve(dir: &Path, cli: &Cli, modules: &[Module]) -> Result<i32, PmError> {
     proc::ps_status::init();
     if !datadir::is_initialized(dir) {
         tracing::info!("initializing data directory \"{}\"", dir.display());
-        datadir::init(dir)?;
+        // Started without `init`: the bootstrap superuser is `postgres`.
+        datadir::init(dir, sql_bootstrap_name(), None)?;
     }
     datadir::check_permissions(dir)?;
     if let Err(e) = spi::check_format(dir) {
@@ -272,4 +286,9 @@ fn serve(dir: &Path, cli: &Cli, modules: &[Module]) -> Result<i32, PmError> {
         lock,
     );
     Ok(pm.run())
+}
+
+/// The bootstrap superuser's name when the server initialises a data directory itself.
+fn sql_bootstrap_name() -> &'static str {
+    "postgres"
 }

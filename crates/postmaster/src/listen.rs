@@ -8,9 +8,9 @@ use std::fs;
 use std::io::Write;
 use std::net::{TcpListener, TcpStream, ToSocketAddrs};
 use std::os::fd::{AsRawFd, RawFd};
-use std::os::unix::fs::PermissionsExt;
+use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
 use std::os::unix::net::{UnixListener, UnixStream};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use crate::datadir::process_alive;
 use crate::error::PmError;
@@ -82,31 +82,72 @@ impl Listener {
     }
 }
 
+/// Creates the socket's lock file as PostgreSQL does: `O_CREAT | O_EXCL | O_NOFOLLOW`, mode
+/// 0600, so a file or symlink planted there is never followed or truncated. One left by a
+/// dead postmaster (or anything that is not a regular file with a live pid) is unlinked —
+/// the name itself, never what a symlink points to — and creation is tried again.
+fn create_lock_file(lock: &Path, socket: &Path) -> Result<fs::File, PmError> {
+    for _ in 0..10 {
+        match fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .mode(0o600)
+            .custom_flags(libc::O_NOFOLLOW)
+            .open(lock)
+        {
+            Ok(f) => return Ok(f),
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+                let md = fs::symlink_metadata(lock).ok();
+                let regular = md.as_ref().is_some_and(|m| m.file_type().is_file());
+                if regular {
+                    let pid: i32 = fs::OpenOptions::new()
+                        .read(true)
+                        .custom_flags(libc::O_NOFOLLOW)
+                        .open(lock)
+                        .ok()
+                        .and_then(|mut f| {
+                            use std::io::Read;
+                            let mut s = String::new();
+                            f.read_to_string(&mut s).ok()?;
+                            s.lines().next()?.trim().parse().ok()
+                        })
+                        .unwrap_or(0);
+                    if pid != std::process::id() as i32 && process_alive(pid) {
+                        return Err(PmError::Fatal(format!(
+                            "lock file \"{}\" already exists: is another postmaster (PID {pid}) using socket file \"{}\"?",
+                            lock.display(),
+                            socket.display()
+                        )));
+                    }
+                }
+                if let Err(e) = fs::remove_file(lock)
+                    && e.kind() != std::io::ErrorKind::NotFound
+                {
+                    return Err(PmError::io(
+                        format!("could not remove old lock file \"{}\"", lock.display()),
+                        e,
+                    ));
+                }
+            }
+            Err(e) => {
+                return Err(PmError::io(
+                    format!("could not create lock file \"{}\"", lock.display()),
+                    e,
+                ));
+            }
+        }
+    }
+    Err(PmError::Fatal(format!(
+        "could not create lock file \"{}\": it keeps reappearing",
+        lock.display()
+    )))
+}
+
 fn unix_listener(dir: &str, port: i64) -> Result<Listener, PmError> {
     let path = PathBuf::from(dir).join(format!(".s.PGSQL.{port}"));
     let lock = PathBuf::from(format!("{}.lock", path.display()));
-    if let Ok(s) = fs::read_to_string(&lock) {
-        let pid: i32 = s
-            .lines()
-            .next()
-            .and_then(|l| l.trim().parse().ok())
-            .unwrap_or(0);
-        if pid != std::process::id() as i32 && process_alive(pid) {
-            return Err(PmError::Fatal(format!(
-                "lock file \"{}\" already exists: is another postmaster (PID {pid}) using socket file \"{}\"?",
-                lock.display(),
-                path.display()
-            )));
-        }
-        let _ = fs::remove_file(&lock);
-    }
+    let mut f = create_lock_file(&lock, &path)?;
     let _ = fs::remove_file(&path);
-    let mut f = fs::File::create(&lock).map_err(|e| {
-        PmError::io(
-            format!("could not create lock file \"{}\"", lock.display()),
-            e,
-        )
-    })?;
     let _ = writeln!(f, "{}", std::process::id());
     let listener = UnixListener::bind(&path).map_err(|e| {
         PmError::io(
@@ -114,7 +155,32 @@ fn unix_listener(dir: &str, port: i64) -> Result<Listener, PmError> {
             e,
         )
     })?;
-    let _ = fs::set_permissions(&path, fs::Permissions::from_mode(0o777));
+    let mode = guc::builtin::UNIX_SOCKET_PERMISSIONS.get().clamp(0, 0o777) as u32;
+    fs::set_permissions(&path, fs::Permissions::from_mode(mode)).map_err(|e| {
+        PmError::io(
+            format!("could not set permissions of file \"{}\"", path.display()),
+            e,
+        )
+    })?;
+    let group = guc::builtin::UNIX_SOCKET_GROUP.get();
+    if !group.is_empty() {
+        let gid = match group.parse::<u32>() {
+            Ok(gid) => Some(nix::unistd::Gid::from_raw(gid)),
+            Err(_) => nix::unistd::Group::from_name(&group)
+                .ok()
+                .flatten()
+                .map(|g| g.gid),
+        };
+        let Some(gid) = gid else {
+            return Err(PmError::Fatal(format!("group \"{group}\" does not exist")));
+        };
+        nix::unistd::chown(&path, None, Some(gid)).map_err(|e| {
+            PmError::io(
+                format!("could not set group of file \"{}\"", path.display()),
+                std::io::Error::from(e),
+            )
+        })?;
+    }
     listener
         .set_nonblocking(true)
         .map_err(|e| PmError::io("could not make the Unix socket non-blocking", e))?;

@@ -37,10 +37,12 @@ pub(crate) fn register(conn: &Connection, database: &str, user: &str) -> Result<
     conn.create_scalar_function(symbol::VERSION, 0, stable, |_| Ok(version_string()))?;
     let db = database.to_string();
     conn.create_scalar_function(symbol::CURRENT_DATABASE, 0, stable, move |_| Ok(db.clone()))?;
-    let u = user.to_string();
-    conn.create_scalar_function(symbol::CURRENT_USER, 0, stable, move |_| Ok(u.clone()))?;
-    let u = user.to_string();
-    conn.create_scalar_function(symbol::SESSION_USER, 0, stable, move |_| Ok(u.clone()))?;
+    conn.create_scalar_function(symbol::CURRENT_USER, 0, stable, |_| {
+        Ok(crate::roles::identity().current_name)
+    })?;
+    conn.create_scalar_function(symbol::SESSION_USER, 0, stable, |_| {
+        Ok(crate::roles::identity().session_name)
+    })?;
     let u = user.to_string();
     conn.create_scalar_function(symbol::CURRENT_SCHEMA, 0, stable, move |_| {
         Ok(crate::catalog::relations::search_path_names(&u)
@@ -153,6 +155,7 @@ fn signal_backend(ctx: &mut Context<'_>, terminate: bool) -> Result<Option<i64>>
     let Ok(pid) = i32::try_from(pid) else {
         return Ok(Some(0));
     };
+    check_signal_permission(pid, terminate).map_err(|e| function_error(&e))?;
     match hooks().signal_backend(pid, terminate) {
         Ok(true) => Ok(Some(1)),
         Ok(false) => {
@@ -160,5 +163,46 @@ fn signal_backend(ctx: &mut Context<'_>, terminate: bool) -> Result<Option<i64>>
             Ok(Some(0))
         }
         Err(e) => Err(function_error(&e)),
+    }
+}
+
+/// PostgreSQL 15's rule for signalling process `pid`: a process of a superuser (or of no
+/// role: workers) needs a superuser; any other needs the privileges of its role or
+/// membership in `pg_signal_backend`. Unknown pids are left to the signal hook.
+fn check_signal_permission(pid: i32, terminate: bool) -> std::result::Result<(), SpiError> {
+    let me = crate::roles::identity();
+    if me.current_superuser {
+        return Ok(());
+    }
+    let Some(row) = hooks().activity().into_iter().find(|r| r.pid == pid) else {
+        return Ok(());
+    };
+    let target = row
+        .usename
+        .as_deref()
+        .and_then(|n| crate::roles::role_by_name(n).ok().flatten());
+    let (what, whose) = if terminate {
+        ("terminate superuser process", "process is being terminated")
+    } else {
+        ("cancel superuser query", "query is being canceled")
+    };
+    match target {
+        Some(t) if !t.superuser => {
+            const PG_SIGNAL_BACKEND: u32 = 4200;
+            if crate::roles::has_privs_of(t.oid) || crate::roles::has_privs_of(PG_SIGNAL_BACKEND) {
+                Ok(())
+            } else {
+                Err(SpiError::new(
+                    sqlstate::INSUFFICIENT_PRIVILEGE,
+                    format!(
+                        "must be a member of the role whose {whose} or member of pg_signal_backend"
+                    ),
+                ))
+            }
+        }
+        _ => Err(SpiError::new(
+            sqlstate::INSUFFICIENT_PRIVILEGE,
+            format!("must be a superuser to {what}"),
+        )),
     }
 }

@@ -142,8 +142,9 @@ mod tests {
     fn checkpoint_truncates_and_vacuum_frees_pages() {
         let dir = tempfile::tempdir().expect("tempdir");
         crate::init_data_dir(dir.path()).expect("init");
-        let mut s = crate::Session::open(dir.path(), "postgres", "u", OpenOptions::default())
-            .expect("session");
+        let mut s =
+            crate::Session::open(dir.path(), "postgres", "postgres", OpenOptions::default())
+                .expect("session");
         for r in s.simple_query(
             "CREATE TABLE big (b text); \
              INSERT INTO big SELECT repeat(md5(x::text), 63) FROM generate_series(1, 300) x",

@@ -199,6 +199,7 @@ impl Session {
         opts: OpenOptions,
     ) -> Result<Session, SpiError> {
         datadir::require_database(data_dir, database)?;
+        crate::roles::begin_session(data_dir, user)?;
         let path = database_path(data_dir, database);
         let sql =
             SqlConn::open(&path, database, user, &opts, Trust::Client, false).map_err(|e| {
@@ -775,7 +776,9 @@ impl Session {
         } else {
             runtime::start_transaction_clock();
         }
+        self.sql.trusted(|c| crate::privileges::check_ddl(c, ddl))?;
         let (notices, filled) = exec::run_ddl(&self.sql, ddl)?;
+        crate::privileges::after_ddl(&self.sql, ddl)?;
         self.note_ddl();
         if self.tx != TxStatus::Idle {
             match ddl {
@@ -1039,12 +1042,30 @@ impl Session {
                 if in_block {
                     return Err(inside_block("CREATE DATABASE"));
                 }
+                let me = crate::roles::identity();
+                if !me.current_superuser
+                    && !crate::roles::role_by_name(&me.current_name)?.is_some_and(|r| r.createdb)
+                {
+                    return Err(SpiError::new(
+                        sqlstate::INSUFFICIENT_PRIVILEGE,
+                        "permission denied to create database",
+                    ));
+                }
                 datadir::create_database(&self.data_dir, name)?;
                 Ok(QueryResult::tag("CREATE DATABASE"))
             }
             Utility::DropDatabase { name, if_exists } => {
                 if in_block {
                     return Err(inside_block("DROP DATABASE"));
+                }
+                // Databases belong to the bootstrap superuser: only superusers drop them.
+                if !crate::roles::identity().current_superuser
+                    && database_exists(&self.data_dir, name)
+                {
+                    return Err(SpiError::new(
+                        sqlstate::INSUFFICIENT_PRIVILEGE,
+                        format!("must be owner of database {name}"),
+                    ));
                 }
                 if *name == self.database {
                     return Err(SpiError::new(
@@ -1063,6 +1084,33 @@ impl Session {
                 }
                 Ok(QueryResult::tag("DROP DATABASE").with_notices(notices))
             }
+            Utility::Auth { stmt, relations } => match stmt.as_ref() {
+                sql::auth::AuthStmt::AlterOwner { .. } | sql::auth::AuthStmt::Grant { .. } => {
+                    if in_block {
+                        self.ensure_begun(true)?;
+                    }
+                    crate::privileges::execute(&self.sql, stmt, relations)?;
+                    Ok(QueryResult::tag(u.tag()))
+                }
+                other => match crate::roles::execute(other) {
+                    Some(result) => {
+                        let notices: Vec<Notice> = crate::roles::take_notices()
+                            .into_iter()
+                            .map(|m| Notice::notice("00000", m))
+                            .collect();
+                        result?;
+                        if other.is_set() {
+                            self.plans.clear();
+                            runtime::refresh_env();
+                        }
+                        Ok(QueryResult::tag(u.tag()).with_notices(notices))
+                    }
+                    None => Err(SpiError::new(
+                        sqlstate::FEATURE_NOT_SUPPORTED,
+                        "GRANT and REVOKE of privileges are not supported yet",
+                    )),
+                },
+            },
         }
     }
 
@@ -1143,6 +1191,8 @@ impl Session {
         } else {
             runtime::start_transaction_clock();
         }
+        self.sql
+            .trusted(|c| crate::privileges::check_access(c, &plan.access))?;
         if !plan.columns.is_empty() {
             sink.describe(&plan.columns)?;
         }

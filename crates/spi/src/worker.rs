@@ -611,6 +611,10 @@ impl SpiClient {
                 sqlstate::FEATURE_NOT_SUPPORTED,
                 "transaction control statements are not allowed in SPI",
             )),
+            Utility::Auth { .. } => Err(SpiError::new(
+                sqlstate::FEATURE_NOT_SUPPORTED,
+                "role and privilege statements are not allowed in SPI",
+            )),
         }
     }
 
@@ -863,8 +867,8 @@ mod tests {
         assert_eq!(e.sqlstate, sql::sqlstate::READ_ONLY_SQL_TRANSACTION);
 
         // Another process (here: a session) holding the write lock → 55P03 after busy_timeout.
-        let mut holder =
-            Session::open(dir.path(), "postgres", "u", OpenOptions::default()).expect("session");
+        let mut holder = Session::open(dir.path(), "postgres", "postgres", OpenOptions::default())
+            .expect("session");
         for sql in ["BEGIN", "INSERT INTO schema1.counted VALUES ('delta', 1)"] {
             let p = holder.prepare(sql).expect("prepare");
             holder.execute(&p, &[]).expect("execute");

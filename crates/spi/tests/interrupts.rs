@@ -32,7 +32,8 @@ fn interrupted(s: &mut Session, sql: &str, fire: fn()) -> (SpiError, Duration) {
 fn cancel_timeout_and_terminate() {
     let dir = tempfile::tempdir().expect("tempdir");
     spi::init_data_dir(dir.path()).expect("init");
-    let mut s = Session::open(dir.path(), "postgres", "u", OpenOptions::default()).expect("open");
+    let mut s =
+        Session::open(dir.path(), "postgres", "postgres", OpenOptions::default()).expect("open");
 
     // Cancel during pg_sleep(5).
     interrupt::clear_cancel();
@@ -74,7 +75,7 @@ fn cancel_timeout_and_terminate() {
 
     // A cancel while waiting for another connection's write lock ends the wait early.
     let mut holder =
-        Session::open(dir.path(), "postgres", "u", OpenOptions::default()).expect("holder");
+        Session::open(dir.path(), "postgres", "postgres", OpenOptions::default()).expect("holder");
     run(&mut s, "CREATE TABLE t (a int)").expect("create");
     run(&mut holder, "BEGIN").expect("begin");
     run(&mut holder, "INSERT INTO t VALUES (1)").expect("insert");

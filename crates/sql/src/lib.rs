@@ -13,6 +13,7 @@
 //! schemas) it asks through a catalog trait the caller implements.
 
 pub mod analyze;
+pub mod auth;
 pub mod catalog;
 pub mod copy;
 pub mod emit;
@@ -93,6 +94,7 @@ impl Statements {
             | parse::Stmt::Copy(_)
             | parse::Stmt::Maintenance(_)
             | parse::Stmt::AlterSequence(_)
+            | parse::Stmt::Auth(_)
             | parse::Stmt::CommentOnConstraint { .. } => None,
         }
     }

@@ -49,6 +49,8 @@ pub enum Stmt {
     },
     /// `ALTER SEQUENCE [IF EXISTS] name …` (sqlparser does not know it).
     AlterSequence(Box<AlterSequence>),
+    /// Roles, privileges, SET ROLE, OWNER TO: read by [`crate::auth::parse`].
+    Auth(Box<crate::auth::AuthStmt>),
     /// `COMMENT ON CONSTRAINT name ON table IS …` (sqlparser does not know it).
     CommentOnConstraint {
         constraint: ast::Ident,
@@ -428,6 +430,9 @@ fn parse_one(
     {
         let stmt = Stmt::Maintenance(maintenance(text, positions, &significant)?);
         return Ok(Some(parsed(stmt, Vec::new())));
+    }
+    if let Some(stmt) = crate::auth::parse(text, positions, &significant)? {
+        return Ok(Some(parsed(Stmt::Auth(Box::new(stmt)), Vec::new())));
     }
     if let Some(schema) = create_schema_elements(text, positions, &tokens)? {
         return Ok(Some(parsed(schema, Vec::new())));

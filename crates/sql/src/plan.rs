@@ -93,6 +93,21 @@ pub struct QueryPlan {
     /// It may call `nextval`/`setval` (directly, or through a column default of the table it
     /// inserts into): it writes a sequence even when it is a SELECT.
     pub advances_sequences: bool,
+    /// What the statement touches, for the privilege checks made each time it runs.
+    pub access: Access,
+}
+
+/// The user relations a statement names (system catalogs are not listed) and how: the host
+/// checks the current role's privileges on them before every execution, as PostgreSQL's
+/// executor does, so a plan kept in a cache is checked again.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Access {
+    /// Relations read (SELECT), in the order named, once each; the target of an INSERT,
+    /// UPDATE or DELETE is here only when the statement reads it (WHERE, RETURNING, a SET
+    /// expression, ON CONFLICT).
+    pub reads: Vec<crate::types::Oid>,
+    /// The target of INSERT, UPDATE or DELETE and the privilege it needs.
+    pub write: Option<(crate::types::Oid, Command)>,
 }
 
 impl QueryPlan {
@@ -452,6 +467,12 @@ pub enum Utility {
         if_exists: bool,
         cascade: bool,
     },
+    /// Roles, privileges, SET ROLE, OWNER TO ([`crate::auth`]), with the relations the
+    /// statement names resolved (GRANT … ON TABLE, ALTER TABLE … OWNER TO).
+    Auth {
+        stmt: Box<crate::auth::AuthStmt>,
+        relations: Vec<Relation>,
+    },
 }
 
 impl Utility {
@@ -486,6 +507,7 @@ impl Utility {
             Utility::DropDatabase { .. } => "DROP DATABASE",
             Utility::CreateSchema { .. } => "CREATE SCHEMA",
             Utility::DropSchema { .. } => "DROP SCHEMA",
+            Utility::Auth { stmt, .. } => stmt.tag(),
         }
     }
 }

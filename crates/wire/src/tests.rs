@@ -104,6 +104,9 @@ impl Harness {
         let serial = serial();
         let dir = tempfile::tempdir().unwrap();
         spi::init_data_dir(dir.path()).unwrap();
+        for user in ["u", "alice"] {
+            spi::roles::add_login_role(dir.path(), user, true).unwrap();
+        }
         let (client, server) = UnixStream::pair().unwrap();
         client
             .set_read_timeout(Some(Duration::from_secs(20)))
@@ -1263,6 +1266,7 @@ fn the_postgres_crate_speaks_to_us() {
     let _serial = serial();
     let data = tempfile::tempdir().unwrap();
     spi::init_data_dir(data.path()).unwrap();
+    spi::roles::add_login_role(data.path(), "u", true).unwrap();
     let sock = tempfile::tempdir().unwrap();
     serve_unix_socket(sock.path(), data.path().to_owned(), 5999);
     let mut client = postgres::Config::new()
@@ -1377,6 +1381,7 @@ fn psql_speaks_to_us_when_installed() {
     let _serial = serial();
     let data = tempfile::tempdir().unwrap();
     spi::init_data_dir(data.path()).unwrap();
+    spi::roles::add_login_role(data.path(), "u", true).unwrap();
     let sock = tempfile::tempdir().unwrap();
     serve_unix_socket(sock.path(), data.path().to_owned(), 5998);
     let out = std::process::Command::new(psql)

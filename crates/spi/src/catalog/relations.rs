@@ -258,7 +258,7 @@ impl Catalog for DbCatalog<'_> {
     }
 
     fn role_exists(&self, name: &str) -> bool {
-        name == self.user || name == "postgres"
+        sql::func::catalog::role_oid(name).is_some()
     }
 }
 

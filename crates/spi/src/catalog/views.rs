@@ -29,11 +29,27 @@ fn int(v: Option<i64>) -> Cell {
 }
 
 /// The rows of `pg_stat_activity`.
+/// Another role's query, state and times show as PostgreSQL shows them to a role without
+/// its privileges: `<insufficient privilege>` and NULLs.
 pub(crate) fn activity_rows() -> Vec<Vec<Cell>> {
+    let me = crate::roles::identity();
     hooks()
         .activity()
         .into_iter()
-        .map(|r| {
+        .map(|mut r| {
+            let visible = me.current_superuser
+                || r.usename.as_deref().is_some_and(|u| {
+                    crate::roles::role_by_name(u)
+                        .ok()
+                        .flatten()
+                        .is_some_and(|role| crate::roles::has_privs_of(role.oid))
+                });
+            if !visible {
+                r.state = None;
+                r.query = Some("<insufficient privilege>".into());
+                r.query_start = None;
+                r.backend_start = None;
+            }
             vec![
                 Cell::Integer(i64::from(r.pid)),
                 text(r.datname),

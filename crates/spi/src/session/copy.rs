@@ -463,8 +463,8 @@ mod tests {
     fn setup() -> (tempfile::TempDir, Session) {
         let dir = tempfile::tempdir().expect("tempdir");
         init_data_dir(dir.path()).expect("init");
-        let s =
-            Session::open(dir.path(), "postgres", "alice", OpenOptions::default()).expect("open");
+        let s = Session::open(dir.path(), "postgres", "postgres", OpenOptions::default())
+            .expect("open");
         (dir, s)
     }
 

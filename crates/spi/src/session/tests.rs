@@ -10,7 +10,8 @@ use sql::Type;
 fn setup() -> (tempfile::TempDir, Session) {
     let dir = tempfile::tempdir().expect("tempdir");
     init_data_dir(dir.path()).expect("init");
-    let s = Session::open(dir.path(), "postgres", "alice", OpenOptions::default()).expect("open");
+    let s =
+        Session::open(dir.path(), "postgres", "postgres", OpenOptions::default()).expect("open");
     (dir, s)
 }
 
@@ -48,7 +49,7 @@ fn scalar(s: &mut Session, sql: &str) -> Value {
 fn open_missing_database_is_fatal_3d000() {
     let dir = tempfile::tempdir().expect("tempdir");
     init_data_dir(dir.path()).expect("init");
-    let e = Session::open(dir.path(), "nope", "u", OpenOptions::default())
+    let e = Session::open(dir.path(), "nope", "postgres", OpenOptions::default())
         .err()
         .expect("missing");
     assert_eq!(e.sqlstate, sql::sqlstate::INVALID_CATALOG_NAME);
@@ -477,7 +478,8 @@ fn schemas_with_quoted_names_and_pg_namespace() {
 #[test]
 fn schema_created_by_one_connection_is_seen_by_another() {
     let (dir, mut a) = setup();
-    let mut b = Session::open(dir.path(), "postgres", "bob", OpenOptions::default()).expect("b");
+    let mut b =
+        Session::open(dir.path(), "postgres", "postgres", OpenOptions::default()).expect("b");
     assert_eq!(
         fail(&mut b, "SELECT * FROM s.t").sqlstate,
         sql::sqlstate::UNDEFINED_TABLE
@@ -491,7 +493,7 @@ fn schema_created_by_one_connection_is_seen_by_another() {
 fn a_thousand_schemas_in_one_database() {
     let dir = tempfile::tempdir().expect("tempdir");
     init_data_dir(dir.path()).expect("init");
-    let mut s = Session::open(dir.path(), "postgres", "u", fast_opts()).expect("open");
+    let mut s = Session::open(dir.path(), "postgres", "postgres", fast_opts()).expect("open");
     for i in 0..1000 {
         run(
             &mut s,
@@ -617,7 +619,7 @@ fn server_functions() {
     );
     assert_eq!(
         scalar(&mut s, "SELECT current_user"),
-        Value::Text("alice".into())
+        Value::Text("postgres".into())
     );
     assert_eq!(
         scalar(&mut s, "SELECT pg_backend_pid()"),
@@ -659,7 +661,8 @@ fn create_and_drop_database_statements() {
         fail(&mut s, "CREATE DATABASE app").sqlstate,
         sql::sqlstate::DUPLICATE_DATABASE
     );
-    let mut other = Session::open(dir.path(), "app", "u", OpenOptions::default()).expect("app");
+    let mut other =
+        Session::open(dir.path(), "app", "postgres", OpenOptions::default()).expect("app");
     run(&mut other, "CREATE TABLE t (a int)");
     drop(other);
     run(&mut s, "BEGIN");
@@ -686,7 +689,7 @@ fn concurrent_writers_lose_no_update() {
     let dir = tempfile::tempdir().expect("tempdir");
     init_data_dir(dir.path()).expect("init");
     {
-        let mut s = Session::open(dir.path(), "postgres", "u", fast_opts()).expect("open");
+        let mut s = Session::open(dir.path(), "postgres", "postgres", fast_opts()).expect("open");
         run(
             &mut s,
             "CREATE TABLE counter (id integer PRIMARY KEY, n integer)",
@@ -698,7 +701,7 @@ fn concurrent_writers_lose_no_update() {
     for _ in 0..2 {
         let path = dir.path().to_path_buf();
         threads.push(std::thread::spawn(move || {
-            let mut s = Session::open(&path, "postgres", "u", fast_opts()).expect("open");
+            let mut s = Session::open(&path, "postgres", "postgres", fast_opts()).expect("open");
             let mut retries = 0u32;
             for i in 0..PER_THREAD {
                 if i % 2 == 0 {
@@ -737,7 +740,7 @@ fn concurrent_writers_lose_no_update() {
     for t in threads {
         t.join().expect("thread");
     }
-    let mut s = Session::open(dir.path(), "postgres", "u", fast_opts()).expect("open");
+    let mut s = Session::open(dir.path(), "postgres", "postgres", fast_opts()).expect("open");
     assert_eq!(
         scalar(&mut s, "SELECT n FROM counter WHERE id = 1"),
         Value::Int(2 * PER_THREAD)
@@ -752,8 +755,8 @@ fn autocommit_write_times_out_with_55p03_and_block_write_is_40001() {
         busy_timeout: Duration::from_millis(100),
         ..fast_opts()
     };
-    let mut holder = Session::open(dir.path(), "postgres", "u", short.clone()).expect("a");
-    let mut other = Session::open(dir.path(), "postgres", "u", short).expect("b");
+    let mut holder = Session::open(dir.path(), "postgres", "postgres", short.clone()).expect("a");
+    let mut other = Session::open(dir.path(), "postgres", "postgres", short).expect("b");
     run(&mut holder, "CREATE TABLE t (a int)");
     run(&mut other, "SELECT count(*) FROM t");
     run(&mut holder, "BEGIN");
@@ -860,7 +863,8 @@ fn repeated_statements_are_served_from_the_plan_cache() {
 #[test]
 fn a_schema_change_by_another_session_is_seen_by_the_next_statement() {
     let (dir, mut a) = setup();
-    let mut b = Session::open(dir.path(), "postgres", "bob", OpenOptions::default()).expect("b");
+    let mut b =
+        Session::open(dir.path(), "postgres", "postgres", OpenOptions::default()).expect("b");
     run(&mut a, "CREATE TABLE wide (a integer)");
     run(&mut a, "INSERT INTO wide VALUES (1)");
     assert_eq!(
@@ -888,26 +892,28 @@ fn a_schema_change_by_another_session_is_seen_by_the_next_statement() {
 #[test]
 fn a_namespace_change_by_another_session_is_seen_by_the_next_statement() {
     let (dir, mut a) = setup();
-    let mut b = Session::open(dir.path(), "postgres", "bob", OpenOptions::default()).expect("b");
-    // search_path is "$user", public: alice's schema, once it exists, comes first.
+    let mut b =
+        Session::open(dir.path(), "postgres", "postgres", OpenOptions::default()).expect("b");
+    // search_path is "$user", public: postgres's schema, once it exists, comes first.
     run(&mut a, "CREATE TABLE t (a text)");
     run(&mut a, "INSERT INTO t VALUES ('public')");
     let query = "SELECT a FROM t";
     assert_eq!(scalar(&mut a, query), Value::Text("public".into()));
     assert_eq!(scalar(&mut a, query), Value::Text("public".into()));
     // Only the catalog changes here: the cached plan of `t` must change with it.
-    run(&mut b, "CREATE SCHEMA alice");
-    run(&mut b, "CREATE TABLE alice.t (a text)");
-    run(&mut b, "INSERT INTO alice.t VALUES ('schema alice')");
-    assert_eq!(scalar(&mut a, query), Value::Text("schema alice".into()));
-    run(&mut b, "DROP SCHEMA alice CASCADE");
+    run(&mut b, "CREATE SCHEMA postgres");
+    run(&mut b, "CREATE TABLE postgres.t (a text)");
+    run(&mut b, "INSERT INTO postgres.t VALUES ('schema postgres')");
+    assert_eq!(scalar(&mut a, query), Value::Text("schema postgres".into()));
+    run(&mut b, "DROP SCHEMA postgres CASCADE");
     assert_eq!(scalar(&mut a, query), Value::Text("public".into()));
 }
 
 #[test]
 fn a_rolled_back_schema_change_empties_the_plan_cache() {
     let (dir, mut a) = setup();
-    let mut b = Session::open(dir.path(), "postgres", "bob", OpenOptions::default()).expect("b");
+    let mut b =
+        Session::open(dir.path(), "postgres", "postgres", OpenOptions::default()).expect("b");
     // A's plan is stamped with the cookie of its own uncommitted DDL; after the rollback, B's
     // DDL brings the cookie back to that very value with a different schema.
     run(&mut a, "BEGIN");

@@ -5,7 +5,7 @@ use super::*;
 use crate::datadir::init_data_dir;
 
 fn open(dir: &Path) -> Session {
-    Session::open(dir, "postgres", "alice", OpenOptions::default()).expect("open")
+    Session::open(dir, "postgres", "postgres", OpenOptions::default()).expect("open")
 }
 
 fn setup() -> (tempfile::TempDir, Session) {

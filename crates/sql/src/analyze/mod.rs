@@ -25,6 +25,7 @@ mod expr;
 mod grouping;
 mod modify;
 mod names;
+mod privileges;
 mod query;
 pub(crate) mod resolve;
 mod sequence;
@@ -149,6 +150,8 @@ pub(crate) struct Analyzer<'a> {
     pub insert_source: bool,
     /// The user relations the statement names (a view's dependencies), in order, once each.
     pub relations_used: Vec<u32>,
+    /// The table INSERT, UPDATE or DELETE writes.
+    pub write_target: Option<u32>,
     /// `SEQUENCE NAME` options of identity specifications, taken in order.
     pub sequence_names: std::collections::VecDeque<ast::ObjectName>,
 }
@@ -181,6 +184,7 @@ pub fn analyze(
             }))
         }
         Stmt::AlterSequence(alter) => a.alter_sequence(alter).map(Plan::Ddl),
+        Stmt::Auth(stmt) => a.auth(stmt),
         Stmt::CommentOnConstraint {
             constraint,
             table,
@@ -231,6 +235,7 @@ impl<'a> Analyzer<'a> {
             default_schema: None,
             insert_source: false,
             relations_used: Vec::new(),
+            write_target: None,
             sequence_names: std::collections::VecDeque::new(),
         }
     }

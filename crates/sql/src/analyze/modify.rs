@@ -25,7 +25,14 @@ impl Analyzer<'_> {
             [s, n] | [_, s, n] => (Some(s.clone()), n.clone()),
             _ => return Err(SqlError::syntax("improper qualified name").at(pos)),
         };
+        let known = self.relations_used.len();
         let r = self.lookup_relation(schema.as_deref(), &rel, pos)?;
+        // The target is written, not read (a later mention of it in FROM or a subquery reads
+        // it); `access` says whether the statement reads it too.
+        if self.relations_used.len() > known {
+            self.relations_used.pop();
+        }
+        self.write_target = Some(r.oid);
         if r.kind == RelKind::Sequence {
             return Err(SqlError::new(
                 sqlstate::WRONG_OBJECT_TYPE,
@@ -703,7 +710,20 @@ impl Analyzer<'_> {
     fn modify_plan(&mut self, m: Modify, command: Command, defaults_advance: bool) -> Result<Plan> {
         let params = self.finish_params()?;
         let sqlite = emit::modify(&m);
+        let mut reads = self.relations_used.clone();
+        let reads_target = m.where_.is_some() || !m.returning.is_empty() || m.on_conflict.is_some();
+        if let Some(target) = self.write_target
+            && reads_target
+            && !reads.contains(&target)
+        {
+            reads.insert(0, target);
+        }
+        let access = crate::plan::Access {
+            reads,
+            write: self.write_target.map(|t| (t, command)),
+        };
         Ok(Plan::Query(QueryPlan {
+            access,
             advances_sequences: defaults_advance || super::query::calls_sequence_writer(&sqlite),
             sqlite,
             command,

@@ -35,6 +35,10 @@ impl Analyzer<'_> {
         let params = self.finish_params()?;
         let sqlite = emit::output_query(&query);
         Ok(Plan::Query(QueryPlan {
+            access: crate::plan::Access {
+                reads: self.relations_used.clone(),
+                write: None,
+            },
             advances_sequences: calls_sequence_writer(&sqlite),
             sqlite,
             command: Command::Select,

@@ -404,14 +404,14 @@ pub static FUNCTIONS: &[Builtin] = &[
             f: partition_ancestors,
         },
     },
-    // Privileges: minipg's one role owns everything, and no ACL is ever stored (NULL means
-    // the owner's default privileges, as in PostgreSQL).
+    // Privileges: an object's default ACL (what a NULL `relacl` etc. means), as pg_dump
+    // compares it with the stored one.
     pure(
         "acldefault",
         &[Type::ANY, OID],
         Type::TEXT_ARRAY,
         "pg_acldefault",
-        null_fn,
+        acldefault,
     ),
     Builtin {
         name: "pg_options_to_table",
@@ -874,8 +874,54 @@ fn function_is_visible(_: &Env, args: &[Value]) -> Result<Value> {
     })
 }
 
+/// Where role names come from: the host installs its directory of roles (the data
+/// directory's global catalog) once per process. Without one, only the bootstrap superuser
+/// and `pg_database_owner` are known.
+pub trait RoleDirectory: Send + Sync {
+    fn name(&self, oid: Oid) -> Option<String>;
+    fn oid(&self, name: &str) -> Option<Oid>;
+}
+
+static ROLE_DIRECTORY: std::sync::OnceLock<Box<dyn RoleDirectory>> = std::sync::OnceLock::new();
+
+/// Installs the host's directory of roles (the first call wins).
+pub fn set_role_directory(directory: Box<dyn RoleDirectory>) {
+    let _ = ROLE_DIRECTORY.set(directory);
+}
+
+/// `acldefault(kind, owner)`: the owner's privileges on an object of `kind` ('r' relation,
+/// 's' sequence, 'n' schema, 'd' database, 'f' function, 'T' type, 'l' language), stored as
+/// a one-element text array.
+fn acldefault(_: &Env, args: &[Value]) -> Result<Value> {
+    let (Some(Value::Text(kind)), Some(owner)) =
+        (args.first(), args.get(1).and_then(Value::as_int))
+    else {
+        return Ok(Value::Null);
+    };
+    let letters = match kind.as_str() {
+        "r" => "arwdDxt",
+        "s" => "rwU",
+        "n" => "UC",
+        "d" => "CTc",
+        "f" | "p" => "X",
+        "T" | "l" => "U",
+        _ => return Ok(Value::Text("[]".into())),
+    };
+    let name = role_name(Oid::try_from(owner).unwrap_or(0));
+    let item = format!("{name}={letters}/{name}");
+    Ok(Value::Text(format!(
+        "[\"{}\"]",
+        item.replace('\\', "\\\\").replace('"', "\\\"")
+    )))
+}
+
 /// The name of role `oid` (PostgreSQL's `unknown (OID=n)` for one that does not exist).
 pub fn role_name(oid: Oid) -> String {
+    if let Some(d) = ROLE_DIRECTORY.get() {
+        return d
+            .name(oid)
+            .unwrap_or_else(|| format!("unknown (OID={oid})"));
+    }
     match oid {
         BOOTSTRAP_SUPERUSER => BOOTSTRAP_SUPERUSER_NAME.to_string(),
         DATABASE_OWNER_ROLE => "pg_database_owner".to_string(),
@@ -885,6 +931,9 @@ pub fn role_name(oid: Oid) -> String {
 
 /// The OID of role `name`, if it exists.
 pub fn role_oid(name: &str) -> Option<Oid> {
+    if let Some(d) = ROLE_DIRECTORY.get() {
+        return d.oid(name);
+    }
     match name {
         BOOTSTRAP_SUPERUSER_NAME => Some(BOOTSTRAP_SUPERUSER),
         "pg_database_owner" => Some(DATABASE_OWNER_ROLE),
@@ -1202,8 +1251,11 @@ fn to_regrole(env: &Env, args: &[Value]) -> Result<Value> {
 fn regrole_out(_: &Env, args: &[Value]) -> Result<Value> {
     Ok(match args.first().and_then(oid_arg) {
         Some(0) => Value::Text("-".into()),
-        Some(oid @ (BOOTSTRAP_SUPERUSER | DATABASE_OWNER_ROLE)) => Value::Text(role_name(oid)),
-        Some(oid) => Value::Text(oid.to_string()),
+        // A role that does not exist prints as its number, as PostgreSQL's regroleout.
+        Some(oid) => match role_name(oid) {
+            n if n.starts_with("unknown (OID=") => Value::Text(oid.to_string()),
+            n => Value::Text(n),
+        },
         None => args.first().cloned().unwrap_or(Value::Null),
     })
 }

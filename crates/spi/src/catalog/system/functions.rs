@@ -53,6 +53,11 @@ fn any_null(ctx: &Context<'_>) -> bool {
 }
 
 /// Registers the helpers the catalog relations' queries call (on every connection).
+/// The helper giving `pg_class.relowner` of a user relation.
+pub(crate) const RELOWNER: &str = "minipg_relowner";
+/// The helper giving `pg_class.relacl` of a user relation.
+pub(crate) const RELACL: &str = "minipg_relacl";
+
 pub(crate) fn register_helpers(conn: &Connection) -> rusqlite::Result<()> {
     let deterministic = FunctionFlags::SQLITE_UTF8 | FunctionFlags::SQLITE_DETERMINISTIC;
     conn.create_scalar_function(DEPARSE_DEFAULT, 3, deterministic, |ctx| {
@@ -64,6 +69,16 @@ pub(crate) fn register_helpers(conn: &Connection) -> rusqlite::Result<()> {
             .and_then(|t| i32::try_from(t).ok())
             .unwrap_or(-1);
         Ok(Some(super::deparse::default_expr(&text, ty, typmod, &[])))
+    })?;
+    // pg_class.relowner and relacl of a user relation (see `privileges`).
+    let stable = FunctionFlags::SQLITE_UTF8;
+    conn.create_scalar_function(RELOWNER, 1, stable, |ctx| {
+        let oid = oid_of(ctx.get_raw(0)).unwrap_or(0);
+        with_conn(ctx, |c| Ok(i64::from(crate::privileges::owner_of(c, oid))))
+    })?;
+    conn.create_scalar_function(RELACL, 1, stable, |ctx| {
+        let oid = oid_of(ctx.get_raw(0)).unwrap_or(0);
+        with_conn(ctx, |c| Ok(crate::privileges::acl_array(c, oid)))
     })?;
     for (name, f) in fc::REG_IO.iter().chain(fc::CAST_FUNCTIONS) {
         let f = *f;
@@ -737,7 +752,7 @@ fn database_size(conn: &Connection, current: &str, name: &str) -> rusqlite::Resu
 
 // ---- privileges ----
 
-#[derive(Clone, Copy)]
+#[derive(Clone, Copy, PartialEq, Eq)]
 enum Object {
     Table,
     Schema,
@@ -850,5 +865,22 @@ fn privilege(ctx: &Context<'_>, user: &str, what: Object) -> rusqlite::Result<Op
             }
         }
     })?;
+    // Tables, for the current role: what the privilege checks would decide.
+    if exists && role.is_none() && what == Object::Table {
+        let text = text_of(privs).unwrap_or_default();
+        let oid = with_conn(ctx, |c| match object {
+            ValueRef::Integer(oid) => Ok(u32::try_from(oid).ok()),
+            v => Ok(regclass_in(c, user, &text_of(v).unwrap_or_default())
+                .ok()
+                .flatten()),
+        })?;
+        if let Some(oid) = oid {
+            let held = with_conn(ctx, |c| {
+                crate::privileges::has_table_privilege(c, oid, &text)
+                    .map_err(|e| crate::error::function_error(&e))
+            })?;
+            return Ok(Some(held));
+        }
+    }
     Ok(exists.then_some(true))
 }

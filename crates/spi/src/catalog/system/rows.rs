@@ -66,19 +66,11 @@ pub(crate) fn source(schema: Namespace, name: &str) -> Source {
         (Namespace::PgCatalog, "pg_constraint") => Source::Rust(constraint_rows),
         (Namespace::PgCatalog, "pg_settings") => Source::Rust(settings_rows),
         (Namespace::PgCatalog, "pg_database") => Source::Rust(database_rows),
-        (Namespace::PgCatalog, "pg_roles") => Source::Sql(
-            "SELECT 'postgres', 1, 1, 1, 1, 1, 1, -1, '********', NULL, 1, NULL, 10 \
-             UNION ALL SELECT 'pg_database_owner', 0, 1, 0, 0, 0, 0, -1, '********', NULL, 0, \
-             NULL, 6171"
-                .into(),
-        ),
-        (Namespace::PgCatalog, "pg_authid") => Source::Sql(
-            "SELECT 10, 'postgres', 1, 1, 1, 1, 1, 1, 1, -1, NULL, NULL \
-             UNION ALL SELECT 6171, 'pg_database_owner', 0, 1, 0, 0, 0, 0, 0, -1, NULL, NULL"
-                .into(),
-        ),
-        (Namespace::PgCatalog, "pg_user") => {
-            Source::Sql("SELECT 'postgres', 10, 1, 1, 1, 1, '********', NULL, NULL".into())
+        (Namespace::PgCatalog, "pg_roles") => Source::Rust(|_, _| crate::roles::pg_roles_rows()),
+        (Namespace::PgCatalog, "pg_authid") => Source::Rust(|_, _| crate::roles::pg_authid_rows()),
+        (Namespace::PgCatalog, "pg_user") => Source::Rust(|_, _| crate::roles::pg_user_rows()),
+        (Namespace::PgCatalog, "pg_auth_members") => {
+            Source::Rust(|_, _| crate::roles::pg_auth_members_rows())
         }
         (Namespace::PgCatalog, "pg_sequence") => Source::Sql(
             "SELECT seqrelid, seqtypid, seqstart, seqincrement, seqmax, seqmin, seqcache, \
@@ -198,8 +190,18 @@ pub(crate) fn source(schema: Namespace, name: &str) -> Source {
 fn namespace_sql() -> String {
     let mut s = String::new();
     for (name, oid) in BUILTIN_SCHEMAS {
-        let owner = if name == "public" { 6171 } else { 10 };
-        s.push_str(&format!("SELECT {oid}, '{name}', {owner}, NULL UNION ALL "));
+        // PostgreSQL 15's initdb gives schema public this ACL (pg_dump expects it).
+        let (owner, acl) = if name == "public" {
+            (
+                6171,
+                "'[\"pg_database_owner=UC/pg_database_owner\",\"=U/pg_database_owner\"]'",
+            )
+        } else {
+            (10, "NULL")
+        };
+        s.push_str(&format!(
+            "SELECT {oid}, '{name}', {owner}, {acl} UNION ALL "
+        ));
     }
     s.push_str("SELECT n.oid, n.nspname, 10, NULL FROM main.minipg_namespace n");
     s
@@ -207,7 +209,7 @@ fn namespace_sql() -> String {
 
 fn class_sql() -> String {
     format!(
-        "SELECT c.oid, c.relname, {nsp}, 0, 0, 10, \
+        "SELECT c.oid, c.relname, {nsp}, 0, 0, {owner}(c.oid), \
            CASE c.relkind WHEN 'r' THEN 2 WHEN 'i' THEN 403 ELSE 0 END, \
            CASE c.relkind WHEN 'v' THEN 0 ELSE c.oid END, 0, 0, -1.0, 0, 0, \
            c.relkind = 'r' AND c.oid IN (SELECT x.indrelid FROM {index} x), \
@@ -220,7 +222,7 @@ fn class_sql() -> String {
            c.relkind = 'r' AND c.oid IN (SELECT k.conrelid FROM {con} k WHERE k.contype = 'f' \
              UNION ALL SELECT k.confrelid FROM {con} k WHERE k.contype = 'f'), \
            0, 0, 0, 1, CASE c.relkind WHEN 'r' THEN 'd' ELSE 'n' END, 0, 0, \
-           0, CASE c.relkind WHEN 'r' THEN 1 ELSE 0 END, NULL, NULL, NULL \
+           0, CASE c.relkind WHEN 'r' THEN 1 ELSE 0 END, {acl}(c.oid), NULL, NULL \
          FROM main.minipg_class c \
          UNION ALL \
          SELECT x.oid, x.relname, x.relnamespace, 0, 0, 10, 403, x.oid, 0, 0, -1.0, 0, 0, 0, 0, \
@@ -233,6 +235,8 @@ fn class_sql() -> String {
            1, 'n', 0, 0, 0, 0, NULL, NULL, NULL \
          FROM {sc} s",
         nsp = nsp_oid("c.relnamespace"),
+        owner = super::functions::RELOWNER,
+        acl = super::functions::RELACL,
         index = q("pg_catalog.pg_index"),
         con = q("pg_catalog.pg_constraint"),
         ci = q("minipg_catalog.constraint_indexes"),

@@ -1,0 +1,396 @@
+//! Roles and privileges as a client meets them: the global role catalog, login names that do
+//! not exist, SCRAM verifiers in pg_authid, SET ROLE, and the holes issue 14 listed (each
+//! shown closed with PostgreSQL 15's SQLSTATE and message).
+
+use tests::harness::Server;
+
+fn connect_as(s: &Server, user: &str) -> Result<postgres::Client, postgres::Error> {
+    postgres::Config::new()
+        .host_path(s.socket_dir())
+        .port(s.port)
+        .user(user)
+        .dbname("postgres")
+        .connect(postgres::NoTls)
+}
+
+fn err<T>(r: Result<T, postgres::Error>) -> (String, String) {
+    let Err(e) = r else {
+        panic!("expected an error")
+    };
+    let db = e.as_db_error().expect("a server error");
+    (db.code().code().to_string(), db.message().to_string())
+}
+
+fn one(c: &mut postgres::Client, sql: &str) -> String {
+    let row = c.query_one(sql, &[]).expect(sql);
+    row.get::<_, Option<String>>(0).unwrap_or_default()
+}
+
+#[test]
+fn roles_live_in_the_global_catalog() {
+    let s = Server::start(&[]);
+    let mut su = s.connect();
+    assert_eq!(one(&mut su, "SELECT current_user::text"), "postgres");
+    // An unknown login name is refused (PostgreSQL: FATAL 28000).
+    assert_eq!(
+        err(connect_as(&s, "nobody")),
+        ("28000".into(), "role \"nobody\" does not exist".into())
+    );
+    su.batch_execute(
+        "CREATE ROLE alice LOGIN PASSWORD 'secret'; CREATE ROLE grp; CREATE USER bob; \
+         GRANT grp TO alice; CREATE DATABASE other",
+    )
+    .expect("create roles");
+    // NOLOGIN roles cannot log in.
+    assert_eq!(
+        err(connect_as(&s, "grp")),
+        (
+            "28000".into(),
+            "role \"grp\" is not permitted to log in".into()
+        )
+    );
+    let verifier = one(
+        &mut su,
+        "SELECT rolpassword FROM pg_authid WHERE rolname = 'alice'",
+    );
+    assert!(verifier.starts_with("SCRAM-SHA-256$4096:"), "{verifier}");
+    assert_eq!(verifier.matches('$').count(), 2);
+    assert_eq!(
+        one(
+            &mut su,
+            "SELECT string_agg(rolname::text, ',' ORDER BY rolname) FROM pg_roles \
+             WHERE rolname !~ '^pg_'"
+        ),
+        "alice,bob,grp,postgres"
+    );
+    assert_eq!(
+        one(
+            &mut su,
+            "SELECT string_agg(usename::text, ',' ORDER BY usename) FROM pg_user"
+        ),
+        "alice,bob,postgres"
+    );
+    assert_eq!(
+        one(
+            &mut su,
+            "SELECT r.rolname::text FROM pg_auth_members m JOIN pg_roles r ON r.oid = m.roleid \
+             JOIN pg_roles u ON u.oid = m.member WHERE u.rolname = 'alice'"
+        ),
+        "grp"
+    );
+    // The catalog is global: another database sees the same roles.
+    let mut other = postgres::Config::new()
+        .host_path(s.socket_dir())
+        .port(s.port)
+        .user("alice")
+        .dbname("other")
+        .connect(postgres::NoTls)
+        .expect("alice in other");
+    assert_eq!(one(&mut other, "SELECT current_user::text"), "alice");
+    // pg_authid is for superusers (PostgreSQL: 42501 permission denied for table pg_authid).
+    assert_eq!(
+        err(other.query("SELECT rolname FROM pg_authid", &[])),
+        (
+            "42501".into(),
+            "permission denied for table pg_authid".into()
+        )
+    );
+    // An ordinary role cannot create roles (PostgreSQL 15's message).
+    assert_eq!(
+        err(other.batch_execute("CREATE ROLE eve")),
+        ("42501".into(), "permission denied to create role".into())
+    );
+    // SET ROLE to a role one is a member of, not to others.
+    other.batch_execute("SET ROLE grp").expect("set role");
+    assert_eq!(one(&mut other, "SELECT current_user::text"), "grp");
+    assert_eq!(one(&mut other, "SELECT session_user::text"), "alice");
+    other.batch_execute("RESET ROLE").expect("reset role");
+    assert_eq!(
+        err(other.batch_execute("SET ROLE postgres")),
+        (
+            "42501".into(),
+            "permission denied to set role \"postgres\"".into()
+        )
+    );
+    // Duplicates, reserved names, the bootstrap superuser.
+    assert_eq!(
+        err(su.batch_execute("CREATE ROLE alice")),
+        ("42710".into(), "role \"alice\" already exists".into())
+    );
+    assert_eq!(
+        err(su.batch_execute("CREATE ROLE pg_x")),
+        ("42939".into(), "role name \"pg_x\" is reserved".into())
+    );
+    assert_eq!(
+        err(su.batch_execute("DROP ROLE postgres")),
+        ("55006".into(), "current user cannot be dropped".into())
+    );
+    assert_eq!(
+        err(su.batch_execute("DROP ROLE pg_monitor")),
+        (
+            "2BP01".into(),
+            "cannot drop role pg_monitor because it is required by the database system".into()
+        )
+    );
+    assert_eq!(
+        err(su.batch_execute("DROP ROLE ghost")),
+        ("42704".into(), "role \"ghost\" does not exist".into())
+    );
+    su.batch_execute("ALTER ROLE bob NOLOGIN; DROP ROLE IF EXISTS ghost")
+        .expect("alter, drop if exists");
+    assert_eq!(
+        err(connect_as(&s, "bob")),
+        (
+            "28000".into(),
+            "role \"bob\" is not permitted to log in".into()
+        )
+    );
+    su.batch_execute("SET password_encryption = 'md5'; ALTER ROLE bob PASSWORD 'pw'")
+        .expect("md5");
+    assert_eq!(
+        one(
+            &mut su,
+            "SELECT rolpassword FROM pg_authid WHERE rolname = 'bob'"
+        ),
+        // PostgreSQL 15: SELECT 'md5' || md5('pwbob').
+        "md5".to_string() + &format!("{:032x}", md5_of("pwbob"))
+    );
+    su.batch_execute("DROP ROLE bob").expect("drop");
+}
+
+fn md5_of(s: &str) -> u128 {
+    let out = std::process::Command::new("md5sum")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .and_then(|mut c| {
+            use std::io::Write;
+            c.stdin.take().expect("stdin").write_all(s.as_bytes())?;
+            c.wait_with_output()
+        })
+        .expect("md5sum");
+    let text = String::from_utf8_lossy(&out.stdout);
+    u128::from_str_radix(text.split_whitespace().next().unwrap_or("0"), 16).expect("hex")
+}
+
+#[test]
+fn privileges_owners_and_signals() {
+    let s = Server::start(&[]);
+    let mut su = s.connect();
+    su.batch_execute(
+        "CREATE ROLE alice LOGIN; CREATE ROLE mallory LOGIN; CREATE TABLE t (a int); \
+         INSERT INTO t VALUES (1); CREATE TABLE shared (a int); \
+         GRANT SELECT, INSERT ON shared TO alice",
+    )
+    .expect("setup");
+    let mut m = connect_as(&s, "mallory").expect("mallory");
+    let denied = |what: &str| {
+        (
+            "42501".to_string(),
+            format!("permission denied for table {what}"),
+        )
+    };
+    // Reads and writes of a table one has no privilege on (PostgreSQL's 42501).
+    assert_eq!(err(m.query("SELECT * FROM t", &[])), denied("t"));
+    assert_eq!(err(m.execute("INSERT INTO t VALUES (2)", &[])), denied("t"));
+    assert_eq!(err(m.execute("UPDATE t SET a = 3", &[])), denied("t"));
+    assert_eq!(err(m.execute("DELETE FROM t", &[])), denied("t"));
+    assert_eq!(err(m.batch_execute("TRUNCATE t")), denied("t"));
+    // Only the owner (or a superuser) may ALTER or DROP.
+    let not_owner = ("42501".to_string(), "must be owner of table t".to_string());
+    assert_eq!(err(m.batch_execute("DROP TABLE t")), not_owner);
+    assert_eq!(
+        err(m.batch_execute("ALTER TABLE t ADD COLUMN b int")),
+        not_owner
+    );
+    assert_eq!(
+        err(m.batch_execute("DROP DATABASE postgres")),
+        ("42501".into(), "must be owner of database postgres".into())
+    );
+    assert_eq!(
+        err(m.batch_execute("CREATE DATABASE mine")),
+        (
+            "42501".into(),
+            "permission denied to create database".into()
+        )
+    );
+    // GRANT gives exactly what it says.
+    let mut a = connect_as(&s, "alice").expect("alice");
+    a.execute("INSERT INTO shared VALUES (1)", &[])
+        .expect("insert");
+    assert_eq!(
+        a.query("SELECT * FROM shared", &[]).expect("select").len(),
+        1
+    );
+    assert_eq!(err(a.execute("DELETE FROM shared", &[])), denied("shared"));
+    let held: bool = a
+        .query_one("SELECT has_table_privilege('shared', 'SELECT')", &[])
+        .expect("has")
+        .get(0);
+    assert!(held);
+    let held: bool = a
+        .query_one("SELECT has_table_privilege('shared', 'DELETE')", &[])
+        .expect("has")
+        .get(0);
+    assert!(!held);
+    su.batch_execute("REVOKE INSERT ON shared FROM alice")
+        .expect("revoke");
+    assert_eq!(
+        err(a.execute("INSERT INTO shared VALUES (1)", &[])),
+        denied("shared")
+    );
+    // What one creates, one owns: mallory drops her own table.
+    m.batch_execute("CREATE TABLE mine (a int); INSERT INTO mine VALUES (1); DROP TABLE mine")
+        .expect("own table");
+    // Signalling another role's backend (PostgreSQL 15's wording), and a superuser's.
+    let alice_pid: i32 = a
+        .query_one("SELECT pg_backend_pid()", &[])
+        .expect("pid")
+        .get(0);
+    let su_pid: i32 = su
+        .query_one("SELECT pg_backend_pid()", &[])
+        .expect("pid")
+        .get(0);
+    assert_eq!(
+        err(m.query("SELECT pg_terminate_backend($1)", &[&alice_pid])),
+        (
+            "42501".into(),
+            "must be a member of the role whose process is being terminated or member of pg_signal_backend".into()
+        )
+    );
+    assert_eq!(
+        err(m.query("SELECT pg_cancel_backend($1)", &[&su_pid])),
+        (
+            "42501".into(),
+            "must be a superuser to cancel superuser query".into()
+        )
+    );
+    // Another role's query text is hidden.
+    let text: Option<String> = m
+        .query_one(
+            "SELECT query FROM pg_stat_activity WHERE pid = $1",
+            &[&su_pid],
+        )
+        .expect("activity")
+        .get(0);
+    assert_eq!(text.as_deref(), Some("<insufficient privilege>"));
+    // A superuser can do all of it.
+    let ok: bool = su
+        .query_one("SELECT pg_terminate_backend($1)", &[&alice_pid])
+        .expect("terminate")
+        .get(0);
+    assert!(ok);
+    // OWNER TO: the new owner may then drop it; mallory may not.
+    su.batch_execute("CREATE TABLE given (a int); ALTER TABLE given OWNER TO alice")
+        .expect("owner to");
+    assert_eq!(
+        err(m.batch_execute("DROP TABLE given")),
+        ("42501".into(), "must be owner of table given".into())
+    );
+    assert_eq!(
+        one(
+            &mut su,
+            "SELECT relowner::regrole::text FROM pg_class WHERE relname = 'given'"
+        ),
+        "alice"
+    );
+    su.batch_execute("DROP TABLE t").expect("superuser drops");
+}
+
+#[test]
+fn reserved_connections_are_kept_for_superusers() {
+    let s = Server::start(&["-c", "max_connections=5"]);
+    let mut su = s.connect();
+    su.batch_execute("CREATE ROLE joe LOGIN").expect("role");
+    // 5 slots, 3 reserved: the superuser holds one, joe gets one more, then only
+    // superusers.
+    let _joe = connect_as(&s, "joe").expect("joe");
+    assert_eq!(
+        err(connect_as(&s, "joe")),
+        (
+            "53300".into(),
+            "remaining connection slots are reserved for non-replication superuser connections"
+                .into()
+        )
+    );
+    let _su2 = s.connect();
+    let _su3 = s.connect();
+    let _su4 = s.connect();
+}
+
+#[test]
+fn files_and_the_socket_lock_are_created_safely() {
+    use std::os::unix::fs::PermissionsExt;
+    let mut s = Server::new(&["-c", "unix_socket_permissions=0770"]);
+    // A planted symlink where the socket's lock file goes is replaced, not followed.
+    let victim = s.socket_dir().join("victim");
+    std::fs::write(&victim, "keep me").expect("victim");
+    let lock = s.socket_dir().join(format!(".s.PGSQL.{}.lock", s.port));
+    std::os::unix::fs::symlink(&victim, &lock).expect("symlink");
+    s.spawn();
+    s.wait_ready();
+    assert_eq!(std::fs::read_to_string(&victim).expect("victim"), "keep me");
+    let md = std::fs::symlink_metadata(&lock).expect("lock");
+    assert!(md.file_type().is_file());
+    assert_eq!(md.permissions().mode() & 0o777, 0o600);
+    let socket = s.socket_dir().join(format!(".s.PGSQL.{}", s.port));
+    assert_eq!(
+        std::fs::metadata(&socket)
+            .expect("socket")
+            .permissions()
+            .mode()
+            & 0o777,
+        0o770
+    );
+    let mut c = s.connect();
+    // umask 0077: what the server creates is its own.
+    let global = s.data_dir().join("global").join("roles.sqlite");
+    assert_eq!(
+        std::fs::metadata(&global)
+            .expect("global")
+            .permissions()
+            .mode()
+            & 0o077,
+        0
+    );
+    let v: String = c
+        .query_one("SHOW superuser_reserved_connections", &[])
+        .expect("show")
+        .get(0);
+    assert_eq!(v, "3");
+}
+
+#[test]
+fn init_names_the_bootstrap_superuser_and_sets_its_password() {
+    let mut s = Server::new(&[]);
+    let pwfile = s.socket_dir().join("pw");
+    std::fs::write(&pwfile, "hunter2\n").expect("pwfile");
+    let (code, out) = s.ctl(&[
+        "init",
+        "-U",
+        "boss",
+        "--pwfile",
+        &pwfile.display().to_string(),
+    ]);
+    assert_eq!(code, 0, "{out}");
+    s.spawn();
+    s.wait_ready();
+    // As initdb -U: the only login role is `boss`, OID 10, a superuser.
+    assert_eq!(
+        err(s.try_connect()),
+        ("28000".into(), "role \"postgres\" does not exist".into())
+    );
+    let mut c = connect_as(&s, "boss").expect("boss");
+    let row = c
+        .query_one(
+            "SELECT oid::int4, rolsuper, rolpassword FROM pg_authid WHERE rolname = current_user",
+            &[],
+        )
+        .expect("boss row");
+    assert_eq!(row.get::<_, i32>(0), 10);
+    assert!(row.get::<_, bool>(1));
+    assert!(
+        row.get::<_, String>(2).starts_with("SCRAM-SHA-256$4096:"),
+        "the password is stored as a verifier"
+    );
+}
