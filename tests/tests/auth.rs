@@ -49,6 +49,14 @@ fn start(hba: &str, extra: &[&str]) -> Server {
     .collect();
     s.spawn();
     s.wait_ready();
+    // The roles file answers the password exchange (verifiers made here); a session also
+    // needs its role in the server's catalog.
+    for line in &lines {
+        let mut fields = line.split('\t');
+        let name = fields.next().unwrap_or_default();
+        let superuser = !line.contains("nosuperuser");
+        spi::roles::add_login_role(&s.data_dir(), name, superuser).expect("catalog role");
+    }
     s
 }
 
