@@ -30,15 +30,10 @@ use shmem::interrupt::{self, Disposition, Restart};
 
 const MAX_DATABASES: usize = 64;
 const MAX_REQUESTS: usize = 16;
-const NAME_WORDS: usize = 8;
 /// Writes after which a database gets `PRAGMA optimize`.
 const OPTIMIZE_AFTER_WRITES: u64 = 1000;
 /// How long a worker's step waits for a busy writer before it yields.
 const WORKER_BUSY_TIMEOUT: Duration = Duration::from_millis(200);
-
-const FREE: u32 = 0;
-const CLAIMING: u32 = 1;
-const READY: u32 = 2;
 
 const ACT_CHECKPOINT: u32 = 1;
 const ACT_VACUUM: u32 = 2;
@@ -47,9 +42,7 @@ const ACT_BUSY: u32 = 8;
 
 #[repr(C)]
 struct DbEntry {
-    state: AtomicU32,
-    name_len: AtomicU32,
-    name: [AtomicU64; NAME_WORDS],
+    name: crate::dbslot::DbName,
     writes: AtomicU64,
     runs: AtomicU64,
     last_run_ms: AtomicI64,
@@ -89,50 +82,12 @@ fn shared() -> Option<&'static AvShmem> {
     unsafe { p.as_ref() }
 }
 
-fn name_of(e: &DbEntry) -> String {
-    let n = (e.name_len.load(Ordering::Acquire) as usize).min(NAME_WORDS * 8);
-    let mut b: Vec<u8> = e
-        .name
-        .iter()
-        .flat_map(|w| w.load(Ordering::Relaxed).to_le_bytes())
-        .collect();
-    b.truncate(n);
-    String::from_utf8_lossy(&b).into_owned()
-}
-
 /// The entry of `db`, claiming a free one when it has none (None when the table is full or the
 /// name does not fit).
 fn entry(db: &str) -> Option<(usize, &'static DbEntry)> {
     let s = shared()?;
-    if db.len() > NAME_WORDS * 8 {
-        return None;
-    }
-    for (i, e) in s.dbs.iter().enumerate() {
-        if e.state.load(Ordering::Acquire) == READY && name_of(e) == db {
-            return Some((i, e));
-        }
-    }
-    for (i, e) in s.dbs.iter().enumerate() {
-        if e.state
-            .compare_exchange(FREE, CLAIMING, Ordering::AcqRel, Ordering::Relaxed)
-            .is_ok()
-        {
-            let bytes = db.as_bytes();
-            for (k, w) in e.name.iter().enumerate() {
-                let mut chunk = [0u8; 8];
-                let lo = (k * 8).min(bytes.len());
-                let hi = (k * 8 + 8).min(bytes.len());
-                chunk[..hi - lo].copy_from_slice(&bytes[lo..hi]);
-                w.store(u64::from_le_bytes(chunk), Ordering::Relaxed);
-            }
-            e.name_len.store(bytes.len() as u32, Ordering::Release);
-            e.state.store(READY, Ordering::Release);
-            // Another process may have claimed a second entry for the same name meanwhile;
-            // counts then split between the two, which only delays a run.
-            return Some((i, e));
-        }
-    }
-    None
+    // Two entries for one name (a race) split its counts, which only delays a run.
+    crate::dbslot::find_or_claim(&s.dbs, |e| &e.name, db)
 }
 
 /// Any process, after a committed write: counts toward the database's next `optimize`.
@@ -164,11 +119,11 @@ pub fn stats() -> Vec<spi::AutovacuumRow> {
     let Some(s) = shared() else { return Vec::new() };
     s.dbs
         .iter()
-        .filter(|e| e.state.load(Ordering::Acquire) == READY && e.runs.load(Ordering::Relaxed) > 0)
+        .filter(|e| e.name.is_ready() && e.runs.load(Ordering::Relaxed) > 0)
         .map(|e| {
             let ms = e.last_run_ms.load(Ordering::Relaxed);
             spi::AutovacuumRow {
-                datname: name_of(e),
+                datname: e.name.name(),
                 last_run: (ms > 0).then(|| UNIX_EPOCH + Duration::from_millis(ms as u64)),
                 runs: e.runs.load(Ordering::Relaxed) as i64,
                 last_action: actions_text(e.last_action.load(Ordering::Relaxed)),
@@ -397,7 +352,7 @@ pub fn worker_main(slot: usize, data_dir: &Path) -> i32 {
         proc::proc_kill();
         return 0;
     };
-    let db = name_of(e);
+    let db = e.name.name();
     // SAFETY: getpid has no preconditions.
     e.worker_pid
         .store(unsafe { libc::getpid() }, Ordering::Release);

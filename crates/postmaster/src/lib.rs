@@ -22,6 +22,7 @@ pub mod autovacuum;
 pub mod backend;
 pub mod ctl;
 pub mod datadir;
+mod dbslot;
 pub mod elog;
 pub mod error;
 pub mod hba;

@@ -70,20 +70,13 @@ use crate::backend::quickdie;
 use crate::signals::set_handler;
 
 const MAX_DATABASES: usize = 64;
-const NAME_WORDS: usize = 8;
 /// A waiter looks again this often even without a wake-up (belt and braces: the protocol
 /// above does not need it).
 const WAIT_RECHECK: Duration = Duration::from_millis(100);
 
-const FREE: u32 = 0;
-const CLAIMING: u32 = 1;
-const READY: u32 = 2;
-
 #[repr(C)]
 struct DbEntry {
-    state: AtomicU32,
-    name_len: AtomicU32,
-    name: [AtomicU64; NAME_WORDS],
+    name: crate::dbslot::DbName,
     /// Commits whose WAL write has returned, numbered 1, 2, … in the order they took a number.
     written: AtomicU64,
     /// Every commit numbered up to this is on disk.
@@ -162,63 +155,12 @@ pub fn sync_count() -> u64 {
     header().map_or(0, |h| h.syncs.load(Ordering::Relaxed))
 }
 
-fn name_of(e: &DbEntry) -> String {
-    let n = (e.name_len.load(Ordering::Acquire) as usize).min(NAME_WORDS * 8);
-    let mut b: Vec<u8> = e
-        .name
-        .iter()
-        .flat_map(|w| w.load(Ordering::Relaxed).to_le_bytes())
-        .collect();
-    b.truncate(n);
-    String::from_utf8_lossy(&b).into_owned()
-}
-
-fn name_is(e: &DbEntry, db: &str) -> bool {
-    let b = db.as_bytes();
-    if e.name_len.load(Ordering::Acquire) as usize != b.len() {
-        return false;
-    }
-    e.name.iter().enumerate().all(|(k, w)| {
-        let lo = (k * 8).min(b.len());
-        let hi = (k * 8 + 8).min(b.len());
-        let mut chunk = [0u8; 8];
-        chunk[..hi - lo].copy_from_slice(&b[lo..hi]);
-        w.load(Ordering::Relaxed) == u64::from_le_bytes(chunk)
-    })
-}
-
 /// The entry of `db`, claiming a free one when it has none (None when the table is full or the
 /// name does not fit: that process then syncs by itself). Two processes may claim two entries
 /// for one name at the same moment; each entry is then synced on its own, which is still
 /// correct (the writer syncs the file an entry names).
 fn entry(h: &'static Header, db: &str) -> Option<(usize, &'static DbEntry)> {
-    if db.len() > NAME_WORDS * 8 {
-        return None;
-    }
-    for (i, e) in h.dbs.iter().enumerate() {
-        if e.state.load(Ordering::Acquire) == READY && name_is(e, db) {
-            return Some((i, e));
-        }
-    }
-    for (i, e) in h.dbs.iter().enumerate() {
-        if e.state
-            .compare_exchange(FREE, CLAIMING, Ordering::AcqRel, Ordering::Relaxed)
-            .is_ok()
-        {
-            let bytes = db.as_bytes();
-            for (k, w) in e.name.iter().enumerate() {
-                let mut chunk = [0u8; 8];
-                let lo = (k * 8).min(bytes.len());
-                let hi = (k * 8 + 8).min(bytes.len());
-                chunk[..hi - lo].copy_from_slice(&bytes[lo..hi]);
-                w.store(u64::from_le_bytes(chunk), Ordering::Relaxed);
-            }
-            e.name_len.store(bytes.len() as u32, Ordering::Release);
-            e.state.store(READY, Ordering::Release);
-            return Some((i, e));
-        }
-    }
-    None
+    crate::dbslot::find_or_claim(&h.dbs, |e| &e.name, db)
 }
 
 /// `fdatasync` of a WAL file; a file that does not exist counts as synced (see the module doc).
@@ -328,14 +270,14 @@ fn wal_path(data_dir: &Path, db: &str) -> PathBuf {
 fn sync_round(h: &Header, data_dir: &Path) -> bool {
     let mut synced = false;
     for e in &h.dbs {
-        if e.state.load(Ordering::Acquire) != READY {
+        if !e.name.is_ready() {
             continue;
         }
         let target = e.written.load(Ordering::SeqCst);
         if target <= e.flushed.load(Ordering::SeqCst) {
             continue;
         }
-        let path = wal_path(data_dir, &name_of(e));
+        let path = wal_path(data_dir, &e.name.name());
         if let Err(err) = sync_wal(&path) {
             sync_failed(&path, &err);
         }
