@@ -9,31 +9,27 @@
 //! modules; tests and third-party users build their own binary with their own [`Module`]s.
 //!
 //! Owns: the data directory lock and `postmaster.pid` ([`datadir`]), the listen sockets
-//! ([`listen`]), the children and their fate ([`server`]), the startup process ([`startup`]),
-//! the client backend process around the wire session ([`backend`]), autovacuum's launcher and
-//! workers ([`autovacuum`]), the WAL writer and the group-commit wait ([`walwriter`]), and the
-//! log format ([`elog`]).
-//!
+//! ([`listen`]), the children and their fate ([`server`], [`pmstate`]), and the log format
+//! ([`elog`]). What runs only in a forked child — the startup process, client backends,
+//! autovacuum, the WAL writer and the hooks into shared memory — lives under [`child`].
+
 //! Architecture invariants: the postmaster process is single-threaded, never takes a
 //! shared-memory lock, never opens SQLite and never takes a PGPROC; it holds no lock across
 //! `fork`; its signal handlers only set flags.
 
-pub mod autovacuum;
-pub mod backend;
+pub mod child;
 pub mod ctl;
 pub mod datadir;
-mod dbslot;
 pub mod elog;
 pub mod error;
 pub mod hba;
-pub mod hooks;
 pub mod listen;
 pub mod pmstate;
 pub mod server;
 pub mod signals;
 pub mod ssl;
-pub mod startup;
-pub mod walwriter;
+
+pub use child::{autovacuum, backend, hooks, startup, walwriter};
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;

@@ -76,7 +76,7 @@ const WAIT_RECHECK: Duration = Duration::from_millis(100);
 
 #[repr(C)]
 struct DbEntry {
-    name: crate::dbslot::DbName,
+    name: crate::child::dbslot::DbName,
     /// Commits whose WAL write has returned, numbered 1, 2, … in the order they took a number.
     written: AtomicU64,
     /// Every commit numbered up to this is on disk.
@@ -160,7 +160,7 @@ pub fn sync_count() -> u64 {
 /// for one name at the same moment; each entry is then synced on its own, which is still
 /// correct (the writer syncs the file an entry names).
 fn entry(h: &'static Header, db: &str) -> Option<(usize, &'static DbEntry)> {
-    crate::dbslot::find_or_claim(&h.dbs, |e| &e.name, db)
+    crate::child::dbslot::find_or_claim(&h.dbs, |e| &e.name, db)
 }
 
 /// `fdatasync` of a WAL file; a file that does not exist counts as synced (see the module doc).

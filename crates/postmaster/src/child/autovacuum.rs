@@ -42,7 +42,7 @@ const ACT_BUSY: u32 = 8;
 
 #[repr(C)]
 struct DbEntry {
-    name: crate::dbslot::DbName,
+    name: crate::child::dbslot::DbName,
     writes: AtomicU64,
     runs: AtomicU64,
     last_run_ms: AtomicI64,
@@ -87,7 +87,7 @@ fn shared() -> Option<&'static AvShmem> {
 fn entry(db: &str) -> Option<(usize, &'static DbEntry)> {
     let s = shared()?;
     // Two entries for one name (a race) split its counts, which only delays a run.
-    crate::dbslot::find_or_claim(&s.dbs, |e| &e.name, db)
+    crate::child::dbslot::find_or_claim(&s.dbs, |e| &e.name, db)
 }
 
 /// Any process, after a committed write: counts toward the database's next `optimize`.
