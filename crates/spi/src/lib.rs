@@ -58,6 +58,21 @@ mod value;
 mod worker;
 
 pub use catalog::{BUILTIN_SCHEMAS, FORMAT};
+
+/// Builds the process-wide tables every session would otherwise build on first use — the
+/// function catalog's name and OID indexes, the registration plan of SQLite functions, the
+/// system relations and the deparser's symbols — from Rust data only (it opens no file and no
+/// SQLite connection). The postmaster calls it once the preload modules have defined their
+/// functions and before it forks anything, so each backend starts with them built, in pages
+/// it shares with the postmaster. After it, the catalog of functions is frozen.
+pub fn warm() {
+    let _ = sql::func::named("");
+    let _ = sql::func::catalog::procs().count();
+    let _ = sql::func::catalog::proc_by_oid(0);
+    runtime::warm();
+    let _ = catalog::system::all();
+    catalog::system::deparse::warm();
+}
 pub use connection::{OpenOptions, initialize_library};
 pub use datadir::{
     BASE_DIR, DEFAULT_DATABASE, FORMAT_FILE, check_format, create_database, database_path,

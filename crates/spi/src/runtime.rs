@@ -187,16 +187,17 @@ fn load_floats(args: &mut [Value], floats: &[bool]) {
 
 fn register_scalar(
     conn: &Connection,
+    name: &'static CStr,
     symbol: &'static str,
     f: func::ScalarFn,
     strict: bool,
     volatility: Volatility,
     min_args: usize,
-    floats: Vec<bool>,
+    floats: &'static [bool],
 ) -> rusqlite::Result<()> {
-    conn.create_scalar_function(symbol, -1, flags(volatility), move |ctx| {
+    conn.create_scalar_function(name, -1, flags(volatility), move |ctx| {
         let mut args = args_of(ctx);
-        load_floats(&mut args, &floats);
+        load_floats(&mut args, floats);
         if args.len() < min_args {
             return Err(raise(SqlError::internal(format!(
                 "{symbol} called with {} arguments, needs {min_args}",
@@ -213,35 +214,78 @@ fn register_scalar(
     })
 }
 
-/// Registers everything the `sql` crate's translations call.
-pub(crate) fn register(conn: &Connection) -> rusqlite::Result<()> {
-    // Parsing and analysis stop for what stops SQLite's progress handler.
-    sql::interrupt::set_check(crate::interrupt::pending);
-    for (name, cmp) in sql::types::COLLATIONS {
-        conn.create_collation(*name, *cmp)?;
-    }
+/// One function, aggregate or table module to create on every connection, with everything
+/// about it worked out once per process (see [`plan`]).
+enum Registration {
+    Scalar {
+        name: CString,
+        symbol: &'static str,
+        f: func::ScalarFn,
+        strict: bool,
+        volatility: Volatility,
+        min_args: usize,
+        floats: Vec<bool>,
+    },
+    Aggregate {
+        name: CString,
+        distinct_name: CString,
+        window: bool,
+        volatility: Volatility,
+        new: func::AccumulatorFactory,
+        typed: bool,
+        declared: &'static [Type],
+        strict: bool,
+        floats: Vec<bool>,
+    },
+    Table {
+        name: CString,
+        def: TableDef,
+    },
+}
+
+fn cname(symbol: &str) -> CString {
+    // Symbols are Rust string constants without NUL bytes.
+    CString::new(symbol).unwrap_or_default()
+}
+
+/// What [`register`] creates on a connection, computed on first use and kept for the
+/// process. [`crate::warm`] computes it in the postmaster before any fork, so a new backend
+/// only walks the list: a connection start used to spend a third of its time here.
+fn plan() -> &'static [Registration] {
+    static PLAN: std::sync::OnceLock<Vec<Registration>> = std::sync::OnceLock::new();
+    PLAN.get_or_init(build_plan)
+}
+
+fn build_plan() -> Vec<Registration> {
+    let mut out = Vec::new();
     for (symbol, n, f) in func::internal::INTERNAL {
-        let n = usize::try_from(*n).unwrap_or(0);
-        register_scalar(
-            conn,
+        out.push(Registration::Scalar {
+            name: cname(symbol),
             symbol,
-            *f,
-            false,
-            Volatility::Immutable,
-            n,
-            Vec::new(),
-        )?;
+            f: *f,
+            strict: false,
+            volatility: Volatility::Immutable,
+            min_args: usize::try_from(*n).unwrap_or(0),
+            floats: Vec::new(),
+        });
     }
     for c in func::casts() {
         if let CastImp::Func { symbol, f, .. } = c.imp {
-            let floats = float_args(&[c.from]);
-            register_scalar(conn, symbol, f, true, Volatility::Immutable, 1, floats)?;
+            out.push(Registration::Scalar {
+                name: cname(symbol),
+                symbol,
+                f,
+                strict: true,
+                volatility: Volatility::Immutable,
+                min_args: 1,
+                floats: float_args(&[c.from]),
+            });
         }
     }
     // The fewest arguments any row of a symbol takes (variadic: one repeat may be absent).
     let mut fewest: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
     for o in func::builtins() {
-        if let Imp::Scalar { symbol, .. } = o.imp {
+        if let Imp::Scalar { symbol, .. } | Imp::Table { symbol, .. } = o.imp {
             let n = o.args.len() - usize::from(o.variadic);
             fewest
                 .entry(symbol)
@@ -260,7 +304,15 @@ pub(crate) fn register(conn: &Connection) -> rusqlite::Result<()> {
                     if typed {
                         floats.insert(0, false);
                     }
-                    register_scalar(conn, symbol, f, b.strict, b.volatility, min, floats)?;
+                    out.push(Registration::Scalar {
+                        name: cname(symbol),
+                        symbol,
+                        f,
+                        strict: b.strict,
+                        volatility: b.volatility,
+                        min_args: min,
+                        floats,
+                    });
                 }
             }
             Imp::Aggregate {
@@ -269,15 +321,97 @@ pub(crate) fn register(conn: &Connection) -> rusqlite::Result<()> {
                 window,
             } => {
                 if seen.insert(symbol) {
-                    register_aggregate(conn, symbol, b, new, window)?;
+                    out.push(Registration::Aggregate {
+                        name: cname(symbol),
+                        distinct_name: cname(&format!("{symbol}{}", func::DISTINCT_SUFFIX)),
+                        window,
+                        volatility: b.volatility,
+                        new,
+                        typed: sql::emit::aggregate_is_typed(b),
+                        declared: b.args,
+                        strict: b.strict,
+                        floats: float_args(b.args),
+                    });
                 }
             }
             Imp::Table { symbol, f } => {
                 if seen.insert(symbol) {
-                    register_table(conn, symbol, b, f)?;
+                    let required = fewest.get(symbol).copied().unwrap_or(0);
+                    out.push(Registration::Table {
+                        name: cname(symbol),
+                        def: table_def(b, f, required),
+                    });
                 }
             }
             Imp::Sqlite(_) | Imp::SqliteOp(_) | Imp::Host { .. } | Imp::Special => {}
+        }
+    }
+    out
+}
+
+/// Computes the registration plan now (see [`plan`]).
+pub(crate) fn warm() {
+    plan();
+}
+
+/// Registers everything the `sql` crate's translations call.
+pub(crate) fn register(conn: &Connection) -> rusqlite::Result<()> {
+    // Parsing and analysis stop for what stops SQLite's progress handler.
+    sql::interrupt::set_check(crate::interrupt::pending);
+    for (name, cmp) in sql::types::COLLATIONS {
+        conn.create_collation(*name, *cmp)?;
+    }
+    for r in plan() {
+        match r {
+            Registration::Scalar {
+                name,
+                symbol,
+                f,
+                strict,
+                volatility,
+                min_args,
+                floats,
+            } => register_scalar(
+                conn,
+                name,
+                symbol,
+                *f,
+                *strict,
+                *volatility,
+                *min_args,
+                floats,
+            )?,
+            Registration::Aggregate {
+                name,
+                distinct_name,
+                window,
+                volatility,
+                new,
+                typed,
+                declared,
+                strict,
+                floats,
+            } => {
+                let agg = |distinct| Agg {
+                    new: *new,
+                    typed: *typed,
+                    distinct,
+                    declared: *declared,
+                    strict: *strict,
+                    floats,
+                };
+                let flags = flags(*volatility);
+                if *window {
+                    conn.create_window_function(name.as_c_str(), -1, flags, agg(false))?;
+                } else {
+                    conn.create_aggregate_function(name.as_c_str(), -1, flags, agg(false))?;
+                }
+                conn.create_aggregate_function(distinct_name.as_c_str(), -1, flags, agg(true))?;
+            }
+            Registration::Table { name, def } => {
+                const MODULE: Module<'static, TableTab> = Module::eponymous_only_module();
+                conn.create_module(name.as_c_str(), &MODULE, Some(def.clone()))?;
+            }
         }
     }
     Ok(())
@@ -294,9 +428,9 @@ struct Agg {
     /// The DISTINCT form: rows equal to an earlier one are skipped ([`func::Distinct`]).
     distinct: bool,
     /// The declared argument types (for an aggregate that is not typed).
-    declared: Vec<Type>,
+    declared: &'static [Type],
     strict: bool,
-    floats: Vec<bool>,
+    floats: &'static [bool],
 }
 
 impl Agg {
@@ -310,7 +444,7 @@ impl Agg {
         if self.strict && args.iter().any(Value::is_null) {
             return None;
         }
-        load_floats(&mut args, &self.floats);
+        load_floats(&mut args, self.floats);
         Some(args)
     }
 
@@ -331,7 +465,7 @@ impl Aggregate<State, rusqlite::types::Value> for Agg {
             let types = if self.typed {
                 types
             } else {
-                self.declared.clone()
+                self.declared.to_vec()
             };
             return Ok(AssertUnwindSafe(Box::new(func::Distinct::new(acc, &types))));
         }
@@ -384,34 +518,10 @@ impl WindowAggregate<State, rusqlite::types::Value> for Agg {
     }
 }
 
-fn register_aggregate(
-    conn: &Connection,
-    symbol: &'static str,
-    b: &Builtin,
-    new: func::AccumulatorFactory,
-    window: bool,
-) -> rusqlite::Result<()> {
-    let agg = |distinct| Agg {
-        new,
-        typed: sql::emit::aggregate_is_typed(b),
-        distinct,
-        declared: b.args.to_vec(),
-        strict: b.strict,
-        floats: float_args(b.args),
-    };
-    let flags = flags(b.volatility);
-    if window {
-        conn.create_window_function(symbol, -1, flags, agg(false))?;
-    } else {
-        conn.create_aggregate_function(symbol, -1, flags, agg(false))?;
-    }
-    let distinct = format!("{symbol}{}", func::DISTINCT_SUFFIX);
-    conn.create_aggregate_function(distinct.as_str(), -1, flags, agg(true))
-}
-
 // ---- set-returning functions ----
 
 /// What one table-function module needs: the function and its column layout.
+#[derive(Clone)]
 struct TableDef {
     f: TableFn,
     /// Output columns (then `ordinality`), then `args` hidden argument columns.
@@ -421,13 +531,9 @@ struct TableDef {
     required: usize,
 }
 
-fn register_table(
-    conn: &Connection,
-    symbol: &'static str,
-    b: &Builtin,
-    f: TableFn,
-) -> rusqlite::Result<()> {
-    const MODULE: Module<'static, TableTab> = Module::eponymous_only_module();
+/// The column layout of set-returning function `b`'s module; `required`: the fewest
+/// arguments any catalog row of its symbol takes.
+fn table_def(b: &Builtin, f: TableFn, required: usize) -> TableDef {
     let mut outputs: Vec<String> = if b.out_columns.is_empty() {
         vec!["value".into()]
     } else {
@@ -440,25 +546,13 @@ fn register_table(
     let typed = b.args.iter().any(|t| t.is_pseudo());
     // Variadic functions take up to 8 repeats.
     let args = b.args.len() + usize::from(typed) + if b.variadic { 8 } else { 0 };
-    // Rows with fewer arguments share the symbol's module (generate_series(a, b[, step])).
-    let required = func::builtins()
-        .filter(|o| matches!(o.imp, Imp::Table { symbol: s, .. } if s == symbol))
-        .map(|o| o.args.len() - usize::from(o.variadic))
-        .min()
-        .unwrap_or(0)
-        + usize::from(typed);
-    let name = CString::new(symbol)
-        .map_err(|_| rusqlite::Error::ModuleError(format!("bad module name {symbol}")))?;
-    conn.create_module(
-        name.as_c_str(),
-        &MODULE,
-        Some(TableDef {
-            f,
-            outputs,
-            args,
-            required,
-        }),
-    )
+    TableDef {
+        f,
+        outputs,
+        args,
+        // Rows with fewer arguments share the symbol's module (generate_series(a, b[, step])).
+        required: required + usize::from(typed),
+    }
 }
 
 #[repr(C)]

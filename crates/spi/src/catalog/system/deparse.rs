@@ -151,6 +151,11 @@ enum Symbol {
     Cast(Type),
 }
 
+/// Builds the symbol map now (see `spi::warm`).
+pub(crate) fn warm() {
+    symbols();
+}
+
 fn symbols() -> &'static HashMap<&'static str, Symbol> {
     static MAP: OnceLock<HashMap<&'static str, Symbol>> = OnceLock::new();
     MAP.get_or_init(|| {
