@@ -5,7 +5,9 @@
 //! until it exits; a stale `postmaster.pid` replaced), bad settings rejected at start with a
 //! message naming the setting, the crash path (a SIGKILLed backend or worker: the three log
 //! lines, every process replaced, ready again; a child that ignores SIGQUIT SIGKILLed after 5 s;
-//! clients refused with 57P03 meanwhile), and a SIGKILLed postmaster leaving no child behind.
+//! clients refused with 57P03 meanwhile), a SIGKILLed postmaster leaving no child behind, and
+//! pre-forked backends (`prefork_backends`): the next connection is served by the waiting one,
+//! a reload replaces it, a smart shutdown does not wait for it.
 
 use std::path::Path;
 use std::process::{Command, Stdio};
@@ -770,4 +772,78 @@ fn a_data_directory_of_the_previous_format_is_refused_naming_both_formats() {
     // `postmaster init` does not relabel it either.
     let (_code, _out) = s.ctl(&["init"]);
     assert!(!s.data_dir().join(spi::FORMAT_FILE).exists());
+}
+
+const WAITING: &str = "waiting for a connection";
+
+#[test]
+fn a_pre_forked_backend_takes_the_next_connection_and_a_reload_replaces_it() {
+    let s = Server::start(NO_WORKERS);
+    // `prefork_backends` = 1 by default: one backend waits before anyone connects.
+    let idle = s.wait_pid_titled(WAITING, Duration::from_secs(10));
+    let mut c = s.connect();
+    assert_eq!(
+        backend_pid(&mut c),
+        idle,
+        "the connection is served by the process forked ahead of it"
+    );
+    // It is an ordinary session now, and another backend waits for the next client.
+    let next = s.wait_pid_titled(WAITING, Duration::from_secs(10));
+    assert_ne!(next, idle);
+    let titles: Vec<String> = s.processes().into_iter().map(|(_, t)| t).collect();
+    assert_eq!(
+        titles.iter().filter(|t| t.contains(WAITING)).count(),
+        1,
+        "{titles:?}"
+    );
+    drop(c);
+
+    // A reload retires the waiting backend (it was forked with the old settings and rules).
+    let (code, out) = s.ctl(&["reload"]);
+    assert_eq!(code, 0, "reload: {out}");
+    assert!(
+        wait_until(Duration::from_secs(10), || !process_alive(next)),
+        "the pre-forked backend outlived a reload"
+    );
+    let fresh = s.wait_pid_titled(WAITING, Duration::from_secs(10));
+    assert_ne!(fresh, next);
+    let mut c = s.connect();
+    assert_eq!(backend_pid(&mut c), fresh);
+    drop(c);
+    s.assert_no_crash();
+}
+
+#[test]
+fn without_pre_forked_backends_each_connection_is_forked_at_connect() {
+    let s = Server::start(&[
+        "-c",
+        "shared_preload_libraries=",
+        "-c",
+        "prefork_backends=0",
+    ]);
+    let mut c = s.connect();
+    let pid = backend_pid(&mut c);
+    assert!(s.pids_titled(WAITING).is_empty(), "{:?}", s.processes());
+    drop(c);
+    let mut c = s.connect();
+    assert_ne!(backend_pid(&mut c), pid);
+}
+
+#[test]
+fn a_smart_shutdown_does_not_wait_for_a_pre_forked_backend() {
+    let mut s = Server::start(&[
+        "-c",
+        "shared_preload_libraries=",
+        "-c",
+        "prefork_backends=3",
+    ]);
+    wait_until(Duration::from_secs(10), || {
+        s.pids_titled(WAITING).len() == 3
+    });
+    assert_eq!(s.pids_titled(WAITING).len(), 3, "{:?}", s.processes());
+    let (code, out) = s.ctl(&["stop", "-m", "smart"]);
+    assert_eq!(code, 0, "stop -m smart: {out}");
+    assert_eq!(s.wait_exit(Duration::from_secs(10)), Some(0));
+    assert!(s.processes().is_empty(), "left: {:?}", s.processes());
+    assert_clean_after_stop(&s);
 }

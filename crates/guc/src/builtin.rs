@@ -28,6 +28,10 @@ pub static UNIX_SOCKET_GROUP: GucString = GucString::new("");
 pub static SUPERUSER_RESERVED_CONNECTIONS: GucInt = GucInt::new(3);
 /// `max_connections`: client backends at once. Postmaster.
 pub static MAX_CONNECTIONS: GucInt = GucInt::new(100);
+/// `prefork_backends` (minipg's own): backends the postmaster forks ahead of connections,
+/// each waiting for a client socket with its role catalog open (0: fork at connect, as
+/// PostgreSQL does). Sighup.
+pub static PREFORK_BACKENDS: GucInt = GucInt::new(1);
 /// `autovacuum`: whether the autovacuum launcher runs. Sighup.
 pub static AUTOVACUUM: GucBool = GucBool::new(true);
 /// `autovacuum_max_workers`: autovacuum worker processes at once. Postmaster.
@@ -271,6 +275,12 @@ pub(crate) fn define_all(registry: &mut Registry, private: bool) {
             int(i(&MAX_CONNECTIONS), 1, 10000, GucUnit::None),
         )
         .about("Maximum number of concurrent client connections."),
+        Builtin::new(
+            "prefork_backends",
+            Sighup,
+            int(i(&PREFORK_BACKENDS), 0, 64, GucUnit::None),
+        )
+        .about("Backends forked ahead of connections, waiting for a client."),
         Builtin::new("autovacuum", Sighup, Kind::Bool(b(&AUTOVACUUM)))
             .about("Starts the autovacuum launcher."),
         Builtin::new(

@@ -22,6 +22,7 @@ pub mod ctl;
 pub mod datadir;
 pub mod elog;
 pub mod error;
+pub mod handoff;
 pub mod hba;
 pub mod listen;
 pub mod pmstate;

@@ -59,8 +59,11 @@ struct Child {
     kind: Kind,
     slot: usize,
     forked: Instant,
-    /// A backend told to give up its unfinished startup (SIGUSR2); no longer counted.
+    /// A backend told to give up its unfinished startup (SIGUSR2), or a retired idle
+    /// pre-forked one; no longer counted.
     evicted: bool,
+    /// An idle pre-forked backend: the postmaster's end of its hand-off pair (`handoff`).
+    idle: Option<OwnedFd>,
 }
 
 /// How many connections may be in their startup at once (forked, startup packet not yet
@@ -194,6 +197,13 @@ impl Postmaster {
                 // are never used again in the child (we exit before returning).
                 unsafe { libc::close(l.fd()) };
             }
+            for c in &self.children {
+                if let Some(fd) = &c.idle {
+                    // SAFETY: closing the child's copy of another pre-forked backend's
+                    // hand-off end, never used in this child.
+                    unsafe { libc::close(fd.as_raw_fd()) };
+                }
+            }
             shmem::pmdeath::init_child();
             if let Err(e) = shmem::latch::init_process() {
                 tracing::error!(target: "FATAL", "could not set up the process latch: {e}");
@@ -229,6 +239,7 @@ impl Postmaster {
             slot,
             forked: Instant::now(),
             evicted: false,
+            idle: None,
         });
         Some(pid)
     }
@@ -253,6 +264,7 @@ impl Postmaster {
     fn in_startup(c: &Child) -> bool {
         c.kind == Kind::Backend
             && !c.evicted
+            && c.idle.is_none()
             && (c.slot == 0 || pmchild::state(c.slot) == Some(pmchild::ASSIGNED))
     }
 
@@ -289,6 +301,14 @@ impl Postmaster {
     fn start_backend(&mut self, conn: Conn) {
         self.make_room_for_startup();
         let can_accept = self.pm.can_accept();
+        let conn = if can_accept == wire::CanAccept::Ok {
+            match self.hand_off(conn) {
+                Ok(()) => return,
+                Err(conn) => conn,
+            }
+        } else {
+            conn
+        };
         // No child slot left: the child still answers, with "too many clients".
         let slot = if can_accept == wire::CanAccept::Ok {
             pmchild::assign().unwrap_or(0)
@@ -300,6 +320,96 @@ impl Postmaster {
         self.fork_child(Kind::Backend, slot, move || {
             crate::backend::backend_main(conn, slot, can_accept, dir, conf)
         });
+    }
+
+    /// Gives `conn` to an idle pre-forked backend, which from then on is an ordinary backend
+    /// in its startup. Gives the connection back when there is none (or the send failed: that
+    /// backend is retired and the next one tried).
+    fn hand_off(&mut self, conn: Conn) -> Result<(), Conn> {
+        while let Some(i) = self.children.iter().position(|c| c.idle.is_some()) {
+            let c = &mut self.children[i];
+            let Some(end) = c.idle.take() else {
+                break;
+            };
+            match crate::handoff::send(&end, &conn) {
+                Ok(()) => {
+                    c.forked = Instant::now();
+                    return Ok(());
+                }
+                Err(e) => {
+                    tracing::debug!("could not hand a connection to PID {}: {e}", c.pid);
+                    c.evicted = true;
+                    // SAFETY: signalling our own child.
+                    unsafe { libc::kill(c.pid, libc::SIGTERM) };
+                }
+            }
+        }
+        Err(conn)
+    }
+
+    /// Keeps `prefork_backends` idle pre-forked backends while connections are accepted
+    /// normally, and none otherwise (a shutdown or a crash reset retires them: they hold no
+    /// session, so nothing waits for them). Each takes a child slot, and only while at least
+    /// one more stays free for a connection that arrives meanwhile.
+    fn maintain_prefork(&mut self) {
+        let want = if self.pm.can_accept() == wire::CanAccept::Ok && self.pm.aux_may_run() {
+            usize::try_from(guc::builtin::PREFORK_BACKENDS.get()).unwrap_or(0)
+        } else {
+            0
+        };
+        let idle = self.children.iter().filter(|c| c.idle.is_some()).count();
+        if idle > want {
+            self.retire_prefork(idle - want);
+            return;
+        }
+        for _ in idle..want {
+            let Some(slot) = pmchild::assign() else {
+                return;
+            };
+            if pmchild::free_count() == 0 {
+                pmchild::release(slot);
+                return;
+            }
+            let (pm_end, child_end) = match crate::handoff::pair() {
+                Ok(p) => p,
+                Err(e) => {
+                    pmchild::release(slot);
+                    tracing::info!("could not create a hand-off socket pair: {e}");
+                    return;
+                }
+            };
+            let dir = self.data_dir.clone();
+            let conf = self.config_file.clone();
+            let pm_raw = pm_end.as_raw_fd();
+            let forked = self.fork_child(Kind::Backend, slot, move || {
+                // SAFETY: the child's copy of the postmaster's end, never used here.
+                unsafe { libc::close(pm_raw) };
+                crate::backend::prefork_main(child_end, slot, dir, conf)
+            });
+            match forked {
+                Some(_) => {
+                    if let Some(c) = self.children.last_mut() {
+                        c.idle = Some(pm_end);
+                    }
+                }
+                None => return,
+            }
+        }
+    }
+
+    /// Ends `n` idle pre-forked backends (all when `n` is `usize::MAX`).
+    fn retire_prefork(&mut self, n: usize) {
+        for c in self
+            .children
+            .iter_mut()
+            .filter(|c| c.idle.is_some())
+            .take(n)
+        {
+            c.idle = None;
+            c.evicted = true;
+            // SAFETY: signalling our own child.
+            unsafe { libc::kill(c.pid, libc::SIGTERM) };
+        }
     }
 
     fn maybe_start_worker(&mut self) {
@@ -545,6 +655,8 @@ impl Postmaster {
         crate::elog::set_min_messages(&guc::builtin::LOG_MIN_MESSAGES.get());
         crate::hba::reload(&self.data_dir);
         crate::ssl::reload(&self.data_dir);
+        // An idle pre-forked backend was forked with the old settings and rules: replace it.
+        self.retire_prefork(usize::MAX);
         self.signal_children(libc::SIGHUP, |_| true);
     }
 
@@ -674,6 +786,7 @@ impl Postmaster {
             self.maybe_start_worker();
             self.maybe_start_launcher();
             self.maybe_start_walwriter();
+            self.maintain_prefork();
             if crate::autovacuum::pending_requests() > 0 {
                 // Also when the pmsignal came while no worker could be forked: a queued
                 // request must not wait for the launcher's next new one.

@@ -65,6 +65,14 @@ pub fn assign() -> Option<usize> {
     None
 }
 
+/// How many slots are free (atomics only; the postmaster may call it).
+pub fn free_count() -> usize {
+    slots()
+        .iter()
+        .filter(|s| s.load(Ordering::SeqCst) == UNUSED)
+        .count()
+}
+
 /// Postmaster: free the slot of a reaped child; true when the child cleaned up after itself.
 pub fn release(slot: usize) -> bool {
     let Some(s) = slot.checked_sub(1).and_then(|i| slots().get(i)) else {

@@ -211,14 +211,8 @@ impl BackendHooks for Hooks {
     }
 }
 
-/// The backend child's main: returns the exit code.
-pub fn backend_main(
-    conn: Conn,
-    slot: usize,
-    can_accept: wire::CanAccept,
-    data_dir: PathBuf,
-    config_file: PathBuf,
-) -> i32 {
+/// The signal set-up of every backend, pre-forked or not.
+fn install_backend_signals() {
     interrupt::install_child_handlers();
     // A backend's SIGINT and SIGTERM also end the running statement (no SA_RESTART: a send
     // blocked on a client that stopped reading returns EINTR).
@@ -231,6 +225,72 @@ pub fn backend_main(
     );
     shmem::pmdeath::set_exit_on_death(true);
     crate::signals::unblock();
+}
+
+/// The backend child's main: returns the exit code.
+pub fn backend_main(
+    conn: Conn,
+    slot: usize,
+    can_accept: wire::CanAccept,
+    data_dir: PathBuf,
+    config_file: PathBuf,
+) -> i32 {
+    install_backend_signals();
+    serve(conn, slot, can_accept, data_dir, config_file)
+}
+
+/// A pre-forked backend's main (`prefork_backends`): prepares what does not depend on the
+/// client — its signals, its latch, the role catalog opened and read — then waits for the
+/// postmaster to hand it a connection and serves it as [`backend_main`] does. It exits
+/// without a session when the postmaster retires it (SIGTERM: a shutdown, a reload, fewer
+/// pre-forked backends wanted) or closes its end, and at postmaster death.
+pub fn prefork_main(
+    handoff: std::os::fd::OwnedFd,
+    slot: usize,
+    data_dir: PathBuf,
+    config_file: PathBuf,
+) -> i32 {
+    use std::os::fd::AsRawFd;
+    install_backend_signals();
+    proc::ps_status::set("postmaster: waiting for a connection");
+    spi::roles::set_data_dir(&data_dir);
+    // Opens the role catalog now, off the connection's path (an unknown name: no side
+    // effect but the open; errors are met again, and reported, at login).
+    let _ = spi::roles::login_role("");
+    let l = latch::my_latch();
+    let conn = loop {
+        if interrupt::shutdown_requested() || interrupt::take_config_reload() {
+            return 0;
+        }
+        match crate::handoff::recv(handoff.as_raw_fd()) {
+            Ok(crate::handoff::Received::Conn(c)) => break c,
+            Ok(crate::handoff::Received::Closed) | Err(_) => return 0,
+            Ok(crate::handoff::Received::Nothing) => {}
+        }
+        let r = l.wait_socket(
+            WaitEvents::LATCH_SET | WaitEvents::SOCKET_READABLE | WaitEvents::POSTMASTER_DEATH,
+            handoff.as_raw_fd(),
+            None,
+        );
+        if r.contains(WaitEvents::POSTMASTER_DEATH) {
+            return 1;
+        }
+        if r.contains(WaitEvents::LATCH_SET) {
+            l.reset();
+        }
+    };
+    drop(handoff);
+    serve(conn, slot, wire::CanAccept::Ok, data_dir, config_file)
+}
+
+/// Runs the session on `conn`; returns the exit code.
+fn serve(
+    conn: Conn,
+    slot: usize,
+    can_accept: wire::CanAccept,
+    data_dir: PathBuf,
+    config_file: PathBuf,
+) -> i32 {
     let remote = conn.remote();
     let peer = conn.peer();
     proc::ps_status::set(&format!("postmaster: {remote} authentication"));
