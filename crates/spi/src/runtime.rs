@@ -185,17 +185,27 @@ fn load_floats(args: &mut [Value], floats: &[bool]) {
     }
 }
 
-fn register_scalar(
-    conn: &Connection,
-    name: &'static CStr,
+/// A scalar function or cast to create.
+struct ScalarReg {
+    name: CString,
     symbol: &'static str,
     f: func::ScalarFn,
     strict: bool,
     volatility: Volatility,
     min_args: usize,
-    floats: &'static [bool],
-) -> rusqlite::Result<()> {
-    conn.create_scalar_function(name, -1, flags(volatility), move |ctx| {
+    floats: Vec<bool>,
+}
+
+fn register_scalar(conn: &Connection, r: &'static ScalarReg) -> rusqlite::Result<()> {
+    let ScalarReg {
+        symbol,
+        f,
+        strict,
+        min_args,
+        ref floats,
+        ..
+    } = *r;
+    conn.create_scalar_function(r.name.as_c_str(), -1, flags(r.volatility), move |ctx| {
         let mut args = args_of(ctx);
         load_floats(&mut args, floats);
         if args.len() < min_args {
@@ -217,15 +227,7 @@ fn register_scalar(
 /// One function, aggregate or table module to create on every connection, with everything
 /// about it worked out once per process (see [`plan`]).
 enum Registration {
-    Scalar {
-        name: CString,
-        symbol: &'static str,
-        f: func::ScalarFn,
-        strict: bool,
-        volatility: Volatility,
-        min_args: usize,
-        floats: Vec<bool>,
-    },
+    Scalar(ScalarReg),
     Aggregate {
         name: CString,
         distinct_name: CString,
@@ -259,7 +261,7 @@ fn plan() -> &'static [Registration] {
 fn build_plan() -> Vec<Registration> {
     let mut out = Vec::new();
     for (symbol, n, f) in func::internal::INTERNAL {
-        out.push(Registration::Scalar {
+        out.push(Registration::Scalar(ScalarReg {
             name: cname(symbol),
             symbol,
             f: *f,
@@ -267,11 +269,11 @@ fn build_plan() -> Vec<Registration> {
             volatility: Volatility::Immutable,
             min_args: usize::try_from(*n).unwrap_or(0),
             floats: Vec::new(),
-        });
+        }));
     }
     for c in func::casts() {
         if let CastImp::Func { symbol, f, .. } = c.imp {
-            out.push(Registration::Scalar {
+            out.push(Registration::Scalar(ScalarReg {
                 name: cname(symbol),
                 symbol,
                 f,
@@ -279,7 +281,7 @@ fn build_plan() -> Vec<Registration> {
                 volatility: Volatility::Immutable,
                 min_args: 1,
                 floats: float_args(&[c.from]),
-            });
+            }));
         }
     }
     // The fewest arguments any row of a symbol takes (variadic: one repeat may be absent).
@@ -304,7 +306,7 @@ fn build_plan() -> Vec<Registration> {
                     if typed {
                         floats.insert(0, false);
                     }
-                    out.push(Registration::Scalar {
+                    out.push(Registration::Scalar(ScalarReg {
                         name: cname(symbol),
                         symbol,
                         f,
@@ -312,7 +314,7 @@ fn build_plan() -> Vec<Registration> {
                         volatility: b.volatility,
                         min_args: min,
                         floats,
-                    });
+                    }));
                 }
             }
             Imp::Aggregate {
@@ -363,24 +365,7 @@ pub(crate) fn register(conn: &Connection) -> rusqlite::Result<()> {
     }
     for r in plan() {
         match r {
-            Registration::Scalar {
-                name,
-                symbol,
-                f,
-                strict,
-                volatility,
-                min_args,
-                floats,
-            } => register_scalar(
-                conn,
-                name,
-                symbol,
-                *f,
-                *strict,
-                *volatility,
-                *min_args,
-                floats,
-            )?,
+            Registration::Scalar(r) => register_scalar(conn, r)?,
             Registration::Aggregate {
                 name,
                 distinct_name,
@@ -396,7 +381,7 @@ pub(crate) fn register(conn: &Connection) -> rusqlite::Result<()> {
                     new: *new,
                     typed: *typed,
                     distinct,
-                    declared: *declared,
+                    declared,
                     strict: *strict,
                     floats,
                 };
