@@ -177,9 +177,6 @@ fn preload(modules: &[Module]) -> Result<(), PmError> {
         }
     }
     bgworker::end_preload();
-    // The modules have defined their functions: build the tables every backend needs, once,
-    // before the first fork (pure Rust data, no SQLite).
-    spi::warm();
     Ok(())
 }
 

@@ -730,6 +730,12 @@ impl Postmaster {
     pub fn run(mut self) -> i32 {
         bgworker::shmem_status::publish(&self.scheduler, Instant::now());
         self.dispatch(Event::Start);
+        // The modules have defined their functions: build the tables every backend would
+        // build for itself (pure Rust data, no SQLite), while the startup process recovers, so
+        // that every child forked from now on starts with them.
+        let t = Instant::now();
+        spi::warm();
+        tracing::debug!("process-wide tables built in {:?}", t.elapsed());
         while self.pm.state != PmState::Exit {
             let timeout = self.poll_timeout();
             let accepting = self.pm.accepting();

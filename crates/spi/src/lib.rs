@@ -63,8 +63,9 @@ pub use catalog::{BUILTIN_SCHEMAS, FORMAT};
 /// function catalog's name and OID indexes, the registration plan of SQLite functions, the
 /// system relations and the deparser's symbols — from Rust data only (it opens no file and no
 /// SQLite connection). The postmaster calls it once the preload modules have defined their
-/// functions and before it forks anything, so each backend starts with them built, in pages
-/// it shares with the postmaster. After it, the catalog of functions is frozen.
+/// functions, right after forking the startup process (in parallel with recovery), so every
+/// backend and worker forked later starts with them built, in pages it shares with the
+/// postmaster. After it, the catalog of functions is frozen.
 pub fn warm() {
     let _ = sql::func::named("");
     let _ = sql::func::catalog::procs().count();
