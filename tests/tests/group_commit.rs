@@ -1,5 +1,6 @@
 //! Group commit as a client sees it, proven with fault injection: with
-//! `debug_wal_sync_delay` the WAL writer sleeps before each sync, and an acknowledgement
+//! `debug_wal_sync_delay` every sync sleeps first — the WAL writer's, and a lone committer's
+//! own (it syncs by itself when no sync is in progress) — and an acknowledgement
 //! (CommandComplete of an autocommit INSERT, of COMMIT) waits for it; with `synchronous_commit
 //! = off` it does not; concurrent commits share syncs; the WAL writer shows in `ps` and
 //! `pg_stat_activity`; SIGTERM to it is a clean restart, SIGKILL a crash reset after which every

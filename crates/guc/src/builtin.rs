@@ -58,8 +58,8 @@ pub static RESTART_AFTER_CRASH: GucBool = GucBool::new(true);
 pub static SYNCHRONOUS_COMMIT: GucBool = GucBool::new(true);
 /// `wal_writer_delay` (ms): how often the WAL writer syncs commits nobody waits for. Sighup.
 pub static WAL_WRITER_DELAY: GucInt = GucInt::new(200);
-/// `debug_wal_sync_delay` (ms): fault injection, the WAL writer sleeps this long before each
-/// sync (0 = off). Sighup.
+/// `debug_wal_sync_delay` (ms): fault injection, every WAL sync of a commit (the WAL writer's
+/// or a committing process's own) sleeps this long first (0 = off). Sighup.
 pub static DEBUG_WAL_SYNC_DELAY: GucInt = GucInt::new(0);
 /// `statement_timeout`: milliseconds a statement may run; 0 = no limit. User.
 pub static STATEMENT_TIMEOUT: GucInt = GucInt::new(0);
@@ -345,7 +345,7 @@ pub(crate) fn define_all(registry: &mut Registry, private: bool) {
             "debug_wal_sync_delay",
             Sighup,
             int(i(&DEBUG_WAL_SYNC_DELAY), 0, 60_000, GucUnit::Ms))
-        .about("Fault injection: the WAL writer waits this long before each sync."),
+        .about("Fault injection: each WAL sync of a commit waits this long first."),
         Builtin::new(
             "statement_timeout",
             User,

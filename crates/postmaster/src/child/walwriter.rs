@@ -5,12 +5,15 @@
 //! frames are written to the database's `-wal` file but not synced (see `spi::connection`).
 //! Right after that write returns (SQLite's WAL hook, write lock already released), the
 //! committing process calls [`commit_written`]: it takes the next number of the database's
-//! `written` counter and, with `synchronous_commit = on`, waits on its latch until `flushed`
-//! reaches that number. The **WAL writer**, an auxiliary process (its own PGPROC, forked and
-//! supervised by the postmaster at Run), loops: for each database whose `written` is ahead of
-//! `flushed`, it reads `written` (say N), then `fdatasync`s the `-wal` file, then raises
-//! `flushed` to N and sets the latch of every waiter whose number is ≤ N. Commits that arrive
-//! while a sync runs are covered by the next one: one sync per round, however many commits.
+//! `written` counter and, with `synchronous_commit = on`, makes sure a sync that began after
+//! that write completes before it returns. When no sync of that database is in progress it
+//! syncs by itself (as a PostgreSQL backend flushes its own WAL: a lone committer waits for no
+//! wake-up). Otherwise it waits on its latch until `flushed` reaches its number. The **WAL
+//! writer**, an auxiliary process (its own PGPROC, forked and supervised by the postmaster at
+//! Run), loops: for each database whose `written` is ahead of `flushed`, it reads `written`
+//! (say N), then `fdatasync`s the `-wal` file, then raises `flushed` to N and sets the latch of
+//! every waiter whose number is ≤ N. Commits that arrive while a sync runs are covered by the
+//! next one: one sync per round, however many commits.
 //! With `synchronous_commit = off` nobody waits and nobody wakes the writer: it syncs what is
 //! pending every `wal_writer_delay` (200 ms), so an asynchronous commit reaches the disk within
 //! about that time, as in PostgreSQL.
@@ -81,6 +84,9 @@ struct DbEntry {
     written: AtomicU64,
     /// Every commit numbered up to this is on disk.
     flushed: AtomicU64,
+    /// Syncs of this database's `-wal` in progress (a hint: a committing process that sees 0
+    /// syncs by itself instead of waking the writer; see [`commit_written`]).
+    syncing: AtomicU32,
 }
 
 #[repr(C)]
@@ -219,6 +225,19 @@ pub fn commit_written(db: &str, wal_path: &Path, wait: bool) {
         sync_myself(Some(e), seq, wal_path);
         return;
     };
+    // Nobody is syncing this database: sync now, in this process, as a PostgreSQL backend
+    // flushes its own WAL — no wake-up of the writer and none back, which is all a lone
+    // committer would wait for. Commits that arrive meanwhile see the sync in progress and
+    // join the writer's next round: that is where several commits share one sync.
+    if e.syncing.load(Ordering::SeqCst) == 0 {
+        e.syncing.fetch_add(1, Ordering::SeqCst);
+        sync_myself(Some(e), seq, wal_path);
+        e.syncing.fetch_sub(1, Ordering::SeqCst);
+        // Waiters this sync covered were counting on the writer, whose next round may find
+        // nothing left to sync: wake them here.
+        wake_waiters(h, false);
+        return;
+    }
     w.entry.store(idx as u32 + 1, Ordering::SeqCst);
     w.seq.store(seq, Ordering::SeqCst);
     let writer = h.writer.load(Ordering::SeqCst);
@@ -278,9 +297,11 @@ fn sync_round(h: &Header, data_dir: &Path) -> bool {
             continue;
         }
         let path = wal_path(data_dir, &e.name.name());
+        e.syncing.fetch_add(1, Ordering::SeqCst);
         if let Err(err) = sync_wal(&path) {
             sync_failed(&path, &err);
         }
+        e.syncing.fetch_sub(1, Ordering::SeqCst);
         e.flushed.fetch_max(target, Ordering::SeqCst);
         h.syncs.fetch_add(1, Ordering::Relaxed);
         synced = true;
