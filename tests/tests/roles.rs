@@ -242,6 +242,13 @@ fn privileges_owners_and_signals() {
         err(a.execute("INSERT INTO shared VALUES (1)", &[])),
         denied("shared")
     );
+    // PostgreSQL 15: PUBLIC may not create in schema public; a grant lets her.
+    assert_eq!(
+        err(m.batch_execute("CREATE TABLE mine (a int)")),
+        ("42501".into(), "permission denied for schema public".into())
+    );
+    su.batch_execute("GRANT CREATE ON SCHEMA public TO mallory")
+        .expect("grant create");
     // What one creates, one owns: mallory drops her own table.
     m.batch_execute("CREATE TABLE mine (a int); INSERT INTO mine VALUES (1); DROP TABLE mine")
         .expect("own table");
