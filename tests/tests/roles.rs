@@ -414,36 +414,48 @@ fn connect_db(s: &Server, user: &str, db: &str) -> Result<postgres::Client, post
         .connect(postgres::NoTls)
 }
 
+/// A server with `setup` run by the bootstrap superuser, and that superuser's session.
+fn server_with(setup: &str) -> (Server, postgres::Client) {
+    let s = Server::start(&[]);
+    let mut su = s.connect();
+    su.batch_execute(setup).expect("setup");
+    (s, su)
+}
+
+/// A 42501 error with `message`.
+fn denied<T>(r: Result<T, postgres::Error>, message: &str) {
+    assert_eq!(err(r), ("42501".to_string(), message.to_string()));
+}
+
 fn flag(c: &mut postgres::Client, sql: &str) -> bool {
     c.query_one(sql, &[]).expect(sql).get(0)
 }
 
 #[test]
 fn schema_and_database_privileges() {
-    let s = Server::start(&[]);
-    let mut su = s.connect();
-    su.batch_execute(
+    let (s, mut su) = server_with(
         "CREATE ROLE carol LOGIN; CREATE ROLE dave LOGIN; CREATE SCHEMA s; \
          CREATE TABLE s.t (a int); GRANT SELECT ON s.t TO carol",
-    )
-    .expect("setup");
+    );
     su.batch_execute("CREATE DATABASE locked")
         .expect("create database");
     let mut c = connect_as(&s, "carol").expect("carol");
-    let denied = |what: &str| ("42501".to_string(), format!("permission denied for {what}"));
     // Looking up in a schema needs USAGE (before the table's own privilege).
-    assert_eq!(err(c.query("SELECT * FROM s.t", &[])), denied("schema s"));
-    assert_eq!(
-        err(c.batch_execute("CREATE TABLE s.x (a int)")),
-        denied("schema s")
+    denied(
+        c.query("SELECT * FROM s.t", &[]),
+        "permission denied for schema s",
     );
-    assert_eq!(
-        err(c.batch_execute("CREATE SCHEMA mine")),
-        denied("database postgres")
+    denied(
+        c.batch_execute("CREATE TABLE s.x (a int)"),
+        "permission denied for schema s",
     );
-    assert_eq!(
-        err(c.batch_execute("DROP SCHEMA s")),
-        ("42501".into(), "must be owner of schema s".into())
+    denied(
+        c.batch_execute("CREATE SCHEMA mine"),
+        "permission denied for database postgres",
+    );
+    denied(
+        c.batch_execute("DROP SCHEMA s"),
+        "must be owner of schema s",
     );
     su.batch_execute("GRANT USAGE ON SCHEMA s TO carol WITH GRANT OPTION")
         .expect("grant usage");
@@ -524,9 +536,9 @@ fn schema_and_database_privileges() {
         "{=T/postgres,postgres=CTc/postgres,carol=c/postgres}"
     );
     // pg_hba_file_rules is for superusers (PostgreSQL 15: a view revoked from PUBLIC).
-    assert_eq!(
-        err(c.query("SELECT * FROM pg_hba_file_rules", &[])),
-        denied("view pg_hba_file_rules")
+    denied(
+        c.query("SELECT * FROM pg_hba_file_rules", &[]),
+        "permission denied for view pg_hba_file_rules",
     );
     su.query("SELECT * FROM pg_hba_file_rules", &[])
         .expect("superuser reads the rules");
@@ -579,20 +591,17 @@ fn role_ddl_is_transactional() {
 
 #[test]
 fn membership_follows_inherit() {
-    let s = Server::start(&[]);
-    let mut su = s.connect();
-    su.batch_execute(
+    let (s, _su) = server_with(
         "CREATE ROLE erin LOGIN; CREATE ROLE mid NOINHERIT; CREATE ROLE top; \
          GRANT mid TO erin; GRANT top TO mid; CREATE TABLE secret (a int); \
          GRANT SELECT ON secret TO top; CREATE TABLE open (a int); GRANT SELECT ON open TO mid",
-    )
-    .expect("setup");
+    );
     let mut e = connect_as(&s, "erin").expect("erin");
     // erin inherits mid's privileges, but mid (NOINHERIT) does not pass on top's.
     e.query("SELECT * FROM open", &[]).expect("via mid");
-    assert_eq!(
-        err(e.query("SELECT * FROM secret", &[])),
-        ("42501".into(), "permission denied for table secret".into())
+    denied(
+        e.query("SELECT * FROM secret", &[]),
+        "permission denied for table secret",
     );
     assert!(flag(&mut e, "SELECT pg_has_role('top', 'MEMBER')"));
     assert!(!flag(&mut e, "SELECT pg_has_role('top', 'USAGE')"));

@@ -1215,18 +1215,26 @@ fn roles() -> rusqlite::Result<Vec<(RoleRow, bool, bool)>> {
     )
 }
 
+/// `rolsuper`, `rolinherit`, `rolcreaterole`, `rolcreatedb`, `rolcanlogin`: in this order
+/// in both `pg_roles` and `pg_authid`.
+fn attribute_cells(r: &RoleRow) -> [Cell; 5] {
+    [
+        b(r.superuser),
+        b(r.inherit),
+        b(r.createrole),
+        b(r.createdb),
+        b(r.can_login),
+    ]
+}
+
 /// `pg_roles`: every role, the password masked.
 pub(crate) fn pg_roles_rows() -> rusqlite::Result<Vec<Vec<Cell>>> {
     Ok(roles()?
         .into_iter()
         .map(|(r, repl, bypass)| {
-            vec![
-                Cell::Text(r.name),
-                b(r.superuser),
-                b(r.inherit),
-                b(r.createrole),
-                b(r.createdb),
-                b(r.can_login),
+            let mut row = vec![Cell::Text(r.name.clone())];
+            row.extend(attribute_cells(&r));
+            row.extend([
                 b(repl),
                 Cell::Integer(r.connlimit),
                 Cell::Text("********".into()),
@@ -1234,7 +1242,8 @@ pub(crate) fn pg_roles_rows() -> rusqlite::Result<Vec<Vec<Cell>>> {
                 b(bypass),
                 Cell::Null,
                 Cell::Integer(i64::from(r.oid)),
-            ]
+            ]);
+            row
         })
         .collect())
 }
@@ -1245,20 +1254,16 @@ pub(crate) fn pg_authid_rows() -> rusqlite::Result<Vec<Vec<Cell>>> {
     Ok(roles()?
         .into_iter()
         .map(|(r, repl, bypass)| {
-            vec![
-                Cell::Integer(i64::from(r.oid)),
-                Cell::Text(r.name),
-                b(r.superuser),
-                b(r.inherit),
-                b(r.createrole),
-                b(r.createdb),
-                b(r.can_login),
+            let mut row = vec![Cell::Integer(i64::from(r.oid)), Cell::Text(r.name.clone())];
+            row.extend(attribute_cells(&r));
+            row.extend([
                 b(repl),
                 b(bypass),
                 Cell::Integer(r.connlimit),
                 r.password.map_or(Cell::Null, Cell::Text),
                 opt_int(r.valid_until),
-            ]
+            ]);
+            row
         })
         .collect())
 }

@@ -166,14 +166,19 @@ pub enum GrantTarget {
 /// `GRANT privileges ON objects TO roles` / `REVOKE … FROM …`.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Grant {
+    /// GRANT (else REVOKE).
     pub grant: bool,
     /// Privilege bits; `None` is ALL [PRIVILEGES].
     pub privileges: Option<u16>,
+    /// What kind of object the names name (TABLE when not written).
     pub kind: ObjectKind,
+    /// The objects.
     pub target: GrantTarget,
+    /// TO / FROM these roles (or PUBLIC).
     pub grantees: Vec<RoleSpec>,
     /// WITH GRANT OPTION, or REVOKE GRANT OPTION FOR.
     pub grant_option: bool,
+    /// REVOKE … CASCADE.
     pub cascade: bool,
 }
 

@@ -76,7 +76,9 @@ pub(crate) fn register_helpers(conn: &Connection) -> rusqlite::Result<()> {
     })?;
     // pg_class.relowner and relacl of a user relation (see `privileges`).
     let stable = FunctionFlags::SQLITE_UTF8;
-    let owners: [(&str, fn(&Connection, u32) -> u32); 2] = [
+    type OwnerFn = fn(&Connection, u32) -> u32;
+    type AclFn = fn(&Connection, u32) -> Option<String>;
+    let owners: [(&str, OwnerFn); 2] = [
         (RELOWNER, privileges::owner_of),
         (NSPOWNER, privileges::schema_owner),
     ];
@@ -86,7 +88,7 @@ pub(crate) fn register_helpers(conn: &Connection) -> rusqlite::Result<()> {
             with_conn(ctx, |c| Ok(i64::from(f(c, oid))))
         })?;
     }
-    let acls: [(&str, fn(&Connection, u32) -> Option<String>); 2] = [
+    let acls: [(&str, AclFn); 2] = [
         (RELACL, privileges::acl_array),
         (NSPACL, privileges::schema_acl),
     ];
