@@ -605,6 +605,13 @@ fn membership_follows_inherit() {
     );
     assert!(flag(&mut e, "SELECT pg_has_role('top', 'MEMBER')"));
     assert!(!flag(&mut e, "SELECT pg_has_role('top', 'USAGE')"));
+    // SET ROLE in a block is undone by ROLLBACK, SET LOCAL ROLE by COMMIT too.
+    e.batch_execute("BEGIN; SET ROLE top; ROLLBACK")
+        .expect("set role rolled back");
+    assert_eq!(one(&mut e, "SELECT current_user::text"), "erin");
+    e.batch_execute("BEGIN; SET LOCAL ROLE top; COMMIT")
+        .expect("set local role");
+    assert_eq!(one(&mut e, "SELECT current_user::text"), "erin");
     // Membership is transitive for SET ROLE, which then has top's privileges.
     e.batch_execute("SET ROLE top").expect("set role");
     e.query("SELECT * FROM secret", &[]).expect("as top");

@@ -644,6 +644,17 @@ pub(crate) fn take_notices() -> Vec<Notice> {
 thread_local! {
     /// `Some(n)`: a transaction is open on the global catalog with savepoints `s0…s{n-1}`.
     static GLOBAL_TX: std::cell::Cell<Option<usize>> = const { std::cell::Cell::new(None) };
+    /// The identity before the open block's first SET ROLE, and whether it used SET LOCAL.
+    static BLOCK_IDENTITY: RefCell<Option<(Identity, bool)>> = const { RefCell::new(None) };
+}
+
+/// The block ended: its SET ROLE is undone by a rollback, its SET LOCAL ROLE by either end.
+fn end_block_identity(committed: bool) {
+    if let Some((before, local)) = BLOCK_IDENTITY.with(|b| b.borrow_mut().take())
+        && (!committed || local)
+    {
+        set_identity(before);
+    }
 }
 
 /// Does `stmt` change the global catalog?
@@ -672,6 +683,19 @@ pub(crate) fn global_statement<T>(
     block: Option<usize>,
     f: impl FnOnce() -> Result<T, SpiError>,
 ) -> Result<T, SpiError> {
+    if let (
+        AuthStmt::SetRole { local, .. } | AuthStmt::SetSessionAuthorization { local, .. },
+        Some(_),
+    ) = (stmt, block)
+    {
+        // The identity before the block's first SET ROLE comes back at ROLLBACK (and at
+        // COMMIT after SET LOCAL), as PostgreSQL's GUC undo does.
+        BLOCK_IDENTITY.with(|b| {
+            let mut b = b.borrow_mut();
+            let saved = b.get_or_insert_with(|| (identity(), false));
+            saved.1 |= *local;
+        });
+    }
     if !writes_global(stmt) {
         return f();
     }
@@ -725,6 +749,7 @@ pub(crate) fn rollback_to_global(index: usize) -> Result<(), SpiError> {
 /// Commits the open global transaction, if any (the session's block is committing). On
 /// failure the transaction is rolled back and the error returned.
 pub(crate) fn commit_global() -> Result<(), SpiError> {
+    end_block_identity(true);
     if GLOBAL_TX.with(|t| t.take()).is_some()
         && let Err(e) = run_batch("COMMIT")
     {
@@ -737,6 +762,7 @@ pub(crate) fn commit_global() -> Result<(), SpiError> {
 
 /// Rolls back the open global transaction, if any (the session's block rolled back).
 pub(crate) fn rollback_global() {
+    end_block_identity(false);
     if GLOBAL_TX.with(|t| t.take()).is_some() {
         let _ = run_batch("ROLLBACK");
         refresh_identity();
