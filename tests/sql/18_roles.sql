@@ -42,11 +42,11 @@ GRANT diff_top TO diff_grp;
 CREATE SCHEMA priv_s;
 CREATE TABLE priv_s.t (a int);
 CREATE SEQUENCE priv_s.q;
-SELECT nspacl FROM pg_namespace WHERE nspname = 'priv_s';
-SELECT nspname, nspacl FROM pg_namespace WHERE nspname IN ('public', 'pg_catalog') ORDER BY 1;
+SELECT nspacl::text FROM pg_namespace WHERE nspname = 'priv_s';
+SELECT nspname, nspacl::text FROM pg_namespace WHERE nspname IN ('public', 'pg_catalog') ORDER BY 1;
 GRANT USAGE ON SCHEMA priv_s TO diff_bob WITH GRANT OPTION;
 GRANT CREATE ON SCHEMA priv_s TO PUBLIC;
-SELECT nspacl FROM pg_namespace WHERE nspname = 'priv_s';
+SELECT nspacl::text FROM pg_namespace WHERE nspname = 'priv_s';
 GRANT SELECT ON SCHEMA priv_s TO diff_bob; -- error
 GRANT USAGE ON DATABASE diff_18_roles TO diff_bob; -- error
 GRANT USAGE ON SCHEMA priv_nosuch TO diff_bob; -- error
@@ -55,7 +55,7 @@ GRANT USAGE ON SCHEMA priv_s TO diff_nosuch; -- error
 GRANT USAGE ON SCHEMA priv_s TO PUBLIC WITH GRANT OPTION; -- error
 GRANT TEMP ON DATABASE diff_18_roles TO diff_bob WITH GRANT OPTION;
 GRANT ALL ON DATABASE diff_18_roles TO diff_top;
-SELECT datacl FROM pg_database WHERE datname = 'diff_18_roles';
+SELECT datacl::text FROM pg_database WHERE datname = 'diff_18_roles';
 SET ROLE diff_bob;
 SELECT * FROM priv_s.t; -- error
 CREATE TABLE priv_s.mine (a int);
