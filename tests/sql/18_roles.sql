@@ -129,3 +129,18 @@ REVOKE ALL ON DATABASE diff_18_roles FROM diff_top, diff_bob;
 REVOKE CREATE ON SCHEMA priv_s FROM PUBLIC;
 DROP SCHEMA priv_s CASCADE;
 DROP ROLE diff_bob, diff_grp, diff_top;
+-- ALTER … OWNER TO a role one is not a member of (PostgreSQL 15's message).
+CREATE ROLE diff_own;
+CREATE SCHEMA priv_own;
+CREATE TABLE priv_own_t (a int);
+ALTER SCHEMA priv_own OWNER TO diff_own;
+ALTER TABLE priv_own_t OWNER TO diff_own;
+SELECT nspowner::regrole::text FROM pg_namespace WHERE nspname = 'priv_own';
+SET ROLE diff_own;
+ALTER SCHEMA priv_own OWNER TO postgres; -- error
+ALTER TABLE priv_own_t OWNER TO postgres; -- error
+RESET ROLE;
+ALTER SCHEMA priv_own OWNER TO postgres;
+DROP SCHEMA priv_own;
+DROP TABLE priv_own_t;
+DROP ROLE diff_own;

@@ -745,10 +745,12 @@ fn alter_owner(sql: &SqlConn, t: &Named, owner: &RoleSpec) -> Result<(), SpiErro
             "role name \"public\" is reserved",
         ));
     };
-    // A non-superuser must be able to become the new owner (PostgreSQL's rule).
-    if !roles::has_privs_of(new.oid) {
+    // A non-superuser must be a member of the new owner role (PostgreSQL 15's
+    // check_is_member_of_role).
+    let id = roles::identity();
+    if !id.current_superuser && !roles::member_of(id.current_oid).contains(&new.oid) {
         return Err(insufficient(format!(
-            "must be able to SET ROLE \"{}\"",
+            "must be member of role \"{}\"",
             new.name
         )));
     }
