@@ -1334,6 +1334,52 @@ pub(crate) fn pg_auth_members_rows() -> rusqlite::Result<Vec<Vec<Cell>>> {
 mod tests {
     use super::*;
 
+    fn create(name: &str, block: Option<usize>) -> Result<(), SpiError> {
+        let stmt = AuthStmt::CreateRole {
+            name: name.into(),
+            kind: RoleKind::Role,
+            options: vec![],
+        };
+        global_statement(&stmt, block, || execute(&stmt).unwrap_or(Ok(())))
+    }
+
+    fn exists(name: &str) -> bool {
+        role_by_name(name).ok().flatten().is_some()
+    }
+
+    #[test]
+    fn role_changes_follow_the_session_transaction() {
+        let dir = tempfile::tempdir().expect("dir");
+        init_roles(dir.path(), "boot", None).expect("init");
+        begin_session(dir.path(), "postgres", "boot").expect("session");
+        // Autocommit: the statement is its transaction; an error leaves nothing.
+        create("a", None).expect("create a");
+        assert!(exists("a"));
+        let bad = AuthStmt::CreateRole {
+            name: "b".into(),
+            kind: RoleKind::Role,
+            options: vec![RoleOption::InRole(vec!["nosuch".into()])],
+        };
+        assert!(global_statement(&bad, None, || execute(&bad).unwrap_or(Ok(()))).is_err());
+        assert!(!exists("b"));
+        // In a block with one savepoint open: s0 is mirrored, ROLLBACK TO it undoes c.
+        create("b", Some(1)).expect("create b");
+        savepoint_global(1).expect("savepoint");
+        create("c", Some(2)).expect("create c");
+        rollback_to_global(1).expect("rollback to");
+        assert!(exists("b") && !exists("c"));
+        rollback_to_global(0).expect("rollback to the first");
+        assert!(!exists("b"));
+        create("d", Some(1)).expect("create d");
+        commit_global().expect("commit");
+        assert!(exists("d"));
+        // A block rolled back leaves nothing.
+        create("e", Some(0)).expect("create e");
+        rollback_global();
+        assert!(!exists("e"));
+        assert!(GLOBAL_TX.with(|t| t.get()).is_none());
+    }
+
     #[test]
     fn verifiers_match_postgresql_15() {
         // PostgreSQL 15: CREATE ROLE r PASSWORD 'pencil'; SELECT rolpassword FROM pg_authid.
