@@ -144,3 +144,28 @@ ALTER SCHEMA priv_own OWNER TO postgres;
 DROP SCHEMA priv_own;
 DROP TABLE priv_own_t;
 DROP ROLE diff_own;
+-- Grants made from a grant option go with it: 2BP01 without CASCADE.
+CREATE ROLE diff_ca;
+CREATE ROLE diff_cb;
+CREATE ROLE diff_cc;
+CREATE SCHEMA priv_cs;
+GRANT USAGE, CREATE ON SCHEMA priv_cs TO diff_ca WITH GRANT OPTION;
+SET ROLE diff_ca;
+GRANT USAGE ON SCHEMA priv_cs TO diff_cb WITH GRANT OPTION;
+RESET ROLE;
+SET ROLE diff_cb;
+GRANT USAGE ON SCHEMA priv_cs TO diff_cc;
+RESET ROLE;
+SELECT nspacl::text FROM pg_namespace WHERE nspname = 'priv_cs';
+REVOKE USAGE ON SCHEMA priv_cs FROM diff_ca; -- error
+REVOKE GRANT OPTION FOR USAGE ON SCHEMA priv_cs FROM diff_ca; -- error
+REVOKE GRANT OPTION FOR USAGE ON SCHEMA priv_cs FROM diff_ca CASCADE;
+SELECT nspacl::text FROM pg_namespace WHERE nspname = 'priv_cs';
+GRANT USAGE ON SCHEMA priv_cs TO diff_ca WITH GRANT OPTION;
+SET ROLE diff_ca;
+GRANT USAGE ON SCHEMA priv_cs TO diff_cb;
+RESET ROLE;
+REVOKE USAGE ON SCHEMA priv_cs FROM diff_ca CASCADE;
+SELECT nspacl::text FROM pg_namespace WHERE nspname = 'priv_cs';
+DROP SCHEMA priv_cs;
+DROP ROLE diff_ca, diff_cb, diff_cc;

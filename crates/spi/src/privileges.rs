@@ -872,10 +872,12 @@ fn grant_one(sql: &SqlConn, g: &Grant, t: &Named, grantees: &[u32]) -> Result<()
                 }
             }
             Some(i) => {
+                let lost = i.grant_bits & this;
                 i.grant_bits &= !this;
                 if !g.grant_option {
                     i.bits &= !this;
                 }
+                revoke_dependents(&mut items, owner, grantee, lost, g.cascade)?;
             }
             None if g.grant && this != 0 => items.push(AclItem {
                 grantee,
@@ -888,6 +890,50 @@ fn grant_one(sql: &SqlConn, g: &Grant, t: &Named, grantees: &[u32]) -> Result<()
     }
     items.retain(|i| i.bits != 0);
     write_row(sql, &t.obj, owner, Some(&items))
+}
+
+/// `grantee` lost the grant options `lost`: what it granted from them goes too, with CASCADE,
+/// else 2BP01 `dependent privileges exist` (PostgreSQL's recursive revoke). The owner never
+/// loses grant options; an option still held through another grantor keeps its grants.
+fn revoke_dependents(
+    items: &mut [AclItem],
+    owner: u32,
+    grantee: u32,
+    lost: u16,
+    cascade: bool,
+) -> Result<(), SpiError> {
+    if grantee == owner {
+        return Ok(());
+    }
+    let still = items
+        .iter()
+        .filter(|i| i.grantee == grantee)
+        .fold(0, |g, i| g | i.grant_bits);
+    let lost = lost & !still;
+    if lost == 0 {
+        return Ok(());
+    }
+    let dependents: Vec<usize> = (0..items.len())
+        .filter(|&n| items[n].grantor == grantee && items[n].bits & lost != 0)
+        .collect();
+    if dependents.is_empty() {
+        return Ok(());
+    }
+    if !cascade {
+        return Err(SpiError::new(
+            sqlstate::DEPENDENT_OBJECTS_STILL_EXIST,
+            "dependent privileges exist",
+        )
+        .with_hint("Use CASCADE to revoke them too."));
+    }
+    for n in dependents {
+        let next_lost = items[n].grant_bits & lost;
+        items[n].bits &= !lost;
+        items[n].grant_bits &= !lost;
+        let next = items[n].grantee;
+        revoke_dependents(items, owner, next, next_lost, cascade)?;
+    }
+    Ok(())
 }
 
 // ---- the catalogs' columns ----
