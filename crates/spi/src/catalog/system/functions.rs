@@ -62,6 +62,18 @@ pub(crate) const RELACL: &str = "minipg_relacl";
 pub(crate) const NSPOWNER: &str = "minipg_nspowner";
 pub(crate) const NSPACL: &str = "minipg_nspacl";
 
+/// Registers helper `name(oid)` answering `f` on the calling connection.
+fn by_oid<T: rusqlite::ToSql + 'static>(
+    conn: &Connection,
+    name: &str,
+    f: fn(&Connection, u32) -> T,
+) -> rusqlite::Result<()> {
+    conn.create_scalar_function(name, 1, FunctionFlags::SQLITE_UTF8, move |ctx| {
+        let oid = oid_of(ctx.get_raw(0)).unwrap_or(0);
+        with_conn(ctx, |c| Ok(f(c, oid)))
+    })
+}
+
 pub(crate) fn register_helpers(conn: &Connection) -> rusqlite::Result<()> {
     let deterministic = FunctionFlags::SQLITE_UTF8 | FunctionFlags::SQLITE_DETERMINISTIC;
     conn.create_scalar_function(DEPARSE_DEFAULT, 3, deterministic, |ctx| {
@@ -74,30 +86,15 @@ pub(crate) fn register_helpers(conn: &Connection) -> rusqlite::Result<()> {
             .unwrap_or(-1);
         Ok(Some(super::deparse::default_expr(&text, ty, typmod, &[])))
     })?;
-    // pg_class.relowner and relacl of a user relation (see `privileges`).
-    let stable = FunctionFlags::SQLITE_UTF8;
-    type OwnerFn = fn(&Connection, u32) -> u32;
-    type AclFn = fn(&Connection, u32) -> Option<String>;
-    let owners: [(&str, OwnerFn); 2] = [
-        (RELOWNER, privileges::owner_of),
-        (NSPOWNER, privileges::schema_owner),
-    ];
-    for (name, f) in owners {
-        conn.create_scalar_function(name, 1, stable, move |ctx| {
-            let oid = oid_of(ctx.get_raw(0)).unwrap_or(0);
-            with_conn(ctx, |c| Ok(i64::from(f(c, oid))))
-        })?;
-    }
-    let acls: [(&str, AclFn); 2] = [
-        (RELACL, privileges::acl_array),
-        (NSPACL, privileges::schema_acl),
-    ];
-    for (name, f) in acls {
-        conn.create_scalar_function(name, 1, stable, move |ctx| {
-            let oid = oid_of(ctx.get_raw(0)).unwrap_or(0);
-            with_conn(ctx, |c| Ok(f(c, oid)))
-        })?;
-    }
+    // pg_class.relowner/relacl and pg_namespace.nspowner/nspacl (see `privileges`).
+    by_oid(conn, RELOWNER, |c, oid| {
+        i64::from(privileges::owner_of(c, oid))
+    })?;
+    by_oid(conn, NSPOWNER, |c, oid| {
+        i64::from(privileges::schema_owner(c, oid))
+    })?;
+    by_oid(conn, RELACL, privileges::acl_array)?;
+    by_oid(conn, NSPACL, privileges::schema_acl)?;
     for (name, f) in fc::REG_IO.iter().chain(fc::CAST_FUNCTIONS) {
         let f = *f;
         conn.create_scalar_function(*name, -1, deterministic, move |ctx| {
