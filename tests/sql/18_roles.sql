@@ -169,3 +169,16 @@ REVOKE USAGE ON SCHEMA priv_cs FROM diff_ca CASCADE;
 SELECT nspacl::text FROM pg_namespace WHERE nspname = 'priv_cs';
 DROP SCHEMA priv_cs;
 DROP ROLE diff_ca, diff_cb, diff_cc;
+-- CREATE SCHEMA … AUTHORIZATION; the superusers' own catalogs in has_table_privilege.
+CREATE ROLE diff_sa;
+CREATE SCHEMA priv_sx AUTHORIZATION diff_sa;
+CREATE SCHEMA AUTHORIZATION diff_sa;
+SELECT nspname, nspowner::regrole::text FROM pg_namespace WHERE nspname IN ('priv_sx', 'diff_sa') ORDER BY 1;
+CREATE SCHEMA priv_sz AUTHORIZATION diff_nosuch; -- error
+SET ROLE diff_sa;
+CREATE SCHEMA priv_sy AUTHORIZATION postgres; -- error
+SELECT has_table_privilege('pg_authid', 'select'), has_table_privilege('pg_class', 'select'), has_table_privilege('pg_class', 'insert');
+RESET ROLE;
+DROP SCHEMA priv_sx;
+DROP SCHEMA diff_sa;
+DROP ROLE diff_sa;

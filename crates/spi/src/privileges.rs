@@ -381,20 +381,35 @@ fn relation_schema(conn: &Connection, oid: u32) -> Option<String> {
         .flatten()
 }
 
-/// CREATE SCHEMA needs CREATE on the database (`permission denied for database d`).
-pub(crate) fn check_create_schema(database: &str) -> Result<(), SpiError> {
+/// CREATE SCHEMA [AUTHORIZATION role]: the current role needs CREATE on the database
+/// (`permission denied for database d`) and membership in the named owner (`must be member
+/// of role "r"`). Returns the owner: that role, else the current one.
+pub(crate) fn check_create_schema(database: &str, owner: &Option<String>) -> Result<u32, SpiError> {
     let id = roles::identity();
-    if id.current_superuser || database_privilege(database, id.current_oid, privilege::CREATE) {
-        return Ok(());
+    // PostgreSQL's order: the role named, CREATE on the database, then the membership.
+    let named = match owner {
+        Some(name) => roles::resolve(&RoleSpec::Name(name.clone()))?,
+        None => None,
+    };
+    if !id.current_superuser && !database_privilege(database, id.current_oid, privilege::CREATE) {
+        return Err(insufficient(format!(
+            "permission denied for database {database}"
+        )));
     }
-    Err(insufficient(format!(
-        "permission denied for database {database}"
-    )))
+    match named {
+        Some(r) if !id.current_superuser && !roles::member_of(id.current_oid).contains(&r.oid) => {
+            Err(insufficient(format!(
+                "must be member of role \"{}\"",
+                r.name
+            )))
+        }
+        Some(r) => Ok(r.oid),
+        None => Ok(id.current_oid),
+    }
 }
 
-/// After CREATE SCHEMA: the current role owns it.
-pub(crate) fn after_create_schema(sql: &SqlConn, name: &str) -> Result<(), SpiError> {
-    let me = roles::identity().current_oid;
+/// After CREATE SCHEMA: `owner` owns it.
+pub(crate) fn after_create_schema(sql: &SqlConn, name: &str, me: u32) -> Result<(), SpiError> {
     match schema_oid(&sql.conn, name) {
         Some(oid) if me != BOOTSTRAP_OID || has_owner_table(&sql.conn) => {
             write_row(sql, &Object::Schema { oid }, me, None)
@@ -465,6 +480,9 @@ pub(crate) fn after_drop_database(name: &str) {
 }
 
 // ---- the checks before a statement runs ----
+
+/// The catalog relations only superusers may read.
+const SUPERUSER_ONLY: [&str; 2] = ["pg_authid", "pg_hba_file_rules"];
 
 /// A catalog relation only superusers may read (`pg_authid`, `pg_hba_file_rules`):
 /// `permission denied for <what>` for anyone else, as PostgreSQL's revoked privileges give.
@@ -1150,7 +1168,8 @@ pub(crate) fn function_answer(
     if let Object::Relation { oid, .. } = obj
         && relation_schema(conn, oid).is_none()
     {
-        // A system catalog: everyone may read it, only a superuser do more.
+        // A system catalog: everyone may read it (but the superusers' own), only a superuser
+        // do more.
         let superuser = match who {
             Who::Current => roles::current_is_superuser(),
             Who::Role(r) => roles::role_row(r)
@@ -1158,9 +1177,11 @@ pub(crate) fn function_answer(
                 .flatten()
                 .is_some_and(|r| r.superuser),
         };
+        let readable =
+            crate::catalog::system::by_oid(oid).is_none_or(|r| !SUPERUSER_ONLY.contains(&r.name));
         return privileges
             .iter()
-            .any(|p| superuser || (p.bit == privilege::SELECT && !p.grant_option));
+            .any(|p| superuser || (readable && p.bit == privilege::SELECT && !p.grant_option));
     }
     privileges
         .iter()

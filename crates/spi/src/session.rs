@@ -943,11 +943,12 @@ impl Session {
                 name,
                 if_not_exists,
                 elements,
+                owner,
             } => {
-                crate::privileges::check_create_schema(&self.database)?;
+                let owner = crate::privileges::check_create_schema(&self.database, owner)?;
                 let notices =
                     exec::create_schema(&self.sql, name, &self.user, *if_not_exists, elements)?;
-                crate::privileges::after_create_schema(&self.sql, name)?;
+                crate::privileges::after_create_schema(&self.sql, name, owner)?;
                 self.note_ddl();
                 Ok(QueryResult::tag("CREATE SCHEMA").with_notices(notices))
             }
