@@ -32,3 +32,153 @@ DROP TABLE priv_t;
 DROP ROLE diff_alice;
 DROP ROLE IF EXISTS diff_alice;
 DROP ROLE diff_ghost; -- error
+-- Schema and database privileges, privilege functions for other roles, membership
+-- through INHERIT and NOINHERIT roles, transactional role DDL.
+CREATE ROLE diff_bob;
+CREATE ROLE diff_grp NOINHERIT;
+CREATE ROLE diff_top;
+GRANT diff_grp TO diff_bob;
+GRANT diff_top TO diff_grp;
+CREATE SCHEMA priv_s;
+CREATE TABLE priv_s.t (a int);
+CREATE SEQUENCE priv_s.q;
+SELECT nspacl::text FROM pg_namespace WHERE nspname = 'priv_s';
+SELECT nspname, nspacl::text FROM pg_namespace WHERE nspname IN ('public', 'pg_catalog') ORDER BY 1;
+GRANT USAGE ON SCHEMA priv_s TO diff_bob WITH GRANT OPTION;
+GRANT CREATE ON SCHEMA priv_s TO PUBLIC;
+SELECT nspacl::text FROM pg_namespace WHERE nspname = 'priv_s';
+GRANT SELECT ON SCHEMA priv_s TO diff_bob; -- error
+GRANT USAGE ON DATABASE diff_18_roles TO diff_bob; -- error
+GRANT USAGE ON SCHEMA priv_nosuch TO diff_bob; -- error
+GRANT CONNECT ON DATABASE diff_nosuch TO diff_bob; -- error
+GRANT USAGE ON SCHEMA priv_s TO diff_nosuch; -- error
+GRANT USAGE ON SCHEMA priv_s TO PUBLIC WITH GRANT OPTION; -- error
+GRANT TEMP ON DATABASE diff_18_roles TO diff_bob WITH GRANT OPTION;
+GRANT ALL ON DATABASE diff_18_roles TO diff_top;
+SELECT datacl::text FROM pg_database WHERE datname = 'diff_18_roles';
+SET ROLE diff_bob;
+SELECT * FROM priv_s.t; -- error
+CREATE TABLE priv_s.mine (a int);
+DROP TABLE priv_s.mine;
+CREATE TABLE public.mine (a int); -- error
+CREATE SCHEMA priv_other; -- error
+DROP SCHEMA priv_s; -- error
+DROP TABLE priv_s.t; -- error
+GRANT USAGE, CREATE ON SCHEMA priv_s TO diff_grp;
+GRANT CREATE ON SCHEMA priv_s TO diff_grp;
+REVOKE CREATE ON SCHEMA priv_s FROM diff_grp;
+REVOKE USAGE ON SCHEMA priv_s FROM diff_grp;
+RESET ROLE;
+REVOKE USAGE ON SCHEMA priv_s FROM diff_bob;
+SET ROLE diff_bob;
+SELECT * FROM priv_s.t; -- error
+RESET ROLE;
+SELECT has_schema_privilege('diff_bob', 'priv_s', 'USAGE'), has_schema_privilege('diff_bob', 'priv_s', 'CREATE');
+SELECT has_database_privilege('diff_bob', 'diff_18_roles', 'connect'), has_database_privilege('diff_bob', 'diff_18_roles', 'create');
+SELECT has_database_privilege('diff_grp', 'diff_18_roles', 'create'), has_database_privilege('diff_top', 'diff_18_roles', 'create');
+SELECT pg_has_role('diff_bob', 'diff_top', 'MEMBER'), pg_has_role('diff_bob', 'diff_top', 'USAGE'), pg_has_role('diff_bob', 'diff_grp', 'USAGE');
+SELECT pg_has_role('diff_bob', 'diff_grp', 'member with admin option'), pg_has_role('postgres', 'diff_grp', 'MEMBER WITH GRANT OPTION');
+SELECT pg_has_role('diff_grp', 'member');
+SELECT pg_has_role('diff_bob', 'diff_grp', 'frob'); -- error
+SELECT pg_has_role('diff_nosuch', 'diff_grp', 'member'); -- error
+SELECT pg_has_role('diff_bob', 99999::oid, 'member');
+SELECT has_table_privilege('diff_bob', 'priv_s.t', 'SELECT'), has_table_privilege('priv_s.t', 'select, rule');
+SELECT has_table_privilege('diff_bob', 'priv_nosuch', 'SELECT'); -- error
+SELECT has_table_privilege('diff_bob', 99999::oid, 'SELECT');
+SELECT has_table_privilege(99999::oid, 'priv_s.t', 'SELECT');
+SELECT has_table_privilege('priv_s.t', 'select, frob'); -- error
+SELECT has_table_privilege('priv_s.t', ' SELECT  WITH GRANT OPTION '); -- error
+SELECT has_table_privilege('priv_s.t', ' SELECT WITH GRANT OPTION ');
+SELECT has_sequence_privilege('priv_s.q', 'usage'), has_sequence_privilege('diff_bob', 'priv_s.q', 'select, update');
+SELECT has_sequence_privilege('priv_s.t', 'usage'); -- error
+SELECT has_sequence_privilege('priv_s.q', 'insert'); -- error
+SELECT has_column_privilege('priv_s.t', 'a', 'select'), has_column_privilege('diff_bob', 'priv_s.t', 'a', 'insert');
+SELECT has_column_privilege('priv_s.t', 'nosuch', 'select'); -- error
+SELECT has_column_privilege('priv_s.t', 99::int2, 'select');
+SELECT has_any_column_privilege('diff_bob', 'priv_s.t', 'select');
+SELECT has_any_column_privilege('priv_s.t', 'delete'); -- error
+SELECT has_database_privilege('diff_nosuch', 'connect'); -- error
+SELECT has_database_privilege(99999::oid, 'connect');
+SELECT has_schema_privilege('priv_nosuch', 'usage'); -- error
+SELECT has_schema_privilege(99999::oid, 'usage');
+SELECT has_schema_privilege('priv_s', 'select'); -- error
+SET ROLE diff_bob;
+SELECT * FROM pg_hba_file_rules; -- error
+RESET ROLE;
+BEGIN;
+CREATE ROLE diff_tx1;
+CREATE ROLE diff_tx2 IN ROLE diff_tx1;
+SELECT count(*) FROM pg_roles WHERE rolname LIKE 'diff_tx%';
+ROLLBACK;
+SELECT count(*) FROM pg_roles WHERE rolname LIKE 'diff_tx%';
+BEGIN;
+CREATE ROLE diff_tx1;
+SAVEPOINT a;
+CREATE ROLE diff_tx2;
+ALTER ROLE diff_tx1 LOGIN;
+ROLLBACK TO a;
+SELECT rolname, rolcanlogin FROM pg_roles WHERE rolname LIKE 'diff_tx%';
+COMMIT;
+SELECT rolname, rolcanlogin FROM pg_roles WHERE rolname LIKE 'diff_tx%';
+BEGIN;
+DROP ROLE diff_tx1;
+ROLLBACK;
+SELECT count(*) FROM pg_roles WHERE rolname = 'diff_tx1';
+DROP ROLE diff_tx1;
+REVOKE ALL ON DATABASE diff_18_roles FROM diff_top, diff_bob;
+REVOKE CREATE ON SCHEMA priv_s FROM PUBLIC;
+DROP SCHEMA priv_s CASCADE;
+DROP ROLE diff_bob, diff_grp, diff_top;
+-- ALTER … OWNER TO a role one is not a member of (PostgreSQL 15's message).
+CREATE ROLE diff_own;
+CREATE SCHEMA priv_own;
+CREATE TABLE priv_own_t (a int);
+ALTER SCHEMA priv_own OWNER TO diff_own;
+ALTER TABLE priv_own_t OWNER TO diff_own;
+SELECT nspowner::regrole::text FROM pg_namespace WHERE nspname = 'priv_own';
+SET ROLE diff_own;
+ALTER SCHEMA priv_own OWNER TO postgres; -- error
+ALTER TABLE priv_own_t OWNER TO postgres; -- error
+RESET ROLE;
+ALTER SCHEMA priv_own OWNER TO postgres;
+DROP SCHEMA priv_own;
+DROP TABLE priv_own_t;
+DROP ROLE diff_own;
+-- Grants made from a grant option go with it: 2BP01 without CASCADE.
+CREATE ROLE diff_ca;
+CREATE ROLE diff_cb;
+CREATE ROLE diff_cc;
+CREATE SCHEMA priv_cs;
+GRANT USAGE, CREATE ON SCHEMA priv_cs TO diff_ca WITH GRANT OPTION;
+SET ROLE diff_ca;
+GRANT USAGE ON SCHEMA priv_cs TO diff_cb WITH GRANT OPTION;
+RESET ROLE;
+SET ROLE diff_cb;
+GRANT USAGE ON SCHEMA priv_cs TO diff_cc;
+RESET ROLE;
+SELECT nspacl::text FROM pg_namespace WHERE nspname = 'priv_cs';
+REVOKE USAGE ON SCHEMA priv_cs FROM diff_ca; -- error
+REVOKE GRANT OPTION FOR USAGE ON SCHEMA priv_cs FROM diff_ca; -- error
+REVOKE GRANT OPTION FOR USAGE ON SCHEMA priv_cs FROM diff_ca CASCADE;
+SELECT nspacl::text FROM pg_namespace WHERE nspname = 'priv_cs';
+GRANT USAGE ON SCHEMA priv_cs TO diff_ca WITH GRANT OPTION;
+SET ROLE diff_ca;
+GRANT USAGE ON SCHEMA priv_cs TO diff_cb;
+RESET ROLE;
+REVOKE USAGE ON SCHEMA priv_cs FROM diff_ca CASCADE;
+SELECT nspacl::text FROM pg_namespace WHERE nspname = 'priv_cs';
+DROP SCHEMA priv_cs;
+DROP ROLE diff_ca, diff_cb, diff_cc;
+-- CREATE SCHEMA … AUTHORIZATION; the superusers' own catalogs in has_table_privilege.
+CREATE ROLE diff_sa;
+CREATE SCHEMA priv_sx AUTHORIZATION diff_sa;
+CREATE SCHEMA AUTHORIZATION diff_sa;
+SELECT nspname, nspowner::regrole::text FROM pg_namespace WHERE nspname IN ('priv_sx', 'diff_sa') ORDER BY 1;
+CREATE SCHEMA priv_sz AUTHORIZATION diff_nosuch; -- error
+SET ROLE diff_sa;
+CREATE SCHEMA priv_sy AUTHORIZATION postgres; -- error
+SELECT has_table_privilege('pg_authid', 'select'), has_table_privilege('pg_class', 'select'), has_table_privilege('pg_class', 'insert');
+RESET ROLE;
+DROP SCHEMA priv_sx;
+DROP SCHEMA diff_sa;
+DROP ROLE diff_sa;

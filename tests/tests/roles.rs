@@ -242,6 +242,13 @@ fn privileges_owners_and_signals() {
         err(a.execute("INSERT INTO shared VALUES (1)", &[])),
         denied("shared")
     );
+    // PostgreSQL 15: PUBLIC may not create in schema public; a grant lets her.
+    assert_eq!(
+        err(m.batch_execute("CREATE TABLE mine (a int)")),
+        ("42501".into(), "permission denied for schema public".into())
+    );
+    su.batch_execute("GRANT CREATE ON SCHEMA public TO mallory")
+        .expect("grant create");
     // What one creates, one owns: mallory drops her own table.
     m.batch_execute("CREATE TABLE mine (a int); INSERT INTO mine VALUES (1); DROP TABLE mine")
         .expect("own table");
@@ -396,4 +403,216 @@ fn init_names_the_bootstrap_superuser_and_sets_its_password() {
         row.get::<_, String>(2).starts_with("SCRAM-SHA-256$4096:"),
         "the password is stored as a verifier"
     );
+}
+
+fn connect_db(s: &Server, user: &str, db: &str) -> Result<postgres::Client, postgres::Error> {
+    postgres::Config::new()
+        .host_path(s.socket_dir())
+        .port(s.port)
+        .user(user)
+        .dbname(db)
+        .connect(postgres::NoTls)
+}
+
+/// A server with `setup` run by the bootstrap superuser, and that superuser's session.
+fn server_with(setup: &str) -> (Server, postgres::Client) {
+    let s = Server::start(&[]);
+    let mut su = s.connect();
+    su.batch_execute(setup).expect("setup");
+    (s, su)
+}
+
+/// A 42501 error with `message`.
+fn denied<T>(r: Result<T, postgres::Error>, message: &str) {
+    assert_eq!(err(r), ("42501".to_string(), message.to_string()));
+}
+
+fn flag(c: &mut postgres::Client, sql: &str) -> bool {
+    c.query_one(sql, &[]).expect(sql).get(0)
+}
+
+#[test]
+fn schema_and_database_privileges() {
+    let (s, mut su) = server_with(
+        "CREATE ROLE carol LOGIN; CREATE ROLE dave LOGIN; CREATE SCHEMA s; \
+         CREATE TABLE s.t (a int); GRANT SELECT ON s.t TO carol",
+    );
+    su.batch_execute("CREATE DATABASE locked")
+        .expect("create database");
+    let mut c = connect_as(&s, "carol").expect("carol");
+    // Looking up in a schema needs USAGE (before the table's own privilege).
+    denied(
+        c.query("SELECT * FROM s.t", &[]),
+        "permission denied for schema s",
+    );
+    denied(
+        c.batch_execute("CREATE TABLE s.x (a int)"),
+        "permission denied for schema s",
+    );
+    denied(
+        c.batch_execute("CREATE SCHEMA mine"),
+        "permission denied for database postgres",
+    );
+    denied(
+        c.batch_execute("DROP SCHEMA s"),
+        "must be owner of schema s",
+    );
+    su.batch_execute("GRANT USAGE ON SCHEMA s TO carol WITH GRANT OPTION")
+        .expect("grant usage");
+    assert_eq!(c.query("SELECT * FROM s.t", &[]).expect("select").len(), 0);
+    assert!(flag(
+        &mut c,
+        "SELECT has_schema_privilege('s', 'USAGE WITH GRANT OPTION')"
+    ));
+    // A grant beyond one's grant options: PostgreSQL's WARNING 01007, and nothing granted.
+    let notices = std::sync::Arc::new(std::sync::Mutex::new(Vec::<String>::new()));
+    let seen = notices.clone();
+    let mut c = postgres::Config::new()
+        .host_path(s.socket_dir())
+        .port(s.port)
+        .user("carol")
+        .dbname("postgres")
+        .notice_callback(move |n| {
+            if let Ok(mut v) = seen.lock() {
+                v.push(format!(
+                    "{} {} {}",
+                    n.severity(),
+                    n.code().code(),
+                    n.message()
+                ));
+            }
+        })
+        .connect(postgres::NoTls)
+        .expect("carol with notices");
+    c.batch_execute("GRANT CREATE ON SCHEMA s TO dave")
+        .expect("grant without option");
+    assert_eq!(
+        notices.lock().map(|v| v.clone()).unwrap_or_default(),
+        ["WARNING 01007 no privileges were granted for \"s\""]
+    );
+    assert!(!flag(
+        &mut su,
+        "SELECT has_schema_privilege('dave', 's', 'CREATE')"
+    ));
+    c.batch_execute("GRANT USAGE ON SCHEMA s TO dave")
+        .expect("grant on");
+    assert!(flag(
+        &mut su,
+        "SELECT has_schema_privilege('dave', 's', 'USAGE')"
+    ));
+    assert_eq!(
+        one(
+            &mut su,
+            "SELECT nspacl::text FROM pg_namespace WHERE nspname = 's'"
+        ),
+        "{postgres=UC/postgres,carol=U*/postgres,dave=U/carol}"
+    );
+    // CREATE on the database lets CREATE SCHEMA; the schema is then carol's.
+    su.batch_execute("GRANT CREATE ON DATABASE postgres TO carol")
+        .expect("grant create");
+    c.batch_execute("CREATE SCHEMA mine; CREATE TABLE mine.t (a int); DROP SCHEMA mine CASCADE")
+        .expect("own schema");
+    // CONNECT: PUBLIC has it by default; revoked, a login is refused (FATAL 42501).
+    connect_db(&s, "carol", "locked").expect("connect by default");
+    su.batch_execute("REVOKE CONNECT ON DATABASE locked FROM PUBLIC")
+        .expect("revoke connect");
+    let Err(e) = connect_db(&s, "carol", "locked") else {
+        panic!("no CONNECT, yet connected")
+    };
+    let db = e.as_db_error().expect("server error");
+    assert_eq!(db.code().code(), "42501");
+    assert_eq!(db.severity(), "FATAL");
+    assert_eq!(db.message(), "permission denied for database \"locked\"");
+    assert_eq!(db.detail(), Some("User does not have CONNECT privilege."));
+    connect_db(&s, "postgres", "locked").expect("a superuser needs no CONNECT");
+    su.batch_execute("GRANT CONNECT ON DATABASE locked TO carol")
+        .expect("grant connect");
+    connect_db(&s, "carol", "locked").expect("connect after the grant");
+    assert_eq!(
+        one(
+            &mut su,
+            "SELECT datacl::text FROM pg_database WHERE datname = 'locked'"
+        ),
+        "{=T/postgres,postgres=CTc/postgres,carol=c/postgres}"
+    );
+    // pg_hba_file_rules is for superusers (PostgreSQL 15: a view revoked from PUBLIC).
+    denied(
+        c.query("SELECT * FROM pg_hba_file_rules", &[]),
+        "permission denied for view pg_hba_file_rules",
+    );
+    su.query("SELECT * FROM pg_hba_file_rules", &[])
+        .expect("superuser reads the rules");
+}
+
+#[test]
+fn role_ddl_is_transactional() {
+    let s = Server::start(&[]);
+    let mut su = s.connect();
+    let count = |c: &mut postgres::Client| -> i64 {
+        c.query_one(
+            "SELECT count(*) FROM pg_roles WHERE rolname LIKE 'tx%'",
+            &[],
+        )
+        .expect("count")
+        .get(0)
+    };
+    su.batch_execute("BEGIN; CREATE ROLE tx1 LOGIN; CREATE ROLE tx2 IN ROLE tx1")
+        .expect("create in block");
+    assert_eq!(count(&mut su), 2, "the block sees its own roles");
+    // Another session does not see them, nor can it log in as them, before COMMIT.
+    let mut other = s.connect();
+    assert_eq!(count(&mut other), 0);
+    assert_eq!(
+        err(connect_as(&s, "tx1")),
+        ("28000".into(), "role \"tx1\" does not exist".into())
+    );
+    su.batch_execute("ROLLBACK").expect("rollback");
+    assert_eq!(count(&mut su), 0, "ROLLBACK leaves nothing");
+    // A savepoint rolled back undoes what came after it; COMMIT makes the rest visible.
+    su.batch_execute(
+        "BEGIN; CREATE ROLE tx1 LOGIN; SAVEPOINT a; CREATE ROLE tx2; ALTER ROLE tx1 NOLOGIN; \
+         ROLLBACK TO a; COMMIT",
+    )
+    .expect("savepoint");
+    assert_eq!(count(&mut other), 1);
+    connect_as(&s, "tx1").expect("a committed role logs in");
+    // A failed statement in autocommit leaves nothing half made.
+    assert!(su.batch_execute("CREATE ROLE tx3 IN ROLE nosuch").is_err());
+    assert_eq!(count(&mut su), 1);
+    // DROP and GRANT inside a rolled-back block stay undone.
+    su.batch_execute("BEGIN; DROP ROLE tx1; GRANT pg_monitor TO postgres; ROLLBACK")
+        .expect("drop in block");
+    assert_eq!(count(&mut su), 1);
+    assert!(!flag(
+        &mut su,
+        "SELECT pg_has_role('postgres', 'pg_monitor', 'USAGE') AND EXISTS (SELECT 1 FROM pg_auth_members WHERE roleid = 'pg_monitor'::regrole AND member = 10)"
+    ));
+}
+
+#[test]
+fn membership_follows_inherit() {
+    let (s, _su) = server_with(
+        "CREATE ROLE erin LOGIN; CREATE ROLE mid NOINHERIT; CREATE ROLE top; \
+         GRANT mid TO erin; GRANT top TO mid; CREATE TABLE secret (a int); \
+         GRANT SELECT ON secret TO top; CREATE TABLE open (a int); GRANT SELECT ON open TO mid",
+    );
+    let mut e = connect_as(&s, "erin").expect("erin");
+    // erin inherits mid's privileges, but mid (NOINHERIT) does not pass on top's.
+    e.query("SELECT * FROM open", &[]).expect("via mid");
+    denied(
+        e.query("SELECT * FROM secret", &[]),
+        "permission denied for table secret",
+    );
+    assert!(flag(&mut e, "SELECT pg_has_role('top', 'MEMBER')"));
+    assert!(!flag(&mut e, "SELECT pg_has_role('top', 'USAGE')"));
+    // SET ROLE in a block is undone by ROLLBACK, SET LOCAL ROLE by COMMIT too.
+    e.batch_execute("BEGIN; SET ROLE top; ROLLBACK")
+        .expect("set role rolled back");
+    assert_eq!(one(&mut e, "SELECT current_user::text"), "erin");
+    e.batch_execute("BEGIN; SET LOCAL ROLE top; COMMIT")
+        .expect("set local role");
+    assert_eq!(one(&mut e, "SELECT current_user::text"), "erin");
+    // Membership is transitive for SET ROLE, which then has top's privileges.
+    e.batch_execute("SET ROLE top").expect("set role");
+    e.query("SELECT * FROM secret", &[]).expect("as top");
 }

@@ -1,30 +1,54 @@
-//! Owners and privileges of a database's relations (PostgreSQL's `relowner` and `relacl`),
-//! and the checks made before a statement runs.
+//! Owners and privileges of relations, schemas and databases (PostgreSQL's `relowner`/
+//! `relacl`, `nspowner`/`nspacl`, `datdba`/`datacl`), GRANT/REVOKE and ALTER … OWNER TO of
+//! them, the checks made before a statement runs, and the answers of the privilege functions
+//! (`has_table_privilege` and friends, `pg_has_role`).
 //!
-//! Rows live in the database file's `minipg_owner` (created the first time a relation gets an
-//! owner other than the bootstrap superuser or a GRANT): `objoid` → `owner` and `acl`, the
-//! ACL as `grantee:bits:grantor` items separated by `;` (grantee 0 is PUBLIC). A relation
-//! without a row belongs to the bootstrap superuser (OID 10) with the default privileges
-//! (owner only) — so what a background worker creates, and everything made before roles
-//! existed, is the bootstrap superuser's.
+//! Where the rows live:
+//! - relations and schemas: the database file's `minipg_owner` (created the first time an
+//!   object gets an owner other than the default or a GRANT): `objoid` → `owner` and `acl`.
+//!   Relation and schema OIDs come from one counter, so they never collide (the built-in
+//!   schemas have PostgreSQL's OIDs, below the counter's start).
+//! - databases: the global catalog's `database_acl` (`datname` → `owner`, `acl`), written in
+//!   the global catalog's transaction (see `roles`).
 //!
-//! Checks (as PostgreSQL's): a superuser passes everything; the owner (or a member of the
-//! owner role) has every privilege and may ALTER/DROP; anyone else needs the privilege granted
-//! to a role they have the privileges of, or to PUBLIC. Failures are 42501 with PostgreSQL's
-//! messages (`permission denied for table t`, `must be owner of table t`).
+//! The ACL is stored as `grantee:bits:grantor:grant_bits` items separated by `;` (grantee 0
+//! is PUBLIC; an item without `grant_bits` has none). An object without a row has its
+//! default owner — the bootstrap superuser, or `pg_database_owner` for schema `public` — and
+//! PostgreSQL 15's default ACL (`acldefault`): the owner alone for relations and schemas,
+//! plus `=U` for the built-in schemas and `=Tc` (TEMPORARY, CONNECT) for databases.
+//!
+//! Checks (as PostgreSQL's): a superuser passes everything; the owner (or a role with the
+//! owner's privileges) holds every privilege and every grant option; anyone else needs the
+//! privilege granted to PUBLIC or to a role whose privileges they have (`roles::privs_of`:
+//! membership through INHERIT roles). Looking up a relation in a schema needs USAGE on it,
+//! creating in a schema CREATE on it, CREATE SCHEMA CREATE on the database, logging in
+//! CONNECT on the database. Failures are 42501 with PostgreSQL's messages
+//! (`permission denied for table t`, `permission denied for schema s`, `must be owner of …`).
+//! The checks run on every execution of a plan and read the files each time (an indexed
+//! point lookup per object); a superuser's cost nothing beyond one flag test.
 //! Never: grants anything implicitly to a role that is not the owner.
 
+use rusqlite::types::ValueRef;
 use rusqlite::{Connection, OptionalExtension, params};
-use sql::auth::{AuthStmt, GrantTarget, ObjectKind, RoleSpec, privilege};
+use sql::auth::{AuthStmt, Grant, GrantTarget, ObjectKind, RoleSpec, privilege};
 use sql::catalog::{RelKind, Relation};
 use sql::plan::{Access, Command};
 
 use crate::connection::SqlConn;
 use crate::error::{SpiError, sqlstate};
+use crate::result::Notice;
 use crate::roles::{self, BOOTSTRAP_OID};
 
 const OWNER_TABLE: &str = "CREATE TABLE IF NOT EXISTS main.minipg_owner (\
     objoid INTEGER PRIMARY KEY, owner INTEGER NOT NULL, acl TEXT)";
+
+const DATABASE_TABLE: &str = "CREATE TABLE IF NOT EXISTS database_acl (\
+    datname TEXT PRIMARY KEY, owner INTEGER NOT NULL, acl TEXT)";
+
+/// `pg_database_owner`: owner of schema `public`; members are the database's owner.
+const DATABASE_OWNER_ROLE: u32 = sql::func::catalog::DATABASE_OWNER_ROLE;
+/// Schema `public`'s OID.
+const PUBLIC_SCHEMA: u32 = 2200;
 
 /// One ACL entry.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -33,6 +57,8 @@ struct AclItem {
     grantee: u32,
     bits: u16,
     grantor: u32,
+    /// The privileges held WITH GRANT OPTION (a subset of `bits`).
+    grant_bits: u16,
 }
 
 fn parse_acl(text: &str) -> Vec<AclItem> {
@@ -43,6 +69,7 @@ fn parse_acl(text: &str) -> Vec<AclItem> {
                 grantee: p.next()?.parse().ok()?,
                 bits: p.next()?.parse().ok()?,
                 grantor: p.next()?.parse().ok()?,
+                grant_bits: p.next().and_then(|g| g.parse().ok()).unwrap_or(0),
             })
         })
         .collect()
@@ -51,54 +78,147 @@ fn parse_acl(text: &str) -> Vec<AclItem> {
 fn format_acl(items: &[AclItem]) -> String {
     items
         .iter()
-        .map(|i| format!("{}:{}:{}", i.grantee, i.bits, i.grantor))
+        .map(|i| format!("{}:{}:{}:{}", i.grantee, i.bits, i.grantor, i.grant_bits))
         .collect::<Vec<_>>()
         .join(";")
 }
 
+/// An object that has an owner and an ACL.
+#[derive(Clone, Debug, PartialEq, Eq)]
+enum Object {
+    Relation { oid: u32, kind: RelKind },
+    Schema { oid: u32 },
+    Database { name: String },
+}
+
+impl Object {
+    fn all_privileges(&self) -> u16 {
+        match self {
+            Object::Relation {
+                kind: RelKind::Sequence,
+                ..
+            } => privilege::ALL_SEQUENCE,
+            Object::Relation { .. } => privilege::ALL_TABLE,
+            Object::Schema { .. } => privilege::ALL_SCHEMA,
+            Object::Database { .. } => privilege::ALL_DATABASE,
+        }
+    }
+
+    /// The owner of an object without a row.
+    fn default_owner(&self) -> u32 {
+        match self {
+            Object::Schema { oid: PUBLIC_SCHEMA } => DATABASE_OWNER_ROLE,
+            _ => BOOTSTRAP_OID,
+        }
+    }
+
+    /// PostgreSQL 15's `acldefault` for the object with owner `owner`.
+    fn default_acl(&self, owner: u32) -> Vec<AclItem> {
+        let item = |grantee, bits| AclItem {
+            grantee,
+            bits,
+            grantor: owner,
+            grant_bits: 0,
+        };
+        let own = item(owner, self.all_privileges());
+        match self {
+            Object::Schema { oid } if is_builtin_schema(*oid) => {
+                vec![own, item(0, privilege::USAGE)]
+            }
+            Object::Database { .. } => {
+                vec![item(0, privilege::TEMPORARY | privilege::CONNECT), own]
+            }
+            _ => vec![own],
+        }
+    }
+}
+
+fn is_builtin_schema(oid: u32) -> bool {
+    crate::catalog::BUILTIN_SCHEMAS
+        .iter()
+        .any(|(_, o)| i64::from(oid) == *o)
+}
+
 fn has_owner_table(conn: &Connection) -> bool {
-    conn.query_row(
+    conn.prepare_cached(
         "SELECT 1 FROM main.sqlite_master WHERE type = 'table' AND name = 'minipg_owner'",
-        [],
-        |_| Ok(()),
     )
-    .optional()
-    .ok()
-    .flatten()
-    .is_some()
+    .and_then(|mut s| s.exists([]))
+    .unwrap_or(false)
 }
 
-/// The owner and ACL of relation `oid` (`None` ACL: the default).
-fn owner_and_acl(conn: &Connection, oid: u32) -> (u32, Option<Vec<AclItem>>) {
-    if !has_owner_table(conn) {
-        return (BOOTSTRAP_OID, None);
+/// The stored owner and ACL of `obj` (`None` ACL: the default).
+fn stored(conn: &Connection, obj: &Object) -> Option<(u32, Option<String>)> {
+    match obj {
+        Object::Relation { oid, .. } | Object::Schema { oid } => {
+            if !has_owner_table(conn) {
+                return None;
+            }
+            conn.query_row(
+                "SELECT owner, acl FROM main.minipg_owner WHERE objoid = ?1",
+                [oid],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()
+            .ok()
+            .flatten()
+        }
+        Object::Database { name } => roles::read_global(|c| {
+            c.query_row(
+                "SELECT owner, acl FROM database_acl WHERE datname = ?1",
+                [name],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()
+        })
+        .flatten(),
     }
-    let row: Option<(u32, Option<String>)> = conn
-        .query_row(
-            "SELECT owner, acl FROM main.minipg_owner WHERE objoid = ?1",
-            [oid],
-            |r| Ok((r.get(0)?, r.get(1)?)),
-        )
-        .optional()
-        .ok()
-        .flatten();
-    match row {
+}
+
+/// The owner and ACL of `obj` (`None` ACL: the default).
+fn owner_and_acl(conn: &Connection, obj: &Object) -> (u32, Option<Vec<AclItem>>) {
+    match stored(conn, obj) {
         Some((owner, acl)) => (owner, acl.map(|a| parse_acl(&a))),
-        None => (BOOTSTRAP_OID, None),
+        None => (obj.default_owner(), None),
     }
 }
 
-fn write_row(sql: &SqlConn, oid: u32, owner: u32, acl: Option<&[AclItem]>) -> Result<(), SpiError> {
+/// The ACL in force: the stored one or the default.
+fn acl_in_force(obj: &Object, owner: u32, acl: Option<Vec<AclItem>>) -> Vec<AclItem> {
+    acl.unwrap_or_else(|| obj.default_acl(owner))
+}
+
+fn io_error(e: rusqlite::Error) -> SpiError {
+    SpiError::new(sqlstate::IO_ERROR, e.to_string())
+}
+
+fn write_row(
+    sql: &SqlConn,
+    obj: &Object,
+    owner: u32,
+    acl: Option<&[AclItem]>,
+) -> Result<(), SpiError> {
     let acl = acl.map(format_acl);
-    sql.trusted(|c| {
-        c.execute_batch(OWNER_TABLE)?;
-        c.execute(
-            "INSERT OR REPLACE INTO main.minipg_owner VALUES (?1, ?2, ?3)",
-            params![oid, owner, acl],
-        )
-    })
-    .map_err(|e| SpiError::new(sqlstate::IO_ERROR, e.to_string()))?;
-    Ok(())
+    match obj {
+        Object::Relation { oid, .. } | Object::Schema { oid } => sql
+            .trusted(|c| {
+                c.execute_batch(OWNER_TABLE)?;
+                c.execute(
+                    "INSERT OR REPLACE INTO main.minipg_owner VALUES (?1, ?2, ?3)",
+                    params![oid, owner, acl],
+                )
+            })
+            .map_err(io_error)
+            .map(drop),
+        Object::Database { name } => roles::with_global(|c| {
+            c.execute_batch(DATABASE_TABLE)?;
+            c.execute(
+                "INSERT OR REPLACE INTO database_acl VALUES (?1, ?2, ?3)",
+                params![name, owner, acl],
+            )
+        })
+        .map(drop),
+    }
 }
 
 /// Records that the current role owns the new relation `oid` (nothing to record for the
@@ -108,7 +228,15 @@ pub(crate) fn record_new_owner(sql: &SqlConn, oid: u32) -> Result<(), SpiError> 
     if me == BOOTSTRAP_OID && !has_owner_table(&sql.conn) {
         return Ok(());
     }
-    write_row(sql, oid, me, None)
+    write_row(
+        sql,
+        &Object::Relation {
+            oid,
+            kind: RelKind::Table,
+        },
+        me,
+        None,
+    )
 }
 
 fn noun(kind: RelKind) -> &'static str {
@@ -124,12 +252,261 @@ fn insufficient(message: String) -> SpiError {
     SpiError::new(sqlstate::INSUFFICIENT_PRIVILEGE, message)
 }
 
+// ---- who holds what ----
+
+/// A role privileges are asked for: the current role, or another (privilege functions).
+#[derive(Clone, Copy, Debug)]
+enum Who {
+    Current,
+    Role(u32),
+}
+
+/// The privileges and grant options `who` holds on an object with `owner` and `acl`.
+fn mask(who: Who, owner: u32, acl: &[AclItem]) -> (u16, u16) {
+    let (oid, superuser) = match who {
+        Who::Current => {
+            let id = roles::identity();
+            (id.current_oid, id.current_superuser)
+        }
+        Who::Role(oid) => (
+            oid,
+            roles::role_row(oid)
+                .ok()
+                .flatten()
+                .is_some_and(|r| r.superuser),
+        ),
+    };
+    if superuser {
+        return (u16::MAX, u16::MAX);
+    }
+    let mine = privs_with_database_owner(oid);
+    if mine.contains(&owner) {
+        return (u16::MAX, u16::MAX);
+    }
+    acl.iter()
+        .filter(|i| i.grantee == 0 || mine.contains(&i.grantee))
+        .fold((0, 0), |(b, g), i| (b | i.bits, g | i.grant_bits))
+}
+
+/// `roles::privs_of`, plus `pg_database_owner` when one of the roles owns this database.
+fn privs_with_database_owner(oid: u32) -> Vec<u32> {
+    let mut mine = roles::privs_of(oid);
+    if let Some(db) = roles::current_database()
+        && let Some((owner, _)) = stored_database(&db)
+        && mine.contains(&owner)
+    {
+        mine.push(DATABASE_OWNER_ROLE);
+    }
+    mine
+}
+
+fn stored_database(name: &str) -> Option<(u32, Option<String>)> {
+    roles::read_global(|c| {
+        c.query_row(
+            "SELECT owner, acl FROM database_acl WHERE datname = ?1",
+            [name],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .optional()
+    })
+    .flatten()
+}
+
+/// Does `who` hold `bit` on `obj` (with the grant option when `grant_option`)?
+fn holds(conn: &Connection, obj: &Object, who: Who, bit: u16, grant_option: bool) -> bool {
+    if matches!(who, Who::Current) && roles::current_is_superuser() {
+        return true;
+    }
+    let (owner, acl) = owner_and_acl(conn, obj);
+    let (bits, grant_bits) = mask(who, owner, &acl_in_force(obj, owner, acl));
+    (if grant_option { grant_bits } else { bits }) & bit != 0
+}
+
+/// Does the current role hold `bit` on relation `oid`?
+fn allowed(conn: &Connection, oid: u32, bit: u16) -> bool {
+    holds(
+        conn,
+        &Object::Relation {
+            oid,
+            kind: RelKind::Table,
+        },
+        Who::Current,
+        bit,
+        false,
+    )
+}
+
+/// Does role `role` hold `bit` on database `name` (login's CONNECT check)?
+pub(crate) fn database_privilege(name: &str, role: u32, bit: u16) -> bool {
+    let obj = Object::Database {
+        name: name.to_string(),
+    };
+    let (owner, acl) = match stored_database(name) {
+        Some((owner, acl)) => (owner, acl.map(|a| parse_acl(&a))),
+        None => (BOOTSTRAP_OID, None),
+    };
+    mask(Who::Role(role), owner, &acl_in_force(&obj, owner, acl)).0 & bit != 0
+}
+
+// ---- schemas ----
+
+/// The OID of schema `name`, if it exists.
+fn schema_oid(conn: &Connection, name: &str) -> Option<u32> {
+    crate::catalog::system::derived::namespace_oid(conn, name)
+        .ok()
+        .and_then(|o| u32::try_from(o).ok())
+        .filter(|&o| o != 0)
+}
+
+/// `permission denied for schema s` unless the current role holds `bit` on schema `name`
+/// (a schema that does not exist, or a temporary one, passes: other checks report those).
+fn check_schema(conn: &Connection, name: &str, bit: u16) -> Result<(), SpiError> {
+    if roles::current_is_superuser() || name.starts_with("pg_temp") {
+        return Ok(());
+    }
+    let Some(oid) = schema_oid(conn, name) else {
+        return Ok(());
+    };
+    if holds(conn, &Object::Schema { oid }, Who::Current, bit, false) {
+        return Ok(());
+    }
+    Err(insufficient(format!("permission denied for schema {name}")))
+}
+
+/// The schema of relation `oid` (`None` for a system relation).
+fn relation_schema(conn: &Connection, oid: u32) -> Option<String> {
+    conn.prepare_cached("SELECT relnamespace FROM main.minipg_class WHERE oid = ?1")
+        .and_then(|mut s| s.query_row([oid], |r| r.get(0)).optional())
+        .ok()
+        .flatten()
+}
+
+/// CREATE SCHEMA [AUTHORIZATION role]: the current role needs CREATE on the database
+/// (`permission denied for database d`) and membership in the named owner (`must be member
+/// of role "r"`). Returns the owner: that role, else the current one.
+pub(crate) fn check_create_schema(database: &str, owner: &Option<String>) -> Result<u32, SpiError> {
+    let id = roles::identity();
+    // PostgreSQL's order: the role named, CREATE on the database, then the membership.
+    let named = match owner {
+        Some(name) => roles::resolve(&RoleSpec::Name(name.clone()))?,
+        None => None,
+    };
+    if !id.current_superuser && !database_privilege(database, id.current_oid, privilege::CREATE) {
+        return Err(insufficient(format!(
+            "permission denied for database {database}"
+        )));
+    }
+    match named {
+        Some(r) if !id.current_superuser && !roles::member_of(id.current_oid).contains(&r.oid) => {
+            Err(insufficient(format!(
+                "must be member of role \"{}\"",
+                r.name
+            )))
+        }
+        Some(r) => Ok(r.oid),
+        None => Ok(id.current_oid),
+    }
+}
+
+/// After CREATE SCHEMA: `owner` owns it.
+pub(crate) fn after_create_schema(sql: &SqlConn, name: &str, me: u32) -> Result<(), SpiError> {
+    match schema_oid(&sql.conn, name) {
+        Some(oid) if me != BOOTSTRAP_OID || has_owner_table(&sql.conn) => {
+            write_row(sql, &Object::Schema { oid }, me, None)
+        }
+        _ => Ok(()),
+    }
+}
+
+/// DROP SCHEMA: `must be owner of schema s` for each existing schema the current role does
+/// not own.
+pub(crate) fn check_drop_schemas(conn: &Connection, names: &[String]) -> Result<(), SpiError> {
+    if roles::current_is_superuser() {
+        return Ok(());
+    }
+    for name in names {
+        if let Some(oid) = schema_oid(conn, name) {
+            let (owner, _) = owner_and_acl(conn, &Object::Schema { oid });
+            if !roles::has_privs_of(owner) {
+                return Err(insufficient(format!("must be owner of schema {name}")));
+            }
+        }
+    }
+    Ok(())
+}
+
+// ---- databases ----
+
+/// The owner of database `name` (`pg_database.datdba`).
+pub(crate) fn database_owner(name: &str) -> u32 {
+    stored_database(name).map_or(BOOTSTRAP_OID, |(o, _)| o)
+}
+
+/// `pg_database.datacl` of `name` (NULL for the default).
+pub(crate) fn database_acl(name: &str) -> Option<String> {
+    let (_, acl) = stored_database(name)?;
+    Some(acl_json(&parse_acl(&acl?)))
+}
+
+/// CREATE DATABASE: the current role owns the new database (nothing to record for the
+/// bootstrap superuser).
+pub(crate) fn after_create_database(name: &str) -> Result<(), SpiError> {
+    let me = roles::identity().current_oid;
+    if me == BOOTSTRAP_OID {
+        return Ok(());
+    }
+    roles::with_global(|c| {
+        c.execute_batch(DATABASE_TABLE)?;
+        c.execute(
+            "INSERT OR REPLACE INTO database_acl VALUES (?1, ?2, NULL)",
+            params![name, me],
+        )
+    })
+    .map(drop)
+}
+
+/// DROP DATABASE: only its owner (or a superuser) may (`must be owner of database d`).
+pub(crate) fn check_drop_database(name: &str) -> Result<(), SpiError> {
+    if roles::has_privs_of(database_owner(name)) {
+        return Ok(());
+    }
+    Err(insufficient(format!("must be owner of database {name}")))
+}
+
+/// After DROP DATABASE: its owner and ACL go.
+pub(crate) fn after_drop_database(name: &str) {
+    let _ =
+        roles::read_global(|c| c.execute("DELETE FROM database_acl WHERE datname = ?1", [name]));
+}
+
+// ---- the checks before a statement runs ----
+
+/// The catalog relations only superusers may read.
+const SUPERUSER_ONLY: [&str; 2] = ["pg_authid", "pg_hba_file_rules"];
+
+/// A catalog relation only superusers may read (`pg_authid`, `pg_hba_file_rules`):
+/// `permission denied for <what>` for anyone else, as PostgreSQL's revoked privileges give.
+pub(crate) fn superuser_only(what: &str) -> rusqlite::Result<()> {
+    if roles::current_is_superuser() {
+        return Ok(());
+    }
+    Err(crate::error::function_error(&insufficient(format!(
+        "permission denied for {what}"
+    ))))
+}
+
 /// `must be owner of table t` unless the current role owns `rel` (or is a superuser).
 pub(crate) fn check_owner(conn: &Connection, rel: &Relation) -> Result<(), SpiError> {
     if rel.system {
         return Ok(());
     }
-    let (owner, _) = owner_and_acl(conn, rel.oid);
+    let (owner, _) = owner_and_acl(
+        conn,
+        &Object::Relation {
+            oid: rel.oid,
+            kind: rel.kind,
+        },
+    );
     if roles::has_privs_of(owner) {
         return Ok(());
     }
@@ -138,22 +515,6 @@ pub(crate) fn check_owner(conn: &Connection, rel: &Relation) -> Result<(), SpiEr
         noun(rel.kind),
         rel.name
     )))
-}
-
-/// Does the current role hold `bit` on relation `oid`?
-fn allowed(conn: &Connection, oid: u32, bit: u16) -> bool {
-    let id = roles::identity();
-    if id.current_superuser {
-        return true;
-    }
-    let (owner, acl) = owner_and_acl(conn, oid);
-    let mine = roles::member_of(id.current_oid);
-    if mine.contains(&owner) {
-        return true;
-    }
-    acl.unwrap_or_default()
-        .iter()
-        .any(|i| i.bits & bit != 0 && (i.grantee == 0 || mine.contains(&i.grantee)))
 }
 
 fn relation_name(conn: &Connection, oid: u32) -> String {
@@ -165,7 +526,7 @@ fn relation_name(conn: &Connection, oid: u32) -> String {
     .unwrap_or_else(|_| oid.to_string())
 }
 
-fn relation_kind(conn: &Connection, oid: u32) -> &'static str {
+fn relation_kind(conn: &Connection, oid: u32) -> RelKind {
     let kind: Option<String> = conn
         .query_row(
             "SELECT relkind FROM main.minipg_class WHERE oid = ?1",
@@ -174,21 +535,29 @@ fn relation_kind(conn: &Connection, oid: u32) -> &'static str {
         )
         .ok();
     match kind.as_deref() {
-        Some("v") => "view",
-        Some("S") => "sequence",
-        _ => "table",
+        Some("v") => RelKind::View,
+        Some("S") => RelKind::Sequence,
+        Some("i") => RelKind::Index,
+        _ => RelKind::Table,
     }
 }
 
-/// Checks a query's reads and write before it runs.
+/// Checks a query's reads and write before it runs: USAGE on the schemas of the relations it
+/// names, then the privileges on them.
 pub(crate) fn check_access(conn: &Connection, access: &Access) -> Result<(), SpiError> {
-    if roles::identity().current_superuser {
+    if roles::current_is_superuser() {
         return Ok(());
+    }
+    let named = access.write.iter().map(|(oid, _)| oid).chain(&access.reads);
+    for &oid in named {
+        if let Some(schema) = relation_schema(conn, oid) {
+            check_schema(conn, &schema, privilege::USAGE)?;
+        }
     }
     let deny = |oid: u32| {
         insufficient(format!(
             "permission denied for {} {}",
-            relation_kind(conn, oid),
+            noun(relation_kind(conn, oid)),
             relation_name(conn, oid)
         ))
     };
@@ -211,148 +580,42 @@ pub(crate) fn check_access(conn: &Connection, access: &Access) -> Result<(), Spi
     Ok(())
 }
 
-/// GRANT/REVOKE on tables and ALTER … OWNER TO of relations.
-pub(crate) fn execute(
-    sql: &SqlConn,
-    stmt: &AuthStmt,
-    relations: &[Relation],
-) -> Result<(), SpiError> {
-    match stmt {
-        AuthStmt::AlterOwner { owner, .. } => {
-            for rel in relations {
-                check_owner(&sql.conn, rel)?;
-                let Some(new) = roles::resolve(owner)? else {
-                    return Err(SpiError::new(
-                        sqlstate::RESERVED_NAME,
-                        "role name \"public\" is reserved",
-                    ));
-                };
-                // A non-superuser must be able to become the new owner (PostgreSQL's rule).
-                if !roles::has_privs_of(new.oid) {
-                    return Err(insufficient(format!(
-                        "must be able to SET ROLE \"{}\"",
-                        new.name
-                    )));
-                }
-                let (_, acl) = owner_and_acl(&sql.conn, rel.oid);
-                write_row(sql, rel.oid, new.oid, acl.as_deref())?;
-            }
-            Ok(())
-        }
-        AuthStmt::Grant {
-            grant,
-            privileges,
-            kind,
-            target,
-            grantees,
-            ..
-        } => {
-            if !matches!(
-                kind,
-                ObjectKind::Table | ObjectKind::Sequence | ObjectKind::View
-            ) || matches!(target, GrantTarget::AllInSchema(_))
-            {
-                return Err(SpiError::new(
-                    sqlstate::FEATURE_NOT_SUPPORTED,
-                    format!(
-                        "GRANT and REVOKE on {} are not supported",
-                        match target {
-                            GrantTarget::AllInSchema(_) => "ALL TABLES IN SCHEMA",
-                            _ => match kind {
-                                ObjectKind::Schema => "schemas",
-                                ObjectKind::Database => "databases",
-                                _ => "this object",
-                            },
-                        }
-                    ),
-                ));
-            }
-            let all = kind.all_privileges();
-            let bits = privileges.unwrap_or(all);
-            let me = roles::identity().current_oid;
-            let mut targets = Vec::new();
-            for g in grantees {
-                targets.push(match g {
-                    RoleSpec::Public => 0,
-                    other => roles::resolve(other)?.map_or(0, |r| r.oid),
-                });
-            }
-            for rel in relations {
-                let (owner, acl) = owner_and_acl(&sql.conn, rel.oid);
-                if !roles::has_privs_of(owner) {
-                    // PostgreSQL: without grant options, a non-owner's GRANT is refused.
-                    return Err(insufficient(format!(
-                        "permission denied for {} {}",
-                        noun(rel.kind),
-                        rel.name
-                    )));
-                }
-                let mut items = acl.unwrap_or_else(|| {
-                    vec![AclItem {
-                        grantee: owner,
-                        bits: all,
-                        grantor: owner,
-                    }]
-                });
-                let grantor = if roles::identity().current_superuser {
-                    owner
-                } else {
-                    me
-                };
-                for &t in &targets {
-                    match items
-                        .iter_mut()
-                        .find(|i| i.grantee == t && i.grantor == grantor)
-                    {
-                        Some(i) if *grant => i.bits |= bits,
-                        Some(i) => i.bits &= !bits,
-                        None if *grant => items.push(AclItem {
-                            grantee: t,
-                            bits,
-                            grantor,
-                        }),
-                        None => {}
-                    }
-                }
-                items.retain(|i| i.bits != 0);
-                write_row(sql, rel.oid, owner, Some(&items))?;
-            }
-            Ok(())
-        }
-        _ => Ok(()),
-    }
-}
-
-/// The SQL function behind `has_table_privilege(table, privilege)` for the current role.
-pub(crate) fn has_table_privilege(
-    conn: &Connection,
-    oid: u32,
-    privileges: &str,
-) -> Result<bool, SpiError> {
-    let mut any = false;
-    for p in privileges.split(',') {
-        let p = p.trim().to_lowercase();
-        let p = p.strip_suffix(" with grant option").unwrap_or(&p);
-        let Some(bit) = privilege::by_name(p) else {
-            return Err(SpiError::new(
-                sqlstate::INVALID_PARAMETER_VALUE,
-                format!("unrecognized privilege type: \"{p}\""),
-            ));
-        };
-        any |= allowed(conn, oid, bit);
-    }
-    Ok(any)
-}
-
-/// The checks of a schema change before it runs: ALTER, DROP and CREATE INDEX need the
-/// owner; TRUNCATE the TRUNCATE privilege.
+/// The checks of a schema change before it runs: USAGE on the schema of a relation it
+/// names, CREATE on the schema it creates in; ALTER, DROP and CREATE INDEX need the owner,
+/// TRUNCATE the TRUNCATE privilege.
 pub(crate) fn check_ddl(conn: &Connection, ddl: &sql::plan::Ddl) -> Result<(), SpiError> {
     use sql::plan::Ddl;
+    if roles::current_is_superuser() {
+        return Ok(());
+    }
+    let usage = |rels: &mut dyn Iterator<Item = &Relation>| {
+        rels.filter(|r| !r.system)
+            .try_for_each(|r| check_schema(conn, &r.schema, privilege::USAGE))
+    };
     match ddl {
-        Ddl::Drop { found, .. } => found.iter().try_for_each(|r| check_owner(conn, r)),
-        Ddl::AlterTable { table, .. } | Ddl::CreateIndex { table, .. } => check_owner(conn, table),
-        Ddl::AlterSequence { seq, .. } => check_owner(conn, seq),
+        Ddl::CreateTable { rel, .. } | Ddl::CreateView { rel, .. } => {
+            check_schema(conn, &rel.schema, privilege::CREATE)
+        }
+        Ddl::CreateSequence { seq, .. } => check_schema(conn, &seq.schema, privilege::CREATE),
+        Ddl::Drop { found, .. } => {
+            usage(&mut found.iter())?;
+            found.iter().try_for_each(|r| check_owner(conn, r))
+        }
+        Ddl::AlterTable { table, .. } => {
+            usage(&mut std::iter::once(table))?;
+            check_owner(conn, table)
+        }
+        Ddl::CreateIndex { table, .. } => {
+            usage(&mut std::iter::once(table))?;
+            check_owner(conn, table)?;
+            check_schema(conn, &table.schema, privilege::CREATE)
+        }
+        Ddl::AlterSequence { seq, .. } => {
+            usage(&mut std::iter::once(seq))?;
+            check_owner(conn, seq)
+        }
         Ddl::Truncate { tables, .. } => {
+            usage(&mut tables.iter())?;
             for t in tables {
                 if !t.system && !allowed(conn, t.oid, privilege::TRUNCATE) {
                     return Err(insufficient(format!(
@@ -391,16 +654,353 @@ pub(crate) fn after_ddl(sql: &SqlConn, ddl: &sql::plan::Ddl) -> Result<(), SpiEr
     }
 }
 
+// ---- GRANT, REVOKE, OWNER TO ----
+
+/// An object a statement names, with the name its messages use.
+struct Named {
+    obj: Object,
+    name: String,
+    /// The noun of `permission denied for <noun> <name>` / `must be owner of …`.
+    noun: &'static str,
+}
+
+/// The schemas or databases `names` names: 3F000 / 3D000 for one that does not exist.
+fn named_objects(
+    sql: &SqlConn,
+    kind: ObjectKind,
+    names: &[Vec<String>],
+) -> Result<Vec<Named>, SpiError> {
+    let mut out = Vec::new();
+    for parts in names {
+        let name = parts.join(".");
+        let obj = match kind {
+            ObjectKind::Schema => Object::Schema {
+                oid: schema_oid(&sql.conn, &name).ok_or_else(|| {
+                    SpiError::new(
+                        sqlstate::INVALID_SCHEMA_NAME,
+                        format!("schema \"{name}\" does not exist"),
+                    )
+                })?,
+            },
+            _ => {
+                let exists = roles::data_dir()
+                    .is_some_and(|dir| crate::datadir::database_exists(&dir, &name));
+                if !exists {
+                    return Err(SpiError::new(
+                        sqlstate::INVALID_CATALOG_NAME,
+                        format!("database \"{name}\" does not exist"),
+                    ));
+                }
+                Object::Database { name: name.clone() }
+            }
+        };
+        out.push(Named {
+            obj,
+            name,
+            noun: kind.noun(),
+        });
+    }
+    Ok(out)
+}
+
+fn relation_objects(sql: &SqlConn, relations: &[Relation]) -> Result<Vec<Named>, SpiError> {
+    if !roles::current_is_superuser() {
+        for r in relations.iter().filter(|r| !r.system) {
+            check_schema(&sql.conn, &r.schema, privilege::USAGE)?;
+        }
+    }
+    Ok(relations
+        .iter()
+        .map(|r| Named {
+            obj: Object::Relation {
+                oid: r.oid,
+                kind: r.kind,
+            },
+            name: r.name.clone(),
+            noun: noun(r.kind),
+        })
+        .collect())
+}
+
+/// GRANT/REVOKE on tables, schemas and databases, and ALTER … OWNER TO. Warnings (privileges
+/// not granted for lack of grant options) are left in `roles::take_notices`.
+pub(crate) fn execute(
+    sql: &SqlConn,
+    stmt: &AuthStmt,
+    relations: &[Relation],
+) -> Result<(), SpiError> {
+    match stmt {
+        AuthStmt::AlterOwner {
+            kind, name, owner, ..
+        } => {
+            let targets = match kind {
+                ObjectKind::Schema | ObjectKind::Database => {
+                    named_objects(sql, *kind, std::slice::from_ref(name))?
+                }
+                _ => relation_objects(sql, relations)?,
+            };
+            for t in targets {
+                alter_owner(sql, &t, owner)?;
+            }
+            Ok(())
+        }
+        AuthStmt::Grant(g) => grant(sql, g, relations),
+        _ => Ok(()),
+    }
+}
+
+fn alter_owner(sql: &SqlConn, t: &Named, owner: &RoleSpec) -> Result<(), SpiError> {
+    let (old, acl) = owner_and_acl(&sql.conn, &t.obj);
+    if !roles::has_privs_of(old) {
+        return Err(insufficient(format!(
+            "must be owner of {} {}",
+            t.noun, t.name
+        )));
+    }
+    let Some(new) = roles::resolve(owner)? else {
+        return Err(SpiError::new(
+            sqlstate::RESERVED_NAME,
+            "role name \"public\" is reserved",
+        ));
+    };
+    // A non-superuser must be a member of the new owner role (PostgreSQL 15's
+    // check_is_member_of_role).
+    let id = roles::identity();
+    if !id.current_superuser && !roles::member_of(id.current_oid).contains(&new.oid) {
+        return Err(insufficient(format!(
+            "must be member of role \"{}\"",
+            new.name
+        )));
+    }
+    if let (Object::Schema { .. }, Some(db)) = (&t.obj, roles::current_database())
+        && !roles::current_is_superuser()
+        && !database_privilege(&db, new.oid, privilege::CREATE)
+    {
+        return Err(insufficient(format!("permission denied for database {db}")));
+    }
+    // The old owner's entries become the new owner's (PostgreSQL's aclnewowner).
+    let acl: Option<Vec<AclItem>> = acl.map(|items| {
+        items
+            .into_iter()
+            .map(|mut i| {
+                if i.grantee == old {
+                    i.grantee = new.oid;
+                }
+                if i.grantor == old {
+                    i.grantor = new.oid;
+                }
+                i
+            })
+            .collect()
+    });
+    write_row(sql, &t.obj, new.oid, acl.as_deref())
+}
+
+fn grant(sql: &SqlConn, g: &Grant, relations: &[Relation]) -> Result<(), SpiError> {
+    let targets = match (&g.target, g.kind) {
+        (GrantTarget::AllInSchema(_), _) => {
+            return Err(SpiError::new(
+                sqlstate::FEATURE_NOT_SUPPORTED,
+                "GRANT and REVOKE on ALL TABLES IN SCHEMA are not supported",
+            ));
+        }
+        (GrantTarget::Objects(names), kind @ (ObjectKind::Schema | ObjectKind::Database)) => {
+            named_objects(sql, kind, names)?
+        }
+        (GrantTarget::Objects(_), _) => relation_objects(sql, relations)?,
+    };
+    let mut grantees = Vec::new();
+    for spec in &g.grantees {
+        grantees.push(roles::resolve(spec)?.map_or(0, |r| r.oid));
+    }
+    let all = g.kind.all_privileges();
+    if let Some(bits) = g.privileges
+        && bits & !all != 0
+    {
+        let bad = (0..16).map(|n| 1u16 << n).find(|b| bits & !all & b != 0);
+        return Err(SpiError::new(
+            sqlstate::INVALID_GRANT_OPERATION,
+            format!(
+                "invalid privilege type {} for {}",
+                privilege::name(bad.unwrap_or(0)),
+                g.kind.noun()
+            ),
+        ));
+    }
+    if g.grant && g.grant_option && grantees.contains(&0) {
+        return Err(SpiError::new(
+            sqlstate::INVALID_GRANT_OPERATION,
+            "grant options can only be granted to roles",
+        ));
+    }
+    for t in &targets {
+        grant_one(sql, g, t, &grantees)?;
+    }
+    Ok(())
+}
+
+fn grant_one(sql: &SqlConn, g: &Grant, t: &Named, grantees: &[u32]) -> Result<(), SpiError> {
+    let all = t.obj.all_privileges();
+    let wanted = g.privileges.map_or(all, |b| b & all);
+    let (owner, acl) = owner_and_acl(&sql.conn, &t.obj);
+    let mut items = acl_in_force(&t.obj, owner, acl);
+    let id = roles::identity();
+    let (grantor, grantable) = if id.current_superuser || roles::has_privs_of(owner) {
+        (owner, all)
+    } else {
+        let (bits, grant_bits) = mask(Who::Current, owner, &items);
+        if bits == 0 && grant_bits == 0 {
+            return Err(insufficient(format!(
+                "permission denied for {} {}",
+                t.noun, t.name
+            )));
+        }
+        (id.current_oid, grant_bits)
+    };
+    let this = wanted & grantable;
+    if this != wanted {
+        let (code, none, some) = if g.grant {
+            (
+                sqlstate::WARNING_PRIVILEGE_NOT_GRANTED,
+                "no privileges were granted",
+                "not all privileges were granted",
+            )
+        } else {
+            (
+                sqlstate::WARNING_PRIVILEGE_NOT_REVOKED,
+                "no privileges could be revoked",
+                "not all privileges could be revoked",
+            )
+        };
+        if this == 0 {
+            roles::push_notice(Notice::warning(code, format!("{none} for \"{}\"", t.name)));
+        } else if g.privileges.is_some() {
+            roles::push_notice(Notice::warning(code, format!("{some} for \"{}\"", t.name)));
+        }
+    }
+    for &grantee in grantees {
+        let found = items
+            .iter_mut()
+            .find(|i| i.grantee == grantee && i.grantor == grantor);
+        match found {
+            Some(i) if g.grant => {
+                i.bits |= this;
+                if g.grant_option {
+                    i.grant_bits |= this;
+                }
+            }
+            Some(i) => {
+                let lost = i.grant_bits & this;
+                i.grant_bits &= !this;
+                if !g.grant_option {
+                    i.bits &= !this;
+                }
+                revoke_dependents(&mut items, owner, grantee, lost, g.cascade)?;
+            }
+            None if g.grant && this != 0 => items.push(AclItem {
+                grantee,
+                bits: this,
+                grantor,
+                grant_bits: if g.grant_option { this } else { 0 },
+            }),
+            None => {}
+        }
+    }
+    items.retain(|i| i.bits != 0);
+    write_row(sql, &t.obj, owner, Some(&items))
+}
+
+/// `grantee` lost the grant options `lost`: what it granted from them goes too, with CASCADE,
+/// else 2BP01 `dependent privileges exist` (PostgreSQL's recursive revoke). The owner never
+/// loses grant options; an option still held through another grantor keeps its grants.
+fn revoke_dependents(
+    items: &mut [AclItem],
+    owner: u32,
+    grantee: u32,
+    lost: u16,
+    cascade: bool,
+) -> Result<(), SpiError> {
+    if grantee == owner {
+        return Ok(());
+    }
+    let still = items
+        .iter()
+        .filter(|i| i.grantee == grantee)
+        .fold(0, |g, i| g | i.grant_bits);
+    let lost = lost & !still;
+    if lost == 0 {
+        return Ok(());
+    }
+    let dependents: Vec<usize> = (0..items.len())
+        .filter(|&n| items[n].grantor == grantee && items[n].bits & lost != 0)
+        .collect();
+    if dependents.is_empty() {
+        return Ok(());
+    }
+    if !cascade {
+        return Err(SpiError::new(
+            sqlstate::DEPENDENT_OBJECTS_STILL_EXIST,
+            "dependent privileges exist",
+        )
+        .with_hint("Use CASCADE to revoke them too."));
+    }
+    for n in dependents {
+        let next_lost = items[n].grant_bits & lost;
+        items[n].bits &= !lost;
+        items[n].grant_bits &= !lost;
+        let next = items[n].grantee;
+        revoke_dependents(items, owner, next, next_lost, cascade)?;
+    }
+    Ok(())
+}
+
+// ---- the catalogs' columns ----
+
 /// `pg_class.relowner`.
 pub(crate) fn owner_of(conn: &Connection, oid: u32) -> u32 {
-    owner_and_acl(conn, oid).0
+    owner_and_acl(
+        conn,
+        &Object::Relation {
+            oid,
+            kind: RelKind::Table,
+        },
+    )
+    .0
+}
+
+/// `pg_namespace.nspowner` of schema `oid`.
+pub(crate) fn schema_owner(conn: &Connection, oid: u32) -> u32 {
+    owner_and_acl(conn, &Object::Schema { oid }).0
+}
+
+/// `pg_namespace.nspacl` of schema `oid`: the stored ACL, or the default of a built-in
+/// schema (as initdb leaves them; `public`'s is the one pg_dump expects), else NULL.
+pub(crate) fn schema_acl(conn: &Connection, oid: u32) -> Option<String> {
+    let obj = Object::Schema { oid };
+    let (owner, acl) = owner_and_acl(conn, &obj);
+    match acl {
+        Some(items) => Some(acl_json(&items)),
+        None if is_builtin_schema(oid) => Some(acl_json(&obj.default_acl(owner))),
+        None => None,
+    }
 }
 
 /// `pg_class.relacl` in `aclitem[]`'s text form, stored as a JSON array
 /// (`["postgres=arwdDxt/postgres","alice=r/postgres"]`), or NULL for the default.
 pub(crate) fn acl_array(conn: &Connection, oid: u32) -> Option<String> {
-    let (_, acl) = owner_and_acl(conn, oid);
-    let items = acl?;
+    let (_, acl) = owner_and_acl(
+        conn,
+        &Object::Relation {
+            oid,
+            kind: RelKind::Table,
+        },
+    );
+    Some(acl_json(&acl?))
+}
+
+/// One item as `aclitem` prints it: `grantee=privs/grantor`, each privilege letter followed
+/// by `*` when held with the grant option; PUBLIC is the empty name.
+fn aclitem_text(i: &AclItem) -> String {
     let name = |oid: u32| {
         if oid == 0 {
             String::new()
@@ -408,18 +1008,286 @@ pub(crate) fn acl_array(conn: &Connection, oid: u32) -> Option<String> {
             sql::func::catalog::role_name(oid)
         }
     };
+    let mut letters = String::new();
+    for (n, &c) in privilege::LETTERS.iter().enumerate() {
+        if i.bits & (1 << n) != 0 {
+            letters.push(c as char);
+            if i.grant_bits & (1 << n) != 0 {
+                letters.push('*');
+            }
+        }
+    }
+    format!("{}={}/{}", name(i.grantee), letters, name(i.grantor))
+}
+
+fn acl_json(items: &[AclItem]) -> String {
     let shown: Vec<String> = items
         .iter()
         .map(|i| {
-            let letters: String = privilege::LETTERS
-                .iter()
-                .enumerate()
-                .filter(|(n, _)| i.bits & (1 << n) != 0)
-                .map(|(_, &c)| c as char)
-                .collect();
-            let item = format!("{}={}/{}", name(i.grantee), letters, name(i.grantor));
+            let item = aclitem_text(i);
             format!("\"{}\"", item.replace('\\', "\\\\").replace('"', "\\\""))
         })
         .collect();
-    Some(format!("[{}]", shown.join(",")))
+    format!("[{}]", shown.join(","))
+}
+
+// ---- the privilege functions ----
+
+/// What a privilege function asks about.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Asked {
+    Table,
+    Sequence,
+    /// `has_column_privilege` / `has_any_column_privilege` (answered at the table's level).
+    Column,
+    Schema,
+    Database,
+    /// `pg_has_role`.
+    Role,
+}
+
+/// One privilege of a function's privilege string.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Asking {
+    bit: u16,
+    grant_option: bool,
+}
+
+/// `pg_has_role`'s pseudo-privileges.
+const ROLE_USAGE: u16 = 1;
+const ROLE_MEMBER: u16 = 2;
+
+/// Parses a privilege function's privilege string as PostgreSQL does: comma-separated
+/// names, each trimmed, case-insensitive, optionally ` WITH GRANT OPTION` (`pg_has_role`
+/// also ` WITH ADMIN OPTION`); 22023 `unrecognized privilege type: "x"` otherwise.
+pub(crate) fn parse_privileges(asked: Asked, text: &str) -> Result<Vec<Asking>, SpiError> {
+    let names: &[(&str, u16)] = match asked {
+        Asked::Table => &[
+            ("SELECT", privilege::SELECT),
+            ("INSERT", privilege::INSERT),
+            ("UPDATE", privilege::UPDATE),
+            ("DELETE", privilege::DELETE),
+            ("TRUNCATE", privilege::TRUNCATE),
+            ("REFERENCES", privilege::REFERENCES),
+            ("TRIGGER", privilege::TRIGGER),
+            // PostgreSQL still accepts RULE, which no one holds.
+            ("RULE", 0),
+        ],
+        Asked::Sequence => &[
+            ("USAGE", privilege::USAGE),
+            ("SELECT", privilege::SELECT),
+            ("UPDATE", privilege::UPDATE),
+        ],
+        Asked::Column => &[
+            ("SELECT", privilege::SELECT),
+            ("INSERT", privilege::INSERT),
+            ("UPDATE", privilege::UPDATE),
+            ("REFERENCES", privilege::REFERENCES),
+        ],
+        Asked::Schema => &[("CREATE", privilege::CREATE), ("USAGE", privilege::USAGE)],
+        Asked::Database => &[
+            ("CREATE", privilege::CREATE),
+            ("TEMPORARY", privilege::TEMPORARY),
+            ("TEMP", privilege::TEMPORARY),
+            ("CONNECT", privilege::CONNECT),
+        ],
+        Asked::Role => &[("USAGE", ROLE_USAGE), ("MEMBER", ROLE_MEMBER)],
+    };
+    let mut out = Vec::new();
+    for chunk in text.split(',') {
+        let word = chunk.trim_matches(|c: char| c.is_ascii_whitespace());
+        let upper = word.to_ascii_uppercase();
+        let (base, grant_option) = match upper.strip_suffix(" WITH GRANT OPTION") {
+            Some(b) => (b, true),
+            None => match upper.strip_suffix(" WITH ADMIN OPTION") {
+                Some(b) if asked == Asked::Role => (b, true),
+                _ => (upper.as_str(), false),
+            },
+        };
+        let Some(&(_, bit)) = names.iter().find(|(n, _)| *n == base) else {
+            return Err(SpiError::new(
+                sqlstate::INVALID_PARAMETER_VALUE,
+                format!("unrecognized privilege type: \"{word}\""),
+            ));
+        };
+        out.push(Asking { bit, grant_option });
+    }
+    Ok(out)
+}
+
+/// The role a privilege function asks for: `None` for the current role.
+pub(crate) fn function_role(value: Option<ValueRef<'_>>) -> Result<Option<u32>, SpiError> {
+    match value {
+        None => Ok(None),
+        Some(ValueRef::Integer(oid)) => Ok(Some(u32::try_from(oid).unwrap_or(0))),
+        Some(v) => {
+            let name = match v {
+                ValueRef::Text(t) => String::from_utf8_lossy(t).into_owned(),
+                _ => String::new(),
+            };
+            match roles::role_by_name(&name)? {
+                Some(r) => Ok(Some(r.oid)),
+                None => Err(SpiError::new(
+                    sqlstate::UNDEFINED_OBJECT,
+                    format!("role \"{name}\" does not exist"),
+                )),
+            }
+        }
+    }
+}
+
+/// The object a privilege function asks about, resolved by the caller.
+pub(crate) enum AskedObject {
+    Relation(u32),
+    Schema(u32),
+    Database(String),
+    Role(u32),
+}
+
+/// The answer of a privilege function: does `role` (the current one when `None`) hold any
+/// of `privileges` on `object`?
+pub(crate) fn function_answer(
+    conn: &Connection,
+    role: Option<u32>,
+    object: AskedObject,
+    privileges: &[Asking],
+) -> bool {
+    let who = role.map_or(Who::Current, Who::Role);
+    if let AskedObject::Role(target) = object {
+        return privileges.iter().any(|p| role_answer(who, target, *p));
+    }
+    let obj = match object {
+        AskedObject::Relation(oid) => Object::Relation {
+            oid,
+            kind: relation_kind(conn, oid),
+        },
+        AskedObject::Schema(oid) => Object::Schema { oid },
+        AskedObject::Database(name) => Object::Database { name },
+        AskedObject::Role(_) => return false,
+    };
+    if let Object::Relation { oid, .. } = obj
+        && relation_schema(conn, oid).is_none()
+    {
+        // A system catalog: everyone may read it (but the superusers' own), only a superuser
+        // do more.
+        let superuser = match who {
+            Who::Current => roles::current_is_superuser(),
+            Who::Role(r) => roles::role_row(r)
+                .ok()
+                .flatten()
+                .is_some_and(|r| r.superuser),
+        };
+        let readable =
+            crate::catalog::system::by_oid(oid).is_none_or(|r| !SUPERUSER_ONLY.contains(&r.name));
+        return privileges
+            .iter()
+            .any(|p| superuser || (readable && p.bit == privilege::SELECT && !p.grant_option));
+    }
+    privileges
+        .iter()
+        .any(|p| p.bit != 0 && holds(conn, &obj, who, p.bit, p.grant_option))
+}
+
+/// `pg_has_role`: USAGE is having the role's privileges, MEMBER being a member (through any
+/// roles), either WITH ADMIN/GRANT OPTION holding the admin option on it (PostgreSQL 15's
+/// `is_admin_of_role`: never on oneself, always for a superuser).
+fn role_answer(who: Who, target: u32, p: Asking) -> bool {
+    let me = match who {
+        Who::Current => roles::identity().current_oid,
+        Who::Role(r) => r,
+    };
+    let superuser = roles::role_row(me)
+        .ok()
+        .flatten()
+        .is_some_and(|r| r.superuser);
+    if superuser {
+        return true;
+    }
+    if p.grant_option {
+        return me != target && roles::admin_of(me, target);
+    }
+    if p.bit == ROLE_USAGE {
+        privs_with_database_owner(me).contains(&target)
+    } else {
+        let mut all = roles::member_of(me);
+        if privs_with_database_owner(me).contains(&DATABASE_OWNER_ROLE) {
+            all.push(DATABASE_OWNER_ROLE);
+        }
+        all.contains(&target)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn acl_items_round_trip_and_print() {
+        let items = vec![
+            AclItem {
+                grantee: 0,
+                bits: privilege::TEMPORARY | privilege::CONNECT,
+                grantor: 10,
+                grant_bits: 0,
+            },
+            AclItem {
+                grantee: 16384,
+                bits: privilege::USAGE | privilege::CREATE,
+                grantor: 10,
+                grant_bits: privilege::USAGE,
+            },
+        ];
+        assert_eq!(parse_acl(&format_acl(&items)), items);
+        // Rows written before grant options were stored have three fields.
+        assert_eq!(parse_acl("0:2:10")[0].grant_bits, 0);
+        let text = aclitem_text(&items[0]);
+        assert_eq!(text, "=Tc/postgres");
+        assert!(aclitem_text(&items[1]).ends_with("=U*C/postgres"));
+    }
+
+    #[test]
+    fn default_acls_are_postgresql_15s() {
+        let db = Object::Database { name: "d".into() };
+        let shown: Vec<String> = db.default_acl(10).iter().map(aclitem_text).collect();
+        assert_eq!(shown, ["=Tc/postgres", "postgres=CTc/postgres"]);
+        let public = Object::Schema { oid: PUBLIC_SCHEMA };
+        assert_eq!(public.default_owner(), DATABASE_OWNER_ROLE);
+        assert_eq!(public.default_acl(DATABASE_OWNER_ROLE).len(), 2);
+        let s = Object::Schema { oid: 16_400 };
+        assert_eq!(s.default_acl(10).len(), 1);
+    }
+
+    #[test]
+    fn privilege_strings_parse_as_postgresql() {
+        let p = parse_privileges(Asked::Table, " select , INSERT WITH GRANT OPTION").unwrap();
+        assert_eq!(
+            p,
+            [
+                Asking {
+                    bit: privilege::SELECT,
+                    grant_option: false
+                },
+                Asking {
+                    bit: privilege::INSERT,
+                    grant_option: true
+                }
+            ]
+        );
+        let e = parse_privileges(Asked::Table, "select, frob").unwrap_err();
+        assert_eq!(e.sqlstate, "22023");
+        assert_eq!(e.message, "unrecognized privilege type: \"frob\"");
+        // Inner spacing is kept, as PostgreSQL does.
+        let e = parse_privileges(Asked::Table, " SELECT  WITH GRANT OPTION ").unwrap_err();
+        assert_eq!(
+            e.message,
+            "unrecognized privilege type: \"SELECT  WITH GRANT OPTION\""
+        );
+        assert!(parse_privileges(Asked::Role, "member with admin option").is_ok());
+        assert!(parse_privileges(Asked::Schema, "usage with admin option").is_err());
+        assert!(parse_privileges(Asked::Sequence, "insert").is_err());
+        assert_eq!(
+            parse_privileges(Asked::Database, "temp").unwrap()[0].bit,
+            privilege::TEMPORARY
+        );
+    }
 }

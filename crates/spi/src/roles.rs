@@ -8,9 +8,27 @@
 //! session of a data directory made before roles existed) with the bootstrap superuser as
 //! OID 10 and PostgreSQL's predefined roles; roles created later get OIDs from 16384 up.
 //!
+//! It also holds `database_acl` (a database's owner and `datacl`, see `privileges`), made the
+//! first time a database gets a GRANT.
+//!
 //! Each process opens the file once, on first use after fork ([`set_data_dir`] says where),
-//! in WAL mode; every change is its own transaction (CREATE ROLE inside a transaction block
-//! is not undone by ROLLBACK: see docs/security.md).
+//! in WAL mode.
+//!
+//! Transactions ([`global_statement`]): a statement that changes the file (role DDL, GRANT
+//! role, GRANT … ON DATABASE) runs in a transaction on this connection (`BEGIN IMMEDIATE`,
+//! so it holds the file's write lock). Outside a session transaction block that transaction
+//! ends with the statement (COMMIT on success, ROLLBACK on error). Inside a block it is
+//! opened at the block's first such statement and stays open until the block ends: the
+//! session's savepoints open at that moment are mirrored as SQLite savepoints `s0…s{n-1}`,
+//! and later SAVEPOINT / RELEASE / ROLLBACK TO of the session are mirrored too, so ROLLBACK
+//! (TO SAVEPOINT) undoes the role changes made after it; the block's COMMIT commits this
+//! file first ([`commit_global`]), then the database's file. Other sessions see the changes
+//! (and new logins find the roles) only after that commit; this session's own reads go
+//! through the same connection and see them at once.
+//! Crash window: between this file's COMMIT and the database file's, a crash (or a failed
+//! database COMMIT) leaves the role changes committed and the database's changes of the same
+//! block rolled back — never the reverse, so no database ACL names a role the file lacks.
+//!
 //! Invariant: role names are unique; OID 10 always exists and is a superuser.
 
 use std::cell::RefCell;
@@ -18,9 +36,10 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use rusqlite::{Connection, OptionalExtension, params};
-use sql::auth::{AuthStmt, RoleKind, RoleOption, RoleSpec};
+use sql::auth::{AuthStmt, ObjectKind, RoleKind, RoleOption, RoleSpec};
 
 use crate::error::{SpiError, sqlstate};
+use crate::result::Notice;
 
 /// The directory and file of the global catalog under the data directory.
 pub const GLOBAL_DIR: &str = "global";
@@ -191,6 +210,18 @@ thread_local! {
     static DATA_DIR: RefCell<Option<PathBuf>> = const { RefCell::new(None) };
     static CONN: RefCell<Option<(PathBuf, Connection)>> = const { RefCell::new(None) };
     static IDENTITY: RefCell<Option<Identity>> = const { RefCell::new(None) };
+    /// The database this process's session is connected to.
+    static DATABASE: RefCell<Option<String>> = const { RefCell::new(None) };
+}
+
+/// The data directory [`set_data_dir`] set.
+pub(crate) fn data_dir() -> Option<PathBuf> {
+    DATA_DIR.with(|d| d.borrow().clone())
+}
+
+/// The database the session is connected to (`None` before a session began).
+pub(crate) fn current_database() -> Option<String> {
+    DATABASE.with(|d| d.borrow().clone())
 }
 
 /// Says where this process's data directory is (the global catalog is opened on first use).
@@ -307,13 +338,31 @@ fn role_by_oid(oid: u32) -> Result<Option<RoleRow>, SpiError> {
     }
 }
 
-/// The roles `oid` is a member of, directly or not (with itself first).
+/// The roles `oid` is a member of, directly or not (with itself first): PostgreSQL's
+/// `is_member_of_role` (SET ROLE, `pg_has_role(…, 'MEMBER')`, `+group` in hba lines).
 pub fn member_of(oid: u32) -> Vec<u32> {
+    closure(
+        oid,
+        "WITH RECURSIVE m(r) AS (SELECT ?1 UNION SELECT a.roleid FROM auth_members a \
+         JOIN m ON a.member = m.r) SELECT r FROM m",
+    )
+}
+
+/// The roles whose privileges `oid` has (with itself first): membership followed only
+/// through roles with INHERIT — a NOINHERIT role has its own privileges alone, as
+/// PostgreSQL 15's `has_privs_of_role`.
+pub fn privs_of(oid: u32) -> Vec<u32> {
+    closure(
+        oid,
+        "WITH RECURSIVE m(r) AS (SELECT ?1 UNION SELECT a.roleid FROM auth_members a \
+         JOIN m ON a.member = m.r JOIN authid x ON x.oid = m.r WHERE x.rolinherit) \
+         SELECT r FROM m",
+    )
+}
+
+fn closure(oid: u32, query: &str) -> Vec<u32> {
     let found = with_conn(|c| {
-        let mut stmt = c.prepare(
-            "WITH RECURSIVE m(r) AS (SELECT ?1 UNION SELECT a.roleid FROM auth_members a \
-             JOIN m ON a.member = m.r) SELECT r FROM m",
-        )?;
+        let mut stmt = c.prepare_cached(query)?;
         let rows = stmt.query_map([oid], |r| r.get::<_, u32>(0))?;
         rows.collect::<rusqlite::Result<Vec<u32>>>()
     });
@@ -323,16 +372,42 @@ pub fn member_of(oid: u32) -> Vec<u32> {
     }
 }
 
+/// Is the current role a superuser? (Cheap: no copy of the identity.)
+pub fn current_is_superuser() -> bool {
+    IDENTITY.with(|i| i.borrow().as_ref().is_none_or(|i| i.current_superuser))
+}
+
 /// Does the current role have the privileges of role `oid` (superuser, itself or a member)?
 pub fn has_privs_of(oid: u32) -> bool {
     let id = identity();
-    id.current_superuser || id.current_oid == oid || member_of(id.current_oid).contains(&oid)
+    id.current_superuser || id.current_oid == oid || privs_of(id.current_oid).contains(&oid)
 }
 
-/// Sets up the session of login role `user` (a session made before the role catalog existed
-/// is the bootstrap superuser's). FATAL 28000 when the role does not exist.
-pub(crate) fn begin_session(data_dir: &Path, user: &str) -> Result<(), SpiError> {
+/// Does `member` (or a role it is a member of) hold the admin option on role `role`?
+pub(crate) fn admin_of(member: u32, role: u32) -> bool {
+    let mine = member_of(member);
+    let admins: Vec<u32> = with_conn(|c| {
+        let mut stmt =
+            c.prepare_cached("SELECT member FROM auth_members WHERE roleid = ?1 AND admin_option")?;
+        let rows = stmt.query_map([role], |r| r.get::<_, u32>(0))?;
+        rows.collect::<rusqlite::Result<Vec<u32>>>()
+    })
+    .and_then(Result::ok)
+    .unwrap_or_default();
+    admins.iter().any(|a| mine.contains(a))
+}
+
+/// Role `oid`'s row (`None` when it does not exist).
+pub fn role_row(oid: u32) -> Result<Option<RoleRow>, SpiError> {
+    role_by_oid(oid)
+}
+
+/// Sets up the session of login role `user` on `database` (a session made before the role
+/// catalog existed is the bootstrap superuser's). FATAL 28000 when the role does not exist,
+/// FATAL 42501 when it lacks CONNECT on the database.
+pub(crate) fn begin_session(data_dir: &Path, database: &str, user: &str) -> Result<(), SpiError> {
     set_data_dir(data_dir);
+    DATABASE.with(|d| *d.borrow_mut() = Some(database.to_string()));
     if !global_path(data_dir).is_file() {
         // A data directory from before roles: make its catalog, the bootstrap superuser
         // named `postgres` (what minipg's sessions were before).
@@ -352,6 +427,15 @@ pub(crate) fn begin_session(data_dir: &Path, user: &str) -> Result<(), SpiError>
         current_name: role.name,
         current_superuser: role.superuser,
     });
+    if !role.superuser
+        && !crate::privileges::database_privilege(database, role.oid, sql::auth::privilege::CONNECT)
+    {
+        return Err(SpiError::fatal(
+            sqlstate::INSUFFICIENT_PRIVILEGE,
+            format!("permission denied for database \"{database}\""),
+        )
+        .with_detail("User does not have CONNECT privilege."));
+    }
     Ok(())
 }
 
@@ -535,14 +619,181 @@ pub(crate) fn execute(stmt: &AuthStmt) -> Option<Result<(), SpiError>> {
     })
 }
 
-// Notices a role statement produced (DROP ROLE IF EXISTS of nothing).
+// Notices a role or privilege statement produced (DROP ROLE IF EXISTS of nothing, GRANT
+// without grant options).
 thread_local! {
-    static NOTICES: RefCell<Vec<String>> = const { RefCell::new(Vec::new()) };
+    static NOTICES: RefCell<Vec<Notice>> = const { RefCell::new(Vec::new()) };
 }
 
-/// The notices the last [`execute`] left.
-pub(crate) fn take_notices() -> Vec<String> {
+/// Adds a notice for the running statement.
+pub(crate) fn push_notice(n: Notice) {
+    NOTICES.with(|v| v.borrow_mut().push(n));
+}
+
+fn notice(message: String) {
+    push_notice(Notice::notice(sqlstate::SUCCESSFUL_COMPLETION, message));
+}
+
+/// The notices the last statement left.
+pub(crate) fn take_notices() -> Vec<Notice> {
     NOTICES.with(|n| std::mem::take(&mut *n.borrow_mut()))
+}
+
+// ---- transactions on the global catalog (see the module doc) ----
+
+thread_local! {
+    /// `Some(n)`: a transaction is open on the global catalog with savepoints `s0…s{n-1}`.
+    static GLOBAL_TX: std::cell::Cell<Option<usize>> = const { std::cell::Cell::new(None) };
+    /// The identity before the open block's first SET ROLE, and whether it used SET LOCAL.
+    static BLOCK_IDENTITY: RefCell<Option<(Identity, bool)>> = const { RefCell::new(None) };
+}
+
+/// The block ended: its SET ROLE is undone by a rollback, its SET LOCAL ROLE by either end.
+fn end_block_identity(committed: bool) {
+    if let Some((before, local)) = BLOCK_IDENTITY.with(|b| b.borrow_mut().take())
+        && (!committed || local)
+    {
+        set_identity(before);
+    }
+}
+
+/// Does `stmt` change the global catalog?
+fn writes_global(stmt: &AuthStmt) -> bool {
+    match stmt {
+        AuthStmt::CreateRole { .. }
+        | AuthStmt::AlterRole { .. }
+        | AuthStmt::RenameRole { .. }
+        | AuthStmt::DropRole { .. }
+        | AuthStmt::GrantRole { .. } => true,
+        AuthStmt::Grant(g) => g.kind == ObjectKind::Database,
+        AuthStmt::AlterOwner { kind, .. } => *kind == ObjectKind::Database,
+        AuthStmt::SetRole { .. } | AuthStmt::SetSessionAuthorization { .. } => false,
+    }
+}
+
+fn run_batch(sql_text: &str) -> Result<(), SpiError> {
+    global(|c| c.execute_batch(sql_text))
+}
+
+/// Runs statement `stmt` by `f`, in a transaction on the global catalog when it changes it.
+/// `block`: `None` in autocommit (the transaction ends with the statement), else the number
+/// of savepoints the session's open transaction block has.
+pub(crate) fn global_statement<T>(
+    stmt: &AuthStmt,
+    block: Option<usize>,
+    f: impl FnOnce() -> Result<T, SpiError>,
+) -> Result<T, SpiError> {
+    if let (
+        AuthStmt::SetRole { local, .. } | AuthStmt::SetSessionAuthorization { local, .. },
+        Some(_),
+    ) = (stmt, block)
+    {
+        // The identity before the block's first SET ROLE comes back at ROLLBACK (and at
+        // COMMIT after SET LOCAL), as PostgreSQL's GUC undo does.
+        BLOCK_IDENTITY.with(|b| {
+            let mut b = b.borrow_mut();
+            let saved = b.get_or_insert_with(|| (identity(), false));
+            saved.1 |= *local;
+        });
+    }
+    if !writes_global(stmt) {
+        return f();
+    }
+    if GLOBAL_TX.with(|t| t.get()).is_none() {
+        run_batch("BEGIN IMMEDIATE")?;
+        let depth = block.unwrap_or(0);
+        GLOBAL_TX.with(|t| t.set(Some(depth)));
+        for i in 0..depth {
+            run_batch(&format!("SAVEPOINT s{i}"))?;
+        }
+    }
+    let result = f();
+    if block.is_none() {
+        match &result {
+            Ok(_) => commit_global()?,
+            Err(_) => rollback_global(),
+        }
+    }
+    result
+}
+
+/// The session made savepoint number `index` (0-based): mirrored while a global transaction
+/// is open.
+pub(crate) fn savepoint_global(index: usize) -> Result<(), SpiError> {
+    if GLOBAL_TX.with(|t| t.get()).is_some() {
+        run_batch(&format!("SAVEPOINT s{index}"))?;
+        GLOBAL_TX.with(|t| t.set(Some(index + 1)));
+    }
+    Ok(())
+}
+
+/// RELEASE of the session's savepoint `index` (and those after it).
+pub(crate) fn release_global(index: usize) -> Result<(), SpiError> {
+    if GLOBAL_TX.with(|t| t.get()).is_some_and(|n| index < n) {
+        run_batch(&format!("RELEASE s{index}"))?;
+        GLOBAL_TX.with(|t| t.set(Some(index)));
+    }
+    Ok(())
+}
+
+/// ROLLBACK TO the session's savepoint `index`: the role changes made since are undone.
+pub(crate) fn rollback_to_global(index: usize) -> Result<(), SpiError> {
+    if GLOBAL_TX.with(|t| t.get()).is_some_and(|n| index < n) {
+        run_batch(&format!("ROLLBACK TO s{index}"))?;
+        GLOBAL_TX.with(|t| t.set(Some(index + 1)));
+        refresh_identity();
+    }
+    Ok(())
+}
+
+/// Commits the open global transaction, if any (the session's block is committing). On
+/// failure the transaction is rolled back and the error returned.
+pub(crate) fn commit_global() -> Result<(), SpiError> {
+    end_block_identity(true);
+    if GLOBAL_TX.with(|t| t.take()).is_some()
+        && let Err(e) = run_batch("COMMIT")
+    {
+        let _ = run_batch("ROLLBACK");
+        refresh_identity();
+        return Err(e);
+    }
+    Ok(())
+}
+
+/// Rolls back the open global transaction, if any (the session's block rolled back).
+pub(crate) fn rollback_global() {
+    end_block_identity(false);
+    if GLOBAL_TX.with(|t| t.take()).is_some() {
+        let _ = run_batch("ROLLBACK");
+        refresh_identity();
+    }
+}
+
+/// After a rollback: the identity's superuser flags come from the catalog again (an undone
+/// ALTER ROLE … SUPERUSER of one's own role must not linger).
+fn refresh_identity() {
+    let Some(mut id) = IDENTITY.with(|i| i.borrow().clone()) else {
+        return;
+    };
+    if let Ok(Some(r)) = role_by_oid(id.session_oid) {
+        id.session_superuser = r.superuser;
+    }
+    if let Ok(Some(r)) = role_by_oid(id.current_oid) {
+        id.current_superuser = r.superuser;
+    }
+    set_identity(id);
+}
+
+/// Runs `f` on the global catalog (for `privileges`' database ACLs).
+pub(crate) fn with_global<T>(
+    f: impl FnOnce(&Connection) -> rusqlite::Result<T>,
+) -> Result<T, SpiError> {
+    global(f)
+}
+
+/// Reads from the global catalog; `None` when it is missing (or the table read is).
+pub(crate) fn read_global<T>(f: impl FnOnce(&Connection) -> rusqlite::Result<T>) -> Option<T> {
+    with_conn(f).and_then(Result::ok)
 }
 
 fn create_role(name: &str, kind: RoleKind, options: &[RoleOption]) -> Result<(), SpiError> {
@@ -580,17 +831,8 @@ fn create_role(name: &str, kind: RoleKind, options: &[RoleOption]) -> Result<(),
             params![oid, name, login],
         )
     })?;
-    if let Err(e) = apply_options(oid, name, options, true) {
-        let _ = global(|c| c.execute("DELETE FROM authid WHERE oid = ?1", [oid]));
-        let _ = global(|c| {
-            c.execute(
-                "DELETE FROM auth_members WHERE member = ?1 OR roleid = ?1",
-                [oid],
-            )
-        });
-        return Err(e);
-    }
-    Ok(())
+    // An error leaves nothing: the statement's transaction rolls back.
+    apply_options(oid, name, options, true)
 }
 
 fn apply_options(
@@ -741,19 +983,7 @@ fn alter_role(role: &RoleSpec, options: &[RoleOption]) -> Result<(), SpiError> {
 
 fn rename_role(old: &str, new: &str) -> Result<(), SpiError> {
     let target = role_by_name(old)?.ok_or_else(|| undefined_role(old))?;
-    let id = identity();
-    if target.oid == id.session_oid {
-        return Err(SpiError::new(
-            sqlstate::FEATURE_NOT_SUPPORTED,
-            "session user cannot be renamed",
-        ));
-    }
-    if target.oid == id.current_oid {
-        return Err(SpiError::new(
-            sqlstate::FEATURE_NOT_SUPPORTED,
-            "current user cannot be renamed",
-        ));
-    }
+    refuse_own_role(target.oid, sqlstate::FEATURE_NOT_SUPPORTED, "renamed", true)?;
     let me = current_row()?;
     if !me.superuser && (target.superuser || !me.createrole) {
         return Err(insufficient(if target.superuser {
@@ -785,35 +1015,39 @@ fn rename_role(old: &str, new: &str) -> Result<(), SpiError> {
     Ok(())
 }
 
+/// `session user cannot be <verb>` / `current user cannot be <verb>` when `oid` is one of
+/// them (PostgreSQL looks at the session user first for RENAME, at the current one for DROP).
+fn refuse_own_role(
+    oid: u32,
+    code: &'static str,
+    verb: &str,
+    session_first: bool,
+) -> Result<(), SpiError> {
+    let id = identity();
+    let mut order = [("session", id.session_oid), ("current", id.current_oid)];
+    if !session_first {
+        order.reverse();
+    }
+    match order.iter().find(|(_, o)| *o == oid) {
+        Some((who, _)) => Err(SpiError::new(code, format!("{who} user cannot be {verb}"))),
+        None => Ok(()),
+    }
+}
+
 fn drop_roles(names: &[String], if_exists: bool) -> Result<(), SpiError> {
     let me = current_row()?;
     if !me.superuser && !me.createrole {
         return Err(insufficient("permission denied to drop role"));
     }
-    let id = identity();
     for name in names {
         let Some(target) = role_by_name(name)? else {
             if if_exists {
-                NOTICES.with(|n| {
-                    n.borrow_mut()
-                        .push(format!("role \"{name}\" does not exist, skipping"))
-                });
+                notice(format!("role \"{name}\" does not exist, skipping"));
                 continue;
             }
             return Err(undefined_role(name));
         };
-        if target.oid == id.current_oid {
-            return Err(SpiError::new(
-                sqlstate::OBJECT_IN_USE,
-                "current user cannot be dropped",
-            ));
-        }
-        if target.oid == id.session_oid {
-            return Err(SpiError::new(
-                sqlstate::OBJECT_IN_USE,
-                "session user cannot be dropped",
-            ));
-        }
+        refuse_own_role(target.oid, sqlstate::OBJECT_IN_USE, "dropped", false)?;
         if target.oid < FIRST_ROLE_OID {
             return Err(SpiError::new(
                 sqlstate::DEPENDENT_OBJECTS_STILL_EXIST,
@@ -882,12 +1116,10 @@ fn grant_role(
                     )
                 })?;
                 if n == 0 {
-                    NOTICES.with(|x| {
-                        x.borrow_mut().push(format!(
-                            "role \"{}\" is not a member of role \"{role}\"",
-                            member.name
-                        ))
-                    });
+                    notice(format!(
+                        "role \"{}\" is not a member of role \"{role}\"",
+                        member.name
+                    ));
                 }
             }
         }
@@ -1009,18 +1241,26 @@ fn roles() -> rusqlite::Result<Vec<(RoleRow, bool, bool)>> {
     )
 }
 
+/// `rolsuper`, `rolinherit`, `rolcreaterole`, `rolcreatedb`, `rolcanlogin`: in this order
+/// in both `pg_roles` and `pg_authid`.
+fn attribute_cells(r: &RoleRow) -> [Cell; 5] {
+    [
+        b(r.superuser),
+        b(r.inherit),
+        b(r.createrole),
+        b(r.createdb),
+        b(r.can_login),
+    ]
+}
+
 /// `pg_roles`: every role, the password masked.
 pub(crate) fn pg_roles_rows() -> rusqlite::Result<Vec<Vec<Cell>>> {
     Ok(roles()?
         .into_iter()
         .map(|(r, repl, bypass)| {
-            vec![
-                Cell::Text(r.name),
-                b(r.superuser),
-                b(r.inherit),
-                b(r.createrole),
-                b(r.createdb),
-                b(r.can_login),
+            let mut row = vec![Cell::Text(r.name.clone())];
+            row.extend(attribute_cells(&r));
+            row.extend([
                 b(repl),
                 Cell::Integer(r.connlimit),
                 Cell::Text("********".into()),
@@ -1028,35 +1268,28 @@ pub(crate) fn pg_roles_rows() -> rusqlite::Result<Vec<Vec<Cell>>> {
                 b(bypass),
                 Cell::Null,
                 Cell::Integer(i64::from(r.oid)),
-            ]
+            ]);
+            row
         })
         .collect())
 }
 
 /// `pg_authid`: superusers only (42501 otherwise, as PostgreSQL's table permissions give).
 pub(crate) fn pg_authid_rows() -> rusqlite::Result<Vec<Vec<Cell>>> {
-    if !identity().current_superuser {
-        return Err(crate::error::function_error(&insufficient(
-            "permission denied for table pg_authid",
-        )));
-    }
+    crate::privileges::superuser_only("table pg_authid")?;
     Ok(roles()?
         .into_iter()
         .map(|(r, repl, bypass)| {
-            vec![
-                Cell::Integer(i64::from(r.oid)),
-                Cell::Text(r.name),
-                b(r.superuser),
-                b(r.inherit),
-                b(r.createrole),
-                b(r.createdb),
-                b(r.can_login),
+            let mut row = vec![Cell::Integer(i64::from(r.oid)), Cell::Text(r.name.clone())];
+            row.extend(attribute_cells(&r));
+            row.extend([
                 b(repl),
                 b(bypass),
                 Cell::Integer(r.connlimit),
                 r.password.map_or(Cell::Null, Cell::Text),
                 opt_int(r.valid_until),
-            ]
+            ]);
+            row
         })
         .collect())
 }
@@ -1100,6 +1333,52 @@ pub(crate) fn pg_auth_members_rows() -> rusqlite::Result<Vec<Vec<Cell>>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn create(name: &str, block: Option<usize>) -> Result<(), SpiError> {
+        let stmt = AuthStmt::CreateRole {
+            name: name.into(),
+            kind: RoleKind::Role,
+            options: vec![],
+        };
+        global_statement(&stmt, block, || execute(&stmt).unwrap_or(Ok(())))
+    }
+
+    fn exists(name: &str) -> bool {
+        role_by_name(name).ok().flatten().is_some()
+    }
+
+    #[test]
+    fn role_changes_follow_the_session_transaction() {
+        let dir = tempfile::tempdir().expect("dir");
+        init_roles(dir.path(), "boot", None).expect("init");
+        begin_session(dir.path(), "postgres", "boot").expect("session");
+        // Autocommit: the statement is its transaction; an error leaves nothing.
+        create("a", None).expect("create a");
+        assert!(exists("a"));
+        let bad = AuthStmt::CreateRole {
+            name: "b".into(),
+            kind: RoleKind::Role,
+            options: vec![RoleOption::InRole(vec!["nosuch".into()])],
+        };
+        assert!(global_statement(&bad, None, || execute(&bad).unwrap_or(Ok(()))).is_err());
+        assert!(!exists("b"));
+        // In a block with one savepoint open: s0 is mirrored, ROLLBACK TO it undoes c.
+        create("b", Some(1)).expect("create b");
+        savepoint_global(1).expect("savepoint");
+        create("c", Some(2)).expect("create c");
+        rollback_to_global(1).expect("rollback to");
+        assert!(exists("b") && !exists("c"));
+        rollback_to_global(0).expect("rollback to the first");
+        assert!(!exists("b"));
+        create("d", Some(1)).expect("create d");
+        commit_global().expect("commit");
+        assert!(exists("d"));
+        // A block rolled back leaves nothing.
+        create("e", Some(0)).expect("create e");
+        rollback_global();
+        assert!(!exists("e"));
+        assert!(GLOBAL_TX.with(|t| t.get()).is_none());
+    }
 
     #[test]
     fn verifiers_match_postgresql_15() {

@@ -199,7 +199,7 @@ impl Session {
         opts: OpenOptions,
     ) -> Result<Session, SpiError> {
         datadir::require_database(data_dir, database)?;
-        crate::roles::begin_session(data_dir, user)?;
+        crate::roles::begin_session(data_dir, database, user)?;
         let path = database_path(data_dir, database);
         let sql =
             SqlConn::open(&path, database, user, &opts, Trust::Client, false).map_err(|e| {
@@ -545,7 +545,8 @@ impl Session {
     /// Commits the open block (client's or implicit) and ends it; on failure rolls back.
     fn commit_block(&mut self) -> Result<(), SpiError> {
         let writes = self.block_writes;
-        if let Err(e) = self.commit_sqlite() {
+        // The global catalog first (see `roles`: its crash window).
+        if let Err(e) = crate::roles::commit_global().and_then(|()| self.commit_sqlite()) {
             self.abort_if_in_transaction();
             return Err(e);
         }
@@ -615,6 +616,9 @@ impl Session {
         self.portals.close_all();
         if self.tx != TxStatus::Idle {
             self.undo.finish(committed);
+        }
+        if !committed {
+            crate::roles::rollback_global();
         }
         self.tx = TxStatus::Idle;
         self.read_only = false;
@@ -900,6 +904,7 @@ impl Session {
                     return Err(outside_block("SAVEPOINT"));
                 }
                 self.run_trusted(&format!("SAVEPOINT {}", quote_name(name)))?;
+                crate::roles::savepoint_global(self.savepoints.len())?;
                 self.savepoints.push(name.clone());
                 self.fresh_tables.clear();
                 Ok(QueryResult::tag("SAVEPOINT"))
@@ -910,6 +915,7 @@ impl Session {
                 }
                 let at = self.find_savepoint(name)?;
                 self.run_trusted(&format!("RELEASE {}", quote_name(name)))?;
+                crate::roles::release_global(at)?;
                 self.savepoints.truncate(at);
                 Ok(QueryResult::tag("RELEASE"))
             }
@@ -923,6 +929,7 @@ impl Session {
                     return Err(missing_savepoint(name));
                 }
                 self.run_trusted(&format!("ROLLBACK TO {}", quote_name(name)))?;
+                crate::roles::rollback_to_global(at)?;
                 self.sql.restore_sequences()?;
                 if self.schema_changed_in_block {
                     self.plans.clear();
@@ -936,9 +943,12 @@ impl Session {
                 name,
                 if_not_exists,
                 elements,
+                owner,
             } => {
+                let owner = crate::privileges::check_create_schema(&self.database, owner)?;
                 let notices =
                     exec::create_schema(&self.sql, name, &self.user, *if_not_exists, elements)?;
+                crate::privileges::after_create_schema(&self.sql, name, owner)?;
                 self.note_ddl();
                 Ok(QueryResult::tag("CREATE SCHEMA").with_notices(notices))
             }
@@ -947,6 +957,8 @@ impl Session {
                 if_exists,
                 cascade,
             } => {
+                self.sql
+                    .trusted(|c| crate::privileges::check_drop_schemas(c, names))?;
                 let notices = exec::drop_schemas(&self.sql, names, *if_exists, *cascade)?;
                 self.note_ddl();
                 Ok(QueryResult::tag("DROP SCHEMA").with_notices(notices))
@@ -1052,20 +1064,15 @@ impl Session {
                     ));
                 }
                 datadir::create_database(&self.data_dir, name)?;
+                crate::privileges::after_create_database(name)?;
                 Ok(QueryResult::tag("CREATE DATABASE"))
             }
             Utility::DropDatabase { name, if_exists } => {
                 if in_block {
                     return Err(inside_block("DROP DATABASE"));
                 }
-                // Databases belong to the bootstrap superuser: only superusers drop them.
-                if !crate::roles::identity().current_superuser
-                    && database_exists(&self.data_dir, name)
-                {
-                    return Err(SpiError::new(
-                        sqlstate::INSUFFICIENT_PRIVILEGE,
-                        format!("must be owner of database {name}"),
-                    ));
+                if database_exists(&self.data_dir, name) {
+                    crate::privileges::check_drop_database(name)?;
                 }
                 if *name == self.database {
                     return Err(SpiError::new(
@@ -1081,36 +1088,29 @@ impl Session {
                     ));
                 } else {
                     datadir::drop_database(&self.data_dir, name, *if_exists)?;
+                    crate::privileges::after_drop_database(name);
                 }
                 Ok(QueryResult::tag("DROP DATABASE").with_notices(notices))
             }
-            Utility::Auth { stmt, relations } => match stmt.as_ref() {
-                sql::auth::AuthStmt::AlterOwner { .. } | sql::auth::AuthStmt::Grant { .. } => {
-                    if in_block {
-                        self.ensure_begun(true)?;
-                    }
-                    crate::privileges::execute(&self.sql, stmt, relations)?;
-                    Ok(QueryResult::tag(u.tag()))
-                }
-                other => match crate::roles::execute(other) {
-                    Some(result) => {
-                        let notices: Vec<Notice> = crate::roles::take_notices()
-                            .into_iter()
-                            .map(|m| Notice::notice("00000", m))
-                            .collect();
-                        result?;
-                        if other.is_set() {
-                            self.plans.clear();
-                            runtime::refresh_env();
+            Utility::Auth { stmt, relations } => {
+                let block = in_block.then_some(self.savepoints.len());
+                let result = crate::roles::global_statement(stmt, block, || match stmt.as_ref() {
+                    sql::auth::AuthStmt::AlterOwner { .. } | sql::auth::AuthStmt::Grant(_) => {
+                        if in_block {
+                            self.ensure_begun(true)?;
                         }
-                        Ok(QueryResult::tag(u.tag()).with_notices(notices))
+                        crate::privileges::execute(&self.sql, stmt, relations)
                     }
-                    None => Err(SpiError::new(
-                        sqlstate::FEATURE_NOT_SUPPORTED,
-                        "GRANT and REVOKE of privileges are not supported yet",
-                    )),
-                },
-            },
+                    other => crate::roles::execute(other).unwrap_or(Ok(())),
+                });
+                let notices = crate::roles::take_notices();
+                result?;
+                if stmt.is_set() {
+                    self.plans.clear();
+                    runtime::refresh_env();
+                }
+                Ok(QueryResult::tag(u.tag()).with_notices(notices))
+            }
         }
     }
 

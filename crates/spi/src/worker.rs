@@ -494,6 +494,7 @@ impl SpiClient {
                 name,
                 if_not_exists,
                 elements,
+                ..
             } => {
                 if read_only {
                     return Err(read_only_refusal("CREATE SCHEMA"));

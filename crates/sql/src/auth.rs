@@ -163,6 +163,25 @@ pub enum GrantTarget {
     AllInSchema(Vec<String>),
 }
 
+/// `GRANT privileges ON objects TO roles` / `REVOKE … FROM …`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Grant {
+    /// GRANT (else REVOKE).
+    pub grant: bool,
+    /// Privilege bits; `None` is ALL [PRIVILEGES].
+    pub privileges: Option<u16>,
+    /// What kind of object the names name (TABLE when not written).
+    pub kind: ObjectKind,
+    /// The objects.
+    pub target: GrantTarget,
+    /// TO / FROM these roles (or PUBLIC).
+    pub grantees: Vec<RoleSpec>,
+    /// WITH GRANT OPTION, or REVOKE GRANT OPTION FOR.
+    pub grant_option: bool,
+    /// REVOKE … CASCADE.
+    pub cascade: bool,
+}
+
 /// A statement of this module.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum AuthStmt {
@@ -191,17 +210,7 @@ pub enum AuthStmt {
         /// WITH ADMIN OPTION, or REVOKE ADMIN OPTION FOR.
         admin_option: bool,
     },
-    Grant {
-        grant: bool,
-        /// Privilege bits; `None` is ALL [PRIVILEGES].
-        privileges: Option<u16>,
-        kind: ObjectKind,
-        target: GrantTarget,
-        grantees: Vec<RoleSpec>,
-        /// WITH GRANT OPTION, or REVOKE GRANT OPTION FOR.
-        grant_option: bool,
-        cascade: bool,
-    },
+    Grant(Grant),
     /// `SET [SESSION|LOCAL] ROLE name|NONE`, `RESET ROLE` (`None`: back to the session user).
     SetRole {
         role: Option<String>,
@@ -233,8 +242,8 @@ impl AuthStmt {
             AuthStmt::DropRole { .. } => "DROP ROLE",
             AuthStmt::GrantRole { grant: true, .. } => "GRANT ROLE",
             AuthStmt::GrantRole { grant: false, .. } => "REVOKE ROLE",
-            AuthStmt::Grant { grant: true, .. } => "GRANT",
-            AuthStmt::Grant { grant: false, .. } => "REVOKE",
+            AuthStmt::Grant(g) if g.grant => "GRANT",
+            AuthStmt::Grant(_) => "REVOKE",
             AuthStmt::SetRole { reset: true, .. }
             | AuthStmt::SetSessionAuthorization { reset: true, .. } => "RESET",
             AuthStmt::SetRole { .. } | AuthStmt::SetSessionAuthorization { .. } => "SET",
@@ -355,6 +364,18 @@ impl Reader<'_> {
             }
         }
         Ok(RoleSpec::Name(self.ident()?))
+    }
+
+    /// The role SET ROLE / SET SESSION AUTHORIZATION names: an identifier or a string, or
+    /// `None` for the keyword `back` (NONE, DEFAULT) that returns to the session's role.
+    fn role_value(&mut self, back: &str) -> Result<Option<String>> {
+        if self.eat(back) {
+            return Ok(None);
+        }
+        match self.peek() {
+            Some(Token::SingleQuotedString(_)) => Ok(Some(self.string()?)),
+            _ => Ok(Some(self.ident()?)),
+        }
     }
 
     fn list<T>(&mut self, mut one: impl FnMut(&mut Self) -> Result<T>) -> Result<Vec<T>> {
@@ -784,7 +805,7 @@ pub fn parse(
                 r.eat("restrict");
             }
         }
-        AuthStmt::Grant {
+        AuthStmt::Grant(Grant {
             grant,
             privileges,
             kind,
@@ -792,7 +813,7 @@ pub fn parse(
             grantees,
             grant_option,
             cascade,
-        }
+        })
     } else if let Some(stmt) = set_role(&mut r)? {
         stmt
     } else if r.is("alter") && is_owner_to(sig) {
@@ -905,15 +926,7 @@ fn set_role(r: &mut Reader<'_>) -> Result<Option<AuthStmt>> {
         if matches!(r.peek(), Some(Token::Eq)) || r.is("to") {
             r.i += 1;
         }
-        let role = if r.is("none") {
-            r.i += 1;
-            None
-        } else {
-            match r.peek() {
-                Some(Token::SingleQuotedString(_)) => Some(r.string()?),
-                _ => Some(r.ident()?),
-            }
-        };
+        let role = r.role_value("none")?;
         return Ok(Some(AuthStmt::SetRole {
             role,
             local,
@@ -922,15 +935,7 @@ fn set_role(r: &mut Reader<'_>) -> Result<Option<AuthStmt>> {
     }
     if r.is_at(i, "session") && r.is_at(i + 1, "authorization") {
         r.i = i + 2;
-        let role = if r.is("default") {
-            r.i += 1;
-            None
-        } else {
-            match r.peek() {
-                Some(Token::SingleQuotedString(_)) => Some(r.string()?),
-                _ => Some(r.ident()?),
-            }
-        };
+        let role = r.role_value("default")?;
         return Ok(Some(AuthStmt::SetSessionAuthorization {
             role,
             local,
@@ -1006,7 +1011,7 @@ mod tests {
     fn grants() {
         assert_eq!(
             p("GRANT SELECT, insert ON t, s.u TO alice, PUBLIC WITH GRANT OPTION"),
-            Some(AuthStmt::Grant {
+            Some(AuthStmt::Grant(Grant {
                 grant: true,
                 privileges: Some(privilege::SELECT | privilege::INSERT),
                 kind: ObjectKind::Table,
@@ -1014,11 +1019,11 @@ mod tests {
                 grantees: vec![RoleSpec::Name("alice".into()), RoleSpec::Public],
                 grant_option: true,
                 cascade: false,
-            })
+            }))
         );
         assert_eq!(
             p("revoke all privileges on all tables in schema s from bob cascade"),
-            Some(AuthStmt::Grant {
+            Some(AuthStmt::Grant(Grant {
                 grant: false,
                 privileges: None,
                 kind: ObjectKind::Table,
@@ -1026,7 +1031,7 @@ mod tests {
                 grantees: vec![RoleSpec::Name("bob".into())],
                 grant_option: false,
                 cascade: true,
-            })
+            }))
         );
         assert_eq!(
             p("grant g to a, b with admin option"),

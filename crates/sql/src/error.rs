@@ -16,6 +16,8 @@ pub mod sqlstate {
     codes! {
         SUCCESSFUL_COMPLETION = "00000",
         WARNING = "01000",
+        WARNING_PRIVILEGE_NOT_REVOKED = "01006",
+        WARNING_PRIVILEGE_NOT_GRANTED = "01007",
         NO_DATA = "02000",
         CONNECTION_EXCEPTION = "08000",
         CONNECTION_FAILURE = "08006",

@@ -461,6 +461,8 @@ pub enum Utility {
         name: String,
         if_not_exists: bool,
         elements: Vec<ast::Statement>,
+        /// `AUTHORIZATION role`: its owner (else the current role).
+        owner: Option<String>,
     },
     DropSchema {
         names: Vec<String>,

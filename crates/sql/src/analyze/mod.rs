@@ -181,6 +181,7 @@ pub fn analyze(
                 name: name.clone(),
                 if_not_exists: *if_not_exists,
                 elements: elements.clone(),
+                owner: None,
             }))
         }
         Stmt::AlterSequence(alter) => a.alter_sequence(alter).map(Plan::Ddl),

@@ -22,11 +22,11 @@ impl Analyzer<'_> {
             ));
         }
         match stmt {
-            AuthStmt::Grant {
+            AuthStmt::Grant(crate::auth::Grant {
                 kind: kind @ (ObjectKind::Table | ObjectKind::Sequence),
                 target: GrantTarget::Objects(names),
                 ..
-            } => {
+            }) => {
                 for parts in names {
                     let (schema, name) = super::ddl::split_name(parts, None)?;
                     let rel = self.lookup_relation(schema.as_deref(), &name, None)?;

@@ -105,12 +105,16 @@ pub(crate) fn resolve(
     if cands.len() == 1 {
         return finish(cands[0], args).ok_or(Failure::NotFound);
     }
-    // Preferred types where a conversion is needed.
+    // Preferred types where a known input needs a conversion (within its own category, as
+    // PostgreSQL's func_select_candidate: unknown inputs are decided below).
     let preferred_count = |b: &Builtin| {
         (0..n)
             .filter(|&i| {
                 let d = declared(b, i);
-                args[i] != d && d.info().preferred
+                args[i] != Type::UNKNOWN
+                    && args[i] != d
+                    && d.info().preferred
+                    && category(d) == category(args[i])
             })
             .count()
     };

@@ -181,17 +181,19 @@ impl Analyzer<'_> {
                 if_not_exists,
                 ..
             } => {
-                let name = match schema_name {
-                    ast::SchemaName::Simple(n) | ast::SchemaName::NamedAuthorization(n, _) => {
-                        object_name(n).join(".")
+                let (name, owner) = match schema_name {
+                    ast::SchemaName::Simple(n) => (object_name(n).join("."), None),
+                    ast::SchemaName::NamedAuthorization(n, a) => {
+                        (object_name(n).join("."), Some(ident(a)))
                     }
-                    ast::SchemaName::UnnamedAuthorization(i) => ident(i),
+                    ast::SchemaName::UnnamedAuthorization(i) => (ident(i), Some(ident(i))),
                 };
                 check_schema_name(&name)?;
                 Utility::CreateSchema {
                     name,
                     if_not_exists: *if_not_exists,
                     elements: Vec::new(),
+                    owner,
                 }
             }
             other => {

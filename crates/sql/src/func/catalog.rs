@@ -41,6 +41,10 @@ pub mod symbol {
     pub const HAS_TABLE_PRIVILEGE: &str = "pg_host_has_table_privilege";
     pub const HAS_SCHEMA_PRIVILEGE: &str = "pg_host_has_schema_privilege";
     pub const HAS_DATABASE_PRIVILEGE: &str = "pg_host_has_database_privilege";
+    pub const HAS_SEQUENCE_PRIVILEGE: &str = "pg_host_has_sequence_privilege";
+    pub const HAS_COLUMN_PRIVILEGE: &str = "pg_host_has_column_privilege";
+    pub const HAS_ANY_COLUMN_PRIVILEGE: &str = "pg_host_has_any_column_privilege";
+    pub const PG_HAS_ROLE: &str = "pg_host_pg_has_role";
     pub const CURRENT_SCHEMAS: &str = "pg_host_current_schemas";
     pub const TO_REGCLASS: &str = "pg_host_to_regclass";
     pub const TO_REGNAMESPACE: &str = "pg_host_to_regnamespace";
@@ -110,6 +114,7 @@ const TEXT: Type = Type::TEXT;
 const NAME: Type = Type::NAME;
 const BOOL: Type = Type::BOOL;
 const INT4: Type = Type::INT4;
+const INT2: Type = Type::INT2;
 const REGCLASS: Type = Type::REGCLASS;
 
 pub static FUNCTIONS: &[Builtin] = &[
@@ -608,6 +613,244 @@ pub static FUNCTIONS: &[Builtin] = &[
         &[NAME, OID, TEXT],
         BOOL,
         symbol::HAS_DATABASE_PRIVILEGE,
+        Stable,
+    ),
+    host(
+        "has_schema_privilege",
+        &[OID, TEXT, TEXT],
+        BOOL,
+        symbol::HAS_SCHEMA_PRIVILEGE,
+        Stable,
+    ),
+    host(
+        "has_schema_privilege",
+        &[OID, OID, TEXT],
+        BOOL,
+        symbol::HAS_SCHEMA_PRIVILEGE,
+        Stable,
+    ),
+    host(
+        "has_database_privilege",
+        &[OID, TEXT, TEXT],
+        BOOL,
+        symbol::HAS_DATABASE_PRIVILEGE,
+        Stable,
+    ),
+    host(
+        "has_database_privilege",
+        &[OID, OID, TEXT],
+        BOOL,
+        symbol::HAS_DATABASE_PRIVILEGE,
+        Stable,
+    ),
+    host(
+        "has_sequence_privilege",
+        &[NAME, TEXT, TEXT],
+        BOOL,
+        symbol::HAS_SEQUENCE_PRIVILEGE,
+        Stable,
+    ),
+    host(
+        "has_sequence_privilege",
+        &[NAME, OID, TEXT],
+        BOOL,
+        symbol::HAS_SEQUENCE_PRIVILEGE,
+        Stable,
+    ),
+    host(
+        "has_sequence_privilege",
+        &[OID, TEXT, TEXT],
+        BOOL,
+        symbol::HAS_SEQUENCE_PRIVILEGE,
+        Stable,
+    ),
+    host(
+        "has_sequence_privilege",
+        &[OID, OID, TEXT],
+        BOOL,
+        symbol::HAS_SEQUENCE_PRIVILEGE,
+        Stable,
+    ),
+    host(
+        "has_sequence_privilege",
+        &[TEXT, TEXT],
+        BOOL,
+        symbol::HAS_SEQUENCE_PRIVILEGE,
+        Stable,
+    ),
+    host(
+        "has_sequence_privilege",
+        &[OID, TEXT],
+        BOOL,
+        symbol::HAS_SEQUENCE_PRIVILEGE,
+        Stable,
+    ),
+    host(
+        "has_column_privilege",
+        &[NAME, TEXT, TEXT, TEXT],
+        BOOL,
+        symbol::HAS_COLUMN_PRIVILEGE,
+        Stable,
+    ),
+    host(
+        "has_column_privilege",
+        &[NAME, TEXT, INT2, TEXT],
+        BOOL,
+        symbol::HAS_COLUMN_PRIVILEGE,
+        Stable,
+    ),
+    host(
+        "has_column_privilege",
+        &[NAME, OID, TEXT, TEXT],
+        BOOL,
+        symbol::HAS_COLUMN_PRIVILEGE,
+        Stable,
+    ),
+    host(
+        "has_column_privilege",
+        &[NAME, OID, INT2, TEXT],
+        BOOL,
+        symbol::HAS_COLUMN_PRIVILEGE,
+        Stable,
+    ),
+    host(
+        "has_column_privilege",
+        &[OID, TEXT, TEXT, TEXT],
+        BOOL,
+        symbol::HAS_COLUMN_PRIVILEGE,
+        Stable,
+    ),
+    host(
+        "has_column_privilege",
+        &[OID, TEXT, INT2, TEXT],
+        BOOL,
+        symbol::HAS_COLUMN_PRIVILEGE,
+        Stable,
+    ),
+    host(
+        "has_column_privilege",
+        &[OID, OID, TEXT, TEXT],
+        BOOL,
+        symbol::HAS_COLUMN_PRIVILEGE,
+        Stable,
+    ),
+    host(
+        "has_column_privilege",
+        &[OID, OID, INT2, TEXT],
+        BOOL,
+        symbol::HAS_COLUMN_PRIVILEGE,
+        Stable,
+    ),
+    host(
+        "has_column_privilege",
+        &[TEXT, TEXT, TEXT],
+        BOOL,
+        symbol::HAS_COLUMN_PRIVILEGE,
+        Stable,
+    ),
+    host(
+        "has_column_privilege",
+        &[TEXT, INT2, TEXT],
+        BOOL,
+        symbol::HAS_COLUMN_PRIVILEGE,
+        Stable,
+    ),
+    host(
+        "has_column_privilege",
+        &[OID, TEXT, TEXT],
+        BOOL,
+        symbol::HAS_COLUMN_PRIVILEGE,
+        Stable,
+    ),
+    host(
+        "has_column_privilege",
+        &[OID, INT2, TEXT],
+        BOOL,
+        symbol::HAS_COLUMN_PRIVILEGE,
+        Stable,
+    ),
+    host(
+        "has_any_column_privilege",
+        &[NAME, TEXT, TEXT],
+        BOOL,
+        symbol::HAS_ANY_COLUMN_PRIVILEGE,
+        Stable,
+    ),
+    host(
+        "has_any_column_privilege",
+        &[NAME, OID, TEXT],
+        BOOL,
+        symbol::HAS_ANY_COLUMN_PRIVILEGE,
+        Stable,
+    ),
+    host(
+        "has_any_column_privilege",
+        &[OID, TEXT, TEXT],
+        BOOL,
+        symbol::HAS_ANY_COLUMN_PRIVILEGE,
+        Stable,
+    ),
+    host(
+        "has_any_column_privilege",
+        &[OID, OID, TEXT],
+        BOOL,
+        symbol::HAS_ANY_COLUMN_PRIVILEGE,
+        Stable,
+    ),
+    host(
+        "has_any_column_privilege",
+        &[TEXT, TEXT],
+        BOOL,
+        symbol::HAS_ANY_COLUMN_PRIVILEGE,
+        Stable,
+    ),
+    host(
+        "has_any_column_privilege",
+        &[OID, TEXT],
+        BOOL,
+        symbol::HAS_ANY_COLUMN_PRIVILEGE,
+        Stable,
+    ),
+    host(
+        "pg_has_role",
+        &[NAME, NAME, TEXT],
+        BOOL,
+        symbol::PG_HAS_ROLE,
+        Stable,
+    ),
+    host(
+        "pg_has_role",
+        &[NAME, OID, TEXT],
+        BOOL,
+        symbol::PG_HAS_ROLE,
+        Stable,
+    ),
+    host(
+        "pg_has_role",
+        &[OID, NAME, TEXT],
+        BOOL,
+        symbol::PG_HAS_ROLE,
+        Stable,
+    ),
+    host(
+        "pg_has_role",
+        &[OID, OID, TEXT],
+        BOOL,
+        symbol::PG_HAS_ROLE,
+        Stable,
+    ),
+    host(
+        "pg_has_role",
+        &[NAME, TEXT],
+        BOOL,
+        symbol::PG_HAS_ROLE,
+        Stable,
+    ),
+    host(
+        "pg_has_role",
+        &[OID, TEXT],
+        BOOL,
+        symbol::PG_HAS_ROLE,
         Stable,
     ),
     host(

@@ -9,18 +9,19 @@
 //!
 //! Invariants: strict functions return NULL for a NULL argument without looking further; an
 //! OID that names nothing gives NULL (as PostgreSQL's do), a name that names nothing the
-//! error PostgreSQL raises. Privileges are always granted: minipg has one role so far, the
-//! bootstrap superuser. Never: writes the database.
+//! error PostgreSQL raises. The privilege functions' answers are `privileges`'. Never: writes
+//! the database.
 
 use rusqlite::functions::{Context, FunctionFlags};
 use rusqlite::types::{Value as Cell, ValueRef};
-use rusqlite::{Connection, OptionalExtension};
+use rusqlite::{Connection, OptionalExtension, params};
 use sql::func::catalog::{self as fc, symbol};
 use sql::{SqlError, sqlstate};
 
 use super::derived;
 use crate::catalog::relations::search_path_names;
 use crate::catalog::{BUILTIN_SCHEMAS, is_schema};
+use crate::privileges::{self, Asked, AskedObject};
 use crate::runtime::{raise, with_env};
 
 /// `pg_minipg_deparse_default(text, type oid, typmod)`: a stored default as `pg_get_expr`
@@ -57,6 +58,21 @@ fn any_null(ctx: &Context<'_>) -> bool {
 pub(crate) const RELOWNER: &str = "minipg_relowner";
 /// The helper giving `pg_class.relacl` of a user relation.
 pub(crate) const RELACL: &str = "minipg_relacl";
+/// The helpers giving `pg_namespace.nspowner` and `nspacl` of a schema.
+pub(crate) const NSPOWNER: &str = "minipg_nspowner";
+pub(crate) const NSPACL: &str = "minipg_nspacl";
+
+/// Registers helper `name(oid)` answering `f` on the calling connection.
+fn by_oid<T: rusqlite::ToSql + 'static>(
+    conn: &Connection,
+    name: &str,
+    f: fn(&Connection, u32) -> T,
+) -> rusqlite::Result<()> {
+    conn.create_scalar_function(name, 1, FunctionFlags::SQLITE_UTF8, move |ctx| {
+        let oid = oid_of(ctx.get_raw(0)).unwrap_or(0);
+        with_conn(ctx, |c| Ok(f(c, oid)))
+    })
+}
 
 pub(crate) fn register_helpers(conn: &Connection) -> rusqlite::Result<()> {
     let deterministic = FunctionFlags::SQLITE_UTF8 | FunctionFlags::SQLITE_DETERMINISTIC;
@@ -70,16 +86,15 @@ pub(crate) fn register_helpers(conn: &Connection) -> rusqlite::Result<()> {
             .unwrap_or(-1);
         Ok(Some(super::deparse::default_expr(&text, ty, typmod, &[])))
     })?;
-    // pg_class.relowner and relacl of a user relation (see `privileges`).
-    let stable = FunctionFlags::SQLITE_UTF8;
-    conn.create_scalar_function(RELOWNER, 1, stable, |ctx| {
-        let oid = oid_of(ctx.get_raw(0)).unwrap_or(0);
-        with_conn(ctx, |c| Ok(i64::from(crate::privileges::owner_of(c, oid))))
+    // pg_class.relowner/relacl and pg_namespace.nspowner/nspacl (see `privileges`).
+    by_oid(conn, RELOWNER, |c, oid| {
+        i64::from(privileges::owner_of(c, oid))
     })?;
-    conn.create_scalar_function(RELACL, 1, stable, |ctx| {
-        let oid = oid_of(ctx.get_raw(0)).unwrap_or(0);
-        with_conn(ctx, |c| Ok(crate::privileges::acl_array(c, oid)))
+    by_oid(conn, NSPOWNER, |c, oid| {
+        i64::from(privileges::schema_owner(c, oid))
     })?;
+    by_oid(conn, RELACL, privileges::acl_array)?;
+    by_oid(conn, NSPACL, privileges::schema_acl)?;
     for (name, f) in fc::REG_IO.iter().chain(fc::CAST_FUNCTIONS) {
         let f = *f;
         conn.create_scalar_function(*name, -1, deterministic, move |ctx| {
@@ -206,18 +221,20 @@ pub(crate) fn register(conn: &Connection, database: &str, user: &str) -> rusqlit
         };
         with_conn(ctx, |c| database_size(c, &db, &name)).map(Some)
     })?;
-    let u = user.to_string();
-    conn.create_scalar_function(symbol::HAS_TABLE_PRIVILEGE, -1, stable, move |ctx| {
-        privilege(ctx, &u, Object::Table)
-    })?;
-    let u = user.to_string();
-    conn.create_scalar_function(symbol::HAS_SCHEMA_PRIVILEGE, -1, stable, move |ctx| {
-        privilege(ctx, &u, Object::Schema)
-    })?;
-    let u = user.to_string();
-    conn.create_scalar_function(symbol::HAS_DATABASE_PRIVILEGE, -1, stable, move |ctx| {
-        privilege(ctx, &u, Object::Database)
-    })?;
+    for (symbol, asked, column) in [
+        (symbol::HAS_TABLE_PRIVILEGE, Asked::Table, false),
+        (symbol::HAS_SEQUENCE_PRIVILEGE, Asked::Sequence, false),
+        (symbol::HAS_COLUMN_PRIVILEGE, Asked::Column, true),
+        (symbol::HAS_ANY_COLUMN_PRIVILEGE, Asked::Column, false),
+        (symbol::HAS_SCHEMA_PRIVILEGE, Asked::Schema, false),
+        (symbol::HAS_DATABASE_PRIVILEGE, Asked::Database, false),
+        (symbol::PG_HAS_ROLE, Asked::Role, false),
+    ] {
+        let u = user.to_string();
+        conn.create_scalar_function(symbol, -1, stable, move |ctx| {
+            privilege(ctx, &u, asked, column)
+        })?;
+    }
     let u = user.to_string();
     conn.create_scalar_function(symbol::CURRENT_SCHEMAS, 1, stable, move |ctx| {
         let implicit = match ctx.get_raw(0) {
@@ -752,135 +769,165 @@ fn database_size(conn: &Connection, current: &str, name: &str) -> rusqlite::Resu
 
 // ---- privileges ----
 
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Object {
-    Table,
-    Schema,
-    Database,
-}
-
-fn privilege(ctx: &Context<'_>, user: &str, what: Object) -> rusqlite::Result<Option<bool>> {
+/// The privilege functions: the arguments resolved here (names to OIDs, with PostgreSQL's
+/// errors; an OID that names nothing gives NULL), the answer from `privileges`.
+/// `column`: `has_column_privilege`, whose object is a table and a column.
+fn privilege(
+    ctx: &Context<'_>,
+    user: &str,
+    asked: Asked,
+    column: bool,
+) -> rusqlite::Result<Option<bool>> {
     if any_null(ctx) {
         return Ok(None);
     }
+    let fixed = if column { 3 } else { 2 };
     let n = ctx.len();
-    let (role, object, privs) = match n {
-        2 => (None, ctx.get_raw(0), ctx.get_raw(1)),
-        3 => (Some(ctx.get_raw(0)), ctx.get_raw(1), ctx.get_raw(2)),
-        _ => return Ok(None),
-    };
-    if let Some(role) = role {
-        let known = match role {
-            ValueRef::Integer(oid) => u32::try_from(oid)
-                .ok()
-                .is_some_and(|o| fc::role_name(o) != format!("unknown (OID={o})")),
-            v => {
-                let name = text_of(v).unwrap_or_default();
-                if fc::role_oid(&name).is_none() && name != user {
+    if n != fixed && n != fixed + 1 {
+        return Ok(None);
+    }
+    let at = n - fixed;
+    let spi = |e: crate::error::SpiError| raise(SqlError::new(e.sqlstate, e.message));
+    let role = privileges::function_role((at == 1).then(|| ctx.get_raw(0))).map_err(spi)?;
+    let object = ctx.get_raw(at);
+    let privs_text = text_of(ctx.get_raw(n - 1)).unwrap_or_default();
+    let target = with_conn(ctx, |c| {
+        let by_name = |v: ValueRef<'_>| text_of(v).unwrap_or_default();
+        Ok(match (asked, object) {
+            (Asked::Role, ValueRef::Integer(oid)) => {
+                Some(AskedObject::Role(u32::try_from(oid).unwrap_or(0)))
+            }
+            (Asked::Role, v) => {
+                let name = by_name(v);
+                match crate::roles::role_by_name(&name).map_err(spi)? {
+                    Some(r) => Some(AskedObject::Role(r.oid)),
+                    None => {
+                        return Err(raise(SqlError::new(
+                            sqlstate::UNDEFINED_OBJECT,
+                            format!("role \"{name}\" does not exist"),
+                        )));
+                    }
+                }
+            }
+            (Asked::Schema, ValueRef::Integer(oid)) => {
+                schema_name(c, oid)?.map(|_| AskedObject::Schema(u32::try_from(oid).unwrap_or(0)))
+            }
+            (Asked::Schema, v) => {
+                let name = by_name(v);
+                match derived::namespace_oid(c, &name)? {
+                    oid if oid != 0 && is_schema(c, &name) => {
+                        Some(AskedObject::Schema(u32::try_from(oid).unwrap_or(0)))
+                    }
+                    _ => {
+                        return Err(raise(SqlError::new(
+                            sqlstate::INVALID_SCHEMA_NAME,
+                            format!("schema \"{name}\" does not exist"),
+                        )));
+                    }
+                }
+            }
+            (Asked::Database, ValueRef::Integer(oid)) => {
+                database_by_oid(c, oid).map(AskedObject::Database)
+            }
+            (Asked::Database, v) => {
+                let name = by_name(v);
+                let exists = crate::roles::data_dir()
+                    .is_some_and(|d| crate::list_databases(&d).is_ok_and(|l| l.contains(&name)));
+                if !exists {
                     return Err(raise(SqlError::new(
-                        sqlstate::UNDEFINED_OBJECT,
-                        format!("role \"{name}\" does not exist"),
+                        sqlstate::INVALID_CATALOG_NAME,
+                        format!("database \"{name}\" does not exist"),
                     )));
                 }
-                true
+                Some(AskedObject::Database(name))
             }
-        };
-        if !known {
-            return Ok(None);
-        }
-    }
-    let allowed: &[&str] = match what {
-        Object::Table => &[
-            "SELECT",
-            "INSERT",
-            "UPDATE",
-            "DELETE",
-            "TRUNCATE",
-            "REFERENCES",
-            "TRIGGER",
-        ],
-        Object::Schema => &["CREATE", "USAGE"],
-        Object::Database => &["CREATE", "CONNECT", "TEMPORARY", "TEMP"],
-    };
-    let text = text_of(privs).unwrap_or_default();
-    for p in text.split(',') {
-        let word = p.trim();
-        let upper = word.to_ascii_uppercase();
-        let base = upper
-            .strip_suffix(" WITH GRANT OPTION")
-            .unwrap_or(&upper)
-            .trim();
-        if !allowed.contains(&base) {
-            return Err(raise(SqlError::new(
-                sqlstate::INVALID_PARAMETER_VALUE,
-                format!("unrecognized privilege type: \"{word}\""),
-            )));
-        }
-    }
-    let exists = with_conn(ctx, |c| match (what, object) {
-        (Object::Table, ValueRef::Integer(oid)) => Ok(u32::try_from(oid)
-            .ok()
-            .map(|o| relation_name(c, o))
-            .transpose()?
-            .flatten()
-            .is_some()),
-        (Object::Table, v) => {
-            let name = text_of(v).unwrap_or_default();
-            match regclass_in(c, user, &name) {
-                Ok(Some(_)) => Ok(true),
-                Ok(None) => Err(raise(SqlError::new(
-                    sqlstate::UNDEFINED_TABLE,
-                    format!("relation \"{}\" does not exist", name.trim()),
-                ))),
-                Err(e) => Err(raise(e)),
+            (_, v) => {
+                let (oid, shown) = match v {
+                    ValueRef::Integer(oid) => {
+                        let oid = u32::try_from(oid).unwrap_or(0);
+                        match relation_name(c, oid)? {
+                            Some((_, name)) => (oid, name),
+                            None => return Ok(None),
+                        }
+                    }
+                    v => {
+                        let name = by_name(v);
+                        match regclass_in(c, user, &name) {
+                            Ok(Some(oid)) => (oid, name.trim().to_string()),
+                            Ok(None) => {
+                                return Err(raise(SqlError::new(
+                                    sqlstate::UNDEFINED_TABLE,
+                                    format!("relation \"{}\" does not exist", name.trim()),
+                                )));
+                            }
+                            Err(e) => return Err(raise(e)),
+                        }
+                    }
+                };
+                if asked == Asked::Sequence && !is_sequence(c, oid)? {
+                    return Err(raise(SqlError::new(
+                        sqlstate::WRONG_OBJECT_TYPE,
+                        format!("\"{shown}\" is not a sequence"),
+                    )));
+                }
+                if column && !column_exists(c, oid, &shown, ctx.get_raw(at + 1))? {
+                    return Ok(None);
+                }
+                Some(AskedObject::Relation(oid))
             }
-        }
-        (Object::Schema, ValueRef::Integer(oid)) => Ok(schema_name(c, oid)?.is_some()),
-        (Object::Schema, v) => {
-            let name = text_of(v).unwrap_or_default();
-            if is_schema(c, &name) {
-                Ok(true)
-            } else {
-                Err(raise(SqlError::new(
-                    sqlstate::INVALID_SCHEMA_NAME,
-                    format!("schema \"{name}\" does not exist"),
-                )))
-            }
-        }
-        (Object::Database, ValueRef::Integer(oid)) => Ok(database_by_oid(c, oid).is_some()),
-        (Object::Database, v) => {
-            let name = text_of(v).unwrap_or_default();
-            let path = c.path().map(std::path::PathBuf::from);
-            let found = path
-                .as_deref()
-                .and_then(|p| p.parent()?.parent()?.parent())
-                .is_some_and(|d| crate::list_databases(d).is_ok_and(|l| l.contains(&name)));
-            if found {
-                Ok(true)
-            } else {
-                Err(raise(SqlError::new(
-                    sqlstate::INVALID_CATALOG_NAME,
-                    format!("database \"{name}\" does not exist"),
-                )))
-            }
-        }
+        })
     })?;
-    // Tables, for the current role: what the privilege checks would decide.
-    if exists && role.is_none() && what == Object::Table {
-        let text = text_of(privs).unwrap_or_default();
-        let oid = with_conn(ctx, |c| match object {
-            ValueRef::Integer(oid) => Ok(u32::try_from(oid).ok()),
-            v => Ok(regclass_in(c, user, &text_of(v).unwrap_or_default())
-                .ok()
-                .flatten()),
-        })?;
-        if let Some(oid) = oid {
-            let held = with_conn(ctx, |c| {
-                crate::privileges::has_table_privilege(c, oid, &text)
-                    .map_err(|e| crate::error::function_error(&e))
-            })?;
-            return Ok(Some(held));
-        }
+    let privs = privileges::parse_privileges(asked, &privs_text).map_err(spi)?;
+    let Some(target) = target else {
+        return Ok(None);
+    };
+    with_conn(ctx, |c| {
+        Ok(Some(privileges::function_answer(c, role, target, &privs)))
+    })
+}
+
+fn is_sequence(c: &Connection, oid: u32) -> rusqlite::Result<bool> {
+    Ok(c.query_row(
+        "SELECT relkind FROM main.minipg_class WHERE oid = ?1",
+        [oid],
+        |r| r.get::<_, String>(0),
+    )
+    .optional()?
+    .is_some_and(|k| k == "S"))
+}
+
+/// Does the column `arg` (a name, or an attnum) of relation `oid` exist? A name that does
+/// not is PostgreSQL's 42703; an attnum that does not gives `false` (NULL).
+fn column_exists(c: &Connection, oid: u32, rel: &str, arg: ValueRef<'_>) -> rusqlite::Result<bool> {
+    if super::by_oid(oid).is_some() {
+        return Ok(true);
     }
-    Ok(exists.then_some(true))
+    let found = match arg {
+        ValueRef::Integer(n) => c
+            .query_row(
+                "SELECT 1 FROM main.minipg_attribute WHERE attrelid = ?1 AND attnum = ?2",
+                params![oid, n],
+                |_| Ok(()),
+            )
+            .optional()?,
+        v => {
+            let name = text_of(v).unwrap_or_default();
+            let found = c
+                .query_row(
+                    "SELECT 1 FROM main.minipg_attribute WHERE attrelid = ?1 AND attname = ?2",
+                    params![oid, name],
+                    |_| Ok(()),
+                )
+                .optional()?;
+            if found.is_none() {
+                let table = rel.rsplit('.').next().unwrap_or(rel);
+                return Err(raise(SqlError::new(
+                    sqlstate::UNDEFINED_COLUMN,
+                    format!("column \"{name}\" of relation \"{table}\" does not exist"),
+                )));
+            }
+            found
+        }
+    };
+    Ok(found.is_some())
 }

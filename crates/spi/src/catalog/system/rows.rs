@@ -188,22 +188,16 @@ pub(crate) fn source(schema: Namespace, name: &str) -> Source {
 }
 
 fn namespace_sql() -> String {
+    let (owner, acl) = (super::functions::NSPOWNER, super::functions::NSPACL);
     let mut s = String::new();
     for (name, oid) in BUILTIN_SCHEMAS {
-        // PostgreSQL 15's initdb gives schema public this ACL (pg_dump expects it).
-        let (owner, acl) = if name == "public" {
-            (
-                6171,
-                "'[\"pg_database_owner=UC/pg_database_owner\",\"=U/pg_database_owner\"]'",
-            )
-        } else {
-            (10, "NULL")
-        };
         s.push_str(&format!(
-            "SELECT {oid}, '{name}', {owner}, {acl} UNION ALL "
+            "SELECT {oid}, '{name}', {owner}({oid}), {acl}({oid}) UNION ALL "
         ));
     }
-    s.push_str("SELECT n.oid, n.nspname, 10, NULL FROM main.minipg_namespace n");
+    s.push_str(&format!(
+        "SELECT n.oid, n.nspname, {owner}(n.oid), {acl}(n.oid) FROM main.minipg_namespace n"
+    ));
     s
 }
 
@@ -881,8 +875,8 @@ fn database_rows(conn: &Connection, filters: &[(usize, Cell)]) -> rusqlite::Resu
         .map(|n| {
             vec![
                 int(database_oid(&n)),
-                text(n),
-                int(BOOTSTRAP_SUPERUSER),
+                text(n.clone()),
+                int(crate::privileges::database_owner(&n)),
                 int(6),
                 text("c"),
                 boolean(false),
@@ -895,7 +889,7 @@ fn database_rows(conn: &Connection, filters: &[(usize, Cell)]) -> rusqlite::Resu
                 text("C"),
                 Cell::Null,
                 Cell::Null,
-                Cell::Null,
+                crate::privileges::database_acl(&n).map_or(Cell::Null, Cell::Text),
             ]
         })
         .collect())
@@ -906,6 +900,7 @@ fn activity_rows(_: &Connection, _: &[(usize, Cell)]) -> rusqlite::Result<Vec<Ve
 }
 
 fn hba_file_rules_rows(_: &Connection, _: &[(usize, Cell)]) -> rusqlite::Result<Vec<Vec<Cell>>> {
+    crate::privileges::superuser_only("view pg_hba_file_rules")?;
     Ok(crate::catalog::views::hba_file_rules_rows())
 }
 
