@@ -415,23 +415,23 @@ pub fn pgbench_binary() -> Option<PathBuf> {
 }
 
 /// Set to `1` to skip (not fail) the tests that need psql or pgbench when they are missing.
-pub const SKIP_CLIENT_TOOLS_ENV: &str = "MINIPG_SKIP_CLIENT_TOOL_TESTS";
+pub const SKIP_CLIENT_TESTS_ENV: &str = "MINIPG_SKIP_CLIENT_TESTS";
 
 /// For a test that needs a client tool (`psql`, `pgbench`), found by `find`: its path. When it
 /// is missing the test fails with what to install — or, with
-/// `MINIPG_SKIP_CLIENT_TOOL_TESTS=1`, prints that it was skipped and returns `None` (the
+/// `MINIPG_SKIP_CLIENT_TESTS=1`, prints that it was skipped and returns `None` (the
 /// caller returns and the test passes).
 pub fn require_tool(test: &str, tool: &str, find: fn() -> Option<PathBuf>) -> Option<PathBuf> {
     if let Some(p) = find() {
         return Some(p);
     }
-    if std::env::var(SKIP_CLIENT_TOOLS_ENV).is_ok_and(|v| v == "1") {
-        println!("{test}: skipped: {tool} is not installed and {SKIP_CLIENT_TOOLS_ENV}=1");
+    if std::env::var(SKIP_CLIENT_TESTS_ENV).is_ok_and(|v| v == "1") {
+        println!("{test}: skipped: {tool} is not installed and {SKIP_CLIENT_TESTS_ENV}=1");
         return None;
     }
     panic!(
         "{test} needs {tool} (Debian: `apt-get install postgresql-client-15`, or \
-         `postgresql-15` for pgbench; .ci/run installs it); set {SKIP_CLIENT_TOOLS_ENV}=1 to \
+         `postgresql-15` for pgbench; .ci/run installs it); set {SKIP_CLIENT_TESTS_ENV}=1 to \
          skip this test instead"
     );
 }

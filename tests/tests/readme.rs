@@ -4,7 +4,7 @@
 //! (`target/release/postmaster`, here the test build of the same server). So the README cannot
 //! drift from what the server does.
 //!
-//! psql missing: the test fails, unless `MINIPG_SKIP_CLIENT_TOOL_TESTS=1`.
+//! psql missing: the test fails, unless `MINIPG_SKIP_CLIENT_TESTS=1`.
 
 use std::path::Path;
 use std::process::Command;
