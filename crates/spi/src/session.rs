@@ -36,7 +36,7 @@ use sql::{Statements, Type, Value};
 use crate::catalog::DbCatalog;
 use crate::connection::{OpenOptions, SqlConn, Trust};
 use crate::datadir::{self, database_exists, database_path};
-use crate::error::{SpiError, sqlstate};
+use crate::error::{SpiError, inside_block, sqlstate};
 use crate::exec;
 use crate::interrupt;
 use crate::notify::ListenAction;
@@ -606,10 +606,8 @@ impl Session {
 
     fn end_block(&mut self, committed: bool) {
         self.sql.notify.finish(&self.database, committed);
-        if !committed && self.schema_changed_in_block {
-            self.plans.clear();
-        }
-        self.schema_changed_in_block = false;
+        self.plans
+            .end_transaction(committed, &mut self.schema_changed_in_block);
         self.pending_begin = false;
         self.implicit = Implicit::None;
         self.portals.close_all();
@@ -871,10 +869,7 @@ impl Session {
                 analyze,
                 tables,
             } => {
-                if in_block && *vacuum {
-                    return Err(inside_block("VACUUM"));
-                }
-                exec::vacuum(&self.sql, *vacuum, *full, *analyze, tables)?;
+                exec::vacuum(&self.sql, in_block, *vacuum, *full, *analyze, tables)?;
                 Ok(QueryResult::tag(u.tag()))
             }
             Utility::Commit => match self.tx {
@@ -1096,7 +1091,7 @@ impl Session {
                     Some(result) => {
                         let notices: Vec<Notice> = crate::roles::take_notices()
                             .into_iter()
-                            .map(|m| Notice::notice("00000", m))
+                            .map(|m| Notice::notice(sqlstate::SUCCESSFUL_COMPLETION, m))
                             .collect();
                         result?;
                         if other.is_set() {
@@ -1270,13 +1265,6 @@ fn outside_block(what: &str) -> SpiError {
     )
 }
 
-fn inside_block(what: &str) -> SpiError {
-    SpiError::new(
-        sqlstate::ACTIVE_SQL_TRANSACTION,
-        format!("{what} cannot run inside a transaction block"),
-    )
-}
-
 fn missing_prepared(name: &str) -> SpiError {
     SpiError::new(
         sqlstate::INVALID_SQL_STATEMENT_NAME,
@@ -1295,6 +1283,8 @@ mod copy;
 mod portal;
 
 pub use portal::{Fetched, PortalId};
+#[cfg(test)]
+mod test_support;
 #[cfg(test)]
 mod tests;
 #[cfg(test)]

@@ -49,10 +49,8 @@ impl WorkerConn {
     /// Ends the transaction's bookkeeping; after a rollback that undid DDL, forgets the plans.
     fn end_transaction(&mut self, committed: bool) {
         self.sql.notify.finish(&self.database, committed);
-        if !committed && self.schema_changed {
-            self.plans.clear();
-        }
-        self.schema_changed = false;
+        self.plans
+            .end_transaction(committed, &mut self.schema_changed);
         self.in_transaction = false;
         self.writes = 0;
     }
@@ -592,13 +590,8 @@ impl SpiClient {
                 analyze,
                 tables,
             } => {
-                if *vacuum {
-                    return Err(SpiError::new(
-                        sqlstate::ACTIVE_SQL_TRANSACTION,
-                        "VACUUM cannot run inside a transaction block",
-                    ));
-                }
-                exec::vacuum(&w.sql, false, *full, *analyze, tables)?;
+                // SPI always runs inside a transaction.
+                exec::vacuum(&w.sql, true, *vacuum, *full, *analyze, tables)?;
                 Ok(SpiOk::Utility)
             }
             Utility::Begin { .. }

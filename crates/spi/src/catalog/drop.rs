@@ -268,13 +268,7 @@ pub(crate) fn drop_dependents(sql: &SqlConn, deps: &[(Dependent, String)]) -> Re
     // Views first, the ones depending on others before those.
     for (d, _) in deps.iter().rev() {
         if let Dependent::View(v) = d {
-            sql.trusted(|c| -> Result<(), SpiError> {
-                c.execute_batch(&format!(
-                    "DROP VIEW IF EXISTS {}",
-                    quote_sqlite(&v.sqlite_name)
-                ))?;
-                forget(c, v.oid)
-            })?;
+            drop_view(sql, &v.sqlite_name, v.oid)?;
         }
     }
     for (t, edits) in &tables {
@@ -504,13 +498,8 @@ pub(crate) fn drop_relations(
         if rel.kind == RelKind::Table {
             for (seq, _) in sql.trusted(|c| owned_sequences(c, rel.oid, None))? {
                 if let Some(s) = sql.trusted(|c| class_row(c, seq))? {
-                    sql.trusted(|c| -> Result<(), SpiError> {
-                        c.execute_batch(&format!(
-                            "DROP VIEW IF EXISTS {}",
-                            quote_sqlite(&s.sqlite_name)
-                        ))?;
-                        forget(c, s.oid)
-                    })?;
+                    // A sequence is a view over its state (see sequence.rs).
+                    drop_view(sql, &s.sqlite_name, s.oid)?;
                 }
             }
         }
@@ -521,6 +510,17 @@ pub(crate) fn drop_relations(
         sql.trusted(|c| forget(c, rel.oid))?;
     }
     Ok(notices)
+}
+
+/// Drops the SQLite view `sqlite_name` and forgets relation `oid` in minipg's catalog.
+fn drop_view(sql: &SqlConn, sqlite_name: &str, oid: u32) -> Result<(), SpiError> {
+    sql.trusted(|c| -> Result<(), SpiError> {
+        c.execute_batch(&format!(
+            "DROP VIEW IF EXISTS {}",
+            quote_sqlite(sqlite_name)
+        ))?;
+        forget(c, oid)
+    })
 }
 
 /// What outside schema `schema` depends on its relations: foreign keys of other schemas'

@@ -115,7 +115,7 @@ pub(crate) fn lookup(
         .collect::<rusqlite::Result<Vec<_>>>()?;
     for (i, c) in columns.iter_mut().enumerate() {
         if c.identity.is_some() {
-            let attnum = i16::try_from(i + 1).unwrap_or(i16::MAX);
+            let attnum = sql::catalog::attnum(i);
             c.default =
                 sequence::identity_sequence(conn, oid, attnum)?.map(|(s, n)| nextval_text(&s, &n));
         }
@@ -396,6 +396,24 @@ pub(crate) fn already_exists(name: &str) -> SpiError {
     )
 }
 
+/// CREATE of relation `schema.name` when the name is taken: with IF NOT EXISTS the statement is
+/// skipped with a notice (`Some(notices)`), else 42P07. `None`: the name is free.
+fn existing_relation(
+    sql: &SqlConn,
+    schema: &str,
+    name: &str,
+    if_not_exists: bool,
+) -> Result<Option<Vec<Notice>>, SpiError> {
+    if sql.trusted(|c| lookup(c, schema, name))?.is_none() {
+        return Ok(None);
+    }
+    if if_not_exists {
+        Ok(Some(vec![exists_notice("relation", name)]))
+    } else {
+        Err(already_exists(name))
+    }
+}
+
 pub(crate) fn run_all(conn: &Connection, statements: &[String]) -> Result<(), SpiError> {
     for s in statements {
         conn.execute_batch(s)?;
@@ -419,15 +437,8 @@ pub(crate) fn run_ddl(sql: &SqlConn, ddl: &Ddl) -> Result<(Vec<Notice>, u64), Sp
             default_deps,
             ..
         } => {
-            if sql
-                .trusted(|c| lookup(c, &rel.schema, &rel.name))?
-                .is_some()
-            {
-                if *if_not_exists {
-                    notices.push(exists_notice("relation", &rel.name));
-                    return Ok((notices, 0));
-                }
-                return Err(already_exists(&rel.name));
+            if let Some(skipped) = existing_relation(sql, &rel.schema, &rel.name, *if_not_exists)? {
+                return Ok((skipped, 0));
             }
             // The sequences of serial and identity columns first: their OIDs complete the
             // columns' defaults.
@@ -503,12 +514,8 @@ pub(crate) fn run_ddl(sql: &SqlConn, ddl: &Ddl) -> Result<(Vec<Notice>, u64), Sp
             if_not_exists,
             sqlite,
         } => {
-            if sql.trusted(|c| lookup(c, schema, name))?.is_some() {
-                if *if_not_exists {
-                    notices.push(exists_notice("relation", name));
-                    return Ok((notices, 0));
-                }
-                return Err(already_exists(name));
+            if let Some(skipped) = existing_relation(sql, schema, name, *if_not_exists)? {
+                return Ok((skipped, 0));
             }
             conn.execute_batch(sqlite)?;
             let rel = NewRelation {
@@ -525,15 +532,8 @@ pub(crate) fn run_ddl(sql: &SqlConn, ddl: &Ddl) -> Result<(Vec<Notice>, u64), Sp
             owned_by,
             if_not_exists,
         } => {
-            if sql
-                .trusted(|c| lookup(c, &seq.schema, &seq.name))?
-                .is_some()
-            {
-                if *if_not_exists {
-                    notices.push(exists_notice("relation", &seq.name));
-                    return Ok((notices, 0));
-                }
-                return Err(already_exists(&seq.name));
+            if let Some(skipped) = existing_relation(sql, &seq.schema, &seq.name, *if_not_exists)? {
+                return Ok((skipped, 0));
             }
             sql.trusted(|c| -> Result<(), SpiError> {
                 let oid = sequence::create(c, seq)?;
