@@ -287,6 +287,24 @@ pub struct RteColumn {
     pub hidden: bool,
 }
 
+impl RteColumn {
+    /// A table's columns as a range-table entry reads them: by their own names, numbered from 1.
+    pub fn of_table(columns: &[crate::catalog::RelColumn]) -> Vec<RteColumn> {
+        columns
+            .iter()
+            .enumerate()
+            .map(|(i, c)| RteColumn {
+                name: c.name.clone(),
+                sqlite_name: c.name.clone(),
+                ty: c.ty,
+                typmod: c.typmod,
+                attnum: crate::catalog::attnum(i),
+                hidden: false,
+            })
+            .collect()
+    }
+}
+
 #[derive(Clone, Debug)]
 pub enum RteSource {
     /// An SQLite table or view (quoted when emitted).

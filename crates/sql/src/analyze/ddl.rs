@@ -438,7 +438,7 @@ impl Analyzer<'_> {
         let mut taken = Vec::new();
         let mut defs = Vec::with_capacity(specs.len());
         for (i, spec) in specs.iter().enumerate() {
-            let attnum = i16::try_from(i + 1).unwrap_or(i16::MAX);
+            let attnum = crate::catalog::attnum(i);
             let mut default_sql = None;
             if let Some(e) = &spec.default {
                 let x = self.default_expr(e, spec.t)?;
@@ -705,18 +705,7 @@ impl Analyzer<'_> {
         level.rtable.push(Rte {
             alias: String::new(),
             source: RteSource::Table(String::new()),
-            columns: columns
-                .iter()
-                .enumerate()
-                .map(|(i, c)| RteColumn {
-                    name: c.name.clone(),
-                    sqlite_name: c.name.clone(),
-                    ty: c.ty,
-                    typmod: c.typmod,
-                    attnum: i16::try_from(i + 1).unwrap_or(i16::MAX),
-                    hidden: false,
-                })
-                .collect(),
+            columns: RteColumn::of_table(columns),
             table_oid: 0,
         });
         level.names.push(None);

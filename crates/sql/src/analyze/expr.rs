@@ -45,6 +45,28 @@ impl Analyzer<'_> {
         coerce(self.env, &mut self.params, e, ty, typmod, context, pos)
     }
 
+    /// Coerces `e` to `ty`/`typmod` by assignment rules; when there is no such cast (42804 or
+    /// 42846) the error is `mismatch()`, the statement's own wording of it.
+    pub fn coerce_assignment(
+        &mut self,
+        e: Expr,
+        ty: Type,
+        typmod: Typmod,
+        pos: Option<usize>,
+        mismatch: impl FnOnce() -> SqlError,
+    ) -> Result<Expr> {
+        self.coerce(e, ty, typmod, CastContext::Assignment, pos)
+            .map_err(|e| {
+                if e.sqlstate == sqlstate::DATATYPE_MISMATCH
+                    || e.sqlstate == sqlstate::CANNOT_COERCE
+                {
+                    mismatch()
+                } else {
+                    e
+                }
+            })
+    }
+
     /// A boolean condition (`WHERE`, `AND` operands…): 42804 unless boolean or unknown.
     pub fn condition(&mut self, e: &ast::Expr, clause: Clause, what: &str) -> Result<Expr> {
         let pos = self.expr_pos(e);

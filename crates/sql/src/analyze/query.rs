@@ -623,6 +623,11 @@ impl Analyzer<'_> {
         })
     }
 
+    /// The current level's FROM items (none outside any level).
+    pub(super) fn current_rtable(&self) -> &[Rte] {
+        self.levels.last().map_or(&[], |l| &l.rtable)
+    }
+
     pub(super) fn level(&mut self) -> &mut Level {
         if self.levels.is_empty() {
             self.levels.push(Level::default());
@@ -656,12 +661,12 @@ impl Analyzer<'_> {
             ast::SelectItem::UnnamedExpr(e) => {
                 let x = self.expr(e, Clause::SelectList)?;
                 let name = figure_colname(e).unwrap_or_else(|| "?column?".to_string());
-                columns.push(out_column(name, &x, &self.levels));
+                columns.push(out_column(name, &x, self.current_rtable()));
                 targets.push(x);
             }
             ast::SelectItem::ExprWithAlias { expr, alias } => {
                 let x = self.expr(expr, Clause::SelectList)?;
-                columns.push(out_column(ident(alias), &x, &self.levels));
+                columns.push(out_column(ident(alias), &x, self.current_rtable()));
                 targets.push(x);
             }
             ast::SelectItem::Wildcard(_) => {
@@ -673,7 +678,7 @@ impl Analyzer<'_> {
                     );
                 }
                 for (name, x) in star {
-                    columns.push(out_column(name, &x, &self.levels));
+                    columns.push(out_column(name, &x, self.current_rtable()));
                     targets.push(x);
                 }
             }
@@ -694,7 +699,7 @@ impl Analyzer<'_> {
                 };
                 let cols = lv.star_of.get(ri).cloned().unwrap_or_default();
                 for (name, x) in cols {
-                    columns.push(out_column(name, &x, &self.levels));
+                    columns.push(out_column(name, &x, self.current_rtable()));
                     targets.push(x);
                 }
             }
@@ -1161,19 +1166,7 @@ impl Analyzer<'_> {
             )
             .at(pos));
         }
-        let columns: Vec<RteColumn> = rel
-            .columns
-            .iter()
-            .enumerate()
-            .map(|(i, c)| RteColumn {
-                name: c.name.clone(),
-                sqlite_name: c.name.clone(),
-                ty: c.ty,
-                typmod: c.typmod,
-                attnum: i16::try_from(i + 1).unwrap_or(i16::MAX),
-                hidden: false,
-            })
-            .collect();
+        let columns = RteColumn::of_table(&rel.columns);
         let columns = rename(columns, &aliases, pos)?;
         let rte = Rte {
             alias: self.alias_for(&visible),
@@ -1584,12 +1577,13 @@ fn rte_columns(
     rename(cols, aliases, pos)
 }
 
-fn out_column(name: String, x: &Expr, levels: &[Level]) -> OutColumn {
+/// An output column `name` for `x`, naming its table and column number when `x` reads a
+/// table column of `rtable` (the current level's FROM items), as RowDescription reports them.
+pub(super) fn out_column(name: String, x: &Expr, rtable: &[Rte]) -> OutColumn {
     let (mut table_oid, mut attnum) = (0, 0);
     if let ExprKind::Column(c) = &x.kind
         && c.level == 0
-        && let Some(lv) = levels.last()
-        && let Some(rte) = lv.rtable.get(c.rte)
+        && let Some(rte) = rtable.get(c.rte)
         && rte.table_oid != 0
         && let Some(col) = rte.columns.get(c.col)
     {

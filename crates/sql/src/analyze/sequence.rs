@@ -153,7 +153,7 @@ impl Analyzer<'_> {
         };
         Ok(OwnedBy::Column {
             table: rel.oid,
-            attnum: i16::try_from(i + 1).unwrap_or(i16::MAX),
+            attnum: crate::catalog::attnum(i),
         })
     }
 
