@@ -126,6 +126,19 @@ impl Server {
         c
     }
 
+    /// A command for the client program `tool` (psql, pgbench) that reaches this server as
+    /// `postgres`: its socket directory and port, and no `PG*` variable of the caller's.
+    pub fn client_command(&self, tool: impl AsRef<std::ffi::OsStr>) -> Command {
+        let mut c = Command::new(tool);
+        c.arg("-h")
+            .arg(self.socket_dir())
+            .args(["-p", &self.port.to_string(), "-U", "postgres"]);
+        for var in ["PGOPTIONS", "PGDATABASE", "PGHOST", "PGPORT", "PGUSER"] {
+            c.env_remove(var);
+        }
+        c
+    }
+
     /// Starts the postmaster (appending to the log) without waiting.
     pub fn spawn(&mut self) {
         self.try_spawn().expect("spawn server");
@@ -448,6 +461,16 @@ pub fn process_alive(pid: i32) -> bool {
         })
         .unwrap_or(true);
     exists && !zombie
+}
+
+/// The first column of each row among a simple query's messages (`None` for NULL).
+pub fn first_column(msgs: &[postgres::SimpleQueryMessage]) -> Vec<Option<String>> {
+    msgs.iter()
+        .filter_map(|m| match m {
+            postgres::SimpleQueryMessage::Row(r) => Some(r.get(0).map(str::to_owned)),
+            _ => None,
+        })
+        .collect()
 }
 
 /// Runs `cmd` with `input` on its stdin and its output captured (a psql script, a dump).

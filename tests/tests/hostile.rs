@@ -74,6 +74,21 @@ fn crash_free(s: &Server) {
     }
 }
 
+/// A server, and a client that created table `t (a int)`.
+fn start_with_table_t() -> (Server, postgres::Client) {
+    let s = start(&[]);
+    let mut c = s.connect();
+    c.batch_execute("create table t (a int)").expect("table");
+    (s, c)
+}
+
+/// The rows of table `t`.
+fn count_t(c: &mut postgres::Client) -> i64 {
+    c.query_one("select count(*) from t", &[])
+        .expect("count")
+        .get(0)
+}
+
 fn code(e: &postgres::Error) -> String {
     match e.as_db_error() {
         Some(d) => d.code().code().to_owned(),
@@ -466,9 +481,7 @@ fn oversized_values_an_endless_cte_and_a_600_mb_query_end_as_errors_under_a_1_gb
 
 #[test]
 fn a_query_is_atomic_a_failing_statement_keeps_nothing_of_it() {
-    let s = start(&[]);
-    let mut c = s.connect();
-    c.batch_execute("create table t (a int)").expect("table");
+    let (s, mut c) = start_with_table_t();
     c.batch_execute("insert into t values (0)").expect("row 0");
     let e = c
         .batch_execute("insert into t values (1); select * from nope")
@@ -492,21 +505,14 @@ fn a_query_is_atomic_a_failing_statement_keeps_nothing_of_it() {
     // Its own BEGIN/COMMIT inside a Query commit what they enclose.
     c.batch_execute("begin; insert into t values (4); commit; select * from nope")
         .expect_err("nope");
-    let n: i64 = c
-        .query_one("select count(*) from t", &[])
-        .expect("count")
-        .get(0);
+    let n = count_t(&mut c);
     assert_eq!(n, 2);
     crash_free(&s);
 }
 
 #[test]
 fn a_pipeline_is_atomic_until_sync_and_discards_messages_after_an_error() {
-    let s = start(&[]);
-    let mut setup = s.connect();
-    setup
-        .batch_execute("create table t (a int)")
-        .expect("table");
+    let (s, mut setup) = start_with_table_t();
     let mut c = Raw::connect(&s);
     let parse = |name: &str, sql: &str| {
         let mut b = name.as_bytes().to_vec();
@@ -536,10 +542,7 @@ fn a_pipeline_is_atomic_until_sync_and_discards_messages_after_an_error() {
     batch.extend(&sync);
     c.send(&batch);
     assert_eq!(c.until_ready(), vec!["22012".to_string()]);
-    let n: i64 = setup
-        .query_one("select count(*) from t", &[])
-        .expect("count")
-        .get(0);
+    let n = count_t(&mut setup);
     assert_eq!(n, 0, "nothing of the failed pipeline is kept");
     // The next pipeline starts over and commits at Sync.
     let mut ok = Vec::new();
@@ -550,21 +553,14 @@ fn a_pipeline_is_atomic_until_sync_and_discards_messages_after_an_error() {
     ok.extend(&sync);
     c.send(&ok);
     assert!(c.until_ready().is_empty());
-    let n: i64 = setup
-        .query_one("select count(*) from t", &[])
-        .expect("count")
-        .get(0);
+    let n = count_t(&mut setup);
     assert_eq!(n, 3);
     crash_free(&s);
 }
 
 #[test]
 fn the_postgres_crates_pipelining_gives_each_statement_its_own_implicit_transaction() {
-    let s = start(&[]);
-    let mut setup = s.connect();
-    setup
-        .batch_execute("create table t (a int)")
-        .expect("table");
+    let (s, mut setup) = start_with_table_t();
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -692,10 +688,7 @@ fn three_hundred_silent_sockets_do_not_stop_real_clients_up_to_max_connections()
         Err(e) => e,
     };
     assert_eq!(code(&e), "53300");
-    let n: i64 = keeper
-        .query_one("select count(*) from t", &[])
-        .expect("count")
-        .get(0);
+    let n = count_t(&mut keeper);
     assert_eq!(n, 20, "nothing lost");
     // The unfinished startups hold no PGPROC: they are not in pg_stat_activity.
     let n: i64 = keeper

@@ -11,7 +11,6 @@
 //! and quotes, 1,000 schemas, and two sessions doing read-modify-write on one row with no lost
 //! update (a conflict is a 40001 the client retries, never a silent overwrite).
 
-use std::process::Command;
 use std::time::{Duration, Instant};
 
 use tests::harness::{Server, psql_binary};
@@ -71,15 +70,14 @@ fn psql(s: &Server, sql: &str) -> Option<String> {
         eprintln!("note: psql is not installed; using the postgres crate instead");
         return None;
     };
-    let out = Command::new(bin)
-        .args(["-X", "-q", "-v", "ON_ERROR_STOP=1", "-h"])
-        .arg(s.socket_dir())
+    let out = s
+        .client_command(bin)
         .args([
-            "-p",
-            &s.port.to_string(),
+            "-X",
+            "-q",
+            "-v",
+            "ON_ERROR_STOP=1",
             "-d",
-            "postgres",
-            "-U",
             "postgres",
             "-A",
             "-t",
@@ -140,6 +138,28 @@ fn wait_total(s: &Server, table: &str, want: i64, timeout: Duration) {
         );
         std::thread::sleep(Duration::from_millis(50));
     }
+}
+
+/// `pg_stat_activity.backend_type` of every process, sorted.
+fn backend_types(c: &mut postgres::Client) -> Vec<String> {
+    c.query(
+        "SELECT backend_type FROM pg_stat_activity ORDER BY backend_type",
+        &[],
+    )
+    .expect("pg_stat_activity")
+    .iter()
+    .map(|r| r.get(0))
+    .collect()
+}
+
+/// A server whose worker 2 has folded once (so it has run for at least a naptime, and its
+/// 1 s restart guard is over), and a client.
+fn start_with_worker_2_folding() -> (Server, postgres::Client) {
+    let s = start(&[]);
+    let mut c = s.connect();
+    insert(&mut c, W2_TABLE, "total", 0);
+    s.expect_log("SPI worker 2: count in", T);
+    (s, c)
 }
 
 fn insert(c: &mut postgres::Client, table: &str, kind: &str, value: i32) {
@@ -342,15 +362,7 @@ fn log_lines_name_the_tables_and_deltas_wait_for_a_total_row() {
     // Process titles and pg_stat_activity show the workers by name.
     s.wait_pid_titled("postmaster: bgworker: SPI worker 1", T);
     s.wait_pid_titled("postmaster: bgworker: SPI worker 2", T);
-    let types: Vec<String> = c
-        .query(
-            "SELECT backend_type FROM pg_stat_activity ORDER BY backend_type",
-            &[],
-        )
-        .expect("pg_stat_activity")
-        .iter()
-        .map(|r| r.get(0))
-        .collect();
+    let types = backend_types(&mut c);
     for w in ["SPI worker 1", "SPI worker 2", "client backend"] {
         assert!(
             types.iter().any(|t| t == w),
@@ -361,11 +373,7 @@ fn log_lines_name_the_tables_and_deltas_wait_for_a_total_row() {
 
 #[test]
 fn sigterm_to_worker_2_brings_it_back_at_once() {
-    let s = start(&[]);
-    let mut c = s.connect();
-    insert(&mut c, W2_TABLE, "total", 0);
-    // One fold logged: the worker has run for at least a naptime, so the 1 s guard is over.
-    s.expect_log("SPI worker 2: count in", T);
+    let (s, mut c) = start_with_worker_2_folding();
     let w1 = s.wait_pid_titled("SPI worker 1", T);
     let old = s.wait_pid_titled("SPI worker 2", T);
     let t0 = Instant::now();
@@ -495,12 +503,7 @@ fn sigkill_of_worker_2_is_a_crash_reset_after_which_it_counts_on_and_worker_1_is
         1,
         "nobody folds schema1.counted any more"
     );
-    let names: Vec<String> = c
-        .query("SELECT backend_type FROM pg_stat_activity", &[])
-        .expect("activity")
-        .iter()
-        .map(|r| r.get(0))
-        .collect();
+    let names = backend_types(&mut c);
     assert!(
         names.iter().any(|n| n == "SPI worker 2") && !names.iter().any(|n| n == "SPI worker 1"),
         "{names:?}"
@@ -509,10 +512,7 @@ fn sigkill_of_worker_2_is_a_crash_reset_after_which_it_counts_on_and_worker_1_is
 
 #[test]
 fn an_idle_client_holding_a_write_transaction_does_not_kill_a_worker() {
-    let s = start(&[]);
-    let mut c = s.connect();
-    insert(&mut c, W2_TABLE, "total", 0);
-    s.expect_log("SPI worker 2: count in", T);
+    let (s, mut c) = start_with_worker_2_folding();
     let (w1, w2) = (
         s.wait_pid_titled("SPI worker 1", T),
         s.wait_pid_titled("SPI worker 2", T),
