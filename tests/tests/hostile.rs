@@ -82,6 +82,15 @@ fn start_with_table_t() -> (Server, postgres::Client) {
     (s, c)
 }
 
+/// The values in table `t`, ascending.
+fn rows_of_t(c: &mut postgres::Client) -> Vec<i32> {
+    c.query("select a from t order by a", &[])
+        .expect("rows")
+        .iter()
+        .map(|r| r.get(0))
+        .collect()
+}
+
 /// The rows of table `t`.
 fn count_t(c: &mut postgres::Client) -> i64 {
     c.query_one("select count(*) from t", &[])
@@ -491,12 +500,7 @@ fn a_query_is_atomic_a_failing_statement_keeps_nothing_of_it() {
         .batch_execute("insert into t values (2); insert into t values (3); select 1/0")
         .expect_err("division");
     assert_eq!(code(&e), "22012");
-    let rows: Vec<i32> = c
-        .query("select a from t order by a", &[])
-        .expect("rows")
-        .iter()
-        .map(|r| r.get(0))
-        .collect();
+    let rows = rows_of_t(&mut c);
     assert_eq!(
         rows,
         vec![0],
@@ -594,12 +598,7 @@ fn the_postgres_crates_pipelining_gives_each_statement_its_own_implicit_transact
     assert_eq!(results.0, Ok(1));
     assert_eq!(results.1, Err("22012".to_string()));
     assert_eq!(results.2, Ok(1));
-    let rows: Vec<i32> = setup
-        .query("select a from t order by a", &[])
-        .expect("rows")
-        .iter()
-        .map(|r| r.get(0))
-        .collect();
+    let rows = rows_of_t(&mut setup);
     assert_eq!(rows, vec![1, 3]);
     crash_free(&s);
 }
@@ -636,12 +635,7 @@ fn an_idle_write_lock_holder_is_ended_with_25p03_and_other_writers_go_on() {
         "log: {}",
         s.log()
     );
-    let rows: Vec<i32> = writer
-        .query("select a from t order by a", &[])
-        .expect("rows")
-        .iter()
-        .map(|r| r.get(0))
-        .collect();
+    let rows = rows_of_t(&mut writer);
     assert_eq!(
         rows,
         vec![0, 2],

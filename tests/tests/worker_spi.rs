@@ -113,6 +113,20 @@ fn total(c: &mut postgres::Client, table: &str) -> Option<i64> {
     rows.first().map(|r| r.get::<_, i32>(0) as i64)
 }
 
+/// Polls worker 1's total (every millisecond) until it is `want`; how long that took. Fails
+/// after `within`.
+fn until_total(c: &mut postgres::Client, want: i64, within: Duration) -> Duration {
+    let t0 = Instant::now();
+    loop {
+        let v = total(c, W1_TABLE);
+        if v == Some(want) {
+            return t0.elapsed();
+        }
+        assert!(t0.elapsed() < within, "total {v:?}, not {want}");
+        std::thread::sleep(Duration::from_millis(1));
+    }
+}
+
 fn deltas(c: &mut postgres::Client, table: &str) -> i64 {
     c.query_one(
         &format!("SELECT count(*) FROM {table} WHERE type = 'delta'"),
@@ -758,25 +772,7 @@ fn a_committed_delta_wakes_the_worker_at_once() {
     for i in 1..=5i64 {
         c.batch_execute("insert into schema1.counted values ('delta', 1)")
             .expect("delta");
-        let t0 = Instant::now();
-        loop {
-            let v: i32 = c
-                .query_one(
-                    "select value from schema1.counted where type = 'total'",
-                    &[],
-                )
-                .expect("total")
-                .get(0);
-            if i64::from(v) == i {
-                break;
-            }
-            assert!(
-                t0.elapsed() < Duration::from_secs(3),
-                "delta {i} not folded"
-            );
-            std::thread::sleep(Duration::from_millis(1));
-        }
-        lags.push(t0.elapsed());
+        lags.push(until_total(&mut c, i, Duration::from_secs(3)));
     }
     lags.sort();
     eprintln!("delta → total lags with naptime 10 s: {lags:?}");
@@ -789,26 +785,6 @@ fn a_committed_delta_wakes_the_worker_at_once() {
         c.batch_execute(&format!("begin;{batch}commit;"))
             .expect("deltas");
     }
-    let t0 = Instant::now();
-    loop {
-        let v: i32 = c
-            .query_one(
-                "select value from schema1.counted where type = 'total'",
-                &[],
-            )
-            .expect("total")
-            .get(0);
-        if v == 10_005 {
-            break;
-        }
-        assert!(
-            t0.elapsed() < Duration::from_secs(5),
-            "total {v}, not 10005"
-        );
-        std::thread::sleep(Duration::from_millis(1));
-    }
-    eprintln!(
-        "10,000 deltas: total right {:?} after the last commit",
-        t0.elapsed()
-    );
+    let took = until_total(&mut c, 10_005, Duration::from_secs(5));
+    eprintln!("10,000 deltas: total right {took:?} after the last commit");
 }

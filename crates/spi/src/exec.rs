@@ -289,14 +289,8 @@ pub(crate) fn run_ddl(sql: &SqlConn, ddl: &Ddl) -> Result<(Vec<Notice>, Option<u
 /// VACUUM / ANALYZE over SQLite's own maintenance: VACUUM returns free pages to the file
 /// (FULL rebuilds it), ANALYZE refreshes the planner's statistics (`tables`: SQLite names;
 /// none for all). VACUUM inside a transaction block (`in_block`) is 25001, as in PostgreSQL.
-pub(crate) fn vacuum(
-    sql: &SqlConn,
-    in_block: bool,
-    vacuum: bool,
-    full: bool,
-    analyze: bool,
-    tables: &[String],
-) -> Result<(), SpiError> {
+pub(crate) fn vacuum(sql: &SqlConn, in_block: bool, v: &sql::plan::Vacuum) -> Result<(), SpiError> {
+    let (vacuum, full, analyze, tables) = (v.vacuum, v.full, v.analyze, &v.tables);
     if in_block && vacuum {
         return Err(inside_block("VACUUM"));
     }

@@ -93,7 +93,7 @@ impl Prepared {
             return None;
         };
         match plan.as_ref() {
-            Plan::Utility(Utility::Vacuum { vacuum: true, .. }) => Some("VACUUM"),
+            Plan::Utility(Utility::Vacuum(v)) if v.vacuum => Some("VACUUM"),
             Plan::Utility(Utility::CreateDatabase(_)) => Some("CREATE DATABASE"),
             Plan::Utility(Utility::DropDatabase { .. }) => Some("DROP DATABASE"),
             Plan::Utility(Utility::Discard) => Some("DISCARD ALL"),
@@ -863,13 +863,8 @@ impl Session {
                 }
                 Ok(QueryResult::tag("LOCK TABLE"))
             }
-            Utility::Vacuum {
-                vacuum,
-                full,
-                analyze,
-                tables,
-            } => {
-                exec::vacuum(&self.sql, in_block, *vacuum, *full, *analyze, tables)?;
+            Utility::Vacuum(v) => {
+                exec::vacuum(&self.sql, in_block, v)?;
                 Ok(QueryResult::tag(u.tag()))
             }
             Utility::Commit => match self.tx {

@@ -584,14 +584,9 @@ impl SpiClient {
                     u.tag()
                 ),
             )),
-            Utility::Vacuum {
-                vacuum,
-                full,
-                analyze,
-                tables,
-            } => {
+            Utility::Vacuum(v) => {
                 // SPI always runs inside a transaction.
-                exec::vacuum(&w.sql, true, *vacuum, *full, *analyze, tables)?;
+                exec::vacuum(&w.sql, true, v)?;
                 Ok(SpiOk::Utility)
             }
             Utility::Begin { .. }

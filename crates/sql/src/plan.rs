@@ -380,6 +380,16 @@ impl Ddl {
     }
 }
 
+/// VACUUM [FULL] / ANALYZE, on the whole database or some tables (SQLite names).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Vacuum {
+    /// VACUUM (with ANALYZE when `analyze`); else ANALYZE alone.
+    pub vacuum: bool,
+    pub full: bool,
+    pub analyze: bool,
+    pub tables: Vec<String>,
+}
+
 /// A command the session carries out itself.
 #[derive(Clone, Debug)]
 pub enum Utility {
@@ -393,13 +403,7 @@ pub enum Utility {
     /// LOCK TABLE (SQLite's write lock covers it; only a transaction block may ask).
     Lock,
     /// VACUUM [FULL] / ANALYZE, on the whole database or some tables (SQLite names).
-    Vacuum {
-        /// VACUUM (with ANALYZE when `analyze`); else ANALYZE alone.
-        vacuum: bool,
-        full: bool,
-        analyze: bool,
-        tables: Vec<String>,
-    },
+    Vacuum(Vacuum),
     Commit,
     Rollback,
     Savepoint(String),
@@ -483,8 +487,8 @@ impl Utility {
             Utility::Begin { start: true, .. } => "START TRANSACTION",
             Utility::SetTransactionReadOnly(_) => "SET",
             Utility::Lock => "LOCK TABLE",
-            Utility::Vacuum { vacuum: false, .. } => "ANALYZE",
-            Utility::Vacuum { .. } => "VACUUM",
+            Utility::Vacuum(v) if !v.vacuum => "ANALYZE",
+            Utility::Vacuum(_) => "VACUUM",
             Utility::Commit => "COMMIT",
             Utility::Rollback | Utility::RollbackTo(_) => "ROLLBACK",
             Utility::Savepoint(_) => "SAVEPOINT",

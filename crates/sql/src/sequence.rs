@@ -62,6 +62,23 @@ fn invalid(message: String) -> SqlError {
     SqlError::new(sqlstate::INVALID_PARAMETER_VALUE, message)
 }
 
+/// 22023 unless `value` (the `what` option's) lies within the sequence's MINVALUE ..= MAXVALUE.
+fn within_bounds(what: &str, value: i64, f: &SeqForm) -> Result<()> {
+    if value < f.min {
+        return Err(invalid(format!(
+            "{what} value ({value}) cannot be less than MINVALUE ({})",
+            f.min
+        )));
+    }
+    if value > f.max {
+        return Err(invalid(format!(
+            "{what} value ({value}) cannot be greater than MAXVALUE ({})",
+            f.max
+        )));
+    }
+    Ok(())
+}
+
 fn type_bounds(t: Type) -> (i64, i64) {
     match t {
         Type::INT2 => (i64::from(i16::MIN), i64::from(i16::MAX)),
@@ -182,18 +199,7 @@ pub fn apply_options(
     } else if init {
         f.start = if f.increment > 0 { f.min } else { f.max };
     }
-    if f.start < f.min {
-        return Err(invalid(format!(
-            "START value ({}) cannot be less than MINVALUE ({})",
-            f.start, f.min
-        )));
-    }
-    if f.start > f.max {
-        return Err(invalid(format!(
-            "START value ({}) cannot be greater than MAXVALUE ({})",
-            f.start, f.max
-        )));
-    }
+    within_bounds("START", f.start, &f)?;
     if let Some(r) = o.restart {
         d.last_value = r.unwrap_or(f.start);
         d.is_called = false;
@@ -202,18 +208,7 @@ pub fn apply_options(
         d.last_value = f.start;
         d.is_called = false;
     }
-    if d.last_value < f.min {
-        return Err(invalid(format!(
-            "RESTART value ({}) cannot be less than MINVALUE ({})",
-            d.last_value, f.min
-        )));
-    }
-    if d.last_value > f.max {
-        return Err(invalid(format!(
-            "RESTART value ({}) cannot be greater than MAXVALUE ({})",
-            d.last_value, f.max
-        )));
-    }
+    within_bounds("RESTART", d.last_value, &f)?;
     if let Some(c) = o.cache {
         if c <= 0 {
             return Err(invalid(format!("CACHE ({c}) must be greater than zero")));

@@ -389,7 +389,8 @@ impl<S: Read + Write + AsRawFd> Backend<'_, S> {
         let limit = u64::try_from(max_rows).unwrap_or(0);
         let formats = &portal.result_formats;
         let outcome = self.run_statement(&stmt.sql, |s, conn, hooks| {
-            let mut writer = RowWriter::portal_rows(conn, hooks, stmt.prepared.columns(), formats);
+            let mut writer =
+                RowWriter::portal(conn, hooks, stmt.prepared.columns(), formats).rows_only();
             let result = s.fetch_portal(id, limit, &mut writer);
             let sent = writer.rows;
             writer.outcome(result).map(|f| (f, sent))

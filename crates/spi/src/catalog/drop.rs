@@ -571,6 +571,16 @@ pub(crate) fn outside_dependents(
     })
 }
 
+/// The name of column `attnum` of relation `table`, if it exists.
+fn column_name(conn: &Connection, table: i64, attnum: i64) -> rusqlite::Result<Option<String>> {
+    conn.query_row(
+        "SELECT attname FROM main.minipg_attribute WHERE attrelid = ?1 AND attnum = ?2",
+        params![table, attnum],
+        |r| r.get(0),
+    )
+    .optional()
+}
+
 /// The identity column a sequence belongs to, if any.
 fn identity_owner(conn: &Connection, seq: u32) -> rusqlite::Result<Option<(ClassRow, String)>> {
     let row: Option<(i64, i64)> = conn
@@ -586,14 +596,7 @@ fn identity_owner(conn: &Connection, seq: u32) -> rusqlite::Result<Option<(Class
     let Some(t) = class_row(conn, u32::try_from(table).unwrap_or(0))? else {
         return Ok(None);
     };
-    let column: Option<String> = conn
-        .query_row(
-            "SELECT attname FROM main.minipg_attribute WHERE attrelid = ?1 AND attnum = ?2",
-            params![table, attnum],
-            |r| r.get(0),
-        )
-        .optional()?;
-    Ok(column.map(|c| (t, c)))
+    Ok(column_name(conn, table, attnum)?.map(|c| (t, c)))
 }
 
 /// The column defaults that call `nextval` of sequence `seq`: (table, column, attnum).
@@ -610,14 +613,7 @@ fn defaults_using(conn: &Connection, seq: u32) -> rusqlite::Result<Vec<(ClassRow
         let Some(t) = class_row(conn, u32::try_from(table).unwrap_or(0))? else {
             continue;
         };
-        let column: Option<String> = conn
-            .query_row(
-                "SELECT attname FROM main.minipg_attribute WHERE attrelid = ?1 AND attnum = ?2",
-                params![table, attnum],
-                |r| r.get(0),
-            )
-            .optional()?;
-        if let Some(c) = column {
+        if let Some(c) = column_name(conn, table, attnum)? {
             out.push((t, c, i16::try_from(attnum).unwrap_or(0)));
         }
     }

@@ -341,6 +341,13 @@ pub(crate) fn forget(conn: &Connection, oid: u32) -> Result<(), SpiError> {
     )?;
     conn.execute("DELETE FROM main.minipg_class WHERE reltable = ?1", [oid])?;
     conn.execute("DELETE FROM main.minipg_class WHERE oid = ?1", [oid])?;
+    forget_links(conn, oid)?;
+    Ok(())
+}
+
+/// Removes what hangs on relation `oid` besides its class and column rows: the dependencies it
+/// has or that name it, a sequence's state, its comments.
+fn forget_links(conn: &Connection, oid: u32) -> rusqlite::Result<()> {
     conn.execute(
         "DELETE FROM main.minipg_depend WHERE objid = ?1 OR refobjid = ?1",
         [oid],
@@ -349,8 +356,7 @@ pub(crate) fn forget(conn: &Connection, oid: u32) -> Result<(), SpiError> {
         "DELETE FROM main.minipg_sequence WHERE seqrelid = ?1",
         [oid],
     )?;
-    describe::forget_relation(conn, oid)?;
-    Ok(())
+    describe::forget_relation(conn, oid)
 }
 
 /// Removes the catalog rows of every relation of `schema` (DROP SCHEMA … CASCADE).
@@ -360,15 +366,7 @@ pub(crate) fn forget_schema(conn: &Connection, schema: &str) -> rusqlite::Result
         .query_map([schema], |r| r.get(0))?
         .collect::<rusqlite::Result<_>>()?;
     for oid in oids {
-        conn.execute(
-            "DELETE FROM main.minipg_depend WHERE objid = ?1 OR refobjid = ?1",
-            [oid],
-        )?;
-        conn.execute(
-            "DELETE FROM main.minipg_sequence WHERE seqrelid = ?1",
-            [oid],
-        )?;
-        describe::forget_relation(conn, u32::try_from(oid).unwrap_or(0))?;
+        forget_links(conn, u32::try_from(oid).unwrap_or(0))?;
     }
     conn.execute(
         "DELETE FROM main.minipg_attribute WHERE attrelid IN \

@@ -1161,11 +1161,7 @@ impl Analyzer<'_> {
         args: Vec<(Expr, Option<usize>)>,
         pos: Option<usize>,
     ) -> Result<Expr> {
-        let types: Vec<Type> = args.iter().map(|(e, _)| e.ty).collect();
-        match resolve(name, &[Kind::Operator], &types) {
-            Ok(r) => self.apply(r, args),
-            Err(f) => Err(operator_error(name, &types, f).at(pos)),
-        }
+        self.call(name, Kind::Operator, args, pos)
     }
 
     /// Calls function `name` with analyzed arguments (no aggregates).
@@ -1175,16 +1171,30 @@ impl Analyzer<'_> {
         args: Vec<(Expr, Option<usize>)>,
         pos: Option<usize>,
     ) -> Result<Expr> {
+        self.call(name, Kind::Function, args, pos)
+    }
+
+    /// Resolves operator or function `name` (`kind`) for the arguments' types and applies it;
+    /// a function that does not resolve may be a type's name (a cast).
+    fn call(
+        &mut self,
+        name: &str,
+        kind: Kind,
+        args: Vec<(Expr, Option<usize>)>,
+        pos: Option<usize>,
+    ) -> Result<Expr> {
         let types: Vec<Type> = args.iter().map(|(e, _)| e.ty).collect();
-        match resolve(name, &[Kind::Function], &types) {
-            Ok(r) => self.apply(r, args),
-            Err(f) => {
-                if let Some(x) = self.function_as_cast(name, &args)? {
-                    return Ok(x);
-                }
-                Err(function_error(name, &types, f).at(pos))
-            }
+        let failure = match resolve(name, &[kind], &types) {
+            Ok(r) => return self.apply(r, args),
+            Err(f) => f,
+        };
+        if kind == Kind::Operator {
+            return Err(operator_error(name, &types, failure).at(pos));
         }
+        if let Some(x) = self.function_as_cast(name, &args)? {
+            return Ok(x);
+        }
+        Err(function_error(name, &types, failure).at(pos))
     }
 
     /// `int4(x)`, `text(x)`: a one-argument call named like a type is a cast.

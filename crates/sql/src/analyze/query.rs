@@ -553,26 +553,8 @@ impl Analyzer<'_> {
                     (Expr::constant(Value::Int(n - 1), Type::INT4), None),
                 ];
                 let rte = self.function_rte("generate_series", args, None, &[], false, None)?;
-                let col = rte.columns[0].clone();
-                let alias = rte.alias.clone();
-                let lv = self.level();
-                let ri = lv.rtable.len();
-                lv.rtable.push(rte);
-                lv.names.push(None);
-                lv.star_of.push(Vec::new());
+                let (ri, no) = self.push_unnamed_rte(rte, None);
                 from.push(FromItem::Rte(ri));
-                let no = Expr {
-                    kind: ExprKind::Column(ColumnRef {
-                        level: 0,
-                        rte: ri,
-                        col: 0,
-                        qualifier: Some(alias),
-                        name: col.sqlite_name,
-                        position: None,
-                    }),
-                    ty: col.ty,
-                    typmod: col.typmod,
-                };
                 masks = group_by
                     .iter()
                     .enumerate()
@@ -748,6 +730,14 @@ impl Analyzer<'_> {
             ))
             .at(pos));
         }
+        let (ri, x) = self.push_unnamed_rte(rte, pos);
+        self.level().hoisted.push(ri);
+        Ok(x)
+    }
+
+    /// Adds `rte` (a function's, with at least one column) to the current level without a
+    /// name of its own; its index and a reference to its first column (at `pos`).
+    fn push_unnamed_rte(&mut self, rte: Rte, pos: Option<usize>) -> (usize, Expr) {
         let lv = self.level();
         let ri = lv.rtable.len();
         let col = rte.columns[0].clone();
@@ -755,8 +745,7 @@ impl Analyzer<'_> {
         lv.rtable.push(rte);
         lv.names.push(None);
         lv.star_of.push(Vec::new());
-        lv.hoisted.push(ri);
-        Ok(Expr {
+        let x = Expr {
             kind: ExprKind::Column(ColumnRef {
                 level: 0,
                 rte: ri,
@@ -767,7 +756,8 @@ impl Analyzer<'_> {
             }),
             ty: col.ty,
             typmod: col.typmod,
-        })
+        };
+        (ri, x)
     }
 
     fn group_by(
