@@ -159,6 +159,15 @@ pub(crate) enum Dependent {
 }
 
 impl Dependent {
+    /// The relation it lives on: the referencing table, the view, the table with the default.
+    pub fn table_oid(&self) -> u32 {
+        match self {
+            Dependent::ForeignKey(k) => k.child.oid,
+            Dependent::View(v) => v.oid,
+            Dependent::Default { table, .. } => table.oid,
+        }
+    }
+
     pub fn describe(&self) -> String {
         match self {
             Dependent::ForeignKey(k) => {
@@ -421,16 +430,9 @@ pub(crate) fn drop_relations(
                         let Some(s) = class_row(c, seq)? else {
                             continue;
                         };
-                        for (table, column, attnum) in defaults_using(c, seq)? {
-                            if !dropping.contains(&table.oid) {
-                                deps.push((
-                                    Dependent::Default {
-                                        table,
-                                        column,
-                                        attnum,
-                                    },
-                                    s.describe(),
-                                ));
+                        for d in defaults_using(c, seq)? {
+                            if !dropping.contains(&d.table_oid()) {
+                                deps.push((d, s.describe()));
                             }
                         }
                     }
@@ -451,16 +453,9 @@ pub(crate) fn drop_relations(
                             table.shown()
                         )));
                     }
-                    for (table, column, attnum) in defaults_using(c, rel.oid)? {
-                        if !dropping.contains(&table.oid) {
-                            deps.push((
-                                Dependent::Default {
-                                    table,
-                                    column,
-                                    attnum,
-                                },
-                                me.describe(),
-                            ));
+                    for d in defaults_using(c, rel.oid)? {
+                        if !dropping.contains(&d.table_oid()) {
+                            deps.push((d, me.describe()));
                         }
                     }
                 }
@@ -551,16 +546,9 @@ pub(crate) fn outside_dependents(
                 }
                 "v" => dependent_views(c, rel, &skip, &mut deps)?,
                 "S" => {
-                    for (table, column, attnum) in defaults_using(c, rel.oid)? {
-                        if !skip.contains(&table.oid) {
-                            deps.push((
-                                Dependent::Default {
-                                    table,
-                                    column,
-                                    attnum,
-                                },
-                                rel.describe(),
-                            ));
+                    for d in defaults_using(c, rel.oid)? {
+                        if !skip.contains(&d.table_oid()) {
+                            deps.push((d, rel.describe()));
                         }
                     }
                 }
@@ -599,8 +587,8 @@ fn identity_owner(conn: &Connection, seq: u32) -> rusqlite::Result<Option<(Class
     Ok(column_name(conn, table, attnum)?.map(|c| (t, c)))
 }
 
-/// The column defaults that call `nextval` of sequence `seq`: (table, column, attnum).
-fn defaults_using(conn: &Connection, seq: u32) -> rusqlite::Result<Vec<(ClassRow, String, i16)>> {
+/// The column defaults that call `nextval` of sequence `seq`, as dependents of it.
+fn defaults_using(conn: &Connection, seq: u32) -> rusqlite::Result<Vec<Dependent>> {
     let rows: Vec<(i64, i64)> = conn
         .prepare_cached(
             "SELECT objid, objsubid FROM main.minipg_depend \
@@ -613,8 +601,12 @@ fn defaults_using(conn: &Connection, seq: u32) -> rusqlite::Result<Vec<(ClassRow
         let Some(t) = class_row(conn, u32::try_from(table).unwrap_or(0))? else {
             continue;
         };
-        if let Some(c) = column_name(conn, table, attnum)? {
-            out.push((t, c, i16::try_from(attnum).unwrap_or(0)));
+        if let Some(column) = column_name(conn, table, attnum)? {
+            out.push(Dependent::Default {
+                table: t,
+                column,
+                attnum: i16::try_from(attnum).unwrap_or(0),
+            });
         }
     }
     Ok(out)

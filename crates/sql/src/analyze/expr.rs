@@ -10,7 +10,7 @@ use super::typename;
 use super::{Analyzer, Clause, ident, object_name};
 use crate::error::{Result, SqlError, sqlstate};
 use crate::func::{Builtin, CastContext, Imp, Kind};
-use crate::ir::{BoolTest, ColumnRef, Expr, ExprKind, Frame, FrameBound, SortKey, SubLink, Window};
+use crate::ir::{BoolTest, Expr, ExprKind, Frame, FrameBound, SortKey, SubLink, Window};
 use crate::types::{Category, Type, Typmod, format_type, io};
 use crate::value::Value;
 
@@ -2322,19 +2322,8 @@ pub(crate) fn orderable(t: Type) -> bool {
 }
 
 fn column_expr(up: usize, ri: usize, ci: usize, rte: &crate::ir::Rte, pos: Option<usize>) -> Expr {
-    let c = &rte.columns[ci];
-    Expr {
-        kind: ExprKind::Column(ColumnRef {
-            level: up,
-            rte: ri,
-            col: ci,
-            qualifier: (!rte.alias.is_empty()).then(|| rte.alias.clone()),
-            name: c.sqlite_name.clone(),
-            position: pos,
-        }),
-        ty: c.ty,
-        typmod: c.typmod,
-    }
+    let qualifier = (!rte.alias.is_empty()).then(|| rte.alias.clone());
+    Expr::column(up, ri, ci, &rte.columns[ci], qualifier, pos)
 }
 
 fn rte_in_schema(rte: &crate::ir::Rte, schema: &str) -> bool {

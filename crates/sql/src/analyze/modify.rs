@@ -12,8 +12,8 @@ use crate::emit;
 use crate::error::{Result, SqlError, sqlstate};
 use crate::func::CastContext;
 use crate::ir::{
-    ColumnRef, Expr, ExprKind, InsertSource, Modify, ModifyKind, OnConflict, OutColumn, Query,
-    QueryBody, Rte, RteColumn, RteSource,
+    Expr, ExprKind, InsertSource, Modify, ModifyKind, OnConflict, OutColumn, Query, QueryBody, Rte,
+    RteColumn, RteSource,
 };
 use crate::plan::{Command, Plan, QueryPlan};
 
@@ -64,21 +64,8 @@ impl Analyzer<'_> {
             .iter()
             .enumerate()
             .map(|(ci, c)| {
-                (
-                    c.name.clone(),
-                    Expr {
-                        kind: ExprKind::Column(ColumnRef {
-                            level: 0,
-                            rte: 0,
-                            col: ci,
-                            qualifier: qualify.then(|| alias.clone()),
-                            name: c.sqlite_name.clone(),
-                            position: None,
-                        }),
-                        ty: c.ty,
-                        typmod: c.typmod,
-                    },
-                )
+                let qualifier = qualify.then(|| alias.clone());
+                (c.name.clone(), Expr::column(0, 0, ci, c, qualifier, None))
             })
             .collect();
         level.star = star.clone();

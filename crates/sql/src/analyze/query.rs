@@ -16,8 +16,8 @@ use crate::emit;
 use crate::error::{Result, SqlError, sqlstate};
 use crate::func::{CastContext, Imp, Kind};
 use crate::ir::{
-    ColumnRef, Cte, Expr, ExprKind, FromItem, JoinKind, OutColumn, Query, QueryBody, Rte,
-    RteColumn, RteSource, Select, SetOp, SortKey,
+    Cte, Expr, ExprKind, FromItem, JoinKind, OutColumn, Query, QueryBody, Rte, RteColumn,
+    RteSource, Select, SetOp, SortKey,
 };
 use crate::plan::{Command, Plan, QueryPlan};
 use crate::types::Type;
@@ -745,19 +745,7 @@ impl Analyzer<'_> {
         lv.rtable.push(rte);
         lv.names.push(None);
         lv.star_of.push(Vec::new());
-        let x = Expr {
-            kind: ExprKind::Column(ColumnRef {
-                level: 0,
-                rte: ri,
-                col: 0,
-                qualifier: Some(alias),
-                name: col.sqlite_name,
-                position: pos,
-            }),
-            ty: col.ty,
-            typmod: col.typmod,
-        };
-        (ri, x)
+        (ri, Expr::column(0, ri, 0, &col, Some(alias), pos))
     }
 
     fn group_by(
@@ -969,21 +957,8 @@ impl Analyzer<'_> {
             .enumerate()
             .filter(|(_, c)| !c.hidden)
             .map(|(ci, c)| {
-                (
-                    c.name.clone(),
-                    Expr {
-                        kind: ExprKind::Column(ColumnRef {
-                            level: 0,
-                            rte: ri,
-                            col: ci,
-                            qualifier: Some(rte.alias.clone()),
-                            name: c.sqlite_name.clone(),
-                            position: None,
-                        }),
-                        ty: c.ty,
-                        typmod: c.typmod,
-                    },
-                )
+                let x = Expr::column(0, ri, ci, c, Some(rte.alias.clone()), None);
+                (c.name.clone(), x)
             })
             .collect();
         lv.star.extend(star.iter().cloned());
@@ -1420,18 +1395,7 @@ impl Analyzer<'_> {
                     .at(pos));
                 }
                 let c = &rte.columns[ci];
-                hit = Some(Expr {
-                    kind: ExprKind::Column(ColumnRef {
-                        level: 0,
-                        rte: ri,
-                        col: ci,
-                        qualifier: Some(rte.alias.clone()),
-                        name: c.sqlite_name.clone(),
-                        position: pos,
-                    }),
-                    ty: c.ty,
-                    typmod: c.typmod,
-                });
+                hit = Some(Expr::column(0, ri, ci, c, Some(rte.alias.clone()), pos));
             }
         }
         hit.ok_or_else(|| {
@@ -1608,18 +1572,7 @@ fn wrap(q: Query) -> Query {
     let targets = rte_cols
         .iter()
         .enumerate()
-        .map(|(i, c)| Expr {
-            kind: ExprKind::Column(ColumnRef {
-                level: 0,
-                rte: 0,
-                col: i,
-                qualifier: Some(alias.clone()),
-                name: c.sqlite_name.clone(),
-                position: None,
-            }),
-            ty: c.ty,
-            typmod: c.typmod,
-        })
+        .map(|(i, c)| Expr::column(0, 0, i, c, Some(alias.clone()), None))
         .collect();
     Query {
         ctes: Vec::new(),
