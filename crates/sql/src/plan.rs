@@ -34,6 +34,16 @@ pub struct CopyColumn {
     pub typmod: crate::types::Typmod,
 }
 
+impl CopyColumn {
+    pub fn new(name: &str, ty: Type, typmod: crate::types::Typmod) -> Self {
+        CopyColumn {
+            name: name.to_string(),
+            ty,
+            typmod,
+        }
+    }
+}
+
 /// COPY: the statement that stores or produces the rows, and how the data is laid out.
 #[derive(Clone, Debug)]
 pub struct CopyPlan {

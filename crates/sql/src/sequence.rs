@@ -150,44 +150,39 @@ pub fn apply_options(
         f.cycle = false;
     }
     let (lo, hi) = type_bounds(f.typid);
-    match o.max {
-        Some(Some(m)) => {
-            f.max = m;
-            d.log_cnt = 0;
-        }
-        given => {
-            if init || given.is_some() || reset_max {
-                f.max = if f.increment > 0 || reset_max { hi } else { -1 };
+    let typid = f.typid;
+    // MAXVALUE or MINVALUE: as given, else `default` when defining, resetting or `NO …`; then
+    // within the data type's range.
+    let mut bound = |what: &str,
+                     value: &mut i64,
+                     given: Option<Option<i64>>,
+                     reset: bool,
+                     default: i64|
+     -> Result<()> {
+        match given {
+            Some(Some(m)) => {
+                *value = m;
                 d.log_cnt = 0;
             }
-        }
-    }
-    if f.max < lo || f.max > hi {
-        return Err(invalid(format!(
-            "MAXVALUE ({}) is out of range for sequence data type {}",
-            f.max,
-            format_type(f.typid, -1)
-        )));
-    }
-    match o.min {
-        Some(Some(m)) => {
-            f.min = m;
-            d.log_cnt = 0;
-        }
-        given => {
-            if init || given.is_some() || reset_min {
-                f.min = if f.increment < 0 || reset_min { lo } else { 1 };
-                d.log_cnt = 0;
+            given => {
+                if init || given.is_some() || reset {
+                    *value = default;
+                    d.log_cnt = 0;
+                }
             }
         }
-    }
-    if f.min < lo || f.min > hi {
-        return Err(invalid(format!(
-            "MINVALUE ({}) is out of range for sequence data type {}",
-            f.min,
-            format_type(f.typid, -1)
-        )));
-    }
+        if *value < lo || *value > hi {
+            return Err(invalid(format!(
+                "{what} ({value}) is out of range for sequence data type {}",
+                format_type(typid, -1)
+            )));
+        }
+        Ok(())
+    };
+    let default_max = if f.increment > 0 || reset_max { hi } else { -1 };
+    bound("MAXVALUE", &mut f.max, o.max, reset_max, default_max)?;
+    let default_min = if f.increment < 0 || reset_min { lo } else { 1 };
+    bound("MINVALUE", &mut f.min, o.min, reset_min, default_min)?;
     if f.min >= f.max {
         return Err(invalid(format!(
             "MINVALUE ({}) must be less than MAXVALUE ({})",

@@ -131,11 +131,7 @@ impl Analyzer<'_> {
             columns = rel
                 .columns
                 .iter()
-                .map(|c| CopyColumn {
-                    name: c.name.clone(),
-                    ty: c.ty,
-                    typmod: c.typmod,
-                })
+                .map(|c| CopyColumn::new(&c.name, c.ty, c.typmod))
                 .collect();
         } else {
             for (name, _) in &stmt.columns {
@@ -148,11 +144,7 @@ impl Analyzer<'_> {
                         format!("column \"{name}\" specified more than once"),
                     ));
                 }
-                columns.push(CopyColumn {
-                    name: c.name.clone(),
-                    ty: c.ty,
-                    typmod: c.typmod,
-                });
+                columns.push(CopyColumn::new(&c.name, c.ty, c.typmod));
             }
         }
         let exists = |name: &str| {
@@ -287,11 +279,7 @@ impl Analyzer<'_> {
         let columns: Vec<CopyColumn> = query
             .columns
             .iter()
-            .map(|c| CopyColumn {
-                name: c.name.clone(),
-                ty: c.ty,
-                typmod: c.typmod,
-            })
+            .map(|c| CopyColumn::new(&c.name, c.ty, c.typmod))
             .collect();
         let exists = |name: &str| {
             if columns.iter().any(|c| c.name == name) {

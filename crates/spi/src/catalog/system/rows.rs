@@ -613,17 +613,26 @@ fn index_rows(conn: &Connection, filters: &[(usize, Cell)]) -> rusqlite::Result<
     Ok(out)
 }
 
+/// The table a scan of derived rows (constraints, their indexes) is limited to: the filter on
+/// column `table_col`, else the owner of the row the OID filter names; `None` when that OID
+/// belongs to no derived row (nothing matches).
+fn derived_rows_table(filters: &[(usize, Cell)], table_col: usize) -> Option<Option<i64>> {
+    match (filter_int(filters, table_col), filter_int(filters, 0)) {
+        (Some(t), _) => Some(Some(t)),
+        (None, Some(oid)) => {
+            let (table, _) = u32::try_from(oid).ok().and_then(derived::derived_owner)?;
+            Some(Some(i64::from(table)))
+        }
+        (None, None) => Some(None),
+    }
+}
+
 fn constraint_rows(
     conn: &Connection,
     filters: &[(usize, Cell)],
 ) -> rusqlite::Result<Vec<Vec<Cell>>> {
-    let table = match (filter_int(filters, 7), filter_int(filters, 0)) {
-        (Some(t), _) => Some(t),
-        (None, Some(c)) => match u32::try_from(c).ok().and_then(derived::derived_owner) {
-            Some((t, _)) => Some(i64::from(t)),
-            None => return Ok(Vec::new()),
-        },
-        (None, None) => None,
+    let Some(table) = derived_rows_table(filters, 7) else {
+        return Ok(Vec::new());
     };
     let mut out = Vec::new();
     for t in tables_for(conn, table)? {
@@ -700,13 +709,8 @@ fn constraint_index_rows(
     conn: &Connection,
     filters: &[(usize, Cell)],
 ) -> rusqlite::Result<Vec<Vec<Cell>>> {
-    let table = match (filter_int(filters, 3), filter_int(filters, 0)) {
-        (Some(t), _) => Some(t),
-        (None, Some(i)) => match u32::try_from(i).ok().and_then(derived::derived_owner) {
-            Some((t, _)) => Some(i64::from(t)),
-            None => return Ok(Vec::new()),
-        },
-        (None, None) => None,
+    let Some(table) = derived_rows_table(filters, 3) else {
+        return Ok(Vec::new());
     };
     let mut out = Vec::new();
     for t in tables_for(conn, table)? {
