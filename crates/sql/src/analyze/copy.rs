@@ -154,20 +154,12 @@ impl Analyzer<'_> {
                 Err(missing(name))
             }
         };
-        let force_quote = column_flags(
-            options.force_quote.as_ref(),
-            &columns,
-            &exists,
-            "FORCE_QUOTE",
-        )?;
-        let force_not_null = column_flags(
-            options.force_not_null.as_ref(),
-            &columns,
-            &exists,
-            "FORCE_NOT_NULL",
-        )?;
-        let force_null =
-            column_flags(options.force_null.as_ref(), &columns, &exists, "FORCE_NULL")?;
+        let flags = |list: &Option<Vec<String>>, option| {
+            column_flags(list.as_ref(), &columns, &exists, option)
+        };
+        let force_quote = flags(&options.force_quote, "FORCE_QUOTE")?;
+        let force_not_null = flags(&options.force_not_null, "FORCE_NOT_NULL")?;
+        let force_null = flags(&options.force_null, "FORCE_NULL")?;
         let target = format!("{}.{}", quote_ident(&rel.schema), quote_ident(&rel.name));
         let query = if from {
             copyable(rel, true)?;

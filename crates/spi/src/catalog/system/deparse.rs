@@ -93,6 +93,20 @@ enum Node {
 }
 
 impl Node {
+    /// An operation (operator, AND, OR, NOT, null test, array comparison): parenthesized by
+    /// PostgreSQL's non-pretty output, and inside a pretty cast.
+    fn is_operation(&self) -> bool {
+        matches!(
+            self,
+            Node::Op { .. }
+                | Node::And(_)
+                | Node::Or(_)
+                | Node::Not(_)
+                | Node::NullTest(..)
+                | Node::ArrayOp { .. }
+        )
+    }
+
     fn ty(&self) -> Option<Type> {
         match self {
             Node::Column(_, t) | Node::Cast(_, t, _) | Node::Array(_, t) => Some(*t),
@@ -844,15 +858,7 @@ impl Printer {
     }
 
     fn node(&self, s: &mut String, n: &Node, parent: Parent) {
-        let own_parens = matches!(
-            n,
-            Node::Op { .. }
-                | Node::And(_)
-                | Node::Or(_)
-                | Node::Not(_)
-                | Node::NullTest(..)
-                | Node::ArrayOp { .. }
-        );
+        let own_parens = n.is_operation();
         let parens = if self.pretty {
             Self::pretty_parens(n, parent)
         } else {
@@ -905,17 +911,8 @@ impl Printer {
                 }
             }
             Node::Cast(inner, ty, typmod) => {
-                let inner_parens = !self.pretty
-                    || matches!(
-                        **inner,
-                        Node::Op { .. }
-                            | Node::And(_)
-                            | Node::Or(_)
-                            | Node::Not(_)
-                            | Node::NullTest(..)
-                            | Node::ArrayOp { .. }
-                            | Node::Cast(..)
-                    );
+                let inner_parens =
+                    !self.pretty || inner.is_operation() || matches!(**inner, Node::Cast(..));
                 if inner_parens {
                     s.push('(');
                     self.bare(s, inner);

@@ -26,8 +26,10 @@ use super::derived::{self, Table};
 use super::{Namespace, SystemRelation};
 use crate::catalog::BUILTIN_SCHEMAS;
 
+/// A scan's rows (each a row of cells), or SQLite's error.
+pub(crate) type Rows = rusqlite::Result<Vec<Vec<Cell>>>;
 /// A Rust source: the connection (for what the file holds) and the scan's equalities.
-pub(crate) type RowsFn = fn(&Connection, &[(usize, Cell)]) -> rusqlite::Result<Vec<Vec<Cell>>>;
+pub(crate) type RowsFn = fn(&Connection, &[(usize, Cell)]) -> Rows;
 
 /// Where a relation's rows come from.
 pub(crate) enum Source {
@@ -452,7 +454,7 @@ fn type_row(t: &TypeInfo) -> Vec<Cell> {
     ]
 }
 
-fn type_rows(_: &Connection, filters: &[(usize, Cell)]) -> rusqlite::Result<Vec<Vec<Cell>>> {
+fn type_rows(_: &Connection, filters: &[(usize, Cell)]) -> Rows {
     let oid = filter_int(filters, 0);
     let name = filter_text(filters, 1);
     Ok(sql::types::all_types()
@@ -464,7 +466,7 @@ fn type_rows(_: &Connection, filters: &[(usize, Cell)]) -> rusqlite::Result<Vec<
 
 // ---- pg_proc ----
 
-fn proc_rows(_: &Connection, filters: &[(usize, Cell)]) -> rusqlite::Result<Vec<Vec<Cell>>> {
+fn proc_rows(_: &Connection, filters: &[(usize, Cell)]) -> Rows {
     let oid = filter_int(filters, 0);
     let name = filter_text(filters, 1);
     let mut out = Vec::new();
@@ -534,7 +536,7 @@ fn proc_rows(_: &Connection, filters: &[(usize, Cell)]) -> rusqlite::Result<Vec<
 
 // ---- pg_index, pg_constraint and their helpers ----
 
-fn index_rows(conn: &Connection, filters: &[(usize, Cell)]) -> rusqlite::Result<Vec<Vec<Cell>>> {
+fn index_rows(conn: &Connection, filters: &[(usize, Cell)]) -> Rows {
     let table = match (filter_int(filters, 1), filter_int(filters, 0)) {
         (Some(t), _) => Some(t),
         (None, Some(i)) => match u32::try_from(i) {
@@ -627,10 +629,7 @@ fn derived_rows_table(filters: &[(usize, Cell)], table_col: usize) -> Option<Opt
     }
 }
 
-fn constraint_rows(
-    conn: &Connection,
-    filters: &[(usize, Cell)],
-) -> rusqlite::Result<Vec<Vec<Cell>>> {
+fn constraint_rows(conn: &Connection, filters: &[(usize, Cell)]) -> Rows {
     let Some(table) = derived_rows_table(filters, 7) else {
         return Ok(Vec::new());
     };
@@ -705,10 +704,7 @@ fn constraint_rows(
     Ok(out)
 }
 
-fn constraint_index_rows(
-    conn: &Connection,
-    filters: &[(usize, Cell)],
-) -> rusqlite::Result<Vec<Vec<Cell>>> {
+fn constraint_index_rows(conn: &Connection, filters: &[(usize, Cell)]) -> Rows {
     let Some(table) = derived_rows_table(filters, 3) else {
         return Ok(Vec::new());
     };
@@ -730,10 +726,7 @@ fn constraint_index_rows(
 /// The columns of indexes (`pg_attribute` rows whose `attrelid` is an index): a key column
 /// keeps its table column's name and type, an expression is `expr`, `expr1`, … as in
 /// PostgreSQL.
-fn index_attribute_rows(
-    conn: &Connection,
-    filters: &[(usize, Cell)],
-) -> rusqlite::Result<Vec<Vec<Cell>>> {
+fn index_attribute_rows(conn: &Connection, filters: &[(usize, Cell)]) -> Rows {
     let (table, only) = match filter_int(filters, 0).map(u32::try_from) {
         Some(Ok(i)) => match derived::table_of_object(conn, i)? {
             Some(t) => (Some(i64::from(t)), Some(i)),
@@ -778,10 +771,7 @@ fn index_attribute_rows(
     Ok(out)
 }
 
-fn system_class_rows(
-    _: &Connection,
-    filters: &[(usize, Cell)],
-) -> rusqlite::Result<Vec<Vec<Cell>>> {
+fn system_class_rows(_: &Connection, filters: &[(usize, Cell)]) -> Rows {
     let oid = filter_int(filters, 0);
     Ok(super::all()
         .iter()
@@ -799,10 +789,7 @@ fn system_class_rows(
         .collect())
 }
 
-fn system_attribute_rows(
-    _: &Connection,
-    filters: &[(usize, Cell)],
-) -> rusqlite::Result<Vec<Vec<Cell>>> {
+fn system_attribute_rows(_: &Connection, filters: &[(usize, Cell)]) -> Rows {
     let oid = filter_int(filters, 0);
     let mut out = Vec::new();
     for r in super::all()
@@ -825,7 +812,7 @@ fn system_attribute_rows(
 
 // ---- settings, databases, server views ----
 
-fn settings_rows(_: &Connection, filters: &[(usize, Cell)]) -> rusqlite::Result<Vec<Vec<Cell>>> {
+fn settings_rows(_: &Connection, filters: &[(usize, Cell)]) -> Rows {
     let wanted = filter_text(filters, 0);
     let mut out = Vec::new();
     let mut all = guc::show_all();
@@ -871,7 +858,7 @@ fn settings_rows(_: &Connection, filters: &[(usize, Cell)]) -> rusqlite::Result<
     Ok(out)
 }
 
-fn database_rows(conn: &Connection, filters: &[(usize, Cell)]) -> rusqlite::Result<Vec<Vec<Cell>>> {
+fn database_rows(conn: &Connection, filters: &[(usize, Cell)]) -> Rows {
     let Some((data_dir, _)) = file_location(conn) else {
         return Ok(Vec::new());
     };
@@ -905,23 +892,23 @@ fn database_rows(conn: &Connection, filters: &[(usize, Cell)]) -> rusqlite::Resu
         .collect())
 }
 
-fn activity_rows(_: &Connection, _: &[(usize, Cell)]) -> rusqlite::Result<Vec<Vec<Cell>>> {
+fn activity_rows(_: &Connection, _: &[(usize, Cell)]) -> Rows {
     Ok(crate::catalog::views::activity_rows())
 }
 
-fn hba_file_rules_rows(_: &Connection, _: &[(usize, Cell)]) -> rusqlite::Result<Vec<Vec<Cell>>> {
+fn hba_file_rules_rows(_: &Connection, _: &[(usize, Cell)]) -> Rows {
     Ok(crate::catalog::views::hba_file_rules_rows())
 }
 
-fn ssl_rows(_: &Connection, _: &[(usize, Cell)]) -> rusqlite::Result<Vec<Vec<Cell>>> {
+fn ssl_rows(_: &Connection, _: &[(usize, Cell)]) -> Rows {
     Ok(crate::catalog::views::ssl_rows())
 }
 
-fn bgworker_rows(_: &Connection, _: &[(usize, Cell)]) -> rusqlite::Result<Vec<Vec<Cell>>> {
+fn bgworker_rows(_: &Connection, _: &[(usize, Cell)]) -> Rows {
     Ok(crate::catalog::views::bgworker_rows())
 }
 
-fn autovacuum_rows(_: &Connection, _: &[(usize, Cell)]) -> rusqlite::Result<Vec<Vec<Cell>>> {
+fn autovacuum_rows(_: &Connection, _: &[(usize, Cell)]) -> Rows {
     Ok(crate::catalog::views::autovacuum_rows())
 }
 
@@ -1057,10 +1044,7 @@ fn info_column_row(
     ]
 }
 
-fn info_columns_rows(
-    conn: &Connection,
-    filters: &[(usize, Cell)],
-) -> rusqlite::Result<Vec<Vec<Cell>>> {
+fn info_columns_rows(conn: &Connection, filters: &[(usize, Cell)]) -> Rows {
     let db = current_database(conn);
     let want_schema = filter_text(filters, 1);
     let want_table = filter_text(filters, 2);
@@ -1137,10 +1121,7 @@ fn constraint_type(kind: char) -> &'static str {
     }
 }
 
-fn table_constraints_rows(
-    conn: &Connection,
-    _: &[(usize, Cell)],
-) -> rusqlite::Result<Vec<Vec<Cell>>> {
+fn table_constraints_rows(conn: &Connection, _: &[(usize, Cell)]) -> Rows {
     let db = current_database(conn);
     let mut out = Vec::new();
     for t in derived::tables(conn, None)? {
@@ -1187,10 +1168,7 @@ fn table_constraints_rows(
     Ok(out)
 }
 
-fn key_column_usage_rows(
-    conn: &Connection,
-    _: &[(usize, Cell)],
-) -> rusqlite::Result<Vec<Vec<Cell>>> {
+fn key_column_usage_rows(conn: &Connection, _: &[(usize, Cell)]) -> Rows {
     let db = current_database(conn);
     let mut out = Vec::new();
     let tables = derived::tables(conn, None)?;
