@@ -21,7 +21,7 @@ use crate::emit;
 use crate::error::{Result, SqlError, sqlstate};
 use crate::func::CastContext;
 use crate::ir::{Expr, Rte, RteColumn, RteSource};
-use crate::plan::{Ddl, DefaultDep, NewRelation, Plan, SerialColumn};
+use crate::plan::{Ddl, DefaultDep, NewRelation, Plan, SerialColumn, Utility};
 use crate::sequence::{SeqOptions, make_object_name};
 use crate::types::{Storage, Type};
 
@@ -89,6 +89,13 @@ impl Analyzer<'_> {
             _ => return Err(SqlError::internal("not a schema change")),
         };
         Ok(Plan::Ddl(ddl))
+    }
+
+    /// The schema, name and SQLite name of a relation being created.
+    fn new_relation(&mut self, name: &ast::ObjectName) -> Result<(String, String, String)> {
+        let (schema, name) = self.creation_target(name)?;
+        let sqlite = sqlite_name(&schema, &name);
+        Ok((schema, name, sqlite))
     }
 
     /// The schema a new object goes to and the name, checking the schema exists.
@@ -377,8 +384,7 @@ impl Analyzer<'_> {
                 "temporary tables are not supported",
             ));
         }
-        let (schema, name) = self.creation_target(&ct.name)?;
-        let sqlite = sqlite_name(&schema, &name);
+        let (schema, name, sqlite) = self.new_relation(&ct.name)?;
         check_storage_options(&ct.table_options)?;
         if let Some(q) = &ct.query {
             return self.create_table_as(schema, name, sqlite, &ct.columns, ct.if_not_exists, q);
@@ -616,8 +622,7 @@ impl Analyzer<'_> {
             [ast::Expr::CompoundIdentifier(parts)] => ast::ObjectName::from(parts.clone()),
             _ => return Err(SqlError::syntax("syntax error at or near \"INTO\"")),
         };
-        let (schema, name) = self.creation_target(&target)?;
-        let sqlite = sqlite_name(&schema, &name);
+        let (schema, name, sqlite) = self.new_relation(&target)?;
         let mut q = q.clone();
         if let ast::SetExpr::Select(s) = q.body.as_mut() {
             s.into = None;
@@ -991,8 +996,7 @@ impl Analyzer<'_> {
                 "materialized views are not supported",
             ));
         }
-        let (schema, name) = self.creation_target(&cv.name)?;
-        let sqlite = sqlite_name(&schema, &name);
+        let (schema, name, sqlite) = self.new_relation(&cv.name)?;
         let query = self.query(&cv.query)?;
         let params = self.finish_params()?;
         if !params.is_empty() {
@@ -1063,8 +1067,20 @@ impl Analyzer<'_> {
             ast::ObjectType::View => RelKind::View,
             ast::ObjectType::Index => RelKind::Index,
             ast::ObjectType::Sequence => RelKind::Sequence,
-            ast::ObjectType::Schema | ast::ObjectType::Database => {
-                return self.drop_utility(object_type, if_exists, names, cascade);
+            ast::ObjectType::Database => {
+                let [name] = names else {
+                    return Err(SqlError::syntax("DROP DATABASE takes one name"));
+                };
+                let name = object_name(name).join(".");
+                return Ok(Plan::Utility(Utility::DropDatabase { name, if_exists }));
+            }
+            ast::ObjectType::Schema => {
+                let names = names.iter().map(|n| object_name(n).join(".")).collect();
+                return Ok(Plan::Utility(Utility::DropSchema {
+                    names,
+                    if_exists,
+                    cascade,
+                }));
             }
             other => {
                 return Err(SqlError::not_supported(format!(

@@ -241,32 +241,6 @@ impl Analyzer<'_> {
         })))
     }
 
-    pub(super) fn drop_utility(
-        &mut self,
-        object_type: ast::ObjectType,
-        if_exists: bool,
-        names: &[ast::ObjectName],
-        cascade: bool,
-    ) -> Result<Plan> {
-        let names: Vec<String> = names.iter().map(|n| object_name(n).join(".")).collect();
-        Ok(Plan::Utility(match object_type {
-            ast::ObjectType::Database => {
-                let [name] = names.as_slice() else {
-                    return Err(SqlError::syntax("DROP DATABASE takes one name"));
-                };
-                Utility::DropDatabase {
-                    name: name.clone(),
-                    if_exists,
-                }
-            }
-            _ => Utility::DropSchema {
-                names,
-                if_exists,
-                cascade,
-            },
-        }))
-    }
-
     fn set(&mut self, set: &ast::Set) -> Result<Utility> {
         Ok(match set {
             ast::Set::SingleAssignment {
