@@ -142,6 +142,24 @@ pub struct NewRelation {
     pub columns: Vec<RelColumn>,
 }
 
+impl NewRelation {
+    /// A table being created.
+    pub fn table(
+        schema: String,
+        name: String,
+        sqlite_name: String,
+        columns: Vec<RelColumn>,
+    ) -> Self {
+        NewRelation {
+            schema,
+            name,
+            kind: RelKind::Table,
+            sqlite_name,
+            columns,
+        }
+    }
+}
+
 /// A sequence being created: by CREATE SEQUENCE, or for a serial or identity column.
 #[derive(Clone, Debug)]
 pub struct NewSequence {

@@ -478,13 +478,7 @@ impl Analyzer<'_> {
             defs.join(", ")
         );
         Ok(Ddl::CreateTable {
-            rel: NewRelation {
-                schema,
-                name,
-                kind: RelKind::Table,
-                sqlite_name: sqlite,
-                columns,
-            },
+            rel: NewRelation::table(schema, name, sqlite, columns),
             if_not_exists: ct.if_not_exists,
             sqlite: vec![create],
             filled: false,
@@ -689,13 +683,7 @@ impl Analyzer<'_> {
             emit::query(&query)
         );
         Ok(Ddl::CreateTable {
-            rel: NewRelation {
-                schema,
-                name,
-                kind: RelKind::Table,
-                sqlite_name: sqlite,
-                columns,
-            },
+            rel: NewRelation::table(schema, name, sqlite, columns),
             if_not_exists,
             sqlite: vec![create, fill],
             filled: true,

@@ -986,17 +986,8 @@ fn info_column_row(
     default: Option<String>,
     updatable: bool,
 ) -> Vec<Cell> {
-    let [
-        data_type,
-        char_len,
-        octet_len,
-        precision,
-        radix,
-        scale,
-        datetime,
-    ] = column_facts(ty, typmod);
     let type_name = sql::types::Type::lookup(ty.oid()).map_or("", |t| t.name);
-    vec![
+    let mut row = vec![
         text(db),
         text(schema),
         text(table),
@@ -1004,24 +995,12 @@ fn info_column_row(
         int(attnum),
         default.map_or(Cell::Null, text),
         yes_no(!not_null),
-        data_type,
-        char_len,
-        octet_len,
-        precision,
-        radix,
-        scale,
-        datetime,
-        Cell::Null,
-        Cell::Null,
-        Cell::Null,
-        Cell::Null,
-        Cell::Null,
-        Cell::Null,
-        Cell::Null,
-        Cell::Null,
-        Cell::Null,
-        Cell::Null,
-        Cell::Null,
+    ];
+    // data_type … datetime_precision.
+    row.extend(column_facts(ty, typmod));
+    // interval_type … domain_name.
+    row.extend(std::iter::repeat_n(Cell::Null, 11));
+    row.extend([
         text(db),
         text("pg_catalog"),
         text(type_name),
@@ -1041,7 +1020,8 @@ fn info_column_row(
         text("NEVER"),
         Cell::Null,
         yes_no(updatable),
-    ]
+    ]);
+    row
 }
 
 fn info_columns_rows(conn: &Connection, filters: &[(usize, Cell)]) -> Rows {
