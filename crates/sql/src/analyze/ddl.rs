@@ -20,7 +20,7 @@ use crate::catalog::{Identity, RelColumn, RelKind, Relation, quote_sqlite, sqlit
 use crate::emit;
 use crate::error::{Result, SqlError, sqlstate};
 use crate::func::CastContext;
-use crate::ir::{Expr, Rte, RteColumn, RteSource};
+use crate::ir::{Expr, OutColumn, Rte, RteColumn, RteSource};
 use crate::plan::{Ddl, DefaultDep, NewRelation, Plan, SerialColumn, Utility};
 use crate::sequence::{SeqOptions, make_object_name};
 use crate::types::{Storage, Type};
@@ -642,28 +642,17 @@ impl Analyzer<'_> {
     ) -> Result<Ddl> {
         let query = self.query(q)?;
         let aliases: Vec<String> = column_names.iter().map(|c| ident(&c.name)).collect();
-        let mut columns = Vec::with_capacity(query.columns.len());
-        let mut defs = Vec::with_capacity(query.columns.len());
-        for (i, c) in query.columns.iter().enumerate() {
-            let cname = aliases.get(i).cloned().unwrap_or_else(|| c.name.clone());
-            if columns.iter().any(|x: &RelColumn| x.name == cname) {
-                return Err(SqlError::new(
-                    sqlstate::DUPLICATE_COLUMN,
-                    format!("column \"{cname}\" specified more than once"),
-                ));
-            }
-            let ty = if c.ty == Type::UNKNOWN {
-                Type::TEXT
-            } else {
-                c.ty
-            };
-            let mut decl = format!("{} {}", quote_sqlite(&cname), storage_decl(ty));
-            if let Some(coll) = ty.info().collation {
-                decl.push_str(&format!(" COLLATE {coll}"));
-            }
-            defs.push(decl);
-            columns.push(RelColumn::new(cname, ty, c.typmod));
-        }
+        let columns = query_columns(&query.columns, &aliases)?;
+        let defs: Vec<String> = columns
+            .iter()
+            .map(|c| {
+                let mut decl = format!("{} {}", quote_sqlite(&c.name), storage_decl(c.ty));
+                if let Some(coll) = c.ty.info().collation {
+                    decl.push_str(&format!(" COLLATE {coll}"));
+                }
+                decl
+            })
+            .collect();
         let params = self.finish_params()?;
         if !params.is_empty() {
             return Err(SqlError::new(
@@ -999,25 +988,7 @@ impl Analyzer<'_> {
                 "CREATE VIEW specifies more column names than columns",
             ));
         }
-        let mut columns = Vec::with_capacity(query.columns.len());
-        for (i, c) in query.columns.iter().enumerate() {
-            let cname = aliases.get(i).cloned().unwrap_or_else(|| c.name.clone());
-            if columns.iter().any(|x: &RelColumn| x.name == cname) {
-                return Err(SqlError::new(
-                    sqlstate::DUPLICATE_COLUMN,
-                    format!("column \"{cname}\" specified more than once"),
-                ));
-            }
-            columns.push(RelColumn::new(
-                cname,
-                if c.ty == Type::UNKNOWN {
-                    Type::TEXT
-                } else {
-                    c.ty
-                },
-                c.typmod,
-            ));
-        }
+        let columns = query_columns(&query.columns, &aliases)?;
         let names: Vec<String> = columns.iter().map(|c| c.name.clone()).collect();
         let mut sqlite_stmts = Vec::new();
         if cv.or_replace {
@@ -1375,6 +1346,29 @@ fn comparable_key_types(fk: Type, pk: Type) -> bool {
         || super::coerce::find_cast(fk, pk, CastContext::Implicit)
             .is_some_and(|h| matches!(h, crate::ir::CastHow::Binary))
         || (super::coerce::is_string_type(fk) && super::coerce::is_string_type(pk))
+}
+
+/// The columns a relation made from a query's output gets (CREATE TABLE AS, CREATE VIEW):
+/// named by `aliases` first, then as the query names them; unknown-typed ones are text. 42701
+/// when two end up with the same name.
+fn query_columns(output: &[OutColumn], aliases: &[String]) -> Result<Vec<RelColumn>> {
+    let mut columns: Vec<RelColumn> = Vec::with_capacity(output.len());
+    for (i, c) in output.iter().enumerate() {
+        let name = aliases.get(i).cloned().unwrap_or_else(|| c.name.clone());
+        if columns.iter().any(|x| x.name == name) {
+            return Err(SqlError::new(
+                sqlstate::DUPLICATE_COLUMN,
+                format!("column \"{name}\" specified more than once"),
+            ));
+        }
+        let ty = if c.ty == Type::UNKNOWN {
+            Type::TEXT
+        } else {
+            c.ty
+        };
+        columns.push(RelColumn::new(name, ty, c.typmod));
+    }
+    Ok(columns)
 }
 
 /// `WITH (storage_parameter = value, …)`: accepted (SQLite has no such knobs) when
