@@ -126,6 +126,19 @@ impl Server {
         c
     }
 
+    /// A command for the client program `tool` (psql, pgbench) that reaches this server as
+    /// `postgres`: its socket directory and port, and no `PG*` variable of the caller's.
+    pub fn client_command(&self, tool: impl AsRef<std::ffi::OsStr>) -> Command {
+        let mut c = Command::new(tool);
+        c.arg("-h")
+            .arg(self.socket_dir())
+            .args(["-p", &self.port.to_string(), "-U", "postgres"]);
+        for var in ["PGOPTIONS", "PGDATABASE", "PGHOST", "PGPORT", "PGUSER"] {
+            c.env_remove(var);
+        }
+        c
+    }
+
     /// Starts the postmaster (appending to the log) without waiting.
     pub fn spawn(&mut self) {
         self.try_spawn().expect("spawn server");
@@ -415,23 +428,23 @@ pub fn pgbench_binary() -> Option<PathBuf> {
 }
 
 /// Set to `1` to skip (not fail) the tests that need psql or pgbench when they are missing.
-pub const SKIP_CLIENT_TOOLS_ENV: &str = "MINIPG_SKIP_CLIENT_TOOL_TESTS";
+pub const SKIP_CLIENT_TESTS_ENV: &str = "MINIPG_SKIP_CLIENT_TESTS";
 
 /// For a test that needs a client tool (`psql`, `pgbench`), found by `find`: its path. When it
 /// is missing the test fails with what to install — or, with
-/// `MINIPG_SKIP_CLIENT_TOOL_TESTS=1`, prints that it was skipped and returns `None` (the
+/// `MINIPG_SKIP_CLIENT_TESTS=1`, prints that it was skipped and returns `None` (the
 /// caller returns and the test passes).
 pub fn require_tool(test: &str, tool: &str, find: fn() -> Option<PathBuf>) -> Option<PathBuf> {
     if let Some(p) = find() {
         return Some(p);
     }
-    if std::env::var(SKIP_CLIENT_TOOLS_ENV).is_ok_and(|v| v == "1") {
-        println!("{test}: skipped: {tool} is not installed and {SKIP_CLIENT_TOOLS_ENV}=1");
+    if std::env::var(SKIP_CLIENT_TESTS_ENV).is_ok_and(|v| v == "1") {
+        println!("{test}: skipped: {tool} is not installed and {SKIP_CLIENT_TESTS_ENV}=1");
         return None;
     }
     panic!(
         "{test} needs {tool} (Debian: `apt-get install postgresql-client-15`, or \
-         `postgresql-15` for pgbench; .ci/run installs it); set {SKIP_CLIENT_TOOLS_ENV}=1 to \
+         `postgresql-15` for pgbench; .ci/run installs it); set {SKIP_CLIENT_TESTS_ENV}=1 to \
          skip this test instead"
     );
 }
@@ -448,6 +461,16 @@ pub fn process_alive(pid: i32) -> bool {
         })
         .unwrap_or(true);
     exists && !zombie
+}
+
+/// The first column of each row among a simple query's messages (`None` for NULL).
+pub fn first_column(msgs: &[postgres::SimpleQueryMessage]) -> Vec<Option<String>> {
+    msgs.iter()
+        .filter_map(|m| match m {
+            postgres::SimpleQueryMessage::Row(r) => Some(r.get(0).map(str::to_owned)),
+            _ => None,
+        })
+        .collect()
 }
 
 /// Runs `cmd` with `input` on its stdin and its output captured (a psql script, a dump).

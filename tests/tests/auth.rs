@@ -5,7 +5,7 @@
 //! PostgreSQL 15's SQLSTATE and message (compared by hand on a PostgreSQL 15 cluster with the
 //! same hba lines and roles: see docs/security.md).
 //!
-//! Needs psql (fails when it is missing unless MINIPG_SKIP_CLIENT_TOOL_TESTS=1) and python3
+//! Needs psql (fails when it is missing unless MINIPG_SKIP_CLIENT_TESTS=1) and python3
 //! with pg8000 and psycopg2 (fails unless MINIPG_SKIP_DRIVER_TESTS=1).
 
 use std::path::PathBuf;

@@ -272,9 +272,13 @@ fn a_full_disk_is_error_53100_and_the_server_goes_on() {
 // ---------------------------------------------------------------------------------------------
 // An idle client holding the write lock
 
-#[test]
-fn an_idle_client_holding_the_write_lock_is_ended_by_the_idle_in_transaction_timeout() {
-    let s = start(&["-c", "idle_in_transaction_session_timeout=1s"]);
+/// A server with `idle_in_transaction_session_timeout` = `timeout`, and a client that created
+/// table `t` and holds the write lock in an open transaction that inserted 1.
+fn start_with_an_idle_lock_holder(timeout: &str) -> (Server, postgres::Client) {
+    let s = start(&[
+        "-c",
+        &format!("idle_in_transaction_session_timeout={timeout}"),
+    ]);
     let mut holder = s.connect();
     holder
         .batch_execute("CREATE TABLE t (a int)")
@@ -282,6 +286,12 @@ fn an_idle_client_holding_the_write_lock_is_ended_by_the_idle_in_transaction_tim
     holder
         .batch_execute("BEGIN; INSERT INTO t VALUES (1)")
         .expect("holder takes the write lock");
+    (s, holder)
+}
+
+#[test]
+fn an_idle_client_holding_the_write_lock_is_ended_by_the_idle_in_transaction_timeout() {
+    let (s, mut holder) = start_with_an_idle_lock_holder("1s");
     let mut writer = s.connect();
     let t0 = Instant::now();
     writer
@@ -310,14 +320,7 @@ fn an_idle_client_holding_the_write_lock_is_ended_by_the_idle_in_transaction_tim
 
 #[test]
 fn an_idle_client_holding_the_write_lock_makes_other_writers_fail_with_55p03() {
-    let s = start(&["-c", "idle_in_transaction_session_timeout=0"]);
-    let mut holder = s.connect();
-    holder
-        .batch_execute("CREATE TABLE t (a int)")
-        .expect("table");
-    holder
-        .batch_execute("BEGIN; INSERT INTO t VALUES (1)")
-        .expect("holder takes the write lock");
+    let (s, mut holder) = start_with_an_idle_lock_holder("0");
     let mut writer = s.connect();
     let e = writer
         .batch_execute("INSERT INTO t VALUES (2)")

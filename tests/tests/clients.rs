@@ -69,19 +69,8 @@ fn describe(e: &postgres::Error) -> String {
 // psql
 
 fn psql_cmd(s: &Server, bin: &PathBuf) -> Command {
-    let mut c = Command::new(bin);
-    c.arg("-X").arg("-h").arg(s.socket_dir()).args([
-        "-p",
-        &s.port.to_string(),
-        "-d",
-        "postgres",
-        "-U",
-        "postgres",
-    ]);
-    c.env_remove("PGOPTIONS")
-        .env_remove("PGDATABASE")
-        .env_remove("PGHOST")
-        .env_remove("PGPORT");
+    let mut c = s.client_command(bin);
+    c.args(["-X", "-d", "postgres"]);
     c
 }
 
@@ -211,10 +200,9 @@ fn pgbench(args: &[&str]) -> Option<()> {
         "\\set v random(1, 100)\nINSERT INTO hits VALUES (:v);\nSELECT count(*) FROM hits WHERE v = :v;\nSELECT 1;\n",
     )
     .expect("script");
-    let o = Command::new(bin)
-        .arg("-h")
-        .arg(s.socket_dir())
-        .args(["-p", &s.port.to_string(), "-U", "postgres", "-n", "-f"])
+    let o = s
+        .client_command(bin)
+        .args(["-n", "-f"])
         .arg(&script)
         .args(["-T", "2"])
         .args(args)
@@ -286,10 +274,8 @@ fn pgbench_initializes_and_runs_tpcb_with_balances_that_add_up() {
     };
     let s = start(&["-c", "max_connections=20"]);
     let run = |args: &[&str]| {
-        let o = Command::new(&bin)
-            .arg("-h")
-            .arg(s.socket_dir())
-            .args(["-p", &s.port.to_string(), "-U", "postgres"])
+        let o = s
+            .client_command(&bin)
             .args(args)
             .arg("postgres")
             .output()
@@ -346,14 +332,8 @@ fn postgres_crate_queries_types_prepared_statements_and_transactions() {
     let msgs = c
         .simple_query("INSERT INTO people VALUES (1, 'ann', 30, 10); INSERT INTO people VALUES (2, 'bob', NULL, 20); SELECT name FROM people ORDER BY id")
         .expect("simple_query");
-    let names: Vec<String> = msgs
-        .iter()
-        .filter_map(|m| match m {
-            postgres::SimpleQueryMessage::Row(r) => r.get(0).map(str::to_owned),
-            _ => None,
-        })
-        .collect();
-    assert_eq!(names, ["ann", "bob"]);
+    let names = tests::harness::first_column(&msgs);
+    assert_eq!(names, [Some("ann".into()), Some("bob".into())]);
     let counts: Vec<u64> = msgs
         .iter()
         .filter_map(|m| match m {

@@ -14,7 +14,6 @@
 
 use std::io::{Read, Write};
 use std::os::unix::net::UnixStream;
-use std::process::Command;
 use std::time::Duration;
 
 use tests::harness::{Server, pgbench_binary, psql_binary, run_with_input};
@@ -562,21 +561,8 @@ fn psql_script_with_inline_data_and_backslash_copy() {
         file.display()
     );
     let o = run_with_input(
-        Command::new(psql)
-            .arg("-h")
-            .arg(s.socket_dir())
-            .args([
-                "-p",
-                &s.port.to_string(),
-                "-U",
-                "postgres",
-                "-X",
-                "-q",
-                "-A",
-                "-t",
-                "-v",
-                "ON_ERROR_STOP=1",
-            ])
+        s.client_command(psql)
+            .args(["-X", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1"])
             .arg("postgres"),
         &script,
     );
@@ -602,21 +588,9 @@ fn pgbench_initializes_its_tables_with_copy_freeze() {
         .expect("pgbench_initializes_its_tables_with_copy_freeze needs pgbench (Debian: apt-get install postgresql-15)");
     let s = start();
     // d: drop, t: create, g: generate client-side (BEGIN; TRUNCATE; COPY … WITH (FREEZE ON)).
-    let o = Command::new(pgbench)
-        .arg("-h")
-        .arg(s.socket_dir())
-        .args([
-            "-p",
-            &s.port.to_string(),
-            "-U",
-            "postgres",
-            "-i",
-            "-I",
-            "dtg",
-            "-s",
-            "2",
-            "postgres",
-        ])
+    let o = s
+        .client_command(pgbench)
+        .args(["-i", "-I", "dtg", "-s", "2", "postgres"])
         .output()
         .expect("pgbench");
     assert!(

@@ -74,6 +74,30 @@ fn crash_free(s: &Server) {
     }
 }
 
+/// A server, and a client that created table `t (a int)`.
+fn start_with_table_t() -> (Server, postgres::Client) {
+    let s = start(&[]);
+    let mut c = s.connect();
+    c.batch_execute("create table t (a int)").expect("table");
+    (s, c)
+}
+
+/// The values in table `t`, ascending.
+fn rows_of_t(c: &mut postgres::Client) -> Vec<i32> {
+    c.query("select a from t order by a", &[])
+        .expect("rows")
+        .iter()
+        .map(|r| r.get(0))
+        .collect()
+}
+
+/// The rows of table `t`.
+fn count_t(c: &mut postgres::Client) -> i64 {
+    c.query_one("select count(*) from t", &[])
+        .expect("count")
+        .get(0)
+}
+
 fn code(e: &postgres::Error) -> String {
     match e.as_db_error() {
         Some(d) => d.code().code().to_owned(),
@@ -466,9 +490,7 @@ fn oversized_values_an_endless_cte_and_a_600_mb_query_end_as_errors_under_a_1_gb
 
 #[test]
 fn a_query_is_atomic_a_failing_statement_keeps_nothing_of_it() {
-    let s = start(&[]);
-    let mut c = s.connect();
-    c.batch_execute("create table t (a int)").expect("table");
+    let (s, mut c) = start_with_table_t();
     c.batch_execute("insert into t values (0)").expect("row 0");
     let e = c
         .batch_execute("insert into t values (1); select * from nope")
@@ -478,12 +500,7 @@ fn a_query_is_atomic_a_failing_statement_keeps_nothing_of_it() {
         .batch_execute("insert into t values (2); insert into t values (3); select 1/0")
         .expect_err("division");
     assert_eq!(code(&e), "22012");
-    let rows: Vec<i32> = c
-        .query("select a from t order by a", &[])
-        .expect("rows")
-        .iter()
-        .map(|r| r.get(0))
-        .collect();
+    let rows = rows_of_t(&mut c);
     assert_eq!(
         rows,
         vec![0],
@@ -492,21 +509,14 @@ fn a_query_is_atomic_a_failing_statement_keeps_nothing_of_it() {
     // Its own BEGIN/COMMIT inside a Query commit what they enclose.
     c.batch_execute("begin; insert into t values (4); commit; select * from nope")
         .expect_err("nope");
-    let n: i64 = c
-        .query_one("select count(*) from t", &[])
-        .expect("count")
-        .get(0);
+    let n = count_t(&mut c);
     assert_eq!(n, 2);
     crash_free(&s);
 }
 
 #[test]
 fn a_pipeline_is_atomic_until_sync_and_discards_messages_after_an_error() {
-    let s = start(&[]);
-    let mut setup = s.connect();
-    setup
-        .batch_execute("create table t (a int)")
-        .expect("table");
+    let (s, mut setup) = start_with_table_t();
     let mut c = Raw::connect(&s);
     let parse = |name: &str, sql: &str| {
         let mut b = name.as_bytes().to_vec();
@@ -536,10 +546,7 @@ fn a_pipeline_is_atomic_until_sync_and_discards_messages_after_an_error() {
     batch.extend(&sync);
     c.send(&batch);
     assert_eq!(c.until_ready(), vec!["22012".to_string()]);
-    let n: i64 = setup
-        .query_one("select count(*) from t", &[])
-        .expect("count")
-        .get(0);
+    let n = count_t(&mut setup);
     assert_eq!(n, 0, "nothing of the failed pipeline is kept");
     // The next pipeline starts over and commits at Sync.
     let mut ok = Vec::new();
@@ -550,21 +557,14 @@ fn a_pipeline_is_atomic_until_sync_and_discards_messages_after_an_error() {
     ok.extend(&sync);
     c.send(&ok);
     assert!(c.until_ready().is_empty());
-    let n: i64 = setup
-        .query_one("select count(*) from t", &[])
-        .expect("count")
-        .get(0);
+    let n = count_t(&mut setup);
     assert_eq!(n, 3);
     crash_free(&s);
 }
 
 #[test]
 fn the_postgres_crates_pipelining_gives_each_statement_its_own_implicit_transaction() {
-    let s = start(&[]);
-    let mut setup = s.connect();
-    setup
-        .batch_execute("create table t (a int)")
-        .expect("table");
+    let (s, mut setup) = start_with_table_t();
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -598,12 +598,7 @@ fn the_postgres_crates_pipelining_gives_each_statement_its_own_implicit_transact
     assert_eq!(results.0, Ok(1));
     assert_eq!(results.1, Err("22012".to_string()));
     assert_eq!(results.2, Ok(1));
-    let rows: Vec<i32> = setup
-        .query("select a from t order by a", &[])
-        .expect("rows")
-        .iter()
-        .map(|r| r.get(0))
-        .collect();
+    let rows = rows_of_t(&mut setup);
     assert_eq!(rows, vec![1, 3]);
     crash_free(&s);
 }
@@ -640,12 +635,7 @@ fn an_idle_write_lock_holder_is_ended_with_25p03_and_other_writers_go_on() {
         "log: {}",
         s.log()
     );
-    let rows: Vec<i32> = writer
-        .query("select a from t order by a", &[])
-        .expect("rows")
-        .iter()
-        .map(|r| r.get(0))
-        .collect();
+    let rows = rows_of_t(&mut writer);
     assert_eq!(
         rows,
         vec![0, 2],
@@ -692,10 +682,7 @@ fn three_hundred_silent_sockets_do_not_stop_real_clients_up_to_max_connections()
         Err(e) => e,
     };
     assert_eq!(code(&e), "53300");
-    let n: i64 = keeper
-        .query_one("select count(*) from t", &[])
-        .expect("count")
-        .get(0);
+    let n = count_t(&mut keeper);
     assert_eq!(n, 20, "nothing lost");
     // The unfinished startups hold no PGPROC: they are not in pg_stat_activity.
     let n: i64 = keeper

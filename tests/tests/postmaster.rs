@@ -91,11 +91,10 @@ fn backend_pid(c: &mut postgres::Client) -> i32 {
 
 fn show(c: &mut postgres::Client, name: &str) -> String {
     let rows = c.simple_query(&format!("SHOW {name}")).expect("SHOW");
-    rows.iter()
-        .find_map(|m| match m {
-            postgres::SimpleQueryMessage::Row(r) => r.get(0).map(str::to_owned),
-            _ => None,
-        })
+    tests::harness::first_column(&rows)
+        .into_iter()
+        .next()
+        .flatten()
         .expect("a row")
 }
 

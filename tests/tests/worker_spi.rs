@@ -11,7 +11,6 @@
 //! and quotes, 1,000 schemas, and two sessions doing read-modify-write on one row with no lost
 //! update (a conflict is a 40001 the client retries, never a silent overwrite).
 
-use std::process::Command;
 use std::time::{Duration, Instant};
 
 use tests::harness::{Server, psql_binary};
@@ -71,15 +70,14 @@ fn psql(s: &Server, sql: &str) -> Option<String> {
         eprintln!("note: psql is not installed; using the postgres crate instead");
         return None;
     };
-    let out = Command::new(bin)
-        .args(["-X", "-q", "-v", "ON_ERROR_STOP=1", "-h"])
-        .arg(s.socket_dir())
+    let out = s
+        .client_command(bin)
         .args([
-            "-p",
-            &s.port.to_string(),
+            "-X",
+            "-q",
+            "-v",
+            "ON_ERROR_STOP=1",
             "-d",
-            "postgres",
-            "-U",
             "postgres",
             "-A",
             "-t",
@@ -115,6 +113,20 @@ fn total(c: &mut postgres::Client, table: &str) -> Option<i64> {
     rows.first().map(|r| r.get::<_, i32>(0) as i64)
 }
 
+/// Polls worker 1's total (every millisecond) until it is `want`; how long that took. Fails
+/// after `within`.
+fn until_total(c: &mut postgres::Client, want: i64, within: Duration) -> Duration {
+    let t0 = Instant::now();
+    loop {
+        let v = total(c, W1_TABLE);
+        if v == Some(want) {
+            return t0.elapsed();
+        }
+        assert!(t0.elapsed() < within, "total {v:?}, not {want}");
+        std::thread::sleep(Duration::from_millis(1));
+    }
+}
+
 fn deltas(c: &mut postgres::Client, table: &str) -> i64 {
     c.query_one(
         &format!("SELECT count(*) FROM {table} WHERE type = 'delta'"),
@@ -140,6 +152,28 @@ fn wait_total(s: &Server, table: &str, want: i64, timeout: Duration) {
         );
         std::thread::sleep(Duration::from_millis(50));
     }
+}
+
+/// `pg_stat_activity.backend_type` of every process, sorted.
+fn backend_types(c: &mut postgres::Client) -> Vec<String> {
+    c.query(
+        "SELECT backend_type FROM pg_stat_activity ORDER BY backend_type",
+        &[],
+    )
+    .expect("pg_stat_activity")
+    .iter()
+    .map(|r| r.get(0))
+    .collect()
+}
+
+/// A server whose worker 2 has folded once (so it has run for at least a naptime, and its
+/// 1 s restart guard is over), and a client.
+fn start_with_worker_2_folding() -> (Server, postgres::Client) {
+    let s = start(&[]);
+    let mut c = s.connect();
+    insert(&mut c, W2_TABLE, "total", 0);
+    s.expect_log("SPI worker 2: count in", T);
+    (s, c)
 }
 
 fn insert(c: &mut postgres::Client, table: &str, kind: &str, value: i32) {
@@ -342,15 +376,7 @@ fn log_lines_name_the_tables_and_deltas_wait_for_a_total_row() {
     // Process titles and pg_stat_activity show the workers by name.
     s.wait_pid_titled("postmaster: bgworker: SPI worker 1", T);
     s.wait_pid_titled("postmaster: bgworker: SPI worker 2", T);
-    let types: Vec<String> = c
-        .query(
-            "SELECT backend_type FROM pg_stat_activity ORDER BY backend_type",
-            &[],
-        )
-        .expect("pg_stat_activity")
-        .iter()
-        .map(|r| r.get(0))
-        .collect();
+    let types = backend_types(&mut c);
     for w in ["SPI worker 1", "SPI worker 2", "client backend"] {
         assert!(
             types.iter().any(|t| t == w),
@@ -361,11 +387,7 @@ fn log_lines_name_the_tables_and_deltas_wait_for_a_total_row() {
 
 #[test]
 fn sigterm_to_worker_2_brings_it_back_at_once() {
-    let s = start(&[]);
-    let mut c = s.connect();
-    insert(&mut c, W2_TABLE, "total", 0);
-    // One fold logged: the worker has run for at least a naptime, so the 1 s guard is over.
-    s.expect_log("SPI worker 2: count in", T);
+    let (s, mut c) = start_with_worker_2_folding();
     let w1 = s.wait_pid_titled("SPI worker 1", T);
     let old = s.wait_pid_titled("SPI worker 2", T);
     let t0 = Instant::now();
@@ -495,12 +517,7 @@ fn sigkill_of_worker_2_is_a_crash_reset_after_which_it_counts_on_and_worker_1_is
         1,
         "nobody folds schema1.counted any more"
     );
-    let names: Vec<String> = c
-        .query("SELECT backend_type FROM pg_stat_activity", &[])
-        .expect("activity")
-        .iter()
-        .map(|r| r.get(0))
-        .collect();
+    let names = backend_types(&mut c);
     assert!(
         names.iter().any(|n| n == "SPI worker 2") && !names.iter().any(|n| n == "SPI worker 1"),
         "{names:?}"
@@ -509,10 +526,7 @@ fn sigkill_of_worker_2_is_a_crash_reset_after_which_it_counts_on_and_worker_1_is
 
 #[test]
 fn an_idle_client_holding_a_write_transaction_does_not_kill_a_worker() {
-    let s = start(&[]);
-    let mut c = s.connect();
-    insert(&mut c, W2_TABLE, "total", 0);
-    s.expect_log("SPI worker 2: count in", T);
+    let (s, mut c) = start_with_worker_2_folding();
     let (w1, w2) = (
         s.wait_pid_titled("SPI worker 1", T),
         s.wait_pid_titled("SPI worker 2", T),
@@ -758,25 +772,7 @@ fn a_committed_delta_wakes_the_worker_at_once() {
     for i in 1..=5i64 {
         c.batch_execute("insert into schema1.counted values ('delta', 1)")
             .expect("delta");
-        let t0 = Instant::now();
-        loop {
-            let v: i32 = c
-                .query_one(
-                    "select value from schema1.counted where type = 'total'",
-                    &[],
-                )
-                .expect("total")
-                .get(0);
-            if i64::from(v) == i {
-                break;
-            }
-            assert!(
-                t0.elapsed() < Duration::from_secs(3),
-                "delta {i} not folded"
-            );
-            std::thread::sleep(Duration::from_millis(1));
-        }
-        lags.push(t0.elapsed());
+        lags.push(until_total(&mut c, i, Duration::from_secs(3)));
     }
     lags.sort();
     eprintln!("delta → total lags with naptime 10 s: {lags:?}");
@@ -789,26 +785,6 @@ fn a_committed_delta_wakes_the_worker_at_once() {
         c.batch_execute(&format!("begin;{batch}commit;"))
             .expect("deltas");
     }
-    let t0 = Instant::now();
-    loop {
-        let v: i32 = c
-            .query_one(
-                "select value from schema1.counted where type = 'total'",
-                &[],
-            )
-            .expect("total")
-            .get(0);
-        if v == 10_005 {
-            break;
-        }
-        assert!(
-            t0.elapsed() < Duration::from_secs(5),
-            "total {v}, not 10005"
-        );
-        std::thread::sleep(Duration::from_millis(1));
-    }
-    eprintln!(
-        "10,000 deltas: total right {:?} after the last commit",
-        t0.elapsed()
-    );
+    let took = until_total(&mut c, 10_005, Duration::from_secs(5));
+    eprintln!("10,000 deltas: total right {took:?} after the last commit");
 }

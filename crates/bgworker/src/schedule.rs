@@ -358,6 +358,19 @@ mod tests {
         Scheduler::new(v, 0)
     }
 
+    /// Workers "never" (no restart, pid 5) and "two" (restart after 2 s, pid 6), both started
+    /// at the returned instant.
+    fn never_and_two_running() -> (Scheduler, Instant) {
+        let mut s = sched(vec![
+            w("never", BgWorkerStartTime::RecoveryFinished, None),
+            w("two", BgWorkerStartTime::RecoveryFinished, Some(2)),
+        ]);
+        let t0 = Instant::now();
+        s.started(0, 5, 1, t0);
+        s.started(1, 6, 2, t0);
+        (s, t0)
+    }
+
     fn main_fn(_: &Worker) -> Result<(), WorkerError> {
         Ok(())
     }
@@ -422,13 +435,7 @@ mod tests {
 
     #[test]
     fn exit_one_waits_restart_time_or_forgets() {
-        let mut s = sched(vec![
-            w("never", BgWorkerStartTime::RecoveryFinished, None),
-            w("two", BgWorkerStartTime::RecoveryFinished, Some(2)),
-        ]);
-        let t0 = Instant::now();
-        s.started(0, 5, 1, t0);
-        s.started(1, 6, 2, t0);
+        let (mut s, t0) = never_and_two_running();
         assert_eq!(s.find_pid(6), Some(1));
         assert_eq!(
             s.exited(0, ChildExit::Exited(1), true, t0),
@@ -452,13 +459,7 @@ mod tests {
 
     #[test]
     fn crashes_and_the_reset() {
-        let mut s = sched(vec![
-            w("never", BgWorkerStartTime::RecoveryFinished, None),
-            w("two", BgWorkerStartTime::RecoveryFinished, Some(2)),
-        ]);
-        let t0 = Instant::now();
-        s.started(0, 5, 1, t0);
-        s.started(1, 6, 2, t0);
+        let (mut s, t0) = never_and_two_running();
         assert_eq!(
             s.exited(1, ChildExit::Signaled(9), true, t0),
             ExitVerdict::Crash

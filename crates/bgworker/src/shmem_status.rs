@@ -4,12 +4,10 @@
 //! (it never locks); any process reads. A reader may see one field updated before another;
 //! every field is meaningful on its own.
 
-use std::sync::atomic::{
-    AtomicI32, AtomicI64, AtomicPtr, AtomicU32, AtomicU64, AtomicUsize, Ordering,
-};
+use std::sync::atomic::{AtomicI32, AtomicI64, AtomicU32, AtomicU64, Ordering};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
-use shmem::{ShmemError, init_struct};
+use shmem::{ShmemArray, ShmemError, ShmemSafe};
 
 use crate::dynamic::ShText;
 use crate::registry::RestartPolicy;
@@ -39,8 +37,11 @@ struct Entry {
     library: ShText,
 }
 
-static ENTRIES: AtomicPtr<Entry> = AtomicPtr::new(std::ptr::null_mut());
-static COUNT: AtomicUsize = AtomicUsize::new(0);
+// SAFETY: repr(C), atomics and ShText only (valid when zeroed, no pointers), shared through
+// atomic loads and stores.
+unsafe impl ShmemSafe for Entry {}
+
+static ENTRIES: ShmemArray<Entry> = ShmemArray::new();
 
 /// One worker as the views show it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -92,24 +93,16 @@ impl WorkerStatus {
 
 /// Bytes for `n` workers.
 pub fn shmem_size(n: usize) -> usize {
-    n.max(1) * size_of::<Entry>()
+    ShmemArray::<Entry>::size(n)
 }
 
 /// Creates the array (postmaster, at creation and at each reset).
 pub fn init(n: usize) -> Result<(), ShmemError> {
-    let (p, _) = init_struct("BackgroundWorkerStatus", shmem_size(n))?;
-    ENTRIES.store(p.as_ptr().cast(), Ordering::Release);
-    COUNT.store(n, Ordering::Release);
-    Ok(())
+    ENTRIES.init("BackgroundWorkerStatus", n)
 }
 
 fn entries() -> &'static [Entry] {
-    let p = ENTRIES.load(Ordering::Acquire);
-    if p.is_null() {
-        return &[];
-    }
-    // SAFETY: init stored COUNT zero-initialised entries (atomics only) in the live segment.
-    unsafe { std::slice::from_raw_parts(p, COUNT.load(Ordering::Acquire)) }
+    ENTRIES.get()
 }
 
 fn encode(e: Option<ChildExit>) -> i64 {

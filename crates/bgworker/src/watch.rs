@@ -9,9 +9,9 @@
 //! pid reused) costs one spurious latch set at most, and entries are dropped when the worker
 //! exits and all at once by a crash reset.
 
-use std::sync::atomic::{AtomicI32, AtomicPtr, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicI32, Ordering};
 
-use shmem::{ShmemError, init_struct};
+use shmem::{ShmemArray, ShmemError, ShmemSafe};
 
 use crate::dynamic::ShText;
 
@@ -26,29 +26,24 @@ struct Entry {
     table: ShText,
 }
 
-static ENTRIES: AtomicPtr<Entry> = AtomicPtr::new(std::ptr::null_mut());
-static COUNT: AtomicUsize = AtomicUsize::new(0);
+// SAFETY: repr(C), atomics and ShText only (valid when zeroed, no pointers), shared through
+// atomic loads and stores.
+unsafe impl ShmemSafe for Entry {}
+
+static ENTRIES: ShmemArray<Entry> = ShmemArray::new();
 
 /// Bytes for `n` entries.
 pub fn shmem_size(n: usize) -> usize {
-    n.max(1) * size_of::<Entry>()
+    ShmemArray::<Entry>::size(n)
 }
 
 /// Creates the entries (postmaster, at creation and after each reset).
 pub fn init(n: usize) -> Result<(), ShmemError> {
-    let (p, _) = init_struct("WatchedTables", shmem_size(n))?;
-    ENTRIES.store(p.as_ptr().cast(), Ordering::Release);
-    COUNT.store(n.max(1), Ordering::Release);
-    Ok(())
+    ENTRIES.init("WatchedTables", n.max(1))
 }
 
 fn entries() -> &'static [Entry] {
-    let p = ENTRIES.load(Ordering::Acquire);
-    if p.is_null() {
-        return &[];
-    }
-    // SAFETY: init stored COUNT zero-initialised entries (atomics only) in the live segment.
-    unsafe { std::slice::from_raw_parts(p, COUNT.load(Ordering::Acquire)) }
+    ENTRIES.get()
 }
 
 /// Registers this process as a watcher of `schema.table` in `database`. False when every

@@ -170,16 +170,8 @@ fn pick<H: PrivateCopy>(global: &'static H, private: bool) -> &'static H {
     }
 }
 
-struct Builtin {
-    name: &'static str,
-    description: &'static str,
-    context: GucContext,
-    kind: Kind,
-    default: Value,
-    check: Option<CheckHook>,
-    read_only: bool,
-    report: bool,
-}
+/// A built-in's definition being written (always `builtin`).
+struct Builtin(Definition);
 
 impl Builtin {
     /// A built-in whose default is its handle's boot value (the static's initializer is the
@@ -191,31 +183,25 @@ impl Builtin {
             Kind::Real { handle, .. } => Value::Real(handle.get()),
             Kind::Str(h) | Kind::Enum { handle: h, .. } => Value::Str(h.boot_value().to_owned()),
         };
-        Builtin {
-            name,
-            description: "",
-            context,
-            kind,
-            default,
-            check: None,
-            read_only: false,
-            report: false,
-        }
+        Builtin(Definition {
+            builtin: true,
+            ..Definition::new(name, context, kind, default)
+        })
     }
     fn about(mut self, description: &'static str) -> Self {
-        self.description = description;
+        self.0.description = description.to_string();
         self
     }
     fn check(mut self, check: CheckHook) -> Self {
-        self.check = Some(check);
+        self.0.check = Some(check);
         self
     }
     fn reported(mut self) -> Self {
-        self.report = true;
+        self.0.report = true;
         self
     }
     fn read_only(mut self) -> Self {
-        self.read_only = true;
+        self.0.read_only = true;
         self
     }
 }
@@ -534,20 +520,9 @@ pub(crate) fn define_all(registry: &mut Registry, private: bool) {
             .reported(),
     ];
 
-    for builtin in builtins {
-        let name = builtin.name;
-        let defined = registry.define(Definition {
-            name: name.to_string(),
-            description: builtin.description.to_string(),
-            context: builtin.context,
-            kind: builtin.kind,
-            default: builtin.default,
-            check: builtin.check,
-            read_only: builtin.read_only,
-            report: builtin.report,
-            builtin: true,
-        });
-        if let Err(error) = defined {
+    for Builtin(definition) in builtins {
+        let name = definition.name.clone();
+        if let Err(error) = registry.define(definition) {
             match error {
                 // `init_builtins` on a registry that has them already: nothing to do.
                 GucError::AlreadyDefined { .. } => {}

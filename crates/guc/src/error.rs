@@ -85,19 +85,21 @@ impl GucError {
     /// The SQLSTATE a backend reports for this error.
     pub fn sqlstate(&self) -> &'static str {
         match self {
-            GucError::InvalidValue { .. } | GucError::OutOfRange { .. } => "22023",
-            GucError::Unrecognized { .. } => "42704",
+            GucError::InvalidValue { .. } | GucError::OutOfRange { .. } => {
+                sqlstate::INVALID_PARAMETER_VALUE
+            }
+            GucError::Unrecognized { .. } => sqlstate::UNDEFINED_OBJECT,
             GucError::CannotChangeWithoutRestart { .. }
             | GucError::CannotChangeNow { .. }
-            | GucError::ReadOnly { .. } => "55P02",
-            GucError::InvalidName { .. } => "42602",
-            GucError::AlreadyDefined { .. } => "42710",
-            GucError::InvalidDefinition { .. } => "XX000",
-            GucError::ConfigFileSyntax { .. } => "42601",
+            | GucError::ReadOnly { .. } => sqlstate::CANT_CHANGE_RUNTIME_PARAM,
+            GucError::InvalidName { .. } => sqlstate::INVALID_NAME,
+            GucError::AlreadyDefined { .. } => sqlstate::DUPLICATE_OBJECT,
+            GucError::InvalidDefinition { .. } => sqlstate::INTERNAL_ERROR,
+            GucError::ConfigFileSyntax { .. } => sqlstate::SYNTAX_ERROR,
             GucError::ConfigFileIo { source, .. } if source.kind() == io::ErrorKind::NotFound => {
-                "58P01"
+                sqlstate::UNDEFINED_FILE
             }
-            GucError::ConfigFileIo { .. } => "58030",
+            GucError::ConfigFileIo { .. } => sqlstate::IO_ERROR,
             GucError::InFile { error, .. } => error.sqlstate(),
         }
     }
@@ -147,7 +149,7 @@ mod tests {
             e.to_string(),
             r#"invalid value for parameter "max_connections": "abc""#
         );
-        assert_eq!(e.sqlstate(), "22023");
+        assert_eq!(e.sqlstate(), sqlstate::INVALID_PARAMETER_VALUE);
 
         let e = GucError::invalid("statement_timeout", "10x", Some("Use a unit.".into()));
         assert_eq!(
@@ -166,14 +168,14 @@ mod tests {
             e.to_string(),
             r#"100000 is outside the valid range for parameter "max_connections" (1 .. 10000)"#
         );
-        assert_eq!(e.sqlstate(), "22023");
+        assert_eq!(e.sqlstate(), sqlstate::INVALID_PARAMETER_VALUE);
 
         let e = GucError::Unrecognized { name: "foo".into() };
         assert_eq!(
             e.to_string(),
             r#"unrecognized configuration parameter "foo""#
         );
-        assert_eq!(e.sqlstate(), "42704");
+        assert_eq!(e.sqlstate(), sqlstate::UNDEFINED_OBJECT);
 
         let e = GucError::CannotChangeWithoutRestart {
             name: "port".into(),
@@ -182,7 +184,7 @@ mod tests {
             e.to_string(),
             r#"parameter "port" cannot be changed without restarting the server"#
         );
-        assert_eq!(e.sqlstate(), "55P02");
+        assert_eq!(e.sqlstate(), sqlstate::CANT_CHANGE_RUNTIME_PARAM);
     }
 
     #[test]
@@ -193,13 +195,13 @@ mod tests {
             e.to_string(),
             r#"unrecognized configuration parameter "foo" (in file "/d/minipg.conf" line 3)"#
         );
-        assert_eq!(e.sqlstate(), "42704");
+        assert_eq!(e.sqlstate(), sqlstate::UNDEFINED_OBJECT);
         assert!(matches!(e.root(), GucError::Unrecognized { .. }));
 
         let e = GucError::ConfigFileIo {
             file: "/nope".into(),
             source: io::Error::from(io::ErrorKind::NotFound),
         };
-        assert_eq!(e.sqlstate(), "58P01");
+        assert_eq!(e.sqlstate(), sqlstate::UNDEFINED_FILE);
     }
 }

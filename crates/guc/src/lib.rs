@@ -23,12 +23,16 @@
 //! from its first use. Code that wants isolation (unit tests) builds a [`Registry`] of its own.
 //!
 //! ```
-//! use guc::{GucContext, GucInt, GucUnit};
+//! use guc::{GucInt, GucUnit, IntSetting};
 //!
 //! static NAPTIME: GucInt = GucInt::new(1);
 //!
-//! guc::define_int("my_module.naptime", "Seconds between runs.", &NAPTIME, 1, 1, 3600,
-//!                 GucUnit::S, GucContext::Sighup)?;
+//! IntSetting::new("my_module.naptime", &NAPTIME)
+//!     .description("Seconds between runs.")
+//!     .range(1, 3600)
+//!     .unit(GucUnit::S)
+//!     .reloadable()
+//!     .define()?;
 //! guc::load_startup(None, &[], &[("my_module.naptime".into(), "1min".into())])?;
 //! assert_eq!(NAPTIME.get(), 60);
 //! assert_eq!(guc::show("my_module.naptime")?, "1min");
@@ -56,7 +60,10 @@ use std::path::Path;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{LazyLock, Mutex, MutexGuard, PoisonError};
 
-pub use define::{BoolSetting, IntSetting, StringSetting};
+pub use define::{
+    Bool, BoolSetting, CustomSetting, Enum, EnumSetting, Int, IntSetting, Real, RealSetting, Str,
+    StringSetting,
+};
 pub use error::GucError;
 pub use handle::{GucBool, GucInt, GucReal, GucString};
 pub use registry::{GucContext, GucSource, Registry};
@@ -103,72 +110,6 @@ pub(crate) fn note_change() {
 /// does it too on first use, so calling it first only makes the moment explicit.
 pub fn init_builtins() {
     LazyLock::force(&REGISTRY);
-}
-
-/// Defines a module's integer setting `prefix.name`, stored in `unit` (values in the file or a
-/// `SET` may carry any unit of the same kind). A value already given for it in the file or on the
-/// command line (a placeholder) takes effect now, and is an error here if invalid. Defining a name
-/// twice is an error.
-#[allow(clippy::too_many_arguments)] // Mirrors PostgreSQL's DefineCustomIntVariable.
-pub fn define_int(
-    name: &str,
-    desc: &str,
-    handle: &'static GucInt,
-    default: i64,
-    min: i64,
-    max: i64,
-    unit: GucUnit,
-    ctx: GucContext,
-) -> Result<(), GucError> {
-    registry().define_int(name, desc, handle, default, min, max, unit, ctx)
-}
-
-/// Defines a module's Boolean setting `prefix.name`; see [`define_int`].
-pub fn define_bool(
-    name: &str,
-    desc: &str,
-    handle: &'static GucBool,
-    default: bool,
-    ctx: GucContext,
-) -> Result<(), GucError> {
-    registry().define_bool(name, desc, handle, default, ctx)
-}
-
-/// Defines a module's floating-point setting `prefix.name`; see [`define_int`].
-pub fn define_real(
-    name: &str,
-    desc: &str,
-    handle: &'static GucReal,
-    default: f64,
-    min: f64,
-    max: f64,
-    ctx: GucContext,
-) -> Result<(), GucError> {
-    registry().define_real(name, desc, handle, default, min, max, ctx)
-}
-
-/// Defines a module's string setting `prefix.name`; see [`define_int`].
-pub fn define_string(
-    name: &str,
-    desc: &str,
-    handle: &'static GucString,
-    default: &str,
-    ctx: GucContext,
-) -> Result<(), GucError> {
-    registry().define_string(name, desc, handle, default, ctx)
-}
-
-/// Defines a module's enum setting `prefix.name`: one of `allowed` (matched case-insensitively;
-/// the handle holds the spelling in `allowed`); see [`define_int`].
-pub fn define_enum(
-    name: &str,
-    desc: &str,
-    handle: &'static GucString,
-    default: &str,
-    allowed: &'static [&'static str],
-    ctx: GucContext,
-) -> Result<(), GucError> {
-    registry().define_enum(name, desc, handle, default, allowed, ctx)
 }
 
 /// Start-up load, precedence lowest first: default < environment (`PGPORT` → `port`) < config

@@ -16,9 +16,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
 
 use crate::GucError;
-use crate::handle::{GucBool, GucInt, GucReal, GucString};
 use crate::setting::{Definition, Kind, Setting};
-use crate::unit::GucUnit;
 use crate::value::Value;
 
 /// When a setting may change (PostgreSQL's `GucContext`, reduced to what minipg needs).
@@ -112,88 +110,8 @@ impl Registry {
         registry
     }
 
-    /// Defines a custom integer setting `prefix.name`; see [`crate::define_int`].
-    #[allow(clippy::too_many_arguments)] // Mirrors PostgreSQL's DefineCustomIntVariable.
-    pub fn define_int(
-        &mut self,
-        name: &str,
-        desc: &str,
-        handle: &'static GucInt,
-        default: i64,
-        min: i64,
-        max: i64,
-        unit: GucUnit,
-        ctx: GucContext,
-    ) -> Result<(), GucError> {
-        let kind = Kind::Int {
-            handle,
-            min,
-            max,
-            unit,
-        };
-        self.define_custom(name, desc, ctx, kind, Value::Int(default))
-    }
-
-    /// Defines a custom Boolean setting `prefix.name`; see [`crate::define_bool`].
-    pub fn define_bool(
-        &mut self,
-        name: &str,
-        desc: &str,
-        handle: &'static GucBool,
-        default: bool,
-        ctx: GucContext,
-    ) -> Result<(), GucError> {
-        self.define_custom(name, desc, ctx, Kind::Bool(handle), Value::Bool(default))
-    }
-
-    /// Defines a custom floating-point setting `prefix.name`; see [`crate::define_real`].
-    #[allow(clippy::too_many_arguments)] // Mirrors PostgreSQL's DefineCustomRealVariable.
-    pub fn define_real(
-        &mut self,
-        name: &str,
-        desc: &str,
-        handle: &'static GucReal,
-        default: f64,
-        min: f64,
-        max: f64,
-        ctx: GucContext,
-    ) -> Result<(), GucError> {
-        let kind = Kind::Real { handle, min, max };
-        self.define_custom(name, desc, ctx, kind, Value::Real(default))
-    }
-
-    /// Defines a custom string setting `prefix.name`; see [`crate::define_string`].
-    pub fn define_string(
-        &mut self,
-        name: &str,
-        desc: &str,
-        handle: &'static GucString,
-        default: &str,
-        ctx: GucContext,
-    ) -> Result<(), GucError> {
-        let default = Value::Str(default.to_string());
-        self.define_custom(name, desc, ctx, Kind::Str(handle), default)
-    }
-
-    /// Defines a custom enum setting `prefix.name`; see [`crate::define_enum`].
-    pub fn define_enum(
-        &mut self,
-        name: &str,
-        desc: &str,
-        handle: &'static GucString,
-        default: &str,
-        allowed: &'static [&'static str],
-        ctx: GucContext,
-    ) -> Result<(), GucError> {
-        let default = allowed
-            .iter()
-            .find(|a| a.eq_ignore_ascii_case(default))
-            .map_or(default, |a| *a);
-        let kind = Kind::Enum { handle, allowed };
-        self.define_custom(name, desc, ctx, kind, Value::Str(default.to_string()))
-    }
-
-    fn define_custom(
+    /// Defines a custom setting `prefix.name` (through the builders in `define.rs`).
+    pub(crate) fn define_custom(
         &mut self,
         name: &str,
         desc: &str,
@@ -207,15 +125,8 @@ impl Registry {
             });
         }
         self.define(Definition {
-            name: name.to_string(),
             description: desc.to_string(),
-            context,
-            kind,
-            default,
-            check: None,
-            read_only: false,
-            report: false,
-            builtin: false,
+            ..Definition::new(name, context, kind, default)
         })
     }
 

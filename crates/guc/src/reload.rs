@@ -12,6 +12,8 @@ use std::path::Path;
 
 use crate::config_file;
 use crate::registry::{Placeholder, Registry, key};
+use crate::setting::Setting;
+use crate::value::Value;
 use crate::{GucContext, GucError};
 
 impl Registry {
@@ -73,19 +75,12 @@ impl Registry {
                     continue;
                 }
             };
-            let before = setting.base().clone();
-            if setting.context == GucContext::Postmaster
-                && *setting.base_with_file(Some(&value)) != before
-            {
-                log.push(
-                    GucError::CannotChangeWithoutRestart {
-                        name: setting.name.clone(),
-                    }
-                    .to_string(),
-                );
+            if let Some(refusal) = restart_needed(setting, Some(&value)) {
+                log.push(refusal);
                 errors = true;
                 continue;
             }
+            let before = setting.base().clone();
             setting.config_file = Some(value);
             if *setting.base() != before {
                 log.push(changed(&setting.name, &entry.value));
@@ -97,20 +92,14 @@ impl Registry {
             if setting.config_file.is_none() || in_file.contains(key) {
                 continue;
             }
-            let before = setting.base().clone();
-            let after = setting.base_with_file(None).clone();
-            if setting.context == GucContext::Postmaster && after != before {
-                log.push(
-                    GucError::CannotChangeWithoutRestart {
-                        name: setting.name.clone(),
-                    }
-                    .to_string(),
-                );
+            if let Some(refusal) = restart_needed(setting, None) {
+                log.push(refusal);
                 errors = true;
                 continue;
             }
+            let resets = setting.base_with_file(None) != setting.base();
             setting.config_file = None;
-            if after != before {
+            if resets {
                 log.push(format!(
                     "parameter \"{}\" removed from configuration file, reset to default",
                     setting.name
@@ -133,6 +122,18 @@ impl Registry {
         }
         log
     }
+}
+
+/// A reload's refusal to give a postmaster-only setting the file layer `file`, when that would
+/// change its value.
+fn restart_needed(setting: &Setting, file: Option<&Value>) -> Option<String> {
+    let changes = setting.base_with_file(file) != setting.base();
+    (setting.context == GucContext::Postmaster && changes).then(|| {
+        GucError::CannotChangeWithoutRestart {
+            name: setting.name.clone(),
+        }
+        .to_string()
+    })
 }
 
 fn changed(name: &str, raw: &str) -> String {

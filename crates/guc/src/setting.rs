@@ -51,6 +51,23 @@ pub(crate) struct Definition {
     pub builtin: bool,
 }
 
+impl Definition {
+    /// `name` of `kind` in `context` with `default`: no description, check or flag yet.
+    pub(crate) fn new(name: &str, context: GucContext, kind: Kind, default: Value) -> Self {
+        Definition {
+            name: name.to_string(),
+            description: String::new(),
+            context,
+            kind,
+            default,
+            check: None,
+            read_only: false,
+            report: false,
+            builtin: false,
+        }
+    }
+}
+
 #[derive(Debug, Clone)]
 pub(crate) struct Setting {
     /// Canonical spelling ("DateStyle"); the registry's key is its lower-case form.

@@ -6,7 +6,8 @@ use std::path::{Path, PathBuf};
 
 use crate::builtin;
 use crate::{
-    GucBool, GucContext, GucError, GucInt, GucReal, GucSource, GucString, GucUnit, Registry,
+    BoolSetting, EnumSetting, GucBool, GucContext, GucError, GucInt, GucReal, GucSource, GucString,
+    GucUnit, IntSetting, RealSetting, Registry, StringSetting,
 };
 
 fn registry() -> Registry {
@@ -15,6 +16,14 @@ fn registry() -> Registry {
 
 fn leak_int(v: i64) -> &'static GucInt {
     Box::leak(Box::new(GucInt::new(v)))
+}
+
+/// `worker_spi.naptime`, 1 to 100 seconds, reloadable, backed by `handle`.
+fn naptime_1_to_100(handle: &'static GucInt) -> IntSetting {
+    IntSetting::new("worker_spi.naptime", handle)
+        .range(1, 100)
+        .unit(GucUnit::S)
+        .reloadable()
 }
 
 fn leak_string(v: &'static str) -> &'static GucString {
@@ -456,17 +465,13 @@ fn placeholders_wait_for_their_definition() {
     );
 
     let naptime = leak_int(1);
-    r.define_int(
-        "worker_spi.naptime",
-        "Duration between each check (in seconds).",
-        naptime,
-        1,
-        1,
-        i64::from(i32::MAX),
-        GucUnit::S,
-        GucContext::Sighup,
-    )
-    .unwrap_or_else(|e| panic!("define: {e}"));
+    IntSetting::new("worker_spi.naptime", naptime)
+        .description("Duration between each check (in seconds).")
+        .range(1, i64::from(i32::MAX))
+        .unit(GucUnit::S)
+        .reloadable()
+        .define_in(&mut r)
+        .unwrap_or_else(|e| panic!("define: {e}"));
     assert!(r.is_defined("worker_spi.naptime"));
     assert_eq!(naptime.get(), 5);
     assert_eq!(show(&r, "worker_spi.naptime"), "5s");
@@ -476,28 +481,19 @@ fn placeholders_wait_for_their_definition() {
     );
 
     let workers = leak_int(2);
-    r.define_int(
-        "worker_spi.total_workers",
-        "Number of workers.",
-        workers,
-        2,
-        1,
-        100,
-        GucUnit::None,
-        GucContext::Postmaster,
-    )
-    .unwrap_or_else(|e| panic!("define: {e}"));
+    IntSetting::new("worker_spi.total_workers", workers)
+        .description("Number of workers.")
+        .range(1, 100)
+        .define_in(&mut r)
+        .unwrap_or_else(|e| panic!("define: {e}"));
     assert_eq!(workers.get(), 4);
 
     let database = leak_string("");
-    r.define_string(
-        "worker_spi.database",
-        "Database to connect to.",
-        database,
-        "postgres",
-        GucContext::Postmaster,
-    )
-    .unwrap_or_else(|e| panic!("define: {e}"));
+    StringSetting::new("worker_spi.database", database)
+        .description("Database to connect to.")
+        .default_value("postgres")
+        .define_in(&mut r)
+        .unwrap_or_else(|e| panic!("define: {e}"));
     assert_eq!(database.get(), "other");
     assert!(
         r.show_all()
@@ -507,26 +503,19 @@ fn placeholders_wait_for_their_definition() {
 
     // A setting nobody sets takes its default.
     let flag: &'static GucBool = Box::leak(Box::new(GucBool::new(true)));
-    r.define_bool(
-        "worker_spi.verbose",
-        "Chatty.",
-        flag,
-        false,
-        GucContext::User,
-    )
-    .unwrap_or_else(|e| panic!("define: {e}"));
+    BoolSetting::new("worker_spi.verbose", flag)
+        .description("Chatty.")
+        .default_value(false)
+        .user()
+        .define_in(&mut r)
+        .unwrap_or_else(|e| panic!("define: {e}"));
     assert!(!flag.get());
 
-    let again = r.define_int(
-        "WORKER_SPI.naptime",
-        "",
-        leak_int(0),
-        1,
-        0,
-        10,
-        GucUnit::None,
-        GucContext::Sighup,
-    );
+    let again = IntSetting::new("WORKER_SPI.naptime", leak_int(0))
+        .default_value(1)
+        .range(0, 10)
+        .reloadable()
+        .define_in(&mut r);
     assert!(matches!(again, Err(GucError::AlreadyDefined { .. })));
     assert_eq!(naptime.get(), 5, "a refused definition changes nothing");
 }
@@ -537,17 +526,8 @@ fn an_invalid_placeholder_value_is_an_error_from_define() {
     let mut r = registry();
     load(&mut r, Some(&conf), &[], &[]);
     let naptime = leak_int(1);
-    let e = r
-        .define_int(
-            "worker_spi.naptime",
-            "",
-            naptime,
-            1,
-            1,
-            100,
-            GucUnit::S,
-            GucContext::Sighup,
-        )
+    let e = naptime_1_to_100(naptime)
+        .define_in(&mut r)
         .err()
         .map(|e| e.to_string());
     assert_eq!(
@@ -563,16 +543,7 @@ fn an_invalid_placeholder_value_is_an_error_from_define() {
 
     let mut r = registry();
     load(&mut r, None, &[], &[("worker_spi.naptime", "1000")]);
-    let e = r.define_int(
-        "worker_spi.naptime",
-        "",
-        naptime,
-        1,
-        1,
-        100,
-        GucUnit::S,
-        GucContext::Sighup,
-    );
+    let e = naptime_1_to_100(naptime).define_in(&mut r);
     assert!(matches!(e, Err(GucError::OutOfRange { .. })));
 }
 
@@ -580,25 +551,38 @@ fn an_invalid_placeholder_value_is_an_error_from_define() {
 fn definitions_are_checked() {
     let mut r = registry();
     let h = leak_int(0);
-    let e = r.define_int("naptime", "", h, 1, 0, 10, GucUnit::None, GucContext::User);
+    let e = IntSetting::new("naptime", h)
+        .range(0, 10)
+        .user()
+        .define_in(&mut r);
     assert!(matches!(e, Err(GucError::InvalidName { .. })));
-    let e = r.define_int("a.b", "", h, 11, 0, 10, GucUnit::None, GucContext::User);
+    let e = IntSetting::new("a.b", h)
+        .default_value(11)
+        .range(0, 10)
+        .user()
+        .define_in(&mut r);
     assert!(matches!(e, Err(GucError::InvalidDefinition { .. })));
-    let e = r.define_int("a.b", "", h, 1, 10, 0, GucUnit::None, GucContext::User);
+    let e = IntSetting::new("a.b", h)
+        .range(10, 0)
+        .user()
+        .define_in(&mut r);
     assert!(matches!(e, Err(GucError::InvalidDefinition { .. })));
-    let e = r.define_enum(
-        "a.b",
-        "",
-        leak_string(""),
-        "x",
-        &["y", "z"],
-        GucContext::User,
-    );
+    let e = EnumSetting::new("a.b", leak_string(""), &["y", "z"])
+        .default_value("x")
+        .user()
+        .define_in(&mut r);
     assert!(matches!(e, Err(GucError::InvalidDefinition { .. })));
     let real: &'static GucReal = Box::leak(Box::new(GucReal::new(0.0)));
-    let e = r.define_real("a.b", "", real, 2.0, 0.0, 1.0, GucContext::User);
+    let e = RealSetting::new("a.b", real)
+        .default_value(2.0)
+        .range(0.0, 1.0)
+        .user()
+        .define_in(&mut r);
     assert!(matches!(e, Err(GucError::InvalidDefinition { .. })));
-    let e = r.define_int("1a.b", "", h, 1, 0, 10, GucUnit::None, GucContext::User);
+    let e = IntSetting::new("1a.b", h)
+        .range(0, 10)
+        .user()
+        .define_in(&mut r);
     assert!(matches!(e, Err(GucError::InvalidName { .. })));
     assert!(!r.is_defined("a.b"));
 }
@@ -607,16 +591,13 @@ fn definitions_are_checked() {
 fn real_and_enum_settings() {
     let mut r = registry();
     let ratio: &'static GucReal = Box::leak(Box::new(GucReal::new(0.0)));
-    r.define_real(
-        "m.ratio",
-        "A ratio.",
-        ratio,
-        0.2,
-        0.0,
-        1.0,
-        GucContext::User,
-    )
-    .unwrap_or_else(|e| panic!("{e}"));
+    RealSetting::new("m.ratio", ratio)
+        .description("A ratio.")
+        .default_value(0.2)
+        .range(0.0, 1.0)
+        .user()
+        .define_in(&mut r)
+        .unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(ratio.get(), 0.2);
     assert_eq!(show(&r, "m.ratio"), "0.2");
     r.set_session("m.ratio", Some("0.75"))
@@ -634,15 +615,12 @@ fn real_and_enum_settings() {
     assert_eq!(ratio.get(), 0.75);
 
     let mode = leak_string("");
-    r.define_enum(
-        "m.mode",
-        "A mode.",
-        mode,
-        "Fast",
-        &["fast", "safe"],
-        GucContext::User,
-    )
-    .unwrap_or_else(|e| panic!("{e}"));
+    EnumSetting::new("m.mode", mode, &["fast", "safe"])
+        .description("A mode.")
+        .default_value("Fast")
+        .user()
+        .define_in(&mut r)
+        .unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(mode.get(), "fast");
     r.set_session("m.mode", Some("SAFE"))
         .unwrap_or_else(|e| panic!("{e}"));
@@ -655,17 +633,9 @@ fn reserved_prefixes_turn_leftover_placeholders_into_errors() {
     let conf = Conf::new("worker_spi.naptime = 5\nworker_spi.naptyme = 6\nother.x = 1\n");
     let mut r = registry();
     load(&mut r, Some(&conf), &[], &[]);
-    r.define_int(
-        "worker_spi.naptime",
-        "",
-        leak_int(1),
-        1,
-        1,
-        100,
-        GucUnit::S,
-        GucContext::Sighup,
-    )
-    .unwrap_or_else(|e| panic!("{e}"));
+    naptime_1_to_100(leak_int(1))
+        .define_in(&mut r)
+        .unwrap_or_else(|e| panic!("{e}"));
     let warnings = r.mark_prefix_reserved("worker_spi");
     assert_eq!(
         warnings,
@@ -694,17 +664,9 @@ fn reload_applies_changes_and_reports_them() {
         Conf::new("autovacuum_naptime = 30\nlog_min_messages = warning\nworker_spi.naptime = 1\n");
     let mut r = registry();
     load(&mut r, Some(&conf), &[], &[]);
-    r.define_int(
-        "worker_spi.naptime",
-        "",
-        leak_int(1),
-        1,
-        1,
-        100,
-        GucUnit::S,
-        GucContext::Sighup,
-    )
-    .unwrap_or_else(|e| panic!("{e}"));
+    naptime_1_to_100(leak_int(1))
+        .define_in(&mut r)
+        .unwrap_or_else(|e| panic!("{e}"));
 
     // Unchanged file: nothing to say.
     assert_eq!(r.reload(conf.path()), Vec::<String>::new());
@@ -1104,17 +1066,13 @@ fn global_api_wraps_one_registry() {
         crate::show("autovacuum_naptime").ok().as_deref(),
         Some("1min")
     );
-    crate::define_int(
-        "guc_global_test.count",
-        "A counter.",
-        &COUNT,
-        3,
-        0,
-        10,
-        GucUnit::None,
-        GucContext::User,
-    )
-    .unwrap_or_else(|e| panic!("{e}"));
+    IntSetting::new("guc_global_test.count", &COUNT)
+        .description("A counter.")
+        .default_value(3)
+        .range(0, 10)
+        .user()
+        .define()
+        .unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(COUNT.get(), 3);
     crate::set_session("guc_global_test.count", Some("7")).unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(COUNT.get(), 7);

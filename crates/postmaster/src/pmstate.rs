@@ -470,6 +470,8 @@ mod tests {
         others: 0,
         aux: 0,
     };
+    /// Only an auxiliary process (startup or the WAL writer) is left.
+    const ONLY_AUX: Alive = Alive { aux: 1, ..NONE };
 
     fn left(pm: &mut Pm, alive: Alive) -> Vec<Action> {
         pm.handle(Event::ChildrenLeft {
@@ -565,16 +567,7 @@ mod tests {
         };
         assert!(left(&mut pm, some).is_empty());
         // Auxiliary children got SIGQUIT too: a reset waits for them, without a SIGTERM.
-        assert!(
-            left(
-                &mut pm,
-                Alive {
-                    aux: 1,
-                    ..Alive::default()
-                }
-            )
-            .is_empty()
-        );
+        assert!(left(&mut pm, ONLY_AUX).is_empty());
         assert_eq!(pm.state, PmState::WaitBackends);
         assert_eq!(
             left(&mut pm, NONE),
@@ -657,17 +650,13 @@ mod tests {
             left(&mut pm, no_clients),
             vec![Action::Signal(libc::SIGTERM, Targets::NonAux)]
         );
-        let only_aux = Alive {
-            aux: 1,
-            ..Alive::default()
-        };
-        let out = left(&mut pm, only_aux);
+        let out = left(&mut pm, ONLY_AUX);
         assert_eq!(
             out.last(),
             Some(&Action::Signal(libc::SIGTERM, Targets::Aux))
         );
         assert_eq!(pm.state, PmState::Shutdown);
-        assert!(left(&mut pm, only_aux).is_empty());
+        assert!(left(&mut pm, ONLY_AUX).is_empty());
         assert_eq!(left(&mut pm, NONE), vec![Action::Exit(0)]);
         assert_eq!(pm.state, PmState::Exit);
     }
@@ -690,16 +679,7 @@ mod tests {
         // Exits during an immediate shutdown are not crashes.
         assert!(pm.handle(Event::Crash).is_empty());
         // Immediate: aux got SIGQUIT already; no SIGTERM, just wait.
-        assert!(
-            left(
-                &mut pm,
-                Alive {
-                    aux: 1,
-                    ..Alive::default()
-                }
-            )
-            .is_empty()
-        );
+        assert!(left(&mut pm, ONLY_AUX).is_empty());
         assert_eq!(left(&mut pm, NONE), vec![Action::Exit(0)]);
     }
 

@@ -105,8 +105,8 @@ impl ProcError {
             ProcError::TooManyClients
             | ProcError::NoBgWorkerSlot
             | ProcError::NoAutovacSlot
-            | ProcError::NoAuxSlot => "53300",
-            _ => "XX000",
+            | ProcError::NoAuxSlot => sqlstate::TOO_MANY_CONNECTIONS,
+            _ => sqlstate::INTERNAL_ERROR,
         }
     }
 }

@@ -31,7 +31,7 @@ mod futex;
 
 pub use latch::{Latch, WaitEvents};
 pub use segment::{
-    ShmemError, ShmemSafe, SizeBuilder, create_segment, init_struct, init_struct_typed,
+    ShmemArray, ShmemError, ShmemSafe, SizeBuilder, create_segment, init_struct, init_struct_typed,
     reset_segment, segment_size,
 };
 pub use spinlock::{ShmMutex, ShmMutexGuard, SpinLock};

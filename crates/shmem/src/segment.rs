@@ -310,6 +310,57 @@ pub fn init_struct_typed<T: ShmemSafe>(name: &str) -> Result<(&'static T, bool),
     Ok((unsafe { &*(p.as_ptr() as *const T) }, found))
 }
 
+/// A process-local view of an array of `T` in the segment: set by its owner's `init` (postmaster,
+/// at creation and at each reset, before any child that reads it is forked), read as a slice
+/// (empty before `init`).
+pub struct ShmemArray<T> {
+    ptr: AtomicPtr<T>,
+    len: AtomicUsize,
+}
+
+impl<T: ShmemSafe> ShmemArray<T> {
+    /// An array not yet created.
+    pub const fn new() -> Self {
+        ShmemArray {
+            ptr: AtomicPtr::new(std::ptr::null_mut()),
+            len: AtomicUsize::new(0),
+        }
+    }
+
+    /// Bytes for `len` entries (at least one, so that the region exists).
+    pub const fn size(len: usize) -> usize {
+        let entries = if len == 0 { 1 } else { len };
+        entries * size_of::<T>()
+    }
+
+    /// Creates (zeroed) or finds the region `name` of `len` entries, and points this view at it.
+    pub fn init(&self, name: &str, len: usize) -> Result<(), ShmemError> {
+        let (p, _) = init_struct(name, Self::size(len))?;
+        debug_assert!(align_of::<T>() <= REGION_ALIGN);
+        self.ptr.store(p.as_ptr().cast(), Ordering::Release);
+        self.len.store(len, Ordering::Release);
+        Ok(())
+    }
+
+    /// The entries.
+    pub fn get(&self) -> &'static [T] {
+        let p = self.ptr.load(Ordering::Acquire);
+        if p.is_null() {
+            return &[];
+        }
+        // SAFETY: init stored `len` entries of a region at least that large, aligned, in a mapping
+        // that lives for the rest of the process; T is ShmemSafe, so zeroed (or previously
+        // initialised) bytes are a valid T, shared only through atomics or locks.
+        unsafe { std::slice::from_raw_parts(p, self.len.load(Ordering::Acquire)) }
+    }
+}
+
+impl<T: ShmemSafe> Default for ShmemArray<T> {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -510,6 +510,10 @@ mod tests {
         c
     }
 
+    fn count(c: &Connection, sql: &str) -> i64 {
+        c.query_row(sql, [], |r| r.get(0)).expect(sql)
+    }
+
     #[test]
     fn create_and_look_up_schemas() {
         let c = conn();
@@ -522,13 +526,10 @@ mod tests {
         assert_eq!(e.sqlstate, sql::sqlstate::DUPLICATE_SCHEMA);
         assert!(!create_schema(&c, "s1", "u", true, &mut notices).expect("skip"));
         assert_eq!(notices.len(), 1);
-        let n: i64 = c
-            .query_row(
-                "SELECT count(*) FROM \"pg_catalog.pg_namespace\" WHERE nspname = 's1'",
-                [],
-                |r| r.get(0),
-            )
-            .expect("count");
+        let n = count(
+            &c,
+            "SELECT count(*) FROM \"pg_catalog.pg_namespace\" WHERE nspname = 's1'",
+        );
         assert_eq!(n, 1);
         assert_eq!(
             validate_schema_name("a.b").expect_err("dot").sqlstate,
@@ -557,13 +558,10 @@ mod tests {
         );
         drop_schemas(&c, &["s".into()], false, true, &[], &mut notices).expect("cascade");
         assert!(!is_schema(&c, "s"));
-        let left: i64 = c
-            .query_row(
-                "SELECT count(*) FROM sqlite_schema WHERE name LIKE 's.%'",
-                [],
-                |r| r.get(0),
-            )
-            .expect("count");
+        let left = count(
+            &c,
+            "SELECT count(*) FROM sqlite_schema WHERE name LIKE 's.%'",
+        );
         assert_eq!(left, 0);
         let e = drop_schemas(&c, &["s".into()], false, false, &[], &mut notices).expect_err("gone");
         assert_eq!(e.sqlstate, sql::sqlstate::INVALID_SCHEMA_NAME);
@@ -589,13 +587,10 @@ mod tests {
         assert_eq!(cookie(&c), created, "nothing created, cookie unchanged");
         drop_schemas(&c, &["s".into()], false, false, &[], &mut notices).expect("drop");
         assert_ne!(cookie(&c), created);
-        let left: i64 = c
-            .query_row(
-                "SELECT count(*) FROM sqlite_schema WHERE name = 'minipg_namespace_change'",
-                [],
-                |r| r.get(0),
-            )
-            .expect("count");
+        let left = count(
+            &c,
+            "SELECT count(*) FROM sqlite_schema WHERE name = 'minipg_namespace_change'",
+        );
         assert_eq!(left, 0, "the scratch table leaves nothing behind");
     }
 

@@ -117,6 +117,14 @@ impl SpiError {
     }
 }
 
+/// 25001: `what` refuses to run inside a transaction block.
+pub(crate) fn inside_block(what: &str) -> SpiError {
+    SpiError::new(
+        sqlstate::ACTIVE_SQL_TRANSACTION,
+        format!("{what} cannot run inside a transaction block"),
+    )
+}
+
 impl From<SqlError> for SpiError {
     fn from(e: SqlError) -> Self {
         if e.sqlstate == sqlstate::QUERY_CANCELED

@@ -16,7 +16,7 @@ use sql::{Statements, Value};
 use crate::authorizer::Scratch;
 use crate::catalog::{self, DbCatalog};
 use crate::connection::SqlConn;
-use crate::error::{ErrorContext, SpiError, map_sqlite_error};
+use crate::error::{ErrorContext, SpiError, inside_block, map_sqlite_error};
 use crate::result::Notice;
 use crate::runtime;
 
@@ -113,13 +113,8 @@ pub(crate) fn run_query(
 ) -> Result<u64, SpiError> {
     let params = coerce_params(plan, params)?;
     runtime::start_statement_clock();
-    sql.auth.reset();
+    let mut stmt = bound_statement(sql, plan, &params, in_client_block)?;
     let fail = |e| client_error(sql, e, in_client_block);
-    let mut stmt = sql.conn.prepare_cached(&plan.sqlite).map_err(fail)?;
-    for (i, value) in params.iter().enumerate() {
-        stmt.raw_bind_parameter(i + 1, runtime::to_sql(value))
-            .map_err(fail)?;
-    }
     let width = plan.columns.len();
     let mut processed = 0u64;
     let mut rows = stmt.raw_query();
@@ -145,6 +140,24 @@ pub(crate) fn run_query(
     Ok(processed)
 }
 
+/// The plan's SQLite statement (from the connection's cache) with `params` (in their storage
+/// form) bound, the authorizer's per-statement state reset.
+fn bound_statement<'c>(
+    sql: &'c SqlConn,
+    plan: &QueryPlan,
+    params: &[Value],
+    in_client_block: bool,
+) -> Result<rusqlite::CachedStatement<'c>, SpiError> {
+    sql.auth.reset();
+    let fail = |e| client_error(sql, e, in_client_block);
+    let mut stmt = sql.conn.prepare_cached(&plan.sqlite).map_err(fail)?;
+    for (i, value) in params.iter().enumerate() {
+        stmt.raw_bind_parameter(i + 1, runtime::to_sql(value))
+            .map_err(fail)?;
+    }
+    Ok(stmt)
+}
+
 /// Runs a plan once with parameters already in their types' storage form (COPY FROM's rows,
 /// each field read by its column's input function), returning the rows it changed. The
 /// SQLite statement is prepared once and kept in the connection's cache.
@@ -154,13 +167,8 @@ pub(crate) fn run_with_stored_params(
     params: &[Value],
     in_client_block: bool,
 ) -> Result<u64, SpiError> {
-    sql.auth.reset();
+    let mut stmt = bound_statement(sql, plan, params, in_client_block)?;
     let fail = |e| client_error(sql, e, in_client_block);
-    let mut stmt = sql.conn.prepare_cached(&plan.sqlite).map_err(fail)?;
-    for (i, value) in params.iter().enumerate() {
-        stmt.raw_bind_parameter(i + 1, runtime::to_sql(value))
-            .map_err(fail)?;
-    }
     let mut rows = stmt.raw_query();
     while rows.next().map_err(fail)?.is_some() {}
     drop(rows);
@@ -280,14 +288,12 @@ pub(crate) fn run_ddl(sql: &SqlConn, ddl: &Ddl) -> Result<(Vec<Notice>, Option<u
 
 /// VACUUM / ANALYZE over SQLite's own maintenance: VACUUM returns free pages to the file
 /// (FULL rebuilds it), ANALYZE refreshes the planner's statistics (`tables`: SQLite names;
-/// none for all).
-pub(crate) fn vacuum(
-    sql: &SqlConn,
-    vacuum: bool,
-    full: bool,
-    analyze: bool,
-    tables: &[String],
-) -> Result<(), SpiError> {
+/// none for all). VACUUM inside a transaction block (`in_block`) is 25001, as in PostgreSQL.
+pub(crate) fn vacuum(sql: &SqlConn, in_block: bool, v: &sql::plan::Vacuum) -> Result<(), SpiError> {
+    let (vacuum, full, analyze, tables) = (v.vacuum, v.full, v.analyze, &v.tables);
+    if in_block && vacuum {
+        return Err(inside_block("VACUUM"));
+    }
     let run = |text: &str| {
         sql.trusted(|c| c.execute_batch(text))
             .map_err(|e| client_error(sql, e, false))

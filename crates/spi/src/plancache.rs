@@ -120,6 +120,14 @@ impl<T: Clone> PlanCache<T> {
         self.entries.clear();
     }
 
+    /// The end of a transaction: a rollback that undid a schema change (`schema_changed`, which
+    /// this resets) makes every plan stale.
+    pub(crate) fn end_transaction(&mut self, committed: bool, schema_changed: &mut bool) {
+        if !committed && std::mem::take(schema_changed) {
+            self.clear();
+        }
+    }
+
     #[cfg(test)]
     pub(crate) fn len(&self) -> usize {
         self.entries.len()

@@ -36,7 +36,7 @@ use sql::{Statements, Type, Value};
 use crate::catalog::DbCatalog;
 use crate::connection::{OpenOptions, SqlConn, Trust};
 use crate::datadir::{self, database_exists, database_path};
-use crate::error::{SpiError, sqlstate};
+use crate::error::{SpiError, inside_block, sqlstate};
 use crate::exec;
 use crate::interrupt;
 use crate::notify::ListenAction;
@@ -93,7 +93,7 @@ impl Prepared {
             return None;
         };
         match plan.as_ref() {
-            Plan::Utility(Utility::Vacuum { vacuum: true, .. }) => Some("VACUUM"),
+            Plan::Utility(Utility::Vacuum(v)) if v.vacuum => Some("VACUUM"),
             Plan::Utility(Utility::CreateDatabase(_)) => Some("CREATE DATABASE"),
             Plan::Utility(Utility::DropDatabase { .. }) => Some("DROP DATABASE"),
             Plan::Utility(Utility::Discard) => Some("DISCARD ALL"),
@@ -607,10 +607,8 @@ impl Session {
 
     fn end_block(&mut self, committed: bool) {
         self.sql.notify.finish(&self.database, committed);
-        if !committed && self.schema_changed_in_block {
-            self.plans.clear();
-        }
-        self.schema_changed_in_block = false;
+        self.plans
+            .end_transaction(committed, &mut self.schema_changed_in_block);
         self.pending_begin = false;
         self.implicit = Implicit::None;
         self.portals.close_all();
@@ -869,16 +867,8 @@ impl Session {
                 }
                 Ok(QueryResult::tag("LOCK TABLE"))
             }
-            Utility::Vacuum {
-                vacuum,
-                full,
-                analyze,
-                tables,
-            } => {
-                if in_block && *vacuum {
-                    return Err(inside_block("VACUUM"));
-                }
-                exec::vacuum(&self.sql, *vacuum, *full, *analyze, tables)?;
+            Utility::Vacuum(v) => {
+                exec::vacuum(&self.sql, in_block, v)?;
                 Ok(QueryResult::tag(u.tag()))
             }
             Utility::Commit => match self.tx {
@@ -1270,13 +1260,6 @@ fn outside_block(what: &str) -> SpiError {
     )
 }
 
-fn inside_block(what: &str) -> SpiError {
-    SpiError::new(
-        sqlstate::ACTIVE_SQL_TRANSACTION,
-        format!("{what} cannot run inside a transaction block"),
-    )
-}
-
 fn missing_prepared(name: &str) -> SpiError {
     SpiError::new(
         sqlstate::INVALID_SQL_STATEMENT_NAME,
@@ -1295,6 +1278,8 @@ mod copy;
 mod portal;
 
 pub use portal::{Fetched, PortalId};
+#[cfg(test)]
+mod test_support;
 #[cfg(test)]
 mod tests;
 #[cfg(test)]

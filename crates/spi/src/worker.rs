@@ -49,10 +49,8 @@ impl WorkerConn {
     /// Ends the transaction's bookkeeping; after a rollback that undid DDL, forgets the plans.
     fn end_transaction(&mut self, committed: bool) {
         self.sql.notify.finish(&self.database, committed);
-        if !committed && self.schema_changed {
-            self.plans.clear();
-        }
-        self.schema_changed = false;
+        self.plans
+            .end_transaction(committed, &mut self.schema_changed);
         self.in_transaction = false;
         self.writes = 0;
     }
@@ -587,19 +585,9 @@ impl SpiClient {
                     u.tag()
                 ),
             )),
-            Utility::Vacuum {
-                vacuum,
-                full,
-                analyze,
-                tables,
-            } => {
-                if *vacuum {
-                    return Err(SpiError::new(
-                        sqlstate::ACTIVE_SQL_TRANSACTION,
-                        "VACUUM cannot run inside a transaction block",
-                    ));
-                }
-                exec::vacuum(&w.sql, false, *full, *analyze, tables)?;
+            Utility::Vacuum(v) => {
+                // SPI always runs inside a transaction.
+                exec::vacuum(&w.sql, true, v)?;
                 Ok(SpiOk::Utility)
             }
             Utility::Begin { .. }

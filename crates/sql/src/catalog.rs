@@ -69,6 +69,11 @@ impl Identity {
     }
 }
 
+/// The attribute number (`attnum`) of a relation's column at 0-based `index`.
+pub fn attnum(index: usize) -> i16 {
+    i16::try_from(index + 1).unwrap_or(i16::MAX)
+}
+
 /// One column of a relation (`pg_attribute` plus its default).
 #[derive(Clone, Debug, PartialEq)]
 pub struct RelColumn {

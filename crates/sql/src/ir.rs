@@ -28,6 +28,30 @@ impl Expr {
         Expr::new(ExprKind::Const(v), ty)
     }
 
+    /// A reference to `column`, the `col`th of FROM item `rte` of the query `level` levels up,
+    /// qualified by `qualifier` (`None`: bare) and written at `position`.
+    pub fn column(
+        level: usize,
+        rte: usize,
+        col: usize,
+        column: &RteColumn,
+        qualifier: Option<String>,
+        position: Option<usize>,
+    ) -> Expr {
+        Expr {
+            kind: ExprKind::Column(ColumnRef {
+                level,
+                rte,
+                col,
+                qualifier,
+                name: column.sqlite_name.clone(),
+                position,
+            }),
+            ty: column.ty,
+            typmod: column.typmod,
+        }
+    }
+
     pub fn null(ty: Type) -> Expr {
         Expr::constant(Value::Null, ty)
     }
@@ -287,6 +311,24 @@ pub struct RteColumn {
     pub hidden: bool,
 }
 
+impl RteColumn {
+    /// A table's columns as a range-table entry reads them: by their own names, numbered from 1.
+    pub fn of_table(columns: &[crate::catalog::RelColumn]) -> Vec<RteColumn> {
+        columns
+            .iter()
+            .enumerate()
+            .map(|(i, c)| RteColumn {
+                name: c.name.clone(),
+                sqlite_name: c.name.clone(),
+                ty: c.ty,
+                typmod: c.typmod,
+                attnum: crate::catalog::attnum(i),
+                hidden: false,
+            })
+            .collect()
+    }
+}
+
 #[derive(Clone, Debug)]
 pub enum RteSource {
     /// An SQLite table or view (quoted when emitted).
@@ -432,193 +474,113 @@ pub enum InsertSource {
     Query(Box<Query>),
 }
 
+/// The direct sub-expressions of an expression (not inside subqueries), written once for both
+/// visitors below: `$kind` is `&self.kind` or `&mut self.kind`, `$iter` is `iter` or
+/// `iter_mut`, and `mut` is given for the mutable one.
+macro_rules! for_each_child {
+    ($kind:expr, $f:ident, $iter:ident $(, $m:tt)?) => {
+        match $kind {
+            ExprKind::Const(_) | ExprKind::Param(_) | ExprKind::Column(_) => {}
+            ExprKind::Call { args, .. }
+            | ExprKind::Internal { args, .. }
+            | ExprKind::And(args)
+            | ExprKind::Or(args)
+            | ExprKind::Coalesce(args)
+            | ExprKind::MinMax { args, .. }
+            | ExprKind::Array(args)
+            | ExprKind::Row { fields: args, .. } => args.$iter().for_each($f),
+            ExprKind::Cast { arg, .. }
+            | ExprKind::Not(arg)
+            | ExprKind::IsNull { arg, .. }
+            | ExprKind::BoolTest { arg, .. }
+            | ExprKind::Grouped(arg) => $f(arg),
+            ExprKind::Distinct { left, right, .. } | ExprKind::NullIf(left, right) => {
+                $f(left);
+                $f(right);
+            }
+            ExprKind::Case {
+                operand,
+                whens,
+                else_,
+            } => {
+                if let Some(o) = operand {
+                    $f(o);
+                }
+                for (w, t) in whens {
+                    $f(w);
+                    $f(t);
+                }
+                if let Some(e) = else_ {
+                    $f(e);
+                }
+            }
+            ExprKind::InList { arg, list, .. } => {
+                $f(arg);
+                list.$iter().for_each($f);
+            }
+            ExprKind::ArrayCompare { left, array, .. } => {
+                $f(left);
+                $f(array);
+            }
+            ExprKind::SubLink { kind, .. } => match kind {
+                SubLink::In { tests, .. } => tests.$iter().for_each($f),
+                SubLink::Quantified { test, .. } => $f(test),
+                SubLink::Exists | SubLink::Scalar | SubLink::Array => {}
+            },
+            ExprKind::Subscript {
+                array,
+                index,
+                upper,
+                ..
+            } => {
+                $f(array);
+                $f(index);
+                if let Some(u) = upper {
+                    $f(u);
+                }
+            }
+            ExprKind::Aggregate {
+                args,
+                filter,
+                order_by,
+                ..
+            } => {
+                args.$iter().for_each(&mut *$f);
+                if let Some(x) = filter {
+                    $f(x);
+                }
+                for k in order_by {
+                    $f(&$($m)? k.expr);
+                }
+            }
+            ExprKind::WindowCall {
+                args,
+                filter,
+                window,
+                ..
+            } => {
+                args.$iter().for_each(&mut *$f);
+                if let Some(x) = filter {
+                    $f(x);
+                }
+                window.partition_by.$iter().for_each(&mut *$f);
+                for k in &$($m)? window.order_by {
+                    $f(&$($m)? k.expr);
+                }
+            }
+        }
+    };
+}
+
 impl Expr {
     /// Calls `f` on each direct sub-expression (not inside subqueries), mutably; the same
     /// children as [`Expr::for_each_child`].
     pub fn for_each_child_mut(&mut self, f: &mut dyn FnMut(&mut Expr)) {
-        match &mut self.kind {
-            ExprKind::Const(_) | ExprKind::Param(_) | ExprKind::Column(_) => {}
-            ExprKind::Call { args, .. }
-            | ExprKind::Internal { args, .. }
-            | ExprKind::And(args)
-            | ExprKind::Or(args)
-            | ExprKind::Coalesce(args)
-            | ExprKind::MinMax { args, .. }
-            | ExprKind::Array(args)
-            | ExprKind::Row { fields: args, .. } => args.iter_mut().for_each(f),
-            ExprKind::Cast { arg, .. }
-            | ExprKind::Not(arg)
-            | ExprKind::IsNull { arg, .. }
-            | ExprKind::BoolTest { arg, .. }
-            | ExprKind::Grouped(arg) => f(arg),
-            ExprKind::Distinct { left, right, .. } | ExprKind::NullIf(left, right) => {
-                f(left);
-                f(right);
-            }
-            ExprKind::Case {
-                operand,
-                whens,
-                else_,
-            } => {
-                if let Some(o) = operand {
-                    f(o);
-                }
-                for (w, t) in whens {
-                    f(w);
-                    f(t);
-                }
-                if let Some(e) = else_ {
-                    f(e);
-                }
-            }
-            ExprKind::InList { arg, list, .. } => {
-                f(arg);
-                list.iter_mut().for_each(f);
-            }
-            ExprKind::ArrayCompare { left, array, .. } => {
-                f(left);
-                f(array);
-            }
-            ExprKind::SubLink { kind, .. } => match kind {
-                SubLink::In { tests, .. } => tests.iter_mut().for_each(f),
-                SubLink::Quantified { test, .. } => f(test),
-                SubLink::Exists | SubLink::Scalar | SubLink::Array => {}
-            },
-            ExprKind::Subscript {
-                array,
-                index,
-                upper,
-                ..
-            } => {
-                f(array);
-                f(index);
-                if let Some(u) = upper {
-                    f(u);
-                }
-            }
-            ExprKind::Aggregate {
-                args,
-                filter,
-                order_by,
-                ..
-            } => {
-                args.iter_mut().for_each(&mut *f);
-                if let Some(x) = filter {
-                    f(x);
-                }
-                for k in order_by {
-                    f(&mut k.expr);
-                }
-            }
-            ExprKind::WindowCall {
-                args,
-                filter,
-                window,
-                ..
-            } => {
-                args.iter_mut().for_each(&mut *f);
-                if let Some(x) = filter {
-                    f(x);
-                }
-                window.partition_by.iter_mut().for_each(&mut *f);
-                for k in &mut window.order_by {
-                    f(&mut k.expr);
-                }
-            }
-        }
+        for_each_child!(&mut self.kind, f, iter_mut, mut)
     }
 
     /// Calls `f` on each direct sub-expression (not inside subqueries).
     pub fn for_each_child(&self, f: &mut dyn FnMut(&Expr)) {
-        match &self.kind {
-            ExprKind::Const(_) | ExprKind::Param(_) | ExprKind::Column(_) => {}
-            ExprKind::Call { args, .. }
-            | ExprKind::Internal { args, .. }
-            | ExprKind::And(args)
-            | ExprKind::Or(args)
-            | ExprKind::Coalesce(args)
-            | ExprKind::MinMax { args, .. }
-            | ExprKind::Array(args)
-            | ExprKind::Row { fields: args, .. } => args.iter().for_each(f),
-            ExprKind::Cast { arg, .. }
-            | ExprKind::Not(arg)
-            | ExprKind::IsNull { arg, .. }
-            | ExprKind::BoolTest { arg, .. }
-            | ExprKind::Grouped(arg) => f(arg),
-            ExprKind::Distinct { left, right, .. } | ExprKind::NullIf(left, right) => {
-                f(left);
-                f(right);
-            }
-            ExprKind::Case {
-                operand,
-                whens,
-                else_,
-            } => {
-                if let Some(o) = operand {
-                    f(o);
-                }
-                for (w, t) in whens {
-                    f(w);
-                    f(t);
-                }
-                if let Some(e) = else_ {
-                    f(e);
-                }
-            }
-            ExprKind::InList { arg, list, .. } => {
-                f(arg);
-                list.iter().for_each(f);
-            }
-            ExprKind::ArrayCompare { left, array, .. } => {
-                f(left);
-                f(array);
-            }
-            ExprKind::SubLink { kind, .. } => match kind {
-                SubLink::In { tests, .. } => tests.iter().for_each(f),
-                SubLink::Quantified { test, .. } => f(test),
-                SubLink::Exists | SubLink::Scalar | SubLink::Array => {}
-            },
-            ExprKind::Subscript {
-                array,
-                index,
-                upper,
-                ..
-            } => {
-                f(array);
-                f(index);
-                if let Some(u) = upper {
-                    f(u);
-                }
-            }
-            ExprKind::Aggregate {
-                args,
-                filter,
-                order_by,
-                ..
-            } => {
-                args.iter().for_each(&mut *f);
-                if let Some(x) = filter {
-                    f(x);
-                }
-                for k in order_by {
-                    f(&k.expr);
-                }
-            }
-            ExprKind::WindowCall {
-                args,
-                filter,
-                window,
-                ..
-            } => {
-                args.iter().for_each(&mut *f);
-                if let Some(x) = filter {
-                    f(x);
-                }
-                window.partition_by.iter().for_each(&mut *f);
-                for k in &window.order_by {
-                    f(&k.expr);
-                }
-            }
-        }
+        for_each_child!(&self.kind, f, iter)
     }
 }

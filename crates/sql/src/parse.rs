@@ -597,34 +597,48 @@ pub(crate) fn parse_tokens(
     positions: &Positions,
     tokens: Vec<TokenWithSpan>,
 ) -> Result<ast::Statement> {
+    // An error message shows the tokens as they were parsed (`TABLE t` read as
+    // `SELECT * FROM t`).
+    parse_all(
+        text,
+        positions,
+        tokens,
+        |p| p.parse_statement(),
+        rewrite_table_shorthand,
+    )
+}
+
+/// Parses one `what` (a statement, an expression) from `tokens`: all of them, anything left
+/// over being a syntax error at its first token. The tokens go to the parser (no copy: a long
+/// statement has many); an error message tokenizes the text again, through `as_parsed`.
+fn parse_all<T>(
+    text: &str,
+    positions: &Positions,
+    tokens: Vec<TokenWithSpan>,
+    what: impl FnOnce(&mut Parser<'_>) -> std::result::Result<T, ParserError>,
+    as_parsed: fn(Vec<TokenWithSpan>) -> Vec<TokenWithSpan>,
+) -> Result<T> {
     let dialect = dialect();
-    // The tokens go to the parser (no copy: a long statement has many); an error message
-    // tokenizes the statement again.
     let range = token_range(&tokens);
     let mut parser = Parser::new(&dialect)
         .with_recursion_limit(MAX_NESTING)
         .with_tokens_with_locations(tokens);
-    let stmt = match parser.parse_statement() {
-        Ok(stmt) => stmt,
+    let parsed = match what(&mut parser) {
+        Ok(parsed) => parsed,
         Err(e) => {
             let at = parser.index();
-            // As they were parsed (`TABLE t` read as `SELECT * FROM t`).
-            let tokens = rewrite_table_shorthand(tokens_in(text, positions, range));
+            let tokens = as_parsed(tokens_in(text, positions, range));
             return Err(parser_error(text, positions, &tokens, at, e));
         }
     };
-    // Anything left over is a syntax error at its first token.
     loop {
         let next = parser.next_token();
         match &next.token {
-            Token::EOF => break,
+            Token::EOF => return Ok(parsed),
             Token::Whitespace(_) => continue,
-            _ => {
-                return Err(syntax_error_at(text, positions, &next));
-            }
+            _ => return Err(syntax_error_at(text, positions, &next)),
         }
     }
-    Ok(stmt)
 }
 
 /// The character range `tokens` cover.
@@ -660,27 +674,7 @@ pub(crate) fn parse_expr_tokens(
     positions: &Positions,
     tokens: Vec<TokenWithSpan>,
 ) -> Result<ast::Expr> {
-    let dialect = dialect();
-    let range = token_range(&tokens);
-    let mut parser = Parser::new(&dialect)
-        .with_recursion_limit(MAX_NESTING)
-        .with_tokens_with_locations(tokens);
-    let expr = match parser.parse_expr() {
-        Ok(e) => e,
-        Err(e) => {
-            let at = parser.index();
-            let tokens = tokens_in(text, positions, range);
-            return Err(parser_error(text, positions, &tokens, at, e));
-        }
-    };
-    loop {
-        let next = parser.next_token();
-        match &next.token {
-            Token::EOF => return Ok(expr),
-            Token::Whitespace(_) => continue,
-            _ => return Err(syntax_error_at(text, positions, &next)),
-        }
-    }
+    parse_all(text, positions, tokens, |p| p.parse_expr(), |tokens| tokens)
 }
 
 fn token_text(text: &str, positions: &Positions, t: &TokenWithSpan) -> String {

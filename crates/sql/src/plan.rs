@@ -34,6 +34,16 @@ pub struct CopyColumn {
     pub typmod: crate::types::Typmod,
 }
 
+impl CopyColumn {
+    pub fn new(name: &str, ty: Type, typmod: crate::types::Typmod) -> Self {
+        CopyColumn {
+            name: name.to_string(),
+            ty,
+            typmod,
+        }
+    }
+}
+
 /// COPY: the statement that stores or produces the rows, and how the data is laid out.
 #[derive(Clone, Debug)]
 pub struct CopyPlan {
@@ -130,6 +140,24 @@ pub struct NewRelation {
     pub kind: RelKind,
     pub sqlite_name: String,
     pub columns: Vec<RelColumn>,
+}
+
+impl NewRelation {
+    /// A table being created.
+    pub fn table(
+        schema: String,
+        name: String,
+        sqlite_name: String,
+        columns: Vec<RelColumn>,
+    ) -> Self {
+        NewRelation {
+            schema,
+            name,
+            kind: RelKind::Table,
+            sqlite_name,
+            columns,
+        }
+    }
 }
 
 /// A sequence being created: by CREATE SEQUENCE, or for a serial or identity column.
@@ -380,6 +408,16 @@ impl Ddl {
     }
 }
 
+/// VACUUM [FULL] / ANALYZE, on the whole database or some tables (SQLite names).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Vacuum {
+    /// VACUUM (with ANALYZE when `analyze`); else ANALYZE alone.
+    pub vacuum: bool,
+    pub full: bool,
+    pub analyze: bool,
+    pub tables: Vec<String>,
+}
+
 /// A command the session carries out itself.
 #[derive(Clone, Debug)]
 pub enum Utility {
@@ -393,13 +431,7 @@ pub enum Utility {
     /// LOCK TABLE (SQLite's write lock covers it; only a transaction block may ask).
     Lock,
     /// VACUUM [FULL] / ANALYZE, on the whole database or some tables (SQLite names).
-    Vacuum {
-        /// VACUUM (with ANALYZE when `analyze`); else ANALYZE alone.
-        vacuum: bool,
-        full: bool,
-        analyze: bool,
-        tables: Vec<String>,
-    },
+    Vacuum(Vacuum),
     Commit,
     Rollback,
     Savepoint(String),
@@ -485,8 +517,8 @@ impl Utility {
             Utility::Begin { start: true, .. } => "START TRANSACTION",
             Utility::SetTransactionReadOnly(_) => "SET",
             Utility::Lock => "LOCK TABLE",
-            Utility::Vacuum { vacuum: false, .. } => "ANALYZE",
-            Utility::Vacuum { .. } => "VACUUM",
+            Utility::Vacuum(v) if !v.vacuum => "ANALYZE",
+            Utility::Vacuum(_) => "VACUUM",
             Utility::Commit => "COMMIT",
             Utility::Rollback | Utility::RollbackTo(_) => "ROLLBACK",
             Utility::Savepoint(_) => "SAVEPOINT",

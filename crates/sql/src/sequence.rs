@@ -62,6 +62,23 @@ fn invalid(message: String) -> SqlError {
     SqlError::new(sqlstate::INVALID_PARAMETER_VALUE, message)
 }
 
+/// 22023 unless `value` (the `what` option's) lies within the sequence's MINVALUE ..= MAXVALUE.
+fn within_bounds(what: &str, value: i64, f: &SeqForm) -> Result<()> {
+    if value < f.min {
+        return Err(invalid(format!(
+            "{what} value ({value}) cannot be less than MINVALUE ({})",
+            f.min
+        )));
+    }
+    if value > f.max {
+        return Err(invalid(format!(
+            "{what} value ({value}) cannot be greater than MAXVALUE ({})",
+            f.max
+        )));
+    }
+    Ok(())
+}
+
 fn type_bounds(t: Type) -> (i64, i64) {
     match t {
         Type::INT2 => (i64::from(i16::MIN), i64::from(i16::MAX)),
@@ -133,44 +150,39 @@ pub fn apply_options(
         f.cycle = false;
     }
     let (lo, hi) = type_bounds(f.typid);
-    match o.max {
-        Some(Some(m)) => {
-            f.max = m;
-            d.log_cnt = 0;
-        }
-        given => {
-            if init || given.is_some() || reset_max {
-                f.max = if f.increment > 0 || reset_max { hi } else { -1 };
+    let typid = f.typid;
+    // MAXVALUE or MINVALUE: as given, else `default` when defining, resetting or `NO …`; then
+    // within the data type's range.
+    let mut bound = |what: &str,
+                     value: &mut i64,
+                     given: Option<Option<i64>>,
+                     reset: bool,
+                     default: i64|
+     -> Result<()> {
+        match given {
+            Some(Some(m)) => {
+                *value = m;
                 d.log_cnt = 0;
             }
-        }
-    }
-    if f.max < lo || f.max > hi {
-        return Err(invalid(format!(
-            "MAXVALUE ({}) is out of range for sequence data type {}",
-            f.max,
-            format_type(f.typid, -1)
-        )));
-    }
-    match o.min {
-        Some(Some(m)) => {
-            f.min = m;
-            d.log_cnt = 0;
-        }
-        given => {
-            if init || given.is_some() || reset_min {
-                f.min = if f.increment < 0 || reset_min { lo } else { 1 };
-                d.log_cnt = 0;
+            given => {
+                if init || given.is_some() || reset {
+                    *value = default;
+                    d.log_cnt = 0;
+                }
             }
         }
-    }
-    if f.min < lo || f.min > hi {
-        return Err(invalid(format!(
-            "MINVALUE ({}) is out of range for sequence data type {}",
-            f.min,
-            format_type(f.typid, -1)
-        )));
-    }
+        if *value < lo || *value > hi {
+            return Err(invalid(format!(
+                "{what} ({value}) is out of range for sequence data type {}",
+                format_type(typid, -1)
+            )));
+        }
+        Ok(())
+    };
+    let default_max = if f.increment > 0 || reset_max { hi } else { -1 };
+    bound("MAXVALUE", &mut f.max, o.max, reset_max, default_max)?;
+    let default_min = if f.increment < 0 || reset_min { lo } else { 1 };
+    bound("MINVALUE", &mut f.min, o.min, reset_min, default_min)?;
     if f.min >= f.max {
         return Err(invalid(format!(
             "MINVALUE ({}) must be less than MAXVALUE ({})",
@@ -182,18 +194,7 @@ pub fn apply_options(
     } else if init {
         f.start = if f.increment > 0 { f.min } else { f.max };
     }
-    if f.start < f.min {
-        return Err(invalid(format!(
-            "START value ({}) cannot be less than MINVALUE ({})",
-            f.start, f.min
-        )));
-    }
-    if f.start > f.max {
-        return Err(invalid(format!(
-            "START value ({}) cannot be greater than MAXVALUE ({})",
-            f.start, f.max
-        )));
-    }
+    within_bounds("START", f.start, &f)?;
     if let Some(r) = o.restart {
         d.last_value = r.unwrap_or(f.start);
         d.is_called = false;
@@ -202,18 +203,7 @@ pub fn apply_options(
         d.last_value = f.start;
         d.is_called = false;
     }
-    if d.last_value < f.min {
-        return Err(invalid(format!(
-            "RESTART value ({}) cannot be less than MINVALUE ({})",
-            d.last_value, f.min
-        )));
-    }
-    if d.last_value > f.max {
-        return Err(invalid(format!(
-            "RESTART value ({}) cannot be greater than MAXVALUE ({})",
-            d.last_value, f.max
-        )));
-    }
+    within_bounds("RESTART", d.last_value, &f)?;
     if let Some(c) = o.cache {
         if c <= 0 {
             return Err(invalid(format!("CACHE ({c}) must be greater than zero")));

@@ -25,6 +25,7 @@ use std::time::{Instant, SystemTime};
 use auth::hba::{self, Method};
 use auth::scram::{self, Exchange, Step};
 use bytes::{Buf, Bytes, BytesMut};
+use spi::sqlstate;
 
 use crate::connection::{Connection, Incoming};
 use crate::error::WireError;
@@ -92,7 +93,7 @@ fn response<S: Read + Write + AsRawFd>(
             }
             Incoming::Timeout => {
                 return Err(Failure::fatal(
-                    "08006",
+                    sqlstate::CONNECTION_FAILURE,
                     "canceling authentication due to timeout",
                 ));
             }
@@ -124,7 +125,7 @@ pub(crate) fn authenticate<S: Read + Write + AsRawFd>(
     database: &str,
     deadline: Instant,
 ) -> Result<Authenticated, Failure> {
-    let role = login::lookup(user).map_err(|e| Failure::fatal("XX000", e))?;
+    let role = login::lookup(user).map_err(|e| Failure::fatal(sqlstate::INTERNAL_ERROR, e))?;
     if let Some(installed) = hba::installed() {
         let ssl = conn.is_tls();
         let member = |g: &str| {
@@ -149,7 +150,7 @@ pub(crate) fn authenticate<S: Read + Write + AsRawFd>(
         };
         let Some(rule) = hba::find(&installed.rules, &client, &member) else {
             return Err(Failure::fatal(
-                "28000",
+                sqlstate::INVALID_AUTHORIZATION_SPECIFICATION,
                 format!(
                     "no pg_hba.conf entry for host \"{host}\", user \"{user}\", database \"{database}\", {encryption}"
                 ),
@@ -159,15 +160,26 @@ pub(crate) fn authenticate<S: Read + Write + AsRawFd>(
             Method::Trust => Ok(()),
             Method::Reject => {
                 return Err(Failure::fatal(
-                    "28000",
+                    sqlstate::INVALID_AUTHORIZATION_SPECIFICATION,
                     format!(
                         "pg_hba.conf rejects connection for host \"{host}\", user \"{user}\", database \"{database}\", {encryption}"
                     ),
                 ));
             }
-            Method::Password => cleartext(conn, hooks, role.as_ref(), user, deadline)?,
-            Method::Md5 => md5(conn, hooks, role.as_ref(), user, deadline)?,
-            Method::ScramSha256 => scram_exchange(conn, hooks, role.as_ref(), user, deadline)?,
+            method => {
+                let mut check = PasswordCheck {
+                    conn,
+                    hooks,
+                    role: role.as_ref(),
+                    user,
+                    deadline,
+                };
+                match method {
+                    Method::Md5 => check.md5()?,
+                    Method::ScramSha256 => check.scram()?,
+                    _ => check.cleartext()?,
+                }
+            }
         };
         if let Err(reason) = outcome {
             tracing::info!(
@@ -177,20 +189,20 @@ pub(crate) fn authenticate<S: Read + Write + AsRawFd>(
                 rule.text
             );
             return Err(Failure::fatal(
-                "28P01",
+                sqlstate::INVALID_PASSWORD,
                 format!("password authentication failed for user \"{user}\""),
             ));
         }
     }
     let Some(role) = role else {
         return Err(Failure::fatal(
-            "28000",
+            sqlstate::INVALID_AUTHORIZATION_SPECIFICATION,
             format!("role \"{user}\" does not exist"),
         ));
     };
     if !role.can_login {
         return Err(Failure::fatal(
-            "28000",
+            sqlstate::INVALID_AUTHORIZATION_SPECIFICATION,
             format!("role \"{user}\" is not permitted to log in"),
         ));
     }
@@ -206,131 +218,143 @@ fn stored(role: Option<&LoginRole>, user: &str) -> Result<auth::Stored, String> 
     Ok(auth::Stored::parse(pw))
 }
 
-/// `password`: AuthenticationCleartextPassword. `Ok(Err(reason))`: a wrong password.
-fn cleartext<S: Read + Write + AsRawFd>(
-    conn: &mut Connection<S>,
-    hooks: &mut dyn BackendHooks,
-    role: Option<&LoginRole>,
-    user: &str,
+/// One client's password exchange: its connection, the hooks its waits go through, the role it
+/// asks to log in as (`None`: no such role; the exchange still runs, as PostgreSQL's does) and
+/// the authentication deadline. Each method returns `Ok(Err(reason))` for a wrong password,
+/// the reason being the server log's DETAIL.
+struct PasswordCheck<'a, S> {
+    conn: &'a mut Connection<S>,
+    hooks: &'a mut dyn BackendHooks,
+    role: Option<&'a LoginRole>,
+    user: &'a str,
     deadline: Instant,
-) -> Result<Result<(), String>, Failure> {
-    backend::authentication_cleartext_password(&mut conn.wbuf);
-    let body = response(conn, hooks, deadline)?;
-    let mut r = MessageReader::new(body, "password");
-    let password = r.cstr()?;
-    r.finish()?;
-    if password.is_empty() {
-        return Ok(Err("empty password returned by client".to_owned()));
-    }
-    let stored = match stored(role, user) {
-        Ok(s) => s,
-        Err(reason) => return Ok(Err(reason)),
-    };
-    Ok(if auth::check_cleartext(&stored, user, &password) {
-        Ok(())
-    } else {
-        Err(format!("Password does not match for user \"{user}\"."))
-    })
 }
 
-/// `md5`: SCRAM when the stored secret is a SCRAM verifier, else the MD5 challenge.
-fn md5<S: Read + Write + AsRawFd>(
-    conn: &mut Connection<S>,
-    hooks: &mut dyn BackendHooks,
-    role: Option<&LoginRole>,
-    user: &str,
-    deadline: Instant,
-) -> Result<Result<(), String>, Failure> {
-    let stored = stored(role, user);
-    if let Ok(auth::Stored::Scram(_)) = stored {
-        return scram_exchange(conn, hooks, role, user, deadline);
+impl<S: Read + Write + AsRawFd> PasswordCheck<'_, S> {
+    /// The client's next authentication message.
+    fn response(&mut self) -> Result<Bytes, Failure> {
+        response(self.conn, self.hooks, self.deadline)
     }
-    let salt = scram::random_bytes::<4>();
-    backend::authentication_md5_password(&mut conn.wbuf, salt);
-    let body = response(conn, hooks, deadline)?;
-    let mut r = MessageReader::new(body, "password");
-    let answer = r.cstr()?;
-    r.finish()?;
-    let stored = match stored {
-        Ok(s) => s,
-        Err(reason) => return Ok(Err(reason)),
-    };
-    Ok(if auth::check_md5(&stored, user, &salt, &answer) {
-        Ok(())
-    } else {
-        Err(format!("Password does not match for user \"{user}\"."))
-    })
+
+    /// A PasswordMessage's one string (a password, or an MD5 answer).
+    fn password_message(&mut self) -> Result<String, Failure> {
+        let body = self.response()?;
+        let mut r = MessageReader::new(body, "password");
+        let password = r.cstr()?;
+        r.finish()?;
+        Ok(password)
+    }
+
+    /// `password`: AuthenticationCleartextPassword.
+    fn cleartext(&mut self) -> Result<Result<(), String>, Failure> {
+        backend::authentication_cleartext_password(&mut self.conn.wbuf);
+        let password = self.password_message()?;
+        if password.is_empty() {
+            return Ok(Err("empty password returned by client".to_owned()));
+        }
+        Ok(stored(self.role, self.user)
+            .and_then(|stored| self.matched(auth::check_cleartext(&stored, self.user, &password))))
+    }
+
+    /// `md5`: SCRAM when the stored secret is a SCRAM verifier, else the MD5 challenge.
+    fn md5(&mut self) -> Result<Result<(), String>, Failure> {
+        let stored = stored(self.role, self.user);
+        if let Ok(auth::Stored::Scram(_)) = stored {
+            return self.scram();
+        }
+        let salt = scram::random_bytes::<4>();
+        backend::authentication_md5_password(&mut self.conn.wbuf, salt);
+        let answer = self.password_message()?;
+        Ok(stored
+            .and_then(|stored| self.matched(auth::check_md5(&stored, self.user, &salt, &answer))))
+    }
+
+    /// A check's result: a mismatch's reason names the user.
+    fn matched(&self, ok: bool) -> Result<(), String> {
+        if ok { Ok(()) } else { Err(self.mismatch()) }
+    }
+
+    fn mismatch(&self) -> String {
+        format!("Password does not match for user \"{}\".", self.user)
+    }
+
+    /// `scram-sha-256`: AuthenticationSASL and the SCRAM-SHA-256 exchange.
+    fn scram(&mut self) -> Result<Result<(), String>, Failure> {
+        let user = self.user;
+        let (verifier, reason) = match stored(self.role, user) {
+            Ok(auth::Stored::Scram(v)) => (Some(v), None),
+            Ok(_) => (
+                None,
+                Some(format!(
+                    "User \"{user}\" does not have a valid SCRAM secret."
+                )),
+            ),
+            Err(reason) => (None, Some(reason)),
+        };
+        let binding = self.conn.channel_binding();
+        if binding.is_some() {
+            backend::authentication_sasl(
+                &mut self.conn.wbuf,
+                &[scram::MECHANISM_PLUS, scram::MECHANISM],
+            );
+        } else {
+            backend::authentication_sasl(&mut self.conn.wbuf, &[scram::MECHANISM]);
+        }
+        let body = self.response()?;
+        let mut r = MessageReader::new(body, "SASLInitialResponse");
+        let mechanism = r.cstr()?;
+        let len = r.i32()?;
+        let data = if len < 0 {
+            Bytes::new()
+        } else {
+            r.bytes(usize::try_from(len).unwrap_or(usize::MAX))?
+        };
+        r.finish()?;
+        let plus = binding.is_some() && mechanism == scram::MECHANISM_PLUS;
+        if mechanism != scram::MECHANISM && !plus {
+            return Err(Failure::fatal(
+                sqlstate::PROTOCOL_VIOLATION,
+                "client selected an invalid SASL authentication mechanism",
+            ));
+        }
+        let mut exchange = Exchange::with_binding(verifier, user, binding, plus);
+        let first = exchange.step(&data).map_err(scram_failure)?;
+        let Step::Continue(server_first) = first else {
+            return Err(Failure::fatal(
+                sqlstate::PROTOCOL_VIOLATION,
+                "malformed SCRAM message",
+            ));
+        };
+        backend::authentication_sasl_data(&mut self.conn.wbuf, false, server_first.as_bytes());
+        let body = self.response()?;
+        match exchange.step(&body).map_err(scram_failure)? {
+            Step::Success(server_final) => {
+                backend::authentication_sasl_data(
+                    &mut self.conn.wbuf,
+                    true,
+                    server_final.as_bytes(),
+                );
+                Ok(Ok(()))
+            }
+            Step::Failure => Ok(Err(reason.unwrap_or_else(|| self.mismatch()))),
+            Step::Continue(_) => Err(Failure::fatal(
+                sqlstate::PROTOCOL_VIOLATION,
+                "malformed SCRAM message",
+            )),
+        }
+    }
 }
 
 /// The `malformed SCRAM message` FATAL.
 fn scram_failure(e: scram::ScramError) -> Failure {
     if e.0.starts_with("client ") {
-        return Failure::fatal("0A000", e.0);
+        return Failure::fatal(sqlstate::FEATURE_NOT_SUPPORTED, e.0);
     }
-    let mut f =
-        crate::protocol::backend::ErrorFields::new("FATAL", "08P01", "malformed SCRAM message");
+    let mut f = crate::protocol::backend::ErrorFields::new(
+        "FATAL",
+        sqlstate::PROTOCOL_VIOLATION,
+        "malformed SCRAM message",
+    );
     f.detail = Some(e.0);
     Failure::Fatal(Box::new(f))
-}
-
-/// `scram-sha-256`: AuthenticationSASL and the SCRAM-SHA-256 exchange.
-fn scram_exchange<S: Read + Write + AsRawFd>(
-    conn: &mut Connection<S>,
-    hooks: &mut dyn BackendHooks,
-    role: Option<&LoginRole>,
-    user: &str,
-    deadline: Instant,
-) -> Result<Result<(), String>, Failure> {
-    let (verifier, reason) = match stored(role, user) {
-        Ok(auth::Stored::Scram(v)) => (Some(v), None),
-        Ok(_) => (
-            None,
-            Some(format!(
-                "User \"{user}\" does not have a valid SCRAM secret."
-            )),
-        ),
-        Err(reason) => (None, Some(reason)),
-    };
-    let binding = conn.channel_binding();
-    if binding.is_some() {
-        backend::authentication_sasl(&mut conn.wbuf, &[scram::MECHANISM_PLUS, scram::MECHANISM]);
-    } else {
-        backend::authentication_sasl(&mut conn.wbuf, &[scram::MECHANISM]);
-    }
-    let body = response(conn, hooks, deadline)?;
-    let mut r = MessageReader::new(body, "SASLInitialResponse");
-    let mechanism = r.cstr()?;
-    let len = r.i32()?;
-    let data = if len < 0 {
-        Bytes::new()
-    } else {
-        r.bytes(usize::try_from(len).unwrap_or(usize::MAX))?
-    };
-    r.finish()?;
-    let plus = binding.is_some() && mechanism == scram::MECHANISM_PLUS;
-    if mechanism != scram::MECHANISM && !plus {
-        return Err(Failure::fatal(
-            "08P01",
-            "client selected an invalid SASL authentication mechanism",
-        ));
-    }
-    let mut exchange = Exchange::with_binding(verifier, user, binding, plus);
-    let first = exchange.step(&data).map_err(scram_failure)?;
-    let Step::Continue(server_first) = first else {
-        return Err(Failure::fatal("08P01", "malformed SCRAM message"));
-    };
-    backend::authentication_sasl_data(&mut conn.wbuf, false, server_first.as_bytes());
-    let body = response(conn, hooks, deadline)?;
-    match exchange.step(&body).map_err(scram_failure)? {
-        Step::Success(server_final) => {
-            backend::authentication_sasl_data(&mut conn.wbuf, true, server_final.as_bytes());
-            Ok(Ok(()))
-        }
-        Step::Failure => {
-            Ok(Err(reason.unwrap_or_else(|| {
-                format!("Password does not match for user \"{user}\".")
-            })))
-        }
-        Step::Continue(_) => Err(Failure::fatal("08P01", "malformed SCRAM message")),
-    }
 }

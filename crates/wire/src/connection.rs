@@ -296,7 +296,7 @@ impl<S: Read + Write + AsRawFd> Connection<S> {
                 let d = since + lock_wait;
                 if Instant::now() >= d {
                     return Some(WireError::Interrupted(spi::SpiError::fatal(
-                        IDLE_IN_TRANSACTION_TIMEOUT,
+                        spi::sqlstate::IDLE_IN_TRANSACTION_SESSION_TIMEOUT,
                         "terminating connection due to idle-in-transaction timeout",
                     )));
                 }
@@ -427,9 +427,6 @@ impl<S: Read + Write + AsRawFd> Connection<S> {
         Ok(())
     }
 }
-
-/// PostgreSQL's SQLSTATE for the idle-in-transaction timeout.
-const IDLE_IN_TRANSACTION_TIMEOUT: &str = "25P03";
 
 /// The length of the backend message at the front of `buf`, type byte included (the rest of
 /// the buffer when it is cut short, which the buffer's own messages never are).

@@ -22,10 +22,8 @@ use std::io::{Read, Write};
 use std::os::fd::AsRawFd;
 use std::rc::Rc;
 
-use bytes::Bytes;
-
 use crate::protocol::backend;
-use crate::protocol::frontend::Target;
+use crate::protocol::frontend::{Bind, Target};
 use crate::protocol::{Format, Oid};
 use crate::report::Failure;
 use crate::session::{Backend, RowWriter, describe_columns, write_data_row};
@@ -160,14 +158,11 @@ impl<S: Read + Write + AsRawFd> Backend<'_, S> {
     }
 
     /// Bind.
-    pub(crate) fn bind(
-        &mut self,
-        portal: String,
-        statement: &str,
-        param_formats: &[i16],
-        params: &[Option<Bytes>],
-        result_formats: &[i16],
-    ) -> Result<(), Failure> {
+    pub(crate) fn bind(&mut self, bind: Bind) -> Result<(), Failure> {
+        let portal = bind.portal;
+        let statement = bind.statement.as_str();
+        let (param_formats, params) = (&bind.param_formats, &bind.params);
+        let result_formats = &bind.result_formats;
         let stmt = self
             .statements
             .get(statement)
@@ -394,7 +389,8 @@ impl<S: Read + Write + AsRawFd> Backend<'_, S> {
         let limit = u64::try_from(max_rows).unwrap_or(0);
         let formats = &portal.result_formats;
         let outcome = self.run_statement(&stmt.sql, |s, conn, hooks| {
-            let mut writer = RowWriter::portal_rows(conn, hooks, stmt.prepared.columns(), formats);
+            let mut writer =
+                RowWriter::portal(conn, hooks, stmt.prepared.columns(), formats).rows_only();
             let result = s.fetch_portal(id, limit, &mut writer);
             let sent = writer.rows;
             writer.outcome(result).map(|f| (f, sent))

@@ -15,6 +15,8 @@ use std::os::fd::AsRawFd;
 use std::rc::Rc;
 use std::time::{Duration, Instant};
 
+use spi::sqlstate;
+
 use crate::BackendHooks;
 use crate::connection::{Connection, Incoming, WRITE_HIGH_WATER};
 use crate::extended::{Portal, PreparedStatement};
@@ -53,7 +55,7 @@ pub(crate) fn within_max_message_size(
 pub(crate) fn message_too_large(tag: u8, len: usize) -> ErrorFields {
     let mut fields = ErrorFields::new(
         "ERROR",
-        "54000",
+        sqlstate::PROGRAM_LIMIT_EXCEEDED,
         format!("message of {len} bytes exceeds the maximum message size"),
     );
     fields.detail = Some(format!(
@@ -170,13 +172,7 @@ impl<'h, S: Read + Write + AsRawFd> Backend<'h, S> {
                 query,
                 param_types,
             } => self.parse(name, &query, &param_types)?,
-            FrontendMessage::Bind {
-                portal,
-                statement,
-                param_formats,
-                params,
-                result_formats,
-            } => self.bind(portal, &statement, &param_formats, &params, &result_formats)?,
+            FrontendMessage::Bind(bind) => self.bind(bind)?,
             FrontendMessage::Describe { target, name } => self.describe(target, &name)?,
             FrontendMessage::Execute { portal, max_rows } => self.execute(&portal, max_rows)?,
             FrontendMessage::Close { target, name } => self.close(target, &name),

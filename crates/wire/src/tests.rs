@@ -15,7 +15,7 @@ use std::time::Duration;
 use bytes::{Bytes, BytesMut};
 
 use crate::protocol::backend::{BackendMessage, try_backend_frame};
-use crate::protocol::frontend::{self, FrontendMessage, StartupPacket, Target};
+use crate::protocol::frontend::{self, Bind, FrontendMessage, StartupPacket, Target};
 use crate::{BackendConfig, BackendHooks, CanAccept, HookError, WaitOutcome, run_backend};
 
 static SERIAL: Mutex<()> = Mutex::new(());
@@ -769,7 +769,7 @@ fn bind(
     params: &[Option<&[u8]>],
     results: &[i16],
 ) -> FrontendMessage {
-    FrontendMessage::Bind {
+    FrontendMessage::Bind(Bind {
         portal: portal.into(),
         statement: stmt.into(),
         param_formats: formats.to_vec(),
@@ -778,7 +778,7 @@ fn bind(
             .map(|p| p.map(Bytes::copy_from_slice))
             .collect(),
         result_formats: results.to_vec(),
-    }
+    })
 }
 
 fn execute(portal: &str, max_rows: i32) -> FrontendMessage {

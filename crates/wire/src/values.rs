@@ -201,18 +201,11 @@ impl<'a, S: Read + Write + AsRawFd> RowWriter<'a, S> {
         }
     }
 
-    /// For the next rows of a suspended portal described as `described` (no RowDescription,
-    /// no CommandComplete: the rows only).
-    pub fn portal_rows(
-        conn: &'a mut Connection<S>,
-        hooks: &'a mut dyn BackendHooks,
-        described: &'a [spi::Column],
-        formats: &'a [Format],
-    ) -> Self {
-        RowWriter {
-            columns: described.to_vec(),
-            ..RowWriter::portal(conn, hooks, described, formats)
-        }
+    /// For the next rows of a suspended portal (no RowDescription, no CommandComplete: the
+    /// rows only, encoded as the portal was described).
+    pub fn rows_only(mut self) -> Self {
+        self.columns = self.described.unwrap_or_default().to_vec();
+        self
     }
 
     /// The statement's outcome: a socket failure the writer met comes first.

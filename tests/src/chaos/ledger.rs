@@ -210,6 +210,13 @@ impl Ledger {
 mod tests {
     use super::*;
 
+    /// An insert of `value` into table `t` that ended as `fate`; its id.
+    fn settled(l: &mut Ledger, t: usize, value: i64, fate: Fate) -> i64 {
+        let id = l.begin(t, value);
+        l.settle(id, t, value, fate);
+        id
+    }
+
     #[test]
     fn only_an_error_severity_is_a_definite_failure() {
         assert_eq!(Fate::of_error(Some("ERROR")), Fate::Failed);
@@ -221,12 +228,9 @@ mod tests {
     #[test]
     fn settle_moves_in_flight_to_its_fate_and_close_makes_the_rest_unknown() {
         let mut l = Ledger::new(2);
-        let a = l.begin(0, 5);
-        l.settle(a, 0, 5, Fate::Acknowledged);
-        let b = l.begin(0, 7);
-        l.settle(b, 0, 7, Fate::Unknown);
-        let c = l.begin(1, 9);
-        l.settle(c, 1, 9, Fate::Failed);
+        settled(&mut l, 0, 5, Fate::Acknowledged);
+        settled(&mut l, 0, 7, Fate::Unknown);
+        settled(&mut l, 1, 9, Fate::Failed);
         l.begin(1, 11);
         let t0 = l.tables[0];
         assert_eq!((t0.acked_rows, t0.acked_sum), (1, 5));
@@ -269,14 +273,10 @@ mod tests {
     #[test]
     fn the_id_check_finds_each_missing_acknowledged_row_and_each_phantom() {
         let mut l = Ledger::new(2);
-        let acked = l.begin(0, 1);
-        l.settle(acked, 0, 1, Fate::Acknowledged);
-        let lost = l.begin(1, 1);
-        l.settle(lost, 1, 1, Fate::Acknowledged);
-        let unknown = l.begin(0, 1);
-        l.settle(unknown, 0, 1, Fate::Unknown);
-        let refused = l.begin(1, 1);
-        l.settle(refused, 1, 1, Fate::Failed);
+        let acked = settled(&mut l, 0, 1, Fate::Acknowledged);
+        let lost = settled(&mut l, 1, 1, Fate::Acknowledged);
+        let unknown = settled(&mut l, 0, 1, Fate::Unknown);
+        let refused = settled(&mut l, 1, 1, Fate::Failed);
         let in_flight = l.begin(0, 1);
         // Unknown and in-flight ids may be there or not; an acknowledged one must be.
         let ok = l.check_ids(&[(acked, 0), (lost, 1), (unknown, 0), (in_flight, 0)]);

@@ -46,6 +46,34 @@ extern "C" fn on_sigusr2(_: libc::c_int) {
     }
 }
 
+/// Waits on this backend's latch for `socket` (readable or writeable) on `fd`, postmaster death
+/// or `timeout`; `ready` is the outcome when the socket is. A set latch is reset and reported as
+/// [`WaitOutcome::Interrupted`].
+fn wait_socket(
+    socket: WaitEvents,
+    ready: WaitOutcome,
+    fd: RawFd,
+    timeout: Option<Duration>,
+) -> WaitOutcome {
+    let l = latch::my_latch();
+    let mut ev = WaitEvents::LATCH_SET | socket | WaitEvents::POSTMASTER_DEATH;
+    if timeout.is_some() {
+        ev |= WaitEvents::TIMEOUT;
+    }
+    let r = l.wait_socket(ev, fd, timeout);
+    if r.contains(WaitEvents::POSTMASTER_DEATH) {
+        return WaitOutcome::PostmasterDeath;
+    }
+    if r.contains(WaitEvents::LATCH_SET) {
+        l.reset();
+        return WaitOutcome::Interrupted;
+    }
+    if r.contains(socket) {
+        return ready;
+    }
+    WaitOutcome::Timeout
+}
+
 /// An evicted startup that is still waiting for its client's bytes holds nothing (no PGPROC,
 /// no database, its slot only ASSIGNED): it ends at once, as an authentication timeout does.
 fn exit_if_evicted() {
@@ -117,7 +145,7 @@ impl BackendHooks for Hooks {
             && proc::free_count(proc::ProcList::Backend) < reserved
         {
             return Err(HookError {
-                sqlstate: "53300",
+                sqlstate: spi::sqlstate::TOO_MANY_CONNECTIONS,
                 message: "remaining connection slots are reserved for non-replication superuser connections".into(),
             });
         }
@@ -139,46 +167,25 @@ impl BackendHooks for Hooks {
 
     fn wait_readable(&mut self, fd: RawFd, timeout: Option<Duration>) -> WaitOutcome {
         exit_if_evicted();
-        let l = latch::my_latch();
-        let mut ev =
-            WaitEvents::LATCH_SET | WaitEvents::SOCKET_READABLE | WaitEvents::POSTMASTER_DEATH;
-        if timeout.is_some() {
-            ev |= WaitEvents::TIMEOUT;
-        }
-        let r = l.wait_socket(ev, fd, timeout);
-        if r.contains(WaitEvents::POSTMASTER_DEATH) {
-            return WaitOutcome::PostmasterDeath;
-        }
-        if r.contains(WaitEvents::LATCH_SET) {
-            l.reset();
+        let outcome = wait_socket(
+            WaitEvents::SOCKET_READABLE,
+            WaitOutcome::Readable,
+            fd,
+            timeout,
+        );
+        if matches!(outcome, WaitOutcome::Interrupted) {
             exit_if_evicted();
-            return WaitOutcome::Interrupted;
         }
-        if r.contains(WaitEvents::SOCKET_READABLE) {
-            return WaitOutcome::Readable;
-        }
-        WaitOutcome::Timeout
+        outcome
     }
 
     fn wait_writable(&mut self, fd: RawFd, timeout: Option<Duration>) -> WaitOutcome {
-        let l = latch::my_latch();
-        let mut ev =
-            WaitEvents::LATCH_SET | WaitEvents::SOCKET_WRITEABLE | WaitEvents::POSTMASTER_DEATH;
-        if timeout.is_some() {
-            ev |= WaitEvents::TIMEOUT;
-        }
-        let r = l.wait_socket(ev, fd, timeout);
-        if r.contains(WaitEvents::POSTMASTER_DEATH) {
-            return WaitOutcome::PostmasterDeath;
-        }
-        if r.contains(WaitEvents::LATCH_SET) {
-            l.reset();
-            return WaitOutcome::Interrupted;
-        }
-        if r.contains(WaitEvents::SOCKET_WRITEABLE) {
-            return WaitOutcome::Writable;
-        }
-        WaitOutcome::Timeout
+        wait_socket(
+            WaitEvents::SOCKET_WRITEABLE,
+            WaitOutcome::Writable,
+            fd,
+            timeout,
+        )
     }
 
     fn cancel_request(&mut self, pid: i32, key: i32) {

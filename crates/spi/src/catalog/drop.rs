@@ -159,6 +159,15 @@ pub(crate) enum Dependent {
 }
 
 impl Dependent {
+    /// The relation it lives on: the referencing table, the view, the table with the default.
+    pub fn table_oid(&self) -> u32 {
+        match self {
+            Dependent::ForeignKey(k) => k.child.oid,
+            Dependent::View(v) => v.oid,
+            Dependent::Default { table, .. } => table.oid,
+        }
+    }
+
     pub fn describe(&self) -> String {
         match self {
             Dependent::ForeignKey(k) => {
@@ -268,13 +277,7 @@ pub(crate) fn drop_dependents(sql: &SqlConn, deps: &[(Dependent, String)]) -> Re
     // Views first, the ones depending on others before those.
     for (d, _) in deps.iter().rev() {
         if let Dependent::View(v) = d {
-            sql.trusted(|c| -> Result<(), SpiError> {
-                c.execute_batch(&format!(
-                    "DROP VIEW IF EXISTS {}",
-                    quote_sqlite(&v.sqlite_name)
-                ))?;
-                forget(c, v.oid)
-            })?;
+            drop_view(sql, &v.sqlite_name, v.oid)?;
         }
     }
     for (t, edits) in &tables {
@@ -427,16 +430,9 @@ pub(crate) fn drop_relations(
                         let Some(s) = class_row(c, seq)? else {
                             continue;
                         };
-                        for (table, column, attnum) in defaults_using(c, seq)? {
-                            if !dropping.contains(&table.oid) {
-                                deps.push((
-                                    Dependent::Default {
-                                        table,
-                                        column,
-                                        attnum,
-                                    },
-                                    s.describe(),
-                                ));
+                        for d in defaults_using(c, seq)? {
+                            if !dropping.contains(&d.table_oid()) {
+                                deps.push((d, s.describe()));
                             }
                         }
                     }
@@ -457,16 +453,9 @@ pub(crate) fn drop_relations(
                             table.shown()
                         )));
                     }
-                    for (table, column, attnum) in defaults_using(c, rel.oid)? {
-                        if !dropping.contains(&table.oid) {
-                            deps.push((
-                                Dependent::Default {
-                                    table,
-                                    column,
-                                    attnum,
-                                },
-                                me.describe(),
-                            ));
+                    for d in defaults_using(c, rel.oid)? {
+                        if !dropping.contains(&d.table_oid()) {
+                            deps.push((d, me.describe()));
                         }
                     }
                 }
@@ -504,13 +493,8 @@ pub(crate) fn drop_relations(
         if rel.kind == RelKind::Table {
             for (seq, _) in sql.trusted(|c| owned_sequences(c, rel.oid, None))? {
                 if let Some(s) = sql.trusted(|c| class_row(c, seq))? {
-                    sql.trusted(|c| -> Result<(), SpiError> {
-                        c.execute_batch(&format!(
-                            "DROP VIEW IF EXISTS {}",
-                            quote_sqlite(&s.sqlite_name)
-                        ))?;
-                        forget(c, s.oid)
-                    })?;
+                    // A sequence is a view over its state (see sequence.rs).
+                    drop_view(sql, &s.sqlite_name, s.oid)?;
                 }
             }
         }
@@ -521,6 +505,17 @@ pub(crate) fn drop_relations(
         sql.trusted(|c| forget(c, rel.oid))?;
     }
     Ok(notices)
+}
+
+/// Drops the SQLite view `sqlite_name` and forgets relation `oid` in minipg's catalog.
+fn drop_view(sql: &SqlConn, sqlite_name: &str, oid: u32) -> Result<(), SpiError> {
+    sql.trusted(|c| -> Result<(), SpiError> {
+        c.execute_batch(&format!(
+            "DROP VIEW IF EXISTS {}",
+            quote_sqlite(sqlite_name)
+        ))?;
+        forget(c, oid)
+    })
 }
 
 /// What outside schema `schema` depends on its relations: foreign keys of other schemas'
@@ -551,16 +546,9 @@ pub(crate) fn outside_dependents(
                 }
                 "v" => dependent_views(c, rel, &skip, &mut deps)?,
                 "S" => {
-                    for (table, column, attnum) in defaults_using(c, rel.oid)? {
-                        if !skip.contains(&table.oid) {
-                            deps.push((
-                                Dependent::Default {
-                                    table,
-                                    column,
-                                    attnum,
-                                },
-                                rel.describe(),
-                            ));
+                    for d in defaults_using(c, rel.oid)? {
+                        if !skip.contains(&d.table_oid()) {
+                            deps.push((d, rel.describe()));
                         }
                     }
                 }
@@ -569,6 +557,16 @@ pub(crate) fn outside_dependents(
         }
         Ok(deps)
     })
+}
+
+/// The name of column `attnum` of relation `table`, if it exists.
+fn column_name(conn: &Connection, table: i64, attnum: i64) -> rusqlite::Result<Option<String>> {
+    conn.query_row(
+        "SELECT attname FROM main.minipg_attribute WHERE attrelid = ?1 AND attnum = ?2",
+        params![table, attnum],
+        |r| r.get(0),
+    )
+    .optional()
 }
 
 /// The identity column a sequence belongs to, if any.
@@ -586,18 +584,11 @@ fn identity_owner(conn: &Connection, seq: u32) -> rusqlite::Result<Option<(Class
     let Some(t) = class_row(conn, u32::try_from(table).unwrap_or(0))? else {
         return Ok(None);
     };
-    let column: Option<String> = conn
-        .query_row(
-            "SELECT attname FROM main.minipg_attribute WHERE attrelid = ?1 AND attnum = ?2",
-            params![table, attnum],
-            |r| r.get(0),
-        )
-        .optional()?;
-    Ok(column.map(|c| (t, c)))
+    Ok(column_name(conn, table, attnum)?.map(|c| (t, c)))
 }
 
-/// The column defaults that call `nextval` of sequence `seq`: (table, column, attnum).
-fn defaults_using(conn: &Connection, seq: u32) -> rusqlite::Result<Vec<(ClassRow, String, i16)>> {
+/// The column defaults that call `nextval` of sequence `seq`, as dependents of it.
+fn defaults_using(conn: &Connection, seq: u32) -> rusqlite::Result<Vec<Dependent>> {
     let rows: Vec<(i64, i64)> = conn
         .prepare_cached(
             "SELECT objid, objsubid FROM main.minipg_depend \
@@ -610,15 +601,12 @@ fn defaults_using(conn: &Connection, seq: u32) -> rusqlite::Result<Vec<(ClassRow
         let Some(t) = class_row(conn, u32::try_from(table).unwrap_or(0))? else {
             continue;
         };
-        let column: Option<String> = conn
-            .query_row(
-                "SELECT attname FROM main.minipg_attribute WHERE attrelid = ?1 AND attnum = ?2",
-                params![table, attnum],
-                |r| r.get(0),
-            )
-            .optional()?;
-        if let Some(c) = column {
-            out.push((t, c, i16::try_from(attnum).unwrap_or(0)));
+        if let Some(column) = column_name(conn, table, attnum)? {
+            out.push(Dependent::Default {
+                table: t,
+                column,
+                attnum: i16::try_from(attnum).unwrap_or(0),
+            });
         }
     }
     Ok(out)

@@ -115,7 +115,7 @@ pub(crate) fn lookup(
         .collect::<rusqlite::Result<Vec<_>>>()?;
     for (i, c) in columns.iter_mut().enumerate() {
         if c.identity.is_some() {
-            let attnum = i16::try_from(i + 1).unwrap_or(i16::MAX);
+            let attnum = sql::catalog::attnum(i);
             c.default =
                 sequence::identity_sequence(conn, oid, attnum)?.map(|(s, n)| nextval_text(&s, &n));
         }
@@ -341,6 +341,13 @@ pub(crate) fn forget(conn: &Connection, oid: u32) -> Result<(), SpiError> {
     )?;
     conn.execute("DELETE FROM main.minipg_class WHERE reltable = ?1", [oid])?;
     conn.execute("DELETE FROM main.minipg_class WHERE oid = ?1", [oid])?;
+    forget_links(conn, oid)?;
+    Ok(())
+}
+
+/// Removes what hangs on relation `oid` besides its class and column rows: the dependencies it
+/// has or that name it, a sequence's state, its comments.
+fn forget_links(conn: &Connection, oid: u32) -> rusqlite::Result<()> {
     conn.execute(
         "DELETE FROM main.minipg_depend WHERE objid = ?1 OR refobjid = ?1",
         [oid],
@@ -349,8 +356,7 @@ pub(crate) fn forget(conn: &Connection, oid: u32) -> Result<(), SpiError> {
         "DELETE FROM main.minipg_sequence WHERE seqrelid = ?1",
         [oid],
     )?;
-    describe::forget_relation(conn, oid)?;
-    Ok(())
+    describe::forget_relation(conn, oid)
 }
 
 /// Removes the catalog rows of every relation of `schema` (DROP SCHEMA … CASCADE).
@@ -360,15 +366,7 @@ pub(crate) fn forget_schema(conn: &Connection, schema: &str) -> rusqlite::Result
         .query_map([schema], |r| r.get(0))?
         .collect::<rusqlite::Result<_>>()?;
     for oid in oids {
-        conn.execute(
-            "DELETE FROM main.minipg_depend WHERE objid = ?1 OR refobjid = ?1",
-            [oid],
-        )?;
-        conn.execute(
-            "DELETE FROM main.minipg_sequence WHERE seqrelid = ?1",
-            [oid],
-        )?;
-        describe::forget_relation(conn, u32::try_from(oid).unwrap_or(0))?;
+        forget_links(conn, u32::try_from(oid).unwrap_or(0))?;
     }
     conn.execute(
         "DELETE FROM main.minipg_attribute WHERE attrelid IN \
@@ -396,6 +394,24 @@ pub(crate) fn already_exists(name: &str) -> SpiError {
     )
 }
 
+/// CREATE of relation `schema.name` when the name is taken: with IF NOT EXISTS the statement is
+/// skipped with a notice (`Some(notices)`), else 42P07. `None`: the name is free.
+fn existing_relation(
+    sql: &SqlConn,
+    schema: &str,
+    name: &str,
+    if_not_exists: bool,
+) -> Result<Option<Vec<Notice>>, SpiError> {
+    if sql.trusted(|c| lookup(c, schema, name))?.is_none() {
+        return Ok(None);
+    }
+    if if_not_exists {
+        Ok(Some(vec![exists_notice("relation", name)]))
+    } else {
+        Err(already_exists(name))
+    }
+}
+
 pub(crate) fn run_all(conn: &Connection, statements: &[String]) -> Result<(), SpiError> {
     for s in statements {
         conn.execute_batch(s)?;
@@ -419,15 +435,8 @@ pub(crate) fn run_ddl(sql: &SqlConn, ddl: &Ddl) -> Result<(Vec<Notice>, u64), Sp
             default_deps,
             ..
         } => {
-            if sql
-                .trusted(|c| lookup(c, &rel.schema, &rel.name))?
-                .is_some()
-            {
-                if *if_not_exists {
-                    notices.push(exists_notice("relation", &rel.name));
-                    return Ok((notices, 0));
-                }
-                return Err(already_exists(&rel.name));
+            if let Some(skipped) = existing_relation(sql, &rel.schema, &rel.name, *if_not_exists)? {
+                return Ok((skipped, 0));
             }
             // The sequences of serial and identity columns first: their OIDs complete the
             // columns' defaults.
@@ -503,12 +512,8 @@ pub(crate) fn run_ddl(sql: &SqlConn, ddl: &Ddl) -> Result<(Vec<Notice>, u64), Sp
             if_not_exists,
             sqlite,
         } => {
-            if sql.trusted(|c| lookup(c, schema, name))?.is_some() {
-                if *if_not_exists {
-                    notices.push(exists_notice("relation", name));
-                    return Ok((notices, 0));
-                }
-                return Err(already_exists(name));
+            if let Some(skipped) = existing_relation(sql, schema, name, *if_not_exists)? {
+                return Ok((skipped, 0));
             }
             conn.execute_batch(sqlite)?;
             let rel = NewRelation {
@@ -525,15 +530,8 @@ pub(crate) fn run_ddl(sql: &SqlConn, ddl: &Ddl) -> Result<(Vec<Notice>, u64), Sp
             owned_by,
             if_not_exists,
         } => {
-            if sql
-                .trusted(|c| lookup(c, &seq.schema, &seq.name))?
-                .is_some()
-            {
-                if *if_not_exists {
-                    notices.push(exists_notice("relation", &seq.name));
-                    return Ok((notices, 0));
-                }
-                return Err(already_exists(&seq.name));
+            if let Some(skipped) = existing_relation(sql, &seq.schema, &seq.name, *if_not_exists)? {
+                return Ok((skipped, 0));
             }
             sql.trusted(|c| -> Result<(), SpiError> {
                 let oid = sequence::create(c, seq)?;

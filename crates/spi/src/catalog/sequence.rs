@@ -383,22 +383,7 @@ fn resolve(conn: &Connection, user: &str, arg: ValueRef<'_>) -> Result<(u32, Str
         ValueRef::Text(t) => {
             let text = String::from_utf8_lossy(t);
             let parts = parse_qualified_name(&text)?;
-            let (schemas, name) = match parts.as_slice() {
-                [n] => (
-                    search_path_names(user)
-                        .into_iter()
-                        .filter(|s| s != "pg_catalog" && is_schema(conn, s))
-                        .collect::<Vec<_>>(),
-                    n.clone(),
-                ),
-                [s, n] | [_, s, n] => (vec![s.clone()], n.clone()),
-                _ => {
-                    return Err(SpiError::new(
-                        sqlstate::SYNTAX_ERROR,
-                        format!("improper relation name (too many dotted names): {text}"),
-                    ));
-                }
-            };
+            let (schemas, name) = schemas_to_search(conn, user, &parts, &text)?;
             let mut found = None;
             for s in &schemas {
                 let row: Option<(i64, String)> = conn
@@ -579,6 +564,30 @@ fn setval(
     Ok(value)
 }
 
+/// Where a relation name given as text (`parts`, from `text`) is looked for: its schema when
+/// qualified, else the search path's schemas that exist (never pg_catalog); and its bare name.
+fn schemas_to_search(
+    conn: &Connection,
+    user: &str,
+    parts: &[String],
+    text: &str,
+) -> Result<(Vec<String>, String), SpiError> {
+    match parts {
+        [n] => Ok((
+            search_path_names(user)
+                .into_iter()
+                .filter(|s| s != "pg_catalog" && is_schema(conn, s))
+                .collect(),
+            n.clone(),
+        )),
+        [s, n] | [_, s, n] => Ok((vec![s.clone()], n.clone())),
+        _ => Err(SpiError::new(
+            sqlstate::SYNTAX_ERROR,
+            format!("improper relation name (too many dotted names): {text}"),
+        )),
+    }
+}
+
 /// `pg_get_serial_sequence(table, column)`: the sequence owned by the column, quoted and
 /// qualified, or NULL.
 fn serial_sequence(
@@ -588,22 +597,7 @@ fn serial_sequence(
     column: &str,
 ) -> Result<Option<String>, SpiError> {
     let parts = parse_qualified_name(table)?;
-    let (schemas, name) = match parts.as_slice() {
-        [n] => (
-            search_path_names(user)
-                .into_iter()
-                .filter(|s| s != "pg_catalog" && is_schema(conn, s))
-                .collect::<Vec<_>>(),
-            n.clone(),
-        ),
-        [s, n] | [_, s, n] => (vec![s.clone()], n.clone()),
-        _ => {
-            return Err(SpiError::new(
-                sqlstate::SYNTAX_ERROR,
-                format!("improper relation name (too many dotted names): {table}"),
-            ));
-        }
-    };
+    let (schemas, name) = schemas_to_search(conn, user, &parts, table)?;
     let mut rel = None;
     for s in &schemas {
         if let Some(r) = crate::catalog::relations::lookup(conn, s, &name)? {
@@ -626,7 +620,7 @@ fn serial_sequence(
             ),
         ));
     };
-    let attnum = i16::try_from(i + 1).unwrap_or(i16::MAX);
+    let attnum = sql::catalog::attnum(i);
     let Some((seq, _)) = owned_sequences(conn, rel.oid, Some(attnum))?
         .into_iter()
         .next()

@@ -3,46 +3,16 @@
 
 use std::time::Duration;
 
+use super::test_support::{fail, run, scalar, setup};
 use super::*;
 use crate::datadir::init_data_dir;
 use sql::Type;
-
-fn setup() -> (tempfile::TempDir, Session) {
-    let dir = tempfile::tempdir().expect("tempdir");
-    init_data_dir(dir.path()).expect("init");
-    let s =
-        Session::open(dir.path(), "postgres", "postgres", OpenOptions::default()).expect("open");
-    (dir, s)
-}
 
 fn fast_opts() -> OpenOptions {
     OpenOptions {
         synchronous_commit: false,
         ..OpenOptions::default()
     }
-}
-
-/// Runs one statement, panicking with its error.
-fn run(s: &mut Session, sql: &str) -> QueryResult {
-    let p = s
-        .prepare(sql)
-        .unwrap_or_else(|e| panic!("prepare {sql}: {e:?}"));
-    s.execute(&p, &[])
-        .unwrap_or_else(|e| panic!("execute {sql}: {e:?}"))
-}
-
-/// Runs one statement expecting an error; returns it.
-fn fail(s: &mut Session, sql: &str) -> SpiError {
-    match s.prepare(sql).and_then(|p| s.execute(&p, &[])) {
-        Ok(r) => panic!("{sql} succeeded: {r:?}"),
-        Err(e) => e,
-    }
-}
-
-fn scalar(s: &mut Session, sql: &str) -> Value {
-    let r = run(s, sql);
-    assert_eq!(r.rows.len(), 1, "{sql}: {r:?}");
-    r.rows[0][0].clone()
 }
 
 #[test]

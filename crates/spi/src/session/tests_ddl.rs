@@ -1,49 +1,8 @@
 //! Session tests of sequences, serial and identity columns, ALTER TABLE's rebuild, DROP with
 //! dependents and COMMENT ON: what the file holds afterwards, across sessions and reopenings.
 
+use super::test_support::{fail, int, open, run, setup, sqlite_count, text};
 use super::*;
-use crate::datadir::init_data_dir;
-
-fn open(dir: &Path) -> Session {
-    Session::open(dir, "postgres", "postgres", OpenOptions::default()).expect("open")
-}
-
-fn setup() -> (tempfile::TempDir, Session) {
-    let dir = tempfile::tempdir().expect("tempdir");
-    init_data_dir(dir.path()).expect("init");
-    let s = open(dir.path());
-    (dir, s)
-}
-
-fn run(s: &mut Session, sql: &str) -> QueryResult {
-    let p = s
-        .prepare(sql)
-        .unwrap_or_else(|e| panic!("prepare {sql}: {e:?}"));
-    s.execute(&p, &[])
-        .unwrap_or_else(|e| panic!("execute {sql}: {e:?}"))
-}
-
-fn fail(s: &mut Session, sql: &str) -> SpiError {
-    match s.prepare(sql).and_then(|p| s.execute(&p, &[])) {
-        Ok(r) => panic!("{sql} succeeded: {r:?}"),
-        Err(e) => e,
-    }
-}
-
-fn int(s: &mut Session, sql: &str) -> i64 {
-    match run(s, sql).rows.first().and_then(|r| r.first()) {
-        Some(Value::Int(i)) => *i,
-        other => panic!("{sql}: {other:?}"),
-    }
-}
-
-fn text(s: &mut Session, sql: &str) -> Option<String> {
-    match run(s, sql).rows.first().and_then(|r| r.first()) {
-        Some(Value::Text(t)) => Some(t.clone()),
-        Some(Value::Null) => None,
-        other => panic!("{sql}: {other:?}"),
-    }
-}
 
 /// A relation's OID, read from the catalog table (SQL has no `regclass` names yet).
 fn oid(dir: &Path, name: &str) -> i64 {
@@ -262,21 +221,15 @@ fn alter_table_rebuild_keeps_rows_indexes_and_references() {
     // The index is there again; the child still references the table, cascading deletes.
     let c =
         rusqlite::Connection::open(datadir::database_path(dir.path(), "postgres")).expect("open");
-    let idx: i64 = c
-        .query_row(
-            "SELECT count(*) FROM sqlite_schema WHERE name = 'p_b_idx' AND tbl_name = 'p'",
-            [],
-            |r| r.get(0),
-        )
-        .expect("index");
+    let idx = sqlite_count(
+        &c,
+        "SELECT count(*) FROM sqlite_schema WHERE name = 'p_b_idx' AND tbl_name = 'p'",
+    );
     assert_eq!(idx, 1);
-    let leftovers: i64 = c
-        .query_row(
-            "SELECT count(*) FROM sqlite_schema WHERE name LIKE '%minipg_rebuild%'",
-            [],
-            |r| r.get(0),
-        )
-        .expect("leftovers");
+    let leftovers = sqlite_count(
+        &c,
+        "SELECT count(*) FROM sqlite_schema WHERE name LIKE '%minipg_rebuild%'",
+    );
     assert_eq!(leftovers, 0);
     assert_eq!(
         fail(&mut s, "insert into c values (99)").sqlstate,

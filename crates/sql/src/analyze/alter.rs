@@ -677,7 +677,7 @@ impl Analyzer<'_> {
         let Some(i) = a.columns.iter().position(|c| c.name == column) else {
             return Err(no_column(column, &a.table.name));
         };
-        let attnum = i16::try_from(i + 1).unwrap_or(i16::MAX);
+        let attnum = crate::catalog::attnum(i);
         // PostgreSQL reports "is an identity column" as 42601, the others as 55000.
         let identity_error = |what: &str| {
             let code = if what == "is an identity column" {
@@ -861,48 +861,32 @@ impl Analyzer<'_> {
             match using {
                 None => {
                     let x = column_expr(&col, i, None);
-                    self.coerce(x, t.ty, t.typmod, CastContext::Assignment, None)
-                        .map_err(|e| {
-                            if e.sqlstate == sqlstate::DATATYPE_MISMATCH
-                                || e.sqlstate == sqlstate::CANNOT_COERCE
-                            {
-                                SqlError::new(
-                                    sqlstate::DATATYPE_MISMATCH,
-                                    format!(
-                                        "column \"{}\" cannot be cast automatically to type {shown}",
-                                        col.name
-                                    ),
-                                )
-                                .with_hint(format!(
-                                    "You might need to specify \"USING {}::{shown}\".",
-                                    col.name
-                                ))
-                            } else {
-                                e
-                            }
-                        })
+                    self.coerce_assignment(x, t.ty, t.typmod, None, || {
+                        SqlError::new(
+                            sqlstate::DATATYPE_MISMATCH,
+                            format!(
+                                "column \"{}\" cannot be cast automatically to type {shown}",
+                                col.name
+                            ),
+                        )
+                        .with_hint(format!(
+                            "You might need to specify \"USING {}::{shown}\".",
+                            col.name
+                        ))
+                    })
                 }
                 Some(e) => {
                     let x = self.expr(e, Clause::UpdateSet)?;
-                    let from = x.ty;
-                    self.coerce(x, t.ty, t.typmod, CastContext::Assignment, None)
-                        .map_err(|e| {
-                            if e.sqlstate == sqlstate::DATATYPE_MISMATCH
-                                || e.sqlstate == sqlstate::CANNOT_COERCE
-                            {
-                                SqlError::new(
-                                    sqlstate::DATATYPE_MISMATCH,
-                                    format!(
-                                        "result of USING clause for column \"{}\" cannot be cast automatically to type {shown}",
-                                        col.name
-                                    ),
-                                )
-                                .with_hint("You might need to add an explicit cast.")
-                            } else {
-                                let _ = from;
-                                e
-                            }
-                        })
+                    self.coerce_assignment(x, t.ty, t.typmod, None, || {
+                        SqlError::new(
+                            sqlstate::DATATYPE_MISMATCH,
+                            format!(
+                                "result of USING clause for column \"{}\" cannot be cast automatically to type {shown}",
+                                col.name
+                            ),
+                        )
+                        .with_hint("You might need to add an explicit cast.")
+                    })
                 }
             }
         })();

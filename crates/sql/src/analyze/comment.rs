@@ -68,7 +68,7 @@ impl Analyzer<'_> {
                 };
                 CommentTarget::Relation {
                     oid: r.oid,
-                    attnum: i16::try_from(i + 1).unwrap_or(i16::MAX),
+                    attnum: crate::catalog::attnum(i),
                 }
             }
             C::Schema => {

@@ -34,6 +34,26 @@ fn wrong_type(message: String, hint: Option<&str>) -> SqlError {
     }
 }
 
+/// 42809 unless `rel` is a table: COPY reads (TO) and fills (`from`) tables only.
+fn copyable(rel: &Relation, from: bool) -> Result<()> {
+    let (what, view_hint) = match rel.kind {
+        RelKind::Table => return Ok(()),
+        RelKind::View => ("view", true),
+        RelKind::Sequence => ("sequence", false),
+        RelKind::Index => ("non-table relation", false),
+    };
+    let direction = if from { "to" } else { "from" };
+    let hint = view_hint.then_some(if from {
+        "To enable copying to a view, provide an INSTEAD OF INSERT trigger."
+    } else {
+        "Try the COPY (SELECT ...) TO variant."
+    });
+    Err(wrong_type(
+        format!("cannot copy {direction} {what} \"{}\"", rel.name),
+        hint,
+    ))
+}
+
 /// Per copied column: is it in `list` (names that must be copied columns of `rel`)?
 fn column_flags(
     list: Option<&Vec<String>>,
@@ -94,27 +114,7 @@ impl Analyzer<'_> {
     fn copy_table(&mut self, stmt: &CopyStmt, rel: &Relation) -> Result<CopyPlan> {
         let from = stmt.is_from;
         if !from {
-            match rel.kind {
-                RelKind::Table => {}
-                RelKind::View => {
-                    return Err(wrong_type(
-                        format!("cannot copy from view \"{}\"", rel.name),
-                        Some("Try the COPY (SELECT ...) TO variant."),
-                    ));
-                }
-                RelKind::Sequence => {
-                    return Err(wrong_type(
-                        format!("cannot copy from sequence \"{}\"", rel.name),
-                        None,
-                    ));
-                }
-                RelKind::Index => {
-                    return Err(wrong_type(
-                        format!("cannot copy from non-table relation \"{}\"", rel.name),
-                        None,
-                    ));
-                }
-            }
+            copyable(rel, false)?;
         }
         let options = process_options(&stmt.options, from)?;
         let missing = |name: &str| {
@@ -131,11 +131,7 @@ impl Analyzer<'_> {
             columns = rel
                 .columns
                 .iter()
-                .map(|c| CopyColumn {
-                    name: c.name.clone(),
-                    ty: c.ty,
-                    typmod: c.typmod,
-                })
+                .map(|c| CopyColumn::new(&c.name, c.ty, c.typmod))
                 .collect();
         } else {
             for (name, _) in &stmt.columns {
@@ -148,11 +144,7 @@ impl Analyzer<'_> {
                         format!("column \"{name}\" specified more than once"),
                     ));
                 }
-                columns.push(CopyColumn {
-                    name: c.name.clone(),
-                    ty: c.ty,
-                    typmod: c.typmod,
-                });
+                columns.push(CopyColumn::new(&c.name, c.ty, c.typmod));
             }
         }
         let exists = |name: &str| {
@@ -162,43 +154,15 @@ impl Analyzer<'_> {
                 Err(missing(name))
             }
         };
-        let force_quote = column_flags(
-            options.force_quote.as_ref(),
-            &columns,
-            &exists,
-            "FORCE_QUOTE",
-        )?;
-        let force_not_null = column_flags(
-            options.force_not_null.as_ref(),
-            &columns,
-            &exists,
-            "FORCE_NOT_NULL",
-        )?;
-        let force_null =
-            column_flags(options.force_null.as_ref(), &columns, &exists, "FORCE_NULL")?;
+        let flags = |list: &Option<Vec<String>>, option| {
+            column_flags(list.as_ref(), &columns, &exists, option)
+        };
+        let force_quote = flags(&options.force_quote, "FORCE_QUOTE")?;
+        let force_not_null = flags(&options.force_not_null, "FORCE_NOT_NULL")?;
+        let force_null = flags(&options.force_null, "FORCE_NULL")?;
         let target = format!("{}.{}", quote_ident(&rel.schema), quote_ident(&rel.name));
         let query = if from {
-            match rel.kind {
-                RelKind::Table => {}
-                RelKind::View => {
-                    return Err(wrong_type(
-                        format!("cannot copy to view \"{}\"", rel.name),
-                        Some("To enable copying to a view, provide an INSTEAD OF INSERT trigger."),
-                    ));
-                }
-                RelKind::Sequence => {
-                    return Err(wrong_type(
-                        format!("cannot copy to sequence \"{}\"", rel.name),
-                        None,
-                    ));
-                }
-                RelKind::Index => {
-                    return Err(wrong_type(
-                        format!("cannot copy to non-table relation \"{}\"", rel.name),
-                        None,
-                    ));
-                }
-            }
+            copyable(rel, true)?;
             let insert = self.copy_insert_text(rel, &target, &columns, stmt)?;
             self.plan_generated(&insert)?
         } else {
@@ -307,11 +271,7 @@ impl Analyzer<'_> {
         let columns: Vec<CopyColumn> = query
             .columns
             .iter()
-            .map(|c| CopyColumn {
-                name: c.name.clone(),
-                ty: c.ty,
-                typmod: c.typmod,
-            })
+            .map(|c| CopyColumn::new(&c.name, c.ty, c.typmod))
             .collect();
         let exists = |name: &str| {
             if columns.iter().any(|c| c.name == name) {

@@ -20,8 +20,8 @@ use crate::catalog::{Identity, RelColumn, RelKind, Relation, quote_sqlite, sqlit
 use crate::emit;
 use crate::error::{Result, SqlError, sqlstate};
 use crate::func::CastContext;
-use crate::ir::{Expr, Rte, RteColumn, RteSource};
-use crate::plan::{Ddl, DefaultDep, NewRelation, Plan, SerialColumn};
+use crate::ir::{Expr, OutColumn, Rte, RteColumn, RteSource};
+use crate::plan::{Ddl, DefaultDep, NewRelation, Plan, SerialColumn, Utility};
 use crate::sequence::{SeqOptions, make_object_name};
 use crate::types::{Storage, Type};
 
@@ -89,6 +89,13 @@ impl Analyzer<'_> {
             _ => return Err(SqlError::internal("not a schema change")),
         };
         Ok(Plan::Ddl(ddl))
+    }
+
+    /// The schema, name and SQLite name of a relation being created.
+    fn new_relation(&mut self, name: &ast::ObjectName) -> Result<(String, String, String)> {
+        let (schema, name) = self.creation_target(name)?;
+        let sqlite = sqlite_name(&schema, &name);
+        Ok((schema, name, sqlite))
     }
 
     /// The schema a new object goes to and the name, checking the schema exists.
@@ -377,8 +384,7 @@ impl Analyzer<'_> {
                 "temporary tables are not supported",
             ));
         }
-        let (schema, name) = self.creation_target(&ct.name)?;
-        let sqlite = sqlite_name(&schema, &name);
+        let (schema, name, sqlite) = self.new_relation(&ct.name)?;
         check_storage_options(&ct.table_options)?;
         if let Some(q) = &ct.query {
             return self.create_table_as(schema, name, sqlite, &ct.columns, ct.if_not_exists, q);
@@ -438,7 +444,7 @@ impl Analyzer<'_> {
         let mut taken = Vec::new();
         let mut defs = Vec::with_capacity(specs.len());
         for (i, spec) in specs.iter().enumerate() {
-            let attnum = i16::try_from(i + 1).unwrap_or(i16::MAX);
+            let attnum = crate::catalog::attnum(i);
             let mut default_sql = None;
             if let Some(e) = &spec.default {
                 let x = self.default_expr(e, spec.t)?;
@@ -472,13 +478,7 @@ impl Analyzer<'_> {
             defs.join(", ")
         );
         Ok(Ddl::CreateTable {
-            rel: NewRelation {
-                schema,
-                name,
-                kind: RelKind::Table,
-                sqlite_name: sqlite,
-                columns,
-            },
+            rel: NewRelation::table(schema, name, sqlite, columns),
             if_not_exists: ct.if_not_exists,
             sqlite: vec![create],
             filled: false,
@@ -616,8 +616,7 @@ impl Analyzer<'_> {
             [ast::Expr::CompoundIdentifier(parts)] => ast::ObjectName::from(parts.clone()),
             _ => return Err(SqlError::syntax("syntax error at or near \"INTO\"")),
         };
-        let (schema, name) = self.creation_target(&target)?;
-        let sqlite = sqlite_name(&schema, &name);
+        let (schema, name, sqlite) = self.new_relation(&target)?;
         let mut q = q.clone();
         if let ast::SetExpr::Select(s) = q.body.as_mut() {
             s.into = None;
@@ -643,28 +642,17 @@ impl Analyzer<'_> {
     ) -> Result<Ddl> {
         let query = self.query(q)?;
         let aliases: Vec<String> = column_names.iter().map(|c| ident(&c.name)).collect();
-        let mut columns = Vec::with_capacity(query.columns.len());
-        let mut defs = Vec::with_capacity(query.columns.len());
-        for (i, c) in query.columns.iter().enumerate() {
-            let cname = aliases.get(i).cloned().unwrap_or_else(|| c.name.clone());
-            if columns.iter().any(|x: &RelColumn| x.name == cname) {
-                return Err(SqlError::new(
-                    sqlstate::DUPLICATE_COLUMN,
-                    format!("column \"{cname}\" specified more than once"),
-                ));
-            }
-            let ty = if c.ty == Type::UNKNOWN {
-                Type::TEXT
-            } else {
-                c.ty
-            };
-            let mut decl = format!("{} {}", quote_sqlite(&cname), storage_decl(ty));
-            if let Some(coll) = ty.info().collation {
-                decl.push_str(&format!(" COLLATE {coll}"));
-            }
-            defs.push(decl);
-            columns.push(RelColumn::new(cname, ty, c.typmod));
-        }
+        let columns = query_columns(&query.columns, &aliases)?;
+        let defs: Vec<String> = columns
+            .iter()
+            .map(|c| {
+                let mut decl = format!("{} {}", quote_sqlite(&c.name), storage_decl(c.ty));
+                if let Some(coll) = c.ty.info().collation {
+                    decl.push_str(&format!(" COLLATE {coll}"));
+                }
+                decl
+            })
+            .collect();
         let params = self.finish_params()?;
         if !params.is_empty() {
             return Err(SqlError::new(
@@ -684,13 +672,7 @@ impl Analyzer<'_> {
             emit::query(&query)
         );
         Ok(Ddl::CreateTable {
-            rel: NewRelation {
-                schema,
-                name,
-                kind: RelKind::Table,
-                sqlite_name: sqlite,
-                columns,
-            },
+            rel: NewRelation::table(schema, name, sqlite, columns),
             if_not_exists,
             sqlite: vec![create, fill],
             filled: true,
@@ -705,18 +687,7 @@ impl Analyzer<'_> {
         level.rtable.push(Rte {
             alias: String::new(),
             source: RteSource::Table(String::new()),
-            columns: columns
-                .iter()
-                .enumerate()
-                .map(|(i, c)| RteColumn {
-                    name: c.name.clone(),
-                    sqlite_name: c.name.clone(),
-                    ty: c.ty,
-                    typmod: c.typmod,
-                    attnum: i16::try_from(i + 1).unwrap_or(i16::MAX),
-                    hidden: false,
-                })
-                .collect(),
+            columns: RteColumn::of_table(columns),
             table_oid: 0,
         });
         level.names.push(None);
@@ -1002,8 +973,7 @@ impl Analyzer<'_> {
                 "materialized views are not supported",
             ));
         }
-        let (schema, name) = self.creation_target(&cv.name)?;
-        let sqlite = sqlite_name(&schema, &name);
+        let (schema, name, sqlite) = self.new_relation(&cv.name)?;
         let query = self.query(&cv.query)?;
         let params = self.finish_params()?;
         if !params.is_empty() {
@@ -1018,25 +988,7 @@ impl Analyzer<'_> {
                 "CREATE VIEW specifies more column names than columns",
             ));
         }
-        let mut columns = Vec::with_capacity(query.columns.len());
-        for (i, c) in query.columns.iter().enumerate() {
-            let cname = aliases.get(i).cloned().unwrap_or_else(|| c.name.clone());
-            if columns.iter().any(|x: &RelColumn| x.name == cname) {
-                return Err(SqlError::new(
-                    sqlstate::DUPLICATE_COLUMN,
-                    format!("column \"{cname}\" specified more than once"),
-                ));
-            }
-            columns.push(RelColumn::new(
-                cname,
-                if c.ty == Type::UNKNOWN {
-                    Type::TEXT
-                } else {
-                    c.ty
-                },
-                c.typmod,
-            ));
-        }
+        let columns = query_columns(&query.columns, &aliases)?;
         let names: Vec<String> = columns.iter().map(|c| c.name.clone()).collect();
         let mut sqlite_stmts = Vec::new();
         if cv.or_replace {
@@ -1074,8 +1026,20 @@ impl Analyzer<'_> {
             ast::ObjectType::View => RelKind::View,
             ast::ObjectType::Index => RelKind::Index,
             ast::ObjectType::Sequence => RelKind::Sequence,
-            ast::ObjectType::Schema | ast::ObjectType::Database => {
-                return self.drop_utility(object_type, if_exists, names, cascade);
+            ast::ObjectType::Database => {
+                let [name] = names else {
+                    return Err(SqlError::syntax("DROP DATABASE takes one name"));
+                };
+                let name = object_name(name).join(".");
+                return Ok(Plan::Utility(Utility::DropDatabase { name, if_exists }));
+            }
+            ast::ObjectType::Schema => {
+                let names = names.iter().map(|n| object_name(n).join(".")).collect();
+                return Ok(Plan::Utility(Utility::DropSchema {
+                    names,
+                    if_exists,
+                    cascade,
+                }));
             }
             other => {
                 return Err(SqlError::not_supported(format!(
@@ -1382,6 +1346,29 @@ fn comparable_key_types(fk: Type, pk: Type) -> bool {
         || super::coerce::find_cast(fk, pk, CastContext::Implicit)
             .is_some_and(|h| matches!(h, crate::ir::CastHow::Binary))
         || (super::coerce::is_string_type(fk) && super::coerce::is_string_type(pk))
+}
+
+/// The columns a relation made from a query's output gets (CREATE TABLE AS, CREATE VIEW):
+/// named by `aliases` first, then as the query names them; unknown-typed ones are text. 42701
+/// when two end up with the same name.
+fn query_columns(output: &[OutColumn], aliases: &[String]) -> Result<Vec<RelColumn>> {
+    let mut columns: Vec<RelColumn> = Vec::with_capacity(output.len());
+    for (i, c) in output.iter().enumerate() {
+        let name = aliases.get(i).cloned().unwrap_or_else(|| c.name.clone());
+        if columns.iter().any(|x| x.name == name) {
+            return Err(SqlError::new(
+                sqlstate::DUPLICATE_COLUMN,
+                format!("column \"{name}\" specified more than once"),
+            ));
+        }
+        let ty = if c.ty == Type::UNKNOWN {
+            Type::TEXT
+        } else {
+            c.ty
+        };
+        columns.push(RelColumn::new(name, ty, c.typmod));
+    }
+    Ok(columns)
 }
 
 /// `WITH (storage_parameter = value, …)`: accepted (SQLite has no such knobs) when

@@ -10,7 +10,7 @@ use super::typename;
 use super::{Analyzer, Clause, ident, object_name};
 use crate::error::{Result, SqlError, sqlstate};
 use crate::func::{Builtin, CastContext, Imp, Kind};
-use crate::ir::{BoolTest, ColumnRef, Expr, ExprKind, Frame, FrameBound, SortKey, SubLink, Window};
+use crate::ir::{BoolTest, Expr, ExprKind, Frame, FrameBound, SortKey, SubLink, Window};
 use crate::types::{Category, Type, Typmod, format_type, io};
 use crate::value::Value;
 
@@ -43,6 +43,28 @@ impl Analyzer<'_> {
         pos: Option<usize>,
     ) -> Result<Expr> {
         coerce(self.env, &mut self.params, e, ty, typmod, context, pos)
+    }
+
+    /// Coerces `e` to `ty`/`typmod` by assignment rules; when there is no such cast (42804 or
+    /// 42846) the error is `mismatch()`, the statement's own wording of it.
+    pub fn coerce_assignment(
+        &mut self,
+        e: Expr,
+        ty: Type,
+        typmod: Typmod,
+        pos: Option<usize>,
+        mismatch: impl FnOnce() -> SqlError,
+    ) -> Result<Expr> {
+        self.coerce(e, ty, typmod, CastContext::Assignment, pos)
+            .map_err(|e| {
+                if e.sqlstate == sqlstate::DATATYPE_MISMATCH
+                    || e.sqlstate == sqlstate::CANNOT_COERCE
+                {
+                    mismatch()
+                } else {
+                    e
+                }
+            })
     }
 
     /// A boolean condition (`WHERE`, `AND` operands…): 42804 unless boolean or unknown.
@@ -1139,11 +1161,7 @@ impl Analyzer<'_> {
         args: Vec<(Expr, Option<usize>)>,
         pos: Option<usize>,
     ) -> Result<Expr> {
-        let types: Vec<Type> = args.iter().map(|(e, _)| e.ty).collect();
-        match resolve(name, &[Kind::Operator], &types) {
-            Ok(r) => self.apply(r, args),
-            Err(f) => Err(operator_error(name, &types, f).at(pos)),
-        }
+        self.call(name, Kind::Operator, args, pos)
     }
 
     /// Calls function `name` with analyzed arguments (no aggregates).
@@ -1153,16 +1171,30 @@ impl Analyzer<'_> {
         args: Vec<(Expr, Option<usize>)>,
         pos: Option<usize>,
     ) -> Result<Expr> {
+        self.call(name, Kind::Function, args, pos)
+    }
+
+    /// Resolves operator or function `name` (`kind`) for the arguments' types and applies it;
+    /// a function that does not resolve may be a type's name (a cast).
+    fn call(
+        &mut self,
+        name: &str,
+        kind: Kind,
+        args: Vec<(Expr, Option<usize>)>,
+        pos: Option<usize>,
+    ) -> Result<Expr> {
         let types: Vec<Type> = args.iter().map(|(e, _)| e.ty).collect();
-        match resolve(name, &[Kind::Function], &types) {
-            Ok(r) => self.apply(r, args),
-            Err(f) => {
-                if let Some(x) = self.function_as_cast(name, &args)? {
-                    return Ok(x);
-                }
-                Err(function_error(name, &types, f).at(pos))
-            }
+        let failure = match resolve(name, &[kind], &types) {
+            Ok(r) => return self.apply(r, args),
+            Err(f) => f,
+        };
+        if kind == Kind::Operator {
+            return Err(operator_error(name, &types, failure).at(pos));
         }
+        if let Some(x) = self.function_as_cast(name, &args)? {
+            return Ok(x);
+        }
+        Err(function_error(name, &types, failure).at(pos))
     }
 
     /// `int4(x)`, `text(x)`: a one-argument call named like a type is a cast.
@@ -2290,19 +2322,8 @@ pub(crate) fn orderable(t: Type) -> bool {
 }
 
 fn column_expr(up: usize, ri: usize, ci: usize, rte: &crate::ir::Rte, pos: Option<usize>) -> Expr {
-    let c = &rte.columns[ci];
-    Expr {
-        kind: ExprKind::Column(ColumnRef {
-            level: up,
-            rte: ri,
-            col: ci,
-            qualifier: (!rte.alias.is_empty()).then(|| rte.alias.clone()),
-            name: c.sqlite_name.clone(),
-            position: pos,
-        }),
-        ty: c.ty,
-        typmod: c.typmod,
-    }
+    let qualifier = (!rte.alias.is_empty()).then(|| rte.alias.clone());
+    Expr::column(up, ri, ci, &rte.columns[ci], qualifier, pos)
 }
 
 fn rte_in_schema(rte: &crate::ir::Rte, schema: &str) -> bool {

@@ -5,14 +5,15 @@
 use sqlparser::ast::{self, Spanned};
 
 use super::names::figure_colname;
+use super::query::out_column;
 use super::{Analyzer, Clause, Level, ident, object_name};
 use crate::catalog::{Identity, RelKind, Relation};
 use crate::emit;
 use crate::error::{Result, SqlError, sqlstate};
 use crate::func::CastContext;
 use crate::ir::{
-    ColumnRef, Expr, ExprKind, InsertSource, Modify, ModifyKind, OnConflict, OutColumn, Query,
-    QueryBody, Rte, RteColumn, RteSource,
+    Expr, ExprKind, InsertSource, Modify, ModifyKind, OnConflict, OutColumn, Query, QueryBody, Rte,
+    RteColumn, RteSource,
 };
 use crate::plan::{Command, Plan, QueryPlan};
 
@@ -57,39 +58,14 @@ impl Analyzer<'_> {
     /// Pushes a level holding the target table under `visible` (its SQLite alias is returned).
     fn push_target(&mut self, rel: &Relation, visible: &str, qualify: bool) -> String {
         let alias = self.alias_for(visible);
-        let columns: Vec<RteColumn> = rel
-            .columns
-            .iter()
-            .enumerate()
-            .map(|(i, c)| RteColumn {
-                name: c.name.clone(),
-                sqlite_name: c.name.clone(),
-                ty: c.ty,
-                typmod: c.typmod,
-                attnum: i16::try_from(i + 1).unwrap_or(i16::MAX),
-                hidden: false,
-            })
-            .collect();
+        let columns = RteColumn::of_table(&rel.columns);
         let mut level = Level::default();
         let star: Vec<(String, Expr)> = columns
             .iter()
             .enumerate()
             .map(|(ci, c)| {
-                (
-                    c.name.clone(),
-                    Expr {
-                        kind: ExprKind::Column(ColumnRef {
-                            level: 0,
-                            rte: 0,
-                            col: ci,
-                            qualifier: qualify.then(|| alias.clone()),
-                            name: c.sqlite_name.clone(),
-                            position: None,
-                        }),
-                        ty: c.ty,
-                        typmod: c.typmod,
-                    },
-                )
+                let qualifier = qualify.then(|| alias.clone());
+                (c.name.clone(), Expr::column(0, 0, ci, c, qualifier, None))
             })
             .collect();
         level.star = star.clone();
@@ -124,25 +100,18 @@ impl Analyzer<'_> {
         let c = &rel.columns[col];
         let (ty, typmod, name) = (c.ty, c.typmod, c.name.clone());
         let from = x.ty;
-        self.coerce(x, ty, typmod, CastContext::Assignment, pos)
-            .map_err(|e| {
-                if e.sqlstate == sqlstate::DATATYPE_MISMATCH
-                    || e.sqlstate == sqlstate::CANNOT_COERCE
-                {
-                    SqlError::new(
-                        sqlstate::DATATYPE_MISMATCH,
-                        format!(
-                            "column \"{name}\" is of type {} but expression is of type {}",
-                            crate::types::format_type(ty, -1),
-                            crate::types::format_type(from, -1)
-                        ),
-                    )
-                    .with_hint("You will need to rewrite or cast the expression.")
-                    .at(pos)
-                } else {
-                    e
-                }
-            })
+        self.coerce_assignment(x, ty, typmod, pos, || {
+            SqlError::new(
+                sqlstate::DATATYPE_MISMATCH,
+                format!(
+                    "column \"{name}\" is of type {} but expression is of type {}",
+                    crate::types::format_type(ty, -1),
+                    crate::types::format_type(from, -1)
+                ),
+            )
+            .with_hint("You will need to rewrite or cast the expression.")
+            .at(pos)
+        })
     }
 
     fn column_index(&self, rel: &Relation, name: &str, pos: Option<usize>) -> Result<usize> {
@@ -605,51 +574,24 @@ impl Analyzer<'_> {
                 "UPDATE with joins in the target is not supported",
             ));
         }
-        let rel = self.target_table(name, "update")?;
-        let visible = alias
-            .as_ref()
-            .map(|a| ident(&a.name))
-            .unwrap_or_else(|| rel.name.clone());
-        let alias = self.push_target(&rel, &visible, true);
-        let result = (|| -> Result<Modify> {
-            let mut from = Vec::new();
-            if let Some(f) = &u.from {
-                let items = match f {
-                    ast::UpdateTableFromKind::BeforeSet(v)
-                    | ast::UpdateTableFromKind::AfterSet(v) => v,
-                };
-                for twj in items {
-                    from.push(self.table_with_joins(twj)?);
-                }
-            }
-            let sets = self.assignments(&rel, &u.assignments)?;
-            let where_ = match &u.selection {
-                Some(w) => Some(self.condition(w, Clause::Where, "WHERE")?),
-                None => None,
-            };
-            let (returning, returning_columns) = self.returning(u.returning.as_deref())?;
-            let lv = self.level();
-            let from_rtable: Vec<Rte> = lv.rtable.drain(1..).collect();
-            let (columns, values): (Vec<String>, Vec<Expr>) = sets.into_iter().unzip();
-            Ok(Modify {
-                kind: ModifyKind::Update,
-                ctes: Vec::new(),
-                recursive: false,
-                table: rel.sqlite_name.clone(),
-                alias: Some(alias),
-                columns,
-                source: None,
-                values,
-                from_rtable,
-                from,
-                where_,
-                on_conflict: None,
-                returning,
-                returning_columns,
-            })
-        })();
-        self.levels.pop();
-        self.modify_plan(result?, Command::Update, false)
+        let from: &[ast::TableWithJoins] = match &u.from {
+            Some(
+                ast::UpdateTableFromKind::BeforeSet(v) | ast::UpdateTableFromKind::AfterSet(v),
+            ) => v,
+            None => &[],
+        };
+        let target = Target {
+            name,
+            alias: alias.as_ref(),
+            kind: ModifyKind::Update,
+        };
+        self.update_or_delete(
+            target,
+            from,
+            &u.assignments,
+            u.selection.as_ref(),
+            u.returning.as_deref(),
+        )
     }
 
     pub(super) fn delete(&mut self, d: &ast::Delete) -> Result<Plan> {
@@ -666,35 +608,64 @@ impl Analyzer<'_> {
                 "DELETE of this target is not supported",
             ));
         };
-        let rel = self.target_table(name, "delete from")?;
-        let visible = alias
-            .as_ref()
+        let target = Target {
+            name,
+            alias: alias.as_ref(),
+            kind: ModifyKind::Delete,
+        };
+        let using = d.using.as_deref().unwrap_or(&[]);
+        self.update_or_delete(
+            target,
+            using,
+            &[],
+            d.selection.as_ref(),
+            d.returning.as_deref(),
+        )
+    }
+
+    /// UPDATE or DELETE of `target`, with the other tables of FROM or USING (`from`), the SET
+    /// list (UPDATE's `assignments`), WHERE and RETURNING.
+    fn update_or_delete(
+        &mut self,
+        target: Target<'_>,
+        from: &[ast::TableWithJoins],
+        assignments: &[ast::Assignment],
+        selection: Option<&ast::Expr>,
+        returning: Option<&[ast::SelectItem]>,
+    ) -> Result<Plan> {
+        let (verb, command) = match target.kind {
+            ModifyKind::Update => ("update", Command::Update),
+            _ => ("delete from", Command::Delete),
+        };
+        let rel = self.target_table(target.name, verb)?;
+        let visible = target
+            .alias
             .map(|a| ident(&a.name))
             .unwrap_or_else(|| rel.name.clone());
         let alias = self.push_target(&rel, &visible, true);
         let result = (|| -> Result<Modify> {
-            let mut from = Vec::new();
-            if let Some(using) = &d.using {
-                for twj in using {
-                    from.push(self.table_with_joins(twj)?);
-                }
-            }
-            let where_ = match &d.selection {
+            let from = from
+                .iter()
+                .map(|twj| self.table_with_joins(twj))
+                .collect::<Result<Vec<_>>>()?;
+            let sets = self.assignments(&rel, assignments)?;
+            let where_ = match selection {
                 Some(w) => Some(self.condition(w, Clause::Where, "WHERE")?),
                 None => None,
             };
-            let (returning, returning_columns) = self.returning(d.returning.as_deref())?;
+            let (returning, returning_columns) = self.returning(returning)?;
             let lv = self.level();
             let from_rtable: Vec<Rte> = lv.rtable.drain(1..).collect();
+            let (columns, values): (Vec<String>, Vec<Expr>) = sets.into_iter().unzip();
             Ok(Modify {
-                kind: ModifyKind::Delete,
+                kind: target.kind,
                 ctes: Vec::new(),
                 recursive: false,
                 table: rel.sqlite_name.clone(),
                 alias: Some(alias),
-                columns: Vec::new(),
+                columns,
                 source: None,
-                values: Vec::new(),
+                values,
                 from_rtable,
                 from,
                 where_,
@@ -704,7 +675,7 @@ impl Analyzer<'_> {
             })
         })();
         self.levels.pop();
-        self.modify_plan(result?, Command::Delete, false)
+        self.modify_plan(result?, command, false)
     }
 
     fn modify_plan(&mut self, m: Modify, command: Command, defaults_advance: bool) -> Result<Plan> {
@@ -733,24 +704,18 @@ impl Analyzer<'_> {
     }
 }
 
+/// The table an UPDATE or DELETE changes, as written.
+struct Target<'a> {
+    name: &'a ast::ObjectName,
+    alias: Option<&'a ast::TableAlias>,
+    /// Update or Delete.
+    kind: ModifyKind,
+}
+
+/// A RETURNING column: only the target (the level's first entry) names its table column.
 fn returning_column(name: String, x: &Expr, level: Option<&Level>) -> OutColumn {
-    let (mut table_oid, mut attnum) = (0, 0);
-    if let ExprKind::Column(c) = &x.kind
-        && c.level == 0
-        && c.rte == 0
-        && let Some(rte) = level.and_then(|l| l.rtable.first())
-        && let Some(col) = rte.columns.get(c.col)
-    {
-        table_oid = rte.table_oid;
-        attnum = col.attnum;
-    }
-    OutColumn {
-        name,
-        ty: x.ty,
-        typmod: x.typmod,
-        table_oid,
-        attnum,
-    }
+    let target = level.map_or(&[][..], |l| &l.rtable[..l.rtable.len().min(1)]);
+    out_column(name, x, target)
 }
 
 /// Target-table references in RETURNING are read by bare column name.

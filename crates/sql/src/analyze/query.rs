@@ -16,8 +16,8 @@ use crate::emit;
 use crate::error::{Result, SqlError, sqlstate};
 use crate::func::{CastContext, Imp, Kind};
 use crate::ir::{
-    ColumnRef, Cte, Expr, ExprKind, FromItem, JoinKind, OutColumn, Query, QueryBody, Rte,
-    RteColumn, RteSource, Select, SetOp, SortKey,
+    Cte, Expr, ExprKind, FromItem, JoinKind, OutColumn, Query, QueryBody, Rte, RteColumn,
+    RteSource, Select, SetOp, SortKey,
 };
 use crate::plan::{Command, Plan, QueryPlan};
 use crate::types::Type;
@@ -553,26 +553,8 @@ impl Analyzer<'_> {
                     (Expr::constant(Value::Int(n - 1), Type::INT4), None),
                 ];
                 let rte = self.function_rte("generate_series", args, None, &[], false, None)?;
-                let col = rte.columns[0].clone();
-                let alias = rte.alias.clone();
-                let lv = self.level();
-                let ri = lv.rtable.len();
-                lv.rtable.push(rte);
-                lv.names.push(None);
-                lv.star_of.push(Vec::new());
+                let (ri, no) = self.push_unnamed_rte(rte, None);
                 from.push(FromItem::Rte(ri));
-                let no = Expr {
-                    kind: ExprKind::Column(ColumnRef {
-                        level: 0,
-                        rte: ri,
-                        col: 0,
-                        qualifier: Some(alias),
-                        name: col.sqlite_name,
-                        position: None,
-                    }),
-                    ty: col.ty,
-                    typmod: col.typmod,
-                };
                 masks = group_by
                     .iter()
                     .enumerate()
@@ -623,6 +605,11 @@ impl Analyzer<'_> {
         })
     }
 
+    /// The current level's FROM items (none outside any level).
+    pub(super) fn current_rtable(&self) -> &[Rte] {
+        self.levels.last().map_or(&[], |l| &l.rtable)
+    }
+
     pub(super) fn level(&mut self) -> &mut Level {
         if self.levels.is_empty() {
             self.levels.push(Level::default());
@@ -656,12 +643,12 @@ impl Analyzer<'_> {
             ast::SelectItem::UnnamedExpr(e) => {
                 let x = self.expr(e, Clause::SelectList)?;
                 let name = figure_colname(e).unwrap_or_else(|| "?column?".to_string());
-                columns.push(out_column(name, &x, &self.levels));
+                columns.push(out_column(name, &x, self.current_rtable()));
                 targets.push(x);
             }
             ast::SelectItem::ExprWithAlias { expr, alias } => {
                 let x = self.expr(expr, Clause::SelectList)?;
-                columns.push(out_column(ident(alias), &x, &self.levels));
+                columns.push(out_column(ident(alias), &x, self.current_rtable()));
                 targets.push(x);
             }
             ast::SelectItem::Wildcard(_) => {
@@ -673,7 +660,7 @@ impl Analyzer<'_> {
                     );
                 }
                 for (name, x) in star {
-                    columns.push(out_column(name, &x, &self.levels));
+                    columns.push(out_column(name, &x, self.current_rtable()));
                     targets.push(x);
                 }
             }
@@ -694,7 +681,7 @@ impl Analyzer<'_> {
                 };
                 let cols = lv.star_of.get(ri).cloned().unwrap_or_default();
                 for (name, x) in cols {
-                    columns.push(out_column(name, &x, &self.levels));
+                    columns.push(out_column(name, &x, self.current_rtable()));
                     targets.push(x);
                 }
             }
@@ -743,6 +730,14 @@ impl Analyzer<'_> {
             ))
             .at(pos));
         }
+        let (ri, x) = self.push_unnamed_rte(rte, pos);
+        self.level().hoisted.push(ri);
+        Ok(x)
+    }
+
+    /// Adds `rte` (a function's, with at least one column) to the current level without a
+    /// name of its own; its index and a reference to its first column (at `pos`).
+    fn push_unnamed_rte(&mut self, rte: Rte, pos: Option<usize>) -> (usize, Expr) {
         let lv = self.level();
         let ri = lv.rtable.len();
         let col = rte.columns[0].clone();
@@ -750,19 +745,7 @@ impl Analyzer<'_> {
         lv.rtable.push(rte);
         lv.names.push(None);
         lv.star_of.push(Vec::new());
-        lv.hoisted.push(ri);
-        Ok(Expr {
-            kind: ExprKind::Column(ColumnRef {
-                level: 0,
-                rte: ri,
-                col: 0,
-                qualifier: Some(alias),
-                name: col.sqlite_name,
-                position: pos,
-            }),
-            ty: col.ty,
-            typmod: col.typmod,
-        })
+        (ri, Expr::column(0, ri, 0, &col, Some(alias), pos))
     }
 
     fn group_by(
@@ -974,21 +957,8 @@ impl Analyzer<'_> {
             .enumerate()
             .filter(|(_, c)| !c.hidden)
             .map(|(ci, c)| {
-                (
-                    c.name.clone(),
-                    Expr {
-                        kind: ExprKind::Column(ColumnRef {
-                            level: 0,
-                            rte: ri,
-                            col: ci,
-                            qualifier: Some(rte.alias.clone()),
-                            name: c.sqlite_name.clone(),
-                            position: None,
-                        }),
-                        ty: c.ty,
-                        typmod: c.typmod,
-                    },
-                )
+                let x = Expr::column(0, ri, ci, c, Some(rte.alias.clone()), None);
+                (c.name.clone(), x)
             })
             .collect();
         lv.star.extend(star.iter().cloned());
@@ -1161,19 +1131,7 @@ impl Analyzer<'_> {
             )
             .at(pos));
         }
-        let columns: Vec<RteColumn> = rel
-            .columns
-            .iter()
-            .enumerate()
-            .map(|(i, c)| RteColumn {
-                name: c.name.clone(),
-                sqlite_name: c.name.clone(),
-                ty: c.ty,
-                typmod: c.typmod,
-                attnum: i16::try_from(i + 1).unwrap_or(i16::MAX),
-                hidden: false,
-            })
-            .collect();
+        let columns = RteColumn::of_table(&rel.columns);
         let columns = rename(columns, &aliases, pos)?;
         let rte = Rte {
             alias: self.alias_for(&visible),
@@ -1437,18 +1395,7 @@ impl Analyzer<'_> {
                     .at(pos));
                 }
                 let c = &rte.columns[ci];
-                hit = Some(Expr {
-                    kind: ExprKind::Column(ColumnRef {
-                        level: 0,
-                        rte: ri,
-                        col: ci,
-                        qualifier: Some(rte.alias.clone()),
-                        name: c.sqlite_name.clone(),
-                        position: pos,
-                    }),
-                    ty: c.ty,
-                    typmod: c.typmod,
-                });
+                hit = Some(Expr::column(0, ri, ci, c, Some(rte.alias.clone()), pos));
             }
         }
         hit.ok_or_else(|| {
@@ -1584,12 +1531,13 @@ fn rte_columns(
     rename(cols, aliases, pos)
 }
 
-fn out_column(name: String, x: &Expr, levels: &[Level]) -> OutColumn {
+/// An output column `name` for `x`, naming its table and column number when `x` reads a
+/// table column of `rtable` (the current level's FROM items), as RowDescription reports them.
+pub(super) fn out_column(name: String, x: &Expr, rtable: &[Rte]) -> OutColumn {
     let (mut table_oid, mut attnum) = (0, 0);
     if let ExprKind::Column(c) = &x.kind
         && c.level == 0
-        && let Some(lv) = levels.last()
-        && let Some(rte) = lv.rtable.get(c.rte)
+        && let Some(rte) = rtable.get(c.rte)
         && rte.table_oid != 0
         && let Some(col) = rte.columns.get(c.col)
     {
@@ -1624,18 +1572,7 @@ fn wrap(q: Query) -> Query {
     let targets = rte_cols
         .iter()
         .enumerate()
-        .map(|(i, c)| Expr {
-            kind: ExprKind::Column(ColumnRef {
-                level: 0,
-                rte: 0,
-                col: i,
-                qualifier: Some(alias.clone()),
-                name: c.sqlite_name.clone(),
-                position: None,
-            }),
-            ty: c.ty,
-            typmod: c.typmod,
-        })
+        .map(|(i, c)| Expr::column(0, 0, i, c, Some(alias.clone()), None))
         .collect();
     Query {
         ctes: Vec::new(),

@@ -153,7 +153,7 @@ impl Analyzer<'_> {
         };
         Ok(OwnedBy::Column {
             table: rel.oid,
-            attnum: i16::try_from(i + 1).unwrap_or(i16::MAX),
+            attnum: crate::catalog::attnum(i),
         })
     }
 
@@ -171,24 +171,17 @@ impl Analyzer<'_> {
         }
         let (schema, seq) = self.creation_target(name)?;
         let (options, owned) = self.seq_options(opts)?;
-        if if_not_exists && self.catalog.relation(Some(&schema), &seq)?.is_some() {
-            // The host says "already exists, skipping" without looking at the options.
-            return Ok(Ddl::CreateSequence {
-                seq: NewSequence {
-                    sqlite_name: sqlite_name(&schema, &seq),
-                    schema,
-                    name: seq,
-                    options,
-                    identity: false,
-                },
-                owned_by: None,
-                if_not_exists,
-            });
-        }
-        apply_options(&options, None, false)?;
-        let owned_by = match owned {
-            Some(o) => Some(self.owned_by(o, &schema)?),
-            None => None,
+        // An existing one: the host says "already exists, skipping" without looking at the
+        // options.
+        let skipped = if_not_exists && self.catalog.relation(Some(&schema), &seq)?.is_some();
+        let owned_by = if skipped {
+            None
+        } else {
+            apply_options(&options, None, false)?;
+            match owned {
+                Some(o) => Some(self.owned_by(o, &schema)?),
+                None => None,
+            }
         };
         Ok(Ddl::CreateSequence {
             seq: NewSequence {

@@ -6,7 +6,7 @@ use sqlparser::ast::{self, Spanned};
 
 use super::{Analyzer, ident, object_name, typename};
 use crate::error::{Result, SqlError, sqlstate};
-use crate::plan::{Plan, Utility};
+use crate::plan::{Plan, Utility, Vacuum};
 
 /// Refuses schema names minipg cannot store or PostgreSQL reserves.
 pub(crate) fn check_schema_name(name: &str) -> Result<()> {
@@ -235,38 +235,12 @@ impl Analyzer<'_> {
             let rel = self.lookup_relation(schema.as_deref(), &name, None)?;
             tables.push(rel.sqlite_name);
         }
-        Ok(Plan::Utility(Utility::Vacuum {
+        Ok(Plan::Utility(Utility::Vacuum(Vacuum {
             vacuum: m.vacuum,
             full: m.vacuum && m.full,
             analyze: m.analyze || !m.vacuum,
             tables,
-        }))
-    }
-
-    pub(super) fn drop_utility(
-        &mut self,
-        object_type: ast::ObjectType,
-        if_exists: bool,
-        names: &[ast::ObjectName],
-        cascade: bool,
-    ) -> Result<Plan> {
-        let names: Vec<String> = names.iter().map(|n| object_name(n).join(".")).collect();
-        Ok(Plan::Utility(match object_type {
-            ast::ObjectType::Database => {
-                let [name] = names.as_slice() else {
-                    return Err(SqlError::syntax("DROP DATABASE takes one name"));
-                };
-                Utility::DropDatabase {
-                    name: name.clone(),
-                    if_exists,
-                }
-            }
-            _ => Utility::DropSchema {
-                names,
-                if_exists,
-                cascade,
-            },
-        }))
+        })))
     }
 
     fn set(&mut self, set: &ast::Set) -> Result<Utility> {

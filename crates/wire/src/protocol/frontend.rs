@@ -150,6 +150,21 @@ impl Target {
     }
 }
 
+/// A Bind message: parameters for a statement, making a portal.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Bind {
+    /// Portal name ("" = unnamed).
+    pub portal: String,
+    /// Statement name.
+    pub statement: String,
+    /// Parameter format codes (0, 1 or one per parameter).
+    pub param_formats: Vec<i16>,
+    /// Parameter values, `None` for NULL.
+    pub params: Vec<Option<Bytes>>,
+    /// Result format codes (0, 1 or one per column).
+    pub result_formats: Vec<i16>,
+}
+
 /// A message of the query phase.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum FrontendMessage {
@@ -165,18 +180,7 @@ pub enum FrontendMessage {
         param_types: Vec<Oid>,
     },
     /// `B`: bind parameters to a statement, creating a portal.
-    Bind {
-        /// Portal name ("" = unnamed).
-        portal: String,
-        /// Statement name.
-        statement: String,
-        /// Parameter format codes (0, 1 or one per parameter).
-        param_formats: Vec<i16>,
-        /// Parameter values, `None` for NULL.
-        params: Vec<Option<Bytes>>,
-        /// Result format codes (0, 1 or one per column).
-        result_formats: Vec<i16>,
-    },
+    Bind(Bind),
     /// `D`: describe a statement or portal.
     Describe {
         /// What to describe.
@@ -320,13 +324,13 @@ fn decode_bind(body: Bytes) -> Result<FrontendMessage> {
         result_formats.push(r.i16()?);
     }
     r.finish()?;
-    Ok(FrontendMessage::Bind {
+    Ok(FrontendMessage::Bind(Bind {
         portal,
         statement,
         param_formats,
         params,
         result_formats,
-    })
+    }))
 }
 
 /// Encodes one message of the query phase.
@@ -345,25 +349,19 @@ pub fn encode(msg: &FrontendMessage, buf: &mut BytesMut) {
                 b.put_u32(*oid);
             }
         }),
-        FrontendMessage::Bind {
-            portal,
-            statement,
-            param_formats,
-            params,
-            result_formats,
-        } => with_length(buf, Some(b'B'), |b| {
-            put_cstr(b, portal);
-            put_cstr(b, statement);
-            put_count16(b, param_formats.len());
-            for f in param_formats {
+        FrontendMessage::Bind(bind) => with_length(buf, Some(b'B'), |b| {
+            put_cstr(b, &bind.portal);
+            put_cstr(b, &bind.statement);
+            put_count16(b, bind.param_formats.len());
+            for f in &bind.param_formats {
                 b.put_i16(*f);
             }
-            put_count16(b, params.len());
-            for p in params {
+            put_count16(b, bind.params.len());
+            for p in &bind.params {
                 put_nullable(b, p.as_deref());
             }
-            put_count16(b, result_formats.len());
-            for f in result_formats {
+            put_count16(b, bind.result_formats.len());
+            for f in &bind.result_formats {
                 b.put_i16(*f);
             }
         }),
@@ -418,7 +416,7 @@ mod tests {
             query: "select $1".into(),
             param_types: vec![23, 0],
         });
-        roundtrip(FrontendMessage::Bind {
+        roundtrip(FrontendMessage::Bind(Bind {
             portal: "p".into(),
             statement: "s1".into(),
             param_formats: vec![1],
@@ -428,7 +426,7 @@ mod tests {
                 Some(Bytes::new()),
             ],
             result_formats: vec![0, 1],
-        });
+        }));
         roundtrip(FrontendMessage::Describe {
             target: Target::Statement,
             name: "s1".into(),

@@ -93,6 +93,20 @@ enum Node {
 }
 
 impl Node {
+    /// An operation (operator, AND, OR, NOT, null test, array comparison): parenthesized by
+    /// PostgreSQL's non-pretty output, and inside a pretty cast.
+    fn is_operation(&self) -> bool {
+        matches!(
+            self,
+            Node::Op { .. }
+                | Node::And(_)
+                | Node::Or(_)
+                | Node::Not(_)
+                | Node::NullTest(..)
+                | Node::ArrayOp { .. }
+        )
+    }
+
     fn ty(&self) -> Option<Type> {
         match self {
             Node::Column(_, t) | Node::Cast(_, t, _) | Node::Array(_, t) => Some(*t),
@@ -849,15 +863,7 @@ impl Printer {
     }
 
     fn node(&self, s: &mut String, n: &Node, parent: Parent) {
-        let own_parens = matches!(
-            n,
-            Node::Op { .. }
-                | Node::And(_)
-                | Node::Or(_)
-                | Node::Not(_)
-                | Node::NullTest(..)
-                | Node::ArrayOp { .. }
-        );
+        let own_parens = n.is_operation();
         let parens = if self.pretty {
             Self::pretty_parens(n, parent)
         } else {
@@ -910,17 +916,8 @@ impl Printer {
                 }
             }
             Node::Cast(inner, ty, typmod) => {
-                let inner_parens = !self.pretty
-                    || matches!(
-                        **inner,
-                        Node::Op { .. }
-                            | Node::And(_)
-                            | Node::Or(_)
-                            | Node::Not(_)
-                            | Node::NullTest(..)
-                            | Node::ArrayOp { .. }
-                            | Node::Cast(..)
-                    );
+                let inner_parens =
+                    !self.pretty || inner.is_operation() || matches!(**inner, Node::Cast(..));
                 if inner_parens {
                     s.push('(');
                     self.bare(s, inner);
@@ -1525,35 +1522,23 @@ mod tests {
 
     #[test]
     fn index_columns_and_predicates() {
-        assert_eq!(
-            index_column(r#"(pg_lower("e"))"#, &cols(), true),
-            "lower(e::text)"
-        );
-        assert_eq!(
-            index_column(r#"(pg_lower("e"))"#, &cols(), false),
-            "lower((e)::text)"
-        );
-        assert_eq!(index_column(r#""a""#, &cols(), true), "a");
-        assert_eq!(
-            index_column(r#"(pg_int4pl("a", 1))"#, &cols(), true),
-            "(a + 1)"
-        );
-        assert_eq!(
-            index_column(r#"(pg_int4pl("a", 1))"#, &cols(), false),
-            "((a + 1))"
-        );
-        assert_eq!(
-            sqlite_expr(r#"("b" > '1' COLLATE pg_numeric)"#, &cols(), true),
-            "b > 1::numeric"
-        );
-        assert_eq!(
-            sqlite_expr(r#"("b" > '1' COLLATE pg_numeric)"#, &cols(), false),
-            "(b > (1)::numeric)"
-        );
-        assert_eq!(
-            sqlite_expr(r#"("type" = 'total')"#, &cols(), true),
-            "type = 'total'::text"
-        );
+        let index = |sqlite: &str, pretty| index_column(sqlite, &cols(), pretty);
+        assert_eq!(index(r#"(pg_lower("e"))"#, true), "lower(e::text)");
+        assert_eq!(index(r#"(pg_lower("e"))"#, false), "lower((e)::text)");
+        assert_eq!(index(r#""a""#, true), "a");
+        assert_eq!(index(r#"(pg_int4pl("a", 1))"#, true), "(a + 1)");
+        assert_eq!(index(r#"(pg_int4pl("a", 1))"#, false), "((a + 1))");
+        for (predicate, pretty, shown) in [
+            (r#"("b" > '1' COLLATE pg_numeric)"#, true, "b > 1::numeric"),
+            (
+                r#"("b" > '1' COLLATE pg_numeric)"#,
+                false,
+                "(b > (1)::numeric)",
+            ),
+            (r#"("type" = 'total')"#, true, "type = 'total'::text"),
+        ] {
+            assert_eq!(sqlite_expr(predicate, &cols(), pretty), shown);
+        }
     }
 
     // PostgreSQL 15's pg_get_expr(adbin, adrelid, true) for the same defaults.
@@ -1583,24 +1568,22 @@ mod tests {
 
     #[test]
     fn views_read_as_postgresql_prints_them() {
+        // Column types unknown.
+        let shown = |sqlite: &str, columns: &[String]| {
+            view_query(sqlite, columns, true, &|_, _| true, &|_| Vec::new())
+        };
         assert_eq!(
-            view_query(
+            shown(
                 r#"SELECT "t"."id" AS "c1", "t"."name" AS "c2" FROM "t" AS "t""#,
                 &["id".into(), "name".into()],
-                true,
-                &|_, _| true,
-                &|_| Vec::new()
             ),
             " SELECT t.id,\n    t.name\n   FROM t;"
         );
         // Constants compared with a view's columns print as PostgreSQL's do, never as unknown.
         assert_eq!(
-            view_query(
+            shown(
                 r#"SELECT "t"."a" AS "c1" FROM "t" AS "t" WHERE (("t"."a" > 5) AND ("t"."b" = 'q'))"#,
                 &["a".into()],
-                true,
-                &|_, _| true,
-                &|_| Vec::new()
             ),
             " SELECT t.a\n   FROM t\n  WHERE t.a > 5 AND t.b = 'q'::text;"
         );

@@ -505,6 +505,24 @@ fn default_name(table: &str, c: &RawConstraint, used: &[String]) -> String {
 
 // ---- reading SQLite's DDL text ----
 
+/// The byte index of the quote closing the one at `open` (a doubled quote stands for itself),
+/// or the end of `b`.
+fn closing_quote(b: &[u8], open: usize) -> usize {
+    let q = b[open];
+    let mut i = open + 1;
+    while i < b.len() {
+        if b[i] == q {
+            if b.get(i + 1) == Some(&q) {
+                i += 1;
+            } else {
+                break;
+            }
+        }
+        i += 1;
+    }
+    i
+}
+
 /// The byte index of the `)` matching the `(` at `open`, quotes respected.
 fn matching_paren(s: &str, open: usize) -> Option<usize> {
     let b = s.as_bytes();
@@ -512,19 +530,7 @@ fn matching_paren(s: &str, open: usize) -> Option<usize> {
     let mut i = open;
     while i < b.len() {
         match b[i] {
-            q @ (b'\'' | b'"' | b'`') => {
-                i += 1;
-                while i < b.len() {
-                    if b[i] == q {
-                        if b.get(i + 1) == Some(&q) {
-                            i += 1;
-                        } else {
-                            break;
-                        }
-                    }
-                    i += 1;
-                }
-            }
+            b'\'' | b'"' | b'`' => i = closing_quote(b, i),
             b'(' => depth += 1,
             b')' => {
                 depth = depth.checked_sub(1)?;
@@ -548,19 +554,7 @@ fn split_top(s: &str) -> Vec<&str> {
     let mut i = 0;
     while i < b.len() {
         match b[i] {
-            q @ (b'\'' | b'"' | b'`') => {
-                i += 1;
-                while i < b.len() {
-                    if b[i] == q {
-                        if b.get(i + 1) == Some(&q) {
-                            i += 1;
-                        } else {
-                            break;
-                        }
-                    }
-                    i += 1;
-                }
-            }
+            b'\'' | b'"' | b'`' => i = closing_quote(b, i),
             b'(' => depth += 1,
             b')' => depth = depth.saturating_sub(1),
             b',' if depth == 0 => {

@@ -26,8 +26,10 @@ use super::derived::{self, Table};
 use super::{Namespace, SystemRelation};
 use crate::catalog::BUILTIN_SCHEMAS;
 
+/// A scan's rows (each a row of cells), or SQLite's error.
+pub(crate) type Rows = rusqlite::Result<Vec<Vec<Cell>>>;
 /// A Rust source: the connection (for what the file holds) and the scan's equalities.
-pub(crate) type RowsFn = fn(&Connection, &[(usize, Cell)]) -> rusqlite::Result<Vec<Vec<Cell>>>;
+pub(crate) type RowsFn = fn(&Connection, &[(usize, Cell)]) -> Rows;
 
 /// Where a relation's rows come from.
 pub(crate) enum Source {
@@ -446,7 +448,7 @@ fn type_row(t: &TypeInfo) -> Vec<Cell> {
     ]
 }
 
-fn type_rows(_: &Connection, filters: &[(usize, Cell)]) -> rusqlite::Result<Vec<Vec<Cell>>> {
+fn type_rows(_: &Connection, filters: &[(usize, Cell)]) -> Rows {
     let oid = filter_int(filters, 0);
     let name = filter_text(filters, 1);
     Ok(sql::types::all_types()
@@ -458,7 +460,7 @@ fn type_rows(_: &Connection, filters: &[(usize, Cell)]) -> rusqlite::Result<Vec<
 
 // ---- pg_proc ----
 
-fn proc_rows(_: &Connection, filters: &[(usize, Cell)]) -> rusqlite::Result<Vec<Vec<Cell>>> {
+fn proc_rows(_: &Connection, filters: &[(usize, Cell)]) -> Rows {
     let oid = filter_int(filters, 0);
     let name = filter_text(filters, 1);
     let mut out = Vec::new();
@@ -528,7 +530,7 @@ fn proc_rows(_: &Connection, filters: &[(usize, Cell)]) -> rusqlite::Result<Vec<
 
 // ---- pg_index, pg_constraint and their helpers ----
 
-fn index_rows(conn: &Connection, filters: &[(usize, Cell)]) -> rusqlite::Result<Vec<Vec<Cell>>> {
+fn index_rows(conn: &Connection, filters: &[(usize, Cell)]) -> Rows {
     let table = match (filter_int(filters, 1), filter_int(filters, 0)) {
         (Some(t), _) => Some(t),
         (None, Some(i)) => match u32::try_from(i) {
@@ -607,17 +609,23 @@ fn index_rows(conn: &Connection, filters: &[(usize, Cell)]) -> rusqlite::Result<
     Ok(out)
 }
 
-fn constraint_rows(
-    conn: &Connection,
-    filters: &[(usize, Cell)],
-) -> rusqlite::Result<Vec<Vec<Cell>>> {
-    let table = match (filter_int(filters, 7), filter_int(filters, 0)) {
-        (Some(t), _) => Some(t),
-        (None, Some(c)) => match u32::try_from(c).ok().and_then(derived::derived_owner) {
-            Some((t, _)) => Some(i64::from(t)),
-            None => return Ok(Vec::new()),
-        },
-        (None, None) => None,
+/// The table a scan of derived rows (constraints, their indexes) is limited to: the filter on
+/// column `table_col`, else the owner of the row the OID filter names; `None` when that OID
+/// belongs to no derived row (nothing matches).
+fn derived_rows_table(filters: &[(usize, Cell)], table_col: usize) -> Option<Option<i64>> {
+    match (filter_int(filters, table_col), filter_int(filters, 0)) {
+        (Some(t), _) => Some(Some(t)),
+        (None, Some(oid)) => {
+            let (table, _) = u32::try_from(oid).ok().and_then(derived::derived_owner)?;
+            Some(Some(i64::from(table)))
+        }
+        (None, None) => Some(None),
+    }
+}
+
+fn constraint_rows(conn: &Connection, filters: &[(usize, Cell)]) -> Rows {
+    let Some(table) = derived_rows_table(filters, 7) else {
+        return Ok(Vec::new());
     };
     let mut out = Vec::new();
     for t in tables_for(conn, table)? {
@@ -690,17 +698,9 @@ fn constraint_rows(
     Ok(out)
 }
 
-fn constraint_index_rows(
-    conn: &Connection,
-    filters: &[(usize, Cell)],
-) -> rusqlite::Result<Vec<Vec<Cell>>> {
-    let table = match (filter_int(filters, 3), filter_int(filters, 0)) {
-        (Some(t), _) => Some(t),
-        (None, Some(i)) => match u32::try_from(i).ok().and_then(derived::derived_owner) {
-            Some((t, _)) => Some(i64::from(t)),
-            None => return Ok(Vec::new()),
-        },
-        (None, None) => None,
+fn constraint_index_rows(conn: &Connection, filters: &[(usize, Cell)]) -> Rows {
+    let Some(table) = derived_rows_table(filters, 3) else {
+        return Ok(Vec::new());
     };
     let mut out = Vec::new();
     for t in tables_for(conn, table)? {
@@ -720,10 +720,7 @@ fn constraint_index_rows(
 /// The columns of indexes (`pg_attribute` rows whose `attrelid` is an index): a key column
 /// keeps its table column's name and type, an expression is `expr`, `expr1`, … as in
 /// PostgreSQL.
-fn index_attribute_rows(
-    conn: &Connection,
-    filters: &[(usize, Cell)],
-) -> rusqlite::Result<Vec<Vec<Cell>>> {
+fn index_attribute_rows(conn: &Connection, filters: &[(usize, Cell)]) -> Rows {
     let (table, only) = match filter_int(filters, 0).map(u32::try_from) {
         Some(Ok(i)) => match derived::table_of_object(conn, i)? {
             Some(t) => (Some(i64::from(t)), Some(i)),
@@ -768,10 +765,7 @@ fn index_attribute_rows(
     Ok(out)
 }
 
-fn system_class_rows(
-    _: &Connection,
-    filters: &[(usize, Cell)],
-) -> rusqlite::Result<Vec<Vec<Cell>>> {
+fn system_class_rows(_: &Connection, filters: &[(usize, Cell)]) -> Rows {
     let oid = filter_int(filters, 0);
     Ok(super::all()
         .iter()
@@ -789,10 +783,7 @@ fn system_class_rows(
         .collect())
 }
 
-fn system_attribute_rows(
-    _: &Connection,
-    filters: &[(usize, Cell)],
-) -> rusqlite::Result<Vec<Vec<Cell>>> {
+fn system_attribute_rows(_: &Connection, filters: &[(usize, Cell)]) -> Rows {
     let oid = filter_int(filters, 0);
     let mut out = Vec::new();
     for r in super::all()
@@ -815,7 +806,7 @@ fn system_attribute_rows(
 
 // ---- settings, databases, server views ----
 
-fn settings_rows(_: &Connection, filters: &[(usize, Cell)]) -> rusqlite::Result<Vec<Vec<Cell>>> {
+fn settings_rows(_: &Connection, filters: &[(usize, Cell)]) -> Rows {
     let wanted = filter_text(filters, 0);
     let mut out = Vec::new();
     let mut all = guc::show_all();
@@ -861,7 +852,7 @@ fn settings_rows(_: &Connection, filters: &[(usize, Cell)]) -> rusqlite::Result<
     Ok(out)
 }
 
-fn database_rows(conn: &Connection, filters: &[(usize, Cell)]) -> rusqlite::Result<Vec<Vec<Cell>>> {
+fn database_rows(conn: &Connection, filters: &[(usize, Cell)]) -> Rows {
     let Some((data_dir, _)) = file_location(conn) else {
         return Ok(Vec::new());
     };
@@ -895,24 +886,24 @@ fn database_rows(conn: &Connection, filters: &[(usize, Cell)]) -> rusqlite::Resu
         .collect())
 }
 
-fn activity_rows(_: &Connection, _: &[(usize, Cell)]) -> rusqlite::Result<Vec<Vec<Cell>>> {
+fn activity_rows(_: &Connection, _: &[(usize, Cell)]) -> Rows {
     Ok(crate::catalog::views::activity_rows())
 }
 
-fn hba_file_rules_rows(_: &Connection, _: &[(usize, Cell)]) -> rusqlite::Result<Vec<Vec<Cell>>> {
+fn hba_file_rules_rows(_: &Connection, _: &[(usize, Cell)]) -> Rows {
     crate::privileges::superuser_only("view pg_hba_file_rules")?;
     Ok(crate::catalog::views::hba_file_rules_rows())
 }
 
-fn ssl_rows(_: &Connection, _: &[(usize, Cell)]) -> rusqlite::Result<Vec<Vec<Cell>>> {
+fn ssl_rows(_: &Connection, _: &[(usize, Cell)]) -> Rows {
     Ok(crate::catalog::views::ssl_rows())
 }
 
-fn bgworker_rows(_: &Connection, _: &[(usize, Cell)]) -> rusqlite::Result<Vec<Vec<Cell>>> {
+fn bgworker_rows(_: &Connection, _: &[(usize, Cell)]) -> Rows {
     Ok(crate::catalog::views::bgworker_rows())
 }
 
-fn autovacuum_rows(_: &Connection, _: &[(usize, Cell)]) -> rusqlite::Result<Vec<Vec<Cell>>> {
+fn autovacuum_rows(_: &Connection, _: &[(usize, Cell)]) -> Rows {
     Ok(crate::catalog::views::autovacuum_rows())
 }
 
@@ -990,17 +981,8 @@ fn info_column_row(
     default: Option<String>,
     updatable: bool,
 ) -> Vec<Cell> {
-    let [
-        data_type,
-        char_len,
-        octet_len,
-        precision,
-        radix,
-        scale,
-        datetime,
-    ] = column_facts(ty, typmod);
     let type_name = sql::types::Type::lookup(ty.oid()).map_or("", |t| t.name);
-    vec![
+    let mut row = vec![
         text(db),
         text(schema),
         text(table),
@@ -1008,24 +990,12 @@ fn info_column_row(
         int(attnum),
         default.map_or(Cell::Null, text),
         yes_no(!not_null),
-        data_type,
-        char_len,
-        octet_len,
-        precision,
-        radix,
-        scale,
-        datetime,
-        Cell::Null,
-        Cell::Null,
-        Cell::Null,
-        Cell::Null,
-        Cell::Null,
-        Cell::Null,
-        Cell::Null,
-        Cell::Null,
-        Cell::Null,
-        Cell::Null,
-        Cell::Null,
+    ];
+    // data_type … datetime_precision.
+    row.extend(column_facts(ty, typmod));
+    // interval_type … domain_name.
+    row.extend(std::iter::repeat_n(Cell::Null, 11));
+    row.extend([
         text(db),
         text("pg_catalog"),
         text(type_name),
@@ -1045,13 +1015,11 @@ fn info_column_row(
         text("NEVER"),
         Cell::Null,
         yes_no(updatable),
-    ]
+    ]);
+    row
 }
 
-fn info_columns_rows(
-    conn: &Connection,
-    filters: &[(usize, Cell)],
-) -> rusqlite::Result<Vec<Vec<Cell>>> {
+fn info_columns_rows(conn: &Connection, filters: &[(usize, Cell)]) -> Rows {
     let db = current_database(conn);
     let want_schema = filter_text(filters, 1);
     let want_table = filter_text(filters, 2);
@@ -1128,10 +1096,7 @@ fn constraint_type(kind: char) -> &'static str {
     }
 }
 
-fn table_constraints_rows(
-    conn: &Connection,
-    _: &[(usize, Cell)],
-) -> rusqlite::Result<Vec<Vec<Cell>>> {
+fn table_constraints_rows(conn: &Connection, _: &[(usize, Cell)]) -> Rows {
     let db = current_database(conn);
     let mut out = Vec::new();
     for t in derived::tables(conn, None)? {
@@ -1178,10 +1143,7 @@ fn table_constraints_rows(
     Ok(out)
 }
 
-fn key_column_usage_rows(
-    conn: &Connection,
-    _: &[(usize, Cell)],
-) -> rusqlite::Result<Vec<Vec<Cell>>> {
+fn key_column_usage_rows(conn: &Connection, _: &[(usize, Cell)]) -> Rows {
     let db = current_database(conn);
     let mut out = Vec::new();
     let tables = derived::tables(conn, None)?;
