@@ -730,12 +730,7 @@ impl Postmaster {
     pub fn run(mut self) -> i32 {
         bgworker::shmem_status::publish(&self.scheduler, Instant::now());
         self.dispatch(Event::Start);
-        // The modules have defined their functions: build the tables every backend would
-        // build for itself (pure Rust data, no SQLite), while the startup process recovers, so
-        // that every child forked from now on starts with them.
-        let t = Instant::now();
-        spi::warm();
-        tracing::debug!("process-wide tables built in {:?}", t.elapsed());
+        let mut warmed = false;
         while self.pm.state != PmState::Exit {
             let timeout = self.poll_timeout();
             let accepting = self.pm.accepting();
@@ -799,6 +794,16 @@ impl Postmaster {
                 self.start_autovac_workers();
             }
             self.post_state_change();
+            if !warmed {
+                // After the first turn (the startup process and the workers that start with the
+                // postmaster are forked): build the tables every backend would otherwise build
+                // for itself (pure Rust data, no SQLite), while recovery runs, so that every
+                // child forked from now on starts with them.
+                warmed = true;
+                let t = Instant::now();
+                spi::warm();
+                tracing::debug!("process-wide tables built in {:?}", t.elapsed());
+            }
         }
         for l in &self.listeners {
             l.remove_files();
