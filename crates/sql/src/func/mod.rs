@@ -18,6 +18,7 @@ pub mod catalog;
 pub mod extra;
 pub mod host;
 pub mod internal;
+pub mod rows;
 pub mod sqlite;
 
 pub use sqlite::{COUNT, MAX, MIN};
@@ -184,7 +185,7 @@ pub enum Volatility {
 }
 
 /// One function or operator.
-#[derive(Debug)]
+#[derive(Clone, Copy, Debug)]
 pub struct Builtin {
     /// The name (lower case) or the operator's symbol.
     pub name: &'static str,
@@ -207,45 +208,6 @@ pub struct Builtin {
 }
 
 impl Builtin {
-    /// A strict, immutable runtime function.
-    pub const fn scalar(
-        name: &'static str,
-        args: &'static [Type],
-        ret: Type,
-        symbol: &'static str,
-        f: ScalarFn,
-    ) -> Builtin {
-        Builtin {
-            name,
-            kind: Kind::Function,
-            args,
-            variadic: false,
-            ret,
-            out_columns: &[],
-            strict: true,
-            volatility: Volatility::Immutable,
-            imp: Imp::Scalar {
-                symbol,
-                f,
-                typed: false,
-            },
-        }
-    }
-
-    /// A strict, immutable operator implemented by a runtime function.
-    pub const fn operator(
-        name: &'static str,
-        args: &'static [Type],
-        ret: Type,
-        symbol: &'static str,
-        f: ScalarFn,
-    ) -> Builtin {
-        Builtin {
-            kind: Kind::Operator,
-            ..Builtin::scalar(name, args, ret, symbol, f)
-        }
-    }
-
     /// The same row with another volatility.
     pub const fn with_volatility(self, volatility: Volatility) -> Builtin {
         Builtin { volatility, ..self }
@@ -285,7 +247,7 @@ pub enum CastImp {
 }
 
 /// One `pg_cast` row (casts through text I/O are not listed: the analyzer derives them).
-#[derive(Debug)]
+#[derive(Clone, Copy, Debug)]
 pub struct CastDef {
     pub from: Type,
     pub to: Type,
@@ -367,9 +329,13 @@ fn builtin_rows() -> impl Iterator<Item = &'static Builtin> {
         sqlite::FUNCTIONS,
         host::FUNCTIONS,
         catalog::FUNCTIONS,
+        &numbers::COMPARISONS,
         numbers::FUNCTIONS,
+        &datetime::COMPARISONS,
         datetime::FUNCTIONS,
+        &text::COMPARISONS,
         text::FUNCTIONS,
+        &bytea::COMPARISONS,
         bytea::FUNCTIONS,
         json::FUNCTIONS,
         array::FUNCTIONS,

@@ -3,6 +3,7 @@
 
 use super::*;
 use crate::env::{DateOrder, DateStyle, IntervalStyle};
+use crate::func::{CastImp, Imp, Kind};
 use crate::types::io;
 
 fn env_for(settings: &[&str]) -> Env {
