@@ -35,33 +35,28 @@ pub const fn row(
     }
 }
 
-/// A function carried out by the runtime function `f`, registered as `symbol`.
-pub const fn func(
-    name: &'static str,
-    args: &'static [Type],
-    ret: Type,
-    symbol: &'static str,
-    f: ScalarFn,
-) -> Builtin {
-    let typed = false;
-    row(
-        name,
-        Kind::Function,
-        args,
-        ret,
-        Imp::Scalar { symbol, f, typed },
-    )
+/// Defines one constructor per kind of row a runtime function carries out.
+macro_rules! runtime_rows {
+    ($($(#[$doc:meta])* $name:ident => $kind:expr;)*) => {$(
+        $(#[$doc])*
+        pub const fn $name(
+            name: &'static str,
+            args: &'static [Type],
+            ret: Type,
+            symbol: &'static str,
+            f: ScalarFn,
+        ) -> Builtin {
+            let typed = false;
+            row(name, $kind, args, ret, Imp::Scalar { symbol, f, typed })
+        }
+    )*};
 }
 
-/// An operator carried out by the runtime function `f`, registered as `symbol`.
-pub const fn op(
-    name: &'static str,
-    args: &'static [Type],
-    ret: Type,
-    symbol: &'static str,
-    f: ScalarFn,
-) -> Builtin {
-    of_kind(Kind::Operator, func(name, args, ret, symbol, f))
+runtime_rows! {
+    /// A function carried out by the runtime function `f`, registered as `symbol`.
+    func => Kind::Function;
+    /// An operator carried out by the runtime function `f`, registered as `symbol`.
+    op => Kind::Operator;
 }
 
 /// An operator SQLite carries out itself, as its operator `sqlite`.

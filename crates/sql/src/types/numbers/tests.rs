@@ -3,6 +3,7 @@
 
 use super::*;
 use crate::env::Env;
+use crate::error::sqlstate;
 use crate::func::{Builtin, Imp, Kind};
 use crate::types::{Type, io, numeric_typmod as typmod};
 use crate::value::Value;
@@ -77,6 +78,15 @@ fn q_err(name: &str, args: &[(Type, &str)]) -> (&'static str, String) {
     }
 }
 
+const OUT_OF_RANGE: &str = sqlstate::NUMERIC_VALUE_OUT_OF_RANGE;
+const NOT_SUPPORTED: &str = sqlstate::FEATURE_NOT_SUPPORTED;
+
+/// Asserts that `got` is the error PostgreSQL raised: its SQLSTATE and message.
+#[track_caller]
+fn assert_error(got: (&'static str, String), sqlstate: &str, message: &str) {
+    assert_eq!((got.0, got.1.as_str()), (sqlstate, message));
+}
+
 fn n(s: &str) -> (Type, &str) {
     (N, s)
 }
@@ -132,11 +142,7 @@ fn numeric_input_matches_postgresql() {
     for big in ["1e1073741823", "1e131072", "1e-16384", "1e-20000"] {
         assert_eq!(
             input_err(N, big, -1),
-            (
-                crate::sqlstate::NUMERIC_VALUE_OUT_OF_RANGE,
-                "value overflows numeric format".into(),
-                None
-            ),
+            (OUT_OF_RANGE, "value overflows numeric format".into(), None),
             "{big}"
         );
     }
@@ -155,7 +161,7 @@ fn numeric_typmod_matches_postgresql() {
     assert_eq!(out(N, "-2.5", typmod(3, 0)), "-3");
     let overflow = |p: i32, s: i32, bound: &str| {
         (
-            crate::sqlstate::NUMERIC_VALUE_OUT_OF_RANGE,
+            OUT_OF_RANGE,
             "numeric field overflow".to_string(),
             Some(format!(
                 "A field with precision {p}, scale {s} must round to an absolute value less than {bound}."
@@ -174,7 +180,7 @@ fn numeric_typmod_matches_postgresql() {
     assert_eq!(
         input_err(N, "inf", typmod(5, 2)),
         (
-            crate::sqlstate::NUMERIC_VALUE_OUT_OF_RANGE,
+            OUT_OF_RANGE,
             "numeric field overflow".into(),
             Some("A field with precision 5, scale 2 cannot hold an infinite value.".into())
         )
@@ -264,20 +270,6 @@ fn numeric_arithmetic_matches_postgresql() {
     );
     // select length(factorial(1000)::text)
     assert_eq!(q("factorial", &[(I8, "1000")]).len(), 2568);
-    assert_eq!(
-        q_err("factorial", &[(I8, "-1")]),
-        (
-            crate::sqlstate::NUMERIC_VALUE_OUT_OF_RANGE,
-            "factorial of a negative number is undefined".into()
-        )
-    );
-    assert_eq!(
-        q_err("factorial", &[(I8, "32178")]),
-        (
-            crate::sqlstate::NUMERIC_VALUE_OUT_OF_RANGE,
-            "value overflows numeric format".into()
-        )
-    );
     assert_eq!(q("-", &[n("0.00")]), "0.00");
     assert_eq!(q("-", &[n("1.10"), n("1.1")]), "0.00");
     assert_eq!(q("+", &[n("-1.10"), n("1.1")]), "0.00");
@@ -286,6 +278,24 @@ fn numeric_arithmetic_matches_postgresql() {
         q("*", &[n("1e-10000"), n("1e-10000")]),
         format!("0.{}", "0".repeat(16383))
     );
+    // The errors PostgreSQL raised: (function or operator, arguments, SQLSTATE, message).
+    let errors: &[(&str, &[(Type, &str)], &str, &str)] = &[
+        (
+            "factorial",
+            &[(I8, "-1")],
+            OUT_OF_RANGE,
+            "factorial of a negative number is undefined",
+        ),
+        (
+            "factorial",
+            &[(I8, "32178")],
+            OUT_OF_RANGE,
+            "value overflows numeric format",
+        ),
+    ];
+    for (name, args, state, message) in errors {
+        assert_error(q_err(name, args), state, message);
+    }
 }
 
 #[test]
@@ -473,7 +483,7 @@ fn integer_input_matches_postgresql() {
         assert_eq!(
             input_err(ty, text, -1),
             (
-                crate::sqlstate::NUMERIC_VALUE_OUT_OF_RANGE,
+                OUT_OF_RANGE,
                 format!("value \"{text}\" is out of range for type {name}"),
                 None
             )
@@ -496,7 +506,7 @@ fn integer_input_matches_postgresql() {
         assert_eq!(
             input_err(Type::OID, big, -1),
             (
-                crate::sqlstate::NUMERIC_VALUE_OUT_OF_RANGE,
+                OUT_OF_RANGE,
                 format!("value \"{big}\" is out of range for type oid"),
                 None
             )
@@ -556,18 +566,9 @@ fn integer_operators_match_postgresql() {
     assert_eq!(q("lcm", &[(I4, "-4"), (I4, "6")]), "12");
     assert_eq!(q("lcm", &[(I4, "0"), (I4, "5")]), "0");
     assert_eq!(q("gcd", &[(I8, "-9223372036854775808"), (I8, "6")]), "2");
-    let int_range = (
-        crate::sqlstate::NUMERIC_VALUE_OUT_OF_RANGE,
-        "integer out of range".to_string(),
-    );
-    let small_range = (
-        crate::sqlstate::NUMERIC_VALUE_OUT_OF_RANGE,
-        "smallint out of range".to_string(),
-    );
-    let big_range = (
-        crate::sqlstate::NUMERIC_VALUE_OUT_OF_RANGE,
-        "bigint out of range".to_string(),
-    );
+    let int_range = (OUT_OF_RANGE, "integer out of range".to_string());
+    let small_range = (OUT_OF_RANGE, "smallint out of range".to_string());
+    let big_range = (OUT_OF_RANGE, "bigint out of range".to_string());
     let div0 = (
         crate::sqlstate::DIVISION_BY_ZERO,
         "division by zero".to_string(),
@@ -641,7 +642,7 @@ fn float_input_and_output_match_postgresql() {
     assert_eq!(
         input_err(F4, " 1e50", -1),
         (
-            crate::sqlstate::NUMERIC_VALUE_OUT_OF_RANGE,
+            OUT_OF_RANGE,
             "\" 1e50\" is out of range for type real".into(),
             None
         )
@@ -748,14 +749,8 @@ fn float_functions_match_postgresql() {
     assert_eq!(q("^", &[f("10"), f("-310")]), "1e-310");
     assert_eq!(q("exp", &[f("-745.1")]), "5e-324");
     assert_eq!(q("exp", &[f("-740")]), "4.2e-322");
-    let under = (
-        crate::sqlstate::NUMERIC_VALUE_OUT_OF_RANGE,
-        "value out of range: underflow".to_string(),
-    );
-    let over = (
-        crate::sqlstate::NUMERIC_VALUE_OUT_OF_RANGE,
-        "value out of range: overflow".to_string(),
-    );
+    let under = (OUT_OF_RANGE, "value out of range: underflow".to_string());
+    let over = (OUT_OF_RANGE, "value out of range: overflow".to_string());
     assert_eq!(q_err("^", &[f("10"), f("-330")]), under);
     assert_eq!(q_err("^", &[f("10"), f("400")]), over);
     assert_eq!(q_err("exp", &[f("710")]), over);
@@ -768,20 +763,6 @@ fn float_functions_match_postgresql() {
         (crate::sqlstate::DIVISION_BY_ZERO, "division by zero".into())
     );
     assert_eq!(q("/", &[f("nan"), f("0")]), "NaN");
-    assert_eq!(
-        q_err("^", &[f("-8"), f("0.3333333333333333")]),
-        (
-            crate::sqlstate::INVALID_ARGUMENT_FOR_POWER_FUNCTION,
-            "a negative number raised to a non-integer power yields a complex result".into()
-        )
-    );
-    assert_eq!(
-        q_err("^", &[f("0"), f("-1")]),
-        (
-            crate::sqlstate::INVALID_ARGUMENT_FOR_POWER_FUNCTION,
-            "zero raised to a negative power is undefined".into()
-        )
-    );
     // select 'nan'::float8 ^ 0, 1::float8 ^ 'nan', (-1)::float8 ^ 'inf', 2::float8 ^ '-inf',
     //        '-inf'::float8 ^ 3, '-inf'::float8 ^ 2, '-inf'::float8 ^ -3, 2::float8 ^ 0.5
     assert_eq!(q("^", &[f("nan"), f("0")]), "1");
@@ -792,27 +773,6 @@ fn float_functions_match_postgresql() {
     assert_eq!(q("^", &[f("-inf"), f("2")]), "Infinity");
     assert_eq!(q("^", &[f("-inf"), f("-3")]), "-0");
     assert_eq!(q("power", &[f("2"), f("0.5")]), "1.4142135623730951");
-    assert_eq!(
-        q_err("sqrt", &[f("-1")]),
-        (
-            crate::sqlstate::INVALID_ARGUMENT_FOR_POWER_FUNCTION,
-            "cannot take square root of a negative number".into()
-        )
-    );
-    assert_eq!(
-        q_err("ln", &[f("0")]),
-        (
-            crate::sqlstate::INVALID_ARGUMENT_FOR_LOG,
-            "cannot take logarithm of zero".into()
-        )
-    );
-    assert_eq!(
-        q_err("log10", &[f("-1")]),
-        (
-            crate::sqlstate::INVALID_ARGUMENT_FOR_LOG,
-            "cannot take logarithm of a negative number".into()
-        )
-    );
     // select log(100::float8), log10(1000::float8), ln(2::float8), exp(1::float8),
     //        cbrt(-8::float8), sqrt(2::float8)
     assert_eq!(q("log", &[f("100")]), "2");
@@ -876,10 +836,7 @@ fn float_functions_match_postgresql() {
         assert_eq!(q(name, &[f(arg)]), expected, "{name}({arg})");
     }
     assert_eq!(q("atan2d", &[f("1"), f("1")]), "45");
-    let range = (
-        crate::sqlstate::NUMERIC_VALUE_OUT_OF_RANGE,
-        "input is out of range".to_string(),
-    );
+    let range = (OUT_OF_RANGE, "input is out of range".to_string());
     assert_eq!(q_err("sin", &[f("inf")]), range);
     assert_eq!(q_err("asin", &[f("2")]), range);
     assert_eq!(q_err("acosh", &[f("0.5")]), range);
@@ -909,6 +866,42 @@ fn float_functions_match_postgresql() {
         "5142.5312"
     );
     assert_eq!(q("+", &[(F4, "0.1"), (F8, "0.2")]), "0.30000000149011613");
+    // The errors PostgreSQL raised: (function or operator, arguments, SQLSTATE, message).
+    let errors: &[(&str, &[(Type, &str)], &str, &str)] = &[
+        (
+            "^",
+            &[f("-8"), f("0.3333333333333333")],
+            sqlstate::INVALID_ARGUMENT_FOR_POWER_FUNCTION,
+            "a negative number raised to a non-integer power yields a complex result",
+        ),
+        (
+            "^",
+            &[f("0"), f("-1")],
+            sqlstate::INVALID_ARGUMENT_FOR_POWER_FUNCTION,
+            "zero raised to a negative power is undefined",
+        ),
+        (
+            "sqrt",
+            &[f("-1")],
+            sqlstate::INVALID_ARGUMENT_FOR_POWER_FUNCTION,
+            "cannot take square root of a negative number",
+        ),
+        (
+            "ln",
+            &[f("0")],
+            sqlstate::INVALID_ARGUMENT_FOR_LOG,
+            "cannot take logarithm of zero",
+        ),
+        (
+            "log10",
+            &[f("-1")],
+            sqlstate::INVALID_ARGUMENT_FOR_LOG,
+            "cannot take logarithm of a negative number",
+        ),
+    ];
+    for (name, args, state, message) in errors {
+        assert_error(q_err(name, args), state, message);
+    }
 }
 
 #[test]
@@ -1013,77 +1006,24 @@ fn casts_match_postgresql() {
     assert_eq!(cast(F8, I4, "3.5"), "4");
     assert_eq!(cast(F4, I2, "-2.5"), "-2");
     assert_eq!(cast(F8, I4, "2147483647.4"), "2147483647");
-    assert_eq!(
-        cast_err(F8, I4, "2147483647.5"),
-        (
-            crate::sqlstate::NUMERIC_VALUE_OUT_OF_RANGE,
-            "integer out of range".into()
-        )
-    );
-    assert_eq!(
-        cast_err(F8, I8, "nan"),
-        (
-            crate::sqlstate::NUMERIC_VALUE_OUT_OF_RANGE,
-            "bigint out of range".into()
-        )
-    );
-    assert_eq!(
-        cast_err(F8, I8, "9223372036854775807"),
-        (
-            crate::sqlstate::NUMERIC_VALUE_OUT_OF_RANGE,
-            "bigint out of range".into()
-        )
-    );
     // select 1.5::numeric::float8, 'nan'::numeric::float8, '-inf'::numeric::float4
     assert_eq!(cast(N, F8, "1.5"), "1.5");
     assert_eq!(cast(N, F8, "nan"), "NaN");
     assert_eq!(cast(N, F4, "-inf"), "-Infinity");
     assert_eq!(cast(N, F4, "0.1"), "0.1");
     let zeros = "0".repeat(300);
-    assert_eq!(
+    assert_error(
         cast_err(N, F4, "1e300"),
-        (
-            crate::sqlstate::NUMERIC_VALUE_OUT_OF_RANGE,
-            format!("\"1{zeros}\" is out of range for type real")
-        )
+        OUT_OF_RANGE,
+        &format!("\"1{zeros}\" is out of range for type real"),
     );
-    assert_eq!(
+    assert_error(
         cast_err(N, F8, "1e-400"),
-        (
-            crate::sqlstate::NUMERIC_VALUE_OUT_OF_RANGE,
-            format!(
-                "\"0.{}1\" is out of range for type double precision",
-                "0".repeat(399)
-            )
-        )
-    );
-    assert_eq!(
-        cast_err(N, I4, "nan"),
-        (
-            crate::sqlstate::FEATURE_NOT_SUPPORTED,
-            "cannot convert NaN to integer".into()
-        )
-    );
-    assert_eq!(
-        cast_err(N, I8, "inf"),
-        (
-            crate::sqlstate::FEATURE_NOT_SUPPORTED,
-            "cannot convert infinity to bigint".into()
-        )
-    );
-    assert_eq!(
-        cast_err(N, I2, "-inf"),
-        (
-            crate::sqlstate::FEATURE_NOT_SUPPORTED,
-            "cannot convert infinity to smallint".into()
-        )
-    );
-    assert_eq!(
-        cast_err(N, I4, "2147483647.5"),
-        (
-            crate::sqlstate::NUMERIC_VALUE_OUT_OF_RANGE,
-            "integer out of range".into()
-        )
+        OUT_OF_RANGE,
+        &format!(
+            "\"0.{}1\" is out of range for type double precision",
+            "0".repeat(399)
+        ),
     );
     // select (-1)::oid, (-1)::int4::regclass::int4, 4294967295::int8::oid,
     //        4294967295::oid::int8, 4294967295::oid::int4, (-1)::int2::oid
@@ -1093,39 +1033,11 @@ fn casts_match_postgresql() {
     assert_eq!(cast(oid, I8, "4294967295"), "4294967295");
     assert_eq!(cast(oid, I4, "4294967295"), "-1");
     assert_eq!(cast(I2, oid, "-1"), "4294967295");
-    assert_eq!(
-        cast_err(I8, oid, "-1"),
-        (
-            crate::sqlstate::NUMERIC_VALUE_OUT_OF_RANGE,
-            "OID out of range".into()
-        )
-    );
-    assert_eq!(
-        cast_err(I8, oid, "4294967296"),
-        (
-            crate::sqlstate::NUMERIC_VALUE_OUT_OF_RANGE,
-            "OID out of range".into()
-        )
-    );
     // select 5::bool, 0::bool, true::int4, (-3)::int4::bool
     assert_eq!(cast(I4, Type::BOOL, "5"), "t");
     assert_eq!(cast(I4, Type::BOOL, "0"), "f");
     assert_eq!(cast(Type::BOOL, I4, "true"), "1");
     assert_eq!(cast(I4, Type::BOOL, "-3"), "t");
-    assert_eq!(
-        cast_err(I8, I4, "10000000000"),
-        (
-            crate::sqlstate::NUMERIC_VALUE_OUT_OF_RANGE,
-            "integer out of range".into()
-        )
-    );
-    assert_eq!(
-        cast_err(I4, I2, "40000"),
-        (
-            crate::sqlstate::NUMERIC_VALUE_OUT_OF_RANGE,
-            "smallint out of range".into()
-        )
-    );
     // select 2147483647::int8::float4, 123456789::int4::float4, 0.1::float8::float4,
     //        9223372036854775807::int8::float4, 9223372036854775807::int8::float8
     assert_eq!(cast(I8, F4, "2147483647"), "2.1474836e+09");
@@ -1134,22 +1046,50 @@ fn casts_match_postgresql() {
     assert_eq!(cast(I8, F4, "9223372036854775807"), "9.223372e+18");
     assert_eq!(cast(I8, F8, "9223372036854775807"), "9.223372036854776e+18");
     assert_eq!(cast(F4, F8, "0.1"), "0.10000000149011612");
-    assert_eq!(
-        cast_err(F8, F4, "1e40"),
-        (
-            crate::sqlstate::NUMERIC_VALUE_OUT_OF_RANGE,
-            "value out of range: overflow".into()
-        )
-    );
-    assert_eq!(
-        cast_err(F8, F4, "1e-50"),
-        (
-            crate::sqlstate::NUMERIC_VALUE_OUT_OF_RANGE,
-            "value out of range: underflow".into()
-        )
-    );
     assert_eq!(cast(I2, N, "-5"), "-5");
     assert_eq!(cast(N, N, "1.50"), "1.50");
+    // The errors PostgreSQL raised: (from, to, input, SQLSTATE, message).
+    for (from, to, text, state, message) in [
+        (F8, I4, "2147483647.5", OUT_OF_RANGE, "integer out of range"),
+        (F8, I8, "nan", OUT_OF_RANGE, "bigint out of range"),
+        (
+            F8,
+            I8,
+            "9223372036854775807",
+            OUT_OF_RANGE,
+            "bigint out of range",
+        ),
+        (N, I4, "nan", NOT_SUPPORTED, "cannot convert NaN to integer"),
+        (
+            N,
+            I8,
+            "inf",
+            NOT_SUPPORTED,
+            "cannot convert infinity to bigint",
+        ),
+        (
+            N,
+            I2,
+            "-inf",
+            NOT_SUPPORTED,
+            "cannot convert infinity to smallint",
+        ),
+        (N, I4, "2147483647.5", OUT_OF_RANGE, "integer out of range"),
+        (I8, oid, "-1", OUT_OF_RANGE, "OID out of range"),
+        (I8, oid, "4294967296", OUT_OF_RANGE, "OID out of range"),
+        (I8, I4, "10000000000", OUT_OF_RANGE, "integer out of range"),
+        (I4, I2, "40000", OUT_OF_RANGE, "smallint out of range"),
+        (F8, F4, "1e40", OUT_OF_RANGE, "value out of range: overflow"),
+        (
+            F8,
+            F4,
+            "1e-50",
+            OUT_OF_RANGE,
+            "value out of range: underflow",
+        ),
+    ] {
+        assert_error(cast_err(from, to, text), state, message);
+    }
 }
 
 fn hex(bytes: &[u8]) -> String {
@@ -1627,10 +1567,7 @@ fn width_bucket_matches_postgresql() {
     let code = crate::sqlstate::INVALID_ARGUMENT_FOR_WIDTH_BUCKET_FUNCTION;
     assert_eq!(
         wb(F8, "1", "0", "1", "2147483647"),
-        Err((
-            crate::sqlstate::NUMERIC_VALUE_OUT_OF_RANGE,
-            "integer out of range".into()
-        ))
+        Err((OUT_OF_RANGE, "integer out of range".into()))
     );
     assert_eq!(
         wb(F8, "1", "1", "1", "3"),
