@@ -16,12 +16,12 @@ use crate::func::rows::{
 use crate::func::{Builtin, CastContext, CastDef, TableFn};
 use crate::types::Type;
 
-const I2: Type = Type::INT2;
-const I4: Type = Type::INT4;
-const I8: Type = Type::INT8;
-const F4: Type = Type::FLOAT4;
-const F8: Type = Type::FLOAT8;
-const N: Type = Type::NUMERIC;
+pub(super) const I2: Type = Type::INT2;
+pub(super) const I4: Type = Type::INT4;
+pub(super) const I8: Type = Type::INT8;
+pub(super) const F4: Type = Type::FLOAT4;
+pub(super) const F8: Type = Type::FLOAT8;
+pub(super) const N: Type = Type::NUMERIC;
 const OID: Type = Type::OID;
 
 /// A `generate_series` row.

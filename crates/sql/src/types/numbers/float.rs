@@ -274,17 +274,7 @@ pub fn float8_shortest(f: f64) -> String {
         |c| c.parse::<f64>() == Ok(f),
         |n| format!("{:.*e}", n, f),
     );
-    let sci = sci.unwrap_or_else(|| {
-        let bits = f.to_bits();
-        let exp = i32::try_from((bits >> 52) & 0x7ff).unwrap_or(0);
-        let mant = bits & ((1u64 << 52) - 1);
-        let (m, e) = if exp == 0 {
-            (mant, -1074)
-        } else {
-            (mant | (1u64 << 52), exp - 1075)
-        };
-        exact_shortest(f.is_sign_negative(), m, e, mant == 0 && exp > 1)
-    });
+    let sci = sci.unwrap_or_else(|| float8_exact(f));
     shortest_layout(&sci, 15)
 }
 
@@ -299,18 +289,38 @@ pub fn float4_shortest(f: f32) -> String {
         |c| c.parse::<f32>() == Ok(f),
         |n| format!("{:.*e}", n, f),
     );
-    let sci = sci.unwrap_or_else(|| {
-        let bits = f.to_bits();
-        let exp = i32::try_from((bits >> 23) & 0xff).unwrap_or(0);
-        let mant = bits & ((1u32 << 23) - 1);
-        let (m, e) = if exp == 0 {
-            (mant, -149)
-        } else {
-            (mant | (1u32 << 23), exp - 150)
-        };
-        exact_shortest(f.is_sign_negative(), u64::from(m), e, mant == 0 && exp > 1)
-    });
+    let sci = sci.unwrap_or_else(|| float4_exact(f));
     shortest_layout(&sci, 6)
+}
+
+/// `f`'s shortest digits by the exact interval search.
+fn float8_exact(f: f64) -> String {
+    exact_shortest_of_bits(f.is_sign_negative(), f.to_bits(), 52, 0x7ff, 1075)
+}
+
+/// `f`'s shortest digits by the exact interval search.
+fn float4_exact(f: f32) -> String {
+    exact_shortest_of_bits(f.is_sign_negative(), u64::from(f.to_bits()), 23, 0xff, 150)
+}
+
+/// [`exact_shortest`] of a finite IEEE binary float given as its `bits`: `mant_bits` stored
+/// mantissa bits, an exponent field `exp_mask` wide above them, and `bias` the exponent of
+/// the mantissa's unit (1075 for float8, 150 for float4).
+fn exact_shortest_of_bits(
+    neg: bool,
+    bits: u64,
+    mant_bits: u32,
+    exp_mask: u64,
+    bias: i32,
+) -> String {
+    let exp = i32::try_from((bits >> mant_bits) & exp_mask).unwrap_or(0);
+    let mant = bits & ((1u64 << mant_bits) - 1);
+    let (m, e) = if exp == 0 {
+        (mant, 1 - bias)
+    } else {
+        (mant | (1u64 << mant_bits), exp - bias)
+    };
+    exact_shortest(neg, m, e, mant == 0 && exp > 1)
 }
 
 /// PostgreSQL's shortest output (Ryu with the interval's bounds excluded, ties to even) from
@@ -486,16 +496,16 @@ fn exact_shortest(neg: bool, m: u64, e: i32, power_of_two: bool) -> String {
     format!("{:e}", if neg { -0.0 } else { 0.0 })
 }
 
-/// [`exact_shortest`] laid out as output with the exponent threshold `digits`, for tests.
+/// [`float8_shortest`] by the exact interval search alone, for tests.
 #[cfg(test)]
-pub fn exact_shortest_for_tests(
-    neg: bool,
-    m: u64,
-    e: i32,
-    power_of_two: bool,
-    digits: i32,
-) -> String {
-    shortest_layout(&exact_shortest(neg, m, e, power_of_two), digits)
+pub fn float8_exact_output(f: f64) -> String {
+    shortest_layout(&float8_exact(f), 15)
+}
+
+/// [`float4_shortest`] by the exact interval search alone, for tests.
+#[cfg(test)]
+pub fn float4_exact_output(f: f32) -> String {
+    shortest_layout(&float4_exact(f), 6)
 }
 
 /// `d.ddde±k` from significant digits (trailing zeros dropped).

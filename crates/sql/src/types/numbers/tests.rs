@@ -1,19 +1,13 @@
 //! Unit tests of the number types. Every expected value is what PostgreSQL 15.18 printed for
 //! the same input (`psql -At`), with the SQLSTATE for errors.
 
+use super::catalog::{F4, F8, I2, I4, I8, N};
 use super::*;
 use crate::env::Env;
 use crate::error::sqlstate;
 use crate::func::{Builtin, Imp, Kind};
 use crate::types::{Type, io, numeric_typmod as typmod};
 use crate::value::Value;
-
-const I2: Type = Type::INT2;
-const I4: Type = Type::INT4;
-const I8: Type = Type::INT8;
-const F4: Type = Type::FLOAT4;
-const F8: Type = Type::FLOAT8;
-const N: Type = Type::NUMERIC;
 
 fn env() -> Env {
     Env::default()
@@ -1752,35 +1746,18 @@ fn shortest_float_output_agrees_with_the_exact_algorithm() {
     // most often): the fast path (Rust's digits, corrected) and the exact interval search give
     // the same text.
     let check8 = |d: f64| {
-        let bits = d.to_bits();
-        let exp = i32::try_from((bits >> 52) & 0x7ff).unwrap_or(0);
-        let mant = bits & ((1u64 << 52) - 1);
-        let (m, e) = if exp == 0 {
-            (mant, -1074)
-        } else {
-            (mant | (1u64 << 52), exp - 1075)
-        };
-        let exact =
-            float::exact_shortest_for_tests(d.is_sign_negative(), m, e, mant == 0 && exp > 1, 15);
-        assert_eq!(float::float8_shortest(d), exact, "{d:e}");
+        assert_eq!(
+            float::float8_shortest(d),
+            float::float8_exact_output(d),
+            "{d:e}"
+        )
     };
     let check4 = |f: f32| {
-        let bits = f.to_bits();
-        let exp = i32::try_from((bits >> 23) & 0xff).unwrap_or(0);
-        let mant = bits & ((1u32 << 23) - 1);
-        let (m, e) = if exp == 0 {
-            (mant, -149)
-        } else {
-            (mant | (1u32 << 23), exp - 150)
-        };
-        let exact = float::exact_shortest_for_tests(
-            f.is_sign_negative(),
-            u64::from(m),
-            e,
-            mant == 0 && exp > 1,
-            6,
-        );
-        assert_eq!(float::float4_shortest(f), exact, "{f:e}");
+        assert_eq!(
+            float::float4_shortest(f),
+            float::float4_exact_output(f),
+            "{f:e}"
+        )
     };
     let mut x: u64 = 0x9E37_79B9_7F4A_7C15;
     for _ in 0..8_000 {
