@@ -249,7 +249,7 @@ pub static FUNCTIONS: &[Builtin] = &[
         &[N],
         N,
         "pg_round_numeric",
-        numeric_fns::numeric_round0,
+        numeric_fns::numeric_round,
     ),
     func(
         "round",
@@ -263,7 +263,7 @@ pub static FUNCTIONS: &[Builtin] = &[
         &[N],
         N,
         "pg_trunc_numeric",
-        numeric_fns::numeric_trunc0,
+        numeric_fns::numeric_trunc,
     ),
     func(
         "trunc",

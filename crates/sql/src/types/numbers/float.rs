@@ -1207,93 +1207,66 @@ fn degree_arg(args: &[Value]) -> Result<std::result::Result<f64, f64>> {
     Ok(Ok(a % 360.0))
 }
 
-pub fn dsind(_env: &Env, args: &[Value]) -> Result<Value> {
+/// A degree function from its first-quadrant form `q1(consts, angle in [0, 90], sign)`: the
+/// angle is folded into [0, 90] (negated, reflected about 180, reflected about 90), and
+/// `flips` says at which of these folds the function's value changes sign.
+fn degree_fn(
+    args: &[Value],
+    flips: [bool; 3],
+    q1: impl Fn(&DegreeConsts, f64, f64) -> f64,
+) -> Result<Value> {
     let mut a = match degree_arg(args)? {
         Ok(a) => a,
         Err(nan) => return ok8(nan),
     };
-    let c = degree_consts();
+    let [when_negative, past_180, past_90] = flips;
     let mut sign = 1.0;
     if a < 0.0 {
         a = -a;
-        sign = -sign;
+        if when_negative {
+            sign = -sign;
+        }
     }
     if a > 180.0 {
         a = 360.0 - a;
-        sign = -sign;
+        if past_180 {
+            sign = -sign;
+        }
     }
     if a > 90.0 {
         a = 180.0 - a;
+        if past_90 {
+            sign = -sign;
+        }
     }
-    ok8(sign * sind_q1(&c, a))
+    ok8(q1(&degree_consts(), a, sign))
+}
+
+/// `r`, with -0 as 0.
+fn unsigned_zero(r: f64) -> f64 {
+    if r == 0.0 { 0.0 } else { r }
+}
+
+pub fn dsind(_env: &Env, args: &[Value]) -> Result<Value> {
+    degree_fn(args, [true, true, false], |c, a, sign| sign * sind_q1(c, a))
 }
 
 pub fn dcosd(_env: &Env, args: &[Value]) -> Result<Value> {
-    let mut a = match degree_arg(args)? {
-        Ok(a) => a,
-        Err(nan) => return ok8(nan),
-    };
-    let c = degree_consts();
-    let mut sign = 1.0;
-    if a < 0.0 {
-        a = -a;
-    }
-    if a > 180.0 {
-        a = 360.0 - a;
-    }
-    if a > 90.0 {
-        a = 180.0 - a;
-        sign = -sign;
-    }
-    ok8(sign * cosd_q1(&c, a))
+    degree_fn(args, [false, false, true], |c, a, sign| {
+        sign * cosd_q1(c, a)
+    })
 }
 
 pub fn dtand(_env: &Env, args: &[Value]) -> Result<Value> {
-    let mut a = match degree_arg(args)? {
-        Ok(a) => a,
-        Err(nan) => return ok8(nan),
-    };
-    let c = degree_consts();
-    let mut sign = 1.0;
-    if a < 0.0 {
-        a = -a;
-        sign = -sign;
-    }
-    if a > 180.0 {
-        a = 360.0 - a;
-        sign = -sign;
-    }
-    if a > 90.0 {
-        a = 180.0 - a;
-        sign = -sign;
-    }
-    let tan = sind_q1(&c, a) / cosd_q1(&c, a);
-    let r = sign * (tan / c.tan_45);
-    ok8(if r == 0.0 { 0.0 } else { r })
+    degree_fn(args, [true, true, true], |c, a, sign| {
+        unsigned_zero(sign * (sind_q1(c, a) / cosd_q1(c, a) / c.tan_45))
+    })
 }
 
 pub fn dcotd(_env: &Env, args: &[Value]) -> Result<Value> {
-    let mut a = match degree_arg(args)? {
-        Ok(a) => a,
-        Err(nan) => return ok8(nan),
-    };
-    let c = degree_consts();
-    let mut sign = 1.0;
-    if a < 0.0 {
-        a = -a;
-        sign = -sign;
-    }
-    if a > 180.0 {
-        a = 360.0 - a;
-        sign = -sign;
-    }
-    if a > 90.0 {
-        a = 180.0 - a;
-        sign = -sign;
-    }
-    let cot = cosd_q1(&c, a) / sind_q1(&c, a);
-    let r = sign * (cot / c.cot_45);
-    ok8(if r == 0.0 { 0.0 } else { r })
+    degree_fn(args, [true, true, true], |c, a, sign| {
+        unsigned_zero(sign * (cosd_q1(c, a) / sind_q1(c, a) / c.cot_45))
+    })
 }
 
 pub fn dasind(_env: &Env, args: &[Value]) -> Result<Value> {
@@ -1433,11 +1406,25 @@ pub fn setseed(_env: &Env, args: &[Value]) -> Result<Value> {
     Ok(Value::Null)
 }
 
-fn width_bucket_error(message: &str) -> SqlError {
+pub(super) fn width_bucket_error(message: &str) -> SqlError {
     SqlError::new(
         sqlstate::INVALID_ARGUMENT_FOR_WIDTH_BUCKET_FUNCTION,
         message,
     )
+}
+
+/// The checks `width_bucket` makes first, whatever the operand type: a positive bucket count
+/// and no NaN among the operand and bounds.
+pub(super) fn width_bucket_checks(count: i64, any_nan: bool) -> Result<()> {
+    if count <= 0 {
+        return Err(width_bucket_error("count must be greater than zero"));
+    }
+    if any_nan {
+        return Err(width_bucket_error(
+            "operand, lower bound, and upper bound cannot be NaN",
+        ));
+    }
+    Ok(())
 }
 
 /// `width_bucket(float8, float8, float8, int4)`.
@@ -1446,14 +1433,7 @@ pub fn width_bucket_float8(_env: &Env, args: &[Value]) -> Result<Value> {
     let b1 = float_arg(args, 1)?;
     let b2 = float_arg(args, 2)?;
     let count = int_arg(args, 3)?;
-    if count <= 0 {
-        return Err(width_bucket_error("count must be greater than zero"));
-    }
-    if operand.is_nan() || b1.is_nan() || b2.is_nan() {
-        return Err(width_bucket_error(
-            "operand, lower bound, and upper bound cannot be NaN",
-        ));
-    }
+    width_bucket_checks(count, operand.is_nan() || b1.is_nan() || b2.is_nan())?;
     if b1.is_infinite() || b2.is_infinite() {
         return Err(width_bucket_error("lower and upper bounds must be finite"));
     }
