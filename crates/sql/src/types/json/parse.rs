@@ -461,14 +461,20 @@ impl<'a> Parser<'a> {
                 self.advance()?;
             }
         }
-        if self.tok != Tok::ArrEnd {
-            return Err(self.error(Ctx::ArrayNext));
+        self.close(Tok::ArrEnd, Ctx::ArrayNext, start, Kind::Arr(items))
+    }
+
+    /// Reads the `closer` of a container that began at `start` (else the error `ctx`) and
+    /// makes its node.
+    fn close(&mut self, closer: Tok, ctx: Ctx, start: usize, kind: Kind<'a>) -> Result<Node<'a>> {
+        if self.tok != closer {
+            return Err(self.error(ctx));
         }
         let end = self.end;
         self.advance()?;
         Ok(Node {
             raw: self.text(start, end),
-            kind: Kind::Arr(items),
+            kind,
         })
     }
 
@@ -497,15 +503,7 @@ impl<'a> Parser<'a> {
             Tok::ObjEnd => {}
             _ => return Err(self.error(Ctx::ObjectStart)),
         }
-        if self.tok != Tok::ObjEnd {
-            return Err(self.error(Ctx::ObjectNext));
-        }
-        let end = self.end;
-        self.advance()?;
-        Ok(Node {
-            raw: self.text(start, end),
-            kind: Kind::Obj(members),
-        })
+        self.close(Tok::ObjEnd, Ctx::ObjectNext, start, Kind::Obj(members))
     }
 }
 

@@ -1501,10 +1501,11 @@ pub fn dtof(_env: &Env, args: &[Value]) -> Result<Value> {
     ok4(r)
 }
 
-/// float → int2/int4/int8: `rint` then the target's range check (NaN is out of range).
-fn float_to_int(args: &[Value], kind: super::int::IntKind) -> Result<Value> {
-    let a = float_arg(args, 0)?.round_ties_even();
-    // The bounds PostgreSQL uses: [min, -min) — exactly representable in a double.
+/// A float already rounded to an integer → int2/int4/int8, with the target's range check
+/// (NaN is out of range).
+fn rounded_to_int(a: f64, kind: super::int::IntKind) -> Result<Value> {
+    // The bounds PostgreSQL uses: [min, -min) — exactly representable in a double (and in a
+    // float4, so a float4 compares the same widened).
     #[expect(clippy::cast_precision_loss, reason = "powers of two")]
     let (lo, hi) = (kind.min() as f64, -(kind.min() as f64));
     if a.is_nan() || a < lo || a >= hi {
@@ -1512,6 +1513,11 @@ fn float_to_int(args: &[Value], kind: super::int::IntKind) -> Result<Value> {
     }
     #[expect(clippy::cast_possible_truncation, reason = "range checked")]
     Ok(Value::Int(a as i64))
+}
+
+/// float8 → int: `rint`, then the range check.
+fn float_to_int(args: &[Value], kind: super::int::IntKind) -> Result<Value> {
+    rounded_to_int(float_arg(args, 0)?.round_ties_even(), kind)
 }
 
 pub fn float_to_i2(_env: &Env, args: &[Value]) -> Result<Value> {
@@ -1526,14 +1532,7 @@ pub fn float_to_i8(_env: &Env, args: &[Value]) -> Result<Value> {
 
 /// float4 → int: `rint` in single precision, then the range check.
 fn float4_to_int(args: &[Value], kind: super::int::IntKind) -> Result<Value> {
-    let a = f4(args, 0)?.round_ties_even();
-    #[expect(clippy::cast_precision_loss, reason = "powers of two")]
-    let (lo, hi) = (kind.min() as f32, -(kind.min() as f32));
-    if a.is_nan() || a < lo || a >= hi {
-        return Err(kind.range_error());
-    }
-    #[expect(clippy::cast_possible_truncation, reason = "range checked")]
-    Ok(Value::Int(a as i64))
+    rounded_to_int(f64::from(f4(args, 0)?.round_ties_even()), kind)
 }
 
 pub fn float4_to_i2(_env: &Env, args: &[Value]) -> Result<Value> {

@@ -74,14 +74,13 @@ pub fn numeric_mul(_env: &Env, args: &[Value]) -> Result<Value> {
     }
 }
 
-/// `numeric_div`.
-pub fn numeric_div(_env: &Env, args: &[Value]) -> Result<Value> {
+/// A division of `args`: `finite` divides two finite values; with NaN the result is NaN; a
+/// finite value over an infinity is 0, an infinity over a finite value is signed infinity
+/// (division by zero for 0), and infinity over infinity is NaN.
+fn divide(args: &[Value], finite: impl FnOnce(&Dec, &Dec) -> Result<Dec>) -> Result<Value> {
     let (a, b) = (num_arg(args, 0)?, num_arg(args, 1)?);
     match (&a, &b) {
-        (Numeric::Fin(x), Numeric::Fin(y)) => {
-            let rscale = select_div_scale(x, y);
-            fin(div(x, y, rscale, true)?)
-        }
+        (Numeric::Fin(x), Numeric::Fin(y)) => fin(finite(x, y)?),
         _ if a.is_nan() || b.is_nan() => nan(),
         (Numeric::Fin(_), _) => zero(),
         (_, Numeric::Fin(y)) => {
@@ -94,21 +93,14 @@ pub fn numeric_div(_env: &Env, args: &[Value]) -> Result<Value> {
     }
 }
 
+/// `numeric_div`.
+pub fn numeric_div(_env: &Env, args: &[Value]) -> Result<Value> {
+    divide(args, |x, y| div(x, y, select_div_scale(x, y), true))
+}
+
 /// `numeric_div_trunc` (`div(numeric, numeric)`).
 pub fn numeric_div_trunc(_env: &Env, args: &[Value]) -> Result<Value> {
-    let (a, b) = (num_arg(args, 0)?, num_arg(args, 1)?);
-    match (&a, &b) {
-        (Numeric::Fin(x), Numeric::Fin(y)) => fin(div(x, y, 0, false)?),
-        _ if a.is_nan() || b.is_nan() => nan(),
-        (Numeric::Fin(_), _) => zero(),
-        (_, Numeric::Fin(y)) => {
-            if y.is_zero() {
-                return Err(SqlError::division_by_zero());
-            }
-            inf_of_sign(a.sign() * y.signum())
-        }
-        _ => nan(),
-    }
+    divide(args, |x, y| div(x, y, 0, false))
 }
 
 /// `numeric_mod`.
