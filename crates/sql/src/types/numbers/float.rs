@@ -783,32 +783,29 @@ binary! {
     float4div => f4, div4, ok4;
 }
 
-pub fn float8um(_env: &Env, args: &[Value]) -> Result<Value> {
-    ok8(-float_arg(args, 0)?)
-}
-pub fn float4um(_env: &Env, args: &[Value]) -> Result<Value> {
-    ok4(-f4(args, 0)?)
-}
-pub fn float8abs(_env: &Env, args: &[Value]) -> Result<Value> {
-    ok8(float_arg(args, 0)?.abs())
-}
-pub fn float4abs(_env: &Env, args: &[Value]) -> Result<Value> {
-    ok4(f4(args, 0)?.abs())
+macro_rules! unary {
+    ($($(#[$doc:meta])* $name:ident => $get:ident, $op:expr, $ok:ident;)*) => {
+        $(
+            $(#[$doc])*
+            pub fn $name(_env: &Env, args: &[Value]) -> Result<Value> {
+                $ok($op($get(args, 0)?))
+            }
+        )*
+    };
 }
 
-/// `round(float8)`: `rint`, ties to even.
-pub fn dround(_env: &Env, args: &[Value]) -> Result<Value> {
-    ok8(float_arg(args, 0)?.round_ties_even())
+unary! {
+    float8um => float_arg, std::ops::Neg::neg, ok8;
+    float4um => f4, std::ops::Neg::neg, ok4;
+    float8abs => float_arg, f64::abs, ok8;
+    float4abs => f4, f32::abs, ok4;
+    /// `round(float8)`: `rint`, ties to even.
+    dround => float_arg, f64::round_ties_even, ok8;
+    dtrunc => float_arg, f64::trunc, ok8;
+    dceil => float_arg, f64::ceil, ok8;
+    dfloor => float_arg, f64::floor, ok8;
 }
-pub fn dtrunc(_env: &Env, args: &[Value]) -> Result<Value> {
-    ok8(float_arg(args, 0)?.trunc())
-}
-pub fn dceil(_env: &Env, args: &[Value]) -> Result<Value> {
-    ok8(float_arg(args, 0)?.ceil())
-}
-pub fn dfloor(_env: &Env, args: &[Value]) -> Result<Value> {
-    ok8(float_arg(args, 0)?.floor())
-}
+
 pub fn dsign(_env: &Env, args: &[Value]) -> Result<Value> {
     let a = float_arg(args, 0)?;
     ok8(if a > 0.0 {
