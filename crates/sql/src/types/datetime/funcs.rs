@@ -453,44 +453,37 @@ fn f_time_mi_time(_: &Env, a: &[Value]) -> Result<Value> {
 // ---------------------------------------------------------------------------------------------
 // Cross-type comparisons
 
+/// Orders a value converted to the other operand's type (`converted`) against `t`. A value
+/// past the type's range sorts after every finite value and before infinity — or, when it
+/// lies `below` the range, before every finite value and after -infinity.
+fn cmp_converted(converted: Result<i64>, below: bool, t: i64) -> std::cmp::Ordering {
+    use std::cmp::Ordering::{Greater, Less};
+    match converted {
+        Ok(x) => x.cmp(&t),
+        Err(_) if below => {
+            if t == DT_NOBEGIN {
+                Greater
+            } else {
+                Less
+            }
+        }
+        Err(_) if t == DT_NOEND => Less,
+        Err(_) => Greater,
+    }
+}
+
 /// A date as a timestamp for comparison: past the timestamp range it sorts after every finite
 /// timestamp and before infinity.
 fn date_cmp_ts(d: i64, t: i64) -> std::cmp::Ordering {
-    match date_to_timestamp(d) {
-        Ok(x) => x.cmp(&t),
-        Err(_) if t == DT_NOEND => std::cmp::Ordering::Less,
-        Err(_) => std::cmp::Ordering::Greater,
-    }
+    cmp_converted(date_to_timestamp(d), false, t)
 }
 
 fn date_cmp_tz(env: &Env, d: i64, t: i64) -> std::cmp::Ordering {
-    match date_to_timestamptz(env, d) {
-        Ok(x) => x.cmp(&t),
-        Err(_) if d < 0 => {
-            if t == DT_NOBEGIN {
-                std::cmp::Ordering::Greater
-            } else {
-                std::cmp::Ordering::Less
-            }
-        }
-        Err(_) if t == DT_NOEND => std::cmp::Ordering::Less,
-        Err(_) => std::cmp::Ordering::Greater,
-    }
+    cmp_converted(date_to_timestamptz(env, d), d < 0, t)
 }
 
 fn ts_cmp_tz(env: &Env, x: i64, t: i64) -> std::cmp::Ordering {
-    match timestamp_to_timestamptz(env, x) {
-        Ok(v) => v.cmp(&t),
-        Err(_) if x < 0 => {
-            if t == DT_NOBEGIN {
-                std::cmp::Ordering::Greater
-            } else {
-                std::cmp::Ordering::Less
-            }
-        }
-        Err(_) if t == DT_NOEND => std::cmp::Ordering::Less,
-        Err(_) => std::cmp::Ordering::Greater,
-    }
+    cmp_converted(timestamp_to_timestamptz(env, x), x < 0, t)
 }
 
 macro_rules! cmp_fns {

@@ -1266,7 +1266,9 @@ pub fn dcotd(_env: &Env, args: &[Value]) -> Result<Value> {
     })
 }
 
-pub fn dasind(_env: &Env, args: &[Value]) -> Result<Value> {
+/// An inverse degree function: NaN passes through, an argument outside [-1, 1] is out of
+/// range, and `f(consts, x)` gives the angle.
+fn inverse_degree_fn(args: &[Value], f: impl Fn(&DegreeConsts, f64) -> f64) -> Result<Value> {
     let a = float_arg(args, 0)?;
     if a.is_nan() {
         return ok8(a);
@@ -1274,27 +1276,26 @@ pub fn dasind(_env: &Env, args: &[Value]) -> Result<Value> {
     if !(-1.0..=1.0).contains(&a) {
         return Err(input_out_of_range());
     }
-    let c = degree_consts();
-    ok8(if a >= 0.0 {
-        asind_q1(&c, a)
-    } else {
-        -asind_q1(&c, -a)
+    ok8(f(&degree_consts(), a))
+}
+
+pub fn dasind(_env: &Env, args: &[Value]) -> Result<Value> {
+    inverse_degree_fn(args, |c, a| {
+        if a >= 0.0 {
+            asind_q1(c, a)
+        } else {
+            -asind_q1(c, -a)
+        }
     })
 }
 
 pub fn dacosd(_env: &Env, args: &[Value]) -> Result<Value> {
-    let a = float_arg(args, 0)?;
-    if a.is_nan() {
-        return ok8(a);
-    }
-    if !(-1.0..=1.0).contains(&a) {
-        return Err(input_out_of_range());
-    }
-    let c = degree_consts();
-    ok8(if a >= 0.0 {
-        acosd_q1(&c, a)
-    } else {
-        90.0 + asind_q1(&c, -a)
+    inverse_degree_fn(args, |c, a| {
+        if a >= 0.0 {
+            acosd_q1(c, a)
+        } else {
+            90.0 + asind_q1(c, -a)
+        }
     })
 }
 
