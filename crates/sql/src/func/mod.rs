@@ -278,6 +278,30 @@ pub fn arg_types_text(types: &[Type]) -> String {
     s
 }
 
+/// Helpers for the unit tests of runtime functions.
+#[cfg(test)]
+pub(crate) mod testing {
+    use super::arg_types_text;
+    use crate::error::Result;
+    use crate::types::Type;
+    use crate::value::Value;
+
+    /// The arguments a `typed` function receives for `vals` of `types`: their types first.
+    pub fn with_types(types: &[Type], vals: &[Value]) -> Vec<Value> {
+        let mut v = vec![Value::Text(arg_types_text(types))];
+        v.extend_from_slice(vals);
+        v
+    }
+
+    /// The text a call returned (a panic for an error or another value).
+    pub fn text(r: Result<Value>) -> String {
+        match r {
+            Ok(Value::Text(s)) => s,
+            other => panic!("{other:?}"),
+        }
+    }
+}
+
 static MODULE_FUNCTIONS: std::sync::Mutex<Vec<&'static Builtin>> =
     std::sync::Mutex::new(Vec::new());
 static CATALOG_FROZEN: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);

@@ -36,6 +36,17 @@ fn typed(args: &[Value]) -> (Vec<Type>, &[Value]) {
     (types, rest)
 }
 
+/// The leading array argument of a function over an array, decoded, with its element type and
+/// the arguments (types stripped); `None` when the array is NULL (the function's result).
+fn array_and_rest(args: &[Value]) -> Result<Option<(Type, Array, &[Value])>> {
+    let (types, vals) = typed(args);
+    if vals[0].is_null() {
+        return Ok(None);
+    }
+    let elem = elem_of(types[0]);
+    Ok(Some((elem, decode(elem, &vals[0])?, vals)))
+}
+
 /// The element type of an array argument's type (`anyelement` when unknown: elements then
 /// decode by their JSON form).
 fn elem_of(ty: Type) -> Type {
@@ -490,12 +501,9 @@ fn one_dim_search(a: &Array) -> Result<()> {
 
 /// `array_position(array, value [, start])`.
 pub fn array_position(_env: &Env, args: &[Value]) -> Result<Value> {
-    let (types, vals) = typed(args);
-    if vals[0].is_null() {
+    let Some((elem, a, vals)) = array_and_rest(args)? else {
         return Ok(Value::Null);
-    }
-    let elem = elem_of(types[0]);
-    let a = decode(elem, &vals[0])?;
+    };
     one_dim_search(&a)?;
     let start = match vals.get(2) {
         None => 1,
@@ -518,12 +526,9 @@ pub fn array_position(_env: &Env, args: &[Value]) -> Result<Value> {
 
 /// `array_positions(array, value)`.
 pub fn array_positions(_env: &Env, args: &[Value]) -> Result<Value> {
-    let (types, vals) = typed(args);
-    if vals[0].is_null() {
+    let Some((elem, a, vals)) = array_and_rest(args)? else {
         return Ok(Value::Null);
-    }
-    let elem = elem_of(types[0]);
-    let a = decode(elem, &vals[0])?;
+    };
     one_dim_search(&a)?;
     let found = a
         .items
@@ -537,12 +542,9 @@ pub fn array_positions(_env: &Env, args: &[Value]) -> Result<Value> {
 
 /// `array_remove(array, value)`.
 pub fn array_remove(_env: &Env, args: &[Value]) -> Result<Value> {
-    let (types, vals) = typed(args);
-    if vals[0].is_null() {
+    let Some((elem, a, vals)) = array_and_rest(args)? else {
         return Ok(Value::Null);
-    }
-    let elem = elem_of(types[0]);
-    let a = decode(elem, &vals[0])?;
+    };
     if a.ndims() > 1 {
         return Err(SqlError::not_supported(
             "removing elements from multidimensional arrays is not supported",
@@ -558,12 +560,9 @@ pub fn array_remove(_env: &Env, args: &[Value]) -> Result<Value> {
 
 /// `array_replace(array, from, to)`.
 pub fn array_replace(_env: &Env, args: &[Value]) -> Result<Value> {
-    let (types, vals) = typed(args);
-    if vals[0].is_null() {
+    let Some((elem, mut a, vals)) = array_and_rest(args)? else {
         return Ok(Value::Null);
-    }
-    let elem = elem_of(types[0]);
-    let mut a = decode(elem, &vals[0])?;
+    };
     for v in &mut a.items {
         if not_distinct(elem, v, &vals[1]) {
             *v = vals[2].clone();
@@ -1253,20 +1252,7 @@ impl Accumulator for ArrayAggArrays {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::func::arg_types_text;
-
-    fn t(types: &[Type], vals: &[Value]) -> Vec<Value> {
-        let mut v = vec![Value::Text(arg_types_text(types))];
-        v.extend_from_slice(vals);
-        v
-    }
-
-    fn text(r: Result<Value>) -> String {
-        match r.unwrap() {
-            Value::Text(s) => s,
-            other => panic!("{other:?}"),
-        }
-    }
+    use crate::func::testing::{text, with_types as t};
 
     fn arr(s: &str) -> Value {
         Value::Text(s.into())

@@ -656,20 +656,7 @@ pub fn text_list(v: &Value) -> Result<Vec<Option<String>>> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::func::arg_types_text;
-
-    fn typed(types: &[Type], vals: &[Value]) -> Vec<Value> {
-        let mut v = vec![Value::Text(arg_types_text(types))];
-        v.extend_from_slice(vals);
-        v
-    }
-
-    fn text(v: Result<Value>) -> String {
-        match v.unwrap() {
-            Value::Text(s) => s,
-            other => panic!("{other:?}"),
-        }
-    }
+    use crate::func::testing::{text, with_types as typed};
 
     #[test]
     fn iso_forms() {
