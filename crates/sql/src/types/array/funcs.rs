@@ -20,6 +20,7 @@ use crate::env::Env;
 use crate::error::{Result, SqlError, sqlstate};
 use crate::func::{Accumulator, Rows, arg_types};
 use crate::types::json::parse::{self, Node};
+use crate::types::text::strings::BracketedList;
 use crate::types::{COLLATIONS, Type, io};
 use crate::value::Value;
 
@@ -1129,15 +1130,12 @@ pub fn generate_subscripts(_env: &Env, args: &[Value]) -> Result<Rows> {
 /// `array_agg(anynonarray)`: the rows' values (NULLs included) as an array; NULL for no rows.
 /// Keeps each element's encoded text, so a moving window frame can drop the oldest.
 pub struct ArrayAgg {
-    items: VecDeque<String>,
-    /// Bytes of `items`, checked against the value limit before each element is kept.
-    bytes: usize,
+    items: BracketedList,
 }
 
 pub fn array_agg_new(_types: &[Type]) -> Box<dyn Accumulator> {
     Box::new(ArrayAgg {
-        items: VecDeque::new(),
-        bytes: 0,
+        items: BracketedList::new(","),
     })
 }
 
@@ -1146,31 +1144,14 @@ impl Accumulator for ArrayAgg {
         check_size(self.items.len() + 1)?;
         let mut s = String::new();
         encode_elem(args.first().unwrap_or(&Value::Null), &mut s);
-        self.bytes = crate::types::text::strings::check_value_size(self.bytes, s.len() + 1)?;
-        self.items.push_back(s);
-        Ok(())
+        self.items.push(s)
     }
     fn inverse(&mut self, _env: &Env, _args: &[Value]) -> Result<()> {
-        if let Some(s) = self.items.pop_front() {
-            self.bytes = self.bytes.saturating_sub(s.len() + 1);
-        }
+        self.items.pop_oldest();
         Ok(())
     }
     fn value(&mut self, _env: &Env) -> Result<Value> {
-        if self.items.is_empty() {
-            return Ok(Value::Null);
-        }
-        let mut out =
-            String::with_capacity(self.items.iter().map(|s| s.len() + 1).sum::<usize>() + 1);
-        out.push('[');
-        for (i, s) in self.items.iter().enumerate() {
-            if i > 0 {
-                out.push(',');
-            }
-            out.push_str(s);
-        }
-        out.push(']');
-        Ok(Value::Text(out))
+        Ok(self.items.value())
     }
 }
 

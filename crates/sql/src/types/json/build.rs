@@ -18,6 +18,7 @@ use crate::env::{DateStyle, Env};
 use crate::error::{Result, SqlError, sqlstate};
 use crate::func::{Accumulator, arg_types};
 use crate::types::array::store::{Array, text_items};
+use crate::types::text::strings::BracketedList;
 use crate::types::{Type, io};
 use crate::value::Value;
 
@@ -474,16 +475,13 @@ pub fn jsonb_object(_env: &Env, args: &[Value]) -> Result<Value> {
 /// `json_agg`: the `json` texts of the rows, in a JSON array (`[1, 2, null]`).
 pub struct JsonAgg {
     ty: Type,
-    items: VecDeque<String>,
-    /// Bytes of `items`, checked against the value limit before each element is kept.
-    bytes: usize,
+    items: BracketedList,
 }
 
 pub fn json_agg_new(types: &[Type]) -> Box<dyn Accumulator> {
     Box::new(JsonAgg {
         ty: types.first().copied().unwrap_or(Type::UNKNOWN),
-        items: VecDeque::new(),
-        bytes: 0,
+        items: BracketedList::new(", "),
     })
 }
 
@@ -497,29 +495,14 @@ impl Accumulator for JsonAgg {
             false,
             &mut s,
         )?;
-        self.bytes = crate::types::text::strings::check_value_size(self.bytes, s.len() + 2)?;
-        self.items.push_back(s);
-        Ok(())
+        self.items.push(s)
     }
     fn inverse(&mut self, _env: &Env, _args: &[Value]) -> Result<()> {
-        if let Some(s) = self.items.pop_front() {
-            self.bytes = self.bytes.saturating_sub(s.len() + 2);
-        }
+        self.items.pop_oldest();
         Ok(())
     }
     fn value(&mut self, _env: &Env) -> Result<Value> {
-        if self.items.is_empty() {
-            return Ok(Value::Null);
-        }
-        let mut out = String::from("[");
-        for (i, s) in self.items.iter().enumerate() {
-            if i > 0 {
-                out.push_str(", ");
-            }
-            out.push_str(s);
-        }
-        out.push(']');
-        Ok(Value::Text(out))
+        Ok(self.items.value())
     }
 }
 

@@ -36,6 +36,65 @@ pub fn check_value_size(have: usize, more: usize) -> Result<usize> {
     Ok(total)
 }
 
+/// The texts of an aggregate's rows, kept one by one so that a moving window frame can drop
+/// the oldest, and joined as `[a<sep>b…]` (an array's or a JSON array's text); NULL for no
+/// rows.
+pub struct BracketedList {
+    items: std::collections::VecDeque<String>,
+    /// Bytes of `items` with their separators, checked against the value limit before each
+    /// item is kept.
+    bytes: usize,
+    sep: &'static str,
+}
+
+impl BracketedList {
+    pub fn new(sep: &'static str) -> BracketedList {
+        BracketedList {
+            items: std::collections::VecDeque::new(),
+            bytes: 0,
+            sep,
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        self.items.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.items.is_empty()
+    }
+
+    /// Keeps the next row's text (an error past the value limit).
+    pub fn push(&mut self, s: String) -> Result<()> {
+        self.bytes = check_value_size(self.bytes, s.len() + self.sep.len())?;
+        self.items.push_back(s);
+        Ok(())
+    }
+
+    /// Drops the oldest row's text.
+    pub fn pop_oldest(&mut self) {
+        if let Some(s) = self.items.pop_front() {
+            self.bytes = self.bytes.saturating_sub(s.len() + self.sep.len());
+        }
+    }
+
+    pub fn value(&self) -> Value {
+        if self.items.is_empty() {
+            return Value::Null;
+        }
+        let mut out = String::with_capacity(self.bytes + 2);
+        out.push('[');
+        for (i, s) in self.items.iter().enumerate() {
+            if i > 0 {
+                out.push_str(self.sep);
+            }
+            out.push_str(s);
+        }
+        out.push(']');
+        Value::Text(out)
+    }
+}
+
 fn text(s: impl Into<String>) -> Value {
     Value::Text(s.into())
 }
