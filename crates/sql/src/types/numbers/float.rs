@@ -675,92 +675,53 @@ fn ok4(v: f32) -> Result<Value> {
     Ok(Value::Float(f64::from(v)))
 }
 
-/// `float8_pl`.
-pub fn pl8(a: f64, b: f64) -> Result<f64> {
-    let r = a + b;
-    if r.is_infinite() && !a.is_infinite() && !b.is_infinite() {
-        return Err(overflow_error());
-    }
-    Ok(r)
+/// PostgreSQL's checked float arithmetic (`float8_pl`, `float4_mi`…) for one float type: an
+/// infinite result from finite operands overflows, a zero result from non-zero operands
+/// underflows, and division by zero (but NaN / 0) fails.
+macro_rules! checked_arithmetic {
+    ($t:ty: $pl:ident, $mi:ident, $mul:ident, $div:ident) => {
+        pub fn $pl(a: $t, b: $t) -> Result<$t> {
+            let r = a + b;
+            if r.is_infinite() && !a.is_infinite() && !b.is_infinite() {
+                return Err(overflow_error());
+            }
+            Ok(r)
+        }
+
+        pub fn $mi(a: $t, b: $t) -> Result<$t> {
+            // IEEE subtraction is exactly the addition of the negation.
+            $pl(a, -b)
+        }
+
+        pub fn $mul(a: $t, b: $t) -> Result<$t> {
+            let r = a * b;
+            if r.is_infinite() && !a.is_infinite() && !b.is_infinite() {
+                return Err(overflow_error());
+            }
+            if r == 0.0 && a != 0.0 && b != 0.0 {
+                return Err(underflow_error());
+            }
+            Ok(r)
+        }
+
+        pub fn $div(a: $t, b: $t) -> Result<$t> {
+            if b == 0.0 && !a.is_nan() {
+                return Err(SqlError::division_by_zero());
+            }
+            let r = a / b;
+            if r.is_infinite() && !a.is_infinite() {
+                return Err(overflow_error());
+            }
+            if r == 0.0 && a != 0.0 && !b.is_infinite() {
+                return Err(underflow_error());
+            }
+            Ok(r)
+        }
+    };
 }
 
-/// `float8_mi`.
-pub fn mi8(a: f64, b: f64) -> Result<f64> {
-    let r = a - b;
-    if r.is_infinite() && !a.is_infinite() && !b.is_infinite() {
-        return Err(overflow_error());
-    }
-    Ok(r)
-}
-
-/// `float8_mul`.
-pub fn mul8(a: f64, b: f64) -> Result<f64> {
-    let r = a * b;
-    if r.is_infinite() && !a.is_infinite() && !b.is_infinite() {
-        return Err(overflow_error());
-    }
-    if r == 0.0 && a != 0.0 && b != 0.0 {
-        return Err(underflow_error());
-    }
-    Ok(r)
-}
-
-/// `float8_div`.
-pub fn div8(a: f64, b: f64) -> Result<f64> {
-    if b == 0.0 && !a.is_nan() {
-        return Err(SqlError::division_by_zero());
-    }
-    let r = a / b;
-    if r.is_infinite() && !a.is_infinite() {
-        return Err(overflow_error());
-    }
-    if r == 0.0 && a != 0.0 && !b.is_infinite() {
-        return Err(underflow_error());
-    }
-    Ok(r)
-}
-
-/// `float4_pl`.
-pub fn pl4(a: f32, b: f32) -> Result<f32> {
-    let r = a + b;
-    if r.is_infinite() && !a.is_infinite() && !b.is_infinite() {
-        return Err(overflow_error());
-    }
-    Ok(r)
-}
-
-fn mi4(a: f32, b: f32) -> Result<f32> {
-    let r = a - b;
-    if r.is_infinite() && !a.is_infinite() && !b.is_infinite() {
-        return Err(overflow_error());
-    }
-    Ok(r)
-}
-
-fn mul4(a: f32, b: f32) -> Result<f32> {
-    let r = a * b;
-    if r.is_infinite() && !a.is_infinite() && !b.is_infinite() {
-        return Err(overflow_error());
-    }
-    if r == 0.0 && a != 0.0 && b != 0.0 {
-        return Err(underflow_error());
-    }
-    Ok(r)
-}
-
-fn div4(a: f32, b: f32) -> Result<f32> {
-    if b == 0.0 && !a.is_nan() {
-        return Err(SqlError::division_by_zero());
-    }
-    let r = a / b;
-    if r.is_infinite() && !a.is_infinite() {
-        return Err(overflow_error());
-    }
-    if r == 0.0 && a != 0.0 && !b.is_infinite() {
-        return Err(underflow_error());
-    }
-    Ok(r)
-}
+checked_arithmetic!(f64: pl8, mi8, mul8, div8);
+checked_arithmetic!(f32: pl4, mi4, mul4, div4);
 
 macro_rules! binary {
     ($($name:ident => $get:ident, $op:ident, $ok:ident;)*) => {
