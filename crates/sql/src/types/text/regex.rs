@@ -466,15 +466,7 @@ impl Parser {
                 }
                 (Node::Group(capture, Box::new(inner)), true)
             }
-            '[' if self.rest_starts_with("[:<:]]") => {
-                self.pos += 6;
-                (Node::Look("(?-u:\\b{start})"), false)
-            }
-            '[' if self.rest_starts_with("[:>:]]") => {
-                self.pos += 6;
-                (Node::Look("(?-u:\\b{end})"), false)
-            }
-            '[' => (self.parse_bracket()?, true),
+            '[' => self.bracket_atom()?,
             '.' => (Node::Dot, true),
             '^' => (Node::Bol, false),
             '$' => (Node::Eol, false),
@@ -594,6 +586,18 @@ impl Parser {
         })
     }
 
+    /// The atom after a `[`: the word-boundary forms `[[:<:]]` and `[[:>:]]` (not
+    /// quantifiable), else a bracket expression.
+    fn bracket_atom(&mut self) -> Result<(Node, bool)> {
+        for (form, look) in [("[:<:]]", "(?-u:\\b{start})"), ("[:>:]]", "(?-u:\\b{end})")] {
+            if self.rest_starts_with(form) {
+                self.pos += form.len();
+                return Ok((Node::Look(look), false));
+            }
+        }
+        Ok((self.parse_bracket()?, true))
+    }
+
     /// A basic RE (option `b`): `\\(…\\)` groups, `*` and `\\{m,n\\}` quantifiers, `^`/`$`
     /// anchors only at the ends of the RE or a group, `\\<`/`\\>` word constraints; other
     /// characters (and other escaped characters) are literal.
@@ -620,15 +624,7 @@ impl Parser {
                     (Node::Eol, false)
                 }
                 '*' if at_start => (Node::Lit('*'), true),
-                '[' if self.rest_starts_with("[:<:]]") => {
-                    self.pos += 6;
-                    (Node::Look("(?-u:\\b{start})"), false)
-                }
-                '[' if self.rest_starts_with("[:>:]]") => {
-                    self.pos += 6;
-                    (Node::Look("(?-u:\\b{end})"), false)
-                }
-                '[' => (self.parse_bracket()?, true),
+                '[' => self.bracket_atom()?,
                 '.' => (Node::Dot, true),
                 '\\' => match self.bump() {
                     None => return Err(bad_re(EESCAPE)),
