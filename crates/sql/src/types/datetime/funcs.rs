@@ -1269,57 +1269,47 @@ fn f_extract_iv(_: &Env, a: &[Value]) -> Result<Value> {
 
 fn age(t1: i64, t2: i64, tm1: Tm, tm2: Tm) -> Result<Interval> {
     let neg = t1 < t2;
-    let mut fsec = tm1.usec - tm2.usec;
-    let mut sec = tm1.sec - tm2.sec;
-    let mut min = tm1.min - tm2.min;
-    let mut hour = tm1.hour - tm2.hour;
-    let mut mday = tm1.mday - tm2.mday;
-    let mut mon = tm1.mon - tm2.mon;
-    let mut year = tm1.year - tm2.year;
+    let mut d = interval::Itm {
+        year: tm1.year - tm2.year,
+        mon: tm1.mon - tm2.mon,
+        mday: tm1.mday - tm2.mday,
+        hour: tm1.hour - tm2.hour,
+        min: tm1.min - tm2.min,
+        sec: tm1.sec - tm2.sec,
+        usec: tm1.usec - tm2.usec,
+    };
     if neg {
-        fsec = -fsec;
-        sec = -sec;
-        min = -min;
-        hour = -hour;
-        mday = -mday;
-        mon = -mon;
-        year = -year;
+        d = d.negated();
     }
-    while fsec < 0 {
-        fsec += USECS_PER_SEC;
-        sec -= 1;
+    while d.usec < 0 {
+        d.usec += USECS_PER_SEC;
+        d.sec -= 1;
     }
-    while sec < 0 {
-        sec += 60;
-        min -= 1;
+    while d.sec < 0 {
+        d.sec += 60;
+        d.min -= 1;
     }
-    while min < 0 {
-        min += 60;
-        hour -= 1;
+    while d.min < 0 {
+        d.min += 60;
+        d.hour -= 1;
     }
-    while hour < 0 {
-        hour += 24;
-        mday -= 1;
+    while d.hour < 0 {
+        d.hour += 24;
+        d.mday -= 1;
     }
-    while mday < 0 {
+    while d.mday < 0 {
         let base = if neg { &tm1 } else { &tm2 };
-        mday += days_in_month(base.year, base.mon);
-        mon -= 1;
+        d.mday += days_in_month(base.year, base.mon);
+        d.mon -= 1;
     }
-    while mon < 0 {
-        mon += 12;
-        year -= 1;
+    while d.mon < 0 {
+        d.mon += 12;
+        d.year -= 1;
     }
     if neg {
-        fsec = -fsec;
-        sec = -sec;
-        min = -min;
-        hour = -hour;
-        mday = -mday;
-        mon = -mon;
-        year = -year;
+        d = d.negated();
     }
-    itm_to_interval(year, mon, mday, hour, min, sec, fsec)
+    itm_to_interval(d.year, d.mon, d.mday, d.hour, d.min, d.sec, d.usec)
 }
 
 /// Broken-down fields the way PostgreSQL's `timestamp2tm` allows (infinity breaks down as
@@ -1709,28 +1699,26 @@ fn izone_secs(env: &Env, z: &Interval) -> Result<i64> {
     Ok(z.micros / USECS_PER_SEC)
 }
 
-fn f_timestamp_izone(env: &Env, a: &[Value]) -> Result<Value> {
+/// A timestamp (argument 1) moved by the seconds of an interval time zone (argument 0):
+/// `direction` -1 reads a local time in the zone, 1 shows a UTC time in it.
+fn shift_by_izone(env: &Env, a: &[Value], direction: i64) -> Result<Value> {
     let t = int(a, 1)?;
     if !is_finite_ts(t) {
         return Ok(Value::Int(t));
     }
     let secs = izone_secs(env, &iv(a, 0)?)?;
     let r = t
-        .checked_sub(secs * USECS_PER_SEC)
+        .checked_add(direction * secs * USECS_PER_SEC)
         .filter(|r| valid_timestamp(*r));
     Ok(Value::Int(r.ok_or_else(ts_range)?))
 }
 
+fn f_timestamp_izone(env: &Env, a: &[Value]) -> Result<Value> {
+    shift_by_izone(env, a, -1)
+}
+
 fn f_timestamptz_izone(env: &Env, a: &[Value]) -> Result<Value> {
-    let t = int(a, 1)?;
-    if !is_finite_ts(t) {
-        return Ok(Value::Int(t));
-    }
-    let secs = izone_secs(env, &iv(a, 0)?)?;
-    let r = t
-        .checked_add(secs * USECS_PER_SEC)
-        .filter(|r| valid_timestamp(*r));
-    Ok(Value::Int(r.ok_or_else(ts_range)?))
+    shift_by_izone(env, a, 1)
 }
 
 fn f_date_bin(_: &Env, a: &[Value]) -> Result<Value> {

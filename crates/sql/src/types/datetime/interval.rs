@@ -776,6 +776,7 @@ pub fn adjust_for_typmod(mut iv: Interval, typmod: i32) -> Result<Interval> {
 // Output
 
 /// Broken-down interval fields (PostgreSQL's `pg_itm`).
+#[derive(Clone, Copy)]
 pub struct Itm {
     pub year: i64,
     pub mon: i64,
@@ -784,6 +785,21 @@ pub struct Itm {
     pub min: i64,
     pub sec: i64,
     pub usec: i64,
+}
+
+impl Itm {
+    /// Every field negated.
+    pub fn negated(self) -> Itm {
+        Itm {
+            year: -self.year,
+            mon: -self.mon,
+            mday: -self.mday,
+            hour: -self.hour,
+            min: -self.min,
+            sec: -self.sec,
+            usec: -self.usec,
+        }
+    }
 }
 
 impl Interval {
@@ -993,18 +1009,15 @@ fn encode(itm: &Itm, style: IntervalStyle) -> String {
             let has_ym = year != 0 || mon != 0;
             let has_dt = mday != 0 || hour != 0 || min != 0 || sec != 0 || fsec != 0;
             let std_value = !((has_neg && has_pos) || (has_ym && has_dt));
-            let (mut year, mut mon, mut mday, mut hour, mut min, mut sec, mut fsec) =
-                (year, mon, mday, hour, min, sec, fsec);
-            if has_neg && std_value {
+            let itm = if has_neg && std_value {
                 out.push('-');
-                year = -year;
-                mon = -mon;
-                mday = -mday;
-                hour = -hour;
-                min = -min;
-                sec = -sec;
-                fsec = -fsec;
-            }
+                itm.negated()
+            } else {
+                *itm
+            };
+            let (year, mon, mday, hour, min, sec, fsec) = (
+                itm.year, itm.mon, itm.mday, itm.hour, itm.min, itm.sec, itm.usec,
+            );
             if !has_neg && !has_pos {
                 out.push('0');
             } else if !std_value {
