@@ -342,38 +342,37 @@ pub fn timestamptz_pl_interval(env: &Env, t: i64, span: &Interval) -> Result<i64
     Ok(t)
 }
 
+/// `timestamp ± interval` over the arguments: the timestamp at position `ts`, the interval at
+/// the other, subtracted when `minus`; `add` adds an interval to a timestamp.
+fn shifted(
+    a: &[Value],
+    ts: usize,
+    minus: bool,
+    add: impl FnOnce(i64, &Interval) -> Result<i64>,
+) -> Result<Value> {
+    let t = int(a, ts)?;
+    let i = iv(a, 1 - ts)?;
+    let i = if minus { i.neg()? } else { i };
+    Ok(Value::Int(add(t, &i)?))
+}
+
 fn f_ts_pl_iv(_: &Env, a: &[Value]) -> Result<Value> {
-    Ok(Value::Int(timestamp_pl_interval(int(a, 0)?, &iv(a, 1)?)?))
+    shifted(a, 0, false, timestamp_pl_interval)
 }
 fn f_iv_pl_ts(_: &Env, a: &[Value]) -> Result<Value> {
-    Ok(Value::Int(timestamp_pl_interval(int(a, 1)?, &iv(a, 0)?)?))
+    shifted(a, 1, false, timestamp_pl_interval)
 }
 fn f_ts_mi_iv(_: &Env, a: &[Value]) -> Result<Value> {
-    Ok(Value::Int(timestamp_pl_interval(
-        int(a, 0)?,
-        &iv(a, 1)?.neg()?,
-    )?))
+    shifted(a, 0, true, timestamp_pl_interval)
 }
 fn f_tz_pl_iv(env: &Env, a: &[Value]) -> Result<Value> {
-    Ok(Value::Int(timestamptz_pl_interval(
-        env,
-        int(a, 0)?,
-        &iv(a, 1)?,
-    )?))
+    shifted(a, 0, false, |t, i| timestamptz_pl_interval(env, t, i))
 }
 fn f_iv_pl_tz(env: &Env, a: &[Value]) -> Result<Value> {
-    Ok(Value::Int(timestamptz_pl_interval(
-        env,
-        int(a, 1)?,
-        &iv(a, 0)?,
-    )?))
+    shifted(a, 1, false, |t, i| timestamptz_pl_interval(env, t, i))
 }
 fn f_tz_mi_iv(env: &Env, a: &[Value]) -> Result<Value> {
-    Ok(Value::Int(timestamptz_pl_interval(
-        env,
-        int(a, 0)?,
-        &iv(a, 1)?.neg()?,
-    )?))
+    shifted(a, 0, true, |t, i| timestamptz_pl_interval(env, t, i))
 }
 fn f_date_pl_iv(_: &Env, a: &[Value]) -> Result<Value> {
     let t = date_to_timestamp(int(a, 0)?)?;
