@@ -485,58 +485,45 @@ fn ts_cmp_tz(env: &Env, x: i64, t: i64) -> std::cmp::Ordering {
     cmp_converted(timestamp_to_timestamptz(env, x), x < 0, t)
 }
 
+/// The six comparison operators (`=`, `<>`, `<`, `<=`, `>`, `>=`) of one pair of types, from
+/// one ordering of the arguments `$a` and `$b` (and the session `$env`).
 macro_rules! cmp_fns {
-    ($($name:ident: $a:ident, $b:ident, $env:ident => $cmp:expr, $test:expr;)*) => {
+    ($($a:ident, $b:ident, $env:ident => $cmp:expr =>
+        $eq:ident, $ne:ident, $lt:ident, $le:ident, $gt:ident, $ge:ident;)*) => {
         $(
-            fn $name($env: &Env, args: &[Value]) -> Result<Value> {
-                let $a = int(args, 0)?;
-                let $b = int(args, 1)?;
-                let _ = &$env;
-                let o: std::cmp::Ordering = $cmp;
-                Ok(Value::from(($test)(o)))
-            }
+            cmp_fns!(@one $a, $b, $env => $cmp, $eq, |o| o == O::Equal);
+            cmp_fns!(@one $a, $b, $env => $cmp, $ne, |o| o != O::Equal);
+            cmp_fns!(@one $a, $b, $env => $cmp, $lt, |o| o == O::Less);
+            cmp_fns!(@one $a, $b, $env => $cmp, $le, |o| o != O::Greater);
+            cmp_fns!(@one $a, $b, $env => $cmp, $gt, |o| o == O::Greater);
+            cmp_fns!(@one $a, $b, $env => $cmp, $ge, |o| o != O::Less);
         )*
+    };
+    (@one $a:ident, $b:ident, $env:ident => $cmp:expr, $name:ident, $test:expr) => {
+        fn $name($env: &Env, args: &[Value]) -> Result<Value> {
+            let $a = int(args, 0)?;
+            let $b = int(args, 1)?;
+            let _ = &$env;
+            let o: std::cmp::Ordering = $cmp;
+            Ok(Value::from(($test)(o)))
+        }
     };
 }
 
 use std::cmp::Ordering as O;
 cmp_fns! {
-    date_eq_ts: d, t, e => date_cmp_ts(d, t), |o| o == O::Equal;
-    date_ne_ts: d, t, e => date_cmp_ts(d, t), |o| o != O::Equal;
-    date_lt_ts: d, t, e => date_cmp_ts(d, t), |o| o == O::Less;
-    date_le_ts: d, t, e => date_cmp_ts(d, t), |o| o != O::Greater;
-    date_gt_ts: d, t, e => date_cmp_ts(d, t), |o| o == O::Greater;
-    date_ge_ts: d, t, e => date_cmp_ts(d, t), |o| o != O::Less;
-    ts_eq_date: t, d, e => date_cmp_ts(d, t).reverse(), |o| o == O::Equal;
-    ts_ne_date: t, d, e => date_cmp_ts(d, t).reverse(), |o| o != O::Equal;
-    ts_lt_date: t, d, e => date_cmp_ts(d, t).reverse(), |o| o == O::Less;
-    ts_le_date: t, d, e => date_cmp_ts(d, t).reverse(), |o| o != O::Greater;
-    ts_gt_date: t, d, e => date_cmp_ts(d, t).reverse(), |o| o == O::Greater;
-    ts_ge_date: t, d, e => date_cmp_ts(d, t).reverse(), |o| o != O::Less;
-    date_eq_tz: d, t, e => date_cmp_tz(e, d, t), |o| o == O::Equal;
-    date_ne_tz: d, t, e => date_cmp_tz(e, d, t), |o| o != O::Equal;
-    date_lt_tz: d, t, e => date_cmp_tz(e, d, t), |o| o == O::Less;
-    date_le_tz: d, t, e => date_cmp_tz(e, d, t), |o| o != O::Greater;
-    date_gt_tz: d, t, e => date_cmp_tz(e, d, t), |o| o == O::Greater;
-    date_ge_tz: d, t, e => date_cmp_tz(e, d, t), |o| o != O::Less;
-    tz_eq_date: t, d, e => date_cmp_tz(e, d, t).reverse(), |o| o == O::Equal;
-    tz_ne_date: t, d, e => date_cmp_tz(e, d, t).reverse(), |o| o != O::Equal;
-    tz_lt_date: t, d, e => date_cmp_tz(e, d, t).reverse(), |o| o == O::Less;
-    tz_le_date: t, d, e => date_cmp_tz(e, d, t).reverse(), |o| o != O::Greater;
-    tz_gt_date: t, d, e => date_cmp_tz(e, d, t).reverse(), |o| o == O::Greater;
-    tz_ge_date: t, d, e => date_cmp_tz(e, d, t).reverse(), |o| o != O::Less;
-    ts_eq_tz: x, t, e => ts_cmp_tz(e, x, t), |o| o == O::Equal;
-    ts_ne_tz: x, t, e => ts_cmp_tz(e, x, t), |o| o != O::Equal;
-    ts_lt_tz: x, t, e => ts_cmp_tz(e, x, t), |o| o == O::Less;
-    ts_le_tz: x, t, e => ts_cmp_tz(e, x, t), |o| o != O::Greater;
-    ts_gt_tz: x, t, e => ts_cmp_tz(e, x, t), |o| o == O::Greater;
-    ts_ge_tz: x, t, e => ts_cmp_tz(e, x, t), |o| o != O::Less;
-    tz_eq_ts: t, x, e => ts_cmp_tz(e, x, t).reverse(), |o| o == O::Equal;
-    tz_ne_ts: t, x, e => ts_cmp_tz(e, x, t).reverse(), |o| o != O::Equal;
-    tz_lt_ts: t, x, e => ts_cmp_tz(e, x, t).reverse(), |o| o == O::Less;
-    tz_le_ts: t, x, e => ts_cmp_tz(e, x, t).reverse(), |o| o != O::Greater;
-    tz_gt_ts: t, x, e => ts_cmp_tz(e, x, t).reverse(), |o| o == O::Greater;
-    tz_ge_ts: t, x, e => ts_cmp_tz(e, x, t).reverse(), |o| o != O::Less;
+    d, t, e => date_cmp_ts(d, t) =>
+        date_eq_ts, date_ne_ts, date_lt_ts, date_le_ts, date_gt_ts, date_ge_ts;
+    t, d, e => date_cmp_ts(d, t).reverse() =>
+        ts_eq_date, ts_ne_date, ts_lt_date, ts_le_date, ts_gt_date, ts_ge_date;
+    d, t, e => date_cmp_tz(e, d, t) =>
+        date_eq_tz, date_ne_tz, date_lt_tz, date_le_tz, date_gt_tz, date_ge_tz;
+    t, d, e => date_cmp_tz(e, d, t).reverse() =>
+        tz_eq_date, tz_ne_date, tz_lt_date, tz_le_date, tz_gt_date, tz_ge_date;
+    x, t, e => ts_cmp_tz(e, x, t) =>
+        ts_eq_tz, ts_ne_tz, ts_lt_tz, ts_le_tz, ts_gt_tz, ts_ge_tz;
+    t, x, e => ts_cmp_tz(e, x, t).reverse() =>
+        tz_eq_ts, tz_ne_ts, tz_lt_ts, tz_le_ts, tz_gt_ts, tz_ge_ts;
 }
 
 // ---------------------------------------------------------------------------------------------

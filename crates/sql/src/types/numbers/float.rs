@@ -26,6 +26,25 @@ fn is_c_space(b: u8) -> bool {
     matches!(b, b' ' | b'\t' | b'\n' | 0x0b | 0x0c | b'\r')
 }
 
+/// The end of an exponent at `j` in `rest` (`marker` in either case, an optional sign and
+/// digits), or `j` itself when there is none.
+fn exponent_end(rest: &[u8], j: usize, marker: u8) -> usize {
+    if !rest.get(j).is_some_and(|c| c.eq_ignore_ascii_case(&marker)) {
+        return j;
+    }
+    let mut k = j + 1;
+    if matches!(rest.get(k), Some(b'+' | b'-')) {
+        k += 1;
+    }
+    if !rest.get(k).is_some_and(u8::is_ascii_digit) {
+        return j;
+    }
+    while rest.get(k).is_some_and(u8::is_ascii_digit) {
+        k += 1;
+    }
+    k
+}
+
 /// The longest prefix of `s` that `strtod` reads: its length and whether it is a finite number
 /// whose digits are not all zero.
 fn strtod_prefix(s: &[u8]) -> Option<(usize, bool)> {
@@ -59,19 +78,7 @@ fn strtod_prefix(s: &[u8]) -> Option<(usize, bool)> {
             j += 1;
         }
         if any {
-            if matches!(rest.get(j), Some(b'p' | b'P')) {
-                let mut k = j + 1;
-                if matches!(rest.get(k), Some(b'+' | b'-')) {
-                    k += 1;
-                }
-                if rest.get(k).is_some_and(u8::is_ascii_digit) {
-                    while rest.get(k).is_some_and(u8::is_ascii_digit) {
-                        k += 1;
-                    }
-                    j = k;
-                }
-            }
-            return Some((i + j, nonzero));
+            return Some((i + exponent_end(rest, j, b'p'), nonzero));
         }
         // Just "0": the x is not part of the number.
         return Some((i + 1, false));
@@ -95,19 +102,7 @@ fn strtod_prefix(s: &[u8]) -> Option<(usize, bool)> {
     if !digits {
         return None;
     }
-    if matches!(rest.get(j), Some(b'e' | b'E')) {
-        let mut k = j + 1;
-        if matches!(rest.get(k), Some(b'+' | b'-')) {
-            k += 1;
-        }
-        if rest.get(k).is_some_and(u8::is_ascii_digit) {
-            while rest.get(k).is_some_and(u8::is_ascii_digit) {
-                k += 1;
-            }
-            j = k;
-        }
-    }
-    Some((i + j, nonzero))
+    Some((i + exponent_end(rest, j, b'e'), nonzero))
 }
 
 /// A hexadecimal float (`0x1.8p3`) read as glibc does.
