@@ -20,7 +20,7 @@ use crate::env::Env;
 use crate::error::{Result, SqlError, sqlstate};
 use crate::func::{Accumulator, Rows, arg_types};
 use crate::types::json::parse::{self, Node};
-use crate::types::text::strings::BracketedList;
+use crate::types::text::strings::ListAgg;
 use crate::types::{COLLATIONS, Type, io};
 use crate::value::Value;
 
@@ -1129,30 +1129,15 @@ pub fn generate_subscripts(_env: &Env, args: &[Value]) -> Result<Rows> {
 
 /// `array_agg(anynonarray)`: the rows' values (NULLs included) as an array; NULL for no rows.
 /// Keeps each element's encoded text, so a moving window frame can drop the oldest.
-pub struct ArrayAgg {
-    items: BracketedList,
-}
-
 pub fn array_agg_new(_types: &[Type]) -> Box<dyn Accumulator> {
-    Box::new(ArrayAgg {
-        items: BracketedList::new(","),
-    })
-}
-
-impl Accumulator for ArrayAgg {
-    fn step(&mut self, _env: &Env, args: &[Value]) -> Result<()> {
-        check_size(self.items.len() + 1)?;
-        let mut s = String::new();
-        encode_elem(args.first().unwrap_or(&Value::Null), &mut s);
-        self.items.push(s)
-    }
-    fn inverse(&mut self, _env: &Env, _args: &[Value]) -> Result<()> {
-        self.items.pop_oldest();
-        Ok(())
-    }
-    fn value(&mut self, _env: &Env) -> Result<Value> {
-        Ok(self.items.value())
-    }
+    Box::new(ListAgg::new(
+        ",",
+        Box::new(|_env, v, held, s| {
+            check_size(held + 1)?;
+            encode_elem(v, s);
+            Ok(())
+        }),
+    ))
 }
 
 /// `array_agg(anyarray)`: the rows' arrays (all of the same dimensions) as one array of one

@@ -18,7 +18,7 @@ use crate::env::{DateStyle, Env};
 use crate::error::{Result, SqlError, sqlstate};
 use crate::func::{Accumulator, arg_types};
 use crate::types::array::store::{Array, text_items};
-use crate::types::text::strings::BracketedList;
+use crate::types::text::strings::ListAgg;
 use crate::types::{Type, io};
 use crate::value::Value;
 
@@ -473,37 +473,12 @@ pub fn jsonb_object(_env: &Env, args: &[Value]) -> Result<Value> {
 }
 
 /// `json_agg`: the `json` texts of the rows, in a JSON array (`[1, 2, null]`).
-pub struct JsonAgg {
-    ty: Type,
-    items: BracketedList,
-}
-
 pub fn json_agg_new(types: &[Type]) -> Box<dyn Accumulator> {
-    Box::new(JsonAgg {
-        ty: types.first().copied().unwrap_or(Type::UNKNOWN),
-        items: BracketedList::new(", "),
-    })
-}
-
-impl Accumulator for JsonAgg {
-    fn step(&mut self, env: &Env, args: &[Value]) -> Result<()> {
-        let mut s = String::new();
-        to_json_text(
-            env,
-            self.ty,
-            args.first().unwrap_or(&Value::Null),
-            false,
-            &mut s,
-        )?;
-        self.items.push(s)
-    }
-    fn inverse(&mut self, _env: &Env, _args: &[Value]) -> Result<()> {
-        self.items.pop_oldest();
-        Ok(())
-    }
-    fn value(&mut self, _env: &Env) -> Result<Value> {
-        Ok(self.items.value())
-    }
+    let ty = types.first().copied().unwrap_or(Type::UNKNOWN);
+    Box::new(ListAgg::new(
+        ", ",
+        Box::new(move |env, v, _held, s| to_json_text(env, ty, v, false, s)),
+    ))
 }
 
 /// `jsonb_agg`.
