@@ -648,6 +648,27 @@ const TY_TZ: &str = "timestamp with time zone";
 // ---------------------------------------------------------------------------------------------
 // date_trunc
 
+/// How much of a date/time `date_trunc` clears for a unit: 9 for millennium down to 1 for
+/// minute, 0 for second, -1 and -2 for milli- and microsecond; `None` for other units.
+fn trunc_rank(u: Unit) -> Option<i32> {
+    use Unit as U;
+    Some(match u {
+        U::Millennium => 9,
+        U::Century => 8,
+        U::Decade => 7,
+        U::Year => 6,
+        U::Quarter => 5,
+        U::Month => 4,
+        U::Day => 3,
+        U::Hour => 2,
+        U::Minute => 1,
+        U::Second => 0,
+        U::Millisecond => -1,
+        U::Microsecond => -2,
+        _ => return None,
+    })
+}
+
 fn trunc_tm(tm: &mut Tm, u: Unit, low: &str, ty: &str) -> Result<()> {
     use Unit as U;
     match u {
@@ -680,19 +701,7 @@ fn trunc_tm(tm: &mut Tm, u: Unit, low: &str, ty: &str) -> Result<()> {
         U::Microsecond => return Ok(()),
         _ => return Err(not_supported(low, ty)),
     }
-    let rank = |x: U| match x {
-        U::Millennium => 9,
-        U::Century => 8,
-        U::Decade => 7,
-        U::Year => 6,
-        U::Quarter => 5,
-        U::Month => 4,
-        U::Day => 3,
-        U::Hour => 2,
-        U::Minute => 1,
-        _ => 0,
-    };
-    let r = rank(u);
+    let r = trunc_rank(u).unwrap_or(0);
     if u == U::Millennium {
         tm.year = if tm.year > 0 {
             (tm.year + 999) / 1000 * 1000 - 999
@@ -808,27 +817,13 @@ fn f_interval_trunc(_: &Env, a: &[Value]) -> Result<Value> {
     let (mut year, mut mon, mut mday, mut hour, mut min, mut sec, mut usec) =
         (it.year, it.mon, it.mday, it.hour, it.min, it.sec, it.usec);
     use Unit as U;
-    let r = match u {
-        U::Millennium => 9,
-        U::Century => 8,
-        U::Decade => 7,
-        U::Year => 6,
-        U::Quarter => 5,
-        U::Month => 4,
-        U::Day => 3,
-        U::Hour => 2,
-        U::Minute => 1,
-        U::Second => 0,
-        U::Millisecond => -1,
-        U::Microsecond => -2,
-        _ => {
-            let e = not_supported(&low, "interval");
-            return Err(if u == U::Week {
-                e.with_detail("Months usually have fractional weeks.")
-            } else {
-                e
-            });
-        }
+    let Some(r) = trunc_rank(u) else {
+        let e = not_supported(&low, "interval");
+        return Err(if u == U::Week {
+            e.with_detail("Months usually have fractional weeks.")
+        } else {
+            e
+        });
     };
     if r == 9 {
         year = year / 1000 * 1000;

@@ -1474,27 +1474,26 @@ fn float_to_int(args: &[Value], kind: super::int::IntKind) -> Result<Value> {
     rounded_to_int(float_arg(args, 0)?.round_ties_even(), kind)
 }
 
-pub fn float_to_i2(_env: &Env, args: &[Value]) -> Result<Value> {
-    float_to_int(args, super::int::IntKind::I2)
-}
-pub fn float_to_i4(_env: &Env, args: &[Value]) -> Result<Value> {
-    float_to_int(args, super::int::IntKind::I4)
-}
-pub fn float_to_i8(_env: &Env, args: &[Value]) -> Result<Value> {
-    float_to_int(args, super::int::IntKind::I8)
-}
-
 /// float4 → int: `rint` in single precision, then the range check.
 fn float4_to_int(args: &[Value], kind: super::int::IntKind) -> Result<Value> {
     rounded_to_int(f64::from(f4(args, 0)?.round_ties_even()), kind)
 }
 
-pub fn float4_to_i2(_env: &Env, args: &[Value]) -> Result<Value> {
-    float4_to_int(args, super::int::IntKind::I2)
+macro_rules! to_int {
+    ($($name:ident => $convert:ident, $kind:ident;)*) => {
+        $(
+            pub fn $name(_env: &Env, args: &[Value]) -> Result<Value> {
+                $convert(args, super::int::IntKind::$kind)
+            }
+        )*
+    };
 }
-pub fn float4_to_i4(_env: &Env, args: &[Value]) -> Result<Value> {
-    float4_to_int(args, super::int::IntKind::I4)
-}
-pub fn float4_to_i8(_env: &Env, args: &[Value]) -> Result<Value> {
-    float4_to_int(args, super::int::IntKind::I8)
+
+to_int! {
+    float_to_i2 => float_to_int, I2;
+    float_to_i4 => float_to_int, I4;
+    float_to_i8 => float_to_int, I8;
+    float4_to_i2 => float4_to_int, I2;
+    float4_to_i4 => float4_to_int, I4;
+    float4_to_i8 => float4_to_int, I8;
 }
