@@ -1336,46 +1336,47 @@ mod tests {
     #[test]
     fn output_styles() {
         let iv = |s: &str| parse_interval(s, -1, IntervalStyle::Postgres).unwrap();
-        let cases = [
+        // Each style's output of some intervals, as PostgreSQL 15 prints them.
+        let cases: [(IntervalStyle, &[(&str, &str)]); 3] = [
             (
-                "1 year 2 mons 3 days 04:05:06.5",
                 IntervalStyle::SqlStandard,
-                "+1-2 +3 +4:05:06.5",
+                &[
+                    ("1 year 2 mons 3 days 04:05:06.5", "+1-2 +3 +4:05:06.5"),
+                    ("1 year 2 mons", "1-2"),
+                    ("-1 year -2 mons", "-1-2"),
+                    ("3 days 04:05:06", "3 4:05:06"),
+                    ("-3 days -04:05:06", "-3 4:05:06"),
+                    ("04:05:06", "4:05:06"),
+                    ("0", "0"),
+                ],
             ),
-            ("1 year 2 mons", IntervalStyle::SqlStandard, "1-2"),
-            ("-1 year -2 mons", IntervalStyle::SqlStandard, "-1-2"),
-            ("3 days 04:05:06", IntervalStyle::SqlStandard, "3 4:05:06"),
             (
-                "-3 days -04:05:06",
-                IntervalStyle::SqlStandard,
-                "-3 4:05:06",
-            ),
-            ("04:05:06", IntervalStyle::SqlStandard, "4:05:06"),
-            ("0", IntervalStyle::SqlStandard, "0"),
-            (
-                "1 year 2 mons 3 days 04:05:06.5",
                 IntervalStyle::Iso8601,
-                "P1Y2M3DT4H5M6.5S",
-            ),
-            ("0", IntervalStyle::Iso8601, "PT0S"),
-            ("-1 days +02:00:00", IntervalStyle::Iso8601, "P-1DT2H"),
-            ("-00:00:01.5", IntervalStyle::Iso8601, "PT-1.5S"),
-            (
-                "1 year 2 mons 3 days 04:05:06.5",
-                IntervalStyle::PostgresVerbose,
-                "@ 1 year 2 mons 3 days 4 hours 5 mins 6.5 secs",
+                &[
+                    ("1 year 2 mons 3 days 04:05:06.5", "P1Y2M3DT4H5M6.5S"),
+                    ("0", "PT0S"),
+                    ("-1 days +02:00:00", "P-1DT2H"),
+                    ("-00:00:01.5", "PT-1.5S"),
+                ],
             ),
             (
-                "-1 days +02:00:00",
                 IntervalStyle::PostgresVerbose,
-                "@ 1 day -2 hours ago",
+                &[
+                    (
+                        "1 year 2 mons 3 days 04:05:06.5",
+                        "@ 1 year 2 mons 3 days 4 hours 5 mins 6.5 secs",
+                    ),
+                    ("-1 days +02:00:00", "@ 1 day -2 hours ago"),
+                    ("0", "@ 0"),
+                    ("1 second", "@ 1 sec"),
+                    ("-1 second", "@ 1 sec ago"),
+                ],
             ),
-            ("0", IntervalStyle::PostgresVerbose, "@ 0"),
-            ("1 second", IntervalStyle::PostgresVerbose, "@ 1 sec"),
-            ("-1 second", IntervalStyle::PostgresVerbose, "@ 1 sec ago"),
         ];
-        for (input, style, want) in cases {
-            assert_eq!(iv(input).format(style), want, "{input} in {style:?}");
+        for (style, outputs) in cases {
+            for (input, want) in outputs {
+                assert_eq!(iv(input).format(style), *want, "{input} in {style:?}");
+            }
         }
     }
 
