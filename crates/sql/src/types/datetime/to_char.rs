@@ -402,6 +402,18 @@ fn pad(w: usize, fm: bool, neg: bool, v: i64) -> String {
     }
 }
 
+/// `AD`/`BC` or `AM`/`PM` as a pattern asks for it: `words[1]` when `second`, with a dot
+/// after each letter when `dotted` (`A.D.`), in capitals when `upper`.
+fn era_or_meridian(words: [&str; 2], second: bool, dotted: bool, upper: bool) -> String {
+    let word = words[usize::from(second)];
+    let s: String = if dotted {
+        word.chars().flat_map(|c| [c, '.']).collect()
+    } else {
+        word.to_string()
+    };
+    if upper { s } else { s.to_ascii_lowercase() }
+}
+
 fn to_char_impl(t: &TmTc, fmt: &str) -> Result<String> {
     let nodes = parse_format(fmt);
     let tm = &t.tm;
@@ -423,72 +435,14 @@ fn to_char_impl(t: &TmTc, fmt: &str) -> Result<String> {
                 if t.interval {
                     return Err(invalid_for_interval());
                 }
-                let bc = tm.year <= 0;
-                match key {
-                    K::ADdot | K::BCdot => {
-                        if bc {
-                            "B.C."
-                        } else {
-                            "A.D."
-                        }
-                    }
-                    K::AD | K::BC => {
-                        if bc {
-                            "BC"
-                        } else {
-                            "AD"
-                        }
-                    }
-                    K::ADdotl | K::BCdotl => {
-                        if bc {
-                            "b.c."
-                        } else {
-                            "a.d."
-                        }
-                    }
-                    _ => {
-                        if bc {
-                            "bc"
-                        } else {
-                            "ad"
-                        }
-                    }
-                }
-                .to_string()
+                let dotted = matches!(key, K::ADdot | K::BCdot | K::ADdotl | K::BCdotl);
+                let upper = matches!(key, K::ADdot | K::AD | K::BCdot | K::BC);
+                era_or_meridian(["AD", "BC"], tm.year <= 0, dotted, upper)
             }
             K::AMdot | K::AM | K::AMdotl | K::AMl | K::PMdot | K::PM | K::PMdotl | K::PMl => {
-                let pm = tm.hour.rem_euclid(24) >= 12;
-                match key {
-                    K::AMdot | K::PMdot => {
-                        if pm {
-                            "P.M."
-                        } else {
-                            "A.M."
-                        }
-                    }
-                    K::AM | K::PM => {
-                        if pm {
-                            "PM"
-                        } else {
-                            "AM"
-                        }
-                    }
-                    K::AMdotl | K::PMdotl => {
-                        if pm {
-                            "p.m."
-                        } else {
-                            "a.m."
-                        }
-                    }
-                    _ => {
-                        if pm {
-                            "pm"
-                        } else {
-                            "am"
-                        }
-                    }
-                }
-                .to_string()
+                let dotted = matches!(key, K::AMdot | K::PMdot | K::AMdotl | K::PMdotl);
+                let upper = matches!(key, K::AMdot | K::AM | K::PMdot | K::PM);
+                era_or_meridian(["AM", "PM"], tm.hour.rem_euclid(24) >= 12, dotted, upper)
             }
             K::HH | K::HH12 => {
                 let h = if tm.hour % 12 == 0 { 12 } else { tm.hour % 12 };
@@ -1497,6 +1451,10 @@ mod tests {
             "0044 BC B.C. bc -01"
         );
         assert_eq!(tc(t, "FMHH12:MI am"), "1:04 pm");
+        assert_eq!(
+            tc("2024-01-31 09:00", "AD A.D. a.d. ad AM A.M. a.m. am"),
+            "AD A.D. a.d. ad AM A.M. a.m. am"
+        );
         assert_eq!(tc(t, "HH24:MI:SS.MS"), "13:04:05.678");
     }
 
