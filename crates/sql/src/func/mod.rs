@@ -266,6 +266,17 @@ pub fn arg_types(v: &Value) -> Vec<Type> {
     }
 }
 
+/// A `typed` function's arguments: the types it was given (one per value, `unknown` where the
+/// list is short) and the values after the type list.
+pub fn split_typed(args: &[Value]) -> (Vec<Type>, &[Value]) {
+    let (first, rest) = args
+        .split_first()
+        .map_or((&Value::Null, args), |(f, r)| (f, r));
+    let mut types = arg_types(first);
+    types.resize(rest.len(), Type::UNKNOWN);
+    (types, rest)
+}
+
 /// The text of `types` that a `typed` function receives.
 pub fn arg_types_text(types: &[Type]) -> String {
     let mut s = String::new();

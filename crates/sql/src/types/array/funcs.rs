@@ -18,6 +18,7 @@ use super::literal::size_exceeded;
 use super::store::{Array, MAX_DIMS, MAX_ITEMS, decode_elem, encode_elem};
 use crate::env::Env;
 use crate::error::{Result, SqlError, sqlstate};
+use crate::func::split_typed as typed;
 use crate::func::{Accumulator, Rows, arg_types};
 use crate::types::json::parse::{self, Node};
 use crate::types::text::strings::ListAgg;
@@ -26,16 +27,6 @@ use crate::value::Value;
 
 // ---------------------------------------------------------------------------------------
 // helpers
-
-/// Splits a typed function's arguments into the types and the values.
-fn typed(args: &[Value]) -> (Vec<Type>, &[Value]) {
-    let (first, rest) = args
-        .split_first()
-        .map_or((&Value::Null, args), |(f, r)| (f, r));
-    let mut types = arg_types(first);
-    types.resize(rest.len(), Type::UNKNOWN);
-    (types, rest)
-}
 
 /// The leading array argument of a function over an array, decoded, with its element type and
 /// the arguments (types stripped); `None` when the array is NULL (the function's result).

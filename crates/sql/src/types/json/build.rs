@@ -16,7 +16,8 @@ use super::num;
 use super::parse::{self, Kind};
 use crate::env::{DateStyle, Env};
 use crate::error::{Result, SqlError, sqlstate};
-use crate::func::{Accumulator, arg_types};
+use crate::func::Accumulator;
+use crate::func::split_typed as types_of;
 use crate::types::array::store::{Array, text_items};
 use crate::types::text::strings::ListAgg;
 use crate::types::{Type, io};
@@ -248,16 +249,6 @@ fn jv_dims(
         });
     }
     Ok(Jv::Arr(out))
-}
-
-/// The types a `typed` function was given (after its type-list argument), one per value.
-fn types_of(args: &[Value]) -> (Vec<Type>, &[Value]) {
-    let (first, rest) = args
-        .split_first()
-        .map_or((&Value::Null, args), |(f, r)| (f, r));
-    let mut types = arg_types(first);
-    types.resize(rest.len(), Type::UNKNOWN);
-    (types, rest)
 }
 
 pub fn to_json(env: &Env, args: &[Value]) -> Result<Value> {

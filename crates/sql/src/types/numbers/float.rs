@@ -219,16 +219,23 @@ pub fn float_in(ty: Type, s: &str) -> Result<Value> {
     Ok(Value::Float(v))
 }
 
-/// `float4out` / `float8out`.
-pub fn float_out(ty: Type, env: &Env, v: &Value) -> String {
-    let f = match v {
-        Value::Float(f) => *f,
+/// A stored float value (an integer when SQLite stored a whole number as one).
+fn stored_float(v: &Value) -> Option<f64> {
+    match v {
+        Value::Float(f) => Some(*f),
         #[expect(
             clippy::cast_precision_loss,
             reason = "an integer stored in a float column"
         )]
-        Value::Int(i) => *i as f64,
-        other => return crate::types::text::text_out(other),
+        Value::Int(i) => Some(*i as f64),
+        _ => None,
+    }
+}
+
+/// `float4out` / `float8out`.
+pub fn float_out(ty: Type, env: &Env, v: &Value) -> String {
+    let Some(f) = stored_float(v) else {
+        return crate::types::text::text_out(v);
     };
     let efd = env.extra_float_digits;
     if ty == Type::FLOAT4 {
@@ -606,15 +613,7 @@ fn strip_fraction_zeros(s: &str) -> &str {
 
 /// `float4send` / `float8send`.
 pub fn float_send(ty: Type, v: &Value, buf: &mut Vec<u8>) -> Result<()> {
-    let f = match v {
-        Value::Float(f) => *f,
-        #[expect(
-            clippy::cast_precision_loss,
-            reason = "an integer stored in a float column"
-        )]
-        Value::Int(i) => *i as f64,
-        _ => return Err(value_error("double precision")),
-    };
+    let f = stored_float(v).ok_or_else(|| value_error("double precision"))?;
     if ty == Type::FLOAT4 {
         #[expect(clippy::cast_possible_truncation, reason = "float4 values")]
         buf.extend_from_slice(&(f as f32).to_be_bytes());
