@@ -172,11 +172,11 @@ fn ok(b: bool) -> DtResult<()> {
 
 /// h:m[:s[.f]] for intervals, honouring `MINUTE TO SECOND` ranges: microseconds.
 fn decode_time_for_interval(s: &str, range: i32) -> DtResult<i64> {
-    let (hour, n) = int_prefix(s);
+    let (hour, n) = parse::strtol(s);
     let hour = hour.ok_or(DtErr::FieldOverflow)?;
     let rest = &s[n..];
     let rest = rest.strip_prefix(':').ok_or(DtErr::BadFormat)?;
-    let (min, n) = int_prefix(rest);
+    let (min, n) = parse::strtol(rest);
     let min = min
         .filter(|m| i32::try_from(*m).is_ok())
         .ok_or(DtErr::FieldOverflow)?;
@@ -200,7 +200,7 @@ fn decode_time_for_interval(s: &str, range: i32) -> DtResult<i64> {
         m = h;
         h = 0;
     } else if let Some(after) = rest.strip_prefix(':') {
-        let (sx, n) = int_prefix(after);
+        let (sx, n) = parse::strtol(after);
         sec = sx
             .filter(|v| i32::try_from(*v).is_ok())
             .ok_or(DtErr::FieldOverflow)?;
@@ -231,40 +231,6 @@ fn frac_usec(s: &str) -> DtResult<i64> {
     let f = parse::parse_fraction(s)?;
     #[expect(clippy::cast_possible_truncation, reason = "0 <= f < 1")]
     Ok((f * 1e6).round_ties_even() as i64)
-}
-
-/// `strtol`-like: optional sign and digits; `None` value on overflow; bytes read.
-fn int_prefix(s: &str) -> (Option<i64>, usize) {
-    let b = s.as_bytes();
-    let mut i = 0;
-    let neg = match b.first() {
-        Some(b'-') => {
-            i = 1;
-            true
-        }
-        Some(b'+') => {
-            i = 1;
-            false
-        }
-        _ => false,
-    };
-    let start = i;
-    let mut v = Some(0i64);
-    while i < b.len() && b[i].is_ascii_digit() {
-        let d = i64::from(b[i] - b'0');
-        v = v.and_then(|x| x.checked_mul(10)).and_then(|x| {
-            if neg {
-                x.checked_sub(d)
-            } else {
-                x.checked_add(d)
-            }
-        });
-        i += 1;
-    }
-    if i == start {
-        return (Some(0), 0);
-    }
-    (v, i)
 }
 
 /// What the next number means while reading an interval right to left.
@@ -360,12 +326,12 @@ fn decode_interval(fields: &[Field], range: i32, style: IntervalStyle) -> DtResu
             if ty == Pending::Unset {
                 ty = Pending::Unit(default_unit(range));
             }
-            let (val, n) = int_prefix(s);
+            let (val, n) = parse::strtol(s);
             let mut val = val.ok_or(DtErr::FieldOverflow)?;
             let rest = &s[n..];
             let mut fval = 0.0f64;
             if let Some(after) = rest.strip_prefix('-') {
-                let (v2, n2) = int_prefix(after);
+                let (v2, n2) = parse::strtol(after);
                 let mut v2 = v2
                     .filter(|v| (0..12).contains(v) && !after.starts_with(['+', '-']))
                     .ok_or(DtErr::FieldOverflow)?;

@@ -508,7 +508,7 @@ pub struct Decoded {
 
 /// Parses a signed decimal integer prefix as C's `strtol` does: returns the value (or
 /// overflow) and the number of bytes read (0 when there are no digits).
-fn strtol(s: &str) -> (Option<i64>, usize) {
+pub(super) fn strtol(s: &str) -> (Option<i64>, usize) {
     let b = s.as_bytes();
     let mut i = 0;
     let neg = match b.first() {

@@ -770,40 +770,14 @@ fn skip_space(s: &str) -> &str {
     s.trim_start_matches(|c: char| c.is_ascii_whitespace())
 }
 
-/// `strtol` on `s`: (value or overflow, bytes read).
+/// `strtol` on `s` (leading white space skipped): (value or overflow, bytes read; 0 when
+/// there are no digits).
 fn strtol(s: &str) -> (Option<i64>, usize) {
     let t = skip_space(s);
-    let lead = s.len() - t.len();
-    let b = t.as_bytes();
-    let mut i = 0;
-    let neg = match b.first() {
-        Some(b'-') => {
-            i = 1;
-            true
-        }
-        Some(b'+') => {
-            i = 1;
-            false
-        }
-        _ => false,
-    };
-    let start = i;
-    let mut v: Option<i64> = Some(0);
-    while i < b.len() && b[i].is_ascii_digit() {
-        let d = i64::from(b[i] - b'0');
-        v = v.and_then(|x| x.checked_mul(10)).and_then(|x| {
-            if neg {
-                x.checked_sub(d)
-            } else {
-                x.checked_add(d)
-            }
-        });
-        i += 1;
+    match parse::strtol(t) {
+        (v, 0) => (v, 0),
+        (v, n) => (v, s.len() - t.len() + n),
     }
-    if i == start {
-        return (Some(0), 0);
-    }
-    (v, lead + i)
 }
 
 /// Reads an integer field of `len` characters (or greedily); returns the value and the
