@@ -172,65 +172,12 @@ fn ok(b: bool) -> DtResult<()> {
 
 /// h:m[:s[.f]] for intervals, honouring `MINUTE TO SECOND` ranges: microseconds.
 fn decode_time_for_interval(s: &str, range: i32) -> DtResult<i64> {
-    let (hour, n) = parse::strtol(s);
-    let hour = hour.ok_or(DtErr::FieldOverflow)?;
-    let rest = &s[n..];
-    let rest = rest.strip_prefix(':').ok_or(DtErr::BadFormat)?;
-    let (min, n) = parse::strtol(rest);
-    let min = min
-        .filter(|m| i32::try_from(*m).is_ok())
-        .ok_or(DtErr::FieldOverflow)?;
-    let rest = &rest[n..];
-    let (mut h, mut m, mut sec, mut fsec) = (hour, min, 0i64, 0i64);
-    if rest.is_empty() {
-        if range == MASK_MINUTE | MASK_SECOND {
-            if i32::try_from(h).is_err() {
-                return Err(DtErr::FieldOverflow);
-            }
-            sec = m;
-            m = h;
-            h = 0;
-        }
-    } else if rest.starts_with('.') {
-        fsec = frac_usec(rest)?;
-        if i32::try_from(h).is_err() {
-            return Err(DtErr::FieldOverflow);
-        }
-        sec = m;
-        m = h;
-        h = 0;
-    } else if let Some(after) = rest.strip_prefix(':') {
-        let (sx, n) = parse::strtol(after);
-        sec = sx
-            .filter(|v| i32::try_from(*v).is_ok())
-            .ok_or(DtErr::FieldOverflow)?;
-        let tail = &after[n..];
-        if tail.starts_with('.') {
-            fsec = frac_usec(tail)?;
-        } else if !tail.is_empty() {
-            return Err(DtErr::BadFormat);
-        }
-    } else {
-        return Err(DtErr::BadFormat);
-    }
-    if h < 0
-        || !(0..60).contains(&m)
-        || !(0..=60).contains(&sec)
-        || !(0..=USECS_PER_SEC).contains(&fsec)
-    {
-        return Err(DtErr::FieldOverflow);
-    }
+    let (h, m, sec, fsec) = parse::decode_hms(s, range == MASK_MINUTE | MASK_SECOND)?;
     h.checked_mul(USECS_PER_HOUR)
         .and_then(|v| v.checked_add(m * USECS_PER_MINUTE))
         .and_then(|v| v.checked_add(sec * USECS_PER_SEC))
         .and_then(|v| v.checked_add(fsec))
         .ok_or(DtErr::FieldOverflow)
-}
-
-fn frac_usec(s: &str) -> DtResult<i64> {
-    let f = parse::parse_fraction(s)?;
-    #[expect(clippy::cast_possible_truncation, reason = "0 <= f < 1")]
-    Ok((f * 1e6).round_ties_even() as i64)
 }
 
 /// What the next number means while reading an interval right to left.

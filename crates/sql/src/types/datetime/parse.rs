@@ -564,7 +564,7 @@ pub fn parse_fraction(s: &str) -> DtResult<f64> {
         .map_err(|_| DtErr::BadFormat)
 }
 
-fn parse_fsec(s: &str) -> DtResult<i64> {
+pub(super) fn parse_fsec(s: &str) -> DtResult<i64> {
     let f = parse_fraction(s)?;
     #[expect(clippy::cast_possible_truncation, reason = "0 <= f < 1")]
     Ok((f * 1e6).round_ties_even() as i64)
@@ -605,8 +605,9 @@ pub fn decode_timezone(s: &str) -> DtResult<i32> {
     Ok(if neg { -(tz as i32) } else { tz as i32 })
 }
 
-/// h:m[:s[.f]] for timestamps (PostgreSQL's `DecodeTime` over the full range).
-fn decode_time(s: &str, tm: &mut Tm) -> DtResult<u32> {
+/// `h:m[:s[.f]]`, or `m:s.f` (and with `minute_to_second` also `m:s`, an interval's `MINUTE
+/// TO SECOND`): (hours, minutes, seconds, microseconds), every field but the hours in range.
+pub(super) fn decode_hms(s: &str, minute_to_second: bool) -> DtResult<(i64, i64, i64, i64)> {
     let (hour, n) = match strtol(s) {
         (Some(v), n) => (v, n),
         (None, _) => return Err(DtErr::FieldOverflow),
@@ -615,12 +616,23 @@ fn decode_time(s: &str, tm: &mut Tm) -> DtResult<u32> {
     let (min, n) = strtoint(cp)?;
     let cp = &cp[n..];
     let (mut h, mut m, mut sec, mut fsec) = (hour, min, 0, 0);
+    // The first two numbers were minutes and seconds.
+    let shift = |h: &mut i64, m: &mut i64, sec: &mut i64| {
+        if i32::try_from(*h).is_err() {
+            return Err(DtErr::FieldOverflow);
+        }
+        *sec = *m;
+        *m = *h;
+        *h = 0;
+        Ok(())
+    };
     if cp.is_empty() {
+        if minute_to_second {
+            shift(&mut h, &mut m, &mut sec)?;
+        }
     } else if cp.starts_with('.') {
         fsec = parse_fsec(cp)?;
-        sec = m;
-        m = h;
-        h = 0;
+        shift(&mut h, &mut m, &mut sec)?;
     } else if let Some(after) = cp.strip_prefix(':') {
         let (sx, n) = strtoint(after)?;
         sec = sx;
@@ -640,6 +652,12 @@ fn decode_time(s: &str, tm: &mut Tm) -> DtResult<u32> {
     {
         return Err(DtErr::FieldOverflow);
     }
+    Ok((h, m, sec, fsec))
+}
+
+/// h:m[:s[.f]] for timestamps (PostgreSQL's `DecodeTime` over the full range).
+fn decode_time(s: &str, tm: &mut Tm) -> DtResult<u32> {
+    let (h, m, sec, fsec) = decode_hms(s, false)?;
     if i32::try_from(h).is_err() {
         return Err(DtErr::FieldOverflow);
     }
