@@ -478,14 +478,16 @@ const TS: Type = Type::TIMESTAMP;
 const TZ: Type = Type::TIMESTAMPTZ;
 const IV: Type = Type::INTERVAL;
 
-fn env_for(settings: &[&str]) -> Env {
+/// A session with the given settings: `tz=ZONE`, `ds=STYLE[,ORDER]`, `is=INTERVALSTYLE` (also
+/// for the catalog functions' tests).
+pub(super) fn env_for(settings: &[&str]) -> Env {
     let mut env = Env::default();
     for s in settings {
         if let Some(z) = s.strip_prefix("tz=") {
             env.timezone = TimeZone::parse(z).unwrap();
         } else if let Some(d) = s.strip_prefix("ds=") {
             for part in d.split(',') {
-                match part.trim() {
+                match part.trim().to_ascii_lowercase().as_str() {
                     "iso" => env.date_style = DateStyle::Iso,
                     "postgres" => env.date_style = DateStyle::Postgres,
                     "sql" => env.date_style = DateStyle::Sql,
