@@ -350,21 +350,15 @@ fn decode_interval(fields: &[Field], range: i32, style: IntervalStyle) -> DtResu
                     ok(itm.add_months(val) && itm.add_fract_days(fval, DAYS_PER_MONTH))?;
                     T_MONTH
                 }
-                Unit::Year => {
-                    ok(itm.add_years(val, 1) && itm.add_fract_years(fval, 1))?;
-                    T_YEAR
-                }
-                Unit::Decade => {
-                    ok(itm.add_years(val, 10) && itm.add_fract_years(fval, 10))?;
-                    T_DECADE
-                }
-                Unit::Century => {
-                    ok(itm.add_years(val, 100) && itm.add_fract_years(fval, 100))?;
-                    T_CENTURY
-                }
-                Unit::Millennium => {
-                    ok(itm.add_years(val, 1000) && itm.add_fract_years(fval, 1000))?;
-                    T_MILLENNIUM
+                Unit::Year | Unit::Decade | Unit::Century | Unit::Millennium => {
+                    let (years, mask) = match unit {
+                        Unit::Year => (1, T_YEAR),
+                        Unit::Decade => (10, T_DECADE),
+                        Unit::Century => (100, T_CENTURY),
+                        _ => (1000, T_MILLENNIUM),
+                    };
+                    ok(itm.add_years(val, years) && itm.add_fract_years(fval, i64::from(years)))?;
+                    mask
                 }
                 _ => return Err(DtErr::BadFormat),
             }

@@ -402,21 +402,19 @@ fn pad(w: usize, fm: bool, neg: bool, v: i64) -> String {
     }
 }
 
-/// How a pattern writes a month or day name: `MONTH`, `Month`, `month`.
-enum Case {
-    Upper,
-    Capitalized,
-    Lower,
-}
-
-/// A month or day name as a pattern asks for it: in full (blank-padded to 9 unless `no_pad`)
-/// or its first three letters, in `case`.
-fn calendar_name(name: &str, full: bool, case: Case, no_pad: bool) -> String {
+/// A month or day name as its pattern `key` asks for it: in full (blank-padded to 9 unless
+/// `no_pad`) or its first three letters, in capitals (`MONTH`, `DY`), capitalized (`Month`)
+/// or in small letters (`month`).
+fn calendar_name(name: &str, key: K, no_pad: bool) -> String {
+    let full = matches!(
+        key,
+        K::MONTHu | K::Monthc | K::MONTHl | K::DAYu | K::Dayc | K::DAYl
+    );
     let name = if full { name } else { &name[..3] };
-    let name = match case {
-        Case::Upper => name.to_ascii_uppercase(),
-        Case::Lower => name.to_ascii_lowercase(),
-        Case::Capitalized => name.to_string(),
+    let name = match key {
+        K::MONTHu | K::MONu | K::DAYu | K::DYu => name.to_ascii_uppercase(),
+        K::MONTHl | K::MONl | K::DAYl | K::DYl => name.to_ascii_lowercase(),
+        _ => name.to_string(),
     };
     if full && !no_pad {
         format!("{name:<9}")
@@ -533,13 +531,7 @@ fn to_char_impl(t: &TmTc, fmt: &str) -> Result<String> {
                 else {
                     continue;
                 };
-                let case = match key {
-                    K::MONTHu | K::MONu => Case::Upper,
-                    K::MONTHl | K::MONl => Case::Lower,
-                    _ => Case::Capitalized,
-                };
-                let full = matches!(key, K::MONTHu | K::Monthc | K::MONTHl);
-                calendar_name(name, full, case, no_pad)
+                calendar_name(name, key, no_pad)
             }
             K::MM => pad(2, fm, tm.mon < 0, tm.mon),
             K::DAYu | K::Dayc | K::DAYl | K::DYu | K::Dyc | K::DYl => {
@@ -548,13 +540,7 @@ fn to_char_impl(t: &TmTc, fmt: &str) -> Result<String> {
                 }
                 let wd = j2day(date2j(tm.year, tm.mon, tm.mday));
                 let name = DAY_NAMES[usize::try_from(wd).unwrap_or(0)];
-                let case = match key {
-                    K::DAYu | K::DYu => Case::Upper,
-                    K::DAYl | K::DYl => Case::Lower,
-                    _ => Case::Capitalized,
-                };
-                let full = matches!(key, K::DAYu | K::Dayc | K::DAYl);
-                calendar_name(name, full, case, no_pad)
+                calendar_name(name, key, no_pad)
             }
             K::DDD => pad(3, fm, false, t.yday),
             K::IDDD => pad(3, fm, false, cal::iso_day_of_year(tm.year, tm.mon, tm.mday)),
