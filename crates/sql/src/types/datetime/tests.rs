@@ -883,19 +883,24 @@ const IO_CASES: &[IoCase] = &[
 
 #[test]
 fn inputs_match_postgresql() {
-    let mut failures = Vec::new();
-    for (ty, input, settings, want) in IO_CASES {
+    expect_all(IO_CASES.iter().map(|(ty, input, settings, want)| {
         let env = env_for(settings);
         let got = match crate::types::io::input(*ty, &env, input, -1) {
             Ok(v) => crate::types::io::output(*ty, &env, &v).unwrap_or_default(),
             Err(e) => format!("ERROR {}: {}", e.sqlstate, e.message),
         };
-        if got != *want {
-            failures.push(format!(
-                "{ty:?} {input:?} {settings:?}\n   got: {got}\n  want: {want}"
-            ));
-        }
-    }
+        (format!("{ty:?} {input:?} {settings:?}"), got, *want)
+    }));
+}
+
+/// Checks every case — what it is, what minipg gave, what PostgreSQL 15 gave — and fails with
+/// all the mismatches at once.
+pub(super) fn expect_all(results: impl IntoIterator<Item = (String, String, &'static str)>) {
+    let failures: Vec<String> = results
+        .into_iter()
+        .filter(|(_, got, want)| got != want)
+        .map(|(case, got, want)| format!("{case}\n   got: {got}\n  want: {want}"))
+        .collect();
     assert!(
         failures.is_empty(),
         "{} failures:\n{}",

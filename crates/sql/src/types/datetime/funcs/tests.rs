@@ -3,7 +3,7 @@
 
 use super::*;
 use crate::func::{CastImp, Imp, Kind};
-use crate::types::datetime::tests::env_for;
+use crate::types::datetime::tests::{env_for, expect_all};
 use crate::types::io;
 
 fn err_text(e: &SqlError) -> String {
@@ -561,21 +561,10 @@ const CASES: &[Case] = &[
 
 #[test]
 fn calls_match_postgresql() {
-    let mut failures = Vec::new();
-    for (name, args, settings, want) in CASES {
+    expect_all(CASES.iter().map(|(name, args, settings, want)| {
         let got = call(name, args, settings);
-        if got != *want {
-            failures.push(format!(
-                "{name}{args:?} {settings:?}\n   got: {got}\n  want: {want}"
-            ));
-        }
-    }
-    assert!(
-        failures.is_empty(),
-        "{} failures:\n{}",
-        failures.len(),
-        failures.join("\n")
-    );
+        (format!("{name}{args:?} {settings:?}"), got, *want)
+    }));
 }
 
 #[test]
