@@ -72,6 +72,9 @@ fn q_err(name: &str, args: &[(Type, &str)]) -> (&'static str, String) {
     }
 }
 
+/// An error PostgreSQL raised: the function or operator, its arguments, SQLSTATE, message.
+type ErrorCase<'a> = (&'a str, &'a [(Type, &'a str)], &'a str, &'a str);
+
 const OUT_OF_RANGE: &str = sqlstate::NUMERIC_VALUE_OUT_OF_RANGE;
 const NOT_SUPPORTED: &str = sqlstate::FEATURE_NOT_SUPPORTED;
 
@@ -273,7 +276,7 @@ fn numeric_arithmetic_matches_postgresql() {
         format!("0.{}", "0".repeat(16383))
     );
     // The errors PostgreSQL raised: (function or operator, arguments, SQLSTATE, message).
-    let errors: &[(&str, &[(Type, &str)], &str, &str)] = &[
+    let errors: &[ErrorCase<'_>] = &[
         (
             "factorial",
             &[(I8, "-1")],
@@ -861,7 +864,7 @@ fn float_functions_match_postgresql() {
     );
     assert_eq!(q("+", &[(F4, "0.1"), (F8, "0.2")]), "0.30000000149011613");
     // The errors PostgreSQL raised: (function or operator, arguments, SQLSTATE, message).
-    let errors: &[(&str, &[(Type, &str)], &str, &str)] = &[
+    let errors: &[ErrorCase<'_>] = &[
         (
             "^",
             &[f("-8"), f("0.3333333333333333")],
