@@ -1134,6 +1134,27 @@ fn from_char(input: &str, fmt: &str) -> Result<FromChar> {
     Ok(out)
 }
 
+/// Which date fields the input gave (to check them once all are read).
+#[derive(Default)]
+struct Given {
+    year: bool,
+    month: bool,
+    day: bool,
+}
+
+impl Given {
+    /// Sets the whole date from Julian day `j`.
+    fn set_date(&mut self, tm: &mut Tm, j: i64) {
+        let (y, m, d) = j2date(j);
+        tm.year = y;
+        tm.mon = m;
+        tm.mday = d;
+        self.year = true;
+        self.month = true;
+        self.day = true;
+    }
+}
+
 /// Builds the fields from the parsed pieces (PostgreSQL's `do_to_timestamp`): the local
 /// fields, and the zone offset (seconds east) when the input gave one.
 fn do_to_timestamp(input: &str, fmt: &str) -> Result<(Tm, Option<i32>, i64)> {
@@ -1144,9 +1165,7 @@ fn do_to_timestamp(input: &str, fmt: &str) -> Result<(Tm, Option<i32>, i64)> {
         mday: 1,
         ..Tm::default()
     };
-    let mut mask_year = false;
-    let mut mask_month = false;
-    let mut mask_day = false;
+    let mut given = Given::default();
     if f.ssss != 0 {
         let x = f.ssss;
         tm.hour = x / 3600;
@@ -1200,7 +1219,7 @@ fn do_to_timestamp(input: &str, fmt: &str) -> Result<(Tm, Option<i32>, i64)> {
                 tm.year += 1;
             }
         }
-        mask_year = true;
+        given.year = true;
     } else if f.cc != 0 {
         if f.bc != 0 {
             f.cc = -f.cc;
@@ -1210,16 +1229,10 @@ fn do_to_timestamp(input: &str, fmt: &str) -> Result<(Tm, Option<i32>, i64)> {
         } else {
             f.cc * 100 + 1
         };
-        mask_year = true;
+        given.year = true;
     }
     if f.j != 0 {
-        let (y, m, d) = j2date(f.j);
-        tm.year = y;
-        tm.mon = m;
-        tm.mday = d;
-        mask_year = true;
-        mask_month = true;
-        mask_day = true;
+        given.set_date(&mut tm, f.j);
     }
     if f.ww != 0 {
         if f.mode == 2 {
@@ -1229,13 +1242,8 @@ fn do_to_timestamp(input: &str, fmt: &str) -> Result<(Tm, Option<i32>, i64)> {
             } else {
                 1
             };
-            let (y, m, d) = j2date(cal::iso_week_date_to_j(tm.year, f.ww, wd));
-            tm.year = y;
-            tm.mon = m;
-            tm.mday = d;
-            mask_year = true;
-            mask_month = true;
-            mask_day = true;
+            let j = cal::iso_week_date_to_j(tm.year, f.ww, wd);
+            given.set_date(&mut tm, j);
         } else {
             f.ddd = (f.ww - 1) * 7 + 1;
         }
@@ -1245,11 +1253,11 @@ fn do_to_timestamp(input: &str, fmt: &str) -> Result<(Tm, Option<i32>, i64)> {
     }
     if f.dd != 0 {
         tm.mday = f.dd;
-        mask_day = true;
+        given.day = true;
     }
     if f.mm != 0 {
         tm.mon = f.mm;
-        mask_month = true;
+        given.month = true;
     }
     if f.ddd != 0 && (tm.mon <= 1 || tm.mday <= 1) {
         if tm.year == 0 && f.bc == 0 {
@@ -1259,13 +1267,7 @@ fn do_to_timestamp(input: &str, fmt: &str) -> Result<(Tm, Option<i32>, i64)> {
         }
         if f.mode == 2 {
             let j0 = cal::iso_week_date_to_j(tm.year, 1, 1) - 1;
-            let (y, m, d) = j2date(j0 + f.ddd);
-            tm.year = y;
-            tm.mon = m;
-            tm.mday = d;
-            mask_year = true;
-            mask_month = true;
-            mask_day = true;
+            given.set_date(&mut tm, j0 + f.ddd);
         } else {
             let mut cum = 0;
             let mut month = 13;
@@ -1288,8 +1290,8 @@ fn do_to_timestamp(input: &str, fmt: &str) -> Result<(Tm, Option<i32>, i64)> {
             if tm.mday <= 1 {
                 tm.mday = f.ddd - before;
             }
-            mask_month = true;
-            mask_day = true;
+            given.month = true;
+            given.day = true;
         }
     }
     let mut usec = 0;
@@ -1301,14 +1303,14 @@ fn do_to_timestamp(input: &str, fmt: &str) -> Result<(Tm, Option<i32>, i64)> {
     }
     tm.usec = usec;
     let overflow = || DtErr::FieldOverflow.into_error(input, "timestamp");
-    if mask_year || mask_month || mask_day {
-        if mask_month && !(1..=12).contains(&tm.mon) {
+    if given.year || given.month || given.day {
+        if given.month && !(1..=12).contains(&tm.mon) {
             return Err(overflow());
         }
-        if mask_day && !(1..=31).contains(&tm.mday) {
+        if given.day && !(1..=31).contains(&tm.mday) {
             return Err(overflow());
         }
-        if mask_year && mask_month && mask_day && tm.mday > days_in_month(tm.year, tm.mon) {
+        if given.year && given.month && given.day && tm.mday > days_in_month(tm.year, tm.mon) {
             return Err(overflow());
         }
     }
