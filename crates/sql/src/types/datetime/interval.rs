@@ -464,7 +464,7 @@ fn decode_iso8601(s: &str) -> DtResult<Interval> {
     let mut rest = &s[1..];
     let mut datepart = true;
     let mut havefield = false;
-    while !rest.is_empty() {
+    'fields: while !rest.is_empty() {
         if let Some(r) = rest.strip_prefix('T') {
             datepart = false;
             havefield = false;
@@ -513,30 +513,27 @@ fn decode_iso8601(s: &str) -> DtResult<Interval> {
                         havefield = false;
                         continue;
                     }
-                    let (val, fval, n) = iso_number(rest)?;
-                    rest = &rest[n..];
-                    ok(itm.add_months(val) && itm.add_fract_days(fval, DAYS_PER_MONTH))?;
-                    if rest.is_empty() {
-                        return finish(itm);
-                    }
-                    if let Some(r) = rest.strip_prefix('T') {
-                        rest = r;
-                        datepart = false;
-                        havefield = false;
-                        continue;
-                    }
-                    rest = rest.strip_prefix('-').ok_or(DtErr::BadFormat)?;
-                    let (val, fval, n) = iso_number(rest)?;
-                    rest = &rest[n..];
-                    ok(itm.add_days(val, 1) && itm.add_fract_micros(fval, USECS_PER_DAY))?;
-                    if rest.is_empty() {
-                        return finish(itm);
-                    }
-                    if let Some(r) = rest.strip_prefix('T') {
-                        rest = r;
-                        datepart = false;
-                        havefield = false;
-                        continue;
+                    // Then the month and the day, each after a '-', up to the end or a 'T'.
+                    for day in [false, true] {
+                        if day {
+                            rest = rest.strip_prefix('-').ok_or(DtErr::BadFormat)?;
+                        }
+                        let (val, fval, n) = iso_number(rest)?;
+                        rest = &rest[n..];
+                        ok(if day {
+                            itm.add_days(val, 1) && itm.add_fract_micros(fval, USECS_PER_DAY)
+                        } else {
+                            itm.add_months(val) && itm.add_fract_days(fval, DAYS_PER_MONTH)
+                        })?;
+                        if rest.is_empty() {
+                            return finish(itm);
+                        }
+                        if let Some(r) = rest.strip_prefix('T') {
+                            rest = r;
+                            datepart = false;
+                            havefield = false;
+                            continue 'fields;
+                        }
                     }
                     return Err(DtErr::BadFormat);
                 }
