@@ -803,27 +803,44 @@ impl Interval {
         })
     }
 
+    /// Whole days of the time part moved into the days.
+    fn carry_days(&mut self) -> Result<()> {
+        let whole = self.micros / USECS_PER_DAY;
+        self.micros %= USECS_PER_DAY;
+        let whole = i32::try_from(whole).map_err(|_| out_of_range())?;
+        self.days = self.days.checked_add(whole).ok_or_else(out_of_range)?;
+        Ok(())
+    }
+
+    /// Whole 30-day months of the days moved into the months.
+    fn carry_months(&mut self) -> Result<()> {
+        let whole = self.days / 30;
+        self.days -= whole * 30;
+        self.months = self.months.checked_add(whole).ok_or_else(out_of_range)?;
+        Ok(())
+    }
+
+    /// The time part given the sign of the days.
+    fn align_time_with_days(&mut self) {
+        if self.days > 0 && self.micros < 0 {
+            self.micros += USECS_PER_DAY;
+            self.days -= 1;
+        } else if self.days < 0 && self.micros > 0 {
+            self.micros -= USECS_PER_DAY;
+            self.days += 1;
+        }
+    }
+
     pub fn justify_hours(&self) -> Result<Interval> {
         let mut r = *self;
-        let whole = r.micros / USECS_PER_DAY;
-        r.micros %= USECS_PER_DAY;
-        let whole = i32::try_from(whole).map_err(|_| out_of_range())?;
-        r.days = r.days.checked_add(whole).ok_or_else(out_of_range)?;
-        if r.days > 0 && r.micros < 0 {
-            r.micros += USECS_PER_DAY;
-            r.days -= 1;
-        } else if r.days < 0 && r.micros > 0 {
-            r.micros -= USECS_PER_DAY;
-            r.days += 1;
-        }
+        r.carry_days()?;
+        r.align_time_with_days();
         Ok(r)
     }
 
     pub fn justify_days(&self) -> Result<Interval> {
         let mut r = *self;
-        let whole = r.days / 30;
-        r.days -= whole * 30;
-        r.months = r.months.checked_add(whole).ok_or_else(out_of_range)?;
+        r.carry_months()?;
         if r.months > 0 && r.days < 0 {
             r.days += 30;
             r.months -= 1;
@@ -837,17 +854,10 @@ impl Interval {
     pub fn justify_interval(&self) -> Result<Interval> {
         let mut r = *self;
         if (r.days > 0 && r.micros > 0) || (r.days < 0 && r.micros < 0) {
-            let whole = r.days / 30;
-            r.days -= whole * 30;
-            r.months = r.months.checked_add(whole).ok_or_else(out_of_range)?;
+            r.carry_months()?;
         }
-        let whole = r.micros / USECS_PER_DAY;
-        r.micros %= USECS_PER_DAY;
-        let whole = i32::try_from(whole).map_err(|_| out_of_range())?;
-        r.days = r.days.checked_add(whole).ok_or_else(out_of_range)?;
-        let wm = r.days / 30;
-        r.days -= wm * 30;
-        r.months = r.months.checked_add(wm).ok_or_else(out_of_range)?;
+        r.carry_days()?;
+        r.carry_months()?;
         if r.months > 0 && (r.days < 0 || (r.days == 0 && r.micros < 0)) {
             r.days += 30;
             r.months -= 1;
@@ -855,13 +865,7 @@ impl Interval {
             r.days -= 30;
             r.months += 1;
         }
-        if r.days > 0 && r.micros < 0 {
-            r.micros += USECS_PER_DAY;
-            r.days -= 1;
-        } else if r.days < 0 && r.micros > 0 {
-            r.micros -= USECS_PER_DAY;
-            r.days += 1;
-        }
+        r.align_time_with_days();
         Ok(r)
     }
 
