@@ -2039,7 +2039,7 @@ impl Analyzer<'_> {
                     filter,
                     order_by: keys,
                 },
-                Type::INT8,
+                crate::func::COUNT.ret,
             ));
         }
         let (func, args, arg_types, ret) = self.resolve_aggregate(name, args, pos)?;
@@ -2086,7 +2086,12 @@ impl Analyzer<'_> {
             let x = self.resolve_unknown(x)?;
             if name == "count" {
                 let t = x.ty;
-                return Ok((Some(&crate::func::COUNT), vec![x], vec![t], Type::INT8));
+                return Ok((
+                    Some(&crate::func::COUNT),
+                    vec![x],
+                    vec![t],
+                    crate::func::COUNT.ret,
+                ));
             }
             let t = match x.ty {
                 Type::VARCHAR | Type::NAME => Type::TEXT,
@@ -2189,7 +2194,7 @@ impl Analyzer<'_> {
                     filter,
                     window,
                 },
-                Type::INT8,
+                crate::func::COUNT.ret,
             ));
         }
         let types: Vec<Type> = args.iter().map(|(e, _)| e.ty).collect();

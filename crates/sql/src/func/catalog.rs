@@ -23,7 +23,8 @@ use std::sync::OnceLock;
 
 use crate::env::Env;
 use crate::error::{Result, SqlError, sqlstate};
-use crate::func::{Builtin, Imp, Kind, Volatility, builtins};
+use crate::func::rows::{func, host, srf, stable, with_out_columns};
+use crate::func::{Builtin, Kind, Volatility, builtins};
 use crate::types::{self, Oid, Type, Typmod};
 use crate::value::Value;
 
@@ -77,36 +78,6 @@ pub const DATABASE_OWNER_ROLE: Oid = 6171;
 /// Where the OIDs of catalog rows without a PostgreSQL counterpart start.
 pub const HASHED_PROC_OID_BASE: Oid = 0x7f00_0000;
 
-const fn host(
-    name: &'static str,
-    args: &'static [Type],
-    ret: Type,
-    symbol: &'static str,
-    volatility: Volatility,
-) -> Builtin {
-    Builtin {
-        name,
-        kind: Kind::Function,
-        args,
-        variadic: false,
-        ret,
-        out_columns: &[],
-        strict: true,
-        volatility,
-        imp: Imp::Host { symbol },
-    }
-}
-
-const fn pure(
-    name: &'static str,
-    args: &'static [Type],
-    ret: Type,
-    symbol: &'static str,
-    f: crate::func::ScalarFn,
-) -> Builtin {
-    Builtin::scalar(name, args, ret, symbol, f).with_volatility(Volatility::Stable)
-}
-
 use Volatility::{Stable, Volatile};
 
 const OID: Type = Type::OID;
@@ -118,320 +89,327 @@ const INT2: Type = Type::INT2;
 const REGCLASS: Type = Type::REGCLASS;
 
 pub static FUNCTIONS: &[Builtin] = &[
-    pure(
+    stable(func(
         "format_type",
         &[OID, INT4],
         TEXT,
         "pg_format_type",
         format_type,
-    )
+    ))
     .not_strict(),
-    pure(
+    stable(func(
         "pg_type_is_visible",
         &[OID],
         BOOL,
         "pg_type_is_visible",
         type_is_visible,
-    ),
-    pure(
+    )),
+    stable(func(
         "pg_function_is_visible",
         &[OID],
         BOOL,
         "pg_function_is_visible",
         function_is_visible,
-    ),
-    pure(
+    )),
+    stable(func(
         "pg_opclass_is_visible",
         &[OID],
         BOOL,
         "pg_opclass_is_visible",
         true_fn,
-    ),
-    pure(
+    )),
+    stable(func(
         "pg_opfamily_is_visible",
         &[OID],
         BOOL,
         "pg_opfamily_is_visible",
         true_fn,
-    ),
-    pure(
+    )),
+    stable(func(
         "pg_operator_is_visible",
         &[OID],
         BOOL,
         "pg_operator_is_visible",
         true_fn,
-    ),
-    pure(
+    )),
+    stable(func(
         "pg_collation_is_visible",
         &[OID],
         BOOL,
         "pg_collation_is_visible",
         true_fn,
-    ),
-    pure(
+    )),
+    stable(func(
         "pg_conversion_is_visible",
         &[OID],
         BOOL,
         "pg_conversion_is_visible",
         true_fn,
-    ),
-    pure(
+    )),
+    stable(func(
         "pg_statistics_obj_is_visible",
         &[OID],
         BOOL,
         "pg_statistics_obj_is_visible",
         true_fn,
-    ),
-    pure(
+    )),
+    stable(func(
         "pg_ts_config_is_visible",
         &[OID],
         BOOL,
         "pg_ts_config_is_visible",
         true_fn,
-    ),
-    pure(
+    )),
+    stable(func(
         "pg_ts_dict_is_visible",
         &[OID],
         BOOL,
         "pg_ts_dict_is_visible",
         true_fn,
-    ),
-    pure(
+    )),
+    stable(func(
         "pg_ts_parser_is_visible",
         &[OID],
         BOOL,
         "pg_ts_parser_is_visible",
         true_fn,
-    ),
-    pure(
+    )),
+    stable(func(
         "pg_ts_template_is_visible",
         &[OID],
         BOOL,
         "pg_ts_template_is_visible",
         true_fn,
-    ),
-    pure(
+    )),
+    stable(func(
         "shobj_description",
         &[OID, NAME],
         TEXT,
         "pg_shobj_description",
         no_description,
-    ),
-    pure(
+    )),
+    stable(func(
         "pg_get_userbyid",
         &[OID],
         NAME,
         "pg_get_userbyid",
         get_userbyid,
-    ),
-    pure(
+    )),
+    stable(func(
         "pg_encoding_to_char",
         &[INT4],
         NAME,
         "pg_encoding_to_char",
         encoding_to_char,
-    ),
-    pure(
+    )),
+    stable(func(
         "getdatabaseencoding",
         &[],
         NAME,
         "pg_getdatabaseencoding",
         database_encoding,
-    ),
-    pure(
+    )),
+    stable(func(
         "pg_tablespace_location",
         &[OID],
         TEXT,
         "pg_tablespace_location",
         empty_text,
-    ),
-    pure(
+    )),
+    stable(func(
         "pg_char_to_encoding",
         &[NAME],
         INT4,
         "pg_char_to_encoding",
         char_to_encoding,
-    ),
-    pure("pg_get_expr", &[TEXT, OID], TEXT, "pg_get_expr_2", get_expr),
-    pure(
+    )),
+    stable(func(
+        "pg_get_expr",
+        &[TEXT, OID],
+        TEXT,
+        "pg_get_expr_2",
+        get_expr,
+    )),
+    stable(func(
         "pg_get_expr",
         &[TEXT, OID, BOOL],
         TEXT,
         "pg_get_expr_4",
         get_expr,
-    ),
-    pure(
+    )),
+    stable(func(
         "pg_size_pretty",
         &[Type::INT8],
         TEXT,
         "pg_size_pretty_2",
         size_pretty,
-    ),
-    pure(
+    )),
+    stable(func(
         "pg_size_pretty",
         &[Type::NUMERIC],
         TEXT,
         "pg_size_pretty_4",
         size_pretty,
-    ),
-    pure(
+    )),
+    stable(func(
         "to_regtype",
         &[TEXT],
         Type::REGTYPE,
         "pg_to_regtype",
         to_regtype,
-    ),
-    pure(
+    )),
+    stable(func(
         "to_regproc",
         &[TEXT],
         Type::REGPROC,
         "pg_to_regproc",
         to_regproc,
-    ),
-    pure(
+    )),
+    stable(func(
         "to_regrole",
         &[TEXT],
         Type::REGROLE,
         "pg_to_regrole",
         to_regrole,
-    ),
-    pure(
+    )),
+    stable(func(
         "pg_get_function_result",
         &[OID],
         TEXT,
         "pg_get_function_result",
         function_result,
-    ),
-    pure(
+    )),
+    stable(func(
         "pg_get_function_arguments",
         &[OID],
         TEXT,
         "pg_get_function_arguments",
         function_arguments,
-    ),
-    pure(
+    )),
+    stable(func(
         "pg_get_function_identity_arguments",
         &[OID],
         TEXT,
         "pg_get_function_identity_arguments",
         function_arguments,
-    ),
-    pure(
+    )),
+    stable(func(
         "pg_get_function_sqlbody",
         &[OID],
         TEXT,
         "pg_get_function_sqlbody",
         null_fn,
-    ),
-    pure(
+    )),
+    stable(func(
         "pg_get_statisticsobjdef_columns",
         &[OID],
         TEXT,
         "pg_get_statisticsobjdef_columns",
         null_fn,
-    ),
-    pure(
+    )),
+    stable(func(
         "pg_get_statisticsobjdef",
         &[OID],
         TEXT,
         "pg_get_statisticsobjdef",
         null_fn,
-    ),
-    pure(
+    )),
+    stable(func(
         "pg_get_partkeydef",
         &[OID],
         TEXT,
         "pg_get_partkeydef",
         null_fn,
-    ),
-    pure(
+    )),
+    stable(func(
         "pg_get_triggerdef",
         &[OID],
         TEXT,
         "pg_get_triggerdef_2",
         null_fn,
-    ),
-    pure(
+    )),
+    stable(func(
         "pg_get_triggerdef",
         &[OID, BOOL],
         TEXT,
         "pg_get_triggerdef_4",
         null_fn,
-    ),
-    pure("pg_get_ruledef", &[OID], TEXT, "pg_get_ruledef_2", null_fn),
-    pure(
+    )),
+    stable(func(
+        "pg_get_ruledef",
+        &[OID],
+        TEXT,
+        "pg_get_ruledef_2",
+        null_fn,
+    )),
+    stable(func(
         "pg_get_ruledef",
         &[OID, BOOL],
         TEXT,
         "pg_get_ruledef_4",
         null_fn,
-    ),
-    pure(
+    )),
+    stable(func(
         "pg_get_functiondef",
         &[OID],
         TEXT,
         "pg_get_functiondef",
         null_fn,
-    ),
-    pure(
+    )),
+    stable(func(
         "pg_relation_is_publishable",
         &[REGCLASS],
         BOOL,
         "pg_relation_is_publishable",
         true_fn,
-    ),
-    pure(
+    )),
+    stable(func(
         "pg_is_in_recovery",
         &[],
         BOOL,
         "pg_is_in_recovery",
         false_fn,
-    ),
-    pure(
+    )),
+    stable(func(
         "pg_is_other_temp_schema",
         &[OID],
         BOOL,
         "pg_is_other_temp_schema",
         false_fn,
-    ),
-    pure("pg_my_temp_schema", &[], OID, "pg_my_temp_schema", zero_oid),
-    Builtin {
-        name: "pg_partition_ancestors",
-        kind: Kind::SetReturning,
-        args: &[REGCLASS],
-        variadic: false,
-        ret: REGCLASS,
-        out_columns: &[],
-        strict: true,
-        volatility: Volatility::Stable,
-        imp: Imp::Table {
-            symbol: "pg_partition_ancestors",
-            f: partition_ancestors,
-        },
-    },
+    )),
+    stable(func(
+        "pg_my_temp_schema",
+        &[],
+        OID,
+        "pg_my_temp_schema",
+        zero_oid,
+    )),
+    stable(srf(
+        "pg_partition_ancestors",
+        &[REGCLASS],
+        REGCLASS,
+        "pg_partition_ancestors",
+        partition_ancestors,
+    )),
     // Privileges: an object's default ACL (what a NULL `relacl` etc. means), as pg_dump
     // compares it with the stored one.
-    pure(
+    stable(func(
         "acldefault",
         &[Type::ANY, OID],
         Type::TEXT_ARRAY,
         "pg_acldefault",
         acldefault,
-    ),
-    Builtin {
-        name: "pg_options_to_table",
-        kind: Kind::SetReturning,
-        args: &[Type::TEXT_ARRAY],
-        variadic: false,
-        ret: Type::RECORD,
-        out_columns: &[("option_name", TEXT), ("option_value", TEXT)],
-        strict: true,
-        volatility: Volatility::Stable,
-        imp: Imp::Table {
-            symbol: "pg_options_to_table",
-            f: options_to_table,
-        },
-    },
+    )),
+    stable(with_out_columns(
+        &[("option_name", TEXT), ("option_value", TEXT)],
+        srf(
+            "pg_options_to_table",
+            &[Type::TEXT_ARRAY],
+            Type::RECORD,
+            "pg_options_to_table",
+            options_to_table,
+        ),
+    )),
     host(
         "pg_table_is_visible",
         &[OID],

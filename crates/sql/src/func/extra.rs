@@ -22,9 +22,8 @@ use std::collections::VecDeque;
 
 use crate::env::Env;
 use crate::error::{Result, SqlError, sqlstate};
-use crate::func::{
-    Accumulator, AccumulatorFactory, Builtin, Imp, Kind, ScalarFn, Volatility, arg_types,
-};
+use crate::func::rows::{aggregate, fixed_frame, func, not_strict, of_kind, typed, variadic};
+use crate::func::{Accumulator, Builtin, Kind, ScalarFn, arg_types};
 use crate::types::array::Array;
 use crate::types::array::funcs::{array_cmp, elem_cmp};
 use crate::types::datetime::interval::{self, Interval};
@@ -766,176 +765,109 @@ const IV: Type = Type::INTERVAL;
 const IVA: Type = Type::INTERVAL_ARRAY;
 const AE: Type = Type::ANYELEMENT;
 
-/// An aggregate row.
-const fn aggregate(
-    name: &'static str,
-    args: &'static [Type],
-    ret: Type,
-    symbol: &'static str,
-    new: AccumulatorFactory,
-    window: bool,
-) -> Builtin {
-    Builtin {
-        name,
-        kind: Kind::Aggregate,
-        args,
-        variadic: false,
-        ret,
-        out_columns: &[],
-        strict: true,
-        volatility: Volatility::Immutable,
-        imp: Imp::Aggregate {
-            symbol,
-            new,
-            window,
-        },
-    }
-}
-
-/// An aggregate that can remove rows (usable over any window frame).
-const fn moving(
-    name: &'static str,
-    args: &'static [Type],
-    ret: Type,
-    symbol: &'static str,
-    new: AccumulatorFactory,
-) -> Builtin {
-    aggregate(name, args, ret, symbol, new, true)
-}
-
 /// An ordered-set aggregate: sees NULL fractions and values (PostgreSQL checks the fraction
 /// even when every value is NULL); no window use.
-const fn ordered_set(
-    name: &'static str,
-    args: &'static [Type],
-    ret: Type,
-    symbol: &'static str,
-    new: AccumulatorFactory,
-) -> Builtin {
-    Builtin {
-        kind: Kind::OrderedSet,
-        ..aggregate(name, args, ret, symbol, new, false).not_strict()
-    }
+const fn ordered_set(b: Builtin) -> Builtin {
+    of_kind(Kind::OrderedSet, not_strict(fixed_frame(b)))
 }
 
 /// A not-strict variadic `"any"` function.
 const fn variadic_any(name: &'static str, symbol: &'static str, f: ScalarFn) -> Builtin {
-    Builtin {
-        name,
-        kind: Kind::Function,
-        args: &[Type::ANY],
-        variadic: true,
-        ret: I4,
-        out_columns: &[],
-        strict: false,
-        volatility: Volatility::Immutable,
-        imp: Imp::Scalar {
-            symbol,
-            f,
-            typed: false,
-        },
-    }
+    not_strict(variadic(func(name, &[Type::ANY], I4, symbol, f)))
 }
 
 /// The catalog rows of this module.
 pub static FUNCTIONS: &[Builtin] = &[
-    moving("bit_and", &[I2], I2, "pg_int2_bit_and", new_bit_and),
-    moving("bit_and", &[I4], I4, "pg_int4_bit_and", new_bit_and),
-    moving("bit_and", &[I8], I8, "pg_int8_bit_and", new_bit_and),
-    moving("bit_or", &[I2], I2, "pg_int2_bit_or", new_bit_or),
-    moving("bit_or", &[I4], I4, "pg_int4_bit_or", new_bit_or),
-    moving("bit_or", &[I8], I8, "pg_int8_bit_or", new_bit_or),
-    moving("bit_xor", &[I2], I2, "pg_int2_bit_xor", new_bit_xor),
-    moving("bit_xor", &[I4], I4, "pg_int4_bit_xor", new_bit_xor),
-    moving("bit_xor", &[I8], I8, "pg_int8_bit_xor", new_bit_xor),
-    moving("corr", &[F8, F8], F8, "pg_corr", new_corr),
-    moving("covar_pop", &[F8, F8], F8, "pg_covar_pop", new_covar_pop),
-    moving("covar_samp", &[F8, F8], F8, "pg_covar_samp", new_covar_samp),
-    moving("regr_avgx", &[F8, F8], F8, "pg_regr_avgx", new_regr_avgx),
-    moving("regr_avgy", &[F8, F8], F8, "pg_regr_avgy", new_regr_avgy),
-    moving("regr_count", &[F8, F8], I8, "pg_regr_count", new_regr_count),
-    moving(
+    aggregate("bit_and", &[I2], I2, "pg_int2_bit_and", new_bit_and),
+    aggregate("bit_and", &[I4], I4, "pg_int4_bit_and", new_bit_and),
+    aggregate("bit_and", &[I8], I8, "pg_int8_bit_and", new_bit_and),
+    aggregate("bit_or", &[I2], I2, "pg_int2_bit_or", new_bit_or),
+    aggregate("bit_or", &[I4], I4, "pg_int4_bit_or", new_bit_or),
+    aggregate("bit_or", &[I8], I8, "pg_int8_bit_or", new_bit_or),
+    aggregate("bit_xor", &[I2], I2, "pg_int2_bit_xor", new_bit_xor),
+    aggregate("bit_xor", &[I4], I4, "pg_int4_bit_xor", new_bit_xor),
+    aggregate("bit_xor", &[I8], I8, "pg_int8_bit_xor", new_bit_xor),
+    aggregate("corr", &[F8, F8], F8, "pg_corr", new_corr),
+    aggregate("covar_pop", &[F8, F8], F8, "pg_covar_pop", new_covar_pop),
+    aggregate("covar_samp", &[F8, F8], F8, "pg_covar_samp", new_covar_samp),
+    aggregate("regr_avgx", &[F8, F8], F8, "pg_regr_avgx", new_regr_avgx),
+    aggregate("regr_avgy", &[F8, F8], F8, "pg_regr_avgy", new_regr_avgy),
+    aggregate("regr_count", &[F8, F8], I8, "pg_regr_count", new_regr_count),
+    aggregate(
         "regr_intercept",
         &[F8, F8],
         F8,
         "pg_regr_intercept",
         new_regr_intercept,
     ),
-    moving("regr_r2", &[F8, F8], F8, "pg_regr_r2", new_regr_r2),
-    moving("regr_slope", &[F8, F8], F8, "pg_regr_slope", new_regr_slope),
-    moving("regr_sxx", &[F8, F8], F8, "pg_regr_sxx", new_regr_sxx),
-    moving("regr_sxy", &[F8, F8], F8, "pg_regr_sxy", new_regr_sxy),
-    moving("regr_syy", &[F8, F8], F8, "pg_regr_syy", new_regr_syy),
-    moving("sum", &[IV], IV, "pg_interval_sum", new_sum_interval),
-    moving("avg", &[IV], IV, "pg_interval_avg", new_avg_interval),
-    ordered_set(
+    aggregate("regr_r2", &[F8, F8], F8, "pg_regr_r2", new_regr_r2),
+    aggregate("regr_slope", &[F8, F8], F8, "pg_regr_slope", new_regr_slope),
+    aggregate("regr_sxx", &[F8, F8], F8, "pg_regr_sxx", new_regr_sxx),
+    aggregate("regr_sxy", &[F8, F8], F8, "pg_regr_sxy", new_regr_sxy),
+    aggregate("regr_syy", &[F8, F8], F8, "pg_regr_syy", new_regr_syy),
+    aggregate("sum", &[IV], IV, "pg_interval_sum", new_sum_interval),
+    aggregate("avg", &[IV], IV, "pg_interval_avg", new_avg_interval),
+    ordered_set(aggregate(
         "percentile_cont",
         &[F8, F8],
         F8,
         "pg_percentile_cont_float8",
         new_percentile_cont_float8,
-    ),
-    ordered_set(
+    )),
+    ordered_set(aggregate(
         "percentile_cont",
         &[F8, IV],
         IV,
         "pg_percentile_cont_interval",
         new_percentile_cont_interval,
-    ),
-    ordered_set(
+    )),
+    ordered_set(aggregate(
         "percentile_cont",
         &[F8A, F8],
         F8A,
         "pg_percentile_cont_float8_multi",
         new_percentile_cont_float8_multi,
-    ),
-    ordered_set(
+    )),
+    ordered_set(aggregate(
         "percentile_cont",
         &[F8A, IV],
         IVA,
         "pg_percentile_cont_interval_multi",
         new_percentile_cont_interval_multi,
-    ),
-    ordered_set(
+    )),
+    ordered_set(aggregate(
         "percentile_disc",
         &[F8, AE],
         AE,
         "pg_percentile_disc",
         new_percentile_disc,
-    ),
-    ordered_set(
+    )),
+    ordered_set(aggregate(
         "percentile_disc",
         &[F8A, AE],
         Type::ANYARRAY,
         "pg_percentile_disc_multi",
         new_percentile_disc_multi,
+    )),
+    of_kind(
+        Kind::OrderedSet,
+        fixed_frame(aggregate("mode", &[AE], AE, "pg_mode", new_mode)),
     ),
-    Builtin {
-        kind: Kind::OrderedSet,
-        ..aggregate("mode", &[AE], AE, "pg_mode", new_mode, false)
-    },
     variadic_any("num_nulls", "pg_num_nulls", num_nulls),
     variadic_any("num_nonnulls", "pg_num_nonnulls", num_nonnulls),
-    Builtin {
-        name: "width_bucket",
-        kind: Kind::Function,
-        args: &[Type::ANYCOMPATIBLE, Type::ANYCOMPATIBLEARRAY],
-        variadic: false,
-        ret: I4,
-        out_columns: &[],
-        strict: true,
-        volatility: Volatility::Immutable,
-        imp: Imp::Scalar {
-            symbol: "pg_width_bucket_array",
-            f: width_bucket_array,
-            typed: true,
-        },
-    },
+    typed(func(
+        "width_bucket",
+        &[Type::ANYCOMPATIBLE, Type::ANYCOMPATIBLEARRAY],
+        I4,
+        "pg_width_bucket_array",
+        width_bucket_array,
+    )),
 ];
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::func::Imp;
     use crate::types::io;
 
     /// `testdata/extra.tsv`: aggregate cases and what PostgreSQL 15 returned for each

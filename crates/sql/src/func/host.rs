@@ -4,28 +4,9 @@
 //! comments (`obj_description`, `col_description`). Their signatures live here, with the
 //! rest of the catalog.
 
-use crate::func::{Builtin, Imp, Kind, Volatility};
+use crate::func::rows::{host, not_strict};
+use crate::func::{Builtin, Volatility};
 use crate::types::Type;
-
-const fn host(
-    name: &'static str,
-    args: &'static [Type],
-    ret: Type,
-    symbol: &'static str,
-    volatility: Volatility,
-) -> Builtin {
-    Builtin {
-        name,
-        kind: Kind::Function,
-        args,
-        variadic: false,
-        ret,
-        out_columns: &[],
-        strict: true,
-        volatility,
-        imp: Imp::Host { symbol },
-    }
-}
 
 /// Symbols the host registers.
 pub mod symbol {
@@ -140,16 +121,13 @@ pub static FUNCTIONS: &[Builtin] = &[
         symbol::CURRENT_SETTING,
         Stable,
     ),
-    Builtin {
-        strict: false,
-        ..host(
-            "set_config",
-            &[Type::TEXT, Type::TEXT, Type::BOOL],
-            Type::TEXT,
-            symbol::SET_CONFIG,
-            Volatile,
-        )
-    },
+    not_strict(host(
+        "set_config",
+        &[Type::TEXT, Type::TEXT, Type::BOOL],
+        Type::TEXT,
+        symbol::SET_CONFIG,
+        Volatile,
+    )),
     host(
         "nextval",
         &[SEQUENCE_ARG],
@@ -179,16 +157,13 @@ pub static FUNCTIONS: &[Builtin] = &[
         Volatile,
     ),
     host("lastval", &[], Type::INT8, symbol::LASTVAL, Volatile),
-    Builtin {
-        strict: false,
-        ..host(
-            "pg_notify",
-            &[Type::TEXT, Type::TEXT],
-            Type::VOID,
-            symbol::NOTIFY,
-            Volatile,
-        )
-    },
+    not_strict(host(
+        "pg_notify",
+        &[Type::TEXT, Type::TEXT],
+        Type::VOID,
+        symbol::NOTIFY,
+        Volatile,
+    )),
     host(
         "pg_get_serial_sequence",
         &[Type::TEXT, Type::TEXT],

@@ -18,6 +18,7 @@ pub mod catalog;
 pub mod extra;
 pub mod host;
 pub mod internal;
+pub mod rows;
 pub mod sqlite;
 
 pub use sqlite::{COUNT, MAX, MIN};
@@ -184,7 +185,7 @@ pub enum Volatility {
 }
 
 /// One function or operator.
-#[derive(Debug)]
+#[derive(Clone, Copy, Debug)]
 pub struct Builtin {
     /// The name (lower case) or the operator's symbol.
     pub name: &'static str,
@@ -207,45 +208,6 @@ pub struct Builtin {
 }
 
 impl Builtin {
-    /// A strict, immutable runtime function.
-    pub const fn scalar(
-        name: &'static str,
-        args: &'static [Type],
-        ret: Type,
-        symbol: &'static str,
-        f: ScalarFn,
-    ) -> Builtin {
-        Builtin {
-            name,
-            kind: Kind::Function,
-            args,
-            variadic: false,
-            ret,
-            out_columns: &[],
-            strict: true,
-            volatility: Volatility::Immutable,
-            imp: Imp::Scalar {
-                symbol,
-                f,
-                typed: false,
-            },
-        }
-    }
-
-    /// A strict, immutable operator implemented by a runtime function.
-    pub const fn operator(
-        name: &'static str,
-        args: &'static [Type],
-        ret: Type,
-        symbol: &'static str,
-        f: ScalarFn,
-    ) -> Builtin {
-        Builtin {
-            kind: Kind::Operator,
-            ..Builtin::scalar(name, args, ret, symbol, f)
-        }
-    }
-
     /// The same row with another volatility.
     pub const fn with_volatility(self, volatility: Volatility) -> Builtin {
         Builtin { volatility, ..self }
@@ -285,7 +247,7 @@ pub enum CastImp {
 }
 
 /// One `pg_cast` row (casts through text I/O are not listed: the analyzer derives them).
-#[derive(Debug)]
+#[derive(Clone, Copy, Debug)]
 pub struct CastDef {
     pub from: Type,
     pub to: Type,
@@ -304,6 +266,17 @@ pub fn arg_types(v: &Value) -> Vec<Type> {
     }
 }
 
+/// A `typed` function's arguments: the types it was given (one per value, `unknown` where the
+/// list is short) and the values after the type list.
+pub fn split_typed(args: &[Value]) -> (Vec<Type>, &[Value]) {
+    let (first, rest) = args
+        .split_first()
+        .map_or((&Value::Null, args), |(f, r)| (f, r));
+    let mut types = arg_types(first);
+    types.resize(rest.len(), Type::UNKNOWN);
+    (types, rest)
+}
+
 /// The text of `types` that a `typed` function receives.
 pub fn arg_types_text(types: &[Type]) -> String {
     let mut s = String::new();
@@ -314,6 +287,30 @@ pub fn arg_types_text(types: &[Type]) -> String {
         s.push_str(&t.0.to_string());
     }
     s
+}
+
+/// Helpers for the unit tests of runtime functions.
+#[cfg(test)]
+pub(crate) mod testing {
+    use super::arg_types_text;
+    use crate::error::Result;
+    use crate::types::Type;
+    use crate::value::Value;
+
+    /// The arguments a `typed` function receives for `vals` of `types`: their types first.
+    pub fn with_types(types: &[Type], vals: &[Value]) -> Vec<Value> {
+        let mut v = vec![Value::Text(arg_types_text(types))];
+        v.extend_from_slice(vals);
+        v
+    }
+
+    /// The text a call returned (a panic for an error or another value).
+    pub fn text(r: Result<Value>) -> String {
+        match r {
+            Ok(Value::Text(s)) => s,
+            other => panic!("{other:?}"),
+        }
+    }
 }
 
 static MODULE_FUNCTIONS: std::sync::Mutex<Vec<&'static Builtin>> =
@@ -367,9 +364,13 @@ fn builtin_rows() -> impl Iterator<Item = &'static Builtin> {
         sqlite::FUNCTIONS,
         host::FUNCTIONS,
         catalog::FUNCTIONS,
+        &numbers::COMPARISONS,
         numbers::FUNCTIONS,
+        &datetime::COMPARISONS,
         datetime::FUNCTIONS,
+        &text::COMPARISONS,
         text::FUNCTIONS,
+        &bytea::COMPARISONS,
         bytea::FUNCTIONS,
         json::FUNCTIONS,
         array::FUNCTIONS,

@@ -1,21 +1,13 @@
 //! Catalog rows carried out by SQLite itself: count/min/max (special in the analyzer: they
 //! take any orderable type) and the window functions, whose semantics SQLite shares.
 
-use crate::func::{Builtin, Imp, Kind, Volatility};
+use crate::func::rows::row;
+use crate::func::{Builtin, Imp, Kind};
 use crate::types::Type;
 
+/// SQLite's function `name`, which sees NULL arguments itself.
 const fn sqlite(name: &'static str, kind: Kind, args: &'static [Type], ret: Type) -> Builtin {
-    Builtin {
-        name,
-        kind,
-        args,
-        variadic: false,
-        ret,
-        out_columns: &[],
-        strict: false,
-        volatility: Volatility::Immutable,
-        imp: Imp::Sqlite(name),
-    }
+    row(name, kind, args, ret, Imp::Sqlite(name)).not_strict()
 }
 
 pub static COUNT: Builtin = sqlite("count", Kind::Aggregate, &[Type::ANY], Type::INT8);

@@ -10,7 +10,8 @@ use std::borrow::Cow;
 
 use crate::env::Env;
 use crate::error::{Result, SqlError, sqlstate};
-use crate::func::{Builtin, CastDef, Imp, Kind, Volatility};
+use crate::func::rows::{aggregate, fixed_frame, func, not_strict, op, sqlite_comparisons, stable};
+use crate::func::{Builtin, CastDef};
 use crate::types::Type;
 use crate::types::text::{
     agg, int_arg, like,
@@ -26,123 +27,88 @@ const I8: Type = Type::INT8;
 const BOOL: Type = Type::BOOL;
 const NAME: Type = Type::NAME;
 
-const fn cmp(name: &'static str) -> Builtin {
-    Builtin {
-        name,
-        kind: Kind::Operator,
-        args: &[B, B],
-        variadic: false,
-        ret: BOOL,
-        out_columns: &[],
-        strict: true,
-        volatility: Volatility::Immutable,
-        imp: Imp::SqliteOp(name),
-    }
-}
-
-const fn stable(b: Builtin) -> Builtin {
-    b.with_volatility(Volatility::Stable)
-}
+/// The comparison operators: SQLite's memcmp order is PostgreSQL's.
+pub static COMPARISONS: [Builtin; 6] = sqlite_comparisons!(&[B, B]);
 
 pub static FUNCTIONS: &[Builtin] = &[
-    cmp("="),
-    cmp("<>"),
-    cmp("<"),
-    cmp("<="),
-    cmp(">"),
-    cmp(">="),
-    Builtin::operator("||", &[B, B], B, "pg_byteacat", byteacat),
-    Builtin::scalar("length", &[B], I4, "pg_bytea_length", octet_length),
-    Builtin::scalar(
+    op("||", &[B, B], B, "pg_byteacat", byteacat),
+    func("length", &[B], I4, "pg_bytea_length", octet_length),
+    func(
         "octet_length",
         &[B],
         I4,
         "pg_bytea_octet_length",
         octet_length,
     ),
-    Builtin::scalar("bit_length", &[B], I4, "pg_bytea_bit_length", bit_length),
-    Builtin::scalar("bit_count", &[B], I8, "pg_bytea_bit_count", bit_count),
-    Builtin::scalar("substr", &[B, I4], B, "pg_bytea_substr", substr),
-    Builtin::scalar("substr", &[B, I4, I4], B, "pg_bytea_substr3", substr),
-    Builtin::scalar("substring", &[B, I4], B, "pg_bytea_substring", substr),
-    Builtin::scalar("substring", &[B, I4, I4], B, "pg_bytea_substring3", substr),
-    Builtin::scalar("position", &[B, B], I4, "pg_bytea_position", position),
-    Builtin::scalar("overlay", &[B, B, I4], B, "pg_bytea_overlay", overlay),
-    Builtin::scalar("overlay", &[B, B, I4, I4], B, "pg_bytea_overlay4", overlay),
-    Builtin::scalar("btrim", &[B, B], B, "pg_bytea_btrim", btrim),
-    Builtin::scalar("ltrim", &[B, B], B, "pg_bytea_ltrim", ltrim),
-    Builtin::scalar("rtrim", &[B, B], B, "pg_bytea_rtrim", rtrim),
-    Builtin::scalar("encode", &[B, T], T, "pg_encode", encode),
-    Builtin::scalar("decode", &[T, T], B, "pg_decode", decode),
-    Builtin::scalar("get_byte", &[B, I4], I4, "pg_get_byte", get_byte),
-    Builtin::scalar("set_byte", &[B, I4, I4], B, "pg_set_byte", set_byte),
-    Builtin::scalar("get_bit", &[B, I8], I4, "pg_bytea_get_bit", get_bit),
-    Builtin::scalar("set_bit", &[B, I8, I4], B, "pg_bytea_set_bit", set_bit),
-    Builtin::scalar("md5", &[B], T, "pg_md5_bytea", md5),
-    Builtin::scalar("sha224", &[B], B, "pg_sha224", sha224),
-    Builtin::scalar("sha256", &[B], B, "pg_sha256", sha256),
-    Builtin::scalar("sha384", &[B], B, "pg_sha384", sha384),
-    Builtin::scalar("sha512", &[B], B, "pg_sha512", sha512),
-    stable(Builtin::scalar(
+    func("bit_length", &[B], I4, "pg_bytea_bit_length", bit_length),
+    func("bit_count", &[B], I8, "pg_bytea_bit_count", bit_count),
+    func("substr", &[B, I4], B, "pg_bytea_substr", substr),
+    func("substr", &[B, I4, I4], B, "pg_bytea_substr3", substr),
+    func("substring", &[B, I4], B, "pg_bytea_substring", substr),
+    func("substring", &[B, I4, I4], B, "pg_bytea_substring3", substr),
+    func("position", &[B, B], I4, "pg_bytea_position", position),
+    func("overlay", &[B, B, I4], B, "pg_bytea_overlay", overlay),
+    func("overlay", &[B, B, I4, I4], B, "pg_bytea_overlay4", overlay),
+    func("btrim", &[B, B], B, "pg_bytea_btrim", btrim),
+    func("ltrim", &[B, B], B, "pg_bytea_ltrim", ltrim),
+    func("rtrim", &[B, B], B, "pg_bytea_rtrim", rtrim),
+    func("encode", &[B, T], T, "pg_encode", encode),
+    func("decode", &[T, T], B, "pg_decode", decode),
+    func("get_byte", &[B, I4], I4, "pg_get_byte", get_byte),
+    func("set_byte", &[B, I4, I4], B, "pg_set_byte", set_byte),
+    func("get_bit", &[B, I8], I4, "pg_bytea_get_bit", get_bit),
+    func("set_bit", &[B, I8, I4], B, "pg_bytea_set_bit", set_bit),
+    func("md5", &[B], T, "pg_md5_bytea", md5),
+    func("sha224", &[B], B, "pg_sha224", sha224),
+    func("sha256", &[B], B, "pg_sha256", sha256),
+    func("sha384", &[B], B, "pg_sha384", sha384),
+    func("sha512", &[B], B, "pg_sha512", sha512),
+    stable(func(
         "convert_to",
         &[T, NAME],
         B,
         "pg_convert_to",
         convert_to,
     )),
-    stable(Builtin::scalar(
+    stable(func(
         "convert_from",
         &[B, NAME],
         T,
         "pg_convert_from",
         convert_from,
     )),
-    stable(Builtin::scalar(
-        "convert",
-        &[B, NAME, NAME],
-        B,
-        "pg_convert",
-        convert,
-    )),
-    stable(Builtin::scalar(
+    stable(func("convert", &[B, NAME, NAME], B, "pg_convert", convert)),
+    stable(func(
         "length",
         &[B, NAME],
         I4,
         "pg_length_in_encoding",
         length_in_encoding,
     )),
-    Builtin::operator("~~", &[B, B], BOOL, "pg_bytea_like", bytea_like),
-    Builtin::operator("!~~", &[B, B], BOOL, "pg_bytea_not_like", bytea_not_like),
-    Builtin::scalar("like", &[B, B], BOOL, "pg_bytea_like_fn", bytea_like),
-    Builtin::scalar(
+    op("~~", &[B, B], BOOL, "pg_bytea_like", bytea_like),
+    op("!~~", &[B, B], BOOL, "pg_bytea_not_like", bytea_not_like),
+    func("like", &[B, B], BOOL, "pg_bytea_like_fn", bytea_like),
+    func(
         "notlike",
         &[B, B],
         BOOL,
         "pg_bytea_notlike_fn",
         bytea_not_like,
     ),
-    Builtin::scalar(
+    func(
         "like_escape",
         &[B, B],
         B,
         "pg_bytea_like_escape",
         bytea_like_escape,
     ),
-    Builtin {
-        name: "string_agg",
-        kind: Kind::Aggregate,
-        args: &[B, B],
-        variadic: false,
-        ret: B,
-        out_columns: &[],
-        strict: false,
-        volatility: Volatility::Immutable,
-        imp: Imp::Aggregate {
-            symbol: "pg_string_agg_bytea",
-            new: agg::new_bytea_agg,
-            window: false,
-        },
-    },
+    not_strict(fixed_frame(aggregate(
+        "string_agg",
+        &[B, B],
+        B,
+        "pg_string_agg_bytea",
+        agg::new_bytea_agg,
+    ))),
 ];
 
 pub static CASTS: &[CastDef] = &[];

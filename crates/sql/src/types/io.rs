@@ -12,6 +12,24 @@ use crate::env::Env;
 use crate::error::{Result, SqlError};
 use crate::value::Value;
 
+/// int2, int4 and int8.
+fn is_integer(t: Type) -> bool {
+    matches!(t, Type::INT2 | Type::INT4 | Type::INT8)
+}
+
+/// oid and the reg* types: stored as the OID, an unsigned 32-bit integer.
+fn is_oid(t: Type) -> bool {
+    matches!(
+        t,
+        Type::OID
+            | Type::REGPROC
+            | Type::REGCLASS
+            | Type::REGTYPE
+            | Type::REGNAMESPACE
+            | Type::REGROLE
+    )
+}
+
 /// `typinput`: PostgreSQL's text form of a `ty` value → its storage form, coerced to `typmod`.
 pub fn input(ty: Type, env: &Env, s: &str, typmod: Typmod) -> Result<Value> {
     if let Some(elem) = ty.elem() {
@@ -19,13 +37,8 @@ pub fn input(ty: Type, env: &Env, s: &str, typmod: Typmod) -> Result<Value> {
     }
     match ty {
         Type::BOOL => text::bool_in(s),
-        Type::INT2 | Type::INT4 | Type::INT8 => numbers::int_in(ty, s),
-        Type::OID
-        | Type::REGPROC
-        | Type::REGCLASS
-        | Type::REGTYPE
-        | Type::REGNAMESPACE
-        | Type::REGROLE => numbers::oid_in(s),
+        t if is_integer(t) => numbers::int_in(ty, s),
+        t if is_oid(t) => numbers::oid_in(s),
         Type::FLOAT4 | Type::FLOAT8 => numbers::float_in(ty, s).map(super::to_stored),
         Type::NUMERIC => numbers::numeric_in(s, typmod),
         Type::TEXT
@@ -71,14 +84,7 @@ pub fn output(ty: Type, env: &Env, v: &Value) -> Option<String> {
             _ => numbers::int_out(v),
         },
         Type::BOOL => text::bool_out(v),
-        Type::INT2
-        | Type::INT4
-        | Type::INT8
-        | Type::OID
-        | Type::REGPROC
-        | Type::REGCLASS
-        | Type::REGNAMESPACE
-        | Type::REGROLE => numbers::int_out(v),
+        t if is_integer(t) || is_oid(t) => numbers::int_out(v),
         Type::FLOAT4 | Type::FLOAT8 => numbers::float_out(ty, env, v),
         Type::NUMERIC => numbers::numeric_out(v),
         Type::BYTEA => bytea::bytea_out(env, v),
@@ -99,15 +105,7 @@ pub fn send(ty: Type, env: &Env, v: &Value, buf: &mut Vec<u8>) -> Result<()> {
     }
     match ty {
         Type::BOOL => text::bool_send(v, buf),
-        Type::INT2
-        | Type::INT4
-        | Type::INT8
-        | Type::OID
-        | Type::REGPROC
-        | Type::REGCLASS
-        | Type::REGTYPE
-        | Type::REGNAMESPACE
-        | Type::REGROLE => numbers::int_send(ty, v, buf),
+        t if is_integer(t) || is_oid(t) => numbers::int_send(ty, v, buf),
         Type::FLOAT4 | Type::FLOAT8 => numbers::float_send(ty, &super::float_loaded(v), buf),
         Type::NUMERIC => numbers::numeric_send(v, buf),
         Type::BYTEA => bytea::bytea_send(v, buf),
@@ -129,15 +127,7 @@ pub fn recv(ty: Type, env: &Env, bytes: &[u8], typmod: Typmod) -> Result<Value> 
     }
     match ty {
         Type::BOOL => text::bool_recv(bytes),
-        Type::INT2
-        | Type::INT4
-        | Type::INT8
-        | Type::OID
-        | Type::REGPROC
-        | Type::REGCLASS
-        | Type::REGTYPE
-        | Type::REGNAMESPACE
-        | Type::REGROLE => numbers::int_recv(ty, bytes),
+        t if is_integer(t) || is_oid(t) => numbers::int_recv(ty, bytes),
         Type::FLOAT4 | Type::FLOAT8 => numbers::float_recv(ty, bytes).map(super::to_stored),
         Type::NUMERIC => numbers::numeric_recv(bytes, typmod),
         Type::BYTEA => Ok(Value::Bytes(bytes.to_vec())),

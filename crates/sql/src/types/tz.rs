@@ -20,6 +20,7 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, OnceLock};
 
 use crate::types::datetime::calendar;
+use crate::types::datetime::format::encode_tz;
 
 /// Seconds from 1970-01-01 to 2000-01-01.
 const UNIX_TO_PG_SECS: i64 = 946_684_800;
@@ -119,7 +120,7 @@ impl TimeZone {
     pub fn abbrev_at_utc(&self, utc_micros: i64) -> String {
         match self {
             TimeZone::Utc => "UTC".to_string(),
-            TimeZone::Fixed(secs) => fixed_abbrev(*secs),
+            TimeZone::Fixed(secs) => encode_tz(*secs),
             TimeZone::Named(z) => z.type_at(micros_to_unix(utc_micros)).abbrev.clone(),
         }
     }
@@ -137,8 +138,8 @@ impl TimeZone {
         match self {
             TimeZone::Utc => "UTC".to_string(),
             TimeZone::Fixed(secs) => {
-                let a = fixed_abbrev(*secs);
-                format!("<{a}>{}", fixed_abbrev(secs.saturating_neg()))
+                let a = encode_tz(*secs);
+                format!("<{a}>{}", encode_tz(secs.saturating_neg()))
             }
             TimeZone::Named(z) => z.name.clone(),
         }
@@ -186,20 +187,6 @@ impl TimeZone {
             TimeZone::Fixed(s) => Some(*s),
             TimeZone::Named(z) => z.fixed_offset(),
         }
-    }
-}
-
-/// `+03`, `+05:30`, `-03:15:10`: how PostgreSQL names a fixed-offset zone.
-pub fn fixed_abbrev(secs: i32) -> String {
-    let sign = if secs < 0 { '-' } else { '+' };
-    let a = secs.unsigned_abs();
-    let (h, m, s) = (a / 3600, a / 60 % 60, a % 60);
-    if s != 0 {
-        format!("{sign}{h:02}:{m:02}:{s:02}")
-    } else if m != 0 {
-        format!("{sign}{h:02}:{m:02}")
-    } else {
-        format!("{sign}{h:02}")
     }
 }
 
@@ -551,7 +538,7 @@ fn parse_posix(s: &str) -> Option<PosixRule> {
     let std_name = if bare { String::new() } else { p.name()? };
     let std_off = -p.hms(24)?;
     let std_name = if bare {
-        fixed_abbrev(i32::try_from(std_off).ok()?)
+        encode_tz(i32::try_from(std_off).ok()?)
     } else {
         std_name
     };

@@ -18,22 +18,25 @@ use super::literal::size_exceeded;
 use super::store::{Array, MAX_DIMS, MAX_ITEMS, decode_elem, encode_elem};
 use crate::env::Env;
 use crate::error::{Result, SqlError, sqlstate};
+use crate::func::split_typed as typed;
 use crate::func::{Accumulator, Rows, arg_types};
 use crate::types::json::parse::{self, Node};
+use crate::types::text::strings::ListAgg;
 use crate::types::{COLLATIONS, Type, io};
 use crate::value::Value;
 
 // ---------------------------------------------------------------------------------------
 // helpers
 
-/// Splits a typed function's arguments into the types and the values.
-fn typed(args: &[Value]) -> (Vec<Type>, &[Value]) {
-    let (first, rest) = args
-        .split_first()
-        .map_or((&Value::Null, args), |(f, r)| (f, r));
-    let mut types = arg_types(first);
-    types.resize(rest.len(), Type::UNKNOWN);
-    (types, rest)
+/// The leading array argument of a function over an array, decoded, with its element type and
+/// the arguments (types stripped); `None` when the array is NULL (the function's result).
+fn array_and_rest(args: &[Value]) -> Result<Option<(Type, Array, &[Value])>> {
+    let (types, vals) = typed(args);
+    if vals[0].is_null() {
+        return Ok(None);
+    }
+    let elem = elem_of(types[0]);
+    Ok(Some((elem, decode(elem, &vals[0])?, vals)))
 }
 
 /// The element type of an array argument's type (`anyelement` when unknown: elements then
@@ -490,12 +493,9 @@ fn one_dim_search(a: &Array) -> Result<()> {
 
 /// `array_position(array, value [, start])`.
 pub fn array_position(_env: &Env, args: &[Value]) -> Result<Value> {
-    let (types, vals) = typed(args);
-    if vals[0].is_null() {
+    let Some((elem, a, vals)) = array_and_rest(args)? else {
         return Ok(Value::Null);
-    }
-    let elem = elem_of(types[0]);
-    let a = decode(elem, &vals[0])?;
+    };
     one_dim_search(&a)?;
     let start = match vals.get(2) {
         None => 1,
@@ -518,12 +518,9 @@ pub fn array_position(_env: &Env, args: &[Value]) -> Result<Value> {
 
 /// `array_positions(array, value)`.
 pub fn array_positions(_env: &Env, args: &[Value]) -> Result<Value> {
-    let (types, vals) = typed(args);
-    if vals[0].is_null() {
+    let Some((elem, a, vals)) = array_and_rest(args)? else {
         return Ok(Value::Null);
-    }
-    let elem = elem_of(types[0]);
-    let a = decode(elem, &vals[0])?;
+    };
     one_dim_search(&a)?;
     let found = a
         .items
@@ -537,12 +534,9 @@ pub fn array_positions(_env: &Env, args: &[Value]) -> Result<Value> {
 
 /// `array_remove(array, value)`.
 pub fn array_remove(_env: &Env, args: &[Value]) -> Result<Value> {
-    let (types, vals) = typed(args);
-    if vals[0].is_null() {
+    let Some((elem, a, vals)) = array_and_rest(args)? else {
         return Ok(Value::Null);
-    }
-    let elem = elem_of(types[0]);
-    let a = decode(elem, &vals[0])?;
+    };
     if a.ndims() > 1 {
         return Err(SqlError::not_supported(
             "removing elements from multidimensional arrays is not supported",
@@ -558,12 +552,9 @@ pub fn array_remove(_env: &Env, args: &[Value]) -> Result<Value> {
 
 /// `array_replace(array, from, to)`.
 pub fn array_replace(_env: &Env, args: &[Value]) -> Result<Value> {
-    let (types, vals) = typed(args);
-    if vals[0].is_null() {
+    let Some((elem, mut a, vals)) = array_and_rest(args)? else {
         return Ok(Value::Null);
-    }
-    let elem = elem_of(types[0]);
-    let mut a = decode(elem, &vals[0])?;
+    };
     for v in &mut a.items {
         if not_distinct(elem, v, &vals[1]) {
             *v = vals[2].clone();
@@ -1129,50 +1120,15 @@ pub fn generate_subscripts(_env: &Env, args: &[Value]) -> Result<Rows> {
 
 /// `array_agg(anynonarray)`: the rows' values (NULLs included) as an array; NULL for no rows.
 /// Keeps each element's encoded text, so a moving window frame can drop the oldest.
-pub struct ArrayAgg {
-    items: VecDeque<String>,
-    /// Bytes of `items`, checked against the value limit before each element is kept.
-    bytes: usize,
-}
-
 pub fn array_agg_new(_types: &[Type]) -> Box<dyn Accumulator> {
-    Box::new(ArrayAgg {
-        items: VecDeque::new(),
-        bytes: 0,
-    })
-}
-
-impl Accumulator for ArrayAgg {
-    fn step(&mut self, _env: &Env, args: &[Value]) -> Result<()> {
-        check_size(self.items.len() + 1)?;
-        let mut s = String::new();
-        encode_elem(args.first().unwrap_or(&Value::Null), &mut s);
-        self.bytes = crate::types::text::strings::check_value_size(self.bytes, s.len() + 1)?;
-        self.items.push_back(s);
-        Ok(())
-    }
-    fn inverse(&mut self, _env: &Env, _args: &[Value]) -> Result<()> {
-        if let Some(s) = self.items.pop_front() {
-            self.bytes = self.bytes.saturating_sub(s.len() + 1);
-        }
-        Ok(())
-    }
-    fn value(&mut self, _env: &Env) -> Result<Value> {
-        if self.items.is_empty() {
-            return Ok(Value::Null);
-        }
-        let mut out =
-            String::with_capacity(self.items.iter().map(|s| s.len() + 1).sum::<usize>() + 1);
-        out.push('[');
-        for (i, s) in self.items.iter().enumerate() {
-            if i > 0 {
-                out.push(',');
-            }
-            out.push_str(s);
-        }
-        out.push(']');
-        Ok(Value::Text(out))
-    }
+    Box::new(ListAgg::new(
+        ",",
+        Box::new(|_env, v, held, s| {
+            check_size(held + 1)?;
+            encode_elem(v, s);
+            Ok(())
+        }),
+    ))
 }
 
 /// `array_agg(anyarray)`: the rows' arrays (all of the same dimensions) as one array of one
@@ -1253,20 +1209,7 @@ impl Accumulator for ArrayAggArrays {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::func::arg_types_text;
-
-    fn t(types: &[Type], vals: &[Value]) -> Vec<Value> {
-        let mut v = vec![Value::Text(arg_types_text(types))];
-        v.extend_from_slice(vals);
-        v
-    }
-
-    fn text(r: Result<Value>) -> String {
-        match r.unwrap() {
-            Value::Text(s) => s,
-            other => panic!("{other:?}"),
-        }
-    }
+    use crate::func::testing::{text, with_types as t};
 
     fn arr(s: &str) -> Value {
         Value::Text(s.into())

@@ -175,6 +175,35 @@ fn parse_bound(text: &str, s: &str) -> Result<i64> {
     })
 }
 
+/// The element being read: its text, the length without trailing unquoted blanks, whether any
+/// of it was quoted or escaped (then it is never the NULL marker), and whether it has begun.
+#[derive(Default)]
+struct Elem {
+    text: String,
+    end: usize,
+    quoted: bool,
+    started: bool,
+}
+
+impl Elem {
+    /// Ends the element (if one has begun) as the next item of the innermost level.
+    fn finish(&mut self, stack: &mut [Level]) {
+        if !self.started {
+            return;
+        }
+        let mut done = std::mem::take(self);
+        done.text.truncate(done.end);
+        let v = if !done.quoted && done.text.eq_ignore_ascii_case("NULL") {
+            None
+        } else {
+            Some(done.text)
+        };
+        if let Some(level) = stack.last_mut() {
+            level.elems.push(v);
+        }
+    }
+}
+
 /// The brace structure (PostgreSQL's `ArrayCount` and `ReadArrayStr` in one pass). Errors
 /// quote the text from the first `{` on, as PostgreSQL's do.
 fn parse_braces(s: &str) -> Result<Parsed> {
@@ -192,12 +221,7 @@ fn parse_braces(s: &str) -> Result<Parsed> {
     let mut state = State::NoLevel;
     let mut stack: Vec<Level> = Vec::new();
     let mut in_quotes = false;
-    // The element being read: its text, the length without trailing unquoted blanks, and
-    // whether any of it was quoted or escaped (then it is never the NULL marker).
-    let mut cur = String::new();
-    let mut cur_end = 0usize;
-    let mut cur_quoted = false;
-    let mut have_elem = false;
+    let mut cur = Elem::default();
     let mut result: Option<Level> = None;
     // PostgreSQL's early check: the item count of the last level closed at each depth (0
     // meaning none yet), compared when the next level at that depth closes.
@@ -205,31 +229,6 @@ fn parse_braces(s: &str) -> Result<Parsed> {
     // Sub-arrays of different shapes (that PostgreSQL 15's count check does not catch).
     let mut ragged = false;
     let mut chars = s.chars();
-
-    fn finish(
-        stack: &mut [Level],
-        cur: &mut String,
-        cur_end: &mut usize,
-        cur_quoted: &mut bool,
-        have_elem: &mut bool,
-    ) {
-        if !*have_elem {
-            return;
-        }
-        cur.truncate(*cur_end);
-        let v = if !*cur_quoted && cur.eq_ignore_ascii_case("NULL") {
-            None
-        } else {
-            Some(std::mem::take(cur))
-        };
-        if let Some(level) = stack.last_mut() {
-            level.elems.push(v);
-        }
-        cur.clear();
-        *cur_end = 0;
-        *cur_quoted = false;
-        *have_elem = false;
-    }
 
     while let Some(c) = chars.next() {
         if result.is_some() {
@@ -255,10 +254,10 @@ fn parse_braces(s: &str) -> Result<Parsed> {
                 let Some(next) = chars.next() else {
                     return Err(end());
                 };
-                cur.push(next);
-                cur_end = cur.len();
-                cur_quoted = true;
-                have_elem = true;
+                cur.text.push(next);
+                cur.end = cur.text.len();
+                cur.quoted = true;
+                cur.started = true;
             }
             '"' => {
                 if !matches!(
@@ -271,14 +270,14 @@ fn parse_braces(s: &str) -> Result<Parsed> {
                 state = if in_quotes {
                     State::QuotedElemStarted
                 } else {
-                    cur_end = cur.len();
+                    cur.end = cur.text.len();
                     State::QuotedElemCompleted
                 };
-                cur_quoted = true;
-                have_elem = true;
+                cur.quoted = true;
+                cur.started = true;
             }
             _ if in_quotes => {
-                cur.push(c);
+                cur.text.push(c);
             }
             '{' => {
                 if !matches!(
@@ -302,13 +301,7 @@ fn parse_braces(s: &str) -> Result<Parsed> {
                     return Err(unexpected('}'));
                 }
                 state = State::LevelCompleted;
-                finish(
-                    &mut stack,
-                    &mut cur,
-                    &mut cur_end,
-                    &mut cur_quoted,
-                    &mut have_elem,
-                );
+                cur.finish(&mut stack);
                 let Some(done) = stack.pop() else {
                     return Err(unexpected('}'));
                 };
@@ -352,17 +345,11 @@ fn parse_braces(s: &str) -> Result<Parsed> {
                 } else {
                     State::ElemDelimited
                 };
-                finish(
-                    &mut stack,
-                    &mut cur,
-                    &mut cur_end,
-                    &mut cur_quoted,
-                    &mut have_elem,
-                );
+                cur.finish(&mut stack);
             }
             c if is_space(c) => {
-                if have_elem {
-                    cur.push(c);
+                if cur.started {
+                    cur.text.push(c);
                 }
             }
             c => {
@@ -373,9 +360,9 @@ fn parse_braces(s: &str) -> Result<Parsed> {
                     return Err(unexpected_elem());
                 }
                 state = State::ElemStarted;
-                cur.push(c);
-                cur_end = cur.len();
-                have_elem = true;
+                cur.text.push(c);
+                cur.end = cur.text.len();
+                cur.started = true;
             }
         }
     }

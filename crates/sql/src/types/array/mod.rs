@@ -18,7 +18,10 @@ pub mod store;
 use super::{Type, Typmod};
 use crate::env::Env;
 use crate::error::Result;
-use crate::func::{AccumulatorFactory, Builtin, CastDef, Imp, Kind, ScalarFn, TableFn, Volatility};
+use crate::func::rows::{
+    aggregate, func, not_strict, op, sqlite_cmp, srf, stable, typed, variadic,
+};
+use crate::func::{Builtin, CastDef};
 use crate::value::Value;
 
 pub use store::Array;
@@ -57,170 +60,6 @@ pub fn array_recv(env: &Env, elem: Type, bytes: &[u8], typmod: Typmod) -> Result
 
 // ---------------------------------------------------------------------------------------
 // catalog rows
-
-/// A strict, immutable runtime function or operator that receives its argument types.
-const fn scalar(
-    name: &'static str,
-    kind: Kind,
-    args: &'static [Type],
-    ret: Type,
-    symbol: &'static str,
-    f: ScalarFn,
-) -> Builtin {
-    Builtin {
-        name,
-        kind,
-        args,
-        variadic: false,
-        ret,
-        out_columns: &[],
-        strict: true,
-        volatility: Volatility::Immutable,
-        imp: Imp::Scalar {
-            symbol,
-            f,
-            typed: true,
-        },
-    }
-}
-
-/// The same row without the leading argument-type list.
-const fn untyped(b: Builtin) -> Builtin {
-    match b.imp {
-        Imp::Scalar { symbol, f, .. } => Builtin {
-            imp: Imp::Scalar {
-                symbol,
-                f,
-                typed: false,
-            },
-            ..b
-        },
-        _ => b,
-    }
-}
-
-/// A strict function that needs no argument types.
-const fn func(
-    name: &'static str,
-    args: &'static [Type],
-    ret: Type,
-    symbol: &'static str,
-    f: ScalarFn,
-) -> Builtin {
-    untyped(scalar(name, Kind::Function, args, ret, symbol, f))
-}
-
-/// A strict function that receives its argument types.
-const fn tfunc(
-    name: &'static str,
-    args: &'static [Type],
-    ret: Type,
-    symbol: &'static str,
-    f: ScalarFn,
-) -> Builtin {
-    scalar(name, Kind::Function, args, ret, symbol, f)
-}
-
-/// A function that receives its argument types and sees NULL arguments.
-const fn tfunc_ns(
-    name: &'static str,
-    args: &'static [Type],
-    ret: Type,
-    symbol: &'static str,
-    f: ScalarFn,
-) -> Builtin {
-    scalar(name, Kind::Function, args, ret, symbol, f).not_strict()
-}
-
-/// A strict operator that receives its argument types.
-const fn top(
-    name: &'static str,
-    args: &'static [Type],
-    ret: Type,
-    symbol: &'static str,
-    f: ScalarFn,
-) -> Builtin {
-    scalar(name, Kind::Operator, args, ret, symbol, f)
-}
-
-/// An operator that receives its argument types and sees NULL arguments.
-const fn top_ns(
-    name: &'static str,
-    args: &'static [Type],
-    ret: Type,
-    symbol: &'static str,
-    f: ScalarFn,
-) -> Builtin {
-    scalar(name, Kind::Operator, args, ret, symbol, f).not_strict()
-}
-
-const fn variadic(b: Builtin) -> Builtin {
-    Builtin {
-        variadic: true,
-        ..b
-    }
-}
-
-const fn stable(b: Builtin) -> Builtin {
-    b.with_volatility(Volatility::Stable)
-}
-
-const fn srf(
-    name: &'static str,
-    args: &'static [Type],
-    ret: Type,
-    symbol: &'static str,
-    f: TableFn,
-) -> Builtin {
-    Builtin {
-        name,
-        kind: Kind::SetReturning,
-        args,
-        variadic: false,
-        ret,
-        out_columns: &[],
-        strict: true,
-        volatility: Volatility::Immutable,
-        imp: Imp::Table { symbol, f },
-    }
-}
-
-const fn agg(
-    name: &'static str,
-    args: &'static [Type],
-    symbol: &'static str,
-    new: AccumulatorFactory,
-) -> Builtin {
-    Builtin {
-        name,
-        kind: Kind::Aggregate,
-        args,
-        variadic: false,
-        ret: Type::ANYARRAY,
-        out_columns: &[],
-        strict: false,
-        volatility: Volatility::Immutable,
-        imp: Imp::Aggregate {
-            symbol,
-            new,
-            window: true,
-        },
-    }
-}
-
-const fn sqlite_op(name: &'static str, symbol: &'static str) -> Builtin {
-    Builtin {
-        name,
-        kind: Kind::Operator,
-        args: &[Type::ANYARRAY, Type::ANYARRAY],
-        variadic: false,
-        ret: Type::BOOL,
-        out_columns: &[],
-        strict: true,
-        volatility: Volatility::Immutable,
-        imp: Imp::SqliteOp(symbol),
-    }
-}
 
 use Type as T;
 
@@ -273,50 +112,62 @@ pub static FUNCTIONS: &[Builtin] = &[
         funcs::cardinality,
     ),
     // building
-    tfunc_ns(
+    not_strict(typed(func(
         "array_append",
         &[CA, C],
         CA,
         "pg_array_append",
         funcs::array_append,
-    ),
-    tfunc_ns(
+    ))),
+    not_strict(typed(func(
         "array_prepend",
         &[C, CA],
         CA,
         "pg_array_prepend",
         funcs::array_prepend,
-    ),
-    tfunc_ns("array_cat", &[CA, CA], CA, "pg_array_cat", funcs::array_cat),
-    top_ns(
+    ))),
+    not_strict(typed(func(
+        "array_cat",
+        &[CA, CA],
+        CA,
+        "pg_array_cat",
+        funcs::array_cat,
+    ))),
+    not_strict(typed(op(
         "||",
         &[CA, C],
         CA,
         "pg_array_append_op",
         funcs::array_append,
-    ),
-    top_ns(
+    ))),
+    not_strict(typed(op(
         "||",
         &[C, CA],
         CA,
         "pg_array_prepend_op",
         funcs::array_prepend,
-    ),
-    top_ns("||", &[CA, CA], CA, "pg_array_cat_op", funcs::array_cat),
-    tfunc_ns(
+    ))),
+    not_strict(typed(op(
+        "||",
+        &[CA, CA],
+        CA,
+        "pg_array_cat_op",
+        funcs::array_cat,
+    ))),
+    not_strict(typed(func(
         "array_fill",
         &[T::ANYELEMENT, T::INT4_ARRAY],
         AA,
         "pg_array_fill",
         funcs::array_fill,
-    ),
-    tfunc_ns(
+    ))),
+    not_strict(typed(func(
         "array_fill",
         &[T::ANYELEMENT, T::INT4_ARRAY, T::INT4_ARRAY],
         AA,
         "pg_array_fill3",
         funcs::array_fill,
-    ),
+    ))),
     func(
         "trim_array",
         &[AA, T::INT4],
@@ -325,146 +176,144 @@ pub static FUNCTIONS: &[Builtin] = &[
         funcs::trim_array,
     ),
     // searching
-    tfunc_ns(
+    not_strict(typed(func(
         "array_position",
         &[CA, C],
         T::INT4,
         "pg_array_position",
         funcs::array_position,
-    ),
-    tfunc_ns(
+    ))),
+    not_strict(typed(func(
         "array_position",
         &[CA, C, T::INT4],
         T::INT4,
         "pg_array_position3",
         funcs::array_position,
-    ),
-    tfunc_ns(
+    ))),
+    not_strict(typed(func(
         "array_positions",
         &[CA, C],
         T::INT4_ARRAY,
         "pg_array_positions",
         funcs::array_positions,
-    ),
-    tfunc_ns(
+    ))),
+    not_strict(typed(func(
         "array_remove",
         &[CA, C],
         CA,
         "pg_array_remove",
         funcs::array_remove,
-    ),
-    tfunc_ns(
+    ))),
+    not_strict(typed(func(
         "array_replace",
         &[CA, C, C],
         CA,
         "pg_array_replace",
         funcs::array_replace,
-    ),
+    ))),
     // comparison and containment
-    sqlite_op("=", "="),
-    sqlite_op("<>", "<>"),
-    top("<", &[AA, AA], T::BOOL, "pg_array_lt", funcs::array_lt),
-    top("<=", &[AA, AA], T::BOOL, "pg_array_le", funcs::array_le),
-    top(">", &[AA, AA], T::BOOL, "pg_array_gt", funcs::array_gt),
-    top(">=", &[AA, AA], T::BOOL, "pg_array_ge", funcs::array_ge),
-    top(
+    sqlite_cmp("=", &[AA, AA], "="),
+    sqlite_cmp("<>", &[AA, AA], "<>"),
+    typed(op("<", &[AA, AA], T::BOOL, "pg_array_lt", funcs::array_lt)),
+    typed(op("<=", &[AA, AA], T::BOOL, "pg_array_le", funcs::array_le)),
+    typed(op(">", &[AA, AA], T::BOOL, "pg_array_gt", funcs::array_gt)),
+    typed(op(">=", &[AA, AA], T::BOOL, "pg_array_ge", funcs::array_ge)),
+    typed(op(
         "@>",
         &[AA, AA],
         T::BOOL,
         "pg_array_contains",
         funcs::array_contains,
-    ),
-    top(
+    )),
+    typed(op(
         "<@",
         &[AA, AA],
         T::BOOL,
         "pg_array_contained",
         funcs::array_contained,
-    ),
-    top(
+    )),
+    typed(op(
         "&&",
         &[AA, AA],
         T::BOOL,
         "pg_array_overlap",
         funcs::array_overlap,
-    ),
-    tfunc(
+    )),
+    typed(func(
         "array_larger",
         &[AA, AA],
         AA,
         "pg_array_larger",
         funcs::array_larger,
-    ),
-    tfunc(
+    )),
+    typed(func(
         "array_smaller",
         &[AA, AA],
         AA,
         "pg_array_smaller",
         funcs::array_smaller,
-    ),
+    )),
     // text
-    stable(tfunc(
+    stable(typed(func(
         "array_to_string",
         &[AA, T::TEXT],
         T::TEXT,
         "pg_array_to_string",
         funcs::array_to_string,
-    )),
-    stable(tfunc_ns(
+    ))),
+    stable(not_strict(typed(func(
         "array_to_string",
         &[AA, T::TEXT, T::TEXT],
         T::TEXT,
         "pg_array_to_string3",
         funcs::array_to_string,
-    )),
-    untyped(scalar(
+    )))),
+    func(
         "string_to_array",
-        Kind::Function,
         &[T::TEXT, T::TEXT],
         T::TEXT_ARRAY,
         "pg_string_to_array",
         funcs::string_to_array,
-    ))
+    )
     .not_strict(),
-    untyped(scalar(
+    func(
         "string_to_array",
-        Kind::Function,
         &[T::TEXT, T::TEXT, T::TEXT],
         T::TEXT_ARRAY,
         "pg_string_to_array3",
         funcs::string_to_array,
-    ))
+    )
     .not_strict(),
     // the translator's helpers: ARRAY[…], a[i]…, a[lo:hi]…, x op ANY/ALL (a), casts,
     // a[i]… := v
-    variadic(tfunc_ns(
+    variadic(not_strict(typed(func(
         "pg_array_constructor",
         &[T::ANY],
         AA,
         "pg_array_constructor",
         funcs::array_constructor,
-    )),
-    variadic(tfunc_ns(
+    )))),
+    variadic(not_strict(typed(func(
         "pg_array_subscript",
         &[AA, T::INT4],
         T::ANYELEMENT,
         "pg_array_subscript",
         funcs::array_subscript,
-    )),
-    variadic(tfunc(
+    )))),
+    variadic(typed(func(
         "pg_array_slice",
         &[AA, T::INT4],
         AA,
         "pg_array_slice",
         funcs::array_slice,
-    )),
-    variadic(tfunc_ns(
+    ))),
+    variadic(not_strict(typed(func(
         "pg_array_set",
         &[AA, T::ANYELEMENT, T::INT4],
         AA,
         "pg_array_set",
         funcs::array_set,
-    )),
+    )))),
     // set-returning
     srf("unnest", &[AA], T::ANYELEMENT, "pg_unnest", funcs::unnest),
     srf(
@@ -482,18 +331,20 @@ pub static FUNCTIONS: &[Builtin] = &[
         funcs::generate_subscripts,
     ),
     // aggregates
-    agg(
+    not_strict(aggregate(
         "array_agg",
         &[T::ANYNONARRAY],
+        T::ANYARRAY,
         "pg_array_agg",
         funcs::array_agg_new,
-    ),
-    agg(
+    )),
+    not_strict(aggregate(
         "array_agg",
         &[AA],
+        T::ANYARRAY,
         "pg_array_agg_arrays",
         funcs::array_agg_arrays_new,
-    ),
+    )),
 ];
 
 pub static CASTS: &[CastDef] = &[];

@@ -14,7 +14,7 @@ fn year_text(y: i64) -> String {
     format!("{y:04}")
 }
 
-/// `+05`, `-03:30`, `+05:21:10` (seconds east).
+/// `+05`, `-03:30`, `+05:21:10` (seconds east): also how PostgreSQL names a fixed-offset zone.
 pub fn encode_tz(offset: i32) -> String {
     let sign = if offset >= 0 { '+' } else { '-' };
     let a = offset.unsigned_abs();

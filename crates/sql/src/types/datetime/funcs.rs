@@ -17,9 +17,10 @@ use super::parse::{self, DtErr, Tok, Unit};
 use super::{EPOCH_TIMESTAMP, interval_of, range_error, tm_to_timestamp, to_char};
 use crate::env::Env;
 use crate::error::{Result, SqlError, sqlstate};
-use crate::func::{
-    Builtin, CastContext, CastDef, CastImp, Imp, Kind, Rows, ScalarFn, TableFn, Volatility,
+use crate::func::rows::{
+    by_typmod_fn, cast, cast_fn, func, op, sqlite_comparisons, srf, stable, volatile,
 };
+use crate::func::{Builtin, CastContext, CastDef, Rows};
 use crate::types::Type;
 use crate::types::tz::TimeZone;
 use crate::value::Value;
@@ -341,38 +342,37 @@ pub fn timestamptz_pl_interval(env: &Env, t: i64, span: &Interval) -> Result<i64
     Ok(t)
 }
 
+/// `timestamp ± interval` over the arguments: the timestamp at position `ts`, the interval at
+/// the other, subtracted when `minus`; `add` adds an interval to a timestamp.
+fn shifted(
+    a: &[Value],
+    ts: usize,
+    minus: bool,
+    add: impl FnOnce(i64, &Interval) -> Result<i64>,
+) -> Result<Value> {
+    let t = int(a, ts)?;
+    let i = iv(a, 1 - ts)?;
+    let i = if minus { i.neg()? } else { i };
+    Ok(Value::Int(add(t, &i)?))
+}
+
 fn f_ts_pl_iv(_: &Env, a: &[Value]) -> Result<Value> {
-    Ok(Value::Int(timestamp_pl_interval(int(a, 0)?, &iv(a, 1)?)?))
+    shifted(a, 0, false, timestamp_pl_interval)
 }
 fn f_iv_pl_ts(_: &Env, a: &[Value]) -> Result<Value> {
-    Ok(Value::Int(timestamp_pl_interval(int(a, 1)?, &iv(a, 0)?)?))
+    shifted(a, 1, false, timestamp_pl_interval)
 }
 fn f_ts_mi_iv(_: &Env, a: &[Value]) -> Result<Value> {
-    Ok(Value::Int(timestamp_pl_interval(
-        int(a, 0)?,
-        &iv(a, 1)?.neg()?,
-    )?))
+    shifted(a, 0, true, timestamp_pl_interval)
 }
 fn f_tz_pl_iv(env: &Env, a: &[Value]) -> Result<Value> {
-    Ok(Value::Int(timestamptz_pl_interval(
-        env,
-        int(a, 0)?,
-        &iv(a, 1)?,
-    )?))
+    shifted(a, 0, false, |t, i| timestamptz_pl_interval(env, t, i))
 }
 fn f_iv_pl_tz(env: &Env, a: &[Value]) -> Result<Value> {
-    Ok(Value::Int(timestamptz_pl_interval(
-        env,
-        int(a, 1)?,
-        &iv(a, 0)?,
-    )?))
+    shifted(a, 1, false, |t, i| timestamptz_pl_interval(env, t, i))
 }
 fn f_tz_mi_iv(env: &Env, a: &[Value]) -> Result<Value> {
-    Ok(Value::Int(timestamptz_pl_interval(
-        env,
-        int(a, 0)?,
-        &iv(a, 1)?.neg()?,
-    )?))
+    shifted(a, 0, true, |t, i| timestamptz_pl_interval(env, t, i))
 }
 fn f_date_pl_iv(_: &Env, a: &[Value]) -> Result<Value> {
     let t = date_to_timestamp(int(a, 0)?)?;
@@ -452,98 +452,78 @@ fn f_time_mi_time(_: &Env, a: &[Value]) -> Result<Value> {
 // ---------------------------------------------------------------------------------------------
 // Cross-type comparisons
 
+/// Orders a value converted to the other operand's type (`converted`) against `t`. A value
+/// past the type's range sorts after every finite value and before infinity — or, when it
+/// lies `below` the range, before every finite value and after -infinity.
+fn cmp_converted(converted: Result<i64>, below: bool, t: i64) -> std::cmp::Ordering {
+    use std::cmp::Ordering::{Greater, Less};
+    match converted {
+        Ok(x) => x.cmp(&t),
+        Err(_) if below => {
+            if t == DT_NOBEGIN {
+                Greater
+            } else {
+                Less
+            }
+        }
+        Err(_) if t == DT_NOEND => Less,
+        Err(_) => Greater,
+    }
+}
+
 /// A date as a timestamp for comparison: past the timestamp range it sorts after every finite
 /// timestamp and before infinity.
 fn date_cmp_ts(d: i64, t: i64) -> std::cmp::Ordering {
-    match date_to_timestamp(d) {
-        Ok(x) => x.cmp(&t),
-        Err(_) if t == DT_NOEND => std::cmp::Ordering::Less,
-        Err(_) => std::cmp::Ordering::Greater,
-    }
+    cmp_converted(date_to_timestamp(d), false, t)
 }
 
 fn date_cmp_tz(env: &Env, d: i64, t: i64) -> std::cmp::Ordering {
-    match date_to_timestamptz(env, d) {
-        Ok(x) => x.cmp(&t),
-        Err(_) if d < 0 => {
-            if t == DT_NOBEGIN {
-                std::cmp::Ordering::Greater
-            } else {
-                std::cmp::Ordering::Less
-            }
-        }
-        Err(_) if t == DT_NOEND => std::cmp::Ordering::Less,
-        Err(_) => std::cmp::Ordering::Greater,
-    }
+    cmp_converted(date_to_timestamptz(env, d), d < 0, t)
 }
 
 fn ts_cmp_tz(env: &Env, x: i64, t: i64) -> std::cmp::Ordering {
-    match timestamp_to_timestamptz(env, x) {
-        Ok(v) => v.cmp(&t),
-        Err(_) if x < 0 => {
-            if t == DT_NOBEGIN {
-                std::cmp::Ordering::Greater
-            } else {
-                std::cmp::Ordering::Less
-            }
-        }
-        Err(_) if t == DT_NOEND => std::cmp::Ordering::Less,
-        Err(_) => std::cmp::Ordering::Greater,
-    }
+    cmp_converted(timestamp_to_timestamptz(env, x), x < 0, t)
 }
 
+/// The six comparison operators (`=`, `<>`, `<`, `<=`, `>`, `>=`) of one pair of types, from
+/// one ordering of the arguments `$a` and `$b` (and the session `$env`).
 macro_rules! cmp_fns {
-    ($($name:ident: $a:ident, $b:ident, $env:ident => $cmp:expr, $test:expr;)*) => {
+    ($($a:ident, $b:ident, $env:ident => $cmp:expr =>
+        $eq:ident, $ne:ident, $lt:ident, $le:ident, $gt:ident, $ge:ident;)*) => {
         $(
-            fn $name($env: &Env, args: &[Value]) -> Result<Value> {
-                let $a = int(args, 0)?;
-                let $b = int(args, 1)?;
-                let _ = &$env;
-                let o: std::cmp::Ordering = $cmp;
-                Ok(Value::from(($test)(o)))
-            }
+            cmp_fns!(@one $a, $b, $env => $cmp, $eq, |o| o == O::Equal);
+            cmp_fns!(@one $a, $b, $env => $cmp, $ne, |o| o != O::Equal);
+            cmp_fns!(@one $a, $b, $env => $cmp, $lt, |o| o == O::Less);
+            cmp_fns!(@one $a, $b, $env => $cmp, $le, |o| o != O::Greater);
+            cmp_fns!(@one $a, $b, $env => $cmp, $gt, |o| o == O::Greater);
+            cmp_fns!(@one $a, $b, $env => $cmp, $ge, |o| o != O::Less);
         )*
+    };
+    (@one $a:ident, $b:ident, $env:ident => $cmp:expr, $name:ident, $test:expr) => {
+        fn $name($env: &Env, args: &[Value]) -> Result<Value> {
+            let $a = int(args, 0)?;
+            let $b = int(args, 1)?;
+            let _ = &$env;
+            let o: std::cmp::Ordering = $cmp;
+            Ok(Value::from(($test)(o)))
+        }
     };
 }
 
 use std::cmp::Ordering as O;
 cmp_fns! {
-    date_eq_ts: d, t, e => date_cmp_ts(d, t), |o| o == O::Equal;
-    date_ne_ts: d, t, e => date_cmp_ts(d, t), |o| o != O::Equal;
-    date_lt_ts: d, t, e => date_cmp_ts(d, t), |o| o == O::Less;
-    date_le_ts: d, t, e => date_cmp_ts(d, t), |o| o != O::Greater;
-    date_gt_ts: d, t, e => date_cmp_ts(d, t), |o| o == O::Greater;
-    date_ge_ts: d, t, e => date_cmp_ts(d, t), |o| o != O::Less;
-    ts_eq_date: t, d, e => date_cmp_ts(d, t).reverse(), |o| o == O::Equal;
-    ts_ne_date: t, d, e => date_cmp_ts(d, t).reverse(), |o| o != O::Equal;
-    ts_lt_date: t, d, e => date_cmp_ts(d, t).reverse(), |o| o == O::Less;
-    ts_le_date: t, d, e => date_cmp_ts(d, t).reverse(), |o| o != O::Greater;
-    ts_gt_date: t, d, e => date_cmp_ts(d, t).reverse(), |o| o == O::Greater;
-    ts_ge_date: t, d, e => date_cmp_ts(d, t).reverse(), |o| o != O::Less;
-    date_eq_tz: d, t, e => date_cmp_tz(e, d, t), |o| o == O::Equal;
-    date_ne_tz: d, t, e => date_cmp_tz(e, d, t), |o| o != O::Equal;
-    date_lt_tz: d, t, e => date_cmp_tz(e, d, t), |o| o == O::Less;
-    date_le_tz: d, t, e => date_cmp_tz(e, d, t), |o| o != O::Greater;
-    date_gt_tz: d, t, e => date_cmp_tz(e, d, t), |o| o == O::Greater;
-    date_ge_tz: d, t, e => date_cmp_tz(e, d, t), |o| o != O::Less;
-    tz_eq_date: t, d, e => date_cmp_tz(e, d, t).reverse(), |o| o == O::Equal;
-    tz_ne_date: t, d, e => date_cmp_tz(e, d, t).reverse(), |o| o != O::Equal;
-    tz_lt_date: t, d, e => date_cmp_tz(e, d, t).reverse(), |o| o == O::Less;
-    tz_le_date: t, d, e => date_cmp_tz(e, d, t).reverse(), |o| o != O::Greater;
-    tz_gt_date: t, d, e => date_cmp_tz(e, d, t).reverse(), |o| o == O::Greater;
-    tz_ge_date: t, d, e => date_cmp_tz(e, d, t).reverse(), |o| o != O::Less;
-    ts_eq_tz: x, t, e => ts_cmp_tz(e, x, t), |o| o == O::Equal;
-    ts_ne_tz: x, t, e => ts_cmp_tz(e, x, t), |o| o != O::Equal;
-    ts_lt_tz: x, t, e => ts_cmp_tz(e, x, t), |o| o == O::Less;
-    ts_le_tz: x, t, e => ts_cmp_tz(e, x, t), |o| o != O::Greater;
-    ts_gt_tz: x, t, e => ts_cmp_tz(e, x, t), |o| o == O::Greater;
-    ts_ge_tz: x, t, e => ts_cmp_tz(e, x, t), |o| o != O::Less;
-    tz_eq_ts: t, x, e => ts_cmp_tz(e, x, t).reverse(), |o| o == O::Equal;
-    tz_ne_ts: t, x, e => ts_cmp_tz(e, x, t).reverse(), |o| o != O::Equal;
-    tz_lt_ts: t, x, e => ts_cmp_tz(e, x, t).reverse(), |o| o == O::Less;
-    tz_le_ts: t, x, e => ts_cmp_tz(e, x, t).reverse(), |o| o != O::Greater;
-    tz_gt_ts: t, x, e => ts_cmp_tz(e, x, t).reverse(), |o| o == O::Greater;
-    tz_ge_ts: t, x, e => ts_cmp_tz(e, x, t).reverse(), |o| o != O::Less;
+    d, t, e => date_cmp_ts(d, t) =>
+        date_eq_ts, date_ne_ts, date_lt_ts, date_le_ts, date_gt_ts, date_ge_ts;
+    t, d, e => date_cmp_ts(d, t).reverse() =>
+        ts_eq_date, ts_ne_date, ts_lt_date, ts_le_date, ts_gt_date, ts_ge_date;
+    d, t, e => date_cmp_tz(e, d, t) =>
+        date_eq_tz, date_ne_tz, date_lt_tz, date_le_tz, date_gt_tz, date_ge_tz;
+    t, d, e => date_cmp_tz(e, d, t).reverse() =>
+        tz_eq_date, tz_ne_date, tz_lt_date, tz_le_date, tz_gt_date, tz_ge_date;
+    x, t, e => ts_cmp_tz(e, x, t) =>
+        ts_eq_tz, ts_ne_tz, ts_lt_tz, ts_le_tz, ts_gt_tz, ts_ge_tz;
+    t, x, e => ts_cmp_tz(e, x, t).reverse() =>
+        tz_eq_ts, tz_ne_ts, tz_lt_ts, tz_le_ts, tz_gt_ts, tz_ge_ts;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -668,6 +648,27 @@ const TY_TZ: &str = "timestamp with time zone";
 // ---------------------------------------------------------------------------------------------
 // date_trunc
 
+/// How much of a date/time `date_trunc` clears for a unit: 9 for millennium down to 1 for
+/// minute, 0 for second, -1 and -2 for milli- and microsecond; `None` for other units.
+fn trunc_rank(u: Unit) -> Option<i32> {
+    use Unit as U;
+    Some(match u {
+        U::Millennium => 9,
+        U::Century => 8,
+        U::Decade => 7,
+        U::Year => 6,
+        U::Quarter => 5,
+        U::Month => 4,
+        U::Day => 3,
+        U::Hour => 2,
+        U::Minute => 1,
+        U::Second => 0,
+        U::Millisecond => -1,
+        U::Microsecond => -2,
+        _ => return None,
+    })
+}
+
 fn trunc_tm(tm: &mut Tm, u: Unit, low: &str, ty: &str) -> Result<()> {
     use Unit as U;
     match u {
@@ -700,19 +701,7 @@ fn trunc_tm(tm: &mut Tm, u: Unit, low: &str, ty: &str) -> Result<()> {
         U::Microsecond => return Ok(()),
         _ => return Err(not_supported(low, ty)),
     }
-    let rank = |x: U| match x {
-        U::Millennium => 9,
-        U::Century => 8,
-        U::Decade => 7,
-        U::Year => 6,
-        U::Quarter => 5,
-        U::Month => 4,
-        U::Day => 3,
-        U::Hour => 2,
-        U::Minute => 1,
-        _ => 0,
-    };
-    let r = rank(u);
+    let r = trunc_rank(u).unwrap_or(0);
     if u == U::Millennium {
         tm.year = if tm.year > 0 {
             (tm.year + 999) / 1000 * 1000 - 999
@@ -828,27 +817,13 @@ fn f_interval_trunc(_: &Env, a: &[Value]) -> Result<Value> {
     let (mut year, mut mon, mut mday, mut hour, mut min, mut sec, mut usec) =
         (it.year, it.mon, it.mday, it.hour, it.min, it.sec, it.usec);
     use Unit as U;
-    let r = match u {
-        U::Millennium => 9,
-        U::Century => 8,
-        U::Decade => 7,
-        U::Year => 6,
-        U::Quarter => 5,
-        U::Month => 4,
-        U::Day => 3,
-        U::Hour => 2,
-        U::Minute => 1,
-        U::Second => 0,
-        U::Millisecond => -1,
-        U::Microsecond => -2,
-        _ => {
-            let e = not_supported(&low, "interval");
-            return Err(if u == U::Week {
-                e.with_detail("Months usually have fractional weeks.")
-            } else {
-                e
-            });
-        }
+    let Some(r) = trunc_rank(u) else {
+        let e = not_supported(&low, "interval");
+        return Err(if u == U::Week {
+            e.with_detail("Months usually have fractional weeks.")
+        } else {
+            e
+        });
     };
     if r == 9 {
         year = year / 1000 * 1000;
@@ -1275,57 +1250,47 @@ fn f_extract_iv(_: &Env, a: &[Value]) -> Result<Value> {
 
 fn age(t1: i64, t2: i64, tm1: Tm, tm2: Tm) -> Result<Interval> {
     let neg = t1 < t2;
-    let mut fsec = tm1.usec - tm2.usec;
-    let mut sec = tm1.sec - tm2.sec;
-    let mut min = tm1.min - tm2.min;
-    let mut hour = tm1.hour - tm2.hour;
-    let mut mday = tm1.mday - tm2.mday;
-    let mut mon = tm1.mon - tm2.mon;
-    let mut year = tm1.year - tm2.year;
+    let mut d = interval::Itm {
+        year: tm1.year - tm2.year,
+        mon: tm1.mon - tm2.mon,
+        mday: tm1.mday - tm2.mday,
+        hour: tm1.hour - tm2.hour,
+        min: tm1.min - tm2.min,
+        sec: tm1.sec - tm2.sec,
+        usec: tm1.usec - tm2.usec,
+    };
     if neg {
-        fsec = -fsec;
-        sec = -sec;
-        min = -min;
-        hour = -hour;
-        mday = -mday;
-        mon = -mon;
-        year = -year;
+        d = d.negated();
     }
-    while fsec < 0 {
-        fsec += USECS_PER_SEC;
-        sec -= 1;
+    while d.usec < 0 {
+        d.usec += USECS_PER_SEC;
+        d.sec -= 1;
     }
-    while sec < 0 {
-        sec += 60;
-        min -= 1;
+    while d.sec < 0 {
+        d.sec += 60;
+        d.min -= 1;
     }
-    while min < 0 {
-        min += 60;
-        hour -= 1;
+    while d.min < 0 {
+        d.min += 60;
+        d.hour -= 1;
     }
-    while hour < 0 {
-        hour += 24;
-        mday -= 1;
+    while d.hour < 0 {
+        d.hour += 24;
+        d.mday -= 1;
     }
-    while mday < 0 {
+    while d.mday < 0 {
         let base = if neg { &tm1 } else { &tm2 };
-        mday += days_in_month(base.year, base.mon);
-        mon -= 1;
+        d.mday += days_in_month(base.year, base.mon);
+        d.mon -= 1;
     }
-    while mon < 0 {
-        mon += 12;
-        year -= 1;
+    while d.mon < 0 {
+        d.mon += 12;
+        d.year -= 1;
     }
     if neg {
-        fsec = -fsec;
-        sec = -sec;
-        min = -min;
-        hour = -hour;
-        mday = -mday;
-        mon = -mon;
-        year = -year;
+        d = d.negated();
     }
-    itm_to_interval(year, mon, mday, hour, min, sec, fsec)
+    itm_to_interval(d.year, d.mon, d.mday, d.hour, d.min, d.sec, d.usec)
 }
 
 /// Broken-down fields the way PostgreSQL's `timestamp2tm` allows (infinity breaks down as
@@ -1715,28 +1680,26 @@ fn izone_secs(env: &Env, z: &Interval) -> Result<i64> {
     Ok(z.micros / USECS_PER_SEC)
 }
 
-fn f_timestamp_izone(env: &Env, a: &[Value]) -> Result<Value> {
+/// A timestamp (argument 1) moved by the seconds of an interval time zone (argument 0):
+/// `direction` -1 reads a local time in the zone, 1 shows a UTC time in it.
+fn shift_by_izone(env: &Env, a: &[Value], direction: i64) -> Result<Value> {
     let t = int(a, 1)?;
     if !is_finite_ts(t) {
         return Ok(Value::Int(t));
     }
     let secs = izone_secs(env, &iv(a, 0)?)?;
     let r = t
-        .checked_sub(secs * USECS_PER_SEC)
+        .checked_add(direction * secs * USECS_PER_SEC)
         .filter(|r| valid_timestamp(*r));
     Ok(Value::Int(r.ok_or_else(ts_range)?))
 }
 
+fn f_timestamp_izone(env: &Env, a: &[Value]) -> Result<Value> {
+    shift_by_izone(env, a, -1)
+}
+
 fn f_timestamptz_izone(env: &Env, a: &[Value]) -> Result<Value> {
-    let t = int(a, 1)?;
-    if !is_finite_ts(t) {
-        return Ok(Value::Int(t));
-    }
-    let secs = izone_secs(env, &iv(a, 0)?)?;
-    let r = t
-        .checked_add(secs * USECS_PER_SEC)
-        .filter(|r| valid_timestamp(*r));
-    Ok(Value::Int(r.ok_or_else(ts_range)?))
+    shift_by_izone(env, a, 1)
 }
 
 fn f_date_bin(_: &Env, a: &[Value]) -> Result<Value> {
@@ -1829,734 +1792,607 @@ const TX: Type = Type::TEXT;
 const B: Type = Type::BOOL;
 const NUM: Type = Type::NUMERIC;
 
-const fn op(
-    name: &'static str,
-    args: &'static [Type],
-    ret: Type,
-    symbol: &'static str,
-    f: ScalarFn,
-) -> Builtin {
-    Builtin::operator(name, args, ret, symbol, f)
-}
-const fn sop(name: &'static str, args: &'static [Type], sqlite: &'static str) -> Builtin {
-    Builtin {
-        name,
-        kind: Kind::Operator,
-        args,
-        variadic: false,
-        ret: B,
-        out_columns: &[],
-        strict: true,
-        volatility: Volatility::Immutable,
-        imp: Imp::SqliteOp(sqlite),
-    }
-}
-const fn func(
-    name: &'static str,
-    args: &'static [Type],
-    ret: Type,
-    symbol: &'static str,
-    f: ScalarFn,
-) -> Builtin {
-    Builtin::scalar(name, args, ret, symbol, f)
-}
-const fn stable(b: Builtin) -> Builtin {
-    b.with_volatility(Volatility::Stable)
-}
-const fn table(
-    name: &'static str,
-    args: &'static [Type],
-    ret: Type,
-    symbol: &'static str,
-    f: TableFn,
-    v: Volatility,
-) -> Builtin {
-    Builtin {
-        name,
-        kind: Kind::SetReturning,
-        args,
-        variadic: false,
-        ret,
-        out_columns: &[],
-        strict: true,
-        volatility: v,
-        imp: Imp::Table { symbol, f },
-    }
-}
+/// Same-type comparisons: SQLite orders the stored values (interval through its collation).
+pub static COMPARISONS: [Builtin; 30] =
+    sqlite_comparisons!(&[D, D], &[T, T], &[TS, TS], &[TZ, TZ], &[IV, IV]);
 
-macro_rules! same_type_cmps {
-    ($($t:ident)*) => {
-        [$(
-            sop("=", &[$t, $t], "="),
-            sop("<>", &[$t, $t], "<>"),
-            sop("<", &[$t, $t], "<"),
-            sop("<=", &[$t, $t], "<="),
-            sop(">", &[$t, $t], ">"),
-            sop(">=", &[$t, $t], ">="),
-        )*]
-    };
-}
-
-static SAME_TYPE: [Builtin; 30] = same_type_cmps!(D T TS TZ IV);
-
-pub static FUNCTIONS: &[Builtin] = &ALL;
-
-static ALL: [Builtin; 166] = {
-    let s = &SAME_TYPE;
-    [
-        // same-type comparisons: SQLite orders the stored values (interval via its collation)
-        s_(s, 0),
-        s_(s, 1),
-        s_(s, 2),
-        s_(s, 3),
-        s_(s, 4),
-        s_(s, 5),
-        s_(s, 6),
-        s_(s, 7),
-        s_(s, 8),
-        s_(s, 9),
-        s_(s, 10),
-        s_(s, 11),
-        s_(s, 12),
-        s_(s, 13),
-        s_(s, 14),
-        s_(s, 15),
-        s_(s, 16),
-        s_(s, 17),
-        s_(s, 18),
-        s_(s, 19),
-        s_(s, 20),
-        s_(s, 21),
-        s_(s, 22),
-        s_(s, 23),
-        s_(s, 24),
-        s_(s, 25),
-        s_(s, 26),
-        s_(s, 27),
-        s_(s, 28),
-        s_(s, 29),
-        // cross-type comparisons
-        op("=", &[D, TS], B, "pg_date_eq_timestamp", date_eq_ts),
-        op("<>", &[D, TS], B, "pg_date_ne_timestamp", date_ne_ts),
-        op("<", &[D, TS], B, "pg_date_lt_timestamp", date_lt_ts),
-        op("<=", &[D, TS], B, "pg_date_le_timestamp", date_le_ts),
-        op(">", &[D, TS], B, "pg_date_gt_timestamp", date_gt_ts),
-        op(">=", &[D, TS], B, "pg_date_ge_timestamp", date_ge_ts),
-        op("=", &[TS, D], B, "pg_timestamp_eq_date", ts_eq_date),
-        op("<>", &[TS, D], B, "pg_timestamp_ne_date", ts_ne_date),
-        op("<", &[TS, D], B, "pg_timestamp_lt_date", ts_lt_date),
-        op("<=", &[TS, D], B, "pg_timestamp_le_date", ts_le_date),
-        op(">", &[TS, D], B, "pg_timestamp_gt_date", ts_gt_date),
-        op(">=", &[TS, D], B, "pg_timestamp_ge_date", ts_ge_date),
-        stable(op("=", &[D, TZ], B, "pg_date_eq_timestamptz", date_eq_tz)),
-        stable(op("<>", &[D, TZ], B, "pg_date_ne_timestamptz", date_ne_tz)),
-        stable(op("<", &[D, TZ], B, "pg_date_lt_timestamptz", date_lt_tz)),
-        stable(op("<=", &[D, TZ], B, "pg_date_le_timestamptz", date_le_tz)),
-        stable(op(">", &[D, TZ], B, "pg_date_gt_timestamptz", date_gt_tz)),
-        stable(op(">=", &[D, TZ], B, "pg_date_ge_timestamptz", date_ge_tz)),
-        stable(op("=", &[TZ, D], B, "pg_timestamptz_eq_date", tz_eq_date)),
-        stable(op("<>", &[TZ, D], B, "pg_timestamptz_ne_date", tz_ne_date)),
-        stable(op("<", &[TZ, D], B, "pg_timestamptz_lt_date", tz_lt_date)),
-        stable(op("<=", &[TZ, D], B, "pg_timestamptz_le_date", tz_le_date)),
-        stable(op(">", &[TZ, D], B, "pg_timestamptz_gt_date", tz_gt_date)),
-        stable(op(">=", &[TZ, D], B, "pg_timestamptz_ge_date", tz_ge_date)),
-        stable(op(
-            "=",
-            &[TS, TZ],
-            B,
-            "pg_timestamp_eq_timestamptz",
-            ts_eq_tz,
-        )),
-        stable(op(
-            "<>",
-            &[TS, TZ],
-            B,
-            "pg_timestamp_ne_timestamptz",
-            ts_ne_tz,
-        )),
-        stable(op(
-            "<",
-            &[TS, TZ],
-            B,
-            "pg_timestamp_lt_timestamptz",
-            ts_lt_tz,
-        )),
-        stable(op(
-            "<=",
-            &[TS, TZ],
-            B,
-            "pg_timestamp_le_timestamptz",
-            ts_le_tz,
-        )),
-        stable(op(
-            ">",
-            &[TS, TZ],
-            B,
-            "pg_timestamp_gt_timestamptz",
-            ts_gt_tz,
-        )),
-        stable(op(
-            ">=",
-            &[TS, TZ],
-            B,
-            "pg_timestamp_ge_timestamptz",
-            ts_ge_tz,
-        )),
-        stable(op(
-            "=",
-            &[TZ, TS],
-            B,
-            "pg_timestamptz_eq_timestamp",
-            tz_eq_ts,
-        )),
-        stable(op(
-            "<>",
-            &[TZ, TS],
-            B,
-            "pg_timestamptz_ne_timestamp",
-            tz_ne_ts,
-        )),
-        stable(op(
-            "<",
-            &[TZ, TS],
-            B,
-            "pg_timestamptz_lt_timestamp",
-            tz_lt_ts,
-        )),
-        stable(op(
-            "<=",
-            &[TZ, TS],
-            B,
-            "pg_timestamptz_le_timestamp",
-            tz_le_ts,
-        )),
-        stable(op(
-            ">",
-            &[TZ, TS],
-            B,
-            "pg_timestamptz_gt_timestamp",
-            tz_gt_ts,
-        )),
-        stable(op(
-            ">=",
-            &[TZ, TS],
-            B,
-            "pg_timestamptz_ge_timestamp",
-            tz_ge_ts,
-        )),
-        // arithmetic
-        op("+", &[D, I4], D, "pg_date_pli", f_date_pli),
-        op("+", &[I4, D], D, "pg_integer_pl_date", f_int_pl_date),
-        op("-", &[D, I4], D, "pg_date_mii", f_date_mii),
-        op("-", &[D, D], I4, "pg_date_mi", f_date_mi),
-        op("+", &[D, IV], TS, "pg_date_pl_interval", f_date_pl_iv),
-        op("+", &[IV, D], TS, "pg_interval_pl_date", f_iv_pl_date),
-        op("-", &[D, IV], TS, "pg_date_mi_interval", f_date_mi_iv),
-        op("+", &[D, T], TS, "pg_datetime_pl", f_date_time_timestamp),
-        op("+", &[T, D], TS, "pg_timedate_pl", f_time_date_timestamp),
-        op("+", &[TS, IV], TS, "pg_timestamp_pl_interval", f_ts_pl_iv),
-        op("+", &[IV, TS], TS, "pg_interval_pl_timestamp", f_iv_pl_ts),
-        op("-", &[TS, IV], TS, "pg_timestamp_mi_interval", f_ts_mi_iv),
-        stable(op(
-            "+",
-            &[TZ, IV],
-            TZ,
-            "pg_timestamptz_pl_interval",
-            f_tz_pl_iv,
-        )),
-        stable(op(
-            "+",
-            &[IV, TZ],
-            TZ,
-            "pg_interval_pl_timestamptz",
-            f_iv_pl_tz,
-        )),
-        stable(op(
-            "-",
-            &[TZ, IV],
-            TZ,
-            "pg_timestamptz_mi_interval",
-            f_tz_mi_iv,
-        )),
-        op("-", &[TS, TS], IV, "pg_timestamp_mi", f_ts_mi),
-        op("-", &[TZ, TZ], IV, "pg_timestamptz_mi", f_ts_mi),
-        op("+", &[IV, IV], IV, "pg_interval_pl", f_iv_pl),
-        op("-", &[IV, IV], IV, "pg_interval_mi", f_iv_mi),
-        op("-", &[IV], IV, "pg_interval_um", f_iv_um),
-        op("*", &[IV, F8], IV, "pg_interval_mul", f_iv_mul),
-        op("*", &[F8, IV], IV, "pg_mul_d_interval", f_mul_iv),
-        op("/", &[IV, F8], IV, "pg_interval_div", f_iv_div),
-        op("+", &[T, IV], T, "pg_time_pl_interval", f_time_pl_iv),
-        op("+", &[IV, T], T, "pg_interval_pl_time", f_iv_pl_time),
-        op("-", &[T, IV], T, "pg_time_mi_interval", f_time_mi_iv),
-        op("-", &[T, T], IV, "pg_time_mi_time", f_time_mi_time),
-        // current time
-        stable(func("now", &[], TZ, "pg_now", f_now)),
-        stable(func(
-            "transaction_timestamp",
-            &[],
-            TZ,
-            "pg_transaction_timestamp",
-            f_now,
-        )),
-        stable(func(
-            "current_timestamp",
-            &[],
-            TZ,
-            "pg_current_timestamp",
-            f_now,
-        )),
-        stable(func(
-            "current_timestamp",
-            &[I4],
-            TZ,
-            "pg_current_timestamp_p",
-            f_current_timestamp_p,
-        )),
-        stable(func(
-            "statement_timestamp",
-            &[],
-            TZ,
-            "pg_statement_timestamp",
-            f_statement_timestamp,
-        )),
-        func(
-            "clock_timestamp",
-            &[],
-            TZ,
-            "pg_clock_timestamp",
-            f_clock_timestamp,
-        )
-        .with_volatility(Volatility::Volatile),
-        func("timeofday", &[], TX, "pg_timeofday", f_timeofday)
-            .with_volatility(Volatility::Volatile),
-        stable(func(
-            "current_date",
-            &[],
-            D,
-            "pg_current_date",
-            f_current_date,
-        )),
-        stable(func(
-            "localtimestamp",
-            &[],
-            TS,
-            "pg_localtimestamp",
-            f_localtimestamp,
-        )),
-        stable(func(
-            "localtimestamp",
-            &[I4],
-            TS,
-            "pg_localtimestamp_p",
-            f_localtimestamp_p,
-        )),
-        stable(func("localtime", &[], T, "pg_localtime", f_localtime)),
-        stable(func("localtime", &[I4], T, "pg_localtime_p", f_localtime_p)),
-        // date_trunc
-        func(
-            "date_trunc",
-            &[TX, TS],
-            TS,
-            "pg_timestamp_trunc",
-            f_timestamp_trunc,
-        ),
-        stable(func(
-            "date_trunc",
-            &[TX, TZ],
-            TZ,
-            "pg_timestamptz_trunc",
-            f_timestamptz_trunc,
-        )),
-        stable(func(
-            "date_trunc",
-            &[TX, TZ, TX],
-            TZ,
-            "pg_timestamptz_trunc_zone",
-            f_timestamptz_trunc_zone,
-        )),
-        func(
-            "date_trunc",
-            &[TX, IV],
-            IV,
-            "pg_interval_trunc",
-            f_interval_trunc,
-        ),
-        // date_part (float8) and extract (numeric)
-        func(
-            "date_part",
-            &[TX, TS],
-            F8,
-            "pg_date_part_timestamp",
-            f_date_part_ts,
-        ),
-        stable(func(
-            "date_part",
-            &[TX, TZ],
-            F8,
-            "pg_date_part_timestamptz",
-            f_date_part_tz,
-        )),
-        func(
-            "date_part",
-            &[TX, D],
-            F8,
-            "pg_date_part_date",
-            f_date_part_date,
-        ),
-        func(
-            "date_part",
-            &[TX, T],
-            F8,
-            "pg_date_part_time",
-            f_date_part_time,
-        ),
-        func(
-            "date_part",
-            &[TX, IV],
-            F8,
-            "pg_date_part_interval",
-            f_date_part_iv,
-        ),
-        func(
-            "extract",
-            &[TX, TS],
-            NUM,
-            "pg_extract_timestamp",
-            f_extract_ts,
-        ),
-        stable(func(
-            "extract",
-            &[TX, TZ],
-            NUM,
-            "pg_extract_timestamptz",
-            f_extract_tz,
-        )),
-        func("extract", &[TX, D], NUM, "pg_extract_date", f_extract_date),
-        func("extract", &[TX, T], NUM, "pg_extract_time", f_extract_time),
-        func(
-            "extract",
-            &[TX, IV],
-            NUM,
-            "pg_extract_interval",
-            f_extract_iv,
-        ),
-        // age, justify, isfinite
-        func("age", &[TS, TS], IV, "pg_timestamp_age", f_age_ts),
-        func("age", &[TZ, TZ], IV, "pg_timestamptz_age", f_age_tz),
-        stable(func("age", &[TS], IV, "pg_timestamp_age_today", f_age_ts1)),
-        stable(func(
-            "age",
-            &[TZ],
-            IV,
-            "pg_timestamptz_age_today",
-            f_age_tz1,
-        )),
-        func("justify_days", &[IV], IV, "pg_justify_days", f_justify_days),
-        func(
-            "justify_hours",
-            &[IV],
-            IV,
-            "pg_justify_hours",
-            f_justify_hours,
-        ),
-        func(
-            "justify_interval",
-            &[IV],
-            IV,
-            "pg_justify_interval",
-            f_justify_interval,
-        ),
-        func("isfinite", &[D], B, "pg_date_finite", f_isfinite_date),
-        func("isfinite", &[TS], B, "pg_timestamp_finite", f_isfinite_ts),
-        func("isfinite", &[TZ], B, "pg_timestamptz_finite", f_isfinite_ts),
-        func("isfinite", &[IV], B, "pg_interval_finite", f_isfinite_iv),
-        // constructors
-        func("make_date", &[I4, I4, I4], D, "pg_make_date", f_make_date),
-        func("make_time", &[I4, I4, F8], T, "pg_make_time", f_make_time),
-        func(
-            "make_timestamp",
-            &[I4, I4, I4, I4, I4, F8],
-            TS,
-            "pg_make_timestamp",
-            f_make_timestamp,
-        ),
-        stable(func(
-            "make_timestamptz",
-            &[I4, I4, I4, I4, I4, F8],
-            TZ,
-            "pg_make_timestamptz",
-            f_make_timestamptz,
-        )),
-        stable(func(
-            "make_timestamptz",
-            &[I4, I4, I4, I4, I4, F8, TX],
-            TZ,
-            "pg_make_timestamptz_at_zone",
-            f_make_timestamptz_zone,
-        )),
-        func(
-            "make_interval",
-            &[I4, I4, I4, I4, I4, I4, F8],
-            IV,
-            "pg_make_interval",
-            f_make_interval,
-        ),
-        func(
-            "to_timestamp",
-            &[F8],
-            TZ,
-            "pg_float8_timestamptz",
-            f_to_timestamp_float,
-        ),
-        // zones and bins
-        func(
-            "timezone",
-            &[TX, TZ],
-            TS,
-            "pg_timestamptz_zone",
-            f_timestamptz_zone,
-        ),
-        func(
-            "timezone",
-            &[TX, TS],
-            TZ,
-            "pg_timestamp_zone",
-            f_timestamp_zone,
-        ),
-        func(
-            "timezone",
-            &[IV, TZ],
-            TS,
-            "pg_timestamptz_izone",
-            f_timestamptz_izone,
-        ),
-        func(
-            "timezone",
-            &[IV, TS],
-            TZ,
-            "pg_timestamp_izone",
-            f_timestamp_izone,
-        ),
-        func(
-            "date_bin",
-            &[IV, TS, TS],
-            TS,
-            "pg_timestamp_bin",
-            f_date_bin,
-        ),
-        func(
-            "date_bin",
-            &[IV, TZ, TZ],
-            TZ,
-            "pg_timestamptz_bin",
-            f_date_bin,
-        ),
-        // functions named after the types (the casts' functions)
-        func("date", &[TS], D, "pg_fn_timestamp_date", f_timestamp_date),
-        stable(func(
-            "date",
-            &[TZ],
-            D,
-            "pg_fn_timestamptz_date",
-            f_timestamptz_date,
-        )),
-        func("time", &[TS], T, "pg_fn_timestamp_time", f_timestamp_time),
-        stable(func(
-            "time",
-            &[TZ],
-            T,
-            "pg_fn_timestamptz_time",
-            f_timestamptz_time,
-        )),
-        func("time", &[IV], T, "pg_fn_interval_time", f_interval_time),
-        func("time", &[T, I4], T, "pg_fn_time_scale", f_time_scale),
-        func(
-            "timestamp",
-            &[D],
-            TS,
-            "pg_fn_date_timestamp",
-            f_date_timestamp,
-        ),
-        func(
-            "timestamp",
-            &[D, T],
-            TS,
-            "pg_fn_datetime_timestamp",
-            f_date_time_timestamp,
-        ),
-        stable(func(
-            "timestamp",
-            &[TZ],
-            TS,
-            "pg_fn_timestamptz_timestamp",
-            f_timestamptz_timestamp,
-        )),
-        func(
-            "timestamp",
-            &[TS, I4],
-            TS,
-            "pg_fn_timestamp_scale",
-            f_timestamp_scale,
-        ),
-        stable(func(
-            "timestamptz",
-            &[D],
-            TZ,
-            "pg_fn_date_timestamptz",
-            f_date_timestamptz,
-        )),
-        stable(func(
-            "timestamptz",
-            &[D, T],
-            TZ,
-            "pg_fn_datetime_timestamptz",
-            f_date_time_timestamptz,
-        )),
-        stable(func(
-            "timestamptz",
-            &[TS],
-            TZ,
-            "pg_fn_timestamp_timestamptz",
-            f_timestamp_timestamptz,
-        )),
-        func(
-            "timestamptz",
-            &[TZ, I4],
-            TZ,
-            "pg_fn_timestamptz_scale",
-            f_timestamp_scale,
-        ),
-        func("interval", &[T], IV, "pg_fn_time_interval", f_time_interval),
-        func(
-            "interval",
-            &[IV, I4],
-            IV,
-            "pg_fn_interval_scale",
-            f_interval_scale,
-        ),
-        // formatting
-        stable(func(
-            "to_char",
-            &[TS, TX],
-            TX,
-            "pg_timestamp_to_char",
-            to_char::f_timestamp_to_char,
-        )),
-        stable(func(
-            "to_char",
-            &[TZ, TX],
-            TX,
-            "pg_timestamptz_to_char",
-            to_char::f_timestamptz_to_char,
-        )),
-        stable(func(
-            "to_char",
-            &[IV, TX],
-            TX,
-            "pg_interval_to_char",
-            to_char::f_interval_to_char,
-        )),
-        stable(func(
-            "to_date",
-            &[TX, TX],
-            D,
-            "pg_to_date",
-            to_char::f_to_date,
-        )),
-        stable(func(
-            "to_timestamp",
-            &[TX, TX],
-            TZ,
-            "pg_to_timestamp",
-            to_char::f_to_timestamp,
-        )),
-        // series
-        table(
-            "generate_series",
-            &[TS, TS, IV],
-            TS,
-            "pg_generate_series_timestamp",
-            t_series_ts,
-            Volatility::Immutable,
-        ),
-        table(
-            "generate_series",
-            &[TZ, TZ, IV],
-            TZ,
-            "pg_generate_series_timestamptz",
-            t_series_tz,
-            Volatility::Stable,
-        ),
-    ]
-};
-
-const fn s_(s: &'static [Builtin; 30], i: usize) -> Builtin {
-    let b = &s[i];
-    Builtin {
-        name: b.name,
-        kind: b.kind,
-        args: b.args,
-        variadic: b.variadic,
-        ret: b.ret,
-        out_columns: b.out_columns,
-        strict: b.strict,
-        volatility: b.volatility,
-        imp: b.imp,
-    }
-}
-
-const fn cast(
-    from: Type,
-    to: Type,
-    context: CastContext,
-    symbol: &'static str,
-    f: ScalarFn,
-    with_typmod: bool,
-) -> CastDef {
-    CastDef {
-        from,
-        to,
-        context,
-        imp: CastImp::Func {
-            symbol,
-            f,
-            with_typmod,
-        },
-    }
-}
+/// Every other function and operator of this module.
+pub static FUNCTIONS: &[Builtin] = &[
+    // cross-type comparisons
+    op("=", &[D, TS], B, "pg_date_eq_timestamp", date_eq_ts),
+    op("<>", &[D, TS], B, "pg_date_ne_timestamp", date_ne_ts),
+    op("<", &[D, TS], B, "pg_date_lt_timestamp", date_lt_ts),
+    op("<=", &[D, TS], B, "pg_date_le_timestamp", date_le_ts),
+    op(">", &[D, TS], B, "pg_date_gt_timestamp", date_gt_ts),
+    op(">=", &[D, TS], B, "pg_date_ge_timestamp", date_ge_ts),
+    op("=", &[TS, D], B, "pg_timestamp_eq_date", ts_eq_date),
+    op("<>", &[TS, D], B, "pg_timestamp_ne_date", ts_ne_date),
+    op("<", &[TS, D], B, "pg_timestamp_lt_date", ts_lt_date),
+    op("<=", &[TS, D], B, "pg_timestamp_le_date", ts_le_date),
+    op(">", &[TS, D], B, "pg_timestamp_gt_date", ts_gt_date),
+    op(">=", &[TS, D], B, "pg_timestamp_ge_date", ts_ge_date),
+    stable(op("=", &[D, TZ], B, "pg_date_eq_timestamptz", date_eq_tz)),
+    stable(op("<>", &[D, TZ], B, "pg_date_ne_timestamptz", date_ne_tz)),
+    stable(op("<", &[D, TZ], B, "pg_date_lt_timestamptz", date_lt_tz)),
+    stable(op("<=", &[D, TZ], B, "pg_date_le_timestamptz", date_le_tz)),
+    stable(op(">", &[D, TZ], B, "pg_date_gt_timestamptz", date_gt_tz)),
+    stable(op(">=", &[D, TZ], B, "pg_date_ge_timestamptz", date_ge_tz)),
+    stable(op("=", &[TZ, D], B, "pg_timestamptz_eq_date", tz_eq_date)),
+    stable(op("<>", &[TZ, D], B, "pg_timestamptz_ne_date", tz_ne_date)),
+    stable(op("<", &[TZ, D], B, "pg_timestamptz_lt_date", tz_lt_date)),
+    stable(op("<=", &[TZ, D], B, "pg_timestamptz_le_date", tz_le_date)),
+    stable(op(">", &[TZ, D], B, "pg_timestamptz_gt_date", tz_gt_date)),
+    stable(op(">=", &[TZ, D], B, "pg_timestamptz_ge_date", tz_ge_date)),
+    stable(op(
+        "=",
+        &[TS, TZ],
+        B,
+        "pg_timestamp_eq_timestamptz",
+        ts_eq_tz,
+    )),
+    stable(op(
+        "<>",
+        &[TS, TZ],
+        B,
+        "pg_timestamp_ne_timestamptz",
+        ts_ne_tz,
+    )),
+    stable(op(
+        "<",
+        &[TS, TZ],
+        B,
+        "pg_timestamp_lt_timestamptz",
+        ts_lt_tz,
+    )),
+    stable(op(
+        "<=",
+        &[TS, TZ],
+        B,
+        "pg_timestamp_le_timestamptz",
+        ts_le_tz,
+    )),
+    stable(op(
+        ">",
+        &[TS, TZ],
+        B,
+        "pg_timestamp_gt_timestamptz",
+        ts_gt_tz,
+    )),
+    stable(op(
+        ">=",
+        &[TS, TZ],
+        B,
+        "pg_timestamp_ge_timestamptz",
+        ts_ge_tz,
+    )),
+    stable(op(
+        "=",
+        &[TZ, TS],
+        B,
+        "pg_timestamptz_eq_timestamp",
+        tz_eq_ts,
+    )),
+    stable(op(
+        "<>",
+        &[TZ, TS],
+        B,
+        "pg_timestamptz_ne_timestamp",
+        tz_ne_ts,
+    )),
+    stable(op(
+        "<",
+        &[TZ, TS],
+        B,
+        "pg_timestamptz_lt_timestamp",
+        tz_lt_ts,
+    )),
+    stable(op(
+        "<=",
+        &[TZ, TS],
+        B,
+        "pg_timestamptz_le_timestamp",
+        tz_le_ts,
+    )),
+    stable(op(
+        ">",
+        &[TZ, TS],
+        B,
+        "pg_timestamptz_gt_timestamp",
+        tz_gt_ts,
+    )),
+    stable(op(
+        ">=",
+        &[TZ, TS],
+        B,
+        "pg_timestamptz_ge_timestamp",
+        tz_ge_ts,
+    )),
+    // arithmetic
+    op("+", &[D, I4], D, "pg_date_pli", f_date_pli),
+    op("+", &[I4, D], D, "pg_integer_pl_date", f_int_pl_date),
+    op("-", &[D, I4], D, "pg_date_mii", f_date_mii),
+    op("-", &[D, D], I4, "pg_date_mi", f_date_mi),
+    op("+", &[D, IV], TS, "pg_date_pl_interval", f_date_pl_iv),
+    op("+", &[IV, D], TS, "pg_interval_pl_date", f_iv_pl_date),
+    op("-", &[D, IV], TS, "pg_date_mi_interval", f_date_mi_iv),
+    op("+", &[D, T], TS, "pg_datetime_pl", f_date_time_timestamp),
+    op("+", &[T, D], TS, "pg_timedate_pl", f_time_date_timestamp),
+    op("+", &[TS, IV], TS, "pg_timestamp_pl_interval", f_ts_pl_iv),
+    op("+", &[IV, TS], TS, "pg_interval_pl_timestamp", f_iv_pl_ts),
+    op("-", &[TS, IV], TS, "pg_timestamp_mi_interval", f_ts_mi_iv),
+    stable(op(
+        "+",
+        &[TZ, IV],
+        TZ,
+        "pg_timestamptz_pl_interval",
+        f_tz_pl_iv,
+    )),
+    stable(op(
+        "+",
+        &[IV, TZ],
+        TZ,
+        "pg_interval_pl_timestamptz",
+        f_iv_pl_tz,
+    )),
+    stable(op(
+        "-",
+        &[TZ, IV],
+        TZ,
+        "pg_timestamptz_mi_interval",
+        f_tz_mi_iv,
+    )),
+    op("-", &[TS, TS], IV, "pg_timestamp_mi", f_ts_mi),
+    op("-", &[TZ, TZ], IV, "pg_timestamptz_mi", f_ts_mi),
+    op("+", &[IV, IV], IV, "pg_interval_pl", f_iv_pl),
+    op("-", &[IV, IV], IV, "pg_interval_mi", f_iv_mi),
+    op("-", &[IV], IV, "pg_interval_um", f_iv_um),
+    op("*", &[IV, F8], IV, "pg_interval_mul", f_iv_mul),
+    op("*", &[F8, IV], IV, "pg_mul_d_interval", f_mul_iv),
+    op("/", &[IV, F8], IV, "pg_interval_div", f_iv_div),
+    op("+", &[T, IV], T, "pg_time_pl_interval", f_time_pl_iv),
+    op("+", &[IV, T], T, "pg_interval_pl_time", f_iv_pl_time),
+    op("-", &[T, IV], T, "pg_time_mi_interval", f_time_mi_iv),
+    op("-", &[T, T], IV, "pg_time_mi_time", f_time_mi_time),
+    // current time
+    stable(func("now", &[], TZ, "pg_now", f_now)),
+    stable(func(
+        "transaction_timestamp",
+        &[],
+        TZ,
+        "pg_transaction_timestamp",
+        f_now,
+    )),
+    stable(func(
+        "current_timestamp",
+        &[],
+        TZ,
+        "pg_current_timestamp",
+        f_now,
+    )),
+    stable(func(
+        "current_timestamp",
+        &[I4],
+        TZ,
+        "pg_current_timestamp_p",
+        f_current_timestamp_p,
+    )),
+    stable(func(
+        "statement_timestamp",
+        &[],
+        TZ,
+        "pg_statement_timestamp",
+        f_statement_timestamp,
+    )),
+    volatile(func(
+        "clock_timestamp",
+        &[],
+        TZ,
+        "pg_clock_timestamp",
+        f_clock_timestamp,
+    )),
+    volatile(func("timeofday", &[], TX, "pg_timeofday", f_timeofday)),
+    stable(func(
+        "current_date",
+        &[],
+        D,
+        "pg_current_date",
+        f_current_date,
+    )),
+    stable(func(
+        "localtimestamp",
+        &[],
+        TS,
+        "pg_localtimestamp",
+        f_localtimestamp,
+    )),
+    stable(func(
+        "localtimestamp",
+        &[I4],
+        TS,
+        "pg_localtimestamp_p",
+        f_localtimestamp_p,
+    )),
+    stable(func("localtime", &[], T, "pg_localtime", f_localtime)),
+    stable(func("localtime", &[I4], T, "pg_localtime_p", f_localtime_p)),
+    // date_trunc
+    func(
+        "date_trunc",
+        &[TX, TS],
+        TS,
+        "pg_timestamp_trunc",
+        f_timestamp_trunc,
+    ),
+    stable(func(
+        "date_trunc",
+        &[TX, TZ],
+        TZ,
+        "pg_timestamptz_trunc",
+        f_timestamptz_trunc,
+    )),
+    stable(func(
+        "date_trunc",
+        &[TX, TZ, TX],
+        TZ,
+        "pg_timestamptz_trunc_zone",
+        f_timestamptz_trunc_zone,
+    )),
+    func(
+        "date_trunc",
+        &[TX, IV],
+        IV,
+        "pg_interval_trunc",
+        f_interval_trunc,
+    ),
+    // date_part (float8) and extract (numeric)
+    func(
+        "date_part",
+        &[TX, TS],
+        F8,
+        "pg_date_part_timestamp",
+        f_date_part_ts,
+    ),
+    stable(func(
+        "date_part",
+        &[TX, TZ],
+        F8,
+        "pg_date_part_timestamptz",
+        f_date_part_tz,
+    )),
+    func(
+        "date_part",
+        &[TX, D],
+        F8,
+        "pg_date_part_date",
+        f_date_part_date,
+    ),
+    func(
+        "date_part",
+        &[TX, T],
+        F8,
+        "pg_date_part_time",
+        f_date_part_time,
+    ),
+    func(
+        "date_part",
+        &[TX, IV],
+        F8,
+        "pg_date_part_interval",
+        f_date_part_iv,
+    ),
+    func(
+        "extract",
+        &[TX, TS],
+        NUM,
+        "pg_extract_timestamp",
+        f_extract_ts,
+    ),
+    stable(func(
+        "extract",
+        &[TX, TZ],
+        NUM,
+        "pg_extract_timestamptz",
+        f_extract_tz,
+    )),
+    func("extract", &[TX, D], NUM, "pg_extract_date", f_extract_date),
+    func("extract", &[TX, T], NUM, "pg_extract_time", f_extract_time),
+    func(
+        "extract",
+        &[TX, IV],
+        NUM,
+        "pg_extract_interval",
+        f_extract_iv,
+    ),
+    // age, justify, isfinite
+    func("age", &[TS, TS], IV, "pg_timestamp_age", f_age_ts),
+    func("age", &[TZ, TZ], IV, "pg_timestamptz_age", f_age_tz),
+    stable(func("age", &[TS], IV, "pg_timestamp_age_today", f_age_ts1)),
+    stable(func(
+        "age",
+        &[TZ],
+        IV,
+        "pg_timestamptz_age_today",
+        f_age_tz1,
+    )),
+    func("justify_days", &[IV], IV, "pg_justify_days", f_justify_days),
+    func(
+        "justify_hours",
+        &[IV],
+        IV,
+        "pg_justify_hours",
+        f_justify_hours,
+    ),
+    func(
+        "justify_interval",
+        &[IV],
+        IV,
+        "pg_justify_interval",
+        f_justify_interval,
+    ),
+    func("isfinite", &[D], B, "pg_date_finite", f_isfinite_date),
+    func("isfinite", &[TS], B, "pg_timestamp_finite", f_isfinite_ts),
+    func("isfinite", &[TZ], B, "pg_timestamptz_finite", f_isfinite_ts),
+    func("isfinite", &[IV], B, "pg_interval_finite", f_isfinite_iv),
+    // constructors
+    func("make_date", &[I4, I4, I4], D, "pg_make_date", f_make_date),
+    func("make_time", &[I4, I4, F8], T, "pg_make_time", f_make_time),
+    func(
+        "make_timestamp",
+        &[I4, I4, I4, I4, I4, F8],
+        TS,
+        "pg_make_timestamp",
+        f_make_timestamp,
+    ),
+    stable(func(
+        "make_timestamptz",
+        &[I4, I4, I4, I4, I4, F8],
+        TZ,
+        "pg_make_timestamptz",
+        f_make_timestamptz,
+    )),
+    stable(func(
+        "make_timestamptz",
+        &[I4, I4, I4, I4, I4, F8, TX],
+        TZ,
+        "pg_make_timestamptz_at_zone",
+        f_make_timestamptz_zone,
+    )),
+    func(
+        "make_interval",
+        &[I4, I4, I4, I4, I4, I4, F8],
+        IV,
+        "pg_make_interval",
+        f_make_interval,
+    ),
+    func(
+        "to_timestamp",
+        &[F8],
+        TZ,
+        "pg_float8_timestamptz",
+        f_to_timestamp_float,
+    ),
+    // zones and bins
+    func(
+        "timezone",
+        &[TX, TZ],
+        TS,
+        "pg_timestamptz_zone",
+        f_timestamptz_zone,
+    ),
+    func(
+        "timezone",
+        &[TX, TS],
+        TZ,
+        "pg_timestamp_zone",
+        f_timestamp_zone,
+    ),
+    func(
+        "timezone",
+        &[IV, TZ],
+        TS,
+        "pg_timestamptz_izone",
+        f_timestamptz_izone,
+    ),
+    func(
+        "timezone",
+        &[IV, TS],
+        TZ,
+        "pg_timestamp_izone",
+        f_timestamp_izone,
+    ),
+    func(
+        "date_bin",
+        &[IV, TS, TS],
+        TS,
+        "pg_timestamp_bin",
+        f_date_bin,
+    ),
+    func(
+        "date_bin",
+        &[IV, TZ, TZ],
+        TZ,
+        "pg_timestamptz_bin",
+        f_date_bin,
+    ),
+    // functions named after the types (the casts' functions)
+    func("date", &[TS], D, "pg_fn_timestamp_date", f_timestamp_date),
+    stable(func(
+        "date",
+        &[TZ],
+        D,
+        "pg_fn_timestamptz_date",
+        f_timestamptz_date,
+    )),
+    func("time", &[TS], T, "pg_fn_timestamp_time", f_timestamp_time),
+    stable(func(
+        "time",
+        &[TZ],
+        T,
+        "pg_fn_timestamptz_time",
+        f_timestamptz_time,
+    )),
+    func("time", &[IV], T, "pg_fn_interval_time", f_interval_time),
+    func("time", &[T, I4], T, "pg_fn_time_scale", f_time_scale),
+    func(
+        "timestamp",
+        &[D],
+        TS,
+        "pg_fn_date_timestamp",
+        f_date_timestamp,
+    ),
+    func(
+        "timestamp",
+        &[D, T],
+        TS,
+        "pg_fn_datetime_timestamp",
+        f_date_time_timestamp,
+    ),
+    stable(func(
+        "timestamp",
+        &[TZ],
+        TS,
+        "pg_fn_timestamptz_timestamp",
+        f_timestamptz_timestamp,
+    )),
+    func(
+        "timestamp",
+        &[TS, I4],
+        TS,
+        "pg_fn_timestamp_scale",
+        f_timestamp_scale,
+    ),
+    stable(func(
+        "timestamptz",
+        &[D],
+        TZ,
+        "pg_fn_date_timestamptz",
+        f_date_timestamptz,
+    )),
+    stable(func(
+        "timestamptz",
+        &[D, T],
+        TZ,
+        "pg_fn_datetime_timestamptz",
+        f_date_time_timestamptz,
+    )),
+    stable(func(
+        "timestamptz",
+        &[TS],
+        TZ,
+        "pg_fn_timestamp_timestamptz",
+        f_timestamp_timestamptz,
+    )),
+    func(
+        "timestamptz",
+        &[TZ, I4],
+        TZ,
+        "pg_fn_timestamptz_scale",
+        f_timestamp_scale,
+    ),
+    func("interval", &[T], IV, "pg_fn_time_interval", f_time_interval),
+    func(
+        "interval",
+        &[IV, I4],
+        IV,
+        "pg_fn_interval_scale",
+        f_interval_scale,
+    ),
+    // formatting
+    stable(func(
+        "to_char",
+        &[TS, TX],
+        TX,
+        "pg_timestamp_to_char",
+        to_char::f_timestamp_to_char,
+    )),
+    stable(func(
+        "to_char",
+        &[TZ, TX],
+        TX,
+        "pg_timestamptz_to_char",
+        to_char::f_timestamptz_to_char,
+    )),
+    stable(func(
+        "to_char",
+        &[IV, TX],
+        TX,
+        "pg_interval_to_char",
+        to_char::f_interval_to_char,
+    )),
+    stable(func(
+        "to_date",
+        &[TX, TX],
+        D,
+        "pg_to_date",
+        to_char::f_to_date,
+    )),
+    stable(func(
+        "to_timestamp",
+        &[TX, TX],
+        TZ,
+        "pg_to_timestamp",
+        to_char::f_to_timestamp,
+    )),
+    // series
+    srf(
+        "generate_series",
+        &[TS, TS, IV],
+        TS,
+        "pg_generate_series_timestamp",
+        t_series_ts,
+    ),
+    stable(srf(
+        "generate_series",
+        &[TZ, TZ, IV],
+        TZ,
+        "pg_generate_series_timestamptz",
+        t_series_tz,
+    )),
+];
 
 use CastContext::{Assignment as A, Implicit as I};
 
 pub static CASTS: &[CastDef] = &[
-    cast(D, TS, I, "pg_date_timestamp", f_date_timestamp, false),
-    cast(D, TZ, I, "pg_date_timestamptz", f_date_timestamptz, false),
-    cast(T, T, I, "pg_time_scale", f_time_scale, true),
-    cast(T, IV, I, "pg_time_interval", f_time_interval, false),
-    cast(TS, D, A, "pg_timestamp_date", f_timestamp_date, false),
-    cast(TS, T, A, "pg_timestamp_time", f_timestamp_time, false),
-    cast(TS, TS, I, "pg_timestamp_scale", f_timestamp_scale, true),
+    cast_fn(D, TS, I, "pg_date_timestamp", f_date_timestamp),
+    cast_fn(D, TZ, I, "pg_date_timestamptz", f_date_timestamptz),
+    cast(T, T, I, by_typmod_fn("pg_time_scale", f_time_scale)),
+    cast_fn(T, IV, I, "pg_time_interval", f_time_interval),
+    cast_fn(TS, D, A, "pg_timestamp_date", f_timestamp_date),
+    cast_fn(TS, T, A, "pg_timestamp_time", f_timestamp_time),
     cast(
+        TS,
+        TS,
+        I,
+        by_typmod_fn("pg_timestamp_scale", f_timestamp_scale),
+    ),
+    cast_fn(
         TS,
         TZ,
         I,
         "pg_timestamp_timestamptz",
         f_timestamp_timestamptz,
-        false,
     ),
-    cast(TZ, D, A, "pg_timestamptz_date", f_timestamptz_date, false),
-    cast(TZ, T, A, "pg_timestamptz_time", f_timestamptz_time, false),
-    cast(
+    cast_fn(TZ, D, A, "pg_timestamptz_date", f_timestamptz_date),
+    cast_fn(TZ, T, A, "pg_timestamptz_time", f_timestamptz_time),
+    cast_fn(
         TZ,
         TS,
         A,
         "pg_timestamptz_timestamp",
         f_timestamptz_timestamp,
-        false,
     ),
-    cast(TZ, TZ, I, "pg_timestamptz_scale", f_timestamp_scale, true),
-    cast(IV, T, A, "pg_interval_time", f_interval_time, false),
-    cast(IV, IV, I, "pg_interval_scale", f_interval_scale, true),
+    cast(
+        TZ,
+        TZ,
+        I,
+        by_typmod_fn("pg_timestamptz_scale", f_timestamp_scale),
+    ),
+    cast_fn(IV, T, A, "pg_interval_time", f_interval_time),
+    cast(
+        IV,
+        IV,
+        I,
+        by_typmod_fn("pg_interval_scale", f_interval_scale),
+    ),
 ];
 
 #[cfg(test)]

@@ -32,6 +32,7 @@ use calendar::{
 use interval::Interval;
 use parse::{DATE_BUFLEN, Kind};
 
+pub use funcs::COMPARISONS;
 pub static FUNCTIONS: &[Builtin] = funcs::FUNCTIONS;
 pub static CASTS: &[CastDef] = funcs::CASTS;
 

@@ -508,7 +508,7 @@ pub struct Decoded {
 
 /// Parses a signed decimal integer prefix as C's `strtol` does: returns the value (or
 /// overflow) and the number of bytes read (0 when there are no digits).
-fn strtol(s: &str) -> (Option<i64>, usize) {
+pub(super) fn strtol(s: &str) -> (Option<i64>, usize) {
     let b = s.as_bytes();
     let mut i = 0;
     let neg = match b.first() {
@@ -564,7 +564,7 @@ pub fn parse_fraction(s: &str) -> DtResult<f64> {
         .map_err(|_| DtErr::BadFormat)
 }
 
-fn parse_fsec(s: &str) -> DtResult<i64> {
+pub(super) fn parse_fsec(s: &str) -> DtResult<i64> {
     let f = parse_fraction(s)?;
     #[expect(clippy::cast_possible_truncation, reason = "0 <= f < 1")]
     Ok((f * 1e6).round_ties_even() as i64)
@@ -605,8 +605,9 @@ pub fn decode_timezone(s: &str) -> DtResult<i32> {
     Ok(if neg { -(tz as i32) } else { tz as i32 })
 }
 
-/// h:m[:s[.f]] for timestamps (PostgreSQL's `DecodeTime` over the full range).
-fn decode_time(s: &str, tm: &mut Tm) -> DtResult<u32> {
+/// `h:m[:s[.f]]`, or `m:s.f` (and with `minute_to_second` also `m:s`, an interval's `MINUTE
+/// TO SECOND`): (hours, minutes, seconds, microseconds), every field but the hours in range.
+pub(super) fn decode_hms(s: &str, minute_to_second: bool) -> DtResult<(i64, i64, i64, i64)> {
     let (hour, n) = match strtol(s) {
         (Some(v), n) => (v, n),
         (None, _) => return Err(DtErr::FieldOverflow),
@@ -615,12 +616,23 @@ fn decode_time(s: &str, tm: &mut Tm) -> DtResult<u32> {
     let (min, n) = strtoint(cp)?;
     let cp = &cp[n..];
     let (mut h, mut m, mut sec, mut fsec) = (hour, min, 0, 0);
+    // The first two numbers were minutes and seconds.
+    let shift = |h: &mut i64, m: &mut i64, sec: &mut i64| {
+        if i32::try_from(*h).is_err() {
+            return Err(DtErr::FieldOverflow);
+        }
+        *sec = *m;
+        *m = *h;
+        *h = 0;
+        Ok(())
+    };
     if cp.is_empty() {
+        if minute_to_second {
+            shift(&mut h, &mut m, &mut sec)?;
+        }
     } else if cp.starts_with('.') {
         fsec = parse_fsec(cp)?;
-        sec = m;
-        m = h;
-        h = 0;
+        shift(&mut h, &mut m, &mut sec)?;
     } else if let Some(after) = cp.strip_prefix(':') {
         let (sx, n) = strtoint(after)?;
         sec = sx;
@@ -640,6 +652,12 @@ fn decode_time(s: &str, tm: &mut Tm) -> DtResult<u32> {
     {
         return Err(DtErr::FieldOverflow);
     }
+    Ok((h, m, sec, fsec))
+}
+
+/// h:m[:s[.f]] for timestamps (PostgreSQL's `DecodeTime` over the full range).
+fn decode_time(s: &str, tm: &mut Tm) -> DtResult<u32> {
+    let (h, m, sec, fsec) = decode_hms(s, false)?;
     if i32::try_from(h).is_err() {
         return Err(DtErr::FieldOverflow);
     }
@@ -948,6 +966,62 @@ fn zone_by_name(name: &str) -> Option<TimeZone> {
 
 /// Interprets fields as a date and time (PostgreSQL's `DecodeDateTime`). A string that has
 /// only a time is `BadFormat` (as all of PostgreSQL's callers treat it).
+/// A time zone abbreviation's field: a fixed offset (daylight or not) into `tz`, or a zone's
+/// abbreviation into `dynamic`, resolved once the date is known. Returns the field's mask.
+fn abbrev_field(
+    a: Abbrev,
+    s: &str,
+    tz: &mut i32,
+    dynamic: &mut Option<(String, TimeZone)>,
+) -> DtResult<u32> {
+    Ok(match a {
+        Abbrev::Fixed(off, dst) => {
+            *tz = off;
+            if dst { M_DTZ | M_TZ } else { M_TZ }
+        }
+        Abbrev::Dynamic(zone) => {
+            *dynamic = Some((s.to_string(), load_dynamic(zone)?));
+            M_DYNTZ | M_TZ
+        }
+    })
+}
+
+/// A modifier word both decoders read alike: a daylight-saving shift added to `tz`, AM/PM
+/// into `mer` (whether PM), AD/BC into `bc` (whether BC). Returns the field's mask (0 for any
+/// other word).
+fn modifier_field(tok: Tok, tz: &mut i32, mer: &mut Option<bool>, bc: &mut bool) -> u32 {
+    match tok {
+        Tok::DstMod(v) => {
+            *tz = tz.saturating_add(v);
+            M_DTZMOD | M_DTZ
+        }
+        Tok::AmPm(pm) => {
+            *mer = Some(pm);
+            M_AMPM
+        }
+        Tok::AdBc(is_bc) => {
+            *bc = is_bc;
+            M_ADBC
+        }
+        _ => 0,
+    }
+}
+
+/// AM (`pm` false) or PM applied to a 12-hour clock's hour.
+fn apply_meridian(mer: Option<bool>, tm: &mut Tm) -> DtResult<()> {
+    if let Some(pm) = mer {
+        if tm.hour > 12 {
+            return Err(DtErr::FieldOverflow);
+        }
+        if !pm && tm.hour == 12 {
+            tm.hour = 0;
+        } else if pm && tm.hour != 12 {
+            tm.hour += 12;
+        }
+    }
+    Ok(())
+}
+
 pub fn decode_datetime(fields: &[Field], env: &Env) -> DtResult<Decoded> {
     let order = env.date_order;
     let mut fmask: u32 = 0;
@@ -1044,16 +1118,7 @@ pub fn decode_datetime(fields: &[Field], env: &Env) -> DtResult<Decoded> {
             }
             Ft::Str | Ft::Special => {
                 if let Some(a) = abbrevs::lookup(s) {
-                    match a {
-                        Abbrev::Fixed(off, dst) => {
-                            tz = off;
-                            tmask = if dst { M_DTZ | M_TZ } else { M_TZ };
-                        }
-                        Abbrev::Dynamic(zone) => {
-                            dynamic = Some((s.to_string(), load_dynamic(zone)?));
-                            tmask = M_DYNTZ | M_TZ;
-                        }
-                    }
+                    tmask = abbrev_field(a, s, &mut tz, &mut dynamic)?;
                 } else {
                     match keyword(s) {
                         Some(Tok::Ignore) => continue,
@@ -1110,17 +1175,8 @@ pub fn decode_datetime(fields: &[Field], env: &Env) -> DtResult<Decoded> {
                             st.tm.mon = m;
                             tmask = t;
                         }
-                        Some(Tok::DstMod(v)) => {
-                            tz = tz.saturating_add(v);
-                            tmask = M_DTZMOD | M_DTZ;
-                        }
-                        Some(Tok::AmPm(pm)) => {
-                            mer = Some(pm);
-                            tmask = M_AMPM;
-                        }
-                        Some(Tok::AdBc(is_bc)) => {
-                            bc = is_bc;
-                            tmask = M_ADBC;
+                        Some(t @ (Tok::DstMod(_) | Tok::AmPm(_) | Tok::AdBc(_))) => {
+                            tmask = modifier_field(t, &mut tz, &mut mer, &mut bc);
                         }
                         Some(Tok::Dow(_)) => tmask = M_DOW,
                         Some(Tok::Units(u)) => {
@@ -1155,16 +1211,7 @@ pub fn decode_datetime(fields: &[Field], env: &Env) -> DtResult<Decoded> {
 
     if kind == Kind::Normal {
         validate_date(fmask, isjulian, bc, &mut st)?;
-        if let Some(pm) = mer {
-            if st.tm.hour > 12 {
-                return Err(DtErr::FieldOverflow);
-            }
-            if !pm && st.tm.hour == 12 {
-                st.tm.hour = 0;
-            } else if pm && st.tm.hour != 12 {
-                st.tm.hour += 12;
-            }
-        }
+        apply_meridian(mer, &mut st.tm)?;
         if fmask & M_DATE != M_DATE {
             return Err(DtErr::BadFormat);
         }
@@ -1212,32 +1259,23 @@ fn labelled_number(
     } else if !rest.is_empty() {
         return Err(DtErr::BadFormat);
     }
+    // Stores the number in `field`; the mask of what it gave.
+    let set = |field: &mut i64, mask: u32| {
+        *field = val;
+        mask
+    };
     Ok(match p {
-        Unit::Year => {
-            st.tm.year = val;
-            M_YEAR
-        }
+        Unit::Year => set(&mut st.tm.year, M_YEAR),
         Unit::Month => {
             if fmask & M_MONTH != 0 && fmask & M_HOUR != 0 {
-                st.tm.min = val;
-                M_MINUTE
+                set(&mut st.tm.min, M_MINUTE)
             } else {
-                st.tm.mon = val;
-                M_MONTH
+                set(&mut st.tm.mon, M_MONTH)
             }
         }
-        Unit::Day => {
-            st.tm.mday = val;
-            M_DAY
-        }
-        Unit::Hour => {
-            st.tm.hour = val;
-            M_HOUR
-        }
-        Unit::Minute => {
-            st.tm.min = val;
-            M_MINUTE
-        }
+        Unit::Day => set(&mut st.tm.mday, M_DAY),
+        Unit::Hour => set(&mut st.tm.hour, M_HOUR),
+        Unit::Minute => set(&mut st.tm.min, M_MINUTE),
         Unit::Second => {
             st.tm.sec = val;
             if rest.starts_with('.') {
@@ -1360,16 +1398,7 @@ pub fn decode_time_only(fields: &[Field], env: &Env) -> DtResult<(i64, i32)> {
             }
             Ft::Str | Ft::Special => {
                 if let Some(a) = abbrevs::lookup(s) {
-                    match a {
-                        Abbrev::Fixed(off, dst) => {
-                            tz = off;
-                            tmask = if dst { M_DTZ | M_TZ } else { M_TZ };
-                        }
-                        Abbrev::Dynamic(zone) => {
-                            dynamic = Some((s.to_string(), load_dynamic(zone)?));
-                            tmask = M_DYNTZ | M_TZ;
-                        }
-                    }
+                    tmask = abbrev_field(a, s, &mut tz, &mut dynamic)?;
                 } else {
                     match keyword(s) {
                         Some(Tok::Ignore) => continue,
@@ -1387,17 +1416,8 @@ pub fn decode_time_only(fields: &[Field], env: &Env) -> DtResult<(i64, i32)> {
                             st.tm.sec = 0;
                             tmask = M_TIME | M_TZ;
                         }
-                        Some(Tok::DstMod(v)) => {
-                            tz = tz.saturating_add(v);
-                            tmask = M_DTZMOD | M_DTZ;
-                        }
-                        Some(Tok::AmPm(pm)) => {
-                            mer = Some(pm);
-                            tmask = M_AMPM;
-                        }
-                        Some(Tok::AdBc(is_bc)) => {
-                            bc = is_bc;
-                            tmask = M_ADBC;
+                        Some(t @ (Tok::DstMod(_) | Tok::AmPm(_) | Tok::AdBc(_))) => {
+                            tmask = modifier_field(t, &mut tz, &mut mer, &mut bc);
                         }
                         Some(Tok::Units(u)) => {
                             tmask = 0;
@@ -1427,16 +1447,7 @@ pub fn decode_time_only(fields: &[Field], env: &Env) -> DtResult<(i64, i32)> {
     }
 
     validate_date(fmask, isjulian, bc, &mut st)?;
-    if let Some(pm) = mer {
-        if st.tm.hour > 12 {
-            return Err(DtErr::FieldOverflow);
-        }
-        if !pm && st.tm.hour == 12 {
-            st.tm.hour = 0;
-        } else if pm && st.tm.hour != 12 {
-            st.tm.hour += 12;
-        }
-    }
+    apply_meridian(mer, &mut st.tm)?;
     let tm = st.tm;
     if time_overflows(tm.hour, tm.min, tm.sec, tm.usec) {
         return Err(DtErr::FieldOverflow);
@@ -1503,32 +1514,36 @@ mod tests {
 
     #[test]
     fn tokenizer_types_fields() {
-        assert_eq!(
-            fields("2024-01-31 12:34:56.789+02"),
-            vec![
-                (Ft::Date, "2024-01-31".into()),
-                (Ft::Time, "12:34:56.789".into()),
-                (Ft::Tz, "+02".into())
-            ]
-        );
-        assert_eq!(
-            fields("Jan 31, 2024 America/New_York"),
-            vec![
-                (Ft::Str, "jan".into()),
-                (Ft::Number, "31".into()),
-                (Ft::Number, "2024".into()),
-                (Ft::Date, "america/new_york".into())
-            ]
-        );
-        assert_eq!(
-            fields("2024jan31"),
-            vec![
-                (Ft::Number, "2024".into()),
-                (Ft::Str, "jan".into()),
-                (Ft::Number, "31".into())
-            ]
-        );
-        assert_eq!(fields("-infinity"), vec![(Ft::Special, "-infinity".into())]);
+        for (input, expected) in [
+            (
+                "2024-01-31 12:34:56.789+02",
+                &[
+                    (Ft::Date, "2024-01-31"),
+                    (Ft::Time, "12:34:56.789"),
+                    (Ft::Tz, "+02"),
+                ][..],
+            ),
+            (
+                "Jan 31, 2024 America/New_York",
+                &[
+                    (Ft::Str, "jan"),
+                    (Ft::Number, "31"),
+                    (Ft::Number, "2024"),
+                    (Ft::Date, "america/new_york"),
+                ],
+            ),
+            (
+                "2024jan31",
+                &[(Ft::Number, "2024"), (Ft::Str, "jan"), (Ft::Number, "31")],
+            ),
+            ("-infinity", &[(Ft::Special, "-infinity")]),
+        ] {
+            let expected: Vec<(Ft, String)> = expected
+                .iter()
+                .map(|(ft, s)| (*ft, (*s).to_string()))
+                .collect();
+            assert_eq!(fields(input), expected, "{input}");
+        }
         assert!(tokenize("ä", DATE_BUFLEN).is_err());
         assert!(tokenize(&"1 ".repeat(30), DATE_BUFLEN).is_err());
         assert!(tokenize(&"1".repeat(200), DATE_BUFLEN).is_err());

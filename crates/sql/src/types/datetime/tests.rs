@@ -478,14 +478,16 @@ const TS: Type = Type::TIMESTAMP;
 const TZ: Type = Type::TIMESTAMPTZ;
 const IV: Type = Type::INTERVAL;
 
-fn env_for(settings: &[&str]) -> Env {
+/// A session with the given settings: `tz=ZONE`, `ds=STYLE[,ORDER]`, `is=INTERVALSTYLE` (also
+/// for the catalog functions' tests).
+pub(super) fn env_for(settings: &[&str]) -> Env {
     let mut env = Env::default();
     for s in settings {
         if let Some(z) = s.strip_prefix("tz=") {
             env.timezone = TimeZone::parse(z).unwrap();
         } else if let Some(d) = s.strip_prefix("ds=") {
             for part in d.split(',') {
-                match part.trim() {
+                match part.trim().to_ascii_lowercase().as_str() {
                     "iso" => env.date_style = DateStyle::Iso,
                     "postgres" => env.date_style = DateStyle::Postgres,
                     "sql" => env.date_style = DateStyle::Sql,
@@ -881,19 +883,24 @@ const IO_CASES: &[IoCase] = &[
 
 #[test]
 fn inputs_match_postgresql() {
-    let mut failures = Vec::new();
-    for (ty, input, settings, want) in IO_CASES {
+    expect_all(IO_CASES.iter().map(|(ty, input, settings, want)| {
         let env = env_for(settings);
         let got = match crate::types::io::input(*ty, &env, input, -1) {
             Ok(v) => crate::types::io::output(*ty, &env, &v).unwrap_or_default(),
             Err(e) => format!("ERROR {}: {}", e.sqlstate, e.message),
         };
-        if got != *want {
-            failures.push(format!(
-                "{ty:?} {input:?} {settings:?}\n   got: {got}\n  want: {want}"
-            ));
-        }
-    }
+        (format!("{ty:?} {input:?} {settings:?}"), got, *want)
+    }));
+}
+
+/// Checks every case — what it is, what minipg gave, what PostgreSQL 15 gave — and fails with
+/// all the mismatches at once.
+pub(super) fn expect_all(results: impl IntoIterator<Item = (String, String, &'static str)>) {
+    let failures: Vec<String> = results
+        .into_iter()
+        .filter(|(_, got, want)| got != want)
+        .map(|(case, got, want)| format!("{case}\n   got: {got}\n  want: {want}"))
+        .collect();
     assert!(
         failures.is_empty(),
         "{} failures:\n{}",

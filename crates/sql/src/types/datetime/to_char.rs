@@ -402,6 +402,39 @@ fn pad(w: usize, fm: bool, neg: bool, v: i64) -> String {
     }
 }
 
+/// A month or day name as its pattern `key` asks for it: in full (blank-padded to 9 unless
+/// `no_pad`) or its first three letters, in capitals (`MONTH`, `DY`), capitalized (`Month`)
+/// or in small letters (`month`).
+fn calendar_name(name: &str, key: K, no_pad: bool) -> String {
+    let full = matches!(
+        key,
+        K::MONTHu | K::Monthc | K::MONTHl | K::DAYu | K::Dayc | K::DAYl
+    );
+    let name = if full { name } else { &name[..3] };
+    let name = match key {
+        K::MONTHu | K::MONu | K::DAYu | K::DYu => name.to_ascii_uppercase(),
+        K::MONTHl | K::MONl | K::DAYl | K::DYl => name.to_ascii_lowercase(),
+        _ => name.to_string(),
+    };
+    if full && !no_pad {
+        format!("{name:<9}")
+    } else {
+        name
+    }
+}
+
+/// `AD`/`BC` or `AM`/`PM` as a pattern asks for it: `words[1]` when `second`, with a dot
+/// after each letter when `dotted` (`A.D.`), in capitals when `upper`.
+fn era_or_meridian(words: [&str; 2], second: bool, dotted: bool, upper: bool) -> String {
+    let word = words[usize::from(second)];
+    let s: String = if dotted {
+        word.chars().flat_map(|c| [c, '.']).collect()
+    } else {
+        word.to_string()
+    };
+    if upper { s } else { s.to_ascii_lowercase() }
+}
+
 fn to_char_impl(t: &TmTc, fmt: &str) -> Result<String> {
     let nodes = parse_format(fmt);
     let tm = &t.tm;
@@ -423,72 +456,14 @@ fn to_char_impl(t: &TmTc, fmt: &str) -> Result<String> {
                 if t.interval {
                     return Err(invalid_for_interval());
                 }
-                let bc = tm.year <= 0;
-                match key {
-                    K::ADdot | K::BCdot => {
-                        if bc {
-                            "B.C."
-                        } else {
-                            "A.D."
-                        }
-                    }
-                    K::AD | K::BC => {
-                        if bc {
-                            "BC"
-                        } else {
-                            "AD"
-                        }
-                    }
-                    K::ADdotl | K::BCdotl => {
-                        if bc {
-                            "b.c."
-                        } else {
-                            "a.d."
-                        }
-                    }
-                    _ => {
-                        if bc {
-                            "bc"
-                        } else {
-                            "ad"
-                        }
-                    }
-                }
-                .to_string()
+                let dotted = matches!(key, K::ADdot | K::BCdot | K::ADdotl | K::BCdotl);
+                let upper = matches!(key, K::ADdot | K::AD | K::BCdot | K::BC);
+                era_or_meridian(["AD", "BC"], tm.year <= 0, dotted, upper)
             }
             K::AMdot | K::AM | K::AMdotl | K::AMl | K::PMdot | K::PM | K::PMdotl | K::PMl => {
-                let pm = tm.hour.rem_euclid(24) >= 12;
-                match key {
-                    K::AMdot | K::PMdot => {
-                        if pm {
-                            "P.M."
-                        } else {
-                            "A.M."
-                        }
-                    }
-                    K::AM | K::PM => {
-                        if pm {
-                            "PM"
-                        } else {
-                            "AM"
-                        }
-                    }
-                    K::AMdotl | K::PMdotl => {
-                        if pm {
-                            "p.m."
-                        } else {
-                            "a.m."
-                        }
-                    }
-                    _ => {
-                        if pm {
-                            "pm"
-                        } else {
-                            "am"
-                        }
-                    }
-                }
-                .to_string()
+                let dotted = matches!(key, K::AMdot | K::PMdot | K::AMdotl | K::PMdotl);
+                let upper = matches!(key, K::AMdot | K::AM | K::PMdot | K::PM);
+                era_or_meridian(["AM", "PM"], tm.hour.rem_euclid(24) >= 12, dotted, upper)
             }
             K::HH | K::HH12 => {
                 let h = if tm.hour % 12 == 0 { 12 } else { tm.hour % 12 };
@@ -556,18 +531,7 @@ fn to_char_impl(t: &TmTc, fmt: &str) -> Result<String> {
                 else {
                     continue;
                 };
-                let full = matches!(key, K::MONTHu | K::Monthc | K::MONTHl);
-                let name = if full { *name } else { &name[..3] };
-                let name = match key {
-                    K::MONTHu | K::MONu => name.to_ascii_uppercase(),
-                    K::MONTHl | K::MONl => name.to_ascii_lowercase(),
-                    _ => name.to_string(),
-                };
-                if full && !no_pad {
-                    format!("{name:<9}")
-                } else {
-                    name
-                }
+                calendar_name(name, key, no_pad)
             }
             K::MM => pad(2, fm, tm.mon < 0, tm.mon),
             K::DAYu | K::Dayc | K::DAYl | K::DYu | K::Dyc | K::DYl => {
@@ -576,18 +540,7 @@ fn to_char_impl(t: &TmTc, fmt: &str) -> Result<String> {
                 }
                 let wd = j2day(date2j(tm.year, tm.mon, tm.mday));
                 let name = DAY_NAMES[usize::try_from(wd).unwrap_or(0)];
-                let full = matches!(key, K::DAYu | K::Dayc | K::DAYl);
-                let name = if full { name } else { &name[..3] };
-                let name = match key {
-                    K::DAYu | K::DYu => name.to_ascii_uppercase(),
-                    K::DAYl | K::DYl => name.to_ascii_lowercase(),
-                    _ => name.to_string(),
-                };
-                if full && !no_pad {
-                    format!("{name:<9}")
-                } else {
-                    name
-                }
+                calendar_name(name, key, no_pad)
             }
             K::DDD => pad(3, fm, false, t.yday),
             K::IDDD => pad(3, fm, false, cal::iso_day_of_year(tm.year, tm.mon, tm.mday)),
@@ -816,40 +769,14 @@ fn skip_space(s: &str) -> &str {
     s.trim_start_matches(|c: char| c.is_ascii_whitespace())
 }
 
-/// `strtol` on `s`: (value or overflow, bytes read).
+/// `strtol` on `s` (leading white space skipped): (value or overflow, bytes read; 0 when
+/// there are no digits).
 fn strtol(s: &str) -> (Option<i64>, usize) {
     let t = skip_space(s);
-    let lead = s.len() - t.len();
-    let b = t.as_bytes();
-    let mut i = 0;
-    let neg = match b.first() {
-        Some(b'-') => {
-            i = 1;
-            true
-        }
-        Some(b'+') => {
-            i = 1;
-            false
-        }
-        _ => false,
-    };
-    let start = i;
-    let mut v: Option<i64> = Some(0);
-    while i < b.len() && b[i].is_ascii_digit() {
-        let d = i64::from(b[i] - b'0');
-        v = v.and_then(|x| x.checked_mul(10)).and_then(|x| {
-            if neg {
-                x.checked_sub(d)
-            } else {
-                x.checked_add(d)
-            }
-        });
-        i += 1;
+    match parse::strtol(t) {
+        (v, 0) => (v, 0),
+        (v, n) => (v, s.len() - t.len() + n),
     }
-    if i == start {
-        return (Some(0), 0);
-    }
-    (v, lead + i)
 }
 
 /// Reads an integer field of `len` characters (or greedily); returns the value and the
@@ -1207,6 +1134,27 @@ fn from_char(input: &str, fmt: &str) -> Result<FromChar> {
     Ok(out)
 }
 
+/// Which date fields the input gave (to check them once all are read).
+#[derive(Default)]
+struct Given {
+    year: bool,
+    month: bool,
+    day: bool,
+}
+
+impl Given {
+    /// Sets the whole date from Julian day `j`.
+    fn set_date(&mut self, tm: &mut Tm, j: i64) {
+        let (y, m, d) = j2date(j);
+        tm.year = y;
+        tm.mon = m;
+        tm.mday = d;
+        self.year = true;
+        self.month = true;
+        self.day = true;
+    }
+}
+
 /// Builds the fields from the parsed pieces (PostgreSQL's `do_to_timestamp`): the local
 /// fields, and the zone offset (seconds east) when the input gave one.
 fn do_to_timestamp(input: &str, fmt: &str) -> Result<(Tm, Option<i32>, i64)> {
@@ -1217,9 +1165,7 @@ fn do_to_timestamp(input: &str, fmt: &str) -> Result<(Tm, Option<i32>, i64)> {
         mday: 1,
         ..Tm::default()
     };
-    let mut mask_year = false;
-    let mut mask_month = false;
-    let mut mask_day = false;
+    let mut given = Given::default();
     if f.ssss != 0 {
         let x = f.ssss;
         tm.hour = x / 3600;
@@ -1273,7 +1219,7 @@ fn do_to_timestamp(input: &str, fmt: &str) -> Result<(Tm, Option<i32>, i64)> {
                 tm.year += 1;
             }
         }
-        mask_year = true;
+        given.year = true;
     } else if f.cc != 0 {
         if f.bc != 0 {
             f.cc = -f.cc;
@@ -1283,16 +1229,10 @@ fn do_to_timestamp(input: &str, fmt: &str) -> Result<(Tm, Option<i32>, i64)> {
         } else {
             f.cc * 100 + 1
         };
-        mask_year = true;
+        given.year = true;
     }
     if f.j != 0 {
-        let (y, m, d) = j2date(f.j);
-        tm.year = y;
-        tm.mon = m;
-        tm.mday = d;
-        mask_year = true;
-        mask_month = true;
-        mask_day = true;
+        given.set_date(&mut tm, f.j);
     }
     if f.ww != 0 {
         if f.mode == 2 {
@@ -1302,13 +1242,8 @@ fn do_to_timestamp(input: &str, fmt: &str) -> Result<(Tm, Option<i32>, i64)> {
             } else {
                 1
             };
-            let (y, m, d) = j2date(cal::iso_week_date_to_j(tm.year, f.ww, wd));
-            tm.year = y;
-            tm.mon = m;
-            tm.mday = d;
-            mask_year = true;
-            mask_month = true;
-            mask_day = true;
+            let j = cal::iso_week_date_to_j(tm.year, f.ww, wd);
+            given.set_date(&mut tm, j);
         } else {
             f.ddd = (f.ww - 1) * 7 + 1;
         }
@@ -1318,11 +1253,11 @@ fn do_to_timestamp(input: &str, fmt: &str) -> Result<(Tm, Option<i32>, i64)> {
     }
     if f.dd != 0 {
         tm.mday = f.dd;
-        mask_day = true;
+        given.day = true;
     }
     if f.mm != 0 {
         tm.mon = f.mm;
-        mask_month = true;
+        given.month = true;
     }
     if f.ddd != 0 && (tm.mon <= 1 || tm.mday <= 1) {
         if tm.year == 0 && f.bc == 0 {
@@ -1332,13 +1267,7 @@ fn do_to_timestamp(input: &str, fmt: &str) -> Result<(Tm, Option<i32>, i64)> {
         }
         if f.mode == 2 {
             let j0 = cal::iso_week_date_to_j(tm.year, 1, 1) - 1;
-            let (y, m, d) = j2date(j0 + f.ddd);
-            tm.year = y;
-            tm.mon = m;
-            tm.mday = d;
-            mask_year = true;
-            mask_month = true;
-            mask_day = true;
+            given.set_date(&mut tm, j0 + f.ddd);
         } else {
             let mut cum = 0;
             let mut month = 13;
@@ -1361,8 +1290,8 @@ fn do_to_timestamp(input: &str, fmt: &str) -> Result<(Tm, Option<i32>, i64)> {
             if tm.mday <= 1 {
                 tm.mday = f.ddd - before;
             }
-            mask_month = true;
-            mask_day = true;
+            given.month = true;
+            given.day = true;
         }
     }
     let mut usec = 0;
@@ -1374,14 +1303,14 @@ fn do_to_timestamp(input: &str, fmt: &str) -> Result<(Tm, Option<i32>, i64)> {
     }
     tm.usec = usec;
     let overflow = || DtErr::FieldOverflow.into_error(input, "timestamp");
-    if mask_year || mask_month || mask_day {
-        if mask_month && !(1..=12).contains(&tm.mon) {
+    if given.year || given.month || given.day {
+        if given.month && !(1..=12).contains(&tm.mon) {
             return Err(overflow());
         }
-        if mask_day && !(1..=31).contains(&tm.mday) {
+        if given.day && !(1..=31).contains(&tm.mday) {
             return Err(overflow());
         }
-        if mask_year && mask_month && mask_day && tm.mday > days_in_month(tm.year, tm.mon) {
+        if given.year && given.month && given.day && tm.mday > days_in_month(tm.year, tm.mon) {
             return Err(overflow());
         }
     }
@@ -1497,6 +1426,10 @@ mod tests {
             "0044 BC B.C. bc -01"
         );
         assert_eq!(tc(t, "FMHH12:MI am"), "1:04 pm");
+        assert_eq!(
+            tc("2024-01-31 09:00", "AD A.D. a.d. ad AM A.M. a.m. am"),
+            "AD A.D. a.d. ad AM A.M. a.m. am"
+        );
         assert_eq!(tc(t, "HH24:MI:SS.MS"), "13:04:05.678");
     }
 

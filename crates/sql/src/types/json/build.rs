@@ -16,8 +16,10 @@ use super::num;
 use super::parse::{self, Kind};
 use crate::env::{DateStyle, Env};
 use crate::error::{Result, SqlError, sqlstate};
-use crate::func::{Accumulator, arg_types};
+use crate::func::Accumulator;
+use crate::func::split_typed as types_of;
 use crate::types::array::store::{Array, text_items};
+use crate::types::text::strings::ListAgg;
 use crate::types::{Type, io};
 use crate::value::Value;
 
@@ -249,16 +251,6 @@ fn jv_dims(
     Ok(Jv::Arr(out))
 }
 
-/// The types a `typed` function was given (after its type-list argument), one per value.
-fn types_of(args: &[Value]) -> (Vec<Type>, &[Value]) {
-    let (first, rest) = args
-        .split_first()
-        .map_or((&Value::Null, args), |(f, r)| (f, r));
-    let mut types = arg_types(first);
-    types.resize(rest.len(), Type::UNKNOWN);
-    (types, rest)
-}
-
 pub fn to_json(env: &Env, args: &[Value]) -> Result<Value> {
     let (types, vals) = types_of(args);
     let mut out = String::new();
@@ -472,55 +464,12 @@ pub fn jsonb_object(_env: &Env, args: &[Value]) -> Result<Value> {
 }
 
 /// `json_agg`: the `json` texts of the rows, in a JSON array (`[1, 2, null]`).
-pub struct JsonAgg {
-    ty: Type,
-    items: VecDeque<String>,
-    /// Bytes of `items`, checked against the value limit before each element is kept.
-    bytes: usize,
-}
-
 pub fn json_agg_new(types: &[Type]) -> Box<dyn Accumulator> {
-    Box::new(JsonAgg {
-        ty: types.first().copied().unwrap_or(Type::UNKNOWN),
-        items: VecDeque::new(),
-        bytes: 0,
-    })
-}
-
-impl Accumulator for JsonAgg {
-    fn step(&mut self, env: &Env, args: &[Value]) -> Result<()> {
-        let mut s = String::new();
-        to_json_text(
-            env,
-            self.ty,
-            args.first().unwrap_or(&Value::Null),
-            false,
-            &mut s,
-        )?;
-        self.bytes = crate::types::text::strings::check_value_size(self.bytes, s.len() + 2)?;
-        self.items.push_back(s);
-        Ok(())
-    }
-    fn inverse(&mut self, _env: &Env, _args: &[Value]) -> Result<()> {
-        if let Some(s) = self.items.pop_front() {
-            self.bytes = self.bytes.saturating_sub(s.len() + 2);
-        }
-        Ok(())
-    }
-    fn value(&mut self, _env: &Env) -> Result<Value> {
-        if self.items.is_empty() {
-            return Ok(Value::Null);
-        }
-        let mut out = String::from("[");
-        for (i, s) in self.items.iter().enumerate() {
-            if i > 0 {
-                out.push_str(", ");
-            }
-            out.push_str(s);
-        }
-        out.push(']');
-        Ok(Value::Text(out))
-    }
+    let ty = types.first().copied().unwrap_or(Type::UNKNOWN);
+    Box::new(ListAgg::new(
+        ", ",
+        Box::new(move |env, v, _held, s| to_json_text(env, ty, v, false, s)),
+    ))
 }
 
 /// `jsonb_agg`.
@@ -656,20 +605,7 @@ pub fn text_list(v: &Value) -> Result<Vec<Option<String>>> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::func::arg_types_text;
-
-    fn typed(types: &[Type], vals: &[Value]) -> Vec<Value> {
-        let mut v = vec![Value::Text(arg_types_text(types))];
-        v.extend_from_slice(vals);
-        v
-    }
-
-    fn text(v: Result<Value>) -> String {
-        match v.unwrap() {
-            Value::Text(s) => s,
-            other => panic!("{other:?}"),
-        }
-    }
+    use crate::func::testing::{text, with_types as typed};
 
     #[test]
     fn iso_forms() {

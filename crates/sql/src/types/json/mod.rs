@@ -18,10 +18,11 @@ pub mod parse;
 pub mod srf;
 
 use crate::error::{Result, SqlError, sqlstate};
-use crate::func::{
-    AccumulatorFactory, Builtin, CastContext, CastDef, CastImp, Imp, Kind, ScalarFn, TableFn,
-    Volatility,
+use crate::func::rows::{
+    aggregate, cast_bin, cast_fn, fixed_frame, func, not_strict, op, sqlite_cmp, srf, stable,
+    typed, variadic, with_out_columns,
 };
+use crate::func::{Builtin, CastContext, CastDef};
 use crate::types::Type;
 use crate::value::Value;
 
@@ -70,112 +71,6 @@ pub fn jsonb_recv(bytes: &[u8]) -> Result<Value> {
 
 // ---------------------------------------------------------------------------------------
 // catalog rows
-
-const fn op(
-    name: &'static str,
-    args: &'static [Type],
-    ret: Type,
-    symbol: &'static str,
-    f: ScalarFn,
-) -> Builtin {
-    Builtin::operator(name, args, ret, symbol, f)
-}
-
-const fn func(
-    name: &'static str,
-    args: &'static [Type],
-    ret: Type,
-    symbol: &'static str,
-    f: ScalarFn,
-) -> Builtin {
-    Builtin::scalar(name, args, ret, symbol, f)
-}
-
-/// A function that receives its argument types first (see `func`).
-const fn typed(b: Builtin) -> Builtin {
-    match b.imp {
-        Imp::Scalar { symbol, f, .. } => Builtin {
-            imp: Imp::Scalar {
-                symbol,
-                f,
-                typed: true,
-            },
-            ..b
-        },
-        _ => b,
-    }
-}
-
-const fn variadic(b: Builtin) -> Builtin {
-    Builtin {
-        variadic: true,
-        ..b
-    }
-}
-
-const fn stable(b: Builtin) -> Builtin {
-    b.with_volatility(Volatility::Stable)
-}
-
-const fn srf(
-    name: &'static str,
-    args: &'static [Type],
-    ret: Type,
-    out_columns: &'static [(&'static str, Type)],
-    symbol: &'static str,
-    f: TableFn,
-) -> Builtin {
-    Builtin {
-        name,
-        kind: Kind::SetReturning,
-        args,
-        variadic: false,
-        ret,
-        out_columns,
-        strict: true,
-        volatility: Volatility::Immutable,
-        imp: Imp::Table { symbol, f },
-    }
-}
-
-const fn agg(
-    name: &'static str,
-    args: &'static [Type],
-    ret: Type,
-    symbol: &'static str,
-    new: AccumulatorFactory,
-    window: bool,
-) -> Builtin {
-    Builtin {
-        name,
-        kind: Kind::Aggregate,
-        args,
-        variadic: false,
-        ret,
-        out_columns: &[],
-        strict: false,
-        volatility: Volatility::Stable,
-        imp: Imp::Aggregate {
-            symbol,
-            new,
-            window,
-        },
-    }
-}
-
-const fn sqlite_op(name: &'static str, args: &'static [Type], symbol: &'static str) -> Builtin {
-    Builtin {
-        name,
-        kind: Kind::Operator,
-        args,
-        variadic: false,
-        ret: Type::BOOL,
-        out_columns: &[],
-        strict: true,
-        volatility: Volatility::Immutable,
-        imp: Imp::SqliteOp(symbol),
-    }
-}
 
 use Type as T;
 
@@ -304,8 +199,8 @@ pub static FUNCTIONS: &[Builtin] = &[
         ops::jsonb_extract_path_text,
     )),
     // comparison (= and <> compare the canonical text; see the module doc)
-    sqlite_op("=", &[JB, JB], "="),
-    sqlite_op("<>", &[JB, JB], "<>"),
+    sqlite_cmp("=", &[JB, JB], "="),
+    sqlite_cmp("<>", &[JB, JB], "<>"),
     op("<", &[JB, JB], T::BOOL, "pg_jsonb_lt", ops::jsonb_lt),
     op("<=", &[JB, JB], T::BOOL, "pg_jsonb_le", ops::jsonb_le),
     op(">", &[JB, JB], T::BOOL, "pg_jsonb_gt", ops::jsonb_gt),
@@ -679,75 +574,84 @@ pub static FUNCTIONS: &[Builtin] = &[
         build::jsonb_object,
     ),
     // set-returning
-    srf(
-        "json_each",
-        &[J],
-        T::RECORD,
+    with_out_columns(
         KV_JSON,
-        "pg_json_each",
-        srf::json_each,
+        srf("json_each", &[J], T::RECORD, "pg_json_each", srf::json_each),
     ),
-    srf(
-        "json_each_text",
-        &[J],
-        T::RECORD,
+    with_out_columns(
         KV_TEXT,
-        "pg_json_each_text",
-        srf::json_each_text,
+        srf(
+            "json_each_text",
+            &[J],
+            T::RECORD,
+            "pg_json_each_text",
+            srf::json_each_text,
+        ),
     ),
-    srf(
-        "jsonb_each",
-        &[JB],
-        T::RECORD,
+    with_out_columns(
         KV_JSONB,
-        "pg_jsonb_each",
-        srf::jsonb_each,
+        srf(
+            "jsonb_each",
+            &[JB],
+            T::RECORD,
+            "pg_jsonb_each",
+            srf::jsonb_each,
+        ),
     ),
-    srf(
-        "jsonb_each_text",
-        &[JB],
-        T::RECORD,
+    with_out_columns(
         KV_TEXT,
-        "pg_jsonb_each_text",
-        srf::jsonb_each_text,
+        srf(
+            "jsonb_each_text",
+            &[JB],
+            T::RECORD,
+            "pg_jsonb_each_text",
+            srf::jsonb_each_text,
+        ),
     ),
-    srf(
-        "json_array_elements",
-        &[J],
-        J,
+    with_out_columns(
         V_JSON,
-        "pg_json_array_elements",
-        srf::json_array_elements,
+        srf(
+            "json_array_elements",
+            &[J],
+            J,
+            "pg_json_array_elements",
+            srf::json_array_elements,
+        ),
     ),
-    srf(
-        "json_array_elements_text",
-        &[J],
-        T::TEXT,
+    with_out_columns(
         V_TEXT,
-        "pg_json_array_elements_text",
-        srf::json_array_elements_text,
+        srf(
+            "json_array_elements_text",
+            &[J],
+            T::TEXT,
+            "pg_json_array_elements_text",
+            srf::json_array_elements_text,
+        ),
     ),
-    srf(
-        "jsonb_array_elements",
-        &[JB],
-        JB,
+    with_out_columns(
         V_JSONB,
-        "pg_jsonb_array_elements",
-        srf::jsonb_array_elements,
+        srf(
+            "jsonb_array_elements",
+            &[JB],
+            JB,
+            "pg_jsonb_array_elements",
+            srf::jsonb_array_elements,
+        ),
     ),
-    srf(
-        "jsonb_array_elements_text",
-        &[JB],
-        T::TEXT,
+    with_out_columns(
         V_TEXT,
-        "pg_jsonb_array_elements_text",
-        srf::jsonb_array_elements_text,
+        srf(
+            "jsonb_array_elements_text",
+            &[JB],
+            T::TEXT,
+            "pg_jsonb_array_elements_text",
+            srf::jsonb_array_elements_text,
+        ),
     ),
     srf(
         "json_object_keys",
         &[J],
         T::TEXT,
-        &[],
         "pg_json_object_keys",
         srf::json_object_keys,
     ),
@@ -755,124 +659,92 @@ pub static FUNCTIONS: &[Builtin] = &[
         "jsonb_object_keys",
         &[JB],
         T::TEXT,
-        &[],
         "pg_jsonb_object_keys",
         srf::jsonb_object_keys,
     ),
     // aggregates
-    agg(
+    stable(not_strict(aggregate(
         "json_agg",
         &[T::ANYELEMENT],
         J,
         "pg_json_agg",
         build::json_agg_new,
-        true,
-    ),
-    agg(
+    ))),
+    stable(not_strict(aggregate(
         "jsonb_agg",
         &[T::ANYELEMENT],
         JB,
         "pg_jsonb_agg",
         build::jsonb_agg_new,
-        true,
-    ),
-    agg(
+    ))),
+    stable(not_strict(fixed_frame(aggregate(
         "json_object_agg",
         &[T::ANY, T::ANY],
         J,
         "pg_json_object_agg",
         build::json_object_agg_new,
-        false,
-    ),
-    Builtin {
-        volatility: Volatility::Immutable,
-        ..agg(
-            "jsonb_object_agg",
-            &[T::ANY, T::ANY],
-            JB,
-            "pg_jsonb_object_agg",
-            build::jsonb_object_agg_new,
-            false,
-        )
-    },
+    )))),
+    not_strict(fixed_frame(aggregate(
+        "jsonb_object_agg",
+        &[T::ANY, T::ANY],
+        JB,
+        "pg_jsonb_object_agg",
+        build::jsonb_object_agg_new,
+    ))),
 ];
 
-const fn cast(
-    from: Type,
-    to: Type,
-    context: CastContext,
-    symbol: &'static str,
-    f: ScalarFn,
-) -> CastDef {
-    CastDef {
-        from,
-        to,
-        context,
-        imp: CastImp::Func {
-            symbol,
-            f,
-            with_typmod: false,
-        },
-    }
-}
-
 pub static CASTS: &[CastDef] = &[
-    cast(
+    cast_fn(
         J,
         JB,
         CastContext::Assignment,
         "pg_json_to_jsonb",
         ops::json_to_jsonb,
     ),
-    CastDef {
-        from: JB,
-        to: J,
-        context: CastContext::Assignment,
-        imp: CastImp::Binary,
-    },
-    cast(
+    cast_bin(JB, J, CastContext::Assignment),
+    cast_fn(
         JB,
         T::BOOL,
         CastContext::Explicit,
         "pg_jsonb_to_bool",
         ops::jsonb_to_bool,
     ),
-    cast(
+    cast_fn(
         JB,
         T::NUMERIC,
         CastContext::Explicit,
         "pg_jsonb_to_numeric",
         ops::jsonb_to_numeric,
     ),
-    cast(
+    cast_fn(
         JB,
         T::INT2,
         CastContext::Explicit,
         "pg_jsonb_to_int2",
         ops::jsonb_to_int2,
     ),
-    cast(
+    cast_fn(
         JB,
         T::INT4,
         CastContext::Explicit,
         "pg_jsonb_to_int4",
         ops::jsonb_to_int4,
     ),
-    cast(
+    cast_fn(
         JB,
         T::INT8,
         CastContext::Explicit,
         "pg_jsonb_to_int8",
         ops::jsonb_to_int8,
     ),
-    cast(
+    cast_fn(
         JB,
         T::FLOAT4,
         CastContext::Explicit,
         "pg_jsonb_to_float4",
         ops::jsonb_to_float4,
     ),
-    cast(
+    cast_fn(
         JB,
         T::FLOAT8,
         CastContext::Explicit,
@@ -885,6 +757,7 @@ pub static CASTS: &[CastDef] = &[
 mod tests {
     use super::*;
     use crate::env::Env;
+    use crate::func::Kind;
     use crate::types::io;
 
     #[test]

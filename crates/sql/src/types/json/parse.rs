@@ -210,39 +210,31 @@ impl<'a> Parser<'a> {
     fn lex_number(&self, start: usize, digits: usize) -> Result<usize> {
         let b = self.bytes;
         let at = |i: usize| b.get(i).copied();
+        // The end of the run of digits from `i` on; the run must not be empty.
+        let digit_run = |mut i: usize, error: &mut bool| {
+            if !matches!(at(i), Some(b'0'..=b'9')) {
+                *error = true;
+            }
+            while matches!(at(i), Some(b'0'..=b'9')) {
+                i += 1;
+            }
+            i
+        };
         let mut i = digits;
         let mut error = false;
         match at(i) {
             Some(b'0') => i += 1,
-            Some(b'1'..=b'9') => {
-                while matches!(at(i), Some(b'0'..=b'9')) {
-                    i += 1;
-                }
-            }
-            _ => error = true,
+            _ => i = digit_run(i, &mut error),
         }
         if at(i) == Some(b'.') {
-            i += 1;
-            if matches!(at(i), Some(b'0'..=b'9')) {
-                while matches!(at(i), Some(b'0'..=b'9')) {
-                    i += 1;
-                }
-            } else {
-                error = true;
-            }
+            i = digit_run(i + 1, &mut error);
         }
         if matches!(at(i), Some(b'e' | b'E')) {
             i += 1;
             if matches!(at(i), Some(b'+' | b'-')) {
                 i += 1;
             }
-            if matches!(at(i), Some(b'0'..=b'9')) {
-                while matches!(at(i), Some(b'0'..=b'9')) {
-                    i += 1;
-                }
-            } else {
-                error = true;
-            }
+            i = digit_run(i, &mut error);
         }
         while at(i).is_some_and(is_alnum) {
             i += 1;
@@ -461,14 +453,20 @@ impl<'a> Parser<'a> {
                 self.advance()?;
             }
         }
-        if self.tok != Tok::ArrEnd {
-            return Err(self.error(Ctx::ArrayNext));
+        self.close(Tok::ArrEnd, Ctx::ArrayNext, start, Kind::Arr(items))
+    }
+
+    /// Reads the `closer` of a container that began at `start` (else the error `ctx`) and
+    /// makes its node.
+    fn close(&mut self, closer: Tok, ctx: Ctx, start: usize, kind: Kind<'a>) -> Result<Node<'a>> {
+        if self.tok != closer {
+            return Err(self.error(ctx));
         }
         let end = self.end;
         self.advance()?;
         Ok(Node {
             raw: self.text(start, end),
-            kind: Kind::Arr(items),
+            kind,
         })
     }
 
@@ -497,15 +495,7 @@ impl<'a> Parser<'a> {
             Tok::ObjEnd => {}
             _ => return Err(self.error(Ctx::ObjectStart)),
         }
-        if self.tok != Tok::ObjEnd {
-            return Err(self.error(Ctx::ObjectNext));
-        }
-        let end = self.end;
-        self.advance()?;
-        Ok(Node {
-            raw: self.text(start, end),
-            kind: Kind::Obj(members),
-        })
+        self.close(Tok::ObjEnd, Ctx::ObjectNext, start, Kind::Obj(members))
     }
 }
 

@@ -9,127 +9,50 @@
 //! through the `pg_numeric` collation the translator adds.
 
 use super::{agg, float, int, numeric_fns, series};
-use crate::func::{
-    AccumulatorFactory, Builtin, CastContext, CastDef, CastImp, Imp, Kind, ScalarFn, TableFn,
-    Volatility,
+use crate::func::rows::{
+    aggregate, by_typmod_fn, cast, cast_bin, cast_fn, func, op, sqlite_comparisons, sqlite_op, srf,
+    volatile,
 };
+use crate::func::{Builtin, CastContext, CastDef, TableFn};
 use crate::types::Type;
 
-const I2: Type = Type::INT2;
-const I4: Type = Type::INT4;
-const I8: Type = Type::INT8;
-const F4: Type = Type::FLOAT4;
-const F8: Type = Type::FLOAT8;
-const N: Type = Type::NUMERIC;
+pub(super) const I2: Type = Type::INT2;
+pub(super) const I4: Type = Type::INT4;
+pub(super) const I8: Type = Type::INT8;
+pub(super) const F4: Type = Type::FLOAT4;
+pub(super) const F8: Type = Type::FLOAT8;
+pub(super) const N: Type = Type::NUMERIC;
 const OID: Type = Type::OID;
 
-const fn op(
-    name: &'static str,
+/// A `generate_series` row.
+const fn generate_series(
     args: &'static [Type],
     ret: Type,
     symbol: &'static str,
-    f: ScalarFn,
+    f: TableFn,
 ) -> Builtin {
-    Builtin::operator(name, args, ret, symbol, f)
+    srf("generate_series", args, ret, symbol, f)
 }
 
-const fn func(
-    name: &'static str,
-    args: &'static [Type],
-    ret: Type,
-    symbol: &'static str,
-    f: ScalarFn,
-) -> Builtin {
-    Builtin::scalar(name, args, ret, symbol, f)
-}
-
-/// An operator SQLite carries out itself.
-const fn sqlite_op(name: &'static str, args: &'static [Type], ret: Type) -> Builtin {
-    Builtin {
-        name,
-        kind: Kind::Operator,
-        args,
-        variadic: false,
-        ret,
-        out_columns: &[],
-        strict: true,
-        volatility: Volatility::Immutable,
-        imp: Imp::SqliteOp(name),
-    }
-}
-
-/// A comparison SQLite carries out itself.
-const fn cmp(name: &'static str, args: &'static [Type]) -> Builtin {
-    sqlite_op(name, args, Type::BOOL)
-}
-
-/// An aggregate that can also remove rows (window frames).
-const fn agg(
-    name: &'static str,
-    args: &'static [Type],
-    ret: Type,
-    symbol: &'static str,
-    new: AccumulatorFactory,
-) -> Builtin {
-    Builtin {
-        name,
-        kind: Kind::Aggregate,
-        args,
-        variadic: false,
-        ret,
-        out_columns: &[],
-        strict: true,
-        volatility: Volatility::Immutable,
-        imp: Imp::Aggregate {
-            symbol,
-            new,
-            window: true,
-        },
-    }
-}
-
-/// A set-returning function of one column.
-const fn srf(args: &'static [Type], ret: Type, symbol: &'static str, f: TableFn) -> Builtin {
-    Builtin {
-        name: "generate_series",
-        kind: Kind::SetReturning,
-        args,
-        variadic: false,
-        ret,
-        out_columns: &[],
-        strict: true,
-        volatility: Volatility::Immutable,
-        imp: Imp::Table { symbol, f },
-    }
-}
-
-const fn cast_fn(
-    from: Type,
-    to: Type,
-    context: CastContext,
-    symbol: &'static str,
-    f: ScalarFn,
-) -> CastDef {
-    CastDef {
-        from,
-        to,
-        context,
-        imp: CastImp::Func {
-            symbol,
-            f,
-            with_typmod: false,
-        },
-    }
-}
-
-const fn cast_bin(from: Type, to: Type, context: CastContext) -> CastDef {
-    CastDef {
-        from,
-        to,
-        context,
-        imp: CastImp::Binary,
-    }
-}
+/// The comparison operators: SQLite orders INTEGER, REAL and (through the `pg_numeric`
+/// collation) numeric TEXT itself.
+pub static COMPARISONS: [Builtin; 90] = sqlite_comparisons!(
+    &[I2, I2],
+    &[I2, I4],
+    &[I4, I2],
+    &[I4, I4],
+    &[I2, I8],
+    &[I8, I2],
+    &[I4, I8],
+    &[I8, I4],
+    &[I8, I8],
+    &[F4, F4],
+    &[F4, F8],
+    &[F8, F4],
+    &[F8, F8],
+    &[N, N],
+    &[OID, OID],
+);
 
 /// The functions, operators, aggregates and set-returning functions.
 pub static FUNCTIONS: &[Builtin] = &[
@@ -173,7 +96,7 @@ pub static FUNCTIONS: &[Builtin] = &[
     op("%", &[I2, I2], I2, "pg_int2mod", int::modulo),
     func("mod", &[I2, I2], I2, "pg_mod_int2", int::modulo),
     op("-", &[I2], I2, "pg_int2um", int::neg_i2),
-    sqlite_op("+", &[I2], I2),
+    sqlite_op("+", &[I2], I2, "+"),
     op("@", &[I2], I2, "pg_int2abs", int::abs_i2),
     func("abs", &[I2], I2, "pg_abs_int2", int::abs_i2),
     op("&", &[I2, I2], I2, "pg_int2and", int::bit_and),
@@ -185,7 +108,7 @@ pub static FUNCTIONS: &[Builtin] = &[
     op("%", &[I4, I4], I4, "pg_int4mod", int::modulo),
     func("mod", &[I4, I4], I4, "pg_mod_int4", int::modulo),
     op("-", &[I4], I4, "pg_int4um", int::neg_i4),
-    sqlite_op("+", &[I4], I4),
+    sqlite_op("+", &[I4], I4, "+"),
     op("@", &[I4], I4, "pg_int4abs", int::abs_i4),
     func("abs", &[I4], I4, "pg_abs_int4", int::abs_i4),
     op("&", &[I4, I4], I4, "pg_int4and", int::bit_and),
@@ -197,7 +120,7 @@ pub static FUNCTIONS: &[Builtin] = &[
     op("%", &[I8, I8], I8, "pg_int8mod", int::modulo),
     func("mod", &[I8, I8], I8, "pg_mod_int8", int::modulo),
     op("-", &[I8], I8, "pg_int8um", int::neg_i8),
-    sqlite_op("+", &[I8], I8),
+    sqlite_op("+", &[I8], I8, "+"),
     op("@", &[I8], I8, "pg_int8abs", int::abs_i8),
     func("abs", &[I8], I8, "pg_abs_int8", int::abs_i8),
     op("&", &[I8, I8], I8, "pg_int8and", int::bit_and),
@@ -210,104 +133,13 @@ pub static FUNCTIONS: &[Builtin] = &[
     func("gcd", &[I8, I8], I8, "pg_int8gcd", int::gcd_i8),
     func("lcm", &[I4, I4], I4, "pg_int4lcm", int::lcm_i4),
     func("lcm", &[I8, I8], I8, "pg_int8lcm", int::lcm_i8),
-    // Comparisons: SQLite orders INTEGER, REAL and (through pg_numeric) numeric TEXT itself.
-    cmp("=", &[I2, I2]),
-    cmp("<>", &[I2, I2]),
-    cmp("<", &[I2, I2]),
-    cmp("<=", &[I2, I2]),
-    cmp(">", &[I2, I2]),
-    cmp(">=", &[I2, I2]),
-    cmp("=", &[I2, I4]),
-    cmp("<>", &[I2, I4]),
-    cmp("<", &[I2, I4]),
-    cmp("<=", &[I2, I4]),
-    cmp(">", &[I2, I4]),
-    cmp(">=", &[I2, I4]),
-    cmp("=", &[I4, I2]),
-    cmp("<>", &[I4, I2]),
-    cmp("<", &[I4, I2]),
-    cmp("<=", &[I4, I2]),
-    cmp(">", &[I4, I2]),
-    cmp(">=", &[I4, I2]),
-    cmp("=", &[I4, I4]),
-    cmp("<>", &[I4, I4]),
-    cmp("<", &[I4, I4]),
-    cmp("<=", &[I4, I4]),
-    cmp(">", &[I4, I4]),
-    cmp(">=", &[I4, I4]),
-    cmp("=", &[I2, I8]),
-    cmp("<>", &[I2, I8]),
-    cmp("<", &[I2, I8]),
-    cmp("<=", &[I2, I8]),
-    cmp(">", &[I2, I8]),
-    cmp(">=", &[I2, I8]),
-    cmp("=", &[I8, I2]),
-    cmp("<>", &[I8, I2]),
-    cmp("<", &[I8, I2]),
-    cmp("<=", &[I8, I2]),
-    cmp(">", &[I8, I2]),
-    cmp(">=", &[I8, I2]),
-    cmp("=", &[I4, I8]),
-    cmp("<>", &[I4, I8]),
-    cmp("<", &[I4, I8]),
-    cmp("<=", &[I4, I8]),
-    cmp(">", &[I4, I8]),
-    cmp(">=", &[I4, I8]),
-    cmp("=", &[I8, I4]),
-    cmp("<>", &[I8, I4]),
-    cmp("<", &[I8, I4]),
-    cmp("<=", &[I8, I4]),
-    cmp(">", &[I8, I4]),
-    cmp(">=", &[I8, I4]),
-    cmp("=", &[I8, I8]),
-    cmp("<>", &[I8, I8]),
-    cmp("<", &[I8, I8]),
-    cmp("<=", &[I8, I8]),
-    cmp(">", &[I8, I8]),
-    cmp(">=", &[I8, I8]),
-    cmp("=", &[F4, F4]),
-    cmp("<>", &[F4, F4]),
-    cmp("<", &[F4, F4]),
-    cmp("<=", &[F4, F4]),
-    cmp(">", &[F4, F4]),
-    cmp(">=", &[F4, F4]),
-    cmp("=", &[F4, F8]),
-    cmp("<>", &[F4, F8]),
-    cmp("<", &[F4, F8]),
-    cmp("<=", &[F4, F8]),
-    cmp(">", &[F4, F8]),
-    cmp(">=", &[F4, F8]),
-    cmp("=", &[F8, F4]),
-    cmp("<>", &[F8, F4]),
-    cmp("<", &[F8, F4]),
-    cmp("<=", &[F8, F4]),
-    cmp(">", &[F8, F4]),
-    cmp(">=", &[F8, F4]),
-    cmp("=", &[F8, F8]),
-    cmp("<>", &[F8, F8]),
-    cmp("<", &[F8, F8]),
-    cmp("<=", &[F8, F8]),
-    cmp(">", &[F8, F8]),
-    cmp(">=", &[F8, F8]),
-    cmp("=", &[N, N]),
-    cmp("<>", &[N, N]),
-    cmp("<", &[N, N]),
-    cmp("<=", &[N, N]),
-    cmp(">", &[N, N]),
-    cmp(">=", &[N, N]),
-    cmp("=", &[OID, OID]),
-    cmp("<>", &[OID, OID]),
-    cmp("<", &[OID, OID]),
-    cmp("<=", &[OID, OID]),
-    cmp(">", &[OID, OID]),
-    cmp(">=", &[OID, OID]),
     // Floats.
     op("+", &[F4, F4], F4, "pg_float4pl", float::float4pl),
     op("-", &[F4, F4], F4, "pg_float4mi", float::float4mi),
     op("*", &[F4, F4], F4, "pg_float4mul", float::float4mul),
     op("/", &[F4, F4], F4, "pg_float4div", float::float4div),
     op("-", &[F4], F4, "pg_float4um", float::float4um),
-    sqlite_op("+", &[F4], F4),
+    sqlite_op("+", &[F4], F4, "+"),
     op("@", &[F4], F4, "pg_float4abs", float::float4abs),
     func("abs", &[F4], F4, "pg_abs_float4", float::float4abs),
     op("+", &[F8, F8], F8, "pg_float8pl", float::float8pl),
@@ -315,7 +147,7 @@ pub static FUNCTIONS: &[Builtin] = &[
     op("*", &[F8, F8], F8, "pg_float8mul", float::float8mul),
     op("/", &[F8, F8], F8, "pg_float8div", float::float8div),
     op("-", &[F8], F8, "pg_float8um", float::float8um),
-    sqlite_op("+", &[F8], F8),
+    sqlite_op("+", &[F8], F8, "+"),
     op("@", &[F8], F8, "pg_float8abs", float::float8abs),
     func("abs", &[F8], F8, "pg_abs_float8", float::float8abs),
     op("+", &[F4, F8], F8, "pg_float48pl", float::float8pl),
@@ -375,9 +207,14 @@ pub static FUNCTIONS: &[Builtin] = &[
         "pg_width_bucket_float8",
         float::width_bucket_float8,
     ),
-    func("random", &[], F8, "pg_drandom", float::drandom).with_volatility(Volatility::Volatile),
-    func("setseed", &[F8], Type::VOID, "pg_setseed", float::setseed)
-        .with_volatility(Volatility::Volatile),
+    volatile(func("random", &[], F8, "pg_drandom", float::drandom)),
+    volatile(func(
+        "setseed",
+        &[F8],
+        Type::VOID,
+        "pg_setseed",
+        float::setseed,
+    )),
     // Numeric.
     op("+", &[N, N], N, "pg_numeric_add", numeric_fns::numeric_add),
     op("-", &[N, N], N, "pg_numeric_sub", numeric_fns::numeric_sub),
@@ -412,7 +249,7 @@ pub static FUNCTIONS: &[Builtin] = &[
         &[N],
         N,
         "pg_round_numeric",
-        numeric_fns::numeric_round0,
+        numeric_fns::numeric_round,
     ),
     func(
         "round",
@@ -426,7 +263,7 @@ pub static FUNCTIONS: &[Builtin] = &[
         &[N],
         N,
         "pg_trunc_numeric",
-        numeric_fns::numeric_trunc0,
+        numeric_fns::numeric_trunc,
     ),
     func(
         "trunc",
@@ -557,266 +394,266 @@ pub static FUNCTIONS: &[Builtin] = &[
         "pg_width_bucket_numeric",
         numeric_fns::width_bucket_numeric,
     ),
-    sqlite_op("+", &[N], N),
+    sqlite_op("+", &[N], N, "+"),
     // Aggregates.
-    agg("sum", &[I2], I8, "pg_int2_sum", agg::new_sum_int),
-    agg("sum", &[I4], I8, "pg_int4_sum", agg::new_sum_int),
-    agg("sum", &[I8], N, "pg_int8_sum", agg::new_sum_int8),
-    agg("sum", &[F4], F4, "pg_float4_sum", agg::new_sum_float4),
-    agg("sum", &[F8], F8, "pg_float8_sum", agg::new_sum_float8),
-    agg("sum", &[N], N, "pg_numeric_sum", agg::new_sum_numeric),
-    agg("avg", &[I2], N, "pg_int2_avg", agg::new_avg_int),
-    agg("avg", &[I4], N, "pg_int4_avg", agg::new_avg_int),
-    agg("avg", &[I8], N, "pg_int8_avg", agg::new_avg_int),
-    agg("avg", &[F4], F8, "pg_float4_avg", agg::new_avg_float),
-    agg("avg", &[F8], F8, "pg_float8_avg", agg::new_avg_float),
-    agg("avg", &[N], N, "pg_numeric_avg", agg::new_avg_numeric),
-    agg(
+    aggregate("sum", &[I2], I8, "pg_int2_sum", agg::new_sum_int),
+    aggregate("sum", &[I4], I8, "pg_int4_sum", agg::new_sum_int),
+    aggregate("sum", &[I8], N, "pg_int8_sum", agg::new_sum_int8),
+    aggregate("sum", &[F4], F4, "pg_float4_sum", agg::new_sum_float4),
+    aggregate("sum", &[F8], F8, "pg_float8_sum", agg::new_sum_float8),
+    aggregate("sum", &[N], N, "pg_numeric_sum", agg::new_sum_numeric),
+    aggregate("avg", &[I2], N, "pg_int2_avg", agg::new_avg_int),
+    aggregate("avg", &[I4], N, "pg_int4_avg", agg::new_avg_int),
+    aggregate("avg", &[I8], N, "pg_int8_avg", agg::new_avg_int),
+    aggregate("avg", &[F4], F8, "pg_float4_avg", agg::new_avg_float),
+    aggregate("avg", &[F8], F8, "pg_float8_avg", agg::new_avg_float),
+    aggregate("avg", &[N], N, "pg_numeric_avg", agg::new_avg_numeric),
+    aggregate(
         "variance",
         &[I2],
         N,
         "pg_int2_variance",
         agg::new_var_samp_numeric,
     ),
-    agg(
+    aggregate(
         "variance",
         &[I4],
         N,
         "pg_int4_variance",
         agg::new_var_samp_numeric,
     ),
-    agg(
+    aggregate(
         "variance",
         &[I8],
         N,
         "pg_int8_variance",
         agg::new_var_samp_numeric,
     ),
-    agg(
+    aggregate(
         "variance",
         &[N],
         N,
         "pg_numeric_variance",
         agg::new_var_samp_numeric,
     ),
-    agg(
+    aggregate(
         "variance",
         &[F4],
         F8,
         "pg_float4_variance",
         agg::new_var_samp_float,
     ),
-    agg(
+    aggregate(
         "variance",
         &[F8],
         F8,
         "pg_float8_variance",
         agg::new_var_samp_float,
     ),
-    agg(
+    aggregate(
         "var_samp",
         &[I2],
         N,
         "pg_int2_var_samp",
         agg::new_var_samp_numeric,
     ),
-    agg(
+    aggregate(
         "var_samp",
         &[I4],
         N,
         "pg_int4_var_samp",
         agg::new_var_samp_numeric,
     ),
-    agg(
+    aggregate(
         "var_samp",
         &[I8],
         N,
         "pg_int8_var_samp",
         agg::new_var_samp_numeric,
     ),
-    agg(
+    aggregate(
         "var_samp",
         &[N],
         N,
         "pg_numeric_var_samp",
         agg::new_var_samp_numeric,
     ),
-    agg(
+    aggregate(
         "var_samp",
         &[F4],
         F8,
         "pg_float4_var_samp",
         agg::new_var_samp_float,
     ),
-    agg(
+    aggregate(
         "var_samp",
         &[F8],
         F8,
         "pg_float8_var_samp",
         agg::new_var_samp_float,
     ),
-    agg(
+    aggregate(
         "var_pop",
         &[I2],
         N,
         "pg_int2_var_pop",
         agg::new_var_pop_numeric,
     ),
-    agg(
+    aggregate(
         "var_pop",
         &[I4],
         N,
         "pg_int4_var_pop",
         agg::new_var_pop_numeric,
     ),
-    agg(
+    aggregate(
         "var_pop",
         &[I8],
         N,
         "pg_int8_var_pop",
         agg::new_var_pop_numeric,
     ),
-    agg(
+    aggregate(
         "var_pop",
         &[N],
         N,
         "pg_numeric_var_pop",
         agg::new_var_pop_numeric,
     ),
-    agg(
+    aggregate(
         "var_pop",
         &[F4],
         F8,
         "pg_float4_var_pop",
         agg::new_var_pop_float,
     ),
-    agg(
+    aggregate(
         "var_pop",
         &[F8],
         F8,
         "pg_float8_var_pop",
         agg::new_var_pop_float,
     ),
-    agg(
+    aggregate(
         "stddev",
         &[I2],
         N,
         "pg_int2_stddev",
         agg::new_stddev_samp_numeric,
     ),
-    agg(
+    aggregate(
         "stddev",
         &[I4],
         N,
         "pg_int4_stddev",
         agg::new_stddev_samp_numeric,
     ),
-    agg(
+    aggregate(
         "stddev",
         &[I8],
         N,
         "pg_int8_stddev",
         agg::new_stddev_samp_numeric,
     ),
-    agg(
+    aggregate(
         "stddev",
         &[N],
         N,
         "pg_numeric_stddev",
         agg::new_stddev_samp_numeric,
     ),
-    agg(
+    aggregate(
         "stddev",
         &[F4],
         F8,
         "pg_float4_stddev",
         agg::new_stddev_samp_float,
     ),
-    agg(
+    aggregate(
         "stddev",
         &[F8],
         F8,
         "pg_float8_stddev",
         agg::new_stddev_samp_float,
     ),
-    agg(
+    aggregate(
         "stddev_samp",
         &[I2],
         N,
         "pg_int2_stddev_samp",
         agg::new_stddev_samp_numeric,
     ),
-    agg(
+    aggregate(
         "stddev_samp",
         &[I4],
         N,
         "pg_int4_stddev_samp",
         agg::new_stddev_samp_numeric,
     ),
-    agg(
+    aggregate(
         "stddev_samp",
         &[I8],
         N,
         "pg_int8_stddev_samp",
         agg::new_stddev_samp_numeric,
     ),
-    agg(
+    aggregate(
         "stddev_samp",
         &[N],
         N,
         "pg_numeric_stddev_samp",
         agg::new_stddev_samp_numeric,
     ),
-    agg(
+    aggregate(
         "stddev_samp",
         &[F4],
         F8,
         "pg_float4_stddev_samp",
         agg::new_stddev_samp_float,
     ),
-    agg(
+    aggregate(
         "stddev_samp",
         &[F8],
         F8,
         "pg_float8_stddev_samp",
         agg::new_stddev_samp_float,
     ),
-    agg(
+    aggregate(
         "stddev_pop",
         &[I2],
         N,
         "pg_int2_stddev_pop",
         agg::new_stddev_pop_numeric,
     ),
-    agg(
+    aggregate(
         "stddev_pop",
         &[I4],
         N,
         "pg_int4_stddev_pop",
         agg::new_stddev_pop_numeric,
     ),
-    agg(
+    aggregate(
         "stddev_pop",
         &[I8],
         N,
         "pg_int8_stddev_pop",
         agg::new_stddev_pop_numeric,
     ),
-    agg(
+    aggregate(
         "stddev_pop",
         &[N],
         N,
         "pg_numeric_stddev_pop",
         agg::new_stddev_pop_numeric,
     ),
-    agg(
+    aggregate(
         "stddev_pop",
         &[F4],
         F8,
         "pg_float4_stddev_pop",
         agg::new_stddev_pop_float,
     ),
-    agg(
+    aggregate(
         "stddev_pop",
         &[F8],
         F8,
@@ -824,37 +661,37 @@ pub static FUNCTIONS: &[Builtin] = &[
         agg::new_stddev_pop_float,
     ),
     // Set-returning.
-    srf(
+    generate_series(
         &[I4, I4],
         I4,
         "pg_generate_series_int4",
         series::generate_series_int4,
     ),
-    srf(
+    generate_series(
         &[I4, I4, I4],
         I4,
         "pg_generate_series_step_int4",
         series::generate_series_int4,
     ),
-    srf(
+    generate_series(
         &[I8, I8],
         I8,
         "pg_generate_series_int8",
         series::generate_series_int8,
     ),
-    srf(
+    generate_series(
         &[I8, I8, I8],
         I8,
         "pg_generate_series_step_int8",
         series::generate_series_int8,
     ),
-    srf(
+    generate_series(
         &[N, N],
         N,
         "pg_generate_series_numeric",
         series::generate_series_numeric,
     ),
-    srf(
+    generate_series(
         &[N, N, N],
         N,
         "pg_generate_series_step_numeric",
@@ -1008,16 +845,12 @@ pub static CASTS: &[CastDef] = &[
         "pg_numeric_float8",
         numeric_fns::numeric_to_float8,
     ),
-    CastDef {
-        from: N,
-        to: N,
-        context: CastContext::Implicit,
-        imp: CastImp::Func {
-            symbol: "pg_numeric",
-            f: numeric_fns::numeric_typmod_fn,
-            with_typmod: true,
-        },
-    },
+    cast(
+        N,
+        N,
+        CastContext::Implicit,
+        by_typmod_fn("pg_numeric", numeric_fns::numeric_typmod_fn),
+    ),
     cast_fn(I8, OID, CastContext::Implicit, "pg_i8tooid", int::i8_to_oid),
     cast_fn(I2, OID, CastContext::Implicit, "pg_i2tooid", int::i4_to_oid),
     cast_fn(I4, OID, CastContext::Implicit, "pg_i4tooid", int::i4_to_oid),

@@ -26,6 +26,25 @@ fn is_c_space(b: u8) -> bool {
     matches!(b, b' ' | b'\t' | b'\n' | 0x0b | 0x0c | b'\r')
 }
 
+/// The end of an exponent at `j` in `rest` (`marker` in either case, an optional sign and
+/// digits), or `j` itself when there is none.
+fn exponent_end(rest: &[u8], j: usize, marker: u8) -> usize {
+    if !rest.get(j).is_some_and(|c| c.eq_ignore_ascii_case(&marker)) {
+        return j;
+    }
+    let mut k = j + 1;
+    if matches!(rest.get(k), Some(b'+' | b'-')) {
+        k += 1;
+    }
+    if !rest.get(k).is_some_and(u8::is_ascii_digit) {
+        return j;
+    }
+    while rest.get(k).is_some_and(u8::is_ascii_digit) {
+        k += 1;
+    }
+    k
+}
+
 /// The longest prefix of `s` that `strtod` reads: its length and whether it is a finite number
 /// whose digits are not all zero.
 fn strtod_prefix(s: &[u8]) -> Option<(usize, bool)> {
@@ -59,19 +78,7 @@ fn strtod_prefix(s: &[u8]) -> Option<(usize, bool)> {
             j += 1;
         }
         if any {
-            if matches!(rest.get(j), Some(b'p' | b'P')) {
-                let mut k = j + 1;
-                if matches!(rest.get(k), Some(b'+' | b'-')) {
-                    k += 1;
-                }
-                if rest.get(k).is_some_and(u8::is_ascii_digit) {
-                    while rest.get(k).is_some_and(u8::is_ascii_digit) {
-                        k += 1;
-                    }
-                    j = k;
-                }
-            }
-            return Some((i + j, nonzero));
+            return Some((i + exponent_end(rest, j, b'p'), nonzero));
         }
         // Just "0": the x is not part of the number.
         return Some((i + 1, false));
@@ -95,19 +102,7 @@ fn strtod_prefix(s: &[u8]) -> Option<(usize, bool)> {
     if !digits {
         return None;
     }
-    if matches!(rest.get(j), Some(b'e' | b'E')) {
-        let mut k = j + 1;
-        if matches!(rest.get(k), Some(b'+' | b'-')) {
-            k += 1;
-        }
-        if rest.get(k).is_some_and(u8::is_ascii_digit) {
-            while rest.get(k).is_some_and(u8::is_ascii_digit) {
-                k += 1;
-            }
-            j = k;
-        }
-    }
-    Some((i + j, nonzero))
+    Some((i + exponent_end(rest, j, b'e'), nonzero))
 }
 
 /// A hexadecimal float (`0x1.8p3`) read as glibc does.
@@ -224,16 +219,23 @@ pub fn float_in(ty: Type, s: &str) -> Result<Value> {
     Ok(Value::Float(v))
 }
 
-/// `float4out` / `float8out`.
-pub fn float_out(ty: Type, env: &Env, v: &Value) -> String {
-    let f = match v {
-        Value::Float(f) => *f,
+/// A stored float value (an integer when SQLite stored a whole number as one).
+fn stored_float(v: &Value) -> Option<f64> {
+    match v {
+        Value::Float(f) => Some(*f),
         #[expect(
             clippy::cast_precision_loss,
             reason = "an integer stored in a float column"
         )]
-        Value::Int(i) => *i as f64,
-        other => return crate::types::text::text_out(other),
+        Value::Int(i) => Some(*i as f64),
+        _ => None,
+    }
+}
+
+/// `float4out` / `float8out`.
+pub fn float_out(ty: Type, env: &Env, v: &Value) -> String {
+    let Some(f) = stored_float(v) else {
+        return crate::types::text::text_out(v);
     };
     let efd = env.extra_float_digits;
     if ty == Type::FLOAT4 {
@@ -274,17 +276,7 @@ pub fn float8_shortest(f: f64) -> String {
         |c| c.parse::<f64>() == Ok(f),
         |n| format!("{:.*e}", n, f),
     );
-    let sci = sci.unwrap_or_else(|| {
-        let bits = f.to_bits();
-        let exp = i32::try_from((bits >> 52) & 0x7ff).unwrap_or(0);
-        let mant = bits & ((1u64 << 52) - 1);
-        let (m, e) = if exp == 0 {
-            (mant, -1074)
-        } else {
-            (mant | (1u64 << 52), exp - 1075)
-        };
-        exact_shortest(f.is_sign_negative(), m, e, mant == 0 && exp > 1)
-    });
+    let sci = sci.unwrap_or_else(|| float8_exact(f));
     shortest_layout(&sci, 15)
 }
 
@@ -299,18 +291,38 @@ pub fn float4_shortest(f: f32) -> String {
         |c| c.parse::<f32>() == Ok(f),
         |n| format!("{:.*e}", n, f),
     );
-    let sci = sci.unwrap_or_else(|| {
-        let bits = f.to_bits();
-        let exp = i32::try_from((bits >> 23) & 0xff).unwrap_or(0);
-        let mant = bits & ((1u32 << 23) - 1);
-        let (m, e) = if exp == 0 {
-            (mant, -149)
-        } else {
-            (mant | (1u32 << 23), exp - 150)
-        };
-        exact_shortest(f.is_sign_negative(), u64::from(m), e, mant == 0 && exp > 1)
-    });
+    let sci = sci.unwrap_or_else(|| float4_exact(f));
     shortest_layout(&sci, 6)
+}
+
+/// `f`'s shortest digits by the exact interval search.
+fn float8_exact(f: f64) -> String {
+    exact_shortest_of_bits(f.is_sign_negative(), f.to_bits(), 52, 0x7ff, 1075)
+}
+
+/// `f`'s shortest digits by the exact interval search.
+fn float4_exact(f: f32) -> String {
+    exact_shortest_of_bits(f.is_sign_negative(), u64::from(f.to_bits()), 23, 0xff, 150)
+}
+
+/// [`exact_shortest`] of a finite IEEE binary float given as its `bits`: `mant_bits` stored
+/// mantissa bits, an exponent field `exp_mask` wide above them, and `bias` the exponent of
+/// the mantissa's unit (1075 for float8, 150 for float4).
+fn exact_shortest_of_bits(
+    neg: bool,
+    bits: u64,
+    mant_bits: u32,
+    exp_mask: u64,
+    bias: i32,
+) -> String {
+    let exp = i32::try_from((bits >> mant_bits) & exp_mask).unwrap_or(0);
+    let mant = bits & ((1u64 << mant_bits) - 1);
+    let (m, e) = if exp == 0 {
+        (mant, 1 - bias)
+    } else {
+        (mant | (1u64 << mant_bits), exp - bias)
+    };
+    exact_shortest(neg, m, e, mant == 0 && exp > 1)
 }
 
 /// PostgreSQL's shortest output (Ryu with the interval's bounds excluded, ties to even) from
@@ -486,16 +498,16 @@ fn exact_shortest(neg: bool, m: u64, e: i32, power_of_two: bool) -> String {
     format!("{:e}", if neg { -0.0 } else { 0.0 })
 }
 
-/// [`exact_shortest`] laid out as output with the exponent threshold `digits`, for tests.
+/// [`float8_shortest`] by the exact interval search alone, for tests.
 #[cfg(test)]
-pub fn exact_shortest_for_tests(
-    neg: bool,
-    m: u64,
-    e: i32,
-    power_of_two: bool,
-    digits: i32,
-) -> String {
-    shortest_layout(&exact_shortest(neg, m, e, power_of_two), digits)
+pub fn float8_exact_output(f: f64) -> String {
+    shortest_layout(&float8_exact(f), 15)
+}
+
+/// [`float4_shortest`] by the exact interval search alone, for tests.
+#[cfg(test)]
+pub fn float4_exact_output(f: f32) -> String {
+    shortest_layout(&float4_exact(f), 6)
 }
 
 /// `d.ddde±k` from significant digits (trailing zeros dropped).
@@ -601,15 +613,7 @@ fn strip_fraction_zeros(s: &str) -> &str {
 
 /// `float4send` / `float8send`.
 pub fn float_send(ty: Type, v: &Value, buf: &mut Vec<u8>) -> Result<()> {
-    let f = match v {
-        Value::Float(f) => *f,
-        #[expect(
-            clippy::cast_precision_loss,
-            reason = "an integer stored in a float column"
-        )]
-        Value::Int(i) => *i as f64,
-        _ => return Err(value_error("double precision")),
-    };
+    let f = stored_float(v).ok_or_else(|| value_error("double precision"))?;
     if ty == Type::FLOAT4 {
         #[expect(clippy::cast_possible_truncation, reason = "float4 values")]
         buf.extend_from_slice(&(f as f32).to_be_bytes());
@@ -665,92 +669,53 @@ fn ok4(v: f32) -> Result<Value> {
     Ok(Value::Float(f64::from(v)))
 }
 
-/// `float8_pl`.
-pub fn pl8(a: f64, b: f64) -> Result<f64> {
-    let r = a + b;
-    if r.is_infinite() && !a.is_infinite() && !b.is_infinite() {
-        return Err(overflow_error());
-    }
-    Ok(r)
+/// PostgreSQL's checked float arithmetic (`float8_pl`, `float4_mi`…) for one float type: an
+/// infinite result from finite operands overflows, a zero result from non-zero operands
+/// underflows, and division by zero (but NaN / 0) fails.
+macro_rules! checked_arithmetic {
+    ($t:ty: $pl:ident, $mi:ident, $mul:ident, $div:ident) => {
+        pub fn $pl(a: $t, b: $t) -> Result<$t> {
+            let r = a + b;
+            if r.is_infinite() && !a.is_infinite() && !b.is_infinite() {
+                return Err(overflow_error());
+            }
+            Ok(r)
+        }
+
+        pub fn $mi(a: $t, b: $t) -> Result<$t> {
+            // IEEE subtraction is exactly the addition of the negation.
+            $pl(a, -b)
+        }
+
+        pub fn $mul(a: $t, b: $t) -> Result<$t> {
+            let r = a * b;
+            if r.is_infinite() && !a.is_infinite() && !b.is_infinite() {
+                return Err(overflow_error());
+            }
+            if r == 0.0 && a != 0.0 && b != 0.0 {
+                return Err(underflow_error());
+            }
+            Ok(r)
+        }
+
+        pub fn $div(a: $t, b: $t) -> Result<$t> {
+            if b == 0.0 && !a.is_nan() {
+                return Err(SqlError::division_by_zero());
+            }
+            let r = a / b;
+            if r.is_infinite() && !a.is_infinite() {
+                return Err(overflow_error());
+            }
+            if r == 0.0 && a != 0.0 && !b.is_infinite() {
+                return Err(underflow_error());
+            }
+            Ok(r)
+        }
+    };
 }
 
-/// `float8_mi`.
-pub fn mi8(a: f64, b: f64) -> Result<f64> {
-    let r = a - b;
-    if r.is_infinite() && !a.is_infinite() && !b.is_infinite() {
-        return Err(overflow_error());
-    }
-    Ok(r)
-}
-
-/// `float8_mul`.
-pub fn mul8(a: f64, b: f64) -> Result<f64> {
-    let r = a * b;
-    if r.is_infinite() && !a.is_infinite() && !b.is_infinite() {
-        return Err(overflow_error());
-    }
-    if r == 0.0 && a != 0.0 && b != 0.0 {
-        return Err(underflow_error());
-    }
-    Ok(r)
-}
-
-/// `float8_div`.
-pub fn div8(a: f64, b: f64) -> Result<f64> {
-    if b == 0.0 && !a.is_nan() {
-        return Err(SqlError::division_by_zero());
-    }
-    let r = a / b;
-    if r.is_infinite() && !a.is_infinite() {
-        return Err(overflow_error());
-    }
-    if r == 0.0 && a != 0.0 && !b.is_infinite() {
-        return Err(underflow_error());
-    }
-    Ok(r)
-}
-
-/// `float4_pl`.
-pub fn pl4(a: f32, b: f32) -> Result<f32> {
-    let r = a + b;
-    if r.is_infinite() && !a.is_infinite() && !b.is_infinite() {
-        return Err(overflow_error());
-    }
-    Ok(r)
-}
-
-fn mi4(a: f32, b: f32) -> Result<f32> {
-    let r = a - b;
-    if r.is_infinite() && !a.is_infinite() && !b.is_infinite() {
-        return Err(overflow_error());
-    }
-    Ok(r)
-}
-
-fn mul4(a: f32, b: f32) -> Result<f32> {
-    let r = a * b;
-    if r.is_infinite() && !a.is_infinite() && !b.is_infinite() {
-        return Err(overflow_error());
-    }
-    if r == 0.0 && a != 0.0 && b != 0.0 {
-        return Err(underflow_error());
-    }
-    Ok(r)
-}
-
-fn div4(a: f32, b: f32) -> Result<f32> {
-    if b == 0.0 && !a.is_nan() {
-        return Err(SqlError::division_by_zero());
-    }
-    let r = a / b;
-    if r.is_infinite() && !a.is_infinite() {
-        return Err(overflow_error());
-    }
-    if r == 0.0 && a != 0.0 && !b.is_infinite() {
-        return Err(underflow_error());
-    }
-    Ok(r)
-}
+checked_arithmetic!(f64: pl8, mi8, mul8, div8);
+checked_arithmetic!(f32: pl4, mi4, mul4, div4);
 
 macro_rules! binary {
     ($($name:ident => $get:ident, $op:ident, $ok:ident;)*) => {
@@ -773,32 +738,29 @@ binary! {
     float4div => f4, div4, ok4;
 }
 
-pub fn float8um(_env: &Env, args: &[Value]) -> Result<Value> {
-    ok8(-float_arg(args, 0)?)
-}
-pub fn float4um(_env: &Env, args: &[Value]) -> Result<Value> {
-    ok4(-f4(args, 0)?)
-}
-pub fn float8abs(_env: &Env, args: &[Value]) -> Result<Value> {
-    ok8(float_arg(args, 0)?.abs())
-}
-pub fn float4abs(_env: &Env, args: &[Value]) -> Result<Value> {
-    ok4(f4(args, 0)?.abs())
+macro_rules! unary {
+    ($($(#[$doc:meta])* $name:ident => $get:ident, $op:expr, $ok:ident;)*) => {
+        $(
+            $(#[$doc])*
+            pub fn $name(_env: &Env, args: &[Value]) -> Result<Value> {
+                $ok($op($get(args, 0)?))
+            }
+        )*
+    };
 }
 
-/// `round(float8)`: `rint`, ties to even.
-pub fn dround(_env: &Env, args: &[Value]) -> Result<Value> {
-    ok8(float_arg(args, 0)?.round_ties_even())
+unary! {
+    float8um => float_arg, std::ops::Neg::neg, ok8;
+    float4um => f4, std::ops::Neg::neg, ok4;
+    float8abs => float_arg, f64::abs, ok8;
+    float4abs => f4, f32::abs, ok4;
+    /// `round(float8)`: `rint`, ties to even.
+    dround => float_arg, f64::round_ties_even, ok8;
+    dtrunc => float_arg, f64::trunc, ok8;
+    dceil => float_arg, f64::ceil, ok8;
+    dfloor => float_arg, f64::floor, ok8;
 }
-pub fn dtrunc(_env: &Env, args: &[Value]) -> Result<Value> {
-    ok8(float_arg(args, 0)?.trunc())
-}
-pub fn dceil(_env: &Env, args: &[Value]) -> Result<Value> {
-    ok8(float_arg(args, 0)?.ceil())
-}
-pub fn dfloor(_env: &Env, args: &[Value]) -> Result<Value> {
-    ok8(float_arg(args, 0)?.floor())
-}
+
 pub fn dsign(_env: &Env, args: &[Value]) -> Result<Value> {
     let a = float_arg(args, 0)?;
     ok8(if a > 0.0 {
@@ -1197,96 +1159,71 @@ fn degree_arg(args: &[Value]) -> Result<std::result::Result<f64, f64>> {
     Ok(Ok(a % 360.0))
 }
 
-pub fn dsind(_env: &Env, args: &[Value]) -> Result<Value> {
+/// A degree function from its first-quadrant form `q1(consts, angle in [0, 90], sign)`: the
+/// angle is folded into [0, 90] (negated, reflected about 180, reflected about 90), and
+/// `flips` says at which of these folds the function's value changes sign.
+fn degree_fn(
+    args: &[Value],
+    flips: [bool; 3],
+    q1: impl Fn(&DegreeConsts, f64, f64) -> f64,
+) -> Result<Value> {
     let mut a = match degree_arg(args)? {
         Ok(a) => a,
         Err(nan) => return ok8(nan),
     };
-    let c = degree_consts();
+    let [when_negative, past_180, past_90] = flips;
     let mut sign = 1.0;
     if a < 0.0 {
         a = -a;
-        sign = -sign;
+        if when_negative {
+            sign = -sign;
+        }
     }
     if a > 180.0 {
         a = 360.0 - a;
-        sign = -sign;
+        if past_180 {
+            sign = -sign;
+        }
     }
     if a > 90.0 {
         a = 180.0 - a;
+        if past_90 {
+            sign = -sign;
+        }
     }
-    ok8(sign * sind_q1(&c, a))
+    ok8(q1(&degree_consts(), a, sign))
+}
+
+/// `r`, with -0 as 0.
+fn unsigned_zero(r: f64) -> f64 {
+    if r == 0.0 { 0.0 } else { r }
+}
+
+pub fn dsind(_env: &Env, args: &[Value]) -> Result<Value> {
+    degree_fn(args, [true, true, false], |c, a, sign| sign * sind_q1(c, a))
 }
 
 pub fn dcosd(_env: &Env, args: &[Value]) -> Result<Value> {
-    let mut a = match degree_arg(args)? {
-        Ok(a) => a,
-        Err(nan) => return ok8(nan),
-    };
-    let c = degree_consts();
-    let mut sign = 1.0;
-    if a < 0.0 {
-        a = -a;
-    }
-    if a > 180.0 {
-        a = 360.0 - a;
-    }
-    if a > 90.0 {
-        a = 180.0 - a;
-        sign = -sign;
-    }
-    ok8(sign * cosd_q1(&c, a))
+    degree_fn(args, [false, false, true], |c, a, sign| {
+        sign * cosd_q1(c, a)
+    })
 }
 
 pub fn dtand(_env: &Env, args: &[Value]) -> Result<Value> {
-    let mut a = match degree_arg(args)? {
-        Ok(a) => a,
-        Err(nan) => return ok8(nan),
-    };
-    let c = degree_consts();
-    let mut sign = 1.0;
-    if a < 0.0 {
-        a = -a;
-        sign = -sign;
-    }
-    if a > 180.0 {
-        a = 360.0 - a;
-        sign = -sign;
-    }
-    if a > 90.0 {
-        a = 180.0 - a;
-        sign = -sign;
-    }
-    let tan = sind_q1(&c, a) / cosd_q1(&c, a);
-    let r = sign * (tan / c.tan_45);
-    ok8(if r == 0.0 { 0.0 } else { r })
+    degree_fn(args, [true, true, true], |c, a, sign| {
+        unsigned_zero(sign * (sind_q1(c, a) / cosd_q1(c, a) / c.tan_45))
+    })
 }
 
 pub fn dcotd(_env: &Env, args: &[Value]) -> Result<Value> {
-    let mut a = match degree_arg(args)? {
-        Ok(a) => a,
-        Err(nan) => return ok8(nan),
-    };
-    let c = degree_consts();
-    let mut sign = 1.0;
-    if a < 0.0 {
-        a = -a;
-        sign = -sign;
-    }
-    if a > 180.0 {
-        a = 360.0 - a;
-        sign = -sign;
-    }
-    if a > 90.0 {
-        a = 180.0 - a;
-        sign = -sign;
-    }
-    let cot = cosd_q1(&c, a) / sind_q1(&c, a);
-    let r = sign * (cot / c.cot_45);
-    ok8(if r == 0.0 { 0.0 } else { r })
+    degree_fn(args, [true, true, true], |c, a, sign| {
+        unsigned_zero(sign * (cosd_q1(c, a) / sind_q1(c, a) / c.cot_45))
+    })
 }
 
-pub fn dasind(_env: &Env, args: &[Value]) -> Result<Value> {
+/// An inverse degree function: NaN passes through, an argument outside [-1, 1] is out of
+/// range, and `f(consts, x)` gives the angle.
+fn inverse_degree_fn(args: &[Value], f: impl Fn(&DegreeConsts, f64) -> f64) -> Result<Value> {
     let a = float_arg(args, 0)?;
     if a.is_nan() {
         return ok8(a);
@@ -1294,27 +1231,26 @@ pub fn dasind(_env: &Env, args: &[Value]) -> Result<Value> {
     if !(-1.0..=1.0).contains(&a) {
         return Err(input_out_of_range());
     }
-    let c = degree_consts();
-    ok8(if a >= 0.0 {
-        asind_q1(&c, a)
-    } else {
-        -asind_q1(&c, -a)
+    ok8(f(&degree_consts(), a))
+}
+
+pub fn dasind(_env: &Env, args: &[Value]) -> Result<Value> {
+    inverse_degree_fn(args, |c, a| {
+        if a >= 0.0 {
+            asind_q1(c, a)
+        } else {
+            -asind_q1(c, -a)
+        }
     })
 }
 
 pub fn dacosd(_env: &Env, args: &[Value]) -> Result<Value> {
-    let a = float_arg(args, 0)?;
-    if a.is_nan() {
-        return ok8(a);
-    }
-    if !(-1.0..=1.0).contains(&a) {
-        return Err(input_out_of_range());
-    }
-    let c = degree_consts();
-    ok8(if a >= 0.0 {
-        acosd_q1(&c, a)
-    } else {
-        90.0 + asind_q1(&c, -a)
+    inverse_degree_fn(args, |c, a| {
+        if a >= 0.0 {
+            acosd_q1(c, a)
+        } else {
+            90.0 + asind_q1(c, -a)
+        }
     })
 }
 
@@ -1423,11 +1359,25 @@ pub fn setseed(_env: &Env, args: &[Value]) -> Result<Value> {
     Ok(Value::Null)
 }
 
-fn width_bucket_error(message: &str) -> SqlError {
+pub(super) fn width_bucket_error(message: &str) -> SqlError {
     SqlError::new(
         sqlstate::INVALID_ARGUMENT_FOR_WIDTH_BUCKET_FUNCTION,
         message,
     )
+}
+
+/// The checks `width_bucket` makes first, whatever the operand type: a positive bucket count
+/// and no NaN among the operand and bounds.
+pub(super) fn width_bucket_checks(count: i64, any_nan: bool) -> Result<()> {
+    if count <= 0 {
+        return Err(width_bucket_error("count must be greater than zero"));
+    }
+    if any_nan {
+        return Err(width_bucket_error(
+            "operand, lower bound, and upper bound cannot be NaN",
+        ));
+    }
+    Ok(())
 }
 
 /// `width_bucket(float8, float8, float8, int4)`.
@@ -1436,14 +1386,7 @@ pub fn width_bucket_float8(_env: &Env, args: &[Value]) -> Result<Value> {
     let b1 = float_arg(args, 1)?;
     let b2 = float_arg(args, 2)?;
     let count = int_arg(args, 3)?;
-    if count <= 0 {
-        return Err(width_bucket_error("count must be greater than zero"));
-    }
-    if operand.is_nan() || b1.is_nan() || b2.is_nan() {
-        return Err(width_bucket_error(
-            "operand, lower bound, and upper bound cannot be NaN",
-        ));
-    }
+    width_bucket_checks(count, operand.is_nan() || b1.is_nan() || b2.is_nan())?;
     if b1.is_infinite() || b2.is_infinite() {
         return Err(width_bucket_error("lower and upper bounds must be finite"));
     }
@@ -1511,10 +1454,11 @@ pub fn dtof(_env: &Env, args: &[Value]) -> Result<Value> {
     ok4(r)
 }
 
-/// float → int2/int4/int8: `rint` then the target's range check (NaN is out of range).
-fn float_to_int(args: &[Value], kind: super::int::IntKind) -> Result<Value> {
-    let a = float_arg(args, 0)?.round_ties_even();
-    // The bounds PostgreSQL uses: [min, -min) — exactly representable in a double.
+/// A float already rounded to an integer → int2/int4/int8, with the target's range check
+/// (NaN is out of range).
+fn rounded_to_int(a: f64, kind: super::int::IntKind) -> Result<Value> {
+    // The bounds PostgreSQL uses: [min, -min) — exactly representable in a double (and in a
+    // float4, so a float4 compares the same widened).
     #[expect(clippy::cast_precision_loss, reason = "powers of two")]
     let (lo, hi) = (kind.min() as f64, -(kind.min() as f64));
     if a.is_nan() || a < lo || a >= hi {
@@ -1524,34 +1468,31 @@ fn float_to_int(args: &[Value], kind: super::int::IntKind) -> Result<Value> {
     Ok(Value::Int(a as i64))
 }
 
-pub fn float_to_i2(_env: &Env, args: &[Value]) -> Result<Value> {
-    float_to_int(args, super::int::IntKind::I2)
-}
-pub fn float_to_i4(_env: &Env, args: &[Value]) -> Result<Value> {
-    float_to_int(args, super::int::IntKind::I4)
-}
-pub fn float_to_i8(_env: &Env, args: &[Value]) -> Result<Value> {
-    float_to_int(args, super::int::IntKind::I8)
+/// float8 → int: `rint`, then the range check.
+fn float_to_int(args: &[Value], kind: super::int::IntKind) -> Result<Value> {
+    rounded_to_int(float_arg(args, 0)?.round_ties_even(), kind)
 }
 
 /// float4 → int: `rint` in single precision, then the range check.
 fn float4_to_int(args: &[Value], kind: super::int::IntKind) -> Result<Value> {
-    let a = f4(args, 0)?.round_ties_even();
-    #[expect(clippy::cast_precision_loss, reason = "powers of two")]
-    let (lo, hi) = (kind.min() as f32, -(kind.min() as f32));
-    if a.is_nan() || a < lo || a >= hi {
-        return Err(kind.range_error());
-    }
-    #[expect(clippy::cast_possible_truncation, reason = "range checked")]
-    Ok(Value::Int(a as i64))
+    rounded_to_int(f64::from(f4(args, 0)?.round_ties_even()), kind)
 }
 
-pub fn float4_to_i2(_env: &Env, args: &[Value]) -> Result<Value> {
-    float4_to_int(args, super::int::IntKind::I2)
+macro_rules! to_int {
+    ($($name:ident => $convert:ident, $kind:ident;)*) => {
+        $(
+            pub fn $name(_env: &Env, args: &[Value]) -> Result<Value> {
+                $convert(args, super::int::IntKind::$kind)
+            }
+        )*
+    };
 }
-pub fn float4_to_i4(_env: &Env, args: &[Value]) -> Result<Value> {
-    float4_to_int(args, super::int::IntKind::I4)
-}
-pub fn float4_to_i8(_env: &Env, args: &[Value]) -> Result<Value> {
-    float4_to_int(args, super::int::IntKind::I8)
+
+to_int! {
+    float_to_i2 => float_to_int, I2;
+    float_to_i4 => float_to_int, I4;
+    float_to_i8 => float_to_int, I8;
+    float4_to_i2 => float4_to_int, I2;
+    float4_to_i4 => float4_to_int, I4;
+    float4_to_i8 => float4_to_int, I8;
 }

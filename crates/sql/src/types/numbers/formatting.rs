@@ -23,6 +23,7 @@ use super::{float_arg, int_arg, num_arg};
 use crate::env::Env;
 use crate::error::{Result, SqlError, sqlstate};
 use crate::func::Builtin;
+use crate::func::rows::func;
 use crate::types::Type;
 use crate::value::Value;
 
@@ -1205,7 +1206,7 @@ const TX: Type = Type::TEXT;
 
 /// The catalog rows: `to_char` over the number types, `to_number`.
 pub static FUNCTIONS: &[Builtin] = &[
-    Builtin::scalar(
+    func(
         "to_char",
         &[Type::NUMERIC, TX],
         TX,
@@ -1213,7 +1214,7 @@ pub static FUNCTIONS: &[Builtin] = &[
         numeric_to_char,
     )
     .with_volatility(crate::func::Volatility::Stable),
-    Builtin::scalar(
+    func(
         "to_char",
         &[Type::INT4, TX],
         TX,
@@ -1221,7 +1222,7 @@ pub static FUNCTIONS: &[Builtin] = &[
         int4_to_char,
     )
     .with_volatility(crate::func::Volatility::Stable),
-    Builtin::scalar(
+    func(
         "to_char",
         &[Type::INT8, TX],
         TX,
@@ -1229,7 +1230,7 @@ pub static FUNCTIONS: &[Builtin] = &[
         int8_to_char,
     )
     .with_volatility(crate::func::Volatility::Stable),
-    Builtin::scalar(
+    func(
         "to_char",
         &[Type::FLOAT4, TX],
         TX,
@@ -1237,7 +1238,7 @@ pub static FUNCTIONS: &[Builtin] = &[
         float4_to_char,
     )
     .with_volatility(crate::func::Volatility::Stable),
-    Builtin::scalar(
+    func(
         "to_char",
         &[Type::FLOAT8, TX],
         TX,
@@ -1245,7 +1246,7 @@ pub static FUNCTIONS: &[Builtin] = &[
         float8_to_char,
     )
     .with_volatility(crate::func::Volatility::Stable),
-    Builtin::scalar(
+    func(
         "to_number",
         &[TX, TX],
         Type::NUMERIC,

@@ -73,24 +73,30 @@ fn is_c_space(b: u8) -> bool {
     matches!(b, b' ' | b'\t' | b'\n' | 0x0b | 0x0c | b'\r')
 }
 
+/// The index of the first byte from `i` on that is not C white space.
+fn skip_c_space(b: &[u8], mut i: usize) -> usize {
+    while i < b.len() && is_c_space(b[i]) {
+        i += 1;
+    }
+    i
+}
+
+/// Leading C white space and an optional sign: (whether it is `-`, the index after them).
+fn leading_sign(b: &[u8]) -> (bool, usize) {
+    let i = skip_c_space(b, 0);
+    match b.get(i) {
+        Some(b'-') => (true, i + 1),
+        Some(b'+') => (false, i + 1),
+        _ => (false, i),
+    }
+}
+
 /// `int2in` / `int4in` / `int8in` (PostgreSQL's `pg_strtoint*`).
 pub fn int_in(ty: Type, s: &str) -> Result<Value> {
     let kind = IntKind::of(ty);
     let b = s.as_bytes();
     let invalid = || SqlError::invalid_input(kind.sql_name(), s);
-    let mut i = 0;
-    while i < b.len() && is_c_space(b[i]) {
-        i += 1;
-    }
-    let mut neg = false;
-    match b.get(i) {
-        Some(b'-') => {
-            neg = true;
-            i += 1;
-        }
-        Some(b'+') => i += 1,
-        _ => {}
-    }
+    let (neg, mut i) = leading_sign(b);
     if !b.get(i).is_some_and(u8::is_ascii_digit) {
         return Err(invalid());
     }
@@ -113,9 +119,7 @@ pub fn int_in(ty: Type, s: &str) -> Result<Value> {
             .ok_or_else(out_of_range)?;
         i += 1;
     }
-    while i < b.len() && is_c_space(b[i]) {
-        i += 1;
-    }
+    i = skip_c_space(b, i);
     if i != b.len() {
         return Err(invalid());
     }
@@ -135,19 +139,7 @@ pub fn oid_in(s: &str) -> Result<Value> {
     let invalid = || SqlError::invalid_input("oid", s);
     let out_of_range =
         || SqlError::out_of_range(format!("value \"{s}\" is out of range for type oid"));
-    let mut i = 0;
-    while i < b.len() && is_c_space(b[i]) {
-        i += 1;
-    }
-    let mut neg = false;
-    match b.get(i) {
-        Some(b'-') => {
-            neg = true;
-            i += 1;
-        }
-        Some(b'+') => i += 1,
-        _ => {}
-    }
+    let (neg, mut i) = leading_sign(b);
     let start = i;
     let mut v: u64 = 0;
     let mut overflowed = false;
@@ -170,9 +162,7 @@ pub fn oid_in(s: &str) -> Result<Value> {
     if overflowed {
         return Err(out_of_range());
     }
-    while i < b.len() && is_c_space(b[i]) {
-        i += 1;
-    }
+    i = skip_c_space(b, i);
     if i != b.len() {
         return Err(invalid());
     }

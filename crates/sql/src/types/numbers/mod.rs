@@ -37,7 +37,7 @@ use super::Typmod;
 use crate::error::{Result, SqlError, sqlstate};
 use crate::value::Value;
 
-pub use catalog::{CASTS, FUNCTIONS};
+pub use catalog::{CASTS, COMPARISONS, FUNCTIONS};
 pub use float::{float_in, float_out, float_recv, float_send};
 pub use int::{int_in, int_out, int_recv, int_send, oid_in};
 use numeric::Numeric;

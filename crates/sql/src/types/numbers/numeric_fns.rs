@@ -7,6 +7,7 @@ use std::cmp::Ordering;
 use num_integer::Integer;
 
 use super::float::format_g;
+use super::float::{width_bucket_checks, width_bucket_error};
 use super::int::IntKind;
 use super::numeric::{
     self, Dec, MAX_RESULT_SCALE, Numeric, add, ceil, div, floor, modulo, mul, select_div_scale, sub,
@@ -14,7 +15,7 @@ use super::numeric::{
 use super::numeric_math;
 use super::{float_arg, int_arg, num_arg};
 use crate::env::Env;
-use crate::error::{Result, SqlError, sqlstate};
+use crate::error::{Result, SqlError};
 use crate::value::Value;
 
 fn ret(n: Numeric) -> Result<Value> {
@@ -73,14 +74,13 @@ pub fn numeric_mul(_env: &Env, args: &[Value]) -> Result<Value> {
     }
 }
 
-/// `numeric_div`.
-pub fn numeric_div(_env: &Env, args: &[Value]) -> Result<Value> {
+/// A division of `args`: `finite` divides two finite values; with NaN the result is NaN; a
+/// finite value over an infinity is 0, an infinity over a finite value is signed infinity
+/// (division by zero for 0), and infinity over infinity is NaN.
+fn divide(args: &[Value], finite: impl FnOnce(&Dec, &Dec) -> Result<Dec>) -> Result<Value> {
     let (a, b) = (num_arg(args, 0)?, num_arg(args, 1)?);
     match (&a, &b) {
-        (Numeric::Fin(x), Numeric::Fin(y)) => {
-            let rscale = select_div_scale(x, y);
-            fin(div(x, y, rscale, true)?)
-        }
+        (Numeric::Fin(x), Numeric::Fin(y)) => fin(finite(x, y)?),
         _ if a.is_nan() || b.is_nan() => nan(),
         (Numeric::Fin(_), _) => zero(),
         (_, Numeric::Fin(y)) => {
@@ -93,21 +93,14 @@ pub fn numeric_div(_env: &Env, args: &[Value]) -> Result<Value> {
     }
 }
 
+/// `numeric_div`.
+pub fn numeric_div(_env: &Env, args: &[Value]) -> Result<Value> {
+    divide(args, |x, y| div(x, y, select_div_scale(x, y), true))
+}
+
 /// `numeric_div_trunc` (`div(numeric, numeric)`).
 pub fn numeric_div_trunc(_env: &Env, args: &[Value]) -> Result<Value> {
-    let (a, b) = (num_arg(args, 0)?, num_arg(args, 1)?);
-    match (&a, &b) {
-        (Numeric::Fin(x), Numeric::Fin(y)) => fin(div(x, y, 0, false)?),
-        _ if a.is_nan() || b.is_nan() => nan(),
-        (Numeric::Fin(_), _) => zero(),
-        (_, Numeric::Fin(y)) => {
-            if y.is_zero() {
-                return Err(SqlError::division_by_zero());
-            }
-            inf_of_sign(a.sign() * y.signum())
-        }
-        _ => nan(),
-    }
+    divide(args, |x, y| div(x, y, 0, false))
 }
 
 /// `numeric_mod`.
@@ -158,54 +151,43 @@ fn scale_arg(args: &[Value], i: usize) -> Result<i64> {
     Ok(int_arg(args, i)?.clamp(-MAX_RESULT_SCALE, MAX_RESULT_SCALE))
 }
 
-/// `round(numeric, int4)`: half away from zero.
+/// The first argument with `f` applied to a finite value (NaN and the infinities unchanged).
+fn map_finite(args: &[Value], f: impl FnOnce(Dec) -> Dec) -> Result<Value> {
+    ret(match num_arg(args, 0)? {
+        Numeric::Fin(d) => Numeric::Fin(f(d)),
+        other => other,
+    })
+}
+
+/// The scale argument of `round` and `trunc`: 0 when not given.
+fn optional_scale(args: &[Value]) -> Result<i64> {
+    if args.len() > 1 {
+        scale_arg(args, 1)
+    } else {
+        Ok(0)
+    }
+}
+
+/// `round(numeric, int4)` and `round(numeric)`: half away from zero.
 pub fn numeric_round(_env: &Env, args: &[Value]) -> Result<Value> {
-    let s = scale_arg(args, 1)?;
-    ret(match num_arg(args, 0)? {
-        Numeric::Fin(d) => Numeric::Fin(d.round(s)),
-        other => other,
-    })
+    let s = optional_scale(args)?;
+    map_finite(args, |d| d.round(s))
 }
 
-/// `round(numeric)`.
-pub fn numeric_round0(_env: &Env, args: &[Value]) -> Result<Value> {
-    ret(match num_arg(args, 0)? {
-        Numeric::Fin(d) => Numeric::Fin(d.round(0)),
-        other => other,
-    })
-}
-
-/// `trunc(numeric, int4)`.
+/// `trunc(numeric, int4)` and `trunc(numeric)`.
 pub fn numeric_trunc(_env: &Env, args: &[Value]) -> Result<Value> {
-    let s = scale_arg(args, 1)?;
-    ret(match num_arg(args, 0)? {
-        Numeric::Fin(d) => Numeric::Fin(d.trunc(s)),
-        other => other,
-    })
-}
-
-/// `trunc(numeric)`.
-pub fn numeric_trunc0(_env: &Env, args: &[Value]) -> Result<Value> {
-    ret(match num_arg(args, 0)? {
-        Numeric::Fin(d) => Numeric::Fin(d.trunc(0)),
-        other => other,
-    })
+    let s = optional_scale(args)?;
+    map_finite(args, |d| d.trunc(s))
 }
 
 /// `ceil` / `ceiling`.
 pub fn numeric_ceil(_env: &Env, args: &[Value]) -> Result<Value> {
-    ret(match num_arg(args, 0)? {
-        Numeric::Fin(d) => Numeric::Fin(ceil(&d)),
-        other => other,
-    })
+    map_finite(args, |d| ceil(&d))
 }
 
 /// `floor`.
 pub fn numeric_floor(_env: &Env, args: &[Value]) -> Result<Value> {
-    ret(match num_arg(args, 0)? {
-        Numeric::Fin(d) => Numeric::Fin(floor(&d)),
-        other => other,
-    })
+    map_finite(args, |d| floor(&d))
 }
 
 pub fn numeric_sqrt(_env: &Env, args: &[Value]) -> Result<Value> {
@@ -300,27 +282,13 @@ pub fn numeric_trim_scale(_env: &Env, args: &[Value]) -> Result<Value> {
     })
 }
 
-fn width_bucket_error(message: &str) -> SqlError {
-    SqlError::new(
-        sqlstate::INVALID_ARGUMENT_FOR_WIDTH_BUCKET_FUNCTION,
-        message,
-    )
-}
-
 /// `width_bucket(numeric, numeric, numeric, int4)`.
 pub fn width_bucket_numeric(_env: &Env, args: &[Value]) -> Result<Value> {
     let operand = num_arg(args, 0)?;
     let b1 = num_arg(args, 1)?;
     let b2 = num_arg(args, 2)?;
     let count = int_arg(args, 3)?;
-    if count <= 0 {
-        return Err(width_bucket_error("count must be greater than zero"));
-    }
-    if operand.is_nan() || b1.is_nan() || b2.is_nan() {
-        return Err(width_bucket_error(
-            "operand, lower bound, and upper bound cannot be NaN",
-        ));
-    }
+    width_bucket_checks(count, operand.is_nan() || b1.is_nan() || b2.is_nan())?;
     let (Numeric::Fin(lo), Numeric::Fin(hi)) = (&b1, &b2) else {
         return Err(width_bucket_error("lower and upper bounds must be finite"));
     };

@@ -16,74 +16,35 @@ fn too_large() -> SqlError {
     super::strings::too_large()
 }
 
-/// `string_agg(text, text)`.
-#[derive(Default)]
+/// `string_agg(text, text)` and `string_agg(bytea, bytea)`: the pieces as bytes.
 pub struct StringAgg {
-    out: Option<String>,
+    out: Option<Vec<u8>>,
+    /// The aggregate of bytea (else of text).
+    bytea: bool,
+}
+
+impl StringAgg {
+    /// An argument's bytes, `None` for NULL.
+    fn piece(&self, v: &Value) -> Option<Vec<u8>> {
+        match v {
+            Value::Null => None,
+            Value::Text(s) => Some(s.as_bytes().to_vec()),
+            Value::Bytes(b) if self.bytea => Some(b.clone()),
+            other => Some(super::text_out(other).into_bytes()),
+        }
+    }
 }
 
 impl Accumulator for StringAgg {
     fn step(&mut self, _env: &Env, args: &[Value]) -> Result<()> {
-        let v = match args.first() {
-            None | Some(Value::Null) => return Ok(()),
-            Some(Value::Text(s)) => s.clone(),
-            Some(other) => super::text_out(other),
-        };
-        match &mut self.out {
-            None => self.out = Some(v),
-            Some(out) => {
-                let delim = match args.get(1) {
-                    None | Some(Value::Null) => String::new(),
-                    Some(Value::Text(d)) => d.clone(),
-                    Some(other) => super::text_out(other),
-                };
-                let size = out
-                    .len()
-                    .saturating_add(delim.len())
-                    .saturating_add(v.len());
-                if i64::try_from(size).unwrap_or(i64::MAX) > super::strings::MAX_ALLOC {
-                    return Err(too_large());
-                }
-                out.push_str(&delim);
-                out.push_str(&v);
-            }
-        }
-        Ok(())
-    }
-
-    fn value(&mut self, _env: &Env) -> Result<Value> {
-        Ok(self.out.clone().map_or(Value::Null, Value::Text))
-    }
-}
-
-pub fn new_string_agg(_types: &[Type]) -> Box<dyn Accumulator> {
-    Box::new(StringAgg::default())
-}
-
-fn bytes_of(v: &Value) -> Option<Vec<u8>> {
-    match v {
-        Value::Null => None,
-        Value::Bytes(b) => Some(b.clone()),
-        Value::Text(s) => Some(s.as_bytes().to_vec()),
-        other => Some(super::text_out(other).into_bytes()),
-    }
-}
-
-/// `string_agg(bytea, bytea)`.
-#[derive(Default)]
-pub struct ByteaAgg {
-    out: Option<Vec<u8>>,
-}
-
-impl Accumulator for ByteaAgg {
-    fn step(&mut self, _env: &Env, args: &[Value]) -> Result<()> {
-        let Some(v) = args.first().and_then(bytes_of) else {
+        let Some(v) = args.first().and_then(|a| self.piece(a)) else {
             return Ok(());
         };
+        let delim = args.get(1).and_then(|a| self.piece(a));
         match &mut self.out {
             None => self.out = Some(v),
             Some(out) => {
-                let delim = args.get(1).and_then(bytes_of).unwrap_or_default();
+                let delim = delim.unwrap_or_default();
                 let size = out
                     .len()
                     .saturating_add(delim.len())
@@ -99,12 +60,27 @@ impl Accumulator for ByteaAgg {
     }
 
     fn value(&mut self, _env: &Env) -> Result<Value> {
-        Ok(self.out.clone().map_or(Value::Null, Value::Bytes))
+        Ok(match self.out.clone() {
+            None => Value::Null,
+            Some(b) if self.bytea => Value::Bytes(b),
+            // Every piece was text.
+            Some(b) => Value::Text(String::from_utf8_lossy(&b).into_owned()),
+        })
     }
 }
 
+pub fn new_string_agg(_types: &[Type]) -> Box<dyn Accumulator> {
+    Box::new(StringAgg {
+        out: None,
+        bytea: false,
+    })
+}
+
 pub fn new_bytea_agg(_types: &[Type]) -> Box<dyn Accumulator> {
-    Box::new(ByteaAgg::default())
+    Box::new(StringAgg {
+        out: None,
+        bytea: true,
+    })
 }
 
 /// `bool_and` / `every` (`and`) and `bool_or`.

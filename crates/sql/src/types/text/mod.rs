@@ -22,9 +22,11 @@ pub mod uuid;
 use std::borrow::Cow;
 
 use crate::error::{Result, SqlError};
-use crate::func::{
-    Builtin, CastContext, CastDef, CastImp, Imp, Kind, ScalarFn, TableFn, Volatility,
+use crate::func::rows::{
+    aggregate, by_fn, by_typmod_fn, cast, fixed_frame, func as f, not_strict, op, sqlite_cmp,
+    sqlite_comparisons, srf, stable, typed, variadic, volatile,
 };
+use crate::func::{Builtin, CastContext, CastDef, CastImp};
 use crate::types::Type;
 use crate::value::Value;
 
@@ -114,137 +116,9 @@ const ANYNA: Type = Type::ANYNONARRAY;
 const ANYEL: Type = Type::ANYELEMENT;
 const TA: Type = Type::TEXT_ARRAY;
 
-const fn f(
-    name: &'static str,
-    args: &'static [Type],
-    ret: Type,
-    symbol: &'static str,
-    imp: ScalarFn,
-) -> Builtin {
-    Builtin::scalar(name, args, ret, symbol, imp)
-}
-
-const fn op(
-    name: &'static str,
-    args: &'static [Type],
-    ret: Type,
-    symbol: &'static str,
-    imp: ScalarFn,
-) -> Builtin {
-    Builtin::operator(name, args, ret, symbol, imp)
-}
-
-/// A comparison carried out by SQLite's operator (with the type's collation).
-const fn sqlite_cmp(name: &'static str, args: &'static [Type]) -> Builtin {
-    Builtin {
-        name,
-        kind: Kind::Operator,
-        args,
-        variadic: false,
-        ret: BOOL,
-        out_columns: &[],
-        strict: true,
-        volatility: Volatility::Immutable,
-        imp: Imp::SqliteOp(sqlite_symbol(name)),
-    }
-}
-
-/// The SQLite operator for a PostgreSQL comparison (`~<~` and friends are plain byte order).
-const fn sqlite_symbol(name: &'static str) -> &'static str {
-    match name.as_bytes() {
-        b"~<~" => "<",
-        b"~<=~" => "<=",
-        b"~>=~" => ">=",
-        b"~>~" => ">",
-        _ => name,
-    }
-}
-
-/// A function formatting arguments of any type (receives their types first).
-const fn typed(b: Builtin) -> Builtin {
-    let imp = match b.imp {
-        Imp::Scalar { symbol, f, .. } => Imp::Scalar {
-            symbol,
-            f,
-            typed: true,
-        },
-        other => other,
-    };
-    Builtin { imp, ..b }
-}
-
-const fn stable(b: Builtin) -> Builtin {
-    b.with_volatility(Volatility::Stable)
-}
-
-const fn variadic(b: Builtin) -> Builtin {
-    Builtin {
-        variadic: true,
-        ..b
-    }
-}
-
-const fn srf(
-    name: &'static str,
-    args: &'static [Type],
-    ret: Type,
-    symbol: &'static str,
-    imp: TableFn,
-) -> Builtin {
-    Builtin {
-        name,
-        kind: Kind::SetReturning,
-        args,
-        variadic: false,
-        ret,
-        out_columns: &[],
-        strict: true,
-        volatility: Volatility::Immutable,
-        imp: Imp::Table { symbol, f: imp },
-    }
-}
-
-const fn aggregate(
-    name: &'static str,
-    args: &'static [Type],
-    ret: Type,
-    symbol: &'static str,
-    new: crate::func::AccumulatorFactory,
-    window: bool,
-) -> Builtin {
-    Builtin {
-        name,
-        kind: Kind::Aggregate,
-        args,
-        variadic: false,
-        ret,
-        out_columns: &[],
-        strict: false,
-        volatility: Volatility::Immutable,
-        imp: Imp::Aggregate {
-            symbol,
-            new,
-            window,
-        },
-    }
-}
-
-macro_rules! comparisons {
-    ($($args:expr),* $(,)?) => {
-        [$(
-            sqlite_cmp("=", $args),
-            sqlite_cmp("<>", $args),
-            sqlite_cmp("<", $args),
-            sqlite_cmp("<=", $args),
-            sqlite_cmp(">", $args),
-            sqlite_cmp(">=", $args),
-        )*]
-    };
-}
-
 /// Comparison operators whose stored values SQLite orders as PostgreSQL does (varchar has
 /// none of its own in PostgreSQL: it uses text's).
-const COMPARISON_ROWS: [Builtin; 48] = comparisons!(
+pub static COMPARISONS: [Builtin; 48] = sqlite_comparisons!(
     &[BOOL, BOOL],
     &[T, T],
     &[BP, BP],
@@ -255,23 +129,17 @@ const COMPARISON_ROWS: [Builtin; 48] = comparisons!(
     &[UUID, UUID],
 );
 
-const FUNCTION_COUNT: usize = COMPARISON_ROWS.len() + OTHER_ROWS.len();
-
-/// Every function and operator of this module.
-pub static FUNCTIONS: &[Builtin] = &FUNCTION_ROWS;
-
-static FUNCTION_ROWS: [Builtin; FUNCTION_COUNT] = concat_rows();
-
-const OTHER_ROWS: &[Builtin] = &[
+/// Every other function and operator of this module.
+pub static FUNCTIONS: &[Builtin] = &[
     // pattern-ordering operators (text_pattern_ops): byte order
-    sqlite_cmp("~<~", &[T, T]),
-    sqlite_cmp("~<=~", &[T, T]),
-    sqlite_cmp("~>=~", &[T, T]),
-    sqlite_cmp("~>~", &[T, T]),
-    sqlite_cmp("~<~", &[BP, BP]),
-    sqlite_cmp("~<=~", &[BP, BP]),
-    sqlite_cmp("~>=~", &[BP, BP]),
-    sqlite_cmp("~>~", &[BP, BP]),
+    sqlite_cmp("~<~", &[T, T], "<"),
+    sqlite_cmp("~<=~", &[T, T], "<="),
+    sqlite_cmp("~>=~", &[T, T], ">="),
+    sqlite_cmp("~>~", &[T, T], ">"),
+    sqlite_cmp("~<~", &[BP, BP], "<"),
+    sqlite_cmp("~<=~", &[BP, BP], "<="),
+    sqlite_cmp("~>=~", &[BP, BP], ">="),
+    sqlite_cmp("~>~", &[BP, BP], ">"),
     // concatenation
     op("||", &[T, T], T, "pg_textcat", strings::textcat),
     stable(typed(op(
@@ -808,117 +676,71 @@ const OTHER_ROWS: &[Builtin] = &[
         regex::regexp_substr,
     ),
     // uuid
-    f(
+    volatile(f(
         "gen_random_uuid",
         &[],
         UUID,
         "pg_gen_random_uuid",
         uuid::gen_random_uuid,
-    )
-    .with_volatility(Volatility::Volatile),
+    )),
     // aggregates
-    aggregate(
+    not_strict(fixed_frame(aggregate(
         "string_agg",
         &[T, T],
         T,
         "pg_string_agg",
         agg::new_string_agg,
-        false,
-    ),
-    aggregate(
+    ))),
+    not_strict(aggregate(
         "bool_and",
         &[BOOL],
         BOOL,
         "pg_bool_and",
         agg::new_bool_and,
-        true,
-    ),
-    aggregate(
+    )),
+    not_strict(aggregate(
         "bool_or",
         &[BOOL],
         BOOL,
         "pg_bool_or",
         agg::new_bool_or,
-        true,
-    ),
-    aggregate("every", &[BOOL], BOOL, "pg_every", agg::new_bool_and, true),
-    aggregate("max", &[T], T, "pg_max_text", agg::new_text_max, false),
-    aggregate("min", &[T], T, "pg_min_text", agg::new_text_min, false),
-    aggregate(
+    )),
+    not_strict(aggregate(
+        "every",
+        &[BOOL],
+        BOOL,
+        "pg_every",
+        agg::new_bool_and,
+    )),
+    not_strict(fixed_frame(aggregate(
+        "max",
+        &[T],
+        T,
+        "pg_max_text",
+        agg::new_text_max,
+    ))),
+    not_strict(fixed_frame(aggregate(
+        "min",
+        &[T],
+        T,
+        "pg_min_text",
+        agg::new_text_min,
+    ))),
+    not_strict(fixed_frame(aggregate(
         "max",
         &[BP],
         BP,
         "pg_max_bpchar",
         agg::new_bpchar_max,
-        false,
-    ),
-    aggregate(
+    ))),
+    not_strict(fixed_frame(aggregate(
         "min",
         &[BP],
         BP,
         "pg_min_bpchar",
         agg::new_bpchar_min,
-        false,
-    ),
+    ))),
 ];
-
-const fn concat_rows() -> [Builtin; FUNCTION_COUNT] {
-    let mut out = [const { placeholder() }; FUNCTION_COUNT];
-    let mut i = 0;
-    while i < COMPARISON_ROWS.len() {
-        out[i] = copy_row(&COMPARISON_ROWS[i]);
-        i += 1;
-    }
-    let mut j = 0;
-    while j < OTHER_ROWS.len() {
-        out[COMPARISON_ROWS.len() + j] = copy_row(&OTHER_ROWS[j]);
-        j += 1;
-    }
-    out
-}
-
-const fn placeholder() -> Builtin {
-    sqlite_cmp("=", &[])
-}
-
-const fn copy_row(b: &Builtin) -> Builtin {
-    Builtin {
-        name: b.name,
-        kind: b.kind,
-        args: b.args,
-        variadic: b.variadic,
-        ret: b.ret,
-        out_columns: b.out_columns,
-        strict: b.strict,
-        volatility: b.volatility,
-        imp: b.imp,
-    }
-}
-
-const fn cast(from: Type, to: Type, context: CastContext, imp: CastImp) -> CastDef {
-    CastDef {
-        from,
-        to,
-        context,
-        imp,
-    }
-}
-
-const fn cast_fn(symbol: &'static str, f: ScalarFn) -> CastImp {
-    CastImp::Func {
-        symbol,
-        f,
-        with_typmod: false,
-    }
-}
-
-const fn typmod_fn(symbol: &'static str, f: ScalarFn) -> CastImp {
-    CastImp::Func {
-        symbol,
-        f,
-        with_typmod: true,
-    }
-}
 
 use CastContext::{Assignment, Explicit, Implicit};
 
@@ -931,13 +753,13 @@ pub static CASTS: &[CastDef] = &[
         BP,
         T,
         Implicit,
-        cast_fn("pg_bpchar_to_text", chars::bpchar_to_text),
+        by_fn("pg_bpchar_to_text", chars::bpchar_to_text),
     ),
     cast(
         BP,
         VC,
         Implicit,
-        cast_fn("pg_bpchar_to_varchar", chars::bpchar_to_text),
+        by_fn("pg_bpchar_to_varchar", chars::bpchar_to_text),
     ),
     cast(NM, T, Implicit, CastImp::Binary),
     cast(NM, VC, Assignment, CastImp::Binary),
@@ -946,117 +768,118 @@ pub static CASTS: &[CastDef] = &[
         T,
         NM,
         Implicit,
-        cast_fn("pg_text_to_name", chars::text_to_name),
+        by_fn("pg_text_to_name", chars::text_to_name),
     ),
     cast(
         VC,
         NM,
         Implicit,
-        cast_fn("pg_varchar_to_name", chars::text_to_name),
+        by_fn("pg_varchar_to_name", chars::text_to_name),
     ),
     cast(
         BP,
         NM,
         Implicit,
-        cast_fn("pg_bpchar_to_name", chars::bpchar_to_name),
+        by_fn("pg_bpchar_to_name", chars::bpchar_to_name),
     ),
     cast(
         CH,
         T,
         Implicit,
-        cast_fn("pg_char_to_text", chars::char_to_text),
+        by_fn("pg_char_to_text", chars::char_to_text),
     ),
     cast(
         CH,
         VC,
         Assignment,
-        cast_fn("pg_char_to_varchar", chars::char_to_text),
+        by_fn("pg_char_to_varchar", chars::char_to_text),
     ),
     cast(
         CH,
         BP,
         Assignment,
-        cast_fn("pg_char_to_bpchar", chars::char_to_text),
+        by_fn("pg_char_to_bpchar", chars::char_to_text),
     ),
     cast(
         T,
         CH,
         Assignment,
-        cast_fn("pg_text_to_char", chars::text_to_char),
+        by_fn("pg_text_to_char", chars::text_to_char),
     ),
     cast(
         VC,
         CH,
         Assignment,
-        cast_fn("pg_varchar_to_char", chars::text_to_char),
+        by_fn("pg_varchar_to_char", chars::text_to_char),
     ),
     cast(
         BP,
         CH,
         Assignment,
-        cast_fn("pg_bpchar_to_char", chars::text_to_char),
+        by_fn("pg_bpchar_to_char", chars::text_to_char),
     ),
     cast(
         CH,
         I4,
         Explicit,
-        cast_fn("pg_char_to_int4", chars::char_to_int4),
+        by_fn("pg_char_to_int4", chars::char_to_int4),
     ),
     cast(
         I4,
         CH,
         Explicit,
-        cast_fn("pg_int4_to_char", chars::int4_to_char),
+        by_fn("pg_int4_to_char", chars::int4_to_char),
     ),
     cast(
         BOOL,
         T,
         Assignment,
-        cast_fn("pg_bool_to_text", chars::bool_to_text),
+        by_fn("pg_bool_to_text", chars::bool_to_text),
     ),
     cast(
         BOOL,
         VC,
         Assignment,
-        cast_fn("pg_bool_to_varchar", chars::bool_to_text),
+        by_fn("pg_bool_to_varchar", chars::bool_to_text),
     ),
     cast(
         BOOL,
         BP,
         Assignment,
-        cast_fn("pg_bool_to_bpchar", chars::bool_to_text),
+        by_fn("pg_bool_to_bpchar", chars::bool_to_text),
     ),
     cast(BOOL, I4, Explicit, CastImp::Binary),
     cast(
         I4,
         BOOL,
         Explicit,
-        cast_fn("pg_int4_to_bool", chars::int4_to_bool),
+        by_fn("pg_int4_to_bool", chars::int4_to_bool),
     ),
     cast(
         BP,
         BP,
         Implicit,
-        typmod_fn("pg_bpchar_typmod", chars::bpchar_typmod_fn),
+        by_typmod_fn("pg_bpchar_typmod", chars::bpchar_typmod_fn),
     ),
     cast(
         VC,
         VC,
         Implicit,
-        typmod_fn("pg_varchar_typmod", chars::varchar_typmod_fn),
+        by_typmod_fn("pg_varchar_typmod", chars::varchar_typmod_fn),
     ),
 ];
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::func::Imp;
 
     #[test]
     fn catalog_rows_are_consistent() {
-        assert_eq!(FUNCTIONS.len(), FUNCTION_COUNT);
+        let all: Vec<&Builtin> = COMPARISONS.iter().chain(FUNCTIONS).collect();
         // No two rows share a name, kind and argument types.
-        for (i, a) in FUNCTIONS.iter().enumerate() {
-            for b in &FUNCTIONS[i + 1..] {
+        for (i, a) in all.iter().enumerate() {
+            for b in &all[i + 1..] {
                 assert!(
                     !(a.name == b.name && a.kind == b.kind && a.args == b.args),
                     "duplicate row {} {:?}",
@@ -1069,9 +892,7 @@ mod tests {
         for ty in [BOOL, T, BP, NM, CH, UUID] {
             for name in ["=", "<>", "<", "<=", ">", ">="] {
                 assert!(
-                    FUNCTIONS
-                        .iter()
-                        .any(|b| b.name == name && b.args == [ty, ty]),
+                    all.iter().any(|b| b.name == name && b.args == [ty, ty]),
                     "{name} {ty:?}"
                 );
             }

@@ -466,15 +466,7 @@ impl Parser {
                 }
                 (Node::Group(capture, Box::new(inner)), true)
             }
-            '[' if self.rest_starts_with("[:<:]]") => {
-                self.pos += 6;
-                (Node::Look("(?-u:\\b{start})"), false)
-            }
-            '[' if self.rest_starts_with("[:>:]]") => {
-                self.pos += 6;
-                (Node::Look("(?-u:\\b{end})"), false)
-            }
-            '[' => (self.parse_bracket()?, true),
+            '[' => self.bracket_atom()?,
             '.' => (Node::Dot, true),
             '^' => (Node::Bol, false),
             '$' => (Node::Eol, false),
@@ -594,6 +586,18 @@ impl Parser {
         })
     }
 
+    /// The atom after a `[`: the word-boundary forms `[[:<:]]` and `[[:>:]]` (not
+    /// quantifiable), else a bracket expression.
+    fn bracket_atom(&mut self) -> Result<(Node, bool)> {
+        for (form, look) in [("[:<:]]", "(?-u:\\b{start})"), ("[:>:]]", "(?-u:\\b{end})")] {
+            if self.rest_starts_with(form) {
+                self.pos += form.len();
+                return Ok((Node::Look(look), false));
+            }
+        }
+        Ok((self.parse_bracket()?, true))
+    }
+
     /// A basic RE (option `b`): `\\(…\\)` groups, `*` and `\\{m,n\\}` quantifiers, `^`/`$`
     /// anchors only at the ends of the RE or a group, `\\<`/`\\>` word constraints; other
     /// characters (and other escaped characters) are literal.
@@ -620,15 +624,7 @@ impl Parser {
                     (Node::Eol, false)
                 }
                 '*' if at_start => (Node::Lit('*'), true),
-                '[' if self.rest_starts_with("[:<:]]") => {
-                    self.pos += 6;
-                    (Node::Look("(?-u:\\b{start})"), false)
-                }
-                '[' if self.rest_starts_with("[:>:]]") => {
-                    self.pos += 6;
-                    (Node::Look("(?-u:\\b{end})"), false)
-                }
-                '[' => (self.parse_bracket()?, true),
+                '[' => self.bracket_atom()?,
                 '.' => (Node::Dot, true),
                 '\\' => match self.bump() {
                     None => return Err(bad_re(EESCAPE)),
@@ -1914,58 +1910,65 @@ mod tests {
     #[test]
     fn matching_as_postgresql() {
         // Results of select '<s>' ~ '<p>' on PostgreSQL 15 (C locale).
-        assert!(m("é", "^.$"));
-        assert!(m("é", "^[^a]$"));
-        assert!(!m("é", "^\\w$"));
-        assert!(!m("é", "^[[:alpha:]]$"));
-        assert!(!mi("É", "é"));
-        assert!(mi("ABC", "b"));
-        assert!(m("a{", "a{"));
-        assert!(m("a{x", "a{x"));
-        assert!(!m("a", "a{,2}"));
-        assert!(m("a", "[\\D]"));
-        assert!(m("ab", "[a[b]"));
-        assert!(m("a]", "[]a]"));
-        assert!(m("a", ""));
-        assert!(m("a", "a|"));
-        assert!(m("a", "()"));
-        assert!(m("a", "(?i)A"));
-        assert!(!m("a", "***=a+"));
-        assert!(m("a+", "***=a+"));
-        assert!(m("ab", "***:(?i)A"));
-        assert!(m("a", "(?x) a # comment"));
-        assert!(m("a b", "(?x)a\\ b"));
-        assert!(m("a b", "(?x)a[ ]b"));
-        assert!(m("\\", "\\B"));
-        assert!(m("A", "\\x41"));
-        assert!(m("A", "\\u0041"));
-        assert!(m("A", "\\101"));
-        assert!(m("a", "[[.a.]]"));
-        assert!(m("a", "[[=a=]]"));
-        assert!(m("a", "[[:word:]]"));
-        assert!(m("-", "[a-]"));
-        assert!(m("a\nb", "a.b"));
-        assert!(!m("a\nb", "(?n)a.b"));
-        assert!(m("a\nb", "(?n)^b"));
-        assert!(!m("a\nb", "^b"));
-        assert!(!m("a\nb", "(?n)a[^x]b"));
-        assert!(m("a\nb", "(?n)a\\Db"));
-        assert!(!m("a\nb", "(?p)^b"));
-        assert!(m("a\nb", "(?w)^b"));
-        assert!(m("a\nb", "(?w)a.b"));
-        assert!(m("foo bar", "\\mbar\\M"));
-        assert!(m("é", "\\é"));
-        assert!(m("é", "[\\é]"));
-        assert!(m("foo bar", "[[:<:]]bar"));
-        assert!(!m("foobar", "[[:<:]]bar"));
-        assert!(m("foo bar", "foo[[:>:]]"));
-        assert!(!m("foobar", "\\mbar"));
-        assert!(m("foo bar", "o\\y"));
-        assert!(m("foobar", "o\\Yb"));
-        assert!(m("abc", "\\Aabc\\Z"));
-        assert!(mi("aBc", "[a-b]+C"));
-        assert!(!mi("x", "[^X]"));
-        assert!(m("\u{8}", "\\b"));
+        // (operator, string, pattern, result)
+        let cases = [
+            ("~", "é", "^.$", true),
+            ("~", "é", "^[^a]$", true),
+            ("~", "é", "^\\w$", false),
+            ("~", "é", "^[[:alpha:]]$", false),
+            ("~*", "É", "é", false),
+            ("~*", "ABC", "b", true),
+            ("~", "a{", "a{", true),
+            ("~", "a{x", "a{x", true),
+            ("~", "a", "a{,2}", false),
+            ("~", "a", "[\\D]", true),
+            ("~", "ab", "[a[b]", true),
+            ("~", "a]", "[]a]", true),
+            ("~", "a", "", true),
+            ("~", "a", "a|", true),
+            ("~", "a", "()", true),
+            ("~", "a", "(?i)A", true),
+            ("~", "a", "***=a+", false),
+            ("~", "a+", "***=a+", true),
+            ("~", "ab", "***:(?i)A", true),
+            ("~", "a", "(?x) a # comment", true),
+            ("~", "a b", "(?x)a\\ b", true),
+            ("~", "a b", "(?x)a[ ]b", true),
+            ("~", "\\", "\\B", true),
+            ("~", "A", "\\x41", true),
+            ("~", "A", "\\u0041", true),
+            ("~", "A", "\\101", true),
+            ("~", "a", "[[.a.]]", true),
+            ("~", "a", "[[=a=]]", true),
+            ("~", "a", "[[:word:]]", true),
+            ("~", "-", "[a-]", true),
+            ("~", "a\nb", "a.b", true),
+            ("~", "a\nb", "(?n)a.b", false),
+            ("~", "a\nb", "(?n)^b", true),
+            ("~", "a\nb", "^b", false),
+            ("~", "a\nb", "(?n)a[^x]b", false),
+            ("~", "a\nb", "(?n)a\\Db", true),
+            ("~", "a\nb", "(?p)^b", false),
+            ("~", "a\nb", "(?w)^b", true),
+            ("~", "a\nb", "(?w)a.b", true),
+            ("~", "foo bar", "\\mbar\\M", true),
+            ("~", "é", "\\é", true),
+            ("~", "é", "[\\é]", true),
+            ("~", "foo bar", "[[:<:]]bar", true),
+            ("~", "foobar", "[[:<:]]bar", false),
+            ("~", "foo bar", "foo[[:>:]]", true),
+            ("~", "foobar", "\\mbar", false),
+            ("~", "foo bar", "o\\y", true),
+            ("~", "foobar", "o\\Yb", true),
+            ("~", "abc", "\\Aabc\\Z", true),
+            ("~*", "aBc", "[a-b]+C", true),
+            ("~*", "x", "[^X]", false),
+            ("~", "\u{8}", "\\b", true),
+        ];
+        for (op, s, p, expected) in cases {
+            let got = if op == "~*" { mi(s, p) } else { m(s, p) };
+            assert_eq!(got, expected, "{s:?} {op} {p:?}");
+        }
         assert_eq!(
             regex_ne(&env(), &[t("abc"), t("b")]).unwrap(),
             Value::Int(0)
@@ -2064,16 +2067,34 @@ mod tests {
     #[test]
     fn match_and_split() {
         let rm = |args: &[Value]| regexp_match(&env(), args);
-        assert_eq!(
-            rm(&[t("foobarbequebaz"), t("(bar)(beque)")]).unwrap(),
-            t("[\"bar\",\"beque\"]")
-        );
-        assert_eq!(
-            rm(&[t("foobarbequebaz"), t("bar")]).unwrap(),
-            t("[\"bar\"]")
-        );
+        // regexp_match(string, pattern) as PostgreSQL 15 returns it (greedy REs take the
+        // longest match as a whole; alternations of fixed strings the longest alternative).
+        for (string, pattern, expected) in [
+            ("foobarbequebaz", "(bar)(beque)", "[\"bar\",\"beque\"]"),
+            ("foobarbequebaz", "bar", "[\"bar\"]"),
+            ("foo", "(x)?foo", "[null]"),
+            ("abc01234xyz", "(.*?)(\\d+)(.*)", "[\"abc\",\"0\",\"\"]"),
+            (
+                "abc01234xyz",
+                "(?:(.*?)(\\d+)(.*)){1,1}",
+                "[\"abc\",\"01234\",\"xyz\"]",
+            ),
+            ("abc123", ".*?(\\d+)", "[\"1\"]"),
+            ("aabbb", "a+(b+?)", "[\"bbb\"]"),
+            ("abc abc", "-*[a-c]{2,3}?", "[\"abc\"]"),
+            ("bbb", "(?:[[:alpha:]]*?)?", "[\"bbb\"]"),
+            ("aab x12", "\\w*?|a+\\..", "[\"aab\"]"),
+            ("ab", "a|ab", "[\"ab\"]"),
+            ("abc", "(|a)", "[\"a\"]"),
+            ("integer", "^(?:in|int|integer)", "[\"integer\"]"),
+        ] {
+            assert_eq!(
+                rm(&[t(string), t(pattern)]).unwrap(),
+                t(expected),
+                "{pattern}"
+            );
+        }
         assert_eq!(rm(&[t("foo"), t("x")]).unwrap(), Value::Null);
-        assert_eq!(rm(&[t("foo"), t("(x)?foo")]).unwrap(), t("[null]"));
         let e = rm(&[t("a"), t("a"), t("g")]).unwrap_err();
         assert_eq!(
             e.message,
@@ -2082,36 +2103,6 @@ mod tests {
         assert_eq!(
             e.hint.as_deref(),
             Some("Use the regexp_matches function instead.")
-        );
-        assert_eq!(
-            rm(&[t("abc01234xyz"), t("(.*?)(\\d+)(.*)")]).unwrap(),
-            t("[\"abc\",\"0\",\"\"]")
-        );
-        assert_eq!(
-            rm(&[t("abc01234xyz"), t("(?:(.*?)(\\d+)(.*)){1,1}")]).unwrap(),
-            t("[\"abc\",\"01234\",\"xyz\"]")
-        );
-        assert_eq!(rm(&[t("abc123"), t(".*?(\\d+)")]).unwrap(), t("[\"1\"]"));
-        // Greedy REs take the longest match as a whole (PostgreSQL 15 results).
-        assert_eq!(rm(&[t("aabbb"), t("a+(b+?)")]).unwrap(), t("[\"bbb\"]"));
-        assert_eq!(
-            rm(&[t("abc abc"), t("-*[a-c]{2,3}?")]).unwrap(),
-            t("[\"abc\"]")
-        );
-        assert_eq!(
-            rm(&[t("bbb"), t("(?:[[:alpha:]]*?)?")]).unwrap(),
-            t("[\"bbb\"]")
-        );
-        assert_eq!(
-            rm(&[t("aab x12"), t("\\w*?|a+\\..")]).unwrap(),
-            t("[\"aab\"]")
-        );
-        // Alternations of fixed strings take the longest, as PostgreSQL's do.
-        assert_eq!(rm(&[t("ab"), t("a|ab")]).unwrap(), t("[\"ab\"]"));
-        assert_eq!(rm(&[t("abc"), t("(|a)")]).unwrap(), t("[\"a\"]"));
-        assert_eq!(
-            rm(&[t("integer"), t("^(?:in|int|integer)")]).unwrap(),
-            t("[\"integer\"]")
         );
         assert_eq!(
             rows(regexp_matches(&env(), &[t("baaac"), t("a*"), t("g")])),

@@ -36,6 +36,71 @@ pub fn check_value_size(have: usize, more: usize) -> Result<usize> {
     Ok(total)
 }
 
+/// How a [`ListAgg`] writes one row's value: the session, the value, how many rows it holds
+/// already, the text to append to.
+pub type RenderRow = Box<dyn Fn(&Env, &Value, usize, &mut String) -> Result<()> + Send>;
+
+/// An aggregate of the rows' texts (`array_agg`, `json_agg`), kept one by one so that a moving
+/// window frame can drop the oldest, and joined as `[a<sep>b…]` (an array's or a JSON array's
+/// text); NULL for no rows.
+pub struct ListAgg {
+    items: std::collections::VecDeque<String>,
+    /// Bytes of `items` with their separators, checked against the value limit before each
+    /// item is kept.
+    bytes: usize,
+    sep: &'static str,
+    render: RenderRow,
+}
+
+impl ListAgg {
+    pub fn new(sep: &'static str, render: RenderRow) -> ListAgg {
+        ListAgg {
+            items: std::collections::VecDeque::new(),
+            bytes: 0,
+            sep,
+            render,
+        }
+    }
+}
+
+impl crate::func::Accumulator for ListAgg {
+    fn step(&mut self, env: &Env, args: &[Value]) -> Result<()> {
+        let mut s = String::new();
+        (self.render)(
+            env,
+            args.first().unwrap_or(&Value::Null),
+            self.items.len(),
+            &mut s,
+        )?;
+        self.bytes = check_value_size(self.bytes, s.len() + self.sep.len())?;
+        self.items.push_back(s);
+        Ok(())
+    }
+
+    fn inverse(&mut self, _env: &Env, _args: &[Value]) -> Result<()> {
+        if let Some(s) = self.items.pop_front() {
+            self.bytes = self.bytes.saturating_sub(s.len() + self.sep.len());
+        }
+        Ok(())
+    }
+
+    fn value(&mut self, _env: &Env) -> Result<Value> {
+        if self.items.is_empty() {
+            return Ok(Value::Null);
+        }
+        let mut out = String::with_capacity(self.bytes + 2);
+        out.push('[');
+        for (i, s) in self.items.iter().enumerate() {
+            if i > 0 {
+                out.push_str(self.sep);
+            }
+            out.push_str(s);
+        }
+        out.push(']');
+        Ok(Value::Text(out))
+    }
+}
+
 fn text(s: impl Into<String>) -> Value {
     Value::Text(s.into())
 }
