@@ -318,7 +318,12 @@ impl Postmaster {
         let dir = self.data_dir.clone();
         let conf = self.config_file.clone();
         self.fork_child(Kind::Backend, slot, move || {
-            crate::backend::backend_main(conn, slot, can_accept, dir, conf)
+            let start = crate::backend::BackendStart {
+                slot,
+                data_dir: dir,
+                config_file: conf,
+            };
+            crate::backend::backend_main(conn, can_accept, start)
         });
     }
 
@@ -384,7 +389,12 @@ impl Postmaster {
             let forked = self.fork_child(Kind::Backend, slot, move || {
                 // SAFETY: the child's copy of the postmaster's end, never used here.
                 unsafe { libc::close(pm_raw) };
-                crate::backend::prefork_main(child_end, slot, dir, conf)
+                let start = crate::backend::BackendStart {
+                    slot,
+                    data_dir: dir,
+                    config_file: conf,
+                };
+                crate::backend::prefork_main(child_end, start)
             });
             match forked {
                 Some(_) => {

@@ -234,16 +234,18 @@ fn install_backend_signals() {
     crate::signals::unblock();
 }
 
+/// What the postmaster gives every backend it forks, pre-forked or not.
+pub struct BackendStart {
+    /// Its child slot (0: none was free; the session answers "too many clients").
+    pub slot: usize,
+    pub data_dir: PathBuf,
+    pub config_file: PathBuf,
+}
+
 /// The backend child's main: returns the exit code.
-pub fn backend_main(
-    conn: Conn,
-    slot: usize,
-    can_accept: wire::CanAccept,
-    data_dir: PathBuf,
-    config_file: PathBuf,
-) -> i32 {
+pub fn backend_main(conn: Conn, can_accept: wire::CanAccept, start: BackendStart) -> i32 {
     install_backend_signals();
-    serve(conn, slot, can_accept, data_dir, config_file)
+    serve(conn, can_accept, start)
 }
 
 /// A pre-forked backend's main (`prefork_backends`): prepares what does not depend on the
@@ -251,16 +253,11 @@ pub fn backend_main(
 /// postmaster to hand it a connection and serves it as [`backend_main`] does. It exits
 /// without a session when the postmaster retires it (SIGTERM: a shutdown, a reload, fewer
 /// pre-forked backends wanted) or closes its end, and at postmaster death.
-pub fn prefork_main(
-    handoff: std::os::fd::OwnedFd,
-    slot: usize,
-    data_dir: PathBuf,
-    config_file: PathBuf,
-) -> i32 {
+pub fn prefork_main(handoff: std::os::fd::OwnedFd, start: BackendStart) -> i32 {
     use std::os::fd::AsRawFd;
     install_backend_signals();
     proc::ps_status::set("postmaster: waiting for a connection");
-    spi::roles::set_data_dir(&data_dir);
+    spi::roles::set_data_dir(&start.data_dir);
     // Opens the role catalog now, off the connection's path (an unknown name: no side
     // effect but the open; errors are met again, and reported, at login).
     let _ = spi::roles::login_role("");
@@ -287,17 +284,16 @@ pub fn prefork_main(
         }
     };
     drop(handoff);
-    serve(conn, slot, wire::CanAccept::Ok, data_dir, config_file)
+    serve(conn, wire::CanAccept::Ok, start)
 }
 
 /// Runs the session on `conn`; returns the exit code.
-fn serve(
-    conn: Conn,
-    slot: usize,
-    can_accept: wire::CanAccept,
-    data_dir: PathBuf,
-    config_file: PathBuf,
-) -> i32 {
+fn serve(conn: Conn, can_accept: wire::CanAccept, start: BackendStart) -> i32 {
+    let BackendStart {
+        slot,
+        data_dir,
+        config_file,
+    } = start;
     let remote = conn.remote();
     let peer = conn.peer();
     proc::ps_status::set(&format!("postmaster: {remote} authentication"));
