@@ -478,6 +478,14 @@ pub(crate) fn after_top_level_keyword(text: &str, keyword: &str) -> Option<(usiz
     start.map(|s| (s, positions.end_position().saturating_sub(1).max(s)))
 }
 
+/// The indexes of `tokens` that are not whitespace or comments: the statement's words as the
+/// hand-written recognizers below count them.
+fn significant(tokens: &[TokenWithSpan]) -> Vec<usize> {
+    (0..tokens.len())
+        .filter(|&i| !is_trivia(&tokens[i].token))
+        .collect()
+}
+
 /// Takes `SEQUENCE NAME name` out of the option lists of `… AS IDENTITY (…)` (what pg_dump
 /// writes), returning the tokens without them and the names in order.
 fn take_sequence_names(
@@ -485,9 +493,7 @@ fn take_sequence_names(
     positions: &Positions,
     tokens: Vec<TokenWithSpan>,
 ) -> Result<(Vec<TokenWithSpan>, Vec<ast::ObjectName>)> {
-    let sig: Vec<usize> = (0..tokens.len())
-        .filter(|&i| !is_trivia(&tokens[i].token))
-        .collect();
+    let sig = significant(&tokens);
     let mut drop = vec![false; tokens.len()];
     let mut names = Vec::new();
     let mut k = 0;
@@ -1042,9 +1048,7 @@ fn alter_sequence(
     positions: &Positions,
     tokens: &[TokenWithSpan],
 ) -> Result<Option<Stmt>> {
-    let sig: Vec<usize> = (0..tokens.len())
-        .filter(|&i| !is_trivia(&tokens[i].token))
-        .collect();
+    let sig = significant(tokens);
     let at = |k: usize| sig.get(k).map(|&i| &tokens[i]);
     let is = |k: usize, kw: &str| at(k).is_some_and(|t| word_is(&t.token, kw));
     if !is(0, "alter") || !is(1, "sequence") {
@@ -1199,9 +1203,7 @@ fn comment_on_constraint(
     positions: &Positions,
     tokens: &[TokenWithSpan],
 ) -> Result<Option<Stmt>> {
-    let sig: Vec<usize> = (0..tokens.len())
-        .filter(|&i| !is_trivia(&tokens[i].token))
-        .collect();
+    let sig = significant(tokens);
     let at = |k: usize| sig.get(k).map(|&i| &tokens[i]);
     let is = |k: usize, kw: &str| at(k).is_some_and(|t| word_is(&t.token, kw));
     if !is(0, "comment") || !is(1, "on") || !is(2, "constraint") {
