@@ -409,7 +409,23 @@ pub(crate) fn check_create_schema(database: &str, owner: &Option<String>) -> Res
 }
 
 /// After CREATE SCHEMA: `owner` owns it.
-pub(crate) fn after_create_schema(sql: &SqlConn, name: &str, me: u32) -> Result<(), SpiError> {
+/// The OID of schema `name`, if it exists (read before CREATE SCHEMA, for
+/// [`after_create_schema`]).
+pub(crate) fn existing_schema(conn: &Connection, name: &str) -> Option<u32> {
+    schema_oid(conn, name)
+}
+
+/// After CREATE SCHEMA: the new schema is `me`'s. `existed`: it was there before (IF NOT
+/// EXISTS), and keeps its owner and privileges.
+pub(crate) fn after_create_schema(
+    sql: &SqlConn,
+    name: &str,
+    me: u32,
+    existed: bool,
+) -> Result<(), SpiError> {
+    if existed {
+        return Ok(());
+    }
     match schema_oid(&sql.conn, name) {
         Some(oid) if me != BOOTSTRAP_OID || has_owner_table(&sql.conn) => {
             write_row(sql, &Object::Schema { oid }, me, None)
@@ -631,24 +647,68 @@ pub(crate) fn check_ddl(conn: &Connection, ddl: &sql::plan::Ddl) -> Result<(), S
 }
 
 /// After CREATE TABLE/VIEW/SEQUENCE: the current role owns what it made.
-pub(crate) fn after_ddl(sql: &SqlConn, ddl: &sql::plan::Ddl) -> Result<(), SpiError> {
+/// The relation a CREATE TABLE, VIEW or SEQUENCE names, if it exists now. Read before the
+/// statement runs: an IF NOT EXISTS or an OR REPLACE that meets an existing relation creates
+/// nothing, so it must neither take that relation over nor reset its privileges.
+pub(crate) fn ddl_target(conn: &Connection, ddl: &sql::plan::Ddl) -> Option<u32> {
     use sql::plan::Ddl;
     let sqlite_name = match ddl {
         Ddl::CreateTable { rel, .. } | Ddl::CreateView { rel, .. } => &rel.sqlite_name,
         Ddl::CreateSequence { seq, .. } => &seq.sqlite_name,
-        _ => return Ok(()),
+        _ => return None,
     };
-    let oid: Option<u32> = sql
-        .conn
-        .query_row(
-            "SELECT oid FROM main.minipg_class WHERE sqlite_name = ?1",
-            [sqlite_name],
-            |r| r.get(0),
-        )
-        .optional()
-        .ok()
-        .flatten();
-    match oid {
+    conn.query_row(
+        "SELECT oid FROM main.minipg_class WHERE sqlite_name = ?1",
+        [sqlite_name],
+        |r| r.get(0),
+    )
+    .optional()
+    .ok()
+    .flatten()
+}
+
+/// CREATE OR REPLACE VIEW over an existing view: only its owner may replace it
+/// (`must be owner of view v`).
+pub(crate) fn check_replace(
+    conn: &Connection,
+    ddl: &sql::plan::Ddl,
+    existing: Option<u32>,
+) -> Result<(), SpiError> {
+    let (
+        sql::plan::Ddl::CreateView {
+            or_replace: true, ..
+        },
+        Some(oid),
+    ) = (ddl, existing)
+    else {
+        return Ok(());
+    };
+    if roles::current_is_superuser() {
+        return Ok(());
+    }
+    let kind = relation_kind(conn, oid);
+    let (owner, _) = owner_and_acl(conn, &Object::Relation { oid, kind });
+    if roles::has_privs_of(owner) {
+        return Ok(());
+    }
+    Err(insufficient(format!(
+        "must be owner of {} {}",
+        noun(kind),
+        relation_name(conn, oid)
+    )))
+}
+
+/// After CREATE TABLE, VIEW or SEQUENCE: the new relation is the current role's. `existing`
+/// is [`ddl_target`] before the statement: a relation that already existed keeps its owner.
+pub(crate) fn after_ddl(
+    sql: &SqlConn,
+    ddl: &sql::plan::Ddl,
+    existing: Option<u32>,
+) -> Result<(), SpiError> {
+    if existing.is_some() {
+        return Ok(());
+    }
+    match ddl_target(&sql.conn, ddl) {
         Some(oid) => record_new_owner(sql, oid),
         None => Ok(()),
     }

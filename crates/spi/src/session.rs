@@ -779,8 +779,11 @@ impl Session {
             runtime::start_transaction_clock();
         }
         self.sql.trusted(|c| crate::privileges::check_ddl(c, ddl))?;
+        let existing = self.sql.trusted(|c| crate::privileges::ddl_target(c, ddl));
+        self.sql
+            .trusted(|c| crate::privileges::check_replace(c, ddl, existing))?;
         let (notices, filled) = exec::run_ddl(&self.sql, ddl)?;
-        crate::privileges::after_ddl(&self.sql, ddl)?;
+        crate::privileges::after_ddl(&self.sql, ddl, existing)?;
         self.note_ddl();
         if self.tx != TxStatus::Idle {
             match ddl {
@@ -936,9 +939,13 @@ impl Session {
                 owner,
             } => {
                 let owner = crate::privileges::check_create_schema(&self.database, owner)?;
+                let existed = self
+                    .sql
+                    .trusted(|c| crate::privileges::existing_schema(c, name))
+                    .is_some();
                 let notices =
                     exec::create_schema(&self.sql, name, &self.user, *if_not_exists, elements)?;
-                crate::privileges::after_create_schema(&self.sql, name, owner)?;
+                crate::privileges::after_create_schema(&self.sql, name, owner, existed)?;
                 self.note_ddl();
                 Ok(QueryResult::tag("CREATE SCHEMA").with_notices(notices))
             }

@@ -73,6 +73,10 @@ impl Session {
         plan: &CopyPlan,
         sink: &mut dyn ResultSink,
     ) -> Result<QueryResult, SpiError> {
+        // COPY FROM needs INSERT on the table, COPY TO SELECT on what it reads, as the
+        // statements they run would.
+        self.sql
+            .trusted(|c| crate::privileges::check_access(c, &plan.query.access))?;
         if plan.from {
             self.copy_from(plan, sink)
         } else {

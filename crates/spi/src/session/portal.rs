@@ -123,6 +123,9 @@ impl Session {
         };
         self.refuse_write_if_read_only(whole)?;
         self.ensure_begun(plan.writes())?;
+        // The same privilege checks as a statement run whole.
+        self.sql
+            .trusted(|c| crate::privileges::check_access(c, &plan.access))?;
         let params = exec::coerce_params(plan, params)?;
         runtime::start_statement_clock();
         let client_block = self.implicit == super::Implicit::None;
