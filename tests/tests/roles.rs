@@ -622,7 +622,8 @@ fn every_path_to_a_table_checks_its_privileges() {
     let (s, mut su) = server_with(
         "CREATE ROLE erin LOGIN; CREATE SCHEMA es; GRANT USAGE, CREATE ON SCHEMA es TO erin; \
          CREATE TABLE es.secret (a int); INSERT INTO es.secret VALUES (1); \
-         CREATE VIEW es.v AS SELECT 1 AS one",
+         CREATE VIEW es.v AS SELECT 1 AS one; \
+         CREATE TABLE es.kv (k int PRIMARY KEY, v int); GRANT SELECT, INSERT ON es.kv TO erin",
     );
     let mut erin = connect_as(&s, "erin").expect("erin logs in");
     // The extended protocol's partial Execute (a portal read a row at a time).
@@ -661,4 +662,38 @@ fn every_path_to_a_table_checks_its_privileges() {
         "must be owner of view v",
     );
     assert_eq!(one(&mut su, "SELECT one::text FROM es.v"), "1");
+    // CREATE TABLE AS and SELECT INTO read as their query would.
+    denied(
+        erin.batch_execute("CREATE TABLE es.mine AS SELECT a FROM es.secret"),
+        "permission denied for table secret",
+    );
+    denied(
+        erin.batch_execute("SELECT a INTO es.mine FROM es.secret"),
+        "permission denied for table secret",
+    );
+    // ON CONFLICT DO UPDATE needs UPDATE too; DO NOTHING does not.
+    erin.batch_execute("INSERT INTO es.kv VALUES (1, 1) ON CONFLICT (k) DO NOTHING")
+        .expect("INSERT with SELECT and INSERT");
+    denied(
+        erin.batch_execute(
+            "INSERT INTO es.kv VALUES (1, 2) ON CONFLICT (k) DO UPDATE SET v = excluded.v",
+        ),
+        "permission denied for table kv",
+    );
+    // A dropped role's OID is never handed to a new role (its objects would pass to it).
+    su.batch_execute("CREATE ROLE gone").expect("create");
+    let gone = one(
+        &mut su,
+        "SELECT oid::text FROM pg_roles WHERE rolname = 'gone'",
+    );
+    su.batch_execute("DROP ROLE gone; CREATE ROLE heir")
+        .expect("drop, create");
+    let heir = one(
+        &mut su,
+        "SELECT oid::text FROM pg_roles WHERE rolname = 'heir'",
+    );
+    assert!(
+        heir.parse::<u32>().unwrap() > gone.parse::<u32>().unwrap(),
+        "{heir} after {gone}"
+    );
 }

@@ -5,8 +5,9 @@
 //! The loop: `poll` on the signal self-pipe and the listen sockets with a timeout decided each
 //! turn (60 s; 0 when a worker waits to start; until the earliest pending restart; until the
 //! SIGKILL deadline); then, in this order: reap children, read pmsignal flags, act on shutdown
-//! requests and SIGHUP, accept connections (a backend is forked per connection), start at most
-//! one background worker, and advance the shutdown / crash-reset progress.
+//! requests and SIGHUP, accept connections (each handed to an idle pre-forked backend, or to a
+//! backend forked for it), start at most one background worker, keep `prefork_backends` idle
+//! backends, and advance the shutdown / crash-reset progress.
 //!
 //! Architecture invariants: single-threaded; never takes a shared-memory lock (shared state is
 //! read and written with atomics only: child slots, pmsignal flags, worker status); holds no
@@ -670,8 +671,9 @@ impl Postmaster {
         self.signal_children(libc::SIGHUP, |_| true);
     }
 
-    /// Accepts pending connections, forking each backend right away, so that no child ever
-    /// inherits another client's socket.
+    /// Accepts pending connections, handing each to its backend right away (a pre-forked one,
+    /// or one forked for it) and closing the postmaster's copy, so that no child ever inherits
+    /// another client's socket.
     fn accept_connections(&mut self, readable: &[bool]) {
         for (i, &r) in readable.iter().enumerate() {
             if !r {

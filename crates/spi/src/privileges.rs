@@ -587,6 +587,9 @@ pub(crate) fn check_access(conn: &Connection, access: &Access) -> Result<(), Spi
         if bit != 0 && !allowed(conn, oid, bit) {
             return Err(deny(oid));
         }
+        if access.upsert && !allowed(conn, oid, privilege::UPDATE) {
+            return Err(deny(oid));
+        }
     }
     for &oid in &access.reads {
         if !allowed(conn, oid, privilege::SELECT) {
@@ -609,9 +612,16 @@ pub(crate) fn check_ddl(conn: &Connection, ddl: &sql::plan::Ddl) -> Result<(), S
             .try_for_each(|r| check_schema(conn, &r.schema, privilege::USAGE))
     };
     match ddl {
-        Ddl::CreateTable { rel, .. } | Ddl::CreateView { rel, .. } => {
-            check_schema(conn, &rel.schema, privilege::CREATE)
+        Ddl::CreateTable { rel, reads, .. } => {
+            check_schema(conn, &rel.schema, privilege::CREATE)?;
+            // CREATE TABLE … AS reads as its query would.
+            let query = Access {
+                reads: reads.clone(),
+                ..Access::default()
+            };
+            check_access(conn, &query)
         }
+        Ddl::CreateView { rel, .. } => check_schema(conn, &rel.schema, privilege::CREATE),
         Ddl::CreateSequence { seq, .. } => check_schema(conn, &seq.schema, privilege::CREATE),
         Ddl::Drop { found, .. } => {
             usage(&mut found.iter())?;

@@ -75,6 +75,10 @@ const SCHEMA: &str = "
         roleid INT NOT NULL, member INT NOT NULL, grantor INT NOT NULL,
         admin_option INT NOT NULL, PRIMARY KEY (roleid, member));";
 
+/// The next role OID to hand out (created on the first CREATE ROLE of a catalog made before
+/// it existed).
+const OID_COUNTER: &str = "CREATE TABLE IF NOT EXISTS role_oid_counter (next INTEGER NOT NULL)";
+
 /// The global catalog's path.
 pub fn global_path(data_dir: &Path) -> PathBuf {
     data_dir.join(GLOBAL_DIR).join(GLOBAL_FILE)
@@ -817,12 +821,19 @@ fn create_role(name: &str, kind: RoleKind, options: &[RoleOption]) -> Result<(),
             format!("role \"{name}\" already exists"),
         ));
     }
+    // OIDs never go back: a dropped role's OID may still own objects or appear in ACLs of a
+    // database, and must not pass to a new role. The highest OID handed out is kept.
     let oid: u32 = global(|c| {
-        c.query_row(
-            "SELECT max(?1, coalesce(max(oid), 0) + 1) FROM authid WHERE oid >= ?1",
+        c.execute_batch(OID_COUNTER)?;
+        let oid: u32 = c.query_row(
+            "SELECT max(?1, coalesce((SELECT max(oid) + 1 FROM authid), 0), \
+             coalesce((SELECT max(next) FROM role_oid_counter), 0))",
             [FIRST_ROLE_OID],
             |r| r.get(0),
-        )
+        )?;
+        c.execute("DELETE FROM role_oid_counter", [])?;
+        c.execute("INSERT INTO role_oid_counter VALUES (?1)", [oid + 1])?;
+        Ok(oid)
     })?;
     let login = kind == RoleKind::User;
     global(|c| {

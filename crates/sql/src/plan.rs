@@ -118,6 +118,8 @@ pub struct Access {
     pub reads: Vec<crate::types::Oid>,
     /// The target of INSERT, UPDATE or DELETE and the privilege it needs.
     pub write: Option<(crate::types::Oid, Command)>,
+    /// `INSERT … ON CONFLICT DO UPDATE`: the target needs UPDATE as well as INSERT.
+    pub upsert: bool,
 }
 
 impl QueryPlan {
@@ -320,6 +322,8 @@ pub enum Ddl {
         sqlite: Vec<String>,
         /// CREATE TABLE … AS / SELECT INTO: the last statement fills it (tag `SELECT n`).
         filled: bool,
+        /// CREATE TABLE … AS / SELECT INTO: what its query reads (SELECT is checked on them).
+        reads: Vec<crate::types::Oid>,
         /// Its serial and identity columns.
         serials: Vec<SerialColumn>,
         /// Its defaults that call `nextval` of existing sequences.

@@ -258,8 +258,9 @@ pub fn prefork_main(handoff: std::os::fd::OwnedFd, start: BackendStart) -> i32 {
     install_backend_signals();
     proc::ps_status::set("postmaster: waiting for a connection");
     spi::roles::set_data_dir(&start.data_dir);
-    // Opens the role catalog now, off the connection's path (an unknown name: no side
-    // effect but the open; errors are met again, and reported, at login).
+    // Opens the role catalog now, off the connection's path: a lookup of a name no role has
+    // (which, like any login, creates the catalog if the data directory has none; errors are
+    // met again, and reported, at login).
     let _ = spi::roles::login_role("");
     let l = latch::my_latch();
     let conn = loop {

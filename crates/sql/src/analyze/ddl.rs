@@ -482,6 +482,7 @@ impl Analyzer<'_> {
             if_not_exists: ct.if_not_exists,
             sqlite: vec![create],
             filled: false,
+            reads: Vec::new(),
             serials,
             default_deps,
         })
@@ -676,6 +677,7 @@ impl Analyzer<'_> {
             if_not_exists,
             sqlite: vec![create, fill],
             filled: true,
+            reads: self.relations_used.clone(),
             serials: Vec::new(),
             default_deps: Vec::new(),
         })

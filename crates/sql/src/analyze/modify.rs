@@ -692,6 +692,7 @@ impl Analyzer<'_> {
         let access = crate::plan::Access {
             reads,
             write: self.write_target.map(|t| (t, command)),
+            upsert: m.on_conflict.as_ref().is_some_and(|c| c.update.is_some()),
         };
         Ok(Plan::Query(QueryPlan {
             access,

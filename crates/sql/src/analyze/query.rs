@@ -37,7 +37,7 @@ impl Analyzer<'_> {
         Ok(Plan::Query(QueryPlan {
             access: crate::plan::Access {
                 reads: self.relations_used.clone(),
-                write: None,
+                ..Default::default()
             },
             advances_sequences: calls_sequence_writer(&sqlite),
             sqlite,
