@@ -680,6 +680,19 @@ fn every_path_to_a_table_checks_its_privileges() {
         ),
         "permission denied for table kv",
     );
+    // A view reads its base tables with its owner's privileges: erin's own view over a table
+    // she cannot read gives her nothing, the superuser's view granted to her does.
+    erin.batch_execute("CREATE VIEW es.peek AS SELECT a FROM es.secret")
+        .expect("creating the view is allowed");
+    denied(
+        erin.query("SELECT a FROM es.peek", &[]),
+        "permission denied for table secret",
+    );
+    su.batch_execute(
+        "CREATE VIEW es.shown AS SELECT a FROM es.secret; GRANT SELECT ON es.shown TO erin",
+    )
+    .expect("a granted view");
+    assert_eq!(one(&mut erin, "SELECT a::text FROM es.shown"), "1");
     // A dropped role's OID is never handed to a new role (its objects would pass to it).
     su.batch_execute("CREATE ROLE gone").expect("create");
     let gone = one(

@@ -595,6 +595,52 @@ pub(crate) fn check_access(conn: &Connection, access: &Access) -> Result<(), Spi
         if !allowed(conn, oid, privilege::SELECT) {
             return Err(deny(oid));
         }
+        check_view_bases(conn, oid, 0)?;
+    }
+    Ok(())
+}
+
+/// A view reads its base relations with its owner's privileges, as in PostgreSQL: when `oid`
+/// is a view, each relation it depends on (`minipg_depend`) must be readable by the view's
+/// owner, and so on down views of views. Checked at every execution, so a REVOKE from the
+/// owner takes effect on the next query through the view.
+fn check_view_bases(conn: &Connection, oid: u32, depth: usize) -> Result<(), SpiError> {
+    if depth > 64 || relation_kind(conn, oid) != RelKind::View {
+        return Ok(());
+    }
+    let (owner, _) = owner_and_acl(
+        conn,
+        &Object::Relation {
+            oid,
+            kind: RelKind::View,
+        },
+    );
+    let bases: Vec<u32> = conn
+        .prepare_cached(
+            "SELECT refobjid FROM main.minipg_depend \
+             WHERE classid = 1259 AND objid = ?1 AND refclassid = 1259",
+        )
+        .and_then(|mut st| {
+            st.query_map([oid], |r| r.get(0))?
+                .collect::<rusqlite::Result<Vec<u32>>>()
+        })
+        .unwrap_or_default();
+    for base in bases {
+        let kind = relation_kind(conn, base);
+        if !holds(
+            conn,
+            &Object::Relation { oid: base, kind },
+            Who::Role(owner),
+            privilege::SELECT,
+            false,
+        ) {
+            return Err(insufficient(format!(
+                "permission denied for {} {}",
+                noun(kind),
+                relation_name(conn, base)
+            )));
+        }
+        check_view_bases(conn, base, depth + 1)?;
     }
     Ok(())
 }
