@@ -693,6 +693,20 @@ fn every_path_to_a_table_checks_its_privileges() {
     )
     .expect("a granted view");
     assert_eq!(one(&mut erin, "SELECT a::text FROM es.shown"), "1");
+    // GRANT on several objects is all or nothing.
+    erin.batch_execute("CREATE TABLE es.own (a int)")
+        .expect("her own table");
+    denied(
+        erin.batch_execute("GRANT SELECT ON es.own, es.secret TO PUBLIC"),
+        "permission denied for table secret",
+    );
+    assert_eq!(
+        one(
+            &mut su,
+            "SELECT coalesce(relacl::text, 'none') FROM pg_class WHERE relname = 'own'"
+        ),
+        "none"
+    );
     // A dropped role's OID is never handed to a new role (its objects would pass to it).
     su.batch_execute("CREATE ROLE gone").expect("create");
     let gone = one(

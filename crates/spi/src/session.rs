@@ -1095,8 +1095,17 @@ impl Session {
                     sql::auth::AuthStmt::AlterOwner { .. } | sql::auth::AuthStmt::Grant(_) => {
                         if in_block {
                             self.ensure_begun(true)?;
+                            return crate::privileges::execute(&self.sql, stmt, relations);
                         }
-                        crate::privileges::execute(&self.sql, stmt, relations)
+                        // Alone, the statement is still all or nothing over the objects it
+                        // names (`GRANT … ON a, b` failing on b keeps nothing on a).
+                        self.run_trusted("SAVEPOINT minipg_auth")?;
+                        let r = crate::privileges::execute(&self.sql, stmt, relations);
+                        if r.is_err() {
+                            let _ = self.run_trusted("ROLLBACK TO minipg_auth");
+                        }
+                        self.run_trusted("RELEASE minipg_auth")?;
+                        r
                     }
                     other => crate::roles::execute(other).unwrap_or(Ok(())),
                 });
