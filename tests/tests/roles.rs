@@ -707,6 +707,11 @@ fn every_path_to_a_table_checks_its_privileges() {
         ),
         "none"
     );
+    // CREATE SCHEMA's elements belong to the schema's owner.
+    su.batch_execute("CREATE SCHEMA fs AUTHORIZATION erin CREATE TABLE ft (a int)")
+        .expect("schema with an element");
+    erin.batch_execute("DROP TABLE fs.ft")
+        .expect("the element is the schema owner's");
     // A dropped role's OID is never handed to a new role (its objects would pass to it).
     su.batch_execute("CREATE ROLE gone").expect("create");
     let gone = one(

@@ -329,12 +329,14 @@ pub(crate) fn vacuum(sql: &SqlConn, in_block: bool, v: &sql::plan::Vacuum) -> Re
 }
 
 /// CREATE SCHEMA with its elements (each analyzed once the schema exists), all-or-nothing.
+/// The elements belong to `element_owner` (the schema's owner, as in PostgreSQL).
 pub(crate) fn create_schema(
     sql: &SqlConn,
     name: &str,
     owner: &str,
     if_not_exists: bool,
     elements: &[sql::plan::SchemaElement],
+    element_owner: u32,
 ) -> Result<Vec<Notice>, SpiError> {
     catalog::validate_schema_name(name)?;
     write_txn(sql, |sql| {
@@ -352,6 +354,7 @@ pub(crate) fn create_schema(
                     Plan::Ddl(ddl) => {
                         sql.auth.reset();
                         notices.extend(catalog::relations::run_ddl(sql, &ddl)?.0);
+                        crate::privileges::after_element(sql, &ddl, element_owner)?;
                     }
                     Plan::Query(_) | Plan::Utility(_) | Plan::Copy(_) => {
                         return Err(SpiError::new(

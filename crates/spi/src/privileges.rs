@@ -224,7 +224,22 @@ fn write_row(
 /// Records that the current role owns the new relation `oid` (nothing to record for the
 /// bootstrap superuser, the default owner).
 pub(crate) fn record_new_owner(sql: &SqlConn, oid: u32) -> Result<(), SpiError> {
-    let me = roles::identity().current_oid;
+    record_owner(sql, oid, roles::identity().current_oid)
+}
+
+/// After a CREATE SCHEMA element: the new relation is `owner`'s (the schema's owner).
+pub(crate) fn after_element(
+    sql: &SqlConn,
+    ddl: &sql::plan::Ddl,
+    owner: u32,
+) -> Result<(), SpiError> {
+    match ddl_target(&sql.conn, ddl) {
+        Some(oid) => record_owner(sql, oid, owner),
+        None => Ok(()),
+    }
+}
+
+fn record_owner(sql: &SqlConn, oid: u32, me: u32) -> Result<(), SpiError> {
     if me == BOOTSTRAP_OID && !has_owner_table(&sql.conn) {
         return Ok(());
     }

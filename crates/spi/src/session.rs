@@ -943,8 +943,14 @@ impl Session {
                     .sql
                     .trusted(|c| crate::privileges::existing_schema(c, name))
                     .is_some();
-                let notices =
-                    exec::create_schema(&self.sql, name, &self.user, *if_not_exists, elements)?;
+                let notices = exec::create_schema(
+                    &self.sql,
+                    name,
+                    &self.user,
+                    *if_not_exists,
+                    elements,
+                    owner,
+                )?;
                 crate::privileges::after_create_schema(&self.sql, name, owner, existed)?;
                 self.note_ddl();
                 Ok(QueryResult::tag("CREATE SCHEMA").with_notices(notices))

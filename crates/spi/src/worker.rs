@@ -492,12 +492,20 @@ impl SpiClient {
                 name,
                 if_not_exists,
                 elements,
-                ..
+                owner,
             } => {
                 if read_only {
                     return Err(read_only_refusal("CREATE SCHEMA"));
                 }
-                let notices = exec::create_schema(&w.sql, name, &w.user, *if_not_exists, elements)?;
+                // AUTHORIZATION names the owner, as in a client's session.
+                let owner = crate::privileges::check_create_schema(&w.database, owner)?;
+                let existed = w
+                    .sql
+                    .trusted(|c| crate::privileges::existing_schema(c, name))
+                    .is_some();
+                let notices =
+                    exec::create_schema(&w.sql, name, &w.user, *if_not_exists, elements, owner)?;
+                crate::privileges::after_create_schema(&w.sql, name, owner, existed)?;
                 log_notices(&QueryResult::default().with_notices(notices));
                 w.writes += 1;
                 w.schema_changed = true;

@@ -45,6 +45,8 @@ pub enum Stmt {
     CreateSchemaWithElements {
         name: String,
         if_not_exists: bool,
+        /// The AUTHORIZATION role: the schema's and its elements' owner.
+        authorization: Option<String>,
         elements: Vec<ast::Statement>,
     },
     /// `ALTER SEQUENCE [IF EXISTS] name …` (sqlparser does not know it).
@@ -988,7 +990,16 @@ fn create_schema_elements(
         _ => return Ok(None),
     };
     i += 1;
+    let mut authorization = None;
     if i < sig.len() && word_is(&sig[i].token, "authorization") {
+        let Some(Token::Word(w)) = sig.get(i + 1).map(|t| &t.token) else {
+            return Ok(None);
+        };
+        authorization = Some(if w.quote_style.is_some() {
+            w.value.clone()
+        } else {
+            w.value.to_lowercase()
+        });
         i += 2;
     }
     if i >= sig.len() || !(word_is(&sig[i].token, "create") || word_is(&sig[i].token, "grant")) {
@@ -1022,6 +1033,7 @@ fn create_schema_elements(
     Ok(Some(Stmt::CreateSchemaWithElements {
         name,
         if_not_exists,
+        authorization,
         elements,
     }))
 }

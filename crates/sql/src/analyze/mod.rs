@@ -174,6 +174,7 @@ pub fn analyze(
         Stmt::CreateSchemaWithElements {
             name,
             if_not_exists,
+            authorization,
             elements,
         } => {
             utility::check_schema_name(name)?;
@@ -181,7 +182,7 @@ pub fn analyze(
                 name: name.clone(),
                 if_not_exists: *if_not_exists,
                 elements: elements.clone(),
-                owner: None,
+                owner: authorization.clone(),
             }))
         }
         Stmt::AlterSequence(alter) => a.alter_sequence(alter).map(Plan::Ddl),
