@@ -2,6 +2,8 @@
 //! not exist, SCRAM verifiers in pg_authid, SET ROLE, and the holes issue 14 listed (each
 //! shown closed with PostgreSQL 15's SQLSTATE and message).
 
+use std::time::Duration;
+
 use tests::harness::Server;
 
 fn connect_as(s: &Server, user: &str) -> Result<postgres::Client, postgres::Error> {
@@ -712,6 +714,19 @@ fn every_path_to_a_table_checks_its_privileges() {
         .expect("schema with an element");
     erin.batch_execute("DROP TABLE fs.ft")
         .expect("the element is the schema owner's");
+    // A superuser flag taken away reaches the role's open sessions (within a second).
+    su.batch_execute("CREATE ROLE boss LOGIN SUPERUSER")
+        .expect("boss");
+    let mut boss = connect_as(&s, "boss").expect("boss logs in");
+    boss.query("SELECT a FROM es.secret", &[])
+        .expect("a superuser reads anything");
+    su.batch_execute("ALTER ROLE boss NOSUPERUSER")
+        .expect("demote");
+    std::thread::sleep(Duration::from_millis(1100));
+    denied(
+        boss.query("SELECT a FROM es.secret", &[]),
+        "permission denied for schema es",
+    );
     // A dropped role's OID is never handed to a new role (its objects would pass to it).
     su.batch_execute("CREATE ROLE gone").expect("create");
     let gone = one(

@@ -218,6 +218,43 @@ thread_local! {
     static DATABASE: RefCell<Option<String>> = const { RefCell::new(None) };
 }
 
+thread_local! {
+    /// When [`refresh_flags`] last read the catalog.
+    static FLAGS_READ: std::cell::Cell<Option<std::time::Instant>> =
+        const { std::cell::Cell::new(None) };
+}
+
+/// How long a session may act on superuser flags it read before: another session's `ALTER
+/// ROLE … [NO]SUPERUSER` reaches it within this (PostgreSQL reads the flag at each check).
+pub const FLAGS_MAX_AGE: Duration = Duration::from_secs(1);
+
+/// Re-reads the superuser flags of the session's and current roles from the catalog when
+/// they are older than [`FLAGS_MAX_AGE`]; called before each statement (one clock read when
+/// they are fresh). A role that no longer exists is no superuser.
+pub(crate) fn refresh_flags() {
+    let now = std::time::Instant::now();
+    if FLAGS_READ
+        .with(|c| c.get())
+        .is_some_and(|t| now.duration_since(t) < FLAGS_MAX_AGE)
+    {
+        return;
+    }
+    FLAGS_READ.with(|c| c.set(Some(now)));
+    let Some(mut id) = IDENTITY.with(|i| i.borrow().clone()) else {
+        return;
+    };
+    if !data_dir().is_some_and(|d| global_path(&d).is_file()) {
+        return;
+    }
+    let (Ok(session), Ok(current)) = (role_by_oid(id.session_oid), role_by_oid(id.current_oid))
+    else {
+        return;
+    };
+    id.session_superuser = session.is_some_and(|r| r.superuser);
+    id.current_superuser = current.is_some_and(|r| r.superuser);
+    set_identity(id);
+}
+
 /// The data directory [`set_data_dir`] set.
 pub(crate) fn data_dir() -> Option<PathBuf> {
     DATA_DIR.with(|d| d.borrow().clone())

@@ -642,6 +642,7 @@ impl Session {
             Body::Empty => return Ok(QueryResult::tag("")),
             Body::Plan(plan) => plan,
         };
+        crate::roles::refresh_flags();
         self.refuse_write_if_read_only(plan)?;
         let mut result = match plan.as_ref() {
             Plan::Query(q) => return self.run_sql(q, params, sink),
