@@ -479,21 +479,23 @@ pub(crate) fn database_acl(name: &str) -> Option<String> {
     Some(acl_json(&parse_acl(&acl?)))
 }
 
-/// CREATE DATABASE: the current role owns the new database (nothing to record for the
-/// bootstrap superuser).
+/// After CREATE DATABASE: the current role owns the new database (no row for the bootstrap
+/// superuser, the default owner).
 pub(crate) fn after_create_database(name: &str) -> Result<(), SpiError> {
     let me = roles::identity().current_oid;
-    if me == BOOTSTRAP_OID {
-        return Ok(());
-    }
     roles::with_global(|c| {
         c.execute_batch(DATABASE_TABLE)?;
-        c.execute(
-            "INSERT OR REPLACE INTO database_acl VALUES (?1, ?2, NULL)",
-            params![name, me],
-        )
+        // A row left by a dropped database of the same name (its removal failed) must not give
+        // the new one its old owner and privileges.
+        c.execute("DELETE FROM database_acl WHERE datname = ?1", [name])?;
+        if me != BOOTSTRAP_OID {
+            c.execute(
+                "INSERT INTO database_acl VALUES (?1, ?2, NULL)",
+                params![name, me],
+            )?;
+        }
+        Ok(())
     })
-    .map(drop)
 }
 
 /// DROP DATABASE: only its owner (or a superuser) may (`must be owner of database d`).
@@ -506,8 +508,17 @@ pub(crate) fn check_drop_database(name: &str) -> Result<(), SpiError> {
 
 /// After DROP DATABASE: its owner and ACL go.
 pub(crate) fn after_drop_database(name: &str) {
-    let _ =
-        roles::read_global(|c| c.execute("DELETE FROM database_acl WHERE datname = ?1", [name]));
+    // The database is gone whatever happens here; a row left behind is harmless, since a new
+    // database of that name replaces it (`after_create_database`).
+    if let Err(e) = roles::with_global(|c| {
+        c.execute_batch(DATABASE_TABLE)?;
+        c.execute("DELETE FROM database_acl WHERE datname = ?1", [name])
+    }) {
+        tracing::warn!(
+            "could not remove the privileges of dropped database \"{name}\": {}",
+            e.message
+        );
+    }
 }
 
 // ---- the checks before a statement runs ----

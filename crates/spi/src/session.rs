@@ -1068,7 +1068,11 @@ impl Session {
                     ));
                 }
                 datadir::create_database(&self.data_dir, name)?;
-                crate::privileges::after_create_database(name)?;
+                // All or nothing: a database whose owner could not be recorded is removed.
+                if let Err(e) = crate::privileges::after_create_database(name) {
+                    let _ = datadir::drop_database(&self.data_dir, name, true);
+                    return Err(e);
+                }
                 Ok(QueryResult::tag("CREATE DATABASE"))
             }
             Utility::DropDatabase { name, if_exists } => {
