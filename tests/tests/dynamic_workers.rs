@@ -114,8 +114,13 @@ fn filling_every_slot_gives_postgresql_s_error() {
         )
         .expect("listed")
         .get(0);
-    c.query_one("select pg_terminate_backend($1)", &[&pid])
-        .expect("terminate");
+    // Right after its launch the worker may not have its PGPROC yet, and then it is no server
+    // process to signal (false, as PostgreSQL answers): ask until it is.
+    assert!(wait_until(T, || {
+        c.query_one("select pg_terminate_backend($1)", &[&pid])
+            .expect("terminate")
+            .get::<_, bool>(0)
+    }));
     assert!(wait_until(T, || {
         c.query_one("select worker_spi_launch(13)", &[]).is_ok()
     }));
