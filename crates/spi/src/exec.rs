@@ -328,9 +328,38 @@ pub(crate) fn vacuum(sql: &SqlConn, in_block: bool, v: &sql::plan::Vacuum) -> Re
     Ok(())
 }
 
+/// The CREATE SCHEMA statement of a session or a worker in database `database`: PostgreSQL's
+/// checks (the AUTHORIZATION role, CREATE on the database), the schema and its elements, and
+/// its owner recorded (unless IF NOT EXISTS met an existing schema, which keeps its own).
+/// Anything but `Utility::CreateSchema` creates nothing.
+pub(crate) fn create_schema_statement(
+    sql: &SqlConn,
+    database: &str,
+    user: &str,
+    statement: &sql::plan::Utility,
+) -> Result<Vec<Notice>, SpiError> {
+    let sql::plan::Utility::CreateSchema {
+        name,
+        if_not_exists,
+        elements,
+        owner: authorization,
+    } = statement
+    else {
+        return Ok(Vec::new());
+    };
+    let if_not_exists = *if_not_exists;
+    let owner = crate::privileges::check_create_schema(database, authorization)?;
+    let existed = sql
+        .trusted(|c| crate::privileges::existing_schema(c, name))
+        .is_some();
+    let notices = create_schema(sql, name, user, if_not_exists, elements, owner)?;
+    crate::privileges::after_create_schema(sql, name, owner, existed)?;
+    Ok(notices)
+}
+
 /// CREATE SCHEMA with its elements (each analyzed once the schema exists), all-or-nothing.
 /// The elements belong to `element_owner` (the schema's owner, as in PostgreSQL).
-pub(crate) fn create_schema(
+fn create_schema(
     sql: &SqlConn,
     name: &str,
     owner: &str,

@@ -933,26 +933,9 @@ impl Session {
                 self.tx = TxStatus::InBlock;
                 Ok(QueryResult::tag("ROLLBACK"))
             }
-            Utility::CreateSchema {
-                name,
-                if_not_exists,
-                elements,
-                owner,
-            } => {
-                let owner = crate::privileges::check_create_schema(&self.database, owner)?;
-                let existed = self
-                    .sql
-                    .trusted(|c| crate::privileges::existing_schema(c, name))
-                    .is_some();
-                let notices = exec::create_schema(
-                    &self.sql,
-                    name,
-                    &self.user,
-                    *if_not_exists,
-                    elements,
-                    owner,
-                )?;
-                crate::privileges::after_create_schema(&self.sql, name, owner, existed)?;
+            Utility::CreateSchema { .. } => {
+                let notices =
+                    exec::create_schema_statement(&self.sql, &self.database, &self.user, u)?;
                 self.note_ddl();
                 Ok(QueryResult::tag("CREATE SCHEMA").with_notices(notices))
             }

@@ -488,24 +488,11 @@ impl SpiClient {
         read_only: bool,
     ) -> Result<SpiOk, SpiError> {
         match u {
-            Utility::CreateSchema {
-                name,
-                if_not_exists,
-                elements,
-                owner,
-            } => {
+            Utility::CreateSchema { .. } => {
                 if read_only {
                     return Err(read_only_refusal("CREATE SCHEMA"));
                 }
-                // AUTHORIZATION names the owner, as in a client's session.
-                let owner = crate::privileges::check_create_schema(&w.database, owner)?;
-                let existed = w
-                    .sql
-                    .trusted(|c| crate::privileges::existing_schema(c, name))
-                    .is_some();
-                let notices =
-                    exec::create_schema(&w.sql, name, &w.user, *if_not_exists, elements, owner)?;
-                crate::privileges::after_create_schema(&w.sql, name, owner, existed)?;
+                let notices = exec::create_schema_statement(&w.sql, &w.database, &w.user, u)?;
                 log_notices(&QueryResult::default().with_notices(notices));
                 w.writes += 1;
                 w.schema_changed = true;
