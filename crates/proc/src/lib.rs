@@ -16,6 +16,49 @@
 //! Never: used by the postmaster to take a lock (it only initialises the array while no child
 //! exists); never holds the ProcGlobal spinlock across anything but list pointer updates.
 
+/// Declares a `#[repr(u32)]` enum kept in a shared-memory atomic: each variant's stored value
+/// and its spelling are written once, and `as_str`, `parse` and `from_u32` come from them.
+macro_rules! stored_enum {
+    (
+        $(#[$meta:meta])*
+        pub enum $name:ident {
+            $($(#[$vmeta:meta])* $variant:ident = $value:literal => $text:literal,)*
+        }
+    ) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+        #[repr(u32)]
+        pub enum $name {
+            $($(#[$vmeta])* $variant = $value,)*
+        }
+
+        impl $name {
+            /// Its spelling.
+            pub fn as_str(self) -> &'static str {
+                match self {
+                    $($name::$variant => $text,)*
+                }
+            }
+
+            /// The variant spelled `s`.
+            pub fn parse(s: &str) -> Option<$name> {
+                match s {
+                    $($text => Some($name::$variant),)*
+                    _ => None,
+                }
+            }
+
+            /// The variant stored as `v`.
+            pub fn from_u32(v: u32) -> Option<$name> {
+                match v {
+                    $($value => Some($name::$variant),)*
+                    _ => None,
+                }
+            }
+        }
+    };
+}
+
 pub mod notify;
 pub mod procarray;
 pub mod ps_status;

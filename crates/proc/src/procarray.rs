@@ -23,36 +23,37 @@ use shmem::{ShmemError, ShmemSafe, SpinLock, init_struct};
 
 use crate::status::{ProcSnapshot, ProcStatus};
 
-/// Which list an entry belongs to.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-#[repr(u32)]
-pub enum ProcList {
-    /// Normal client backends (`max_connections`).
-    Backend = 0,
-    /// Autovacuum launcher and workers (`autovacuum_max_workers + 1`).
-    Autovac = 1,
-    /// Background workers with shared-memory access (one per registered worker).
-    BgWorker = 2,
-    /// Auxiliary processes (the startup process, the WAL writer), claimed by linear search.
-    Aux = 3,
+stored_enum! {
+    /// Which list an entry belongs to.
+    pub enum ProcList {
+        /// Normal client backends (`max_connections`).
+        Backend = 0 => "backend",
+        /// Autovacuum launcher and workers (`autovacuum_max_workers + 1`).
+        Autovac = 1 => "autovacuum",
+        /// Background workers with shared-memory access (one per registered worker).
+        BgWorker = 2 => "background worker",
+        /// Auxiliary processes (the startup process, the WAL writer), claimed by linear search.
+        Aux = 3 => "auxiliary",
+    }
 }
 
-/// What kind of process holds an entry.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-#[repr(u32)]
-pub enum BackendType {
-    /// A client connection.
-    ClientBackend = 1,
-    /// The autovacuum launcher.
-    AutovacLauncher = 2,
-    /// An autovacuum worker.
-    AutovacWorker = 3,
-    /// A background worker.
-    BgWorker = 4,
-    /// The startup process.
-    Startup = 5,
-    /// The WAL writer (group commit: syncs each database's `-wal` file).
-    WalWriter = 6,
+stored_enum! {
+    /// What kind of process holds an entry; its spelling is `pg_stat_activity.backend_type`
+    /// (background workers show their own name instead).
+    pub enum BackendType {
+        /// A client connection.
+        ClientBackend = 1 => "client backend",
+        /// The autovacuum launcher.
+        AutovacLauncher = 2 => "autovacuum launcher",
+        /// An autovacuum worker.
+        AutovacWorker = 3 => "autovacuum worker",
+        /// A background worker.
+        BgWorker = 4 => "background worker",
+        /// The startup process.
+        Startup = 5 => "startup",
+        /// The WAL writer (group commit: syncs each database's `-wal` file).
+        WalWriter = 6 => "walwriter",
+    }
 }
 
 impl BackendType {
@@ -63,18 +64,6 @@ impl BackendType {
             BackendType::AutovacLauncher | BackendType::AutovacWorker => ProcList::Autovac,
             BackendType::BgWorker => ProcList::BgWorker,
             BackendType::Startup | BackendType::WalWriter => ProcList::Aux,
-        }
-    }
-
-    /// `pg_stat_activity.backend_type` (background workers show their own name instead).
-    pub fn as_str(self) -> &'static str {
-        match self {
-            BackendType::ClientBackend => "client backend",
-            BackendType::AutovacLauncher => "autovacuum launcher",
-            BackendType::AutovacWorker => "autovacuum worker",
-            BackendType::BgWorker => "background worker",
-            BackendType::Startup => "startup",
-            BackendType::WalWriter => "walwriter",
         }
     }
 }
@@ -189,15 +178,7 @@ impl PgProc {
 
     /// The owner's kind.
     pub fn backend_type(&self) -> Option<BackendType> {
-        match self.backend_type.load(Ordering::Relaxed) {
-            1 => Some(BackendType::ClientBackend),
-            2 => Some(BackendType::AutovacLauncher),
-            3 => Some(BackendType::AutovacWorker),
-            4 => Some(BackendType::BgWorker),
-            5 => Some(BackendType::Startup),
-            6 => Some(BackendType::WalWriter),
-            _ => None,
-        }
+        BackendType::from_u32(self.backend_type.load(Ordering::Relaxed))
     }
 
     /// The key a CancelRequest must present.

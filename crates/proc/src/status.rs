@@ -52,53 +52,20 @@ impl<const WORDS: usize> ShmStr<WORDS> {
     }
 }
 
-/// What a backend is doing, as `pg_stat_activity.state` shows it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-#[repr(u32)]
-pub enum ActivityState {
-    /// No state reported (not a client backend, or starting).
-    Undefined = 0,
-    /// Waiting for a command.
-    Idle = 1,
-    /// Running a query.
-    Active = 2,
-    /// In a transaction block, waiting for a command.
-    IdleInTransaction = 3,
-    /// In a failed transaction block.
-    IdleInTransactionAborted = 4,
-}
-
-impl ActivityState {
-    /// PostgreSQL's spelling.
-    pub fn as_str(self) -> Option<&'static str> {
-        match self {
-            ActivityState::Undefined => None,
-            ActivityState::Idle => Some("idle"),
-            ActivityState::Active => Some("active"),
-            ActivityState::IdleInTransaction => Some("idle in transaction"),
-            ActivityState::IdleInTransactionAborted => Some("idle in transaction (aborted)"),
-        }
-    }
-
-    /// Parses PostgreSQL's spelling.
-    pub fn parse(s: &str) -> ActivityState {
-        match s {
-            "idle" => ActivityState::Idle,
-            "active" => ActivityState::Active,
-            "idle in transaction" => ActivityState::IdleInTransaction,
-            "idle in transaction (aborted)" => ActivityState::IdleInTransactionAborted,
-            _ => ActivityState::Undefined,
-        }
-    }
-
-    fn from_u32(v: u32) -> ActivityState {
-        match v {
-            1 => ActivityState::Idle,
-            2 => ActivityState::Active,
-            3 => ActivityState::IdleInTransaction,
-            4 => ActivityState::IdleInTransactionAborted,
-            _ => ActivityState::Undefined,
-        }
+stored_enum! {
+    /// What a backend is doing; its spelling is `pg_stat_activity.state`'s (empty for
+    /// `Undefined`, which shows as NULL).
+    pub enum ActivityState {
+        /// No state reported (not a client backend, or starting).
+        Undefined = 0 => "",
+        /// Waiting for a command.
+        Idle = 1 => "idle",
+        /// Running a query.
+        Active = 2 => "active",
+        /// In a transaction block, waiting for a command.
+        IdleInTransaction = 3 => "idle in transaction",
+        /// In a failed transaction block.
+        IdleInTransactionAborted = 4 => "idle in transaction (aborted)",
     }
 }
 
@@ -233,7 +200,8 @@ impl ProcStatus {
                 backend_type: self.name.load(),
                 datname: opt(self.datname.load()),
                 usename: opt(self.usename.load()),
-                state: ActivityState::from_u32(self.state.load(Ordering::Relaxed)),
+                state: ActivityState::from_u32(self.state.load(Ordering::Relaxed))
+                    .unwrap_or(ActivityState::Undefined),
                 query: opt(self.query.load()),
                 backend_start: from_us(self.backend_start_us.load(Ordering::Relaxed)),
                 query_start: from_us(self.query_start_us.load(Ordering::Relaxed)),

@@ -83,15 +83,7 @@ impl SpiError {
         SpiError::new(sqlstate::INTERNAL_ERROR, message)
     }
 
-    pub fn with_detail(mut self, detail: impl Into<String>) -> Self {
-        self.detail = Some(detail.into());
-        self
-    }
-
-    pub fn with_hint(mut self, hint: impl Into<String>) -> Self {
-        self.hint = Some(hint.into());
-        self
-    }
+    sqlstate::detail_and_hint!();
 
     pub fn with_position(mut self, position: usize) -> Self {
         self.position = Some(position);

@@ -805,24 +805,7 @@ fn write_expr_inner(s: &mut String, e: &Expr) {
             operand,
             whens,
             else_,
-        } => {
-            s.push_str("CASE");
-            if let Some(o) = operand {
-                s.push(' ');
-                write_expr(s, o);
-            }
-            for (w, t) in whens {
-                s.push_str(" WHEN ");
-                write_expr(s, w);
-                s.push_str(" THEN ");
-                write_expr(s, t);
-            }
-            if let Some(x) = else_ {
-                s.push_str(" ELSE ");
-                write_expr(s, x);
-            }
-            s.push_str(" END");
-        }
+        } => write_case(s, operand.as_deref(), whens, else_.as_deref(), write_expr),
         ExprKind::Coalesce(items) => {
             if let [one] = items.as_slice() {
                 write_expr(s, one);
@@ -1182,6 +1165,33 @@ fn write_aggregate_call(
         }
     }
     s.push(')');
+}
+
+/// `CASE [operand] WHEN … THEN … [ELSE …] END` (SQLite's and PostgreSQL's spelling), each
+/// part written by `part`.
+pub fn write_case<T>(
+    s: &mut String,
+    operand: Option<&T>,
+    whens: &[(T, T)],
+    else_: Option<&T>,
+    mut part: impl FnMut(&mut String, &T),
+) {
+    s.push_str("CASE");
+    if let Some(o) = operand {
+        s.push(' ');
+        part(s, o);
+    }
+    for (w, t) in whens {
+        s.push_str(" WHEN ");
+        part(s, w);
+        s.push_str(" THEN ");
+        part(s, t);
+    }
+    if let Some(x) = else_ {
+        s.push_str(" ELSE ");
+        part(s, x);
+    }
+    s.push_str(" END");
 }
 
 /// An aggregate with a polymorphic argument is told its argument types (first argument).

@@ -30,15 +30,7 @@ impl SqlError {
         }
     }
 
-    pub fn with_detail(mut self, detail: impl Into<String>) -> Self {
-        self.detail = Some(detail.into());
-        self
-    }
-
-    pub fn with_hint(mut self, hint: impl Into<String>) -> Self {
-        self.hint = Some(hint.into());
-        self
-    }
+    sqlstate::detail_and_hint!();
 
     /// Sets the position unless one is already known (the innermost position wins).
     pub fn at(mut self, position: Option<usize>) -> Self {

@@ -838,6 +838,16 @@ fn maintenance(text: &str, positions: &Positions, sig: &[&TokenWithSpan]) -> Res
         Some(Token::Word(w)) if w.quote_style.is_none() => Some(w.value.to_lowercase()),
         _ => None,
     };
+    // After a parenthesized list's item: steps over `,` (false) or the closing `)` (true).
+    let list_end = |i: &mut usize| {
+        let end = match sig.get(*i).map(|t| &t.token) {
+            Some(Token::Comma) => false,
+            Some(Token::RParen) => true,
+            _ => return Err(error_at(*i)),
+        };
+        *i += 1;
+        Ok(end)
+    };
     if matches!(sig.get(i).map(|t| &t.token), Some(Token::LParen)) {
         i += 1;
         loop {
@@ -872,13 +882,8 @@ fn maintenance(text: &str, positions: &Positions, sig: &[&TokenWithSpan]) -> Res
                 _ => {}
             }
             i += 1;
-            match sig.get(i).map(|t| &t.token) {
-                Some(Token::Comma) => i += 1,
-                Some(Token::RParen) => {
-                    i += 1;
-                    break;
-                }
-                _ => return Err(error_at(i)),
+            if list_end(&mut i)? {
+                break;
             }
         }
     } else {
@@ -935,13 +940,8 @@ fn maintenance(text: &str, positions: &Positions, sig: &[&TokenWithSpan]) -> Res
                     return Err(error_at(i));
                 }
                 i += 1;
-                match sig.get(i).map(|t| &t.token) {
-                    Some(Token::Comma) => i += 1,
-                    Some(Token::RParen) => {
-                        i += 1;
-                        break;
-                    }
-                    _ => return Err(error_at(i)),
+                if list_end(&mut i)? {
+                    break;
                 }
             }
         }
@@ -1052,6 +1052,53 @@ fn space(span: sqlparser::tokenizer::Span) -> TokenWithSpan {
     }
 }
 
+/// A statement's significant tokens, read by index by the hand-written statement parsers.
+struct Significant<'a> {
+    text: &'a str,
+    positions: &'a Positions,
+    tokens: &'a [TokenWithSpan],
+    sig: Vec<usize>,
+}
+
+impl<'a> Significant<'a> {
+    fn new(text: &'a str, positions: &'a Positions, tokens: &'a [TokenWithSpan]) -> Self {
+        let sig = significant(tokens);
+        Significant {
+            text,
+            positions,
+            tokens,
+            sig,
+        }
+    }
+
+    fn at(&self, k: usize) -> Option<&'a TokenWithSpan> {
+        self.sig.get(k).map(|&i| &self.tokens[i])
+    }
+
+    fn is(&self, k: usize, kw: &str) -> bool {
+        self.at(k).is_some_and(|t| word_is(&t.token, kw))
+    }
+
+    /// PostgreSQL's syntax error at the `k`-th token, or at the end of the input.
+    fn error_at(&self, k: usize) -> SqlError {
+        let eof = TokenWithSpan::wrap(Token::EOF);
+        syntax_error_at(self.text, self.positions, self.at(k).unwrap_or(&eof))
+    }
+
+    /// The `k`-th token as an identifier.
+    fn ident(&self, k: usize) -> Result<ast::Ident> {
+        match self.at(k) {
+            Some(
+                t @ TokenWithSpan {
+                    token: Token::Word(w),
+                    ..
+                },
+            ) => Ok(w.to_ident(t.span)),
+            _ => Err(self.error_at(k)),
+        }
+    }
+}
+
 /// `ALTER SEQUENCE [IF EXISTS] name options | RENAME TO n | OWNER TO r`. The options are
 /// parsed by sqlparser as CREATE SEQUENCE's (`RESTART [WITH] n`, which only ALTER has, is
 /// taken out first); every token keeps its place, so errors point where PostgreSQL's do.
@@ -1060,32 +1107,29 @@ fn alter_sequence(
     positions: &Positions,
     tokens: &[TokenWithSpan],
 ) -> Result<Option<Stmt>> {
-    let sig = significant(tokens);
-    let at = |k: usize| sig.get(k).map(|&i| &tokens[i]);
-    let is = |k: usize, kw: &str| at(k).is_some_and(|t| word_is(&t.token, kw));
-    if !is(0, "alter") || !is(1, "sequence") {
+    let r = Significant::new(text, positions, tokens);
+    if !r.is(0, "alter") || !r.is(1, "sequence") {
         return Ok(None);
     }
     let mut k = 2;
-    let if_exists = is(k, "if") && is(k + 1, "exists");
+    let if_exists = r.is(k, "if") && r.is(k + 1, "exists");
     if if_exists {
         k += 2;
     }
     // The name: words separated by periods.
     let name_start = k;
-    while at(k).is_some_and(|t| matches!(t.token, Token::Word(_))) {
+    while r.at(k).is_some_and(|t| matches!(t.token, Token::Word(_))) {
         k += 1;
-        if at(k).is_some_and(|t| t.token == Token::Period) {
+        if r.at(k).is_some_and(|t| t.token == Token::Period) {
             k += 1;
         } else {
             break;
         }
     }
     if k == name_start {
-        let t = at(k).cloned().unwrap_or(TokenWithSpan::wrap(Token::EOF));
-        return Err(syntax_error_at(text, positions, &t));
+        return Err(r.error_at(k));
     }
-    let name_tokens: Vec<TokenWithSpan> = sig[name_start..k]
+    let name_tokens: Vec<TokenWithSpan> = r.sig[name_start..k]
         .iter()
         .map(|&i| tokens[i].clone())
         .collect();
@@ -1095,38 +1139,29 @@ fn alter_sequence(
         p.parse_object_name(false)
             .map_err(|e| parser_error(text, positions, &name_tokens, 0, e))?
     };
-    let rest_at = sig.get(k).copied().unwrap_or(tokens.len());
+    let rest_at = r.sig.get(k).copied().unwrap_or(tokens.len());
     let rest = &tokens[rest_at..];
-    let action = if is(k, "rename") {
-        if !is(k + 1, "to") {
-            let t = at(k + 1)
-                .cloned()
-                .unwrap_or(TokenWithSpan::wrap(Token::EOF));
-            return Err(syntax_error_at(text, positions, &t));
+    let action = if r.is(k, "rename") {
+        if !r.is(k + 1, "to") {
+            return Err(r.error_at(k + 1));
         }
-        let target: Vec<TokenWithSpan> = sig[k + 2..].iter().map(|&i| tokens[i].clone()).collect();
+        let target: Vec<TokenWithSpan> =
+            r.sig[k + 2..].iter().map(|&i| tokens[i].clone()).collect();
         let dialect = dialect();
         let mut p = Parser::new(&dialect).with_tokens_with_locations(target.clone());
         let ident = p
             .parse_identifier()
             .map_err(|e| parser_error(text, positions, &target, 0, e))?;
-        if let Some(extra) = sig.get(k + 3) {
-            return Err(syntax_error_at(text, positions, &tokens[*extra]));
+        if r.at(k + 3).is_some() {
+            return Err(r.error_at(k + 3));
         }
         AlterSequenceAction::RenameTo(ident)
-    } else if is(k, "owner") && is(k + 1, "to") {
-        let Some(role) = at(k + 2) else {
-            return Err(
-                SqlError::syntax("syntax error at end of input").at(Some(positions.end_position()))
-            );
-        };
-        let Token::Word(w) = &role.token else {
-            return Err(syntax_error_at(text, positions, role));
-        };
-        if let Some(extra) = sig.get(k + 3) {
-            return Err(syntax_error_at(text, positions, &tokens[*extra]));
+    } else if r.is(k, "owner") && r.is(k + 1, "to") {
+        let role = r.ident(k + 2)?;
+        if r.at(k + 3).is_some() {
+            return Err(r.error_at(k + 3));
         }
-        AlterSequenceAction::OwnerTo(w.to_ident(role.span))
+        AlterSequenceAction::OwnerTo(role)
     } else {
         // Take RESTART [[WITH] [-]n] out, then parse the rest as CREATE SEQUENCE's options.
         let mut restart: Option<Option<Box<ast::Expr>>> = None;
@@ -1183,7 +1218,7 @@ fn alter_sequence(
             kept.push(t.clone());
             i += 1;
         }
-        let span = tokens[sig[0]].span;
+        let span = tokens[r.sig[0]].span;
         let mut create = vec![
             keyword("CREATE", span),
             space(span),
@@ -1215,25 +1250,15 @@ fn comment_on_constraint(
     positions: &Positions,
     tokens: &[TokenWithSpan],
 ) -> Result<Option<Stmt>> {
-    let sig = significant(tokens);
-    let at = |k: usize| sig.get(k).map(|&i| &tokens[i]);
-    let is = |k: usize, kw: &str| at(k).is_some_and(|t| word_is(&t.token, kw));
-    if !is(0, "comment") || !is(1, "on") || !is(2, "constraint") {
+    let r = Significant::new(text, positions, tokens);
+    if !r.is(0, "comment") || !r.is(1, "on") || !r.is(2, "constraint") {
         return Ok(None);
     }
-    let Some(name_tok) = at(3) else {
-        return Err(
-            SqlError::syntax("syntax error at end of input").at(Some(positions.end_position()))
-        );
-    };
-    let Token::Word(w) = &name_tok.token else {
-        return Err(syntax_error_at(text, positions, name_tok));
-    };
-    let constraint = w.to_ident(name_tok.span);
-    if !is(4, "on") {
-        let t = at(4).cloned().unwrap_or(TokenWithSpan::wrap(Token::EOF));
-        return Err(syntax_error_at(text, positions, &t));
+    let constraint = r.ident(3)?;
+    if !r.is(4, "on") {
+        return Err(r.error_at(4));
     }
+    let sig = &r.sig;
     let span = tokens[sig[0]].span;
     let mut rewritten = vec![
         keyword("COMMENT", span),

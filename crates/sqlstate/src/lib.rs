@@ -5,6 +5,25 @@
 //! Invariant: every code minipg reports is a constant here and listed in [`ALL`], so a code that
 //! crossed SQLite as text maps back to its constant ([`known`]). No dependencies.
 
+/// The builders of PostgreSQL's optional DETAIL and HINT lines, for an error type with
+/// `detail` and `hint` fields (`sql::SqlError`, `spi::SpiError`); invoked inside its `impl`.
+#[macro_export]
+macro_rules! detail_and_hint {
+    () => {
+        /// The same error with a DETAIL line.
+        pub fn with_detail(mut self, detail: impl Into<String>) -> Self {
+            self.detail = Some(detail.into());
+            self
+        }
+
+        /// The same error with a HINT line.
+        pub fn with_hint(mut self, hint: impl Into<String>) -> Self {
+            self.hint = Some(hint.into());
+            self
+        }
+    };
+}
+
 macro_rules! codes {
     ($($name:ident = $code:literal),* $(,)?) => {
         $(pub const $name: &str = $code;)*

@@ -115,12 +115,7 @@ pub trait BackendHooks {
     /// After a valid startup packet: take a PGPROC from the normal-backend list (Err 53300
     /// "sorry, too many clients already" → FATAL and exit), record user/db for
     /// pg_stat_activity and the process title. Returns the cancel key for BackendKeyData.
-    fn attach(
-        &mut self,
-        user: &str,
-        database: &str,
-        application_name: &str,
-    ) -> Result<i32, HookError>;
+    fn attach(&mut self, user: &str, database: &str) -> Result<i32, HookError>;
     /// state: "idle", "active", "idle in transaction", "idle in transaction (aborted)"; query:
     /// the current (or, while idle, the last) statement text.
     fn report_activity(&mut self, state: &str, query: Option<&str>);

@@ -277,9 +277,8 @@ fn handshake<S: Read + Write + AsRawFd>(
         }
         f
     })?;
-    let application_name = guc::builtin::APPLICATION_NAME.get();
     let key = hooks
-        .attach(&user, &database, &application_name)
+        .attach(&user, &database)
         .map_err(|e| Failure::fatal(e.sqlstate, e.message))?;
     if let Some(info) = conn.tls_info() {
         hooks.report_tls(&info);

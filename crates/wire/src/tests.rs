@@ -40,19 +40,14 @@ pub struct TestHooks {
 }
 
 impl BackendHooks for TestHooks {
-    fn attach(
-        &mut self,
-        user: &str,
-        database: &str,
-        application_name: &str,
-    ) -> Result<i32, HookError> {
+    fn attach(&mut self, user: &str, database: &str) -> Result<i32, HookError> {
         if let Some(e) = self.refuse.clone() {
             return Err(e);
         }
         self.seen.lock().unwrap().attached.push((
             user.into(),
             database.into(),
-            application_name.into(),
+            guc::builtin::APPLICATION_NAME.get(),
         ));
         Ok(4242)
     }

@@ -116,13 +116,7 @@ impl Hooks {
 }
 
 impl BackendHooks for Hooks {
-    fn attach(
-        &mut self,
-        user: &str,
-        database: &str,
-        application_name: &str,
-    ) -> Result<i32, HookError> {
-        let _ = application_name;
+    fn attach(&mut self, user: &str, database: &str) -> Result<i32, HookError> {
         IN_STARTUP.store(false, Ordering::SeqCst);
         if self.slot == 0 || EVICTED.load(Ordering::SeqCst) {
             return Err(HookError {
@@ -160,7 +154,8 @@ impl BackendHooks for Hooks {
 
     fn report_activity(&mut self, state: &str, query: Option<&str>) {
         if let Some(p) = proc::my_proc() {
-            p.status.report(proc::ActivityState::parse(state), query);
+            let state = proc::ActivityState::parse(state).unwrap_or(proc::ActivityState::Undefined);
+            p.status.report(state, query);
         }
         self.title(state);
     }

@@ -22,7 +22,9 @@ impl ServerHooks for ShmemHooks {
                 datname: s.datname,
                 usename: s.usename,
                 backend_type: s.backend_type,
-                state: s.state.as_str().map(str::to_owned),
+                state: Some(s.state.as_str())
+                    .filter(|s| !s.is_empty())
+                    .map(str::to_owned),
                 query: s.query,
                 backend_start: s.backend_start,
                 query_start: s.query_start,

@@ -2029,20 +2029,11 @@ impl Analyzer<'_> {
         if let Some(level) = self.levels.last_mut() {
             level.has_aggregate = true;
         }
-        if name == "count" && star {
-            return Ok(Expr::new(
-                ExprKind::Aggregate {
-                    func: None,
-                    args: Vec::new(),
-                    arg_types: Vec::new(),
-                    distinct: false,
-                    filter,
-                    order_by: keys,
-                },
-                crate::func::COUNT.ret,
-            ));
-        }
-        let (func, args, arg_types, ret) = self.resolve_aggregate(name, args, pos)?;
+        let (func, args, arg_types, ret) = if name == "count" && star {
+            (None, Vec::new(), Vec::new(), crate::func::COUNT.ret)
+        } else {
+            self.resolve_aggregate(name, args, pos)?
+        };
         if distinct {
             // The input is sorted to find the distinct rows: only arguments can order it.
             let texts: Vec<String> = args.iter().map(crate::emit::expr).collect();

@@ -974,24 +974,9 @@ impl Printer {
                 whens,
                 else_,
                 ..
-            } => {
-                s.push_str("CASE");
-                if let Some(o) = operand {
-                    s.push(' ');
-                    self.node(s, o, Parent::Arg);
-                }
-                for (w, r) in whens {
-                    s.push_str(" WHEN ");
-                    self.node(s, w, Parent::Arg);
-                    s.push_str(" THEN ");
-                    self.node(s, r, Parent::Arg);
-                }
-                if let Some(e) = else_ {
-                    s.push_str(" ELSE ");
-                    self.node(s, e, Parent::Arg);
-                }
-                s.push_str(" END");
-            }
+            } => sql::emit::write_case(s, operand.as_deref(), whens, else_.as_deref(), |s, n| {
+                self.node(s, n, Parent::Arg)
+            }),
         }
     }
 

@@ -54,7 +54,8 @@ pub const DAY_NAMES: [&str; 7] = [
     "Saturday",
 ];
 
-/// A broken-down date and time.
+/// A broken-down date and time; also an interval's fields ([`Itm`](super::interval::Itm)), where
+/// each is a signed count and the ranges below do not hold.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Tm {
     /// Astronomical year (0 = 1 BC).

@@ -679,20 +679,11 @@ pub fn adjust_for_typmod(mut iv: Interval, typmod: i32) -> Result<Interval> {
 // ---------------------------------------------------------------------------------------------
 // Output
 
-/// Broken-down interval fields (PostgreSQL's `pg_itm`).
-#[derive(Clone, Copy)]
-pub struct Itm {
-    pub year: i64,
-    pub mon: i64,
-    pub mday: i64,
-    pub hour: i64,
-    pub min: i64,
-    pub sec: i64,
-    pub usec: i64,
-}
+/// Broken-down interval fields (PostgreSQL's `pg_itm`): a date's fields, as signed counts.
+pub type Itm = super::calendar::Tm;
 
 impl Itm {
-    /// Every field negated.
+    /// Every field negated (an interval's).
     pub fn negated(self) -> Itm {
         Itm {
             year: -self.year,
