@@ -90,6 +90,12 @@ pub trait ServerHooks: Send + Sync {
     /// sync of the WAL that began after that write has completed; otherwise only records
     /// that the WAL needs a sync. Called from SQLite's WAL hook, before the statement returns.
     fn commit_written(&self, _database: &str, _wal_path: &Path, _wait: bool) {}
+    /// Whether the commit that left `database`'s WAL `frames` frames long checkpoints it,
+    /// given a checkpoint every `every` frames (the default is SQLite's rule: every commit
+    /// past `every`; the server lets one commit in every `every` frames claim it).
+    fn checkpoint_due(&self, _database: &str, frames: u64, every: u64) -> bool {
+        frames >= every
+    }
     /// What autovacuum recorded, for `pg_stat_autovacuum`.
     fn autovacuum_stats(&self) -> Vec<AutovacuumRow> {
         Vec::new()

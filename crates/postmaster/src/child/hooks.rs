@@ -76,6 +76,10 @@ impl ServerHooks for ShmemHooks {
         crate::walwriter::commit_written(database, wal_path, wait);
     }
 
+    fn checkpoint_due(&self, database: &str, frames: u64, every: u64) -> bool {
+        crate::walwriter::checkpoint_due(database, frames, every)
+    }
+
     fn autovacuum_stats(&self) -> Vec<spi::AutovacuumRow> {
         crate::autovacuum::stats()
     }

@@ -87,6 +87,9 @@ struct DbEntry {
     /// Syncs of this database's `-wal` in progress (a hint: a committing process that sees 0
     /// syncs by itself instead of waking the writer; see [`commit_written`]).
     syncing: AtomicU32,
+    /// The WAL's length in frames at the last checkpoint a committer claimed (see
+    /// [`checkpoint_due`]).
+    checkpoint_at: AtomicU64,
 }
 
 #[repr(C)]
@@ -199,6 +202,30 @@ fn sync_myself(e: Option<&DbEntry>, seq: u64, path: &Path) {
     if let Some(e) = e {
         e.flushed.fetch_max(seq, Ordering::SeqCst);
     }
+}
+
+/// Whether the commit that left `db`'s WAL `frames` frames long checkpoints it: one commit in
+/// every `every` frames claims the checkpoint, whichever process it runs in. SQLite's own rule
+/// (every commit once the WAL is past `every`) makes each commit checkpoint while other
+/// writers keep the WAL from restarting: two fsyncs per commit. A commit always adds frames,
+/// so `frames` at or below the last claim means the WAL restarted from the beginning.
+pub fn checkpoint_due(db: &str, frames: u64, every: u64) -> bool {
+    if frames < every {
+        return false;
+    }
+    let Some((_, e)) = header().and_then(|h| entry(h, db)) else {
+        return true;
+    };
+    let last = e.checkpoint_at.load(Ordering::Relaxed);
+    claims_checkpoint(last, frames, every)
+        && e.checkpoint_at
+            .compare_exchange(last, frames, Ordering::Relaxed, Ordering::Relaxed)
+            .is_ok()
+}
+
+/// [`checkpoint_due`]'s rule, given the WAL's length at the last claim.
+fn claims_checkpoint(last: u64, frames: u64, every: u64) -> bool {
+    frames >= every && (frames <= last || frames >= last.saturating_add(every))
 }
 
 /// Called by a committing process after its commit's WAL write returned (see the module doc).
@@ -406,4 +433,24 @@ pub fn walwriter_main(slot: usize, data_dir: &Path, config_file: &Path) -> i32 {
     );
     proc::proc_kill();
     code
+}
+
+#[cfg(test)]
+mod tests {
+    use super::claims_checkpoint;
+
+    #[test]
+    fn one_commit_in_every_thousand_frames_checkpoints() {
+        // A short WAL never checkpoints.
+        assert!(!claims_checkpoint(0, 999, 1000));
+        assert!(claims_checkpoint(0, 1000, 1000));
+        // While writers keep the WAL from restarting, the next claim is 1000 frames on.
+        assert!(!claims_checkpoint(1000, 1003, 1000));
+        assert!(!claims_checkpoint(1000, 1999, 1000));
+        assert!(claims_checkpoint(1000, 2001, 1000));
+        // A WAL that restarted is at or below the last claim.
+        assert!(claims_checkpoint(2001, 1200, 1000));
+        assert!(claims_checkpoint(1000, 1000, 1000));
+        assert!(!claims_checkpoint(2001, 900, 1000));
+    }
 }

@@ -211,7 +211,10 @@ mod tests {
         assert_eq!(oids.len(), n, "two catalog relations share an OID");
         // Every column of relations.txt is read, under some relation.
         let relations = spec::relations();
-        let columns: usize = relations.iter().map(|r| r.4.split_whitespace().count()).sum();
+        let columns: usize = relations
+            .iter()
+            .map(|r| r.4.split_whitespace().count())
+            .sum();
         let written = include_str!("system/relations.txt")
             .lines()
             .filter(|l| l.starts_with(' '))
