@@ -964,46 +964,193 @@ fn zone_by_name(name: &str) -> Option<TimeZone> {
     TimeZone::by_name(name)
 }
 
-/// Interprets fields as a date and time (PostgreSQL's `DecodeDateTime`). A string that has
-/// only a time is `BadFormat` (as all of PostgreSQL's callers treat it).
-/// A time zone abbreviation's field: a fixed offset (daylight or not) into `tz`, or a zone's
-/// abbreviation into `dynamic`, resolved once the date is known. Returns the field's mask.
-fn abbrev_field(
-    a: Abbrev,
-    s: &str,
-    tz: &mut i32,
-    dynamic: &mut Option<(String, TimeZone)>,
-) -> DtResult<u32> {
-    Ok(match a {
-        Abbrev::Fixed(off, dst) => {
-            *tz = off;
-            if dst { M_DTZ | M_TZ } else { M_TZ }
-        }
-        Abbrev::Dynamic(zone) => {
-            *dynamic = Some((s.to_string(), load_dynamic(zone)?));
-            M_DYNTZ | M_TZ
-        }
-    })
+/// What `DecodeDateTime` and `DecodeTimeOnly` share: the fields read so far (`fmask`) and
+/// what they gave. Each decoder reads the field kinds it treats alike through these methods and
+/// the others itself.
+struct Decoder {
+    fmask: u32,
+    /// The unit label (`j`, `t`, `y`, …) the next number belongs to.
+    ptype: Option<Unit>,
+    st: DateState,
+    /// Seconds east of UTC, when a zone was given as an offset or a fixed abbreviation.
+    tz: i32,
+    /// AM/PM: whether PM.
+    mer: Option<bool>,
+    isjulian: bool,
+    bc: bool,
+    /// A zone given by name, resolved once the date is known.
+    named: Option<TimeZone>,
+    /// A zone's abbreviation whose offset depends on the date.
+    dynamic: Option<(String, TimeZone)>,
 }
 
-/// A modifier word both decoders read alike: a daylight-saving shift added to `tz`, AM/PM
-/// into `mer` (whether PM), AD/BC into `bc` (whether BC). Returns the field's mask (0 for any
-/// other word).
-fn modifier_field(tok: Tok, tz: &mut i32, mer: &mut Option<bool>, bc: &mut bool) -> u32 {
-    match tok {
-        Tok::DstMod(v) => {
-            *tz = tz.saturating_add(v);
-            M_DTZMOD | M_DTZ
+/// A word as [`Decoder::word`] read it.
+enum Word {
+    /// Read: the field's mask.
+    Mask(u32),
+    /// A noise word.
+    Skip,
+    /// A keyword the decoder reads itself.
+    Own(Tok),
+}
+
+impl Decoder {
+    fn new() -> Decoder {
+        Decoder {
+            fmask: 0,
+            ptype: None,
+            st: DateState {
+                tm: Tm::default(),
+                yday: 0,
+                is2digits: false,
+            },
+            tz: 0,
+            mer: None,
+            isjulian: false,
+            bc: false,
+            named: None,
+            dynamic: None,
         }
-        Tok::AmPm(pm) => {
-            *mer = Some(pm);
-            M_AMPM
+    }
+
+    /// `hh:mm[:ss[.f]]`, alone or after the `T` label.
+    fn time(&mut self, s: &str) -> DtResult<u32> {
+        if let Some(p) = self.ptype.take()
+            && p != Unit::Time
+        {
+            return Err(DtErr::BadFormat);
         }
-        Tok::AdBc(is_bc) => {
-            *bc = is_bc;
-            M_ADBC
+        decode_time(s, &mut self.st.tm)
+    }
+
+    /// A number after a unit label.
+    fn labelled(&mut self, p: Unit, s: &str) -> DtResult<u32> {
+        self.ptype = None;
+        labelled_number(
+            p,
+            s,
+            self.fmask,
+            &mut self.st,
+            &mut self.tz,
+            &mut self.isjulian,
+        )
+    }
+
+    /// A date field that is a time and a numeric zone (`040506-08`).
+    fn time_with_zone(&mut self, s: &str, fmask: u32) -> DtResult<u32> {
+        if self.fmask & M_TIME == M_TIME {
+            return Err(DtErr::BadFormat);
         }
-        _ => 0,
+        let dash = s.find('-').ok_or(DtErr::BadFormat)?;
+        self.tz = decode_timezone(&s[dash..])?;
+        Ok(decode_number_field(&s[..dash], fmask, &mut self.st)? | M_TZ)
+    }
+
+    /// A date field that names a zone (`America/New_York`).
+    fn zone_name(&mut self, s: &str) -> DtResult<u32> {
+        self.named = Some(zone_by_name(s).ok_or_else(|| DtErr::BadTimezone(s.to_string()))?);
+        Ok(M_TZ)
+    }
+
+    /// A word both decoders read alike: a zone abbreviation (a fixed offset into `tz`, or a
+    /// zone's abbreviation resolved once the date is known), a daylight-saving shift, AM/PM,
+    /// AD/BC, a unit label, the ISO `T` (which must be followed by a number, time or date
+    /// field, and with `t_after_date` come after a whole date), or a zone's name.
+    fn word(&mut self, fields: &[Field], i: usize, s: &str, t_after_date: bool) -> DtResult<Word> {
+        if let Some(a) = abbrevs::lookup(s) {
+            return Ok(Word::Mask(match a {
+                Abbrev::Fixed(off, dst) => {
+                    self.tz = off;
+                    if dst { M_DTZ | M_TZ } else { M_TZ }
+                }
+                Abbrev::Dynamic(zone) => {
+                    self.dynamic = Some((s.to_string(), load_dynamic(zone)?));
+                    M_DYNTZ | M_TZ
+                }
+            }));
+        }
+        Ok(Word::Mask(match keyword(s) {
+            Some(Tok::Ignore) => return Ok(Word::Skip),
+            Some(Tok::DstMod(v)) => {
+                self.tz = self.tz.saturating_add(v);
+                M_DTZMOD | M_DTZ
+            }
+            Some(Tok::AmPm(pm)) => {
+                self.mer = Some(pm);
+                M_AMPM
+            }
+            Some(Tok::AdBc(is_bc)) => {
+                self.bc = is_bc;
+                M_ADBC
+            }
+            Some(Tok::Units(u)) => {
+                self.ptype = Some(u);
+                0
+            }
+            Some(Tok::IsoTime) => {
+                if t_after_date && self.fmask & M_DATE != M_DATE {
+                    return Err(DtErr::BadFormat);
+                }
+                match fields.get(i + 1) {
+                    Some(n) if matches!(n.ft, Ft::Number | Ft::Time | Ft::Date) => {}
+                    _ => return Err(DtErr::BadFormat),
+                }
+                self.ptype = Some(Unit::Time);
+                0
+            }
+            None => {
+                self.named = Some(zone_by_name(s).ok_or(DtErr::BadFormat)?);
+                M_TZ
+            }
+            Some(other) => return Ok(Word::Own(other)),
+        }))
+    }
+
+    /// Adds a field's mask: a field given twice is an error.
+    fn add(&mut self, tmask: u32) -> DtResult<()> {
+        if tmask & self.fmask != 0 {
+            return Err(DtErr::BadFormat);
+        }
+        self.fmask |= tmask;
+        Ok(())
+    }
+
+    /// Once every field is read: the date checks and AM/PM.
+    fn finish(&mut self) -> DtResult<()> {
+        validate_date(self.fmask, self.isjulian, self.bc, &mut self.st)?;
+        apply_meridian(self.mer, &mut self.st.tm)
+    }
+
+    /// The zone offset, once every field is read: a named zone's (`named_date` gives the date
+    /// it is taken at), a dynamic abbreviation's, or the session zone's when none was given
+    /// (both at the date `date` gives). A daylight-saving shift needs a fixed zone.
+    fn zone_offset(
+        &self,
+        env: &Env,
+        named: impl FnOnce(&TimeZone) -> DtResult<i32>,
+        date: impl Fn() -> DtResult<Tm>,
+    ) -> DtResult<i32> {
+        let shifted = self.fmask & M_DTZMOD != 0;
+        let mut tz = self.tz;
+        if let Some(z) = &self.named {
+            if shifted {
+                return Err(DtErr::BadFormat);
+            }
+            tz = named(z)?;
+        }
+        if let Some((abbr, z)) = &self.dynamic {
+            if shifted {
+                return Err(DtErr::BadFormat);
+            }
+            tz = abbrev_offset_for(&date()?, abbr, z);
+        }
+        if self.fmask & M_TZ == 0 {
+            if shifted {
+                return Err(DtErr::BadFormat);
+            }
+            tz = zone_offset_for(&date()?, &env.timezone);
+        }
+        Ok(tz)
     }
 }
 
@@ -1022,222 +1169,145 @@ fn apply_meridian(mer: Option<bool>, tm: &mut Tm) -> DtResult<()> {
     Ok(())
 }
 
+/// Interprets fields as a date and time (PostgreSQL's `DecodeDateTime`). A string that has
+/// only a time is `BadFormat` (as all of PostgreSQL's callers treat it).
 pub fn decode_datetime(fields: &[Field], env: &Env) -> DtResult<Decoded> {
     let order = env.date_order;
-    let mut fmask: u32 = 0;
-    let mut ptype: Option<Unit> = None;
-    let mut st = DateState {
-        tm: Tm::default(),
-        yday: 0,
-        is2digits: false,
-    };
-    let mut tz: i32 = 0;
+    let mut d = Decoder::new();
     let mut kind = Kind::Normal;
-    let mut mer: Option<bool> = None;
     let mut have_text_month = false;
-    let mut isjulian = false;
-    let mut bc = false;
-    let mut named: Option<TimeZone> = None;
-    let mut dynamic: Option<(String, TimeZone)> = None;
     for (i, f) in fields.iter().enumerate() {
         let s = f.s.as_str();
-        let tmask: u32;
-        match f.ft {
+        let fmask = d.fmask;
+        let tmask = match f.ft {
             Ft::Date => {
-                if ptype == Some(Unit::Julian) {
+                if d.ptype == Some(Unit::Julian) {
                     let (jday, n) = strtoint(s)?;
                     if jday < 0 {
                         return Err(DtErr::FieldOverflow);
                     }
-                    let (y, m, d) = j2date(jday);
-                    st.tm.year = y;
-                    st.tm.mon = m;
-                    st.tm.mday = d;
-                    isjulian = true;
-                    tz = decode_timezone(&s[n..])?;
-                    tmask = M_DATE | M_TIME | M_TZ;
-                    ptype = None;
-                } else if ptype.is_some() || fmask & (M_MONTH | M_DAY) == (M_MONTH | M_DAY) {
-                    if s.as_bytes()[0].is_ascii_digit() || ptype.is_some() {
-                        if let Some(p) = ptype {
-                            if p != Unit::Time {
-                                return Err(DtErr::BadFormat);
-                            }
-                            ptype = None;
-                        }
-                        if fmask & M_TIME == M_TIME {
+                    let (y, m, day) = j2date(jday);
+                    (d.st.tm.year, d.st.tm.mon, d.st.tm.mday) = (y, m, day);
+                    d.isjulian = true;
+                    d.tz = decode_timezone(&s[n..])?;
+                    d.ptype = None;
+                    M_DATE | M_TIME | M_TZ
+                } else if d.ptype.is_some() || fmask & (M_MONTH | M_DAY) == (M_MONTH | M_DAY) {
+                    if s.as_bytes()[0].is_ascii_digit() || d.ptype.is_some() {
+                        if let Some(p) = d.ptype.take()
+                            && p != Unit::Time
+                        {
                             return Err(DtErr::BadFormat);
                         }
-                        let dash = s.find('-').ok_or(DtErr::BadFormat)?;
-                        tz = decode_timezone(&s[dash..])?;
-                        tmask = decode_number_field(&s[..dash], fmask, &mut st)? | M_TZ;
+                        d.time_with_zone(s, fmask)?
                     } else {
-                        named =
-                            Some(zone_by_name(s).ok_or_else(|| DtErr::BadTimezone(s.to_string()))?);
-                        tmask = M_TZ;
+                        d.zone_name(s)?
                     }
                 } else {
-                    tmask = decode_date(s, fmask, order, &mut st)?;
+                    decode_date(s, fmask, order, &mut d.st)?
                 }
             }
             Ft::Time => {
-                if let Some(p) = ptype {
-                    if p != Unit::Time {
-                        return Err(DtErr::BadFormat);
-                    }
-                    ptype = None;
-                }
-                tmask = decode_time(s, &mut st.tm)?;
-                if time_overflows(st.tm.hour, st.tm.min, st.tm.sec, st.tm.usec) {
+                let m = d.time(s)?;
+                let tm = &d.st.tm;
+                if time_overflows(tm.hour, tm.min, tm.sec, tm.usec) {
                     return Err(DtErr::FieldOverflow);
                 }
+                m
             }
             Ft::Tz => {
-                tz = decode_timezone(s)?;
-                tmask = M_TZ;
+                d.tz = decode_timezone(s)?;
+                M_TZ
             }
             Ft::Number => {
-                if let Some(p) = ptype {
-                    tmask = labelled_number(p, s, fmask, &mut st, &mut tz, &mut isjulian)?;
-                    ptype = None;
+                if let Some(p) = d.ptype {
                     kind = Kind::Normal;
+                    d.labelled(p, s)?
                 } else {
-                    let flen = s.len();
                     let dot = s.find('.');
                     if dot.is_some() && fmask & M_DATE == 0 {
-                        tmask = decode_date(s, fmask, order, &mut st)?;
-                    } else if dot.is_some_and(|d| d > 2)
-                        || (flen >= 6 && (fmask & M_DATE == 0 || fmask & M_TIME == 0))
+                        decode_date(s, fmask, order, &mut d.st)?
+                    } else if dot.is_some_and(|dot| dot > 2)
+                        || (s.len() >= 6 && (fmask & M_DATE == 0 || fmask & M_TIME == 0))
                     {
                         // Concatenated digits: 20240131, 040506, 123456.789.
-                        tmask = decode_number_field(s, fmask, &mut st)?;
+                        decode_number_field(s, fmask, &mut d.st)?
                     } else {
-                        tmask = decode_number(s, have_text_month, fmask, order, &mut st)?;
+                        decode_number(s, have_text_month, fmask, order, &mut d.st)?
                     }
                 }
             }
-            Ft::Str | Ft::Special => {
-                if let Some(a) = abbrevs::lookup(s) {
-                    tmask = abbrev_field(a, s, &mut tz, &mut dynamic)?;
-                } else {
-                    match keyword(s) {
-                        Some(Tok::Ignore) => continue,
-                        Some(Tok::Reserved(r)) => match r {
-                            Reserved::Now => {
-                                let (cur, off) = current_local(env);
-                                st.tm = cur;
-                                tz = off;
-                                tmask = M_DATE | M_TIME | M_TZ;
-                                kind = Kind::Normal;
-                            }
-                            Reserved::Today | Reserved::Tomorrow | Reserved::Yesterday => {
-                                let (cur, _) = current_local(env);
-                                let delta = match r {
-                                    Reserved::Tomorrow => 1,
-                                    Reserved::Yesterday => -1,
-                                    _ => 0,
-                                };
-                                let (y, m, d) = j2date(date2j(cur.year, cur.mon, cur.mday) + delta);
-                                st.tm.year = y;
-                                st.tm.mon = m;
-                                st.tm.mday = d;
-                                tmask = M_DATE;
-                                kind = Kind::Normal;
-                            }
-                            Reserved::Zulu => {
-                                st.tm.hour = 0;
-                                st.tm.min = 0;
-                                st.tm.sec = 0;
-                                tz = 0;
-                                tmask = M_TIME | M_TZ;
-                                kind = Kind::Normal;
-                            }
-                            Reserved::Epoch | Reserved::Late | Reserved::Early => {
-                                tmask = M_DATE | M_TIME | M_TZ;
-                                kind = match r {
-                                    Reserved::Epoch => Kind::Epoch,
-                                    Reserved::Late => Kind::Late,
-                                    _ => Kind::Early,
-                                };
-                            }
-                        },
-                        Some(Tok::Month(m)) => {
-                            let mut t = M_MONTH;
-                            if fmask & M_MONTH != 0
-                                && !have_text_month
-                                && fmask & M_DAY == 0
-                                && (1..=31).contains(&st.tm.mon)
-                            {
-                                st.tm.mday = st.tm.mon;
-                                t = M_DAY;
-                            }
-                            have_text_month = true;
-                            st.tm.mon = m;
-                            tmask = t;
+            Ft::Str | Ft::Special => match d.word(fields, i, s, true)? {
+                Word::Mask(m) => m,
+                Word::Skip => continue,
+                Word::Own(Tok::Reserved(r)) => {
+                    kind = Kind::Normal;
+                    match r {
+                        Reserved::Now => {
+                            let (cur, off) = current_local(env);
+                            d.st.tm = cur;
+                            d.tz = off;
+                            M_DATE | M_TIME | M_TZ
                         }
-                        Some(t @ (Tok::DstMod(_) | Tok::AmPm(_) | Tok::AdBc(_))) => {
-                            tmask = modifier_field(t, &mut tz, &mut mer, &mut bc);
+                        Reserved::Today | Reserved::Tomorrow | Reserved::Yesterday => {
+                            let (cur, _) = current_local(env);
+                            let delta = match r {
+                                Reserved::Tomorrow => 1,
+                                Reserved::Yesterday => -1,
+                                _ => 0,
+                            };
+                            let (y, m, day) = j2date(date2j(cur.year, cur.mon, cur.mday) + delta);
+                            (d.st.tm.year, d.st.tm.mon, d.st.tm.mday) = (y, m, day);
+                            M_DATE
                         }
-                        Some(Tok::Dow(_)) => tmask = M_DOW,
-                        Some(Tok::Units(u)) => {
-                            tmask = 0;
-                            ptype = Some(u);
+                        Reserved::Zulu => {
+                            (d.st.tm.hour, d.st.tm.min, d.st.tm.sec) = (0, 0, 0);
+                            d.tz = 0;
+                            M_TIME | M_TZ
                         }
-                        Some(Tok::IsoTime) => {
-                            tmask = 0;
-                            if fmask & M_DATE != M_DATE {
-                                return Err(DtErr::BadFormat);
-                            }
-                            match fields.get(i + 1) {
-                                Some(n) if matches!(n.ft, Ft::Number | Ft::Time | Ft::Date) => {}
-                                _ => return Err(DtErr::BadFormat),
-                            }
-                            ptype = Some(Unit::Time);
-                        }
-                        Some(Tok::Ago) => return Err(DtErr::BadFormat),
-                        None => {
-                            named = Some(zone_by_name(s).ok_or(DtErr::BadFormat)?);
-                            tmask = M_TZ;
+                        Reserved::Epoch | Reserved::Late | Reserved::Early => {
+                            kind = match r {
+                                Reserved::Epoch => Kind::Epoch,
+                                Reserved::Late => Kind::Late,
+                                _ => Kind::Early,
+                            };
+                            M_DATE | M_TIME | M_TZ
                         }
                     }
                 }
-            }
-        }
-        if tmask & fmask != 0 {
-            return Err(DtErr::BadFormat);
-        }
-        fmask |= tmask;
+                Word::Own(Tok::Month(m)) => {
+                    let mut t = M_MONTH;
+                    if fmask & M_MONTH != 0
+                        && !have_text_month
+                        && fmask & M_DAY == 0
+                        && (1..=31).contains(&d.st.tm.mon)
+                    {
+                        d.st.tm.mday = d.st.tm.mon;
+                        t = M_DAY;
+                    }
+                    have_text_month = true;
+                    d.st.tm.mon = m;
+                    t
+                }
+                Word::Own(Tok::Dow(_)) => M_DOW,
+                Word::Own(_) => return Err(DtErr::BadFormat),
+            },
+        };
+        d.add(tmask)?;
     }
 
     if kind == Kind::Normal {
-        validate_date(fmask, isjulian, bc, &mut st)?;
-        apply_meridian(mer, &mut st.tm)?;
-        if fmask & M_DATE != M_DATE {
+        d.finish()?;
+        if d.fmask & M_DATE != M_DATE {
             return Err(DtErr::BadFormat);
         }
-        if let Some(z) = &named {
-            if fmask & M_DTZMOD != 0 {
-                return Err(DtErr::BadFormat);
-            }
-            tz = zone_offset_for(&st.tm, z);
-        }
-        if let Some((abbr, z)) = &dynamic {
-            if fmask & M_DTZMOD != 0 {
-                return Err(DtErr::BadFormat);
-            }
-            tz = abbrev_offset_for(&st.tm, abbr, z);
-        }
-        if fmask & M_TZ == 0 {
-            if fmask & M_DTZMOD != 0 {
-                return Err(DtErr::BadFormat);
-            }
-            tz = zone_offset_for(&st.tm, &env.timezone);
-        }
+        let tm = d.st.tm;
+        d.tz = d.zone_offset(env, |z| Ok(zone_offset_for(&tm, z)), || Ok(tm))?;
     }
     Ok(Decoded {
         kind,
-        tm: st.tm,
-        tz,
+        tm: d.st.tm,
+        tz: d.tz,
     })
 }
 
@@ -1328,134 +1398,79 @@ fn labelled_number(
 pub fn decode_time_only(fields: &[Field], env: &Env) -> DtResult<(i64, i32)> {
     let order = env.date_order;
     let nf = fields.len();
-    let mut fmask: u32 = 0;
-    let mut ptype: Option<Unit> = None;
-    let mut st = DateState {
-        tm: Tm::default(),
-        yday: 0,
-        is2digits: false,
-    };
-    let mut tz: i32 = 0;
-    let mut mer: Option<bool> = None;
-    let mut isjulian = false;
-    let mut bc = false;
-    let mut named: Option<TimeZone> = None;
-    let mut dynamic: Option<(String, TimeZone)> = None;
-
+    let mut d = Decoder::new();
     for (i, f) in fields.iter().enumerate() {
         let s = f.s.as_str();
-        let tmask: u32;
-        match f.ft {
+        let fmask = d.fmask;
+        let tmask = match f.ft {
             Ft::Date => {
                 if i == 0 && nf >= 2 && (fields[nf - 1].ft == Ft::Date || fields[1].ft == Ft::Time)
                 {
-                    tmask = decode_date(s, fmask, order, &mut st)?;
+                    decode_date(s, fmask, order, &mut d.st)?
                 } else if s.as_bytes()[0].is_ascii_digit() {
-                    if fmask & M_TIME == M_TIME {
-                        return Err(DtErr::BadFormat);
-                    }
-                    let dash = s.find('-').ok_or(DtErr::BadFormat)?;
-                    tz = decode_timezone(&s[dash..])?;
-                    tmask = decode_number_field(&s[..dash], fmask | M_DATE, &mut st)? | M_TZ;
+                    d.time_with_zone(s, fmask | M_DATE)?
                 } else {
-                    named = Some(zone_by_name(s).ok_or_else(|| DtErr::BadTimezone(s.to_string()))?);
-                    tmask = M_TZ;
+                    d.zone_name(s)?
                 }
             }
-            Ft::Time => {
-                if let Some(p) = ptype {
-                    if p != Unit::Time {
-                        return Err(DtErr::BadFormat);
-                    }
-                    ptype = None;
-                }
-                tmask = decode_time(s, &mut st.tm)?;
-            }
+            Ft::Time => d.time(s)?,
             Ft::Tz => {
-                tz = decode_timezone(s)?;
-                tmask = M_TZ;
+                d.tz = decode_timezone(s)?;
+                M_TZ
             }
             Ft::Number => {
-                if let Some(p) = ptype {
-                    tmask = labelled_number(p, s, fmask, &mut st, &mut tz, &mut isjulian)?;
-                    ptype = None;
-                } else {
-                    let flen = s.len();
-                    if let Some(dot) = s.find('.') {
-                        if i == 0 && nf >= 2 && fields[nf - 1].ft == Ft::Date {
-                            tmask = decode_date(s, fmask, order, &mut st)?;
-                        } else if dot > 2 {
-                            tmask = decode_number_field(s, fmask | M_DATE, &mut st)?;
-                        } else {
-                            return Err(DtErr::BadFormat);
-                        }
-                    } else if flen > 4 {
-                        tmask = decode_number_field(s, fmask | M_DATE, &mut st)?;
+                if let Some(p) = d.ptype {
+                    d.labelled(p, s)?
+                } else if let Some(dot) = s.find('.') {
+                    if i == 0 && nf >= 2 && fields[nf - 1].ft == Ft::Date {
+                        decode_date(s, fmask, order, &mut d.st)?
+                    } else if dot > 2 {
+                        decode_number_field(s, fmask | M_DATE, &mut d.st)?
                     } else {
-                        tmask = decode_number(s, false, fmask | M_DATE, order, &mut st)?;
+                        return Err(DtErr::BadFormat);
                     }
-                }
-            }
-            Ft::Str | Ft::Special => {
-                if let Some(a) = abbrevs::lookup(s) {
-                    tmask = abbrev_field(a, s, &mut tz, &mut dynamic)?;
+                } else if s.len() > 4 {
+                    decode_number_field(s, fmask | M_DATE, &mut d.st)?
                 } else {
-                    match keyword(s) {
-                        Some(Tok::Ignore) => continue,
-                        Some(Tok::Reserved(Reserved::Now)) => {
-                            let (cur, _) = current_local(env);
-                            st.tm.hour = cur.hour;
-                            st.tm.min = cur.min;
-                            st.tm.sec = cur.sec;
-                            st.tm.usec = cur.usec;
-                            tmask = M_TIME;
-                        }
-                        Some(Tok::Reserved(Reserved::Zulu)) => {
-                            st.tm.hour = 0;
-                            st.tm.min = 0;
-                            st.tm.sec = 0;
-                            tmask = M_TIME | M_TZ;
-                        }
-                        Some(t @ (Tok::DstMod(_) | Tok::AmPm(_) | Tok::AdBc(_))) => {
-                            tmask = modifier_field(t, &mut tz, &mut mer, &mut bc);
-                        }
-                        Some(Tok::Units(u)) => {
-                            tmask = 0;
-                            ptype = Some(u);
-                        }
-                        Some(Tok::IsoTime) => {
-                            tmask = 0;
-                            match fields.get(i + 1) {
-                                Some(n) if matches!(n.ft, Ft::Number | Ft::Time | Ft::Date) => {}
-                                _ => return Err(DtErr::BadFormat),
-                            }
-                            ptype = Some(Unit::Time);
-                        }
-                        None => {
-                            named = Some(zone_by_name(s).ok_or(DtErr::BadFormat)?);
-                            tmask = M_TZ;
-                        }
-                        _ => return Err(DtErr::BadFormat),
-                    }
+                    decode_number(s, false, fmask | M_DATE, order, &mut d.st)?
                 }
             }
-        }
-        if tmask & fmask != 0 {
-            return Err(DtErr::BadFormat);
-        }
-        fmask |= tmask;
+            Ft::Str | Ft::Special => match d.word(fields, i, s, false)? {
+                Word::Mask(m) => m,
+                Word::Skip => continue,
+                Word::Own(Tok::Reserved(Reserved::Now)) => {
+                    let (cur, _) = current_local(env);
+                    let tm = &mut d.st.tm;
+                    (tm.hour, tm.min, tm.sec, tm.usec) = (cur.hour, cur.min, cur.sec, cur.usec);
+                    M_TIME
+                }
+                Word::Own(Tok::Reserved(Reserved::Zulu)) => {
+                    (d.st.tm.hour, d.st.tm.min, d.st.tm.sec) = (0, 0, 0);
+                    M_TIME | M_TZ
+                }
+                Word::Own(_) => return Err(DtErr::BadFormat),
+            },
+        };
+        d.add(tmask)?;
     }
 
-    validate_date(fmask, isjulian, bc, &mut st)?;
-    apply_meridian(mer, &mut st.tm)?;
-    let tm = st.tm;
+    d.finish()?;
+    let tm = d.st.tm;
     if time_overflows(tm.hour, tm.min, tm.sec, tm.usec) {
         return Err(DtErr::FieldOverflow);
     }
+    let fmask = d.fmask;
     if fmask & M_TIME != M_TIME {
         return Err(DtErr::BadFormat);
     }
-    let with_date = |tm: &Tm| -> DtResult<Tm> {
+    // A named zone with daylight saving needs the whole date; an abbreviation or the session
+    // zone takes today's when no date was given.
+    let named = |z: &TimeZone| match z.fixed_offset() {
+        Some(o) => Ok(o),
+        None if fmask & M_DATE != M_DATE => Err(DtErr::BadFormat),
+        None => Ok(zone_offset_for(&tm, z)),
+    };
+    let date = || {
         if fmask & M_DATE == 0 {
             let (cur, _) = current_local(env);
             Ok(Tm {
@@ -1468,35 +1483,10 @@ pub fn decode_time_only(fields: &[Field], env: &Env) -> DtResult<(i64, i32)> {
         } else if fmask & M_DATE != M_DATE {
             Err(DtErr::BadFormat)
         } else {
-            Ok(*tm)
+            Ok(tm)
         }
     };
-    if let Some(z) = &named {
-        if fmask & M_DTZMOD != 0 {
-            return Err(DtErr::BadFormat);
-        }
-        tz = match z.fixed_offset() {
-            Some(o) => o,
-            None => {
-                if fmask & M_DATE != M_DATE {
-                    return Err(DtErr::BadFormat);
-                }
-                zone_offset_for(&tm, z)
-            }
-        };
-    }
-    if let Some((abbr, z)) = &dynamic {
-        if fmask & M_DTZMOD != 0 {
-            return Err(DtErr::BadFormat);
-        }
-        tz = abbrev_offset_for(&with_date(&tm)?, abbr, z);
-    }
-    if fmask & M_TZ == 0 {
-        if fmask & M_DTZMOD != 0 {
-            return Err(DtErr::BadFormat);
-        }
-        tz = zone_offset_for(&with_date(&tm)?, &env.timezone);
-    }
+    let tz = d.zone_offset(env, named, date)?;
     Ok((hms2time(tm.hour, tm.min, tm.sec, tm.usec), tz))
 }
 
