@@ -370,6 +370,8 @@ fn builtin_rows() -> impl Iterator<Item = &'static Builtin> {
         datetime::FUNCTIONS,
         &text::COMPARISONS,
         text::FUNCTIONS,
+        text::REGEXP_FUNCTIONS,
+        &text::PATTERN_OPERATORS,
         &bytea::COMPARISONS,
         bytea::FUNCTIONS,
         json::FUNCTIONS,

@@ -95,6 +95,21 @@ macro_rules! sqlite_comparisons {
 }
 pub use sqlite_comparisons;
 
+/// Catalog rows of functions that share a name, a result type and an implementation and differ
+/// only in their arguments, one line each: `ctor "name" -> ret, imp { [args] symbol, … }`
+/// with `ctor` [`func`] or [`srf`]. Gives a slice of the rows in order.
+#[macro_export]
+macro_rules! overloads {
+    ($($ctor:ident $name:literal -> $ret:expr, $imp:path {
+        $([$($arg:expr),*] $symbol:literal),+ $(,)?
+    })*) => {
+        &[$($(
+            $crate::func::rows::$ctor($name, &[$($arg),*], $ret, $symbol, $imp),
+        )+)*]
+    };
+}
+pub use overloads;
+
 /// An aggregate whose state can also remove rows, so that it serves any window frame (see
 /// [`fixed_frame`] for one that cannot).
 pub const fn aggregate(

@@ -24,7 +24,7 @@ use std::borrow::Cow;
 use crate::error::{Result, SqlError};
 use crate::func::rows::{
     aggregate, by_fn, by_typmod_fn, cast, fixed_frame, func as f, not_strict, op, sqlite_cmp,
-    sqlite_comparisons, srf, stable, typed, variadic, volatile,
+    sqlite_comparisons, stable, typed, variadic, volatile,
 };
 use crate::func::{Builtin, CastContext, CastDef, CastImp};
 use crate::types::Type;
@@ -128,6 +128,66 @@ pub static COMPARISONS: [Builtin; 48] = sqlite_comparisons!(
     &[CH, CH],
     &[UUID, UUID],
 );
+
+/// LIKE's and the regular expressions' operators (`~~ !~~ ~~* !~~*`, `~ !~ ~* !~*`) for each
+/// left argument type given with its name in the implementation symbols: eight rows a type.
+macro_rules! pattern_operators {
+    ($($ty:ident $prefix:literal),*) => {
+        [$(
+            op("~~", &[$ty, T], BOOL, concat!("pg_", $prefix, "like"), like::like),
+            op("!~~", &[$ty, T], BOOL, concat!("pg_", $prefix, "nlike"), like::not_like),
+            op("~~*", &[$ty, T], BOOL, concat!("pg_", $prefix, "iclike"), like::ilike),
+            op("!~~*", &[$ty, T], BOOL, concat!("pg_", $prefix, "icnlike"), like::not_ilike),
+            op("~", &[$ty, T], BOOL, concat!("pg_", $prefix, "regexeq"), regex::regex_eq),
+            op("!~", &[$ty, T], BOOL, concat!("pg_", $prefix, "regexne"), regex::regex_ne),
+            op("~*", &[$ty, T], BOOL, concat!("pg_", $prefix, "icregexeq"), regex::regex_ieq),
+            op("!~*", &[$ty, T], BOOL, concat!("pg_", $prefix, "icregexne"), regex::regex_ine),
+        )*]
+    };
+}
+
+/// LIKE / ILIKE and the regular-expression match operators on text, name and bpchar.
+pub static PATTERN_OPERATORS: [Builtin; 24] = pattern_operators!(T "text", NM "name", BP "bpchar");
+
+/// The regular-expression functions (their operators are in [`FUNCTIONS`]).
+pub static REGEXP_FUNCTIONS: &[Builtin] = crate::func::rows::overloads! {
+    func "regexp_replace" -> T, regex::regexp_replace {
+        [T, T, T] "pg_regexp_replace", [T, T, T, T] "pg_regexp_replace_flags",
+    }
+    func "regexp_replace" -> T, regex::regexp_replace_ext {
+        [T, T, T, I4] "pg_regexp_replace_start", [T, T, T, I4, I4] "pg_regexp_replace_n",
+        [T, T, T, I4, I4, T] "pg_regexp_replace_ext",
+    }
+    func "regexp_match" -> TA, regex::regexp_match {
+        [T, T] "pg_regexp_match", [T, T, T] "pg_regexp_match_flags",
+    }
+    srf "regexp_matches" -> TA, regex::regexp_matches {
+        [T, T] "pg_regexp_matches", [T, T, T] "pg_regexp_matches_flags",
+    }
+    func "regexp_split_to_array" -> TA, regex::regexp_split_to_array {
+        [T, T] "pg_regexp_split_to_array", [T, T, T] "pg_regexp_split_to_array_flags",
+    }
+    srf "regexp_split_to_table" -> T, regex::regexp_split_to_table {
+        [T, T] "pg_regexp_split_to_table", [T, T, T] "pg_regexp_split_to_table_flags",
+    }
+    func "regexp_count" -> I4, regex::regexp_count {
+        [T, T] "pg_regexp_count", [T, T, I4] "pg_regexp_count_start",
+        [T, T, I4, T] "pg_regexp_count_flags",
+    }
+    func "regexp_instr" -> I4, regex::regexp_instr {
+        [T, T] "pg_regexp_instr", [T, T, I4] "pg_regexp_instr3", [T, T, I4, I4] "pg_regexp_instr4",
+        [T, T, I4, I4, I4] "pg_regexp_instr5", [T, T, I4, I4, I4, T] "pg_regexp_instr6",
+        [T, T, I4, I4, I4, T, I4] "pg_regexp_instr7",
+    }
+    func "regexp_like" -> BOOL, regex::regexp_like {
+        [T, T] "pg_regexp_like", [T, T, T] "pg_regexp_like_flags",
+    }
+    func "regexp_substr" -> T, regex::regexp_substr {
+        [T, T] "pg_regexp_substr", [T, T, I4] "pg_regexp_substr3",
+        [T, T, I4, I4] "pg_regexp_substr4", [T, T, I4, I4, T] "pg_regexp_substr5",
+        [T, T, I4, I4, T, I4] "pg_regexp_substr6",
+    }
+};
 
 /// Every other function and operator of this module.
 pub static FUNCTIONS: &[Builtin] = &[
@@ -401,19 +461,6 @@ pub static FUNCTIONS: &[Builtin] = &[
         format::format,
     ))))
     .not_strict(),
-    // LIKE / ILIKE
-    op("~~", &[T, T], BOOL, "pg_textlike", like::like),
-    op("!~~", &[T, T], BOOL, "pg_textnlike", like::not_like),
-    op("~~*", &[T, T], BOOL, "pg_texticlike", like::ilike),
-    op("!~~*", &[T, T], BOOL, "pg_texticnlike", like::not_ilike),
-    op("~~", &[NM, T], BOOL, "pg_namelike", like::like),
-    op("!~~", &[NM, T], BOOL, "pg_namenlike", like::not_like),
-    op("~~*", &[NM, T], BOOL, "pg_nameiclike", like::ilike),
-    op("!~~*", &[NM, T], BOOL, "pg_nameicnlike", like::not_ilike),
-    op("~~", &[BP, T], BOOL, "pg_bpcharlike", like::like),
-    op("!~~", &[BP, T], BOOL, "pg_bpcharnlike", like::not_like),
-    op("~~*", &[BP, T], BOOL, "pg_bpchariclike", like::ilike),
-    op("!~~*", &[BP, T], BOOL, "pg_bpcharicnlike", like::not_ilike),
     f("like", &[T, T], BOOL, "pg_like_fn", like::like),
     f("notlike", &[T, T], BOOL, "pg_notlike_fn", like::not_like),
     f("like", &[NM, T], BOOL, "pg_namelike_fn", like::like),
@@ -453,228 +500,6 @@ pub static FUNCTIONS: &[Builtin] = &[
         like::similar_escape,
     )
     .not_strict(),
-    // regular expressions
-    op("~", &[T, T], BOOL, "pg_textregexeq", regex::regex_eq),
-    op("!~", &[T, T], BOOL, "pg_textregexne", regex::regex_ne),
-    op("~*", &[T, T], BOOL, "pg_texticregexeq", regex::regex_ieq),
-    op("!~*", &[T, T], BOOL, "pg_texticregexne", regex::regex_ine),
-    op("~", &[NM, T], BOOL, "pg_nameregexeq", regex::regex_eq),
-    op("!~", &[NM, T], BOOL, "pg_nameregexne", regex::regex_ne),
-    op("~*", &[NM, T], BOOL, "pg_nameicregexeq", regex::regex_ieq),
-    op("!~*", &[NM, T], BOOL, "pg_nameicregexne", regex::regex_ine),
-    op("~", &[BP, T], BOOL, "pg_bpcharregexeq", regex::regex_eq),
-    op("!~", &[BP, T], BOOL, "pg_bpcharregexne", regex::regex_ne),
-    op("~*", &[BP, T], BOOL, "pg_bpcharicregexeq", regex::regex_ieq),
-    op(
-        "!~*",
-        &[BP, T],
-        BOOL,
-        "pg_bpcharicregexne",
-        regex::regex_ine,
-    ),
-    f(
-        "regexp_replace",
-        &[T, T, T],
-        T,
-        "pg_regexp_replace",
-        regex::regexp_replace,
-    ),
-    f(
-        "regexp_replace",
-        &[T, T, T, T],
-        T,
-        "pg_regexp_replace_flags",
-        regex::regexp_replace,
-    ),
-    f(
-        "regexp_replace",
-        &[T, T, T, I4],
-        T,
-        "pg_regexp_replace_start",
-        regex::regexp_replace_ext,
-    ),
-    f(
-        "regexp_replace",
-        &[T, T, T, I4, I4],
-        T,
-        "pg_regexp_replace_n",
-        regex::regexp_replace_ext,
-    ),
-    f(
-        "regexp_replace",
-        &[T, T, T, I4, I4, T],
-        T,
-        "pg_regexp_replace_ext",
-        regex::regexp_replace_ext,
-    ),
-    f(
-        "regexp_match",
-        &[T, T],
-        TA,
-        "pg_regexp_match",
-        regex::regexp_match,
-    ),
-    f(
-        "regexp_match",
-        &[T, T, T],
-        TA,
-        "pg_regexp_match_flags",
-        regex::regexp_match,
-    ),
-    srf(
-        "regexp_matches",
-        &[T, T],
-        TA,
-        "pg_regexp_matches",
-        regex::regexp_matches,
-    ),
-    srf(
-        "regexp_matches",
-        &[T, T, T],
-        TA,
-        "pg_regexp_matches_flags",
-        regex::regexp_matches,
-    ),
-    f(
-        "regexp_split_to_array",
-        &[T, T],
-        TA,
-        "pg_regexp_split_to_array",
-        regex::regexp_split_to_array,
-    ),
-    f(
-        "regexp_split_to_array",
-        &[T, T, T],
-        TA,
-        "pg_regexp_split_to_array_flags",
-        regex::regexp_split_to_array,
-    ),
-    srf(
-        "regexp_split_to_table",
-        &[T, T],
-        T,
-        "pg_regexp_split_to_table",
-        regex::regexp_split_to_table,
-    ),
-    srf(
-        "regexp_split_to_table",
-        &[T, T, T],
-        T,
-        "pg_regexp_split_to_table_flags",
-        regex::regexp_split_to_table,
-    ),
-    f(
-        "regexp_count",
-        &[T, T],
-        I4,
-        "pg_regexp_count",
-        regex::regexp_count,
-    ),
-    f(
-        "regexp_count",
-        &[T, T, I4],
-        I4,
-        "pg_regexp_count_start",
-        regex::regexp_count,
-    ),
-    f(
-        "regexp_count",
-        &[T, T, I4, T],
-        I4,
-        "pg_regexp_count_flags",
-        regex::regexp_count,
-    ),
-    f(
-        "regexp_instr",
-        &[T, T],
-        I4,
-        "pg_regexp_instr",
-        regex::regexp_instr,
-    ),
-    f(
-        "regexp_instr",
-        &[T, T, I4],
-        I4,
-        "pg_regexp_instr3",
-        regex::regexp_instr,
-    ),
-    f(
-        "regexp_instr",
-        &[T, T, I4, I4],
-        I4,
-        "pg_regexp_instr4",
-        regex::regexp_instr,
-    ),
-    f(
-        "regexp_instr",
-        &[T, T, I4, I4, I4],
-        I4,
-        "pg_regexp_instr5",
-        regex::regexp_instr,
-    ),
-    f(
-        "regexp_instr",
-        &[T, T, I4, I4, I4, T],
-        I4,
-        "pg_regexp_instr6",
-        regex::regexp_instr,
-    ),
-    f(
-        "regexp_instr",
-        &[T, T, I4, I4, I4, T, I4],
-        I4,
-        "pg_regexp_instr7",
-        regex::regexp_instr,
-    ),
-    f(
-        "regexp_like",
-        &[T, T],
-        BOOL,
-        "pg_regexp_like",
-        regex::regexp_like,
-    ),
-    f(
-        "regexp_like",
-        &[T, T, T],
-        BOOL,
-        "pg_regexp_like_flags",
-        regex::regexp_like,
-    ),
-    f(
-        "regexp_substr",
-        &[T, T],
-        T,
-        "pg_regexp_substr",
-        regex::regexp_substr,
-    ),
-    f(
-        "regexp_substr",
-        &[T, T, I4],
-        T,
-        "pg_regexp_substr3",
-        regex::regexp_substr,
-    ),
-    f(
-        "regexp_substr",
-        &[T, T, I4, I4],
-        T,
-        "pg_regexp_substr4",
-        regex::regexp_substr,
-    ),
-    f(
-        "regexp_substr",
-        &[T, T, I4, I4, T],
-        T,
-        "pg_regexp_substr5",
-        regex::regexp_substr,
-    ),
-    f(
-        "regexp_substr",
-        &[T, T, I4, I4, T, I4],
-        T,
-        "pg_regexp_substr6",
-        regex::regexp_substr,
-    ),
     // uuid
     volatile(f(
         "gen_random_uuid",
