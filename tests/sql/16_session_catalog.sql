@@ -106,3 +106,27 @@ select pg_notify(null, 'x'); -- error
 select pg_notify(repeat('a', 64), 'x'); -- error
 select pg_notify('a', repeat('x', 8000)); -- error
 notify some_channel, 5; -- error
+-- Settings in savepoints: ROLLBACK TO undoes what was set after the savepoint; at COMMIT a
+-- setting whose last change was SET LOCAL goes back to the value before its SET LOCALs.
+begin;
+set datestyle = 'ISO, DMY';
+savepoint s1;
+set datestyle = 'ISO, YMD';
+set local application_name = 'local1';
+rollback to s1;
+show datestyle;
+show application_name;
+set application_name = 'kept';
+set local application_name = 'local2';
+show application_name;
+release s1;
+commit;
+show application_name;
+show datestyle;
+begin;
+set local datestyle = 'ISO, YMD';
+set datestyle = 'ISO, MDY';
+commit;
+show datestyle;
+reset datestyle;
+reset application_name;

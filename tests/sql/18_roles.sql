@@ -182,3 +182,28 @@ RESET ROLE;
 DROP SCHEMA priv_sx;
 DROP SCHEMA diff_sa;
 DROP ROLE diff_sa;
+-- SET ROLE is undone by ROLLBACK TO a savepoint made before it, and by a COMMIT that fails.
+CREATE ROLE diff_sp;
+CREATE TABLE sp_parent (a int PRIMARY KEY);
+CREATE TABLE sp_child (a int REFERENCES sp_parent DEFERRABLE INITIALLY DEFERRED);
+GRANT ALL ON sp_parent, sp_child TO diff_sp;
+BEGIN;
+SAVEPOINT s1;
+SET ROLE diff_sp;
+SELECT current_user;
+ROLLBACK TO s1;
+SELECT current_user;
+SET LOCAL ROLE diff_sp;
+SAVEPOINT s2;
+RESET ROLE;
+ROLLBACK TO s2;
+SELECT current_user;
+COMMIT;
+SELECT current_user;
+BEGIN;
+SET ROLE diff_sp;
+INSERT INTO sp_child VALUES (1);
+COMMIT; -- error
+SELECT current_user;
+DROP TABLE sp_child, sp_parent;
+DROP ROLE diff_sp;

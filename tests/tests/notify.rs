@@ -158,3 +158,32 @@ fn a_full_queue_fails_the_notify_with_54000_until_the_listener_reads() {
         std::thread::sleep(Duration::from_millis(50));
     }
 }
+
+/// ROLLBACK TO a savepoint drops what was queued after it, notifications and LISTENs alike, as
+/// PostgreSQL drops a rolled-back subtransaction's.
+#[test]
+fn rollback_to_a_savepoint_drops_its_notifications_and_listens() {
+    let s = start();
+    let mut a = s.connect();
+    let mut b = s.connect();
+    let b_pid = pid(&mut b);
+    a.batch_execute("listen ch").expect("listen");
+    b.batch_execute(
+        "begin; savepoint s; notify ch, 'one'; rollback to s; notify ch, 'two'; \
+         savepoint t; notify ch, 'three'; release t; commit",
+    )
+    .expect("savepoints");
+    let got = received(&mut a, 3, Duration::from_secs(1));
+    assert_eq!(
+        got,
+        vec![
+            (b_pid, "ch".into(), "two".into()),
+            (b_pid, "ch".into(), "three".into())
+        ]
+    );
+    // A LISTEN rolled back to its savepoint hears nothing.
+    a.batch_execute("begin; savepoint s; listen other; rollback to s; commit")
+        .expect("listen rolled back");
+    b.batch_execute("notify other, 'unheard'").expect("notify");
+    assert!(received(&mut a, 1, Duration::from_millis(300)).is_empty());
+}

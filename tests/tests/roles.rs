@@ -589,6 +589,30 @@ fn role_ddl_is_transactional() {
         &mut su,
         "SELECT pg_has_role('postgres', 'pg_monitor', 'USAGE') AND EXISTS (SELECT 1 FROM pg_auth_members WHERE roleid = 'pg_monitor'::regrole AND member = 10)"
     ));
+    // SET ROLE goes with what undoes it: ROLLBACK TO a savepoint made before it, and a COMMIT
+    // that fails (a deferred foreign key), which rolls the block back.
+    let me = |c: &mut postgres::Client| -> String {
+        c.query_one("SELECT current_user::text", &[])
+            .expect("current_user")
+            .get(0)
+    };
+    su.batch_execute(
+        "CREATE ROLE txr; CREATE TABLE txp (a int PRIMARY KEY); \
+         CREATE TABLE txc (a int REFERENCES txp DEFERRABLE INITIALLY DEFERRED); \
+         GRANT ALL ON txp, txc TO txr",
+    )
+    .expect("setup");
+    su.batch_execute("BEGIN; SAVEPOINT a; SET ROLE txr; ROLLBACK TO a")
+        .expect("rollback to");
+    assert_eq!(me(&mut su), "postgres");
+    su.batch_execute("COMMIT").expect("commit");
+    su.batch_execute("BEGIN; SET ROLE txr; INSERT INTO txc VALUES (1)")
+        .expect("insert");
+    let e = su
+        .batch_execute("COMMIT")
+        .expect_err("the deferred key fails COMMIT");
+    assert_eq!(e.code().map(|c| c.code()), Some("23503"));
+    assert_eq!(me(&mut su), "postgres");
 }
 
 #[test]

@@ -76,6 +76,24 @@ impl Notifications {
         Ok(())
     }
 
+    /// Where a savepoint made now starts: the numbers of queued notifications and listen
+    /// changes.
+    pub(crate) fn mark(&self) -> (usize, usize) {
+        let p = self.pending();
+        (p.notes.len(), p.actions.len())
+    }
+
+    /// ROLLBACK TO a savepoint: what was queued since `mark` is dropped (its queue room given
+    /// back), as PostgreSQL drops a rolled-back subtransaction's notifications.
+    pub(crate) fn rollback_to(&self, (notes, actions): (usize, usize)) {
+        let mut p = self.pending();
+        if notes < p.notes.len() {
+            let dropped = p.notes.split_off(notes);
+            hooks().notify_release(&dropped);
+        }
+        p.actions.truncate(actions);
+    }
+
     /// LISTEN / UNLISTEN: applied when the transaction commits.
     pub(crate) fn listen(&self, action: ListenAction) {
         self.pending().actions.push(action);

@@ -689,8 +689,32 @@ thread_local! {
     static BLOCK_IDENTITY: RefCell<Option<(Identity, bool)>> = const { RefCell::new(None) };
 }
 
+/// What ROLLBACK TO a savepoint restores of SET ROLE / SET SESSION AUTHORIZATION: the
+/// identity when the savepoint was made, and the block's record of the one before it.
+#[derive(Debug, Clone)]
+pub(crate) struct IdentityMark {
+    identity: Option<Identity>,
+    block: Option<(Identity, bool)>,
+}
+
+/// The identity state a savepoint made now returns to.
+pub(crate) fn identity_mark() -> IdentityMark {
+    IdentityMark {
+        identity: IDENTITY.with(|i| i.borrow().clone()),
+        block: BLOCK_IDENTITY.with(|b| b.borrow().clone()),
+    }
+}
+
+/// ROLLBACK TO the savepoint `mark` was taken at.
+pub(crate) fn rollback_identity_to(mark: &IdentityMark) {
+    IDENTITY.with(|i| *i.borrow_mut() = mark.identity.clone());
+    BLOCK_IDENTITY.with(|b| *b.borrow_mut() = mark.block.clone());
+}
+
 /// The block ended: its SET ROLE is undone by a rollback, its SET LOCAL ROLE by either end.
-fn end_block_identity(committed: bool) {
+/// Called once the block's outcome is known: after its database commit succeeded, or by
+/// [`rollback_global`].
+pub(crate) fn end_block_identity(committed: bool) {
     if let Some((before, local)) = BLOCK_IDENTITY.with(|b| b.borrow_mut().take())
         && (!committed || local)
     {
@@ -790,7 +814,6 @@ pub(crate) fn rollback_to_global(index: usize) -> Result<(), SpiError> {
 /// Commits the open global transaction, if any (the session's block is committing). On
 /// failure the transaction is rolled back and the error returned.
 pub(crate) fn commit_global() -> Result<(), SpiError> {
-    end_block_identity(true);
     if GLOBAL_TX.with(|t| t.take()).is_some()
         && let Err(e) = run_batch("COMMIT")
     {

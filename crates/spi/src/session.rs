@@ -134,13 +134,23 @@ fn plan_columns(plan: &Plan) -> Vec<Column> {
     }
 }
 
+/// An open savepoint: its name, and where the block's settings, notifications and identity
+/// were when it was made (ROLLBACK TO returns them there; SQLite's own SAVEPOINT covers the
+/// data).
+struct Savepoint {
+    name: String,
+    settings: usize,
+    notifications: (usize, usize),
+    identity: crate::roles::IdentityMark,
+}
+
 /// One client's session.
 pub struct Session {
     data_dir: PathBuf,
     database: String,
     user: String,
     tx: TxStatus,
-    savepoints: Vec<String>,
+    savepoints: Vec<Savepoint>,
     /// Rows changed in the open block, reported to `note_writes` at COMMIT.
     block_writes: u64,
     undo: SettingsUndo,
@@ -612,10 +622,12 @@ impl Session {
         self.pending_begin = false;
         self.implicit = Implicit::None;
         self.portals.close_all();
-        if self.tx != TxStatus::Idle {
-            self.undo.finish(committed);
+        if self.tx != TxStatus::Idle && self.undo.finish(committed) {
+            self.settings_changed("all");
         }
-        if !committed {
+        if committed {
+            crate::roles::end_block_identity(true);
+        } else {
             crate::roles::rollback_global();
         }
         self.tx = TxStatus::Idle;
@@ -899,7 +911,12 @@ impl Session {
                 }
                 self.run_trusted(&format!("SAVEPOINT {}", quote_name(name)))?;
                 crate::roles::savepoint_global(self.savepoints.len())?;
-                self.savepoints.push(name.clone());
+                self.savepoints.push(Savepoint {
+                    name: name.clone(),
+                    settings: self.undo.mark(),
+                    notifications: self.sql.notify.mark(),
+                    identity: crate::roles::identity_mark(),
+                });
                 self.fresh_tables.clear();
                 Ok(QueryResult::tag("SAVEPOINT"))
             }
@@ -924,6 +941,13 @@ impl Session {
                 }
                 self.run_trusted(&format!("ROLLBACK TO {}", quote_name(name)))?;
                 crate::roles::rollback_to_global(at)?;
+                let sp = &self.savepoints[at];
+                let settings_undone = self.undo.rollback_to(sp.settings);
+                self.sql.notify.rollback_to(sp.notifications);
+                crate::roles::rollback_identity_to(&sp.identity);
+                if settings_undone {
+                    self.settings_changed("all");
+                }
                 self.sql.restore_sequences()?;
                 if self.schema_changed_in_block {
                     self.plans.clear();
@@ -1140,7 +1164,7 @@ impl Session {
     fn find_savepoint(&self, name: &str) -> Result<usize, SpiError> {
         self.savepoints
             .iter()
-            .rposition(|s| s == name)
+            .rposition(|s| s.name == name)
             .ok_or_else(|| missing_savepoint(name))
     }
 

@@ -1,10 +1,10 @@
 //! SET / SHOW / RESET over the `guc` crate, with PostgreSQL's transactional behaviour: a SET
-//! made inside a transaction block is undone if the block rolls back, and `SET LOCAL` lasts
-//! only until the block ends.
+//! made inside a transaction block is undone if the block rolls back (or by ROLLBACK TO a
+//! savepoint made before it), and `SET LOCAL` lasts only until the block ends.
 //!
-//! Invariant: [`SettingsUndo`] holds, for each setting changed in the current block, the value
-//! to restore (`None` = no session value, i.e. back to the file/default layer), recorded once
-//! at the first change in the block.
+//! Invariant: [`SettingsUndo`] logs every change made in the current block with the value it
+//! replaced (`None` = no session value, i.e. back to the file/default layer), in order; a
+//! savepoint is a position in that log.
 //! Never: touches another process's settings.
 
 use crate::error::SpiError;
@@ -16,40 +16,76 @@ fn guc_error(e: &guc::GucError) -> SpiError {
     SpiError::new(e.sqlstate(), e.to_string())
 }
 
-/// What to undo at the end of a block.
+fn restore(name: &str, before: Option<&str>) {
+    if let Err(e) = guc::set_session(name, before) {
+        tracing::warn!("could not restore setting \"{name}\": {e}");
+    }
+}
+
+/// The open block's changes, to undo at its end or at ROLLBACK TO.
 #[derive(Debug, Default)]
 pub(crate) struct SettingsUndo {
-    /// `(name, value before the block, local)` in order of first change.
-    entries: Vec<(String, Option<String>, bool)>,
+    /// `(name, value it replaced, SET LOCAL)` for every change, in order.
+    log: Vec<(String, Option<String>, bool)>,
 }
 
 impl SettingsUndo {
     fn remember(&mut self, name: &str, local: bool) {
-        if let Some(entry) = self
-            .entries
-            .iter_mut()
-            .find(|e| e.0.eq_ignore_ascii_case(name))
-        {
-            entry.2 &= local; // a later session-level SET makes it survive COMMIT
-            return;
-        }
         let before = match guc::source(name) {
             Ok(guc::GucSource::Session) => guc::show(name).ok(),
             _ => None,
         };
-        self.entries.push((name.to_string(), before, local));
+        self.log.push((name.to_string(), before, local));
     }
 
-    /// End of block: on commit only SET LOCAL is undone; on rollback everything is.
-    pub(crate) fn finish(&mut self, committed: bool) {
-        for (name, before, local) in self.entries.drain(..).rev() {
-            if committed && !local {
+    /// Where a savepoint made now starts.
+    pub(crate) fn mark(&self) -> usize {
+        self.log.len()
+    }
+
+    /// ROLLBACK TO a savepoint: the changes made since `mark` are undone, newest first.
+    /// Whether any was.
+    pub(crate) fn rollback_to(&mut self, mark: usize) -> bool {
+        if mark >= self.log.len() {
+            return false;
+        }
+        for (name, before, _) in self.log.drain(mark..).rev() {
+            restore(&name, before.as_deref());
+        }
+        true
+    }
+
+    /// End of block: a rollback undoes every change; a commit only what SET LOCAL set last,
+    /// going back to the value before its run of SET LOCALs (the block's own SET, or the one
+    /// from before the block). Whether any setting was restored.
+    pub(crate) fn finish(&mut self, committed: bool) -> bool {
+        if !committed {
+            return self.rollback_to(0);
+        }
+        let mut restored = false;
+        let log = std::mem::take(&mut self.log);
+        let mut done: Vec<&str> = Vec::new();
+        for (i, (name, _, _)) in log.iter().enumerate().rev() {
+            if done.iter().any(|d| d.eq_ignore_ascii_case(name)) {
                 continue;
             }
-            if let Err(e) = guc::set_session(&name, before.as_deref()) {
-                tracing::warn!("could not restore setting \"{name}\": {e}");
+            done.push(name);
+            let mut back_to = None;
+            for (n, before, local) in log[..=i].iter().rev() {
+                if !n.eq_ignore_ascii_case(name) {
+                    continue;
+                }
+                if !local {
+                    break;
+                }
+                back_to = Some(before);
+            }
+            if let Some(before) = back_to {
+                restore(name, before.as_deref());
+                restored = true;
             }
         }
+        restored
     }
 }
 
