@@ -218,24 +218,7 @@ impl SqlConn {
         })?;
         let auth = Arc::new(AuthState::new(false));
         let busy_timeout_ms = Arc::new(AtomicU64::new(duration_ms(opts.busy_timeout)));
-        {
-            let timeout = Arc::clone(&busy_timeout_ms);
-            let mut started = Instant::now();
-            conn.busy_handler(Some(move |count: i32| {
-                if count == 0 {
-                    started = Instant::now();
-                }
-                if interrupt::pending() {
-                    return false;
-                }
-                let limit = Duration::from_millis(timeout.load(Ordering::Relaxed));
-                if started.elapsed() >= limit {
-                    return false;
-                }
-                std::thread::sleep(busy_backoff(count));
-                true
-            }))?;
-        }
+        wait_when_busy(&mut conn, Arc::clone(&busy_timeout_ms))?;
         conn.progress_handler(1000, Some(interrupt::pending))?;
         for &(limit, value) in SQLITE_LIMITS {
             conn.set_limit(limit, value)?;
@@ -433,6 +416,30 @@ impl Drop for SqlConn {
         // The functions' second handle goes while the connection is still open.
         self.seq.detach();
     }
+}
+
+/// Installs the busy handler: a lock another process holds is retried for up to `timeout_ms`
+/// (read at each wait, so it can change), sleeping [`busy_backoff`] between tries, and not at
+/// all once an interrupt (cancel, timeout, SIGTERM) is pending.
+pub(crate) fn wait_when_busy(
+    conn: &mut Connection,
+    timeout_ms: Arc<AtomicU64>,
+) -> rusqlite::Result<()> {
+    let mut started = Instant::now();
+    conn.busy_handler(Some(move |count: i32| {
+        if count == 0 {
+            started = Instant::now();
+        }
+        if interrupt::pending() {
+            return false;
+        }
+        let limit = Duration::from_millis(timeout_ms.load(Ordering::Relaxed));
+        if started.elapsed() >= limit {
+            return false;
+        }
+        std::thread::sleep(busy_backoff(count));
+        true
+    }))
 }
 
 /// How long a connection sleeps before its `count`-th retry of a lock another process holds:

@@ -167,6 +167,23 @@ pub fn add_login_role(data_dir: &Path, name: &str, superuser: bool) -> Result<()
 }
 
 fn sqlite(e: rusqlite::Error) -> SpiError {
+    if let rusqlite::Error::SqliteFailure(f, _) = &e
+        && matches!(
+            f.code,
+            rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked
+        )
+    {
+        // As for a database's write lock: a pending interrupt is what ended the wait.
+        if let Err(e) = crate::interrupt::check() {
+            crate::interrupt::consume_cancel();
+            return e;
+        }
+        return SpiError::new(
+            sqlstate::LOCK_NOT_AVAILABLE,
+            "could not obtain lock on the role catalog",
+        )
+        .with_detail("Another session's role change holds it longer than busy_timeout.");
+    }
     SpiError::new(
         sqlstate::IO_ERROR,
         format!("could not use the role catalog: {e}"),
@@ -283,11 +300,17 @@ fn with_conn<T>(f: impl FnOnce(&Connection) -> rusqlite::Result<T>) -> Option<ru
             if !path.is_file() {
                 return None;
             }
-            let conn = match Connection::open(&path) {
+            let mut conn = match Connection::open(&path) {
                 Ok(conn) => conn,
                 Err(e) => return Some(Err(e)),
             };
-            let _ = conn.busy_timeout(Duration::from_secs(5));
+            let timeout = crate::OpenOptions::default().busy_timeout;
+            let timeout = std::sync::Arc::new(std::sync::atomic::AtomicU64::new(
+                u64::try_from(timeout.as_millis()).unwrap_or(u64::MAX),
+            ));
+            if let Err(e) = crate::connection::wait_when_busy(&mut conn, timeout) {
+                return Some(Err(e));
+            }
             *c = Some((dir.clone(), conn));
         }
         c.as_ref().map(|(_, conn)| f(conn))
@@ -1449,6 +1472,19 @@ mod tests {
         rollback_global();
         assert!(!exists("e"));
         assert!(GLOBAL_TX.with(|t| t.get()).is_none());
+        // Another session holding the catalog's write lock past busy_timeout: 55P03.
+        let other = Connection::open(global_path(dir.path())).expect("open");
+        other.execute_batch("BEGIN IMMEDIATE").expect("lock");
+        let e = create("f", None).expect_err("locked");
+        assert_eq!(
+            (e.sqlstate, e.message.as_str()),
+            (
+                sqlstate::LOCK_NOT_AVAILABLE,
+                "could not obtain lock on the role catalog"
+            )
+        );
+        other.execute_batch("ROLLBACK").expect("unlock");
+        create("f", None).expect("create f");
     }
 
     #[test]
