@@ -36,7 +36,7 @@ use std::cell::Cell;
 use std::ffi::{c_int, c_void};
 use std::path::Path;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Once};
+use std::sync::{Arc, Once, OnceLock};
 use std::time::{Duration, Instant};
 
 use rusqlite::config::DbConfig;
@@ -115,6 +115,30 @@ pub(crate) enum Trust {
 /// kept (see `catalog::sequence`); opened right after BEGIN.
 pub(crate) const TXN_SAVEPOINT: &str = "minipg_txn";
 
+/// The role name a connection's functions resolve `$user` (search_path) with. Set once: at
+/// open for an ordinary connection, at login for one a pre-forked backend opened before its
+/// client arrived ([`SqlConn::open_ahead`]); the empty name until then, when no SQL has run
+/// on the connection. The functions hold clones and read it at each call.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct SessionUser(Arc<OnceLock<String>>);
+
+impl SessionUser {
+    fn new(user: Option<&str>) -> SessionUser {
+        let cell = OnceLock::new();
+        if let Some(u) = user {
+            let _ = cell.set(u.to_owned());
+        }
+        SessionUser(Arc::new(cell))
+    }
+}
+
+impl std::ops::Deref for SessionUser {
+    type Target = str;
+    fn deref(&self) -> &str {
+        self.0.get().map_or("", String::as_str)
+    }
+}
+
 /// A connection plus its authorizer state.
 pub(crate) struct SqlConn {
     pub conn: Connection,
@@ -124,6 +148,10 @@ pub(crate) struct SqlConn {
     /// LISTEN/NOTIFY state, shared with the connection's `pg_notify`.
     pub notify: Arc<crate::notify::Notifications>,
     busy_timeout_ms: Arc<AtomicU64>,
+    /// Whose session this is, for the functions (see [`SessionUser`]).
+    user: SessionUser,
+    /// The `synchronous` pragma the connection was given.
+    synchronous: &'static str,
     /// The TEMP `pg_namespace` view exists (or the file has no catalog to build it from).
     views_installed: Cell<bool>,
 }
@@ -150,6 +178,7 @@ pub(crate) fn configure_process() {
                 0 as c_int,
                 0 as c_int,
             );
+            ffi::sqlite3_config(ffi::SQLITE_CONFIG_LOOKASIDE, 0 as c_int, 0 as c_int);
         }
     });
 }
@@ -181,12 +210,73 @@ fn names_pg_namespace(sql: &str) -> bool {
         .any(|w| w.eq_ignore_ascii_case(NAME))
 }
 
+/// The `synchronous` pragma for `opts` (see "Durability" above).
+fn synchronous_for(opts: &OpenOptions) -> &'static str {
+    if opts.synchronous_commit && !hooks().group_commit() {
+        "FULL"
+    } else {
+        "NORMAL"
+    }
+}
+
 impl SqlConn {
     /// Opens the existing database file at `path`.
     pub(crate) fn open(
         path: &Path,
         database: &str,
         user: &str,
+        opts: &OpenOptions,
+        trust: Trust,
+        create: bool,
+    ) -> Result<SqlConn, SpiError> {
+        Self::open_as(
+            path,
+            database,
+            SessionUser::new(Some(user)),
+            opts,
+            trust,
+            create,
+        )
+    }
+
+    /// Opens a client connection to the existing database file at `path` before its session's
+    /// role is known: everything [`open`](Self::open) does, with the functions' `$user` left
+    /// for [`adopt`](Self::adopt) to set at login. Nothing may run on it before that.
+    pub(crate) fn open_ahead(
+        path: &Path,
+        database: &str,
+        opts: &OpenOptions,
+    ) -> Result<SqlConn, SpiError> {
+        Self::open_as(
+            path,
+            database,
+            SessionUser::new(None),
+            opts,
+            Trust::Client,
+            false,
+        )
+    }
+
+    /// Makes a connection from [`open_ahead`](Self::open_ahead) the session of `user` with
+    /// `opts` (an error for a connection that already belongs to a session).
+    pub(crate) fn adopt(&mut self, user: &str, opts: &OpenOptions) -> Result<(), SpiError> {
+        if self.user.0.set(user.to_owned()).is_err() {
+            return Err(SpiError::internal("the connection already has its session"));
+        }
+        self.set_busy_timeout(opts.busy_timeout);
+        let sync = synchronous_for(opts);
+        if sync != self.synchronous {
+            self.conn
+                .execute_batch(&format!("PRAGMA synchronous = {sync};"))?;
+            self.synchronous = sync;
+        }
+        Ok(())
+    }
+
+    fn open_as(
+        path: &Path,
+        database: &str,
+        user: SessionUser,
         opts: &OpenOptions,
         trust: Trust,
         create: bool,
@@ -235,13 +325,8 @@ impl SqlConn {
                 "could not put database \"{database}\" in WAL mode (got {mode})"
             )));
         }
-        let group_commit = hooks().group_commit();
-        let sync = if opts.synchronous_commit && !group_commit {
-            "FULL"
-        } else {
-            "NORMAL"
-        };
-        if group_commit {
+        let sync = synchronous_for(opts);
+        if hooks().group_commit() {
             let db = database.to_owned();
             let mut wal_path = path.as_os_str().to_owned();
             wal_path.push("-wal");
@@ -268,10 +353,10 @@ impl SqlConn {
         conn.set_db_config(DbConfig::SQLITE_DBCONFIG_DQS_DML, false)?;
         conn.set_db_config(DbConfig::SQLITE_DBCONFIG_DQS_DDL, false)?;
         crate::runtime::register(&conn)?;
-        functions::register(&conn, database, user)?;
+        functions::register(&conn, database, &user)?;
         catalog::views::register(&conn)?;
         let seq = Arc::new(SeqSession::default());
-        sequence::register(&conn, &seq, &auth, user)?;
+        sequence::register(&conn, &seq, &auth, &user)?;
         let notify = Arc::new(crate::notify::Notifications::default());
         crate::notify::register(&conn, &notify)?;
         if trust == Trust::Client {
@@ -299,6 +384,8 @@ impl SqlConn {
             seq,
             notify,
             busy_timeout_ms,
+            user,
+            synchronous: sync,
             views_installed: Cell::new(false),
         })
     }
