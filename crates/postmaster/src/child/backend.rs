@@ -259,7 +259,6 @@ pub fn backend_main(conn: Conn, can_accept: wire::CanAccept, start: BackendStart
 pub fn prefork_main(handoff: std::os::fd::OwnedFd, start: BackendStart) -> i32 {
     use std::os::fd::AsRawFd;
     install_backend_signals();
-    proc::ps_status::set("postmaster: waiting for a connection");
     spi::roles::set_data_dir(&start.data_dir);
     spi::roles::prepare_login();
     // Errors (the database is gone, its file is unreadable) are met again, and reported, by
@@ -269,6 +268,8 @@ pub fn prefork_main(handoff: std::os::fd::OwnedFd, start: BackendStart) -> i32 {
         ..spi::OpenOptions::default()
     };
     let _ = spi::preopen::open(&start.data_dir, spi::DEFAULT_DATABASE, &opts);
+    // Titled once ready: a hand-off that arrives earlier waits in the socket pair meanwhile.
+    proc::ps_status::set("postmaster: waiting for a connection");
     let l = latch::my_latch();
     let conn = loop {
         if interrupt::shutdown_requested() || interrupt::take_config_reload() {
