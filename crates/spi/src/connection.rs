@@ -11,9 +11,14 @@
 //! `pg_namespace` is a TEMP view created the first time a statement's text names it
 //! ([`SqlConn::install_views_for`]): creating it costs a TEMP schema and a parse per
 //! connection, about a quarter of a backend's start-up, and most sessions never read it.
-//! Before the first connection, the process turns off SQLite's memory statistics and its bulk
-//! page-cache pre-allocation ([`configure_process`]): both cost every backend time and page
-//! faults for nothing minipg uses.
+//! Before the first connection, the process turns off SQLite's memory statistics, its bulk
+//! page-cache pre-allocation and its lookaside buffers ([`configure_process`]): they cost every
+//! backend time and page faults for nothing minipg uses.
+//!
+//! The role a connection's functions resolve `$user` with ([`SessionUser`]) is a cell the
+//! functions read at each call: set at open, or — for a connection a pre-forked backend opened
+//! before its client arrived ([`SqlConn::open_ahead`], `preopen`) — at login
+//! ([`SqlConn::adopt`]).
 //!
 //! Durability. In a server ([`crate::ServerHooks::group_commit`]), every connection writes its
 //! commits with `synchronous = NORMAL` — WAL frames written, no fsync — and a WAL hook
@@ -162,6 +167,9 @@ pub(crate) struct SqlConn {
 /// allocation (minipg sets no heap limit). Page-cache bulk pre-allocation off: SQLite would
 /// otherwise allocate and touch 20 pages per database per connection up front — about a
 /// fifth of a backend's start-up in page faults — where minipg's catalog needs a handful.
+/// Lookaside off: SQLite would allocate and touch 48 KB per connection for its small-object
+/// slots, and the ~1,000 function definitions registered on every connection (never freed
+/// before it closes) take all of them at once, so statements never got any.
 pub(crate) fn configure_process() {
     static CONFIGURED: Once = Once::new();
     CONFIGURED.call_once(|| {

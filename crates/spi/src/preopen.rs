@@ -92,7 +92,8 @@ fn rehearse(sql: &SqlConn) {
 }
 
 /// Is a connection waiting (for `database`)?
-pub fn waiting_for(database: &str) -> bool {
+#[cfg(test)]
+fn waiting_for(database: &str) -> bool {
     WAITING.with(|w| w.borrow().as_ref().is_some_and(|w| w.database == database))
 }
 
