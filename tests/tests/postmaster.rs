@@ -846,3 +846,185 @@ fn a_smart_shutdown_does_not_wait_for_a_pre_forked_backend() {
     assert!(s.processes().is_empty(), "left: {:?}", s.processes());
     assert_clean_after_stop(&s);
 }
+
+/// A client of `s` as `user` on `database`.
+fn connect_to(s: &Server, user: &str, database: &str) -> postgres::Client {
+    postgres::Config::new()
+        .host_path(s.socket_dir())
+        .port(s.port)
+        .user(user)
+        .dbname(database)
+        .connect(postgres::NoTls)
+        .unwrap_or_else(|e| panic!("connect as {user} to {database}: {e}"))
+}
+
+/// The database files (under `base/`) process `pid` holds open, as `/proc` shows them (a file
+/// removed since ends in " (deleted)").
+fn open_database_files(pid: i32) -> Vec<String> {
+    let Ok(fds) = std::fs::read_dir(format!("/proc/{pid}/fd")) else {
+        return Vec::new();
+    };
+    let mut out: Vec<String> = fds
+        .flatten()
+        .filter_map(|e| std::fs::read_link(e.path()).ok())
+        .map(|p| p.to_string_lossy().into_owned())
+        .filter(|p| p.contains("/base/") && p.contains(".sqlite") && !p.contains(".sqlite-"))
+        .collect();
+    out.sort();
+    out
+}
+
+/// The first column of the one row `sql` returns, as text.
+fn value(c: &mut postgres::Client, sql: &str) -> String {
+    let rows = c.simple_query(sql).unwrap_or_else(|e| panic!("{sql}: {e}"));
+    rows.iter()
+        .find_map(|m| match m {
+            postgres::SimpleQueryMessage::Row(r) => Some(r.get(0).unwrap_or("").to_string()),
+            _ => None,
+        })
+        .unwrap_or_else(|| panic!("{sql}: no row"))
+}
+
+/// The SQLSTATE `sql` fails with.
+fn sqlstate_of(c: &mut postgres::Client, sql: &str) -> String {
+    let e = c.simple_query(sql).expect_err(sql);
+    let db = e.as_db_error().unwrap_or_else(|| panic!("{sql}: {e}"));
+    db.code().code().to_string()
+}
+
+/// The pre-forked backend waiting now, once it holds the default database open.
+fn waiting_with_postgres_open(s: &Server) -> i32 {
+    let pid = s.wait_pid_titled(WAITING, Duration::from_secs(10));
+    let files = open_database_files(pid);
+    assert!(
+        files
+            .iter()
+            .any(|f| f.ends_with("/base/postgres/postgres.sqlite")),
+        "the waiting backend has not opened the default database ahead: {files:?}"
+    );
+    pid
+}
+
+#[test]
+fn a_client_of_another_database_than_the_one_opened_ahead_gets_its_own() {
+    let s = Server::start(NO_WORKERS);
+    let mut c = s.connect();
+    c.batch_execute("create database other")
+        .expect("create database");
+    drop(c);
+    let idle = waiting_with_postgres_open(&s);
+    let mut o = connect_to(&s, "postgres", "other");
+    assert_eq!(backend_pid(&mut o), idle);
+    assert_eq!(value(&mut o, "select current_database()"), "other");
+    o.batch_execute("create table t (a int); insert into t values (1), (2)")
+        .expect("write");
+    assert_eq!(value(&mut o, "select sum(a) from t"), "3");
+    assert_eq!(value(&mut o, "select upper(current_schema())"), "PUBLIC");
+    let files = open_database_files(idle);
+    assert_eq!(files.len(), 1, "{files:?}");
+    assert!(files[0].ends_with("/base/other/other.sqlite"), "{files:?}");
+    drop(o);
+    // The default database never saw the table.
+    let mut c = s.connect();
+    assert_eq!(sqlstate_of(&mut c, "select * from t"), "42P01");
+    drop(c);
+    s.assert_no_crash();
+}
+
+#[test]
+fn a_database_dropped_and_created_again_after_it_was_opened_ahead_is_the_new_one() {
+    use std::os::unix::fs::MetadataExt;
+    let s = Server::start(NO_WORKERS);
+    let mut c = s.connect();
+    c.batch_execute("create table kept (a int); insert into kept values (1)")
+        .expect("setup");
+    c.batch_execute("create database other")
+        .expect("create database");
+    drop(c);
+    let mut o = connect_to(&s, "postgres", "other");
+    // The next backend waits with the old `postgres` open.
+    let next = waiting_with_postgres_open(&s);
+    let file = s.data_dir().join("base/postgres/postgres.sqlite");
+    let old = std::fs::metadata(&file).expect("stat").ino();
+    o.batch_execute("drop database postgres")
+        .expect("drop database");
+    o.batch_execute("create database postgres")
+        .expect("create database");
+    assert_ne!(std::fs::metadata(&file).expect("stat").ino(), old);
+    drop(o);
+
+    let mut c = s.connect();
+    assert_eq!(
+        backend_pid(&mut c),
+        next,
+        "served by the backend that opened the old file"
+    );
+    assert_eq!(sqlstate_of(&mut c, "select * from kept"), "42P01");
+    c.batch_execute("create table kept (a int)")
+        .expect("create in the new database");
+    assert_eq!(value(&mut c, "select count(*) from kept"), "0");
+    let files = open_database_files(next);
+    assert_eq!(files.len(), 1, "the old file is closed: {files:?}");
+    assert!(
+        files[0].ends_with("/base/postgres/postgres.sqlite"),
+        "{files:?}"
+    );
+    drop(c);
+    s.assert_no_crash();
+}
+
+#[test]
+fn a_session_on_the_connection_opened_ahead_is_its_login_role_s() {
+    let s = Server::start(NO_WORKERS);
+    let mut c = s.connect();
+    c.batch_execute(
+        "create role alice login; create schema alice authorization alice; \
+         create sequence public.s; create table public.t (a int); \
+         create sequence alice.mine; alter sequence alice.mine owner to alice",
+    )
+    .expect("setup");
+    drop(c);
+    let idle = waiting_with_postgres_open(&s);
+    let mut a = connect_to(&s, "alice", "postgres");
+    assert_eq!(backend_pid(&mut a), idle);
+    assert_eq!(value(&mut a, "select current_user"), "alice");
+    assert_eq!(value(&mut a, "select session_user"), "alice");
+    // "$user" in search_path is alice: her sequence is found unqualified by the functions,
+    // which were registered before she logged in.
+    assert_eq!(value(&mut a, "select nextval('mine')"), "1");
+    assert_eq!(value(&mut a, "select currval('mine')"), "1");
+    assert_eq!(value(&mut a, "select to_regclass('mine')::text"), "mine");
+    assert_eq!(
+        value(&mut a, "select has_sequence_privilege('mine', 'USAGE')"),
+        "t"
+    );
+    // What she was not granted stays closed to her.
+    assert_eq!(
+        value(&mut a, "select has_sequence_privilege('public.s', 'USAGE')"),
+        "f"
+    );
+    assert_eq!(sqlstate_of(&mut a, "select * from t"), "42501");
+    drop(a);
+
+    let mut c = s.connect();
+    c.batch_execute("grant usage on sequence public.s to alice; grant select on t to alice")
+        .expect("grant");
+    drop(c);
+    let idle = waiting_with_postgres_open(&s);
+    let mut a = connect_to(&s, "alice", "postgres");
+    assert_eq!(backend_pid(&mut a), idle);
+    assert_eq!(
+        value(&mut a, "select has_sequence_privilege('public.s', 'USAGE')"),
+        "t"
+    );
+    assert_eq!(value(&mut a, "select count(*) from t"), "0");
+    drop(a);
+    // A superuser's session on the next one is the superuser's again: no "$user" schema.
+    let idle = waiting_with_postgres_open(&s);
+    let mut c = s.connect();
+    assert_eq!(backend_pid(&mut c), idle);
+    assert_eq!(value(&mut c, "select current_user"), "postgres");
+    assert_eq!(sqlstate_of(&mut c, "select nextval('mine')"), "42P01");
+    drop(c);
+    s.assert_no_crash();
+}

@@ -11,9 +11,14 @@
 //! `pg_namespace` is a TEMP view created the first time a statement's text names it
 //! ([`SqlConn::install_views_for`]): creating it costs a TEMP schema and a parse per
 //! connection, about a quarter of a backend's start-up, and most sessions never read it.
-//! Before the first connection, the process turns off SQLite's memory statistics and its bulk
-//! page-cache pre-allocation ([`configure_process`]): both cost every backend time and page
-//! faults for nothing minipg uses.
+//! Before the first connection, the process turns off SQLite's memory statistics, its bulk
+//! page-cache pre-allocation and its lookaside buffers ([`configure_process`]): they cost every
+//! backend time and page faults for nothing minipg uses.
+//!
+//! The role a connection's functions resolve `$user` with ([`SessionUser`]) is a cell the
+//! functions read at each call: set at open, or — for a connection a pre-forked backend opened
+//! before its client arrived ([`SqlConn::open_ahead`], `preopen`) — at login
+//! ([`SqlConn::adopt`]).
 //!
 //! Durability. In a server ([`crate::ServerHooks::group_commit`]), every connection writes its
 //! commits with `synchronous = NORMAL` — WAL frames written, no fsync — and a WAL hook
@@ -36,7 +41,7 @@ use std::cell::Cell;
 use std::ffi::{c_int, c_void};
 use std::path::Path;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Once};
+use std::sync::{Arc, Once, OnceLock};
 use std::time::{Duration, Instant};
 
 use rusqlite::config::DbConfig;
@@ -126,6 +131,30 @@ pub(crate) enum Trust {
 /// kept (see `catalog::sequence`); opened right after BEGIN.
 pub(crate) const TXN_SAVEPOINT: &str = "minipg_txn";
 
+/// The role name a connection's functions resolve `$user` (search_path) with. Set once: at
+/// open for an ordinary connection, at login for one a pre-forked backend opened before its
+/// client arrived ([`SqlConn::open_ahead`]); the empty name until then, when no SQL has run
+/// on the connection. The functions hold clones and read it at each call.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct SessionUser(Arc<OnceLock<String>>);
+
+impl SessionUser {
+    fn new(user: Option<&str>) -> SessionUser {
+        let cell = OnceLock::new();
+        if let Some(u) = user {
+            let _ = cell.set(u.to_owned());
+        }
+        SessionUser(Arc::new(cell))
+    }
+}
+
+impl std::ops::Deref for SessionUser {
+    type Target = str;
+    fn deref(&self) -> &str {
+        self.0.get().map_or("", String::as_str)
+    }
+}
+
 /// A connection plus its authorizer state.
 pub(crate) struct SqlConn {
     pub conn: Connection,
@@ -135,6 +164,10 @@ pub(crate) struct SqlConn {
     /// LISTEN/NOTIFY state, shared with the connection's `pg_notify`.
     pub notify: Arc<crate::notify::Notifications>,
     busy_timeout_ms: Arc<AtomicU64>,
+    /// Whose session this is, for the functions (see [`SessionUser`]).
+    user: SessionUser,
+    /// The `synchronous` pragma the connection was given.
+    synchronous: &'static str,
     /// The TEMP `pg_namespace` view exists (or the file has no catalog to build it from).
     views_installed: Cell<bool>,
 }
@@ -145,6 +178,9 @@ pub(crate) struct SqlConn {
 /// allocation (minipg sets no heap limit). Page-cache bulk pre-allocation off: SQLite would
 /// otherwise allocate and touch 20 pages per database per connection up front — about a
 /// fifth of a backend's start-up in page faults — where minipg's catalog needs a handful.
+/// Lookaside off: SQLite would allocate and touch 48 KB per connection for its small-object
+/// slots, and the ~1,000 function definitions registered on every connection (never freed
+/// before it closes) take all of them at once, so statements never got any.
 pub(crate) fn configure_process() {
     static CONFIGURED: Once = Once::new();
     CONFIGURED.call_once(|| {
@@ -161,6 +197,7 @@ pub(crate) fn configure_process() {
                 0 as c_int,
                 0 as c_int,
             );
+            ffi::sqlite3_config(ffi::SQLITE_CONFIG_LOOKASIDE, 0 as c_int, 0 as c_int);
         }
     });
 }
@@ -192,12 +229,73 @@ fn names_pg_namespace(sql: &str) -> bool {
         .any(|w| w.eq_ignore_ascii_case(NAME))
 }
 
+/// The `synchronous` pragma for `opts` (see "Durability" above).
+fn synchronous_for(opts: &OpenOptions) -> &'static str {
+    if opts.synchronous_commit && !hooks().group_commit() {
+        "FULL"
+    } else {
+        "NORMAL"
+    }
+}
+
 impl SqlConn {
     /// Opens the existing database file at `path`.
     pub(crate) fn open(
         path: &Path,
         database: &str,
         user: &str,
+        opts: &OpenOptions,
+        trust: Trust,
+        create: bool,
+    ) -> Result<SqlConn, SpiError> {
+        Self::open_as(
+            path,
+            database,
+            SessionUser::new(Some(user)),
+            opts,
+            trust,
+            create,
+        )
+    }
+
+    /// Opens a client connection to the existing database file at `path` before its session's
+    /// role is known: everything [`open`](Self::open) does, with the functions' `$user` left
+    /// for [`adopt`](Self::adopt) to set at login. Nothing may run on it before that.
+    pub(crate) fn open_ahead(
+        path: &Path,
+        database: &str,
+        opts: &OpenOptions,
+    ) -> Result<SqlConn, SpiError> {
+        Self::open_as(
+            path,
+            database,
+            SessionUser::new(None),
+            opts,
+            Trust::Client,
+            false,
+        )
+    }
+
+    /// Makes a connection from [`open_ahead`](Self::open_ahead) the session of `user` with
+    /// `opts` (an error for a connection that already belongs to a session).
+    pub(crate) fn adopt(&mut self, user: &str, opts: &OpenOptions) -> Result<(), SpiError> {
+        if self.user.0.set(user.to_owned()).is_err() {
+            return Err(SpiError::internal("the connection already has its session"));
+        }
+        self.set_busy_timeout(opts.busy_timeout);
+        let sync = synchronous_for(opts);
+        if sync != self.synchronous {
+            self.conn
+                .execute_batch(&format!("PRAGMA synchronous = {sync};"))?;
+            self.synchronous = sync;
+        }
+        Ok(())
+    }
+
+    fn open_as(
+        path: &Path,
+        database: &str,
+        user: SessionUser,
         opts: &OpenOptions,
         trust: Trust,
         create: bool,
@@ -229,13 +327,8 @@ impl SqlConn {
                 "could not put database \"{database}\" in WAL mode (got {mode})"
             )));
         }
-        let group_commit = hooks().group_commit();
-        let sync = if opts.synchronous_commit && !group_commit {
-            "FULL"
-        } else {
-            "NORMAL"
-        };
-        if group_commit {
+        let sync = synchronous_for(opts);
+        if hooks().group_commit() {
             let db = database.to_owned();
             let busy_wait = Arc::clone(&busy_timeout_ms);
             let mut wal_path = path.as_os_str().to_owned();
@@ -271,10 +364,10 @@ impl SqlConn {
         conn.set_db_config(DbConfig::SQLITE_DBCONFIG_DQS_DML, false)?;
         conn.set_db_config(DbConfig::SQLITE_DBCONFIG_DQS_DDL, false)?;
         crate::runtime::register(&conn)?;
-        functions::register(&conn, database, user)?;
+        functions::register(&conn, database, &user)?;
         catalog::views::register(&conn)?;
         let seq = Arc::new(SeqSession::default());
-        sequence::register(&conn, &seq, &auth, user)?;
+        sequence::register(&conn, &seq, &auth, &user)?;
         let notify = Arc::new(crate::notify::Notifications::default());
         crate::notify::register(&conn, &notify)?;
         if trust == Trust::Client {
@@ -302,6 +395,8 @@ impl SqlConn {
             seq,
             notify,
             busy_timeout_ms,
+            user,
+            synchronous: sync,
             views_installed: Cell::new(false),
         })
     }

@@ -14,6 +14,7 @@ use rusqlite::functions::{Context, FunctionFlags};
 use rusqlite::types::ValueRef;
 use rusqlite::{Connection, Result};
 
+use crate::connection::SessionUser;
 use crate::error::{SpiError, function_error, sqlstate};
 use crate::hooks::hooks;
 use crate::interrupt;
@@ -29,7 +30,7 @@ pub fn version_string() -> String {
 
 /// Registers the host functions of the `sql` catalog (`sql::func::host`) on `conn` for a
 /// session of `user` on `database`.
-pub(crate) fn register(conn: &Connection, database: &str, user: &str) -> Result<()> {
+pub(crate) fn register(conn: &Connection, database: &str, user: &SessionUser) -> Result<()> {
     use sql::func::host::symbol;
     let stable = FunctionFlags::SQLITE_UTF8;
     let volatile = FunctionFlags::SQLITE_UTF8;
@@ -43,11 +44,11 @@ pub(crate) fn register(conn: &Connection, database: &str, user: &str) -> Result<
     conn.create_scalar_function(symbol::SESSION_USER, 0, stable, |_| {
         Ok(crate::roles::identity().session_name)
     })?;
-    let u = user.to_string();
+    let u = user.clone();
     conn.create_scalar_function(symbol::CURRENT_SCHEMA, 0, stable, move |_| {
         Ok(crate::catalog::relations::search_path_names(&u)
             .into_iter()
-            .find(|s| *s != u)
+            .find(|s| **s != *u)
             .unwrap_or_else(|| "public".into()))
     })?;
     conn.create_scalar_function(symbol::BACKEND_PID, 0, stable, |_| {

@@ -10,6 +10,8 @@
 //!   handler, functions, authorizer).
 //! - `catalog`: minipg's catalog tables (schemas, relations, columns with PostgreSQL types),
 //!   the `sql::Catalog` over them, `pg_namespace`, `pg_stat_activity`.
+//! - [`preopen`]: a pre-forked backend's connection to its expected database, opened before
+//!   the client arrives and taken by that client's [`Session`].
 //! - `session`: [`Session`], PostgreSQL's transaction-block semantics for a client backend;
 //!   `session/copy.rs` runs COPY FROM STDIN / TO STDOUT with the data streaming through the
 //!   [`ResultSink`] both ways.
@@ -46,6 +48,7 @@ pub mod maintenance;
 mod module_fn;
 mod notify;
 mod plancache;
+pub mod preopen;
 mod privileges;
 mod quote;
 mod recovery;
@@ -73,6 +76,10 @@ pub fn warm() {
     runtime::warm();
     let _ = catalog::system::all();
     catalog::system::deparse::warm();
+    // The parser's stack probe (`stacker`, which reads `/proc/self/maps` on a thread's first
+    // use: about 5 % of a backend's start-up) answers here once; children inherit the answer
+    // with the memory, and it holds for them: their stack is the postmaster's.
+    let _ = sql::Statements::parse("select 1");
 }
 pub use connection::{OpenOptions, initialize_library};
 pub use datadir::{

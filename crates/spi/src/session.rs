@@ -211,13 +211,16 @@ impl Session {
         datadir::require_database(data_dir, database)?;
         crate::roles::begin_session(data_dir, database, user)?;
         let path = database_path(data_dir, database);
-        let sql =
-            SqlConn::open(&path, database, user, &opts, Trust::Client, false).map_err(|e| {
-                SpiError {
-                    severity: crate::error::Severity::Fatal,
-                    ..e
-                }
-            })?;
+        // A pre-forked backend's connection opened ahead for this database, if it still
+        // holds the database's file (see `preopen`); else a new one.
+        let sql = match crate::preopen::take(data_dir, database, &path) {
+            Some(mut ahead) => ahead.adopt(user, &opts).map(|()| ahead),
+            None => SqlConn::open(&path, database, user, &opts, Trust::Client, false),
+        }
+        .map_err(|e| SpiError {
+            severity: crate::error::Severity::Fatal,
+            ..e
+        })?;
         Ok(Session {
             data_dir: data_dir.to_path_buf(),
             database: database.to_string(),

@@ -244,19 +244,27 @@ pub fn backend_main(conn: Conn, can_accept: wire::CanAccept, start: BackendStart
 }
 
 /// A pre-forked backend's main (`prefork_backends`): prepares what does not depend on the
-/// client — its signals, its latch, the role catalog opened and read — then waits for the
-/// postmaster to hand it a connection and serves it as [`backend_main`] does. It exits
-/// without a session when the postmaster retires it (SIGTERM: a shutdown, a reload, fewer
-/// pre-forked backends wanted) or closes its end, and at postmaster death.
+/// client — its signals, its latch, the role catalog opened and its login statements
+/// prepared, and a connection to the default database (`postgres`: SQLite's open, WAL,
+/// hooks, the function registrations; `spi::preopen`), which a client of that database
+/// takes at login — then waits for the postmaster to hand it a connection and serves it as
+/// [`backend_main`] does. It exits without a session when the postmaster retires it
+/// (SIGTERM: a shutdown, a reload, fewer pre-forked backends wanted) or closes its end, and
+/// at postmaster death.
 pub fn prefork_main(handoff: std::os::fd::OwnedFd, start: BackendStart) -> i32 {
     use std::os::fd::AsRawFd;
     install_backend_signals();
-    proc::ps_status::set("postmaster: waiting for a connection");
     spi::roles::set_data_dir(&start.data_dir);
-    // Opens the role catalog now, off the connection's path: a lookup of a name no role has
-    // (which, like any login, creates the catalog if the data directory has none; errors are
-    // met again, and reported, at login).
-    let _ = spi::roles::login_role("");
+    spi::roles::prepare_login();
+    // Errors (the database is gone, its file is unreadable) are met again, and reported, by
+    // the session that opens it.
+    let opts = spi::OpenOptions {
+        synchronous_commit: guc::builtin::SYNCHRONOUS_COMMIT.get(),
+        ..spi::OpenOptions::default()
+    };
+    let _ = spi::preopen::open(&start.data_dir, spi::DEFAULT_DATABASE, &opts);
+    // Titled once ready: a hand-off that arrives earlier waits in the socket pair meanwhile.
+    proc::ps_status::set("postmaster: waiting for a connection");
     let l = latch::my_latch();
     let conn = loop {
         if interrupt::shutdown_requested() || interrupt::take_config_reload() {

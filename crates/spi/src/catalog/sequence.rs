@@ -35,6 +35,7 @@ use sql::{Type, sqlstate};
 use crate::authorizer::AuthState;
 use crate::catalog::is_schema;
 use crate::catalog::relations::{insert_relation, search_path_names};
+use crate::connection::SessionUser;
 use crate::error::{SpiError, function_error};
 
 /// `pg_class` and `pg_attrdef`'s OIDs, as `minipg_depend` records classes.
@@ -654,12 +655,12 @@ pub(crate) fn register(
     conn: &Connection,
     seq: &Arc<SeqSession>,
     auth: &Arc<AuthState>,
-    user: &str,
+    user: &SessionUser,
 ) -> rusqlite::Result<()> {
     use sql::func::host::symbol;
     let volatile = FunctionFlags::SQLITE_UTF8;
     {
-        let (seq, auth, user) = (Arc::clone(seq), Arc::clone(auth), user.to_string());
+        let (seq, auth, user) = (Arc::clone(seq), Arc::clone(auth), user.clone());
         conn.create_scalar_function(symbol::NEXTVAL, 1, volatile, move |ctx| {
             if matches!(ctx.get_raw(0), ValueRef::Null) {
                 return Ok(None);
@@ -671,7 +672,7 @@ pub(crate) fn register(
         })?;
     }
     {
-        let (seq, auth, user) = (Arc::clone(seq), Arc::clone(auth), user.to_string());
+        let (seq, auth, user) = (Arc::clone(seq), Arc::clone(auth), user.clone());
         conn.create_scalar_function(symbol::CURRVAL, 1, volatile, move |ctx| {
             if matches!(ctx.get_raw(0), ValueRef::Null) {
                 return Ok(None);
@@ -683,7 +684,7 @@ pub(crate) fn register(
         })?;
     }
     {
-        let (seq, auth, user) = (Arc::clone(seq), Arc::clone(auth), user.to_string());
+        let (seq, auth, user) = (Arc::clone(seq), Arc::clone(auth), user.clone());
         conn.create_scalar_function(symbol::SETVAL, -1, volatile, move |ctx| {
             if (0..ctx.len()).any(|i| matches!(ctx.get_raw(i), ValueRef::Null)) {
                 return Ok(None);
@@ -712,7 +713,7 @@ pub(crate) fn register(
         })?;
     }
     {
-        let (seq, auth, user) = (Arc::clone(seq), Arc::clone(auth), user.to_string());
+        let (seq, auth, user) = (Arc::clone(seq), Arc::clone(auth), user.clone());
         conn.create_scalar_function(symbol::SERIAL_SEQUENCE, 2, volatile, move |ctx| {
             let (Some(table), Some(column)) = (text_arg(ctx, 0), text_arg(ctx, 1)) else {
                 return Ok(None);

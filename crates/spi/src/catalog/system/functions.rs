@@ -21,6 +21,7 @@ use sql::{SqlError, sqlstate};
 use super::derived;
 use crate::catalog::relations::search_path_names;
 use crate::catalog::{BUILTIN_SCHEMAS, is_schema};
+use crate::connection::SessionUser;
 use crate::privileges::{self, Asked, AskedObject};
 use crate::runtime::{raise, with_env};
 
@@ -135,19 +136,23 @@ fn with_conn<T>(
 }
 
 /// Registers the catalog's host functions for a session of `user` on `database`.
-pub(crate) fn register(conn: &Connection, database: &str, user: &str) -> rusqlite::Result<()> {
+pub(crate) fn register(
+    conn: &Connection,
+    database: &str,
+    user: &SessionUser,
+) -> rusqlite::Result<()> {
     let stable = FunctionFlags::SQLITE_UTF8;
     // Name look-ups are constant within a statement: deterministic lets SQLite run them once.
     let once = FunctionFlags::SQLITE_UTF8 | FunctionFlags::SQLITE_DETERMINISTIC;
 
-    let u = user.to_string();
+    let u = user.clone();
     conn.create_scalar_function(symbol::TABLE_IS_VISIBLE, 1, stable, move |ctx| {
         let Some(oid) = oid_of(ctx.get_raw(0)) else {
             return Ok(None);
         };
         with_conn(ctx, |c| table_is_visible(c, &u, oid))
     })?;
-    let u = user.to_string();
+    let u = user.clone();
     conn.create_scalar_function(symbol::GET_INDEXDEF, -1, stable, move |ctx| {
         let Some(oid) = oid_of(ctx.get_raw(0)) else {
             return Ok(None);
@@ -160,7 +165,7 @@ pub(crate) fn register(conn: &Connection, database: &str, user: &str) -> rusqlit
         let pretty = ctx.len() > 2 && int_of(ctx.get_raw(2)).unwrap_or(0) != 0;
         with_conn(ctx, |c| index_def(c, &u, oid, column, pretty))
     })?;
-    let u = user.to_string();
+    let u = user.clone();
     conn.create_scalar_function(symbol::GET_CONSTRAINTDEF, -1, stable, move |ctx| {
         let Some(oid) = oid_of(ctx.get_raw(0)) else {
             return Ok(None);
@@ -168,7 +173,7 @@ pub(crate) fn register(conn: &Connection, database: &str, user: &str) -> rusqlit
         let pretty = ctx.len() > 1 && int_of(ctx.get_raw(1)).unwrap_or(0) != 0;
         with_conn(ctx, |c| constraint_def(c, &u, oid, pretty))
     })?;
-    let u = user.to_string();
+    let u = user.clone();
     conn.create_scalar_function(symbol::GET_VIEWDEF, -1, stable, move |ctx| {
         let Some(oid) = oid_of(ctx.get_raw(0)) else {
             return Ok(None);
@@ -230,12 +235,12 @@ pub(crate) fn register(conn: &Connection, database: &str, user: &str) -> rusqlit
         (symbol::HAS_DATABASE_PRIVILEGE, Asked::Database, false),
         (symbol::PG_HAS_ROLE, Asked::Role, false),
     ] {
-        let u = user.to_string();
+        let u = user.clone();
         conn.create_scalar_function(symbol, -1, stable, move |ctx| {
             privilege(ctx, &u, asked, column)
         })?;
     }
-    let u = user.to_string();
+    let u = user.clone();
     conn.create_scalar_function(symbol::CURRENT_SCHEMAS, 1, stable, move |ctx| {
         let implicit = match ctx.get_raw(0) {
             ValueRef::Null => return Ok(None),
@@ -258,7 +263,7 @@ pub(crate) fn register(conn: &Connection, database: &str, user: &str) -> rusqlit
             Ok(Some(format!("[{}]", quoted.join(","))))
         })
     })?;
-    let u = user.to_string();
+    let u = user.clone();
     conn.create_scalar_function(symbol::TO_REGCLASS, 1, once, move |ctx| {
         let Some(name) = text_of(ctx.get_raw(0)) else {
             return Ok(None);
@@ -269,7 +274,7 @@ pub(crate) fn register(conn: &Connection, database: &str, user: &str) -> rusqlit
             Err(e) => Err(raise(e)),
         }
     })?;
-    let u = user.to_string();
+    let u = user.clone();
     conn.create_scalar_function(symbol::REGCLASS_IN, 1, once, move |ctx| {
         let Some(name) = text_of(ctx.get_raw(0)) else {
             return Ok(None);
@@ -287,7 +292,7 @@ pub(crate) fn register(conn: &Connection, database: &str, user: &str) -> rusqlit
             Err(e) => Err(raise(e)),
         }
     })?;
-    let u = user.to_string();
+    let u = user.clone();
     conn.create_scalar_function(symbol::REGCLASS_OUT, 1, stable, move |ctx| {
         match ctx.get_raw(0) {
             ValueRef::Null => Ok(None),
