@@ -89,7 +89,7 @@ struct FuzzHooks {
 }
 
 impl BackendHooks for FuzzHooks {
-    fn attach(&mut self, _user: &str, _db: &str, _app: &str) -> Result<i32, HookError> {
+    fn attach(&mut self, _user: &str, _db: &str) -> Result<i32, HookError> {
         Ok(0x5eed)
     }
 
