@@ -207,3 +207,33 @@ COMMIT; -- error
 SELECT current_user;
 DROP TABLE sp_child, sp_parent;
 DROP ROLE diff_sp;
+-- Sequence privileges: nextval needs USAGE or UPDATE (a serial column's default too, an
+-- identity column's not), currval and lastval SELECT or USAGE, setval UPDATE.
+CREATE ROLE diff_sq;
+CREATE TABLE sq_serial (id serial, v int);
+CREATE TABLE sq_ident (id int GENERATED ALWAYS AS IDENTITY, v int);
+CREATE SEQUENCE sq_s;
+GRANT INSERT, SELECT ON sq_serial, sq_ident TO diff_sq;
+SET ROLE diff_sq;
+INSERT INTO sq_serial (v) VALUES (1); -- error
+INSERT INTO sq_ident (v) VALUES (1);
+SELECT nextval('sq_s'); -- error
+SELECT setval('sq_s', 5); -- error
+SELECT currval('sq_s'); -- error
+RESET ROLE;
+GRANT USAGE ON SEQUENCE sq_s, sq_serial_id_seq TO diff_sq;
+SET ROLE diff_sq;
+INSERT INTO sq_serial (v) VALUES (2);
+SELECT nextval('sq_s');
+SELECT currval('sq_s');
+SELECT lastval();
+SELECT setval('sq_s', 5); -- error
+RESET ROLE;
+GRANT UPDATE ON SEQUENCE sq_s TO diff_sq;
+SET ROLE diff_sq;
+SELECT setval('sq_s', 5);
+RESET ROLE;
+SELECT id, v FROM sq_serial ORDER BY 1;
+DROP TABLE sq_serial, sq_ident;
+DROP SEQUENCE sq_s;
+DROP ROLE diff_sq;

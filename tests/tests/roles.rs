@@ -768,3 +768,58 @@ fn every_path_to_a_table_checks_its_privileges() {
         "{heir} after {gone}"
     );
 }
+
+/// Sequence functions check PostgreSQL's privileges: `nextval` USAGE or UPDATE (also from a
+/// serial column's default, not from an identity column's), `currval` SELECT or USAGE,
+/// `setval` UPDATE; a REVOKE takes effect at the next statement.
+#[test]
+fn sequence_functions_check_privileges() {
+    let s = Server::start(&[]);
+    let mut su = s.connect();
+    su.batch_execute(
+        "CREATE ROLE sq LOGIN; CREATE TABLE sqs (id serial, v int); \
+         CREATE TABLE sqi (id int GENERATED ALWAYS AS IDENTITY, v int); CREATE SEQUENCE sqx; \
+         GRANT INSERT, SELECT ON sqs, sqi TO sq",
+    )
+    .expect("setup");
+    let mut c = connect_as(&s, "sq").expect("login");
+    let denied = |seq: &str| {
+        (
+            "42501".to_string(),
+            format!("permission denied for sequence {seq}"),
+        )
+    };
+    assert_eq!(
+        err(c.execute("INSERT INTO sqs (v) VALUES (1)", &[])),
+        denied("sqs_id_seq")
+    );
+    c.execute("INSERT INTO sqi (v) VALUES (1)", &[])
+        .expect("an identity column needs no sequence privilege");
+    assert_eq!(
+        err(c.query_one("SELECT nextval('sqx')", &[])),
+        denied("sqx")
+    );
+    assert_eq!(
+        err(c.query_one("SELECT setval('sqx', 5)", &[])),
+        denied("sqx")
+    );
+    su.batch_execute("GRANT USAGE ON SEQUENCE sqx, sqs_id_seq TO sq")
+        .expect("grant usage");
+    c.execute("INSERT INTO sqs (v) VALUES (2)", &[])
+        .expect("insert with USAGE");
+    assert_eq!(one(&mut c, "SELECT nextval('sqx')::text"), "1");
+    assert_eq!(one(&mut c, "SELECT currval('sqx')::text"), "1");
+    assert_eq!(
+        err(c.query_one("SELECT setval('sqx', 5)", &[])),
+        denied("sqx")
+    );
+    su.batch_execute("GRANT UPDATE ON SEQUENCE sqx TO sq")
+        .expect("grant update");
+    assert_eq!(one(&mut c, "SELECT setval('sqx', 5)::text"), "5");
+    su.batch_execute("REVOKE ALL ON SEQUENCE sqx FROM sq")
+        .expect("revoke");
+    assert_eq!(
+        err(c.query_one("SELECT nextval('sqx')", &[])),
+        denied("sqx")
+    );
+}

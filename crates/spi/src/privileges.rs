@@ -351,6 +351,26 @@ fn allowed(conn: &Connection, oid: u32, bit: u16) -> bool {
     )
 }
 
+/// A sequence function's check: the current role holds one of `bits` on sequence `oid`
+/// (named `name` in the error), else 42501 `permission denied for sequence name`.
+pub(crate) fn check_sequence(
+    conn: &Connection,
+    oid: u32,
+    name: &str,
+    bits: u16,
+) -> Result<(), SpiError> {
+    let seq = Object::Relation {
+        oid,
+        kind: RelKind::Sequence,
+    };
+    if holds(conn, &seq, Who::Current, bits, false) {
+        return Ok(());
+    }
+    Err(insufficient(format!(
+        "permission denied for sequence {name}"
+    )))
+}
+
 /// Does role `role` hold `bit` on database `name` (login's CONNECT check)?
 pub(crate) fn database_privilege(name: &str, role: u32, bit: u16) -> bool {
     let obj = Object::Database {

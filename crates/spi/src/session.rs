@@ -658,6 +658,7 @@ impl Session {
             Body::Plan(plan) => plan,
         };
         crate::roles::refresh_flags();
+        self.sql.seq.new_statement();
         self.refuse_write_if_read_only(plan)?;
         let mut result = match plan.as_ref() {
             Plan::Query(q) => return self.run_sql(q, params, sink),

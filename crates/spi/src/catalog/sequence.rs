@@ -27,6 +27,7 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use rusqlite::functions::{Context, FunctionFlags};
 use rusqlite::types::ValueRef;
 use rusqlite::{Connection, OptionalExtension, params};
+use sql::auth::privilege;
 use sql::catalog::{RelColumn, RelKind, parse_qualified_name};
 use sql::plan::{NewRelation, NewSequence, OwnedBy};
 use sql::sequence::{Fetch, SeqData, SeqForm, apply_options, check_setval, fetch};
@@ -60,6 +61,8 @@ struct State {
     last_used: Option<u32>,
     /// The rows this connection wrote in its open transaction.
     pending: HashMap<u32, SeqData>,
+    /// `(sequence, privileges)` checks passed in the running statement.
+    allowed: Vec<(u32, u16)>,
     /// A second handle on the same connection, for the functions' own statements (its
     /// prepared statements are cached across calls). Dropped before the connection closes.
     conn: Option<Connection>,
@@ -106,7 +109,15 @@ impl SeqSession {
 
     /// The transaction ended (committed, or rolled back and restored).
     pub(crate) fn clear_pending(&self) {
-        self.lock().pending.clear();
+        let mut st = self.lock();
+        st.pending.clear();
+        st.allowed.clear();
+    }
+
+    /// A statement starts: privileges are checked again (a REVOKE takes effect at the next
+    /// statement, as for tables).
+    pub(crate) fn new_statement(&self) {
+        self.lock().allowed.clear();
     }
 
     /// ALTER SEQUENCE / DROP: values this session cached are forgotten (currval stays).
@@ -454,9 +465,43 @@ fn resolve_cached(
     })
 }
 
+/// PostgreSQL's privilege check of a sequence function: the current role must hold one of
+/// `bits` on the sequence (`nextval`: USAGE or UPDATE; `currval`, `lastval`: SELECT or USAGE;
+/// `setval`: UPDATE), else 42501. Once per statement and sequence. An identity column's
+/// sequence needs none for `nextval` (its column's DEFAULT calls it; PostgreSQL's identity
+/// columns use their sequence without a check).
+fn check_privilege(
+    st: &mut State,
+    auth: &AuthState,
+    oid: u32,
+    name: &str,
+    bits: u16,
+) -> Result<(), SpiError> {
+    if crate::roles::current_is_superuser() || st.allowed.contains(&(oid, bits)) {
+        return Ok(());
+    }
+    with_handle(st, auth, |c| {
+        let identity = bits == NEXTVAL_PRIVILEGES
+            && c.prepare_cached(
+                "SELECT 1 FROM main.minipg_depend                  WHERE classid = 1259 AND objid = ?1 AND deptype = 'i'",
+            )?
+            .exists([oid])?;
+        if identity {
+            return Ok(());
+        }
+        crate::privileges::check_sequence(c, oid, name, bits)
+    })?;
+    st.allowed.push((oid, bits));
+    Ok(())
+}
+
+const NEXTVAL_PRIVILEGES: u16 = privilege::USAGE | privilege::UPDATE;
+const READ_PRIVILEGES: u16 = privilege::SELECT | privilege::USAGE;
+
 fn nextval(seq: &SeqSession, auth: &AuthState, target: &(u32, String)) -> Result<i64, SpiError> {
     let mut st = seq.lock();
     let (oid, name) = (target.0, target.1.as_str());
+    check_privilege(&mut st, auth, oid, name, NEXTVAL_PRIVILEGES)?;
     if let Some(e) = st.entries.get_mut(&oid)
         && e.last_valid
         && e.last != e.cached
@@ -490,9 +535,10 @@ fn nextval(seq: &SeqSession, auth: &AuthState, target: &(u32, String)) -> Result
     Ok(got.result)
 }
 
-fn currval(seq: &SeqSession, target: &(u32, String)) -> Result<i64, SpiError> {
-    let st = seq.lock();
+fn currval(seq: &SeqSession, auth: &AuthState, target: &(u32, String)) -> Result<i64, SpiError> {
+    let mut st = seq.lock();
     let (oid, name) = (target.0, target.1.as_str());
+    check_privilege(&mut st, auth, oid, name, READ_PRIVILEGES)?;
     match st.entries.get(&oid) {
         Some(e) if e.last_valid => Ok(e.last),
         _ => Err(SpiError::new(
@@ -503,7 +549,7 @@ fn currval(seq: &SeqSession, target: &(u32, String)) -> Result<i64, SpiError> {
 }
 
 fn lastval(seq: &SeqSession, auth: &AuthState) -> Result<i64, SpiError> {
-    let st = seq.lock();
+    let mut st = seq.lock();
     let undefined = || {
         SpiError::new(
             sqlstate::OBJECT_NOT_IN_PREREQUISITE_STATE,
@@ -513,12 +559,17 @@ fn lastval(seq: &SeqSession, auth: &AuthState) -> Result<i64, SpiError> {
     let Some(oid) = st.last_used else {
         return Err(undefined());
     };
-    let exists = with_handle(&st, auth, |c| {
-        Ok(
-            c.prepare_cached("SELECT 1 FROM main.minipg_class WHERE oid = ?1 AND relkind = 'S'")?
-                .exists([oid])?,
-        )
+    let name = with_handle(&st, auth, |c| {
+        Ok(c.prepare_cached(
+            "SELECT relname FROM main.minipg_class WHERE oid = ?1 AND relkind = 'S'",
+        )?
+        .query_row([oid], |r| r.get::<_, String>(0))
+        .optional()?)
     })?;
+    let exists = name.is_some();
+    if let Some(name) = name {
+        check_privilege(&mut st, auth, oid, &name, READ_PRIVILEGES)?;
+    }
     match st.entries.get(&oid) {
         Some(e) if exists && e.last_valid => Ok(e.last),
         _ => Err(undefined()),
@@ -534,6 +585,7 @@ fn setval(
 ) -> Result<i64, SpiError> {
     let mut st = seq.lock();
     let (oid, name) = (target.0, target.1.as_str());
+    check_privilege(&mut st, auth, oid, name, privilege::UPDATE)?;
     let (form, data) = with_handle(&st, auth, |c| {
         let Some((form, _)) = read(c, oid)? else {
             return Err(SpiError::internal(format!(
@@ -678,7 +730,7 @@ pub(crate) fn register(
                 return Ok(None);
             }
             let target = resolve_cached(ctx, &seq, &auth, &user)?;
-            currval(&seq, &target)
+            currval(&seq, &auth, &target)
                 .map(Some)
                 .map_err(|e| function_error(&e))
         })?;
