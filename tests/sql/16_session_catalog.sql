@@ -130,3 +130,26 @@ commit;
 show datestyle;
 reset datestyle;
 reset application_name;
+-- Isolation levels: every one is accepted and shown (each runs as SQLite's snapshot
+-- transaction, docs/sql-compat.md).
+show default_transaction_isolation;
+set transaction isolation level serializable;
+begin isolation level repeatable read;
+show transaction_isolation;
+commit;
+begin;
+set transaction isolation level serializable;
+show transaction isolation level;
+select 1;
+set transaction isolation level read committed; -- error
+commit;
+show transaction_isolation;
+set session characteristics as transaction isolation level serializable;
+show default_transaction_isolation;
+show transaction_isolation;
+begin;
+show transaction_isolation;
+commit;
+set default_transaction_isolation = 'read committed';
+set default_transaction_isolation = 'bogus'; -- error
+show transaction_isolation;

@@ -66,6 +66,21 @@ pub static STATEMENT_TIMEOUT: GucInt = GucInt::new(0);
 /// `lock_timeout` (ms): accepted for PostgreSQL clients (pg_dump sets it); SQLite's busy
 /// timeout governs lock waits. User.
 pub static LOCK_TIMEOUT: GucInt = GucInt::new(0);
+/// `default_transaction_isolation`: the level a transaction starts with. Every level is
+/// accepted; every transaction is SQLite's (a snapshot per transaction, one writer), at least
+/// as strong as any of them (docs/sql-compat.md, "Isolation"). User.
+pub static DEFAULT_TRANSACTION_ISOLATION: GucString = GucString::new("read committed");
+/// `transaction_isolation`: the open block's level, set for the block by `BEGIN ISOLATION
+/// LEVEL` / `SET TRANSACTION ISOLATION LEVEL`; outside one SHOW gives
+/// `default_transaction_isolation`'s. User.
+pub static TRANSACTION_ISOLATION: GucString = GucString::new("read committed");
+/// PostgreSQL's isolation levels, as SHOW spells them.
+pub const ISOLATION_LEVELS: &[&str] = &[
+    "serializable",
+    "repeatable read",
+    "read committed",
+    "read uncommitted",
+];
 /// `synchronize_seqscans`: accepted for PostgreSQL clients (pg_dump sets it); no effect. User.
 pub static SYNCHRONIZE_SEQSCANS: GucBool = GucBool::new(true);
 /// `row_security`: accepted for PostgreSQL clients (pg_dump sets it); minipg has no row
@@ -448,6 +463,24 @@ pub(crate) fn define_all(registry: &mut Registry, private: bool) {
             },
         )
         .about("Least severe message level written to the server log."),
+        Builtin::new(
+            "default_transaction_isolation",
+            User,
+            Kind::Enum {
+                handle: s(&DEFAULT_TRANSACTION_ISOLATION),
+                allowed: ISOLATION_LEVELS,
+            },
+        )
+        .about("Sets the transaction isolation level of each new transaction."),
+        Builtin::new(
+            "transaction_isolation",
+            User,
+            Kind::Enum {
+                handle: s(&TRANSACTION_ISOLATION),
+                allowed: ISOLATION_LEVELS,
+            },
+        )
+        .about("Sets the current transaction's isolation level."),
         Builtin::new("application_name", User, Kind::Str(s(&APPLICATION_NAME)))
             .about("Name of the client application, shown in pg_stat_activity.")
             .check(check_application_name)

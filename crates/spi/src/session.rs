@@ -833,10 +833,15 @@ impl Session {
         let txn_block = in_block && !matches!(self.implicit, Implicit::Pipeline { .. });
         let implicit = self.implicit != Implicit::None;
         match u {
-            Utility::Begin { read_only, .. } if implicit => {
+            Utility::Begin {
+                read_only,
+                isolation,
+                ..
+            } if implicit => {
                 // BEGIN inside an implicit transaction makes it the client's block.
                 self.implicit = Implicit::None;
                 self.read_only = *read_only;
+                self.set_isolation(isolation.as_deref())?;
                 Ok(QueryResult::tag(u.tag()))
             }
             Utility::Commit if implicit && self.tx == TxStatus::Failed => {
@@ -858,7 +863,11 @@ impl Session {
                     _ => "ROLLBACK TO SAVEPOINT",
                 }))
             }
-            Utility::Begin { read_only, .. } => {
+            Utility::Begin {
+                read_only,
+                isolation,
+                ..
+            } => {
                 if in_block {
                     return Ok(QueryResult::tag(u.tag()).with_notices(vec![Notice::warning(
                         sqlstate::ACTIVE_SQL_TRANSACTION,
@@ -869,7 +878,24 @@ impl Session {
                 self.tx = TxStatus::InBlock;
                 self.read_only = *read_only;
                 runtime::start_transaction_clock();
+                self.set_isolation(isolation.as_deref())?;
                 Ok(QueryResult::tag(u.tag()))
+            }
+            Utility::SetTransactionIsolation(level) => {
+                if !txn_block {
+                    return Ok(QueryResult::tag("SET").with_notices(vec![Notice::warning(
+                        sqlstate::NO_ACTIVE_SQL_TRANSACTION,
+                        "SET TRANSACTION can only be used in transaction blocks",
+                    )]));
+                }
+                if !self.pending_begin {
+                    return Err(SpiError::new(
+                        sqlstate::ACTIVE_SQL_TRANSACTION,
+                        "SET TRANSACTION ISOLATION LEVEL must be called before any query",
+                    ));
+                }
+                self.set_isolation(Some(level))?;
+                Ok(QueryResult::tag("SET"))
             }
             Utility::SetTransactionReadOnly(ro) => {
                 if !txn_block {
@@ -1163,6 +1189,22 @@ impl Session {
             self.block_writes += 1;
             self.schema_changed_in_block = true;
         }
+    }
+
+    /// The open block's isolation level (`BEGIN ISOLATION LEVEL`, `SET TRANSACTION`): a
+    /// `SET LOCAL transaction_isolation`, so the block's end undoes it. Every level runs as
+    /// SQLite's snapshot transaction (see `default_transaction_isolation`).
+    fn set_isolation(&mut self, level: Option<&str>) -> Result<(), SpiError> {
+        if let Some(level) = level {
+            settings::set(
+                "transaction_isolation",
+                Some(level),
+                true,
+                true,
+                &mut self.undo,
+            )?;
+        }
+        Ok(())
     }
 
     fn find_savepoint(&self, name: &str) -> Result<usize, SpiError> {

@@ -155,7 +155,16 @@ pub(crate) fn show(name: &str) -> Result<(Vec<Column>, Vec<Vec<Value>>), SpiErro
             .collect();
         return Ok((show_columns(name), rows));
     }
-    let value = guc::show(name).map_err(|e| guc_error(&e))?;
+    // Outside the block that set it, the transaction's level is the default's, as each
+    // transaction starts with it.
+    let shown = if name.eq_ignore_ascii_case("transaction_isolation")
+        && !matches!(guc::source(name), Ok(guc::GucSource::Session))
+    {
+        "default_transaction_isolation"
+    } else {
+        name
+    };
+    let value = guc::show(shown).map_err(|e| guc_error(&e))?;
     Ok((show_columns(name), vec![vec![Value::Text(value)]]))
 }
 

@@ -587,6 +587,7 @@ impl SpiClient {
             }
             Utility::Begin { .. }
             | Utility::SetTransactionReadOnly(_)
+            | Utility::SetTransactionIsolation(_)
             | Utility::Commit
             | Utility::Rollback
             | Utility::Savepoint(_)

@@ -429,9 +429,13 @@ pub enum Utility {
     Begin {
         start: bool,
         read_only: bool,
+        /// `ISOLATION LEVEL …`, as SHOW spells it.
+        isolation: Option<String>,
     },
     /// SET TRANSACTION READ ONLY / READ WRITE.
     SetTransactionReadOnly(bool),
+    /// SET TRANSACTION ISOLATION LEVEL (as SHOW spells it).
+    SetTransactionIsolation(String),
     /// LOCK TABLE (SQLite's write lock covers it; only a transaction block may ask).
     Lock,
     /// VACUUM [FULL] / ANALYZE, on the whole database or some tables (SQLite names).
@@ -519,7 +523,7 @@ impl Utility {
         match self {
             Utility::Begin { start: false, .. } => "BEGIN",
             Utility::Begin { start: true, .. } => "START TRANSACTION",
-            Utility::SetTransactionReadOnly(_) => "SET",
+            Utility::SetTransactionReadOnly(_) | Utility::SetTransactionIsolation(_) => "SET",
             Utility::Lock => "LOCK TABLE",
             Utility::Vacuum(v) if !v.vacuum => "ANALYZE",
             Utility::Vacuum(_) => "VACUUM",

@@ -57,6 +57,14 @@ fn set_value(e: &ast::Expr) -> Option<String> {
     }
 }
 
+/// The isolation level among a transaction's modes, as SHOW spells it.
+fn isolation_level(modes: &[ast::TransactionMode]) -> Option<String> {
+    modes.iter().find_map(|m| match m {
+        ast::TransactionMode::IsolationLevel(l) => Some(l.to_string().to_lowercase()),
+        _ => None,
+    })
+}
+
 impl Analyzer<'_> {
     pub(super) fn utility(&mut self, stmt: &ast::Statement) -> Result<Plan> {
         use ast::Statement as S;
@@ -69,6 +77,7 @@ impl Analyzer<'_> {
                         ast::TransactionMode::AccessMode(ast::TransactionAccessMode::ReadOnly)
                     )
                 }),
+                isolation: isolation_level(modes),
             },
             S::Lock(_) | S::LockTables { .. } => Utility::Lock,
             S::Commit { chain, .. } | S::Rollback { chain, .. } if *chain => {
@@ -303,18 +312,15 @@ impl Analyzer<'_> {
                 }))
             }
             ast::Set::SetTransaction { modes, session, .. } => {
-                let level = modes.iter().find_map(|m| match m {
-                    ast::TransactionMode::IsolationLevel(l) => Some(l.to_string().to_lowercase()),
-                    _ => None,
-                });
-                Utility::Set {
-                    name: if *session {
-                        "default_transaction_isolation".into()
-                    } else {
-                        "transaction_isolation".into()
-                    },
-                    value: Some(level.unwrap_or_else(|| "serializable".into())),
-                    local: false,
+                let level = isolation_level(modes).unwrap_or_else(|| "serializable".into());
+                if *session {
+                    Utility::Set {
+                        name: "default_transaction_isolation".into(),
+                        value: Some(level),
+                        local: false,
+                    }
+                } else {
+                    Utility::SetTransactionIsolation(level)
                 }
             }
             other => {
