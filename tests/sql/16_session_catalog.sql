@@ -153,3 +153,33 @@ commit;
 set default_transaction_isolation = 'read committed';
 set default_transaction_isolation = 'bogus'; -- error
 show transaction_isolation;
+-- Read-only transactions: default_transaction_read_only covers a statement of its own too;
+-- READ WRITE overrides it; transaction_read_only shows and sets the open transaction's.
+create table ro_t (a int);
+show transaction_read_only;
+show default_transaction_read_only;
+set default_transaction_read_only = on;
+show transaction_read_only;
+insert into ro_t values (1); -- error
+begin;
+show transaction_read_only;
+insert into ro_t values (1); -- error
+rollback;
+begin read write;
+insert into ro_t values (2);
+commit;
+begin;
+set transaction read write;
+insert into ro_t values (3);
+commit;
+set default_transaction_read_only = off;
+begin read only;
+show transaction_read_only;
+commit;
+begin;
+set transaction_read_only = on;
+show transaction_read_only;
+insert into ro_t values (4); -- error
+rollback;
+select count(*) from ro_t;
+drop table ro_t;

@@ -74,6 +74,12 @@ pub static DEFAULT_TRANSACTION_ISOLATION: GucString = GucString::new("read commi
 /// LEVEL` / `SET TRANSACTION ISOLATION LEVEL`; outside one SHOW gives
 /// `default_transaction_isolation`'s. User.
 pub static TRANSACTION_ISOLATION: GucString = GucString::new("read committed");
+/// `default_transaction_read_only`: each new transaction (a statement of its own too) is read
+/// only unless it says READ WRITE. User.
+pub static DEFAULT_TRANSACTION_READ_ONLY: GucBool = GucBool::new(false);
+/// `transaction_read_only`: defined for its name; SET and SHOW act on the session's open
+/// transaction (`spi::session`), as SET TRANSACTION READ ONLY / READ WRITE do. User.
+pub static TRANSACTION_READ_ONLY: GucBool = GucBool::new(false);
 /// PostgreSQL's isolation levels, as SHOW spells them.
 pub const ISOLATION_LEVELS: &[&str] = &[
     "serializable",
@@ -481,6 +487,18 @@ pub(crate) fn define_all(registry: &mut Registry, private: bool) {
             },
         )
         .about("Sets the current transaction's isolation level."),
+        Builtin::new(
+            "default_transaction_read_only",
+            User,
+            Kind::Bool(b(&DEFAULT_TRANSACTION_READ_ONLY)),
+        )
+        .about("Sets the default read-only status of new transactions."),
+        Builtin::new(
+            "transaction_read_only",
+            User,
+            Kind::Bool(b(&TRANSACTION_READ_ONLY)),
+        )
+        .about("Sets the current transaction's read-only status."),
         Builtin::new("application_name", User, Kind::Str(s(&APPLICATION_NAME)))
             .about("Name of the client application, shown in pg_stat_activity.")
             .check(check_application_name)

@@ -538,6 +538,7 @@ impl Session {
             self.pending_begin = true;
             self.tx = TxStatus::InBlock;
             self.implicit = kind;
+            self.read_only = default_read_only();
             runtime::start_transaction_clock();
         }
     }
@@ -682,8 +683,18 @@ impl Session {
     }
 
     /// 25006 for a statement that writes inside a READ ONLY block.
+    /// Whether the running transaction is read only: its block's setting, or
+    /// `default_transaction_read_only` for a statement of its own.
+    fn transaction_read_only(&self) -> bool {
+        if self.tx == TxStatus::Idle {
+            default_read_only()
+        } else {
+            self.read_only
+        }
+    }
+
     fn refuse_write_if_read_only(&self, plan: &Plan) -> Result<(), SpiError> {
-        if self.read_only && self.tx != TxStatus::Idle {
+        if self.transaction_read_only() {
             if let Plan::Query(q) = plan
                 && q.command == sql::Command::Select
                 && q.advances_sequences
@@ -840,7 +851,9 @@ impl Session {
             } if implicit => {
                 // BEGIN inside an implicit transaction makes it the client's block.
                 self.implicit = Implicit::None;
-                self.read_only = *read_only;
+                if let Some(ro) = read_only {
+                    self.read_only = *ro;
+                }
                 self.set_isolation(isolation.as_deref())?;
                 Ok(QueryResult::tag(u.tag()))
             }
@@ -876,7 +889,7 @@ impl Session {
                 }
                 self.pending_begin = true;
                 self.tx = TxStatus::InBlock;
-                self.read_only = *read_only;
+                self.read_only = read_only.unwrap_or_else(default_read_only);
                 runtime::start_transaction_clock();
                 self.set_isolation(isolation.as_deref())?;
                 Ok(QueryResult::tag(u.tag()))
@@ -1004,6 +1017,20 @@ impl Session {
                 self.note_ddl();
                 Ok(QueryResult::tag("DROP SCHEMA").with_notices(notices))
             }
+            Utility::Set { name, value, .. }
+                if name.eq_ignore_ascii_case("transaction_read_only") =>
+            {
+                // SET TRANSACTION READ ONLY / READ WRITE by another name: the value is
+                // checked as the setting's, then applies to the open transaction only.
+                guc::set_session(name, value.as_deref())
+                    .map_err(|e| SpiError::new(e.sqlstate(), e.to_string()))?;
+                let on = guc::builtin::TRANSACTION_READ_ONLY.get();
+                let _ = guc::set_session(name, None);
+                if txn_block {
+                    self.read_only = on;
+                }
+                Ok(QueryResult::tag("SET"))
+            }
             Utility::Set { name, value, local } => {
                 let notices =
                     settings::set(name, value.as_deref(), *local, in_block, &mut self.undo)?;
@@ -1082,6 +1109,19 @@ impl Session {
                 sqlstate::INVALID_CURSOR_NAME,
                 format!("cursor \"{name}\" does not exist"),
             )),
+            Utility::Show(name) if name.eq_ignore_ascii_case("transaction_read_only") => {
+                let on = if self.transaction_read_only() {
+                    "on"
+                } else {
+                    "off"
+                };
+                Ok(QueryResult {
+                    columns: settings::show_columns(name),
+                    rows: vec![vec![Value::Text(on.into())]],
+                    tag: "SHOW".into(),
+                    ..QueryResult::default()
+                })
+            }
             Utility::Show(name) => {
                 let (columns, rows) = settings::show(name)?;
                 Ok(QueryResult {
@@ -1345,6 +1385,11 @@ fn missing_prepared(name: &str) -> SpiError {
         sqlstate::INVALID_SQL_STATEMENT_NAME,
         format!("prepared statement \"{name}\" does not exist"),
     )
+}
+
+/// `default_transaction_read_only`.
+fn default_read_only() -> bool {
+    guc::builtin::DEFAULT_TRANSACTION_READ_ONLY.get()
 }
 
 fn missing_savepoint(name: &str) -> SpiError {

@@ -428,7 +428,8 @@ pub enum Utility {
     /// BEGIN / START TRANSACTION (`start`: the tag says so), possibly READ ONLY.
     Begin {
         start: bool,
-        read_only: bool,
+        /// READ ONLY (`Some(true)`) or READ WRITE (`Some(false)`); else the default.
+        read_only: Option<bool>,
         /// `ISOLATION LEVEL …`, as SHOW spells it.
         isolation: Option<String>,
     },

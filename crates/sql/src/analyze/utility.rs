@@ -71,11 +71,11 @@ impl Analyzer<'_> {
         let u = match stmt {
             S::StartTransaction { modes, begin, .. } => Utility::Begin {
                 start: !*begin,
-                read_only: modes.iter().any(|m| {
-                    matches!(
-                        m,
-                        ast::TransactionMode::AccessMode(ast::TransactionAccessMode::ReadOnly)
-                    )
+                read_only: modes.iter().find_map(|m| match m {
+                    ast::TransactionMode::AccessMode(a) => {
+                        Some(matches!(a, ast::TransactionAccessMode::ReadOnly))
+                    }
+                    _ => None,
                 }),
                 isolation: isolation_level(modes),
             },
