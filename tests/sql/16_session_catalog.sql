@@ -183,3 +183,15 @@ insert into ro_t values (4); -- error
 rollback;
 select count(*) from ro_t;
 drop table ro_t;
+-- Both modes in one SET TRANSACTION (pg_dump's); the session's defaults.
+begin;
+set transaction isolation level repeatable read, read only;
+show transaction_isolation;
+show transaction_read_only;
+commit;
+set session characteristics as transaction read only;
+show default_transaction_read_only;
+set session characteristics as transaction read write;
+show default_transaction_read_only;
+show default_transaction_isolation;
+reset default_transaction_isolation;

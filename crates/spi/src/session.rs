@@ -894,30 +894,26 @@ impl Session {
                 self.set_isolation(isolation.as_deref())?;
                 Ok(QueryResult::tag(u.tag()))
             }
-            Utility::SetTransactionIsolation(level) => {
+            Utility::SetTransaction {
+                read_only,
+                isolation,
+            } => {
                 if !txn_block {
                     return Ok(QueryResult::tag("SET").with_notices(vec![Notice::warning(
                         sqlstate::NO_ACTIVE_SQL_TRANSACTION,
                         "SET TRANSACTION can only be used in transaction blocks",
                     )]));
                 }
-                if !self.pending_begin {
+                if isolation.is_some() && !self.pending_begin {
                     return Err(SpiError::new(
                         sqlstate::ACTIVE_SQL_TRANSACTION,
                         "SET TRANSACTION ISOLATION LEVEL must be called before any query",
                     ));
                 }
-                self.set_isolation(Some(level))?;
-                Ok(QueryResult::tag("SET"))
-            }
-            Utility::SetTransactionReadOnly(ro) => {
-                if !txn_block {
-                    return Ok(QueryResult::tag("SET").with_notices(vec![Notice::warning(
-                        sqlstate::NO_ACTIVE_SQL_TRANSACTION,
-                        "SET TRANSACTION can only be used in transaction blocks",
-                    )]));
+                self.set_isolation(isolation.as_deref())?;
+                if let Some(ro) = read_only {
+                    self.read_only = *ro;
                 }
-                self.read_only = *ro;
                 Ok(QueryResult::tag("SET"))
             }
             Utility::Lock => {

@@ -586,8 +586,7 @@ impl SpiClient {
                 Ok(SpiOk::Utility)
             }
             Utility::Begin { .. }
-            | Utility::SetTransactionReadOnly(_)
-            | Utility::SetTransactionIsolation(_)
+            | Utility::SetTransaction { .. }
             | Utility::Commit
             | Utility::Rollback
             | Utility::Savepoint(_)

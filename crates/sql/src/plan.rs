@@ -433,10 +433,12 @@ pub enum Utility {
         /// `ISOLATION LEVEL …`, as SHOW spells it.
         isolation: Option<String>,
     },
-    /// SET TRANSACTION READ ONLY / READ WRITE.
-    SetTransactionReadOnly(bool),
-    /// SET TRANSACTION ISOLATION LEVEL (as SHOW spells it).
-    SetTransactionIsolation(String),
+    /// SET TRANSACTION: READ ONLY (`Some(true)`) / READ WRITE, ISOLATION LEVEL (as SHOW
+    /// spells it).
+    SetTransaction {
+        read_only: Option<bool>,
+        isolation: Option<String>,
+    },
     /// LOCK TABLE (SQLite's write lock covers it; only a transaction block may ask).
     Lock,
     /// VACUUM [FULL] / ANALYZE, on the whole database or some tables (SQLite names).
@@ -524,7 +526,7 @@ impl Utility {
         match self {
             Utility::Begin { start: false, .. } => "BEGIN",
             Utility::Begin { start: true, .. } => "START TRANSACTION",
-            Utility::SetTransactionReadOnly(_) | Utility::SetTransactionIsolation(_) => "SET",
+            Utility::SetTransaction { .. } => "SET",
             Utility::Lock => "LOCK TABLE",
             Utility::Vacuum(v) if !v.vacuum => "ANALYZE",
             Utility::Vacuum(_) => "VACUUM",

@@ -65,18 +65,23 @@ fn isolation_level(modes: &[ast::TransactionMode]) -> Option<String> {
     })
 }
 
+/// READ ONLY (`Some(true)`) or READ WRITE among a transaction's modes.
+fn access_mode(modes: &[ast::TransactionMode]) -> Option<bool> {
+    modes.iter().find_map(|m| match m {
+        ast::TransactionMode::AccessMode(a) => {
+            Some(matches!(a, ast::TransactionAccessMode::ReadOnly))
+        }
+        _ => None,
+    })
+}
+
 impl Analyzer<'_> {
     pub(super) fn utility(&mut self, stmt: &ast::Statement) -> Result<Plan> {
         use ast::Statement as S;
         let u = match stmt {
             S::StartTransaction { modes, begin, .. } => Utility::Begin {
                 start: !*begin,
-                read_only: modes.iter().find_map(|m| match m {
-                    ast::TransactionMode::AccessMode(a) => {
-                        Some(matches!(a, ast::TransactionAccessMode::ReadOnly))
-                    }
-                    _ => None,
-                }),
+                read_only: access_mode(modes),
                 isolation: isolation_level(modes),
             },
             S::Lock(_) | S::LockTables { .. } => Utility::Lock,
@@ -296,33 +301,28 @@ impl Analyzer<'_> {
                 value: None,
                 local: false,
             },
+            // SET SESSION CHARACTERISTICS: the defaults (its isolation level when it names
+            // one, else its access mode).
             ast::Set::SetTransaction {
                 modes,
-                session: false,
+                session: true,
                 ..
-            } if modes
-                .iter()
-                .any(|m| matches!(m, ast::TransactionMode::AccessMode(_))) =>
-            {
-                Utility::SetTransactionReadOnly(modes.iter().any(|m| {
-                    matches!(
-                        m,
-                        ast::TransactionMode::AccessMode(ast::TransactionAccessMode::ReadOnly)
-                    )
-                }))
-            }
-            ast::Set::SetTransaction { modes, session, .. } => {
-                let level = isolation_level(modes).unwrap_or_else(|| "serializable".into());
-                if *session {
-                    Utility::Set {
-                        name: "default_transaction_isolation".into(),
-                        value: Some(level),
-                        local: false,
-                    }
-                } else {
-                    Utility::SetTransactionIsolation(level)
-                }
-            }
+            } => match (isolation_level(modes), access_mode(modes)) {
+                (Some(level), _) => Utility::Set {
+                    name: "default_transaction_isolation".into(),
+                    value: Some(level),
+                    local: false,
+                },
+                (None, read_only) => Utility::Set {
+                    name: "default_transaction_read_only".into(),
+                    value: Some(if read_only == Some(true) { "on" } else { "off" }.into()),
+                    local: false,
+                },
+            },
+            ast::Set::SetTransaction { modes, .. } => Utility::SetTransaction {
+                read_only: access_mode(modes),
+                isolation: isolation_level(modes),
+            },
             other => {
                 return Err(SqlError::not_supported(format!(
                     "{} is not supported",
