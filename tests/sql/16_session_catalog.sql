@@ -195,3 +195,13 @@ set session characteristics as transaction read write;
 show default_transaction_read_only;
 show default_transaction_isolation;
 reset default_transaction_isolation;
+-- The channels the session listens on.
+select count(*) from pg_listening_channels();
+listen chan_one;
+listen chan_one;
+select pg_listening_channels();
+begin;
+unlisten chan_one;
+select pg_listening_channels();
+commit;
+select count(*) from pg_listening_channels();

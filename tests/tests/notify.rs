@@ -184,6 +184,13 @@ fn rollback_to_a_savepoint_drops_its_notifications_and_listens() {
     // A LISTEN rolled back to its savepoint hears nothing.
     a.batch_execute("begin; savepoint s; listen other; rollback to s; commit")
         .expect("listen rolled back");
+    let channels: Vec<String> = a
+        .query("select * from pg_listening_channels() order by 1", &[])
+        .expect("pg_listening_channels")
+        .iter()
+        .map(|r| r.get(0))
+        .collect();
+    assert_eq!(channels, ["ch"]);
     b.batch_execute("notify other, 'unheard'").expect("notify");
     assert!(received(&mut a, 1, Duration::from_millis(300)).is_empty());
 }

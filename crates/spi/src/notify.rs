@@ -128,6 +128,7 @@ impl Notifications {
             if was_listening != listens {
                 hooks().notify_listen(database, listens);
             }
+            sql::func::catalog::set_listening_channels(listening.iter().cloned().collect());
         }
         if !notes.is_empty() {
             hooks().notify_append(database, &notes);
@@ -155,6 +156,7 @@ impl Notifications {
         let mut listening = self.listening.lock().unwrap_or_else(|e| e.into_inner());
         if !listening.is_empty() {
             listening.clear();
+            sql::func::catalog::set_listening_channels(Vec::new());
             hooks().notify_listen(database, false);
         }
     }

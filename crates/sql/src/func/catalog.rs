@@ -384,6 +384,13 @@ pub static FUNCTIONS: &[Builtin] = &[
         "pg_my_temp_schema",
         zero_oid,
     )),
+    crate::func::rows::volatile(srf(
+        "pg_listening_channels",
+        &[],
+        Type::TEXT,
+        "pg_listening_channels",
+        listening_channels,
+    )),
     stable(srf(
         "pg_partition_ancestors",
         &[REGCLASS],
@@ -1009,6 +1016,24 @@ fn stored_strings(text: &str) -> Vec<String> {
             .collect(),
         Err(_) => Vec::new(),
     }
+}
+
+thread_local! {
+    /// The channels the session on this thread listens on, kept current by the host.
+    static LISTENING: std::cell::RefCell<Vec<String>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// The host's session now listens on `channels` (what `pg_listening_channels()` returns).
+pub fn set_listening_channels(channels: Vec<String>) {
+    LISTENING.with(|l| *l.borrow_mut() = channels);
+}
+
+/// `pg_listening_channels()`: the channels the session listens on.
+fn listening_channels(_: &Env, _: &[Value]) -> Result<crate::func::Rows> {
+    let channels = LISTENING.with(|l| l.borrow().clone());
+    Ok(Box::new(
+        channels.into_iter().map(|c| Ok(vec![Value::Text(c)])),
+    ))
 }
 
 /// `pg_partition_ancestors(rel)`: minipg has no partitions, so a relation is its own only
