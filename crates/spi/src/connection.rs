@@ -27,8 +27,10 @@
 //! with `synchronous_commit = on` waits for the WAL writer's group commit. So a commit is
 //! acknowledged (CommandComplete, or a worker's SPI commit returning) only once durable, and
 //! one fsync covers every commit written before it began. Replacing SQLite's WAL hook also
-//! replaces its automatic checkpoint (which is itself a WAL hook): the hook runs the same
-//! PASSIVE checkpoint at the same 1,000-page threshold. Without a server (unit tests, tools)
+//! replaces its automatic checkpoint (which is itself a WAL hook): one commit in every
+//! 1,000 WAL frames, whichever process it runs in, claims a checkpoint
+//! ([`crate::ServerHooks::checkpoint_due`]) — PASSIVE, or RESTART once the WAL is long (see
+//! [`RESTART_PAGES`]). Without a server (unit tests, tools)
 //! there is no WAL writer: `synchronous = FULL`, SQLite syncs each commit itself (`NORMAL`
 //! when `synchronous_commit = off`).
 //!
@@ -58,8 +60,8 @@ use crate::functions;
 use crate::hooks::hooks;
 use crate::interrupt;
 
-/// WAL pages after which a commit runs a PASSIVE checkpoint (SQLite's default
-/// `wal_autocheckpoint`, which the group-commit WAL hook replaces).
+/// WAL frames between two checkpoints (SQLite's default `wal_autocheckpoint`, which the
+/// group-commit WAL hook replaces).
 const AUTOCHECKPOINT_PAGES: u64 = 1000;
 
 /// A WAL this long gets a RESTART checkpoint instead. While other writers keep appending, a
