@@ -143,6 +143,23 @@ pub fn reset_session_all() {
     registry().reset_session_all();
 }
 
+/// Every setting as it is now, to [`restore`] later: a backend that serves several sessions
+/// takes one before its first session and restores it after each, so that nothing a session
+/// set (by `SET`, its startup packet, a reload it saw) reaches the next one.
+pub fn snapshot() -> Registry {
+    registry_read().clone()
+}
+
+/// Puts back the settings of a [`snapshot`]: every handle holds the value the snapshot had in
+/// effect.
+pub fn restore(saved: &Registry) {
+    let mut r = registry();
+    *r = saved.clone();
+    for setting in r.settings.values() {
+        setting.publish();
+    }
+}
+
 /// `SHOW name`: the value in effect as PostgreSQL prints it ("1min", "4MB", "on").
 pub fn show(name: &str) -> Result<String, GucError> {
     registry_read().show(name)

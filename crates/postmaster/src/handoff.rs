@@ -6,6 +6,12 @@
 //! `host(port)`). The postmaster closes its copy of the socket after the send; the backend
 //! then runs exactly the session a backend forked at connect time runs.
 //!
+//! The other direction carries one message: a backend whose session ended cleanly, and whose
+//! session state is gone, sends the single byte `i` ([`announce_idle`]) to ask for its next
+//! connection; the postmaster reads it with [`recv_from_backend`]. A backend whose end was
+//! closed by the postmaster (retired, or the rules changed by a reload) fails that send and
+//! exits instead.
+//!
 //! Invariants: the postmaster only sends (never blocks: the pair is non-blocking on its side
 //! and a full or closed pair means the backend is gone or stuck, and the connection is forked
 //! for instead); a message carries exactly one descriptor; the receiving side closes any
@@ -78,6 +84,43 @@ pub enum Received {
     Closed,
     /// Nothing yet (interrupted or spurious wake-up).
     Nothing,
+}
+
+/// Backend: tells the postmaster it waits for a connection again. An error (the postmaster
+/// closed its end: the backend is not to be reused) means the backend exits.
+pub fn announce_idle(child_end: RawFd) -> std::io::Result<()> {
+    let n = nix::sys::socket::send(child_end, IDLE, MsgFlags::MSG_NOSIGNAL)?;
+    if n != IDLE.len() {
+        return Err(std::io::Error::other("short idle message"));
+    }
+    Ok(())
+}
+
+/// The message [`announce_idle`] sends.
+const IDLE: &[u8] = b"i";
+
+/// What [`recv_from_backend`] found.
+#[derive(Debug, PartialEq, Eq)]
+pub enum FromBackend {
+    /// The backend waits for a connection again.
+    Idle,
+    /// The backend closed its end (it is exiting).
+    Closed,
+    /// Nothing (yet), or a malformed message (ignored).
+    Nothing,
+}
+
+/// Postmaster: reads what a backend that was handed a connection sent on `pm_end` (never
+/// blocks: the postmaster's end is non-blocking).
+pub fn recv_from_backend(pm_end: &OwnedFd) -> FromBackend {
+    let mut body = [0u8; 8];
+    match nix::sys::socket::recv(pm_end.as_raw_fd(), &mut body, MsgFlags::MSG_DONTWAIT) {
+        Ok(0) => FromBackend::Closed,
+        Ok(n) if &body[..n] == IDLE => FromBackend::Idle,
+        Ok(_) => FromBackend::Nothing,
+        Err(nix::errno::Errno::EAGAIN | nix::errno::Errno::EINTR) => FromBackend::Nothing,
+        Err(_) => FromBackend::Closed,
+    }
 }
 
 /// Backend: takes one hand-off from `child_end`.
@@ -164,5 +207,19 @@ mod tests {
         ));
         drop(pm);
         assert!(matches!(recv(child.as_raw_fd()).unwrap(), Received::Closed));
+    }
+
+    #[test]
+    fn a_backend_announces_itself_idle_until_the_postmaster_closes_its_end() {
+        let (pm, child) = pair().unwrap();
+        assert_eq!(recv_from_backend(&pm), FromBackend::Nothing);
+        announce_idle(child.as_raw_fd()).unwrap();
+        assert_eq!(recv_from_backend(&pm), FromBackend::Idle);
+        assert_eq!(recv_from_backend(&pm), FromBackend::Nothing);
+        drop(pm);
+        assert!(announce_idle(child.as_raw_fd()).is_err());
+        let (pm, child) = pair().unwrap();
+        drop(child);
+        assert_eq!(recv_from_backend(&pm), FromBackend::Closed);
     }
 }

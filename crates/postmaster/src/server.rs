@@ -63,9 +63,25 @@ struct Child {
     /// A backend told to give up its unfinished startup (SIGUSR2), or a retired idle
     /// pre-forked one; no longer counted.
     evicted: bool,
-    /// An idle pre-forked backend: the postmaster's end of its hand-off pair (`handoff`).
-    idle: Option<OwnedFd>,
+    /// A backend that takes its connections from the postmaster (pre-forked, and each time
+    /// its session ends cleanly: `handoff`): the postmaster's end of its hand-off pair. Kept
+    /// while it serves a session, so that it can say it is idle again; closed when it is not
+    /// to be reused (a reload changed the rules it was forked with, or it was evicted).
+    pair: Option<OwnedFd>,
+    /// Waiting for a connection on `pair`: since when.
+    idle_since: Option<Instant>,
 }
+
+impl Child {
+    fn is_idle(&self) -> bool {
+        self.idle_since.is_some()
+    }
+}
+
+/// How long a backend beyond `prefork_backends` may wait idle for a connection before it is
+/// retired: long enough to serve a stream of short connections with no fork, short enough
+/// that a burst's backends do not stay.
+const REUSED_IDLE_KEEP: Duration = Duration::from_secs(10);
 
 /// How many connections may be in their startup at once (forked, startup packet not yet
 /// handled, so holding a child slot but no PGPROC): twice `max_connections`, at least 64. At
@@ -199,7 +215,7 @@ impl Postmaster {
                 unsafe { libc::close(l.fd()) };
             }
             for c in &self.children {
-                if let Some(fd) = &c.idle {
+                if let Some(fd) = &c.pair {
                     // SAFETY: closing the child's copy of another pre-forked backend's
                     // hand-off end, never used in this child.
                     unsafe { libc::close(fd.as_raw_fd()) };
@@ -240,7 +256,8 @@ impl Postmaster {
             slot,
             forked: Instant::now(),
             evicted: false,
-            idle: None,
+            pair: None,
+            idle_since: None,
         });
         Some(pid)
     }
@@ -265,7 +282,7 @@ impl Postmaster {
     fn in_startup(c: &Child) -> bool {
         c.kind == Kind::Backend
             && !c.evicted
-            && c.idle.is_none()
+            && !c.is_idle()
             && (c.slot == 0 || pmchild::state(c.slot) == Some(pmchild::ASSIGNED))
     }
 
@@ -293,6 +310,7 @@ impl Postmaster {
                 c.pid
             );
             c.evicted = true;
+            c.pair = None;
             // SAFETY: signalling our own child, which handles SIGUSR2 from its first
             // instruction (blocked until its handler is installed).
             unsafe { libc::kill(c.pid, libc::SIGUSR2) };
@@ -328,44 +346,92 @@ impl Postmaster {
         });
     }
 
-    /// Gives `conn` to an idle pre-forked backend, which from then on is an ordinary backend
-    /// in its startup. Gives the connection back when there is none (or the send failed: that
-    /// backend is retired and the next one tried).
+    /// Gives `conn` to an idle backend (the one idle the shortest time: the others stay cold
+    /// and retire first), which from then on is an ordinary backend in its startup. Gives the
+    /// connection back when there is none (or the send failed: that backend is retired and
+    /// the next one tried).
     fn hand_off(&mut self, conn: Conn) -> Result<(), Conn> {
-        while let Some(i) = self.children.iter().position(|c| c.idle.is_some()) {
-            let c = &mut self.children[i];
-            let Some(end) = c.idle.take() else {
-                break;
+        loop {
+            let Some(i) = (0..self.children.len())
+                .filter(|&i| self.children[i].is_idle())
+                .max_by_key(|&i| self.children[i].idle_since)
+            else {
+                return Err(conn);
             };
-            match crate::handoff::send(&end, &conn) {
+            let c = &mut self.children[i];
+            c.idle_since = None;
+            let Some(end) = &c.pair else {
+                continue;
+            };
+            match crate::handoff::send(end, &conn) {
                 Ok(()) => {
                     c.forked = Instant::now();
                     return Ok(());
                 }
                 Err(e) => {
                     tracing::debug!("could not hand a connection to PID {}: {e}", c.pid);
+                    c.pair = None;
                     c.evicted = true;
                     // SAFETY: signalling our own child.
                     unsafe { libc::kill(c.pid, libc::SIGTERM) };
                 }
             }
         }
-        Err(conn)
     }
 
-    /// Keeps `prefork_backends` idle pre-forked backends while connections are accepted
-    /// normally, and none otherwise (a shutdown or a crash reset retires them: they hold no
-    /// session, so nothing waits for them). Each takes a child slot, and only while at least
-    /// one more stays free for a connection that arrives meanwhile.
-    fn maintain_prefork(&mut self) {
-        let want = if self.pm.can_accept() == wire::CanAccept::Ok && self.pm.aux_may_run() {
+    /// Reads what the backends serving a session on a hand-off pair sent: `ready[k]` says
+    /// whether the pair of `pids[k]` (from [`serving_pairs`](Self::serving_pairs)) is readable.
+    fn read_from_serving(&mut self, pids: &[i32], ready: &[bool]) {
+        let now = Instant::now();
+        for (&pid, _) in pids.iter().zip(ready).filter(|(_, r)| **r) {
+            let Some(c) = self.children.iter_mut().find(|c| c.pid == pid) else {
+                continue;
+            };
+            let Some(end) = &c.pair else {
+                continue;
+            };
+            match crate::handoff::recv_from_backend(end) {
+                crate::handoff::FromBackend::Idle => c.idle_since = Some(now),
+                crate::handoff::FromBackend::Closed => c.pair = None,
+                crate::handoff::FromBackend::Nothing => {}
+            }
+        }
+    }
+
+    /// The backends serving a session that may come back idle: (PID, their pair's end).
+    fn serving_pairs(&self) -> Vec<(i32, std::os::fd::RawFd)> {
+        self.children
+            .iter()
+            .filter(|c| !c.is_idle() && !c.evicted)
+            .filter_map(|c| c.pair.as_ref().map(|p| (c.pid, p.as_raw_fd())))
+            .collect()
+    }
+
+    /// The `prefork_backends` idle backends wanted now: none unless connections are accepted
+    /// normally (a shutdown or a crash reset retires them: they hold no session, so nothing
+    /// waits for them).
+    fn idle_wanted(&self) -> usize {
+        if self.pm.can_accept() == wire::CanAccept::Ok && self.pm.aux_may_run() {
             usize::try_from(guc::builtin::PREFORK_BACKENDS.get()).unwrap_or(0)
         } else {
             0
-        };
-        let idle = self.children.iter().filter(|c| c.idle.is_some()).count();
+        }
+    }
+
+    /// Keeps `prefork_backends` idle backends: forks more when fewer wait (each takes a child
+    /// slot, and only while at least one more stays free for a connection that arrives
+    /// meanwhile). A backend whose session ended cleanly waits too; beyond the number wanted,
+    /// each is retired after [`REUSED_IDLE_KEEP`] unused — at once when none is wanted.
+    fn maintain_prefork(&mut self) {
+        let want = self.idle_wanted();
+        let idle = self.children.iter().filter(|c| c.is_idle()).count();
         if idle > want {
-            self.retire_prefork(idle - want);
+            let keep = if want == 0 {
+                Duration::ZERO
+            } else {
+                REUSED_IDLE_KEEP
+            };
+            self.retire_idle(idle - want, keep);
             return;
         }
         for _ in idle..want {
@@ -400,7 +466,8 @@ impl Postmaster {
             match forked {
                 Some(_) => {
                     if let Some(c) = self.children.last_mut() {
-                        c.idle = Some(pm_end);
+                        c.pair = Some(pm_end);
+                        c.idle_since = Some(Instant::now());
                     }
                 }
                 None => return,
@@ -408,19 +475,33 @@ impl Postmaster {
         }
     }
 
-    /// Ends `n` idle pre-forked backends (all when `n` is `usize::MAX`).
-    fn retire_prefork(&mut self, n: usize) {
-        for c in self
-            .children
-            .iter_mut()
-            .filter(|c| c.idle.is_some())
-            .take(n)
-        {
-            c.idle = None;
+    /// Ends up to `n` idle backends idle for at least `keep`, the longest idle first.
+    fn retire_idle(&mut self, n: usize, keep: Duration) {
+        let now = Instant::now();
+        let mut idle: Vec<(Instant, usize)> = (0..self.children.len())
+            .filter_map(|i| self.children[i].idle_since.map(|t| (t, i)))
+            .filter(|(t, _)| now.saturating_duration_since(*t) >= keep)
+            .collect();
+        idle.sort();
+        for &(_, i) in idle.iter().take(n) {
+            let c = &mut self.children[i];
+            c.idle_since = None;
+            c.pair = None;
             c.evicted = true;
             // SAFETY: signalling our own child.
             unsafe { libc::kill(c.pid, libc::SIGTERM) };
         }
+    }
+
+    /// When the next idle backend beyond those wanted is due to retire.
+    fn idle_expiry(&self, now: Instant) -> Option<Duration> {
+        let want = self.idle_wanted();
+        let mut since: Vec<Instant> = self.children.iter().filter_map(|c| c.idle_since).collect();
+        if since.len() <= want {
+            return None;
+        }
+        since.sort();
+        Some((since[0] + REUSED_IDLE_KEEP).saturating_duration_since(now))
     }
 
     fn maybe_start_worker(&mut self) {
@@ -666,8 +747,12 @@ impl Postmaster {
         crate::elog::set_min_messages(&guc::builtin::LOG_MIN_MESSAGES.get());
         crate::hba::reload(&self.data_dir);
         crate::ssl::reload(&self.data_dir);
-        // An idle pre-forked backend was forked with the old settings and rules: replace it.
-        self.retire_prefork(usize::MAX);
+        // An idle backend was forked with the old settings and rules: replace it, and let
+        // none serving a session now come back (closing its pair: it exits after the session).
+        self.retire_idle(usize::MAX, Duration::ZERO);
+        for c in &mut self.children {
+            c.pair = None;
+        }
         self.signal_children(libc::SIGHUP, |_| true);
     }
 
@@ -719,6 +804,9 @@ impl Postmaster {
         if let Some(d) = self.launcher_wait(now) {
             t = t.min(d);
         }
+        if let Some(d) = self.idle_expiry(now) {
+            t = t.min(d);
+        }
         if self.walwriter_wanted()
             && let Some(started) = self.walwriter_started
         {
@@ -760,6 +848,15 @@ impl Postmaster {
                     });
                 }
             }
+            let listen_end = fds.len();
+            let serving = self.serving_pairs();
+            for &(_, fd) in &serving {
+                fds.push(libc::pollfd {
+                    fd,
+                    events: libc::POLLIN,
+                    revents: 0,
+                });
+            }
             let ms = timeout.as_millis().min(i32::MAX as u128) as i32;
             // SAFETY: fds is a live vector of initialised pollfd entries.
             let rc = unsafe { libc::poll(fds.as_mut_ptr(), fds.len() as libc::nfds_t, ms) };
@@ -792,8 +889,14 @@ impl Postmaster {
             if signals::GOT_SIGHUP.swap(false, Ordering::SeqCst) {
                 self.reload();
             }
+            if rc > 0 && !serving.is_empty() {
+                let ready: Vec<bool> = fds[listen_end..].iter().map(|p| p.revents != 0).collect();
+                let pids: Vec<i32> = serving.iter().map(|&(pid, _)| pid).collect();
+                self.read_from_serving(&pids, &ready);
+            }
             if rc > 0 && accepting {
-                let readable: Vec<bool> = fds[1..].iter().map(|p| p.revents != 0).collect();
+                let readable: Vec<bool> =
+                    fds[1..listen_end].iter().map(|p| p.revents != 0).collect();
                 self.accept_connections(&readable);
             }
             self.maybe_start_worker();

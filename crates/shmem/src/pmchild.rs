@@ -96,6 +96,14 @@ pub fn mark_inactive(slot: usize) {
     }
 }
 
+/// Child: a backend that released its shared state waits for its next session, holding no
+/// more than right after its fork.
+pub fn mark_assigned(slot: usize) {
+    if let Some(s) = slot.checked_sub(1).and_then(|i| slots().get(i)) {
+        s.store(ASSIGNED, Ordering::SeqCst);
+    }
+}
+
 /// Current state of a slot (for tests and diagnostics).
 pub fn state(slot: usize) -> Option<u32> {
     slot.checked_sub(1)

@@ -43,7 +43,7 @@ use std::cell::Cell;
 use std::ffi::{c_int, c_void};
 use std::path::Path;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Once, OnceLock};
+use std::sync::{Arc, Once, PoisonError};
 use std::time::{Duration, Instant};
 
 use rusqlite::config::DbConfig;
@@ -138,22 +138,22 @@ pub(crate) const TXN_SAVEPOINT: &str = "minipg_txn";
 /// client arrived ([`SqlConn::open_ahead`]); the empty name until then, when no SQL has run
 /// on the connection. The functions hold clones and read it at each call.
 #[derive(Clone, Debug, Default)]
-pub(crate) struct SessionUser(Arc<OnceLock<String>>);
+pub(crate) struct SessionUser(Arc<std::sync::Mutex<Arc<str>>>);
 
 impl SessionUser {
     fn new(user: Option<&str>) -> SessionUser {
-        let cell = OnceLock::new();
-        if let Some(u) = user {
-            let _ = cell.set(u.to_owned());
-        }
-        SessionUser(Arc::new(cell))
+        SessionUser(Arc::new(std::sync::Mutex::new(Arc::from(
+            user.unwrap_or_default(),
+        ))))
     }
-}
 
-impl std::ops::Deref for SessionUser {
-    type Target = str;
-    fn deref(&self) -> &str {
-        self.0.get().map_or("", String::as_str)
+    /// The role name (empty before a session has the connection).
+    pub(crate) fn get(&self) -> Arc<str> {
+        Arc::clone(&self.0.lock().unwrap_or_else(PoisonError::into_inner))
+    }
+
+    fn set(&self, user: &str) {
+        *self.0.lock().unwrap_or_else(PoisonError::into_inner) = Arc::from(user);
     }
 }
 
@@ -172,6 +172,8 @@ pub(crate) struct SqlConn {
     synchronous: &'static str,
     /// The TEMP `pg_namespace` view exists (or the file has no catalog to build it from).
     views_installed: Cell<bool>,
+    /// The identity of the file at the database's path right after the open.
+    file: Option<crate::preopen::FileId>,
 }
 
 /// Process-wide SQLite settings, applied once, before SQLite initializes in this process
@@ -281,9 +283,10 @@ impl SqlConn {
     /// Makes a connection from [`open_ahead`](Self::open_ahead) the session of `user` with
     /// `opts` (an error for a connection that already belongs to a session).
     pub(crate) fn adopt(&mut self, user: &str, opts: &OpenOptions) -> Result<(), SpiError> {
-        if self.user.0.set(user.to_owned()).is_err() {
+        if !self.user.get().is_empty() {
             return Err(SpiError::internal("the connection already has its session"));
         }
+        self.user.set(user);
         self.set_busy_timeout(opts.busy_timeout);
         let sync = synchronous_for(opts);
         if sync != self.synchronous {
@@ -316,6 +319,7 @@ impl SqlConn {
             );
             err
         })?;
+        let file = crate::preopen::file_id(path);
         let auth = Arc::new(AuthState::new(false));
         let busy_timeout_ms = Arc::new(AtomicU64::new(duration_ms(opts.busy_timeout)));
         wait_when_busy(&mut conn, Arc::clone(&busy_timeout_ms))?;
@@ -400,7 +404,48 @@ impl SqlConn {
             user,
             synchronous: sync,
             views_installed: Cell::new(false),
+            file,
         })
+    }
+
+    /// The identity of its file (see `preopen`).
+    pub(crate) fn file(&self) -> Option<crate::preopen::FileId> {
+        self.file
+    }
+
+    /// The session that had this connection ended (its `Session` rolled back, closed its
+    /// portals and dropped its LISTENs): makes the connection as [`open_ahead`](Self::open_ahead)
+    /// left it, for the process's next session on the same database. False, and the
+    /// connection is to be closed instead, when the session may have left anything in it: a
+    /// transaction, a temporary object, an attached database, a connection setting it changed.
+    /// Its prepared statements go (they were authorized for the session's role), its sequence
+    /// values go (`currval`, `lastval`, cached values), its role name is emptied.
+    pub(crate) fn recycle(&mut self) -> bool {
+        if !self.conn.is_autocommit() {
+            return false;
+        }
+        let untouched = self.trusted(|c| {
+            let temp: i64 =
+                c.query_row("SELECT count(*) FROM temp.sqlite_schema", [], |r| r.get(0))?;
+            let files: i64 = c.query_row("SELECT count(*) FROM pragma_database_list", [], |r| {
+                r.get(0)
+            })?;
+            Ok::<bool, rusqlite::Error>(
+                temp == 0
+                    && files <= 2
+                    && c.db_config(DbConfig::SQLITE_DBCONFIG_DEFENSIVE)?
+                    && !c.db_config(DbConfig::SQLITE_DBCONFIG_LEGACY_ALTER_TABLE)?
+                    && !c.db_config(DbConfig::SQLITE_DBCONFIG_WRITABLE_SCHEMA)?
+                    && c.limit(Limit::SQLITE_LIMIT_ATTACHED)? == 0,
+            )
+        });
+        if !matches!(untouched, Ok(true)) || !self.auth.enforcing() {
+            return false;
+        }
+        self.conn.flush_prepared_statement_cache();
+        self.seq.end_session();
+        self.user.set("");
+        true
     }
 
     /// Creates the TEMP catalog views before `sql` (text about to be prepared or run on this

@@ -46,9 +46,9 @@ pub(crate) fn register(conn: &Connection, database: &str, user: &SessionUser) ->
     })?;
     let u = user.clone();
     conn.create_scalar_function(symbol::CURRENT_SCHEMA, 0, stable, move |_| {
-        Ok(crate::catalog::relations::search_path_names(&u)
+        Ok(crate::catalog::relations::search_path_names(&u.get())
             .into_iter()
-            .find(|s| **s != *u)
+            .find(|s| **s != *u.get())
             .unwrap_or_else(|| "public".into()))
     })?;
     conn.create_scalar_function(symbol::BACKEND_PID, 0, stable, |_| {

@@ -180,6 +180,11 @@ pub(crate) fn note_insert(sqlite_table: &str) {
     });
 }
 
+/// The session ended: tables of its uncommitted inserts are not reported later.
+pub(crate) fn forget_inserted() {
+    INSERTED.with(|t| t.borrow_mut().clear());
+}
+
 /// After a commit: reports the writes to autovacuum and the inserted tables to their watchers.
 pub(crate) fn note_commit(database: &str, rows: u64) {
     hooks().note_writes(database, rows);

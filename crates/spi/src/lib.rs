@@ -81,6 +81,26 @@ pub fn warm() {
     // with the memory, and it holds for them: their stack is the postmaster's.
     let _ = sql::Statements::parse("select 1");
 }
+
+/// A backend's session has ended (its [`Session`] dropped) and the process is to serve
+/// another: puts back what this crate and `sql` keep per thread for a session as a freshly
+/// forked process has it — no transaction on the role catalog; identity, database and notices
+/// as before any login; no cancel or statement deadline pending; the evaluation [`sql::Env`]
+/// and its clocks; uncommitted inserts' tables; the catalog reading (keyed by a connection's
+/// address, which a later connection may reuse); `random()`'s state. What it keeps are caches
+/// of facts the same for every session and role (the function tables, the role catalog's
+/// connection, settings-derived tables rebuilt on change). Settings are the caller's
+/// (`guc::restore`).
+pub fn end_session() {
+    roles::end_session();
+    interrupt::clear_cancel();
+    interrupt::set_statement_deadline(None);
+    runtime::end_session();
+    hooks::forget_inserted();
+    catalog::system::derived::forget();
+    sql::end_session();
+}
+
 pub use connection::{OpenOptions, initialize_library};
 pub use datadir::{
     BASE_DIR, DEFAULT_DATABASE, FORMAT_FILE, check_format, create_database, database_path,

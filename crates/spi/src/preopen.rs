@@ -25,12 +25,12 @@ use crate::error::SpiError;
 
 /// A file's identity: what tells a re-created database file from the one opened.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-struct FileId {
+pub(crate) struct FileId {
     dev: u64,
     ino: u64,
 }
 
-fn file_id(path: &Path) -> Option<FileId> {
+pub(crate) fn file_id(path: &Path) -> Option<FileId> {
     std::fs::metadata(path).ok().map(|m| FileId {
         dev: m.dev(),
         ino: m.ino(),
@@ -47,13 +47,61 @@ struct Waiting {
 
 thread_local! {
     static WAITING: RefCell<Option<Waiting>> = const { RefCell::new(None) };
+    /// This process serves one session after another ([`recycle_sessions`]).
+    static RECYCLE: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Says that this process serves one session after another (a pre-forked backend): the
+/// connection of a session that ends waits for the next one ([`recycle`]).
+pub fn recycle_sessions() {
+    RECYCLE.with(|r| r.set(true));
+}
+
+/// A session on `database` ended with `sql`: in a process that serves one session after
+/// another, the connection waits for the next session as one opened ahead does, when
+/// [`SqlConn::recycle`] finds nothing of the session left in it and its file is still the
+/// database's; otherwise it closes.
+pub(crate) fn recycle(data_dir: &Path, database: &str, mut sql: SqlConn) {
+    if !RECYCLE.with(|r| r.get()) {
+        return;
+    }
+    let Some(file) = sql.file() else {
+        return;
+    };
+    if file_id(&database_path(data_dir, database)) != Some(file) || !sql.recycle() {
+        return;
+    }
+    WAITING.with(|w| {
+        *w.borrow_mut() = Some(Waiting {
+            data_dir: data_dir.to_path_buf(),
+            database: database.to_owned(),
+            file,
+            sql,
+        })
+    });
 }
 
 /// Opens a client connection to `database` for the session that will log in to it (replacing
 /// any connection already waiting). `Ok(false)`, with nothing kept, when the database does
 /// not exist or its file changed while it was being opened.
 pub fn open(data_dir: &Path, database: &str, opts: &OpenOptions) -> Result<bool, SpiError> {
-    WAITING.with(|w| w.borrow_mut().take());
+    // One opened for a client that never logged in (a cancel request, a startup that
+    // failed) is still unused: kept when it is the one asked for.
+    let kept = WAITING.with(|w| {
+        let mut w = w.borrow_mut();
+        if w.as_ref().is_some_and(|w| {
+            w.data_dir == data_dir
+                && w.database == database
+                && file_id(&database_path(data_dir, database)) == Some(w.file)
+        }) {
+            return true;
+        }
+        w.take();
+        false
+    });
+    if kept {
+        return Ok(true);
+    }
     if !database_exists(data_dir, database) {
         return Ok(false);
     }

@@ -709,6 +709,17 @@ pub(crate) fn take_notices() -> Vec<Notice> {
     NOTICES.with(|n| std::mem::take(&mut *n.borrow_mut()))
 }
 
+/// The session ended: no transaction on the global catalog, and the identity, database and
+/// notices as before any login (see `crate::end_session`).
+pub(crate) fn end_session() {
+    rollback_global();
+    BLOCK_IDENTITY.with(|b| b.borrow_mut().take());
+    IDENTITY.with(|i| i.borrow_mut().take());
+    DATABASE.with(|d| d.borrow_mut().take());
+    FLAGS_READ.with(|f| f.set(None));
+    take_notices();
+}
+
 // ---- transactions on the global catalog (see the module doc) ----
 
 thread_local! {

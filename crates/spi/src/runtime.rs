@@ -104,6 +104,14 @@ pub fn now_micros() -> i64 {
     micros - PG_EPOCH_UNIX_SECS * 1_000_000
 }
 
+/// The session ended: the [`Env`] as before any session (rebuilt from the settings by the
+/// next `refresh_env`), no clock and no function error left.
+pub(crate) fn end_session() {
+    ENV.with(|e| *e.borrow_mut() = Env::default());
+    ENV_SOURCE.with(|s| s.borrow_mut().clear());
+    take_function_error();
+}
+
 /// The error a runtime function raised in this thread, if one is waiting.
 pub(crate) fn take_function_error() -> Option<SqlError> {
     FUNCTION_ERROR.with(|s| s.borrow_mut().take())

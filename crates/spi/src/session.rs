@@ -177,11 +177,13 @@ pub struct Session {
     /// those COPY FREEZE accepts, as PostgreSQL accepts a table created or truncated in the
     /// current subtransaction.
     fresh_tables: Vec<String>,
-    /// Suspended portals: open SQLite statements, closed at every transaction end. Declared
-    /// before `sql`, and emptied by `Drop` first, so they are finalized before the connection
+    /// Suspended portals: open SQLite statements, closed at every transaction end. Emptied
+    /// by `Drop` before it lets go of `sql`, so they are finalized before the connection
     /// closes (the contract of `cursor::OpenStatement`).
     portals: portal::Portals,
-    sql: SqlConn,
+    /// Taken by `Drop` only: closed, or kept for the process's next session
+    /// (`preopen::recycle`).
+    sql: std::mem::ManuallyDrop<SqlConn>,
 }
 
 /// The implicit transaction PostgreSQL wraps around statements sent outside a block.
@@ -225,7 +227,7 @@ impl Session {
             data_dir: data_dir.to_path_buf(),
             database: database.to_string(),
             user: user.to_string(),
-            sql,
+            sql: std::mem::ManuallyDrop::new(sql),
             tx: TxStatus::Idle,
             savepoints: Vec::new(),
             block_writes: 0,
@@ -1354,6 +1356,9 @@ impl Drop for Session {
         // Rolls back and closes the portals before `sql` closes (cursor.rs's contract).
         self.abort_if_in_transaction();
         self.sql.notify.close(&self.database);
+        // SAFETY: `sql` is taken once, here, and the session is not used after its drop.
+        let sql = unsafe { std::mem::ManuallyDrop::take(&mut self.sql) };
+        crate::preopen::recycle(&self.data_dir, &self.database, sql);
     }
 }
 

@@ -37,6 +37,14 @@ pub use analyze::analyze_schema_element;
 pub use catalog::{Catalog, RelColumn, RelKind, Relation};
 pub use plan::{Command, CopyColumn, CopyPlan, Ddl, NewRelation, Plan, QueryPlan, Utility};
 
+/// The host's session ended and the thread may serve another: forgets what this crate keeps
+/// per session (`random()`'s state, the channels listened on). Its other thread-locals are
+/// caches of facts that are the same for every session.
+pub fn end_session() {
+    types::numbers::float::forget_random_state();
+    func::catalog::set_listening_channels(Vec::new());
+}
+
 /// Texts longer than this are parsed (and their trees dropped) on a stack of their own: a
 /// long operator chain builds a deep tree, and dropping one recurses.
 const BIG_TEXT: usize = 32 * 1024;

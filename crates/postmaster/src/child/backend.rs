@@ -90,6 +90,8 @@ struct Hooks {
     user: String,
     database: String,
     config_file: PathBuf,
+    /// The process may serve another session (see [`prefork_main`]).
+    reuse: bool,
 }
 
 fn random_key() -> i32 {
@@ -201,7 +203,7 @@ impl BackendHooks for Hooks {
     }
 
     fn exit_after_session(&self) -> bool {
-        true
+        !self.reuse
     }
 
     fn handle_pending_reload(&mut self) {
@@ -240,7 +242,7 @@ pub struct BackendStart {
 /// The backend child's main: returns the exit code.
 pub fn backend_main(conn: Conn, can_accept: wire::CanAccept, start: BackendStart) -> i32 {
     install_backend_signals();
-    serve(conn, can_accept, start)
+    serve(conn, can_accept, &start, false)
 }
 
 /// A pre-forked backend's main (`prefork_backends`): prepares what does not depend on the
@@ -248,64 +250,110 @@ pub fn backend_main(conn: Conn, can_accept: wire::CanAccept, start: BackendStart
 /// prepared, and a connection to the default database (`postgres`: SQLite's open, WAL,
 /// hooks, the function registrations; `spi::preopen`), which a client of that database
 /// takes at login — then waits for the postmaster to hand it a connection and serves it as
-/// [`backend_main`] does. It exits without a session when the postmaster retires it
-/// (SIGTERM: a shutdown, a reload, fewer pre-forked backends wanted) or closes its end, and
-/// at postmaster death.
+/// [`backend_main`] does.
+///
+/// A session that ends cleanly (Terminate, or the client gone, with no FATAL) does not end
+/// the process: it gives back its PGPROC, drops its session (SQLite connection and all),
+/// clears what the session left in the process ([`forget_session`]), prepares again and tells
+/// the postmaster it is idle (`handoff::announce_idle`); the next client gets a fresh PGPROC,
+/// cancel key and title, as from a new process. At most [`SESSIONS_PER_PROCESS`] sessions.
+/// It exits without a session when the postmaster retires it (SIGTERM: a shutdown, a reload,
+/// fewer idle backends wanted) or closes its end, and at postmaster death.
 pub fn prefork_main(handoff: std::os::fd::OwnedFd, start: BackendStart) -> i32 {
     use std::os::fd::AsRawFd;
     install_backend_signals();
     spi::roles::set_data_dir(&start.data_dir);
     spi::roles::prepare_login();
-    // Errors (the database is gone, its file is unreadable) are met again, and reported, by
-    // the session that opens it.
-    let opts = spi::OpenOptions {
-        synchronous_commit: guc::builtin::SYNCHRONOUS_COMMIT.get(),
-        ..spi::OpenOptions::default()
-    };
-    let _ = spi::preopen::open(&start.data_dir, spi::DEFAULT_DATABASE, &opts);
-    // Titled once ready: a hand-off that arrives earlier waits in the socket pair meanwhile.
-    proc::ps_status::set("postmaster: waiting for a connection");
+    spi::preopen::recycle_sessions();
+    let settings = guc::snapshot();
     let l = latch::my_latch();
-    let conn = loop {
-        if interrupt::shutdown_requested() || interrupt::take_config_reload() {
+    for served in 1..=SESSIONS_PER_PROCESS {
+        // Errors (the database is gone, its file is unreadable) are met again, and reported,
+        // by the session that opens it.
+        let opts = spi::OpenOptions {
+            synchronous_commit: guc::builtin::SYNCHRONOUS_COMMIT.get(),
+            ..spi::OpenOptions::default()
+        };
+        let _ = spi::preopen::open(&start.data_dir, spi::DEFAULT_DATABASE, &opts);
+        // Titled once ready: a hand-off that arrives earlier waits in the socket pair
+        // meanwhile.
+        proc::ps_status::set("postmaster: waiting for a connection");
+        if served > 1 && crate::handoff::announce_idle(handoff.as_raw_fd()).is_err() {
             return 0;
         }
-        match crate::handoff::recv(handoff.as_raw_fd()) {
-            Ok(crate::handoff::Received::Conn(c)) => break c,
-            Ok(crate::handoff::Received::Closed) | Err(_) => return 0,
-            Ok(crate::handoff::Received::Nothing) => {}
+        let conn = loop {
+            if interrupt::shutdown_requested() || interrupt::take_config_reload() {
+                return 0;
+            }
+            match crate::handoff::recv(handoff.as_raw_fd()) {
+                Ok(crate::handoff::Received::Conn(c)) => break c,
+                Ok(crate::handoff::Received::Closed) | Err(_) => return 0,
+                Ok(crate::handoff::Received::Nothing) => {}
+            }
+            let r = l.wait_socket(
+                WaitEvents::LATCH_SET | WaitEvents::SOCKET_READABLE | WaitEvents::POSTMASTER_DEATH,
+                handoff.as_raw_fd(),
+                None,
+            );
+            if r.contains(WaitEvents::POSTMASTER_DEATH) {
+                return 1;
+            }
+            if r.contains(WaitEvents::LATCH_SET) {
+                l.reset();
+            }
+        };
+        let reuse = served < SESSIONS_PER_PROCESS;
+        let code = serve(conn, wire::CanAccept::Ok, &start, reuse);
+        if code != 0
+            || !reuse
+            || interrupt::shutdown_requested()
+            || spi::interrupt::terminate_pending()
+        {
+            return code;
         }
-        let r = l.wait_socket(
-            WaitEvents::LATCH_SET | WaitEvents::SOCKET_READABLE | WaitEvents::POSTMASTER_DEATH,
-            handoff.as_raw_fd(),
-            None,
-        );
-        if r.contains(WaitEvents::POSTMASTER_DEATH) {
-            return 1;
-        }
-        if r.contains(WaitEvents::LATCH_SET) {
-            l.reset();
-        }
-    };
-    drop(handoff);
-    serve(conn, wire::CanAccept::Ok, start)
+        forget_session(&settings, start.slot);
+    }
+    0
 }
 
-/// Runs the session on `conn`; returns the exit code.
-fn serve(conn: Conn, can_accept: wire::CanAccept, start: BackendStart) -> i32 {
+/// Between two sessions of one process: puts back what the last one changed in the process
+/// as the fork left it (its PGPROC is already given back and its `spi::Session`, with the
+/// SQLite connection, dropped): every setting as in `settings` (taken before the first
+/// session), `spi`'s and `sql`'s per-session state (`spi::end_session`: identity, role
+/// catalog transaction, clocks, caches keyed by connection, `random()`), the latch, the
+/// startup flags, and the child slot back to ASSIGNED, so that the postmaster counts the
+/// next session's startup as any other.
+fn forget_session(settings: &guc::Registry, slot: usize) {
+    guc::restore(settings);
+    spi::end_session();
+    latch::my_latch().reset();
+    EVICTED.store(false, Ordering::SeqCst);
+    IN_STARTUP.store(true, Ordering::SeqCst);
+    shmem::pmchild::mark_assigned(slot);
+}
+
+/// How many sessions one pre-forked process serves before it exits (and the postmaster forks
+/// a fresh one): a bound on whatever a session might leave behind that [`forget_session`]
+/// does not know of, such as heap fragmentation.
+const SESSIONS_PER_PROCESS: u32 = 1000;
+
+/// Runs the session on `conn`; returns the exit code. `reuse`: the process may serve another
+/// session after this one, so the session's state is dropped rather than left to the exit.
+fn serve(conn: Conn, can_accept: wire::CanAccept, start: &BackendStart, reuse: bool) -> i32 {
     let BackendStart {
         slot,
         data_dir,
         config_file,
     } = start;
+    let slot = *slot;
     let remote = conn.remote();
     let peer = conn.peer();
     proc::ps_status::set(&format!("postmaster: {remote} authentication"));
-    spi::roles::set_data_dir(&data_dir);
+    spi::roles::set_data_dir(data_dir);
     // The roles catalog answers who may log in (unless a test server installed its own).
     let _ = wire::login::set_login_lookup(lookup_login_role);
     let cfg = wire::BackendConfig {
-        data_dir,
+        data_dir: data_dir.clone(),
         can_accept,
         remote: remote.clone(),
         peer,
@@ -315,7 +363,8 @@ fn serve(conn: Conn, can_accept: wire::CanAccept, start: BackendStart) -> i32 {
         remote,
         user: String::new(),
         database: String::new(),
-        config_file,
+        config_file: config_file.clone(),
+        reuse,
     };
     let code = match conn {
         Conn::Unix(s) => wire::run_backend(s, &cfg, &mut hooks),

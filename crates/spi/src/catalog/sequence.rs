@@ -114,6 +114,17 @@ impl SeqSession {
         st.allowed.clear();
     }
 
+    /// The session ended and the connection serves another: nothing of this one's values —
+    /// `currval`, `lastval`, values reserved by `CACHE` (lost, as when a backend exits) —
+    /// reaches it.
+    pub(crate) fn end_session(&self) {
+        let mut st = self.lock();
+        st.entries.clear();
+        st.last_used = None;
+        st.pending.clear();
+        st.allowed.clear();
+    }
+
     /// A statement starts: privileges are checked again (a REVOKE takes effect at the next
     /// statement, as for tables).
     pub(crate) fn new_statement(&self) {
@@ -717,7 +728,7 @@ pub(crate) fn register(
             if matches!(ctx.get_raw(0), ValueRef::Null) {
                 return Ok(None);
             }
-            let target = resolve_cached(ctx, &seq, &auth, &user)?;
+            let target = resolve_cached(ctx, &seq, &auth, &user.get())?;
             nextval(&seq, &auth, &target)
                 .map(Some)
                 .map_err(|e| function_error(&e))
@@ -729,7 +740,7 @@ pub(crate) fn register(
             if matches!(ctx.get_raw(0), ValueRef::Null) {
                 return Ok(None);
             }
-            let target = resolve_cached(ctx, &seq, &auth, &user)?;
+            let target = resolve_cached(ctx, &seq, &auth, &user.get())?;
             currval(&seq, &auth, &target)
                 .map(Some)
                 .map_err(|e| function_error(&e))
@@ -752,7 +763,7 @@ pub(crate) fn register(
             };
             let is_called =
                 ctx.len() < 3 || matches!(ctx.get_raw(2), ValueRef::Integer(i) if i != 0);
-            let target = resolve_cached(ctx, &seq, &auth, &user)?;
+            let target = resolve_cached(ctx, &seq, &auth, &user.get())?;
             setval(&seq, &auth, &target, value, is_called)
                 .map(Some)
                 .map_err(|e| function_error(&e))
@@ -771,8 +782,10 @@ pub(crate) fn register(
                 return Ok(None);
             };
             let st = seq.lock();
-            with_handle(&st, &auth, |c| serial_sequence(c, &user, &table, &column))
-                .map_err(|e| function_error(&e))
+            with_handle(&st, &auth, |c| {
+                serial_sequence(c, &user.get(), &table, &column)
+            })
+            .map_err(|e| function_error(&e))
         })?;
     }
     {

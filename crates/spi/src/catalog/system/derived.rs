@@ -259,6 +259,13 @@ thread_local! {
     static LOADED: RefCell<Option<(Token, Rc<Loaded>)>> = const { RefCell::new(None) };
 }
 
+/// The session ended: a later connection may get this one's address and counters, so no
+/// reading of this one's may be taken for its.
+pub(crate) fn forget() {
+    LOADED.with(|l| l.borrow_mut().take());
+    PARSED.with(|p| p.borrow_mut().clear());
+}
+
 /// The file's tables, read once per catalog state (see [`Token`]).
 pub(crate) fn loaded(conn: &Connection) -> rusqlite::Result<Rc<Loaded>> {
     let tok = token(conn)?;

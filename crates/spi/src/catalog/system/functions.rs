@@ -150,7 +150,7 @@ pub(crate) fn register(
         let Some(oid) = oid_of(ctx.get_raw(0)) else {
             return Ok(None);
         };
-        with_conn(ctx, |c| table_is_visible(c, &u, oid))
+        with_conn(ctx, |c| table_is_visible(c, &u.get(), oid))
     })?;
     let u = user.clone();
     conn.create_scalar_function(symbol::GET_INDEXDEF, -1, stable, move |ctx| {
@@ -163,7 +163,7 @@ pub(crate) fn register(
             0
         };
         let pretty = ctx.len() > 2 && int_of(ctx.get_raw(2)).unwrap_or(0) != 0;
-        with_conn(ctx, |c| index_def(c, &u, oid, column, pretty))
+        with_conn(ctx, |c| index_def(c, &u.get(), oid, column, pretty))
     })?;
     let u = user.clone();
     conn.create_scalar_function(symbol::GET_CONSTRAINTDEF, -1, stable, move |ctx| {
@@ -171,7 +171,7 @@ pub(crate) fn register(
             return Ok(None);
         };
         let pretty = ctx.len() > 1 && int_of(ctx.get_raw(1)).unwrap_or(0) != 0;
-        with_conn(ctx, |c| constraint_def(c, &u, oid, pretty))
+        with_conn(ctx, |c| constraint_def(c, &u.get(), oid, pretty))
     })?;
     let u = user.clone();
     conn.create_scalar_function(symbol::GET_VIEWDEF, -1, stable, move |ctx| {
@@ -179,7 +179,7 @@ pub(crate) fn register(
             return Ok(None);
         };
         let pretty = ctx.len() > 1 && int_of(ctx.get_raw(1)).unwrap_or(0) != 0;
-        with_conn(ctx, |c| view_def(c, &u, oid, pretty))
+        with_conn(ctx, |c| view_def(c, &u.get(), oid, pretty))
     })?;
     for (sym, what) in [
         (symbol::RELATION_SIZE, Size::Relation),
@@ -237,7 +237,7 @@ pub(crate) fn register(
     ] {
         let u = user.clone();
         conn.create_scalar_function(symbol, -1, stable, move |ctx| {
-            privilege(ctx, &u, asked, column)
+            privilege(ctx, &u.get(), asked, column)
         })?;
     }
     let u = user.clone();
@@ -251,7 +251,7 @@ pub(crate) fn register(
             if implicit {
                 names.push("pg_catalog".to_string());
             }
-            for s in search_path_names(&u) {
+            for s in search_path_names(&u.get()) {
                 if s != "pg_catalog" && is_schema(c, &s) && !names.contains(&s) {
                     names.push(s);
                 }
@@ -269,7 +269,7 @@ pub(crate) fn register(
             return Ok(None);
         };
         // Only "not found" is NULL: a malformed name is still an error, as in PostgreSQL.
-        match with_conn(ctx, |c| Ok(regclass_in(c, &u, &name)))? {
+        match with_conn(ctx, |c| Ok(regclass_in(c, &u.get(), &name)))? {
             Ok(oid) => Ok(oid.map(i64::from)),
             Err(e) => Err(raise(e)),
         }
@@ -279,7 +279,7 @@ pub(crate) fn register(
         let Some(name) = text_of(ctx.get_raw(0)) else {
             return Ok(None);
         };
-        match with_conn(ctx, |c| Ok(regclass_in(c, &u, &name)))? {
+        match with_conn(ctx, |c| Ok(regclass_in(c, &u.get(), &name)))? {
             Ok(Some(oid)) => Ok(Some(i64::from(oid))),
             Ok(None) => Err(raise(SqlError::new(
                 sqlstate::UNDEFINED_TABLE,
@@ -303,7 +303,7 @@ pub(crate) fn register(
                 };
                 with_conn(ctx, |c| {
                     Ok(Some(
-                        regclass_out(c, &u, oid)?.unwrap_or_else(|| oid.to_string()),
+                        regclass_out(c, &u.get(), oid)?.unwrap_or_else(|| oid.to_string()),
                     ))
                 })
             }

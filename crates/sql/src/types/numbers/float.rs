@@ -1287,6 +1287,11 @@ thread_local! {
     static PRNG: Cell<Option<(u64, u64)>> = const { Cell::new(None) };
 }
 
+/// The session ended: the next `random()` is seeded afresh, whatever `setseed` did before.
+pub fn forget_random_state() {
+    PRNG.with(|p| p.set(None));
+}
+
 fn splitmix64(state: &mut u64) -> u64 {
     *state = state.wrapping_add(0x9E37_79B9_7F4A_7C15);
     let mut v = *state;
