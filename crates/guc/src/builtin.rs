@@ -28,9 +28,9 @@ pub static UNIX_SOCKET_GROUP: GucString = GucString::new("");
 pub static SUPERUSER_RESERVED_CONNECTIONS: GucInt = GucInt::new(3);
 /// `max_connections`: client backends at once. Postmaster.
 pub static MAX_CONNECTIONS: GucInt = GucInt::new(100);
-/// `prefork_backends` (minipg's own): backends the postmaster forks ahead of connections,
-/// each waiting for a client socket with its role catalog open (0: fork at connect, as
-/// PostgreSQL does). Sighup.
+/// `prefork_backends` (minipg's own): backends the postmaster keeps waiting for a client
+/// socket, forked ahead with the role catalog and `postgres` open; a backend whose session
+/// ended cleanly waits again (0: fork at connect, as PostgreSQL does, and no reuse). Sighup.
 pub static PREFORK_BACKENDS: GucInt = GucInt::new(1);
 /// `autovacuum`: whether the autovacuum launcher runs. Sighup.
 pub static AUTOVACUUM: GucBool = GucBool::new(true);
