@@ -83,6 +83,10 @@ impl Child {
 /// that a burst's backends do not stay.
 const REUSED_IDLE_KEEP: Duration = Duration::from_secs(10);
 
+/// The fewest idle backends kept before [`REUSED_IDLE_KEEP`] runs out (more: twice
+/// `prefork_backends`); the rest retire at once.
+const MIN_IDLE_CAP: usize = 4;
+
 /// How many connections may be in their startup at once (forked, startup packet not yet
 /// handled, so holding a child slot but no PGPROC): twice `max_connections`, at least 64. At
 /// the cap, each new connection ends the oldest unfinished one, so sockets that connect and
@@ -424,14 +428,21 @@ impl Postmaster {
     /// each is retired after [`REUSED_IDLE_KEEP`] unused — at once when none is wanted.
     fn maintain_prefork(&mut self) {
         let want = self.idle_wanted();
-        let idle = self.children.iter().filter(|c| c.is_idle()).count();
+        let mut idle = self.children.iter().filter(|c| c.is_idle()).count();
+        // Beyond the cap, or with no child slot left free (a worker may need one), the extra
+        // ones go at once: a stream of connections must not pile up idle processes.
+        let cap = (2 * want).max(MIN_IDLE_CAP);
+        let at_once = if want == 0 || pmchild::free_count() == 0 {
+            idle.saturating_sub(want)
+        } else {
+            idle.saturating_sub(cap)
+        };
+        if at_once > 0 {
+            self.retire_idle(at_once, Duration::ZERO);
+            idle -= at_once;
+        }
         if idle > want {
-            let keep = if want == 0 {
-                Duration::ZERO
-            } else {
-                REUSED_IDLE_KEEP
-            };
-            self.retire_idle(idle - want, keep);
+            self.retire_idle(idle - want, REUSED_IDLE_KEEP);
             return;
         }
         for _ in idle..want {

@@ -131,6 +131,11 @@ impl ProcStatus {
         self.changecount.fetch_add(1, Ordering::SeqCst);
     }
 
+    /// When the process took its PGPROC (its session's start, for a backend), if it holds one.
+    pub fn backend_start(&self) -> Option<SystemTime> {
+        from_us(self.backend_start_us.load(Ordering::Relaxed))
+    }
+
     /// Owner: fills the block when the process takes its PGPROC.
     pub(crate) fn start(&self, name: &str) {
         self.begin_write();

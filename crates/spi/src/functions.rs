@@ -156,8 +156,8 @@ fn signal_backend(ctx: &mut Context<'_>, terminate: bool) -> Result<Option<i64>>
     let Ok(pid) = i32::try_from(pid) else {
         return Ok(Some(0));
     };
-    check_signal_permission(pid, terminate).map_err(|e| function_error(&e))?;
-    match hooks().signal_backend(pid, terminate) {
+    let session = check_signal_permission(pid, terminate).map_err(|e| function_error(&e))?;
+    match hooks().signal_backend(pid, terminate, session) {
         Ok(true) => Ok(Some(1)),
         Ok(false) => {
             tracing::warn!("PID {pid} is not a PostgreSQL server process");
@@ -169,15 +169,20 @@ fn signal_backend(ctx: &mut Context<'_>, terminate: bool) -> Result<Option<i64>>
 
 /// PostgreSQL 15's rule for signalling process `pid`: a process of a superuser (or of no
 /// role: workers) needs a superuser; any other needs the privileges of its role or
-/// membership in `pg_signal_backend`. Unknown pids are left to the signal hook.
-fn check_signal_permission(pid: i32, terminate: bool) -> std::result::Result<(), SpiError> {
+/// membership in `pg_signal_backend`. Unknown pids are left to the signal hook. Returns the
+/// start of the session the check was about (none for a superuser, who may signal any).
+fn check_signal_permission(
+    pid: i32,
+    terminate: bool,
+) -> std::result::Result<Option<std::time::SystemTime>, SpiError> {
     let me = crate::roles::identity();
     if me.current_superuser {
-        return Ok(());
+        return Ok(None);
     }
     let Some(row) = hooks().activity().into_iter().find(|r| r.pid == pid) else {
-        return Ok(());
+        return Ok(None);
     };
+    let session = row.backend_start;
     let target = row
         .usename
         .as_deref()
@@ -191,7 +196,7 @@ fn check_signal_permission(pid: i32, terminate: bool) -> std::result::Result<(),
         Some(t) if !t.superuser => {
             const PG_SIGNAL_BACKEND: u32 = 4200;
             if crate::roles::has_privs_of(t.oid) || crate::roles::has_privs_of(PG_SIGNAL_BACKEND) {
-                Ok(())
+                Ok(session)
             } else {
                 Err(SpiError::new(
                     sqlstate::INSUFFICIENT_PRIVILEGE,

@@ -76,8 +76,15 @@ pub trait ServerHooks: Send + Sync {
     /// Every server process, for `pg_stat_activity` and `DROP DATABASE`'s in-use check.
     fn activity(&self) -> Vec<ActivityRow>;
     /// Signals a server process (SIGTERM when `terminate`, else SIGINT). `Ok(false)` when `pid`
-    /// is not a server process (PostgreSQL then warns and returns false).
-    fn signal_backend(&self, pid: i32, terminate: bool) -> Result<bool, SpiError>;
+    /// is not a server process (PostgreSQL then warns and returns false). `session`: the
+    /// `backend_start` of the session a permission check allowed; the signal is sent only if
+    /// that session still runs (a backend serves one session after another under one PID).
+    fn signal_backend(
+        &self,
+        pid: i32,
+        terminate: bool,
+        session: Option<SystemTime>,
+    ) -> Result<bool, SpiError>;
     /// Called after each committed write transaction with the number of changed rows.
     fn note_writes(&self, _database: &str, _rows: u64) {}
     /// Group commit is available: connections then write commits with SQLite's
@@ -134,7 +141,12 @@ impl ServerHooks for NoHooks {
     fn activity(&self) -> Vec<ActivityRow> {
         Vec::new()
     }
-    fn signal_backend(&self, _pid: i32, _terminate: bool) -> Result<bool, SpiError> {
+    fn signal_backend(
+        &self,
+        _pid: i32,
+        _terminate: bool,
+        _session: Option<SystemTime>,
+    ) -> Result<bool, SpiError> {
         Ok(false)
     }
 }

@@ -713,6 +713,14 @@ pub(crate) fn take_notices() -> Vec<Notice> {
 /// notices as before any login (see `crate::end_session`).
 pub(crate) fn end_session() {
     rollback_global();
+    // A rollback that failed would leave the transaction to the next login's reads: the
+    // connection goes instead (the next use opens it again).
+    CONN.with(|c| {
+        let mut c = c.borrow_mut();
+        if c.as_ref().is_some_and(|(_, conn)| !conn.is_autocommit()) {
+            c.take();
+        }
+    });
     BLOCK_IDENTITY.with(|b| b.borrow_mut().take());
     IDENTITY.with(|i| i.borrow_mut().take());
     DATABASE.with(|d| d.borrow_mut().take());

@@ -278,17 +278,29 @@ pub fn prefork_main(handoff: std::os::fd::OwnedFd, start: BackendStart) -> i32 {
         // Titled once ready: a hand-off that arrives earlier waits in the socket pair
         // meanwhile.
         proc::ps_status::set("postmaster: waiting for a connection");
-        if served > 1 && crate::handoff::announce_idle(handoff.as_raw_fd()).is_err() {
-            return 0;
-        }
-        let conn = loop {
-            if interrupt::shutdown_requested() || interrupt::take_config_reload() {
+        if served > 1 {
+            if interrupt::shutdown_requested()
+                || spi::interrupt::terminate_pending()
+                || crate::handoff::announce_idle(handoff.as_raw_fd()).is_err()
+            {
                 return 0;
             }
+            // A startup again from here on: the postmaster reads the `i` before it hands
+            // this process a connection, and until then must not take it for the oldest
+            // unfinished startup.
+            shmem::pmchild::mark_assigned(start.slot);
+        }
+        let conn = loop {
+            // A connection already handed over is served even when this process is asked to
+            // end (its session answers a terminate with FATAL 57P01; a reload's connection
+            // was accepted before the reload), never dropped unanswered.
             match crate::handoff::recv(handoff.as_raw_fd()) {
                 Ok(crate::handoff::Received::Conn(c)) => break c,
                 Ok(crate::handoff::Received::Closed) | Err(_) => return 0,
                 Ok(crate::handoff::Received::Nothing) => {}
+            }
+            if interrupt::shutdown_requested() || interrupt::take_config_reload() {
+                return 0;
             }
             let r = l.wait_socket(
                 WaitEvents::LATCH_SET | WaitEvents::SOCKET_READABLE | WaitEvents::POSTMASTER_DEATH,
@@ -311,7 +323,7 @@ pub fn prefork_main(handoff: std::os::fd::OwnedFd, start: BackendStart) -> i32 {
         {
             return code;
         }
-        forget_session(&settings, start.slot);
+        forget_session(&settings);
     }
     0
 }
@@ -320,16 +332,14 @@ pub fn prefork_main(handoff: std::os::fd::OwnedFd, start: BackendStart) -> i32 {
 /// as the fork left it (its PGPROC is already given back and its `spi::Session`, with the
 /// SQLite connection, dropped): every setting as in `settings` (taken before the first
 /// session), `spi`'s and `sql`'s per-session state (`spi::end_session`: identity, role
-/// catalog transaction, clocks, caches keyed by connection, `random()`), the latch, the
-/// startup flags, and the child slot back to ASSIGNED, so that the postmaster counts the
-/// next session's startup as any other.
-fn forget_session(settings: &guc::Registry, slot: usize) {
+/// catalog transaction, clocks, caches keyed by connection, `random()`), the latch and the
+/// startup flags. (The child slot goes back to ASSIGNED once the postmaster is told.)
+fn forget_session(settings: &guc::Registry) {
     guc::restore(settings);
     spi::end_session();
     latch::my_latch().reset();
     EVICTED.store(false, Ordering::SeqCst);
     IN_STARTUP.store(true, Ordering::SeqCst);
-    shmem::pmchild::mark_assigned(slot);
 }
 
 /// How many sessions one pre-forked process serves before it exits (and the postmaster forks

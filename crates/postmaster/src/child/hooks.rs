@@ -155,10 +155,20 @@ impl ServerHooks for ShmemHooks {
             .collect()
     }
 
-    fn signal_backend(&self, pid: i32, terminate: bool) -> Result<bool, SpiError> {
+    fn signal_backend(
+        &self,
+        pid: i32,
+        terminate: bool,
+        session: Option<std::time::SystemTime>,
+    ) -> Result<bool, SpiError> {
         let Some(p) = proc::find_proc(pid) else {
             return Ok(false);
         };
+        // The session the caller was allowed to signal ended (its process may serve another
+        // by now): nothing to signal.
+        if session.is_some() && p.status.backend_start() != session {
+            return Ok(false);
+        }
         if matches!(
             p.backend_type(),
             Some(proc::BackendType::Startup | proc::BackendType::WalWriter)
