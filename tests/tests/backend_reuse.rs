@@ -169,3 +169,30 @@ fn a_terminated_session_or_a_reload_ends_the_process_after_its_session() {
     drop(c);
     s.assert_no_crash();
 }
+
+#[test]
+fn a_burst_leaves_at_most_a_few_idle_processes() {
+    const WAITING: &str = "waiting for a connection";
+    let s = Server::start(NO_WORKERS);
+    let mut burst: Vec<postgres::Client> = (0..10).map(|_| s.connect()).collect();
+    let mut pids: Vec<i32> = burst.iter_mut().map(backend_pid).collect();
+    pids.sort_unstable();
+    pids.dedup();
+    assert_eq!(pids.len(), 10);
+    drop(burst);
+    // Twice `prefork_backends`, and at least 4, stay idle; the rest retire at once, not after
+    // the 10 s an extra idle one is otherwise kept. A second is ample for all ten to come back.
+    std::thread::sleep(Duration::from_secs(1));
+    let alive = pids.iter().filter(|&&p| process_alive(p)).count();
+    let idle = s.pids_titled(WAITING).len();
+    assert!(
+        alive <= 4 && idle <= 4,
+        "{alive} of the burst's processes alive, {idle} idle: {:?}",
+        s.processes()
+    );
+    // And the ones left serve.
+    let mut c = s.connect();
+    assert_eq!(value(&mut c, "select 1"), "1");
+    drop(c);
+    s.assert_no_crash();
+}
