@@ -531,3 +531,27 @@ pub fn log_ms(line: &str) -> i64 {
 pub fn log_gap_ms(a: &str, b: &str) -> i64 {
     (log_ms(b) - log_ms(a)).rem_euclid(86_400_000)
 }
+
+/// The first column of the first row `sql` returns, as text (`""` for NULL); panics on an
+/// error or no row.
+pub fn value(c: &mut postgres::Client, sql: &str) -> String {
+    let rows = c.simple_query(sql).unwrap_or_else(|e| panic!("{sql}: {e}"));
+    rows.iter()
+        .find_map(|m| match m {
+            postgres::SimpleQueryMessage::Row(r) => Some(r.get(0).unwrap_or("").to_string()),
+            _ => None,
+        })
+        .unwrap_or_else(|| panic!("{sql}: no row"))
+}
+
+/// The SQLSTATE `sql` fails with; panics when it succeeds.
+pub fn sqlstate_of(c: &mut postgres::Client, sql: &str) -> String {
+    let e = c.simple_query(sql).expect_err(sql);
+    let db = e.as_db_error().unwrap_or_else(|| panic!("{sql}: {e}"));
+    db.code().code().to_string()
+}
+
+/// The PID of the backend serving `c`.
+pub fn backend_pid(c: &mut postgres::Client) -> i32 {
+    value(c, "select pg_backend_pid()").parse().expect("pid")
+}

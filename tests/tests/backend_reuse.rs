@@ -6,7 +6,7 @@
 
 use std::time::{Duration, Instant};
 
-use tests::harness::{Server, process_alive, wait_until};
+use tests::harness::{Server, backend_pid, process_alive, sqlstate_of, value, wait_until};
 
 const NO_WORKERS: &[&str] = &["-c", "shared_preload_libraries="];
 
@@ -21,26 +21,6 @@ fn connect_as(s: &Server, user: &str, application_name: Option<&str>) -> postgre
     }
     cfg.connect(postgres::NoTls)
         .unwrap_or_else(|e| panic!("connect as {user}: {e}"))
-}
-
-fn value(c: &mut postgres::Client, sql: &str) -> String {
-    let rows = c.simple_query(sql).unwrap_or_else(|e| panic!("{sql}: {e}"));
-    rows.iter()
-        .find_map(|m| match m {
-            postgres::SimpleQueryMessage::Row(r) => Some(r.get(0).unwrap_or("").to_string()),
-            _ => None,
-        })
-        .unwrap_or_else(|| panic!("{sql}: no row"))
-}
-
-fn sqlstate_of(c: &mut postgres::Client, sql: &str) -> String {
-    let e = c.simple_query(sql).expect_err(sql);
-    let db = e.as_db_error().unwrap_or_else(|| panic!("{sql}: {e}"));
-    db.code().code().to_string()
-}
-
-fn backend_pid(c: &mut postgres::Client) -> i32 {
-    value(c, "select pg_backend_pid()").parse().expect("pid")
 }
 
 /// A session of `user` served by process `pid` (which is to come back idle after its last

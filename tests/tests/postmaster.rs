@@ -13,7 +13,9 @@ use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use tests::harness::{Server, lines_with, log_gap_ms, process_alive, wait_until};
+use tests::harness::{
+    Server, backend_pid, lines_with, log_gap_ms, process_alive, sqlstate_of, value, wait_until,
+};
 
 const NO_WORKERS: &[&str] = &["-c", "shared_preload_libraries="];
 
@@ -73,20 +75,6 @@ fn assert_clean_after_stop(s: &Server) {
         !s.data_dir().join("postmaster.pid").exists(),
         "postmaster.pid left behind"
     );
-}
-
-fn backend_pid(c: &mut postgres::Client) -> i32 {
-    let rows = c
-        .simple_query("select pg_backend_pid()")
-        .expect("pg_backend_pid");
-    rows.iter()
-        .find_map(|m| match m {
-            postgres::SimpleQueryMessage::Row(r) => {
-                r.get(0).map(|v| v.parse::<i32>().expect("pid"))
-            }
-            _ => None,
-        })
-        .expect("a row")
 }
 
 fn show(c: &mut postgres::Client, name: &str) -> String {
@@ -872,24 +860,6 @@ fn open_database_files(pid: i32) -> Vec<String> {
         .collect();
     out.sort();
     out
-}
-
-/// The first column of the one row `sql` returns, as text.
-fn value(c: &mut postgres::Client, sql: &str) -> String {
-    let rows = c.simple_query(sql).unwrap_or_else(|e| panic!("{sql}: {e}"));
-    rows.iter()
-        .find_map(|m| match m {
-            postgres::SimpleQueryMessage::Row(r) => Some(r.get(0).unwrap_or("").to_string()),
-            _ => None,
-        })
-        .unwrap_or_else(|| panic!("{sql}: no row"))
-}
-
-/// The SQLSTATE `sql` fails with.
-fn sqlstate_of(c: &mut postgres::Client, sql: &str) -> String {
-    let e = c.simple_query(sql).expect_err(sql);
-    let db = e.as_db_error().unwrap_or_else(|| panic!("{sql}: {e}"));
-    db.code().code().to_string()
 }
 
 /// The pre-forked backend waiting now, once it holds the default database open.
