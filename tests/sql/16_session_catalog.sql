@@ -205,3 +205,13 @@ unlisten chan_one;
 select pg_listening_channels();
 commit;
 select count(*) from pg_listening_channels();
+-- In the order of the LISTENs, each once.
+listen zeta_chan;
+listen alpha_chan;
+listen zeta_chan;
+select pg_listening_channels();
+unlisten zeta_chan;
+listen zeta_chan;
+select pg_listening_channels();
+unlisten *;
+select count(*) from pg_listening_channels();

@@ -8,7 +8,6 @@
 //! Invariant: every reservation is either appended (commit) or released (anything else) by
 //! [`Notifications::finish`], which the session calls wherever a transaction ends.
 
-use std::collections::BTreeSet;
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use rusqlite::Connection;
@@ -42,7 +41,8 @@ struct Pending {
 #[derive(Debug, Default)]
 pub(crate) struct Notifications {
     pending: Mutex<Pending>,
-    listening: Mutex<BTreeSet<String>>,
+    /// In the order of the LISTENs, as `pg_listening_channels()` lists them.
+    listening: Mutex<Vec<String>>,
 }
 
 impl Notifications {
@@ -116,11 +116,11 @@ impl Notifications {
             for a in actions {
                 match a {
                     ListenAction::Listen(c) => {
-                        listening.insert(c);
+                        if !listening.contains(&c) {
+                            listening.push(c);
+                        }
                     }
-                    ListenAction::Unlisten(c) => {
-                        listening.remove(&c);
-                    }
+                    ListenAction::Unlisten(c) => listening.retain(|l| *l != c),
                     ListenAction::UnlistenAll => listening.clear(),
                 }
             }
@@ -128,7 +128,7 @@ impl Notifications {
             if was_listening != listens {
                 hooks().notify_listen(database, listens);
             }
-            sql::func::catalog::set_listening_channels(listening.iter().cloned().collect());
+            sql::func::catalog::set_listening_channels(listening.clone());
         }
         if !notes.is_empty() {
             hooks().notify_append(database, &notes);
@@ -143,7 +143,7 @@ impl Notifications {
             return;
         }
         hooks().notify_read(&mut |pid, channel, payload| {
-            if listening.contains(channel) {
+            if listening.iter().any(|l| l == channel) {
                 f(pid, channel, payload);
             }
         });
