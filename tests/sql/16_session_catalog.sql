@@ -153,6 +153,19 @@ commit;
 set default_transaction_isolation = 'read committed';
 set default_transaction_isolation = 'bogus'; -- error
 show transaction_isolation;
+-- transaction_isolation by name: the open block only.
+set transaction_isolation = 'serializable';
+show transaction_isolation;
+set transaction_isolation = 'bogus'; -- error
+begin;
+set transaction_isolation = 'repeatable read';
+show transaction_isolation;
+commit;
+show transaction_isolation;
+begin;
+select 1;
+set transaction_isolation = 'serializable'; -- error
+rollback;
 -- Read-only transactions: default_transaction_read_only covers a statement of its own too;
 -- READ WRITE overrides it; transaction_read_only shows and sets the open transaction's.
 create table ro_t (a int);

@@ -1029,6 +1029,27 @@ impl Session {
                 }
                 Ok(QueryResult::tag("SET"))
             }
+            Utility::Set { name, value, .. }
+                if name.eq_ignore_ascii_case("transaction_isolation") =>
+            {
+                // SET TRANSACTION ISOLATION LEVEL by another name: the value is checked as
+                // the setting's; it applies to the open block only (outside one, to the
+                // statement's own transaction: no lasting effect), before its first query.
+                guc::set_session(name, value.as_deref())
+                    .map_err(|e| SpiError::new(e.sqlstate(), e.to_string()))?;
+                let level = guc::builtin::TRANSACTION_ISOLATION.get();
+                let _ = guc::set_session(name, None);
+                if txn_block {
+                    if !self.pending_begin {
+                        return Err(SpiError::new(
+                            sqlstate::ACTIVE_SQL_TRANSACTION,
+                            "SET TRANSACTION ISOLATION LEVEL must be called before any query",
+                        ));
+                    }
+                    self.set_isolation(Some(&level))?;
+                }
+                Ok(QueryResult::tag("SET"))
+            }
             Utility::Set { name, value, local } => {
                 let notices =
                     settings::set(name, value.as_deref(), *local, in_block, &mut self.undo)?;
