@@ -906,16 +906,7 @@ impl Session {
                         "SET TRANSACTION can only be used in transaction blocks",
                     )]));
                 }
-                if isolation.is_some() && !self.pending_begin {
-                    return Err(SpiError::new(
-                        sqlstate::ACTIVE_SQL_TRANSACTION,
-                        "SET TRANSACTION ISOLATION LEVEL must be called before any query",
-                    ));
-                }
-                self.set_isolation(isolation.as_deref())?;
-                if let Some(ro) = read_only {
-                    self.read_only = *ro;
-                }
+                self.set_transaction(*read_only, isolation.as_deref())?;
                 Ok(QueryResult::tag("SET"))
             }
             Utility::Lock => {
@@ -1015,38 +1006,13 @@ impl Session {
                 self.note_ddl();
                 Ok(QueryResult::tag("DROP SCHEMA").with_notices(notices))
             }
-            Utility::Set { name, value, .. }
-                if name.eq_ignore_ascii_case("transaction_read_only") =>
-            {
-                // SET TRANSACTION READ ONLY / READ WRITE by another name: the value is
-                // checked as the setting's, then applies to the open transaction only.
-                guc::set_session(name, value.as_deref())
-                    .map_err(|e| SpiError::new(e.sqlstate(), e.to_string()))?;
-                let on = guc::builtin::TRANSACTION_READ_ONLY.get();
-                let _ = guc::set_session(name, None);
+            Utility::Set { name, value, .. } if settings::is_transaction_mode(name) => {
+                // SET TRANSACTION by a setting's name: the value is checked as the setting's;
+                // it applies to the open block only (outside one, to the statement's own
+                // transaction: no lasting effect, and no warning).
+                let (read_only, isolation) = settings::transaction_mode(name, value.as_deref())?;
                 if txn_block {
-                    self.read_only = on;
-                }
-                Ok(QueryResult::tag("SET"))
-            }
-            Utility::Set { name, value, .. }
-                if name.eq_ignore_ascii_case("transaction_isolation") =>
-            {
-                // SET TRANSACTION ISOLATION LEVEL by another name: the value is checked as
-                // the setting's; it applies to the open block only (outside one, to the
-                // statement's own transaction: no lasting effect), before its first query.
-                guc::set_session(name, value.as_deref())
-                    .map_err(|e| SpiError::new(e.sqlstate(), e.to_string()))?;
-                let level = guc::builtin::TRANSACTION_ISOLATION.get();
-                let _ = guc::set_session(name, None);
-                if txn_block {
-                    if !self.pending_begin {
-                        return Err(SpiError::new(
-                            sqlstate::ACTIVE_SQL_TRANSACTION,
-                            "SET TRANSACTION ISOLATION LEVEL must be called before any query",
-                        ));
-                    }
-                    self.set_isolation(Some(&level))?;
+                    self.set_transaction(read_only, isolation.as_deref())?;
                 }
                 Ok(QueryResult::tag("SET"))
             }
@@ -1248,6 +1214,26 @@ impl Session {
             self.block_writes += 1;
             self.schema_changed_in_block = true;
         }
+    }
+
+    /// SET TRANSACTION's modes for the open block: the isolation level only before its first
+    /// query (25001).
+    fn set_transaction(
+        &mut self,
+        read_only: Option<bool>,
+        isolation: Option<&str>,
+    ) -> Result<(), SpiError> {
+        if isolation.is_some() && !self.pending_begin {
+            return Err(SpiError::new(
+                sqlstate::ACTIVE_SQL_TRANSACTION,
+                "SET TRANSACTION ISOLATION LEVEL must be called before any query",
+            ));
+        }
+        self.set_isolation(isolation)?;
+        if let Some(ro) = read_only {
+            self.read_only = ro;
+        }
+        Ok(())
     }
 
     /// The open block's isolation level (`BEGIN ISOLATION LEVEL`, `SET TRANSACTION`): a

@@ -119,6 +119,30 @@ pub(crate) fn set(
     Ok(Vec::new())
 }
 
+/// The settings that name a mode of the open transaction (`SET transaction_read_only`,
+/// `SET transaction_isolation`): set as SET TRANSACTION sets them.
+pub(crate) fn is_transaction_mode(name: &str) -> bool {
+    name.eq_ignore_ascii_case("transaction_read_only")
+        || name.eq_ignore_ascii_case("transaction_isolation")
+}
+
+/// SET TRANSACTION's modes (access mode, isolation level) that `SET name = value` of a
+/// [transaction mode](is_transaction_mode) asks for, the value checked as the setting's; the
+/// setting itself is left as it was.
+pub(crate) fn transaction_mode(
+    name: &str,
+    value: Option<&str>,
+) -> Result<(Option<bool>, Option<String>), SpiError> {
+    guc::set_session(name, value).map_err(|e| guc_error(&e))?;
+    let mode = if name.eq_ignore_ascii_case("transaction_read_only") {
+        (Some(guc::builtin::TRANSACTION_READ_ONLY.get()), None)
+    } else {
+        (None, Some(guc::builtin::TRANSACTION_ISOLATION.get()))
+    };
+    let _ = guc::set_session(name, None);
+    Ok(mode)
+}
+
 /// `RESET name` / `RESET ALL` (`None`).
 pub(crate) fn reset(
     name: Option<&str>,
