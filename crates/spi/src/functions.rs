@@ -102,7 +102,7 @@ fn set_config(ctx: &mut Context<'_>) -> Result<Option<String>> {
 }
 
 /// `pg_sleep(seconds)`: returns NULL after sleeping, or fails as soon as an interrupt arrives.
-fn pg_sleep(ctx: &mut Context<'_>) -> Result<Option<i64>> {
+fn pg_sleep(ctx: &mut Context<'_>) -> Result<Option<String>> {
     let seconds = match ctx.get_raw(0) {
         ValueRef::Null => return Ok(None),
         ValueRef::Integer(i) => i as f64,
@@ -136,9 +136,17 @@ fn pg_sleep(ctx: &mut Context<'_>) -> Result<Option<i64>> {
         interrupt::check().map_err(|e| function_error(&e))?;
         let elapsed = start.elapsed();
         if elapsed >= total {
-            return Ok(None);
+            return Ok(void());
         }
         std::thread::sleep((total - elapsed).min(Duration::from_millis(10)));
+    }
+}
+
+/// A `void` result as SQLite stores it (see `sql::Value::void`).
+pub(crate) fn void() -> Option<String> {
+    match sql::Value::void() {
+        sql::Value::Text(t) => Some(t),
+        _ => None,
     }
 }
 

@@ -181,7 +181,7 @@ pub(crate) fn register(conn: &Connection, state: &Arc<Notifications>) -> rusqlit
             state
                 .notify(&text(0), &text(1))
                 .map_err(|e| function_error(&e))?;
-            Ok(None::<String>)
+            Ok(crate::functions::void())
         },
     )
 }

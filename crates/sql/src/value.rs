@@ -20,6 +20,12 @@ pub enum Value {
 }
 
 impl Value {
+    /// What a function returning `void` returns: a value that is not NULL (`pg_sleep(0) IS
+    /// NULL` is false) and prints as the empty string, whatever is stored.
+    pub fn void() -> Value {
+        Value::Text(String::new())
+    }
+
     pub fn is_null(&self) -> bool {
         matches!(self, Value::Null)
     }

@@ -1361,7 +1361,7 @@ pub fn setseed(_env: &Env, args: &[Value]) -> Result<Value> {
     )]
     let iseed = scaled as i64 as u64;
     PRNG.with(|p| p.set(Some(seed_state(iseed))));
-    Ok(Value::Null)
+    Ok(Value::void())
 }
 
 pub(super) fn width_bucket_error(message: &str) -> SqlError {

@@ -914,7 +914,7 @@ fn random_and_setseed_match_postgresql() {
         Ok(v) => io::output(F8, &env(), &v).unwrap_or_default(),
         Err(e) => panic!("{e}"),
     };
-    assert_eq!(seed(&env(), &[Value::Float(0.5)]), Ok(Value::Null));
+    assert_eq!(seed(&env(), &[Value::Float(0.5)]), Ok(Value::void()));
     assert_eq!(draw(), "0.9851677175347999");
     assert_eq!(draw(), "0.825301858027981");
     assert_eq!(draw(), "0.12974610012450416");
