@@ -68,9 +68,12 @@ pub(crate) fn find_cast(from: Type, to: Type, context: CastContext) -> Option<Ca
             with_typmod: false,
         });
     }
+    // A string becomes a reg* value explicitly; text and varchar become a regclass
+    // implicitly too (PostgreSQL's pg_cast has those two, so `nextval(t::text)` resolves).
     if is_string_type(from)
         && is_reg_type(to)
-        && context == CastContext::Explicit
+        && (context == CastContext::Explicit
+            || (to == Type::REGCLASS && matches!(from, Type::TEXT | Type::VARCHAR)))
         && let Some(symbol) = reg_input_symbol(to)
     {
         return Some(CastHow::Func {
