@@ -103,6 +103,7 @@ unlisten *;
 select pg_notify('some_channel', null);
 -- A void result is not NULL.
 select pg_sleep(0) is null, pg_notify('some_channel', 'x') is null, setseed(0.5) is null;
+select pg_sleep(0)::text = '', length(pg_notify('some_channel', 'y')::text);
 select pg_notify('', 'x'); -- error
 select pg_notify(null, 'x'); -- error
 select pg_notify(repeat('a', 64), 'x'); -- error
