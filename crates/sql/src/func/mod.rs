@@ -458,6 +458,19 @@ mod tests {
     use super::*;
 
     #[test]
+    fn each_pair_of_types_has_at_most_one_cast() {
+        let mut seen = std::collections::HashSet::new();
+        for c in casts() {
+            assert!(
+                seen.insert((c.from, c.to)),
+                "two casts from {} to {}",
+                c.from.name(),
+                c.to.name()
+            );
+        }
+    }
+
+    #[test]
     fn runtime_symbols_are_unique() {
         let mut symbols: Vec<&str> = builtins()
             .filter_map(|b| match b.imp {

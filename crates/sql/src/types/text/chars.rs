@@ -340,11 +340,6 @@ pub fn bool_to_text(_env: &Env, args: &[Value]) -> Result<Value> {
     ))
 }
 
-/// int4 → bool: nonzero is true.
-pub fn int4_to_bool(_env: &Env, args: &[Value]) -> Result<Value> {
-    Ok(Value::from(int_arg(args, 0)? != 0))
-}
-
 /// The explicit flag of a length-coercion call: the third argument when given, else true
 /// (a `CAST`).
 fn explicit_flag(args: &[Value]) -> bool {

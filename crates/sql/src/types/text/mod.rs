@@ -673,13 +673,6 @@ pub static CASTS: &[CastDef] = &[
         Assignment,
         by_fn("pg_bool_to_bpchar", chars::bool_to_text),
     ),
-    cast(BOOL, I4, Explicit, CastImp::Binary),
-    cast(
-        I4,
-        BOOL,
-        Explicit,
-        by_fn("pg_int4_to_bool", chars::int4_to_bool),
-    ),
     cast(
         BP,
         BP,
