@@ -862,6 +862,13 @@ fn open_database_files(pid: i32) -> Vec<String> {
     out
 }
 
+/// The backend serving `c`, which must be one of `waiting` (those idle when it connected).
+fn served_by_one_of(c: &mut postgres::Client, waiting: &[i32]) -> i32 {
+    let pid = backend_pid(c);
+    assert!(waiting.contains(&pid), "{pid} not in {waiting:?}");
+    pid
+}
+
 /// The pre-forked backend waiting now, once it holds the default database open.
 fn waiting_with_postgres_open(s: &Server) -> Vec<i32> {
     assert!(
@@ -893,8 +900,7 @@ fn a_client_of_another_database_than_the_one_opened_ahead_gets_its_own() {
     drop(c);
     let idle = waiting_with_postgres_open(&s);
     let mut o = connect_to(&s, "postgres", "other");
-    let pid = backend_pid(&mut o);
-    assert!(idle.contains(&pid), "{pid} not in {idle:?}");
+    let pid = served_by_one_of(&mut o, &idle);
     assert_eq!(value(&mut o, "select current_database()"), "other");
     o.batch_execute("create table t (a int); insert into t values (1), (2)")
         .expect("write");
@@ -965,8 +971,7 @@ fn a_session_on_the_connection_opened_ahead_is_its_login_role_s() {
     drop(c);
     let idle = waiting_with_postgres_open(&s);
     let mut a = connect_to(&s, "alice", "postgres");
-    let pid = backend_pid(&mut a);
-    assert!(idle.contains(&pid), "{pid} not in {idle:?}");
+    served_by_one_of(&mut a, &idle);
     assert_eq!(value(&mut a, "select current_user"), "alice");
     assert_eq!(value(&mut a, "select session_user"), "alice");
     // "$user" in search_path is alice: her sequence is found unqualified by the functions,
@@ -992,8 +997,7 @@ fn a_session_on_the_connection_opened_ahead_is_its_login_role_s() {
     drop(c);
     let idle = waiting_with_postgres_open(&s);
     let mut a = connect_to(&s, "alice", "postgres");
-    let pid = backend_pid(&mut a);
-    assert!(idle.contains(&pid), "{pid} not in {idle:?}");
+    served_by_one_of(&mut a, &idle);
     assert_eq!(
         value(&mut a, "select has_sequence_privilege('public.s', 'USAGE')"),
         "t"
@@ -1003,8 +1007,7 @@ fn a_session_on_the_connection_opened_ahead_is_its_login_role_s() {
     // A superuser's session on the next one is the superuser's again: no "$user" schema.
     let idle = waiting_with_postgres_open(&s);
     let mut c = s.connect();
-    let pid = backend_pid(&mut c);
-    assert!(idle.contains(&pid), "{pid} not in {idle:?}");
+    served_by_one_of(&mut c, &idle);
     assert_eq!(value(&mut c, "select current_user"), "postgres");
     assert_eq!(sqlstate_of(&mut c, "select nextval('mine')"), "42P01");
     drop(c);

@@ -2,18 +2,20 @@
 //! sequence as a pure transition function); this file feeds it events and carries out the
 //! actions it returns: forks, signals, `postmaster.pid`, log lines, the crash reset.
 //!
-//! The loop: `poll` on the signal self-pipe and the listen sockets with a timeout decided each
-//! turn (60 s; 0 when a worker waits to start; until the earliest pending restart; until the
-//! SIGKILL deadline); then, in this order: reap children, read pmsignal flags, act on shutdown
-//! requests and SIGHUP, accept connections (each handed to an idle pre-forked backend, or to a
-//! backend forked for it), start at most one background worker, keep `prefork_backends` idle
-//! backends, and advance the shutdown / crash-reset progress.
+//! The loop: `poll` on the signal self-pipe, the listen sockets and the hand-off pairs of the
+//! backends serving a session, with a timeout decided each turn (60 s; 0 when a worker waits
+//! to start; until the earliest pending restart; until the SIGKILL deadline; until an extra
+//! idle backend is due to retire); then, in this order: reap children, read pmsignal flags,
+//! act on shutdown requests and SIGHUP, note the backends that say they are idle again,
+//! accept connections (each handed to an idle backend, or to a backend forked for it), start
+//! at most one background worker, keep `prefork_backends` idle backends (retiring extra
+//! ones), and advance the shutdown / crash-reset progress.
 //!
 //! Architecture invariants: single-threaded; never takes a shared-memory lock (shared state is
 //! read and written with atomics only: child slots, pmsignal flags, worker status); holds no
 //! lock across `fork`; handlers only set flags.
 
-use std::os::fd::{AsRawFd, OwnedFd};
+use std::os::fd::{AsRawFd, OwnedFd, RawFd};
 use std::path::PathBuf;
 use std::sync::atomic::Ordering;
 use std::time::{Duration, Instant};
@@ -383,11 +385,11 @@ impl Postmaster {
         }
     }
 
-    /// Reads what the backends serving a session on a hand-off pair sent: `ready[k]` says
-    /// whether the pair of `pids[k]` (from [`serving_pairs`](Self::serving_pairs)) is readable.
-    fn read_from_serving(&mut self, pids: &[i32], ready: &[bool]) {
+    /// Reads what the backends serving a session on a hand-off pair sent: `polled[k]` is the
+    /// poll entry of `serving[k]` (from [`serving_pairs`](Self::serving_pairs)).
+    fn read_from_serving(&mut self, serving: &[(i32, RawFd)], polled: &[libc::pollfd]) {
         let now = Instant::now();
-        for (&pid, _) in pids.iter().zip(ready).filter(|(_, r)| **r) {
+        for (&(pid, _), _) in serving.iter().zip(polled).filter(|(_, p)| p.revents != 0) {
             let Some(c) = self.children.iter_mut().find(|c| c.pid == pid) else {
                 continue;
             };
@@ -403,7 +405,7 @@ impl Postmaster {
     }
 
     /// The backends serving a session that may come back idle: (PID, their pair's end).
-    fn serving_pairs(&self) -> Vec<(i32, std::os::fd::RawFd)> {
+    fn serving_pairs(&self) -> Vec<(i32, RawFd)> {
         self.children
             .iter()
             .filter(|c| !c.is_idle() && !c.evicted)
@@ -506,13 +508,12 @@ impl Postmaster {
 
     /// When the next idle backend beyond those wanted is due to retire.
     fn idle_expiry(&self, now: Instant) -> Option<Duration> {
-        let want = self.idle_wanted();
-        let mut since: Vec<Instant> = self.children.iter().filter_map(|c| c.idle_since).collect();
-        if since.len() <= want {
+        let idle = self.children.iter().filter(|c| c.is_idle()).count();
+        if idle <= self.idle_wanted() {
             return None;
         }
-        since.sort();
-        Some((since[0] + REUSED_IDLE_KEEP).saturating_duration_since(now))
+        let oldest = self.children.iter().filter_map(|c| c.idle_since).min()?;
+        Some((oldest + REUSED_IDLE_KEEP).saturating_duration_since(now))
     }
 
     fn maybe_start_worker(&mut self) {
@@ -901,9 +902,7 @@ impl Postmaster {
                 self.reload();
             }
             if rc > 0 && !serving.is_empty() {
-                let ready: Vec<bool> = fds[listen_end..].iter().map(|p| p.revents != 0).collect();
-                let pids: Vec<i32> = serving.iter().map(|&(pid, _)| pid).collect();
-                self.read_from_serving(&pids, &ready);
+                self.read_from_serving(&serving, &fds[listen_end..]);
             }
             if rc > 0 && accepting {
                 let readable: Vec<bool> =
