@@ -14,6 +14,8 @@
 //! | panic | shmem | RecoveryFinished | 2 s | panics after 300 ms (a crash) |
 //! | sigkill | shmem | RecoveryFinished | 2 s | SIGKILLs itself after 300 ms (a crash) |
 //! | noshmem | none | PostmasterStart | 1 s | exits 3 after 100 ms (not a crash without shmem) |
+//! | rawwrite | shmem | RecoveryFinished | Never | opens `postgres`'s file with SQLite itself, takes the write lock (`BEGIN IMMEDIATE`), holds it 300 ms, exits 1 without letting go |
+//! | rawnoshmem | none | RecoveryFinished | Never | tries to open `postgres`'s file with SQLite itself and logs the error |
 //! | pmstart | none | PostmasterStart | 1 s | waits for SIGTERM |
 //! | consistent | shmem | ConsistentState | 1 s | waits for SIGTERM |
 //! | idle | shmem | RecoveryFinished | 1 s | waits for SIGTERM, counts SIGHUPs |
@@ -94,6 +96,33 @@ fn noshmem(w: &Worker) -> Result<(), WorkerError> {
     started(w);
     std::thread::sleep(Duration::from_millis(100));
     std::process::exit(3);
+}
+
+/// Opens the `postgres` database's file with SQLite itself, with no minipg connection around it.
+fn raw_open(w: &Worker) -> rusqlite::Result<rusqlite::Connection> {
+    let c = rusqlite::Connection::open(w.data_dir().join("base/postgres/postgres.sqlite"))?;
+    c.busy_timeout(Duration::from_secs(5))?;
+    Ok(c)
+}
+
+fn rawwrite(w: &Worker) -> Result<(), WorkerError> {
+    started(w);
+    let _open = raw_open(w)
+        .and_then(|c| c.execute_batch("BEGIN IMMEDIATE").map(|()| c))
+        .map_err(|e| WorkerError::msg(e.to_string()))?;
+    tracing::info!("test worker rawwrite holds the write lock");
+    std::thread::sleep(Duration::from_millis(300));
+    // Exits with the transaction open and the connection never closed.
+    std::process::exit(1);
+}
+
+fn rawnoshmem(w: &Worker) -> Result<(), WorkerError> {
+    started(w);
+    match raw_open(w).and_then(|c| c.execute_batch("BEGIN IMMEDIATE; ROLLBACK")) {
+        Ok(()) => tracing::info!("test worker rawnoshmem used the database"),
+        Err(e) => tracing::info!("test worker rawnoshmem could not: {e}"),
+    }
+    Ok(())
 }
 
 fn wait_for_sigterm(w: &Worker) -> Result<(), WorkerError> {
@@ -228,6 +257,8 @@ fn spec(name: &str) -> Option<(BgWorkerFlags, BgWorkerStartTime, Option<u64>, Ma
         "panic" => (shmem, RecoveryFinished, Some(2), panics),
         "sigkill" => (shmem, RecoveryFinished, Some(2), sigkill),
         "noshmem" => (none, PostmasterStart, Some(1), noshmem),
+        "rawwrite" => (shmem, RecoveryFinished, None, rawwrite),
+        "rawnoshmem" => (none, RecoveryFinished, None, rawnoshmem),
         "pmstart" => (none, PostmasterStart, Some(1), wait_for_sigterm),
         "consistent" => (shmem, ConsistentState, Some(1), wait_for_sigterm),
         "idle" => (shmem, RecoveryFinished, Some(1), wait_for_sigterm),

@@ -3,7 +3,8 @@
 //! Everything below this module runs after `fork`, in a child: the startup process
 //! ([`startup`]), a client backend around the wire session ([`backend`]), autovacuum's
 //! launcher and workers ([`autovacuum`]), the WAL writer and the group-commit wait
-//! ([`walwriter`]), the hooks that connect spi and wire to shared memory in a child
+//! ([`walwriter`]), the VFS that keeps SQLite's WAL-index locks in shared memory
+//! ([`walindex_vfs`]), the hooks that connect spi and wire to shared memory in a child
 //! ([`hooks`]), and the per-database name table two of them share ([`dbslot`]).
 //!
 //! Invariant: this is the only part of the postmaster crate that opens SQLite, takes a PGPROC
@@ -16,4 +17,5 @@ pub mod backend;
 pub(crate) mod dbslot;
 pub mod hooks;
 pub mod startup;
+pub mod walindex_vfs;
 pub mod walwriter;

@@ -238,7 +238,8 @@ fn serve(dir: &Path, cli: &Cli, modules: &[Module]) -> Result<i32, PmError> {
         .add("WatchedTables", bgworker::watch::shmem_size(n_workers * 4))
         .add("AutoVacuumShmem", autovacuum::shmem_size())
         .add("AsyncQueue", proc::notify::shmem_size(cfg.total()))
-        .add("WalWriterShmem", walwriter::shmem_size(n_procs));
+        .add("WalWriterShmem", walwriter::shmem_size(n_procs))
+        .add("WalIndexLocks", shmem::walindex::shmem_size(n_slots));
     shmem::create_segment(size.total())?;
     let shmem_init = move || -> Result<(), PmError> {
         proc::init_proc_global(&cfg)?;
@@ -250,6 +251,7 @@ fn serve(dir: &Path, cli: &Cli, modules: &[Module]) -> Result<i32, PmError> {
         autovacuum::init()?;
         proc::notify::init(cfg.total())?;
         walwriter::init(n_procs)?;
+        shmem::walindex::init(n_slots)?;
         Ok(())
     };
     shmem_init()?;
@@ -260,6 +262,7 @@ fn serve(dir: &Path, cli: &Cli, modules: &[Module]) -> Result<i32, PmError> {
     // The SQLite library (not a database: the postmaster opens none) is set up once here, so
     // children inherit it instead of each paying for it.
     spi::initialize_library().map_err(|e| PmError::Fatal(e.message))?;
+    child::walindex_vfs::register().map_err(PmError::Fatal)?;
     signals::install().map_err(|e| PmError::io("could not install signal handlers", e))?;
 
     let port = guc::builtin::PORT.get();

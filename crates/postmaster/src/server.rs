@@ -228,6 +228,7 @@ impl Postmaster {
                 }
             }
             shmem::pmdeath::init_child();
+            shmem::walindex::set_my_slot(slot);
             if let Err(e) = shmem::latch::init_process() {
                 tracing::error!(target: "FATAL", "could not set up the process latch: {e}");
                 std::process::exit(1);
@@ -691,6 +692,8 @@ impl Postmaster {
             };
             let child = self.children.swap_remove(pos);
             let clean = pmchild::release(child.slot);
+            // Before the slot can go to another child.
+            shmem::walindex::release_child(child.slot);
             let normal_status = matches!(exit, ChildExit::Exited(0) | ChildExit::Exited(1));
             match child.kind {
                 Kind::Startup => {

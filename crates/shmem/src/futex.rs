@@ -1,4 +1,4 @@
-//! The two futex operations the latch needs, on a word that may live in shared memory.
+//! The futex operations the latch and the WAL-index locks need, on a word that may live in shared memory.
 //!
 //! The operations are the non-private ones (no `FUTEX_PRIVATE_FLAG`): the kernel keys them by
 //! the physical page, which is what makes a wake from another process reach the sleeper.
@@ -26,6 +26,14 @@ pub(crate) fn wait(word: &AtomicU32, expected: u32, timeout: Option<Duration>) {
             expected,
             ts_ptr,
         );
+    }
+}
+
+/// Wakes one sleeper on `word`.
+pub(crate) fn wake_one(word: &AtomicU32) {
+    // SAFETY: as in wake_all.
+    unsafe {
+        libc::syscall(libc::SYS_futex, word.as_ptr(), libc::FUTEX_WAKE, 1);
     }
 }
 

@@ -10,7 +10,8 @@
 //! - [`latch`]: the sleep/wake primitive every process waits on;
 //! - [`pmdeath`]: how a child notices that the postmaster died;
 //! - [`pmchild`]: the child-slot array (PostgreSQL's PMChildFlags), the dead-man switch;
-//! - [`pmsignal`]: flags a child raises for the postmaster, followed by SIGUSR1.
+//! - [`pmsignal`]: flags a child raises for the postmaster, followed by SIGUSR1;
+//! - [`walindex`]: SQLite's WAL-index locks, as atomic words instead of `fcntl` locks.
 //!
 //! Architecture invariants:
 //! - Everything stored in the segment is `#[repr(C)]`, valid when all-zero, made of atomics
@@ -26,6 +27,7 @@ pub mod pmdeath;
 pub mod pmsignal;
 pub mod segment;
 pub mod spinlock;
+pub mod walindex;
 
 mod futex;
 

@@ -1,7 +1,8 @@
 //! Opening SQLite connections the way minipg needs them.
 //!
 //! Every connection: WAL, `foreign_keys = on`, durable commits (see "Durability" below), a
-//! busy handler that waits up to `busy_timeout` in slices growing from 25 µs to 10 ms and
+//! busy handler that waits up to `busy_timeout` in pauses growing from 25 µs to 10 ms (in a
+//! server each ends early when the refused lock is let go, [`crate::ServerHooks::busy_wait`]) and
 //! gives up early on an interrupt, a progress handler (every 1,000 VM steps) that stops the
 //! statement when [`interrupt::pending`] says so, minipg's SQL functions, the `pg_stat_activity`
 //! module and the `pg_namespace` view. Client and worker connections ([`Trust::Client`]) also
@@ -579,7 +580,7 @@ pub(crate) fn wait_when_busy(
         if started.elapsed() >= limit {
             return false;
         }
-        std::thread::sleep(busy_backoff(count));
+        hooks().busy_wait(busy_backoff(count));
         true
     }))
 }

@@ -97,6 +97,11 @@ pub trait ServerHooks: Send + Sync {
     /// sync of the WAL that began after that write has completed; otherwise only records
     /// that the WAL needs a sync. Called from SQLite's WAL hook, before the statement returns.
     fn commit_written(&self, _database: &str, _wal_path: &Path, _wait: bool) {}
+    /// A busy handler's pause before it retries a lock another connection holds: at most
+    /// `pause` (the server sleeps until the refused WAL-index lock is let go).
+    fn busy_wait(&self, pause: std::time::Duration) {
+        std::thread::sleep(pause);
+    }
     /// Whether the commit that left `database`'s WAL `frames` frames long checkpoints it,
     /// given a checkpoint every `every` frames (the default is SQLite's rule: every commit
     /// past `every`; the server lets one commit in every `every` frames claim it).

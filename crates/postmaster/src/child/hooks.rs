@@ -76,6 +76,10 @@ impl ServerHooks for ShmemHooks {
         crate::walwriter::commit_written(database, wal_path, wait);
     }
 
+    fn busy_wait(&self, pause: std::time::Duration) {
+        shmem::walindex::wait_busy(pause);
+    }
+
     fn checkpoint_due(&self, database: &str, frames: u64, every: u64) -> bool {
         crate::walwriter::checkpoint_due(database, frames, every)
     }

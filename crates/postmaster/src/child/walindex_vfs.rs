@@ -1,0 +1,377 @@
+//! The server's SQLite VFS: SQLite's own unix VFS, except that a database's WAL-index locks are
+//! the atomic words of `shmem::walindex` instead of `fcntl` locks on its `-shm` file.
+//!
+//! Registered as the default VFS by the postmaster before its first fork ([`register`]), so
+//! every connection a child opens goes through it. It is a shim in the usual SQLite way: each
+//! file is SQLite's unix file followed by a little state of ours, and every method is the unix
+//! method except three on a main database file:
+//!
+//! - `xShmMap`, on first use, opens the file's entry in the lock table (keyed by device and
+//!   inode, so every process and connection of one database finds the same words);
+//! - `xShmLock` takes and lets go of the words, and keeps which slots this connection holds,
+//!   as SQLite's unix VFS does: unlocking what it does not hold is a no-op, a shared lock it
+//!   holds already is granted, and an exclusive lock is refused while any other connection (of
+//!   any process, this one included) holds the slot;
+//! - `xShmUnmap` lets go of whatever the connection still holds and gives the entry back.
+//!
+//! A refused lock is remembered, so the busy handler's pause
+//! ([`crate::child::hooks`] → `shmem::walindex::wait_busy`) sleeps on that word's futex until
+//! its holder lets go instead of sleeping a fixed time.
+//!
+//! What stays with SQLite's unix VFS: the `-shm` file and its mapping, the dead-man-switch
+//! lock on it that decides which connection rebuilds the WAL index after a crash (an `fcntl`
+//! lock, as before), every database-file lock and all I/O. A process outside a server keeps
+//! the `fcntl` locks (the VFS is not registered there); a server's process without a child
+//! slot (a background worker without shared-memory access) cannot open a database
+//! (`SQLITE_CANTOPEN`), as in PostgreSQL a database connection needs shared memory.
+//!
+//! Invariant: nothing outside the server opens a database while it runs (as with PostgreSQL's
+//! data directory): another program's `fcntl` WAL-index locks would not see these.
+
+use std::ffi::{CStr, c_int, c_void};
+use std::os::unix::fs::MetadataExt;
+use std::sync::OnceLock;
+
+use rusqlite::ffi;
+use shmem::walindex::{self, FileRef, NLOCK};
+
+/// One open file: ours first (SQLite hands this pointer to every method), SQLite's unix file
+/// right after it, at [`REAL_OFFSET`].
+#[repr(C)]
+struct ShimFile {
+    base: ffi::sqlite3_file,
+    /// `(dev, ino)` of a main database file in a process that uses the lock table.
+    key: Option<(u64, u64)>,
+    /// Its lock-table entry, once the WAL index is mapped.
+    entry: Option<FileRef>,
+    /// Slots this connection holds shared / exclusive (bit `i` for slot `i`).
+    shared: u8,
+    exclusive: u8,
+}
+
+const REAL_OFFSET: usize = size_of::<ShimFile>().next_multiple_of(16);
+
+struct Vfs {
+    ours: ffi::sqlite3_vfs,
+    real: *mut ffi::sqlite3_vfs,
+}
+
+// SAFETY: the VFS structs are written once in `register` (before any fork, single-threaded)
+// and only read after; SQLite itself reads them from any thread.
+unsafe impl Send for Vfs {}
+// SAFETY: as above.
+unsafe impl Sync for Vfs {}
+
+static VFS: OnceLock<Box<Vfs>> = OnceLock::new();
+
+static METHODS: ffi::sqlite3_io_methods = ffi::sqlite3_io_methods {
+    iVersion: 3,
+    xClose: Some(x_close),
+    xRead: Some(x_read),
+    xWrite: Some(x_write),
+    xTruncate: Some(x_truncate),
+    xSync: Some(x_sync),
+    xFileSize: Some(x_file_size),
+    xLock: Some(x_lock),
+    xUnlock: Some(x_unlock),
+    xCheckReservedLock: Some(x_check_reserved_lock),
+    xFileControl: Some(x_file_control),
+    xSectorSize: Some(x_sector_size),
+    xDeviceCharacteristics: Some(x_device_characteristics),
+    xShmMap: Some(x_shm_map),
+    xShmLock: Some(x_shm_lock),
+    xShmBarrier: Some(x_shm_barrier),
+    xShmUnmap: Some(x_shm_unmap),
+    xFetch: Some(x_fetch),
+    xUnfetch: Some(x_unfetch),
+};
+
+/// Makes the shim SQLite's default VFS in this process and the children it forks. Postmaster,
+/// once, after `spi::initialize_library` and before any fork; it opens no database itself.
+pub fn register() -> Result<(), String> {
+    if VFS.get().is_some() {
+        return Ok(());
+    }
+    // SAFETY: finds the default VFS SQLite registered at initialisation (unix); null if none.
+    let real = unsafe { ffi::sqlite3_vfs_find(std::ptr::null()) };
+    if real.is_null() {
+        return Err("SQLite has no default VFS".to_owned());
+    }
+    // SAFETY: real points to SQLite's static unix VFS, valid for the life of the process.
+    let mut ours = unsafe { *real };
+    let real_size = usize::try_from(ours.szOsFile).unwrap_or(0);
+    ours.szOsFile = c_int::try_from(REAL_OFFSET + real_size).map_err(|e| e.to_string())?;
+    ours.zName = c"minipg".as_ptr();
+    ours.pNext = std::ptr::null_mut();
+    ours.xOpen = Some(x_open);
+    let vfs = VFS.get_or_init(|| Box::new(Vfs { ours, real }));
+    let ptr = std::ptr::from_ref(&vfs.ours).cast_mut();
+    // SAFETY: `ours` lives in a leaked-for-good Box (a static OnceLock); SQLite keeps the
+    // pointer and never frees it.
+    let rc = unsafe { ffi::sqlite3_vfs_register(ptr, 1) };
+    if rc != ffi::SQLITE_OK {
+        return Err(format!("could not register the VFS (SQLite error {rc})"));
+    }
+    Ok(())
+}
+
+fn real_vfs() -> *mut ffi::sqlite3_vfs {
+    VFS.get().map_or(std::ptr::null_mut(), |v| v.real)
+}
+
+/// SQLite's unix file inside ours.
+///
+/// # Safety
+/// `f` is a file this VFS opened (its allocation is `szOsFile` bytes).
+unsafe fn real(f: *mut ffi::sqlite3_file) -> *mut ffi::sqlite3_file {
+    // SAFETY: per the contract, the allocation extends REAL_OFFSET + the unix file's size.
+    unsafe { f.cast::<u8>().add(REAL_OFFSET).cast() }
+}
+
+/// The unix file and its methods.
+///
+/// # Safety
+/// As [`real`]; the file is open (the unix xOpen set its methods).
+unsafe fn methods(
+    f: *mut ffi::sqlite3_file,
+) -> (*mut ffi::sqlite3_file, &'static ffi::sqlite3_io_methods) {
+    // SAFETY: per the contract; the unix VFS's method tables are static.
+    unsafe {
+        let r = real(f);
+        (r, &*(*r).pMethods)
+    }
+}
+
+unsafe extern "C" fn x_open(
+    _vfs: *mut ffi::sqlite3_vfs,
+    name: ffi::sqlite3_filename,
+    file: *mut ffi::sqlite3_file,
+    flags: c_int,
+    out_flags: *mut c_int,
+) -> c_int {
+    let real_vfs = real_vfs();
+    // SAFETY: SQLite passes a zeroed allocation of szOsFile bytes for `file`; ours is written
+    // whole before the unix xOpen fills its part; real_vfs is SQLite's static unix VFS.
+    unsafe {
+        let shim = file.cast::<ShimFile>();
+        shim.write(ShimFile {
+            base: ffi::sqlite3_file {
+                pMethods: std::ptr::null(),
+            },
+            key: None,
+            entry: None,
+            shared: 0,
+            exclusive: 0,
+        });
+        let main_db = flags & ffi::SQLITE_OPEN_MAIN_DB != 0;
+        if main_db && walindex::barred() {
+            return ffi::SQLITE_CANTOPEN;
+        }
+        let Some(open) = (*real_vfs).xOpen else {
+            return ffi::SQLITE_CANTOPEN;
+        };
+        let rc = open(real_vfs, name, real(file), flags, out_flags);
+        if rc != ffi::SQLITE_OK {
+            return rc;
+        }
+        if main_db && walindex::active() && !name.is_null() {
+            let path = CStr::from_ptr(name);
+            if let Ok(path) = path.to_str()
+                && let Ok(meta) = std::fs::metadata(path)
+            {
+                (*shim).key = Some((meta.dev(), meta.ino()));
+            }
+        }
+        (*shim).base.pMethods = &METHODS;
+    }
+    ffi::SQLITE_OK
+}
+
+/// Lets go of every slot the connection holds.
+///
+/// # Safety
+/// `shim` is one of our open files.
+unsafe fn release_all(shim: *mut ShimFile) {
+    // SAFETY: per the contract; SQLite calls a file's methods from one thread at a time.
+    unsafe {
+        let Some(entry) = (*shim).entry else { return };
+        for i in 0..NLOCK {
+            if (*shim).shared & (1 << i) != 0 {
+                walindex::unlock_shared(entry, i);
+            }
+            if (*shim).exclusive & (1 << i) != 0 {
+                walindex::unlock_exclusive(entry, i, 1);
+            }
+        }
+        (*shim).shared = 0;
+        (*shim).exclusive = 0;
+    }
+}
+
+/// Lets go of the connection's locks and its lock-table entry.
+///
+/// # Safety
+/// As [`release_all`].
+unsafe fn close_entry(shim: *mut ShimFile) {
+    // SAFETY: per the contract.
+    unsafe {
+        release_all(shim);
+        if let Some(entry) = (*shim).entry.take() {
+            walindex::close(entry);
+        }
+    }
+}
+
+unsafe extern "C" fn x_close(f: *mut ffi::sqlite3_file) -> c_int {
+    // SAFETY: SQLite closes a file it opened through us, once.
+    unsafe {
+        close_entry(f.cast());
+        let (r, m) = methods(f);
+        m.xClose.map_or(ffi::SQLITE_OK, |x| x(r))
+    }
+}
+
+unsafe extern "C" fn x_shm_map(
+    f: *mut ffi::sqlite3_file,
+    page: c_int,
+    size: c_int,
+    extend: c_int,
+    out: *mut *mut c_void,
+) -> c_int {
+    // SAFETY: f is one of our open files.
+    unsafe {
+        let shim = f.cast::<ShimFile>();
+        if let (Some((dev, ino)), None) = ((*shim).key, (*shim).entry) {
+            match walindex::open(dev, ino) {
+                Some(entry) => (*shim).entry = Some(entry),
+                None => return ffi::SQLITE_NOMEM,
+            }
+        }
+        let (r, m) = methods(f);
+        m.xShmMap
+            .map_or(ffi::SQLITE_IOERR_SHMMAP, |x| x(r, page, size, extend, out))
+    }
+}
+
+unsafe extern "C" fn x_shm_lock(
+    f: *mut ffi::sqlite3_file,
+    ofst: c_int,
+    n: c_int,
+    flags: c_int,
+) -> c_int {
+    // SAFETY: f is one of our open files.
+    unsafe {
+        let shim = f.cast::<ShimFile>();
+        let Some(entry) = (*shim).entry else {
+            let (r, m) = methods(f);
+            return m
+                .xShmLock
+                .map_or(ffi::SQLITE_IOERR_SHMLOCK, |x| x(r, ofst, n, flags));
+        };
+        let (Ok(first), Ok(count)) = (usize::try_from(ofst), usize::try_from(n)) else {
+            return ffi::SQLITE_IOERR_SHMLOCK;
+        };
+        if count == 0 || first + count > NLOCK {
+            return ffi::SQLITE_IOERR_SHMLOCK;
+        }
+        let mask = (((1u16 << count) - 1) << first) as u8;
+        let unlock = flags & ffi::SQLITE_SHM_UNLOCK != 0;
+        let exclusive = flags & ffi::SQLITE_SHM_EXCLUSIVE != 0;
+        match (unlock, exclusive) {
+            (true, false) => {
+                if (*shim).shared & mask != 0 {
+                    walindex::unlock_shared(entry, first);
+                    (*shim).shared &= !mask;
+                }
+            }
+            (true, true) => {
+                for i in first..first + count {
+                    if (*shim).exclusive & (1 << i) != 0 {
+                        walindex::unlock_exclusive(entry, i, 1);
+                    }
+                }
+                (*shim).exclusive &= !mask;
+            }
+            (false, false) => {
+                if (*shim).shared & mask == 0 {
+                    if !walindex::lock_shared(entry, first) {
+                        return ffi::SQLITE_BUSY;
+                    }
+                    (*shim).shared |= mask;
+                }
+            }
+            (false, true) => {
+                if !walindex::lock_exclusive(entry, first, count) {
+                    return ffi::SQLITE_BUSY;
+                }
+                (*shim).exclusive |= mask;
+            }
+        }
+        ffi::SQLITE_OK
+    }
+}
+
+unsafe extern "C" fn x_shm_unmap(f: *mut ffi::sqlite3_file, delete: c_int) -> c_int {
+    // SAFETY: f is one of our open files.
+    unsafe {
+        close_entry(f.cast());
+        let (r, m) = methods(f);
+        m.xShmUnmap.map_or(ffi::SQLITE_OK, |x| x(r, delete))
+    }
+}
+
+/// The methods that are the unix file's own, passed through.
+macro_rules! forward {
+    ($name:ident, $field:ident, ($($arg:ident: $ty:ty),*) -> $ret:ty, $missing:expr) => {
+        unsafe extern "C" fn $name(f: *mut ffi::sqlite3_file $(, $arg: $ty)*) -> $ret {
+            // SAFETY: f is one of our open files; the unix method gets the unix file.
+            unsafe {
+                let (r, m) = methods(f);
+                m.$field.map_or($missing, |x| x(r $(, $arg)*))
+            }
+        }
+    };
+}
+
+forward!(x_read, xRead, (buf: *mut c_void, amt: c_int, ofst: i64) -> c_int, ffi::SQLITE_IOERR_READ);
+forward!(x_write, xWrite, (buf: *const c_void, amt: c_int, ofst: i64) -> c_int, ffi::SQLITE_IOERR_WRITE);
+forward!(x_truncate, xTruncate, (size: i64) -> c_int, ffi::SQLITE_IOERR_TRUNCATE);
+forward!(x_sync, xSync, (flags: c_int) -> c_int, ffi::SQLITE_IOERR_FSYNC);
+forward!(x_file_size, xFileSize, (size: *mut i64) -> c_int, ffi::SQLITE_IOERR_FSTAT);
+forward!(x_lock, xLock, (level: c_int) -> c_int, ffi::SQLITE_IOERR_LOCK);
+forward!(x_unlock, xUnlock, (level: c_int) -> c_int, ffi::SQLITE_IOERR_UNLOCK);
+forward!(x_check_reserved_lock, xCheckReservedLock, (out: *mut c_int) -> c_int, ffi::SQLITE_IOERR_CHECKRESERVEDLOCK);
+forward!(x_file_control, xFileControl, (op: c_int, arg: *mut c_void) -> c_int, ffi::SQLITE_NOTFOUND);
+forward!(x_sector_size, xSectorSize, () -> c_int, 4096);
+forward!(x_device_characteristics, xDeviceCharacteristics, () -> c_int, 0);
+forward!(x_unfetch, xUnfetch, (ofst: i64, p: *mut c_void) -> c_int, ffi::SQLITE_OK);
+
+unsafe extern "C" fn x_fetch(
+    f: *mut ffi::sqlite3_file,
+    ofst: i64,
+    amt: c_int,
+    out: *mut *mut c_void,
+) -> c_int {
+    // SAFETY: f is one of our open files; without a fetch method SQLite gets no mapping (null)
+    // and reads instead.
+    unsafe {
+        let (r, m) = methods(f);
+        match m.xFetch {
+            Some(x) => x(r, ofst, amt, out),
+            None => {
+                *out = std::ptr::null_mut();
+                ffi::SQLITE_OK
+            }
+        }
+    }
+}
+
+unsafe extern "C" fn x_shm_barrier(f: *mut ffi::sqlite3_file) {
+    // SAFETY: f is one of our open files.
+    unsafe {
+        let (r, m) = methods(f);
+        if let Some(x) = m.xShmBarrier {
+            x(r);
+        }
+    }
+}
