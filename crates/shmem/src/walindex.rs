@@ -17,8 +17,10 @@
 //! - one holder per connection that has a file open: its process's child slot and what it
 //!   holds (a shared count per lock slot, or the exclusive bit).
 //!
-//! There are two entries of each kind per child slot; when they are all taken, opening one
-//! more WAL index fails (SQLite's out of memory, as PostgreSQL's "out of shared memory").
+//! There are two entries of each kind per child slot, plus room for the startup process to open
+//! every database at once (twice those the server started with, and 64); when they are all
+//! taken, opening one more WAL index fails (SQLite's out of memory, as PostgreSQL's "out of
+//! shared memory").
 //!
 //! **A process that dies holding locks.** `fcntl` locks go with their process; these do not.
 //! A child that exits cleanly has nothing to give back (SQLite unlocks before it unmaps, and
@@ -99,8 +101,9 @@ static TABLE: Table = Table {
 static MY_SLOT: AtomicUsize = AtomicUsize::new(0);
 
 thread_local! {
-    /// The word of the last lock this thread was refused, for [`wait_busy`].
-    static REFUSED: Cell<Option<(usize, usize)>> = const { Cell::new(None) };
+    /// The last lock this thread was refused and not granted since, for [`wait_busy`]: file
+    /// entry, slot, and whether it asked for it exclusive.
+    static REFUSED: Cell<Option<(usize, usize, bool)>> = const { Cell::new(None) };
 }
 
 fn offsets(len: usize) -> (usize, usize, usize) {
@@ -109,18 +112,22 @@ fn offsets(len: usize) -> (usize, usize, usize) {
     (files, holders, holders + len * size_of::<Holder>())
 }
 
-fn entries(n_slots: usize) -> usize {
-    HOLDERS_PER_SLOT * n_slots.max(1)
+/// Databases that may be created after the server started, on top of twice those it started
+/// with, whose files the startup process can still all open at once after a crash reset.
+const CREATED_DATABASES: usize = 64;
+
+fn entries(n_slots: usize, n_databases: usize) -> usize {
+    HOLDERS_PER_SLOT * n_slots.max(1) + 2 * n_databases + CREATED_DATABASES
 }
 
-/// Bytes for a server with `n_slots` child slots.
-pub fn shmem_size(n_slots: usize) -> usize {
-    offsets(entries(n_slots)).2
+/// Bytes for a server with `n_slots` child slots that starts with `n_databases` databases.
+pub fn shmem_size(n_slots: usize, n_databases: usize) -> usize {
+    offsets(entries(n_slots, n_databases)).2
 }
 
 /// Creates (or finds) the table; postmaster, at creation and at each reset.
-pub fn init(n_slots: usize) -> Result<(), ShmemError> {
-    let len = entries(n_slots);
+pub fn init(n_slots: usize, n_databases: usize) -> Result<(), ShmemError> {
+    let len = entries(n_slots, n_databases);
     let (files, holders, size) = offsets(len);
     let (p, _) = init_struct("WalIndexLocks", size)?;
     let base = p.as_ptr();
@@ -242,7 +249,7 @@ pub fn lock_shared(f: FileRef, i: usize) -> bool {
     let mut cur = w.load(Ordering::SeqCst);
     loop {
         if cur & EXCLUSIVE != 0 {
-            REFUSED.set(Some((f.file, i)));
+            REFUSED.set(Some((f.file, i, false)));
             return false;
         }
         match w.compare_exchange_weak(cur, cur + 1, Ordering::SeqCst, Ordering::SeqCst) {
@@ -251,6 +258,7 @@ pub fn lock_shared(f: FileRef, i: usize) -> bool {
         }
     }
     h.locks.fetch_add(1 << (8 * i), Ordering::SeqCst);
+    REFUSED.set(None);
     true
 }
 
@@ -268,11 +276,12 @@ pub fn lock_exclusive(f: FileRef, first: usize, n: usize) -> bool {
                 taken.store(0, Ordering::SeqCst);
                 wake(fl, first + j);
             }
-            REFUSED.set(Some((f.file, i)));
+            REFUSED.set(Some((f.file, i, true)));
             return false;
         }
     }
     h.locks.fetch_or(exclusive_bits(first, n), Ordering::SeqCst);
+    REFUSED.set(None);
     true
 }
 
@@ -296,7 +305,8 @@ pub fn unlock_exclusive(f: FileRef, first: usize, n: usize) {
     }
 }
 
-/// Wakes the processes sleeping on slot `i` (one of them for the write lock).
+/// Wakes the processes sleeping on slot `i` (one of them for the write lock: its waiters all
+/// want it exclusive; should the woken one give up instead, the others' pauses are bounded).
 fn wake(fl: &FileLocks, i: usize) {
     if fl.waiters.load(Ordering::SeqCst) == 0 {
         return;
@@ -311,19 +321,28 @@ fn wake(fl: &FileLocks, i: usize) {
 /// A busy handler's pause: sleeps until the lock this thread was last refused is let go, at
 /// most `timeout`; a plain sleep when no lock of this table was refused since the last pause.
 pub fn wait_busy(timeout: Duration) {
-    let refused = REFUSED.take();
-    let Some(fl) = refused.and_then(|(f, _)| table().and_then(|(_, files, _)| files.get(f))) else {
+    let Some((f, i, exclusive)) = REFUSED.take() else {
         std::thread::sleep(timeout);
         return;
     };
-    let w = &fl.words[refused.map_or(0, |(_, i)| i)];
+    let Some(fl) = table().and_then(|(_, files, _)| files.get(f)) else {
+        std::thread::sleep(timeout);
+        return;
+    };
+    let w = &fl.words[i];
     fl.waiters.fetch_add(1, Ordering::SeqCst);
-    // Sleeps only while the word still shows a holder: a release between the refusal and here
-    // changed it, and FUTEX_WAIT returns at once. (The waiter count is raised before the word
-    // is read, and a releaser changes the word before it reads the count: one of the two sees
-    // the other.)
+    // Sleeps only while the word still shows what refused the lock (any holder for an
+    // exclusive request, an exclusive one for a shared request): a release between the refusal
+    // and here changed it, and FUTEX_WAIT returns at once. (The waiter count is raised before
+    // the word is read, and a releaser changes the word before it reads the count: one of the
+    // two sees the other.)
     let cur = w.load(Ordering::SeqCst);
-    if cur != 0 {
+    let blocked = if exclusive {
+        cur != 0
+    } else {
+        cur & EXCLUSIVE != 0
+    };
+    if blocked {
         futex::wait(w, cur, Some(timeout));
     }
     fl.waiters.fetch_sub(1, Ordering::SeqCst);
@@ -372,7 +391,7 @@ mod tests {
     // One process stands in for several by switching MY_SLOT: the words only see connections.
     fn setup() {
         crate::segment::create_segment(1 << 20).expect("segment");
-        init(4).expect("init");
+        init(4, 0).expect("init");
     }
 
     #[test]
@@ -428,8 +447,8 @@ mod tests {
         unlock_exclusive(reused, 0, 8);
         close(reused);
 
-        // Two holders per child slot: 4 slots, 8 connections, then none.
-        let open_ones: Vec<FileRef> = (0..8).map(|_| open(1, 10).expect("room")).collect();
+        // Two holders per child slot and 64 more: 4 slots, 72 connections, then none.
+        let open_ones: Vec<FileRef> = (0..72).map(|_| open(1, 10).expect("room")).collect();
         assert!(open(1, 10).is_none(), "the table is full");
         close(open_ones[0]);
         assert!(open(1, 10).is_some(), "room again");

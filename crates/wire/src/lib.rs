@@ -112,6 +112,12 @@ pub enum WaitOutcome {
 
 /// What the rest of the server provides to a backend session.
 pub trait BackendHooks {
+    /// Before authentication (which reads the role catalog): Err when this process may not
+    /// serve a session at all (53300 "sorry, too many clients already": it has no child slot,
+    /// so it may not open a database either).
+    fn admit(&mut self) -> Result<(), HookError> {
+        Ok(())
+    }
     /// After a valid startup packet: take a PGPROC from the normal-backend list (Err 53300
     /// "sorry, too many clients already" → FATAL and exit), record user/db for
     /// pg_stat_activity and the process title. Returns the cancel key for BackendKeyData.

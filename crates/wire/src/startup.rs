@@ -259,6 +259,9 @@ fn handshake<S: Read + Write + AsRawFd>(
             ));
         }
     }
+    hooks
+        .admit()
+        .map_err(|e| Failure::fatal(e.sqlstate, e.message))?;
     let authenticated = crate::auth::authenticate(conn, cfg, hooks, &user, &database, deadline)?;
     backend::authentication_ok(&mut conn.wbuf);
     for (name, value) in &settings {

@@ -117,15 +117,27 @@ impl Hooks {
     }
 }
 
-impl BackendHooks for Hooks {
-    fn attach(&mut self, user: &str, database: &str) -> Result<i32, HookError> {
-        IN_STARTUP.store(false, Ordering::SeqCst);
+impl Hooks {
+    /// 53300 for a process with no child slot, or one the postmaster evicted.
+    fn too_many(&self) -> Result<(), HookError> {
         if self.slot == 0 || EVICTED.load(Ordering::SeqCst) {
             return Err(HookError {
                 sqlstate: spi::sqlstate::TOO_MANY_CONNECTIONS,
                 message: "sorry, too many clients already".into(),
             });
         }
+        Ok(())
+    }
+}
+
+impl BackendHooks for Hooks {
+    fn admit(&mut self) -> Result<(), HookError> {
+        self.too_many()
+    }
+
+    fn attach(&mut self, user: &str, database: &str) -> Result<i32, HookError> {
+        IN_STARTUP.store(false, Ordering::SeqCst);
+        self.too_many()?;
         let p =
             proc::init_process(proc::BackendType::ClientBackend, "", self.slot).map_err(|e| {
                 HookError {

@@ -28,9 +28,11 @@
 //! Invariant: nothing outside the server opens a database while it runs (as with PostgreSQL's
 //! data directory): another program's `fcntl` WAL-index locks would not see these.
 
-use std::ffi::{CStr, c_int, c_void};
+use std::ffi::{CStr, OsStr, c_int, c_void};
+use std::os::unix::ffi::OsStrExt;
 use std::os::unix::fs::MetadataExt;
-use std::sync::OnceLock;
+use std::path::Path;
+use std::sync::atomic::{AtomicPtr, Ordering};
 
 use rusqlite::ffi;
 use shmem::walindex::{self, FileRef, NLOCK};
@@ -51,18 +53,8 @@ struct ShimFile {
 
 const REAL_OFFSET: usize = size_of::<ShimFile>().next_multiple_of(16);
 
-struct Vfs {
-    ours: ffi::sqlite3_vfs,
-    real: *mut ffi::sqlite3_vfs,
-}
-
-// SAFETY: the VFS structs are written once in `register` (before any fork, single-threaded)
-// and only read after; SQLite itself reads them from any thread.
-unsafe impl Send for Vfs {}
-// SAFETY: as above.
-unsafe impl Sync for Vfs {}
-
-static VFS: OnceLock<Box<Vfs>> = OnceLock::new();
+/// SQLite's unix VFS, which every method but ours goes to (null before [`register`]).
+static REAL: AtomicPtr<ffi::sqlite3_vfs> = AtomicPtr::new(std::ptr::null_mut());
 
 static METHODS: ffi::sqlite3_io_methods = ffi::sqlite3_io_methods {
     iVersion: 3,
@@ -89,7 +81,7 @@ static METHODS: ffi::sqlite3_io_methods = ffi::sqlite3_io_methods {
 /// Makes the shim SQLite's default VFS in this process and the children it forks. Postmaster,
 /// once, after `spi::initialize_library` and before any fork; it opens no database itself.
 pub fn register() -> Result<(), String> {
-    if VFS.get().is_some() {
+    if !REAL.load(Ordering::Acquire).is_null() {
         return Ok(());
     }
     // SAFETY: finds the default VFS SQLite registered at initialisation (unix); null if none.
@@ -104,10 +96,10 @@ pub fn register() -> Result<(), String> {
     ours.zName = c"minipg".as_ptr();
     ours.pNext = std::ptr::null_mut();
     ours.xOpen = Some(x_open);
-    let vfs = VFS.get_or_init(|| Box::new(Vfs { ours, real }));
-    let ptr = std::ptr::from_ref(&vfs.ours).cast_mut();
-    // SAFETY: `ours` lives in a leaked-for-good Box (a static OnceLock); SQLite keeps the
-    // pointer and never frees it.
+    REAL.store(real, Ordering::Release);
+    // Leaked: SQLite keeps the pointer (and writes its pNext) for the life of the process.
+    let ptr = Box::into_raw(Box::new(ours));
+    // SAFETY: ptr is a valid, never-freed sqlite3_vfs that only SQLite accesses from now on.
     let rc = unsafe { ffi::sqlite3_vfs_register(ptr, 1) };
     if rc != ffi::SQLITE_OK {
         return Err(format!("could not register the VFS (SQLite error {rc})"));
@@ -115,8 +107,9 @@ pub fn register() -> Result<(), String> {
     Ok(())
 }
 
-fn real_vfs() -> *mut ffi::sqlite3_vfs {
-    VFS.get().map_or(std::ptr::null_mut(), |v| v.real)
+/// `(dev, ino)` of the file at `path`.
+fn file_key(path: &Path) -> Option<(u64, u64)> {
+    std::fs::metadata(path).ok().map(|m| (m.dev(), m.ino()))
 }
 
 /// SQLite's unix file inside ours.
@@ -149,9 +142,10 @@ unsafe extern "C" fn x_open(
     flags: c_int,
     out_flags: *mut c_int,
 ) -> c_int {
-    let real_vfs = real_vfs();
-    // SAFETY: SQLite passes a zeroed allocation of szOsFile bytes for `file`; ours is written
-    // whole before the unix xOpen fills its part; real_vfs is SQLite's static unix VFS.
+    let real_vfs = REAL.load(Ordering::Acquire);
+    // SAFETY: SQLite passes an allocation of szOsFile bytes for `file`; ours is written whole
+    // before the unix xOpen fills its part; real_vfs is SQLite's static unix VFS (register
+    // stored it before registering us); a non-null name is a NUL-terminated path.
     unsafe {
         let shim = file.cast::<ShimFile>();
         shim.write(ShimFile {
@@ -170,17 +164,31 @@ unsafe extern "C" fn x_open(
         let Some(open) = (*real_vfs).xOpen else {
             return ffi::SQLITE_CANTOPEN;
         };
+        // A main database's lock-table key is its (dev, ino), read before and after the open:
+        // a file replaced in between is refused rather than keyed by the wrong inode. A
+        // connection of this process that could not be keyed would take `fcntl` locks no other
+        // connection sees, so it is refused too.
+        let locked = main_db && walindex::active();
+        let path = (!name.is_null())
+            .then(|| Path::new(OsStr::from_bytes(CStr::from_ptr(name).to_bytes())));
+        let before = if locked {
+            path.and_then(file_key)
+        } else {
+            None
+        };
         let rc = open(real_vfs, name, real(file), flags, out_flags);
         if rc != ffi::SQLITE_OK {
             return rc;
         }
-        if main_db && walindex::active() && !name.is_null() {
-            let path = CStr::from_ptr(name);
-            if let Ok(path) = path.to_str()
-                && let Ok(meta) = std::fs::metadata(path)
-            {
-                (*shim).key = Some((meta.dev(), meta.ino()));
+        if locked {
+            let after = path.and_then(file_key);
+            if after.is_none() || before.is_some_and(|b| Some(b) != after) {
+                if let Some(close) = (*real(file)).pMethods.as_ref().and_then(|m| m.xClose) {
+                    close(real(file));
+                }
+                return ffi::SQLITE_CANTOPEN;
             }
+            (*shim).key = after;
         }
         (*shim).base.pMethods = &METHODS;
     }
@@ -241,10 +249,15 @@ unsafe extern "C" fn x_shm_map(
     // SAFETY: f is one of our open files.
     unsafe {
         let shim = f.cast::<ShimFile>();
+        // The entry is claimed before the unix map; if that fails, the entry stays until unmap
+        // or close (SQLite unmaps a WAL it could not open).
         if let (Some((dev, ino)), None) = ((*shim).key, (*shim).entry) {
             match walindex::open(dev, ino) {
                 Some(entry) => (*shim).entry = Some(entry),
-                None => return ffi::SQLITE_NOMEM,
+                None => {
+                    *out = std::ptr::null_mut();
+                    return ffi::SQLITE_NOMEM;
+                }
             }
         }
         let (r, m) = methods(f);
