@@ -68,8 +68,9 @@ struct FileLocks {
     ino: AtomicU64,
     /// Connections that have it open, over all processes.
     users: AtomicU32,
-    /// Processes sleeping in [`wait_busy`] on one of the words.
-    waiters: AtomicU32,
+    /// Processes sleeping in [`wait_busy`] on each word (a release of a word nobody sleeps on
+    /// makes no system call).
+    waiters: [AtomicU32; NLOCK],
     words: [AtomicU32; NLOCK],
 }
 
@@ -308,7 +309,7 @@ pub fn unlock_exclusive(f: FileRef, first: usize, n: usize) {
 /// Wakes the processes sleeping on slot `i` (one of them for the write lock: its waiters all
 /// want it exclusive; should the woken one give up instead, the others' pauses are bounded).
 fn wake(fl: &FileLocks, i: usize) {
-    if fl.waiters.load(Ordering::SeqCst) == 0 {
+    if fl.waiters[i].load(Ordering::SeqCst) == 0 {
         return;
     }
     if i == WRITE_SLOT {
@@ -330,7 +331,7 @@ pub fn wait_busy(timeout: Duration) {
         return;
     };
     let w = &fl.words[i];
-    fl.waiters.fetch_add(1, Ordering::SeqCst);
+    fl.waiters[i].fetch_add(1, Ordering::SeqCst);
     // Sleeps only while the word still shows what refused the lock (any holder for an
     // exclusive request, an exclusive one for a shared request): a release between the refusal
     // and here changed it, and FUTEX_WAIT returns at once. (The waiter count is raised before
@@ -345,7 +346,7 @@ pub fn wait_busy(timeout: Duration) {
     if blocked {
         futex::wait(w, cur, Some(timeout));
     }
-    fl.waiters.fetch_sub(1, Ordering::SeqCst);
+    fl.waiters[i].fetch_sub(1, Ordering::SeqCst);
 }
 
 /// Postmaster, for every child it reaps: takes back whatever the child in `slot` still held
