@@ -161,7 +161,7 @@ fn the_wal_writer_restarts_after_sigterm_and_its_crash_loses_no_acknowledged_com
 
 /// While several writers keep appending, a PASSIVE checkpoint never reaches the WAL's end and
 /// SQLite never starts the WAL over: it grew without bound (630 MB after three minutes of
-/// 8-client inserts). The commit that claims a checkpoint of a long WAL runs RESTART instead.
+/// 8-client inserts). The commit that claims a checkpoint runs RESTART instead.
 #[test]
 fn the_wal_starts_over_under_concurrent_writers() {
     const CLIENTS: usize = 4;
