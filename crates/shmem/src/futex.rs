@@ -1,4 +1,5 @@
-//! The futex operations the latch and the WAL-index locks need, on a word that may live in shared memory.
+//! The futex operations the latch and the WAL-index locks need, on a word that may live in
+//! shared memory.
 //!
 //! The operations are the non-private ones (no `FUTEX_PRIVATE_FLAG`): the kernel keys them by
 //! the physical page, which is what makes a wake from another process reach the sleeper.

@@ -276,6 +276,10 @@ unsafe extern "C" fn x_shm_lock(
     unsafe {
         let shim = f.cast::<ShimFile>();
         let Some(entry) = (*shim).entry else {
+            if (*shim).key.is_some() {
+                // Keyed but not mapped: never fall back to fcntl locks.
+                return ffi::SQLITE_IOERR_SHMLOCK;
+            }
             let (r, m) = methods(f);
             return m
                 .xShmLock
