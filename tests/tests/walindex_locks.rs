@@ -158,3 +158,56 @@ fn a_process_that_exits_holding_the_write_lock_gives_it_back() {
     );
     s.assert_no_crash();
 }
+
+/// `(read, write)` system calls of process `pid` so far (`syscr`, `syscw` of /proc/pid/io:
+/// `pread` and `pwrite` count, a socket's `sendto` and `recvfrom` do not).
+fn io_syscalls(pid: i32) -> (u64, u64) {
+    let io = std::fs::read_to_string(format!("/proc/{pid}/io")).expect("/proc/pid/io");
+    let field = |name: &str| {
+        io.lines()
+            .find_map(|l| l.strip_prefix(name))
+            .and_then(|v| v.trim().parse::<u64>().ok())
+            .unwrap_or_else(|| panic!("{name} in /proc/{pid}/io:\n{io}"))
+    };
+    (field("syscr:"), field("syscw:"))
+}
+
+#[test]
+fn a_backend_reads_the_wal_through_its_mapping_and_writes_a_frame_in_one_call() {
+    // Two backends insert in turn: each commit resets the other's page cache, so each insert
+    // reads its table's pages again, from the WAL where the other's commit just put them.
+    let s = Server::start(&[NO_WORKERS, &["-c", "autovacuum=off"]].concat());
+    let mut a = s.connect();
+    let mut b = s.connect();
+    a.batch_execute("create table t (a int)").expect("create");
+    let pid = backend_pid(&mut b);
+    for i in 0..20 {
+        a.execute("insert into t values ($1)", &[&i]).expect("a");
+        b.execute("insert into t values ($1)", &[&i]).expect("b");
+    }
+    const N: u64 = 100;
+    let (r0, w0) = io_syscalls(pid);
+    for i in 0..N as i32 {
+        a.execute("insert into t values ($1)", &[&i]).expect("a");
+        b.execute("insert into t values ($1)", &[&i]).expect("b");
+    }
+    let (r1, w1) = io_syscalls(pid);
+    let (reads, writes) = (r1 - r0, w1 - w0);
+    // Each of b's inserts reads two pages again: the database's header page, from the database
+    // file, and the table's page, from the WAL. Only the first is a read call now.
+    assert!(
+        reads <= N + N / 10,
+        "{reads} read calls for {N} inserts after another backend's commit"
+    );
+    // One frame (the table's page) per commit, header and page in one pwrite: two calls each
+    // before; a commit that adds a page to the file writes two frames.
+    assert!(
+        writes <= N + N / 10,
+        "{writes} write calls for {N} one-page commits"
+    );
+    let n: i64 = a
+        .query_one("select count(*) from t", &[])
+        .expect("count")
+        .get(0);
+    assert_eq!(n, 2 * (20 + N as i64));
+}

@@ -49,6 +49,8 @@ struct ShimFile {
     /// Slots this connection holds shared / exclusive (bit `i` for slot `i`).
     shared: u8,
     exclusive: u8,
+    /// A WAL file's reads from a mapping and its coalesced writes (see [`WalIo`]).
+    wal: Option<WalIo>,
 }
 
 const REAL_OFFSET: usize = size_of::<ShimFile>().next_multiple_of(16);
@@ -156,6 +158,7 @@ unsafe extern "C" fn x_open(
             entry: None,
             shared: 0,
             exclusive: 0,
+            wal: None,
         });
         let main_db = flags & ffi::SQLITE_OPEN_MAIN_DB != 0;
         if main_db && walindex::barred() {
@@ -189,6 +192,9 @@ unsafe extern "C" fn x_open(
                 return ffi::SQLITE_CANTOPEN;
             }
             (*shim).key = after;
+        }
+        if flags & ffi::SQLITE_OPEN_WAL != 0 && walindex::active() {
+            (*shim).wal = path.map(WalIo::open);
         }
         (*shim).base.pMethods = &METHODS;
     }
@@ -233,9 +239,17 @@ unsafe fn close_entry(shim: *mut ShimFile) {
 unsafe extern "C" fn x_close(f: *mut ffi::sqlite3_file) -> c_int {
     // SAFETY: SQLite closes a file it opened through us, once.
     unsafe {
-        close_entry(f.cast());
+        let shim = f.cast::<ShimFile>();
+        close_entry(shim);
+        let flushed = flush(f);
+        drop((*shim).wal.take());
         let (r, m) = methods(f);
-        m.xClose.map_or(ffi::SQLITE_OK, |x| x(r))
+        let rc = m.xClose.map_or(ffi::SQLITE_OK, |x| x(r));
+        if flushed != ffi::SQLITE_OK {
+            flushed
+        } else {
+            rc
+        }
     }
 }
 
@@ -343,6 +357,10 @@ macro_rules! forward {
         unsafe extern "C" fn $name(f: *mut ffi::sqlite3_file $(, $arg: $ty)*) -> $ret {
             // SAFETY: f is one of our open files; the unix method gets the unix file.
             unsafe {
+                let rc = flush(f);
+                if rc != ffi::SQLITE_OK {
+                    return rc;
+                }
                 let (r, m) = methods(f);
                 m.$field.map_or($missing, |x| x(r $(, $arg)*))
             }
@@ -350,9 +368,6 @@ macro_rules! forward {
     };
 }
 
-forward!(x_read, xRead, (buf: *mut c_void, amt: c_int, ofst: i64) -> c_int, ffi::SQLITE_IOERR_READ);
-forward!(x_write, xWrite, (buf: *const c_void, amt: c_int, ofst: i64) -> c_int, ffi::SQLITE_IOERR_WRITE);
-forward!(x_truncate, xTruncate, (size: i64) -> c_int, ffi::SQLITE_IOERR_TRUNCATE);
 forward!(x_sync, xSync, (flags: c_int) -> c_int, ffi::SQLITE_IOERR_FSYNC);
 forward!(x_file_size, xFileSize, (size: *mut i64) -> c_int, ffi::SQLITE_IOERR_FSTAT);
 forward!(x_lock, xLock, (level: c_int) -> c_int, ffi::SQLITE_IOERR_LOCK);
@@ -362,6 +377,234 @@ forward!(x_file_control, xFileControl, (op: c_int, arg: *mut c_void) -> c_int, f
 forward!(x_sector_size, xSectorSize, () -> c_int, 4096);
 forward!(x_device_characteristics, xDeviceCharacteristics, () -> c_int, 0);
 forward!(x_unfetch, xUnfetch, (ofst: i64, p: *mut c_void) -> c_int, ffi::SQLITE_OK);
+
+/// How much of a WAL file one mapping covers; reads beyond it go to `pread` as before.
+const WAL_MAP_BYTES: usize = 256 << 20;
+
+/// Writes up to this size wait for the write that continues them (a frame's header for its page).
+const WAL_HOLD_BYTES: usize = 64;
+
+/// A WAL file's I/O in a server process. Two costs a commit pays per frame when several
+/// connections write: each commit resets every other connection's page cache, so their next
+/// transactions read their pages again, most of them from the WAL; and SQLite writes each frame
+/// as two `pwrite`s, its 24-byte header and then its page.
+///
+/// - Reads are copies from a read-only shared mapping of the file instead of `pread`s, for bytes
+///   this connection has seen the file hold (`known`: its size at open, a full read, its own
+///   write; its own truncation lowers it). Any other read, and every read when the mapping
+///   failed, goes to the unix VFS.
+/// - A write of at most [`WAL_HOLD_BYTES`] is held until the next write continues it, and both
+///   go down as one `pwrite`. Every other method of the file writes a held one first, so
+///   SQLite never sees the file without it; and a frame's header is held only until its page.
+///
+/// A mapped read past the end of the file would be `SIGBUS`. None happens, because SQLite reads
+/// a WAL only where a frame is: a frame of the reader's snapshot or of the checkpoint, a frame
+/// its own transaction wrote, and in recovery what the file's size (read just before, under
+/// exclusive locks) says is there. No connection shrinks the file under those: a `TRUNCATE`
+/// checkpoint (autovacuum's, recovery's) first takes every read mark exclusively, and only the
+/// last connection to close deletes the WAL (every open connection holds a shared lock on the
+/// database file that the deletion needs exclusively). Another connection's truncation can
+/// leave `known` too high; by the same argument no read goes past the new end. (The one
+/// SQLite read that may come up short, in its read-only "unreliable" `-shm` mode, is not used:
+/// the server's connections map their `-shm` read-write.)
+///
+/// The page cache and the mapping see the same pages, so a `pwrite` by any process is in the
+/// mapping at once, and an `fsync` of the file covers it as before.
+struct WalIo {
+    /// `WAL_MAP_BYTES` of the file from offset 0, or null.
+    map: *const u8,
+    /// Bytes from offset 0 this connection has seen the file hold.
+    known: u64,
+    /// The write held back (empty: none) and its offset.
+    held: Vec<u8>,
+    held_at: i64,
+}
+
+impl WalIo {
+    /// Maps the WAL file at `path` (no mapping if that fails: every read goes to the unix VFS).
+    fn open(path: &Path) -> WalIo {
+        let mut io = WalIo {
+            map: std::ptr::null(),
+            known: 0,
+            held: Vec::with_capacity(WAL_HOLD_BYTES + 4096),
+            held_at: 0,
+        };
+        let Ok(file) = std::fs::File::open(path) else {
+            return io;
+        };
+        let Ok(meta) = file.metadata() else {
+            return io;
+        };
+        // SAFETY: a fresh read-only shared mapping of an open file; the kernel picks the address.
+        // It stays valid after the descriptor closes and until Drop unmaps it.
+        let map = unsafe {
+            libc::mmap(
+                std::ptr::null_mut(),
+                WAL_MAP_BYTES,
+                libc::PROT_READ,
+                libc::MAP_SHARED,
+                std::os::fd::AsRawFd::as_raw_fd(&file),
+                0,
+            )
+        };
+        if map != libc::MAP_FAILED {
+            io.map = map.cast();
+            io.known = meta.len();
+        }
+        io
+    }
+
+    /// Whether `amt` bytes at `ofst` can be copied from the mapping.
+    fn covers(&self, ofst: i64, amt: c_int) -> bool {
+        let (Ok(start), Ok(len)) = (u64::try_from(ofst), u64::try_from(amt)) else {
+            return false;
+        };
+        !self.map.is_null() && start + len <= self.known && start + len <= WAL_MAP_BYTES as u64
+    }
+
+    /// Notes that the file holds `amt` bytes at `ofst`.
+    fn saw(&mut self, ofst: i64, amt: c_int) {
+        if let (Ok(start), Ok(len)) = (u64::try_from(ofst), u64::try_from(amt)) {
+            self.known = self.known.max(start + len);
+        }
+    }
+}
+
+impl Drop for WalIo {
+    fn drop(&mut self) {
+        if !self.map.is_null() {
+            // SAFETY: our own mapping of WAL_MAP_BYTES, unmapped once; nothing borrows it.
+            unsafe { libc::munmap(self.map.cast_mut().cast(), WAL_MAP_BYTES) };
+        }
+    }
+}
+
+/// Writes the WAL write held back, if any.
+///
+/// # Safety
+/// `f` is one of our open files.
+unsafe fn flush(f: *mut ffi::sqlite3_file) -> c_int {
+    // SAFETY: per the contract; SQLite calls a file's methods from one thread at a time.
+    unsafe {
+        let shim = f.cast::<ShimFile>();
+        let Some(io) = (*shim).wal.as_mut() else {
+            return ffi::SQLITE_OK;
+        };
+        if io.held.is_empty() {
+            return ffi::SQLITE_OK;
+        }
+        let Ok(amt) = c_int::try_from(io.held.len()) else {
+            return ffi::SQLITE_IOERR_WRITE;
+        };
+        let (r, m) = methods(f);
+        let rc = m.xWrite.map_or(ffi::SQLITE_IOERR_WRITE, |x| {
+            x(r, io.held.as_ptr().cast(), amt, io.held_at)
+        });
+        if rc == ffi::SQLITE_OK {
+            io.saw(io.held_at, amt);
+        }
+        io.held.clear();
+        rc
+    }
+}
+
+unsafe extern "C" fn x_read(
+    f: *mut ffi::sqlite3_file,
+    buf: *mut c_void,
+    amt: c_int,
+    ofst: i64,
+) -> c_int {
+    // SAFETY: f is one of our open files; SQLite's buf holds amt bytes. A mapped copy reads
+    // bytes the file holds (WalIo's argument) that SQLite's WAL protocol keeps from being
+    // rewritten while this connection reads them, as it does for its own reads.
+    unsafe {
+        let rc = flush(f);
+        if rc != ffi::SQLITE_OK {
+            return rc;
+        }
+        let shim = f.cast::<ShimFile>();
+        if let Some(io) = (*shim).wal.as_ref()
+            && io.covers(ofst, amt)
+        {
+            let start = usize::try_from(ofst).unwrap_or(0);
+            let len = usize::try_from(amt).unwrap_or(0);
+            std::ptr::copy_nonoverlapping(io.map.add(start), buf.cast::<u8>(), len);
+            return ffi::SQLITE_OK;
+        }
+        let (r, m) = methods(f);
+        let rc = m
+            .xRead
+            .map_or(ffi::SQLITE_IOERR_READ, |x| x(r, buf, amt, ofst));
+        if rc == ffi::SQLITE_OK
+            && let Some(io) = (*shim).wal.as_mut()
+        {
+            io.saw(ofst, amt);
+        }
+        rc
+    }
+}
+
+unsafe extern "C" fn x_write(
+    f: *mut ffi::sqlite3_file,
+    buf: *const c_void,
+    amt: c_int,
+    ofst: i64,
+) -> c_int {
+    // SAFETY: f is one of our open files; SQLite's buf holds amt bytes.
+    unsafe {
+        let shim = f.cast::<ShimFile>();
+        let len = usize::try_from(amt).unwrap_or(0);
+        if let Some(io) = (*shim).wal.as_mut() {
+            // Held back: a small write; written with it: the write that continues one.
+            let continues = !io.held.is_empty()
+                && i64::try_from(io.held.len()).is_ok_and(|n| io.held_at + n == ofst);
+            if continues || (io.held.is_empty() && len <= WAL_HOLD_BYTES) {
+                if io.held.is_empty() {
+                    io.held_at = ofst;
+                }
+                io.held
+                    .extend_from_slice(std::slice::from_raw_parts(buf.cast::<u8>(), len));
+                if io.held.len() <= WAL_HOLD_BYTES {
+                    return ffi::SQLITE_OK;
+                }
+                return flush(f);
+            }
+        }
+        let rc = flush(f);
+        if rc != ffi::SQLITE_OK {
+            return rc;
+        }
+        let (r, m) = methods(f);
+        let rc = m
+            .xWrite
+            .map_or(ffi::SQLITE_IOERR_WRITE, |x| x(r, buf, amt, ofst));
+        if rc == ffi::SQLITE_OK
+            && let Some(io) = (*shim).wal.as_mut()
+        {
+            io.saw(ofst, amt);
+        }
+        rc
+    }
+}
+
+unsafe extern "C" fn x_truncate(f: *mut ffi::sqlite3_file, size: i64) -> c_int {
+    // SAFETY: f is one of our open files.
+    unsafe {
+        let rc = flush(f);
+        if rc != ffi::SQLITE_OK {
+            return rc;
+        }
+        let (r, m) = methods(f);
+        let rc = m
+            .xTruncate
+            .map_or(ffi::SQLITE_IOERR_TRUNCATE, |x| x(r, size));
+        if let Some(io) = (*f.cast::<ShimFile>()).wal.as_mut() {
+            // Whatever the outcome, the file may now end at size.
+            io.known = io.known.min(u64::try_from(size).unwrap_or(0));
+        }
+        rc
+    }
+}
 
 unsafe extern "C" fn x_fetch(
     f: *mut ffi::sqlite3_file,
