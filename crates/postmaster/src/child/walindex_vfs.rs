@@ -1,5 +1,6 @@
 //! The server's SQLite VFS: SQLite's own unix VFS, except that a database's WAL-index locks are
-//! the atomic words of `shmem::walindex` instead of `fcntl` locks on its `-shm` file.
+//! the atomic words of `shmem::walindex` instead of `fcntl` locks on its `-shm` file, and that
+//! a WAL file is read through a shared mapping and written a frame per `pwrite`.
 //!
 //! Registered as the default VFS by the postmaster before its first fork ([`register`]), so
 //! every connection a child opens goes through it. It is a shim in the usual SQLite way: each
@@ -12,7 +13,11 @@
 //!   as SQLite's unix VFS does: unlocking what it does not hold is a no-op, a shared lock it
 //!   holds already is granted, and an exclusive lock is refused while any other connection (of
 //!   any process, this one included) holds the slot;
-//! - `xShmUnmap` lets go of whatever the connection still holds and gives the entry back.
+//! - `xShmUnmap` lets go of whatever the connection still holds and gives the entry back;
+//!
+//! and, on a WAL file, `xRead` (a copy from the mapping), `xWrite` (a frame's header waits for
+//! its page) and `xTruncate` (see [`WalIo`] for both and why a mapped read stays inside the
+//! file).
 //!
 //! A refused lock is remembered, so the busy handler's pause
 //! ([`crate::child::hooks`] → `shmem::walindex::wait_busy`) sleeps on that word's futex until
@@ -20,7 +25,7 @@
 //!
 //! What stays with SQLite's unix VFS: the `-shm` file and its mapping, the dead-man-switch
 //! lock on it that decides which connection rebuilds the WAL index after a crash (an `fcntl`
-//! lock, as before), every database-file lock and all I/O. A process outside a server keeps
+//! lock, as before), every database-file lock and all other I/O. A process outside a server keeps
 //! the `fcntl` locks (the VFS is not registered there); a server's process without a child
 //! slot (a background worker without shared-memory access) cannot open a database
 //! (`SQLITE_CANTOPEN`), as in PostgreSQL a database connection needs shared memory.
@@ -378,8 +383,12 @@ forward!(x_sector_size, xSectorSize, () -> c_int, 4096);
 forward!(x_device_characteristics, xDeviceCharacteristics, () -> c_int, 0);
 forward!(x_unfetch, xUnfetch, (ofst: i64, p: *mut c_void) -> c_int, ffi::SQLITE_OK);
 
-/// How much of a WAL file one mapping covers; reads beyond it go to `pread` as before.
-const WAL_MAP_BYTES: usize = 256 << 20;
+/// How much of a WAL file one mapping covers; reads beyond it go to `pread` as before. The
+/// WAL's pages a process has read through the mapping count in its resident size (shared with
+/// every process that read them), so this bounds that: a WAL restarts after about 4 MB of
+/// frames (`spi::connection`'s `AUTOCHECKPOINT_PAGES`), and a long transaction's frames past
+/// this are read as before.
+const WAL_MAP_BYTES: usize = 16 << 20;
 
 /// Writes up to this size wait for the write that continues them (a frame's header for its page).
 const WAL_HOLD_BYTES: usize = 64;
