@@ -58,6 +58,10 @@ pub static RESTART_AFTER_CRASH: GucBool = GucBool::new(true);
 pub static SYNCHRONOUS_COMMIT: GucBool = GucBool::new(true);
 /// `wal_writer_delay` (ms): how often the WAL writer syncs commits nobody waits for. Sighup.
 pub static WAL_WRITER_DELAY: GucInt = GucInt::new(200);
+/// `client_busy_poll` (µs): after a backend has answered, how long it polls its client's
+/// socket, yielding the CPU to any other runnable process between polls, before it sleeps
+/// until the next message (0: sleeps at once, as PostgreSQL does). User.
+pub static CLIENT_BUSY_POLL: GucInt = GucInt::new(50);
 /// `debug_wal_sync_delay` (ms): fault injection, every WAL sync of a commit (the WAL writer's
 /// or a committing process's own) sleeps this long first (0 = off). Sighup.
 pub static DEBUG_WAL_SYNC_DELAY: GucInt = GucInt::new(0);
@@ -348,6 +352,12 @@ pub(crate) fn define_all(registry: &mut Registry, private: bool) {
             Sighup,
             int(i(&WAL_WRITER_DELAY), 1, 10_000, GucUnit::Ms))
         .about("Time between WAL syncs of asynchronous commits by the WAL writer."),
+        Builtin::new(
+            "client_busy_poll",
+            User,
+            int(i(&CLIENT_BUSY_POLL), 0, 10_000, GucUnit::None),
+        )
+        .about("Microseconds a backend polls its client's socket for the next message before it sleeps."),
         Builtin::new(
             "debug_wal_sync_delay",
             Sighup,
