@@ -91,6 +91,10 @@ fn busy_poll(fd: RawFd) -> bool {
     let deadline = Instant::now() + Duration::from_micros(us.unsigned_abs());
     let l = latch::my_latch();
     loop {
+        // The latch first, as wait_socket reports it before the socket.
+        if l.is_set() {
+            return false;
+        }
         let mut p = libc::pollfd {
             fd,
             events: libc::POLLIN,
@@ -100,7 +104,7 @@ fn busy_poll(fd: RawFd) -> bool {
         if unsafe { libc::poll(&mut p, 1, 0) } > 0 {
             return true;
         }
-        if l.is_set() || Instant::now() >= deadline {
+        if Instant::now() >= deadline {
             return false;
         }
         // SAFETY: sched_yield has no arguments and no effect but scheduling.

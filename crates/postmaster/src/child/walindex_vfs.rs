@@ -403,8 +403,11 @@ const WAL_HOLD_BYTES: usize = 64;
 ///   write; its own truncation lowers it). Any other read, and every read when the mapping
 ///   failed, goes to the unix VFS.
 /// - A write of at most [`WAL_HOLD_BYTES`] is held until the next write continues it, and both
-///   go down as one `pwrite`. Every other method of the file writes a held one first, so
-///   SQLite never sees the file without it; and a frame's header is held only until its page.
+///   go down as one `pwrite`: a frame's header (and the WAL header before the first frame)
+///   with its page, written by the calls right after it. Never held: a write where this
+///   connection last read, which is how SQLite rewrites a frame's checksums at commit (it reads
+///   the frame, then writes its header alone, the commit frame's last, with nothing after it
+///   before the commit is published). Every other method of the file writes a held one first.
 ///
 /// A mapped read past the end of the file would be `SIGBUS`. None happens, because SQLite reads
 /// a WAL only where a frame is: a frame of the reader's snapshot or of the checkpoint, a frame
@@ -418,7 +421,8 @@ const WAL_HOLD_BYTES: usize = 64;
 /// the server's connections map their `-shm` read-write.)
 ///
 /// The page cache and the mapping see the same pages, so a `pwrite` by any process is in the
-/// mapping at once, and an `fsync` of the file covers it as before.
+/// mapping at once, and an `fsync` of the file covers it as before. A disk error on a mapped
+/// page is `SIGBUS` (a crash reset) where `pread` would have answered `SQLITE_IOERR_READ`.
 struct WalIo {
     /// `WAL_MAP_BYTES` of the file from offset 0, or null.
     map: *const u8,
@@ -427,6 +431,8 @@ struct WalIo {
     /// The write held back (empty: none) and its offset.
     held: Vec<u8>,
     held_at: i64,
+    /// Where this connection last read (a write there is never held).
+    last_read: i64,
 }
 
 impl WalIo {
@@ -437,6 +443,7 @@ impl WalIo {
             known: 0,
             held: Vec::with_capacity(WAL_HOLD_BYTES + 4096),
             held_at: 0,
+            last_read: -1,
         };
         let Ok(file) = std::fs::File::open(path) else {
             return io;
@@ -532,6 +539,9 @@ unsafe extern "C" fn x_read(
             return rc;
         }
         let shim = f.cast::<ShimFile>();
+        if let Some(io) = (*shim).wal.as_mut() {
+            io.last_read = ofst;
+        }
         if let Some(io) = (*shim).wal.as_ref()
             && io.covers(ofst, amt)
         {
@@ -567,7 +577,7 @@ unsafe extern "C" fn x_write(
             // Held back: a small write; written with it: the write that continues one.
             let continues = !io.held.is_empty()
                 && i64::try_from(io.held.len()).is_ok_and(|n| io.held_at + n == ofst);
-            if continues || (io.held.is_empty() && len <= WAL_HOLD_BYTES) {
+            if continues || (io.held.is_empty() && len <= WAL_HOLD_BYTES && ofst != io.last_read) {
                 if io.held.is_empty() {
                     io.held_at = ofst;
                 }
