@@ -1,6 +1,6 @@
 //! The server's SQLite VFS: SQLite's own unix VFS, except that a database's WAL-index locks are
 //! the atomic words of `shmem::walindex` instead of `fcntl` locks on its `-shm` file, and that
-//! a WAL file is read through a shared mapping and written a frame per `pwrite`.
+//! a WAL file is read through a shared mapping and a frame's header is written with its page.
 //!
 //! Registered as the default VFS by the postmaster before its first fork ([`register`]), so
 //! every connection a child opens goes through it. It is a shim in the usual SQLite way: each
@@ -16,8 +16,8 @@
 //! - `xShmUnmap` lets go of whatever the connection still holds and gives the entry back;
 //!
 //! and, on a WAL file, `xRead` (a copy from the mapping), `xWrite` (a frame's header waits for
-//! its page) and `xTruncate` (see [`WalIo`] for both and why a mapped read stays inside the
-//! file).
+//! its page) and `xTruncate` (see [`WalIo`] for all three and why a mapped read stays inside
+//! the file); `xClose`, `xSync`, `xFileSize` and `xFileControl` write a held-back write first.
 //!
 //! A refused lock is remembered, so the busy handler's pause
 //! ([`crate::child::hooks`] → `shmem::walindex::wait_busy`) sleeps on that word's futex until
@@ -356,13 +356,20 @@ unsafe extern "C" fn x_shm_unmap(f: *mut ffi::sqlite3_file, delete: c_int) -> c_
     }
 }
 
-/// The methods that are the unix file's own, passed through.
+/// The methods that are the unix file's own, passed through; `flush` first for those that
+/// look at the file's bytes or size (a WAL write held back goes down before them).
 macro_rules! forward {
     ($name:ident, $field:ident, ($($arg:ident: $ty:ty),*) -> $ret:ty, $missing:expr) => {
+        forward!($name, $field, ($($arg: $ty),*) -> $ret, $missing, |_f| ffi::SQLITE_OK);
+    };
+    (flush $name:ident, $field:ident, ($($arg:ident: $ty:ty),*) -> $ret:ty, $missing:expr) => {
+        forward!($name, $field, ($($arg: $ty),*) -> $ret, $missing, |f| flush(f));
+    };
+    ($name:ident, $field:ident, ($($arg:ident: $ty:ty),*) -> $ret:ty, $missing:expr, $first:expr) => {
         unsafe extern "C" fn $name(f: *mut ffi::sqlite3_file $(, $arg: $ty)*) -> $ret {
             // SAFETY: f is one of our open files; the unix method gets the unix file.
             unsafe {
-                let rc = flush(f);
+                let rc = $first(f);
                 if rc != ffi::SQLITE_OK {
                     return rc;
                 }
@@ -373,12 +380,12 @@ macro_rules! forward {
     };
 }
 
-forward!(x_sync, xSync, (flags: c_int) -> c_int, ffi::SQLITE_IOERR_FSYNC);
-forward!(x_file_size, xFileSize, (size: *mut i64) -> c_int, ffi::SQLITE_IOERR_FSTAT);
+forward!(flush x_sync, xSync, (flags: c_int) -> c_int, ffi::SQLITE_IOERR_FSYNC);
+forward!(flush x_file_size, xFileSize, (size: *mut i64) -> c_int, ffi::SQLITE_IOERR_FSTAT);
+forward!(flush x_file_control, xFileControl, (op: c_int, arg: *mut c_void) -> c_int, ffi::SQLITE_NOTFOUND);
 forward!(x_lock, xLock, (level: c_int) -> c_int, ffi::SQLITE_IOERR_LOCK);
 forward!(x_unlock, xUnlock, (level: c_int) -> c_int, ffi::SQLITE_IOERR_UNLOCK);
 forward!(x_check_reserved_lock, xCheckReservedLock, (out: *mut c_int) -> c_int, ffi::SQLITE_IOERR_CHECKRESERVEDLOCK);
-forward!(x_file_control, xFileControl, (op: c_int, arg: *mut c_void) -> c_int, ffi::SQLITE_NOTFOUND);
 forward!(x_sector_size, xSectorSize, () -> c_int, 4096);
 forward!(x_device_characteristics, xDeviceCharacteristics, () -> c_int, 0);
 forward!(x_unfetch, xUnfetch, (ofst: i64, p: *mut c_void) -> c_int, ffi::SQLITE_OK);
@@ -524,6 +531,21 @@ unsafe fn flush(f: *mut ffi::sqlite3_file) -> c_int {
     }
 }
 
+/// After a unix read or write of `amt` bytes at `ofst` that returned `rc`: a WAL file holds them.
+///
+/// # Safety
+/// `shim` is one of our open files.
+unsafe fn saw_if_ok(shim: *mut ShimFile, rc: c_int, ofst: i64, amt: c_int) -> c_int {
+    // SAFETY: per the contract; SQLite calls a file's methods from one thread at a time.
+    let wal = unsafe { (*shim).wal.as_mut() };
+    if rc == ffi::SQLITE_OK
+        && let Some(io) = wal
+    {
+        io.saw(ofst, amt);
+    }
+    rc
+}
+
 unsafe extern "C" fn x_read(
     f: *mut ffi::sqlite3_file,
     buf: *mut c_void,
@@ -554,12 +576,7 @@ unsafe extern "C" fn x_read(
         let rc = m
             .xRead
             .map_or(ffi::SQLITE_IOERR_READ, |x| x(r, buf, amt, ofst));
-        if rc == ffi::SQLITE_OK
-            && let Some(io) = (*shim).wal.as_mut()
-        {
-            io.saw(ofst, amt);
-        }
-        rc
+        saw_if_ok(shim, rc, ofst, amt)
     }
 }
 
@@ -597,12 +614,7 @@ unsafe extern "C" fn x_write(
         let rc = m
             .xWrite
             .map_or(ffi::SQLITE_IOERR_WRITE, |x| x(r, buf, amt, ofst));
-        if rc == ffi::SQLITE_OK
-            && let Some(io) = (*shim).wal.as_mut()
-        {
-            io.saw(ofst, amt);
-        }
-        rc
+        saw_if_ok(shim, rc, ofst, amt)
     }
 }
 
