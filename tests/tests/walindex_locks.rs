@@ -2,7 +2,10 @@
 //! VFS `postmaster::child::walindex_vfs`): a transaction holding the write lock shows no
 //! `fcntl` lock on the database's `-shm` file, a writer waiting for it goes on when it is let
 //! go, and a process that exits while holding it gives it back (the postmaster takes back what
-//! a child it reaps still held).
+//! a child it reaps still held). The same VFS reads the WAL through a mapping and holds a frame
+//! header back to write it with its page: a backend reads and writes in fewer calls, and a
+//! header SQLite writes alone at commit (its checksum rewrite) is on disk before the
+//! acknowledgement.
 
 use std::os::unix::fs::MetadataExt;
 use std::time::{Duration, Instant};
@@ -210,4 +213,45 @@ fn a_backend_reads_the_wal_through_its_mapping_and_writes_a_frame_in_one_call() 
         .expect("count")
         .get(0);
     assert_eq!(n, 2 * (20 + N as i64));
+}
+
+/// A transaction bigger than SQLite's page cache writes ("spills") pages to the WAL before it
+/// commits; when it changes a spilled page again, SQLite rewrites that frame in place, and at
+/// commit rewrites the checksums of every frame from there on, writing the commit frame's
+/// 24-byte header last and alone. That write must be on disk before the commit is
+/// acknowledged: a backend killed right after the acknowledgement (a crash reset, and SQLite's
+/// recovery that checks every frame's checksum) still has the transaction.
+#[test]
+fn a_spilling_transaction_that_changes_a_spilled_page_survives_a_crash_after_its_commit() {
+    let s = Server::start(&[NO_WORKERS, &["-c", "autovacuum=off"]].concat());
+    let mut c = s.connect();
+    c.batch_execute("create table t (a int primary key, v text)")
+        .expect("create");
+    let pid = backend_pid(&mut c);
+    // 2,500 rows of 1 kB: some 650 pages, more than the default cache of 2 MB (500 pages) and
+    // fewer than the 1,000 WAL frames at which a commit claims a checkpoint (whose syncs would
+    // write a held-back write too).
+    c.batch_execute(
+        "begin;
+         insert into t values (0, 'first');
+         insert into t select g, repeat('x', 1000) from generate_series(1, 2500) g;
+         update t set v = 'changed' where a = 0;
+         commit",
+    )
+    .expect("the spilling transaction");
+    Server::kill(pid, libc::SIGKILL);
+    s.expect_log(
+        "all server processes terminated; reinitializing",
+        Duration::from_secs(20),
+    );
+    s.wait_ready_n(2);
+    let mut c = s.connect();
+    let row = c
+        .query_one(
+            "select count(*), min(v) from t where a = 0 or a = 2500",
+            &[],
+        )
+        .expect("select after the crash");
+    assert_eq!(row.get::<_, i64>(0), 2, "the committed rows were lost");
+    assert_eq!(row.get::<_, String>(1), "changed");
 }
