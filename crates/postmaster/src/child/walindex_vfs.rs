@@ -152,7 +152,8 @@ unsafe extern "C" fn x_open(
     let real_vfs = REAL.load(Ordering::Acquire);
     // SAFETY: SQLite passes an allocation of szOsFile bytes for `file`; ours is written whole
     // before the unix xOpen fills its part; real_vfs is SQLite's static unix VFS (register
-    // stored it before registering us); a non-null name is a NUL-terminated path.
+    // stored it before registering us); a non-null name is a NUL-terminated path; a non-null
+    // out_flags is the int SQLite passes for the unix xOpen to fill.
     unsafe {
         let shim = file.cast::<ShimFile>();
         shim.write(ShimFile {
@@ -198,7 +199,12 @@ unsafe extern "C" fn x_open(
             }
             (*shim).key = after;
         }
-        if flags & ffi::SQLITE_OPEN_WAL != 0 && walindex::active() {
+        // A WAL opened read-only (asked so, or the unix VFS's fallback when read-write failed)
+        // is read by SQLite's read-only WAL path, which may read where no frame is known:
+        // never through the mapping (see `WalIo`).
+        let read_only = flags & ffi::SQLITE_OPEN_READONLY != 0
+            || (!out_flags.is_null() && *out_flags & ffi::SQLITE_OPEN_READONLY != 0);
+        if flags & ffi::SQLITE_OPEN_WAL != 0 && walindex::active() && !read_only {
             (*shim).wal = path.map(WalIo::open);
         }
         (*shim).base.pMethods = &METHODS;
