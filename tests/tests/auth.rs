@@ -47,16 +47,19 @@ fn start(hba: &str, extra: &[&str]) -> Server {
     .into_iter()
     .chain(extra.iter().map(|a| a.to_string()))
     .collect();
-    s.spawn();
-    s.wait_ready();
     // The roles file answers the password exchange (verifiers made here); a session also
-    // needs its role in the server's catalog.
+    // needs its role in the server's catalog, written before the server starts (a process
+    // outside the server must not write its databases: it does not share the server's
+    // WAL-index locks).
+    s.init().expect("init");
     for line in &lines {
         let mut fields = line.split('\t');
         let name = fields.next().unwrap_or_default();
         let superuser = !line.contains("nosuperuser");
         spi::roles::add_login_role(&s.data_dir(), name, superuser).expect("catalog role");
     }
+    s.spawn();
+    s.wait_ready();
     s
 }
 
