@@ -223,9 +223,6 @@ fn serve(dir: &Path, cli: &Cli, modules: &[Module]) -> Result<i32, PmError> {
     let n_procs = cfg.total();
     // Unfinished startups have child slots of their own (see server.rs).
     let n_slots = cfg.child_slots(n_workers) + server::max_unfinished_startups();
-    // The startup process has every database open at once (crash recovery): the WAL-index
-    // lock table has room for them on top of what the child slots need.
-    let n_databases = spi::list_databases(&dir).map_or(0, |d| d.len());
     let mut size = shmem::SizeBuilder::new();
     size.add("ProcGlobal", proc::shmem_size(&cfg))
         .add("PMChildFlags", shmem::pmchild::shmem_size(n_slots))
@@ -242,10 +239,7 @@ fn serve(dir: &Path, cli: &Cli, modules: &[Module]) -> Result<i32, PmError> {
         .add("AutoVacuumShmem", autovacuum::shmem_size())
         .add("AsyncQueue", proc::notify::shmem_size(cfg.total()))
         .add("WalWriterShmem", walwriter::shmem_size(n_procs))
-        .add(
-            "WalIndexLocks",
-            shmem::walindex::shmem_size(n_slots, n_databases),
-        );
+        .add("WalIndexLocks", shmem::walindex::shmem_size(n_slots));
     shmem::create_segment(size.total())?;
     let shmem_init = move || -> Result<(), PmError> {
         proc::init_proc_global(&cfg)?;
@@ -257,7 +251,7 @@ fn serve(dir: &Path, cli: &Cli, modules: &[Module]) -> Result<i32, PmError> {
         autovacuum::init()?;
         proc::notify::init(cfg.total())?;
         walwriter::init(n_procs)?;
-        shmem::walindex::init(n_slots, n_databases)?;
+        shmem::walindex::init(n_slots)?;
         Ok(())
     };
     shmem_init()?;

@@ -17,10 +17,9 @@
 //! - one holder per connection that has a file open: its process's child slot and what it
 //!   holds (a shared count per lock slot, or the exclusive bit).
 //!
-//! There are two entries of each kind per child slot, plus room for the startup process to open
-//! every database at once (twice those the server started with, and 64); when they are all
-//! taken, opening one more WAL index fails (SQLite's out of memory, as PostgreSQL's "out of
-//! shared memory").
+//! There are two entries of each kind per child slot, however many databases there are (the
+//! startup process recovers them one at a time); when they are all taken, opening one more WAL
+//! index fails (SQLite's out of memory, as PostgreSQL's "out of shared memory").
 //!
 //! **A process that dies holding locks.** `fcntl` locks go with their process; these do not.
 //! A child that exits cleanly has nothing to give back (SQLite unlocks before it unmaps, and
@@ -113,22 +112,20 @@ fn offsets(len: usize) -> (usize, usize, usize) {
     (files, holders, holders + len * size_of::<Holder>())
 }
 
-/// Databases that may be created after the server started, on top of twice those it started
-/// with, whose files the startup process can still all open at once after a crash reset.
-const CREATED_DATABASES: usize = 64;
-
-fn entries(n_slots: usize, n_databases: usize) -> usize {
-    HOLDERS_PER_SLOT * n_slots.max(1) + 2 * n_databases + CREATED_DATABASES
+/// File entries and holders for `n_slots` child slots. The databases do not count: no process
+/// has more than a few open at once (the startup process recovers them one at a time).
+fn entries(n_slots: usize) -> usize {
+    HOLDERS_PER_SLOT * n_slots.max(1)
 }
 
-/// Bytes for a server with `n_slots` child slots that starts with `n_databases` databases.
-pub fn shmem_size(n_slots: usize, n_databases: usize) -> usize {
-    offsets(entries(n_slots, n_databases)).2
+/// Bytes for a server with `n_slots` child slots.
+pub fn shmem_size(n_slots: usize) -> usize {
+    offsets(entries(n_slots)).2
 }
 
 /// Creates (or finds) the table; postmaster, at creation and at each reset.
-pub fn init(n_slots: usize, n_databases: usize) -> Result<(), ShmemError> {
-    let len = entries(n_slots, n_databases);
+pub fn init(n_slots: usize) -> Result<(), ShmemError> {
+    let len = entries(n_slots);
     let (files, holders, size) = offsets(len);
     let (p, _) = init_struct("WalIndexLocks", size)?;
     let base = p.as_ptr();
@@ -392,7 +389,7 @@ mod tests {
     // One process stands in for several by switching MY_SLOT: the words only see connections.
     fn setup() {
         crate::segment::create_segment(1 << 20).expect("segment");
-        init(4, 0).expect("init");
+        init(4).expect("init");
     }
 
     #[test]
@@ -448,8 +445,8 @@ mod tests {
         unlock_exclusive(reused, 0, 8);
         close(reused);
 
-        // Two holders per child slot and 64 more: 4 slots, 72 connections, then none.
-        let open_ones: Vec<FileRef> = (0..72).map(|_| open(1, 10).expect("room")).collect();
+        // Two holders per child slot: 4 slots, 8 connections, then none.
+        let open_ones: Vec<FileRef> = (0..8).map(|_| open(1, 10).expect("room")).collect();
         assert!(open(1, 10).is_none(), "the table is full");
         close(open_ones[0]);
         assert!(open(1, 10).is_some(), "room again");

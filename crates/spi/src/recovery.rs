@@ -1,5 +1,6 @@
-//! The startup process's real work (DESIGN.md §The startup process), in two passes: open every
-//! database (SQLite replays its WAL on open) and verify and repair minipg's catalog — after
+//! The startup process's real work (DESIGN.md §The startup process), in two passes, each
+//! database open in turn (never all at once): open every database (SQLite replays its WAL on
+//! open) and verify and repair minipg's catalog — after
 //! which the data is consistent and the caller's `consistent` callback runs at once (the
 //! startup process reports it to the postmaster) — then checkpoint the WAL after a crash
 //! ("end-of-recovery checkpoint") and run `PRAGMA quick_check` when asked.
@@ -8,6 +9,8 @@
 //! the caller reports consistency and exits.
 
 use std::path::Path;
+
+use rusqlite::config::DbConfig;
 
 use crate::catalog;
 use crate::connection::{OpenOptions, SqlConn, Trust};
@@ -41,19 +44,7 @@ pub fn startup_recovery(
     report.repairs.extend(remove_leftovers(data_dir)?);
     let mut opened = Vec::new();
     for db in list_databases(data_dir)? {
-        let path = database_path(data_dir, &db);
-        let conn = SqlConn::open(
-            &path,
-            &db,
-            "postgres",
-            &OpenOptions::default(),
-            Trust::Server,
-            false,
-        )
-        .map_err(|e| SpiError {
-            message: format!("could not open database \"{db}\": {}", e.message),
-            ..e
-        })?;
+        let conn = open(data_dir, &db)?;
         let c = &conn.conn;
         let in_db = |e: SpiError| SpiError {
             message: format!("database \"{db}\": {}", e.message),
@@ -100,11 +91,21 @@ pub fn startup_recovery(
                 .into_iter()
                 .map(|r| format!("database \"{db}\": {r}")),
         );
-        opened.push((db, conn));
+        // Closed without the checkpoint SQLite runs when a database's last connection
+        // closes: that is the second pass's work, after consistency.
+        c.set_db_config(DbConfig::SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, true)
+            .map_err(|e| in_db(e.into()))?;
+        drop(conn);
+        opened.push(db);
     }
     crate::datadir::note_upgraded(data_dir)?;
     consistent();
-    for (db, conn) in opened {
+    for db in opened {
+        if !(after_crash || quick_check) {
+            report.databases.push(db);
+            continue;
+        }
+        let conn = open(data_dir, &db)?;
         let c = &conn.conn;
         let in_db = |e: SpiError| SpiError {
             message: format!("database \"{db}\": {}", e.message),
@@ -141,6 +142,23 @@ pub fn startup_recovery(
         report.databases.push(db);
     }
     Ok(report)
+}
+
+/// Opens database `db` for recovery. One at a time: the WAL-index lock table is sized by the
+/// child slots, not by the databases, so the startup process must not hold them all open.
+fn open(data_dir: &Path, db: &str) -> Result<SqlConn, SpiError> {
+    SqlConn::open(
+        &database_path(data_dir, db),
+        db,
+        "postgres",
+        &OpenOptions::default(),
+        Trust::Server,
+        false,
+    )
+    .map_err(|e| SpiError {
+        message: format!("could not open database \"{db}\": {}", e.message),
+        ..e
+    })
 }
 
 #[cfg(test)]
