@@ -1,9 +1,10 @@
-//! The startup process's real work (DESIGN.md §The startup process), in two passes, each
-//! database open in turn (never all at once): open every database (SQLite replays its WAL on
-//! open) and verify and repair minipg's catalog — after
+//! The startup process's real work (DESIGN.md §The startup process), in two passes: open every
+//! database (SQLite replays its WAL on open) and verify and repair minipg's catalog — after
 //! which the data is consistent and the caller's `consistent` callback runs at once (the
 //! startup process reports it to the postmaster) — then checkpoint the WAL after a crash
-//! ("end-of-recovery checkpoint") and run `PRAGMA quick_check` when asked.
+//! ("end-of-recovery checkpoint") and run `PRAGMA quick_check` when asked. Each pass has one
+//! database open at a time (the WAL-index lock table has no room for all of them); the first
+//! closes each without SQLite's checkpoint-on-close, which is the second pass's work.
 //!
 //! Runs with the server's trust (no authorizer). Never forks, never touches shared memory;
 //! the caller reports consistency and exits.
