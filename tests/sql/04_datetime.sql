@@ -88,3 +88,27 @@ select make_interval(dayz => 2); -- error
 select make_interval(days => 2, days => 3); -- error
 select make_interval(1, 2, 3, 4, 5, 6, 7, 8); -- error
 select lower(x => 'A'); -- error
+-- OVERLAPS: either order, NULL ends, touching and one-instant periods, intervals, time wrap
+select (date '2024-03-31', date '2024-03-01') overlaps (date '2024-04-15', date '2024-03-15');
+select (date '2024-03-01', date '2024-03-15') overlaps (date '2024-03-15', date '2024-03-31');
+select (date '2024-03-01', date '2024-03-01') overlaps (date '2024-03-01', date '2024-03-31');
+select (date '2024-03-05', date '2024-03-05') overlaps (date '2024-03-01', date '2024-03-31');
+select (date '2024-03-01', null::date) overlaps (date '2024-03-15', date '2024-03-31');
+select (date '2024-03-15', null::date) overlaps (date '2024-03-01', date '2024-03-31');
+select (date '2024-03-15', null::date) overlaps (date '2024-03-01', date '2024-03-10');
+select (null::date, date '2024-03-15') overlaps (date '2024-03-01', null::date);
+select (null::date, null::date) overlaps (date '2024-03-01', date '2024-03-31');
+select (date '2024-03-01', null) overlaps (date '2024-03-15', date '2024-03-31'), (null, date '2024-03-01') overlaps (date '2024-02-15', null);
+select (date '2024-03-01', null::date) overlaps (date '2024-03-01', date '2024-03-31');
+select (timestamp '2024-03-01 10:00', interval '2 hours') overlaps (timestamp '2024-03-01 11:59', interval '1 minute');
+select (timestamp '2024-03-01 10:00', timestamp '2024-03-01 12:00') overlaps (timestamp '2024-03-01 12:00', interval '1 hour');
+select (timestamp '2024-03-01 10:00', interval '-3 hours') overlaps (timestamp '2024-03-01 08:00', timestamp '2024-03-01 08:30');
+select (timestamptz '2024-03-01 10:00+00', interval '1 day') overlaps (timestamptz '2024-03-02 09:00+00', interval '1 hour');
+select (timestamptz '2024-03-01 10:00+00', timestamptz '2024-03-01 11:00+00') overlaps (timestamptz '2024-03-01 10:30+00', null::interval);
+select (time '09:00', time '10:00') overlaps (time '09:30', time '11:00'), (time '23:00', interval '2 hours') overlaps (time '00:30', time '00:40');
+select row(date '2001-01-01', date '2001-02-01') overlaps row(date '2001-01-15', date '2001-01-16');
+select (timestamp 'infinity', timestamp '2024-01-01') overlaps (timestamp '-infinity', timestamp '2000-01-01');
+select (1, 2, 3) overlaps (1, 2); -- error
+select (date '2024-03-01', date '2024-03-02') overlaps (date '2024-03-01'); -- error
+select (1, 2) overlaps (3, 4); -- error
+select ('2024-03-01', '2024-03-02') overlaps ('2024-03-01', '2024-03-02'); -- error

@@ -963,6 +963,9 @@ impl Analyzer<'_> {
         if matches!(op, B::And | B::Or) {
             return self.bool_chain(whole, op, clause);
         }
+        if *op == B::Overlaps {
+            return self.overlaps(left, right, clause);
+        }
         let name = match op {
             B::Plus => "+",
             B::Minus => "-",
@@ -1022,6 +1025,34 @@ impl Analyzer<'_> {
         let l = self.expr(left, clause)?;
         let r = self.expr(right, clause)?;
         self.operator(name, vec![(l, lp), (r, rp)], op_pos)
+    }
+
+    /// `(start1, end1) OVERLAPS (start2, end2)`: a call of `pg_catalog.overlaps` with the
+    /// four values (each end an instant or an interval after its start), as PostgreSQL's
+    /// grammar makes it. Only a two-value row on each side is one.
+    fn overlaps(&mut self, left: &ast::Expr, right: &ast::Expr, clause: Clause) -> Result<Expr> {
+        let op_pos = self.pos_after(left.span());
+        let mut args = Vec::with_capacity(4);
+        for (side, e) in [("left", left), ("right", right)] {
+            let Some(items) = row_items(e) else {
+                return Err(SqlError::syntax("syntax error at or near \"overlaps\"").at(op_pos));
+            };
+            if items.len() != 2 {
+                return Err(SqlError::syntax(format!(
+                    "wrong number of parameters on {side} side of OVERLAPS expression"
+                ))
+                .at(self.expr_pos(e)));
+            }
+            for x in items {
+                let p = self.expr_pos(x);
+                args.push((self.expr(x, clause)?, p));
+            }
+        }
+        let types: Vec<Type> = args.iter().map(|(e, _)| e.ty).collect();
+        match resolve("overlaps", &[Kind::Function], &types) {
+            Ok(r) => self.apply(r, args),
+            Err(f) => Err(function_error("pg_catalog.overlaps", &types, f).at(op_pos)),
+        }
     }
 
     /// `a AND b AND c …` (or OR), flattened without recursion so that long chains are fine.

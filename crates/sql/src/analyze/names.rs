@@ -39,6 +39,11 @@ fn colname(e: &ast::Expr) -> Option<(String, u8)> {
             }
         }
         E::Nested(inner) => colname(inner),
+        // PostgreSQL's grammar makes OVERLAPS a call of `overlaps`.
+        E::BinaryOp {
+            op: ast::BinaryOperator::Overlaps,
+            ..
+        } => strong("overlaps".into()),
         E::Cast {
             expr, data_type, ..
         } => match colname(expr) {

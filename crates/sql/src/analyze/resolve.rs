@@ -123,8 +123,12 @@ pub(crate) fn resolve(
     if cands.len() == 1 {
         return finish(cands[0], args).ok_or(Failure::NotFound);
     }
-    // Unknown inputs: choose a category per position.
+    // Unknown inputs: a category per position (string if any candidate takes one there, else
+    // the one all candidates take), all chosen from the same candidates, then applied at once
+    // (and a preferred type in it where some candidate has one). A position where candidates
+    // disagree leaves the candidates as they are for the last step.
     if args.contains(&Type::UNKNOWN) {
+        let mut chosen: Vec<(usize, Category, bool)> = Vec::new();
         for i in (0..n).filter(|&i| args[i] == Type::UNKNOWN) {
             let cats: Vec<(Category, bool)> = cands
                 .iter()
@@ -133,23 +137,30 @@ pub(crate) fn resolve(
                     (category(d), d.info().preferred)
                 })
                 .collect();
-            let chosen = if cats.iter().any(|(c, _)| *c == Category::String) {
+            let cat = if cats.iter().any(|(c, _)| *c == Category::String) {
                 Some(Category::String)
             } else if cats.windows(2).all(|w| w[0].0 == w[1].0) {
                 cats.first().map(|c| c.0)
             } else {
                 None
             };
-            let Some(chosen) = chosen else {
-                return Err(Failure::Ambiguous);
+            let Some(cat) = cat else {
+                chosen.clear();
+                break;
             };
-            cands.retain(|b| category(declared(b, i)) == chosen);
-            if cands.iter().any(|b| declared(b, i).info().preferred) {
-                cands.retain(|b| declared(b, i).info().preferred);
-            }
+            let preferred = cats.iter().any(|&(c, p)| c == cat && p);
+            chosen.push((i, cat, preferred));
         }
-        if cands.len() == 1 {
-            return finish(cands[0], args).ok_or(Failure::NotFound);
+        if !chosen.is_empty() {
+            cands.retain(|b| {
+                chosen.iter().all(|&(i, cat, preferred)| {
+                    let d = declared(b, i);
+                    category(d) == cat && (!preferred || d.info().preferred)
+                })
+            });
+            if cands.len() == 1 {
+                return finish(cands[0], args).ok_or(Failure::NotFound);
+            }
         }
         // Known inputs all of one type: unknowns assumed to be it.
         let known: Vec<Type> = args

@@ -18,7 +18,7 @@ use super::{EPOCH_TIMESTAMP, interval_of, range_error, tm_to_timestamp, to_char}
 use crate::env::Env;
 use crate::error::{Result, SqlError, sqlstate};
 use crate::func::rows::{
-    by_typmod_fn, cast, cast_fn, func, op, sqlite_comparisons, srf, stable, volatile,
+    by_typmod_fn, cast, cast_fn, func, not_strict, op, sqlite_comparisons, srf, stable, volatile,
 };
 use crate::func::{Builtin, CastContext, CastDef, Rows};
 use crate::types::Type;
@@ -1347,6 +1347,106 @@ fn f_isfinite_iv(_: &Env, _: &[Value]) -> Result<Value> {
     Ok(Value::from(true))
 }
 
+// ---------------------------------------------------------------------------------------------
+// OVERLAPS: `(start1, end1) OVERLAPS (start2, end2)`, the analyzer's call of `overlaps`
+
+/// Whether two periods overlap, each given by two instants in either order (an end may be
+/// unknown: NULL), as SQL defines OVERLAPS: a period is `start <= t < end`, or the one instant
+/// when both are equal. NULL when the answer depends on an unknown end, or when both instants
+/// of a period are unknown.
+fn periods_overlap(a: [Option<i64>; 2], b: [Option<i64>; 2]) -> Option<bool> {
+    // (start, end): the earlier instant first; a lone known instant is the start.
+    let period = |[x, y]: [Option<i64>; 2]| match (x, y) {
+        (Some(x), Some(y)) => Some((x.min(y), Some(x.max(y)))),
+        (Some(x), None) | (None, Some(x)) => Some((x, None)),
+        (None, None) => None,
+    };
+    let (a, b) = (period(a)?, period(b)?);
+    if a.0 == b.0 {
+        // Same start: they share that instant, whatever the ends, once both are known.
+        return (a.1.is_some() && b.1.is_some()).then_some(true);
+    }
+    let (early, late) = if a.0 < b.0 { (a, b) } else { (b, a) };
+    // The later period starts inside the earlier one, or the earlier ends at or before it.
+    if late.0 < early.1? {
+        return Some(true);
+    }
+    late.1.map(|_| false)
+}
+
+fn opt_int(args: &[Value], i: usize) -> Result<Option<i64>> {
+    match args.get(i) {
+        Some(Value::Null) | None => Ok(None),
+        _ => int(args, i).map(Some),
+    }
+}
+
+/// The instant `args[i]` plus the interval `args[i + 1]` (`add`); None when either is NULL.
+fn opt_end(
+    args: &[Value],
+    i: usize,
+    add: impl Fn(i64, &Interval) -> Result<i64>,
+) -> Result<Option<i64>> {
+    match (opt_int(args, i)?, args.get(i + 1)) {
+        (Some(t), Some(v)) if !matches!(v, Value::Null) => Ok(Some(add(t, &iv(args, i + 1)?)?)),
+        _ => Ok(None),
+    }
+}
+
+/// `overlaps` with each end given as an instant (`false`) or as an interval after the start
+/// (`true`), the instants added to by `add`.
+fn overlaps_call(
+    args: &[Value],
+    spans: [bool; 2],
+    add: impl Fn(i64, &Interval) -> Result<i64>,
+) -> Result<Value> {
+    let mut periods = [[None; 2]; 2];
+    for (k, span) in spans.into_iter().enumerate() {
+        let i = 2 * k;
+        let end = if span {
+            opt_end(args, i, &add)?
+        } else {
+            opt_int(args, i + 1)?
+        };
+        periods[k] = [opt_int(args, i)?, end];
+    }
+    Ok(periods_overlap(periods[0], periods[1]).map_or(Value::Null, Value::from))
+}
+
+fn time_pl(t: i64, i: &Interval) -> Result<i64> {
+    Ok(time_wrap(t.wrapping_add(i.micros % USECS_PER_DAY)))
+}
+fn f_overlaps_ts(_: &Env, a: &[Value]) -> Result<Value> {
+    overlaps_call(a, [false, false], timestamp_pl_interval)
+}
+fn f_overlaps_ts_iv_iv(_: &Env, a: &[Value]) -> Result<Value> {
+    overlaps_call(a, [true, true], timestamp_pl_interval)
+}
+fn f_overlaps_ts_ts_iv(_: &Env, a: &[Value]) -> Result<Value> {
+    overlaps_call(a, [false, true], timestamp_pl_interval)
+}
+fn f_overlaps_ts_iv_ts(_: &Env, a: &[Value]) -> Result<Value> {
+    overlaps_call(a, [true, false], timestamp_pl_interval)
+}
+fn f_overlaps_tz_iv_iv(env: &Env, a: &[Value]) -> Result<Value> {
+    overlaps_call(a, [true, true], |t, i| timestamptz_pl_interval(env, t, i))
+}
+fn f_overlaps_tz_ts_iv(env: &Env, a: &[Value]) -> Result<Value> {
+    overlaps_call(a, [false, true], |t, i| timestamptz_pl_interval(env, t, i))
+}
+fn f_overlaps_tz_iv_ts(env: &Env, a: &[Value]) -> Result<Value> {
+    overlaps_call(a, [true, false], |t, i| timestamptz_pl_interval(env, t, i))
+}
+fn f_overlaps_time_iv_iv(_: &Env, a: &[Value]) -> Result<Value> {
+    overlaps_call(a, [true, true], time_pl)
+}
+fn f_overlaps_time_ts_iv(_: &Env, a: &[Value]) -> Result<Value> {
+    overlaps_call(a, [false, true], time_pl)
+}
+fn f_overlaps_time_iv_ts(_: &Env, a: &[Value]) -> Result<Value> {
+    overlaps_call(a, [true, false], time_pl)
+}
+
 /// C's `%g` with at least two digits (PostgreSQL's `%02g` in make_* messages).
 pub fn fmt_g(x: f64, width: usize) -> String {
     let s = if x.is_nan() {
@@ -2132,6 +2232,91 @@ pub static FUNCTIONS: &[Builtin] = &[
     func("isfinite", &[TS], B, "pg_timestamp_finite", f_isfinite_ts),
     func("isfinite", &[TZ], B, "pg_timestamptz_finite", f_isfinite_ts),
     func("isfinite", &[IV], B, "pg_interval_finite", f_isfinite_iv),
+    // OVERLAPS (not strict: a NULL end is part of its definition)
+    not_strict(func(
+        "overlaps",
+        &[TS, TS, TS, TS],
+        B,
+        "pg_overlaps_timestamp",
+        f_overlaps_ts,
+    )),
+    not_strict(func(
+        "overlaps",
+        &[TZ, TZ, TZ, TZ],
+        B,
+        "pg_overlaps_timestamptz",
+        f_overlaps_ts,
+    )),
+    not_strict(func(
+        "overlaps",
+        &[T, T, T, T],
+        B,
+        "pg_overlaps_time",
+        f_overlaps_ts,
+    )),
+    not_strict(func(
+        "overlaps",
+        &[TS, IV, TS, IV],
+        B,
+        "pg_overlaps_timestamp_ii",
+        f_overlaps_ts_iv_iv,
+    )),
+    not_strict(func(
+        "overlaps",
+        &[TS, TS, TS, IV],
+        B,
+        "pg_overlaps_timestamp_ti",
+        f_overlaps_ts_ts_iv,
+    )),
+    not_strict(func(
+        "overlaps",
+        &[TS, IV, TS, TS],
+        B,
+        "pg_overlaps_timestamp_it",
+        f_overlaps_ts_iv_ts,
+    )),
+    stable(not_strict(func(
+        "overlaps",
+        &[TZ, IV, TZ, IV],
+        B,
+        "pg_overlaps_timestamptz_ii",
+        f_overlaps_tz_iv_iv,
+    ))),
+    stable(not_strict(func(
+        "overlaps",
+        &[TZ, TZ, TZ, IV],
+        B,
+        "pg_overlaps_timestamptz_ti",
+        f_overlaps_tz_ts_iv,
+    ))),
+    stable(not_strict(func(
+        "overlaps",
+        &[TZ, IV, TZ, TZ],
+        B,
+        "pg_overlaps_timestamptz_it",
+        f_overlaps_tz_iv_ts,
+    ))),
+    not_strict(func(
+        "overlaps",
+        &[T, IV, T, IV],
+        B,
+        "pg_overlaps_time_ii",
+        f_overlaps_time_iv_iv,
+    )),
+    not_strict(func(
+        "overlaps",
+        &[T, T, T, IV],
+        B,
+        "pg_overlaps_time_ti",
+        f_overlaps_time_ts_iv,
+    )),
+    not_strict(func(
+        "overlaps",
+        &[T, IV, T, T],
+        B,
+        "pg_overlaps_time_it",
+        f_overlaps_time_iv_ts,
+    )),
     // constructors
     func("make_date", &[I4, I4, I4], D, "pg_make_date", f_make_date),
     func("make_time", &[I4, I4, F8], T, "pg_make_time", f_make_time),
