@@ -20,7 +20,7 @@ use crate::error::{Result, SqlError, sqlstate};
 use crate::func::rows::{
     by_typmod_fn, cast, cast_fn, func, not_strict, op, sqlite_comparisons, srf, stable, volatile,
 };
-use crate::func::{Builtin, CastContext, CastDef, Rows};
+use crate::func::{Builtin, CastContext, CastDef, Rows, ScalarFn};
 use crate::types::Type;
 use crate::types::tz::TimeZone;
 use crate::value::Value;
@@ -1413,10 +1413,15 @@ fn overlaps_call(
     Ok(periods_overlap(periods[0], periods[1]).map_or(Value::Null, Value::from))
 }
 
+/// A catalog row of `overlaps` (not strict: NULL ends are part of its definition).
+const fn overlaps_row(args: &'static [Type], symbol: &'static str, f: ScalarFn) -> Builtin {
+    not_strict(func("overlaps", args, Type::BOOL, symbol, f))
+}
+
 fn time_pl(t: i64, i: &Interval) -> Result<i64> {
     Ok(time_wrap(t.wrapping_add(i.micros % USECS_PER_DAY)))
 }
-fn f_overlaps_ts(_: &Env, a: &[Value]) -> Result<Value> {
+fn f_overlaps(_: &Env, a: &[Value]) -> Result<Value> {
     overlaps_call(a, [false, false], timestamp_pl_interval)
 }
 fn f_overlaps_ts_iv_iv(_: &Env, a: &[Value]) -> Result<Value> {
@@ -2232,91 +2237,47 @@ pub static FUNCTIONS: &[Builtin] = &[
     func("isfinite", &[TS], B, "pg_timestamp_finite", f_isfinite_ts),
     func("isfinite", &[TZ], B, "pg_timestamptz_finite", f_isfinite_ts),
     func("isfinite", &[IV], B, "pg_interval_finite", f_isfinite_iv),
-    // OVERLAPS (not strict: a NULL end is part of its definition)
-    not_strict(func(
-        "overlaps",
-        &[TS, TS, TS, TS],
-        B,
-        "pg_overlaps_timestamp",
-        f_overlaps_ts,
-    )),
-    not_strict(func(
-        "overlaps",
-        &[TZ, TZ, TZ, TZ],
-        B,
-        "pg_overlaps_timestamptz",
-        f_overlaps_ts,
-    )),
-    not_strict(func(
-        "overlaps",
-        &[T, T, T, T],
-        B,
-        "pg_overlaps_time",
-        f_overlaps_ts,
-    )),
-    not_strict(func(
-        "overlaps",
+    // OVERLAPS
+    overlaps_row(&[TS, TS, TS, TS], "pg_overlaps_timestamp", f_overlaps),
+    overlaps_row(&[TZ, TZ, TZ, TZ], "pg_overlaps_timestamptz", f_overlaps),
+    overlaps_row(&[T, T, T, T], "pg_overlaps_time", f_overlaps),
+    overlaps_row(
         &[TS, IV, TS, IV],
-        B,
         "pg_overlaps_timestamp_ii",
         f_overlaps_ts_iv_iv,
-    )),
-    not_strict(func(
-        "overlaps",
+    ),
+    overlaps_row(
         &[TS, TS, TS, IV],
-        B,
         "pg_overlaps_timestamp_ti",
         f_overlaps_ts_ts_iv,
-    )),
-    not_strict(func(
-        "overlaps",
+    ),
+    overlaps_row(
         &[TS, IV, TS, TS],
-        B,
         "pg_overlaps_timestamp_it",
         f_overlaps_ts_iv_ts,
-    )),
-    stable(not_strict(func(
-        "overlaps",
+    ),
+    stable(overlaps_row(
         &[TZ, IV, TZ, IV],
-        B,
         "pg_overlaps_timestamptz_ii",
         f_overlaps_tz_iv_iv,
-    ))),
-    stable(not_strict(func(
-        "overlaps",
+    )),
+    stable(overlaps_row(
         &[TZ, TZ, TZ, IV],
-        B,
         "pg_overlaps_timestamptz_ti",
         f_overlaps_tz_ts_iv,
-    ))),
-    stable(not_strict(func(
-        "overlaps",
+    )),
+    stable(overlaps_row(
         &[TZ, IV, TZ, TZ],
-        B,
         "pg_overlaps_timestamptz_it",
         f_overlaps_tz_iv_ts,
-    ))),
-    not_strict(func(
-        "overlaps",
+    )),
+    overlaps_row(
         &[T, IV, T, IV],
-        B,
         "pg_overlaps_time_ii",
         f_overlaps_time_iv_iv,
-    )),
-    not_strict(func(
-        "overlaps",
-        &[T, T, T, IV],
-        B,
-        "pg_overlaps_time_ti",
-        f_overlaps_time_ts_iv,
-    )),
-    not_strict(func(
-        "overlaps",
-        &[T, IV, T, T],
-        B,
-        "pg_overlaps_time_it",
-        f_overlaps_time_iv_ts,
-    )),
+    ),
+    overlaps_row(&[T, T, T, IV], "pg_overlaps_time_ti", f_overlaps_time_ts_iv),
+    overlaps_row(&[T, IV, T, T], "pg_overlaps_time_it", f_overlaps_time_iv_ts),
     // constructors
     func("make_date", &[I4, I4, I4], D, "pg_make_date", f_make_date),
     func("make_time", &[I4, I4, F8], T, "pg_make_time", f_make_time),
