@@ -14,10 +14,10 @@ use crate::ir::{BoolTest, Expr, ExprKind, Frame, FrameBound, SortKey, SubLink, W
 use crate::types::{Category, Type, Typmod, format_type, io};
 use crate::value::Value;
 
-/// Names that are functions without parentheses in PostgreSQL's grammar.
 /// An analyzed expression with the position of its first token.
 type Positioned = (Expr, Option<usize>);
 
+/// Names that are functions without parentheses in PostgreSQL's grammar.
 const VALUE_FUNCTIONS: &[&str] = &[
     "current_date",
     "current_time",
