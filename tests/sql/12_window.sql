@@ -41,3 +41,13 @@ select id, lag(points, -1) over (order by id) from scores order by id;
 select id, ntile(0) over (order by id) from scores; -- error
 select id, sum(points) over w from scores; -- error
 select id, nth_value(points, 0) over (order by id) from scores; -- error
+-- frame offsets: ROWS takes a bigint (1.5 rounds), RANGE is measured in the ORDER BY key's type
+select x, sum(x) over (order by x rows between 1.5 preceding and current row) from (values (1), (2), (3), (4)) v(x) order by x;
+select x, sum(x) over (order by x rows between '1' preceding and current row) from (values (1), (2), (3)) v(x) order by x;
+select x, sum(x) over (order by x::float8 range between 1 preceding and current row) s1, sum(x) over (order by x range between '1' preceding and current row) s2, sum(x) over (order by x::int8 range between 1::int2 preceding and 1 following) s3 from (values (1), (2), (3), (5)) v(x) order by x;
+select x, sum(x) over (order by x::float4 range between 0.5 preceding and current row), sum(x) over (order by x / 2.0::float8 range between 0.75 preceding and 0.25 following) from (values (1), (2), (3)) v(x) order by x;
+select sum(x) over (range between 1 preceding and current row) from (values (1), (2)) v(x); -- error
+select sum(x) over (order by x, -x range between 1 preceding and current row) from (values (1), (2)) v(x); -- error
+select sum(x) over (order by x::text range between 1 preceding and current row) from (values (1), (2)) v(x); -- error
+select sum(x) over (order by x range between 1.5 preceding and current row) from (values (1), (2)) v(x); -- error
+select sum(x) over (order by x range between -1 preceding and current row) from (values (1), (2)) v(x); -- error

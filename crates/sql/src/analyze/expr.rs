@@ -11,7 +11,7 @@ use super::{Analyzer, Clause, ident, object_name};
 use crate::error::{Result, SqlError, sqlstate};
 use crate::func::{Builtin, CastContext, Imp, Kind};
 use crate::ir::{BoolTest, Expr, ExprKind, Frame, FrameBound, SortKey, SubLink, Window};
-use crate::types::{Category, Type, Typmod, format_type, io};
+use crate::types::{Type, Typmod, format_type, io};
 use crate::value::Value;
 
 /// An analyzed expression with the position of its first token.
@@ -2276,7 +2276,7 @@ impl Analyzer<'_> {
             .clone()
             .or_else(|| base.and_then(|b| b.window_frame));
         let frame = match frame_ast {
-            Some(fr) => Some(self.frame(&fr)?),
+            Some(fr) => Some(self.frame(&fr, &order_by)?),
             None => None,
         };
         Ok(Window {
@@ -2286,42 +2286,106 @@ impl Analyzer<'_> {
         })
     }
 
-    fn frame(&mut self, fr: &ast::WindowFrame) -> Result<Frame> {
+    /// A window frame. A ROWS or GROUPS offset is a bigint (assignment cast, as PostgreSQL's);
+    /// a RANGE offset needs exactly one ORDER BY key and is measured in its type: offsets of an
+    /// integer key are bigints, of a float key float8 (SQLite measures both). PostgreSQL also
+    /// measures numeric, date/time and interval keys; those are not supported here (0A000).
+    fn frame(&mut self, fr: &ast::WindowFrame, order_by: &[SortKey]) -> Result<Frame> {
         let units = match fr.units {
             ast::WindowFrameUnits::Rows => "ROWS",
             ast::WindowFrameUnits::Range => "RANGE",
             ast::WindowFrameUnits::Groups => "GROUPS",
         };
-        let start = self.frame_bound(&fr.start_bound, true)?;
+        let start = self.frame_bound(&fr.start_bound, units, order_by)?;
         let end = match &fr.end_bound {
-            Some(b) => Some(self.frame_bound(b, false)?),
+            Some(b) => Some(self.frame_bound(b, units, order_by)?),
             None => None,
         };
         Ok(Frame { units, start, end })
     }
 
-    fn frame_bound(&mut self, b: &ast::WindowFrameBound, start: bool) -> Result<FrameBound> {
-        Ok(match b {
-            ast::WindowFrameBound::CurrentRow => FrameBound::CurrentRow,
-            ast::WindowFrameBound::Preceding(None) => FrameBound::UnboundedPreceding,
-            ast::WindowFrameBound::Following(None) => FrameBound::UnboundedFollowing,
+    fn frame_bound(
+        &mut self,
+        b: &ast::WindowFrameBound,
+        units: &str,
+        order_by: &[SortKey],
+    ) -> Result<FrameBound> {
+        let e = match b {
+            ast::WindowFrameBound::CurrentRow => return Ok(FrameBound::CurrentRow),
+            ast::WindowFrameBound::Preceding(None) => return Ok(FrameBound::UnboundedPreceding),
+            ast::WindowFrameBound::Following(None) => return Ok(FrameBound::UnboundedFollowing),
             ast::WindowFrameBound::Preceding(Some(e))
-            | ast::WindowFrameBound::Following(Some(e)) => {
-                let p = self.expr_pos(e);
-                let x = self.expr(e, Clause::Window)?;
-                let x = if x.ty == Type::UNKNOWN || x.ty.category() == Category::Numeric {
-                    self.coerce(x, Type::INT8, -1, CastContext::Implicit, p)?
-                } else {
-                    x
-                };
-                let _ = start;
-                if matches!(b, ast::WindowFrameBound::Preceding(_)) {
-                    FrameBound::Preceding(Box::new(x))
-                } else {
-                    FrameBound::Following(Box::new(x))
-                }
+            | ast::WindowFrameBound::Following(Some(e)) => e,
+        };
+        // sqlparser reads a quoted string there as an interval (MySQL's `'1' DAY PRECEDING`);
+        // PostgreSQL reads an untyped literal unless the keyword INTERVAL is written.
+        let e: &ast::Expr = match &**e {
+            ast::Expr::Interval(iv)
+                if iv.leading_field.is_none()
+                    && iv.last_field.is_none()
+                    && !self.follows_interval_keyword(iv.value.span()) =>
+            {
+                &iv.value
             }
+            other => other,
+        };
+        let p = self.expr_pos(e);
+        let x = self.expr(e, Clause::Window)?;
+        let x = if units != "RANGE" {
+            self.coerce(x, Type::INT8, -1, CastContext::Assignment, p)?
+        } else {
+            let [key] = order_by else {
+                return Err(SqlError::new(
+                    sqlstate::WINDOWING_ERROR,
+                    "RANGE with offset PRECEDING/FOLLOWING requires exactly one ORDER BY column",
+                )
+                .at(p));
+            };
+            let key_ty = key.expr.ty;
+            let measure = match key_ty {
+                Type::INT2 | Type::INT4 | Type::INT8 => Type::INT8,
+                Type::FLOAT4 | Type::FLOAT8 => Type::FLOAT8,
+                _ => {
+                    return Err(SqlError::not_supported(format!(
+                        "RANGE with offset PRECEDING/FOLLOWING is not supported for column type {}",
+                        format_type(key_ty, -1)
+                    ))
+                    .at(p));
+                }
+            };
+            if x.ty != Type::UNKNOWN
+                && !super::coerce::can_coerce(x.ty, measure, CastContext::Implicit)
+            {
+                return Err(SqlError::not_supported(format!(
+                    "RANGE with offset PRECEDING/FOLLOWING is not supported for column type {} and offset type {}",
+                    format_type(key_ty, -1),
+                    format_type(x.ty, -1)
+                ))
+                .at(p));
+            }
+            self.coerce(x, measure, -1, CastContext::Implicit, p)?
+        };
+        Ok(if matches!(b, ast::WindowFrameBound::Preceding(_)) {
+            FrameBound::Preceding(Box::new(x))
+        } else {
+            FrameBound::Following(Box::new(x))
         })
+    }
+
+    /// Whether the text before `span` ends with the keyword INTERVAL.
+    fn follows_interval_keyword(&self, span: sqlparser::tokenizer::Span) -> bool {
+        if span.start.line == 0 {
+            return true;
+        }
+        let start = self
+            .positions
+            .byte(self.text, self.positions.offset(span.start));
+        let before = self.text[..start].trim_end();
+        before
+            .len()
+            .checked_sub("interval".len())
+            .and_then(|i| before.get(i..))
+            .is_some_and(|w| w.eq_ignore_ascii_case("interval"))
     }
 
     /// A sort key (ORDER BY inside an aggregate or a window; query ORDER BY has its own rules).
