@@ -34,3 +34,7 @@ with recursive r(n) as (select 1 union all select n + 1 from r) select n from r 
 with t as (select 1) select * from t, t; -- error
 with recursive r(n) as (select 1 union all select 'x' from r where n < 3) select * from r; -- error
 with recursive r(n) as (select n from r) select * from r; -- error
+with recursive r(n) as (select 1 union all select '5' from r where n < 0) select * from r;
+with recursive r(n) as (select 1 union all select null from r where n < 3) select count(*) from r;
+with recursive r(n) as (select 'a' union all select 'b' from r where n = 'a') select * from r;
+with recursive r(n) as (select 1 union all select 2.5 from r where n < 0) select * from r; -- error

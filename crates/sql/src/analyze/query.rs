@@ -377,8 +377,9 @@ impl Analyzer<'_> {
         }
         let mut rec = match right.as_ref() {
             ast::SetExpr::Select(sel) => {
+                // Untyped literals stay untyped: they take the base term's types below.
                 self.levels.push(Level::default());
-                let r = self.select(sel, &[], true);
+                let r = self.select(sel, &[], false);
                 self.levels.pop();
                 r?
             }
@@ -391,7 +392,10 @@ impl Analyzer<'_> {
         }
         for i in 0..base.columns.len() {
             let t = base.columns[i].ty;
-            if rec.columns[i].ty != t {
+            if rec.columns[i].ty == Type::UNKNOWN {
+                // A literal's own error (22P02 for 'x' as an integer), as PostgreSQL's.
+                self.coerce_query_column(&mut rec, i, t, None)?;
+            } else if rec.columns[i].ty != t {
                 self.coerce_query_column(&mut rec, i, t, None).map_err(|_| {
                     SqlError::new(
                         sqlstate::DATATYPE_MISMATCH,
