@@ -74,21 +74,25 @@ fn wait_socket(
     WaitOutcome::Timeout
 }
 
-/// Polls the client's socket for up to `client_busy_poll` µs before the backend sleeps in
-/// [`wait_socket`]: true when it became readable (or hung up: the read will tell). Between
-/// polls the process yields the CPU, so a runnable process (a client on this machine, another
-/// backend) is not kept from it.
+/// Polls the client's socket for up to `client_busy_poll` µs (never past the caller's
+/// `timeout`) before the backend sleeps in [`wait_socket`]: true when it became readable (or
+/// hung up: the read will tell). Between polls the process yields the CPU, so a runnable
+/// process (a client on this machine, another backend) is not kept from it.
 ///
 /// Why: a client with one statement in flight sends its next one a few microseconds after it
 /// reads the answer, and a backend asleep by then pays a wake-up for each statement: on a
 /// virtual machine's idle CPU that is most of a one-client round trip. Ends at once when the
 /// latch is set (an interrupt, a notification), so nothing waits behind it.
-fn busy_poll(fd: RawFd) -> bool {
+fn busy_poll(fd: RawFd, timeout: Option<Duration>) -> bool {
     let us = guc::builtin::CLIENT_BUSY_POLL.get();
     if us <= 0 {
         return false;
     }
-    let deadline = Instant::now() + Duration::from_micros(us.unsigned_abs());
+    let mut poll_for = Duration::from_micros(us.unsigned_abs());
+    if let Some(t) = timeout {
+        poll_for = poll_for.min(t);
+    }
+    let deadline = Instant::now() + poll_for;
     let l = latch::my_latch();
     loop {
         // The latch first, as wait_socket reports it before the socket.
@@ -214,7 +218,7 @@ impl BackendHooks for Hooks {
 
     fn wait_readable(&mut self, fd: RawFd, timeout: Option<Duration>) -> WaitOutcome {
         exit_if_evicted();
-        if busy_poll(fd) {
+        if busy_poll(fd, timeout) {
             return WaitOutcome::Readable;
         }
         let outcome = wait_socket(
