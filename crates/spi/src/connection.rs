@@ -76,10 +76,11 @@ const AUTOCHECKPOINT_PAGES: u64 = 1000;
 /// work (the WAL's sync, the copy, the database file's sync) then happens without the write
 /// lock, and the RESTART holds it only for what was appended meanwhile (with a RESTART alone,
 /// both CPUs were idle 10–18 % of the time in 8-client inserts with `synchronous_commit =
-/// off`, every writer waiting for its two syncs; a PASSIVE first gave 24 % more inserts). Starting over at every claim also keeps SQLite's
-/// WAL-index hash chains short: every commit appends the same table page, and each lookup or
-/// append of that page walks all its frames since the start (up to 9 % of the CPU of 8-client
-/// inserts with a restart every 4,000 frames; 10 % more inserts per second at 1,000).
+/// off`, every writer waiting for its two syncs; a PASSIVE first gave 24 % more inserts).
+/// Starting over at every claim also keeps SQLite's WAL-index hash chains short: every commit
+/// appends the same table page, and each lookup or append of that page walks all its frames
+/// since the start (up to 9 % of the CPU of 8-client inserts with a restart every 4,000
+/// frames; 10 % more inserts per second at 1,000).
 const RESTART_WAIT_MS: u64 = 10;
 
 /// Connection settings.
