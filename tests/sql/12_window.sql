@@ -51,3 +51,8 @@ select sum(x) over (order by x, -x range between 1 preceding and current row) fr
 select sum(x) over (order by x::text range between 1 preceding and current row) from (values (1), (2)) v(x); -- error
 select sum(x) over (order by x range between 1.5 preceding and current row) from (values (1), (2)) v(x); -- error
 select sum(x) over (order by x range between -1 preceding and current row) from (values (1), (2)) v(x); -- error
+select sum(x) over (groups between 1 preceding and current row) from (values (1), (2)) v(x); -- error
+select x, sum(x) over (order by x groups between 1 preceding and current row) from (values (1), (1), (2), (3)) v(x) order by x;
+select x, sum(x) over (order by x desc range between 1 preceding and current row) from (values (1), (2), (3)) v(x) order by x;
+select sum(x) over (order by x range between null preceding and current row) from (values (1), (2)) v(x); -- error
+select sum(x) over (order by x rows between current row and null following) from (values (1), (2)) v(x); -- error

@@ -2296,9 +2296,15 @@ impl Analyzer<'_> {
             ast::WindowFrameUnits::Range => "RANGE",
             ast::WindowFrameUnits::Groups => "GROUPS",
         };
-        let start = self.frame_bound(&fr.start_bound, units, order_by)?;
+        if units == "GROUPS" && order_by.is_empty() {
+            return Err(SqlError::new(
+                sqlstate::WINDOWING_ERROR,
+                "GROUPS mode requires an ORDER BY clause",
+            ));
+        }
+        let start = self.frame_bound(&fr.start_bound, units, order_by, "starting")?;
         let end = match &fr.end_bound {
-            Some(b) => Some(self.frame_bound(b, units, order_by)?),
+            Some(b) => Some(self.frame_bound(b, units, order_by, "ending")?),
             None => None,
         };
         Ok(Frame { units, start, end })
@@ -2309,6 +2315,7 @@ impl Analyzer<'_> {
         b: &ast::WindowFrameBound,
         units: &str,
         order_by: &[SortKey],
+        which: &str,
     ) -> Result<FrameBound> {
         let e = match b {
             ast::WindowFrameBound::CurrentRow => return Ok(FrameBound::CurrentRow),
@@ -2331,6 +2338,14 @@ impl Analyzer<'_> {
         };
         let p = self.expr_pos(e);
         let x = self.expr(e, Clause::Window)?;
+        if matches!(x.kind, ExprKind::Const(Value::Null)) {
+            // PostgreSQL finds it when the frame is first used; a NULL written as such is known
+            // now (SQLite would call it negative).
+            return Err(SqlError::new(
+                sqlstate::NULL_VALUE_NOT_ALLOWED,
+                format!("frame {which} offset must not be null"),
+            ));
+        }
         let x = if units != "RANGE" {
             self.coerce(x, Type::INT8, -1, CastContext::Assignment, p)?
         } else {
