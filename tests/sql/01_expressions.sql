@@ -89,3 +89,9 @@ select * from (values (1, 'one'), (2, 'two')) as v(n, name) order by n;
 values (1, 'a'), (2, 'b');
 select 1 where false;
 select 1 where true;
+select 'x'::void, pg_typeof('x'::void), cast('anything' as void)::text = '';
+select 'x'::record; -- error
+create table has_void (v void); -- error
+create table void_ctas as select pg_sleep(0) as v; -- error
+create view void_view as select 'x'::void as v; -- error
+create view record_view as select row(1, 2) as r; -- error

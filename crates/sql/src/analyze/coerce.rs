@@ -231,7 +231,15 @@ fn coerce_unknown(
             typmod,
         }),
         ExprKind::Const(Value::Text(s)) => {
-            if to.is_pseudo() {
+            if to == Type::RECORD && context == CastContext::Explicit {
+                // record_in: a written `'…'::record` names no composite type to read.
+                return Err(SqlError::not_supported(
+                    "input of anonymous composite types is not implemented",
+                )
+                .at(position));
+            }
+            // A polymorphic parameter's literal stays text; void reads any text (void_in).
+            if to.is_pseudo() && to != Type::VOID {
                 return Ok(Expr::constant(Value::Text(s), Type::TEXT));
             }
             if is_reg_type(to) {

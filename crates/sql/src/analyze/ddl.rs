@@ -1352,7 +1352,8 @@ fn comparable_key_types(fk: Type, pk: Type) -> bool {
 
 /// The columns a relation made from a query's output gets (CREATE TABLE AS, CREATE VIEW):
 /// named by `aliases` first, then as the query names them; unknown-typed ones are text. 42701
-/// when two end up with the same name.
+/// when two end up with the same name; 42P16 for a pseudo-type (`void`, `record`), as
+/// PostgreSQL's CheckAttributeType.
 fn query_columns(output: &[OutColumn], aliases: &[String]) -> Result<Vec<RelColumn>> {
     let mut columns: Vec<RelColumn> = Vec::with_capacity(output.len());
     for (i, c) in output.iter().enumerate() {
@@ -1368,6 +1369,12 @@ fn query_columns(output: &[OutColumn], aliases: &[String]) -> Result<Vec<RelColu
         } else {
             c.ty
         };
+        if ty.is_pseudo() {
+            return Err(SqlError::new(
+                sqlstate::INVALID_TABLE_DEFINITION,
+                format!("column \"{name}\" has pseudo-type {}", ty.name()),
+            ));
+        }
         columns.push(RelColumn::new(name, ty, c.typmod));
     }
     Ok(columns)

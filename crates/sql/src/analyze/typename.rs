@@ -254,7 +254,7 @@ fn custom(name: &ObjectName, mods: &[TypeModifier]) -> Result<TypeName> {
             ..plain(Type::NUMERIC)
         },
         other => match Type::by_name(other) {
-            Some(t) if !t.is_pseudo() || t == Type::RECORD => plain(t),
+            Some(t) if !t.is_pseudo() || matches!(t, Type::RECORD | Type::VOID) => plain(t),
             _ => return Err(undefined(other)),
         },
     })
