@@ -426,15 +426,15 @@ fn f_iv_div(_: &Env, a: &[Value]) -> Result<Value> {
 fn time_wrap(t: i64) -> i64 {
     t.rem_euclid(USECS_PER_DAY)
 }
+/// `time + interval`: the interval's time of day added, wrapping around midnight.
+fn time_pl_interval(t: i64, span: &Interval) -> i64 {
+    time_wrap(t.wrapping_add(span.micros % USECS_PER_DAY))
+}
 fn f_time_pl_iv(_: &Env, a: &[Value]) -> Result<Value> {
-    Ok(Value::Int(time_wrap(
-        int(a, 0)?.wrapping_add(iv(a, 1)?.micros % USECS_PER_DAY),
-    )))
+    Ok(Value::Int(time_pl_interval(int(a, 0)?, &iv(a, 1)?)))
 }
 fn f_iv_pl_time(_: &Env, a: &[Value]) -> Result<Value> {
-    Ok(Value::Int(time_wrap(
-        int(a, 1)?.wrapping_add(iv(a, 0)?.micros % USECS_PER_DAY),
-    )))
+    Ok(Value::Int(time_pl_interval(int(a, 1)?, &iv(a, 0)?)))
 }
 fn f_time_mi_iv(_: &Env, a: &[Value]) -> Result<Value> {
     Ok(Value::Int(time_wrap(
@@ -1381,34 +1381,19 @@ fn opt_int(args: &[Value], i: usize) -> Result<Option<i64>> {
     }
 }
 
-/// The instant `args[i]` plus the interval `args[i + 1]` (`add`); None when either is NULL.
-fn opt_end(
-    args: &[Value],
-    i: usize,
-    add: impl Fn(i64, &Interval) -> Result<i64>,
-) -> Result<Option<i64>> {
-    match (opt_int(args, i)?, args.get(i + 1)) {
-        (Some(t), Some(v)) if !matches!(v, Value::Null) => Ok(Some(add(t, &iv(args, i + 1)?)?)),
-        _ => Ok(None),
-    }
-}
-
-/// `overlaps` with each end given as an instant (`false`) or as an interval after the start
-/// (`true`), the instants added to by `add`.
-fn overlaps_call(
-    args: &[Value],
-    spans: [bool; 2],
-    add: impl Fn(i64, &Interval) -> Result<i64>,
-) -> Result<Value> {
+/// `overlaps(start1, end1, start2, end2)`: each end an instant or an interval after its start
+/// (an interval's stored value is text, an instant's an integer), added to by `add`.
+fn overlaps_call(args: &[Value], add: impl Fn(i64, &Interval) -> Result<i64>) -> Result<Value> {
     let mut periods = [[None; 2]; 2];
-    for (k, span) in spans.into_iter().enumerate() {
+    for (k, period) in periods.iter_mut().enumerate() {
         let i = 2 * k;
-        let end = if span {
-            opt_end(args, i, &add)?
-        } else {
-            opt_int(args, i + 1)?
+        let start = opt_int(args, i)?;
+        let end = match (args.get(i + 1), start) {
+            (Some(Value::Text(_)), Some(t)) => Some(add(t, &iv(args, i + 1)?)?),
+            (Some(Value::Text(_)), None) => None,
+            _ => opt_int(args, i + 1)?,
         };
-        periods[k] = [opt_int(args, i)?, end];
+        *period = [start, end];
     }
     Ok(periods_overlap(periods[0], periods[1]).map_or(Value::Null, Value::from))
 }
@@ -1418,38 +1403,14 @@ const fn overlaps_row(args: &'static [Type], symbol: &'static str, f: ScalarFn) 
     not_strict(func("overlaps", args, Type::BOOL, symbol, f))
 }
 
-fn time_pl(t: i64, i: &Interval) -> Result<i64> {
-    Ok(time_wrap(t.wrapping_add(i.micros % USECS_PER_DAY)))
+fn f_overlaps_ts(_: &Env, a: &[Value]) -> Result<Value> {
+    overlaps_call(a, timestamp_pl_interval)
 }
-fn f_overlaps(_: &Env, a: &[Value]) -> Result<Value> {
-    overlaps_call(a, [false, false], timestamp_pl_interval)
+fn f_overlaps_tz(env: &Env, a: &[Value]) -> Result<Value> {
+    overlaps_call(a, |t, i| timestamptz_pl_interval(env, t, i))
 }
-fn f_overlaps_ts_iv_iv(_: &Env, a: &[Value]) -> Result<Value> {
-    overlaps_call(a, [true, true], timestamp_pl_interval)
-}
-fn f_overlaps_ts_ts_iv(_: &Env, a: &[Value]) -> Result<Value> {
-    overlaps_call(a, [false, true], timestamp_pl_interval)
-}
-fn f_overlaps_ts_iv_ts(_: &Env, a: &[Value]) -> Result<Value> {
-    overlaps_call(a, [true, false], timestamp_pl_interval)
-}
-fn f_overlaps_tz_iv_iv(env: &Env, a: &[Value]) -> Result<Value> {
-    overlaps_call(a, [true, true], |t, i| timestamptz_pl_interval(env, t, i))
-}
-fn f_overlaps_tz_ts_iv(env: &Env, a: &[Value]) -> Result<Value> {
-    overlaps_call(a, [false, true], |t, i| timestamptz_pl_interval(env, t, i))
-}
-fn f_overlaps_tz_iv_ts(env: &Env, a: &[Value]) -> Result<Value> {
-    overlaps_call(a, [true, false], |t, i| timestamptz_pl_interval(env, t, i))
-}
-fn f_overlaps_time_iv_iv(_: &Env, a: &[Value]) -> Result<Value> {
-    overlaps_call(a, [true, true], time_pl)
-}
-fn f_overlaps_time_ts_iv(_: &Env, a: &[Value]) -> Result<Value> {
-    overlaps_call(a, [false, true], time_pl)
-}
-fn f_overlaps_time_iv_ts(_: &Env, a: &[Value]) -> Result<Value> {
-    overlaps_call(a, [true, false], time_pl)
+fn f_overlaps_time(_: &Env, a: &[Value]) -> Result<Value> {
+    overlaps_call(a, |t, i| Ok(time_pl_interval(t, i)))
 }
 
 /// C's `%g` with at least two digits (PostgreSQL's `%02g` in make_* messages).
@@ -2238,46 +2199,30 @@ pub static FUNCTIONS: &[Builtin] = &[
     func("isfinite", &[TZ], B, "pg_timestamptz_finite", f_isfinite_ts),
     func("isfinite", &[IV], B, "pg_interval_finite", f_isfinite_iv),
     // OVERLAPS
-    overlaps_row(&[TS, TS, TS, TS], "pg_overlaps_timestamp", f_overlaps),
-    overlaps_row(&[TZ, TZ, TZ, TZ], "pg_overlaps_timestamptz", f_overlaps),
-    overlaps_row(&[T, T, T, T], "pg_overlaps_time", f_overlaps),
-    overlaps_row(
-        &[TS, IV, TS, IV],
-        "pg_overlaps_timestamp_ii",
-        f_overlaps_ts_iv_iv,
-    ),
-    overlaps_row(
-        &[TS, TS, TS, IV],
-        "pg_overlaps_timestamp_ti",
-        f_overlaps_ts_ts_iv,
-    ),
-    overlaps_row(
-        &[TS, IV, TS, TS],
-        "pg_overlaps_timestamp_it",
-        f_overlaps_ts_iv_ts,
-    ),
+    overlaps_row(&[TS, TS, TS, TS], "pg_overlaps_timestamp", f_overlaps_ts),
+    overlaps_row(&[TZ, TZ, TZ, TZ], "pg_overlaps_timestamptz", f_overlaps_tz),
+    overlaps_row(&[T, T, T, T], "pg_overlaps_time", f_overlaps_time),
+    overlaps_row(&[TS, IV, TS, IV], "pg_overlaps_timestamp_ii", f_overlaps_ts),
+    overlaps_row(&[TS, TS, TS, IV], "pg_overlaps_timestamp_ti", f_overlaps_ts),
+    overlaps_row(&[TS, IV, TS, TS], "pg_overlaps_timestamp_it", f_overlaps_ts),
     stable(overlaps_row(
         &[TZ, IV, TZ, IV],
         "pg_overlaps_timestamptz_ii",
-        f_overlaps_tz_iv_iv,
+        f_overlaps_tz,
     )),
     stable(overlaps_row(
         &[TZ, TZ, TZ, IV],
         "pg_overlaps_timestamptz_ti",
-        f_overlaps_tz_ts_iv,
+        f_overlaps_tz,
     )),
     stable(overlaps_row(
         &[TZ, IV, TZ, TZ],
         "pg_overlaps_timestamptz_it",
-        f_overlaps_tz_iv_ts,
+        f_overlaps_tz,
     )),
-    overlaps_row(
-        &[T, IV, T, IV],
-        "pg_overlaps_time_ii",
-        f_overlaps_time_iv_iv,
-    ),
-    overlaps_row(&[T, T, T, IV], "pg_overlaps_time_ti", f_overlaps_time_ts_iv),
-    overlaps_row(&[T, IV, T, T], "pg_overlaps_time_it", f_overlaps_time_iv_ts),
+    overlaps_row(&[T, IV, T, IV], "pg_overlaps_time_ii", f_overlaps_time),
+    overlaps_row(&[T, T, T, IV], "pg_overlaps_time_ti", f_overlaps_time),
+    overlaps_row(&[T, IV, T, T], "pg_overlaps_time_it", f_overlaps_time),
     // constructors
     func("make_date", &[I4, I4, I4], D, "pg_make_date", f_make_date),
     func("make_time", &[I4, I4, F8], T, "pg_make_time", f_make_time),
