@@ -1058,3 +1058,39 @@ fn a_crash_reset_recovers_more_databases_than_the_lock_table_holds_at_once() {
     assert_eq!(n, N as i64);
     assert_eq!(s.count_log("could not open database"), 0, "{}", s.log());
 }
+
+/// A backend whose client never pauses (its next statement is there before the backend would
+/// sleep) still ends within a second of the postmaster's SIGKILL: the busy poll watches the
+/// postmaster-death pipe, and the kernel's death signal ends a backend at once.
+#[test]
+fn a_backend_kept_busy_by_its_client_ends_after_the_postmasters_sigkill() {
+    let mut s = Server::start(NO_WORKERS);
+    let mut c = s.connect();
+    let pid = backend_pid(&mut c);
+    // A poll window far longer than the client's round trip: the backend never sleeps.
+    c.batch_execute("set client_busy_poll = 10000")
+        .expect("set");
+    let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let busy = {
+        let stop = stop.clone();
+        std::thread::spawn(move || {
+            while !stop.load(std::sync::atomic::Ordering::Relaxed) {
+                if c.simple_query("select 1").is_err() {
+                    break;
+                }
+            }
+        })
+    };
+    std::thread::sleep(Duration::from_millis(200));
+    Server::kill(s.pid(), libc::SIGKILL);
+    let t0 = Instant::now();
+    assert_eq!(s.wait_exit(Duration::from_secs(5)), None);
+    let gone = wait_until(Duration::from_secs(1), || !process_alive(pid));
+    stop.store(true, std::sync::atomic::Ordering::Relaxed);
+    let _ = busy.join();
+    assert!(
+        gone,
+        "the busy backend {pid} still runs {:?} after the postmaster's SIGKILL",
+        t0.elapsed()
+    );
+}

@@ -51,6 +51,17 @@ pub fn watch_fd() -> RawFd {
     PIPE_R.load(Ordering::Relaxed)
 }
 
+/// For a process that installs its own handler for [`POSTMASTER_DEATH_SIGNAL`] (a backend:
+/// the postmaster also sends it to evict an unfinished startup): the death handling, when the
+/// postmaster is in fact gone (this process's parent changed). Async-signal-safe.
+pub fn on_signal_if_orphaned() {
+    let pm = POSTMASTER_PID.load(Ordering::Relaxed);
+    // SAFETY: getppid has no preconditions and is async-signal-safe.
+    if pm != 0 && unsafe { libc::getppid() } != pm {
+        on_parent_death(POSTMASTER_DEATH_SIGNAL);
+    }
+}
+
 extern "C" fn on_parent_death(_sig: libc::c_int) {
     if EXIT_ON_DEATH.load(Ordering::Relaxed) {
         // SAFETY: _exit is async-signal-safe; a process that chose this has nothing to clean

@@ -38,11 +38,15 @@ extern "C" fn on_sigterm(sig: libc::c_int) {
 }
 
 /// SIGUSR2: the postmaster has too many unfinished startups and this one is the oldest. Acted
-/// on only before the startup packet is handled; afterwards the session is a real one.
+/// on only before the startup packet is handled; afterwards the session is a real one. It is
+/// also the signal the kernel sends when the postmaster dies (`shmem::pmdeath`), whose
+/// handling (end at once, busy or not) this handler would otherwise replace.
 extern "C" fn on_sigusr2(_: libc::c_int) {
     if IN_STARTUP.load(Ordering::SeqCst) {
         EVICTED.store(true, Ordering::SeqCst);
         latch::set_my_latch_from_handler();
+    } else {
+        shmem::pmdeath::on_signal_if_orphaned();
     }
 }
 
@@ -99,14 +103,17 @@ fn busy_poll(fd: RawFd, timeout: Option<Duration>) -> bool {
         if l.is_set() {
             return false;
         }
-        let mut p = libc::pollfd {
+        // The client's socket, and the postmaster-death pipe (EOF once the postmaster is
+        // gone: a client that keeps its backend busy must not keep it from noticing).
+        let mut p = [fd, shmem::pmdeath::watch_fd()].map(|fd| libc::pollfd {
             fd,
             events: libc::POLLIN,
             revents: 0,
-        };
-        // SAFETY: polls one descriptor of this process without waiting.
-        if unsafe { libc::poll(&mut p, 1, 0) } > 0 {
-            return true;
+        });
+        // SAFETY: polls two descriptors of this process (a negative one is ignored) without
+        // waiting.
+        if unsafe { libc::poll(p.as_mut_ptr(), 2, 0) } > 0 {
+            return p[1].revents == 0;
         }
         if Instant::now() >= deadline {
             return false;
