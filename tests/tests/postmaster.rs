@@ -1041,13 +1041,18 @@ fn a_crash_reset_recovers_more_databases_than_the_lock_table_holds_at_once() {
         c.batch_execute(&format!("create database d{i}"))
             .expect("create database");
     }
-    drop(c);
-    let victim = {
-        let mut c = s.connect();
-        backend_pid(&mut c)
-    };
+    let victim = backend_pid(&mut c);
     crash_and_recover(&s, victim, "was terminated by signal 9");
-    let mut c = s.connect();
+    // The only connection slot frees once the reset has reaped the old backend.
+    let mut c = None;
+    assert!(
+        wait_until(Duration::from_secs(10), || {
+            c = s.try_connect().ok();
+            c.is_some()
+        }),
+        "no connection after the reset"
+    );
+    let mut c = c.expect("connected");
     let n: i64 = c
         .query_one(
             "select count(*) from pg_database where datname like 'd%'",
