@@ -66,6 +66,12 @@ pub fn init() {
 
 thread_local! {
     static LAST: std::cell::RefCell<String> = const { std::cell::RefCell::new(String::new()) };
+    static DIRTY: std::cell::Cell<Option<usize>> = const { std::cell::Cell::new(None) };
+}
+
+/// The bytes of `title` that become `comm` (the kernel keeps 15).
+fn comm_of(title: &str) -> &[u8] {
+    &title.as_bytes()[..title.len().min(15)]
 }
 
 /// Sets the title to `title` (truncated to the area) and `comm` to its first 15 bytes. Does
@@ -75,8 +81,7 @@ pub fn set(title: &str) {
     let (unchanged, same_comm) = LAST.with(|l| {
         let mut l = l.borrow_mut();
         let unchanged = *l == title;
-        let cut = |s: &str| s.as_bytes()[..s.len().min(15)].to_vec();
-        let same_comm = !l.is_empty() && cut(&l) == cut(title);
+        let same_comm = !l.is_empty() && comm_of(&l) == comm_of(title);
         if !unchanged {
             l.clear();
             l.push_str(title);
@@ -90,21 +95,26 @@ pub fn set(title: &str) {
     let len = AREA_LEN.load(Ordering::Relaxed);
     if start != 0 && len > 1 {
         let n = title.len().min(len - 1);
+        // Bytes past n that may not be NUL: the whole area until the first title, then the
+        // previous title's.
+        let dirty = DIRTY.with(|d| d.replace(Some(n))).unwrap_or(len).min(len);
         // SAFETY: [start, start+len) is this process's argv (+ moved environ) area, which the
         // kernel mapped writable on our stack and which nothing reads any more after init
         // (environ now points elsewhere, std parsed argv already). We write n bytes and pad
-        // the rest with NUL, staying inside the area.
+        // up to `dirty` (≤ len) with NUL, staying inside the area.
         unsafe {
             let dst = start as *mut u8;
             std::ptr::copy_nonoverlapping(title.as_ptr(), dst, n);
-            std::ptr::write_bytes(dst.add(n), 0, len - n);
+            if dirty > n {
+                std::ptr::write_bytes(dst.add(n), 0, dirty - n);
+            }
         }
     }
     if same_comm {
         return;
     }
     let mut comm = [0u8; 16];
-    let short = &title.as_bytes()[..title.len().min(15)];
+    let short = comm_of(title);
     comm[..short.len()].copy_from_slice(short);
     // SAFETY: PR_SET_NAME reads a NUL-terminated string of at most 16 bytes from a live local.
     unsafe { libc::prctl(libc::PR_SET_NAME, comm.as_ptr() as libc::c_ulong, 0, 0, 0) };

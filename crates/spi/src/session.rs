@@ -29,6 +29,7 @@
 use std::cell::RefCell;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use sql::plan::{Ddl, Plan, QueryPlan, Utility};
 use sql::{Statements, Type, Value};
@@ -46,9 +47,13 @@ use crate::runtime;
 use crate::settings::{self, SettingsUndo};
 use crate::value::Column;
 
-/// A prepared statement: analyzed, described, ready to execute any number of times.
+/// A prepared statement: analyzed, described, ready to execute any number of times. A clone
+/// shares the analysis (the plan cache hands out one per execution).
 #[derive(Debug, Clone)]
-pub struct Prepared {
+pub struct Prepared(Arc<PreparedInner>);
+
+#[derive(Debug)]
+struct PreparedInner {
     sql: String,
     body: Body,
     columns: Vec<Column>,
@@ -64,32 +69,32 @@ enum Body {
 impl Prepared {
     /// The result columns (empty for a statement that returns no rows).
     pub fn columns(&self) -> &[Column] {
-        &self.columns
+        &self.0.columns
     }
 
     /// Parameter types, `$1` first.
     pub fn param_types(&self) -> &[Type] {
-        &self.param_types
+        &self.0.param_types
     }
 
     /// An empty statement (EmptyQueryResponse).
     pub fn is_empty(&self) -> bool {
-        matches!(self.body, Body::Empty)
+        matches!(self.0.body, Body::Empty)
     }
 
     /// The client's text.
     pub fn sql(&self) -> &str {
-        &self.sql
+        &self.0.sql
     }
 
     /// A COPY (it exchanges data with the client while it runs, whatever the row limit).
     pub fn is_copy(&self) -> bool {
-        matches!(&self.body, Body::Plan(p) if matches!(**p, Plan::Copy(_)))
+        matches!(&self.0.body, Body::Plan(p) if matches!(**p, Plan::Copy(_)))
     }
 
     /// The command's name when it cannot run inside a transaction block.
     fn refuses_block(&self) -> Option<&'static str> {
-        let Body::Plan(plan) = &self.body else {
+        let Body::Plan(plan) = &self.0.body else {
             return None;
         };
         match plan.as_ref() {
@@ -103,7 +108,7 @@ impl Prepared {
 
     /// Allowed in a failed transaction block.
     fn allowed_when_failed(&self) -> bool {
-        match &self.body {
+        match &self.0.body {
             Body::Empty => true,
             Body::Plan(plan) => matches!(
                 plan.as_ref(),
@@ -290,12 +295,12 @@ impl Session {
             ));
         }
         if stmts.is_empty() {
-            return Ok(Prepared {
+            return Ok(Prepared(Arc::new(PreparedInner {
                 sql: sql.to_string(),
                 body: Body::Empty,
                 columns: Vec::new(),
                 param_types: param_oids.iter().map(|o| Type(*o)).collect(),
-            });
+            })));
         }
         self.prepare_statement(&stmts, 0, sql, param_oids, true)
     }
@@ -331,13 +336,13 @@ impl Session {
             Plan::Query(q) => q.params.clone(),
             _ => param_types,
         };
-        let prepared = Prepared {
+        let prepared = Prepared(Arc::new(PreparedInner {
             sql: text.to_string(),
             body: Body::Plan(Box::new(plan)),
             columns,
             param_types,
-        };
-        if cache && matches!(&prepared.body, Body::Plan(p) if matches!(**p, Plan::Query(_))) {
+        }));
+        if cache && matches!(&prepared.0.body, Body::Plan(p) if matches!(**p, Plan::Query(_))) {
             let validity = match (used_catalog, cookie) {
                 (false, _) => Some(Validity::Always),
                 (true, Some(c)) => Some(Validity::WhileSchemaCookie(c)),
@@ -656,7 +661,7 @@ impl Session {
         params: &[Value],
         sink: &mut dyn ResultSink,
     ) -> Result<QueryResult, SpiError> {
-        let plan = match &stmt.body {
+        let plan = match &stmt.0.body {
             Body::Empty => return Ok(QueryResult::tag("")),
             Body::Plan(plan) => plan,
         };

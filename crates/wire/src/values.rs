@@ -129,6 +129,9 @@ pub(crate) fn decode_param(
 
 /// NoticeResponses for `notices`, leaving out those less severe than `client_min_messages`.
 pub(crate) fn write_notices(buf: &mut BytesMut, notices: &[spi::Notice]) {
+    if notices.is_empty() {
+        return;
+    }
     let rank = |level: &str| {
         guc::builtin::CLIENT_LEVELS
             .iter()

@@ -136,8 +136,10 @@ fn exit_if_evicted() {
 struct Hooks {
     slot: usize,
     remote: String,
-    user: String,
-    database: String,
+    /// The `ps` title, "postmaster: user database remote " up to `title_prefix` bytes, then
+    /// the state: rewritten in place twice per statement, without formatting.
+    title: String,
+    title_prefix: usize,
     config_file: PathBuf,
     /// The process may serve another session (see [`prefork_main`]).
     reuse: bool,
@@ -158,11 +160,10 @@ fn random_key() -> i32 {
 }
 
 impl Hooks {
-    fn title(&self, state: &str) {
-        proc::ps_status::set(&format!(
-            "postmaster: {} {} {} {state}",
-            self.user, self.database, self.remote
-        ));
+    fn title(&mut self, state: &str) {
+        self.title.truncate(self.title_prefix);
+        self.title.push_str(state);
+        proc::ps_status::set(&self.title);
     }
 }
 
@@ -209,8 +210,8 @@ impl BackendHooks for Hooks {
         let key = random_key();
         p.set_cancel_key(key);
         p.status.set_connection(database, user);
-        self.user = user.to_owned();
-        self.database = database.to_owned();
+        self.title = format!("postmaster: {user} {database} {} ", self.remote);
+        self.title_prefix = self.title.len();
         self.title("idle");
         Ok(key)
     }
@@ -435,8 +436,8 @@ fn serve(conn: Conn, can_accept: wire::CanAccept, start: &BackendStart, reuse: b
     let mut hooks = Hooks {
         slot,
         remote,
-        user: String::new(),
-        database: String::new(),
+        title: String::new(),
+        title_prefix: 0,
         config_file: config_file.clone(),
         reuse,
     };

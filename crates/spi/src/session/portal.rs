@@ -71,7 +71,7 @@ impl Prepared {
     /// Whether an Execute with a row limit can suspend it: a query (SELECT, VALUES, a write
     /// with or without RETURNING) or SQL's EXECUTE of one. Utilities, DDL and COPY run whole.
     pub fn can_suspend(&self) -> bool {
-        matches!(&self.body, Body::Plan(p) if matches!(
+        matches!(&self.0.body, Body::Plan(p) if matches!(
             p.as_ref(),
             Plan::Query(_) | Plan::Utility(Utility::Execute { .. })
         ))
@@ -105,11 +105,11 @@ impl Session {
         params: &[Value],
     ) -> Result<PortalId, SpiError> {
         let resolved;
-        let (whole, params) = match &stmt.body {
+        let (whole, params) = match &stmt.0.body {
             Body::Plan(p) => match p.as_ref() {
                 Plan::Utility(Utility::Execute { name, args }) => {
                     resolved = self.resolve_named(name, args)?;
-                    match &resolved.0.body {
+                    match &resolved.0.0.body {
                         Body::Plan(p) => (p.as_ref(), &resolved.1[..]),
                         Body::Empty => return Err(not_suspendable()),
                     }
