@@ -92,9 +92,24 @@ struct Row {
     pg: Option<Samples>,
     floor: Option<String>,
     note: String,
+    /// The goal, as a ratio to PostgreSQL 15 ([`Row::ratio`]).
+    goal: Option<f64>,
 }
 
 impl Row {
+    /// How many times better minipg's median is than PostgreSQL's from the same rounds: rate
+    /// over rate, or the other way round for a time or a size (less is better).
+    fn ratio(&self) -> Option<f64> {
+        let pg = self.pg.as_ref()?.median();
+        let ours = self.ours.median();
+        let r = if matches!(self.unit, "ms" | "µs" | "MiB") {
+            pg / ours
+        } else {
+            ours / pg
+        };
+        r.is_finite().then_some(r)
+    }
+
     fn new(name: impl Into<String>, unit: &'static str, ours: Samples) -> Row {
         Row {
             name: name.into(),
@@ -103,6 +118,7 @@ impl Row {
             pg: None,
             floor: None,
             note: String::new(),
+            goal: None,
         }
     }
 
@@ -570,6 +586,8 @@ struct BenchCase {
     /// Runs against the `synchronous_commit = off` servers.
     sync_off: bool,
     note: &'static str,
+    /// The goal as a ratio to PostgreSQL 15 (issue 15's table).
+    goal: Option<f64>,
 }
 
 const SELECT_1: &str = "select 1;\n";
@@ -581,7 +599,8 @@ const CASES: &[BenchCase] = &[
         script: SELECT_1,
         args: &["-M", "simple"],
         sync_off: false,
-        note: "goal ≥ 18k",
+        note: "",
+        goal: Some(1.5),
     },
     BenchCase {
         label: "select 1, -M extended, 1 client",
@@ -589,13 +608,15 @@ const CASES: &[BenchCase] = &[
         args: &["-M", "extended"],
         sync_off: false,
         note: "",
+        goal: None,
     },
     BenchCase {
         label: "select 1, -M simple, 8 clients -j 2",
         script: SELECT_1,
         args: &["-M", "simple", "-c", "8", "-j", "2"],
         sync_off: false,
-        note: "goal ≥ 90k",
+        note: "",
+        goal: Some(1.5),
     },
     BenchCase {
         label: "select 1, -M extended, 8 clients -j 2",
@@ -603,20 +624,23 @@ const CASES: &[BenchCase] = &[
         args: &["-M", "extended", "-c", "8", "-j", "2"],
         sync_off: false,
         note: "",
+        goal: None,
     },
     BenchCase {
         label: "connections/s, -C select 1",
         script: SELECT_1,
         args: &["-C"],
         sync_off: false,
-        note: "goal ≥ 2,000",
+        note: "",
+        goal: Some(5.0),
     },
     BenchCase {
         label: "durable insert into schema1.counted, 1 client",
         script: INSERT_DELTA,
         args: &[],
         sync_off: false,
-        note: "synchronous_commit = on; goal ≥ 4.5k",
+        note: "synchronous_commit = on",
+        goal: Some(1.0),
     },
     BenchCase {
         label: "durable insert into schema1.counted, 8 clients -j 2",
@@ -624,13 +648,15 @@ const CASES: &[BenchCase] = &[
         args: &["-c", "8", "-j", "2"],
         sync_off: false,
         note: "synchronous_commit = on",
+        goal: Some(1.0),
     },
     BenchCase {
         label: "insert, synchronous_commit = off, 1 client",
         script: INSERT_DELTA,
         args: &[],
         sync_off: true,
-        note: "minipg started with -c synchronous_commit=off; PostgreSQL with PGOPTIONS; goal ≥ 2× PostgreSQL",
+        note: "minipg started with -c synchronous_commit=off; PostgreSQL with PGOPTIONS",
+        goal: Some(1.5),
     },
     BenchCase {
         label: "insert, synchronous_commit = off, 8 clients -j 2",
@@ -638,6 +664,7 @@ const CASES: &[BenchCase] = &[
         args: &["-c", "8", "-j", "2"],
         sync_off: true,
         note: "as above",
+        goal: Some(1.0),
     },
 ];
 
@@ -664,18 +691,77 @@ fn endpoint(s: &Server) -> Endpoint<'_> {
     }
 }
 
-/// The pgbench rounds: every case on minipg then on PostgreSQL, `rounds` times over.
+/// The wire floor (`wire_floor.rs`) running as `xtask wire-floor` with minipg's default
+/// `client_busy_poll`; killed on drop.
+struct WireFloor {
+    child: std::process::Child,
+    dir: tempfile::TempDir,
+    port: u16,
+}
+
+impl WireFloor {
+    fn start(port: u16) -> Option<WireFloor> {
+        let dir = tempfile::tempdir().ok()?;
+        let exe = std::env::current_exe().ok()?;
+        let busy_poll_us = guc::builtin::CLIENT_BUSY_POLL.get().max(0);
+        let child = Command::new(exe)
+            .arg("wire-floor")
+            .arg(dir.path())
+            .args([port.to_string(), busy_poll_us.to_string()])
+            .spawn()
+            .ok()?;
+        let socket = dir.path().join(format!(".s.PGSQL.{port}"));
+        let t0 = Instant::now();
+        while !socket.exists() {
+            if t0.elapsed() > Duration::from_secs(5) {
+                return None;
+            }
+            std::thread::sleep(Duration::from_millis(10));
+        }
+        Some(WireFloor { child, dir, port })
+    }
+
+    fn endpoint(&self) -> Endpoint<'_> {
+        Endpoint {
+            socket_dir: self.dir.path(),
+            port: self.port,
+            options: None,
+        }
+    }
+}
+
+impl Drop for WireFloor {
+    fn drop(&mut self) {
+        // The connection processes end with their pgbench connections; this is the listener.
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// The cases the wire floor also runs: statements on open connections (`select 1`).
+fn floor_case(case: &BenchCase) -> bool {
+    case.script == SELECT_1 && !case.args.contains(&"-C")
+}
+
+/// The pgbench rounds: every case on minipg, then on PostgreSQL, then (`select 1` cases) on the
+/// wire floor, `rounds` times over.
 fn pgbench_rounds(
     durable: &Server,
     sync_off: &Server,
     pg: Option<&PgCluster>,
+    floor_port: u16,
     rounds: usize,
     secs: u64,
 ) -> Vec<Row> {
     let scripts = tempfile::tempdir().expect("tempdir");
     let mut ours = vec![Samples::default(); CASES.len()];
     let mut theirs = vec![Samples::default(); CASES.len()];
+    let mut floors = vec![Samples::default(); CASES.len()];
     let mut fsyncs = Samples::default();
+    let wire_floor = WireFloor::start(floor_port);
+    if wire_floor.is_none() {
+        eprintln!("the wire floor did not start: no floor for the select 1 rows");
+    }
     for round in 0..rounds {
         eprintln!("pgbench round {}/{rounds}", round + 1);
         fsyncs.push(fsync_floor(durable.root.path(), 300));
@@ -694,15 +780,36 @@ fn pgbench_rounds(
                 };
                 theirs[i].push(run_pgbench(&ep, &script, case.args, secs));
             }
+            if let Some(f) = wire_floor.as_ref().filter(|_| floor_case(case)) {
+                floors[i].push(run_pgbench(&f.endpoint(), &script, case.args, secs));
+            }
         }
     }
     CASES
         .iter()
-        .zip(ours.into_iter().zip(theirs))
-        .map(|(case, (ours, theirs))| {
+        .zip(ours.into_iter().zip(theirs).zip(floors))
+        .map(|(case, ((ours, theirs), floor))| {
+            let pg_median = theirs.median();
             let mut row = Row::new(format!("pgbench {}", case.label), "tps", ours)
-                .note(format!("{secs} s runs; {}", case.note))
+                .note(if case.note.is_empty() {
+                    format!("{secs} s runs")
+                } else {
+                    format!("{secs} s runs; {}", case.note)
+                })
                 .pg(pg.is_some().then_some(theirs));
+            row.goal = case.goal;
+            if !floor.ok.is_empty() {
+                let (lo, hi) = floor.range();
+                let ratio = if pg.is_some() {
+                    format!(", {:.2}× PostgreSQL's median", floor.median() / pg_median)
+                } else {
+                    String::new()
+                };
+                row.floor = Some(format!(
+                    "wire floor (a process per connection that answers without doing anything, busy poll as minipg's default): median {:.0} tps ({lo:.0} – {hi:.0}){ratio}: what the wire and the scheduler alone allow",
+                    floor.median()
+                ));
+            }
             if case.script == INSERT_DELTA && !case.sync_off {
                 let (lo, hi) = fsyncs.range();
                 row.floor = Some(format!(
@@ -1034,7 +1141,14 @@ pub fn main(quick: bool) -> bool {
         }
         // worker_spi creates schema1.counted shortly after start.
         std::thread::sleep(Duration::from_millis(300));
-        rows.extend(pgbench_rounds(&s, &off, pg.as_ref(), rounds, secs));
+        rows.extend(pgbench_rounds(
+            &s,
+            &off,
+            pg.as_ref(),
+            port_base + 400,
+            rounds,
+            secs,
+        ));
     } else {
         eprintln!("pgbench is not installed: no pgbench rows");
     }
@@ -1135,7 +1249,7 @@ fn write_report(rows: &[Row], quick: bool) -> bool {
     let commit = output(Command::new("git").args(["rev-parse", "--short", "HEAD"]));
     let date = output(Command::new("date").args(["-u", "+%Y-%m-%d %H:%M UTC"]));
     let mut md = format!(
-        "# Benchmarks\n\n`cargo xtask bench{}` on {cores} cores, Linux {}, {date}, commit {commit}.\n\n| figure | median | min – max | p99 | unit | runs | PostgreSQL 15 (median, min – max, runs) | floor / note |\n|---|---|---|---|---|---|---|---|\n",
+        "# Benchmarks\n\n`cargo xtask bench{}` on {cores} cores, Linux {}, {date}, commit {commit}.\n\nRatio: how many times better minipg's median is than PostgreSQL 15's from the same interleaved rounds (rate ÷ rate; for a time or a size, PostgreSQL's ÷ minipg's).\n\n| figure | median | min – max | p99 | unit | runs | PostgreSQL 15 (median, min – max, runs) | ratio (goal) | floor / note |\n|---|---|---|---|---|---|---|---|---|\n",
         if quick { " --quick" } else { "" },
         kernel.trim()
     );
@@ -1192,19 +1306,30 @@ fn write_report(rows: &[Row], quick: bool) -> bool {
                 p.runs()
             )
         });
+        let ratio = match (r.ratio(), r.goal) {
+            (Some(x), Some(g)) => format!(
+                "{x:.2}× (≥ {g}×: {})",
+                if x >= g { "met" } else { "missed" }
+            ),
+            (Some(x), None) => format!("{x:.2}×"),
+            (None, Some(g)) => format!("– (≥ {g}×)"),
+            (None, None) => "–".to_owned(),
+        };
         md.push_str(&format!(
-            "| {} | {} | {range} | {p99} | {} | {} | {pg} | {note} |\n",
+            "| {} | {} | {range} | {p99} | {} | {} | {pg} | {ratio} | {note} |\n",
             r.name,
             num(r.ours.median()),
             r.unit,
             r.ours.runs()
         ));
         json.push_str(&format!(
-            "  {{\"name\": {:?}, \"unit\": {:?}, \"minipg\": {}, \"postgresql15\": {}, \"note\": {:?}}}{}\n",
+            "  {{\"name\": {:?}, \"unit\": {:?}, \"minipg\": {}, \"postgresql15\": {}, \"ratio\": {}, \"goal\": {}, \"note\": {:?}}}{}\n",
             r.name,
             r.unit,
             json_samples(&r.ours),
             r.pg.as_ref().map_or("null".to_owned(), json_samples),
+            r.ratio().map_or("null".to_owned(), json_num),
+            r.goal.map_or("null".to_owned(), json_num),
             note,
             if i + 1 < rows.len() { "," } else { "" }
         ));

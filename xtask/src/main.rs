@@ -10,11 +10,15 @@
 //!   random signals and the postmaster is killed and started again; fails on any lost
 //!   acknowledged insert (checked row by row and by sum) or an unhealthy end.
 //!
+//! - `wire-floor DIR PORT` (run by `bench`): a server that answers `select 1` with no work,
+//!   to measure what the wire alone costs (`wire_floor.rs`).
+//!
 //! Single-threaded, except `chaos` (which forks nothing): the latch benchmark forks.
 
 mod bench;
 mod chaos;
 mod demo;
+mod wire_floor;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
@@ -73,6 +77,7 @@ fn main() -> ExitCode {
         Some("bench") => bench::main(args.iter().any(|a| a == "--quick")),
         Some("demo") => demo::main(),
         Some("chaos") => chaos::main(&args[1..]),
+        Some("wire-floor") => wire_floor::main(&args[1..]),
         _ => {
             eprintln!(
                 "usage: cargo xtask ci | bench [--quick] | demo | chaos [--seconds N] [--seed S]"
