@@ -24,6 +24,8 @@ set application_name = 'difftest';
 show application_name;
 select current_setting('application_name');
 select set_config('application_name', 'other', false);
+-- pg_settings.context: PostgreSQL's GucContext names.
+select name, context from pg_settings where name in ('port', 'autovacuum', 'statement_timeout', 'server_version', 'search_path', 'max_connections', 'integer_datetimes') order by name;
 set search_path = public;
 show search_path;
 reset search_path;

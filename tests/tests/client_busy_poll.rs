@@ -49,3 +49,72 @@ fn a_backend_polls_for_the_next_statement_before_it_sleeps() {
         "with client_busy_poll = 10000 the backend slept {on} times in {N} statements"
     );
 }
+
+/// The CPU a backend spins is taken from every process on the machine, so only a superuser
+/// may change it (as PostgreSQL's `PGC_SUSET` settings): SET, `set_config` and the startup
+/// packet's options are refused to other roles with PostgreSQL's 42501, and `pg_settings` says
+/// `superuser`.
+#[test]
+fn only_a_superuser_sets_client_busy_poll() {
+    let s = Server::start(&["-c", "shared_preload_libraries="]);
+    let mut su = s.connect();
+    su.batch_execute("CREATE ROLE carol LOGIN")
+        .expect("create role");
+    let config = |user: &str, options: Option<&str>| {
+        let mut c = postgres::Config::new();
+        c.host_path(s.socket_dir())
+            .port(s.port)
+            .user(user)
+            .dbname("postgres");
+        if let Some(o) = options {
+            c.options(o);
+        }
+        c.connect(postgres::NoTls)
+    };
+    let code_and_message = |e: postgres::Error| {
+        let db = e.as_db_error().expect("a server error").clone();
+        (db.code().code().to_string(), db.message().to_string())
+    };
+    let denied = (
+        "42501".to_string(),
+        "permission denied to set parameter \"client_busy_poll\"".to_string(),
+    );
+    let mut carol = config("carol", None).expect("carol connects");
+    for sql in [
+        "SET client_busy_poll = 5000",
+        "SET client_busy_poll TO DEFAULT",
+        "RESET client_busy_poll",
+        "SELECT set_config('client_busy_poll', '5000', false)",
+    ] {
+        let e = carol.batch_execute(sql).expect_err(sql);
+        assert_eq!(code_and_message(e), denied, "{sql}");
+    }
+    assert_eq!(value(&mut carol, "show client_busy_poll"), "50");
+    // Other settings stay the user's.
+    carol
+        .batch_execute("SET statement_timeout = '1s'")
+        .expect("a user setting");
+    let Err(e) = config("carol", Some("-c client_busy_poll=0")) else {
+        panic!("carol's startup option was accepted");
+    };
+    assert_eq!(code_and_message(e), denied);
+    let mut su_opt = config("postgres", Some("-c client_busy_poll=0")).expect("superuser option");
+    assert_eq!(value(&mut su_opt, "show client_busy_poll"), "0");
+    su.batch_execute("SET client_busy_poll = 5000")
+        .expect("a superuser sets it");
+    assert_eq!(value(&mut su, "show client_busy_poll"), "5000");
+    assert_eq!(
+        value(
+            &mut su,
+            "select context from pg_settings where name = 'client_busy_poll'"
+        ),
+        "superuser"
+    );
+    assert_eq!(
+        value(
+            &mut su,
+            "select context from pg_settings where name = 'port'"
+        ),
+        "postmaster"
+    );
+}

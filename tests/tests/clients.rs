@@ -900,8 +900,19 @@ fn pg_stat_activity_lists_the_client_active_on_its_own_query() {
     let mut idle = s.connect();
     idle.batch_execute("SELECT 'idle one'").expect("query");
     let idle_pid: i32 = backend_pid(&mut idle);
+    // Idle for a while: its query_start stays when that statement started, as PostgreSQL's.
+    std::thread::sleep(std::time::Duration::from_millis(300));
     let mut c = s.connect();
     let me: i32 = backend_pid(&mut c);
+    let idle_for: f64 = c
+        .query_one(
+            "SELECT extract(epoch FROM now() - query_start)::float8 FROM pg_stat_activity \
+             WHERE pid = $1",
+            &[&idle_pid],
+        )
+        .expect("query_start")
+        .get(0);
+    assert!(idle_for >= 0.25, "query_start {idle_for} s ago");
     let sql = "SELECT pid, state, query, backend_type, datname, usename FROM pg_stat_activity";
     let rows = c.query(sql, &[]).expect("activity");
     let mine = rows

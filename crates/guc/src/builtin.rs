@@ -60,7 +60,8 @@ pub static SYNCHRONOUS_COMMIT: GucBool = GucBool::new(true);
 pub static WAL_WRITER_DELAY: GucInt = GucInt::new(200);
 /// `client_busy_poll` (µs): after a backend has answered, how long it polls its client's
 /// socket, yielding the CPU to any other runnable process between polls, before it sleeps
-/// until the next message (0: sleeps at once, as PostgreSQL does). User.
+/// until the next message (0: sleeps at once, as PostgreSQL does). Superuser: the CPU it
+/// spins is taken from every other process on the machine.
 pub static CLIENT_BUSY_POLL: GucInt = GucInt::new(50);
 /// `debug_wal_sync_delay` (ms): fault injection, every WAL sync of a commit (the WAL writer's
 /// or a committing process's own) sleeps this long first (0 = off). Sighup.
@@ -243,7 +244,7 @@ fn int(handle: &'static GucInt, min: i64, max: i64, unit: GucUnit) -> Kind {
 /// Defines every built-in in `registry`; `private` gives them fresh handles instead of the
 /// statics. Panics only if a definition here is inconsistent, which the tests rule out.
 pub(crate) fn define_all(registry: &mut Registry, private: bool) {
-    use GucContext::{Postmaster, Sighup, User};
+    use GucContext::{Postmaster, Sighup, Superuser, User};
     let i = |h: &'static GucInt| pick(h, private);
     let b = |h: &'static GucBool| pick(h, private);
     let s = |h: &'static GucString| pick(h, private);
@@ -354,7 +355,7 @@ pub(crate) fn define_all(registry: &mut Registry, private: bool) {
         .about("Time between WAL syncs of asynchronous commits by the WAL writer."),
         Builtin::new(
             "client_busy_poll",
-            User,
+            Superuser,
             int(i(&CLIENT_BUSY_POLL), 0, 10_000, GucUnit::None),
         )
         .about("Microseconds a backend polls its client's socket for the next message before it sleeps."),

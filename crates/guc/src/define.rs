@@ -85,6 +85,11 @@ impl<T> CustomSetting<T> {
         self.context = GucContext::Sighup;
         self
     }
+    /// Changed by a superuser's session with SET (and by a reload).
+    pub fn superuser(mut self) -> Self {
+        self.context = GucContext::Superuser;
+        self
+    }
     /// Changed by any session with SET.
     pub fn user(mut self) -> Self {
         self.context = GucContext::User;

@@ -35,6 +35,9 @@ pub enum GucError {
     /// A reloadable (SIGHUP) setting changed from a session.
     #[error("parameter \"{name}\" cannot be changed now")]
     CannotChangeNow { name: String },
+    /// A superuser-only setting changed by a session whose current role is no superuser.
+    #[error("permission denied to set parameter \"{name}\"")]
+    PermissionDenied { name: String },
     /// A fixed, read-only setting such as `server_version`.
     #[error("parameter \"{name}\" cannot be changed")]
     ReadOnly { name: String },
@@ -92,6 +95,7 @@ impl GucError {
             GucError::CannotChangeWithoutRestart { .. }
             | GucError::CannotChangeNow { .. }
             | GucError::ReadOnly { .. } => sqlstate::CANT_CHANGE_RUNTIME_PARAM,
+            GucError::PermissionDenied { .. } => sqlstate::INSUFFICIENT_PRIVILEGE,
             GucError::InvalidName { .. } => sqlstate::INVALID_NAME,
             GucError::AlreadyDefined { .. } => sqlstate::DUPLICATE_OBJECT,
             GucError::InvalidDefinition { .. } => sqlstate::INTERNAL_ERROR,

@@ -133,9 +133,11 @@ pub fn reload(config_file: &Path) -> Vec<String> {
     registry().reload(config_file)
 }
 
-/// `SET name TO value`, or `SET name TO DEFAULT` with `None`; only `User` settings.
-pub fn set_session(name: &str, value: Option<&str>) -> Result<(), GucError> {
-    registry().set_session(name, value)
+/// `SET name TO value`, or `SET name TO DEFAULT` with `None`; only `User` settings, and
+/// `Superuser` ones when `superuser` (the current role's, or true to put back a value a
+/// session had, as PostgreSQL restores without checking at transaction end).
+pub fn set_session(name: &str, value: Option<&str>, superuser: bool) -> Result<(), GucError> {
+    registry().set_session(name, value, superuser)
 }
 
 /// `RESET ALL` / the end of a session.
@@ -158,6 +160,12 @@ pub fn restore(saved: &Registry) {
     for setting in r.settings.values() {
         setting.publish();
     }
+}
+
+/// `pg_settings.context` of a defined setting (`internal`, `postmaster`, `sighup`,
+/// `superuser`, `user`).
+pub fn context_name(name: &str) -> Option<&'static str> {
+    registry_read().context_name(name)
 }
 
 /// `SHOW name`: the value in effect as PostgreSQL prints it ("1min", "4MB", "on").

@@ -26,8 +26,22 @@ pub enum GucContext {
     Postmaster,
     /// Also re-read from the configuration file on SIGHUP.
     Sighup,
+    /// Also settable per session with `SET`, by a superuser only (PostgreSQL's `PGC_SUSET`).
+    Superuser,
     /// Also settable per session with `SET`.
     User,
+}
+
+impl GucContext {
+    /// The name `pg_settings.context` gives it.
+    pub fn name(self) -> &'static str {
+        match self {
+            GucContext::Postmaster => "postmaster",
+            GucContext::Sighup => "sighup",
+            GucContext::Superuser => "superuser",
+            GucContext::User => "user",
+        }
+    }
 }
 
 /// Where the value in effect comes from, lowest precedence first.
@@ -149,7 +163,8 @@ impl Registry {
                 setting.command_line = Some(setting.parse(raw)?);
             }
             if let Some(raw) = &placeholder.session {
-                check_settable_in_session(&setting)?;
+                // Who set it is not known: a superuser-only setting refuses it.
+                check_settable_in_session(&setting, false)?;
                 setting.session = Some(setting.parse(raw)?);
             }
         }
@@ -207,11 +222,17 @@ impl Registry {
         warnings
     }
 
-    /// `SET name TO value`, or `SET name TO DEFAULT` with `None`; only `User` settings.
-    /// An unknown `prefix.name` (prefix not reserved) becomes a placeholder, as in PostgreSQL.
-    pub fn set_session(&mut self, name: &str, value: Option<&str>) -> Result<(), GucError> {
+    /// `SET name TO value`, or `SET name TO DEFAULT` with `None`; only `User` settings, and
+    /// `Superuser` ones when `superuser`. An unknown `prefix.name` (prefix not reserved)
+    /// becomes a placeholder, as in PostgreSQL.
+    pub fn set_session(
+        &mut self,
+        name: &str,
+        value: Option<&str>,
+        superuser: bool,
+    ) -> Result<(), GucError> {
         if let Some(setting) = self.settings.get_mut(&key(name)) {
-            check_settable_in_session(setting)?;
+            check_settable_in_session(setting, superuser)?;
             setting.session = match value {
                 Some(raw) => Some(setting.parse(raw)?),
                 None => None,
@@ -295,6 +316,17 @@ impl Registry {
         }
     }
 
+    /// `pg_settings.context` of a defined setting: `internal` for a read-only one (PostgreSQL's
+    /// `PGC_INTERNAL`), else its context's name.
+    pub fn context_name(&self, name: &str) -> Option<&'static str> {
+        let s = self.settings.get(&key(name))?;
+        Some(if s.read_only {
+            "internal"
+        } else {
+            s.context.name()
+        })
+    }
+
     /// The context of a defined setting.
     pub fn context(&self, name: &str) -> Result<GucContext, GucError> {
         self.settings
@@ -321,8 +353,9 @@ impl Registry {
     }
 }
 
-/// Refuses a `SET` of anything but a `User` setting, with PostgreSQL's reason.
-fn check_settable_in_session(setting: &Setting) -> Result<(), GucError> {
+/// Refuses a `SET` of anything but a `User` setting (or a `Superuser` one by a superuser),
+/// with PostgreSQL's reason.
+fn check_settable_in_session(setting: &Setting, superuser: bool) -> Result<(), GucError> {
     let name = setting.name.clone();
     if setting.read_only {
         return Err(GucError::ReadOnly { name });
@@ -330,6 +363,7 @@ fn check_settable_in_session(setting: &Setting) -> Result<(), GucError> {
     match setting.context {
         GucContext::Postmaster => Err(GucError::CannotChangeWithoutRestart { name }),
         GucContext::Sighup => Err(GucError::CannotChangeNow { name }),
-        GucContext::User => Ok(()),
+        GucContext::Superuser if !superuser => Err(GucError::PermissionDenied { name }),
+        GucContext::Superuser | GucContext::User => Ok(()),
     }
 }

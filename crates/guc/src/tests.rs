@@ -600,18 +600,18 @@ fn real_and_enum_settings() {
         .unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(ratio.get(), 0.2);
     assert_eq!(show(&r, "m.ratio"), "0.2");
-    r.set_session("m.ratio", Some("0.75"))
+    r.set_session("m.ratio", Some("0.75"), true)
         .unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(ratio.get(), 0.75);
     let e = r
-        .set_session("m.ratio", Some("1.5"))
+        .set_session("m.ratio", Some("1.5"), true)
         .err()
         .map(|e| e.to_string());
     assert_eq!(
         e.as_deref(),
         Some("1.5 is outside the valid range for parameter \"m.ratio\" (0 .. 1)")
     );
-    assert!(r.set_session("m.ratio", Some("lots")).is_err());
+    assert!(r.set_session("m.ratio", Some("lots"), true).is_err());
     assert_eq!(ratio.get(), 0.75);
 
     let mode = leak_string("");
@@ -622,7 +622,7 @@ fn real_and_enum_settings() {
         .define_in(&mut r)
         .unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(mode.get(), "fast");
-    r.set_session("m.mode", Some("SAFE"))
+    r.set_session("m.mode", Some("SAFE"), true)
         .unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(mode.get(), "safe");
     assert_eq!(show(&r, "M.MODE"), "safe");
@@ -648,7 +648,7 @@ fn reserved_prefixes_turn_leftover_placeholders_into_errors() {
     assert!(r.show("worker_spi.naptyme").is_err());
     assert_eq!(show(&r, "other.x"), "1");
     assert!(matches!(
-        r.set_session("worker_spi.nope", Some("1")),
+        r.set_session("worker_spi.nope", Some("1"), true),
         Err(GucError::Unrecognized { .. })
     ));
 
@@ -843,23 +843,23 @@ fn session_set_and_reset() {
     let mut r = registry();
     load(&mut r, Some(&conf), &[], &[]);
 
-    r.set_session("statement_timeout", Some("5000"))
+    r.set_session("statement_timeout", Some("5000"), true)
         .unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(show(&r, "statement_timeout"), "5s");
     assert_eq!(r.source("statement_timeout").ok(), Some(GucSource::Session));
-    r.set_session("STATEMENT_TIMEOUT", None)
+    r.set_session("STATEMENT_TIMEOUT", None, true)
         .unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(show(&r, "statement_timeout"), "1s");
 
-    r.set_session("statement_timeout", Some("2min"))
+    r.set_session("statement_timeout", Some("2min"), true)
         .unwrap_or_else(|e| panic!("{e}"));
-    r.set_session("search_path", Some("schema1, public"))
+    r.set_session("search_path", Some("schema1, public"), true)
         .unwrap_or_else(|e| panic!("{e}"));
-    r.set_session("application_name", Some("psql"))
+    r.set_session("application_name", Some("psql"), true)
         .unwrap_or_else(|e| panic!("{e}"));
-    r.set_session("synchronous_commit", Some("off"))
+    r.set_session("synchronous_commit", Some("off"), true)
         .unwrap_or_else(|e| panic!("{e}"));
-    r.set_session("custom.thing", Some("x"))
+    r.set_session("custom.thing", Some("x"), true)
         .unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(show(&r, "custom.thing"), "x");
 
@@ -880,7 +880,7 @@ fn session_set_and_reset() {
 fn session_set_refusals() {
     let mut r = registry();
     let refuse = |r: &mut Registry, name: &str, value: &str| -> (String, &'static str) {
-        match r.set_session(name, Some(value)) {
+        match r.set_session(name, Some(value), true) {
             Ok(()) => panic!("SET {name} = {value} succeeded"),
             Err(e) => (e.to_string(), e.sqlstate()),
         }
@@ -941,17 +941,44 @@ fn session_set_refusals() {
     );
     assert_eq!(refuse(&mut r, "TimeZone", " ").1, "22023");
     assert!(
-        r.set_session("port", None).is_err(),
+        r.set_session("port", None, true).is_err(),
         "TO DEFAULT is refused too"
     );
     assert_eq!(r.source("statement_timeout").ok(), Some(GucSource::Default));
 }
 
 #[test]
+fn a_superuser_setting_is_set_by_superusers_only() {
+    let mut r = registry();
+    let err = r
+        .set_session("client_busy_poll", Some("5000"), false)
+        .expect_err("a non-superuser SET of client_busy_poll");
+    assert_eq!(
+        (err.to_string().as_str(), err.sqlstate()),
+        (
+            "permission denied to set parameter \"client_busy_poll\"",
+            "42501"
+        )
+    );
+    assert!(r.set_session("client_busy_poll", None, false).is_err());
+    assert_eq!(r.source("client_busy_poll").ok(), Some(GucSource::Default));
+    r.set_session("client_busy_poll", Some("5000"), true)
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(show(&r, "client_busy_poll"), "5000");
+    assert_eq!(
+        r.context("client_busy_poll").map(|c| c.name()).ok(),
+        Some("superuser")
+    );
+    // A user setting needs no superuser.
+    r.set_session("statement_timeout", Some("1s"), false)
+        .unwrap_or_else(|e| panic!("{e}"));
+}
+
+#[test]
 fn session_values_are_normalized() {
     let mut r = registry();
     let set = |r: &mut Registry, name: &str, value: &str| {
-        r.set_session(name, Some(value))
+        r.set_session(name, Some(value), true)
             .unwrap_or_else(|e| panic!("SET {name}: {e}"));
         show(r, name)
     };
@@ -1074,7 +1101,7 @@ fn global_api_wraps_one_registry() {
         .define()
         .unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(COUNT.get(), 3);
-    crate::set_session("guc_global_test.count", Some("7")).unwrap_or_else(|e| panic!("{e}"));
+    crate::set_session("guc_global_test.count", Some("7"), true).unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(COUNT.get(), 7);
     assert_eq!(
         crate::source("guc_global_test.count").ok(),

@@ -95,8 +95,12 @@ fn set_config(ctx: &mut Context<'_>) -> Result<Option<String>> {
         )));
     };
     let value = text(1);
-    guc::set_session(&name, value.as_deref())
-        .map_err(|e| function_error(&SpiError::new(e.sqlstate(), e.to_string())))?;
+    guc::set_session(
+        &name,
+        value.as_deref(),
+        crate::settings::may_set_superuser_settings(),
+    )
+    .map_err(|e| function_error(&SpiError::new(e.sqlstate(), e.to_string())))?;
     crate::runtime::refresh_env();
     Ok(guc::show(&name).ok())
 }

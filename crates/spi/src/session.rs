@@ -1355,7 +1355,8 @@ impl Session {
             }
         }
         Ok(QueryResult {
-            columns: plan.columns.clone(),
+            // The sink was told them (describe) before the rows.
+            columns: Vec::new(),
             rows: Vec::new(),
             tag: exec::query_tag(plan, processed),
             notices: Vec::new(),

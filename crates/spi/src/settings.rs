@@ -16,8 +16,15 @@ fn guc_error(e: &guc::GucError) -> SpiError {
     SpiError::new(e.sqlstate(), e.to_string())
 }
 
+/// Whether the current role may SET superuser-only settings.
+pub(crate) fn may_set_superuser_settings() -> bool {
+    crate::roles::identity().current_superuser
+}
+
+/// Puts back a value the session had (a transaction's end, ROLLBACK TO): not checked again,
+/// as PostgreSQL does not, so a role change since cannot strand a value.
 fn restore(name: &str, before: Option<&str>) {
-    if let Err(e) = guc::set_session(name, before) {
+    if let Err(e) = guc::set_session(name, before, true) {
         tracing::warn!("could not restore setting \"{name}\": {e}");
     }
 }
@@ -115,7 +122,7 @@ pub(crate) fn set(
     if in_block {
         undo.remember(name, local);
     }
-    guc::set_session(name, value).map_err(|e| guc_error(&e))?;
+    guc::set_session(name, value, may_set_superuser_settings()).map_err(|e| guc_error(&e))?;
     Ok(Vec::new())
 }
 
@@ -133,13 +140,13 @@ pub(crate) fn transaction_mode(
     name: &str,
     value: Option<&str>,
 ) -> Result<(Option<bool>, Option<String>), SpiError> {
-    guc::set_session(name, value).map_err(|e| guc_error(&e))?;
+    guc::set_session(name, value, may_set_superuser_settings()).map_err(|e| guc_error(&e))?;
     let mode = if name.eq_ignore_ascii_case("transaction_read_only") {
         (Some(guc::builtin::TRANSACTION_READ_ONLY.get()), None)
     } else {
         (None, Some(guc::builtin::TRANSACTION_ISOLATION.get()))
     };
-    let _ = guc::set_session(name, None);
+    let _ = guc::set_session(name, None, true);
     Ok(mode)
 }
 
@@ -154,7 +161,7 @@ pub(crate) fn reset(
             if in_block {
                 undo.remember(name, false);
             }
-            guc::set_session(name, None).map_err(|e| guc_error(&e))
+            guc::set_session(name, None, may_set_superuser_settings()).map_err(|e| guc_error(&e))
         }
         None => {
             if in_block {

@@ -123,7 +123,8 @@ pub trait BackendHooks {
     /// pg_stat_activity and the process title. Returns the cancel key for BackendKeyData.
     fn attach(&mut self, user: &str, database: &str) -> Result<i32, HookError>;
     /// state: "idle", "active", "idle in transaction", "idle in transaction (aborted)"; query:
-    /// the current (or, while idle, the last) statement text.
+    /// the statement that starts now (its start is `query_start`), or None to keep the last
+    /// one and its start (while idle, as PostgreSQL shows them).
     fn report_activity(&mut self, state: &str, query: Option<&str>);
     /// Block until `fd` is readable, the process latch is set, the timeout passes or the
     /// postmaster dies.

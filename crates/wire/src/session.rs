@@ -39,8 +39,6 @@ pub struct Backend<'h, S> {
     settings_generation: u64,
     /// Skipping messages until Sync after an extended-protocol error.
     ignore_till_sync: bool,
-    /// The last statement text, shown by pg_stat_activity while idle.
-    last_query: Option<String>,
 }
 
 /// Frames the next message with the `max_message_size` limit.
@@ -92,7 +90,6 @@ impl<'h, S: Read + Write + AsRawFd> Backend<'h, S> {
             reported,
             settings_generation,
             ignore_till_sync: false,
-            last_query: None,
         }
     }
 
@@ -141,8 +138,8 @@ impl<'h, S: Read + Write + AsRawFd> Backend<'h, S> {
             self.send_notifications();
         }
         backend::ready_for_query(&mut self.conn.wbuf, tx.indicator());
-        self.hooks
-            .report_activity(idle_state(tx), self.last_query.as_deref());
+        // No text: pg_stat_activity goes on showing the last statement and when it started.
+        self.hooks.report_activity(idle_state(tx), None);
     }
 
     /// NotificationResponse for each notification that arrived on a channel this session
@@ -325,7 +322,6 @@ impl<'h, S: Read + Write + AsRawFd> Backend<'h, S> {
         let deadline = (ms > 0).then(|| Instant::now() + Duration::from_millis(ms.unsigned_abs()));
         spi::interrupt::set_statement_deadline(deadline);
         self.hooks.report_activity("active", Some(sql));
-        self.last_query = Some(sql.to_owned());
         self.conn.in_statement = true;
         let result = f(&mut self.session, &mut self.conn, &mut *self.hooks);
         self.conn.in_statement = false;

@@ -265,7 +265,7 @@ fn handshake<S: Read + Write + AsRawFd>(
     let authenticated = crate::auth::authenticate(conn, cfg, hooks, &user, &database, deadline)?;
     backend::authentication_ok(&mut conn.wbuf);
     for (name, value) in &settings {
-        if let Err(e) = guc::set_session(name, Some(value)) {
+        if let Err(e) = guc::set_session(name, Some(value), authenticated.role.superuser) {
             return Err(Failure::fatal(e.sqlstate(), e.to_string()));
         }
     }

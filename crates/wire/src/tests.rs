@@ -326,7 +326,7 @@ fn startup_sends_parameters_key_and_ready() {
     );
     h.send(&[FrontendMessage::Terminate]);
     assert_eq!(h.exit_code(), 0);
-    let _ = guc::set_session("application_name", None);
+    let _ = guc::set_session("application_name", None, true);
 }
 
 #[test]
@@ -645,7 +645,7 @@ fn set_of_a_reported_setting_sends_parameter_status() {
             .any(|m| matches!(m, BackendMessage::ParameterStatus { .. })),
         "unchanged: not resent"
     );
-    let _ = guc::set_session("application_name", None);
+    let _ = guc::set_session("application_name", None, true);
 }
 
 #[test]
@@ -660,10 +660,10 @@ fn client_eof_and_terminate_exit_zero() {
 #[test]
 fn idle_in_transaction_timeout_is_fatal() {
     let mut h = Harness::connected();
-    guc::set_session("idle_in_transaction_session_timeout", Some("200ms")).unwrap();
+    guc::set_session("idle_in_transaction_session_timeout", Some("200ms"), true).unwrap();
     h.query("begin");
     let fatal = h.expect_fatal(spi::sqlstate::IDLE_IN_TRANSACTION_SESSION_TIMEOUT);
-    let _ = guc::set_session("idle_in_transaction_session_timeout", None);
+    let _ = guc::set_session("idle_in_transaction_session_timeout", None, true);
     let BackendMessage::ErrorResponse(e) = fatal else {
         unreachable!()
     };
@@ -724,9 +724,10 @@ fn activity_is_reported_around_statements() {
         tail,
         vec![
             ("active".into(), Some("select 42".into())),
-            ("idle".into(), Some("select 42".into())),
+            // Idle keeps the last statement (and its start), as PostgreSQL shows it.
+            ("idle".into(), None),
             ("active".into(), Some("begin".into())),
-            ("idle in transaction".into(), Some("begin".into())),
+            ("idle in transaction".into(), None),
         ]
     );
 }

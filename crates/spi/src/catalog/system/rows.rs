@@ -829,6 +829,7 @@ fn settings_rows(_: &Connection, filters: &[(usize, Cell)]) -> Rows {
             s if s.parse::<f64>().is_ok() => "real",
             _ => "string",
         };
+        let context = guc::context_name(&name).unwrap_or("user");
         out.push(vec![
             text(name),
             text(setting.clone()),
@@ -836,7 +837,7 @@ fn settings_rows(_: &Connection, filters: &[(usize, Cell)]) -> Rows {
             Cell::Null,
             text(description),
             Cell::Null,
-            text("user"),
+            text(context),
             text(vartype),
             text(source),
             Cell::Null,
