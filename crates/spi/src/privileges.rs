@@ -254,15 +254,6 @@ fn record_owner(sql: &SqlConn, oid: u32, me: u32) -> Result<(), SpiError> {
     )
 }
 
-fn noun(kind: RelKind) -> &'static str {
-    match kind {
-        RelKind::View => "view",
-        RelKind::Sequence => "sequence",
-        RelKind::Index => "index",
-        _ => "table",
-    }
-}
-
 fn insufficient(message: String) -> SpiError {
     SpiError::new(sqlstate::INSUFFICIENT_PRIVILEGE, message)
 }
@@ -486,6 +477,164 @@ pub(crate) fn check_drop_schemas(conn: &Connection, names: &[String]) -> Result<
     Ok(())
 }
 
+// ---- what refers to a role (DROP ROLE) ----
+
+/// DROP ROLE's DETAIL names at most this many objects (PostgreSQL's `MAX_REPORTED_DEPS`).
+const MAX_REPORTED_DEPENDENTS: usize = 100;
+
+/// The objects of one database that refer to `role`, by OID: (oid, owned) — owned, or named
+/// in the ACL (as grantee or grantor; an owner's own ACL entries are not counted, as
+/// PostgreSQL records none for them). Only relations and schemas have rows.
+fn role_objects(conn: &Connection, role: u32) -> rusqlite::Result<Vec<(u32, bool)>> {
+    let exists: bool = conn.query_row(
+        "SELECT count(*) > 0 FROM main.sqlite_master WHERE name = 'minipg_owner'",
+        [],
+        |r| r.get(0),
+    )?;
+    if !exists {
+        return Ok(Vec::new());
+    }
+    let mut stmt =
+        conn.prepare("SELECT objoid, owner, acl FROM main.minipg_owner ORDER BY objoid")?;
+    let rows = stmt.query_map([], |r| {
+        Ok((
+            r.get::<_, u32>(0)?,
+            r.get::<_, u32>(1)?,
+            r.get::<_, Option<String>>(2)?,
+        ))
+    })?;
+    let mut out = Vec::new();
+    for row in rows {
+        let (oid, owner, acl) = row?;
+        // A dropped object's row stays behind (OIDs are never reused): skip it.
+        let exists = crate::catalog::system::functions::schema_name(conn, i64::from(oid))?
+            .is_some()
+            || conn
+                .query_row(
+                    "SELECT 1 FROM main.minipg_class WHERE oid = ?1",
+                    [oid],
+                    |_| Ok(()),
+                )
+                .optional()?
+                .is_some();
+        if !exists {
+            continue;
+        }
+        if owner == role {
+            out.push((oid, true));
+        } else if acl.is_some_and(|a| {
+            parse_acl(&a)
+                .iter()
+                .any(|i| i.grantee == role || i.grantor == role)
+        }) {
+            out.push((oid, false));
+        }
+    }
+    Ok(out)
+}
+
+/// "table t", "view s.v", "schema s": object `oid` of this database as PostgreSQL's
+/// `getObjectDescription` names it (a relation qualified when the search path would not find
+/// it).
+fn describe_object(conn: &Connection, user: &str, oid: u32) -> rusqlite::Result<String> {
+    use crate::catalog::system::functions::{regclass_out, schema_name};
+    if let Some(schema) = schema_name(conn, i64::from(oid))? {
+        return Ok(format!(
+            "schema {}",
+            crate::quote::quote_identifier(&schema)
+        ));
+    }
+    let kind: Option<String> = conn
+        .query_row(
+            "SELECT relkind FROM main.minipg_class WHERE oid = ?1",
+            [oid],
+            |r| r.get(0),
+        )
+        .optional()?;
+    let noun = match kind.as_deref() {
+        Some("v") => RelKind::View,
+        Some("S") => RelKind::Sequence,
+        Some("i") => RelKind::Index,
+        _ => RelKind::Table,
+    }
+    .noun();
+    Ok(match regclass_out(conn, user, oid)? {
+        Some(name) => format!("{noun} {name}"),
+        None => format!("{noun} with OID {oid}"),
+    })
+}
+
+/// DROP ROLE's check, as PostgreSQL's `checkSharedDependencies`: one DETAIL line for each
+/// object of the current database (`conn`) and each database that `role` owns or holds
+/// privileges on, then `N objects in database d` for every other database with some; empty
+/// when nothing refers to it. Other databases are read through a short-lived read-only
+/// connection each.
+pub(crate) fn role_dependents(conn: &Connection, role: u32) -> Result<Vec<String>, SpiError> {
+    let sqlite = |e: rusqlite::Error| {
+        SpiError::new(
+            sqlstate::INTERNAL_ERROR,
+            format!("could not read the owners of objects: {e}"),
+        )
+    };
+    let user = roles::identity().current_name;
+    let mut lines = Vec::new();
+    for (oid, owned) in role_objects(conn, role).map_err(sqlite)? {
+        let what = describe_object(conn, &user, oid).map_err(sqlite)?;
+        lines.push(if owned {
+            format!("owner of {what}")
+        } else {
+            format!("privileges for {what}")
+        });
+    }
+    let (Some(data_dir), Some(current)) = (roles::data_dir(), roles::current_database()) else {
+        return Ok(lines);
+    };
+    let databases = crate::datadir::list_databases(&data_dir)?;
+    for db in &databases {
+        let Some((owner, acl)) = stored_database(db) else {
+            continue;
+        };
+        let quoted = crate::quote::quote_identifier(db);
+        if owner == role {
+            lines.push(format!("owner of database {quoted}"));
+        } else if acl.is_some_and(|a| {
+            parse_acl(&a)
+                .iter()
+                .any(|i| i.grantee == role || i.grantor == role)
+        }) {
+            lines.push(format!("privileges for database {quoted}"));
+        }
+    }
+    let mut remote = Vec::new();
+    for db in databases.iter().filter(|d| **d != current) {
+        use rusqlite::OpenFlags;
+        let path = crate::datadir::database_path(&data_dir, db);
+        let other = Connection::open_with_flags(
+            path,
+            OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )
+        .map_err(sqlite)?;
+        let _ = other.busy_timeout(std::time::Duration::from_secs(5));
+        let n = role_objects(&other, role).map_err(sqlite)?.len();
+        if n > 0 {
+            let noun = if n == 1 { "object" } else { "objects" };
+            remote.push(format!(
+                "{n} {noun} in database {}",
+                crate::quote::quote_identifier(db)
+            ));
+        }
+    }
+    if lines.len() > MAX_REPORTED_DEPENDENTS {
+        let more = lines.len() - MAX_REPORTED_DEPENDENTS;
+        lines.truncate(MAX_REPORTED_DEPENDENTS);
+        lines.push(format!(
+            "and {more} other objects (see server log for list)"
+        ));
+    }
+    lines.extend(remote);
+    Ok(lines)
+}
+
 // ---- databases ----
 
 /// The owner of database `name` (`pg_database.datdba`).
@@ -574,7 +723,7 @@ pub(crate) fn check_owner(conn: &Connection, rel: &Relation) -> Result<(), SpiEr
     }
     Err(insufficient(format!(
         "must be owner of {} {}",
-        noun(rel.kind),
+        rel.kind.noun(),
         rel.name
     )))
 }
@@ -619,7 +768,7 @@ pub(crate) fn check_access(conn: &Connection, access: &Access) -> Result<(), Spi
     let deny = |oid: u32| {
         insufficient(format!(
             "permission denied for {} {}",
-            noun(relation_kind(conn, oid)),
+            relation_kind(conn, oid).noun(),
             relation_name(conn, oid)
         ))
     };
@@ -682,7 +831,7 @@ fn check_view_bases(conn: &Connection, oid: u32, depth: usize) -> Result<(), Spi
         ) {
             return Err(insufficient(format!(
                 "permission denied for {} {}",
-                noun(kind),
+                kind.noun(),
                 relation_name(conn, base)
             )));
         }
@@ -795,7 +944,7 @@ pub(crate) fn check_replace(
     }
     Err(insufficient(format!(
         "must be owner of {} {}",
-        noun(kind),
+        kind.noun(),
         relation_name(conn, oid)
     )))
 }
@@ -879,7 +1028,7 @@ fn relation_objects(sql: &SqlConn, relations: &[Relation]) -> Result<Vec<Named>,
                 kind: r.kind,
             },
             name: r.name.clone(),
-            noun: noun(r.kind),
+            noun: r.kind.noun(),
         })
         .collect())
 }

@@ -663,9 +663,14 @@ fn reserved(name: &str) -> Result<(), SpiError> {
     Ok(())
 }
 
+/// What still refers to a role: DETAIL lines, empty when nothing (see
+/// `privileges::role_dependents`).
+pub(crate) type Dependents<'a> = &'a dyn Fn(u32) -> Result<Vec<String>, SpiError>;
+
 /// CREATE/ALTER/DROP ROLE, GRANT/REVOKE membership, SET ROLE, SET SESSION AUTHORIZATION.
-/// Returns `None` for the statements that are not about roles themselves.
-pub(crate) fn execute(stmt: &AuthStmt) -> Option<Result<(), SpiError>> {
+/// Returns `None` for the statements that are not about roles themselves. DROP ROLE refuses
+/// a role that `dependents` finds referred to.
+pub(crate) fn execute(stmt: &AuthStmt, dependents: Dependents<'_>) -> Option<Result<(), SpiError>> {
     Some(match stmt {
         AuthStmt::CreateRole {
             name,
@@ -674,7 +679,7 @@ pub(crate) fn execute(stmt: &AuthStmt) -> Option<Result<(), SpiError>> {
         } => create_role(name, *kind, options),
         AuthStmt::AlterRole { role, options } => alter_role(role, options),
         AuthStmt::RenameRole { old, new } => rename_role(old, new),
-        AuthStmt::DropRole { names, if_exists } => drop_roles(names, *if_exists),
+        AuthStmt::DropRole { names, if_exists } => drop_roles(names, *if_exists, dependents),
         AuthStmt::GrantRole {
             grant,
             roles,
@@ -1153,7 +1158,11 @@ fn refuse_own_role(
     }
 }
 
-fn drop_roles(names: &[String], if_exists: bool) -> Result<(), SpiError> {
+fn drop_roles(
+    names: &[String],
+    if_exists: bool,
+    dependents: Dependents<'_>,
+) -> Result<(), SpiError> {
     let me = current_row()?;
     if !me.superuser && !me.createrole {
         return Err(insufficient("permission denied to drop role"));
@@ -1175,6 +1184,17 @@ fn drop_roles(names: &[String], if_exists: bool) -> Result<(), SpiError> {
         }
         if target.superuser && !me.superuser {
             return Err(insufficient("must be superuser to drop superusers"));
+        }
+        // Objects it owns or holds privileges on (PostgreSQL's pg_shdepend check); its
+        // memberships go with it.
+        let refs = dependents(target.oid)?;
+        if !refs.is_empty() {
+            let mut e = SpiError::new(
+                sqlstate::DEPENDENT_OBJECTS_STILL_EXIST,
+                format!("role \"{name}\" cannot be dropped because some objects depend on it"),
+            );
+            e.detail = Some(refs.join("\n"));
+            return Err(e);
         }
         global(|c| {
             c.execute(
@@ -1468,7 +1488,9 @@ mod tests {
             kind: RoleKind::Role,
             options: vec![],
         };
-        global_statement(&stmt, block, || execute(&stmt).unwrap_or(Ok(())))
+        global_statement(&stmt, block, || {
+            execute(&stmt, &|_| Ok(Vec::new())).unwrap_or(Ok(()))
+        })
     }
 
     fn exists(name: &str) -> bool {
@@ -1488,7 +1510,11 @@ mod tests {
             kind: RoleKind::Role,
             options: vec![RoleOption::InRole(vec!["nosuch".into()])],
         };
-        assert!(global_statement(&bad, None, || execute(&bad).unwrap_or(Ok(()))).is_err());
+        assert!(
+            global_statement(&bad, None, || execute(&bad, &|_| Ok(Vec::new()))
+                .unwrap_or(Ok(())))
+            .is_err()
+        );
         assert!(!exists("b"));
         // In a block with one savepoint open: s0 is mirrored, ROLLBACK TO it undoes c.
         create("b", Some(1)).expect("create b");

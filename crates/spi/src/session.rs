@@ -1185,7 +1185,13 @@ impl Session {
                         self.run_trusted("RELEASE minipg_auth")?;
                         r
                     }
-                    other => crate::roles::execute(other).unwrap_or(Ok(())),
+                    other => {
+                        let sql = &self.sql;
+                        let dependents = |role: u32| {
+                            sql.trusted(|c| crate::privileges::role_dependents(c, role))
+                        };
+                        crate::roles::execute(other, &dependents).unwrap_or(Ok(()))
+                    }
                 });
                 let notices = crate::roles::take_notices();
                 result?;

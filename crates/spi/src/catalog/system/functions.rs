@@ -465,7 +465,11 @@ fn regclass_in(conn: &Connection, user: &str, text: &str) -> Result<Option<u32>,
 }
 
 /// `regclass` output: the name, qualified when the search path would not find it.
-fn regclass_out(conn: &Connection, user: &str, oid: u32) -> rusqlite::Result<Option<String>> {
+pub(crate) fn regclass_out(
+    conn: &Connection,
+    user: &str,
+    oid: u32,
+) -> rusqlite::Result<Option<String>> {
     let Some((schema, name)) = relation_name(conn, oid)? else {
         return Ok(None);
     };
@@ -515,7 +519,7 @@ fn table_is_visible(conn: &Connection, user: &str, oid: u32) -> rusqlite::Result
     }
 }
 
-fn schema_name(conn: &Connection, oid: i64) -> rusqlite::Result<Option<String>> {
+pub(crate) fn schema_name(conn: &Connection, oid: i64) -> rusqlite::Result<Option<String>> {
     if let Some((name, _)) = BUILTIN_SCHEMAS.iter().find(|(_, o)| *o == oid) {
         return Ok(Some((*name).to_string()));
     }
