@@ -237,3 +237,35 @@ SELECT id, v FROM sq_serial ORDER BY 1;
 DROP TABLE sq_serial, sq_ident;
 DROP SEQUENCE sq_s;
 DROP ROLE diff_sq;
+-- REASSIGN OWNED: relations and schemas of this database pass, with the old owner's ACL
+-- entries; DROP ROLE then succeeds.
+CREATE ROLE diff_ra;
+CREATE ROLE diff_rb;
+CREATE ROLE diff_rc;
+CREATE TABLE ra_t (a int);
+ALTER TABLE ra_t OWNER TO diff_ra;
+GRANT SELECT ON ra_t TO diff_rc;
+CREATE SCHEMA ra_s AUTHORIZATION diff_ra;
+CREATE SEQUENCE ra_s.q;
+ALTER SEQUENCE ra_s.q OWNER TO diff_ra;
+CREATE TABLE ra_other (a int);
+GRANT SELECT ON ra_other TO diff_ra;
+DROP ROLE diff_ra; -- error
+REASSIGN OWNED BY diff_ra TO diff_rb;
+SELECT relname, pg_get_userbyid(relowner), relacl::text FROM pg_class WHERE relname IN ('ra_t', 'q', 'ra_other') ORDER BY 1;
+SELECT nspname, pg_get_userbyid(nspowner) FROM pg_namespace WHERE nspname = 'ra_s';
+DROP ROLE diff_ra; -- error
+REVOKE ALL ON ra_other FROM diff_ra;
+DROP ROLE diff_ra;
+REASSIGN OWNED BY diff_nobody TO diff_rb; -- error
+REASSIGN OWNED BY diff_rb TO diff_nobody; -- error
+REASSIGN OWNED BY postgres TO diff_rb; -- error
+REASSIGN OWNED BY public TO diff_rb; -- error
+SET ROLE diff_rc;
+REASSIGN OWNED BY diff_rb TO diff_rc; -- error
+RESET ROLE;
+REASSIGN OWNED BY diff_rb, diff_rc TO CURRENT_USER;
+SELECT relname, pg_get_userbyid(relowner) FROM pg_class WHERE relname IN ('ra_t', 'q') ORDER BY 1;
+DROP TABLE ra_t, ra_other;
+DROP SCHEMA ra_s CASCADE;
+DROP ROLE diff_rb, diff_rc;

@@ -1056,8 +1056,88 @@ pub(crate) fn execute(
             Ok(())
         }
         AuthStmt::Grant(g) => grant(sql, g, relations),
+        AuthStmt::ReassignOwned { old, new } => reassign_owned(sql, old, new),
         _ => Ok(()),
     }
+}
+
+/// REASSIGN OWNED, as PostgreSQL 15's: the current role needs the privileges of every old
+/// role and of the new one (42501 `permission denied to reassign objects`); the bootstrap
+/// superuser's objects cannot pass (2BP01). Each relation and schema of this database and
+/// each database owned by an old role changes owner as ALTER … OWNER TO changes it (the old
+/// owner's ACL entries become the new owner's). Privileges granted to the old roles on other
+/// objects stay.
+fn reassign_owned(sql: &SqlConn, old: &[RoleSpec], new: &RoleSpec) -> Result<(), SpiError> {
+    let undefined = |spec: &RoleSpec| {
+        let name = match spec {
+            RoleSpec::Name(n) => n.as_str(),
+            _ => "public",
+        };
+        SpiError::new(
+            sqlstate::UNDEFINED_OBJECT,
+            format!("role \"{name}\" does not exist"),
+        )
+    };
+    let mut olds = Vec::new();
+    for spec in old {
+        let role = roles::resolve(spec)?.ok_or_else(|| undefined(spec))?;
+        olds.push(role);
+    }
+    let new = roles::resolve(new)?.ok_or_else(|| undefined(new))?;
+    for role in &olds {
+        if role.oid == BOOTSTRAP_OID {
+            return Err(SpiError::new(
+                sqlstate::DEPENDENT_OBJECTS_STILL_EXIST,
+                format!(
+                    "cannot reassign ownership of objects owned by role {} because they are \
+                     required by the database system",
+                    role.name
+                ),
+            ));
+        }
+        if !roles::has_privs_of(role.oid) {
+            return Err(insufficient("permission denied to reassign objects".into()));
+        }
+    }
+    if !roles::has_privs_of(new.oid) {
+        return Err(insufficient("permission denied to reassign objects".into()));
+    }
+    for role in &olds {
+        let owned: Vec<u32> = role_objects(&sql.conn, role.oid)
+            .map_err(io_error)?
+            .into_iter()
+            .filter_map(|(oid, owned)| owned.then_some(oid))
+            .collect();
+        for oid in owned {
+            let is_schema =
+                crate::catalog::system::functions::schema_name(&sql.conn, i64::from(oid))
+                    .map_err(io_error)?
+                    .is_some();
+            let obj = if is_schema {
+                Object::Schema { oid }
+            } else {
+                Object::Relation {
+                    oid,
+                    kind: relation_kind(&sql.conn, oid),
+                }
+            };
+            let (_, acl) = owner_and_acl(&sql.conn, &obj);
+            let acl = acl.map(|items| new_owner_acl(items, role.oid, new.oid));
+            write_row(sql, &obj, new.oid, acl.as_deref())?;
+        }
+        let Some(data_dir) = roles::data_dir() else {
+            continue;
+        };
+        for db in crate::datadir::list_databases(&data_dir)? {
+            if let Some((owner, acl)) = stored_database(&db)
+                && owner == role.oid
+            {
+                let acl = acl.map(|a| new_owner_acl(parse_acl(&a), role.oid, new.oid));
+                write_row(sql, &Object::Database { name: db }, new.oid, acl.as_deref())?;
+            }
+        }
+    }
+    Ok(())
 }
 
 fn alter_owner(sql: &SqlConn, t: &Named, owner: &RoleSpec) -> Result<(), SpiError> {
@@ -1089,22 +1169,25 @@ fn alter_owner(sql: &SqlConn, t: &Named, owner: &RoleSpec) -> Result<(), SpiErro
     {
         return Err(insufficient(format!("permission denied for database {db}")));
     }
-    // The old owner's entries become the new owner's (PostgreSQL's aclnewowner).
-    let acl: Option<Vec<AclItem>> = acl.map(|items| {
-        items
-            .into_iter()
-            .map(|mut i| {
-                if i.grantee == old {
-                    i.grantee = new.oid;
-                }
-                if i.grantor == old {
-                    i.grantor = new.oid;
-                }
-                i
-            })
-            .collect()
-    });
+    let acl = acl.map(|items| new_owner_acl(items, old, new.oid));
     write_row(sql, &t.obj, new.oid, acl.as_deref())
+}
+
+/// An ACL after its object passed from `old` to `new`: the old owner's entries (as grantee
+/// or grantor) become the new owner's (PostgreSQL's `aclnewowner`).
+fn new_owner_acl(items: Vec<AclItem>, old: u32, new: u32) -> Vec<AclItem> {
+    items
+        .into_iter()
+        .map(|mut i| {
+            if i.grantee == old {
+                i.grantee = new;
+            }
+            if i.grantor == old {
+                i.grantor = new;
+            }
+            i
+        })
+        .collect()
 }
 
 fn grant(sql: &SqlConn, g: &Grant, relations: &[Relation]) -> Result<(), SpiError> {

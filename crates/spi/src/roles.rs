@@ -785,6 +785,8 @@ fn writes_global(stmt: &AuthStmt) -> bool {
         | AuthStmt::GrantRole { .. } => true,
         AuthStmt::Grant(g) => g.kind == ObjectKind::Database,
         AuthStmt::AlterOwner { kind, .. } => *kind == ObjectKind::Database,
+        // Databases it owns are re-owned in the global catalog.
+        AuthStmt::ReassignOwned { .. } => true,
         AuthStmt::SetRole { .. } | AuthStmt::SetSessionAuthorization { .. } => false,
     }
 }

@@ -1170,7 +1170,9 @@ impl Session {
             Utility::Auth { stmt, relations } => {
                 let block = in_block.then_some(self.savepoints.len());
                 let result = crate::roles::global_statement(stmt, block, || match stmt.as_ref() {
-                    sql::auth::AuthStmt::AlterOwner { .. } | sql::auth::AuthStmt::Grant(_) => {
+                    sql::auth::AuthStmt::AlterOwner { .. }
+                    | sql::auth::AuthStmt::ReassignOwned { .. }
+                    | sql::auth::AuthStmt::Grant(_) => {
                         if in_block {
                             self.ensure_begun(true)?;
                             return crate::privileges::execute(&self.sql, stmt, relations);

@@ -231,6 +231,12 @@ pub enum AuthStmt {
         name: Vec<String>,
         owner: RoleSpec,
     },
+    /// `REASSIGN OWNED BY role, … TO role`: the current database's objects and the databases
+    /// the old roles own pass to the new one.
+    ReassignOwned {
+        old: Vec<RoleSpec>,
+        new: RoleSpec,
+    },
 }
 
 impl AuthStmt {
@@ -247,6 +253,7 @@ impl AuthStmt {
             AuthStmt::SetRole { reset: true, .. }
             | AuthStmt::SetSessionAuthorization { reset: true, .. } => "RESET",
             AuthStmt::SetRole { .. } | AuthStmt::SetSessionAuthorization { .. } => "SET",
+            AuthStmt::ReassignOwned { .. } => "REASSIGN OWNED",
             AuthStmt::AlterOwner { kind, .. } => match kind {
                 ObjectKind::Table => "ALTER TABLE",
                 ObjectKind::Sequence => "ALTER SEQUENCE",
@@ -741,6 +748,15 @@ pub fn parse(
         }
         let names = r.list(Reader::role_name)?;
         AuthStmt::DropRole { names, if_exists }
+    } else if r.is("reassign") && r.is_at(1, "owned") {
+        r.i = 2;
+        r.expect("by")?;
+        let old = r.list(Reader::role_spec)?;
+        r.expect("to")?;
+        let new = r.role_spec()?;
+        AuthStmt::ReassignOwned { old, new }
+    } else if r.is("drop") && r.is_at(1, "owned") {
+        return Err(SqlError::not_supported("DROP OWNED is not supported"));
     } else if r.is("grant") || r.is("revoke") {
         let grant = r.eat("grant");
         if !grant {
