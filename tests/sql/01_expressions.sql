@@ -90,6 +90,8 @@ values (1, 'a'), (2, 'b');
 select 1 where false;
 select 1 where true;
 select 'x'::void, pg_typeof('x'::void), cast('anything' as void)::text = '';
+select null::void is null, (null::void)::text is null, coalesce(null::void, 'x'::void) is null;
+select pg_sleep(null) is null, null::void;
 select 'x'::record; -- error
 create table has_void (v void); -- error
 create table void_ctas as select pg_sleep(0) as v; -- error

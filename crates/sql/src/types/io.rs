@@ -70,9 +70,6 @@ pub fn input(ty: Type, env: &Env, s: &str, typmod: Typmod) -> Result<Value> {
 
 /// `typoutput`: a stored `ty` value → PostgreSQL's text form. `None` for NULL.
 pub fn output(ty: Type, env: &Env, v: &Value) -> Option<String> {
-    if ty == Type::VOID {
-        return Some(String::new());
-    }
     if v.is_null() {
         return None;
     }
