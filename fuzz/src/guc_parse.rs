@@ -73,7 +73,7 @@ pub fn run(data: &[u8]) {
     let (name, value) = first_line.split_once('=').unwrap_or((first_line, ""));
     let (name, value) = (name.trim(), value.trim());
     for setting in std::iter::once(name).chain(ONE_OF_EACH_KIND.iter().copied()) {
-        if registry.set_session(setting, Some(value)).is_ok() {
+        if registry.set_session(setting, Some(value), true).is_ok() {
             check_show_is_settable(&mut registry, setting, Layer::Session);
         }
         let mut startup = registry.clone();
@@ -105,7 +105,7 @@ fn check_show_is_settable(registry: &mut Registry, name: &str, layer: Layer) {
         return;
     };
     let set_again = match layer {
-        Layer::Session => registry.set_session(name, Some(&shown)),
+        Layer::Session => registry.set_session(name, Some(&shown), true),
         Layer::CommandLine => registry.load_startup(None, &[], &[command_line(name, &shown)]),
     };
     if let Err(e) = set_again {

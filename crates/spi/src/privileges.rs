@@ -522,15 +522,18 @@ fn role_objects(conn: &Connection, role: u32) -> rusqlite::Result<Vec<(u32, bool
         }
         if owner == role {
             out.push((oid, true));
-        } else if acl.is_some_and(|a| {
-            parse_acl(&a)
-                .iter()
-                .any(|i| i.grantee == role || i.grantor == role)
-        }) {
+        } else if acl.is_some_and(|a| acl_names(&a, role)) {
             out.push((oid, false));
         }
     }
     Ok(out)
+}
+
+/// Does stored ACL `acl` name `role`, as grantee or as grantor?
+fn acl_names(acl: &str, role: u32) -> bool {
+    parse_acl(acl)
+        .iter()
+        .any(|i| i.grantee == role || i.grantor == role)
 }
 
 /// "table t", "view s.v", "schema s": object `oid` of this database as PostgreSQL's
@@ -544,20 +547,7 @@ fn describe_object(conn: &Connection, user: &str, oid: u32) -> rusqlite::Result<
             crate::quote::quote_identifier(&schema)
         ));
     }
-    let kind: Option<String> = conn
-        .query_row(
-            "SELECT relkind FROM main.minipg_class WHERE oid = ?1",
-            [oid],
-            |r| r.get(0),
-        )
-        .optional()?;
-    let noun = match kind.as_deref() {
-        Some("v") => RelKind::View,
-        Some("S") => RelKind::Sequence,
-        Some("i") => RelKind::Index,
-        _ => RelKind::Table,
-    }
-    .noun();
+    let noun = relation_kind(conn, oid).noun();
     Ok(match regclass_out(conn, user, oid)? {
         Some(name) => format!("{noun} {name}"),
         None => format!("{noun} with OID {oid}"),
@@ -570,16 +560,10 @@ fn describe_object(conn: &Connection, user: &str, oid: u32) -> rusqlite::Result<
 /// when nothing refers to it. Other databases are read through a short-lived read-only
 /// connection each.
 pub(crate) fn role_dependents(conn: &Connection, role: u32) -> Result<Vec<String>, SpiError> {
-    let sqlite = |e: rusqlite::Error| {
-        SpiError::new(
-            sqlstate::INTERNAL_ERROR,
-            format!("could not read the owners of objects: {e}"),
-        )
-    };
     let user = roles::identity().current_name;
     let mut lines = Vec::new();
-    for (oid, owned) in role_objects(conn, role).map_err(sqlite)? {
-        let what = describe_object(conn, &user, oid).map_err(sqlite)?;
+    for (oid, owned) in role_objects(conn, role).map_err(io_error)? {
+        let what = describe_object(conn, &user, oid).map_err(io_error)?;
         lines.push(if owned {
             format!("owner of {what}")
         } else {
@@ -597,11 +581,7 @@ pub(crate) fn role_dependents(conn: &Connection, role: u32) -> Result<Vec<String
         let quoted = crate::quote::quote_identifier(db);
         if owner == role {
             lines.push(format!("owner of database {quoted}"));
-        } else if acl.is_some_and(|a| {
-            parse_acl(&a)
-                .iter()
-                .any(|i| i.grantee == role || i.grantor == role)
-        }) {
+        } else if acl.is_some_and(|a| acl_names(&a, role)) {
             lines.push(format!("privileges for database {quoted}"));
         }
     }
@@ -613,9 +593,9 @@ pub(crate) fn role_dependents(conn: &Connection, role: u32) -> Result<Vec<String
             path,
             OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
         )
-        .map_err(sqlite)?;
+        .map_err(io_error)?;
         let _ = other.busy_timeout(std::time::Duration::from_secs(5));
-        let n = role_objects(&other, role).map_err(sqlite)?.len();
+        let n = role_objects(&other, role).map_err(io_error)?.len();
         if n > 0 {
             let noun = if n == 1 { "object" } else { "objects" };
             remote.push(format!(
@@ -1068,15 +1048,12 @@ pub(crate) fn execute(
 /// owner's ACL entries become the new owner's). Privileges granted to the old roles on other
 /// objects stay.
 fn reassign_owned(sql: &SqlConn, old: &[RoleSpec], new: &RoleSpec) -> Result<(), SpiError> {
+    // `resolve` gives None for PUBLIC, which names no role here.
     let undefined = |spec: &RoleSpec| {
-        let name = match spec {
+        roles::undefined_role(match spec {
             RoleSpec::Name(n) => n.as_str(),
             _ => "public",
-        };
-        SpiError::new(
-            sqlstate::UNDEFINED_OBJECT,
-            format!("role \"{name}\" does not exist"),
-        )
+        })
     };
     let mut olds = Vec::new();
     for spec in old {

@@ -621,7 +621,7 @@ fn insufficient(message: impl Into<String>) -> SpiError {
     SpiError::new(sqlstate::INSUFFICIENT_PRIVILEGE, message)
 }
 
-fn undefined_role(name: &str) -> SpiError {
+pub(crate) fn undefined_role(name: &str) -> SpiError {
     SpiError::new(
         sqlstate::UNDEFINED_OBJECT,
         format!("role \"{name}\" does not exist"),
