@@ -269,3 +269,12 @@ SELECT relname, pg_get_userbyid(relowner) FROM pg_class WHERE relname IN ('ra_t'
 DROP TABLE ra_t, ra_other;
 DROP SCHEMA ra_s CASCADE;
 DROP ROLE diff_rb, diff_rc;
+-- An index keeps its table's owner (ALTER INDEX … OWNER TO warns and does nothing).
+CREATE ROLE diff_ix;
+CREATE TABLE ix_t (a int PRIMARY KEY, b int);
+CREATE INDEX ix_b ON ix_t (b);
+ALTER INDEX ix_b OWNER TO diff_ix;
+ALTER INDEX ix_t_pkey OWNER TO diff_ix;
+SELECT relname, pg_get_userbyid(relowner) FROM pg_class WHERE relname IN ('ix_b', 'ix_t_pkey') ORDER BY 1;
+DROP ROLE diff_ix;
+DROP TABLE ix_t;

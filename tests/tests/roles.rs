@@ -941,4 +941,18 @@ fn drop_role_refuses_a_role_that_objects_depend_on_as_postgresql_15() {
         want.iter().any(|l| l.contains("owner of view dep_v")),
         "{want:#?}"
     );
+    // The dropped objects' owner rows went with them (CASCADE's too).
+    let mut minipg = minipg;
+    minipg.stop_with(libc::SIGINT);
+    let db = rusqlite::Connection::open(spi::database_path(&minipg.data_dir(), "postgres"))
+        .expect("open the database file");
+    let left: i64 = db
+        .query_row(
+            "SELECT count(*) FROM minipg_owner WHERE objoid NOT IN (SELECT oid FROM \
+             minipg_class) AND objoid NOT IN (SELECT oid FROM minipg_namespace)",
+            [],
+            |r| r.get(0),
+        )
+        .expect("minipg_owner");
+    assert_eq!(left, 0, "owner rows of dropped objects stayed");
 }

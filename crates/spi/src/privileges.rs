@@ -945,6 +945,37 @@ pub(crate) fn after_ddl(
     }
 }
 
+/// After a DROP (of relations, or of schemas): the owner rows of relations and schemas that
+/// no longer exist go, whatever took them (the statement's CASCADE included). OIDs are never
+/// reused, so a row left behind names nothing; this keeps the table to what exists.
+pub(crate) fn forget_dropped(sql: &SqlConn) -> Result<(), SpiError> {
+    let builtin: Vec<String> = crate::catalog::BUILTIN_SCHEMAS
+        .iter()
+        .map(|(_, oid)| oid.to_string())
+        .collect();
+    sql.trusted(|c| {
+        let exists: bool = c.query_row(
+            "SELECT count(*) > 0 FROM main.sqlite_master WHERE name = 'minipg_owner'",
+            [],
+            |r| r.get(0),
+        )?;
+        if !exists {
+            return Ok(0);
+        }
+        c.execute(
+            &format!(
+                "DELETE FROM main.minipg_owner WHERE objoid NOT IN (SELECT oid FROM \
+                 main.minipg_class) AND objoid NOT IN (SELECT oid FROM main.minipg_namespace) \
+                 AND objoid NOT IN ({})",
+                builtin.join(", ")
+            ),
+            [],
+        )
+    })
+    .map_err(io_error)
+    .map(drop)
+}
+
 // ---- GRANT, REVOKE, OWNER TO ----
 
 /// An object a statement names, with the name its messages use.
@@ -1031,6 +1062,20 @@ pub(crate) fn execute(
                 _ => relation_objects(sql, relations)?,
             };
             for t in targets {
+                // An index is its table's (PostgreSQL warns and changes nothing).
+                if matches!(
+                    t.obj,
+                    Object::Relation {
+                        kind: RelKind::Index,
+                        ..
+                    }
+                ) {
+                    roles::push_notice(Notice::warning(
+                        sqlstate::WRONG_OBJECT_TYPE,
+                        format!("cannot change owner of index \"{}\"", t.name),
+                    ));
+                    continue;
+                }
                 alter_owner(sql, &t, owner)?;
             }
             Ok(())

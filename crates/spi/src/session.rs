@@ -819,6 +819,9 @@ impl Session {
             .trusted(|c| crate::privileges::check_replace(c, ddl, existing))?;
         let (notices, filled) = exec::run_ddl(&self.sql, ddl)?;
         crate::privileges::after_ddl(&self.sql, ddl, existing)?;
+        if matches!(ddl, Ddl::Drop { .. }) {
+            crate::privileges::forget_dropped(&self.sql)?;
+        }
         self.note_ddl();
         if self.tx != TxStatus::Idle {
             match ddl {
@@ -1008,6 +1011,7 @@ impl Session {
                 self.sql
                     .trusted(|c| crate::privileges::check_drop_schemas(c, names))?;
                 let notices = exec::drop_schemas(&self.sql, names, *if_exists, *cascade)?;
+                crate::privileges::forget_dropped(&self.sql)?;
                 self.note_ddl();
                 Ok(QueryResult::tag("DROP SCHEMA").with_notices(notices))
             }
