@@ -956,3 +956,56 @@ fn drop_role_refuses_a_role_that_objects_depend_on_as_postgresql_15() {
         .expect("minipg_owner");
     assert_eq!(left, 0, "owner rows of dropped objects stayed");
 }
+
+/// ALTER INDEX … OWNER TO: psql shows the same WARNING and HINT from PostgreSQL 15 and from
+/// minipg (an index is its table's; nothing changes).
+#[test]
+fn alter_index_owner_warns_with_postgresql_15s_hint() {
+    use tests::harness::{psql_binary, require_tool};
+    use tests::pg15::{self, PgCluster};
+    if !pg15::require("alter_index_owner_warns_with_postgresql_15s_hint") {
+        return;
+    }
+    let Some(psql) = require_tool(
+        "alter_index_owner_warns_with_postgresql_15s_hint",
+        "psql",
+        psql_binary,
+    ) else {
+        return;
+    };
+    let pg_port = 30_000 + (std::process::id() % 20_000) as u16;
+    let pg = PgCluster::start(pg_port, pg15::TEST_OPTIONS)
+        .unwrap_or_else(|e| panic!("cannot start PostgreSQL 15: {e}"));
+    let minipg = Server::start(&["-c", "shared_preload_libraries="]);
+    let run = |socket: &std::path::Path, port: u16| {
+        let out = std::process::Command::new(&psql)
+            .arg("-X")
+            .arg("-h")
+            .arg(socket)
+            .args(["-p", &port.to_string(), "-U", "postgres", "-d", "postgres"])
+            .env_remove("PGOPTIONS")
+            .env_remove("PSQLRC")
+            .args([
+                "-c",
+                "CREATE ROLE ix_owner",
+                "-c",
+                "CREATE TABLE ix_t (a int)",
+                "-c",
+                "CREATE INDEX ix_a ON ix_t (a)",
+                "-c",
+                "ALTER INDEX ix_a OWNER TO ix_owner",
+                "-c",
+                "DROP ROLE ix_owner",
+            ])
+            .output()
+            .expect("run psql");
+        (
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
+    };
+    let want = run(pg.socket_dir(), pg.port());
+    let got = run(&minipg.socket_dir(), minipg.port);
+    assert!(want.1.contains("HINT:"), "{want:?}");
+    assert_eq!(got, want);
+}

@@ -1070,10 +1070,13 @@ pub(crate) fn execute(
                         ..
                     }
                 ) {
-                    roles::push_notice(Notice::warning(
-                        sqlstate::WRONG_OBJECT_TYPE,
-                        format!("cannot change owner of index \"{}\"", t.name),
-                    ));
+                    roles::push_notice(
+                        Notice::warning(
+                            sqlstate::WRONG_OBJECT_TYPE,
+                            format!("cannot change owner of index \"{}\"", t.name),
+                        )
+                        .with_hint("Change the ownership of the index's table, instead."),
+                    );
                     continue;
                 }
                 alter_owner(sql, &t, owner)?;

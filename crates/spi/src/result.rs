@@ -145,6 +145,8 @@ pub struct Notice {
     pub message: String,
     /// DETAIL, when the notice has one (`drop cascades to 3 other objects`).
     pub detail: Option<String>,
+    /// HINT, when the notice has one.
+    pub hint: Option<String>,
 }
 
 impl Notice {
@@ -154,12 +156,19 @@ impl Notice {
             sqlstate,
             message: message.into(),
             detail: None,
+            hint: None,
         }
     }
 
     /// The same notice with a DETAIL.
     pub fn with_detail(mut self, detail: impl Into<String>) -> Self {
         self.detail = Some(detail.into());
+        self
+    }
+
+    /// The same notice with a HINT.
+    pub fn with_hint(mut self, hint: impl Into<String>) -> Self {
+        self.hint = Some(hint.into());
         self
     }
 
@@ -173,6 +182,7 @@ impl Notice {
             sqlstate,
             message: message.into(),
             detail: None,
+            hint: None,
         }
     }
 }

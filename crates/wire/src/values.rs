@@ -146,6 +146,7 @@ pub(crate) fn write_notices(buf: &mut BytesMut, notices: &[spi::Notice]) {
             buf,
             &ErrorFields {
                 detail: n.detail.clone(),
+                hint: n.hint.clone(),
                 ..ErrorFields::new(n.severity, n.sqlstate, n.message.clone())
             },
         );
