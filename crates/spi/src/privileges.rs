@@ -1,11 +1,13 @@
 //! Owners and privileges of relations, schemas and databases (PostgreSQL's `relowner`/
-//! `relacl`, `nspowner`/`nspacl`, `datdba`/`datacl`), GRANT/REVOKE and ALTER … OWNER TO of
-//! them, the checks made before a statement runs, and the answers of the privilege functions
-//! (`has_table_privilege` and friends, `pg_has_role`).
+//! `relacl`, `nspowner`/`nspacl`, `datdba`/`datacl`), GRANT/REVOKE, ALTER … OWNER TO and
+//! REASSIGN OWNED of them, the checks made before a statement runs, what still refers to a
+//! role (DROP ROLE's check, PostgreSQL's pg_shdepend), and the answers of the privilege
+//! functions (`has_table_privilege` and friends, `pg_has_role`).
 //!
 //! Where the rows live:
 //! - relations and schemas: the database file's `minipg_owner` (created the first time an
-//!   object gets an owner other than the default or a GRANT): `objoid` → `owner` and `acl`.
+//!   object gets an owner other than the default or a GRANT): `objoid` → `owner` and `acl`;
+//!   a DROP removes the rows of what no longer exists (`forget_dropped`).
 //!   Relation and schema OIDs come from one counter, so they never collide (the built-in
 //!   schemas have PostgreSQL's OIDs, below the counter's start).
 //! - databases: the global catalog's `database_acl` (`datname` → `owner`, `acl`), written in
