@@ -488,12 +488,7 @@ const MAX_REPORTED_DEPENDENTS: usize = 100;
 /// in the ACL (as grantee or grantor; an owner's own ACL entries are not counted, as
 /// PostgreSQL records none for them). Only relations and schemas have rows.
 fn role_objects(conn: &Connection, role: u32) -> rusqlite::Result<Vec<(u32, bool)>> {
-    let exists: bool = conn.query_row(
-        "SELECT count(*) > 0 FROM main.sqlite_master WHERE name = 'minipg_owner'",
-        [],
-        |r| r.get(0),
-    )?;
-    if !exists {
+    if !has_owner_table(conn) {
         return Ok(Vec::new());
     }
     let mut stmt =
@@ -508,18 +503,8 @@ fn role_objects(conn: &Connection, role: u32) -> rusqlite::Result<Vec<(u32, bool
     let mut out = Vec::new();
     for row in rows {
         let (oid, owner, acl) = row?;
-        // A dropped object's row stays behind (OIDs are never reused): skip it.
-        let exists = crate::catalog::system::functions::schema_name(conn, i64::from(oid))?
-            .is_some()
-            || conn
-                .query_row(
-                    "SELECT 1 FROM main.minipg_class WHERE oid = ?1",
-                    [oid],
-                    |_| Ok(()),
-                )
-                .optional()?
-                .is_some();
-        if !exists {
+        // A row a DROP left (before `forget_dropped`, or when it failed) names nothing.
+        if !object_exists(conn, oid)? {
             continue;
         }
         if owner == role {
@@ -933,11 +918,15 @@ pub(crate) fn check_replace(
 
 /// After CREATE TABLE, VIEW or SEQUENCE: the new relation is the current role's. `existing`
 /// is [`ddl_target`] before the statement: a relation that already existed keeps its owner.
+/// After a DROP: [`forget_dropped`].
 pub(crate) fn after_ddl(
     sql: &SqlConn,
     ddl: &sql::plan::Ddl,
     existing: Option<u32>,
 ) -> Result<(), SpiError> {
+    if matches!(ddl, sql::plan::Ddl::Drop { .. }) {
+        return forget_dropped(sql);
+    }
     if existing.is_some() {
         return Ok(());
     }
@@ -951,31 +940,35 @@ pub(crate) fn after_ddl(
 /// no longer exist go, whatever took them (the statement's CASCADE included). OIDs are never
 /// reused, so a row left behind names nothing; this keeps the table to what exists.
 pub(crate) fn forget_dropped(sql: &SqlConn) -> Result<(), SpiError> {
-    let builtin: Vec<String> = crate::catalog::BUILTIN_SCHEMAS
-        .iter()
-        .map(|(_, oid)| oid.to_string())
-        .collect();
     sql.trusted(|c| {
-        let exists: bool = c.query_row(
-            "SELECT count(*) > 0 FROM main.sqlite_master WHERE name = 'minipg_owner'",
-            [],
-            |r| r.get(0),
-        )?;
-        if !exists {
-            return Ok(0);
+        if !has_owner_table(c) {
+            return Ok(());
         }
-        c.execute(
-            &format!(
-                "DELETE FROM main.minipg_owner WHERE objoid NOT IN (SELECT oid FROM \
-                 main.minipg_class) AND objoid NOT IN (SELECT oid FROM main.minipg_namespace) \
-                 AND objoid NOT IN ({})",
-                builtin.join(", ")
-            ),
-            [],
-        )
+        let oids: Vec<u32> = c
+            .prepare("SELECT objoid FROM main.minipg_owner")?
+            .query_map([], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?;
+        for oid in oids {
+            if !object_exists(c, oid)? {
+                c.execute("DELETE FROM main.minipg_owner WHERE objoid = ?1", [oid])?;
+            }
+        }
+        Ok(())
     })
     .map_err(io_error)
-    .map(drop)
+}
+
+/// Does relation or schema `oid` (of an owner row) still exist?
+fn object_exists(conn: &Connection, oid: u32) -> rusqlite::Result<bool> {
+    if is_builtin_schema(oid) {
+        return Ok(true);
+    }
+    conn.query_row(
+        "SELECT EXISTS (SELECT 1 FROM main.minipg_class WHERE oid = ?1) \
+         OR EXISTS (SELECT 1 FROM main.minipg_namespace WHERE oid = ?1)",
+        [oid],
+        |r| r.get(0),
+    )
 }
 
 // ---- GRANT, REVOKE, OWNER TO ----

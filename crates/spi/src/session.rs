@@ -819,9 +819,6 @@ impl Session {
             .trusted(|c| crate::privileges::check_replace(c, ddl, existing))?;
         let (notices, filled) = exec::run_ddl(&self.sql, ddl)?;
         crate::privileges::after_ddl(&self.sql, ddl, existing)?;
-        if matches!(ddl, Ddl::Drop { .. }) {
-            crate::privileges::forget_dropped(&self.sql)?;
-        }
         self.note_ddl();
         if self.tx != TxStatus::Idle {
             match ddl {
