@@ -68,6 +68,17 @@ impl ShText {
         self.len.store(n as u32, Ordering::Relaxed);
     }
 
+    /// Whether the stored text is `s` (what [`load`](Self::load) would compare, without
+    /// building the string: a commit asks this of every watched table).
+    pub(crate) fn is(&self, s: &str) -> bool {
+        let n = (self.len.load(Ordering::Relaxed) as usize).min(MAX_TEXT);
+        n == s.len()
+            && s.as_bytes().chunks(8).zip(&self.words).all(|(chunk, w)| {
+                let word = w.load(Ordering::Relaxed).to_le_bytes();
+                word[..chunk.len()] == *chunk
+            })
+    }
+
     /// The stored text (bounded, invalid UTF-8 replaced: the bytes are not trusted).
     pub(crate) fn load(&self) -> String {
         let n = (self.len.load(Ordering::Relaxed) as usize).min(MAX_TEXT);
@@ -537,9 +548,25 @@ mod tests {
         let t: ShText = unsafe { std::mem::zeroed() };
         t.store("SPI worker 3");
         assert_eq!(t.load(), "SPI worker 3");
+        assert!(t.is("SPI worker 3"));
+        for other in [
+            "SPI worker 4",
+            "SPI worker",
+            "SPI worker 33",
+            "",
+            "SPI worker 3\0",
+        ] {
+            assert!(!t.is(other), "{other:?}");
+        }
+        t.store("");
+        assert!(t.is("") && !t.is("a"));
         let long = "é".repeat(100);
         t.store(&long);
         assert_eq!(t.load(), "é".repeat(48));
+        assert!(
+            t.is(&"é".repeat(48)) && !t.is(&long),
+            "compares what was stored"
+        );
         t.len.store(u32::MAX, Ordering::Relaxed);
         assert_eq!(t.load().len(), MAX_TEXT, "a corrupt length is bounded");
     }

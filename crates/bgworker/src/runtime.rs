@@ -275,10 +275,28 @@ impl Worker {
         &self,
         f: impl FnOnce(&mut spi::SpiClient) -> Result<T, spi::SpiError>,
     ) -> Result<T, WorkerError> {
+        self.reporting_active(|| spi::transaction(f))
+    }
+
+    /// [`transaction`](Self::transaction) in a read-only transaction: it never waits for
+    /// the database's write lock nor makes a writer wait, and a statement that would write
+    /// fails with 25006. For looking before writing: whether there is work at all.
+    pub fn read_only_transaction<T>(
+        &self,
+        f: impl FnOnce(&mut spi::SpiClient) -> Result<T, spi::SpiError>,
+    ) -> Result<T, WorkerError> {
+        self.reporting_active(|| spi::read_only_transaction(f))
+    }
+
+    /// Runs a transaction with `pg_stat_activity` showing this worker active meanwhile.
+    fn reporting_active<T>(
+        &self,
+        run: impl FnOnce() -> Result<T, spi::SpiError>,
+    ) -> Result<T, WorkerError> {
         if let Some(p) = proc::my_proc() {
             p.status.report(proc::ActivityState::Active, None);
         }
-        let r = spi::transaction(f).map_err(WorkerError::from);
+        let r = run().map_err(WorkerError::from);
         if let Some(p) = proc::my_proc() {
             p.status.report(proc::ActivityState::Idle, None);
         }

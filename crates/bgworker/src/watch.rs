@@ -3,8 +3,8 @@
 //! when it commits (the `spi` crate reports committed inserts through its server hooks). The
 //! worker's naptime then only bounds how long a missed wake-up could last.
 //!
-//! An entry: the watcher's pid (0 = free, -1 = being filled), the database, the schema and the
-//! table. Claimed with a compare-and-swap, published with a release store of the pid; readers
+//! An entry: the watcher's pid (0 = free, -1 = being filled), its PGPROC's index, the
+//! database, the schema and the table. Claimed with a compare-and-swap, published with a release store of the pid; readers
 //! skip entries they cannot match. A wake-up is a hint: a stale entry (its worker gone, the
 //! pid reused) costs one spurious latch set at most, and entries are dropped when the worker
 //! exits and all at once by a crash reset.
@@ -21,6 +21,8 @@ const FILLING: i32 = -1;
 #[repr(C)]
 struct Entry {
     pid: AtomicI32,
+    /// The watcher's PGPROC index (-1: none), checked against `pid` before use.
+    proc_number: AtomicI32,
     database: ShText,
     schema: ShText,
     table: ShText,
@@ -58,6 +60,8 @@ pub fn watch(database: &str, schema: &str, table: &str) -> bool {
             e.database.store(database);
             e.schema.store(schema);
             e.table.store(table);
+            let number = proc::my_proc_number().and_then(|n| i32::try_from(n).ok());
+            e.proc_number.store(number.unwrap_or(-1), Ordering::Relaxed);
             e.pid.store(me, Ordering::Release);
             return true;
         }
@@ -81,14 +85,16 @@ pub fn committed(database: &str, tables: &[(String, String)]) {
     for e in entries() {
         let pid = e.pid.load(Ordering::Acquire);
         if pid <= 0
-            || e.database.load() != database
-            || !tables
-                .iter()
-                .any(|(s, t)| e.table.load() == *t && e.schema.load() == *s)
+            || !e.database.is(database)
+            || !tables.iter().any(|(s, t)| e.table.is(t) && e.schema.is(s))
         {
             continue;
         }
-        if let Some(p) = proc::find_proc(pid) {
+        let at = usize::try_from(e.proc_number.load(Ordering::Relaxed))
+            .ok()
+            .and_then(proc::proc_at)
+            .filter(|p| p.pid() == pid);
+        if let Some(p) = at.or_else(|| proc::find_proc(pid)) {
             p.latch.set();
         }
     }

@@ -121,5 +121,6 @@ pub use sql::Type;
 pub use value::{Column, Value, column, output, parse_bool, timestamptz_value};
 pub use worker::{
     FromValue, SpiClient, SpiOk, TupleTable, abort_current_transaction, commit_transaction_command,
-    connect, start_transaction_command, transaction, worker_connect, worker_database,
+    connect, read_only_transaction, start_read_only_transaction_command, start_transaction_command,
+    transaction, worker_connect, worker_database,
 };

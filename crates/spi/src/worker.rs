@@ -8,7 +8,9 @@
 //! Transactions: [`start_transaction_command`] issues `BEGIN IMMEDIATE`, so a worker's
 //! read-then-write (the counter fold) never meets SQLITE_BUSY_SNAPSHOT; waiting for another
 //! writer is bounded by `busy_timeout`, after which the error is 55P03 and the worker is
-//! expected to log a WARNING and try again next turn.
+//! expected to log a WARNING and try again next turn. [`start_read_only_transaction_command`]
+//! issues a deferred `BEGIN` instead and refuses every write (25006): it never waits for the
+//! write lock nor makes a writer wait, for a worker that looks before it writes.
 //! Left out on purpose: snapshots (`PushActiveSnapshot`/`PopActiveSnapshot`) — SQLite's read
 //! transaction is the snapshot, taken by the transaction itself; `SPI_getbinval`'s tuple
 //! descriptors — [`TupleTable::get`] is typed instead.
@@ -38,6 +40,8 @@ struct WorkerConn {
     database: String,
     user: String,
     in_transaction: bool,
+    /// The open transaction began with [`start_read_only_transaction_command`].
+    read_only: bool,
     writes: u64,
     /// Described plain-SQL statements by text.
     plans: PlanCache<Plan>,
@@ -52,6 +56,7 @@ impl WorkerConn {
         self.plans
             .end_transaction(committed, &mut self.schema_changed);
         self.in_transaction = false;
+        self.read_only = false;
         self.writes = 0;
     }
 }
@@ -98,6 +103,7 @@ pub fn worker_connect(
         database: database.to_string(),
         user: user.to_string(),
         in_transaction: false,
+        read_only: false,
         writes: 0,
         plans: PlanCache::new(PLAN_CACHE_SIZE),
         schema_changed: false,
@@ -113,6 +119,18 @@ pub fn worker_database() -> Option<String> {
 /// `StartTransactionCommand`: `BEGIN IMMEDIATE` (takes the write lock now, waiting up to
 /// `busy_timeout`; 55P03 when another process holds it longer).
 pub fn start_transaction_command() -> Result<(), SpiError> {
+    begin(false)
+}
+
+/// A read-only transaction: a deferred `BEGIN`, so it neither takes nor waits for the write
+/// lock (writers go on meanwhile; its statements see the snapshot its first one took), and
+/// every statement that would write is refused with 25006. For a worker that looks before it
+/// writes, so that looking costs the database's writers nothing.
+pub fn start_read_only_transaction_command() -> Result<(), SpiError> {
+    begin(true)
+}
+
+fn begin(read_only: bool) -> Result<(), SpiError> {
     let mut guard = worker();
     let w = guard.as_mut().ok_or_else(not_connected)?;
     if w.in_transaction {
@@ -122,10 +140,11 @@ pub fn start_transaction_command() -> Result<(), SpiError> {
         ));
     }
     w.sql
-        .begin(true)
+        .begin(!read_only)
         .map_err(|e| exec::client_error(&w.sql, e, false))?;
     crate::runtime::start_transaction_clock();
     w.in_transaction = true;
+    w.read_only = read_only;
     w.writes = 0;
     Ok(())
 }
@@ -415,6 +434,7 @@ impl SpiClient {
             None => prepare(w, sql, args)?,
         };
         let mut last = SpiOk::Utility;
+        let read_only = read_only || w.read_only;
         for plan in &plans {
             last = self.run_plan(w, plan, args, read_only, count)?;
         }
@@ -674,6 +694,20 @@ pub fn transaction<T>(
     f: impl FnOnce(&mut SpiClient) -> Result<T, SpiError>,
 ) -> Result<T, SpiError> {
     start_transaction_command()?;
+    finish_transaction(f)
+}
+
+/// [`transaction`] in a read-only transaction ([`start_read_only_transaction_command`]).
+pub fn read_only_transaction<T>(
+    f: impl FnOnce(&mut SpiClient) -> Result<T, SpiError>,
+) -> Result<T, SpiError> {
+    start_read_only_transaction_command()?;
+    finish_transaction(f)
+}
+
+fn finish_transaction<T>(
+    f: impl FnOnce(&mut SpiClient) -> Result<T, SpiError>,
+) -> Result<T, SpiError> {
     let result = connect().and_then(|mut client| {
         let value = f(&mut client)?;
         client.finish();
@@ -698,6 +732,13 @@ mod tests {
     use crate::datadir::init_data_dir;
     use crate::session::Session;
     use std::time::Duration;
+
+    fn opts_short() -> OpenOptions {
+        OpenOptions {
+            busy_timeout: Duration::from_millis(150),
+            ..OpenOptions::default()
+        }
+    }
 
     #[test]
     fn worker_spi_flow() {
@@ -859,7 +900,40 @@ mod tests {
         }
         let e = start_transaction_command().expect_err("busy");
         assert_eq!(e.sqlstate, sql::sqlstate::LOCK_NOT_AVAILABLE);
+        // A read-only transaction neither waits for the write lock…
+        let rows = read_only_transaction(|spi| {
+            spi.select("SELECT count(*) FROM schema1.counted", &[])?
+                .get::<i64>(0, 0)
+        })
+        .expect("reads while another process writes");
+        assert!(rows.is_some());
         holder.abort_if_in_transaction();
         transaction(|spi| spi.execute("SELECT 1", true, 0)).expect("free again");
+        // …nor takes it: a writer commits while it is open; and it refuses every write, even
+        // one run through `run`, with 25006.
+        let mut writer =
+            Session::open(dir.path(), "postgres", "postgres", opts_short()).expect("session");
+        let e = read_only_transaction(|spi| {
+            spi.select("SELECT 1", &[])?;
+            let p = writer
+                .prepare("INSERT INTO schema1.counted VALUES ('delta', 1)")
+                .expect("prepare");
+            writer
+                .execute(&p, &[])
+                .expect("a writer is not kept waiting");
+            spi.run("DELETE FROM schema1.counted", &[]).map(|_| ())
+        })
+        .expect_err("read only");
+        assert_eq!(e.sqlstate, sql::sqlstate::READ_ONLY_SQL_TRANSACTION);
+        assert!(
+            start_read_only_transaction_command().is_ok() && start_transaction_command().is_err(),
+            "one transaction at a time"
+        );
+        abort_current_transaction();
+        transaction(|spi| {
+            spi.run("DELETE FROM schema1.counted WHERE type = 'delta'", &[])
+                .map(|_| ())
+        })
+        .expect("a later transaction writes again");
     }
 }
