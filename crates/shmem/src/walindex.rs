@@ -7,7 +7,9 @@
 //! record locks; a commit takes and drops about six, each a system call that serialises on the
 //! kernel's per-inode lock list. Here each slot is one atomic word (a count of shared holders,
 //! or [`EXCLUSIVE`]), so a lock is one compare-and-swap, and a process refused a lock can sleep
-//! on the word's futex until the holder lets go ([`wait_busy`]) instead of polling.
+//! on the word's futex until the holder lets go ([`wait_busy`]) instead of polling. A writer
+//! refused the write lock first spins for [`WRITE_LOCK_SPIN`] on a machine with more than one
+//! CPU: a commit holds it for microseconds, less than a sleep and a wake-up cost.
 //!
 //! The VFS that calls this (`postmaster::child::walindex_vfs`) keeps, per connection, which
 //! slots it holds, as SQLite's unix VFS does; this module keeps the shared side:
@@ -42,7 +44,7 @@
 
 use std::cell::Cell;
 use std::sync::atomic::{AtomicPtr, AtomicU32, AtomicU64, AtomicUsize, Ordering};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use crate::futex;
 use crate::segment::{ShmemError, init_struct};
@@ -316,8 +318,46 @@ fn wake(fl: &FileLocks, i: usize) {
     }
 }
 
+/// How long a process refused the write lock watches the word before it sleeps on it. An
+/// autocommit insert holds the lock for about ten microseconds (its B-tree change and its WAL
+/// frame's write), while going to sleep and being woken costs two system calls, an
+/// inter-processor wake-up and a context switch on each side, after which the lock has
+/// usually gone to someone else. Measured with 8 clients inserting with `synchronous_commit =
+/// off` on 2 CPUs, same-round medians of 8 rounds: 40.8k inserts/s without the spin, 44.9k with
+/// 10 µs, 46.6k with 20 µs. Only on more than one CPU: on one, the holder cannot run while its
+/// waiter spins.
+pub const WRITE_LOCK_SPIN: Duration = Duration::from_micros(20);
+
+/// Whether this machine has more than one CPU for us (asked once per process).
+fn spin_worthwhile() -> bool {
+    static CPUS: AtomicUsize = AtomicUsize::new(0);
+    let mut n = CPUS.load(Ordering::Relaxed);
+    if n == 0 {
+        n = std::thread::available_parallelism().map_or(1, |n| n.get());
+        CPUS.store(n, Ordering::Relaxed);
+    }
+    n > 1
+}
+
+/// Watches the write lock's word for at most `limit`; whether it was let go meanwhile.
+fn spin_until_free(w: &AtomicU32, limit: Duration) -> bool {
+    let t0 = Instant::now();
+    loop {
+        for _ in 0..64 {
+            if w.load(Ordering::Relaxed) == 0 {
+                return true;
+            }
+            std::hint::spin_loop();
+        }
+        if t0.elapsed() >= limit {
+            return w.load(Ordering::Relaxed) == 0;
+        }
+    }
+}
+
 /// A busy handler's pause: sleeps until the lock this thread was last refused is let go, at
 /// most `timeout`; a plain sleep when no lock of this table was refused since the last pause.
+/// A refused write lock is watched for [`WRITE_LOCK_SPIN`] first.
 pub fn wait_busy(timeout: Duration) {
     let Some((f, i, exclusive)) = REFUSED.take() else {
         std::thread::sleep(timeout);
@@ -328,6 +368,14 @@ pub fn wait_busy(timeout: Duration) {
         return;
     };
     let w = &fl.words[i];
+    // SQLite retries the lock when this returns: a free word is worth a retry at once.
+    if i == WRITE_SLOT
+        && exclusive
+        && spin_worthwhile()
+        && spin_until_free(w, WRITE_LOCK_SPIN.min(timeout))
+    {
+        return;
+    }
     fl.waiters[i].fetch_add(1, Ordering::SeqCst);
     // Sleeps only while the word still shows what refused the lock (any holder for an
     // exclusive request, an exclusive one for a shared request): a release between the refusal
@@ -475,5 +523,26 @@ mod tests {
         assert!(t.elapsed() < Duration::from_secs(2), "woken by the release");
         releaser.join().expect("join");
         assert!(lock_exclusive(f, 0, 1));
+    }
+
+    #[test]
+    fn a_write_lock_let_go_within_the_spin_is_not_slept_for() {
+        let word = std::sync::Arc::new(AtomicU32::new(EXCLUSIVE));
+        assert!(
+            !spin_until_free(&word, Duration::from_micros(50)),
+            "still held at the end of the spin"
+        );
+        let held = std::sync::Arc::clone(&word);
+        let releaser = std::thread::spawn(move || {
+            std::thread::sleep(Duration::from_millis(2));
+            held.store(0, Ordering::SeqCst);
+        });
+        let t = Instant::now();
+        assert!(spin_until_free(&word, Duration::from_secs(5)), "seen free");
+        assert!(
+            t.elapsed() < Duration::from_secs(2),
+            "as soon as it was let go"
+        );
+        releaser.join().expect("join");
     }
 }
