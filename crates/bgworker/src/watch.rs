@@ -4,10 +4,10 @@
 //! worker's naptime then only bounds how long a missed wake-up could last.
 //!
 //! An entry: the watcher's pid (0 = free, -1 = being filled), its PGPROC's index, the
-//! database, the schema and the table. Claimed with a compare-and-swap, published with a release store of the pid; readers
-//! skip entries they cannot match. A wake-up is a hint: a stale entry (its worker gone, the
-//! pid reused) costs one spurious latch set at most, and entries are dropped when the worker
-//! exits and all at once by a crash reset.
+//! database, the schema and the table. Claimed with a compare-and-swap, published with a
+//! release store of the pid; readers skip entries they cannot match. A wake-up is a hint: a
+//! stale entry (its worker gone, the pid reused) costs one spurious latch set at most, and
+//! entries are dropped when the worker exits and all at once by a crash reset.
 
 use std::sync::atomic::{AtomicI32, Ordering};
 

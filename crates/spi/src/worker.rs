@@ -733,6 +733,7 @@ mod tests {
     use crate::session::Session;
     use std::time::Duration;
 
+    /// Statements wait 150 ms for another connection's write lock.
     fn opts_short() -> OpenOptions {
         OpenOptions {
             busy_timeout: Duration::from_millis(150),
@@ -744,10 +745,7 @@ mod tests {
     fn worker_spi_flow() {
         let dir = tempfile::tempdir().expect("tempdir");
         init_data_dir(dir.path()).expect("init");
-        let opts = OpenOptions {
-            busy_timeout: Duration::from_millis(150),
-            ..OpenOptions::default()
-        };
+        let opts = opts_short();
         assert!(start_transaction_command().is_err(), "not connected yet");
         let e = worker_connect(dir.path(), "nope", "w", opts.clone()).expect_err("missing db");
         assert_eq!(e.sqlstate, sql::sqlstate::INVALID_CATALOG_NAME);
