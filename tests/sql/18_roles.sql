@@ -269,6 +269,40 @@ SELECT relname, pg_get_userbyid(relowner) FROM pg_class WHERE relname IN ('ra_t'
 DROP TABLE ra_t, ra_other;
 DROP SCHEMA ra_s CASCADE;
 DROP ROLE diff_rb, diff_rc;
+-- DROP OWNED: what the role was granted goes, on relations, schemas and databases, with what
+-- it granted onwards; DROP ROLE then succeeds.
+CREATE ROLE diff_da;
+CREATE ROLE diff_db;
+CREATE TABLE da_t (a int);
+GRANT SELECT, INSERT ON da_t TO diff_da WITH GRANT OPTION;
+GRANT UPDATE ON da_t TO diff_db;
+SET ROLE diff_da;
+GRANT SELECT ON da_t TO diff_db;
+RESET ROLE;
+CREATE SCHEMA da_s;
+GRANT USAGE ON SCHEMA da_s TO diff_da;
+GRANT CONNECT ON DATABASE diff_18_roles TO diff_da, diff_db;
+SELECT relacl::text FROM pg_class WHERE relname = 'da_t';
+DROP ROLE diff_da; -- error
+DROP OWNED BY diff_da;
+SELECT relacl::text FROM pg_class WHERE relname = 'da_t';
+SELECT nspacl::text FROM pg_namespace WHERE nspname = 'da_s';
+SELECT datacl::text FROM pg_database WHERE datname = 'diff_18_roles';
+DROP ROLE diff_da;
+DROP OWNED BY diff_nobody; -- error
+DROP OWNED BY postgres; -- error
+DROP OWNED BY public; -- error
+SET ROLE diff_db;
+DROP OWNED BY postgres; -- error
+DROP OWNED BY diff_db RESTRICT;
+RESET ROLE;
+SELECT relacl::text FROM pg_class WHERE relname = 'da_t';
+SELECT datacl::text FROM pg_database WHERE datname = 'diff_18_roles';
+DROP TABLE da_t;
+DROP SCHEMA da_s;
+DROP ROLE diff_db; -- error
+DROP OWNED BY diff_db;
+DROP ROLE diff_db;
 -- An index keeps its table's owner (ALTER INDEX … OWNER TO warns and does nothing).
 CREATE ROLE diff_ix;
 CREATE TABLE ix_t (a int PRIMARY KEY, b int);

@@ -1009,3 +1009,45 @@ fn alter_index_owner_warns_with_postgresql_15s_hint() {
     assert!(want.1.contains("HINT:"), "{want:?}");
     assert_eq!(got, want);
 }
+
+/// DROP OWNED does not drop objects: while the role owns one in this database the statement
+/// fails 0A000, naming it, and revokes nothing; after REASSIGN OWNED the usual clean-up runs
+/// (`REASSIGN OWNED BY r TO …; DROP OWNED BY r; DROP ROLE r`). Privileges in other databases
+/// are the business of a DROP OWNED run there, as in PostgreSQL.
+#[test]
+fn drop_owned_revokes_and_refuses_to_drop_owned_objects() {
+    let s = Server::start(&["-c", "shared_preload_libraries="]);
+    let mut c = s.connect();
+    c.batch_execute(
+        "CREATE ROLE own_a; CREATE TABLE own_t (a int); ALTER TABLE own_t OWNER TO own_a; \
+         CREATE TABLE own_g (a int); GRANT SELECT ON own_g TO own_a",
+    )
+    .expect("set up");
+    let (code, message) = err(c.batch_execute("DROP OWNED BY own_a"));
+    assert_eq!(code, "0A000", "{message}");
+    assert!(message.contains("table own_t"), "{message}");
+    assert_eq!(
+        one(
+            &mut c,
+            "SELECT relacl::text FROM pg_class WHERE relname = 'own_g'"
+        ),
+        "{postgres=arwdDxt/postgres,own_a=r/postgres}",
+        "nothing revoked"
+    );
+    c.batch_execute("REASSIGN OWNED BY own_a TO postgres; DROP OWNED BY own_a; DROP ROLE own_a")
+        .expect("the clean-up idiom");
+    assert_eq!(
+        one(
+            &mut c,
+            "SELECT relacl::text FROM pg_class WHERE relname = 'own_g'"
+        ),
+        "{postgres=arwdDxt/postgres}"
+    );
+    assert_eq!(
+        one(
+            &mut c,
+            "SELECT pg_get_userbyid(relowner) FROM pg_class WHERE relname = 'own_t'"
+        ),
+        "postgres"
+    );
+}

@@ -1,6 +1,6 @@
 //! Owners and privileges of relations, schemas and databases (PostgreSQL's `relowner`/
-//! `relacl`, `nspowner`/`nspacl`, `datdba`/`datacl`), GRANT/REVOKE, ALTER … OWNER TO and
-//! REASSIGN OWNED of them, the checks made before a statement runs, what still refers to a
+//! `relacl`, `nspowner`/`nspacl`, `datdba`/`datacl`), GRANT/REVOKE, ALTER … OWNER TO,
+//! REASSIGN OWNED and DROP OWNED (its revocations; it drops no object) of them, the checks made before a statement runs, what still refers to a
 //! role (DROP ROLE's check, PostgreSQL's pg_shdepend), and the answers of the privilege
 //! functions (`has_table_privilege` and friends, `pg_has_role`).
 //!
@@ -1080,8 +1080,62 @@ pub(crate) fn execute(
         }
         AuthStmt::Grant(g) => grant(sql, g, relations),
         AuthStmt::ReassignOwned { old, new } => reassign_owned(sql, old, new),
+        AuthStmt::DropOwned { roles } => drop_owned(sql, roles),
         _ => Ok(()),
     }
+}
+
+/// The roles REASSIGN OWNED and DROP OWNED name, in PostgreSQL's order of checks: each must
+/// exist (PUBLIC names none) and be one whose privileges the current role has (42501
+/// "permission denied to `verb` objects"), and then none may be the bootstrap superuser (2BP01
+/// "cannot `what` objects owned by role … because they are required by the database system").
+/// `also` (REASSIGN's new owner) must pass the permission check before that last one.
+fn owning_roles(
+    specs: &[RoleSpec],
+    also: Option<&RoleSpec>,
+    verb: &str,
+    what: &str,
+) -> Result<(Vec<roles::RoleRow>, Option<roles::RoleRow>), SpiError> {
+    let resolve = |spec: &RoleSpec| {
+        let role = roles::resolve(spec)?.ok_or_else(|| {
+            roles::undefined_role(match spec {
+                RoleSpec::Name(n) => n.as_str(),
+                _ => "public",
+            })
+        })?;
+        if !roles::has_privs_of(role.oid) {
+            return Err(insufficient(format!("permission denied to {verb} objects")));
+        }
+        Ok(role)
+    };
+    let named = specs.iter().map(resolve).collect::<Result<Vec<_>, _>>()?;
+    let also = also.map(resolve).transpose()?;
+    if let Some(role) = named.iter().find(|r| r.oid == BOOTSTRAP_OID) {
+        return Err(SpiError::new(
+            sqlstate::DEPENDENT_OBJECTS_STILL_EXIST,
+            format!(
+                "cannot {what} objects owned by role {} because they are required by the \
+                 database system",
+                role.name
+            ),
+        ));
+    }
+    Ok((named, also))
+}
+
+/// Object `oid` of this database with an owner row: a schema or a relation.
+fn owned_object(sql: &SqlConn, oid: u32) -> Result<Object, SpiError> {
+    let is_schema = crate::catalog::system::functions::schema_name(&sql.conn, i64::from(oid))
+        .map_err(io_error)?
+        .is_some();
+    Ok(if is_schema {
+        Object::Schema { oid }
+    } else {
+        Object::Relation {
+            oid,
+            kind: relation_kind(&sql.conn, oid),
+        }
+    })
 }
 
 /// REASSIGN OWNED, as PostgreSQL 15's: the current role needs the privileges of every old
@@ -1091,37 +1145,10 @@ pub(crate) fn execute(
 /// owner's ACL entries become the new owner's). Privileges granted to the old roles on other
 /// objects stay.
 fn reassign_owned(sql: &SqlConn, old: &[RoleSpec], new: &RoleSpec) -> Result<(), SpiError> {
-    // `resolve` gives None for PUBLIC, which names no role here.
-    let undefined = |spec: &RoleSpec| {
-        roles::undefined_role(match spec {
-            RoleSpec::Name(n) => n.as_str(),
-            _ => "public",
-        })
+    let (olds, new) = owning_roles(old, Some(new), "reassign", "reassign ownership of")?;
+    let Some(new) = new else {
+        return Ok(());
     };
-    let mut olds = Vec::new();
-    for spec in old {
-        let role = roles::resolve(spec)?.ok_or_else(|| undefined(spec))?;
-        olds.push(role);
-    }
-    let new = roles::resolve(new)?.ok_or_else(|| undefined(new))?;
-    for role in &olds {
-        if role.oid == BOOTSTRAP_OID {
-            return Err(SpiError::new(
-                sqlstate::DEPENDENT_OBJECTS_STILL_EXIST,
-                format!(
-                    "cannot reassign ownership of objects owned by role {} because they are \
-                     required by the database system",
-                    role.name
-                ),
-            ));
-        }
-        if !roles::has_privs_of(role.oid) {
-            return Err(insufficient("permission denied to reassign objects".into()));
-        }
-    }
-    if !roles::has_privs_of(new.oid) {
-        return Err(insufficient("permission denied to reassign objects".into()));
-    }
     for role in &olds {
         let owned: Vec<u32> = role_objects(&sql.conn, role.oid)
             .map_err(io_error)?
@@ -1129,18 +1156,7 @@ fn reassign_owned(sql: &SqlConn, old: &[RoleSpec], new: &RoleSpec) -> Result<(),
             .filter_map(|(oid, owned)| owned.then_some(oid))
             .collect();
         for oid in owned {
-            let is_schema =
-                crate::catalog::system::functions::schema_name(&sql.conn, i64::from(oid))
-                    .map_err(io_error)?
-                    .is_some();
-            let obj = if is_schema {
-                Object::Schema { oid }
-            } else {
-                Object::Relation {
-                    oid,
-                    kind: relation_kind(&sql.conn, oid),
-                }
-            };
+            let obj = owned_object(sql, oid)?;
             let (_, acl) = owner_and_acl(&sql.conn, &obj);
             let acl = acl.map(|items| new_owner_acl(items, role.oid, new.oid));
             write_row(sql, &obj, new.oid, acl.as_deref())?;
@@ -1155,6 +1171,78 @@ fn reassign_owned(sql: &SqlConn, old: &[RoleSpec], new: &RoleSpec) -> Result<(),
                 let acl = acl.map(|a| new_owner_acl(parse_acl(&a), role.oid, new.oid));
                 write_row(sql, &Object::Database { name: db }, new.oid, acl.as_deref())?;
             }
+        }
+    }
+    Ok(())
+}
+
+/// DROP OWNED BY: on each of this database's relations and schemas and each database where
+/// one of the roles holds privileges, `REVOKE ALL … FROM role CASCADE` as the current role
+/// would run it (so, as in PostgreSQL, a role that is not the objects' owner nor a superuser
+/// revokes only what it granted, with PostgreSQL's warnings). Objects the roles own in this
+/// database are not dropped: the statement then fails 0A000 and changes nothing (REASSIGN
+/// OWNED, or dropping them, comes first). Databases they own are left alone, as in PostgreSQL.
+fn drop_owned(sql: &SqlConn, specs: &[RoleSpec]) -> Result<(), SpiError> {
+    let (named, _) = owning_roles(specs, None, "drop", "drop")?;
+    let user = roles::identity().current_name;
+    let mut granted = Vec::new();
+    for role in &named {
+        for (oid, owned) in role_objects(&sql.conn, role.oid).map_err(io_error)? {
+            if owned {
+                let what = describe_object(&sql.conn, &user, oid).map_err(io_error)?;
+                return Err(SpiError::new(
+                    sqlstate::FEATURE_NOT_SUPPORTED,
+                    format!(
+                        "DROP OWNED cannot drop {what}, owned by role {}: dropping objects is \
+                         not supported",
+                        role.name
+                    ),
+                )
+                .with_hint("Use REASSIGN OWNED, or drop the objects, first."));
+            }
+            let obj = owned_object(sql, oid)?;
+            let (name, noun) = match &obj {
+                Object::Relation { kind, .. } => (relation_name(&sql.conn, oid), kind.noun()),
+                _ => (
+                    crate::catalog::system::functions::schema_name(&sql.conn, i64::from(oid))
+                        .map_err(io_error)?
+                        .unwrap_or_default(),
+                    ObjectKind::Schema.noun(),
+                ),
+            };
+            granted.push((role.oid, Named { obj, name, noun }));
+        }
+        let Some(data_dir) = roles::data_dir() else {
+            continue;
+        };
+        for db in crate::datadir::list_databases(&data_dir)? {
+            if let Some((owner, Some(acl))) = stored_database(&db)
+                && owner != role.oid
+                && parse_acl(&acl).iter().any(|i| i.grantee == role.oid)
+            {
+                let named = Named {
+                    obj: Object::Database { name: db.clone() },
+                    name: db,
+                    noun: ObjectKind::Database.noun(),
+                };
+                granted.push((role.oid, named));
+            }
+        }
+    }
+    let revoke_all = Grant {
+        grant: false,
+        privileges: None,
+        kind: ObjectKind::Table,
+        target: GrantTarget::Objects(Vec::new()),
+        grantees: Vec::new(),
+        grant_option: false,
+        cascade: true,
+    };
+    for (role, t) in granted {
+        let (_, acl) = owner_and_acl(&sql.conn, &t.obj);
+        // Only where it is a grantee: what it granted onwards goes with its grant options.
+        if acl.is_some_and(|items| items.iter().any(|i| i.grantee == role)) {
+            grant_one(sql, &revoke_all, &t, &[role])?;
         }
     }
     Ok(())

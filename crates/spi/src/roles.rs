@@ -787,6 +787,8 @@ fn writes_global(stmt: &AuthStmt) -> bool {
         AuthStmt::AlterOwner { kind, .. } => *kind == ObjectKind::Database,
         // Databases it owns are re-owned in the global catalog.
         AuthStmt::ReassignOwned { .. } => true,
+        // Databases' ACLs live in the global catalog.
+        AuthStmt::DropOwned { .. } => true,
         AuthStmt::SetRole { .. } | AuthStmt::SetSessionAuthorization { .. } => false,
     }
 }

@@ -1173,6 +1173,7 @@ impl Session {
                 let result = crate::roles::global_statement(stmt, block, || match stmt.as_ref() {
                     sql::auth::AuthStmt::AlterOwner { .. }
                     | sql::auth::AuthStmt::ReassignOwned { .. }
+                    | sql::auth::AuthStmt::DropOwned { .. }
                     | sql::auth::AuthStmt::Grant(_) => {
                         if in_block {
                             self.ensure_begun(true)?;

@@ -237,6 +237,12 @@ pub enum AuthStmt {
         old: Vec<RoleSpec>,
         new: RoleSpec,
     },
+    /// `DROP OWNED BY role, … [CASCADE | RESTRICT]`: revokes what the roles were granted on
+    /// the current database's objects and on databases; the objects they own must have been
+    /// reassigned or dropped first (dropping them is not supported).
+    DropOwned {
+        roles: Vec<RoleSpec>,
+    },
 }
 
 impl AuthStmt {
@@ -254,6 +260,7 @@ impl AuthStmt {
             | AuthStmt::SetSessionAuthorization { reset: true, .. } => "RESET",
             AuthStmt::SetRole { .. } | AuthStmt::SetSessionAuthorization { .. } => "SET",
             AuthStmt::ReassignOwned { .. } => "REASSIGN OWNED",
+            AuthStmt::DropOwned { .. } => "DROP OWNED",
             AuthStmt::AlterOwner { kind, .. } => match kind {
                 ObjectKind::Table => "ALTER TABLE",
                 ObjectKind::Sequence => "ALTER SEQUENCE",
@@ -756,7 +763,11 @@ pub fn parse(
         let new = r.role_spec()?;
         AuthStmt::ReassignOwned { old, new }
     } else if r.is("drop") && r.is_at(1, "owned") {
-        return Err(SqlError::not_supported("DROP OWNED is not supported"));
+        r.i = 2;
+        r.expect("by")?;
+        let roles = r.list(Reader::role_spec)?;
+        let _ = r.eat("cascade") || r.eat("restrict");
+        AuthStmt::DropOwned { roles }
     } else if r.is("grant") || r.is("revoke") {
         let grant = r.eat("grant");
         if !grant {
