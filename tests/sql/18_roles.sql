@@ -303,6 +303,30 @@ DROP SCHEMA da_s;
 DROP ROLE diff_db; -- error
 DROP OWNED BY diff_db;
 DROP ROLE diff_db;
+-- Role, privilege and owner statements write: a read-only transaction refuses them (SET ROLE
+-- is a setting).
+BEGIN READ ONLY;
+CREATE ROLE diff_ro; -- error
+ROLLBACK;
+BEGIN READ ONLY;
+GRANT CONNECT ON DATABASE diff_18_roles TO PUBLIC; -- error
+ROLLBACK;
+BEGIN READ ONLY;
+REASSIGN OWNED BY postgres TO postgres; -- error
+ROLLBACK;
+BEGIN READ ONLY;
+DROP OWNED BY diff_nobody; -- error
+ROLLBACK;
+BEGIN READ ONLY;
+ALTER TABLE IF EXISTS diff_nope OWNER TO postgres; -- error
+ROLLBACK;
+BEGIN READ ONLY;
+GRANT diff_nobody TO postgres; -- error
+ROLLBACK;
+BEGIN READ ONLY;
+SET ROLE postgres;
+RESET ROLE;
+ROLLBACK;
 -- An index keeps its table's owner (ALTER INDEX … OWNER TO warns and does nothing).
 CREATE ROLE diff_ix;
 CREATE TABLE ix_t (a int PRIMARY KEY, b int);

@@ -721,6 +721,14 @@ impl Session {
                     query,
                     analyze: true,
                 }) => query.writes().then(|| exec::query_tag(query, 0)),
+                // Roles, privileges and owners are written too; SET ROLE and SET SESSION
+                // AUTHORIZATION are settings.
+                Plan::Utility(Utility::Auth { stmt, .. }) => (!matches!(
+                    stmt.as_ref(),
+                    sql::auth::AuthStmt::SetRole { .. }
+                        | sql::auth::AuthStmt::SetSessionAuthorization { .. }
+                ))
+                .then(|| stmt.tag().to_string()),
                 Plan::Utility(_) => None,
                 Plan::Copy(c) if c.from => Some("COPY FROM".to_string()),
                 Plan::Copy(c) => c.query.writes().then(|| exec::query_tag(&c.query, 0)),
