@@ -233,3 +233,13 @@ listen zeta_chan;
 select pg_listening_channels();
 unlisten *;
 select count(*) from pg_listening_channels();
+-- CHECKPOINT: a statement of its own, allowed in any transaction, read-only ones included.
+checkpoint;
+CHECKPOINT;
+checkpoint now; -- error
+begin;
+checkpoint;
+commit;
+begin read only;
+checkpoint;
+commit;

@@ -327,6 +327,16 @@ BEGIN READ ONLY;
 SET ROLE postgres;
 RESET ROLE;
 ROLLBACK;
+-- CHECKPOINT needs a superuser or pg_checkpoint's privileges.
+CREATE ROLE diff_ck;
+SET ROLE diff_ck;
+CHECKPOINT; -- error
+RESET ROLE;
+GRANT pg_checkpoint TO diff_ck;
+SET ROLE diff_ck;
+CHECKPOINT;
+RESET ROLE;
+DROP ROLE diff_ck;
 -- An index keeps its table's owner (ALTER INDEX … OWNER TO warns and does nothing).
 CREATE ROLE diff_ix;
 CREATE TABLE ix_t (a int PRIMARY KEY, b int);

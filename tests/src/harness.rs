@@ -274,11 +274,16 @@ impl Server {
 
     /// Same, returning the error.
     pub fn try_connect(&self) -> Result<postgres::Client, postgres::Error> {
+        self.try_connect_to("postgres")
+    }
+
+    /// A client of database `db` as `postgres`.
+    pub fn try_connect_to(&self, db: &str) -> Result<postgres::Client, postgres::Error> {
         postgres::Config::new()
             .host_path(self.socket_dir())
             .port(self.port)
             .user("postgres")
-            .dbname("postgres")
+            .dbname(db)
             .connect(postgres::NoTls)
     }
 

@@ -296,3 +296,54 @@ fn by_default_autovacuum_actions_are_not_logged() {
         .get::<_, String>(0);
     assert_eq!(show, "10min");
 }
+
+/// CHECKPOINT (autovacuum off, so nothing else checkpoints): every database's WAL is copied
+/// into its file and truncated, the one the session is in and another; the rows stay. Inside
+/// a transaction block that has written, it returns at once (copying what it can).
+#[test]
+fn checkpoint_empties_every_databases_wal() {
+    let s = start(&["-c", "autovacuum=off"]);
+    let mut c = s.connect();
+    c.batch_execute("CREATE DATABASE ck_other")
+        .expect("create database");
+    let wal = |db: &str| {
+        let mut p = spi::database_path(&s.data_dir(), db).into_os_string();
+        p.push("-wal");
+        std::fs::metadata(p).map(|m| m.len()).unwrap_or(0)
+    };
+    let mut other = s.try_connect_to("ck_other").expect("connect to ck_other");
+    for client in [&mut c, &mut other] {
+        client
+            .batch_execute(
+                "CREATE TABLE ck (a int, b text); \
+                 INSERT INTO ck SELECT g, repeat('x', 500) FROM generate_series(1, 2000) g",
+            )
+            .expect("fill");
+    }
+    assert!(
+        wal("postgres") > 0 && wal("ck_other") > 0,
+        "the inserts are in the WAL"
+    );
+    drop(other);
+    c.batch_execute("CHECKPOINT").expect("checkpoint");
+    assert_eq!(
+        (wal("postgres"), wal("ck_other")),
+        (0, 0),
+        "both WALs emptied"
+    );
+    let n: i64 = c
+        .query_one("SELECT count(*) FROM ck", &[])
+        .expect("count")
+        .get(0);
+    assert_eq!(n, 2000);
+    c.batch_execute("BEGIN; INSERT INTO ck VALUES (0, 'y')")
+        .expect("write in a block");
+    let t = Instant::now();
+    c.batch_execute("CHECKPOINT; COMMIT")
+        .expect("checkpoint in the block");
+    assert!(
+        t.elapsed() < Duration::from_millis(900),
+        "{:?}",
+        t.elapsed()
+    );
+}

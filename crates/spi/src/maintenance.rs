@@ -1,5 +1,6 @@
 //! Autovacuum's work on one database: checkpoint the WAL with truncation, return free pages
-//! with an incremental vacuum, and `PRAGMA optimize` after many writes.
+//! with an incremental vacuum, and `PRAGMA optimize` after many writes; and the CHECKPOINT
+//! statement's, the same checkpoint on every database ([`checkpoint_all`]).
 //!
 //! Runs with the server's trust (no authorizer) on a connection of its own, with a short busy
 //! timeout: maintenance never makes a writer wait long. When a writer holds the database, the
@@ -59,6 +60,35 @@ pub fn free_pages(data_dir: &Path, database: &str) -> u64 {
     conn.query_row("PRAGMA freelist_count", [], |r| r.get::<_, i64>(0))
         .map(|n| n.max(0) as u64)
         .unwrap_or(0)
+}
+
+/// CHECKPOINT: every database's WAL copied into its file and started over, each on a
+/// connection of its own, as PostgreSQL's checkpoint covers the whole cluster. Only for a
+/// superuser or a member of `pg_checkpoint` (42501 otherwise, PostgreSQL's message). A
+/// checkpoint that a writer or a reader keeps from finishing within a second copies what it
+/// can (SQLite's TRUNCATE falls back to PASSIVE), as autovacuum's does: the statement never
+/// fails for being busy. A caller that holds a write lock itself (`holding_write_lock`) does
+/// not wait at all: the lock could not be let go meanwhile.
+pub fn checkpoint_all(data_dir: &Path, holding_write_lock: bool) -> Result<(), SpiError> {
+    if !crate::roles::has_privs_of(crate::roles::predefined("pg_checkpoint")) {
+        return Err(SpiError::new(
+            crate::error::sqlstate::INSUFFICIENT_PRIVILEGE,
+            "must be superuser or have privileges of pg_checkpoint to do CHECKPOINT",
+        ));
+    }
+    let plan = MaintenancePlan {
+        checkpoint: true,
+        ..MaintenancePlan::default()
+    };
+    let wait = if holding_write_lock {
+        Duration::ZERO
+    } else {
+        Duration::from_secs(1)
+    };
+    for database in crate::datadir::list_databases(data_dir)? {
+        run_maintenance(data_dir, &database, plan, wait)?;
+    }
+    Ok(())
 }
 
 /// Runs `plan` on `database`, waiting at most `busy_timeout` for a writer at each step.

@@ -65,6 +65,14 @@ const PREDEFINED: &[(u32, &str)] = &[
     (4544, "pg_checkpoint"),
 ];
 
+/// The OID of predefined role `name` (one of [`PREDEFINED`]'s names).
+pub(crate) fn predefined(name: &str) -> u32 {
+    PREDEFINED
+        .iter()
+        .find(|(_, n)| *n == name)
+        .map_or(0, |(oid, _)| *oid)
+}
+
 const SCHEMA: &str = "
     CREATE TABLE IF NOT EXISTS authid (
         oid INTEGER PRIMARY KEY, rolname TEXT NOT NULL UNIQUE, rolsuper INT NOT NULL,

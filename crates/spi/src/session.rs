@@ -932,6 +932,10 @@ impl Session {
                 exec::vacuum(&self.sql, in_block, v)?;
                 Ok(QueryResult::tag(u.tag()))
             }
+            Utility::Checkpoint => {
+                crate::maintenance::checkpoint_all(&self.data_dir, self.sql.holds_write_lock())?;
+                Ok(QueryResult::tag(u.tag()))
+            }
             Utility::Commit => match self.tx {
                 TxStatus::Idle => Ok(QueryResult::tag("COMMIT").with_notices(vec![no_tx()])),
                 TxStatus::Failed => {

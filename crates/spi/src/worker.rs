@@ -605,6 +605,12 @@ impl SpiClient {
                 exec::vacuum(&w.sql, true, v)?;
                 Ok(SpiOk::Utility)
             }
+            Utility::Checkpoint => {
+                let dir = crate::roles::data_dir()
+                    .ok_or_else(|| SpiError::internal("no data directory is known"))?;
+                crate::maintenance::checkpoint_all(&dir, w.sql.holds_write_lock())?;
+                Ok(SpiOk::Utility)
+            }
             Utility::Begin { .. }
             | Utility::SetTransaction { .. }
             | Utility::Commit

@@ -101,6 +101,7 @@ impl Statements {
             parse::Stmt::CreateSchemaWithElements { .. }
             | parse::Stmt::Copy(_)
             | parse::Stmt::Maintenance(_)
+            | parse::Stmt::Checkpoint
             | parse::Stmt::AlterSequence(_)
             | parse::Stmt::Auth(_)
             | parse::Stmt::CommentOnConstraint { .. } => None,

@@ -41,6 +41,8 @@ pub enum Stmt {
     Copy(Box<crate::copy::parse::CopyStmt>),
     /// VACUUM / ANALYZE, read here (sqlparser's grammar lacks most of PostgreSQL's forms).
     Maintenance(Maintenance),
+    /// `CHECKPOINT` (sqlparser does not know it).
+    Checkpoint,
     /// `CREATE SCHEMA name [AUTHORIZATION role] element…` with at least one element.
     CreateSchemaWithElements {
         name: String,
@@ -425,6 +427,12 @@ fn parse_one(
     if word_is(&first.token, "copy") {
         let stmt = crate::copy::parse::parse_copy(text, positions, &tokens)?;
         return Ok(Some(parsed(Stmt::Copy(Box::new(stmt)), Vec::new())));
+    }
+    if word_is(&first.token, "checkpoint") {
+        if let Some(extra) = significant.get(1) {
+            return Err(syntax_error_at(text, positions, extra));
+        }
+        return Ok(Some(parsed(Stmt::Checkpoint, Vec::new())));
     }
     if word_is(&first.token, "vacuum")
         || word_is(&first.token, "analyze")

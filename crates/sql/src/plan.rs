@@ -443,6 +443,8 @@ pub enum Utility {
     Lock,
     /// VACUUM [FULL] / ANALYZE, on the whole database or some tables (SQLite names).
     Vacuum(Vacuum),
+    /// CHECKPOINT: every database's WAL copied into its file.
+    Checkpoint,
     Commit,
     Rollback,
     Savepoint(String),
@@ -528,6 +530,7 @@ impl Utility {
             Utility::Begin { start: true, .. } => "START TRANSACTION",
             Utility::SetTransaction { .. } => "SET",
             Utility::Lock => "LOCK TABLE",
+            Utility::Checkpoint => "CHECKPOINT",
             Utility::Vacuum(v) if !v.vacuum => "ANALYZE",
             Utility::Vacuum(_) => "VACUUM",
             Utility::Commit => "COMMIT",

@@ -171,6 +171,7 @@ pub fn analyze(
         Stmt::Ast(stmt) => a.statement(stmt),
         Stmt::Copy(stmt) => a.copy(stmt),
         Stmt::Maintenance(m) => a.maintenance(m),
+        Stmt::Checkpoint => Ok(Plan::Utility(Utility::Checkpoint)),
         Stmt::CreateSchemaWithElements {
             name,
             if_not_exists,
