@@ -20,7 +20,7 @@
 //! Never: runs transaction control from SQL text (BEGIN/COMMIT in `execute` fail 0A000).
 
 use std::marker::PhantomData;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::{Mutex, MutexGuard};
 
 use sql::plan::{Command, Plan, Utility};
@@ -37,6 +37,7 @@ use crate::value::{Column, Value};
 
 struct WorkerConn {
     sql: SqlConn,
+    data_dir: PathBuf,
     database: String,
     user: String,
     in_transaction: bool,
@@ -100,6 +101,7 @@ pub fn worker_connect(
     })?;
     *guard = Some(WorkerConn {
         sql,
+        data_dir: data_dir.to_path_buf(),
         database: database.to_string(),
         user: user.to_string(),
         in_transaction: false,
@@ -606,9 +608,7 @@ impl SpiClient {
                 Ok(SpiOk::Utility)
             }
             Utility::Checkpoint => {
-                let dir = crate::roles::data_dir()
-                    .ok_or_else(|| SpiError::internal("no data directory is known"))?;
-                crate::maintenance::checkpoint_all(&dir, w.sql.holds_write_lock())?;
+                crate::maintenance::checkpoint_all(&w.data_dir, w.sql.holds_write_lock())?;
                 Ok(SpiOk::Utility)
             }
             Utility::Begin { .. }
@@ -913,6 +913,9 @@ mod tests {
         assert!(rows.is_some());
         holder.abort_if_in_transaction();
         transaction(|spi| spi.execute("SELECT 1", true, 0)).expect("free again");
+        // CHECKPOINT through SPI, inside the worker's (write-locked) transaction: no wait.
+        let ret = transaction(|spi| spi.execute("CHECKPOINT", false, 0)).expect("checkpoint");
+        assert_eq!(ret, SpiOk::Utility);
         // …nor takes it: a writer commits while it is open; and it refuses every write, even
         // one run through `run`, with 25006.
         let mut writer =
