@@ -67,9 +67,9 @@ pub fn free_pages(data_dir: &Path, database: &str) -> u64 {
 /// superuser or a member of `pg_checkpoint` (42501 otherwise, PostgreSQL's message). A
 /// checkpoint that a writer or a reader keeps from finishing within a second copies what it
 /// can (SQLite's TRUNCATE falls back to PASSIVE), as autovacuum's does: the statement never
-/// fails for being busy. A caller that holds a write lock itself (`holding_write_lock`) does
-/// not wait at all: the lock could not be let go meanwhile.
-pub fn checkpoint_all(data_dir: &Path, holding_write_lock: bool) -> Result<(), SpiError> {
+/// fails for being busy. A caller inside a transaction of its own (`in_transaction`) does not
+/// wait at all: its snapshot or its write lock would keep the checkpoint waiting for itself.
+pub fn checkpoint_all(data_dir: &Path, in_transaction: bool) -> Result<(), SpiError> {
     if !crate::roles::has_privs_of(crate::roles::predefined("pg_checkpoint")) {
         return Err(SpiError::new(
             crate::error::sqlstate::INSUFFICIENT_PRIVILEGE,
@@ -80,7 +80,7 @@ pub fn checkpoint_all(data_dir: &Path, holding_write_lock: bool) -> Result<(), S
         checkpoint: true,
         ..MaintenancePlan::default()
     };
-    let wait = if holding_write_lock {
+    let wait = if in_transaction {
         Duration::ZERO
     } else {
         Duration::from_secs(1)

@@ -933,7 +933,8 @@ impl Session {
                 Ok(QueryResult::tag(u.tag()))
             }
             Utility::Checkpoint => {
-                crate::maintenance::checkpoint_all(&self.data_dir, self.sql.holds_write_lock())?;
+                let in_transaction = !self.sql.conn.is_autocommit();
+                crate::maintenance::checkpoint_all(&self.data_dir, in_transaction)?;
                 Ok(QueryResult::tag(u.tag()))
             }
             Utility::Commit => match self.tx {

@@ -608,7 +608,8 @@ impl SpiClient {
                 Ok(SpiOk::Utility)
             }
             Utility::Checkpoint => {
-                crate::maintenance::checkpoint_all(&w.data_dir, w.sql.holds_write_lock())?;
+                // SPI always runs inside a transaction.
+                crate::maintenance::checkpoint_all(&w.data_dir, true)?;
                 Ok(SpiOk::Utility)
             }
             Utility::Begin { .. }
