@@ -1123,17 +1123,24 @@ fn owning_roles(
     Ok((named, also))
 }
 
-/// Object `oid` of this database with an owner row: a schema or a relation.
-fn owned_object(sql: &SqlConn, oid: u32) -> Result<Object, SpiError> {
-    let is_schema = crate::catalog::system::functions::schema_name(&sql.conn, i64::from(oid))
-        .map_err(io_error)?
-        .is_some();
-    Ok(if is_schema {
-        Object::Schema { oid }
-    } else {
-        Object::Relation {
-            oid,
-            kind: relation_kind(&sql.conn, oid),
+/// Object `oid` of this database with an owner row, a schema or a relation, with its name
+/// and noun for messages.
+fn owned_object(sql: &SqlConn, oid: u32) -> Result<Named, SpiError> {
+    let schema = crate::catalog::system::functions::schema_name(&sql.conn, i64::from(oid))
+        .map_err(io_error)?;
+    Ok(match schema {
+        Some(name) => Named {
+            obj: Object::Schema { oid },
+            name,
+            noun: ObjectKind::Schema.noun(),
+        },
+        None => {
+            let kind = relation_kind(&sql.conn, oid);
+            Named {
+                obj: Object::Relation { oid, kind },
+                name: relation_name(&sql.conn, oid),
+                noun: kind.noun(),
+            }
         }
     })
 }
@@ -1156,7 +1163,7 @@ fn reassign_owned(sql: &SqlConn, old: &[RoleSpec], new: &RoleSpec) -> Result<(),
             .filter_map(|(oid, owned)| owned.then_some(oid))
             .collect();
         for oid in owned {
-            let obj = owned_object(sql, oid)?;
+            let obj = owned_object(sql, oid)?.obj;
             let (_, acl) = owner_and_acl(&sql.conn, &obj);
             let acl = acl.map(|items| new_owner_acl(items, role.oid, new.oid));
             write_row(sql, &obj, new.oid, acl.as_deref())?;
@@ -1200,17 +1207,7 @@ fn drop_owned(sql: &SqlConn, specs: &[RoleSpec]) -> Result<(), SpiError> {
                 )
                 .with_hint("Use REASSIGN OWNED, or drop the objects, first."));
             }
-            let obj = owned_object(sql, oid)?;
-            let (name, noun) = match &obj {
-                Object::Relation { kind, .. } => (relation_name(&sql.conn, oid), kind.noun()),
-                _ => (
-                    crate::catalog::system::functions::schema_name(&sql.conn, i64::from(oid))
-                        .map_err(io_error)?
-                        .unwrap_or_default(),
-                    ObjectKind::Schema.noun(),
-                ),
-            };
-            granted.push((role.oid, Named { obj, name, noun }));
+            granted.push((role.oid, owned_object(sql, oid)?));
         }
         let Some(data_dir) = roles::data_dir() else {
             continue;

@@ -914,9 +914,6 @@ mod tests {
         assert!(rows.is_some());
         holder.abort_if_in_transaction();
         transaction(|spi| spi.execute("SELECT 1", true, 0)).expect("free again");
-        // CHECKPOINT through SPI, inside the worker's (write-locked) transaction: no wait.
-        let ret = transaction(|spi| spi.execute("CHECKPOINT", false, 0)).expect("checkpoint");
-        assert_eq!(ret, SpiOk::Utility);
         // …nor takes it: a writer commits while it is open; and it refuses every write, even
         // one run through `run`, with 25006.
         let mut writer =
@@ -943,5 +940,8 @@ mod tests {
                 .map(|_| ())
         })
         .expect("a later transaction writes again");
+        // CHECKPOINT through SPI, inside the worker's (write-locked) transaction: no wait.
+        let ret = transaction(|spi| spi.execute("CHECKPOINT", false, 0)).expect("checkpoint");
+        assert_eq!(ret, SpiOk::Utility);
     }
 }
